@@ -1,0 +1,38 @@
+# Two entry points (see README): `make run` and `make test`. Only python3 (3.11) and make needed.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DATA ?= data/demo
+
+.PHONY: setup run test demo bench lock clean
+
+$(STAMP): requirements.lock pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -r requirements.lock
+	$(BIN)/python -m pip install -q --no-deps -e .
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (ucj)" >/dev/null
+	touch $@
+
+setup: $(STAMP)
+
+$(DATA)/manifest.json: $(STAMP) $(wildcard ucj/demo.py)
+	$(BIN)/ucj demo --out $(DATA)
+
+demo: $(DATA)/manifest.json
+
+run: demo
+	$(BIN)/ucj summary --data-dir $(DATA)
+
+test: setup
+	$(BIN)/python -m pytest
+
+bench: demo
+	$(BIN)/python benchmarks/load_demo.py --data-dir $(DATA)
+
+lock:
+	$(BIN)/python -m pip freeze --exclude-editable | sed '1i # Exact versions for a reproducible environment (Python 3.11). Regenerate with: make lock' > requirements.lock
+
+clean:
+	rm -rf $(VENV) $(DATA)

@@ -1,0 +1,39 @@
+"""Shared fixtures: the real raw files beside the checkout, and one demo dataset per session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+RAW = REPO.parent / "shared" / "data" / "raw"
+P0_CSV = RAW / "bps_visdati" / "Persentase Penduduk Miskin (P0) Menurut KabupatenKota.csv"
+POOR_CSV = RAW / "bps_visdati" / "Jumlah Penduduk Miskin (Ribu Jiwa) Menurut KabupatenKota.csv"
+WEBAPI_JSON = RAW / "bps_webapi_rasyidarfan" / "Garis Kemiskinan.json"
+LONG_CSV = RAW / "bps_muhlis000" / "kemiskinan_kabkota_2024_2025.csv"
+TPT_XLSX = RAW / "tpt_tpak_jessch22" / "DATASET.xlsx"
+MAPPINGS = REPO / "data" / "mappings"
+
+
+@pytest.fixture(scope="session")
+def raw() -> Path:
+    if not RAW.is_dir():
+        pytest.fail(f"the shared raw data must sit beside the checkout: {RAW} not found")
+    return RAW
+
+
+@pytest.fixture(scope="session")
+def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from ucj import demo
+
+    out = tmp_path_factory.mktemp("demo")
+    demo.write(out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def demo_ds(demo_dir: Path):  # type: ignore[no-untyped-def]
+    import ucj
+
+    return ucj.load(demo_dir)

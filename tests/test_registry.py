@@ -1,0 +1,81 @@
+import pytest
+
+from ucj.errors import UcjInputError
+from ucj.registry import get_registry
+
+
+@pytest.fixture(scope="module")
+def reg():
+    return get_registry()
+
+
+def test_registry_holds_all_districts_and_provinces(reg):
+    assert len(reg) == 514
+    assert len(reg.provinces) == 38
+    kinds = reg.districts["kind"].value_counts()
+    assert kinds["Kabupaten"] == 416 and kinds["Kota"] == 98
+
+
+@pytest.mark.parametrize("query", ["Boalemo", "Kab. Boalemo", "KABUPATEN BOALEMO", "75.02", "7502", "kab boalemo",
+                                   " Kabupaten  Boalemo "])
+def test_forms_people_type_resolve_to_boalemo(reg, query):
+    assert reg.resolve(query) == "75.02"
+
+
+@pytest.mark.parametrize(
+    "old, code",
+    [("Toba Samosir", "12.12"), ("Mamuju Utara", "76.01"), ("Maluku Tenggara Barat", "81.03"),
+     ("Siau Tagulandang Biaro", "71.09"), ("Mahakam Hulu", "64.11"), ("Padang Sidempuan", "12.77")],
+)
+def test_renamed_districts_resolve_to_current_names(reg, old, code):
+    assert reg.resolve(old) == code
+    assert reg.get(code).name != old
+
+
+def test_kabupaten_and_kota_are_told_apart(reg):
+    assert reg.resolve("Kota Bandung") == "32.73"
+    assert reg.resolve("Kabupaten Bandung") == "32.04"
+    assert reg.resolve("Kota Kupang") == "53.71"
+    assert reg.resolve("Kab. Kupang") == "53.01"
+    assert reg.resolve("Bandung", bare_kind="Kabupaten") == "32.04"
+
+
+def test_ambiguous_name_lists_both(reg):
+    with pytest.raises(UcjInputError) as err:
+        reg.resolve("Bandung")
+    text = str(err.value)
+    assert "ambiguous" in text and "Kabupaten Bandung" in text and "Kota Bandung" in text
+
+
+def test_unknown_name_lists_closest_candidates(reg):
+    with pytest.raises(UcjInputError) as err:
+        reg.resolve("Boalemmo")
+    text = str(err.value)
+    assert text.startswith("unknown district; closest: Kabupaten Boalemo, Gorontalo [75.02];")
+
+
+def test_bps_numbering_is_resolved_by_province_prefix_and_name(reg):
+    # BPS 7501 is Boalemo, Kemendagri 75.02; BPS 9471 (Papua) is Kota Jayapura, Kemendagri 91.71
+    assert reg.resolve_bps("7501", "Boalemo") == "75.02"
+    assert reg.resolve_bps("9471", "Kota Jayapura") == "91.71"
+    assert reg.resolve_bps("9501", "Merauke") == "93.01"
+
+
+def test_bps_pontianak_is_the_kabupaten_now_named_mempawah(reg):
+    assert reg.resolve_bps("6104", "Pontianak") == "61.02"
+    assert reg.resolve("Kota Pontianak") == "61.71"
+
+
+def test_province_forms(reg):
+    assert reg.resolve_province("D I YOGYAKARTA") == "34"
+    assert reg.resolve_province("KEP. BANGKA BELITUNG") == "19"
+    assert reg.resolve_province("DKI JAKARTA") == "31"
+    assert reg.resolve_province("75") == "75"
+    with pytest.raises(UcjInputError, match="unknown province"):
+        reg.resolve_province("Atlantis")
+    with pytest.raises(UcjInputError, match="province is empty"):
+        reg.resolve_province("  ")
+
+
+def test_district_slug_is_stable(reg):
+    assert reg.get("75.02").slug == "7502-kabupaten-boalemo"

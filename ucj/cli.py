@@ -1,0 +1,158 @@
+"""The `ucj` command: a thin face over the package. Bad input prints one line per problem and
+exits 2; nothing prints a traceback unless UCJ_DEBUG=1."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from pathlib import Path
+from typing import Callable, Optional, TypeVar
+
+import typer
+
+from ucj.errors import UcjInputError
+
+app = typer.Typer(help="UCJ research workbook: coverage, claims and poverty by district.",
+                  pretty_exceptions_enable=False, no_args_is_help=True)
+import_app = typer.Typer(help="Import planners' real files into validated tables (data/processed).",
+                         no_args_is_help=True)
+app.add_typer(import_app, name="import")
+
+F = TypeVar("F", bound=Callable[..., object])
+
+
+def friendly(func: F) -> F:
+    """Turn UcjInputError (and any unexpected error) into readable lines and an exit code."""
+
+    @functools.wraps(func)
+    def wrapper(*args: object, **kwargs: object) -> object:
+        try:
+            return func(*args, **kwargs)
+        except UcjInputError as err:
+            typer.echo("error: the input cannot be used as it is:", err=True)
+            for line in err.render().splitlines():
+                typer.echo(f"  {line}", err=True)
+            raise typer.Exit(2) from None
+        except (typer.Exit, KeyboardInterrupt):
+            raise
+        except Exception as err:  # noqa: BLE001 - the user gets a line, developers get UCJ_DEBUG
+            if os.environ.get("UCJ_DEBUG"):
+                raise
+            typer.echo(f"error: {type(err).__name__}: {err} (set UCJ_DEBUG=1 for details)", err=True)
+            raise typer.Exit(1) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+@app.command()
+@friendly
+def demo(out: Path = typer.Option(Path("data/demo"), help="folder to write the demo tables to"),
+         seed: int = typer.Option(20251209, help="random seed; the same seed gives byte-identical files")) -> None:
+    """Build the synthetic demo dataset (all 514 districts, 2019-2025)."""
+    from ucj import demo as demo_mod
+
+    manifest = demo_mod.write(out, seed)
+    tables = manifest["tables"]
+    assert isinstance(tables, dict)
+    typer.echo(f"wrote synthetic demo data to {out}: " + ", ".join(f"{k} ({v['rows']:,} rows)" for k, v in tables.items()))
+
+
+@app.command()
+@friendly
+def summary(data_dir: list[Path] = typer.Option([Path("data/demo")], help="data folder(s); later ones win")) -> None:
+    """Load, validate and summarise a dataset."""
+    import ucj
+    from ucj.summary import render
+
+    typer.echo(render(ucj.load(*data_dir)))
+
+
+@app.command()
+@friendly
+def district(query: str, province: Optional[str] = typer.Option(None, help="limit to one province")) -> None:
+    """Resolve a district name or code the way imports and reports do."""
+    from ucj.registry import get_registry
+
+    d = get_registry().district(query, province=province)
+    typer.echo(f"{d.code}  {d.full_name}, {d.province_name}")
+
+
+@app.command()
+@friendly
+def schema() -> None:
+    """Print the data dictionary (the schemas of every table)."""
+    from ucj.schema import describe
+
+    typer.echo(describe())
+
+
+@app.command()
+@friendly
+def templates(out: Path = typer.Option(Path("data/templates"), help="folder for the empty templates")) -> None:
+    """Write the empty participant, claim and contribution templates (CSV and XLSX)."""
+    from ucj.io.mapped import write_templates
+
+    for p in write_templates(out):
+        typer.echo(f"wrote {p}")
+
+
+def _finish_import(result: object, out: Path) -> None:
+    from ucj.io.common import ImportResult, write_processed
+
+    assert isinstance(result, ImportResult)
+    target = write_processed(result, out)
+    typer.echo(result.summary())
+    typer.echo(f"wrote {target} (manifest: {out / 'manifest.json'})")
+
+
+_OUT = typer.Option(Path("data/processed"), help="folder for processed tables")
+_ALLOW = typer.Option(False, "--allow-unmatched", help="import what matches; list the rest in the manifest")
+
+
+@import_app.command("bps-table")
+@friendly
+def import_bps_table(file: Path, indicator: Optional[str] = typer.Option(None, help="column to fill, e.g. p0"),
+                     out: Path = _OUT, allow_unmatched: bool = _ALLOW) -> None:
+    """A BPS dynamic-table export (CSV/XLSX, one column per year)."""
+    from ucj.io.bps import import_bps_table as run
+
+    _finish_import(run(file, indicator=indicator, allow_unmatched=allow_unmatched), out)
+
+
+@import_app.command("bps-webapi")
+@friendly
+def import_bps_webapi(file: Path, out: Path = _OUT, allow_unmatched: bool = _ALLOW) -> None:
+    """A BPS WebAPI JSON response (datacontent keyed by region, variable and year)."""
+    from ucj.io.bps import import_bps_webapi as run
+
+    _finish_import(run(file, allow_unmatched=allow_unmatched), out)
+
+
+@import_app.command("mapped")
+@friendly
+def import_mapped(file: Path, mapping: Path = typer.Option(..., help="JSON column mapping (see data/mappings)"),
+                  out: Path = _OUT, allow_unmatched: bool = _ALLOW) -> None:
+    """Any long CSV/XLSX table, through a column mapping."""
+    from ucj.io.mapped import Mapping
+    from ucj.io.mapped import import_mapped as run
+
+    _finish_import(run(file, Mapping.from_file(mapping), allow_unmatched=allow_unmatched), out)
+
+
+@import_app.command("template")
+@friendly
+def import_template(file: Path, kind: str = typer.Option(..., help="enrolment, claims or contributions"),
+                    out: Path = _OUT, allow_unmatched: bool = _ALLOW) -> None:
+    """A filled-in project template (data/templates)."""
+    from ucj.io.mapped import import_template as run
+
+    _finish_import(run(file, kind, allow_unmatched=allow_unmatched), out)
+
+
+def main() -> None:  # pragma: no cover - console entry
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(app())

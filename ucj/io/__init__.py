@@ -1,0 +1,1 @@
+"""Importers for planners' real files, and atomic output writing."""

@@ -1,0 +1,46 @@
+"""A plain-text summary of a loaded dataset: what is in it, and the national picture by year."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ucj.dataset import Dataset
+from ucj.published import published_facts
+from ucj.registry import get_registry
+
+
+def national_active_by_year(enrolment: pd.DataFrame) -> pd.DataFrame:
+    """Mean monthly active participants by year and segment, in persons (national sums)."""
+    monthly = enrolment.groupby(["month", "segment"], observed=True)["active"].sum().unstack("segment")
+    yearly = monthly.groupby(monthly.index.year).mean()
+    yearly.index.name = "year"
+    yearly["total"] = yearly.sum(axis=1)
+    return yearly
+
+
+def render(ds: Dataset) -> str:
+    lines = []
+    if ds.any_synthetic:
+        lines.append("*** SYNTHETIC DEMO DATA: not official statistics (tables: "
+                     + ", ".join(ds.synthetic_tables()) + ") ***")
+    lines.append("Tables:")
+    for name, info in ds.info.items():
+        tag = "synthetic" if info.synthetic else "real"
+        lines.append(f"  {name:<14}{info.rows:>9,} rows  {tag:<9}  sha256 {info.sha256[:12]}")
+    if "enrolment" in ds.tables:
+        e = ds.enrolment
+        lines.append(f"Districts: {e['district_code'].nunique()}  months: {e['month'].min():%Y-%m} to {e['month'].max():%Y-%m}")
+        nat = national_active_by_year(e) / 1e6
+        lines.append("National active participants, millions (mean of months):")
+        lines.append(nat.round(2).to_string())
+    if "poverty" in ds.tables:
+        p = ds.poverty.dropna(subset=["p0", "poor_population"])
+        if len(p):
+            rate = p.groupby("year").apply(lambda g: 100 * g["poor_population"].sum() / (g["poor_population"] / g["p0"] * 100).sum())
+            lines.append("National poverty rate (%, population-weighted): "
+                         + ", ".join(f"{y}: {v:.2f}" for y, v in rate.items()))
+    facts = published_facts()
+    reg = get_registry()
+    seeds = facts["district_code"].dropna().unique()
+    lines.append("Seed districts: " + ", ".join(reg.get(c).full_name for c in seeds))
+    return "\n".join(lines)
