@@ -16,7 +16,7 @@ import pandas as pd
 
 Decimal = Literal[",", "."]
 
-MISSING_MARKS = {"", "-", "–", "—", "...", "…", "na", "n/a", "nan", "null", "none", "x"}
+MISSING_MARKS = {"", "-", "–", "—", "...", "…", "na", "n/a", "nan", "null", "none"}
 
 _MULTIPLIERS = {
     "rb": 1e3,

@@ -123,13 +123,17 @@ def finish(
     df: pd.DataFrame, table: str, *, file: str, problems: list[Problem], unmatched: pd.DataFrame,
     allow_unmatched: bool, district_column: str, importer: str, inputs: list[str],
 ) -> ImportResult:
-    """Validate; raise with every problem found, or return the result."""
+    """Validate; raise with every problem found (parsing, matching and schema), or return the result."""
     if len(unmatched) and not allow_unmatched:
         problems = problems + unmatched_problems(unmatched, file, district_column)
+    unreadable = {p.row for p in problems if p.row is not None}
+    rows = df[~df.index.isin(list(unreadable)) & df["district_code"].notna().to_numpy()]
+    try:
+        frame = validate(complete(rows.copy(), table), table, file=file)
+    except UcjInputError as err:
+        problems = problems + err.problems
     if problems:
         raise UcjInputError(sorted(problems, key=lambda p: (p.row or 0, p.column or "")))
-    matched = df[df["district_code"].notna()] if allow_unmatched else df
-    frame = validate(complete(matched.copy(), table), table, file=file)
     return ImportResult(table, frame.reset_index(drop=True), inputs, importer, unmatched)
 
 

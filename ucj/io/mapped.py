@@ -137,9 +137,9 @@ def import_mapped(path: str | Path, mapping: Mapping, allow_unmatched: bool = Fa
         out[col] = value
     for col in [c for c in out.columns if c in _INTEGER_COLUMNS and c not in ("employees", "informal_workers",
                                                                               "potensi_pekerja")]:
-        missing = out[col].isna()
-        for row in out.index[missing.to_numpy()]:
-            if not any(p.row == row for p in problems):
+        unreadable = {p.row for p in problems}
+        for row in out.index[out[col].isna().to_numpy()]:
+            if row not in unreadable:
                 problems.append(Problem("value is required", file=file, row=int(row), column=_theirs(mapping, col)))
         out[col] = out[col].fillna(-1).round().astype("int64")
     out["source"] = mapping.source or f"{Path(file).name} (imported)"

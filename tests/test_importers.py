@@ -1,0 +1,94 @@
+"""Importers on the real public files in ../shared/data/raw."""
+
+import hashlib
+import json
+
+import pandas as pd
+import pytest
+
+import ucj
+from conftest import LONG_CSV, MAPPINGS, P0_CSV, POOR_CSV, TPT_XLSX, WEBAPI_JSON
+from ucj.io.bps import import_bps_table, import_bps_webapi
+from ucj.io.common import write_processed
+from ucj.io.mapped import Mapping, import_mapped
+
+BOALEMO, MINAHASA = "75.02", "71.02"
+
+
+def _sha(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture(scope="module")
+def p0(raw):
+    return import_bps_table(P0_CSV)
+
+
+def test_p0_2024_matches_published(p0):
+    f = p0.frame.set_index(["district_code", "year"])["p0"]
+    assert f.loc[(BOALEMO, 2024)] == 17.83
+    assert f.loc[(MINAHASA, 2024)] == 6.53
+
+
+def test_every_district_of_the_p0_export_is_matched(p0):
+    assert p0.unmatched.empty
+    assert p0.frame["district_code"].nunique() == 514
+    assert len(p0.frame) == 514 * 22  # 2004-2025, missing years kept as empty values
+    assert p0.frame["p0"].isna().sum() > 0
+
+
+def test_number_of_poor_is_converted_from_thousands(raw):
+    r = import_bps_table(POOR_CSV)
+    f = r.frame.set_index(["district_code", "year"])["poor_population"]
+    assert f.loc[(BOALEMO, 2024)] == pytest.approx(31_530)  # 31.53 thousand
+
+
+def test_webapi_json_resolves_bps_codes(raw):
+    r = import_bps_webapi(WEBAPI_JSON)
+    assert r.unmatched.empty and r.frame["district_code"].nunique() == 514
+    f = r.frame.set_index(["district_code", "year"])["poverty_line_rp"]
+    assert f.loc[(BOALEMO, 2025)] == 560_482  # key 750162401250: BPS 7501 = Boalemo
+
+
+def test_long_table_with_mapping_agrees_with_the_bps_export(raw, p0):
+    r = import_mapped(LONG_CSV, Mapping.from_file(MAPPINGS / "bps_kemiskinan_long.json"))
+    assert len(r.frame) == 1028 and r.unmatched.empty
+    long = r.frame.set_index(["district_code", "year"])["p0"]
+    wide = p0.frame.set_index(["district_code", "year"])["p0"]
+    both = long.index
+    assert (long - wide.reindex(both)).abs().max() < 1e-9
+    assert r.frame.set_index(["district_code", "year"]).loc[(BOALEMO, 2024), "p1"] == 3.75
+
+
+def test_wide_xlsx_with_mapping(raw):
+    r = import_mapped(TPT_XLSX, Mapping.from_file(MAPPINGS / "sakernas_tpt_tpak_wide.json"))
+    f = r.frame
+    assert r.unmatched.empty and f["district_code"].nunique() == 514
+    assert set(f["indicator"]) == {"tpt", "tpak"}
+    assert f["value"].isna().sum() > 0  # missing cells stay as empty values, not dropped
+    assert len(f) == 514 * 7 * 2
+
+
+def test_imports_write_processed_tables_with_a_manifest_and_leave_raw_files_alone(raw, tmp_path):
+    before = {p: _sha(p) for p in (P0_CSV, LONG_CSV)}
+    write_processed(import_bps_table(P0_CSV), tmp_path)
+    write_processed(import_mapped(LONG_CSV, Mapping.from_file(MAPPINGS / "bps_kemiskinan_long.json")), tmp_path)
+    assert {p: _sha(p) for p in before} == before
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert [i["inputs"][0]["sha256"] for i in manifest["imports"]] == [before[P0_CSV], before[LONG_CSV]]
+    assert manifest["outputs"]["poverty.parquet"]["sha256"] == _sha(tmp_path / "poverty.parquet")
+    assert manifest["imports"][0]["importer"].startswith("ucj.io.bps.import_bps_table")
+    ds = ucj.load(tmp_path)
+    pov = ds.poverty.set_index(["district_code", "year"])
+    # merged: p0 from both files, p1 only from the long table
+    assert pov.loc[(BOALEMO, 2024), "p0"] == 17.83 and pov.loc[(BOALEMO, 2024), "p1"] == 3.75
+    assert pd.isna(pov.loc[(BOALEMO, 2015), "p1"])
+    assert not ds.info["poverty"].synthetic
+    assert (tmp_path / "poverty.csv").exists()
+
+
+def test_real_poverty_replaces_the_demo_table(demo_dir, raw, tmp_path):
+    write_processed(import_bps_table(P0_CSV), tmp_path)
+    ds = ucj.load(demo_dir, tmp_path)
+    assert not ds.info["poverty"].synthetic and ds.info["enrolment"].synthetic
+    assert ds.poverty.set_index(["district_code", "year"]).loc[(BOALEMO, 2024), "p0"] == 17.83
