@@ -1,0 +1,48 @@
+"""Benchmark: every indicator for all 514 districts (issue: at most 10 s on this machine).
+
+Run with `python benchmarks/analysis_all.py --data-dir data/demo`. Prints the time of each part
+and the total as a ratio to the 10 s budget.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import ucj
+from ucj.claims import claims_summary, heirs_benefits, loss_ratio
+from ucj.coverage import coverage
+from ucj.peers import benchmark_all, indicators
+from ucj.poverty import poverty_trends
+from ucj.projection import project_all
+
+BUDGET_S = 10.0
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--data-dir", default="data/demo")
+    args = ap.parse_args()
+    ds = ucj.load(args.data_dir)
+    year = int(ds.enrolment["month"].max().year)
+    parts = {
+        "coverage": lambda: (coverage(ds.enrolment, ds.workforce),
+                             coverage(ds.enrolment, ds.workforce, by_segment=True)),
+        "projections": lambda: project_all(ds),
+        "claims": lambda: (claims_summary(ds.claims, ds.enrolment), loss_ratio(ds.claims, ds.contributions),
+                           heirs_benefits(ds.claims)),
+        "poverty": lambda: poverty_trends(ds.poverty),
+        "peers": lambda: benchmark_all(indicators(ds, year)),
+    }
+    total = 0.0
+    for name, run in parts.items():
+        t0 = time.perf_counter()
+        run()
+        dt = time.perf_counter() - t0
+        total += dt
+        print(f"{name:<12}{dt:7.2f} s")
+    print(f"{'total':<12}{total:7.2f} s = {total / BUDGET_S:.2f} x the {BUDGET_S:.0f} s budget (514 districts)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,119 @@
+"""Projection to a target: logistic recovery, ETS against statsmodels, reasons, workers needed."""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from ucj.projection import (ets_forecast, fit_ets, fit_logistic, logistic, project, project_all, project_district)
+
+BANGGAI = "72.01"
+
+
+def _series(values, start="2019-01-01"):
+    months = pd.date_range(start, periods=len(values), freq="MS")
+    return pd.DataFrame({"month": months, "active": np.asarray(values) * 1000, "denominator_value": 100_000.0,
+                         "coverage_pct": np.asarray(values, dtype="float64")})
+
+
+def _wf(value=100_000):
+    return pd.DataFrame({"district_code": ["75.02"] * 2, "year": [2024, 2025], "working_population": [value, value]})
+
+
+def test_logistic_curve_gives_back_its_parameters():
+    rng = np.random.default_rng(3)
+    t = np.arange(84) / 12
+    y = logistic(t, 80.0, 0.9, 4.0) + rng.normal(0, 0.2, t.size)
+    popt, _ = fit_logistic(t, y)
+    assert popt == pytest.approx([80.0, 0.9, 4.0], rel=0.03)
+
+
+def test_ets_equals_a_direct_statsmodels_call(demo_ds):
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+    s = demo_ds.enrolment[demo_ds.enrolment["district_code"] == BANGGAI].groupby("month")["active"].sum()
+    y = pd.Series((s / 1000).to_numpy(), index=pd.DatetimeIndex(s.index, freq="MS"))
+    ours = fit_ets(y)
+    direct = ETSModel(y, error="add", trend="add", damped_trend=True).fit(disp=False)
+    assert np.allclose(ours.params, direct.params)
+    pred = direct.get_prediction(start=len(y), end=len(y) + 47).summary_frame(alpha=0.2)
+    fc = ets_forecast(ours, 48, alpha=0.2)
+    assert np.allclose(fc["mean"], pred["mean"], atol=1e-6)
+    assert np.allclose(fc["lower"], pred["pi_lower"], atol=1e-6)
+    assert np.allclose(fc["upper"], pred["pi_upper"], atol=1e-6)
+
+
+def test_banggai_projection_and_workers_needed(demo_ds):
+    p = project_district(demo_ds, BANGGAI)
+    assert (p.target_pct, p.target_year, p.denominator) == (99.5, 2030, "working_population")
+    assert p.model_used in ("ets_damped", "logistic") and {f.model for f in p.fits} == {"ets_damped", "logistic"}
+    assert p.status in ("on_track", "within_reach", "off_track")
+    assert p.last_month == pd.Timestamp("2025-12-01") and p.months_remaining == 60
+    w = demo_ds.workforce
+    wp = w[w["district_code"] == BANGGAI].set_index("year")["working_population"]
+    growth = (wp[2025] / wp[2020]) ** (1 / 5) - 1  # the last six known years
+    denom_2030 = wp[2025] * (1 + growth) ** 5
+    e = demo_ds.enrolment
+    active = e[(e["district_code"] == BANGGAI) & (e["month"] == "2025-12-01")]["active"].sum()
+    expected = (0.995 * denom_2030 - active) / 60
+    assert p.workers_needed_per_month == pytest.approx(expected)
+    assert len(p.forecast) == 60 and p.forecast["upper"].le(100).all() and p.forecast["lower"].ge(0).all()
+    assert p.lower_pct <= p.projected_pct <= p.upper_pct
+    fits = p.fits_table()
+    assert fits["used"].sum() == 1 and fits.loc[fits["fitted"], "rmse_holdout"].notna().all()
+    assert fits.loc[~fits["fitted"], "reason"].notna().all()
+
+
+def test_status_follows_the_projection():
+    rising = list(np.linspace(20, 60, 84))
+    p = project(_series(rising), _wf(), district_code="75.02", denominator="working_population", target_pct=30,
+                target_year=2027, denominator_growth=0.0)
+    assert p.status == "on_track" and p.workers_needed_total == 0
+    p = project(_series(rising), _wf(), district_code="75.02", denominator="working_population", target_pct=99,
+                target_year=2027, denominator_growth=0.0)
+    assert p.status in ("off_track", "within_reach")
+    assert p.workers_needed_per_month == pytest.approx((0.99 * 100_000 - 60_000) / 24)
+
+
+def test_too_short_and_too_flat_series_get_reasons():
+    short = project(_series(list(np.linspace(10, 20, 12)), start="2025-01-01"), _wf(), district_code="75.02",
+                    denominator="working_population", target_pct=50, target_year=2030)
+    assert short.status == "not_fitted" and "too short" in short.reason and short.forecast.empty
+    assert math.isnan(short.projected_pct) and short.workers_needed_per_month > 0  # still says what is needed
+    flat = project(_series([25.0] * 84), _wf(), district_code="75.02", denominator="working_population",
+                   target_pct=50, target_year=2030)
+    assert flat.status == "not_fitted" and "too flat" in flat.reason
+
+
+def test_a_gap_restarts_the_series():
+    vals = list(np.linspace(10, 30, 84))
+    vals[70] = np.nan
+    p = project(_series(vals), _wf(), district_code="75.02", denominator="working_population", target_pct=50,
+                target_year=2030)
+    assert p.status == "not_fitted" and "13 consecutive months" in p.reason
+
+
+def test_target_in_the_past():
+    p = project(_series(list(np.linspace(10, 30, 84))), _wf(), district_code="75.02",
+                denominator="working_population", target_pct=50, target_year=2024)
+    assert p.status == "target_passed"
+
+
+def test_falling_series_does_not_get_a_saturation_curve():
+    p = project(_series(list(np.linspace(40, 20, 84))), _wf(), district_code="75.02",
+                denominator="working_population", target_pct=50, target_year=2030)
+    logistic_fit = next(f for f in p.fits if f.model == "logistic")
+    assert not logistic_fit.fitted and "does not rise" in logistic_fit.reason
+    assert p.model_used == "ets_damped"
+
+
+def test_batch_projection_equals_single_district(demo_ds):
+    sub = type(demo_ds)({k: v for k, v in demo_ds.tables.items()}, demo_ds.info)
+    sub.tables["targets"] = demo_ds.targets[demo_ds.targets["district_code"].isin([BANGGAI, "75.02", "71.02"])]
+    batch = project_all(sub, workers=2).set_index("district_code")
+    for code in (BANGGAI, "75.02", "71.02"):
+        single = project_district(demo_ds, code, holdout=False).key_figures()
+        assert batch.at[code, "projected_pct"] == pytest.approx(single["projected_pct"])
+        assert batch.at[code, "workers_needed_per_month"] == pytest.approx(single["workers_needed_per_month"])
+        assert batch.at[code, "status"] == single["status"]
