@@ -22,14 +22,19 @@ $(DATA)/manifest.json: $(STAMP) $(wildcard ucj/demo.py)
 
 demo: $(DATA)/manifest.json
 
+SEEDS := --district Minahasa --district Banggai --district Boalemo --district "Muna Barat"
+
 run: demo
 	$(BIN)/ucj summary --data-dir $(DATA)
+	$(BIN)/ucj reports $(SEEDS) --data-dir $(DATA) --run demo
 
 test: setup
 	$(BIN)/python -m pytest
 
 bench: demo
 	$(BIN)/python benchmarks/load_demo.py --data-dir $(DATA)
+	$(BIN)/python benchmarks/analysis_all.py --data-dir $(DATA)
+	$(BIN)/python benchmarks/report_one.py --data-dir $(DATA)
 
 lock:
 	$(BIN)/python -m pip freeze --exclude-editable | sed '1i # Exact versions for a reproducible environment (Python 3.11). Regenerate with: make lock' > requirements.lock

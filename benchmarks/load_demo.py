@@ -20,11 +20,11 @@ def main() -> None:
     ap.add_argument("--data-dir", default="data/demo")
     ap.add_argument("--repeat", type=int, default=5)
     args = ap.parse_args()
-    ucj.load(args.data_dir)  # warm: imports, registry, file cache
+    ucj.load(args.data_dir, trust_cache=False)  # warm: imports, registry, file cache
     times = []
     for _ in range(args.repeat):
         t0 = time.perf_counter()
-        ds = ucj.load(args.data_dir)
+        ds = ucj.load(args.data_dir, trust_cache=False)
         times.append(time.perf_counter() - t0)
     rows = sum(len(df) for df in ds.tables.values())
     med = statistics.median(times)

@@ -150,6 +150,67 @@ def import_template(file: Path, kind: str = typer.Option(..., help="enrolment, c
     _finish_import(run(file, kind, allow_unmatched=allow_unmatched), out)
 
 
+_DATA = typer.Option("data/demo", "--data-dir", help="data folder(s), separated by ';'; later folders win")
+_LANG = typer.Option("id", help="report language: id or en")
+_REPORTS = typer.Option(Path("reports"), help="folder for report runs")
+
+
+@app.command()
+@friendly
+def report(
+    district: str = typer.Option(..., help="district name or Kemendagri code"),
+    lang: str = _LANG,
+    last_period: str = typer.Option("", help="last month to report, YYYY-MM (default: latest in the data)"),
+    denominator: str = typer.Option("", help="coverage denominator (default: the target's)"),
+    target_pct: float = typer.Option(-1.0, help="coverage target in %% (default: the district's own)"),
+    target_year: int = typer.Option(-1, help="target year (default: the district's own)"),
+    data_dir: str = _DATA,
+    out: Path = _REPORTS,
+    run: str = typer.Option("", help="run name (default: date and time)"),
+) -> None:
+    """One district report: executed notebook, HTML, Excel, PNG figures and key_figures.json."""
+    from ucj.report.params import validate_params
+    from ucj.report.run import run_district, run_name
+
+    params = validate_params(district, last_period, denominator, target_pct, target_year, lang, data_dir)
+    run_dir = out / (run or run_name())
+    entry = run_district(params, run_dir)
+    if entry["status"] != "ok":
+        typer.echo(f"error: the report for {entry['district_name']} failed: {entry['error']}", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"wrote {run_dir / str(entry['html'])}")
+
+
+@app.command()
+@friendly
+def reports(
+    province: Optional[str] = typer.Option(None, help="all districts of one province"),
+    all_districts: bool = typer.Option(False, "--all", help="all 514 districts"),
+    district: list[str] = typer.Option([], help="one or more districts (repeat the option)"),
+    lang: str = _LANG,
+    last_period: str = typer.Option("", help="last month to report, YYYY-MM"),
+    data_dir: str = _DATA,
+    out: Path = _REPORTS,
+    run: str = typer.Option("", help="run name (default: date and time)"),
+    workers: int = typer.Option(0, help="parallel reports (default: one per core)"),
+) -> None:
+    """Many district reports with a progress bar, and an index.html linking them."""
+    from ucj.report.run import districts_in, params_for, run_many, run_name
+
+    if sum([province is not None, all_districts, bool(district)]) != 1:
+        raise UcjInputError.one("say which reports: --province P, --all, or --district D (one of them)")
+    codes = list(district) if district else districts_in(None if all_districts else province)
+    params = params_for(codes, last_period=last_period, lang=lang, data_dir=data_dir)
+    run_dir = out / (run or run_name())
+    entries = run_many(params, run_dir, workers=workers or None)
+    failed = [e for e in entries if e["status"] != "ok"]
+    typer.echo(f"wrote {len(entries) - len(failed)} reports; index: {run_dir / 'index.html'}")
+    for e in failed:
+        typer.echo(f"  failed: {e['district_name']}: {e['error']}", err=True)
+    if failed:
+        raise typer.Exit(1)
+
+
 def main() -> None:  # pragma: no cover - console entry
     app()
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -74,11 +77,12 @@ class Dataset:
         return {name: vars(i) for name, i in self.info.items()}
 
 
-def load(*data_dirs: str | Path, validate_tables: bool = True) -> Dataset:
+def load(*data_dirs: str | Path, validate_tables: bool = True, trust_cache: bool = True) -> Dataset:
     """Load every table found in the given folders; a later folder's table replaces an earlier one.
 
     `ucj.load("data/demo", "data/processed")` reads the demo data and puts imported real tables
-    (say, BPS poverty) in place of the synthetic ones.
+    (say, BPS poverty) in place of the synthetic ones. A file that passed validation before (same
+    sha256, same schema code) is not validated again unless `trust_cache` is False.
     """
     dirs = [Path(d) for d in (data_dirs or (DEFAULT_DATA_DIR,))]
     tables: dict[str, pd.DataFrame] = {}
@@ -91,17 +95,47 @@ def load(*data_dirs: str | Path, validate_tables: bool = True) -> Dataset:
             if not path.exists():
                 continue
             df = pd.read_parquet(path)
-            if validate_tables:
+            digest = sha256_file(path)
+            if validate_tables and not (trust_cache and _validated_before(digest, name)):
                 df = validate(df, name, file=str(path))
+                _remember_validated(digest, name)
             meta = read_parquet_metadata(path)
             sources = sorted(df["source"].unique().tolist()) if len(df) else []
             synthetic = bool(meta.get("synthetic")) or SYNTHETIC_SOURCE in sources
             df.attrs["synthetic"] = synthetic
             tables[name] = df
-            info[name] = TableInfo(str(path), sha256_file(path), len(df), synthetic, sources)
+            info[name] = TableInfo(str(path), digest, len(df), synthetic, sources)
     if not tables:
         raise UcjInputError.one("no tables found", file=", ".join(map(str, dirs)))
     return Dataset(tables, info)
+
+
+def _validation_marker(digest: str, table: str) -> Path:
+    """A file that says: this exact file (by sha256) passed this exact schema (by its source hash)."""
+    base = Path(os.environ.get("UCJ_CACHE_DIR") or Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "ucj")
+    return base / "validated" / f"{table}-{digest}-{_schema_fingerprint()}"
+
+
+@lru_cache(maxsize=1)
+def _schema_fingerprint() -> str:
+    import ucj.registry
+    import ucj.schema
+
+    text = Path(ucj.schema.__file__).read_bytes() + Path(ucj.registry.__file__).read_bytes()
+    return hashlib.sha256(text).hexdigest()[:16]
+
+
+def _validated_before(digest: str, table: str) -> bool:
+    return _validation_marker(digest, table).exists()
+
+
+def _remember_validated(digest: str, table: str) -> None:
+    marker = _validation_marker(digest, table)
+    try:
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.touch()
+    except OSError:
+        pass  # a read-only cache only costs a validation next time
 
 
 def manifest(data_dir: str | Path) -> dict[str, object]:

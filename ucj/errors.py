@@ -21,6 +21,7 @@ class Problem:
     row: int | None = None
     column: str | None = None
     value: object = None
+    label: str = "column"
 
     def __str__(self) -> str:
         where = []
@@ -29,7 +30,7 @@ class Problem:
         if self.row is not None:
             where.append(f"row {self.row}")
         if self.column:
-            where.append(f"column '{self.column}'")
+            where.append(f"{self.label} '{self.column}'")
         text = ", ".join(where)
         shown = "" if self.value is None else f" (value: {_short(self.value)})"
         return f"{text}: {self.rule}{shown}" if text else f"{self.rule}{shown}"

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 
 from ucj.coverage import Level, _geo, coverage
 from ucj.errors import UcjInputError
@@ -134,12 +133,15 @@ def panel_regression(panel: pd.DataFrame, *, outcome: str = "p0", regressor: str
         raise UcjInputError.one("the panel has missing values; build it with coverage_poverty_panel")
     if panel["district_code"].nunique() < 2 or panel["year"].nunique() < 2:
         raise UcjInputError.one("a fixed-effects panel needs at least two districts and two years")
+    from statsmodels.regression.linear_model import OLS
+    from statsmodels.tools.tools import add_constant
+
     # two-way within transformation is exact only for balanced panels: use explicit dummies instead
     X = pd.get_dummies(panel[["district_code", "year"]].astype("str"), drop_first=True, dtype="float64")
     X.insert(0, regressor, panel[regressor].astype("float64"))
-    X = sm.add_constant(X)
+    X = add_constant(X)
     groups = pd.factorize(panel["district_code"])[0]
-    res = sm.OLS(panel[outcome].astype("float64"), X).fit(cov_type="cluster", cov_kwds={"groups": groups})
+    res = OLS(panel[outcome].astype("float64"), X).fit(cov_type="cluster", cov_kwds={"groups": groups})
     keep = [regressor]
     return PanelResult(
         coef=res.params[keep], se=res.bse[keep], pvalues=res.pvalues[keep], nobs=int(res.nobs),

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import pandas as pd
-import pandera.pandas as pa
 
 from ucj.errors import Problem, UcjInputError
 from ucj.registry import get_registry
+
+pa: Any = None  # pandera.pandas, imported on first use by schema()
 
 SEGMENTS = ("PU", "BPU", "Jakon", "PMI")
 FUNDINGS = ("self_employer", "apbd", "apbn", "csr")
@@ -154,39 +156,41 @@ TABLES: dict[str, TableDoc] = {
 }
 
 
-def _district_check() -> pa.Check:
+def _district_check() -> "pa.Check":
     codes = frozenset(get_registry().districts["code"])
     return pa.Check(
         lambda s: s.isin(codes), element_wise=False, error="a Kemendagri kab/kota code in the registry"
     )
 
 
-def _month_checks() -> list[pa.Check]:
+def _month_checks() -> "list[pa.Check]":
     return [
         pa.Check.in_range(FIRST_MONTH, LAST_MONTH, error=f"month between {FIRST_MONTH:%Y-%m} and {LAST_MONTH:%Y-%m}"),
         pa.Check(lambda s: s.dt.day == 1, error="first day of a month"),
     ]
 
 
-def _nonneg_int(nullable: bool = False) -> pa.Column:
+def _nonneg_int(nullable: bool = False) -> "pa.Column":
     return pa.Column("Int64" if nullable else "int64", pa.Check.ge(0, error=">= 0"), nullable=nullable, coerce=nullable)
 
 
-def _pct(nullable: bool = True) -> pa.Column:
+def _pct(nullable: bool = True) -> "pa.Column":
     return pa.Column("float64", pa.Check.in_range(0, 100, error="0 to 100"), nullable=nullable)
 
 
-def _source() -> pa.Column:
+def _source() -> "pa.Column":
     return pa.Column("str", pa.Check.str_length(min_value=1, error="not empty"))
 
 
-def _cat(values: tuple[str, ...]) -> pa.Column:
+def _cat(values: tuple[str, ...]) -> "pa.Column":
     return pa.Column("str", pa.Check.isin(values, error="one of " + ", ".join(values)))
 
 
 @lru_cache(maxsize=None)
-def schema(table: str) -> pa.DataFrameSchema:
-    """The pandera schema of one table."""
+def schema(table: str) -> "pa.DataFrameSchema":
+    """The pandera schema of one table (pandera is imported here: loading cached data never needs it)."""
+    global pa
+    import pandera.pandas as pa
     doc = TABLES[table]
     district = pa.Column("str", _district_check())
     month = pa.Column("datetime64[ns]", _month_checks(), coerce=True)
@@ -248,8 +252,9 @@ def validate(df: pd.DataFrame, table: str, file: str | None = None) -> pd.DataFr
     Row numbers are taken from the frame's index, so importers index rows by their line in
     the source file and errors point at that line.
     """
+    sch = schema(table)
     try:
-        return schema(table).validate(df, lazy=True)
+        return sch.validate(df, lazy=True)
     except pa.errors.SchemaErrors as err:
         raise UcjInputError(failure_problems(err.failure_cases, table, file)) from None
 

@@ -1,0 +1,1 @@
+"""District, province and national reports: parameters, content, export and batch runs."""

@@ -1,0 +1,126 @@
+"""Report parameters: one validator shared by the CLI (before any kernel starts) and the notebooks
+(so plain papermill gets the same errors). Values are only ever data, never code."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+
+from ucj.coverage import check_denominator
+from ucj.errors import Problem, UcjInputError
+from ucj.i18n import Lang, check_lang
+from ucj.registry import District, get_registry
+
+UNSET_NUMBER = -1
+
+
+@dataclass(frozen=True)
+class ReportParams:
+    district: District
+    lang: Lang
+    data_dirs: tuple[str, ...]
+    last_period: pd.Timestamp
+    denominator: str | None
+    target_pct: float | None
+    target_year: int | None
+
+    def as_dict(self) -> dict[str, object]:
+        d = asdict(self)
+        d["district"] = self.district.code
+        d["district_name"] = self.district.full_name
+        d["last_period"] = f"{self.last_period:%Y-%m}"
+        d["data_dirs"] = list(self.data_dirs)
+        return d
+
+
+def split_dirs(data_dir: str | list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    if isinstance(data_dir, (list, tuple)):
+        return tuple(str(d) for d in data_dir)
+    return tuple(p.strip() for p in str(data_dir).split(";") if p.strip())
+
+
+def data_months(data_dirs: tuple[str, ...]) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """First and last month of the enrolment table, read from the file's month column only."""
+    for d in reversed(data_dirs):
+        path = Path(d) / "enrolment.parquet"
+        if path.exists():
+            months = pq.read_table(path, columns=["month"]).column("month").to_pandas()
+            return pd.Timestamp(months.min()), pd.Timestamp(months.max())
+    raise UcjInputError.one("no enrolment table in the data folder(s) (run `make demo`)", file=";".join(data_dirs))
+
+
+def parse_period(text: str) -> pd.Timestamp | None:
+    m = re.fullmatch(r"\s*(\d{4})-(\d{1,2})\s*", str(text))
+    if not m or not 1 <= int(m.group(2)) <= 12:
+        return None
+    return pd.Timestamp(int(m.group(1)), int(m.group(2)), 1)
+
+
+def validate_params(
+    district: object,
+    last_period: object = "",
+    denominator: object = "",
+    target_pct: object = UNSET_NUMBER,
+    target_year: object = UNSET_NUMBER,
+    lang: object = "id",
+    data_dir: object = "data/demo",
+) -> ReportParams:
+    """Check every parameter; raise one UcjInputError listing all that are wrong."""
+    problems: list[Problem] = []
+    reg = get_registry()
+    dist = None
+    try:
+        dist = reg.district(str(district))
+    except UcjInputError as err:
+        problems += [Problem(p.rule, column="district", value=p.value, label="parameter") for p in err.problems]
+    try:
+        lang_ok = check_lang(str(lang))
+    except UcjInputError as err:
+        problems += [Problem(p.rule, column="lang", value=p.value, label="parameter") for p in err.problems]
+        lang_ok = "id"
+    denom = str(denominator or "").strip() or None
+    if denom is not None:
+        try:
+            check_denominator(denom)
+        except UcjInputError as err:
+            problems += [Problem(p.rule, column="denominator", value=p.value, label="parameter") for p in err.problems]
+    pct = _number(target_pct, "target_pct", problems)
+    if pct is not None and not 0 < pct <= 100:
+        problems.append(Problem("target must be above 0 and at most 100 (%)", column="target_pct", value=pct, label="parameter"))
+    year = _number(target_year, "target_year", problems)
+    if year is not None and (year != int(year) or not 2020 <= year <= 2050):
+        problems.append(Problem("target year must be a whole year from 2020 to 2050", column="target_year", value=year, label="parameter"))
+    dirs = split_dirs(data_dir)  # type: ignore[arg-type]
+    period = None
+    try:
+        first, last = data_months(dirs)
+        text = str(last_period or "").strip()
+        if not text:
+            period = last
+        else:
+            period = parse_period(text)
+            if period is None:
+                problems.append(Problem("period must be written YYYY-MM", column="last_period", value=text, label="parameter"))
+            elif not first <= period <= last:
+                problems.append(Problem(f"period outside the data ({first:%Y-%m} to {last:%Y-%m})",
+                                        column="last_period", value=text, label="parameter"))
+    except UcjInputError as err:
+        problems += err.problems
+    if problems:
+        raise UcjInputError(problems)
+    assert dist is not None and period is not None
+    return ReportParams(dist, lang_ok, dirs, period, denom, pct, None if year is None else int(year))
+
+
+def _number(value: object, name: str, problems: list[Problem]) -> float | None:
+    if value is None or value == "" or value == UNSET_NUMBER:
+        return None
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        problems.append(Problem("must be a number", column=name, value=value, label="parameter"))
+        return None
