@@ -6,6 +6,8 @@ both standardised across districts, in the chosen year.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 
@@ -73,7 +75,9 @@ def benchmark_all(table: pd.DataFrame, k: int = 5) -> pd.DataFrame:
     for ind, higher_better in HIGHER_IS_BETTER.items():
         col = table[ind]
         vals = col.reindex(codes).to_numpy(dtype="float64")
-        peers = pd.Series(np.nanmean(vals[nearest], axis=1), index=codes)
+        with warnings.catch_warnings():  # all peers lacking a value gives NaN, as it should
+            warnings.simplefilter("ignore", RuntimeWarning)
+            peers = pd.Series(np.nanmean(vals[nearest], axis=1), index=codes)
         rank = col.rank(ascending=not higher_better, method="min")
         pct = 100 * col.rank(ascending=higher_better, method="max", pct=True)
         province = col.groupby(table["province_code"]).transform("mean")

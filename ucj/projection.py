@@ -84,7 +84,8 @@ class Projection:
             row["params"] = ", ".join(f"{k}={v:.4g}" for k, v in f.params.items())
             row["used"] = f.model == self.model_used
             rows.append(row)
-        return pd.DataFrame(rows)
+        cols = ["model", "fitted", "reason", "aic", "rmse_in_sample", "rmse_holdout", "params", "used"]
+        return pd.DataFrame(rows, columns=cols)
 
     def key_figures(self) -> dict[str, object]:
         out = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("fits", "forecast")}

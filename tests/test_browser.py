@@ -1,0 +1,98 @@
+"""A real browser (Debian's chromium, driven by playwright without downloading one) opens an HTML
+report and JupyterLab. Screenshots go to test-artifacts/. Without chromium these tests skip, except
+under CI (CI=true), where a missing browser is a failure."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = REPO / "test-artifacts"
+BIN = Path(sys.executable).parent
+pytestmark = pytest.mark.slow
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail("chromium is not installed; .ci/run installs Debian's chromium before the tests")
+        pytest.skip("no chromium on this machine (install Debian's chromium to run the browser tests)")
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+def test_html_report_in_a_browser(browser, demo_dir, tmp_path):
+    run = subprocess.run([str(BIN / "ucj"), "report", "--district", "Muna Barat", "--lang", "en",
+                          "--data-dir", str(demo_dir), "--out", str(tmp_path), "--run", "b"],
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr[-2000:]
+    page_file = next((tmp_path / "b").glob("*/report.html"))
+    page = browser.new_page(viewport={"width": 1200, "height": 1600})
+    page.goto(page_file.as_uri())
+    assert "Universal Coverage Jamsostek report: Kabupaten Muna Barat" in page.locator("h1.ucj-title").inner_text()
+    kpis = page.locator(".ucj-kpi").all_inner_texts()
+    assert len(kpis) == 8 and any("Active participants" in k for k in kpis)
+    assert "SYNTHETIC DEMO DATA" in page.locator(".ucj-synthetic").inner_text()
+    images = page.locator("img")
+    assert images.count() >= 3
+    assert images.first.evaluate("img => img.naturalWidth") > 300  # the figure really loaded
+    assert page.locator("pre, .jp-InputArea").count() == 0  # no code
+    page.screenshot(path=str(ARTIFACTS / "report_muna_barat.png"), full_page=True)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_jupyterlab_opens_explore_notebook(browser, tmp_path):
+    port, token = _free_port(), secrets.token_hex(16)
+    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(tmp_path / "cfg"), JUPYTER_RUNTIME_DIR=str(tmp_path / "rt"))
+    server = subprocess.Popen(
+        [str(BIN / "jupyter"), "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={REPO}", "--ServerApp.open_browser=False", "--allow-root"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            pytest.fail("JupyterLab did not start within 60 s")
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        page.goto(f"{base}/lab/tree/notebooks/explore.ipynb?token={token}")
+        page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+        page.wait_for_selector("text=explorer(ds, lang", timeout=30_000)
+        assert page.locator(".jp-Notebook .jp-Cell").count() >= 3
+        page.screenshot(path=str(ARTIFACTS / "jupyterlab_explore.png"))
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
