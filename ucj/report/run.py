@@ -64,6 +64,7 @@ def run_district(params: ReportParams, run_dir: Path) -> dict[str, object]:
         pm.execute_notebook(
             str(DISTRICT_NOTEBOOK), str(executed), parameters=notebook_parameters(params, out),
             kernel_name=KERNEL, cwd=str(NOTEBOOKS), progress_bar=False, log_output=False,
+            extra_arguments=["--IPKernelApp.log_level=ERROR"],  # no transport notice on every run
         )
         title = f"{t('report_title', params.lang)}: {d.full_name}"
         notebook_to_html(executed, out / "report.html", title)
