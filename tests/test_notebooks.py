@@ -4,7 +4,6 @@ real-data path, and the error paths. Kernels are real; these tests take a while.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path

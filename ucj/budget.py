@@ -14,7 +14,6 @@ import pandas as pd
 from ucj.errors import UcjInputError
 
 JKK_JKM_RP = 16_800  # BPU lowest bracket (Rp 1,000,000 income): JKK 1 % = 10,000 + JKM 6,800
-JKK_JKM_JHT_RP = 36_800  # plus JHT 2 % = 20,000
 
 
 SOURCES = {

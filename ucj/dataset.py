@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -136,8 +135,3 @@ def _remember_validated(digest: str, table: str) -> None:
         marker.touch()
     except OSError:
         pass  # a read-only cache only costs a validation next time
-
-
-def manifest(data_dir: str | Path) -> dict[str, object]:
-    path = Path(data_dir) / "manifest.json"
-    return json.loads(path.read_text()) if path.exists() else {}

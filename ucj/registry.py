@@ -15,12 +15,10 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
-
 import pandas as pd
 from rapidfuzz import fuzz, process
 
-from ucj.errors import Problem, UcjInputError
+from ucj.errors import UcjInputError
 
 KABUPATEN = "Kabupaten"
 KOTA = "Kota"
@@ -276,20 +274,6 @@ class Registry:
             )
         raise UcjInputError.one(f"ambiguous district for BPS code {bps_code}: {', '.join(found)}", value=name)
 
-    def match_names(
-        self, names: Iterable[str], provinces: Iterable[str | None] | None = None, bare_kind: str | None = KABUPATEN
-    ) -> pd.DataFrame:
-        """Match many names at once; unmatched rows keep a reason instead of being dropped."""
-        names = list(names)
-        provs = list(provinces) if provinces is not None else [None] * len(names)
-        out = []
-        for name, prov in zip(names, provs):
-            try:
-                out.append((name, self.resolve(name, province=prov, bare_kind=bare_kind), None))
-            except UcjInputError as err:
-                out.append((name, None, err.problems[0].rule))
-        return pd.DataFrame(out, columns=["name", "district_code", "reason"])
-
 
 def _clean_name(full: str) -> tuple[str, str]:
     for prefix, kind in (
@@ -342,14 +326,3 @@ def get_registry() -> Registry:
     provinces = pd.DataFrame(prov_rows, columns=["province_code", "province_name"])
     districts = pd.DataFrame(dist_rows, columns=["code", "name", "kind", "province_code", "province_name"])
     return Registry(districts, provinces)
-
-
-def problems_for_unmatched(
-    matches: pd.DataFrame, file: str, column: str, row_numbers: Iterable[int]
-) -> list[Problem]:
-    """Turn the unmatched rows of `Registry.match_names` into problems naming file, row and column."""
-    return [
-        Problem(reason, file=file, row=row, column=column, value=name)
-        for (name, reason), row in zip(matches[["name", "reason"]].itertuples(index=False), row_numbers)
-        if reason is not None
-    ]

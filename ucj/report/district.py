@@ -24,7 +24,7 @@ from ucj.budget import Assumptions, scenario_table
 from ucj.claims import HEIRS_NOTE, claims_summary, heirs_benefits, loss_ratio
 from ucj.coverage import coverage
 from ucj.dataset import Dataset, load
-from ucj.i18n import Lang, fmt_int, fmt_num, fmt_pct, fmt_rp, fmt_rp_full, t
+from ucj.i18n import Lang, fmt_int, fmt_num, fmt_pct, fmt_rp, t
 from ucj.peers import benchmark, indicators
 from ucj.plots import claims_figure, coverage_figure, poverty_figure
 from ucj.poverty import poverty_trends
