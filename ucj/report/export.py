@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ucj.i18n import Lang, t
+from ucj.i18n import Lang, fmt_pct, t
 from ucj.io.files import atomic_path, write_json, write_text
 
 NOTEBOOK_ONLY_TAG = "notebook-only"
@@ -106,16 +106,21 @@ def write_index(path: Path, entries: list[dict[str, object]], lang: Lang, synthe
         if e.get("status") == "ok":
             link = f'<a href="{html.escape(str(e["html"]))}">{name}</a>'
             status = t("ok", lang)
+            figures = (f"<td>{fmt_pct(e.get('coverage_pct'), lang)}</td>"
+                       f"<td>{fmt_pct(e.get('target_pct'), lang)} ({e.get('target_year')})</td>"
+                       f"<td>{html.escape(t(str(e.get('projection_status')), lang))}</td>")
         else:
             link = name
             status = f"{t('failed', lang)}: {html.escape(str(e.get('error', '')))}"
-        rows.append(f"<tr><td>{link}</td><td>{prov}</td><td>{status}</td></tr>")
+            figures = "<td></td><td></td><td></td>"
+        rows.append(f"<tr><td>{link}</td><td>{prov}</td>{figures}<td>{status}</td></tr>")
     banner = f'<div class="ucj-synthetic">{html.escape(t("synthetic_banner", lang))}</div>' if synthetic else ""
     from ucj.report.district import REPORT_CSS
 
     page = (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
             f"<style>{REPORT_CSS}</style>{PRINT_CSS}</head><body><h1 class='ucj-title'>{html.escape(title)}</h1>"
             f"{banner}<table class='ucj-table'><tr><th>{t('district', lang)}</th><th>{t('province', lang)}</th>"
+            f"<th>{t('coverage_pct', lang)}</th><th>{t('target', lang)}</th><th>{t('projected', lang)}</th>"
             f"<th>{t('status', lang)}</th></tr>{''.join(rows)}</table></body></html>")
     write_text(path, page)
     return path

@@ -8,6 +8,7 @@ fails (it is listed with its error) and writes `index.html` and `run.json` at th
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -68,7 +69,10 @@ def run_district(params: ReportParams, run_dir: Path) -> dict[str, object]:
         )
         title = f"{t('report_title', params.lang)}: {d.full_name}"
         notebook_to_html(executed, out / "report.html", title)
-        entry |= {"status": "ok", "html": f"{d.slug}/report.html"}
+        key = json.loads((out / "key_figures.json").read_text())
+        entry |= {"status": "ok", "html": f"{d.slug}/report.html", "coverage_pct": key["coverage_pct"],
+                  "target_pct": key["target_pct"], "target_year": key["target_year"],
+                  "projection_status": key["projection"]["status"]}
     except pm.PapermillExecutionError as err:
         entry |= {"status": "failed", "error": f"{err.ename}: {err.evalue}".strip()[:500],
                   "notebook": f"{d.slug}/report.ipynb"}
