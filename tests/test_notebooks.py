@@ -14,6 +14,7 @@ import pytest
 from conftest import P0_CSV, REPO
 from ucj.io.bps import import_bps_table
 from ucj.io.common import write_processed
+from ucj.report.params import validate_params
 
 NOTEBOOKS = REPO / "notebooks"
 BIN = Path(sys.executable).parent
@@ -36,7 +37,7 @@ def _expected_outputs(name: str, demo_dir: Path) -> str:
 
     ds = ucj.load(demo_dir)
     if name == "district_report":
-        params = district_report.validate_params("Boalemo", data_dir=str(demo_dir))
+        params = validate_params("Boalemo", data_dir=str(demo_dir))
         return district_report.build(ds, params).key_figures_text() + "\n"
     if name == "province_overview":
         return build_overview(ds, "Gorontalo", "id").key_figures_text() + "\n"
@@ -112,7 +113,7 @@ def test_plain_papermill_key_figures_equal_the_package(two_reports, demo_dir):
 
     ds = ucj.load(demo_dir)
     for out, key, params in two_reports.values():
-        p = district_report.validate_params(params["district"], params.get("last_period", ""),
+        p = validate_params(params["district"], params.get("last_period", ""),
                                             params.get("denominator", ""), -1, -1, params.get("lang", "id"),
                                             str(demo_dir))
         direct = json.loads(json.dumps(district_report.build(ds, p).key))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ucj.coverage import Level, _geo
+from ucj.coverage import Level, with_geo
 
 HEIRS_PROGRAMMES = ("JKM",)
 HEIRS_NOTE = (
@@ -26,6 +26,14 @@ def _periods(df: pd.DataFrame, period: str) -> pd.DataFrame:
         return df.assign(year=df["month"].dt.year)
     if period == "all":
         return df.assign(period="all")
+    return df
+
+
+def _select(df: pd.DataFrame, filters: dict[str, object] | None) -> pd.DataFrame:
+    """Rows matching every filter (a value or a list of values per column); columns absent are ignored."""
+    for col, val in (filters or {}).items():
+        if col in df.columns:
+            df = df[df[col].isin(val if isinstance(val, (list, tuple, set)) else [val])]
     return df
 
 
@@ -47,16 +55,12 @@ def claims_summary(
     `by` adds any of programme, segment, funding. `filters` selects rows first, e.g.
     {"district_code": "74.13", "funding": "apbd"}. `period` is year, month or all.
     """
-    c, e = claims, enrolment
-    for col, val in (filters or {}).items():
-        c = c[c[col].isin(val if isinstance(val, (list, tuple, set)) else [val])]
-        if col in e.columns:
-            e = e[e[col].isin(val if isinstance(val, (list, tuple, set)) else [val])]
+    c, e = _select(claims, filters), _select(enrolment, filters)
     # participant-months from the same segment/funding cells the claims come from
     cell = ["district_code", "month", "segment", "funding"]
     e = e.merge(c[cell].drop_duplicates(), on=cell, how="inner")
-    c, geo = _geo(_periods(c, period), level)
-    e, _ = _geo(_periods(e, period), level)
+    c, geo = with_geo(_periods(c, period), level)
+    e, _ = with_geo(_periods(e, period), level)
     t = _time_cols(period)
     by = tuple(by)
     out = c.groupby(geo + t + list(by), observed=True).agg(
@@ -108,13 +112,9 @@ def loss_ratio(
     filters: dict[str, object] | None = None,
 ) -> pd.DataFrame:
     """Claims paid over contributions for the same period and cells (a ratio; 1.0 = break-even)."""
-    c, k = claims, contributions
-    for col, val in (filters or {}).items():
-        vals = val if isinstance(val, (list, tuple, set)) else [val]
-        c = c[c[col].isin(vals)]
-        k = k[k[col].isin(vals)] if col in k.columns else k
-    c, geo = _geo(_periods(c, period), level)
-    k, _ = _geo(_periods(k, period), level)
+    c, k = _select(claims, filters), _select(contributions, filters)
+    c, geo = with_geo(_periods(c, period), level)
+    k, _ = with_geo(_periods(k, period), level)
     keys = geo + _time_cols(period) + list(by)
     paid = c.groupby(keys, observed=True)["claim_amount_rp"].sum()
     due = k.groupby(keys, observed=True)["contribution_rp"].sum()
@@ -131,10 +131,8 @@ def loss_ratio(
 def heirs_benefits(claims: pd.DataFrame, *, level: Level = "district", period: str = "year",
                    filters: dict[str, object] | None = None) -> pd.DataFrame:
     """Benefits paid to heirs (see HEIRS_NOTE): count of deaths and Rp paid."""
-    c = claims[claims["programme"].isin(HEIRS_PROGRAMMES)]
-    for col, val in (filters or {}).items():
-        c = c[c[col].isin(val if isinstance(val, (list, tuple, set)) else [val])]
-    c, geo = _geo(_periods(c, period), level)
+    c = _select(claims[claims["programme"].isin(HEIRS_PROGRAMMES)], filters)
+    c, geo = with_geo(_periods(c, period), level)
     keys = geo + _time_cols(period)
     out = c.groupby(keys, observed=True).agg(deaths=("claim_count", "sum"),
                                              paid_to_heirs_rp=("claim_amount_rp", "sum")).reset_index()

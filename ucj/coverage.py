@@ -35,7 +35,7 @@ def check_denominator(denominator: str) -> str:
     return denominator
 
 
-def _geo(df: pd.DataFrame, level: Level) -> tuple[pd.DataFrame, list[str]]:
+def with_geo(df: pd.DataFrame, level: Level) -> tuple[pd.DataFrame, list[str]]:
     if level == "district":
         return df, ["district_code"]
     if level == "province":
@@ -79,11 +79,11 @@ def coverage(
     denom = workforce[["district_code", "year", denominator]].rename(columns={denominator: "denominator_value"})
     df = active.merge(denom, on=["district_code", "year"], how="left")
     df["denominator_value"] = df["denominator_value"].astype("float64")
-    df, geo = _geo(df, level)
+    df, geo = with_geo(df, level)
     time_cols = ["year"] if period == "year" else ["year", "month"]
     seg = ["segment"] if by_segment else []
     if level != "district":
-        wf, _ = _geo(denom, level)
+        wf, _ = with_geo(denom, level)
         years = df["year"].unique()
         wf = wf[wf["year"].isin(years)]
         denoms = wf.groupby(geo + ["year"], observed=True).agg(

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
+from ucj.cache import cache_dir
 from ucj.errors import UcjInputError
 from ucj.io.files import read_parquet_metadata, sha256_file
 from ucj.schema import SYNTHETIC_SOURCE, TABLES, validate
@@ -111,8 +111,7 @@ def load(*data_dirs: str | Path, validate_tables: bool = True, trust_cache: bool
 
 def _validation_marker(digest: str, table: str) -> Path:
     """A file that says: this exact file (by sha256) passed this exact schema (by its source hash)."""
-    base = Path(os.environ.get("UCJ_CACHE_DIR") or Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "ucj")
-    return base / "validated" / f"{table}-{digest}-{_schema_fingerprint()}"
+    return cache_dir() / "validated" / f"{table}-{digest}-{_schema_fingerprint()}"
 
 
 @lru_cache(maxsize=1)

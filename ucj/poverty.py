@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ucj.coverage import Level, _geo, coverage
+from ucj.coverage import Level, with_geo, coverage
 from ucj.errors import UcjInputError
 
 LEVEL_BREAK_YEAR = 2021
@@ -36,7 +36,7 @@ def poverty_trends(poverty: pd.DataFrame, *, level: Level = "district") -> pd.Da
     """
     df = poverty.copy()
     df["population"] = population(df)
-    df, geo = _geo(df, level)
+    df, geo = with_geo(df, level)
     if level != "district":
         def agg(g: pd.DataFrame) -> pd.Series:
             w = g["population"]

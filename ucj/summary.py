@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ucj.dataset import Dataset
+from ucj.poverty import population
 from ucj.published import published_facts
 from ucj.registry import get_registry
 
@@ -36,7 +37,8 @@ def render(ds: Dataset) -> str:
     if "poverty" in ds.tables:
         p = ds.poverty.dropna(subset=["p0", "poor_population"])
         if len(p):
-            rate = p.groupby("year").apply(lambda g: 100 * g["poor_population"].sum() / (g["poor_population"] / g["p0"] * 100).sum())
+            p = p.assign(population=population(p))
+            rate = 100 * p.groupby("year")["poor_population"].sum() / p.groupby("year")["population"].sum()
             lines.append("National poverty rate (%, population-weighted): "
                          + ", ".join(f"{y}: {v:.2f}" for y, v in rate.items()))
     facts = published_facts()

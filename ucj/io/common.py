@@ -110,12 +110,6 @@ def complete(df: pd.DataFrame, table: str) -> pd.DataFrame:
     for col in doc.columns:
         if col.name not in df.columns:
             df[col.name] = pd.Series(np.nan, index=df.index, dtype="float64")
-    if "extreme_poverty_basis" in df.columns:
-        df["extreme_poverty_basis"] = df["extreme_poverty_basis"].astype("str").where(
-            df["extreme_poverty_basis"].notna(), None)
-    if "potensi_pekerja" in df.columns:
-        for c in ("employees", "informal_workers", "potensi_pekerja"):
-            df[c] = df[c].round().astype("Int64")
     return df[[c.name for c in doc.columns]]
 
 

