@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DATA ?= data/demo
 
-.PHONY: setup run test demo bench lock clean
+.PHONY: setup run test test-fast demo bench lock clean
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -17,7 +17,7 @@ $(STAMP): requirements.lock pyproject.toml
 
 setup: $(STAMP)
 
-$(DATA)/manifest.json: $(STAMP) $(wildcard ucj/demo.py)
+$(DATA)/manifest.json: $(STAMP) $(wildcard ucj/ingest/demo.py) $(wildcard data/published/*.csv)
 	$(BIN)/ucj demo --out $(DATA)
 
 demo: $(DATA)/manifest.json
@@ -30,6 +30,9 @@ run: demo
 
 test: setup
 	$(BIN)/python -m pytest
+
+test-fast: setup  # the quick subset (under a minute): no kernels, browsers or wheel builds
+	$(BIN)/python -m pytest -m "not slow"
 
 bench: demo
 	$(BIN)/python benchmarks/load_demo.py --data-dir $(DATA)

@@ -10,11 +10,12 @@ import argparse
 import time
 
 import ucj
-from ucj.claims import claims_summary, heirs_benefits, loss_ratio
-from ucj.coverage import coverage
-from ucj.peers import benchmark_all, indicators
-from ucj.poverty import poverty_trends
-from ucj.projection import project_all
+from ucj.analysis.claims import claims_summary, heirs_benefits, loss_ratio
+from ucj.analysis.coverage import coverage
+from ucj.analysis.all_districts import district_table
+from ucj.analysis.peers import benchmark_all
+from ucj.analysis.poverty import poverty_trends
+from ucj.analysis.projection import project_all
 
 BUDGET_S = 10.0
 
@@ -32,7 +33,7 @@ def main() -> None:
         "claims": lambda: (claims_summary(ds.claims, ds.enrolment), loss_ratio(ds.claims, ds.contributions),
                            heirs_benefits(ds.claims)),
         "poverty": lambda: poverty_trends(ds.poverty),
-        "peers": lambda: benchmark_all(indicators(ds, year)),
+        "peers": lambda: benchmark_all(district_table(ds, year)),
     }
     total = 0.0
     for name, run in parts.items():

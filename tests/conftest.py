@@ -1,7 +1,9 @@
-"""Shared fixtures: the real raw files beside the checkout, and one demo dataset per session."""
+"""Shared fixtures: the real raw files beside the checkout, one demo dataset per session, and an
+environment in which nothing a test runs reads or writes the user's own folders."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -16,6 +18,22 @@ TPT_XLSX = RAW / "tpt_tpak_jessch22" / "DATASET.xlsx"
 MAPPINGS = REPO / "data" / "mappings"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def isolated_environment(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """Caches and run-time files of every library (and of the kernels tests start) go to a temp folder,
+    and no data folder is named by the environment."""
+    home = tmp_path_factory.mktemp("home")
+    saved = dict(os.environ)
+    os.environ.pop("UCJ_DATA_DIR", None)
+    os.environ["XDG_CACHE_HOME"] = str(home / "cache")
+    os.environ["MPLCONFIGDIR"] = str(home / "matplotlib")
+    os.environ["JUPYTER_RUNTIME_DIR"] = str(home / "jupyter-runtime")
+    os.environ["IPYTHONDIR"] = str(home / "ipython")
+    yield home
+    os.environ.clear()
+    os.environ.update(saved)
+
+
 @pytest.fixture(scope="session")
 def raw() -> Path:
     if not RAW.is_dir():
@@ -25,7 +43,7 @@ def raw() -> Path:
 
 @pytest.fixture(scope="session")
 def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from ucj import demo
+    from ucj.ingest import demo
 
     out = tmp_path_factory.mktemp("demo")
     demo.write(out)

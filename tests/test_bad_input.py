@@ -7,9 +7,9 @@ import openpyxl
 import pytest
 
 from conftest import P0_CSV
-from ucj.errors import UcjInputError
-from ucj.io.bps import import_bps_table, import_bps_webapi
-from ucj.io.mapped import Mapping, import_mapped, import_template, template_columns
+from ucj.core.errors import UcjInputError
+from ucj.ingest.bps import import_bps_table, import_bps_webapi
+from ucj.ingest.mapped import Mapping, import_mapped, import_template, template_columns
 
 HEADER = ",".join(template_columns("enrolment"))
 GOOD = "Boalemo,2025-01,BPU,apbd,5000,5000,0"

@@ -5,12 +5,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ucj.budget import Assumptions, scenario, scenario_table
-from ucj.claims import HEIRS_NOTE, claims_summary, heirs_benefits, loss_ratio, severity
-from ucj.peers import benchmark, benchmark_all, indicators, similar_districts
-from ucj.poverty import (coverage_poverty_panel, extreme_poverty_segments, fgt, fgt_table, panel_regression,
+from ucj.analysis.budget import Assumptions, scenario, scenario_table
+from ucj.analysis.claims import HEIRS_NOTE, claims_summary, heirs_benefits, loss_ratio, severity
+from ucj.analysis.all_districts import district_table
+from ucj.analysis.peers import benchmark, benchmark_all, similar_districts
+from ucj.analysis.poverty import (coverage_poverty_panel, extreme_poverty_segments, fgt, fgt_table, panel_regression,
                          poverty_trends)
-from ucj.published import fact
+from ucj.data.published import fact
 
 MUNA_BARAT = "74.13"
 
@@ -137,9 +138,9 @@ def test_peers_hand_worked():
 
 
 def test_benchmark_of_a_demo_district(demo_ds):
-    b = benchmark(demo_ds, "75.02", 2024).set_index("indicator")
+    table = district_table(demo_ds, 2024)
+    b = benchmark(table, "75.02").set_index("indicator")
     assert b.at["p0", "value"] == 17.83 and len(b.attrs["peers"]) == 5
-    table = indicators(demo_ds, 2024)
     assert b.at["coverage_pct", "rank"] == (table["coverage_pct"] > table.at["75.02", "coverage_pct"]).sum() + 1
 
 

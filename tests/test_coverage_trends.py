@@ -5,10 +5,10 @@ import pandas as pd
 import pytest
 from statsmodels.tsa.seasonal import STL
 
-from ucj.coverage import coverage, district_coverage_series
-from ucj.errors import UcjInputError
-from ucj.published import fact
-from ucj.trends import growth, seasonal_profile, seasonality
+from ucj.analysis.coverage import coverage, district_coverage_series
+from ucj.core.errors import UcjInputError
+from ucj.data.published import fact
+from ucj.analysis.trends import growth, seasonal_profile, seasonality
 
 MINAHASA = "71.02"
 

@@ -7,9 +7,9 @@ import pytest
 
 import ucj
 from conftest import REPO
-from ucj.errors import UcjInputError
-from ucj.io.files import write_parquet
-from ucj.schema import describe
+from ucj.core.errors import UcjInputError
+from ucj.core.files import write_parquet
+from ucj.data.schema import describe
 
 
 def test_data_dictionary_matches_the_schemas():
@@ -40,3 +40,30 @@ def test_a_tampered_table_fails_on_load(demo_dir, tmp_path):
 def test_missing_folder_is_a_clear_error(tmp_path):
     with pytest.raises(UcjInputError, match="data folder not found"):
         ucj.load(tmp_path / "nowhere")
+
+
+def _fingerprint(ds) -> dict:
+    return {name: (dict(df.dtypes.astype(str)), int(pd.util.hash_pandas_object(df, index=True).sum()))
+            for name, df in ds.tables.items()}
+
+
+def test_two_loads_are_equal_dtypes_included(demo_dir):
+    """The same files give equal frames on every call (no validation cache changes the dtypes)."""
+    first, second = ucj.load(demo_dir), ucj.load(demo_dir)
+    for name in first.tables:
+        pd.testing.assert_frame_equal(first[name], second[name], check_dtype=True)
+    assert first["workforce"]["employees"].dtype == "Int64"  # the schema's nullable integer, every time
+
+
+def test_a_load_in_another_process_is_equal(demo_dir):
+    import json
+    import subprocess
+    import sys
+
+    code = ("import json, sys, pandas as pd, ucj\n"
+            "ds = ucj.load(sys.argv[1])\n"
+            "print(json.dumps({n: [dict(df.dtypes.astype(str)), int(pd.util.hash_pandas_object(df, index=True).sum())]"
+            " for n, df in ds.tables.items()}))")
+    run = subprocess.run([sys.executable, "-c", code, str(demo_dir)], capture_output=True, text=True, check=True)
+    other = {k: (v[0], v[1]) for k, v in json.loads(run.stdout).items()}
+    assert other == _fingerprint(ucj.load(demo_dir))

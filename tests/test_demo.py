@@ -6,10 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ucj import demo
-from ucj.io.files import read_parquet_metadata
-from ucj.published import fact, published_facts
-from ucj.summary import national_active_by_year
+from ucj.ingest import demo
+from ucj.core.files import read_parquet_metadata
+from ucj.data.published import fact, published_facts
+from ucj.analysis.national import national_active_by_year
 
 MINAHASA, BANGGAI, BOALEMO, MUNA_BARAT = "71.02", "72.01", "75.02", "74.13"
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from ucj.errors import UcjInputError
-from ucj.i18n import LABELS, fmt_int, fmt_pct, fmt_rp, fmt_rp_full
+from ucj.core.errors import UcjInputError
+from ucj.report.i18n import LABELS, fmt_int, fmt_pct, fmt_rp, fmt_rp_full
 from ucj.report.params import validate_params
 
 

@@ -8,9 +8,9 @@ import pytest
 
 import ucj
 from conftest import LONG_CSV, MAPPINGS, P0_CSV, POOR_CSV, TPT_XLSX, WEBAPI_JSON
-from ucj.io.bps import import_bps_table, import_bps_webapi
-from ucj.io.common import write_processed
-from ucj.io.mapped import Mapping, import_mapped
+from ucj.ingest.bps import import_bps_table, import_bps_webapi
+from ucj.ingest.common import write_processed
+from ucj.ingest.mapped import Mapping, import_mapped
 
 BOALEMO, MINAHASA = "75.02", "71.02"
 
@@ -77,7 +77,7 @@ def test_imports_write_processed_tables_with_a_manifest_and_leave_raw_files_alon
     manifest = json.loads((tmp_path / "manifest.json").read_text())
     assert [i["inputs"][0]["sha256"] for i in manifest["imports"]] == [before[P0_CSV], before[LONG_CSV]]
     assert manifest["outputs"]["poverty.parquet"]["sha256"] == _sha(tmp_path / "poverty.parquet")
-    assert manifest["imports"][0]["importer"].startswith("ucj.io.bps.import_bps_table")
+    assert manifest["imports"][0]["importer"].startswith("ucj.ingest.bps.import_bps_table")
     ds = ucj.load(tmp_path)
     pov = ds.poverty.set_index(["district_code", "year"])
     # merged: p0 from both files, p1 only from the long table

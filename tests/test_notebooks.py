@@ -12,8 +12,8 @@ import nbformat
 import pytest
 
 from conftest import P0_CSV, REPO
-from ucj.io.bps import import_bps_table
-from ucj.io.common import write_processed
+from ucj.ingest.bps import import_bps_table
+from ucj.ingest.common import write_processed
 from ucj.report.params import validate_params
 
 NOTEBOOKS = REPO / "notebooks"
@@ -190,7 +190,7 @@ def test_cli_errors_before_any_kernel(demo_dir, tmp_path):
 
 def test_batch_index_lists_reports_and_survives_a_failure(demo_dir, tmp_path):
     from ucj.report.params import validate_params
-    from ucj.report.run import run_many
+    from ucj.report.batch import run_many
 
     good = validate_params("Boalemo", data_dir=str(demo_dir))
     broken_dir = tmp_path / "broken"
@@ -209,7 +209,7 @@ def test_batch_index_lists_reports_and_survives_a_failure(demo_dir, tmp_path):
 def test_html_escapes_text_from_the_data(demo_dir, tmp_path):
     import pandas as pd
 
-    from ucj.io.files import write_parquet
+    from ucj.core.files import write_parquet
 
     data = tmp_path / "data"
     data.mkdir()

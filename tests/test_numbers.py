@@ -2,7 +2,7 @@ import math
 
 import pytest
 
-from ucj.numbers import NumberFormatError, parse_number
+from ucj.core.numbers import NumberFormatError, parse_number
 
 
 @pytest.mark.parametrize(

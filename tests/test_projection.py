@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ucj.projection import (ets_forecast, fit_ets, fit_logistic, logistic, project, project_all, project_district)
+from ucj.analysis.projection import (ets_forecast, fit_ets, fit_logistic, logistic, project, project_all, project_district)
 
 BANGGAI = "72.01"
 

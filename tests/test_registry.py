@@ -1,12 +1,12 @@
 import pytest
 
-from ucj.errors import UcjInputError
-from ucj.registry import get_registry
+from ucj.core.errors import UcjInputError
+from ucj.data.registry import load_registry
 
 
 @pytest.fixture(scope="module")
 def reg():
-    return get_registry()
+    return load_registry()
 
 
 def test_registry_holds_all_districts_and_provinces(reg):

@@ -3,8 +3,8 @@
 __version__ = "0.1.0"
 
 
-def load(*data_dirs, validate_tables: bool = True, trust_cache: bool = True):  # type: ignore[no-untyped-def]
-    """Load the tidy tables (see ucj.dataset.load)."""
-    from ucj.dataset import load as _load
+def load(*data_dirs, registry=None):  # type: ignore[no-untyped-def]
+    """Load and validate the tidy tables (see ucj.data.dataset.load)."""
+    from ucj.data.dataset import load as _load
 
-    return _load(*data_dirs, validate_tables=validate_tables, trust_cache=trust_cache)
+    return _load(*data_dirs, registry=registry)

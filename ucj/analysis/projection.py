@@ -1,0 +1,385 @@
+"""Projecting a district's coverage to its target year, and the workers needed to get there.
+
+Two models are fitted to the monthly coverage series (%):
+- a damped-trend exponential smoothing model, ETS(A,Ad,N), with statsmodels' ETSModel;
+- a logistic saturation curve bounded by 100 %, with scipy's curve_fit.
+The one with the lower AIC (Gaussian, from each model's residuals) is used; both fits are
+reported. A series too short or too flat to fit gets a stated reason instead of a curve.
+
+Forecast intervals for ETS use the closed-form variance of ETS(A,Ad,N) (Hyndman et al. 2008,
+class 1), which equals statsmodels' `get_prediction` and is much faster for 514 districts; the
+logistic interval is a parametric bootstrap from the fit's covariance plus residual noise.
+Projected coverage is clipped to 0-100 %.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import warnings
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field, fields
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from scipy import optimize, stats
+from statsmodels.tools.sm_exceptions import ConvergenceWarning
+from statsmodels.tsa.exponential_smoothing.ets import ETSModel, ETSResults
+
+from ucj.analysis.coverage import check_denominator, coverage, district_coverage_series
+from ucj.data.dataset import Dataset
+from ucj.core.errors import UcjInputError
+
+MIN_MONTHS = 24
+MIN_STD_PCT = 0.05  # a series moving less than this (percentage points) is too flat to fit
+HOLDOUT_MONTHS = 12
+Status = Literal["on_track", "within_reach", "off_track", "not_fitted", "target_passed"]
+
+
+@dataclass
+class ModelFit:
+    """How one model fitted a series."""
+
+    model: str
+    fitted: bool
+    reason: str | None = None
+    params: dict[str, float] = field(default_factory=dict)
+    aic: float = math.nan
+    rmse_in_sample: float = math.nan
+    rmse_holdout: float = math.nan
+
+
+@dataclass
+class Projection:
+    """A district's coverage projection to its target, with the workers needed per month."""
+
+    district_code: str
+    denominator: str
+    target_pct: float
+    target_year: int
+    status: Status
+    model_used: str | None
+    reason: str | None
+    fits: list[ModelFit]
+    forecast: pd.DataFrame
+    last_month: pd.Timestamp | None
+    last_active: float
+    last_denominator: float
+    last_coverage_pct: float
+    projected_pct: float
+    lower_pct: float
+    upper_pct: float
+    interval: float
+    denominator_growth_pct_per_year: float
+    denominator_at_target: float
+    months_remaining: int
+    workers_needed_total: float
+    workers_needed_per_month: float
+
+    def fits_table(self) -> pd.DataFrame:
+        rows = []
+        for f in self.fits:
+            row = {k: v for k, v in asdict(f).items() if k != "params"}
+            row["params"] = ", ".join(f"{k}={v:.4g}" for k, v in f.params.items())
+            row["used"] = f.model == self.model_used
+            rows.append(row)
+        cols = ["model", "fitted", "reason", "aic", "rmse_in_sample", "rmse_holdout", "params", "used"]
+        return pd.DataFrame(rows, columns=cols)
+
+    def key_figures(self) -> dict[str, object]:
+        out = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("fits", "forecast")}
+        out["last_month"] = None if self.last_month is None else f"{self.last_month:%Y-%m}"
+        return out
+
+
+# -- the two models -----------------------------------------------------------------------------
+def fit_ets(y: np.ndarray | pd.Series) -> ETSResults:
+    """ETS(A,Ad,N): additive errors, additive damped trend, no seasonality (statsmodels)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return ETSModel(y, error="add", trend="add", damped_trend=True).fit(disp=False)
+
+
+def ets_forecast(res: ETSResults, horizon: int, alpha: float = 0.2) -> pd.DataFrame:
+    """Point forecast and (1 - alpha) interval, h = 1..horizon, in closed form for ETS(A,Ad,N)."""
+    p = dict(zip(res.model.param_names, res.params))
+    a, b, phi = p["smoothing_level"], p["smoothing_trend"], p["damping_trend"]
+    level, trend = float(np.asarray(res.level)[-1]), float(np.asarray(res.slope)[-1])
+    h = np.arange(1, horizon + 1)
+    phi_h = phi * (1 - phi**h) / (1 - phi)  # phi + phi^2 + ... + phi^h
+    mean = level + phi_h * trend
+    c = a + b * phi * (1 - phi ** h[:-1]) / (1 - phi)  # c_j for j = 1..h-1
+    var = res.mse * (1 + np.concatenate([[0.0], np.cumsum(c**2)]))
+    z = stats.norm.ppf(1 - alpha / 2)
+    sd = np.sqrt(var)
+    return pd.DataFrame({"mean": mean, "lower": mean - z * sd, "upper": mean + z * sd})
+
+
+def logistic(t: np.ndarray, capacity: float, rate: float, midpoint: float) -> np.ndarray:
+    """Coverage (%) on a logistic curve: capacity / (1 + exp(-rate (t - midpoint))), t in years."""
+    return capacity / (1.0 + np.exp(-rate * (t - midpoint)))
+
+
+def _logistic_jac(t: np.ndarray, capacity: float, rate: float, midpoint: float) -> np.ndarray:
+    e = np.exp(-rate * (t - midpoint))
+    d = 1.0 + e
+    return np.column_stack([1.0 / d, capacity * (t - midpoint) * e / d**2, -capacity * rate * e / d**2])
+
+
+def fit_logistic(t: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Least-squares logistic fit with the capacity bounded by 100 %; returns (params, covariance).
+
+    A logistic curve describes growth towards saturation, so a series that does not rise is refused.
+    """
+    slope = np.polyfit(t, y, 1)[0]
+    if slope <= 0:
+        raise ValueError("the series does not rise, so a saturation curve does not apply")
+    p0 = [min(100.0, max(float(np.max(y)) * 1.3, 1.0)), 0.5, float(np.mean(t))]
+    bounds = ([1e-6, 1e-4, -100.0], [100.0, 10.0, 200.0])
+    return optimize.curve_fit(logistic, t, y, p0=p0, bounds=bounds, jac=_logistic_jac, maxfev=5000)
+
+
+def _gaussian_aic(resid: np.ndarray, k: int) -> float:
+    n = len(resid)
+    sigma2 = float(np.sum(resid**2) / n)
+    if sigma2 <= 0:
+        return -math.inf
+    return n * math.log(2 * math.pi * sigma2) + n + 2 * k
+
+
+def _rmse(err: np.ndarray) -> float:
+    return float(np.sqrt(np.mean(np.asarray(err) ** 2)))
+
+
+def _fit_both(y: np.ndarray, t: np.ndarray, holdout: bool) -> tuple[list[ModelFit], dict[str, object]]:
+    fits, models = [], {}
+    try:
+        res = fit_ets(y)
+        p = dict(zip(res.model.param_names, res.params))
+        fit = ModelFit("ets_damped", True, params={k: float(v) for k, v in p.items()},
+                       aic=_gaussian_aic(np.asarray(res.resid), len(res.params)),
+                       rmse_in_sample=_rmse(res.resid))
+        if holdout and len(y) - HOLDOUT_MONTHS >= MIN_MONTHS:
+            short = fit_ets(y[:-HOLDOUT_MONTHS])
+            fc = ets_forecast(short, HOLDOUT_MONTHS)["mean"].to_numpy()
+            fit.rmse_holdout = _rmse(fc - y[-HOLDOUT_MONTHS:])
+        fits.append(fit)
+        models["ets_damped"] = res
+    except (ValueError, np.linalg.LinAlgError) as err:
+        fits.append(ModelFit("ets_damped", False, reason=f"ETS did not fit: {err}"))
+    try:
+        popt, pcov = fit_logistic(t, y)
+        resid = y - logistic(t, *popt)
+        fit = ModelFit("logistic", True, params=dict(zip(("capacity", "rate", "midpoint"), map(float, popt))),
+                       aic=_gaussian_aic(resid, 3), rmse_in_sample=_rmse(resid))
+        if holdout and len(y) - HOLDOUT_MONTHS >= MIN_MONTHS:
+            p_short, _ = fit_logistic(t[:-HOLDOUT_MONTHS], y[:-HOLDOUT_MONTHS])
+            fit.rmse_holdout = _rmse(logistic(t[-HOLDOUT_MONTHS:], *p_short) - y[-HOLDOUT_MONTHS:])
+        fits.append(fit)
+        models["logistic"] = (popt, pcov, float(np.std(resid)))
+    except (RuntimeError, ValueError, optimize.OptimizeWarning) as err:
+        fits.append(ModelFit("logistic", False, reason=f"logistic curve did not fit: {err}"))
+    return fits, models
+
+
+def _logistic_forecast(popt: np.ndarray, pcov: np.ndarray, sigma: float, t_future: np.ndarray,
+                       alpha: float, draws: int = 400) -> pd.DataFrame:
+    mean = logistic(t_future, *popt)
+    rng = np.random.default_rng(12345)  # fixed: the same data gives the same interval
+    if not np.all(np.isfinite(pcov)):
+        pcov = np.zeros_like(pcov)
+    sample = rng.multivariate_normal(popt, pcov, size=draws, check_valid="ignore")
+    sample[:, 0] = np.clip(sample[:, 0], 0, 100)
+    curves = logistic(t_future[None, :], sample[:, [0]], sample[:, [1]], sample[:, [2]])
+    curves = curves + rng.normal(0, sigma, curves.shape)
+    lo, hi = np.quantile(curves, [alpha / 2, 1 - alpha / 2], axis=0)
+    return pd.DataFrame({"mean": mean, "lower": lo, "upper": hi})
+
+
+# -- projection of one district --------------------------------------------------------------------
+def _denominator_growth(workforce: pd.DataFrame, district_code: str, denominator: str) -> float:
+    return denominator_growth_all(workforce[workforce["district_code"] == district_code], denominator).get(
+        district_code, 0.0)
+
+
+def project(
+    series: pd.DataFrame,
+    workforce: pd.DataFrame,
+    *,
+    district_code: str,
+    denominator: str,
+    target_pct: float,
+    target_year: int,
+    alpha: float = 0.2,
+    holdout: bool = True,
+    denominator_growth: float | None = None,
+) -> Projection:
+    """Project a monthly coverage series (from `district_coverage_series`) to December of target_year."""
+    valid = series[series["coverage_pct"].notna().to_numpy()]
+    last = valid.loc[valid["month"].idxmax()] if len(valid) else None
+    growth = _denominator_growth(workforce, district_code, denominator) if denominator_growth is None \
+        else denominator_growth
+    base = dict(
+        district_code=district_code, denominator=denominator, target_pct=float(target_pct),
+        target_year=int(target_year), interval=1 - alpha, denominator_growth_pct_per_year=100 * growth,
+        last_month=None if last is None else pd.Timestamp(last["month"]),
+        last_active=math.nan if last is None else float(last["active"]),
+        last_denominator=math.nan if last is None else float(last["denominator_value"]),
+        last_coverage_pct=math.nan if last is None else float(last["coverage_pct"]),
+    )
+    empty = pd.DataFrame(columns=["month", "mean", "lower", "upper", "model"])
+    nan_result = dict(projected_pct=math.nan, lower_pct=math.nan, upper_pct=math.nan, denominator_at_target=math.nan,
+                      months_remaining=0, workers_needed_total=math.nan, workers_needed_per_month=math.nan)
+
+    if last is None:
+        return Projection(**base, status="not_fitted", model_used=None, reason="no coverage data for this denominator",
+                          fits=[], forecast=empty, **nan_result)
+    last_month = pd.Timestamp(last["month"])
+    end = pd.Timestamp(int(target_year), 12, 1)
+    months_remaining = (end.year - last_month.year) * 12 + end.month - last_month.month
+    denom_target = float(last["denominator_value"]) * (1 + growth) ** (int(target_year) - last_month.year)
+    needed = max(0.0, target_pct / 100 * denom_target - float(last["active"]))
+    workers = dict(denominator_at_target=denom_target, months_remaining=max(months_remaining, 0),
+                   workers_needed_total=needed,
+                   workers_needed_per_month=needed / months_remaining if months_remaining > 0 else math.nan)
+    if months_remaining <= 0:
+        return Projection(**base, status="target_passed", model_used=None, reason="the target year has passed",
+                          fits=[], forecast=empty, projected_pct=math.nan, lower_pct=math.nan, upper_pct=math.nan,
+                          **workers)
+
+    # a fit needs consecutive months up to the last one
+    ordered = series.sort_values("month")
+    months_arr = ordered["month"].to_numpy()
+    y_all = ordered["coverage_pct"].to_numpy(dtype="float64")
+    y_all = y_all[: int(np.searchsorted(months_arr, np.datetime64(last_month), side="right"))]
+    gaps = np.isnan(y_all)
+    start = int(np.flatnonzero(gaps)[-1]) + 1 if gaps.any() else 0
+    y = y_all[start:]
+    reason = None
+    if len(y) < MIN_MONTHS:
+        reason = f"series too short to fit: {len(y)} consecutive months (need {MIN_MONTHS})"
+    elif np.std(y) < MIN_STD_PCT:
+        reason = f"series too flat to fit a trend (moves less than {MIN_STD_PCT} percentage points)"
+    if reason:
+        return Projection(**base, status="not_fitted", model_used=None, reason=reason, fits=[], forecast=empty,
+                          projected_pct=math.nan, lower_pct=math.nan, upper_pct=math.nan, **workers)
+
+    t = np.arange(len(y)) / 12.0
+    fits, models = _fit_both(y, t, holdout)
+    usable = [f for f in fits if f.fitted and np.isfinite(f.aic)]
+    if not usable:
+        return Projection(**base, status="not_fitted", model_used=None,
+                          reason="; ".join(f.reason or "" for f in fits), fits=fits, forecast=empty,
+                          projected_pct=math.nan, lower_pct=math.nan, upper_pct=math.nan, **workers)
+    best = min(usable, key=lambda f: f.aic)
+    future = pd.date_range(last_month + pd.offsets.MonthBegin(1), periods=months_remaining, freq="MS")
+    if best.model == "ets_damped":
+        fc = ets_forecast(models["ets_damped"], months_remaining, alpha)  # type: ignore[arg-type]
+    else:
+        popt, pcov, sigma = models["logistic"]  # type: ignore[misc]
+        fc = _logistic_forecast(popt, pcov, sigma, t[-1] + np.arange(1, months_remaining + 1) / 12.0, alpha)
+    fc = fc.clip(0, 100)
+    fc.insert(0, "month", future)
+    fc["model"] = best.model
+    at = fc.iloc[-1]
+    projected, lower, upper = float(at["mean"]), float(at["lower"]), float(at["upper"])
+    status: Status = "on_track" if projected >= target_pct else ("within_reach" if upper >= target_pct else "off_track")
+    return Projection(**base, status=status, model_used=best.model, reason=None, fits=fits, forecast=fc,
+                      projected_pct=projected, lower_pct=lower, upper_pct=upper, **workers)
+
+
+def district_target(ds: Dataset, district_code: str) -> tuple[float, int, str, str] | None:
+    """The district's own coverage target (pct, year, denominator, source document), the latest if several."""
+    t = ds.targets[ds.targets["district_code"] == district_code].sort_values("target_year")
+    if t.empty:
+        return None
+    row = t.iloc[-1]
+    return (float(row["coverage_target_pct"]), int(row["target_year"]), str(row["denominator"]),
+            str(row["target_source"]))
+
+
+def project_district(
+    ds: Dataset,
+    district_code: str,
+    *,
+    denominator: str | None = None,
+    target_pct: float | None = None,
+    target_year: int | None = None,
+    alpha: float = 0.2,
+    holdout: bool = True,
+) -> Projection:
+    """Project one district, defaulting target, year and denominator to the district's own target."""
+    own = district_target(ds, district_code)
+    if own is None and (target_pct is None or target_year is None):
+        raise UcjInputError.one(f"district {district_code} has no target in the data; give target_pct and target_year")
+    pct = target_pct if target_pct is not None else own[0]  # type: ignore[index]
+    year = target_year if target_year is not None else own[1]  # type: ignore[index]
+    denom = check_denominator(denominator or (own[2] if own else "working_population"))
+    series = district_coverage_series(ds.enrolment, ds.workforce, district_code, denom)
+    return project(series, ds.workforce, district_code=district_code, denominator=denom, target_pct=pct,
+                   target_year=year, alpha=alpha, holdout=holdout)
+
+
+def _project_chunk(args: tuple[list[tuple[pd.DataFrame, str, float, int, str, float]], pd.DataFrame]
+                   ) -> list[dict[str, object]]:
+    items, workforce = args
+    return [
+        project(series, workforce, district_code=code, denominator=denom, target_pct=pct, target_year=year,
+                holdout=False, denominator_growth=growth).key_figures()
+        for series, code, pct, year, denom, growth in items
+    ]
+
+
+def _one_blas_thread() -> None:
+    """Worker processes fit many tiny models: BLAS threads would only fight over the cores."""
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(1)
+
+
+def denominator_growth_all(workforce: pd.DataFrame, denominator: str) -> dict[str, float]:
+    """Yearly growth of each district's denominator over its last (up to) six known years."""
+    w = workforce[["district_code", "year", denominator]].dropna().sort_values(["district_code", "year"])
+    w = w.groupby("district_code").tail(6)
+    g = w.groupby("district_code").agg(first=(denominator, "first"), last=(denominator, "last"),
+                                        y0=("year", "first"), y1=("year", "last"))
+    span = (g["y1"] - g["y0"]).astype("float64")
+    ok = (span > 0) & (g["first"] > 0)
+    rate = ((g["last"].astype("float64") / g["first"].astype("float64")) ** (1 / span.where(ok)) - 1).where(ok, 0.0)
+    return rate.astype("float64").to_dict()
+
+
+def project_all(ds: Dataset, denominator: str | None = None, workers: int | None = None) -> pd.DataFrame:
+    """Project every district to its own target (one row each), in parallel processes.
+
+    The coverage series are computed once for all districts, then fitted district by district.
+    """
+    targets = ds.targets.sort_values("target_year").groupby("district_code").tail(1).set_index("district_code")
+    months = pd.date_range(ds.enrolment["month"].min(), ds.enrolment["month"].max(), freq="MS", name="month")
+    series_by: dict[str, dict[str, pd.DataFrame]] = {}
+    growth_by: dict[str, dict[str, float]] = {}
+    items = []
+    for code, row in targets.sort_index().iterrows():
+        denom = check_denominator(denominator or str(row["denominator"]))
+        if denom not in series_by:
+            growth_by[denom] = denominator_growth_all(ds.workforce, denom)
+            cov = coverage(ds.enrolment, ds.workforce, denom, period="month")
+            series_by[denom] = {c: g.set_index("month").reindex(months).reset_index()
+                                for c, g in cov.groupby("district_code", sort=False)}
+        series = series_by[denom].get(code)
+        if series is None:
+            series = pd.DataFrame({"month": months, "active": np.nan, "denominator_value": np.nan,
+                                   "coverage_pct": np.nan})
+        items.append((series, str(code), float(row["coverage_target_pct"]), int(row["target_year"]), denom,
+                      growth_by[denom].get(code, 0.0)))
+    workforce = ds.workforce
+    workers = workers or min(os.cpu_count() or 1, 4)
+    if workers <= 1:
+        rows = _project_chunk((items, workforce))
+    else:
+        chunks = [items[i::workers] for i in range(workers)]
+        with ProcessPoolExecutor(max_workers=workers, initializer=_one_blas_thread) as pool:
+            rows = [r for part in pool.map(_project_chunk, [(c, workforce) for c in chunks]) for r in part]
+    return pd.DataFrame(rows).sort_values("district_code").reset_index(drop=True)

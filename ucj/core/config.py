@@ -1,0 +1,62 @@
+"""The one place that knows where things are.
+
+Resources ship inside the package and are found with importlib.resources, so an installed wheel
+works from any folder: the report notebooks (`ucj.notebooks`, built from the top-level
+`notebooks/` folder), the published facts (`ucj.published`, from `data/published/`) and the
+report stylesheet (`ucj.resources`). Working folders (demo data, processed imports, reports) are
+relative to the current folder unless the caller names them.
+"""
+
+from __future__ import annotations
+
+import os
+from importlib.resources import files
+from pathlib import Path
+
+DEMO_DIR = Path("data/demo")
+PROCESSED_DIR = Path("data/processed")
+REPORTS_DIR = Path("reports")
+DATA_DIR_ENV = "UCJ_DATA_DIR"
+
+
+def _resource(package: str, name: str) -> Path:
+    path = Path(str(files(package) / name))
+    if not path.exists():
+        raise FileNotFoundError(f"ucj resource missing from the installation: {package}/{name}")
+    return path
+
+
+def notebook(name: str) -> Path:
+    """A report notebook shipped with ucj, e.g. notebook("district_report")."""
+    return _resource("ucj.notebooks", f"{name}.ipynb")
+
+
+def notebooks_dir() -> Path:
+    return notebook("district_report").parent
+
+
+def published_file(name: str) -> Path:
+    """A file of published facts (data/published in the source tree)."""
+    return _resource("ucj.published", name)
+
+
+def stylesheet(name: str = "report") -> str:
+    """A stylesheet: `report` for every report view (notebook and page), `page` for code-free pages only."""
+    return _resource("ucj.resources", f"{name}.css").read_text(encoding="utf-8")
+
+
+def default_data_dirs(start: Path | None = None) -> tuple[str, ...]:
+    """Where to read data when none is named.
+
+    UCJ_DATA_DIR (folders separated by ';') if set; else the first `data/demo` found in the current
+    folder or above it, so that a notebook opened in `notebooks/` and papermill run from the
+    repository root find the same demo data; else `data/demo` (reported missing when loaded).
+    """
+    env = os.environ.get(DATA_DIR_ENV, "").strip()
+    if env:
+        return tuple(p.strip() for p in env.split(";") if p.strip())
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / DEMO_DIR).is_dir():
+            return (str(folder / DEMO_DIR),)
+    return (str(DEMO_DIR),)

@@ -1,0 +1,40 @@
+"""Published figures (data/published): the facts the seed articles and domain notes state.
+
+Tests and reports use them as checks against what the workbook computes; they never stand in
+for a computed figure.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from ucj.core.config import published_file
+
+
+def published_facts(path: str | Path | None = None) -> pd.DataFrame:
+    """One row per published fact: district_code (empty for national), quantity, value, unit, date, source."""
+    return pd.read_csv(path or published_file("seed_facts.csv"), dtype={"district_code": "str", "date": "str"})
+
+
+def fact(quantity: str, district_code: str | None = None, date: str | None = None,
+         facts: pd.DataFrame | None = None) -> float:
+    """The value of one published fact (raises KeyError if it is not recorded)."""
+    df = published_facts() if facts is None else facts
+    sel = df["quantity"] == quantity
+    sel &= df["district_code"].isna() if district_code is None else df["district_code"] == district_code
+    if date is not None:
+        sel &= df["date"].fillna("").str.startswith(date)
+    rows = df[sel]
+    if len(rows) != 1:
+        raise KeyError(f"{quantity} {district_code} {date}: {len(rows)} published rows")
+    return float(rows["value"].iloc[0])
+
+
+def facts_by_year(quantity: str, district_code: str | None, facts: pd.DataFrame | None = None) -> dict[int, float]:
+    """A published quantity by year (the first four characters of its date)."""
+    df = published_facts() if facts is None else facts
+    sel = (df["quantity"] == quantity) & (df["district_code"].isna() if district_code is None
+                                          else df["district_code"] == district_code)
+    return {int(str(d)[:4]): float(v) for d, v in zip(df.loc[sel, "date"], df.loc[sel, "value"])}

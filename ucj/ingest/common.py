@@ -1,0 +1,187 @@
+"""What every importer shares: district resolution, number parsing, validation, and writing
+processed tables with a manifest."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ucj import __version__
+from ucj.core.errors import Problem, UcjInputError
+from ucj.core.config import PROCESSED_DIR
+from ucj.core.files import atomic_path, sha256_file, write_json, write_parquet
+from ucj.core.numbers import Decimal, parse_series
+from ucj.data.registry import KABUPATEN, Registry
+from ucj.data.schema import TABLES, validate
+
+
+
+@dataclass
+class ImportResult:
+    """A validated table from one import, with what could not be matched (never dropped silently)."""
+
+    table: str
+    frame: pd.DataFrame
+    inputs: list[str]
+    importer: str
+    registry: Registry
+    unmatched: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=["row", "name", "reason"])
+    )
+
+    def summary(self) -> str:
+        lines = [f"{self.table}: {len(self.frame)} rows from {', '.join(Path(i).name for i in self.inputs)}"]
+        if len(self.unmatched):
+            lines.append(f"{len(self.unmatched)} rows not matched to a district (listed in the manifest):")
+            lines += [f"  row {r.row}: {r.name}: {r.reason}" for r in self.unmatched.itertuples()]
+        return "\n".join(lines)
+
+
+def resolve_column(
+    names: pd.Series,
+    *,
+    registry: Registry,
+    file: str,
+    column: str,
+    provinces: pd.Series | None = None,
+    bps_codes: pd.Series | None = None,
+    bare_kind: str | None = KABUPATEN,
+) -> tuple[pd.Series, pd.DataFrame]:
+    """Resolve district names (or codes) row by row; return codes and the unmatched rows."""
+    reg = registry
+    codes, unmatched = [], []
+    cache: dict[tuple[object, ...], tuple[str | None, str | None]] = {}
+    for i, row in enumerate(names.index):
+        name = names.iloc[i]
+        prov = None if provinces is None else provinces.iloc[i]
+        bps = None if bps_codes is None else bps_codes.iloc[i]
+        key = (name, prov, bps)
+        if key not in cache:
+            try:
+                if name is None or (isinstance(name, float) and np.isnan(name)):
+                    raise UcjInputError.one("district is empty")
+                if bps is not None:
+                    cache[key] = (reg.resolve_bps(str(bps), str(name)), None)
+                else:
+                    cache[key] = (reg.resolve(str(name), province=prov, bare_kind=bare_kind), None)
+            except UcjInputError as err:
+                cache[key] = (None, err.problems[0].rule)
+        code, reason = cache[key]
+        codes.append(code)
+        if reason:
+            unmatched.append((row, name, reason))
+    out = pd.Series(codes, index=names.index, dtype="str")
+    return out, pd.DataFrame(unmatched, columns=["row", "name", "reason"]).drop_duplicates(["row", "name"])
+
+
+def unmatched_problems(unmatched: pd.DataFrame, file: str, column: str) -> list[Problem]:
+    rows = unmatched.drop_duplicates(["row", "name"])
+    return [Problem(r.reason, file=file, row=int(r.row), column=column, value=r.name) for r in rows.itertuples()]
+
+
+def parse_numbers(
+    df: pd.DataFrame, columns: dict[str, str], *, file: str, decimal: Decimal, integer: set[str] = frozenset(),
+    scale: dict[str, float] | None = None,
+) -> tuple[dict[str, pd.Series], list[Problem]]:
+    """Parse numeric columns ({our name: their column}); return values and problems by row."""
+    out: dict[str, pd.Series] = {}
+    problems: list[Problem] = []
+    for ours, theirs in columns.items():
+        values, bad = parse_series(df[theirs], decimal)
+        for row in df.index[bad.to_numpy()]:
+            problems.append(Problem("text in a numeric column", file=file, row=int(row), column=theirs,
+                                    value=df.at[row, theirs]))
+        values = values * (scale or {}).get(ours, 1.0)
+        if ours in integer:
+            frac = values.notna() & (np.abs(values - np.round(values)) > 1e-9)
+            for row in df.index[frac.to_numpy()]:
+                problems.append(Problem("must be a whole number", file=file, row=int(row), column=theirs,
+                                        value=df.at[row, theirs]))
+        out[ours] = values
+    return out, problems
+
+
+def complete(df: pd.DataFrame, table: str) -> pd.DataFrame:
+    """Add the table's missing optional columns as empty and order columns as the schema does."""
+    doc = TABLES[table]
+    for col in doc.columns:
+        if col.name not in df.columns:
+            df[col.name] = pd.Series(np.nan, index=df.index, dtype="float64")
+    return df[[c.name for c in doc.columns]]
+
+
+def finish(
+    df: pd.DataFrame, table: str, *, file: str, problems: list[Problem], unmatched: pd.DataFrame,
+    allow_unmatched: bool, district_column: str, importer: str, inputs: list[str], registry: Registry,
+) -> ImportResult:
+    """Validate; raise with every problem found (parsing, matching and schema), or return the result."""
+    if len(unmatched) and not allow_unmatched:
+        problems = problems + unmatched_problems(unmatched, file, district_column)
+    unreadable = {p.row for p in problems if p.row is not None}
+    rows = df[~df.index.isin(list(unreadable)) & df["district_code"].notna().to_numpy()]
+    try:
+        frame = validate(complete(rows.copy(), table), table, registry.codes, file=file)
+    except UcjInputError as err:
+        problems = problems + err.problems
+    if problems:
+        raise UcjInputError(sorted(problems, key=lambda p: (p.row or 0, p.column or "")))
+    return ImportResult(table, frame.reset_index(drop=True), inputs, importer, registry, unmatched)
+
+
+def check_columns(df: pd.DataFrame, required: list[str], file: str) -> None:
+    missing = [c for c in required if c not in df.columns]
+    if missing:
+        found = ", ".join(f"'{c}'" for c in df.columns if c)
+        raise UcjInputError(
+            [Problem(f"required column is missing (found: {found})", file=file, row=1, column=c) for c in missing]
+        )
+
+
+def write_processed(result: ImportResult, out_dir: str | Path = PROCESSED_DIR) -> Path:
+    """Merge the result into out_dir/<table>.parquet (new values win) and record the import.
+
+    Files are written to a temporary name and renamed, so a failed import leaves the previous
+    processed data as it was.
+    """
+    out = Path(out_dir)
+    target = out / f"{result.table}.parquet"
+    key = list(TABLES[result.table].key)
+    frame = result.frame
+    if target.exists():
+        old = pd.read_parquet(target)
+        merged = frame.set_index(key).combine_first(old.set_index(key))
+        both = frame.set_index(key).index.intersection(old.set_index(key).index)
+        src_old = old.set_index(key)["source"].reindex(both)
+        src_new = frame.set_index(key)["source"].reindex(both)
+        joined = [a if a == b else f"{b}; {a}" for a, b in zip(src_new, src_old)]
+        merged.loc[both, "source"] = joined
+        frame = validate(complete(merged.reset_index(), result.table), result.table, result.registry.codes,
+                         file=str(target))
+    meta = {"synthetic": False, "table": result.table, "importer": result.importer}
+    write_parquet(target, frame, meta)
+    with atomic_path(target.with_suffix(".csv")) as tmp:
+        frame.to_csv(tmp, index=False)
+    manifest_path = out / "manifest.json"
+    manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {"imports": []}
+    manifest["imports"].append(
+        {
+            "table": result.table,
+            "importer": result.importer,
+            "ucj_version": __version__,
+            "at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            "inputs": [{"file": str(i), "sha256": sha256_file(i)} for i in result.inputs],
+            "rows_imported": len(result.frame),
+            "unmatched": result.unmatched.to_dict(orient="records"),
+        }
+    )
+    manifest["outputs"] = {
+        p.name: {"sha256": sha256_file(p), "rows": len(pd.read_parquet(p))} for p in sorted(out.glob("*.parquet"))
+    }
+    manifest["synthetic"] = False
+    write_json(manifest_path, manifest)
+    return target

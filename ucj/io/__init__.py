@@ -1,1 +1,0 @@
-"""Importers for planners' real files, and atomic output writing."""

@@ -1,0 +1,185 @@
+"""Labels in Bahasa Indonesia and English, and numbers in each locale's format (babel).
+
+Bahasa Indonesia: "Rp1,5 M", "76,3 %", "100.841". English: "Rp 1.5 bn", "76.3 %", "100,841".
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Literal
+
+from babel.numbers import format_compact_currency, format_decimal
+
+from ucj.core.errors import UcjInputError
+
+Lang = Literal["id", "en"]
+LANGS = ("id", "en")
+_LOCALE = {"id": "id_ID", "en": "en"}
+_EN_SCALES = ((1e12, "tn"), (1e9, "bn"), (1e6, "m"), (1e3, "k"))
+
+
+def check_lang(lang: str) -> Lang:
+    if lang not in LANGS:
+        raise UcjInputError.one(f"unknown lang '{lang}'; one of id, en", column="lang")
+    return lang  # type: ignore[return-value]
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def fmt_int(value: object, lang: Lang = "id") -> str:
+    if _missing(value):
+        return "–"
+    return format_decimal(round(float(value)), locale=_LOCALE[lang])  # type: ignore[arg-type]
+
+
+def fmt_num(value: object, lang: Lang = "id", digits: int = 1) -> str:
+    if _missing(value):
+        return "–"
+    pattern = "#,##0." + "0" * digits if digits else "#,##0"
+    return format_decimal(float(value), format=pattern, locale=_LOCALE[lang])  # type: ignore[arg-type]
+
+
+def fmt_pct(value: object, lang: Lang = "id", digits: int = 1) -> str:
+    """A percentage given in percent units (76.3 -> "76,3 %" / "76.3 %")."""
+    if _missing(value):
+        return "–"
+    return f"{fmt_num(value, lang, digits)} %"
+
+
+def fmt_rp(value: object, lang: Lang = "id", digits: int = 2) -> str:
+    """Rupiah in short form: "Rp4,96 M" (id) or "Rp 4.96 bn" (en); small amounts in full."""
+    if _missing(value):
+        return "–"
+    v = float(value)  # type: ignore[arg-type]
+    if lang == "id":
+        if abs(v) < 1e6:
+            return "Rp" + format_decimal(round(v), locale="id_ID")
+        text = format_compact_currency(v, "IDR", locale="id_ID", fraction_digits=digits)
+        return text.replace("\xa0", " ")
+    for scale, suffix in _EN_SCALES[:-1]:
+        if abs(v) >= scale:
+            num = format_decimal(v / scale, format="#,##0." + "#" * digits, locale="en")
+            return f"Rp {num} {suffix}"
+    return "Rp " + format_decimal(round(v), locale="en")
+
+
+def fmt_rp_full(value: object, lang: Lang = "id") -> str:
+    """Rupiah in full: "Rp1.008.000.000" / "Rp 1,008,000,000"."""
+    if _missing(value):
+        return "–"
+    sep = "" if lang == "id" else " "
+    return f"Rp{sep}{fmt_int(value, lang)}"
+
+
+LABELS: dict[str, dict[str, str]] = {
+    "report_title": {"id": "Laporan Universal Coverage Jamsostek", "en": "Universal Coverage Jamsostek report"},
+    "synthetic_banner": {
+        "id": "DATA SINTETIS (DEMO) – bukan statistik resmi. Angka dibuat untuk peragaan; hanya fakta yang "
+              "dipublikasikan untuk kabupaten contoh yang nyata.",
+        "en": "SYNTHETIC DEMO DATA – not official statistics. Figures are made up for demonstration; only the "
+              "published facts of the seed districts are real.",
+    },
+    "summary": {"id": "Ringkasan", "en": "Summary"},
+    "coverage": {"id": "Cakupan kepesertaan", "en": "Coverage"},
+    "coverage_by_segment": {"id": "Cakupan menurut segmen terhadap target", "en": "Coverage by segment against the target"},
+    "projection": {"id": "Proyeksi cakupan", "en": "Coverage projection"},
+    "workers_needed": {"id": "Tambahan pekerja yang diperlukan per bulan", "en": "Additional workers needed per month"},
+    "claims": {"id": "Klaim menurut program", "en": "Claims by programme"},
+    "poverty": {"id": "Kemiskinan (P0, P1, P2)", "en": "Poverty (P0, P1, P2)"},
+    "peers": {"id": "Perbandingan dengan provinsi, nasional dan daerah sebanding",
+              "en": "Against the province, the nation and similar districts"},
+    "budget": {"id": "Skenario anggaran APBD", "en": "APBD budget scenarios"},
+    "data_notes": {"id": "Catatan data", "en": "Data notes"},
+    "district": {"id": "Kabupaten/kota", "en": "District"},
+    "province": {"id": "Provinsi", "en": "Province"},
+    "national": {"id": "Nasional", "en": "National"},
+    "peer_mean": {"id": "Rata-rata daerah sebanding", "en": "Similar districts (mean)"},
+    "last_period": {"id": "Periode terakhir", "en": "Last period"},
+    "active": {"id": "Peserta aktif", "en": "Active participants"},
+    "denominator": {"id": "Penyebut", "en": "Denominator"},
+    "coverage_pct": {"id": "Cakupan", "en": "Coverage"},
+    "target": {"id": "Target", "en": "Target"},
+    "target_year": {"id": "Tahun target", "en": "Target year"},
+    "projected": {"id": "Proyeksi pada tahun target", "en": "Projected at the target year"},
+    "interval": {"id": "Selang prediksi", "en": "Prediction interval"},
+    "status": {"id": "Status", "en": "Status"},
+    "model": {"id": "Model", "en": "Model"},
+    "month": {"id": "Bulan", "en": "Month"},
+    "year": {"id": "Tahun", "en": "Year"},
+    "segment": {"id": "Segmen", "en": "Segment"},
+    "programme": {"id": "Program", "en": "Programme"},
+    "claim_count": {"id": "Jumlah klaim", "en": "Claims"},
+    "claim_amount_rp": {"id": "Nilai klaim", "en": "Amount paid"},
+    "frequency_per_1000": {"id": "Frekuensi per 1.000 peserta per tahun", "en": "Frequency per 1,000 participants a year"},
+    "mean_claim_rp": {"id": "Rata-rata klaim", "en": "Mean claim"},
+    "loss_ratio": {"id": "Rasio klaim", "en": "Loss ratio"},
+    "funding": {"id": "Sumber iuran", "en": "Funding"},
+    "contribution_rp": {"id": "Iuran", "en": "Contributions"},
+    "heirs": {"id": "Manfaat kepada ahli waris (JKM)", "en": "Benefits paid to heirs (JKM)"},
+    "p0": {"id": "P0 (persentase penduduk miskin)", "en": "P0 (poverty headcount)"},
+    "p1": {"id": "P1 (kedalaman)", "en": "P1 (depth)"},
+    "p2": {"id": "P2 (keparahan)", "en": "P2 (severity)"},
+    "indicator": {"id": "Indikator", "en": "Indicator"},
+    "value": {"id": "Nilai", "en": "Value"},
+    "rank": {"id": "Peringkat", "en": "Rank"},
+    "percentile": {"id": "Persentil", "en": "Percentile"},
+    "workers": {"id": "Pekerja", "en": "Workers"},
+    "months": {"id": "Bulan", "en": "Months"},
+    "cost_rp": {"id": "Biaya", "en": "Cost"},
+    "coverage_after_pct": {"id": "Cakupan sesudah", "en": "Coverage after"},
+    "coverage_before_pct": {"id": "Cakupan sebelum", "en": "Coverage before"},
+    "expected_jkm_deaths": {"id": "Perkiraan kematian (JKM)", "en": "Expected deaths (JKM)"},
+    "expected_jkk_cases": {"id": "Perkiraan kecelakaan kerja (JKK)", "en": "Expected work accidents (JKK)"},
+    "expected_benefits_rp": {"id": "Perkiraan manfaat dibayar", "en": "Expected benefits paid"},
+    "benefit_cost_ratio": {"id": "Rasio manfaat/biaya", "en": "Benefit/cost ratio"},
+    "assumption": {"id": "Asumsi", "en": "Assumption"},
+    "source": {"id": "Sumber", "en": "Source"},
+    "synthetic": {"id": "sintetis", "en": "synthetic"},
+    "real": {"id": "nyata", "en": "real"},
+    "table": {"id": "Tabel", "en": "Table"},
+    "rows": {"id": "Baris", "en": "Rows"},
+    "gap": {"id": "Selisih", "en": "Gap"},
+    "on_track": {"id": "sesuai jalur", "en": "on track"},
+    "within_reach": {"id": "masih terjangkau (batas atas)", "en": "within reach (upper bound)"},
+    "off_track": {"id": "di luar jalur", "en": "off track"},
+    "not_fitted": {"id": "tidak dapat diproyeksikan", "en": "cannot be projected"},
+    "target_passed": {"id": "tahun target sudah lewat", "en": "target year has passed"},
+    "ets_damped": {"id": "ETS tren teredam", "en": "damped-trend ETS"},
+    "logistic": {"id": "kurva logistik (jenuh 100 %)", "en": "logistic curve (saturating at 100 %)"},
+    "working_population": {"id": "penduduk bekerja", "en": "working population"},
+    "employees": {"id": "buruh/karyawan", "en": "employees"},
+    "informal_workers": {"id": "pekerja informal", "en": "informal workers"},
+    "potensi_pekerja": {"id": "potensi pekerja", "en": "potential workers (potensi pekerja)"},
+    "PU": {"id": "Penerima Upah (PU)", "en": "Wage earners (PU)"},
+    "BPU": {"id": "Bukan Penerima Upah (BPU)", "en": "Non-wage earners (BPU)"},
+    "Jakon": {"id": "Jasa Konstruksi", "en": "Construction (Jakon)"},
+    "PMI": {"id": "Pekerja Migran Indonesia", "en": "Migrant workers (PMI)"},
+    "self_employer": {"id": "mandiri/pemberi kerja", "en": "self/employer"},
+    "apbd": {"id": "APBD", "en": "APBD"},
+    "apbn": {"id": "APBN", "en": "APBN"},
+    "csr": {"id": "CSR", "en": "CSR"},
+    "jkk_per_1000": {"id": "Frekuensi JKK per 1.000", "en": "JKK frequency per 1,000"},
+    "apbd_share_pct": {"id": "Porsi peserta dibiayai APBD", "en": "Share funded by the APBD"},
+    "province_overview": {"id": "Ikhtisar provinsi", "en": "Province overview"},
+    "national_overview": {"id": "Ikhtisar nasional", "en": "National overview"},
+    "coverage_vs_poverty": {"id": "Cakupan dan kemiskinan", "en": "Coverage against poverty"},
+    "fitted": {"id": "Berhasil", "en": "Fitted"},
+    "aic": {"id": "AIC", "en": "AIC"},
+    "rmse_in_sample": {"id": "RMSE (data)", "en": "RMSE (in sample)"},
+    "rmse_holdout": {"id": "RMSE (12 bulan uji)", "en": "RMSE (12-month holdout)"},
+    "used": {"id": "Dipakai", "en": "Used"},
+    "province_p0": {"id": "P0 provinsi", "en": "Province P0"},
+    "national_p0": {"id": "P0 nasional", "en": "National P0"},
+    "of": {"id": "dari", "en": "of"},
+    "index_title": {"id": "Daftar laporan", "en": "Reports"},
+    "failed": {"id": "gagal", "en": "failed"},
+    "ok": {"id": "selesai", "en": "done"},
+}
+
+
+def t(key: str, lang: Lang = "id") -> str:
+    """The label for `key` in `lang` (the key itself if there is no label)."""
+    entry = LABELS.get(key)
+    return entry[lang] if entry else key

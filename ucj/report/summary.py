@@ -1,0 +1,35 @@
+"""A plain-text summary of a loaded dataset: what is in it, and the national picture by year."""
+
+from __future__ import annotations
+
+from ucj.analysis.national import national_active_by_year, poverty_rate_by_year
+from ucj.data.dataset import Dataset
+from ucj.data.published import published_facts
+
+
+def render(ds: Dataset) -> str:
+    lines = []
+    if ds.any_synthetic:
+        lines.append("*** SYNTHETIC DEMO DATA: not official statistics (tables: "
+                     + ", ".join(ds.synthetic_tables()) + ") ***")
+    lines.append("Tables:")
+    for name, info in ds.info.items():
+        tag = "synthetic" if info.synthetic else "real"
+        lines.append(f"  {name:<14}{info.rows:>9,} rows  {tag:<9}  sha256 {info.sha256[:12]}")
+    if "enrolment" in ds.tables:
+        e = ds.enrolment
+        lines.append(f"Districts: {e['district_code'].nunique()}  months: {e['month'].min():%Y-%m} to {e['month'].max():%Y-%m}")
+        nat = national_active_by_year(e) / 1e6
+        lines.append("National active participants, millions (mean of months):")
+        lines.append(nat.round(2).to_string())
+    if "poverty" in ds.tables:
+        p = ds.poverty
+        if p[["p0", "poor_population"]].notna().all(axis=1).any():
+            rate = poverty_rate_by_year(p)
+            lines.append("National poverty rate (%, population-weighted): "
+                         + ", ".join(f"{y}: {v:.2f}" for y, v in rate.items()))
+    facts = published_facts()
+    reg = ds.registry
+    seeds = facts["district_code"].dropna().unique()
+    lines.append("Seed districts: " + ", ".join(reg.get(c).full_name for c in seeds))
+    return "\n".join(lines)

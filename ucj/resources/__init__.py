@@ -1,0 +1,1 @@
+"""Resources shipped with ucj (stylesheet)."""
