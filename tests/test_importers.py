@@ -76,7 +76,13 @@ def test_imports_write_processed_tables_with_a_manifest_and_leave_raw_files_alon
     assert {p: _sha(p) for p in before} == before
     manifest = json.loads((tmp_path / "manifest.json").read_text())
     assert [i["inputs"][0]["sha256"] for i in manifest["imports"]] == [before[P0_CSV], before[LONG_CSV]]
-    assert manifest["outputs"]["poverty.parquet"]["sha256"] == _sha(tmp_path / "poverty.parquet")
+    assert manifest["tables"]["poverty"]["sha256"] == _sha(tmp_path / "poverty.parquet")
+    # which cells came from where: p0 of 2024-2025 from the long table (it came last), p1 only from it
+    cols = manifest["tables"]["poverty"]["columns"]
+    assert sum(cols["p1"].values()) == 1028 and len(cols["p1"]) == 1
+    filled = int(import_bps_table(P0_CSV).frame["p0"].notna().sum())
+    assert sorted(cols["p0"].values()) == [1028, filled - 1028]  # 2024-2025 now from the long table
+    assert str(tmp_path) not in (tmp_path / "manifest.json").read_text()
     assert manifest["imports"][0]["importer"].startswith("ucj.ingest.bps.import_bps_table")
     ds = ucj.load(tmp_path)
     pov = ds.poverty.set_index(["district_code", "year"])
@@ -87,8 +93,16 @@ def test_imports_write_processed_tables_with_a_manifest_and_leave_raw_files_alon
     assert (tmp_path / "poverty.csv").exists()
 
 
-def test_real_poverty_replaces_the_demo_table(demo_dir, raw, tmp_path):
+def test_real_poverty_merges_over_the_demo_table_per_column(demo_dir, raw, tmp_path):
     write_processed(import_bps_table(P0_CSV), tmp_path)
+    demo = ucj.load(demo_dir).poverty.set_index(["district_code", "year"])
     ds = ucj.load(demo_dir, tmp_path)
-    assert not ds.info["poverty"].synthetic and ds.info["enrolment"].synthetic
-    assert ds.poverty.set_index(["district_code", "year"]).loc[(BOALEMO, 2024), "p0"] == 17.83
+    pov = ds.poverty.set_index(["district_code", "year"])
+    assert pov.loc[(BOALEMO, 2024), "p0"] == 17.83  # the real value wins
+    # the real file has no P1: the demo's stays, and the table says which columns are still synthetic
+    assert pov.loc[(BOALEMO, 2024), "p1"] == demo.loc[(BOALEMO, 2024), "p1"]
+    info = ds.info["poverty"]
+    assert info.synthetic and "p1" in info.synthetic_columns and "p0" not in info.synthetic_columns
+    assert ds.info["enrolment"].synthetic
+    real_src = pov.loc[(BOALEMO, 2024), "source"]
+    assert real_src.count("BPS table") == 1 and "synthetic-demo" in real_src  # each source named once

@@ -14,7 +14,8 @@ import pandas as pd
 from ucj import __version__
 from ucj.core.errors import Problem, UcjInputError
 from ucj.core.config import PROCESSED_DIR
-from ucj.core.files import atomic_path, sha256_file, write_json, write_parquet
+from ucj.core.files import atomic_path, folder_transaction, sha256_file, write_json, write_parquet
+from ucj.data.dataset import merge_cells, read_table, row_provenance, value_columns
 from ucj.core.numbers import Decimal, parse_series
 from ucj.data.registry import KABUPATEN, Registry
 from ucj.data.schema import TABLES, validate
@@ -143,45 +144,70 @@ def check_columns(df: pd.DataFrame, required: list[str], file: str) -> None:
 
 
 def write_processed(result: ImportResult, out_dir: str | Path = PROCESSED_DIR) -> Path:
-    """Merge the result into out_dir/<table>.parquet (new values win) and record the import.
+    """Merge the result into out_dir/<table>.parquet and record the import, as one transaction.
 
-    Files are written to a temporary name and renamed, so a failed import leaves the previous
-    processed data as it was.
+    Merging is per key and column: a filled cell of the new file wins, every other cell keeps its
+    value, so a file with one column or one district never erases the rest. The table, its CSV copy,
+    its cell provenance (<table>.cells.parquet) and the manifest are built in a staged copy of the
+    folder and swapped in together under a lock (ucj.core.files.folder_transaction): a crash or a
+    failed import leaves the folder as it was, and concurrent imports run one after the other.
     """
     out = Path(out_dir)
-    target = out / f"{result.table}.parquet"
-    key = list(TABLES[result.table].key)
-    frame = result.frame
+    with folder_transaction(out) as stage:
+        _write_into(result, stage)
+    return out / f"{result.table}.parquet"
+
+
+def _write_into(result: ImportResult, folder: Path) -> None:
+    table = result.table
+    target = folder / f"{table}.parquet"
+    cells_path = folder / f"{table}.cells.parquet"
+    codes = result.registry.codes
+    frame, prov = result.frame, row_provenance(result.frame, table)
     if target.exists():
-        old = pd.read_parquet(target)
-        merged = frame.set_index(key).combine_first(old.set_index(key))
-        both = frame.set_index(key).index.intersection(old.set_index(key).index)
-        src_old = old.set_index(key)["source"].reindex(both)
-        src_new = frame.set_index(key)["source"].reindex(both)
-        joined = [a if a == b else f"{b}; {a}" for a, b in zip(src_new, src_old)]
-        merged.loc[both, "source"] = joined
-        frame = validate(complete(merged.reset_index(), result.table), result.table, result.registry.codes,
-                         file=str(target))
-    meta = {"synthetic": False, "table": result.table, "importer": result.importer}
-    write_parquet(target, frame, meta)
+        old = read_table(target, table, codes)
+        old_prov = pd.read_parquet(cells_path) if cells_path.exists() else None
+        if old_prov is not None and len(old_prov) != len(old):
+            old_prov = None
+        if old_prov is not None:
+            old_prov = old_prov[value_columns(table)]
+        frame, prov = merge_cells(old, frame, table, old_prov, prov)
+        frame = validate(frame, table, codes, file=str(target))
+    write_parquet(target, frame, {"synthetic": False, "table": table, "importer": result.importer})
     with atomic_path(target.with_suffix(".csv")) as tmp:
         frame.to_csv(tmp, index=False)
-    manifest_path = out / "manifest.json"
-    manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {"imports": []}
+    key = list(TABLES[table].key)
+    prov_file = pd.concat([frame[key].reset_index(drop=True), prov[value_columns(table)].reset_index(drop=True)
+                           .astype("str").where(prov[value_columns(table)].reset_index(drop=True).notna(), None)],
+                          axis=1)
+    write_parquet(cells_path, prov_file, {"table": table, "what": "source of each cell"})
+    manifest_path = folder / "manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else {}
+    manifest.setdefault("imports", [])
+    manifest.pop("outputs", None)
+    filled = {c: int(result.frame[c].notna().sum()) for c in value_columns(table) if result.frame[c].notna().any()}
     manifest["imports"].append(
         {
-            "table": result.table,
+            "table": table,
             "importer": result.importer,
             "ucj_version": __version__,
             "at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-            "inputs": [{"file": str(i), "sha256": sha256_file(i)} for i in result.inputs],
+            "inputs": [{"file": Path(i).name, "sha256": sha256_file(i)} for i in result.inputs],
             "rows_imported": len(result.frame),
-            "unmatched": result.unmatched.to_dict(orient="records"),
+            "cells_filled": filled,
+            "unmatched": result.unmatched.astype("object").to_dict(orient="records"),
         }
     )
-    manifest["outputs"] = {
-        p.name: {"sha256": sha256_file(p), "rows": len(pd.read_parquet(p))} for p in sorted(out.glob("*.parquet"))
+    tables = manifest.setdefault("tables", {})
+    tables[table] = {
+        "file": target.name,
+        "rows": len(frame),
+        "sha256": sha256_file(target),
+        "csv_sha256": sha256_file(target.with_suffix(".csv")),
+        "cells_file": cells_path.name,
+        "cells_sha256": sha256_file(cells_path),
+        "columns": {c: {str(k): int(v) for k, v in prov[c].dropna().value_counts().sort_index().items()}
+                    for c in value_columns(table)},
     }
     manifest["synthetic"] = False
     write_json(manifest_path, manifest)
-    return target
