@@ -204,7 +204,7 @@ def test_bps_table_p0_out_of_range(tmp_path):
 
 def test_bps_table_bad_year_header(tmp_path):
     p = _write(tmp_path, "Wilayah,Judul\n,tahun lalu\nACEH,1\nSimeulue,2\n", name="p0.csv")
-    _one(_problems(import_bps_table, p), row=2, rule="expected a year in the header")
+    _one(_problems(import_bps_table, p), row=1, rule="no line of years in the header")
 
 
 def test_webapi_not_json(tmp_path):

@@ -52,8 +52,12 @@ def resolve_column(
     provinces: pd.Series | None = None,
     bps_codes: pd.Series | None = None,
     bare_kind: str | None = KABUPATEN,
+    years: pd.Series | None = None,
 ) -> tuple[pd.Series, pd.DataFrame]:
-    """Resolve district names (or codes) row by row; return codes and the unmatched rows."""
+    """Resolve district names (or codes) row by row; return codes and the unmatched rows.
+
+    `years` (the data year of each row) lets a province be read as it was then (province history).
+    """
     reg = registry
     codes, unmatched = [], []
     cache: dict[tuple[object, ...], tuple[str | None, str | None]] = {}
@@ -61,7 +65,8 @@ def resolve_column(
         name = names.iloc[i]
         prov = None if provinces is None else provinces.iloc[i]
         bps = None if bps_codes is None else bps_codes.iloc[i]
-        key = (name, prov, bps)
+        year = None if years is None else _year_or_none(years.iloc[i])
+        key = (name, prov, bps, year)
         if key not in cache:
             try:
                 if name is None or (isinstance(name, float) and np.isnan(name)):
@@ -69,7 +74,7 @@ def resolve_column(
                 if bps is not None:
                     cache[key] = (reg.resolve_bps(str(bps), str(name)), None)
                 else:
-                    cache[key] = (reg.resolve(str(name), province=prov, bare_kind=bare_kind), None)
+                    cache[key] = (reg.resolve(str(name), province=prov, bare_kind=bare_kind, year=year), None)
             except UcjInputError as err:
                 cache[key] = (None, err.problems[0].rule)
         code, reason = cache[key]
@@ -78,6 +83,14 @@ def resolve_column(
             unmatched.append((row, name, reason))
     out = pd.Series(codes, index=names.index, dtype="str")
     return out, pd.DataFrame(unmatched, columns=["row", "name", "reason"]).drop_duplicates(["row", "name"])
+
+
+def _year_or_none(value: object) -> int | None:
+    try:
+        year = int(float(str(value).strip()))
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return year if 1900 <= year <= 2100 else None
 
 
 def unmatched_problems(unmatched: pd.DataFrame, file: str, column: str) -> list[Problem]:
@@ -107,6 +120,64 @@ def parse_numbers(
     return out, problems
 
 
+# Bounds no real district value can pass, each with its reason; a value outside is refused, never
+# imported. Kabupaten Bogor, the most populous district, has about 5.7 million residents.
+MAX_RESIDENTS = 10_000_000
+BOUNDS: dict[str, tuple[float, float, str]] = {
+    "poor_population": (0, MAX_RESIDENTS, "at most 10 million poor people (no district has that many residents)"),
+    "working_population": (0, MAX_RESIDENTS, "at most 10 million (no district has that many residents)"),
+    "employees": (0, MAX_RESIDENTS, "at most 10 million (no district has that many residents)"),
+    "informal_workers": (0, MAX_RESIDENTS, "at most 10 million (no district has that many residents)"),
+    "potensi_pekerja": (0, MAX_RESIDENTS, "at most 10 million (no district has that many residents)"),
+    "active": (0, MAX_RESIDENTS, "at most 10 million participants (more than any district's residents)"),
+    "new_registrations": (0, MAX_RESIDENTS, "at most 10 million (more than any district's residents)"),
+    "lapsed": (0, MAX_RESIDENTS, "at most 10 million (more than any district's residents)"),
+    "claim_count": (0, MAX_RESIDENTS, "at most 10 million claims a month (more than any district's residents)"),
+    "poverty_line_rp": (50_000, 5_000_000, "between Rp50,000 and Rp5,000,000 per capita per month"),
+    "claim_amount_rp": (0, 1e13, "at most Rp10 trillion a month"),
+    "contribution_rp": (0, 1e13, "at most Rp10 trillion a month"),
+    "value": (-1e12, 1e12, "within ±10^12"),
+}
+
+
+def plausibility(df: pd.DataFrame, table: str, file: str) -> list[Problem]:
+    """Values no real file holds: not finite, beyond a stated bound, P1 above P0 or P2 above P1,
+    and more participants or workers than the district's working population where the file says it."""
+    problems: list[Problem] = []
+    for col in df.columns:
+        if col not in BOUNDS and col not in ("p0", "p1", "p2", "extreme_poverty_pct", "coverage_target_pct"):
+            continue
+        values = pd.to_numeric(df[col], errors="coerce")
+        if not pd.api.types.is_numeric_dtype(values):
+            continue
+        arr = values.to_numpy(dtype="float64", na_value=np.nan)
+        inf = np.isinf(arr)
+        for row in df.index[inf]:
+            problems.append(Problem("not a finite number", file=file, row=_row(row), column=col, value=df.at[row, col]))
+        if col in BOUNDS:
+            lo, hi, why = BOUNDS[col]
+            out = ~inf & ~np.isnan(arr) & (((arr < lo) & (lo != 0)) | (arr > hi))  # below 0: the schema says
+            for row in df.index[out]:
+                problems.append(Problem(f"implausible value: {why}", file=file, row=_row(row), column=col,
+                                        value=df.at[row, col]))
+    pairs = [("p1", "p0", "P1 (poverty depth) cannot exceed P0 (headcount)"),
+             ("p2", "p1", "P2 (poverty severity) cannot exceed P1 (poverty depth)")]
+    for small, big, why in pairs:
+        if small in df.columns and big in df.columns:
+            a, b = pd.to_numeric(df[small], errors="coerce"), pd.to_numeric(df[big], errors="coerce")
+            for row in df.index[(a > b + 1e-9).fillna(False).to_numpy()]:
+                problems.append(Problem(f"implausible value: {why}", file=file, row=_row(row), column=small,
+                                        value=df.at[row, small]))
+    return problems
+
+
+def _row(row: object) -> int | None:
+    try:
+        return int(row)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return None
+
+
 def complete(df: pd.DataFrame, table: str) -> pd.DataFrame:
     """Add the table's missing optional columns as empty and order columns as the schema does."""
     doc = TABLES[table]
@@ -123,6 +194,7 @@ def finish(
     """Validate; raise with every problem found (parsing, matching and schema), or return the result."""
     if len(unmatched) and not allow_unmatched:
         problems = problems + unmatched_problems(unmatched, file, district_column)
+    problems = problems + plausibility(df, table, file)
     unreadable = {p.row for p in problems if p.row is not None}
     rows = df[~df.index.isin(list(unreadable)) & df["district_code"].notna().to_numpy()]
     try:
