@@ -288,6 +288,51 @@ def import_bps_table(path: str | Path, indicator: str | None = None, allow_unmat
                   district_column="column 1", importer=f"ucj.ingest.bps.import_bps_table {__version__}", inputs=[file])
 
 
+_WEBAPI_KEYS = ("var", "vervar", "tahun", "turvar", "turtahun", "datacontent")
+
+
+def _check_webapi_shape(doc: object, file: str) -> None:
+    """A BPS WebAPI `list/model/data` response, as documented; anything else is one line per fault."""
+    if not isinstance(doc, dict):
+        raise UcjInputError.one(f"a BPS WebAPI response is a JSON object; this file holds a {type(doc).__name__}",
+                                file=file)
+    if doc.get("data-availability") == "list-not-available" or doc.get("status") not in (None, "OK"):
+        raise UcjInputError.one(f"the response holds no data (status {doc.get('status')!r}, "
+                                f"data-availability {doc.get('data-availability')!r})", file=file)
+    missing = [k for k in _WEBAPI_KEYS if k not in doc]
+    if missing:
+        raise UcjInputError([Problem("missing key of a BPS WebAPI response", file=file, column=k) for k in missing])
+    problems = []
+    for key in _WEBAPI_KEYS[:-1]:
+        items = doc[key]
+        if not isinstance(items, list) or not items:
+            problems.append(Problem("must be a non-empty list of {val, label}", file=file, column=key))
+            continue
+        for i, item in enumerate(items):
+            if not isinstance(item, dict) or "val" not in item or "label" not in item:
+                problems.append(Problem("each entry must be an object with 'val' and 'label'", file=file,
+                                        column=f"{key}[{i}]", value=item if not isinstance(item, dict) else None))
+                break
+    if not isinstance(doc["datacontent"], dict):
+        problems.append(Problem("must be an object of {key: value}", file=file, column="datacontent"))
+    if problems:
+        raise UcjInputError(problems)
+    try:
+        int(doc["var"][0]["val"])
+    except (TypeError, ValueError):
+        raise UcjInputError.one("the variable id must be a number", file=file, column="var[0].val",
+                                value=doc["var"][0]["val"]) from None
+    for i, th in enumerate(doc["tahun"]):
+        if _year_of(str(th["label"]).strip()[:4]) is None:
+            raise UcjInputError.one("year label must start with a year like 2025", file=file,
+                                    column=f"tahun[{i}].label", value=th["label"])
+    for i, value in enumerate(doc["datacontent"].values()):
+        if not (value is None or isinstance(value, (int, float, str))) or isinstance(value, bool):
+            key = list(doc["datacontent"])[i]
+            raise UcjInputError.one("a value must be a number", file=file, column=f"datacontent[{key}]",
+                                    value=str(value))
+
+
 def import_bps_webapi(path: str | Path, allow_unmatched: bool = False, registry: Registry | None = None
                       ) -> ImportResult:
     """Import a BPS WebAPI `list/model/data` response (as the `stadata` client returns it).
@@ -307,9 +352,7 @@ def import_bps_webapi(path: str | Path, allow_unmatched: bool = False, registry:
         doc = json.loads(text)
     except json.JSONDecodeError as err:
         raise UcjInputError.one(f"not valid JSON: {err.msg}", file=file, row=err.lineno) from None
-    missing = [k for k in ("var", "vervar", "tahun", "turvar", "turtahun", "datacontent") if k not in doc]
-    if missing:
-        raise UcjInputError([Problem("missing key of a BPS WebAPI response", file=file, column=k) for k in missing])
+    _check_webapi_shape(doc, file)
     var_meta = doc["var"][0]
     var_id = int(var_meta["val"])
     title = str(var_meta.get("label", ""))
@@ -329,7 +372,7 @@ def import_bps_webapi(path: str | Path, allow_unmatched: bool = False, registry:
                     key = f"{code}{var_id}{tv['val']}{th['val']}{tt['val']}"
                     names.append(re.sub(r"<[^>]+>", "", str(region["label"])))
                     bps_codes.append(code)
-                    years.append(int(str(th["label"])[:4]))
+                    years.append(int(str(th["label"]).strip()[:4]))
                     values.append(content.get(key))
                     keys.append(key)
     idx = pd.Index(keys, name="row")
@@ -338,6 +381,10 @@ def import_bps_webapi(path: str | Path, allow_unmatched: bool = False, registry:
     vals, bad = parse_series(pd.Series(values, index=idx, dtype="object"), decimal=".")
     problems = [Problem("text in a numeric value", file=file, column=f"datacontent[{k}]", value=v)
                 for k, v, b in zip(keys, values, bad) if b]
+    huge = vals.notna() & ~(vals.abs() < 1e15)
+    problems += [Problem("not a plausible number (infinite, or beyond 10^15)", file=file, column=f"datacontent[{k}]",
+                         value=v) for k, v, h in zip(keys, values, huge) if h]
+    vals = vals.where(~huge)
     long = pd.DataFrame({"district_code": codes, "year": years, "value": vals}, index=idx)
     df = _long_to_table(long, var, f"BPS WebAPI var {var_id}: {title} ({p.name})")
     df.index = pd.RangeIndex(1, len(df) + 1, name="row")

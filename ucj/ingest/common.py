@@ -111,6 +111,13 @@ def parse_numbers(
             problems.append(Problem("text in a numeric column", file=file, row=int(row), column=theirs,
                                     value=df.at[row, theirs]))
         values = values * (scale or {}).get(ours, 1.0)
+        huge = values.notna() & ~np.isfinite(values.fillna(0))
+        if ours in integer:
+            huge |= values.abs() >= 2**53  # beyond 15-16 digits a count is no longer exact
+        for row in df.index[huge.to_numpy()]:
+            problems.append(Problem("number too large (a count has at most 15 digits; no infinity)", file=file,
+                                    row=int(row), column=theirs, value=df.at[row, theirs]))
+        values = values.where(~huge)
         if ours in integer:
             frac = values.notna() & (np.abs(values - np.round(values)) > 1e-9)
             for row in df.index[frac.to_numpy()]:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Literal
 
@@ -39,7 +40,7 @@ class Mapping:
     province: str | None = None
     code_scheme: Literal["name", "kemendagri", "bps"] = "name"
     district_name: str | None = None
-    year: str | None = None
+    year: str | int | None = None
     month: str | None = None
     wide: str | None = None
     fixed: dict[str, str] = field(default_factory=dict)
@@ -52,20 +53,100 @@ class Mapping:
 
     @classmethod
     def from_file(cls, path: str | Path) -> "Mapping":
+        """Read and check a mapping file; every fault is one line naming the mapping key."""
         p = Path(path)
         try:
-            spec = json.loads(p.read_text(encoding="utf-8"))
-            return cls(**spec)
+            text = p.read_text(encoding="utf-8")
         except FileNotFoundError:
             raise UcjInputError.one("mapping file not found", file=str(p)) from None
-        except (json.JSONDecodeError, TypeError) as err:
-            raise UcjInputError.one(f"not a valid mapping: {err}", file=str(p)) from None
+        except IsADirectoryError:
+            raise UcjInputError.one("expected a mapping file, found a folder", file=str(p)) from None
+        except (UnicodeDecodeError, OSError) as err:
+            raise UcjInputError.one(f"mapping file is not readable UTF-8 text ({type(err).__name__})",
+                                    file=str(p)) from None
+        try:
+            spec = json.loads(text)
+        except json.JSONDecodeError as err:
+            raise UcjInputError.one(f"mapping is not valid JSON: {err.msg}", file=str(p), row=err.lineno) from None
+        return cls.from_dict(spec, file=str(p))
 
-    def check(self) -> None:
-        if self.table not in TABLES:
-            raise UcjInputError.one(f"unknown table '{self.table}'; one of {', '.join(TABLES)}", column="table")
+    @classmethod
+    def from_dict(cls, spec: object, file: str | None = None) -> "Mapping":
+        if not isinstance(spec, dict):
+            raise UcjInputError.one("a mapping is a JSON object ({...}) of keys such as table, district, year, "
+                                    "columns", file=file)
+        known = {f.name for f in fields(cls)}
+        unknown = [k for k in spec if k not in known]
+        if unknown:
+            raise UcjInputError([Problem(f"unknown mapping key; known: {', '.join(sorted(known))}", file=file,
+                                         column=str(k), label="key") for k in unknown])
+        missing = [k for k in ("table", "district") if k not in spec]
+        if missing:
+            raise UcjInputError([Problem("mapping key is required", file=file, column=k, label="key")
+                                 for k in missing])
+        mapping = cls(**spec)
+        mapping.check(file)
+        return mapping
+
+    def check(self, file: str | None = None) -> None:
+        """Refuse a mapping that cannot be applied as written, before any file is read."""
+        problems: list[Problem] = []
+
+        def bad(key: str, rule: str, value: object = None) -> None:
+            problems.append(Problem(rule, file=file, column=key, value=value, label="key"))
+
+        if not isinstance(self.table, str) or self.table not in TABLES:
+            bad("table", f"unknown table; one of {', '.join(TABLES)}", self.table)
+        for key in ("district", "province", "district_name", "month", "source"):
+            value = getattr(self, key)
+            if value is not None and (not isinstance(value, str) or not value.strip()):
+                bad(key, "must be a column name (text)", value)
+        if not isinstance(self.year, (str, int, type(None))) or isinstance(self.year, bool) or (
+                isinstance(self.year, int) and not 1900 <= self.year <= 2100):
+            bad("year", "must be a column name, or a constant year such as 2021", self.year)
         if sum(x is not None for x in (self.year, self.month, self.wide)) != 1:
-            raise UcjInputError.one("a mapping names exactly one of 'year', 'month' or 'wide'")
+            bad("year", "a mapping names exactly one of 'year' (a column or a constant year), 'month' or 'wide'")
+        if self.code_scheme not in ("name", "kemendagri", "bps"):
+            bad("code_scheme", "must be name, kemendagri or bps", self.code_scheme)
+        if self.decimal not in (",", "."):
+            bad("decimal", "must be \",\" or \".\"", self.decimal)
+        if isinstance(self.header_row, bool) or not isinstance(self.header_row, int) or not 1 <= self.header_row <= 100:
+            bad("header_row", "must be a whole number from 1 (the first line) to 100", self.header_row)
+        if self.sheet is not None and (isinstance(self.sheet, bool) or not isinstance(self.sheet, (str, int))):
+            bad("sheet", "must be a sheet name or number", self.sheet)
+        for key in ("columns", "fixed", "scale", "units"):
+            if not isinstance(getattr(self, key), dict):
+                bad(key, "must be an object of {name: value}", getattr(self, key))
+        if problems:
+            raise UcjInputError(problems)
+        for theirs, ours in self.columns.items():
+            if not isinstance(ours, str):
+                bad("columns", "each column maps to a field name (text)", ours)
+        targets = [o for o in self.columns.values() if isinstance(o, str)]
+        for ours in sorted({o for o in targets if targets.count(o) > 1}):
+            both = [t for t, o in self.columns.items() if o == ours]
+            bad("columns", f"two source columns are mapped to one field '{ours}': {', '.join(both)}")
+        if not self.wide and self.table in TABLES:
+            names = {c.name for c in TABLES[self.table].columns}
+            for ours in targets:
+                if ours not in names:
+                    bad("columns", f"'{ours}' is not a column of the {self.table} table; one of "
+                                   f"{', '.join(sorted(names - {'district_code', 'source'}))}", ours)
+        for name, factor in self.scale.items():
+            if isinstance(factor, bool) or not isinstance(factor, (int, float)) or not math.isfinite(factor) \
+                    or factor <= 0 or factor > 1e9:
+                bad("scale", f"scale of '{name}' must be a positive number up to 10^9 (e.g. 1000 for thousands)",
+                    factor)
+        if self.wide is not None:
+            try:
+                pattern = re.compile(str(self.wide))
+            except re.error as err:
+                bad("wide", f"not a valid regular expression: {err}", self.wide)
+            else:
+                if not {"indicator", "year"} <= set(pattern.groupindex):
+                    bad("wide", "the pattern needs the groups (?P<indicator>...) and (?P<year>...)", self.wide)
+        if problems:
+            raise UcjInputError(problems)
 
 
 def parse_month(value: object) -> pd.Timestamp | None:
@@ -80,16 +161,30 @@ def parse_month(value: object) -> pd.Timestamp | None:
 
 
 def import_mapped(path: str | Path, mapping: Mapping, allow_unmatched: bool = False,
-                  importer: str = "ucj.ingest.mapped.import_mapped", registry: Registry | None = None) -> ImportResult:
-    """Import a long table, or a table with one column per indicator and year (`wide`)."""
+                  importer: str = "ucj.ingest.mapped.import_mapped", registry: Registry | None = None,
+                  year: int | None = None) -> ImportResult:
+    """Import a long table, or a table with one column per indicator and year (`wide`).
+
+    `year` is the year of a cross-section whose file has no year column (or, where it has one, the
+    only year to import); a mapping may also give a constant year ("year": 2021).
+    """
+    if year is not None and mapping.year is None and mapping.month is None and mapping.wide is None:
+        mapping = replace(mapping, year=int(year))
     mapping.check()
     reg = registry or load_registry()
     file = str(path)
     grid = read_grid(path, sheet=mapping.sheet, header_rows=mapping.header_row)
+    if mapping.header_row > len(grid.rows):
+        raise UcjInputError.one(f"header_row {mapping.header_row} is beyond the end of the file "
+                                f"({len(grid.rows)} lines)", file=file)
     df = grid.frame(header_row=mapping.header_row - 1)
     if df.empty:
         raise UcjInputError.one("file has a header but no data rows", file=file, row=mapping.header_row)
-    period_col = mapping.year or mapping.month
+    ragged = grid.ragged_rows(mapping.header_row - 1)
+    if ragged:
+        raise UcjInputError(ragged)
+    const_year = mapping.year if isinstance(mapping.year, int) else None
+    period_col = (None if const_year is not None else mapping.year) or mapping.month
     required = [mapping.district] + ([mapping.province] if mapping.province else [])
     required += ([period_col] if period_col else []) + (list(mapping.columns) if not mapping.wide else [])
     if mapping.district_name:
@@ -100,32 +195,41 @@ def import_mapped(path: str | Path, mapping: Mapping, allow_unmatched: bool = Fa
     problems: list[Problem] = []
     out = pd.DataFrame(index=df.index)
 
-    provinces = df[mapping.province] if mapping.province else None
-    if mapping.code_scheme == "bps":
-        names = df[mapping.district_name] if mapping.district_name else df[mapping.district]
-        codes, unmatched = resolve_column(names, registry=reg, file=file, column=mapping.district, bps_codes=df[mapping.district])
-    else:
-        codes, unmatched = resolve_column(df[mapping.district], registry=reg, file=file, column=mapping.district,
-                                          provinces=provinces)
-    out["district_code"] = codes
-
     if mapping.month:
         months = df[mapping.month].map(parse_month)
         for row in df.index[months.isna().to_numpy()]:
             problems.append(Problem("month must be written YYYY-MM", file=file, row=int(row), column=mapping.month,
                                     value=df.at[row, mapping.month]))
         out["month"] = pd.to_datetime(months).astype("datetime64[ns]")
+    elif const_year is not None:
+        out["year"] = const_year
     else:
         ycol = "year" if mapping.wide else mapping.year
         years, bad = parse_numbers(df, {"year": ycol}, file=file, decimal=".", integer={"year"})
         problems += [Problem("year must be a whole number like 2024", file=p.file, row=p.row, column=p.column,
                              value=p.value) for p in bad]
         out["year"] = years["year"].fillna(-1).astype("int64")
+        if year is not None:
+            keep = (out["year"] == int(year)).to_numpy()
+            if not keep.any():
+                raise UcjInputError.one(f"no rows of --year {year} in the file", file=file, column=str(ycol))
+            df, out = df[keep], out[keep]
+            problems = [p for p in problems if p.row in set(out.index)]
+
+    provinces = df[mapping.province] if mapping.province else None
+    if mapping.code_scheme == "bps":
+        names = df[mapping.district_name] if mapping.district_name else df[mapping.district]
+        codes, unmatched = resolve_column(names, registry=reg, file=file, column=mapping.district, bps_codes=df[mapping.district])
+    else:
+        codes, unmatched = resolve_column(df[mapping.district], registry=reg, file=file, column=mapping.district,
+                                          provinces=provinces, years=out["year"] if "year" in out else None)
+    out["district_code"] = codes
 
     value_cols = {"value": "value"} if mapping.wide else {ours: theirs for theirs, ours in mapping.columns.items()}
     numeric = {o: t for o, t in value_cols.items() if _is_numeric(mapping.table, o)}
-    parsed, bad = parse_numbers(df, numeric, file=file, decimal=mapping.decimal,
-                                integer={o for o in numeric if o in _INTEGER_COLUMNS}, scale=mapping.scale)
+    integer = {o for o in numeric if o in _INTEGER_COLUMNS or _is_integer(mapping.table, o)}
+    parsed, bad = parse_numbers(df, numeric, file=file, decimal=mapping.decimal, integer=integer,
+                                scale=mapping.scale)
     problems += bad
     for ours, values in parsed.items():
         out[ours] = values
@@ -137,8 +241,8 @@ def import_mapped(path: str | Path, mapping: Mapping, allow_unmatched: bool = Fa
         out["unit"] = df["indicator"].map(lambda i: mapping.units.get(i, ""))
     for col, value in mapping.fixed.items():
         out[col] = value
-    for col in [c for c in out.columns if c in _INTEGER_COLUMNS and c not in ("employees", "informal_workers",
-                                                                              "potensi_pekerja")]:
+    for col in [c for c in out.columns if (c in _INTEGER_COLUMNS or _is_integer(mapping.table, c))
+                and c not in ("employees", "informal_workers", "potensi_pekerja", "year")]:
         unreadable = {p.row for p in problems}
         for row in out.index[out[col].isna().to_numpy()]:
             if row not in unreadable:
@@ -152,6 +256,11 @@ def import_mapped(path: str | Path, mapping: Mapping, allow_unmatched: bool = Fa
 
 def _theirs(mapping: Mapping, ours: str) -> str:
     return next((t for t, o in mapping.columns.items() if o == ours), ours)
+
+
+def _is_integer(table: str, column: str) -> bool:
+    kinds = {c.name: c.kind for c in TABLES[table].columns}
+    return kinds.get(column, "").startswith("integer")
 
 
 def _is_numeric(table: str, column: str) -> bool:
