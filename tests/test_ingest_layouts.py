@@ -194,7 +194,7 @@ def test_a_mapped_2021_file_with_a_province_column_resolves_all_514(p0_ref, tmp_
             if label != prov:
                 w.writerow([2021, OLD_PROVINCE.get(prov, prov).title(), label, cells[j]])
     mapping = Mapping(table="poverty", district="kabupaten_kota", province="provinsi", year="tahun",
-                      columns={"p0": "p0"})
+                      columns={"p0": "p0"}, bare_kind="Kabupaten")
     r = import_mapped(path, mapping)
     assert r.unmatched.empty and r.frame["district_code"].nunique() == 514
     _same(r.frame, p0_ref, "p0")

@@ -50,6 +50,9 @@ class Mapping:
     sheet: str | int | None = None
     header_row: int = 1
     source: str | None = None
+    # What a name without "Kabupaten"/"Kota" means where both exist (Bandung): "Kabupaten" for files
+    # that follow BPS (cities written "Kota X"); unset, such a name is refused as ambiguous.
+    bare_kind: str | None = None
 
     @classmethod
     def from_file(cls, path: str | Path) -> "Mapping":
@@ -106,6 +109,8 @@ class Mapping:
             bad("year", "must be a column name, or a constant year such as 2021", self.year)
         if sum(x is not None for x in (self.year, self.month, self.wide)) != 1:
             bad("year", "a mapping names exactly one of 'year' (a column or a constant year), 'month' or 'wide'")
+        if self.bare_kind not in (None, "Kabupaten"):
+            bad("bare_kind", "must be \"Kabupaten\" (BPS style: cities written 'Kota X') or left out", self.bare_kind)
         if self.code_scheme not in ("name", "kemendagri", "bps"):
             bad("code_scheme", "must be name, kemendagri or bps", self.code_scheme)
         if self.decimal not in (",", "."):
@@ -222,7 +227,7 @@ def import_mapped(path: str | Path, mapping: Mapping, allow_unmatched: bool = Fa
         codes, unmatched = resolve_column(names, registry=reg, file=file, column=mapping.district, bps_codes=df[mapping.district])
     else:
         codes, unmatched = resolve_column(df[mapping.district], registry=reg, file=file, column=mapping.district,
-                                          provinces=provinces, years=out["year"] if "year" in out else None)
+                                          provinces=provinces, bare_kind=mapping.bare_kind, years=out["year"] if "year" in out else None)
     out["district_code"] = codes
 
     value_cols = {"value": "value"} if mapping.wide else {ours: theirs for theirs, ours in mapping.columns.items()}
