@@ -17,7 +17,7 @@ import pandas as pd
 from ucj import __version__
 from ucj.core.errors import Problem, UcjInputError
 from ucj.ingest.common import ImportResult, finish, resolve_column
-from ucj.ingest.reader import decode, read_grid
+from ucj.ingest.reader import Grid, decode, read_grid
 from ucj.core.numbers import NumberFormatError, parse_number, parse_series
 from ucj.data.registry import Registry, load_registry
 
@@ -204,6 +204,42 @@ def suggest_mapping(header: list[str]) -> str | None:
     return None
 
 
+def region_rows(grid: Grid, layout: TableLayout, reg: Registry
+                ) -> tuple[list[str], list[str | None], list[int], list[list[object]], list[Problem]]:
+    """The district rows below the header: names, the province header each sits under, file lines,
+    the cells of the year columns, and the problems found (unknown province, empty name)."""
+    file = grid.file
+    names: list[str] = []
+    provs: list[str | None] = []
+    lines: list[int] = []
+    values: list[list[object]] = []
+    problems: list[Problem] = []
+    province: str | None = None
+    for r, line in zip(grid.rows[layout.header_lines:], grid.line_numbers[layout.header_lines:]):
+        label = None if not r or r[0] is None else strip_footnote(str(r[0]))
+        if not label:
+            if all(c is None for c in r):
+                continue
+            problems.append(Problem("region name is empty", file=file, row=line, column="column 1"))
+            continue
+        if label.lower().startswith(("catatan", "sumber", "keterangan", "note", "source")):
+            break
+        if label.lower() in _NATIONAL:
+            continue
+        if label.upper() == label and any(ch.isalpha() for ch in label):
+            try:
+                province = reg.resolve_province(label)
+            except UcjInputError as err:
+                problems.append(Problem(err.problems[0].rule, file=file, row=line, column="column 1", value=label))
+            continue
+        names.append(label)
+        provs.append(province)
+        lines.append(line)
+        cells = [r[j] if j < len(r) else None for j, _ in layout.year_cols]
+        values.append([strip_footnote(c) if isinstance(c, str) else c for c in cells])
+    return names, provs, lines, values, problems
+
+
 def import_bps_table(path: str | Path, indicator: str | None = None, allow_unmatched: bool = False,
                      registry: Registry | None = None, year: int | None = None,
                      sheet: str | int | None = None) -> ImportResult:
@@ -229,31 +265,7 @@ def import_bps_table(path: str | Path, indicator: str | None = None, allow_unmat
                                 row=1)
     file_year = max(y for _, y in layout.year_cols)
     reg = registry or load_registry()
-    problems: list[Problem] = []
-    names, provs, lines, values = [], [], [], []
-    province: str | None = None
-    for r, line in zip(rows[layout.header_lines:], grid.line_numbers[layout.header_lines:]):
-        label = None if not r or r[0] is None else strip_footnote(str(r[0]))
-        if not label:
-            if all(c is None for c in r):
-                continue
-            problems.append(Problem("region name is empty", file=file, row=line, column="column 1"))
-            continue
-        if label.lower().startswith(("catatan", "sumber", "keterangan", "note", "source")):
-            break
-        if label.lower() in _NATIONAL:
-            continue
-        if label.upper() == label and any(ch.isalpha() for ch in label):
-            try:
-                province = reg.resolve_province(label)
-            except UcjInputError as err:
-                problems.append(Problem(err.problems[0].rule, file=file, row=line, column="column 1", value=label))
-            continue
-        names.append(label)
-        provs.append(province)
-        lines.append(line)
-        values.append([strip_footnote(r[j]) if isinstance(r[j], str) else r[j] if j < len(r) else None
-                       for j, _ in layout.year_cols])
+    names, provs, lines, values, problems = region_rows(grid, layout, reg)
     if problems:
         raise UcjInputError(problems)
     if not names:

@@ -25,7 +25,6 @@ from ucj.ingest.reader import read_grid
 from ucj.data.registry import Registry, load_registry
 from ucj.data.schema import TABLES
 
-TEMPLATE_KINDS = ("enrolment", "claims", "contributions")
 _INTEGER_COLUMNS = {"active", "new_registrations", "lapsed", "claim_count", "claim_amount_rp", "contribution_rp",
                     "working_population", "employees", "informal_workers", "potensi_pekerja"}
 
@@ -107,7 +106,10 @@ class Mapping:
         if not isinstance(self.year, (str, int, type(None))) or isinstance(self.year, bool) or (
                 isinstance(self.year, int) and not 1900 <= self.year <= 2100):
             bad("year", "must be a column name, or a constant year such as 2021", self.year)
-        if sum(x is not None for x in (self.year, self.month, self.wide)) != 1:
+        periods = sum(x is not None for x in (self.year, self.month, self.wide))
+        needs_period = not isinstance(self.table, str) or self.table not in TABLES or \
+            {"year", "month"} & set(TABLES[self.table].key)
+        if periods > 1 or (needs_period and periods != 1):
             bad("year", "a mapping names exactly one of 'year' (a column or a constant year), 'month' or 'wide'")
         if self.bare_kind not in (None, "Kabupaten"):
             bad("bare_kind", "must be \"Kabupaten\" (BPS style: cities written 'Kota X') or left out", self.bare_kind)
@@ -208,7 +210,7 @@ def import_mapped(path: str | Path, mapping: Mapping, allow_unmatched: bool = Fa
         out["month"] = pd.to_datetime(months).astype("datetime64[ns]")
     elif const_year is not None:
         out["year"] = const_year
-    else:
+    elif mapping.year or mapping.wide:
         ycol = "year" if mapping.wide else mapping.year
         years, bad = parse_numbers(df, {"year": ycol}, file=file, decimal=".", integer={"year"})
         problems += [Problem("year must be a whole number like 2024", file=p.file, row=p.row, column=p.column,
@@ -304,47 +306,83 @@ def shipped_mappings() -> list[tuple[Path, dict[str, object]]]:
 
 
 # -- the project's own templates ------------------------------------------------------------------
+# A worked example for each template: one filled-in row, each value explained. The figures are
+# illustrations (EXAMPLE, not data) except where the note names a published source.
+TEMPLATE_EXAMPLES: dict[str, tuple[list[object], str]] = {
+    "enrolment": (["Boalemo", "2025-01", "BPU", "apbd", 5000, 5000, 0],
+                  "5,000 vulnerable workers paid by the APBD (the number Boalemo budgeted for 2025, seed 002), "
+                  "all newly registered in January, none lapsed"),
+    "contributions": (["Boalemo", "2025-01", "BPU", "apbd", 84000000],
+                      "5,000 BPU participants x Rp16,800 a month (JKK Rp10,000 + JKM Rp6,800) = Rp84,000,000"),
+    "claims": (["Kab. Muna Barat", "2025-07", "BPU", "apbd", "JKM", 3, 126000000],
+               "3 death (JKM) claims x Rp42,000,000 = Rp126,000,000 (illustration)"),
+    "workforce": (["Minahasa", 2024, 180000, 70000, 95000, 132104],
+                  "potensi pekerja 132,104 is the branch list quoted for Minahasa in Nov 2024 (seed 003); the "
+                  "other counts are illustrations; employees and informal workers may be left empty"),
+    "targets": (["72.01", 2030, "99,5", "working_population", "RPJMD Kabupaten Banggai 2025-2030"],
+                "Banggai's RPJMD target of 99.5 % coverage by 2030 (seed 001); decimals with a comma as in "
+                "Indonesian Excel"),
+}
+TEMPLATE_KINDS = tuple(TEMPLATE_EXAMPLES)
+_PERIOD = {"month": "YYYY-MM, e.g. 2025-01", "year": "a year, e.g. 2024"}
+
+
 def template_mapping(kind: str) -> Mapping:
-    """The mapping of our participant/claim/contribution templates onto their tables."""
+    """The mapping of a project template onto its table: district, the period, then the values."""
     if kind not in TEMPLATE_KINDS:
         raise UcjInputError.one(f"unknown template '{kind}'; one of {', '.join(TEMPLATE_KINDS)}")
     doc = TABLES[kind]
-    values = [c.name for c in doc.columns if c.name not in ("district_code", "month", "source")]
-    return Mapping(table=kind, district="district", month="month", columns={v: v for v in values}, decimal=",")
+    period = next((c for c in ("month", "year") if c in doc.key), None)
+    values = [c.name for c in doc.columns if c.name not in ("district_code", "source", period)]
+    return Mapping(table=kind, district="district", columns={v: v for v in values}, decimal=",",
+                   **({period: period} if period else {}))
 
 
 def template_columns(kind: str) -> list[str]:
-    return ["district", "month"] + list(template_mapping(kind).columns)
+    m = template_mapping(kind)
+    period = "month" if m.month else "year" if m.year else None
+    return ["district"] + ([period] if period else []) + list(m.columns)
 
 
-def import_template(path: str | Path, kind: str, allow_unmatched: bool = False, registry: Registry | None = None
-                    ) -> ImportResult:
-    """Import a filled-in participant, claim or contribution template (CSV or XLSX)."""
+def import_template(path: str | Path, kind: str, allow_unmatched: bool = False, registry: Registry | None = None,
+                    year: int | None = None) -> ImportResult:
+    """Import a filled-in template (CSV or XLSX): enrolment, claims, contributions, workforce or targets."""
     return import_mapped(path, template_mapping(kind), allow_unmatched,
-                         importer=f"ucj.ingest.mapped.import_template[{kind}]", registry=registry)
+                         importer=f"ucj.ingest.mapped.import_template[{kind}]", registry=registry, year=year)
 
 
 def write_templates(out_dir: str | Path) -> list[Path]:
-    """Write the empty templates (CSV and XLSX, with a sheet that explains each column)."""
+    """Write every template as CSV and XLSX, with a filled example (CSV `<kind>_example.csv`; XLSX sheet
+    `example`) and a sheet that explains each column."""
     out = Path(out_dir)
     written = []
     for kind in TEMPLATE_KINDS:
         cols = template_columns(kind)
         empty = pd.DataFrame(columns=cols)
+        row, note = TEMPLATE_EXAMPLES[kind]
+        example = pd.DataFrame([row], columns=cols)
         csv_path = out / f"{kind}_template.csv"
         with atomic_path(csv_path) as tmp:
             empty.to_csv(tmp, index=False)
+        example_path = out / f"{kind}_example.csv"
+        with atomic_path(example_path) as tmp:
+            example.to_csv(tmp, index=False)
         docs = {c.name: c for c in TABLES[kind].columns}
         notes = pd.DataFrame(
-            [("district", "text", "kabupaten/kota name or Kemendagri code, e.g. Boalemo, Kab. Boalemo or 75.02"),
-             ("month", "YYYY-MM", "the month, e.g. 2025-01")]
-            + [(c, f"{docs[c].kind} ({docs[c].unit})", f"{docs[c].meaning}; {docs[c].rule}") for c in cols[2:]],
+            [("district", "text", "kabupaten/kota name or Kemendagri code, e.g. Kab. Boalemo, Kota Bandung or 75.02; "
+                                  "write Kabupaten/Kota where both exist (Bandung)")]
+            + [(c, _PERIOD[c], f"the {c}") for c in cols[1:2] if c in _PERIOD]
+            + [(c, f"{docs[c].kind} ({docs[c].unit})", f"{docs[c].meaning}; {docs[c].rule}") for c in cols
+               if c in docs],
             columns=["column", "type", "meaning"],
         )
+        worked = pd.DataFrame({"column": cols, "example": [str(v) for v in row]})
+        worked.loc[len(worked)] = ["(why)", f"EXAMPLE: {note}"]
         xlsx_path = out / f"{kind}_template.xlsx"
         with atomic_path(xlsx_path) as tmp:
             with pd.ExcelWriter(tmp, engine="openpyxl") as xw:
                 empty.to_excel(xw, sheet_name="data", index=False)
                 notes.to_excel(xw, sheet_name="columns", index=False)
-        written += [csv_path, xlsx_path]
+                worked.to_excel(xw, sheet_name="example", index=False)
+        written += [csv_path, example_path, xlsx_path]
     return written
