@@ -178,6 +178,9 @@ def import_inspect(file: Path, draft: Optional[Path] = typer.Option(
         from ucj.core.files import write_json
 
         target = draft or file.with_name(file.stem + ".mapping.json")
+        if draft is None and target.exists():
+            raise UcjInputError.one("a draft mapping is already there; name another with --draft, or '-' for none",
+                                    file=str(target))
         write_json(target, report.draft)
         typer.echo(f"wrote a draft mapping to {target}; check it, then: ucj import mapped {file.name} --mapping "
                    f"{target.name}")
