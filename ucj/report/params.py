@@ -82,6 +82,8 @@ def validate_params(
     problems: list[Problem] = []
     reg = registry or load_registry()
     dist = None
+    if isinstance(district, float) and district.is_integer() is False and 10 <= district < 100:
+        district = f"{district:.2f}"  # papermill reads `-p district 11.10` as the float 11.1: code 11.10
     try:
         dist = reg.district(str(district))
     except UcjInputError as err:
