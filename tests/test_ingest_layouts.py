@@ -178,7 +178,7 @@ def test_a_2010_table_lists_kalimantan_utara_under_kalimantan_timur(p0_ref, tmp_
 def test_province_history_is_year_aware(reg):
     assert reg.resolve("Mimika", province="PAPUA", year=2021) == "94.04"
     assert reg.resolve("Kota Tarakan", province="KALIMANTAN TIMUR", year=2010) == "65.71"
-    with pytest.raises(UcjInputError, match=r"no such district in province 'PAPUA' in 2024; found elsewhere: "
+    with pytest.raises(UcjInputError, match=r"no such district in Papua in 2024; found elsewhere: "
                                             r"Kabupaten Mimika, Papua Tengah \[94.04\]"):
         reg.resolve("Mimika", province="PAPUA", year=2024)
 

@@ -278,7 +278,8 @@ class Registry:
         if elsewhere:
             listed = "; ".join(f"{self._by_code[c].full_name}, {self._by_code[c].province_name} [{c}]" for c in elsewhere)
             when = f" in {year}" if year is not None else ""
-            raise UcjInputError.one(f"no such district in province {province!r}{when}; found elsewhere: {listed}",
+            where = self.province_name(self.resolve_province(str(province)))
+            raise UcjInputError.one(f"no such district in {where}{when}; found elsewhere: {listed}",
                                     value=text)
         if not codes:
             raise UcjInputError.one(

@@ -131,21 +131,24 @@ def _read_csv(file: Path) -> Grid:
 
 
 def _dialect(text: str, file: Path) -> type[csv.Dialect] | csv.Dialect:
-    """The delimiter: the one the header line uses when it uses only one of , ; and tab (Indonesian
-    Excel saves CSV with ';'), else what csv.Sniffer finds; ',' when the file has one column."""
-    header = next((line for line in text.splitlines() if line.strip()), "")
+    """The delimiter: of ',', ';' and tab, the one that splits the first lines into the same number
+    of cells (Indonesian Excel saves CSV with ';'); refused when two of them would (ambiguous)."""
+    lines = [line for line in text.splitlines()[:50] if line.strip()]
+    header = lines[0] if lines else ""
     used = [d for d in (",", ";", "\t") if d in header]
-    if len(used) == 1:
-        class Found(csv.excel):
-            delimiter = used[0]
-        return Found
-    try:
-        return csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        if used:
+    if len(used) > 1:
+        consistent = [d for d in used if len({len(next(csv.reader([line], delimiter=d))) for line in lines}) == 1]
+        if len(consistent) != 1:
             raise _fail(file, f"cannot tell the delimiter: the header line has {' and '.join(repr(u) for u in used)}; "
-                              "save the file with one delimiter (',' or ';')", row=1) from None
+                              "save the file with one delimiter (',' or ';')", row=1)
+        used = consistent
+    if not used:
         return csv.excel
+
+    class Found(csv.excel):
+        delimiter = used[0]
+
+    return Found
 
 
 def _read_xlsx(file: Path, sheet: str | int | None, header_rows: int) -> Grid:
