@@ -106,3 +106,57 @@ def test_real_poverty_merges_over_the_demo_table_per_column(demo_dir, raw, tmp_p
     assert ds.info["enrolment"].synthetic
     real_src = pov.loc[(BOALEMO, 2024), "source"]
     assert real_src.count("BPS table") == 1 and "synthetic-demo" in real_src  # each source named once
+
+
+def test_reimporting_a_file_names_its_source_once(raw, tmp_path):
+    m = Mapping.from_file(MAPPINGS / "bps_kemiskinan_long.json")
+    for _ in range(3):
+        write_processed(import_mapped(LONG_CSV, m), tmp_path)
+    pov = ucj.load(tmp_path).poverty
+    assert set(pov["source"]) == {m.source}
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert len(manifest["imports"]) == 3 and manifest["tables"]["poverty"]["columns"]["p0"] == {m.source: 1028}
+
+
+def test_a_poverty_line_file_alone_keeps_p0(raw, tmp_path):
+    """Importing only the poverty line merges into the table: P0 from the earlier import stays."""
+    write_processed(import_bps_table(P0_CSV), tmp_path)
+    write_processed(import_bps_webapi(WEBAPI_JSON), tmp_path)
+    pov = ucj.load(tmp_path).poverty.set_index(["district_code", "year"])
+    assert pov.loc[(BOALEMO, 2025), "p0"] == 16.37 and pov.loc[(BOALEMO, 2025), "poverty_line_rp"] == 560_482
+    assert pov.loc[(BOALEMO, 2024), "p0"] == 17.83 and pd.isna(pov.loc[(BOALEMO, 2024), "poverty_line_rp"])
+
+
+def test_a_one_district_template_does_not_break_the_others(demo_dir, tmp_path):
+    from ucj.analysis.district import district_figures
+    from ucj.ingest.mapped import import_template
+
+    src = tmp_path / "enrolment.csv"
+    src.write_text("district,month,segment,funding,active,new_registrations,lapsed\n"
+                   "Boalemo,2025-01,BPU,apbd,5000,5000,0\n", encoding="utf-8")
+    write_processed(import_template(src, "enrolment"), tmp_path / "processed")
+    demo = ucj.load(demo_dir).enrolment
+    ds = ucj.load(demo_dir, tmp_path / "processed")
+    enr = ds.enrolment
+    assert enr["district_code"].nunique() == demo["district_code"].nunique() and len(enr) == len(demo)
+    key = (enr["district_code"] == BOALEMO) & (enr["month"] == "2025-01-01") & (enr["segment"] == "BPU") & \
+        (enr["funding"] == "apbd")
+    assert enr.loc[key, "active"].tolist() == [5000]
+    assert enr.loc[key, "source"].str.contains("enrolment.csv").all()
+    assert district_figures(ds, MINAHASA) is not None  # another district still reports
+    assert district_figures(ds, BOALEMO) is not None
+
+
+def test_a_targets_workbook_with_years_as_excel_numbers(tmp_path):
+    """Excel keeps 2030 as the number 2030.0; the target year must still be a whole year, int64."""
+    import openpyxl
+
+    from ucj.ingest.mapped import import_template, template_columns
+
+    wb = openpyxl.Workbook()
+    wb.active.append(template_columns("targets"))
+    wb.active.append(["Banggai", 2030.0, 99.5, "working_population", "RPJMD Kabupaten Banggai 2025-2030"])
+    wb.save(tmp_path / "t.xlsx")
+    f = import_template(tmp_path / "t.xlsx", "targets").frame
+    assert f["target_year"].dtype == "int64" and f["target_year"].tolist() == [2030]
+    assert f["district_code"].tolist() == ["72.01"] and f["coverage_target_pct"].tolist() == [99.5]

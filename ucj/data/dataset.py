@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ucj.core.config import default_data_dirs
@@ -129,10 +130,26 @@ def merge_cells(old: pd.DataFrame, new: pd.DataFrame, table: str, old_prov: pd.D
         out[c] = merged
         prov[c] = np_[c].reindex(idx).astype("object").where(take_new, op[c].reindex(idx).astype("object"))
     fallback = n["source"].reindex(idx).astype("object").where(idx.isin(n.index), o["source"].reindex(idx).astype("object"))
-    out["source"] = [_join_sources(cells, fb) for cells, fb in zip(prov.itertuples(index=False), fallback)]
+    out["source"] = _row_sources(prov, fallback)
     out = out.reset_index()
     prov = prov.reset_index()
     return out[[c.name for c in TABLES[table].columns]], prov
+
+
+def _row_sources(prov: pd.DataFrame, fallback: pd.Series) -> np.ndarray:
+    """Each row's distinct cell sources joined once; computed once per distinct combination."""
+    parts = [pd.factorize(prov[c], use_na_sentinel=True) for c in prov.columns]
+    parts.append(pd.factorize(fallback, use_na_sentinel=True))
+    combined = np.zeros(len(prov), dtype="int64")
+    mult = 1
+    for codes, uniques in parts:
+        combined += (codes + 1) * mult
+        mult *= len(uniques) + 1
+    keys, first, inverse = np.unique(combined, return_index=True, return_inverse=True)
+    cells = prov.to_numpy(dtype=object)
+    fb = fallback.to_numpy(dtype=object)
+    joined = np.array([_join_sources(tuple(cells[i]), fb[i]) for i in first], dtype=object)
+    return joined[inverse.reshape(-1)]
 
 
 def _join_sources(cells: tuple[object, ...], fallback: object) -> str:
