@@ -135,9 +135,13 @@ def test_an_output_folder_that_is_a_file_is_refused(files, tmp_path):
     (p0, m0) = files["p0"]
     target = tmp_path / "afile"
     target.write_text("x")
-    run = subprocess.run(UCJ + ["import", "mapped", str(p0), "--mapping", str(m0), "--out", str(target)],
-                         capture_output=True, text=True)
-    assert run.returncode == 2 and "the output folder is a file" in run.stderr and "Traceback" not in run.stderr
+    from typer.testing import CliRunner
+
+    from ucj.cli import app
+
+    run = CliRunner().invoke(app, ["import", "mapped", str(p0), "--mapping", str(m0), "--out", str(target)])
+    assert run.exit_code == 2 and "the output folder is a file" in run.output and "Traceback" not in run.output
+    assert target.read_text() == "x"
 
 
 def test_a_table_changed_behind_the_manifest_is_refused(files, tmp_path):

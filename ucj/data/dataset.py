@@ -204,7 +204,7 @@ def load(*data_dirs: str | Path, registry: Registry | None = None) -> Dataset:
     dirs = [Path(d) for d in (data_dirs or default_data_dirs())]
     registry = registry or load_registry()
     tables: dict[str, pd.DataFrame] = {}
-    provs: dict[str, pd.DataFrame] = {}
+    provs: dict[str, pd.DataFrame | None] = {}
     info: dict[str, TableInfo] = {}
     for d in dirs:
         if not d.is_dir():
@@ -218,7 +218,7 @@ def load(*data_dirs: str | Path, registry: Registry | None = None) -> Dataset:
                 table_info = _merged_info(info[name], table_info, df)
             tables[name], provs[name], info[name] = df, prov, table_info
     for name, df in tables.items():
-        cols = _column_sources(provs[name])
+        cols = _column_sources(provs[name], df, name)
         info[name].columns = cols
         info[name].synthetic_columns = sorted(c for c, srcs in cols.items() if SYNTHETIC_SOURCE in srcs)
         info[name].synthetic = info[name].synthetic or bool(info[name].synthetic_columns)
@@ -228,7 +228,7 @@ def load(*data_dirs: str | Path, registry: Registry | None = None) -> Dataset:
     return Dataset(tables, registry, info)
 
 
-def _read_folder(d: Path, registry: Registry) -> dict[str, tuple[pd.DataFrame, pd.DataFrame, TableInfo]]:
+def _read_folder(d: Path, registry: Registry) -> dict[str, tuple[pd.DataFrame, pd.DataFrame | None, TableInfo]]:
     out = {}
     for name in TABLES:
         path = d / f"{name}.parquet"
@@ -237,15 +237,15 @@ def _read_folder(d: Path, registry: Registry) -> dict[str, tuple[pd.DataFrame, p
         sha = sha256_file(path)
         check_manifest(d, name, sha)
         df = read_table(path, name, registry.codes)
-        prov = row_provenance(df, name)
+        prov = None  # cell provenance: from the cells file, else (when needed) each row's source
         cells = d / f"{name}.cells.parquet"
         if cells.exists():
             try:
                 stored = pd.read_parquet(cells)
             except Exception:  # noqa: BLE001
                 raise UcjInputError.one("cell provenance file is damaged; re-run the import", file=str(cells)) from None
-            if len(stored) == len(df) and set(prov.columns) <= set(stored.columns):
-                prov = stored[list(prov.columns)].set_axis(df.index)
+            if len(stored) == len(df) and set(value_columns(name)) <= set(stored.columns):
+                prov = stored[value_columns(name)].set_axis(df.index)
         try:
             meta = read_parquet_metadata(path)
         except Exception:  # noqa: BLE001
@@ -263,6 +263,11 @@ def _merged_info(old: TableInfo, new: TableInfo, df: pd.DataFrame) -> TableInfo:
                      SYNTHETIC_SOURCE in sources, sources, merged_from=[*old.merged_from, old.folder, new.folder])
 
 
-def _column_sources(prov: pd.DataFrame) -> dict[str, dict[str, int]]:
+def _column_sources(prov: pd.DataFrame | None, df: pd.DataFrame, table: str) -> dict[str, dict[str, int]]:
     """For each value column, how many filled cells came from each source."""
-    return {c: {str(k): int(v) for k, v in prov[c].dropna().value_counts().sort_index().items()} for c in prov.columns}
+    def counts(values: pd.Series) -> dict[str, int]:
+        return {str(k): int(v) for k, v in values.value_counts().sort_index().items()}
+
+    if prov is None:
+        return {c: counts(df.loc[df[c].notna().to_numpy(), "source"]) for c in value_columns(table)}
+    return {c: counts(prov[c].dropna()) for c in prov.columns}
