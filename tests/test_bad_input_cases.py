@@ -76,6 +76,11 @@ def mapping(**change: object) -> dict[str, object]:
     return spec
 
 
+def long_edit(row: int, column: str, value: str) -> Callable[[Ctx], object]:
+    """Import the real long cut with one cell changed, through the long-table mapping."""
+    return lambda c: import_mapped(long_file(c, lambda r: set_(r[row], column, value)), Mapping.from_dict(mapping()))
+
+
 def from_spec(c: Ctx, spec: object) -> None:
     Mapping.from_file(c.write("m.json", json.dumps(spec)))
 
@@ -240,25 +245,19 @@ CASES: list[tuple[str, Callable[[Ctx], object], str]] = [
     ("mapping not found", lambda c: Mapping.from_file(c.tmp / "none.json"), "none.json: mapping file not found"),
     ("--year not in the file", lambda c: import_mapped(long_file(c), Mapping.from_dict(mapping()), year=2019),
      "long.csv, column 'tahun': no rows of --year 2019 in the file"),
-    ("column named twice in the mapping's file", lambda c: import_mapped(long_file(c), Mapping.from_dict(mapping(
+    ("mapped column missing from the file", lambda c: import_mapped(long_file(c), Mapping.from_dict(mapping(
         columns={"persen_miskn": "p0"}))), "long.csv, row 1, column 'persen_miskn': required column is missing"),
     # -- implausible values -----------------------------------------------------------------------
-    ("P1 above P0", lambda c: import_mapped(long_file(c, lambda r: set_(r[2], "Indeks Kedalaman Kemiskinan (P1)", "40")),
-                                            Mapping.from_dict(mapping())),
+    ("P1 above P0", long_edit(2, "Indeks Kedalaman Kemiskinan (P1)", "40"),
      "long.csv, row 4, column 'p1': implausible value: P1 (poverty depth) cannot exceed P0 (headcount) (value: 40.0)"),
-    ("P2 above P1", lambda c: import_mapped(long_file(c, lambda r: set_(r[1], "Indeks Keparahan Kemiskinan (P2)", "9")),
-                                            Mapping.from_dict(mapping())),
+    ("P2 above P1", long_edit(1, "Indeks Keparahan Kemiskinan (P2)", "9"),
      "long.csv, row 3, column 'p2': implausible value: P2 (poverty severity) cannot exceed P1 (poverty depth)"),
-    ("1e15 poor people", lambda c: import_mapped(long_file(c, lambda r: set_(r[0], "jumlah_miskin (000)", "1000000000000")),
-                                                 Mapping.from_dict(mapping())),
+    ("1e15 poor people", long_edit(0, "jumlah_miskin (000)", "1000000000000"),
      "long.csv, row 2, column 'poor_population': implausible value: at most 10 million poor people"),
-    ("P0 above 100", lambda c: import_mapped(long_file(c, lambda r: set_(r[0], "persen_miskin", "112.5")),
-                                             Mapping.from_dict(mapping())), "long.csv, row 2, column 'p0': 0 to 100"),
-    ("text value in long table", lambda c: import_mapped(long_file(c, lambda r: set_(r[0], "persen_miskin", "dua belas")),
-                                                         Mapping.from_dict(mapping())),
+    ("P0 above 100", long_edit(0, "persen_miskin", "112.5"), "long.csv, row 2, column 'p0': 0 to 100"),
+    ("text value in long table", long_edit(0, "persen_miskin", "dua belas"),
      "long.csv, row 2, column 'persen_miskin': text in a numeric column (value: 'dua belas')"),
-    ("unknown Kemendagri code", lambda c: import_mapped(long_file(c, lambda r: set_(r[0], "kode_kab", "1199")),
-                                                        Mapping.from_dict(mapping())),
+    ("unknown Kemendagri code", long_edit(0, "kode_kab", "1199"),
      "long.csv, row 2, column 'kode_kab': unknown district"),
     # -- BPS dynamic tables -----------------------------------------------------------------------
     ("long table to bps-table", lambda c: import_bps_table(long_file(c)),

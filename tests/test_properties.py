@@ -23,6 +23,15 @@ FAST = settings(max_examples=int(__import__("os").environ.get("UCJ_HYPOTHESIS_EX
 REG = load_registry()
 
 
+def refuses_or_reads(read, path, text: str) -> None:
+    """Write `text` to `path` and read it: a result, or ucj's input error; nothing else may escape."""
+    path.write_text(text, encoding="utf-8")
+    try:
+        read(path)
+    except UcjInputError:
+        pass
+
+
 # -- the number parser ------------------------------------------------------------------------------
 @FAST
 @given(st.one_of(st.text(max_size=30), st.from_regex(r"[ +\-Rp]{0,3}[0-9.,]{1,14}\s?(rb|jt|M|T|%|k)?", fullmatch=True)),
@@ -105,12 +114,8 @@ def _csv(rows, delimiter=","):
 def test_templates_take_random_tables(tmp_path_factory, rows, delimiter, with_header):
     if with_header:
         rows = [template_columns("enrolment")] + rows
-    p = tmp_path_factory.mktemp("t") / "t.csv"
-    p.write_text(_csv(rows, delimiter), encoding="utf-8")
-    try:
-        import_template(p, "enrolment", registry=REG)
-    except UcjInputError:
-        pass
+    refuses_or_reads(lambda p: import_template(p, "enrolment", registry=REG), tmp_path_factory.mktemp("t") / "t.csv",
+                     _csv(rows, delimiter))
 
 
 @FAST
@@ -118,12 +123,7 @@ def test_templates_take_random_tables(tmp_path_factory, rows, delimiter, with_he
 def test_bps_tables_take_random_tables(tmp_path_factory, rows, titled):
     if titled:
         rows = [["Provinsi/Kabupaten/Kota", "Persentase Penduduk Miskin (P0) Menurut Kabupaten/Kota"], ["", "2024"]] + rows
-    p = tmp_path_factory.mktemp("t") / "t.csv"
-    p.write_text(_csv(rows), encoding="utf-8")
-    try:
-        import_bps_table(p, registry=REG)
-    except UcjInputError:
-        pass
+    refuses_or_reads(lambda p: import_bps_table(p, registry=REG), tmp_path_factory.mktemp("t") / "t.csv", _csv(rows))
 
 
 _json = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
@@ -135,12 +135,8 @@ _webapi_key = st.sampled_from(["var", "vervar", "tahun", "turvar", "turtahun", "
 @FAST
 @given(st.dictionaries(_webapi_key, _json, max_size=7) | _json)
 def test_webapi_takes_random_json(tmp_path_factory, doc):
-    p = tmp_path_factory.mktemp("w") / "w.json"
-    p.write_text(json.dumps(doc), encoding="utf-8")
-    try:
-        import_bps_webapi(p, registry=REG)
-    except UcjInputError:
-        pass
+    refuses_or_reads(lambda p: import_bps_webapi(p, registry=REG), tmp_path_factory.mktemp("w") / "w.json",
+                     json.dumps(doc))
 
 
 # -- the mapping loader -----------------------------------------------------------------------------
@@ -156,12 +152,7 @@ _mapping_value = st.one_of(_json, st.sampled_from(["poverty", "enrolment", "kode
 @FAST
 @given(st.dictionaries(_mapping_key, _mapping_value, max_size=10) | _json)
 def test_the_mapping_loader_takes_random_structures(tmp_path_factory, spec):
-    p = tmp_path_factory.mktemp("m") / "m.json"
-    p.write_text(json.dumps(spec), encoding="utf-8")
-    try:
-        Mapping.from_file(p)
-    except UcjInputError:
-        pass
+    refuses_or_reads(Mapping.from_file, tmp_path_factory.mktemp("m") / "m.json", json.dumps(spec))
 
 
 @FAST
