@@ -67,11 +67,13 @@ def write_csv(path: Path, grid: list[list[object]]) -> Path:
     return path
 
 
-def write_xlsx(path: Path, grid: list[list[object]]) -> Path:
+def write_xlsx(path: Path, grid: list[list[object]], merge_title: bool = False) -> Path:
     wb = openpyxl.Workbook()
     ws = wb.active
     for r in grid:
         ws.append(r)
+    if merge_title:  # as BPS's XLSX export does: the title over all year columns
+        ws.merge_cells(start_row=1, start_column=2, end_row=1, end_column=len(grid[0]))
     wb.save(path)
     return path
 
@@ -133,7 +135,7 @@ def test_single_year_xlsx_with_national_row_footnotes_and_missing_marks(poor_ref
 def test_multi_year_xlsx_with_na_marks(p0_ref, tmp_path):
     title, years, rows = visdati(P0_CSV)
     laid = [(label, [("NA" if c == "-" else number(c)) for c in cells]) for label, _, cells in rows]
-    r = import_bps_table(write_xlsx(tmp_path / "p0.xlsx", bps_grid(title, years, laid, single=False)))
+    r = import_bps_table(write_xlsx(tmp_path / "p0.xlsx", bps_grid(title, years, laid, single=False), merge_title=True))
     assert len(r.frame) == 514 * len(years)
     _same(r.frame, p0_ref, "p0")
 

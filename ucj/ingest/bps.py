@@ -251,7 +251,7 @@ def import_bps_table(path: str | Path, indicator: str | None = None, allow_unmat
     are dropped; "-", "…" and "NA" are missing; the trailing note ("Catatan", "Sumber") ends the table.
     """
     file = str(path)
-    grid = read_grid(path, sheet=sheet, header_rows=2)
+    grid = read_grid(path, sheet=sheet, header_rows=0)  # BPS merges the title cell over the year columns
     rows = grid.rows
     if len(rows) < 2:
         raise UcjInputError.one("too few lines for a BPS table (title, years, regions)", file=file)

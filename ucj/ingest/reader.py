@@ -94,7 +94,8 @@ def decode(raw: bytes, file: Path) -> str:
 
 
 def read_grid(path: str | Path, sheet: str | int | None = None, header_rows: int = 1) -> Grid:
-    """Read a CSV or XLSX file as a text grid. `header_rows` is checked for merged Excel cells."""
+    """Read a CSV or XLSX file as a text grid. `header_rows` is checked for merged Excel cells (0: not
+    checked, for layouts such as BPS tables whose merged title cells carry no column names)."""
     file = Path(path)
     if not file.exists():
         raise _fail(file, "file not found")
