@@ -196,3 +196,30 @@ def test_kill_9_at_random_points_leaves_the_old_or_the_new_state(files, tmp_path
             assert _same(_state(out), new) and not list(tmp_path.glob(".out.stage-*"))
     print(f"kill -9 trials ending in the old state: {seen['old']}, in the new state: {seen['new']}")
     assert seen["old"] + seen["new"] == 30
+
+
+def test_merge_cells_by_hand():
+    """A hand-worked merge: new filled cells win, every other cell stays, sources named once per row."""
+    from ucj.data.dataset import merge_cells
+
+    def frame(rows):
+        df = pd.DataFrame(rows, columns=["district_code", "year", "p0", "p1", "source"])
+        for c in ("p2", "poor_population", "poverty_line_rp", "extreme_poverty_pct"):
+            df[c] = float("nan")
+        df["extreme_poverty_basis"] = pd.Series([None] * len(df), dtype="str")
+        return df
+
+    nan = float("nan")
+    old = frame([("75.02", 2024, 17.83, nan, "a"), ("71.02", 2024, 6.53, 1.38, "a")])
+    new = frame([("75.02", 2024, nan, 3.75, "b"), ("72.01", 2024, 6.56, nan, "b"), ("71.02", 2024, nan, nan, "b")])
+    merged, prov = merge_cells(old, new, "poverty")
+    m = merged.set_index(KEY)
+    assert m.loc[("75.02", 2024), ["p0", "p1", "source"]].tolist() == [17.83, 3.75, "a; b"]
+    assert m.loc[("71.02", 2024), ["p0", "p1", "source"]].tolist() == [6.53, 1.38, "a"]  # nothing new filled
+    assert m.loc[("72.01", 2024), "p0"] == 6.56 and m.loc[("72.01", 2024), "source"] == "b"
+    p = prov.set_index(KEY)
+    assert p.loc[("75.02", 2024), ["p0", "p1"]].tolist() == ["a", "b"]
+    assert pd.isna(p.loc[("72.01", 2024), "p1"])
+    # merging the same file again changes nothing and repeats no source
+    again, _ = merge_cells(merged, new, "poverty", prov)
+    pd.testing.assert_frame_equal(again, merged)

@@ -269,5 +269,9 @@ def _column_sources(prov: pd.DataFrame | None, df: pd.DataFrame, table: str) -> 
         return {str(k): int(v) for k, v in values.value_counts().sort_index().items()}
 
     if prov is None:
+        sources = df["source"].unique()
+        if len(sources) == 1:  # one source (a demo table, a single import): count the filled cells
+            return {c: ({str(sources[0]): int(df[c].notna().sum())} if df[c].notna().any() else {})
+                    for c in value_columns(table)}
         return {c: counts(df.loc[df[c].notna().to_numpy(), "source"]) for c in value_columns(table)}
     return {c: counts(prov[c].dropna()) for c in prov.columns}
