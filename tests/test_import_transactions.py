@@ -223,3 +223,18 @@ def test_merge_cells_by_hand():
     # merging the same file again changes nothing and repeats no source
     again, _ = merge_cells(merged, new, "poverty", prov)
     pd.testing.assert_frame_equal(again, merged)
+
+
+def test_an_import_through_a_symlinked_folder_changes_its_target(files, tmp_path):
+    from ucj.ingest.common import write_processed
+    from ucj.ingest.mapped import Mapping, import_mapped
+
+    real = tmp_path / "real"
+    real.mkdir()
+    link = tmp_path / "link"
+    link.symlink_to(real)
+    for f, m in (files["p0"], files["p1"]):
+        write_processed(import_mapped(f, Mapping.from_file(m)), link)
+    assert link.is_symlink() and (real / "poverty.parquet").exists()
+    pov = ucj.load(link).poverty
+    assert pov["p0"].notna().all() and pov["p1"].notna().all()

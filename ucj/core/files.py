@@ -91,7 +91,7 @@ def folder_lock(folder: str | os.PathLike[str], shared: bool = False) -> Iterato
     """
     import fcntl
 
-    folder = Path(folder).absolute()
+    folder = Path(folder).resolve()  # a symlinked folder: lock and swap its target
     lock = _lock_path(folder)
     try:
         if shared:
@@ -159,7 +159,7 @@ def folder_transaction(folder: str | os.PathLike[str]) -> Iterator[Path]:
 
     from ucj.core.errors import UcjInputError
 
-    folder = Path(folder).absolute()
+    folder = Path(folder).resolve()  # a symlinked folder: lock and swap its target
     if folder.exists() and not folder.is_dir():
         raise UcjInputError.one("the output folder is a file; name a folder", file=str(folder))
     with folder_lock(folder):
