@@ -93,19 +93,20 @@ def test_imports_write_processed_tables_with_a_manifest_and_leave_raw_files_alon
     assert (tmp_path / "poverty.csv").exists()
 
 
-def test_real_poverty_merges_over_the_demo_table_per_column(demo_dir, raw, tmp_path):
+def test_real_poverty_replaces_demo_rows_whole(demo_dir, raw, tmp_path):
+    """Real and synthetic values never share a row: the real P0 row replaces the demo row whole, so P1
+    (not in the file) is empty rather than the demo's, and the table is real."""
     write_processed(import_bps_table(P0_CSV), tmp_path)
-    demo = ucj.load(demo_dir).poverty.set_index(["district_code", "year"])
     ds = ucj.load(demo_dir, tmp_path)
     pov = ds.poverty.set_index(["district_code", "year"])
-    assert pov.loc[(BOALEMO, 2024), "p0"] == 17.83  # the real value wins
-    # the real file has no P1: the demo's stays, and the table says which columns are still synthetic
-    assert pov.loc[(BOALEMO, 2024), "p1"] == demo.loc[(BOALEMO, 2024), "p1"]
+    assert pov.loc[(BOALEMO, 2024), "p0"] == 17.83 and pd.isna(pov.loc[(BOALEMO, 2024), "p1"])
+    assert not pov["source"].str.contains("synthetic").any()
     info = ds.info["poverty"]
-    assert info.synthetic and "p1" in info.synthetic_columns and "p0" not in info.synthetic_columns
-    assert ds.info["enrolment"].synthetic
-    real_src = pov.loc[(BOALEMO, 2024), "source"]
-    assert real_src.count("BPS table") == 1 and "synthetic-demo" in real_src  # each source named once
+    assert not info.synthetic and info.synthetic_columns == [] and ds.info["enrolment"].synthetic
+    # a real file over a real table merges per cell: P1 from the long table joins P0
+    write_processed(import_mapped(LONG_CSV, Mapping.from_file(MAPPINGS / "bps_kemiskinan_long.json")), tmp_path)
+    pov = ucj.load(demo_dir, tmp_path).poverty.set_index(["district_code", "year"])
+    assert pov.loc[(BOALEMO, 2024), "p1"] == 3.75 and pov.loc[(BOALEMO, 2020), "p0"] == 18.57
 
 
 def test_reimporting_a_file_names_its_source_once(raw, tmp_path):
@@ -142,7 +143,8 @@ def test_a_one_district_template_does_not_break_the_others(demo_dir, tmp_path):
     key = (enr["district_code"] == BOALEMO) & (enr["month"] == "2025-01-01") & (enr["segment"] == "BPU") & \
         (enr["funding"] == "apbd")
     assert enr.loc[key, "active"].tolist() == [5000]
-    assert enr.loc[key, "source"].str.contains("enrolment.csv").all()
+    assert enr.loc[key, "source"].tolist() == ["enrolment.csv (imported)"]  # the real row, whole
+    assert ds.info["enrolment"].synthetic  # every other row is still the demo's
     assert district_figures(ds, MINAHASA) is not None  # another district still reports
     assert district_figures(ds, BOALEMO) is not None
 

@@ -105,6 +105,8 @@ def merge_cells(old: pd.DataFrame, new: pd.DataFrame, table: str, old_prov: pd.D
                 new_prov: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Merge two versions of a table per key and column: a filled cell of `new` wins, every other
     cell keeps `old`'s value, so a partial file (one column, one district) never erases the rest.
+    Where a real row of `new` meets a synthetic (demo) row of `old`, the real row replaces it whole:
+    its empty cells stay empty rather than show demo values beside real ones.
 
     Returns the merged frame and its cell provenance (same key, one column per value column holding
     the source of each filled cell). A row's `source` lists the distinct sources of its cells once.
@@ -117,9 +119,13 @@ def merge_cells(old: pd.DataFrame, new: pd.DataFrame, table: str, old_prov: pd.D
     idx = o.index.append(n.index.difference(o.index))
     out = pd.DataFrame(index=idx)
     prov = pd.DataFrame(index=idx)
+    # A real row replaces a synthetic one whole: real and made-up values never share a row.
+    old_synthetic = _is_synthetic(o["source"].reindex(idx))
+    new_real = idx.isin(n.index) & ~_is_synthetic(n["source"].reindex(idx))
+    whole = old_synthetic & new_real
     for c in vals:
         nv, ov = n[c].reindex(idx), o[c].reindex(idx)
-        take_new = nv.notna().to_numpy()
+        take_new = nv.notna().to_numpy() | whole
         merged = nv.where(take_new, ov)
         dtype = o[c].dtype if c in o else n[c].dtype
         if not merged.isna().any() or not pd.api.types.is_integer_dtype(dtype) or isinstance(dtype, pd.Int64Dtype):
@@ -134,6 +140,10 @@ def merge_cells(old: pd.DataFrame, new: pd.DataFrame, table: str, old_prov: pd.D
     out = out.reset_index()
     prov = prov.reset_index()
     return out[[c.name for c in TABLES[table].columns]], prov
+
+
+def _is_synthetic(sources: pd.Series) -> np.ndarray:
+    return sources.astype("object").fillna("").astype(str).str.contains(SYNTHETIC_SOURCE, regex=False).to_numpy()
 
 
 def _row_sources(prov: pd.DataFrame, fallback: pd.Series) -> np.ndarray:
