@@ -247,6 +247,9 @@ CASES: list[tuple[str, Callable[[Ctx], object], str]] = [
      "long.csv, column 'tahun': no rows of --year 2019 in the file"),
     ("mapped column missing from the file", lambda c: import_mapped(long_file(c), Mapping.from_dict(mapping(
         columns={"persen_miskn": "p0"}))), "long.csv, row 1, column 'persen_miskn': required column is missing"),
+    ("a BPS table given to a template", lambda c: import_template(bps_cut(c), "enrolment"),
+     "p0.csv, row 1: this file is a BPS dynamic table, multi-year (2023-2025), 2 header line(s), title "
+     "'Persentase Penduduk Miskin (P0) Menurut Kabupaten/Kota (Persen)'; import it with: ucj import bps-table FILE"),
     # -- implausible values -----------------------------------------------------------------------
     ("P1 above P0", long_edit(2, "Indeks Kedalaman Kemiskinan (P1)", "40"),
      "long.csv, row 4, column 'p1': implausible value: P1 (poverty depth) cannot exceed P0 (headcount) (value: 40.0)"),

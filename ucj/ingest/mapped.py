@@ -21,7 +21,7 @@ from ucj import __version__
 from ucj.core.errors import Problem, UcjInputError
 from ucj.ingest.common import ImportResult, check_columns, finish, parse_numbers, resolve_column
 from ucj.core.files import atomic_path
-from ucj.ingest.reader import read_grid
+from ucj.ingest.reader import Grid, read_grid
 from ucj.data.registry import Registry, load_registry
 from ucj.data.schema import TABLES
 
@@ -187,16 +187,19 @@ def import_mapped(path: str | Path, mapping: Mapping, allow_unmatched: bool = Fa
     df = grid.frame(header_row=mapping.header_row - 1)
     if df.empty:
         raise UcjInputError.one("file has a header but no data rows", file=file, row=mapping.header_row)
-    ragged = grid.ragged_rows(mapping.header_row - 1)
-    if ragged:
-        raise UcjInputError(ragged)
     const_year = mapping.year if isinstance(mapping.year, int) else None
     period_col = (None if const_year is not None else mapping.year) or mapping.month
     required = [mapping.district] + ([mapping.province] if mapping.province else [])
     required += ([period_col] if period_col else []) + (list(mapping.columns) if not mapping.wide else [])
     if mapping.district_name:
         required.append(mapping.district_name)
-    check_columns(df, required, file)
+    try:
+        check_columns(df, required, file)
+    except UcjInputError as err:
+        raise UcjInputError(err.problems + _layout_hint(grid, file)) from None
+    ragged = grid.ragged_rows(mapping.header_row - 1)
+    if ragged:
+        raise UcjInputError(ragged)
     if mapping.wide:
         df = _melt_wide(df, mapping, file)
     problems: list[Problem] = []
@@ -259,6 +262,18 @@ def import_mapped(path: str | Path, mapping: Mapping, allow_unmatched: bool = Fa
     return finish(out, mapping.table, file=file, registry=reg, problems=problems, unmatched=unmatched,
                   allow_unmatched=allow_unmatched, district_column=mapping.district,
                   importer=f"{importer} {__version__}", inputs=[file])
+
+
+def _layout_hint(grid: Grid, file: str) -> list[Problem]:
+    """When a mapping's columns are missing because the file is a BPS dynamic table, say so."""
+    from ucj.ingest.bps import detect_layout
+
+    try:
+        layout = detect_layout(grid.rows, file)
+    except UcjInputError:
+        return []
+    return [Problem(f"this file is a {layout.describe()}; import it with: ucj import bps-table FILE", file=file,
+                    row=1)]
 
 
 def _theirs(mapping: Mapping, ours: str) -> str:
