@@ -163,6 +163,10 @@ CASES: list[tuple[str, Callable[[Ctx], object], str]] = [
                                                 "enrolment"), "duplicate key (district_code, month, segment, funding)"),
     ("unknown district", lambda c: import_template(c.write("e.csv", template("enrolment", "Boalemmo,2025-01,BPU,apbd,1,1,0")),
                                                    "enrolment"), "column 'district': unknown district; closest: Kabupaten Boalemo"),
+    ("column twice", lambda c: import_template(c.write("e.csv", "district,month,segment,funding,active,active,"
+                                                                "new_registrations,lapsed\nBoalemo,2025-01,BPU,apbd,1,2,1,0\n"),
+                                               "enrolment"),
+     "e.csv, row 1, column 'active': column name appears 2 times in the header (columns 5, 6); keep one"),
     ("missing column", lambda c: import_template(c.write("e.csv", "district,month,segment,funding,active\nBoalemo,2025-01,BPU,apbd,1\n"),
                                                  "enrolment"), "e.csv, row 1, column 'new_registrations': required column is missing"),
     ("unknown template", lambda c: import_template(c.write("e.csv", "x\n1\n"), "members"),

@@ -214,11 +214,17 @@ def finish(
 
 
 def check_columns(df: pd.DataFrame, required: list[str], file: str) -> None:
+    """Every required column present, and once: a name written twice would leave it unclear which to read."""
     missing = [c for c in required if c not in df.columns]
-    if missing:
+    names = [str(c) for c in df.columns]
+    twice = sorted({c for c in required if names.count(c) > 1})
+    if missing or twice:
         found = ", ".join(f"'{c}'" for c in df.columns if c)
         raise UcjInputError(
             [Problem(f"required column is missing (found: {found})", file=file, row=1, column=c) for c in missing]
+            + [Problem(f"column name appears {names.count(c)} times in the header (columns "
+                       f"{', '.join(str(i + 1) for i, n in enumerate(names) if n == c)}); keep one", file=file, row=1,
+                       column=c) for c in twice]
         )
 
 
