@@ -132,6 +132,19 @@ def test_single_year_xlsx_with_national_row_footnotes_and_missing_marks(poor_ref
     assert r.frame.set_index(KEY).loc[("63.02", 2015), "poor_population"] > 0  # Kotabaru, footnoted
 
 
+def test_a_csv_saved_by_indonesian_excel(p0_ref, tmp_path):
+    """';' between cells and ',' as the decimal mark, as Excel in an Indonesian locale saves CSV."""
+    title, years, rows = visdati(P0_CSV)
+    grid = bps_grid(title, years, [(label, [c.replace(".", ",") for c in cells]) for label, _, cells in rows],
+                    single=False)
+    path = tmp_path / "p0_id.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, delimiter=";", lineterminator="\r\n").writerows([["" if c is None else c for c in r] for r in grid])
+    r = import_bps_table(path)
+    assert r.frame["district_code"].nunique() == 514
+    _same(r.frame, p0_ref, "p0")
+
+
 def test_multi_year_xlsx_with_na_marks(p0_ref, tmp_path):
     title, years, rows = visdati(P0_CSV)
     laid = [(label, [("NA" if c == "-" else number(c)) for c in cells]) for label, _, cells in rows]

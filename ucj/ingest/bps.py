@@ -18,7 +18,7 @@ from ucj import __version__
 from ucj.core.errors import Problem, UcjInputError
 from ucj.ingest.common import ImportResult, finish, resolve_column
 from ucj.ingest.reader import Grid, decode, read_grid
-from ucj.core.numbers import NumberFormatError, parse_number, parse_series
+from ucj.core.numbers import Decimal, NumberFormatError, parse_number, parse_series
 from ucj.data.registry import Registry, load_registry
 
 
@@ -204,6 +204,15 @@ def suggest_mapping(header: list[str]) -> str | None:
     return None
 
 
+def decimal_mark(cells: pd.DataFrame) -> Decimal:
+    """'.' as BPS writes (18.87), or ',' where the file was saved by Indonesian Excel (18,87) and no
+    value has a decimal point."""
+    text = [str(v) for v in cells.to_numpy().ravel() if isinstance(v, str)]
+    commas = sum(bool(re.fullmatch(r"-?\d+,\d{1,3}", t)) for t in text)
+    points = sum(bool(re.fullmatch(r"-?\d+\.\d+", t)) for t in text)
+    return "," if commas and not points else "."
+
+
 def region_rows(grid: Grid, layout: TableLayout, reg: Registry
                 ) -> tuple[list[str], list[str | None], list[int], list[list[object]], list[Problem]]:
     """The district rows below the header: names, the province header each sits under, file lines,
@@ -280,8 +289,9 @@ def import_bps_table(path: str | Path, indicator: str | None = None, allow_unmat
         raise UcjInputError.one(f"more than one column for year {dup[0]} (e.g. March and September); keep one "
                                 "column per year", file=file, row=layout.header_lines)
     parsed = {}
+    decimal = decimal_mark(wide)
     for y in wide.columns:
-        vals, bad = parse_series(wide[y], decimal=".")
+        vals, bad = parse_series(wide[y], decimal=decimal)
         for row in wide.index[bad.to_numpy()]:
             problems.append(Problem("text in a numeric column", file=file, row=int(row), column=str(y),
                                     value=wide.at[row, y]))
