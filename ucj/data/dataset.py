@@ -113,6 +113,12 @@ def merge_cells(old: pd.DataFrame, new: pd.DataFrame, table: str, old_prov: pd.D
     """
     key = list(TABLES[table].key)
     vals = value_columns(table)
+    if not {"year", "month"} & set(key):  # targets: a district's real rows supersede all its demo rows
+        real = new.loc[~_is_synthetic(new["source"]), "district_code"]
+        stale = old["district_code"].isin(set(real)).to_numpy() & _is_synthetic(old["source"])
+        if old_prov is not None:
+            old_prov = old_prov[~stale]
+        old = old[~stale]
     o, n = old.set_index(key), new.set_index(key)
     op = (row_provenance(old, table) if old_prov is None else old_prov).set_axis(o.index)
     np_ = (row_provenance(new, table) if new_prov is None else new_prov).set_axis(n.index)
