@@ -16,7 +16,7 @@ import pandas as pd
 
 from ucj import __version__
 from ucj.core.errors import Problem, UcjInputError
-from ucj.ingest.common import ImportResult, finish, resolve_column
+from ucj.ingest.common import ImportResult, finish, resolve_column, shipped_mappings
 from ucj.ingest.reader import Grid, decode, read_grid
 from ucj.core.numbers import Decimal, NumberFormatError, parse_number, parse_series
 from ucj.data.registry import Registry, load_registry
@@ -193,8 +193,6 @@ def _not_a_bps_table(rows: list[list[object]], file: str, year: int | None) -> U
 
 def suggest_mapping(header: list[str]) -> str | None:
     """A shipped mapping (data/mappings) whose columns this header has, if any."""
-    from ucj.ingest.mapped import shipped_mappings
-
     names = set(header)
     for path, spec in shipped_mappings():
         wanted = {spec.get("district"), spec.get("year") if isinstance(spec.get("year"), str) else None,

@@ -228,6 +228,22 @@ def check_columns(df: pd.DataFrame, required: list[str], file: str) -> None:
         )
 
 
+def shipped_mappings() -> list[tuple[Path, dict[str, object]]]:
+    """The example mappings in data/mappings (found from the current folder upward), as raw specs."""
+    from ucj.core.config import mappings_dir
+
+    folder = mappings_dir()
+    out = []
+    for path in sorted(folder.glob("*.json")) if folder else []:
+        try:
+            spec = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(spec, dict):
+            out.append((path, spec))
+    return out
+
+
 def write_processed(result: ImportResult, out_dir: str | Path = PROCESSED_DIR) -> Path:
     """Merge the result into out_dir/<table>.parquet and record the import, as one transaction.
 

@@ -304,22 +304,6 @@ def _melt_wide(df: pd.DataFrame, mapping: Mapping, file: str) -> pd.DataFrame:
     return long.drop(columns="_col")
 
 
-def shipped_mappings() -> list[tuple[Path, dict[str, object]]]:
-    """The example mappings in data/mappings (found from the current folder upward), as raw specs."""
-    from ucj.core.config import mappings_dir
-
-    folder = mappings_dir()
-    out = []
-    for path in sorted(folder.glob("*.json")) if folder else []:
-        try:
-            spec = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
-        if isinstance(spec, dict):
-            out.append((path, spec))
-    return out
-
-
 # -- the project's own templates ------------------------------------------------------------------
 # A worked example for each template: one filled-in row, each value explained. The figures are
 # illustrations (EXAMPLE, not data) except where the note names a published source.
