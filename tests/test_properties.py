@@ -129,7 +129,8 @@ def test_bps_tables_take_random_tables(tmp_path_factory, rows, titled):
 
 
 _json = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
-                     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+                     lambda inner: st.one_of(st.lists(inner, max_size=4),
+                                             st.dictionaries(st.text(max_size=8), inner, max_size=4)),
                      max_leaves=20)
 _webapi_key = st.sampled_from(["var", "vervar", "tahun", "turvar", "turtahun", "datacontent", "status"])
 
