@@ -66,21 +66,34 @@ def write_tables_xlsx(path: Path, tables: dict[str, pd.DataFrame], lang: Lang, s
     return path
 
 
-def notebook_to_html(notebook: Path, target: Path, title: str) -> Path:
-    """A code-free, print-friendly HTML page from an executed notebook."""
-    import nbformat
+def html_exporter() -> object:
+    """The code-free HTML exporter (nbconvert, in-process); build it once and reuse it for many reports."""
     from nbconvert import HTMLExporter
+
+    return HTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True,
+                        exclude_output_prompt=True)
+
+
+def notebook_html(nb: object, title: str, exporter: object | None = None) -> str:
+    """A code-free, print-friendly HTML page from an executed notebook (a NotebookNode, left unchanged)."""
+    import copy
+
     from nbconvert.preprocessors import TagRemovePreprocessor
 
-    nb = nbformat.read(notebook, as_version=4)
-    nb.metadata["title"] = title
-    remover = TagRemovePreprocessor(remove_cell_tags=[NOTEBOOK_ONLY_TAG, "parameters", "injected-parameters"])
+    nb = copy.deepcopy(nb)
+    nb.metadata["title"] = title  # type: ignore[attr-defined]
+    remover = TagRemovePreprocessor(remove_cell_tags=[NOTEBOOK_ONLY_TAG, "parameters", "injected-parameters",
+                                                      "papermill-error-cell-tag"])
     nb, _ = remover.preprocess(nb, {})
-    exporter = HTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True)
-    body, _ = exporter.from_notebook_node(nb)
-    body = body.replace("</head>", f"<style>{stylesheet('page')}</style></head>", 1)
-    write_text(target, body)
+    body, _ = (exporter or html_exporter()).from_notebook_node(nb)  # type: ignore[attr-defined]
+    return body.replace("</head>", f"<style>{stylesheet('page')}</style></head>", 1)
+
+
+def notebook_to_html(notebook: Path, target: Path, title: str) -> Path:
+    """A code-free, print-friendly HTML page from an executed notebook file."""
+    import nbformat
+
+    write_text(target, notebook_html(nbformat.read(notebook, as_version=4), title))
     return target
 
 
