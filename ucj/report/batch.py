@@ -118,9 +118,12 @@ def _holder(lock: Path) -> str:
 @contextmanager
 def locked(run_dir: Path) -> Iterator[None]:
     """Hold the run folder for this batch; refuse if another batch holds it (naming that process)."""
-    run_dir.mkdir(parents=True, exist_ok=True)
     path = run_dir / LOCK_NAME
-    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    try:
+        run_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    except OSError as err:
+        raise UcjInputError.one(os_reason(err, run_dir)) from None
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -142,7 +145,10 @@ def clean_partial(run_dir: Path) -> None:
         if p.name.startswith((TMP_PREFIX, OLD_PREFIX)) and p.is_dir():
             shutil.rmtree(p, ignore_errors=True)
         elif p.name.startswith(".") and p.name.endswith(".tmp") and p.is_file():
-            p.unlink(missing_ok=True)
+            try:
+                p.unlink(missing_ok=True)
+            except OSError:
+                pass
 
 
 def previous_entries(run_dir: Path) -> dict[str, dict[str, object]]:
@@ -217,6 +223,11 @@ class LocalExecutor:
     def slots(self) -> int:
         return self.workers
 
+    @property
+    def window(self) -> int:
+        """Jobs handed out at once: one each, and one waiting per worker so none idles."""
+        return 1 if self.pool is None else 2 * self.workers
+
     def submit(self, job: Job) -> cf.Future:
         if self.pool is None:
             fut: cf.Future = cf.Future()
@@ -252,6 +263,10 @@ class DaskExecutor:
     @property
     def slots(self) -> int:
         return max(1, sum(self.client.nthreads().values()))  # type: ignore[attr-defined]
+
+    @property
+    def window(self) -> int:
+        return 2 * self.slots
 
     def submit(self, job: Job) -> object:
         digest = job.setup.data.content_digest
@@ -292,27 +307,28 @@ class Progress:
 
     def _postfix(self) -> None:
         if self.bar is not None:
-            self.bar.set_postfix_str(f"done {self.done}, skipped {self.skipped}, failed {self.failed}")  # type: ignore[attr-defined]
+            self.bar.set_postfix_str(f"done {self.done}, skipped {self.skipped}, failed {self.failed}",  # type: ignore[attr-defined]
+                                     refresh=False)
 
     def add(self, ok: bool) -> None:
         if ok:
             self.done += 1
         else:
             self.failed += 1
+        self._postfix()
         if self.bar is not None:
             self.bar.update()  # type: ignore[attr-defined]
-            self._postfix()
 
     def close(self) -> None:
         if self.bar is not None:
             self.bar.close()  # type: ignore[attr-defined]
 
-    def summary(self, stopped: str = "") -> str:
+    def summary(self, stopped: str = "", workers: str = "") -> str:
         seconds = time.perf_counter() - self.started
         made = self.done + self.failed
         rate = f", {seconds / made:.2f} s per report" if made else ""
         line = (f"{self.total} reports: {self.done} made, {self.skipped} skipped (unchanged), "
-                f"{self.failed} failed in {seconds:.1f} s{rate}")
+                f"{self.failed} failed in {seconds:.1f} s{rate}{workers}")
         return f"{line}; {stopped}" if stopped else line
 
 
@@ -358,14 +374,16 @@ def run_many(params_list: list[ReportParams], run_dir: Path, workers: int | None
         index_error = _write_index(run_dir, entries, lang, title, params_list, finished=False)
         stopped = ""
         executor: LocalExecutor | DaskExecutor | None = None
+        slots = 0
         try:
             if todo:
                 executor = (DaskExecutor(scheduler) if scheduler is not None else
                             LocalExecutor(max(1, min(len(todo), workers or os.cpu_count() or 1))))
+                slots = executor.slots
             pending, running = deque(todo), {}
             while pending or running:
                 assert executor is not None
-                while pending and len(running) < 2 * executor.slots and not stopped:
+                while pending and len(running) < executor.window and not stopped:
                     job = pending.popleft()
                     running[executor.submit(job)] = job
                 if not running:
@@ -398,7 +416,7 @@ def run_many(params_list: list[ReportParams], run_dir: Path, workers: int | None
             prog.close()
             index_error = _write_index(run_dir, entries, lang, title, params_list, finished=not stopped) or \
                 index_error
-            say(prog.summary(stopped))
+            say(prog.summary(stopped, f" on {slots} workers" if slots else ""))
             if index_error:
                 say(f"error: {index_error}")
     made = {j.slug for j in todo}
