@@ -391,7 +391,7 @@ def run_many(params_list: list[ReportParams], run_dir: Path, workers: int | None
                 for fut in executor.wait(set(running)):
                     job = running.pop(fut)
                     result = _result(fut, job)
-                    entry = result.entry | {"inputs": job.inputs}
+                    entry = result.entry | {"inputs": job.inputs, "batch_position": prog.done + prog.failed + 1}
                     if result.files:
                         try:
                             entry["files"] = write_report(run_dir, job.slug, result.files)

@@ -138,20 +138,29 @@ class WarmKernel:
     """One kernel that has run a notebook's setup cells and runs its district cells for one report at a time."""
 
     def __init__(self, setup: Setup, data_dir: str) -> None:
-        import nbformat
-        from nbclient import NotebookClient
+        from jupyter_client.manager import AsyncKernelManager
+        from jupyter_core.utils import run_sync
 
         self.setup = setup
         self.data_dir = data_dir
         self.reports = 0
         self.scratch = Path(tempfile.mkdtemp(prefix="ucj-kernel-"))
+        # The kernel starts first; the client libraries (nbformat, nbclient, papermill, nbconvert: seconds
+        # of imports) load in a thread meanwhile, and the kernel imports ucj while they do.
+        tools = threading.Thread(target=_load_tools, name="ucj-load-tools", daemon=True)
+        tools.start()
+        self.km = AsyncKernelManager(kernel_name=setup.kernel_name)
+        run_sync(self.km.start_kernel)(extra_arguments=[*KERNEL_ARGS, "--HistoryManager.hist_file=:memory:"],
+                                       cwd=str(self.scratch))
+        self.kc = self.km.client()
+        self.kc.start_channels()
+        run_sync(self.kc.wait_for_ready)(timeout=120)
+        self.kc.allow_stdin = False
+        self.hidden("import ucj.report.district, ucj.report.params")  # what the setup cell imports, ahead
+        tools.join()
+        import nbformat
+
         self.base = nbformat.reads(setup.notebook, as_version=4)
-        self._client = NotebookClient(nbformat.v4.new_notebook(), kernel_name=setup.kernel_name,
-                                      startup_timeout=120, timeout=CELL_TIMEOUT_S, extra_arguments=list(KERNEL_ARGS))
-        self._client.km = self._client.create_kernel_manager()
-        self._client.start_new_kernel(cwd=str(self.scratch))
-        self._client.start_new_kernel_client()
-        self.km, self.kc = self._client.km, self._client.kc
         self.setup_cells: dict[int, object] = {}
         self.language_info: dict[str, object] = {}
         self._warm_up()
@@ -222,10 +231,13 @@ class WarmKernel:
         return nb
 
     def _warm_up(self) -> None:
-        from nbclient.util import run_sync
+        from jupyter_core.utils import run_sync
 
-        reply = run_sync(self._client.async_wait_for_reply)(self.kc.kernel_info())
-        self.language_info = reply["content"]["language_info"] if reply else {}
+        msg_id = self.kc.kernel_info()
+        reply: dict = {"parent_header": {}}
+        while reply["parent_header"].get("msg_id") != msg_id:
+            reply = run_sync(self.kc.get_shell_msg)(timeout=CELL_TIMEOUT_S)
+        self.language_info = reply["content"]["language_info"]
         nb = self._notebook({"data_dir": self.data_dir})
         nb = self._run(nb, skip_setup=False)
         failed = [c for c in nb.cells if c.metadata.get("papermill", {}).get("exception")]  # type: ignore[attr-defined]
@@ -240,7 +252,7 @@ class WarmKernel:
 
     def hidden(self, code: str) -> None:
         """Run code in the kernel without recording it (namespace reset, working folder)."""
-        from nbclient.util import run_sync
+        from jupyter_core.utils import run_sync
 
         reply = run_sync(self.kc.execute_interactive)(code, silent=True, store_history=False,
                                                       timeout=CELL_TIMEOUT_S, output_hook=lambda msg: None)
@@ -270,7 +282,7 @@ class WarmKernel:
             self.reset()
 
     def alive(self) -> bool:
-        from nbclient.util import run_sync
+        from jupyter_core.utils import run_sync
 
         try:
             return bool(run_sync(self.km.is_alive)())
@@ -278,22 +290,39 @@ class WarmKernel:
             return False
 
     def close(self) -> None:
-        """Shut the kernel down by message, wait for it, and kill it only if it does not go."""
-        from nbclient.util import run_sync
+        """Ask the kernel to shut down (by message: no interrupt, so no "KeyboardInterrupt caught in kernel"),
+        give it a moment, then kill it: it holds nothing that needs saving."""
+        from jupyter_core.utils import run_sync
 
         try:
             self.kc.stop_channels()
             run_sync(self.km.request_shutdown)()
-            run_sync(self.km.finish_shutdown)(waittime=5)
+            run_sync(self.km.finish_shutdown)(waittime=0.5, pollinterval=0.05)
             run_sync(self.km.cleanup_resources)()
         except Exception:  # noqa: BLE001 - best effort; the kernel also dies with this process
             pass
         shutil.rmtree(self.scratch, ignore_errors=True)
 
 
+def _load_tools() -> None:
+    """Import what running and exporting notebooks needs, and build the HTML exporter's templates once."""
+    import nbformat
+    from nbclient import NotebookClient  # noqa: F401
+    from papermill.clientwrap import PapermillNotebookClient  # noqa: F401
+    from papermill.execute import prepare_notebook_metadata  # noqa: F401
+
+    from ucj.report.export import html_exporter, notebook_html
+
+    exporter = html_exporter()
+    notebook_html(nbformat.v4.new_notebook(), "", exporter)
+    _TOOLS["exporter"] = exporter
+
+
 # -- per-thread kernels ---------------------------------------------------------------------------
 # One kernel per worker thread: a local worker process has one thread, a Dask worker one per slot.
 _LOCAL = threading.local()
+_EXPORT_LOCK = threading.Lock()
+_TOOLS: dict[str, object] = {}  # the HTML exporter, built once per process (it holds only templates)
 _ALL: list[WarmKernel] = []
 _ALL_LOCK = threading.Lock()
 
@@ -346,17 +375,21 @@ def kernel_for(setup: Setup, payload: dict[str, object] | None = None) -> WarmKe
     return kernel
 
 
-def _rss_mb(kernel: WarmKernel | None) -> float | None:
-    """Resident memory of this worker process and its kernel, in MB."""
+def _peak_mb(pid: int) -> float | None:
+    """Peak resident memory of a process (VmHWM), in MB; None where /proc does not tell."""
     try:
-        import psutil
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
 
-        total = psutil.Process().memory_info().rss
-        if kernel is not None and kernel.pid:
-            total += psutil.Process(kernel.pid).memory_info().rss
-        return round(total / 2**20, 1)
-    except Exception:  # noqa: BLE001 - memory is reported when it can be read
-        return None
+
+def memory(kernel: WarmKernel | None) -> dict[str, float | None]:
+    """Peak resident memory so far of this worker process and of its kernel, in MB."""
+    return {"worker_peak_mb": _peak_mb(os.getpid()),
+            "kernel_peak_mb": _peak_mb(kernel.pid) if kernel is not None and kernel.pid else None}
 
 
 def _one_line(text: str, limit: int = 500) -> str:
@@ -391,9 +424,8 @@ def render(job: Job, payload: dict[str, object] | None = None) -> Result:
             entry |= {"status": "failed", "error": _one_line(f"{error.ename}: {error.evalue}"),
                       "cell": error.exec_count, "notebook": f"{job.slug}/report.ipynb"}
         else:
-            exporter = getattr(_LOCAL, "exporter", None) or html_exporter()
-            _LOCAL.exporter = exporter
-            files["report.html"] = notebook_html(nb, job.title, exporter).encode()
+            with _EXPORT_LOCK:  # one exporter per process, used by one thread at a time
+                files["report.html"] = notebook_html(nb, job.title, _TOOLS.get("exporter") or html_exporter()).encode()
             for f in sorted(folder.iterdir()):
                 if f.is_file() and not f.name.startswith("."):
                     files[f.name] = f.read_bytes()
@@ -409,5 +441,5 @@ def render(job: Job, payload: dict[str, object] | None = None) -> Result:
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     entry["seconds"] = round(time.perf_counter() - started, 2)
-    entry["rss_mb"] = _rss_mb(kernel)
+    entry |= memory(kernel)
     return Result(entry, files)

@@ -5,23 +5,28 @@ from __future__ import annotations
 
 import html
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 from ucj.report.i18n import Lang, fmt_pct, t
 from ucj.core.config import stylesheet
-from ucj.core.files import atomic_path, write_json, write_text
 
 NOTEBOOK_ONLY_TAG = "notebook-only"
 
 
 
 def write_key_figures(path: Path, key: dict[str, object]) -> Path:
+    from ucj.core.files import write_json
+
     write_json(path, key)
     return path
 
 
 def write_bytes(path: Path, data: bytes) -> Path:
+    from ucj.core.files import atomic_path
+
     with atomic_path(path) as tmp:
         tmp.write_bytes(data)
     return path
@@ -30,6 +35,8 @@ def write_bytes(path: Path, data: bytes) -> Path:
 def write_tables_xlsx(path: Path, tables: dict[str, pd.DataFrame], lang: Lang, synthetic: list[str],
                       key: dict[str, object]) -> Path:
     """One sheet per table with localised headers and Rupiah/percent number formats, plus a notes sheet."""
+    import pandas as pd  # here, not at the top: batch workers export HTML without loading pandas
+    from ucj.core.files import atomic_path
     from openpyxl.utils import get_column_letter
 
     notes = [(t("report_title", lang), f"{key.get('district_name')} ({key.get('district_code')})"),
@@ -93,12 +100,16 @@ def notebook_to_html(notebook: Path, target: Path, title: str) -> Path:
     """A code-free, print-friendly HTML page from an executed notebook file."""
     import nbformat
 
+    from ucj.core.files import write_text
+
     write_text(target, notebook_html(nbformat.read(notebook, as_version=4), title))
     return target
 
 
 def write_index(path: Path, entries: list[dict[str, object]], lang: Lang, synthetic: bool, title: str) -> Path:
     """index.html linking every report of a batch, with failures listed and explained."""
+    from ucj.core.files import write_text
+
     rows = []
     for e in entries:
         name = html.escape(str(e.get("district_name", e.get("district"))))
