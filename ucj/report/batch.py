@@ -391,6 +391,8 @@ def run_many(params_list: list[ReportParams], run_dir: Path, workers: int | None
                 for fut in executor.wait(set(running)):
                     job = running.pop(fut)
                     result = _result(fut, job)
+                    if hasattr(fut, "release"):  # Dask: let go of the result, or a lost worker would recompute it
+                        fut.release()
                     entry = result.entry | {"inputs": job.inputs, "batch_position": prog.done + prog.failed + 1}
                     if result.files:
                         try:

@@ -16,6 +16,7 @@ and the client is the only writer. Kernels are shut down by message (no interrup
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import ctypes
 import hashlib
@@ -102,6 +103,23 @@ class Result:
     files: dict[str, bytes] = field(default_factory=dict)
 
 
+# Run in the kernel once after setup: what a report may leave behind (its names, figures, warnings
+# already shown, working folder) is put back as it stood after setup by _ucj_reset.
+RESET_CODE = """
+def _ucj_reset(folder, _keep=set(globals()) | {"_ucj_reset"}, _filters=list(__import__("warnings").filters)):
+    import gc, os, sys, warnings
+    os.chdir(folder)
+    g = globals()
+    for name in [n for n in g if n not in _keep]:
+        del g[name]
+    warnings.resetwarnings()
+    warnings.filters[:] = _filters
+    if "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].close("all")
+    gc.collect()
+"""
+
+
 # -- dying with the parent ------------------------------------------------------------------------
 def die_with_parent(parent_pid: int) -> None:
     """Make this process die when `parent_pid` does: PR_SET_PDEATHSIG on Linux, and a watch thread
@@ -135,35 +153,61 @@ def init_local_worker(parent_pid: int) -> None:
 
 # -- the warm kernel ------------------------------------------------------------------------------
 class WarmKernel:
-    """One kernel that has run a notebook's setup cells and runs its district cells for one report at a time."""
+    """One kernel that has run a notebook's setup cells and runs its district cells for one report at a time.
+
+    The kernel is driven from one event loop in one thread of its own, whichever thread calls: Dask runs
+    each task in a fresh context (which would give every task a new loop and move the kernel's sockets
+    between loops), and PR_SET_PDEATHSIG follows the thread that started the kernel, which lives as long
+    as the kernel does."""
 
     def __init__(self, setup: Setup, data_dir: str) -> None:
-        from jupyter_client.manager import AsyncKernelManager
-        from jupyter_core.utils import run_sync
-
         self.setup = setup
         self.data_dir = data_dir
         self.reports = 0
         self.scratch = Path(tempfile.mkdtemp(prefix="ucj-kernel-"))
+        self.setup_cells: dict[int, object] = {}
+        self.language_info: dict[str, object] = {}
+        self.km: object = None
+        self.kc: object = None
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name="ucj-kernel-loop", daemon=True)
+        self._thread.start()
         # The kernel starts first; the client libraries (nbformat, nbclient, papermill, nbconvert: seconds
         # of imports) load in a thread meanwhile, and the kernel imports ucj while they do.
         tools = threading.Thread(target=_load_tools, name="ucj-load-tools", daemon=True)
         tools.start()
-        self.km = AsyncKernelManager(kernel_name=setup.kernel_name)
-        run_sync(self.km.start_kernel)(extra_arguments=[*KERNEL_ARGS, "--HistoryManager.hist_file=:memory:"],
-                                       cwd=str(self.scratch))
-        self.kc = self.km.client()
-        self.kc.start_channels()
-        run_sync(self.kc.wait_for_ready)(timeout=120)
-        self.kc.allow_stdin = False
-        self.hidden("import ucj.report.district, ucj.report.params")  # what the setup cell imports, ahead
-        tools.join()
-        import nbformat
+        try:
+            self._call(self._start())
+            tools.join()
+            import nbformat
 
-        self.base = nbformat.reads(setup.notebook, as_version=4)
-        self.setup_cells: dict[int, object] = {}
-        self.language_info: dict[str, object] = {}
-        self._warm_up()
+            self.base = nbformat.reads(setup.notebook, as_version=4)
+            self._call(self._warm_up())
+        except BaseException:
+            self.close()
+            raise
+
+    def _call(self, coro: object) -> object:
+        return asyncio.run_coroutine_threadsafe(coro, self._loop).result()  # type: ignore[arg-type]
+
+    async def _start(self) -> None:
+        from jupyter_client.manager import AsyncKernelManager
+
+        self.km = km = AsyncKernelManager(kernel_name=self.setup.kernel_name)
+        await km.start_kernel(extra_arguments=[*KERNEL_ARGS, "--HistoryManager.hist_file=:memory:"],
+                              cwd=str(self.scratch))
+        self.kc = kc = km.client()
+        kc.start_channels()
+        await kc.wait_for_ready(timeout=120)
+        kc.allow_stdin = False
+        reply = await kc.kernel_info(reply=True, timeout=CELL_TIMEOUT_S)
+        self.language_info = reply["content"]["language_info"]
+        # the kernel dies with this worker at once (the thread that started it is this loop's), besides
+        # ipykernel's own poller; then it imports what the setup cell imports, while the tools load
+        await self._hidden(f"import ctypes as _c, os as _o, sys as _s\n"
+                           f"if _s.platform.startswith('linux'):\n    _c.CDLL(None).prctl({PR_SET_PDEATHSIG}, 9, 0, 0, 0)\n"
+                           f"if _o.getppid() != {os.getpid()}:\n    _o._exit(1)\ndel _c, _o, _s")
+        await self._hidden("import ucj.report.district, ucj.report.params")
 
     @property
     def pid(self) -> int | None:
@@ -171,12 +215,12 @@ class WarmKernel:
         return getattr(proc, "pid", None)
 
     def _notebook(self, parameters: dict[str, object]) -> object:
-        from papermill.execute import prepare_notebook_metadata
-        from papermill.iorw import load_notebook_node  # noqa: F401 - papermill's own metadata layout
-        from papermill.parameterize import parameterize_notebook
         from papermill import __version__ as pm_version
+        from papermill.execute import prepare_notebook_metadata
+        from papermill.parameterize import parameterize_notebook
 
         nb = copy.deepcopy(self.base)
+        # the metadata papermill's load_notebook_node gives a notebook it reads
         nb.metadata["papermill"] = {"default_parameters": {}, "parameters": {}, "environment_variables": {},
                                     "version": pm_version}
         for cell in nb.cells:
@@ -185,9 +229,9 @@ class WarmKernel:
         nb = parameterize_notebook(nb, parameters, kernel_name=self.setup.kernel_name, language="python")
         return prepare_notebook_metadata(nb, NOTEBOOK_SOURCE, "report.ipynb")
 
-    def _run(self, nb: object, skip_setup: bool) -> object:
-        """Run the notebook's cells with papermill's execution manager; setup cells are run only when
-        `skip_setup` is false (warm-up), otherwise they show what they did at warm-up."""
+    async def _run(self, nb: object, skip_setup: bool) -> object:
+        """Run the notebook's cells with papermill's execution manager (papermill's own cell loop, on this
+        kernel); setup cells run only at warm-up, later notebooks show what they did then."""
         from nbclient.exceptions import CellExecutionError
         from papermill.clientwrap import PapermillNotebookClient
         from papermill.engines import NotebookExecutionManager
@@ -218,8 +262,8 @@ class WarmKernel:
                     break
                 try:
                     nb_man.cell_start(cell, index)
-                    client.execute_cell(cell, index, execution_count=count if cell.cell_type == "code" else None,
-                                        store_history=False)
+                    await client.async_execute_cell(cell, index, store_history=False,
+                                                    execution_count=count if cell.cell_type == "code" else None)
                 except CellExecutionError as ex:
                     nb_man.cell_exception(nb.cells[index], cell_index=index, exception=ex)  # type: ignore[attr-defined]
                     break
@@ -230,78 +274,68 @@ class WarmKernel:
         nb.metadata["language_info"] = self.language_info  # type: ignore[attr-defined]
         return nb
 
-    def _warm_up(self) -> None:
-        from jupyter_core.utils import run_sync
-
-        msg_id = self.kc.kernel_info()
-        reply: dict = {"parent_header": {}}
-        while reply["parent_header"].get("msg_id") != msg_id:
-            reply = run_sync(self.kc.get_shell_msg)(timeout=CELL_TIMEOUT_S)
-        self.language_info = reply["content"]["language_info"]
-        nb = self._notebook({"data_dir": self.data_dir})
-        nb = self._run(nb, skip_setup=False)
+    async def _warm_up(self) -> None:
+        nb = await self._run(self._notebook({"data_dir": self.data_dir}), skip_setup=False)
         failed = [c for c in nb.cells if c.metadata.get("papermill", {}).get("exception")]  # type: ignore[attr-defined]
         if failed:
             err = next((o for o in failed[0].outputs if o.output_type == "error"), None)
             raise RuntimeError(f"the notebook's setup failed: {err.ename}: {err.evalue}" if err else
                                "the notebook's setup failed")
-        # setup cells sit at the same index once the injected parameters cell is in place
+        # setup cells sit at the same index in every report's notebook (after the injected parameters)
         self.setup_cells = {i: c for i, c in enumerate(nb.cells)  # type: ignore[attr-defined]
                             if SETUP_TAG in c.metadata.get("tags", [])}
-        self.hidden("_ucj_keep = set(globals()) | {'_ucj_keep'}")
+        await self._hidden(RESET_CODE)
 
-    def hidden(self, code: str) -> None:
+    async def _hidden(self, code: str) -> None:
         """Run code in the kernel without recording it (namespace reset, working folder)."""
-        from jupyter_core.utils import run_sync
-
-        reply = run_sync(self.kc.execute_interactive)(code, silent=True, store_history=False,
-                                                      timeout=CELL_TIMEOUT_S, output_hook=lambda msg: None)
+        reply = await self.kc.execute_interactive(code, silent=True, store_history=False,  # type: ignore[attr-defined]
+                                                  timeout=CELL_TIMEOUT_S, output_hook=lambda msg: None)
         if reply["content"]["status"] != "ok":
             raise RuntimeError(f"kernel housekeeping failed: {reply['content'].get('ename')}: "
                                f"{reply['content'].get('evalue')}")
 
-    def reset(self) -> None:
-        """Put the namespace back as it stood after setup: nothing a report defined survives it."""
-        self.hidden("for _n in [n for n in globals() if n not in _ucj_keep]:\n    del globals()[_n]\n"
-                    "import gc as _gc\n_gc.collect()\ndel _gc, _n\n"
-                    "import sys as _s\nif 'matplotlib.pyplot' in _s.modules:\n"
-                    "    _s.modules['matplotlib.pyplot'].close('all')\ndel _s")
-
-    def run_report(self, parameters: dict[str, object], folder: Path) -> object:
-        """Run one report's cells in `folder` (the kernel's working folder for it); return the notebook."""
-        self.hidden(f"import os as _os\n_os.chdir({str(folder)!r})\ndel _os")
+    async def _report(self, parameters: dict[str, object], folder: Path) -> object:
+        await self._hidden(f"__import__('os').chdir({str(folder)!r})")
         try:
-            nb = self._notebook(parameters | {"data_dir": self.data_dir, "output_dir": "."})
-            nb = self._run(nb, skip_setup=True)
+            nb = await self._run(self._notebook(parameters | {"data_dir": self.data_dir, "output_dir": "."}),
+                                 skip_setup=True)
             nb.metadata["ucj"] = {"engine": "warm kernel (ucj.report.engine)",  # type: ignore[attr-defined]
                                   "reports_before_in_this_kernel": self.reports}
             return nb
         finally:
             self.reports += 1
-            self.hidden(f"import os as _os\n_os.chdir({str(self.scratch)!r})\ndel _os")
-            self.reset()
+            await self._hidden(f"_ucj_reset({str(self.scratch)!r})")
+
+    def run_report(self, parameters: dict[str, object], folder: Path) -> object:
+        """Run one report's cells in `folder` (the kernel's working folder for it); return the notebook."""
+        return self._call(self._report(parameters, folder))
 
     def alive(self) -> bool:
-        from jupyter_core.utils import run_sync
-
         try:
-            return bool(run_sync(self.km.is_alive)())
+            return self.km is not None and bool(self._call(self.km.is_alive()))  # type: ignore[attr-defined]
         except Exception:  # noqa: BLE001
             return False
+
+    async def _close(self) -> None:
+        if self.kc is not None:
+            self.kc.stop_channels()  # type: ignore[attr-defined]
+        if self.km is not None and self.km.has_kernel:  # type: ignore[attr-defined]
+            await self.km.request_shutdown()  # type: ignore[attr-defined]
+            await self.km.finish_shutdown(waittime=0.5, pollinterval=0.05)  # type: ignore[attr-defined]
+            await self.km.cleanup_resources()  # type: ignore[attr-defined]
 
     def close(self) -> None:
         """Ask the kernel to shut down (by message: no interrupt, so no "KeyboardInterrupt caught in kernel"),
         give it a moment, then kill it: it holds nothing that needs saving."""
-        from jupyter_core.utils import run_sync
-
         try:
-            self.kc.stop_channels()
-            run_sync(self.km.request_shutdown)()
-            run_sync(self.km.finish_shutdown)(waittime=0.5, pollinterval=0.05)
-            run_sync(self.km.cleanup_resources)()
+            if self._loop.is_running():
+                asyncio.run_coroutine_threadsafe(self._close(), self._loop).result(timeout=15)
         except Exception:  # noqa: BLE001 - best effort; the kernel also dies with this process
             pass
-        shutil.rmtree(self.scratch, ignore_errors=True)
+        finally:
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join(5)
+            shutil.rmtree(self.scratch, ignore_errors=True)
 
 
 def _load_tools() -> None:
