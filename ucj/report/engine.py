@@ -188,6 +188,9 @@ class WarmKernel:
             raise
 
     def _call(self, coro: object) -> object:
+        if not self._loop.is_running():
+            coro.close()  # type: ignore[attr-defined]
+            raise RuntimeError("this kernel has been closed")
         return asyncio.run_coroutine_threadsafe(coro, self._loop).result()  # type: ignore[arg-type]
 
     async def _start(self) -> None:
@@ -312,7 +315,8 @@ class WarmKernel:
 
     def alive(self) -> bool:
         try:
-            return self.km is not None and bool(self._call(self.km.is_alive()))  # type: ignore[attr-defined]
+            return self.km is not None and self._loop.is_running() and \
+                bool(self._call(self.km.is_alive()))  # type: ignore[attr-defined]
         except Exception:  # noqa: BLE001
             return False
 
