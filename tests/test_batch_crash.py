@@ -86,3 +86,37 @@ def test_kill_9_at_random_points_leaves_no_orphans_and_a_rerun_completes(demo_di
     for e in reports:
         for name, digest in e["files"].items():
             assert hashlib.sha256((run_dir / e["slug"] / name).read_bytes()).hexdigest() == digest
+
+
+def test_a_local_worker_killed_mid_batch_does_not_stop_it(demo_dir, tmp_path):
+    """kill -9 of one worker process: its report goes to a new worker, and the batch completes."""
+    import psutil
+
+    mark = f"ucj-worker-kill-{uuid.uuid4().hex}"
+    run_dir = tmp_path / "w"
+    args = [str(BIN / "ucj"), "reports", "--district", "Boalemo", "--district", "Banggai", "--district", "Minahasa",
+            "--district", "Muna Barat", "--data-dir", str(demo_dir), "--out", str(tmp_path), "--run", "w",
+            "--workers", "2", "--no-progress"]
+    batch = subprocess.Popen(args, env=os.environ | {"UCJ_TEST_MARK": mark}, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+    killed = None
+    deadline = time.monotonic() + 300
+    while killed is None and time.monotonic() < deadline and batch.poll() is None:
+        try:
+            done = json.loads((run_dir / "run.json").read_text())["reports"]
+        except (OSError, ValueError, KeyError):
+            done = []
+        if done:
+            workers = [c for c in psutil.Process(batch.pid).children() if "multiprocessing" in " ".join(c.cmdline())
+                       and "resource_tracker" not in " ".join(c.cmdline())]
+            if workers:
+                killed = workers[0].pid
+                workers[0].kill()
+        time.sleep(0.2)
+    out, err = batch.communicate(timeout=600)
+    assert killed is not None, "the batch ended before a worker could be killed"
+    assert batch.returncode == 0, err[-3000:]
+    reports = json.loads((run_dir / "run.json").read_text())["reports"]
+    assert [e["status"] for e in reports] == ["ok"] * 4
+    check_whole(run_dir)
+    assert no_orphans(mark) == []

@@ -50,6 +50,7 @@ LOCK_NAME = ".lock"
 TMP_PREFIX = ".tmp-"
 OLD_PREFIX = ".old-"
 RUN_JSON = "run.json"
+RETRIES_LOST = 1  # a report whose local worker process died is given to a new worker once
 INDEX = "index.html"
 
 
@@ -212,12 +213,22 @@ class LocalExecutor:
 
     def __init__(self, workers: int) -> None:
         self.workers = workers
-        self.pool: cf.Executor | None = None
+        self.pool: cf.ProcessPoolExecutor | None = None
         if workers > 1:
-            import multiprocessing as mp
+            self._new_pool()
 
-            self.pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn"),
-                                               initializer=init_local_worker, initargs=(os.getpid(),))
+    def _new_pool(self) -> None:
+        import multiprocessing as mp
+
+        self.pool = cf.ProcessPoolExecutor(max_workers=self.workers, mp_context=mp.get_context("spawn"),
+                                           initializer=init_local_worker, initargs=(os.getpid(),))
+
+    def lost(self, err: BaseException) -> bool:
+        """Whether a worker process died under the job (killed, out of memory): the pool is then broken,
+        and the next submit starts a new one."""
+        from concurrent.futures.process import BrokenProcessPool
+
+        return isinstance(err, BrokenProcessPool)
 
     @property
     def slots(self) -> int:
@@ -236,7 +247,15 @@ class LocalExecutor:
             except BaseException as err:  # noqa: BLE001
                 fut.set_exception(err)
             return fut
-        return self.pool.submit(render, job)
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            return self.pool.submit(render, job)
+        except BrokenProcessPool:  # a worker died: the old pool is done, its workers are gone
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            self._new_pool()
+            assert self.pool is not None
+            return self.pool.submit(render, job)
 
     def wait(self, futures: set) -> set:
         return cf.wait(futures, return_when=cf.FIRST_COMPLETED)[0]
@@ -275,6 +294,9 @@ class DaskExecutor:
                                                         hash=False)
         return self.client.submit(render, job, self.payloads[digest], pure=False,  # type: ignore[attr-defined]
                                   key=f"ucj-report-{job.slug}-{uuid.uuid4().hex[:8]}")
+
+    def lost(self, err: BaseException) -> bool:
+        return False  # Dask gives a lost worker's tasks to other workers itself
 
     def wait(self, futures: set) -> set:
         from distributed import wait
@@ -380,7 +402,7 @@ def run_many(params_list: list[ReportParams], run_dir: Path, workers: int | None
                 executor = (DaskExecutor(scheduler) if scheduler is not None else
                             LocalExecutor(max(1, min(len(todo), workers or os.cpu_count() or 1))))
                 slots = executor.slots
-            pending, running = deque(todo), {}
+            pending, running, tries = deque(todo), {}, {}
             while pending or running:
                 assert executor is not None
                 while pending and len(running) < executor.window and not stopped:
@@ -390,6 +412,11 @@ def run_many(params_list: list[ReportParams], run_dir: Path, workers: int | None
                     break
                 for fut in executor.wait(set(running)):
                     job = running.pop(fut)
+                    err = None if fut.cancelled() else fut.exception()
+                    if err is not None and executor.lost(err) and tries.get(job.slug, 0) < RETRIES_LOST:
+                        tries[job.slug] = tries.get(job.slug, 0) + 1
+                        pending.appendleft(job)  # its worker died under it: once more, on a new worker
+                        continue
                     result = _result(fut, job)
                     if hasattr(fut, "release"):  # Dask: let go of the result, or a lost worker would recompute it
                         fut.release()
