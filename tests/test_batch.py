@@ -216,3 +216,16 @@ def test_run_folder_errors_are_one_line(tmp_path):
         with batch.locked(tmp_path / "file" / "run"):
             pass
     assert "cannot write" in str(err.value) and "\n" not in str(err.value)
+
+
+def test_cli_on_a_full_disk_exits_non_zero_with_one_line_per_report(demo_dir, small_disk, monkeypatch):
+    monkeypatch.setattr(batch, "render", FakeRender(size=450_000))
+    args = ["reports", "--data-dir", str(demo_dir), "--out", str(small_disk), "--run", "r", "--no-progress"]
+    for d in DISTRICTS:
+        args += ["--district", d]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 1, result.output
+    lines = [line for line in result.output.splitlines() if "failed:" in line]
+    assert lines and all(line.strip().endswith("no space left on the disk") for line in lines)
+    assert "Traceback" not in result.output and "reports:" in result.output
+    assert (small_disk / "r" / "index.html").exists() and (small_disk / "r" / "run.json").exists()

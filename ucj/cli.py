@@ -197,6 +197,8 @@ def _finish_batch(entries: list[dict[str, object]], run_dir: Path) -> None:
     for e in failed:
         cell = f" (cell {e['cell']})" if e.get("cell") else ""
         typer.echo(f"  failed: {e.get('district_name')}{cell}: {e.get('error')}", err=True)
+    if getattr(entries, "index_error", None):
+        raise typer.Exit(1)  # already said in one line by the batch
     typer.echo(f"index: {run_dir / 'index.html'}")
     if failed:
         raise typer.Exit(1)

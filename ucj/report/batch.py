@@ -379,7 +379,7 @@ def _write_index(run_dir: Path, entries: dict[str, dict[str, object]], lang: Lan
 def run_many(params_list: list[ReportParams], run_dir: Path, workers: int | None = None,
              progress: bool = True, title: str | None = None, *, scheduler: str | object | None = None,
              force: bool = False, max_failures: int | None = None,
-             echo: Callable[[str], None] | None = None) -> list[dict[str, object]]:
+             echo: Callable[[str], None] | None = None) -> "BatchResult":
     """Make many district reports into `run_dir`, resuming a previous batch of the same run; return
     the index entries of the reports of this batch (made, skipped or failed)."""
     run_dir = Path(run_dir)
@@ -393,7 +393,7 @@ def run_many(params_list: list[ReportParams], run_dir: Path, workers: int | None
         todo = [j for j in jobs if force or not is_current(entries.get(j.slug), j, run_dir)]
         prog = Progress(total=len(jobs), skipped=len(jobs) - len(todo))
         prog.start(progress)
-        index_error = _write_index(run_dir, entries, lang, title, params_list, finished=False)
+        _write_index(run_dir, entries, lang, title, params_list, finished=False)
         stopped = ""
         executor: LocalExecutor | DaskExecutor | None = None
         slots = 0
@@ -429,7 +429,7 @@ def run_many(params_list: list[ReportParams], run_dir: Path, workers: int | None
                             entry.pop("files", None)
                     entries[job.slug] = entry
                     prog.add(entry.get("status") == "ok")
-                    index_error = _write_index(run_dir, entries, lang, title, params_list, finished=False)
+                    _write_index(run_dir, entries, lang, title, params_list, finished=False)
                     if max_failures is not None and prog.failed >= max_failures and not stopped:
                         stopped = f"stopped after {prog.failed} failed (--max-failures {max_failures})"
                         pending.clear()
@@ -443,14 +443,22 @@ def run_many(params_list: list[ReportParams], run_dir: Path, workers: int | None
             if executor is not None:
                 executor.close()
             prog.close()
-            index_error = _write_index(run_dir, entries, lang, title, params_list, finished=not stopped) or \
-                index_error
+            index_error = _write_index(run_dir, entries, lang, title, params_list, finished=not stopped)
             say(prog.summary(stopped, f" on {slots} workers" if slots else ""))
             if index_error:
                 say(f"error: {index_error}")
     made = {j.slug for j in todo}
-    return [dict(entries[j.slug]) | ({} if j.slug in made else {"skipped": True}) if j.slug in entries
-            else {**j.entry, "status": "failed", "error": stopped or "not run"} for j in jobs]
+    return BatchResult([dict(entries[j.slug]) | ({} if j.slug in made else {"skipped": True}) if j.slug in entries
+                        else {**j.entry, "status": "failed", "error": stopped or "not run"} for j in jobs],
+                       index_error)
+
+
+class BatchResult(list):  # type: ignore[type-arg]
+    """The entries of a batch's reports, and why its index could not be written (None if it was)."""
+
+    def __init__(self, entries: list[dict[str, object]], index_error: str | None = None) -> None:
+        super().__init__(entries)
+        self.index_error = index_error
 
 
 def _result(fut: object, job: Job) -> Result:
