@@ -3,11 +3,12 @@ exits 2; nothing prints a traceback unless UCJ_DEBUG=1."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import sys
 from pathlib import Path
-from typing import Callable, Optional, TypeVar
+from typing import Callable, Iterator, Optional, TypeVar
 
 import typer
 
@@ -188,6 +189,49 @@ def import_inspect(file: Path, draft: Optional[Path] = typer.Option(
 
 _LANG = typer.Option("id", help="report language: id or en")
 _REPORTS = typer.Option(REPORTS_DIR, help="folder for report runs")
+_RUN = typer.Option("", help="run name, a folder inside --out (default: date and time); "
+                             "rerunning the same name resumes it")
+
+
+def _run_dir(out: Path, run: str) -> Path:
+    """The run folder, refused when --out is a file or --run would leave --out."""
+    from ucj.report.batch import run_name
+
+    if out.exists() and not out.is_dir():
+        raise UcjInputError.one("--out must be a folder, not a file", file=str(out))
+    name = run or run_name()
+    parts = Path(name).parts
+    if not name.strip() or Path(name).is_absolute() or ".." in parts or len(parts) != 1 or name.startswith("."):
+        raise UcjInputError.one("--run must be a plain folder name inside --out (no '/', '..' or leading '.')",
+                                value=name, column="run", label="option")
+    target = out / name
+    if target.exists() and not target.is_dir():
+        raise UcjInputError.one("the run folder is a file", file=str(target))
+    return target
+
+
+@contextlib.contextmanager
+def _run_busy() -> Iterator[None]:
+    """A run folder held by another batch: one line naming that process, exit status 2."""
+    from ucj.report.batch import RunBusy
+
+    try:
+        yield
+    except RunBusy as err:
+        typer.echo(f"error: {err.render()}", err=True)
+        raise typer.Exit(2) from None
+
+
+def _finish_batch(entries: list[dict[str, object]], run_dir: Path) -> None:
+    failed = [e for e in entries if e.get("status") != "ok"]
+    for e in failed:
+        cell = f" (cell {e['cell']})" if e.get("cell") else ""
+        typer.echo(f"  failed: {e.get('district_name')}{cell}: {e.get('error')}", err=True)
+    if getattr(entries, "index_error", None):
+        raise typer.Exit(1)  # already said in one line by the batch
+    typer.echo(f"index: {run_dir / 'index.html'}")
+    if failed:
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -201,19 +245,22 @@ def report(
     target_year: int = typer.Option(-1, help="target year (default: the district's own)"),
     data_dir: str = _DATA,
     out: Path = _REPORTS,
-    run: str = typer.Option("", help="run name (default: date and time)"),
+    run: str = _RUN,
+    force: bool = typer.Option(False, "--force", help="make the report again even if it is up to date"),
 ) -> None:
     """One district report: executed notebook, HTML, Excel, PNG figures and key_figures.json."""
+    from ucj.report.batch import run_many
     from ucj.report.params import validate_params
-    from ucj.report.batch import run_district, run_name
 
+    run_dir = _run_dir(out, run)
     params = validate_params(district, last_period, denominator, target_pct, target_year, lang, data_dir)
-    run_dir = out / (run or run_name())
-    entry = run_district(params, run_dir)
+    with _run_busy():
+        entry = run_many([params], run_dir, workers=1, progress=False, force=force, echo=lambda line: None)[0]
     if entry["status"] != "ok":
-        typer.echo(f"error: the report for {entry['district_name']} failed: {entry['error']}", err=True)
+        cell = f" (cell {entry['cell']})" if entry.get("cell") else ""
+        typer.echo(f"error: the report for {entry['district_name']} failed{cell}: {entry['error']}", err=True)
         raise typer.Exit(1)
-    typer.echo(f"wrote {run_dir / str(entry['html'])}")
+    typer.echo(f"{'up to date' if entry.get('skipped') else 'wrote'} {run_dir / str(entry['html'])}")
 
 
 @app.command()
@@ -226,26 +273,40 @@ def reports(
     last_period: str = typer.Option("", help="last month to report, YYYY-MM"),
     data_dir: str = _DATA,
     out: Path = _REPORTS,
-    run: str = typer.Option("", help="run name (default: date and time)"),
-    workers: int = typer.Option(0, help="parallel reports (default: one per core)"),
+    run: str = _RUN,
+    workers: Optional[int] = typer.Option(None, help="worker processes, each with one warm kernel (default: one per core)"),
+    scheduler: str = typer.Option("", help="run on a Dask cluster instead, e.g. tcp://10.0.0.5:8786"),
+    force: bool = typer.Option(False, "--force", help="make every report again, even those up to date"),
+    max_failures: int = typer.Option(0, help="stop the batch after this many failed reports (0: never)"),
+    progress: bool = typer.Option(True, "--progress/--no-progress", help="show the progress bar"),
 ) -> None:
-    """Many district reports with a progress bar, and an index.html linking them."""
+    """Many district reports with a progress bar, and an index.html linking them. Rerunning the same
+    --run resumes it: reports whose inputs and files are unchanged are skipped."""
     from ucj.data.registry import load_registry
-    from ucj.report.batch import districts_in, params_for, run_many, run_name
+    from ucj.report.batch import districts_in, params_for, run_many
 
     if sum([province is not None, all_districts, bool(district)]) != 1:
         raise UcjInputError.one("say which reports: --province P, --all, or --district D (one of them)")
+    if workers is not None and workers < 1:
+        raise UcjInputError.one("must be a whole number of at least 1 (leave it out for one per core)",
+                                column="--workers", value=workers, label="option")
+    if max_failures < 0:
+        raise UcjInputError.one("must be 0 (never stop) or more", column="--max-failures", value=max_failures,
+                                label="option")
+    if scheduler and workers:
+        raise UcjInputError.one("give --workers or --scheduler, not both (a Dask cluster has its own workers)")
+    if scheduler and not scheduler.startswith(("tcp://", "tls://", "inproc://", "ucx://", "ws://", "wss://")):
+        raise UcjInputError.one("a Dask scheduler address looks like tcp://HOST:PORT", column="--scheduler",
+                                value=scheduler, label="option")
+    run_dir = _run_dir(out, run)
     registry = load_registry()
     codes = list(district) if district else districts_in(None if all_districts else province, registry)
     params = params_for(codes, registry, last_period=last_period, lang=lang, data_dir=data_dir)
-    run_dir = out / (run or run_name())
-    entries = run_many(params, run_dir, workers=workers or None)
-    failed = [e for e in entries if e["status"] != "ok"]
-    typer.echo(f"wrote {len(entries) - len(failed)} reports; index: {run_dir / 'index.html'}")
-    for e in failed:
-        typer.echo(f"  failed: {e['district_name']}: {e['error']}", err=True)
-    if failed:
-        raise typer.Exit(1)
+    with _run_busy():
+        entries = run_many(params, run_dir, workers=workers, progress=progress, scheduler=scheduler or None,
+                           force=force, max_failures=max_failures or None,
+                           echo=lambda line: typer.echo(line, err=True))
+    _finish_batch(entries, run_dir)
 
 
 def main() -> None:  # pragma: no cover - console entry

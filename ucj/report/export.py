@@ -5,23 +5,28 @@ from __future__ import annotations
 
 import html
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 from ucj.report.i18n import Lang, fmt_pct, t
 from ucj.core.config import stylesheet
-from ucj.core.files import atomic_path, write_json, write_text
 
 NOTEBOOK_ONLY_TAG = "notebook-only"
 
 
 
 def write_key_figures(path: Path, key: dict[str, object]) -> Path:
+    from ucj.core.files import write_json
+
     write_json(path, key)
     return path
 
 
 def write_bytes(path: Path, data: bytes) -> Path:
+    from ucj.core.files import atomic_path
+
     with atomic_path(path) as tmp:
         tmp.write_bytes(data)
     return path
@@ -30,6 +35,8 @@ def write_bytes(path: Path, data: bytes) -> Path:
 def write_tables_xlsx(path: Path, tables: dict[str, pd.DataFrame], lang: Lang, synthetic: list[str],
                       key: dict[str, object]) -> Path:
     """One sheet per table with localised headers and Rupiah/percent number formats, plus a notes sheet."""
+    import pandas as pd  # here, not at the top: batch workers export HTML without loading pandas
+    from ucj.core.files import atomic_path
     from openpyxl.utils import get_column_letter
 
     notes = [(t("report_title", lang), f"{key.get('district_name')} ({key.get('district_code')})"),
@@ -66,26 +73,43 @@ def write_tables_xlsx(path: Path, tables: dict[str, pd.DataFrame], lang: Lang, s
     return path
 
 
-def notebook_to_html(notebook: Path, target: Path, title: str) -> Path:
-    """A code-free, print-friendly HTML page from an executed notebook."""
-    import nbformat
+def html_exporter() -> object:
+    """The code-free HTML exporter (nbconvert, in-process); build it once and reuse it for many reports."""
     from nbconvert import HTMLExporter
+
+    return HTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True,
+                        exclude_output_prompt=True)
+
+
+def notebook_html(nb: object, title: str, exporter: object | None = None) -> str:
+    """A code-free, print-friendly HTML page from an executed notebook (a NotebookNode, left unchanged)."""
+    import copy
+
     from nbconvert.preprocessors import TagRemovePreprocessor
 
-    nb = nbformat.read(notebook, as_version=4)
-    nb.metadata["title"] = title
-    remover = TagRemovePreprocessor(remove_cell_tags=[NOTEBOOK_ONLY_TAG, "parameters", "injected-parameters"])
+    nb = copy.deepcopy(nb)
+    nb.metadata["title"] = title  # type: ignore[attr-defined]
+    remover = TagRemovePreprocessor(remove_cell_tags=[NOTEBOOK_ONLY_TAG, "parameters", "injected-parameters",
+                                                      "papermill-error-cell-tag"])
     nb, _ = remover.preprocess(nb, {})
-    exporter = HTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True)
-    body, _ = exporter.from_notebook_node(nb)
-    body = body.replace("</head>", f"<style>{stylesheet('page')}</style></head>", 1)
-    write_text(target, body)
+    body, _ = (exporter or html_exporter()).from_notebook_node(nb)  # type: ignore[attr-defined]
+    return body.replace("</head>", f"<style>{stylesheet('page')}</style></head>", 1)
+
+
+def notebook_to_html(notebook: Path, target: Path, title: str) -> Path:
+    """A code-free, print-friendly HTML page from an executed notebook file."""
+    import nbformat
+
+    from ucj.core.files import write_text
+
+    write_text(target, notebook_html(nbformat.read(notebook, as_version=4), title))
     return target
 
 
 def write_index(path: Path, entries: list[dict[str, object]], lang: Lang, synthetic: bool, title: str) -> Path:
     """index.html linking every report of a batch, with failures listed and explained."""
+    from ucj.core.files import write_text
+
     rows = []
     for e in entries:
         name = html.escape(str(e.get("district_name", e.get("district"))))
@@ -98,7 +122,8 @@ def write_index(path: Path, entries: list[dict[str, object]], lang: Lang, synthe
                        f"<td>{html.escape(t(str(e.get('projection_status')), lang))}</td>")
         else:
             link = name
-            status = f"{t('failed', lang)}: {html.escape(str(e.get('error', '')))}"
+            cell = f" (cell {e['cell']})" if e.get("cell") else ""
+            status = f"{t('failed', lang)}{cell}: {html.escape(str(e.get('error', '')))}"
             figures = "<td></td><td></td><td></td>"
         rows.append(f"<tr><td>{link}</td><td>{prov}</td>{figures}<td>{status}</td></tr>")
     banner = f'<div class="ucj-synthetic">{html.escape(t("synthetic_banner", lang))}</div>' if synthetic else ""

@@ -1,0 +1,96 @@
+"""Benchmark: the naive loop against `ucj reports` on the same districts (issue: at least 10x faster).
+
+The naive loop is what users do by hand: plain `papermill` then `jupyter nbconvert --no-input`, one
+district after another (a new kernel, imports and data load for every report). `ucj reports` runs
+the same reports on warm workers (one kernel per worker, started once).
+
+Run with `python benchmarks/report_batch.py --data-dir data/demo` (20 districts spread across the
+country, 2 workers).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+TARGET_RATIO = 10.0
+
+
+def spread(n: int) -> list[str]:
+    """`n` district codes spread across the country (every k-th in registry order)."""
+    from ucj.data.registry import load_registry
+
+    codes = [d.code for d in load_registry().all()]
+    step = max(1, len(codes) // n)
+    return codes[::step][:n]
+
+
+def naive(codes: list[str], data_dir: str, out: Path) -> tuple[float, int]:
+    """Seconds for the loop, and how many reports reached HTML."""
+    from ucj.core.config import notebook
+
+    bin_dir = Path(sys.executable).parent
+    ok = 0
+    started = time.perf_counter()
+    for code in codes:
+        folder = out / code
+        folder.mkdir(parents=True)
+        pm = subprocess.run([str(bin_dir / "papermill"), str(notebook("district_report")), str(folder / "report.ipynb"),
+                             "-p", "district", code, "-p", "data_dir", data_dir, "-p", "output_dir", str(folder),
+                             "--no-progress-bar"], capture_output=True, text=True)
+        if pm.returncode:
+            print(f"  naive loop: papermill failed for {code}: {pm.stderr.strip().splitlines()[-1:]}")
+            continue
+        nbc = subprocess.run([str(bin_dir / "jupyter"), "nbconvert", "--to", "html", "--no-input",
+                              str(folder / "report.ipynb")], capture_output=True)
+        ok += nbc.returncode == 0
+    return time.perf_counter() - started, ok
+
+
+def batch(codes: list[str], data_dir: str, out: Path, workers: int) -> tuple[float, int]:
+    args = [str(Path(sys.executable).with_name("ucj")), "reports", "--data-dir", data_dir, "--out", str(out),
+            "--run", "batch", "--workers", str(workers), "--no-progress"]
+    for code in codes:
+        args += ["--district", code]
+    started = time.perf_counter()
+    subprocess.run(args, capture_output=True)
+    elapsed = time.perf_counter() - started
+    reports = json.loads((out / "batch" / "run.json").read_text())["reports"]
+    for e in reports:
+        if e["status"] != "ok":
+            print(f"  ucj reports: failed for {e['district']}: {e.get('error')}")
+    return elapsed, sum(e["status"] == "ok" for e in reports)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--data-dir", default="data/demo")
+    ap.add_argument("--districts", type=int, default=20)
+    ap.add_argument("--workers", type=int, default=2)
+    args = ap.parse_args()
+    data_dir = str(Path(args.data_dir).resolve())
+    codes = spread(args.districts)
+    out = Path(tempfile.mkdtemp(prefix="ucj-bench-batch-"))
+    try:
+        slow, slow_ok = naive(codes, data_dir, out / "naive")
+        fast, fast_ok = batch(codes, data_dir, out, args.workers)
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+    n = len(codes)
+    ratio = slow / fast
+    print(f"{n} district reports: naive papermill + nbconvert loop {slow:.1f} s ({slow / n:.2f} s per report, "
+          f"{slow_ok} made); ucj reports --workers {args.workers} {fast:.1f} s ({fast / n:.2f} s per report, "
+          f"{fast_ok} made); "
+          f"{ratio:.1f}x faster = {ratio / TARGET_RATIO:.2f} x the {TARGET_RATIO:.0f}x target "
+          f"({os.cpu_count()} cores)")
+
+
+if __name__ == "__main__":
+    main()
