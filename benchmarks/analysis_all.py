@@ -30,7 +30,7 @@ def main() -> None:
         "coverage": lambda: (coverage(ds.enrolment, ds.workforce),
                              coverage(ds.enrolment, ds.workforce, by_segment=True)),
         "projections": lambda: project_all(ds),
-        "claims": lambda: (claims_summary(ds.claims, ds.enrolment), loss_ratio(ds.claims, ds.contributions),
+        "claims": lambda: (claims_summary(ds.claims, ds.enrolment), loss_ratio(ds.claims, ds.contributions, ds.enrolment),
                            heirs_benefits(ds.claims)),
         "poverty": lambda: poverty_trends(ds.poverty),
         "peers": lambda: benchmark_all(district_table(ds, year)),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ucj.analysis.poverty import population
+from ucj.analysis.poverty import poverty_trends
 
 
 def national_active_by_year(enrolment: pd.DataFrame) -> pd.DataFrame:
@@ -17,8 +17,7 @@ def national_active_by_year(enrolment: pd.DataFrame) -> pd.DataFrame:
 
 
 def poverty_rate_by_year(poverty: pd.DataFrame) -> pd.Series:
-    """National P0 by year as a ratio of sums (poor over population, population = poor / P0), over the
+    """National P0 by year: the ratio of sums of `poverty_trends` (poor over population), over the
     districts with both figures."""
-    p = poverty.dropna(subset=["p0", "poor_population"])
-    p = p.assign(population=population(p))
-    return 100 * p.groupby("year")["poor_population"].sum() / p.groupby("year")["population"].sum()
+    nat = poverty_trends(poverty, level="national")
+    return nat.set_index("year")["p0"]

@@ -38,3 +38,11 @@ def facts_by_year(quantity: str, district_code: str | None, facts: pd.DataFrame 
     sel = (df["quantity"] == quantity) & (df["district_code"].isna() if district_code is None
                                           else df["district_code"] == district_code)
     return {int(str(d)[:4]): float(v) for d, v in zip(df.loc[sel, "date"], df.loc[sel, "value"])}
+
+
+DEFAULT_TARGET_PREFIX = "default: "
+
+
+def is_default_target(target_source: str) -> bool:
+    """True when a target's source marks it as the national default applied to a district without its own."""
+    return str(target_source).startswith(DEFAULT_TARGET_PREFIX)
