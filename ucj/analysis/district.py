@@ -73,6 +73,7 @@ class DistrictFigures:
     denominator_value: float
     coverage_pct: float
     coverage_note: str | None  # OVER_100_NOTE when coverage is above 100 %
+    coverage_as_of: pd.Timestamp | None  # the latest month with a coverage figure (the denominator may lag)
     lapse_rate_pct: float  # participants lapsing a month, % of active (mean of the last 12 months)
     lapsed_per_month: float  # at that rate, from the current active participants
     workers_needed_gross_per_month: float  # net need plus the lapses to replace
@@ -112,6 +113,7 @@ class DistrictFigures:
             "last_period": f"{self.last_period:%Y-%m}", "denominator": self.denominator, "pairing": self.pairing,
             "active": self.active, "denominator_value": self.denominator_value, "coverage_pct": self.coverage_pct,
             "coverage_note": self.coverage_note,
+            "coverage_as_of": None if self.coverage_as_of is None else f"{self.coverage_as_of:%Y-%m}",
             "coverage_by_segment_pct": dict(zip(self.coverage_by_segment["segment"],
                                                 self.coverage_by_segment["coverage_pct"])),
             "target_pct": p.target_pct, "target_year": p.target_year, "target_source": self.target_source,
@@ -244,11 +246,16 @@ def district_figures(
     p_latest = p_d.dropna(subset=["p0"]).iloc[-1] if p_d["p0"].notna().any() else None
     prov_p = poverty_trends(pov[pov["district_code"].str.startswith(d.province_code + ".")], level="province")
     nat_p = poverty_trends(pov, level="national")
-    poverty_table = p_d[["year", "p0", "p1", "p2"]].merge(
+    poverty_table = p_d[["year", "p0", "p1", "p2", "source"]].merge(
         prov_p[["year", "p0"]].rename(columns={"p0": "province_p0"}), on="year", how="left").merge(
         nat_p[["year", "p0"]].rename(columns={"p0": "national_p0"}), on="year", how="left")
+    poverty_table = poverty_table[["year", "p0", "p1", "p2", "province_p0", "national_p0", "source"]]
     latest = {k: (None if p_latest is None else float(p_latest[k])) for k in ("p0", "p1", "p2")}
     latest = {"year": int(p_latest["year"]) if p_latest is not None else None} | latest
+    nat_at = nat_p.set_index("year")["p0"]
+    prov_at = prov_p.set_index("year")["p0"]
+    latest["national_p0"] = float(nat_at.get(latest["year"], math.nan)) if latest["year"] else None
+    latest["province_p0"] = float(prov_at.get(latest["year"], math.nan)) if latest["year"] else None
 
     year_for_peers = peer_year or (int(p_latest["year"]) if p_latest is not None else period.year)
     year_for_peers = min(year_for_peers, period.year)
@@ -281,6 +288,7 @@ def district_figures(
         target_source=target_source, target_is_default=is_default_target(target_source),
         active=active_now, denominator_value=denom_now, coverage_pct=cov_now,
         coverage_note=OVER_100_NOTE if cov_now > 100 else None,
+        coverage_as_of=pd.Timestamp(now["month"]) if now is not None else None,
         lapse_rate_pct=lapse_pct, lapsed_per_month=lapsed_month, workers_needed_gross_per_month=gross,
         coverage_by_segment=seg_now, coverage_by_segment_monthly=by_seg, projection=proj,
         claims_from=start_12, claims_12m=claims_12, savings_12m=savings.reset_index(drop=True), loss_ratio_12m=lr,

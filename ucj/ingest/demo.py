@@ -336,17 +336,18 @@ def _seed_enrolment(active: dict[tuple[str, str], np.ndarray], months: pd.Dateti
 
 def _pin_minahasa(counts: dict[tuple[str, str], np.ndarray], months: pd.DatetimeIndex, idx: dict[str, int],
                   covered: int) -> None:
-    """Minahasa had `covered` active participants at the end of 2024 (seed 003): scale the
-    self-funded segments so the total matches, and put the rounding remainder on PU."""
+    """Minahasa had `covered` active participants in November 2024 (seed 003, dated 14 Nov 2024): scale the
+    self-funded segments so the total matches, put the rounding remainder on PU, and hold December there."""
     col = idx[SEED_DISTRICTS["minahasa"]]
-    t = int(np.flatnonzero(months == pd.Timestamp("2024-12-01"))[0])
-    fixed = sum(counts[c][t, col] for c in CELLS if c[1] != "self_employer")
+    nov, dec = (int(np.flatnonzero(months == pd.Timestamp(m))[0]) for m in ("2024-11-01", "2024-12-01"))
+    fixed = sum(counts[c][nov, col] for c in CELLS if c[1] != "self_employer")
     own = [c for c in CELLS if c[1] == "self_employer"]
-    have = sum(counts[c][t, col] for c in own)
+    have = sum(counts[c][nov, col] for c in own)
     factor = (covered - fixed) / have
     for c in own:
         counts[c][:, col] = np.round(counts[c][:, col] * factor).astype("int64")
-    counts[("PU", "self_employer")][t, col] += covered - sum(counts[c][t, col] for c in CELLS)
+    for t in (nov, dec):
+        counts[("PU", "self_employer")][t, col] += covered - sum(counts[c][t, col] for c in CELLS)
 
 
 def _seed_claims(claims: pd.DataFrame, rng: np.random.Generator, facts: pd.DataFrame) -> pd.DataFrame:
