@@ -250,3 +250,16 @@ def test_budget_keeps_funded_workers_apart_from_additional_ones():
     employees = scenario_table([10000], 12, current_active=20_000, denominator_value=100_000,
                                counts_towards_coverage=False)
     assert employees["coverage_after_pct"].tolist() == [20.0]  # BPU workers do not count over employees
+
+
+def test_province_poverty_is_a_ratio_of_sums_over_the_districts_that_have_each_index():
+    """Two districts: 10 poor of 100 people (P0 10) and 90 of 300 (P0 30); P1 known for the first only.
+    Province P0 = 100 / 400 = 25 (the mean of the rates would say 20); P1 comes from one district, said so."""
+    pov = pd.DataFrame({"district_code": ["75.01", "75.02"], "year": 2023, "p0": [10.0, 30.0], "p1": [2.0, np.nan],
+                        "p2": [np.nan, np.nan], "poor_population": [10.0, 90.0]})
+    prov = poverty_trends(pov, level="province").iloc[0]
+    assert prov["p0"] == pytest.approx(25.0) and prov["p1"] == pytest.approx(2.0) and np.isnan(prov["p2"])
+    assert (prov["districts_p0"], prov["districts_p1"], prov["districts_p2"]) == (2, 1, 0)
+    assert prov["reason"] == "P1 from 1 of 2 districts; P2 from 0 of 2 districts"
+    complete = poverty_trends(pov.assign(p1=2.0, p2=1.0), level="province").iloc[0]
+    assert pd.isna(complete["reason"])

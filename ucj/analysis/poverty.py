@@ -42,11 +42,11 @@ def poverty_trends(poverty: pd.DataFrame, *, level: Level = "district") -> pd.Da
     df, geo = with_geo(df, level)
     if level != "district":
         df = ratio_of_sums(df, ["p0", "p1", "p2"], "population", geo + ["year"])
-        df["reason"] = pd.Series(pd.NA, index=df.index, dtype="str")
-        for c in ("p2", "p1", "p0"):  # the most important gap is the one that stays
-            s = df[f"n_{c}"] < df["districts"]
-            df.loc[s, "reason"] = (c.upper() + " from " + df.loc[s, f"n_{c}"].astype("str") + " of "
-                                   + df.loc[s, "districts"].astype("str") + " districts")
+        parts = [pd.Series(np.where(df[f"n_{c}"] < df["districts"], c.upper() + " from " + df[f"n_{c}"].astype("str")
+                                    + " of " + df["districts"].astype("str") + " districts", ""), index=df.index)
+                 for c in ("p0", "p1", "p2")]
+        reason = parts[0].str.cat(parts[1:], sep="; ").str.strip("; ").str.replace("; ; ", "; ")
+        df["reason"] = reason.where(reason != "", pd.NA).astype("str")
         df = df.rename(columns={f"n_{c}": f"districts_{c}" for c in ("p0", "p1", "p2")})
     else:
         df["reason"] = pd.Series(pd.NA, index=df.index, dtype="str")

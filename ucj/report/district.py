@@ -136,8 +136,25 @@ class DistrictReport:
         self._table(self.display_table("seed_facts"))
 
     def key_figures_text(self) -> str:
-        """The key figures as plain lines (checked by nbval against a direct computation)."""
+        """The key figures as plain lines."""
         return "\n".join(f"{a}: {b}" for a, b in self.summary_items())
+
+    def checked_figures_text(self) -> str:
+        """The figures nbval checks against published figures and a second implementation (see
+        tests/test_notebooks.py): active participants, coverage, P0 and national P0, and each published
+        seed fact with the data's value."""
+        k, lang = self.key, self.lang
+        pov = k["poverty"]
+        assert isinstance(pov, dict)
+        lines = [f"{t('active', lang)} {k['coverage_as_of']}: {fmt_int(k['active'], lang)}",
+                 f"{self.coverage_label()}: {fmt_num(k['coverage_pct'], lang, 2)} %",
+                 f"{t('p0', lang)} {pov['year']}: {fmt_num(pov['p0'], lang, 2)} %",
+                 f"{t('national_p0', lang)} {pov['year']}: {fmt_num(pov['national_p0'], lang, 2)} %"]
+        facts = self.tables["seed_facts"]
+        for q, pub, data, unit in zip(facts["quantity"], facts["published"], facts["data"], facts["unit"]):
+            if unit == "persons":
+                lines.append(f"{t(q, lang)}: {fmt_int(pub, lang)} / {fmt_int(data, lang)}")
+        return "\n".join(lines)
 
     def _table(self, df: pd.DataFrame) -> None:
         self._html(df.to_html(index=False, escape=True, classes="ucj-table", border=0, na_rep="–"))
