@@ -201,6 +201,8 @@ def test_peers_hand_worked():
     }, index=pd.Index(["a", "b", "c", "d", "e"], name="district_code"))
     # d is as close as b in structure, but in another province (one standard deviation further)
     assert similar_districts(table, "a", k=2)["district_code"].tolist() == ["b", "d"]
+    p0_only = table.assign(population=np.nan)  # a P0-only poverty import: the working population measures size
+    assert similar_districts(p0_only, "a", k=2)["district_code"].tolist() == ["b", "d"]
     b = benchmark_all(table, k=2)
     row = b[(b["district_code"] == "b") & (b["indicator"] == "coverage_pct")].iloc[0]
     assert row["rank"] == 4 and row["percentile"] == pytest.approx(40.0)

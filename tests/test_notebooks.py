@@ -171,7 +171,8 @@ def test_excel_tables_carry_the_synthetic_notice(two_reports):
     notes = " ".join(str(c.value) for row in wb["notes"].iter_rows() for c in row)
     assert "SYNTHETIC" in notes and {"claims_12m", "budget", "peers"} <= set(wb.sheetnames)
     budget = wb["budget"]
-    assert budget.cell(2, 3).number_format == '"Rp"#,##0'
+    cost = next(c.column for c in budget[1] if c.value == "Cost")
+    assert budget.cell(2, cost).number_format == '"Rp"#,##0'
 
 
 def test_bad_parameters_fail_inside_the_notebook_too(demo_dir, tmp_path):

@@ -1,7 +1,8 @@
 """Peers: a district against its province, the nation and its k most similar districts.
 
-Similar means alike in structure, not in the outcomes then compared: population (log), the
-informal share of the working population, and the province. Population and informal share are
+Similar means alike in structure, not in the outcomes then compared: population (log; the working
+population where the poverty table has no numbers of poor), the informal share of the working
+population, and the province. Population and informal share are
 standardised across districts; a district in another province is `OTHER_PROVINCE_PENALTY`
 standard deviations further away, so peers come from the same province when it has close ones.
 
@@ -25,9 +26,14 @@ OTHER_PROVINCE_PENALTY = 1.0
 
 
 def _features(table: pd.DataFrame) -> pd.DataFrame:
-    """Standardised log population and informal share (districts lacking either are left out)."""
+    """Standardised log size and informal share (districts lacking either are left out).
+
+    Size is the population (poor / P0); where the poverty table has no numbers of poor (a P0-only
+    import), the working population stands in for every district, so all are measured alike."""
     pop = table["population"] if "population" in table else pd.Series(np.nan, index=table.index)
-    feats = pd.DataFrame({"log_population": np.log(pop.where(pop > 0)),
+    work = table["working_population"]
+    size = pop if pop.notna().sum() >= work.notna().sum() else work
+    feats = pd.DataFrame({"log_size": np.log(size.where(size > 0)),
                           "informal_share": table["informal_share"]}).dropna()
     return (feats - feats.mean()) / feats.std(ddof=0)
 

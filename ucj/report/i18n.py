@@ -76,10 +76,12 @@ def fmt_rp_full(value: object, lang: Lang = "id") -> str:
 LABELS: dict[str, dict[str, str]] = {
     "report_title": {"id": "Laporan Universal Coverage Jamsostek", "en": "Universal Coverage Jamsostek report"},
     "synthetic_banner": {
-        "id": "DATA SINTETIS (DEMO) – bukan statistik resmi. Angka dibuat untuk peragaan; hanya fakta yang "
-              "dipublikasikan untuk kabupaten contoh yang nyata.",
-        "en": "SYNTHETIC DEMO DATA – not official statistics. Figures are made up for demonstration; only the "
-              "published facts of the seed districts are real.",
+        "id": "DATA SINTETIS (DEMO) – bukan statistik resmi. Kepesertaan, iuran, klaim dan rincian tenaga kerja "
+              "dibuat untuk peragaan; kemiskinan (BPS) dan fakta yang dipublikasikan untuk kabupaten contoh nyata, "
+              "lihat kolom sumber.",
+        "en": "SYNTHETIC DEMO DATA – not official statistics. Enrolment, contributions, claims and the workforce "
+              "split are made up for demonstration; poverty (BPS) and the published facts of the seed districts are "
+              "real, see the source column.",
     },
     "summary": {"id": "Ringkasan", "en": "Summary"},
     "coverage": {"id": "Cakupan kepesertaan", "en": "Coverage"},
