@@ -6,8 +6,9 @@ participants, and the yearly denominator, which steps every January, is interpol
 mid-year values. Two models are then fitted to that monthly coverage series (%):
 - a damped-trend exponential smoothing model, ETS(A,Ad,N), with statsmodels' ETSModel;
 - a logistic saturation curve bounded by 100 %, with scipy's curve_fit.
-They are chosen like for like: the same rolling-origin holdout (refitted at 24 and 12 months before
-the end, forecasting up to 12 months ahead) scores both, and the lower holdout RMSE wins. A
+They are chosen like for like: the same rolling-origin holdout scores both (each estimated on the
+series up to 24 months before the end, then forecasting up to 12 months ahead from origins 24 and
+12 months before the end), and the lower holdout RMSE wins. A
 Ljung-Box test on the chosen model's residuals is reported as a check. A series too short or too
 flat to fit gets a stated reason instead of a curve.
 
@@ -110,15 +111,12 @@ class Projection:
 
 
 # -- the two models -----------------------------------------------------------------------------
-def fit_ets(y: np.ndarray | pd.Series, start_params: np.ndarray | None = None) -> ETSResults:
-    """ETS(A,Ad,N): additive errors, additive damped trend, no seasonality (statsmodels).
-
-    `start_params` (e.g. the full series' estimates when refitting a shorter stretch) only speeds
-    up the optimiser."""
+def fit_ets(y: np.ndarray | pd.Series) -> ETSResults:
+    """ETS(A,Ad,N): additive errors, additive damped trend, no seasonality (statsmodels)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         warnings.simplefilter("ignore", RuntimeWarning)
-        return ETSModel(y, error="add", trend="add", damped_trend=True).fit(disp=False, start_params=start_params)
+        return ETSModel(y, error="add", trend="add", damped_trend=True).fit(disp=False)
 
 
 def ets_forecast(res: ETSResults, horizon: int, alpha: float = 1 - INTERVAL) -> pd.DataFrame:
@@ -177,6 +175,23 @@ def _origins(n: int) -> list[int]:
     return [n - k for k in HOLDOUT_ORIGINS if n - k >= MIN_MONTHS]
 
 
+def ets_states(params: dict[str, float], y: np.ndarray) -> tuple[float, float]:
+    """Level and trend of ETS(A,Ad,N) after filtering `y` with fixed parameters (error-correction form:
+    l_t = l_{t-1} + phi b_{t-1} + alpha e_t, b_t = phi b_{t-1} + beta e_t), from the initial states."""
+    a, b, phi = params["smoothing_level"], params["smoothing_trend"], params["damping_trend"]
+    level, trend = params["initial_level"], params["initial_trend"]
+    for obs in y:
+        e = obs - (level + phi * trend)
+        level, trend = level + phi * trend + a * e, phi * trend + b * e
+    return float(level), float(trend)
+
+
+def _ets_mean(params: dict[str, float], level: float, trend: float, horizon: int) -> np.ndarray:
+    phi = params["damping_trend"]
+    h = np.arange(1, horizon + 1)
+    return level + phi * (1 - phi**h) / (1 - phi) * trend
+
+
 def _holdout(fit: ModelFit, errors: list[np.ndarray]) -> None:
     if errors:
         err = np.concatenate(errors)
@@ -184,21 +199,31 @@ def _holdout(fit: ModelFit, errors: list[np.ndarray]) -> None:
 
 
 def _fit_both(y: np.ndarray, t: np.ndarray, holdout: bool = True) -> tuple[list[ModelFit], dict[str, object]]:
-    """Fit both models to the whole series and score them on the same rolling-origin holdout."""
+    """Fit both models to the whole series, and score them on the same rolling-origin holdout.
+
+    Holdout: each model is estimated once on the series up to the first origin, then forecasts up to
+    HOLDOUT_MONTHS ahead from each origin in turn (rolling the origin without re-estimating; ETS
+    updates its level and trend with the data up to the origin). No holdout month is ever used to
+    estimate the parameters that forecast it, for either model.
+    """
     fits, models = [], {}
     origins = _origins(len(y)) if holdout else []
+    first = origins[0] if origins else None
     try:
         res = fit_ets(y)
         p = dict(zip(res.model.param_names, res.params))
         fit = ModelFit("ets_damped", True, params={k: float(v) for k, v in p.items()},
                        aic=_gaussian_aic(np.asarray(res.resid), len(res.params)),
                        rmse_in_sample=_rmse(res.resid))
-        errors = []
-        for o in origins:
-            h = min(HOLDOUT_MONTHS, len(y) - o)
-            short = fit_ets(y[:o], start_params=np.asarray(res.params))
-            errors.append(ets_forecast(short, h)["mean"].to_numpy() - y[o:o + h])
-        _holdout(fit, errors)
+        if first is not None:
+            early = fit_ets(y[:first])
+            ep = dict(zip(early.model.param_names, map(float, early.params)))
+            errors = []
+            for o in origins:
+                h = min(HOLDOUT_MONTHS, len(y) - o)
+                level, trend = ets_states(ep, y[:o])
+                errors.append(_ets_mean(ep, level, trend, h) - y[o:o + h])
+            _holdout(fit, errors)
         fits.append(fit)
         models["ets_damped"] = res
     except (ValueError, np.linalg.LinAlgError) as err:
@@ -208,16 +233,16 @@ def _fit_both(y: np.ndarray, t: np.ndarray, holdout: bool = True) -> tuple[list[
         resid = y - logistic(t, *popt)
         fit = ModelFit("logistic", True, params=dict(zip(("capacity", "rate", "midpoint"), map(float, popt))),
                        aic=_gaussian_aic(resid, 3), rmse_in_sample=_rmse(resid))
-        errors = []
-        try:
-            for o in origins:
-                h = min(HOLDOUT_MONTHS, len(y) - o)
-                p_short, _ = fit_logistic(t[:o], y[:o])
-                errors.append(logistic(t[o:o + h], *p_short) - y[o:o + h])
-        except (RuntimeError, ValueError, optimize.OptimizeWarning) as err:
-            errors = []  # not scored: it cannot compete
-            fit.reason = f"holdout not scored: the curve did not fit a shorter stretch ({err})"
-        _holdout(fit, errors)
+        if first is not None:
+            try:
+                p_early, _ = fit_logistic(t[:first], y[:first])
+                errors = []
+                for o in origins:
+                    h = min(HOLDOUT_MONTHS, len(y) - o)
+                    errors.append(logistic(t[o:o + h], *p_early) - y[o:o + h])
+                _holdout(fit, errors)
+            except (RuntimeError, ValueError, optimize.OptimizeWarning) as err:
+                fit.reason = f"holdout not scored: the curve did not fit the series up to the first origin ({err})"
         fits.append(fit)
         models["logistic"] = (popt, pcov, float(np.std(resid)), resid)
     except (RuntimeError, ValueError, optimize.OptimizeWarning) as err:
