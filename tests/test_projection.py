@@ -173,3 +173,16 @@ def test_residual_check_flags_structure():
     rng = np.random.default_rng(1)
     assert residual_check(rng.normal(0, 1, 84)) > 0.05
     assert residual_check(np.sin(np.arange(84) / 2) + rng.normal(0, 0.1, 84)) < 0.01
+
+
+def test_budget_steps_are_not_taken_for_seasonality():
+    """Self-funded participants with a seasonal pattern plus a budget programme of 10,000 that starts and
+    stops in January: seasonality estimated on the self-funded part leaves the steps where they are."""
+    months = pd.date_range("2019-01-01", periods=84, freq="MS")
+    trend = 20_000 + 50 * np.arange(84)
+    own = trend * (1 + 0.04 * np.sin(2 * np.pi * (months.month.to_numpy() - 1) / 12))
+    budget = np.where((np.arange(84) >= 48) & (np.arange(84) < 72), 10_000.0, 0.0)
+    denom = np.full(84, 100_000.0)
+    adj, _ = adjusted_series(own + budget, denom, months, self_funded=own)
+    assert np.abs(adj - 100 * (trend + budget) / denom).max() < 0.5
+    assert adj[-1] == pytest.approx(100 * trend[-1] / 100_000, abs=0.5)  # the series ends where it ends

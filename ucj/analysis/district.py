@@ -177,16 +177,14 @@ def _own_target(ds: Dataset, code: str, target_pct: float | None, target_year: i
     return (own[2] if own else DEFAULT_DENOMINATOR), source
 
 
-def lapses(enrolment: pd.DataFrame, period: pd.Timestamp, months: int = 12) -> tuple[float, float]:
-    """(monthly lapse rate %, mean lapses a month) of the enrolment rows over the `months` up to `period`:
-    lapsed over the active participants at the start of each month (the month before's active)."""
+def lapse_rate(enrolment: pd.DataFrame, period: pd.Timestamp, months: int = 12) -> float:
+    """Monthly lapse rate (%) of the enrolment rows over the `months` up to `period`: participants lapsed
+    over the active participants at the start of each month (the month before's active); NaN without data."""
     m = enrolment.groupby("month")[["active", "lapsed"]].sum().sort_index()
     m["base"] = m["active"].shift()
     m = m[(m.index > period - pd.DateOffset(months=months)) & (m.index <= period)].dropna(subset=["base"])
     base = float(m["base"].sum())
-    if m.empty or base <= 0:
-        return math.nan, math.nan
-    return 100 * float(m["lapsed"].sum()) / base, float(m["lapsed"].mean())
+    return 100 * float(m["lapsed"].sum()) / base if base > 0 else math.nan
 
 
 def district_figures(
@@ -269,7 +267,7 @@ def district_figures(
     active_now = float(now["active"]) if now is not None else math.nan
     denom_now = float(now["denominator_value"]) if now is not None else math.nan
     cov_now = float(now["coverage_pct"]) if now is not None else math.nan
-    lapse_pct, _ = lapses(numerator_rows(e_d, denom), period)
+    lapse_pct = lapse_rate(numerator_rows(e_d, denom), period)
     lapsed_month = lapse_pct / 100 * active_now if np.isfinite(lapse_pct) and np.isfinite(active_now) else math.nan
     net = proj.workers_needed_per_month
     gross = net + lapsed_month if np.isfinite(net) and np.isfinite(lapsed_month) else math.nan

@@ -35,7 +35,7 @@ from scipy import optimize, stats
 from statsmodels.tools.sm_exceptions import ConvergenceWarning
 from statsmodels.tsa.exponential_smoothing.ets import ETSModel, ETSResults
 
-from ucj.analysis.coverage import check_denominator, coverage, district_coverage_series
+from ucj.analysis.coverage import check_denominator, coverage, district_coverage_series, numerator_rows
 from ucj.data.dataset import Dataset
 from ucj.core.errors import UcjInputError
 
@@ -261,11 +261,15 @@ def choose(fits: list[ModelFit]) -> tuple[ModelFit | None, str | None]:
     return None, None
 
 
-def adjusted_series(active: np.ndarray, denominator: np.ndarray, months: pd.DatetimeIndex) -> tuple[np.ndarray, bool]:
-    """Coverage (%) with the seasonality of enrolment (STL on active, period 12, robust) and the January
-    steps of the yearly denominator (interpolated between mid-year values) taken out.
+def adjusted_series(active: np.ndarray, denominator: np.ndarray, months: pd.DatetimeIndex,
+                    self_funded: np.ndarray | None = None) -> tuple[np.ndarray, bool]:
+    """Coverage (%) with the seasonality of enrolment and the January steps of the yearly denominator
+    (interpolated between mid-year values) taken out.
 
-    Returns (series, seasonally adjusted?); fewer than 24 months are not seasonally adjusted."""
+    The seasonal component is estimated (STL, period 12, robust) on the self-funded participants
+    when given: budget-funded participants enter and leave in steps set by budgets, which STL would
+    mistake for seasonality. Returns (series, seasonally adjusted?); fewer than 24 months are not
+    seasonally adjusted."""
     from statsmodels.tsa.seasonal import STL
 
     years = months.year.to_numpy()
@@ -274,7 +278,8 @@ def adjusted_series(active: np.ndarray, denominator: np.ndarray, months: pd.Date
     values = pd.Series(denominator).groupby(years).mean()
     smooth = np.interp(pos, knots.to_numpy(), values.to_numpy()) if len(knots) > 1 else denominator
     seasonal = len(active) >= 2 * 12
-    sa = active - STL(active, period=12, robust=True).fit().seasonal if seasonal else active
+    base = active if self_funded is None else self_funded
+    sa = active - STL(base, period=12, robust=True).fit().seasonal if seasonal else active
     return 100 * sa / smooth, seasonal
 
 
@@ -377,8 +382,12 @@ def project(
         return Projection(**base, status="not_fitted", model_used=None, reason=reason, fits=[], forecast=empty,
                           **none, **workers)
 
+    self_funded = run["active_self_funded"].to_numpy(dtype="float64") if "active_self_funded" in run else None
+    if self_funded is not None and np.isnan(self_funded).any():
+        self_funded = None
     y, seasonal = adjusted_series(run["active"].to_numpy(dtype="float64"),
-                                  run["denominator_value"].to_numpy(dtype="float64"), pd.DatetimeIndex(run["month"]))
+                                  run["denominator_value"].to_numpy(dtype="float64"), pd.DatetimeIndex(run["month"]),
+                                  self_funded)
     t = np.arange(len(y)) / 12.0
     fits, models = _fit_both(y, t, holdout)
     best, choice = choose(fits)
@@ -434,8 +443,17 @@ def project_district(
     year = target_year if target_year is not None else own[1]  # type: ignore[index]
     denom = check_denominator(denominator or (own[2] if own else "working_population"))
     series = district_coverage_series(ds.enrolment, ds.workforce, district_code, denom)
+    own = self_funded_active(ds.enrolment[ds.enrolment["district_code"] == district_code], denom)
+    series["active_self_funded"] = own.get(district_code, pd.Series(dtype="float64")).reindex(series["month"]).to_numpy()
     return project(series, ds.workforce, district_code=district_code, denominator=denom, target_pct=pct,
                    target_year=year, alpha=alpha, holdout=holdout)
+
+
+def self_funded_active(enrolment: pd.DataFrame, denominator: str) -> dict[str, pd.Series]:
+    """Self-funded active participants that count over `denominator`, by district: a monthly series each."""
+    e = numerator_rows(enrolment[enrolment["funding"] == "self_employer"], denominator)
+    g = e.groupby(["district_code", "month"], observed=True)["active"].sum().astype("float64")
+    return {str(c): s.droplevel("district_code") for c, s in g.groupby(level="district_code", sort=False)}
 
 
 def _project_chunk(args: tuple[list[tuple[pd.DataFrame, str, float, int, str, float]], pd.DataFrame]
@@ -482,8 +500,10 @@ def project_all(ds: Dataset, denominator: str | None = None, workers: int | None
         if denom not in series_by:
             growth_by[denom] = denominator_growth_all(ds.workforce, denom)
             cov = coverage(ds.enrolment, ds.workforce, denom, period="month")
-            series_by[denom] = {c: g.set_index("month").reindex(months).reset_index()
-                                for c, g in cov.groupby("district_code", sort=False)}
+            own = self_funded_active(ds.enrolment, denom)
+            series_by[denom] = {c: g.set_index("month").reindex(months).assign(
+                active_self_funded=own.get(c, pd.Series(dtype="float64")).reindex(months)).reset_index()
+                for c, g in cov.groupby("district_code", sort=False)}
         series = series_by[denom].get(code)
         if series is None:
             series = pd.DataFrame({"month": months, "active": np.nan, "denominator_value": np.nan,

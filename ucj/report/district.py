@@ -272,6 +272,7 @@ class DistrictReport:
             for c in ("published", "data"):
                 df[c] = [fmt_rp(v, lang) if u == "Rp" else fmt_num(v, lang, 2) if u == "%" else fmt_int(v, lang)
                          for v, u in zip(df[c], df["unit"])]
+            df["unit"] = df["unit"].map(lambda u: t("claims_unit" if u == "claims" else str(u), lang))
         for c in money:
             df[c] = df[c].map(lambda v: fmt_rp(v, lang))
         for c in pct:

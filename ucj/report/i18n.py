@@ -193,6 +193,8 @@ LABELS: dict[str, dict[str, str]] = {
     "poverty_target_pct": {"id": "target kemiskinan (di bawah)", "en": "poverty target (below)"},
     "jkm_benefit_rp": {"id": "manfaat JKM", "en": "JKM benefit"},
     "label": {"id": "Baris", "en": "Row"},
+    "persons": {"id": "orang", "en": "persons"},
+    "claims_unit": {"id": "klaim", "en": "claims"},
     "scenario": {"id": "skenario jumlah pekerja", "en": "scenario of N workers"},
     "needed_for_target": {"id": "pekerja yang diperlukan untuk target", "en": "workers needed to reach the target"},
     "already_funded": {"id": "Sudah dibiayai", "en": "Already funded"},
