@@ -143,6 +143,10 @@ def test_panel_regression_matches_linearmodels(demo_ds):
     assert abs(ours.coef["coverage_pct"] - lm.params["coverage_pct"]) < 1e-6
     assert ours.se["coverage_pct"] == pytest.approx(lm.std_errors["coverage_pct"], rel=0.05)
     assert ours.nobs == len(panel) == 514 * 6  # poverty 2020-2025 on coverage of the December before
+    from ucj.analysis.national import national_panel
+
+    nat = national_panel(demo_ds.enrolment, demo_ds.workforce, demo_ds.poverty)
+    assert nat.coef["coverage_pct"] == pytest.approx(lm.params["coverage_pct"]) and "not an effect" in nat.note
     assert (panel["coverage_year"] == panel["year"] - 1).all()
 
 
