@@ -111,12 +111,15 @@ class Projection:
 
 
 # -- the two models -----------------------------------------------------------------------------
-def fit_ets(y: np.ndarray | pd.Series) -> ETSResults:
-    """ETS(A,Ad,N): additive errors, additive damped trend, no seasonality (statsmodels)."""
+def fit_ets(y: np.ndarray | pd.Series, start_params: np.ndarray | None = None) -> ETSResults:
+    """ETS(A,Ad,N): additive errors, additive damped trend, no seasonality (statsmodels).
+
+    `start_params` (e.g. the estimate on the same series up to an earlier month) only starts the
+    optimiser closer to the maximum; the likelihood maximised is the same."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         warnings.simplefilter("ignore", RuntimeWarning)
-        return ETSModel(y, error="add", trend="add", damped_trend=True).fit(disp=False)
+        return ETSModel(y, error="add", trend="add", damped_trend=True).fit(disp=False, start_params=start_params)
 
 
 def ets_forecast(res: ETSResults, horizon: int, alpha: float = 1 - INTERVAL) -> pd.DataFrame:
@@ -145,15 +148,17 @@ def _logistic_jac(t: np.ndarray, capacity: float, rate: float, midpoint: float) 
     return np.column_stack([1.0 / d, capacity * (t - midpoint) * e / d**2, -capacity * rate * e / d**2])
 
 
-def fit_logistic(t: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def fit_logistic(t: np.ndarray, y: np.ndarray, p0: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Least-squares logistic fit with the capacity bounded by 100 %; returns (params, covariance).
 
     A logistic curve describes growth towards saturation, so a series that does not rise is refused.
+    `p0` (e.g. the fit to the series up to an earlier month) only sets where the search starts.
     """
     slope = np.polyfit(t, y, 1)[0]
     if slope <= 0:
         raise ValueError("the series does not rise, so a saturation curve does not apply")
-    p0 = [min(100.0, max(float(np.max(y)) * 1.3, 1.0)), 0.5, float(np.mean(t))]
+    if p0 is None:
+        p0 = [min(100.0, max(float(np.max(y)) * 1.3, 1.0)), 0.5, float(np.mean(t))]
     bounds = ([1e-6, 1e-4, -100.0], [100.0, 10.0, 200.0])
     return optimize.curve_fit(logistic, t, y, p0=p0, bounds=bounds, jac=_logistic_jac, maxfev=5000)
 
@@ -210,13 +215,13 @@ def _fit_both(y: np.ndarray, t: np.ndarray, holdout: bool = True) -> tuple[list[
     origins = _origins(len(y)) if holdout else []
     first = origins[0] if origins else None
     try:
-        res = fit_ets(y)
+        early = fit_ets(y[:first]) if first is not None else None
+        res = fit_ets(y, None if early is None else np.asarray(early.params))
         p = dict(zip(res.model.param_names, res.params))
         fit = ModelFit("ets_damped", True, params={k: float(v) for k, v in p.items()},
                        aic=_gaussian_aic(np.asarray(res.resid), len(res.params)),
                        rmse_in_sample=_rmse(res.resid))
-        if first is not None:
-            early = fit_ets(y[:first])
+        if early is not None:
             ep = dict(zip(early.model.param_names, map(float, early.params)))
             errors = []
             for o in origins:
@@ -228,21 +233,25 @@ def _fit_both(y: np.ndarray, t: np.ndarray, holdout: bool = True) -> tuple[list[
         models["ets_damped"] = res
     except (ValueError, np.linalg.LinAlgError) as err:
         fits.append(ModelFit("ets_damped", False, reason=f"ETS did not fit: {err}"))
+    p_early, early_error = None, None
+    if first is not None:
+        try:
+            p_early, _ = fit_logistic(t[:first], y[:first])
+        except (RuntimeError, ValueError, optimize.OptimizeWarning) as err:
+            early_error = err
     try:
-        popt, pcov = fit_logistic(t, y)
+        popt, pcov = fit_logistic(t, y, p_early)
         resid = y - logistic(t, *popt)
         fit = ModelFit("logistic", True, params=dict(zip(("capacity", "rate", "midpoint"), map(float, popt))),
                        aic=_gaussian_aic(resid, 3), rmse_in_sample=_rmse(resid))
-        if first is not None:
-            try:
-                p_early, _ = fit_logistic(t[:first], y[:first])
-                errors = []
-                for o in origins:
-                    h = min(HOLDOUT_MONTHS, len(y) - o)
-                    errors.append(logistic(t[o:o + h], *p_early) - y[o:o + h])
-                _holdout(fit, errors)
-            except (RuntimeError, ValueError, optimize.OptimizeWarning) as err:
-                fit.reason = f"holdout not scored: the curve did not fit the series up to the first origin ({err})"
+        if p_early is not None:
+            errors = []
+            for o in origins:
+                h = min(HOLDOUT_MONTHS, len(y) - o)
+                errors.append(logistic(t[o:o + h], *p_early) - y[o:o + h])
+            _holdout(fit, errors)
+        elif early_error is not None:
+            fit.reason = f"holdout not scored: the curve did not fit the series up to the first origin ({early_error})"
         fits.append(fit)
         models["logistic"] = (popt, pcov, float(np.std(resid)), resid)
     except (RuntimeError, ValueError, optimize.OptimizeWarning) as err:
@@ -449,10 +458,14 @@ def project_district(
                    target_year=year, alpha=alpha, holdout=holdout)
 
 
+def _self_funded_sum(enrolment: pd.DataFrame, denominator: str) -> pd.Series:
+    e = numerator_rows(enrolment[enrolment["funding"] == "self_employer"], denominator)
+    return e.groupby(["district_code", "month"], observed=True)["active"].sum().astype("float64")
+
+
 def self_funded_active(enrolment: pd.DataFrame, denominator: str) -> dict[str, pd.Series]:
     """Self-funded active participants that count over `denominator`, by district: a monthly series each."""
-    e = numerator_rows(enrolment[enrolment["funding"] == "self_employer"], denominator)
-    g = e.groupby(["district_code", "month"], observed=True)["active"].sum().astype("float64")
+    g = _self_funded_sum(enrolment, denominator)
     return {str(c): s.droplevel("district_code") for c, s in g.groupby(level="district_code", sort=False)}
 
 
@@ -485,6 +498,27 @@ def denominator_growth_all(workforce: pd.DataFrame, denominator: str) -> dict[st
     return rate.astype("float64").to_dict()
 
 
+def _monthly_series_all(ds: Dataset, denominator: str, months: pd.DatetimeIndex) -> dict[str, pd.DataFrame]:
+    """Every district's monthly coverage series over `months` (the columns `project` reads), with its
+    self-funded participants.
+
+    One reindex on (district, month) for all districts, then cut into one frame per district (the
+    same frames `district_coverage_series` gives one at a time; a per-district reindex is the slow part).
+    """
+    cov = coverage(ds.enrolment, ds.workforce, denominator, period="month")
+    codes = pd.unique(cov["district_code"].astype("str"))
+    full = pd.MultiIndex.from_product([codes, months], names=["district_code", "month"])
+    cov = cov.assign(district_code=cov["district_code"].astype("str")).set_index(["district_code", "month"])
+    wide = cov[["active", "denominator_value", "coverage_pct"]].astype("float64").reindex(full)
+    sf = _self_funded_sum(ds.enrolment, denominator)
+    sf.index = sf.index.set_levels(sf.index.levels[0].astype("str"), level=0)
+    wide["active_self_funded"] = sf.reindex(full).to_numpy(dtype="float64")
+    n = len(months)
+    arrays = {c: wide[c].to_numpy() for c in wide.columns}
+    return {str(code): pd.DataFrame({"month": months, **{c: a[i * n:(i + 1) * n] for c, a in arrays.items()}})
+            for i, code in enumerate(codes)}
+
+
 def project_all(ds: Dataset, denominator: str | None = None, workers: int | None = None) -> pd.DataFrame:
     """Project every district to its own target (one row each), in parallel processes.
 
@@ -499,11 +533,7 @@ def project_all(ds: Dataset, denominator: str | None = None, workers: int | None
         denom = check_denominator(denominator or str(row["denominator"]))
         if denom not in series_by:
             growth_by[denom] = denominator_growth_all(ds.workforce, denom)
-            cov = coverage(ds.enrolment, ds.workforce, denom, period="month")
-            own = self_funded_active(ds.enrolment, denom)
-            series_by[denom] = {c: g.set_index("month").reindex(months).assign(
-                active_self_funded=own.get(c, pd.Series(dtype="float64")).reindex(months)).reset_index()
-                for c, g in cov.groupby("district_code", sort=False)}
+            series_by[denom] = _monthly_series_all(ds, denom, months)
         series = series_by[denom].get(code)
         if series is None:
             series = pd.DataFrame({"month": months, "active": np.nan, "denominator_value": np.nan,
