@@ -269,3 +269,28 @@ def test_province_poverty_is_a_ratio_of_sums_over_the_districts_that_have_each_i
     assert prov["reason"] == "P1 from 1 of 2 districts; P2 from 0 of 2 districts"
     complete = poverty_trends(pov.assign(p1=2.0, p2=1.0), level="province").iloc[0]
     assert pd.isna(complete["reason"])
+
+
+def test_national_overview_shows_the_panel_estimate_from_linearmodels(demo_ds):
+    """The overview's panel table shows the PanelOLS (linearmodels) two-way FE coefficient, its clustered SE
+    within 5 %, and the panel's size, with the 'not an effect' caveat; a province overview has none."""
+    from linearmodels.panel import PanelOLS
+
+    from ucj.analysis.poverty import coverage_poverty_panel
+    from ucj.analysis.regions import region_figures
+    from ucj.report.i18n import LABELS, fmt_num, t
+    from ucj.report.overview import Overview
+
+    p = coverage_poverty_panel(demo_ds.enrolment, demo_ds.workforce, demo_ds.poverty).set_index(["district_code", "year"])
+    lm = PanelOLS(p["p0"], p[["coverage_pct"]], entity_effects=True, time_effects=True).fit(
+        cov_type="clustered", cluster_entity=True)
+    fig = region_figures(demo_ds, None)
+    for lang in ("id", "en"):
+        shown = Overview(lang, fig, True).panel_table().set_index(t("indicator", lang))[t("value", lang)]
+        assert shown[t("panel_coef", lang)] == fmt_num(lm.params["coverage_pct"], lang, 3)
+        se = float(shown[t("panel_se_clustered", lang)].replace(",", "." if lang == "id" else ""))
+        assert se == pytest.approx(lm.std_errors["coverage_pct"], rel=0.05, abs=1e-3)
+        assert shown[t("panel_districts", lang)] == "514" and shown[t("panel_nobs", lang)] == fmt_num(len(p), lang, 0)
+        assert shown[t("panel_years", lang)] == "2020–2025 (6)"
+        assert "not an effect" in LABELS["panel_caveat"]["en"] and "bukan efek" in LABELS["panel_caveat"]["id"]
+    assert region_figures(demo_ds, "Gorontalo").panel is None
