@@ -108,3 +108,30 @@ def test_gross_workers_needed_add_the_observed_lapses(demo_ds, figures):
     assert fig.workers_needed_gross_per_month == pytest.approx(fig.projection.workers_needed_per_month
                                                                + rate * active_now)
     assert fig.workers_needed_gross_per_month > fig.projection.workers_needed_per_month > 0
+
+
+def test_own_plans_are_in_the_plans_table_with_their_source(demo_ds, demo_dir, figures):
+    """The plans table carries the published plans (data/published/seed_facts.csv, read here directly):
+    Boalemo's poverty below 10 % (no year in the article), Muna Barat's 10,000 APBD workers in 2026; the
+    district report shows them, formatted."""
+    from conftest import REPO
+
+    from ucj.report.district import build
+    from ucj.report.i18n import t
+    from ucj.report.params import validate_params
+
+    raw = pd.read_csv(REPO / "data" / "published" / "seed_facts.csv", dtype={"district_code": str})
+    plans = demo_ds.plans.set_index(["district_code", "plan"])
+    for code, plan, year in ((BOALEMO, "poverty_target_pct", None), (MUNA_BARAT, "planned_apbd_workers", 2026)):
+        pub = raw[(raw["district_code"] == code) & (raw["quantity"] == plan)].iloc[0]
+        row = plans.loc[(code, plan)]
+        assert row["value"] == float(pub["value"]) and row["unit"] == pub["unit"]
+        assert row["source"] == pub["source_article"] and pub["source_article"] in row["plan_source"]
+        assert (pd.isna(row["year"]) if year is None else row["year"] == year)
+        assert figures[code].plans["plan"].tolist() == [plan]
+    assert figures[MINAHASA].plans.empty and figures[BANGGAI].plans.empty
+    assert len(demo_ds.plans) == 2
+    report = build(demo_ds, validate_params("Muna Barat", lang="en", data_dir=str(demo_dir)))
+    shown = report.display_table("plans")
+    assert shown[t("value", "en")].tolist() == ["10,000"] and shown[t("year", "en")].tolist() == ["2026"]
+    assert shown[t("plan", "en")].tolist() == [t("planned_apbd_workers", "en")]

@@ -31,12 +31,12 @@ TARGET_FROM_PARAMETER = "parameter"
 
 
 def as_of(ds: Dataset, last_period: pd.Timestamp) -> Dataset:
-    """The dataset as it stood at `last_period`: later months and years are left out (targets kept)."""
+    """The dataset as it stood at `last_period`: later months and years are left out (targets and plans kept)."""
     tables = {}
     for name, df in ds.tables.items():
         if "month" in df.columns:
             df = df[df["month"] <= last_period]
-        elif "year" in df.columns and name != "targets":
+        elif "year" in df.columns and name not in ("targets", "plans"):  # plans and targets look ahead
             df = df[df["year"] <= last_period.year]
         tables[name] = df
     return ds.replace(tables)
@@ -99,6 +99,7 @@ class DistrictFigures:
     budget: pd.DataFrame
     assumptions: pd.DataFrame
     seed_facts: pd.DataFrame  # published facts of the district beside the data's value
+    plans: pd.DataFrame  # the district's own plans that are not coverage targets: year, plan, value, unit, plan_source
     synthetic_tables: list[str]
     real_tables: list[str]
     table_provenance: dict[str, dict[str, object]]
@@ -144,6 +145,7 @@ class DistrictFigures:
                       "rows": self.peers.to_dict(orient="records")},
             "budget": self.budget.to_dict(orient="records"),
             "seed_facts": self.seed_facts.to_dict(orient="records"),
+            "plans": self.plans.to_dict(orient="records"),
             "synthetic_tables": self.synthetic_tables,
             "real_tables": self.real_tables,
         }
@@ -164,6 +166,7 @@ class DistrictFigures:
             "budget": self.budget,
             "assumptions": self.assumptions,
             "seed_facts": self.seed_facts,
+            "plans": self.plans,
         }
 
 
@@ -296,6 +299,8 @@ def district_figures(
         poverty_province=prov_p, poverty_national=nat_p, poverty_latest=latest,
         poverty_source=", ".join(view.info["poverty"].sources) if "poverty" in view.info else None,
         peer_year=year_for_peers, peer_codes=peer_codes, peers=peers_tab, budget=budget,
-        assumptions=Assumptions().describe(), seed_facts=seed_facts(view, code, period), synthetic_tables=synthetic,
+        assumptions=Assumptions().describe(), seed_facts=seed_facts(view, code, period),
+        plans=ds.plans[ds.plans["district_code"] == code][["year", "plan", "value", "unit", "plan_source"]]
+        .reset_index(drop=True), synthetic_tables=synthetic,
         real_tables=[n for n in view.info if n not in synthetic], table_provenance=view.provenance(),
     )

@@ -91,6 +91,7 @@ class DemoTables:
     claims: pd.DataFrame
     poverty: pd.DataFrame
     targets: pd.DataFrame
+    plans: pd.DataFrame
 
     def items(self) -> list[tuple[str, pd.DataFrame]]:
         return list(vars(self).items())
@@ -271,7 +272,7 @@ def generate(seed: int = DEFAULT_SEED, registry: Registry | None = None) -> Demo
 
     poverty = _poverty(rng, codes, bps)
     targets = _targets(codes, facts)
-    tables = DemoTables(enrolment, workforce, contributions, claims, poverty, targets)
+    tables = DemoTables(enrolment, workforce, contributions, claims, poverty, targets, _plans(facts))
     for name, df in tables.items():
         df.attrs["synthetic"] = True
         validate(df, name, registry.codes, file=f"demo:{name}")
@@ -421,7 +422,7 @@ DEFAULT_TARGET = (2029, 43.92, "working_population",
                   DEFAULT_TARGET_PREFIX + "RPJMN 2025-2029 national UCJ target (43.92 % by 2029), applied to a "
                   "district without a target of its own")
 # The seed districts' own coverage targets (their plans that are not coverage targets, Boalemo's
-# poverty target and Muna Barat's 10,000 workers for 2026, are published facts shown beside the data).
+# poverty target and Muna Barat's 10,000 workers for 2026, are in the plans table: `_plans`).
 MINAHASA_TARGET_SOURCE = ("Bupati Minahasa: universal worker coverage of the potensi pekerja list; {article}; "
                           "the article sets no year: 2029 (the RPJMN horizon) assumed")
 BANGGAI_TARGET_SOURCE = "RPJMD Kabupaten Banggai 2025-2030, formal and informal workers; {article}"
@@ -447,6 +448,23 @@ def _targets(codes: np.ndarray, facts: pd.DataFrame) -> pd.DataFrame:
         2029, 100.0, "potensi_pekerja", MINAHASA_TARGET_SOURCE.format(article=row["source_article"]),
         row["source_article"]]
     return df
+
+
+PLAN_QUANTITIES = ("poverty_target_pct", "planned_apbd_workers")  # seed facts that are a district's own plan
+
+
+def _plans(facts: pd.DataFrame) -> pd.DataFrame:
+    """The seed districts' own plans that are not coverage targets (Boalemo: poverty below 10 %; Muna
+    Barat: 10,000 APBD-funded workers in 2026), from the published seed facts, with their source."""
+    f = facts[facts["quantity"].isin(PLAN_QUANTITIES)].sort_values(["district_code", "quantity"])
+    year = pd.to_numeric(f["date"].astype("str").str[:4], errors="coerce").astype("Int64")
+    return pd.DataFrame({
+        "district_code": f["district_code"].astype("str").to_numpy(), "year": year.to_numpy(),
+        "plan": f["quantity"].astype("str").to_numpy(), "value": f["value"].astype("float64").to_numpy(),
+        "unit": f["unit"].astype("str").to_numpy(),
+        "plan_source": (f["note"].astype("str") + "; " + f["source_article"].astype("str")).to_numpy(),
+        "source": f["source_article"].astype("str").to_numpy(),
+    })
 
 
 def write(out_dir: str | Path, seed: int = DEFAULT_SEED, registry: Registry | None = None) -> dict[str, object]:

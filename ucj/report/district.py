@@ -129,7 +129,11 @@ class DistrictReport:
         self._html(f'<div class="ucj-summary">{cells}</div>{note}')
 
     def show_seed_facts(self) -> None:
-        """The district's published facts (seed articles) beside what the data says; nothing if it has none."""
+        """The district's own plans (plans table) and its published facts (seed articles) beside what the
+        data says; nothing if it has neither."""
+        if not self.tables["plans"].empty:
+            self.heading("plans")
+            self._table(self.display_table("plans"))
         if self.tables["seed_facts"].empty:
             return
         self.heading("seed_facts")
@@ -273,6 +277,13 @@ class DistrictReport:
                 df[c] = [fmt_rp(v, lang) if u == "Rp" else fmt_num(v, lang, 2) if u == "%" else fmt_int(v, lang)
                          for v, u in zip(df[c], df["unit"])]
             df["unit"] = df["unit"].map(lambda u: t("claims_unit" if u == "claims" else str(u), lang))
+        if name == "plans":  # each plan has its own unit; a plan without a year shows a dash
+            money, pct = [], []
+            df["value"] = [fmt_rp(v, lang) if u == "Rp" else fmt_num(v, lang, 2) if u == "%" else fmt_int(v, lang)
+                           for v, u in zip(df["value"], df["unit"])]
+            df["year"] = [("–" if pd.isna(y) else str(int(y))) for y in df["year"]]
+            df["plan"] = df["plan"].map(lambda v: t(str(v), lang))
+            df["unit"] = df["unit"].map(lambda u: t(str(u), lang))
         for c in money:
             df[c] = df[c].map(lambda v: fmt_rp(v, lang))
         for c in pct:
