@@ -274,7 +274,7 @@ def generate(seed: int = DEFAULT_SEED, registry: Registry | None = None) -> Demo
     targets = _targets(codes, facts)
     tables = DemoTables(enrolment, workforce, contributions, claims, poverty, targets, _plans(facts))
     for name, df in tables.items():
-        df.attrs["synthetic"] = True
+        df.attrs["synthetic"] = name not in PUBLISHED_TABLES
         validate(df, name, registry.codes, file=f"demo:{name}")
     return tables
 
@@ -451,6 +451,9 @@ def _targets(codes: np.ndarray, facts: pd.DataFrame) -> pd.DataFrame:
 
 
 PLAN_QUANTITIES = ("poverty_target_pct", "planned_apbd_workers")  # seed facts that are a district's own plan
+PUBLISHED_TABLES = ("plans",)  # demo tables made only of published facts, each row with its source
+PUBLISHED_NOTICE = ("Published plans of the seed districts, from data/published/seed_facts.csv; each row names "
+                    "its source article. Not synthetic.")
 
 
 def _plans(facts: pd.DataFrame) -> pd.DataFrame:
@@ -475,7 +478,10 @@ def write(out_dir: str | Path, seed: int = DEFAULT_SEED, registry: Registry | No
     entries = {}
     for name, df in tables.items():
         path = out / f"{name}.parquet"
-        write_parquet(path, df, meta | {"table": name})
+        table_meta = meta | {"table": name}
+        if name in PUBLISHED_TABLES:  # nothing in it is made up: labelled with its sources, not as synthetic
+            table_meta |= {"synthetic": False, "notice": PUBLISHED_NOTICE}
+        write_parquet(path, df, table_meta)
         entries[name] = {"file": path.name, "rows": len(df), "sha256": sha256_file(path)}
     manifest = meta | {"tables": entries}
     write_json(out / "manifest.json", manifest)

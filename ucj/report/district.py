@@ -274,13 +274,11 @@ class DistrictReport:
         if name == "seed_facts":  # each row has its own unit: format by it
             money, pct = [], []
             for c in ("published", "data"):
-                df[c] = [fmt_rp(v, lang) if u == "Rp" else fmt_num(v, lang, 2) if u == "%" else fmt_int(v, lang)
-                         for v, u in zip(df[c], df["unit"])]
+                df[c] = _by_unit(df[c], df["unit"], lang)
             df["unit"] = df["unit"].map(lambda u: t("claims_unit" if u == "claims" else str(u), lang))
         if name == "plans":  # each plan has its own unit; a plan without a year shows a dash
             money, pct = [], []
-            df["value"] = [fmt_rp(v, lang) if u == "Rp" else fmt_num(v, lang, 2) if u == "%" else fmt_int(v, lang)
-                           for v, u in zip(df["value"], df["unit"])]
+            df["value"] = _by_unit(df["value"], df["unit"], lang)
             df["year"] = [("–" if pd.isna(y) else str(int(y))) for y in df["year"]]
             df["plan"] = df["plan"].map(lambda v: t(str(v), lang))
             df["unit"] = df["unit"].map(lambda u: t(str(u), lang))
@@ -315,6 +313,12 @@ class DistrictReport:
         for name in self.charts:
             written.append(write_bytes(out / f"{name}.png", self.png(name)))
         return written
+
+
+def _by_unit(values: pd.Series, units: pd.Series, lang: Lang) -> list[str]:
+    """Values formatted each by its own unit: rupiah, percent (2 decimals) or a count."""
+    return [fmt_rp(v, lang) if u == "Rp" else fmt_num(v, lang, 2) if u == "%" else fmt_int(v, lang)
+            for v, u in zip(values, units)]
 
 
 def load_data(params: ReportParams) -> Dataset:
