@@ -6,7 +6,8 @@ import pandas as pd
 import pytest
 
 from ucj.analysis.budget import Assumptions, scenario, scenario_table
-from ucj.analysis.claims import HEIRS_NOTE, claims_summary, heirs_benefits, loss_ratio, severity
+from ucj.analysis.claims import (HEIRS_NOTE, claims_summary, heirs_benefits, loss_ratio, savings_withdrawals,
+                                 severity)
 from ucj.analysis.all_districts import district_table
 from ucj.analysis.peers import benchmark, benchmark_all, similar_districts
 from ucj.analysis.poverty import (coverage_poverty_panel, extreme_poverty_segments, fgt, fgt_table, panel_regression,
@@ -47,10 +48,60 @@ def test_frequency_severity_and_loss_ratio_hand_worked():
     m = claims_summary(claims, enrol, period="month").set_index(["month", "programme"])
     assert np.isnan(m.at[(pd.Timestamp("2024-02-01"), "JKM"), "mean_claim_rp"])
     assert m.at[(pd.Timestamp("2024-02-01"), "JKM"), "reason"] == "no claims: mean claim undefined"
-    lr = loss_ratio(claims, contrib, period="month").set_index("month")
+    lr = loss_ratio(claims, contrib, enrol, period="month").set_index("month")
     assert lr.at[pd.Timestamp("2024-01-01"), "loss_ratio"] == pytest.approx(48_000_000 / 84_000_000)
     assert np.isnan(lr.at[pd.Timestamp("2024-02-01"), "loss_ratio"])
     assert lr.at[pd.Timestamp("2024-02-01"), "reason"] == "no contributions in the period"
+
+
+def test_frequency_counts_months_without_claims_the_6x_case():
+    """A branch file lists only the 2 months with claims; the enrolment table has all 12 months of
+    1,000 participants. Exposure is 12,000 participant-months, not 2,000 (6x too small)."""
+    months = pd.date_range("2024-01-01", periods=12, freq="MS")
+    enrol = pd.DataFrame({"district_code": "71.02", "month": months, "segment": "BPU", "funding": "apbd",
+                          "active": 1000})
+    claims = pd.DataFrame({"district_code": "71.02", "month": months[[2, 7]], "segment": "BPU", "funding": "apbd",
+                           "programme": "JKK", "claim_count": [3, 3], "claim_amount_rp": [3_000_000, 3_000_000]})
+    s = claims_summary(claims, enrol, period="year").iloc[0]
+    assert s["participant_months"] == 12_000
+    assert s["frequency_per_1000"] == pytest.approx(6.0)  # 6 claims over 1,000 participant-years
+    assert 1000 * 12 * 6 / 2_000 == 6 * s["frequency_per_1000"]  # what the claims-months exposure gave
+
+
+def test_frequency_uses_eligible_participants_only():
+    """JP is for wage earners only: 4 JP claims over 1,000 PU participants a year is 4 per 1,000, although
+    3,000 BPU participants are also active; JKK counts everyone."""
+    months = pd.date_range("2024-01-01", periods=12, freq="MS")
+    enrol = pd.concat([
+        pd.DataFrame({"district_code": "72.01", "month": months, "segment": "PU", "funding": "self_employer",
+                      "active": 1000}),
+        pd.DataFrame({"district_code": "72.01", "month": months, "segment": "BPU", "funding": "apbd",
+                      "active": 3000})])
+    claims = pd.DataFrame({"district_code": "72.01", "month": months[[0, 5]], "segment": ["PU", "BPU"],
+                           "funding": ["self_employer", "apbd"], "programme": ["JP", "JKK"], "claim_count": [4, 8],
+                           "claim_amount_rp": [1, 1]})
+    s = claims_summary(claims, enrol, period="year").set_index("programme")
+    assert s.at["JP", "participant_months"] == 12_000 and s.at["JP", "frequency_per_1000"] == pytest.approx(4.0)
+    assert s.at["JKK", "participant_months"] == 48_000 and s.at["JKK", "frequency_per_1000"] == pytest.approx(2.0)
+
+
+def test_loss_ratio_is_jkk_jkm_against_their_contributions():
+    """PU: 1,000 workers at Rp 100 m of contributions, of which JKK+JKM is 0.84 / 10.4 (the PU rates);
+    a JHT withdrawal of Rp 50 m is savings and not in the loss ratio."""
+    m = pd.Timestamp("2024-01-01")
+    enrol = pd.DataFrame({"district_code": "71.02", "month": [m, m], "segment": ["PU", "BPU"],
+                          "funding": ["self_employer", "self_employer"], "active": [1000, 100]})
+    contrib = enrol.drop(columns="active").assign(contribution_rp=[100_000_000, 3_680_000])
+    claims = pd.DataFrame({"district_code": "71.02", "month": m, "segment": ["PU", "PU", "BPU"],
+                           "funding": "self_employer", "programme": ["JKK", "JHT", "JKM"],
+                           "claim_count": [1, 1, 1], "claim_amount_rp": [2_000_000, 50_000_000, 42_000_000]})
+    lr = loss_ratio(claims, contrib, enrol, period="all").set_index("segment")
+    pu_risk = round(100_000_000 * (0.0054 + 0.003) / (0.0054 + 0.003 + 0.057 + 0.03 + 0.0036))
+    assert lr.at["PU", "contribution_rp"] == pu_risk and lr.at["PU", "claim_amount_rp"] == 2_000_000
+    assert lr.at["PU", "loss_ratio"] == pytest.approx(2_000_000 / pu_risk)
+    assert lr.at["BPU", "contribution_rp"] == 100 * 16_800  # JHT part above Rp 16,800 a head left out
+    sv = savings_withdrawals(claims, period="all").set_index("programme")
+    assert sv.at["JHT", "claim_amount_rp"] == 50_000_000 and "JKK" not in sv.index
 
 
 def test_heirs_benefits_are_jkm_deaths():
@@ -91,7 +142,25 @@ def test_panel_regression_matches_linearmodels(demo_ds):
         cov_type="clustered", cluster_entity=True)
     assert abs(ours.coef["coverage_pct"] - lm.params["coverage_pct"]) < 1e-6
     assert ours.se["coverage_pct"] == pytest.approx(lm.std_errors["coverage_pct"], rel=0.05)
-    assert ours.nobs == len(panel) == 514 * 7
+    assert ours.nobs == len(panel) == 514 * 6  # poverty 2020-2025 on coverage of the December before
+    from ucj.analysis.national import national_panel
+
+    nat = national_panel(demo_ds.enrolment, demo_ds.workforce, demo_ds.poverty)
+    assert nat.coef["coverage_pct"] == pytest.approx(lm.params["coverage_pct"]) and "not an effect" in nat.note
+    assert (panel["coverage_year"] == panel["year"] - 1).all()
+
+
+def test_panel_lags_coverage_hand_worked():
+    """March poverty of year t goes with December coverage of t-1, never of t."""
+    months = pd.to_datetime(["2023-12-01", "2024-12-01"])
+    e = pd.DataFrame({"district_code": "75.02", "month": months, "segment": "PU", "funding": "self_employer",
+                      "active": [100, 300]})
+    w = pd.DataFrame({"district_code": "75.02", "year": [2023, 2024], "working_population": [1000, 1000],
+                      "employees": 500, "informal_workers": 400, "potensi_pekerja": pd.NA})
+    p = pd.DataFrame({"district_code": "75.02", "year": [2023, 2024, 2025], "p0": [20.0, 19.0, 18.0]})
+    panel = coverage_poverty_panel(e, w, p).set_index("year")
+    assert panel.index.tolist() == [2024, 2025]
+    assert panel.at[2024, "coverage_pct"] == pytest.approx(10.0) and panel.at[2025, "coverage_pct"] == 30.0
 
 
 def test_panel_recovers_a_planted_effect():
@@ -119,22 +188,34 @@ def test_poverty_trends_flag_the_2021_break_and_never_join_extreme_series(demo_d
 
 
 def test_peers_hand_worked():
+    """Peers are matched on structure (population, informal share, province), not on P0; province,
+    national and peer values are ratios of sums weighted by each rate's own base."""
     table = pd.DataFrame({
         "province_code": ["75", "75", "75", "71", "71"],
         "coverage_pct": [10.0, 20.0, 30.0, 40.0, 50.0],
-        "p0": [5.0, 6.0, 20.0, 5.5, 30.0],
+        "denominator_value": [1000.0, 1000.0, 8000.0, 1000.0, 10000.0],
+        "p0": [5.0, 30.0, 20.0, 5.5, 30.0],  # b is far from a in P0 and still its closest peer
+        "population": [100_000.0, 110_000.0, 1_000_000.0, 105_000.0, 2_000_000.0],
+        "informal_share": [0.60, 0.62, 0.30, 0.60, 0.20],
         "jkk_per_1000": [1.0, 2.0, 3.0, 4.0, 5.0],
+        "jkk_participant_months": [12_000.0] * 5,
         "apbd_share_pct": [0.0, 0.0, 10.0, 5.0, 1.0],
+        "active_total": [100.0, 200.0, 2400.0, 400.0, 5000.0],
         "working_population": [1000.0, 1100.0, 50000.0, 1050.0, 90000.0],
     }, index=pd.Index(["a", "b", "c", "d", "e"], name="district_code"))
-    assert similar_districts(table, "a", k=2)["district_code"].tolist() == ["d", "b"]
+    # d is as close as b in structure, but in another province (one standard deviation further)
+    assert similar_districts(table, "a", k=2)["district_code"].tolist() == ["b", "d"]
+    p0_only = table.assign(population=np.nan)  # a P0-only poverty import: the working population measures size
+    assert similar_districts(p0_only, "a", k=2)["district_code"].tolist() == ["b", "d"]
     b = benchmark_all(table, k=2)
     row = b[(b["district_code"] == "b") & (b["indicator"] == "coverage_pct")].iloc[0]
     assert row["rank"] == 4 and row["percentile"] == pytest.approx(40.0)
-    assert row["province"] == pytest.approx(20.0) and row["national"] == pytest.approx(30.0)
-    assert row["peers"] == pytest.approx((10.0 + 40.0) / 2)  # b's nearest: a and d
+    assert row["province"] == pytest.approx((10 * 1000 + 20 * 1000 + 30 * 8000) / 10_000)  # 27, the mean is 20
+    assert row["national"] == pytest.approx((10 + 20 + 240 + 40 + 500) * 1000 / 21_000)
+    assert row["peers"] == pytest.approx((10.0 * 1000 + 40.0 * 1000) / 2000)  # b's nearest: a and d
     pov = b[(b["district_code"] == "e") & (b["indicator"] == "p0")].iloc[0]
-    assert pov["rank"] == 5 and pov["gap_national"] == pytest.approx(30.0 - 13.3)
+    pop = table["population"]
+    assert pov["rank"] >= 4 and pov["national"] == pytest.approx((table["p0"] * pop).sum() / pop.sum())
 
 
 def test_benchmark_of_a_demo_district(demo_ds):
@@ -146,7 +227,12 @@ def test_benchmark_of_a_demo_district(demo_ds):
 
 def test_budget_worked_example():
     s = scenario(5000, 12)
-    assert s["cost_rp"] == 1_008_000_000 and isinstance(s["cost_rp"], int)
+    assert s["cost_rp"] == 1_008_000_000 and isinstance(s["cost_rp"], int)  # domain notes §1 worked example
+    # national rates from published figures: JKK 370,747 cases / 41.56 m (2023); JKM Rp 2.70 tn / Rp 42 m / 35.86 m
+    assert Assumptions().jkk_cases_per_1000 == pytest.approx(8.9)
+    assert Assumptions().jkm_deaths_per_1000 == pytest.approx(2.70e12 / 42e6 / 35.86e6 * 1000, abs=0.005)
+    a = Assumptions(jkm_deaths_per_1000=5.0, jkk_cases_per_1000=6.0)
+    s = scenario(5000, 12, assumptions=a)
     assert s["expected_jkm_deaths"] == pytest.approx(25.0)
     assert s["expected_benefits_rp"] == pytest.approx(25 * 42_000_000 + 30 * 4_000_000)
     with_jht = scenario(5000, 12, assumptions=Assumptions(monthly_contribution_rp=36_800))
@@ -155,3 +241,56 @@ def test_budget_worked_example():
     assert t["coverage_after_pct"].tolist() == pytest.approx([31.25, 37.5])
     assert t["cost_rp"].tolist() == [5000 * 16_800 * 24, 10000 * 16_800 * 24]
     assert set(Assumptions().describe()["assumption"]) == set(s["assumptions"])
+
+
+def test_budget_keeps_funded_workers_apart_from_additional_ones():
+    """Boalemo funds 5,000 workers already (counted in its 20,000 active): a programme of 5,000 adds no one,
+    one of 10,000 adds 5,000; the row for the target adds the workers needed on top of the funded ones."""
+    t = scenario_table([5000, 10000], 12, needed=3000, current_active=20_000, denominator_value=100_000,
+                       already_funded=5000)
+    assert t["label"].tolist() == ["scenario", "scenario", "needed_for_target"]
+    assert t["additional_workers"].tolist() == [0, 5000, 3000]
+    assert t["workers"].tolist() == [5000, 10000, 8000]
+    assert t["coverage_after_pct"].tolist() == pytest.approx([20.0, 25.0, 23.0])
+    assert t["additional_cost_rp"].tolist() == [0, 5000 * 16_800 * 12, 3000 * 16_800 * 12]
+    employees = scenario_table([10000], 12, current_active=20_000, denominator_value=100_000,
+                               counts_towards_coverage=False)
+    assert employees["coverage_after_pct"].tolist() == [20.0]  # BPU workers do not count over employees
+
+
+def test_province_poverty_is_a_ratio_of_sums_over_the_districts_that_have_each_index():
+    """Two districts: 10 poor of 100 people (P0 10) and 90 of 300 (P0 30); P1 known for the first only.
+    Province P0 = 100 / 400 = 25 (the mean of the rates would say 20); P1 comes from one district, said so."""
+    pov = pd.DataFrame({"district_code": ["75.01", "75.02"], "year": 2023, "p0": [10.0, 30.0], "p1": [2.0, np.nan],
+                        "p2": [np.nan, np.nan], "poor_population": [10.0, 90.0]})
+    prov = poverty_trends(pov, level="province").iloc[0]
+    assert prov["p0"] == pytest.approx(25.0) and prov["p1"] == pytest.approx(2.0) and np.isnan(prov["p2"])
+    assert (prov["districts_p0"], prov["districts_p1"], prov["districts_p2"]) == (2, 1, 0)
+    assert prov["reason"] == "P1 from 1 of 2 districts; P2 from 0 of 2 districts"
+    complete = poverty_trends(pov.assign(p1=2.0, p2=1.0), level="province").iloc[0]
+    assert pd.isna(complete["reason"])
+
+
+def test_national_overview_shows_the_panel_estimate_from_linearmodels(demo_ds):
+    """The overview's panel table shows the PanelOLS (linearmodels) two-way FE coefficient, its clustered SE
+    within 5 %, and the panel's size, with the 'not an effect' caveat; a province overview has none."""
+    from linearmodels.panel import PanelOLS
+
+    from ucj.analysis.poverty import coverage_poverty_panel
+    from ucj.analysis.regions import region_figures
+    from ucj.report.i18n import LABELS, fmt_num, t
+    from ucj.report.overview import Overview
+
+    p = coverage_poverty_panel(demo_ds.enrolment, demo_ds.workforce, demo_ds.poverty).set_index(["district_code", "year"])
+    lm = PanelOLS(p["p0"], p[["coverage_pct"]], entity_effects=True, time_effects=True).fit(
+        cov_type="clustered", cluster_entity=True)
+    fig = region_figures(demo_ds, None)
+    for lang in ("id", "en"):
+        shown = Overview(lang, fig, True).panel_table().set_index(t("indicator", lang))[t("value", lang)]
+        assert shown[t("panel_coef", lang)] == fmt_num(lm.params["coverage_pct"], lang, 3)
+        se = float(shown[t("panel_se_clustered", lang)].replace(",", "." if lang == "id" else ""))
+        assert se == pytest.approx(lm.std_errors["coverage_pct"], rel=0.05, abs=1e-3)
+        assert shown[t("panel_districts", lang)] == "514" and shown[t("panel_nobs", lang)] == fmt_num(len(p), lang, 0)
+        assert shown[t("panel_years", lang)] == "2020–2025 (6)"
+        assert "not an effect" in LABELS["panel_caveat"]["en"] and "bukan efek" in LABELS["panel_caveat"]["id"]
+    assert region_figures(demo_ds, "Gorontalo").panel is None

@@ -50,7 +50,39 @@ def test_hand_worked_coverage_by_level_and_segment():
     prov = coverage(e, w, level="province").set_index("province_code")
     assert prov.at["75", "coverage_pct"] == pytest.approx(100 * 900 / 5000)
     inf = coverage(e, w, "informal_workers").set_index("district_code")
-    assert inf.at["75.01", "coverage_pct"] == pytest.approx(20.0)
+    assert inf.at["75.02", "coverage_pct"] == pytest.approx(100 * 100 / 500)  # BPU only
+    assert inf.at["75.01", "coverage_pct"] == 0.0  # PU participants do not count over informal workers
+    emp = coverage(e, w, "employees").set_index("district_code")
+    assert emp.at["75.02", "coverage_pct"] == pytest.approx(100 * 300 / 400)  # PU only
+    assert emp.at["75.02", "pairing"] == "pu_participants/employees"
+
+
+def test_numerator_follows_the_denominator_the_179_5_percent_case():
+    """Every participant over employees gave 179.5 % (718 / 400); PU participants over employees give 75 %."""
+    e = _enrol([("71.02", "2024-12-01", "PU", "self_employer", 300), ("71.02", "2024-12-01", "BPU", "apbd", 318),
+                ("71.02", "2024-12-01", "Jakon", "self_employer", 100)])
+    w = _wf([("71.02", 2024, 2000, 400, 1200, 900)])
+    assert 100 * 718 / 400 == pytest.approx(179.5)
+    got = {d: coverage(e, w, d).iloc[0] for d in ("employees", "informal_workers", "working_population",
+                                                   "potensi_pekerja")}
+    assert got["employees"]["coverage_pct"] == pytest.approx(75.0)
+    assert got["informal_workers"]["coverage_pct"] == pytest.approx(100 * 318 / 1200)
+    assert got["working_population"]["coverage_pct"] == pytest.approx(100 * 718 / 2000)
+    assert got["potensi_pekerja"]["coverage_pct"] == pytest.approx(100 * 718 / 900)
+    assert [got[d]["pairing"] for d in got] == ["pu_participants/employees", "bpu_participants/informal_workers",
+                                                "all_participants/working_population",
+                                                "all_participants/potensi_pekerja"]
+    seg = coverage(e, w, "employees", by_segment=True)
+    assert seg["segment"].tolist() == ["PU"]
+
+
+def test_over_100_percent_is_kept_with_a_note():
+    e = _enrol([("32.72", "2024-12-01", "PU", "self_employer", 1020)])
+    w = _wf([("32.72", 2024, 1000, 1000, 0, None)])
+    row = coverage(e, w).iloc[0]
+    assert row["coverage_pct"] == pytest.approx(102.0)
+    assert "where they register" in row["note"]
+    assert pd.isna(coverage(e, w.assign(working_population=2000)).iloc[0]["note"])
 
 
 def test_aggregate_is_nan_when_a_district_lacks_the_denominator():

@@ -77,3 +77,28 @@ def test_data_months_span_every_folder(tmp_path):
     pd.DataFrame({"month": pd.date_range("2019-01-01", "2025-12-01", freq="MS")}).to_parquet(demo / "enrolment.parquet")
     pd.DataFrame({"month": pd.to_datetime(["2025-01-01", "2025-02-01"])}).to_parquet(extra / "enrolment.parquet")
     assert data_months((str(demo), str(extra))) == (pd.Timestamp("2019-01-01"), pd.Timestamp("2025-12-01"))
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_budget_table_formats_the_funded_and_additional_columns(lang):
+    """10,000 workers of whom 5,000 are already funded, 12 months at Rp16,800 a month (hand-worked):
+    5,000 additional workers costing Rp1,008,000,000; every header and row label translated."""
+    from babel.numbers import format_decimal
+
+    from ucj.analysis.budget import NEEDED, scenario_table
+    from ucj.report.budget_view import scenario_display_table
+    from ucj.report.i18n import t
+
+    table = scenario_table([10_000], 12, needed=2_000, current_active=20_000, denominator_value=100_000.0,
+                           already_funded=5_000)
+    shown = scenario_display_table(table, lang).set_index(t("label", lang))
+    loc = "id_ID" if lang == "id" else "en"
+    first = shown.loc[t("scenario", lang)]
+    assert first[t("workers", lang)] == format_decimal(10_000, locale=loc)
+    assert first[t("already_funded", lang)] == format_decimal(5_000, locale=loc)
+    assert first[t("additional_workers", lang)] == format_decimal(5_000, locale=loc)
+    assert first[t("additional_cost_rp", lang)] == {"id": "Rp1,01 M", "en": "Rp 1.01 bn"}[lang]
+    needed = shown.loc[t(NEEDED, lang)]
+    assert needed[t("workers", lang)] == format_decimal(7_000, locale=loc)
+    assert needed[t("additional_workers", lang)] == format_decimal(2_000, locale=loc)
+    assert all(c in {v[lang] for v in LABELS.values()} for c in shown.reset_index().columns)

@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ucj.analysis.projection import (ets_forecast, fit_ets, fit_logistic, logistic, project, project_all, project_district)
+from ucj.analysis.projection import (adjusted_series, ets_forecast, ets_states, fit_ets, fit_logistic, judge, logistic, project,
+                                     project_all, project_district, residual_check)
 
 BANGGAI = "72.01"
 
@@ -42,13 +43,20 @@ def test_ets_equals_a_direct_statsmodels_call(demo_ds):
     assert np.allclose(fc["mean"], pred["mean"], atol=1e-6)
     assert np.allclose(fc["lower"], pred["pi_lower"], atol=1e-6)
     assert np.allclose(fc["upper"], pred["pi_upper"], atol=1e-6)
+    # the hand-written filter used for the rolling-origin holdout reproduces statsmodels' states
+    p = dict(zip(ours.model.param_names, ours.params))
+    level, trend = ets_states(p, y.to_numpy())
+    assert level == pytest.approx(float(np.asarray(ours.level)[-1])) and trend == pytest.approx(
+        float(np.asarray(ours.slope)[-1]))
 
 
 def test_banggai_projection_and_workers_needed(demo_ds):
     p = project_district(demo_ds, BANGGAI)
     assert (p.target_pct, p.target_year, p.denominator) == (99.5, 2030, "working_population")
     assert p.model_used in ("ets_damped", "logistic") and {f.model for f in p.fits} == {"ets_damped", "logistic"}
-    assert p.status in ("on_track", "within_reach", "off_track")
+    assert p.status in ("likely", "uncertain", "unlikely") and p.interval == 0.8
+    assert 0 <= p.probability_reaching_target <= 1 and p.seasonally_adjusted
+    assert p.choice == "lower rolling-origin holdout RMSE"
     assert p.last_month == pd.Timestamp("2025-12-01") and p.months_remaining == 60
     w = demo_ds.workforce
     wp = w[w["district_code"] == BANGGAI].set_index("year")["working_population"]
@@ -69,10 +77,10 @@ def test_status_follows_the_projection():
     rising = list(np.linspace(20, 60, 84))
     p = project(_series(rising), _wf(), district_code="75.02", denominator="working_population", target_pct=30,
                 target_year=2027, denominator_growth=0.0)
-    assert p.status == "on_track" and p.workers_needed_total == 0
+    assert p.status == "likely" and p.workers_needed_total == 0 and p.probability_reaching_target > 0.9
     p = project(_series(rising), _wf(), district_code="75.02", denominator="working_population", target_pct=99,
                 target_year=2027, denominator_growth=0.0)
-    assert p.status in ("off_track", "within_reach")
+    assert p.status in ("unlikely", "uncertain") and p.probability_reaching_target < 0.5
     assert p.workers_needed_per_month == pytest.approx((0.99 * 100_000 - 60_000) / 24)
 
 
@@ -113,7 +121,68 @@ def test_batch_projection_equals_single_district(demo_ds):
     sub.tables["targets"] = demo_ds.targets[demo_ds.targets["district_code"].isin([BANGGAI, "75.02", "71.02"])]
     batch = project_all(sub, workers=2).set_index("district_code")
     for code in (BANGGAI, "75.02", "71.02"):
-        single = project_district(demo_ds, code, holdout=False).key_figures()
-        assert batch.at[code, "projected_pct"] == pytest.approx(single["projected_pct"])
+        single = project_district(demo_ds, code).key_figures()
+        assert batch.at[code, "projected_pct"] == pytest.approx(single["projected_pct"], nan_ok=True)
         assert batch.at[code, "workers_needed_per_month"] == pytest.approx(single["workers_needed_per_month"])
         assert batch.at[code, "status"] == single["status"]
+
+
+def test_models_are_chosen_on_the_same_rolling_origin_holdout():
+    """A saturating series: both models are scored on the same 24 holdout points (estimated on the first 60
+    months, origins 24 and 12 months before the end, 12 months ahead each); the lower holdout RMSE is used."""
+    rng = np.random.default_rng(5)
+    t = np.arange(84) / 12
+    vals = logistic(t, 70.0, 1.2, 3.0) + rng.normal(0, 0.3, 84)
+    p = project(_series(vals), _wf(), district_code="75.02", denominator="working_population", target_pct=69,
+                target_year=2027, denominator_growth=0.0)
+    fits = {f.model: f for f in p.fits}
+    assert fits["ets_damped"].holdout_points == fits["logistic"].holdout_points == 24
+    best = min(fits.values(), key=lambda f: f.rmse_holdout)
+    assert p.model_used == best.model == "logistic"
+
+
+def test_judging_with_the_interval_hand_worked():
+    from scipy.stats import norm
+
+    p, status = judge(50.0, 10.0, 60.0, 37.2, 62.8)
+    assert p == pytest.approx(1 - norm.cdf(1.0)) and status == "uncertain"
+    assert judge(70.0, 2.0, 60.0, 67.4, 72.6)[1] == "likely"
+    assert judge(40.0, 2.0, 60.0, 37.4, 42.6)[1] == "unlikely"
+
+
+def test_seasonality_and_denominator_steps_are_taken_out():
+    """Active = trend x seasonal factor, denominator stepping each January: the adjusted series is close to
+    100 x trend / the interpolated denominator, and much smoother than the raw coverage."""
+    months = pd.date_range("2019-01-01", periods=84, freq="MS")
+    trend = 20_000 + 150 * np.arange(84)
+    season = 1 + 0.04 * np.sin(2 * np.pi * (months.month.to_numpy() - 1) / 12)
+    denom = 100_000 * 1.03 ** (months.year.to_numpy() - 2019)
+    raw = 100 * trend * season / denom
+    adj, seasonal = adjusted_series(trend * season, denom.astype("float64"), months)
+    assert seasonal
+    pos = np.arange(84.0)
+    mids = pd.Series(pos).groupby(months.year).mean().to_numpy()
+    smooth = np.interp(pos, mids, 100_000 * 1.03 ** np.arange(7))
+    expected = 100 * trend / smooth
+    inner = slice(12, 72)  # away from the ends, where STL and the interpolation are least certain
+    assert np.abs(adj[inner] - expected[inner]).max() < 0.1
+    assert np.abs(np.diff(adj[inner], 2)).max() < 0.2 * np.abs(np.diff(raw[inner], 2)).max()
+
+
+def test_residual_check_flags_structure():
+    rng = np.random.default_rng(1)
+    assert residual_check(rng.normal(0, 1, 84)) > 0.05
+    assert residual_check(np.sin(np.arange(84) / 2) + rng.normal(0, 0.1, 84)) < 0.01
+
+
+def test_budget_steps_are_not_taken_for_seasonality():
+    """Self-funded participants with a seasonal pattern plus a budget programme of 10,000 that starts and
+    stops in January: seasonality estimated on the self-funded part leaves the steps where they are."""
+    months = pd.date_range("2019-01-01", periods=84, freq="MS")
+    trend = 20_000 + 50 * np.arange(84)
+    own = trend * (1 + 0.04 * np.sin(2 * np.pi * (months.month.to_numpy() - 1) / 12))
+    budget = np.where((np.arange(84) >= 48) & (np.arange(84) < 72), 10_000.0, 0.0)
+    denom = np.full(84, 100_000.0)
+    adj, _ = adjusted_series(own + budget, denom, months, self_funded=own)
+    assert np.abs(adj - 100 * (trend + budget) / denom).max() < 0.5
+    assert adj[-1] == pytest.approx(100 * trend[-1] / 100_000, abs=0.5)  # the series ends where it ends

@@ -14,13 +14,15 @@ import pandas as pd
 from ucj.analysis.claims import claims_summary, heirs_benefits, loss_ratio
 from ucj.analysis.coverage import coverage
 from ucj.analysis.peers import benchmark_all
-from ucj.analysis.poverty import poverty_trends
+from ucj.analysis.poverty import population, poverty_trends
 from ucj.analysis.projection import project_all
 from ucj.data.dataset import Dataset
 
 
 def district_table(ds: Dataset, year: int, denominator: str = "working_population") -> pd.DataFrame:
-    """One row per district for `year`: coverage, P0, JKK frequency, APBD-funded share, workforce."""
+    """One row per district for `year`: coverage, P0, JKK frequency, APBD-funded share, workforce, and
+    the bases each rate is weighted by in aggregates (denominator, population, JKK participant-months,
+    active participants) and the structure peers are matched on (population, informal share)."""
     cov = coverage(ds.enrolment, ds.workforce, denominator)
     cov = cov[cov["year"] == year].set_index("district_code")
     pov = ds.poverty[ds.poverty["year"] == year].set_index("district_code")
@@ -35,10 +37,16 @@ def district_table(ds: Dataset, year: int, denominator: str = "working_populatio
     out = pd.DataFrame(index=reg.index.rename("district_code"))
     out["province_code"] = reg["province_code"]
     out["coverage_pct"] = cov["coverage_pct"]
+    out["denominator_value"] = cov["denominator_value"]
     out["p0"] = pov["p0"]
+    out["population"] = population(pov)
     out["jkk_per_1000"] = jkk["frequency_per_1000"]
+    out["jkk_participant_months"] = jkk["participant_months"].astype("float64")
     out["apbd_share_pct"] = 100 * apbd / total.replace(0, np.nan)
+    out["active_total"] = total.astype("float64")
     out["working_population"] = wf["working_population"].astype("float64")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["informal_share"] = wf["informal_workers"].astype("float64") / out["working_population"]
     out["year"] = year
     return out
 
@@ -68,7 +76,7 @@ def all_districts(ds: Dataset, year: int | None = None, denominator: str = "work
         coverage_by_segment=coverage(ds.enrolment, ds.workforce, denominator, by_segment=True),
         projections=project_all(ds, workers=workers),
         claims=claims_summary(ds.claims, ds.enrolment),
-        loss_ratio=loss_ratio(ds.claims, ds.contributions),
+        loss_ratio=loss_ratio(ds.claims, ds.contributions, ds.enrolment),
         heirs=heirs_benefits(ds.claims),
         poverty=poverty_trends(ds.poverty),
         comparison=table,

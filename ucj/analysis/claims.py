@@ -1,8 +1,12 @@
 """Claims: counts and Rupiah by programme, frequency per 1,000 participants, severity, loss ratio,
 and benefits paid to heirs.
 
-Frequency follows the ILO incidence rate: claims per 1,000 participants per year, with the same
-population (the segment/funding cells the claims come from) in numerator and denominator.
+Frequency follows the ILO incidence rate: claims per 1,000 participants per year, with the exposure
+taken from the enrolment table: the participant-months of the participants eligible for the
+programme (JP and JKP: wage earners only; see ucj.data.programme.ELIGIBLE), in every month of the
+period, so months without claims count as zero rather than vanishing. The loss ratio is for the
+risk programmes (JKK+JKM) against the part of the contributions that pays for them; JHT and JP
+payments are the worker's own savings paid back and are reported apart as withdrawals.
 Rp amounts stay exact integers; ratios are floats. Figures that cannot be computed (no claims,
 no contributions, no participants) are NaN with a reason.
 """
@@ -13,12 +17,31 @@ import numpy as np
 import pandas as pd
 
 from ucj.analysis.coverage import Level, with_geo
+from ucj.data.programme import BPU_JKK_JKM_RP, ELIGIBLE, PU_RISK_SHARE, RISK_PROGRAMMES, SAVINGS_PROGRAMMES
 
 HEIRS_PROGRAMMES = ("JKM",)
 HEIRS_NOTE = (
     "Benefits to heirs count JKM death benefits; JKK death benefits are not separated from other "
     "JKK claims in the claims table, so they are not included."
 )
+
+
+def programme_kind(programme: str) -> str:
+    """risk (JKK, JKM), savings (JHT, JP: withdrawals of the worker's own savings) or job_loss (JKP)."""
+    if programme in RISK_PROGRAMMES:
+        return "risk"
+    return "savings" if programme in SAVINGS_PROGRAMMES else "job_loss"
+
+
+def eligible(enrolment: pd.DataFrame, programme: str) -> pd.Series:
+    """True for the enrolment rows whose participants are eligible for `programme`."""
+    mask = pd.Series(False, index=enrolment.index)
+    for seg, fund in ELIGIBLE[programme]:
+        m = enrolment["segment"] == seg
+        if fund is not None:
+            m &= enrolment["funding"] == fund
+        mask |= m
+    return mask
 
 
 def _periods(df: pd.DataFrame, period: str) -> pd.DataFrame:
@@ -53,12 +76,11 @@ def claims_summary(
     """Claims count and amount, frequency per 1,000 participants per year, and mean claim.
 
     `by` adds any of programme, segment, funding. `filters` selects rows first, e.g.
-    {"district_code": "74.13", "funding": "apbd"}. `period` is year, month or all.
+    {"district_code": "74.13", "funding": "apbd"}. `period` is year, month or all. The exposure is
+    every month of `enrolment` in the period (pass the enrolment of the same window as the claims),
+    over the participants eligible for each programme; without `programme` in `by`, every participant.
     """
     c, e = _select(claims, filters), _select(enrolment, filters)
-    # participant-months from the same segment/funding cells the claims come from
-    cell = ["district_code", "month", "segment", "funding"]
-    e = e.merge(c[cell].drop_duplicates(), on=cell, how="inner")
     c, geo = with_geo(_periods(c, period), level)
     e, _ = with_geo(_periods(e, period), level)
     t = _time_cols(period)
@@ -66,9 +88,21 @@ def claims_summary(
     out = c.groupby(geo + t + list(by), observed=True).agg(
         claim_count=("claim_count", "sum"), claim_amount_rp=("claim_amount_rp", "sum")).reset_index()
     exposure_keys = [k for k in by if k in ("segment", "funding")]
-    exposure = e.groupby(geo + t + exposure_keys, observed=True).agg(
-        participant_months=("active", "sum")).reset_index()
-    out = out.merge(exposure, on=geo + t + exposure_keys, how="left")
+    if "programme" in by:
+        parts = []
+        for prog in sorted(out["programme"].unique()):
+            ee = e[eligible(e, prog)]
+            ex = ee.groupby(geo + t + exposure_keys, observed=True).agg(
+                participant_months=("active", "sum")).reset_index()
+            parts.append(ex.assign(programme=prog))
+        exposure = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
+            columns=geo + t + exposure_keys + ["participant_months", "programme"])
+        keys = geo + t + exposure_keys + ["programme"]
+    else:
+        exposure = e.groupby(geo + t + exposure_keys, observed=True).agg(
+            participant_months=("active", "sum")).reset_index()
+        keys = geo + t + exposure_keys
+    out = out.merge(exposure, on=keys, how="left")
     out["participant_months"] = out["participant_months"].fillna(0).astype("int64")
     with np.errstate(divide="ignore", invalid="ignore"):
         out["frequency_per_1000"] = 1000 * 12 * out["claim_count"] / out["participant_months"]
@@ -102,17 +136,33 @@ def severity(claims: pd.DataFrame, by: tuple[str, ...] = ("programme",)) -> pd.D
                                        "median_monthly_mean_claim_rp"])
 
 
+def risk_contributions(contributions: pd.DataFrame, enrolment: pd.DataFrame) -> pd.DataFrame:
+    """The contributions with `contribution_rp` cut to the part that pays JKK+JKM (see
+    ucj.data.programme.SOURCES): PU x PU_RISK_SHARE; BPU at most Rp 16,800 per active participant;
+    construction (Jakon) and migrant (PMI) contributions whole (they are JKK+JKM)."""
+    cell = ["district_code", "month", "segment", "funding"]
+    k = contributions.merge(enrolment[cell + ["active"]], on=cell, how="left")
+    amount = k["contribution_rp"].astype("float64")
+    bpu_cap = k["active"].fillna(0).astype("float64") * BPU_JKK_JKM_RP
+    amount = amount.where(k["segment"] != "PU", amount * PU_RISK_SHARE)
+    amount = amount.where(k["segment"] != "BPU", np.minimum(amount, bpu_cap))
+    return k.drop(columns="active").assign(contribution_rp=np.round(amount).astype("int64"))
+
+
 def loss_ratio(
     claims: pd.DataFrame,
     contributions: pd.DataFrame,
+    enrolment: pd.DataFrame,
     *,
     level: Level = "district",
     period: str = "year",
     by: tuple[str, ...] = ("segment", "funding"),
     filters: dict[str, object] | None = None,
 ) -> pd.DataFrame:
-    """Claims paid over contributions for the same period and cells (a ratio; 1.0 = break-even)."""
-    c, k = _select(claims, filters), _select(contributions, filters)
+    """JKK+JKM claims paid over the contributions that pay for them, same period and cells
+    (1.0 = break-even). JHT and JP are savings, not losses: see `savings_withdrawals`."""
+    c = _select(claims[claims["programme"].isin(RISK_PROGRAMMES)], filters)
+    k = _select(risk_contributions(contributions, enrolment), filters)
     c, geo = with_geo(_periods(c, period), level)
     k, _ = with_geo(_periods(k, period), level)
     keys = geo + _time_cols(period) + list(by)
@@ -126,6 +176,16 @@ def loss_ratio(
     out.loc[zero, "loss_ratio"] = np.nan
     out.loc[zero, "reason"] = "no contributions in the period"
     return out.sort_values(keys).reset_index(drop=True)
+
+
+def savings_withdrawals(claims: pd.DataFrame, *, level: Level = "district", period: str = "year",
+                        filters: dict[str, object] | None = None) -> pd.DataFrame:
+    """JHT and JP payments (the worker's own savings paid back), by programme: count and Rp."""
+    c = _select(claims[claims["programme"].isin(SAVINGS_PROGRAMMES)], filters)
+    c, geo = with_geo(_periods(c, period), level)
+    keys = geo + _time_cols(period) + ["programme"]
+    return c.groupby(keys, observed=True).agg(claim_count=("claim_count", "sum"),
+                                              claim_amount_rp=("claim_amount_rp", "sum")).reset_index()
 
 
 def heirs_benefits(claims: pd.DataFrame, *, level: Level = "district", period: str = "year",

@@ -1,8 +1,13 @@
-"""Coverage: active participants over a denominator the caller names.
+"""Coverage: active participants over a denominator the caller names, the numerator following it.
 
 Published coverage figures disagree mostly over the denominator (working population, employees,
 informal workers or a branch "potensi pekerja" list), so every figure here carries its
-denominator's name. Where a figure cannot be computed it is NaN with a `reason`, never a guess.
+denominator's name. The numerator follows the denominator (domain notes §2, `PAIRINGS`):
+wage-earner (PU) participants over employees; BPU participants (all of whom hold JKK+JKM) over
+informal workers; all participants over the working population or a potensi pekerja list.
+Where a figure cannot be computed it is NaN with a `reason`, never a guess. A value over 100 %
+is kept and carries `OVER_100_NOTE`: participants are counted where they register, Sakernas
+counts workers where they live.
 
 Yearly coverage uses the active participants of the last month of the year present in the data
 (December for a full year) over that year's denominator. Monthly coverage uses the month's
@@ -11,6 +16,7 @@ active participants over the denominator of the month's year.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
@@ -20,6 +26,44 @@ from ucj.core.errors import UcjInputError
 from ucj.data.schema import DENOMINATORS
 
 Level = Literal["district", "province", "national"]
+
+
+@dataclass(frozen=True)
+class Pairing:
+    """Which participants a denominator is divided into."""
+
+    denominator: str
+    numerator: str  # a name the report translates, e.g. "pu_participants"
+    segments: tuple[str, ...] | None  # None: every segment
+
+    @property
+    def name(self) -> str:
+        """e.g. "pu_participants/employees" (the report translates both halves)."""
+        return f"{self.numerator}/{self.denominator}"
+
+
+PAIRINGS: dict[str, Pairing] = {
+    "employees": Pairing("employees", "pu_participants", ("PU",)),
+    "informal_workers": Pairing("informal_workers", "bpu_participants", ("BPU",)),
+    "working_population": Pairing("working_population", "all_participants", None),
+    "potensi_pekerja": Pairing("potensi_pekerja", "all_participants", None),
+}
+OVER_100_NOTE = ("over 100 %: participants are counted where they register, Sakernas counts workers where they "
+                 "live, so commuters and branch-registered firms can push a district above 100 %")
+
+
+def pairing(denominator: str) -> Pairing:
+    """The numerator that goes with a denominator (see PAIRINGS)."""
+    return PAIRINGS[check_denominator(denominator)]
+
+
+def numerator_rows(enrolment: pd.DataFrame, denominator: str) -> pd.DataFrame:
+    """The enrolment with `active` set to 0 where the row does not count towards coverage over
+    `denominator` (so a district with no participants of the paired segment shows 0 %, not a gap)."""
+    segs = pairing(denominator).segments
+    if segs is None:
+        return enrolment
+    return enrolment.assign(active=enrolment["active"].where(enrolment["segment"].isin(segs), 0))
 Period = Literal["year", "month"]
 
 REASON_NO_DENOMINATOR = "denominator missing"
@@ -68,12 +112,15 @@ def coverage(
 ) -> pd.DataFrame:
     """Coverage (%) by district, province or nation, by year or month, optionally by segment.
 
-    By segment, each segment's active participants are divided by the whole denominator, so the
-    segments add up to the total coverage. An aggregate (province, nation) is NaN when any of
-    its districts lacks the denominator, with the count in `reason`.
+    Only the participants that go with the denominator count (`PAIRINGS`). By segment, each
+    segment's active participants are divided by the whole denominator, so the segments add up to
+    the total coverage. An aggregate (province, nation) is the ratio of sums, NaN when any of its
+    districts lacks the denominator, with the count in `reason`. `note` carries OVER_100_NOTE.
     """
-    check_denominator(denominator)
-    active = active_by_period(enrolment, period, by_segment)
+    pair = pairing(denominator)
+    active = active_by_period(numerator_rows(enrolment, denominator), period, by_segment)
+    if by_segment and pair.segments is not None:
+        active = active[active["segment"].isin(pair.segments)]
     denom = workforce[["district_code", "year", denominator]].rename(columns={denominator: "denominator_value"})
     df = active.merge(denom, on=["district_code", "year"], how="left")
     df["denominator_value"] = df["denominator_value"].astype("float64")
@@ -94,6 +141,7 @@ def coverage(
         df = act.merge(denoms, on=geo + ["year"], how="left")
         df.loc[df["missing"] > 0, "denominator_value"] = np.nan
     df["denominator"] = denominator
+    df["pairing"] = pair.name
     with np.errstate(divide="ignore", invalid="ignore"):
         df["coverage_pct"] = 100 * df["active"] / df["denominator_value"]
     df["reason"] = pd.Series(pd.NA, index=df.index, dtype="str")
@@ -115,7 +163,10 @@ def coverage(
     zero = df["denominator_value"] == 0
     df.loc[zero, "reason"] = REASON_ZERO_DENOMINATOR
     df.loc[missing | zero, "coverage_pct"] = np.nan
-    cols = geo + time_cols + seg + ["active", "denominator", "denominator_value", "coverage_pct", "reason"]
+    df["note"] = pd.Series(pd.NA, index=df.index, dtype="str")
+    df.loc[df["coverage_pct"] > 100, "note"] = OVER_100_NOTE
+    cols = geo + time_cols + seg + ["active", "denominator", "pairing", "denominator_value", "coverage_pct", "reason",
+                                    "note"]
     return df[cols].sort_values(geo + time_cols + seg).reset_index(drop=True)
 
 
@@ -133,6 +184,7 @@ def district_coverage_series(enrolment: pd.DataFrame, workforce: pd.DataFrame, d
     out.loc[gap, "reason"] = REASON_NO_ENROLMENT
     out["district_code"] = district_code
     out["denominator"] = denominator
+    out["pairing"] = pairing(denominator).name
     out["year"] = out.index.year
     return out.reset_index()
 

@@ -14,13 +14,15 @@ import numpy as np
 import pandas as pd
 
 from ucj.analysis.all_districts import district_table
-from ucj.analysis.budget import Assumptions, scenario_table
-from ucj.analysis.claims import claims_summary, heirs_benefits, loss_ratio
-from ucj.analysis.coverage import check_denominator, coverage, latest_coverage
+from ucj.analysis.budget import Assumptions, funded_workers, scenario_table
+from ucj.analysis.claims import claims_summary, heirs_benefits, loss_ratio, programme_kind, savings_withdrawals
+from ucj.analysis.coverage import OVER_100_NOTE, check_denominator, coverage, latest_coverage, numerator_rows, pairing
+from ucj.analysis.facts import seed_facts
 from ucj.analysis.peers import benchmark
 from ucj.analysis.poverty import poverty_trends
 from ucj.analysis.projection import Projection, district_target, project_district
 from ucj.data.dataset import Dataset
+from ucj.data.published import is_default_target
 from ucj.data.registry import District
 
 DEFAULT_DENOMINATOR = "working_population"
@@ -29,12 +31,12 @@ TARGET_FROM_PARAMETER = "parameter"
 
 
 def as_of(ds: Dataset, last_period: pd.Timestamp) -> Dataset:
-    """The dataset as it stood at `last_period`: later months and years are left out (targets kept)."""
+    """The dataset as it stood at `last_period`: later months and years are left out (targets and plans kept)."""
     tables = {}
     for name, df in ds.tables.items():
         if "month" in df.columns:
             df = df[df["month"] <= last_period]
-        elif "year" in df.columns and name != "targets":
+        elif "year" in df.columns and name not in ("targets", "plans"):  # plans and targets look ahead
             df = df[df["year"] <= last_period.year]
         tables[name] = df
     return ds.replace(tables)
@@ -64,16 +66,24 @@ class DistrictFigures:
     district: District
     last_period: pd.Timestamp
     denominator: str
+    pairing: str  # e.g. "pu_participants/employees": which participants over which denominator
     target_source: str
+    target_is_default: bool  # True when the target is the national default, not the district's own
     active: float
     denominator_value: float
     coverage_pct: float
+    coverage_note: str | None  # OVER_100_NOTE when coverage is above 100 %
+    coverage_as_of: pd.Timestamp | None  # the latest month with a coverage figure (the denominator may lag)
+    lapse_rate_pct: float  # participants lapsing a month, % of active (mean of the last 12 months)
+    lapsed_per_month: float  # at that rate, from the current active participants
+    workers_needed_gross_per_month: float  # net need plus the lapses to replace
     coverage_by_segment: pd.DataFrame  # segment, active, coverage_pct at last_period
     coverage_by_segment_monthly: pd.DataFrame  # month, segment, coverage_pct (for the chart)
     projection: Projection
     claims_from: pd.Timestamp
-    claims_12m: pd.DataFrame  # by programme
-    loss_ratio_12m: pd.DataFrame  # by segment and funding
+    claims_12m: pd.DataFrame  # by programme, with kind: risk (JKK, JKM), savings (JHT, JP), job_loss (JKP)
+    savings_12m: pd.DataFrame  # JHT and JP withdrawals, apart from the claims headline
+    loss_ratio_12m: pd.DataFrame  # JKK+JKM by segment and funding
     heirs_deaths_12m: int
     heirs_paid_12m_rp: int
     apbd_claims: dict[str, object]  # the APBD-funded programme, all months
@@ -88,6 +98,8 @@ class DistrictFigures:
     peers: pd.DataFrame
     budget: pd.DataFrame
     assumptions: pd.DataFrame
+    seed_facts: pd.DataFrame  # published facts of the district beside the data's value
+    plans: pd.DataFrame  # the district's own plans that are not coverage targets: year, plan, value, unit, plan_source
     synthetic_tables: list[str]
     real_tables: list[str]
     table_provenance: dict[str, dict[str, object]]
@@ -96,23 +108,33 @@ class DistrictFigures:
         """The key figures as plain JSON values (what key_figures.json records)."""
         d, p = self.district, self.projection
         c = self.claims_12m
+        head = c[c["kind"] != "savings"]
         key: dict[str, object] = {
             "district_code": d.code, "district_name": d.full_name, "province": d.province_name,
-            "last_period": f"{self.last_period:%Y-%m}", "denominator": self.denominator,
+            "last_period": f"{self.last_period:%Y-%m}", "denominator": self.denominator, "pairing": self.pairing,
             "active": self.active, "denominator_value": self.denominator_value, "coverage_pct": self.coverage_pct,
+            "coverage_note": self.coverage_note,
+            "coverage_as_of": None if self.coverage_as_of is None else f"{self.coverage_as_of:%Y-%m}",
             "coverage_by_segment_pct": dict(zip(self.coverage_by_segment["segment"],
                                                 self.coverage_by_segment["coverage_pct"])),
             "target_pct": p.target_pct, "target_year": p.target_year, "target_source": self.target_source,
+            "target_is_default": self.target_is_default,
+            "workers_needed": {"net_per_month": p.workers_needed_per_month,
+                               "gross_per_month": self.workers_needed_gross_per_month,
+                               "lapsed_per_month": self.lapsed_per_month, "lapse_rate_pct": self.lapse_rate_pct},
             "projection": {k: v for k, v in p.key_figures().items()
                            if k not in ("district_code", "denominator", "target_pct", "target_year")},
             "claims_12m": {
                 "from": f"{self.claims_from:%Y-%m}", "to": f"{self.last_period:%Y-%m}",
-                "count": int(c["claim_count"].sum()), "amount_rp": int(c["claim_amount_rp"].sum()),
+                "count": int(head["claim_count"].sum()), "amount_rp": int(head["claim_amount_rp"].sum()),
+                "excludes": "JHT and JP savings withdrawals (see savings_12m)",
                 "by_programme": {r.programme: {"count": int(r.claim_count), "amount_rp": int(r.claim_amount_rp),
                                                "frequency_per_1000": r.frequency_per_1000,
                                                "mean_claim_rp": r.mean_claim_rp}
                                  for r in c.itertuples()},
             },
+            "savings_12m": {r.programme: {"count": int(r.claim_count), "amount_rp": int(r.claim_amount_rp)}
+                            for r in self.savings_12m.itertuples()},
             "apbd_claims_all": self.apbd_claims,
             "heirs_12m": {"deaths": self.heirs_deaths_12m, "amount_rp": self.heirs_paid_12m_rp},
             "poverty": self.poverty_latest | {
@@ -122,6 +144,8 @@ class DistrictFigures:
             "peers": {"year": self.peer_year, "districts": self.peer_codes,
                       "rows": self.peers.to_dict(orient="records")},
             "budget": self.budget.to_dict(orient="records"),
+            "seed_facts": self.seed_facts.to_dict(orient="records"),
+            "plans": self.plans.to_dict(orient="records"),
             "synthetic_tables": self.synthetic_tables,
             "real_tables": self.real_tables,
         }
@@ -135,11 +159,14 @@ class DistrictFigures:
                                                         "used"]],
             "projection": self.projection.forecast,
             "claims_12m": self.claims_12m,
+            "savings_12m": self.savings_12m,
             "loss_ratio_12m": self.loss_ratio_12m,
             "poverty": self.poverty,
             "peers": self.peers,
             "budget": self.budget,
             "assumptions": self.assumptions,
+            "seed_facts": self.seed_facts,
+            "plans": self.plans,
         }
 
 
@@ -151,6 +178,16 @@ def _own_target(ds: Dataset, code: str, target_pct: float | None, target_year: i
     if target_pct is not None or target_year is not None:
         source = TARGET_FROM_PARAMETER
     return (own[2] if own else DEFAULT_DENOMINATOR), source
+
+
+def lapse_rate(enrolment: pd.DataFrame, period: pd.Timestamp, months: int = 12) -> float:
+    """Monthly lapse rate (%) of the enrolment rows over the `months` up to `period`: participants lapsed
+    over the active participants at the start of each month (the month before's active); NaN without data."""
+    m = enrolment.groupby("month")[["active", "lapsed"]].sum().sort_index()
+    m["base"] = m["active"].shift()
+    m = m[(m.index > period - pd.DateOffset(months=months)) & (m.index <= period)].dropna(subset=["base"])
+    base = float(m["base"].sum())
+    return 100 * float(m["lapsed"].sum()) / base if base > 0 else math.nan
 
 
 def district_figures(
@@ -185,11 +222,14 @@ def district_figures(
     start_12 = period - pd.DateOffset(months=CLAIMS_WINDOW_MONTHS - 1)
     c_d = view.claims[view.claims["district_code"] == code]
     c_12 = c_d[c_d["month"] >= start_12]
-    claims_12 = claims_summary(c_12, e_d, period="all", by=("programme",))
-    claims_12 = claims_12[["programme", "claim_count", "claim_amount_rp", "frequency_per_1000",
+    e_12 = e_d[e_d["month"] >= start_12]  # the exposure of the same 12 months
+    claims_12 = claims_summary(c_12, e_12, period="all", by=("programme",))
+    claims_12 = claims_12[["programme", "claim_count", "claim_amount_rp", "participant_months", "frequency_per_1000",
                            "mean_claim_rp"]].reset_index(drop=True)
+    claims_12.insert(1, "kind", claims_12["programme"].map(programme_kind))
+    savings = savings_withdrawals(c_12, period="all")[["programme", "claim_count", "claim_amount_rp"]]
     k_d = view.contributions[view.contributions["district_code"] == code]
-    lr = loss_ratio(c_12, k_d[k_d["month"] >= start_12], period="all")
+    lr = loss_ratio(c_12, k_d[k_d["month"] >= start_12], e_12, period="all")
     lr = lr[["segment", "funding", "claim_amount_rp", "contribution_rp", "loss_ratio"]].reset_index(drop=True)
     heirs = heirs_benefits(c_12, period="all")
     apbd = claims_summary(c_d, e_d, period="all", by=(), filters={"funding": "apbd"})
@@ -207,11 +247,16 @@ def district_figures(
     p_latest = p_d.dropna(subset=["p0"]).iloc[-1] if p_d["p0"].notna().any() else None
     prov_p = poverty_trends(pov[pov["district_code"].str.startswith(d.province_code + ".")], level="province")
     nat_p = poverty_trends(pov, level="national")
-    poverty_table = p_d[["year", "p0", "p1", "p2"]].merge(
+    poverty_table = p_d[["year", "p0", "p1", "p2", "source"]].merge(
         prov_p[["year", "p0"]].rename(columns={"p0": "province_p0"}), on="year", how="left").merge(
         nat_p[["year", "p0"]].rename(columns={"p0": "national_p0"}), on="year", how="left")
+    poverty_table = poverty_table[["year", "p0", "p1", "p2", "province_p0", "national_p0", "source"]]
     latest = {k: (None if p_latest is None else float(p_latest[k])) for k in ("p0", "p1", "p2")}
     latest = {"year": int(p_latest["year"]) if p_latest is not None else None} | latest
+    nat_at = nat_p.set_index("year")["p0"]
+    prov_at = prov_p.set_index("year")["p0"]
+    latest["national_p0"] = float(nat_at.get(latest["year"], math.nan)) if latest["year"] else None
+    latest["province_p0"] = float(prov_at.get(latest["year"], math.nan)) if latest["year"] else None
 
     year_for_peers = peer_year or (int(p_latest["year"]) if p_latest is not None else period.year)
     year_for_peers = min(year_for_peers, period.year)
@@ -224,24 +269,38 @@ def district_figures(
 
     active_now = float(now["active"]) if now is not None else math.nan
     denom_now = float(now["denominator_value"]) if now is not None else math.nan
-    need_year = proj.workers_needed_per_month * 12 if np.isfinite(proj.workers_needed_per_month) else 0
-    counts = sorted({5_000, 10_000, int(round(need_year, -2))} - {0})
-    budget = scenario_table(counts, 12, current_active=int(active_now) if np.isfinite(active_now) else None,
-                            denominator_value=denom_now if np.isfinite(denom_now) else None)
+    cov_now = float(now["coverage_pct"]) if now is not None else math.nan
+    lapse_pct = lapse_rate(numerator_rows(e_d, denom), period)
+    lapsed_month = lapse_pct / 100 * active_now if np.isfinite(lapse_pct) and np.isfinite(active_now) else math.nan
+    net = proj.workers_needed_per_month
+    gross = net + lapsed_month if np.isfinite(net) and np.isfinite(lapsed_month) else math.nan
+
+    need_year = int(round(net * 12, -2)) if np.isfinite(net) else 0
+    segs = pairing(denom).segments
+    budget = scenario_table([5_000, 10_000], 12, needed=need_year,
+                            current_active=int(active_now) if np.isfinite(active_now) else None,
+                            denominator_value=denom_now if np.isfinite(denom_now) else None,
+                            already_funded=funded_workers(e_d, code, period),
+                            counts_towards_coverage=segs is None or "BPU" in segs)
 
     synthetic = view.synthetic_tables()
     return DistrictFigures(
-        district=d, last_period=period, denominator=denom, target_source=target_source,
-        active=active_now, denominator_value=denom_now,
-        coverage_pct=float(now["coverage_pct"]) if now is not None else math.nan,
+        district=d, last_period=period, denominator=denom, pairing=pairing(denom).name,
+        target_source=target_source, target_is_default=is_default_target(target_source),
+        active=active_now, denominator_value=denom_now, coverage_pct=cov_now,
+        coverage_note=OVER_100_NOTE if cov_now > 100 else None,
+        coverage_as_of=pd.Timestamp(now["month"]) if now is not None else None,
+        lapse_rate_pct=lapse_pct, lapsed_per_month=lapsed_month, workers_needed_gross_per_month=gross,
         coverage_by_segment=seg_now, coverage_by_segment_monthly=by_seg, projection=proj,
-        claims_from=start_12, claims_12m=claims_12, loss_ratio_12m=lr,
+        claims_from=start_12, claims_12m=claims_12, savings_12m=savings.reset_index(drop=True), loss_ratio_12m=lr,
         heirs_deaths_12m=int(heirs["deaths"].sum()) if len(heirs) else 0,
         heirs_paid_12m_rp=int(heirs["paid_to_heirs_rp"].sum()) if len(heirs) else 0,
         apbd_claims=apbd_claims, poverty=poverty_table.reset_index(drop=True), poverty_district=p_d,
         poverty_province=prov_p, poverty_national=nat_p, poverty_latest=latest,
         poverty_source=", ".join(view.info["poverty"].sources) if "poverty" in view.info else None,
         peer_year=year_for_peers, peer_codes=peer_codes, peers=peers_tab, budget=budget,
-        assumptions=Assumptions().describe(), synthetic_tables=synthetic,
+        assumptions=Assumptions().describe(), seed_facts=seed_facts(view, code, period),
+        plans=ds.plans[ds.plans["district_code"] == code][["year", "plan", "value", "unit", "plan_source"]]
+        .reset_index(drop=True), synthetic_tables=synthetic,
         real_tables=[n for n in view.info if n not in synthetic], table_provenance=view.provenance(),
     )

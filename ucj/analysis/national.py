@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ucj.analysis.poverty import population
+from ucj.analysis.poverty import PanelResult, coverage_poverty_panel, panel_regression, poverty_trends
 
 
 def national_active_by_year(enrolment: pd.DataFrame) -> pd.DataFrame:
@@ -17,8 +17,15 @@ def national_active_by_year(enrolment: pd.DataFrame) -> pd.DataFrame:
 
 
 def poverty_rate_by_year(poverty: pd.DataFrame) -> pd.Series:
-    """National P0 by year as a ratio of sums (poor over population, population = poor / P0), over the
+    """National P0 by year: the ratio of sums of `poverty_trends` (poor over population), over the
     districts with both figures."""
-    p = poverty.dropna(subset=["p0", "poor_population"])
-    p = p.assign(population=population(p))
-    return 100 * p.groupby("year")["poor_population"].sum() / p.groupby("year")["population"].sum()
+    nat = poverty_trends(poverty, level="national")
+    return nat.set_index("year")["p0"]
+
+
+def national_panel(enrolment: pd.DataFrame, workforce: pd.DataFrame, poverty: pd.DataFrame,
+                   denominator: str = "working_population") -> PanelResult:
+    """P0 of March on coverage of the December before, district and year fixed effects, SE clustered by
+    district, over every district (what the national overview shows; an association, not an effect)."""
+    panel = coverage_poverty_panel(enrolment, workforce, poverty, denominator=denominator)
+    return panel_regression(panel)

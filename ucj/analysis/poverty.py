@@ -15,7 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ucj.analysis.coverage import Level, with_geo, coverage
+from ucj.analysis.aggregate import ratio_of_sums
+from ucj.analysis.coverage import Level, coverage, with_geo
 from ucj.core.errors import UcjInputError
 
 LEVEL_BREAK_YEAR = 2021
@@ -31,23 +32,22 @@ def population(poverty: pd.DataFrame) -> pd.Series:
 def poverty_trends(poverty: pd.DataFrame, *, level: Level = "district") -> pd.DataFrame:
     """P0, P1, P2 by year with the change from the year before, at district, province or national level.
 
-    Aggregates weight districts by population (poor / P0); an aggregate is NaN, with a reason, if any
-    of its districts lacks the figures.
+    Aggregates are ratios of sums weighted by population (poor / P0; `ratio_of_sums`): each index
+    over the districts that have it and a population, so P0 is there even where P1/P2 are missing
+    for some districts. `districts_p0`, `districts_p1`, `districts_p2` say how many districts each
+    figure covers, and `reason` says when that is not all of them.
     """
     df = poverty.copy()
     df["population"] = population(df)
     df, geo = with_geo(df, level)
     if level != "district":
-        def agg(g: pd.DataFrame) -> pd.Series:
-            w = g["population"]
-            complete = w.notna().all() and g[["p0", "p1", "p2"]].notna().all().all()
-            out = {c: float(np.average(g[c], weights=w)) if complete else np.nan for c in ("p0", "p1", "p2")}
-            out["population"] = float(w.sum()) if complete else np.nan
-            out["districts"] = len(g)
-            out["reason"] = pd.NA if complete else "figures missing for some districts"
-            return pd.Series(out)
-
-        df = df.groupby(geo + ["year"], observed=True)[["p0", "p1", "p2", "population"]].apply(agg).reset_index()
+        df = ratio_of_sums(df, ["p0", "p1", "p2"], "population", geo + ["year"])
+        parts = [pd.Series(np.where(df[f"n_{c}"] < df["districts"], c.upper() + " from " + df[f"n_{c}"].astype("str")
+                                    + " of " + df["districts"].astype("str") + " districts", ""), index=df.index)
+                 for c in ("p0", "p1", "p2")]
+        reason = parts[0].str.cat(parts[1:], sep="; ").str.strip("; ").str.replace("; ; ", "; ")
+        df["reason"] = reason.where(reason != "", pd.NA).astype("str")
+        df = df.rename(columns={f"n_{c}": f"districts_{c}" for c in ("p0", "p1", "p2")})
     else:
         df["reason"] = pd.Series(pd.NA, index=df.index, dtype="str")
     df = df.sort_values(geo + ["year"])
@@ -57,6 +57,8 @@ def poverty_trends(poverty: pd.DataFrame, *, level: Level = "district") -> pd.Da
     df["comparable_with_previous"] = df["year"] != LEVEL_BREAK_YEAR
     keep = geo + ["year", "p0", "p1", "p2", "p0_change", "p1_change", "p2_change", "comparable_with_previous",
                   "reason"]
+    if level != "district":
+        keep += ["districts_p0", "districts_p1", "districts_p2"]
     return df[keep].reset_index(drop=True)
 
 
@@ -117,10 +119,16 @@ class PanelResult:
 
 
 def coverage_poverty_panel(enrolment: pd.DataFrame, workforce: pd.DataFrame, poverty: pd.DataFrame, *,
-                           denominator: str = "working_population", outcome: str = "p0") -> pd.DataFrame:
-    """District x year panel: coverage (December, %) and the poverty outcome, complete rows only."""
+                           denominator: str = "working_population", outcome: str = "p0", lag: int = 1) -> pd.DataFrame:
+    """District x year panel: the poverty outcome of March of `year` against coverage (%) in December of
+    `year - lag` (default the December before: March poverty cannot depend on the December after it).
+    Complete rows only; `coverage_year` says which December was used."""
+    if lag < 1:
+        raise UcjInputError.one("coverage must lead poverty by at least one year (lag >= 1)")
     cov = coverage(enrolment, workforce, denominator)[["district_code", "year", "coverage_pct"]]
+    cov = cov.rename(columns={"year": "coverage_year"}).assign(year=lambda d: d["coverage_year"] + lag)
     df = cov.merge(poverty[["district_code", "year", outcome]], on=["district_code", "year"], how="inner")
+    df = df[["district_code", "year", "coverage_year", "coverage_pct", outcome]]
     return df.dropna().sort_values(["district_code", "year"]).reset_index(drop=True)
 
 
@@ -147,5 +155,6 @@ def panel_regression(panel: pd.DataFrame, *, outcome: str = "p0", regressor: str
         coef=res.params[keep], se=res.bse[keep], pvalues=res.pvalues[keep], nobs=int(res.nobs),
         districts=int(panel["district_code"].nunique()), years=sorted(panel["year"].unique().tolist()),
         formula=f"{outcome} ~ {regressor} + C(district) + C(year)",
-        note="district and year fixed effects; SE clustered by district; year effects absorb the 2021 level break",
+        note="district and year fixed effects; SE clustered by district; year effects absorb the 2021 level break; "
+             "coverage of the December before; an association, not an effect",
     )

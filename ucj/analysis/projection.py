@@ -1,15 +1,23 @@
 """Projecting a district's coverage to its target year, and the workers needed to get there.
 
-Two models are fitted to the monthly coverage series (%):
+The series modelled is coverage with its two known regularities taken out first: the seasonality
+of monthly enrolment (STL, period 12, robust; domain notes §5) is removed from the active
+participants, and the yearly denominator, which steps every January, is interpolated between
+mid-year values. Two models are then fitted to that monthly coverage series (%):
 - a damped-trend exponential smoothing model, ETS(A,Ad,N), with statsmodels' ETSModel;
 - a logistic saturation curve bounded by 100 %, with scipy's curve_fit.
-The one with the lower AIC (Gaussian, from each model's residuals) is used; both fits are
-reported. A series too short or too flat to fit gets a stated reason instead of a curve.
+They are chosen like for like: the same rolling-origin holdout scores both (each estimated on the
+series up to 24 months before the end, then forecasting up to 12 months ahead from origins 24 and
+12 months before the end), and the lower holdout RMSE wins. A
+Ljung-Box test on the chosen model's residuals is reported as a check. A series too short or too
+flat to fit gets a stated reason instead of a curve.
 
-Forecast intervals for ETS use the closed-form variance of ETS(A,Ad,N) (Hyndman et al. 2008,
-class 1), which equals statsmodels' `get_prediction` and is much faster for 514 districts; the
-logistic interval is a parametric bootstrap from the fit's covariance plus residual noise.
-Projected coverage is clipped to 0-100 %.
+Forecast intervals are 80 % prediction intervals (`INTERVAL`, stated with every projection). For
+ETS they use the closed-form variance of ETS(A,Ad,N) (Hyndman et al. 2008, class 1), which equals
+statsmodels' `get_prediction`; the logistic interval is a parametric bootstrap from the fit's
+covariance plus residual noise. Whether the target will be met is judged with the interval: the
+probability of reaching it, and `likely` (the whole interval reaches it), `unlikely` (none of it
+does) or `uncertain`. Projected coverage is clipped to 0-100 %.
 """
 
 from __future__ import annotations
@@ -27,14 +35,17 @@ from scipy import optimize, stats
 from statsmodels.tools.sm_exceptions import ConvergenceWarning
 from statsmodels.tsa.exponential_smoothing.ets import ETSModel, ETSResults
 
-from ucj.analysis.coverage import check_denominator, coverage, district_coverage_series
+from ucj.analysis.coverage import check_denominator, coverage, district_coverage_series, numerator_rows
 from ucj.data.dataset import Dataset
 from ucj.core.errors import UcjInputError
 
 MIN_MONTHS = 24
 MIN_STD_PCT = 0.05  # a series moving less than this (percentage points) is too flat to fit
-HOLDOUT_MONTHS = 12
-Status = Literal["on_track", "within_reach", "off_track", "not_fitted", "target_passed"]
+HOLDOUT_MONTHS = 12  # forecast horizon scored at each origin
+HOLDOUT_ORIGINS = (24, 12)  # origins: this many months before the end of the series
+INTERVAL = 0.8  # the prediction interval shown, and what "likely" / "unlikely" are judged with
+LJUNG_BOX_LAGS = 12
+Status = Literal["likely", "uncertain", "unlikely", "not_fitted", "target_passed"]
 
 
 @dataclass
@@ -47,7 +58,8 @@ class ModelFit:
     params: dict[str, float] = field(default_factory=dict)
     aic: float = math.nan
     rmse_in_sample: float = math.nan
-    rmse_holdout: float = math.nan
+    rmse_holdout: float = math.nan  # rolling-origin holdout, the same origins for both models
+    holdout_points: int = 0
 
 
 @dataclass
@@ -71,6 +83,10 @@ class Projection:
     lower_pct: float
     upper_pct: float
     interval: float
+    probability_reaching_target: float  # P(coverage at the target year >= target), from the forecast distribution
+    choice: str | None  # how the model was chosen
+    seasonally_adjusted: bool  # STL seasonality removed before fitting
+    residual_pvalue: float  # Ljung-Box p-value of the chosen model's residuals (LJUNG_BOX_LAGS lags)
     denominator_growth_pct_per_year: float
     denominator_at_target: float
     months_remaining: int
@@ -84,7 +100,8 @@ class Projection:
             row["params"] = ", ".join(f"{k}={v:.4g}" for k, v in f.params.items())
             row["used"] = f.model == self.model_used
             rows.append(row)
-        cols = ["model", "fitted", "reason", "aic", "rmse_in_sample", "rmse_holdout", "params", "used"]
+        cols = ["model", "fitted", "reason", "aic", "rmse_in_sample", "rmse_holdout", "holdout_points", "params",
+                "used"]
         return pd.DataFrame(rows, columns=cols)
 
     def key_figures(self) -> dict[str, object]:
@@ -94,15 +111,18 @@ class Projection:
 
 
 # -- the two models -----------------------------------------------------------------------------
-def fit_ets(y: np.ndarray | pd.Series) -> ETSResults:
-    """ETS(A,Ad,N): additive errors, additive damped trend, no seasonality (statsmodels)."""
+def fit_ets(y: np.ndarray | pd.Series, start_params: np.ndarray | None = None) -> ETSResults:
+    """ETS(A,Ad,N): additive errors, additive damped trend, no seasonality (statsmodels).
+
+    `start_params` (e.g. the estimate on the same series up to an earlier month) only starts the
+    optimiser closer to the maximum; the likelihood maximised is the same."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         warnings.simplefilter("ignore", RuntimeWarning)
-        return ETSModel(y, error="add", trend="add", damped_trend=True).fit(disp=False)
+        return ETSModel(y, error="add", trend="add", damped_trend=True).fit(disp=False, start_params=start_params)
 
 
-def ets_forecast(res: ETSResults, horizon: int, alpha: float = 0.2) -> pd.DataFrame:
+def ets_forecast(res: ETSResults, horizon: int, alpha: float = 1 - INTERVAL) -> pd.DataFrame:
     """Point forecast and (1 - alpha) interval, h = 1..horizon, in closed form for ETS(A,Ad,N)."""
     p = dict(zip(res.model.param_names, res.params))
     a, b, phi = p["smoothing_level"], p["smoothing_trend"], p["damping_trend"]
@@ -114,7 +134,7 @@ def ets_forecast(res: ETSResults, horizon: int, alpha: float = 0.2) -> pd.DataFr
     var = res.mse * (1 + np.concatenate([[0.0], np.cumsum(c**2)]))
     z = stats.norm.ppf(1 - alpha / 2)
     sd = np.sqrt(var)
-    return pd.DataFrame({"mean": mean, "lower": mean - z * sd, "upper": mean + z * sd})
+    return pd.DataFrame({"mean": mean, "lower": mean - z * sd, "upper": mean + z * sd, "sd": sd})
 
 
 def logistic(t: np.ndarray, capacity: float, rate: float, midpoint: float) -> np.ndarray:
@@ -128,15 +148,17 @@ def _logistic_jac(t: np.ndarray, capacity: float, rate: float, midpoint: float) 
     return np.column_stack([1.0 / d, capacity * (t - midpoint) * e / d**2, -capacity * rate * e / d**2])
 
 
-def fit_logistic(t: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def fit_logistic(t: np.ndarray, y: np.ndarray, p0: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Least-squares logistic fit with the capacity bounded by 100 %; returns (params, covariance).
 
     A logistic curve describes growth towards saturation, so a series that does not rise is refused.
+    `p0` (e.g. the fit to the series up to an earlier month) only sets where the search starts.
     """
     slope = np.polyfit(t, y, 1)[0]
     if slope <= 0:
         raise ValueError("the series does not rise, so a saturation curve does not apply")
-    p0 = [min(100.0, max(float(np.max(y)) * 1.3, 1.0)), 0.5, float(np.mean(t))]
+    if p0 is None:
+        p0 = [min(100.0, max(float(np.max(y)) * 1.3, 1.0)), 0.5, float(np.mean(t))]
     bounds = ([1e-6, 1e-4, -100.0], [100.0, 10.0, 200.0])
     return optimize.curve_fit(logistic, t, y, p0=p0, bounds=bounds, jac=_logistic_jac, maxfev=5000)
 
@@ -153,35 +175,138 @@ def _rmse(err: np.ndarray) -> float:
     return float(np.sqrt(np.mean(np.asarray(err) ** 2)))
 
 
-def _fit_both(y: np.ndarray, t: np.ndarray, holdout: bool) -> tuple[list[ModelFit], dict[str, object]]:
+def _origins(n: int) -> list[int]:
+    """Rolling-origin holdout: the origins (training lengths) that leave at least MIN_MONTHS to fit."""
+    return [n - k for k in HOLDOUT_ORIGINS if n - k >= MIN_MONTHS]
+
+
+def ets_states(params: dict[str, float], y: np.ndarray) -> tuple[float, float]:
+    """Level and trend of ETS(A,Ad,N) after filtering `y` with fixed parameters (error-correction form:
+    l_t = l_{t-1} + phi b_{t-1} + alpha e_t, b_t = phi b_{t-1} + beta e_t), from the initial states."""
+    a, b, phi = params["smoothing_level"], params["smoothing_trend"], params["damping_trend"]
+    level, trend = params["initial_level"], params["initial_trend"]
+    for obs in y:
+        e = obs - (level + phi * trend)
+        level, trend = level + phi * trend + a * e, phi * trend + b * e
+    return float(level), float(trend)
+
+
+def _ets_mean(params: dict[str, float], level: float, trend: float, horizon: int) -> np.ndarray:
+    phi = params["damping_trend"]
+    h = np.arange(1, horizon + 1)
+    return level + phi * (1 - phi**h) / (1 - phi) * trend
+
+
+def _holdout(fit: ModelFit, errors: list[np.ndarray]) -> None:
+    if errors:
+        err = np.concatenate(errors)
+        fit.rmse_holdout, fit.holdout_points = _rmse(err), int(err.size)
+
+
+def _fit_both(y: np.ndarray, t: np.ndarray, holdout: bool = True) -> tuple[list[ModelFit], dict[str, object]]:
+    """Fit both models to the whole series, and score them on the same rolling-origin holdout.
+
+    Holdout: each model is estimated once on the series up to the first origin, then forecasts up to
+    HOLDOUT_MONTHS ahead from each origin in turn (rolling the origin without re-estimating; ETS
+    updates its level and trend with the data up to the origin). No holdout month is ever used to
+    estimate the parameters that forecast it, for either model.
+    """
     fits, models = [], {}
+    origins = _origins(len(y)) if holdout else []
+    first = origins[0] if origins else None
     try:
-        res = fit_ets(y)
+        early = fit_ets(y[:first]) if first is not None else None
+        res = fit_ets(y, None if early is None else np.asarray(early.params))
         p = dict(zip(res.model.param_names, res.params))
         fit = ModelFit("ets_damped", True, params={k: float(v) for k, v in p.items()},
                        aic=_gaussian_aic(np.asarray(res.resid), len(res.params)),
                        rmse_in_sample=_rmse(res.resid))
-        if holdout and len(y) - HOLDOUT_MONTHS >= MIN_MONTHS:
-            short = fit_ets(y[:-HOLDOUT_MONTHS])
-            fc = ets_forecast(short, HOLDOUT_MONTHS)["mean"].to_numpy()
-            fit.rmse_holdout = _rmse(fc - y[-HOLDOUT_MONTHS:])
+        if early is not None:
+            ep = dict(zip(early.model.param_names, map(float, early.params)))
+            errors = []
+            for o in origins:
+                h = min(HOLDOUT_MONTHS, len(y) - o)
+                level, trend = ets_states(ep, y[:o])
+                errors.append(_ets_mean(ep, level, trend, h) - y[o:o + h])
+            _holdout(fit, errors)
         fits.append(fit)
         models["ets_damped"] = res
     except (ValueError, np.linalg.LinAlgError) as err:
         fits.append(ModelFit("ets_damped", False, reason=f"ETS did not fit: {err}"))
+    p_early, early_error = None, None
+    if first is not None:
+        try:
+            p_early, _ = fit_logistic(t[:first], y[:first])
+        except (RuntimeError, ValueError, optimize.OptimizeWarning) as err:
+            early_error = err
     try:
-        popt, pcov = fit_logistic(t, y)
+        popt, pcov = fit_logistic(t, y, p_early)
         resid = y - logistic(t, *popt)
         fit = ModelFit("logistic", True, params=dict(zip(("capacity", "rate", "midpoint"), map(float, popt))),
                        aic=_gaussian_aic(resid, 3), rmse_in_sample=_rmse(resid))
-        if holdout and len(y) - HOLDOUT_MONTHS >= MIN_MONTHS:
-            p_short, _ = fit_logistic(t[:-HOLDOUT_MONTHS], y[:-HOLDOUT_MONTHS])
-            fit.rmse_holdout = _rmse(logistic(t[-HOLDOUT_MONTHS:], *p_short) - y[-HOLDOUT_MONTHS:])
+        if p_early is not None:
+            errors = []
+            for o in origins:
+                h = min(HOLDOUT_MONTHS, len(y) - o)
+                errors.append(logistic(t[o:o + h], *p_early) - y[o:o + h])
+            _holdout(fit, errors)
+        elif early_error is not None:
+            fit.reason = f"holdout not scored: the curve did not fit the series up to the first origin ({early_error})"
         fits.append(fit)
-        models["logistic"] = (popt, pcov, float(np.std(resid)))
+        models["logistic"] = (popt, pcov, float(np.std(resid)), resid)
     except (RuntimeError, ValueError, optimize.OptimizeWarning) as err:
         fits.append(ModelFit("logistic", False, reason=f"logistic curve did not fit: {err}"))
     return fits, models
+
+
+def choose(fits: list[ModelFit]) -> tuple[ModelFit | None, str | None]:
+    """The model with the lower rolling-origin holdout RMSE; ETS when neither could be scored."""
+    scored = [f for f in fits if f.fitted and np.isfinite(f.rmse_holdout)]
+    if scored:
+        return min(scored, key=lambda f: f.rmse_holdout), "lower rolling-origin holdout RMSE"
+    ets = next((f for f in fits if f.fitted and f.model == "ets_damped"), None)
+    if ets is not None:
+        return ets, "no holdout possible (series too short): ETS by default"
+    return None, None
+
+
+def adjusted_series(active: np.ndarray, denominator: np.ndarray, months: pd.DatetimeIndex,
+                    self_funded: np.ndarray | None = None) -> tuple[np.ndarray, bool]:
+    """Coverage (%) with the seasonality of enrolment and the January steps of the yearly denominator
+    (interpolated between mid-year values) taken out.
+
+    The seasonal component is estimated (STL, period 12, robust) on the self-funded participants
+    when given: budget-funded participants enter and leave in steps set by budgets, which STL would
+    mistake for seasonality. Returns (series, seasonally adjusted?); fewer than 24 months are not
+    seasonally adjusted."""
+    from statsmodels.tsa.seasonal import STL
+
+    years = months.year.to_numpy()
+    pos = np.arange(len(months), dtype="float64")
+    knots = pd.Series(pos).groupby(years).mean()
+    values = pd.Series(denominator).groupby(years).mean()
+    smooth = np.interp(pos, knots.to_numpy(), values.to_numpy()) if len(knots) > 1 else denominator
+    seasonal = len(active) >= 2 * 12
+    base = active if self_funded is None else self_funded
+    sa = active - STL(base, period=12, robust=True).fit().seasonal if seasonal else active
+    return 100 * sa / smooth, seasonal
+
+
+def residual_check(resid: np.ndarray) -> float:
+    """Ljung-Box p-value (LJUNG_BOX_LAGS lags): small values say the residuals still have structure."""
+    from statsmodels.stats.diagnostic import acorr_ljungbox
+
+    r = np.asarray(resid, dtype="float64")
+    if r.size <= LJUNG_BOX_LAGS + 1 or np.std(r) == 0:
+        return math.nan
+    return float(acorr_ljungbox(r, lags=[LJUNG_BOX_LAGS])["lb_pvalue"].iloc[0])
+
+
+def judge(mean: float, sd: float, target_pct: float, lower: float, upper: float) -> tuple[float, Status]:
+    """Probability of reaching the target (normal forecast distribution) and the verdict from the interval."""
+    p = 1.0 - float(stats.norm.cdf((target_pct - mean) / sd)) if sd > 0 else float(mean >= target_pct)
+    status: Status = "likely" if lower >= target_pct else ("unlikely" if upper < target_pct else "uncertain")
+    return p, status
 
 
 def _logistic_forecast(popt: np.ndarray, pcov: np.ndarray, sigma: float, t_future: np.ndarray,
@@ -195,7 +320,7 @@ def _logistic_forecast(popt: np.ndarray, pcov: np.ndarray, sigma: float, t_futur
     curves = logistic(t_future[None, :], sample[:, [0]], sample[:, [1]], sample[:, [2]])
     curves = curves + rng.normal(0, sigma, curves.shape)
     lo, hi = np.quantile(curves, [alpha / 2, 1 - alpha / 2], axis=0)
-    return pd.DataFrame({"mean": mean, "lower": lo, "upper": hi})
+    return pd.DataFrame({"mean": mean, "lower": lo, "upper": hi, "sd": curves.std(axis=0)})
 
 
 # -- projection of one district --------------------------------------------------------------------
@@ -212,7 +337,7 @@ def project(
     denominator: str,
     target_pct: float,
     target_year: int,
-    alpha: float = 0.2,
+    alpha: float = 1 - INTERVAL,
     holdout: bool = True,
     denominator_growth: float | None = None,
 ) -> Projection:
@@ -230,12 +355,14 @@ def project(
         last_coverage_pct=math.nan if last is None else float(last["coverage_pct"]),
     )
     empty = pd.DataFrame(columns=["month", "mean", "lower", "upper", "model"])
-    nan_result = dict(projected_pct=math.nan, lower_pct=math.nan, upper_pct=math.nan, denominator_at_target=math.nan,
-                      months_remaining=0, workers_needed_total=math.nan, workers_needed_per_month=math.nan)
+    none = dict(projected_pct=math.nan, lower_pct=math.nan, upper_pct=math.nan, probability_reaching_target=math.nan,
+                choice=None, seasonally_adjusted=False, residual_pvalue=math.nan)
+    nan_workers = dict(denominator_at_target=math.nan, months_remaining=0, workers_needed_total=math.nan,
+                       workers_needed_per_month=math.nan)
 
     if last is None:
         return Projection(**base, status="not_fitted", model_used=None, reason="no coverage data for this denominator",
-                          fits=[], forecast=empty, **nan_result)
+                          fits=[], forecast=empty, **none, **nan_workers)
     last_month = pd.Timestamp(last["month"])
     end = pd.Timestamp(int(target_year), 12, 1)
     months_remaining = (end.year - last_month.year) * 12 + end.month - last_month.month
@@ -246,48 +373,55 @@ def project(
                    workers_needed_per_month=needed / months_remaining if months_remaining > 0 else math.nan)
     if months_remaining <= 0:
         return Projection(**base, status="target_passed", model_used=None, reason="the target year has passed",
-                          fits=[], forecast=empty, projected_pct=math.nan, lower_pct=math.nan, upper_pct=math.nan,
-                          **workers)
+                          fits=[], forecast=empty, **none, **workers)
 
     # a fit needs consecutive months up to the last one
     ordered = series.sort_values("month")
-    months_arr = ordered["month"].to_numpy()
-    y_all = ordered["coverage_pct"].to_numpy(dtype="float64")
-    y_all = y_all[: int(np.searchsorted(months_arr, np.datetime64(last_month), side="right"))]
-    gaps = np.isnan(y_all)
+    ordered = ordered[ordered["month"].to_numpy() <= np.datetime64(last_month)]
+    gaps = ordered["coverage_pct"].isna().to_numpy()
     start = int(np.flatnonzero(gaps)[-1]) + 1 if gaps.any() else 0
-    y = y_all[start:]
+    run = ordered.iloc[start:]
+    y_raw = run["coverage_pct"].to_numpy(dtype="float64")
     reason = None
-    if len(y) < MIN_MONTHS:
-        reason = f"series too short to fit: {len(y)} consecutive months (need {MIN_MONTHS})"
-    elif np.std(y) < MIN_STD_PCT:
+    if len(y_raw) < MIN_MONTHS:
+        reason = f"series too short to fit: {len(y_raw)} consecutive months (need {MIN_MONTHS})"
+    elif np.std(y_raw) < MIN_STD_PCT:
         reason = f"series too flat to fit a trend (moves less than {MIN_STD_PCT} percentage points)"
     if reason:
         return Projection(**base, status="not_fitted", model_used=None, reason=reason, fits=[], forecast=empty,
-                          projected_pct=math.nan, lower_pct=math.nan, upper_pct=math.nan, **workers)
+                          **none, **workers)
 
+    self_funded = run["active_self_funded"].to_numpy(dtype="float64") if "active_self_funded" in run else None
+    if self_funded is not None and np.isnan(self_funded).any():
+        self_funded = None
+    y, seasonal = adjusted_series(run["active"].to_numpy(dtype="float64"),
+                                  run["denominator_value"].to_numpy(dtype="float64"), pd.DatetimeIndex(run["month"]),
+                                  self_funded)
     t = np.arange(len(y)) / 12.0
     fits, models = _fit_both(y, t, holdout)
-    usable = [f for f in fits if f.fitted and np.isfinite(f.aic)]
-    if not usable:
+    best, choice = choose(fits)
+    if best is None:
         return Projection(**base, status="not_fitted", model_used=None,
                           reason="; ".join(f.reason or "" for f in fits), fits=fits, forecast=empty,
-                          projected_pct=math.nan, lower_pct=math.nan, upper_pct=math.nan, **workers)
-    best = min(usable, key=lambda f: f.aic)
+                          **(none | {"seasonally_adjusted": seasonal}), **workers)
     future = pd.date_range(last_month + pd.offsets.MonthBegin(1), periods=months_remaining, freq="MS")
     if best.model == "ets_damped":
-        fc = ets_forecast(models["ets_damped"], months_remaining, alpha)  # type: ignore[arg-type]
+        res = models["ets_damped"]
+        fc = ets_forecast(res, months_remaining, alpha)  # type: ignore[arg-type]
+        resid = np.asarray(res.resid)  # type: ignore[attr-defined]
     else:
-        popt, pcov, sigma = models["logistic"]  # type: ignore[misc]
+        popt, pcov, sigma, resid = models["logistic"]  # type: ignore[misc]
         fc = _logistic_forecast(popt, pcov, sigma, t[-1] + np.arange(1, months_remaining + 1) / 12.0, alpha)
-    fc = fc.clip(0, 100)
+    at = fc.iloc[-1]
+    probability, status = judge(float(at["mean"]), float(at["sd"]), target_pct, float(at["lower"]), float(at["upper"]))
+    fc = fc.drop(columns="sd").clip(0, 100)
     fc.insert(0, "month", future)
     fc["model"] = best.model
     at = fc.iloc[-1]
-    projected, lower, upper = float(at["mean"]), float(at["lower"]), float(at["upper"])
-    status: Status = "on_track" if projected >= target_pct else ("within_reach" if upper >= target_pct else "off_track")
     return Projection(**base, status=status, model_used=best.model, reason=None, fits=fits, forecast=fc,
-                      projected_pct=projected, lower_pct=lower, upper_pct=upper, **workers)
+                      projected_pct=float(at["mean"]), lower_pct=float(at["lower"]), upper_pct=float(at["upper"]),
+                      probability_reaching_target=probability, choice=choice, seasonally_adjusted=seasonal,
+                      residual_pvalue=residual_check(resid), **workers)
 
 
 def district_target(ds: Dataset, district_code: str) -> tuple[float, int, str, str] | None:
@@ -307,7 +441,7 @@ def project_district(
     denominator: str | None = None,
     target_pct: float | None = None,
     target_year: int | None = None,
-    alpha: float = 0.2,
+    alpha: float = 1 - INTERVAL,
     holdout: bool = True,
 ) -> Projection:
     """Project one district, defaulting target, year and denominator to the district's own target."""
@@ -318,8 +452,21 @@ def project_district(
     year = target_year if target_year is not None else own[1]  # type: ignore[index]
     denom = check_denominator(denominator or (own[2] if own else "working_population"))
     series = district_coverage_series(ds.enrolment, ds.workforce, district_code, denom)
+    own = self_funded_active(ds.enrolment[ds.enrolment["district_code"] == district_code], denom)
+    series["active_self_funded"] = own.get(district_code, pd.Series(dtype="float64")).reindex(series["month"]).to_numpy()
     return project(series, ds.workforce, district_code=district_code, denominator=denom, target_pct=pct,
                    target_year=year, alpha=alpha, holdout=holdout)
+
+
+def _self_funded_sum(enrolment: pd.DataFrame, denominator: str) -> pd.Series:
+    e = numerator_rows(enrolment[enrolment["funding"] == "self_employer"], denominator)
+    return e.groupby(["district_code", "month"], observed=True)["active"].sum().astype("float64")
+
+
+def self_funded_active(enrolment: pd.DataFrame, denominator: str) -> dict[str, pd.Series]:
+    """Self-funded active participants that count over `denominator`, by district: a monthly series each."""
+    g = _self_funded_sum(enrolment, denominator)
+    return {str(c): s.droplevel("district_code") for c, s in g.groupby(level="district_code", sort=False)}
 
 
 def _project_chunk(args: tuple[list[tuple[pd.DataFrame, str, float, int, str, float]], pd.DataFrame]
@@ -327,7 +474,7 @@ def _project_chunk(args: tuple[list[tuple[pd.DataFrame, str, float, int, str, fl
     items, workforce = args
     return [
         project(series, workforce, district_code=code, denominator=denom, target_pct=pct, target_year=year,
-                holdout=False, denominator_growth=growth).key_figures()
+                denominator_growth=growth).key_figures()
         for series, code, pct, year, denom, growth in items
     ]
 
@@ -351,6 +498,27 @@ def denominator_growth_all(workforce: pd.DataFrame, denominator: str) -> dict[st
     return rate.astype("float64").to_dict()
 
 
+def _monthly_series_all(ds: Dataset, denominator: str, months: pd.DatetimeIndex) -> dict[str, pd.DataFrame]:
+    """Every district's monthly coverage series over `months` (the columns `project` reads), with its
+    self-funded participants.
+
+    One reindex on (district, month) for all districts, then cut into one frame per district (the
+    same frames `district_coverage_series` gives one at a time; a per-district reindex is the slow part).
+    """
+    cov = coverage(ds.enrolment, ds.workforce, denominator, period="month")
+    codes = pd.unique(cov["district_code"].astype("str"))
+    full = pd.MultiIndex.from_product([codes, months], names=["district_code", "month"])
+    cov = cov.assign(district_code=cov["district_code"].astype("str")).set_index(["district_code", "month"])
+    wide = cov[["active", "denominator_value", "coverage_pct"]].astype("float64").reindex(full)
+    sf = _self_funded_sum(ds.enrolment, denominator)
+    sf.index = sf.index.set_levels(sf.index.levels[0].astype("str"), level=0)
+    wide["active_self_funded"] = sf.reindex(full).to_numpy(dtype="float64")
+    n = len(months)
+    arrays = {c: wide[c].to_numpy() for c in wide.columns}
+    return {str(code): pd.DataFrame({"month": months, **{c: a[i * n:(i + 1) * n] for c, a in arrays.items()}})
+            for i, code in enumerate(codes)}
+
+
 def project_all(ds: Dataset, denominator: str | None = None, workers: int | None = None) -> pd.DataFrame:
     """Project every district to its own target (one row each), in parallel processes.
 
@@ -365,9 +533,7 @@ def project_all(ds: Dataset, denominator: str | None = None, workers: int | None
         denom = check_denominator(denominator or str(row["denominator"]))
         if denom not in series_by:
             growth_by[denom] = denominator_growth_all(ds.workforce, denom)
-            cov = coverage(ds.enrolment, ds.workforce, denom, period="month")
-            series_by[denom] = {c: g.set_index("month").reindex(months).reset_index()
-                                for c, g in cov.groupby("district_code", sort=False)}
+            series_by[denom] = _monthly_series_all(ds, denom, months)
         series = series_by[denom].get(code)
         if series is None:
             series = pd.DataFrame({"month": months, "active": np.nan, "denominator_value": np.nan,

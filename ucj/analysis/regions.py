@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ucj.analysis.all_districts import district_table
+from ucj.analysis.poverty import PanelResult
 from ucj.data.dataset import Dataset
 
 
@@ -19,6 +20,8 @@ class RegionFigures:
     province_code: str | None
     province_name: str | None
     ranking: pd.DataFrame  # district_code, district, coverage_pct, p0, apbd_share_pct, jkk_per_1000, working_population
+    panel: PanelResult | None = None  # national only: P0 on the December-before coverage, two-way FE (`national_panel`)
+    panel_reason: str | None = None  # why there is no panel estimate, when there is none
 
     @property
     def districts(self) -> int:
@@ -46,4 +49,16 @@ def region_figures(ds: Dataset, province: str | None, year: int | None = None,
     ranking = ranking.reset_index()[["district_code", "district", "coverage_pct", "p0", "apbd_share_pct",
                                      "jkk_per_1000", "working_population"]]
     ranking = ranking.sort_values("coverage_pct", ascending=False, na_position="last").reset_index(drop=True)
-    return RegionFigures(year, prov, ds.registry.province_name(prov) if prov else None, ranking)
+    panel, reason = (_national_panel(ds) if prov is None else (None, None))
+    return RegionFigures(year, prov, ds.registry.province_name(prov) if prov else None, ranking, panel, reason)
+
+
+def _national_panel(ds: Dataset) -> tuple[PanelResult | None, str | None]:
+    """The national two-way fixed-effects estimate, or the reason the data cannot give one."""
+    from ucj.analysis.national import national_panel
+    from ucj.core.errors import UcjInputError
+
+    try:
+        return national_panel(ds.enrolment, ds.workforce, ds.poverty), None
+    except UcjInputError as err:
+        return None, str(err)

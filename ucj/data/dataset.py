@@ -72,6 +72,15 @@ class Dataset:
         return self["targets"]
 
     @property
+    def plans(self) -> pd.DataFrame:
+        """The districts' own plans that are not coverage targets; empty when the data has no plans table."""
+        if "plans" in self.tables:
+            return self.tables["plans"]
+        from ucj.data.schema import TABLES
+
+        return pd.DataFrame(columns=[c.name for c in TABLES["plans"].columns])
+
+    @property
     def any_synthetic(self) -> bool:
         return any(i.synthetic for i in self.info.values())
 

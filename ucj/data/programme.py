@@ -16,3 +16,31 @@ SOURCES = {
                       "(domain notes §1); Rp 36,800 with JHT",
     "JKM_BENEFIT_RP": "JKM benefit: Rp 20 m lump sum + Rp 10 m funeral + Rp 12 m periodic (domain notes §1)",
 }
+
+# Who is eligible for each programme, by segment (domain notes §1): JKK and JKM cover every
+# segment; JHT covers wage earners, self-funded BPU and migrant workers (budget-funded BPU and
+# construction workers get JKK+JKM only); JP and JKP are for wage earners (PU) only.
+# Each entry is a set of (segment, funding) pairs; funding None means any funding.
+ELIGIBLE: dict[str, frozenset[tuple[str, str | None]]] = {
+    "JKK": frozenset({("PU", None), ("BPU", None), ("Jakon", None), ("PMI", None)}),
+    "JKM": frozenset({("PU", None), ("BPU", None), ("Jakon", None), ("PMI", None)}),
+    "JHT": frozenset({("PU", None), ("BPU", "self_employer"), ("PMI", None)}),
+    "JP": frozenset({("PU", None)}),
+    "JKP": frozenset({("PU", None)}),
+}
+RISK_PROGRAMMES = ("JKK", "JKM")  # insurance against accident and death: a loss ratio makes sense
+SAVINGS_PROGRAMMES = ("JHT", "JP")  # the worker's own savings paid back: withdrawals, not losses
+
+# Share of a wage earner's contribution that pays JKK+JKM: JKK 0.54 % (risk group 2 of 5, the
+# common one; 0.24-1.74 %) + JKM 0.30 %, over JKK + JKM + JHT 5.7 % + JP 3 % + JKP 0.36 %.
+PU_JKK_RATE, PU_JKM_RATE, PU_JHT_RATE, PU_JP_RATE, PU_JKP_RATE = 0.0054, 0.003, 0.057, 0.03, 0.0036
+PU_RISK_SHARE = (PU_JKK_RATE + PU_JKM_RATE) / (PU_JKK_RATE + PU_JKM_RATE + PU_JHT_RATE + PU_JP_RATE + PU_JKP_RATE)
+
+SOURCES |= {
+    "ELIGIBLE": "programmes by segment (domain notes §1): JP and JKP for wage earners (PU) only",
+    "PU_RISK_SHARE": "JKK 0.54 % (risk group 2) + JKM 0.30 % of the wage, over the whole PU rate of "
+                     "JKK + JKM + JHT 5.7 % + JP 3 % + JKP 0.36 % (domain notes §1); an estimate, the risk "
+                     "group varies by employer",
+    "BPU_RISK": "a BPU worker pays JKK+JKM of Rp 16,800 a month at the lowest bracket; what is paid above it "
+                "(JHT, higher declared income) is not counted as risk contributions",
+}

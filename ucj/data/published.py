@@ -1,7 +1,9 @@
-"""Published figures (data/published): the facts the seed articles and domain notes state.
+"""Published figures (data/published): the facts the seed articles and domain notes state, and the
+real BPS poverty figures by district.
 
-Tests and reports use them as checks against what the workbook computes; they never stand in
-for a computed figure.
+Seed facts are checks: tests and reports set them beside what the workbook computes; they never
+stand in for a computed figure. The BPS poverty table is data: the demo uses it as its poverty
+table and to size its districts.
 """
 
 from __future__ import annotations
@@ -16,6 +18,12 @@ from ucj.core.config import published_file
 def published_facts(path: str | Path | None = None) -> pd.DataFrame:
     """One row per published fact: district_code (empty for national), quantity, value, unit, date, source."""
     return pd.read_csv(path or published_file("seed_facts.csv"), dtype={"district_code": "str", "date": "str"})
+
+
+def bps_poverty(path: str | Path | None = None) -> pd.DataFrame:
+    """Real BPS poverty by district and year 2019-2025 (data/published/bps_poverty_kabkota.csv, written by
+    ucj.ingest.published_extract): p0 (%), poor_population_thousands, p1, p2 (2024-2025), source."""
+    return pd.read_csv(path or published_file("bps_poverty_kabkota.csv"), dtype={"district_code": "str"})
 
 
 def fact(quantity: str, district_code: str | None = None, date: str | None = None,
@@ -38,3 +46,11 @@ def facts_by_year(quantity: str, district_code: str | None, facts: pd.DataFrame 
     sel = (df["quantity"] == quantity) & (df["district_code"].isna() if district_code is None
                                           else df["district_code"] == district_code)
     return {int(str(d)[:4]): float(v) for d, v in zip(df.loc[sel, "date"], df.loc[sel, "value"])}
+
+
+DEFAULT_TARGET_PREFIX = "default: "
+
+
+def is_default_target(target_source: str) -> bool:
+    """True when a target's source marks it as the national default applied to a district without its own."""
+    return str(target_source).startswith(DEFAULT_TARGET_PREFIX)

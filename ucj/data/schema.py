@@ -138,6 +138,20 @@ TABLES: dict[str, TableDoc] = {
             _SOURCE,
         ),
     ),
+    "plans": TableDoc(
+        "plans",
+        ("district_code", "plan"),
+        "district x plan (a district's own plans and targets that are not coverage targets)",
+        (
+            _DISTRICT,
+            _c("year", "integer or empty", "year", "2000 to 2050", "year the plan is for; empty when the source sets none"),
+            _c("plan", "text", "-", "snake_case name, not empty", "what is planned, e.g. poverty_target_pct"),
+            _c("value", "number", "see unit", "-", "the planned value"),
+            _c("unit", "text", "-", "not empty", "unit of value, e.g. % or persons"),
+            _c("plan_source", "text", "-", "not empty", "the document that sets the plan, and what it says"),
+            _SOURCE,
+        ),
+    ),
     "indicators": TableDoc(
         "indicators",
         ("district_code", "year", "indicator"),
@@ -231,6 +245,15 @@ def schema(table: str, codes: frozenset[str]) -> "pa.DataFrameSchema":
             ),
             "denominator": _cat(DENOMINATORS),
             "target_source": _source(),
+        }
+    elif table == "plans":
+        cols |= {
+            "year": pa.Column("Int64", pa.Check.in_range(FIRST_YEAR, LAST_YEAR, error=f"{FIRST_YEAR} to {LAST_YEAR}"),
+                              nullable=True, coerce=True),
+            "plan": pa.Column("str", pa.Check.str_matches(r"^[a-z][a-z0-9_]*$", error="snake_case name")),
+            "value": pa.Column("float64"),
+            "unit": _source(),
+            "plan_source": _source(),
         }
     elif table == "indicators":
         cols |= {

@@ -38,20 +38,33 @@ def budget_scenarios(ds: Dataset, district: str, workers: object, years: int, la
     return sc.table, context
 
 
+def scenario_display_table(table: pd.DataFrame, lang: Lang) -> pd.DataFrame:
+    """The scenario table as shown: every number formatted for `lang`, row labels and headers translated."""
+    shown = table.copy()
+    for c in ("cost_rp", "additional_cost_rp", "expected_benefits_rp"):
+        if c in shown:
+            shown[c] = shown[c].map(lambda v: fmt_rp(v, lang))
+    for c in ("coverage_before_pct", "coverage_after_pct"):
+        if c in shown:
+            shown[c] = shown[c].map(lambda v: fmt_pct(v, lang))
+    for c in ("expected_jkm_deaths", "expected_jkk_cases", "benefit_cost_ratio"):
+        if c in shown:
+            shown[c] = shown[c].map(lambda v: fmt_num(v, lang, 2))
+    for c in ("workers", "already_funded", "additional_workers", "months"):
+        if c in shown:
+            shown[c] = shown[c].map(lambda v: fmt_int(v, lang))
+    if "label" in shown:
+        shown["label"] = shown["label"].map(lambda v: t(str(v), lang))
+    shown.columns = [t(c, lang) for c in shown.columns]
+    return shown
+
+
 def display_scenarios(table: pd.DataFrame, context: dict[str, object]) -> None:
     from IPython.display import HTML, display
 
     lang: Lang = context["lang"]  # type: ignore[assignment]
     d = context["district"]
-    shown = table.copy()
-    for c in ("cost_rp", "expected_benefits_rp"):
-        shown[c] = shown[c].map(lambda v: fmt_rp(v, lang))
-    for c in ("coverage_before_pct", "coverage_after_pct"):
-        shown[c] = shown[c].map(lambda v: fmt_pct(v, lang))
-    for c in ("expected_jkm_deaths", "expected_jkk_cases", "benefit_cost_ratio"):
-        shown[c] = shown[c].map(lambda v: fmt_num(v, lang, 2))
-    shown["workers"] = shown["workers"].map(lambda v: fmt_int(v, lang))
-    shown.columns = [t(c, lang) for c in shown.columns]
+    shown = scenario_display_table(table, lang)
     banner = (f'<div class="ucj-synthetic">{html.escape(t("synthetic_banner", lang))}</div>'
               if context["synthetic"] else "")
     head = (f"<style>{stylesheet()}</style><h1 class='ucj-title'>{html.escape(t('budget', lang))}: "

@@ -78,20 +78,44 @@ class DistrictReport:
             parts.append(f'<div class="ucj-synthetic">{html.escape(t("synthetic_banner", self.lang))}</div>')
         self._html("".join(parts))
 
+    def coverage_label(self) -> str:
+        """"Coverage (all active participants / potential workers)": the pairing, named."""
+        k, lang = self.key, self.lang
+        num, den = str(k["pairing"]).split("/")
+        return f"{t('coverage_pct', lang)} ({t(num, lang)} / {t(den, lang)})"
+
+    def target_text(self) -> str:
+        k, lang = self.key, self.lang
+        text = f"{fmt_pct(k['target_pct'], lang)} ({k['target_year']})"
+        return text + (f" – {t('default_target', lang)}" if k["target_is_default"] else "")
+
+    def projection_text(self) -> str:
+        p, lang = self.projection, self.lang
+        if not p.model_used:
+            return f"– ({t(p.status, lang)})"
+        level = t("interval_level", lang).format(level=fmt_num(100 * p.interval, lang, 0))
+        return (f"{fmt_pct(p.projected_pct, lang)} ({level} {fmt_pct(p.lower_pct, lang)}–{fmt_pct(p.upper_pct, lang)})"
+                f" – {t(p.status, lang)}, {t('probability_reaching_target', lang)} "
+                f"{fmt_pct(100 * p.probability_reaching_target, lang, 0)}")
+
     def summary_items(self) -> list[tuple[str, str]]:
         k, lang = self.key, self.lang
-        p = k["projection"]
-        assert isinstance(p, dict)
+        w = k["workers_needed"]
+        pov = k["poverty"]
+        assert isinstance(w, dict) and isinstance(pov, dict)
         return [
             (t("last_period", lang), str(k["last_period"])),
             (t("active", lang), fmt_int(k["active"], lang)),
-            (f"{t('coverage_pct', lang)} ({t(str(k['denominator']), lang)})", fmt_pct(k["coverage_pct"], lang)),
-            (t("target", lang), f"{fmt_pct(k['target_pct'], lang)} ({k['target_year']})"),
-            (t("projected", lang), f"{fmt_pct(p['projected_pct'], lang)} – {t(str(p['status']), lang)}"),
-            (t("workers_needed", lang), fmt_int(p["workers_needed_per_month"], lang)),
+            (f"{self.coverage_label()}, {k['coverage_as_of']}",
+             fmt_pct(k["coverage_pct"], lang) + (" *" if k["coverage_note"] else "")),
+            (t("target", lang), self.target_text()),
+            (t("projected", lang), self.projection_text()),
+            (t("workers_needed_net", lang), fmt_int(w["net_per_month"], lang)),
+            (t("workers_needed_gross", lang), fmt_int(w["gross_per_month"], lang)),
             (f"{t('claim_amount_rp', lang)} (12 {t('months', lang).lower()})",
              fmt_rp(k["claims_12m"]["amount_rp"], lang)),  # type: ignore[index]
-            (f"{t('p0', lang)} {k['poverty']['year']}", fmt_pct(k["poverty"]["p0"], lang, 2)),  # type: ignore[index]
+            (f"{t('p0', lang)} {pov['year']}", fmt_pct(pov["p0"], lang, 2)),
+            (f"{t('national_p0', lang)} {pov['year']}", fmt_pct(pov["national_p0"], lang, 2)),
         ]
 
     def show_summary(self) -> None:
@@ -101,11 +125,41 @@ class DistrictReport:
             for a, b in self.summary_items()
         )
         self.heading("summary")
-        self._html(f'<div class="ucj-summary">{cells}</div>')
+        note = (f'<p><small>* {html.escape(t("over_100_note", self.lang))}</small></p>'
+                if self.key["coverage_note"] else "")
+        self._html(f'<div class="ucj-summary">{cells}</div>{note}')
+
+    def show_seed_facts(self) -> None:
+        """The district's own plans (plans table) and its published facts (seed articles) beside what the
+        data says; nothing if it has neither."""
+        if not self.tables["plans"].empty:
+            self.heading("plans")
+            self._table(self.display_table("plans"))
+        if self.tables["seed_facts"].empty:
+            return
+        self.heading("seed_facts")
+        self._table(self.display_table("seed_facts"))
 
     def key_figures_text(self) -> str:
-        """The key figures as plain lines (checked by nbval against a direct computation)."""
+        """The key figures as plain lines."""
         return "\n".join(f"{a}: {b}" for a, b in self.summary_items())
+
+    def checked_figures_text(self) -> str:
+        """The figures nbval checks against published figures and a second implementation (see
+        tests/test_notebooks.py): active participants, coverage, P0 and national P0, and each published
+        seed fact with the data's value."""
+        k, lang = self.key, self.lang
+        pov = k["poverty"]
+        assert isinstance(pov, dict)
+        lines = [f"{t('active', lang)} {k['coverage_as_of']}: {fmt_int(k['active'], lang)}",
+                 f"{self.coverage_label()}: {fmt_num(k['coverage_pct'], lang, 2)} %",
+                 f"{t('p0', lang)} {pov['year']}: {fmt_num(pov['p0'], lang, 2)} %",
+                 f"{t('national_p0', lang)} {pov['year']}: {fmt_num(pov['national_p0'], lang, 2)} %"]
+        facts = self.tables["seed_facts"]
+        for q, pub, data, unit in zip(facts["quantity"], facts["published"], facts["data"], facts["unit"]):
+            if unit == "persons":
+                lines.append(f"{t(q, lang)}: {fmt_int(pub, lang)} / {fmt_int(data, lang)}")
+        return "\n".join(lines)
 
     def _table(self, df: pd.DataFrame) -> None:
         self._html(df.to_html(index=False, escape=True, classes="ucj-table", border=0, na_rep="–"))
@@ -131,43 +185,58 @@ class DistrictReport:
 
     def coverage_sentence(self) -> str:
         k, lang, p = self.key, self.lang, self.projection
-        denom = t(str(k["denominator"]), lang)
+        num, den = (t(x, lang) for x in str(k["pairing"]).split("/"))
         model = t(p.model_used, lang) if p.model_used else "–"
+        target = self.target_text()
         if lang == "id":
-            s = (f"Cakupan {fmt_pct(k['coverage_pct'], lang)} dari {denom} pada {k['last_period']}. "
-                 f"Target {fmt_pct(k['target_pct'], lang)} pada {k['target_year']} ({k['target_source']}). ")
-            s += (f"Proyeksi ({model}): {fmt_pct(p.projected_pct, lang)} "
-                  f"(selang {fmt_pct(p.lower_pct, lang)}–{fmt_pct(p.upper_pct, lang)}), {t(p.status, lang)}."
-                  if p.model_used else f"Tidak dapat diproyeksikan: {p.reason}.")
+            s = (f"Cakupan {fmt_pct(k['coverage_pct'], lang)} ({num} dibagi {den}) pada {k['coverage_as_of']}. "
+                 f"Target {target} ({k['target_source']}). ")
+            s += (f"Proyeksi ({model}): {self.projection_text()}." if p.model_used
+                  else f"Tidak dapat diproyeksikan: {p.reason}.")
         else:
-            s = (f"Coverage was {fmt_pct(k['coverage_pct'], lang)} of the {denom} in {k['last_period']}. "
-                 f"The target is {fmt_pct(k['target_pct'], lang)} by {k['target_year']} ({k['target_source']}). ")
-            s += (f"Projection ({model}): {fmt_pct(p.projected_pct, lang)} "
-                  f"(interval {fmt_pct(p.lower_pct, lang)}–{fmt_pct(p.upper_pct, lang)}), {t(p.status, lang)}."
-                  if p.model_used else f"No projection: {p.reason}.")
+            s = (f"Coverage was {fmt_pct(k['coverage_pct'], lang)} ({num} over {den}) in {k['coverage_as_of']}. "
+                 f"The target is {target} ({k['target_source']}). ")
+            s += (f"Projection ({model}): {self.projection_text()}." if p.model_used
+                  else f"No projection: {p.reason}.")
+        if k["coverage_note"]:
+            s += " " + t("over_100_note", lang)
         return s
 
     def show_workers_needed(self) -> None:
         self.heading("workers_needed")
         p, lang = self.projection, self.lang
+        w = self.key["workers_needed"]
+        assert isinstance(w, dict)
+        rate = fmt_num(w["lapse_rate_pct"], lang, 2)
         if lang == "id":
             text = (f"Untuk mencapai {fmt_pct(p.target_pct, lang)} pada Desember {p.target_year}, perlu tambahan "
                     f"{fmt_int(p.workers_needed_total, lang)} peserta aktif dalam {p.months_remaining} bulan: "
-                    f"{fmt_int(p.workers_needed_per_month, lang)} pekerja per bulan (penyebut tumbuh "
-                    f"{fmt_num(p.denominator_growth_pct_per_year, lang, 2)} % per tahun).")
+                    f"{fmt_int(w['net_per_month'], lang)} pekerja per bulan bersih (penyebut tumbuh "
+                    f"{fmt_num(p.denominator_growth_pct_per_year, lang, 2)} % per tahun). Karena sekitar "
+                    f"{fmt_int(w['lapsed_per_month'], lang)} peserta berhenti setiap bulan ({rate} % per bulan, "
+                    f"12 bulan terakhir), perlu {fmt_int(w['gross_per_month'], lang)} pendaftaran per bulan.")
         else:
             text = (f"To reach {fmt_pct(p.target_pct, lang)} by December {p.target_year}, "
                     f"{fmt_int(p.workers_needed_total, lang)} more active participants are needed in "
-                    f"{p.months_remaining} months: {fmt_int(p.workers_needed_per_month, lang)} workers a month "
-                    f"(denominator growing {fmt_num(p.denominator_growth_pct_per_year, lang, 2)} % a year).")
+                    f"{p.months_remaining} months: {fmt_int(w['net_per_month'], lang)} workers a month net "
+                    f"(denominator growing {fmt_num(p.denominator_growth_pct_per_year, lang, 2)} % a year). As about "
+                    f"{fmt_int(w['lapsed_per_month'], lang)} participants lapse each month ({rate} % a month over the "
+                    f"last 12 months), {fmt_int(w['gross_per_month'], lang)} must register each month.")
         self._html(f'<p class="ucj-big">{html.escape(text)}</p>')
         self._table(self.display_table("model_fits"))
+        choice = f"{t('model_choice', lang)}: {p.choice or '–'}; {t('residual_check', lang)} = " \
+                 f"{fmt_num(p.residual_pvalue, lang, 3)}"
+        self._html(f"<p><small>{html.escape(choice)}</small></p>")
 
     def show_claims(self) -> None:
         self.heading("claims")
         self._figure("claims")
         self._table(self.display_table("claims_12m"))
+        self._html(f"<p><small>{html.escape(t('claims_headline_note', self.lang))}</small></p>")
+        self._html(f"<h3>{html.escape(t('savings_withdrawals', self.lang))}</h3>")
+        self._table(self.display_table("savings_12m"))
         self._table(self.display_table("loss_ratio_12m"))
+        self._html(f"<p><small>{html.escape(t('loss_ratio_note', self.lang))}</small></p>")
         h = self.key["heirs_12m"]
         assert isinstance(h, dict)
         label = t("heirs", self.lang)
@@ -203,6 +272,17 @@ class DistrictReport:
         lang, df = self.lang, self.tables[name].copy()
         money = [c for c in df.columns if c.endswith("_rp")]
         pct = [c for c in df.columns if c.endswith("_pct") or c in ("p0", "p1", "p2", "percentile")]
+        if name == "seed_facts":  # each row has its own unit: format by it
+            money, pct = [], []
+            for c in ("published", "data"):
+                df[c] = _by_unit(df[c], df["unit"], lang)
+            df["unit"] = df["unit"].map(lambda u: t("claims_unit" if u == "claims" else str(u), lang))
+        if name == "plans":  # each plan has its own unit; a plan without a year shows a dash
+            money, pct = [], []
+            df["value"] = _by_unit(df["value"], df["unit"], lang)
+            df["year"] = [("–" if pd.isna(y) else str(int(y))) for y in df["year"]]
+            df["plan"] = df["plan"].map(lambda v: t(str(v), lang))
+            df["unit"] = df["unit"].map(lambda u: t(str(u), lang))
         for c in money:
             df[c] = df[c].map(lambda v: fmt_rp(v, lang))
         for c in pct:
@@ -214,7 +294,7 @@ class DistrictReport:
                 df[c] = df[c].map(lambda v: fmt_int(v, lang))
             elif pd.api.types.is_float_dtype(df[c]):
                 df[c] = df[c].map(lambda v: fmt_num(v, lang, 2))
-        for c in ("segment", "funding", "indicator", "model", "status", "denominator"):
+        for c in ("segment", "funding", "indicator", "model", "status", "denominator", "kind", "label", "quantity"):
             if c in df.columns:
                 df[c] = df[c].map(lambda v: t(str(v), lang))
         if "month" in df.columns:
@@ -234,6 +314,12 @@ class DistrictReport:
         for name in self.charts:
             written.append(write_bytes(out / f"{name}.png", self.png(name)))
         return written
+
+
+def _by_unit(values: pd.Series, units: pd.Series, lang: Lang) -> list[str]:
+    """Values formatted each by its own unit: rupiah, percent (2 decimals) or a count."""
+    return [fmt_rp(v, lang) if u == "Rp" else fmt_num(v, lang, 2) if u == "%" else fmt_int(v, lang)
+            for v, u in zip(values, units)]
 
 
 def load_data(source: ReportParams | str) -> Dataset:

@@ -58,6 +58,38 @@ class Overview:
         df.columns = [t(c, lang) for c in df.columns]
         return df
 
+    def panel_table(self) -> pd.DataFrame | None:
+        """The national fixed-effects estimate as shown (None for a province or without a panel)."""
+        panel, lang = self.results.panel, self.lang
+        if panel is None:
+            return None
+        reg = panel.coef.index[0]
+        rows = [
+            (t("panel_coef", lang), fmt_num(float(panel.coef[reg]), lang, 3)),
+            (t("panel_se_clustered", lang), fmt_num(float(panel.se[reg]), lang, 3)),
+            (t("p_value", lang), fmt_num(float(panel.pvalues[reg]), lang, 3)),
+            (t("panel_districts", lang), fmt_int(panel.districts, lang)),
+            (t("panel_years", lang), f"{min(panel.years)}–{max(panel.years)} ({fmt_int(len(panel.years), lang)})"),
+            (t("panel_nobs", lang), fmt_int(panel.nobs, lang)),
+        ]
+        return pd.DataFrame(rows, columns=[t("indicator", lang), t("value", lang)])
+
+    def show_panel(self) -> None:
+        """The national fixed-effects estimate with its caveat: an association, not an effect."""
+        from IPython.display import HTML, display
+
+        lang = self.lang
+        if self.results.province_code is not None:
+            return
+        head = f"<h2>{html.escape(t('panel_title', lang))}</h2>"
+        table = self.panel_table()
+        if table is None:
+            display(HTML(head + f"<p>{html.escape(t('panel_missing', lang))}: "
+                                f"{html.escape(str(self.results.panel_reason))}</p>"))
+            return
+        display(HTML(head + table.to_html(index=False, escape=True, classes="ucj-table", border=0)
+                     + f"<p class='ucj-note'>{html.escape(t('panel_caveat', lang))}</p>"))
+
     def show_figure(self, name: str) -> None:
         from IPython.display import Image, display
 
