@@ -60,3 +60,15 @@ def default_data_dirs(start: Path | None = None) -> tuple[str, ...]:
         if (folder / DEMO_DIR).is_dir():
             return (str(folder / DEMO_DIR),)
     return (str(DEMO_DIR),)
+
+
+def source_checkout() -> Path | None:
+    """The git checkout ucj runs from (an editable install), or None for an installed wheel."""
+    root = Path(__file__).resolve().parents[2]
+    return root if (root / ".git").exists() and (root / "pyproject.toml").is_file() else None
+
+
+def requirements_lock() -> Path | None:
+    """The checkout's requirements.lock (the pinned libraries), or None outside a checkout."""
+    root = source_checkout()
+    return root / "requirements.lock" if root is not None and (root / "requirements.lock").is_file() else None
