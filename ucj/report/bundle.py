@@ -114,8 +114,9 @@ def how_to_get(folders: tuple[str, ...], infos: list[dict[str, object]], run_dir
     for f, info in zip(folders, infos):
         rel = relative(f, run_dir)
         if info.get("synthetic") and "seed" in info:
-            lines.append(f"{rel}: synthetic demo data; `ucj demo --out data/demo --seed {info['seed']}` rebuilds "
-                         f"it byte for byte")
+            lines.append(f"the run read synthetic demo data ({rel} from the run folder); `ucj demo --out data/demo "
+                         f"--seed {info['seed']}` rebuilds it byte for byte")
         else:
-            lines.append(f"{rel}: real data; ask the run's author for these files (see each table's sources)")
+            lines.append(f"the run read real data ({rel} from the run folder); ask the run's author for these "
+                         f"files (data_manifest.json lists each table's sha256 and sources)")
     return lines

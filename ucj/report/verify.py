@@ -238,6 +238,8 @@ def check_data(reports: list[Recorded], data_dirs: tuple[str, ...], advice: list
             problems.append(Problem(f"table {name} differs from the run's: sha256 {found[:16]}… here, "
                                     f"{digest[:16]}… recorded", file=files[name].as_posix()))
     if problems:
+        problems.insert(0, Problem("the data is not the data the run read, so no report was re-executed",
+                                   file=";".join(data_dirs)))
         how = advice or ["synthetic demo data: `ucj demo` rebuilds it byte for byte (data/demo)"]
         problems += [Problem(f"to get the run's data: {line}", label="hint") for line in how]
         raise DataMismatch(problems)
