@@ -411,8 +411,13 @@ def verify(target: Path, districts: list[str] | None = None, sample: int | None 
     from ucj.report.bundle import relative
 
     result = Verification(target.name, [relative(d, out_dir) for d in dirs], warnings, checks)
-    write_json(out_dir / VERIFY_JSON, result.as_dict())
-    write_text(out_dir / VERIFY_HTML, verify_html(result))
+    try:
+        write_json(out_dir / VERIFY_JSON, result.as_dict())
+        write_text(out_dir / VERIFY_HTML, verify_html(result))
+    except OSError as err:  # a run on a read-only medium: say so in one line (copy it somewhere writable)
+        from ucj.report.batch import os_reason
+
+        raise UcjInputError.one(os_reason(err, out_dir) + "; copy the run to a writable folder") from None
     return result
 
 
