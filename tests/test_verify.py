@@ -159,3 +159,21 @@ def test_not_a_run(tmp_path):
     (tmp_path / "run.json").write_text("{not json")
     res = CliRunner().invoke(app, ["verify", str(tmp_path)])
     assert res.exit_code == 2 and "run.json" in res.output and "Traceback" not in res.output
+
+
+def test_choosing_reports_by_district_or_sample():
+    def rec(slug, code, name):
+        return verify.Recorded(slug, code, name, {}, {}, {}, None)
+
+    reports = [rec("7502-kabupaten-boalemo", "75.02", "Kabupaten Boalemo"),
+               rec("7201-kabupaten-banggai", "72.01", "Kabupaten Banggai"),
+               rec("7102-kabupaten-minahasa", "71.02", "Kabupaten Minahasa")]
+    # by name or code, in the run's order
+    assert [r.district for r in verify.choose(reports, ["Kab. Boalemo", "72.01"], None)] == ["75.02", "72.01"]
+    picked = verify.choose(reports, [], 2)
+    assert len(picked) == 2 == len({r.slug for r in picked}) and picked == verify.choose(reports, [], 2)
+    assert verify.choose(reports, [], 10) == sorted(reports, key=lambda r: r.slug)
+    with pytest.raises(verify.UcjInputError, match="no report for this district"):
+        verify.choose(reports, ["Gorontalo Utara"], None)
+    with pytest.raises(verify.UcjInputError, match="at least 1"):
+        verify.choose(reports, [], 0)
