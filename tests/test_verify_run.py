@@ -63,6 +63,7 @@ def test_a_changed_key_figure_is_named_with_both_values(made_run, demo_dir, tmp_
     assert res.exit_code == 1, res.output
     line = next(x for x in res.output.splitlines() if "coverage_pct:" in x)
     assert "Kabupaten Boalemo" in line and repr(key["coverage_pct"]) in line and repr(real) in line
+    assert "warning: Kabupaten Boalemo: key_figures.json is not the file the run wrote" in res.output
     v = json.loads((copy / "verify.json").read_text())
     (d,) = v["reports"][0]["differences"]
     assert (d["figure"], d["recorded"], d["new"]) == ("coverage_pct", key["coverage_pct"], real)

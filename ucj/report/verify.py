@@ -133,6 +133,7 @@ class Recorded:
     key_figures: dict[str, object]
     tables: dict[str, dict[str, object]]  # data tables: sha256, rows, sources, synthetic
     tables_xlsx: Path | None
+    altered: list[str] = field(default_factory=list)  # files that no longer match run.json's sha256
 
 
 def _read_json(path: Path, what: str) -> dict[str, object]:
@@ -165,9 +166,12 @@ def recorded_run(run_dir: Path) -> tuple[dict[str, object], list[Recorded]]:
         key = _read_json(folder / KEY_FIGURES, f"the key figures of {e.get('district_name')}")
         params = e.get("parameters") or _parameters_from(key)
         xlsx = folder / TABLES_XLSX
+        files = e.get("files") if isinstance(e.get("files"), dict) else {}
+        altered = [name for name, digest in sorted(files.items())
+                   if not (folder / name).is_file() or sha256_file(folder / name) != digest]
         reports.append(Recorded(str(e["slug"]), str(e.get("district")), str(e.get("district_name")),
                                 dict(params), key, dict(e.get("tables") or _data_tables(key)),  # type: ignore[arg-type]
-                                xlsx if xlsx.is_file() else None))
+                                xlsx if xlsx.is_file() else None, altered))
     if not reports:
         raise UcjInputError.one("run.json records no report that was made", file=str(run_dir / "run.json"))
     return run, reports
@@ -405,6 +409,8 @@ def verify(target: Path, districts: list[str] | None = None, sample: int | None 
         env_then = {"ucj": env_then.get("ucj"), "python": env_then.get("python"), "libraries": versions}  # type: ignore[union-attr]
         now = now | {"libraries": {k: now["libraries"].get(k) for k in versions}}  # type: ignore[union-attr]
     warnings = environment_warnings(env_then, now)  # type: ignore[arg-type]
+    warnings += [f"{r.district_name}: {name} is not the file the run wrote (its sha256 differs from run.json's)"
+                 for r in recorded for name in r.altered]
     for w in warnings:
         echo(f"warning: {w}")
     checks = reexecute(recorded, dirs, workers, progress, echo)
