@@ -309,6 +309,38 @@ def reports(
     _finish_batch(entries, run_dir)
 
 
+@app.command()
+@friendly
+def verify(
+    target: Path = typer.Argument(..., help="a run folder (reports/NAME) or one executed report.ipynb"),
+    district: list[str] = typer.Option([], help="verify only these districts (repeat the option)"),
+    sample: Optional[int] = typer.Option(None, help="verify a random sample of this many reports"),
+    data_dir: str = typer.Option("", "--data-dir", help="the data to verify against (default: the folders the "
+                                                       "run recorded, relative to it, else the default data folder)"),
+    workers: Optional[int] = typer.Option(None, help="worker processes (default: one per core, at most one per report)"),
+    progress: bool = typer.Option(True, "--progress/--no-progress", help="show the progress bar"),
+) -> None:
+    """Re-execute a run's reports and check every key figure and table against the record. Writes
+    verify.json and verify.html beside it; exit 0 if all reproduce, 1 if some differ, 2 if the data differs."""
+    from ucj.report.verify import verify as run_verify
+
+    result = run_verify(target, district, sample, data_dir, workers=workers, progress=progress,
+                        echo=lambda line: typer.echo(line, err=True))
+    for r in result.reports:
+        if r.reproduced:
+            typer.echo(f"reproduced: {r.district_name} ({r.figures} figures)")
+            continue
+        typer.echo(f"NOT reproduced: {r.district_name}" + (f": {r.error}" if r.error else
+                                                           f" ({len(r.differences)} of {r.figures} figures differ)"))
+        for d in r.differences:
+            typer.echo(f"  {r.district_name}: {d.line()}")
+    where = target.parent if target.is_file() else target
+    done = sum(r.reproduced for r in result.reports)
+    typer.echo(f"{done} of {len(result.reports)} reports reproduced; see {where / 'verify.html'}")
+    if not result.ok:
+        raise typer.Exit(1)
+
+
 def main() -> None:  # pragma: no cover - console entry
     app()
 

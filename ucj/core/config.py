@@ -74,3 +74,15 @@ def mappings_dir(start: Path | None = None) -> Path | None:
         if (folder / MAPPINGS_DIR).is_dir():
             return folder / MAPPINGS_DIR
     return None
+
+
+def source_checkout() -> Path | None:
+    """The git checkout ucj runs from (an editable install), or None for an installed wheel."""
+    root = Path(__file__).resolve().parents[2]
+    return root if (root / ".git").exists() and (root / "pyproject.toml").is_file() else None
+
+
+def requirements_lock() -> Path | None:
+    """The checkout's requirements.lock (the pinned libraries), or None outside a checkout."""
+    root = source_checkout()
+    return root / "requirements.lock" if root is not None and (root / "requirements.lock").is_file() else None

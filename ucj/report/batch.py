@@ -41,6 +41,7 @@ from ucj.core.errors import UcjInputError
 from ucj.core.files import sha256_file, write_json
 from ucj.data.registry import Registry
 from ucj.data.schema import TABLES
+from ucj.report.bundle import DATA_MANIFEST, data_manifest, environment, relative
 from ucj.report.engine import DataSpec, Job, Result, Setup, init_local_worker, render
 from ucj.report.i18n import Lang, t
 from ucj.report.params import ReportParams, validate_params
@@ -359,21 +360,48 @@ def _sort(entries: dict[str, dict[str, object]]) -> list[dict[str, object]]:
 
 
 def _write_index(run_dir: Path, entries: dict[str, dict[str, object]], lang: Lang, title: str,
-                 params_list: list[ReportParams], finished: bool) -> str | None:
-    """Rewrite run.json and index.html (each atomically); return a one-line reason if that failed."""
+                 params_list: list[ReportParams], finished: bool, bundle: dict[str, object] | None = None) -> str | None:
+    """Rewrite run.json and index.html (each atomically); return a one-line reason if that failed.
+    `bundle` is what the run records for reviewers (environment, data folders, started_at)."""
     from ucj.report.export import write_index
 
     reports = _sort(entries)
     try:
         write_index(run_dir / INDEX, reports, lang, any(e.get("synthetic_tables") for e in reports), title)
         write_json(run_dir / RUN_JSON, {
-            "ucj_version": __version__, "reports": reports,
+            "ucj_version": __version__, **(bundle or {}), "reports": reports,
             "updated_at": dt.datetime.now().isoformat(timespec="seconds"),
             "finished_at": dt.datetime.now().isoformat(timespec="seconds") if finished else None,
-            "parameters": [p.as_dict() for p in params_list]})
+            "parameters": [p.as_dict() | {"data_dirs": [relative(d, run_dir) for d in p.data_dirs]}
+                           for p in params_list]})
         return None
     except OSError as err:
         return os_reason(err, run_dir)
+
+
+def _bundle(run_dir: Path, jobs: list[Job]) -> dict[str, object]:
+    """Write the data manifest (the tables of the run's first data folders) and return what run.json
+    records for reviewers: the environment, the data folders (relative) and when the batch started."""
+    bundle: dict[str, object] = {"started_at": dt.datetime.now().isoformat(timespec="seconds"),
+                                 "environment": environment()}
+    if jobs:
+        spec = jobs[0].setup.data
+        write_json(run_dir / DATA_MANIFEST, data_manifest(spec.folders, spec.files, run_dir))
+        bundle |= {"data_dirs": [relative(f, run_dir) for f in spec.folders], "data_manifest": DATA_MANIFEST}
+    return bundle
+
+
+def _recorded(job: Job, files: dict[str, bytes]) -> dict[str, object]:
+    """What run.json records of one report for reviewers: its parameters, the notebook's sha256 and
+    each data table it read (sha256, rows, sources, synthetic), from its key figures' provenance."""
+    out: dict[str, object] = {"parameters": job.parameters, "notebook_sha256": job.setup.notebook_sha256}
+    try:
+        tables = json.loads(files["key_figures.json"])["provenance"]["tables"]
+        out["tables"] = {name: {k: t[k] for k in ("file", "sha256", "rows", "sources", "synthetic") if k in t}
+                         for name, t in tables.items()}
+    except (KeyError, ValueError, TypeError):
+        pass
+    return out
 
 
 def run_many(params_list: list[ReportParams], run_dir: Path, workers: int | None = None,
@@ -393,7 +421,11 @@ def run_many(params_list: list[ReportParams], run_dir: Path, workers: int | None
         todo = [j for j in jobs if force or not is_current(entries.get(j.slug), j, run_dir)]
         prog = Progress(total=len(jobs), skipped=len(jobs) - len(todo))
         prog.start(progress)
-        _write_index(run_dir, entries, lang, title, params_list, finished=False)
+        try:
+            bundle = _bundle(run_dir, jobs)
+        except OSError as err:
+            bundle = {"error": os_reason(err, run_dir)}
+        _write_index(run_dir, entries, lang, title, params_list, finished=False, bundle=bundle)
         stopped = ""
         executor: LocalExecutor | DaskExecutor | None = None
         slots = 0
@@ -420,7 +452,8 @@ def run_many(params_list: list[ReportParams], run_dir: Path, workers: int | None
                     result = _result(fut, job)
                     if hasattr(fut, "release"):  # Dask: let go of the result, or a lost worker would recompute it
                         fut.release()
-                    entry = result.entry | {"inputs": job.inputs, "batch_position": prog.done + prog.failed + 1}
+                    entry = result.entry | {"inputs": job.inputs, "batch_position": prog.done + prog.failed + 1} \
+                        | _recorded(job, result.files)
                     if result.files:
                         try:
                             entry["files"] = write_report(run_dir, job.slug, result.files)
@@ -429,7 +462,7 @@ def run_many(params_list: list[ReportParams], run_dir: Path, workers: int | None
                             entry.pop("files", None)
                     entries[job.slug] = entry
                     prog.add(entry.get("status") == "ok")
-                    _write_index(run_dir, entries, lang, title, params_list, finished=False)
+                    _write_index(run_dir, entries, lang, title, params_list, finished=False, bundle=bundle)
                     if max_failures is not None and prog.failed >= max_failures and not stopped:
                         stopped = f"stopped after {prog.failed} failed (--max-failures {max_failures})"
                         pending.clear()
@@ -443,7 +476,8 @@ def run_many(params_list: list[ReportParams], run_dir: Path, workers: int | None
             if executor is not None:
                 executor.close()
             prog.close()
-            index_error = _write_index(run_dir, entries, lang, title, params_list, finished=not stopped)
+            index_error = _write_index(run_dir, entries, lang, title, params_list, finished=not stopped,
+                                       bundle=bundle)
             say(prog.summary(stopped, f" on {slots} workers" if slots else ""))
             if index_error:
                 say(f"error: {index_error}")

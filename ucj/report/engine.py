@@ -448,6 +448,7 @@ def render(job: Job, payload: dict[str, object] | None = None) -> Result:
     kernel: WarmKernel | None = None
     folder = Path(tempfile.mkdtemp(prefix=f"ucj-{job.slug}-"))
     files: dict[str, bytes] = {}
+    nb = None
     try:
         kernel = kernel_for(job.setup, payload)
         entry["kernel_report"] = kernel.reports + 1
@@ -457,8 +458,8 @@ def render(job: Job, payload: dict[str, object] | None = None) -> Result:
             error = None
         except PapermillExecutionError as err:
             error = err
-        files["report.ipynb"] = nbformat.writes(nb).encode()
         if error is not None:
+            files["report.ipynb"] = nbformat.writes(nb).encode()
             entry |= {"status": "failed", "error": _one_line(f"{error.ename}: {error.evalue}"),
                       "cell": error.exec_count, "notebook": f"{job.slug}/report.ipynb"}
         else:
@@ -468,12 +469,17 @@ def render(job: Job, payload: dict[str, object] | None = None) -> Result:
                 if f.is_file() and not f.name.startswith("."):
                     files[f.name] = f.read_bytes()
             key = json.loads(files["key_figures.json"])
+            # the key figures ride in the notebook too, so a reviewer given only report.ipynb can verify it
+            nb.metadata["ucj"]["key_figures"] = key  # type: ignore[attr-defined]
+            files["report.ipynb"] = nbformat.writes(nb).encode()
             entry |= {"status": "ok", "html": f"{job.slug}/report.html", "coverage_pct": key["coverage_pct"],
                       "target_pct": key["target_pct"], "target_year": key["target_year"],
                       "projection_status": key["projection"]["status"],
                       "synthetic_tables": key["synthetic_tables"]}
     except Exception as err:  # noqa: BLE001 - one bad report must not stop a batch
         entry |= {"status": "failed", "error": _one_line(f"{type(err).__name__}: {err}")}
+        if nb is not None and "report.ipynb" not in files:
+            files["report.ipynb"] = nbformat.writes(nb).encode()
         if kernel is not None and not kernel.alive():
             entry["error"] = _one_line(f"the kernel died while making this report ({entry['error']})")
     finally:

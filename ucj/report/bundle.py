@@ -1,0 +1,122 @@
+"""What a run folder records so a reviewer can copy it elsewhere and check it (`ucj verify`).
+
+`run.json` gets the environment (ucj version and git commit, Python, the locked libraries, the
+platform) and, per report, its parameters, the notebook's sha256, each data table's sha256, rows,
+sources and synthetic flag, each output file's sha256 and the timings. `data_manifest.json` lists the
+tables the run read and how to get them again. Every path written is relative to the run folder.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import re
+import subprocess
+import sys
+from importlib import metadata
+from pathlib import Path
+
+from ucj import __version__
+from ucj.core.config import requirements_lock, source_checkout
+
+DATA_MANIFEST = "data_manifest.json"
+
+
+def relative(path: str | os.PathLike[str], start: Path) -> str:
+    """`path` relative to `start` (with '..' where needed), in '/' form: what a copied bundle can follow."""
+    return Path(os.path.relpath(Path(path).resolve(), Path(start).resolve())).as_posix()
+
+
+def locked_names() -> list[str]:
+    """The libraries whose versions a run records: those pinned in requirements.lock (source checkout),
+    else ucj's declared dependencies (installed wheel)."""
+    lock = requirements_lock()
+    if lock is not None:
+        names = [m.group(1) for line in lock.read_text(encoding="utf-8").splitlines()
+                 if (m := re.match(r"\s*([A-Za-z0-9_.\-]+)\s*==", line))]
+    else:
+        try:
+            names = [re.split(r"[\s;<>=!~\[(]", r, maxsplit=1)[0] for r in metadata.requires("ucj") or []]
+        except metadata.PackageNotFoundError:
+            names = []
+    return sorted({n.lower().replace("_", "-") for n in names if n})
+
+
+def git_commit() -> str | None:
+    """The source checkout's commit, with '-dirty' if it has uncommitted changes; None outside git."""
+    root = source_checkout()
+    if root is None:
+        return None
+    try:
+        head = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True,
+                              timeout=10, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
+                               capture_output=True, text=True, timeout=10, check=True).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return f"{head}-dirty" if dirty else head
+
+
+def environment() -> dict[str, object]:
+    """What the run was made with; `ucj verify` lists any difference from the reviewer's as a warning."""
+    libraries = {}
+    for name in locked_names():
+        try:
+            libraries[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            libraries[name] = None
+    return {"ucj": __version__, "git_commit": git_commit(), "python": platform.python_version(),
+            "implementation": sys.implementation.name, "platform": platform.platform(),
+            "machine": platform.machine(), "libraries": libraries}
+
+
+def _folder_info(folder: Path) -> dict[str, object]:
+    import json
+
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {k: manifest[k] for k in ("synthetic", "seed", "generator", "notice") if k in manifest}
+
+
+def table_sources(path: Path) -> tuple[int, list[str]]:
+    """Rows and distinct `source` values of a table file (its row count from the footer, one column read)."""
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    rows = pq.read_metadata(path).num_rows
+    try:
+        col = pq.read_table(path, columns=["source"]).column("source")
+        return rows, sorted(str(v) for v in pc.unique(col).to_pylist() if v is not None)
+    except (KeyError, ValueError):
+        return rows, []
+
+
+def data_manifest(folders: tuple[str, ...], files: tuple[tuple[int, str, str], ...], run_dir: Path) -> dict[str, object]:
+    """The tables a run read (the later folder's wins, as ucj.load does) and how to get them again."""
+    from ucj.data.schema import SYNTHETIC_SOURCE
+
+    tables: dict[str, dict[str, object]] = {}
+    infos = [_folder_info(Path(f)) for f in folders]
+    for i, name, digest in files:
+        rows, sources = table_sources(Path(folders[i]) / name)
+        tables[name.removesuffix(".parquet")] = {
+            "file": name, "folder": relative(folders[i], run_dir), "sha256": digest, "rows": rows,
+            "sources": sources, "synthetic": bool(infos[i].get("synthetic")) or SYNTHETIC_SOURCE in sources}
+    return {"folders": [{"path": relative(f, run_dir)} | info for f, info in zip(folders, infos)],
+            "tables": dict(sorted(tables.items())), "how_to_get": how_to_get(folders, infos, run_dir)}
+
+
+def how_to_get(folders: tuple[str, ...], infos: list[dict[str, object]], run_dir: Path) -> list[str]:
+    """One line per data folder saying how a reviewer gets the same bytes."""
+    lines = []
+    for f, info in zip(folders, infos):
+        rel = relative(f, run_dir)
+        if info.get("synthetic") and "seed" in info:
+            lines.append(f"the run read synthetic demo data ({rel} from the run folder); `ucj demo --out data/demo "
+                         f"--seed {info['seed']}` rebuilds it byte for byte")
+        else:
+            lines.append(f"the run read real data ({rel} from the run folder); ask the run's author for these "
+                         f"files (data_manifest.json lists each table's sha256 and sources)")
+    return lines
