@@ -34,6 +34,7 @@ from ucj.report.i18n import Lang, check_lang, fmt_int, fmt_num, fmt_pct, fmt_rp,
 from ucj.report.plots import claims_figure, poverty_figure
 
 LANG_ENV = "UCJ_LANG"  # `ucj explore --lang` passes the language to the notebook this way
+DISTRICT_ENV = "UCJ_DISTRICT"  # and `--district` the district shown first
 TABS = ("coverage", "claims", "poverty", "budget", "compare")
 SERIES_STYLE = {"district": dict(color="#c00000", lw=2.2), "province": dict(color="#1f4e79", lw=1.4),
                 "peers": dict(color="#777777", lw=1.4)}
@@ -447,9 +448,10 @@ def explorer(ds: Dataset, lang: Lang = "id", district_code: str = "75.02"):  # t
     return Explorer(ds, lang, district_code).widget
 
 
-def explorer_app(data_dir: str = "", lang: str = "", district: str = "Boalemo"):  # type: ignore[no-untyped-def]
+def explorer_app(data_dir: str = "", lang: str = "", district: str = ""):  # type: ignore[no-untyped-def]
     """What the notebook shows: the explorer on the data in `data_dir` (';'-separated; empty: the default
-    folders), or a sentence saying what to do when the data cannot be read or the district is unknown."""
+    folders), or a sentence saying what to do when the data cannot be read or the district is unknown.
+    An empty `lang` or `district` is taken from $UCJ_LANG / $UCJ_DISTRICT, else id / Boalemo."""
     import ipywidgets as w
 
     import ucj
@@ -459,7 +461,7 @@ def explorer_app(data_dir: str = "", lang: str = "", district: str = "Boalemo"):
     try:
         chosen = default_lang(lang)
         ds = ucj.load(*split_dirs(data_dir))
-        code = ds.registry.resolve(district)
+        code = ds.registry.resolve(district or os.environ.get(DISTRICT_ENV, "") or "Boalemo")
     except Exception as err:  # noqa: BLE001 - shown as a sentence the planner can act on
         text = t("no_data_folder", chosen).format(problem=problem_text(err))
         return w.HTML(f"<div class='ucj-problem' style='color:#b00020'>{html.escape(text)}</div>")
