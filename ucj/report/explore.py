@@ -249,8 +249,14 @@ def compare_view(ds: Dataset, codes: list[str], denominator: str, lang: Lang) ->
     return View([f"{t('coverage_pct', lang)} ({t(denominator, lang)})"], chart, table, "compare")
 
 
-def problem_text(err: Exception) -> str:
-    """One line for the page: the rendered input error, or the error's message (never a traceback)."""
+class NoFigures(Exception):
+    """A district without the figures a tab needs; the argument is the catalogue key of the reason."""
+
+
+def problem_text(err: Exception, lang: Lang = "id") -> str:
+    """One line for the page: the reason, the rendered input error, or the error's message (never a traceback)."""
+    if isinstance(err, NoFigures):
+        return t(str(err.args[0]), lang)
     if isinstance(err, UcjInputError):
         return "; ".join(err.render().splitlines())
     return f"{type(err).__name__}: {err}"
@@ -337,7 +343,7 @@ class Explorer:
             self.segment.options = [(t("all_segments", lang) if s == ALL_SEGMENTS else t(s, lang), s) for s in segs]
             self.segment.value = keep if keep in segs else ALL_SEGMENTS
             self.segment.description = t("segment", lang)
-            for ctl, key in ((self.workers, "workers"), (self.months, "months"), (self.tariff, "tariff_rp"),
+            for ctl, key in ((self.workers, "additional_workers"), (self.months, "months"), (self.tariff, "tariff_rp"),
                              (self.target_year, "by_year")):
                 ctl.description = t(key, lang)
             self.compare_pick.description = t("compare_with", lang)
@@ -402,6 +408,8 @@ class Explorer:
         if tab == "compare":
             return compare_view(self.ds, list(self.compare_codes), self.denominator.value, lang)
         fig = self.figures()
+        if fig.coverage_as_of is None:
+            raise NoFigures("no_coverage")
         if tab == "coverage":
             return coverage_view(self.ds, fig, self.segment.value, lang,
                                  self.coverage_series(fig, self.segment.value))
@@ -425,7 +433,7 @@ class Explorer:
         except Exception as err:  # noqa: BLE001 - the planner gets a sentence, not a traceback
             name = self.ds.registry.get(self.district.value).full_name
             self.message.value = (f"<div class='ucj-problem' style='color:#b00020'>"
-                                  f"{html.escape(t('no_figures', self.lang).format(name=name, problem=problem_text(err)))}"
+                                  f"{html.escape(t('no_figures', self.lang).format(name=name, problem=problem_text(err, self.lang)))}"
                                   f"</div>")
             self.heads[tab].value, self.downloads.value = "", ""
             out.clear_output()
@@ -463,6 +471,6 @@ def explorer_app(data_dir: str = "", lang: str = "", district: str = ""):  # typ
         ds = ucj.load(*split_dirs(data_dir))
         code = ds.registry.resolve(district or os.environ.get(DISTRICT_ENV, "") or "Boalemo")
     except Exception as err:  # noqa: BLE001 - shown as a sentence the planner can act on
-        text = t("no_data_folder", chosen).format(problem=problem_text(err))
+        text = t("no_data_folder", chosen).format(problem=problem_text(err, chosen))
         return w.HTML(f"<div class='ucj-problem' style='color:#b00020'>{html.escape(text)}</div>")
     return explorer(ds, chosen, code)
