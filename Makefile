@@ -38,6 +38,7 @@ bench: demo
 	$(BIN)/python benchmarks/load_demo.py --data-dir $(DATA)
 	$(BIN)/python benchmarks/analysis_all.py --data-dir $(DATA)
 	$(BIN)/python benchmarks/report_one.py --data-dir $(DATA)
+	$(BIN)/python benchmarks/explore_redraw.py --data-dir $(DATA)
 
 lock:
 	$(BIN)/python -m pip freeze --exclude-editable | sed '1i # Exact versions for a reproducible environment (Python 3.11). Regenerate with: make lock' > requirements.lock
