@@ -114,6 +114,16 @@ def test_budget_over_employees_does_not_count_bpu_workers(demo_ds):
 
 
 @slow
+def test_poverty_change_since_2021_from_the_poverty_table(demo_ds, minahasa):
+    from ucj.analysis.explore import poverty_change
+
+    p = demo_ds.poverty
+    p = p[(p["district_code"] == MINAHASA) & (p["year"] >= 2021)].dropna(subset=["p0"]).set_index("year")["p0"]
+    since, delta = poverty_change(minahasa)
+    assert since == 2021 and delta == pytest.approx(p[p.index.max()] - p[2021])
+
+
+@slow
 def test_poverty_target_is_the_published_one(demo_ds):
     assert poverty_target(district_figures(demo_ds, BOALEMO, denominator="working_population")) == 10.0  # seed 002: below 10 %
     assert math.isnan(poverty_target(district_figures(demo_ds, BANGGAI, denominator="working_population")))

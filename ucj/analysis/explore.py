@@ -170,6 +170,19 @@ def budget_plan(fig: DistrictFigures, workers: int, months: int, tariff_rp: int,
     )
 
 
+POVERTY_BREAK_YEAR = 2021  # BPS poverty levels step at the SP2020 re-weighting: compare from here on
+
+
+def poverty_change(fig: DistrictFigures) -> tuple[int | None, float]:
+    """Is poverty falling: (the first year with P0 from POVERTY_BREAK_YEAR on, the latest P0 less that
+    year's, in points); (None, NaN) with fewer than two such years."""
+    p = fig.poverty_district.dropna(subset=["p0"])
+    p = p[p["year"] >= POVERTY_BREAK_YEAR].sort_values("year")
+    if len(p) < 2:
+        return None, math.nan
+    return int(p["year"].iloc[0]), float(p["p0"].iloc[-1]) - float(p["p0"].iloc[0])
+
+
 def poverty_target(fig: DistrictFigures) -> float:
     """The district's published poverty target (%, to fall below), NaN when it has none."""
     sf = fig.seed_facts

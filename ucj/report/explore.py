@@ -25,7 +25,7 @@ from ucj.analysis.all_districts import district_table
 from ucj.analysis.district import DistrictFigures, district_figures
 from ucj.analysis.explore import (ALL_SEGMENTS, MAX_COMPARE, BudgetPlan, allowed_segments, budget_plan,
                                   compare_series, compare_table, coverage_against, latest_segment_coverage,
-                                  peer_year, poverty_target)
+                                  peer_year, poverty_change, poverty_target)
 from ucj.core.errors import UcjInputError
 from ucj.data.dataset import Dataset
 from ucj.data.registry import Registry
@@ -87,9 +87,8 @@ def download_links(df: pd.DataFrame, name: str, lang: Lang) -> str:
 
 
 def png(fig: Figure) -> bytes:
-    """The chart as PNG, with fixed margins: constrained layout would double the time of a redraw."""
+    """The chart as PNG, with matplotlib's fixed margins: constrained layout would double a redraw's time."""
     fig.set_layout_engine("none")
-    fig.subplots_adjust(left=0.09, right=0.98, top=0.9, bottom=0.1)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=90)
     return buf.getvalue()
@@ -202,6 +201,10 @@ def poverty_view(ds: Dataset, fig: DistrictFigures, lang: Lang) -> View:
     lines = [t("poverty_headline", lang).format(year=pl["year"] or "–", p0=fmt_pct(pl["p0"], lang),
                                                 prov=fmt_pct(pl["province_p0"], lang),
                                                 nat=fmt_pct(pl["national_p0"], lang))]
+    since, delta = poverty_change(fig)
+    if since is not None:
+        key = "poverty_falling" if delta < 0 else "poverty_rising"
+        lines.append(t(key, lang).format(delta=fmt_num(abs(delta), lang, 2), year=since))
     target = poverty_target(fig)
     lines.append(t("poverty_target_line", lang).format(pct=fmt_pct(target, lang)) if target == target
                  else t("no_poverty_target", lang))
