@@ -213,3 +213,13 @@ def test_a_data_folder_without_tables_gets_a_sentence(tmp_path):
     page = explorer_app(str(tmp_path), "en")
     assert "The data cannot be read" in page.value and "make demo" in page.value
     assert "Traceback" not in page.value
+
+
+def test_ucj_explore_refuses_an_unknown_language_before_serving():
+    import subprocess
+    import sys
+
+    run = subprocess.run([sys.executable, "-m", "ucj.cli", "explore", "--lang", "fr"], capture_output=True,
+                         text=True, timeout=60)
+    assert run.returncode == 2 and "unknown lang 'fr'" in run.stderr and "Traceback" not in run.stderr + run.stdout
+    assert "http://" not in run.stdout  # nothing was served
