@@ -68,9 +68,11 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def test_jupyterlab_opens_explore_notebook(browser, tmp_path):
+def test_jupyterlab_runs_the_explore_notebook(browser, demo_dir, tmp_path):
+    """Open the notebook in JupyterLab, run all cells and find the rendered explorer (its tabs and headline)."""
     port, token = _free_port(), secrets.token_hex(16)
-    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(tmp_path / "cfg"), JUPYTER_RUNTIME_DIR=str(tmp_path / "rt"))
+    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(tmp_path / "cfg"), JUPYTER_RUNTIME_DIR=str(tmp_path / "rt"),
+               UCJ_DATA_DIR=str(demo_dir), UCJ_LANG="en")
     server = subprocess.Popen(
         [str(BIN / "jupyter"), "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
          f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={REPO}", "--ServerApp.open_browser=False", "--allow-root"],
@@ -89,8 +91,17 @@ def test_jupyterlab_opens_explore_notebook(browser, tmp_path):
         page = browser.new_page(viewport={"width": 1400, "height": 900})
         page.goto(f"{base}/lab/tree/notebooks/explore.ipynb?token={token}")
         page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
-        page.wait_for_selector("text=explorer(ds, lang", timeout=30_000)
+        page.wait_for_selector("text=explorer_app(data_dir, lang, district)", timeout=30_000)
         assert page.locator(".jp-Notebook .jp-Cell").count() >= 3
+        page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000)
+        page.locator(".lm-MenuBar-itemLabel", has_text="Run").click()
+        page.get_by_text("Run All Cells", exact=True).click()
+        page.wait_for_selector(".jp-OutputArea .ucj-coverage-headline", timeout=180_000)
+        tabs = page.locator(".jp-OutputArea .ucj-explorer .lm-TabBar-tab").all_inner_texts()
+        assert tabs == ["Coverage", "Claims", "Poverty", "Budget planner", "Compare"]
+        assert "Coverage of Kabupaten Boalemo" in page.locator(".ucj-coverage-headline").inner_text()
+        page.locator(".jp-OutputArea .lm-TabBar-tab", has_text="Budget planner").click()
+        page.wait_for_selector(".jp-OutputArea .ucj-budget-headline:has-text('Rp 1,008,000,000')", timeout=60_000)
         page.screenshot(path=str(ARTIFACTS / "jupyterlab_explore.png"))
     finally:
         server.terminate()

@@ -341,6 +341,53 @@ def verify(
         raise typer.Exit(1)
 
 
+@app.command()
+@friendly
+def explore(data_dir: str = _DATA,
+            lang: str = typer.Option("id", help="labels and numbers: id or en (the page has a toggle too)"),
+            port: int = typer.Option(8866, help="port to listen on"),
+            host: str = typer.Option("127.0.0.1", help="address to listen on (127.0.0.1: this machine only)"),
+            district: str = typer.Option("Boalemo", help="the district shown first")) -> None:
+    """Serve the explorer notebook as an app without code (Voila); Ctrl-C stops it."""
+    import signal
+    import subprocess
+
+    from ucj.core.config import notebook
+    from ucj.report.explore import DISTRICT_ENV, LANG_ENV
+    from ucj.report.i18n import check_lang
+    from ucj.report.params import split_dirs
+
+    check_lang(lang)
+    dirs = ";".join(str(Path(d).resolve()) for d in split_dirs(data_dir))
+    env = dict(os.environ, UCJ_DATA_DIR=dirs, **{LANG_ENV: lang, DISTRICT_ENV: district})
+    cmd = [sys.executable, "-m", "voila", str(notebook("explore")), "--no-browser", f"--port={port}",
+           f"--Voila.ip={host}", "--strip_sources=True", "--show_tracebacks=False", "--Voila.port_retries=0"]
+    def interrupt(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    # Ctrl-C (and a plain kill) reach this command, which then stops the server: the server runs in its own
+    # session so it neither prompts nor prints a traceback, and SIGINT is honoured even when started in the
+    # background
+    signal.signal(signal.SIGINT, interrupt)
+    signal.signal(signal.SIGTERM, interrupt)
+    server = subprocess.Popen(cmd, env=env, start_new_session=True, stderr=subprocess.DEVNULL)
+    typer.echo(f"ucj explore: open http://{host}:{port}/ in a browser (data: {data_dir or 'default'}, "
+               f"language: {lang}); Ctrl-C stops it")
+    try:
+        code = server.wait()
+    except KeyboardInterrupt:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        typer.echo("ucj explore: stopped")
+        return
+    if code != 0:
+        typer.echo(f"error: the explorer server stopped (exit status {code}); is port {port} free?", err=True)
+        raise typer.Exit(1)
+
+
 def main() -> None:  # pragma: no cover - console entry
     app()
 

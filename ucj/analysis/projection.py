@@ -324,6 +324,18 @@ def _logistic_forecast(popt: np.ndarray, pcov: np.ndarray, sigma: float, t_futur
 
 
 # -- projection of one district --------------------------------------------------------------------
+def workers_needed(last_month: pd.Timestamp, active: float, denominator_value: float, growth: float,
+                   target_pct: float, target_year: int) -> dict[str, float]:
+    """Net additional participants needed to reach `target_pct` by December of `target_year`: the target
+    share of the denominator grown at `growth` a year, less today's `active`; and per month remaining."""
+    end = pd.Timestamp(int(target_year), 12, 1)
+    months = (end.year - last_month.year) * 12 + end.month - last_month.month
+    denom_target = denominator_value * (1 + growth) ** (int(target_year) - last_month.year)
+    needed = max(0.0, target_pct / 100 * denom_target - active)
+    return dict(denominator_at_target=denom_target, months_remaining=max(months, 0), workers_needed_total=needed,
+                workers_needed_per_month=needed / months if months > 0 else math.nan)
+
+
 def _denominator_growth(workforce: pd.DataFrame, district_code: str, denominator: str) -> float:
     return denominator_growth_all(workforce[workforce["district_code"] == district_code], denominator).get(
         district_code, 0.0)
@@ -365,12 +377,9 @@ def project(
                           fits=[], forecast=empty, **none, **nan_workers)
     last_month = pd.Timestamp(last["month"])
     end = pd.Timestamp(int(target_year), 12, 1)
+    workers = workers_needed(last_month, float(last["active"]), float(last["denominator_value"]), growth,
+                             float(target_pct), int(target_year))
     months_remaining = (end.year - last_month.year) * 12 + end.month - last_month.month
-    denom_target = float(last["denominator_value"]) * (1 + growth) ** (int(target_year) - last_month.year)
-    needed = max(0.0, target_pct / 100 * denom_target - float(last["active"]))
-    workers = dict(denominator_at_target=denom_target, months_remaining=max(months_remaining, 0),
-                   workers_needed_total=needed,
-                   workers_needed_per_month=needed / months_remaining if months_remaining > 0 else math.nan)
     if months_remaining <= 0:
         return Projection(**base, status="target_passed", model_used=None, reason="the target year has passed",
                           fits=[], forecast=empty, **none, **workers)

@@ -1,0 +1,77 @@
+"""Benchmark: how long the explorer takes to redraw after a control change, once loaded (issue: at most
+300 ms). Each control is changed in a live `Explorer` (no browser: the time is the kernel's work, from
+the change to the new chart and table in the output area) and timed with the redraw it triggers.
+
+"first visit of a district" computes that district's figures (projection, peers) and is reported
+apart: it is the one change that is not a redraw of figures already computed.
+
+Run with `python benchmarks/explore_redraw.py --data-dir data/demo`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from typing import Callable
+
+BUDGET_S = 0.300
+
+
+def timed(change: Callable[[], None], repeat: int) -> list[float]:
+    out = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        change()
+        out.append(time.perf_counter() - t0)
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--data-dir", default="data/demo")
+    ap.add_argument("--repeat", type=int, default=5)
+    args = ap.parse_args()
+
+    import contextlib
+    import io
+
+    import ucj
+    from ucj.report.explore import Explorer
+
+    ds = ucj.load(args.data_dir)
+    with contextlib.redirect_stdout(io.StringIO()):  # without a front end, the output area prints
+        ex = Explorer(ds, "en", "71.02")
+        ex.district.value = "75.02"  # visit both districts once: "once loaded"
+        ex.district.value = "71.02"
+        cycle = {"workers": iter([6_000, 5_000] * args.repeat), "months": iter([24, 12] * args.repeat),
+                 "district": iter(["75.02", "71.02"] * args.repeat), "lang": iter(["id", "en"] * args.repeat),
+                 "segment": iter(["BPU", "all"] * args.repeat), "tab": iter([1, 2, 4, 0] * args.repeat)}
+        steps: dict[str, Callable[[], None]] = {
+            "budget slider (workers)": lambda: (setattr(ex.tabs, "selected_index", 3),
+                                                setattr(ex.workers, "value", next(cycle["workers"])))[-1],
+            "budget slider (months)": lambda: setattr(ex.months, "value", next(cycle["months"])),
+            "language toggle (budget tab)": lambda: setattr(ex.language, "value", next(cycle["lang"])),
+            "segment (coverage tab)": lambda: (setattr(ex.tabs, "selected_index", 0),
+                                               setattr(ex.segment, "value", next(cycle["segment"])))[-1],
+            "district, already visited (coverage tab)": lambda: setattr(ex.district, "value",
+                                                                       next(cycle["district"])),
+            "tab switch (claims, poverty, compare, coverage)": lambda: setattr(ex.tabs, "selected_index",
+                                                                              next(cycle["tab"])),
+        }
+        for step in steps.values():  # warm: each step's inputs seen once
+            step()
+            step()
+        results = {name: timed(step, args.repeat) for name, step in steps.items()}
+        ex.tabs.selected_index = 0
+        first = timed(lambda: setattr(ex.district, "value", "72.01"), 1)
+    for name, times in results.items():
+        med = statistics.median(times)
+        print(f"{name}: median {1000 * med:.0f} ms over {len(times)} changes (max {1000 * max(times):.0f}) "
+              f"= {med / BUDGET_S:.2f} x the {1000 * BUDGET_S:.0f} ms budget")
+    print(f"first visit of a district (computes its figures): {1000 * first[0]:.0f} ms "
+          f"= {first[0] / BUDGET_S:.2f} x the {1000 * BUDGET_S:.0f} ms budget")
+
+
+if __name__ == "__main__":
+    main()
