@@ -10,7 +10,8 @@ from ucj.analysis.budget import Assumptions, district_scenarios
 from ucj.core.config import stylesheet
 from ucj.core.errors import UcjInputError
 from ucj.data.dataset import Dataset
-from ucj.report.i18n import Lang, check_lang, fmt_int, fmt_num, fmt_pct, fmt_rp, fmt_rp_full, t
+from ucj.report.i18n import Lang, check_lang, fmt_int, fmt_pct, fmt_rp_full, t
+from ucj.report.tables import html_table, shown
 
 
 def parse_workers(text: object) -> list[int]:
@@ -43,25 +44,14 @@ def display_scenarios(table: pd.DataFrame, context: dict[str, object]) -> None:
 
     lang: Lang = context["lang"]  # type: ignore[assignment]
     d = context["district"]
-    shown = table.copy()
-    for c in ("cost_rp", "expected_benefits_rp"):
-        shown[c] = shown[c].map(lambda v: fmt_rp(v, lang))
-    for c in ("coverage_before_pct", "coverage_after_pct"):
-        shown[c] = shown[c].map(lambda v: fmt_pct(v, lang))
-    for c in ("expected_jkm_deaths", "expected_jkk_cases", "benefit_cost_ratio"):
-        shown[c] = shown[c].map(lambda v: fmt_num(v, lang, 2))
-    shown["workers"] = shown["workers"].map(lambda v: fmt_int(v, lang))
-    shown.columns = [t(c, lang) for c in shown.columns]
     banner = (f'<div class="ucj-synthetic">{html.escape(t("synthetic_banner", lang))}</div>'
               if context["synthetic"] else "")
     head = (f"<style>{stylesheet()}</style><h1 class='ucj-title'>{html.escape(t('budget', lang))}: "
             f"{html.escape(d.full_name)}</h1>{banner}"  # type: ignore[attr-defined]
             f"<p>{html.escape(t('active', lang))} {context['month']}: {fmt_int(context['active'], lang)} · "
             f"{html.escape(t('coverage_pct', lang))}: {fmt_pct(context['coverage_pct'], lang)}</p>")
-    assumptions = Assumptions().describe()
-    assumptions.columns = [t(c, lang) for c in assumptions.columns]
-    display(HTML(head + shown.to_html(index=False, escape=True, classes="ucj-table", border=0)
-                 + assumptions.to_html(index=False, escape=True, classes="ucj-table", border=0)))
+    display(HTML(head + html_table(shown("budget", table, lang), lang)
+                 + html_table(shown("assumptions", Assumptions().describe(), lang), lang)))
 
 
 def key_figures_text(table: pd.DataFrame, context: dict[str, object]) -> str:

