@@ -24,7 +24,7 @@ from ucj.analysis.projection import Projection
 from ucj.core.config import stylesheet
 from ucj.core.stamp import portable_path, stamp
 from ucj.data.dataset import Dataset, load
-from ucj.report.i18n import LABELS, Lang, fmt_int, fmt_pct, fmt_rp, fmt_year, reason_text, t, tf
+from ucj.report.i18n import LABELS, Lang, fmt_int, fmt_pct, fmt_rp, fmt_year, reason_text, stamp_line, t, tf
 from ucj.report.params import ReportParams
 from ucj.report.plots import claims_figure, coverage_figure, poverty_figure
 from ucj.report.tables import Shown, as_html_frame, html_table, shown
@@ -291,17 +291,6 @@ class DistrictReport:
         for name in self.charts:
             written.append(write_bytes(out / f"{name}.png", self.png(name)))
         return written
-
-
-def stamp_line(st: dict[str, object], lang: Lang) -> str:
-    """The stamp as one line: when, which ucj and commit, which data (short hashes)."""
-    commit = st.get("commit") or t("stamp_no_commit", lang)
-    if st.get("dirty"):
-        commit = f"{commit}, {t('stamp_dirty', lang)}"
-    tables = st.get("tables") or {}
-    assert isinstance(tables, dict)
-    listed = ", ".join(f"{t(f'table.{n}', lang)} {str(h)[:8]}" for n, h in tables.items())
-    return tf("stamp", lang, when=str(st.get("generated_at")), version=st.get("ucj"), commit=commit, tables=listed)
 
 
 def load_data(params: ReportParams) -> Dataset:

@@ -397,6 +397,15 @@ LABELS: dict[str, dict[str, str]] = {
     "sheet.summary": {"id": "Ringkasan", "en": "Summary"},
     # -- methods and sources
     "median": {"id": "median", "en": "median"},
+    "likely": {"id": "kemungkinan besar tercapai", "en": "likely"},
+    "uncertain": {"id": "belum pasti", "en": "uncertain"},
+    "unlikely": {"id": "kemungkinan kecil tercapai", "en": "unlikely"},
+    "denominator_value": {"id": "Nilai penyebut", "en": "Denominator value"},
+    "workers_needed_gross": {"id": "Pekerja yang harus didaftarkan per bulan (kotor)",
+                             "en": "Workers to register a month (gross)"},
+    "error": {"id": "Galat", "en": "Error"},
+    "summary_files": {"id": "Angka kunci semua kabupaten/kota", "en": "Every district's key figures"},
+    "sort_hint": {"id": "Klik judul kolom untuk mengurutkan.", "en": "Click a column heading to sort."},
     "march": {"id": "Maret", "en": "March"},
     "methods": {"id": "Metode dan sumber", "en": "Methods and sources"},
     "all_participants": {"id": "semua peserta aktif", "en": "all active participants"},
@@ -524,3 +533,14 @@ def reason_text(reason: object, lang: Lang = "id") -> str:
         else:
             out.append(t("reason_other", lang))
     return "; ".join(dict.fromkeys(out))
+
+
+def stamp_line(st: dict[str, object], lang: Lang) -> str:
+    """The stamp as one line: when, which ucj and commit, which data (short hashes)."""
+    commit = st.get("commit") or t("stamp_no_commit", lang)
+    if st.get("dirty"):
+        commit = f"{commit}, {t('stamp_dirty', lang)}"
+    tables = st.get("tables") or {}
+    assert isinstance(tables, dict)
+    listed = ", ".join(f"{t(f'table.{n}', lang)} {str(h)[:8]}" for n, h in tables.items())
+    return tf("stamp", lang, when=str(st.get("generated_at")), version=st.get("ucj"), commit=commit, tables=listed)
