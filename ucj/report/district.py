@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import html
 import io
-import json
 import platform
 from dataclasses import dataclass, field
 from importlib.metadata import version
@@ -255,6 +254,19 @@ class DistrictReport:
         self._html(f"<p>{html.escape(t('method_tables', self.lang))}</p>")
         self._table("provenance")
 
+    def parameters_text(self) -> str:
+        """The report's parameters in words: "Kabupaten/kota: 74.13; Bahasa: id; ..." (unset ones say so)."""
+        parts = []
+        for name, value in self.provenance["parameters"].items():  # type: ignore[attr-defined]
+            if isinstance(value, (list, tuple)):
+                value = "; ".join(str(v) for v in value)
+            if value is None or value == "":
+                value = t("param_unset", self.lang)
+            elif name == "denominator":
+                value = t(str(value), self.lang)
+            parts.append(f"{t(f'param.{name}', self.lang)} = {value}")
+        return "; ".join(parts)
+
     def stamp_text(self) -> str:
         return stamp_line(self.provenance["stamp"], self.lang)  # type: ignore[arg-type]
 
@@ -265,8 +277,7 @@ class DistrictReport:
         lines = [f"{t('denominator', self.lang)}: {t(str(self.key['denominator']), self.lang)}"]
         if self.synthetic_tables:
             lines.append(t("synthetic_banner", self.lang))
-        params = json.dumps(self.provenance["parameters"], ensure_ascii=False, default=str)
-        lines.append(f"{t('parameters', self.lang)}: {params}")
+        lines.append(f"{t('parameters', self.lang)}: {self.parameters_text()}")
         self._html("".join(f"<p>{html.escape(x)}</p>" for x in lines))
         self._html(f'<p class="ucj-stamp">{html.escape(self.stamp_text())}</p>')
 
