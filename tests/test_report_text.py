@@ -371,3 +371,25 @@ def test_formula_in_the_data_stays_text_in_excel_and_csv(demo_ds, demo_dir, tmp_
     assert safe_csv_text("\tx") == "'\tx" and safe_csv_text(-5) == -5 and safe_csv_text("ok") == "ok"
     write_csv(tmp_path / "x.csv", pd.DataFrame({"a": ["=1+1"]}))
     assert (tmp_path / "x.csv").read_text().splitlines()[1] == "'=1+1"
+
+
+@pytest.mark.slow
+def test_no_absolute_path_in_the_files_of_a_cli_report(demo_dir, tmp_path):
+    """Every file the report layer writes (page, key figures, Excel, figures, index) is free of the
+    machine's absolute paths. The executed notebook is left out: its parameters cell is the batch's."""
+    import subprocess
+    import sys
+
+    out = tmp_path / "reports"
+    run = subprocess.run([str(Path(sys.executable).parent / "ucj"), "report", "--district", "Boalemo", "--data-dir",
+                          str(demo_dir), "--out", str(out), "--run", "p"], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr[-2000:]
+    files = [f for f in out.rglob("*") if f.is_file() and f.suffix != ".ipynb"]
+    assert {f.name for f in files} >= {"report.html", "key_figures.json", "tables.xlsx", "coverage.png"}
+    forbidden = [str(tmp_path), str(demo_dir), str(REPO), str(Path.home())]
+    for f in files:
+        data = f.read_bytes()
+        if f.suffix == ".xlsx":
+            data = _xlsx_text(f).encode()
+        for path in forbidden:
+            assert path.encode() not in data, (f.name, path)
