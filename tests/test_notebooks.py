@@ -89,8 +89,12 @@ def _papermill(tmp_path: Path, demo_dir: Path, name: str, **params: str) -> tupl
 
 
 def _comparable(key: dict) -> dict:
+    """Key figures without what differs between two runs: the time, and data folders written relative to
+    the folder each ran in."""
     key = json.loads(json.dumps(key))
     key["provenance"].pop("generated_at")
+    key["provenance"]["stamp"].pop("generated_at")
+    key["provenance"]["parameters"].pop("data_dirs")
     return key
 
 
