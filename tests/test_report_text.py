@@ -393,3 +393,35 @@ def test_no_absolute_path_in_the_files_of_a_cli_report(demo_dir, tmp_path):
             data = _xlsx_text(f).encode()
         for path in forbidden:
             assert path.encode() not in data, (f.name, path)
+
+
+def test_published_and_computed_table_shows_the_difference_in_the_facts_unit():
+    """A hand-made table in the analysis layer's form (ucj.analysis.facts.seed_facts): the report adds the
+    difference, data minus published, and formats each row by its unit."""
+    from ucj.report.district import published_and_computed
+    from ucj.report.tables import as_html_frame, shown
+
+    facts = pd.DataFrame({
+        "quantity": ["covered_workers", "coverage_pct", "claim_amount_rp", "vulnerable_workers"],
+        "published": [100_841.0, 76.0, 4_960_000_000.0, 15_000.0], "unit": ["persons", "%", "Rp", "persons"],
+        "date": ["2024-11", "2024-11", "2025-07-30", "2024-11"],
+        "source": ["seed 003 (ANTARA Sulut)"] * 2 + ["seed 004 (PPID Muna Barat)"] * 2,
+        "data": [100_000.0, 76.33, 4_960_000_000.0, float("nan")],
+        "data_as_of": ["2024-11", "2024-11", "2022-11 – 2024-12", "no counterpart in the data"]})
+    table = published_and_computed(facts)
+    assert list(table["difference"][:3]) == pytest.approx([-841.0, 0.33, 0.0])
+    id_ = as_html_frame(shown("seed_facts", table, "id"), "id")
+    assert list(id_[t("difference", "id")]) == ["-841", "+0,3 poin persen", "Rp0", "–"]
+    assert list(id_[t("published", "id")]) == ["100.841", "76,0 %", "Rp4,96 M", "15.000"]
+    assert id_[t("data_as_of", "id")].iloc[3] == t("no_counterpart", "id")
+    assert t("outlet", "id") in id_.columns and t("unit", "id") not in id_.columns
+    en = as_html_frame(shown("seed_facts", table, "en"), "en")
+    assert list(en[t("quantity", "en")]) == ["Covered workers", "Coverage", "Amount paid", "Vulnerable workers"]
+    assert en[t("difference", "en")].iloc[1] == "+0.3 pp"
+
+
+def test_every_published_quantity_has_catalogue_words():
+    from ucj.data.published import published_facts
+
+    missing = sorted(set(published_facts()["quantity"]) - set(LABELS))
+    assert missing == []

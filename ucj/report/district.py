@@ -304,6 +304,16 @@ class DistrictReport:
         return written
 
 
+def published_and_computed(facts: pd.DataFrame) -> pd.DataFrame:
+    """The analysis layer's published facts beside the data's value, with the difference (data minus
+    published, in the fact's unit: percentage points for a percentage) and the outlet named."""
+    out = facts.rename(columns={"source": "outlet"})
+    out["difference"] = pd.to_numeric(out["data"], errors="coerce") - pd.to_numeric(out["published"],
+                                                                                     errors="coerce")
+    cols = ["quantity", "published", "unit", "date", "outlet", "data", "data_as_of", "difference"]
+    return out[[c for c in cols if c in out.columns]]
+
+
 def load_data(params: ReportParams) -> Dataset:
     return load(*params.data_dirs, registry=params.registry)
 
@@ -331,6 +341,8 @@ def build(ds: Dataset, params: ReportParams, *, comparison: pd.DataFrame | None 
     if len(fits):  # a fitted model left unused says why
         fits.loc[fits["fitted"].astype(bool) & ~fits["used"].astype(bool), "reason"] = NOT_USED
     tables["model_fits"] = fits[["model", "fitted", "used", "reason", "aic", "rmse_in_sample", "rmse_holdout"]]
+    if "seed_facts" in tables:
+        tables["seed_facts"] = published_and_computed(tables["seed_facts"])
     report = DistrictReport(params, fig, key, tables, fig.projection, fig.synthetic_tables, provenance)
     synthetic = fig.synthetic_tables
     title_cov = f"{t('coverage_by_segment', lang)} ({t(fig.denominator, lang)})"

@@ -108,15 +108,15 @@ def fmt_rp_full(value: object, lang: Lang = "id") -> str:
 
 
 # -- one rule per kind of number, for HTML and Excel alike ----------------------------------------
-Kind = Literal["year", "code", "month", "pct", "rp", "count", "num", "bool", "text"]
+Kind = Literal["year", "code", "month", "pct", "pp", "rp", "count", "num", "bool", "text"]
 YEAR_COLUMNS = frozenset({"year", "target_year", "peer_year", "from_year", "to_year"})
 CODE_COLUMNS = frozenset({"district_code", "province_code", "code", "sha256"})
 PCT_COLUMNS = frozenset({"p0", "province_p0", "national_p0", "mean", "lower", "upper"})
 COUNT_COLUMNS = frozenset({"active", "workers", "claim_count", "deaths", "rows", "months", "rank", "of",
                            "already_funded", "additional_workers", "working_population", "districts"})
 # Excel number formats by kind (values stay numbers; percentages are in percent units, e.g. 76.3)
-XL_FORMATS: dict[str, str] = {"year": "0", "pct": '0.0" %"', "rp": '"Rp"#,##0', "count": "#,##0",
-                              "num": "#,##0.00", "month": "yyyy-mm"}
+XL_FORMATS: dict[str, str] = {"year": "0", "pct": '0.0" %"', "pp": '+0.0" pp";-0.0" pp";0.0" pp"',
+                              "rp": '"Rp"#,##0', "count": "#,##0", "num": "#,##0.00", "month": "yyyy-mm"}
 
 
 def column_kind(name: str, series: pd.Series | None = None) -> Kind:
@@ -155,6 +155,8 @@ def fmt_kind(value: object, kind: str, lang: Lang = "id") -> str:
         return "–" if _missing(value) or value is pd.NaT else f"{pd.Timestamp(value):%Y-%m}"  # type: ignore[arg-type]
     if kind == "pct":
         return fmt_pct(value, lang)
+    if kind == "pp":
+        return fmt_pp(value, lang)
     if kind == "rp":
         return fmt_rp(value, lang)
     if kind == "count":
@@ -415,6 +417,15 @@ LABELS: dict[str, dict[str, str]] = {
     "param.target_pct": {"id": "target (%)", "en": "target (%)"},
     "param.target_year": {"id": "tahun target", "en": "target year"},
     "param_unset": {"id": "bawaan", "en": "default"},
+    "reason_no_enrolment_then": {"id": "belum ada data kepesertaan pada saat itu",
+                                 "en": "no enrolment data by then"},
+    "reason_no_potensi": {"id": "tidak ada daftar potensi pekerja dalam data",
+                          "en": "no potensi pekerja list in the data"},
+    "reason_no_p0": {"id": "tidak ada P0 untuk tahun itu dalam data", "en": "no P0 for the year in the data"},
+    "reason_no_apbd_claims": {"id": "tidak ada klaim yang dibiayai APBD dalam data",
+                              "en": "no APBD-funded claims in the data"},
+    "reason_no_target": {"id": "tidak ada target dalam data", "en": "no target in the data"},
+    "targets_table_year": {"id": "tabel target, {year}", "en": "targets table, {year}"},
     "march": {"id": "Maret", "en": "March"},
     "methods": {"id": "Metode dan sumber", "en": "Methods and sources"},
     "all_participants": {"id": "semua peserta aktif", "en": "all active participants"},
@@ -464,13 +475,14 @@ LABELS: dict[str, dict[str, str]] = {
     "published_none": {"id": "Tidak ada angka yang dipublikasikan untuk kabupaten/kota ini.",
                        "en": "No published figures are recorded for this district."},
     "published": {"id": "Dipublikasikan", "en": "Published"},
-    "computed": {"id": "Dihitung dari data", "en": "Computed from the data"},
+    "data": {"id": "Dihitung dari data", "en": "Computed from the data"},
     "difference": {"id": "Selisih", "en": "Difference"},
     "date": {"id": "Tanggal", "en": "Date"},
     "outlet": {"id": "Sumber publikasi", "en": "Outlet"},
     "data_as_of": {"id": "Data per", "en": "Data as of"},
     "quantity": {"id": "Besaran", "en": "Quantity"},
     "unit": {"id": "Satuan", "en": "Unit"},
+    "active_participants": {"id": "Peserta aktif", "en": "Active participants"},
     "covered_workers": {"id": "Pekerja terlindungi", "en": "Covered workers"},
     "coverage_target_pct": {"id": "Target cakupan", "en": "Coverage target"},
     "vulnerable_village_workers": {"id": "Pekerja rentan desa", "en": "Vulnerable village workers"},
@@ -518,6 +530,14 @@ _REASONS: tuple[tuple[str, str], ...] = (
     (r"series too flat to fit a trend \(moves less than (?P<pp>[\d.]+) percentage points\)", "reason_too_flat"),
     (r"not used: the other model fits better", "reason_not_used"),
     (r"ETS did not fit\b.*", "reason_ets_failed"),
+    (r"no counterpart in the data", "no_counterpart"),
+    (r"no enrolment data by then", "reason_no_enrolment_then"),
+    (r"no potensi pekerja list in the data", "reason_no_potensi"),
+    (r"no potensi pekerja coverage in the data", "reason_no_potensi"),
+    (r"no P0 for the year in the data", "reason_no_p0"),
+    (r"no APBD-funded claims in the data", "reason_no_apbd_claims"),
+    (r"no target in the data", "reason_no_target"),
+    (r"targets table, (?P<year>\d{4})", "targets_table_year"),
     (r"logistic curve did not fit\b.*", "reason_logistic_failed"),
 )
 

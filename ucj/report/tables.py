@@ -8,6 +8,7 @@ formats. Nothing here computes a figure: it only names and formats what the anal
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pandas as pd
@@ -22,6 +23,9 @@ ROW_UNITS = {"peers": ("indicator", ("value", "province", "national", "peer_mean
              "assumptions": ("assumption", ("value",)),
              "seed_facts": ("unit", ("published", "data", "difference"))}
 
+HIDDEN = {"seed_facts": ("unit",)}
+DATE_LIKE = re.compile(r"\d{4}(-\d\d)?(-\d\d)?( – \d{4}(-\d\d)?)?")
+
 
 @dataclass
 class Shown:
@@ -33,9 +37,10 @@ class Shown:
     headers: list[str]
 
 
-def _row_kind(table: str, key: object) -> Kind:
+def _row_kind(table: str, key: object, col: str = "") -> Kind:
     if table == "seed_facts":
-        return unit_kind(key)
+        kind = unit_kind(key)
+        return "pp" if kind == "pct" and col == "difference" else kind
     name = str(key)
     if name.endswith("_rp"):
         return "rp"
@@ -47,7 +52,7 @@ def _row_kind(table: str, key: object) -> Kind:
 def _translate(col: str, value: object, lang: Lang, table: str) -> object:
     if not isinstance(value, str):
         return value
-    if col == "reason":
+    if col == "reason" or (col == "data_as_of" and not DATE_LIKE.fullmatch(value)):
         return reason_text(value, lang)
     if table == "assumptions" and col == "source":
         return t(f"source.{value}", lang)
@@ -67,7 +72,7 @@ def shown(table: str, df: pd.DataFrame, lang: Lang) -> Shown:
     unit_col, mixed = ROW_UNITS.get(table, (None, ()))
     for col in out.columns:
         if col in mixed and unit_col in df.columns:
-            kinds[col] = [_row_kind(table, k) for k in df[unit_col]]
+            kinds[col] = [_row_kind(table, k, str(col)) for k in df[unit_col]]
             continue
         kind = column_kind(str(col), out[col])
         if col == "percentile":
@@ -75,6 +80,10 @@ def shown(table: str, df: pd.DataFrame, lang: Lang) -> Shown:
         kinds[col] = [kind] * len(out)
         if kind in ("text", "bool"):
             out[col] = out[col].map(lambda v, c=col: _translate(str(c), v, lang, table))
+    for col in HIDDEN.get(table, ()):  # shown by the number's format instead
+        if col in out.columns:
+            out = out.drop(columns=col)
+            kinds.pop(col)
     headers = [t(str(c), lang) for c in out.columns]
     return Shown(out, kinds, headers)
 
