@@ -12,6 +12,7 @@ from ucj.data.dataset import Dataset
 from ucj.data.registry import Registry
 from ucj.data.schema import DENOMINATORS, SEGMENTS
 from ucj.report.i18n import Lang, fmt_int, fmt_pct, t
+from ucj.report.plots import OKABE_ITO, mark_synthetic
 
 
 def district_options(registry: Registry) -> list[tuple[str, str]]:
@@ -22,6 +23,7 @@ def coverage_view(ds: Dataset, district_code: str, segment: str, denominator: st
                   ) -> tuple[pd.DataFrame, bytes]:
     """Monthly coverage of one district (one segment or all), as a table and a PNG line chart."""
     from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter
 
     e = ds.enrolment[ds.enrolment["district_code"] == district_code]
     if segment != "all":
@@ -30,13 +32,13 @@ def coverage_view(ds: Dataset, district_code: str, segment: str, denominator: st
     last = latest_coverage(e, ds.workforce, district_code, denominator)
     fig = Figure(figsize=(7.5, 3.2), dpi=100, layout="constrained")
     ax = fig.add_subplot()
-    ax.plot(cov["month"], cov["coverage_pct"], color="#1f4e79")
+    ax.plot(cov["month"], cov["coverage_pct"], color=OKABE_ITO["blue"])
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt_pct(v, lang)))
     name = ds.registry.get(district_code).full_name
     ax.set_title(f"{name}: {t('coverage_pct', lang)} ({t(denominator, lang)}, "
                  f"{t(segment, lang) if segment != 'all' else 'PU+BPU+Jakon+PMI'})", fontsize=10, loc="left")
     ax.grid(alpha=0.3)
-    if ds.any_synthetic:
-        fig.text(0.99, 0.01, t("synthetic", lang), ha="right", fontsize=7, color="#b00020")
+    mark_synthetic(ax, ds.any_synthetic, lang)
     buf = io.BytesIO()
     fig.savefig(buf, format="png")
     rows = [] if last is None else [(f"{last['month']:%Y-%m}", fmt_int(last["active"], lang),
