@@ -173,10 +173,15 @@ class DistrictReport:
 
     def workers_needed_sentence(self) -> str:
         p, lang = self.projection, self.lang
+        need = self.key.get("workers_needed")
+        gross = ""
+        if isinstance(need, dict) and need.get("gross_per_month") is not None:
+            gross = " " + tf("workers_needed_gross_sentence", lang, lapsed=fmt_int(need.get("lapsed_per_month"), lang),
+                             gross=fmt_int(need.get("gross_per_month"), lang))
         return tf("workers_needed_sentence", lang, target=fmt_pct(p.target_pct, lang), year=fmt_year(p.target_year),
                   total=fmt_int(p.workers_needed_total, lang), months=fmt_int(p.months_remaining, lang),
                   per_month=fmt_int(p.workers_needed_per_month, lang),
-                  growth=fmt_pct(p.denominator_growth_pct_per_year, lang))
+                  growth=fmt_pct(p.denominator_growth_pct_per_year, lang)) + gross
 
     def show_workers_needed(self) -> None:
         self.heading("workers_needed")

@@ -426,6 +426,18 @@ LABELS: dict[str, dict[str, str]] = {
                               "en": "no APBD-funded claims in the data"},
     "reason_no_target": {"id": "tidak ada target dalam data", "en": "no target in the data"},
     "targets_table_year": {"id": "tabel target, {year}", "en": "targets table, {year}"},
+    "scenario": {"id": "skenario", "en": "scenario"},
+    "needed_for_target": {"id": "kebutuhan untuk mencapai target", "en": "needed to reach the target"},
+    "already_funded": {"id": "Sudah dibiayai", "en": "Already funded"},
+    "additional_workers": {"id": "Pekerja tambahan", "en": "Additional workers"},
+    "additional_cost_rp": {"id": "Biaya tambahan", "en": "Additional cost"},
+    "risk": {"id": "risiko (JKK, JKM)", "en": "risk (JKK, JKM)"},
+    "savings": {"id": "tabungan (JHT, JP)", "en": "savings (JHT, JP)"},
+    "job_loss": {"id": "kehilangan pekerjaan (JKP)", "en": "job loss (JKP)"},
+    "workers_needed_gross_sentence": {
+        "id": "Karena sebagian peserta berhenti ({lapsed} per bulan), yang harus didaftarkan adalah {gross} pekerja "
+              "per bulan (kotor).",
+        "en": "As some participants lapse ({lapsed} a month), {gross} workers a month must be registered (gross)."},
     "march": {"id": "Maret", "en": "March"},
     "methods": {"id": "Metode dan sumber", "en": "Methods and sources"},
     "all_participants": {"id": "semua peserta aktif", "en": "all active participants"},
