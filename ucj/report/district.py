@@ -23,10 +23,10 @@ from ucj.analysis.projection import Projection
 from ucj.core.config import stylesheet
 from ucj.core.stamp import portable_path, stamp
 from ucj.data.dataset import Dataset, load
-from ucj.report.i18n import LABELS, Lang, fmt_int, fmt_pct, fmt_rp, fmt_year, reason_text, stamp_line, t, tf
+from ucj.report.i18n import Lang, fmt_int, fmt_pct, fmt_rp, fmt_year, reason_text, stamp_line, t, tf
 from ucj.report.params import ReportParams
 from ucj.report.plots import claims_figure, coverage_figure, poverty_figure
-from ucj.report.tables import Shown, as_html_frame, html_table, shown
+from ucj.report.tables import Shown, as_html_frame, html_table, shown, source_text
 
 # how the analysis layer's targets table marks the national default applied to a district
 DEFAULT_TARGET_MARKS = ("default: ", "RPJMN 2025-2029 national UCJ target, applied to every district as a default")
@@ -336,7 +336,7 @@ def build(ds: Dataset, params: ReportParams, *, comparison: pd.DataFrame | None 
     }
     key = fig.key() | {"lang": lang, "provenance": jsonable(provenance)}
     prov_rows = pd.DataFrame([
-        {"table": name, "source": ", ".join(t(s, lang) if s in LABELS else s for s in i["sources"]),  # type: ignore[attr-defined]
+        {"table": name, "source": "; ".join(source_text(s, lang) for s in i["sources"]),  # type: ignore[attr-defined]
          "rows": i["rows"], "synthetic": t("synthetic" if i["synthetic"] else "real", lang),
          "sha256": str(i["sha256"])[:12]}
         for name, i in fig.table_provenance.items()

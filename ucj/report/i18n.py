@@ -26,7 +26,8 @@ def check_lang(lang: str) -> Lang:
 
 
 def _missing(value: object) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
+    """None, NaN, pandas' NA or NaT: shown as "–"."""
+    return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value))
 
 
 def fmt_int(value: object, lang: Lang = "id") -> str:
@@ -343,6 +344,9 @@ LABELS: dict[str, dict[str, str]] = {
     "reason_logistic_failed": {"id": "kurva logistik tidak dapat dipasang pada deret ini",
                                "en": "the logistic curve could not be fitted to this series"},
     "reason_not_used": {"id": "tidak dipakai: model lain lebih cocok", "en": "not used: the other model fits better"},
+    "poor": {"id": "penduduk miskin", "en": "poor"},
+    "poverty line": {"id": "garis kemiskinan", "en": "poverty line"},
+    "extreme poverty": {"id": "kemiskinan ekstrem", "en": "extreme poverty"},
     "synthetic-demo": {"id": "data demo sintetis (ucj demo)", "en": "synthetic demo data (ucj demo)"},
     "reason_other": {"id": "model tidak dapat dipasang", "en": "the model could not be fitted"},
     # -- budget assumptions and their sources
@@ -481,6 +485,12 @@ LABELS: dict[str, dict[str, str]] = {
               "dari Sakernas Agustus. Kepesertaan, iuran dan klaim bulanan sampai {period}.",
         "en": "District poverty from the March Susenas (released in July), latest data: {poverty}. Workforce from "
               "the August Sakernas. Monthly enrolment, contributions and claims up to {period}."},
+    "choice_holdout": {"id": "RMSE uji rolling-origin lebih rendah", "en": "lower rolling-origin holdout RMSE"},
+    "choice_default": {"id": "uji tidak mungkin (deret terlalu pendek): ETS sebagai bawaan",
+                       "en": "no holdout possible (series too short): ETS by default"},
+    "reason_holdout_not_scored": {
+        "id": "uji tidak dinilai: kurva tidak dapat dipasang pada deret sampai titik asal pertama",
+        "en": "holdout not scored: the curve did not fit the series up to the first origin"},
     "method_tables": {"id": "Sumber dan versi setiap tabel:", "en": "Each table's source and version:"},
     "published_vs_computed": {"id": "Angka yang dipublikasikan dan yang dihitung",
                               "en": "Published and computed figures"},
@@ -543,6 +553,9 @@ _REASONS: tuple[tuple[str, str], ...] = (
     (r"not used: the other model fits better", "reason_not_used"),
     (r"ETS did not fit\b.*", "reason_ets_failed"),
     (r"no counterpart in the data", "no_counterpart"),
+    (r"lower rolling-origin holdout RMSE", "choice_holdout"),
+    (r"no holdout possible \(series too short\): ETS by default", "choice_default"),
+    (r"holdout not scored: the curve did not fit\b.*", "reason_holdout_not_scored"),
     (r"no enrolment data by then", "reason_no_enrolment_then"),
     (r"no potensi pekerja list in the data", "reason_no_potensi"),
     (r"no potensi pekerja coverage in the data", "reason_no_potensi"),

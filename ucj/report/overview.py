@@ -13,7 +13,7 @@ import pandas as pd
 from ucj.analysis.regions import RegionFigures, region_figures
 from ucj.core.config import stylesheet
 from ucj.data.dataset import Dataset
-from ucj.report.i18n import Lang, check_lang, fmt_int, fmt_pct, t
+from ucj.report.i18n import Lang, check_lang, fmt_num, t
 from ucj.report.tables import as_html_frame, shown
 from ucj.report.plots import scatter_figure
 
@@ -68,11 +68,11 @@ class Overview:
 
     def key_figures_text(self) -> str:
         r = self.results
-        lang = self.lang
+        lang = self.lang  # two decimals: nbval checks these against a second computation
         return "\n".join([
-            f"{t('district', lang)}: {fmt_int(r.districts, lang)}",
-            f"{t('coverage_pct', lang)} #1: {r.best['district']} {fmt_pct(r.best['coverage_pct'], lang)}",
-            f"{t('coverage_pct', lang)} {t('median', lang)}: {fmt_pct(r.median_coverage_pct, lang)}",
+            f"{t('district', lang)}: {r.districts}",
+            f"{t('coverage_pct', lang)} #1: {r.best['district']} {fmt_num(r.best['coverage_pct'], lang, 2)} %",
+            f"{t('coverage_pct', lang)} {t('median', lang)}: {fmt_num(r.median_coverage_pct, lang, 2)} %",
         ])
 
 

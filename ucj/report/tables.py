@@ -49,6 +49,25 @@ def _row_kind(table: str, key: object, col: str = "") -> Kind:
     return "num"
 
 
+def source_text(value: str, lang: Lang) -> str:
+    """A data source in the reader's language: the demo's own name and the names of the columns it
+    lists are catalogue words ("BPS P0, poor (ref); synthetic-demo: P1, P2" -> "BPS P0, penduduk miskin
+    (ref); data demo sintetis (ucj demo): P1, P2"); references in brackets are kept as written."""
+    def words(text: str) -> str:
+        items = [x.strip() for x in text.split(",")]
+        return ", ".join(t(x, lang) if x in LABELS else x for x in items)
+
+    parts = []
+    for part in str(value).split("; "):
+        head, sep, cols = part.partition(": ")
+        if head in LABELS:  # "synthetic-demo: P1, P2"
+            parts.append(t(head, lang) + (sep + words(cols) if sep else ""))
+            continue
+        m = re.fullmatch(r"(BPS) ([^()]*?)( \(.*\))?", part)
+        parts.append(f"{m.group(1)} {words(m.group(2))}{m.group(3) or ''}" if m else part)
+    return "; ".join(parts)
+
+
 def _translate(col: str, value: object, lang: Lang, table: str) -> object:
     if not isinstance(value, str):
         return value
@@ -58,6 +77,8 @@ def _translate(col: str, value: object, lang: Lang, table: str) -> object:
         return t(f"source.{value}", lang)
     if table == "provenance" and col == "table":
         return t(f"table.{value}", lang)
+    if col == "source" and table != "provenance":
+        return source_text(value, lang)
     if col in TRANSLATED and value in LABELS:
         return t(value, lang)
     return value
