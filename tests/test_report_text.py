@@ -100,6 +100,17 @@ def test_every_key_in_both_languages_with_the_same_placeholders():
         assert fields[0] == fields[1], key
 
 
+def test_no_catalogue_key_is_written_twice():
+    """A dict literal keeps the last of two equal keys silently (a merge can add one): each key once."""
+    import ast
+
+    tree = ast.parse((REPO / "ucj" / "report" / "i18n.py").read_text())
+    literal = next(n.value for n in ast.walk(tree) if isinstance(n, ast.AnnAssign)
+                   and getattr(n.target, "id", "") == "LABELS")
+    keys = [k.value for k in literal.keys]
+    assert len(keys) == len(LABELS) > 200 and sorted({k for k in keys if keys.count(k) > 1}) == []
+
+
 def test_every_key_the_report_layer_names_is_in_the_catalogue():
     """Literal keys passed to t()/tf() anywhere in the report layer exist (t() would show the bare key)."""
     missing = []
