@@ -250,12 +250,13 @@ class DistrictReport:
     def show_methods(self) -> None:
         self.heading("methods")
         self._html("".join(f"<p>{html.escape(x)}</p>" for x in self.methods_lines()))
-        self._html(f'<h3 class="ucj-h3">{html.escape(t("published_vs_computed", self.lang))}</h3>')
         facts = self.published_table()
-        if facts is None or facts.empty:
-            self._html(f"<p>{html.escape(t('published_none', self.lang))}</p>")
-        else:
-            self._table(facts)
+        if facts is not None:  # the analysis layer gives the published facts beside the data
+            self._html(f'<h3 class="ucj-h3">{html.escape(t("published_vs_computed", self.lang))}</h3>')
+            if facts.empty:
+                self._html(f"<p>{html.escape(t('published_none', self.lang))}</p>")
+            else:
+                self._table(facts)
         self._html(f"<p>{html.escape(t('method_tables', self.lang))}</p>")
         self._table("provenance")
 
