@@ -364,11 +364,11 @@ LABELS: dict[str, dict[str, str]] = {
               "Rp 36,800 with JHT"},
     "source.jkm_deaths_per_1000": {
         "id": "JKM nasional 2022: Rp2,70 T dibayar (paparan publik BPJS Ketenagakerjaan, 12 Mei 2023) / Rp42 jt per "
-              "kematian / 35,86 juta peserta aktif (catatan domain §6); pekerja rentan mungkin lebih sering "
-              "meninggal: ganti dengan pengalaman kantor cabang",
+              "kematian / 35,86 juta peserta aktif (catatan domain §6) = 1,79 per 1.000; pekerja rentan mungkin "
+              "lebih sering meninggal: ganti dengan pengalaman kantor cabang",
         "en": "national JKM 2022: Rp 2.70 tn paid (BPJS Ketenagakerjaan public expose, 12 May 2023) / Rp 42 m per "
-              "death / 35.86 m active participants (domain notes §6); vulnerable workers may die more often: "
-              "replace with the branch's own experience"},
+              "death / 35.86 m active participants (domain notes §6) = 1.79 per 1,000; vulnerable workers may die "
+              "more often: replace with the branch's own experience"},
     "source.jkm_benefit_rp": {
         "id": "Manfaat JKM: Rp20 jt sekaligus + Rp10 jt biaya pemakaman + Rp12 jt berkala (catatan domain §1)",
         "en": "JKM benefit: Rp 20 m lump sum + Rp 10 m funeral + Rp 12 m periodic (domain notes §1)"},
