@@ -109,3 +109,72 @@ def test_jupyterlab_runs_the_explore_notebook(browser, demo_dir, tmp_path):
             server.wait(timeout=15)
         except subprocess.TimeoutExpired:
             server.kill()
+
+
+@pytest.fixture(scope="module")
+def muna_barat_reports(demo_dir, tmp_path_factory):
+    """The Muna Barat report in both languages, made by the CLI."""
+    out = tmp_path_factory.mktemp("reports")
+    pages = {}
+    for lang in ("id", "en"):
+        run = subprocess.run([str(BIN / "ucj"), "report", "--district", "Muna Barat", "--lang", lang,
+                              "--data-dir", str(demo_dir), "--out", str(out), "--run", lang],
+                             capture_output=True, text=True)
+        assert run.returncode == 0, run.stderr[-2000:]
+        pages[lang] = next((out / lang).glob("*/report.html"))
+    return pages
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_report_methods_stamp_and_published_table_in_a_browser(browser, muna_barat_reports, lang):
+    from ucj.report.i18n import t
+
+    page = browser.new_page(viewport={"width": 1200, "height": 1600})
+    page.goto(muna_barat_reports[lang].as_uri())
+    headings = page.locator("h2.ucj-h").all_inner_texts()
+    assert t("methods", lang) in headings and t("data_notes", lang) in headings
+    body = page.locator("body").inner_text()
+    assert "SP2020" in body and "Susenas" in body and "Sakernas" in body
+    stamp = page.locator(".ucj-stamp").inner_text()
+    assert "ucj " in stamp and ("Dibuat" if lang == "id" else "Made") in stamp
+    alts = page.locator("img").evaluate_all("imgs => imgs.map(i => i.alt)")
+    assert len(alts) >= 3 and all(len(a) > 20 for a in alts)
+    page.screenshot(path=str(ARTIFACTS / f"report_muna_barat_methods_{lang}.png"), full_page=True)
+
+
+def test_index_sorts_by_coverage_in_a_browser(browser, tmp_path):
+    import json
+
+    from ucj.report.i18n import t
+    from ucj.report.index_page import write_index
+
+    entries = []
+    for code, name, cov in (("75.01", "Kabupaten Gorontalo", 31.5), ("75.02", "Kabupaten Boalemo", 8.25),
+                            ("75.71", "Kota Gorontalo", 62.4), ("75.04", "Kabupaten Pohuwato", None)):
+        slug = code.replace(".", "")
+        entry = {"district": code, "district_name": name, "province": "Gorontalo", "slug": slug}
+        if cov is None:
+            entry |= {"status": "failed", "error": "ValueError: broken table"}
+        else:
+            (tmp_path / slug).mkdir()
+            key = {"district_code": code, "district_name": name, "coverage_pct": cov, "target_pct": 43.92,
+                   "target_year": 2029, "projection": {"status": "off_track", "projected_pct": cov + 1,
+                                                        "lower_pct": cov, "upper_pct": cov + 2},
+                   "claims_12m": {"count": 10, "amount_rp": 1_000_000}, "poverty": {"year": 2025, "p0": 10.0}}
+            (tmp_path / slug / "key_figures.json").write_text(json.dumps(key))
+            entry |= {"status": "ok", "html": f"{slug}/report.html"}
+        entries.append(entry)
+    index = write_index(tmp_path / "index.html", entries, "en", True, "Reports")
+    page = browser.new_page(viewport={"width": 1200, "height": 800})
+    page.goto(index.as_uri())
+    header = page.locator("th", has_text=t("coverage_pct", "en")).first
+
+    def names() -> list[str]:
+        return page.locator("tbody tr td:first-child").all_inner_texts()
+
+    header.click()
+    assert names() == ["Kabupaten Boalemo", "Kabupaten Gorontalo", "Kota Gorontalo", "Kabupaten Pohuwato"]
+    assert header.get_attribute("aria-sort") == "ascending"
+    header.click()
+    assert names() == ["Kota Gorontalo", "Kabupaten Gorontalo", "Kabupaten Boalemo", "Kabupaten Pohuwato"]
+    page.screenshot(path=str(ARTIFACTS / "index_sorted.png"), full_page=True)

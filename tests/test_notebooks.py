@@ -167,11 +167,14 @@ def test_seed_facts_show_in_the_reports(two_reports):
 def test_excel_tables_carry_the_synthetic_notice(two_reports):
     import openpyxl
 
-    wb = openpyxl.load_workbook(two_reports["minahasa"][0] / "tables.xlsx")
-    notes = " ".join(str(c.value) for row in wb["notes"].iter_rows() for c in row)
-    assert "SYNTHETIC" in notes and {"claims_12m", "budget", "peers"} <= set(wb.sheetnames)
-    budget = wb["budget"]
-    cost = next(c.column for c in budget[1] if c.value == "Cost")
+    from ucj.report.i18n import t
+
+    wb = openpyxl.load_workbook(two_reports["minahasa"][0] / "tables.xlsx")  # an English report
+    notes = " ".join(str(c.value) for row in wb[t("sheet.notes", "en")].iter_rows() for c in row)
+    assert "SYNTHETIC" in notes and {t(f"sheet.{n}", "en") for n in ("claims_12m", "budget", "peers")} <= set(
+        wb.sheetnames)
+    budget = wb[t("sheet.budget", "en")]
+    cost = [c.value for c in budget[1]].index(t("cost_rp", "en")) + 1
     assert budget.cell(2, cost).number_format == '"Rp"#,##0'
 
 
@@ -198,7 +201,7 @@ def test_cli_report_real_poverty_data(demo_dir, raw, tmp_path):
     assert "enrolment" in key["synthetic_tables"]
     page = (folder / "report.html").read_text()
     assert "DATA SINTETIS" in page and "nyata" in page and "sintetis" in page
-    assert "17,83" in page
+    assert "17,8 %" in page  # P0 17.83, a percentage: one decimal and the sign
     assert "def " not in page and "report.show_" not in page  # no code in the HTML
 
 

@@ -41,6 +41,34 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
         raise
 
 
+# A cell beginning with one of these can run as a formula when a spreadsheet opens a CSV or XLSX file.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_csv_text(value: object) -> object:
+    """Text from the data made safe for a CSV a spreadsheet may open: a string beginning with =, +, -, @,
+    a tab or a carriage return gets a leading apostrophe (OWASP "CSV injection"), so it is read as text,
+    never run as a formula. Other values are returned unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def safe_csv_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """The frame with every text cell passed through `safe_csv_text` (numbers untouched)."""
+    out = df.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(safe_csv_text)
+    return out
+
+
+def write_csv(target: str | os.PathLike[str], df: pd.DataFrame) -> None:
+    """A CSV file with safe text cells, written whole or not at all."""
+    with atomic_path(target) as tmp:
+        safe_csv_frame(df).to_csv(tmp, index=False)
+
+
 def write_text(target: str | os.PathLike[str], text: str) -> None:
     with atomic_path(target) as tmp:
         tmp.write_text(text, encoding="utf-8")

@@ -10,7 +10,8 @@ from ucj.analysis.budget import Assumptions, district_scenarios
 from ucj.core.config import stylesheet
 from ucj.core.errors import UcjInputError
 from ucj.data.dataset import Dataset
-from ucj.report.i18n import Lang, check_lang, fmt_int, fmt_num, fmt_pct, fmt_rp, fmt_rp_full, t
+from ucj.report.i18n import Lang, check_lang, fmt_int, fmt_pct, fmt_rp_full, t
+from ucj.report.tables import as_html_frame, html_table, shown
 
 
 def parse_workers(text: object) -> list[int]:
@@ -39,24 +40,9 @@ def budget_scenarios(ds: Dataset, district: str, workers: object, years: int, la
 
 
 def scenario_display_table(table: pd.DataFrame, lang: Lang) -> pd.DataFrame:
-    """The scenario table as shown: every number formatted for `lang`, row labels and headers translated."""
-    shown = table.copy()
-    for c in ("cost_rp", "additional_cost_rp", "expected_benefits_rp"):
-        if c in shown:
-            shown[c] = shown[c].map(lambda v: fmt_rp(v, lang))
-    for c in ("coverage_before_pct", "coverage_after_pct"):
-        if c in shown:
-            shown[c] = shown[c].map(lambda v: fmt_pct(v, lang))
-    for c in ("expected_jkm_deaths", "expected_jkk_cases", "benefit_cost_ratio"):
-        if c in shown:
-            shown[c] = shown[c].map(lambda v: fmt_num(v, lang, 2))
-    for c in ("workers", "already_funded", "additional_workers", "months"):
-        if c in shown:
-            shown[c] = shown[c].map(lambda v: fmt_int(v, lang))
-    if "label" in shown:
-        shown["label"] = shown["label"].map(lambda v: t(str(v), lang))
-    shown.columns = [t(c, lang) for c in shown.columns]
-    return shown
+    """The scenario table as shown: every number by the rule of its kind, row labels and headers from the
+    catalogue (the same rules as the page and the Excel sheet, ucj.report.tables)."""
+    return as_html_frame(shown("budget", table, lang), lang)
 
 
 def display_scenarios(table: pd.DataFrame, context: dict[str, object]) -> None:
@@ -64,17 +50,14 @@ def display_scenarios(table: pd.DataFrame, context: dict[str, object]) -> None:
 
     lang: Lang = context["lang"]  # type: ignore[assignment]
     d = context["district"]
-    shown = scenario_display_table(table, lang)
     banner = (f'<div class="ucj-synthetic">{html.escape(t("synthetic_banner", lang))}</div>'
               if context["synthetic"] else "")
     head = (f"<style>{stylesheet()}</style><h1 class='ucj-title'>{html.escape(t('budget', lang))}: "
             f"{html.escape(d.full_name)}</h1>{banner}"  # type: ignore[attr-defined]
             f"<p>{html.escape(t('active', lang))} {context['month']}: {fmt_int(context['active'], lang)} · "
             f"{html.escape(t('coverage_pct', lang))}: {fmt_pct(context['coverage_pct'], lang)}</p>")
-    assumptions = Assumptions().describe()
-    assumptions.columns = [t(c, lang) for c in assumptions.columns]
-    display(HTML(head + shown.to_html(index=False, escape=True, classes="ucj-table", border=0)
-                 + assumptions.to_html(index=False, escape=True, classes="ucj-table", border=0)))
+    display(HTML(head + html_table(shown("budget", table, lang), lang)
+                 + html_table(shown("assumptions", Assumptions().describe(), lang), lang)))
 
 
 def key_figures_text(table: pd.DataFrame, context: dict[str, object]) -> str:

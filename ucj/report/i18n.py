@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 from typing import Literal
 
+import pandas as pd
 from babel.numbers import format_compact_currency, format_decimal
 
 from ucj.core.errors import UcjInputError
@@ -25,7 +26,8 @@ def check_lang(lang: str) -> Lang:
 
 
 def _missing(value: object) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
+    """None, NaN, pandas' NA or NaT: shown as "–"."""
+    return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value))
 
 
 def fmt_int(value: object, lang: Lang = "id") -> str:
@@ -42,14 +44,47 @@ def fmt_num(value: object, lang: Lang = "id", digits: int = 1) -> str:
 
 
 def fmt_pct(value: object, lang: Lang = "id", digits: int = 1) -> str:
-    """A percentage given in percent units (76.3 -> "76,3 %" / "76.3 %")."""
+    """A percentage given in percent units, always with % and one decimal: 76.3 -> "76,3 %" / "76.3 %"."""
     if _missing(value):
         return "–"
     return f"{fmt_num(value, lang, digits)} %"
 
 
+def fmt_pp(value: object, lang: Lang = "id") -> str:
+    """A difference of percentages, in percentage points with a sign: "+1,2 pp" / "-0.4 pp"."""
+    if _missing(value):
+        return "–"
+    sign = "+" if float(value) > 0 else ""  # type: ignore[arg-type]
+    return f"{sign}{fmt_num(value, lang, 1)} {t('pp', lang)}"
+
+
+def fmt_year(value: object) -> str:
+    """A year or other code: never grouped ("2019", not "2.019" or "2,019")."""
+    if _missing(value) or value == "":
+        return "–"
+    try:
+        return str(int(float(value)))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def fmt_dec(value: object, lang: Lang = "id", digits: int = 2) -> str:
+    """A plain number without idle decimals: 5.0 -> "5", 1.79 -> "1,79" (id)."""
+    if _missing(value):
+        return "–"
+    pattern = "#,##0." + "#" * digits if digits else "#,##0"
+    return format_decimal(float(value), format=pattern, locale=_LOCALE[lang])  # type: ignore[arg-type]
+
+
+def fmt_bool(value: object, lang: Lang = "id") -> str:
+    """True/False in words: "ya"/"tidak", "yes"/"no"."""
+    if _missing(value) or value is pd.NA:
+        return "–"
+    return t("yes" if bool(value) else "no", lang)
+
+
 def fmt_rp(value: object, lang: Lang = "id", digits: int = 2) -> str:
-    """Rupiah in short form: "Rp4,96 M" (id) or "Rp 4.96 bn" (en); small amounts in full."""
+    """Rupiah in short form without idle decimals: "Rp4,96 M" (id) or "Rp 4.96 bn" (en); small amounts in full."""
     if _missing(value):
         return "–"
     v = float(value)  # type: ignore[arg-type]
@@ -66,11 +101,72 @@ def fmt_rp(value: object, lang: Lang = "id", digits: int = 2) -> str:
 
 
 def fmt_rp_full(value: object, lang: Lang = "id") -> str:
-    """Rupiah in full: "Rp1.008.000.000" / "Rp 1,008,000,000"."""
+    """Rupiah in full, no decimals: "Rp1.008.000.000" / "Rp 1,008,000,000"."""
     if _missing(value):
         return "–"
     sep = "" if lang == "id" else " "
     return f"Rp{sep}{fmt_int(value, lang)}"
+
+
+# -- one rule per kind of number, for HTML and Excel alike ----------------------------------------
+Kind = Literal["year", "code", "month", "pct", "pp", "rp", "count", "num", "bool", "text"]
+YEAR_COLUMNS = frozenset({"year", "target_year", "peer_year", "from_year", "to_year"})
+CODE_COLUMNS = frozenset({"district_code", "province_code", "code", "sha256"})
+PCT_COLUMNS = frozenset({"p0", "province_p0", "national_p0", "mean", "lower", "upper"})
+COUNT_COLUMNS = frozenset({"active", "workers", "claim_count", "deaths", "rows", "months", "rank", "of",
+                           "already_funded", "additional_workers", "working_population", "districts"})
+# Excel number formats by kind (values stay numbers; percentages are in percent units, e.g. 76.3)
+XL_FORMATS: dict[str, str] = {"year": "0", "pct": '0.0" %"', "pp": '+0.0" pp";-0.0" pp";0.0" pp"',
+                              "rp": '"Rp"#,##0', "count": "#,##0", "num": "#,##0.00", "month": "yyyy-mm"}
+
+
+def column_kind(name: str, series: pd.Series | None = None) -> Kind:
+    """What kind of number a column holds, from its name (and dtype): the rule that formats it."""
+    if name in YEAR_COLUMNS or name.endswith("_year"):
+        return "year"
+    if name in CODE_COLUMNS or name.endswith("_code"):
+        return "code"
+    if name == "month" or (series is not None and pd.api.types.is_datetime64_any_dtype(series)):
+        return "month"
+    if series is not None and pd.api.types.is_bool_dtype(series):
+        return "bool"
+    if name.endswith("_rp"):
+        return "rp"
+    if name.endswith("_pct") or name in PCT_COLUMNS:
+        return "pct"
+    if name in COUNT_COLUMNS or (series is not None and pd.api.types.is_integer_dtype(series)):
+        return "count"
+    if series is not None and pd.api.types.is_numeric_dtype(series):
+        return "num"
+    if series is not None and len(series) and series.map(lambda v: isinstance(v, bool)).all():
+        return "bool"
+    return "text"
+
+
+def unit_kind(unit: object) -> Kind:
+    """The kind of a value whose unit is given beside it (published facts: "%", "Rp", "persons")."""
+    return {"%": "pct", "Rp": "rp", "persons": "count", "claims": "count"}.get(str(unit), "num")
+
+
+def fmt_kind(value: object, kind: str, lang: Lang = "id") -> str:
+    """A value formatted by the rule of its kind."""
+    if kind in ("year", "code"):
+        return fmt_year(value) if kind == "year" else ("–" if _missing(value) else str(value))
+    if kind == "month":
+        return "–" if _missing(value) or value is pd.NaT else f"{pd.Timestamp(value):%Y-%m}"  # type: ignore[arg-type]
+    if kind == "pct":
+        return fmt_pct(value, lang)
+    if kind == "pp":
+        return fmt_pp(value, lang)
+    if kind == "rp":
+        return fmt_rp(value, lang)
+    if kind == "count":
+        return fmt_int(value, lang)
+    if kind == "num":
+        return fmt_num(value, lang, 2)
+    if kind == "bool":
+        return fmt_bool(value, lang)
+    return "–" if _missing(value) else str(value)
 
 
 LABELS: dict[str, dict[str, str]] = {
@@ -85,7 +181,7 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "summary": {"id": "Ringkasan", "en": "Summary"},
     "coverage": {"id": "Cakupan kepesertaan", "en": "Coverage"},
-    "coverage_by_segment": {"id": "Cakupan menurut segmen terhadap target", "en": "Coverage by segment against the target"},
+    "coverage_by_segment": {"id": "Cakupan menurut segmen", "en": "Coverage by segment"},
     "projection": {"id": "Proyeksi cakupan", "en": "Coverage projection"},
     "workers_needed": {"id": "Tambahan pekerja yang diperlukan per bulan", "en": "Additional workers needed per month"},
     "claims": {"id": "Klaim menurut program", "en": "Claims by programme"},
@@ -179,23 +275,11 @@ LABELS: dict[str, dict[str, str]] = {
     "plans": {"id": "Rencana dan target daerah sendiri", "en": "The district's own plans and targets"},
     "plan": {"id": "Rencana", "en": "Plan"},
     "plan_source": {"id": "Sumber rencana", "en": "Source of the plan"},
-    "data": {"id": "Menurut data", "en": "In the data"},
     "data_as_of": {"id": "Data per", "en": "Data as of"},
     "quantity": {"id": "Besaran", "en": "Quantity"},
     "unit": {"id": "Satuan", "en": "Unit"},
     "date": {"id": "Tanggal", "en": "Date"},
-    "covered_workers": {"id": "pekerja terlindungi", "en": "workers covered"},
-    "uncovered_workers": {"id": "pekerja belum terlindungi", "en": "workers not yet covered"},
-    "coverage_of_potensi_pct": {"id": "cakupan potensi pekerja (dihitung)", "en": "coverage of potensi pekerja (computed)"},
-    "vulnerable_village_workers": {"id": "pekerja rentan desa", "en": "vulnerable village workers"},
-    "vulnerable_workers": {"id": "pekerja rentan", "en": "vulnerable workers"},
-    "non_asn_workers": {"id": "pegawai non-ASN", "en": "non-ASN staff"},
-    "coverage_target_pct": {"id": "target cakupan", "en": "coverage target"},
-    "apbd_funded_workers": {"id": "pekerja dibiayai APBD", "en": "APBD-funded workers"},
-    "planned_apbd_workers": {"id": "rencana pekerja dibiayai APBD", "en": "planned APBD-funded workers"},
-    "poverty_target_pct": {"id": "target kemiskinan (di bawah)", "en": "poverty target (below)"},
-    "jkm_benefit_rp": {"id": "manfaat JKM", "en": "JKM benefit"},
-    "label": {"id": "Baris", "en": "Row"},
+    "poverty_target_pct": {"id": "Target kemiskinan (di bawah)", "en": "Poverty target (below)"},
     "persons": {"id": "orang", "en": "persons"},
     "claims_unit": {"id": "klaim", "en": "claims"},
     "scenario": {"id": "skenario jumlah pekerja", "en": "scenario of N workers"},
@@ -311,6 +395,236 @@ LABELS: dict[str, dict[str, str]] = {
                    "en": "{name} cannot be shown yet: {problem}. Pick another district or another denominator."},
     "no_coverage": {"id": "tidak ada angka cakupan atas penyebut ini", "en": "there is no coverage figure over this "
                                                                               "denominator"},
+    # -- words and units
+    "yes": {"id": "ya", "en": "yes"},
+    "no": {"id": "tidak", "en": "no"},
+    "pp": {"id": "poin persen", "en": "pp"},
+    "parameters": {"id": "parameter", "en": "parameters"},
+    "reason": {"id": "Alasan", "en": "Reason"},
+    "params": {"id": "Parameter model", "en": "Model parameters"},
+    "mean": {"id": "Proyeksi", "en": "Projected"},
+    "lower": {"id": "Batas bawah", "en": "Lower bound"},
+    "upper": {"id": "Batas atas", "en": "Upper bound"},
+    "peer_year": {"id": "Tahun perbandingan", "en": "Comparison year"},
+    "label": {"id": "Skenario", "en": "Scenario"},
+    "sha256": {"id": "sha256", "en": "sha256"},
+    "file": {"id": "Berkas", "en": "File"},
+    "claims_12m_label": {"id": "Nilai klaim (12 bulan)", "en": "Claims paid (12 months)"},
+    "claims_count_label": {"id": "klaim", "en": "claims"},
+    "chart_claims_amount": {"id": "Nilai klaim dibayar", "en": "Amount paid"},
+    "chart_coverage_alt": {
+        "id": "Grafik: cakupan bulanan menurut segmen (bertumpuk), proyeksi dengan selang prediksi, dan target.",
+        "en": "Chart: monthly coverage by segment (stacked), the projection with its prediction interval, and the target."},
+    "chart_claims_alt": {
+        "id": "Grafik batang: nilai klaim menurut program dalam 12 bulan terakhir, dengan jumlah klaim pada tiap batang.",
+        "en": "Bar chart: claims paid by programme over the last 12 months, with the number of claims on each bar."},
+    "chart_poverty_alt": {
+        "id": "Grafik garis: P0 kabupaten/kota, provinsi dan nasional per tahun; garis putus menandai perubahan "
+              "penimbang SP2020 pada 2021.",
+        "en": "Line chart: P0 of the district, the province and the nation by year; the dotted line marks the "
+              "SP2020 weighting change in 2021."},
+    "chart_scatter_alt": {
+        "id": "Diagram sebar: cakupan (sumbu datar) terhadap P0 (sumbu tegak), satu titik per kabupaten/kota.",
+        "en": "Scatter plot: coverage (across) against P0 (up), one dot per district."},
+    "chart_map_alt": {"id": "Peta: cakupan menurut kabupaten/kota.", "en": "Map: coverage by district."},
+    "synthetic_stamp": {"id": "data sintetis", "en": "synthetic data"},
+    # -- sentences (templates filled with formatted values)
+    "coverage_sentence": {"id": "Cakupan {coverage} ({numerator} dibagi {denominator}) pada {period}.",
+                          "en": "Coverage was {coverage} ({numerator} over the {denominator}) in {period}."},
+    "target_sentence": {"id": "Target {target} pada {year} ({source}).",
+                        "en": "The target is {target} by {year} ({source})."},
+    "projection_sentence": {
+        "id": "Proyeksi ({model}): {projected} (selang prediksi {level}: {lower}–{upper}), {status}, peluang "
+              "mencapai target {probability}.",
+        "en": "Projection ({model}): {projected} ({level} prediction interval: {lower}–{upper}), {status}, "
+              "probability of reaching the target {probability}."},
+    "no_projection_sentence": {"id": "Tidak dapat diproyeksikan: {reason}.", "en": "No projection: {reason}."},
+    "workers_needed_sentence": {
+        "id": "Untuk mencapai {target} pada Desember {year}, perlu tambahan {total} peserta aktif dalam {months} "
+              "bulan: {per_month} pekerja per bulan (penyebut tumbuh {growth} per tahun).",
+        "en": "To reach {target} by December {year}, {total} more active participants are needed in {months} "
+              "months: {per_month} workers a month (denominator growing {growth} a year)."},
+    "target_from_parameter": {"id": "ditetapkan sebagai parameter laporan", "en": "set as a report parameter"},
+    "target_default": {"id": "target nasional RPJMN, dipakai sebagai bawaan karena kabupaten/kota tidak punya "
+                              "target sendiri",
+                       "en": "the national RPJMN target, used as a default because the district has no target "
+                             "of its own"},
+    "heirs_note": {
+        "id": "Manfaat kepada ahli waris menghitung santunan kematian JKM; santunan kematian JKK tidak dipisahkan "
+              "dari klaim JKK lain dalam tabel klaim, sehingga tidak termasuk.",
+        "en": "Benefits to heirs count JKM death benefits; JKK death benefits are not separated from other "
+              "JKK claims in the claims table, so they are not included."},
+    # -- why a projection or a model could not be fitted (the analysis layer's reasons)
+    "reason_no_data": {"id": "tidak ada data cakupan untuk penyebut ini",
+                       "en": "no coverage data for this denominator"},
+    "reason_target_passed": {"id": "tahun target sudah lewat", "en": "the target year has passed"},
+    "reason_too_short": {"id": "deret terlalu pendek: {n} bulan berturut-turut (perlu {need})",
+                         "en": "series too short to fit: {n} consecutive months (need {need})"},
+    "reason_too_flat": {"id": "deret terlalu datar untuk tren (bergerak kurang dari {pp} poin persen)",
+                        "en": "series too flat to fit a trend (moves less than {pp} percentage points)"},
+    "reason_ets_failed": {"id": "model ETS tidak dapat dipasang pada deret ini",
+                          "en": "the ETS model could not be fitted to this series"},
+    "reason_logistic_failed": {"id": "kurva logistik tidak dapat dipasang pada deret ini",
+                               "en": "the logistic curve could not be fitted to this series"},
+    "reason_not_used": {"id": "tidak dipakai: model lain lebih cocok", "en": "not used: the other model fits better"},
+    "poor": {"id": "penduduk miskin", "en": "poor"},
+    "poverty line": {"id": "garis kemiskinan", "en": "poverty line"},
+    "extreme poverty": {"id": "kemiskinan ekstrem", "en": "extreme poverty"},
+    "synthetic-demo": {"id": "data demo sintetis (ucj demo)", "en": "synthetic demo data (ucj demo)"},
+    "reason_other": {"id": "model tidak dapat dipasang", "en": "the model could not be fitted"},
+    # -- budget assumptions and their sources
+    "monthly_contribution_rp": {"id": "Iuran per pekerja per bulan", "en": "Contribution per worker a month"},
+    "jkm_deaths_per_1000": {"id": "Kematian (JKM) per 1.000 pekerja per tahun",
+                            "en": "Deaths (JKM) per 1,000 workers a year"},
+    "jkm_benefit_rp": {"id": "Santunan kematian JKM", "en": "JKM death benefit"},
+    "jkk_cases_per_1000": {"id": "Kecelakaan kerja (JKK) per 1.000 pekerja per tahun",
+                           "en": "Work accidents (JKK) per 1,000 workers a year"},
+    "jkk_mean_benefit_rp": {"id": "Rata-rata manfaat JKK per kasus", "en": "Mean JKK benefit per case"},
+    "source.monthly_contribution_rp": {
+        "id": "JKK 1 % dari Rp1.000.000 + JKM Rp6.800 untuk pekerja BPU pada golongan penghasilan terendah "
+              "(catatan domain §1); Rp36.800 dengan JHT",
+        "en": "JKK 1 % of Rp 1,000,000 + JKM Rp 6,800 for a BPU worker at the lowest bracket (domain notes §1); "
+              "Rp 36,800 with JHT"},
+    "source.jkm_deaths_per_1000": {
+        "id": "JKM nasional 2022: Rp2,70 T dibayar (paparan publik BPJS Ketenagakerjaan, 12 Mei 2023) / Rp42 jt per "
+              "kematian / 35,86 juta peserta aktif (catatan domain §6) = 1,79 per 1.000; pekerja rentan mungkin "
+              "lebih sering meninggal: ganti dengan pengalaman kantor cabang",
+        "en": "national JKM 2022: Rp 2.70 tn paid (BPJS Ketenagakerjaan public expose, 12 May 2023) / Rp 42 m per "
+              "death / 35.86 m active participants (domain notes §6) = 1.79 per 1,000; vulnerable workers may die "
+              "more often: replace with the branch's own experience"},
+    "source.jkm_benefit_rp": {
+        "id": "Manfaat JKM: Rp20 jt sekaligus + Rp10 jt biaya pemakaman + Rp12 jt berkala (catatan domain §1)",
+        "en": "JKM benefit: Rp 20 m lump sum + Rp 10 m funeral + Rp 12 m periodic (domain notes §1)"},
+    "source.jkk_cases_per_1000": {
+        "id": "JKK nasional 2023: 370.747 kasus (catatan domain §5) / 41,56 juta peserta aktif (catatan domain §6) "
+              "= 8,9 per 1.000",
+        "en": "national JKK 2023: 370,747 cases (domain notes §5) / 41.56 m active participants (domain notes §6) "
+              "= 8.9 per 1,000"},
+    "source.jkk_mean_benefit_rp": {
+        "id": "asumsi: rata-rata manfaat JKK per kasus untuk pekerja BPU (perawatan medis tanpa batas)",
+        "en": "assumption: mean JKK benefit per case for BPU workers (medical care is uncapped)"},
+    # -- tables: names (data notes, Excel sheets) and the data notes
+    "table.enrolment": {"id": "Kepesertaan", "en": "Enrolment"},
+    "table.workforce": {"id": "Angkatan kerja", "en": "Workforce"},
+    "table.contributions": {"id": "Iuran", "en": "Contributions"},
+    "table.claims": {"id": "Klaim", "en": "Claims"},
+    "table.poverty": {"id": "Kemiskinan", "en": "Poverty"},
+    "table.targets": {"id": "Target", "en": "Targets"},
+    "table.plans": {"id": "Rencana daerah", "en": "District plans"},
+    "sheet.notes": {"id": "Catatan", "en": "Notes"},
+    "sheet.coverage_by_segment": {"id": "Cakupan segmen", "en": "Coverage by segment"},
+    "sheet.model_fits": {"id": "Model proyeksi", "en": "Projection models"},
+    "sheet.projection": {"id": "Proyeksi", "en": "Projection"},
+    "sheet.claims_12m": {"id": "Klaim 12 bulan", "en": "Claims 12 months"},
+    "sheet.savings_12m": {"id": "Penarikan tabungan 12 bln", "en": "Savings withdrawals 12 m"},
+    "sheet.loss_ratio_12m": {"id": "Rasio klaim 12 bulan", "en": "Loss ratio 12 months"},
+    "sheet.poverty": {"id": "Kemiskinan", "en": "Poverty"},
+    "sheet.peers": {"id": "Perbandingan", "en": "Comparison"},
+    "sheet.budget": {"id": "Skenario anggaran", "en": "Budget scenarios"},
+    "sheet.assumptions": {"id": "Asumsi", "en": "Assumptions"},
+    "sheet.seed_facts": {"id": "Dipublikasikan vs dihitung", "en": "Published vs computed"},
+    "sheet.plans": {"id": "Rencana daerah", "en": "District plans"},
+    "sheet.provenance": {"id": "Sumber data", "en": "Data sources"},
+    "sheet.summary": {"id": "Ringkasan", "en": "Summary"},
+    # -- methods and sources
+    "median": {"id": "median", "en": "median"},
+    "error": {"id": "Galat", "en": "Error"},
+    "summary_files": {"id": "Angka kunci semua kabupaten/kota", "en": "Every district's key figures"},
+    "sort_hint": {"id": "Klik judul kolom untuk mengurutkan.", "en": "Click a column heading to sort."},
+    "param.district": {"id": "kabupaten/kota", "en": "district"},
+    "param.district_name": {"id": "nama", "en": "name"},
+    "param.lang": {"id": "bahasa", "en": "language"},
+    "param.data_dirs": {"id": "folder data", "en": "data folders"},
+    "param.last_period": {"id": "periode terakhir", "en": "last period"},
+    "param.denominator": {"id": "penyebut", "en": "denominator"},
+    "param.target_pct": {"id": "target (%)", "en": "target (%)"},
+    "param.target_year": {"id": "tahun target", "en": "target year"},
+    "param_unset": {"id": "bawaan", "en": "default"},
+    "reason_no_enrolment_then": {"id": "belum ada data kepesertaan pada saat itu",
+                                 "en": "no enrolment data by then"},
+    "reason_no_potensi": {"id": "tidak ada daftar potensi pekerja dalam data",
+                          "en": "no potensi pekerja list in the data"},
+    "reason_no_p0": {"id": "tidak ada P0 untuk tahun itu dalam data", "en": "no P0 for the year in the data"},
+    "reason_no_apbd_claims": {"id": "tidak ada klaim yang dibiayai APBD dalam data",
+                              "en": "no APBD-funded claims in the data"},
+    "reason_no_target": {"id": "tidak ada target dalam data", "en": "no target in the data"},
+    "targets_table_year": {"id": "tabel target, {year}", "en": "targets table, {year}"},
+    "workers_needed_gross_sentence": {
+        "id": "Karena sebagian peserta berhenti ({lapsed} per bulan), yang harus didaftarkan adalah {gross} pekerja "
+              "per bulan (kotor).",
+        "en": "As some participants lapse ({lapsed} a month), {gross} workers a month must be registered (gross)."},
+    "march": {"id": "Maret", "en": "March"},
+    "methods": {"id": "Metode dan sumber", "en": "Methods and sources"},
+    "method_pairing": {"id": "Cakupan = {numerator} dibagi {denominator} ({value}), pada {period}.",
+                       "en": "Coverage = {numerator} divided by the {denominator} ({value}), in {period}."},
+    "method_projection": {
+        "id": "Proyeksi: deret cakupan bulanan dipasangkan pada dua model (ETS tren teredam dan kurva logistik "
+              "yang jenuh di 100 %); model yang dipakai: {model}. Selang prediksi {level}: peluang {level} bahwa "
+              "nilai sebenarnya berada di dalamnya bila modelnya benar.",
+        "en": "Projection: the monthly coverage series is fitted with two models (damped-trend ETS and a logistic "
+              "curve saturating at 100 %); the model used: {model}. {level} prediction interval: a {level} chance "
+              "that the true value lies inside it if the model is right."},
+    "method_workers_net": {
+        "id": "Pekerja yang diperlukan (bersih): tambahan peserta aktif per bulan agar cakupan mencapai target pada "
+              "Desember tahun target, dengan penyebut tumbuh {growth} per tahun: {net} per bulan.",
+        "en": "Workers needed (net): the additional active participants a month for coverage to reach the target by "
+              "December of the target year, with the denominator growing {growth} a year: {net} a month."},
+    "method_workers_gross": {
+        "id": "Pekerja yang harus didaftarkan (kotor): kebutuhan bersih ditambah peserta yang berhenti "
+              "({lapse} per bulan dari peserta aktif, rata-rata 12 bulan terakhir): {gross} per bulan.",
+        "en": "Workers to register (gross): the net need plus the participants who lapse ({lapse} of active "
+              "participants a month, mean of the last 12 months): {gross} a month."},
+    "method_gross_missing": {
+        "id": "Kebutuhan kotor (termasuk peserta yang berhenti) belum dihitung dalam laporan ini.",
+        "en": "The gross need (including participants who lapse) is not computed in this report."},
+    "method_aggregates": {
+        "id": "Angka provinsi dan nasional adalah rasio jumlah, bukan rata-rata sederhana kabupaten/kota: P0, P1 "
+              "dan P2 ditimbang dengan jumlah penduduk (penduduk miskin / P0), cakupan dengan penyebutnya.",
+        "en": "Province and national figures are ratios of sums, not simple means of districts: P0, P1 and P2 are "
+              "weighted by population (poor / P0), coverage by its denominator."},
+    "method_sp2020": {
+        "id": "Kemiskinan BPS: sejak 2021 Susenas memakai penimbang hasil Sensus Penduduk 2020 (SP2020); angka "
+              "sebelum dan sesudah 2021 tidak sepenuhnya sebanding (garis putus pada grafik).",
+        "en": "BPS poverty: since 2021 Susenas uses weights from the 2020 Population Census (SP2020); figures before "
+              "and after 2021 are not fully comparable (the dotted line in the chart)."},
+    "method_vintage": {
+        "id": "Kemiskinan kabupaten/kota dari Susenas Maret (rilis Juli), data terakhir: {poverty}. Angkatan kerja "
+              "dari Sakernas Agustus. Kepesertaan, iuran dan klaim bulanan sampai {period}.",
+        "en": "District poverty from the March Susenas (released in July), latest data: {poverty}. Workforce from "
+              "the August Sakernas. Monthly enrolment, contributions and claims up to {period}."},
+    "choice_holdout": {"id": "RMSE uji rolling-origin lebih rendah", "en": "lower rolling-origin holdout RMSE"},
+    "choice_default": {"id": "uji tidak mungkin (deret terlalu pendek): ETS sebagai bawaan",
+                       "en": "no holdout possible (series too short): ETS by default"},
+    "reason_holdout_not_scored": {
+        "id": "uji tidak dinilai: kurva tidak dapat dipasang pada deret sampai titik asal pertama",
+        "en": "holdout not scored: the curve did not fit the series up to the first origin"},
+    "method_tables": {"id": "Sumber dan versi setiap tabel:", "en": "Each table's source and version:"},
+    "published_vs_computed": {"id": "Angka yang dipublikasikan dan yang dihitung",
+                              "en": "Published and computed figures"},
+    "published_none": {"id": "Tidak ada angka yang dipublikasikan untuk kabupaten/kota ini.",
+                       "en": "No published figures are recorded for this district."},
+    "data": {"id": "Dihitung dari data", "en": "Computed from the data"},
+    "difference": {"id": "Selisih", "en": "Difference"},
+    "outlet": {"id": "Sumber publikasi", "en": "Outlet"},
+    "active_participants": {"id": "Peserta aktif", "en": "Active participants"},
+    "covered_workers": {"id": "Pekerja terlindungi", "en": "Covered workers"},
+    "coverage_target_pct": {"id": "Target cakupan", "en": "Coverage target"},
+    "vulnerable_village_workers": {"id": "Pekerja rentan desa", "en": "Vulnerable village workers"},
+    "vulnerable_workers": {"id": "Pekerja rentan", "en": "Vulnerable workers"},
+    "non_asn_workers": {"id": "Pegawai non-ASN terlindungi", "en": "Non-ASN staff covered"},
+    "apbd_funded_workers": {"id": "Pekerja dibiayai APBD", "en": "Workers funded by the APBD"},
+    "planned_apbd_workers": {"id": "Rencana pekerja dibiayai APBD", "en": "Planned APBD-funded workers"},
+    "uncovered_workers": {"id": "Pekerja belum terlindungi", "en": "Workers not yet covered"},
+    "coverage_of_potensi_pct": {"id": "Cakupan potensi pekerja", "en": "Coverage of the potensi pekerja"},
+    "no_counterpart": {"id": "tidak ada padanan dalam data", "en": "no counterpart in the data"},
+    # -- the stamp on every output
+    "stamp": {"id": "Dibuat {when} · ucj {version} ({commit}) · data: {tables}",
+              "en": "Made {when} · ucj {version} ({commit}) · data: {tables}"},
+    "stamp_dirty": {"id": "ada perubahan yang belum di-commit", "en": "with uncommitted changes"},
+    "stamp_no_commit": {"id": "commit tidak diketahui", "en": "commit unknown"},
+    "generated_at": {"id": "Dibuat", "en": "Made"},
+    "commit": {"id": "Commit", "en": "Commit"},
+    "version": {"id": "Versi", "en": "Version"},
 }
 
 
@@ -318,3 +632,64 @@ def t(key: str, lang: Lang = "id") -> str:
     """The label for `key` in `lang` (the key itself if there is no label)."""
     entry = LABELS.get(key)
     return entry[lang] if entry else key
+
+
+def tf(key: str, lang: Lang = "id", **values: object) -> str:
+    """A catalogue sentence with its placeholders filled (values already formatted for `lang`)."""
+    return LABELS[key][lang].format(**values)
+
+
+# The analysis layer states its reasons in English; each known reason maps to a catalogue sentence.
+_REASONS: tuple[tuple[str, str], ...] = (
+    (r"no coverage data for this denominator", "reason_no_data"),
+    (r"the target year has passed", "reason_target_passed"),
+    (r"series too short to fit: (?P<n>\d+) consecutive months \(need (?P<need>\d+)\)", "reason_too_short"),
+    (r"series too flat to fit a trend \(moves less than (?P<pp>[\d.]+) percentage points\)", "reason_too_flat"),
+    (r"not used: the other model fits better", "reason_not_used"),
+    (r"ETS did not fit\b.*", "reason_ets_failed"),
+    (r"no counterpart in the data", "no_counterpart"),
+    (r"lower rolling-origin holdout RMSE", "choice_holdout"),
+    (r"no holdout possible \(series too short\): ETS by default", "choice_default"),
+    (r"holdout not scored: the curve did not fit\b.*", "reason_holdout_not_scored"),
+    (r"no enrolment data by then", "reason_no_enrolment_then"),
+    (r"no potensi pekerja list in the data", "reason_no_potensi"),
+    (r"no potensi pekerja coverage in the data", "reason_no_potensi"),
+    (r"no P0 for the year in the data", "reason_no_p0"),
+    (r"no APBD-funded claims in the data", "reason_no_apbd_claims"),
+    (r"no target in the data", "reason_no_target"),
+    (r"targets table, (?P<year>\d{4})", "targets_table_year"),
+    (r"logistic curve did not fit\b.*", "reason_logistic_failed"),
+)
+
+
+def reason_text(reason: object, lang: Lang = "id") -> str:
+    """The analysis layer's reason in the reader's language; several reasons joined by "; ".
+
+    A reason with no catalogue sentence becomes the catalogue's general one, never English text.
+    """
+    import re
+
+    if _missing(reason) or reason is pd.NA or str(reason).strip() == "":
+        return ""
+    out = []
+    for part in str(reason).split("; "):
+        for pattern, key in _REASONS:
+            m = re.fullmatch(pattern, part.strip())
+            if m:
+                values = {k: (fmt_dec(float(v), lang) if "." in v else v) for k, v in m.groupdict().items()}
+                out.append(tf(key, lang, **values))
+                break
+        else:
+            out.append(t("reason_other", lang))
+    return "; ".join(dict.fromkeys(out))
+
+
+def stamp_line(st: dict[str, object], lang: Lang) -> str:
+    """The stamp as one line: when, which ucj and commit, which data (short hashes)."""
+    commit = st.get("commit") or t("stamp_no_commit", lang)
+    if st.get("dirty"):
+        commit = f"{commit}, {t('stamp_dirty', lang)}"
+    tables = st.get("tables") or {}
+    assert isinstance(tables, dict)
+    listed = ", ".join(f"{t(f'table.{n}', lang)} {str(h)[:8]}" for n, h in tables.items())
+    return tf("stamp", lang, when=str(st.get("generated_at")), version=st.get("ucj"), commit=commit, tables=listed)

@@ -17,6 +17,7 @@ from matplotlib.figure import Figure
 
 from ucj.core.errors import UcjInputError
 from ucj.report.i18n import Lang, fmt_pct
+from ucj.report.plots import mark_synthetic
 from ucj.data.registry import Registry
 
 
@@ -87,7 +88,7 @@ def choropleth(shapes: Shapes, values: pd.Series, lang: Lang, title: str, synthe
         for ring in shapes.rings.get(code, []):
             polys.append(ring)
             vals.append(values.get(code, np.nan))
-    coll = PolyCollection(polys, array=np.ma.masked_invalid(np.asarray(vals, dtype="float64")), cmap="YlGnBu",
+    coll = PolyCollection(polys, array=np.ma.masked_invalid(np.asarray(vals, dtype="float64")), cmap="viridis",
                           edgecolors="#ffffff", linewidths=0.2)
     coll.cmap.set_bad("#dddddd")
     ax.add_collection(coll)
@@ -95,9 +96,7 @@ def choropleth(shapes: Shapes, values: pd.Series, lang: Lang, title: str, synthe
     ax.set_aspect("equal")
     ax.set_axis_off()
     cb = fig.colorbar(coll, ax=ax, shrink=0.7)
-    cb.ax.yaxis.set_major_formatter(lambda v, _: fmt_pct(v, lang, 0))
+    cb.ax.yaxis.set_major_formatter(lambda v, _: fmt_pct(v, lang))
     ax.set_title(title, fontsize=11, loc="left")
-    if synthetic:
-        fig.text(0.995, 0.01, "synthetic data" if lang == "en" else "data sintetis", ha="right", fontsize=7,
-                 color="#b00020")
+    mark_synthetic(ax, synthetic, lang)
     return fig

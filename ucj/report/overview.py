@@ -3,6 +3,7 @@ boundaries file is given. Used by province_overview.ipynb and national_overview.
 
 from __future__ import annotations
 
+import base64
 import html
 import io
 from dataclasses import dataclass, field
@@ -12,7 +13,8 @@ import pandas as pd
 from ucj.analysis.regions import RegionFigures, region_figures
 from ucj.core.config import stylesheet
 from ucj.data.dataset import Dataset
-from ucj.report.i18n import Lang, check_lang, fmt_int, fmt_num, t
+from ucj.report.i18n import Lang, check_lang, fmt_num, t
+from ucj.report.tables import as_html_frame, shown
 from ucj.report.plots import scatter_figure
 
 
@@ -51,12 +53,8 @@ class Overview:
         display(HTML(df.head(top).to_html(index=False, escape=True, classes="ucj-table", border=0, na_rep="–")))
 
     def display_ranking(self) -> pd.DataFrame:
-        lang, df = self.lang, self.ranking.copy()
-        df["working_population"] = df["working_population"].map(lambda v: fmt_int(v, lang))
-        for c in ("coverage_pct", "p0", "apbd_share_pct", "jkk_per_1000"):
-            df[c] = df[c].map(lambda v: fmt_num(v, lang, 2))
-        df.columns = [t(c, lang) for c in df.columns]
-        return df
+        """The ranking as localised text, one formatting rule per kind of number."""
+        return as_html_frame(shown("ranking", self.ranking, self.lang), self.lang)
 
     def panel_table(self) -> pd.DataFrame | None:
         """The national fixed-effects estimate as shown (None for a province or without a panel)."""
@@ -91,18 +89,22 @@ class Overview:
                      + f"<p class='ucj-note'>{html.escape(t('panel_caveat', lang))}</p>"))
 
     def show_figure(self, name: str) -> None:
-        from IPython.display import Image, display
+        """The figure as an <img> with alt text (kept in the code-free page)."""
+        from IPython.display import HTML, display
 
         buf = io.BytesIO()
         self.charts[name].savefig(buf, format="png")  # type: ignore[attr-defined]
-        display(Image(data=buf.getvalue(), format="png"))
+        data = base64.b64encode(buf.getvalue()).decode("ascii")
+        alt = html.escape(t(f"chart_{name}_alt", self.lang))
+        display(HTML(f'<img class="ucj-figure" alt="{alt}" src="data:image/png;base64,{data}">'))
 
     def key_figures_text(self) -> str:
         r = self.results
+        lang = self.lang  # two decimals: nbval checks these against a second computation
         return "\n".join([
-            f"{t('district', self.lang)}: {r.districts}",
-            f"{t('coverage_pct', self.lang)} #1: {r.best['district']} {fmt_num(r.best['coverage_pct'], self.lang, 2)} %",
-            f"{t('coverage_pct', self.lang)} median: {fmt_num(r.median_coverage_pct, self.lang, 2)} %",
+            f"{t('district', lang)}: {r.districts}",
+            f"{t('coverage_pct', lang)} #1: {r.best['district']} {fmt_num(r.best['coverage_pct'], lang, 2)} %",
+            f"{t('coverage_pct', lang)} {t('median', lang)}: {fmt_num(r.median_coverage_pct, lang, 2)} %",
         ])
 
 
