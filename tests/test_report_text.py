@@ -154,6 +154,9 @@ def _data_strings(report) -> list[str]:
     facts = report.tables.get("seed_facts")
     if facts is not None:
         quoted += [str(s) for s in facts.get("source", [])]
+    plans = report.tables.get("plans")
+    if plans is not None:  # each plan's source as the seed file cites it
+        quoted += [str(s) for s in plans.get("plan_source", [])]
     return sorted((q for q in quoted if q), key=len, reverse=True)
 
 

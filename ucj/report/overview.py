@@ -13,7 +13,7 @@ import pandas as pd
 from ucj.analysis.regions import RegionFigures, region_figures
 from ucj.core.config import stylesheet
 from ucj.data.dataset import Dataset
-from ucj.report.i18n import Lang, check_lang, fmt_num, t
+from ucj.report.i18n import Lang, check_lang, fmt_int, fmt_num, t
 from ucj.report.tables import as_html_frame, shown
 from ucj.report.plots import scatter_figure
 
