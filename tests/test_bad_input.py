@@ -80,11 +80,13 @@ def test_unknown_district_lists_candidates(tmp_path):
 
 def test_ambiguous_district(tmp_path):
     p = _write(tmp_path, f"{HEADER}\nBandung,2025-01,BPU,apbd,1,1,0\n")
-    # templates follow the BPS convention: a bare name is the kabupaten
-    assert import_template(p, "enrolment").frame.iloc[0]["district_code"] == "32.04"
+    # a planner's template says which Bandung, as `ucj district Bandung` asks
+    _one(_problems(import_template, p, "enrolment"), row=2, column="district",
+         rule="ambiguous district; say which: Kabupaten Bandung, Jawa Barat [32.04]; Kota Bandung, Jawa Barat [32.73]")
+    # a mapping for a file that follows the BPS convention (cities written "Kota X") says so
     p = _write(tmp_path, "district,year,tpt\nKupang,2024,3.1\n", name="x.csv")
     m = Mapping(table="indicators", district="district", year="year", columns={"tpt": "value"},
-                fixed={"indicator": "tpt", "unit": "%"})
+                fixed={"indicator": "tpt", "unit": "%"}, bare_kind="Kabupaten")
     assert import_mapped(p, m).frame.iloc[0]["district_code"] == "53.01"
 
 
@@ -204,7 +206,7 @@ def test_bps_table_p0_out_of_range(tmp_path):
 
 def test_bps_table_bad_year_header(tmp_path):
     p = _write(tmp_path, "Wilayah,Judul\n,tahun lalu\nACEH,1\nSimeulue,2\n", name="p0.csv")
-    _one(_problems(import_bps_table, p), row=2, rule="expected a year in the header")
+    _one(_problems(import_bps_table, p), row=1, rule="no line of years in the header")
 
 
 def test_webapi_not_json(tmp_path):

@@ -30,6 +30,16 @@ def test_a_tampered_table_fails_on_load(demo_dir, tmp_path):
     df.loc[5, "p0"] = 140.0
     df.loc[7, "district_code"] = "99.99"
     write_parquet(tmp_path / "d" / "poverty.parquet", df, {"synthetic": True})
+    with pytest.raises(UcjInputError, match=r"poverty.parquet: table 'poverty' does not match its manifest"):
+        ucj.load(tmp_path / "d")
+    # with the manifest brought up to date, the schema still refuses the values
+    import json
+
+    from ucj.core.files import sha256_file
+
+    manifest = json.loads((tmp_path / "d" / "manifest.json").read_text())
+    manifest["tables"]["poverty"]["sha256"] = sha256_file(tmp_path / "d" / "poverty.parquet")
+    (tmp_path / "d" / "manifest.json").write_text(json.dumps(manifest))
     with pytest.raises(UcjInputError) as err:
         ucj.load(tmp_path / "d")
     rules = {(p.row, p.column, p.rule) for p in err.value.problems}

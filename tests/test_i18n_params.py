@@ -62,3 +62,18 @@ def test_code_in_a_parameter_is_only_a_name(demo_dir, tmp_path):
     marker = tmp_path / "pwned"
     rules, _ = _rules(district=f'Boalemo"); open("{marker}", "w"); ("', data_dir=str(demo_dir))
     assert ("district", "unknown district") in rules and not marker.exists()
+
+
+def test_data_months_span_every_folder(tmp_path):
+    """Folders merge on load, so a later folder holding two months of one district does not shorten the
+    period the reports may cover."""
+    import pandas as pd
+
+    from ucj.report.params import data_months
+
+    demo, extra = tmp_path / "demo", tmp_path / "extra"
+    demo.mkdir()
+    extra.mkdir()
+    pd.DataFrame({"month": pd.date_range("2019-01-01", "2025-12-01", freq="MS")}).to_parquet(demo / "enrolment.parquet")
+    pd.DataFrame({"month": pd.to_datetime(["2025-01-01", "2025-02-01"])}).to_parquet(extra / "enrolment.parquet")
+    assert data_months((str(demo), str(extra))) == (pd.Timestamp("2019-01-01"), pd.Timestamp("2025-12-01"))

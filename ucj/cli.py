@@ -96,7 +96,8 @@ def schema() -> None:
 @app.command()
 @friendly
 def templates(out: Path = typer.Option(Path("data/templates"), help="folder for the empty templates")) -> None:
-    """Write the empty participant, claim and contribution templates (CSV and XLSX)."""
+    """Write the templates a planner fills in (enrolment, claims, contributions, workforce, targets), as CSV
+    and XLSX, each with a worked example."""
     from ucj.ingest.mapped import write_templates
 
     for p in write_templates(out):
@@ -114,16 +115,21 @@ def _finish_import(result: object, out: Path) -> None:
 
 _OUT = typer.Option(PROCESSED_DIR, help="folder for processed tables")
 _ALLOW = typer.Option(False, "--allow-unmatched", help="import what matches; list the rest in the manifest")
+_YEAR = typer.Option(None, "--year", min=1900, max=2100,
+                     help="the year of a table that holds one year but names it only in its title or file name "
+                          "(or the one year to take from a table of many)")
 
 
 @import_app.command("bps-table")
 @friendly
-def import_bps_table(file: Path, indicator: Optional[str] = typer.Option(None, help="column to fill, e.g. p0"),
-                     out: Path = _OUT, allow_unmatched: bool = _ALLOW) -> None:
-    """A BPS dynamic-table export (CSV/XLSX, one column per year)."""
+def import_bps_table(file: Path, indicator: Optional[str] = typer.Option(
+                         None, help="column to fill, e.g. p0 (needed only when the title is not recognised)"),
+                     out: Path = _OUT, allow_unmatched: bool = _ALLOW, year: Optional[int] = _YEAR,
+                     sheet: Optional[str] = typer.Option(None, help="XLSX sheet (default: the first)")) -> None:
+    """A BPS dynamic-table export (CSV/XLSX; one year or many; the indicator read from the title)."""
     from ucj.ingest.bps import import_bps_table as run
 
-    _finish_import(run(file, indicator=indicator, allow_unmatched=allow_unmatched), out)
+    _finish_import(run(file, indicator=indicator, allow_unmatched=allow_unmatched, year=year, sheet=sheet), out)
 
 
 @import_app.command("bps-webapi")
@@ -138,22 +144,46 @@ def import_bps_webapi(file: Path, out: Path = _OUT, allow_unmatched: bool = _ALL
 @import_app.command("mapped")
 @friendly
 def import_mapped(file: Path, mapping: Path = typer.Option(..., help="JSON column mapping (see data/mappings)"),
-                  out: Path = _OUT, allow_unmatched: bool = _ALLOW) -> None:
+                  out: Path = _OUT, allow_unmatched: bool = _ALLOW, year: Optional[int] = _YEAR) -> None:
     """Any long CSV/XLSX table, through a column mapping."""
     from ucj.ingest.mapped import Mapping
     from ucj.ingest.mapped import import_mapped as run
 
-    _finish_import(run(file, Mapping.from_file(mapping), allow_unmatched=allow_unmatched), out)
+    _finish_import(run(file, Mapping.from_file(mapping), allow_unmatched=allow_unmatched, year=year), out)
 
 
 @import_app.command("template")
 @friendly
-def import_template(file: Path, kind: str = typer.Option(..., help="enrolment, claims or contributions"),
-                    out: Path = _OUT, allow_unmatched: bool = _ALLOW) -> None:
+def import_template(file: Path, kind: str = typer.Option(
+                        ..., help="enrolment, claims, contributions, workforce or targets"),
+                    out: Path = _OUT, allow_unmatched: bool = _ALLOW, year: Optional[int] = _YEAR) -> None:
     """A filled-in project template (data/templates)."""
     from ucj.ingest.mapped import import_template as run
 
-    _finish_import(run(file, kind, allow_unmatched=allow_unmatched), out)
+    _finish_import(run(file, kind, allow_unmatched=allow_unmatched, year=year), out)
+
+
+@import_app.command("inspect")
+@friendly
+def import_inspect(file: Path, draft: Optional[Path] = typer.Option(
+                       None, help="where to write the draft mapping (default: FILE's name + .mapping.json beside "
+                                  "it; '-' for none)"),
+                   sheet: Optional[str] = typer.Option(None, help="XLSX sheet (default: the first)")) -> None:
+    """Show what a file looks like (layout, header, indicator, names matched) and draft a mapping for it."""
+    from ucj.ingest.inspect import inspect_file
+
+    report = inspect_file(file, sheet=sheet)
+    typer.echo(report.render())
+    if str(draft) != "-" and report.draft is not None:
+        from ucj.core.files import write_json
+
+        target = draft or file.with_name(file.stem + ".mapping.json")
+        if draft is None and target.exists():
+            raise UcjInputError.one("a draft mapping is already there; name another with --draft, or '-' for none",
+                                    file=str(target))
+        write_json(target, report.draft)
+        typer.echo(f"wrote a draft mapping to {target}; check it, then: ucj import mapped {file.name} --mapping "
+                   f"{target.name}")
 
 
 _LANG = typer.Option("id", help="report language: id or en")

@@ -58,5 +58,19 @@ def default_data_dirs(start: Path | None = None) -> tuple[str, ...]:
     here = (start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
         if (folder / DEMO_DIR).is_dir():
-            return (str(folder / DEMO_DIR),)
+            # relative to the current folder, so no machine path reaches a report's parameters
+            return (os.path.relpath(folder / DEMO_DIR, here) if start is None else str(folder / DEMO_DIR),)
     return (str(DEMO_DIR),)
+
+
+MAPPINGS_DIR = Path("data/mappings")
+
+
+def mappings_dir(start: Path | None = None) -> Path | None:
+    """The example column mappings (data/mappings) in the current folder or above it, if any: the
+    importers name one that fits a file they cannot read."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / MAPPINGS_DIR).is_dir():
+            return folder / MAPPINGS_DIR
+    return None

@@ -92,3 +92,138 @@ def read_parquet_metadata(path: str | os.PathLike[str]) -> dict[str, object]:
     meta = pq.read_schema(path).metadata or {}
     raw = meta.get(b"ucj")
     return json.loads(raw) if raw else {}
+
+
+# -- folder transactions --------------------------------------------------------------------------
+# An import changes several files of one folder (table, CSV copy, cell provenance, manifest). They
+# must change together: the new state is built in a staged sibling folder and swapped in with one
+# atomic rename (Linux renameat2 RENAME_EXCHANGE), under an exclusive flock on a sibling lock file
+# so that concurrent imports into the same folder run one after the other, each on the other's
+# result. A reader takes the same lock shared. kill -9 at any moment leaves the old or the new folder
+# in place, plus at worst a stale staged folder that the next writer removes.
+
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+
+
+def _lock_path(folder: Path) -> Path:
+    return folder.parent / f".{folder.name}.lock"
+
+
+@contextmanager
+def folder_lock(folder: str | os.PathLike[str], shared: bool = False) -> Iterator[None]:
+    """Hold the folder's lock: exclusive for a writer, shared for a reader.
+
+    A reader never creates the lock file: where no writer has been (or the lock cannot be opened,
+    say on a read-only share) it reads without it.
+    """
+    import fcntl
+
+    folder = Path(folder).resolve()  # a symlinked folder: lock and swap its target
+    lock = _lock_path(folder)
+    try:
+        if shared:
+            fh = open(lock, "rb") if lock.exists() else None
+        else:
+            lock.parent.mkdir(parents=True, exist_ok=True)
+            fh = open(lock, "a+b")
+    except OSError:
+        if not shared:
+            raise
+        fh = None
+    try:
+        if fh is not None:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
+        yield
+    finally:
+        if fh is not None:
+            fh.close()  # closing releases the lock
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two folders atomically; False where the system cannot (then the caller falls back)."""
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        fn = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    res = fn(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    if res == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (22, 38, 95):  # EINVAL, ENOSYS, EOPNOTSUPP: not supported here
+        return False
+    raise OSError(err, os.strerror(err), str(a))
+
+
+def _stale(folder: Path) -> list[Path]:
+    return sorted(folder.parent.glob(f".{folder.name}.stage-*")) + sorted(folder.parent.glob(f".{folder.name}.old-*"))
+
+
+def _recover(folder: Path) -> None:
+    """Under the exclusive lock: finish or undo a swap interrupted by a crash, drop stale stages."""
+    import shutil
+
+    if not folder.exists():
+        done = [p for p in _stale(folder) if p.name.startswith(f".{folder.name}.stage-") and (p / ".committed").exists()]
+        old = [p for p in _stale(folder) if p.name.startswith(f".{folder.name}.old-")]
+        if done:
+            os.rename(done[0], folder)
+            (folder / ".committed").unlink(missing_ok=True)
+        elif old:
+            os.rename(old[0], folder)
+    for p in _stale(folder):
+        shutil.rmtree(p, ignore_errors=True)
+
+
+@contextmanager
+def folder_transaction(folder: str | os.PathLike[str]) -> Iterator[Path]:
+    """Yield a staged copy of `folder` to change; if the block succeeds, the copy replaces the
+    folder in one atomic step. If it fails (or the process dies), the folder is untouched."""
+    import secrets
+    import shutil
+
+    from ucj.core.errors import UcjInputError
+
+    folder = Path(folder).resolve()  # a symlinked folder: lock and swap its target
+    if folder.exists() and not folder.is_dir():
+        raise UcjInputError.one("the output folder is a file; name a folder", file=str(folder))
+    with folder_lock(folder):
+        _recover(folder)
+        stage = folder.parent / f".{folder.name}.stage-{os.getpid()}-{secrets.token_hex(4)}"
+        try:
+            if folder.exists():
+                shutil.copytree(folder, stage, symlinks=True)
+            else:
+                stage.mkdir()
+            yield stage
+            _fsync_tree(stage)
+            if not folder.exists():
+                os.rename(stage, folder)
+            elif _exchange(stage, folder):
+                shutil.rmtree(stage, ignore_errors=True)  # now holds the old state
+            else:  # two renames; _recover finishes the swap if a crash falls between them
+                (stage / ".committed").touch()
+                old = folder.parent / f".{folder.name}.old-{secrets.token_hex(4)}"
+                os.rename(folder, old)
+                os.rename(stage, folder)
+                (folder / ".committed").unlink(missing_ok=True)
+                shutil.rmtree(old, ignore_errors=True)
+        except BaseException:
+            shutil.rmtree(stage, ignore_errors=True)
+            raise
+
+
+def _fsync_tree(folder: Path) -> None:
+    """Flush the staged files so the swap never exposes files the disk has not got."""
+    for p in folder.iterdir():
+        if p.is_file():
+            with open(p, "rb") as fh:
+                os.fsync(fh.fileno())
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -14,6 +14,8 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from ucj.core.errors import Problem, UcjInputError
+
 Decimal = Literal[",", "."]
 
 MISSING_MARKS = {"", "-", "–", "—", "...", "…", "na", "n/a", "nan", "null", "none"}
@@ -37,8 +39,11 @@ _NUMBER = re.compile(r"^[+-]?[0-9][0-9.,]*$")
 _SUFFIX = re.compile(r"^(?P<num>[+-]?[0-9][0-9.,]*)\s*(?P<mult>[a-zA-Z]+)?\.?$")
 
 
-class NumberFormatError(ValueError):
-    """A value that is not a number in the file's convention."""
+class NumberFormatError(UcjInputError, ValueError):
+    """A value that is not a number in the file's convention (an input error like any other)."""
+
+    def __init__(self, message: str) -> None:
+        UcjInputError.__init__(self, [Problem(message)])
 
 
 def parse_number(value: object, decimal: Decimal = ",") -> float:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ucj.core.config import default_data_dirs
 from ucj.core.errors import UcjInputError
-from ucj.core.files import read_parquet_metadata, sha256_file
+from ucj.core.files import folder_lock, read_parquet_metadata, sha256_file
 from ucj.data.registry import Registry, load_registry
 from ucj.data.schema import SYNTHETIC_SOURCE, TABLES, validate
 
@@ -25,6 +27,9 @@ class TableInfo:
     rows: int
     synthetic: bool
     sources: list[str]
+    merged_from: list[str] = field(default_factory=list)
+    columns: dict[str, dict[str, int]] = field(default_factory=dict)
+    synthetic_columns: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -75,11 +80,131 @@ class Dataset:
 
     def provenance(self) -> dict[str, dict[str, object]]:
         """Each table's file name, hash, rows, sources and synthetic flag (no machine paths)."""
-        return {name: {k: v for k, v in vars(i).items() if k != "folder"} for name, i in self.info.items()}
+        hidden = ("folder", "merged_from")
+        return {name: {k: v for k, v in vars(i).items() if k not in hidden} for name, i in self.info.items()}
 
     def replace(self, tables: dict[str, pd.DataFrame]) -> "Dataset":
         """The same dataset with some tables swapped (e.g. cut at a period); provenance is kept."""
         return Dataset(self.tables | tables, self.registry, self.info)
+
+
+def value_columns(table: str) -> list[str]:
+    """The columns of a table that hold values: neither key nor source."""
+    key = set(TABLES[table].key)
+    return [c.name for c in TABLES[table].columns if c.name not in key and c.name != "source"]
+
+
+def row_provenance(df: pd.DataFrame, table: str) -> pd.DataFrame:
+    """Cell provenance when only the row's `source` is known: every filled cell came from it."""
+    vals = value_columns(table)
+    src = df["source"].astype("object")
+    return pd.DataFrame({c: src.where(df[c].notna(), None) for c in vals}, index=df.index)
+
+
+def merge_cells(old: pd.DataFrame, new: pd.DataFrame, table: str, old_prov: pd.DataFrame | None = None,
+                new_prov: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Merge two versions of a table per key and column: a filled cell of `new` wins, every other
+    cell keeps `old`'s value, so a partial file (one column, one district) never erases the rest.
+    Where a real row of `new` meets a synthetic (demo) row of `old`, the real row replaces it whole:
+    its empty cells stay empty rather than show demo values beside real ones.
+
+    Returns the merged frame and its cell provenance (same key, one column per value column holding
+    the source of each filled cell). A row's `source` lists the distinct sources of its cells once.
+    """
+    key = list(TABLES[table].key)
+    vals = value_columns(table)
+    if not {"year", "month"} & set(key):  # targets: a district's real rows supersede all its demo rows
+        real = new.loc[~_is_synthetic(new["source"]), "district_code"]
+        stale = old["district_code"].isin(set(real)).to_numpy() & _is_synthetic(old["source"])
+        if old_prov is not None:
+            old_prov = old_prov[~stale]
+        old = old[~stale]
+    o, n = old.set_index(key), new.set_index(key)
+    op = (row_provenance(old, table) if old_prov is None else old_prov).set_axis(o.index)
+    np_ = (row_provenance(new, table) if new_prov is None else new_prov).set_axis(n.index)
+    idx = o.index.append(n.index.difference(o.index))
+    out = pd.DataFrame(index=idx)
+    prov = pd.DataFrame(index=idx)
+    # A real row replaces a synthetic one whole: real and made-up values never share a row.
+    old_synthetic = _is_synthetic(o["source"].reindex(idx))
+    new_real = idx.isin(n.index) & ~_is_synthetic(n["source"].reindex(idx))
+    whole = old_synthetic & new_real
+    for c in vals:
+        nv, ov = n[c].reindex(idx), o[c].reindex(idx)
+        take_new = nv.notna().to_numpy() | whole
+        merged = nv.where(take_new, ov)
+        dtype = o[c].dtype if c in o else n[c].dtype
+        if not merged.isna().any() or not pd.api.types.is_integer_dtype(dtype) or isinstance(dtype, pd.Int64Dtype):
+            try:
+                merged = merged.astype(dtype)
+            except (TypeError, ValueError):
+                pass
+        out[c] = merged
+        prov[c] = np_[c].reindex(idx).astype("object").where(take_new, op[c].reindex(idx).astype("object"))
+    fallback = n["source"].reindex(idx).astype("object").where(idx.isin(n.index), o["source"].reindex(idx).astype("object"))
+    out["source"] = _row_sources(prov, fallback)
+    out = out.reset_index()
+    prov = prov.reset_index()
+    return out[[c.name for c in TABLES[table].columns]], prov
+
+
+def _is_synthetic(sources: pd.Series) -> np.ndarray:
+    return sources.astype("object").fillna("").astype(str).str.contains(SYNTHETIC_SOURCE, regex=False).to_numpy()
+
+
+def _row_sources(prov: pd.DataFrame, fallback: pd.Series) -> np.ndarray:
+    """Each row's distinct cell sources joined once; computed once per distinct combination."""
+    parts = [pd.factorize(prov[c], use_na_sentinel=True) for c in prov.columns]
+    parts.append(pd.factorize(fallback, use_na_sentinel=True))
+    combined = np.zeros(len(prov), dtype="int64")
+    mult = 1
+    for codes, uniques in parts:
+        combined += (codes + 1) * mult
+        mult *= len(uniques) + 1
+    keys, first, inverse = np.unique(combined, return_index=True, return_inverse=True)
+    cells = prov.to_numpy(dtype=object)
+    fb = fallback.to_numpy(dtype=object)
+    joined = np.array([_join_sources(tuple(cells[i]), fb[i]) for i in first], dtype=object)
+    return joined[inverse.reshape(-1)]
+
+
+def _join_sources(cells: tuple[object, ...], fallback: object) -> str:
+    seen: list[str] = []
+    for cell in cells:
+        if isinstance(cell, str):
+            for part in cell.split("; "):
+                if part and part not in seen:
+                    seen.append(part)
+    return "; ".join(seen) if seen else str(fallback)
+
+
+def check_manifest(folder: Path, name: str, sha: str) -> None:
+    """Refuse a table whose hash differs from the one its folder's manifest recorded."""
+    path = folder / "manifest.json"
+    if not path.exists():
+        return
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+        entry = manifest.get("tables", {}).get(name)
+    except (json.JSONDecodeError, UnicodeDecodeError, AttributeError):
+        raise UcjInputError.one("the manifest is not readable JSON; re-run the import or the demo",
+                                file=str(path)) from None
+    if entry is None:
+        raise UcjInputError.one(f"table '{name}' is not listed in the folder's manifest (a file from another import?)",
+                                file=str(folder / f"{name}.parquet"))
+    if entry.get("sha256") != sha:
+        raise UcjInputError.one(f"table '{name}' does not match its manifest (sha256 differs: changed or "
+                                "half-written); re-run the import", file=str(folder / f"{name}.parquet"))
+
+
+def read_table(path: Path, name: str, codes: frozenset[str]) -> pd.DataFrame:
+    """Read and validate one table file; a corrupt, truncated or foreign parquet is one clear error."""
+    try:
+        df = pd.read_parquet(path)
+    except Exception as err:  # noqa: BLE001 - pyarrow raises many types for a damaged file
+        raise UcjInputError.one(f"not a readable parquet table ({type(err).__name__}); the file is damaged "
+                                "or truncated", file=str(path)) from None
+    return validate(df, name, codes, file=str(path))
 
 
 def load(*data_dirs: str | Path, registry: Registry | None = None) -> Dataset:
@@ -95,21 +220,74 @@ def load(*data_dirs: str | Path, registry: Registry | None = None) -> Dataset:
     dirs = [Path(d) for d in (data_dirs or default_data_dirs())]
     registry = registry or load_registry()
     tables: dict[str, pd.DataFrame] = {}
+    provs: dict[str, pd.DataFrame | None] = {}
     info: dict[str, TableInfo] = {}
     for d in dirs:
         if not d.is_dir():
             raise UcjInputError.one("data folder not found (run `ucj demo` to build the demo data)", file=str(d))
-        for name in TABLES:
-            path = d / f"{name}.parquet"
-            if not path.exists():
-                continue
-            df = validate(pd.read_parquet(path), name, registry.codes, file=str(path))
-            meta = read_parquet_metadata(path)
-            sources = sorted(df["source"].unique().tolist()) if len(df) else []
-            synthetic = bool(meta.get("synthetic")) or SYNTHETIC_SOURCE in sources
-            df.attrs["synthetic"] = synthetic
-            tables[name] = df
-            info[name] = TableInfo(path.name, str(d), sha256_file(path), len(df), synthetic, sources)
+        with folder_lock(d, shared=True):
+            found = _read_folder(d, registry)
+        for name, (df, prov, table_info) in found.items():
+            if name in tables:
+                df, prov = merge_cells(tables[name], df, name, provs[name], prov)
+                df = validate(df, name, registry.codes, file=str(d / f"{name}.parquet"))
+                table_info = _merged_info(info[name], table_info, df)
+            tables[name], provs[name], info[name] = df, prov, table_info
+    for name, df in tables.items():
+        cols = _column_sources(provs[name], df, name)
+        info[name].columns = cols
+        info[name].synthetic_columns = sorted(c for c, srcs in cols.items() if SYNTHETIC_SOURCE in srcs)
+        info[name].synthetic = info[name].synthetic or bool(info[name].synthetic_columns)
+        df.attrs["synthetic"] = info[name].synthetic
     if not tables:
         raise UcjInputError.one("no tables found", file=", ".join(map(str, dirs)))
     return Dataset(tables, registry, info)
+
+
+def _read_folder(d: Path, registry: Registry) -> dict[str, tuple[pd.DataFrame, pd.DataFrame | None, TableInfo]]:
+    out = {}
+    for name in TABLES:
+        path = d / f"{name}.parquet"
+        if not path.exists():
+            continue
+        sha = sha256_file(path)
+        check_manifest(d, name, sha)
+        df = read_table(path, name, registry.codes)
+        prov = None  # cell provenance: from the cells file, else (when needed) each row's source
+        cells = d / f"{name}.cells.parquet"
+        if cells.exists():
+            try:
+                stored = pd.read_parquet(cells)
+            except Exception:  # noqa: BLE001
+                raise UcjInputError.one("cell provenance file is damaged; re-run the import", file=str(cells)) from None
+            if len(stored) == len(df) and set(value_columns(name)) <= set(stored.columns):
+                prov = stored[value_columns(name)].set_axis(df.index)
+        try:
+            meta = read_parquet_metadata(path)
+        except Exception:  # noqa: BLE001
+            meta = {}
+        sources = sorted(df["source"].unique().tolist()) if len(df) else []
+        synthetic = bool(meta.get("synthetic")) or SYNTHETIC_SOURCE in sources
+        out[name] = (df, prov, TableInfo(path.name, str(d), sha, len(df), synthetic, sources))
+    return out
+
+
+def _merged_info(old: TableInfo, new: TableInfo, df: pd.DataFrame) -> TableInfo:
+    """A table merged from several folders: both files named, hashes and sources of both."""
+    sources = sorted({p for s in df["source"].unique().tolist() for p in str(s).split("; ")})
+    return TableInfo(f"{old.file} + {new.file}", new.folder, f"{old.sha256}+{new.sha256}", len(df),
+                     SYNTHETIC_SOURCE in sources, sources, merged_from=[*old.merged_from, old.folder, new.folder])
+
+
+def _column_sources(prov: pd.DataFrame | None, df: pd.DataFrame, table: str) -> dict[str, dict[str, int]]:
+    """For each value column, how many filled cells came from each source."""
+    def counts(values: pd.Series) -> dict[str, int]:
+        return {str(k): int(v) for k, v in values.value_counts().sort_index().items()}
+
+    if prov is None:
+        sources = df["source"].unique()
+        if len(sources) == 1:  # one source (a demo table, a single import): count the filled cells
+            return {c: ({str(sources[0]): int(df[c].notna().sum())} if df[c].notna().any() else {})
+                    for c in value_columns(table)}
+        return {c: counts(df.loc[df[c].notna().to_numpy(), "source"]) for c in value_columns(table)}
+    return {c: counts(prov[c].dropna()) for c in prov.columns}

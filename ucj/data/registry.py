@@ -78,6 +78,17 @@ BPS_PROVINCE_TO_KEMENDAGRI: dict[str, tuple[str, ...]] = {
     "97": ("95",),
 }
 
+# Province history: a province name in an older file covered districts that now belong to provinces
+# split from it. Kalimantan Utara (65) left Kalimantan Timur (64) by UU 20/2012, first published by
+# BPS for 2013; Papua Selatan, Tengah and Pegunungan (93-95) left Papua (91) and Papua Barat Daya (96)
+# left Papua Barat (92) in 2022, BPS tables keeping the old grouping up to 2022 data.
+# code -> (first year of the current grouping, current provinces the old one covered before it)
+PROVINCE_HISTORY: dict[str, tuple[int, tuple[str, ...]]] = {
+    "64": (2013, ("64", "65")),
+    "91": (2023, ("91", "93", "94", "95")),
+    "92": (2023, ("92", "96")),
+}
+
 _CODE = re.compile(r"^\s*(\d{2})[.\-\s]?(\d{2})\s*$")
 _PROVINCE_CODE = re.compile(r"^\s*(\d{2})\s*$")
 _TOKEN_EXPAND = {"kep": "kepulauan", "kab": "kabupaten", "kec": "kecamatan"}
@@ -217,12 +228,15 @@ class Registry:
         *,
         province: str | None = None,
         bare_kind: str | None = None,
+        year: int | None = None,
     ) -> list[str]:
         """All codes a name or code could mean (empty if none).
 
-        `province` limits the search to one province (name or code). `bare_kind` says what a
-        name without "Kabupaten"/"Kota" means where both exist: BPS tables write kabupaten bare
-        and prefix cities with "Kota".
+        `province` limits the search to one province (name or code), as it was in `year`: a file
+        of 2021 lists Sorong under Papua Barat and, before 2013, Tarakan under Kalimantan Timur
+        (PROVINCE_HISTORY); with no year, the old grouping is tried when the current one finds
+        nothing. `bare_kind` says what a name without "Kabupaten"/"Kota" means where both exist:
+        BPS tables write kabupaten bare and prefix cities with "Kota".
         """
         text = str(query).strip()
         m = _CODE.match(text)
@@ -235,7 +249,10 @@ class Registry:
             kind, codes = None, list(self._by_key.get(_squash(_ascii_lower(text)), []))
         if province is not None:
             prov = self.resolve_province(province)
-            codes = [c for c in codes if self._by_code[c].province_code == prov]
+            inside = [c for c in codes if self._by_code[c].province_code == prov]
+            if not inside:
+                inside = [c for c in codes if self._by_code[c].province_code in self.provinces_in(prov, year)]
+            codes = inside
         if kind is not None:
             codes = [c for c in codes if self._by_code[c].kind == kind]
         elif bare_kind is not None and len(codes) > 1:
@@ -243,14 +260,27 @@ class Registry:
             codes = preferred or codes
         return codes
 
-    def resolve(self, query: str, *, province: str | None = None, bare_kind: str | None = None) -> str:
+    def provinces_in(self, province_code: str, year: int | None = None) -> tuple[str, ...]:
+        """The current provinces whose districts `province_code` covered in `year` (None: at any time)."""
+        until, covered = PROVINCE_HISTORY.get(province_code, (0, (province_code,)))
+        return covered if year is None or year < until else (province_code,)
+
+    def resolve(self, query: str, *, province: str | None = None, bare_kind: str | None = None,
+                year: int | None = None) -> str:
         """Return the one Kemendagri code a name or code means, or raise with the closest candidates."""
         text = str(query).strip()
         if not text:
             raise UcjInputError.one("district is empty")
-        codes = self.find(text, province=province, bare_kind=bare_kind)
+        codes = self.find(text, province=province, bare_kind=bare_kind, year=year)
         if len(codes) == 1:
             return codes[0]
+        elsewhere = [] if codes or province is None else self.find(text, bare_kind=bare_kind)
+        if elsewhere:
+            listed = "; ".join(f"{self._by_code[c].full_name}, {self._by_code[c].province_name} [{c}]" for c in elsewhere)
+            when = f" in {year}" if year is not None else ""
+            where = self.province_name(self.resolve_province(str(province)))
+            raise UcjInputError.one(f"no such district in {where}{when}; found elsewhere: {listed}",
+                                    value=text)
         if not codes:
             raise UcjInputError.one(
                 f"unknown district; closest: {'; '.join(self.candidates(text))}", value=text

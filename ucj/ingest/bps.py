@@ -16,9 +16,9 @@ import pandas as pd
 
 from ucj import __version__
 from ucj.core.errors import Problem, UcjInputError
-from ucj.ingest.common import ImportResult, finish, resolve_column
-from ucj.ingest.reader import decode, read_grid
-from ucj.core.numbers import parse_series
+from ucj.ingest.common import ImportResult, finish, resolve_column, shipped_mappings
+from ucj.ingest.reader import Grid, decode, read_grid
+from ucj.core.numbers import Decimal, NumberFormatError, parse_number, parse_series
 from ucj.data.registry import Registry, load_registry
 
 
@@ -37,7 +37,9 @@ KNOWN_VARIABLES: list[tuple[str, Variable]] = [
     (r"\(p2\)|keparahan kemiskinan", Variable("poverty", "p2", 1.0, "index")),
     (r"jumlah penduduk miskin.*ribu", Variable("poverty", "poor_population", 1000.0, "persons")),
     (r"jumlah penduduk miskin", Variable("poverty", "poor_population", 1.0, "persons")),
-    (r"garis kemiskinan", Variable("poverty", "poverty_line_rp", 1.0, "Rp/capita/month")),
+    (r"garis kemiskinan|poverty line", Variable("poverty", "poverty_line_rp", 1.0, "Rp/capita/month")),
+    (r"\(tpt\)|pengangguran terbuka|open unemployment", Variable("indicators", "tpt", 1.0, "%")),
+    (r"\(tpak\)|partisipasi angkatan kerja|labou?r force participation", Variable("indicators", "tpak", 1.0, "%")),
 ]
 WEBAPI_VARIABLES = {621: "p0", 619: "poor_population_thousand", 624: "poverty_line_rp"}
 
@@ -73,48 +75,164 @@ def _long_to_table(long: pd.DataFrame, var: Variable, source: str) -> pd.DataFra
     return out
 
 
-def import_bps_table(path: str | Path, indicator: str | None = None, allow_unmatched: bool = False,
-                     registry: Registry | None = None) -> ImportResult:
-    """Import a BPS dynamic-table export: a title line, a line of years, then one row per region.
+# A footnote mark after a name, a year or a value: "Nduga*", "2023**)", "Kota Baru¹", "12.5 (1)".
+_FOOTNOTE = re.compile(r"(\s*(\*+\)?|\(\d{1,2}\)|\d?\)|[\u00b9\u00b2\u00b3\u2070-\u2079]+|[\u2020\u2021#]+))+$")
+_YEAR = re.compile(r"^((?:19|20)\d\d)(?:\.0+)?$")
+_NATIONAL = {"indonesia", "nasional", "national", "total", "jumlah"}
+_ROW_LABELS = re.compile(r"^(provinsi|kabupaten|kota|wilayah|region|daerah)\b", re.IGNORECASE)
+MAX_HEADER_LINES = 8
 
-    Province rows (in capitals) set the province for the districts below them; "-" is missing;
-    the trailing note ("Catatan") and blank lines end the table.
+
+def strip_footnote(text: str) -> str:
+    """'Nduga*' -> 'Nduga', '2023**)' -> '2023', 'Kota Baru¹' -> 'Kota Baru'."""
+    return _FOOTNOTE.sub("", str(text).strip()).strip()
+
+
+def _year_of(cell: object) -> int | None:
+    if cell is None:
+        return None
+    if isinstance(cell, (int, float)) and not isinstance(cell, bool):
+        return int(cell) if float(cell).is_integer() and 1900 <= cell <= 2100 else None
+    m = _YEAR.match(strip_footnote(str(cell)))
+    return int(m.group(1)) if m else None
+
+
+@dataclass
+class TableLayout:
+    """What a BPS dynamic table looks like: where its header ends, its title and year columns."""
+
+    header_lines: int
+    title: str
+    year_cols: list[tuple[int, int]]
+    row_label: str
+    kind: str  # "multi-year", "single-year" or "cross-section"
+
+    def describe(self) -> str:
+        years = sorted({y for _, y in self.year_cols})
+        span = f"{years[0]}-{years[-1]}" if len(years) > 1 else (str(years[0]) if years else "no year")
+        return (f"BPS dynamic table, {self.kind} ({span}), {self.header_lines} header line(s), "
+                f"title {self.title!r}")
+
+
+def detect_layout(grid_rows: list[list[object]], file: str, year: int | None = None) -> TableLayout:
+    """Find the header of a BPS dynamic-table export, whatever BPS produced.
+
+    Multi-year: a title line, then a line of years. Single-year: the row label, the title, then
+    the year. A cross-section with no year line needs `year`. The years are the last header line
+    whose cells after the first are all years (footnote marks allowed).
     """
-    file = str(path)
-    grid = read_grid(path, header_rows=2)
-    rows = grid.rows
-    if len(rows) < 3:
-        raise UcjInputError.one("too few lines for a BPS table (title, years, regions)", file=file)
-    title = str(rows[0][1] if len(rows[0]) > 1 and rows[0][1] else rows[0][0] or "")
-    years_row = rows[1]
-    year_cols: list[tuple[int, int]] = []
+    year_line = None
+    for i, row in enumerate(grid_rows[:MAX_HEADER_LINES]):
+        cells = [c for c in row[1:] if c is not None]
+        if cells and all(_year_of(c) is not None for c in cells):
+            year_line = i
+            break
+    texts = [(i, j, str(c).strip()) for i, row in enumerate(grid_rows[: (year_line if year_line is not None else 3)])
+             for j, c in enumerate(row) if c is not None and _year_of(c) is None]
+    label = next((t for i, j, t in texts if j == 0), "")
+    titled = [t for i, j, t in texts if j > 0] + [t for i, j, t in texts if j == 0 and not _ROW_LABELS.match(t)]
+    title = next((t for t in titled if _match_variable(t)), titled[0] if titled else "")
+    if year_line is not None:
+        cols = [(j, _year_of(c)) for j, c in enumerate(grid_rows[year_line]) if j > 0 and c is not None]
+        year_cols = [(j, y) for j, y in cols if y is not None]
+        if year is not None:
+            year_cols = [(j, y) for j, y in year_cols if y == year]
+            if not year_cols:
+                raise UcjInputError.one(f"the table has no column for --year {year}", file=file, row=year_line + 1)
+        kind = "multi-year" if len(year_cols) > 1 else "single-year"
+        return TableLayout(year_line + 1, title, year_cols, label, kind)
+    # no line of years: a cross-section (the year from --year), or not a BPS table at all
+    first_data = next((i for i, row in enumerate(grid_rows[:MAX_HEADER_LINES])
+                       if i > 0 and row and row[0] is not None and any(_is_value(c) for c in row[1:])), None)
+    if first_data is None or year is None:
+        raise _not_a_bps_table(grid_rows, file, year)
+    value_cols = [j for j in range(1, max(len(r) for r in grid_rows)) if any(
+        j < len(r) and _is_value(r[j]) for r in grid_rows[first_data:first_data + 20])]
+    if len(value_cols) != 1:
+        raise UcjInputError.one(f"a table without a year line must have exactly one value column; found "
+                                f"{len(value_cols)}", file=file, row=first_data + 1)
+    return TableLayout(first_data, title, [(value_cols[0], year)], label, "cross-section")
+
+
+def _is_value(cell: object) -> bool:
+    if cell is None:
+        return False
+    if isinstance(cell, (int, float)) and not isinstance(cell, bool):
+        return True
+    try:
+        parse_number(strip_footnote(str(cell)), ".")
+        return True
+    except NumberFormatError:
+        return False
+
+
+def _match_variable(title: str) -> Variable | None:
+    low = title.lower()
+    return next((var for pattern, var in KNOWN_VARIABLES if re.search(pattern, low)), None)
+
+
+def _not_a_bps_table(rows: list[list[object]], file: str, year: int | None) -> UcjInputError:
+    """The wrong importer: say what the file looks like and what fits it."""
+    header = [str(c).strip() for c in rows[0] if c is not None] if rows else []
+    low = [h.lower() for h in header]
+    has_year = any(re.search(r"tahun|year", h) for h in low)
+    if has_year and len(header) >= 3:
+        fit = suggest_mapping(header)
+        hint = (f"the mapping {fit} fits it: ucj import mapped FILE --mapping {fit}" if fit else
+                "write a mapping (ucj import inspect FILE drafts one) and use: ucj import mapped FILE --mapping M")
+        return UcjInputError.one(
+            f"this is a long table (one row per district and year; columns: {', '.join(header[:8])}), "
+            f"not a BPS dynamic table with one column per year; {hint}", file=file, row=1)
+    if not has_year and year is None and len(header) >= 2:
+        return UcjInputError.one(
+            "no line of years in the header (BPS tables put the years on line 2 or 3); for a table of one "
+            "year without it, give --year YYYY, or use ucj import mapped", file=file, row=1)
+    return UcjInputError.one("not a BPS dynamic table: no line of years and no district rows found; "
+                             "ucj import inspect FILE shows what the file looks like", file=file, row=1)
+
+
+def suggest_mapping(header: list[str]) -> str | None:
+    """A shipped mapping (data/mappings) whose columns this header has, if any."""
+    names = set(header)
+    for path, spec in shipped_mappings():
+        wanted = {spec.get("district"), spec.get("year") if isinstance(spec.get("year"), str) else None,
+                  *spec.get("columns", {})} - {None}
+        if not spec.get("wide") and wanted and wanted <= names:
+            return f"data/mappings/{path.name}"
+    return None
+
+
+def decimal_mark(cells: pd.DataFrame) -> Decimal:
+    """'.' as BPS writes (18.87), or ',' where the file was saved by Indonesian Excel (18,87) and no
+    value has a decimal point."""
+    text = [str(v) for v in cells.to_numpy().ravel() if isinstance(v, str)]
+    commas = sum(bool(re.fullmatch(r"-?\d+,\d{1,3}", t)) for t in text)
+    points = sum(bool(re.fullmatch(r"-?\d+\.\d+", t)) for t in text)
+    return "," if commas and not points else "."
+
+
+def region_rows(grid: Grid, layout: TableLayout, reg: Registry
+                ) -> tuple[list[str], list[str | None], list[int], list[list[object]], list[Problem]]:
+    """The district rows below the header: names, the province header each sits under, file lines,
+    the cells of the year columns, and the problems found (unknown province, empty name)."""
+    file = grid.file
+    names: list[str] = []
+    provs: list[str | None] = []
+    lines: list[int] = []
+    values: list[list[object]] = []
     problems: list[Problem] = []
-    for j, cell in enumerate(years_row[1:], start=1):
-        if cell is None:
-            continue
-        text = str(cell).strip().split(".")[0]
-        if re.fullmatch(r"(19|20)\d\d", text):
-            year_cols.append((j, int(text)))
-        else:
-            problems.append(Problem("expected a year in the header", file=file, row=grid.line_numbers[1],
-                                    column=f"column {j + 1}", value=cell))
-    if not year_cols:
-        problems.append(Problem("no year columns in the second header line", file=file, row=grid.line_numbers[1]))
-    if problems:
-        raise UcjInputError(problems)
-    var = variable_for(title, indicator)
-    reg = registry or load_registry()
-    names, provs, lines, values = [], [], [], []
     province: str | None = None
-    for r, line in zip(rows[2:], grid.line_numbers[2:]):
-        label = None if not r or r[0] is None else str(r[0]).strip()
-        if label is None:
+    for r, line in zip(grid.rows[layout.header_lines:], grid.line_numbers[layout.header_lines:]):
+        label = None if not r or r[0] is None else strip_footnote(str(r[0]))
+        if not label:
             if all(c is None for c in r):
                 continue
             problems.append(Problem("region name is empty", file=file, row=line, column="column 1"))
             continue
-        if label.lower().startswith("catatan") or label.lower().startswith("sumber"):
+        if label.lower().startswith(("catatan", "sumber", "keterangan", "note", "source")):
             break
+        if label.lower() in _NATIONAL:
+            continue
         if label.upper() == label and any(ch.isalpha() for ch in label):
             try:
                 province = reg.resolve_province(label)
@@ -124,22 +242,58 @@ def import_bps_table(path: str | Path, indicator: str | None = None, allow_unmat
         names.append(label)
         provs.append(province)
         lines.append(line)
-        values.append([r[j] if j < len(r) else None for j, _ in year_cols])
+        cells = [r[j] if j < len(r) else None for j, _ in layout.year_cols]
+        values.append([strip_footnote(c) if isinstance(c, str) else c for c in cells])
+    return names, provs, lines, values, problems
+
+
+def import_bps_table(path: str | Path, indicator: str | None = None, allow_unmatched: bool = False,
+                     registry: Registry | None = None, year: int | None = None,
+                     sheet: str | int | None = None) -> ImportResult:
+    """Import a BPS dynamic-table export (CSV or XLSX), in any of the layouts BPS produces.
+
+    One or many years (see detect_layout); the indicator is read from the title unless `indicator`
+    names it; province rows (in capitals) set the province for the districts below them, read as the
+    province was in the file's year (province history); a national row is skipped; footnote marks
+    are dropped; "-", "…" and "NA" are missing; the trailing note ("Catatan", "Sumber") ends the table.
+    """
+    file = str(path)
+    grid = read_grid(path, sheet=sheet, header_rows=0)  # BPS merges the title cell over the year columns
+    rows = grid.rows
+    if len(rows) < 2:
+        raise UcjInputError.one("too few lines for a BPS table (title, years, regions)", file=file)
+    layout = detect_layout(rows, file, year)
+    title = layout.title or Path(file).stem
+    var = variable_for(title, indicator)
+    if var.table == "indicators" and indicator is None and not _match_variable(title):
+        known = ", ".join(sorted({v.column for _, v in KNOWN_VARIABLES}))
+        raise UcjInputError.one(f"indicator not recognised from the title {title!r}; name it with --indicator "
+                                f"(known: {known}; any other name goes to the indicators table)", file=file,
+                                row=1)
+    file_year = max(y for _, y in layout.year_cols)
+    reg = registry or load_registry()
+    names, provs, lines, values, problems = region_rows(grid, layout, reg)
     if problems:
         raise UcjInputError(problems)
     if not names:
         raise UcjInputError.one("no district rows found", file=file)
     idx = pd.Index(lines, name="row")
     codes, unmatched = resolve_column(pd.Series(names, index=idx), registry=reg, file=file, column="column 1",
-                                      provinces=pd.Series(provs, index=idx))
-    wide = pd.DataFrame(values, index=idx, columns=[y for _, y in year_cols], dtype="object")
+                                      provinces=pd.Series(provs, index=idx),
+                                      years=pd.Series(file_year, index=idx))
+    wide = pd.DataFrame(values, index=idx, columns=[y for _, y in layout.year_cols], dtype="object")
+    if wide.columns.duplicated().any():
+        dup = sorted(set(wide.columns[wide.columns.duplicated()]))
+        raise UcjInputError.one(f"more than one column for year {dup[0]} (e.g. March and September); keep one "
+                                "column per year", file=file, row=layout.header_lines)
     parsed = {}
-    for year in wide.columns:
-        vals, bad = parse_series(wide[year], decimal=".")
+    decimal = decimal_mark(wide)
+    for y in wide.columns:
+        vals, bad = parse_series(wide[y], decimal=decimal)
         for row in wide.index[bad.to_numpy()]:
-            problems.append(Problem("text in a numeric column", file=file, row=int(row), column=str(year),
-                                    value=wide.at[row, year]))
-        parsed[year] = vals
+            problems.append(Problem("text in a numeric column", file=file, row=int(row), column=str(y),
+                                    value=wide.at[row, y]))
+        parsed[y] = vals
     long = pd.DataFrame(parsed, index=idx).assign(district_code=codes).melt(
         id_vars="district_code", var_name="year", value_name="value", ignore_index=False
     )
@@ -152,6 +306,51 @@ def import_bps_table(path: str | Path, indicator: str | None = None, allow_unmat
                                 value=names[lines.index(row)]))
     return finish(df, var.table, file=file, registry=reg, problems=problems, unmatched=unmatched, allow_unmatched=allow_unmatched,
                   district_column="column 1", importer=f"ucj.ingest.bps.import_bps_table {__version__}", inputs=[file])
+
+
+_WEBAPI_KEYS = ("var", "vervar", "tahun", "turvar", "turtahun", "datacontent")
+
+
+def _check_webapi_shape(doc: object, file: str) -> None:
+    """A BPS WebAPI `list/model/data` response, as documented; anything else is one line per fault."""
+    if not isinstance(doc, dict):
+        raise UcjInputError.one(f"a BPS WebAPI response is a JSON object; this file holds a {type(doc).__name__}",
+                                file=file)
+    if doc.get("data-availability") == "list-not-available" or doc.get("status") not in (None, "OK"):
+        raise UcjInputError.one(f"the response holds no data (status {doc.get('status')!r}, "
+                                f"data-availability {doc.get('data-availability')!r})", file=file)
+    missing = [k for k in _WEBAPI_KEYS if k not in doc]
+    if missing:
+        raise UcjInputError([Problem("missing key of a BPS WebAPI response", file=file, column=k) for k in missing])
+    problems = []
+    for key in _WEBAPI_KEYS[:-1]:
+        items = doc[key]
+        if not isinstance(items, list) or not items:
+            problems.append(Problem("must be a non-empty list of {val, label}", file=file, column=key))
+            continue
+        for i, item in enumerate(items):
+            if not isinstance(item, dict) or "val" not in item or "label" not in item:
+                problems.append(Problem("each entry must be an object with 'val' and 'label'", file=file,
+                                        column=f"{key}[{i}]", value=item if not isinstance(item, dict) else None))
+                break
+    if not isinstance(doc["datacontent"], dict):
+        problems.append(Problem("must be an object of {key: value}", file=file, column="datacontent"))
+    if problems:
+        raise UcjInputError(problems)
+    try:
+        int(doc["var"][0]["val"])
+    except (TypeError, ValueError):
+        raise UcjInputError.one("the variable id must be a number", file=file, column="var[0].val",
+                                value=doc["var"][0]["val"]) from None
+    for i, th in enumerate(doc["tahun"]):
+        if _year_of(str(th["label"]).strip()[:4]) is None:
+            raise UcjInputError.one("year label must start with a year like 2025", file=file,
+                                    column=f"tahun[{i}].label", value=th["label"])
+    for i, value in enumerate(doc["datacontent"].values()):
+        if not (value is None or isinstance(value, (int, float, str))) or isinstance(value, bool):
+            key = list(doc["datacontent"])[i]
+            raise UcjInputError.one("a value must be a number", file=file, column=f"datacontent[{key}]",
+                                    value=str(value))
 
 
 def import_bps_webapi(path: str | Path, allow_unmatched: bool = False, registry: Registry | None = None
@@ -173,9 +372,7 @@ def import_bps_webapi(path: str | Path, allow_unmatched: bool = False, registry:
         doc = json.loads(text)
     except json.JSONDecodeError as err:
         raise UcjInputError.one(f"not valid JSON: {err.msg}", file=file, row=err.lineno) from None
-    missing = [k for k in ("var", "vervar", "tahun", "turvar", "turtahun", "datacontent") if k not in doc]
-    if missing:
-        raise UcjInputError([Problem("missing key of a BPS WebAPI response", file=file, column=k) for k in missing])
+    _check_webapi_shape(doc, file)
     var_meta = doc["var"][0]
     var_id = int(var_meta["val"])
     title = str(var_meta.get("label", ""))
@@ -195,7 +392,7 @@ def import_bps_webapi(path: str | Path, allow_unmatched: bool = False, registry:
                     key = f"{code}{var_id}{tv['val']}{th['val']}{tt['val']}"
                     names.append(re.sub(r"<[^>]+>", "", str(region["label"])))
                     bps_codes.append(code)
-                    years.append(int(str(th["label"])[:4]))
+                    years.append(int(str(th["label"]).strip()[:4]))
                     values.append(content.get(key))
                     keys.append(key)
     idx = pd.Index(keys, name="row")
@@ -204,6 +401,10 @@ def import_bps_webapi(path: str | Path, allow_unmatched: bool = False, registry:
     vals, bad = parse_series(pd.Series(values, index=idx, dtype="object"), decimal=".")
     problems = [Problem("text in a numeric value", file=file, column=f"datacontent[{k}]", value=v)
                 for k, v, b in zip(keys, values, bad) if b]
+    huge = vals.notna() & ~(vals.abs() < 1e15)
+    problems += [Problem("not a plausible number (infinite, or beyond 10^15)", file=file, column=f"datacontent[{k}]",
+                         value=v) for k, v, h in zip(keys, values, huge) if h]
+    vals = vals.where(~huge)
     long = pd.DataFrame({"district_code": codes, "year": years, "value": vals}, index=idx)
     df = _long_to_table(long, var, f"BPS WebAPI var {var_id}: {title} ({p.name})")
     df.index = pd.RangeIndex(1, len(df) + 1, name="row")

@@ -14,7 +14,8 @@ import pandas as pd
 from ucj import __version__
 from ucj.core.errors import Problem, UcjInputError
 from ucj.core.config import PROCESSED_DIR
-from ucj.core.files import atomic_path, sha256_file, write_json, write_parquet
+from ucj.core.files import atomic_path, folder_transaction, sha256_file, write_json, write_parquet
+from ucj.data.dataset import merge_cells, read_table, row_provenance, value_columns
 from ucj.core.numbers import Decimal, parse_series
 from ucj.data.registry import KABUPATEN, Registry
 from ucj.data.schema import TABLES, validate
@@ -51,8 +52,12 @@ def resolve_column(
     provinces: pd.Series | None = None,
     bps_codes: pd.Series | None = None,
     bare_kind: str | None = KABUPATEN,
+    years: pd.Series | None = None,
 ) -> tuple[pd.Series, pd.DataFrame]:
-    """Resolve district names (or codes) row by row; return codes and the unmatched rows."""
+    """Resolve district names (or codes) row by row; return codes and the unmatched rows.
+
+    `years` (the data year of each row) lets a province be read as it was then (province history).
+    """
     reg = registry
     codes, unmatched = [], []
     cache: dict[tuple[object, ...], tuple[str | None, str | None]] = {}
@@ -60,7 +65,8 @@ def resolve_column(
         name = names.iloc[i]
         prov = None if provinces is None else provinces.iloc[i]
         bps = None if bps_codes is None else bps_codes.iloc[i]
-        key = (name, prov, bps)
+        year = None if years is None else _year_or_none(years.iloc[i])
+        key = (name, prov, bps, year)
         if key not in cache:
             try:
                 if name is None or (isinstance(name, float) and np.isnan(name)):
@@ -68,7 +74,7 @@ def resolve_column(
                 if bps is not None:
                     cache[key] = (reg.resolve_bps(str(bps), str(name)), None)
                 else:
-                    cache[key] = (reg.resolve(str(name), province=prov, bare_kind=bare_kind), None)
+                    cache[key] = (reg.resolve(str(name), province=prov, bare_kind=bare_kind, year=year), None)
             except UcjInputError as err:
                 cache[key] = (None, err.problems[0].rule)
         code, reason = cache[key]
@@ -77,6 +83,14 @@ def resolve_column(
             unmatched.append((row, name, reason))
     out = pd.Series(codes, index=names.index, dtype="str")
     return out, pd.DataFrame(unmatched, columns=["row", "name", "reason"]).drop_duplicates(["row", "name"])
+
+
+def _year_or_none(value: object) -> int | None:
+    try:
+        year = int(float(str(value).strip()))
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return year if 1900 <= year <= 2100 else None
 
 
 def unmatched_problems(unmatched: pd.DataFrame, file: str, column: str) -> list[Problem]:
@@ -97,6 +111,13 @@ def parse_numbers(
             problems.append(Problem("text in a numeric column", file=file, row=int(row), column=theirs,
                                     value=df.at[row, theirs]))
         values = values * (scale or {}).get(ours, 1.0)
+        huge = values.notna() & ~np.isfinite(values.fillna(0))
+        if ours in integer:
+            huge |= values.abs() >= 2**53  # beyond 15-16 digits a count is no longer exact
+        for row in df.index[huge.to_numpy()]:
+            problems.append(Problem("number too large (a count has at most 15 digits; no infinity)", file=file,
+                                    row=int(row), column=theirs, value=df.at[row, theirs]))
+        values = values.where(~huge)
         if ours in integer:
             frac = values.notna() & (np.abs(values - np.round(values)) > 1e-9)
             for row in df.index[frac.to_numpy()]:
@@ -104,6 +125,64 @@ def parse_numbers(
                                         value=df.at[row, theirs]))
         out[ours] = values
     return out, problems
+
+
+# Bounds no real district value can pass, each with its reason; a value outside is refused, never
+# imported. Kabupaten Bogor, the most populous district, has about 5.7 million residents.
+MAX_RESIDENTS = 10_000_000
+BOUNDS: dict[str, tuple[float, float, str]] = {
+    "poor_population": (0, MAX_RESIDENTS, "at most 10 million poor people (no district has that many residents)"),
+    "working_population": (0, MAX_RESIDENTS, "at most 10 million (no district has that many residents)"),
+    "employees": (0, MAX_RESIDENTS, "at most 10 million (no district has that many residents)"),
+    "informal_workers": (0, MAX_RESIDENTS, "at most 10 million (no district has that many residents)"),
+    "potensi_pekerja": (0, MAX_RESIDENTS, "at most 10 million (no district has that many residents)"),
+    "active": (0, MAX_RESIDENTS, "at most 10 million participants (more than any district's residents)"),
+    "new_registrations": (0, MAX_RESIDENTS, "at most 10 million (more than any district's residents)"),
+    "lapsed": (0, MAX_RESIDENTS, "at most 10 million (more than any district's residents)"),
+    "claim_count": (0, MAX_RESIDENTS, "at most 10 million claims a month (more than any district's residents)"),
+    "poverty_line_rp": (50_000, 5_000_000, "between Rp50,000 and Rp5,000,000 per capita per month"),
+    "claim_amount_rp": (0, 1e13, "at most Rp10 trillion a month"),
+    "contribution_rp": (0, 1e13, "at most Rp10 trillion a month"),
+    "value": (-1e12, 1e12, "within ±10^12"),
+}
+
+
+def plausibility(df: pd.DataFrame, table: str, file: str) -> list[Problem]:
+    """Values no real file holds: not finite, beyond a stated bound, P1 above P0 or P2 above P1,
+    and more participants or workers than the district's working population where the file says it."""
+    problems: list[Problem] = []
+    for col in df.columns:
+        if col not in BOUNDS and col not in ("p0", "p1", "p2", "extreme_poverty_pct", "coverage_target_pct"):
+            continue
+        values = pd.to_numeric(df[col], errors="coerce")
+        if not pd.api.types.is_numeric_dtype(values):
+            continue
+        arr = values.to_numpy(dtype="float64", na_value=np.nan)
+        inf = np.isinf(arr)
+        for row in df.index[inf]:
+            problems.append(Problem("not a finite number", file=file, row=_row(row), column=col, value=df.at[row, col]))
+        if col in BOUNDS:
+            lo, hi, why = BOUNDS[col]
+            out = ~inf & ~np.isnan(arr) & (((arr < lo) & (lo != 0)) | (arr > hi))  # below 0: the schema says
+            for row in df.index[out]:
+                problems.append(Problem(f"implausible value: {why}", file=file, row=_row(row), column=col,
+                                        value=df.at[row, col]))
+    pairs = [("p1", "p0", "P1 (poverty depth) cannot exceed P0 (headcount)"),
+             ("p2", "p1", "P2 (poverty severity) cannot exceed P1 (poverty depth)")]
+    for small, big, why in pairs:
+        if small in df.columns and big in df.columns:
+            a, b = pd.to_numeric(df[small], errors="coerce"), pd.to_numeric(df[big], errors="coerce")
+            for row in df.index[(a > b + 1e-9).fillna(False).to_numpy()]:
+                problems.append(Problem(f"implausible value: {why}", file=file, row=_row(row), column=small,
+                                        value=df.at[row, small]))
+    return problems
+
+
+def _row(row: object) -> int | None:
+    try:
+        return int(row)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return None
 
 
 def complete(df: pd.DataFrame, table: str) -> pd.DataFrame:
@@ -122,6 +201,7 @@ def finish(
     """Validate; raise with every problem found (parsing, matching and schema), or return the result."""
     if len(unmatched) and not allow_unmatched:
         problems = problems + unmatched_problems(unmatched, file, district_column)
+    problems = problems + plausibility(df, table, file)
     unreadable = {p.row for p in problems if p.row is not None}
     rows = df[~df.index.isin(list(unreadable)) & df["district_code"].notna().to_numpy()]
     try:
@@ -134,54 +214,101 @@ def finish(
 
 
 def check_columns(df: pd.DataFrame, required: list[str], file: str) -> None:
+    """Every required column present, and once: a name written twice would leave it unclear which to read."""
     missing = [c for c in required if c not in df.columns]
-    if missing:
+    names = [str(c) for c in df.columns]
+    twice = sorted({c for c in required if names.count(c) > 1})
+    if missing or twice:
         found = ", ".join(f"'{c}'" for c in df.columns if c)
         raise UcjInputError(
             [Problem(f"required column is missing (found: {found})", file=file, row=1, column=c) for c in missing]
+            + [Problem(f"column name appears {names.count(c)} times in the header (columns "
+                       f"{', '.join(str(i + 1) for i, n in enumerate(names) if n == c)}); keep one", file=file, row=1,
+                       column=c) for c in twice]
         )
 
 
-def write_processed(result: ImportResult, out_dir: str | Path = PROCESSED_DIR) -> Path:
-    """Merge the result into out_dir/<table>.parquet (new values win) and record the import.
+def shipped_mappings() -> list[tuple[Path, dict[str, object]]]:
+    """The example mappings in data/mappings (found from the current folder upward), as raw specs."""
+    from ucj.core.config import mappings_dir
 
-    Files are written to a temporary name and renamed, so a failed import leaves the previous
-    processed data as it was.
+    folder = mappings_dir()
+    out = []
+    for path in sorted(folder.glob("*.json")) if folder else []:
+        try:
+            spec = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(spec, dict):
+            out.append((path, spec))
+    return out
+
+
+def write_processed(result: ImportResult, out_dir: str | Path = PROCESSED_DIR) -> Path:
+    """Merge the result into out_dir/<table>.parquet and record the import, as one transaction.
+
+    Merging is per key and column: a filled cell of the new file wins, every other cell keeps its
+    value, so a file with one column or one district never erases the rest. The table, its CSV copy,
+    its cell provenance (<table>.cells.parquet) and the manifest are built in a staged copy of the
+    folder and swapped in together under a lock (ucj.core.files.folder_transaction): a crash or a
+    failed import leaves the folder as it was, and concurrent imports run one after the other.
     """
     out = Path(out_dir)
-    target = out / f"{result.table}.parquet"
-    key = list(TABLES[result.table].key)
-    frame = result.frame
+    with folder_transaction(out) as stage:
+        _write_into(result, stage)
+    return out / f"{result.table}.parquet"
+
+
+def _write_into(result: ImportResult, folder: Path) -> None:
+    table = result.table
+    target = folder / f"{table}.parquet"
+    cells_path = folder / f"{table}.cells.parquet"
+    codes = result.registry.codes
+    frame, prov = result.frame, row_provenance(result.frame, table)
     if target.exists():
-        old = pd.read_parquet(target)
-        merged = frame.set_index(key).combine_first(old.set_index(key))
-        both = frame.set_index(key).index.intersection(old.set_index(key).index)
-        src_old = old.set_index(key)["source"].reindex(both)
-        src_new = frame.set_index(key)["source"].reindex(both)
-        joined = [a if a == b else f"{b}; {a}" for a, b in zip(src_new, src_old)]
-        merged.loc[both, "source"] = joined
-        frame = validate(complete(merged.reset_index(), result.table), result.table, result.registry.codes,
-                         file=str(target))
-    meta = {"synthetic": False, "table": result.table, "importer": result.importer}
-    write_parquet(target, frame, meta)
+        old = read_table(target, table, codes)
+        old_prov = pd.read_parquet(cells_path) if cells_path.exists() else None
+        if old_prov is not None and len(old_prov) != len(old):
+            old_prov = None
+        if old_prov is not None:
+            old_prov = old_prov[value_columns(table)]
+        frame, prov = merge_cells(old, frame, table, old_prov, prov)
+        frame = validate(frame, table, codes, file=str(target))
+    write_parquet(target, frame, {"synthetic": False, "table": table, "importer": result.importer})
     with atomic_path(target.with_suffix(".csv")) as tmp:
         frame.to_csv(tmp, index=False)
-    manifest_path = out / "manifest.json"
-    manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {"imports": []}
+    key = list(TABLES[table].key)
+    prov_file = pd.concat([frame[key].reset_index(drop=True), prov[value_columns(table)].reset_index(drop=True)
+                           .astype("str").where(prov[value_columns(table)].reset_index(drop=True).notna(), None)],
+                          axis=1)
+    write_parquet(cells_path, prov_file, {"table": table, "what": "source of each cell"})
+    manifest_path = folder / "manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else {}
+    manifest.setdefault("imports", [])
+    manifest.pop("outputs", None)
+    filled = {c: int(result.frame[c].notna().sum()) for c in value_columns(table) if result.frame[c].notna().any()}
     manifest["imports"].append(
         {
-            "table": result.table,
+            "table": table,
             "importer": result.importer,
             "ucj_version": __version__,
             "at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-            "inputs": [{"file": str(i), "sha256": sha256_file(i)} for i in result.inputs],
+            "inputs": [{"file": Path(i).name, "sha256": sha256_file(i)} for i in result.inputs],
             "rows_imported": len(result.frame),
-            "unmatched": result.unmatched.to_dict(orient="records"),
+            "cells_filled": filled,
+            "unmatched": result.unmatched.astype("object").to_dict(orient="records"),
         }
     )
-    manifest["outputs"] = {
-        p.name: {"sha256": sha256_file(p), "rows": len(pd.read_parquet(p))} for p in sorted(out.glob("*.parquet"))
+    tables = manifest.setdefault("tables", {})
+    tables[table] = {
+        "file": target.name,
+        "rows": len(frame),
+        "sha256": sha256_file(target),
+        "csv_sha256": sha256_file(target.with_suffix(".csv")),
+        "cells_file": cells_path.name,
+        "cells_sha256": sha256_file(cells_path),
+        "columns": {c: {str(k): int(v) for k, v in prov[c].dropna().value_counts().sort_index().items()}
+                    for c in value_columns(table)},
     }
     manifest["synthetic"] = False
     write_json(manifest_path, manifest)
-    return target

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Literal
 
@@ -20,11 +21,10 @@ from ucj import __version__
 from ucj.core.errors import Problem, UcjInputError
 from ucj.ingest.common import ImportResult, check_columns, finish, parse_numbers, resolve_column
 from ucj.core.files import atomic_path
-from ucj.ingest.reader import read_grid
+from ucj.ingest.reader import Grid, read_grid
 from ucj.data.registry import Registry, load_registry
 from ucj.data.schema import TABLES
 
-TEMPLATE_KINDS = ("enrolment", "claims", "contributions")
 _INTEGER_COLUMNS = {"active", "new_registrations", "lapsed", "claim_count", "claim_amount_rp", "contribution_rp",
                     "working_population", "employees", "informal_workers", "potensi_pekerja"}
 
@@ -39,7 +39,7 @@ class Mapping:
     province: str | None = None
     code_scheme: Literal["name", "kemendagri", "bps"] = "name"
     district_name: str | None = None
-    year: str | None = None
+    year: str | int | None = None
     month: str | None = None
     wide: str | None = None
     fixed: dict[str, str] = field(default_factory=dict)
@@ -49,23 +49,111 @@ class Mapping:
     sheet: str | int | None = None
     header_row: int = 1
     source: str | None = None
+    # What a name without "Kabupaten"/"Kota" means where both exist (Bandung): "Kabupaten" for files
+    # that follow BPS (cities written "Kota X"); unset, such a name is refused as ambiguous.
+    bare_kind: str | None = None
 
     @classmethod
     def from_file(cls, path: str | Path) -> "Mapping":
+        """Read and check a mapping file; every fault is one line naming the mapping key."""
         p = Path(path)
         try:
-            spec = json.loads(p.read_text(encoding="utf-8"))
-            return cls(**spec)
+            text = p.read_text(encoding="utf-8")
         except FileNotFoundError:
             raise UcjInputError.one("mapping file not found", file=str(p)) from None
-        except (json.JSONDecodeError, TypeError) as err:
-            raise UcjInputError.one(f"not a valid mapping: {err}", file=str(p)) from None
+        except IsADirectoryError:
+            raise UcjInputError.one("expected a mapping file, found a folder", file=str(p)) from None
+        except (UnicodeDecodeError, OSError) as err:
+            raise UcjInputError.one(f"mapping file is not readable UTF-8 text ({type(err).__name__})",
+                                    file=str(p)) from None
+        try:
+            spec = json.loads(text)
+        except json.JSONDecodeError as err:
+            raise UcjInputError.one(f"mapping is not valid JSON: {err.msg}", file=str(p), row=err.lineno) from None
+        return cls.from_dict(spec, file=str(p))
 
-    def check(self) -> None:
-        if self.table not in TABLES:
-            raise UcjInputError.one(f"unknown table '{self.table}'; one of {', '.join(TABLES)}", column="table")
-        if sum(x is not None for x in (self.year, self.month, self.wide)) != 1:
-            raise UcjInputError.one("a mapping names exactly one of 'year', 'month' or 'wide'")
+    @classmethod
+    def from_dict(cls, spec: object, file: str | None = None) -> "Mapping":
+        if not isinstance(spec, dict):
+            raise UcjInputError.one("a mapping is a JSON object ({...}) of keys such as table, district, year, "
+                                    "columns", file=file)
+        known = {f.name for f in fields(cls)}
+        unknown = [k for k in spec if k not in known]
+        if unknown:
+            raise UcjInputError([Problem(f"unknown mapping key; known: {', '.join(sorted(known))}", file=file,
+                                         column=str(k), label="key") for k in unknown])
+        missing = [k for k in ("table", "district") if k not in spec]
+        if missing:
+            raise UcjInputError([Problem("mapping key is required", file=file, column=k, label="key")
+                                 for k in missing])
+        mapping = cls(**spec)
+        mapping.check(file)
+        return mapping
+
+    def check(self, file: str | None = None) -> None:
+        """Refuse a mapping that cannot be applied as written, before any file is read."""
+        problems: list[Problem] = []
+
+        def bad(key: str, rule: str, value: object = None) -> None:
+            problems.append(Problem(rule, file=file, column=key, value=value, label="key"))
+
+        if not isinstance(self.table, str) or self.table not in TABLES:
+            bad("table", f"unknown table; one of {', '.join(TABLES)}", self.table)
+        for key in ("district", "province", "district_name", "month", "source"):
+            value = getattr(self, key)
+            if value is not None and (not isinstance(value, str) or not value.strip()):
+                bad(key, "must be a column name (text)", value)
+        if not isinstance(self.year, (str, int, type(None))) or isinstance(self.year, bool) or (
+                isinstance(self.year, int) and not 1900 <= self.year <= 2100):
+            bad("year", "must be a column name, or a constant year such as 2021", self.year)
+        periods = sum(x is not None for x in (self.year, self.month, self.wide))
+        needs_period = not isinstance(self.table, str) or self.table not in TABLES or \
+            {"year", "month"} & set(TABLES[self.table].key)
+        if periods > 1 or (needs_period and periods != 1):
+            bad("year", "a mapping names exactly one of 'year' (a column or a constant year), 'month' or 'wide'")
+        if self.bare_kind not in (None, "Kabupaten"):
+            bad("bare_kind", "must be \"Kabupaten\" (BPS style: cities written 'Kota X') or left out", self.bare_kind)
+        if self.code_scheme not in ("name", "kemendagri", "bps"):
+            bad("code_scheme", "must be name, kemendagri or bps", self.code_scheme)
+        if self.decimal not in (",", "."):
+            bad("decimal", "must be \",\" or \".\"", self.decimal)
+        if isinstance(self.header_row, bool) or not isinstance(self.header_row, int) or not 1 <= self.header_row <= 100:
+            bad("header_row", "must be a whole number from 1 (the first line) to 100", self.header_row)
+        if self.sheet is not None and (isinstance(self.sheet, bool) or not isinstance(self.sheet, (str, int))):
+            bad("sheet", "must be a sheet name or number", self.sheet)
+        for key in ("columns", "fixed", "scale", "units"):
+            if not isinstance(getattr(self, key), dict):
+                bad(key, "must be an object of {name: value}", getattr(self, key))
+        if problems:
+            raise UcjInputError(problems)
+        for theirs, ours in self.columns.items():
+            if not isinstance(ours, str):
+                bad("columns", "each column maps to a field name (text)", ours)
+        targets = [o for o in self.columns.values() if isinstance(o, str)]
+        for ours in sorted({o for o in targets if targets.count(o) > 1}):
+            both = [t for t, o in self.columns.items() if o == ours]
+            bad("columns", f"two source columns are mapped to one field '{ours}': {', '.join(both)}")
+        if not self.wide and self.table in TABLES:
+            names = {c.name for c in TABLES[self.table].columns}
+            for ours in targets:
+                if ours not in names:
+                    bad("columns", f"'{ours}' is not a column of the {self.table} table; one of "
+                                   f"{', '.join(sorted(names - {'district_code', 'source'}))}", ours)
+        for name, factor in self.scale.items():
+            if isinstance(factor, bool) or not isinstance(factor, (int, float)) or not math.isfinite(factor) \
+                    or factor <= 0 or factor > 1e9:
+                bad("scale", f"scale of '{name}' must be a positive number up to 10^9 (e.g. 1000 for thousands)",
+                    factor)
+        if self.wide is not None:
+            try:
+                pattern = re.compile(str(self.wide))
+            except re.error as err:
+                bad("wide", f"not a valid regular expression: {err}", self.wide)
+            else:
+                if not {"indicator", "year"} <= set(pattern.groupindex):
+                    bad("wide", "the pattern needs the groups (?P<indicator>...) and (?P<year>...)", self.wide)
+        if problems:
+            raise UcjInputError(problems)
 
 
 def parse_month(value: object) -> pd.Timestamp | None:
@@ -80,34 +168,42 @@ def parse_month(value: object) -> pd.Timestamp | None:
 
 
 def import_mapped(path: str | Path, mapping: Mapping, allow_unmatched: bool = False,
-                  importer: str = "ucj.ingest.mapped.import_mapped", registry: Registry | None = None) -> ImportResult:
-    """Import a long table, or a table with one column per indicator and year (`wide`)."""
+                  importer: str = "ucj.ingest.mapped.import_mapped", registry: Registry | None = None,
+                  year: int | None = None) -> ImportResult:
+    """Import a long table, or a table with one column per indicator and year (`wide`).
+
+    `year` is the year of a cross-section whose file has no year column (or, where it has one, the
+    only year to import); a mapping may also give a constant year ("year": 2021).
+    """
+    if year is not None and mapping.year is None and mapping.month is None and mapping.wide is None:
+        mapping = replace(mapping, year=int(year))
     mapping.check()
     reg = registry or load_registry()
     file = str(path)
     grid = read_grid(path, sheet=mapping.sheet, header_rows=mapping.header_row)
+    if mapping.header_row > len(grid.rows):
+        raise UcjInputError.one(f"header_row {mapping.header_row} is beyond the end of the file "
+                                f"({len(grid.rows)} lines)", file=file)
     df = grid.frame(header_row=mapping.header_row - 1)
     if df.empty:
         raise UcjInputError.one("file has a header but no data rows", file=file, row=mapping.header_row)
-    period_col = mapping.year or mapping.month
+    const_year = mapping.year if isinstance(mapping.year, int) else None
+    period_col = (None if const_year is not None else mapping.year) or mapping.month
     required = [mapping.district] + ([mapping.province] if mapping.province else [])
     required += ([period_col] if period_col else []) + (list(mapping.columns) if not mapping.wide else [])
     if mapping.district_name:
         required.append(mapping.district_name)
-    check_columns(df, required, file)
+    try:
+        check_columns(df, required, file)
+    except UcjInputError as err:
+        raise UcjInputError(err.problems + _layout_hint(grid, file)) from None
+    ragged = grid.ragged_rows(mapping.header_row - 1)
+    if ragged:
+        raise UcjInputError(ragged)
     if mapping.wide:
         df = _melt_wide(df, mapping, file)
     problems: list[Problem] = []
     out = pd.DataFrame(index=df.index)
-
-    provinces = df[mapping.province] if mapping.province else None
-    if mapping.code_scheme == "bps":
-        names = df[mapping.district_name] if mapping.district_name else df[mapping.district]
-        codes, unmatched = resolve_column(names, registry=reg, file=file, column=mapping.district, bps_codes=df[mapping.district])
-    else:
-        codes, unmatched = resolve_column(df[mapping.district], registry=reg, file=file, column=mapping.district,
-                                          provinces=provinces)
-    out["district_code"] = codes
 
     if mapping.month:
         months = df[mapping.month].map(parse_month)
@@ -115,17 +211,35 @@ def import_mapped(path: str | Path, mapping: Mapping, allow_unmatched: bool = Fa
             problems.append(Problem("month must be written YYYY-MM", file=file, row=int(row), column=mapping.month,
                                     value=df.at[row, mapping.month]))
         out["month"] = pd.to_datetime(months).astype("datetime64[ns]")
-    else:
+    elif const_year is not None:
+        out["year"] = const_year
+    elif mapping.year or mapping.wide:
         ycol = "year" if mapping.wide else mapping.year
         years, bad = parse_numbers(df, {"year": ycol}, file=file, decimal=".", integer={"year"})
         problems += [Problem("year must be a whole number like 2024", file=p.file, row=p.row, column=p.column,
                              value=p.value) for p in bad]
         out["year"] = years["year"].fillna(-1).astype("int64")
+        if year is not None:
+            keep = (out["year"] == int(year)).to_numpy()
+            if not keep.any():
+                raise UcjInputError.one(f"no rows of --year {year} in the file", file=file, column=str(ycol))
+            df, out = df[keep], out[keep]
+            problems = [p for p in problems if p.row in set(out.index)]
+
+    provinces = df[mapping.province] if mapping.province else None
+    if mapping.code_scheme == "bps":
+        names = df[mapping.district_name] if mapping.district_name else df[mapping.district]
+        codes, unmatched = resolve_column(names, registry=reg, file=file, column=mapping.district, bps_codes=df[mapping.district])
+    else:
+        codes, unmatched = resolve_column(df[mapping.district], registry=reg, file=file, column=mapping.district,
+                                          provinces=provinces, bare_kind=mapping.bare_kind, years=out["year"] if "year" in out else None)
+    out["district_code"] = codes
 
     value_cols = {"value": "value"} if mapping.wide else {ours: theirs for theirs, ours in mapping.columns.items()}
     numeric = {o: t for o, t in value_cols.items() if _is_numeric(mapping.table, o)}
-    parsed, bad = parse_numbers(df, numeric, file=file, decimal=mapping.decimal,
-                                integer={o for o in numeric if o in _INTEGER_COLUMNS}, scale=mapping.scale)
+    integer = {o for o in numeric if o in _INTEGER_COLUMNS or _is_integer(mapping.table, o)}
+    parsed, bad = parse_numbers(df, numeric, file=file, decimal=mapping.decimal, integer=integer,
+                                scale=mapping.scale)
     problems += bad
     for ours, values in parsed.items():
         out[ours] = values
@@ -137,8 +251,8 @@ def import_mapped(path: str | Path, mapping: Mapping, allow_unmatched: bool = Fa
         out["unit"] = df["indicator"].map(lambda i: mapping.units.get(i, ""))
     for col, value in mapping.fixed.items():
         out[col] = value
-    for col in [c for c in out.columns if c in _INTEGER_COLUMNS and c not in ("employees", "informal_workers",
-                                                                              "potensi_pekerja")]:
+    for col in [c for c in out.columns if (c in _INTEGER_COLUMNS or _is_integer(mapping.table, c))
+                and c not in ("employees", "informal_workers", "potensi_pekerja", "year")]:
         unreadable = {p.row for p in problems}
         for row in out.index[out[col].isna().to_numpy()]:
             if row not in unreadable:
@@ -150,8 +264,25 @@ def import_mapped(path: str | Path, mapping: Mapping, allow_unmatched: bool = Fa
                   importer=f"{importer} {__version__}", inputs=[file])
 
 
+def _layout_hint(grid: Grid, file: str) -> list[Problem]:
+    """When a mapping's columns are missing because the file is a BPS dynamic table, say so."""
+    from ucj.ingest.bps import detect_layout
+
+    try:
+        layout = detect_layout(grid.rows, file)
+    except UcjInputError:
+        return []
+    return [Problem(f"this file is a {layout.describe()}; import it with: ucj import bps-table FILE", file=file,
+                    row=1)]
+
+
 def _theirs(mapping: Mapping, ours: str) -> str:
     return next((t for t, o in mapping.columns.items() if o == ours), ours)
+
+
+def _is_integer(table: str, column: str) -> bool:
+    kinds = {c.name: c.kind for c in TABLES[table].columns}
+    return kinds.get(column, "").startswith("integer")
 
 
 def _is_numeric(table: str, column: str) -> bool:
@@ -174,47 +305,83 @@ def _melt_wide(df: pd.DataFrame, mapping: Mapping, file: str) -> pd.DataFrame:
 
 
 # -- the project's own templates ------------------------------------------------------------------
+# A worked example for each template: one filled-in row, each value explained. The figures are
+# illustrations (EXAMPLE, not data) except where the note names a published source.
+TEMPLATE_EXAMPLES: dict[str, tuple[list[object], str]] = {
+    "enrolment": (["Boalemo", "2025-01", "BPU", "apbd", 5000, 5000, 0],
+                  "5,000 vulnerable workers paid by the APBD (the number Boalemo budgeted for 2025, seed 002), "
+                  "all newly registered in January, none lapsed"),
+    "contributions": (["Boalemo", "2025-01", "BPU", "apbd", 84000000],
+                      "5,000 BPU participants x Rp16,800 a month (JKK Rp10,000 + JKM Rp6,800) = Rp84,000,000"),
+    "claims": (["Kab. Muna Barat", "2025-07", "BPU", "apbd", "JKM", 3, 126000000],
+               "3 death (JKM) claims x Rp42,000,000 = Rp126,000,000 (illustration)"),
+    "workforce": (["Minahasa", 2024, 180000, 70000, 95000, 132104],
+                  "potensi pekerja 132,104 is the branch list quoted for Minahasa in Nov 2024 (seed 003); the "
+                  "other counts are illustrations; employees and informal workers may be left empty"),
+    "targets": (["72.01", 2030, "99,5", "working_population", "RPJMD Kabupaten Banggai 2025-2030"],
+                "Banggai's RPJMD target of 99.5 % coverage by 2030 (seed 001); decimals with a comma as in "
+                "Indonesian Excel"),
+}
+TEMPLATE_KINDS = tuple(TEMPLATE_EXAMPLES)
+_PERIOD = {"month": "YYYY-MM, e.g. 2025-01", "year": "a year, e.g. 2024"}
+
+
 def template_mapping(kind: str) -> Mapping:
-    """The mapping of our participant/claim/contribution templates onto their tables."""
+    """The mapping of a project template onto its table: district, the period, then the values."""
     if kind not in TEMPLATE_KINDS:
         raise UcjInputError.one(f"unknown template '{kind}'; one of {', '.join(TEMPLATE_KINDS)}")
     doc = TABLES[kind]
-    values = [c.name for c in doc.columns if c.name not in ("district_code", "month", "source")]
-    return Mapping(table=kind, district="district", month="month", columns={v: v for v in values}, decimal=",")
+    period = next((c for c in ("month", "year") if c in doc.key), None)
+    values = [c.name for c in doc.columns if c.name not in ("district_code", "source", period)]
+    return Mapping(table=kind, district="district", columns={v: v for v in values}, decimal=",",
+                   **({period: period} if period else {}))
 
 
 def template_columns(kind: str) -> list[str]:
-    return ["district", "month"] + list(template_mapping(kind).columns)
+    m = template_mapping(kind)
+    period = "month" if m.month else "year" if m.year else None
+    return ["district"] + ([period] if period else []) + list(m.columns)
 
 
-def import_template(path: str | Path, kind: str, allow_unmatched: bool = False, registry: Registry | None = None
-                    ) -> ImportResult:
-    """Import a filled-in participant, claim or contribution template (CSV or XLSX)."""
+def import_template(path: str | Path, kind: str, allow_unmatched: bool = False, registry: Registry | None = None,
+                    year: int | None = None) -> ImportResult:
+    """Import a filled-in template (CSV or XLSX): enrolment, claims, contributions, workforce or targets."""
     return import_mapped(path, template_mapping(kind), allow_unmatched,
-                         importer=f"ucj.ingest.mapped.import_template[{kind}]", registry=registry)
+                         importer=f"ucj.ingest.mapped.import_template[{kind}]", registry=registry, year=year)
 
 
 def write_templates(out_dir: str | Path) -> list[Path]:
-    """Write the empty templates (CSV and XLSX, with a sheet that explains each column)."""
+    """Write every template as CSV and XLSX, with a filled example (CSV `<kind>_example.csv`; XLSX sheet
+    `example`) and a sheet that explains each column."""
     out = Path(out_dir)
     written = []
     for kind in TEMPLATE_KINDS:
         cols = template_columns(kind)
         empty = pd.DataFrame(columns=cols)
+        row, note = TEMPLATE_EXAMPLES[kind]
+        example = pd.DataFrame([row], columns=cols)
         csv_path = out / f"{kind}_template.csv"
         with atomic_path(csv_path) as tmp:
             empty.to_csv(tmp, index=False)
+        example_path = out / f"{kind}_example.csv"
+        with atomic_path(example_path) as tmp:
+            example.to_csv(tmp, index=False)
         docs = {c.name: c for c in TABLES[kind].columns}
         notes = pd.DataFrame(
-            [("district", "text", "kabupaten/kota name or Kemendagri code, e.g. Boalemo, Kab. Boalemo or 75.02"),
-             ("month", "YYYY-MM", "the month, e.g. 2025-01")]
-            + [(c, f"{docs[c].kind} ({docs[c].unit})", f"{docs[c].meaning}; {docs[c].rule}") for c in cols[2:]],
+            [("district", "text", "kabupaten/kota name or Kemendagri code, e.g. Kab. Boalemo, Kota Bandung or 75.02; "
+                                  "write Kabupaten/Kota where both exist (Bandung)")]
+            + [(c, _PERIOD[c], f"the {c}") for c in cols[1:2] if c in _PERIOD]
+            + [(c, f"{docs[c].kind} ({docs[c].unit})", f"{docs[c].meaning}; {docs[c].rule}") for c in cols
+               if c in docs],
             columns=["column", "type", "meaning"],
         )
+        worked = pd.DataFrame({"column": cols, "example": [str(v) for v in row]})
+        worked.loc[len(worked)] = ["(why)", f"EXAMPLE: {note}"]
         xlsx_path = out / f"{kind}_template.xlsx"
         with atomic_path(xlsx_path) as tmp:
             with pd.ExcelWriter(tmp, engine="openpyxl") as xw:
                 empty.to_excel(xw, sheet_name="data", index=False)
                 notes.to_excel(xw, sheet_name="columns", index=False)
-        written += [csv_path, xlsx_path]
+                worked.to_excel(xw, sheet_name="example", index=False)
+        written += [csv_path, example_path, xlsx_path]
     return written

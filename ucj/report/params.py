@@ -49,12 +49,18 @@ def split_dirs(data_dir: str | list[str] | tuple[str, ...] | None) -> tuple[str,
 
 
 def data_months(data_dirs: tuple[str, ...]) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """First and last month of the enrolment table, read from the file's month column only."""
-    for d in reversed(data_dirs):
+    """First and last month of the enrolment table, read from the files' month column only.
+
+    Folders merge when loaded, so the span is that of all the folders' enrolment files together.
+    """
+    spans = []
+    for d in data_dirs:
         path = Path(d) / "enrolment.parquet"
         if path.exists():
             months = pq.read_table(path, columns=["month"]).column("month").to_pandas()
-            return pd.Timestamp(months.min()), pd.Timestamp(months.max())
+            spans.append((pd.Timestamp(months.min()), pd.Timestamp(months.max())))
+    if spans:
+        return min(a for a, _ in spans), max(b for _, b in spans)
     raise UcjInputError.one("no enrolment table in the data folder(s) (run `make demo`)", file=";".join(data_dirs))
 
 
@@ -82,6 +88,8 @@ def validate_params(
     problems: list[Problem] = []
     reg = registry or load_registry()
     dist = None
+    if isinstance(district, float) and district.is_integer() is False and 10 <= district < 100:
+        district = f"{district:.2f}"  # papermill reads `-p district 11.10` as the float 11.1: code 11.10
     try:
         dist = reg.district(str(district))
     except UcjInputError as err:
