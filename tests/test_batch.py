@@ -109,7 +109,7 @@ def test_a_failed_report_is_listed_and_max_failures_stops_the_batch(params, tmp_
     assert [e["status"] for e in entries] == ["failed"] * 3
     assert "stopped after 1 failed (--max-failures 1)" in lines[-1]
     index = (tmp_path / "run" / "index.html").read_text()
-    assert "broken on purpose" in index
+    assert "broken on purpose" in index and "(cell 4)" in index
     run_json = json.loads((tmp_path / "run" / "run.json").read_text())
     assert [e["district"] for e in run_json["reports"]] == ["75.02"] and run_json["finished_at"] is None
 

@@ -122,7 +122,8 @@ def write_index(path: Path, entries: list[dict[str, object]], lang: Lang, synthe
                        f"<td>{html.escape(t(str(e.get('projection_status')), lang))}</td>")
         else:
             link = name
-            status = f"{t('failed', lang)}: {html.escape(str(e.get('error', '')))}"
+            cell = f" (cell {e['cell']})" if e.get("cell") else ""
+            status = f"{t('failed', lang)}{cell}: {html.escape(str(e.get('error', '')))}"
             figures = "<td></td><td></td><td></td>"
         rows.append(f"<tr><td>{link}</td><td>{prov}</td>{figures}<td>{status}</td></tr>")
     banner = f'<div class="ucj-synthetic">{html.escape(t("synthetic_banner", lang))}</div>' if synthetic else ""
