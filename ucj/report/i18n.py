@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 from typing import Literal
 
+import pandas as pd
 from babel.numbers import format_compact_currency, format_decimal
 
 from ucj.core.errors import UcjInputError
@@ -25,7 +26,8 @@ def check_lang(lang: str) -> Lang:
 
 
 def _missing(value: object) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
+    """None, NaN, pandas' NA or NaT: shown as "–"."""
+    return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value))
 
 
 def fmt_int(value: object, lang: Lang = "id") -> str:
