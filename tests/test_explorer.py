@@ -172,8 +172,9 @@ def test_coverage_headline_and_download_match_the_table(explorer, minahasa):
     from ucj.report.i18n import fmt_pct
 
     v = explorer.view("coverage")
-    assert f"{minahasa.coverage_pct:.1f} %" in v.lines[0] == v.lines[0]
-    assert fmt_pct(minahasa.coverage_pct, "en") in v.lines[0]
+    assert f"Coverage of Kabupaten Minahasa: {minahasa.coverage_pct:.1f} % ({minahasa.coverage_as_of:%Y-%m}," \
+        in v.lines[0]
+    assert fmt_pct(minahasa.coverage_pct, "en") == f"{minahasa.coverage_pct:.1f} %"
     links = download_links(v.table, v.name, "en")
     uris = dict(re.findall(r'download="ucj_coverage\.(\w+)" href="data:[^;]+;base64,([^"]+)"', links))
     csv = pd.read_csv(io.BytesIO(base64.b64decode(uris["csv"])), dtype=str, keep_default_na=False)

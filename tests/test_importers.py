@@ -165,15 +165,18 @@ def test_a_targets_workbook_with_years_as_excel_numbers(tmp_path):
 
 
 def test_a_real_target_supersedes_the_demo_targets_of_its_district(demo_dir, tmp_path):
+    """Aceh Selatan has only the demo's (synthetic) default target: a real one imported replaces it.
+    (Banggai's demo target is its published RPJMD target, real data, so it would stand beside it.)"""
     from ucj.analysis.projection import district_target
     from ucj.ingest.mapped import import_template, template_columns
 
     src = tmp_path / "targets.csv"
-    src.write_text(",".join(template_columns("targets")) + "\nBanggai,2029,\"90,5\",potensi_pekerja,RPJMD\n",
+    src.write_text(",".join(template_columns("targets")) + "\nAceh Selatan,2029,\"90,5\",potensi_pekerja,RPJMD\n",
                    encoding="utf-8")
     write_processed(import_template(src, "targets"), tmp_path / "p")
     demo = ucj.load(demo_dir)
+    assert (demo.targets.loc[demo.targets["district_code"] == "11.01", "source"] == "synthetic-demo").all()
     ds = ucj.load(demo_dir, tmp_path / "p")
-    assert district_target(ds, "72.01") == (90.5, 2029, "potensi_pekerja", "RPJMD")
-    assert len(ds.targets) == len(demo.targets) - (demo.targets["district_code"] == "72.01").sum() + 1
+    assert district_target(ds, "11.01") == (90.5, 2029, "potensi_pekerja", "RPJMD")
+    assert len(ds.targets) == len(demo.targets) - (demo.targets["district_code"] == "11.01").sum() + 1
     assert district_target(ds, BOALEMO) == district_target(demo, BOALEMO)  # other districts keep theirs

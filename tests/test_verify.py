@@ -12,10 +12,13 @@ import shutil
 from importlib import metadata
 from pathlib import Path
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
+
+import ucj
 
 from ucj.cli import app
 from ucj.report import batch, verify
@@ -92,11 +95,13 @@ def test_run_json_and_data_manifest_record_the_bundle(demo_dir, tmp_path, monkey
     # the data manifest against the demo generator's own record of its tables
     manifest = json.loads((run_dir / "data_manifest.json").read_text())
     generator = json.loads((demo_dir / "manifest.json").read_text())
+    loaded = ucj.load(demo_dir)
     for name, t in generator["tables"].items():
         assert manifest["tables"][name]["sha256"] == t["sha256"] == _sha(demo_dir / t["file"])
         assert manifest["tables"][name]["rows"] == t["rows"]
-        assert manifest["tables"][name]["synthetic"] is True
-        assert manifest["tables"][name]["sources"] == ["synthetic-demo"]
+        # sources as the file holds them; synthetic as the loader labels the table
+        assert manifest["tables"][name]["sources"] == sorted(pd.read_parquet(demo_dir / t["file"])["source"].unique())
+        assert manifest["tables"][name]["synthetic"] is loaded.info[name].synthetic
     assert "ucj demo" in manifest["how_to_get"][0] and str(generator["seed"]) in manifest["how_to_get"][0]
 
 

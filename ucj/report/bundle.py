@@ -95,6 +95,7 @@ def table_sources(path: Path) -> tuple[int, list[str]]:
 
 def data_manifest(folders: tuple[str, ...], files: tuple[tuple[int, str, str], ...], run_dir: Path) -> dict[str, object]:
     """The tables a run read (the later folder's wins, as ucj.load does) and how to get them again."""
+    from ucj.core.files import read_parquet_metadata
     from ucj.data.schema import SYNTHETIC_SOURCE
 
     tables: dict[str, dict[str, object]] = {}
@@ -103,7 +104,9 @@ def data_manifest(folders: tuple[str, ...], files: tuple[tuple[int, str, str], .
         rows, sources = table_sources(Path(folders[i]) / name)
         tables[name.removesuffix(".parquet")] = {
             "file": name, "folder": relative(folders[i], run_dir), "sha256": digest, "rows": rows,
-            "sources": sources, "synthetic": bool(infos[i].get("synthetic")) or SYNTHETIC_SOURCE in sources}
+            # labelled as ucj.load labels it: the table's own metadata, or a synthetic source row
+            "sources": sources, "synthetic": bool(read_parquet_metadata(Path(folders[i]) / name).get("synthetic"))
+            or SYNTHETIC_SOURCE in sources}
     return {"folders": [{"path": relative(f, run_dir)} | info for f, info in zip(folders, infos)],
             "tables": dict(sorted(tables.items())), "how_to_get": how_to_get(folders, infos, run_dir)}
 

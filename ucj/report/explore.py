@@ -365,8 +365,8 @@ class Explorer:
         self.redraw()
 
     def _on_district(self, change: dict[str, object]) -> None:
-        if self.compare_codes:
-            self.compare_codes[0] = str(change["new"])
+        code = str(change["new"])  # the district shown heads the comparison, once
+        self.compare_codes = [code] + [c for c in self.compare_codes[1:] if c != code]
         self.redraw()
 
     def _on_denominator(self, _change: dict[str, object]) -> None:
