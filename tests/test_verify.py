@@ -182,3 +182,20 @@ def test_choosing_reports_by_district_or_sample():
         verify.choose(reports, ["Gorontalo Utara"], None)
     with pytest.raises(verify.UcjInputError, match="at least 1"):
         verify.choose(reports, [], 0)
+
+
+def test_the_stamp_of_when_a_report_was_made_is_not_a_figure(tmp_path):
+    """A rerun is made later: its stamp (JSON and the Excel notes row) differs, its figures do not."""
+    from openpyxl import Workbook
+
+    from ucj.report.i18n import t
+
+    a = {"coverage_pct": 55.5, "provenance": {"stamp": {"generated_at": "2026-01-01T00:00:00+00:00"}}}
+    b = {"coverage_pct": 55.5, "provenance": {"stamp": {"generated_at": "2026-02-01T00:00:00+00:00"}}}
+    assert verify.compare(a, b)[1] == []
+    assert verify.compare(a, b | {"coverage_pct": 55.6})[1] != []
+    wb = Workbook()
+    wb.active.append([t("generated_at", "id"), "Dibuat 2026-01-01"])
+    wb.active.append(["P0", 16.37])
+    wb.save(tmp_path / "t.xlsx")
+    assert list(verify.read_tables(tmp_path / "t.xlsx").values()) == [[["P0", 16.37]]]

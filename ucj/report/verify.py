@@ -39,7 +39,8 @@ VERIFY_HTML = "verify.html"
 KEY_FIGURES = "key_figures.json"
 TABLES_XLSX = "tables.xlsx"
 # not figures: when and where a report was made, and with which library versions (compared as environment)
-IGNORED = ("provenance.generated_at", "provenance.parameters.data_dirs", "provenance.versions")
+IGNORED = ("provenance.generated_at", "provenance.parameters.data_dirs", "provenance.versions",
+           "provenance.stamp")  # when and with which code a report was made: the environment, not a figure
 
 
 class DataMismatch(UcjInputError):
@@ -114,9 +115,13 @@ def read_tables(path: Path) -> dict[str, list[list[object]]]:
     """Every sheet of an exported tables.xlsx as rows of cell values (what a reader of the report sees)."""
     from openpyxl import load_workbook
 
+    from ucj.report.i18n import LANGS, t
+
+    stamp_rows = {t("generated_at", lang) for lang in LANGS}  # the notes sheet's stamp: when it was made
     wb = load_workbook(path, read_only=True, data_only=True)
     try:
-        return {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in wb.worksheets}
+        return {ws.title: [list(r) for r in ws.iter_rows(values_only=True) if not (r and r[0] in stamp_rows)]
+                for ws in wb.worksheets}
     finally:
         wb.close()
 
