@@ -48,6 +48,7 @@ def district_table(ds: Dataset, year: int, denominator: str = "working_populatio
     with np.errstate(divide="ignore", invalid="ignore"):
         out["informal_share"] = wf["informal_workers"].astype("float64") / out["working_population"]
     out["year"] = year
+    out.attrs["denominator"] = denominator  # what coverage_pct divides by, so a reuser can check it
     return out
 
 

@@ -260,7 +260,8 @@ def district_figures(
 
     year_for_peers = peer_year or (int(p_latest["year"]) if p_latest is not None else period.year)
     year_for_peers = min(year_for_peers, period.year)
-    if comparison is None or int(comparison["year"].iloc[0]) != year_for_peers:
+    if (comparison is None or int(comparison["year"].iloc[0]) != year_for_peers
+            or comparison.attrs.get("denominator", denom) != denom):
         comparison = district_table(view, year_for_peers, denom)
     peers = benchmark(comparison, code)
     peer_codes = list(peers.attrs["peers"])
