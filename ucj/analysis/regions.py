@@ -3,12 +3,15 @@ JKK frequency and workforce, computed once from the all-district table."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import pandas as pd
 
 from ucj.analysis.all_districts import district_table
+from ucj.analysis.district import DEFAULT_DENOMINATOR
 from ucj.analysis.poverty import PanelResult
+from ucj.core.errors import UcjInputError
 from ucj.data.dataset import Dataset
 
 
@@ -62,3 +65,175 @@ def _national_panel(ds: Dataset) -> tuple[PanelResult | None, str | None]:
         return national_panel(ds.enrolment, ds.workforce, ds.poverty), None
     except UcjInputError as err:
         return None, str(err)
+
+
+# -- a province's (or the nation's) own figures, for the overview reports ---------------------------------
+DISTRICT_COLUMNS = ["district_code", "district", "denominator", "active", "denominator_value", "coverage_pct",
+                    "target_pct", "target_year", "projected_pct", "lower_pct", "upper_pct", "status",
+                    "claim_count", "claim_amount_rp", "p0_year", "p0"]
+
+
+@dataclass(frozen=True)
+class AreaFigures:
+    """A province's (or, with `province_code` None, the nation's) key figures at `last_period`.
+
+    The figures are ratios of sums over the area's districts: coverage is the area's participants over
+    its denominator (one pairing, `coverage(level=...)`), P0 is weighted by population
+    (`poverty_trends`, the province and national lines of every district report), claims are the
+    12-month claims of the area's districts (savings withdrawals apart, as in a district report). The
+    target is the one most of the area's districts share (in the demo: the national default); the
+    projection fits the area's monthly coverage with the district model (`project`).
+
+    For a province, `districts` holds each district's row from `district_figures` (the function its
+    own report calls, with the same period and denominator), so the province report and the district
+    reports agree; for the nation it is None (the ranking lists the districts)."""
+
+    province_code: str | None
+    province_name: str | None
+    last_period: pd.Timestamp
+    denominator: str
+    pairing: str
+    active: float
+    denominator_value: float
+    coverage_pct: float
+    coverage_as_of: pd.Timestamp | None
+    target_pct: float
+    target_year: int
+    target_source: str
+    target_is_default: bool
+    projection: object  # ucj.analysis.projection.Projection of the area's monthly coverage
+    claims_from: pd.Timestamp
+    claim_count: int
+    claim_amount_rp: int
+    poverty_year: int | None
+    p0: float | None
+    national_p0: float | None
+    districts: pd.DataFrame | None  # DISTRICT_COLUMNS, one row per district, by coverage (highest first)
+    synthetic_tables: list[str]
+    real_tables: list[str]
+    table_provenance: dict[str, dict[str, object]]
+
+    def key(self) -> dict[str, object]:
+        """The key figures as plain JSON values (key_figures.json of the overview report); the names
+        follow a district's key figures where they mean the same."""
+        from ucj.analysis.district import jsonable
+
+        p = self.projection
+        return jsonable({  # type: ignore[return-value]
+            "level": "national" if self.province_code is None else "province",
+            "province_code": self.province_code, "province": self.province_name,
+            "last_period": f"{self.last_period:%Y-%m}", "denominator": self.denominator, "pairing": self.pairing,
+            "active": self.active, "denominator_value": self.denominator_value, "coverage_pct": self.coverage_pct,
+            "coverage_as_of": None if self.coverage_as_of is None else f"{self.coverage_as_of:%Y-%m}",
+            "target_pct": self.target_pct, "target_year": self.target_year, "target_source": self.target_source,
+            "target_is_default": self.target_is_default,
+            "projection": {k: v for k, v in p.key_figures().items()  # type: ignore[attr-defined]
+                           if k not in ("district_code", "denominator", "target_pct", "target_year")},
+            "claims_12m": {"from": f"{self.claims_from:%Y-%m}", "to": f"{self.last_period:%Y-%m}",
+                           "count": self.claim_count, "amount_rp": self.claim_amount_rp,
+                           "excludes": "JHT and JP savings withdrawals"},
+            "poverty": {"year": self.poverty_year, "p0": self.p0, "national_p0": self.national_p0,
+                        "weighting": "population (ratio of sums)"},
+            "districts": None if self.districts is None else self.districts.to_dict(orient="records"),
+            "synthetic_tables": self.synthetic_tables, "real_tables": self.real_tables,
+        })
+
+
+def _area_target(ds: Dataset, codes: list[str]) -> tuple[float, int, str]:
+    """The target most of the area's districts share (pct, year, source): an area has no target of its
+    own in the data."""
+    t = ds.targets[ds.targets["district_code"].isin(codes)].sort_values("target_year")
+    t = t.groupby("district_code").tail(1)
+    if t.empty:
+        raise UcjInputError.one("no district of this area has a coverage target in the data", column="targets")
+    counts = t.groupby(["coverage_target_pct", "target_year", "target_source"]).size().sort_values(
+        ascending=False, kind="stable")
+    pct, year, source = counts.index[0]
+    return float(pct), int(year), str(source)
+
+
+def _district_rows(ds: Dataset, codes: list[str], period: pd.Timestamp, denom: str,
+                   comparison: pd.DataFrame) -> pd.DataFrame:
+    """Each district's row from its own district_figures (as its report shows it)."""
+    from ucj.analysis.district import district_figures
+
+    rows = []
+    for code in codes:
+        k = district_figures(ds, code, last_period=period, denominator=denom, comparison=comparison).key()
+        pj, claims, pov = k["projection"], k["claims_12m"], k["poverty"]
+        assert isinstance(pj, dict) and isinstance(claims, dict) and isinstance(pov, dict)
+        rows.append({"district_code": code, "district": k["district_name"], "denominator": k["denominator"],
+                     "active": k["active"], "denominator_value": k["denominator_value"],
+                     "coverage_pct": k["coverage_pct"], "target_pct": k["target_pct"],
+                     "target_year": k["target_year"], "projected_pct": pj["projected_pct"],
+                     "lower_pct": pj["lower_pct"], "upper_pct": pj["upper_pct"], "status": pj["status"],
+                     "claim_count": claims["count"], "claim_amount_rp": claims["amount_rp"],
+                     "p0_year": pov["year"], "p0": pov["p0"]})
+    return pd.DataFrame(rows, columns=DISTRICT_COLUMNS).sort_values(
+        "coverage_pct", ascending=False, na_position="last", kind="stable").reset_index(drop=True)
+
+
+def area_figures(ds: Dataset, province: str | None, *, last_period: pd.Timestamp | None = None,
+                 denominator: str = DEFAULT_DENOMINATOR) -> AreaFigures:
+    """A province's (name or code; None for the nation) figures as the data stood at `last_period`
+    (default: the latest month), over `denominator`."""
+    from ucj.analysis.claims import programme_kind
+    from ucj.analysis.coverage import check_denominator, coverage, pairing
+    from ucj.analysis.district import CLAIMS_WINDOW_MONTHS, as_of
+    from ucj.analysis.poverty import poverty_trends
+    from ucj.analysis.projection import denominator_growth_all, project, self_funded_active
+    from ucj.data.published import is_default_target
+
+    prov = ds.registry.resolve_province(province) if province is not None else None
+    denom = check_denominator(denominator)
+    period = pd.Timestamp(last_period) if last_period is not None else pd.Timestamp(ds.enrolment["month"].max())
+    reg = ds.registry.districts
+    codes = [str(c) for c in (reg["code"] if prov is None else reg.loc[reg["province_code"] == prov, "code"])]
+    view = as_of(ds, period)
+    level = "national" if prov is None else "province"
+    area = "ID" if prov is None else prov
+
+    e = view.enrolment[view.enrolment["district_code"].isin(codes)]
+    months = pd.date_range(ds.enrolment["month"].min(), period, freq="MS", name="month")
+    series = coverage(e, view.workforce[view.workforce["district_code"].isin(codes)], denom, level=level,
+                      period="month")
+    series = series.set_index("month").reindex(months).reset_index()
+    self_funded = self_funded_active(e, denom)
+    sf = pd.concat(list(self_funded.values()), axis=1).sum(axis=1, min_count=1) if self_funded else None
+    series["active_self_funded"] = (sf.reindex(series["month"]).to_numpy(dtype="float64") if sf is not None
+                                    else float("nan"))
+    valid = series.dropna(subset=["coverage_pct"])
+    now = valid.iloc[-1] if len(valid) else None
+    wf = view.workforce[view.workforce["district_code"].isin(codes)]
+    wf_sum = wf.groupby("year")[denom].sum(min_count=len(codes)).reset_index().assign(district_code=area)
+    growth = denominator_growth_all(wf_sum, denom).get(area, 0.0)
+    pct, year, source = _area_target(view, codes)
+    proj = project(series, wf_sum, district_code=area, denominator=denom, target_pct=pct, target_year=year,
+                   denominator_growth=growth)
+
+    start_12 = period - pd.DateOffset(months=CLAIMS_WINDOW_MONTHS - 1)
+    c = view.claims[view.claims["district_code"].isin(codes) & (view.claims["month"] >= start_12)]
+    c = c[c["programme"].map(programme_kind) != "savings"]
+
+    pov = poverty_trends(view.poverty[view.poverty["district_code"].isin(codes)], level=level)
+    pov = pov.dropna(subset=["p0"])
+    nat = poverty_trends(view.poverty, level="national").set_index("year")["p0"]
+    p_year = int(pov["year"].iloc[-1]) if len(pov) else None
+    districts = None
+    if prov is not None:
+        districts = _district_rows(ds, codes, period, denom, district_table(view, period.year, denom))
+    synthetic = view.synthetic_tables()
+    return AreaFigures(
+        province_code=prov, province_name=ds.registry.province_name(prov) if prov else None, last_period=period,
+        denominator=denom, pairing=pairing(denom).name,
+        active=float(now["active"]) if now is not None else math.nan,
+        denominator_value=float(now["denominator_value"]) if now is not None else math.nan,
+        coverage_pct=float(now["coverage_pct"]) if now is not None else math.nan,
+        coverage_as_of=pd.Timestamp(now["month"]) if now is not None else None,
+        target_pct=pct, target_year=year, target_source=source, target_is_default=is_default_target(source),
+        projection=proj, claims_from=start_12, claim_count=int(c["claim_count"].sum()),
+        claim_amount_rp=int(c["claim_amount_rp"].sum()),
+        poverty_year=p_year, p0=float(pov["p0"].iloc[-1]) if len(pov) else None,
+        national_p0=float(nat.get(p_year, math.nan)) if p_year else None,
+        districts=districts, synthetic_tables=synthetic, real_tables=[n for n in view.info if n not in synthetic],
+        table_provenance=view.provenance())

@@ -133,15 +133,19 @@ class DistrictReport:
         self._html(f'<div class="ucj-summary">{cells}</div>{note}')
 
     def show_seed_facts(self) -> None:
-        """The district's own plans (plans table) and its published facts (seed articles) beside what the
-        data says; nothing if it has neither."""
+        """The district's own plans (plans table), then the one "published and computed" table: each
+        published fact (seed articles, with outlet and date) beside the value the data gives and the
+        difference, right after the summary so a reader finds the article's figures next to the data's.
+        A district without published facts says so."""
         if not self.tables["plans"].empty:
             self.heading("plans")
             self._table(self.display_table("plans"))
-        if self.tables["seed_facts"].empty:
-            return
-        self.heading("seed_facts")
-        self._table(self.display_table("seed_facts"))
+        self.heading("published_vs_computed")
+        facts = self.published_table()
+        if facts is None or facts.empty:
+            self._html(f"<p>{html.escape(t('published_none', self.lang))}</p>")
+        else:
+            self._table(facts)
 
     def key_figures_text(self) -> str:
         """The key figures as plain lines."""
@@ -311,15 +315,12 @@ class DistrictReport:
         return as_html_frame(self.shown("seed_facts"), self.lang)
 
     def show_methods(self) -> None:
+        """How the figures were made; the published facts are not repeated here, the section points to
+        the one table near the top that holds them with their outlet and date."""
         self.heading("methods")
-        self._html("".join(f"<p>{html.escape(x)}</p>" for x in self.methods_lines()))
-        facts = self.published_table()
-        if facts is not None:  # the analysis layer gives the published facts beside the data
-            self._html(f'<h3 class="ucj-h3">{html.escape(t("published_vs_computed", self.lang))}</h3>')
-            if facts.empty:
-                self._html(f"<p>{html.escape(t('published_none', self.lang))}</p>")
-            else:
-                self._table(facts)
+        lines = self.methods_lines() + [tf("method_published", self.lang,
+                                           section=t("published_vs_computed", self.lang))]
+        self._html("".join(f"<p>{html.escape(x)}</p>" for x in lines))
         self._html(f"<p>{html.escape(t('method_tables', self.lang))}</p>")
         self._table("provenance")
 

@@ -1,16 +1,15 @@
-"""Writing what sits beside each report: code-free HTML, Excel tables, PNG figures, key-figure JSON,
-and the index of a batch. Every file is written to a temporary name and renamed."""
+"""Writing what sits beside each report: code-free HTML, Excel tables, PNG figures and key-figure JSON
+(the index of a batch is ucj.report.index_page). Every file is written to a temporary name and renamed."""
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ucj.report.tables import Shown
 
-from ucj.report.i18n import Lang, fmt_pct, t
+from ucj.report.i18n import Lang, t
 from ucj.core.config import stylesheet
 
 NOTEBOOK_ONLY_TAG = "notebook-only"
@@ -33,14 +32,16 @@ def write_bytes(path: Path, data: bytes) -> Path:
 
 
 def write_tables_xlsx(path: Path, tables: dict[str, Shown], lang: Lang, synthetic: list[str],
-                      key: dict[str, object], stamp: str = "") -> Path:
+                      key: dict[str, object], stamp: str = "", subject: str | None = None) -> Path:
     """One sheet per table, named in the report's language, with localised headers and numbers kept as
-    numbers (number format by kind), plus a notes sheet with the stamp. Text is never a formula."""
+    numbers (number format by kind), plus a notes sheet with the stamp. Text is never a formula.
+    `subject` names what the report is about (default: the district in `key`)."""
     from openpyxl import Workbook
 
     from ucj.report.xlsx import save_workbook, sheet_title, write_rows, write_shown
 
-    notes: list[list[object]] = [[t("report_title", lang), f"{key.get('district_name')} ({key.get('district_code')})"],
+    about = subject or f"{key.get('district_name')} ({key.get('district_code')})"
+    notes: list[list[object]] = [[t("report_title", lang) if subject is None else t("overview_report", lang), about],
                                  [t("last_period", lang), str(key.get("last_period"))]]
     if synthetic:
         notes.insert(0, ["!", t("synthetic_banner", lang)])
@@ -89,33 +90,3 @@ def notebook_to_html(notebook: Path, target: Path, title: str) -> Path:
 
     write_text(target, notebook_html(nbformat.read(notebook, as_version=4), title))
     return target
-
-
-def write_index(path: Path, entries: list[dict[str, object]], lang: Lang, synthetic: bool, title: str) -> Path:
-    """index.html linking every report of a batch, with failures listed and explained."""
-    from ucj.core.files import write_text
-
-    rows = []
-    for e in entries:
-        name = html.escape(str(e.get("district_name", e.get("district"))))
-        prov = html.escape(str(e.get("province", "")))
-        if e.get("status") == "ok":
-            link = f'<a href="{html.escape(str(e["html"]))}">{name}</a>'
-            status = t("ok", lang)
-            figures = (f"<td>{fmt_pct(e.get('coverage_pct'), lang)}</td>"
-                       f"<td>{fmt_pct(e.get('target_pct'), lang)} ({e.get('target_year')})</td>"
-                       f"<td>{html.escape(t(str(e.get('projection_status')), lang))}</td>")
-        else:
-            link = name
-            cell = f" (cell {e['cell']})" if e.get("cell") else ""
-            status = f"{t('failed', lang)}{cell}: {html.escape(str(e.get('error', '')))}"
-            figures = "<td></td><td></td><td></td>"
-        rows.append(f"<tr><td>{link}</td><td>{prov}</td>{figures}<td>{status}</td></tr>")
-    banner = f'<div class="ucj-synthetic">{html.escape(t("synthetic_banner", lang))}</div>' if synthetic else ""
-    page = (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
-            f"<style>{stylesheet()}{stylesheet('page')}</style></head><body><h1 class='ucj-title'>{html.escape(title)}</h1>"
-            f"{banner}<table class='ucj-table'><tr><th>{t('district', lang)}</th><th>{t('province', lang)}</th>"
-            f"<th>{t('coverage_pct', lang)}</th><th>{t('target', lang)}</th><th>{t('projected', lang)}</th>"
-            f"<th>{t('status', lang)}</th></tr>{''.join(rows)}</table></body></html>")
-    write_text(path, page)
-    return path

@@ -113,7 +113,7 @@ Kind = Literal["year", "code", "month", "pct", "pp", "rp", "count", "num", "bool
 YEAR_COLUMNS = frozenset({"year", "target_year", "peer_year", "from_year", "to_year"})
 CODE_COLUMNS = frozenset({"district_code", "province_code", "code", "sha256"})
 PCT_COLUMNS = frozenset({"p0", "province_p0", "national_p0", "mean", "lower", "upper"})
-COUNT_COLUMNS = frozenset({"active", "workers", "claim_count", "deaths", "rows", "months", "rank", "of",
+COUNT_COLUMNS = frozenset({"active", "denominator_value", "workers", "claim_count", "deaths", "rows", "months", "rank", "of",
                            "already_funded", "additional_workers", "working_population", "districts"})
 # Excel number formats by kind (values stay numbers; percentages are in percent units, e.g. 76.3)
 XL_FORMATS: dict[str, str] = {"year": "0", "pct": '0.0" %"', "pp": '+0.0" pp";-0.0" pp";0.0" pp"',
@@ -599,6 +599,36 @@ LABELS: dict[str, dict[str, str]] = {
         "id": "uji tidak dinilai: kurva tidak dapat dipasang pada deret sampai titik asal pertama",
         "en": "holdout not scored: the curve did not fit the series up to the first origin"},
     "method_tables": {"id": "Sumber dan versi setiap tabel:", "en": "Each table's source and version:"},
+    "overview_report": {"id": "Ikhtisar", "en": "Overview"},
+    "overviews": {"id": "Ikhtisar provinsi dan nasional", "en": "Province and national overviews"},
+    "area_districts": {"id": "Kabupaten/kota di provinsi ini", "en": "The province's districts"},
+    "area_districts_note": {
+        "id": "Setiap baris adalah angka kabupaten/kota itu sebagaimana dalam laporannya sendiri (fungsi yang sama, "
+              "periode dan penyebut yang sama), dengan target dan proyeksinya sendiri.",
+        "en": "Each row is the district's figures as its own report shows them (the same function, period and "
+              "denominator), with its own target and projection."},
+    "method_area_target": {
+        "id": "Target wilayah: {target} pada {year}, target yang dipakai sebagian besar kabupaten/kota di wilayah "
+              "ini (wilayah tidak memiliki target sendiri dalam data); proyeksi memakai model yang sama dengan "
+              "kabupaten/kota, pada deret cakupan bulanan wilayah (rasio jumlah).",
+        "en": "The area's target: {target} by {year}, the target most of the area's districts share (an area has no "
+              "target of its own in the data); the projection uses the districts' model on the area's monthly "
+              "coverage (a ratio of sums)."},
+    "projected_pct": {"id": "Proyeksi", "en": "Projected"},
+    "lower_pct": {"id": "Batas bawah", "en": "Lower bound"},
+    "upper_pct": {"id": "Batas atas", "en": "Upper bound"},
+    "target_pct": {"id": "Target cakupan", "en": "Coverage target"},
+    "sheet.area_districts": {"id": "Kabupaten-kota", "en": "Districts"},
+    "sheet.ranking": {"id": "Peringkat", "en": "Ranking"},
+    "param.province": {"id": "provinsi", "en": "province"},
+    "param.year": {"id": "tahun", "en": "year"},
+    "param.boundaries": {"id": "batas wilayah", "en": "boundaries"},
+    "param.top": {"id": "jumlah baris peringkat", "en": "ranking rows"},
+    "method_published": {
+        "id": "Setiap angka yang dipublikasikan, dengan sumber publikasi dan tanggalnya, ada di bagian \"{section}\" "
+              "di atas, di samping angka dari data dan selisihnya.",
+        "en": "Each published figure, with its outlet and date, is in the section \"{section}\" above, beside "
+              "the value the data gives and the difference."},
     "published_vs_computed": {"id": "Angka yang dipublikasikan dan yang dihitung",
                               "en": "Published and computed figures"},
     "published_none": {"id": "Tidak ada angka yang dipublikasikan untuk kabupaten/kota ini.",
