@@ -237,7 +237,8 @@ def _finish_batch(entries: list[dict[str, object]], run_dir: Path) -> None:
 @app.command()
 @friendly
 def report(
-    district: str = typer.Option(..., help="district name or Kemendagri code"),
+    district: str = typer.Option("", help="district name or Kemendagri code"),
+    province: str = typer.Option("", help="a province's overview instead of a district report: its name or code"),
     lang: str = _LANG,
     last_period: str = typer.Option("", help="last month to report, YYYY-MM (default: latest in the data)"),
     denominator: str = typer.Option("", help="coverage denominator (default: the target's)"),
@@ -248,11 +249,19 @@ def report(
     run: str = _RUN,
     force: bool = typer.Option(False, "--force", help="make the report again even if it is up to date"),
 ) -> None:
-    """One district report: executed notebook, HTML, Excel, PNG figures and key_figures.json."""
+    """One district report, or with --province a province overview: executed notebook, HTML, Excel, PNG
+    figures and key_figures.json."""
     from ucj.report.batch import run_many
     from ucj.report.params import validate_params
 
+    if bool(district.strip()) == bool(province.strip()):
+        raise UcjInputError.one("say which report: --district D or --province P (one of them)")
     run_dir = _run_dir(out, run)
+    if province.strip():
+        if last_period or denominator or target_pct != -1.0 or target_year != -1:
+            raise UcjInputError.one("a province overview takes --lang, --data-dir, --out, --run and --force only")
+        _overviews([province], False, lang, data_dir, run_dir, force)
+        return
     params = validate_params(district, last_period, denominator, target_pct, target_year, lang, data_dir)
     with _run_busy():
         entry = run_many([params], run_dir, workers=1, progress=False, force=force, echo=lambda line: None)[0]
@@ -261,6 +270,29 @@ def report(
         typer.echo(f"error: the report for {entry['district_name']} failed{cell}: {entry['error']}", err=True)
         raise typer.Exit(1)
     typer.echo(f"{'up to date' if entry.get('skipped') else 'wrote'} {run_dir / str(entry['html'])}")
+
+
+def _overviews(provinces: list[str], national: bool, lang: str, data_dir: str, run_dir: Path, force: bool) -> None:
+    """Make the overviews of these provinces (and of the nation) into the run; one line each; exit 1 if one failed."""
+    from ucj.data.registry import load_registry
+    from ucj.report.batch import overview_params, run_overviews
+
+    registry = load_registry()
+    wanted = [overview_params(p, registry, lang, data_dir) for p in provinces]
+    if national:
+        wanted.append(overview_params(None, registry, lang, data_dir))
+    with _run_busy():
+        entries = run_overviews(wanted, run_dir, force=force)
+    failed = False
+    for e in entries:
+        if e.get("status") != "ok":
+            failed = True
+            cell = f" (cell {e['cell']})" if e.get("cell") else ""
+            typer.echo(f"error: the overview {e.get('district_name')} failed{cell}: {e.get('error')}", err=True)
+        else:
+            typer.echo(f"{'up to date' if e.get('skipped') else 'wrote'} {run_dir / str(e['html'])}")
+    if failed:
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -279,9 +311,13 @@ def reports(
     force: bool = typer.Option(False, "--force", help="make every report again, even those up to date"),
     max_failures: int = typer.Option(0, help="stop the batch after this many failed reports (0: never)"),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="show the progress bar"),
+    overviews: bool = typer.Option(True, "--overviews/--no-overviews",
+                                   help="with --province, also that province's overview; with --all, the national one"),
+    national: bool = typer.Option(False, "--national", help="also write the national overview (as --all does)"),
 ) -> None:
-    """Many district reports with a progress bar, and an index.html linking them. Rerunning the same
-    --run resumes it: reports whose inputs and files are unchanged are skipped."""
+    """Many district reports with a progress bar, and an index.html linking them (and the province or
+    national overview). Rerunning the same --run resumes it: reports whose inputs and files are
+    unchanged are skipped."""
     from ucj.data.registry import load_registry
     from ucj.report.batch import districts_in, params_for, run_many
 
@@ -302,10 +338,23 @@ def reports(
     registry = load_registry()
     codes = list(district) if district else districts_in(None if all_districts else province, registry)
     params = params_for(codes, registry, last_period=last_period, lang=lang, data_dir=data_dir)
+    areas = [province] if province is not None and overviews else []
+    with_national = national or (all_districts and overviews)
+    if areas or with_national:  # checked before any kernel starts, like the districts
+        from ucj.report.batch import overview_params
+
+        for a in areas:
+            overview_params(a, registry, lang, data_dir)
     with _run_busy():
         entries = run_many(params, run_dir, workers=workers, progress=progress, scheduler=scheduler or None,
                            force=force, max_failures=max_failures or None,
                            echo=lambda line: typer.echo(line, err=True))
+    if areas or with_national:
+        try:
+            _overviews(areas, with_national, lang, data_dir, run_dir, force)
+        except typer.Exit:
+            _finish_batch(entries, run_dir)
+            raise
     _finish_batch(entries, run_dir)
 
 

@@ -44,6 +44,7 @@ from ucj.data.schema import TABLES
 from ucj.report.bundle import DATA_MANIFEST, data_manifest, environment, relative
 from ucj.report.engine import DataSpec, Job, Result, Setup, init_local_worker, render
 from ucj.report.i18n import Lang, t
+from ucj.report.index_page import index_figures
 from ucj.report.params import ReportParams, validate_params
 
 DISTRICT_NOTEBOOK = "district_report"
@@ -53,6 +54,7 @@ OLD_PREFIX = ".old-"
 RUN_JSON = "run.json"
 RETRIES_LOST = 1  # a report whose local worker process died is given to a new worker once
 INDEX = "index.html"
+OVERVIEWS = "overviews"  # run.json's list of province and national overview reports
 
 
 def run_name() -> str:
@@ -153,11 +155,12 @@ def clean_partial(run_dir: Path) -> None:
                 pass
 
 
-def previous_entries(run_dir: Path) -> dict[str, dict[str, object]]:
-    """The reports a previous batch recorded in run.json (by folder name); nothing if unreadable."""
+def previous_entries(run_dir: Path, part: str = "reports") -> dict[str, dict[str, object]]:
+    """The reports (or, with part="overviews", the overviews) a previous batch recorded in run.json
+    (by folder name); nothing if unreadable."""
     try:
         data = json.loads((run_dir / RUN_JSON).read_text(encoding="utf-8"))
-        return {str(e["slug"]): e for e in data.get("reports", []) if isinstance(e, dict) and "slug" in e}
+        return {str(e["slug"]): e for e in data.get(part, []) if isinstance(e, dict) and "slug" in e}
     except (OSError, ValueError, TypeError):
         return {}
 
@@ -360,20 +363,27 @@ def _sort(entries: dict[str, dict[str, object]]) -> list[dict[str, object]]:
 
 
 def _write_index(run_dir: Path, entries: dict[str, dict[str, object]], lang: Lang, title: str,
-                 params_list: list[ReportParams], finished: bool, bundle: dict[str, object] | None = None) -> str | None:
-    """Rewrite run.json and index.html (each atomically); return a one-line reason if that failed.
-    `bundle` is what the run records for reviewers (environment, data folders, started_at)."""
-    from ucj.report.export import write_index
+                 params_list: list[ReportParams], finished: bool, bundle: dict[str, object] | None = None,
+                 overviews: dict[str, dict[str, object]] | None = None,
+                 recorded: list[dict[str, object]] | None = None) -> str | None:
+    """Rewrite run.json, index.html and summary.csv / summary.xlsx (each atomically); return a one-line
+    reason if that failed. `bundle` is what the run records for reviewers (environment, data folders,
+    started_at); `overviews` the run's province and national overviews (kept apart from the districts);
+    `recorded` the districts' parameters as run.json has them (when `params_list` is not at hand)."""
+    from ucj.report.index_page import write_index, write_summary
 
     reports = _sort(entries)
+    shown = sorted((overviews or {}).values(), key=lambda e: str(e.get("slug")))
     try:
-        write_index(run_dir / INDEX, reports, lang, any(e.get("synthetic_tables") for e in reports), title)
+        write_summary(run_dir, reports)
+        write_index(run_dir / INDEX, reports, lang, any(e.get("synthetic_tables") for e in reports + shown), title,
+                    overviews=shown)
         write_json(run_dir / RUN_JSON, {
-            "ucj_version": __version__, **(bundle or {}), "reports": reports,
+            "ucj_version": __version__, **(bundle or {}), "reports": reports, "overviews": shown,
             "updated_at": dt.datetime.now().isoformat(timespec="seconds"),
             "finished_at": dt.datetime.now().isoformat(timespec="seconds") if finished else None,
-            "parameters": [p.as_dict() | {"data_dirs": [relative(d, run_dir) for d in p.data_dirs]}
-                           for p in params_list]})
+            "parameters": recorded if recorded is not None else
+            [p.as_dict() | {"data_dirs": [relative(d, run_dir) for d in p.data_dirs]} for p in params_list]})
         return None
     except OSError as err:
         return os_reason(err, run_dir)
@@ -396,9 +406,11 @@ def _recorded(job: Job, files: dict[str, bytes]) -> dict[str, object]:
     each data table it read (sha256, rows, sources, synthetic), from its key figures' provenance."""
     out: dict[str, object] = {"parameters": job.parameters, "notebook_sha256": job.setup.notebook_sha256}
     try:
-        tables = json.loads(files["key_figures.json"])["provenance"]["tables"]
+        key = json.loads(files["key_figures.json"])
+        tables = key["provenance"]["tables"]
         out["tables"] = {name: {k: t[k] for k in ("file", "sha256", "rows", "sources", "synthetic") if k in t}
                          for name, t in tables.items()}
+        out["key"] = index_figures(key)  # what the index and summary show, so they need not reread every report
     except (KeyError, ValueError, TypeError):
         pass
     return out
@@ -418,6 +430,7 @@ def run_many(params_list: list[ReportParams], run_dir: Path, workers: int | None
     with locked(run_dir):
         clean_partial(run_dir)
         entries = previous_entries(run_dir)
+        overviews = previous_entries(run_dir, OVERVIEWS)
         todo = [j for j in jobs if force or not is_current(entries.get(j.slug), j, run_dir)]
         prog = Progress(total=len(jobs), skipped=len(jobs) - len(todo))
         prog.start(progress)
@@ -425,7 +438,8 @@ def run_many(params_list: list[ReportParams], run_dir: Path, workers: int | None
             bundle = _bundle(run_dir, jobs)
         except OSError as err:
             bundle = {"error": os_reason(err, run_dir)}
-        _write_index(run_dir, entries, lang, title, params_list, finished=False, bundle=bundle)
+        _write_index(run_dir, entries, lang, title, params_list, finished=False, bundle=bundle,
+                                 overviews=overviews)
         stopped = ""
         executor: LocalExecutor | DaskExecutor | None = None
         slots = 0
@@ -462,7 +476,8 @@ def run_many(params_list: list[ReportParams], run_dir: Path, workers: int | None
                             entry.pop("files", None)
                     entries[job.slug] = entry
                     prog.add(entry.get("status") == "ok")
-                    _write_index(run_dir, entries, lang, title, params_list, finished=False, bundle=bundle)
+                    _write_index(run_dir, entries, lang, title, params_list, finished=False, bundle=bundle,
+                                 overviews=overviews)
                     if max_failures is not None and prog.failed >= max_failures and not stopped:
                         stopped = f"stopped after {prog.failed} failed (--max-failures {max_failures})"
                         pending.clear()
@@ -477,7 +492,7 @@ def run_many(params_list: list[ReportParams], run_dir: Path, workers: int | None
                 executor.close()
             prog.close()
             index_error = _write_index(run_dir, entries, lang, title, params_list, finished=not stopped,
-                                       bundle=bundle)
+                                       bundle=bundle, overviews=overviews)
             say(prog.summary(stopped, f" on {slots} workers" if slots else ""))
             if index_error:
                 say(f"error: {index_error}")
@@ -519,3 +534,143 @@ def districts_in(province: str | None, registry: Registry) -> list[str]:
     if province is None:
         return [d.code for d in reg.all()]
     return [d.code for d in reg.in_province(province)]
+
+
+# -- the province and national overviews ------------------------------------------------------------
+OVERVIEW_NOTEBOOKS = {"province": "province_overview", "national": "national_overview"}
+
+
+@dataclass(frozen=True)
+class OverviewParams:
+    """One overview report, validated: a province (its code) or the nation (None)."""
+
+    province_code: str | None
+    province_name: str | None
+    lang: Lang
+    data_dirs: tuple[str, ...]
+
+    @property
+    def notebook(self) -> str:
+        return OVERVIEW_NOTEBOOKS["national" if self.province_code is None else "province"]
+
+    @property
+    def slug(self) -> str:
+        if self.province_code is None:
+            return "overview-national"
+        import re
+
+        name = re.sub(r"[^a-z0-9]+", "-", str(self.province_name).lower()).strip("-")
+        return f"overview-{self.province_code}-{name}"
+
+    def title(self) -> str:
+        if self.province_code is None:
+            return t("national_overview", self.lang)
+        return f"{t('province_overview', self.lang)}: {self.province_name}"
+
+    def parameters(self) -> dict[str, object]:
+        """The notebook's parameters (without data_dir and output_dir, which the run sets)."""
+        base: dict[str, object] = {"lang": self.lang}
+        return base if self.province_code is None else {"province": self.province_code} | base
+
+
+def overview_params(province: str | None, registry: Registry, lang: str = "id", data_dir: str = "") -> OverviewParams:
+    """Check an overview's parameters before any kernel starts (unknown province: closest names)."""
+    from ucj.report.i18n import check_lang
+    from ucj.report.params import split_dirs
+
+    lang_ok = check_lang(lang)
+    code = registry.resolve_province(province) if province is not None else None
+    dirs = split_dirs(data_dir)
+    for d in dirs:
+        if not Path(d).is_dir():
+            raise UcjInputError.one("no such data folder", file=str(d))
+    return OverviewParams(code, registry.province_name(code) if code else None, lang_ok, dirs)
+
+
+def render_overview(p: OverviewParams, setup: Setup) -> Result:
+    """Execute the overview notebook with papermill (its own format: a reviewer reruns it with plain
+    papermill) in a temporary folder, export the code-free HTML; return every file as bytes."""
+    import tempfile
+
+    import nbformat
+    import papermill as pm
+
+    from ucj.report.export import notebook_html
+
+    entry: dict[str, object] = {"kind": "overview", "level": "national" if p.province_code is None else "province",
+                                "province_code": p.province_code, "district_name": p.title(),
+                                "province": p.province_name or "", "slug": p.slug}
+    started = time.perf_counter()
+    folder = Path(tempfile.mkdtemp(prefix=f"ucj-{p.slug}-"))
+    try:
+        src = folder / ".input.ipynb"
+        src.write_text(setup.notebook, encoding="utf-8")
+        out = folder / "report.ipynb"
+        params = p.parameters() | {"data_dir": ";".join(setup.data.folders), "output_dir": "."}
+        try:
+            pm.execute_notebook(str(src), str(out), parameters=params, kernel_name="python3", cwd=str(folder),
+                                progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+                                extra_arguments=["--IPKernelApp.log_level=ERROR"])
+        except pm.PapermillExecutionError as err:
+            return Result(entry | {"status": "failed", "error": " ".join(f"{err.ename}: {err.evalue}".split())[:500],
+                                   "cell": err.exec_count})
+        nb = nbformat.read(out, as_version=4)
+        nb.metadata["papermill"]["input_path"] = f"notebooks/{p.notebook}.ipynb"  # no path of this machine
+        nb.metadata["papermill"]["output_path"] = "report.ipynb"
+        key = json.loads((folder / "key_figures.json").read_text(encoding="utf-8"))
+        nb.metadata["ucj"] = {"key_figures": key}
+        files = {"report.ipynb": nbformat.writes(nb).encode(),
+                 "report.html": notebook_html(nb, p.title()).encode()}
+        for f in sorted(folder.iterdir()):
+            if f.is_file() and not f.name.startswith(".") and f.name not in files:
+                files[f.name] = f.read_bytes()
+        entry |= {"status": "ok", "html": f"{p.slug}/report.html", "synthetic_tables": key.get("synthetic_tables")}
+        return Result(entry, files)
+    except Exception as err:  # noqa: BLE001 - a failed overview is listed, like a failed district
+        return Result(entry | {"status": "failed", "error": " ".join(f"{type(err).__name__}: {err}".split())[:500]})
+    finally:
+        entry["seconds"] = round(time.perf_counter() - started, 2)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def run_overviews(overviews: list[OverviewParams], run_dir: Path, *, force: bool = False,
+                  title: str | None = None) -> list[dict[str, object]]:
+    """Make overview reports into `run_dir` (skipping those whose inputs and files are unchanged), record
+    them in run.json and list them on the index; return their entries."""
+    run_dir = Path(run_dir)
+    out = []
+    with locked(run_dir):
+        clean_partial(run_dir)
+        entries = previous_entries(run_dir)
+        done = previous_entries(run_dir, OVERVIEWS)
+        try:
+            run = json.loads((run_dir / RUN_JSON).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            run = {}
+        for p in overviews:
+            setup = Setup(notebook(p.notebook).read_text(encoding="utf-8"), data_spec(p.data_dirs))
+            job = Job(p.slug, p.parameters(), p.title(), {}, setup, inputs_digest(setup, p.parameters()))
+            if not force and is_current(done.get(p.slug), job, run_dir):
+                out.append(dict(done[p.slug]) | {"skipped": True})
+                continue
+            result = render_overview(p, setup)
+            entry = result.entry | {"inputs": job.inputs} | _recorded(job, result.files)
+            if result.files:
+                try:
+                    entry["files"] = write_report(run_dir, p.slug, result.files)
+                except OSError as err:
+                    entry |= {"status": "failed", "error": os_reason(err, run_dir / p.slug)}
+            done[p.slug] = entry
+            out.append(entry)
+        lang = overviews[0].lang if overviews else "id"
+        bundle = {k: run[k] for k in ("started_at", "environment", "data_dirs", "data_manifest") if k in run}
+        if not bundle and overviews:
+            bundle = {"started_at": dt.datetime.now().isoformat(timespec="seconds"), "environment": environment()}
+            spec = data_spec(overviews[0].data_dirs)
+            write_json(run_dir / DATA_MANIFEST, data_manifest(spec.folders, spec.files, run_dir))
+            bundle |= {"data_dirs": [relative(f, run_dir) for f in spec.folders], "data_manifest": DATA_MANIFEST}
+        error = _write_index(run_dir, entries, lang, title or t("index_title", lang), [], finished=True,
+                             bundle=bundle, overviews=done, recorded=list(run.get("parameters") or []))
+    if error:
+        raise UcjInputError.one(error)
+    return out

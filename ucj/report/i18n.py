@@ -599,6 +599,8 @@ LABELS: dict[str, dict[str, str]] = {
         "id": "uji tidak dinilai: kurva tidak dapat dipasang pada deret sampai titik asal pertama",
         "en": "holdout not scored: the curve did not fit the series up to the first origin"},
     "method_tables": {"id": "Sumber dan versi setiap tabel:", "en": "Each table's source and version:"},
+    "default_target_area": {"id": "target bawaan nasional, yang dipakai kabupaten/kota di wilayah ini",
+                            "en": "the national default, which the area's districts use"},
     "overview_report": {"id": "Ikhtisar", "en": "Overview"},
     "overviews": {"id": "Ikhtisar provinsi dan nasional", "en": "Province and national overviews"},
     "area_districts": {"id": "Kabupaten/kota di provinsi ini", "en": "The province's districts"},

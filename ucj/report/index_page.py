@@ -86,6 +86,26 @@ document.querySelectorAll('table.ucj-sortable').forEach(function (table) {
 """
 
 
+def index_figures(key: dict[str, object]) -> dict[str, object]:
+    """The part of a report's key figures the index and the summary show (nested as in the file), so a
+    batch can carry it in its entries instead of rereading every key_figures.json after each report."""
+    out: dict[str, object] = {}
+    paths = [where for _, where, _ in SUMMARY_COLUMNS] + [("projection", "likelihood"), ("lang",),
+                                                           ("synthetic_tables",), ("level",), ("province_code",)]
+    for where in paths:
+        value = _get(key, where)
+        if value is None and _get(key, where[:-1]) is None:
+            continue
+        node = out
+        for part in where[:-1]:
+            node = node.setdefault(part, {})  # type: ignore[assignment]
+        node[where[-1]] = value
+    tables = _get(key, ("provenance", "tables"))
+    if isinstance(tables, dict):
+        out["provenance"] = {"tables": {n: {"sha256": i.get("sha256")} for n, i in tables.items() if isinstance(i, dict)}}
+    return out
+
+
 def _get(key: dict[str, object], path: tuple[str, ...]) -> object:
     value: object = key
     for part in path:
@@ -124,7 +144,7 @@ def _td(text: str, sort_value: object = None) -> str:
 
 def _row(entry: dict[str, object], key: dict[str, object] | None, lang: Lang) -> str:
     name = str(entry.get("district_name") or (key or {}).get("district_name") or entry.get("district", ""))
-    code = str(entry.get("district") or (key or {}).get("district_code") or "")
+    code = str(entry.get("district") or (key or {}).get("district_code") or entry.get("province_code") or "")
     prov = str(entry.get("province") or (key or {}).get("province") or "")
     link = (f'<a href="{html.escape(str(entry["html"]), quote=True)}">{html.escape(name)}</a>'
             if entry.get("html") and entry.get("status", "ok") == "ok" else html.escape(name))
@@ -172,13 +192,15 @@ def _data_hashes(keys: list[dict[str, object]]) -> dict[str, str]:
 
 
 def write_index(path: str | Path, entries: list[dict[str, object]], lang: str, synthetic: bool,
-                title: str) -> Path:
-    """index.html of a batch: every district with its values, sortable, failures with their error."""
+                title: str, overviews: list[dict[str, object]] | None = None) -> Path:
+    """index.html of a batch: every district with its values, sortable, failures with their error; the
+    province and national overviews of the run (entries of the same form) in a table of their own."""
     lang_ok = check_lang(lang)
     path = Path(path)
     run_dir = path.parent
     keys = [entry_key(e, run_dir) for e in entries]
     rows = "".join(_row(e, k, lang_ok) for e, k in zip(entries, keys))
+    over = [(e, entry_key(e, run_dir)) for e in overviews or []]
     headers = ["district", "district_code", "province", "coverage_pct", "target", "projected", "status",
                "claim_count", "claim_amount_rp", "p0"]
     labels = [t(h, lang_ok) for h in headers]
@@ -188,14 +210,21 @@ def write_index(path: str | Path, entries: list[dict[str, object]], lang: str, s
     head = "".join(f'<th scope="col">{html.escape(x)}</th>' for x in labels)
     banner = (f'<div class="ucj-synthetic">{html.escape(t("synthetic_banner", lang_ok))}</div>'
               if synthetic else "")
-    st = stamp(_data_hashes([k for k in keys if k]))
+    st = stamp(_data_hashes([k for k in keys if k] + [k for _, k in over if k]))
+    overview_table = ""
+    if over:
+        over_rows = "".join(_row(e, k, lang_ok) for e, k in over)
+        overview_table = (f"<h2 class='ucj-h'>{html.escape(t('overviews', lang_ok))}</h2>"
+                          f"<table id='ucj-overviews' class='ucj-table ucj-sortable'><thead><tr>{head}</tr></thead>"
+                          f"<tbody>{over_rows}</tbody></table>")
     links = (f'<p class="ucj-links">{html.escape(t("summary_files", lang_ok))}: '
              f'<a href="{SUMMARY_CSV}">{SUMMARY_CSV}</a> · <a href="{SUMMARY_XLSX}">{SUMMARY_XLSX}</a></p>')
     page = (f"<!DOCTYPE html><html lang='{lang_ok}'><head><meta charset='utf-8'>"
             f"<title>{html.escape(title)}</title><style>{stylesheet()}{stylesheet('page')}</style></head><body>"
             f"<h1 class='ucj-title'>{html.escape(title)}</h1>{banner}{links}"
             f"<p class='ucj-sort-hint'>{html.escape(t('sort_hint', lang_ok))}</p>"
-            f"<table class='ucj-table ucj-sortable'><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+            f"<table id='ucj-districts' class='ucj-table ucj-sortable'><thead><tr>{head}</tr></thead>"
+            f"<tbody>{rows}</tbody></table>{overview_table}"
             f"<p class='ucj-stamp'>{html.escape(stamp_line(st, lang_ok))}</p>"
             f"<script>{SORT_SCRIPT}</script></body></html>")
     write_text(path, page)

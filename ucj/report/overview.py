@@ -132,7 +132,7 @@ class Overview:
     def target_text(self) -> str:
         a, lang = self._area(), self.lang
         text = f"{fmt_pct(a.target_pct, lang)} ({fmt_year(a.target_year)})"
-        return text + (f" – {t('default_target', lang)}" if a.target_is_default else "")
+        return text + (f" – {t('default_target_area', lang)}" if a.target_is_default else "")
 
     def projection_text(self) -> str:
         p, lang = self._area().projection, self.lang
