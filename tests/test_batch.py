@@ -21,6 +21,7 @@ from ucj.cli import app
 from ucj.core.errors import UcjInputError
 from ucj.report import batch
 from ucj.report.engine import Result
+from ucj.report.i18n import t
 from ucj.report.params import validate_params
 
 DISTRICTS = ["Boalemo", "Banggai", "Minahasa"]
@@ -96,7 +97,8 @@ def test_report_folders_are_replaced_whole_and_leftovers_are_cleaned(params, tmp
     (run / ".index.html.x.tmp").write_text("half")
     _run(params, run, force=True)
     assert sorted(p.name for p in run.iterdir()) == sorted(
-        [".lock", "data_manifest.json", "index.html", "run.json"] + [p.district.slug for p in params])
+        [".lock", "data_manifest.json", "index.html", "run.json", "summary.csv", "summary.xlsx"]
+        + [p.district.slug for p in params])
 
 
 def test_a_failed_report_is_listed_and_max_failures_stops_the_batch(params, tmp_path, monkeypatch):
@@ -109,7 +111,7 @@ def test_a_failed_report_is_listed_and_max_failures_stops_the_batch(params, tmp_
     assert [e["status"] for e in entries] == ["failed"] * 3
     assert "stopped after 1 failed (--max-failures 1)" in lines[-1]
     index = (tmp_path / "run" / "index.html").read_text()
-    assert "broken on purpose" in index and "(cell 4)" in index
+    assert "broken on purpose" in index and f"({t('cell', params[0].lang)} 4)" in index
     run_json = json.loads((tmp_path / "run" / "run.json").read_text())
     assert [e["district"] for e in run_json["reports"]] == ["75.02"] and run_json["finished_at"] is None
 

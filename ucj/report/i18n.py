@@ -601,6 +601,7 @@ LABELS: dict[str, dict[str, str]] = {
     "method_tables": {"id": "Sumber dan versi setiap tabel:", "en": "Each table's source and version:"},
     "default_target_area": {"id": "target bawaan nasional, yang dipakai kabupaten/kota di wilayah ini",
                             "en": "the national default, which the area's districts use"},
+    "cell": {"id": "sel", "en": "cell"},
     "overview_report": {"id": "Ikhtisar", "en": "Overview"},
     "overviews": {"id": "Ikhtisar provinsi dan nasional", "en": "Province and national overviews"},
     "area_districts": {"id": "Kabupaten/kota di provinsi ini", "en": "The province's districts"},

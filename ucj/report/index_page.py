@@ -94,7 +94,7 @@ def index_figures(key: dict[str, object]) -> dict[str, object]:
                                                            ("synthetic_tables",), ("level",), ("province_code",)]
     for where in paths:
         value = _get(key, where)
-        if value is None and _get(key, where[:-1]) is None:
+        if value is None:  # missing and None read the same (_get)
             continue
         node = out
         for part in where[:-1]:
@@ -151,7 +151,8 @@ def _row(entry: dict[str, object], key: dict[str, object] | None, lang: Lang) ->
     head = (f'<td data-v="{html.escape(name, quote=True)}">{link}</td>'
             + _td(code, code) + _td(prov, prov))
     if key is None or entry.get("status", "ok") != "ok":
-        error = html.escape(str(entry.get("error") or ""))
+        cell = f" ({t('cell', lang)} {entry['cell']})" if entry.get("cell") else ""
+        error = html.escape(f"{cell.strip()}: {entry.get('error') or ''}" if cell else str(entry.get("error") or ""))
         return (f'<tr class="ucj-failed">{head}<td colspan="7" data-v="">'
                 f'<strong>{html.escape(t("failed", lang))}</strong>: {error}</td></tr>')
     p = key.get("projection") if isinstance(key.get("projection"), dict) else {}
@@ -255,7 +256,7 @@ def write_summary(run_dir: str | Path, entries: list[dict[str, object]]) -> tupl
 
     run_dir = Path(run_dir)
     df = summary_frame(entries, run_dir)
-    langs = [k.get("lang") for e in entries if (k := entry_key(e, run_dir))]
+    langs = [k.get("lang") for e in entries if (k := entry_key(e, run_dir)) and k.get("lang")]
     lang = check_lang(str(langs[0])) if langs else "id"
     csv_path = run_dir / SUMMARY_CSV
     write_csv(csv_path, df)
