@@ -44,7 +44,7 @@ from ucj.data.schema import TABLES
 from ucj.report.bundle import DATA_MANIFEST, data_manifest, environment, relative
 from ucj.report.engine import DataSpec, Job, Result, Setup, init_local_worker, render
 from ucj.report.i18n import Lang, t
-from ucj.report.index_page import index_figures
+from ucj.report.index_page import SUMMARY_CSV, index_figures
 from ucj.report.params import ReportParams, validate_params
 
 DISTRICT_NOTEBOOK = "district_report"
@@ -55,6 +55,7 @@ RUN_JSON = "run.json"
 RETRIES_LOST = 1  # a report whose local worker process died is given to a new worker once
 INDEX = "index.html"
 OVERVIEWS = "overviews"  # run.json's list of province and national overview reports
+SUMMARY_EVERY_S = 30.0  # summary.csv / summary.xlsx are rewritten at most this often during a batch
 
 
 def run_name() -> str:
@@ -365,19 +366,24 @@ def _sort(entries: dict[str, dict[str, object]]) -> list[dict[str, object]]:
 def _write_index(run_dir: Path, entries: dict[str, dict[str, object]], lang: Lang, title: str,
                  params_list: list[ReportParams], finished: bool, bundle: dict[str, object] | None = None,
                  overviews: dict[str, dict[str, object]] | None = None,
-                 recorded: list[dict[str, object]] | None = None) -> str | None:
+                 recorded: list[dict[str, object]] | None = None, summary: bool = True,
+                 rows: dict[str, str] | None = None) -> str | None:
     """Rewrite run.json, index.html and summary.csv / summary.xlsx (each atomically); return a one-line
     reason if that failed. `bundle` is what the run records for reviewers (environment, data folders,
     started_at); `overviews` the run's province and national overviews (kept apart from the districts);
-    `recorded` the districts' parameters as run.json has them (when `params_list` is not at hand)."""
+    `recorded` the districts' parameters as run.json has them (when `params_list` is not at hand);
+    `summary` False leaves the summary files as they are (they cost more than the index: a batch
+    rewrites them at its start and end and at most every SUMMARY_EVERY_S between); `rows` keeps the
+    index rows already rendered in this batch (see index_page.write_index)."""
     from ucj.report.index_page import write_index, write_summary
 
     reports = _sort(entries)
     shown = sorted((overviews or {}).values(), key=lambda e: str(e.get("slug")))
     try:
-        write_summary(run_dir, reports)
+        if summary or not (run_dir / SUMMARY_CSV).is_file():
+            write_summary(run_dir, reports)
         write_index(run_dir / INDEX, reports, lang, any(e.get("synthetic_tables") for e in reports + shown), title,
-                    overviews=shown)
+                    overviews=shown, rows=rows)
         write_json(run_dir / RUN_JSON, {
             "ucj_version": __version__, **(bundle or {}), "reports": reports, "overviews": shown,
             "updated_at": dt.datetime.now().isoformat(timespec="seconds"),
@@ -438,8 +444,10 @@ def run_many(params_list: list[ReportParams], run_dir: Path, workers: int | None
             bundle = _bundle(run_dir, jobs)
         except OSError as err:
             bundle = {"error": os_reason(err, run_dir)}
+        rows: dict[str, str] = {}  # index rows rendered in this batch, by what they show
         _write_index(run_dir, entries, lang, title, params_list, finished=False, bundle=bundle,
-                                 overviews=overviews)
+                     overviews=overviews, rows=rows)
+        summary_at = time.monotonic()
         stopped = ""
         executor: LocalExecutor | DaskExecutor | None = None
         slots = 0
@@ -476,8 +484,10 @@ def run_many(params_list: list[ReportParams], run_dir: Path, workers: int | None
                             entry.pop("files", None)
                     entries[job.slug] = entry
                     prog.add(entry.get("status") == "ok")
+                    due = time.monotonic() - summary_at >= SUMMARY_EVERY_S
+                    summary_at = time.monotonic() if due else summary_at
                     _write_index(run_dir, entries, lang, title, params_list, finished=False, bundle=bundle,
-                                 overviews=overviews)
+                                 overviews=overviews, summary=due, rows=rows)
                     if max_failures is not None and prog.failed >= max_failures and not stopped:
                         stopped = f"stopped after {prog.failed} failed (--max-failures {max_failures})"
                         pending.clear()
@@ -492,7 +502,7 @@ def run_many(params_list: list[ReportParams], run_dir: Path, workers: int | None
                 executor.close()
             prog.close()
             index_error = _write_index(run_dir, entries, lang, title, params_list, finished=not stopped,
-                                       bundle=bundle, overviews=overviews)
+                                       bundle=bundle, overviews=overviews, rows=rows)
             say(prog.summary(stopped, f" on {slots} workers" if slots else ""))
             if index_error:
                 say(f"error: {index_error}")

@@ -160,8 +160,63 @@ def _data_tables(key: dict[str, object]) -> dict[str, dict[str, object]]:
         return {}
 
 
+def recorded_overviews(run_dir: Path, run: dict[str, object]) -> list[Recorded]:
+    """The province and national overviews run.json records as made, with their key figures
+    (`district` is the province code, or "ID" for the nation)."""
+    out = []
+    for e in run.get("overviews", []) or []:  # type: ignore[union-attr]
+        if not isinstance(e, dict) or e.get("status") != "ok":
+            continue
+        folder = run_dir / str(e["slug"])
+        key = _read_json(folder / KEY_FIGURES, f"the key figures of {e.get('district_name')}")
+        files = e.get("files") if isinstance(e.get("files"), dict) else {}
+        altered = [name for name, digest in sorted(files.items())
+                   if not (folder / name).is_file() or sha256_file(folder / name) != digest]
+        xlsx = folder / TABLES_XLSX
+        out.append(Recorded(str(e["slug"]), str(e.get("province_code") or "ID"), str(e.get("district_name")),
+                            dict(e.get("parameters") or {}), key, dict(e.get("tables") or _data_tables(key)),
+                            xlsx if xlsx.is_file() else None, altered))
+    return out
+
+
+def reexecute_overviews(overviews: list[Recorded], data_dirs: tuple[str, ...]) -> list[ReportCheck]:
+    """Make the overviews again (papermill, as the run did) in a temporary folder and compare them."""
+    from ucj.data.registry import load_registry
+    from ucj.report.batch import OverviewParams, Setup, data_spec, notebook, render_overview
+    from ucj.report.i18n import check_lang
+
+    registry = load_registry()
+    checks = []
+    for r in overviews:
+        c = ReportCheck(r.slug, r.district, r.district_name)
+        checks.append(c)
+        try:
+            code = r.parameters.get("province")
+            lang = check_lang(str(r.parameters.get("lang", "id")))
+            p = OverviewParams(registry.resolve_province(str(code)) if code else None,
+                               registry.province_name(registry.resolve_province(str(code))) if code else None,
+                               lang, data_dirs)
+        except UcjInputError as err:
+            c.error = f"its parameters no longer validate: {err.render()}"
+            continue
+        result = render_overview(p, Setup(notebook(p.notebook).read_text(encoding="utf-8"), data_spec(data_dirs)))
+        if result.entry.get("status") != "ok":
+            c.error = f"the overview failed again: {result.entry.get('error')}"
+            continue
+        c.figures, c.differences = compare(r.key_figures, json.loads(result.files[KEY_FIGURES]))
+        if r.tables_xlsx is not None and TABLES_XLSX in result.files:
+            tmp = Path(tempfile.mkdtemp(prefix="ucj-verify-"))
+            try:
+                (tmp / TABLES_XLSX).write_bytes(result.files[TABLES_XLSX])
+                n, d = compare(read_tables(r.tables_xlsx), read_tables(tmp / TABLES_XLSX), "tables")
+                c.figures, c.differences = c.figures + n, c.differences + d
+            finally:
+                shutil.rmtree(tmp, ignore_errors=True)
+    return checks
+
+
 def recorded_run(run_dir: Path) -> tuple[dict[str, object], list[Recorded]]:
-    """run.json and each report it records as made (status ok), with its key figures."""
+    """run.json and each district report it records as made (status ok), with its key figures."""
     run = _read_json(run_dir / "run.json", "the run record (run.json)")
     reports = []
     for e in run.get("reports", []):  # type: ignore[union-attr]
@@ -177,7 +232,7 @@ def recorded_run(run_dir: Path) -> tuple[dict[str, object], list[Recorded]]:
         reports.append(Recorded(str(e["slug"]), str(e.get("district")), str(e.get("district_name")),
                                 dict(params), key, dict(e.get("tables") or _data_tables(key)),  # type: ignore[arg-type]
                                 xlsx if xlsx.is_file() else None, altered))
-    if not reports:
+    if not reports and not recorded_overviews(run_dir, run):
         raise UcjInputError.one("run.json records no report that was made", file=str(run_dir / "run.json"))
     return run, reports
 
@@ -390,6 +445,7 @@ def verify(target: Path, districts: list[str] | None = None, sample: int | None 
            echo: Callable[[str], None] = lambda line: None) -> Verification:
     """Verify a run folder or one executed notebook; write verify.json and verify.html beside it."""
     target = Path(target)
+    overviews: list[Recorded] = []
     if target.is_file():
         out_dir = target.parent
         recorded = [recorded_notebook(target)]
@@ -401,13 +457,15 @@ def verify(target: Path, districts: list[str] | None = None, sample: int | None 
     elif target.is_dir():
         out_dir = target
         run, recorded = recorded_run(target)
-        recorded = choose(recorded, districts or [], sample)
+        recorded = choose(recorded, districts or [], sample) if recorded else []
+        if not districts and sample is None:  # the overviews of the run, unless only some districts are asked for
+            overviews = recorded_overviews(target, run)
         env_then = run.get("environment") or {}
         advice = _advice(target, run)
     else:
         raise UcjInputError.one("no such run folder or notebook", file=str(target))
     dirs = _data_dirs(out_dir, run, data_dir)
-    check_data(recorded, dirs, advice)
+    check_data(recorded + overviews, dirs, advice)
     now = environment()
     if target.is_file():  # a notebook records its key libraries' versions, not the whole environment
         versions = {k: v for k, v in env_then.items() if k not in ("python", "ucj")}  # type: ignore[union-attr]
@@ -415,10 +473,11 @@ def verify(target: Path, districts: list[str] | None = None, sample: int | None 
         now = now | {"libraries": {k: now["libraries"].get(k) for k in versions}}  # type: ignore[union-attr]
     warnings = environment_warnings(env_then, now)  # type: ignore[arg-type]
     warnings += [f"{r.district_name}: {name} is not the file the run wrote (its sha256 differs from run.json's)"
-                 for r in recorded for name in r.altered]
+                 for r in recorded + overviews for name in r.altered]
     for w in warnings:
         echo(f"warning: {w}")
-    checks = reexecute(recorded, dirs, workers, progress, echo)
+    checks = reexecute(recorded, dirs, workers, progress, echo) if recorded else []
+    checks += reexecute_overviews(overviews, dirs)
     from ucj.report.bundle import relative
 
     result = Verification(target.name, [relative(d, out_dir) for d in dirs], warnings, checks)
