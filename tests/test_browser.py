@@ -53,7 +53,9 @@ def test_html_report_in_a_browser(browser, demo_dir, tmp_path):
     kpis = page.locator(".ucj-kpi").all_inner_texts()
     assert len(kpis) == 10 and any("Active participants" in k for k in kpis)
     assert any("80.0 % prediction interval" in k for k in kpis) and any("Gross registrations" in k for k in kpis)
-    assert "Published facts beside the data" in page.locator("h2.ucj-h").all_inner_texts()
+    headings = page.locator("h2.ucj-h").all_inner_texts()
+    assert headings.count("Published and computed figures") == 1  # the published facts appear once
+    assert headings.index("Published and computed figures") < headings.index("Methods and sources")
     assert "SYNTHETIC DEMO DATA" in page.locator(".ucj-synthetic").inner_text()
     images = page.locator("img")
     assert images.count() >= 3
@@ -135,6 +137,9 @@ def test_report_methods_stamp_and_published_table_in_a_browser(browser, muna_bar
     assert t("methods", lang) in headings and t("data_notes", lang) in headings
     body = page.locator("body").inner_text()
     assert "SP2020" in body and "Susenas" in body and "Sakernas" in body
+    published = t("published_vs_computed", lang)
+    assert headings.count(published) == 1 and headings.index(published) < headings.index(t("methods", lang))
+    assert page.locator("th", has_text=t("outlet", lang)).count() == 1  # one table of published facts
     stamp = page.locator(".ucj-stamp").inner_text()
     assert "ucj " in stamp and ("Dibuat" if lang == "id" else "Made") in stamp
     alts = page.locator("img").evaluate_all("imgs => imgs.map(i => i.alt)")
@@ -142,39 +147,35 @@ def test_report_methods_stamp_and_published_table_in_a_browser(browser, muna_bar
     page.screenshot(path=str(ARTIFACTS / f"report_muna_barat_methods_{lang}.png"), full_page=True)
 
 
-def test_index_sorts_by_coverage_in_a_browser(browser, tmp_path):
+def test_index_sorts_by_coverage_in_a_browser(browser, demo_dir, tmp_path):
+    """The index `ucj reports` writes, sorted by coverage in the browser: the order of the districts'
+    key_figures.json, both ways."""
     import json
 
     from ucj.report.i18n import t
-    from ucj.report.index_page import write_index
 
-    entries = []
-    for code, name, cov in (("75.01", "Kabupaten Gorontalo", 31.5), ("75.02", "Kabupaten Boalemo", 8.25),
-                            ("75.71", "Kota Gorontalo", 62.4), ("75.04", "Kabupaten Pohuwato", None)):
-        slug = code.replace(".", "")
-        entry = {"district": code, "district_name": name, "province": "Gorontalo", "slug": slug}
-        if cov is None:
-            entry |= {"status": "failed", "error": "ValueError: broken table"}
-        else:
-            (tmp_path / slug).mkdir()
-            key = {"district_code": code, "district_name": name, "coverage_pct": cov, "target_pct": 43.92,
-                   "target_year": 2029, "projection": {"status": "off_track", "projected_pct": cov + 1,
-                                                        "lower_pct": cov, "upper_pct": cov + 2},
-                   "claims_12m": {"count": 10, "amount_rp": 1_000_000}, "poverty": {"year": 2025, "p0": 10.0}}
-            (tmp_path / slug / "key_figures.json").write_text(json.dumps(key))
-            entry |= {"status": "ok", "html": f"{slug}/report.html"}
-        entries.append(entry)
-    index = write_index(tmp_path / "index.html", entries, "en", True, "Reports")
+    districts = ["Boalemo", "Kota Gorontalo", "Kabupaten Gorontalo", "Pohuwato"]
+    run = subprocess.run([str(BIN / "ucj"), "reports", *[a for d in districts for a in ("--district", d)],
+                          "--lang", "en", "--data-dir", str(demo_dir), "--out", str(tmp_path), "--run", "i",
+                          "--workers", "2", "--no-progress"], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr[-2000:]
+    folder = tmp_path / "i"
+    records = json.loads((folder / "run.json").read_text())["reports"]
+    coverage = {e["district_name"]: json.loads((folder / e["slug"] / "key_figures.json").read_text())["coverage_pct"]
+                for e in records}
+    ascending = sorted(coverage, key=coverage.get)
     page = browser.new_page(viewport={"width": 1200, "height": 800})
-    page.goto(index.as_uri())
-    header = page.locator("th", has_text=t("coverage_pct", "en")).first
+    page.goto((folder / "index.html").as_uri())
+    table = page.locator("#ucj-districts")
+    header = table.locator("th", has_text=t("coverage_pct", "en")).first
 
     def names() -> list[str]:
-        return page.locator("tbody tr td:first-child").all_inner_texts()
+        return table.locator("tbody tr td:first-child").all_inner_texts()
 
     header.click()
-    assert names() == ["Kabupaten Boalemo", "Kabupaten Gorontalo", "Kota Gorontalo", "Kabupaten Pohuwato"]
+    assert names() == ascending
     assert header.get_attribute("aria-sort") == "ascending"
     header.click()
-    assert names() == ["Kota Gorontalo", "Kabupaten Gorontalo", "Kabupaten Boalemo", "Kabupaten Pohuwato"]
+    assert names() == ascending[::-1]
+    assert page.locator("a", has_text="summary.csv").get_attribute("href") == "summary.csv"
     page.screenshot(path=str(ARTIFACTS / "index_sorted.png"), full_page=True)
