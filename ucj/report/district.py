@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import html
-import io
 import platform
 from dataclasses import dataclass, field
 from importlib.metadata import version
@@ -177,10 +176,10 @@ class DistrictReport:
 
     def png(self, name: str) -> bytes:
         """The figure rendered once as PNG: shown in the notebook and saved beside the report."""
+        from ucj.report.export import png_bytes
+
         if name not in self._png:
-            buf = io.BytesIO()
-            self.charts[name].savefig(buf, format="png")  # type: ignore[attr-defined]
-            self._png[name] = buf.getvalue()
+            self._png[name] = png_bytes(self.charts[name])
         return self._png[name]
 
     def alt_text(self, name: str) -> str:

@@ -16,6 +16,15 @@ NOTEBOOK_ONLY_TAG = "notebook-only"
 
 
 
+def png_bytes(figure: object) -> bytes:
+    """A matplotlib figure as PNG bytes (shown inline in the page and saved beside the report)."""
+    import io
+
+    buf = io.BytesIO()
+    figure.savefig(buf, format="png")  # type: ignore[attr-defined]
+    return buf.getvalue()
+
+
 def write_key_figures(path: Path, key: dict[str, object]) -> Path:
     from ucj.core.files import write_json
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import html
-import io
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -103,10 +102,10 @@ class Overview:
 
     def png(self, name: str) -> bytes:
         """The figure rendered once as PNG: shown in the notebook and saved beside the report."""
+        from ucj.report.export import png_bytes
+
         if name not in self._png:
-            buf = io.BytesIO()
-            self.charts[name].savefig(buf, format="png")  # type: ignore[attr-defined]
-            self._png[name] = buf.getvalue()
+            self._png[name] = png_bytes(self.charts[name])
         return self._png[name]
 
     def show_figure(self, name: str) -> None:
