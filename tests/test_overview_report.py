@@ -221,3 +221,22 @@ def test_verify_reproduces_a_run_with_overviews(province_run, demo_dir):
     record = json.loads((province_run / "verify.json").read_text())
     assert record["all_reproduced"] and {r["slug"] for r in record["reports"]} >= {"overview-75-gorontalo",
                                                                                    "overview-national"}
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_an_overview_reads_in_one_language(demo_ds, lang):
+    """Everything the province overview shows in words (title, key figures, methods, tables, stamp) holds
+    none of the other language's catalogue sentences."""
+    from test_report_text import _foreign_phrases
+    from ucj.report.overview import build_overview
+    from ucj.report.tables import as_html_frame
+
+    ov = build_overview(demo_ds, "Gorontalo", lang, figures=True, parameters={"province": "Gorontalo", "lang": lang})
+    parts = [ov.title, ov.stamp_text(), *ov.methods_lines()]
+    parts += [f"{a} {b}" for a, b in ov.summary_items()]
+    for name in ov.tables():
+        frame = as_html_frame(ov.shown(name), lang)
+        parts += list(frame.columns) + [str(v) for v in frame.to_numpy().ravel()]
+    text = "\n".join(parts).replace("Gorontalo", " ")
+    found = [p for p in _foreign_phrases(lang) if re.search(rf"(?<!\w){re.escape(p)}(?!\w)", text)]
+    assert found == []
