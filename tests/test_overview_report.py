@@ -85,13 +85,18 @@ def test_national_figures_against_plain_pandas_and_the_published_p0(demo_ds, dem
 def test_report_province_refuses_bad_input_in_one_line(demo_dir, tmp_path):
     runner = CliRunner()
     for args in (["--province", "Gorontalox"], ["--province", "Gorontalo", "--district", "Boalemo"], [],
-                 ["--province", "Gorontalo", "--last-period", "2025-06"]):
+                 ["--province", "Gorontalo", "--target-pct", "50"], ["--province", "Gorontalo", "--last-period", "2031-01"],
+                 ["--province", "Gorontalo", "--denominator", "people"]):
         res = runner.invoke(app, ["report", *args, "--data-dir", str(demo_dir), "--out", str(tmp_path)])
         assert res.exit_code == 2, (args, res.output)
         assert "Traceback" not in res.output
     res = runner.invoke(app, ["report", "--province", "Gorontalox", "--data-dir", str(demo_dir), "--out", str(tmp_path)])
     lines = [x for x in res.output.splitlines() if x.strip()]
     assert len(lines) == 2 and "unknown province" in lines[1] and "Gorontalo" in lines[1]
+    res = runner.invoke(app, ["report", "--province", "Gorontalox", "--last-period", "2031-01", "--lang", "fr",
+                              "--data-dir", str(demo_dir), "--out", str(tmp_path)])
+    assert res.exit_code == 2 and "province" in res.output and "period outside the data" in res.output
+    assert "lang" in res.output  # every problem at once, one line each
     res = runner.invoke(app, ["reports", "--province", "Nowhere", "--data-dir", str(demo_dir), "--out", str(tmp_path)])
     assert res.exit_code == 2 and "unknown province" in res.output
     assert not list(tmp_path.glob("*/overview-*"))  # nothing was started

@@ -258,9 +258,10 @@ def report(
         raise UcjInputError.one("say which report: --district D or --province P (one of them)")
     run_dir = _run_dir(out, run)
     if province.strip():
-        if last_period or denominator or target_pct != -1.0 or target_year != -1:
-            raise UcjInputError.one("a province overview takes --lang, --data-dir, --out, --run and --force only")
-        _overviews([province], False, lang, data_dir, run_dir, force)
+        if target_pct != -1.0 or target_year != -1:
+            raise UcjInputError.one("a province overview has no --target-pct or --target-year (it uses the target "
+                                    "its districts share)")
+        _overviews([province], False, lang, data_dir, run_dir, force, last_period, denominator)
         return
     params = validate_params(district, last_period, denominator, target_pct, target_year, lang, data_dir)
     with _run_busy():
@@ -272,15 +273,16 @@ def report(
     typer.echo(f"{'up to date' if entry.get('skipped') else 'wrote'} {run_dir / str(entry['html'])}")
 
 
-def _overviews(provinces: list[str], national: bool, lang: str, data_dir: str, run_dir: Path, force: bool) -> None:
+def _overviews(provinces: list[str], national: bool, lang: str, data_dir: str, run_dir: Path, force: bool,
+               last_period: str = "", denominator: str = "") -> None:
     """Make the overviews of these provinces (and of the nation) into the run; one line each; exit 1 if one failed."""
     from ucj.data.registry import load_registry
     from ucj.report.batch import overview_params, run_overviews
 
     registry = load_registry()
-    wanted = [overview_params(p, registry, lang, data_dir) for p in provinces]
+    wanted = [overview_params(p, registry, lang, data_dir, last_period, denominator) for p in provinces]
     if national:
-        wanted.append(overview_params(None, registry, lang, data_dir))
+        wanted.append(overview_params(None, registry, lang, data_dir, last_period, denominator))
     with _run_busy():
         entries = run_overviews(wanted, run_dir, force=force)
     failed = False
@@ -344,14 +346,14 @@ def reports(
         from ucj.report.batch import overview_params
 
         for a in areas:
-            overview_params(a, registry, lang, data_dir)
+            overview_params(a, registry, lang, data_dir, last_period)
     with _run_busy():
         entries = run_many(params, run_dir, workers=workers, progress=progress, scheduler=scheduler or None,
                            force=force, max_failures=max_failures or None,
                            echo=lambda line: typer.echo(line, err=True))
     if areas or with_national:
         try:
-            _overviews(areas, with_national, lang, data_dir, run_dir, force)
+            _overviews(areas, with_national, lang, data_dir, run_dir, force, last_period)
         except typer.Exit:
             _finish_batch(entries, run_dir)
             raise

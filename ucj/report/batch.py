@@ -558,6 +558,8 @@ class OverviewParams:
     province_name: str | None
     lang: Lang
     data_dirs: tuple[str, ...]
+    last_period: str = ""  # YYYY-MM, or "" for the latest month in the data
+    denominator: str = ""  # "" for the working population
 
     @property
     def notebook(self) -> str:
@@ -580,21 +582,51 @@ class OverviewParams:
     def parameters(self) -> dict[str, object]:
         """The notebook's parameters (without data_dir and output_dir, which the run sets)."""
         base: dict[str, object] = {"lang": self.lang}
+        base |= {k: v for k, v in (("last_period", self.last_period), ("denominator", self.denominator)) if v}
         return base if self.province_code is None else {"province": self.province_code} | base
 
 
-def overview_params(province: str | None, registry: Registry, lang: str = "id", data_dir: str = "") -> OverviewParams:
-    """Check an overview's parameters before any kernel starts (unknown province: closest names)."""
+def overview_params(province: str | None, registry: Registry, lang: str = "id", data_dir: str = "",
+                    last_period: str = "", denominator: str = "") -> OverviewParams:
+    """Check an overview's parameters before any kernel starts, all problems at once (unknown province:
+    the closest names; a period outside the data: its span)."""
+    from ucj.analysis.coverage import check_denominator
+    from ucj.core.errors import Problem
     from ucj.report.i18n import check_lang
-    from ucj.report.params import split_dirs
+    from ucj.report.params import data_months, parse_period, split_dirs
 
-    lang_ok = check_lang(lang)
-    code = registry.resolve_province(province) if province is not None else None
+    problems: list[Problem] = []
+
+    def check(column: str, fn: Callable[[], object]) -> object:
+        try:
+            return fn()
+        except UcjInputError as err:
+            problems.extend(Problem(x.rule, column=column, value=x.value, label="parameter") for x in err.problems)
+            return None
+
+    lang_ok = check("lang", lambda: check_lang(lang))
+    code = check("province", lambda: registry.resolve_province(province)) if province is not None else None
+    if denominator:
+        check("denominator", lambda: check_denominator(denominator))
     dirs = split_dirs(data_dir)
-    for d in dirs:
-        if not Path(d).is_dir():
-            raise UcjInputError.one("no such data folder", file=str(d))
-    return OverviewParams(code, registry.province_name(code) if code else None, lang_ok, dirs)
+    try:
+        first, last = data_months(dirs)
+        if last_period:
+            period = parse_period(last_period)
+            if period is None:
+                problems.append(Problem("period must be written YYYY-MM", column="last_period", value=last_period,
+                                        label="parameter"))
+            elif not first <= period <= last:
+                problems.append(Problem(f"period outside the data ({first:%Y-%m} to {last:%Y-%m})",
+                                        column="last_period", value=last_period, label="parameter"))
+            else:
+                last_period = f"{period:%Y-%m}"
+    except UcjInputError as err:
+        problems += err.problems
+    if problems:
+        raise UcjInputError(problems)
+    return OverviewParams(str(code) if code else None, registry.province_name(str(code)) if code else None,
+                          lang_ok, dirs, last_period, denominator)  # type: ignore[arg-type]
 
 
 def render_overview(p: OverviewParams, setup: Setup) -> Result:

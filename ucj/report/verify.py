@@ -195,7 +195,8 @@ def reexecute_overviews(overviews: list[Recorded], data_dirs: tuple[str, ...]) -
             lang = check_lang(str(r.parameters.get("lang", "id")))
             p = OverviewParams(registry.resolve_province(str(code)) if code else None,
                                registry.province_name(registry.resolve_province(str(code))) if code else None,
-                               lang, data_dirs)
+                               lang, data_dirs, str(r.parameters.get("last_period") or ""),
+                               str(r.parameters.get("denominator") or ""))
         except UcjInputError as err:
             c.error = f"its parameters no longer validate: {err.render()}"
             continue
