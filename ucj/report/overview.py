@@ -284,6 +284,8 @@ def build_overview(ds: Dataset, province: str | None, lang: str = "id", year: in
     from ucj.analysis.district import DEFAULT_DENOMINATOR
 
     lang_ok = check_lang(lang)
+    if year is None and last_period:  # the ranking and the scatter of the key figures' year
+        year = pd.Timestamp(last_period).year
     fig = region_figures(ds, province, year)
     ranking = fig.ranking
     area = None
