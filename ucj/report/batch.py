@@ -641,7 +641,7 @@ def render_overview(p: OverviewParams, setup: Setup) -> Result:
 
     entry: dict[str, object] = {"kind": "overview", "level": "national" if p.province_code is None else "province",
                                 "province_code": p.province_code, "district_name": p.title(),
-                                "province": p.province_name or "", "slug": p.slug}
+                                "province": p.province_name or t("national", p.lang), "slug": p.slug}
     started = time.perf_counter()
     folder = Path(tempfile.mkdtemp(prefix=f"ucj-{p.slug}-"))
     try:
