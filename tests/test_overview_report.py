@@ -48,10 +48,16 @@ def _by_hand(demo_dir: Path, codes: list[str] | None) -> dict[str, float]:
             "p0": 100 * poor.sum() / (poor / (b["p0"] / 100)).sum()}
 
 
-def test_province_figures_against_plain_pandas_and_the_bps_file(demo_ds, demo_dir):
+@pytest.fixture(scope="module")
+def gorontalo(demo_ds):
+    """Gorontalo's figures, computed once for the tests of this module."""
     from ucj.analysis.regions import area_figures
 
-    a = area_figures(demo_ds, "Gorontalo")
+    return area_figures(demo_ds, "Gorontalo")
+
+
+def test_province_figures_against_plain_pandas_and_the_bps_file(gorontalo, demo_dir):
+    a = gorontalo
     hand = _by_hand(demo_dir, GORONTALO)
     assert a.province_code == "75" and a.pairing == "all_participants/working_population"
     assert a.active == hand["active"] and a.denominator_value == hand["denominator"]
@@ -229,14 +235,16 @@ def test_verify_reproduces_a_run_with_overviews(province_run, demo_dir):
 
 
 @pytest.mark.parametrize("lang", ["id", "en"])
-def test_an_overview_reads_in_one_language(demo_ds, lang):
+def test_an_overview_reads_in_one_language(demo_ds, gorontalo, lang):
     """Everything the province overview shows in words (title, key figures, methods, tables, stamp) holds
     none of the other language's catalogue sentences."""
     from test_report_text import _foreign_phrases
-    from ucj.report.overview import build_overview
+    from ucj.analysis.regions import region_figures
+    from ucj.report.overview import Overview
     from ucj.report.tables import as_html_frame
 
-    ov = build_overview(demo_ds, "Gorontalo", lang, figures=True, parameters={"province": "Gorontalo", "lang": lang})
+    ov = Overview(lang, region_figures(demo_ds, "Gorontalo"), True, area=gorontalo,
+                  parameters={"province": "Gorontalo", "lang": lang})
     parts = [ov.title, ov.stamp_text(), *ov.methods_lines()]
     parts += [f"{a} {b}" for a, b in ov.summary_items()]
     for name in ov.tables():
