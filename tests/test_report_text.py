@@ -21,7 +21,7 @@ from ucj.report.i18n import LABELS, XL_FORMATS, fmt_bool, fmt_pct, fmt_rp, fmt_y
 from ucj.report.params import validate_params
 
 SEEDS = {"71.02": "Minahasa", "72.01": "Banggai", "75.02": "Boalemo", "74.13": "Muna Barat"}
-SECTIONS = ("show_banner", "show_summary", "show_coverage", "show_workers_needed", "show_claims", "show_poverty",
+SECTIONS = ("show_banner", "show_summary", "show_seed_facts", "show_coverage", "show_workers_needed", "show_claims", "show_poverty",
             "show_peers", "show_budget", "show_data_notes")
 
 
@@ -152,8 +152,8 @@ def _data_strings(report) -> list[str]:
     quoted = [str(k.get("target_source") or ""), report.params.district.full_name,
               report.params.district.province_name]
     facts = report.tables.get("seed_facts")
-    if facts is not None:
-        quoted += [str(s) for s in facts.get("source", [])]
+    if facts is not None:  # each fact's outlet as the seed file cites it
+        quoted += [str(s) for col in ("source", "outlet") for s in facts.get(col, [])]
     plans = report.tables.get("plans")
     if plans is not None:  # each plan's source as the seed file cites it
         quoted += [str(s) for s in plans.get("plan_source", [])]
@@ -439,3 +439,18 @@ def test_every_published_quantity_has_catalogue_words():
 
     missing = sorted(set(published_facts()["quantity"]) - set(LABELS))
     assert missing == []
+
+
+@pytest.mark.parametrize("code", ["74.13", "75.01"])  # Muna Barat (seed articles), Kabupaten Gorontalo (none)
+def test_the_published_facts_appear_once_in_a_report(rendered, monkeypatch_module, code):
+    """One "published and computed" table, after the summary and before the methods, which point to it;
+    a district without published facts says so in the same place."""
+    report, _, _ = rendered[code, "en"]
+    page = _shown_html(report, monkeypatch_module)
+    heading = f'<h2 class="ucj-h">{t("published_vs_computed", "en")}</h2>'
+    assert page.count(heading) == 1
+    assert page.index(heading) < page.index(f'<h2 class="ucj-h">{t("methods", "en")}</h2>')
+    has_facts = not report.tables["seed_facts"].empty
+    assert page.count(f"<th>{t('outlet', 'en')}</th>") == (1 if has_facts else 0)
+    assert (t("published_none", "en") in page) is not has_facts
+    assert 'the section "Published and computed figures" above' in html_lib.unescape(page)
