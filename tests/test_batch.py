@@ -231,3 +231,37 @@ def test_cli_on_a_full_disk_exits_non_zero_with_one_line_per_report(demo_dir, sm
     assert lines and all(line.strip().endswith("no space left on the disk") for line in lines)
     assert "Traceback" not in result.output and "reports:" in result.output
     assert (small_disk / "r" / "index.html").exists() and (small_disk / "r" / "run.json").exists()
+
+
+def test_overviews_and_districts_share_a_run_in_either_order(params, demo_dir, tmp_path, fake, monkeypatch):
+    """An overview made before or after a batch of districts stays in run.json and on the index, and an
+    unchanged overview is skipped on a rerun (the kernels are replaced: this checks the run folder)."""
+    from ucj.data.registry import load_registry
+
+    made: list[str] = []
+
+    def render_overview(p, setup):
+        made.append(p.slug)
+        key = {"level": "province", "province": p.province_name, "coverage_pct": 29.7, "target_pct": 43.92,
+               "target_year": 2029, "projection": {"status": "unlikely", "projected_pct": 30.4, "lower_pct": 21.0,
+                                                   "upper_pct": 39.9},
+               "claims_12m": {"count": 1900, "amount_rp": 24_960_000_000}, "poverty": {"year": 2025, "p0": 13.24},
+               "synthetic_tables": ["enrolment"], "lang": "id"}
+        return Result({"kind": "overview", "district_name": p.title(), "province": p.province_name,
+                       "province_code": p.province_code, "slug": p.slug, "status": "ok", "html": f"{p.slug}/report.html"},
+                      {"report.html": b"<html></html>", "key_figures.json": json.dumps(key).encode()})
+
+    monkeypatch.setattr(batch, "render_overview", render_overview)
+    ov = batch.overview_params("Gorontalo", load_registry(), "id", str(demo_dir))
+    run = tmp_path / "run"
+    batch.run_overviews([ov], run)
+    _run(params, run)
+    data = json.loads((run / "run.json").read_text())
+    assert [e["slug"] for e in data["overviews"]] == ["overview-75-gorontalo"] and len(data["reports"]) == 3
+    page = (run / "index.html").read_text()
+    assert 'href="overview-75-gorontalo/report.html"' in page and "29,7 %" in page and "30,4 % (21,0 %–39,9 %)" in page
+    assert batch.run_overviews([ov], run)[0].get("skipped") and made == ["overview-75-gorontalo"]
+    data = json.loads((run / "run.json").read_text())
+    assert len(data["reports"]) == 3 and data["parameters"] and len(data["overviews"]) == 1
+    summary = (run / "summary.csv").read_text()
+    assert "overview" not in summary and summary.count("\n") == 1 + 3  # the districts' key figures only
