@@ -73,11 +73,14 @@ def _free_port() -> int:
 def test_jupyterlab_runs_the_explore_notebook(browser, demo_dir, tmp_path):
     """Open the notebook in JupyterLab, run all cells and find the rendered explorer (its tabs and headline)."""
     port, token = _free_port(), secrets.token_hex(16)
+    root = tmp_path / "lab"  # a copy: JupyterLab saves the notebook it runs, and the repo's copy stays output-free
+    (root / "notebooks").mkdir(parents=True)
+    shutil.copy(REPO / "notebooks" / "explore.ipynb", root / "notebooks" / "explore.ipynb")
     env = dict(os.environ, JUPYTER_CONFIG_DIR=str(tmp_path / "cfg"), JUPYTER_RUNTIME_DIR=str(tmp_path / "rt"),
                UCJ_DATA_DIR=str(demo_dir), UCJ_LANG="en")
     server = subprocess.Popen(
         [str(BIN / "jupyter"), "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={REPO}", "--ServerApp.open_browser=False", "--allow-root"],
+         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}", "--ServerApp.open_browser=False", "--allow-root"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     try:
         base = f"http://127.0.0.1:{port}"

@@ -15,11 +15,10 @@ import urllib.request
 import pandas as pd
 import pytest
 
-from conftest import REPO
 from test_browser import ARTIFACTS, BIN, _free_port, browser  # noqa: F401 - the shared browser fixture
 
 pytestmark = pytest.mark.slow
-SCREENSHOT = REPO / "docs" / "explorer_screenshot.png"
+SCREENSHOT = ARTIFACTS / "explorer_screenshot.png"  # README image: copied to docs/ by hand, never by a test
 
 
 @pytest.fixture(scope="module")
