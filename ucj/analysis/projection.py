@@ -4,13 +4,15 @@ The series modelled is coverage with its two known regularities taken out first:
 of monthly enrolment (STL, period 12, robust; domain notes §5) is removed from the active
 participants, and the yearly denominator, which steps every January, is interpolated between
 mid-year values. Two models are then fitted to that monthly coverage series (%):
-- a damped-trend exponential smoothing model, ETS(A,Ad,N), with statsmodels' ETSModel;
-- a logistic saturation curve bounded by 100 %, with scipy's curve_fit.
-They are chosen like for like: the same rolling-origin holdout scores both (each estimated on the
-series up to 24 months before the end, then forecasting up to 12 months ahead from origins 24 and
-12 months before the end), and the lower holdout RMSE wins. A
-Ljung-Box test on the chosen model's residuals is reported as a check. A series too short or too
-flat to fit gets a stated reason instead of a curve.
+- a damped-trend exponential smoothing model, ETS(A,Ad,N), by maximum likelihood as statsmodels'
+  ETSModel defines it (same parameters and bounds);
+- a logistic saturation curve bounded by 100 %, by least squares as scipy's curve_fit does it.
+Both are fitted by `ucj.analysis.fitting`, for one district or for all of them at once with the same
+code (the tests check it against statsmodels and scipy). They are chosen like for like: the same
+rolling-origin holdout scores both (each estimated on the series up to 24 months before the end,
+then forecasting up to 12 months ahead from origins 24 and 12 months before the end), and the lower
+holdout RMSE wins. A Ljung-Box test on the chosen model's residuals is reported as a check. A series
+too short or too flat to fit gets a stated reason instead of a curve.
 
 Forecast intervals are 80 % prediction intervals (`INTERVAL`, stated with every projection). For
 ETS they use the closed-form variance of ETS(A,Ad,N) (Hyndman et al. 2008, class 1), which equals
@@ -23,18 +25,15 @@ does) or `uncertain`. Projected coverage is clipped to 0-100 %.
 from __future__ import annotations
 
 import math
-import os
-import warnings
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field, fields
 from typing import Literal
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, stats
-from statsmodels.tools.sm_exceptions import ConvergenceWarning
-from statsmodels.tsa.exponential_smoothing.ets import ETSModel, ETSResults
+from scipy.special import ndtr, ndtri
 
+from ucj.analysis import fitting
+from ucj.analysis.fitting import ETS_PARAM_NAMES, logistic
 from ucj.analysis.coverage import check_denominator, coverage, district_coverage_series, numerator_rows
 from ucj.data.dataset import Dataset
 from ucj.core.errors import UcjInputError
@@ -111,56 +110,74 @@ class Projection:
 
 
 # -- the two models -----------------------------------------------------------------------------
-def fit_ets(y: np.ndarray | pd.Series, start_params: np.ndarray | None = None) -> ETSResults:
-    """ETS(A,Ad,N): additive errors, additive damped trend, no seasonality (statsmodels).
+@dataclass
+class EtsFit:
+    """ETS(A,Ad,N) fitted to a series: parameters (statsmodels' names), one-step errors, last states."""
 
-    `start_params` (e.g. the estimate on the same series up to an earlier month) only starts the
-    optimiser closer to the maximum; the likelihood maximised is the same."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        warnings.simplefilter("ignore", RuntimeWarning)
-        return ETSModel(y, error="add", trend="add", damped_trend=True).fit(disp=False, start_params=start_params)
+    params: dict[str, float]
+    resid: np.ndarray
+    level: float
+    trend: float
+
+    @property
+    def sse(self) -> float:
+        return float(np.sum(self.resid**2))
+
+    @property
+    def mse(self) -> float:
+        return self.sse / len(self.resid)
 
 
-def ets_forecast(res: ETSResults, horizon: int, alpha: float = 1 - INTERVAL) -> pd.DataFrame:
+def _ets_fits(params: np.ndarray, y: np.ndarray, lengths: np.ndarray) -> list[EtsFit]:
+    err, _, levels, trends = fitting.ets_errors(params, y, lengths)
+    return [EtsFit(dict(zip(ETS_PARAM_NAMES, map(float, p))), err[i, :n].copy(), float(levels[i, n - 1]),
+                   float(trends[i, n - 1])) for i, (p, n) in enumerate(zip(params, lengths))]
+
+
+def fit_ets(y: np.ndarray | pd.Series) -> EtsFit:
+    """ETS(A,Ad,N): additive errors, additive damped trend, no seasonality, by maximum likelihood."""
+    arr = np.asarray(y, dtype="float64")[None, :]
+    params, _ = fitting.fit_ets_many(arr, np.array([arr.shape[1]]))
+    return _ets_fits(params, arr, np.array([arr.shape[1]]))[0]
+
+
+def ets_forecast(fit: EtsFit, horizon: int, alpha: float = 1 - INTERVAL) -> pd.DataFrame:
     """Point forecast and (1 - alpha) interval, h = 1..horizon, in closed form for ETS(A,Ad,N)."""
-    p = dict(zip(res.model.param_names, res.params))
-    a, b, phi = p["smoothing_level"], p["smoothing_trend"], p["damping_trend"]
-    level, trend = float(np.asarray(res.level)[-1]), float(np.asarray(res.slope)[-1])
-    h = np.arange(1, horizon + 1)
-    phi_h = phi * (1 - phi**h) / (1 - phi)  # phi + phi^2 + ... + phi^h
-    mean = level + phi_h * trend
-    c = a + b * phi * (1 - phi ** h[:-1]) / (1 - phi)  # c_j for j = 1..h-1
-    var = res.mse * (1 + np.concatenate([[0.0], np.cumsum(c**2)]))
-    z = stats.norm.ppf(1 - alpha / 2)
-    sd = np.sqrt(var)
-    return pd.DataFrame({"mean": mean, "lower": mean - z * sd, "upper": mean + z * sd, "sd": sd})
+    p = np.array([[fit.params[k] for k in ETS_PARAM_NAMES]])
+    mean, var = fitting.ets_forecast_many(p, np.array([fit.level]), np.array([fit.trend]), np.array([fit.mse]),
+                                          horizon)
+    z = float(ndtri(1 - alpha / 2))
+    sd = np.sqrt(var[0])
+    return pd.DataFrame({"mean": mean[0], "lower": mean[0] - z * sd, "upper": mean[0] + z * sd, "sd": sd})
 
 
-def logistic(t: np.ndarray, capacity: float, rate: float, midpoint: float) -> np.ndarray:
-    """Coverage (%) on a logistic curve: capacity / (1 + exp(-rate (t - midpoint))), t in years."""
-    return capacity / (1.0 + np.exp(-rate * (t - midpoint)))
+def _logistic_start(t: np.ndarray, y: np.ndarray) -> np.ndarray:
+    return np.array([min(100.0, max(float(np.max(y)) * 1.3, 1.0)), 0.5, float(np.mean(t))])
 
 
-def _logistic_jac(t: np.ndarray, capacity: float, rate: float, midpoint: float) -> np.ndarray:
-    e = np.exp(-rate * (t - midpoint))
-    d = 1.0 + e
-    return np.column_stack([1.0 / d, capacity * (t - midpoint) * e / d**2, -capacity * rate * e / d**2])
+def _logistic_starts(t: np.ndarray, y: np.ndarray) -> list[np.ndarray]:
+    """Where the logistic search starts: the usual start (capacity 1.3 x the maximum, rate 0.5, midpoint
+    mid-series), then a saturated curve near the series' level and a slow curve towards 100 %."""
+    top = float(np.max(y))
+    return [_logistic_start(t, y), np.array([min(100.0, max(top, 1e-3)), 2.0, float(t[0]) - 2.0]),
+            np.array([100.0, 0.2, float(t[-1]) + 5.0])]
 
 
-def fit_logistic(t: np.ndarray, y: np.ndarray, p0: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+def _rises(t: np.ndarray, y: np.ndarray) -> bool:
+    tc = t - t.mean()
+    return float(tc @ (y - y.mean())) > 0
+
+
+def fit_logistic(t: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Least-squares logistic fit with the capacity bounded by 100 %; returns (params, covariance).
 
-    A logistic curve describes growth towards saturation, so a series that does not rise is refused.
-    `p0` (e.g. the fit to the series up to an earlier month) only sets where the search starts.
-    """
-    slope = np.polyfit(t, y, 1)[0]
-    if slope <= 0:
+    A logistic curve describes growth towards saturation, so a series that does not rise is refused."""
+    if not _rises(t, y):
         raise ValueError("the series does not rise, so a saturation curve does not apply")
-    if p0 is None:
-        p0 = [min(100.0, max(float(np.max(y)) * 1.3, 1.0)), 0.5, float(np.mean(t))]
-    bounds = ([1e-6, 1e-4, -100.0], [100.0, 10.0, 200.0])
-    return optimize.curve_fit(logistic, t, y, p0=p0, bounds=bounds, jac=_logistic_jac, maxfev=5000)
+    arr = np.asarray(y, dtype="float64")[None, :]
+    p, pcov, _ = fitting.fit_logistic_many(np.asarray(t, dtype="float64"), arr, np.array([arr.shape[1]]),
+                                           [s[None, :] for s in _logistic_starts(t, y)])
+    return p[0], pcov[0]
 
 
 def _gaussian_aic(resid: np.ndarray, k: int) -> float:
@@ -180,83 +197,97 @@ def _origins(n: int) -> list[int]:
     return [n - k for k in HOLDOUT_ORIGINS if n - k >= MIN_MONTHS]
 
 
-def ets_states(params: dict[str, float], y: np.ndarray) -> tuple[float, float]:
-    """Level and trend of ETS(A,Ad,N) after filtering `y` with fixed parameters (error-correction form:
-    l_t = l_{t-1} + phi b_{t-1} + alpha e_t, b_t = phi b_{t-1} + beta e_t), from the initial states."""
-    a, b, phi = params["smoothing_level"], params["smoothing_trend"], params["damping_trend"]
-    level, trend = params["initial_level"], params["initial_trend"]
-    for obs in y:
-        e = obs - (level + phi * trend)
-        level, trend = level + phi * trend + a * e, phi * trend + b * e
-    return float(level), float(trend)
-
-
-def _ets_mean(params: dict[str, float], level: float, trend: float, horizon: int) -> np.ndarray:
-    phi = params["damping_trend"]
-    h = np.arange(1, horizon + 1)
-    return level + phi * (1 - phi**h) / (1 - phi) * trend
-
-
 def _holdout(fit: ModelFit, errors: list[np.ndarray]) -> None:
     if errors:
         err = np.concatenate(errors)
         fit.rmse_holdout, fit.holdout_points = _rmse(err), int(err.size)
 
 
-def _fit_both(y: np.ndarray, t: np.ndarray, holdout: bool = True) -> tuple[list[ModelFit], dict[str, object]]:
-    """Fit both models to the whole series, and score them on the same rolling-origin holdout.
+def _stack(series: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Series of different lengths as one array padded with NaN on the right, and their lengths."""
+    lengths = np.array([len(y) for y in series], dtype="int64")
+    out = np.full((len(series), int(lengths.max(initial=1))), np.nan)
+    for i, y in enumerate(series):
+        out[i, :len(y)] = y
+    return out, lengths
+
+
+def _fit_many(ys: list[np.ndarray], holdout: bool = True) -> list[tuple[list[ModelFit], dict[str, object]]]:
+    """Fit both models to each series (t = months / 12), and score them on the same rolling-origin holdout.
 
     Holdout: each model is estimated once on the series up to the first origin, then forecasts up to
     HOLDOUT_MONTHS ahead from each origin in turn (rolling the origin without re-estimating; ETS
     updates its level and trend with the data up to the origin). No holdout month is ever used to
-    estimate the parameters that forecast it, for either model.
+    estimate the parameters that forecast it, for either model. All series (whole and up to the first
+    origin) are fitted in one batch per model; each is still its own problem.
     """
-    fits, models = [], {}
-    origins = _origins(len(y)) if holdout else []
-    first = origins[0] if origins else None
-    try:
-        early = fit_ets(y[:first]) if first is not None else None
-        res = fit_ets(y, None if early is None else np.asarray(early.params))
-        p = dict(zip(res.model.param_names, res.params))
-        fit = ModelFit("ets_damped", True, params={k: float(v) for k, v in p.items()},
-                       aic=_gaussian_aic(np.asarray(res.resid), len(res.params)),
-                       rmse_in_sample=_rmse(res.resid))
-        if early is not None:
-            ep = dict(zip(early.model.param_names, map(float, early.params)))
+    origins = [_origins(len(y)) if holdout else [] for y in ys]
+    firsts = [o[0] if o else None for o in origins]
+    # whole series, then the series up to the first origin where there is one
+    problems = list(ys) + [y[:f] for y, f in zip(ys, firsts) if f is not None]
+    early_row = {}
+    for i, f in enumerate(firsts):
+        if f is not None:
+            early_row[i] = len(ys) + len(early_row)
+    arr, lengths = _stack(problems)
+
+    ets_params, _ = fitting.fit_ets_many(arr, lengths)
+    ets = _ets_fits(ets_params, arr, lengths)
+
+    rises = [_rises(np.arange(len(y)) / 12.0, y) for y in problems]
+    t_all = np.arange(arr.shape[1]) / 12.0
+    use = [i for i, r in enumerate(rises) if r]
+    logit: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    if use:
+        sub, sub_len = arr[use], lengths[use]
+        starts = [np.array([_logistic_starts(t_all[:n], y[:n])[k] for y, n in zip(sub, sub_len)]) for k in range(3)]
+        p, pcov, sse = fitting.fit_logistic_many(t_all, sub, sub_len, starts)
+        logit = {i: (p[j], pcov[j]) for j, i in enumerate(use) if np.isfinite(sse[j])}
+
+    out = []
+    for i, y in enumerate(ys):
+        fits, models = [], {}
+        t = np.arange(len(y)) / 12.0
+        e, early = ets[i], early_row.get(i)
+        fit = ModelFit("ets_damped", True, params=dict(e.params), aic=_gaussian_aic(e.resid, len(e.params)),
+                       rmse_in_sample=_rmse(e.resid))
+        if not np.isfinite(fit.aic):
+            fit = ModelFit("ets_damped", False, reason="ETS did not fit: the likelihood is not finite")
+        elif early is not None:
+            p = np.array([[ets[early].params[k] for k in ETS_PARAM_NAMES]])
             errors = []
-            for o in origins:
+            for o in origins[i]:
                 h = min(HOLDOUT_MONTHS, len(y) - o)
-                level, trend = ets_states(ep, y[:o])
-                errors.append(_ets_mean(ep, level, trend, h) - y[o:o + h])
+                _, _, lv, tr = fitting.ets_errors(p, y[None, :o], np.array([o]))
+                mean, _ = fitting.ets_forecast_many(p, lv[:, -1], tr[:, -1], np.ones(1), h)
+                errors.append(mean[0] - y[o:o + h])
             _holdout(fit, errors)
         fits.append(fit)
-        models["ets_damped"] = res
-    except (ValueError, np.linalg.LinAlgError) as err:
-        fits.append(ModelFit("ets_damped", False, reason=f"ETS did not fit: {err}"))
-    p_early, early_error = None, None
-    if first is not None:
-        try:
-            p_early, _ = fit_logistic(t[:first], y[:first])
-        except (RuntimeError, ValueError, optimize.OptimizeWarning) as err:
-            early_error = err
-    try:
-        popt, pcov = fit_logistic(t, y, p_early)
-        resid = y - logistic(t, *popt)
-        fit = ModelFit("logistic", True, params=dict(zip(("capacity", "rate", "midpoint"), map(float, popt))),
-                       aic=_gaussian_aic(resid, 3), rmse_in_sample=_rmse(resid))
-        if p_early is not None:
-            errors = []
-            for o in origins:
-                h = min(HOLDOUT_MONTHS, len(y) - o)
-                errors.append(logistic(t[o:o + h], *p_early) - y[o:o + h])
-            _holdout(fit, errors)
-        elif early_error is not None:
-            fit.reason = f"holdout not scored: the curve did not fit the series up to the first origin ({early_error})"
-        fits.append(fit)
-        models["logistic"] = (popt, pcov, float(np.std(resid)), resid)
-    except (RuntimeError, ValueError, optimize.OptimizeWarning) as err:
-        fits.append(ModelFit("logistic", False, reason=f"logistic curve did not fit: {err}"))
-    return fits, models
+        if fit.fitted:
+            models["ets_damped"] = e
+        if i not in logit:
+            why = ("the series does not rise, so a saturation curve does not apply" if not rises[i]
+                   else "the least-squares search did not converge")
+            fits.append(ModelFit("logistic", False, reason=f"logistic curve did not fit: {why}"))
+        else:
+            popt, pcov = logit[i]
+            resid = y - logistic(t, *popt)
+            fit = ModelFit("logistic", True, params=dict(zip(("capacity", "rate", "midpoint"), map(float, popt))),
+                           aic=_gaussian_aic(resid, 3), rmse_in_sample=_rmse(resid))
+            if early is not None and early in logit:
+                errors = []
+                for o in origins[i]:
+                    h = min(HOLDOUT_MONTHS, len(y) - o)
+                    errors.append(logistic(t[o:o + h], *logit[early][0]) - y[o:o + h])
+                _holdout(fit, errors)
+            elif early is not None:
+                why = ("the series up to it does not rise" if not rises[early]
+                       else "the least-squares search did not converge")
+                fit.reason = f"holdout not scored: the curve did not fit the series up to the first origin ({why})"
+            fits.append(fit)
+            models["logistic"] = (popt, pcov, float(np.std(resid)), resid)
+        out.append((fits, models))
+    return out
 
 
 def choose(fits: list[ModelFit]) -> tuple[ModelFit | None, str | None]:
@@ -294,17 +325,15 @@ def adjusted_series(active: np.ndarray, denominator: np.ndarray, months: pd.Date
 
 def residual_check(resid: np.ndarray) -> float:
     """Ljung-Box p-value (LJUNG_BOX_LAGS lags): small values say the residuals still have structure."""
-    from statsmodels.stats.diagnostic import acorr_ljungbox
-
     r = np.asarray(resid, dtype="float64")
     if r.size <= LJUNG_BOX_LAGS + 1 or np.std(r) == 0:
         return math.nan
-    return float(acorr_ljungbox(r, lags=[LJUNG_BOX_LAGS])["lb_pvalue"].iloc[0])
+    return fitting.ljung_box_pvalue(r, LJUNG_BOX_LAGS)
 
 
 def judge(mean: float, sd: float, target_pct: float, lower: float, upper: float) -> tuple[float, Status]:
     """Probability of reaching the target (normal forecast distribution) and the verdict from the interval."""
-    p = 1.0 - float(stats.norm.cdf((target_pct - mean) / sd)) if sd > 0 else float(mean >= target_pct)
+    p = 1.0 - float(ndtr((target_pct - mean) / sd)) if sd > 0 else float(mean >= target_pct)
     status: Status = "likely" if lower >= target_pct else ("unlikely" if upper < target_pct else "uncertain")
     return p, status
 
@@ -354,6 +383,53 @@ def project(
     denominator_growth: float | None = None,
 ) -> Projection:
     """Project a monthly coverage series (from `district_coverage_series`) to December of target_year."""
+    return project_many([dict(series=series, workforce=workforce, district_code=district_code,
+                              denominator=denominator, target_pct=target_pct, target_year=target_year, alpha=alpha,
+                              denominator_growth=denominator_growth)], holdout)[0]
+
+
+@dataclass
+class _Pending:
+    """A series ready to fit, and what its projection needs once fitted."""
+
+    y: np.ndarray
+    seasonal: bool
+    base: dict[str, object]
+    workers: dict[str, float]
+    last_month: pd.Timestamp
+    months_remaining: int
+    target_pct: float
+    alpha: float
+
+
+def project_many(items: list[dict[str, object]], holdout: bool = True) -> list[Projection]:
+    """`project` for many series (each a dict of its arguments), fitted together in one batch.
+
+    The same code as for one series: `project` is this with a list of one."""
+    prepared = [_prepare(**item) for item in items]  # type: ignore[arg-type]
+    pending = [p for p in prepared if isinstance(p, _Pending)]
+    fitted = iter(_fit_many([p.y for p in pending], holdout)) if pending else iter([])
+    return [p if isinstance(p, Projection) else _finish(p, *next(fitted)) for p in prepared]
+
+
+_EMPTY_COLUMNS = ["month", "mean", "lower", "upper", "model"]
+_NO_FIGURES = dict(projected_pct=math.nan, lower_pct=math.nan, upper_pct=math.nan,
+                   probability_reaching_target=math.nan, choice=None, seasonally_adjusted=False,
+                   residual_pvalue=math.nan)
+
+
+def _prepare(
+    series: pd.DataFrame,
+    workforce: pd.DataFrame,
+    *,
+    district_code: str,
+    denominator: str,
+    target_pct: float,
+    target_year: int,
+    alpha: float = 1 - INTERVAL,
+    denominator_growth: float | None = None,
+) -> Projection | _Pending:
+    """The adjusted series to fit, or the projection already when there is nothing to fit."""
     valid = series[series["coverage_pct"].notna().to_numpy()]
     last = valid.loc[valid["month"].idxmax()] if len(valid) else None
     growth = _denominator_growth(workforce, district_code, denominator) if denominator_growth is None \
@@ -366,9 +442,8 @@ def project(
         last_denominator=math.nan if last is None else float(last["denominator_value"]),
         last_coverage_pct=math.nan if last is None else float(last["coverage_pct"]),
     )
-    empty = pd.DataFrame(columns=["month", "mean", "lower", "upper", "model"])
-    none = dict(projected_pct=math.nan, lower_pct=math.nan, upper_pct=math.nan, probability_reaching_target=math.nan,
-                choice=None, seasonally_adjusted=False, residual_pvalue=math.nan)
+    empty = pd.DataFrame(columns=_EMPTY_COLUMNS)
+    none = _NO_FIGURES
     nan_workers = dict(denominator_at_target=math.nan, months_remaining=0, workers_needed_total=math.nan,
                        workers_needed_per_month=math.nan)
 
@@ -406,18 +481,25 @@ def project(
     y, seasonal = adjusted_series(run["active"].to_numpy(dtype="float64"),
                                   run["denominator_value"].to_numpy(dtype="float64"), pd.DatetimeIndex(run["month"]),
                                   self_funded)
+    return _Pending(y, seasonal, base, workers, last_month, months_remaining, float(target_pct), alpha)
+
+
+def _finish(p: _Pending, fits: list[ModelFit], models: dict[str, object]) -> Projection:
+    """The projection from the chosen model's forecast."""
+    base, workers, y, seasonal, alpha = p.base, p.workers, p.y, p.seasonal, p.alpha
+    last_month, months_remaining, target_pct = p.last_month, p.months_remaining, p.target_pct
     t = np.arange(len(y)) / 12.0
-    fits, models = _fit_both(y, t, holdout)
     best, choice = choose(fits)
     if best is None:
-        return Projection(**base, status="not_fitted", model_used=None,
-                          reason="; ".join(f.reason or "" for f in fits), fits=fits, forecast=empty,
-                          **(none | {"seasonally_adjusted": seasonal}), **workers)
+        return Projection(**base, status="not_fitted", model_used=None,  # type: ignore[arg-type]
+                          reason="; ".join(f.reason or "" for f in fits), fits=fits,
+                          forecast=pd.DataFrame(columns=_EMPTY_COLUMNS),
+                          **(_NO_FIGURES | {"seasonally_adjusted": seasonal}), **workers)
     future = pd.date_range(last_month + pd.offsets.MonthBegin(1), periods=months_remaining, freq="MS")
     if best.model == "ets_damped":
-        res = models["ets_damped"]
-        fc = ets_forecast(res, months_remaining, alpha)  # type: ignore[arg-type]
-        resid = np.asarray(res.resid)  # type: ignore[attr-defined]
+        res: EtsFit = models["ets_damped"]  # type: ignore[assignment]
+        fc = ets_forecast(res, months_remaining, alpha)
+        resid = res.resid
     else:
         popt, pcov, sigma, resid = models["logistic"]  # type: ignore[misc]
         fc = _logistic_forecast(popt, pcov, sigma, t[-1] + np.arange(1, months_remaining + 1) / 12.0, alpha)
@@ -427,7 +509,8 @@ def project(
     fc.insert(0, "month", future)
     fc["model"] = best.model
     at = fc.iloc[-1]
-    return Projection(**base, status=status, model_used=best.model, reason=None, fits=fits, forecast=fc,
+    return Projection(**base, status=status, model_used=best.model, reason=None, fits=fits,  # type: ignore[arg-type]
+                      forecast=fc,
                       projected_pct=float(at["mean"]), lower_pct=float(at["lower"]), upper_pct=float(at["upper"]),
                       probability_reaching_target=probability, choice=choice, seasonally_adjusted=seasonal,
                       residual_pvalue=residual_check(resid), **workers)
@@ -478,23 +561,6 @@ def self_funded_active(enrolment: pd.DataFrame, denominator: str) -> dict[str, p
     return {str(c): s.droplevel("district_code") for c, s in g.groupby(level="district_code", sort=False)}
 
 
-def _project_chunk(args: tuple[list[tuple[pd.DataFrame, str, float, int, str, float]], pd.DataFrame]
-                   ) -> list[dict[str, object]]:
-    items, workforce = args
-    return [
-        project(series, workforce, district_code=code, denominator=denom, target_pct=pct, target_year=year,
-                denominator_growth=growth).key_figures()
-        for series, code, pct, year, denom, growth in items
-    ]
-
-
-def _one_blas_thread() -> None:
-    """Worker processes fit many tiny models: BLAS threads would only fight over the cores."""
-    from threadpoolctl import threadpool_limits
-
-    threadpool_limits(1)
-
-
 def denominator_growth_all(workforce: pd.DataFrame, denominator: str) -> dict[str, float]:
     """Yearly growth of each district's denominator over its last (up to) six known years."""
     w = workforce[["district_code", "year", denominator]].dropna().sort_values(["district_code", "year"])
@@ -529,15 +595,17 @@ def _monthly_series_all(ds: Dataset, denominator: str, months: pd.DatetimeIndex)
 
 
 def project_all(ds: Dataset, denominator: str | None = None, workers: int | None = None) -> pd.DataFrame:
-    """Project every district to its own target (one row each), in parallel processes.
+    """Project every district to its own target (one row each).
 
-    The coverage series are computed once for all districts, then fitted district by district.
+    The coverage series are computed once for all districts and fitted together in one batch
+    (`project_many`, the code `project` uses for one district). `workers` is accepted for callers that
+    pass it and has no effect: the batch runs in this process.
     """
     targets = ds.targets.sort_values("target_year").groupby("district_code").tail(1).set_index("district_code")
     months = pd.date_range(ds.enrolment["month"].min(), ds.enrolment["month"].max(), freq="MS", name="month")
     series_by: dict[str, dict[str, pd.DataFrame]] = {}
     growth_by: dict[str, dict[str, float]] = {}
-    items = []
+    items: list[dict[str, object]] = []
     for code, row in targets.sort_index().iterrows():
         denom = check_denominator(denominator or str(row["denominator"]))
         if denom not in series_by:
@@ -547,14 +615,8 @@ def project_all(ds: Dataset, denominator: str | None = None, workers: int | None
         if series is None:
             series = pd.DataFrame({"month": months, "active": np.nan, "denominator_value": np.nan,
                                    "coverage_pct": np.nan})
-        items.append((series, str(code), float(row["coverage_target_pct"]), int(row["target_year"]), denom,
-                      growth_by[denom].get(code, 0.0)))
-    workforce = ds.workforce
-    workers = workers or min(os.cpu_count() or 1, 4)
-    if workers <= 1:
-        rows = _project_chunk((items, workforce))
-    else:
-        chunks = [items[i::workers] for i in range(workers)]
-        with ProcessPoolExecutor(max_workers=workers, initializer=_one_blas_thread) as pool:
-            rows = [r for part in pool.map(_project_chunk, [(c, workforce) for c in chunks]) for r in part]
+        items.append(dict(series=series, workforce=ds.workforce, district_code=str(code),
+                          target_pct=float(row["coverage_target_pct"]), target_year=int(row["target_year"]),
+                          denominator=denom, denominator_growth=growth_by[denom].get(code, 0.0)))
+    rows = [p.key_figures() for p in project_many(items)]
     return pd.DataFrame(rows).sort_values("district_code").reset_index(drop=True)
