@@ -143,12 +143,16 @@ def fit_ets(y: np.ndarray | pd.Series) -> EtsFit:
 
 def ets_forecast(fit: EtsFit, horizon: int, alpha: float = 1 - INTERVAL) -> pd.DataFrame:
     """Point forecast and (1 - alpha) interval, h = 1..horizon, in closed form for ETS(A,Ad,N)."""
+    return pd.DataFrame(_ets_forecast(fit, horizon, alpha))
+
+
+def _ets_forecast(fit: EtsFit, horizon: int, alpha: float) -> dict[str, np.ndarray]:
     p = np.array([[fit.params[k] for k in ETS_PARAM_NAMES]])
     mean, var = fitting.ets_forecast_many(p, np.array([fit.level]), np.array([fit.trend]), np.array([fit.mse]),
                                           horizon)
     z = float(ndtri(1 - alpha / 2))
     sd = np.sqrt(var[0])
-    return pd.DataFrame({"mean": mean[0], "lower": mean[0] - z * sd, "upper": mean[0] + z * sd, "sd": sd})
+    return {"mean": mean[0], "lower": mean[0] - z * sd, "upper": mean[0] + z * sd, "sd": sd}
 
 
 def _logistic_start(t: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -312,11 +316,11 @@ def adjusted_series(active: np.ndarray, denominator: np.ndarray, months: pd.Date
     seasonally adjusted."""
     from statsmodels.tsa.seasonal import STL
 
-    years = months.year.to_numpy()
+    _, year_of, count = np.unique(months.year.to_numpy(), return_inverse=True, return_counts=True)
     pos = np.arange(len(months), dtype="float64")
-    knots = pd.Series(pos).groupby(years).mean()
-    values = pd.Series(denominator).groupby(years).mean()
-    smooth = np.interp(pos, knots.to_numpy(), values.to_numpy()) if len(knots) > 1 else denominator
+    knots = np.bincount(year_of, weights=pos) / count  # the middle of each year, and its denominator
+    values = np.bincount(year_of, weights=denominator) / count
+    smooth = np.interp(pos, knots, values) if len(knots) > 1 else denominator
     seasonal = len(active) >= 2 * 12
     base = active if self_funded is None else self_funded
     sa = active - STL(base, period=12, robust=True).fit().seasonal if seasonal else active
@@ -339,7 +343,7 @@ def judge(mean: float, sd: float, target_pct: float, lower: float, upper: float)
 
 
 def _logistic_forecast(popt: np.ndarray, pcov: np.ndarray, sigma: float, t_future: np.ndarray,
-                       alpha: float, draws: int = 400) -> pd.DataFrame:
+                       alpha: float, draws: int = 400) -> dict[str, np.ndarray]:
     mean = logistic(t_future, *popt)
     rng = np.random.default_rng(12345)  # fixed: the same data gives the same interval
     if not np.all(np.isfinite(pcov)):
@@ -349,7 +353,7 @@ def _logistic_forecast(popt: np.ndarray, pcov: np.ndarray, sigma: float, t_futur
     curves = logistic(t_future[None, :], sample[:, [0]], sample[:, [1]], sample[:, [2]])
     curves = curves + rng.normal(0, sigma, curves.shape)
     lo, hi = np.quantile(curves, [alpha / 2, 1 - alpha / 2], axis=0)
-    return pd.DataFrame({"mean": mean, "lower": lo, "upper": hi, "sd": curves.std(axis=0)})
+    return {"mean": mean, "lower": lo, "upper": hi, "sd": curves.std(axis=0)}
 
 
 # -- projection of one district --------------------------------------------------------------------
@@ -498,20 +502,19 @@ def _finish(p: _Pending, fits: list[ModelFit], models: dict[str, object]) -> Pro
     future = pd.date_range(last_month + pd.offsets.MonthBegin(1), periods=months_remaining, freq="MS")
     if best.model == "ets_damped":
         res: EtsFit = models["ets_damped"]  # type: ignore[assignment]
-        fc = ets_forecast(res, months_remaining, alpha)
+        fc = _ets_forecast(res, months_remaining, alpha)
         resid = res.resid
     else:
         popt, pcov, sigma, resid = models["logistic"]  # type: ignore[misc]
         fc = _logistic_forecast(popt, pcov, sigma, t[-1] + np.arange(1, months_remaining + 1) / 12.0, alpha)
-    at = fc.iloc[-1]
-    probability, status = judge(float(at["mean"]), float(at["sd"]), target_pct, float(at["lower"]), float(at["upper"]))
-    fc = fc.drop(columns="sd").clip(0, 100)
-    fc.insert(0, "month", future)
-    fc["model"] = best.model
-    at = fc.iloc[-1]
+    at = {k: float(v[-1]) for k, v in fc.items()}
+    probability, status = judge(at["mean"], at["sd"], target_pct, at["lower"], at["upper"])
+    frame = pd.DataFrame({"month": future, **{k: np.clip(fc[k], 0, 100) for k in ("mean", "lower", "upper")},
+                          "model": best.model})
+    at = {k: float(frame[k].iloc[-1]) for k in ("mean", "lower", "upper")}
     return Projection(**base, status=status, model_used=best.model, reason=None, fits=fits,  # type: ignore[arg-type]
-                      forecast=fc,
-                      projected_pct=float(at["mean"]), lower_pct=float(at["lower"]), upper_pct=float(at["upper"]),
+                      forecast=frame,
+                      projected_pct=at["mean"], lower_pct=at["lower"], upper_pct=at["upper"],
                       probability_reaching_target=probability, choice=choice, seasonally_adjusted=seasonal,
                       residual_pvalue=residual_check(resid), **workers)
 
