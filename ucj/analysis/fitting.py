@@ -27,10 +27,12 @@ ETS_PARAM_NAMES = ("smoothing_level", "smoothing_trend", "damping_trend", "initi
 # bounds on the internal parameters (alpha, beta / alpha, phi, l0, b0), as statsmodels' ETSModel sets them
 ETS_LOWER = np.array([1e-4, 1e-4, 0.8, -np.inf, -np.inf])
 ETS_UPPER = np.array([1 - 1e-4, 1 - 1e-4, 0.98, np.inf, np.inf])
-# starting points for (alpha, beta / alpha, phi): statsmodels' default start (nudged into the box as
-# statsmodels does), and a grid whose best point (initial states solved for) starts a second search
-ETS_DEFAULT_START = (0.101, 0.011 / 0.101, 0.98)
-ETS_GRID = tuple((a, bs, phi) for a in (0.2, 0.5, 0.8, 0.99) for bs in (0.01, 0.1, 0.4) for phi in (0.8, 0.9, 0.98))
+# the search for (alpha, beta / alpha, phi) starts from the best points of this grid (initial states
+# solved for at each): a start in the right basin, where statsmodels' single default start
+# (0.1, 0.1, 0.98) sometimes leads to a worse local maximum of the likelihood
+ETS_GRID = tuple((a, bs, phi) for a in (0.3, 0.6, 0.85, 0.99) for bs in (0.01, 0.05, 0.15, 0.4)
+                 for phi in (0.8, 0.88, 0.94, 0.98))
+ETS_GRID_STARTS = 2  # how many of the best grid points start a search
 LOGISTIC_LOWER = np.array([1e-6, 1e-4, -100.0])
 LOGISTIC_UPPER = np.array([100.0, 10.0, 200.0])
 
@@ -38,7 +40,7 @@ ResidJac = Callable[[np.ndarray, np.ndarray, bool], tuple[np.ndarray, np.ndarray
 
 
 def levenberg_marquardt(fun: ResidJac, x0: np.ndarray, lower: np.ndarray, upper: np.ndarray,
-                        max_iter: int = 100, rtol: float = 1e-12, secant: bool = True
+                        max_iter: int = 100, rtol: float = 1e-10, xtol: float = 1e-8, secant: bool = True
                         ) -> tuple[np.ndarray, np.ndarray]:
     """Minimise sum(r**2) for each row of `x0` (one problem a row) within the box [lower, upper].
 
@@ -48,7 +50,8 @@ def levenberg_marquardt(fun: ResidJac, x0: np.ndarray, lower: np.ndarray, upper:
     (Dennis, Gay and Welsch 1981, as in NL2SOL): the residuals here are not small, and J'J alone
     zigzags along the valleys of the ETS likelihood (`secant=False`: J'J alone). A parameter on a bound whose gradient points
     outwards is held there for the step. A problem stops when an accepted step lowers its sum of
-    squares by less than `rtol` relative, or no step helps. Returns (parameters, sum of squares).
+    squares by less than `rtol` relative or moves no parameter by more than `xtol` relative, or when
+    no step helps. Returns (parameters, sum of squares).
     """
     x = np.clip(np.asarray(x0, dtype="float64"), lower, upper)
     n, k = x.shape
@@ -82,7 +85,8 @@ def levenberg_marquardt(fun: ResidJac, x0: np.ndarray, lower: np.ndarray, upper:
         assert Jt is not None
         ct = (rt * rt).sum(axis=1)
         better = np.isfinite(ct) & (ct < cost[ia])
-        small = better & (cost[ia] - ct <= rtol * cost[ia])
+        small = better & ((cost[ia] - ct <= rtol * cost[ia])
+                          | np.all(np.abs(xt - xa) <= xtol * (1 + np.abs(xa)), axis=1))
         stuck = ~better & ((lam[ia] > 1e12) | np.all(np.abs(xt - xa) <= 1e-15 * (1 + np.abs(xa)), axis=1))
         if secant:  # update the second-order term where the step was taken
             second[ia[better]] = _secant_update(second[ia[better]], (xt - xa)[better], g[better], Ja[better],
@@ -152,16 +156,23 @@ def ets_errors(params: np.ndarray, y: np.ndarray, lengths: np.ndarray, jac: bool
     return err, de_all, levels, trends
 
 
-def _ets_concentrated(smooth: np.ndarray, y: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _ets_concentrated(smooth: np.ndarray, y: np.ndarray, lengths: np.ndarray,
+                      unit: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """For smoothing parameters `smooth` (rows of alpha, beta, phi) and series `y`: the initial level and
     trend that minimise the sum of squares, and that sum. The errors are linear in the initial states:
-    one run of the filter on the data and one on each unit initial state (no data), then a 2 x 2 solve."""
+    one run of the filter on the data from zero states, and the errors of a unit initial level and of
+    a unit initial trend with no data (`unit`, when already known for these rows), then a 2 x 2 solve."""
     n, width = y.shape
     zeros, ones = np.zeros(n), np.ones(n)
-    params = np.concatenate([np.column_stack([smooth, zeros, zeros]), np.column_stack([smooth, ones, zeros]),
-                             np.column_stack([smooth, zeros, ones])])
-    e, _, _, _ = ets_errors(params, np.concatenate([y, np.zeros((2 * n, width))]), np.tile(lengths, 3))
-    ey, el, eb = e[:n], e[n:2 * n], e[2 * n:]
+    if unit is None:
+        params = np.concatenate([np.column_stack([smooth, zeros, zeros]), np.column_stack([smooth, ones, zeros]),
+                                 np.column_stack([smooth, zeros, ones])])
+        e, _, _, _ = ets_errors(params, np.concatenate([y, np.zeros((2 * n, width))]), np.tile(lengths, 3))
+        ey, el, eb = e[:n], e[n:2 * n], e[2 * n:]
+    else:
+        ey = ets_errors(np.column_stack([smooth, zeros, zeros]), y, lengths)[0]
+        mask = _mask(lengths, width)
+        el, eb = unit[0] * mask, unit[1] * mask
     a11, a12, a22 = (el * el).sum(1), (el * eb).sum(1), (eb * eb).sum(1)
     r1, r2 = -(el * ey).sum(1), -(eb * ey).sum(1)
     det = a11 * a22 - a12**2
@@ -172,32 +183,40 @@ def _ets_concentrated(smooth: np.ndarray, y: np.ndarray, lengths: np.ndarray) ->
     return np.column_stack([smooth, l0, b0]), np.where(ok & np.isfinite(sse), sse, np.inf)
 
 
+def _ets_grid_sse(y: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Sum of squares at each point of ETS_GRID (initial states solved for): grid points x series.
+    The errors of unit initial states do not depend on the data, so they are run once per grid point."""
+    n, width = y.shape
+    smooth = _smoothing(np.asarray(ETS_GRID, dtype="float64"))
+    g = len(smooth)
+    zeros, ones = np.zeros(g), np.ones(g)
+    unit = ets_errors(np.concatenate([np.column_stack([smooth, ones, zeros]), np.column_stack([smooth, zeros, ones])]),
+                      np.zeros((2 * g, width)), np.full(2 * g, width))[0]
+    rows = np.repeat(np.arange(g), n)
+    _, sse = _ets_concentrated(smooth[rows], np.tile(y, (g, 1)), np.tile(lengths, g),
+                               (unit[:g][rows], unit[g:][rows]))
+    return sse.reshape(g, n)
+
+
 def _smoothing(theta: np.ndarray) -> np.ndarray:
     """(alpha, beta / alpha, phi) -> (alpha, beta, phi)."""
     return np.column_stack([theta[:, 0], theta[:, 0] * theta[:, 1], theta[:, 2]])
 
 
-def fit_ets_many(y: np.ndarray, lengths: np.ndarray, starts: np.ndarray | None = None
-                 ) -> tuple[np.ndarray, np.ndarray]:
+def fit_ets_many(y: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Least-squares (= maximum-likelihood) ETS(A,Ad,N) for each row of `y` over its first `lengths` months.
 
     The initial level and trend enter the errors linearly, so they are solved for at every trial of
     (alpha, beta / alpha, phi) (variable projection, Kaufman's Jacobian), and the search runs over those
-    three only. Started from statsmodels' default start, from the best point of a coarse grid
-    (ETS_GRID) and from `starts` (rows of (alpha, beta, phi, ...), NaN for none) when given; the lowest
+    three only. Started from the ETS_GRID_STARTS best points of a coarse grid (ETS_GRID); the lowest
     sum of squares is kept. Returns the parameters (alpha, beta, phi, l0, b0) and the sum of squared
     one-step errors."""
     y = np.asarray(y, dtype="float64")
     lengths = np.asarray(lengths)
     n = y.shape[0]
     grid = np.asarray(ETS_GRID, dtype="float64")
-    _, grid_sse = _ets_concentrated(_smoothing(np.repeat(grid, n, axis=0)), np.tile(y, (len(grid), 1)),
-                                    np.tile(lengths, len(grid)))
-    cand = [np.tile(ETS_DEFAULT_START, (n, 1)), grid[np.argmin(grid_sse.reshape(len(grid), n), axis=0)]]
-    if starts is not None:
-        s = np.asarray(starts, dtype="float64")[:, :3].copy()
-        s[:, 1] = s[:, 1] / s[:, 0]
-        cand.append(np.where(np.isfinite(s), s, cand[0]))
+    order = np.argsort(_ets_grid_sse(y, lengths), axis=0, kind="stable")
+    cand = [grid[order[k]] for k in range(ETS_GRID_STARTS)]
     x0 = np.concatenate(cand)
     which = np.tile(np.arange(n), len(cand))
 
@@ -272,7 +291,7 @@ def fit_logistic_many(t: np.ndarray, y: np.ndarray, lengths: np.ndarray, starts:
             r = np.where(m, y[which[rows]] - logistic(t[None, :], p[:, 0:1], p[:, 1:2], p[:, 2:3]), 0.0)
         return r, (-logistic_jacobian(t[None, :], p) * m[..., None]) if jac else None
 
-    p, cost = levenberg_marquardt(fun, x0, LOGISTIC_LOWER, LOGISTIC_UPPER, secant=False)
+    p, cost = levenberg_marquardt(fun, x0, LOGISTIC_LOWER, LOGISTIC_UPPER, max_iter=300, secant=False)
     cost = np.where(np.isfinite(cost), cost, np.inf).reshape(len(cand), n)
     best = np.argmin(cost, axis=0)
     p = p.reshape(len(cand), n, 3)[best, np.arange(n)]

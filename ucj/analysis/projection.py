@@ -161,10 +161,11 @@ def _logistic_start(t: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 def _logistic_starts(t: np.ndarray, y: np.ndarray) -> list[np.ndarray]:
     """Where the logistic search starts: the usual start (capacity 1.3 x the maximum, rate 0.5, midpoint
-    mid-series), then a saturated curve near the series' level and a slow curve towards 100 %."""
+    mid-series), then a saturated curve near the series' level, a slow curve towards 100 % and an
+    almost straight rise from far in the past."""
     top = float(np.max(y))
     return [_logistic_start(t, y), np.array([min(100.0, max(top, 1e-3)), 2.0, float(t[0]) - 2.0]),
-            np.array([100.0, 0.2, float(t[-1]) + 5.0])]
+            np.array([100.0, 0.2, float(t[-1]) + 5.0]), np.array([min(100.0, max(top * 1.2, 1e-3)), 0.05, -50.0])]
 
 
 def _rises(t: np.ndarray, y: np.ndarray) -> bool:
@@ -244,7 +245,7 @@ def _fit_many(ys: list[np.ndarray], holdout: bool = True) -> list[tuple[list[Mod
     logit: dict[int, tuple[np.ndarray, np.ndarray]] = {}
     if use:
         sub, sub_len = arr[use], lengths[use]
-        starts = [np.array([_logistic_starts(t_all[:n], y[:n])[k] for y, n in zip(sub, sub_len)]) for k in range(3)]
+        starts = [np.array([_logistic_starts(t_all[:n], y[:n])[k] for y, n in zip(sub, sub_len)]) for k in range(4)]
         p, pcov, sse = fitting.fit_logistic_many(t_all, sub, sub_len, starts)
         logit = {i: (p[j], pcov[j]) for j, i in enumerate(use) if np.isfinite(sse[j])}
 
