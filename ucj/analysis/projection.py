@@ -217,6 +217,27 @@ def _stack(series: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     return out, lengths
 
 
+def _ets_holdout_errors(ys: list[np.ndarray], origins: list[list[int]], early_row: dict[int, int],
+                        params: np.ndarray) -> dict[int, list[np.ndarray]]:
+    """Forecast errors of the early ETS fits from each origin: the level and trend filtered with the
+    early parameters up to the origin, then up to HOLDOUT_MONTHS ahead (all series in one filter run)."""
+    rows = [(i, o) for i, early in early_row.items() for o in origins[i]]
+    if not rows:
+        return {}
+    arr, _ = _stack([ys[i] for i, _ in rows])
+    p = params[[early_row[i] for i, _ in rows]]
+    lengths = np.array([o for _, o in rows])
+    _, _, lv, tr = fitting.ets_errors(p, arr, lengths)
+    at = lengths - 1
+    mean, _ = fitting.ets_forecast_many(p, lv[np.arange(len(rows)), at], tr[np.arange(len(rows)), at],
+                                        np.ones(len(rows)), HOLDOUT_MONTHS)
+    out: dict[int, list[np.ndarray]] = {}
+    for k, (i, o) in enumerate(rows):
+        h = min(HOLDOUT_MONTHS, len(ys[i]) - o)
+        out.setdefault(i, []).append(mean[k, :h] - ys[i][o:o + h])
+    return out
+
+
 def _fit_many(ys: list[np.ndarray], holdout: bool = True) -> list[tuple[list[ModelFit], dict[str, object]]]:
     """Fit both models to each series (t = months / 12), and score them on the same rolling-origin holdout.
 
@@ -249,6 +270,7 @@ def _fit_many(ys: list[np.ndarray], holdout: bool = True) -> list[tuple[list[Mod
         p, pcov, sse = fitting.fit_logistic_many(t_all, sub, sub_len, starts)
         logit = {i: (p[j], pcov[j]) for j, i in enumerate(use) if np.isfinite(sse[j])}
 
+    ets_holdout = _ets_holdout_errors(ys, origins, early_row, ets_params)
     out = []
     for i, y in enumerate(ys):
         fits, models = [], {}
@@ -259,14 +281,7 @@ def _fit_many(ys: list[np.ndarray], holdout: bool = True) -> list[tuple[list[Mod
         if not np.isfinite(fit.aic):
             fit = ModelFit("ets_damped", False, reason="ETS did not fit: the likelihood is not finite")
         elif early is not None:
-            p = np.array([[ets[early].params[k] for k in ETS_PARAM_NAMES]])
-            errors = []
-            for o in origins[i]:
-                h = min(HOLDOUT_MONTHS, len(y) - o)
-                _, _, lv, tr = fitting.ets_errors(p, y[None, :o], np.array([o]))
-                mean, _ = fitting.ets_forecast_many(p, lv[:, -1], tr[:, -1], np.ones(1), h)
-                errors.append(mean[0] - y[o:o + h])
-            _holdout(fit, errors)
+            _holdout(fit, ets_holdout[i])
         fits.append(fit)
         if fit.fitted:
             models["ets_damped"] = e
@@ -435,8 +450,12 @@ def _prepare(
     denominator_growth: float | None = None,
 ) -> Projection | _Pending:
     """The adjusted series to fit, or the projection already when there is nothing to fit."""
-    valid = series[series["coverage_pct"].notna().to_numpy()]
-    last = valid.loc[valid["month"].idxmax()] if len(valid) else None
+    order = np.argsort(series["month"].to_numpy(), kind="stable")
+    cols = {c: series[c].to_numpy()[order] for c in series.columns}
+    cov = cols["coverage_pct"].astype("float64")
+    valid = np.flatnonzero(~np.isnan(cov))
+    i_last = int(valid[-1]) if valid.size else None
+    last = None if i_last is None else {c: v[i_last] for c, v in cols.items()}
     growth = _denominator_growth(workforce, district_code, denominator) if denominator_growth is None \
         else denominator_growth
     base = dict(
@@ -465,12 +484,9 @@ def _prepare(
                           fits=[], forecast=empty, **none, **workers)
 
     # a fit needs consecutive months up to the last one
-    ordered = series.sort_values("month")
-    ordered = ordered[ordered["month"].to_numpy() <= np.datetime64(last_month)]
-    gaps = ordered["coverage_pct"].isna().to_numpy()
-    start = int(np.flatnonzero(gaps)[-1]) + 1 if gaps.any() else 0
-    run = ordered.iloc[start:]
-    y_raw = run["coverage_pct"].to_numpy(dtype="float64")
+    gaps = np.flatnonzero(np.isnan(cov[:i_last + 1]))
+    run = slice(int(gaps[-1]) + 1 if gaps.size else 0, i_last + 1)
+    y_raw = cov[run]
     reason = None
     if len(y_raw) < MIN_MONTHS:
         reason = f"series too short to fit: {len(y_raw)} consecutive months (need {MIN_MONTHS})"
@@ -480,12 +496,11 @@ def _prepare(
         return Projection(**base, status="not_fitted", model_used=None, reason=reason, fits=[], forecast=empty,
                           **none, **workers)
 
-    self_funded = run["active_self_funded"].to_numpy(dtype="float64") if "active_self_funded" in run else None
+    self_funded = cols["active_self_funded"][run].astype("float64") if "active_self_funded" in cols else None
     if self_funded is not None and np.isnan(self_funded).any():
         self_funded = None
-    y, seasonal = adjusted_series(run["active"].to_numpy(dtype="float64"),
-                                  run["denominator_value"].to_numpy(dtype="float64"), pd.DatetimeIndex(run["month"]),
-                                  self_funded)
+    y, seasonal = adjusted_series(cols["active"][run].astype("float64"), cols["denominator_value"][run].astype("float64"),
+                                  pd.DatetimeIndex(cols["month"][run]), self_funded)
     return _Pending(y, seasonal, base, workers, last_month, months_remaining, float(target_pct), alpha)
 
 
@@ -541,6 +556,21 @@ def project_district(
     holdout: bool = True,
 ) -> Projection:
     """Project one district, defaulting target, year and denominator to the district's own target."""
+    return project_many([_district_item(ds, district_code, denominator, target_pct, target_year, alpha)], holdout)[0]
+
+
+def series_to_fit(ds: Dataset, district_code: str, denominator: str | None = None) -> np.ndarray | None:
+    """The adjusted monthly coverage series (%) the two models are fitted to for a district (None when
+    there is nothing to fit): for checking the fits against other implementations."""
+    target = district_target(ds, district_code)
+    pct, year = (target[0], target[1]) if target else (100.0, 2100)
+    prepared = _prepare(**_district_item(ds, district_code, denominator, pct, year, 1 - INTERVAL))  # type: ignore[arg-type]
+    return prepared.y if isinstance(prepared, _Pending) else None
+
+
+def _district_item(ds: Dataset, district_code: str, denominator: str | None, target_pct: float | None,
+                   target_year: int | None, alpha: float) -> dict[str, object]:
+    """The arguments of `project` for one district of a dataset."""
     own = district_target(ds, district_code)
     if own is None and (target_pct is None or target_year is None):
         raise UcjInputError.one(f"district {district_code} has no target in the data; give target_pct and target_year")
@@ -550,8 +580,8 @@ def project_district(
     series = district_coverage_series(ds.enrolment, ds.workforce, district_code, denom)
     own = self_funded_active(ds.enrolment[ds.enrolment["district_code"] == district_code], denom)
     series["active_self_funded"] = own.get(district_code, pd.Series(dtype="float64")).reindex(series["month"]).to_numpy()
-    return project(series, ds.workforce, district_code=district_code, denominator=denom, target_pct=pct,
-                   target_year=year, alpha=alpha, holdout=holdout)
+    return dict(series=series, workforce=ds.workforce, district_code=district_code, denominator=denom,
+                target_pct=pct, target_year=year, alpha=alpha)
 
 
 def _self_funded_sum(enrolment: pd.DataFrame, denominator: str) -> pd.Series:
