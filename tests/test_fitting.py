@@ -28,8 +28,9 @@ from ucj.analysis.projection import (HOLDOUT_MONTHS, INTERVAL, _origins, ets_for
                                      judge, project_district, residual_check, series_to_fit)
 
 SEEDS = {"71.02": "Minahasa", "72.01": "Banggai", "75.02": "Boalemo", "74.13": "Muna Barat"}
-# the seeds, and districts where our ETS optimum differs from the one statsmodels stops at
-DISTRICTS = [*SEEDS, "13.08", "73.02", "74.14", "18.71", "11.01", "32.01"]
+# the seeds, and (in the slow run) districts where our ETS optimum differs from the one statsmodels stops at
+OTHERS = ["13.08", "73.02", "74.14", "18.71", "11.01", "32.01"]
+DISTRICTS = [*SEEDS, *(pytest.param(c, marks=pytest.mark.slow) for c in OTHERS)]
 BOUNDS = ([1e-6, 1e-4, -100.0], [100.0, 10.0, 200.0])
 
 
@@ -99,7 +100,7 @@ def test_ets_on_demo_districts_is_no_worse_than_statsmodels(demo_ds, code):
 
 
 def test_ets_batch_equals_one_at_a_time(demo_ds):
-    ys = [_series(demo_ds, c) for c in DISTRICTS[:5]]
+    ys = [_series(demo_ds, c) for c in [*SEEDS, OTHERS[0]]]
     ys.append(ys[0][:60])
     arr = np.full((len(ys), 84), np.nan)
     for i, y in enumerate(ys):
@@ -198,6 +199,7 @@ def test_model_choice_and_verdict_match_statsmodels_for_the_seeds(demo_ds, code)
     assert (p.model_used, p.status) == _reference_choice(y, p.target_pct, p.months_remaining)
 
 
+@pytest.mark.slow
 def test_project_does_not_import_statsmodels_ets_or_curve_fit():
     """The projection runs on numpy: importing it does not import statsmodels' ETS or scipy's optimiser
     (which cost about 1.2 s of every report's start)."""
