@@ -127,33 +127,34 @@ def ets_errors(params: np.ndarray, y: np.ndarray, lengths: np.ndarray, jac: bool
     with respect to the five parameters when `jac`, and the level and trend after each month."""
     a, beta, phi, level, trend = (params[:, i].copy() for i in range(5))
     n, width = y.shape
-    err = np.zeros((n, width))
-    levels, trends = np.empty((n, width)), np.empty((n, width))
-    de_all = np.zeros((n, width, 5)) if jac else None
+    # time-major inside (each month's row contiguous), series-major out
+    mask = np.ascontiguousarray(_mask(lengths, width).T)
+    yz = np.ascontiguousarray(np.where(mask.T, y, 0.0).T)
+    err, levels, trends = np.empty((width, n)), np.empty((width, n)), np.empty((width, n))
+    de_all = np.empty((width, n, 5)) if jac else None
     if jac:
         dl = np.zeros((n, 5))
         db = np.zeros((n, 5))
         dl[:, 3] = 1.0
         db[:, 4] = 1.0
-    mask = _mask(lengths, width)
-    yz = np.where(mask, y, 0.0)
+        a_, beta_, phi_ = a[:, None], beta[:, None], phi[:, None]
     for t in range(width):
         yhat = level + phi * trend
-        e = np.where(mask[:, t], yz[:, t] - yhat, 0.0)
-        err[:, t] = e
+        e = np.where(mask[t], yz[t] - yhat, 0.0)
+        err[t] = e
         if jac:
-            dyhat = dl + phi[:, None] * db
+            dyhat = dl + phi_ * db
             dyhat[:, 2] += trend
-            de = -dyhat * mask[:, t, None]
-            de_all[:, t] = de  # type: ignore[index]
-            dl = dyhat + a[:, None] * de
+            de = -dyhat * mask[t][:, None]
+            de_all[t] = de  # type: ignore[index]
+            dl = dyhat + a_ * de
             dl[:, 0] += e
-            db = phi[:, None] * db + beta[:, None] * de
+            db = phi_ * db + beta_ * de
             db[:, 2] += trend
             db[:, 1] += e
         level, trend = yhat + a * e, phi * trend + beta * e
-        levels[:, t], trends[:, t] = level, trend
-    return err, de_all, levels, trends
+        levels[t], trends[t] = level, trend
+    return err.T, None if de_all is None else de_all.transpose(1, 0, 2), levels.T, trends.T
 
 
 def _ets_concentrated(smooth: np.ndarray, y: np.ndarray, lengths: np.ndarray,

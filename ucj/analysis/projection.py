@@ -330,17 +330,33 @@ def adjusted_series(active: np.ndarray, denominator: np.ndarray, months: pd.Date
     when given: budget-funded participants enter and leave in steps set by budgets, which STL would
     mistake for seasonality. Returns (series, seasonally adjusted?); fewer than 24 months are not
     seasonally adjusted."""
-    from statsmodels.tsa.seasonal import STL
+    return _adjusted_many([(active, denominator, months, self_funded)])[0]
 
-    _, year_of, count = np.unique(months.year.to_numpy(), return_inverse=True, return_counts=True)
-    pos = np.arange(len(months), dtype="float64")
-    knots = np.bincount(year_of, weights=pos) / count  # the middle of each year, and its denominator
-    values = np.bincount(year_of, weights=denominator) / count
-    smooth = np.interp(pos, knots, values) if len(knots) > 1 else denominator
-    seasonal = len(active) >= 2 * 12
-    base = active if self_funded is None else self_funded
-    sa = active - STL(base, period=12, robust=True).fit().seasonal if seasonal else active
-    return 100 * sa / smooth, seasonal
+
+def _adjusted_many(raw: list[tuple[np.ndarray, np.ndarray, pd.DatetimeIndex, np.ndarray | None]]
+                   ) -> list[tuple[np.ndarray, bool]]:
+    """`adjusted_series` for many series: STL runs once for all series of the same length."""
+    from ucj.analysis.stl import stl_seasonal
+
+    seasonal_of: dict[int, np.ndarray] = {}
+    by_length: dict[int, list[int]] = {}
+    for i, (active, _, _, _) in enumerate(raw):
+        if len(active) >= 2 * 12:
+            by_length.setdefault(len(active), []).append(i)
+    for rows in by_length.values():
+        base = np.array([raw[i][0] if raw[i][3] is None else raw[i][3] for i in rows])
+        for i, s in zip(rows, stl_seasonal(base, period=12, robust=True)):
+            seasonal_of[i] = s
+    out = []
+    for i, (active, denominator, months, _) in enumerate(raw):
+        _, year_of, count = np.unique(months.year.to_numpy(), return_inverse=True, return_counts=True)
+        pos = np.arange(len(months), dtype="float64")
+        knots = np.bincount(year_of, weights=pos) / count  # the middle of each year, and its denominator
+        values = np.bincount(year_of, weights=denominator) / count
+        smooth = np.interp(pos, knots, values) if len(knots) > 1 else denominator
+        sa = active - seasonal_of[i] if i in seasonal_of else active
+        out.append((100 * sa / smooth, i in seasonal_of))
+    return out
 
 
 def residual_check(resid: np.ndarray) -> float:
@@ -410,16 +426,18 @@ def project(
 
 @dataclass
 class _Pending:
-    """A series ready to fit, and what its projection needs once fitted."""
+    """A series ready to adjust and fit (`y`, `seasonal` set by `_adjust_all`), and what its projection
+    needs once fitted."""
 
-    y: np.ndarray
-    seasonal: bool
+    raw: tuple[np.ndarray, np.ndarray, pd.DatetimeIndex, np.ndarray | None]  # active, denominator, months, own
     base: dict[str, object]
     workers: dict[str, float]
     last_month: pd.Timestamp
     months_remaining: int
     target_pct: float
     alpha: float
+    y: np.ndarray = field(default_factory=lambda: np.empty(0))
+    seasonal: bool = False
 
 
 def project_many(items: list[dict[str, object]], holdout: bool = True) -> list[Projection]:
@@ -428,6 +446,8 @@ def project_many(items: list[dict[str, object]], holdout: bool = True) -> list[P
     The same code as for one series: `project` is this with a list of one."""
     prepared = [_prepare(**item) for item in items]  # type: ignore[arg-type]
     pending = [p for p in prepared if isinstance(p, _Pending)]
+    for p, (y, seasonal) in zip(pending, _adjusted_many([p.raw for p in pending])):
+        p.y, p.seasonal = y, seasonal
     fitted = iter(_fit_many([p.y for p in pending], holdout)) if pending else iter([])
     return [p if isinstance(p, Projection) else _finish(p, *next(fitted)) for p in prepared]
 
@@ -499,9 +519,9 @@ def _prepare(
     self_funded = cols["active_self_funded"][run].astype("float64") if "active_self_funded" in cols else None
     if self_funded is not None and np.isnan(self_funded).any():
         self_funded = None
-    y, seasonal = adjusted_series(cols["active"][run].astype("float64"), cols["denominator_value"][run].astype("float64"),
-                                  pd.DatetimeIndex(cols["month"][run]), self_funded)
-    return _Pending(y, seasonal, base, workers, last_month, months_remaining, float(target_pct), alpha)
+    raw = (cols["active"][run].astype("float64"), cols["denominator_value"][run].astype("float64"),
+           pd.DatetimeIndex(cols["month"][run]), self_funded)
+    return _Pending(raw, base, workers, last_month, months_remaining, float(target_pct), alpha)
 
 
 def _finish(p: _Pending, fits: list[ModelFit], models: dict[str, object]) -> Projection:
@@ -565,7 +585,7 @@ def series_to_fit(ds: Dataset, district_code: str, denominator: str | None = Non
     target = district_target(ds, district_code)
     pct, year = (target[0], target[1]) if target else (100.0, 2100)
     prepared = _prepare(**_district_item(ds, district_code, denominator, pct, year, 1 - INTERVAL))  # type: ignore[arg-type]
-    return prepared.y if isinstance(prepared, _Pending) else None
+    return _adjusted_many([prepared.raw])[0][0] if isinstance(prepared, _Pending) else None
 
 
 def _district_item(ds: Dataset, district_code: str, denominator: str | None, target_pct: float | None,
