@@ -278,7 +278,7 @@ def _fit_many(ys: list[np.ndarray], holdout: bool = True) -> list[tuple[list[Mod
         e, early = ets[i], early_row.get(i)
         fit = ModelFit("ets_damped", True, params=dict(e.params), aic=_gaussian_aic(e.resid, len(e.params)),
                        rmse_in_sample=_rmse(e.resid))
-        if not np.isfinite(fit.aic):
+        if not np.isfinite(e.sse):
             fit = ModelFit("ets_damped", False, reason="ETS did not fit: the likelihood is not finite")
         elif early is not None:
             _holdout(fit, ets_holdout[i])
