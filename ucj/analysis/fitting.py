@@ -48,8 +48,9 @@ def levenberg_marquardt(fun: ResidJac, x0: np.ndarray, lower: np.ndarray, upper:
     their Jacobian (rows x points x params) when `jac`. Levenberg-Marquardt with Marquardt-scaled
     damping per problem, on J'J plus a structured secant estimate of the second-order term
     (Dennis, Gay and Welsch 1981, as in NL2SOL): the residuals here are not small, and J'J alone
-    zigzags along the valleys of the ETS likelihood (`secant=False`: J'J alone). A parameter on a bound whose gradient points
-    outwards is held there for the step. A problem stops when an accepted step lowers its sum of
+    zigzags along the valleys of the ETS likelihood (`secant=False`: J'J alone, which suits the
+    logistic curve better). A parameter on a bound whose gradient points outwards is held there for
+    the step. A problem stops when an accepted step lowers its sum of
     squares by less than `rtol` relative or moves no parameter by more than `xtol` relative, or when
     no step helps. Returns (parameters, sum of squares).
     """
@@ -275,7 +276,7 @@ def logistic_jacobian(t: np.ndarray, params: np.ndarray) -> np.ndarray:
 def fit_logistic_many(t: np.ndarray, y: np.ndarray, lengths: np.ndarray, starts: list[np.ndarray]
                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Least-squares logistic curve for each row of `y` (times `t`, first `lengths` points) within
-    LOGISTIC_LOWER..LOGISTIC_UPPER, from each of `starts` (rows x 3, NaN rows skipped); the lowest
+    LOGISTIC_LOWER..LOGISTIC_UPPER, from each of `starts` (rows x 3; NaN: the first start's); the lowest
     sum of squares is kept. Returns parameters, covariance (as scipy's curve_fit: the pseudo-inverse
     of J'J from the singular values, times the residual variance SSE / (n - 3)) and the sum of squares."""
     y = np.asarray(y, dtype="float64")
@@ -299,7 +300,7 @@ def fit_logistic_many(t: np.ndarray, y: np.ndarray, lengths: np.ndarray, starts:
     sse = cost[best, np.arange(n)]
     J = logistic_jacobian(t[None, :], p) * mask[..., None]
     _, s, vt = np.linalg.svd(J, full_matrices=False)
-    keep = s > np.finfo(float).eps * width * s[:, :1]
+    keep = s > np.finfo(float).eps * np.maximum(lengths, 3)[:, None] * s[:, :1]  # curve_fit's cut-off
     inv_s2 = np.where(keep, 1.0 / np.where(keep, s, 1.0) ** 2, 0.0)
     pcov = np.einsum("bkp,bk,bkq->bpq", vt, inv_s2, vt) * (sse / np.maximum(lengths - 3, 1))[:, None, None]
     return p, pcov, sse

@@ -582,9 +582,8 @@ def project_district(
 def series_to_fit(ds: Dataset, district_code: str, denominator: str | None = None) -> np.ndarray | None:
     """The adjusted monthly coverage series (%) the two models are fitted to for a district (None when
     there is nothing to fit): for checking the fits against other implementations."""
-    target = district_target(ds, district_code)
-    pct, year = (target[0], target[1]) if target else (100.0, 2100)
-    prepared = _prepare(**_district_item(ds, district_code, denominator, pct, year, 1 - INTERVAL))  # type: ignore[arg-type]
+    item = _district_item(ds, district_code, denominator, 100.0, 2100, 1 - INTERVAL)  # any target: same series
+    prepared = _prepare(**item)  # type: ignore[arg-type]
     return _adjusted_many([prepared.raw])[0][0] if isinstance(prepared, _Pending) else None
 
 
