@@ -459,7 +459,7 @@ _NO_FIGURES = dict(projected_pct=math.nan, lower_pct=math.nan, upper_pct=math.na
 
 
 def _prepare(
-    series: pd.DataFrame,
+    series: pd.DataFrame | dict[str, np.ndarray],
     workforce: pd.DataFrame,
     *,
     district_code: str,
@@ -470,8 +470,8 @@ def _prepare(
     denominator_growth: float | None = None,
 ) -> Projection | _Pending:
     """The adjusted series to fit, or the projection already when there is nothing to fit."""
-    order = np.argsort(series["month"].to_numpy(), kind="stable")
-    cols = {c: series[c].to_numpy()[order] for c in series.columns}
+    order = np.argsort(np.asarray(series["month"]), kind="stable")
+    cols = {str(c): np.asarray(series[c])[order] for c in series}  # a frame, or a mapping of columns
     cov = cols["coverage_pct"].astype("float64")
     valid = np.flatnonzero(~np.isnan(cov))
     i_last = int(valid[-1]) if valid.size else None
@@ -535,7 +535,7 @@ def _finish(p: _Pending, fits: list[ModelFit], models: dict[str, object]) -> Pro
                           reason="; ".join(f.reason or "" for f in fits), fits=fits,
                           forecast=pd.DataFrame(columns=_EMPTY_COLUMNS),
                           **(_NO_FIGURES | {"seasonally_adjusted": seasonal}), **workers)
-    future = pd.date_range(last_month + pd.offsets.MonthBegin(1), periods=months_remaining, freq="MS")
+    future = (np.datetime64(last_month, "M") + np.arange(1, months_remaining + 1)).astype("datetime64[ns]")
     if best.model == "ets_damped":
         res: EtsFit = models["ets_damped"]  # type: ignore[assignment]
         fc = _ets_forecast(res, months_remaining, alpha)
@@ -626,12 +626,14 @@ def denominator_growth_all(workforce: pd.DataFrame, denominator: str) -> dict[st
     return rate.astype("float64").to_dict()
 
 
-def _monthly_series_all(ds: Dataset, denominator: str, months: pd.DatetimeIndex) -> dict[str, pd.DataFrame]:
+def _monthly_series_all(ds: Dataset, denominator: str, months: pd.DatetimeIndex
+                        ) -> dict[str, dict[str, np.ndarray]]:
     """Every district's monthly coverage series over `months` (the columns `project` reads), with its
     self-funded participants.
 
-    One reindex on (district, month) for all districts, then cut into one frame per district (the
-    same frames `district_coverage_series` gives one at a time; a per-district reindex is the slow part).
+    One reindex on (district, month) for all districts, then cut into one set of columns per district
+    (the columns of the frames `district_coverage_series` gives one at a time; a per-district reindex,
+    and a frame per district, are the slow part).
     """
     cov = coverage(ds.enrolment, ds.workforce, denominator, period="month")
     codes = pd.unique(cov["district_code"].astype("str"))
@@ -643,7 +645,8 @@ def _monthly_series_all(ds: Dataset, denominator: str, months: pd.DatetimeIndex)
     wide["active_self_funded"] = sf.reindex(full).to_numpy(dtype="float64")
     n = len(months)
     arrays = {c: wide[c].to_numpy() for c in wide.columns}
-    return {str(code): pd.DataFrame({"month": months, **{c: a[i * n:(i + 1) * n] for c, a in arrays.items()}})
+    month_values = months.to_numpy()
+    return {str(code): {"month": month_values, **{c: a[i * n:(i + 1) * n] for c, a in arrays.items()}}
             for i, code in enumerate(codes)}
 
 
@@ -666,8 +669,8 @@ def project_all(ds: Dataset, denominator: str | None = None, workers: int | None
             series_by[denom] = _monthly_series_all(ds, denom, months)
         series = series_by[denom].get(code)
         if series is None:
-            series = pd.DataFrame({"month": months, "active": np.nan, "denominator_value": np.nan,
-                                   "coverage_pct": np.nan})
+            series = {"month": months.to_numpy(), **{c: np.full(len(months), np.nan)
+                                                     for c in ("active", "denominator_value", "coverage_pct")}}
         items.append(dict(series=series, workforce=ds.workforce, district_code=str(code),
                           target_pct=float(row["coverage_target_pct"]), target_year=int(row["target_year"]),
                           denominator=denom, denominator_growth=growth_by[denom].get(code, 0.0)))
