@@ -1,14 +1,15 @@
 """Benchmark: every indicator for all 514 districts (issue: at most 10 s on this machine).
 
 Run with `python benchmarks/analysis_all.py --data-dir data/demo`. Prints the time of each part
-and the total as a ratio to the 10 s budget, and beside it the CPU seconds used (this process and its
-worker processes): on a machine shared with other jobs the wall time depends on their load, the CPU
-time much less.
+and the total as a ratio to the 10 s budget, and beside it the CPU seconds used (this process and any
+child processes; the projections now run in this process, batched): on a machine shared with other
+jobs the wall time depends on their load, the CPU time much less. The load average is printed with it.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import time
 
@@ -47,11 +48,12 @@ def main() -> None:
         cpu_total += cpu
         print(f"{name:<12}{dt:7.2f} s   cpu {cpu:7.2f} s")
     print(f"{'total':<12}{total:7.2f} s = {total / BUDGET_S:.2f} x the {BUDGET_S:.0f} s budget (514 districts)"
-          f"   cpu {cpu_total:7.2f} s")
+          f"   cpu {cpu_total:7.2f} s = {cpu_total / BUDGET_S:.2f} x the budget")
+    print("load average (1, 5, 15 min): " + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
 
 
 def _cpu() -> float:
-    """CPU seconds of this process and of its finished child processes (the projection workers)."""
+    """CPU seconds of this process and of its finished child processes."""
     own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 

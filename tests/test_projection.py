@@ -1,4 +1,5 @@
-"""Projection to a target: logistic recovery, ETS against statsmodels, reasons, workers needed."""
+"""Projection to a target: reasons, workers needed, the like-for-like model choice (the fits themselves are
+checked against statsmodels and scipy in test_fitting.py)."""
 
 import math
 
@@ -6,8 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ucj.analysis.projection import (adjusted_series, ets_forecast, ets_states, fit_ets, fit_logistic, judge, logistic, project,
-                                     project_all, project_district, residual_check)
+from ucj.analysis.projection import (adjusted_series, judge, logistic, project, project_all, project_district,
+                                     residual_check)
 
 BANGGAI = "72.01"
 
@@ -20,34 +21,6 @@ def _series(values, start="2019-01-01"):
 
 def _wf(value=100_000):
     return pd.DataFrame({"district_code": ["75.02"] * 2, "year": [2024, 2025], "working_population": [value, value]})
-
-
-def test_logistic_curve_gives_back_its_parameters():
-    rng = np.random.default_rng(3)
-    t = np.arange(84) / 12
-    y = logistic(t, 80.0, 0.9, 4.0) + rng.normal(0, 0.2, t.size)
-    popt, _ = fit_logistic(t, y)
-    assert popt == pytest.approx([80.0, 0.9, 4.0], rel=0.03)
-
-
-def test_ets_equals_a_direct_statsmodels_call(demo_ds):
-    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
-
-    s = demo_ds.enrolment[demo_ds.enrolment["district_code"] == BANGGAI].groupby("month")["active"].sum()
-    y = pd.Series((s / 1000).to_numpy(), index=pd.DatetimeIndex(s.index, freq="MS"))
-    ours = fit_ets(y)
-    direct = ETSModel(y, error="add", trend="add", damped_trend=True).fit(disp=False)
-    assert np.allclose(ours.params, direct.params)
-    pred = direct.get_prediction(start=len(y), end=len(y) + 47).summary_frame(alpha=0.2)
-    fc = ets_forecast(ours, 48, alpha=0.2)
-    assert np.allclose(fc["mean"], pred["mean"], atol=1e-6)
-    assert np.allclose(fc["lower"], pred["pi_lower"], atol=1e-6)
-    assert np.allclose(fc["upper"], pred["pi_upper"], atol=1e-6)
-    # the hand-written filter used for the rolling-origin holdout reproduces statsmodels' states
-    p = dict(zip(ours.model.param_names, ours.params))
-    level, trend = ets_states(p, y.to_numpy())
-    assert level == pytest.approx(float(np.asarray(ours.level)[-1])) and trend == pytest.approx(
-        float(np.asarray(ours.slope)[-1]))
 
 
 def test_banggai_projection_and_workers_needed(demo_ds):

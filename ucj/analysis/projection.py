@@ -4,13 +4,15 @@ The series modelled is coverage with its two known regularities taken out first:
 of monthly enrolment (STL, period 12, robust; domain notes §5) is removed from the active
 participants, and the yearly denominator, which steps every January, is interpolated between
 mid-year values. Two models are then fitted to that monthly coverage series (%):
-- a damped-trend exponential smoothing model, ETS(A,Ad,N), with statsmodels' ETSModel;
-- a logistic saturation curve bounded by 100 %, with scipy's curve_fit.
-They are chosen like for like: the same rolling-origin holdout scores both (each estimated on the
-series up to 24 months before the end, then forecasting up to 12 months ahead from origins 24 and
-12 months before the end), and the lower holdout RMSE wins. A
-Ljung-Box test on the chosen model's residuals is reported as a check. A series too short or too
-flat to fit gets a stated reason instead of a curve.
+- a damped-trend exponential smoothing model, ETS(A,Ad,N), by maximum likelihood as statsmodels'
+  ETSModel defines it (same parameters and bounds);
+- a logistic saturation curve bounded by 100 %, by least squares as scipy's curve_fit does it.
+Both are fitted by `ucj.analysis.fitting`, for one district or for all of them at once with the same
+code (the tests check it against statsmodels and scipy). They are chosen like for like: the same
+rolling-origin holdout scores both (each estimated on the series up to 24 months before the end,
+then forecasting up to 12 months ahead from origins 24 and 12 months before the end), and the lower
+holdout RMSE wins. A Ljung-Box test on the chosen model's residuals is reported as a check. A series
+too short or too flat to fit gets a stated reason instead of a curve.
 
 Forecast intervals are 80 % prediction intervals (`INTERVAL`, stated with every projection). For
 ETS they use the closed-form variance of ETS(A,Ad,N) (Hyndman et al. 2008, class 1), which equals
@@ -23,18 +25,15 @@ does) or `uncertain`. Projected coverage is clipped to 0-100 %.
 from __future__ import annotations
 
 import math
-import os
-import warnings
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field, fields
 from typing import Literal
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, stats
-from statsmodels.tools.sm_exceptions import ConvergenceWarning
-from statsmodels.tsa.exponential_smoothing.ets import ETSModel, ETSResults
+from scipy.special import ndtr, ndtri
 
+from ucj.analysis import fitting
+from ucj.analysis.fitting import ETS_PARAM_NAMES, logistic
 from ucj.analysis.coverage import check_denominator, coverage, district_coverage_series, numerator_rows
 from ucj.data.dataset import Dataset
 from ucj.core.errors import UcjInputError
@@ -111,56 +110,79 @@ class Projection:
 
 
 # -- the two models -----------------------------------------------------------------------------
-def fit_ets(y: np.ndarray | pd.Series, start_params: np.ndarray | None = None) -> ETSResults:
-    """ETS(A,Ad,N): additive errors, additive damped trend, no seasonality (statsmodels).
+@dataclass
+class EtsFit:
+    """ETS(A,Ad,N) fitted to a series: parameters (statsmodels' names), one-step errors, last states."""
 
-    `start_params` (e.g. the estimate on the same series up to an earlier month) only starts the
-    optimiser closer to the maximum; the likelihood maximised is the same."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        warnings.simplefilter("ignore", RuntimeWarning)
-        return ETSModel(y, error="add", trend="add", damped_trend=True).fit(disp=False, start_params=start_params)
+    params: dict[str, float]
+    resid: np.ndarray
+    level: float
+    trend: float
+
+    @property
+    def sse(self) -> float:
+        return float(np.sum(self.resid**2))
+
+    @property
+    def mse(self) -> float:
+        return self.sse / len(self.resid)
 
 
-def ets_forecast(res: ETSResults, horizon: int, alpha: float = 1 - INTERVAL) -> pd.DataFrame:
+def _ets_fits(params: np.ndarray, y: np.ndarray, lengths: np.ndarray) -> list[EtsFit]:
+    err, _, levels, trends = fitting.ets_errors(params, y, lengths)
+    return [EtsFit(dict(zip(ETS_PARAM_NAMES, map(float, p))), err[i, :n].copy(), float(levels[i, n - 1]),
+                   float(trends[i, n - 1])) for i, (p, n) in enumerate(zip(params, lengths))]
+
+
+def fit_ets(y: np.ndarray | pd.Series) -> EtsFit:
+    """ETS(A,Ad,N): additive errors, additive damped trend, no seasonality, by maximum likelihood."""
+    arr = np.asarray(y, dtype="float64")[None, :]
+    params, _ = fitting.fit_ets_many(arr, np.array([arr.shape[1]]))
+    return _ets_fits(params, arr, np.array([arr.shape[1]]))[0]
+
+
+def ets_forecast(fit: EtsFit, horizon: int, alpha: float = 1 - INTERVAL) -> pd.DataFrame:
     """Point forecast and (1 - alpha) interval, h = 1..horizon, in closed form for ETS(A,Ad,N)."""
-    p = dict(zip(res.model.param_names, res.params))
-    a, b, phi = p["smoothing_level"], p["smoothing_trend"], p["damping_trend"]
-    level, trend = float(np.asarray(res.level)[-1]), float(np.asarray(res.slope)[-1])
-    h = np.arange(1, horizon + 1)
-    phi_h = phi * (1 - phi**h) / (1 - phi)  # phi + phi^2 + ... + phi^h
-    mean = level + phi_h * trend
-    c = a + b * phi * (1 - phi ** h[:-1]) / (1 - phi)  # c_j for j = 1..h-1
-    var = res.mse * (1 + np.concatenate([[0.0], np.cumsum(c**2)]))
-    z = stats.norm.ppf(1 - alpha / 2)
-    sd = np.sqrt(var)
-    return pd.DataFrame({"mean": mean, "lower": mean - z * sd, "upper": mean + z * sd, "sd": sd})
+    return pd.DataFrame(_ets_forecast(fit, horizon, alpha))
 
 
-def logistic(t: np.ndarray, capacity: float, rate: float, midpoint: float) -> np.ndarray:
-    """Coverage (%) on a logistic curve: capacity / (1 + exp(-rate (t - midpoint))), t in years."""
-    return capacity / (1.0 + np.exp(-rate * (t - midpoint)))
+def _ets_forecast(fit: EtsFit, horizon: int, alpha: float) -> dict[str, np.ndarray]:
+    p = np.array([[fit.params[k] for k in ETS_PARAM_NAMES]])
+    mean, var = fitting.ets_forecast_many(p, np.array([fit.level]), np.array([fit.trend]), np.array([fit.mse]),
+                                          horizon)
+    z = float(ndtri(1 - alpha / 2))
+    sd = np.sqrt(var[0])
+    return {"mean": mean[0], "lower": mean[0] - z * sd, "upper": mean[0] + z * sd, "sd": sd}
 
 
-def _logistic_jac(t: np.ndarray, capacity: float, rate: float, midpoint: float) -> np.ndarray:
-    e = np.exp(-rate * (t - midpoint))
-    d = 1.0 + e
-    return np.column_stack([1.0 / d, capacity * (t - midpoint) * e / d**2, -capacity * rate * e / d**2])
+def _logistic_start(t: np.ndarray, y: np.ndarray) -> np.ndarray:
+    return np.array([min(100.0, max(float(np.max(y)) * 1.3, 1.0)), 0.5, float(np.mean(t))])
 
 
-def fit_logistic(t: np.ndarray, y: np.ndarray, p0: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+def _logistic_starts(t: np.ndarray, y: np.ndarray) -> list[np.ndarray]:
+    """Where the logistic search starts: the usual start (capacity 1.3 x the maximum, rate 0.5, midpoint
+    mid-series), then a saturated curve near the series' level, a slow curve towards 100 % and an
+    almost straight rise from far in the past."""
+    top = float(np.max(y))
+    return [_logistic_start(t, y), np.array([min(100.0, max(top, 1e-3)), 2.0, float(t[0]) - 2.0]),
+            np.array([100.0, 0.2, float(t[-1]) + 5.0]), np.array([min(100.0, max(top * 1.2, 1e-3)), 0.05, -50.0])]
+
+
+def _rises(t: np.ndarray, y: np.ndarray) -> bool:
+    tc = t - t.mean()
+    return float(tc @ (y - y.mean())) > 0
+
+
+def fit_logistic(t: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Least-squares logistic fit with the capacity bounded by 100 %; returns (params, covariance).
 
-    A logistic curve describes growth towards saturation, so a series that does not rise is refused.
-    `p0` (e.g. the fit to the series up to an earlier month) only sets where the search starts.
-    """
-    slope = np.polyfit(t, y, 1)[0]
-    if slope <= 0:
+    A logistic curve describes growth towards saturation, so a series that does not rise is refused."""
+    if not _rises(t, y):
         raise ValueError("the series does not rise, so a saturation curve does not apply")
-    if p0 is None:
-        p0 = [min(100.0, max(float(np.max(y)) * 1.3, 1.0)), 0.5, float(np.mean(t))]
-    bounds = ([1e-6, 1e-4, -100.0], [100.0, 10.0, 200.0])
-    return optimize.curve_fit(logistic, t, y, p0=p0, bounds=bounds, jac=_logistic_jac, maxfev=5000)
+    arr = np.asarray(y, dtype="float64")[None, :]
+    p, pcov, _ = fitting.fit_logistic_many(np.asarray(t, dtype="float64"), arr, np.array([arr.shape[1]]),
+                                           [s[None, :] for s in _logistic_starts(t, y)])
+    return p[0], pcov[0]
 
 
 def _gaussian_aic(resid: np.ndarray, k: int) -> float:
@@ -180,83 +202,112 @@ def _origins(n: int) -> list[int]:
     return [n - k for k in HOLDOUT_ORIGINS if n - k >= MIN_MONTHS]
 
 
-def ets_states(params: dict[str, float], y: np.ndarray) -> tuple[float, float]:
-    """Level and trend of ETS(A,Ad,N) after filtering `y` with fixed parameters (error-correction form:
-    l_t = l_{t-1} + phi b_{t-1} + alpha e_t, b_t = phi b_{t-1} + beta e_t), from the initial states."""
-    a, b, phi = params["smoothing_level"], params["smoothing_trend"], params["damping_trend"]
-    level, trend = params["initial_level"], params["initial_trend"]
-    for obs in y:
-        e = obs - (level + phi * trend)
-        level, trend = level + phi * trend + a * e, phi * trend + b * e
-    return float(level), float(trend)
-
-
-def _ets_mean(params: dict[str, float], level: float, trend: float, horizon: int) -> np.ndarray:
-    phi = params["damping_trend"]
-    h = np.arange(1, horizon + 1)
-    return level + phi * (1 - phi**h) / (1 - phi) * trend
-
-
 def _holdout(fit: ModelFit, errors: list[np.ndarray]) -> None:
     if errors:
         err = np.concatenate(errors)
         fit.rmse_holdout, fit.holdout_points = _rmse(err), int(err.size)
 
 
-def _fit_both(y: np.ndarray, t: np.ndarray, holdout: bool = True) -> tuple[list[ModelFit], dict[str, object]]:
-    """Fit both models to the whole series, and score them on the same rolling-origin holdout.
+def _stack(series: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Series of different lengths as one array padded with NaN on the right, and their lengths."""
+    lengths = np.array([len(y) for y in series], dtype="int64")
+    out = np.full((len(series), int(lengths.max(initial=1))), np.nan)
+    for i, y in enumerate(series):
+        out[i, :len(y)] = y
+    return out, lengths
+
+
+def _ets_holdout_errors(ys: list[np.ndarray], origins: list[list[int]], early_row: dict[int, int],
+                        params: np.ndarray) -> dict[int, list[np.ndarray]]:
+    """Forecast errors of the early ETS fits from each origin: the level and trend filtered with the
+    early parameters up to the origin, then up to HOLDOUT_MONTHS ahead (all series in one filter run)."""
+    rows = [(i, o) for i, early in early_row.items() for o in origins[i]]
+    if not rows:
+        return {}
+    arr, _ = _stack([ys[i] for i, _ in rows])
+    p = params[[early_row[i] for i, _ in rows]]
+    lengths = np.array([o for _, o in rows])
+    _, _, lv, tr = fitting.ets_errors(p, arr, lengths)
+    at = lengths - 1
+    mean, _ = fitting.ets_forecast_many(p, lv[np.arange(len(rows)), at], tr[np.arange(len(rows)), at],
+                                        np.ones(len(rows)), HOLDOUT_MONTHS)
+    out: dict[int, list[np.ndarray]] = {}
+    for k, (i, o) in enumerate(rows):
+        h = min(HOLDOUT_MONTHS, len(ys[i]) - o)
+        out.setdefault(i, []).append(mean[k, :h] - ys[i][o:o + h])
+    return out
+
+
+def _fit_many(ys: list[np.ndarray], holdout: bool = True) -> list[tuple[list[ModelFit], dict[str, object]]]:
+    """Fit both models to each series (t = months / 12), and score them on the same rolling-origin holdout.
 
     Holdout: each model is estimated once on the series up to the first origin, then forecasts up to
     HOLDOUT_MONTHS ahead from each origin in turn (rolling the origin without re-estimating; ETS
     updates its level and trend with the data up to the origin). No holdout month is ever used to
-    estimate the parameters that forecast it, for either model.
+    estimate the parameters that forecast it, for either model. All series (whole and up to the first
+    origin) are fitted in one batch per model; each is still its own problem.
     """
-    fits, models = [], {}
-    origins = _origins(len(y)) if holdout else []
-    first = origins[0] if origins else None
-    try:
-        early = fit_ets(y[:first]) if first is not None else None
-        res = fit_ets(y, None if early is None else np.asarray(early.params))
-        p = dict(zip(res.model.param_names, res.params))
-        fit = ModelFit("ets_damped", True, params={k: float(v) for k, v in p.items()},
-                       aic=_gaussian_aic(np.asarray(res.resid), len(res.params)),
-                       rmse_in_sample=_rmse(res.resid))
-        if early is not None:
-            ep = dict(zip(early.model.param_names, map(float, early.params)))
-            errors = []
-            for o in origins:
-                h = min(HOLDOUT_MONTHS, len(y) - o)
-                level, trend = ets_states(ep, y[:o])
-                errors.append(_ets_mean(ep, level, trend, h) - y[o:o + h])
-            _holdout(fit, errors)
+    origins = [_origins(len(y)) if holdout else [] for y in ys]
+    firsts = [o[0] if o else None for o in origins]
+    # whole series, then the series up to the first origin where there is one
+    problems = list(ys) + [y[:f] for y, f in zip(ys, firsts) if f is not None]
+    early_row = {}
+    for i, f in enumerate(firsts):
+        if f is not None:
+            early_row[i] = len(ys) + len(early_row)
+    arr, lengths = _stack(problems)
+
+    ets_params, _ = fitting.fit_ets_many(arr, lengths)
+    ets = _ets_fits(ets_params, arr, lengths)
+
+    rises = [_rises(np.arange(len(y)) / 12.0, y) for y in problems]
+    t_all = np.arange(arr.shape[1]) / 12.0
+    use = [i for i, r in enumerate(rises) if r]
+    logit: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    if use:
+        sub, sub_len = arr[use], lengths[use]
+        starts = [np.array([_logistic_starts(t_all[:n], y[:n])[k] for y, n in zip(sub, sub_len)]) for k in range(4)]
+        p, pcov, sse = fitting.fit_logistic_many(t_all, sub, sub_len, starts)
+        logit = {i: (p[j], pcov[j]) for j, i in enumerate(use) if np.isfinite(sse[j])}
+
+    ets_holdout = _ets_holdout_errors(ys, origins, early_row, ets_params)
+    out = []
+    for i, y in enumerate(ys):
+        fits, models = [], {}
+        t = np.arange(len(y)) / 12.0
+        e, early = ets[i], early_row.get(i)
+        fit = ModelFit("ets_damped", True, params=dict(e.params), aic=_gaussian_aic(e.resid, len(e.params)),
+                       rmse_in_sample=_rmse(e.resid))
+        if not np.isfinite(e.sse):
+            fit = ModelFit("ets_damped", False, reason="ETS did not fit: the likelihood is not finite")
+        elif early is not None:
+            _holdout(fit, ets_holdout[i])
         fits.append(fit)
-        models["ets_damped"] = res
-    except (ValueError, np.linalg.LinAlgError) as err:
-        fits.append(ModelFit("ets_damped", False, reason=f"ETS did not fit: {err}"))
-    p_early, early_error = None, None
-    if first is not None:
-        try:
-            p_early, _ = fit_logistic(t[:first], y[:first])
-        except (RuntimeError, ValueError, optimize.OptimizeWarning) as err:
-            early_error = err
-    try:
-        popt, pcov = fit_logistic(t, y, p_early)
-        resid = y - logistic(t, *popt)
-        fit = ModelFit("logistic", True, params=dict(zip(("capacity", "rate", "midpoint"), map(float, popt))),
-                       aic=_gaussian_aic(resid, 3), rmse_in_sample=_rmse(resid))
-        if p_early is not None:
-            errors = []
-            for o in origins:
-                h = min(HOLDOUT_MONTHS, len(y) - o)
-                errors.append(logistic(t[o:o + h], *p_early) - y[o:o + h])
-            _holdout(fit, errors)
-        elif early_error is not None:
-            fit.reason = f"holdout not scored: the curve did not fit the series up to the first origin ({early_error})"
-        fits.append(fit)
-        models["logistic"] = (popt, pcov, float(np.std(resid)), resid)
-    except (RuntimeError, ValueError, optimize.OptimizeWarning) as err:
-        fits.append(ModelFit("logistic", False, reason=f"logistic curve did not fit: {err}"))
-    return fits, models
+        if fit.fitted:
+            models["ets_damped"] = e
+        if i not in logit:
+            why = ("the series does not rise, so a saturation curve does not apply" if not rises[i]
+                   else "the least-squares search did not converge")
+            fits.append(ModelFit("logistic", False, reason=f"logistic curve did not fit: {why}"))
+        else:
+            popt, pcov = logit[i]
+            resid = y - logistic(t, *popt)
+            fit = ModelFit("logistic", True, params=dict(zip(("capacity", "rate", "midpoint"), map(float, popt))),
+                           aic=_gaussian_aic(resid, 3), rmse_in_sample=_rmse(resid))
+            if early is not None and early in logit:
+                errors = []
+                for o in origins[i]:
+                    h = min(HOLDOUT_MONTHS, len(y) - o)
+                    errors.append(logistic(t[o:o + h], *logit[early][0]) - y[o:o + h])
+                _holdout(fit, errors)
+            elif early is not None:
+                why = ("the series up to it does not rise" if not rises[early]
+                       else "the least-squares search did not converge")
+                fit.reason = f"holdout not scored: the curve did not fit the series up to the first origin ({why})"
+            fits.append(fit)
+            models["logistic"] = (popt, pcov, float(np.std(resid)), resid)
+        out.append((fits, models))
+    return out
 
 
 def choose(fits: list[ModelFit]) -> tuple[ModelFit | None, str | None]:
@@ -279,38 +330,52 @@ def adjusted_series(active: np.ndarray, denominator: np.ndarray, months: pd.Date
     when given: budget-funded participants enter and leave in steps set by budgets, which STL would
     mistake for seasonality. Returns (series, seasonally adjusted?); fewer than 24 months are not
     seasonally adjusted."""
-    from statsmodels.tsa.seasonal import STL
+    return _adjusted_many([(active, denominator, months, self_funded)])[0]
 
-    years = months.year.to_numpy()
-    pos = np.arange(len(months), dtype="float64")
-    knots = pd.Series(pos).groupby(years).mean()
-    values = pd.Series(denominator).groupby(years).mean()
-    smooth = np.interp(pos, knots.to_numpy(), values.to_numpy()) if len(knots) > 1 else denominator
-    seasonal = len(active) >= 2 * 12
-    base = active if self_funded is None else self_funded
-    sa = active - STL(base, period=12, robust=True).fit().seasonal if seasonal else active
-    return 100 * sa / smooth, seasonal
+
+def _adjusted_many(raw: list[tuple[np.ndarray, np.ndarray, pd.DatetimeIndex, np.ndarray | None]]
+                   ) -> list[tuple[np.ndarray, bool]]:
+    """`adjusted_series` for many series: STL runs once for all series of the same length."""
+    from ucj.analysis.stl import stl_seasonal
+
+    seasonal_of: dict[int, np.ndarray] = {}
+    by_length: dict[int, list[int]] = {}
+    for i, (active, _, _, _) in enumerate(raw):
+        if len(active) >= 2 * 12:
+            by_length.setdefault(len(active), []).append(i)
+    for rows in by_length.values():
+        base = np.array([raw[i][0] if raw[i][3] is None else raw[i][3] for i in rows])
+        for i, s in zip(rows, stl_seasonal(base, period=12, robust=True)):
+            seasonal_of[i] = s
+    out = []
+    for i, (active, denominator, months, _) in enumerate(raw):
+        _, year_of, count = np.unique(months.year.to_numpy(), return_inverse=True, return_counts=True)
+        pos = np.arange(len(months), dtype="float64")
+        knots = np.bincount(year_of, weights=pos) / count  # the middle of each year, and its denominator
+        values = np.bincount(year_of, weights=denominator) / count
+        smooth = np.interp(pos, knots, values) if len(knots) > 1 else denominator
+        sa = active - seasonal_of[i] if i in seasonal_of else active
+        out.append((100 * sa / smooth, i in seasonal_of))
+    return out
 
 
 def residual_check(resid: np.ndarray) -> float:
     """Ljung-Box p-value (LJUNG_BOX_LAGS lags): small values say the residuals still have structure."""
-    from statsmodels.stats.diagnostic import acorr_ljungbox
-
     r = np.asarray(resid, dtype="float64")
     if r.size <= LJUNG_BOX_LAGS + 1 or np.std(r) == 0:
         return math.nan
-    return float(acorr_ljungbox(r, lags=[LJUNG_BOX_LAGS])["lb_pvalue"].iloc[0])
+    return fitting.ljung_box_pvalue(r, LJUNG_BOX_LAGS)
 
 
 def judge(mean: float, sd: float, target_pct: float, lower: float, upper: float) -> tuple[float, Status]:
     """Probability of reaching the target (normal forecast distribution) and the verdict from the interval."""
-    p = 1.0 - float(stats.norm.cdf((target_pct - mean) / sd)) if sd > 0 else float(mean >= target_pct)
+    p = 1.0 - float(ndtr((target_pct - mean) / sd)) if sd > 0 else float(mean >= target_pct)
     status: Status = "likely" if lower >= target_pct else ("unlikely" if upper < target_pct else "uncertain")
     return p, status
 
 
 def _logistic_forecast(popt: np.ndarray, pcov: np.ndarray, sigma: float, t_future: np.ndarray,
-                       alpha: float, draws: int = 400) -> pd.DataFrame:
+                       alpha: float, draws: int = 400) -> dict[str, np.ndarray]:
     mean = logistic(t_future, *popt)
     rng = np.random.default_rng(12345)  # fixed: the same data gives the same interval
     if not np.all(np.isfinite(pcov)):
@@ -320,7 +385,7 @@ def _logistic_forecast(popt: np.ndarray, pcov: np.ndarray, sigma: float, t_futur
     curves = logistic(t_future[None, :], sample[:, [0]], sample[:, [1]], sample[:, [2]])
     curves = curves + rng.normal(0, sigma, curves.shape)
     lo, hi = np.quantile(curves, [alpha / 2, 1 - alpha / 2], axis=0)
-    return pd.DataFrame({"mean": mean, "lower": lo, "upper": hi, "sd": curves.std(axis=0)})
+    return {"mean": mean, "lower": lo, "upper": hi, "sd": curves.std(axis=0)}
 
 
 # -- projection of one district --------------------------------------------------------------------
@@ -354,8 +419,63 @@ def project(
     denominator_growth: float | None = None,
 ) -> Projection:
     """Project a monthly coverage series (from `district_coverage_series`) to December of target_year."""
-    valid = series[series["coverage_pct"].notna().to_numpy()]
-    last = valid.loc[valid["month"].idxmax()] if len(valid) else None
+    return project_many([dict(series=series, workforce=workforce, district_code=district_code,
+                              denominator=denominator, target_pct=target_pct, target_year=target_year, alpha=alpha,
+                              denominator_growth=denominator_growth)], holdout)[0]
+
+
+@dataclass
+class _Pending:
+    """A series ready to adjust and fit (`y`, `seasonal` set by `_adjust_all`), and what its projection
+    needs once fitted."""
+
+    raw: tuple[np.ndarray, np.ndarray, pd.DatetimeIndex, np.ndarray | None]  # active, denominator, months, own
+    base: dict[str, object]
+    workers: dict[str, float]
+    last_month: pd.Timestamp
+    months_remaining: int
+    target_pct: float
+    alpha: float
+    y: np.ndarray = field(default_factory=lambda: np.empty(0))
+    seasonal: bool = False
+
+
+def project_many(items: list[dict[str, object]], holdout: bool = True) -> list[Projection]:
+    """`project` for many series (each a dict of its arguments), fitted together in one batch.
+
+    The same code as for one series: `project` is this with a list of one."""
+    prepared = [_prepare(**item) for item in items]  # type: ignore[arg-type]
+    pending = [p for p in prepared if isinstance(p, _Pending)]
+    for p, (y, seasonal) in zip(pending, _adjusted_many([p.raw for p in pending])):
+        p.y, p.seasonal = y, seasonal
+    fitted = iter(_fit_many([p.y for p in pending], holdout)) if pending else iter([])
+    return [p if isinstance(p, Projection) else _finish(p, *next(fitted)) for p in prepared]
+
+
+_EMPTY_COLUMNS = ["month", "mean", "lower", "upper", "model"]
+_NO_FIGURES = dict(projected_pct=math.nan, lower_pct=math.nan, upper_pct=math.nan,
+                   probability_reaching_target=math.nan, choice=None, seasonally_adjusted=False,
+                   residual_pvalue=math.nan)
+
+
+def _prepare(
+    series: pd.DataFrame | dict[str, np.ndarray],
+    workforce: pd.DataFrame,
+    *,
+    district_code: str,
+    denominator: str,
+    target_pct: float,
+    target_year: int,
+    alpha: float = 1 - INTERVAL,
+    denominator_growth: float | None = None,
+) -> Projection | _Pending:
+    """The adjusted series to fit, or the projection already when there is nothing to fit."""
+    order = np.argsort(np.asarray(series["month"]), kind="stable")
+    cols = {str(c): np.asarray(series[c])[order] for c in series}  # a frame, or a mapping of columns
+    cov = cols["coverage_pct"].astype("float64")
+    valid = np.flatnonzero(~np.isnan(cov))
+    i_last = int(valid[-1]) if valid.size else None
+    last = None if i_last is None else {c: v[i_last] for c, v in cols.items()}
     growth = _denominator_growth(workforce, district_code, denominator) if denominator_growth is None \
         else denominator_growth
     base = dict(
@@ -366,9 +486,8 @@ def project(
         last_denominator=math.nan if last is None else float(last["denominator_value"]),
         last_coverage_pct=math.nan if last is None else float(last["coverage_pct"]),
     )
-    empty = pd.DataFrame(columns=["month", "mean", "lower", "upper", "model"])
-    none = dict(projected_pct=math.nan, lower_pct=math.nan, upper_pct=math.nan, probability_reaching_target=math.nan,
-                choice=None, seasonally_adjusted=False, residual_pvalue=math.nan)
+    empty = pd.DataFrame(columns=_EMPTY_COLUMNS)
+    none = _NO_FIGURES
     nan_workers = dict(denominator_at_target=math.nan, months_remaining=0, workers_needed_total=math.nan,
                        workers_needed_per_month=math.nan)
 
@@ -385,12 +504,9 @@ def project(
                           fits=[], forecast=empty, **none, **workers)
 
     # a fit needs consecutive months up to the last one
-    ordered = series.sort_values("month")
-    ordered = ordered[ordered["month"].to_numpy() <= np.datetime64(last_month)]
-    gaps = ordered["coverage_pct"].isna().to_numpy()
-    start = int(np.flatnonzero(gaps)[-1]) + 1 if gaps.any() else 0
-    run = ordered.iloc[start:]
-    y_raw = run["coverage_pct"].to_numpy(dtype="float64")
+    gaps = np.flatnonzero(np.isnan(cov[:i_last + 1]))
+    run = slice(int(gaps[-1]) + 1 if gaps.size else 0, i_last + 1)
+    y_raw = cov[run]
     reason = None
     if len(y_raw) < MIN_MONTHS:
         reason = f"series too short to fit: {len(y_raw)} consecutive months (need {MIN_MONTHS})"
@@ -400,35 +516,41 @@ def project(
         return Projection(**base, status="not_fitted", model_used=None, reason=reason, fits=[], forecast=empty,
                           **none, **workers)
 
-    self_funded = run["active_self_funded"].to_numpy(dtype="float64") if "active_self_funded" in run else None
+    self_funded = cols["active_self_funded"][run].astype("float64") if "active_self_funded" in cols else None
     if self_funded is not None and np.isnan(self_funded).any():
         self_funded = None
-    y, seasonal = adjusted_series(run["active"].to_numpy(dtype="float64"),
-                                  run["denominator_value"].to_numpy(dtype="float64"), pd.DatetimeIndex(run["month"]),
-                                  self_funded)
+    raw = (cols["active"][run].astype("float64"), cols["denominator_value"][run].astype("float64"),
+           pd.DatetimeIndex(cols["month"][run]), self_funded)
+    return _Pending(raw, base, workers, last_month, months_remaining, float(target_pct), alpha)
+
+
+def _finish(p: _Pending, fits: list[ModelFit], models: dict[str, object]) -> Projection:
+    """The projection from the chosen model's forecast."""
+    base, workers, y, seasonal, alpha = p.base, p.workers, p.y, p.seasonal, p.alpha
+    last_month, months_remaining, target_pct = p.last_month, p.months_remaining, p.target_pct
     t = np.arange(len(y)) / 12.0
-    fits, models = _fit_both(y, t, holdout)
     best, choice = choose(fits)
     if best is None:
-        return Projection(**base, status="not_fitted", model_used=None,
-                          reason="; ".join(f.reason or "" for f in fits), fits=fits, forecast=empty,
-                          **(none | {"seasonally_adjusted": seasonal}), **workers)
-    future = pd.date_range(last_month + pd.offsets.MonthBegin(1), periods=months_remaining, freq="MS")
+        return Projection(**base, status="not_fitted", model_used=None,  # type: ignore[arg-type]
+                          reason="; ".join(f.reason or "" for f in fits), fits=fits,
+                          forecast=pd.DataFrame(columns=_EMPTY_COLUMNS),
+                          **(_NO_FIGURES | {"seasonally_adjusted": seasonal}), **workers)
+    future = (np.datetime64(last_month, "M") + np.arange(1, months_remaining + 1)).astype("datetime64[ns]")
     if best.model == "ets_damped":
-        res = models["ets_damped"]
-        fc = ets_forecast(res, months_remaining, alpha)  # type: ignore[arg-type]
-        resid = np.asarray(res.resid)  # type: ignore[attr-defined]
+        res: EtsFit = models["ets_damped"]  # type: ignore[assignment]
+        fc = _ets_forecast(res, months_remaining, alpha)
+        resid = res.resid
     else:
         popt, pcov, sigma, resid = models["logistic"]  # type: ignore[misc]
         fc = _logistic_forecast(popt, pcov, sigma, t[-1] + np.arange(1, months_remaining + 1) / 12.0, alpha)
-    at = fc.iloc[-1]
-    probability, status = judge(float(at["mean"]), float(at["sd"]), target_pct, float(at["lower"]), float(at["upper"]))
-    fc = fc.drop(columns="sd").clip(0, 100)
-    fc.insert(0, "month", future)
-    fc["model"] = best.model
-    at = fc.iloc[-1]
-    return Projection(**base, status=status, model_used=best.model, reason=None, fits=fits, forecast=fc,
-                      projected_pct=float(at["mean"]), lower_pct=float(at["lower"]), upper_pct=float(at["upper"]),
+    at = {k: float(v[-1]) for k, v in fc.items()}
+    probability, status = judge(at["mean"], at["sd"], target_pct, at["lower"], at["upper"])
+    frame = pd.DataFrame({"month": future, **{k: np.clip(fc[k], 0, 100) for k in ("mean", "lower", "upper")},
+                          "model": best.model})
+    at = {k: float(frame[k].iloc[-1]) for k in ("mean", "lower", "upper")}
+    return Projection(**base, status=status, model_used=best.model, reason=None, fits=fits,  # type: ignore[arg-type]
+                      forecast=frame,
+                      projected_pct=at["mean"], lower_pct=at["lower"], upper_pct=at["upper"],
                       probability_reaching_target=probability, choice=choice, seasonally_adjusted=seasonal,
                       residual_pvalue=residual_check(resid), **workers)
 
@@ -454,6 +576,20 @@ def project_district(
     holdout: bool = True,
 ) -> Projection:
     """Project one district, defaulting target, year and denominator to the district's own target."""
+    return project_many([_district_item(ds, district_code, denominator, target_pct, target_year, alpha)], holdout)[0]
+
+
+def series_to_fit(ds: Dataset, district_code: str, denominator: str | None = None) -> np.ndarray | None:
+    """The adjusted monthly coverage series (%) the two models are fitted to for a district (None when
+    there is nothing to fit): for checking the fits against other implementations."""
+    item = _district_item(ds, district_code, denominator, 100.0, 2100, 1 - INTERVAL)  # any target: same series
+    prepared = _prepare(**item)  # type: ignore[arg-type]
+    return _adjusted_many([prepared.raw])[0][0] if isinstance(prepared, _Pending) else None
+
+
+def _district_item(ds: Dataset, district_code: str, denominator: str | None, target_pct: float | None,
+                   target_year: int | None, alpha: float) -> dict[str, object]:
+    """The arguments of `project` for one district of a dataset."""
     own = district_target(ds, district_code)
     if own is None and (target_pct is None or target_year is None):
         raise UcjInputError.one(f"district {district_code} has no target in the data; give target_pct and target_year")
@@ -463,8 +599,8 @@ def project_district(
     series = district_coverage_series(ds.enrolment, ds.workforce, district_code, denom)
     own = self_funded_active(ds.enrolment[ds.enrolment["district_code"] == district_code], denom)
     series["active_self_funded"] = own.get(district_code, pd.Series(dtype="float64")).reindex(series["month"]).to_numpy()
-    return project(series, ds.workforce, district_code=district_code, denominator=denom, target_pct=pct,
-                   target_year=year, alpha=alpha, holdout=holdout)
+    return dict(series=series, workforce=ds.workforce, district_code=district_code, denominator=denom,
+                target_pct=pct, target_year=year, alpha=alpha)
 
 
 def _self_funded_sum(enrolment: pd.DataFrame, denominator: str) -> pd.Series:
@@ -476,23 +612,6 @@ def self_funded_active(enrolment: pd.DataFrame, denominator: str) -> dict[str, p
     """Self-funded active participants that count over `denominator`, by district: a monthly series each."""
     g = _self_funded_sum(enrolment, denominator)
     return {str(c): s.droplevel("district_code") for c, s in g.groupby(level="district_code", sort=False)}
-
-
-def _project_chunk(args: tuple[list[tuple[pd.DataFrame, str, float, int, str, float]], pd.DataFrame]
-                   ) -> list[dict[str, object]]:
-    items, workforce = args
-    return [
-        project(series, workforce, district_code=code, denominator=denom, target_pct=pct, target_year=year,
-                denominator_growth=growth).key_figures()
-        for series, code, pct, year, denom, growth in items
-    ]
-
-
-def _one_blas_thread() -> None:
-    """Worker processes fit many tiny models: BLAS threads would only fight over the cores."""
-    from threadpoolctl import threadpool_limits
-
-    threadpool_limits(1)
 
 
 def denominator_growth_all(workforce: pd.DataFrame, denominator: str) -> dict[str, float]:
@@ -507,12 +626,14 @@ def denominator_growth_all(workforce: pd.DataFrame, denominator: str) -> dict[st
     return rate.astype("float64").to_dict()
 
 
-def _monthly_series_all(ds: Dataset, denominator: str, months: pd.DatetimeIndex) -> dict[str, pd.DataFrame]:
+def _monthly_series_all(ds: Dataset, denominator: str, months: pd.DatetimeIndex
+                        ) -> dict[str, dict[str, np.ndarray]]:
     """Every district's monthly coverage series over `months` (the columns `project` reads), with its
     self-funded participants.
 
-    One reindex on (district, month) for all districts, then cut into one frame per district (the
-    same frames `district_coverage_series` gives one at a time; a per-district reindex is the slow part).
+    One reindex on (district, month) for all districts, then cut into one set of columns per district
+    (the columns of the frames `district_coverage_series` gives one at a time; a per-district reindex,
+    and a frame per district, are the slow part).
     """
     cov = coverage(ds.enrolment, ds.workforce, denominator, period="month")
     codes = pd.unique(cov["district_code"].astype("str"))
@@ -524,20 +645,23 @@ def _monthly_series_all(ds: Dataset, denominator: str, months: pd.DatetimeIndex)
     wide["active_self_funded"] = sf.reindex(full).to_numpy(dtype="float64")
     n = len(months)
     arrays = {c: wide[c].to_numpy() for c in wide.columns}
-    return {str(code): pd.DataFrame({"month": months, **{c: a[i * n:(i + 1) * n] for c, a in arrays.items()}})
+    month_values = months.to_numpy()
+    return {str(code): {"month": month_values, **{c: a[i * n:(i + 1) * n] for c, a in arrays.items()}}
             for i, code in enumerate(codes)}
 
 
 def project_all(ds: Dataset, denominator: str | None = None, workers: int | None = None) -> pd.DataFrame:
-    """Project every district to its own target (one row each), in parallel processes.
+    """Project every district to its own target (one row each).
 
-    The coverage series are computed once for all districts, then fitted district by district.
+    The coverage series are computed once for all districts and fitted together in one batch
+    (`project_many`, the code `project` uses for one district). `workers` is accepted for callers that
+    pass it and has no effect: the batch runs in this process.
     """
     targets = ds.targets.sort_values("target_year").groupby("district_code").tail(1).set_index("district_code")
     months = pd.date_range(ds.enrolment["month"].min(), ds.enrolment["month"].max(), freq="MS", name="month")
     series_by: dict[str, dict[str, pd.DataFrame]] = {}
     growth_by: dict[str, dict[str, float]] = {}
-    items = []
+    items: list[dict[str, object]] = []
     for code, row in targets.sort_index().iterrows():
         denom = check_denominator(denominator or str(row["denominator"]))
         if denom not in series_by:
@@ -545,16 +669,10 @@ def project_all(ds: Dataset, denominator: str | None = None, workers: int | None
             series_by[denom] = _monthly_series_all(ds, denom, months)
         series = series_by[denom].get(code)
         if series is None:
-            series = pd.DataFrame({"month": months, "active": np.nan, "denominator_value": np.nan,
-                                   "coverage_pct": np.nan})
-        items.append((series, str(code), float(row["coverage_target_pct"]), int(row["target_year"]), denom,
-                      growth_by[denom].get(code, 0.0)))
-    workforce = ds.workforce
-    workers = workers or min(os.cpu_count() or 1, 4)
-    if workers <= 1:
-        rows = _project_chunk((items, workforce))
-    else:
-        chunks = [items[i::workers] for i in range(workers)]
-        with ProcessPoolExecutor(max_workers=workers, initializer=_one_blas_thread) as pool:
-            rows = [r for part in pool.map(_project_chunk, [(c, workforce) for c in chunks]) for r in part]
+            series = {"month": months.to_numpy(), **{c: np.full(len(months), np.nan)
+                                                     for c in ("active", "denominator_value", "coverage_pct")}}
+        items.append(dict(series=series, workforce=ds.workforce, district_code=str(code),
+                          target_pct=float(row["coverage_target_pct"]), target_year=int(row["target_year"]),
+                          denominator=denom, denominator_growth=growth_by[denom].get(code, 0.0)))
+    rows = [p.key_figures() for p in project_many(items)]
     return pd.DataFrame(rows).sort_values("district_code").reset_index(drop=True)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from statsmodels.tsa.seasonal import STL
-
 from ucj.core.errors import UcjInputError
 
 MIN_MONTHS_FOR_STL = 24
@@ -54,6 +52,8 @@ def seasonality(series: pd.Series, robust: bool = True) -> pd.DataFrame:
 
     Returns observed, trend, seasonal and residual, plus `seasonal_pct` (seasonal over trend).
     """
+    from statsmodels.tsa.seasonal import STL  # here, not at import: statsmodels takes about a second to load
+
     s = series.dropna()
     if len(s) < MIN_MONTHS_FOR_STL:
         raise UcjInputError.one(f"seasonality needs at least {MIN_MONTHS_FOR_STL} months of data; found {len(s)}")

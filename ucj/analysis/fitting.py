@@ -1,0 +1,320 @@
+"""Batched least-squares fits for the projection: ETS(A,Ad,N) and the logistic curve, many series at once.
+
+Every district's coverage series is fitted by the same code whether one district or all 514 are
+asked for: the series are stacked in a (series x month) array, padded on the right where a series is
+shorter, and each series' problem is solved independently (its own damping, step and stopping),
+so a district gets the same fit alone as in the batch. The numbers are numpy arrays throughout, so
+the per-district cost is a few vector operations rather than a Python optimiser call.
+
+- ETS(A,Ad,N) is estimated by maximum likelihood with the variance concentrated out, which is least
+  squares on the one-step errors, over the same parameters and bounds as statsmodels' ETSModel
+  (smoothing level alpha and beta/alpha in [1e-4, 1 - 1e-4], damping phi in [0.8, 0.98], initial level
+  and trend free). The errors and their exact derivatives come from one forward recursion.
+- The logistic curve is fitted by least squares within the bounds the projection sets, as scipy's
+  curve_fit does, and its covariance is computed as curve_fit computes it.
+
+Both use a bounded Levenberg-Marquardt (`levenberg_marquardt`) started from several points; the best
+least-squares value wins. tests/test_fitting.py checks the results against statsmodels and scipy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+ETS_PARAM_NAMES = ("smoothing_level", "smoothing_trend", "damping_trend", "initial_level", "initial_trend")
+# bounds on the internal parameters (alpha, beta / alpha, phi, l0, b0), as statsmodels' ETSModel sets them
+ETS_LOWER = np.array([1e-4, 1e-4, 0.8, -np.inf, -np.inf])
+ETS_UPPER = np.array([1 - 1e-4, 1 - 1e-4, 0.98, np.inf, np.inf])
+# the search for (alpha, beta / alpha, phi) starts from the best points of this grid (initial states
+# solved for at each): a start in the right basin, where statsmodels' single default start
+# (0.1, 0.1, 0.98) sometimes leads to a worse local maximum of the likelihood
+ETS_GRID = tuple((a, bs, phi) for a in (0.3, 0.6, 0.85, 0.99) for bs in (0.01, 0.05, 0.15, 0.4)
+                 for phi in (0.8, 0.88, 0.94, 0.98))
+ETS_GRID_STARTS = 2  # how many of the best grid points start a search
+LOGISTIC_LOWER = np.array([1e-6, 1e-4, -100.0])
+LOGISTIC_UPPER = np.array([100.0, 10.0, 200.0])
+
+ResidJac = Callable[[np.ndarray, np.ndarray, bool], tuple[np.ndarray, np.ndarray | None]]
+
+
+def levenberg_marquardt(fun: ResidJac, x0: np.ndarray, lower: np.ndarray, upper: np.ndarray,
+                        max_iter: int = 100, rtol: float = 1e-10, xtol: float = 1e-8, secant: bool = True
+                        ) -> tuple[np.ndarray, np.ndarray]:
+    """Minimise sum(r**2) for each row of `x0` (one problem a row) within the box [lower, upper].
+
+    `fun(x, rows, jac)` returns the residuals (rows x points) of problems `rows` at parameters `x`, and
+    their Jacobian (rows x points x params) when `jac`. Levenberg-Marquardt with Marquardt-scaled
+    damping per problem, on J'J plus a structured secant estimate of the second-order term
+    (Dennis, Gay and Welsch 1981, as in NL2SOL): the residuals here are not small, and J'J alone
+    zigzags along the valleys of the ETS likelihood (`secant=False`: J'J alone, which suits the
+    logistic curve better). A parameter on a bound whose gradient points outwards is held there for
+    the step. A problem stops when an accepted step lowers its sum of
+    squares by less than `rtol` relative or moves no parameter by more than `xtol` relative, or when
+    no step helps. Returns (parameters, sum of squares).
+    """
+    x = np.clip(np.asarray(x0, dtype="float64"), lower, upper)
+    n, k = x.shape
+    r, J = fun(x, np.arange(n), True)
+    assert J is not None
+    cost = (r * r).sum(axis=1)
+    lam = np.full(n, 1e-3)
+    second = np.zeros((n, k, k))  # secant estimate of sum_t r_t d2 r_t
+    todo = np.isfinite(cost)
+    eye = np.eye(k)
+    for _ in range(max_iter):
+        ia = np.flatnonzero(todo)
+        if ia.size == 0:
+            break
+        Ja, ra, xa = J[ia], r[ia], x[ia]
+        Jta = Ja.transpose(0, 2, 1)
+        g = (Jta @ ra[..., None])[..., 0]
+        jtj = Jta @ Ja
+        H = jtj + second[ia] if secant else jtj
+        held = ((xa <= lower) & (g > 0)) | ((xa >= upper) & (g < 0))
+        free = (~held).astype("float64")
+        diag = np.einsum("bpp->bp", jtj)
+        d = np.maximum(diag, 1e-12 * np.maximum(diag.max(axis=1, keepdims=True), 1e-300))
+        A = H * free[:, :, None] * free[:, None, :] + eye * (lam[ia, None] * d * free + (1 - free))[:, None, :]
+        try:
+            step = np.linalg.solve(A, (-g * free)[..., None])[..., 0]
+        except np.linalg.LinAlgError:
+            step = np.stack([np.linalg.lstsq(m, v, rcond=None)[0] for m, v in zip(A, -g * free)])
+        xt = np.clip(xa + step, lower, upper)
+        rt, Jt = fun(xt, ia, True)
+        assert Jt is not None
+        ct = (rt * rt).sum(axis=1)
+        better = np.isfinite(ct) & (ct < cost[ia])
+        small = better & ((cost[ia] - ct <= rtol * cost[ia])
+                          | np.all(np.abs(xt - xa) <= xtol * (1 + np.abs(xa)), axis=1))
+        stuck = ~better & ((lam[ia] > 1e12) | np.all(np.abs(xt - xa) <= 1e-15 * (1 + np.abs(xa)), axis=1))
+        if secant:  # update the second-order term where the step was taken
+            second[ia[better]] = _secant_update(second[ia[better]], (xt - xa)[better], g[better], Ja[better],
+                                                Jt[better], rt[better])
+        up = ia[better]
+        x[up], r[up], J[up], cost[up] = xt[better], rt[better], Jt[better], ct[better]
+        lam[ia] = np.where(better, np.maximum(lam[ia] / 3, 1e-12), lam[ia] * 4)
+        todo[ia[small | stuck]] = False
+    return x, cost
+
+
+def _secant_update(S: np.ndarray, step: np.ndarray, g: np.ndarray, J: np.ndarray, Jt: np.ndarray, rt: np.ndarray
+                   ) -> np.ndarray:
+    """Dennis-Gay-Welsch update of S (the estimate of sum_t r_t d2 r_t) after a step from J (gradient g)
+    to Jt with residuals rt: S s matches (Jt - J)' rt, the change in gradient J'J does not explain."""
+    gt = (Jt.transpose(0, 2, 1) @ rt[..., None])[..., 0]
+    y = gt - g
+    u = gt - (J.transpose(0, 2, 1) @ rt[..., None])[..., 0] - (S @ step[..., None])[..., 0]
+    ys = np.einsum("bp,bp->b", y, step)
+    ok = ys > 1e-12 * np.sqrt(np.einsum("bp,bp->b", y, y) * np.einsum("bp,bp->b", step, step))
+    ys = np.where(ok, ys, 1.0)[:, None, None]
+    upd = (u[:, :, None] * y[:, None, :] + y[:, :, None] * u[:, None, :]) / ys \
+        - np.einsum("bp,bp->b", u, step)[:, None, None] * y[:, :, None] * y[:, None, :] / ys**2
+    return np.where(ok[:, None, None], S + upd, S)
+
+
+# -- ETS(A,Ad,N) --------------------------------------------------------------------------------------
+def _mask(lengths: np.ndarray, width: int) -> np.ndarray:
+    return np.arange(width)[None, :] < np.asarray(lengths)[:, None]
+
+
+def ets_errors(params: np.ndarray, y: np.ndarray, lengths: np.ndarray, jac: bool = False
+               ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray, np.ndarray]:
+    """One-step errors of ETS(A,Ad,N) for each row of `y` (first `lengths` months), error-correction form:
+    yhat_t = l + phi b, e_t = y_t - yhat_t, l_t = yhat_t + alpha e_t, b_t = phi b + beta e_t.
+
+    `params` rows are (alpha, beta, phi, l0, b0). Returns errors (0 past each length), their Jacobian
+    with respect to the five parameters when `jac`, and the level and trend after each month."""
+    a, beta, phi, level, trend = (params[:, i].copy() for i in range(5))
+    n, width = y.shape
+    # time-major inside (each month's row contiguous), series-major out
+    mask = np.ascontiguousarray(_mask(lengths, width).T)
+    yz = np.ascontiguousarray(np.where(mask.T, y, 0.0).T)
+    err, levels, trends = np.empty((width, n)), np.empty((width, n)), np.empty((width, n))
+    de_all = np.empty((width, n, 5)) if jac else None
+    if jac:
+        dl = np.zeros((n, 5))
+        db = np.zeros((n, 5))
+        dl[:, 3] = 1.0
+        db[:, 4] = 1.0
+        a_, beta_, phi_ = a[:, None], beta[:, None], phi[:, None]
+    for t in range(width):
+        yhat = level + phi * trend
+        e = np.where(mask[t], yz[t] - yhat, 0.0)
+        err[t] = e
+        if jac:
+            dyhat = dl + phi_ * db
+            dyhat[:, 2] += trend
+            de = -dyhat * mask[t][:, None]
+            de_all[t] = de  # type: ignore[index]
+            dl = dyhat + a_ * de
+            dl[:, 0] += e
+            db = phi_ * db + beta_ * de
+            db[:, 2] += trend
+            db[:, 1] += e
+        level, trend = yhat + a * e, phi * trend + beta * e
+        levels[t], trends[t] = level, trend
+    return err.T, None if de_all is None else de_all.transpose(1, 0, 2), levels.T, trends.T
+
+
+def _ets_concentrated(smooth: np.ndarray, y: np.ndarray, lengths: np.ndarray,
+                      unit: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """For smoothing parameters `smooth` (rows of alpha, beta, phi) and series `y`: the initial level and
+    trend that minimise the sum of squares, and that sum. The errors are linear in the initial states:
+    one run of the filter on the data from zero states, and the errors of a unit initial level and of
+    a unit initial trend with no data (`unit`, when already known for these rows), then a 2 x 2 solve."""
+    n, width = y.shape
+    zeros, ones = np.zeros(n), np.ones(n)
+    if unit is None:
+        params = np.concatenate([np.column_stack([smooth, zeros, zeros]), np.column_stack([smooth, ones, zeros]),
+                                 np.column_stack([smooth, zeros, ones])])
+        e, _, _, _ = ets_errors(params, np.concatenate([y, np.zeros((2 * n, width))]), np.tile(lengths, 3))
+        ey, el, eb = e[:n], e[n:2 * n], e[2 * n:]
+    else:
+        ey = ets_errors(np.column_stack([smooth, zeros, zeros]), y, lengths)[0]
+        mask = _mask(lengths, width)
+        el, eb = unit[0] * mask, unit[1] * mask
+    a11, a12, a22 = (el * el).sum(1), (el * eb).sum(1), (eb * eb).sum(1)
+    r1, r2 = -(el * ey).sum(1), -(eb * ey).sum(1)
+    det = a11 * a22 - a12**2
+    ok = det > 1e-12 * np.maximum(a11 * a22, 1e-300)
+    l0 = np.where(ok, (a22 * r1 - a12 * r2) / np.where(ok, det, 1.0), 0.0)
+    b0 = np.where(ok, (a11 * r2 - a12 * r1) / np.where(ok, det, 1.0), 0.0)
+    sse = ((ey + l0[:, None] * el + b0[:, None] * eb) ** 2).sum(1)
+    return np.column_stack([smooth, l0, b0]), np.where(ok & np.isfinite(sse), sse, np.inf)
+
+
+def _ets_grid_sse(y: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Sum of squares at each point of ETS_GRID (initial states solved for): grid points x series.
+    The errors of unit initial states do not depend on the data, so they are run once per grid point."""
+    n, width = y.shape
+    smooth = _smoothing(np.asarray(ETS_GRID, dtype="float64"))
+    g = len(smooth)
+    zeros, ones = np.zeros(g), np.ones(g)
+    unit = ets_errors(np.concatenate([np.column_stack([smooth, ones, zeros]), np.column_stack([smooth, zeros, ones])]),
+                      np.zeros((2 * g, width)), np.full(2 * g, width))[0]
+    rows = np.repeat(np.arange(g), n)
+    _, sse = _ets_concentrated(smooth[rows], np.tile(y, (g, 1)), np.tile(lengths, g),
+                               (unit[:g][rows], unit[g:][rows]))
+    return sse.reshape(g, n)
+
+
+def _smoothing(theta: np.ndarray) -> np.ndarray:
+    """(alpha, beta / alpha, phi) -> (alpha, beta, phi)."""
+    return np.column_stack([theta[:, 0], theta[:, 0] * theta[:, 1], theta[:, 2]])
+
+
+def fit_ets_many(y: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Least-squares (= maximum-likelihood) ETS(A,Ad,N) for each row of `y` over its first `lengths` months.
+
+    The initial level and trend enter the errors linearly, so they are solved for at every trial of
+    (alpha, beta / alpha, phi) (variable projection, Kaufman's Jacobian), and the search runs over those
+    three only. Started from the ETS_GRID_STARTS best points of a coarse grid (ETS_GRID); the lowest
+    sum of squares is kept. Returns the parameters (alpha, beta, phi, l0, b0) and the sum of squared
+    one-step errors."""
+    y = np.asarray(y, dtype="float64")
+    lengths = np.asarray(lengths)
+    n = y.shape[0]
+    grid = np.asarray(ETS_GRID, dtype="float64")
+    order = np.argsort(_ets_grid_sse(y, lengths), axis=0, kind="stable")
+    cand = [grid[order[k]] for k in range(ETS_GRID_STARTS)]
+    x0 = np.concatenate(cand)
+    which = np.tile(np.arange(n), len(cand))
+
+    def fun(theta: np.ndarray, rows: np.ndarray, jac: bool) -> tuple[np.ndarray, np.ndarray | None]:
+        yr, lr = y[which[rows]], lengths[which[rows]]
+        full, _ = _ets_concentrated(_smoothing(theta), yr, lr)
+        e, de, _, _ = ets_errors(full, yr, lr, jac)
+        if de is None:
+            return e, None
+        jt = de[:, :, :3].copy()  # chain rule to (alpha, beta / alpha, phi)
+        jt[:, :, 0] += theta[:, None, 1] * de[:, :, 1]
+        jt[:, :, 1] = theta[:, None, 0] * de[:, :, 1]
+        a = de[:, :, 3:]  # d e / d (l0, b0): project them out (Kaufman)
+        at = a.transpose(0, 2, 1)
+        coef = np.linalg.solve(at @ a + 1e-300 * np.eye(2), at @ jt)
+        return e, jt - a @ coef
+
+    theta, cost = levenberg_marquardt(fun, x0, ETS_LOWER[:3], ETS_UPPER[:3])
+    cost = np.where(np.isfinite(cost), cost, np.inf).reshape(len(cand), n)
+    best = np.argmin(cost, axis=0)
+    theta = theta.reshape(len(cand), n, 3)[best, np.arange(n)]
+    params, sse = _ets_concentrated(_smoothing(theta), y, lengths)
+    return params, sse
+
+
+def ets_forecast_many(params: np.ndarray, level: np.ndarray, trend: np.ndarray, mse: np.ndarray, horizon: int
+                      ) -> tuple[np.ndarray, np.ndarray]:
+    """Point forecasts and forecast variances, h = 1..horizon (Hyndman et al. 2008, class 1, closed form)."""
+    a, b, phi = params[:, 0:1], params[:, 1:2], params[:, 2:3]
+    h = np.arange(1, horizon + 1)[None, :]
+    mean = level[:, None] + phi * (1 - phi**h) / (1 - phi) * trend[:, None]
+    c = a + b * phi * (1 - phi ** h[:, :-1]) / (1 - phi)  # c_j, j = 1..h-1
+    var = mse[:, None] * (1 + np.concatenate([np.zeros((len(mse), 1)), np.cumsum(c**2, axis=1)], axis=1))
+    return mean, var
+
+
+# -- the logistic curve ---------------------------------------------------------------------------------
+def logistic(t: np.ndarray, capacity: np.ndarray | float, rate: np.ndarray | float, midpoint: np.ndarray | float
+             ) -> np.ndarray:
+    """Coverage (%) on a logistic curve: capacity / (1 + exp(-rate (t - midpoint))), t in years."""
+    return capacity / (1.0 + np.exp(-rate * (t - midpoint)))
+
+
+def logistic_jacobian(t: np.ndarray, params: np.ndarray) -> np.ndarray:
+    """d logistic / d (capacity, rate, midpoint), rows of `params` against columns of `t` (rows x t x 3)."""
+    cap, rate, mid = params[:, 0:1], params[:, 1:2], params[:, 2:3]
+    with np.errstate(over="ignore"):
+        e = np.exp(-rate * (t - mid))
+    d = 1.0 + e
+    with np.errstate(invalid="ignore"):
+        out = np.stack([1.0 / d, cap * (t - mid) * e / d**2, -cap * rate * e / d**2], axis=-1)
+    return np.where(np.isfinite(out), out, 0.0)
+
+
+def fit_logistic_many(t: np.ndarray, y: np.ndarray, lengths: np.ndarray, starts: list[np.ndarray]
+                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Least-squares logistic curve for each row of `y` (times `t`, first `lengths` points) within
+    LOGISTIC_LOWER..LOGISTIC_UPPER, from each of `starts` (rows x 3; NaN: the first start's); the lowest
+    sum of squares is kept. Returns parameters, covariance (as scipy's curve_fit: the pseudo-inverse
+    of J'J from the singular values, times the residual variance SSE / (n - 3)) and the sum of squares."""
+    y = np.asarray(y, dtype="float64")
+    lengths = np.asarray(lengths)
+    n, width = y.shape
+    mask = _mask(lengths, width)
+    cand = [np.where(np.isfinite(s), s, starts[0]) for s in starts]
+    x0 = np.concatenate(cand)
+    which = np.tile(np.arange(n), len(cand))
+
+    def fun(p: np.ndarray, rows: np.ndarray, jac: bool) -> tuple[np.ndarray, np.ndarray | None]:
+        m = mask[which[rows]]
+        with np.errstate(over="ignore"):
+            r = np.where(m, y[which[rows]] - logistic(t[None, :], p[:, 0:1], p[:, 1:2], p[:, 2:3]), 0.0)
+        return r, (-logistic_jacobian(t[None, :], p) * m[..., None]) if jac else None
+
+    p, cost = levenberg_marquardt(fun, x0, LOGISTIC_LOWER, LOGISTIC_UPPER, max_iter=300, secant=False)
+    cost = np.where(np.isfinite(cost), cost, np.inf).reshape(len(cand), n)
+    best = np.argmin(cost, axis=0)
+    p = p.reshape(len(cand), n, 3)[best, np.arange(n)]
+    sse = cost[best, np.arange(n)]
+    J = logistic_jacobian(t[None, :], p) * mask[..., None]
+    _, s, vt = np.linalg.svd(J, full_matrices=False)
+    keep = s > np.finfo(float).eps * np.maximum(lengths, 3)[:, None] * s[:, :1]  # curve_fit's cut-off
+    inv_s2 = np.where(keep, 1.0 / np.where(keep, s, 1.0) ** 2, 0.0)
+    pcov = np.einsum("bkp,bk,bkq->bpq", vt, inv_s2, vt) * (sse / np.maximum(lengths - 3, 1))[:, None, None]
+    return p, pcov, sse
+
+
+# -- residual check -------------------------------------------------------------------------------------
+def ljung_box_pvalue(resid: np.ndarray, lags: int) -> float:
+    """Ljung-Box p-value at `lags` lags (sample autocorrelations of the demeaned series, chi-squared)."""
+    from scipy.special import chdtrc
+
+    x = np.asarray(resid, dtype="float64")
+    x = x - x.mean()
+    n = x.size
+    acov = np.array([x[: n - k] @ x[k:] for k in range(lags + 1)])
+    r = acov[1:] / acov[0]
+    q = n * (n + 2) * float(np.sum(r**2 / (n - np.arange(1, lags + 1))))
+    return float(chdtrc(lags, q))
