@@ -249,13 +249,21 @@ def report(
     force: bool = typer.Option(False, "--force", help="make the report again even if it is up to date"),
 ) -> None:
     """One district report: executed notebook, HTML, Excel, PNG figures and key_figures.json."""
-    from ucj.report.batch import run_many
-    from ucj.report.params import validate_params
+    from ucj.report import engine
 
-    run_dir = _run_dir(out, run)
-    params = validate_params(district, last_period, denominator, target_pct, target_year, lang, data_dir)
-    with _run_busy():
-        entry = run_many([params], run_dir, workers=1, progress=False, force=force, echo=lambda line: None)[0]
+    # The kernel boots (and imports ucj) while this process checks the parameters and plans the run;
+    # bad parameters stop it before any cell runs.
+    engine.prestart()
+    try:
+        from ucj.report.batch import run_many
+        from ucj.report.params import validate_params
+
+        run_dir = _run_dir(out, run)
+        params = validate_params(district, last_period, denominator, target_pct, target_year, lang, data_dir)
+        with _run_busy():
+            entry = run_many([params], run_dir, workers=1, progress=False, force=force, echo=lambda line: None)[0]
+    finally:
+        engine.close_kernels()
     if entry["status"] != "ok":
         cell = f" (cell {entry['cell']})" if entry.get("cell") else ""
         typer.echo(f"error: the report for {entry['district_name']} failed{cell}: {entry['error']}", err=True)
