@@ -106,6 +106,14 @@ class Result:
 # Run in the kernel once after setup: what a report may leave behind (its names, figures, warnings
 # already shown, working folder) is put back as it stood after setup by _ucj_reset.
 RESET_CODE = """
+def _ucj_trim():
+    # give the freed memory back to the system (glibc keeps it otherwise), so RSS stays flat
+    try:
+        __import__("ctypes").CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
 def _ucj_reset(folder, _keep=set(globals()) | {"_ucj_reset"}, _filters=list(__import__("warnings").filters)):
     import gc, os, sys, warnings
     os.chdir(folder)
@@ -117,6 +125,8 @@ def _ucj_reset(folder, _keep=set(globals()) | {"_ucj_reset"}, _filters=list(__im
     if "matplotlib.pyplot" in sys.modules:
         sys.modules["matplotlib.pyplot"].close("all")
     gc.collect()
+    _ucj_trim()
+
 """
 
 
@@ -300,6 +310,7 @@ class WarmKernel:
         self.setup_cells = {i: c for i, c in enumerate(nb.cells)  # type: ignore[attr-defined]
                             if SETUP_TAG in c.metadata.get("tags", [])}
         await self._hidden(RESET_CODE)
+        await self._hidden("__import__('gc').collect()\n_ucj_trim()")  # what loading left behind goes back
 
     async def _hidden(self, code: str) -> None:
         """Run code in the kernel without recording it (namespace reset, working folder)."""
@@ -470,6 +481,18 @@ def memory(kernel: WarmKernel | None) -> dict[str, float | None]:
             "kernel_peak_mb": _peak_mb(kernel.pid) if kernel is not None and kernel.pid else None}
 
 
+def trim_memory() -> None:
+    """Free this worker's per-report objects and give the memory back to the system (glibc's
+    malloc_trim), so a worker's resident memory does not creep up report after report."""
+    import gc
+
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: the collection above is all there is
+        pass
+
+
 def _one_line(text: str, limit: int = 500) -> str:
     return " ".join(str(text).split())[:limit]
 
@@ -525,6 +548,8 @@ def render(job: Job, payload: dict[str, object] | None = None) -> Result:
             entry["error"] = _one_line(f"the kernel died while making this report ({entry['error']})")
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+        nb = None
+        trim_memory()
     entry["seconds"] = round(time.perf_counter() - started, 2)
     entry |= memory(kernel)
     return Result(entry, files)
