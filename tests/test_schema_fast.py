@@ -77,7 +77,7 @@ def broken(draw, frames: dict[str, pd.DataFrame]):  # type: ignore[no-untyped-de
     return table, df
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(data=st.data())
 def test_fast_check_never_accepts_what_pandera_refuses(data, demo_frames, codes):
     table, df = data.draw(broken(demo_frames))

@@ -184,12 +184,10 @@ class WarmKernel:
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="ucj-kernel-loop", daemon=True)
         self._thread.start()
-        # The kernel starts first and imports ucj at once; the client libraries (nbformat, nbclient,
-        # papermill, nbconvert: seconds of imports) load in a thread meanwhile, and the caller goes on
-        # (a CLI checks its parameters) until `warm` needs the kernel.
+        # The kernel starts first and imports ucj at once; the caller goes on (a CLI checks its
+        # parameters) until `warm` needs the kernel, and the client libraries (nbformat, nbclient,
+        # papermill, nbconvert: seconds of imports) load then, while the kernel is still importing.
         self._started = asyncio.run_coroutine_threadsafe(self._start(), self._loop)
-        self._tools = threading.Thread(target=_load_tools, name="ucj-load-tools", daemon=True)
-        self._tools.start()
         if setup is not None:
             self.warm(setup, data_dir)
 
@@ -198,8 +196,8 @@ class WarmKernel:
         try:
             if setup.kernel_name != self.kernel_name:
                 raise RuntimeError(f"this kernel is {self.kernel_name}, the batch needs {setup.kernel_name}")
+            _load_tools()
             self._started.result()
-            self._tools.join()
             import nbformat
 
             self.setup, self.data_dir = setup, data_dir
@@ -356,9 +354,10 @@ class WarmKernel:
         give it a moment, then kill it: it holds nothing that needs saving."""
         try:
             if self._loop.is_running():
+                self._started.cancel()  # still starting (a CLI refused its parameters): stop waiting for it
                 try:
-                    self._started.result(timeout=120)  # a kernel still starting is shut down once it has
-                except Exception:  # noqa: BLE001 - it did not start: nothing to ask, resources freed below
+                    self._started.result(timeout=120)
+                except BaseException:  # noqa: BLE001 - cancelled or failed: what did start is shut down below
                     pass
                 asyncio.run_coroutine_threadsafe(self._close(), self._loop).result(timeout=15)
         except Exception:  # noqa: BLE001 - best effort; the kernel also dies with this process
@@ -370,7 +369,10 @@ class WarmKernel:
 
 
 def _load_tools() -> None:
-    """Import what running and exporting notebooks needs, and build the HTML exporter's templates once."""
+    """Import what running and exporting notebooks needs, and build the HTML exporter's templates once
+    per process."""
+    if "exporter" in _TOOLS:
+        return
     import nbformat
     from nbclient import NotebookClient  # noqa: F401
     from papermill.clientwrap import PapermillNotebookClient  # noqa: F401
