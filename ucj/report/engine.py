@@ -176,6 +176,7 @@ class WarmKernel:
         self.data_dir = data_dir
         self.kernel_name = setup.kernel_name if setup is not None else kernel_name
         self.reports = 0
+        self.closed = False
         self.scratch = Path(tempfile.mkdtemp(prefix="ucj-kernel-"))
         self.setup_cells: dict[int, object] = {}
         self.language_info: dict[str, object] = {}
@@ -352,6 +353,7 @@ class WarmKernel:
     def close(self) -> None:
         """Ask the kernel to shut down (by message: no interrupt, so no "KeyboardInterrupt caught in kernel"),
         give it a moment, then kill it: it holds nothing that needs saving."""
+        self.closed = True
         try:
             if self._loop.is_running():
                 self._started.cancel()  # still starting (a CLI refused its parameters): stop waiting for it
@@ -400,6 +402,8 @@ def close_kernels() -> None:
         _ALL.clear()
     for k in kernels:
         k.close()
+    if getattr(_LOCAL, "kernel", None) in kernels:
+        _LOCAL.kernel = None
 
 
 def _materialize(payload: dict[str, object], spec: DataSpec) -> str:
@@ -444,6 +448,9 @@ def _forget(kernel: WarmKernel) -> None:
 def kernel_for(setup: Setup, payload: dict[str, object] | None = None) -> WarmKernel:
     """This thread's warm kernel for `setup`, started (or restarted for other data) when needed."""
     current: WarmKernel | None = getattr(_LOCAL, "kernel", None)
+    if current is not None and current.closed:  # closed by close_kernels (in another thread, or a CLI that ended)
+        _forget(current)
+        current = None
     if current is not None and current.setup is not None and current.setup.key == setup.key and current.alive():
         return current
     if setup.ucj_version != __version__:
