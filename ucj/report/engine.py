@@ -107,7 +107,10 @@ class Result:
 # already shown, working folder) is put back as it stood after setup by _ucj_reset.
 RESET_CODE = """
 def _ucj_trim():
-    # give the freed memory back to the system (glibc keeps it otherwise), so RSS stays flat
+    # give the freed memory back to the system (glibc and Arrow keep it otherwise), so RSS stays flat
+    import sys
+    if "pyarrow" in sys.modules:
+        sys.modules["pyarrow"].default_memory_pool().release_unused()
     try:
         __import__("ctypes").CDLL("libc.so.6").malloc_trim(0)
     except (OSError, AttributeError):
