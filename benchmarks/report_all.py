@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -41,6 +43,8 @@ def main() -> None:
         started = time.perf_counter()
         run = subprocess.run(cmd, capture_output=True, text=True)
         elapsed = time.perf_counter() - started
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = usage.ru_utime + usage.ru_stime
         reports = json.loads((out / "all" / "run.json").read_text())["reports"]
     finally:
         shutil.rmtree(out, ignore_errors=True)
@@ -49,13 +53,16 @@ def main() -> None:
     target = TARGET_S * n / 514
     print(f"{n} district reports on {args.workers} workers: {elapsed:.1f} s, {elapsed / n:.3f} s per report, "
           f"{ok} ok (exit {run.returncode}) = {elapsed / target:.2f} x the {target:.0f} s budget "
-          f"({TARGET_S:.0f} s for 514)")
+          f"({TARGET_S:.0f} s for 514); CPU {cpu:.1f} s ({cpu / n:.3f} s per report), load average "
+          f"{os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
     for mark in [c for c in CHECKPOINTS if c <= n] or [n]:
-        peaks: dict[str, float] = {}
+        peaks: dict[str, tuple[float, float]] = {}
         for e in reports:
             if e.get("batch_position", 0) <= mark and e.get("worker_peak_mb") and e.get("kernel_peak_mb"):
-                peaks[e["worker"]] = max(peaks.get(e["worker"], 0.0), e["worker_peak_mb"] + e["kernel_peak_mb"])
-        shown = ", ".join(f"{w}: {mb:.0f} MB = {mb / TARGET_MB:.2f} x {TARGET_MB:.0f} MB" for w, mb in sorted(peaks.items()))
+                w, k = peaks.get(e["worker"], (0.0, 0.0))
+                peaks[e["worker"]] = (max(w, e["worker_peak_mb"]), max(k, e["kernel_peak_mb"]))
+        shown = ", ".join(f"{w}: {p + k:.0f} MB ({p:.0f} + {k:.0f}) = {(p + k) / TARGET_MB:.2f} x {TARGET_MB:.0f} MB"
+                          for w, (p, k) in sorted(peaks.items()))
         print(f"  after {mark} reports, peak memory per worker (process + kernel): {shown}")
 
 

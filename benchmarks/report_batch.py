@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -21,6 +22,13 @@ import time
 from pathlib import Path
 
 TARGET_RATIO = 10.0
+TARGET_MB = 600.0
+
+
+def children_cpu() -> float:
+    """CPU seconds of every finished child process (and theirs): papermill, nbconvert, kernels, workers."""
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
 
 
 def spread(n: int) -> list[str]:
@@ -33,7 +41,7 @@ def spread(n: int) -> list[str]:
 
 
 def naive(codes: list[str], data_dir: str, out: Path) -> tuple[float, int]:
-    """Seconds for the loop, and how many reports reached HTML."""
+    """Seconds for the loop, and how many reports reached HTML (CPU seconds: children_cpu before and after)."""
     from ucj.core.config import notebook
 
     bin_dir = Path(sys.executable).parent
@@ -54,7 +62,9 @@ def naive(codes: list[str], data_dir: str, out: Path) -> tuple[float, int]:
     return time.perf_counter() - started, ok
 
 
-def batch(codes: list[str], data_dir: str, out: Path, workers: int) -> tuple[float, int]:
+def batch(codes: list[str], data_dir: str, out: Path, workers: int) -> tuple[float, int, dict[str, float]]:
+    """Seconds for `ucj reports`, how many reports it made, and each worker's peak memory (its process
+    plus its kernel, MB, as run.json records it)."""
     args = [str(Path(sys.executable).with_name("ucj")), "reports", "--data-dir", data_dir, "--out", str(out),
             "--run", "batch", "--workers", str(workers), "--no-progress"]
     for code in codes:
@@ -63,10 +73,13 @@ def batch(codes: list[str], data_dir: str, out: Path, workers: int) -> tuple[flo
     subprocess.run(args, capture_output=True)
     elapsed = time.perf_counter() - started
     reports = json.loads((out / "batch" / "run.json").read_text())["reports"]
+    peaks: dict[str, float] = {}
     for e in reports:
         if e["status"] != "ok":
             print(f"  ucj reports: failed for {e['district']}: {e.get('error')}")
-    return elapsed, sum(e["status"] == "ok" for e in reports)
+        if e.get("worker_peak_mb") and e.get("kernel_peak_mb"):
+            peaks[e["worker"]] = max(peaks.get(e["worker"], 0.0), e["worker_peak_mb"] + e["kernel_peak_mb"])
+    return elapsed, sum(e["status"] == "ok" for e in reports), peaks
 
 
 def main() -> None:
@@ -79,8 +92,11 @@ def main() -> None:
     codes = spread(args.districts)
     out = Path(tempfile.mkdtemp(prefix="ucj-bench-batch-"))
     try:
+        cpu0 = children_cpu()
         slow, slow_ok = naive(codes, data_dir, out / "naive")
-        fast, fast_ok = batch(codes, data_dir, out, args.workers)
+        cpu1 = children_cpu()
+        fast, fast_ok, peaks = batch(codes, data_dir, out, args.workers)
+        cpu2 = children_cpu()
     finally:
         shutil.rmtree(out, ignore_errors=True)
     n = len(codes)
@@ -89,7 +105,11 @@ def main() -> None:
           f"{slow_ok} made); ucj reports --workers {args.workers} {fast:.1f} s ({fast / n:.2f} s per report, "
           f"{fast_ok} made); "
           f"{ratio:.1f}x faster = {ratio / TARGET_RATIO:.2f} x the {TARGET_RATIO:.0f}x target "
-          f"({os.cpu_count()} cores)")
+          f"({os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f})")
+    print(f"  CPU seconds: naive {cpu1 - cpu0:.1f} ({(cpu1 - cpu0) / n:.2f} per report), ucj reports {cpu2 - cpu1:.1f} "
+          f"({(cpu2 - cpu1) / n:.2f} per report): {(cpu1 - cpu0) / max(cpu2 - cpu1, 1e-9):.1f}x less CPU")
+    shown = ", ".join(f"{w}: {mb:.0f} MB = {mb / TARGET_MB:.2f} x {TARGET_MB:.0f} MB" for w, mb in sorted(peaks.items()))
+    print(f"  peak memory per worker (process + kernel): {shown}")
 
 
 if __name__ == "__main__":

@@ -251,8 +251,7 @@ def report(
 ) -> None:
     """One district report, or with --province a province overview: executed notebook, HTML, Excel, PNG
     figures and key_figures.json."""
-    from ucj.report.batch import run_many
-    from ucj.report.params import validate_params
+    from ucj.report import engine
 
     if bool(district.strip()) == bool(province.strip()):
         raise UcjInputError.one("say which report: --district D or --province P (one of them)")
@@ -263,9 +262,18 @@ def report(
                                     "its districts share)")
         _overviews([province], False, lang, data_dir, run_dir, force, last_period, denominator)
         return
-    params = validate_params(district, last_period, denominator, target_pct, target_year, lang, data_dir)
-    with _run_busy():
-        entry = run_many([params], run_dir, workers=1, progress=False, force=force, echo=lambda line: None)[0]
+    # The kernel boots (and imports ucj) while this process checks the parameters and plans the run;
+    # bad parameters stop it before any cell runs.
+    engine.prestart()
+    try:
+        from ucj.report.batch import run_many
+        from ucj.report.params import validate_params
+
+        params = validate_params(district, last_period, denominator, target_pct, target_year, lang, data_dir)
+        with _run_busy():
+            entry = run_many([params], run_dir, workers=1, progress=False, force=force, echo=lambda line: None)[0]
+    finally:
+        engine.close_kernels()
     if entry["status"] != "ok":
         cell = f" (cell {entry['cell']})" if entry.get("cell") else ""
         typer.echo(f"error: the report for {entry['district_name']} failed{cell}: {entry['error']}", err=True)

@@ -8,10 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
+
+import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 
 from ucj.core.errors import Problem, UcjInputError
+
+if TYPE_CHECKING:  # pandera is imported when a schema is built (it takes a moment; valid tables need no schema)
+    import pandera.pandas as pa
 
 
 SEGMENTS = ("PU", "BPU", "Jakon", "PMI")
@@ -168,12 +173,16 @@ TABLES: dict[str, TableDoc] = {
 
 
 def _district_check(codes: frozenset[str]) -> "pa.Check":
+    import pandera.pandas as pa
+
     return pa.Check(
         lambda s: s.isin(codes), element_wise=False, error="a Kemendagri kab/kota code in the registry"
     )
 
 
 def _month_checks() -> "list[pa.Check]":
+    import pandera.pandas as pa
+
     return [
         pa.Check.in_range(FIRST_MONTH, LAST_MONTH, error=f"month between {FIRST_MONTH:%Y-%m} and {LAST_MONTH:%Y-%m}"),
         pa.Check(lambda s: s.dt.day == 1, error="first day of a month"),
@@ -181,18 +190,26 @@ def _month_checks() -> "list[pa.Check]":
 
 
 def _nonneg_int(nullable: bool = False) -> "pa.Column":
+    import pandera.pandas as pa
+
     return pa.Column("Int64" if nullable else "int64", pa.Check.ge(0, error=">= 0"), nullable=nullable, coerce=nullable)
 
 
 def _pct(nullable: bool = True) -> "pa.Column":
+    import pandera.pandas as pa
+
     return pa.Column("float64", pa.Check.in_range(0, 100, error="0 to 100"), nullable=nullable)
 
 
 def _source() -> "pa.Column":
+    import pandera.pandas as pa
+
     return pa.Column("str", pa.Check.str_length(min_value=1, error="not empty"))
 
 
 def _cat(values: tuple[str, ...]) -> "pa.Column":
+    import pandera.pandas as pa
+
     return pa.Column("str", pa.Check.isin(values, error="one of " + ", ".join(values)))
 
 
@@ -201,7 +218,10 @@ def schema(table: str, codes: frozenset[str]) -> "pa.DataFrameSchema":
     """The pandera schema of one table, checking district codes against `codes` (a registry's).
 
     Built once per table and code list; a schema is immutable, so reusing it changes no result.
+    `fast_validate` checks the same rules with whole-column operations: keep the two in step.
     """
+    import pandera.pandas as pa
+
     doc = TABLES[table]
     district = pa.Column("str", _district_check(codes))
     month = pa.Column("datetime64[ns]", _month_checks(), coerce=True)
@@ -273,11 +293,110 @@ def validate(df: pd.DataFrame, table: str, codes: frozenset[str], file: str | No
     Row numbers are taken from the frame's index, so importers index rows by their line in
     the source file and errors point at that line.
     """
+    valid = fast_validate(df, table, codes)
+    if valid is not None:
+        return valid
+    import pandera.pandas as pa
+
     sch = schema(table, codes)
     try:
         return sch.validate(df, lazy=True)
     except pa.errors.SchemaErrors as err:
         raise UcjInputError(failure_problems(err.failure_cases, table, file)) from None
+
+
+# -- the same rules, whole columns at a time ----------------------------------------------------------
+# What `schema` declares, per column: dtype, nullable, and the rule on the filled values. A table that
+# meets all of them as it stands is valid; anything else (a broken rule, or a column pandera would
+# coerce, e.g. text months from an import) goes to pandera, which coerces or names each problem.
+_SNAKE = r"^[a-z][a-z0-9_]*$"
+
+
+def _rules(table: str, codes: frozenset[str]) -> dict[str, tuple[str, bool, object]]:
+    """column -> (dtype, nullable, rule); a rule is a function of the filled values giving a bool array."""
+    def between(lo: object, hi: object) -> object:
+        return lambda v: (v >= lo) & (v <= hi)
+
+    def one_of(values: object) -> object:
+        return lambda v: v.isin(values)
+
+    def text() -> object:
+        return lambda v: v.str.len() >= 1
+
+    def snake() -> object:
+        return lambda v: v.str.match(_SNAKE)
+
+    count = ("int64", False, lambda v: v >= 0)
+    maybe_count = ("Int64", True, lambda v: v >= 0)
+    pct = ("float64", True, between(0, 100))
+    year = ("int64", False, between(FIRST_YEAR, LAST_YEAR))
+    rules: dict[str, tuple[str, bool, object]] = {
+        "district_code": ("str", False, one_of(codes)), "source": ("str", False, text())}
+    if table in ("enrolment", "contributions", "claims"):
+        rules |= {"month": ("datetime64[ns]", False,
+                            lambda v: (v >= FIRST_MONTH) & (v <= LAST_MONTH) & (v.dt.day == 1)),
+                  "segment": ("str", False, one_of(SEGMENTS)), "funding": ("str", False, one_of(FUNDINGS))}
+    if table == "enrolment":
+        rules |= {k: count for k in ("active", "new_registrations", "lapsed")}
+    elif table == "contributions":
+        rules["contribution_rp"] = count
+    elif table == "claims":
+        rules |= {"programme": ("str", False, one_of(PROGRAMMES)), "claim_count": count, "claim_amount_rp": count}
+    elif table == "workforce":
+        rules |= {"year": year, "working_population": count}
+        rules |= {k: maybe_count for k in ("employees", "informal_workers", "potensi_pekerja")}
+    elif table == "poverty":
+        rules |= {"year": year, "p0": pct, "p1": pct, "p2": pct, "extreme_poverty_pct": pct,
+                  "poor_population": ("float64", True, lambda v: v >= 0),
+                  "poverty_line_rp": ("float64", True, lambda v: v > 0),
+                  "extreme_poverty_basis": ("str", True, one_of(("ppp2011_1.90", "ppp2017_2.15")))}
+    elif table == "targets":
+        rules |= {"target_year": ("int64", False, between(2020, 2050)),
+                  "coverage_target_pct": ("float64", False, lambda v: (v > 0) & (v <= 100)),
+                  "denominator": ("str", False, one_of(DENOMINATORS)), "target_source": ("str", False, text())}
+    elif table == "plans":
+        rules |= {"year": ("Int64", True, between(FIRST_YEAR, LAST_YEAR)), "plan": ("str", False, snake()),
+                  "value": ("float64", False, None), "unit": ("str", False, text()),
+                  "plan_source": ("str", False, text())}
+    elif table == "indicators":
+        rules |= {"year": year, "indicator": ("str", False, snake()), "value": ("float64", True, None),
+                  "unit": ("str", True, None)}
+    return rules
+
+
+def fast_validate(df: pd.DataFrame, table: str, codes: frozenset[str]) -> pd.DataFrame | None:
+    """`df` as `schema(table, codes)` returns it when `df` meets every rule as it stands (columns,
+    dtypes, filled cells, value rules, the table's cross-column rules, a unique key), checked with
+    whole-column operations; None otherwise, and `validate` then asks pandera, which coerces what it may
+    and names each problem. The only coercion done here is the schema's own to Int64, of whole numbers."""
+    doc = TABLES[table]
+    if not df.columns.is_unique or sorted(map(str, df.columns)) != sorted(c.name for c in doc.columns):
+        return None
+    coerced = {}
+    for col, (dtype, nullable, rule) in _rules(table, codes).items():
+        s = df[col]
+        if dtype == "Int64" and str(s.dtype) in ("int64", "float64"):
+            try:
+                s = coerced[col] = s.astype("Int64")
+            except (TypeError, ValueError):  # not whole numbers: pandera names the rows
+                return None
+        if str(s.dtype) != dtype:
+            return None
+        filled = s.notna()
+        if not filled.all():
+            if not nullable:
+                return None
+            s = s[filled]
+        if rule is not None and len(s) and not bool(np.asarray(rule(s), dtype=bool).all()):  # type: ignore[operator]
+            return None
+    if table == "claims" and ((df["claim_count"] == 0) & (df["claim_amount_rp"] > 0)).any():
+        return None
+    if table == "workforce" and any(((df[c] > df["working_population"]).fillna(False)).any()
+                                    for c in ("employees", "informal_workers")):
+        return None
+    if df.duplicated(subset=list(doc.key)).any():
+        return None
+    return df.assign(**coerced) if coerced else df
 
 
 def failure_problems(cases: pd.DataFrame, table: str, file: str | None) -> list[Problem]:

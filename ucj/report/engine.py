@@ -106,6 +106,17 @@ class Result:
 # Run in the kernel once after setup: what a report may leave behind (its names, figures, warnings
 # already shown, working folder) is put back as it stood after setup by _ucj_reset.
 RESET_CODE = """
+def _ucj_trim():
+    # give the freed memory back to the system (glibc and Arrow keep it otherwise), so RSS stays flat
+    import sys
+    if "pyarrow" in sys.modules:
+        sys.modules["pyarrow"].default_memory_pool().release_unused()
+    try:
+        __import__("ctypes").CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
 def _ucj_reset(folder, _keep=set(globals()) | {"_ucj_reset"}, _filters=list(__import__("warnings").filters)):
     import gc, os, sys, warnings
     os.chdir(folder)
@@ -117,6 +128,8 @@ def _ucj_reset(folder, _keep=set(globals()) | {"_ucj_reset"}, _filters=list(__im
     if "matplotlib.pyplot" in sys.modules:
         sys.modules["matplotlib.pyplot"].close("all")
     gc.collect()
+    _ucj_trim()
+
 """
 
 
@@ -149,6 +162,7 @@ def init_local_worker(parent_pid: int) -> None:
     die_with_parent(parent_pid)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     util.Finalize(None, close_kernels, exitpriority=100)
+    prestart()  # the kernel boots and imports while the first job is on its way
 
 
 # -- the warm kernel ------------------------------------------------------------------------------
@@ -160,10 +174,12 @@ class WarmKernel:
     between loops), and PR_SET_PDEATHSIG follows the thread that started the kernel, which lives as long
     as the kernel does."""
 
-    def __init__(self, setup: Setup, data_dir: str) -> None:
+    def __init__(self, setup: Setup | None, data_dir: str = "", kernel_name: str = KERNEL) -> None:
         self.setup = setup
         self.data_dir = data_dir
+        self.kernel_name = setup.kernel_name if setup is not None else kernel_name
         self.reports = 0
+        self.closed = False
         self.scratch = Path(tempfile.mkdtemp(prefix="ucj-kernel-"))
         self.setup_cells: dict[int, object] = {}
         self.language_info: dict[str, object] = {}
@@ -172,15 +188,23 @@ class WarmKernel:
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="ucj-kernel-loop", daemon=True)
         self._thread.start()
-        # The kernel starts first; the client libraries (nbformat, nbclient, papermill, nbconvert: seconds
-        # of imports) load in a thread meanwhile, and the kernel imports ucj while they do.
-        tools = threading.Thread(target=_load_tools, name="ucj-load-tools", daemon=True)
-        tools.start()
+        # The kernel starts first and imports ucj at once; the caller goes on (a CLI checks its
+        # parameters) until `warm` needs the kernel, and the client libraries (nbformat, nbclient,
+        # papermill, nbconvert: seconds of imports) load then, while the kernel is still importing.
+        self._started = asyncio.run_coroutine_threadsafe(self._start(), self._loop)
+        if setup is not None:
+            self.warm(setup, data_dir)
+
+    def warm(self, setup: Setup, data_dir: str) -> None:
+        """Run the notebook's setup cells for `setup` (once); the kernel is closed if that fails."""
         try:
-            self._call(self._start())
-            tools.join()
+            if setup.kernel_name != self.kernel_name:
+                raise RuntimeError(f"this kernel is {self.kernel_name}, the batch needs {setup.kernel_name}")
+            _load_tools()
+            self._started.result()
             import nbformat
 
+            self.setup, self.data_dir = setup, data_dir
             self.base = nbformat.reads(setup.notebook, as_version=4)
             self._call(self._warm_up())
         except BaseException:
@@ -196,7 +220,7 @@ class WarmKernel:
     async def _start(self) -> None:
         from jupyter_client.manager import AsyncKernelManager
 
-        self.km = km = AsyncKernelManager(kernel_name=self.setup.kernel_name)
+        self.km = km = AsyncKernelManager(kernel_name=self.kernel_name)
         await km.start_kernel(extra_arguments=[*KERNEL_ARGS, "--HistoryManager.hist_file=:memory:"],
                               cwd=str(self.scratch))
         self.kc = kc = km.client()
@@ -229,7 +253,7 @@ class WarmKernel:
         for cell in nb.cells:
             cell.metadata.setdefault("tags", [])
             cell.metadata.setdefault("papermill", {})
-        nb = parameterize_notebook(nb, parameters, kernel_name=self.setup.kernel_name, language="python")
+        nb = parameterize_notebook(nb, parameters, kernel_name=self.kernel_name, language="python")
         return prepare_notebook_metadata(nb, NOTEBOOK_SOURCE, "report.ipynb")
 
     async def _run(self, nb: object, skip_setup: bool) -> object:
@@ -241,7 +265,7 @@ class WarmKernel:
 
         nb_man = NotebookExecutionManager(nb, output_path=None, progress_bar=False, autosave_cell_every=0)
         nb_man.notebook_start()
-        client = PapermillNotebookClient(nb_man, km=self.km, kernel_name=self.setup.kernel_name,
+        client = PapermillNotebookClient(nb_man, km=self.km, kernel_name=self.kernel_name,
                                          timeout=CELL_TIMEOUT_S)
         client.kc = self.kc
         client.reset_execution_trackers()
@@ -288,6 +312,7 @@ class WarmKernel:
         self.setup_cells = {i: c for i, c in enumerate(nb.cells)  # type: ignore[attr-defined]
                             if SETUP_TAG in c.metadata.get("tags", [])}
         await self._hidden(RESET_CODE)
+        await self._hidden("__import__('gc').collect()\n_ucj_trim()")  # what loading left behind goes back
 
     async def _hidden(self, code: str) -> None:
         """Run code in the kernel without recording it (namespace reset, working folder)."""
@@ -331,8 +356,14 @@ class WarmKernel:
     def close(self) -> None:
         """Ask the kernel to shut down (by message: no interrupt, so no "KeyboardInterrupt caught in kernel"),
         give it a moment, then kill it: it holds nothing that needs saving."""
+        self.closed = True
         try:
             if self._loop.is_running():
+                self._started.cancel()  # still starting (a CLI refused its parameters): stop waiting for it
+                try:
+                    self._started.result(timeout=120)
+                except BaseException:  # noqa: BLE001 - cancelled or failed: what did start is shut down below
+                    pass
                 asyncio.run_coroutine_threadsafe(self._close(), self._loop).result(timeout=15)
         except Exception:  # noqa: BLE001 - best effort; the kernel also dies with this process
             pass
@@ -343,7 +374,10 @@ class WarmKernel:
 
 
 def _load_tools() -> None:
-    """Import what running and exporting notebooks needs, and build the HTML exporter's templates once."""
+    """Import what running and exporting notebooks needs, and build the HTML exporter's templates once
+    per process."""
+    if "exporter" in _TOOLS:
+        return
     import nbformat
     from nbclient import NotebookClient  # noqa: F401
     from papermill.clientwrap import PapermillNotebookClient  # noqa: F401
@@ -371,6 +405,8 @@ def close_kernels() -> None:
         _ALL.clear()
     for k in kernels:
         k.close()
+    if getattr(_LOCAL, "kernel", None) in kernels:
+        _LOCAL.kernel = None
 
 
 def _materialize(payload: dict[str, object], spec: DataSpec) -> str:
@@ -393,19 +429,46 @@ def _materialize(payload: dict[str, object], spec: DataSpec) -> str:
     return ";".join(str(root / str(i)) for i in range(len(spec.folders)))
 
 
+def prestart(kernel_name: str = KERNEL) -> None:
+    """Start this thread's kernel now, before its setup is known (a CLI checks parameters meanwhile;
+    a local worker starts one before its first job); `kernel_for` then warms it instead of starting one."""
+    if getattr(_LOCAL, "kernel", None) is None:
+        kernel = WarmKernel(None, kernel_name=kernel_name)
+        _LOCAL.kernel = kernel
+        with _ALL_LOCK:
+            _ALL.append(kernel)
+
+
+def _forget(kernel: WarmKernel) -> None:
+    kernel.close()
+    if getattr(_LOCAL, "kernel", None) is kernel:
+        _LOCAL.kernel = None
+    with _ALL_LOCK:
+        if kernel in _ALL:
+            _ALL.remove(kernel)
+
+
 def kernel_for(setup: Setup, payload: dict[str, object] | None = None) -> WarmKernel:
     """This thread's warm kernel for `setup`, started (or restarted for other data) when needed."""
     current: WarmKernel | None = getattr(_LOCAL, "kernel", None)
-    if current is not None and current.setup.key == setup.key and current.alive():
+    if current is not None and current.closed:  # closed by close_kernels (in another thread, or a CLI that ended)
+        _forget(current)
+        current = None
+    if current is not None and current.setup is not None and current.setup.key == setup.key and current.alive():
         return current
-    if current is not None:
-        current.close()
-        with _ALL_LOCK:
-            if current in _ALL:
-                _ALL.remove(current)
     if setup.ucj_version != __version__:
         raise RuntimeError(f"this worker has ucj {__version__}, the batch was started with ucj {setup.ucj_version}")
+    if current is not None and (current.setup is not None or current.kernel_name != setup.kernel_name):
+        _forget(current)
+        current = None
     data_dir = _materialize(payload, setup.data) if payload is not None else ";".join(setup.data.folders)
+    if current is not None:  # started ahead by prestart: warm it for this setup
+        try:
+            current.warm(setup, data_dir)
+        except BaseException:
+            _forget(current)
+            raise
+        return current
     kernel = WarmKernel(setup, data_dir)
     _LOCAL.kernel = kernel
     with _ALL_LOCK:
@@ -430,6 +493,18 @@ def memory(kernel: WarmKernel | None) -> dict[str, float | None]:
             "kernel_peak_mb": _peak_mb(kernel.pid) if kernel is not None and kernel.pid else None}
 
 
+def trim_memory() -> None:
+    """Free this worker's per-report objects and give the memory back to the system (glibc's
+    malloc_trim), so a worker's resident memory does not creep up report after report."""
+    import gc
+
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: the collection above is all there is
+        pass
+
+
 def _one_line(text: str, limit: int = 500) -> str:
     return " ".join(str(text).split())[:limit]
 
@@ -437,12 +512,6 @@ def _one_line(text: str, limit: int = 500) -> str:
 def render(job: Job, payload: dict[str, object] | None = None) -> Result:
     """Make one report on this worker: run its cells in the warm kernel, export the HTML, and return
     every file as bytes with the index entry. Never raises for a report that fails: the entry says why."""
-    import nbformat
-    from papermill.exceptions import PapermillExecutionError
-    from papermill.execute import raise_for_execution_errors
-
-    from ucj.report.export import html_exporter, notebook_html
-
     started = time.perf_counter()
     entry = dict(job.entry) | {"worker": f"{socket.gethostname()}:{os.getpid()}"}
     kernel: WarmKernel | None = None
@@ -451,6 +520,13 @@ def render(job: Job, payload: dict[str, object] | None = None) -> Result:
     nb = None
     try:
         kernel = kernel_for(job.setup, payload)
+        # the client libraries: loaded by the kernel's tools thread meanwhile, so these cost nothing now
+        import nbformat
+        from papermill.exceptions import PapermillExecutionError
+        from papermill.execute import raise_for_execution_errors
+
+        from ucj.report.export import html_exporter, notebook_html
+
         entry["kernel_report"] = kernel.reports + 1
         nb = kernel.run_report(job.parameters, folder)
         try:
@@ -484,6 +560,8 @@ def render(job: Job, payload: dict[str, object] | None = None) -> Result:
             entry["error"] = _one_line(f"the kernel died while making this report ({entry['error']})")
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+        nb = None
+        trim_memory()
     entry["seconds"] = round(time.perf_counter() - started, 2)
     entry |= memory(kernel)
     return Result(entry, files)

@@ -138,7 +138,7 @@ def column_kind(name: str, series: pd.Series | None = None) -> Kind:
         return "count"
     if series is not None and pd.api.types.is_numeric_dtype(series):
         return "num"
-    if series is not None and len(series) and series.map(lambda v: isinstance(v, bool)).all():
+    if series is not None and len(series) and series.astype(object).map(lambda v: isinstance(v, bool)).all():  # categoricals too
         return "bool"
     return "text"
 
