@@ -46,3 +46,14 @@ def test_report_layer_does_not_aggregate_data(module):
              if isinstance(node, ast.Attribute) and node.attr in AGGREGATIONS
              and (module.name, node.attr) not in ALLOWED]
     assert found == [], f"{module.name} computes: {found}"
+
+
+def test_a_batch_worker_process_does_not_import_pandas():
+    """A local batch worker only drives its kernel and exports HTML; the analysis runs in the kernel.
+    Keeping pandas (and pyarrow's pandas shim) out of the worker process is part of the per-worker memory
+    budget (issue 10), so the modules the worker loads must not import it at import time."""
+    code = ("import sys; from ucj.report import engine; engine._load_tools(); "
+            "import ucj.core.files, ucj.report.export; print(sorted(m for m in ('pandas', 'matplotlib', 'statsmodels') "
+            "if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

@@ -8,11 +8,10 @@ import os
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
-import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
+if TYPE_CHECKING:  # imported where used: a batch worker writes reports and hashes files, and needs neither
+    import pandas as pd
 
 
 def sha256_file(path: str | os.PathLike[str]) -> str:
@@ -56,6 +55,8 @@ def safe_csv_text(value: object) -> object:
 
 def safe_csv_frame(df: pd.DataFrame) -> pd.DataFrame:
     """The frame with every text cell passed through `safe_csv_text` (numbers untouched)."""
+    import pandas as pd
+
     out = df.copy()
     for col in out.columns:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
@@ -80,6 +81,9 @@ def write_json(target: str | os.PathLike[str], data: object) -> None:
 
 def write_parquet(target: str | os.PathLike[str], df: pd.DataFrame, metadata: dict[str, object]) -> None:
     """Write a table with our metadata (e.g. the synthetic label) inside the file itself."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     table = pa.Table.from_pandas(df, preserve_index=False)
     meta = dict(table.schema.metadata or {})
     meta[b"ucj"] = json.dumps(metadata, sort_keys=True).encode()
@@ -89,6 +93,8 @@ def write_parquet(target: str | os.PathLike[str], df: pd.DataFrame, metadata: di
 
 
 def read_parquet_metadata(path: str | os.PathLike[str]) -> dict[str, object]:
+    import pyarrow.parquet as pq
+
     meta = pq.read_schema(path).metadata or {}
     raw = meta.get(b"ucj")
     return json.loads(raw) if raw else {}

@@ -6,12 +6,14 @@ Bahasa Indonesia: "Rp1,5 M", "76,3 %", "100.841". English: "Rp 1.5 bn", "76.3 %"
 from __future__ import annotations
 
 import math
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import pandas as pd
 from babel.numbers import format_compact_currency, format_decimal
 
 from ucj.core.errors import UcjInputError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 Lang = Literal["id", "en"]
 LANGS = ("id", "en")
@@ -27,6 +29,8 @@ def check_lang(lang: str) -> Lang:
 
 def _missing(value: object) -> bool:
     """None, NaN, pandas' NA or NaT: shown as "–"."""
+    import pandas as pd  # here, not at the top: a batch worker only exports HTML and needs no pandas
+
     return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value))
 
 
@@ -78,7 +82,7 @@ def fmt_dec(value: object, lang: Lang = "id", digits: int = 2) -> str:
 
 def fmt_bool(value: object, lang: Lang = "id") -> str:
     """True/False in words: "ya"/"tidak", "yes"/"no"."""
-    if _missing(value) or value is pd.NA:
+    if _missing(value):
         return "–"
     return t("yes" if bool(value) else "no", lang)
 
@@ -122,6 +126,8 @@ XL_FORMATS: dict[str, str] = {"year": "0", "pct": '0.0" %"', "pp": '+0.0" pp";-0
 
 def column_kind(name: str, series: pd.Series | None = None) -> Kind:
     """What kind of number a column holds, from its name (and dtype): the rule that formats it."""
+    import pandas as pd
+
     if name in YEAR_COLUMNS or name.endswith("_year"):
         return "year"
     if name in CODE_COLUMNS or name.endswith("_code"):
@@ -153,7 +159,9 @@ def fmt_kind(value: object, kind: str, lang: Lang = "id") -> str:
     if kind in ("year", "code"):
         return fmt_year(value) if kind == "year" else ("–" if _missing(value) else str(value))
     if kind == "month":
-        return "–" if _missing(value) or value is pd.NaT else f"{pd.Timestamp(value):%Y-%m}"  # type: ignore[arg-type]
+        import pandas as pd
+
+        return "–" if _missing(value) else f"{pd.Timestamp(value):%Y-%m}"  # type: ignore[arg-type]
     if kind == "pct":
         return fmt_pct(value, lang)
     if kind == "pp":
@@ -702,7 +710,7 @@ def reason_text(reason: object, lang: Lang = "id") -> str:
     """
     import re
 
-    if _missing(reason) or reason is pd.NA or str(reason).strip() == "":
+    if _missing(reason) or str(reason).strip() == "":
         return ""
     out = []
     for part in str(reason).split("; "):
