@@ -92,7 +92,7 @@ def test_falling_series_does_not_get_a_saturation_curve():
 def test_batch_projection_equals_single_district(demo_ds):
     sub = type(demo_ds)({k: v for k, v in demo_ds.tables.items()}, demo_ds.info)
     sub.tables["targets"] = demo_ds.targets[demo_ds.targets["district_code"].isin([BANGGAI, "75.02", "71.02"])]
-    batch = project_all(sub, workers=2).set_index("district_code")
+    batch = project_all(sub).set_index("district_code")
     for code in (BANGGAI, "75.02", "71.02"):
         single = project_district(demo_ds, code).key_figures()
         assert batch.at[code, "projected_pct"] == pytest.approx(single["projected_pct"], nan_ok=True)

@@ -67,15 +67,14 @@ class AllDistricts:
     benchmarks: pd.DataFrame
 
 
-def all_districts(ds: Dataset, year: int | None = None, denominator: str = "working_population",
-                  workers: int | None = None) -> AllDistricts:
+def all_districts(ds: Dataset, year: int | None = None, denominator: str = "working_population") -> AllDistricts:
     """Coverage, projections, claims, loss ratios, poverty trends and peer benchmarks for every district."""
     year = year or int(ds.enrolment["month"].max().year)
     table = district_table(ds, year, denominator)
     return AllDistricts(
         coverage=coverage(ds.enrolment, ds.workforce, denominator),
         coverage_by_segment=coverage(ds.enrolment, ds.workforce, denominator, by_segment=True),
-        projections=project_all(ds, workers=workers),
+        projections=project_all(ds),
         claims=claims_summary(ds.claims, ds.enrolment),
         loss_ratio=loss_ratio(ds.claims, ds.contributions, ds.enrolment),
         heirs=heirs_benefits(ds.claims),

@@ -650,12 +650,11 @@ def _monthly_series_all(ds: Dataset, denominator: str, months: pd.DatetimeIndex
             for i, code in enumerate(codes)}
 
 
-def project_all(ds: Dataset, denominator: str | None = None, workers: int | None = None) -> pd.DataFrame:
+def project_all(ds: Dataset, denominator: str | None = None) -> pd.DataFrame:
     """Project every district to its own target (one row each).
 
     The coverage series are computed once for all districts and fitted together in one batch
-    (`project_many`, the code `project` uses for one district). `workers` is accepted for callers that
-    pass it and has no effect: the batch runs in this process.
+    (`project_many`, the code `project` uses for one district), in this process.
     """
     targets = ds.targets.sort_values("target_year").groupby("district_code").tail(1).set_index("district_code")
     months = pd.date_range(ds.enrolment["month"].min(), ds.enrolment["month"].max(), freq="MS", name="month")
