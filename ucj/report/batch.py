@@ -395,13 +395,12 @@ def _write_index(run_dir: Path, entries: dict[str, dict[str, object]], lang: Lan
         return os_reason(err, run_dir)
 
 
-def _bundle(run_dir: Path, jobs: list[Job]) -> dict[str, object]:
-    """Write the data manifest (the tables of the run's first data folders) and return what run.json
+def _bundle(run_dir: Path, spec: DataSpec | None) -> dict[str, object]:
+    """Write the data manifest (the tables of the run's data folders `spec`) and return what run.json
     records for reviewers: the environment, the data folders (relative) and when the batch started."""
     bundle: dict[str, object] = {"started_at": dt.datetime.now().isoformat(timespec="seconds"),
                                  "environment": environment()}
-    if jobs:
-        spec = jobs[0].setup.data
+    if spec is not None:
         write_json(run_dir / DATA_MANIFEST, data_manifest(spec.folders, spec.files, run_dir))
         bundle |= {"data_dirs": [relative(f, run_dir) for f in spec.folders], "data_manifest": DATA_MANIFEST}
     return bundle
@@ -441,7 +440,7 @@ def run_many(params_list: list[ReportParams], run_dir: Path, workers: int | None
         prog = Progress(total=len(jobs), skipped=len(jobs) - len(todo))
         prog.start(progress)
         try:
-            bundle = _bundle(run_dir, jobs)
+            bundle = _bundle(run_dir, jobs[0].setup.data if jobs else None)
         except OSError as err:
             bundle = {"error": os_reason(err, run_dir)}
         rows: dict[str, str] = {}  # index rows rendered in this batch, by what they show
@@ -593,7 +592,7 @@ def overview_params(province: str | None, registry: Registry, lang: str = "id", 
     from ucj.analysis.coverage import check_denominator
     from ucj.core.errors import Problem
     from ucj.report.i18n import check_lang
-    from ucj.report.params import data_months, parse_period, split_dirs
+    from ucj.report.params import check_period, split_dirs
 
     problems: list[Problem] = []
 
@@ -609,20 +608,8 @@ def overview_params(province: str | None, registry: Registry, lang: str = "id", 
     if denominator:
         check("denominator", lambda: check_denominator(denominator))
     dirs = split_dirs(data_dir)
-    try:
-        first, last = data_months(dirs)
-        if last_period:
-            period = parse_period(last_period)
-            if period is None:
-                problems.append(Problem("period must be written YYYY-MM", column="last_period", value=last_period,
-                                        label="parameter"))
-            elif not first <= period <= last:
-                problems.append(Problem(f"period outside the data ({first:%Y-%m} to {last:%Y-%m})",
-                                        column="last_period", value=last_period, label="parameter"))
-            else:
-                last_period = f"{period:%Y-%m}"
-    except UcjInputError as err:
-        problems += err.problems
+    period = check_period(last_period, dirs, problems)
+    last_period = f"{period:%Y-%m}" if last_period.strip() and period is not None else ""
     if problems:
         raise UcjInputError(problems)
     return OverviewParams(str(code) if code else None, registry.province_name(str(code)) if code else None,
@@ -707,10 +694,7 @@ def run_overviews(overviews: list[OverviewParams], run_dir: Path, *, force: bool
         lang = overviews[0].lang if overviews else "id"
         bundle = {k: run[k] for k in ("started_at", "environment", "data_dirs", "data_manifest") if k in run}
         if not bundle and overviews:
-            bundle = {"started_at": dt.datetime.now().isoformat(timespec="seconds"), "environment": environment()}
-            spec = data_spec(overviews[0].data_dirs)
-            write_json(run_dir / DATA_MANIFEST, data_manifest(spec.folders, spec.files, run_dir))
-            bundle |= {"data_dirs": [relative(f, run_dir) for f in spec.folders], "data_manifest": DATA_MANIFEST}
+            bundle = _bundle(run_dir, data_spec(overviews[0].data_dirs))
         error = _write_index(run_dir, entries, lang, title or t("index_title", lang), [], finished=True,
                              bundle=bundle, overviews=done, recorded=list(run.get("parameters") or []))
     if error:

@@ -112,25 +112,33 @@ def validate_params(
     if year is not None and (year != int(year) or not 2020 <= year <= 2050):
         problems.append(Problem("target year must be a whole year from 2020 to 2050", column="target_year", value=year, label="parameter"))
     dirs = split_dirs(data_dir)  # type: ignore[arg-type]
-    period = None
-    try:
-        first, last = data_months(dirs)
-        text = str(last_period or "").strip()
-        if not text:
-            period = last
-        else:
-            period = parse_period(text)
-            if period is None:
-                problems.append(Problem("period must be written YYYY-MM", column="last_period", value=text, label="parameter"))
-            elif not first <= period <= last:
-                problems.append(Problem(f"period outside the data ({first:%Y-%m} to {last:%Y-%m})",
-                                        column="last_period", value=text, label="parameter"))
-    except UcjInputError as err:
-        problems += err.problems
+    period = check_period(last_period, dirs, problems)
     if problems:
         raise UcjInputError(problems)
     assert dist is not None and period is not None
     return ReportParams(dist, lang_ok, dirs, period, denom, pct, None if year is None else int(year), reg)
+
+
+def check_period(last_period: object, dirs: tuple[str, ...], problems: list[Problem]) -> pd.Timestamp | None:
+    """The month a report ends on: `last_period` (YYYY-MM) if it lies within the data in `dirs`, the
+    data's last month if it is empty; None, with the problem added to `problems`, otherwise."""
+    try:
+        first, last = data_months(dirs)
+    except UcjInputError as err:
+        problems += err.problems
+        return None
+    text = str(last_period or "").strip()
+    if not text:
+        return last
+    period = parse_period(text)
+    if period is None:
+        problems.append(Problem("period must be written YYYY-MM", column="last_period", value=text, label="parameter"))
+    elif not first <= period <= last:
+        problems.append(Problem(f"period outside the data ({first:%Y-%m} to {last:%Y-%m})",
+                                column="last_period", value=text, label="parameter"))
+    else:
+        return period
+    return None
 
 
 def _number(value: object, name: str, problems: list[Problem]) -> float | None:
