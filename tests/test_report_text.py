@@ -16,6 +16,7 @@ import pytest
 from matplotlib.text import Text
 
 from conftest import REPO
+from ucj.core.stamp import portable_path
 from ucj.report import district as district_report
 from ucj.report.i18n import LABELS, XL_FORMATS, fmt_bool, fmt_pct, fmt_rp, fmt_year, reason_text, t
 from ucj.report.params import validate_params
@@ -151,6 +152,9 @@ def _data_strings(report) -> list[str]:
     k = report.key
     quoted = [str(k.get("target_source") or ""), report.params.district.full_name,
               report.params.district.province_name]
+    # the data folder as the stamp shows it: relative to the checkout, e.g. "../../pytest-of-root/..." when
+    # both sit under /tmp, so the words of a path are not catalogue words
+    quoted += [portable_path(d) for d in report.params.data_dirs]
     facts = report.tables.get("seed_facts")
     if facts is not None:  # each fact's outlet as the seed file cites it
         quoted += [str(s) for col in ("source", "outlet") for s in facts.get(col, [])]
