@@ -135,3 +135,31 @@ def test_own_plans_are_in_the_plans_table_with_their_source(demo_ds, demo_dir, f
     shown = report.display_table("plans")
     assert shown[t("value", "en")].tolist() == ["10,000"] and shown[t("year", "en")].tolist() == ["2026"]
     assert shown[t("plan", "en")].tolist() == [t("planned_apbd_workers", "en")]
+
+
+def test_shared_all_district_tables_change_no_figure(demo_ds):
+    """A report batch computes the all-district tables once (the comparison with every district's
+    benchmarks, province and national poverty) and passes them to each district; the figures are those
+    the district gets computing everything itself, and each province's poverty rows are those
+    poverty_trends gives over that province's districts alone."""
+    from ucj.analysis.all_districts import district_table
+    from ucj.analysis.district import AreaPoverty, Comparison, as_of
+    from ucj.analysis.poverty import poverty_trends
+
+    period = pd.Timestamp(demo_ds.enrolment["month"].max())
+    shared = AreaPoverty.of(demo_ds, period)
+    pov = as_of(demo_ds, period).poverty
+    for prov in ("71", "74", "75"):
+        alone = poverty_trends(pov[pov["district_code"].str.startswith(prov + ".")], level="province")
+        pd.testing.assert_frame_equal(shared.in_province(prov), alone, check_exact=False, rtol=1e-12)
+    comparison = Comparison.of(district_table(as_of(demo_ds, period), 2025, "working_population"))
+    for code in (BOALEMO, BANGGAI):
+        own = district_figures(demo_ds, code)
+        with_shared = district_figures(demo_ds, code, comparison=comparison, area_poverty=shared)
+        assert with_shared.peer_year == own.peer_year == 2025
+        pd.testing.assert_frame_equal(with_shared.peers, own.peers)
+        pd.testing.assert_frame_equal(with_shared.poverty, own.poverty)
+        assert with_shared.key() == own.key()
+    # tables for another period are not used: the district's own are computed
+    stale = AreaPoverty(period - pd.DateOffset(years=1), shared.province.iloc[:0], shared.national.iloc[:0])
+    assert district_figures(demo_ds, BOALEMO, area_poverty=stale).key() == district_figures(demo_ds, BOALEMO).key()

@@ -18,7 +18,7 @@ from ucj.analysis.budget import Assumptions, funded_workers, scenario_table
 from ucj.analysis.claims import claims_summary, heirs_benefits, loss_ratio, programme_kind, savings_withdrawals
 from ucj.analysis.coverage import OVER_100_NOTE, check_denominator, coverage, latest_coverage, numerator_rows, pairing
 from ucj.analysis.facts import seed_facts
-from ucj.analysis.peers import benchmark
+from ucj.analysis.peers import benchmark, benchmark_all
 from ucj.analysis.poverty import poverty_trends
 from ucj.analysis.projection import Projection, district_target, project_district
 from ucj.data.dataset import Dataset
@@ -57,6 +57,41 @@ def jsonable(value: object) -> object:
     if value is pd.NA:
         return None
     return value
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """An all-district table (`district_table` for a peer year and denominator) with every district's
+    benchmarks over it (`benchmark_all`): computed once, shared by all the districts compared with it."""
+
+    table: pd.DataFrame
+    benchmarks: pd.DataFrame
+
+    @classmethod
+    def of(cls, table: pd.DataFrame) -> Comparison:
+        return cls(table, benchmark_all(table))
+
+    def fits(self, year: int, denominator: str) -> bool:
+        return int(self.table["year"].iloc[0]) == year and self.table.attrs.get("denominator", denominator) == denominator
+
+
+@dataclass(frozen=True)
+class AreaPoverty:
+    """Every province's and the nation's poverty trends in the data as it stood at `period`: one
+    computation shared by all districts (a province's rows are those of `poverty_trends` over its
+    districts alone, as each aggregate is a ratio of sums within its province)."""
+
+    period: pd.Timestamp
+    province: pd.DataFrame
+    national: pd.DataFrame
+
+    @classmethod
+    def of(cls, ds: Dataset, period: pd.Timestamp) -> AreaPoverty:
+        pov = as_of(ds, pd.Timestamp(period)).poverty
+        return cls(pd.Timestamp(period), poverty_trends(pov, level="province"), poverty_trends(pov, level="national"))
+
+    def in_province(self, province_code: str) -> pd.DataFrame:
+        return self.province[self.province["province_code"] == province_code].reset_index(drop=True)
 
 
 @dataclass
@@ -199,12 +234,15 @@ def district_figures(
     target_pct: float | None = None,
     target_year: int | None = None,
     peer_year: int | None = None,
-    comparison: pd.DataFrame | None = None,
+    comparison: pd.DataFrame | Comparison | None = None,
+    area_poverty: AreaPoverty | None = None,
 ) -> DistrictFigures:
     """Compute every figure of one district as the data stood at `last_period` (default: the latest month).
 
-    `comparison` is the all-district table for the peer year (district_table), when the caller has
-    computed it once for many districts; it is computed here otherwise.
+    `comparison` (the all-district table for the peer year, `district_table`, or a `Comparison` that also
+    holds its benchmarks) and `area_poverty` (province and national poverty at the period) are what a
+    caller making many districts computes once; each is computed here when absent or for another
+    year, denominator or period.
     """
     d = ds.registry.get(district_code)
     code = d.code
@@ -245,8 +283,9 @@ def district_figures(
     pov = view.poverty
     p_d = pov[pov["district_code"] == code].sort_values("year")
     p_latest = p_d.dropna(subset=["p0"]).iloc[-1] if p_d["p0"].notna().any() else None
-    prov_p = poverty_trends(pov[pov["district_code"].str.startswith(d.province_code + ".")], level="province")
-    nat_p = poverty_trends(pov, level="national")
+    if area_poverty is None or area_poverty.period != period:
+        area_poverty = AreaPoverty.of(ds, period)
+    prov_p, nat_p = area_poverty.in_province(d.province_code), area_poverty.national
     poverty_table = p_d[["year", "p0", "p1", "p2", "source"]].merge(
         prov_p[["year", "p0"]].rename(columns={"p0": "province_p0"}), on="year", how="left").merge(
         nat_p[["year", "p0"]].rename(columns={"p0": "national_p0"}), on="year", how="left")
@@ -260,10 +299,11 @@ def district_figures(
 
     year_for_peers = peer_year or (int(p_latest["year"]) if p_latest is not None else period.year)
     year_for_peers = min(year_for_peers, period.year)
-    if (comparison is None or int(comparison["year"].iloc[0]) != year_for_peers
-            or comparison.attrs.get("denominator", denom) != denom):
-        comparison = district_table(view, year_for_peers, denom)
-    peers = benchmark(comparison, code)
+    if isinstance(comparison, pd.DataFrame):
+        comparison = Comparison(comparison, pd.DataFrame())  # benchmarks over it: only this district's, below
+    if comparison is None or not comparison.fits(year_for_peers, denom):
+        comparison = Comparison(district_table(view, year_for_peers, denom), pd.DataFrame())
+    peers = benchmark(comparison.table, code, all_rows=comparison.benchmarks if len(comparison.benchmarks) else None)
     peer_codes = list(peers.attrs["peers"])
     peers_tab = peers[["indicator", "value", "province", "national", "peers", "rank", "of", "percentile"]].rename(
         columns={"peers": "peer_mean"}).reset_index(drop=True)

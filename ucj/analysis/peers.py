@@ -99,12 +99,14 @@ def benchmark_all(table: pd.DataFrame, k: int = 5) -> pd.DataFrame:
     return out
 
 
-def benchmark(table: pd.DataFrame, district_code: str, *, k: int = 5) -> pd.DataFrame:
+def benchmark(table: pd.DataFrame, district_code: str, *, k: int = 5,
+              all_rows: pd.DataFrame | None = None) -> pd.DataFrame:
     """One district's rows of `benchmark_all` over the all-district `table` (see
-    ucj.analysis.all_districts.district_table), with its peers listed in `attrs["peers"]`."""
+    ucj.analysis.all_districts.district_table), with its peers listed in `attrs["peers"]`.
+    `all_rows` is `benchmark_all(table, k)` when a caller comparing many districts has it already."""
     if district_code not in table.index:
         raise UcjInputError.one(f"unknown district {district_code}")
-    out = benchmark_all(table, k)
+    out = benchmark_all(table, k) if all_rows is None else all_rows
     out = out[out["district_code"] == district_code].drop(columns="district_code").reset_index(drop=True)
     out.attrs["peers"] = similar_districts(table, district_code, k)["district_code"].tolist()
     return out

@@ -154,12 +154,16 @@ def _area_target(ds: Dataset, codes: list[str]) -> tuple[float, int, str]:
 
 def _district_rows(ds: Dataset, codes: list[str], period: pd.Timestamp, denom: str,
                    comparison: pd.DataFrame) -> pd.DataFrame:
-    """Each district's row from its own district_figures (as its report shows it)."""
-    from ucj.analysis.district import district_figures
+    """Each district's row from its own district_figures (as its report shows it; the all-district
+    tables they share are computed once)."""
+    from ucj.analysis.district import AreaPoverty, Comparison, district_figures
 
+    shared = Comparison.of(comparison)
+    poverty = AreaPoverty.of(ds, period)
     rows = []
     for code in codes:
-        k = district_figures(ds, code, last_period=period, denominator=denom, comparison=comparison).key()
+        k = district_figures(ds, code, last_period=period, denominator=denom, comparison=shared,
+                             area_poverty=poverty).key()
         pj, claims, pov = k["projection"], k["claims_12m"], k["poverty"]
         assert isinstance(pj, dict) and isinstance(claims, dict) and isinstance(pov, dict)
         rows.append({"district_code": code, "district": k["district_name"], "denominator": k["denominator"],

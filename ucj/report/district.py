@@ -18,8 +18,8 @@ import pandas as pd
 
 from ucj import __version__
 from ucj.analysis.all_districts import district_table
-from ucj.analysis.district import (DEFAULT_DENOMINATOR, TARGET_FROM_PARAMETER, DistrictFigures, as_of,
-                                   district_figures, jsonable)
+from ucj.analysis.district import (DEFAULT_DENOMINATOR, TARGET_FROM_PARAMETER, AreaPoverty, Comparison,
+                                   DistrictFigures, as_of, district_figures, jsonable)
 from ucj.analysis.projection import Projection
 from ucj.core.config import stylesheet
 from ucj.core.stamp import portable_path, stamp
@@ -391,20 +391,28 @@ def load_data(source: ReportParams | str) -> Dataset:
 
 
 class PeerTables:
-    """The all-district comparison tables of one dataset (`district_table` of the data as it stood at a
-    period), each computed once per (period, peer year, denominator) and shared by the reports a kernel
-    builds. A table depends on nothing else, so sharing it never changes a figure."""
+    """The all-district tables of one dataset, each computed once and shared by the reports a kernel
+    builds: the comparison table with every district's benchmarks (`Comparison`, per period, peer year
+    and denominator) and province and national poverty (`AreaPoverty`, per period). A table depends on
+    nothing else, so sharing it never changes a figure."""
 
     def __init__(self, ds: Dataset) -> None:
         self.ds = ds
-        self._tables: dict[tuple[pd.Timestamp, int, str], pd.DataFrame] = {}
+        self._tables: dict[tuple[pd.Timestamp, int, str], Comparison] = {}
+        self._poverty: dict[pd.Timestamp, AreaPoverty] = {}
         self.last_key: tuple[pd.Timestamp, int, str] | None = None
 
-    def table(self, period: pd.Timestamp, year: int, denominator: str) -> pd.DataFrame:
+    def table(self, period: pd.Timestamp, year: int, denominator: str) -> Comparison:
         key = (pd.Timestamp(period), int(year), denominator)
         if key not in self._tables:
-            self._tables[key] = district_table(as_of(self.ds, key[0]), key[1], key[2])
+            self._tables[key] = Comparison.of(district_table(as_of(self.ds, key[0]), key[1], key[2]))
         return self._tables[key]
+
+    def poverty(self, period: pd.Timestamp) -> AreaPoverty:
+        key = pd.Timestamp(period)
+        if key not in self._poverty:
+            self._poverty[key] = AreaPoverty.of(self.ds, key)
+        return self._poverty[key]
 
 
 def _figures(ds: Dataset, params: ReportParams, comparison: pd.DataFrame | PeerTables | None) -> DistrictFigures:
@@ -415,6 +423,7 @@ def _figures(ds: Dataset, params: ReportParams, comparison: pd.DataFrame | PeerT
     if not isinstance(comparison, PeerTables):
         return district_figures(ds, params.district.code, comparison=comparison, **kw)  # type: ignore[arg-type]
     period = pd.Timestamp(params.last_period)
+    kw["area_poverty"] = comparison.poverty(period)
     guess = comparison.last_key if comparison.last_key and comparison.last_key[0] == period else \
         (period, period.year, params.denominator or DEFAULT_DENOMINATOR)
     fig = district_figures(ds, params.district.code, comparison=comparison.table(*guess), **kw)  # type: ignore[arg-type]
