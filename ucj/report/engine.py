@@ -312,7 +312,9 @@ class WarmKernel:
         self.setup_cells = {i: c for i, c in enumerate(nb.cells)  # type: ignore[attr-defined]
                             if SETUP_TAG in c.metadata.get("tags", [])}
         await self._hidden(RESET_CODE)
-        await self._hidden("__import__('gc').collect()\n_ucj_trim()")  # what loading left behind goes back
+        # what loading left behind goes back; what stays (modules, the data, the shared tables) is frozen
+        # out of the collector's sight, so each report's collection looks at that report's objects only
+        await self._hidden("__import__('gc').collect()\n__import__('gc').freeze()\n_ucj_trim()")
 
     async def _hidden(self, code: str) -> None:
         """Run code in the kernel without recording it (namespace reset, working folder)."""
@@ -388,6 +390,10 @@ def _load_tools() -> None:
     exporter = html_exporter()
     notebook_html(nbformat.v4.new_notebook(), "", exporter)
     _TOOLS["exporter"] = exporter
+    import gc
+
+    gc.collect()
+    gc.freeze()  # the tools' modules and templates stay for good: each report's collection skips them
 
 
 # -- per-thread kernels ---------------------------------------------------------------------------
