@@ -88,3 +88,37 @@ def test_summary_files_hold_every_districts_key_figures(run):
     assert cell("claim_amount_rp").value == 4_960_000_000 and cell("claim_amount_rp").number_format == XL_FORMATS["rp"]
     assert cell("status").value == t("within_reach", "id")
     assert not list(folder.glob(".*.tmp"))  # written whole: no temporary file left
+
+
+def test_run_json_text_is_json_dumps_and_never_stale():
+    """run.json is rewritten after every report with each entry encoded once per batch; the text is the
+    standard library's json.dumps(indent=2, sort_keys=True) of the whole document, also after an entry
+    changes (a rerun of a failed report)."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from ucj.report.index_page import Rendered, run_json_text
+
+    leaf = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False),
+                     st.text(alphabet=st.characters(codec="utf-8"), max_size=8))
+    value = st.recursive(leaf, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
+        st.text(max_size=5), inner, max_size=3), max_leaves=8)
+    entry = st.fixed_dictionaries({"slug": st.text(min_size=1, max_size=6)}, optional={"x": value, "y\n\"": value})
+
+    @settings(max_examples=150, deadline=None)
+    @given(st.lists(entry, max_size=4), st.lists(entry, max_size=2), st.dictionaries(st.text(max_size=5), value,
+                                                                                     max_size=3))
+    def check(reports, overviews, rest):
+        doc = {k: v for k, v in rest.items() if k not in ("reports", "overviews")} | {
+            "reports": reports, "overviews": overviews}
+        rendered = Rendered()
+        want = json.dumps(doc, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+        assert run_json_text(doc, ("reports", "overviews"), rendered) == want
+        assert run_json_text(doc, ("reports", "overviews"), rendered) == want  # from what it kept
+        if reports:
+            changed = dict(reports[0]) | {"status": "ok"}
+            doc["reports"] = [changed] + reports[1:]
+            want = json.dumps(doc, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+            assert run_json_text(doc, ("reports", "overviews"), rendered) == want
+
+    check()

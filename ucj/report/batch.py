@@ -38,13 +38,13 @@ from typing import Callable, Iterator
 from ucj import __version__
 from ucj.core.config import notebook
 from ucj.core.errors import UcjInputError
-from ucj.core.files import sha256_file, write_json
+from ucj.core.files import sha256_file, write_json, write_text
 from ucj.data.registry import Registry
 from ucj.data.schema import TABLES
 from ucj.report.bundle import DATA_MANIFEST, data_manifest, environment, relative
 from ucj.report.engine import DataSpec, Job, Result, Setup, init_local_worker, render
 from ucj.report.i18n import Lang, t
-from ucj.report.index_page import SUMMARY_CSV, index_figures
+from ucj.report.index_page import SUMMARY_CSV, Rendered, index_figures, run_json_text
 from ucj.report.params import ReportParams, validate_params
 
 DISTRICT_NOTEBOOK = "district_report"
@@ -367,14 +367,14 @@ def _write_index(run_dir: Path, entries: dict[str, dict[str, object]], lang: Lan
                  params_list: list[ReportParams], finished: bool, bundle: dict[str, object] | None = None,
                  overviews: dict[str, dict[str, object]] | None = None,
                  recorded: list[dict[str, object]] | None = None, summary: bool = True,
-                 rows: dict[str, str] | None = None) -> str | None:
+                 rows: Rendered | None = None) -> str | None:
     """Rewrite run.json, index.html and summary.csv / summary.xlsx (each atomically); return a one-line
     reason if that failed. `bundle` is what the run records for reviewers (environment, data folders,
     started_at); `overviews` the run's province and national overviews (kept apart from the districts);
     `recorded` the districts' parameters as run.json has them (when `params_list` is not at hand);
     `summary` False leaves the summary files as they are (they cost more than the index: a batch
     rewrites them at its start and end and at most every SUMMARY_EVERY_S between); `rows` keeps the
-    index rows already rendered in this batch (see index_page.write_index)."""
+    index rows and run.json entries already rendered in this batch (index_page.Rendered)."""
     from ucj.report.index_page import write_index, write_summary
 
     reports = _sort(entries)
@@ -384,12 +384,13 @@ def _write_index(run_dir: Path, entries: dict[str, dict[str, object]], lang: Lan
             write_summary(run_dir, reports)
         write_index(run_dir / INDEX, reports, lang, any(e.get("synthetic_tables") for e in reports + shown), title,
                     overviews=shown, rows=rows)
-        write_json(run_dir / RUN_JSON, {
+        write_text(run_dir / RUN_JSON, run_json_text({
             "ucj_version": __version__, **(bundle or {}), "reports": reports, "overviews": shown,
             "updated_at": dt.datetime.now().isoformat(timespec="seconds"),
             "finished_at": dt.datetime.now().isoformat(timespec="seconds") if finished else None,
             "parameters": recorded if recorded is not None else
-            [p.as_dict() | {"data_dirs": [relative(d, run_dir) for d in p.data_dirs]} for p in params_list]})
+            [p.as_dict() | {"data_dirs": [relative(d, run_dir) for d in p.data_dirs]} for p in params_list]},
+            ("reports", "overviews"), rows if rows is not None else Rendered()))
         return None
     except OSError as err:
         return os_reason(err, run_dir)
@@ -443,7 +444,7 @@ def run_many(params_list: list[ReportParams], run_dir: Path, workers: int | None
             bundle = _bundle(run_dir, jobs[0].setup.data if jobs else None)
         except OSError as err:
             bundle = {"error": os_reason(err, run_dir)}
-        rows: dict[str, str] = {}  # index rows rendered in this batch, by what they show
+        rows = Rendered()  # index rows and run.json entries rendered in this batch
         _write_index(run_dir, entries, lang, title, params_list, finished=False, bundle=bundle,
                      overviews=overviews, rows=rows)
         summary_at = time.monotonic()

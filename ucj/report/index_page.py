@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import json
 import math
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -192,23 +193,66 @@ def _data_hashes(keys: list[dict[str, object]]) -> dict[str, str]:
     return {name: (next(iter(h)) if len(h) == 1 else "*") for name, h in seen.items()}
 
 
+@dataclass
+class Rendered:
+    """What a batch keeps between rewrites of its index and run.json (after every report; the entries
+    done before are unchanged): each entry's row and its run.json text, with the entry they were made
+    from. A text is reused only while its entry is equal to the one it was made from."""
+
+    rows: dict[tuple[str, str], tuple[dict[str, object], object, str]] = field(default_factory=dict)
+    json: dict[str, tuple[dict[str, object], str]] = field(default_factory=dict)
+
+    def entry_json(self, entry: dict[str, object]) -> str:
+        """The entry as an item of a top-level list of run.json (json.dumps with indent=2, sort_keys=True,
+        ensure_ascii=False, each line indented by 4), remembered."""
+        ident = str(entry.get("slug"))
+        hit = self.json.get(ident)
+        if hit is None or hit[0] != entry:
+            hit = (entry, _item_json(entry))
+            self.json[ident] = hit
+        return hit[1]
+
+
+def _item_json(item: object) -> str:
+    text = json.dumps(item, indent=2, ensure_ascii=False, sort_keys=True, default=str)
+    return "    " + text.replace("\n", "\n    ")  # JSON text holds no raw newline inside a string
+
+
 def _cached_row(entry: dict[str, object], key: dict[str, object] | None, lang: Lang,
-                rows: dict[str, str] | None) -> str:
-    """_row, remembered in `rows` under everything the row shows (a batch rewrites the index after
-    every report; most rows have not changed)."""
-    if rows is None:
+                rendered: Rendered | None) -> str:
+    """_row, remembered in `rendered` while the entry and its key figures are unchanged."""
+    if rendered is None:
         return _row(entry, key, lang)
-    shown = {k: entry.get(k) for k in ("district_name", "district", "province", "province_code", "html",
-                                       "status", "error", "cell")}
-    ident = json.dumps([lang, shown, key], sort_keys=True, default=str)
-    if ident not in rows:
-        rows[ident] = _row(entry, key, lang)
-    return rows[ident]
+    ident = (lang, str(entry.get("slug") or entry.get("district")))
+    hit = rendered.rows.get(ident)
+    if hit is None or hit[0] != entry or hit[1] != key:
+        hit = (entry, key, _row(entry, key, lang))
+        rendered.rows[ident] = hit
+    return hit[2]
+
+
+def run_json_text(doc: dict[str, object], lists: tuple[str, ...], rendered: Rendered) -> str:
+    """The text of json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False, default=str) + newline,
+    with the entries of the top-level lists named in `lists` taken from `rendered` (each encoded once
+    per batch, not once per rewrite: a rewrite then costs the new entry, not the whole run)."""
+    head = {k: ([] if k in lists else v) for k, v in doc.items()}
+    text = json.dumps(head, indent=2, ensure_ascii=False, sort_keys=True, default=str)
+    for name in lists:
+        items = doc.get(name)
+        if not isinstance(items, list) or not items:
+            continue
+        parts = [rendered.entry_json(item) if isinstance(item, dict) and "slug" in item else _item_json(item)
+                 for item in items]
+        empty = f"\n  {json.dumps(name)}: []"
+        if text.count(empty) != 1:  # cannot happen with sort_keys and a dict at the top; never guess
+            return json.dumps(doc, indent=2, ensure_ascii=False, sort_keys=True, default=str) + "\n"
+        text = text.replace(empty, f"\n  {json.dumps(name)}: [\n" + ",\n".join(parts) + "\n  ]")
+    return text + "\n"
 
 
 def write_index(path: str | Path, entries: list[dict[str, object]], lang: str, synthetic: bool,
                 title: str, overviews: list[dict[str, object]] | None = None,
-                rows: dict[str, str] | None = None) -> Path:
+                rows: Rendered | None = None) -> Path:
     """index.html of a batch: every district with its values, sortable, failures with their error; the
     province and national overviews of the run (entries of the same form) in a table of their own.
     `rows` (optional) keeps rendered rows between calls: the same entry gives the same row."""
