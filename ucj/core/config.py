@@ -40,6 +40,11 @@ def published_file(name: str) -> Path:
     return _resource("ucj.published", name)
 
 
+def resource(name: str) -> Path:
+    """A file shipped in ucj.resources (e.g. the district registry snapshot)."""
+    return _resource("ucj.resources", name)
+
+
 def stylesheet(name: str = "report") -> str:
     """A stylesheet: `report` for every report view (notebook and page), `page` for code-free pages only."""
     return _resource("ucj.resources", f"{name}.css").read_text(encoding="utf-8")

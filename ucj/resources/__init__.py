@@ -1,1 +1,1 @@
-"""Resources shipped with ucj (stylesheet)."""
+"""Resources shipped with ucj (stylesheets, the district registry snapshot)."""
