@@ -5,6 +5,7 @@ plain papermill, and a successful `ucj reports` prints no kernel noise."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -110,7 +111,7 @@ def test_batch_key_figures_equal_plain_papermill(batch_cli, plain_papermill):
         assert _comparable(got) == _comparable(expected)
 
 
-def test_executed_notebooks_are_papermills_and_rerun_with_plain_papermill(batch_cli, tmp_path):
+def test_executed_notebooks_are_papermills_and_rerun_with_plain_papermill(batch_cli, demo_dir):
     import nbformat
 
     run, run_dir = batch_cli
@@ -124,8 +125,12 @@ def test_executed_notebooks_are_papermills_and_rerun_with_plain_papermill(batch_
     assert all(c.metadata["papermill"]["status"] == "completed" for c in nb.cells)
     counts = [c.execution_count for c in nb.cells if c.cell_type == "code"]
     assert counts == list(range(1, len(counts) + 1))
-    # a reviewer reruns the executed notebook with plain papermill, in a folder of their own
-    rerun = tmp_path / "rerun"
+    # its data folder is given relative to the report's folder, not by this machine's full path
+    assert pm["parameters"]["data_dir"] == os.path.relpath(Path(demo_dir).resolve(), (run_dir / slug).resolve())
+    assert str(demo_dir) not in injected[0].source and str(run_dir) not in nbformat.writes(nb)
+    # a reviewer reruns the executed notebook with plain papermill, as it is, from a folder of their own
+    # beside the report's (the data folder is where the notebook says, relative to it)
+    rerun = run_dir / "rerun"
     rerun.mkdir()
     done = subprocess.run([str(BIN / "papermill"), str(run_dir / slug / "report.ipynb"), str(rerun / "again.ipynb"),
                            "--cwd", str(rerun)], capture_output=True, text=True)

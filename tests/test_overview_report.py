@@ -5,6 +5,7 @@ the district reports of the same run, the batch index that lists them, and `ucj 
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -151,6 +152,9 @@ def test_province_overview_is_a_code_free_report_with_its_key_figures(province_r
     pm = nb.metadata["papermill"]
     assert pm["parameters"]["province"] == "75" and pm["input_path"] == "notebooks/province_overview.ipynb"
     assert any("injected-parameters" in c.metadata.get("tags", []) for c in nb.cells)
+    # the data folder relative to the overview's folder, never this machine's full path
+    assert pm["parameters"]["data_dir"] == os.path.relpath(Path(demo_dir).resolve(), folder.resolve())
+    assert str(Path(demo_dir).resolve()) not in (folder / "report.ipynb").read_text()
     page = (folder / "report.html").read_text()
     assert "build_overview" not in page and "show_summary" not in page  # no code
     for words in (t("methods", "en"), t("area_districts", "en"), "SYNTHETIC", "SP2020", "Made ", "prediction interval"):

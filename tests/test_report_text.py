@@ -393,8 +393,9 @@ def test_formula_in_the_data_stays_text_in_excel_and_csv(demo_ds, demo_dir, tmp_
 
 @pytest.mark.slow
 def test_no_absolute_path_in_the_files_of_a_cli_report(demo_dir, tmp_path):
-    """Every file the report layer writes (page, key figures, Excel, figures, index) is free of the
-    machine's absolute paths. The executed notebook is left out: its parameters cell is the batch's."""
+    """Every file the report layer writes (page, key figures, Excel, figures, index, run.json and the
+    executed notebook, whose parameters cell gives the data folder relative to the report) is free of
+    the machine's absolute paths."""
     import subprocess
     import sys
 
@@ -402,8 +403,9 @@ def test_no_absolute_path_in_the_files_of_a_cli_report(demo_dir, tmp_path):
     run = subprocess.run([str(Path(sys.executable).parent / "ucj"), "report", "--district", "Boalemo", "--data-dir",
                           str(demo_dir), "--out", str(out), "--run", "p"], capture_output=True, text=True)
     assert run.returncode == 0, run.stderr[-2000:]
-    files = [f for f in out.rglob("*") if f.is_file() and f.suffix != ".ipynb"]
-    assert {f.name for f in files} >= {"report.html", "key_figures.json", "tables.xlsx", "coverage.png"}
+    files = [f for f in out.rglob("*") if f.is_file()]
+    assert {f.name for f in files} >= {"report.html", "key_figures.json", "tables.xlsx", "coverage.png",
+                                       "report.ipynb", "run.json", "index.html"}
     forbidden = [str(tmp_path), str(demo_dir), str(REPO), str(Path.home())]
     for f in files:
         data = f.read_bytes()

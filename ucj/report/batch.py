@@ -42,7 +42,7 @@ from ucj.core.files import sha256_file, write_json, write_text
 from ucj.data.registry import Registry
 from ucj.data.schema import TABLES
 from ucj.report.bundle import DATA_MANIFEST, data_manifest, environment, relative
-from ucj.report.engine import DataSpec, Job, Result, Setup, init_local_worker, render
+from ucj.report.engine import DataSpec, Job, Result, Setup, init_local_worker, record_parameters, render
 from ucj.report.i18n import Lang, t
 from ucj.report.index_page import SUMMARY_CSV, Rendered, index_figures, run_json_text
 from ucj.report.params import ReportParams, validate_params
@@ -94,8 +94,9 @@ def inputs_digest(setup: Setup, parameters: dict[str, object]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def plan(params_list: list[ReportParams]) -> list[Job]:
-    """One job per report; the notebook is read once, each data folder hashed once."""
+def plan(params_list: list[ReportParams], run_dir: Path | None = None) -> list[Job]:
+    """One job per report; the notebook is read once, each data folder hashed once. With `run_dir`, each
+    executed notebook records its data folders relative to its own folder there (record_parameters)."""
     text = notebook(DISTRICT_NOTEBOOK).read_text(encoding="utf-8")
     specs: dict[tuple[str, ...], Setup] = {}
     jobs = []
@@ -107,8 +108,15 @@ def plan(params_list: list[ReportParams]) -> list[Job]:
         parameters = notebook_parameters(p)
         entry = {"district": d.code, "district_name": d.full_name, "province": d.province_name, "slug": d.slug}
         jobs.append(Job(d.slug, parameters, f"{t('report_title', p.lang)}: {d.full_name}", entry, setup,
-                        inputs_digest(setup, parameters)))
+                        inputs_digest(setup, parameters), _recorded_dirs(setup.data.folders, run_dir, d.slug)))
     return jobs
+
+
+def _recorded_dirs(folders: tuple[str, ...], run_dir: Path | None, slug: str) -> tuple[tuple[str, object], ...]:
+    """The data_dir an executed notebook in run_dir/slug shows: its data folders relative to that folder."""
+    if run_dir is None:
+        return ()
+    return (("data_dir", ";".join(relative(f, Path(run_dir) / slug) for f in folders)),)
 
 
 # -- the run folder -----------------------------------------------------------------------------
@@ -429,7 +437,7 @@ def run_many(params_list: list[ReportParams], run_dir: Path, workers: int | None
     """Make many district reports into `run_dir`, resuming a previous batch of the same run; return
     the index entries of the reports of this batch (made, skipped or failed)."""
     run_dir = Path(run_dir)
-    jobs = plan(params_list)
+    jobs = plan(params_list, run_dir)
     lang: Lang = params_list[0].lang if params_list else "id"
     title = title or t("index_title", lang)
     say = echo or (lambda line: print(line, file=sys.stderr))
@@ -617,9 +625,10 @@ def overview_params(province: str | None, registry: Registry, lang: str = "id", 
                           lang_ok, dirs, last_period, denominator)  # type: ignore[arg-type]
 
 
-def render_overview(p: OverviewParams, setup: Setup) -> Result:
+def render_overview(p: OverviewParams, setup: Setup, recorded: tuple[tuple[str, object], ...] = ()) -> Result:
     """Execute the overview notebook with papermill (its own format: a reviewer reruns it with plain
-    papermill) in a temporary folder, export the code-free HTML; return every file as bytes."""
+    papermill) in a temporary folder, export the code-free HTML; return every file as bytes. `recorded`:
+    the parameters the executed notebook shows (engine.record_parameters)."""
     import tempfile
 
     import nbformat
@@ -649,6 +658,7 @@ def render_overview(p: OverviewParams, setup: Setup) -> Result:
         nb.metadata["papermill"]["output_path"] = "report.ipynb"
         key = json.loads((folder / "key_figures.json").read_text(encoding="utf-8"))
         nb.metadata["ucj"] = {"key_figures": key}
+        record_parameters(nb, dict(recorded))
         files = {"report.ipynb": nbformat.writes(nb).encode(),
                  "report.html": notebook_html(nb, p.title()).encode()}
         for f in sorted(folder.iterdir()):
@@ -683,7 +693,7 @@ def run_overviews(overviews: list[OverviewParams], run_dir: Path, *, force: bool
             if not force and is_current(done.get(p.slug), job, run_dir):
                 out.append(dict(done[p.slug]) | {"skipped": True})
                 continue
-            result = render_overview(p, setup)
+            result = render_overview(p, setup, _recorded_dirs(setup.data.folders, run_dir, p.slug))
             entry = result.entry | {"inputs": job.inputs} | _recorded(job, result.files)
             if result.files:
                 try:

@@ -93,6 +93,7 @@ class Job:
     entry: dict[str, object]
     setup: Setup
     inputs: str = ""
+    recorded: tuple[tuple[str, object], ...] = ()  # parameters as the executed notebook shows them (record_parameters)
 
 
 @dataclass
@@ -511,6 +512,24 @@ def trim_memory() -> None:
         pass
 
 
+def record_parameters(nb: object, recorded: dict[str, object], kernel_name: str = KERNEL) -> None:
+    """Show `recorded` in the executed notebook's injected parameters cell and papermill's metadata in place
+    of what the kernel was given: the data folder relative to the report's own folder (as run.json gives
+    it relative to the run), not the absolute or temporary folder of the machine that made it. The
+    cell is written by papermill's own translator, as papermill would have injected these values."""
+    if not recorded:
+        return
+    from papermill.translators import translate_parameters
+
+    params = dict(nb.metadata["papermill"].get("parameters") or {}) | recorded  # type: ignore[attr-defined]
+    for cell in nb.cells:  # type: ignore[attr-defined]
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell.source = translate_parameters(kernel_name, "python", params, "Parameters")
+    nb.metadata["papermill"]["parameters"] = params  # type: ignore[attr-defined]
+    nb.metadata.setdefault("ucj", {})["data_dir"] = (  # type: ignore[attr-defined]
+        "relative to this notebook's folder; the kernel was given the same folder by its full path")
+
+
 def _one_line(text: str, limit: int = 500) -> str:
     return " ".join(str(text).split())[:limit]
 
@@ -535,6 +554,7 @@ def render(job: Job, payload: dict[str, object] | None = None) -> Result:
 
         entry["kernel_report"] = kernel.reports + 1
         nb = kernel.run_report(job.parameters, folder)
+        record_parameters(nb, dict(job.recorded), kernel.kernel_name)
         try:
             raise_for_execution_errors(nb, None)
             error = None
