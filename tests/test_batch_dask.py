@@ -9,6 +9,7 @@ import os
 import signal
 import threading
 import time
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -68,8 +69,11 @@ def test_a_batch_runs_on_a_dask_cluster_and_survives_a_killed_worker(cluster, de
         assert {"report.html", "report.ipynb", "key_figures.json", "tables.xlsx"} <= {f.name for f in folder.iterdir()}
         nb = nbformat.read(folder / "report.ipynb", as_version=4)
         data_dir = nb.metadata["papermill"]["parameters"]["data_dir"]
-        # the kernel read the copy the client sent, not the client's folder
-        assert "ucj-data-" in data_dir and str(demo_dir) not in data_dir
+        # the kernel read the copy the client sent (its key figures name the folder it read), not the
+        # client's folder; the notebook names the client's folder, relative to the report's
+        read = json.loads((folder / "key_figures.json").read_text())["provenance"]["parameters"]["data_dirs"]
+        assert len(read) == 1 and "ucj-data-" in read[0] and str(demo_dir) not in read[0]
+        assert data_dir == os.path.relpath(Path(demo_dir).resolve(), folder.resolve())
     # the reports were made by more than one worker, and the batch went on after one was killed
     workers = {e["worker"] for e in reports}
     assert len(workers) >= 2
