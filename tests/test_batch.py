@@ -265,3 +265,18 @@ def test_overviews_and_districts_share_a_run_in_either_order(params, demo_dir, t
     assert len(data["reports"]) == 3 and data["parameters"] and len(data["overviews"]) == 1
     summary = (run / "summary.csv").read_text()
     assert "overview" not in summary and summary.count("\n") == 1 + 3  # the districts' key figures only
+
+
+def test_a_report_whose_notebook_would_name_its_data_differently_is_made_again(demo_dir, tmp_path):
+    """The executed notebook gives the data folder relative to its own folder; a run folder at another
+    place relative to the data (or a notebook from before, with the full path) changes that, so the
+    report's inputs differ and a resume makes it again, while the same place keeps it."""
+    params = [validate_params("Boalemo", data_dir=str(demo_dir))]
+    here = batch.plan(params, tmp_path / "a")[0]
+    again = batch.plan(params, tmp_path / "b")[0]  # another run at the same depth: the same relative path
+    deeper = batch.plan(params, tmp_path / "x" / "a")[0]
+    expected = os.path.relpath(Path(demo_dir).resolve(), (tmp_path / "a" / here.slug).resolve())
+    assert dict(here.recorded) == {"data_dir": expected} and not Path(expected).is_absolute()
+    assert here.inputs == again.inputs
+    assert deeper.inputs != here.inputs and dict(deeper.recorded)["data_dir"] == "../" + expected
+    assert batch.plan(params)[0].inputs != here.inputs  # no run folder: the notebook keeps what it ran with

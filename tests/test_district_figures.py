@@ -163,3 +163,16 @@ def test_shared_all_district_tables_change_no_figure(demo_ds):
     # tables for another period are not used: the district's own are computed
     stale = AreaPoverty(period - pd.DateOffset(years=1), shared.province.iloc[:0], shared.national.iloc[:0])
     assert district_figures(demo_ds, BOALEMO, area_poverty=stale).key() == district_figures(demo_ds, BOALEMO).key()
+
+
+def test_a_comparison_for_another_period_is_not_used(demo_ds):
+    """A shared comparison table made at another month is left aside: the district's own is computed."""
+    from ucj.analysis.all_districts import district_table
+    from ucj.analysis.district import Comparison, as_of
+
+    period = pd.Timestamp(demo_ds.enrolment["month"].max())
+    earlier = period - pd.DateOffset(months=6)
+    table = district_table(as_of(demo_ds, earlier), period.year, "working_population")
+    wrong = Comparison.of(table, earlier)
+    assert district_figures(demo_ds, BOALEMO, comparison=wrong).key() == district_figures(demo_ds, BOALEMO).key()
+    assert not wrong.fits(period.year, "working_population", period)

@@ -122,3 +122,12 @@ def test_run_json_text_is_json_dumps_and_never_stale():
             assert run_json_text(doc, ("reports", "overviews"), rendered) == want
 
     check()
+    # not json.dumps's equal: a value of another type in a new entry (1.0 for 1), and an entry changed
+    # in place after it was written once; and top-level values that are not lists of entries
+    rendered = Rendered()
+    doc = {"reports": [{"slug": "a", "n": 1}], "overviews": None, "x": (1, 2)}
+    assert run_json_text(doc, ("reports", "overviews", "x"), rendered) == json.dumps(doc, indent=2, sort_keys=True) + "\n"
+    doc["reports"] = [{"slug": "a", "n": 1.0}]
+    assert '"n": 1.0' in run_json_text(doc, ("reports", "overviews"), rendered)
+    doc["reports"][0]["n"] = 2
+    assert '"n": 2' in run_json_text(doc, ("reports", "overviews"), rendered)

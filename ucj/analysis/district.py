@@ -66,13 +66,16 @@ class Comparison:
 
     table: pd.DataFrame
     benchmarks: pd.DataFrame
+    period: pd.Timestamp | None = None  # the month the data stood at (None: not known, not checked)
 
     @classmethod
-    def of(cls, table: pd.DataFrame) -> Comparison:
-        return cls(table, benchmark_all(table))
+    def of(cls, table: pd.DataFrame, period: pd.Timestamp | None = None) -> Comparison:
+        return cls(table, benchmark_all(table), None if period is None else pd.Timestamp(period))
 
-    def fits(self, year: int, denominator: str) -> bool:
-        return int(self.table["year"].iloc[0]) == year and self.table.attrs.get("denominator", denominator) == denominator
+    def fits(self, year: int, denominator: str, period: pd.Timestamp) -> bool:
+        return (int(self.table["year"].iloc[0]) == year
+                and self.table.attrs.get("denominator", denominator) == denominator
+                and (self.period is None or self.period == period))
 
 
 @dataclass(frozen=True)
@@ -301,7 +304,7 @@ def district_figures(
     year_for_peers = min(year_for_peers, period.year)
     if isinstance(comparison, pd.DataFrame):
         comparison = Comparison(comparison, pd.DataFrame())  # benchmarks over it: only this district's, below
-    if comparison is None or not comparison.fits(year_for_peers, denom):
+    if comparison is None or not comparison.fits(year_for_peers, denom, period):
         comparison = Comparison(district_table(view, year_for_peers, denom), pd.DataFrame())
     peers = benchmark(comparison.table, code, all_rows=comparison.benchmarks if len(comparison.benchmarks) else None)
     peer_codes = list(peers.attrs["peers"])

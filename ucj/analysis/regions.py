@@ -158,7 +158,7 @@ def _district_rows(ds: Dataset, codes: list[str], period: pd.Timestamp, denom: s
     tables they share are computed once)."""
     from ucj.analysis.district import AreaPoverty, Comparison, district_figures
 
-    shared = Comparison.of(comparison)
+    shared = Comparison.of(comparison, period)
     poverty = AreaPoverty.of(ds, period)
     rows = []
     for code in codes:

@@ -373,9 +373,11 @@ if __name__ == "__main__":  # python -m ucj.data.registry: rewrite the snapshot 
     import json
     from pathlib import Path
 
+    from ucj.core.files import write_text
+
     snap = snapshot_from_lokal()
     rows = {k: ",\n".join(json.dumps(r, ensure_ascii=False) for r in snap[k]) for k in ("provinces", "districts")}
     target = Path(__file__).resolve().parents[1] / "resources" / SNAPSHOT
-    target.write_text(f'{{"source": {json.dumps(snap["source"])},\n"provinces": [\n{rows["provinces"]}\n],\n'
-                      f'"districts": [\n{rows["districts"]}\n]}}\n', encoding="utf-8")
+    write_text(target, f'{{"source": {json.dumps(snap["source"])},\n"provinces": [\n{rows["provinces"]}\n],\n'
+                       f'"districts": [\n{rows["districts"]}\n]}}\n')  # whole or not at all
     print(f"wrote {target.name} from {snap['source']}")

@@ -87,10 +87,13 @@ def data_spec(data_dirs: tuple[str, ...]) -> DataSpec:
     return DataSpec(folders, files)
 
 
-def inputs_digest(setup: Setup, parameters: dict[str, object]) -> str:
-    """What a report depends on: notebook, ucj version, table hashes and parameters."""
+def inputs_digest(setup: Setup, parameters: dict[str, object], recorded: tuple[tuple[str, object], ...] = ()) -> str:
+    """What a report depends on: notebook, ucj version, table hashes and parameters, and the parameters its
+    notebook shows (the data folder relative to the report: a moved run or data folder, or a notebook
+    that gave the full path, is made again)."""
     text = json.dumps({"notebook": setup.notebook_sha256, "ucj": setup.ucj_version,
-                       "tables": setup.data.content_digest, "parameters": parameters}, sort_keys=True)
+                       "tables": setup.data.content_digest, "parameters": parameters,
+                       "recorded": dict(recorded)}, sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -107,8 +110,9 @@ def plan(params_list: list[ReportParams], run_dir: Path | None = None) -> list[J
         d = p.district
         parameters = notebook_parameters(p)
         entry = {"district": d.code, "district_name": d.full_name, "province": d.province_name, "slug": d.slug}
+        recorded = _recorded_dirs(setup.data.folders, run_dir, d.slug)
         jobs.append(Job(d.slug, parameters, f"{t('report_title', p.lang)}: {d.full_name}", entry, setup,
-                        inputs_digest(setup, parameters), _recorded_dirs(setup.data.folders, run_dir, d.slug)))
+                        inputs_digest(setup, parameters, recorded), recorded))
     return jobs
 
 
@@ -689,11 +693,13 @@ def run_overviews(overviews: list[OverviewParams], run_dir: Path, *, force: bool
             run = {}
         for p in overviews:
             setup = Setup(notebook(p.notebook).read_text(encoding="utf-8"), data_spec(p.data_dirs))
-            job = Job(p.slug, p.parameters(), p.title(), {}, setup, inputs_digest(setup, p.parameters()))
+            recorded = _recorded_dirs(setup.data.folders, run_dir, p.slug)
+            job = Job(p.slug, p.parameters(), p.title(), {}, setup, inputs_digest(setup, p.parameters(), recorded),
+                      recorded)
             if not force and is_current(done.get(p.slug), job, run_dir):
                 out.append(dict(done[p.slug]) | {"skipped": True})
                 continue
-            result = render_overview(p, setup, _recorded_dirs(setup.data.folders, run_dir, p.slug))
+            result = render_overview(p, setup, recorded)
             entry = result.entry | {"inputs": job.inputs} | _recorded(job, result.files)
             if result.files:
                 try:

@@ -414,7 +414,7 @@ class PeerTables:
     def table(self, period: pd.Timestamp, year: int, denominator: str) -> Comparison:
         key = (pd.Timestamp(period), int(year), denominator)
         if key not in self._tables:
-            self._tables[key] = Comparison.of(district_table(as_of(self.ds, key[0]), key[1], key[2]))
+            self._tables[key] = Comparison.of(district_table(as_of(self.ds, key[0]), key[1], key[2]), key[0])
         return self._tables[key]
 
     def poverty(self, period: pd.Timestamp) -> AreaPoverty:

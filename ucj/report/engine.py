@@ -163,7 +163,12 @@ def init_local_worker(parent_pid: int) -> None:
     die_with_parent(parent_pid)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     util.Finalize(None, close_kernels, exitpriority=100)
-    prestart()  # the kernel boots and imports while the first job is on its way
+    prestart()  # the kernel boots and imports while the first job is on its way, and the tools load
+    _load_tools()
+    import gc
+
+    gc.collect()
+    gc.freeze()  # this process keeps its modules and templates for good: each report's collection skips them
 
 
 # -- the warm kernel ------------------------------------------------------------------------------
@@ -391,10 +396,6 @@ def _load_tools() -> None:
     exporter = html_exporter()
     notebook_html(nbformat.v4.new_notebook(), "", exporter)
     _TOOLS["exporter"] = exporter
-    import gc
-
-    gc.collect()
-    gc.freeze()  # the tools' modules and templates stay for good: each report's collection skips them
 
 
 # -- per-thread kernels ---------------------------------------------------------------------------

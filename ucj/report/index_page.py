@@ -10,6 +10,7 @@ nothing is computed here.
 
 from __future__ import annotations
 
+import copy
 import html
 import json
 import math
@@ -197,20 +198,21 @@ def _data_hashes(keys: list[dict[str, object]]) -> dict[str, str]:
 class Rendered:
     """What a batch keeps between rewrites of its index and run.json (after every report; the entries
     done before are unchanged): each entry's row and its run.json text, with the entry they were made
-    from. A text is reused only while its entry is equal to the one it was made from."""
+    from and a copy of it as it was then. A text is reused only for that very entry, still equal to
+    its copy: a new entry (even one equal to the old) or one changed in place is rendered again."""
 
-    rows: dict[tuple[str, str], tuple[dict[str, object], object, str]] = field(default_factory=dict)
-    json: dict[str, tuple[dict[str, object], str]] = field(default_factory=dict)
+    rows: dict[tuple[str, str], tuple[object, object, str]] = field(default_factory=dict)
+    json: dict[str, tuple[object, object, str]] = field(default_factory=dict)
 
     def entry_json(self, entry: dict[str, object]) -> str:
         """The entry as an item of a top-level list of run.json (json.dumps with indent=2, sort_keys=True,
         ensure_ascii=False, each line indented by 4), remembered."""
         ident = str(entry.get("slug"))
         hit = self.json.get(ident)
-        if hit is None or hit[0] != entry:
-            hit = (entry, _item_json(entry))
+        if hit is None or hit[0] is not entry or hit[1] != entry:
+            hit = (entry, copy.deepcopy(entry), _item_json(entry))
             self.json[ident] = hit
-        return hit[1]
+        return hit[2]
 
 
 def _item_json(item: object) -> str:
@@ -225,8 +227,8 @@ def _cached_row(entry: dict[str, object], key: dict[str, object] | None, lang: L
         return _row(entry, key, lang)
     ident = (lang, str(entry.get("slug") or entry.get("district")))
     hit = rendered.rows.get(ident)
-    if hit is None or hit[0] != entry or hit[1] != key:
-        hit = (entry, key, _row(entry, key, lang))
+    if hit is None or hit[0] is not entry or hit[1] != (entry, key):
+        hit = (entry, copy.deepcopy((entry, key)), _row(entry, key, lang))
         rendered.rows[ident] = hit
     return hit[2]
 
@@ -235,12 +237,12 @@ def run_json_text(doc: dict[str, object], lists: tuple[str, ...], rendered: Rend
     """The text of json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False, default=str) + newline,
     with the entries of the top-level lists named in `lists` taken from `rendered` (each encoded once
     per batch, not once per rewrite: a rewrite then costs the new entry, not the whole run)."""
+    lists = tuple(k for k in lists if isinstance(doc.get(k), list) and doc[k])  # others: as json.dumps has them
     head = {k: ([] if k in lists else v) for k, v in doc.items()}
     text = json.dumps(head, indent=2, ensure_ascii=False, sort_keys=True, default=str)
     for name in lists:
-        items = doc.get(name)
-        if not isinstance(items, list) or not items:
-            continue
+        items = doc[name]
+        assert isinstance(items, list)
         parts = [rendered.entry_json(item) if isinstance(item, dict) and "slug" in item else _item_json(item)
                  for item in items]
         empty = f"\n  {json.dumps(name)}: []"
