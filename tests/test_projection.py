@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ucj.analysis.projection import (adjusted_series, judge, logistic, project, project_all, project_district,
-                                     residual_check)
+from ucj.analysis.projection import (SeriesToProject, adjusted_series, judge, logistic, project, project_all,
+                                     project_district, residual_check)
 
 BANGGAI = "72.01"
 
@@ -46,44 +46,43 @@ def test_banggai_projection_and_workers_needed(demo_ds):
     assert fits.loc[~fits["fitted"], "reason"].notna().all()
 
 
+def _project(series: pd.DataFrame, **target: object):  # type: ignore[no-untyped-def]
+    """`project` of a hand-made series for Boalemo's working population."""
+    return project(SeriesToProject(series, _wf(), district_code="75.02", denominator="working_population",
+                                   **target))  # type: ignore[arg-type]
+
+
 def test_status_follows_the_projection():
     rising = list(np.linspace(20, 60, 84))
-    p = project(_series(rising), _wf(), district_code="75.02", denominator="working_population", target_pct=30,
-                target_year=2027, denominator_growth=0.0)
+    p = _project(_series(rising), target_pct=30, target_year=2027, denominator_growth=0.0)
     assert p.status == "likely" and p.workers_needed_total == 0 and p.probability_reaching_target > 0.9
-    p = project(_series(rising), _wf(), district_code="75.02", denominator="working_population", target_pct=99,
-                target_year=2027, denominator_growth=0.0)
+    p = _project(_series(rising), target_pct=99, target_year=2027, denominator_growth=0.0)
     assert p.status in ("unlikely", "uncertain") and p.probability_reaching_target < 0.5
     assert p.workers_needed_per_month == pytest.approx((0.99 * 100_000 - 60_000) / 24)
 
 
 def test_too_short_and_too_flat_series_get_reasons():
-    short = project(_series(list(np.linspace(10, 20, 12)), start="2025-01-01"), _wf(), district_code="75.02",
-                    denominator="working_population", target_pct=50, target_year=2030)
+    short = _project(_series(list(np.linspace(10, 20, 12)), start="2025-01-01"), target_pct=50, target_year=2030)
     assert short.status == "not_fitted" and "too short" in short.reason and short.forecast.empty
     assert math.isnan(short.projected_pct) and short.workers_needed_per_month > 0  # still says what is needed
-    flat = project(_series([25.0] * 84), _wf(), district_code="75.02", denominator="working_population",
-                   target_pct=50, target_year=2030)
+    flat = _project(_series([25.0] * 84), target_pct=50, target_year=2030)
     assert flat.status == "not_fitted" and "too flat" in flat.reason
 
 
 def test_a_gap_restarts_the_series():
     vals = list(np.linspace(10, 30, 84))
     vals[70] = np.nan
-    p = project(_series(vals), _wf(), district_code="75.02", denominator="working_population", target_pct=50,
-                target_year=2030)
+    p = _project(_series(vals), target_pct=50, target_year=2030)
     assert p.status == "not_fitted" and "13 consecutive months" in p.reason
 
 
 def test_target_in_the_past():
-    p = project(_series(list(np.linspace(10, 30, 84))), _wf(), district_code="75.02",
-                denominator="working_population", target_pct=50, target_year=2024)
+    p = _project(_series(list(np.linspace(10, 30, 84))), target_pct=50, target_year=2024)
     assert p.status == "target_passed"
 
 
 def test_falling_series_does_not_get_a_saturation_curve():
-    p = project(_series(list(np.linspace(40, 20, 84))), _wf(), district_code="75.02",
-                denominator="working_population", target_pct=50, target_year=2030)
+    p = _project(_series(list(np.linspace(40, 20, 84))), target_pct=50, target_year=2030)
     logistic_fit = next(f for f in p.fits if f.model == "logistic")
     assert not logistic_fit.fitted and "does not rise" in logistic_fit.reason
     assert p.model_used == "ets_damped"
@@ -106,8 +105,7 @@ def test_models_are_chosen_on_the_same_rolling_origin_holdout():
     rng = np.random.default_rng(5)
     t = np.arange(84) / 12
     vals = logistic(t, 70.0, 1.2, 3.0) + rng.normal(0, 0.3, 84)
-    p = project(_series(vals), _wf(), district_code="75.02", denominator="working_population", target_pct=69,
-                target_year=2027, denominator_growth=0.0)
+    p = _project(_series(vals), target_pct=69, target_year=2027, denominator_growth=0.0)
     fits = {f.model: f for f in p.fits}
     assert fits["ets_damped"].holdout_points == fits["logistic"].holdout_points == 24
     best = min(fits.values(), key=lambda f: f.rmse_holdout)

@@ -65,11 +65,12 @@ class Comparison:
     benchmarks over it (`benchmark_all`): computed once, shared by all the districts compared with it."""
 
     table: pd.DataFrame
-    benchmarks: pd.DataFrame
+    benchmarks: pd.DataFrame | None = None  # None: not computed (only the district's own, when needed)
     period: pd.Timestamp | None = None  # the month the data stood at (None: not known, not checked)
 
     @classmethod
     def of(cls, table: pd.DataFrame, period: pd.Timestamp | None = None) -> Comparison:
+        """The table with every district's benchmarks, for sharing."""
         return cls(table, benchmark_all(table), None if period is None else pd.Timestamp(period))
 
     def fits(self, year: int, denominator: str, period: pd.Timestamp) -> bool:
@@ -303,10 +304,10 @@ def district_figures(
     year_for_peers = peer_year or (int(p_latest["year"]) if p_latest is not None else period.year)
     year_for_peers = min(year_for_peers, period.year)
     if isinstance(comparison, pd.DataFrame):
-        comparison = Comparison(comparison, pd.DataFrame())  # benchmarks over it: only this district's, below
+        comparison = Comparison(comparison)
     if comparison is None or not comparison.fits(year_for_peers, denom, period):
-        comparison = Comparison(district_table(view, year_for_peers, denom), pd.DataFrame())
-    peers = benchmark(comparison.table, code, all_rows=comparison.benchmarks if len(comparison.benchmarks) else None)
+        comparison = Comparison(district_table(view, year_for_peers, denom))
+    peers = benchmark(comparison.table, code, all_rows=comparison.benchmarks)
     peer_codes = list(peers.attrs["peers"])
     peers_tab = peers[["indicator", "value", "province", "national", "peers", "rank", "of", "percentile"]].rename(
         columns={"peers": "peer_mean"}).reset_index(drop=True)

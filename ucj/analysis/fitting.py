@@ -114,6 +114,20 @@ def _secant_update(S: np.ndarray, step: np.ndarray, g: np.ndarray, J: np.ndarray
     return np.where(ok[:, None, None], S + upd, S)
 
 
+def _best_start(fun: ResidJac, starts: list[np.ndarray], lower: np.ndarray, upper: np.ndarray, **lm: object
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """`levenberg_marquardt` from each of `starts` (series x params each), all in one batch; for each
+    series the parameters and sum of squares of the start that ends lowest. `fun(x, series, jac)` gets
+    the series each row of x belongs to."""
+    n = len(starts[0])
+    which = np.tile(np.arange(n), len(starts))
+    x, cost = levenberg_marquardt(lambda x, rows, jac: fun(x, which[rows], jac), np.concatenate(starts),
+                                  lower, upper, **lm)  # type: ignore[arg-type]
+    cost = np.where(np.isfinite(cost), cost, np.inf).reshape(len(starts), n)
+    best = np.argmin(cost, axis=0)
+    return x.reshape(len(starts), n, -1)[best, np.arange(n)], cost[best, np.arange(n)]
+
+
 # -- ETS(A,Ad,N) --------------------------------------------------------------------------------------
 def _mask(lengths: np.ndarray, width: int) -> np.ndarray:
     return np.arange(width)[None, :] < np.asarray(lengths)[:, None]
@@ -215,15 +229,11 @@ def fit_ets_many(y: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.nda
     one-step errors."""
     y = np.asarray(y, dtype="float64")
     lengths = np.asarray(lengths)
-    n = y.shape[0]
     grid = np.asarray(ETS_GRID, dtype="float64")
     order = np.argsort(_ets_grid_sse(y, lengths), axis=0, kind="stable")
-    cand = [grid[order[k]] for k in range(ETS_GRID_STARTS)]
-    x0 = np.concatenate(cand)
-    which = np.tile(np.arange(n), len(cand))
 
-    def fun(theta: np.ndarray, rows: np.ndarray, jac: bool) -> tuple[np.ndarray, np.ndarray | None]:
-        yr, lr = y[which[rows]], lengths[which[rows]]
+    def fun(theta: np.ndarray, series: np.ndarray, jac: bool) -> tuple[np.ndarray, np.ndarray | None]:
+        yr, lr = y[series], lengths[series]
         full, _ = _ets_concentrated(_smoothing(theta), yr, lr)
         e, de, _, _ = ets_errors(full, yr, lr, jac)
         if de is None:
@@ -236,10 +246,7 @@ def fit_ets_many(y: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.nda
         coef = np.linalg.solve(at @ a + 1e-300 * np.eye(2), at @ jt)
         return e, jt - a @ coef
 
-    theta, cost = levenberg_marquardt(fun, x0, ETS_LOWER[:3], ETS_UPPER[:3])
-    cost = np.where(np.isfinite(cost), cost, np.inf).reshape(len(cand), n)
-    best = np.argmin(cost, axis=0)
-    theta = theta.reshape(len(cand), n, 3)[best, np.arange(n)]
+    theta, _ = _best_start(fun, [grid[order[k]] for k in range(ETS_GRID_STARTS)], ETS_LOWER[:3], ETS_UPPER[:3])
     params, sse = _ets_concentrated(_smoothing(theta), y, lengths)
     return params, sse
 
@@ -281,23 +288,16 @@ def fit_logistic_many(t: np.ndarray, y: np.ndarray, lengths: np.ndarray, starts:
     of J'J from the singular values, times the residual variance SSE / (n - 3)) and the sum of squares."""
     y = np.asarray(y, dtype="float64")
     lengths = np.asarray(lengths)
-    n, width = y.shape
-    mask = _mask(lengths, width)
-    cand = [np.where(np.isfinite(s), s, starts[0]) for s in starts]
-    x0 = np.concatenate(cand)
-    which = np.tile(np.arange(n), len(cand))
+    mask = _mask(lengths, y.shape[1])
 
-    def fun(p: np.ndarray, rows: np.ndarray, jac: bool) -> tuple[np.ndarray, np.ndarray | None]:
-        m = mask[which[rows]]
+    def fun(p: np.ndarray, series: np.ndarray, jac: bool) -> tuple[np.ndarray, np.ndarray | None]:
+        m = mask[series]
         with np.errstate(over="ignore"):
-            r = np.where(m, y[which[rows]] - logistic(t[None, :], p[:, 0:1], p[:, 1:2], p[:, 2:3]), 0.0)
+            r = np.where(m, y[series] - logistic(t[None, :], p[:, 0:1], p[:, 1:2], p[:, 2:3]), 0.0)
         return r, (-logistic_jacobian(t[None, :], p) * m[..., None]) if jac else None
 
-    p, cost = levenberg_marquardt(fun, x0, LOGISTIC_LOWER, LOGISTIC_UPPER, max_iter=300, secant=False)
-    cost = np.where(np.isfinite(cost), cost, np.inf).reshape(len(cand), n)
-    best = np.argmin(cost, axis=0)
-    p = p.reshape(len(cand), n, 3)[best, np.arange(n)]
-    sse = cost[best, np.arange(n)]
+    p, sse = _best_start(fun, [np.where(np.isfinite(s), s, starts[0]) for s in starts], LOGISTIC_LOWER,
+                         LOGISTIC_UPPER, max_iter=300, secant=False)
     J = logistic_jacobian(t[None, :], p) * mask[..., None]
     _, s, vt = np.linalg.svd(J, full_matrices=False)
     keep = s > np.finfo(float).eps * np.maximum(lengths, 3)[:, None] * s[:, :1]  # curve_fit's cut-off

@@ -266,7 +266,8 @@ def _fit_many(ys: list[np.ndarray], holdout: bool = True) -> list[tuple[list[Mod
     logit: dict[int, tuple[np.ndarray, np.ndarray]] = {}
     if use:
         sub, sub_len = arr[use], lengths[use]
-        starts = [np.array([_logistic_starts(t_all[:n], y[:n])[k] for y, n in zip(sub, sub_len)]) for k in range(4)]
+        per_series = [_logistic_starts(t_all[:n], y[:n]) for y, n in zip(sub, sub_len)]
+        starts = [np.array(k_th) for k_th in zip(*per_series)]  # the k-th start of every series
         p, pcov, sse = fitting.fit_logistic_many(t_all, sub, sub_len, starts)
         logit = {i: (p[j], pcov[j]) for j, i in enumerate(use) if np.isfinite(sse[j])}
 
@@ -406,22 +407,25 @@ def _denominator_growth(workforce: pd.DataFrame, district_code: str, denominator
         district_code, 0.0)
 
 
-def project(
-    series: pd.DataFrame,
-    workforce: pd.DataFrame,
-    *,
-    district_code: str,
-    denominator: str,
-    target_pct: float,
-    target_year: int,
-    alpha: float = 1 - INTERVAL,
-    holdout: bool = True,
-    denominator_growth: float | None = None,
-) -> Projection:
-    """Project a monthly coverage series (from `district_coverage_series`) to December of target_year."""
-    return project_many([dict(series=series, workforce=workforce, district_code=district_code,
-                              denominator=denominator, target_pct=target_pct, target_year=target_year, alpha=alpha,
-                              denominator_growth=denominator_growth)], holdout)[0]
+@dataclass(frozen=True)
+class SeriesToProject:
+    """What one projection needs: a monthly coverage series (from `district_coverage_series`, or a mapping
+    of its columns), the workforce table the denominator's growth comes from (unless
+    `denominator_growth`, yearly, is given), the target, and the interval's alpha."""
+
+    series: pd.DataFrame | dict[str, np.ndarray]
+    workforce: pd.DataFrame
+    district_code: str
+    denominator: str
+    target_pct: float
+    target_year: int
+    alpha: float = 1 - INTERVAL
+    denominator_growth: float | None = None
+
+
+def project(item: SeriesToProject, holdout: bool = True) -> Projection:
+    """Project a monthly coverage series to December of its target year."""
+    return project_many([item], holdout)[0]
 
 
 @dataclass
@@ -440,11 +444,11 @@ class _Pending:
     seasonal: bool = False
 
 
-def project_many(items: list[dict[str, object]], holdout: bool = True) -> list[Projection]:
-    """`project` for many series (each a dict of its arguments), fitted together in one batch.
+def project_many(items: list[SeriesToProject], holdout: bool = True) -> list[Projection]:
+    """`project` for many series, fitted together in one batch.
 
     The same code as for one series: `project` is this with a list of one."""
-    prepared = [_prepare(**item) for item in items]  # type: ignore[arg-type]
+    prepared = [_prepare(item) for item in items]
     pending = [p for p in prepared if isinstance(p, _Pending)]
     for p, (y, seasonal) in zip(pending, _adjusted_many([p.raw for p in pending])):
         p.y, p.seasonal = y, seasonal
@@ -458,26 +462,18 @@ _NO_FIGURES = dict(projected_pct=math.nan, lower_pct=math.nan, upper_pct=math.na
                    residual_pvalue=math.nan)
 
 
-def _prepare(
-    series: pd.DataFrame | dict[str, np.ndarray],
-    workforce: pd.DataFrame,
-    *,
-    district_code: str,
-    denominator: str,
-    target_pct: float,
-    target_year: int,
-    alpha: float = 1 - INTERVAL,
-    denominator_growth: float | None = None,
-) -> Projection | _Pending:
+def _prepare(item: SeriesToProject) -> Projection | _Pending:
     """The adjusted series to fit, or the projection already when there is nothing to fit."""
+    series, district_code, denominator = item.series, item.district_code, item.denominator
+    target_pct, target_year, alpha = item.target_pct, item.target_year, item.alpha
     order = np.argsort(np.asarray(series["month"]), kind="stable")
     cols = {str(c): np.asarray(series[c])[order] for c in series}  # a frame, or a mapping of columns
     cov = cols["coverage_pct"].astype("float64")
     valid = np.flatnonzero(~np.isnan(cov))
     i_last = int(valid[-1]) if valid.size else None
     last = None if i_last is None else {c: v[i_last] for c, v in cols.items()}
-    growth = _denominator_growth(workforce, district_code, denominator) if denominator_growth is None \
-        else denominator_growth
+    growth = _denominator_growth(item.workforce, district_code, denominator) if item.denominator_growth is None \
+        else item.denominator_growth
     base = dict(
         district_code=district_code, denominator=denominator, target_pct=float(target_pct),
         target_year=int(target_year), interval=1 - alpha, denominator_growth_pct_per_year=100 * growth,
@@ -582,14 +578,13 @@ def project_district(
 def series_to_fit(ds: Dataset, district_code: str, denominator: str | None = None) -> np.ndarray | None:
     """The adjusted monthly coverage series (%) the two models are fitted to for a district (None when
     there is nothing to fit): for checking the fits against other implementations."""
-    item = _district_item(ds, district_code, denominator, 100.0, 2100, 1 - INTERVAL)  # any target: same series
-    prepared = _prepare(**item)  # type: ignore[arg-type]
+    prepared = _prepare(_district_item(ds, district_code, denominator, 100.0, 2100, 1 - INTERVAL))  # any target
     return _adjusted_many([prepared.raw])[0][0] if isinstance(prepared, _Pending) else None
 
 
 def _district_item(ds: Dataset, district_code: str, denominator: str | None, target_pct: float | None,
-                   target_year: int | None, alpha: float) -> dict[str, object]:
-    """The arguments of `project` for one district of a dataset."""
+                   target_year: int | None, alpha: float) -> SeriesToProject:
+    """What `project` needs for one district of a dataset."""
     own = district_target(ds, district_code)
     if own is None and (target_pct is None or target_year is None):
         raise UcjInputError.one(f"district {district_code} has no target in the data; give target_pct and target_year")
@@ -599,8 +594,7 @@ def _district_item(ds: Dataset, district_code: str, denominator: str | None, tar
     series = district_coverage_series(ds.enrolment, ds.workforce, district_code, denom)
     own = self_funded_active(ds.enrolment[ds.enrolment["district_code"] == district_code], denom)
     series["active_self_funded"] = own.get(district_code, pd.Series(dtype="float64")).reindex(series["month"]).to_numpy()
-    return dict(series=series, workforce=ds.workforce, district_code=district_code, denominator=denom,
-                target_pct=pct, target_year=year, alpha=alpha)
+    return SeriesToProject(series, ds.workforce, district_code, denom, pct, year, alpha)
 
 
 def _self_funded_sum(enrolment: pd.DataFrame, denominator: str) -> pd.Series:
@@ -660,7 +654,7 @@ def project_all(ds: Dataset, denominator: str | None = None) -> pd.DataFrame:
     months = pd.date_range(ds.enrolment["month"].min(), ds.enrolment["month"].max(), freq="MS", name="month")
     series_by: dict[str, dict[str, pd.DataFrame]] = {}
     growth_by: dict[str, dict[str, float]] = {}
-    items: list[dict[str, object]] = []
+    items: list[SeriesToProject] = []
     for code, row in targets.sort_index().iterrows():
         denom = check_denominator(denominator or str(row["denominator"]))
         if denom not in series_by:
@@ -670,8 +664,7 @@ def project_all(ds: Dataset, denominator: str | None = None) -> pd.DataFrame:
         if series is None:
             series = {"month": months.to_numpy(), **{c: np.full(len(months), np.nan)
                                                      for c in ("active", "denominator_value", "coverage_pct")}}
-        items.append(dict(series=series, workforce=ds.workforce, district_code=str(code),
-                          target_pct=float(row["coverage_target_pct"]), target_year=int(row["target_year"]),
-                          denominator=denom, denominator_growth=growth_by[denom].get(code, 0.0)))
+        items.append(SeriesToProject(series, ds.workforce, str(code), denom, float(row["coverage_target_pct"]),
+                                     int(row["target_year"]), denominator_growth=growth_by[denom].get(code, 0.0)))
     rows = [p.key_figures() for p in project_many(items)]
     return pd.DataFrame(rows).sort_values("district_code").reset_index(drop=True)

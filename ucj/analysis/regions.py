@@ -185,7 +185,7 @@ def area_figures(ds: Dataset, province: str | None, *, last_period: pd.Timestamp
     from ucj.analysis.coverage import check_denominator, coverage, pairing
     from ucj.analysis.district import CLAIMS_WINDOW_MONTHS, as_of
     from ucj.analysis.poverty import poverty_trends
-    from ucj.analysis.projection import denominator_growth_all, project, self_funded_active
+    from ucj.analysis.projection import SeriesToProject, denominator_growth_all, project, self_funded_active
     from ucj.data.published import is_default_target
 
     prov = ds.registry.resolve_province(province) if province is not None else None
@@ -212,8 +212,8 @@ def area_figures(ds: Dataset, province: str | None, *, last_period: pd.Timestamp
     wf_sum = wf.groupby("year")[denom].sum(min_count=len(codes)).reset_index().assign(district_code=area)
     growth = denominator_growth_all(wf_sum, denom).get(area, 0.0)
     pct, year, source = _area_target(view, codes)
-    proj = project(series, wf_sum, district_code=area, denominator=denom, target_pct=pct, target_year=year,
-                   denominator_growth=growth)
+    proj = project(SeriesToProject(series, wf_sum, district_code=area, denominator=denom, target_pct=pct,
+                                   target_year=year, denominator_growth=growth))
 
     start_12 = period - pd.DateOffset(months=CLAIMS_WINDOW_MONTHS - 1)
     c = view.claims[view.claims["district_code"].isin(codes) & (view.claims["month"] >= start_12)]

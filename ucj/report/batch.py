@@ -379,13 +379,13 @@ def _write_index(run_dir: Path, entries: dict[str, dict[str, object]], lang: Lan
                  params_list: list[ReportParams], finished: bool, bundle: dict[str, object] | None = None,
                  overviews: dict[str, dict[str, object]] | None = None,
                  recorded: list[dict[str, object]] | None = None, summary: bool = True,
-                 rows: Rendered | None = None) -> str | None:
+                 rendered: Rendered | None = None) -> str | None:
     """Rewrite run.json, index.html and summary.csv / summary.xlsx (each atomically); return a one-line
     reason if that failed. `bundle` is what the run records for reviewers (environment, data folders,
     started_at); `overviews` the run's province and national overviews (kept apart from the districts);
     `recorded` the districts' parameters as run.json has them (when `params_list` is not at hand);
     `summary` False leaves the summary files as they are (they cost more than the index: a batch
-    rewrites them at its start and end and at most every SUMMARY_EVERY_S between); `rows` keeps the
+    rewrites them at its start and end and at most every SUMMARY_EVERY_S between); `rendered` keeps the
     index rows and run.json entries already rendered in this batch (index_page.Rendered)."""
     from ucj.report.index_page import write_index, write_summary
 
@@ -395,14 +395,14 @@ def _write_index(run_dir: Path, entries: dict[str, dict[str, object]], lang: Lan
         if summary or not (run_dir / SUMMARY_CSV).is_file():
             write_summary(run_dir, reports)
         write_index(run_dir / INDEX, reports, lang, any(e.get("synthetic_tables") for e in reports + shown), title,
-                    overviews=shown, rows=rows)
+                    overviews=shown, rendered=rendered)
         write_text(run_dir / RUN_JSON, run_json_text({
             "ucj_version": __version__, **(bundle or {}), "reports": reports, "overviews": shown,
             "updated_at": dt.datetime.now().isoformat(timespec="seconds"),
             "finished_at": dt.datetime.now().isoformat(timespec="seconds") if finished else None,
             "parameters": recorded if recorded is not None else
             [p.as_dict() | {"data_dirs": [relative(d, run_dir) for d in p.data_dirs]} for p in params_list]},
-            ("reports", "overviews"), rows if rows is not None else Rendered()))
+            ("reports", "overviews"), rendered or Rendered()))
         return None
     except OSError as err:
         return os_reason(err, run_dir)
@@ -456,9 +456,9 @@ def run_many(params_list: list[ReportParams], run_dir: Path, workers: int | None
             bundle = _bundle(run_dir, jobs[0].setup.data if jobs else None)
         except OSError as err:
             bundle = {"error": os_reason(err, run_dir)}
-        rows = Rendered()  # index rows and run.json entries rendered in this batch
+        rendered = Rendered()  # index rows and run.json entries rendered in this batch
         _write_index(run_dir, entries, lang, title, params_list, finished=False, bundle=bundle,
-                     overviews=overviews, rows=rows)
+                     overviews=overviews, rendered=rendered)
         summary_at = time.monotonic()
         stopped = ""
         executor: LocalExecutor | DaskExecutor | None = None
@@ -499,7 +499,7 @@ def run_many(params_list: list[ReportParams], run_dir: Path, workers: int | None
                     due = time.monotonic() - summary_at >= SUMMARY_EVERY_S
                     summary_at = time.monotonic() if due else summary_at
                     _write_index(run_dir, entries, lang, title, params_list, finished=False, bundle=bundle,
-                                 overviews=overviews, summary=due, rows=rows)
+                                 overviews=overviews, summary=due, rendered=rendered)
                     if max_failures is not None and prog.failed >= max_failures and not stopped:
                         stopped = f"stopped after {prog.failed} failed (--max-failures {max_failures})"
                         pending.clear()
@@ -514,7 +514,7 @@ def run_many(params_list: list[ReportParams], run_dir: Path, workers: int | None
                 executor.close()
             prog.close()
             index_error = _write_index(run_dir, entries, lang, title, params_list, finished=not stopped,
-                                       bundle=bundle, overviews=overviews, rows=rows)
+                                       bundle=bundle, overviews=overviews, rendered=rendered)
             say(prog.summary(stopped, f" on {slots} workers" if slots else ""))
             if index_error:
                 say(f"error: {index_error}")
@@ -605,21 +605,13 @@ def overview_params(province: str | None, registry: Registry, lang: str = "id", 
     from ucj.analysis.coverage import check_denominator
     from ucj.core.errors import Problem
     from ucj.report.i18n import check_lang
-    from ucj.report.params import check_period, split_dirs
+    from ucj.report.params import check_period, collect, split_dirs
 
     problems: list[Problem] = []
-
-    def check(column: str, fn: Callable[[], object]) -> object:
-        try:
-            return fn()
-        except UcjInputError as err:
-            problems.extend(Problem(x.rule, column=column, value=x.value, label="parameter") for x in err.problems)
-            return None
-
-    lang_ok = check("lang", lambda: check_lang(lang))
-    code = check("province", lambda: registry.resolve_province(province)) if province is not None else None
+    lang_ok = collect(problems, "lang", lambda: check_lang(lang))
+    code = collect(problems, "province", lambda: registry.resolve_province(province)) if province is not None else None
     if denominator:
-        check("denominator", lambda: check_denominator(denominator))
+        collect(problems, "denominator", lambda: check_denominator(denominator))
     dirs = split_dirs(data_dir)
     period = check_period(last_period, dirs, problems)
     last_period = f"{period:%Y-%m}" if last_period.strip() and period is not None else ""

@@ -107,19 +107,11 @@ class Result:
 # Run in the kernel once after setup: what a report may leave behind (its names, figures, warnings
 # already shown, working folder) is put back as it stood after setup by _ucj_reset.
 RESET_CODE = """
-def _ucj_trim():
-    # give the freed memory back to the system (glibc and Arrow keep it otherwise), so RSS stays flat
-    import sys
-    if "pyarrow" in sys.modules:
-        sys.modules["pyarrow"].default_memory_pool().release_unused()
-    try:
-        __import__("ctypes").CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):
-        pass
+from ucj.report.engine import keep_for_good as _ucj_keep, trim_memory as _ucj_trim
 
 
 def _ucj_reset(folder, _keep=set(globals()) | {"_ucj_reset"}, _filters=list(__import__("warnings").filters)):
-    import gc, os, sys, warnings
+    import os, sys, warnings
     os.chdir(folder)
     g = globals()
     for name in [n for n in g if n not in _keep]:
@@ -128,7 +120,6 @@ def _ucj_reset(folder, _keep=set(globals()) | {"_ucj_reset"}, _filters=list(__im
     warnings.filters[:] = _filters
     if "matplotlib.pyplot" in sys.modules:
         sys.modules["matplotlib.pyplot"].close("all")
-    gc.collect()
     _ucj_trim()
 
 """
@@ -165,10 +156,7 @@ def init_local_worker(parent_pid: int) -> None:
     util.Finalize(None, close_kernels, exitpriority=100)
     prestart()  # the kernel boots and imports while the first job is on its way, and the tools load
     _load_tools()
-    import gc
-
-    gc.collect()
-    gc.freeze()  # this process keeps its modules and templates for good: each report's collection skips them
+    keep_for_good()  # this process keeps its modules and templates for good
 
 
 # -- the warm kernel ------------------------------------------------------------------------------
@@ -318,9 +306,7 @@ class WarmKernel:
         self.setup_cells = {i: c for i, c in enumerate(nb.cells)  # type: ignore[attr-defined]
                             if SETUP_TAG in c.metadata.get("tags", [])}
         await self._hidden(RESET_CODE)
-        # what loading left behind goes back; what stays (modules, the data, the shared tables) is frozen
-        # out of the collector's sight, so each report's collection looks at that report's objects only
-        await self._hidden("__import__('gc').collect()\n__import__('gc').freeze()\n_ucj_trim()")
+        await self._hidden("_ucj_keep()")  # the modules, the data and the shared tables stay for good
 
     async def _hidden(self, code: str) -> None:
         """Run code in the kernel without recording it (namespace reset, working folder)."""
@@ -502,15 +488,28 @@ def memory(kernel: WarmKernel | None) -> dict[str, float | None]:
 
 
 def trim_memory() -> None:
-    """Free this worker's per-report objects and give the memory back to the system (glibc's
-    malloc_trim), so a worker's resident memory does not creep up report after report."""
+    """Free a report's objects and give the memory back to the system (Arrow's pool when Arrow is loaded,
+    and glibc's malloc_trim), so resident memory does not creep up report after report. A worker calls
+    it after each report, and so does its kernel (RESET_CODE)."""
     import gc
 
     gc.collect()
+    if "pyarrow" in sys.modules:
+        sys.modules["pyarrow"].default_memory_pool().release_unused()
     try:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
     except (OSError, AttributeError):  # not glibc: the collection above is all there is
         pass
+
+
+def keep_for_good() -> None:
+    """After warm-up: free what it left behind, then freeze what stays (modules, data, shared tables) out
+    of the collector's sight, so each report's collection looks at that report's objects only. Only in
+    ucj's own worker processes and kernels: frozen objects are never collected."""
+    import gc
+
+    trim_memory()
+    gc.freeze()
 
 
 def record_parameters(nb: object, recorded: dict[str, object], kernel_name: str = KERNEL) -> None:
@@ -546,7 +545,7 @@ def render(job: Job, payload: dict[str, object] | None = None) -> Result:
     nb = None
     try:
         kernel = kernel_for(job.setup, payload)
-        # the client libraries: loaded by the kernel's tools thread meanwhile, so these cost nothing now
+        # the client libraries: loaded by `warm` (_load_tools) already, so these cost nothing now
         import nbformat
         from papermill.exceptions import PapermillExecutionError
         from papermill.execute import raise_for_execution_errors

@@ -254,16 +254,15 @@ def run_json_text(doc: dict[str, object], lists: tuple[str, ...], rendered: Rend
 
 def write_index(path: str | Path, entries: list[dict[str, object]], lang: str, synthetic: bool,
                 title: str, overviews: list[dict[str, object]] | None = None,
-                rows: Rendered | None = None) -> Path:
+                rendered: Rendered | None = None) -> Path:
     """index.html of a batch: every district with its values, sortable, failures with their error; the
     province and national overviews of the run (entries of the same form) in a table of their own.
-    `rows` (optional) keeps rendered rows between calls: the same entry gives the same row."""
+    `rendered` (optional) keeps rendered rows between calls: the same entry gives the same row."""
     lang_ok = check_lang(lang)
     path = Path(path)
     run_dir = path.parent
     keys = [entry_key(e, run_dir) for e in entries]
-    cache = rows
-    rows_html = "".join(_cached_row(e, k, lang_ok, cache) for e, k in zip(entries, keys))
+    rows = "".join(_cached_row(e, k, lang_ok, rendered) for e, k in zip(entries, keys))
     over = [(e, entry_key(e, run_dir)) for e in overviews or []]
     headers = ["district", "district_code", "province", "coverage_pct", "target", "projected", "status",
                "claim_count", "claim_amount_rp", "p0"]
@@ -277,7 +276,7 @@ def write_index(path: str | Path, entries: list[dict[str, object]], lang: str, s
     st = stamp(_data_hashes([k for k in keys if k] + [k for _, k in over if k]))
     overview_table = ""
     if over:
-        over_rows = "".join(_cached_row(e, k, lang_ok, cache) for e, k in over)
+        over_rows = "".join(_cached_row(e, k, lang_ok, rendered) for e, k in over)
         overview_table = (f"<h2 class='ucj-h'>{html.escape(t('overviews', lang_ok))}</h2>"
                           f"<table id='ucj-overviews' class='ucj-table ucj-sortable'><thead><tr>{head}</tr></thead>"
                           f"<tbody>{over_rows}</tbody></table>")
@@ -288,7 +287,7 @@ def write_index(path: str | Path, entries: list[dict[str, object]], lang: str, s
             f"<h1 class='ucj-title'>{html.escape(title)}</h1>{banner}{links}"
             f"<p class='ucj-sort-hint'>{html.escape(t('sort_hint', lang_ok))}</p>"
             f"<table id='ucj-districts' class='ucj-table ucj-sortable'><thead><tr>{head}</tr></thead>"
-            f"<tbody>{rows_html}</tbody></table>{overview_table}"
+            f"<tbody>{rows}</tbody></table>{overview_table}"
             f"<p class='ucj-stamp'>{html.escape(stamp_line(st, lang_ok))}</p>"
             f"<script>{SORT_SCRIPT}</script></body></html>")
     write_text(path, page)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Callable, TypeVar
 
 import pandas as pd
 import pyarrow.parquet as pq
@@ -15,6 +16,8 @@ from ucj.core.errors import Problem, UcjInputError
 from ucj.report.i18n import Lang, check_lang
 from ucj.core.config import default_data_dirs
 from ucj.data.registry import District, Registry, load_registry
+
+T = TypeVar("T")
 
 UNSET_NUMBER = -1
 
@@ -90,21 +93,11 @@ def validate_params(
     dist = None
     if isinstance(district, float) and district.is_integer() is False and 10 <= district < 100:
         district = f"{district:.2f}"  # papermill reads `-p district 11.10` as the float 11.1: code 11.10
-    try:
-        dist = reg.district(str(district))
-    except UcjInputError as err:
-        problems += [Problem(p.rule, column="district", value=p.value, label="parameter") for p in err.problems]
-    try:
-        lang_ok = check_lang(str(lang))
-    except UcjInputError as err:
-        problems += [Problem(p.rule, column="lang", value=p.value, label="parameter") for p in err.problems]
-        lang_ok = "id"
+    dist = collect(problems, "district", lambda: reg.district(str(district)))
+    lang_ok = collect(problems, "lang", lambda: check_lang(str(lang))) or "id"
     denom = str(denominator or "").strip() or None
     if denom is not None:
-        try:
-            check_denominator(denom)
-        except UcjInputError as err:
-            problems += [Problem(p.rule, column="denominator", value=p.value, label="parameter") for p in err.problems]
+        collect(problems, "denominator", lambda: check_denominator(denom))
     pct = _number(target_pct, "target_pct", problems)
     if pct is not None and not 0 < pct <= 100:
         problems.append(Problem("target must be above 0 and at most 100 (%)", column="target_pct", value=pct, label="parameter"))
@@ -117,6 +110,16 @@ def validate_params(
         raise UcjInputError(problems)
     assert dist is not None and period is not None
     return ReportParams(dist, lang_ok, dirs, period, denom, pct, None if year is None else int(year), reg)
+
+
+def collect(problems: list[Problem], column: str, check: Callable[[], T]) -> T | None:
+    """`check()`'s result; or None, with its problems added to `problems` as problems of the parameter
+    `column` (so a command lists every wrong parameter at once)."""
+    try:
+        return check()
+    except UcjInputError as err:
+        problems.extend(Problem(x.rule, column=column, value=x.value, label="parameter") for x in err.problems)
+        return None
 
 
 def check_period(last_period: object, dirs: tuple[str, ...], problems: list[Problem]) -> pd.Timestamp | None:

@@ -160,43 +160,48 @@ def _data_tables(key: dict[str, object]) -> dict[str, dict[str, object]]:
         return {}
 
 
-def recorded_overviews(run_dir: Path, run: dict[str, object]) -> list[Recorded]:
-    """The province and national overviews run.json records as made, with their key figures
-    (`district` is the province code, or "ID" for the nation)."""
-    out = []
-    for e in run.get("overviews", []) or []:  # type: ignore[union-attr]
-        if not isinstance(e, dict) or e.get("status") != "ok":
-            continue
-        folder = run_dir / str(e["slug"])
-        key = _read_json(folder / KEY_FIGURES, f"the key figures of {e.get('district_name')}")
-        files = e.get("files") if isinstance(e.get("files"), dict) else {}
-        altered = [name for name, digest in sorted(files.items())
-                   if not (folder / name).is_file() or sha256_file(folder / name) != digest]
-        xlsx = folder / TABLES_XLSX
-        out.append(Recorded(str(e["slug"]), str(e.get("province_code") or "ID"), str(e.get("district_name")),
-                            dict(e.get("parameters") or {}), key, dict(e.get("tables") or _data_tables(key)),
-                            xlsx if xlsx.is_file() else None, altered))
-    return out
+def _recorded_entry(run_dir: Path, e: dict[str, object], district: str) -> Recorded:
+    """One report or overview of run.json, with its key figures and the files that no longer match
+    their recorded sha256."""
+    folder = run_dir / str(e["slug"])
+    key = _read_json(folder / KEY_FIGURES, f"the key figures of {e.get('district_name')}")
+    files = e.get("files") if isinstance(e.get("files"), dict) else {}
+    altered = [name for name, digest in sorted(files.items())  # type: ignore[union-attr]
+               if not (folder / name).is_file() or sha256_file(folder / name) != digest]
+    xlsx = folder / TABLES_XLSX
+    return Recorded(str(e["slug"]), district, str(e.get("district_name")),
+                    dict(e.get("parameters") or {}),  # type: ignore[arg-type]
+                    key, dict(e.get("tables") or _data_tables(key)),  # type: ignore[arg-type]
+                    xlsx if xlsx.is_file() else None, altered)
+
+
+def _made(run: dict[str, object], part: str) -> list[dict[str, object]]:
+    return [e for e in run.get(part, []) or [] if isinstance(e, dict) and e.get("status") == "ok"]  # type: ignore[union-attr]
+
+
+def _compare_report(c: ReportCheck, r: Recorded, key_now: dict[str, object], xlsx_now: Path) -> None:
+    """Compare a report made again with its record: key figures, and the Excel tables when both exist."""
+    c.figures, c.differences = compare(r.key_figures, key_now)
+    if r.tables_xlsx is not None and xlsx_now.is_file():
+        n, d = compare(read_tables(r.tables_xlsx), read_tables(xlsx_now), "tables")
+        c.figures, c.differences = c.figures + n, c.differences + d
 
 
 def reexecute_overviews(overviews: list[Recorded], data_dirs: tuple[str, ...]) -> list[ReportCheck]:
     """Make the overviews again (papermill, as the run did) in a temporary folder and compare them."""
     from ucj.data.registry import load_registry
-    from ucj.report.batch import OverviewParams, Setup, data_spec, notebook, render_overview
-    from ucj.report.i18n import check_lang
+    from ucj.report.batch import Setup, data_spec, notebook, overview_params, render_overview
 
     registry = load_registry()
     checks = []
     for r in overviews:
         c = ReportCheck(r.slug, r.district, r.district_name)
         checks.append(c)
+        code = r.parameters.get("province")
         try:
-            code = r.parameters.get("province")
-            lang = check_lang(str(r.parameters.get("lang", "id")))
-            p = OverviewParams(registry.resolve_province(str(code)) if code else None,
-                               registry.province_name(registry.resolve_province(str(code))) if code else None,
-                               lang, data_dirs, str(r.parameters.get("last_period") or ""),
-                               str(r.parameters.get("denominator") or ""))
+            p = overview_params(str(code) if code else None, registry, str(r.parameters.get("lang", "id")),
+                                ";".join(data_dirs), str(r.parameters.get("last_period") or ""),
+                                str(r.parameters.get("denominator") or ""))
         except UcjInputError as err:
             c.error = f"its parameters no longer validate: {err.render()}"
             continue
@@ -204,38 +209,27 @@ def reexecute_overviews(overviews: list[Recorded], data_dirs: tuple[str, ...]) -
         if result.entry.get("status") != "ok":
             c.error = f"the overview failed again: {result.entry.get('error')}"
             continue
-        c.figures, c.differences = compare(r.key_figures, json.loads(result.files[KEY_FIGURES]))
-        if r.tables_xlsx is not None and TABLES_XLSX in result.files:
-            tmp = Path(tempfile.mkdtemp(prefix="ucj-verify-"))
-            try:
+        tmp = Path(tempfile.mkdtemp(prefix="ucj-verify-"))
+        try:
+            if TABLES_XLSX in result.files:
                 (tmp / TABLES_XLSX).write_bytes(result.files[TABLES_XLSX])
-                n, d = compare(read_tables(r.tables_xlsx), read_tables(tmp / TABLES_XLSX), "tables")
-                c.figures, c.differences = c.figures + n, c.differences + d
-            finally:
-                shutil.rmtree(tmp, ignore_errors=True)
+            _compare_report(c, r, json.loads(result.files[KEY_FIGURES]), tmp / TABLES_XLSX)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
     return checks
 
 
-def recorded_run(run_dir: Path) -> tuple[dict[str, object], list[Recorded]]:
-    """run.json and each district report it records as made (status ok), with its key figures."""
+def recorded_run(run_dir: Path) -> tuple[dict[str, object], list[Recorded], list[Recorded]]:
+    """run.json, each district report it records as made (status ok) and each province and national
+    overview (`district` is the province code, or "ID" for the nation), with their key figures."""
     run = _read_json(run_dir / "run.json", "the run record (run.json)")
-    reports = []
-    for e in run.get("reports", []):  # type: ignore[union-attr]
-        if not isinstance(e, dict) or e.get("status") != "ok":
-            continue
-        folder = run_dir / str(e["slug"])
-        key = _read_json(folder / KEY_FIGURES, f"the key figures of {e.get('district_name')}")
-        params = e.get("parameters") or _parameters_from(key)
-        xlsx = folder / TABLES_XLSX
-        files = e.get("files") if isinstance(e.get("files"), dict) else {}
-        altered = [name for name, digest in sorted(files.items())
-                   if not (folder / name).is_file() or sha256_file(folder / name) != digest]
-        reports.append(Recorded(str(e["slug"]), str(e.get("district")), str(e.get("district_name")),
-                                dict(params), key, dict(e.get("tables") or _data_tables(key)),  # type: ignore[arg-type]
-                                xlsx if xlsx.is_file() else None, altered))
-    if not reports and not recorded_overviews(run_dir, run):
+    reports = [_recorded_entry(run_dir, e, str(e.get("district"))) for e in _made(run, "reports")]
+    for r in reports:
+        r.parameters = r.parameters or _parameters_from(r.key_figures)  # runs made before run.json recorded them
+    overviews = [_recorded_entry(run_dir, e, str(e.get("province_code") or "ID")) for e in _made(run, "overviews")]
+    if not reports and not overviews:
         raise UcjInputError.one("run.json records no report that was made", file=str(run_dir / "run.json"))
-    return run, reports
+    return run, reports, overviews
 
 
 def _parameters_from(key: dict[str, object]) -> dict[str, object]:
@@ -430,12 +424,9 @@ def reexecute(reports: list[Recorded], data_dirs: tuple[str, ...], workers: int 
                 if e.get("status") != "ok":
                     c.error = f"the report failed again: {e.get('error')}"
                     continue
-                new_key = json.loads((tmp / "run" / str(e["slug"]) / KEY_FIGURES).read_text(encoding="utf-8"))
-                c.figures, c.differences = compare(r.key_figures, new_key)
-                new_xlsx = tmp / "run" / str(e["slug"]) / TABLES_XLSX
-                if r.tables_xlsx is not None and new_xlsx.is_file():
-                    n, d = compare(read_tables(r.tables_xlsx), read_tables(new_xlsx), "tables")
-                    c.figures, c.differences = c.figures + n, c.differences + d
+                folder = tmp / "run" / str(e["slug"])
+                _compare_report(c, r, json.loads((folder / KEY_FIGURES).read_text(encoding="utf-8")),
+                                folder / TABLES_XLSX)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return [checks[r.slug] for r in reports]
@@ -457,10 +448,10 @@ def verify(target: Path, districts: list[str] | None = None, sample: int | None 
             recorded = choose(recorded, districts or [], sample)
     elif target.is_dir():
         out_dir = target
-        run, recorded = recorded_run(target)
+        run, recorded, all_overviews = recorded_run(target)
         recorded = choose(recorded, districts or [], sample) if recorded else []
         if not districts and sample is None:  # the overviews of the run, unless only some districts are asked for
-            overviews = recorded_overviews(target, run)
+            overviews = all_overviews
         env_then = run.get("environment") or {}
         advice = _advice(target, run)
     else:
