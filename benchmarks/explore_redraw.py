@@ -37,7 +37,7 @@ def main() -> None:
     import io
 
     import ucj
-    from ucj.report.explore import Explorer
+    from ucj.presentation.explore import Explorer
 
     ds = ucj.load(args.data_dir)
     with contextlib.redirect_stdout(io.StringIO()):  # without a front end, the output area prints

@@ -24,6 +24,20 @@ app.add_typer(import_app, name="import")
 F = TypeVar("F", bound=Callable[..., object])
 
 
+def _show_version(value: bool) -> None:
+    if value:
+        from ucj import __version__
+
+        typer.echo(f"ucj {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(version: bool = typer.Option(False, "--version", callback=_show_version, is_eager=True,
+                                      help="print the ucj version and exit")) -> None:
+    """UCJ research workbook: coverage, claims and poverty by district."""
+
+
 def friendly(func: F) -> F:
     """Turn UcjInputError (and any unexpected error) into readable lines and an exit code."""
 
@@ -69,8 +83,8 @@ def demo(out: Path = typer.Option(DEMO_DIR, help="folder to write the demo table
 def summary(data_dir: str = _DATA) -> None:
     """Load, validate and summarise a dataset."""
     import ucj
-    from ucj.report.params import split_dirs
-    from ucj.report.summary import render
+    from ucj.core.config import split_dirs
+    from ucj.runs.summary import render
 
     typer.echo(render(ucj.load(*split_dirs(data_dir))))
 
@@ -195,7 +209,7 @@ _RUN = typer.Option("", help="run name, a folder inside --out (default: date and
 
 def _run_dir(out: Path, run: str) -> Path:
     """The run folder, refused when --out is a file or --run would leave --out."""
-    from ucj.report.batch import run_name
+    from ucj.runs.batch import run_name
 
     if out.exists() and not out.is_dir():
         raise UcjInputError.one("--out must be a folder, not a file", file=str(out))
@@ -213,7 +227,7 @@ def _run_dir(out: Path, run: str) -> Path:
 @contextlib.contextmanager
 def _run_busy() -> Iterator[None]:
     """A run folder held by another batch: one line naming that process, exit status 2."""
-    from ucj.report.batch import RunBusy
+    from ucj.runs.batch import RunBusy
 
     try:
         yield
@@ -251,7 +265,7 @@ def report(
 ) -> None:
     """One district report, or with --province a province overview: executed notebook, HTML, Excel, PNG
     figures and key_figures.json."""
-    from ucj.report import engine
+    from ucj.runs import engine
 
     if bool(district.strip()) == bool(province.strip()):
         raise UcjInputError.one("say which report: --district D or --province P (one of them)")
@@ -266,8 +280,8 @@ def report(
     # bad parameters stop it before any cell runs.
     engine.prestart()
     try:
-        from ucj.report.batch import run_many
-        from ucj.report.params import validate_params
+        from ucj.runs.batch import run_many
+        from ucj.runs.params import validate_params
 
         params = validate_params(district, last_period, denominator, target_pct, target_year, lang, data_dir)
         with _run_busy():
@@ -285,7 +299,7 @@ def _overviews(provinces: list[str], national: bool, lang: str, data_dir: str, r
                last_period: str = "", denominator: str = "") -> None:
     """Make the overviews of these provinces (and of the nation) into the run; one line each; exit 1 if one failed."""
     from ucj.data.registry import load_registry
-    from ucj.report.batch import overview_params, run_overviews
+    from ucj.runs.batch import overview_params, run_overviews
 
     registry = load_registry()
     wanted = [overview_params(p, registry, lang, data_dir, last_period, denominator) for p in provinces]
@@ -329,7 +343,7 @@ def reports(
     national overview). Rerunning the same --run resumes it: reports whose inputs and files are
     unchanged are skipped."""
     from ucj.data.registry import load_registry
-    from ucj.report.batch import districts_in, params_for, run_many
+    from ucj.runs.batch import districts_in, params_for, run_many
 
     if sum([province is not None, all_districts, bool(district)]) != 1:
         raise UcjInputError.one("say which reports: --province P, --all, or --district D (one of them)")
@@ -351,7 +365,7 @@ def reports(
     areas = [province] if province is not None and overviews else []
     with_national = national or (all_districts and overviews)
     if areas or with_national:  # checked before any kernel starts, like the districts
-        from ucj.report.batch import overview_params
+        from ucj.runs.batch import overview_params
 
         for a in areas:
             overview_params(a, registry, lang, data_dir, last_period)
@@ -381,7 +395,7 @@ def verify(
 ) -> None:
     """Re-execute a run's reports and check every key figure and table against the record. Writes
     verify.json and verify.html beside it; exit 0 if all reproduce, 1 if some differ, 2 if the data differs."""
-    from ucj.report.verify import verify as run_verify
+    from ucj.runs.verify import verify as run_verify
 
     result = run_verify(target, district, sample, data_dir, workers=workers, progress=progress,
                         echo=lambda line: typer.echo(line, err=True))
@@ -412,9 +426,9 @@ def explore(data_dir: str = _DATA,
     import subprocess
 
     from ucj.core.config import notebook
-    from ucj.report.explore import DISTRICT_ENV, LANG_ENV
-    from ucj.report.i18n import check_lang
-    from ucj.report.params import split_dirs
+    from ucj.presentation.explore import DISTRICT_ENV, LANG_ENV
+    from ucj.presentation.i18n import check_lang
+    from ucj.core.config import split_dirs
 
     check_lang(lang)
     dirs = ";".join(str(Path(d).resolve()) for d in split_dirs(data_dir))

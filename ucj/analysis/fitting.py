@@ -14,7 +14,7 @@ the per-district cost is a few vector operations rather than a Python optimiser 
   curve_fit does, and its covariance is computed as curve_fit computes it.
 
 Both use a bounded Levenberg-Marquardt (`levenberg_marquardt`) started from several points; the best
-least-squares value wins. tests/test_fitting.py checks the results against statsmodels and scipy.
+least-squares value wins. tests/analysis/test_fitting.py checks the results against statsmodels and scipy.
 """
 
 from __future__ import annotations

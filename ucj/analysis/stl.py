@@ -1,7 +1,7 @@
 """STL (Cleveland et al. 1990) for many monthly series at once, in numpy: the same algorithm and
 defaults as statsmodels' `STL(y, period, robust=...)` (seasonal 7, trend and low-pass windows from
 the period, local-linear loess, jumps of 1; robust: 2 inner and 15 outer passes), so the seasonal
-component is the one statsmodels gives (tests/test_stl.py checks it), without fitting the series
+component is the one statsmodels gives (tests/analysis/test_stl.py checks it), without fitting the series
 one at a time or loading statsmodels.
 
 Every loess value is a weighted sum over a window of fixed positions; the windows and distance

@@ -91,3 +91,12 @@ def requirements_lock() -> Path | None:
     """The checkout's requirements.lock (the pinned libraries), or None outside a checkout."""
     root = source_checkout()
     return root / "requirements.lock" if root is not None and (root / "requirements.lock").is_file() else None
+
+
+def split_dirs(data_dir: str | list[str] | tuple[str, ...] | None) -> tuple[str, ...]:
+    """Data folders from a ';'-separated text or a list; empty means the default (ucj.core.config)."""
+    if isinstance(data_dir, (list, tuple)):
+        dirs = tuple(str(d) for d in data_dir)
+    else:
+        dirs = tuple(p.strip() for p in str(data_dir or "").split(";") if p.strip())
+    return dirs or default_data_dirs()

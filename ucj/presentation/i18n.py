@@ -1,0 +1,269 @@
+"""Labels in Bahasa Indonesia and English, and numbers in each locale's format (babel).
+
+Bahasa Indonesia: "Rp1,5 M", "76,3 %", "100.841". English: "Rp 1.5 bn", "76.3 %", "100,841".
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Literal
+
+from babel.numbers import format_compact_currency, format_decimal
+
+from ucj.core.errors import UcjInputError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+Lang = Literal["id", "en"]
+LANGS = ("id", "en")
+_LOCALE = {"id": "id_ID", "en": "en"}
+_EN_SCALES = ((1e12, "tn"), (1e9, "bn"), (1e6, "m"), (1e3, "k"))
+
+
+def check_lang(lang: str) -> Lang:
+    if lang not in LANGS:
+        raise UcjInputError.one(f"unknown lang '{lang}'; one of id, en", column="lang")
+    return lang  # type: ignore[return-value]
+
+
+def _missing(value: object) -> bool:
+    """None, NaN, pandas' NA or NaT: shown as "–"."""
+    import pandas as pd  # here, not at the top: a batch worker only exports HTML and needs no pandas
+
+    return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value))
+
+
+def fmt_int(value: object, lang: Lang = "id") -> str:
+    if _missing(value):
+        return "–"
+    return format_decimal(round(float(value)), locale=_LOCALE[lang])  # type: ignore[arg-type]
+
+
+def fmt_num(value: object, lang: Lang = "id", digits: int = 1) -> str:
+    if _missing(value):
+        return "–"
+    pattern = "#,##0." + "0" * digits if digits else "#,##0"
+    return format_decimal(float(value), format=pattern, locale=_LOCALE[lang])  # type: ignore[arg-type]
+
+
+def fmt_pct(value: object, lang: Lang = "id", digits: int = 1) -> str:
+    """A percentage given in percent units, always with % and one decimal: 76.3 -> "76,3 %" / "76.3 %"."""
+    if _missing(value):
+        return "–"
+    return f"{fmt_num(value, lang, digits)} %"
+
+
+def fmt_pp(value: object, lang: Lang = "id") -> str:
+    """A difference of percentages, in percentage points with a sign: "+1,2 pp" / "-0.4 pp"."""
+    if _missing(value):
+        return "–"
+    sign = "+" if float(value) > 0 else ""  # type: ignore[arg-type]
+    return f"{sign}{fmt_num(value, lang, 1)} {t('pp', lang)}"
+
+
+def fmt_year(value: object) -> str:
+    """A year or other code: never grouped ("2019", not "2.019" or "2,019")."""
+    if _missing(value) or value == "":
+        return "–"
+    try:
+        return str(int(float(value)))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def fmt_dec(value: object, lang: Lang = "id", digits: int = 2) -> str:
+    """A plain number without idle decimals: 5.0 -> "5", 1.79 -> "1,79" (id)."""
+    if _missing(value):
+        return "–"
+    pattern = "#,##0." + "#" * digits if digits else "#,##0"
+    return format_decimal(float(value), format=pattern, locale=_LOCALE[lang])  # type: ignore[arg-type]
+
+
+def fmt_bool(value: object, lang: Lang = "id") -> str:
+    """True/False in words: "ya"/"tidak", "yes"/"no"."""
+    if _missing(value):
+        return "–"
+    return t("yes" if bool(value) else "no", lang)
+
+
+def fmt_rp(value: object, lang: Lang = "id", digits: int = 2) -> str:
+    """Rupiah in short form without idle decimals: "Rp4,96 M" (id) or "Rp 4.96 bn" (en); small amounts in full."""
+    if _missing(value):
+        return "–"
+    v = float(value)  # type: ignore[arg-type]
+    if lang == "id":
+        if abs(v) < 1e6:
+            return "Rp" + format_decimal(round(v), locale="id_ID")
+        text = format_compact_currency(v, "IDR", locale="id_ID", fraction_digits=digits)
+        return text.replace("\xa0", " ")
+    for scale, suffix in _EN_SCALES[:-1]:
+        if abs(v) >= scale:
+            num = format_decimal(v / scale, format="#,##0." + "#" * digits, locale="en")
+            return f"Rp {num} {suffix}"
+    return "Rp " + format_decimal(round(v), locale="en")
+
+
+def fmt_rp_full(value: object, lang: Lang = "id") -> str:
+    """Rupiah in full, no decimals: "Rp1.008.000.000" / "Rp 1,008,000,000"."""
+    if _missing(value):
+        return "–"
+    sep = "" if lang == "id" else " "
+    return f"Rp{sep}{fmt_int(value, lang)}"
+
+
+# -- one rule per kind of number, for HTML and Excel alike ----------------------------------------
+Kind = Literal["year", "code", "month", "pct", "pp", "rp", "count", "num", "bool", "text"]
+YEAR_COLUMNS = frozenset({"year", "target_year", "peer_year", "from_year", "to_year"})
+CODE_COLUMNS = frozenset({"district_code", "province_code", "code", "sha256"})
+PCT_COLUMNS = frozenset({"p0", "province_p0", "national_p0", "mean", "lower", "upper"})
+COUNT_COLUMNS = frozenset({"active", "denominator_value", "workers", "claim_count", "deaths", "rows", "months", "rank", "of",
+                           "already_funded", "additional_workers", "working_population", "districts"})
+# Excel number formats by kind (values stay numbers; percentages are in percent units, e.g. 76.3)
+XL_FORMATS: dict[str, str] = {"year": "0", "pct": '0.0" %"', "pp": '+0.0" pp";-0.0" pp";0.0" pp"',
+                              "rp": '"Rp"#,##0', "count": "#,##0", "num": "#,##0.00", "month": "yyyy-mm"}
+
+
+def column_kind(name: str, series: pd.Series | None = None) -> Kind:
+    """What kind of number a column holds, from its name (and dtype): the rule that formats it."""
+    import pandas as pd
+
+    if name in YEAR_COLUMNS or name.endswith("_year"):
+        return "year"
+    if name in CODE_COLUMNS or name.endswith("_code"):
+        return "code"
+    if name == "month" or (series is not None and pd.api.types.is_datetime64_any_dtype(series)):
+        return "month"
+    if series is not None and pd.api.types.is_bool_dtype(series):
+        return "bool"
+    if name.endswith("_rp"):
+        return "rp"
+    if name.endswith("_pct") or name in PCT_COLUMNS:
+        return "pct"
+    if name in COUNT_COLUMNS or (series is not None and pd.api.types.is_integer_dtype(series)):
+        return "count"
+    if series is not None and pd.api.types.is_numeric_dtype(series):
+        return "num"
+    if series is not None and len(series) and series.astype(object).map(lambda v: isinstance(v, bool)).all():  # categoricals too
+        return "bool"
+    return "text"
+
+
+def unit_kind(unit: object) -> Kind:
+    """The kind of a value whose unit is given beside it (published facts: "%", "Rp", "persons")."""
+    return {"%": "pct", "Rp": "rp", "persons": "count", "claims": "count"}.get(str(unit), "num")
+
+
+def fmt_kind(value: object, kind: str, lang: Lang = "id") -> str:
+    """A value formatted by the rule of its kind."""
+    if kind in ("year", "code"):
+        return fmt_year(value) if kind == "year" else ("–" if _missing(value) else str(value))
+    if kind == "month":
+        import pandas as pd
+
+        return "–" if _missing(value) else f"{pd.Timestamp(value):%Y-%m}"  # type: ignore[arg-type]
+    if kind == "pct":
+        return fmt_pct(value, lang)
+    if kind == "pp":
+        return fmt_pp(value, lang)
+    if kind == "rp":
+        return fmt_rp(value, lang)
+    if kind == "count":
+        return fmt_int(value, lang)
+    if kind == "num":
+        return fmt_num(value, lang, 2)
+    if kind == "bool":
+        return fmt_bool(value, lang)
+    return "–" if _missing(value) else str(value)
+
+
+def _read_catalogues() -> dict[str, dict[str, str]]:
+    """Both catalogues (ucj/resources/locale/<lang>.po, gettext through babel) as {key: {lang: text}}.
+
+    The .po files are the catalogue: translators' tools read them, and the code only names keys. A key
+    missing from one language is an error here, not a bare key on a page.
+    """
+    from babel.messages.pofile import read_po
+
+    from ucj.core.config import resource
+
+    texts: dict[str, dict[str, str]] = {}
+    for lang in LANGS:
+        with resource(f"locale/{lang}.po").open("rb") as f:
+            for message in read_po(f, locale=lang):
+                if message.id:
+                    texts.setdefault(str(message.id), {})[lang] = str(message.string)
+    incomplete = sorted(k for k, v in texts.items() if set(v) != set(LANGS))
+    if incomplete:
+        raise RuntimeError(f"catalogue keys missing in a language: {', '.join(incomplete[:10])}")
+    return texts
+
+
+LABELS: dict[str, dict[str, str]] = _read_catalogues()
+
+
+def t(key: str, lang: Lang = "id") -> str:
+    """The label for `key` in `lang` (the key itself if there is no label)."""
+    entry = LABELS.get(key)
+    return entry[lang] if entry else key
+
+
+def tf(key: str, lang: Lang = "id", **values: object) -> str:
+    """A catalogue sentence with its placeholders filled (values already formatted for `lang`)."""
+    return LABELS[key][lang].format(**values)
+
+
+# The analysis layer states its reasons in English; each known reason maps to a catalogue sentence.
+_REASONS: tuple[tuple[str, str], ...] = (
+    (r"no coverage data for this denominator", "reason_no_data"),
+    (r"the target year has passed", "reason_target_passed"),
+    (r"series too short to fit: (?P<n>\d+) consecutive months \(need (?P<need>\d+)\)", "reason_too_short"),
+    (r"series too flat to fit a trend \(moves less than (?P<pp>[\d.]+) percentage points\)", "reason_too_flat"),
+    (r"not used: the other model fits better", "reason_not_used"),
+    (r"ETS did not fit\b.*", "reason_ets_failed"),
+    (r"no counterpart in the data", "no_counterpart"),
+    (r"lower rolling-origin holdout RMSE", "choice_holdout"),
+    (r"no holdout possible \(series too short\): ETS by default", "choice_default"),
+    (r"holdout not scored: the curve did not fit\b.*", "reason_holdout_not_scored"),
+    (r"no enrolment data by then", "reason_no_enrolment_then"),
+    (r"no potensi pekerja list in the data", "reason_no_potensi"),
+    (r"no potensi pekerja coverage in the data", "reason_no_potensi"),
+    (r"no P0 for the year in the data", "reason_no_p0"),
+    (r"no APBD-funded claims in the data", "reason_no_apbd_claims"),
+    (r"no target in the data", "reason_no_target"),
+    (r"targets table, (?P<year>\d{4})", "targets_table_year"),
+    (r"logistic curve did not fit\b.*", "reason_logistic_failed"),
+)
+
+
+def reason_text(reason: object, lang: Lang = "id") -> str:
+    """The analysis layer's reason in the reader's language; several reasons joined by "; ".
+
+    A reason with no catalogue sentence becomes the catalogue's general one, never English text.
+    """
+    import re
+
+    if _missing(reason) or str(reason).strip() == "":
+        return ""
+    out = []
+    for part in str(reason).split("; "):
+        for pattern, key in _REASONS:
+            m = re.fullmatch(pattern, part.strip())
+            if m:
+                values = {k: (fmt_dec(float(v), lang) if "." in v else v) for k, v in m.groupdict().items()}
+                out.append(tf(key, lang, **values))
+                break
+        else:
+            out.append(t("reason_other", lang))
+    return "; ".join(dict.fromkeys(out))
+
+
+def stamp_line(st: dict[str, object], lang: Lang) -> str:
+    """The stamp as one line: when, which ucj and commit, which data (short hashes)."""
+    commit = st.get("commit") or t("stamp_no_commit", lang)
+    if st.get("dirty"):
+        commit = f"{commit}, {t('stamp_dirty', lang)}"
+    tables = st.get("tables") or {}
+    assert isinstance(tables, dict)
+    listed = ", ".join(f"{t(f'table.{n}', lang)} {str(h)[:8]}" for n, h in tables.items())
+    return tf("stamp", lang, when=str(st.get("generated_at")), version=st.get("ucj"), commit=commit, tables=listed)

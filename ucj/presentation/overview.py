@@ -1,0 +1,308 @@
+"""Province and national overviews: the area's key figures (coverage with its pairing, target,
+projection, claims, P0), its districts, coverage against poverty, a map when a boundaries file is
+given, methods and sources and the stamp. Used by province_overview.ipynb and national_overview.ipynb,
+which `ucj report --province` and `ucj reports --all` run as code-free reports.
+
+Every figure comes from the analysis layer (`ucj.analysis.regions`: RegionFigures for the ranking,
+AreaFigures for the area's own figures); this module only puts them into words, tables and charts."""
+
+from __future__ import annotations
+
+import base64
+import html
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from pathlib import Path
+
+from ucj.analysis.regions import AreaFigures, RegionFigures, area_figures, region_figures
+from ucj.core.config import stylesheet
+from ucj.core.stamp import stamp
+from ucj.data.dataset import Dataset
+from ucj.presentation.i18n import (Lang, check_lang, fmt_int, fmt_num, fmt_pct, fmt_rp, fmt_year, reason_text,
+                             stamp_line, t, tf)
+from ucj.presentation.tables import Shown, as_html_frame, html_table, shown, source_text
+from ucj.presentation.plots import scatter_figure
+
+
+@dataclass
+class Overview:
+    """An overview of one province (or the nation when `province_code` is None)."""
+
+    lang: Lang
+    results: RegionFigures
+    synthetic: bool
+    charts: dict[str, object] = field(default_factory=dict)
+    unmatched_shapes: pd.DataFrame | None = None
+    area: AreaFigures | None = None  # the area's own key figures (None: ranking only)
+    parameters: dict[str, object] = field(default_factory=dict)
+    _png: dict[str, bytes] = field(default_factory=dict, repr=False)
+    _stamp: dict[str, object] | None = field(default=None, repr=False)
+
+    @property
+    def ranking(self) -> pd.DataFrame:
+        return self.results.ranking
+
+    @property
+    def title(self) -> str:
+        r = self.results
+        if r.province_code is None:
+            return f"{t('national_overview', self.lang)} {r.year}"
+        return f"{t('province_overview', self.lang)}: {r.province_name}, {r.year}"
+
+    def show_header(self) -> None:
+        from IPython.display import HTML, display
+
+        banner = (f'<div class="ucj-synthetic">{html.escape(t("synthetic_banner", self.lang))}</div>'
+                  if self.synthetic else "")
+        display(HTML(f"<style>{stylesheet()}</style><h1 class='ucj-title'>{html.escape(self.title)}</h1>{banner}"))
+
+    def show_ranking(self, top: int | None = None) -> None:
+        from IPython.display import HTML, display
+
+        df = self.display_ranking()
+        display(HTML(df.head(top).to_html(index=False, escape=True, classes="ucj-table", border=0, na_rep="–")))
+
+    def display_ranking(self) -> pd.DataFrame:
+        """The ranking as localised text, one formatting rule per kind of number."""
+        return as_html_frame(shown("ranking", self.ranking, self.lang), self.lang)
+
+    def panel_table(self) -> pd.DataFrame | None:
+        """The national fixed-effects estimate as shown (None for a province or without a panel)."""
+        panel, lang = self.results.panel, self.lang
+        if panel is None:
+            return None
+        reg = panel.coef.index[0]
+        rows = [
+            (t("panel_coef", lang), fmt_num(float(panel.coef[reg]), lang, 3)),
+            (t("panel_se_clustered", lang), fmt_num(float(panel.se[reg]), lang, 3)),
+            (t("p_value", lang), fmt_num(float(panel.pvalues[reg]), lang, 3)),
+            (t("panel_districts", lang), fmt_int(panel.districts, lang)),
+            (t("panel_years", lang), f"{min(panel.years)}–{max(panel.years)} ({fmt_int(len(panel.years), lang)})"),
+            (t("panel_nobs", lang), fmt_int(panel.nobs, lang)),
+        ]
+        return pd.DataFrame(rows, columns=[t("indicator", lang), t("value", lang)])
+
+    def show_panel(self) -> None:
+        """The national fixed-effects estimate with its caveat: an association, not an effect."""
+        from IPython.display import HTML, display
+
+        lang = self.lang
+        if self.results.province_code is not None:
+            return
+        head = f"<h2>{html.escape(t('panel_title', lang))}</h2>"
+        table = self.panel_table()
+        if table is None:
+            display(HTML(head + f"<p>{html.escape(t('panel_missing', lang))}: "
+                                f"{html.escape(str(self.results.panel_reason))}</p>"))
+            return
+        display(HTML(head + table.to_html(index=False, escape=True, classes="ucj-table", border=0)
+                     + f"<p class='ucj-note'>{html.escape(t('panel_caveat', lang))}</p>"))
+
+    def png(self, name: str) -> bytes:
+        """The figure rendered once as PNG: shown in the notebook and saved beside the report."""
+        from ucj.presentation.export import png_bytes
+
+        if name not in self._png:
+            self._png[name] = png_bytes(self.charts[name])
+        return self._png[name]
+
+    def show_figure(self, name: str) -> None:
+        """The figure as an <img> with alt text (kept in the code-free page)."""
+        from IPython.display import HTML, display
+
+        data = base64.b64encode(self.png(name)).decode("ascii")
+        alt = html.escape(t(f"chart_{name}_alt", self.lang))
+        display(HTML(f'<img class="ucj-figure" alt="{alt}" src="data:image/png;base64,{data}">'))
+
+    # -- the area's own figures ----------------------------------------------------------------
+    def _area(self) -> AreaFigures:
+        if self.area is None:
+            raise ValueError("this overview was built without the area's figures (build_overview(..., figures=True))")
+        return self.area
+
+    def coverage_label(self) -> str:
+        """"Coverage (all active participants / working population)": the pairing, named."""
+        a, lang = self._area(), self.lang
+        num, den = a.pairing.split("/")
+        return f"{t('coverage_pct', lang)} ({t(num, lang)} / {t(den, lang)})"
+
+    def target_text(self) -> str:
+        a, lang = self._area(), self.lang
+        text = f"{fmt_pct(a.target_pct, lang)} ({fmt_year(a.target_year)})"
+        return text + (f" – {t('default_target_area', lang)}" if a.target_is_default else "")
+
+    def projection_text(self) -> str:
+        p, lang = self._area().projection, self.lang
+        if not p.model_used:  # type: ignore[attr-defined]
+            return f"– ({t(p.status, lang)}: {reason_text(p.reason, lang)})"  # type: ignore[attr-defined]
+        level = t("interval_level", lang).format(level=fmt_num(100 * p.interval, lang, 1))  # type: ignore[attr-defined]
+        return (f"{fmt_pct(p.projected_pct, lang)} ({level} {fmt_pct(p.lower_pct, lang)}–"  # type: ignore[attr-defined]
+                f"{fmt_pct(p.upper_pct, lang)}) – {t(p.status, lang)}")  # type: ignore[attr-defined]
+
+    def summary_items(self) -> list[tuple[str, str]]:
+        """The area's key figures as (label, text) pairs, each number by the rule of its kind."""
+        a, lang = self._area(), self.lang
+        as_of = "–" if a.coverage_as_of is None else f"{a.coverage_as_of:%Y-%m}"
+        return [
+            (t("last_period", lang), f"{a.last_period:%Y-%m}"),
+            (t("active", lang), fmt_int(a.active, lang)),
+            (f"{self.coverage_label()}, {as_of}", fmt_pct(a.coverage_pct, lang)),
+            (t("target", lang), self.target_text()),
+            (t("projected", lang), self.projection_text()),
+            (f"{t('claims_12m_label', lang)}, {a.claims_from:%Y-%m} – {a.last_period:%Y-%m}",
+             f"{fmt_rp(a.claim_amount_rp, lang)} ({fmt_int(a.claim_count, lang)} {t('claims_unit', lang)})"),
+            (f"{t('p0', lang)} {fmt_year(a.poverty_year)}", fmt_pct(a.p0, lang)),
+        ] + ([] if a.province_code is None else
+             [(f"{t('national_p0', lang)} {fmt_year(a.poverty_year)}", fmt_pct(a.national_p0, lang))])
+
+    def show_summary(self) -> None:
+        from IPython.display import HTML, display
+
+        cells = "".join(f'<div class="ucj-kpi"><div class="ucj-kpi-label">{html.escape(a)}</div>'
+                        f'<div class="ucj-kpi-value">{html.escape(b)}</div></div>' for a, b in self.summary_items())
+        display(HTML(f'<h2 class="ucj-h">{html.escape(t("summary", self.lang))}</h2>'
+                     f'<div class="ucj-summary">{cells}</div>'))
+
+    def shown(self, name: str) -> Shown:
+        """A table of the report with each cell's kind and localised headers (HTML and Excel alike)."""
+        return shown(name, self.tables()[name], self.lang)
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The report's tables by name: its districts (a province) or the ranking (the nation), and the
+        data sources."""
+        out: dict[str, pd.DataFrame] = {}
+        if self.area is not None and self.area.districts is not None:
+            out["area_districts"] = self.area.districts.drop(columns=["denominator"])
+        else:
+            out["ranking"] = self.ranking
+        if self.area is not None:
+            out["provenance"] = pd.DataFrame([
+                {"table": name, "source": "; ".join(source_text(s, self.lang) for s in i["sources"]),  # type: ignore[attr-defined]
+                 "rows": i["rows"], "synthetic": t("synthetic" if i["synthetic"] else "real", self.lang),
+                 "sha256": str(i["sha256"])[:12]}
+                for name, i in self.area.table_provenance.items()])
+        return out
+
+    def show_districts(self) -> None:
+        """The province's districts, each with the figures its own report shows."""
+        from IPython.display import HTML, display
+
+        lang = self.lang
+        display(HTML(f'<h2 class="ucj-h">{html.escape(t("area_districts", lang))}</h2>'
+                     + html_table(self.shown("area_districts"), lang)
+                     + f"<p class='ucj-note'>{html.escape(t('area_districts_note', lang))}</p>"))
+
+    def methods_lines(self) -> list[str]:
+        """How the figures were made: pairing, projection and interval, aggregates, target, poverty, vintage."""
+        a, lang = self._area(), self.lang
+        p = a.projection
+        num, _, den = a.pairing.partition("/")
+        lines = [tf("method_pairing", lang, numerator=t(num, lang), denominator=t(den, lang),
+                    value=fmt_int(a.denominator_value, lang), period=a.last_period.strftime("%Y-%m"))]
+        model = t(p.model_used, lang) if p.model_used else reason_text(p.reason, lang)  # type: ignore[attr-defined]
+        lines.append(tf("method_projection", lang, model=model, level=fmt_pct(100 * p.interval, lang)))  # type: ignore[attr-defined]
+        lines.append(t("method_aggregates", lang))
+        lines.append(tf("method_area_target", lang, target=fmt_pct(a.target_pct, lang),
+                        year=fmt_year(a.target_year)))
+        lines.append(t("method_sp2020", lang))
+        lines.append(tf("method_vintage", lang, poverty=f"Susenas {t('march', lang)} {fmt_year(a.poverty_year)}",
+                        period=a.last_period.strftime("%Y-%m")))
+        return lines
+
+    def stamp(self) -> dict[str, object]:
+        """When, with which ucj and from which data this overview was made (computed once)."""
+        if self._stamp is None:
+            hashes = {n: str(i["sha256"]) for n, i in self._area().table_provenance.items()}
+            self._stamp = stamp(hashes)
+        return self._stamp
+
+    def stamp_text(self) -> str:
+        return stamp_line(self.stamp(), self.lang)
+
+    def show_methods(self) -> None:
+        """Methods and sources, each table's source and vintage, the data notes and the stamp."""
+        from IPython.display import HTML, display
+
+        lang = self.lang
+        parts = [f'<h2 class="ucj-h">{html.escape(t("methods", lang))}</h2>']
+        parts += [f"<p>{html.escape(x)}</p>" for x in self.methods_lines()]
+        parts.append(f"<p>{html.escape(t('method_tables', lang))}</p>")
+        parts.append(html_table(self.shown("provenance"), lang))
+        parts.append(f'<h2 class="ucj-h">{html.escape(t("data_notes", lang))}</h2>')
+        if self.synthetic:
+            parts.append(f"<p>{html.escape(t('synthetic_banner', lang))}</p>")
+        if self.parameters:
+            shown_params = "; ".join(f"{t(f'param.{k}', lang)} = {v if v not in ('', None) else t('param_unset', lang)}"
+                                     for k, v in self.parameters.items())
+            parts.append(f"<p>{html.escape(t('parameters', lang))}: {html.escape(shown_params)}</p>")
+        parts.append(f'<p class="ucj-stamp">{html.escape(self.stamp_text())}</p>')
+        display(HTML("".join(parts)))
+
+    def key(self) -> dict[str, object]:
+        """key_figures.json of the overview: the area's figures, the language and the provenance."""
+        from ucj.analysis.district import jsonable
+        from ucj.presentation.district import versions
+
+        a = self._area()
+        st = self.stamp()
+        provenance = {"tables": a.table_provenance, "versions": versions(), "parameters": self.parameters,
+                      "generated_at": st["generated_at"], "stamp": st}
+        return a.key() | {"lang": self.lang, "title": self.title, "provenance": jsonable(provenance)}
+
+    def save(self, output_dir: str | Path) -> list[Path]:
+        """Write key_figures.json, tables.xlsx and the figures as PNG, each whole or not at all."""
+        from ucj.presentation.export import write_bytes, write_key_figures, write_tables_xlsx
+
+        out = Path(output_dir)
+        key = self.key()
+        written = [write_key_figures(out / "key_figures.json", key)]
+        synthetic = list(self._area().synthetic_tables)
+        written.append(write_tables_xlsx(out / "tables.xlsx", {n: self.shown(n) for n in self.tables()}, self.lang,
+                                         synthetic, key, self.stamp_text(), subject=self.title))
+        for name in self.charts:
+            written.append(write_bytes(out / f"{name}.png", self.png(name)))
+        return written
+
+    def key_figures_text(self) -> str:
+        r = self.results
+        lang = self.lang  # two decimals: nbval checks these against a second computation
+        return "\n".join([
+            f"{t('district', lang)}: {r.districts}",
+            f"{t('coverage_pct', lang)} #1: {r.best['district']} {fmt_num(r.best['coverage_pct'], lang, 2)} %",
+            f"{t('coverage_pct', lang)} {t('median', lang)}: {fmt_num(r.median_coverage_pct, lang, 2)} %",
+        ])
+
+
+def build_overview(ds: Dataset, province: str | None, lang: str = "id", year: int | None = None,
+                   boundaries: str | None = None, *, figures: bool = False, last_period: str = "",
+                   denominator: str = "", parameters: dict[str, object] | None = None) -> Overview:
+    """The overview of a province (or all), from the analysis layer's ranking, with its charts; with
+    `figures`, also the area's own key figures at `last_period` (YYYY-MM; default: the latest month)
+    over `denominator` (default: the working population), for the code-free report."""
+    from ucj.analysis.district import DEFAULT_DENOMINATOR
+
+    lang_ok = check_lang(lang)
+    if year is None and last_period:  # the ranking and the scatter of the key figures' year
+        year = pd.Timestamp(last_period).year
+    fig = region_figures(ds, province, year)
+    ranking = fig.ranking
+    area = None
+    if figures:
+        area = area_figures(ds, province, last_period=pd.Timestamp(last_period) if last_period else None,
+                            denominator=denominator or DEFAULT_DENOMINATOR)
+    ov = Overview(lang_ok, fig, ds.any_synthetic, area=area, parameters=dict(parameters or {}))
+    ov.charts["scatter"] = scatter_figure(ranking, "coverage_pct", "p0", "district", lang_ok,
+                                          "enrolment" in ds.synthetic_tables(),
+                                          f"{t('coverage_vs_poverty', lang_ok)}, {fig.year}",
+                                          highlight=ranking["district"].head(3).tolist())
+    if boundaries:
+        from ucj.presentation.maps import choropleth, load_topojson
+
+        shapes = load_topojson(boundaries, ds.registry)
+        values = ranking.set_index("district_code")["coverage_pct"]
+        ov.charts["map"] = choropleth(shapes, values, lang_ok, f"{t('coverage_pct', lang_ok)}, {fig.year}",
+                                      ov.synthetic, codes=list(ranking["district_code"]))
+        ov.unmatched_shapes = shapes.unmatched
+    return ov

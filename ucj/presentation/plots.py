@@ -1,0 +1,129 @@
+"""Figures for reports and notebooks (matplotlib Figures, not pyplot, so nothing shows twice).
+
+Labels come from `ucj.presentation.i18n` in the report's language; numbers on axes follow the locale.
+Colours are the Okabe–Ito palette, distinguishable with the common colour-vision deficiencies.
+Scatter labels are moved apart with adjustText. The synthetic-data stamp sits in the title row,
+right-aligned, outside the axes, where it covers no label.
+"""
+
+from __future__ import annotations
+
+import matplotlib.ticker
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+from ucj.presentation.i18n import Lang, fmt_int, fmt_pct, fmt_rp, fmt_year, t
+
+# Okabe & Ito (2008), "Color Universal Design": safe for protanopia, deuteranopia and tritanopia
+OKABE_ITO = {"black": "#000000", "orange": "#E69F00", "sky_blue": "#56B4E9", "green": "#009E73",
+             "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7",
+             "grey": "#7F7F7F"}
+SEGMENT_COLOURS = {"PU": OKABE_ITO["blue"], "BPU": OKABE_ITO["green"], "Jakon": OKABE_ITO["orange"],
+                   "PMI": OKABE_ITO["purple"]}
+STAMP_COLOUR = "#B00020"
+
+
+def _new(width: float = 8.0, height: float = 3.6) -> tuple[Figure, object]:
+    fig = Figure(figsize=(width, height), dpi=110, layout="constrained")
+    return fig, fig.add_subplot()
+
+
+def mark_synthetic(ax, synthetic: bool, lang: Lang):  # type: ignore[no-untyped-def]
+    """The synthetic-data stamp in the right slot of the title row (outside the axes; the title is left)."""
+    if synthetic:
+        return ax.set_title(t("synthetic_stamp", lang), loc="right", fontsize=8, color=STAMP_COLOUR,
+                            fontweight="bold")
+    return None
+
+
+def _pct_axis(axis, lang: Lang) -> None:  # type: ignore[no-untyped-def]
+    axis.set_major_formatter(FuncFormatter(lambda v, _: fmt_pct(v, lang)))
+
+
+def coverage_figure(by_segment: pd.DataFrame, forecast: pd.DataFrame, target_pct: float, target_year: int,
+                    lang: Lang, synthetic: bool, title: str) -> Figure:
+    """Monthly coverage by segment (stacked), the projection fan and the target."""
+    fig, ax = _new()
+    wide = by_segment.pivot(index="month", columns="segment", values="coverage_pct").fillna(0)
+    cols = [c for c in SEGMENT_COLOURS if c in wide.columns]
+    ax.stackplot(wide.index, *[wide[c] for c in cols], labels=[t(c, lang) for c in cols],
+                 colors=[SEGMENT_COLOURS[c] for c in cols], alpha=0.85)
+    if len(forecast):
+        ax.fill_between(forecast["month"], forecast["lower"], forecast["upper"], color=OKABE_ITO["grey"],
+                        alpha=0.3, label=t("interval", lang))
+        ax.plot(forecast["month"], forecast["mean"], color=OKABE_ITO["black"], lw=1.5, ls="--",
+                label=t("projection", lang))
+    if np.isfinite(target_pct):
+        ax.scatter([pd.Timestamp(int(target_year), 12, 1)], [target_pct], marker="*", s=140,
+                   color=OKABE_ITO["vermillion"], zorder=5,
+                   label=f"{t('target', lang)} {fmt_pct(target_pct, lang)} ({fmt_year(target_year)})")
+    _pct_axis(ax.yaxis, lang)
+    ax.set_ylim(0, max(100.0, float(np.nanmax([target_pct or 0, 0])) + 5) if np.isfinite(target_pct) else None)
+    ax.set_title(title, fontsize=11, loc="left")
+    ax.legend(fontsize=7, loc="upper left", ncols=2, frameon=False)
+    ax.grid(axis="y", alpha=0.3)
+    mark_synthetic(ax, synthetic, lang)
+    return fig
+
+
+def claims_figure(claims: pd.DataFrame, lang: Lang, synthetic: bool, title: str) -> Figure:
+    """Claims by programme: amount paid (bars) with the number of claims written on each bar."""
+    fig, ax = _new(7.0, 3.2)
+    data = claims.sort_values("claim_amount_rp")
+    bars = ax.barh(data["programme"], data["claim_amount_rp"], color=OKABE_ITO["blue"])
+    for bar, n in zip(bars, data["claim_count"]):
+        ax.text(bar.get_width(), bar.get_y() + bar.get_height() / 2,
+                f" {fmt_int(n, lang)} {t('claims_count_label', lang)}", va="center", fontsize=8)
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt_rp(v, lang, 1)))
+    ax.set_xlabel(t("chart_claims_amount", lang))
+    ax.set_title(title, fontsize=11, loc="left")
+    ax.margins(x=0.25)
+    mark_synthetic(ax, synthetic, lang)
+    return fig
+
+
+def poverty_figure(series: dict[str, pd.DataFrame], lang: Lang, synthetic: bool, title: str,
+                   break_year: int = 2021) -> Figure:
+    """P0 for the district, its province and the nation; the 2021 level break is marked."""
+    fig, ax = _new(7.0, 3.2)
+    styles = {0: dict(color=OKABE_ITO["vermillion"], lw=2.2), 1: dict(color=OKABE_ITO["blue"], lw=1.4),
+              2: dict(color=OKABE_ITO["black"], lw=1.4, ls="--")}
+    for i, (label, df) in enumerate(series.items()):
+        df = df.dropna(subset=["p0"]).sort_values("year")
+        ax.plot(df["year"], df["p0"], marker="o", ms=3, label=label, **styles.get(i, {}))
+    ax.axvline(break_year - 0.5, color=OKABE_ITO["grey"], ls=":", lw=1)
+    ax.text(break_year - 0.45, ax.get_ylim()[1], "SP2020", fontsize=7, va="top", color=OKABE_ITO["grey"])
+    _pct_axis(ax.yaxis, lang)
+    ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt_year(v)))
+    ax.set_title(title, fontsize=11, loc="left")
+    ax.legend(fontsize=8, frameon=False)
+    ax.grid(axis="y", alpha=0.3)
+    mark_synthetic(ax, synthetic, lang)
+    return fig
+
+
+def scatter_figure(df: pd.DataFrame, x: str, y: str, label_col: str, lang: Lang, synthetic: bool, title: str,
+                   highlight: list[str] | None = None) -> Figure:
+    """Coverage against poverty, one dot per district."""
+    from adjustText import adjust_text
+
+    fig, ax = _new(7.0, 4.2)
+    ax.scatter(df[x], df[y], s=14, color=OKABE_ITO["blue"], alpha=0.6)
+    marked = df[df[label_col].isin(highlight or [])]
+    ax.scatter(marked[x], marked[y], s=22, color=OKABE_ITO["vermillion"], zorder=3)
+    _pct_axis(ax.xaxis, lang)
+    _pct_axis(ax.yaxis, lang)
+    ax.set_xlabel(t("coverage_pct", lang))
+    ax.set_ylabel(t("p0", lang))
+    ax.set_title(title, fontsize=11, loc="left")
+    ax.grid(alpha=0.3)
+    mark_synthetic(ax, synthetic, lang)
+    labels = [ax.text(float(px), float(py), str(name), fontsize=7)
+              for px, py, name in zip(marked[x], marked[y], marked[label_col])]
+    if labels:
+        adjust_text(labels, x=df[x].to_numpy(dtype=float), y=df[y].to_numpy(dtype=float), ax=ax,
+                    arrowprops=dict(arrowstyle="-", color=OKABE_ITO["grey"], lw=0.5))
+    return fig

@@ -1,0 +1,99 @@
+"""Excel workbooks (openpyxl): numbers stay numbers with a number format by kind, text from the data
+is always text, never a formula.
+
+A string beginning with =, +, -, @, a tab or a carriage return could run as a formula in a
+spreadsheet ("=HYPERLINK(...)" in a mapping's source). Such cells are stored as text with Excel's
+quote prefix, so neither opening nor editing the cell turns them into a formula.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from ucj.core.files import FORMULA_START, atomic_path
+from ucj.presentation.i18n import XL_FORMATS, Lang, fmt_bool
+from ucj.presentation.tables import Shown
+
+_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+
+
+def sheet_title(name: str, taken: set[str]) -> str:
+    """A valid, unique Excel sheet name (at most 31 characters, none of []:*?/\\)."""
+    base = _BAD_SHEET_CHARS.sub(" ", name).strip()[:31] or "Sheet"
+    title, n = base, 2
+    while title.lower() in taken:
+        suffix = f" ({n})"
+        title, n = base[: 31 - len(suffix)] + suffix, n + 1
+    taken.add(title.lower())
+    return title
+
+
+def _cell_value(value: object, kind: str, lang: Lang) -> object:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if kind == "bool":
+        return fmt_bool(value, lang)
+    if kind == "month":
+        return pd.Timestamp(value).to_pydatetime()  # type: ignore[arg-type]
+    if kind in ("pct", "rp", "count", "num", "year"):
+        try:
+            number = float(value)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            return str(value)
+        if kind in ("rp", "count", "year") and number.is_integer():
+            return int(number)
+        return number
+    if hasattr(value, "item"):  # numpy scalars
+        value = value.item()  # type: ignore[union-attr]
+    if isinstance(value, (int, float, dt.date)):
+        return value
+    return str(value)
+
+
+def write_rows(ws, header: list[str], rows: list[list[object]]) -> None:  # type: ignore[no-untyped-def]
+    """Write plain rows (text and numbers) with safe text cells."""
+    ws.append(header)
+    for r in rows:
+        ws.append([None if isinstance(v, float) and math.isnan(v) else v for v in r])
+    _safe_text(ws)
+
+
+def write_shown(ws, s: Shown, lang: Lang) -> None:  # type: ignore[no-untyped-def]
+    """One table on one sheet: localised headers, numbers with their kind's number format."""
+    from openpyxl.utils import get_column_letter
+
+    ws.append(s.headers)
+    cols = list(s.values.columns)
+    for i in range(len(s.values)):
+        ws.append([_cell_value(s.values[c].iloc[i], s.kinds[c][i], lang) for c in cols])
+    for j, c in enumerate(cols, start=1):
+        for i, kind in enumerate(s.kinds[c], start=2):
+            fmt = XL_FORMATS.get(kind)
+            cell = ws.cell(i, j)
+            if fmt and isinstance(cell.value, (int, float, dt.datetime)):
+                cell.number_format = fmt
+        ws.column_dimensions[get_column_letter(j)].width = max(12, min(40, len(s.headers[j - 1]) + 2))
+    _safe_text(ws)
+
+
+def _safe_text(ws) -> None:  # type: ignore[no-untyped-def]
+    """Every string cell is text: never a formula, and marked so Excel keeps it text when edited."""
+    for row in ws.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str) and (cell.data_type == "f" or cell.value.startswith(FORMULA_START)):
+                cell.data_type = "s"
+                cell.quotePrefix = True
+
+
+def save_workbook(wb, path: Path) -> Path:  # type: ignore[no-untyped-def]
+    """Save whole or not at all."""
+    with atomic_path(path) as tmp:
+        wb.save(tmp)
+    return path

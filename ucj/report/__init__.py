@@ -1,1 +1,0 @@
-"""District, province and national reports: parameters, content, export and batch runs."""

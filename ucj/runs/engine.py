@@ -1,0 +1,593 @@
+"""The worker side of report batches: a warm kernel that runs one district report after another.
+
+A worker (a local process, or a thread of a Dask worker on another machine) starts one Jupyter kernel,
+runs the notebook's `setup` cells once (imports, loading and validating the data, the all-district
+tables), then for each report runs only the district's cells, in papermill's own format: the
+parameters cell injected by papermill's `parameterize_notebook`, papermill's notebook and cell
+metadata and its error markers, so any executed notebook can be rerun with plain `papermill`.
+Between reports the kernel's namespace is put back as it stood after setup, so nothing leaks.
+
+The worker writes nothing the client sees: `render` returns each report's files as bytes (the
+executed notebook, the HTML exported here with nbconvert in-process, and what the notebook saved),
+and the client is the only writer. Kernels are shut down by message (no interrupt, so no
+"KeyboardInterrupt caught in kernel" noise), and die with their worker when it is killed
+(ipykernel's parent poller); local workers die with the batch (PR_SET_PDEATHSIG and a watch thread).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import ctypes
+import hashlib
+import json
+import os
+import shutil
+import signal
+import socket
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ucj import __version__
+
+KERNEL = "python3"
+SETUP_TAG = "setup"
+CELL_TIMEOUT_S = 600
+KERNEL_ARGS = ["--IPKernelApp.log_level=ERROR"]
+NOTEBOOK_SOURCE = "notebooks/district_report.ipynb"  # recorded as papermill's input_path (no machine path)
+PR_SET_PDEATHSIG = 1
+
+
+@dataclass(frozen=True)
+class DataSpec:
+    """The data folders of a batch and the sha256 of every table file in them (folder index, name, hash)."""
+
+    folders: tuple[str, ...]
+    files: tuple[tuple[int, str, str], ...]
+
+    @property
+    def digest(self) -> str:
+        return hashlib.sha256(json.dumps([self.folders, self.files]).encode()).hexdigest()
+
+    @property
+    def content_digest(self) -> str:
+        """Hash of the tables alone (not where they sit): what the figures depend on."""
+        return hashlib.sha256(json.dumps([[i, n, h] for i, n, h in self.files]).encode()).hexdigest()
+
+    def payload(self) -> dict[str, object]:
+        """The files' bytes, to send to workers that do not share this machine's folders."""
+        return {"digest": self.content_digest,
+                "files": [(i, name, (Path(self.folders[i]) / name).read_bytes()) for i, name, _ in self.files]}
+
+
+@dataclass(frozen=True)
+class Setup:
+    """What a kernel is warmed with: the notebook (text, so remote workers need no copy) and the data."""
+
+    notebook: str
+    data: DataSpec
+    kernel_name: str = KERNEL
+    ucj_version: str = __version__
+
+    @property
+    def notebook_sha256(self) -> str:
+        return hashlib.sha256(self.notebook.encode()).hexdigest()
+
+    @property
+    def key(self) -> str:
+        return hashlib.sha256(f"{self.notebook_sha256} {self.data.digest} {self.kernel_name}".encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Job:
+    """One report: its folder name, notebook parameters (without data_dir and output_dir), page title and
+    the entry fields the index shows."""
+
+    slug: str
+    parameters: dict[str, object]
+    title: str
+    entry: dict[str, object]
+    setup: Setup
+    inputs: str = ""
+    recorded: tuple[tuple[str, object], ...] = ()  # parameters as the executed notebook shows them (record_parameters)
+
+
+@dataclass
+class Result:
+    """A report as the worker made it: the index entry and every file, as bytes."""
+
+    entry: dict[str, object]
+    files: dict[str, bytes] = field(default_factory=dict)
+
+
+# Run in the kernel once after setup: what a report may leave behind (its names, figures, warnings
+# already shown, working folder) is put back as it stood after setup by _ucj_reset.
+RESET_CODE = """
+from ucj.runs.engine import keep_for_good as _ucj_keep, trim_memory as _ucj_trim
+
+
+def _ucj_reset(folder, _keep=set(globals()) | {"_ucj_reset"}, _filters=list(__import__("warnings").filters)):
+    import os, sys, warnings
+    os.chdir(folder)
+    g = globals()
+    for name in [n for n in g if n not in _keep]:
+        del g[name]
+    warnings.resetwarnings()
+    warnings.filters[:] = _filters
+    if "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].close("all")
+    _ucj_trim()
+
+"""
+
+
+# -- dying with the parent ------------------------------------------------------------------------
+def die_with_parent(parent_pid: int) -> None:
+    """Make this process die when `parent_pid` does: PR_SET_PDEATHSIG on Linux, and a watch thread
+    everywhere (it also covers the moment before the signal was armed)."""
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):  # pragma: no cover - no prctl: the thread below still watches
+            pass
+    if os.getppid() != parent_pid:
+        os._exit(1)
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="ucj-parent-watch", daemon=True).start()
+
+
+def init_local_worker(parent_pid: int) -> None:
+    """Initialiser of a local worker process: die with the batch, leave Ctrl-C to the batch, and shut
+    the kernels down cleanly when the pool ends."""
+    from multiprocessing import util
+
+    die_with_parent(parent_pid)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    util.Finalize(None, close_kernels, exitpriority=100)
+    prestart()  # the kernel boots and imports while the first job is on its way, and the tools load
+    _load_tools()
+    keep_for_good()  # this process keeps its modules and templates for good
+
+
+# -- the warm kernel ------------------------------------------------------------------------------
+class WarmKernel:
+    """One kernel that has run a notebook's setup cells and runs its district cells for one report at a time.
+
+    The kernel is driven from one event loop in one thread of its own, whichever thread calls: Dask runs
+    each task in a fresh context (which would give every task a new loop and move the kernel's sockets
+    between loops), and PR_SET_PDEATHSIG follows the thread that started the kernel, which lives as long
+    as the kernel does."""
+
+    def __init__(self, setup: Setup | None, data_dir: str = "", kernel_name: str = KERNEL) -> None:
+        self.setup = setup
+        self.data_dir = data_dir
+        self.kernel_name = setup.kernel_name if setup is not None else kernel_name
+        self.reports = 0
+        self.closed = False
+        self.scratch = Path(tempfile.mkdtemp(prefix="ucj-kernel-"))
+        self.setup_cells: dict[int, object] = {}
+        self.language_info: dict[str, object] = {}
+        self.km: object = None
+        self.kc: object = None
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name="ucj-kernel-loop", daemon=True)
+        self._thread.start()
+        # The kernel starts first and imports ucj at once; the caller goes on (a CLI checks its
+        # parameters) until `warm` needs the kernel, and the client libraries (nbformat, nbclient,
+        # papermill, nbconvert: seconds of imports) load then, while the kernel is still importing.
+        self._started = asyncio.run_coroutine_threadsafe(self._start(), self._loop)
+        if setup is not None:
+            self.warm(setup, data_dir)
+
+    def warm(self, setup: Setup, data_dir: str) -> None:
+        """Run the notebook's setup cells for `setup` (once); the kernel is closed if that fails."""
+        try:
+            if setup.kernel_name != self.kernel_name:
+                raise RuntimeError(f"this kernel is {self.kernel_name}, the batch needs {setup.kernel_name}")
+            _load_tools()
+            self._started.result()
+            import nbformat
+
+            self.setup, self.data_dir = setup, data_dir
+            self.base = nbformat.reads(setup.notebook, as_version=4)
+            self._call(self._warm_up())
+        except BaseException:
+            self.close()
+            raise
+
+    def _call(self, coro: object) -> object:
+        if not self._loop.is_running():
+            coro.close()  # type: ignore[attr-defined]
+            raise RuntimeError("this kernel has been closed")
+        return asyncio.run_coroutine_threadsafe(coro, self._loop).result()  # type: ignore[arg-type]
+
+    async def _start(self) -> None:
+        from jupyter_client.manager import AsyncKernelManager
+
+        self.km = km = AsyncKernelManager(kernel_name=self.kernel_name)
+        await km.start_kernel(extra_arguments=[*KERNEL_ARGS, "--HistoryManager.hist_file=:memory:"],
+                              cwd=str(self.scratch))
+        self.kc = kc = km.client()
+        kc.start_channels()
+        await kc.wait_for_ready(timeout=120)
+        kc.allow_stdin = False
+        reply = await kc.kernel_info(reply=True, timeout=CELL_TIMEOUT_S)
+        self.language_info = reply["content"]["language_info"]
+        # the kernel dies with this worker at once (the thread that started it is this loop's), besides
+        # ipykernel's own poller; then it imports what the setup cell imports, while the tools load
+        await self._hidden(f"import ctypes as _c, os as _o, sys as _s\n"
+                           f"if _s.platform.startswith('linux'):\n    _c.CDLL(None).prctl({PR_SET_PDEATHSIG}, 9, 0, 0, 0)\n"
+                           f"if _o.getppid() != {os.getpid()}:\n    _o._exit(1)\ndel _c, _o, _s")
+        await self._hidden("import ucj.presentation.district, ucj.runs.params")
+
+    @property
+    def pid(self) -> int | None:
+        proc = getattr(getattr(self.km, "provisioner", None), "process", None)
+        return getattr(proc, "pid", None)
+
+    def _notebook(self, parameters: dict[str, object]) -> object:
+        from papermill import __version__ as pm_version
+        from papermill.execute import prepare_notebook_metadata
+        from papermill.parameterize import parameterize_notebook
+
+        nb = copy.deepcopy(self.base)
+        # the metadata papermill's load_notebook_node gives a notebook it reads
+        nb.metadata["papermill"] = {"default_parameters": {}, "parameters": {}, "environment_variables": {},
+                                    "version": pm_version}
+        for cell in nb.cells:
+            cell.metadata.setdefault("tags", [])
+            cell.metadata.setdefault("papermill", {})
+        nb = parameterize_notebook(nb, parameters, kernel_name=self.kernel_name, language="python")
+        return prepare_notebook_metadata(nb, NOTEBOOK_SOURCE, "report.ipynb")
+
+    async def _run(self, nb: object, skip_setup: bool) -> object:
+        """Run the notebook's cells with papermill's execution manager (papermill's own cell loop, on this
+        kernel); setup cells run only at warm-up, later notebooks show what they did then."""
+        from nbclient.exceptions import CellExecutionError
+        from papermill.clientwrap import PapermillNotebookClient
+        from papermill.engines import NotebookExecutionManager
+
+        nb_man = NotebookExecutionManager(nb, output_path=None, progress_bar=False, autosave_cell_every=0)
+        nb_man.notebook_start()
+        client = PapermillNotebookClient(nb_man, km=self.km, kernel_name=self.kernel_name,
+                                         timeout=CELL_TIMEOUT_S)
+        client.kc = self.kc
+        client.reset_execution_trackers()
+        count = 0
+        last_setup = max((i for i, c in enumerate(nb.cells)  # type: ignore[attr-defined]
+                          if SETUP_TAG in c.metadata.get("tags", [])), default=-1)
+        try:
+            for index, cell in enumerate(nb.cells):  # type: ignore[attr-defined]
+                if cell.cell_type == "code" and cell.source.strip():
+                    count += 1
+                is_setup = SETUP_TAG in cell.metadata.get("tags", [])
+                if is_setup and skip_setup:
+                    done = self.setup_cells[index]
+                    cell.outputs = copy.deepcopy(done.outputs)  # type: ignore[attr-defined]
+                    cell.execution_count = count
+                    cell.metadata.papermill = copy.deepcopy(done.metadata.papermill)  # type: ignore[attr-defined]
+                    cell.metadata["ucj"] = {"setup": "run once when this worker's kernel started, "
+                                                     "then shared by its reports"}
+                    continue
+                if not skip_setup and index > last_setup:
+                    break
+                try:
+                    nb_man.cell_start(cell, index)
+                    await client.async_execute_cell(cell, index, store_history=False,
+                                                    execution_count=count if cell.cell_type == "code" else None)
+                except CellExecutionError as ex:
+                    nb_man.cell_exception(nb.cells[index], cell_index=index, exception=ex)  # type: ignore[attr-defined]
+                    break
+                finally:
+                    nb_man.cell_complete(nb.cells[index], cell_index=index)  # type: ignore[attr-defined]
+        finally:
+            nb_man.notebook_complete()
+        nb.metadata["language_info"] = self.language_info  # type: ignore[attr-defined]
+        return nb
+
+    async def _warm_up(self) -> None:
+        nb = await self._run(self._notebook({"data_dir": self.data_dir}), skip_setup=False)
+        failed = [c for c in nb.cells if c.metadata.get("papermill", {}).get("exception")]  # type: ignore[attr-defined]
+        if failed:
+            err = next((o for o in failed[0].outputs if o.output_type == "error"), None)
+            raise RuntimeError(f"the notebook's setup failed: {err.ename}: {err.evalue}" if err else
+                               "the notebook's setup failed")
+        # setup cells sit at the same index in every report's notebook (after the injected parameters)
+        self.setup_cells = {i: c for i, c in enumerate(nb.cells)  # type: ignore[attr-defined]
+                            if SETUP_TAG in c.metadata.get("tags", [])}
+        await self._hidden(RESET_CODE)
+        await self._hidden("_ucj_keep()")  # the modules, the data and the shared tables stay for good
+
+    async def _hidden(self, code: str) -> None:
+        """Run code in the kernel without recording it (namespace reset, working folder)."""
+        reply = await self.kc.execute_interactive(code, silent=True, store_history=False,  # type: ignore[attr-defined]
+                                                  timeout=CELL_TIMEOUT_S, output_hook=lambda msg: None)
+        if reply["content"]["status"] != "ok":
+            raise RuntimeError(f"kernel housekeeping failed: {reply['content'].get('ename')}: "
+                               f"{reply['content'].get('evalue')}")
+
+    async def _report(self, parameters: dict[str, object], folder: Path) -> object:
+        await self._hidden(f"__import__('os').chdir({str(folder)!r})")
+        try:
+            nb = await self._run(self._notebook(parameters | {"data_dir": self.data_dir, "output_dir": "."}),
+                                 skip_setup=True)
+            nb.metadata["ucj"] = {"engine": "warm kernel (ucj.runs.engine)",  # type: ignore[attr-defined]
+                                  "reports_before_in_this_kernel": self.reports}
+            return nb
+        finally:
+            self.reports += 1
+            await self._hidden(f"_ucj_reset({str(self.scratch)!r})")
+
+    def run_report(self, parameters: dict[str, object], folder: Path) -> object:
+        """Run one report's cells in `folder` (the kernel's working folder for it); return the notebook."""
+        return self._call(self._report(parameters, folder))
+
+    def alive(self) -> bool:
+        try:
+            return self.km is not None and self._loop.is_running() and \
+                bool(self._call(self.km.is_alive()))  # type: ignore[attr-defined]
+        except Exception:  # noqa: BLE001
+            return False
+
+    async def _close(self) -> None:
+        if self.kc is not None:
+            self.kc.stop_channels()  # type: ignore[attr-defined]
+        if self.km is not None and self.km.has_kernel:  # type: ignore[attr-defined]
+            await self.km.request_shutdown()  # type: ignore[attr-defined]
+            await self.km.finish_shutdown(waittime=0.5, pollinterval=0.05)  # type: ignore[attr-defined]
+            await self.km.cleanup_resources()  # type: ignore[attr-defined]
+
+    def close(self) -> None:
+        """Ask the kernel to shut down (by message: no interrupt, so no "KeyboardInterrupt caught in kernel"),
+        give it a moment, then kill it: it holds nothing that needs saving."""
+        self.closed = True
+        try:
+            if self._loop.is_running():
+                self._started.cancel()  # still starting (a CLI refused its parameters): stop waiting for it
+                try:
+                    self._started.result(timeout=120)
+                except BaseException:  # noqa: BLE001 - cancelled or failed: what did start is shut down below
+                    pass
+                asyncio.run_coroutine_threadsafe(self._close(), self._loop).result(timeout=15)
+        except Exception:  # noqa: BLE001 - best effort; the kernel also dies with this process
+            pass
+        finally:
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join(5)
+            shutil.rmtree(self.scratch, ignore_errors=True)
+
+
+def _load_tools() -> None:
+    """Import what running and exporting notebooks needs, and build the HTML exporter's templates once
+    per process."""
+    if "exporter" in _TOOLS:
+        return
+    import nbformat
+    from nbclient import NotebookClient  # noqa: F401
+    from papermill.clientwrap import PapermillNotebookClient  # noqa: F401
+    from papermill.execute import prepare_notebook_metadata  # noqa: F401
+
+    from ucj.presentation.export import html_exporter, notebook_html
+
+    exporter = html_exporter()
+    notebook_html(nbformat.v4.new_notebook(), "", exporter)
+    _TOOLS["exporter"] = exporter
+
+
+# -- per-thread kernels ---------------------------------------------------------------------------
+# One kernel per worker thread: a local worker process has one thread, a Dask worker one per slot.
+_LOCAL = threading.local()
+_EXPORT_LOCK = threading.Lock()
+_TOOLS: dict[str, object] = {}  # the HTML exporter, built once per process (it holds only templates)
+_ALL: list[WarmKernel] = []
+_ALL_LOCK = threading.Lock()
+
+
+def close_kernels() -> None:
+    with _ALL_LOCK:
+        kernels = list(_ALL)
+        _ALL.clear()
+    for k in kernels:
+        k.close()
+    if getattr(_LOCAL, "kernel", None) in kernels:
+        _LOCAL.kernel = None
+
+
+def _materialize(payload: dict[str, object], spec: DataSpec) -> str:
+    """Write the data a client sent into this machine's temp folder (once per content); return data_dir."""
+    root = Path(tempfile.gettempdir()) / f"ucj-data-{str(payload['digest'])[:24]}"
+    if not root.is_dir():
+        tmp = Path(tempfile.mkdtemp(prefix=".ucj-data-", dir=root.parent))
+        for i, name, data in payload["files"]:  # type: ignore[union-attr]
+            (tmp / str(i)).mkdir(exist_ok=True)
+            (tmp / str(i) / name).write_bytes(data)
+        try:
+            tmp.rename(root)
+        except OSError:  # another worker thread got there first
+            shutil.rmtree(tmp, ignore_errors=True)
+    from ucj.core.files import sha256_file
+
+    for i, name, digest in spec.files:
+        if sha256_file(root / str(i) / name) != digest:
+            raise RuntimeError(f"data sent to this worker does not match its sha256: {name}")
+    return ";".join(str(root / str(i)) for i in range(len(spec.folders)))
+
+
+def prestart(kernel_name: str = KERNEL) -> None:
+    """Start this thread's kernel now, before its setup is known (a CLI checks parameters meanwhile;
+    a local worker starts one before its first job); `kernel_for` then warms it instead of starting one."""
+    if getattr(_LOCAL, "kernel", None) is None:
+        kernel = WarmKernel(None, kernel_name=kernel_name)
+        _LOCAL.kernel = kernel
+        with _ALL_LOCK:
+            _ALL.append(kernel)
+
+
+def _forget(kernel: WarmKernel) -> None:
+    kernel.close()
+    if getattr(_LOCAL, "kernel", None) is kernel:
+        _LOCAL.kernel = None
+    with _ALL_LOCK:
+        if kernel in _ALL:
+            _ALL.remove(kernel)
+
+
+def kernel_for(setup: Setup, payload: dict[str, object] | None = None) -> WarmKernel:
+    """This thread's warm kernel for `setup`, started (or restarted for other data) when needed."""
+    current: WarmKernel | None = getattr(_LOCAL, "kernel", None)
+    if current is not None and current.closed:  # closed by close_kernels (in another thread, or a CLI that ended)
+        _forget(current)
+        current = None
+    if current is not None and current.setup is not None and current.setup.key == setup.key and current.alive():
+        return current
+    if setup.ucj_version != __version__:
+        raise RuntimeError(f"this worker has ucj {__version__}, the batch was started with ucj {setup.ucj_version}")
+    if current is not None and (current.setup is not None or current.kernel_name != setup.kernel_name):
+        _forget(current)
+        current = None
+    data_dir = _materialize(payload, setup.data) if payload is not None else ";".join(setup.data.folders)
+    if current is not None:  # started ahead by prestart: warm it for this setup
+        try:
+            current.warm(setup, data_dir)
+        except BaseException:
+            _forget(current)
+            raise
+        return current
+    kernel = WarmKernel(setup, data_dir)
+    _LOCAL.kernel = kernel
+    with _ALL_LOCK:
+        _ALL.append(kernel)
+    return kernel
+
+
+def _peak_mb(pid: int) -> float | None:
+    """Peak resident memory of a process (VmHWM), in MB; None where /proc does not tell."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+def memory(kernel: WarmKernel | None) -> dict[str, float | None]:
+    """Peak resident memory so far of this worker process and of its kernel, in MB."""
+    return {"worker_peak_mb": _peak_mb(os.getpid()),
+            "kernel_peak_mb": _peak_mb(kernel.pid) if kernel is not None and kernel.pid else None}
+
+
+def trim_memory() -> None:
+    """Free a report's objects and give the memory back to the system (Arrow's pool when Arrow is loaded,
+    and glibc's malloc_trim), so resident memory does not creep up report after report. A worker calls
+    it after each report, and so does its kernel (RESET_CODE)."""
+    import gc
+
+    gc.collect()
+    if "pyarrow" in sys.modules:
+        sys.modules["pyarrow"].default_memory_pool().release_unused()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: the collection above is all there is
+        pass
+
+
+def keep_for_good() -> None:
+    """After warm-up: free what it left behind, then freeze what stays (modules, data, shared tables) out
+    of the collector's sight, so each report's collection looks at that report's objects only. Only in
+    ucj's own worker processes and kernels: frozen objects are never collected."""
+    import gc
+
+    trim_memory()
+    gc.freeze()
+
+
+def record_parameters(nb: object, recorded: dict[str, object], kernel_name: str = KERNEL) -> None:
+    """Show `recorded` in the executed notebook's injected parameters cell and papermill's metadata in place
+    of what the kernel was given: the data folder relative to the report's own folder (as run.json gives
+    it relative to the run), not the absolute or temporary folder of the machine that made it. The
+    cell is written by papermill's own translator, as papermill would have injected these values."""
+    if not recorded:
+        return
+    from papermill.translators import translate_parameters
+
+    params = dict(nb.metadata["papermill"].get("parameters") or {}) | recorded  # type: ignore[attr-defined]
+    for cell in nb.cells:  # type: ignore[attr-defined]
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell.source = translate_parameters(kernel_name, "python", params, "Parameters")
+    nb.metadata["papermill"]["parameters"] = params  # type: ignore[attr-defined]
+    nb.metadata.setdefault("ucj", {})["data_dir"] = (  # type: ignore[attr-defined]
+        "relative to this notebook's folder; the kernel was given the same folder by its full path")
+
+
+def _one_line(text: str, limit: int = 500) -> str:
+    return " ".join(str(text).split())[:limit]
+
+
+def render(job: Job, payload: dict[str, object] | None = None) -> Result:
+    """Make one report on this worker: run its cells in the warm kernel, export the HTML, and return
+    every file as bytes with the index entry. Never raises for a report that fails: the entry says why."""
+    started = time.perf_counter()
+    entry = dict(job.entry) | {"worker": f"{socket.gethostname()}:{os.getpid()}"}
+    kernel: WarmKernel | None = None
+    folder = Path(tempfile.mkdtemp(prefix=f"ucj-{job.slug}-"))
+    files: dict[str, bytes] = {}
+    nb = None
+    try:
+        kernel = kernel_for(job.setup, payload)
+        # the client libraries: loaded by `warm` (_load_tools) already, so these cost nothing now
+        import nbformat
+        from papermill.exceptions import PapermillExecutionError
+        from papermill.execute import raise_for_execution_errors
+
+        from ucj.presentation.export import html_exporter, notebook_html
+
+        entry["kernel_report"] = kernel.reports + 1
+        nb = kernel.run_report(job.parameters, folder)
+        record_parameters(nb, dict(job.recorded), kernel.kernel_name)
+        try:
+            raise_for_execution_errors(nb, None)
+            error = None
+        except PapermillExecutionError as err:
+            error = err
+        if error is not None:
+            files["report.ipynb"] = nbformat.writes(nb).encode()
+            entry |= {"status": "failed", "error": _one_line(f"{error.ename}: {error.evalue}"),
+                      "cell": error.exec_count, "notebook": f"{job.slug}/report.ipynb"}
+        else:
+            with _EXPORT_LOCK:  # one exporter per process, used by one thread at a time
+                files["report.html"] = notebook_html(nb, job.title, _TOOLS.get("exporter") or html_exporter()).encode()
+            for f in sorted(folder.iterdir()):
+                if f.is_file() and not f.name.startswith("."):
+                    files[f.name] = f.read_bytes()
+            key = json.loads(files["key_figures.json"])
+            # the key figures ride in the notebook too, so a reviewer given only report.ipynb can verify it
+            nb.metadata["ucj"]["key_figures"] = key  # type: ignore[attr-defined]
+            files["report.ipynb"] = nbformat.writes(nb).encode()
+            entry |= {"status": "ok", "html": f"{job.slug}/report.html", "coverage_pct": key["coverage_pct"],
+                      "target_pct": key["target_pct"], "target_year": key["target_year"],
+                      "projection_status": key["projection"]["status"],
+                      "synthetic_tables": key["synthetic_tables"]}
+    except Exception as err:  # noqa: BLE001 - one bad report must not stop a batch
+        entry |= {"status": "failed", "error": _one_line(f"{type(err).__name__}: {err}")}
+        if nb is not None and "report.ipynb" not in files:
+            files["report.ipynb"] = nbformat.writes(nb).encode()
+        if kernel is not None and not kernel.alive():
+            entry["error"] = _one_line(f"the kernel died while making this report ({entry['error']})")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        nb = None
+        trim_memory()
+    entry["seconds"] = round(time.perf_counter() - started, 2)
+    entry |= memory(kernel)
+    return Result(entry, files)

@@ -1,0 +1,338 @@
+"""The index of a batch of district reports, and its summary table for use outside the browser.
+
+`write_index` writes index.html: one row per district with its values (coverage, target, projected
+value at the target year with its interval, projection status, claims and P0), failed districts
+listed with their error, columns sortable by a small inline script (no server, no library), and
+links to summary.csv and summary.xlsx. `write_summary` writes those two files with every district's
+key figures. The figures are read from each report's key_figures.json (DistrictFigures.key());
+nothing is computed here.
+"""
+
+from __future__ import annotations
+
+import copy
+import html
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from ucj.core.config import stylesheet
+from ucj.core.files import write_csv, write_text
+from ucj.core.stamp import stamp
+from ucj.presentation.i18n import Lang, check_lang, fmt_int, fmt_pct, fmt_rp, fmt_year, stamp_line, t
+from ucj.presentation.tables import Shown
+
+SUMMARY_CSV = "summary.csv"
+SUMMARY_XLSX = "summary.xlsx"
+
+# the summary's columns: (column, where in key_figures.json, kind of number)
+SUMMARY_COLUMNS: tuple[tuple[str, tuple[str, ...], str], ...] = (
+    ("district_code", ("district_code",), "code"),
+    ("district", ("district_name",), "text"),
+    ("province", ("province",), "text"),
+    ("last_period", ("last_period",), "text"),
+    ("denominator", ("denominator",), "text"),
+    ("active", ("active",), "count"),
+    ("denominator_value", ("denominator_value",), "count"),
+    ("coverage_pct", ("coverage_pct",), "pct"),
+    ("target_pct", ("target_pct",), "pct"),
+    ("target_year", ("target_year",), "year"),
+    ("projected", ("projection", "projected_pct"), "pct"),
+    ("lower", ("projection", "lower_pct"), "pct"),
+    ("upper", ("projection", "upper_pct"), "pct"),
+    ("status", ("projection", "status"), "text"),
+    ("workers_needed", ("projection", "workers_needed_per_month"), "count"),
+    ("workers_needed_gross", ("workers_needed", "gross_per_month"), "count"),
+    ("claim_count", ("claims_12m", "count"), "count"),
+    ("claim_amount_rp", ("claims_12m", "amount_rp"), "rp"),
+    ("year", ("poverty", "year"), "year"),
+    ("p0", ("poverty", "p0"), "pct"),
+)
+# the sortable script: clicking a header sorts by each cell's data-v (a number, else the text)
+SORT_SCRIPT = """
+document.querySelectorAll('table.ucj-sortable').forEach(function (table) {
+  table.querySelectorAll('th').forEach(function (th, col) {
+    th.setAttribute('aria-sort', 'none');
+    th.setAttribute('tabindex', '0');
+    function sort() {
+      var asc = th.getAttribute('aria-sort') !== 'ascending';
+      table.querySelectorAll('th').forEach(function (h) { h.setAttribute('aria-sort', 'none'); });
+      th.setAttribute('aria-sort', asc ? 'ascending' : 'descending');
+      var body = table.tBodies[0];
+      var rows = Array.prototype.slice.call(body.rows);
+      function key(row) {
+        var cell = row.cells[col];
+        var v = cell ? cell.getAttribute('data-v') : null;
+        if (v === null || v === '') { return null; }
+        var n = Number(v);
+        return isNaN(n) ? v.toLowerCase() : n;
+      }
+      rows.sort(function (a, b) {
+        var x = key(a), y = key(b);
+        if (x === null && y === null) { return 0; }
+        if (x === null) { return 1; }
+        if (y === null) { return -1; }
+        if (x < y) { return asc ? -1 : 1; }
+        if (x > y) { return asc ? 1 : -1; }
+        return 0;
+      });
+      rows.forEach(function (r) { body.appendChild(r); });
+    }
+    th.addEventListener('click', sort);
+    th.addEventListener('keydown', function (e) { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); sort(); } });
+  });
+});
+"""
+
+
+def index_figures(key: dict[str, object]) -> dict[str, object]:
+    """The part of a report's key figures the index and the summary show (nested as in the file), so a
+    batch can carry it in its entries instead of rereading every key_figures.json after each report."""
+    out: dict[str, object] = {}
+    paths = [where for _, where, _ in SUMMARY_COLUMNS] + [("projection", "likelihood"), ("lang",),
+                                                           ("synthetic_tables",), ("level",), ("province_code",)]
+    for where in paths:
+        value = _get(key, where)
+        if value is None:  # missing and None read the same (_get)
+            continue
+        node = out
+        for part in where[:-1]:
+            node = node.setdefault(part, {})  # type: ignore[assignment]
+        node[where[-1]] = value
+    tables = _get(key, ("provenance", "tables"))
+    if isinstance(tables, dict):
+        out["provenance"] = {"tables": {n: {"sha256": i.get("sha256")} for n, i in tables.items() if isinstance(i, dict)}}
+    return out
+
+
+def _get(key: dict[str, object], path: tuple[str, ...]) -> object:
+    value: object = key
+    for part in path:
+        if not isinstance(value, dict):
+            return None
+        value = value.get(part)
+    return value
+
+
+def entry_key(entry: dict[str, object], run_dir: Path) -> dict[str, object] | None:
+    """The key figures of one batch entry: carried in the entry, or read from its key_figures.json."""
+    for name in ("key", "key_figures"):
+        if isinstance(entry.get(name), dict):
+            return entry[name]  # type: ignore[return-value]
+    rel = entry.get("key_figures") or (f"{entry['slug']}/key_figures.json" if entry.get("slug") else None)
+    if not rel or entry.get("status") not in (None, "ok"):
+        return None
+    path = run_dir / str(rel)
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+
+
+def _number(value: object) -> float | None:
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        v = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return v if math.isfinite(v) else None
+
+
+def _td(text: str, sort_value: object = None) -> str:
+    v = "" if sort_value is None else html.escape(str(sort_value), quote=True)
+    return f'<td data-v="{v}">{html.escape(text)}</td>'
+
+
+def _row(entry: dict[str, object], key: dict[str, object] | None, lang: Lang) -> str:
+    name = str(entry.get("district_name") or (key or {}).get("district_name") or entry.get("district", ""))
+    code = str(entry.get("district") or (key or {}).get("district_code") or entry.get("province_code") or "")
+    prov = str(entry.get("province") or (key or {}).get("province") or "")
+    link = (f'<a href="{html.escape(str(entry["html"]), quote=True)}">{html.escape(name)}</a>'
+            if entry.get("html") and entry.get("status", "ok") == "ok" else html.escape(name))
+    head = (f'<td data-v="{html.escape(name, quote=True)}">{link}</td>'
+            + _td(code, code) + _td(prov, prov))
+    if key is None or entry.get("status", "ok") != "ok":
+        cell = f" ({t('cell', lang)} {entry['cell']})" if entry.get("cell") else ""
+        error = html.escape(f"{cell.strip()}: {entry.get('error') or ''}" if cell else str(entry.get("error") or ""))
+        return (f'<tr class="ucj-failed">{head}<td colspan="7" data-v="">'
+                f'<strong>{html.escape(t("failed", lang))}</strong>: {error}</td></tr>')
+    p = key.get("projection") if isinstance(key.get("projection"), dict) else {}
+    assert isinstance(p, dict)
+    cov, target, year = key.get("coverage_pct"), key.get("target_pct"), key.get("target_year")
+    projected = _number(p.get("projected_pct"))
+    if projected is not None:
+        shown = (f"{fmt_pct(projected, lang)} ({fmt_pct(p.get('lower_pct'), lang)}–"
+                 f"{fmt_pct(p.get('upper_pct'), lang)})")
+    else:
+        shown = "–"
+    status = str(p.get("likelihood") or p.get("status") or "")
+    claims = key.get("claims_12m") if isinstance(key.get("claims_12m"), dict) else {}
+    pov = key.get("poverty") if isinstance(key.get("poverty"), dict) else {}
+    assert isinstance(claims, dict) and isinstance(pov, dict)
+    cells = [
+        _td(fmt_pct(cov, lang), _number(cov)),
+        _td(f"{fmt_pct(target, lang)} ({fmt_year(year)})", _number(target)),
+        _td(shown, projected),
+        _td(t(status, lang) if status else "–", status),
+        _td(fmt_int(claims.get("count"), lang), _number(claims.get("count"))),
+        _td(fmt_rp(claims.get("amount_rp"), lang), _number(claims.get("amount_rp"))),
+        _td(f"{fmt_pct(pov.get('p0'), lang)} ({fmt_year(pov.get('year'))})", _number(pov.get("p0"))),
+    ]
+    return f"<tr>{head}{''.join(cells)}</tr>"
+
+
+def _data_hashes(keys: list[dict[str, object]]) -> dict[str, str]:
+    """Each table's hash when all reports read the same file; otherwise the table is listed as mixed."""
+    seen: dict[str, set[str]] = {}
+    for k in keys:
+        tables = _get(k, ("provenance", "tables"))
+        if isinstance(tables, dict):
+            for name, info in tables.items():
+                if isinstance(info, dict) and info.get("sha256"):
+                    seen.setdefault(name, set()).add(str(info["sha256"]))
+    return {name: (next(iter(h)) if len(h) == 1 else "*") for name, h in seen.items()}
+
+
+@dataclass
+class Rendered:
+    """What a batch keeps between rewrites of its index and run.json (after every report; the entries
+    done before are unchanged): each entry's row and its run.json text, with the entry they were made
+    from and a copy of it as it was then. A text is reused only for that very entry, still equal to
+    its copy: a new entry (even one equal to the old) or one changed in place is rendered again."""
+
+    rows: dict[tuple[str, str], tuple[object, object, str]] = field(default_factory=dict)
+    json: dict[str, tuple[object, object, str]] = field(default_factory=dict)
+
+    def entry_json(self, entry: dict[str, object]) -> str:
+        """The entry as an item of a top-level list of run.json (json.dumps with indent=2, sort_keys=True,
+        ensure_ascii=False, each line indented by 4), remembered."""
+        ident = str(entry.get("slug"))
+        hit = self.json.get(ident)
+        if hit is None or hit[0] is not entry or hit[1] != entry:
+            hit = (entry, copy.deepcopy(entry), _item_json(entry))
+            self.json[ident] = hit
+        return hit[2]
+
+
+def _item_json(item: object) -> str:
+    text = json.dumps(item, indent=2, ensure_ascii=False, sort_keys=True, default=str)
+    return "    " + text.replace("\n", "\n    ")  # JSON text holds no raw newline inside a string
+
+
+def _cached_row(entry: dict[str, object], key: dict[str, object] | None, lang: Lang,
+                rendered: Rendered | None) -> str:
+    """_row, remembered in `rendered` while the entry and its key figures are unchanged."""
+    if rendered is None:
+        return _row(entry, key, lang)
+    ident = (lang, str(entry.get("slug") or entry.get("district")))
+    hit = rendered.rows.get(ident)
+    if hit is None or hit[0] is not entry or hit[1] != (entry, key):
+        hit = (entry, copy.deepcopy((entry, key)), _row(entry, key, lang))
+        rendered.rows[ident] = hit
+    return hit[2]
+
+
+def run_json_text(doc: dict[str, object], lists: tuple[str, ...], rendered: Rendered) -> str:
+    """The text of json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False, default=str) + newline,
+    with the entries of the top-level lists named in `lists` taken from `rendered` (each encoded once
+    per batch, not once per rewrite: a rewrite then costs the new entry, not the whole run)."""
+    lists = tuple(k for k in lists if isinstance(doc.get(k), list) and doc[k])  # others: as json.dumps has them
+    head = {k: ([] if k in lists else v) for k, v in doc.items()}
+    text = json.dumps(head, indent=2, ensure_ascii=False, sort_keys=True, default=str)
+    for name in lists:
+        items = doc[name]
+        assert isinstance(items, list)
+        parts = [rendered.entry_json(item) if isinstance(item, dict) and "slug" in item else _item_json(item)
+                 for item in items]
+        empty = f"\n  {json.dumps(name)}: []"
+        if text.count(empty) != 1:  # cannot happen with sort_keys and a dict at the top; never guess
+            return json.dumps(doc, indent=2, ensure_ascii=False, sort_keys=True, default=str) + "\n"
+        text = text.replace(empty, f"\n  {json.dumps(name)}: [\n" + ",\n".join(parts) + "\n  ]")
+    return text + "\n"
+
+
+def write_index(path: str | Path, entries: list[dict[str, object]], lang: str, synthetic: bool,
+                title: str, overviews: list[dict[str, object]] | None = None,
+                rendered: Rendered | None = None) -> Path:
+    """index.html of a batch: every district with its values, sortable, failures with their error; the
+    province and national overviews of the run (entries of the same form) in a table of their own.
+    `rendered` (optional) keeps rendered rows between calls: the same entry gives the same row."""
+    lang_ok = check_lang(lang)
+    path = Path(path)
+    run_dir = path.parent
+    keys = [entry_key(e, run_dir) for e in entries]
+    rows = "".join(_cached_row(e, k, lang_ok, rendered) for e, k in zip(entries, keys))
+    over = [(e, entry_key(e, run_dir)) for e in overviews or []]
+    headers = ["district", "district_code", "province", "coverage_pct", "target", "projected", "status",
+               "claim_count", "claim_amount_rp", "p0"]
+    labels = [t(h, lang_ok) for h in headers]
+    labels[5] = f"{t('projected', lang_ok)} ({t('interval', lang_ok).lower()})"
+    labels[7] = f"{t('claim_count', lang_ok)} (12 {t('months', lang_ok).lower()})"
+    labels[8] = t("claims_12m_label", lang_ok)
+    head = "".join(f'<th scope="col">{html.escape(x)}</th>' for x in labels)
+    banner = (f'<div class="ucj-synthetic">{html.escape(t("synthetic_banner", lang_ok))}</div>'
+              if synthetic else "")
+    st = stamp(_data_hashes([k for k in keys if k] + [k for _, k in over if k]))
+    overview_table = ""
+    if over:
+        over_rows = "".join(_cached_row(e, k, lang_ok, rendered) for e, k in over)
+        overview_table = (f"<h2 class='ucj-h'>{html.escape(t('overviews', lang_ok))}</h2>"
+                          f"<table id='ucj-overviews' class='ucj-table ucj-sortable'><thead><tr>{head}</tr></thead>"
+                          f"<tbody>{over_rows}</tbody></table>")
+    links = (f'<p class="ucj-links">{html.escape(t("summary_files", lang_ok))}: '
+             f'<a href="{SUMMARY_CSV}">{SUMMARY_CSV}</a> · <a href="{SUMMARY_XLSX}">{SUMMARY_XLSX}</a></p>')
+    page = (f"<!DOCTYPE html><html lang='{lang_ok}'><head><meta charset='utf-8'>"
+            f"<title>{html.escape(title)}</title><style>{stylesheet()}{stylesheet('page')}</style></head><body>"
+            f"<h1 class='ucj-title'>{html.escape(title)}</h1>{banner}{links}"
+            f"<p class='ucj-sort-hint'>{html.escape(t('sort_hint', lang_ok))}</p>"
+            f"<table id='ucj-districts' class='ucj-table ucj-sortable'><thead><tr>{head}</tr></thead>"
+            f"<tbody>{rows}</tbody></table>{overview_table}"
+            f"<p class='ucj-stamp'>{html.escape(stamp_line(st, lang_ok))}</p>"
+            f"<script>{SORT_SCRIPT}</script></body></html>")
+    write_text(path, page)
+    return path
+
+
+def summary_frame(entries: list[dict[str, object]], run_dir: Path) -> pd.DataFrame:
+    """One row per district of the batch with its key figures (failed districts with their error)."""
+    rows = []
+    for e in entries:
+        key = entry_key(e, run_dir)
+        row: dict[str, object] = {col: (_get(key, where) if key else None) for col, where, _ in SUMMARY_COLUMNS}
+        row["district_code"] = row["district_code"] or e.get("district")
+        row["district"] = row["district"] or e.get("district_name")
+        row["province"] = row["province"] or e.get("province")
+        row["synthetic"] = bool(key.get("synthetic_tables")) if key else None
+        row["error"] = None if key and e.get("status", "ok") == "ok" else str(e.get("error") or "")
+        rows.append(row)
+    return pd.DataFrame(rows, columns=[c for c, _, _ in SUMMARY_COLUMNS] + ["synthetic", "error"])
+
+
+def write_summary(run_dir: str | Path, entries: list[dict[str, object]]) -> tuple[Path, Path]:
+    """summary.csv (column codes, plain numbers) and summary.xlsx (headers and words in the reports'
+    language, numbers with number formats), each written whole or not at all; text is never a formula."""
+    from openpyxl import Workbook
+
+    from ucj.presentation.xlsx import save_workbook, sheet_title, write_shown
+
+    run_dir = Path(run_dir)
+    df = summary_frame(entries, run_dir)
+    langs = [k.get("lang") for e in entries if (k := entry_key(e, run_dir)) and k.get("lang")]
+    lang = check_lang(str(langs[0])) if langs else "id"
+    csv_path = run_dir / SUMMARY_CSV
+    write_csv(csv_path, df)
+    kinds = {c: [k] * len(df) for c, _, k in SUMMARY_COLUMNS} | {"synthetic": ["bool"] * len(df),
+                                                                   "error": ["text"] * len(df)}
+    values = df.copy()
+    for col in ("denominator", "status"):
+        values[col] = values[col].map(lambda v: t(str(v), lang) if isinstance(v, str) else v)
+    headers = [t(c, lang) for c in df.columns]
+    headers[headers.index(t("error", lang))] = t("failed", lang)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = sheet_title(t("sheet.summary", lang), set())
+    write_shown(ws, Shown(values, kinds, headers), lang)
+    xlsx_path = save_workbook(wb, run_dir / SUMMARY_XLSX)
+    return csv_path, xlsx_path
+

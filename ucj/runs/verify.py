@@ -1,0 +1,524 @@
+"""`ucj verify`: re-execute a run's reports and check every key figure and table against the record.
+
+A run folder (or a single executed report.ipynb) records each report's parameters, the sha256 of the
+data tables it read and its key figures. Verification
+
+1. checks the data given has the recorded sha256, and stops before any kernel starts if not, naming
+   each table that differs and how to get the right data;
+2. lists differences of environment (ucj, git commit, Python, locked libraries, platform) as warnings;
+3. re-executes the chosen reports with the batch engine into a temporary folder and compares every key
+   figure (key_figures.json) and every table (tables.xlsx): integers exactly, floats to 1e-9 relative,
+   text exactly; generation timestamps, data paths, library versions and timings are not figures;
+4. writes verify.json and verify.html beside what it checked.
+
+A single notebook carries its parameters in papermill's metadata and its key figures in
+`metadata.ucj.key_figures` (written by the batch); a key_figures.json beside it is used when the
+notebook has none (runs made before that).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import math
+import random
+import shutil
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from ucj.core.errors import Problem, UcjInputError
+from ucj.core.files import sha256_file, write_json, write_text
+from ucj.runs.bundle import environment
+
+REL_TOL = 1e-9
+VERIFY_JSON = "verify.json"
+VERIFY_HTML = "verify.html"
+KEY_FIGURES = "key_figures.json"
+TABLES_XLSX = "tables.xlsx"
+# not figures: when and where a report was made, and with which library versions (compared as environment)
+IGNORED = ("provenance.generated_at", "provenance.parameters.data_dirs", "provenance.versions",
+           "provenance.stamp")  # when and with which code a report was made: the environment, not a figure
+
+
+class DataMismatch(UcjInputError):
+    """The data given is not the data the run read."""
+
+
+# -- comparing ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Difference:
+    """One figure that did not reproduce: where it is, the recorded and the new value, and by how much."""
+
+    figure: str
+    recorded: object
+    new: object
+    difference: object = None
+
+    def line(self) -> str:
+        by = f" (difference {self.difference})" if self.difference is not None else ""
+        return f"{self.figure}: recorded {self.recorded!r}, now {self.new!r}{by}"
+
+
+def _is_number(v: object) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def same_value(a: object, b: object, rel_tol: float = REL_TOL) -> bool:
+    """Integers exactly, floats to `rel_tol` relative (NaN equals NaN), everything else exactly."""
+    if _is_number(a) and _is_number(b):
+        if isinstance(a, int) and isinstance(b, int):
+            return a == b
+        fa, fb = float(a), float(b)  # type: ignore[arg-type]
+        if math.isnan(fa) or math.isnan(fb):
+            return math.isnan(fa) and math.isnan(fb)
+        return math.isclose(fa, fb, rel_tol=rel_tol, abs_tol=0.0)
+    return type(a) is type(b) and a == b
+
+
+def compare(recorded: object, new: object, where: str = "", ignore: tuple[str, ...] = IGNORED
+            ) -> tuple[int, list[Difference]]:
+    """Compare two JSON-like values leaf by leaf; return how many leaves were compared and the ones that differ."""
+    if where in ignore:
+        return 0, []
+    if isinstance(recorded, dict) and isinstance(new, dict):
+        count, diffs = 0, []
+        for k in list(recorded) + [k for k in new if k not in recorded]:
+            path = f"{where}.{k}" if where else str(k)
+            if k not in new or k not in recorded:
+                if path not in ignore:
+                    count += 1
+                    diffs.append(Difference(path, recorded.get(k, "(missing)"), new.get(k, "(missing)")))
+                continue
+            c, d = compare(recorded[k], new[k], path, ignore)
+            count, diffs = count + c, diffs + d
+        return count, diffs
+    if isinstance(recorded, list) and isinstance(new, list):
+        if len(recorded) != len(new):
+            return 1, [Difference(f"{where} (length)", len(recorded), len(new), len(new) - len(recorded))]
+        count, diffs = 0, []
+        for i, (a, b) in enumerate(zip(recorded, new)):
+            c, d = compare(a, b, f"{where}[{i}]", ignore)
+            count, diffs = count + c, diffs + d
+        return count, diffs
+    if same_value(recorded, new):
+        return 1, []
+    diff = None
+    if _is_number(recorded) and _is_number(new):
+        diff = new - recorded  # type: ignore[operator]
+    return 1, [Difference(where, recorded, new, diff)]
+
+
+def read_tables(path: Path) -> dict[str, list[list[object]]]:
+    """Every sheet of an exported tables.xlsx as rows of cell values (what a reader of the report sees)."""
+    from openpyxl import load_workbook
+
+    from ucj.presentation.i18n import LANGS, t
+
+    stamp_rows = {t("generated_at", lang) for lang in LANGS}  # the notes sheet's stamp: when it was made
+    wb = load_workbook(path, read_only=True, data_only=True)
+    try:
+        return {ws.title: [list(r) for r in ws.iter_rows(values_only=True) if not (r and r[0] in stamp_rows)]
+                for ws in wb.worksheets}
+    finally:
+        wb.close()
+
+
+# -- what was recorded --------------------------------------------------------------------------
+@dataclass
+class Recorded:
+    """One report as the run recorded it."""
+
+    slug: str
+    district: str
+    district_name: str
+    parameters: dict[str, object]
+    key_figures: dict[str, object]
+    tables: dict[str, dict[str, object]]  # data tables: sha256, rows, sources, synthetic
+    tables_xlsx: Path | None
+    altered: list[str] = field(default_factory=list)  # files that no longer match run.json's sha256
+
+
+def _read_json(path: Path, what: str) -> dict[str, object]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError:
+        raise UcjInputError.one(f"{what} is missing or unreadable", file=str(path)) from None
+    except ValueError as err:
+        raise UcjInputError.one(f"{what} is not valid JSON ({err})", file=str(path)) from None
+    if not isinstance(data, dict):
+        raise UcjInputError.one(f"{what} is not a JSON object", file=str(path))
+    return data
+
+
+def _data_tables(key: dict[str, object]) -> dict[str, dict[str, object]]:
+    try:
+        return dict(key["provenance"]["tables"])  # type: ignore[index]
+    except (KeyError, TypeError):
+        return {}
+
+
+def _recorded_entry(run_dir: Path, e: dict[str, object], district: str) -> Recorded:
+    """One report or overview of run.json, with its key figures and the files that no longer match
+    their recorded sha256."""
+    folder = run_dir / str(e["slug"])
+    key = _read_json(folder / KEY_FIGURES, f"the key figures of {e.get('district_name')}")
+    files = e.get("files") if isinstance(e.get("files"), dict) else {}
+    altered = [name for name, digest in sorted(files.items())  # type: ignore[union-attr]
+               if not (folder / name).is_file() or sha256_file(folder / name) != digest]
+    xlsx = folder / TABLES_XLSX
+    return Recorded(str(e["slug"]), district, str(e.get("district_name")),
+                    dict(e.get("parameters") or {}),  # type: ignore[arg-type]
+                    key, dict(e.get("tables") or _data_tables(key)),  # type: ignore[arg-type]
+                    xlsx if xlsx.is_file() else None, altered)
+
+
+def _made(run: dict[str, object], part: str) -> list[dict[str, object]]:
+    return [e for e in run.get(part, []) or [] if isinstance(e, dict) and e.get("status") == "ok"]  # type: ignore[union-attr]
+
+
+def _compare_report(c: ReportCheck, r: Recorded, key_now: dict[str, object], xlsx_now: Path) -> None:
+    """Compare a report made again with its record: key figures, and the Excel tables when both exist."""
+    c.figures, c.differences = compare(r.key_figures, key_now)
+    if r.tables_xlsx is not None and xlsx_now.is_file():
+        n, d = compare(read_tables(r.tables_xlsx), read_tables(xlsx_now), "tables")
+        c.figures, c.differences = c.figures + n, c.differences + d
+
+
+def reexecute_overviews(overviews: list[Recorded], data_dirs: tuple[str, ...]) -> list[ReportCheck]:
+    """Make the overviews again (papermill, as the run did) in a temporary folder and compare them."""
+    from ucj.data.registry import load_registry
+    from ucj.runs.batch import Setup, data_spec, notebook, overview_params, render_overview
+
+    registry = load_registry()
+    checks = []
+    for r in overviews:
+        c = ReportCheck(r.slug, r.district, r.district_name)
+        checks.append(c)
+        code = r.parameters.get("province")
+        try:
+            p = overview_params(str(code) if code else None, registry, str(r.parameters.get("lang", "id")),
+                                ";".join(data_dirs), str(r.parameters.get("last_period") or ""),
+                                str(r.parameters.get("denominator") or ""))
+        except UcjInputError as err:
+            c.error = f"its parameters no longer validate: {err.render()}"
+            continue
+        result = render_overview(p, Setup(notebook(p.notebook).read_text(encoding="utf-8"), data_spec(data_dirs)))
+        if result.entry.get("status") != "ok":
+            c.error = f"the overview failed again: {result.entry.get('error')}"
+            continue
+        tmp = Path(tempfile.mkdtemp(prefix="ucj-verify-"))
+        try:
+            if TABLES_XLSX in result.files:
+                (tmp / TABLES_XLSX).write_bytes(result.files[TABLES_XLSX])
+            _compare_report(c, r, json.loads(result.files[KEY_FIGURES]), tmp / TABLES_XLSX)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return checks
+
+
+def recorded_run(run_dir: Path) -> tuple[dict[str, object], list[Recorded], list[Recorded]]:
+    """run.json, each district report it records as made (status ok) and each province and national
+    overview (`district` is the province code, or "ID" for the nation), with their key figures."""
+    run = _read_json(run_dir / "run.json", "the run record (run.json)")
+    reports = [_recorded_entry(run_dir, e, str(e.get("district"))) for e in _made(run, "reports")]
+    for r in reports:
+        r.parameters = r.parameters or _parameters_from(r.key_figures)  # runs made before run.json recorded them
+    overviews = [_recorded_entry(run_dir, e, str(e.get("province_code") or "ID")) for e in _made(run, "overviews")]
+    if not reports and not overviews:
+        raise UcjInputError.one("run.json records no report that was made", file=str(run_dir / "run.json"))
+    return run, reports, overviews
+
+
+def _parameters_from(key: dict[str, object]) -> dict[str, object]:
+    """Notebook parameters from a key figures' provenance (runs made before run.json recorded them)."""
+    p = key.get("provenance", {}).get("parameters", {})  # type: ignore[union-attr]
+    return {"district": p.get("district"), "last_period": p.get("last_period"),
+            "denominator": p.get("denominator") or "", "lang": p.get("lang", "id"),
+            "target_pct": p.get("target_pct") if p.get("target_pct") is not None else -1.0,
+            "target_year": p.get("target_year") if p.get("target_year") is not None else -1}
+
+
+def recorded_notebook(path: Path) -> Recorded:
+    """One executed report.ipynb: parameters from papermill's metadata, key figures from the notebook's
+    metadata (or a key_figures.json beside it)."""
+    try:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        meta = nb["metadata"]
+    except (OSError, ValueError, KeyError, TypeError):
+        raise UcjInputError.one("not a readable executed notebook", file=str(path)) from None
+    params = dict(meta.get("papermill", {}).get("parameters") or {})
+    for k in ("data_dir", "output_dir"):
+        params.pop(k, None)
+    key = meta.get("ucj", {}).get("key_figures")
+    if key is None and (path.parent / KEY_FIGURES).is_file():
+        key = _read_json(path.parent / KEY_FIGURES, "the key figures beside the notebook")
+    if not key:
+        raise UcjInputError.one("the notebook records no key figures (metadata.ucj.key_figures) and no "
+                                "key_figures.json sits beside it", file=str(path))
+    if not params.get("district"):
+        params = _parameters_from(key)
+    xlsx = path.parent / TABLES_XLSX
+    return Recorded(path.parent.name, str(key.get("district_code")), str(key.get("district_name")), params, key,
+                    _data_tables(key), xlsx if xlsx.is_file() else None)
+
+
+# -- checks before any kernel -------------------------------------------------------------------
+def effective_files(data_dirs: tuple[str, ...]) -> dict[str, Path]:
+    """Each table's file as ucj.load reads it (later folders win)."""
+    from ucj.data.schema import TABLES
+
+    found: dict[str, Path] = {}
+    for d in data_dirs:
+        for name in TABLES:
+            if (Path(d) / f"{name}.parquet").is_file():
+                found[name] = Path(d) / f"{name}.parquet"
+    return found
+
+
+def check_data(reports: list[Recorded], data_dirs: tuple[str, ...], advice: list[str]) -> dict[str, str]:
+    """Raise DataMismatch naming each recorded table the data does not match; return the hashes checked."""
+    recorded: dict[str, str] = {}
+    for r in reports:
+        for name, t in r.tables.items():
+            recorded.setdefault(name, str(t.get("sha256")))
+    files = effective_files(data_dirs)
+    problems, checked = [], {}
+    for name, digest in sorted(recorded.items()):
+        if name not in files:
+            problems.append(Problem(f"table {name} is missing (the run read {name}.parquet, sha256 {digest[:16]}…)",
+                                    file=";".join(data_dirs)))
+            continue
+        found = sha256_file(files[name])
+        checked[name] = found
+        if found != digest:
+            problems.append(Problem(f"table {name} differs from the run's: sha256 {found[:16]}… here, "
+                                    f"{digest[:16]}… recorded", file=files[name].as_posix()))
+    if problems:
+        problems.insert(0, Problem("the data is not the data the run read, so no report was re-executed",
+                                   file=";".join(data_dirs)))
+        how = advice or ["synthetic demo data: `ucj demo` rebuilds it byte for byte (data/demo)"]
+        problems += [Problem(f"to get the run's data: {line}", label="hint") for line in how]
+        raise DataMismatch(problems)
+    return checked
+
+
+def environment_warnings(recorded: dict[str, object], now: dict[str, object]) -> list[str]:
+    """One line per difference between the environment that made the run and this one."""
+    warnings = []
+    for k in ("ucj", "git_commit", "python", "implementation", "platform"):
+        if k in recorded and recorded.get(k) != now.get(k):
+            warnings.append(f"{k}: the run had {recorded.get(k)}, this machine has {now.get(k)}")
+    libs_then = recorded.get("libraries") or {}
+    libs_now = now.get("libraries") or {}
+    for name in sorted(set(libs_then) | set(libs_now)):  # type: ignore[arg-type]
+        a, b = libs_then.get(name), libs_now.get(name)  # type: ignore[union-attr]
+        if a != b:
+            warnings.append(f"{name}: the run had {a or 'none'}, this machine has {b or 'none'}")
+    return warnings
+
+
+# -- the verification ---------------------------------------------------------------------------
+@dataclass
+class ReportCheck:
+    slug: str
+    district: str
+    district_name: str
+    figures: int = 0
+    differences: list[Difference] = field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def reproduced(self) -> bool:
+        return self.error is None and not self.differences and self.figures > 0
+
+
+@dataclass
+class Verification:
+    target: str  # the run folder or notebook, as named relative to where the results are written
+    data_dirs: list[str]
+    warnings: list[str]
+    reports: list[ReportCheck]
+    checked_at: str = field(default_factory=lambda: dt.datetime.now().isoformat(timespec="seconds"))
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.reports) and all(r.reproduced for r in self.reports)
+
+    def as_dict(self) -> dict[str, object]:
+        return {"target": self.target, "checked_at": self.checked_at, "all_reproduced": self.ok,
+                "reproduced": sum(r.reproduced for r in self.reports), "reports_checked": len(self.reports),
+                "data_dirs": self.data_dirs, "environment_warnings": self.warnings,
+                "rel_tol": REL_TOL, "ignored": list(IGNORED),
+                "reports": [{"slug": r.slug, "district": r.district, "district_name": r.district_name,
+                             "reproduced": r.reproduced, "figures_compared": r.figures, "error": r.error,
+                             "differences": [asdict(d) for d in r.differences]} for r in self.reports]}
+
+
+def choose(reports: list[Recorded], districts: list[str], sample: int | None) -> list[Recorded]:
+    """The reports to re-execute: the districts named (by name or code), or a random sample, or all."""
+    chosen = reports
+    if districts:
+        from ucj.data.registry import load_registry
+
+        reg = load_registry()
+        codes = {reg.district(d).code for d in districts}
+        missing = codes - {r.district for r in reports}
+        if missing:
+            raise UcjInputError.one("the run has no report for this district", column="--district",
+                                    value=", ".join(sorted(missing)), label="option")
+        chosen = [r for r in reports if r.district in codes]
+    if sample is not None:
+        if sample < 1:
+            raise UcjInputError.one("must be at least 1", column="--sample", value=sample, label="option")
+        chosen = sorted(random.Random(0).sample(chosen, min(sample, len(chosen))), key=lambda r: r.slug)
+    return chosen
+
+
+def _data_dirs(base: Path, run: dict[str, object], data_dir: str) -> tuple[str, ...]:
+    """The data to check: --data-dir; else the folders the run recorded (relative to it) if they are there;
+    else the default data folder."""
+    from ucj.core.config import split_dirs
+
+    if data_dir:
+        return split_dirs(data_dir)
+    recorded = [str((base / d).resolve()) for d in run.get("data_dirs", [])]  # type: ignore[union-attr]
+    if recorded and all(Path(d).is_dir() for d in recorded):
+        return tuple(recorded)
+    return split_dirs("")
+
+
+def reexecute(reports: list[Recorded], data_dirs: tuple[str, ...], workers: int | None,
+              progress: bool, echo: Callable[[str], None]) -> list[ReportCheck]:
+    """Make the reports again with the batch engine in a temporary folder and compare them with the record."""
+    import os
+
+    from ucj.data.registry import load_registry
+    from ucj.runs.batch import run_many
+    from ucj.runs.params import validate_params
+
+    registry = load_registry()
+    checks = {r.slug: ReportCheck(r.slug, r.district, r.district_name) for r in reports}
+    params, by_slug = [], {}
+    for r in reports:
+        p = r.parameters
+        try:
+            vp = validate_params(p.get("district"), p.get("last_period", ""), p.get("denominator", ""),
+                                 p.get("target_pct", -1.0), p.get("target_year", -1), p.get("lang", "id"),
+                                 ";".join(data_dirs), registry=registry)
+        except UcjInputError as err:
+            checks[r.slug].error = f"its parameters no longer validate: {err.render()}"
+            continue
+        params.append(vp)
+        by_slug[vp.district.slug] = r
+    tmp = Path(tempfile.mkdtemp(prefix="ucj-verify-"))
+    try:
+        if params:
+            entries = run_many(params, tmp / "run", workers=workers or min(len(params), os.cpu_count() or 1),
+                               progress=progress, force=True, echo=echo)
+            for e in entries:
+                r = by_slug[str(e["slug"])]
+                c = checks[r.slug]
+                if e.get("status") != "ok":
+                    c.error = f"the report failed again: {e.get('error')}"
+                    continue
+                folder = tmp / "run" / str(e["slug"])
+                _compare_report(c, r, json.loads((folder / KEY_FIGURES).read_text(encoding="utf-8")),
+                                folder / TABLES_XLSX)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return [checks[r.slug] for r in reports]
+
+
+def verify(target: Path, districts: list[str] | None = None, sample: int | None = None, data_dir: str = "",
+           workers: int | None = None, progress: bool = False,
+           echo: Callable[[str], None] = lambda line: None) -> Verification:
+    """Verify a run folder or one executed notebook; write verify.json and verify.html beside it."""
+    target = Path(target)
+    overviews: list[Recorded] = []
+    if target.is_file():
+        out_dir = target.parent
+        recorded = [recorded_notebook(target)]
+        run: dict[str, object] = {}
+        env_then = recorded[0].key_figures.get("provenance", {}).get("versions", {})  # type: ignore[union-attr]
+        advice: list[str] = []
+        if districts or sample:
+            recorded = choose(recorded, districts or [], sample)
+    elif target.is_dir():
+        out_dir = target
+        run, recorded, all_overviews = recorded_run(target)
+        recorded = choose(recorded, districts or [], sample) if recorded else []
+        if not districts and sample is None:  # the overviews of the run, unless only some districts are asked for
+            overviews = all_overviews
+        env_then = run.get("environment") or {}
+        advice = _advice(target, run)
+    else:
+        raise UcjInputError.one("no such run folder or notebook", file=str(target))
+    dirs = _data_dirs(out_dir, run, data_dir)
+    check_data(recorded + overviews, dirs, advice)
+    now = environment()
+    if target.is_file():  # a notebook records its key libraries' versions, not the whole environment
+        versions = {k: v for k, v in env_then.items() if k not in ("python", "ucj")}  # type: ignore[union-attr]
+        env_then = {"ucj": env_then.get("ucj"), "python": env_then.get("python"), "libraries": versions}  # type: ignore[union-attr]
+        now = now | {"libraries": {k: now["libraries"].get(k) for k in versions}}  # type: ignore[union-attr]
+    warnings = environment_warnings(env_then, now)  # type: ignore[arg-type]
+    warnings += [f"{r.district_name}: {name} is not the file the run wrote (its sha256 differs from run.json's)"
+                 for r in recorded + overviews for name in r.altered]
+    for w in warnings:
+        echo(f"warning: {w}")
+    checks = reexecute(recorded, dirs, workers, progress, echo) if recorded else []
+    checks += reexecute_overviews(overviews, dirs)
+    from ucj.runs.bundle import relative
+
+    result = Verification(target.name, [relative(d, out_dir) for d in dirs], warnings, checks)
+    try:
+        write_json(out_dir / VERIFY_JSON, result.as_dict())
+        write_text(out_dir / VERIFY_HTML, verify_html(result))
+    except OSError as err:  # a run on a read-only medium: say so in one line (copy it somewhere writable)
+        from ucj.runs.batch import os_reason
+
+        raise UcjInputError.one(os_reason(err, out_dir) + "; copy the run to a writable folder") from None
+    return result
+
+
+def _advice(run_dir: Path, run: dict[str, object]) -> list[str]:
+    """How to get the run's data, from its data manifest."""
+    try:
+        manifest = json.loads((run_dir / str(run.get("data_manifest", "data_manifest.json"))).read_text("utf-8"))
+        return [str(x) for x in manifest.get("how_to_get", [])]
+    except (OSError, ValueError, AttributeError):
+        return []
+
+
+# -- the page -----------------------------------------------------------------------------------
+def verify_html(v: Verification) -> str:
+    """A readable page: each report reproduced or not, and every differing figure with both values."""
+    from ucj.core.config import stylesheet
+
+    e = html.escape
+    rows = []
+    for r in v.reports:
+        status = "reproduced" if r.reproduced else ("failed: " + r.error if r.error else "NOT reproduced")
+        rows.append(f"<tr><td>{e(r.district_name)} ({e(r.district)})</td><td>{r.figures}</td>"
+                    f"<td class='{'ok' if r.reproduced else 'bad'}'>{e(status)}</td></tr>")
+    details = []
+    for r in v.reports:
+        if r.differences:
+            lines = "".join(f"<tr><td><code>{e(d.figure)}</code></td><td>{e(repr(d.recorded))}</td>"
+                            f"<td>{e(repr(d.new))}</td><td>{e('' if d.difference is None else repr(d.difference))}</td></tr>"
+                            for d in r.differences)
+            details.append(f"<h2>{e(r.district_name)}: {len(r.differences)} figure(s) differ</h2>"
+                           f"<table class='ucj-table'><tr><th>figure</th><th>recorded</th><th>new</th>"
+                           f"<th>difference</th></tr>{lines}</table>")
+    warn = "".join(f"<li>{e(w)}</li>" for w in v.warnings) or "<li>none</li>"
+    verdict = (f"All {len(v.reports)} report(s) reproduced." if v.ok else
+               f"{sum(not r.reproduced for r in v.reports)} of {len(v.reports)} report(s) did not reproduce.")
+    return (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>Verification of {e(v.target)}</title>"
+            f"<style>{stylesheet()}{stylesheet('page')} .ok{{color:#1a7f37}} .bad{{color:#b42318;font-weight:bold}}"
+            f"</style></head><body><h1 class='ucj-title'>Verification of {e(v.target)}</h1>"
+            f"<p>{e(verdict)} Checked {e(v.checked_at)} against the data in {e(', '.join(v.data_dirs))}; "
+            f"integers compared exactly, decimals to {REL_TOL:g} relative, text exactly.</p>"
+            f"<table class='ucj-table'><tr><th>report</th><th>figures compared</th><th>result</th></tr>{''.join(rows)}"
+            f"</table><h2>Environment differences (warnings)</h2><ul>{warn}</ul>{''.join(details)}</body></html>")
