@@ -20,6 +20,9 @@ app = typer.Typer(help="UCJ research workbook: coverage, claims and poverty by d
 import_app = typer.Typer(help="Import planners' real files into validated tables (data/processed).",
                          no_args_is_help=True)
 app.add_typer(import_app, name="import")
+participants_app = typer.Typer(help="Candidate lists from the villages: check them before the budget is set.",
+                               no_args_is_help=True)
+app.add_typer(participants_app, name="participants")
 
 F = TypeVar("F", bound=Callable[..., object])
 
@@ -33,8 +36,8 @@ def _show_version(value: bool) -> None:
 
 
 @app.callback()
-def main(version: bool = typer.Option(False, "--version", callback=_show_version, is_eager=True,
-                                      help="print the ucj version and exit")) -> None:
+def _root(version: bool = typer.Option(False, "--version", callback=_show_version, is_eager=True,
+                                       help="print the ucj version and exit")) -> None:
     """UCJ research workbook: coverage, claims and poverty by district."""
 
 
@@ -459,6 +462,61 @@ def explore(data_dir: str = _DATA,
     if code != 0:
         typer.echo(f"error: the explorer server stopped (exit status {code}); is port {port} free?", err=True)
         raise typer.Exit(1)
+
+
+@participants_app.command("check")
+@friendly
+def participants_check(
+    files: list[Path] = typer.Argument(..., help="candidate lists (CSV or XLSX), one or more"),
+    district: str = typer.Option(..., help="the district the lists are for (name or code)"),
+    previous: list[Path] = typer.Option([], help="workers already funded: an earlier run folder or list; repeatable"),
+    quota: int = typer.Option(100, min=0, help="candidates each village should register"),
+    start: str = typer.Option("", help="start month YYYY-MM (default: next month); a row's own 'Mulai' wins"),
+    months: int = typer.Option(12, min=1, max=120, help="months of contributions to budget"),
+    lang: str = typer.Option("id", help="language of the summary and reasons: id or en"),
+    data_dir: str = _DATA,
+    out: Path = _REPORTS,
+    run: str = typer.Option("", help="run name, a folder inside --out (default: participants-<district>)"),
+    force: bool = typer.Option(False, "--force", help="replace an existing run folder of the same name"),
+) -> None:
+    """Check candidate lists: NIK, age, village, duplicates and earlier lists; write the accepted and rejected
+    lists (personal data, mode 0600) and a summary with every village against its quota and the budget."""
+    import pandas as pd
+
+    from ucj.analysis.participants import parse_month
+    from ucj.core.config import split_dirs
+    from ucj.data.registry import load_registry
+    from ucj.presentation.i18n import check_lang
+    from ucj.runs import participants as runs_participants
+
+    lang_ok = check_lang(lang)
+    d = load_registry().district(district)
+    if start:
+        first = parse_month(start)
+        if first is None:
+            raise UcjInputError.one("the start month must be YYYY-MM", column="start", label="option", value=start)
+    else:
+        first = (pd.Timestamp.now().to_period("M") + 1).to_timestamp()
+    run_dir = _run_dir(out, run or f"participants-{d.slug}")
+    result, budget = runs_participants.check(files, d, start=first, quota=quota, months=months, previous=previous,
+                                             data_dirs=split_dirs(data_dir), lang=lang_ok)
+    runs_participants.write_run(result, budget, d, run_dir, lang_ok, force=force)
+    c = result.counts
+    typer.echo(f"{d.full_name}: {c['rows']:,} rows: {c['accepted']:,} accepted, {c['already_funded']:,} already funded, "
+               f"{c['rejected']:,} rejected, {c['possible_duplicates']:,} possible duplicates to review; "
+               f"{c['villages_below_quota']:,} of {c['villages']:,} villages below the quota of {quota}")
+    typer.echo(f"summary: {run_dir / 'summary.html'} (no personal data); "
+               f"lists: {run_dir / runs_participants.PERSONAL_DIR}/ (personal data, readable by you only)")
+
+
+@participants_app.command("template")
+@friendly
+def participants_template(out: Path = typer.Option(Path("."), help="folder for the template files")) -> None:
+    """Write the candidate-list template a village head fills in (CSV and XLSX, with a worked example)."""
+    from ucj.ingest.participants import write_template
+
+    for p in write_template(out):
+        typer.echo(f"wrote {p}")
 
 
 def main() -> None:  # pragma: no cover - console entry

@@ -100,3 +100,14 @@ def split_dirs(data_dir: str | list[str] | tuple[str, ...] | None) -> tuple[str,
     else:
         dirs = tuple(p.strip() for p in str(data_dir or "").split(";") if p.strip())
     return dirs or default_data_dirs()
+
+
+def participants_key_file() -> Path:
+    """The secret key of the keyed NIK hashes (HMAC-SHA256) that let a candidate list be compared with
+    earlier ones without keeping raw NIKs: $UCJ_KEY_FILE, else $XDG_CONFIG_HOME/ucj/participants.key
+    (~/.config/ucj/...). It lives outside every run folder, so a run copied elsewhere carries no key."""
+    env = os.environ.get("UCJ_KEY_FILE", "").strip()
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CONFIG_HOME", "").strip() or str(Path.home() / ".config")
+    return Path(base) / "ucj" / "participants.key"

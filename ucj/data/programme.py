@@ -44,3 +44,12 @@ SOURCES |= {
     "BPU_RISK": "a BPU worker pays JKK+JKM of Rp 16,800 a month at the lowest bracket; what is paid above it "
                 "(JHT, higher declared income) is not counted as risk contributions",
 }
+
+
+# Age at the start month for registering a candidate (ucj participants check). No regulation text was
+# found for BPU registration ages (domain notes §7, "unconfirmed"): each rule without a source is an
+# assumption, and every output that applies it says so.
+AGE_RULES: tuple[tuple[str, int, str | None], ...] = (
+    ("min_age", 15, None),  # assumption: the youngest working age the labour statistics count (BPS: 15+)
+    ("max_age", 65, None),  # assumption: the upper age commonly used for BPU registration
+)
