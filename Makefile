@@ -44,6 +44,7 @@ bench: demo
 	$(BIN)/python benchmarks/report_batch.py --data-dir $(DATA)
 	$(BIN)/python benchmarks/report_all.py --data-dir $(DATA)
 	$(BIN)/python benchmarks/explore_redraw.py --data-dir $(DATA)
+	$(BIN)/python benchmarks/participants_check.py
 
 lock:
 	$(BIN)/python -m pip freeze --exclude-editable | sed '1i # Exact versions for a reproducible environment (Python 3.11). Regenerate with: make lock' > requirements.lock

@@ -26,6 +26,7 @@ def isolated_environment(tmp_path_factory: pytest.TempPathFactory):  # type: ign
     saved = dict(os.environ)
     os.environ.pop("UCJ_DATA_DIR", None)
     os.environ["XDG_CACHE_HOME"] = str(home / "cache")
+    os.environ["XDG_CONFIG_HOME"] = str(home / "config")  # e.g. the participants' key (ucj.core.config)
     os.environ["MPLCONFIGDIR"] = str(home / "matplotlib")
     os.environ["JUPYTER_RUNTIME_DIR"] = str(home / "jupyter-runtime")
     os.environ["IPYTHONDIR"] = str(home / "ipython")

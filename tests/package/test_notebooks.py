@@ -75,6 +75,16 @@ def _expected_outputs(name: str, demo_dir: Path) -> str:
     if name == "budget_scenarios":  # Boalemo, 5,000 and 10,000 workers for 1 year at Rp 16,800 a month (§1)
         return "\n".join(f"{format_decimal(n, locale='id_ID')} {t('workers').lower()} × 1 {t('year').lower()}: "
                          f"Rp{format_decimal(n * 16_800 * 12, locale='id_ID')}" for n in (5_000, 10_000)) + "\n"
+    if name == "participants_check":  # rows counted with openpyxl; Minahasa's villages from domain notes §7
+        import openpyxl
+
+        from ucj.presentation.i18n import tf
+
+        ws = openpyxl.load_workbook(demo_dir / "participants_minahasa.xlsx", read_only=True).active
+        rows = sum(1 for r in ws.iter_rows(min_row=2, values_only=True) if any(v is not None for v in r))
+        return tf("participants.key_figures", "id", rows=format_decimal(rows, locale="id_ID"),
+                  files="participants_minahasa.xlsx", district="Kabupaten Minahasa", villages="270", desa="227",
+                  kelurahan="43") + "\n"
     return ""
 
 

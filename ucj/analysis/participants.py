@@ -15,6 +15,7 @@ receive; every other table here holds counts.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Callable
@@ -81,11 +82,8 @@ class CheckResult:
     synthetic_files: tuple[str, ...] = ()
 
 
-def parse_month(text: object) -> pd.Timestamp | None:
-    """'2026-01', '01/2026', '2026-01-15' or a date -> the first of that month; None if unreadable."""
-    if text is None:
-        return None
-    s = str(text).strip()
+@functools.lru_cache(maxsize=4096)  # a list holds a handful of start months
+def _month(s: str) -> pd.Timestamp | None:
     for pattern, order in ((r"(\d{4})-(\d{1,2})(?:-\d{1,2})?", "ym"), (r"(\d{1,2})[/-](\d{4})", "my")):
         m = re.fullmatch(pattern, s)
         if m:
@@ -93,6 +91,11 @@ def parse_month(text: object) -> pd.Timestamp | None:
             if 1 <= int(mth) <= 12:
                 return pd.Timestamp(int(y), int(mth), 1)
     return None
+
+
+def parse_month(text: object) -> pd.Timestamp | None:
+    """'2026-01', '01/2026', '2026-01-15' or a date -> the first of that month; None if unreadable."""
+    return None if text is None else _month(str(text).strip())
 
 
 def parse_date(text: object) -> dt.date | None:
@@ -327,7 +330,9 @@ def _summarise(out: pd.DataFrame, district_code: str, start: pd.Timestamp, quota
     by_village = by_village.rename(columns={ACCEPTED: "additional", ALREADY_FUNDED: "already_funded",
                                             REJECTED: "rejected"})
     by_village["valid"] = by_village["additional"] + by_village["already_funded"]
-    by_village["quota"] = int(quota) if quota else 0
+    # the quota is the desa's ("satu desa mendaftarkan minimal 100 pekerja rentan", ANTARA, Nov 2024):
+    # a kelurahan is an urban ward without village funds or a village head, so it has none
+    by_village["quota"] = [int(quota) if kind != "kelurahan" else 0 for kind in by_village["kind"]]
     by_village["below_quota"] = by_village["valid"] < by_village["quota"]
     by_village["shortfall"] = (by_village["quota"] - by_village["valid"]).clip(lower=0)
     by_village = by_village.sort_values(["kecamatan", "village"], ignore_index=True)

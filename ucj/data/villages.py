@@ -122,27 +122,28 @@ class DistrictVillages:
 
     def resolve(self, name: object, kecamatan: object = None) -> Resolution:
         """The village `name` names in this district (and in `kecamatan`, when given)."""
-        key, kec = name_key(name), name_key(kecamatan) if kecamatan not in (None, "") else ""
-        cached = self._cache.get((key, kec))
+        raw = (str(name), "" if kecamatan is None else str(kecamatan))
+        cached = self._cache.get(raw)  # lists repeat a few hundred names: resolve each once
         if cached is not None:
             return cached
+        out = self._resolve(name, kecamatan)
+        self._cache[raw] = out
+        return out
+
+    def _resolve(self, name: object, kecamatan: object) -> Resolution:
+        key, kec = name_key(name), name_key(kecamatan) if kecamatan not in (None, "") else ""
         if _VILLAGE_CODE.fullmatch(str(name).strip()):  # a Kemendagri code says which village, whatever the name
             v = self._registry.get(str(name).strip())
             found = [v] if v is not None and v.district_code == self.district_code else []
-            out = Resolution(found[0]) if found else Resolution(None, "unknown")
-            self._cache[(key, kec)] = out
-            return out
+            return Resolution(found[0]) if found else Resolution(None, "unknown")
         found = self._index.get(key, [])
         if kec and found:
             found = [v for v in found if name_key(v.kecamatan) == kec] or found
         if len(found) == 1:
-            out = Resolution(found[0])
-        elif found:
-            out = Resolution(None, "ambiguous", tuple(found))
-        else:
-            out = Resolution(None, "unknown", self.suggestions(key))
-        self._cache[(key, kec)] = out
-        return out
+            return Resolution(found[0])
+        if found:
+            return Resolution(None, "ambiguous", tuple(found))
+        return Resolution(None, "unknown", self.suggestions(key))
 
     def suggestions(self, key: str, limit: int = 3) -> tuple[Village, ...]:
         """The closest village names of the district (rapidfuzz), best first."""

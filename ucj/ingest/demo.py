@@ -483,7 +483,11 @@ def write(out_dir: str | Path, seed: int = DEFAULT_SEED, registry: Registry | No
             table_meta |= {"synthetic": False, "notice": PUBLISHED_NOTICE}
         write_parquet(path, df, table_meta)
         entries[name] = {"file": path.name, "rows": len(df), "sha256": sha256_file(path)}
-    manifest = meta | {"tables": entries}
+    from ucj.ingest.demo_participants import write_candidates
+
+    listed = write_candidates(out, seed)  # a synthetic candidate list for Minahasa (ucj participants check)
+    manifest = meta | {"tables": entries,
+                       "candidate_lists": {listed.name: {"file": listed.name, "sha256": sha256_file(listed)}}}
     write_json(out / "manifest.json", manifest)
     write_text(out / "README.md", f"# Demo data\n\n{NOTICE}\n\nRegenerate with `ucj demo --out <this folder> --seed {seed}`.\n")
     return manifest

@@ -107,9 +107,29 @@ def write_candidates(out_dir: str | Path, seed: int = 20251209) -> Path:
     wb.properties.keywords = SYNTHETIC_KEYWORD
     wb.properties.title = "DATA SINTETIS / SYNTHETIC: calon peserta Kabupaten Minahasa (ucj demo)"
     wb.properties.creator = "ucj demo"
-    fixed = dt.datetime(2025, 12, 9)
-    wb.properties.created = wb.properties.modified = fixed  # the same seed gives the same content
+    wb.properties.created = dt.datetime(2025, 12, 9)
     target = Path(out_dir) / FILE
     with atomic_path(target) as tmp:
-        wb.save(tmp)
+        tmp.write_bytes(_fixed_zip(wb))
     return target
+
+
+def _fixed_zip(wb: object) -> bytes:
+    """The workbook's bytes with every zip entry and the modified date fixed at 2025-12-09, so the same
+    seed gives the same file (openpyxl stamps both with the time of saving)."""
+    import io
+    import re
+    import zipfile
+
+    raw = io.BytesIO()
+    wb.save(raw)  # type: ignore[attr-defined]
+    out = io.BytesIO()
+    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(2025, 12, 9, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2025-12-09T00:00:00Z", data)
+            dst.writestr(fixed, data)
+    return out.getvalue()

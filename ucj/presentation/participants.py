@@ -7,6 +7,7 @@ Nothing here computes a figure; every word comes from the catalogue (keys `parti
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -227,3 +228,30 @@ def summary_xlsx(path: Path, result: CheckResult, budget: AdditionalBudget, dist
         write_shown(ws, shown_table, lang)
         first = False
     return save_workbook(wb, path)
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A checked list as the notebook shows it: the check, its budget, the district and the language."""
+
+    result: CheckResult
+    budget: AdditionalBudget
+    district: District
+    lang: Lang
+    villages: tuple[int, int]  # desa and kelurahan of the district (the registry's count)
+
+    def key_figures_text(self) -> str:
+        """The lines the notebook's checked cell prints: rows read and the district's villages."""
+        return tf("participants.key_figures", self.lang, rows=fmt_int(self.result.counts["rows"], self.lang),
+                  files=", ".join(self.result.files), district=self.district.full_name,
+                  villages=fmt_int(sum(self.villages), self.lang), desa=fmt_int(self.villages[0], self.lang),
+                  kelurahan=fmt_int(self.villages[1], self.lang))
+
+
+def show_check(checked: Checked) -> None:
+    """Display the summary page (counts only) in the notebook."""
+    from IPython.display import HTML, display
+
+    png = below_quota_png(checked.result, checked.district, checked.lang)
+    page = summary_html(checked.result, checked.budget, checked.district, checked.lang, png)
+    display(HTML(page[page.index("<body>") + 6: page.rindex("</body>")]))

@@ -156,3 +156,27 @@ def _write(stage: Path, result: CheckResult, budget: object, district: District,
 
 def default_run_dir(district: District, run: str | None) -> Path:
     return REPORTS_DIR / (run or f"participants-{district.slug}")
+
+
+def check_from_parameters(district: str, files: str, previous: str, quota: int, start: str, months: int,
+                          lang: str, data_dir: str) -> "view.Checked":
+    """The notebook's parameters, checked the way the CLI checks them, then the check (nothing written).
+    An empty `files` means the demo's synthetic list in the (first) data folder."""
+    from ucj.analysis.participants import parse_month
+    from ucj.core.config import split_dirs
+    from ucj.ingest.demo_participants import FILE
+    from ucj.presentation.i18n import check_lang
+
+    lang_ok = check_lang(lang)
+    d = load_registry().district(district)
+    first = parse_month(start)
+    if first is None:
+        raise UcjInputError.one("the start month must be YYYY-MM", column="start", label="parameter", value=start)
+    dirs = split_dirs(data_dir)
+    paths = [Path(p.strip()) for p in files.split(";") if p.strip()] or [Path(dirs[0]) / FILE]
+    earlier = [Path(p.strip()) for p in previous.split(";") if p.strip()]
+    result, budget = check(paths, d, start=first, quota=int(quota), months=int(months), previous=earlier,
+                           data_dirs=dirs, lang=lang_ok)
+    mine = load_villages().in_district(d.code)
+    counts = (sum(v.kind != "kelurahan" for v in mine), sum(v.kind == "kelurahan" for v in mine))
+    return view.Checked(result, budget, d, lang_ok, counts)  # type: ignore[arg-type]
