@@ -114,8 +114,8 @@ def schema() -> None:
 @app.command()
 @friendly
 def templates(out: Path = typer.Option(Path("data/templates"), help="folder for the empty templates")) -> None:
-    """Write the templates a planner fills in (enrolment, claims, contributions, workforce, targets), as CSV
-    and XLSX, each with a worked example."""
+    """Write the templates a planner fills in (enrolment, claims, contributions, workforce, targets,
+    village_enrolment), as CSV and XLSX, each with a worked example."""
     from ucj.ingest.mapped import write_templates
 
     for p in write_templates(out):
@@ -173,7 +173,7 @@ def import_mapped(file: Path, mapping: Path = typer.Option(..., help="JSON colum
 @import_app.command("template")
 @friendly
 def import_template(file: Path, kind: str = typer.Option(
-                        ..., help="enrolment, claims, contributions, workforce or targets"),
+                        ..., help="enrolment, claims, contributions, workforce, targets or village_enrolment"),
                     out: Path = _OUT, allow_unmatched: bool = _ALLOW, year: Optional[int] = _YEAR) -> None:
     """A filled-in project template (data/templates)."""
     from ucj.ingest.mapped import import_template as run

@@ -31,7 +31,7 @@ def test_another_seed_gives_other_numbers(demo_ds):
 
 def test_every_table_is_labelled_synthetic_where_it_is(demo_dir, demo_ds):
     assert set(demo_ds.synthetic_tables()) == {"enrolment", "workforce", "contributions", "claims", "poverty",
-                                                "targets"}
+                                                "targets", "village_enrolment"}
     for name in demo_ds.tables:
         meta = read_parquet_metadata(demo_dir / f"{name}.parquet")
         if name == "plans":  # published plans only, each row with its article

@@ -76,6 +76,7 @@ class CheckResult:
     by_reason: pd.DataFrame
     by_occupation: pd.DataFrame
     by_funding: pd.DataFrame
+    by_kecamatan: pd.DataFrame = field(default_factory=pd.DataFrame)
     rules: tuple[AgeRule, ...] = RULES
     files: tuple[str, ...] = ()
     counts: dict[str, int] = field(default_factory=dict)
@@ -348,8 +349,11 @@ def _summarise(out: pd.DataFrame, district_code: str, start: pd.Timestamp, quota
                   "possible_duplicates": int(sum(any(r.code == "possible_duplicate" for r in ws) for ws in out["warnings"])),
                   "villages": len(by_village), "villages_below_quota": int(by_village["below_quota"].sum()),
                   "additional_apbd": int(((out["status"] == ACCEPTED) & (out["funding_code"] == "apbd")).sum())}
+    sums = ["valid", "additional", "already_funded", "rejected", "shortfall"]
+    by_kec = by_village.groupby("kecamatan", as_index=False)[sums].sum()
+    by_kec["villages_below_quota"] = by_village.groupby("kecamatan")["below_quota"].sum().to_numpy()
     return CheckResult(district_code, start, int(quota), out, by_village, by_reason, by_occ, by_funding,
-                       files=files, counts=counts_all)
+                       by_kecamatan=by_kec, files=files, counts=counts_all)
 
 
 @dataclass(frozen=True)

@@ -81,6 +81,15 @@ class Dataset:
         return pd.DataFrame(columns=[c.name for c in TABLES["plans"].columns])
 
     @property
+    def village_enrolment(self) -> pd.DataFrame:
+        """Participants by desa/kelurahan (optional); empty when the data has no village table."""
+        if "village_enrolment" in self.tables:
+            return self.tables["village_enrolment"]
+        from ucj.data.schema import TABLES
+
+        return pd.DataFrame(columns=[c.name for c in TABLES["village_enrolment"].columns])
+
+    @property
     def any_synthetic(self) -> bool:
         return any(i.synthetic for i in self.info.values())
 

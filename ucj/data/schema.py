@@ -29,6 +29,7 @@ LAST_MONTH = pd.Timestamp("2035-12-01")
 FIRST_YEAR, LAST_YEAR = 2000, 2050
 
 SYNTHETIC_SOURCE = "synthetic-demo"
+VILLAGE_CODE = r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$"
 
 
 @dataclass(frozen=True)
@@ -157,6 +158,19 @@ TABLES: dict[str, TableDoc] = {
             _SOURCE,
         ),
     ),
+    "village_enrolment": TableDoc(
+        "village_enrolment",
+        ("district_code", "village_code", "month", "segment", "funding"),
+        "village (desa/kelurahan) x month x segment x funding (optional: a branch office's rekap per desa)",
+        (
+            _DISTRICT,
+            _c("village_code", "text", "-", "a Kemendagri desa/kelurahan code xx.yy.zz.nnnn inside the district",
+               "village, e.g. 71.02.06.2017"),
+            _MONTH, _SEGMENT, _FUNDING,
+            _count("active", "active participants living in the village at the end of the month"),
+            _SOURCE,
+        ),
+    ),
     "indicators": TableDoc(
         "indicators",
         ("district_code", "year", "indicator"),
@@ -228,7 +242,7 @@ def schema(table: str, codes: frozenset[str]) -> "pa.DataFrameSchema":
     year = pa.Column("int64", pa.Check.in_range(FIRST_YEAR, LAST_YEAR, error=f"{FIRST_YEAR} to {LAST_YEAR}"))
     cols: dict[str, pa.Column] = {"district_code": district, "source": _source()}
     checks: list[pa.Check] = []
-    if table in ("enrolment", "contributions", "claims"):
+    if table in ("enrolment", "contributions", "claims", "village_enrolment"):
         cols |= {"month": month, "segment": _cat(SEGMENTS), "funding": _cat(FUNDINGS)}
     if table == "enrolment":
         cols |= {k: _nonneg_int() for k in ("active", "new_registrations", "lapsed")}
@@ -275,6 +289,11 @@ def schema(table: str, codes: frozenset[str]) -> "pa.DataFrameSchema":
             "unit": _source(),
             "plan_source": _source(),
         }
+    elif table == "village_enrolment":
+        cols |= {"village_code": pa.Column("str", pa.Check.str_matches(VILLAGE_CODE, error="a code xx.yy.zz.nnnn")),
+                 "active": _nonneg_int()}
+        checks.append(pa.Check(lambda df: df["village_code"].str[:5] == df["district_code"],
+                               error="the village code starts with its district's code"))
     elif table == "indicators":
         cols |= {
             "year": year,
@@ -332,7 +351,7 @@ def _rules(table: str, codes: frozenset[str]) -> dict[str, tuple[str, bool, obje
     year = ("int64", False, between(FIRST_YEAR, LAST_YEAR))
     rules: dict[str, tuple[str, bool, object]] = {
         "district_code": ("str", False, one_of(codes)), "source": ("str", False, text())}
-    if table in ("enrolment", "contributions", "claims"):
+    if table in ("enrolment", "contributions", "claims", "village_enrolment"):
         rules |= {"month": ("datetime64[ns]", False,
                             lambda v: (v >= FIRST_MONTH) & (v <= LAST_MONTH) & (v.dt.day == 1)),
                   "segment": ("str", False, one_of(SEGMENTS)), "funding": ("str", False, one_of(FUNDINGS))}
@@ -358,6 +377,8 @@ def _rules(table: str, codes: frozenset[str]) -> dict[str, tuple[str, bool, obje
         rules |= {"year": ("Int64", True, between(FIRST_YEAR, LAST_YEAR)), "plan": ("str", False, snake()),
                   "value": ("float64", False, None), "unit": ("str", False, text()),
                   "plan_source": ("str", False, text())}
+    elif table == "village_enrolment":
+        rules |= {"village_code": ("str", False, lambda v: v.str.match(VILLAGE_CODE)), "active": count}
     elif table == "indicators":
         rules |= {"year": year, "indicator": ("str", False, snake()), "value": ("float64", True, None),
                   "unit": ("str", True, None)}
@@ -390,6 +411,8 @@ def fast_validate(df: pd.DataFrame, table: str, codes: frozenset[str]) -> pd.Dat
         if rule is not None and len(s) and not bool(np.asarray(rule(s), dtype=bool).all()):  # type: ignore[operator]
             return None
     if table == "claims" and ((df["claim_count"] == 0) & (df["claim_amount_rp"] > 0)).any():
+        return None
+    if table == "village_enrolment" and (df["village_code"].str[:5] != df["district_code"]).any():
         return None
     if table == "workforce" and any(((df[c] > df["working_population"]).fillna(False)).any()
                                     for c in ("employees", "informal_workers")):

@@ -92,6 +92,7 @@ class DemoTables:
     poverty: pd.DataFrame
     targets: pd.DataFrame
     plans: pd.DataFrame
+    village_enrolment: pd.DataFrame
 
     def items(self) -> list[tuple[str, pd.DataFrame]]:
         return list(vars(self).items())
@@ -272,7 +273,10 @@ def generate(seed: int = DEFAULT_SEED, registry: Registry | None = None) -> Demo
 
     poverty = _poverty(rng, codes, bps)
     targets = _targets(codes, facts)
-    tables = DemoTables(enrolment, workforce, contributions, claims, poverty, targets, _plans(facts))
+    from ucj.ingest.demo_villages import village_table
+
+    tables = DemoTables(enrolment, workforce, contributions, claims, poverty, targets, _plans(facts),
+                        village_table(enrolment, seed))
     for name, df in tables.items():
         df.attrs["synthetic"] = name not in PUBLISHED_TABLES
         validate(df, name, registry.codes, file=f"demo:{name}")

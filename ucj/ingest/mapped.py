@@ -321,6 +321,10 @@ TEMPLATE_EXAMPLES: dict[str, tuple[list[object], str]] = {
     "targets": (["72.01", 2030, "99,5", "working_population", "RPJMD Kabupaten Banggai 2025-2030"],
                 "Banggai's RPJMD target of 99.5 % coverage by 2030 (seed 001); decimals with a comma as in "
                 "Indonesian Excel"),
+    "village_enrolment": (["Minahasa", "2025-12", "71.02.06.2017", "BPU", "apbd", 112],
+                          "112 APBD-funded BPU participants in Desa Tounelet, Kecamatan Kakas, at the end of "
+                          "December 2025 (illustration; a branch office's rekap per desa gives one row per "
+                          "village, segment and funding)"),
 }
 TEMPLATE_KINDS = tuple(TEMPLATE_EXAMPLES)
 _PERIOD = {"month": "YYYY-MM, e.g. 2025-01", "year": "a year, e.g. 2024"}
@@ -345,7 +349,8 @@ def template_columns(kind: str) -> list[str]:
 
 def import_template(path: str | Path, kind: str, allow_unmatched: bool = False, registry: Registry | None = None,
                     year: int | None = None) -> ImportResult:
-    """Import a filled-in template (CSV or XLSX): enrolment, claims, contributions, workforce or targets."""
+    """Import a filled-in template (CSV or XLSX): enrolment, claims, contributions, workforce, targets or
+    village_enrolment."""
     return import_mapped(path, template_mapping(kind), allow_unmatched,
                          importer=f"ucj.ingest.mapped.import_template[{kind}]", registry=registry, year=year)
 

@@ -73,9 +73,7 @@ def summary_tables(result: CheckResult, budget: AdditionalBudget, lang: Lang) ->
     villages = result.by_village[["kecamatan", "village", "kind", "valid", "additional", "already_funded",
                                   "rejected", "quota", "shortfall"]].assign(
         kind=lambda d: [t(f"participants.village_kind.{k}", lang) for k in d["kind"]])
-    kecamatan = (result.by_village.groupby("kecamatan", as_index=False)[["valid", "additional", "already_funded",
-                                                                          "rejected", "shortfall"]].sum())
-    kecamatan["villages_below_quota"] = result.by_village.groupby("kecamatan")["below_quota"].sum().to_numpy()
+    kecamatan = result.by_kecamatan
     occupations = result.by_occupation.assign(
         occupation=lambda d: [o or t("participants.not_given", lang) for o in d["occupation"]])
     funding = result.by_funding.assign(
