@@ -498,9 +498,17 @@ def participants_check(
     else:
         first = (pd.Timestamp.now().to_period("M") + 1).to_timestamp()
     run_dir = _run_dir(out, run or f"participants-{d.slug}")
-    result, budget = runs_participants.check(files, d, start=first, quota=quota, months=months, previous=previous,
-                                             data_dirs=split_dirs(data_dir), lang=lang_ok)
-    runs_participants.write_run(result, budget, d, run_dir, lang_ok, force=force)
+    try:
+        result, budget = runs_participants.check(files, d, start=first, quota=quota, months=months,
+                                                 previous=previous, data_dirs=split_dirs(data_dir), lang=lang_ok,
+                                                 data_named=bool(data_dir))
+        runs_participants.write_run(result, budget, d, run_dir, lang_ok, force=force, inputs=files)
+    except (UcjInputError, OSError):
+        raise
+    except Exception as err:  # noqa: BLE001 - its text could quote a cell of a list that holds personal data
+        typer.echo(f"error: the check stopped unexpectedly ({type(err).__name__}); its message is not shown "
+                   "because it may quote personal data; nothing was written", err=True)
+        raise typer.Exit(1) from None
     c = result.counts
     typer.echo(f"{d.full_name}: {c['rows']:,} rows: {c['accepted']:,} accepted, {c['already_funded']:,} already funded, "
                f"{c['rejected']:,} rejected, {c['possible_duplicates']:,} possible duplicates to review; "

@@ -80,3 +80,34 @@ def test_an_unknown_district_lists_the_closest(tmp_path):
     f.write_text(HEAD + ROW, encoding="utf-8")
     run = check(tmp_path, f, district="Minahassa")
     assert run.returncode == 2 and "Kabupaten Minahasa" in run.stderr
+
+
+def test_a_named_data_folder_that_is_missing_is_an_error(tmp_path):
+    f = tmp_path / "ok.csv"
+    f.write_text(HEAD + ROW, encoding="utf-8")
+    env = dict(os.environ, UCJ_KEY_FILE=str(tmp_path / "key"))
+    run = subprocess.run([UCJ, "participants", "check", str(f), "--district", "Minahasa", "--start", "2026-01",
+                          "--out", str(tmp_path / "reports"), "--data-dir", str(tmp_path / "nowhere")],
+                         capture_output=True, text=True, env=env, timeout=120)
+    assert run.returncode == 2 and "Traceback" not in run.stderr
+    no_personal_data(run.stderr + run.stdout)
+
+
+def test_an_unexpected_error_never_prints_its_message(tmp_path, monkeypatch):
+    """A message of an unexpected error could quote a cell; the command names only the error's type."""
+    from typer.testing import CliRunner
+
+    from ucj.cli import app
+    from ucj.runs import participants as runs
+
+    def broken(*a, **k):  # type: ignore[no-untyped-def]
+        raise ValueError(f"cannot convert {NIK} (Stevi Rumengan, 1990-07-05)")
+
+    monkeypatch.setattr(runs, "check", broken)
+    monkeypatch.setenv("UCJ_KEY_FILE", str(tmp_path / "key"))
+    f = tmp_path / "ok.csv"
+    f.write_text(HEAD + ROW, encoding="utf-8")
+    res = CliRunner().invoke(app, ["participants", "check", str(f), "--district", "Minahasa", "--out",
+                                   str(tmp_path / "r")])
+    assert res.exit_code == 1 and "ValueError" in res.output
+    no_personal_data(res.output)

@@ -82,8 +82,9 @@ def previous_keys(paths: list[Path], keyed: Callable[[str], str], start: pd.Time
 
 def check(files: list[Path], district: District, *, start: pd.Timestamp, quota: int = 100, months: int = 12,
           previous: list[Path] = (), data_dirs: tuple[str, ...] = (), lang: Lang = "id",  # type: ignore[assignment]
-          key_file: Path | None = None) -> tuple[CheckResult, object]:
-    """Read, check and budget a candidate list (nothing written)."""
+          key_file: Path | None = None, data_named: bool = False) -> tuple[CheckResult, object]:
+    """Read, check and budget a candidate list (nothing written). Coverage before and after comes from
+    `data_dirs`; when they were not named by the user (`data_named`), missing data only leaves it out."""
     registry = load_registry()
     keyed = keyed_hasher(key_file)
     rows = read_candidates(files)
@@ -98,12 +99,14 @@ def check(files: list[Path], district: District, *, start: pd.Timestamp, quota: 
             ds = ucj.load(*data_dirs)
             enrolment, workforce = ds.enrolment, ds.workforce
         except UcjInputError:
-            enrolment = workforce = None  # no data: the summary says coverage is not known
+            if data_named:
+                raise
+            enrolment = workforce = None  # no data where none was named: the summary says coverage is not known
     return result, additional_budget(result, months, enrolment=enrolment, workforce=workforce)
 
 
 def write_run(result: CheckResult, budget: object, district: District, run_dir: Path, lang: Lang,
-              force: bool = False) -> Path:
+              force: bool = False, inputs: list[Path] = ()) -> Path:  # type: ignore[assignment]
     """Write the run folder whole or not at all (staged, then swapped in; see ucj.core.files)."""
     run_dir = Path(run_dir)
     if run_dir.exists() and any(run_dir.iterdir()) and not force:
@@ -112,7 +115,7 @@ def write_run(result: CheckResult, budget: object, district: District, run_dir: 
     with folder_transaction(run_dir) as stage:
         for old in list(stage.iterdir()):  # a replaced run keeps nothing of the old one
             _remove(old)
-        _write(stage, result, budget, district, lang)
+        _write(stage, result, budget, district, lang, _provenance(list(inputs)))
     return run_dir
 
 
@@ -133,7 +136,19 @@ def _private_file(path: Path, text: str) -> None:
         os.fsync(fh.fileno())
 
 
-def _write(stage: Path, result: CheckResult, budget: object, district: District, lang: Lang) -> None:
+def _provenance(inputs: list[Path]) -> dict[str, object]:
+    """What made the run: the ucj version, when, and each input file by name and sha256 (no paths)."""
+    import datetime as dt
+
+    from ucj import __version__
+    from ucj.core.files import sha256_file
+
+    return {"ucj": __version__, "generated_at": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+            "inputs": [{"file": p.name, "sha256": sha256_file(p)} for p in inputs]}
+
+
+def _write(stage: Path, result: CheckResult, budget: object, district: District, lang: Lang,
+           provenance: dict[str, object]) -> None:
     from ucj.core.files import safe_csv_frame
 
     personal = stage / PERSONAL_DIR
@@ -145,7 +160,7 @@ def _write(stage: Path, result: CheckResult, budget: object, district: District,
     _private_file(personal / "rejected.csv", safe_csv_frame(rejected).to_csv(index=False))
     valid = result.rows[result.rows["status"].isin(["accepted", ALREADY_FUNDED]) & result.rows["key"].notna()]
     (stage / KEYS_FILE).write_text("".join(f"{k}\n" for k in sorted(set(valid["key"]))), encoding="utf-8")
-    summary = view.summary_document(result, budget, district)
+    summary = view.summary_document(result, budget, district) | {"provenance": provenance, "lang": lang}
     (stage / "summary.json").write_text(json.dumps(summary, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
                                         encoding="utf-8")
     png = view.below_quota_png(result, district, lang)
@@ -176,7 +191,7 @@ def check_from_parameters(district: str, files: str, previous: str, quota: int, 
     paths = [Path(p.strip()) for p in files.split(";") if p.strip()] or [Path(dirs[0]) / FILE]
     earlier = [Path(p.strip()) for p in previous.split(";") if p.strip()]
     result, budget = check(paths, d, start=first, quota=int(quota), months=int(months), previous=earlier,
-                           data_dirs=dirs, lang=lang_ok)
+                           data_dirs=dirs, lang=lang_ok, data_named=bool(data_dir))
     mine = load_villages().in_district(d.code)
     counts = (sum(v.kind != "kelurahan" for v in mine), sum(v.kind == "kelurahan" for v in mine))
     return view.Checked(result, budget, d, lang_ok, counts)  # type: ignore[arg-type]
