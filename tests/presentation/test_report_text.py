@@ -158,6 +158,9 @@ def _data_strings(report) -> list[str]:
     plans = report.tables.get("plans")
     if plans is not None:  # each plan's source as the seed file cites it
         quoted += [str(s) for s in plans.get("plan_source", [])]
+    villages = report.tables.get("villages")
+    if villages is not None:  # Kemendagri's village and kecamatan names ("Sumber Harapan" is a name, not a word)
+        quoted += [str(s) for col in ("village", "kecamatan") for s in villages.get(col, [])]
     return sorted((q for q in quoted if q), key=len, reverse=True)
 
 

@@ -22,6 +22,7 @@ from ucj.analysis.all_districts import district_table
 from ucj.analysis.district import (DEFAULT_DENOMINATOR, TARGET_FROM_PARAMETER, AreaPoverty, Comparison,
                                    DistrictFigures, as_of, district_figures, jsonable)
 from ucj.analysis.projection import Projection
+from ucj.analysis.villages import VillageFigures, village_figures
 from ucj.core.config import stylesheet
 from ucj.core.stamp import portable_path, stamp
 from ucj.data.dataset import Dataset, load
@@ -30,6 +31,7 @@ from ucj.core.config import split_dirs
 from ucj.presentation.request import ReportParams
 from ucj.presentation.plots import claims_figure, coverage_figure, poverty_figure
 from ucj.presentation.tables import Shown, as_html_frame, html_table, shown, source_text
+from ucj.presentation.villages_view import village_key, village_rows, village_sentences
 
 # how the analysis layer's targets table marks the national default applied to a district
 DEFAULT_TARGET_MARKS = ("default: ", "RPJMN 2025-2029 national UCJ target, applied to every district as a default")
@@ -68,6 +70,7 @@ class DistrictReport:
     provenance: dict[str, object]
     charts: dict[str, object] = field(default_factory=dict)
     _png: dict[str, bytes] = field(default_factory=dict, repr=False)
+    villages: VillageFigures | None = None
 
     @property
     def lang(self) -> Lang:
@@ -276,6 +279,13 @@ class DistrictReport:
                    f"{html.escape(fmt_rp(h['amount_rp'], self.lang))}. "
                    f"<small>{html.escape(t('heirs_note', self.lang))}</small></p>")
 
+    def show_villages(self) -> None:
+        """Participants per desa against the quota (the optional village table), or that none was given."""
+        self.heading("villages")
+        self._html("".join(f"<p>{html.escape(x)}</p>" for x in village_sentences(self.villages, self.lang)))
+        if "villages" in self.tables:
+            self._table("villages")
+
     def show_poverty(self) -> None:
         self.heading("poverty")
         self._figure("poverty")
@@ -471,7 +481,12 @@ def build(ds: Dataset, params: ReportParams, *, comparison: pd.DataFrame | PeerT
     tables["model_fits"] = fits[["model", "fitted", "used", "reason", "aic", "rmse_in_sample", "rmse_holdout"]]
     if "seed_facts" in tables:
         tables["seed_facts"] = published_and_computed(tables["seed_facts"])
-    report = DistrictReport(params, fig, key, tables, fig.projection, fig.synthetic_tables, provenance)
+    villages = village_figures(ds, d.code, fig.last_period)
+    if villages is not None:
+        tables["villages"] = village_rows(villages)
+    key |= village_key(villages)
+    report = DistrictReport(params, fig, key, tables, fig.projection, fig.synthetic_tables, provenance,
+                            villages=villages)
     synthetic = fig.synthetic_tables
     title_cov = f"{t('coverage_by_segment', lang)} ({t(fig.denominator, lang)})"
     proj = fig.projection
