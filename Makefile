@@ -52,7 +52,7 @@ bench: demo
 	$(BIN)/python benchmarks/participants_check.py
 
 docs: setup  # the documentation site (mkdocs.yml, docs/) into site/
-	$(BIN)/python -m mkdocs build --strict --site-dir site
+	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m mkdocs build --strict --site-dir site
 
 lock:
 	$(BIN)/python -m pip freeze --exclude-editable | sed '1i # Exact versions for a reproducible environment (Python 3.11). Regenerate with: make lock' > requirements.lock
