@@ -36,10 +36,10 @@ run: demo
 # in its own temp folder.
 XDIST := -n auto --dist loadfile
 
-test: setup  # everything: about 8 min on 2 idle cores (kernels, browsers, the wheel build)
+test: setup  # everything (kernels, browsers, the wheel build): 4.5 min on 2 cores shared with other work
 	$(BIN)/python -m pytest $(XDIST)
 
-test-fast: setup  # the quick subset, about a minute on 2 idle cores: no kernels, browsers or wheel builds
+test-fast: setup  # the quick subset, about a minute on 2 cores: no kernels, browsers or wheel builds
 	$(BIN)/python -m pytest $(XDIST) -m "not slow"
 
 bench: demo
