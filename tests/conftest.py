@@ -8,6 +8,12 @@ from pathlib import Path
 
 import pytest
 
+# One BLAS thread per test process (and the kernels and workers it starts): the tests run on every core
+# through pytest-xdist already, and two workers each starting OpenBLAS threads on two cores made a linear
+# algebra test six times slower. Set before numpy is first imported (pytest loads this file first).
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
 REPO = Path(__file__).resolve().parents[1]
 RAW = REPO.parent / "shared" / "data" / "raw"
 P0_CSV = RAW / "bps_visdati" / "Persentase Penduduk Miskin (P0) Menurut KabupatenKota.csv"

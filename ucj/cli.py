@@ -1,10 +1,11 @@
 """The `ucj` command: a thin face over the package. Bad input prints one line per problem and
-exits 2; nothing prints a traceback unless UCJ_DEBUG=1."""
+exits 2; nothing prints a traceback unless -v asks for it. Every command takes -v / -q (ucj.core.logs)."""
 
 from __future__ import annotations
 
 import contextlib
 import functools
+import inspect
 import os
 import sys
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import Callable, Iterator, Optional, TypeVar
 
 import typer
 
+from ucj.core import logs
 from ucj.core.config import DEMO_DIR, PROCESSED_DIR, REPORTS_DIR
 from ucj.core.errors import UcjInputError
 
@@ -35,18 +37,42 @@ def _show_version(value: bool) -> None:
         raise typer.Exit()
 
 
+_VERBOSE = typer.Option(False, "--verbose", "-v", help="more detail in the log, and an unexpected error's traceback")
+_QUIET = typer.Option(False, "--quiet", "-q", help="only warnings and errors, and no progress bar")
+
+
+def _verbosity(verbose: bool, quiet: bool) -> None:
+    """Set the log level from -v / -q (given before the command, after it, or both: the last one set wins)."""
+    if verbose and quiet:
+        raise UcjInputError.one("give -v or -q, not both")
+    if verbose or quiet:
+        logs.setup(logs.VERBOSE if verbose else logs.QUIET)
+
+
 @app.callback()
 def _root(version: bool = typer.Option(False, "--version", callback=_show_version, is_eager=True,
-                                       help="print the ucj version and exit")) -> None:
+                                       help="print the ucj version and exit"),
+          verbose: bool = _VERBOSE, quiet: bool = _QUIET) -> None:
     """UCJ research workbook: coverage, claims and poverty by district."""
+    logs.setup(logs.NORMAL)
+    try:
+        _verbosity(verbose, quiet)
+    except UcjInputError as err:
+        typer.echo(f"error: {err.render()}", err=True)
+        raise typer.Exit(2) from None
 
 
 def friendly(func: F) -> F:
-    """Turn UcjInputError (and any unexpected error) into readable lines and an exit code."""
+    """Turn UcjInputError (and any unexpected error) into readable lines and an exit code; and give the
+    command the -v / -q options (added to its signature, which typer reads)."""
 
     @functools.wraps(func)
     def wrapper(*args: object, **kwargs: object) -> object:
         try:
+            _verbosity(bool(kwargs.pop("verbose", False)), bool(kwargs.pop("quiet", False)))
+            from ucj import __version__
+
+            logs.command_started(func.__name__, __version__)
             return func(*args, **kwargs)
         except UcjInputError as err:
             typer.echo("error: the input cannot be used as it is:", err=True)
@@ -55,12 +81,19 @@ def friendly(func: F) -> F:
             raise typer.Exit(2) from None
         except (typer.Exit, KeyboardInterrupt):
             raise
-        except Exception as err:  # noqa: BLE001 - the user gets a line, developers get UCJ_DEBUG
-            if os.environ.get("UCJ_DEBUG"):
-                raise
-            typer.echo(f"error: {type(err).__name__}: {err} (set UCJ_DEBUG=1 for details)", err=True)
+        except Exception as err:  # noqa: BLE001 - the user gets a line, -v adds the traceback
+            if logs.verbose():
+                import traceback
+
+                traceback.print_exc(file=sys.stderr)
+            typer.echo(f"error: {type(err).__name__}: {err}" + ("" if logs.verbose() else " (-v for details)"),
+                       err=True)
             raise typer.Exit(1) from None
 
+    sig = inspect.signature(func)
+    extra = [inspect.Parameter(n, inspect.Parameter.KEYWORD_ONLY, default=o, annotation=bool)
+             for n, o in (("verbose", _VERBOSE), ("quiet", _QUIET))]
+    wrapper.__signature__ = sig.replace(parameters=[*sig.parameters.values(), *extra])  # type: ignore[attr-defined]
     return wrapper  # type: ignore[return-value]
 
 
@@ -239,6 +272,17 @@ def _run_busy() -> Iterator[None]:
         raise typer.Exit(2) from None
 
 
+def _log_line(line: str) -> None:
+    """A line the batch or verify says as it goes, into the log ("warning: ..." as a warning)."""
+    import logging
+
+    log = logging.getLogger(logs.LOGGER)
+    if line.startswith("warning: "):
+        log.warning(line.removeprefix("warning: "))
+    else:
+        log.info(line)
+
+
 def _finish_batch(entries: list[dict[str, object]], run_dir: Path) -> None:
     failed = [e for e in entries if e.get("status") != "ok"]
     for e in failed:
@@ -373,9 +417,8 @@ def reports(
         for a in areas:
             overview_params(a, registry, lang, data_dir, last_period)
     with _run_busy():
-        entries = run_many(params, run_dir, workers=workers, progress=progress, scheduler=scheduler or None,
-                           force=force, max_failures=max_failures or None,
-                           echo=lambda line: typer.echo(line, err=True))
+        entries = run_many(params, run_dir, workers=workers, progress=progress and not logs.quiet(),
+                           scheduler=scheduler or None, force=force, max_failures=max_failures or None, echo=_log_line)
     if areas or with_national:
         try:
             _overviews(areas, with_national, lang, data_dir, run_dir, force, last_period)
@@ -400,8 +443,8 @@ def verify(
     verify.json and verify.html beside it; exit 0 if all reproduce, 1 if some differ, 2 if the data differs."""
     from ucj.runs.verify import verify as run_verify
 
-    result = run_verify(target, district, sample, data_dir, workers=workers, progress=progress,
-                        echo=lambda line: typer.echo(line, err=True))
+    result = run_verify(target, district, sample, data_dir, workers=workers, progress=progress and not logs.quiet(),
+                        echo=_log_line)
     for r in result.reports:
         if r.reproduced:
             typer.echo(f"reproduced: {r.district_name} ({r.figures} figures)")

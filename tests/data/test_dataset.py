@@ -57,11 +57,25 @@ def _fingerprint(ds) -> dict:
             for name, df in ds.tables.items()}
 
 
+def _dtype_key(dtype) -> tuple:
+    """A dtype with what == leaves out: a categorical's categories in their order, and their own dtype."""
+    if isinstance(dtype, pd.CategoricalDtype):
+        return ("category", dtype.ordered, str(dtype.categories.dtype), list(dtype.categories))
+    return (str(dtype),)
+
+
 def test_two_loads_are_equal_dtypes_included(demo_dir):
     """The same files give equal frames on every call (no validation cache changes the dtypes)."""
     first, second = ucj.load(demo_dir), ucj.load(demo_dir)
     for name in first.tables:
-        pd.testing.assert_frame_equal(first[name], second[name], check_dtype=True)
+        # DataFrame.equals compares values, index and columns (NaN equal to NaN) but not every dtype
+        # detail, so the dtypes (categories and their order included) are compared on their own; 0.01 s
+        # where assert_frame_equal on the categoricals took 70 s.
+        a, b = first[name], second[name]
+        assert a.equals(b), name
+        assert list(a.columns) == list(b.columns) and a.index.equals(b.index), name
+        assert [_dtype_key(x) for x in a.dtypes] == [_dtype_key(y) for y in b.dtypes], name
+        assert _dtype_key(a.index.dtype) == _dtype_key(b.index.dtype), name
     assert first["workforce"]["employees"].dtype == "Int64"  # the schema's nullable integer, every time
 
 
