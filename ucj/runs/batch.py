@@ -289,11 +289,23 @@ class DaskExecutor:
     """An existing Dask cluster: the data is sent to the workers once (scatter, broadcast), each task
     returns its report's files as bytes; nothing is read or written on the workers' disks but temp."""
 
+    CONNECT_TIMEOUT_S = 15
+
     def __init__(self, scheduler: str | object) -> None:
         from distributed import Client
 
         self.own_client = not hasattr(scheduler, "submit")
-        self.client = Client(scheduler, set_as_default=False) if self.own_client else scheduler
+        if self.own_client:
+            try:
+                self.client = Client(scheduler, set_as_default=False, timeout=f"{self.CONNECT_TIMEOUT_S}s")
+            except (OSError, TimeoutError, ValueError) as err:  # no scheduler there, a wrong address or port
+                reason = "no answer" if isinstance(err, (OSError, TimeoutError)) else str(err)
+                raise UcjInputError.one(
+                    f"cannot reach the Dask scheduler ({reason} within {self.CONNECT_TIMEOUT_S} s); start it with "
+                    "`dask scheduler`, and check the address, the port and that this machine may connect to it",
+                    column=str(scheduler), label="scheduler") from None
+        else:
+            self.client = scheduler
         self.payloads: dict[str, object] = {}
 
     @property
@@ -318,10 +330,13 @@ class DaskExecutor:
     def wait(self, futures: set) -> set:
         from distributed import wait
 
-        return set(wait(list(futures), return_when="FIRST_COMPLETED").done)
+        # wait() finds its client as the default one; this client is not (set_as_default=False, so a
+        # batch never changes what the caller's own Dask code uses): make it current for the call
+        with self.client.as_current():  # type: ignore[attr-defined]
+            return set(wait(list(futures), return_when="FIRST_COMPLETED").done)
 
     def close(self, cancel: bool = False) -> None:
-        if self.own_client:
+        if self.own_client and self.client.status not in ("closing", "closed"):  # type: ignore[attr-defined]
             self.client.close()  # type: ignore[attr-defined]
 
 
@@ -442,9 +457,22 @@ def run_many(params_list: list[ReportParams], run_dir: Path, workers: int | None
     the index entries of the reports of this batch (made, skipped or failed)."""
     run_dir = Path(run_dir)
     jobs = plan(params_list, run_dir)
+    say = echo or (lambda line: print(line, file=sys.stderr))
+    # reach the scheduler before anything is written or shown: an unreachable one is one line, not a batch of 0
+    connected = DaskExecutor(scheduler) if scheduler is not None and jobs else None
+    try:
+        return _run_locked(jobs, run_dir, connected, workers, progress, title, force, max_failures, say, params_list)
+    finally:
+        if connected is not None:
+            connected.close()  # a refused lock or an empty batch; closing twice is harmless
+
+
+def _run_locked(jobs: list[Job], run_dir: Path, connected: DaskExecutor | None, workers: int | None,
+                progress: bool, title: str | None, force: bool, max_failures: int | None,
+                say: Callable[[str], None], params_list: list[ReportParams]) -> "BatchResult":
+    """run_many's body, under the run folder's lock."""
     lang: Lang = params_list[0].lang if params_list else "id"
     title = title or t("index_title", lang)
-    say = echo or (lambda line: print(line, file=sys.stderr))
     with locked(run_dir):
         clean_partial(run_dir)
         entries = previous_entries(run_dir)
@@ -465,9 +493,10 @@ def run_many(params_list: list[ReportParams], run_dir: Path, workers: int | None
         slots = 0
         try:
             if todo:
-                executor = (DaskExecutor(scheduler) if scheduler is not None else
+                executor = (connected if connected is not None else
                             LocalExecutor(max(1, min(len(todo), workers or os.cpu_count() or 1))))
                 slots = executor.slots
+
             pending, running, tries = deque(todo), {}, {}
             while pending or running:
                 assert executor is not None
