@@ -102,11 +102,21 @@ def data_manifest(folders: tuple[str, ...], files: tuple[tuple[int, str, str], .
     infos = [_folder_info(Path(f)) for f in folders]
     for i, name, digest in files:
         rows, sources = table_sources(Path(folders[i]) / name)
-        tables[name.removesuffix(".parquet")] = {
-            "file": name, "folder": relative(folders[i], run_dir), "sha256": digest, "rows": rows,
-            # labelled as ucj.load labels it: the table's own metadata, or a synthetic source row
-            "sources": sources, "synthetic": bool(read_parquet_metadata(Path(folders[i]) / name).get("synthetic"))
-            or SYNTHETIC_SOURCE in sources}
+        one = {"file": name, "folder": relative(folders[i], run_dir), "sha256": digest, "rows": rows,
+               # labelled as ucj.load labels it: the table's own metadata, or a synthetic source row
+               "sources": sources, "synthetic": bool(read_parquet_metadata(Path(folders[i]) / name).get("synthetic"))
+               or SYNTHETIC_SOURCE in sources}
+        table = name.removesuffix(".parquet")
+        if table in tables:  # the same table in a later folder: ucj.load merges it into the earlier one
+            merged = tables[table]
+            parts = merged.pop("merged_from", None) or [dict(merged)]
+            tables[table] = {"file": " + ".join(str(p["file"]) for p in [*parts, one]),
+                             "sha256": "+".join(str(p["sha256"]) for p in [*parts, one]),
+                             "sources": sorted({s for p in [*parts, one] for s in p["sources"]}),  # type: ignore[attr-defined]
+                             "synthetic": any(bool(p["synthetic"]) for p in [*parts, one]),
+                             "merged_from": [*parts, one]}
+        else:
+            tables[table] = one
     return {"folders": [{"path": relative(f, run_dir)} | info for f, info in zip(folders, infos)],
             "tables": dict(sorted(tables.items())), "how_to_get": how_to_get(folders, infos, run_dir)}
 

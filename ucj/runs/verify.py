@@ -266,20 +266,24 @@ def recorded_notebook(path: Path) -> Recorded:
 
 
 # -- checks before any kernel -------------------------------------------------------------------
-def effective_files(data_dirs: tuple[str, ...]) -> dict[str, Path]:
-    """Each table's file as ucj.load reads it (later folders win)."""
+def effective_files(data_dirs: tuple[str, ...]) -> dict[str, list[Path]]:
+    """Each table's files in folder order: every file that takes part when ucj.load merges the folders
+    (a table in two folders is the first merged with the second, cell by cell)."""
     from ucj.data.schema import TABLES
 
-    found: dict[str, Path] = {}
+    found: dict[str, list[Path]] = {}
     for d in data_dirs:
         for name in TABLES:
             if (Path(d) / f"{name}.parquet").is_file():
-                found[name] = Path(d) / f"{name}.parquet"
+                found.setdefault(name, []).append(Path(d) / f"{name}.parquet")
     return found
 
 
 def check_data(reports: list[Recorded], data_dirs: tuple[str, ...], advice: list[str]) -> dict[str, str]:
-    """Raise DataMismatch naming each recorded table the data does not match; return the hashes checked."""
+    """Raise DataMismatch naming each recorded table the data does not match; return the hashes checked.
+
+    A table merged from several folders was recorded as the sha256 of each file it was merged from, joined
+    by '+' in folder order (ucj.data.dataset): each of those files is checked, and a differing one named."""
     recorded: dict[str, str] = {}
     for r in reports:
         for name, t in r.tables.items():
@@ -291,11 +295,20 @@ def check_data(reports: list[Recorded], data_dirs: tuple[str, ...], advice: list
             problems.append(Problem(f"table {name} is missing (the run read {name}.parquet, sha256 {digest[:16]}…)",
                                     file=";".join(data_dirs)))
             continue
-        found = sha256_file(files[name])
-        checked[name] = found
-        if found != digest:
-            problems.append(Problem(f"table {name} differs from the run's: sha256 {found[:16]}… here, "
-                                    f"{digest[:16]}… recorded", file=files[name].as_posix()))
+        found = [sha256_file(p) for p in files[name]]
+        checked[name] = "+".join(found)
+        wanted = digest.split("+")
+        if found == wanted:
+            continue
+        if len(found) != len(wanted):
+            problems.append(Problem(f"table {name} was merged from {len(wanted)} file(s) in the run, here from "
+                                    f"{len(found)}: give the same data folders, in the same order",
+                                    file=";".join(str(p) for p in files[name])))
+            continue
+        for path, here, then in zip(files[name], found, wanted):
+            if here != then:
+                problems.append(Problem(f"table {name} differs from the run's: sha256 {here[:16]}… here, "
+                                        f"{then[:16]}… recorded", file=path.as_posix()))
     if problems:
         problems.insert(0, Problem("the data is not the data the run read, so no report was re-executed",
                                    file=";".join(data_dirs)))
