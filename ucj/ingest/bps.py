@@ -88,6 +88,16 @@ def strip_footnote(text: str) -> str:
     return _FOOTNOTE.sub("", str(text).strip()).strip()
 
 
+# A value's footnote mark: stars, superscripts, daggers, or "(1)" after a space. Never a digit or bracket
+# glued to the number: "45)" and "(5)" are refused as text, not read as 4 or as empty.
+_VALUE_FOOTNOTE = re.compile(r"(\s*(\*+\)?|[\u00b9\u00b2\u00b3\u2070-\u2079]+|[\u2020\u2021#]+)|\s+\(\d{1,2}\))+$")
+
+
+def strip_value_footnote(text: str) -> str:
+    """'12.5*' -> '12.5', '12.5 (1)' -> '12.5', '7.3²' -> '7.3'; '45)' and '(5)' stay as they are."""
+    return _VALUE_FOOTNOTE.sub("", str(text).strip()).strip()
+
+
 def _year_of(cell: object) -> int | None:
     if cell is None:
         return None
@@ -202,13 +212,39 @@ def suggest_mapping(header: list[str]) -> str | None:
     return None
 
 
-def decimal_mark(cells: pd.DataFrame) -> Decimal:
-    """'.' as BPS writes (18.87), or ',' where the file was saved by Indonesian Excel (18,87) and no
-    value has a decimal point."""
-    text = [str(v) for v in cells.to_numpy().ravel() if isinstance(v, str)]
-    commas = sum(bool(re.fullmatch(r"-?\d+,\d{1,3}", t)) for t in text)
-    points = sum(bool(re.fullmatch(r"-?\d+\.\d+", t)) for t in text)
-    return "," if commas and not points else "."
+def decimal_mark(cells: pd.DataFrame, var: Variable | None = None, file: str | None = None) -> Decimal:
+    """The decimal mark of a BPS table, decided from every cell of its value columns and the unit.
+
+    '.' as BPS writes (18.87); ',' where Indonesian Excel saved it (18,87). A comma followed by exactly three
+    digits ("239,870") reads both ways: another cell decides (18,87 or 1,234,567 or 18.87), else the unit: a
+    count of persons (Jiwa) has no decimals, a percentage or an index cannot reach the thousands. Where
+    nothing decides, the file is refused, naming the column and a cell: a number is never read as another.
+    """
+    text = [(str(c), str(v).strip()) for c in cells.columns for v in cells[c] if isinstance(v, str)]
+
+    def some(pattern: str) -> bool:
+        return any(re.fullmatch(pattern, t) for _, t in text)
+    point = some(r"-?\d+\.(\d{1,2}|\d{4,})") or some(r"-?\d{1,3}(,\d{3})+\.\d+") or some(r"-?\d{1,3}(,\d{3}){2,}")
+    comma = some(r"-?\d+,(\d{1,2}|\d{4,})") or some(r"-?\d{1,3}(\.\d{3})+,\d+") or some(r"-?\d{1,3}(\.\d{3}){2,}")
+    if point and comma:
+        example = next(t for _, t in text if re.search(r"[.,]", t))
+        raise UcjInputError.one(f"some values use '.' for decimals and others ',' (e.g. {example!r}); save the file "
+                                "with one convention", file=file)
+    if point or comma:
+        return "." if point else ","
+    three = [(c, t) for c, t in text if re.fullmatch(r"-?\d{1,3}[.,]\d{3}", t)]
+    if not three:
+        return "."
+    mark = three[0][1].lstrip("-")[-4]  # the one mark these cells use
+    if var is not None and var.unit == "persons" and var.scale == 1.0:
+        return "," if mark == "." else "."  # persons (Jiwa) are counted: the mark groups thousands
+    if var is not None and var.unit in ("%", "index"):
+        return mark  # read as thousands, a percentage or an index would pass 100: the mark is decimal
+    column, example = three[0]
+    raise UcjInputError.one(f"cannot tell whether '{mark}' groups thousands or marks decimals: every value with it "
+                            f"has three digits after it (e.g. {example!r}) and the title gives no unit that decides; "
+                            "save the file with '.' for decimals and no thousands separator, or name the unit in "
+                            "the title, e.g. (Jiwa) or (Persen)", file=file, column=column)
 
 
 def region_rows(grid: Grid, layout: TableLayout, reg: Registry
@@ -243,7 +279,7 @@ def region_rows(grid: Grid, layout: TableLayout, reg: Registry
         provs.append(province)
         lines.append(line)
         cells = [r[j] if j < len(r) else None for j, _ in layout.year_cols]
-        values.append([strip_footnote(c) if isinstance(c, str) else c for c in cells])
+        values.append([strip_value_footnote(c) if isinstance(c, str) else c for c in cells])
     return names, provs, lines, values, problems
 
 
@@ -287,7 +323,7 @@ def import_bps_table(path: str | Path, indicator: str | None = None, allow_unmat
         raise UcjInputError.one(f"more than one column for year {dup[0]} (e.g. March and September); keep one "
                                 "column per year", file=file, row=layout.header_lines)
     parsed = {}
-    decimal = decimal_mark(wide)
+    decimal = decimal_mark(wide, var, file)
     for y in wide.columns:
         vals, bad = parse_series(wide[y], decimal=decimal)
         for row in wide.index[bad.to_numpy()]:

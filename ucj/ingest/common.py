@@ -147,6 +147,28 @@ BOUNDS: dict[str, tuple[float, float, str]] = {
 }
 
 
+# Columns in percent units (76.3 for 76.3 %) whose real values are rarely all below 1: a whole column below 1
+# is a column of shares (0.763), refused rather than shown as "0.763 %". P1 and P2 are indices and often
+# below 1, so they are not among them.
+PERCENT_COLUMNS = ("p0", "extreme_poverty_pct", "coverage_target_pct")
+
+
+def _shares_for_percentages(df: pd.DataFrame, table: str, file: str) -> list[Problem]:
+    groups: list[tuple[str, pd.Series]] = [(c, df[c]) for c in PERCENT_COLUMNS if c in df.columns]
+    if table == "indicators" and {"unit", "value", "indicator"} <= set(df.columns):
+        pct = df[df["unit"].astype(str).str.strip().isin(["%", "persen", "Persen", "percent"])]
+        groups += [(f"value ({name})", g["value"]) for name, g in pct.groupby("indicator", sort=True)]
+    problems = []
+    for column, values in groups:
+        v = pd.to_numeric(values, errors="coerce").dropna()
+        if len(v) >= 2 and bool(((v >= 0) & (v < 1)).all()) and bool((v > 0).any()):
+            example = v[v > 0].iloc[0]
+            problems.append(Problem(f"every value is below 1 (e.g. {example:g}): the column holds shares, but it is in "
+                                    f"percent; give percentages ({example * 100:g} for {example:g})", file=file,
+                                    row=_row(v.index[0]), column=column))
+    return problems
+
+
 def plausibility(df: pd.DataFrame, table: str, file: str) -> list[Problem]:
     """Values no real file holds: not finite, beyond a stated bound, P1 above P0 or P2 above P1,
     and more participants or workers than the district's working population where the file says it."""
@@ -167,6 +189,7 @@ def plausibility(df: pd.DataFrame, table: str, file: str) -> list[Problem]:
             for row in df.index[out]:
                 problems.append(Problem(f"implausible value: {why}", file=file, row=_row(row), column=col,
                                         value=df.at[row, col]))
+    problems += _shares_for_percentages(df, table, file)
     pairs = [("p1", "p0", "P1 (poverty depth) cannot exceed P0 (headcount)"),
              ("p2", "p1", "P2 (poverty severity) cannot exceed P1 (poverty depth)")]
     for small, big, why in pairs:
