@@ -466,33 +466,56 @@ def explore(data_dir: str = _DATA,
             lang: str = typer.Option("id", help="labels and numbers: id or en (the page has a toggle too)"),
             port: int = typer.Option(8866, help="port to listen on"),
             host: str = typer.Option("127.0.0.1", help="address to listen on (127.0.0.1: this machine only)"),
-            district: str = typer.Option("Boalemo", help="the district shown first")) -> None:
-    """Serve the explorer notebook as an app without code (Voila); Ctrl-C stops it."""
-    import signal
-    import subprocess
+            district: str = typer.Option("Boalemo", help="the district shown first"),
+            max_kernels: int = typer.Option(4, min=1, max=64, help="pages open at once (each runs a kernel)"),
+            idle_timeout: int = typer.Option(600, min=5, help="seconds before an unused page's kernel stops")) -> None:
+    """Serve the explorer notebook as an app without code (Voila); Ctrl-C stops it.
 
-    from ucj.core.config import notebook
+    The address it prints carries a token: a page opens only with it."""
+    import secrets
+    import signal
+    import socket
+    import subprocess
+    import time
+
+    from ucj.core.config import notebook, split_dirs
     from ucj.presentation.explore import DISTRICT_ENV, LANG_ENV
     from ucj.presentation.i18n import check_lang
-    from ucj.core.config import split_dirs
+    from ucj.runs.explore_server import MAX_KERNELS_ENV, TOKEN_ENV
 
     check_lang(lang)
+    _check_listen(host, port)
+    if not _loopback(host):
+        typer.echo(f"warning: --host {host} lets other machines reach the explorer (with the token in the "
+                   "address); use 127.0.0.1 to keep it on this machine", err=True)
+    token = secrets.token_urlsafe(24)
     dirs = ";".join(str(Path(d).resolve()) for d in split_dirs(data_dir))
-    env = dict(os.environ, UCJ_DATA_DIR=dirs, **{LANG_ENV: lang, DISTRICT_ENV: district})
-    cmd = [sys.executable, "-m", "voila", str(notebook("explore")), "--no-browser", f"--port={port}",
-           f"--Voila.ip={host}", "--strip_sources=True", "--show_tracebacks=False", "--Voila.port_retries=0"]
+    env = dict(os.environ, UCJ_DATA_DIR=dirs, **{LANG_ENV: lang, DISTRICT_ENV: district, TOKEN_ENV: token,
+                                                 MAX_KERNELS_ENV: str(max_kernels)})
+    cmd = [sys.executable, "-m", "ucj.runs.explore_server", str(os.getpid()), str(idle_timeout),
+           str(notebook("explore")), "--no-browser", f"--port={port}", f"--Voila.ip={host}",
+           "--strip_sources=True", "--show_tracebacks=False", "--Voila.port_retries=0"]
+
     def interrupt(_signum: int, _frame: object) -> None:
         raise KeyboardInterrupt
 
-    # Ctrl-C (and a plain kill) reach this command, which then stops the server: the server runs in its own
-    # session so it neither prompts nor prints a traceback, and SIGINT is honoured even when started in the
-    # background
-    signal.signal(signal.SIGINT, interrupt)
-    signal.signal(signal.SIGTERM, interrupt)
+    # Ctrl-C, a plain kill and a closed terminal (SIGHUP) reach this command, which then stops the server; the
+    # server runs in its own session (no prompt, no traceback) and dies with this process even on kill -9
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, interrupt)
     server = subprocess.Popen(cmd, env=env, start_new_session=True, stderr=subprocess.DEVNULL)
-    typer.echo(f"ucj explore: open http://{host}:{port}/ in a browser (data: {data_dir or 'default'}, "
-               f"language: {lang}); Ctrl-C stops it")
     try:
+        deadline = time.monotonic() + 120
+        while server.poll() is None and time.monotonic() < deadline:  # the address once the server answers
+            with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+                probe.settimeout(1)
+                if probe.connect_ex((_probe_host(host), port)) == 0:
+                    break
+            time.sleep(0.2)
+        if server.poll() is None:
+            shown = f"[{host}]" if ":" in host else host
+            typer.echo(f"ucj explore: open http://{shown}:{port}/?token={token} in a browser (data: "
+                       f"{data_dir or 'default'}, language: {lang}); Ctrl-C stops it")
         code = server.wait()
     except KeyboardInterrupt:
         server.send_signal(signal.SIGTERM)
@@ -503,8 +526,48 @@ def explore(data_dir: str = _DATA,
         typer.echo("ucj explore: stopped")
         return
     if code != 0:
-        typer.echo(f"error: the explorer server stopped (exit status {code}); is port {port} free?", err=True)
+        typer.echo(f"error: the explorer server stopped (exit status {code})", err=True)
         raise typer.Exit(1)
+
+
+def _loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _probe_host(host: str) -> str:
+    return {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(host, host)
+
+
+def _check_listen(host: str, port: int) -> None:
+    """One line, before anything starts, when the address is not this machine's or the port is taken."""
+    import errno
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror:
+        raise UcjInputError.one(f"cannot resolve the address {host!r}", column="host", label="option") from None
+    family, _, _, _, address = infos[0]
+    with socket.socket(family, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(address)
+        except OSError as err:
+            if err.errno == errno.EADDRNOTAVAIL:
+                raise UcjInputError.one(f"{host} is not an address of this machine; use 127.0.0.1 (this machine "
+                                        "only) or one of its own addresses", column="host", label="option") from None
+            if err.errno == errno.EADDRINUSE:
+                raise UcjInputError.one(f"port {port} is in use on {host}; choose another with --port",
+                                        column="port", label="option") from None
+            raise UcjInputError.one(f"cannot listen on {host}:{port}: {err.strerror}", column="host",
+                                    label="option") from None
 
 
 @participants_app.command("check")

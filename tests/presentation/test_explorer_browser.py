@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import signal
 import subprocess
 import time
@@ -33,6 +34,8 @@ def app(demo_dir, tmp_path_factory):
     try:
         first = server.stdout.readline()  # type: ignore[union-attr]
         assert base in first, first
+        address = re.search(r"http://\S+", first).group(0)  # with its token: a page opens only with it
+        assert "?token=" in address
         deadline = time.time() + 90
         while time.time() < deadline:
             try:
@@ -44,7 +47,7 @@ def app(demo_dir, tmp_path_factory):
                 time.sleep(0.5)
         else:
             pytest.fail("ucj explore did not answer within 90 s")
-        yield base
+        yield address
     finally:
         server.send_signal(signal.SIGINT)
         try:

@@ -126,13 +126,14 @@ def _ucj_reset(folder, _keep=set(globals()) | {"_ucj_reset"}, _filters=list(__im
 
 
 # -- dying with the parent ------------------------------------------------------------------------
-def die_with_parent(parent_pid: int) -> None:
-    """Make this process die when `parent_pid` does: PR_SET_PDEATHSIG on Linux, and a watch thread
-    everywhere (it also covers the moment before the signal was armed)."""
+def die_with_parent(parent_pid: int, sig: int = signal.SIGKILL) -> None:
+    """Make this process die when `parent_pid` does: PR_SET_PDEATHSIG on Linux (with `sig`: SIGTERM lets
+    a server shut its kernels down), and a watch thread everywhere (it also covers the moment before the
+    signal was armed)."""
     if sys.platform.startswith("linux"):
         try:
             libc = ctypes.CDLL(None, use_errno=True)
-            libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+            libc.prctl(PR_SET_PDEATHSIG, int(sig), 0, 0, 0)
         except (OSError, AttributeError):  # pragma: no cover - no prctl: the thread below still watches
             pass
     if os.getppid() != parent_pid:
@@ -141,7 +142,9 @@ def die_with_parent(parent_pid: int) -> None:
     def watch() -> None:
         while os.getppid() == parent_pid:
             time.sleep(0.5)
-        os._exit(1)
+        if sig == signal.SIGKILL:
+            os._exit(1)
+        os.kill(os.getpid(), sig)
 
     threading.Thread(target=watch, name="ucj-parent-watch", daemon=True).start()
 

@@ -1,0 +1,137 @@
+"""`ucj explore` closed to strangers (issue 24, items 5 and 8): no page and no kernel without the token, at
+most --max-kernels kernels, an unused kernel shut down after --idle-timeout, nothing left running after
+kill -9 of `ucj explore`, and an address that is not this machine's refused in one line."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import psutil
+import pytest
+
+pytestmark = pytest.mark.slow
+BIN = Path(sys.executable).parent
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _kernels(pid: int) -> list[psutil.Process]:
+    try:
+        tree = psutil.Process(pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        return []
+    return [p for p in tree if "ipykernel" in " ".join(p.cmdline())]
+
+
+def _get(url: str, timeout: float = 180) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as r:
+            r.read()
+            return r.status
+    except urllib.error.HTTPError as err:
+        return err.code
+
+
+def _start(demo_dir: Path, tmp: Path, *args: str) -> tuple[subprocess.Popen, str]:
+    port = _free_port()
+    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(tmp / "cfg"), JUPYTER_RUNTIME_DIR=str(tmp / "rt"))
+    proc = subprocess.Popen([str(BIN / "ucj"), "explore", "--data-dir", str(demo_dir), "--port", str(port), *args],
+                            stdout=subprocess.PIPE, text=True, env=env)
+    first = proc.stdout.readline()  # type: ignore[union-attr]
+    m = re.search(r"http://\S+", first)
+    assert m, first
+    return proc, m.group(0)
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def test_no_token_no_page_and_no_kernel_and_at_most_the_cap(demo_dir, tmp_path):
+    proc, address = _start(demo_dir, tmp_path, "--max-kernels", "2")
+    base = address.split("?")[0]
+    try:
+        assert _get(base) == 403 and _get(base + "?token=wrong") == 403
+        time.sleep(1)
+        assert _kernels(proc.pid) == []
+        codes: list[int] = []
+        threads = [threading.Thread(target=lambda: codes.append(_get(address))) for _ in range(20)]
+        for t in threads:
+            t.start()
+        peak = 0
+        while any(t.is_alive() for t in threads):
+            peak = max(peak, len(_kernels(proc.pid)))
+            time.sleep(0.2)
+        assert peak <= 2 and codes.count(200) >= 1 and codes.count(200) <= 2, (peak, sorted(codes))
+        assert set(codes) <= {200, 503}
+    finally:
+        _stop(proc)
+
+
+def test_an_unused_kernel_is_shut_down(demo_dir, tmp_path):
+    proc, address = _start(demo_dir, tmp_path, "--idle-timeout", "6")
+    try:
+        assert _get(address) == 200  # a page fetched but never opened in a browser: its kernel goes idle
+        deadline = time.monotonic() + 90
+        while _kernels(proc.pid) and time.monotonic() < deadline:
+            time.sleep(1)
+        assert _kernels(proc.pid) == []
+    finally:
+        _stop(proc)
+
+
+def test_kill_9_leaves_nothing_running(demo_dir, tmp_path):
+    proc, address = _start(demo_dir, tmp_path)
+    tree = psutil.Process(proc.pid).children(recursive=True)
+    assert _get(address) == 200
+    tree = {p.pid for p in psutil.Process(proc.pid).children(recursive=True)}
+    assert tree  # the server and a kernel
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(10)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and any(psutil.pid_exists(p) and psutil.Process(p).status() != "zombie"
+                                              for p in tree):
+        time.sleep(0.5)
+    left = [p for p in tree if psutil.pid_exists(p) and psutil.Process(p).status() != "zombie"]
+    assert left == []
+
+
+def test_an_address_of_another_machine_is_refused(tmp_path):
+    run = subprocess.run([str(BIN / "ucj"), "explore", "--host", "192.0.2.1", "--port", str(_free_port())],
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode == 2 and "not an address of this machine" in run.stderr
+
+
+def test_a_busy_port_is_named(tmp_path):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        run = subprocess.run([str(BIN / "ucj"), "explore", "--port", str(s.getsockname()[1])], capture_output=True,
+                             text=True, timeout=60)
+    assert run.returncode == 2 and "is in use" in run.stderr
+
+
+def test_only_loopback_is_this_machine_only():
+    from ucj.cli import _loopback
+
+    assert _loopback("127.0.0.1") and _loopback("::1") and _loopback("localhost") and _loopback("127.0.1.1")
+    assert not _loopback("0.0.0.0") and not _loopback("192.168.1.5") and not _loopback("::")
