@@ -99,3 +99,23 @@ def test_the_command_refuses_a_disagreeing_code_with_exit_2(tmp_path):
     assert result.exit_code == 2, out
     assert "names another district" in out and "Traceback" not in out
     assert not (tmp_path / "o").exists()
+
+
+def test_a_percent_sign_in_a_count_column_is_refused(tmp_path):
+    def pct(rows):
+        rows[2]["jumlah_miskin (000)"] = "50%"
+
+    with pytest.raises(UcjInputError) as err:
+        import_mapped(long_file(tmp_path, edit=pct), Mapping.from_dict(MAPPING))
+    text = str(err.value)
+    assert "row 4" in text and "column 'jumlah_miskin (000)'" in text and "percent sign" in text, text
+
+
+def test_a_percent_sign_in_a_percent_column_is_read(tmp_path):
+    first = next(csv.DictReader(LONG_CSV.open(encoding="utf-8")))
+
+    def pct(rows):
+        rows[0]["persen_miskin"] = rows[0]["persen_miskin"] + "%"
+
+    got = import_mapped(long_file(tmp_path, edit=pct), Mapping.from_dict(MAPPING)).frame
+    assert float(first["persen_miskin"]) in set(got["p0"])

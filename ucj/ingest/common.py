@@ -110,6 +110,12 @@ def parse_numbers(
         for row in df.index[bad.to_numpy()]:
             problems.append(Problem("text in a numeric column", file=file, row=int(row), column=theirs,
                                     value=df.at[row, theirs]))
+        if ours not in PERCENT_COLUMNS and ours != "value":  # "50%" in a count is not 50 people
+            pct = df[theirs].map(lambda v: isinstance(v, str) and "%" in v).astype(bool)
+            for row in df.index[(pct & ~bad).to_numpy()]:
+                problems.append(Problem("a percent sign in a column that is not in percent", file=file,
+                                        row=int(row), column=theirs, value=df.at[row, theirs]))
+            values = values.where(~pct.to_numpy())
         values = values * (scale or {}).get(ours, 1.0)
         huge = values.notna() & ~np.isfinite(values.fillna(0))
         if ours in integer:
