@@ -119,3 +119,17 @@ def test_a_percent_sign_in_a_percent_column_is_read(tmp_path):
 
     got = import_mapped(long_file(tmp_path, edit=pct), Mapping.from_dict(MAPPING)).frame
     assert float(first["persen_miskin"]) in set(got["p0"])
+
+
+def test_a_webapi_file_whose_keys_match_nothing_is_refused(tmp_path):
+    from conftest import WEBAPI_JSON
+    from ucj.ingest.bps import import_bps_webapi
+
+    doc = json.loads(WEBAPI_JSON.read_text(encoding="utf-8"))
+    doc["datacontent"] = {"9" + k: v for k, v in doc["datacontent"].items()}  # a shifted key scheme
+    p = tmp_path / "gk.json"
+    p.write_text(json.dumps(doc), encoding="utf-8")
+    with pytest.raises(UcjInputError) as err:
+        import_bps_webapi(p)
+    text = str(err.value)
+    assert "gk.json, column 'datacontent': no datacontent key matches" in text, text
