@@ -250,7 +250,7 @@ CASES: list[tuple[str, Callable[[Ctx], object], str]] = [
     ("--year not in the file", lambda c: import_mapped(long_file(c), Mapping.from_dict(mapping()), year=2019),
      "long.csv, column 'tahun': no rows of --year 2019 in the file"),
     ("mapped column missing from the file", lambda c: import_mapped(long_file(c), Mapping.from_dict(mapping(
-        columns={"persen_miskn": "p0"}))), "long.csv, row 1, column 'persen_miskn': required column is missing"),
+        columns={"persen_miskn": "p0"}, scale={}))), "long.csv, row 1, column 'persen_miskn': required column is missing"),
     ("a BPS table given to a template", lambda c: import_template(bps_cut(c), "enrolment"),
      "p0.csv, row 1: this file is a BPS dynamic table, multi-year (2023-2025), 2 header line(s), title "
      "'Persentase Penduduk Miskin (P0) Menurut Kabupaten/Kota (Persen)'; import it with: ucj import bps-table FILE"),

@@ -431,6 +431,9 @@ def import_bps_webapi(path: str | Path, allow_unmatched: bool = False, registry:
                     years.append(int(str(th["label"]).strip()[:4]))
                     values.append(content.get(key))
                     keys.append(key)
+    if keys and content and not any(k in content for k in keys):  # else "514 rows" with no cell filled
+        raise UcjInputError.one(f"no datacontent key matches vervar+var+turvar+tahun+turtahun (expected e.g. "
+                                f"'{keys[0]}', found e.g. '{next(iter(content))}')", file=file, column="datacontent")
     idx = pd.Index(keys, name="row")
     codes, unmatched = resolve_column(pd.Series(names, index=idx), registry=reg, file=file, column="vervar",
                                       bps_codes=pd.Series(bps_codes, index=idx))

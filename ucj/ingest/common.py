@@ -14,7 +14,7 @@ import pandas as pd
 from ucj import __version__
 from ucj.core.errors import Problem, UcjInputError
 from ucj.core.config import PROCESSED_DIR
-from ucj.core.files import atomic_path, folder_transaction, sha256_file, write_json, write_parquet
+from ucj.core.files import atomic_path, folder_transaction, safe_csv_frame, sha256_file, write_json, write_parquet
 from ucj.data.dataset import merge_cells, read_table, row_provenance, value_columns
 from ucj.core.numbers import Decimal, parse_series
 from ucj.data.registry import KABUPATEN, Registry
@@ -110,6 +110,12 @@ def parse_numbers(
         for row in df.index[bad.to_numpy()]:
             problems.append(Problem("text in a numeric column", file=file, row=int(row), column=theirs,
                                     value=df.at[row, theirs]))
+        if ours not in PERCENT_COLUMNS and ours != "value":  # "50%" in a count is not 50 people
+            pct = df[theirs].map(lambda v: isinstance(v, str) and "%" in v).astype(bool)
+            for row in df.index[(pct & ~bad).to_numpy()]:
+                problems.append(Problem("a percent sign in a column that is not in percent", file=file,
+                                        row=int(row), column=theirs, value=df.at[row, theirs]))
+            values = values.where(~pct.to_numpy())
         values = values * (scale or {}).get(ours, 1.0)
         huge = values.notna() & ~np.isfinite(values.fillna(0))
         if ours in integer:
@@ -299,7 +305,7 @@ def _write_into(result: ImportResult, folder: Path) -> None:
         frame = validate(frame, table, codes, file=str(target))
     write_parquet(target, frame, {"synthetic": False, "table": table, "importer": result.importer})
     with atomic_path(target.with_suffix(".csv")) as tmp:
-        frame.to_csv(tmp, index=False)
+        safe_csv_frame(frame).to_csv(tmp, index=False)  # a spreadsheet opening it runs no formula
     key = list(TABLES[table].key)
     prov_file = pd.concat([frame[key].reset_index(drop=True), prov[value_columns(table)].reset_index(drop=True)
                            .astype("str").where(prov[value_columns(table)].reset_index(drop=True).notna(), None)],

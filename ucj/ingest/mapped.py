@@ -58,7 +58,7 @@ class Mapping:
         """Read and check a mapping file; every fault is one line naming the mapping key."""
         p = Path(path)
         try:
-            text = p.read_text(encoding="utf-8")
+            text = p.read_text(encoding="utf-8-sig")  # a BOM is accepted, as in the CSV files
         except FileNotFoundError:
             raise UcjInputError.one("mapping file not found", file=str(p)) from None
         except IsADirectoryError:
@@ -139,7 +139,12 @@ class Mapping:
                 if ours not in names:
                     bad("columns", f"'{ours}' is not a column of the {self.table} table; one of "
                                    f"{', '.join(sorted(names - {'district_code', 'source'}))}", ours)
+        scalable = {"value"} if self.wide else {o for o in targets if self.table in TABLES and _is_numeric(self.table, o)}
         for name, factor in self.scale.items():
+            if name not in scalable:
+                hint = f" (scale is keyed by the field, here '{self.columns[name]}')" if name in self.columns else ""
+                bad("scale", f"scale names '{name}', which is not a number field this mapping fills; one of "
+                             f"{', '.join(sorted(scalable)) or '(none)'}{hint}", name)
             if isinstance(factor, bool) or not isinstance(factor, (int, float)) or not math.isfinite(factor) \
                     or factor <= 0 or factor > 1e9:
                 bad("scale", f"scale of '{name}' must be a positive number up to 10^9 (e.g. 1000 for thousands)",
@@ -233,6 +238,8 @@ def import_mapped(path: str | Path, mapping: Mapping, allow_unmatched: bool = Fa
     else:
         codes, unmatched = resolve_column(df[mapping.district], registry=reg, file=file, column=mapping.district,
                                           provinces=provinces, bare_kind=mapping.bare_kind, years=out["year"] if "year" in out else None)
+    if mapping.district_name and mapping.code_scheme != "bps":
+        problems += _names_agree(codes, df[mapping.district_name], reg, file, mapping)
     out["district_code"] = codes
 
     value_cols = {"value": "value"} if mapping.wide else {ours: theirs for theirs, ours in mapping.columns.items()}
@@ -274,6 +281,24 @@ def _layout_hint(grid: Grid, file: str) -> list[Problem]:
         return []
     return [Problem(f"this file is a {layout.describe()}; import it with: ucj import bps-table FILE", file=file,
                     row=1)]
+
+
+def _names_agree(codes: pd.Series, names: pd.Series, reg: Registry, file: str, mapping: Mapping) -> list[Problem]:
+    """A district code whose district_name means another district (or none) is refused, never guessed."""
+    problems = []
+    for i, row in enumerate(codes.index):
+        code, name = codes.iloc[i], names.iloc[i]
+        if not isinstance(code, str) or pd.isna(name) or not str(name).strip():
+            continue
+        try:
+            found = reg.find(str(name))  # every district the name can mean
+        except UcjInputError:
+            found = []
+        if code not in found:
+            problems.append(Problem(f"district code {mapping.district}={code} is {reg.get(code).full_name}, "
+                                    f"but {mapping.district_name} names another district", file=file, row=int(row),
+                                    column=mapping.district_name, value=name))
+    return problems
 
 
 def _theirs(mapping: Mapping, ours: str) -> str:
