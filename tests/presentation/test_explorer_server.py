@@ -30,11 +30,19 @@ def _free_port() -> int:
 
 
 def _kernels(pid: int) -> list[psutil.Process]:
+    """The live kernel processes under `pid` (one ending meanwhile is not counted)."""
     try:
         tree = psutil.Process(pid).children(recursive=True)
     except psutil.NoSuchProcess:
         return []
-    return [p for p in tree if "ipykernel" in " ".join(p.cmdline())]
+    out = []
+    for p in tree:
+        try:
+            if p.status() != psutil.STATUS_ZOMBIE and "ipykernel" in " ".join(p.cmdline()):
+                out.append(p)
+        except (psutil.NoSuchProcess, psutil.ZombieProcess):
+            pass
+    return out
 
 
 def _get(url: str, timeout: float = 180) -> int:
@@ -101,7 +109,6 @@ def test_an_unused_kernel_is_shut_down(demo_dir, tmp_path):
 
 def test_kill_9_leaves_nothing_running(demo_dir, tmp_path):
     proc, address = _start(demo_dir, tmp_path)
-    tree = psutil.Process(proc.pid).children(recursive=True)
     assert _get(address) == 200
     tree = {p.pid for p in psutil.Process(proc.pid).children(recursive=True)}
     assert tree  # the server and a kernel
