@@ -397,6 +397,15 @@ def _data_dirs(base: Path, run: dict[str, object], data_dir: str) -> tuple[str, 
 
     if data_dir:
         return split_dirs(data_dir)
+    here = Path.cwd().resolve()
+    for d in run.get("data_dirs", []) or []:  # type: ignore[union-attr]
+        # a received run.json is not trusted to choose what is read: only a relative folder that stays
+        # inside the reviewer's own tree (the current folder), never /etc or ../../..
+        where = (base / str(d)).resolve()
+        if Path(str(d)).is_absolute() or "\\" in str(d) or not where.is_relative_to(here):
+            raise UcjInputError.one(f"run.json names the data folder {str(d)!r}, which is absolute or outside the "
+                                    "current folder, so it is not read; name the data with --data-dir",
+                                    file=str(base / "run.json"))
     recorded = [str((base / d).resolve()) for d in run.get("data_dirs", [])]  # type: ignore[union-attr]
     if recorded and all(Path(d).is_dir() for d in recorded):
         return tuple(recorded)
