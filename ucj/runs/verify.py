@@ -657,7 +657,7 @@ def verify_html(v: Verification) -> str:
     e = html.escape
     rows = []
     for r in v.reports:
-        status = "reproduced" if r.reproduced else ("failed: " + r.error if r.error else "NOT reproduced")
+        status = "reproduced" if r.reproduced else ("NOT reproduced: " + r.error if r.error else "NOT reproduced")
         rows.append(f"<tr><td>{e(r.district_name)} ({e(r.district)})</td><td>{r.figures}</td>"
                     f"<td class='{'ok' if r.reproduced else 'bad'}'>{e(status)}</td></tr>")
     details = []
