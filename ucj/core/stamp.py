@@ -73,7 +73,8 @@ def now_iso() -> str:
 
 def stamp(table_hashes: dict[str, str] | None = None, generated_at: str | None = None) -> dict[str, object]:
     """The stamp of one output: generation time, code version and commit, short data table hashes."""
-    tables = {name: str(h)[:SHORT_HASH] for name, h in sorted((table_hashes or {}).items())}
+    # a table merged from several folders lists each file's short hash ("demo+imported"), not the first only
+    tables = {name: "+".join(p[:SHORT_HASH] for p in str(h).split("+")) for name, h in sorted((table_hashes or {}).items())}
     return {"generated_at": generated_at or now_iso(), **code_version(), "tables": tables}
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -149,7 +151,14 @@ def merge_cells(old: pd.DataFrame, new: pd.DataFrame, table: str, old_prov: pd.D
     whole = old_synthetic & new_real
     for c in vals:
         nv, ov = n[c].reindex(idx), o[c].reindex(idx)
-        take_new = nv.notna().to_numpy() | whole
+        # a real cell of a mixed demo row (real P1 and P2 beside a made-up poverty line) is kept: a merge
+        # never loses a real value that a lower folder had
+        oc = op[c].reindex(idx).astype("object")
+        real_old = pd.Series([_real_part(v, c) if v is not None and v == v else None for v in oc], index=idx,
+                             dtype="object")
+        keep_real = whole & real_old.notna().to_numpy() & ov.notna().to_numpy() & nv.isna().to_numpy()
+        op_c = oc.where(~keep_real, real_old)
+        take_new = nv.notna().to_numpy() | (whole & ~keep_real)
         merged = nv.where(take_new, ov)
         dtype = o[c].dtype if c in o else n[c].dtype
         if not merged.isna().any() or not pd.api.types.is_integer_dtype(dtype) or isinstance(dtype, pd.Int64Dtype):
@@ -158,12 +167,30 @@ def merge_cells(old: pd.DataFrame, new: pd.DataFrame, table: str, old_prov: pd.D
             except (TypeError, ValueError):
                 pass
         out[c] = merged
-        prov[c] = np_[c].reindex(idx).astype("object").where(take_new, op[c].reindex(idx).astype("object"))
+        prov[c] = np_[c].reindex(idx).astype("object").where(take_new, op_c)
     fallback = n["source"].reindex(idx).astype("object").where(idx.isin(n.index), o["source"].reindex(idx).astype("object"))
     out["source"] = _row_sources(prov, fallback)
     out = out.reset_index()
     prov = prov.reset_index()
     return out[[c.name for c in TABLES[table].columns]], prov
+
+
+# The demo's mixed poverty rows say which of their columns are made up ("BPS P0, P1, P2, poor (...);
+# synthetic-demo: poverty line, extreme poverty"): the label each column is named by there.
+MIXED_LABELS = {"p0": "P0", "p1": "P1", "p2": "P2", "poor_population": "poor", "poverty_line_rp": "poverty line",
+                "extreme_poverty_pct": "extreme poverty", "extreme_poverty_basis": "extreme poverty"}
+
+
+def _real_part(source: object, column: str) -> str | None:
+    """The real source of one cell of a row whose `source` is `source`: the whole source when it is not
+    synthetic; its real part when the row is mixed and `column` is not among the made-up ones; else None."""
+    text = "" if source is None or (isinstance(source, float) and math.isnan(source)) else str(source)
+    if SYNTHETIC_SOURCE not in text:
+        return text
+    real, sep, made_up = text.partition(f"; {SYNTHETIC_SOURCE}: ")
+    if not sep or SYNTHETIC_SOURCE in real or column not in MIXED_LABELS:
+        return None
+    return None if MIXED_LABELS[column] in [x.strip() for x in made_up.split(",")] else real
 
 
 def _is_synthetic(sources: pd.Series) -> np.ndarray:

@@ -14,6 +14,7 @@ import copy
 import html
 import json
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +28,18 @@ from ucj.presentation.tables import Shown
 
 SUMMARY_CSV = "summary.csv"
 SUMMARY_XLSX = "summary.xlsx"
+_SAFE_PART = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
+def safe_relative(value: object, suffix: str) -> str | None:
+    """`value` if it is a plain relative path inside the run folder ending in `suffix` (a report's
+    page or key figures), else None: run.json may have been edited, so its text never becomes a
+    link to another scheme (javascript:, data:, http:), an absolute path or a parent folder."""
+    text = str(value or "")
+    parts = text.split("/")
+    if not text.endswith(suffix) or not all(_SAFE_PART.fullmatch(p) for p in parts):
+        return None
+    return text
 
 # the summary's columns: (column, where in key_figures.json, kind of number)
 SUMMARY_COLUMNS: tuple[tuple[str, tuple[str, ...], str], ...] = (
@@ -123,7 +136,7 @@ def entry_key(entry: dict[str, object], run_dir: Path) -> dict[str, object] | No
         if isinstance(entry.get(name), dict):
             return entry[name]  # type: ignore[return-value]
     rel = entry.get("key_figures") or (f"{entry['slug']}/key_figures.json" if entry.get("slug") else None)
-    if not rel or entry.get("status") not in (None, "ok"):
+    if not rel or entry.get("status") not in (None, "ok") or safe_relative(rel, ".json") is None:
         return None
     path = run_dir / str(rel)
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
@@ -148,8 +161,9 @@ def _row(entry: dict[str, object], key: dict[str, object] | None, lang: Lang) ->
     name = str(entry.get("district_name") or (key or {}).get("district_name") or entry.get("district", ""))
     code = str(entry.get("district") or (key or {}).get("district_code") or entry.get("province_code") or "")
     prov = str(entry.get("province") or (key or {}).get("province") or "")
-    link = (f'<a href="{html.escape(str(entry["html"]), quote=True)}">{html.escape(name)}</a>'
-            if entry.get("html") and entry.get("status", "ok") == "ok" else html.escape(name))
+    href = safe_relative(entry.get("html"), ".html")
+    link = (f'<a href="{html.escape(href, quote=True)}">{html.escape(name)}</a>'
+            if href and entry.get("status", "ok") == "ok" else html.escape(name))
     head = (f'<td data-v="{html.escape(name, quote=True)}">{link}</td>'
             + _td(code, code) + _td(prov, prov))
     if key is None or entry.get("status", "ok") != "ok":

@@ -19,10 +19,12 @@ notebook has none (runs made before that).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import html
 import json
 import math
 import random
+import re
 import shutil
 import tempfile
 from dataclasses import asdict, dataclass, field
@@ -139,6 +141,8 @@ class Recorded:
     tables: dict[str, dict[str, object]]  # data tables: sha256, rows, sources, synthetic
     tables_xlsx: Path | None
     altered: list[str] = field(default_factory=list)  # files that no longer match run.json's sha256
+    executed: Path | None = None  # the executed report.ipynb shipped with the report
+    notebook_sha256: str | None = None  # what run.json records of the notebook that made it
 
 
 def _read_json(path: Path, what: str) -> dict[str, object]:
@@ -172,7 +176,8 @@ def _recorded_entry(run_dir: Path, e: dict[str, object], district: str) -> Recor
     return Recorded(str(e["slug"]), district, str(e.get("district_name")),
                     dict(e.get("parameters") or {}),  # type: ignore[arg-type]
                     key, dict(e.get("tables") or _data_tables(key)),  # type: ignore[arg-type]
-                    xlsx if xlsx.is_file() else None, altered)
+                    xlsx if xlsx.is_file() else None, altered, folder / "report.ipynb",
+                    str(e.get("notebook_sha256") or ""))
 
 
 def _made(run: dict[str, object], part: str) -> list[dict[str, object]]:
@@ -185,6 +190,55 @@ def _compare_report(c: ReportCheck, r: Recorded, key_now: dict[str, object], xls
     if r.tables_xlsx is not None and xlsx_now.is_file():
         n, d = compare(read_tables(r.tables_xlsx), read_tables(xlsx_now), "tables")
         c.figures, c.differences = c.figures + n, c.differences + d
+
+
+STAMP = re.compile(r'<p class=["\']ucj-stamp["\']>.*?</p>', re.S)  # when and with which code: the environment
+PNG_TOLERANCE = (16, 0.005)  # a pixel differs when a channel differs by more than 16 of 255; at most 0.5 % may
+
+
+def page_text(data: bytes) -> str:
+    """A report page without its stamp (the time it was made and the code version)."""
+    return STAMP.sub("", data.decode("utf-8", errors="replace"))
+
+
+def png_differs(a: bytes, b: bytes) -> str | None:
+    """Why two figures are not the same picture (size, or the share of pixels that differ beyond what
+    another machine's fonts and anti-aliasing change), else None."""
+    import io
+
+    import numpy as np
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        x, y = (np.asarray(Image.open(io.BytesIO(d)).convert("RGBA"), dtype=np.int16) for d in (a, b))
+    except (UnidentifiedImageError, OSError, ValueError):
+        return "not a readable PNG image"
+    if x.shape != y.shape:
+        return f"size {x.shape[1]}x{x.shape[0]} recorded, {y.shape[1]}x{y.shape[0]} now"
+    differs = np.abs(x - y).max(axis=2) > PNG_TOLERANCE[0]
+    share = np.count_nonzero(differs) / differs.size  # a comparison of two files, not a figure of the data
+    return f"{share:.1%} of its pixels differ" if share > PNG_TOLERANCE[1] else None
+
+
+def compare_outputs(c: ReportCheck, folder: Path | None, now: dict[str, bytes]) -> None:
+    """Compare the files a report shipped with the same files made again: each page's text (without its
+    stamp) and each figure's pixels (within PNG_TOLERANCE); a difference is named with its file."""
+    if folder is None:
+        return
+    for name, data in sorted(now.items()):
+        shipped = folder / name
+        if not shipped.is_file():  # a file of the run that is gone is named by its recorded sha256
+            continue
+        if name.endswith(".html"):
+            c.figures += 1
+            if page_text(shipped.read_bytes()) != page_text(data):
+                c.differences.append(Difference(f"{name} (text)", "the shipped page",
+                                                "differs from the page made again from the same data"))
+        elif name.endswith(".png"):
+            c.figures += 1
+            why = png_differs(shipped.read_bytes(), data)
+            if why:
+                c.differences.append(Difference(f"{name} (pixels)", "the shipped figure", why))
 
 
 def reexecute_overviews(overviews: list[Recorded], data_dirs: tuple[str, ...]) -> list[ReportCheck]:
@@ -214,6 +268,7 @@ def reexecute_overviews(overviews: list[Recorded], data_dirs: tuple[str, ...]) -
             if TABLES_XLSX in result.files:
                 (tmp / TABLES_XLSX).write_bytes(result.files[TABLES_XLSX])
             _compare_report(c, r, json.loads(result.files[KEY_FIGURES]), tmp / TABLES_XLSX)
+            compare_outputs(c, r.executed.parent if r.executed else None, result.files)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
     return checks
@@ -263,6 +318,48 @@ def recorded_notebook(path: Path) -> Recorded:
     xlsx = path.parent / TABLES_XLSX
     return Recorded(path.parent.name, str(key.get("district_code")), str(key.get("district_name")), params, key,
                     _data_tables(key), xlsx if xlsx.is_file() else None)
+
+
+def _code_cells(nb: dict[str, object]) -> list[str]:
+    """The source of each code cell, except the parameters cell papermill injects."""
+    out = []
+    for cell in nb.get("cells", []) or []:  # type: ignore[union-attr]
+        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+            continue
+        if "injected-parameters" in (cell.get("metadata", {}) or {}).get("tags", []):
+            continue
+        src = cell.get("source", "")
+        out.append("".join(src) if isinstance(src, list) else str(src))
+    return out
+
+
+def notebook_problems(r: Recorded, shipped_name: str) -> list[str]:
+    """Why the executed notebook shipped with a report is not the notebook this ucj ships (code added,
+    removed or changed in a cell, or run.json's notebook_sha256 not that notebook's): such a notebook
+    must not be trusted, nor rerun with papermill. Empty when it is the same code."""
+    from ucj import __version__
+    from ucj.runs.batch import notebook
+
+    text = notebook(shipped_name).read_text(encoding="utf-8")
+    problems = []
+    if r.notebook_sha256 is not None and r.notebook_sha256 != hashlib.sha256(text.encode()).hexdigest():
+        problems.append(f"run.json's notebook_sha256 is not that of the notebook ucj {__version__} ships "
+                        f"({shipped_name}.ipynb)")
+    if r.executed is None:
+        return problems
+    try:
+        executed = _code_cells(json.loads(r.executed.read_text(encoding="utf-8")))
+    except OSError:
+        return problems + ["its executed notebook report.ipynb is missing"]
+    except (ValueError, AttributeError, TypeError):
+        return problems + ["its executed notebook report.ipynb is not a readable notebook"]
+    shipped = _code_cells(json.loads(text))
+    if executed != shipped:
+        where = next((i for i, (a, b) in enumerate(zip(executed, shipped), 1) if a != b), min(len(executed), len(shipped)) + 1)
+        problems.append(f"the code of its executed notebook report.ipynb differs from the notebook ucj {__version__} "
+                        f"ships ({shipped_name}.ipynb) at code cell {where} ({len(executed)} code cells, "
+                        f"{len(shipped)} shipped); do not run it")
+    return problems
 
 
 # -- checks before any kernel -------------------------------------------------------------------
@@ -397,6 +494,15 @@ def _data_dirs(base: Path, run: dict[str, object], data_dir: str) -> tuple[str, 
 
     if data_dir:
         return split_dirs(data_dir)
+    here = Path.cwd().resolve()
+    for d in run.get("data_dirs", []) or []:  # type: ignore[union-attr]
+        # a received run.json is not trusted to choose what is read: only a relative folder that stays
+        # inside the reviewer's own tree (the current folder), never /etc or ../../..
+        where = (base / str(d)).resolve()
+        if Path(str(d)).is_absolute() or "\\" in str(d) or not where.is_relative_to(here):
+            raise UcjInputError.one(f"run.json names the data folder {str(d)!r}, which is absolute or outside the "
+                                    "current folder, so it is not read; name the data with --data-dir",
+                                    file=str(base / "run.json"))
     recorded = [str((base / d).resolve()) for d in run.get("data_dirs", [])]  # type: ignore[union-attr]
     if recorded and all(Path(d).is_dir() for d in recorded):
         return tuple(recorded)
@@ -440,9 +546,43 @@ def reexecute(reports: list[Recorded], data_dirs: tuple[str, ...], workers: int 
                 folder = tmp / "run" / str(e["slug"])
                 _compare_report(c, r, json.loads((folder / KEY_FIGURES).read_text(encoding="utf-8")),
                                 folder / TABLES_XLSX)
+                compare_outputs(c, r.executed.parent if r.executed else None,
+                                {p.name: p.read_bytes() for p in folder.iterdir() if p.suffix in (".html", ".png")})
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return [checks[r.slug] for r in reports]
+
+
+RUN_FILES = ("run.json", "data_manifest.json", "index.html", "summary.csv", "summary.xlsx", VERIFY_JSON,
+             VERIFY_HTML, ".lock")  # what a batch (and verify) writes at the top of a run folder
+
+
+def unknown_files(run_dir: Path, run: dict[str, object]) -> list[str]:
+    """Every file in a run folder that run.json does not record (an extra report folder, a file added to a
+    report), as paths relative to the run folder: nothing in it goes unmentioned."""
+    known = set(RUN_FILES)
+    for part in ("reports", "overviews"):
+        for e in run.get(part, []) or []:  # type: ignore[union-attr]
+            if isinstance(e, dict) and isinstance(e.get("files"), dict):
+                known |= {f"{e.get('slug')}/{name}" for name in e["files"]}
+    found = sorted(p.relative_to(run_dir).as_posix() for p in run_dir.rglob("*") if p.is_file() or p.is_symlink())
+    return [f for f in found if f not in known]
+
+
+def _check_notebooks(checks: list[ReportCheck], reports: list[Recorded], overviews: list[Recorded]) -> None:
+    """A report whose executed notebook is not the shipped code, or whose files are not those run.json
+    records, is not reproduced, whatever its figures."""
+    from ucj.runs.batch import DISTRICT_NOTEBOOK, OVERVIEW_NOTEBOOKS
+
+    by_slug = {c.slug: c for c in checks}
+    named = [(r, DISTRICT_NOTEBOOK) for r in reports]
+    named += [(r, OVERVIEW_NOTEBOOKS["national" if r.district == "ID" else "province"]) for r in overviews]
+    for r, name in named:
+        problems = notebook_problems(r, name)
+        problems += [f"{f} is not the file the run wrote (its sha256 differs from run.json's)" for f in r.altered]
+        c = by_slug.get(r.slug)
+        if problems and c is not None:
+            c.error = "; ".join(([c.error] if c.error else []) + problems)
 
 
 def verify(target: Path, districts: list[str] | None = None, sample: int | None = None, data_dir: str = "",
@@ -454,6 +594,7 @@ def verify(target: Path, districts: list[str] | None = None, sample: int | None 
     if target.is_file():
         out_dir = target.parent
         recorded = [recorded_notebook(target)]
+        recorded[0].executed = target
         run: dict[str, object] = {}
         env_then = recorded[0].key_figures.get("provenance", {}).get("versions", {})  # type: ignore[union-attr]
         advice: list[str] = []
@@ -479,10 +620,13 @@ def verify(target: Path, districts: list[str] | None = None, sample: int | None 
     warnings = environment_warnings(env_then, now)  # type: ignore[arg-type]
     warnings += [f"{r.district_name}: {name} is not the file the run wrote (its sha256 differs from run.json's)"
                  for r in recorded + overviews for name in r.altered]
+    if target.is_dir():
+        warnings += [f"{name} is not recorded in run.json (not made by this run)" for name in unknown_files(target, run)]
     for w in warnings:
         echo(f"warning: {w}")
     checks = reexecute(recorded, dirs, workers, progress, echo) if recorded else []
     checks += reexecute_overviews(overviews, dirs)
+    _check_notebooks(checks, recorded, overviews)
     from ucj.runs.bundle import relative
 
     result = Verification(target.name, [relative(d, out_dir) for d in dirs], warnings, checks)
@@ -513,7 +657,7 @@ def verify_html(v: Verification) -> str:
     e = html.escape
     rows = []
     for r in v.reports:
-        status = "reproduced" if r.reproduced else ("failed: " + r.error if r.error else "NOT reproduced")
+        status = "reproduced" if r.reproduced else ("NOT reproduced: " + r.error if r.error else "NOT reproduced")
         rows.append(f"<tr><td>{e(r.district_name)} ({e(r.district)})</td><td>{r.figures}</td>"
                     f"<td class='{'ok' if r.reproduced else 'bad'}'>{e(status)}</td></tr>")
     details = []
