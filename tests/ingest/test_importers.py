@@ -94,12 +94,14 @@ def test_imports_write_processed_tables_with_a_manifest_and_leave_raw_files_alon
 
 
 def test_real_poverty_replaces_demo_rows_whole(demo_dir, raw, tmp_path):
-    """Real and synthetic values never share a row: the real P0 row replaces the demo row whole, so P1
-    (not in the file) is empty rather than the demo's, and the table is real."""
+    """Real and synthetic values never share a row: the real P0 row replaces the demo row's made-up cells,
+    while the demo's real BPS cells (P1 2024-25) are kept (issue 20, item 7), and the table is real."""
     write_processed(import_bps_table(P0_CSV), tmp_path)
     ds = ucj.load(demo_dir, tmp_path)
     pov = ds.poverty.set_index(["district_code", "year"])
-    assert pov.loc[(BOALEMO, 2024), "p0"] == 17.83 and pd.isna(pov.loc[(BOALEMO, 2024), "p1"])
+    # 3.75: Boalemo's P1 for 2024 in the published BPS long table (bps_muhlis000), which the demo carries
+    assert pov.loc[(BOALEMO, 2024), "p0"] == 17.83 and pov.loc[(BOALEMO, 2024), "p1"] == 3.75
+    assert pd.isna(pov.loc[(BOALEMO, 2024), "poverty_line_rp"])  # the demo's made-up line is dropped
     assert not pov["source"].str.contains("synthetic").any()
     info = ds.info["poverty"]
     assert not info.synthetic and info.synthetic_columns == [] and ds.info["enrolment"].synthetic
