@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from ucj.analysis.budget import Assumptions, scenario, scenario_table
-from ucj.analysis.claims import (HEIRS_NOTE, claims_summary, heirs_benefits, loss_ratio, savings_withdrawals,
+from ucj.analysis.claims import (claims_summary, heirs_benefits, loss_ratio, savings_withdrawals,
                                  severity)
 from ucj.analysis.all_districts import district_table
 from ucj.analysis.peers import benchmark, benchmark_all, similar_districts
@@ -47,11 +47,11 @@ def test_frequency_severity_and_loss_ratio_hand_worked():
     assert s.at["JKK", "claim_amount_rp"] == 16_000_000 and s["claim_amount_rp"].dtype == np.int64
     m = claims_summary(claims, enrol, period="month").set_index(["month", "programme"])
     assert np.isnan(m.at[(pd.Timestamp("2024-02-01"), "JKM"), "mean_claim_rp"])
-    assert m.at[(pd.Timestamp("2024-02-01"), "JKM"), "reason"] == "no claims: mean claim undefined"
+    assert m.at[(pd.Timestamp("2024-02-01"), "JKM"), "reason"] == "reason_no_claims"
     lr = loss_ratio(claims, contrib, enrol, period="month").set_index("month")
     assert lr.at[pd.Timestamp("2024-01-01"), "loss_ratio"] == pytest.approx(48_000_000 / 84_000_000)
     assert np.isnan(lr.at[pd.Timestamp("2024-02-01"), "loss_ratio"])
-    assert lr.at[pd.Timestamp("2024-02-01"), "reason"] == "no contributions in the period"
+    assert lr.at[pd.Timestamp("2024-02-01"), "reason"] == "reason_no_contributions"
 
 
 def test_frequency_counts_months_without_claims_the_6x_case():
@@ -108,7 +108,7 @@ def test_heirs_benefits_are_jkm_deaths():
     claims, _, _ = _claims_fixture()
     h = heirs_benefits(claims).iloc[0]
     assert (h["deaths"], h["paid_to_heirs_rp"]) == (1, 42_000_000)
-    assert "JKK death" in HEIRS_NOTE
+    assert "JKK" in t_heirs_note() and "JKM" in t_heirs_note()
 
 
 def test_severity_median_is_of_monthly_means():
@@ -146,7 +146,7 @@ def test_panel_regression_matches_linearmodels(demo_ds):
     from ucj.analysis.national import national_panel
 
     nat = national_panel(demo_ds.enrolment, demo_ds.workforce, demo_ds.poverty)
-    assert nat.coef["coverage_pct"] == pytest.approx(lm.params["coverage_pct"]) and "not an effect" in nat.note
+    assert nat.coef["coverage_pct"] == pytest.approx(lm.params["coverage_pct"]) and nat.note == "panel_caveat"  # worded by the catalogue (below)
     assert (panel["coverage_year"] == panel["year"] - 1).all()
 
 
@@ -294,3 +294,9 @@ def test_national_overview_shows_the_panel_estimate_from_linearmodels(demo_ds):
         assert shown[t("panel_years", lang)] == "2020–2025 (6)"
         assert "not an effect" in LABELS["panel_caveat"]["en"] and "bukan efek" in LABELS["panel_caveat"]["id"]
     assert region_figures(demo_ds, "Gorontalo").panel is None
+
+
+def t_heirs_note() -> str:
+    from ucj.presentation.i18n import t
+
+    return t("heirs_note", "en")

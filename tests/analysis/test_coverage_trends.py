@@ -43,7 +43,7 @@ def test_hand_worked_coverage_by_level_and_segment():
              ("11.01", 2024, 0, 0, 0, None)])
     d = coverage(e, w).set_index("district_code")
     assert d.at["75.02", "coverage_pct"] == pytest.approx(40.0)
-    assert np.isnan(d.at["11.01", "coverage_pct"]) and d.at["11.01", "reason"] == "denominator is zero"
+    assert np.isnan(d.at["11.01", "coverage_pct"]) and d.at["11.01", "reason"] == "reason_zero_denominator"
     seg = coverage(e, w, by_segment=True)
     s = seg[seg["district_code"] == "75.02"].set_index("segment")["coverage_pct"]
     assert s["PU"] == pytest.approx(30.0) and s["BPU"] == pytest.approx(10.0)
@@ -81,7 +81,7 @@ def test_over_100_percent_is_kept_with_a_note():
     w = _wf([("32.72", 2024, 1000, 1000, 0, None)])
     row = coverage(e, w).iloc[0]
     assert row["coverage_pct"] == pytest.approx(102.0)
-    assert "where they register" in row["note"]
+    assert row["note"] == "over_100_note"  # worded by the catalogue: participants counted where they register
     assert pd.isna(coverage(e, w.assign(working_population=2000)).iloc[0]["note"])
 
 
@@ -90,14 +90,14 @@ def test_aggregate_is_nan_when_a_district_lacks_the_denominator():
     w = _wf([("75.02", 2024, 1000, 400, 500, 900), ("75.01", 2024, 4000, 1000, 2500, None)])
     prov = coverage(e, w, "potensi_pekerja", level="province").iloc[0]
     assert np.isnan(prov["coverage_pct"])
-    assert prov["reason"] == "denominator missing for 1 of 2 districts"
+    assert prov["reason"] == "reason_no_denominator_districts(missing=1, of=2)"
 
 
 def test_aggregate_is_nan_when_a_district_has_no_enrolment():
     e = _enrol([("75.02", "2024-12-01", "PU", "self_employer", 300)])
     w = _wf([("75.02", 2024, 1000, 400, 500, None), ("75.01", 2024, 4000, 1000, 2500, None)])
     prov = coverage(e, w, level="province").iloc[0]
-    assert np.isnan(prov["coverage_pct"]) and prov["reason"] == "no enrolment data for 1 of 2 districts"
+    assert np.isnan(prov["coverage_pct"]) and prov["reason"] == "reason_no_enrolment_districts(missing=1, of=2)"
 
 
 def test_unknown_denominator_is_refused():
@@ -119,7 +119,7 @@ def test_district_series_marks_missing_months():
     w = _wf([("75.02", 2024, 100, 40, 50, None)])
     s = district_coverage_series(e, w, "75.02").set_index("month")
     assert np.isnan(s.at[pd.Timestamp("2024-02-01"), "coverage_pct"])
-    assert s.at[pd.Timestamp("2024-02-01"), "reason"] == "no enrolment data for the period"
+    assert s.at[pd.Timestamp("2024-02-01"), "reason"] == "reason_no_enrolment"
     assert s.at[pd.Timestamp("2024-03-01"), "coverage_pct"] == pytest.approx(12.0)
 
 
@@ -131,7 +131,7 @@ def test_growth_hand_worked_with_gap_and_zero():
     g = growth(e, by=["district_code"]).set_index("month")
     assert g.at[pd.Timestamp("2023-02-01"), "mom_pct"] == pytest.approx(10.0)
     assert np.isnan(g.at[pd.Timestamp("2023-04-01"), "mom_pct"])
-    assert g.at[pd.Timestamp("2023-04-01"), "mom_reason"] == "earlier month is zero"
+    assert g.at[pd.Timestamp("2023-04-01"), "mom_reason"] == "reason_earlier_zero"
     assert g.at[pd.Timestamp("2023-07-01"), "mom_reason"] == "earlier month missing"
     assert g.at[pd.Timestamp("2024-01-01"), "yoy_pct"] == pytest.approx(100 * (active[12] / 100 - 1))
 

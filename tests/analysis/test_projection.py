@@ -29,7 +29,7 @@ def test_banggai_projection_and_workers_needed(demo_ds):
     assert p.model_used in ("ets_damped", "logistic") and {f.model for f in p.fits} == {"ets_damped", "logistic"}
     assert p.status in ("likely", "uncertain", "unlikely") and p.interval == 0.8
     assert 0 <= p.probability_reaching_target <= 1 and p.seasonally_adjusted
-    assert p.choice == "lower rolling-origin holdout RMSE"
+    assert p.choice == "choice_holdout"
     assert p.last_month == pd.Timestamp("2025-12-01") and p.months_remaining == 60
     w = demo_ds.workforce
     wp = w[w["district_code"] == BANGGAI].set_index("year")["working_population"]
@@ -63,17 +63,17 @@ def test_status_follows_the_projection():
 
 def test_too_short_and_too_flat_series_get_reasons():
     short = _project(_series(list(np.linspace(10, 20, 12)), start="2025-01-01"), target_pct=50, target_year=2030)
-    assert short.status == "not_fitted" and "too short" in short.reason and short.forecast.empty
+    assert short.status == "not_fitted" and short.reason == "reason_too_short(n=12, need=24)" and short.forecast.empty
     assert math.isnan(short.projected_pct) and short.workers_needed_per_month > 0  # still says what is needed
     flat = _project(_series([25.0] * 84), target_pct=50, target_year=2030)
-    assert flat.status == "not_fitted" and "too flat" in flat.reason
+    assert flat.status == "not_fitted" and flat.reason == "reason_too_flat(pp=0.05)"
 
 
 def test_a_gap_restarts_the_series():
     vals = list(np.linspace(10, 30, 84))
     vals[70] = np.nan
     p = _project(_series(vals), target_pct=50, target_year=2030)
-    assert p.status == "not_fitted" and "13 consecutive months" in p.reason
+    assert p.status == "not_fitted" and p.reason == "reason_too_short(n=13, need=24)"
 
 
 def test_target_in_the_past():
@@ -84,7 +84,7 @@ def test_target_in_the_past():
 def test_falling_series_does_not_get_a_saturation_curve():
     p = _project(_series(list(np.linspace(40, 20, 84))), target_pct=50, target_year=2030)
     logistic_fit = next(f for f in p.fits if f.model == "logistic")
-    assert not logistic_fit.fitted and "does not rise" in logistic_fit.reason
+    assert not logistic_fit.fitted and logistic_fit.reason == "reason_logistic_failed(cause=not_rising)"
     assert p.model_used == "ets_damped"
 
 

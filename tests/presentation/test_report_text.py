@@ -192,10 +192,11 @@ def test_booleans_and_reasons_in_words(rendered):
     fits = report.display_table("model_fits")
     assert set(fits[t("fitted", "id")]) <= {"ya", "tidak"}
     assert fmt_bool(False, "en") == "no" and fmt_bool(True, "id") == "ya"
-    assert reason_text("series too short to fit: 12 consecutive months (need 24)", "id") == \
+    assert reason_text("reason_too_short(n=12, need=24)", "id") == \
         "deret terlalu pendek: 12 bulan berturut-turut (perlu 24)"
-    assert reason_text("ETS did not fit: LinAlgError('x')", "id") == "model ETS tidak dapat dipasang pada deret ini"
-    assert reason_text("some new reason", "en") == t("reason_other", "en")  # never raw English in id
+    assert reason_text("reason_ets_failed", "id") == "model ETS tidak dapat dipasang pada deret ini"
+    assert reason_text("some new reason", "en") == t("reason_other", "en")  # never raw text of another language
+    assert reason_text("a_code_the_catalogue_lacks", "id") == t("reason_other", "id")
 
 
 # -- one formatting rule per kind of number -------------------------------------------------------
@@ -427,7 +428,7 @@ def test_published_and_computed_table_shows_the_difference_in_the_facts_unit():
         "date": ["2024-11", "2024-11", "2025-07-30", "2024-11"],
         "source": ["seed 003 (ANTARA Sulut)"] * 2 + ["seed 004 (PPID Muna Barat)"] * 2,
         "data": [100_000.0, 76.33, 4_960_000_000.0, float("nan")],
-        "data_as_of": ["2024-11", "2024-11", "2022-11 – 2024-12", "no counterpart in the data"]})
+        "data_as_of": ["2024-11", "2024-11", "2022-11 – 2024-12", "no_counterpart"]})
     table = published_and_computed(facts)
     assert list(table["difference"][:3]) == pytest.approx([-841.0, 0.33, 0.0])
     id_ = as_html_frame(shown("seed_facts", table, "id"), "id")

@@ -18,12 +18,11 @@ import pandas as pd
 
 from ucj.analysis.coverage import Level, with_geo
 from ucj.data.programme import BPU_JKK_JKM_RP, ELIGIBLE, PU_RISK_SHARE, RISK_PROGRAMMES, SAVINGS_PROGRAMMES
+from ucj.analysis.reasons import reason as reason_code
 
 HEIRS_PROGRAMMES = ("JKM",)
-HEIRS_NOTE = (
-    "Benefits to heirs count JKM death benefits; JKK death benefits are not separated from other "
-    "JKK claims in the claims table, so they are not included."
-)
+# Benefits to heirs count JKM death benefits; JKK death benefits are not separated from other JKK claims in
+# the claims table, so they are not included (the report says so: catalogue key heirs_note).
 
 
 def programme_kind(programme: str) -> str:
@@ -110,10 +109,10 @@ def claims_summary(
     out["reason"] = pd.Series(pd.NA, index=out.index, dtype="str")
     none = out["claim_count"] == 0
     out.loc[none, "mean_claim_rp"] = np.nan
-    out.loc[none, "reason"] = "no claims: mean claim undefined"
+    out.loc[none, "reason"] = reason_code("reason_no_claims")
     no_exp = out["participant_months"] == 0
     out.loc[no_exp, "frequency_per_1000"] = np.nan
-    out.loc[no_exp, "reason"] = "no participants in the period"
+    out.loc[no_exp, "reason"] = reason_code("reason_no_participants")
     return out.sort_values(geo + t + list(by)).reset_index(drop=True)
 
 
@@ -174,7 +173,7 @@ def loss_ratio(
     out["reason"] = pd.Series(pd.NA, index=out.index, dtype="str")
     zero = out["contribution_rp"] == 0
     out.loc[zero, "loss_ratio"] = np.nan
-    out.loc[zero, "reason"] = "no contributions in the period"
+    out.loc[zero, "reason"] = reason_code("reason_no_contributions")
     return out.sort_values(keys).reset_index(drop=True)
 
 
@@ -190,7 +189,7 @@ def savings_withdrawals(claims: pd.DataFrame, *, level: Level = "district", peri
 
 def heirs_benefits(claims: pd.DataFrame, *, level: Level = "district", period: str = "year",
                    filters: dict[str, object] | None = None) -> pd.DataFrame:
-    """Benefits paid to heirs (see HEIRS_NOTE): count of deaths and Rp paid."""
+    """Benefits paid to heirs (JKM death benefits): count of deaths and Rp paid."""
     c = _select(claims[claims["programme"].isin(HEIRS_PROGRAMMES)], filters)
     c, geo = with_geo(_periods(c, period), level)
     keys = geo + _time_cols(period)

@@ -24,6 +24,7 @@ import pandas as pd
 
 from ucj.core.errors import UcjInputError
 from ucj.data.schema import DENOMINATORS
+from ucj.analysis.reasons import reason as reason_code
 
 Level = Literal["district", "province", "national"]
 
@@ -48,8 +49,9 @@ PAIRINGS: dict[str, Pairing] = {
     "working_population": Pairing("working_population", "all_participants", None),
     "potensi_pekerja": Pairing("potensi_pekerja", "all_participants", None),
 }
-OVER_100_NOTE = ("over 100 %: participants are counted where they register, Sakernas counts workers where they "
-                 "live, so commuters and branch-registered firms can push a district above 100 %")
+# Over 100 %: participants are counted where they register, Sakernas counts workers where they live, so
+# commuters and branch-registered firms can push a district above 100 % (worded by the catalogue).
+OVER_100_NOTE = reason_code("over_100_note")
 
 
 def pairing(denominator: str) -> Pairing:
@@ -66,9 +68,9 @@ def numerator_rows(enrolment: pd.DataFrame, denominator: str) -> pd.DataFrame:
     return enrolment.assign(active=enrolment["active"].where(enrolment["segment"].isin(segs), 0))
 Period = Literal["year", "month"]
 
-REASON_NO_DENOMINATOR = "denominator missing"
-REASON_ZERO_DENOMINATOR = "denominator is zero"
-REASON_NO_ENROLMENT = "no enrolment data for the period"
+REASON_NO_DENOMINATOR = reason_code("reason_no_denominator")
+REASON_ZERO_DENOMINATOR = reason_code("reason_zero_denominator")
+REASON_NO_ENROLMENT = reason_code("reason_no_enrolment")
 
 
 def check_denominator(denominator: str) -> str:
@@ -147,14 +149,14 @@ def coverage(
     df["reason"] = pd.Series(pd.NA, index=df.index, dtype="str")
     missing = df["denominator_value"].isna()
     if level != "district":
-        df.loc[missing, "reason"] = (
-            REASON_NO_DENOMINATOR + " for " + df["missing"].astype("Int64").astype("str") + " of "
-            + df["districts"].astype("str") + " districts"
+        df.loc[missing, "reason"] = (  # reason_no_denominator_districts(missing=3, of=10)
+            "reason_no_denominator_districts" + "(missing=" + df["missing"].astype("Int64").astype("str") + ", of="
+            + df["districts"].astype("str") + ")"
         )
         short = df["reporting"] < df["districts"]
-        df.loc[short, "reason"] = (
-            "no enrolment data for " + (df["districts"] - df["reporting"]).astype("str") + " of "
-            + df["districts"].astype("str") + " districts"
+        df.loc[short, "reason"] = (  # reason_no_enrolment_districts(missing=3, of=10)
+            "reason_no_enrolment_districts" + "(missing=" + (df["districts"] - df["reporting"]).astype("str") + ", of="
+            + df["districts"].astype("str") + ")"
         )
         missing = missing | short
         df = df.drop(columns=["missing", "districts", "reporting"])

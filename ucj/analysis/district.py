@@ -24,6 +24,7 @@ from ucj.analysis.projection import Projection, district_target, project_distric
 from ucj.data.dataset import Dataset
 from ucj.data.published import is_default_target
 from ucj.data.registry import District
+from ucj.data.programme import SAVINGS_PROGRAMMES
 
 DEFAULT_DENOMINATOR = "working_population"
 CLAIMS_WINDOW_MONTHS = 12
@@ -166,7 +167,7 @@ class DistrictFigures:
             "claims_12m": {
                 "from": f"{self.claims_from:%Y-%m}", "to": f"{self.last_period:%Y-%m}",
                 "count": int(head["claim_count"].sum()), "amount_rp": int(head["claim_amount_rp"].sum()),
-                "excludes": "JHT and JP savings withdrawals (see savings_12m)",
+                "excludes": list(SAVINGS_PROGRAMMES),  # their withdrawals are in savings_12m
                 "by_programme": {r.programme: {"count": int(r.claim_count), "amount_rp": int(r.claim_amount_rp),
                                                "frequency_per_1000": r.frequency_per_1000,
                                                "mean_claim_rp": r.mean_claim_rp}

