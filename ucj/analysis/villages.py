@@ -78,3 +78,12 @@ def village_figures(ds: Dataset, district_code: str, last_period: pd.Timestamp |
                           table.sort_values(["kecamatan", "village"], ignore_index=True),
                           int(table["below_quota"].sum()), int((table["kind"] != "kelurahan").sum()),
                           int(bpu.sum()), int(every.sum()), unknown, int(every[list(unknown)].sum()) if unknown else 0)
+
+
+def kecamatan_rows(f: VillageFigures) -> pd.DataFrame:
+    """The village figures summed by kecamatan: desa, BPU and all participants, desa below the quota."""
+    t = f.table.assign(is_desa=f.table["kind"] != "kelurahan")
+    out = t.groupby("kecamatan", as_index=False).agg(desa=("is_desa", "sum"), bpu_active=("bpu_active", "sum"),
+                                                      all_active=("all_active", "sum"),
+                                                      desa_below_quota=("below_quota", "sum"))
+    return out.astype({"desa": "int64", "desa_below_quota": "int64"}).sort_values("kecamatan", ignore_index=True)

@@ -30,7 +30,7 @@ from ucj.core.errors import UcjInputError
 from ucj.data.dataset import Dataset
 from ucj.data.registry import Registry
 from ucj.data.schema import DENOMINATORS
-from ucj.presentation.i18n import Lang, check_lang, fmt_int, fmt_num, fmt_pct, fmt_rp, fmt_rp_full, t
+from ucj.presentation.i18n import Lang, check_lang, fmt_bool, fmt_int, fmt_num, fmt_pct, fmt_rp, fmt_rp_full, t
 from ucj.presentation.plots import claims_figure, poverty_figure
 
 LANG_ENV = "UCJ_LANG"  # `ucj explore --lang` passes the language to the notebook this way
@@ -54,7 +54,7 @@ def district_options(registry: Registry) -> list[tuple[str, str]]:
 
 Formatter = Callable[[object, Lang], str]
 FORMATS: dict[str, Formatter] = {
-    "int": fmt_int, "pct": fmt_pct, "rp": fmt_rp, "num": lambda v, lang: fmt_num(v, lang, 2),
+    "int": fmt_int, "pct": fmt_pct, "rp": fmt_rp, "num": lambda v, lang: fmt_num(v, lang, 2), "bool": fmt_bool,
     "text": lambda v, lang: "–" if v is None or (isinstance(v, float) and v != v) else t(str(v), lang),
     "raw": lambda v, lang: "–" if v is None or (isinstance(v, float) and v != v) else str(v),
 }
@@ -153,8 +153,29 @@ class View:
     notes: list[str] = field(default_factory=list)
 
 
+LEVELS = ("district", "kecamatan", "village")  # the coverage tab's drill-down
+
+
+def village_level_table(ds: Dataset, fig: DistrictFigures, level: str, lang: Lang) -> tuple[pd.DataFrame, list[str]]:
+    """The coverage tab's table below the district: per kecamatan or per desa/kelurahan (from the village
+    table), with the section's sentences; without village data, an empty table and what to add."""
+    from ucj.analysis.villages import kecamatan_rows, village_figures
+    from ucj.presentation.villages_view import village_sentences
+
+    f = village_figures(ds, fig.district.code, fig.last_period)
+    lines = village_sentences(f, lang)
+    if f is None:
+        return pd.DataFrame(), lines
+    if level == "kecamatan":
+        return shown_table(kecamatan_rows(f), {"kecamatan": "raw", "desa": "int", "bpu_active": "int",
+                                               "all_active": "int", "desa_below_quota": "int"}, lang), lines
+    rows = f.table.sort_values(["kecamatan", "village"])
+    return shown_table(rows, {"kecamatan": "raw", "village": "raw", "kind": "text", "bpu_active": "int",
+                              "all_active": "int", "quota": "int", "below_quota": "bool"}, lang), lines
+
+
 def coverage_view(ds: Dataset, fig: DistrictFigures, segment: str, lang: Lang,
-                  series: pd.DataFrame | None = None) -> View:
+                  series: pd.DataFrame | None = None, level: str = "district") -> View:
     pct, month = latest_segment_coverage(fig, segment)
     num, den = fig.pairing.split("/")
     seg = t("all_segments", lang) if segment == ALL_SEGMENTS else t(segment, lang)
@@ -175,6 +196,9 @@ def coverage_view(ds: Dataset, fig: DistrictFigures, segment: str, lang: Lang,
         notes.append(t("over_100_note", lang))
     series = coverage_against(ds, fig, segment) if series is None else series
     chart = png(coverage_chart(series, fig, segment, lang, ds.any_synthetic))
+    if level != "district":  # drill down: the district's kecamatan or villages instead of its peers
+        table, below = village_level_table(ds, fig, level, lang)
+        return View([head, target, *below], chart, table, f"coverage-{level}", notes)
     table = shown_table(fig.peers, {"indicator": "text", "value": "num", "province": "num", "national": "num",
                                     "peer_mean": "num", "rank": "int", "of": "int"}, lang)
     return View([head, target], chart, table, "coverage", notes)
@@ -290,6 +314,7 @@ class Explorer:
         self.district = w.Dropdown(options=district_options(ds.registry), value=ds.registry.get(district_code).code)
         self.denominator = w.Dropdown(options=list(DENOMINATORS), value="working_population")
         self.segment = w.Dropdown(options=allowed_segments("working_population"), value=ALL_SEGMENTS)
+        self.level = w.Dropdown(options=list(LEVELS), value="district")
         self.workers = w.IntSlider(value=5_000, min=0, max=100_000, step=500, continuous_update=False)
         self.months = w.IntSlider(value=12, min=1, max=60, continuous_update=False)
         self.tariff = w.IntSlider(value=int(a.monthly_contribution_rp), min=1_000, max=100_000, step=100,
@@ -306,7 +331,7 @@ class Explorer:
         self.message = w.HTML()
         self.title = w.HTML()
         self.tabs = w.Tab(children=[
-            w.VBox([w.HBox([self.segment]), self.heads["coverage"], self.outputs["coverage"]]),
+            w.VBox([w.HBox([self.segment, self.level]), self.heads["coverage"], self.outputs["coverage"]]),
             w.VBox([self.heads["claims"], self.outputs["claims"]]),
             w.VBox([self.heads["poverty"], self.outputs["poverty"]]),
             w.VBox([self.workers, self.months, self.tariff, self.target_year, self.heads["budget"],
@@ -322,7 +347,7 @@ class Explorer:
         self.language.observe(self._on_language, names="value")
         self.district.observe(self._on_district, names="value")
         self.denominator.observe(self._on_denominator, names="value")
-        for ctl in (self.segment, self.workers, self.months, self.tariff, self.target_year):
+        for ctl in (self.segment, self.level, self.workers, self.months, self.tariff, self.target_year):
             ctl.observe(lambda _c: self.redraw(), names="value")
         self.tabs.observe(lambda _c: self.redraw(), names="selected_index")
         self.add.on_click(self._on_add)
@@ -349,6 +374,10 @@ class Explorer:
             self.segment.options = [(t("all_segments", lang) if s == ALL_SEGMENTS else t(s, lang), s) for s in segs]
             self.segment.value = keep if keep in segs else ALL_SEGMENTS
             self.segment.description = t("segment", lang)
+            keep = self.level.value
+            self.level.options = [(t(lv, lang), lv) for lv in LEVELS]
+            self.level.value = keep
+            self.level.description = t("level", lang)
             for ctl, key in ((self.workers, "additional_workers"), (self.months, "months"), (self.tariff, "tariff_rp"),
                              (self.target_year, "by_year")):
                 ctl.description = t(key, lang)
@@ -418,7 +447,7 @@ class Explorer:
             raise NoFigures("no_coverage")
         if tab == "coverage":
             return coverage_view(self.ds, fig, self.segment.value, lang,
-                                 self.coverage_series(fig, self.segment.value))
+                                 self.coverage_series(fig, self.segment.value), self.level.value)
         if tab == "claims":
             return claims_view(self.ds, fig, lang)
         if tab == "poverty":
