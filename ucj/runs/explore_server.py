@@ -29,10 +29,23 @@ def gate(handler: object, notebook: object = None, cwd: str | None = None) -> No
     if not token or not hmac.compare_digest(str(given), token):
         raise HTTPError(403, "the explorer opens only with its token: use the address `ucj explore` printed")
     cap = int(os.environ.get(MAX_KERNELS_ENV, "4"))
-    if len(handler.kernel_manager.list_kernel_ids()) >= cap:  # type: ignore[attr-defined]
+    # kernels start while their page is being made: pages still being made count too (a kernel already
+    # listed for one is counted twice, which admits fewer, never more); one event loop, so no lock
+    if len(handler.kernel_manager.list_kernel_ids()) + _PENDING[0] >= cap:  # type: ignore[attr-defined]
         raise HTTPError(503, f"{cap} explorer pages are open already; close one, or wait a few minutes")
+    _PENDING[0] += 1
+    finish = handler.on_finish  # type: ignore[attr-defined]
+
+    def on_finish() -> None:
+        _PENDING[0] -= 1
+        finish()
+
+    handler.on_finish = on_finish  # type: ignore[attr-defined]
     handler.set_cookie(TOKEN_COOKIE, token, httponly=True, samesite="Strict")  # type: ignore[attr-defined]
     return None
+
+
+_PENDING = [0]  # pages admitted whose request has not finished yet
 
 
 def main(argv: list[str]) -> None:
