@@ -19,6 +19,7 @@ def _hashes(folder):
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.glob("*"))}
 
 
+@pytest.mark.slow  # builds the whole demo again (about 5 s): in make test, not test-fast
 def test_same_seed_gives_byte_identical_files(demo_dir, tmp_path):
     demo.write(tmp_path / "again")
     assert _hashes(tmp_path / "again") == _hashes(demo_dir)

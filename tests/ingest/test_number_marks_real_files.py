@@ -11,9 +11,12 @@ import sys
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from conftest import P0_CSV, POOR_CSV
 
+# each test runs the ucj command in a process of its own (about 1.5 s): in make test, not test-fast
+pytestmark = pytest.mark.slow
 UCJ = str(Path(sys.executable).parent / "ucj")
 
 

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+# each test runs the ucj command in a process of its own (about 1.5 s): in make test, not test-fast
+pytestmark = pytest.mark.slow
 UCJ = str(Path(sys.executable).parent / "ucj")
 NIK = "7102060507900001"
 HEAD = "NIK,Nama,Tanggal Lahir,Jenis Kelamin,Desa,Kecamatan,Pekerjaan,Sumber Dana,Mulai\n"

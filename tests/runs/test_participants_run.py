@@ -119,6 +119,7 @@ def test_the_demo_list_end_to_end_leaks_nothing(tmp_path, demo_list, demo_dir):
     assert "<html lang='id'>" in page and "DATA SINTETIS" in page and "Kuota" in page
 
 
+@pytest.mark.slow
 def test_a_later_list_sees_who_is_already_funded(tmp_path):
     head = "NIK,Nama,Tanggal Lahir,Jenis Kelamin,Desa,Kecamatan,Pekerjaan,Sumber Dana,Mulai\n"
     first = tmp_path / "2025.csv"
