@@ -474,14 +474,12 @@ def explore(data_dir: str = _DATA,
     The address it prints carries a token: a page opens only with it."""
     import secrets
     import signal
-    import socket
     import subprocess
-    import time
 
     from ucj.core.config import notebook, split_dirs
     from ucj.presentation.explore import DISTRICT_ENV, LANG_ENV
     from ucj.presentation.i18n import check_lang
-    from ucj.runs.explore_server import MAX_KERNELS_ENV, TOKEN_ENV
+    from ucj.runs.explore_server import MAX_KERNELS_ENV, TOKEN_ENV, wait_until_answering
 
     check_lang(lang)
     _check_listen(host, port)
@@ -505,14 +503,7 @@ def explore(data_dir: str = _DATA,
         signal.signal(sig, interrupt)
     server = subprocess.Popen(cmd, env=env, start_new_session=True, stderr=subprocess.DEVNULL)
     try:
-        deadline = time.monotonic() + 120
-        while server.poll() is None and time.monotonic() < deadline:  # the address once the server answers
-            with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
-                probe.settimeout(1)
-                if probe.connect_ex((_probe_host(host), port)) == 0:
-                    break
-            time.sleep(0.2)
-        if server.poll() is None:
+        if wait_until_answering(_probe_host(host), port, server):  # the address once the server answers
             shown = f"[{host}]" if ":" in host else host
             typer.echo(f"ucj explore: open http://{shown}:{port}/?token={token} in a browser (data: "
                        f"{data_dir or 'default'}, language: {lang}); Ctrl-C stops it")

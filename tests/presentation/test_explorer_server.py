@@ -1,6 +1,7 @@
 """`ucj explore` closed to strangers (issue 24, items 5 and 8): no page and no kernel without the token, at
 most --max-kernels kernels, an unused kernel shut down after --idle-timeout, nothing left running after
-kill -9 of `ucj explore`, and an address that is not this machine's refused in one line."""
+kill -9 of `ucj explore` or a closed terminal (SIGHUP), and an address that is not this machine's refused
+in one line."""
 
 from __future__ import annotations
 
@@ -74,11 +75,33 @@ def _stop(proc: subprocess.Popen) -> None:
             proc.kill()
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        return None
+
+
+def _first_answer(url: str, **headers: str) -> tuple[int, str]:
+    """The server's own answer to a GET (status and Location), redirects not followed."""
+    opener = urllib.request.build_opener(_NoRedirect)
+    try:
+        with opener.open(urllib.request.Request(url, headers=headers), timeout=60) as r:
+            return r.status, ""
+    except urllib.error.HTTPError as err:
+        return err.code, err.headers.get("Location", "")
+
+
 def test_no_token_no_page_and_no_kernel_and_at_most_the_cap(demo_dir, tmp_path):
     proc, address = _start(demo_dir, tmp_path, "--max-kernels", "2")
     base = address.split("?")[0]
     try:
+        # jupyter_server's identity provider sends a request without the token to the login page, which
+        # answers 403 with the way in; a blind request from another web site is no different
+        assert _first_answer(base) == (302, "/login?next=%2F")
+        assert _first_answer(base, Origin="https://evil.example", Referer="https://evil.example/")[0] == 302
         assert _get(base) == 403 and _get(base + "?token=wrong") == 403
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(base + "login", timeout=60)
+        assert "ucj explore" in refused.value.read().decode()
         time.sleep(1)
         assert _kernels(proc.pid) == []
         codes: list[int] = []
@@ -98,7 +121,12 @@ def test_no_token_no_page_and_no_kernel_and_at_most_the_cap(demo_dir, tmp_path):
 def test_an_unused_kernel_is_shut_down(demo_dir, tmp_path):
     proc, address = _start(demo_dir, tmp_path, "--idle-timeout", "6")
     try:
-        assert _get(address) == 200  # a page fetched but never opened in a browser: its kernel goes idle
+        # a page fetched but never opened in a browser: its kernel goes idle
+        with urllib.request.urlopen(address, timeout=180) as r:
+            assert r.status == 200 and b"application/vnd.jupyter.widget-view+json" in r.read()
+            cookie = r.headers.get("Set-Cookie", "")
+        assert "SameSite=Strict" in cookie and "HttpOnly" in cookie  # the token's login cookie: this site only
+        assert len(_kernels(proc.pid)) == 1
         deadline = time.monotonic() + 90
         while _kernels(proc.pid) and time.monotonic() < deadline:
             time.sleep(1)
@@ -111,7 +139,7 @@ def test_kill_9_leaves_nothing_running(demo_dir, tmp_path):
     proc, address = _start(demo_dir, tmp_path)
     assert _get(address) == 200
     tree = {p.pid for p in psutil.Process(proc.pid).children(recursive=True)}
-    assert tree  # the server and a kernel
+    assert len(tree) >= 2  # the server and a kernel
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(10)
     deadline = time.monotonic() + 60
@@ -120,6 +148,20 @@ def test_kill_9_leaves_nothing_running(demo_dir, tmp_path):
         time.sleep(0.5)
     left = [p for p in tree if psutil.pid_exists(p) and psutil.Process(p).status() != "zombie"]
     assert left == []
+
+
+def test_a_closed_terminal_leaves_nothing_running(demo_dir, tmp_path):
+    proc, address = _start(demo_dir, tmp_path)
+    assert _get(address) == 200
+    tree = {p.pid for p in psutil.Process(proc.pid).children(recursive=True)}
+    assert len(tree) >= 2  # the server and a kernel
+    os.kill(proc.pid, signal.SIGHUP)  # what closing its terminal sends
+    proc.wait(60)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and any(psutil.pid_exists(p) and psutil.Process(p).status() != "zombie"
+                                              for p in tree):
+        time.sleep(0.5)
+    assert [p for p in tree if psutil.pid_exists(p) and psutil.Process(p).status() != "zombie"] == []
 
 
 def test_an_address_of_another_machine_is_refused(tmp_path):
