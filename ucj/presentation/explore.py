@@ -12,17 +12,16 @@ from __future__ import annotations
 import base64
 import html
 import io
+import math
 import os
 from dataclasses import dataclass, field
-from typing import Callable
-
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from ucj.analysis.budget import Assumptions
 from ucj.analysis.all_districts import district_table
-from ucj.analysis.district import DistrictFigures, district_figures
+from ucj.analysis.district import AreaPoverty, Comparison, DistrictFigures, district_figures
 from ucj.analysis.explore import (ALL_SEGMENTS, MAX_COMPARE, BudgetPlan, allowed_segments, budget_plan,
                                   compare_series, compare_table, coverage_against, latest_segment_coverage,
                                   peer_year, poverty_change, poverty_target)
@@ -30,8 +29,9 @@ from ucj.core.errors import UcjInputError
 from ucj.data.dataset import Dataset
 from ucj.data.registry import Registry
 from ucj.data.schema import DENOMINATORS
-from ucj.presentation.i18n import Lang, check_lang, fmt_bool, fmt_int, fmt_num, fmt_pct, fmt_rp, fmt_rp_full, t
-from ucj.presentation.plots import claims_figure, poverty_figure
+from ucj.presentation.i18n import Lang, check_lang, fmt_int, fmt_num, fmt_pct, fmt_rp, fmt_rp_full, fmt_year, t, tf
+from ucj.presentation.plots import claims_figure, mark_synthetic, poverty_figure
+from ucj.presentation.tables import Shown, as_html_frame, shown
 
 LANG_ENV = "UCJ_LANG"  # `ucj explore --lang` passes the language to the notebook this way
 DISTRICT_ENV = "UCJ_DISTRICT"  # and `--district` the district shown first
@@ -50,38 +50,42 @@ def district_options(registry: Registry) -> list[tuple[str, str]]:
     return [(f"{d.full_name} ({d.province_name})", d.code) for d in registry.all()]
 
 
-# ---------------------------------------------------------------- formatting (no arithmetic)
-
-Formatter = Callable[[object, Lang], str]
-FORMATS: dict[str, Formatter] = {
-    "int": fmt_int, "pct": fmt_pct, "rp": fmt_rp, "num": lambda v, lang: fmt_num(v, lang, 2), "bool": fmt_bool,
-    "text": lambda v, lang: "–" if v is None or (isinstance(v, float) and v != v) else t(str(v), lang),
-    "raw": lambda v, lang: "–" if v is None or (isinstance(v, float) and v != v) else str(v),
-}
+# ---------------------------------------------------------------- tables, downloads and charts
 
 
-def shown_table(df: pd.DataFrame, columns: dict[str, str], lang: Lang) -> pd.DataFrame:
-    """The table as the page shows it: the chosen columns, each formatted (FORMATS) and headed in `lang`."""
-    out = pd.DataFrame({t(c, lang): ["–" if pd.api.types.is_scalar(v) and pd.isna(v) else FORMATS[kind](v, lang)
-                                     for v in df[c]] for c, kind in columns.items()})
-    return out.astype(object)
+def text_table(s: Shown, lang: Lang) -> pd.DataFrame:
+    """The table as the page shows it: each cell by the report's rule for its kind (ucj.presentation.tables)."""
+    return as_html_frame(s, lang).astype(object)
 
 
-def table_html(df: pd.DataFrame, name: str) -> str:
-    return df.to_html(index=False, escape=True, classes=f"ucj-table ucj-{name}", border=0)
+def table_html(s: Shown, name: str, lang: Lang) -> str:
+    """The table as HTML: each cell by its kind's rule, numbers right-aligned and text left-aligned (a
+    column is text when its cells are)."""
+    text = text_table(s, lang)
+    numeric = [not all(k in ("text", "code", "bool") for k in s.kinds[c]) for c in s.values.columns]
+    align = ["ucj-num" if n else "ucj-text" for n in numeric]
+    head = "".join(f'<th scope="col" class="{a}">{html.escape(str(h))}</th>' for h, a in zip(text.columns, align))
+    body = "".join("<tr>" + "".join(f'<td class="{a}">{html.escape(str(v))}</td>' for v, a in zip(row, align))
+                   + "</tr>" for row in text.itertuples(index=False))
+    return (f'<table class="ucj-table ucj-{name}"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{body}</tbody></table>")
 
 
-def download_links(df: pd.DataFrame, name: str, lang: Lang) -> str:
-    """Two links that download `df` exactly as shown, as CSV (UTF-8) and XLSX, from data: URIs."""
-    csv = df.to_csv(index=False).encode("utf-8")
-    buf = io.BytesIO()
-    df.to_excel(buf, index=False, sheet_name=name[:31])
+def download_links(s: Shown, name: str, lang: Lang, notes: list[list[object]] | None = None,
+                   synthetic: bool = False) -> str:
+    """Two links that download the table shown, from data: URIs: CSV and XLSX with the numbers as numbers
+    (the XLSX with the report's number formats and a notes sheet), written by ucj.presentation.xlsx as the
+    report's tables.xlsx, so text from the data never runs as a formula. A file of synthetic data says so
+    in its name (and in the workbook's notes)."""
+    from ucj.presentation.xlsx import csv_bytes, workbook_bytes
+
+    stem = f"ucj_{name}" + ("_synthetic-demo" if synthetic else "")
     xlsx_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     links = []
-    for data, mime, ext, key in ((csv, "text/csv", "csv", "download_csv"), (buf.getvalue(), xlsx_type, "xlsx",
-                                                                             "download_xlsx")):
+    for data, mime, ext, key in ((csv_bytes(s, lang), "text/csv", "csv", "download_csv"),
+                                 (workbook_bytes({name: s}, lang, notes), xlsx_type, "xlsx", "download_xlsx")):
         uri = f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
-        links.append(f'<a class="ucj-download ucj-download-{ext}" download="ucj_{name}.{ext}" href="{uri}">'
+        links.append(f'<a class="ucj-download ucj-download-{ext}" download="{stem}.{ext}" href="{uri}">'
                      f"{html.escape(t(key, lang))}</a>")
     return " · ".join(links)
 
@@ -94,9 +98,10 @@ def png(fig: Figure) -> bytes:
     return buf.getvalue()
 
 
-def _synthetic(fig: Figure, synthetic: bool, lang: Lang) -> None:
-    if synthetic:
-        fig.text(0.995, 0.01, t("synthetic", lang), ha="right", va="bottom", fontsize=7, color="#b00020")
+def figure_html(chart: bytes, alt: str) -> str:
+    """The chart as an <img> with its alt text (what it shows, for a reader who cannot see it)."""
+    data = base64.b64encode(chart).decode("ascii")
+    return f'<img class="ucj-figure" alt="{html.escape(alt)}" src="data:image/png;base64,{data}">'
 
 
 def coverage_chart(series: pd.DataFrame, fig: DistrictFigures, segment: str, lang: Lang, synthetic: bool) -> Figure:
@@ -119,10 +124,22 @@ def coverage_chart(series: pd.DataFrame, fig: DistrictFigures, segment: str, lan
         ax.scatter([pd.Timestamp(int(p.target_year), 12, 1)], [p.target_pct], marker="*", s=140, color="#000000",
                    zorder=5, label=f"{t('target', lang)} {fmt_pct(p.target_pct, lang)} ({p.target_year})")
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt_pct(v, lang, 0)))
+    ax.set_title(t("coverage_pct", lang), fontsize=10, loc="left")
     ax.legend(fontsize=7, loc="upper left", frameon=False, ncols=2)
     ax.grid(axis="y", alpha=0.3)
-    _synthetic(out, synthetic, lang)
+    mark_synthetic(ax, synthetic, lang)  # in the chart's title row, as in the reports
     return out
+
+
+def coverage_alt(fig: DistrictFigures, segment: str, lang: Lang) -> str:
+    seg = t("all_segments", lang) if segment == ALL_SEGMENTS else t(segment, lang)
+    alt = tf("chart_explore_coverage_alt", lang, district=fig.district.full_name,
+             province=fig.district.province_name, segment=seg, denominator=t(fig.denominator, lang))
+    p = fig.projection
+    if segment == ALL_SEGMENTS and len(p.forecast):
+        alt += " " + tf("chart_explore_projection_alt", lang, year=fmt_year(p.target_year),
+                        target=fmt_pct(p.target_pct, lang))
+    return alt
 
 
 def compare_chart(series: pd.DataFrame, names: dict[str, str], lang: Lang, synthetic: bool) -> Figure:
@@ -135,7 +152,7 @@ def compare_chart(series: pd.DataFrame, names: dict[str, str], lang: Lang, synth
     ax.set_title(t("coverage_pct", lang), fontsize=10, loc="left")
     ax.legend(fontsize=7, loc="upper left", frameon=False)
     ax.grid(axis="y", alpha=0.3)
-    _synthetic(out, synthetic, lang)
+    mark_synthetic(ax, synthetic, lang)
     return out
 
 
@@ -144,19 +161,31 @@ def compare_chart(series: pd.DataFrame, names: dict[str, str], lang: Lang, synth
 
 @dataclass
 class View:
-    """One tab's content: headline sentences, a chart, the table (as shown) and its name."""
+    """One tab's content: headline sentences, a chart with its alt text, the table (values with their kinds,
+    for the page and the downloads alike) and its name."""
 
     lines: list[str]
     chart: bytes | None
-    table: pd.DataFrame
+    data: Shown
     name: str
     notes: list[str] = field(default_factory=list)
+    alt: str = ""
+    lang: Lang = "id"
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """The table as the page shows it."""
+        return text_table(self.data, self.lang)
 
 
 LEVELS = ("district", "kecamatan", "village")  # the coverage tab's drill-down
 
 
-def village_level_table(ds: Dataset, fig: DistrictFigures, level: str, lang: Lang) -> tuple[pd.DataFrame, list[str]]:
+def _empty() -> Shown:
+    return Shown(pd.DataFrame(), {}, [])
+
+
+def village_level_table(ds: Dataset, fig: DistrictFigures, level: str, lang: Lang) -> tuple[Shown, list[str]]:
     """The coverage tab's table below the district: per kecamatan or per desa/kelurahan (from the village
     table), with the section's sentences; without village data, an empty table and what to add."""
     from ucj.analysis.villages import kecamatan_rows, village_figures
@@ -165,13 +194,13 @@ def village_level_table(ds: Dataset, fig: DistrictFigures, level: str, lang: Lan
     f = village_figures(ds, fig.district.code, fig.last_period)
     lines = village_sentences(f, lang)
     if f is None:
-        return pd.DataFrame(), lines
+        return _empty(), lines
     if level == "kecamatan":
-        return shown_table(kecamatan_rows(f), {"kecamatan": "raw", "desa": "int", "bpu_active": "int",
-                                               "all_active": "int", "desa_below_quota": "int"}, lang), lines
+        rows = kecamatan_rows(f)[["kecamatan", "desa", "bpu_active", "all_active", "desa_below_quota"]]
+        return shown("kecamatan", rows, lang), lines
     rows = f.table.sort_values(["kecamatan", "village"])
-    return shown_table(rows, {"kecamatan": "raw", "village": "raw", "kind": "text", "bpu_active": "int",
-                              "all_active": "int", "quota": "int", "below_quota": "bool"}, lang), lines
+    cols = ["kecamatan", "village", "kind", "bpu_active", "all_active", "quota", "below_quota"]
+    return shown("villages", rows[cols].reset_index(drop=True), lang), lines
 
 
 def coverage_view(ds: Dataset, fig: DistrictFigures, segment: str, lang: Lang,
@@ -196,12 +225,11 @@ def coverage_view(ds: Dataset, fig: DistrictFigures, segment: str, lang: Lang,
         notes.append(t("over_100_note", lang))
     series = coverage_against(ds, fig, segment) if series is None else series
     chart = png(coverage_chart(series, fig, segment, lang, ds.any_synthetic))
+    alt = coverage_alt(fig, segment, lang)
     if level != "district":  # drill down: the district's kecamatan or villages instead of its peers
         table, below = village_level_table(ds, fig, level, lang)
-        return View([head, target, *below], chart, table, f"coverage-{level}", notes)
-    table = shown_table(fig.peers, {"indicator": "text", "value": "num", "province": "num", "national": "num",
-                                    "peer_mean": "num", "rank": "int", "of": "int"}, lang)
-    return View([head, target], chart, table, "coverage", notes)
+        return View([head, target, *below], chart, table, f"coverage-{level}", notes, alt, lang)
+    return View([head, target], chart, shown("peers", fig.peers, lang), "coverage", notes, alt, lang)
 
 
 def claims_view(ds: Dataset, fig: DistrictFigures, lang: Lang) -> View:
@@ -214,10 +242,8 @@ def claims_view(ds: Dataset, fig: DistrictFigures, lang: Lang) -> View:
                                         first=a["first_month"] or "–", last=a["last_month"] or "–"),
     ]
     chart = png(claims_figure(fig.claims_12m, lang, ds.any_synthetic, t("claims", lang)))
-    table = shown_table(fig.claims_12m, {"programme": "raw", "kind": "text", "claim_count": "int",
-                                         "claim_amount_rp": "rp", "frequency_per_1000": "num", "mean_claim_rp": "rp"},
-                        lang)
-    return View(lines, chart, table, "claims", [t("claims_headline_note", lang)])
+    return View(lines, chart, shown("claims_12m", fig.claims_12m, lang), "claims", [t("claims_headline_note", lang)],
+                t("chart_claims_alt", lang), lang)
 
 
 def poverty_view(ds: Dataset, fig: DistrictFigures, lang: Lang) -> View:
@@ -235,30 +261,42 @@ def poverty_view(ds: Dataset, fig: DistrictFigures, lang: Lang) -> View:
     series = {fig.district.full_name: fig.poverty_district, fig.district.province_name: fig.poverty_province,
               t("national", lang): fig.poverty_national}
     chart = png(poverty_figure(series, lang, ds.any_synthetic, t("poverty", lang)))
-    table = shown_table(fig.poverty, {"year": "raw", "p0": "pct", "p1": "num", "p2": "num", "province_p0": "pct",
-                                      "national_p0": "pct", "source": "raw"}, lang)
-    return View(lines, chart, table, "poverty")
+    return View(lines, chart, shown("poverty", fig.poverty, lang), "poverty", [], t("chart_poverty_alt", lang), lang)
+
+
+# the budget table's rows: the quantity, its unit (a catalogue key) and the kind of number it is
+BUDGET_UNITS = {"persons": "count", "months": "count", "persons_per_month": "count", "rp": "rp", "rp_per_month": "rp",
+                "rp_per_year": "rp", "pct": "pct", "cases_per_period": "num"}
+
+
+def budget_table(plan: BudgetPlan, lang: Lang) -> Shown:
+    """The budget planner's figures, one row each: quantity, value (a number, by its unit's rule) and unit."""
+    sc = plan.scenario
+    rows = [
+        ("additional_workers", sc["workers"], "persons"), ("months", sc["months"], "months"),
+        ("tariff_rp", plan.tariff_rp, "rp_per_month"), ("apbd_cost", sc["cost_rp"], "rp"),
+        ("already_funded", plan.already_funded, "persons"),
+        ("coverage_before_pct", sc.get("coverage_before_pct"), "pct"),
+        ("coverage_after_pct", sc.get("coverage_after_pct"), "pct"),
+        ("expected_jkk_cases", sc["expected_jkk_cases"], "cases_per_period"),
+        ("expected_jkk_claims", plan.expected_jkk_claims_rp, "rp"),
+        ("expected_jkm_deaths", sc["expected_jkm_deaths"], "cases_per_period"),
+        ("expected_jkm_claims", plan.expected_jkm_claims_rp, "rp"),
+        ("workers_needed_net", plan.net_per_month, "persons_per_month"),
+        ("workers_needed_gross", plan.gross_per_month, "persons_per_month"),
+        ("cost_per_year_rp", plan.cost_per_year_rp, "rp_per_year"),
+    ]
+    values = pd.DataFrame({"quantity": [t(k, lang) for k, _, _ in rows],
+                           "value": [math.nan if v is None else v for _, v, _ in rows],
+                           "unit": [t(f"unit.{u}", lang) for _, _, u in rows]}).astype(object)
+    kinds = {"quantity": ["text"] * len(rows), "value": [BUDGET_UNITS[u] for _, _, u in rows],
+             "unit": ["text"] * len(rows)}
+    return Shown(values, kinds, [t("quantity", lang), t("value", lang), t("unit", lang)])
 
 
 def budget_view(fig: DistrictFigures, plan: BudgetPlan, lang: Lang) -> View:
     sc = plan.scenario
-    rows = [
-        ("additional_workers", fmt_int(sc["workers"], lang)), ("months", fmt_int(sc["months"], lang)),
-        ("tariff_rp", fmt_rp_full(plan.tariff_rp, lang)),
-        ("apbd_cost", f"{fmt_rp(sc['cost_rp'], lang, 3)} ({fmt_rp_full(sc['cost_rp'], lang)})"),
-        ("already_funded", fmt_int(plan.already_funded, lang)),
-        ("coverage_before_pct", fmt_pct(sc.get("coverage_before_pct"), lang)),
-        ("coverage_after_pct", fmt_pct(sc.get("coverage_after_pct"), lang)),
-        ("expected_jkk_cases", fmt_num(sc["expected_jkk_cases"], lang, 1)),
-        ("expected_jkk_claims", fmt_rp(plan.expected_jkk_claims_rp, lang)),
-        ("expected_jkm_deaths", fmt_num(sc["expected_jkm_deaths"], lang, 1)),
-        ("expected_jkm_claims", fmt_rp(plan.expected_jkm_claims_rp, lang)),
-        ("workers_needed_net", fmt_int(plan.net_per_month, lang)),
-        ("workers_needed_gross", fmt_int(plan.gross_per_month, lang)),
-        ("cost_per_year_rp", fmt_rp(plan.cost_per_year_rp, lang)),
-    ]
-    table = pd.DataFrame({t("quantity", lang): [t(k, lang) for k, _ in rows], t("value", lang): [v for _, v in rows]})
-    lines = [f"{t('apbd_cost', lang)}: {fmt_rp(sc['cost_rp'], lang, 3)} ({fmt_rp_full(sc['cost_rp'], lang)})",
+    lines = [f"{t('apbd_cost', lang)}: {fmt_rp(sc['cost_rp'], lang)} ({fmt_rp_full(sc['cost_rp'], lang)})",
              t("reach_target", lang).format(pct=fmt_pct(plan.target_pct, lang), year=plan.target_year)
              + f": {fmt_int(plan.net_per_month, lang)} ({t('workers_needed_net', lang).lower()}), "
                f"{fmt_int(plan.gross_per_month, lang)} ({t('workers_needed_gross', lang).lower()}), "
@@ -266,17 +304,18 @@ def budget_view(fig: DistrictFigures, plan: BudgetPlan, lang: Lang) -> View:
     notes = [] if plan.counts_towards_coverage else [t("not_counting", lang)]
     if fig.target_is_default:
         notes.append(t("default_target", lang))
-    return View(lines, None, table.astype(object), "budget", notes)
+    return View(lines, None, budget_table(plan, lang), "budget", notes, "", lang)
 
 
 def compare_view(ds: Dataset, codes: list[str], denominator: str, lang: Lang) -> View:
     raw = compare_table(ds, codes, denominator)
     names = dict(zip(raw["district_code"], raw["district"]))
     chart = png(compare_chart(compare_series(ds, codes, denominator), names, lang, ds.any_synthetic))
-    table = shown_table(raw, {"district_code": "raw", "district": "raw", "province": "raw", "month": "raw",
-                              "active": "int", "denominator_value": "int", "coverage_pct": "pct",
-                              "apbd_funded_workers": "int", "p0": "pct", "p0_year": "raw"}, lang)
-    return View([f"{t('coverage_pct', lang)} ({t(denominator, lang)})"], chart, table, "compare")
+    counts = ["active", "denominator_value", "apbd_funded_workers"]  # whole persons: shown and stored as counts
+    raw[counts] = raw[counts].round().astype("Int64")
+    alt = tf("chart_explore_compare_alt", lang, denominator=t(denominator, lang), districts=", ".join(names.values()))
+    return View([f"{t('coverage_pct', lang)} ({t(denominator, lang)})"], chart, shown("compare", raw, lang), "compare",
+                [], alt, lang)
 
 
 class NoFigures(Exception):
@@ -301,54 +340,71 @@ class Explorer:
     def __init__(self, ds: Dataset, lang: Lang = "id", district_code: str = "75.02") -> None:
         import ipywidgets as w
 
+        from ucj.core.config import stylesheet
+
         self.ds, self.lang = ds, check_lang(lang)
         # computed once and kept: the same inputs always give the same figures
         self._figures: dict[tuple[str, str], DistrictFigures] = {}
-        self._comparison: dict[str, pd.DataFrame] = {}
+        self._comparison: dict[str, Comparison] = {}
+        self._period = pd.Timestamp(ds.enrolment["month"].max())
+        self._area_poverty: AreaPoverty | None = None
         self._series: dict[tuple[str, str, str], pd.DataFrame] = {}
         self._peer_year = peer_year(ds)
         self._quiet = False
         a = Assumptions()
         last_year = int(pd.Timestamp(ds.enrolment["month"].max()).year)
-        self.language = w.ToggleButtons(options=[("Bahasa Indonesia", "id"), ("English", "en")], value=self.lang)
-        self.district = w.Dropdown(options=district_options(ds.registry), value=ds.registry.get(district_code).code)
-        self.denominator = w.Dropdown(options=list(DENOMINATORS), value="working_population")
-        self.segment = w.Dropdown(options=allowed_segments("working_population"), value=ALL_SEGMENTS)
-        self.level = w.Dropdown(options=list(LEVELS), value="district")
-        self.workers = w.IntSlider(value=5_000, min=0, max=100_000, step=500, continuous_update=False)
-        self.months = w.IntSlider(value=12, min=1, max=60, continuous_update=False)
-        self.tariff = w.IntSlider(value=int(a.monthly_contribution_rp), min=1_000, max=100_000, step=100,
-                                  continuous_update=False)
-        self.target_year = w.IntSlider(value=last_year + 1, min=last_year, max=last_year + 10,
-                                       continuous_update=False)
-        self.compare_pick = w.Dropdown(options=district_options(ds.registry), value=self.district.value)
-        self.add = w.Button(icon="plus")
-        self.clear = w.Button(icon="times")
+        labelled = {"style": {"description_width": "initial"}}  # a label as long as its words, never cut
+        self.language = w.ToggleButtons(options=[("Bahasa Indonesia", "id"), ("English", "en")], value=self.lang,
+                                        **labelled)
+        self.district = w.Dropdown(options=district_options(ds.registry), value=ds.registry.get(district_code).code,
+                                   **labelled)
+        self.denominator = w.Dropdown(options=list(DENOMINATORS), value="working_population", **labelled)
+        self.segment = w.Dropdown(options=allowed_segments("working_population"), value=ALL_SEGMENTS, **labelled)
+        self.level = w.Dropdown(options=list(LEVELS), value="district", **labelled)
+        # sliders without their own readout (it cannot group thousands in the page's language): a readout
+        # beside each, formatted like every other number on the page
+        slider = dict(continuous_update=False, readout=False, style={"description_width": "16em"})
+        self.workers = w.IntSlider(value=5_000, min=0, max=100_000, step=500, **slider)
+        self.months = w.IntSlider(value=12, min=1, max=60, **slider)
+        self.tariff = w.IntSlider(value=int(a.monthly_contribution_rp), min=1_000, max=100_000, step=100, **slider)
+        self.target_year = w.IntSlider(value=last_year + 1, min=last_year, max=last_year + 10, **slider)
+        self.sliders = {"workers": self.workers, "months": self.months, "tariff": self.tariff,
+                        "target_year": self.target_year}
+        self.readouts = {k: w.HTML() for k in self.sliders}
+        for k in self.readouts:
+            self.readouts[k].add_class("ucj-readout")
+        self.compare_pick = w.Dropdown(options=district_options(ds.registry), value=self.district.value, **labelled)
+        self.add = w.Button()
+        self.clear = w.Button()
         self.compare_codes: list[str] = [self.district.value]
         self.outputs = {k: w.Output() for k in TABS}
         self.heads = {k: w.HTML() for k in TABS}
         self.downloads = w.HTML()
         self.message = w.HTML()
         self.title = w.HTML()
+        self.style = w.HTML(f"<style>{stylesheet('explorer')}</style>")
+        slider_rows = []
+        for k, ctl in self.sliders.items():
+            row = w.HBox([ctl, self.readouts[k]])
+            row.add_class("ucj-slider-row")
+            slider_rows.append(row)
         self.tabs = w.Tab(children=[
             w.VBox([w.HBox([self.segment, self.level]), self.heads["coverage"], self.outputs["coverage"]]),
             w.VBox([self.heads["claims"], self.outputs["claims"]]),
             w.VBox([self.heads["poverty"], self.outputs["poverty"]]),
-            w.VBox([self.workers, self.months, self.tariff, self.target_year, self.heads["budget"],
-                    self.outputs["budget"]]),
+            w.VBox([*slider_rows, self.heads["budget"], self.outputs["budget"]]),
             w.VBox([w.HBox([self.compare_pick, self.add, self.clear]), self.heads["compare"], self.outputs["compare"]]),
         ])
-        for ctl in (self.workers, self.months, self.tariff, self.target_year):
-            ctl.style.description_width = "16em"
-            ctl.layout.width = "40em"
-        self.widget = w.VBox([self.title, self.language, w.HBox([self.district, self.denominator]), self.message,
-                              self.tabs, self.downloads], layout=w.Layout(max_width="1100px"))
+        self.widget = w.VBox([self.style, self.title, self.language, w.HBox([self.district, self.denominator]),
+                              self.message, self.tabs, self.downloads], layout=w.Layout(max_width="1100px"))
         self.widget.add_class("ucj-explorer")
         self.language.observe(self._on_language, names="value")
         self.district.observe(self._on_district, names="value")
         self.denominator.observe(self._on_denominator, names="value")
-        for ctl in (self.segment, self.level, self.workers, self.months, self.tariff, self.target_year):
+        for ctl in (self.segment, self.level, *self.sliders.values()):
             ctl.observe(lambda _c: self.redraw(), names="value")
+        for ctl in self.sliders.values():
+            ctl.observe(lambda _c: self.show_readouts(), names="value")
         self.tabs.observe(lambda _c: self.redraw(), names="selected_index")
         self.add.on_click(self._on_add)
         self.clear.on_click(self._on_clear)
@@ -356,13 +412,26 @@ class Explorer:
         self.redraw()
 
     # -- labels
+    def show_readouts(self) -> None:
+        """Each slider's value beside it, grouped in the page's language ("10.000" / "10,000")."""
+        lang = self.lang
+        text = {"workers": fmt_int(self.workers.value, lang), "months": fmt_int(self.months.value, lang),
+                "tariff": fmt_rp_full(self.tariff.value, lang), "target_year": fmt_year(self.target_year.value)}
+        for k, value in text.items():
+            self.readouts[k].value = html.escape(value)
+
     def relabel(self) -> None:
-        """Every label in the current language (options keep their values)."""
+        """Every label in the current language (options keep their values). The title carries the page's
+        title and language for the app's page (the ucj Voilà template sets the browser tab's title and
+        <html lang> from them)."""
         lang, self._quiet = self.lang, True
         try:
-            self.title.value = f"<h2 class='ucj-h'>{html.escape(t('explorer_title', lang))}</h2>" + (
-                f"<div class='ucj-synthetic'>{html.escape(t('synthetic_banner', lang))}</div>"
-                if self.ds.any_synthetic else "")
+            title = t("explorer_title", lang)
+            self.title.value = (
+                f"<h1 class='ucj-h' data-ucj-title='{html.escape(title)}' data-ucj-lang='{lang}'>{html.escape(title)}</h1>"
+                + (f"<div class='ucj-synthetic'>{html.escape(t('synthetic_banner', lang))}</div>"
+                   if self.ds.any_synthetic else "")
+                + f"<p class='ucj-intro'>{html.escape(t('explorer_intro', lang))}</p>")
             self.language.description = t("language", lang)
             self.district.description = t("district", lang)
             self.denominator.description = t("denominator", lang)
@@ -381,6 +450,7 @@ class Explorer:
             for ctl, key in ((self.workers, "additional_workers"), (self.months, "months"), (self.tariff, "tariff_rp"),
                              (self.target_year, "by_year")):
                 ctl.description = t(key, lang)
+            self.show_readouts()
             self.compare_pick.description = t("compare_with", lang)
             self.add.description, self.clear.description = t("add", lang), t("clear", lang)
             self.tabs.titles = tuple(t(f"tab_{k}", lang) for k in TABS)
@@ -414,15 +484,18 @@ class Explorer:
 
     # -- drawing
     def figures(self) -> DistrictFigures:
-        """The district's figures (computed once per district and denominator; the all-district
-        table they compare with, once per denominator)."""
+        """The district's figures (computed once per district and denominator; the all-district table they
+        compare with and every district's benchmarks over it, once per denominator; the province and
+        national poverty, once): a first visit of a district computes only that district's own figures."""
         key = (self.district.value, self.denominator.value)
         if key not in self._figures:
             denom = key[1]
             if denom not in self._comparison:
-                self._comparison[denom] = district_table(self.ds, self._peer_year, denom)
+                self._comparison[denom] = Comparison.of(district_table(self.ds, self._peer_year, denom), self._period)
+            if self._area_poverty is None:
+                self._area_poverty = AreaPoverty.of(self.ds, self._period)
             self._figures[key] = district_figures(self.ds, key[0], denominator=denom,
-                                                  comparison=self._comparison[denom])
+                                                  comparison=self._comparison[denom], area_poverty=self._area_poverty)
             self._quiet = True
             try:  # the planner starts from the district's own target year
                 year = self._figures[key].projection.target_year
@@ -478,12 +551,20 @@ class Explorer:
                                         for x in v.lines[:1]) + "".join(
             f"<p class='ucj-line'>{html.escape(x)}</p>" for x in v.lines[1:]) + "".join(
             f"<p class='ucj-note'><i>{html.escape(x)}</i></p>" for x in v.notes)
-        self.downloads.value = download_links(v.table, v.name, self.lang)
+        self.downloads.value = download_links(v.data, v.name, self.lang, self.download_notes(v), self.ds.any_synthetic)
         out.clear_output(wait=True)
         with out:
             if v.chart is not None:
-                display(Image(data=v.chart, format="png"))
-            display(HTML(table_html(v.table, v.name)))
+                display(HTML(figure_html(v.chart, v.alt)))
+            display(HTML(table_html(v.data, v.name, self.lang)))
+
+    def download_notes(self, v: View) -> list[list[object]]:
+        """The downloaded workbook's notes: what the table is (the tab's headline) and, for demo data, that it
+        is synthetic."""
+        notes: list[list[object]] = [[t("explorer_title", self.lang), v.lines[0] if v.lines else v.name]]
+        if self.ds.any_synthetic:
+            notes.insert(0, ["!", t("synthetic_banner", self.lang)])
+        return notes
 
 
 def explorer(ds: Dataset, lang: Lang = "id", district_code: str = "75.02"):  # type: ignore[no-untyped-def]

@@ -97,3 +97,48 @@ def save_workbook(wb, path: Path) -> Path:  # type: ignore[no-untyped-def]
     with atomic_path(path) as tmp:
         wb.save(tmp)
     return path
+
+
+def workbook_bytes(sheets: dict[str, Shown], lang: Lang, notes: list[list[object]] | None = None) -> bytes:
+    """A workbook in memory (the explorer's downloads): a notes sheet when `notes` are given (what the table
+    is, the synthetic-data label), then one sheet per table written by `write_shown`, as in tables.xlsx."""
+    import io
+
+    from openpyxl import Workbook
+
+    from ucj.presentation.i18n import t
+
+    wb = Workbook()
+    taken: set[str] = set()
+    ws = wb.active
+    first = True
+    if notes:
+        ws.title = sheet_title(t("sheet.notes", lang), taken)
+        write_rows(ws, [t("data_notes", lang), ""], notes)
+        ws.column_dimensions["A"].width, ws.column_dimensions["B"].width = 24, 100
+        first = False
+    for name, s in sheets.items():
+        sheet = ws if first else wb.create_sheet()
+        sheet.title = sheet_title(name, taken)
+        write_shown(sheet, s, lang)
+        first = False
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def csv_bytes(s: Shown, lang: Lang) -> bytes:
+    """The table as CSV (UTF-8, comma-separated, "." for decimals): the cells `write_shown` stores, numbers as
+    plain numbers, months as YYYY-MM, and text that could run as a formula quoted (ucj.core.files)."""
+    from ucj.core.files import safe_csv_frame
+
+    cols = list(s.values.columns)
+    rows = []
+    for i in range(len(s.values)):
+        row = []
+        for c in cols:
+            v = _cell_value(s.values[c].iloc[i], s.kinds[c][i], lang)
+            row.append(f"{v:%Y-%m}" if isinstance(v, dt.datetime) and s.kinds[c][i] == "month" else v)
+        rows.append(row)
+    frame = pd.DataFrame(rows, columns=s.headers).astype(object)
+    return safe_csv_frame(frame).to_csv(index=False).encode("utf-8")
