@@ -91,8 +91,10 @@ def download_links(s: Shown, name: str, lang: Lang, notes: list[list[object]] | 
 
 
 def png(fig: Figure) -> bytes:
-    """The chart as PNG, with matplotlib's fixed margins: constrained layout would double a redraw's time."""
-    fig.set_layout_engine("none")
+    """The chart as PNG at screen resolution. The explorer's own charts (redrawn at every control change) keep
+    matplotlib's fixed margins, as constrained layout would double a redraw's time; the report's charts
+    (claims, poverty: drawn once per district and language) keep their constrained layout, so no label is
+    cut."""
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=90)
     return buf.getvalue()
@@ -106,7 +108,7 @@ def figure_html(chart: bytes, alt: str) -> str:
 
 def coverage_chart(series: pd.DataFrame, fig: DistrictFigures, segment: str, lang: Lang, synthetic: bool) -> Figure:
     """District, province and peers month by month; with all segments, the projection fan and the target."""
-    out = Figure(figsize=(8.0, 3.4))
+    out = Figure(figsize=(8.0, 3.4), layout="none")
     ax = out.add_subplot()
     names = {"district": fig.district.full_name, "province": fig.district.province_name,
              "peers": t("peers_together", lang)}
@@ -143,7 +145,7 @@ def coverage_alt(fig: DistrictFigures, segment: str, lang: Lang) -> str:
 
 
 def compare_chart(series: pd.DataFrame, names: dict[str, str], lang: Lang, synthetic: bool) -> Figure:
-    out = Figure(figsize=(8.0, 3.4))
+    out = Figure(figsize=(8.0, 3.4), layout="none")
     ax = out.add_subplot()
     for colour, (code, name) in zip(COMPARE_COLOURS, names.items()):
         s = series[series["district_code"] == code]
@@ -349,6 +351,7 @@ class Explorer:
         self._period = pd.Timestamp(ds.enrolment["month"].max())
         self._area_poverty: AreaPoverty | None = None
         self._series: dict[tuple[str, str, str], pd.DataFrame] = {}
+        self._views: dict[tuple[str, str, str, str], View] = {}
         self._peer_year = peer_year(ds)
         self._quiet = False
         a = Assumptions()
@@ -521,10 +524,11 @@ class Explorer:
         if tab == "coverage":
             return coverage_view(self.ds, fig, self.segment.value, lang,
                                  self.coverage_series(fig, self.segment.value), self.level.value)
-        if tab == "claims":
-            return claims_view(self.ds, fig, lang)
-        if tab == "poverty":
-            return poverty_view(self.ds, fig, lang)
+        if tab in ("claims", "poverty"):  # no control of theirs but district, denominator and language
+            key = (tab, fig.district.code, fig.denominator, lang)
+            if key not in self._views:
+                self._views[key] = (claims_view if tab == "claims" else poverty_view)(self.ds, fig, lang)
+            return self._views[key]
         plan = budget_plan(fig, self.workers.value, self.months.value, self.tariff.value, self.target_year.value)
         return budget_view(fig, plan, lang)
 
@@ -547,11 +551,12 @@ class Explorer:
             out.clear_output()
             return
         self.message.value = ""
+        # the download links first: when the headline shows the new figures, the links already hold them
+        self.downloads.value = download_links(v.data, v.name, self.lang, self.download_notes(v), self.ds.any_synthetic)
         self.heads[tab].value = "".join(f"<p class='ucj-headline ucj-{tab}-headline'><b>{html.escape(x)}</b></p>"
                                         for x in v.lines[:1]) + "".join(
             f"<p class='ucj-line'>{html.escape(x)}</p>" for x in v.lines[1:]) + "".join(
             f"<p class='ucj-note'><i>{html.escape(x)}</i></p>" for x in v.notes)
-        self.downloads.value = download_links(v.data, v.name, self.lang, self.download_notes(v), self.ds.any_synthetic)
         out.clear_output(wait=True)
         with out:
             if v.chart is not None:
