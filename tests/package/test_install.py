@@ -46,6 +46,11 @@ def test_wheel_runs_demo_and_report_outside_the_checkout(tmp_path):
     where = subprocess.run([str(py), "-c", "import ucj; print(ucj.__file__)"], capture_output=True, text=True,
                            cwd=work, check=True).stdout
     assert str(venv) in where and str(REPO) not in where
+    # the explorer's page template and style sheet ship too (`ucj explore` serves them)
+    found = subprocess.run([str(py), "-c", "from ucj.runs.explore_server import template_root; from ucj.core.config "
+                            "import stylesheet; print(template_root()); print(len(stylesheet('explorer')))"],
+                           capture_output=True, text=True, cwd=work, check=True).stdout.split()
+    assert Path(found[0], "voila", "templates", "ucj", "index.html.j2").is_file() and int(found[1]) > 1000
     ucj_cmd = str(venv / "bin" / "ucj")
     run = subprocess.run([ucj_cmd, "demo"], capture_output=True, text=True, cwd=work)
     assert run.returncode == 0, run.stderr[-3000:]

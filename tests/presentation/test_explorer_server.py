@@ -47,8 +47,10 @@ def _kernels(pid: int) -> list[psutil.Process]:
 
 
 def _get(url: str, timeout: float = 180) -> int:
+    """A GET as a browser makes it (redirects followed, cookies kept), its final status."""
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as r:
+        with opener.open(url, timeout=timeout) as r:
             r.read()
             return r.status
     except urllib.error.HTTPError as err:
@@ -90,6 +92,15 @@ def _first_answer(url: str, **headers: str) -> tuple[int, str]:
         return err.code, err.headers.get("Location", "")
 
 
+def _set_cookie(url: str) -> str:
+    opener = urllib.request.build_opener(_NoRedirect)
+    try:
+        opener.open(url, timeout=60)
+    except urllib.error.HTTPError as err:
+        return err.headers.get("Set-Cookie", "")
+    return ""
+
+
 def test_no_token_no_page_and_no_kernel_and_at_most_the_cap(demo_dir, tmp_path):
     proc, address = _start(demo_dir, tmp_path, "--max-kernels", "2")
     base = address.split("?")[0]
@@ -122,11 +133,20 @@ def test_an_unused_kernel_is_shut_down(demo_dir, tmp_path):
     proc, address = _start(demo_dir, tmp_path, "--idle-timeout", "6")
     try:
         # a page fetched but never opened in a browser: its kernel goes idle
-        with urllib.request.urlopen(address, timeout=180) as r:
-            assert r.status == 200 and b"application/vnd.jupyter.widget-view+json" in r.read()
-            cookie = r.headers.get("Set-Cookie", "")
+        status, location = _first_answer(address)  # the token sets the login cookie, then the page without it
+        assert (status, location) == (302, "/")
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
+        with opener.open(address, timeout=180) as r:
+            assert r.status == 200 and r.url == address.split("?")[0]
+            assert b"application/vnd.jupyter.widget-view+json" in r.read()
+        cookie = _set_cookie(address)
         assert "SameSite=Strict" in cookie and "HttpOnly" in cookie  # the token's login cookie: this site only
         assert len(_kernels(proc.pid)) == 1
+        # the token is on no command line (other users of the machine can read those) and not in the
+        # environment of the kernel that runs the notebook
+        token = address.split("token=")[1]
+        assert all(token not in " ".join(p.cmdline()) for p in psutil.Process(proc.pid).children(recursive=True))
+        assert all(token not in v for v in _kernels(proc.pid)[0].environ().values())
         deadline = time.monotonic() + 90
         while _kernels(proc.pid) and time.monotonic() < deadline:
             time.sleep(1)

@@ -2,8 +2,9 @@
 
 `ucj explore` starts this module as its own process. A page opens only with the token `ucj explore`
 printed in its address: jupyter_server's identity provider checks it (Voilà's `Voila.token`) and keeps a
-signed login cookie (SameSite=Strict, so another web site cannot use it); a request without it is sent to
-the login page, which here answers 403, and no kernel starts. At most `max_kernels` kernels run at once
+signed login cookie (SameSite=Strict, so another web site cannot use it), and the page is then loaded again
+without the token in its address; a request without token or cookie is sent to the login page, which here
+answers 403, and no kernel starts. At most `max_kernels` kernels run at once
 (503 beyond, checked in Voilà's prelaunch hook before the kernel starts); a kernel no browser has used for
 `idle_timeout` seconds is shut down by jupyter_server's culler (a closed tab, a request that never
 connected); and the server dies with `ucj explore`, even when that is killed with -9 or its terminal is
@@ -33,8 +34,17 @@ def gate(handler: object, notebook: object = None, cwd: str | None = None) -> ob
     """Voilà's prelaunch hook, after the token was checked: refuse a page beyond the kernel cap before its
     kernel starts, and return the notebook as the app shows it (its title in the page's language, without
     the cells meant for JupyterLab)."""
-    from tornado.web import HTTPError
+    from urllib.parse import parse_qsl, urlencode
 
+    from tornado.web import Finish, HTTPError
+
+    if handler.get_query_argument("token", None) is not None:  # type: ignore[attr-defined]
+        # the token was accepted and the login cookie set: the page again without the token in its address,
+        # so it stays out of the browser's history and of the kernel's environment (Voila passes it the URL)
+        rest = [(k, v) for k, v in parse_qsl(handler.request.query, keep_blank_values=True)  # type: ignore[attr-defined]
+                if k != "token"]
+        handler.redirect(handler.base_url + (f"?{urlencode(rest)}" if rest else ""))  # type: ignore[attr-defined]
+        raise Finish()
     cap = int(os.environ.get(MAX_KERNELS_ENV, "4"))
     # kernels start while their page is being made: pages still being made count too (a kernel already
     # listed for one is counted twice, which admits fewer, never more); one event loop, so no lock
