@@ -141,8 +141,16 @@ def scatter_figure(df: pd.DataFrame, x: str, y: str, label_col: str, lang: Lang,
     size = 7 if len(shown) <= 12 else 6
     labels = [ax.text(float(px), float(py), short_name(str(name)), fontsize=size)
               for px, py, name in zip(shown[x], shown[y], shown[label_col])]
-    if labels:
+    for _ in range(4):  # adjustText stops when its forces settle; a pair still touching gets another round
+        if not labels or (_ > 0 and not _touching(labels)):
+            break
         adjust_text(labels, x=df[x].to_numpy(dtype=float), y=df[y].to_numpy(dtype=float), ax=ax,
-                    expand=(1.15, 1.3), ensure_inside_axes=True, max_move=None,
+                    expand=(1.25, 1.5), ensure_inside_axes=True, max_move=None,
                     arrowprops=dict(arrowstyle="-", color=OKABE_ITO["grey"], lw=0.5))
     return fig
+
+
+def _touching(labels: list) -> bool:  # type: ignore[type-arg]
+    """Whether any two labels' boxes, as drawn, overlap."""
+    boxes = [x.get_window_extent() for x in labels]
+    return any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
