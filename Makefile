@@ -29,7 +29,7 @@ SEEDS := --district Minahasa --district Banggai --district Boalemo --district "M
 
 run: demo
 	$(BIN)/ucj summary --data-dir $(DATA)
-	$(BIN)/ucj reports $(SEEDS) --data-dir $(DATA) --run demo
+	$(BIN)/ucj reports $(SEEDS) --data-dir $(DATA) --run demo --pdf
 
 # Tests run on every core (pytest-xdist, -n auto); --dist loadfile keeps a test file on one worker, so a
 # file's module fixtures (rendered reports, kernels) are built once. Each worker builds its own demo dataset

@@ -283,6 +283,40 @@ def _log_line(line: str) -> None:
         log.info(line)
 
 
+_PDF = typer.Option(False, "--pdf", help="also print each report to report.pdf beside its report.html (A4; "
+                                         "see docs/print.md)")
+_BOUNDARIES = typer.Option(None, "--boundaries", help="a TopoJSON file of district boundaries: the province or "
+                                                    "national overview draws a coverage map from it")
+STAGES = {"kernel": "starting the kernel", "data": "loading and checking the data", "compute": "computing",
+          "export": "exporting the page", "pdf": "printing the PDF"}
+
+
+def _pdf_ready(pdf: bool) -> None:
+    """With --pdf: one line naming what is missing when this machine cannot print (before any kernel starts)."""
+    if pdf:
+        from ucj.presentation.printing import engine_problem
+
+        problem = engine_problem()
+        if problem:
+            typer.echo(f"error: {problem}", err=True)
+            raise typer.Exit(1)
+
+
+def _show_stages() -> None:
+    """Say each step of the report on stderr as it starts, with the seconds since the command began, when
+    stderr is a terminal (and not -q); nothing otherwise, so scripts and logs stay quiet."""
+    import time
+
+    from ucj.runs import engine
+
+    started = time.perf_counter()
+
+    def say(name: str) -> None:
+        typer.echo(f"[{time.perf_counter() - started:5.1f} s] {STAGES.get(name, name)}", err=True)
+
+    engine.on_stage(None if logs.quiet() or not sys.stderr.isatty() else say)
+
+
 def _finish_batch(entries: list[dict[str, object]], run_dir: Path) -> None:
     failed = [e for e in entries if e.get("status") != "ok"]
     for e in failed:
@@ -309,22 +343,35 @@ def report(
     out: Path = _REPORTS,
     run: str = _RUN,
     force: bool = typer.Option(False, "--force", help="make the report again even if it is up to date"),
+    pdf: bool = _PDF,
+    boundaries: Optional[Path] = _BOUNDARIES,
 ) -> None:
     """One district report, or with --province a province overview: executed notebook, HTML, Excel, PNG
-    figures and key_figures.json."""
+    figures and key_figures.json (and with --pdf, report.pdf). On a terminal it says each step as it starts."""
     from ucj.runs import engine
 
     if bool(district.strip()) == bool(province.strip()):
         raise UcjInputError.one("say which report: --district D or --province P (one of them)")
     run_dir = _run_dir(out, run)
+    _pdf_ready(pdf)
     if province.strip():
         if target_pct != -1.0 or target_year != -1:
             raise UcjInputError.one("a province overview has no --target-pct or --target-year (it uses the target "
                                     "its districts share)")
-        _overviews([province], False, lang, data_dir, run_dir, force, last_period, denominator)
+        _show_stages()
+        try:
+            _overviews([province], False, lang, data_dir, run_dir, force, last_period, denominator,
+                       str(boundaries or ""), pdf)
+        finally:
+            engine.on_stage(None)
         return
+    if boundaries is not None:
+        raise UcjInputError.one("a district report draws no map; --boundaries goes with --province (or with "
+                                "`ucj reports`, for its overviews)")
     # The kernel boots (and imports ucj) while this process checks the parameters and plans the run;
     # bad parameters stop it before any cell runs.
+    _show_stages()
+    engine.stage("kernel")
     engine.prestart()
     try:
         from ucj.runs.batch import run_many
@@ -332,28 +379,32 @@ def report(
 
         params = validate_params(district, last_period, denominator, target_pct, target_year, lang, data_dir)
         with _run_busy():
-            entry = run_many([params], run_dir, workers=1, progress=False, force=force, echo=lambda line: None)[0]
+            entry = run_many([params], run_dir, workers=1, progress=False, force=force, echo=lambda line: None,
+                             pdf=pdf)[0]
     finally:
         engine.close_kernels()
+        engine.on_stage(None)
     if entry["status"] != "ok":
         cell = f" (cell {entry['cell']})" if entry.get("cell") else ""
         typer.echo(f"error: the report for {entry['district_name']} failed{cell}: {entry['error']}", err=True)
         raise typer.Exit(1)
     typer.echo(f"{'up to date' if entry.get('skipped') else 'wrote'} {run_dir / str(entry['html'])}")
+    if entry.get("pdf"):
+        typer.echo(f"{'up to date' if entry.get('skipped') else 'wrote'} {run_dir / str(entry['pdf'])}")
 
 
 def _overviews(provinces: list[str], national: bool, lang: str, data_dir: str, run_dir: Path, force: bool,
-               last_period: str = "", denominator: str = "") -> None:
+               last_period: str = "", denominator: str = "", boundaries: str = "", pdf: bool = False) -> None:
     """Make the overviews of these provinces (and of the nation) into the run; one line each; exit 1 if one failed."""
     from ucj.data.registry import load_registry
     from ucj.runs.batch import overview_params, run_overviews
 
     registry = load_registry()
-    wanted = [overview_params(p, registry, lang, data_dir, last_period, denominator) for p in provinces]
+    wanted = [overview_params(p, registry, lang, data_dir, last_period, denominator, boundaries) for p in provinces]
     if national:
-        wanted.append(overview_params(None, registry, lang, data_dir, last_period, denominator))
+        wanted.append(overview_params(None, registry, lang, data_dir, last_period, denominator, boundaries))
     with _run_busy():
-        entries = run_overviews(wanted, run_dir, force=force)
+        entries = run_overviews(wanted, run_dir, force=force, pdf=pdf)
     failed = False
     for e in entries:
         if e.get("status") != "ok":
@@ -361,7 +412,9 @@ def _overviews(provinces: list[str], national: bool, lang: str, data_dir: str, r
             cell = f" (cell {e['cell']})" if e.get("cell") else ""
             typer.echo(f"error: the overview {e.get('district_name')} failed{cell}: {e.get('error')}", err=True)
         else:
-            typer.echo(f"{'up to date' if e.get('skipped') else 'wrote'} {run_dir / str(e['html'])}")
+            for made in ("html", "pdf"):
+                if e.get(made):
+                    typer.echo(f"{'up to date' if e.get('skipped') else 'wrote'} {run_dir / str(e[made])}")
     if failed:
         raise typer.Exit(1)
 
@@ -385,6 +438,8 @@ def reports(
     overviews: bool = typer.Option(True, "--overviews/--no-overviews",
                                    help="with --province, also that province's overview; with --all, the national one"),
     national: bool = typer.Option(False, "--national", help="also write the national overview (as --all does)"),
+    pdf: bool = _PDF,
+    boundaries: Optional[Path] = _BOUNDARIES,
 ) -> None:
     """Many district reports with a progress bar, and an index.html linking them (and the province or
     national overview). Rerunning the same --run resumes it: reports whose inputs and files are
@@ -406,22 +461,30 @@ def reports(
         raise UcjInputError.one("a Dask scheduler address looks like tcp://HOST:PORT", column="--scheduler",
                                 value=scheduler, label="option")
     run_dir = _run_dir(out, run)
+    _pdf_ready(pdf)
     registry = load_registry()
     codes = list(district) if district else districts_in(None if all_districts else province, registry)
     params = params_for(codes, registry, last_period=last_period, lang=lang, data_dir=data_dir)
     areas = [province] if province is not None and overviews else []
     with_national = national or (all_districts and overviews)
+    if boundaries is not None and not (areas or with_national):
+        raise UcjInputError.one("--boundaries draws the map of an overview: give it with --province P or --all "
+                                "(or --national)")
     if areas or with_national:  # checked before any kernel starts, like the districts
         from ucj.runs.batch import overview_params
 
         for a in areas:
-            overview_params(a, registry, lang, data_dir, last_period)
+            overview_params(a, registry, lang, data_dir, last_period, boundaries=str(boundaries or ""))
+        if with_national and boundaries is not None:
+            overview_params(None, registry, lang, data_dir, last_period, boundaries=str(boundaries))
     with _run_busy():
         entries = run_many(params, run_dir, workers=workers, progress=progress and not logs.quiet(),
-                           scheduler=scheduler or None, force=force, max_failures=max_failures or None, echo=_log_line)
+                           scheduler=scheduler or None, force=force, max_failures=max_failures or None, echo=_log_line,
+                           pdf=pdf)
     if areas or with_national:
         try:
-            _overviews(areas, with_national, lang, data_dir, run_dir, force, last_period)
+            _overviews(areas, with_national, lang, data_dir, run_dir, force, last_period,
+                       boundaries=str(boundaries or ""), pdf=pdf)
         except typer.Exit:
             _finish_batch(entries, run_dir)
             raise

@@ -13,15 +13,28 @@ from ucj.presentation.i18n import Lang, t
 from ucj.core.config import stylesheet
 
 NOTEBOOK_ONLY_TAG = "notebook-only"
+# Figures are drawn at this resolution: a figure 7 inches wide or more prints across the A4 text
+# column (186 mm) at 200 dpi or more; on screen page.css shows it at its size in inches.
+FIGURE_DPI = 220
 
+# The code-free page: nbconvert's lab template without what it loads from the internet (require.js,
+# MathJax, Mermaid and the widget manager, all from a CDN, none of which a report uses), so a report
+# opens offline with nothing missing.
+PAGE_TEMPLATE = "ucj_report.html.j2"
+PAGE_TEMPLATE_TEXT = """{%- extends 'index.html.j2' -%}
+{%- block html_head_js -%}{%- endblock html_head_js -%}
+{%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+"""
 
 
 def png_bytes(figure: object) -> bytes:
-    """A matplotlib figure as PNG bytes (shown inline in the page and saved beside the report)."""
+    """A matplotlib figure as PNG bytes at FIGURE_DPI (shown inline in the page and saved beside the report)."""
     import io
 
     buf = io.BytesIO()
-    figure.savefig(buf, format="png")  # type: ignore[attr-defined]
+    figure.savefig(buf, format="png", dpi=FIGURE_DPI)  # type: ignore[attr-defined]
     return buf.getvalue()
 
 
@@ -69,26 +82,51 @@ def write_tables_xlsx(path: Path, tables: dict[str, Shown], lang: Lang, syntheti
 
 
 def html_exporter() -> object:
-    """The code-free HTML exporter (nbconvert, in-process); build it once and reuse it for many reports."""
+    """The code-free HTML exporter (nbconvert, in-process, nothing loaded from the internet); build it
+    once and reuse it for many reports."""
+    from jinja2 import DictLoader
     from nbconvert import HTMLExporter
 
-    return HTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True,
-                        exclude_output_prompt=True)
+    return HTMLExporter(template_name="lab", template_file=PAGE_TEMPLATE,
+                        extra_loaders=[DictLoader({PAGE_TEMPLATE: PAGE_TEMPLATE_TEXT})], exclude_input=True,
+                        exclude_input_prompt=True, exclude_output_prompt=True)
 
 
-def notebook_html(nb: object, title: str, exporter: object | None = None) -> str:
-    """A code-free, print-friendly HTML page from an executed notebook (a NotebookNode, left unchanged)."""
+def _page_lang(nb: object, key: dict[str, object] | None) -> Lang:
+    """The report's language: its key figures', else its notebook's `lang` parameter, else English."""
+    papermill = nb.metadata.get("papermill") or {}  # type: ignore[attr-defined]
+    lang = (key or {}).get("lang") or (papermill.get("parameters") or {}).get("lang")
+    return "id" if lang == "id" else "en"
+
+
+def notebook_html(nb: object, title: str, exporter: object | None = None,
+                  key: dict[str, object] | None = None) -> str:
+    """A code-free, print-ready HTML page from an executed notebook (a NotebookNode, left unchanged),
+    in the report's language (html lang), with its author and subject as metadata (a PDF made from the
+    page carries them) and, given its key figures, the running header of its printed pages."""
     import copy
+    import html
 
     from nbconvert.preprocessors import TagRemovePreprocessor
 
+    from ucj import __version__
+    from ucj.presentation.printing import page_rules, running_header
+
+    lang = _page_lang(nb, key)
     nb = copy.deepcopy(nb)
     nb.metadata["title"] = title  # type: ignore[attr-defined]
     remover = TagRemovePreprocessor(remove_cell_tags=[NOTEBOOK_ONLY_TAG, "parameters", "injected-parameters",
                                                       "papermill-error-cell-tag"])
     nb, _ = remover.preprocess(nb, {})
-    body, _ = (exporter or html_exporter()).from_notebook_node(nb)  # type: ignore[attr-defined]
-    return body.replace("</head>", f"<style>{stylesheet('page')}</style></head>", 1)
+    exporter = exporter or html_exporter()
+    exporter.language_code = lang  # type: ignore[attr-defined]
+    body, _ = exporter.from_notebook_node(nb)  # type: ignore[attr-defined]
+    header = running_header(key, lang) if key else title
+    synthetic = bool((key or {}).get("synthetic_tables"))
+    meta = "".join(f'<meta name="{name}" content="{html.escape(value)}">' for name, value in (
+        ("author", t("report_author", lang)), ("description", header), ("generator", f"ucj {__version__}")))
+    return body.replace("</head>", f"{meta}<style>{stylesheet('page')}{page_rules(header, lang, synthetic)}"
+                                   "</style></head>", 1)
 
 
 def notebook_to_html(notebook: Path, target: Path, title: str) -> Path:

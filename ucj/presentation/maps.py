@@ -16,7 +16,7 @@ from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 
 from ucj.core.errors import UcjInputError
-from ucj.presentation.i18n import Lang, fmt_pct
+from ucj.presentation.i18n import Lang, fmt_pct, t
 from ucj.presentation.plots import mark_synthetic
 from ucj.data.registry import Registry
 
@@ -77,26 +77,62 @@ def load_topojson(path: str | Path, registry: Registry, object_name: str | None 
     return Shapes(rings, pd.DataFrame(unmatched, columns=["id", "name", "reason"]))
 
 
+def check_topojson(path: str | Path) -> str:
+    """The full path of a readable TopoJSON boundaries file (checked before any report starts), or a
+    one-line error naming the file and what is wrong with it."""
+    p = Path(path).expanduser()
+    if not p.is_file():
+        raise UcjInputError.one("the boundaries file does not exist (give a TopoJSON file of district shapes)",
+                                value=str(path))
+    try:
+        topo = json.loads(p.read_text(encoding="utf-8"))
+        ok = topo.get("type") == "Topology" and bool(topo.get("objects")) and isinstance(topo.get("arcs"), list)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, AttributeError):
+        ok = False
+    if not ok:
+        raise UcjInputError.one("the boundaries file is not TopoJSON (a 'Topology' with objects and arcs)",
+                                value=str(path))
+    return str(p.resolve())
+
+
+MAP_WIDTH_IN = 7.5  # the map's width; its height follows the area's shape (see choropleth)
+
+
 def choropleth(shapes: Shapes, values: pd.Series, lang: Lang, title: str, synthetic: bool,
                codes: list[str] | None = None) -> Figure:
-    """Fill each district by `values` (indexed by district code); grey where there is no value."""
-    fig = Figure(figsize=(9, 4.2), dpi=110, layout="constrained")
-    ax = fig.add_subplot()
+    """Fill each district by `values` (indexed by district code); grey where there is no value (named in
+    the legend). The figure takes the area's shape (longitude shortened by the cosine of the latitude,
+    as on a map), so the area fills its frame whether it is wide like Indonesia or tall like a province."""
+    from matplotlib.patches import Patch
+
     keep = codes if codes is not None else list(shapes.rings)
     polys, vals = [], []
     for code in keep:
         for ring in shapes.rings.get(code, []):
             polys.append(ring)
             vals.append(values.get(code, np.nan))
-    coll = PolyCollection(polys, array=np.ma.masked_invalid(np.asarray(vals, dtype="float64")), cmap="viridis",
-                          edgecolors="#ffffff", linewidths=0.2)
+    points = np.vstack(polys) if polys else np.zeros((1, 2))
+    (x0, y0), (x1, y1) = points.min(axis=0), points.max(axis=0)
+    stretch = 1 / max(np.cos(np.radians((y0 + y1) / 2)), 0.2)  # y units per x unit on the page
+    shape = (y1 - y0) * stretch / max(x1 - x0, 1e-9)  # height / width of the area as drawn
+    # the axes take about 80 % of the width (the colour bar the rest) and the title and legend 1.1 in
+    height = float(np.clip(MAP_WIDTH_IN * 0.8 * shape + 1.1, 2.6, 9.0))
+    fig = Figure(figsize=(MAP_WIDTH_IN, height), dpi=110, layout="constrained")
+    ax = fig.add_subplot()
+    array = np.ma.masked_invalid(np.asarray(vals, dtype="float64"))
+    coll = PolyCollection(polys, array=array, cmap="viridis", edgecolors="#ffffff", linewidths=0.2)
     coll.cmap.set_bad("#dddddd")
     ax.add_collection(coll)
-    ax.autoscale_view()
-    ax.set_aspect("equal")
+    pad_x, pad_y = 0.01 * (x1 - x0), 0.01 * (y1 - y0)
+    ax.set_xlim(x0 - pad_x, x1 + pad_x)
+    ax.set_ylim(y0 - pad_y, y1 + pad_y)
+    ax.set_aspect(stretch, adjustable="box", anchor="C")
     ax.set_axis_off()
-    cb = fig.colorbar(coll, ax=ax, shrink=0.7)
+    cb = fig.colorbar(coll, ax=ax, shrink=0.8, fraction=0.05, pad=0.02)
     cb.ax.yaxis.set_major_formatter(lambda v, _: fmt_pct(v, lang))
+    if np.ma.count_masked(array):
+        fig.legend(handles=[Patch(facecolor="#dddddd", edgecolor="#999999", label=t("map_no_value", lang))],
+                   fontsize=7, loc="outside lower left", frameon=False)
     ax.set_title(title, fontsize=11, loc="left")
     mark_synthetic(ax, synthetic, lang)
     return fig

@@ -37,6 +37,7 @@ class Overview:
     unmatched_shapes: pd.DataFrame | None = None
     area: AreaFigures | None = None  # the area's own key figures (None: ranking only)
     parameters: dict[str, object] = field(default_factory=dict)
+    boundaries: dict[str, object] | None = None  # the map's boundaries file: name, sha256, shapes matched
     _png: dict[str, bytes] = field(default_factory=dict, repr=False)
     _stamp: dict[str, object] | None = field(default=None, repr=False)
 
@@ -209,6 +210,11 @@ class Overview:
         lines.append(t("method_sp2020", lang))
         lines.append(tf("method_vintage", lang, poverty=f"Susenas {t('march', lang)} {fmt_year(a.poverty_year)}",
                         period=a.last_period.strftime("%Y-%m")))
+        if self.boundaries:
+            b = self.boundaries
+            lines.append(tf("method_boundaries", lang, file=b["file"], sha256=str(b["sha256"])[:12],
+                            matched=fmt_int(b["matched"], lang), districts=fmt_int(b["districts"], lang),
+                            unmatched=fmt_int(b["unmatched"], lang)))
         return lines
 
     def stamp(self) -> dict[str, object]:
@@ -292,11 +298,14 @@ def build_overview(ds: Dataset, province: str | None, lang: str = "id", year: in
     if figures:
         area = area_figures(ds, province, last_period=pd.Timestamp(last_period) if last_period else None,
                             denominator=denominator or DEFAULT_DENOMINATOR)
-    ov = Overview(lang_ok, fig, ds.any_synthetic, area=area, parameters=dict(parameters or {}))
+    shown = dict(parameters or {})
+    if shown.get("boundaries"):  # the file by its name: a page never shows a path of the machine that made it
+        shown["boundaries"] = Path(str(shown["boundaries"])).name
+    ov = Overview(lang_ok, fig, ds.any_synthetic, area=area, parameters=shown)
     ov.charts["scatter"] = scatter_figure(ranking, "coverage_pct", "p0", "district", lang_ok,
                                           "enrolment" in ds.synthetic_tables(),
                                           f"{t('coverage_vs_poverty', lang_ok)}, {fig.year}",
-                                          highlight=ranking["district"].head(3).tolist())
+                                          highlight=ranking["district"].head(3).tolist(), label_all=province is not None)
     if boundaries:
         from ucj.presentation.maps import choropleth, load_topojson
 
@@ -305,4 +314,9 @@ def build_overview(ds: Dataset, province: str | None, lang: str = "id", year: in
         ov.charts["map"] = choropleth(shapes, values, lang_ok, f"{t('coverage_pct', lang_ok)}, {fig.year}",
                                       ov.synthetic, codes=list(ranking["district_code"]))
         ov.unmatched_shapes = shapes.unmatched
+        from ucj.core.files import sha256_file
+
+        ov.boundaries = {"file": Path(boundaries).name, "sha256": sha256_file(Path(boundaries)),
+                         "matched": sum(c in shapes.rings for c in ranking["district_code"]),
+                         "districts": len(ranking), "unmatched": len(shapes.unmatched)}
     return ov

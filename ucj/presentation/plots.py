@@ -14,7 +14,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from ucj.presentation.i18n import Lang, fmt_int, fmt_pct, fmt_rp, fmt_year, t
+from ucj.presentation.i18n import Lang, fmt_int, fmt_pct, fmt_rp, fmt_year, t, tf
 
 # Okabe & Ito (2008), "Color Universal Design": safe for protanopia, deuteranopia and tritanopia
 OKABE_ITO = {"black": "#000000", "orange": "#E69F00", "sky_blue": "#56B4E9", "green": "#009E73",
@@ -105,25 +105,52 @@ def poverty_figure(series: dict[str, pd.DataFrame], lang: Lang, synthetic: bool,
     return fig
 
 
+def short_name(name: str) -> str:
+    """A district's name as a chart labels it: "Kabupaten Pohuwato" -> "Pohuwato" ("Kota Gorontalo" stays,
+    so a regency and the city of the same name remain apart)."""
+    return str(name).removeprefix("Kabupaten ").removeprefix("Kab. ")
+
+
 def scatter_figure(df: pd.DataFrame, x: str, y: str, label_col: str, lang: Lang, synthetic: bool, title: str,
-                   highlight: list[str] | None = None) -> Figure:
-    """Coverage against poverty, one dot per district."""
+                   highlight: list[str] | None = None, label_all: bool = False) -> Figure:
+    """Coverage against poverty, one dot per district; the `highlight`ed districts in a second colour,
+    each colour named in the legend. Labels (moved apart by adjustText so none overlaps another): every
+    district with `label_all` (a province), else the highlighted ones (the nation's 514)."""
     from adjustText import adjust_text
 
-    fig, ax = _new(7.0, 4.2)
-    ax.scatter(df[x], df[y], s=14, color=OKABE_ITO["blue"], alpha=0.6)
+    n = len(df)
+    fig, ax = _new(7.5, 4.4 if not label_all or n <= 12 else 5.6)
     marked = df[df[label_col].isin(highlight or [])]
-    ax.scatter(marked[x], marked[y], s=22, color=OKABE_ITO["vermillion"], zorder=3)
+    rest = df[~df[label_col].isin(highlight or [])]
+    ax.scatter(rest[x], rest[y], s=16 if label_all else 14, color=OKABE_ITO["blue"], alpha=0.75 if label_all else 0.6,
+               label=t("scatter_other_districts", lang))
+    if len(marked):
+        ax.scatter(marked[x], marked[y], s=26, color=OKABE_ITO["vermillion"], zorder=3,
+                   label=tf("scatter_top_coverage", lang, n=fmt_int(len(marked), lang)))
     _pct_axis(ax.xaxis, lang)
     _pct_axis(ax.yaxis, lang)
     ax.set_xlabel(t("coverage_pct", lang))
     ax.set_ylabel(t("p0", lang))
     ax.set_title(title, fontsize=11, loc="left")
     ax.grid(alpha=0.3)
+    ax.margins(0.12)
+    fig.legend(fontsize=7, loc="outside lower center", ncols=2, frameon=False)  # below the axes: covers nothing
     mark_synthetic(ax, synthetic, lang)
-    labels = [ax.text(float(px), float(py), str(name), fontsize=7)
-              for px, py, name in zip(marked[x], marked[y], marked[label_col])]
-    if labels:
+    fig.draw_without_rendering()  # settle the layout first, so the labels are placed where they will be drawn
+    shown = df if label_all else marked
+    size = 7 if len(shown) <= 12 else 6
+    labels = [ax.text(float(px), float(py), short_name(str(name)), fontsize=size)
+              for px, py, name in zip(shown[x], shown[y], shown[label_col])]
+    for _ in range(4):  # adjustText stops when its forces settle; a pair still touching gets another round
+        if not labels or (_ > 0 and not _touching(labels)):
+            break
         adjust_text(labels, x=df[x].to_numpy(dtype=float), y=df[y].to_numpy(dtype=float), ax=ax,
+                    expand=(1.25, 1.5), ensure_inside_axes=True, max_move=None,
                     arrowprops=dict(arrowstyle="-", color=OKABE_ITO["grey"], lw=0.5))
     return fig
+
+
+def _touching(labels: list) -> bool:  # type: ignore[type-arg]
+    """Whether any two labels' boxes, as drawn, overlap."""
+    boxes = [x.get_window_extent() for x in labels]
+    return any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])

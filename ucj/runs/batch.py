@@ -42,7 +42,7 @@ from ucj.core.files import sha256_file, write_json, write_text
 from ucj.data.registry import Registry
 from ucj.data.schema import TABLES
 from ucj.runs.bundle import DATA_MANIFEST, data_manifest, environment, relative
-from ucj.runs.engine import DataSpec, Job, Result, Setup, init_local_worker, record_parameters, render
+from ucj.runs.engine import DataSpec, Job, Result, Setup, init_local_worker, record_parameters, render, stage
 from ucj.presentation.i18n import Lang, t
 from ucj.runs.index_page import SUMMARY_CSV, Rendered, index_figures, run_json_text
 from ucj.runs.params import ReportParams, validate_params
@@ -97,9 +97,10 @@ def inputs_digest(setup: Setup, parameters: dict[str, object], recorded: tuple[t
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def plan(params_list: list[ReportParams], run_dir: Path | None = None) -> list[Job]:
+def plan(params_list: list[ReportParams], run_dir: Path | None = None, pdf: bool = False) -> list[Job]:
     """One job per report; the notebook is read once, each data folder hashed once. With `run_dir`, each
-    executed notebook records its data folders relative to its own folder there (record_parameters)."""
+    executed notebook records its data folders relative to its own folder there (record_parameters);
+    with `pdf`, each report is also printed to report.pdf (a report made without one is made again)."""
     text = notebook(DISTRICT_NOTEBOOK).read_text(encoding="utf-8")
     specs: dict[tuple[str, ...], Setup] = {}
     jobs = []
@@ -111,8 +112,9 @@ def plan(params_list: list[ReportParams], run_dir: Path | None = None) -> list[J
         parameters = notebook_parameters(p)
         entry = {"district": d.code, "district_name": d.full_name, "province": d.province_name, "slug": d.slug}
         recorded = _recorded_dirs(setup.data.folders, run_dir, d.slug)
+        digest = inputs_digest(setup, parameters | ({"pdf": True} if pdf else {}), recorded)
         jobs.append(Job(d.slug, parameters, f"{t('report_title', p.lang)}: {d.full_name}", entry, setup,
-                        inputs_digest(setup, parameters, recorded), recorded))
+                        digest, recorded, pdf))
     return jobs
 
 
@@ -452,11 +454,11 @@ def _recorded(job: Job, files: dict[str, bytes]) -> dict[str, object]:
 def run_many(params_list: list[ReportParams], run_dir: Path, workers: int | None = None,
              progress: bool = True, title: str | None = None, *, scheduler: str | object | None = None,
              force: bool = False, max_failures: int | None = None,
-             echo: Callable[[str], None] | None = None) -> "BatchResult":
+             echo: Callable[[str], None] | None = None, pdf: bool = False) -> "BatchResult":
     """Make many district reports into `run_dir`, resuming a previous batch of the same run; return
-    the index entries of the reports of this batch (made, skipped or failed)."""
+    the index entries of the reports of this batch (made, skipped or failed). `pdf`: a report.pdf too."""
     run_dir = Path(run_dir)
-    jobs = plan(params_list, run_dir)
+    jobs = plan(params_list, run_dir, pdf)
     say = echo or (lambda line: print(line, file=sys.stderr))
     # reach the scheduler before anything is written or shown: an unreachable one is one line, not a batch of 0
     connected = DaskExecutor(scheduler) if scheduler is not None and jobs else None
@@ -601,6 +603,7 @@ class OverviewParams:
     data_dirs: tuple[str, ...]
     last_period: str = ""  # YYYY-MM, or "" for the latest month in the data
     denominator: str = ""  # "" for the working population
+    boundaries: str = ""  # a TopoJSON boundaries file (full path) for the map, or "" for none
 
     @property
     def notebook(self) -> str:
@@ -623,14 +626,16 @@ class OverviewParams:
     def parameters(self) -> dict[str, object]:
         """The notebook's parameters (without data_dir and output_dir, which the run sets)."""
         base: dict[str, object] = {"lang": self.lang}
-        base |= {k: v for k, v in (("last_period", self.last_period), ("denominator", self.denominator)) if v}
+        base |= {k: v for k, v in (("last_period", self.last_period), ("denominator", self.denominator),
+                                    ("boundaries", self.boundaries)) if v}
         return base if self.province_code is None else {"province": self.province_code} | base
 
 
 def overview_params(province: str | None, registry: Registry, lang: str = "id", data_dir: str = "",
-                    last_period: str = "", denominator: str = "") -> OverviewParams:
+                    last_period: str = "", denominator: str = "", boundaries: str = "") -> OverviewParams:
     """Check an overview's parameters before any kernel starts, all problems at once (unknown province:
-    the closest names; a period outside the data: its span)."""
+    the closest names; a period outside the data: its span; a boundaries file that is missing or not
+    TopoJSON)."""
     from ucj.analysis.coverage import check_denominator
     from ucj.core.errors import Problem
     from ucj.presentation.i18n import check_lang
@@ -644,16 +649,22 @@ def overview_params(province: str | None, registry: Registry, lang: str = "id", 
     dirs = split_dirs(data_dir)
     period = check_period(last_period, dirs, problems)
     last_period = f"{period:%Y-%m}" if last_period.strip() and period is not None else ""
+    if boundaries:
+        from ucj.presentation.maps import check_topojson
+
+        boundaries = collect(problems, "boundaries", lambda: check_topojson(boundaries)) or ""
     if problems:
         raise UcjInputError(problems)
     return OverviewParams(str(code) if code else None, registry.province_name(str(code)) if code else None,
-                          lang_ok, dirs, last_period, denominator)  # type: ignore[arg-type]
+                          lang_ok, dirs, last_period, denominator, boundaries)  # type: ignore[arg-type]
 
 
-def render_overview(p: OverviewParams, setup: Setup, recorded: tuple[tuple[str, object], ...] = ()) -> Result:
+def render_overview(p: OverviewParams, setup: Setup, recorded: tuple[tuple[str, object], ...] = (),
+                    pdf: bool = False) -> Result:
     """Execute the overview notebook with papermill (its own format: a reviewer reruns it with plain
-    papermill) in a temporary folder, export the code-free HTML; return every file as bytes. `recorded`:
-    the parameters the executed notebook shows (engine.record_parameters)."""
+    papermill) in a temporary folder, export the code-free HTML (and with `pdf` print it to report.pdf);
+    return every file as bytes. `recorded`: the parameters the executed notebook shows
+    (engine.record_parameters)."""
     import tempfile
 
     import nbformat
@@ -671,6 +682,7 @@ def render_overview(p: OverviewParams, setup: Setup, recorded: tuple[tuple[str, 
         src.write_text(setup.notebook, encoding="utf-8")
         out = folder / "report.ipynb"
         params = p.parameters() | {"data_dir": ";".join(setup.data.folders), "output_dir": "."}
+        stage("compute")
         try:
             pm.execute_notebook(str(src), str(out), parameters=params, kernel_name="python3", cwd=str(folder),
                                 progress_bar=False, log_output=False, request_save_on_cell_execute=False,
@@ -684,8 +696,15 @@ def render_overview(p: OverviewParams, setup: Setup, recorded: tuple[tuple[str, 
         key = json.loads((folder / "key_figures.json").read_text(encoding="utf-8"))
         nb.metadata["ucj"] = {"key_figures": key}
         record_parameters(nb, dict(recorded))
+        stage("export")
         files = {"report.ipynb": nbformat.writes(nb).encode(),
-                 "report.html": notebook_html(nb, p.title()).encode()}
+                 "report.html": notebook_html(nb, p.title(), key=key).encode()}
+        if pdf:
+            from ucj.presentation.printing import pdf_bytes
+
+            stage("pdf")
+            files["report.pdf"] = pdf_bytes(files["report.html"].decode())
+            entry["pdf"] = f"{p.slug}/report.pdf"
         for f in sorted(folder.iterdir()):
             if f.is_file() and not f.name.startswith(".") and f.name not in files:
                 files[f.name] = f.read_bytes()
@@ -699,9 +718,9 @@ def render_overview(p: OverviewParams, setup: Setup, recorded: tuple[tuple[str, 
 
 
 def run_overviews(overviews: list[OverviewParams], run_dir: Path, *, force: bool = False,
-                  title: str | None = None) -> list[dict[str, object]]:
+                  title: str | None = None, pdf: bool = False) -> list[dict[str, object]]:
     """Make overview reports into `run_dir` (skipping those whose inputs and files are unchanged), record
-    them in run.json and list them on the index; return their entries."""
+    them in run.json and list them on the index; return their entries. `pdf`: a report.pdf too."""
     run_dir = Path(run_dir)
     out = []
     with locked(run_dir):
@@ -715,12 +734,16 @@ def run_overviews(overviews: list[OverviewParams], run_dir: Path, *, force: bool
         for p in overviews:
             setup = Setup(notebook(p.notebook).read_text(encoding="utf-8"), data_spec(p.data_dirs))
             recorded = _recorded_dirs(setup.data.folders, run_dir, p.slug)
-            job = Job(p.slug, p.parameters(), p.title(), {}, setup, inputs_digest(setup, p.parameters(), recorded),
-                      recorded)
+            shown, extra = p.parameters(), {"pdf": True} if pdf else {}
+            if p.boundaries:  # recorded relative to the report, like the data; its content is an input
+                shown["boundaries"] = relative(p.boundaries, run_dir / p.slug)
+                recorded += (("boundaries", shown["boundaries"]),)
+                extra["boundaries_sha256"] = sha256_file(Path(p.boundaries))
+            job = Job(p.slug, shown, p.title(), {}, setup, inputs_digest(setup, shown | extra, recorded), recorded)
             if not force and is_current(done.get(p.slug), job, run_dir):
                 out.append(dict(done[p.slug]) | {"skipped": True})
                 continue
-            result = render_overview(p, setup, recorded)
+            result = render_overview(p, setup, recorded, pdf)
             entry = result.entry | {"inputs": job.inputs} | _recorded(job, result.files)
             if result.files:
                 try:

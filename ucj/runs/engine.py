@@ -31,6 +31,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from ucj import __version__
 
@@ -94,6 +95,7 @@ class Job:
     setup: Setup
     inputs: str = ""
     recorded: tuple[tuple[str, object], ...] = ()  # parameters as the executed notebook shows them (record_parameters)
+    pdf: bool = False  # also print the page to report.pdf (ucj.presentation.printing)
 
 
 @dataclass
@@ -123,6 +125,21 @@ def _ucj_reset(folder, _keep=set(globals()) | {"_ucj_reset"}, _filters=list(__im
     _ucj_trim()
 
 """
+
+
+# -- what a report is doing (ucj report shows it on a terminal) -------------------------------------
+_STAGES: list[Callable[[str], None]] = []
+
+
+def on_stage(say: Callable[[str], None] | None) -> None:
+    """Have each step of the reports made in this process said as it starts ("kernel", "data", "compute",
+    "export", "pdf"); None: say nothing again."""
+    _STAGES[:] = [say] if say is not None else []
+
+
+def stage(name: str) -> None:
+    for say in list(_STAGES):
+        say(name)
 
 
 # -- dying with the parent ------------------------------------------------------------------------
@@ -199,6 +216,7 @@ class WarmKernel:
                 raise RuntimeError(f"this kernel is {self.kernel_name}, the batch needs {setup.kernel_name}")
             _load_tools()
             self._started.result()
+            stage("data")
             import nbformat
 
             self.setup, self.data_dir = setup, data_dir
@@ -556,6 +574,7 @@ def render(job: Job, payload: dict[str, object] | None = None) -> Result:
         from ucj.presentation.export import html_exporter, notebook_html
 
         entry["kernel_report"] = kernel.reports + 1
+        stage("compute")
         nb = kernel.run_report(job.parameters, folder)
         record_parameters(nb, dict(job.recorded), kernel.kernel_name)
         try:
@@ -568,15 +587,23 @@ def render(job: Job, payload: dict[str, object] | None = None) -> Result:
             entry |= {"status": "failed", "error": _one_line(f"{error.ename}: {error.evalue}"),
                       "cell": error.exec_count, "notebook": f"{job.slug}/report.ipynb"}
         else:
-            with _EXPORT_LOCK:  # one exporter per process, used by one thread at a time
-                files["report.html"] = notebook_html(nb, job.title, _TOOLS.get("exporter") or html_exporter()).encode()
             for f in sorted(folder.iterdir()):
                 if f.is_file() and not f.name.startswith("."):
                     files[f.name] = f.read_bytes()
             key = json.loads(files["key_figures.json"])
+            stage("export")
+            with _EXPORT_LOCK:  # one exporter per process, used by one thread at a time
+                files["report.html"] = notebook_html(nb, job.title, _TOOLS.get("exporter") or html_exporter(),
+                                                     key).encode()
+                if job.pdf:
+                    from ucj.presentation.printing import pdf_bytes
+
+                    stage("pdf")
+                    files["report.pdf"] = pdf_bytes(files["report.html"].decode())
             # the key figures ride in the notebook too, so a reviewer given only report.ipynb can verify it
             nb.metadata["ucj"]["key_figures"] = key  # type: ignore[attr-defined]
             files["report.ipynb"] = nbformat.writes(nb).encode()
+            entry |= {"pdf": f"{job.slug}/report.pdf"} if job.pdf else {}
             entry |= {"status": "ok", "html": f"{job.slug}/report.html", "coverage_pct": key["coverage_pct"],
                       "target_pct": key["target_pct"], "target_year": key["target_year"],
                       "projection_status": key["projection"]["status"],
