@@ -121,9 +121,11 @@ def test_bom_is_accepted(tmp_path):
 
 
 def test_non_utf8_encoding(tmp_path):
+    """A Latin-1 (Windows-1252) file is read (issue 20, item 8): the 'é' reaches the district check intact."""
     p = _write(tmp_path, f"{HEADER}\nBoalemo,2025-01,BPU,apbd,1,1,0\nKab. Tojo Una-Una é,2025-01,BPU,apbd,1,1,0\n",
                encoding="latin-1")
-    _one(_problems(import_template, p, "enrolment"), row=3, rule="not UTF-8 text")
+    _one(_problems(import_template, p, "enrolment"), row=3, column="district", value="Kab. Tojo Una-Una é",
+         rule="unknown district")
 
 
 def test_semicolon_csv_from_indonesian_excel(tmp_path):

@@ -17,7 +17,7 @@ import pandas as pd
 from ucj import __version__
 from ucj.core.errors import Problem, UcjInputError
 from ucj.ingest.common import ImportResult, finish, resolve_column, shipped_mappings
-from ucj.ingest.reader import Grid, decode, read_grid
+from ucj.ingest.reader import Grid, decode_text, json_depth, read_grid
 from ucj.core.numbers import Decimal, NumberFormatError, parse_number, parse_series
 from ucj.data.registry import Registry, load_registry
 
@@ -341,7 +341,8 @@ def import_bps_table(path: str | Path, indicator: str | None = None, allow_unmat
         problems.append(Problem("duplicate key (district appears twice)", file=file, row=int(row), column="column 1",
                                 value=names[lines.index(row)]))
     return finish(df, var.table, file=file, registry=reg, problems=problems, unmatched=unmatched, allow_unmatched=allow_unmatched,
-                  district_column="column 1", importer=f"ucj.ingest.bps.import_bps_table {__version__}", inputs=[file])
+                  district_column="column 1", importer=f"ucj.ingest.bps.import_bps_table {__version__}", inputs=[file],
+                  read={file: grid.read_as()})
 
 
 _WEBAPI_KEYS = ("var", "vervar", "tahun", "turvar", "turtahun", "datacontent")
@@ -401,13 +402,16 @@ def import_bps_webapi(path: str | Path, allow_unmatched: bool = False, registry:
     if not p.exists():
         raise UcjInputError.one("file not found", file=file)
     reg = registry or load_registry()
-    text = decode(p.read_bytes(), p)
+    text, encoding = decode_text(p.read_bytes(), p)
     if not text.strip():
         raise UcjInputError.one("file is empty", file=file)
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as err:
         raise UcjInputError.one(f"not valid JSON: {err.msg}", file=file, row=err.lineno) from None
+    except RecursionError:
+        raise UcjInputError.one(f"JSON nested too deeply ({json_depth(text):,} levels; a BPS WebAPI response has 3)",
+                                file=file, row=1) from None
     _check_webapi_shape(doc, file)
     var_meta = doc["var"][0]
     var_id = int(var_meta["val"])
@@ -449,4 +453,5 @@ def import_bps_webapi(path: str | Path, allow_unmatched: bool = False, registry:
     df.index = pd.RangeIndex(1, len(df) + 1, name="row")
     unmatched["row"] = [keys.index(k) + 1 for k in unmatched["row"]] if len(unmatched) else unmatched["row"]
     return finish(df, var.table, file=file, registry=reg, problems=problems, unmatched=unmatched, allow_unmatched=allow_unmatched,
-                  district_column="vervar", importer=f"ucj.ingest.bps.import_bps_webapi {__version__}", inputs=[file])
+                  district_column="vervar", importer=f"ucj.ingest.bps.import_bps_webapi {__version__}", inputs=[file],
+                  read={file: {"encoding": encoding}})

@@ -34,9 +34,20 @@ class ImportResult:
     unmatched: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(columns=["row", "name", "reason"])
     )
+    # what was read of each input (by its path): the sheet, hidden sheets passed over, the text encoding
+    read: dict[str, dict[str, object]] = field(default_factory=dict)
 
     def summary(self) -> str:
         lines = [f"{self.table}: {len(self.frame)} rows from {', '.join(Path(i).name for i in self.inputs)}"]
+        for i in self.inputs:
+            how = self.read.get(i, {})
+            if "sheet" in how:
+                hidden = how.get("hidden_sheets_skipped")
+                names = ", ".join(str(h) for h in hidden) if isinstance(hidden, list) else ""
+                lines.append(f"read sheet '{how['sheet']}' of {Path(i).name}" + (
+                    f" (the first visible one; hidden sheets passed over: {names})" if names else ""))
+            if "encoding" in how and not str(how["encoding"]).startswith("utf-8"):
+                lines.append(f"read {Path(i).name} as {how['encoding']}")
         if len(self.unmatched):
             lines.append(f"{len(self.unmatched)} rows not matched to a district (listed in the manifest):")
             lines += [f"  row {r.row}: {r.name}: {r.reason}" for r in self.unmatched.itertuples()]
@@ -226,6 +237,7 @@ def complete(df: pd.DataFrame, table: str) -> pd.DataFrame:
 def finish(
     df: pd.DataFrame, table: str, *, file: str, problems: list[Problem], unmatched: pd.DataFrame,
     allow_unmatched: bool, district_column: str, importer: str, inputs: list[str], registry: Registry,
+    read: dict[str, dict[str, object]] | None = None,
 ) -> ImportResult:
     """Validate; raise with every problem found (parsing, matching and schema), or return the result."""
     if len(unmatched) and not allow_unmatched:
@@ -239,7 +251,7 @@ def finish(
         problems = problems + err.problems
     if problems:
         raise UcjInputError(sorted(problems, key=lambda p: (p.row or 0, p.column or "")))
-    return ImportResult(table, frame.reset_index(drop=True), inputs, importer, registry, unmatched)
+    return ImportResult(table, frame.reset_index(drop=True), inputs, importer, registry, unmatched, dict(read or {}))
 
 
 def check_columns(df: pd.DataFrame, required: list[str], file: str) -> None:
@@ -266,7 +278,7 @@ def shipped_mappings() -> list[tuple[Path, dict[str, object]]]:
     for path in sorted(folder.glob("*.json")) if folder else []:
         try:
             spec = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):
             continue
         if isinstance(spec, dict):
             out.append((path, spec))
@@ -322,7 +334,8 @@ def _write_into(result: ImportResult, folder: Path) -> None:
             "importer": result.importer,
             "ucj_version": __version__,
             "at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-            "inputs": [{"file": Path(i).name, "sha256": sha256_file(i)} for i in result.inputs],
+            "inputs": [{"file": Path(i).name, "sha256": sha256_file(i), **result.read.get(i, {})}
+                       for i in result.inputs],
             "rows_imported": len(result.frame),
             "cells_filled": filled,
             "unmatched": result.unmatched.astype("object").to_dict(orient="records"),

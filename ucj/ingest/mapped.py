@@ -21,7 +21,7 @@ from ucj import __version__
 from ucj.core.errors import Problem, UcjInputError
 from ucj.ingest.common import ImportResult, check_columns, finish, parse_numbers, resolve_column
 from ucj.core.files import atomic_path
-from ucj.ingest.reader import Grid, read_grid
+from ucj.ingest.reader import Grid, json_depth, read_grid
 from ucj.data.registry import Registry, load_registry
 from ucj.data.schema import TABLES
 
@@ -70,6 +70,9 @@ class Mapping:
             spec = json.loads(text)
         except json.JSONDecodeError as err:
             raise UcjInputError.one(f"mapping is not valid JSON: {err.msg}", file=str(p), row=err.lineno) from None
+        except RecursionError:
+            raise UcjInputError.one(f"mapping JSON nested too deeply ({json_depth(text):,} levels; a mapping has 2)",
+                                    file=str(p), row=1) from None
         return cls.from_dict(spec, file=str(p))
 
     @classmethod
@@ -268,7 +271,7 @@ def import_mapped(path: str | Path, mapping: Mapping, allow_unmatched: bool = Fa
     out["source"] = mapping.source or f"{Path(file).name} (imported)"
     return finish(out, mapping.table, file=file, registry=reg, problems=problems, unmatched=unmatched,
                   allow_unmatched=allow_unmatched, district_column=mapping.district,
-                  importer=f"{importer} {__version__}", inputs=[file])
+                  importer=f"{importer} {__version__}", inputs=[file], read={file: grid.read_as()})
 
 
 def _layout_hint(grid: Grid, file: str) -> list[Problem]:
