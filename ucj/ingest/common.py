@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -142,6 +143,73 @@ def parse_numbers(
                                         value=df.at[row, theirs]))
         out[ours] = values
     return out, problems
+
+
+_YEAR_TEXT = re.compile(r"^\s*((?:19|20)\d\d)(?:[.,]0+)?\s*$")
+_YEAR_FRACTION = re.compile(r"^\s*\d{4}[.,]\d+\s*$")
+
+
+def parse_years(values: pd.Series, *, file: str, column: str) -> tuple[pd.Series, list[Problem]]:
+    """A year column, whatever the file's decimal mark: 2030, "2030", and 2030.0 or "2030.0" (Excel keeps a
+    year as a number; a CSV export may print it so) are 2030; "2030.5" is refused as not a whole year, other
+    text as not a year. Blank cells stay empty (NaN)."""
+    out: list[float] = []
+    problems: list[Problem] = []
+    for row, value in values.items():
+        year: float = np.nan
+        rule = None
+        if value is None or (isinstance(value, float) and np.isnan(value)) or (isinstance(value, str)
+                                                                               and not value.strip()):
+            pass
+        elif isinstance(value, bool):
+            rule = "not a year"
+        elif isinstance(value, (int, np.integer)):
+            year = float(value)
+        elif isinstance(value, (float, np.floating)):
+            if float(value).is_integer():
+                year = float(value)
+            else:
+                rule = "a year must be a whole number like 2030, not a fraction"
+        else:
+            m = _YEAR_TEXT.match(str(value))
+            if m:
+                year = float(m.group(1))
+            elif _YEAR_FRACTION.match(str(value)):
+                rule = "a year must be a whole number like 2030, not a fraction"
+            else:
+                rule = "not a year (write it like 2030)"
+        if rule:
+            problems.append(Problem(rule, file=file, row=_row(row), column=column, value=value))
+        out.append(year)
+    return pd.Series(out, index=values.index, dtype="float64"), problems
+
+
+def province_problems(provinces: pd.Series, registry: Registry, *, file: str, column: str) -> list[Problem]:
+    """Rows whose province cell is no province, blamed on the province column (not the district column the
+    rows would otherwise fail on); when no cell is a province, one line saying the mapping points at the
+    wrong column, with an example value."""
+    bad: list[tuple[object, object]] = []
+    good = 0
+    cache: dict[str, bool] = {}
+    for row, value in provinces.items():
+        if value is None or (isinstance(value, float) and np.isnan(value)) or not str(value).strip():
+            continue
+        text = str(value).strip()
+        if text not in cache:
+            try:
+                registry.resolve_province(text)
+                cache[text] = True
+            except UcjInputError:
+                cache[text] = False
+        if cache[text]:
+            good += 1
+        else:
+            bad.append((row, value))
+    if bad and not good:
+        row, value = bad[0]
+        return [Problem(f"no cell of this column is a province (e.g. {value!r}); does the mapping's 'province' "
+                        "name the right column?", file=file, row=_row(row), column=column)]
+    return [Problem("unknown province", file=file, row=_row(row), column=column, value=value) for row, value in bad]
 
 
 # Bounds no real district value can pass, each with its reason; a value outside is refused, never

@@ -19,7 +19,8 @@ import pandas as pd
 
 from ucj import __version__
 from ucj.core.errors import Problem, UcjInputError
-from ucj.ingest.common import ImportResult, check_columns, finish, parse_numbers, resolve_column
+from ucj.ingest.common import (ImportResult, check_columns, finish, parse_numbers, parse_years, province_problems,
+                               resolve_column)
 from ucj.core.files import atomic_path
 from ucj.ingest.reader import Grid, json_depth, read_grid
 from ucj.data.registry import Registry, load_registry
@@ -223,10 +224,9 @@ def import_mapped(path: str | Path, mapping: Mapping, allow_unmatched: bool = Fa
         out["year"] = const_year
     elif mapping.year or mapping.wide:
         ycol = "year" if mapping.wide else mapping.year
-        years, bad = parse_numbers(df, {"year": ycol}, file=file, decimal=".", integer={"year"})
-        problems += [Problem("year must be a whole number like 2024", file=p.file, row=p.row, column=p.column,
-                             value=p.value) for p in bad]
-        out["year"] = years["year"].fillna(-1).astype("int64")
+        years, bad = parse_years(df[ycol], file=file, column=str(ycol))
+        problems += bad
+        out["year"] = years.fillna(-1).astype("int64")
         if year is not None:
             keep = (out["year"] == int(year)).to_numpy()
             if not keep.any():
@@ -235,18 +235,31 @@ def import_mapped(path: str | Path, mapping: Mapping, allow_unmatched: bool = Fa
             problems = [p for p in problems if p.row in set(out.index)]
 
     provinces = df[mapping.province] if mapping.province else None
+    wrong: list[Problem] = []
+    if provinces is not None and mapping.code_scheme != "bps":
+        wrong = province_problems(provinces, reg, file=file, column=str(mapping.province))
+        if wrong and all(p.value is None for p in wrong):  # the whole column: one line, nothing else
+            raise UcjInputError(wrong)
+        problems += wrong
     if mapping.code_scheme == "bps":
         names = df[mapping.district_name] if mapping.district_name else df[mapping.district]
         codes, unmatched = resolve_column(names, registry=reg, file=file, column=mapping.district, bps_codes=df[mapping.district])
     else:
         codes, unmatched = resolve_column(df[mapping.district], registry=reg, file=file, column=mapping.district,
                                           provinces=provinces, bare_kind=mapping.bare_kind, years=out["year"] if "year" in out else None)
+    if wrong:  # those rows fail on their province, already said; not again on the district
+        unmatched = unmatched[~unmatched["row"].isin({p.row for p in wrong})]
     if mapping.district_name and mapping.code_scheme != "bps":
         problems += _names_agree(codes, df[mapping.district_name], reg, file, mapping)
     out["district_code"] = codes
 
     value_cols = {"value": "value"} if mapping.wide else {ours: theirs for theirs, ours in mapping.columns.items()}
-    numeric = {o: t for o, t in value_cols.items() if _is_numeric(mapping.table, o)}
+    years_in = {o: t for o, t in value_cols.items() if _is_year(mapping.table, o)}
+    for ours, theirs in years_in.items():  # e.g. target_year: a year whatever the decimal mark
+        values, bad = parse_years(df[theirs], file=file, column=theirs)
+        problems += bad
+        out[ours] = values
+    numeric = {o: t for o, t in value_cols.items() if _is_numeric(mapping.table, o) and o not in years_in}
     integer = {o for o in numeric if o in _INTEGER_COLUMNS or _is_integer(mapping.table, o)}
     parsed, bad = parse_numbers(df, numeric, file=file, decimal=mapping.decimal, integer=integer,
                                 scale=mapping.scale)
@@ -254,7 +267,7 @@ def import_mapped(path: str | Path, mapping: Mapping, allow_unmatched: bool = Fa
     for ours, values in parsed.items():
         out[ours] = values
     for ours, theirs in value_cols.items():
-        if ours not in numeric:
+        if ours not in numeric and ours not in years_in:
             out[ours] = df[theirs].astype("str")
     if mapping.wide:
         out["indicator"] = df["indicator"]
@@ -311,6 +324,11 @@ def _theirs(mapping: Mapping, ours: str) -> str:
 def _is_integer(table: str, column: str) -> bool:
     kinds = {c.name: c.kind for c in TABLES[table].columns}
     return kinds.get(column, "").startswith("integer")
+
+
+def _is_year(table: str, column: str) -> bool:
+    units = {c.name: c.unit for c in TABLES[table].columns}
+    return units.get(column) == "year"
 
 
 def _is_numeric(table: str, column: str) -> bool:
