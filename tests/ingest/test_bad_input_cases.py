@@ -184,7 +184,7 @@ CASES: list[tuple[str, Callable[[Ctx], object], str]] = [
         "targets", "72.01,2030,150,working_population,RPJMD")), "targets"), "column 'coverage_target_pct': at most 100"),
     ("fractional target year", lambda c: import_template(c.write("t.csv", template(
         "targets", "72.01,\"2030,5\",99,working_population,RPJMD")), "targets"),
-     "column 'target_year': must be a whole number"),
+     "column 'target_year': a year must be a whole number like 2030, not a fraction (value: '2030,5')"),
     ("unknown denominator", lambda c: import_template(c.write("t.csv", template(
         "targets", "72.01,2030,99,penduduk,RPJMD")), "targets"), "column 'denominator': one of working_population"),
     # -- files that are not what their name says ---------------------------------------------------

@@ -116,7 +116,11 @@ def _is_number(text: str, decimal: str = ".") -> bool:
 
 
 def _inspect_long(grid, reg: Registry, file: str, sheet: str | int | None) -> Inspection:  # type: ignore[no-untyped-def]
+    bad_header = grid.header_problems(0)
+    if bad_header:
+        raise UcjInputError(bad_header)
     df = grid.frame(0)
+    df = df[[c for c in df.columns if c]]  # blank header cells over empty columns: nothing to read
     columns = [str(c) for c in df.columns]
     header = [[_text(c) for c in grid.rows[0]]]
     low = {c: c.lower() for c in columns}

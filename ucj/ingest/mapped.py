@@ -133,6 +133,16 @@ class Mapping:
         for theirs, ours in self.columns.items():
             if not isinstance(ours, str):
                 bad("columns", "each column maps to a field name (text)", ours)
+        table_columns = {c.name for c in TABLES[self.table].columns} if self.table in TABLES else set()
+        for col, value in self.fixed.items():
+            if table_columns and col not in table_columns:
+                bad("fixed", f"'{col}' is not a column of the {self.table} table; one of "
+                             f"{', '.join(sorted(table_columns - {'district_code'}))}", col)
+            elif isinstance(value, bool) or not isinstance(value, (str, int, float)) or (
+                    isinstance(value, float) and not math.isfinite(value)):
+                bad("fixed", f"the value of '{col}' must be one text or number, the same on every row "
+                             f"(found a {type(value).__name__})", value if not isinstance(value, (list, dict)) else
+                    None)
         targets = [o for o in self.columns.values() if isinstance(o, str)]
         for ours in sorted({o for o in targets if targets.count(o) > 1}):
             both = [t for t, o in self.columns.items() if o == ours]

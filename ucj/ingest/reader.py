@@ -69,6 +69,36 @@ class Grid:
                                         file=self.file, row=self.line_numbers[i]))
         return problems
 
+    def header_problems(self, header_row: int = 0) -> list[Problem]:
+        """A header name written twice, or a blank header cell over a column that holds data: which column
+        a name means would be unclear. One problem per name (a blank column with no data is fine)."""
+        from openpyxl.utils import get_column_letter
+
+        header = self.rows[header_row]
+        names = [("" if h is None else str(h).strip()) for h in header]
+        body = self.rows[header_row + 1:]
+        problems = []
+        for j, name in enumerate(names):
+            if name:
+                continue
+            filled = next(((self.line_numbers[header_row + 1 + i], r[j]) for i, r in enumerate(body)
+                           if j < len(r) and r[j] is not None), None)
+            if filled:
+                problems.append(Problem(f"the header cell is blank but the column holds data (e.g. {filled[1]!r} in "
+                                        f"row {filled[0]}); give the column a name", file=self.file,
+                                        row=self.line_numbers[header_row], column=get_column_letter(j + 1)))
+        seen: dict[str, list[int]] = {}
+        for j, name in enumerate(names):
+            if name:
+                seen.setdefault(name, []).append(j)
+        for name, where in seen.items():
+            if len(where) > 1:
+                cols = " and ".join(get_column_letter(j + 1) for j in where)
+                problems.append(Problem(f"the column name appears {len(where)} times in the header (columns {cols}); "
+                                        "rename or remove all but one", file=self.file,
+                                        row=self.line_numbers[header_row], column=name))
+        return problems
+
     def frame(self, header_row: int = 0) -> pd.DataFrame:
         """A DataFrame of the rows below `header_row`, columns named by it, indexed by file row."""
         header = self.rows[header_row]
