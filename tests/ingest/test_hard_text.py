@@ -1,0 +1,145 @@
+"""Issue 24 item 15 and issue 20 item 8: text files in the encodings planners' machines write, read right or
+refused for the right cause. Every file is the real BPS P0 table (../shared/data/raw/bps_visdati) re-saved;
+the expected figure is the one SOURCES.md checked by hand: Boalemo P0 2025 = 16.37 %."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import LONG_CSV, P0_CSV
+from ucj.cli import app
+from ucj.core.errors import UcjInputError
+from ucj.ingest.bps import import_bps_table
+from ucj.ingest.common import write_processed
+from ucj.ingest.mapped import Mapping, import_mapped
+from ucj.ingest.reader import read_grid
+
+BOALEMO = "75.02"
+NOTE = 'Catatan,"Tidak ada data'
+# what a planner's Windows Excel leaves in the note line: a curly apostrophe and an accented letter
+NOTE_1252 = 'Catatan,"Kab Nduga’s data diolah oleh Bappeda (café ‘Kopi’) – Tidak ada data'
+
+
+def p0_text() -> str:
+    return P0_CSV.read_text(encoding="utf-8")
+
+
+def boalemo_2025(result) -> float:  # type: ignore[no-untyped-def]
+    f = result.frame
+    return float(f[(f["district_code"] == BOALEMO) & (f["year"] == 2025)]["p0"].iloc[0])
+
+
+def cli(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(app, list(args))
+    return result.exit_code, result.output + (result.stderr if result.stderr_bytes is not None else "")
+
+
+def test_utf32_with_a_bom_is_read_and_named(tmp_path):
+    f = tmp_path / "p0_utf32.csv"
+    f.write_bytes(p0_text().encode("utf-32"))  # with its byte-order mark, as Python and some exports write it
+    result = import_bps_table(f)
+    assert boalemo_2025(result) == pytest.approx(16.37)
+    assert result.read[str(f)]["encoding"] == "utf-32-le"
+
+
+def test_utf32_without_a_bom_names_the_encoding_not_the_layout(tmp_path):
+    f = tmp_path / "p0_utf32.csv"
+    f.write_bytes(p0_text().encode("utf-32-le"))
+    with pytest.raises(UcjInputError) as err:
+        import_bps_table(f)
+    assert "UTF-32 text without a byte-order mark" in str(err.value) and "years" not in str(err.value)
+
+
+def test_windows_1252_is_read_and_the_manifest_names_it(tmp_path):
+    f = tmp_path / "p0_windows.csv"
+    text = p0_text()
+    assert NOTE in text
+    f.write_bytes(text.replace(NOTE, NOTE_1252, 1).encode("cp1252"))
+    result = import_bps_table(f)
+    assert boalemo_2025(result) == pytest.approx(16.37)
+    assert result.read[str(f)]["encoding"].startswith("cp1252")
+    assert "read p0_windows.csv as cp1252" in result.summary()
+    out = tmp_path / "out"
+    write_processed(result, out)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["imports"][-1]["inputs"][0]["encoding"].startswith("cp1252")
+
+
+def test_windows_1252_letters_arrive_intact(tmp_path):
+    f = tmp_path / "p0_windows.csv"
+    f.write_bytes(p0_text().replace(NOTE, NOTE_1252, 1).encode("cp1252"))
+    grid = read_grid(f)
+    note = next(r for r in grid.rows if r[0] == "Catatan")
+    assert note[1].startswith("Kab Nduga’s data diolah oleh Bappeda (café ‘Kopi’) – Tidak")
+
+
+def test_windows_1252_through_the_cli(tmp_path):
+    f = tmp_path / "p0_windows.csv"
+    f.write_bytes(p0_text().replace(NOTE, NOTE_1252, 1).encode("cp1252"))
+    code, out = cli("import", "bps-table", str(f), "--out", str(tmp_path / "out"))
+    assert code == 0, out
+    assert "as cp1252 (Windows-1252" in out
+
+
+@pytest.mark.parametrize("encoding, name", [("mac_roman", "Mac Roman"), ("cp1251", "Cyrillic")])
+def test_a_reading_that_would_give_wrong_letters_is_refused(tmp_path, encoding, name):
+    """Mac Roman's ’ and é are Õ and Ž in Windows-1252; Cyrillic reads as runs of accented letters."""
+    f = tmp_path / "p0.csv"
+    note = NOTE_1252 if encoding == "mac_roman" else 'Catatan,"Привет Tidak ada data'
+    f.write_bytes(p0_text().replace(NOTE, note, 1).encode(encoding))
+    with pytest.raises(UcjInputError) as err:
+        import_bps_table(f)
+    text = str(err.value)
+    assert len(err.value.problems) == 1 and "row 556" in text and "encoding cannot be told" in text, (name, text)
+
+
+def test_an_ambiguous_reading_is_refused_naming_both(tmp_path):
+    """'ã' is 0xE3 in Windows-1252 but 'ă' in Windows-1250, and charset-normalizer prefers the latter:
+    two plausible readings, so the file is refused, not guessed."""
+    f = tmp_path / "p0.csv"
+    f.write_bytes(p0_text().replace(NOTE, 'Catatan,"São Tidak ada data', 1).encode("cp1252"))
+    with pytest.raises(UcjInputError) as err:
+        import_bps_table(f)
+    text = str(err.value)
+    assert "encoding is ambiguous" in text and "'ã' in Windows-1252" in text and "row 556" in text, text
+
+
+def test_an_unbalanced_quote_is_reported_where_it_opens(tmp_path):
+    lines = p0_text().splitlines(keepends=True)
+    assert lines[177].startswith("Bandung,")
+    lines[177] = lines[177].replace(",", ',"', 1)  # a stray quote before Bandung's 2004 value, row 178
+    f = tmp_path / "p0_quote.csv"
+    f.write_text("".join(lines), encoding="utf-8")
+    with pytest.raises(UcjInputError) as err:
+        import_bps_table(f)
+    assert len(err.value.problems) == 1
+    p = err.value.problems[0]
+    assert p.row == 178 and p.column == "column 2" and "quote" in p.rule and "line 556" in p.rule, str(err.value)
+
+
+def test_a_quoted_header_cell_over_two_lines_is_still_read(tmp_path):
+    """A quoted cell with a line break but no delimiter inside (Excel's wrapped header) is legitimate."""
+    text = LONG_CSV.read_text(encoding="utf-8")
+    header, rest = text.split("\n", 1)
+    f = tmp_path / "wrapped.csv"
+    f.write_text(header.replace("persen_miskin", '"persen\nmiskin"', 1) + "\n" + rest, encoding="utf-8")
+    grid = read_grid(f)
+    assert grid.rows[0][5] == "persen\nmiskin" and grid.line_numbers[:2] == [1, 3]
+
+
+def test_a_mapped_file_in_windows_1252_is_read(tmp_path):
+    """The real long table with a note column in curly quotes and a dash, saved by Windows Excel."""
+    rows = LONG_CSV.read_text(encoding="utf-8").splitlines()
+    text = "\n".join([rows[0] + ",keterangan"] + [r + ",“data BPS” – diolah" for r in rows[1:7]]) + "\n"
+    f = tmp_path / "long_windows.csv"
+    f.write_bytes(text.encode("cp1252"))
+    m = Mapping.from_dict({"table": "poverty", "district": "kode_kab", "code_scheme": "kemendagri", "year": "tahun",
+                           "columns": {"persen_miskin": "p0"}})
+    result = import_mapped(f, m)
+    first = rows[1].split(",")
+    got = result.frame[result.frame["district_code"] == f"{first[1][:2]}.{first[1][2:]}"]["p0"].iloc[0]
+    assert got == float(first[5]) and result.read[str(f)]["encoding"].startswith("cp1252")
