@@ -158,9 +158,10 @@ def limits() -> Limits:
     return Limits(**values)
 
 
-def _too_big(file: Path, what: str, found: int, limit: int, unit: str, where: str = "") -> UcjInputError:
-    return _fail(file, f"{where}{found:,} {unit}, more than the {limit:,} {unit} a table is read with; refused "
-                       f"before reading (a formatted cell far out, or a zip bomb?); {limits().how_to_raise(what)}")
+def _too_big(file: Path, what: str, found: str, limit: int, unit: str) -> UcjInputError:
+    """One line: what the file holds, the limit, that nothing was read, and how to raise the limit."""
+    return _fail(file, f"{found}, more than the {limit:,} {unit} a table is read with; refused before reading "
+                       f"(a formatted cell far out, or a zip bomb?); {limits().how_to_raise(what)}")
 
 
 # -- text -------------------------------------------------------------------------------------------
@@ -329,7 +330,7 @@ def read_grid(path: str | Path, sheet: str | int | None = None, header_rows: int
 def _read_csv(file: Path, cap: Limits) -> Grid:
     size = file.stat().st_size
     if size > cap.bytes:
-        raise _too_big(file, "megabytes", size // 1_000_000, cap.megabytes, "MB", "the text file holds ")
+        raise _too_big(file, "megabytes", f"the text file holds {size / 1e6:,.0f} MB", cap.megabytes, "MB")
     raw = file.read_bytes()
     if not raw.strip():
         raise _fail(file, "file is empty")
@@ -344,9 +345,9 @@ def _read_csv(file: Path, cap: Limits) -> Grid:
     try:
         for rec in reader:
             if len(rows) >= cap.rows:
-                raise _too_big(file, "rows", len(rows) + 1, cap.rows, "rows", "the file has more than ")
+                raise _too_big(file, "rows", f"the file goes on past line {start:,}", cap.rows, "rows")
             if len(rec) > cap.columns:
-                raise _too_big(file, "columns", len(rec), cap.columns, "columns", f"line {start} has ")
+                raise _too_big(file, "columns", f"line {start:,} has {len(rec):,} cells", cap.columns, "columns")
             _check_quotes(rec, start, reader.line_num, delimiter, file)
             rows.append([c if c.strip() != "" else None for c in rec])
             lines.append(start)
@@ -542,7 +543,7 @@ def _read_xls(file: Path, sheet: str | int | None, header_rows: int, cap: Limits
                           "page renamed .xls?); name it .csv or save it as .xlsx")
     size = file.stat().st_size
     if size > cap.bytes:
-        raise _too_big(file, "megabytes", size // 1_000_000, cap.megabytes, "MB", "the workbook holds ")
+        raise _too_big(file, "megabytes", f"the workbook holds {size / 1e6:,.0f} MB", cap.megabytes, "MB")
     try:
         book = xlrd.open_workbook(str(file), formatting_info=True, on_demand=True, logfile=io.StringIO())
     except Exception as err:  # noqa: BLE001 - xlrd raises many kinds on a damaged file
