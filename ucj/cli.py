@@ -176,7 +176,7 @@ _YEAR = typer.Option(None, "--year", min=1900, max=2100,
 def import_bps_table(file: Path, indicator: Optional[str] = typer.Option(
                          None, help="column to fill, e.g. p0 (needed only when the title is not recognised)"),
                      out: Path = _OUT, allow_unmatched: bool = _ALLOW, year: Optional[int] = _YEAR,
-                     sheet: Optional[str] = typer.Option(None, help="XLSX sheet (default: the first)")) -> None:
+                     sheet: Optional[str] = typer.Option(None, help="workbook sheet (default: the first visible one)")) -> None:
     """A BPS dynamic-table export (CSV/XLSX; one year or many; the indicator read from the title)."""
     from ucj.ingest.bps import import_bps_table as run
 
@@ -219,7 +219,7 @@ def import_template(file: Path, kind: str = typer.Option(
 def import_inspect(file: Path, draft: Optional[Path] = typer.Option(
                        None, help="where to write the draft mapping (default: FILE's name + .mapping.json beside "
                                   "it; '-' for none)"),
-                   sheet: Optional[str] = typer.Option(None, help="XLSX sheet (default: the first)")) -> None:
+                   sheet: Optional[str] = typer.Option(None, help="workbook sheet (default: the first visible one)")) -> None:
     """Show what a file looks like (layout, header, indicator, names matched) and draft a mapping for it."""
     from ucj.ingest.inspect import inspect_file
 
