@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import re
 import csv
 import io
 from dataclasses import dataclass
@@ -227,11 +228,12 @@ def _legacy(raw: bytes, utf8_error: UnicodeDecodeError, file: Path) -> tuple[str
         raise _fail(file, f"not UTF-8 text (byte 0x{raw[err.start]:02x} cannot be read) and not Windows-1252 either; "
                           "cannot tell the encoding: save the file as CSV UTF-8", row=line_of(err.start)) from None
     odd = _implausible(text)
-    if odd is not None:
-        pos, why = odd
+    if odd is not None:  # the word goes in the value, which a reader of personal data can leave out
+        pos, why, shown = odd
         byte_pos = len(text[:pos].encode(LEGACY_ENCODING))
-        raise _fail(file, f"not UTF-8 text; read as Windows-1252 it gives {why}: the encoding cannot be told "
-                          "(Mac Roman, another code page?); save the file as CSV UTF-8", row=line_of(byte_pos))
+        raise UcjInputError([Problem(f"not UTF-8 text; read as Windows-1252 it gives {why}: the encoding cannot be "
+                                     "told (Mac Roman, another code page?); save the file as CSV UTF-8",
+                                     file=str(file), row=line_of(byte_pos), value=shown)])
     best = from_bytes(raw).best()
     if best is not None and str(best) != text and _implausible(str(best)) is None:
         other = str(best)
@@ -244,28 +246,29 @@ def _legacy(raw: bytes, utf8_error: UnicodeDecodeError, file: Path) -> tuple[str
     return text, f"{LEGACY_ENCODING} (Windows-1252, detected: not UTF-8)"
 
 
-def _implausible(text: str) -> tuple[int, str] | None:
+def _implausible(text: str) -> tuple[int, str, str] | None:
     """The first non-ASCII character that no Indonesian or English text holds where it stands: not a Latin
     letter or common punctuation, a capital after a small letter ("SimŽulue"), or a run of three or more
-    accented letters in one word ("Ïðèâåò": another script read as Latin)."""
+    accented letters in one word ("Ïðèâåò": another script read as Latin). Position, why, and the word."""
     import unicodedata
 
-    run = 0
-    for i, ch in enumerate(text):
-        if ord(ch) < 128:
+    run, last = 0, -2
+    for m in re.finditer(r"[^\x00-\x7f]", text):  # only the characters outside ASCII are looked at
+        i, ch = m.start(), m.group()
+        if i != last + 1:
             run = 0
-            continue
+        last = i
         if ch in _PUNCTUATION:
             run = 0
             continue
         name = unicodedata.name(ch, "")
         if not (name.startswith("LATIN") and ch.isalpha()):
-            return i, f"{ch!r} ({name.lower() or 'a control character'})"
+            return i, f"the character {ch!r} ({name.lower() or 'a control character'})", ch
         if ch.isupper() and i and text[i - 1].islower():
-            return i, f"{_word(text, i)!r} (a capital inside a word)"
+            return i, f"a capital {ch!r} inside a word", _word(text, i)
         run += 1
         if run >= 3:
-            return i, f"{_word(text, i)!r} (three accented letters in a row)"
+            return i, "three accented letters in a row", _word(text, i)
     return None
 
 
