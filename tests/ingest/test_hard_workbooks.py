@@ -109,6 +109,7 @@ def test_inspect_looks_at_the_visible_sheet(tmp_path):
 
     r = inspect_file(hidden_first_xlsx(tmp_path / "kemiskinan.xlsx"))
     assert r.indicator == "p0"
+    assert "note: read sheet 'P0' (the first visible one; hidden sheets passed over: Jumlah Miskin)" in r.render()
 
 
 # -- limits -------------------------------------------------------------------------------------------

@@ -79,9 +79,22 @@ def inspect_file(path: str | Path, sheet: str | int | None = None, registry: Reg
         layout = detect_layout(grid.rows, file)
     except UcjInputError:
         layout = None
-    if layout is not None:
-        return _inspect_bps(grid, layout, reg, file, head)
-    return _inspect_long(grid, reg, file, sheet)
+    found = _inspect_bps(grid, layout, reg, file, head) if layout is not None else _inspect_long(grid, reg, file, sheet)
+    return _with_read_notes(found, grid.read_as())
+
+
+def _with_read_notes(found: Inspection, read: dict[str, object]) -> Inspection:
+    """Say which sheet was read (and the hidden ones passed over) and a text encoding other than UTF-8."""
+    notes = []
+    if "sheet" in read:
+        hidden = read.get("hidden_sheets_skipped")
+        notes.append(f"read sheet '{read['sheet']}'" + (f" (the first visible one; hidden sheets passed over: "
+                                                         f"{', '.join(str(h) for h in hidden)})"
+                                                         if isinstance(hidden, list) and hidden else ""))
+    if "encoding" in read and not str(read["encoding"]).startswith("utf-8"):
+        notes.append(f"read as {read['encoding']}")
+    found.notes = notes + found.notes
+    return found
 
 
 def _inspect_bps(grid, layout, reg: Registry, file: str, head: list[list[str]]) -> Inspection:  # type: ignore[no-untyped-def]
@@ -183,7 +196,7 @@ def _inspect_long(grid, reg: Registry, file: str, sheet: str | int | None) -> In
         draft["code_scheme"] = scheme
     elif province:
         draft["province"] = province
-    if grid.file.lower().endswith((".xlsx", ".xlsm")) and sheet is not None:
+    if grid.file.lower().endswith((".xlsx", ".xlsm", ".xls", ".ods")) and sheet is not None:
         draft["sheet"] = sheet
     scale = {fields[c]: 1000 for c in value_cols if fields[c] and re.search(r"\(000\)|ribu|thousand", c.lower())}
     if scale:
