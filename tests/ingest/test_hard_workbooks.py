@@ -206,7 +206,7 @@ def zip_bomb(path: Path, megabytes: int = 120) -> Path:
     return path
 
 
-def test_a_zip_bomb_is_refused_before_it_is_unpacked(tmp_path, full_loads):
+def test_a_zip_bomb_is_refused_before_it_is_unpacked(tmp_path, full_loads, monkeypatch):
     f = zip_bomb(tmp_path / "bom.xlsx")
     assert f.stat().st_size < 400_000
     code, out = cli("import", "mapped", str(f), "--mapping", str(TPT_MAPPING), "--out", str(tmp_path / "out"))
@@ -215,6 +215,9 @@ def test_a_zip_bomb_is_refused_before_it_is_unpacked(tmp_path, full_loads):
     assert len(lines) == 1 and "unpacks to 120 MB" in lines[0] and "xl/worksheets/sheet1.xml" in lines[0], out
     assert "UCJ_MAX_UNPACKED_MB" in lines[0]
     assert [c for c in full_loads if Path(c[0]).name == "bom.xlsx"] == []
+    # the refusal is the size rule's: with the limit raised, the same (valid) workbook reads whole
+    monkeypatch.setenv("UCJ_MAX_UNPACKED_MB", "200")
+    assert len(read_grid(f).rows) == sum(any(c is not None for c in r) for r in populasi_values())
 
 
 def test_the_limits_can_be_raised_or_lowered(tmp_path, monkeypatch):
