@@ -348,3 +348,54 @@ def test_an_ods_with_values_far_out_is_refused(tmp_path, monkeypatch):
     with pytest.raises(UcjInputError) as err:
         import_bps_table(f)
     assert "sheet 'P0' has values up to 1,224 columns" in str(err.value), str(err.value)
+
+
+# -- damaged and odd workbooks: one line each, never a traceback ---------------------------------------
+def _edited_xlsx(tmp_path: Path, member: str, old: bytes, new: bytes) -> Path:
+    f = hidden_first_xlsx(tmp_path / "edited.xlsx")
+    _rewrite(f, member, lambda xml: xml.replace(old, new))
+    return f
+
+
+def test_a_workbook_whose_sheets_are_all_hidden_asks_for_a_sheet(tmp_path):
+    f = _edited_xlsx(tmp_path, "xl/workbook.xml", b'name="P0" sheetId="2" state="visible"',
+                     b'name="P0" sheetId="2" state="hidden"')
+    code, out = cli("import", "bps-table", str(f), "--out", str(tmp_path / "out"))
+    assert code == 2 and "edited.xlsx: every sheet is hidden (Jumlah Miskin, P0); name one with --sheet" in out, out
+    code, out = cli("import", "bps-table", str(f), "--sheet", "P0", "--out", str(tmp_path / "out"))
+    assert code == 0, out
+
+
+@pytest.mark.parametrize("member, old, new", [
+    ("xl/workbook.xml", b'state="hidden"', b'state="hidden" state="hidden"'),  # XML that does not parse
+    ("xl/worksheets/sheet2.xml", b"<sheetData>", b"<sheetData><row r='x'>"),
+])
+def test_a_damaged_xlsx_is_one_line(tmp_path, member, old, new):
+    f = _edited_xlsx(tmp_path, member, old, new)
+    code, out = cli("import", "bps-table", str(f), "--out", str(tmp_path / "out"))
+    lines = [line for line in out.splitlines() if "edited.xlsx" in line]
+    assert code == 2 and len(lines) == 1 and "not a readable Excel workbook" in lines[0], out
+
+
+def test_a_damaged_ods_is_one_line(tmp_path):
+    f = ods_file(tmp_path / "p0.ods", [("P0", bps_rows(P0_CSV)[:30], False)], trailing_blank=False)
+    _rewrite(f, "content.xml", lambda xml: xml.replace(b"<table:table-row>", b'<table:table-row '
+                                                       b'table:number-rows-repeated="many">', 1))
+    code, out = cli("import", "bps-table", str(f), "--out", str(tmp_path / "out"))
+    assert code == 2 and "p0.ods: not a readable OpenDocument spreadsheet (a repeat count 'many')" in out, out
+
+
+@pytest.mark.parametrize("name, make, expected", [
+    ("x.xls", lambda t: hidden_first_xlsx(t / "w.xlsx").read_bytes(), "an Excel .xlsx workbook named .xls"),
+    ("c.xls", lambda t: xls_file(t / "w.xls", [("P0", P0_CSV, False)]).read_bytes()[:3000],
+     "not a readable Excel 97-2003 workbook"),
+    ("t.xls", lambda t: P0_CSV.read_bytes(), "not an Excel 97-2003 workbook: the file is text"),
+    ("c.ods", lambda t: ods_file(t / "w.ods", [("P0", bps_rows(P0_CSV)[:30], False)]).read_bytes()[:2000],
+     "not a readable OpenDocument spreadsheet"),
+])
+def test_a_wrong_or_cut_short_old_format_is_one_line(tmp_path, name, make, expected):
+    f = tmp_path / name
+    f.write_bytes(make(tmp_path))
+    code, out = cli("import", "bps-table", str(f), "--out", str(tmp_path / "out"))
+    lines = [line for line in out.splitlines() if name in line]
+    assert code == 2 and len(lines) == 1 and expected in lines[0], out

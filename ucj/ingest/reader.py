@@ -481,8 +481,10 @@ def _read_xlsx(file: Path, sheet: str | int | None, header_rows: int, cap: Limit
         raise _fail(file, "not an Excel workbook: the file is text or another format (a CSV renamed .xlsx?); "
                           "name it .csv or save it as a real .xlsx")
     _check_zip(file, cap)
+    # a damaged part can raise almost anything from openpyxl (a ParseError from its XML, a KeyError for a
+    # missing part, ...): each is one line, never a traceback
     errors = (InvalidFileException, OSError, KeyError, ValueError, zipfile.BadZipFile, EOFError, TypeError,
-              AttributeError, IndexError)
+              AttributeError, IndexError, SyntaxError, LookupError, ArithmeticError)
     try:
         # read-only first: the sheet names, which are hidden, and the chosen sheet's declared dimension
         peek = openpyxl.load_workbook(file, read_only=True, data_only=True)
@@ -622,7 +624,12 @@ def _read_ods(file: Path, sheet: str | int | None, cap: Limits) -> Grid:
     if not tables:
         raise _fail(file, "the spreadsheet has no sheet")
     index, skipped = _pick_sheet(file, names, hidden, sheet)
-    rows = _ods_rows(file, names[index], tables[index], cap)
+    try:
+        rows = _ods_rows(file, names[index], tables[index], cap)
+    except UcjInputError:
+        raise
+    except Exception as err:  # noqa: BLE001 - a damaged content.xml: one line, never a traceback
+        raise _fail(file, f"not a readable OpenDocument spreadsheet ({type(err).__name__}); damaged?") from None
     return Grid(str(file), *_trimmed(rows, list(range(1, len(rows) + 1))), sheet=names[index], skipped_sheets=skipped)
 
 
@@ -639,7 +646,7 @@ def _ods_rows(file: Path, name: str, table: object, cap: Limits) -> list[list[ob
             if qname in ((TABLENS, "table-row-group"), (TABLENS, "table-header-rows"), (TABLENS, "table-rows")):
                 walk(child)
             elif qname == (TABLENS, "table-row"):
-                repeat = int(child.attributes.get((TABLENS, "number-rows-repeated"), 1) or 1)
+                repeat = _repeat(file, child.attributes.get((TABLENS, "number-rows-repeated")))
                 cells = _ods_cells(file, name, child, cap, OFFICENS, TABLENS, TEXTNS)
                 if not any(c is not None for c in cells):
                     pending_blank += repeat
@@ -662,7 +669,7 @@ def _ods_cells(file: Path, name: str, row: object, cap: Limits, office: str, tab
     for cell in row.childNodes:  # type: ignore[attr-defined]
         if getattr(cell, "qname", None) not in ((tablens, "table-cell"), (tablens, "covered-table-cell")):
             continue
-        repeat = int(cell.attributes.get((tablens, "number-columns-repeated"), 1) or 1)
+        repeat = _repeat(file, cell.attributes.get((tablens, "number-columns-repeated")))
         value = _ods_value(cell, office, textns)
         if value is None:
             pending += repeat
@@ -672,6 +679,15 @@ def _ods_cells(file: Path, name: str, row: object, cap: Limits, office: str, tab
         pending = 0
         cells.extend([value] * repeat)
     return cells
+
+
+def _repeat(file: Path, text: object) -> int:
+    """A number-rows/columns-repeated attribute: a whole number of at least 1."""
+    if text is None or text == "":
+        return 1
+    if not str(text).isdigit() or int(str(text)) < 1:
+        raise _fail(file, f"not a readable OpenDocument spreadsheet (a repeat count {str(text)[:20]!r}); damaged?")
+    return int(str(text))
 
 
 def _ods_value(cell: object, office: str, textns: str) -> object:
