@@ -143,3 +143,20 @@ def test_a_mapped_file_in_windows_1252_is_read(tmp_path):
     first = rows[1].split(",")
     got = result.frame[result.frame["district_code"] == f"{first[1][:2]}.{first[1][2:]}"]["p0"].iloc[0]
     assert got == float(first[5]) and result.read[str(f)]["encoding"].startswith("cp1252")
+
+
+@pytest.mark.parametrize("note", [NOTE_1252, 'Catatan,"Kab Nduga’s Tidak ada data'])
+def test_utf8_with_one_stray_windows_byte_is_refused_not_turned_into_mojibake(tmp_path, note):
+    """A UTF-8 file (its note with a curly apostrophe) with one Windows-1252 'é' pasted in: read as Windows-1252
+    the UTF-8 letters would become 'â€™' and the like, so the file is refused, naming both rows."""
+    text = p0_text().replace(NOTE, note, 1)
+    raw = text.encode("utf-8").replace(b"Boalemo,", "Boalémo,".encode("cp1252"), 1)
+    f = tmp_path / "p0_mixed.csv"
+    f.write_bytes(raw)
+    with pytest.raises(UcjInputError) as err:
+        import_bps_table(f)
+    assert len(err.value.problems) == 1
+    p = err.value.problems[0]
+    boalemo = next(i for i, line in enumerate(text.splitlines(), start=1) if line.startswith("Boalemo,"))
+    assert p.row == 556 and "mixes UTF-8 with another encoding" in p.rule, str(err.value)
+    assert "'’' as UTF-8 but 'â€™' as Windows-1252" in p.rule and f"on row {boalemo} is not UTF-8" in p.rule

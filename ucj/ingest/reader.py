@@ -170,7 +170,10 @@ def _too_big(file: Path, what: str, found: str, limit: int, unit: str) -> UcjInp
 # Word put in Indonesian and English text. Anything else in a non-UTF-8 file is refused, not guessed.
 _PUNCTUATION = set("\u00a0\u2018\u2019\u201a\u201c\u201d\u201e\u2013\u2014\u2026\u2022\u20ac\u00b0\u00b7\u00ab\u00bb"
                    "\u00a1\u00bf\u00a9\u00ae\u2122\u00b1\u00d7\u00f7\u00a7\u00b2\u00b3\u00b9\u00bd\u00bc\u00be\u00b5")
-LEGACY_ENCODING = "cp1252"  # the ANSI code page of Windows in Indonesian and English
+LEGACY_ENCODING = "cp1252"
+# A well-formed UTF-8 sequence of two to four bytes; in real Windows-1252 text such pairs ("Ã©", "â€™") are
+# what UTF-8 looks like when read as Windows-1252, so a file holding one alongside invalid bytes is mixed.
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")  # the ANSI code page of Windows in Indonesian and English
 
 
 def decode(raw: bytes, file: Path) -> str:
@@ -227,6 +230,14 @@ def _legacy(raw: bytes, utf8_error: UnicodeDecodeError, file: Path) -> tuple[str
     except UnicodeDecodeError as err:
         raise _fail(file, f"not UTF-8 text (byte 0x{raw[err.start]:02x} cannot be read) and not Windows-1252 either; "
                           "cannot tell the encoding: save the file as CSV UTF-8", row=line_of(err.start)) from None
+    mixed = _UTF8_SEQUENCE.search(raw)
+    if mixed is not None:  # some of the file is UTF-8 after all: two encodings in one file
+        seq = mixed.group()
+        raise _fail(file, f"the file mixes UTF-8 with another encoding: bytes {seq.hex(' ')} read "
+                          f"{seq.decode('utf-8')!r} as UTF-8 but {seq.decode(LEGACY_ENCODING, 'replace')!r} as "
+                          f"Windows-1252, and byte 0x{raw[utf8_error.start]:02x} on row "
+                          f"{line_of(utf8_error.start)} is not UTF-8; save the whole file as CSV UTF-8",
+                    row=line_of(mixed.start()))
     odd = _implausible(text)
     if odd is not None:  # the word goes in the value, which a reader of personal data can leave out
         pos, why, shown = odd
