@@ -22,6 +22,9 @@ app = typer.Typer(help="UCJ research workbook: coverage, claims and poverty by d
 import_app = typer.Typer(help="Import planners' real files into validated tables (data/processed).",
                          no_args_is_help=True)
 app.add_typer(import_app, name="import")
+fetch_app = typer.Typer(help="Fetch fresh tables from a publisher's API and import them (data/raw, data/processed).",
+                        no_args_is_help=True)
+app.add_typer(fetch_app, name="fetch")
 participants_app = typer.Typer(help="Candidate lists from the villages: check them before the budget is set.",
                                no_args_is_help=True)
 app.add_typer(participants_app, name="participants")
@@ -235,6 +238,35 @@ def import_inspect(file: Path, draft: Optional[Path] = typer.Option(
         write_json(target, report.draft)
         typer.echo(f"wrote a draft mapping to {target}; check it, then: ucj import mapped {file.name} --mapping "
                    f"{target.name}")
+
+
+@fetch_app.command("bps")
+@friendly
+def fetch_bps(indicator: list[str] = typer.Option([], "--indicator", "-i", help="p0, p1, p2, poor_population, "
+                                                  "poverty_line, or all (repeat for several)"),
+              var: list[int] = typer.Option([], "--var", help="any BPS WebAPI variable id of a kab/kota table "
+                                            "(domain 0000; repeat for several)"),
+              year: list[str] = typer.Option([], "--year", help="a year (2025) or a range (2021-2025); repeat"),
+              out: Path = _OUT,
+              raw_dir: Optional[Path] = typer.Option(None, help="where the answers are kept as raw files "
+                                                     "(default: data/raw/bps_webapi)"),
+              allow_unmatched: bool = _ALLOW) -> None:
+    """Fetch BPS WebAPI tables by kab/kota for the years asked, keep each answer as a raw file (URL without the
+    key, time, sha256) and import them all in one transaction. The key comes from $UCJ_BPS_KEY or the key file
+    (docs/fetch.md), never from the command line."""
+    from ucj.ingest.fetch_bps import FetchError, parse_years
+    from ucj.ingest.fetch_bps import fetch_bps as run
+
+    try:
+        done = run(indicator, var, parse_years(year), out=out, raw_dir=raw_dir, allow_unmatched=allow_unmatched,
+                   say=lambda line: None if logs.quiet() else typer.echo(line, err=True))
+    except FetchError as err:
+        typer.echo(f"error: {err}", err=True)
+        raise typer.Exit(2) from None
+    for result in done.results:
+        typer.echo(result.summary())
+    typer.echo(f"imported {len(done.results)} BPS answers into {out} in one transaction (manifest: "
+               f"{out / 'manifest.json'})")
 
 
 _LANG = typer.Option("id", help="report language: id or en")

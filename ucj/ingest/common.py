@@ -288,6 +288,16 @@ def write_processed(result: ImportResult, out_dir: str | Path = PROCESSED_DIR) -
     return out / f"{result.table}.parquet"
 
 
+def write_processed_all(results: list[ImportResult], out_dir: str | Path = PROCESSED_DIR) -> list[Path]:
+    """Merge several results into out_dir as ONE transaction (as write_processed does for one): all of
+    them land, in order, or none does (e.g. the responses of one `ucj fetch bps`)."""
+    out = Path(out_dir)
+    with folder_transaction(out) as stage:
+        for result in results:
+            _write_into(result, stage)
+    return [out / f"{r.table}.parquet" for r in results]
+
+
 def _write_into(result: ImportResult, folder: Path) -> None:
     table = result.table
     target = folder / f"{table}.parquet"
