@@ -242,11 +242,11 @@ def import_inspect(file: Path, draft: Optional[Path] = typer.Option(
 
 @fetch_app.command("bps")
 @friendly
-def fetch_bps(indicator: list[str] = typer.Option([], "--indicator", "-i", help="p0, p1, p2, poor_population, "
+def fetch_bps(indicator: list[str] = typer.Option([], "--indicator", "-i", metavar="NAME", help="p0, p1, p2, poor_population, "
                                                   "poverty_line, or all (repeat for several)"),
-              var: list[int] = typer.Option([], "--var", help="any BPS WebAPI variable id of a kab/kota table "
+              var: list[int] = typer.Option([], "--var", metavar="ID", help="any BPS WebAPI variable id of a kab/kota table "
                                             "(domain 0000; repeat for several)"),
-              year: list[str] = typer.Option([], "--year", help="a year (2025) or a range (2021-2025); repeat"),
+              year: list[str] = typer.Option([], "--year", metavar="YEARS", help="a year (2025) or a range (2021-2025); repeat"),
               out: Path = _OUT,
               raw_dir: Optional[Path] = typer.Option(None, help="where the answers are kept as raw files "
                                                      "(default: data/raw/bps_webapi)"),

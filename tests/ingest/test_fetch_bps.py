@@ -212,6 +212,19 @@ def test_offline(tmp_path, replay):
     _no_key_anywhere(tmp_path, result.output)  # the transport's message held the full URL, key included
 
 
+def test_a_server_that_never_answers_times_out_and_is_retried(tmp_path, replay):
+    def slow(request: httpx.Request) -> httpx.Response:
+        raise httpx.ReadTimeout("timed out", request=request)
+
+    api = replay({(624, 2025): [slow, slow, REAL]})
+    result, out, _ = _run(tmp_path, "-i", "poverty_line", "--year", "2025")
+    assert result.exit_code == 0, result.output
+    assert api.sleeps == [1.0, 2.0] and (out / "poverty.parquet").exists()
+    api = replay({(624, 2025): [slow]})
+    assert "did not answer in time (30 s), 5 tries" in _one_line_error(_run(tmp_path / "again", "-i", "poverty_line",
+                                                                            "--year", "2025")[0])
+
+
 def test_a_refused_key_http_401(tmp_path, replay):
     api = replay({(624, 2025): [httpx.Response(401, text="Unauthorized")]})
     line = _one_line_error(_run(tmp_path, "-i", "poverty_line", "--year", "2025")[0])
