@@ -323,3 +323,46 @@ def test_parse_years():
     for bad in ("25", "2025-2021", "1890"):
         with pytest.raises(fb.FetchError):
             fb.parse_years([bad])
+
+
+def _answer_from_long_table(var: int, title: str, column: str, year: int) -> tuple[bytes, dict[str, float]]:
+    """A WebAPI answer for `var`, laid out as the recorded one (its regions, codes and key scheme), filled
+    with the real values of `column` from the BPS long table in ../shared (bps_muhlis000), matched by the
+    district's name where the name is unique in both. Returns the answer and the expected values by
+    Kemendagri code (the long table's own code column, not the workbook's registry)."""
+    doc = json.loads(REAL)
+    with open(RAW / "bps_muhlis000" / "kemiskinan_kabkota_2024_2025.csv", encoding="utf-8") as fh:
+        rows = [r for r in csv.DictReader(fh) if int(r["tahun"]) == year]
+    by_name: dict[str, list[dict[str, str]]] = {}
+    for r in rows:
+        by_name.setdefault(r["nama_kab"].strip().lower(), []).append(r)
+    labels = [(int(v["val"]), re.sub(r"<[^>]+>", "", v["label"]).strip().lower()) for v in doc["vervar"]]
+    once = {name for _, name in labels if [n for _, n in labels].count(name) == 1}
+    content, expected = {}, {}
+    for bps, name in labels:
+        if str(bps).endswith("00") or name not in once or len(by_name.get(name, [])) != 1:
+            continue
+        row = by_name[name][0]
+        content[f"{bps}{var}0{year - 1900}0"] = float(row[column])
+        expected[f"{row['kode_kab'][:2]}.{row['kode_kab'][2:]}"] = float(row[column])
+    doc["var"] = [{**doc["var"][0], "val": var, "label": title, "unit": ""}]
+    doc["tahun"] = [{"val": year - 1900, "label": str(year)}]
+    doc["datacontent"] = content
+    return json.dumps(doc).encode(), expected
+
+
+def test_p1_and_p2_by_name_fill_their_columns(tmp_path, replay):
+    """-i p1 -i p2 asks for variables 622 and 623; answers laid out as the recorded one and holding the real
+    2025 P1 and P2 of the BPS long table fill poverty.p1 and poverty.p2 district by district."""
+    p1, want_p1 = _answer_from_long_table(622, "Indeks Kedalaman Kemiskinan (P1) Menurut Kabupaten/Kota",
+                                          "Indeks Kedalaman Kemiskinan (P1)", 2025)
+    p2, want_p2 = _answer_from_long_table(623, "Indeks Keparahan Kemiskinan (P2) Menurut Kabupaten/Kota",
+                                          "Indeks Keparahan Kemiskinan (P2)", 2025)
+    assert len(want_p1) > 450
+    replay({(622, 2025): [p1], (623, 2025): [p2]})
+    result, out, _ = _run(tmp_path, "-i", "p1", "-i", "p2", "--year", "2025")
+    assert result.exit_code == 0, result.output
+    table = pd.read_parquet(out / "poverty.parquet").set_index("district_code")
+    assert table.loc[list(want_p1), "p1"].to_dict() == want_p1
+    assert table.loc[list(want_p2), "p2"].to_dict() == want_p2
+    assert table.loc["75.02", ["p1", "p2"]].tolist() == [3.481, 0.929]  # Boalemo 2025, as the long table says
