@@ -9,7 +9,6 @@ import datetime as dt
 import hashlib
 import json
 import logging
-import os
 import re
 from pathlib import Path
 
@@ -75,7 +74,8 @@ def _run(tmp_path: Path, *args: str):
 
 def _one_line_error(result, exit_code: int = 2) -> str:
     assert result.exit_code == exit_code, result.output
-    assert "Traceback" not in result.output and result.exception is None or isinstance(result.exception, SystemExit)
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
     lines = [line for line in result.stderr.splitlines() if line.strip() and not line.startswith(("fetched var ", "debug: "))]
     assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr  # beside progress lines, one line
     return lines[0]
