@@ -280,6 +280,7 @@ def test_all_or_nothing_when_one_answer_does_not_import(tmp_path, replay):
     replay({(624, 2025): [REAL], (624, 2024): [_json({**bad, "tahun": [{"val": 125, "label": "2024"}]})]})
     result, out, raw = _run(tmp_path, "-i", "poverty_line", "--year", "2024-2025")
     assert result.exit_code == 2 and "text in a numeric value" in result.output
+    assert "nothing was imported (all answers or none)" in result.stderr.splitlines()[-1]
     assert not (out / "poverty.parquet").exists()
     assert len([p for p in raw.glob("*.json") if not p.name.endswith(".meta.json")]) == 2
 

@@ -26,7 +26,7 @@ import httpx
 
 from ucj import __version__
 from ucj.core.config import BPS_KEY_ENV, PROCESSED_DIR, RAW_DIR, bps_key_file
-from ucj.core.errors import UcjInputError
+from ucj.core.errors import Problem, UcjInputError
 from ucj.core.files import atomic_path, write_json
 from ucj.data.registry import load_registry
 from ucj.ingest.bps import _check_webapi_shape, import_bps_webapi
@@ -335,6 +335,10 @@ def fetch_bps(names: list[str], var_ids: list[int], years: list[int], *, out: st
     for f, path in saved:
         say(f"saved {path} (sha256 and URL without key in {path.name}.meta.json)")
     registry = load_registry()
-    results = [import_bps_webapi(path, allow_unmatched=allow_unmatched, registry=registry) for _, path in saved]
+    try:
+        results = [import_bps_webapi(path, allow_unmatched=allow_unmatched, registry=registry) for _, path in saved]
+    except UcjInputError as err:
+        raise UcjInputError([*err.problems, Problem(f"nothing was imported (all answers or none); the answers "
+                                                    f"fetched are kept in {raw.name}/ for a look")]) from None
     write_processed_all(results, out)
     return FetchResult(saved, results, Path(out))
