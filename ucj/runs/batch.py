@@ -24,8 +24,9 @@ import fcntl
 import hashlib
 import json
 import os
+import re
+import secrets
 import shutil
-import socket
 import sys
 import time
 import uuid
@@ -60,6 +61,21 @@ SUMMARY_EVERY_S = 30.0  # summary.csv / summary.xlsx are rewritten at most this 
 
 def run_name() -> str:
     return dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+
+
+# One rule for run names (a folder inside --out, shown on the index page and in run.json): 1 to 100 letters,
+# digits, '-', '_' or '.', beginning with a letter or digit. No '/', '..', space, newline or HTML.
+RUN_NAME_MAX = 100
+RUN_NAME_RULE = (f"a run name is 1 to {RUN_NAME_MAX} letters, digits, '-', '_' or '.', beginning with a letter or "
+                 "digit (no '/', space, newline or HTML)")
+_RUN_NAME = re.compile(r"[^\W_][\w.-]*")
+
+
+def check_run_name(name: str) -> str:
+    """The run name if it follows the rule (RUN_NAME_RULE); else a one-line error naming the option."""
+    if not (_RUN_NAME.fullmatch(name) and len(name) <= RUN_NAME_MAX and ".." not in name):
+        raise UcjInputError.one(RUN_NAME_RULE, value=name, column="--run", label="option")
+    return name
 
 
 class RunBusy(UcjInputError):
@@ -129,33 +145,65 @@ def _recorded_dirs(folders: tuple[str, ...], run_dir: Path | None, slug: str) ->
 def _holder(lock: Path) -> str:
     try:
         info = json.loads(lock.read_text())
-        return f"process {info['pid']} on {info['host']} (started {info['started']})"
-    except (OSError, ValueError, KeyError):
+        return f"process {int(info['pid'])} (started {info['started']})"
+    except (OSError, ValueError, KeyError, TypeError):
         return "another process"
 
 
 @contextmanager
 def locked(run_dir: Path) -> Iterator[None]:
-    """Hold the run folder for this batch; refuse if another batch holds it (naming that process)."""
+    """Hold the run folder for this batch; refuse if another batch holds it (naming that process).
+
+    The lock file records the holder's pid, when it started and a random token (never the host name: a run
+    folder is shared); the flock itself ends with the process, so a stale lock needs no detection. A folder
+    this call created is removed again if nothing but the lock was left in it (a full disk, a refused
+    batch): a failed start leaves nothing behind."""
     path = run_dir / LOCK_NAME
+    created = not run_dir.exists()
+    fd = -1
     try:
         run_dir.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
     except OSError as err:
+        _remove_if_empty(run_dir, created, fd)
         raise UcjInputError.one(os_reason(err, run_dir)) from None
+    held = False
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            held = True
         except BlockingIOError:
             raise RunBusy.one(f"this run is in progress in {_holder(path)}; wait for it to finish or choose "
                               f"another --run", file=str(run_dir)) from None
-        info = {"pid": os.getpid(), "host": socket.gethostname(),
+        info = {"pid": os.getpid(), "token": secrets.token_hex(8),
                 "started": dt.datetime.now().isoformat(timespec="seconds")}
-        os.ftruncate(fd, 0)
-        os.write(fd, json.dumps(info).encode())
+        try:
+            os.ftruncate(fd, 0)
+            os.write(fd, json.dumps(info).encode())
+        except OSError as err:
+            raise UcjInputError.one(os_reason(err, run_dir)) from None
         yield
     finally:
-        os.close(fd)  # releases the lock
+        if held:
+            _remove_if_empty(run_dir, created, fd)
+        if fd >= 0:
+            os.close(fd)  # releases the lock
+
+
+def _remove_if_empty(run_dir: Path, created: bool, fd: int) -> None:
+    """Remove a run folder this process created if it holds nothing but its lock (and half-written files)."""
+    if not created:
+        return
+    try:
+        rest = [p for p in run_dir.iterdir() if p.name != LOCK_NAME and not
+                (p.name.startswith(".") and p.name.endswith(".tmp"))]
+        if rest:
+            return
+        for p in run_dir.iterdir():
+            p.unlink(missing_ok=True)
+        run_dir.rmdir()
+    except OSError:
+        pass
 
 
 def clean_partial(run_dir: Path) -> None:
