@@ -535,8 +535,11 @@ def _run_locked(jobs: list[Job], run_dir: Path, connected: DaskExecutor | None, 
         except OSError as err:
             bundle = {"error": os_reason(err, run_dir)}
         rendered = Rendered()  # index rows and run.json entries rendered in this batch
-        _write_index(run_dir, entries, lang, title, params_list, finished=False, bundle=bundle,
-                     overviews=overviews, rendered=rendered)
+        unwritable = _write_index(run_dir, entries, lang, title, params_list, finished=False, bundle=bundle,
+                                  overviews=overviews, rendered=rendered)
+        if unwritable:  # a full disk or a read-only folder: say so before any kernel starts
+            prog.close()
+            raise UcjInputError.one(unwritable)
         summary_at = time.monotonic()
         stopped = ""
         executor: LocalExecutor | DaskExecutor | None = None
