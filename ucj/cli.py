@@ -104,11 +104,15 @@ _DATA = typer.Option("", "--data-dir", help="data folder(s), separated by ';'; l
 @app.command()
 @friendly
 def demo(out: Path = typer.Option(DEMO_DIR, help="folder to write the demo tables to"),
-         seed: int = typer.Option(20251209, help="random seed; the same seed gives byte-identical files")) -> None:
-    """Build the synthetic demo dataset (all 514 districts, 2019-2025)."""
+         seed: int = typer.Option(20251209, help="random seed; the same seed gives byte-identical files"),
+         replace: bool = typer.Option(False, "--replace", help="write into a folder that holds other data (imported "
+                                                               "tables, other files), deleting it")) -> None:
+    """Build the synthetic demo dataset (all 514 districts, 2019-2025). The folder then holds exactly the demo;
+    a folder with other data in it is refused unless --replace is given."""
     from ucj.ingest import demo as demo_mod
 
-    manifest = demo_mod.write(out, seed)
+    with _disk_errors(out):
+        manifest = demo_mod.write(out, seed, replace=replace)
     tables = manifest["tables"]
     assert isinstance(tables, dict)
     typer.echo(f"wrote synthetic demo data to {out}: " + ", ".join(f"{k} ({v['rows']:,} rows)" for k, v in tables.items()))

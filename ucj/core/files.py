@@ -268,13 +268,15 @@ def _recover_files(folder: Path) -> None:
         try:
             entry = json.loads(journal.read_text(encoding="utf-8"))
             stage, names = folder.parent / str(entry["stage"]), [str(n) for n in entry["files"]]
-        except (OSError, ValueError, KeyError, TypeError):
-            stage, names = None, []  # written by an atomic rename, so never half there; unreadable: drop it
+            remove = [str(n) for n in entry.get("remove", [])]
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            stage, names, remove = None, [], []  # written by an atomic rename, so never half there; else drop it
         if stage is not None and names:
             folder.mkdir(parents=True, exist_ok=True)
             for name in names:
                 if (stage / name).exists():
                     os.replace(stage / name, folder / name)
+            _remove(folder, remove)
             _fsync_dir(folder)
         journal.unlink(missing_ok=True)
     for p in folder.parent.glob(f".{folder.name}.files-*"):
@@ -282,12 +284,13 @@ def _recover_files(folder: Path) -> None:
 
 
 @contextmanager
-def files_transaction(folder: str | os.PathLike[str]) -> Iterator[Path]:
+def files_transaction(folder: str | os.PathLike[str], exact: bool = False) -> Iterator[Path]:
     """Yield an empty staged folder: files written there replace the files of the same names in `folder`
     together when the block succeeds (nothing else in `folder` is touched; `folder` is created if needed).
     If the block fails, or the process dies before the commit, `folder` is untouched; after it, a crash
     is finished by the next writer or reader. Concurrent transactions on one folder run one after the
-    other (read the current files inside the block: they are the other transaction's result)."""
+    other (read the current files inside the block: they are the other transaction's result). `exact`:
+    every other file of `folder` is removed in the same transaction, so it holds exactly the staged files."""
     import secrets
     import shutil
 
@@ -311,15 +314,17 @@ def files_transaction(folder: str | os.PathLike[str]) -> Iterator[Path]:
             _fsync_tree(stage)
             folder.mkdir(parents=True, exist_ok=True)
             journal = _journal_path(folder)
+            remove = sorted(p.name for p in folder.iterdir() if p.name not in names) if exact else []
             with atomic_path(journal) as tmp:  # the commit point
                 with open(tmp, "w", encoding="utf-8") as fh:
-                    json.dump({"stage": stage.name, "files": names}, fh)
+                    json.dump({"stage": stage.name, "files": names, "remove": remove}, fh)
                     fh.flush()
                     os.fsync(fh.fileno())
             committed = True
             _fsync_dir(folder.parent)
             for name in names:
                 os.replace(stage / name, folder / name)
+            _remove(folder, remove)
             _fsync_dir(folder)
             journal.unlink()
             _fsync_dir(folder.parent)
@@ -333,6 +338,20 @@ def files_transaction(folder: str | os.PathLike[str]) -> Iterator[Path]:
             else:
                 shutil.rmtree(stage, ignore_errors=True)
             raise
+
+
+def _remove(folder: Path, names: list[str]) -> None:
+    """Remove these entries of `folder` (files, links or folders; plain names only, never a path out of it)."""
+    import shutil
+
+    for name in names:
+        if not name or "/" in name or name in (".", ".."):
+            continue
+        p = folder / name
+        if p.is_dir() and not p.is_symlink():
+            shutil.rmtree(p, ignore_errors=True)
+        else:
+            p.unlink(missing_ok=True)
 
 
 def _fsync_dir(folder: Path) -> None:
