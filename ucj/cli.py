@@ -560,6 +560,8 @@ def verify(
                                                            f" ({len(r.differences)} of {r.figures} figures differ)"))
         for d in r.differences:
             typer.echo(f"  {r.district_name}: {d.line()}")
+    for line in result.altered:
+        typer.echo(f"NOT as the run wrote it: {line}")
     where = target.parent if target.is_file() else target
     done = sum(r.reproduced for r in result.reports)
     typer.echo(f"{done} of {len(result.reports)} reports reproduced; see {where / 'verify.html'}")

@@ -45,7 +45,7 @@ from ucj.data.schema import TABLES
 from ucj.runs.bundle import DATA_MANIFEST, data_manifest, environment, relative
 from ucj.runs.engine import DataSpec, Job, Result, Setup, init_local_worker, record_parameters, render, stage
 from ucj.presentation.i18n import Lang, t
-from ucj.runs.index_page import SUMMARY_CSV, Rendered, index_figures, run_json_text
+from ucj.runs.index_page import SUMMARY_CSV, SUMMARY_XLSX, Rendered, index_figures, run_json_text
 from ucj.runs.params import ReportParams, validate_params
 
 DISTRICT_NOTEBOOK = "district_report"
@@ -56,6 +56,7 @@ RUN_JSON = "run.json"
 RETRIES_LOST = 1  # a report whose local worker process died is given to a new worker once
 INDEX = "index.html"
 OVERVIEWS = "overviews"  # run.json's list of province and national overview reports
+RUN_OUTPUTS = (INDEX, SUMMARY_CSV, SUMMARY_XLSX)  # the run's own pages and tables: run.json records their sha256
 SUMMARY_EVERY_S = 30.0  # summary.csv / summary.xlsx are rewritten at most this often during a batch
 
 
@@ -461,8 +462,9 @@ def _write_index(run_dir: Path, entries: dict[str, dict[str, object]], lang: Lan
             write_summary(run_dir, reports)
         write_index(run_dir / INDEX, reports, lang, any(e.get("synthetic_tables") for e in reports + shown), title,
                     overviews=shown, rendered=rendered)
+        files = {name: sha256_file(run_dir / name) for name in RUN_OUTPUTS if (run_dir / name).is_file()}
         write_text(run_dir / RUN_JSON, run_json_text({
-            "ucj_version": __version__, **(bundle or {}), "reports": reports, "overviews": shown,
+            "ucj_version": __version__, **(bundle or {}), "reports": reports, "overviews": shown, "files": files,
             "updated_at": dt.datetime.now().isoformat(timespec="seconds"),
             "finished_at": dt.datetime.now().isoformat(timespec="seconds") if finished else None,
             "parameters": recorded if recorded is not None else
