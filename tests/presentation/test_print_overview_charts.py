@@ -136,6 +136,7 @@ def _ucj(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedP
     return subprocess.run([str(BIN / "ucj"), *args], capture_output=True, text=True, env=env)
 
 
+@pytest.mark.slow  # runs the ucj command per case
 def test_boundaries_errors_are_one_line(demo_dir, tmp_path):
     not_topo = tmp_path / "shapes.json"
     not_topo.write_text(json.dumps({"type": "FeatureCollection", "features": []}))
@@ -154,6 +155,7 @@ def test_boundaries_errors_are_one_line(demo_dir, tmp_path):
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").rglob("report.html"))
 
 
+@pytest.mark.slow  # runs the ucj command per case
 def test_pdf_without_its_engine_says_what_is_missing(demo_dir, tmp_path):
     """A machine without Pango: WeasyPrint's import fails as cffi fails to load the library; the command
     says so in one line, names the package to install, and starts nothing."""

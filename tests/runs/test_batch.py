@@ -240,7 +240,7 @@ def test_overviews_and_districts_share_a_run_in_either_order(params, demo_dir, t
 
     made: list[str] = []
 
-    def render_overview(p, setup, recorded=()):
+    def render_overview(p, setup, recorded=(), pdf=False):
         made.append(p.slug)
         key = {"level": "province", "province": p.province_name, "coverage_pct": 29.7, "target_pct": 43.92,
                "target_year": 2029, "projection": {"status": "unlikely", "projected_pct": 30.4, "lower_pct": 21.0,
