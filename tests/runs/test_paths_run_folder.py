@@ -112,7 +112,7 @@ def test_a_full_disk_at_the_first_index_is_one_line_and_no_report_starts(demo_di
     said = _reports(demo_dir, out, "r")
     assert said.exit_code == 2, said.output
     assert f"cannot write {out / 'r'}: no space left on the disk" in said.output and "OSError" not in said.output
-    assert list(out.iterdir()) == []
+    assert not out.exists()  # neither the run folder nor --out, which the command made
 
 
 def test_an_existing_run_folder_is_kept_when_the_disk_is_full(demo_dir, tmp_path, monkeypatch):
@@ -143,3 +143,39 @@ def test_templates_on_a_full_disk_is_one_line(tmp_path, monkeypatch):
     monkeypatch.setattr(mapped, "write_templates", full)
     said = CliRunner().invoke(app, ["templates", "--out", str(tmp_path / "t")])
     assert said.exit_code == 2 and "no space left on the disk" in said.output and "OSError" not in said.output
+
+
+def _limited(size: int):  # type: ignore[no-untyped-def]
+    """A child process that may write files of at most `size` bytes (RLIMIT_FSIZE: a full disk without root)."""
+    import resource
+
+    return lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
+
+
+@pytest.mark.slow
+def test_a_real_write_limit_on_a_new_run_and_an_import(demo_dir, raw, tmp_path):
+    """The real commands in processes that cannot write more than a few bytes per file: each is one line,
+    exit 2, and leaves no run folder, no output folder and no staged files behind."""
+    import subprocess
+    import sys
+
+    from conftest import P0_CSV
+
+    ucj = str(Path(sys.executable).parent / "ucj")
+    run = subprocess.run([ucj, "reports", "--district", "Boalemo", "--data-dir", str(demo_dir), "--out",
+                          str(tmp_path / "reports"), "--run", "r", "--no-progress"], capture_output=True, text=True,
+                         preexec_fn=_limited(10), timeout=300)
+    assert run.returncode == 2, run.stderr
+    assert run.stderr.splitlines()[-1].endswith(": a file is larger than this system allows (file size limit)")
+    assert "Traceback" not in run.stderr and not (tmp_path / "reports").exists()
+    imp = subprocess.run([ucj, "import", "bps-table", str(P0_CSV), "--out", str(tmp_path / "processed")],
+                         capture_output=True, text=True, preexec_fn=_limited(4096), timeout=300)
+    assert imp.returncode == 2, imp.stderr
+    assert imp.stderr.splitlines()[-1].endswith("processed: a file is larger than this system allows (file size limit)")
+    assert "Traceback" not in imp.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".processed.lock"]  # no folder, nothing staged
+    from conftest import REPO
+
+    index_lock = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--git-path", "index.lock"], capture_output=True,
+                                text=True).stdout.strip()
+    assert not index_lock or not (REPO / index_lock).exists(), "a limited run left the checkout's git index locked"

@@ -160,13 +160,13 @@ def locked(run_dir: Path) -> Iterator[None]:
     this call created is removed again if nothing but the lock was left in it (a full disk, a refused
     batch): a failed start leaves nothing behind."""
     path = run_dir / LOCK_NAME
-    created = not run_dir.exists()
+    created = [p for p in [run_dir, *run_dir.parents] if not p.exists()]  # the folders this call makes
     fd = -1
     try:
         run_dir.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
     except OSError as err:
-        _remove_if_empty(run_dir, created, fd)
+        _remove_if_empty(run_dir, created)
         raise UcjInputError.one(os_reason(err, run_dir)) from None
     held = False
     try:
@@ -186,23 +186,27 @@ def locked(run_dir: Path) -> Iterator[None]:
         yield
     finally:
         if held:
-            _remove_if_empty(run_dir, created, fd)
+            _remove_if_empty(run_dir, created)
         if fd >= 0:
             os.close(fd)  # releases the lock
 
 
-def _remove_if_empty(run_dir: Path, created: bool, fd: int) -> None:
-    """Remove a run folder this process created if it holds nothing but its lock (and half-written files)."""
+def _remove_if_empty(run_dir: Path, created: list[Path]) -> None:
+    """Remove a run folder this process created if it holds nothing but its lock (and half-written files),
+    and the empty folders above it that it created too."""
     if not created:
         return
     try:
-        rest = [p for p in run_dir.iterdir() if p.name != LOCK_NAME and not
-                (p.name.startswith(".") and p.name.endswith(".tmp"))]
-        if rest:
-            return
-        for p in run_dir.iterdir():
-            p.unlink(missing_ok=True)
-        run_dir.rmdir()
+        if run_dir.exists():
+            rest = [p for p in run_dir.iterdir() if p.name != LOCK_NAME and not
+                    (p.name.startswith(".") and p.name.endswith(".tmp"))]
+            if rest:
+                return
+            for p in run_dir.iterdir():
+                p.unlink(missing_ok=True)
+        for folder in created:  # run_dir first, then upwards
+            if folder.exists():
+                folder.rmdir()  # fails (and stops) where something else is in it
     except OSError:
         pass
 
@@ -269,7 +273,8 @@ def os_reason(err: OSError, where: Path) -> str:
     """One line for a write that failed (full disk, no permission, a file in the way)."""
     what = {errno.ENOSPC: "no space left on the disk", errno.EDQUOT: "disk quota exceeded",
             errno.EACCES: "permission denied", errno.EROFS: "read-only file system",
-            errno.EEXIST: "a file is in the way", errno.ENOTDIR: "a file is in the way"}.get(
+            errno.EEXIST: "a file is in the way", errno.ENOTDIR: "a file is in the way",
+            errno.EFBIG: "a file is larger than this system allows (file size limit)"}.get(
         err.errno or 0, err.strerror or type(err).__name__)
     return f"cannot write {where}: {what}"
 
@@ -531,7 +536,6 @@ def _run_locked(jobs: list[Job], run_dir: Path, connected: DaskExecutor | None, 
         overviews = previous_entries(run_dir, OVERVIEWS)
         todo = [j for j in jobs if force or not is_current(entries.get(j.slug), j, run_dir)]
         prog = Progress(total=len(jobs), skipped=len(jobs) - len(todo))
-        prog.start(progress)
         try:
             bundle = _bundle(run_dir, jobs[0].setup.data if jobs else None)
         except OSError as err:
@@ -540,8 +544,8 @@ def _run_locked(jobs: list[Job], run_dir: Path, connected: DaskExecutor | None, 
         unwritable = _write_index(run_dir, entries, lang, title, params_list, finished=False, bundle=bundle,
                                   overviews=overviews, rendered=rendered)
         if unwritable:  # a full disk or a read-only folder: say so before any kernel starts
-            prog.close()
             raise UcjInputError.one(unwritable)
+        prog.start(progress)
         summary_at = time.monotonic()
         stopped = ""
         executor: LocalExecutor | DaskExecutor | None = None
