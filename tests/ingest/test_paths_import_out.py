@@ -155,3 +155,25 @@ def test_kill_9_during_the_commit_leaves_the_old_or_the_new_files(raw, tmp_path,
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".old")) == [".old.lock"]
     assert json.loads((old_dir / "manifest.json").read_text())["tables"]["poverty"]["rows"] == \
         len(ucj.load(new_dir).poverty)
+
+
+@pytest.mark.parametrize("text", ['{"imports": [', '["a list"]', '{"imports": {}, "tables": []}', '"text"'])
+def test_a_manifest_that_is_not_a_ucj_manifest_is_one_line_on_import(raw, tmp_path, text):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "manifest.json").write_text(text, encoding="utf-8")
+    run = _import(out)
+    assert run.exit_code == 2, run.output
+    assert "manifest.json: the manifest is not" in run.output and "Error" not in run.output
+    assert (out / "manifest.json").read_text(encoding="utf-8") == text
+
+
+def test_a_manifest_entry_that_is_not_an_object_is_one_line_on_load(raw, tmp_path):
+    out = tmp_path / "out"
+    assert _import(out).exit_code == 0
+    manifest = json.loads((out / "manifest.json").read_text())
+    manifest["tables"]["poverty"] = "x"
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    run = CliRunner().invoke(app, ["summary", "--data-dir", str(out)])
+    assert run.exit_code == 2, run.output
+    assert "table 'poverty' does not match its manifest" in run.output

@@ -354,8 +354,13 @@ def read_manifest(folder: Path) -> dict[str, object]:
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError) as err:
-        raise UcjInputError.one(f"the manifest is not readable JSON ({err.__class__.__name__}); restore it from a "
-                                "copy, or move it away to start the folder's record anew", file=str(path)) from None
+        where = (f"line {err.lineno}, column {err.colno}" if isinstance(err, json.JSONDecodeError) else
+                 "not UTF-8 text" if isinstance(err, UnicodeDecodeError) else "nested too deep")
+        raise UcjInputError.one(f"the manifest is not readable JSON ({where}); restore it from a copy, or move it "
+                                "away to start the folder's record anew", file=str(path)) from None
+    except RecursionError:
+        raise UcjInputError.one("the manifest is not readable JSON (nested too deep); restore it from a copy, or "
+                                "move it away to start the folder's record anew", file=str(path)) from None
     if not isinstance(manifest, dict) or not isinstance(manifest.get("imports", []), list) \
             or not isinstance(manifest.get("tables", {}), dict):
         raise UcjInputError.one("the manifest is not a ucj manifest (an object with 'imports' and 'tables'); restore "

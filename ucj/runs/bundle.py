@@ -80,6 +80,8 @@ def _folder_info(folder: Path) -> dict[str, object]:
         manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
+    if not isinstance(manifest, dict):
+        return {}
     return {k: manifest[k] for k in ("synthetic", "seed", "generator", "notice") if k in manifest}
 
 
