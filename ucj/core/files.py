@@ -281,6 +281,8 @@ def _recover_files(folder: Path) -> None:
         journal.unlink(missing_ok=True)
     for p in folder.parent.glob(f".{folder.name}.files-*"):
         shutil.rmtree(p, ignore_errors=True)
+    for p in folder.parent.glob(f".{journal.name}.*.tmp"):  # a journal killed while being written: never committed
+        p.unlink(missing_ok=True)
 
 
 @contextmanager
