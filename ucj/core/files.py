@@ -101,11 +101,11 @@ def read_parquet_metadata(path: str | os.PathLike[str]) -> dict[str, object]:
 
 
 # -- folder transactions --------------------------------------------------------------------------
-# An import changes several files of one folder (table, CSV copy, cell provenance, manifest). They
-# must change together: the new state is built in a staged sibling folder and swapped in with one
-# atomic rename (Linux renameat2 RENAME_EXCHANGE), under an exclusive flock on a sibling lock file
-# so that concurrent imports into the same folder run one after the other, each on the other's
-# result. A reader takes the same lock shared. kill -9 at any moment leaves the old or the new folder
+# A folder written whole (a participants run; imports use files_transaction below, which changes only
+# their own files): the new state is built in a staged sibling folder and swapped in with one atomic
+# rename (Linux renameat2 RENAME_EXCHANGE), under an exclusive flock on a sibling lock file so that
+# concurrent writers into the same folder run one after the other, each on the other's result. A
+# reader takes the same lock shared. kill -9 at any moment leaves the old or the new folder
 # in place, plus at worst a stale staged folder that the next writer removes.
 
 _AT_FDCWD = -100
