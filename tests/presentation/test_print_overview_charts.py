@@ -86,7 +86,7 @@ def test_map_fills_its_frame(demo_ds, raw, province):
     renderer = _drawn(fig)
     ax = fig.axes[0]
     shapes = next(c for c in ax.collections if isinstance(c, PolyCollection))
-    drawn = shapes.get_datalim(ax.transData)  # the shapes as drawn, in pixels
+    drawn = shapes.get_datalim(ax.transData).transformed(ax.transData)  # the shapes as drawn, in pixels
     width, height = fig.bbox.width, fig.bbox.height
     colourbar = fig.axes[1].get_window_extent(renderer)
     title = ax.title.get_window_extent(renderer)
@@ -96,7 +96,12 @@ def test_map_fills_its_frame(demo_ds, raw, province):
     # down: from under the title to near the bottom edge
     assert drawn.height > 0.75 * (title.y0 - 0.0), (province, drawn.height / title.y0)
     assert ov.boundaries is not None and ov.boundaries["file"] == BOUNDARIES.name
-    assert ov.boundaries["matched"] == ov.boundaries["districts"] == len(ov.ranking)  # these areas all have shapes
+    # every district of the two provinces has its shape; over the country, the file (read by hand) lacks 7:
+    # 31.01 (its geometry is empty), 61.71 (its shape is named "Mempawah", a kabupaten, under a kota's code)
+    # and the five districts formed 2012-2014 (74.12-74.15, 92.12)
+    missing = 0 if province else 7
+    assert ov.boundaries["districts"] == len(ov.ranking)
+    assert ov.boundaries["matched"] == len(ov.ranking) - missing
 
 
 def test_map_names_grey_in_its_legend(demo_ds, raw):
@@ -131,6 +136,7 @@ def _ucj(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedP
     return subprocess.run([str(BIN / "ucj"), *args], capture_output=True, text=True, env=env)
 
 
+@pytest.mark.slow  # runs the ucj command per case
 def test_boundaries_errors_are_one_line(demo_dir, tmp_path):
     not_topo = tmp_path / "shapes.json"
     not_topo.write_text(json.dumps({"type": "FeatureCollection", "features": []}))
@@ -149,6 +155,7 @@ def test_boundaries_errors_are_one_line(demo_dir, tmp_path):
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").rglob("report.html"))
 
 
+@pytest.mark.slow  # runs the ucj command per case
 def test_pdf_without_its_engine_says_what_is_missing(demo_dir, tmp_path):
     """A machine without Pango: WeasyPrint's import fails as cffi fails to load the library; the command
     says so in one line, names the package to install, and starts nothing."""

@@ -296,12 +296,20 @@ class Registry:
 
     def resolve_bps(self, bps_code: str, name: str) -> str:
         """Resolve a district given in BPS numbering: the province prefix narrows, the name decides."""
-        prefix = str(bps_code).strip()[:2]
+        code = str(bps_code).strip()
+        prefix = code[:2]
         provinces = BPS_PROVINCE_TO_KEMENDAGRI.get(prefix, (prefix,))
+        # BPS numbers kota from 71 up: a bare name ("Gorontalo" under 75-71) is then the kota, not the kabupaten
+        bare_kind = KOTA if code[2:4].isdigit() and int(code[2:4]) >= 71 else KABUPATEN
         found: list[str] = []
         for prov in provinces:
             if prov in set(self.provinces["province_code"]):
-                found += self.find(name, province=prov, bare_kind=KABUPATEN)
+                found += [c for c in self.find(name, province=prov, bare_kind=bare_kind) if c not in found]
+        if len(found) == 1 and self._by_code[found[0]].kind != bare_kind and split_kind(name)[0] is None:
+            # e.g. a boundaries file naming 61-71 (Kota Pontianak) "Mempawah": the code and the name disagree
+            raise UcjInputError.one(
+                f"BPS code {bps_code} is a {bare_kind.lower()} (BPS numbers kota from 71), but the name is "
+                f"{self._by_code[found[0]].kind} {self._by_code[found[0]].name}", value=name)
         if len(found) == 1:
             return found[0]
         if not found:

@@ -83,7 +83,7 @@ def check_topojson(path: str | Path) -> str:
     p = Path(path).expanduser()
     if not p.is_file():
         raise UcjInputError.one("the boundaries file does not exist (give a TopoJSON file of district shapes)",
-                                value=str(path))
+                                value=Path(str(path)).name)
     try:
         topo = json.loads(p.read_text(encoding="utf-8"))
         ok = topo.get("type") == "Topology" and bool(topo.get("objects")) and isinstance(topo.get("arcs"), list)
@@ -91,7 +91,7 @@ def check_topojson(path: str | Path) -> str:
         ok = False
     if not ok:
         raise UcjInputError.one("the boundaries file is not TopoJSON (a 'Topology' with objects and arcs)",
-                                value=str(path))
+                                value=Path(str(path)).name)
     return str(p.resolve())
 
 
