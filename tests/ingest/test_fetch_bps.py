@@ -125,7 +125,7 @@ def test_fetch_replays_the_real_recorded_response_end_to_end(tmp_path, replay):
     assert got["75.02"] == 560482  # Boalemo (BPS 7501), the key 750162401250 of the answer
 
     manifest = json.loads((out / "manifest.json").read_text())
-    assert manifest["imports"][-1]["inputs"] == [{"file": data_file.name, "sha256": meta["sha256"]}]
+    assert manifest["imports"][-1]["inputs"] == [{"file": data_file.name, "sha256": meta["sha256"], "encoding": "utf-8"}]
     _no_key_anywhere(tmp_path, result.stdout, result.stderr)
 
 
