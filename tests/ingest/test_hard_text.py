@@ -160,3 +160,14 @@ def test_utf8_with_one_stray_windows_byte_is_refused_not_turned_into_mojibake(tm
     boalemo = next(i for i, line in enumerate(text.splitlines(), start=1) if line.startswith("Boalemo,"))
     assert p.row == 556 and "mixes UTF-8 with another encoding" in p.rule, str(err.value)
     assert "'’' as UTF-8 but 'â€™' as Windows-1252" in p.rule and f"on row {boalemo} is not UTF-8" in p.rule
+
+
+@pytest.mark.parametrize("word", ["Peñalosa", "Müller", "Ängel", "Ñusa", "José’s"])
+def test_mac_roman_letters_are_refused_not_read_as_other_letters(tmp_path, word):
+    """Excel for Mac's old "CSV (Macintosh)" writes Mac Roman: its 'ñ', 'ü', 'Ä', 'Ñ', 'é' read in Windows-1252
+    as '–', 'Ÿ', '€', '„', 'Ž'; each such file is refused rather than read into those."""
+    f = tmp_path / "p0_mac.csv"
+    f.write_bytes(p0_text().replace(NOTE, f'Catatan,"diolah {word} Tidak ada data', 1).encode("mac_roman"))
+    with pytest.raises(UcjInputError) as err:
+        read_grid(f)
+    assert err.value.problems[0].row == 556 and "encoding cannot be told" in str(err.value), str(err.value)

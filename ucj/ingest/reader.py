@@ -257,11 +257,20 @@ def _legacy(raw: bytes, utf8_error: UnicodeDecodeError, file: Path) -> tuple[str
     return text, f"{LEGACY_ENCODING} (Windows-1252, detected: not UTF-8)"
 
 
+# Letters Windows-1252 has only for Central European and French text; in an Indonesian or English file they are
+# what another code page's letters turn into (Mac Roman's 'é' and 'ä' read as 'Ž' and 'Š').
+_RARE_LETTERS = set("ŠŒŽšœžŸƒ")
+
+
 def _implausible(text: str) -> tuple[int, str, str] | None:
     """The first non-ASCII character that no Indonesian or English text holds where it stands: not a Latin
-    letter or common punctuation, a capital after a small letter ("SimŽulue"), or a run of three or more
-    accented letters in one word ("Ïðèâåò": another script read as Latin). Position, why, and the word."""
+    letter or common punctuation, a rare letter (Ž), punctuation other than an apostrophe inside a word
+    ("Pe–a": Mac Roman's 'ñ'), a capital after a small letter ("SimŽulue"), or three accented letters in a row ("Ïðèâåò": another script read as Latin).
+    Position, why, and the word (for the problem's value)."""
     import unicodedata
+
+    def letter(j: int) -> bool:
+        return 0 <= j < len(text) and text[j].isalpha()
 
     run, last = 0, -2
     for m in re.finditer(r"[^\x00-\x7f]", text):  # only the characters outside ASCII are looked at
@@ -271,11 +280,15 @@ def _implausible(text: str) -> tuple[int, str, str] | None:
         last = i
         if ch in _PUNCTUATION:
             run = 0
+            if ch != "\u2019" and letter(i - 1) and letter(i + 1):
+                return i, f"the punctuation {ch!r} inside a word", _word(text, i - 1)
+            if ch in "\u20ac\u2022\u201e\u201a" and letter(i + 1):  # "€ngel": Mac Roman's 'Ä'
+                return i, f"the sign {ch!r} before a letter", _word(text, i + 1)
             continue
         name = unicodedata.name(ch, "")
-        if not (name.startswith("LATIN") and ch.isalpha()):
+        if not (name.startswith("LATIN") and ch.isalpha()) or ch in _RARE_LETTERS:
             return i, f"the character {ch!r} ({name.lower() or 'a control character'})", ch
-        if ch.isupper() and i and text[i - 1].islower():
+        if ch.isupper() and letter(i - 1) and text[i - 1].islower():
             return i, f"a capital {ch!r} inside a word", _word(text, i)
         run += 1
         if run >= 3:
