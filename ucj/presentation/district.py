@@ -14,6 +14,7 @@ import platform
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
+from typing import Callable, TypeVar
 
 import pandas as pd
 
@@ -25,13 +26,15 @@ from ucj.analysis.projection import Projection
 from ucj.analysis.villages import VillageFigures, village_figures
 from ucj.core.config import stylesheet
 from ucj.core.stamp import portable_path, stamp
-from ucj.data.dataset import Dataset, load
+from ucj.data.dataset import Dataset, load_stored
 from ucj.presentation.i18n import Lang, fmt_int, fmt_num, fmt_pct, fmt_rp, fmt_year, reason_text, stamp_line, t, tf
 from ucj.core.config import split_dirs
 from ucj.presentation.request import ReportParams
 from ucj.presentation.plots import claims_figure, coverage_figure, poverty_figure
 from ucj.presentation.tables import Shown, as_html_frame, html_table, shown, source_text
 from ucj.presentation.villages_view import village_key, village_rows, village_sentences
+
+T = TypeVar("T")
 
 # how the analysis layer's targets table marks the national default applied to a district
 DEFAULT_TARGET_MARKS = ("default: ", "RPJMN 2025-2029 national UCJ target, applied to every district as a default")
@@ -406,15 +409,16 @@ def published_and_computed(facts: pd.DataFrame) -> pd.DataFrame:
 def load_data(source: ReportParams | str) -> Dataset:
     """Load and validate the tables of a report's data folder(s): its parameters, or the `data_dir` text."""
     if isinstance(source, ReportParams):
-        return load(*source.data_dirs, registry=source.registry)
-    return load(*split_dirs(source))
+        return load_stored(*source.data_dirs, registry=source.registry)
+    return load_stored(*split_dirs(source))
 
 
 class PeerTables:
     """The all-district tables of one dataset, each computed once and shared by the reports a kernel
     builds: the comparison table with every district's benchmarks (`Comparison`, per period, peer year
     and denominator) and province and national poverty (`AreaPoverty`, per period). A table depends on
-    nothing else, so sharing it never changes a figure."""
+    nothing else, so sharing it never changes a figure. A dataset read through the store
+    (`load_stored`) also finds them there, computed once per dataset (ucj.data.store)."""
 
     def __init__(self, ds: Dataset) -> None:
         self.ds = ds
@@ -425,14 +429,23 @@ class PeerTables:
     def table(self, period: pd.Timestamp, year: int, denominator: str) -> Comparison:
         key = (pd.Timestamp(period), int(year), denominator)
         if key not in self._tables:
-            self._tables[key] = Comparison.of(district_table(as_of(self.ds, key[0]), key[1], key[2]), key[0])
+            self._tables[key] = self._stored("comparison", [str(key[0]), key[1], key[2]], lambda: Comparison.of(
+                district_table(as_of(self.ds, key[0]), key[1], key[2]), key[0]))
         return self._tables[key]
 
     def poverty(self, period: pd.Timestamp) -> AreaPoverty:
         key = pd.Timestamp(period)
         if key not in self._poverty:
-            self._poverty[key] = AreaPoverty.of(self.ds, key)
+            self._poverty[key] = self._stored("area_poverty", [str(key)], lambda: AreaPoverty.of(self.ds, key))
         return self._poverty[key]
+
+    def _stored(self, kind: str, inputs: list[object], compute: Callable[[], T]) -> T:
+        """`compute()`, through the store when the dataset came from it (keyed on the dataset's key)."""
+        if not self.ds.store_key:
+            return compute()
+        from ucj.data import store
+
+        return store.cached(store.make_key(kind, [self.ds.store_key, *inputs]), compute)
 
 
 def _figures(ds: Dataset, params: ReportParams, comparison: pd.DataFrame | PeerTables | None) -> DistrictFigures:
