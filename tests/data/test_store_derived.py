@@ -194,3 +194,21 @@ def test_bad_file_raises_as_load_does(data: Path, store_root: Path) -> None:
     with pytest.raises(UcjInputError) as plain_err:
         load(data)
     assert str(stored_err.value) == str(plain_err.value)
+
+
+def test_stored_national_ranking_and_panel_equal_computed(data: Path, store_root: Path) -> None:
+    """The national overview's ranking table and fixed-effects estimate (seconds of least squares) are
+    read back from the store exactly as computed on a plain load (no store key: nothing stored)."""
+    from ucj.analysis.regions import region_figures
+
+    plain = region_figures(load(data), None)  # computed, the store not involved
+    assert not list(store_root.glob("*/*.pickle"))
+    region_figures(load_stored(data), None)  # computed and stored
+    stored = region_figures(load_stored(data), None)  # read back
+    assert len(list(store_root.glob("*/*.pickle"))) == 3  # the dataset, the table, the estimate
+    pdt.assert_frame_equal(stored.ranking, plain.ranking, check_exact=True)
+    assert (stored.panel is None) == (plain.panel is None) and stored.panel_reason == plain.panel_reason
+    if plain.panel is not None:
+        pdt.assert_frame_equal(stored.panel.table(), plain.panel.table(), check_exact=True)
+        assert (stored.panel.nobs, stored.panel.districts, stored.panel.years) == \
+            (plain.panel.nobs, plain.panel.districts, plain.panel.years)

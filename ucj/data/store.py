@@ -131,6 +131,14 @@ def cached(key: str, compute: Callable[[], T]) -> T:
     return value
 
 
+def derived(dataset_key: str, kind: str, inputs: list[object], compute: Callable[[], T]) -> T:
+    """`compute()` for a dataset read through the store (`dataset_key`: its Dataset.store_key), stored under
+    the dataset's key, `kind` and `inputs` (JSON-able parameters); without a key, simply `compute()`."""
+    if not dataset_key:
+        return compute()
+    return cached(make_key(kind, [dataset_key, *inputs]), compute)
+
+
 def _prune(root: Path) -> None:
     """Remove the least recently used entries beyond KEEP_BYTES (a store grows by a few entries per
     dataset and version)."""

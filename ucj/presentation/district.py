@@ -441,11 +441,9 @@ class PeerTables:
 
     def _stored(self, kind: str, inputs: list[object], compute: Callable[[], T]) -> T:
         """`compute()`, through the store when the dataset came from it (keyed on the dataset's key)."""
-        if not self.ds.store_key:
-            return compute()
-        from ucj.data import store
+        from ucj.data.store import derived
 
-        return store.cached(store.make_key(kind, [self.ds.store_key, *inputs]), compute)
+        return derived(self.ds.store_key, kind, inputs, compute)
 
 
 def _figures(ds: Dataset, params: ReportParams, comparison: pd.DataFrame | PeerTables | None) -> DistrictFigures:
