@@ -22,7 +22,8 @@ import time
 from pathlib import Path
 
 TARGET_RATIO = 10.0
-TARGET_MB = 600.0
+TARGET_MB = 500.0
+PROFILE_LINES = 12
 
 
 def children_cpu() -> float:
@@ -82,14 +83,79 @@ def batch(codes: list[str], data_dir: str, out: Path, workers: int) -> tuple[flo
     return elapsed, sum(e["status"] == "ok" for e in reports), peaks
 
 
+def _top(stats: "pstats.Stats", title: str, lines: int) -> None:
+    """The profile's top functions by own time, and ucj's by cumulative time, as `lines` lines each."""
+    import pstats  # noqa: F401
+
+    rows = stats.stats  # type: ignore[attr-defined]
+    total = sum(tt for _, (_, _, tt, _, _) in rows.items())
+    print(f"  {title}: {total:.2f} CPU-s; top functions by own time:")
+    for (file, line, fn), (_, calls, tt, ct, _) in sorted(rows.items(), key=lambda r: -r[1][2])[:lines]:
+        print(f"    {tt:6.3f} s own {ct:6.3f} s cum {calls:7d} calls  {Path(file).name}:{line}({fn})")
+    ours = [(k, v) for k, v in rows.items() if "/ucj/" in k[0]]
+    print(f"  {title}: ucj's functions by cumulative time:")
+    for (file, line, fn), (_, calls, tt, ct, _) in sorted(ours, key=lambda r: -r[1][3])[:lines]:
+        print(f"    {ct:6.3f} s cum {calls:7d} calls  {file.split('/ucj/')[-1]}:{line}({fn})")
+
+
+def profile_steady(data_dir: str, codes: list[str], lines: int = PROFILE_LINES) -> None:
+    """Profile one steady report (cProfile): a warm kernel makes two reports first, then the third is
+    profiled in the kernel (the notebook's cells) and in the worker (papermill's cell loop, messages,
+    the HTML export); the top lines of each are printed."""
+    import cProfile
+    import pstats
+
+    from ucj.runs.batch import plan
+    from ucj.runs.engine import close_kernels, kernel_for, render
+    from ucj.runs.params import validate_params
+
+    jobs = plan([validate_params(c, data_dir=data_dir) for c in codes[:3]])
+    out = Path(tempfile.mkdtemp(prefix="ucj-bench-profile-"))
+    try:
+        for job in jobs[:2]:
+            render(job)
+        kernel = kernel_for(jobs[0].setup)
+        dump = out / "kernel.prof"
+        kernel._call(kernel._hidden("import cProfile as _c, sys as _s, time as _t\n_s._ucj_prof = _c.Profile(_t.thread_time)\n"  # noqa: SLF001
+                                    "_s._ucj_prof.enable()\ndel _c, _s, _t"))
+        # the worker's side runs in two threads: this one (export) and the kernel's event loop (the cell loop)
+        worker, loop = cProfile.Profile(time.thread_time), cProfile.Profile(time.thread_time)
+
+        async def switch(on: bool) -> None:
+            loop.enable() if on else loop.disable()
+
+        kernel._call(switch(True))  # noqa: SLF001
+        started = time.process_time()
+        worker.enable()
+        result = render(jobs[2])
+        worker.disable()
+        kernel._call(switch(False))  # noqa: SLF001
+        cpu = time.process_time() - started
+        kernel._call(kernel._hidden(f"import sys as _s\n_s._ucj_prof.disable()\n"  # noqa: SLF001
+                                    f"_s._ucj_prof.dump_stats({str(dump)!r})\ndel _s._ucj_prof, _s"))
+        assert result.entry["status"] == "ok", result.entry
+    finally:
+        close_kernels()
+    print(f"one steady report ({jobs[2].entry['district_name']}, the third in a warm kernel): "
+          f"{result.entry['seconds']:.2f} s wall, worker CPU {cpu:.2f} s (profiled, so slower than unprofiled)")
+    _top(pstats.Stats(str(dump)), "kernel (the notebook's cells)", lines)
+    _top(pstats.Stats(worker), "worker, main thread (HTML export, files)", lines)
+    _top(pstats.Stats(loop), "worker, kernel loop thread (papermill's cell loop, messages)", lines)
+    shutil.rmtree(out, ignore_errors=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--data-dir", default="data/demo")
     ap.add_argument("--districts", type=int, default=20)
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--profile-only", action="store_true", help="only profile one steady report")
     args = ap.parse_args()
     data_dir = str(Path(args.data_dir).resolve())
     codes = spread(args.districts)
+    profile_steady(data_dir, codes)
+    if args.profile_only:
+        return
     out = Path(tempfile.mkdtemp(prefix="ucj-bench-batch-"))
     try:
         cpu0 = children_cpu()
