@@ -20,7 +20,7 @@ import pandas as pd
 
 from ucj import __version__
 from ucj.analysis.all_districts import district_table
-from ucj.analysis.district import (DEFAULT_DENOMINATOR, TARGET_FROM_PARAMETER, AreaPoverty, Comparison,
+from ucj.analysis.district import (DEFAULT_DENOMINATOR, TARGET_FROM_PARAMETER, AreaPoverty, Comparison, peer_table_key,
                                    DistrictFigures, as_of, district_figures, jsonable)
 from ucj.analysis.projection import Projection
 from ucj.analysis.villages import VillageFigures, village_figures
@@ -455,8 +455,9 @@ def _figures(ds: Dataset, params: ReportParams, comparison: pd.DataFrame | PeerT
         return district_figures(ds, params.district.code, comparison=comparison, **kw)  # type: ignore[arg-type]
     period = pd.Timestamp(params.last_period)
     kw["area_poverty"] = comparison.poverty(period)
-    guess = comparison.last_key if comparison.last_key and comparison.last_key[0] == period else \
-        (period, period.year, params.denominator or DEFAULT_DENOMINATOR)
+    # the table the analysis will want, found cheaply; checked after the call all the same
+    guess = (period, *peer_table_key(ds, params.district.code, period, params.denominator, params.target_pct,
+                                     params.target_year))
     fig = district_figures(ds, params.district.code, comparison=comparison.table(*guess), **kw)  # type: ignore[arg-type]
     used = (period, int(fig.peer_year), fig.denominator)
     if used != guess:
