@@ -63,9 +63,8 @@ def versions() -> dict[str, str]:
     import pandas
     import pyarrow
 
-    from ucj import __version__
-
-    return {"format": str(FORMAT), "ucj": __version__, "code": code_fingerprint(),
+    ucj = sys.modules.get("ucj")  # the package itself (not imported from here: ucj imports the data layer)
+    return {"format": str(FORMAT), "ucj": str(getattr(ucj, "__version__", "")), "code": code_fingerprint(),
             "python": ".".join(map(str, sys.version_info[:3])), "pandas": pandas.__version__,
             "numpy": numpy.__version__, "pyarrow": pyarrow.__version__}
 
