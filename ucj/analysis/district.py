@@ -230,6 +230,22 @@ def lapse_rate(enrolment: pd.DataFrame, period: pd.Timestamp, months: int = 12) 
     return 100 * float(m["lapsed"].sum()) / base if base > 0 else math.nan
 
 
+def peer_table_key(ds: Dataset, district_code: str, last_period: pd.Timestamp, denominator: str | None = None,
+                   target_pct: float | None = None, target_year: int | None = None) -> tuple[int, str]:
+    """(peer year, denominator) of the all-district table `district_figures` compares the district with
+    at `last_period`, found cheaply (targets and the district's poverty rows only), so a caller that keeps
+    those tables hands the right one at once. The same rules as `district_figures` (which checks the table
+    it is given and builds its own when it does not fit)."""
+    period = pd.Timestamp(last_period)
+    target_denominator, _ = _own_target(ds, district_code, target_pct, target_year)  # targets: as_of keeps them all
+    denom = check_denominator(denominator or target_denominator)
+    pov = ds.poverty
+    p_d = pov[(pov["district_code"] == district_code) & (pov["year"] <= period.year)]
+    years = p_d.loc[p_d["p0"].notna(), "year"]
+    year = int(years.max()) if len(years) else period.year
+    return min(year, period.year), denom
+
+
 def district_figures(
     ds: Dataset,
     district_code: str,

@@ -14,24 +14,27 @@ import platform
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
+from typing import Callable, TypeVar
 
 import pandas as pd
 
 from ucj import __version__
 from ucj.analysis.all_districts import district_table
-from ucj.analysis.district import (DEFAULT_DENOMINATOR, TARGET_FROM_PARAMETER, AreaPoverty, Comparison,
+from ucj.analysis.district import (DEFAULT_DENOMINATOR, TARGET_FROM_PARAMETER, AreaPoverty, Comparison, peer_table_key,
                                    DistrictFigures, as_of, district_figures, jsonable)
 from ucj.analysis.projection import Projection
 from ucj.analysis.villages import VillageFigures, village_figures
 from ucj.core.config import stylesheet
 from ucj.core.stamp import portable_path, stamp
-from ucj.data.dataset import Dataset, load
+from ucj.data.dataset import Dataset, load_stored
 from ucj.presentation.i18n import Lang, fmt_int, fmt_num, fmt_pct, fmt_rp, fmt_year, reason_text, stamp_line, t, tf
 from ucj.core.config import split_dirs
 from ucj.presentation.request import ReportParams
 from ucj.presentation.plots import claims_figure, coverage_figure, poverty_figure
 from ucj.presentation.tables import Shown, as_html_frame, html_table, shown, source_text
 from ucj.presentation.villages_view import village_key, village_rows, village_sentences
+
+T = TypeVar("T")
 
 # how the analysis layer's targets table marks the national default applied to a district
 DEFAULT_TARGET_MARKS = ("default: ", "RPJMN 2025-2029 national UCJ target, applied to every district as a default")
@@ -406,15 +409,16 @@ def published_and_computed(facts: pd.DataFrame) -> pd.DataFrame:
 def load_data(source: ReportParams | str) -> Dataset:
     """Load and validate the tables of a report's data folder(s): its parameters, or the `data_dir` text."""
     if isinstance(source, ReportParams):
-        return load(*source.data_dirs, registry=source.registry)
-    return load(*split_dirs(source))
+        return load_stored(*source.data_dirs, registry=source.registry)
+    return load_stored(*split_dirs(source))
 
 
 class PeerTables:
     """The all-district tables of one dataset, each computed once and shared by the reports a kernel
     builds: the comparison table with every district's benchmarks (`Comparison`, per period, peer year
     and denominator) and province and national poverty (`AreaPoverty`, per period). A table depends on
-    nothing else, so sharing it never changes a figure."""
+    nothing else, so sharing it never changes a figure. A dataset read through the store
+    (`load_stored`) also finds them there, computed once per dataset (ucj.data.store)."""
 
     def __init__(self, ds: Dataset) -> None:
         self.ds = ds
@@ -425,14 +429,21 @@ class PeerTables:
     def table(self, period: pd.Timestamp, year: int, denominator: str) -> Comparison:
         key = (pd.Timestamp(period), int(year), denominator)
         if key not in self._tables:
-            self._tables[key] = Comparison.of(district_table(as_of(self.ds, key[0]), key[1], key[2]), key[0])
+            self._tables[key] = self._stored("comparison", [str(key[0]), key[1], key[2]], lambda: Comparison.of(
+                district_table(as_of(self.ds, key[0]), key[1], key[2]), key[0]))
         return self._tables[key]
 
     def poverty(self, period: pd.Timestamp) -> AreaPoverty:
         key = pd.Timestamp(period)
         if key not in self._poverty:
-            self._poverty[key] = AreaPoverty.of(self.ds, key)
+            self._poverty[key] = self._stored("area_poverty", [str(key)], lambda: AreaPoverty.of(self.ds, key))
         return self._poverty[key]
+
+    def _stored(self, kind: str, inputs: list[object], compute: Callable[[], T]) -> T:
+        """`compute()`, through the store when the dataset came from it (keyed on the dataset's key)."""
+        from ucj.data.store import derived
+
+        return derived(self.ds.store_key, kind, inputs, compute)
 
 
 def _figures(ds: Dataset, params: ReportParams, comparison: pd.DataFrame | PeerTables | None) -> DistrictFigures:
@@ -444,8 +455,9 @@ def _figures(ds: Dataset, params: ReportParams, comparison: pd.DataFrame | PeerT
         return district_figures(ds, params.district.code, comparison=comparison, **kw)  # type: ignore[arg-type]
     period = pd.Timestamp(params.last_period)
     kw["area_poverty"] = comparison.poverty(period)
-    guess = comparison.last_key if comparison.last_key and comparison.last_key[0] == period else \
-        (period, period.year, params.denominator or DEFAULT_DENOMINATOR)
+    # the table the analysis will want, found cheaply; checked after the call all the same
+    guess = (period, *peer_table_key(ds, params.district.code, period, params.denominator, params.target_pct,
+                                     params.target_year))
     fig = district_figures(ds, params.district.code, comparison=comparison.table(*guess), **kw)  # type: ignore[arg-type]
     used = (period, int(fig.peer_year), fig.denominator)
     if used != guess:
