@@ -30,7 +30,8 @@ class Variable:
     unit: str = ""
 
 
-# Recognised by words in the BPS title (lower case) or by WebAPI variable id.
+# Recognised by words in the BPS title (lower case), Indonesian or English (bps.go.id/en: "Number of
+# Poor Population (Thousand People) by Regency/City"), or by WebAPI variable id.
 KNOWN_VARIABLES: list[tuple[str, Variable]] = [
     (r"\(p0\)|persentase penduduk miskin|percentage of (the )?poor (population|people)|poverty (rate|headcount)",
      Variable("poverty", "p0", 1.0, "%")),
@@ -44,26 +45,6 @@ KNOWN_VARIABLES: list[tuple[str, Variable]] = [
     (r"\(tpt\)|pengangguran terbuka|open unemployment", Variable("indicators", "tpt", 1.0, "%")),
     (r"\(tpak\)|partisipasi angkatan kerja|labou?r force participation", Variable("indicators", "tpak", 1.0, "%")),
 ]
-# The English titles BPS gives the same tables (bps.go.id/en), one per Indonesian title above; a test
-# checks that each reads as its Indonesian twin.
-ENGLISH_TITLES: dict[str, str] = {
-    "Persentase Penduduk Miskin (P0) Menurut Kabupaten/Kota (Persen)":
-        "Percentage of Poor Population (P0) by Regency/City (Percent)",
-    "Indeks Kedalaman Kemiskinan (P1) Menurut Kabupaten/Kota":
-        "Poverty Depth Index (P1) by Regency/City",
-    "Indeks Keparahan Kemiskinan (P2) Menurut Kabupaten/Kota":
-        "Poverty Severity Index (P2) by Regency/City",
-    "Jumlah Penduduk Miskin (Ribu Jiwa) Menurut Kabupaten/Kota":
-        "Number of Poor Population (Thousand People) by Regency/City",
-    "Jumlah Penduduk Miskin (Jiwa) Menurut Kabupaten/Kota":
-        "Number of Poor Population (People) by Regency/City",
-    "Garis Kemiskinan (Rupiah/Kapita/Bulan) Menurut Kabupaten/Kota":
-        "Poverty Line (Rupiah/Capita/Month) by Regency/City",
-    "Tingkat Pengangguran Terbuka (TPT) Menurut Kabupaten/Kota (Persen)":
-        "Open Unemployment Rate by Regency/City (Percent)",
-    "Tingkat Partisipasi Angkatan Kerja (TPAK) Menurut Kabupaten/Kota (Persen)":
-        "Labor Force Participation Rate by Regency/City (Percent)",
-}
 WEBAPI_VARIABLES = {621: "p0", 619: "poor_population_thousand", 624: "poverty_line_rp"}
 
 
