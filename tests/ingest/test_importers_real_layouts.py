@@ -146,7 +146,8 @@ def test_capitals_table_resolves_by_position_and_keeps_one_row_per_district_and_
     bulungan = reg.resolve("Bulungan", bare_kind=KABUPATEN)
     assert (f"Kabupaten Bulungan [{bulungan}] is listed 2 times, under its old and new province; kept row "
             f"{rows[0]} under KALIMANTAN TIMUR: 2004-2012; row {rows[1]} under KALIMANTAN UTARA: 2013-2025; "
-            f"dropped 2013 from row {rows[0]} (the same value)") in " ".join(shown.split())
+            f"2013 is filled in both: kept row {rows[1]} (KALIMANTAN UTARA, its province in 2013), dropped row "
+            f"{rows[0]} (the same value)") in " ".join(shown.split())
     assert " ".join(shown.split()).count("under its old and new province") == len(relisted)
 
 
@@ -166,7 +167,7 @@ def test_capitals_table_with_conflicting_relisted_values_keeps_the_province_of_t
     got = table(tmp_path / "out", "poverty").set_index(["district_code", "year"])["p0"]
     malinau = load_registry().resolve("Malinau", bare_kind=KABUPATEN)
     assert got[(malinau, 2013)] == raw_cells(P0_CSV)[(malinau, 2013)]
-    assert f"dropped 2013 from row {rows[0] + 1} (a different value)" in " ".join(shown.split())
+    assert f"its province in 2013), dropped row {rows[0] + 1} (a different value)" in " ".join(shown.split())
 
 
 # -- 5. English BPS titles ---------------------------------------------------------------------------------

@@ -408,7 +408,10 @@ def drop_relisted(long: pd.DataFrame, regions: Regions, reg: Registry, file: str
                 winner = match[0]
                 others = [i for i in filled.index if i != winner]
                 same = all(filled.at[i, "value"] == filled.at[winner, "value"] for i in others)
-                dropped.append(f"{year} from row {', '.join(str(int(filled.at[i, 'row'])) for i in others)} "
+                win_line = int(filled.at[winner, "row"])
+                dropped.append(f"{year} is filled in both: kept row {win_line} ({regions.headers.get(win_line, '?')}, "
+                               f"its province in {year}), dropped row "
+                               f"{', '.join(str(int(filled.at[i, 'row'])) for i in others)} "
                                f"({'the same value' if same else 'a different value'})")
             kept_years[int(cell.at[winner, "row"])].append(int(year))
             keep[[i for i in cell.index if i != winner]] = False
@@ -416,8 +419,7 @@ def drop_relisted(long: pd.DataFrame, regions: Regions, reg: Registry, file: str
         where = "; ".join(f"row {line} under {regions.headers.get(line, '?')}: "
                           f"{_span(kept_years[line]) or 'no year'}" for line in kept_years)
         notes.append(f"{name} [{code}] is listed {len(lines)} times, under its old and new province; kept {where}"
-                     + (f"; dropped {'; '.join(dropped)}, as it belonged to the other province that year"
-                        if dropped else ""))
+                     + (f"; {'; '.join(dropped)}" if dropped else ""))
     out = rows[keep.to_numpy()].set_index("row")
     return out, notes, problems
 
