@@ -14,6 +14,7 @@ from conftest import RAW
 from ucj.data.registry import KABUPATEN, load_registry
 
 KEMENDAGRI_REGENCIES = RAW / "wilayah_kemendagri_idn_area_data" / "regencies.csv"
+BPS_REGENCIES = RAW / "wilayah_bps_edwardsamuel" / "regencies.csv"
 
 
 def read_bps_csv(path: Path) -> tuple[list[str], list[int], list[list[str]]]:
@@ -161,6 +162,28 @@ def open_data_table(xlsx: Path, province_code: str, out: Path) -> tuple[Path, di
         rows.append([province_code, reg.province_name(province_code).upper(), code.replace(".", ""),
                      official[code].upper(), f"{value:g}", "PERSEN", str(year)])
         expected[(code, year)] = value
+    with open(out, "w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["id", "kode_provinsi", "nama_provinsi", "kode_kabupaten_kota", "nama_kabupaten_kota",
+                    "tingkat_pengangguran_terbuka", "satuan", "tahun"])
+        w.writerows([i] + r for i, r in enumerate(rows, start=1))
+    return out, expected
+
+
+def open_data_table_bps_codes(xlsx: Path, year: int, out: Path) -> tuple[Path, dict[str, float]]:
+    """The same open-data layout for all districts, with BPS codes and names from the BPS list (2018):
+    the numbering differs from Kemendagri's for about 200 districts. Returns it and {code: value}."""
+    reg = load_registry()
+    with open(BPS_REGENCIES, encoding="utf-8") as fh:
+        by_district = {reg.resolve_bps(code, name): (code, name) for code, _, name in csv.reader(fh)}
+    rows, expected = [], {}
+    for (prov, name, y), value in tpt_cells(xlsx).items():
+        code = reg.resolve(name, province=prov, bare_kind=KABUPATEN)
+        if y != year or code not in by_district:
+            continue
+        bps_code, bps_name = by_district[code]
+        rows.append([bps_code[:2], prov, bps_code, bps_name, f"{value:g}", "PERSEN", str(y)])
+        expected[code] = value
     with open(out, "w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(["id", "kode_provinsi", "nama_provinsi", "kode_kabupaten_kota", "nama_kabupaten_kota",

@@ -16,8 +16,8 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import P0_CSV, POOR_CSV, REPO, TPT_XLSX
-from importers_build import (capitals_table, english_export, open_data_table, provincial_export, raw_cells,
-                             read_bps_csv, tpt_cells)
+from importers_build import (capitals_table, english_export, open_data_table, open_data_table_bps_codes,
+                             provincial_export, raw_cells, read_bps_csv, tpt_cells)
 from ucj.cli import app
 from ucj.data.registry import KABUPATEN, load_registry
 from ucj.ingest.inspect import inspect_file
@@ -107,6 +107,8 @@ def test_provincial_export_imports_its_districts_and_says_it_covers_one_province
     shown = import_as_inspect_says(path, tmp_path / "out")
     assert f"the file covers one province, {reg.province_name(prov)}: {n} of its {n} districts" in shown
     assert f"row {n + 3} ({province!r}) is the province total, not imported" in shown
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    assert any("covers one province" in note for note in manifest["imports"][-1]["notes"])
     got = table(tmp_path / "out", "poverty").set_index(["district_code", "year"])["p0"].dropna()
     want = {k: v for k, v in raw_cells(P0_CSV).items() if k[0].startswith(prov + ".")}
     assert len(want) > 20 * n - 40 and got.to_dict() == pytest.approx(want)
@@ -236,6 +238,18 @@ def test_open_data_table_gets_a_complete_draft_that_imports_unchanged(raw, tmp_p
     got = table(tmp_path / "out", "indicators")
     assert set(got["indicator"]) == {"tpt"}
     assert dict(zip(zip(got["district_code"], got["year"]), got["value"])) == pytest.approx(want)
+
+
+def test_open_data_table_with_bps_numbering_is_drafted_as_bps(raw, tmp_path):
+    """Codes in BPS numbering (differing from Kemendagri's for ~200 districts): the names beside them decide."""
+    path, want = open_data_table_bps_codes(TPT_XLSX, 2020, tmp_path / "tpt_2020_bps.csv")
+    assert len(want) > 500
+    ucj("import", "inspect", path, "--draft", tmp_path / "draft.json")
+    draft = json.loads((tmp_path / "draft.json").read_text())
+    assert draft["code_scheme"] == "bps" and draft["district_name"] == "nama_kabupaten_kota"
+    ucj("import", "mapped", path, "--mapping", tmp_path / "draft.json", "--out", tmp_path / "out")
+    got = table(tmp_path / "out", "indicators")
+    assert dict(zip(got["district_code"], got["value"])) == pytest.approx(want)
 
 
 def test_open_data_poverty_table_in_thousands_is_scaled_from_its_unit_column(raw, tmp_path):
