@@ -58,7 +58,7 @@ def raw_cells(path: Path) -> dict[tuple[str, int], float]:
     return out
 
 
-def provincial_export(src: Path, province: str, out: Path) -> Path:
+def provincial_export(src: Path, province: str, out: Path, capitals: bool = False) -> Path:
     """A provincial BPS office's XLSX: one province's districts, the province total in ordinary case as
     the last row, the title merged across the year columns, every value a text cell, a source line."""
     title, years, rows = read_bps_csv(src)
@@ -73,7 +73,7 @@ def provincial_export(src: Path, province: str, out: Path) -> Path:
         ws.cell(2, j, y)
     body = districts + [[province] + prov[1:]]  # the total, in ordinary case, last
     for i, rec in enumerate(body, start=3):
-        ws.cell(i, 1, rec[0])
+        ws.cell(i, 1, rec[0].upper() if capitals else rec[0])
         for j, cell in enumerate(rec[1:], start=2):
             ws.cell(i, j, cell).number_format = "@"  # stored as text, as the offices' sheets are
     ws.cell(len(body) + 4, 1, f"Sumber: Badan Pusat Statistik Provinsi {province}")

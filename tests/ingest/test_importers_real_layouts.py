@@ -114,6 +114,21 @@ def test_provincial_export_imports_its_districts_and_says_it_covers_one_province
     assert len(want) > 20 * n - 40 and got.to_dict() == pytest.approx(want)
 
 
+@pytest.mark.parametrize("province", ["Gorontalo", "Jambi"])
+def test_provincial_export_in_capitals_keeps_the_district_named_like_the_province(raw, tmp_path, province):
+    """GORONTALO, BOALEMO, ..., KOTA GORONTALO, GORONTALO (the total): the first GORONTALO is the kabupaten,
+    the last the province; in Jambi, JAMBI (last) is the province and KOTA JAMBI the city."""
+    path = provincial_export(P0_CSV, province, tmp_path / "p0_caps.xlsx", capitals=True)
+    reg = load_registry()
+    prov = reg.resolve_province(province)
+    n = len(reg.in_province(prov))
+    shown = ucj("import", "bps-table", path, "--out", tmp_path / "out")
+    assert f"{n} of its {n} districts; row {n + 3} ({province.upper()!r}) is the province total" in shown
+    got = table(tmp_path / "out", "poverty").set_index(["district_code", "year"])["p0"].dropna()
+    want = {k: v for k, v in raw_cells(P0_CSV).items() if k[0].startswith(prov + ".")}
+    assert got.to_dict() == pytest.approx(want)
+
+
 def test_inspect_still_refuses_merged_column_names_of_a_long_table(tmp_path):
     wb = openpyxl.Workbook()
     ws = wb.active

@@ -316,22 +316,29 @@ def classify_rows(grid: Grid, layout: TableLayout, reg: Registry) -> Regions:
     for pos, (line, label, r) in enumerate(cand):
         upper = label.upper() == label and any(ch.isalpha() for ch in label)
         as_prov = _as_province(label, reg)
-        if capitals:
-            if as_prov is not None:
-                inside = province is not None and any(
-                    reg.get(c).province_code in reg.provinces_in(province) for c in _as_district(label, reg))
-                if not inside:
+        last = pos == len(cand) - 1
+        twice = seen.count(label.casefold()) > 1
+        if capitals and as_prov is not None:
+            districts = _as_district(label, reg)
+            if province is not None:  # inside a province: its own district (GORONTALO), else the next province
+                if not any(reg.get(c).province_code in reg.provinces_in(province) for c in districts):
                     province, header_label = as_prov, label
                     continue
-        elif upper:
+            elif last and out.names and (not districts or twice):  # a provincial export's total, last
+                out.totals.append((line, as_prov, label))
+                continue
+            elif pos == 0 or not districts:  # the table starts with its province
+                province, header_label = as_prov, label
+                continue
+        elif upper and not capitals:
             try:
                 province, header_label = reg.resolve_province(label), label
             except UcjInputError as err:
                 problems.append(Problem(err.problems[0].rule, file=file, row=line, column="column 1", value=label))
             continue
-        elif as_prov is not None:
-            at_end = pos in (0, len(cand) - 1)
-            if not _as_district(label, reg) or (at_end and seen.count(label.casefold()) > 1):
+        elif as_prov is not None and province is None and not capitals:
+            # a provincial office's export: its province total in ordinary case, first or last
+            if not _as_district(label, reg) or (pos in (0, len(cand) - 1) and twice):
                 out.totals.append((line, as_prov, label))
                 continue
         out.names.append(label)
@@ -492,7 +499,9 @@ def import_bps_table(path: str | Path, indicator: str | None = None, allow_unmat
     long, notes, relisted = drop_relisted(long, regions, reg, file)
     problems += relisted
     one = one_province_note(codes, regions, reg)
-    notes = ([one] if one else []) + notes
+    notes = ([one] if one else []) + [
+        f"row {line} ({label!r}) is read as the total of the province {reg.province_name(code)}, not imported"
+        for line, code, label in regions.totals if not (one and f"row {line} " in one)] + notes
     source = f"BPS table: {title.strip()} ({Path(file).name})"
     df = _long_to_table(long, var, source)
     dup = df.duplicated(["district_code", "year"] + (["indicator"] if var.table == "indicators" else []), keep=False)
