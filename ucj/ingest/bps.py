@@ -263,7 +263,6 @@ class Regions:
     problems: list[Problem]
     totals: list[tuple[int, str, str]] = field(default_factory=list)  # (line, province code, label) of total rows
     capitals: bool = False  # every name in upper case (older BPS tables)
-
     headers: dict[int, str] = field(default_factory=dict)  # district line -> the province row's label above it
 
 
