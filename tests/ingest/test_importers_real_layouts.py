@@ -85,7 +85,7 @@ def test_inspect_draft_for_a_cross_section_takes_year_from_the_command(raw, tmp_
     as its note says."""
     path, want = _tpt_2021(tmp_path)
     shown = ucj("import", "inspect", path, "--draft", tmp_path / "draft.json")
-    assert "--year" in shown
+    assert "--mapping <the draft> --year YYYY" in shown and "no year column" in shown
     draft = json.loads((tmp_path / "draft.json").read_text())
     assert "year" not in draft and "?" not in json.dumps(draft)
     ucj("import", "mapped", path, "--mapping", tmp_path / "draft.json", "--year", 2021, "--out", tmp_path / "out")

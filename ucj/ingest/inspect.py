@@ -270,7 +270,8 @@ def _inspect_long(grid, reg: Registry, file: str, sheet: str | int | None) -> In
         notes.append("no year column: give the year in the mapping (\"year\": 2021) or with --year")
     if TODO in str(draft):
         notes.append(f"fill in every '{TODO}' in the draft before importing")
-    command = f"ucj import mapped {Path(file).name!r} --mapping <the draft>"
+    command = f"ucj import mapped {Path(file).name!r} --mapping <the draft>" + (
+        " --year YYYY" if not year and not month and not wide else "")
     return Inspection(file, layout, header, columns, indicator, names, matched, unmatched, command, draft, notes)
 
 
