@@ -22,6 +22,9 @@ app = typer.Typer(help="UCJ research workbook: coverage, claims and poverty by d
 import_app = typer.Typer(help="Import planners' real files into validated tables (data/processed).",
                          no_args_is_help=True)
 app.add_typer(import_app, name="import")
+fetch_app = typer.Typer(help="Fetch fresh tables from a publisher's API and import them (data/raw, data/processed).",
+                        no_args_is_help=True)
+app.add_typer(fetch_app, name="fetch")
 participants_app = typer.Typer(help="Candidate lists from the villages: check them before the budget is set.",
                                no_args_is_help=True)
 app.add_typer(participants_app, name="participants")
@@ -104,11 +107,15 @@ _DATA = typer.Option("", "--data-dir", help="data folder(s), separated by ';'; l
 @app.command()
 @friendly
 def demo(out: Path = typer.Option(DEMO_DIR, help="folder to write the demo tables to"),
-         seed: int = typer.Option(20251209, help="random seed; the same seed gives byte-identical files")) -> None:
-    """Build the synthetic demo dataset (all 514 districts, 2019-2025)."""
+         seed: int = typer.Option(20251209, help="random seed; the same seed gives byte-identical files"),
+         replace: bool = typer.Option(False, "--replace", help="write into a folder that holds other data (imported "
+                                                               "tables, other files), deleting it")) -> None:
+    """Build the synthetic demo dataset (all 514 districts, 2019-2025). The folder then holds exactly the demo;
+    a folder with other data in it is refused unless --replace is given."""
     from ucj.ingest import demo as demo_mod
 
-    manifest = demo_mod.write(out, seed)
+    with _disk_errors(out):
+        manifest = demo_mod.write(out, seed, replace=replace)
     tables = manifest["tables"]
     assert isinstance(tables, dict)
     typer.echo(f"wrote synthetic demo data to {out}: " + ", ".join(f"{k} ({v['rows']:,} rows)" for k, v in tables.items()))
@@ -151,15 +158,37 @@ def templates(out: Path = typer.Option(Path("data/templates"), help="folder for 
     village_enrolment), as CSV and XLSX, each with a worked example."""
     from ucj.ingest.mapped import write_templates
 
-    for p in write_templates(out):
+    _a_folder(out, "--out")
+    with _disk_errors(out):
+        written = write_templates(out)
+    for p in written:
         typer.echo(f"wrote {p}")
+
+
+def _a_folder(path: Path, option: str) -> None:
+    """Refuse an option naming a file where a folder is wanted (one line, exit 2)."""
+    if path.exists() and not path.is_dir():
+        raise UcjInputError.one("names a file; it must be a folder", column=option, value=str(path), label="option")
+
+
+@contextlib.contextmanager
+def _disk_errors(where: Path) -> Iterator[None]:
+    """A write the system refused (a full disk, no permission, a file in the way): one line naming the
+    folder and the reason, exit status 2; the writers are atomic, so nothing half-written stays."""
+    try:
+        yield
+    except OSError as err:
+        from ucj.runs.batch import os_reason
+
+        raise UcjInputError.one(os_reason(err, where)) from None
 
 
 def _finish_import(result: object, out: Path) -> None:
     from ucj.ingest.common import ImportResult, write_processed
 
     assert isinstance(result, ImportResult)
-    target = write_processed(result, out)
+    with _disk_errors(out):
+        target = write_processed(result, out)
     typer.echo(result.summary())
     typer.echo(f"wrote {target} (manifest: {out / 'manifest.json'})")
 
@@ -217,24 +246,76 @@ def import_template(file: Path, kind: str = typer.Option(
 @import_app.command("inspect")
 @friendly
 def import_inspect(file: Path, draft: Optional[Path] = typer.Option(
-                       None, help="where to write the draft mapping (default: FILE's name + .mapping.json beside "
-                                  "it; '-' for none)"),
+                       None, help="where to write the draft mapping (default: FILE's name + .mapping.json in the "
+                                  "current folder; '-' for none; never the inspected file)"),
                    sheet: Optional[str] = typer.Option(None, help="XLSX sheet (default: the first)")) -> None:
     """Show what a file looks like (layout, header, indicator, names matched) and draft a mapping for it."""
     from ucj.ingest.inspect import inspect_file
 
+    target = _draft_target(file, draft)
     report = inspect_file(file, sheet=sheet)
     typer.echo(report.render())
-    if str(draft) != "-" and report.draft is not None:
+    if target is not None and report.draft is not None:
         from ucj.core.files import write_json
 
-        target = draft or file.with_name(file.stem + ".mapping.json")
         if draft is None and target.exists():
             raise UcjInputError.one("a draft mapping is already there; name another with --draft, or '-' for none",
                                     file=str(target))
-        write_json(target, report.draft)
-        typer.echo(f"wrote a draft mapping to {target}; check it, then: ucj import mapped {file.name} --mapping "
-                   f"{target.name}")
+        with _disk_errors(target.parent):
+            write_json(target, report.draft)
+        typer.echo(f"wrote a draft mapping to {target}; check it, then: ucj import mapped {file} --mapping "
+                   f"{target}")
+
+
+def _draft_target(file: Path, draft: Optional[Path]) -> Optional[Path]:
+    """Where `import inspect` writes its draft: --draft, else FILE's name + .mapping.json in the current folder
+    (never beside the raw file). Refused: a folder, and any path that is (or resolves to) the input file,
+    which is only ever read. None for '-'."""
+    if str(draft) == "-":
+        return None
+    target = draft if draft is not None else Path(file.stem + ".mapping.json")
+    if target.is_dir():
+        raise UcjInputError.one("names a folder; give the file to write the draft mapping to", column="--draft",
+                                value=str(target), label="option")
+    same = target.resolve() == file.resolve()
+    if not same and target.exists() and file.exists():
+        try:
+            same = os.path.samefile(target, file)  # a hard link to the input
+        except OSError:
+            pass
+    if same:
+        raise UcjInputError.one("is the file being inspected; raw files are only read, so name another file for "
+                                "the draft", column="--draft", value=str(target), label="option")
+    return target
+
+
+@fetch_app.command("bps")
+@friendly
+def fetch_bps(indicator: list[str] = typer.Option([], "--indicator", "-i", metavar="NAME", help="p0, p1, p2, poor_population, "
+                                                  "poverty_line, or all (repeat for several)"),
+              var: list[int] = typer.Option([], "--var", metavar="ID", help="any BPS WebAPI variable id of a kab/kota table "
+                                            "(domain 0000; repeat for several)"),
+              year: list[str] = typer.Option([], "--year", metavar="YEARS", help="a year (2025) or a range (2021-2025); repeat"),
+              out: Path = _OUT,
+              raw_dir: Optional[Path] = typer.Option(None, help="where the answers are kept as raw files "
+                                                     "(default: data/raw/bps_webapi)"),
+              allow_unmatched: bool = _ALLOW) -> None:
+    """Fetch BPS WebAPI tables by kab/kota for the years asked, keep each answer as a raw file (URL without the
+    key, time, sha256) and import them all in one transaction. The key comes from $UCJ_BPS_KEY or the key file
+    (docs/fetch.md), never from the command line."""
+    from ucj.ingest.fetch_bps import FetchError, parse_years
+    from ucj.ingest.fetch_bps import fetch_bps as run
+
+    try:
+        done = run(indicator, var, parse_years(year), out=out, raw_dir=raw_dir, allow_unmatched=allow_unmatched,
+                   say=lambda line: None if logs.quiet() else typer.echo(line, err=True))
+    except FetchError as err:
+        typer.echo(f"error: {err}", err=True)
+        raise typer.Exit(2) from None
+    for result in done.results:
+        typer.echo(result.summary())
+    typer.echo(f"imported {len(done.results)} BPS answers into {out} in one transaction (manifest: "
+               f"{out / 'manifest.json'})")
 
 
 _LANG = typer.Option("id", help="report language: id or en")
@@ -244,17 +325,12 @@ _RUN = typer.Option("", help="run name, a folder inside --out (default: date and
 
 
 def _run_dir(out: Path, run: str) -> Path:
-    """The run folder, refused when --out is a file or --run would leave --out."""
-    from ucj.runs.batch import run_name
+    """The run folder, refused when --out is a file or --run breaks the run-name rule (ucj.runs.batch)."""
+    from ucj.runs.batch import check_run_name, run_name
 
     if out.exists() and not out.is_dir():
         raise UcjInputError.one("--out must be a folder, not a file", file=str(out))
-    name = run or run_name()
-    parts = Path(name).parts
-    if not name.strip() or Path(name).is_absolute() or ".." in parts or len(parts) != 1 or name.startswith("."):
-        raise UcjInputError.one("--run must be a plain folder name inside --out (no '/', '..' or leading '.')",
-                                value=name, column="run", label="option")
-    target = out / name
+    target = out / check_run_name(run or run_name())
     if target.exists() and not target.is_dir():
         raise UcjInputError.one("the run folder is a file", file=str(target))
     return target
@@ -516,6 +592,8 @@ def verify(
                                                            f" ({len(r.differences)} of {r.figures} figures differ)"))
         for d in r.differences:
             typer.echo(f"  {r.district_name}: {d.line()}")
+    for line in result.altered:
+        typer.echo(f"NOT as the run wrote it: {line}")
     where = target.parent if target.is_file() else target
     done = sum(r.reproduced for r in result.reports)
     typer.echo(f"{done} of {len(result.reports)} reports reproduced; see {where / 'verify.html'}")

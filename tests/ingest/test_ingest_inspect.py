@@ -52,7 +52,10 @@ def test_unmatched_names_come_with_suggestions(raw, tmp_path):
     assert "district names matched: 39 of 40 (97.5 %)" in r.render()
 
 
-def test_cli_writes_a_draft_and_never_overwrites_one(raw, tmp_path):
+def test_cli_writes_a_draft_and_never_overwrites_one(raw, tmp_path, monkeypatch):
+    here = tmp_path / "work"  # the draft goes to the current folder, never beside the raw file
+    here.mkdir()
+    monkeypatch.chdir(here)
     src = tmp_path / "long.csv"
     src.write_bytes(LONG_CSV.read_bytes())
     from typer.testing import CliRunner
@@ -63,7 +66,8 @@ def test_cli_writes_a_draft_and_never_overwrites_one(raw, tmp_path):
     first = CliRunner().invoke(app, cmd)
     assert first.exit_code == 0, first.output
     assert "district names matched: 514 of 514 (100.0 %)" in first.output
-    draft = json.loads((tmp_path / "long.mapping.json").read_text())
+    draft = json.loads((here / "long.mapping.json").read_text())
+    assert not (tmp_path / "long.mapping.json").exists()
     assert draft["columns"]["persen_miskin"] == "p0" and draft["scale"] == {"poor_population": 1000}
     again = CliRunner().invoke(app, cmd)
     assert again.exit_code == 2 and "a draft mapping is already there" in again.output

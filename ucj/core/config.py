@@ -15,6 +15,7 @@ from pathlib import Path
 
 DEMO_DIR = Path("data/demo")
 PROCESSED_DIR = Path("data/processed")
+RAW_DIR = Path("data/raw")  # files as fetched (ucj fetch bps), only ever read after
 REPORTS_DIR = Path("reports")
 DATA_DIR_ENV = "UCJ_DATA_DIR"
 
@@ -111,3 +112,17 @@ def participants_key_file() -> Path:
         return Path(env)
     base = os.environ.get("XDG_CONFIG_HOME", "").strip() or str(Path.home() / ".config")
     return Path(base) / "ucj" / "participants.key"
+
+
+BPS_KEY_ENV = "UCJ_BPS_KEY"
+
+
+def bps_key_file() -> Path:
+    """The user's BPS WebAPI key (ucj fetch bps), when not in $UCJ_BPS_KEY: $UCJ_BPS_KEY_FILE, else
+    $XDG_CONFIG_HOME/ucj/bps.key (~/.config/ucj/bps.key). Outside every data and run folder, so no copy of
+    the data carries it; the file must be readable by its owner only (mode 0600)."""
+    env = os.environ.get("UCJ_BPS_KEY_FILE", "").strip()
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CONFIG_HOME", "").strip() or str(Path.home() / ".config")
+    return Path(base) / "ucj" / "bps.key"

@@ -101,11 +101,11 @@ def read_parquet_metadata(path: str | os.PathLike[str]) -> dict[str, object]:
 
 
 # -- folder transactions --------------------------------------------------------------------------
-# An import changes several files of one folder (table, CSV copy, cell provenance, manifest). They
-# must change together: the new state is built in a staged sibling folder and swapped in with one
-# atomic rename (Linux renameat2 RENAME_EXCHANGE), under an exclusive flock on a sibling lock file
-# so that concurrent imports into the same folder run one after the other, each on the other's
-# result. A reader takes the same lock shared. kill -9 at any moment leaves the old or the new folder
+# A folder written whole (a participants run; imports use files_transaction below, which changes only
+# their own files): the new state is built in a staged sibling folder and swapped in with one atomic
+# rename (Linux renameat2 RENAME_EXCHANGE), under an exclusive flock on a sibling lock file so that
+# concurrent writers into the same folder run one after the other, each on the other's result. A
+# reader takes the same lock shared. kill -9 at any moment leaves the old or the new folder
 # in place, plus at worst a stale staged folder that the next writer removes.
 
 _AT_FDCWD = -100
@@ -140,6 +140,16 @@ def folder_lock(folder: str | os.PathLike[str], shared: bool = False) -> Iterato
     try:
         if fh is not None:
             fcntl.flock(fh.fileno(), fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
+            if shared and _journal_path(folder).exists():  # an import died while committing: finish it first
+                fh.close()
+                fh = None
+                try:
+                    with folder_lock(folder):
+                        _recover_files(folder)
+                except OSError:
+                    pass  # not writable here: read as it is
+                fh = open(lock, "rb")
+                fcntl.flock(fh.fileno(), fcntl.LOCK_SH)
         yield
     finally:
         if fh is not None:
@@ -228,6 +238,125 @@ def _fsync_tree(folder: Path) -> None:
         if p.is_file():
             with open(p, "rb") as fh:
                 os.fsync(fh.fileno())
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+# -- file transactions ----------------------------------------------------------------------------
+# An import owns a few files of its folder (its table, the CSV copy, the cell provenance, the manifest)
+# and must change them together without touching anything else there (a log being written, another
+# table, the folder itself: a shell may be standing in it). The new files are written into a staged
+# sibling folder; the commit point is the atomic rename of a journal (beside the folder) naming them;
+# each is then renamed over its target and the journal removed. Under the folder's exclusive lock, a
+# writer (and a reader, see folder_lock) finishes a committed journal a killed process left and drops
+# stages that never committed: kill -9 at any moment leaves the old or the new set of files.
+
+
+def _journal_path(folder: Path) -> Path:
+    return folder.parent / f".{folder.name}.journal.json"
+
+
+def _recover_files(folder: Path) -> None:
+    """Under the exclusive lock: finish a committed file transaction, drop uncommitted stages."""
+    import shutil
+
+    journal = _journal_path(folder)
+    if journal.exists():
+        try:
+            entry = json.loads(journal.read_text(encoding="utf-8"))
+            stage, names = folder.parent / str(entry["stage"]), [str(n) for n in entry["files"]]
+            remove = [str(n) for n in entry.get("remove", [])]
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            stage, names, remove = None, [], []  # written by an atomic rename, so never half there; else drop it
+        if stage is not None and names:
+            folder.mkdir(parents=True, exist_ok=True)
+            for name in names:
+                if (stage / name).exists():
+                    os.replace(stage / name, folder / name)
+            _remove(folder, remove)
+            _fsync_dir(folder)
+        journal.unlink(missing_ok=True)
+    for p in folder.parent.glob(f".{folder.name}.files-*"):
+        shutil.rmtree(p, ignore_errors=True)
+    for p in folder.parent.glob(f".{journal.name}.*.tmp"):  # a journal killed while being written: never committed
+        p.unlink(missing_ok=True)
+
+
+@contextmanager
+def files_transaction(folder: str | os.PathLike[str], exact: bool = False) -> Iterator[Path]:
+    """Yield an empty staged folder: files written there replace the files of the same names in `folder`
+    together when the block succeeds (nothing else in `folder` is touched; `folder` is created if needed).
+    If the block fails, or the process dies before the commit, `folder` is untouched; after it, a crash
+    is finished by the next writer or reader. Concurrent transactions on one folder run one after the
+    other (read the current files inside the block: they are the other transaction's result). `exact`:
+    every other file of `folder` is removed in the same transaction, so it holds exactly the staged files."""
+    import secrets
+    import shutil
+
+    from ucj.core.errors import UcjInputError
+
+    folder = Path(folder).resolve()  # a symlinked folder: lock and change its target
+    if folder.exists() and not folder.is_dir():
+        raise UcjInputError.one("the output folder is a file; name a folder", file=str(folder))
+    with folder_lock(folder):
+        _recover(folder)
+        _recover_files(folder)
+        stage = folder.parent / f".{folder.name}.files-{os.getpid()}-{secrets.token_hex(4)}"
+        stage.mkdir()
+        committed = False
+        try:
+            yield stage
+            names = sorted(p.name for p in stage.iterdir())
+            for p in stage.iterdir():
+                if p.is_dir():
+                    raise UcjInputError.one("a file transaction holds files only", file=str(p))
+            _fsync_tree(stage)
+            folder.mkdir(parents=True, exist_ok=True)
+            journal = _journal_path(folder)
+            remove = sorted(p.name for p in folder.iterdir() if p.name not in names) if exact else []
+            with atomic_path(journal) as tmp:  # the commit point
+                with open(tmp, "w", encoding="utf-8") as fh:
+                    json.dump({"stage": stage.name, "files": names, "remove": remove}, fh)
+                    fh.flush()
+                    os.fsync(fh.fileno())
+            committed = True
+            _fsync_dir(folder.parent)
+            for name in names:
+                os.replace(stage / name, folder / name)
+            _remove(folder, remove)
+            _fsync_dir(folder)
+            journal.unlink()
+            _fsync_dir(folder.parent)
+            shutil.rmtree(stage, ignore_errors=True)
+        except BaseException:
+            if committed:  # the new set is decided: put every file in place now (or the next writer will)
+                try:
+                    _recover_files(folder)
+                except OSError:
+                    pass
+            else:
+                shutil.rmtree(stage, ignore_errors=True)
+            raise
+
+
+def _remove(folder: Path, names: list[str]) -> None:
+    """Remove these entries of `folder` (files, links or folders; plain names only, never a path out of it)."""
+    import shutil
+
+    for name in names:
+        if not name or "/" in name or name in (".", ".."):
+            continue
+        p = folder / name
+        if p.is_dir() and not p.is_symlink():
+            shutil.rmtree(p, ignore_errors=True)
+        else:
+            p.unlink(missing_ok=True)
+
+
+def _fsync_dir(folder: Path) -> None:
     fd = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(fd)

@@ -237,7 +237,7 @@ def check_manifest(folder: Path, name: str, sha: str) -> None:
     if entry is None:
         raise UcjInputError.one(f"table '{name}' is not listed in the folder's manifest (a file from another import?)",
                                 file=str(folder / f"{name}.parquet"))
-    if entry.get("sha256") != sha:
+    if not isinstance(entry, dict) or entry.get("sha256") != sha:
         raise UcjInputError.one(f"table '{name}' does not match its manifest (sha256 differs: changed or "
                                 "half-written); re-run the import", file=str(folder / f"{name}.parquet"))
 

@@ -14,7 +14,7 @@ import pandas as pd
 from ucj import __version__
 from ucj.core.errors import Problem, UcjInputError
 from ucj.core.config import PROCESSED_DIR
-from ucj.core.files import atomic_path, folder_transaction, safe_csv_frame, sha256_file, write_json, write_parquet
+from ucj.core.files import atomic_path, files_transaction, safe_csv_frame, sha256_file, write_json, write_parquet
 from ucj.data.dataset import merge_cells, read_table, row_provenance, value_columns
 from ucj.core.numbers import Decimal, parse_series
 from ucj.data.registry import KABUPATEN, Registry
@@ -281,20 +281,37 @@ def write_processed(result: ImportResult, out_dir: str | Path = PROCESSED_DIR) -
 
     Merging is per key and column: a filled cell of the new file wins, every other cell keeps its
     value, so a file with one column or one district never erases the rest. The table, its CSV copy,
-    its cell provenance (<table>.cells.parquet) and the manifest are built in a staged copy of the
-    folder and swapped in together under a lock (ucj.core.files.folder_transaction): a crash or a
-    failed import leaves the folder as it was, and concurrent imports run one after the other.
+    its cell provenance (<table>.cells.parquet) and the manifest are written new and replace the old ones
+    together (ucj.core.files.files_transaction), under a lock: a crash or a failed import leaves them as
+    they were, concurrent imports run one after the other, and nothing else in the folder is touched
+    (not another table, not a log written there meanwhile, not the folder itself).
     """
     out = Path(out_dir)
-    with folder_transaction(out) as stage:
-        _write_into(result, stage)
+    with files_transaction(out) as stage:
+        _write_into(result, out.resolve(), stage)
     return out / f"{result.table}.parquet"
 
 
-def _write_into(result: ImportResult, folder: Path) -> None:
+def write_processed_all(results: list[ImportResult], out_dir: str | Path = PROCESSED_DIR) -> list[Path]:
+    """Merge several results into out_dir as ONE transaction (as write_processed does for one): all of
+    them land, in order, or none does (e.g. the responses of one `ucj fetch bps`)."""
+    out = Path(out_dir)
+    with files_transaction(out) as stage:
+        for result in results:
+            _write_into(result, out.resolve(), stage)
+    return [out / f"{r.table}.parquet" for r in results]
+
+
+def _write_into(result: ImportResult, folder: Path, stage: Path) -> None:
+    """Read the table's current files and the manifest from `folder` (or from `stage`, where an earlier
+    result of the same transaction wrote them); write their new versions into `stage`."""
     table = result.table
-    target = folder / f"{table}.parquet"
-    cells_path = folder / f"{table}.cells.parquet"
+
+    def current(name: str) -> Path:
+        return stage / name if (stage / name).exists() else folder / name
+
+    target = current(f"{table}.parquet")
+    cells_path = current(f"{table}.cells.parquet")
     codes = result.registry.codes
     frame, prov = result.frame, row_provenance(result.frame, table)
     if target.exists():
@@ -306,16 +323,16 @@ def _write_into(result: ImportResult, folder: Path) -> None:
             old_prov = old_prov[value_columns(table)]
         frame, prov = merge_cells(old, frame, table, old_prov, prov)
         frame = validate(frame, table, codes, file=str(target))
-    write_parquet(target, frame, {"synthetic": False, "table": table, "importer": result.importer})
-    with atomic_path(target.with_suffix(".csv")) as tmp:
+    new_target, new_cells = stage / target.name, stage / cells_path.name
+    write_parquet(new_target, frame, {"synthetic": False, "table": table, "importer": result.importer})
+    with atomic_path(new_target.with_suffix(".csv")) as tmp:
         safe_csv_frame(frame).to_csv(tmp, index=False)  # a spreadsheet opening it runs no formula
     key = list(TABLES[table].key)
     prov_file = pd.concat([frame[key].reset_index(drop=True), prov[value_columns(table)].reset_index(drop=True)
                            .astype("str").where(prov[value_columns(table)].reset_index(drop=True).notna(), None)],
                           axis=1)
-    write_parquet(cells_path, prov_file, {"table": table, "what": "source of each cell"})
-    manifest_path = folder / "manifest.json"
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else {}
+    write_parquet(new_cells, prov_file, {"table": table, "what": "source of each cell"})
+    manifest = read_manifest(current("manifest.json").parent)
     manifest.setdefault("imports", [])
     manifest.pop("outputs", None)
     filled = {c: int(result.frame[c].notna().sum()) for c in value_columns(table) if result.frame[c].notna().any()}
@@ -336,12 +353,35 @@ def _write_into(result: ImportResult, folder: Path) -> None:
     tables[table] = {
         "file": target.name,
         "rows": len(frame),
-        "sha256": sha256_file(target),
-        "csv_sha256": sha256_file(target.with_suffix(".csv")),
+        "sha256": sha256_file(new_target),
+        "csv_sha256": sha256_file(new_target.with_suffix(".csv")),
         "cells_file": cells_path.name,
-        "cells_sha256": sha256_file(cells_path),
+        "cells_sha256": sha256_file(new_cells),
         "columns": {c: {str(k): int(v) for k, v in prov[c].dropna().value_counts().sort_index().items()}
                     for c in value_columns(table)},
     }
     manifest["synthetic"] = False
-    write_json(manifest_path, manifest)
+    write_json(stage / "manifest.json", manifest)
+
+
+def read_manifest(folder: Path) -> dict[str, object]:
+    """A data folder's manifest.json ({} where there is none); a corrupt one is refused in one line, never
+    overwritten (it records where every table came from)."""
+    path = Path(folder) / "manifest.json"
+    if not path.exists():
+        return {}
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as err:
+        where = (f"line {err.lineno}, column {err.colno}" if isinstance(err, json.JSONDecodeError) else
+                 "not UTF-8 text" if isinstance(err, UnicodeDecodeError) else "nested too deep")
+        raise UcjInputError.one(f"the manifest is not readable JSON ({where}); restore it from a copy, or move it "
+                                "away to start the folder's record anew", file=str(path)) from None
+    except RecursionError:
+        raise UcjInputError.one("the manifest is not readable JSON (nested too deep); restore it from a copy, or "
+                                "move it away to start the folder's record anew", file=str(path)) from None
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("imports", []), list) \
+            or not isinstance(manifest.get("tables", {}), dict):
+        raise UcjInputError.one("the manifest is not a ucj manifest (an object with 'imports' and 'tables'); restore "
+                                "it from a copy, or move it away", file=str(path))
+    return manifest

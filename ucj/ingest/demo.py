@@ -18,7 +18,8 @@ import numpy as np
 import pandas as pd
 
 from ucj import __version__
-from ucj.core.files import sha256_file, write_json, write_parquet, write_text
+from ucj.core.errors import UcjInputError
+from ucj.core.files import files_transaction, sha256_file, write_json, write_parquet, write_text
 from ucj.data.programme import BPU_JKK_JKM_RP, JKM_BENEFIT_RP
 from ucj.data.published import DEFAULT_TARGET_PREFIX, bps_poverty, fact, published_facts
 from ucj.data.registry import Registry, load_registry
@@ -474,24 +475,74 @@ def _plans(facts: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-def write(out_dir: str | Path, seed: int = DEFAULT_SEED, registry: Registry | None = None) -> dict[str, object]:
-    """Generate the demo dataset and write it, one Parquet file per table plus a manifest."""
+def write(out_dir: str | Path, seed: int = DEFAULT_SEED, registry: Registry | None = None,
+          replace: bool = False) -> dict[str, object]:
+    """Generate the demo dataset and write it, one Parquet file per table plus a manifest.
+
+    A folder that holds anything the demo did not write (an imported table, a manifest recording imports,
+    any other file) is refused unless `replace`; the new demo's files then replace the folder's files
+    together (ucj.core.files.files_transaction), and every other file there, such as a table of an older
+    demo, is removed: the folder holds exactly the new demo."""
     out = Path(out_dir)
+    foreign = not_demo(out)
+    if foreign and not replace:
+        shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
+        raise UcjInputError.one(f"the folder holds data the demo did not write ({shown}); name another folder, or "
+                                "give --replace to delete it and write the demo there", file=str(out))
+    folders = sorted(p.name + "/" for p in out.iterdir() if p.is_dir()) if out.is_dir() else []
+    if folders:  # --replace deletes files, never a folder (and what is in it)
+        raise UcjInputError.one(f"the folder holds folders ({', '.join(folders[:5])}); the demo goes into a folder of "
+                                "files only: name another folder", file=str(out))
     tables = generate(seed, registry)
     meta = {"synthetic": True, "notice": NOTICE, "seed": seed, "generator": f"ucj.ingest.demo {__version__}"}
-    entries = {}
-    for name, df in tables.items():
-        path = out / f"{name}.parquet"
-        table_meta = meta | {"table": name}
-        if name in PUBLISHED_TABLES:  # nothing in it is made up: labelled with its sources, not as synthetic
-            table_meta |= {"synthetic": False, "notice": PUBLISHED_NOTICE}
-        write_parquet(path, df, table_meta)
-        entries[name] = {"file": path.name, "rows": len(df), "sha256": sha256_file(path)}
-    from ucj.ingest.demo_participants import write_candidates
+    with files_transaction(out, exact=True) as stage:
+        entries = {}
+        for name, df in tables.items():
+            path = stage / f"{name}.parquet"
+            table_meta = meta | {"table": name}
+            if name in PUBLISHED_TABLES:  # nothing in it is made up: labelled with its sources, not as synthetic
+                table_meta |= {"synthetic": False, "notice": PUBLISHED_NOTICE}
+            write_parquet(path, df, table_meta)
+            entries[name] = {"file": path.name, "rows": len(df), "sha256": sha256_file(path)}
+        from ucj.ingest.demo_participants import write_candidates
 
-    listed = write_candidates(out, seed)  # a synthetic candidate list for Minahasa (ucj participants check)
-    manifest = meta | {"tables": entries,
-                       "candidate_lists": {listed.name: {"file": listed.name, "sha256": sha256_file(listed)}}}
-    write_json(out / "manifest.json", manifest)
-    write_text(out / "README.md", f"# Demo data\n\n{NOTICE}\n\nRegenerate with `ucj demo --out <this folder> --seed {seed}`.\n")
+        listed = write_candidates(stage, seed)  # a synthetic candidate list for Minahasa (ucj participants check)
+        manifest = meta | {"tables": entries,
+                           "candidate_lists": {listed.name: {"file": listed.name, "sha256": sha256_file(listed)}}}
+        write_json(stage / "manifest.json", manifest)
+        write_text(stage / "README.md", f"# Demo data\n\n{NOTICE}\n\nRegenerate with `ucj demo --out <this folder> --seed "
+                                        f"{seed}`.\n")
     return manifest
+
+
+DEMO_EXTRA = ("manifest.json", "README.md")
+
+
+def not_demo(folder: Path) -> list[str]:
+    """What in `folder` the demo did not write: every entry of a folder without a demo manifest; else the
+    manifest's imports (tables from other sources), and the files and folders it does not list."""
+    import json
+
+    if not folder.exists():
+        return []
+    if not folder.is_dir():
+        raise UcjInputError.one("the output folder is a file; name a folder", file=str(folder))
+    names = sorted(p.name for p in folder.iterdir())
+    if not names:
+        return []
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        manifest = None
+    if not (isinstance(manifest, dict) and str(manifest.get("generator", "")).startswith("ucj.ingest.demo")
+            and isinstance(manifest.get("tables"), dict)):
+        return names
+    out = []
+    imports = manifest.get("imports") or []
+    if imports:
+        tables = sorted({str(i.get("table")) for i in imports if isinstance(i, dict)})
+        out.append(f"imported tables in manifest.json: {', '.join(tables)}")
+    listed = {str(e.get("file")) for part in ("tables", "candidate_lists")
+              for e in (manifest.get(part) or {}).values() if isinstance(e, dict)}
+    out += [n for n in names if n not in listed and n not in DEMO_EXTRA]
+    return out

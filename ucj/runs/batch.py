@@ -24,8 +24,9 @@ import fcntl
 import hashlib
 import json
 import os
+import re
+import secrets
 import shutil
-import socket
 import sys
 import time
 import uuid
@@ -44,7 +45,7 @@ from ucj.data.schema import TABLES
 from ucj.runs.bundle import DATA_MANIFEST, data_manifest, environment, relative
 from ucj.runs.engine import DataSpec, Job, Result, Setup, init_local_worker, record_parameters, render, stage
 from ucj.presentation.i18n import Lang, t
-from ucj.runs.index_page import SUMMARY_CSV, Rendered, index_figures, run_json_text
+from ucj.runs.index_page import SUMMARY_CSV, SUMMARY_XLSX, Rendered, index_figures, run_json_text
 from ucj.runs.params import ReportParams, validate_params
 
 DISTRICT_NOTEBOOK = "district_report"
@@ -55,11 +56,27 @@ RUN_JSON = "run.json"
 RETRIES_LOST = 1  # a report whose local worker process died is given to a new worker once
 INDEX = "index.html"
 OVERVIEWS = "overviews"  # run.json's list of province and national overview reports
+RUN_OUTPUTS = (INDEX, SUMMARY_CSV, SUMMARY_XLSX)  # the run's own pages and tables: run.json records their sha256
 SUMMARY_EVERY_S = 30.0  # summary.csv / summary.xlsx are rewritten at most this often during a batch
 
 
 def run_name() -> str:
     return dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+
+
+# One rule for run names (a folder inside --out, shown on the index page and in run.json): 1 to 100 letters,
+# digits, '-', '_' or '.', beginning with a letter or digit. No '/', '..', space, newline or HTML.
+RUN_NAME_MAX = 100
+RUN_NAME_RULE = (f"a run name is 1 to {RUN_NAME_MAX} letters, digits, '-', '_' or '.', beginning with a letter or "
+                 "digit (no '/', space, newline or HTML)")
+_RUN_NAME = re.compile(r"[^\W_][\w.-]*")
+
+
+def check_run_name(name: str) -> str:
+    """The run name if it follows the rule (RUN_NAME_RULE); else a one-line error naming the option."""
+    if not (_RUN_NAME.fullmatch(name) and len(name) <= RUN_NAME_MAX and ".." not in name):
+        raise UcjInputError.one(RUN_NAME_RULE, value=name, column="--run", label="option")
+    return name
 
 
 class RunBusy(UcjInputError):
@@ -129,33 +146,69 @@ def _recorded_dirs(folders: tuple[str, ...], run_dir: Path | None, slug: str) ->
 def _holder(lock: Path) -> str:
     try:
         info = json.loads(lock.read_text())
-        return f"process {info['pid']} on {info['host']} (started {info['started']})"
-    except (OSError, ValueError, KeyError):
+        return f"process {int(info['pid'])} (started {info['started']})"
+    except (OSError, ValueError, KeyError, TypeError):
         return "another process"
 
 
 @contextmanager
 def locked(run_dir: Path) -> Iterator[None]:
-    """Hold the run folder for this batch; refuse if another batch holds it (naming that process)."""
+    """Hold the run folder for this batch; refuse if another batch holds it (naming that process).
+
+    The lock file records the holder's pid, when it started and a random token (never the host name: a run
+    folder is shared); the flock itself ends with the process, so a stale lock needs no detection. A folder
+    this call created is removed again if nothing but the lock was left in it (a full disk, a refused
+    batch): a failed start leaves nothing behind."""
     path = run_dir / LOCK_NAME
+    created = [p for p in [run_dir, *run_dir.parents] if not p.exists()]  # the folders this call makes
+    fd = -1
     try:
         run_dir.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
     except OSError as err:
+        _remove_if_empty(run_dir, created)
         raise UcjInputError.one(os_reason(err, run_dir)) from None
+    held = False
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            held = True
         except BlockingIOError:
             raise RunBusy.one(f"this run is in progress in {_holder(path)}; wait for it to finish or choose "
                               f"another --run", file=str(run_dir)) from None
-        info = {"pid": os.getpid(), "host": socket.gethostname(),
+        info = {"pid": os.getpid(), "token": secrets.token_hex(8),
                 "started": dt.datetime.now().isoformat(timespec="seconds")}
-        os.ftruncate(fd, 0)
-        os.write(fd, json.dumps(info).encode())
+        try:
+            os.ftruncate(fd, 0)
+            os.write(fd, json.dumps(info).encode())
+        except OSError as err:
+            raise UcjInputError.one(os_reason(err, run_dir)) from None
         yield
     finally:
-        os.close(fd)  # releases the lock
+        if held:
+            _remove_if_empty(run_dir, created)
+        if fd >= 0:
+            os.close(fd)  # releases the lock
+
+
+def _remove_if_empty(run_dir: Path, created: list[Path]) -> None:
+    """Remove a run folder this process created if it holds nothing but its lock (and half-written files),
+    and the empty folders above it that it created too."""
+    if not created:
+        return
+    try:
+        if run_dir.exists():
+            rest = [p for p in run_dir.iterdir() if p.name != LOCK_NAME and not
+                    (p.name.startswith(".") and p.name.endswith(".tmp"))]
+            if rest:
+                return
+            for p in run_dir.iterdir():
+                p.unlink(missing_ok=True)
+        for folder in created:  # run_dir first, then upwards
+            if folder.exists():
+                folder.rmdir()  # fails (and stops) where something else is in it
+    except OSError:
+        pass
 
 
 def clean_partial(run_dir: Path) -> None:
@@ -220,7 +273,8 @@ def os_reason(err: OSError, where: Path) -> str:
     """One line for a write that failed (full disk, no permission, a file in the way)."""
     what = {errno.ENOSPC: "no space left on the disk", errno.EDQUOT: "disk quota exceeded",
             errno.EACCES: "permission denied", errno.EROFS: "read-only file system",
-            errno.EEXIST: "a file is in the way", errno.ENOTDIR: "a file is in the way"}.get(
+            errno.EEXIST: "a file is in the way", errno.ENOTDIR: "a file is in the way",
+            errno.EFBIG: "a file is larger than this system allows (file size limit)"}.get(
         err.errno or 0, err.strerror or type(err).__name__)
     return f"cannot write {where}: {what}"
 
@@ -413,8 +467,9 @@ def _write_index(run_dir: Path, entries: dict[str, dict[str, object]], lang: Lan
             write_summary(run_dir, reports)
         write_index(run_dir / INDEX, reports, lang, any(e.get("synthetic_tables") for e in reports + shown), title,
                     overviews=shown, rendered=rendered)
+        files = {name: sha256_file(run_dir / name) for name in RUN_OUTPUTS if (run_dir / name).is_file()}
         write_text(run_dir / RUN_JSON, run_json_text({
-            "ucj_version": __version__, **(bundle or {}), "reports": reports, "overviews": shown,
+            "ucj_version": __version__, **(bundle or {}), "reports": reports, "overviews": shown, "files": files,
             "updated_at": dt.datetime.now().isoformat(timespec="seconds"),
             "finished_at": dt.datetime.now().isoformat(timespec="seconds") if finished else None,
             "parameters": recorded if recorded is not None else
@@ -481,14 +536,16 @@ def _run_locked(jobs: list[Job], run_dir: Path, connected: DaskExecutor | None, 
         overviews = previous_entries(run_dir, OVERVIEWS)
         todo = [j for j in jobs if force or not is_current(entries.get(j.slug), j, run_dir)]
         prog = Progress(total=len(jobs), skipped=len(jobs) - len(todo))
-        prog.start(progress)
         try:
             bundle = _bundle(run_dir, jobs[0].setup.data if jobs else None)
         except OSError as err:
             bundle = {"error": os_reason(err, run_dir)}
         rendered = Rendered()  # index rows and run.json entries rendered in this batch
-        _write_index(run_dir, entries, lang, title, params_list, finished=False, bundle=bundle,
-                     overviews=overviews, rendered=rendered)
+        unwritable = _write_index(run_dir, entries, lang, title, params_list, finished=False, bundle=bundle,
+                                  overviews=overviews, rendered=rendered)
+        if unwritable:  # a full disk or a read-only folder: say so before any kernel starts
+            raise UcjInputError.one(unwritable)
+        prog.start(progress)
         summary_at = time.monotonic()
         stopped = ""
         executor: LocalExecutor | DaskExecutor | None = None

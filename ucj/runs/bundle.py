@@ -50,8 +50,11 @@ def git_commit() -> str | None:
     try:
         head = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True,
                               timeout=10, check=True).stdout.strip()
+        # GIT_OPTIONAL_LOCKS=0: a probe never writes the checkout's index (a process killed or limited while
+        # git refreshed it would leave index.lock behind and block the user's next commit)
         dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
-                               capture_output=True, text=True, timeout=10, check=True).stdout.strip()
+                               capture_output=True, text=True, timeout=10, check=True,
+                               env=dict(os.environ, GIT_OPTIONAL_LOCKS="0")).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return None
     return f"{head}-dirty" if dirty else head
@@ -76,6 +79,8 @@ def _folder_info(folder: Path) -> dict[str, object]:
     try:
         manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
+        return {}
+    if not isinstance(manifest, dict):
         return {}
     return {k: manifest[k] for k in ("synthetic", "seed", "generator", "notice") if k in manifest}
 

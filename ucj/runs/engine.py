@@ -24,7 +24,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import sys
 import tempfile
 import threading
@@ -551,6 +550,11 @@ def record_parameters(nb: object, recorded: dict[str, object], kernel_name: str 
         "relative to this notebook's folder; the kernel was given the same folder by its full path")
 
 
+# Which worker made a report, as run.json records it: a random id per process and its pid (never the host name,
+# which a run folder must not carry); workers on different machines get different ids.
+WORKER_ID = os.urandom(4).hex()
+
+
 def _one_line(text: str, limit: int = 500) -> str:
     return " ".join(str(text).split())[:limit]
 
@@ -559,7 +563,7 @@ def render(job: Job, payload: dict[str, object] | None = None) -> Result:
     """Make one report on this worker: run its cells in the warm kernel, export the HTML, and return
     every file as bytes with the index entry. Never raises for a report that fails: the entry says why."""
     started = time.perf_counter()
-    entry = dict(job.entry) | {"worker": f"{socket.gethostname()}:{os.getpid()}"}
+    entry = dict(job.entry) | {"worker": f"{WORKER_ID}:{os.getpid()}"}
     kernel: WarmKernel | None = None
     folder = Path(tempfile.mkdtemp(prefix=f"ucj-{job.slug}-"))
     files: dict[str, bytes] = {}

@@ -452,15 +452,16 @@ class Verification:
     warnings: list[str]
     reports: list[ReportCheck]
     checked_at: str = field(default_factory=lambda: dt.datetime.now().isoformat(timespec="seconds"))
+    altered: list[str] = field(default_factory=list)  # the run's index or summary changed since the run
 
     @property
     def ok(self) -> bool:
-        return bool(self.reports) and all(r.reproduced for r in self.reports)
+        return bool(self.reports) and all(r.reproduced for r in self.reports) and not self.altered
 
     def as_dict(self) -> dict[str, object]:
         return {"target": self.target, "checked_at": self.checked_at, "all_reproduced": self.ok,
                 "reproduced": sum(r.reproduced for r in self.reports), "reports_checked": len(self.reports),
-                "data_dirs": self.data_dirs, "environment_warnings": self.warnings,
+                "data_dirs": self.data_dirs, "environment_warnings": self.warnings, "run_files_altered": self.altered,
                 "rel_tol": REL_TOL, "ignored": list(IGNORED),
                 "reports": [{"slug": r.slug, "district": r.district, "district_name": r.district_name,
                              "reproduced": r.reproduced, "figures_compared": r.figures, "error": r.error,
@@ -569,6 +570,31 @@ def unknown_files(run_dir: Path, run: dict[str, object]) -> list[str]:
     return [f for f in found if f not in known]
 
 
+def run_outputs_altered(run_dir: Path, run: dict[str, object]) -> tuple[list[str], list[str]]:
+    """The run's own pages and tables (index.html, summary.csv, summary.xlsx) against the sha256 run.json
+    records: one line per file changed or missing; and a warning when run.json records none (a run made
+    before they were recorded)."""
+    from ucj.runs.batch import RUN_OUTPUTS
+
+    recorded = run.get("files")
+    if not isinstance(recorded, dict):
+        present = [n for n in RUN_OUTPUTS if (run_dir / n).is_file()]
+        return [], ([f"run.json records no sha256 of {', '.join(present)} (a run made before ucj recorded them): "
+                     "they are not checked"] if present else [])
+    out = []
+    for name in RUN_OUTPUTS:
+        if name not in recorded:
+            if (run_dir / name).is_file():
+                out.append(f"{name} is not recorded in run.json's files (added after the run)")
+            continue
+        path = run_dir / name
+        if not path.is_file():
+            out.append(f"{name} is missing (run.json records it)")
+        elif sha256_file(path) != recorded[name]:
+            out.append(f"{name} is not the file the run wrote (its sha256 differs from run.json's)")
+    return out, []
+
+
 def _check_notebooks(checks: list[ReportCheck], reports: list[Recorded], overviews: list[Recorded]) -> None:
     """A report whose executed notebook is not the shipped code, or whose files are not those run.json
     records, is not reproduced, whatever its figures."""
@@ -620,8 +646,11 @@ def verify(target: Path, districts: list[str] | None = None, sample: int | None 
     warnings = environment_warnings(env_then, now)  # type: ignore[arg-type]
     warnings += [f"{r.district_name}: {name} is not the file the run wrote (its sha256 differs from run.json's)"
                  for r in recorded + overviews for name in r.altered]
+    altered: list[str] = []
     if target.is_dir():
         warnings += [f"{name} is not recorded in run.json (not made by this run)" for name in unknown_files(target, run)]
+        altered, unchecked = run_outputs_altered(target, run)
+        warnings += unchecked
     for w in warnings:
         echo(f"warning: {w}")
     checks = reexecute(recorded, dirs, workers, progress, echo) if recorded else []
@@ -629,7 +658,7 @@ def verify(target: Path, districts: list[str] | None = None, sample: int | None 
     _check_notebooks(checks, recorded, overviews)
     from ucj.runs.bundle import relative
 
-    result = Verification(target.name, [relative(d, out_dir) for d in dirs], warnings, checks)
+    result = Verification(target.name, [relative(d, out_dir) for d in dirs], warnings, checks, altered=altered)
     try:
         write_json(out_dir / VERIFY_JSON, result.as_dict())
         write_text(out_dir / VERIFY_HTML, verify_html(result))
@@ -672,6 +701,8 @@ def verify_html(v: Verification) -> str:
     warn = "".join(f"<li>{e(w)}</li>" for w in v.warnings) or "<li>none</li>"
     verdict = (f"All {len(v.reports)} report(s) reproduced." if v.ok else
                f"{sum(not r.reproduced for r in v.reports)} of {len(v.reports)} report(s) did not reproduce.")
+    if v.altered:
+        verdict += " The run's own files were changed: " + "; ".join(v.altered) + "."
     return (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>Verification of {e(v.target)}</title>"
             f"<style>{stylesheet()}{stylesheet('page')} .ok{{color:#1a7f37}} .bad{{color:#b42318;font-weight:bold}}"
             f"</style></head><body><h1 class='ucj-title'>Verification of {e(v.target)}</h1>"
