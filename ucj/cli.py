@@ -229,7 +229,7 @@ def import_mapped(file: Path, mapping: Path = typer.Option(..., help="JSON colum
     from ucj.ingest.mapped import Mapping
     from ucj.ingest.mapped import import_mapped as run
 
-    _finish_import(run(file, Mapping.from_file(mapping), allow_unmatched=allow_unmatched, year=year), out)
+    _finish_import(run(file, Mapping.from_file(mapping, year=year), allow_unmatched=allow_unmatched, year=year), out)
 
 
 @import_app.command("template")
