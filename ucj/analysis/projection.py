@@ -355,12 +355,12 @@ def logistic_rejection(popt: np.ndarray, pcov: np.ndarray) -> str | None:
     tol = BOUND_RTOL * (LOGISTIC_UPPER - LOGISTIC_LOWER)
     for i, name in enumerate(LOGISTIC_PARAM_NAMES):
         if popt[i] - LOGISTIC_LOWER[i] <= tol[i] or LOGISTIC_UPPER[i] - popt[i] <= tol[i]:
-            return reason_code("reason_on_bound", param=name, value=f"{popt[i]:.4g}")
+            return reason_code("reason_on_bound", param=name, value=f"{popt[i]:.1f}")
     se = _std_errors(pcov)
     for i, name in enumerate(LOGISTIC_PARAM_NAMES):
         s = se[name]
         if not np.isfinite(s) or s <= 0 or (name != "midpoint" and s > abs(popt[i])):
-            return reason_code("reason_se_unusable", param=name, value=f"{popt[i]:.4g}", se=f"{s:.3g}")
+            return reason_code("reason_se_unusable", param=name, value=f"{popt[i]:.1f}", se=f"{s:.1f}")
     return None
 
 
@@ -368,7 +368,7 @@ def _reject_bad_residuals(fit: ModelFit) -> None:
     """A fit whose residuals fail the Ljung-Box check badly (p < LB_REJECT_P) is not used."""
     if fit.usable and np.isfinite(fit.residual_pvalue) and fit.residual_pvalue < LB_REJECT_P:
         fit.usable = False
-        fit.rejection = reason_code("reason_residuals_fail", p=f"{fit.residual_pvalue:.2g}", limit=f"{LB_REJECT_P:g}")
+        fit.rejection = reason_code("reason_residuals_fail", p=f"{fit.residual_pvalue:.0e}", limit=f"{LB_REJECT_P:.0e}")
 
 
 def choose(fits: list[ModelFit]) -> tuple[ModelFit | None, str | None]:
@@ -629,7 +629,8 @@ def _finish(p: _Pending, fits: list[ModelFit], models: dict[str, object]) -> Pro
                                 float(total["upper"][-1]))
     frame = pd.DataFrame({"month": future, **{k: np.clip(total[k], 0, 100) for k in ("mean", "lower", "upper")},
                           **{f"organic_{k}": np.clip(fc[k], 0, 100) for k in ("mean", "lower", "upper")},
-                          "funded_pct": funded_pct, "model": best.model})
+                          "funded_pct": funded_pct, "model": best.model,
+                          "interval_pct": 100 * (1 - alpha), "lower_cut_at_0": total["lower"] < 0})
     last_total = float(base["last_coverage_pct"])
     frame["informative"] = informative(frame["upper"].to_numpy() - frame["lower"].to_numpy(), last_total, target_pct)
     at = {k: float(frame[k].iloc[-1]) for k in ("mean", "lower", "upper")}
@@ -643,11 +644,11 @@ def _finish(p: _Pending, fits: list[ModelFit], models: dict[str, object]) -> Pro
         f_pct = 100 * sched / denom
         pr, st = judge(float(fc["mean"][-1] + f_pct[-1]), float(fc["sd"][-1]), target_pct,
                        float(fc["lower"][-1] + f_pct[-1]), float(fc["upper"][-1] + f_pct[-1]))
-        rows.append({"scenario": name, "funded_at_target": float(sched[-1]),
+        rows.append({"funding_scenario": name, "funded_at_target": int(round(float(sched[-1]))),
                      "projected_pct": float(np.clip(fc["mean"][-1] + f_pct[-1], 0, 100)),
                      "lower_pct": float(np.clip(fc["lower"][-1] + f_pct[-1], 0, 100)),
                      "upper_pct": float(np.clip(fc["upper"][-1] + f_pct[-1], 0, 100)),
-                     "probability_reaching_target": pr, "interval": 1 - alpha})
+                     "probability_pct": 100 * pr, "interval_pct": 100 * (1 - alpha)})
     return Projection(**base, status=status, model_used=best.model, reason=reason, fits=fits,  # type: ignore[arg-type]
                       forecast=frame,
                       projected_pct=at["mean"], lower_pct=at["lower"], upper_pct=at["upper"],
@@ -659,8 +660,8 @@ def _finish(p: _Pending, fits: list[ModelFit], models: dict[str, object]) -> Pro
 
 # -- the budget-funded part: a known schedule, not a trend -------------------------------------------
 PROJECTION_SCENARIO = "as_planned"  # the schedule the projection and its verdict use
-SCENARIO_COLUMNS = ["scenario", "funded_at_target", "projected_pct", "lower_pct", "upper_pct",
-                    "probability_reaching_target", "interval"]
+SCENARIO_COLUMNS = ["funding_scenario", "funded_at_target", "projected_pct", "lower_pct", "upper_pct",
+                    "probability_pct", "interval_pct"]
 PLANNED_FUNDED_PLANS = ("planned_apbd_workers",)  # plans-table rows that set the APBD-funded workers of a year
 
 
