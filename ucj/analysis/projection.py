@@ -124,6 +124,7 @@ class Projection:
     def key_figures(self) -> dict[str, object]:
         out = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("fits", "forecast", "scenarios")}
         out["last_month"] = None if self.last_month is None else f"{self.last_month:%Y-%m}"
+        out["interval_pct"] = 100 * self.interval  # the level of lower_pct-upper_pct, stated beside them
         return out
 
 
@@ -628,7 +629,8 @@ def _finish(p: _Pending, fits: list[ModelFit], models: dict[str, object]) -> Pro
     probability, status = judge(float(total["mean"][-1]), float(fc["sd"][-1]), target_pct, float(total["lower"][-1]),
                                 float(total["upper"][-1]))
     frame = pd.DataFrame({"month": future, **{k: np.clip(total[k], 0, 100) for k in ("mean", "lower", "upper")},
-                          **{f"organic_{k}": np.clip(fc[k], 0, 100) for k in ("mean", "lower", "upper")},
+                          "organic_mean": np.clip(fc["mean"], 0, 100), "organic_lower": np.clip(fc["lower"], 0, 100),
+                          "organic_upper": np.clip(fc["upper"], 0, 100),
                           "funded_pct": funded_pct, "model": best.model,
                           "interval_pct": 100 * (1 - alpha), "lower_cut_at_0": total["lower"] < 0})
     last_total = float(base["last_coverage_pct"])

@@ -112,7 +112,14 @@ class DistrictReport:
         level = t("interval_level", lang).format(level=fmt_num(100 * p.interval, lang, 1))
         return (f"{fmt_pct(p.projected_pct, lang)} ({level} {fmt_pct(p.lower_pct, lang)}–{fmt_pct(p.upper_pct, lang)})"
                 f" – {t(p.status, lang)}, {t('probability_reaching_target', lang)} "
-                f"{fmt_pct(100 * p.probability_reaching_target, lang)}")
+                f"{fmt_pct(100 * p.probability_reaching_target, lang)}{self.lower_cut_text()}")
+
+    def lower_cut_text(self) -> str:
+        """" (lower bound cut at 0)" when the interval's lower bound at the target year was cut at 0 %."""
+        fc = self.projection.forecast
+        if len(fc) and "lower_cut_at_0" in fc and bool(fc["lower_cut_at_0"].iloc[-1]):
+            return f" ({t('lower_cut_at_0', self.lang).lower()})"
+        return ""
 
     def summary_items(self) -> list[tuple[str, str]]:
         k, lang = self.key, self.lang
@@ -238,6 +245,11 @@ class DistrictReport:
                           projected=fmt_pct(p.projected_pct, lang), level=fmt_pct(100 * p.interval, lang),
                           lower=fmt_pct(p.lower_pct, lang), upper=fmt_pct(p.upper_pct, lang),
                           status=t(p.status, lang), probability=fmt_pct(100 * p.probability_reaching_target, lang))
+            if self.lower_cut_text():
+                s += " " + t("lower_cut_note", lang)
+            if p.status == "cannot_say" and p.reason:
+                why = reason_text(p.reason, lang)
+                s += " " + why[:1].upper() + why[1:] + "."
         else:
             s += " " + tf("no_projection_sentence", lang, reason=reason_text(p.reason, lang))
         return s
