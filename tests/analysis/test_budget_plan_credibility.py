@@ -133,3 +133,18 @@ def test_agreement_ends_hand_made():
     ends = agreement_ends(rows)
     assert ends[["month", "funding", "workers", "active_before"]].values.tolist() == [
         [pd.Timestamp("2024-12-01"), "apbd", 61, 100]]  # self-funded participants never end an agreement
+
+
+def test_the_page_shows_one_rate(demo_ds):
+    """The scenario table's expected deaths and accidents use the rate the assumptions table shows as used,
+    which is the claim-rates table's credibility-weighted rate (item 5: no national rate behind a cohort's)."""
+    from ucj.analysis.district import district_figures
+
+    fig = district_figures(demo_ds, MUNA_BARAT)
+    shown = fig.assumptions.set_index("assumption")["value"]
+    rates = fig.credibility.set_index("programme")["rate_per_1000"]
+    assert shown["jkm_deaths_per_1000_used"] == pytest.approx(rates["JKM"], abs=0.005)
+    assert shown["jkk_cases_per_1000_used"] == pytest.approx(rates["JKK"], abs=0.005)
+    row = fig.budget[fig.budget["workers"] == 5_000].iloc[0]
+    assert row["expected_jkm_deaths"] == pytest.approx(5_000 * shown["jkm_deaths_per_1000_used"] / 1000)
+    assert row["expected_jkk_cases"] == pytest.approx(5_000 * shown["jkk_cases_per_1000_used"] / 1000)
