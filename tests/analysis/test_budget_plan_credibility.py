@@ -148,3 +148,16 @@ def test_the_page_shows_one_rate(demo_ds):
     row = fig.budget[fig.budget["workers"] == 5_000].iloc[0]
     assert row["expected_jkm_deaths"] == pytest.approx(5_000 * shown["jkm_deaths_per_1000_used"] / 1000)
     assert row["expected_jkk_cases"] == pytest.approx(5_000 * shown["jkk_cases_per_1000_used"] / 1000)
+
+
+def test_the_budget_notebook_uses_the_reports_rates(demo_ds):
+    """The budget-scenario notebook's expected claims use the same credibility-weighted rates as the report."""
+    from ucj.analysis.district import district_figures
+    from ucj.presentation.budget_view import budget_scenarios
+
+    table, context = budget_scenarios(demo_ds, MUNA_BARAT, "5000", 1, "en")
+    fig = district_figures(demo_ds, MUNA_BARAT)
+    report = fig.budget[fig.budget["workers"] == 5_000].iloc[0]
+    assert table.iloc[0]["expected_jkm_deaths"] == pytest.approx(report["expected_jkm_deaths"])
+    assert table.iloc[0]["expected_jkk_cases"] == pytest.approx(report["expected_jkk_cases"])
+    assert context["assumptions"].equals(fig.assumptions)

@@ -254,7 +254,7 @@ def lapse_rate(enrolment: pd.DataFrame, period: pd.Timestamp, months: int = 12,
 USED_RATE_ROWS = {"jkm_deaths_per_1000": "jkm_deaths_per_1000_used", "jkk_cases_per_1000": "jkk_cases_per_1000_used"}
 
 
-def _with_used_rates(table: pd.DataFrame, used: Assumptions) -> pd.DataFrame:
+def with_used_rates(table: pd.DataFrame, used: Assumptions) -> pd.DataFrame:
     """The assumptions table with, after each national claim rate, the credibility-weighted rate the budget
     uses (its derivation in the claim-rates table), so the page shows the rate behind its expected claims."""
     rows = []
@@ -394,7 +394,7 @@ def district_figures(
         poverty_province=prov_p, poverty_national=nat_p, poverty_latest=latest,
         poverty_source=", ".join(view.info["poverty"].sources) if "poverty" in view.info else None,
         peer_year=year_for_peers, peer_codes=peer_codes, peers=peers_tab, budget=budget,
-        assumptions=_with_used_rates(Assumptions().describe(), used), seed_facts=seed_facts(view, code, period),
+        assumptions=with_used_rates(Assumptions().describe(), used), seed_facts=seed_facts(view, code, period),
         plans=ds.plans[ds.plans["district_code"] == code][["year", "plan", "value", "unit", "plan_source"]]
         .reset_index(drop=True), synthetic_tables=synthetic,
         real_tables=[n for n in view.info if n not in synthetic], table_provenance=view.provenance(),
