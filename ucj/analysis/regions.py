@@ -75,7 +75,7 @@ def _national_panel(ds: Dataset) -> tuple[PanelResult | None, str | None]:
 
 # -- a province's (or the nation's) own figures, for the overview reports ---------------------------------
 DISTRICT_COLUMNS = ["district_code", "district", "denominator", "active", "denominator_value", "coverage_pct",
-                    "target_pct", "target_year", "projected_pct", "lower_pct", "upper_pct", "status",
+                    "target_pct", "target_year", "projected_pct", "lower_pct", "upper_pct", "interval_pct", "status",
                     "claim_count", "claim_amount_rp", "p0_year", "p0"]
 
 
@@ -176,7 +176,8 @@ def _district_rows(ds: Dataset, codes: list[str], period: pd.Timestamp, denom: s
                      "active": k["active"], "denominator_value": k["denominator_value"],
                      "coverage_pct": k["coverage_pct"], "target_pct": k["target_pct"],
                      "target_year": k["target_year"], "projected_pct": pj["projected_pct"],
-                     "lower_pct": pj["lower_pct"], "upper_pct": pj["upper_pct"], "status": pj["status"],
+                     "lower_pct": pj["lower_pct"], "upper_pct": pj["upper_pct"],
+                     "interval_pct": pj.get("interval_pct"), "status": pj["status"],
                      "claim_count": claims["count"], "claim_amount_rp": claims["amount_rp"],
                      "p0_year": pov["year"], "p0": pov["p0"]})
     return pd.DataFrame(rows, columns=DISTRICT_COLUMNS).sort_values(
