@@ -1,11 +1,15 @@
 """Benchmark: the naive loop against `ucj reports` on the same districts (issue: at least 10x faster).
 
 The naive loop is what users do by hand: plain `papermill` then `jupyter nbconvert --no-input`, one
-district after another (a new kernel, imports and data load for every report). `ucj reports` runs
-the same reports on warm workers (one kernel per worker, started once).
+district after another (a new kernel, imports and data load for every report), with the store of
+derived data off (UCJ_STORE=off: every report loads, validates and computes the all-district tables,
+as before the store). `ucj reports` runs the same reports on warm workers (one kernel per worker,
+started once), reading the data and the all-district tables from a store in a temporary folder that
+the profiled reports filled first (as any earlier report or batch on the same data leaves it).
+First one steady report is profiled (cProfile) and the top lines printed: where a report's time goes.
 
-Run with `python benchmarks/report_batch.py --data-dir data/demo` (20 districts spread across the
-country, 2 workers).
+Run with `python benchmarks/report_batch.py --data-dir data/demo` (8 and 20 districts spread across
+the country, 2 workers, one naive loop over both sets).
 """
 
 from __future__ import annotations
@@ -22,7 +26,9 @@ import time
 from pathlib import Path
 
 TARGET_RATIO = 10.0
-TARGET_MB = 600.0
+TARGET_MB = 500.0
+PROFILE_LINES = 12
+NAIVE_ENV = {**os.environ, "UCJ_STORE": "off"}
 
 
 def children_cpu() -> float:
@@ -40,39 +46,41 @@ def spread(n: int) -> list[str]:
     return codes[::step][:n]
 
 
-def naive(codes: list[str], data_dir: str, out: Path) -> tuple[float, int]:
-    """Seconds for the loop, and how many reports reached HTML (CPU seconds: children_cpu before and after)."""
+def naive(codes: list[str], data_dir: str, out: Path) -> dict[str, float]:
+    """Seconds each report of the loop took, papermill and nbconvert (absent: it failed)."""
     from ucj.core.config import notebook
 
     bin_dir = Path(sys.executable).parent
-    ok = 0
-    started = time.perf_counter()
+    took: dict[str, float] = {}
     for code in codes:
+        started = time.perf_counter()
         folder = out / code
         folder.mkdir(parents=True)
         pm = subprocess.run([str(bin_dir / "papermill"), str(notebook("district_report")), str(folder / "report.ipynb"),
                              "-p", "district", code, "-p", "data_dir", data_dir, "-p", "output_dir", str(folder),
-                             "--no-progress-bar"], capture_output=True, text=True)
+                             "--no-progress-bar"], capture_output=True, text=True, env=NAIVE_ENV)
         if pm.returncode:
             print(f"  naive loop: papermill failed for {code}: {pm.stderr.strip().splitlines()[-1:]}")
             continue
         nbc = subprocess.run([str(bin_dir / "jupyter"), "nbconvert", "--to", "html", "--no-input",
-                              str(folder / "report.ipynb")], capture_output=True)
-        ok += nbc.returncode == 0
-    return time.perf_counter() - started, ok
+                              str(folder / "report.ipynb")], capture_output=True, env=NAIVE_ENV)
+        if nbc.returncode == 0:
+            took[code] = time.perf_counter() - started
+    return took
 
 
-def batch(codes: list[str], data_dir: str, out: Path, workers: int) -> tuple[float, int, dict[str, float]]:
+def batch(codes: list[str], data_dir: str, out: Path, workers: int, run: str = "batch"
+          ) -> tuple[float, int, dict[str, float]]:
     """Seconds for `ucj reports`, how many reports it made, and each worker's peak memory (its process
     plus its kernel, MB, as run.json records it)."""
     args = [str(Path(sys.executable).with_name("ucj")), "reports", "--data-dir", data_dir, "--out", str(out),
-            "--run", "batch", "--workers", str(workers), "--no-progress"]
+            "--run", run, "--workers", str(workers), "--no-progress"]
     for code in codes:
         args += ["--district", code]
     started = time.perf_counter()
     subprocess.run(args, capture_output=True)
     elapsed = time.perf_counter() - started
-    reports = json.loads((out / "batch" / "run.json").read_text())["reports"]
+    reports = json.loads((out / run / "run.json").read_text())["reports"]
     peaks: dict[str, float] = {}
     for e in reports:
         if e["status"] != "ok":
@@ -82,34 +90,105 @@ def batch(codes: list[str], data_dir: str, out: Path, workers: int) -> tuple[flo
     return elapsed, sum(e["status"] == "ok" for e in reports), peaks
 
 
+def _top(stats: "pstats.Stats", title: str, lines: int) -> None:
+    """The profile's top functions by own time, and ucj's by cumulative time, as `lines` lines each."""
+    import pstats  # noqa: F401
+
+    rows = stats.stats  # type: ignore[attr-defined]
+    total = sum(tt for _, (_, _, tt, _, _) in rows.items())
+    print(f"  {title}: {total:.2f} CPU-s; top functions by own time:")
+    for (file, line, fn), (_, calls, tt, ct, _) in sorted(rows.items(), key=lambda r: -r[1][2])[:lines]:
+        print(f"    {tt:6.3f} s own {ct:6.3f} s cum {calls:7d} calls  {Path(file).name}:{line}({fn})")
+    ours = [(k, v) for k, v in rows.items() if "/ucj/" in k[0]]
+    print(f"  {title}: ucj's functions by cumulative time:")
+    for (file, line, fn), (_, calls, tt, ct, _) in sorted(ours, key=lambda r: -r[1][3])[:lines]:
+        print(f"    {ct:6.3f} s cum {calls:7d} calls  {file.split('/ucj/')[-1]}:{line}({fn})")
+
+
+def profile_steady(data_dir: str, codes: list[str], lines: int = PROFILE_LINES) -> None:
+    """Profile one steady report (cProfile): a warm kernel makes two reports first, then the third is
+    profiled in the kernel (the notebook's cells) and in the worker (papermill's cell loop, messages,
+    the HTML export); the top lines of each are printed."""
+    import cProfile
+    import pstats
+
+    from ucj.runs.batch import plan
+    from ucj.runs.engine import close_kernels, kernel_for, render
+    from ucj.runs.params import validate_params
+
+    jobs = plan([validate_params(c, data_dir=data_dir) for c in codes[:3]])
+    out = Path(tempfile.mkdtemp(prefix="ucj-bench-profile-"))
+    try:
+        for job in jobs[:2]:
+            render(job)
+        kernel = kernel_for(jobs[0].setup)
+        dump = out / "kernel.prof"
+        kernel._call(kernel._hidden("import cProfile as _c, sys as _s, time as _t\n_s._ucj_prof = _c.Profile(_t.thread_time)\n"  # noqa: SLF001
+                                    "_s._ucj_prof.enable()\ndel _c, _s, _t"))
+        # the worker's side runs in two threads: this one (export) and the kernel's event loop (the cell loop)
+        worker, loop = cProfile.Profile(time.thread_time), cProfile.Profile(time.thread_time)
+
+        async def switch(on: bool) -> None:
+            loop.enable() if on else loop.disable()
+
+        kernel._call(switch(True))  # noqa: SLF001
+        started = time.process_time()
+        worker.enable()
+        result = render(jobs[2])
+        worker.disable()
+        kernel._call(switch(False))  # noqa: SLF001
+        cpu = time.process_time() - started
+        kernel._call(kernel._hidden(f"import sys as _s\n_s._ucj_prof.disable()\n"  # noqa: SLF001
+                                    f"_s._ucj_prof.dump_stats({str(dump)!r})\ndel _s._ucj_prof, _s"))
+        assert result.entry["status"] == "ok", result.entry
+    finally:
+        close_kernels()
+    print(f"one steady report ({jobs[2].entry['district_name']}, the third in a warm kernel): "
+          f"{result.entry['seconds']:.2f} s wall, worker CPU {cpu:.2f} s (profiled, so slower than unprofiled)")
+    _top(pstats.Stats(str(dump)), "kernel (the notebook's cells)", lines)
+    _top(pstats.Stats(worker), "worker, main thread (HTML export, files)", lines)
+    _top(pstats.Stats(loop), "worker, kernel loop thread (papermill's cell loop, messages)", lines)
+    shutil.rmtree(out, ignore_errors=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--data-dir", default="data/demo")
-    ap.add_argument("--districts", type=int, default=20)
+    ap.add_argument("--districts", type=int, nargs="+", default=[8, 20],
+                    help="batch sizes, each measured against the naive loop in the same run")
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--profile-only", action="store_true", help="only profile one steady report")
     args = ap.parse_args()
     data_dir = str(Path(args.data_dir).resolve())
-    codes = spread(args.districts)
+    sets = {n: spread(n) for n in args.districts}
+    union = sorted({c for codes in sets.values() for c in codes})
     out = Path(tempfile.mkdtemp(prefix="ucj-bench-batch-"))
+    os.environ["UCJ_STORE"] = str(out / "store")  # this process, its kernels and the batch; not the naive loop
     try:
+        profile_steady(data_dir, union)
+        if args.profile_only:
+            return
         cpu0 = children_cpu()
-        slow, slow_ok = naive(codes, data_dir, out / "naive")
-        cpu1 = children_cpu()
-        fast, fast_ok, peaks = batch(codes, data_dir, out, args.workers)
-        cpu2 = children_cpu()
+        took = naive(union, data_dir, out / "naive")
+        naive_cpu = (children_cpu() - cpu0) / len(union)
+        for n, codes in sets.items():
+            cpu1 = children_cpu()
+            fast, fast_ok, peaks = batch(codes, data_dir, out, args.workers, f"batch{n}")
+            cpu = children_cpu() - cpu1
+            slow = sum(took.get(c, float("nan")) for c in codes)
+            ratio = slow / fast
+            print(f"{n} district reports: naive papermill + nbconvert loop {slow:.1f} s ({slow / n:.2f} s per report, "
+                  f"{sum(c in took for c in codes)} made); ucj reports --workers {args.workers} {fast:.1f} s "
+                  f"({fast / n:.2f} s per report, {fast_ok} made); "
+                  f"{ratio:.1f}x faster = {ratio / TARGET_RATIO:.2f} x the {TARGET_RATIO:.0f}x target "
+                  f"({os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f})")
+            print(f"  CPU seconds per report: naive {naive_cpu:.2f}, ucj reports {cpu / n:.2f}: "
+                  f"{naive_cpu * n / max(cpu, 1e-9):.1f}x less CPU")
+            shown = ", ".join(f"{w}: {mb:.0f} MB = {mb / TARGET_MB:.2f} x {TARGET_MB:.0f} MB"
+                              for w, mb in sorted(peaks.items()))
+            print(f"  peak memory per worker (process + kernel): {shown}")
     finally:
         shutil.rmtree(out, ignore_errors=True)
-    n = len(codes)
-    ratio = slow / fast
-    print(f"{n} district reports: naive papermill + nbconvert loop {slow:.1f} s ({slow / n:.2f} s per report, "
-          f"{slow_ok} made); ucj reports --workers {args.workers} {fast:.1f} s ({fast / n:.2f} s per report, "
-          f"{fast_ok} made); "
-          f"{ratio:.1f}x faster = {ratio / TARGET_RATIO:.2f} x the {TARGET_RATIO:.0f}x target "
-          f"({os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f})")
-    print(f"  CPU seconds: naive {cpu1 - cpu0:.1f} ({(cpu1 - cpu0) / n:.2f} per report), ucj reports {cpu2 - cpu1:.1f} "
-          f"({(cpu2 - cpu1) / n:.2f} per report): {(cpu1 - cpu0) / max(cpu2 - cpu1, 1e-9):.1f}x less CPU")
-    shown = ", ".join(f"{w}: {mb:.0f} MB = {mb / TARGET_MB:.2f} x {TARGET_MB:.0f} MB" for w, mb in sorted(peaks.items()))
-    print(f"  peak memory per worker (process + kernel): {shown}")
 
 
 if __name__ == "__main__":

@@ -229,7 +229,7 @@ def import_mapped(file: Path, mapping: Path = typer.Option(..., help="JSON colum
     from ucj.ingest.mapped import Mapping
     from ucj.ingest.mapped import import_mapped as run
 
-    _finish_import(run(file, Mapping.from_file(mapping), allow_unmatched=allow_unmatched, year=year), out)
+    _finish_import(run(file, Mapping.from_file(mapping, year=year), allow_unmatched=allow_unmatched, year=year), out)
 
 
 @import_app.command("template")
@@ -553,17 +553,24 @@ def reports(
             overview_params(a, registry, lang, data_dir, last_period, boundaries=str(boundaries or ""))
         if with_national and boundaries is not None:
             overview_params(None, registry, lang, data_dir, last_period, boundaries=str(boundaries))
-    with _run_busy():
-        entries = run_many(params, run_dir, workers=workers, progress=progress and not logs.quiet(),
-                           scheduler=scheduler or None, force=force, max_failures=max_failures or None, echo=_log_line,
-                           pdf=pdf)
-    if areas or with_national:
-        try:
-            _overviews(areas, with_national, lang, data_dir, run_dir, force, last_period,
-                       boundaries=str(boundaries or ""), pdf=pdf)
-        except typer.Exit:
-            _finish_batch(entries, run_dir)
-            raise
+    from ucj.runs import engine
+
+    if (areas or with_national) and not scheduler and (workers or os.cpu_count() or 1) > 1:
+        engine.prestart()  # the overviews' kernel starts and imports while the workers make the districts
+    try:
+        with _run_busy():
+            entries = run_many(params, run_dir, workers=workers, progress=progress and not logs.quiet(),
+                               scheduler=scheduler or None, force=force, max_failures=max_failures or None,
+                               echo=_log_line, pdf=pdf)
+        if areas or with_national:
+            try:
+                _overviews(areas, with_national, lang, data_dir, run_dir, force, last_period,
+                           boundaries=str(boundaries or ""), pdf=pdf)
+            except typer.Exit:
+                _finish_batch(entries, run_dir)
+                raise
+    finally:
+        engine.close_kernels()
     _finish_batch(entries, run_dir)
 
 

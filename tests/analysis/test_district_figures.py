@@ -53,7 +53,7 @@ def test_boalemo_shows_its_funded_workers_and_poverty_target(figures):
     assert b.at[5_000, "already_funded"] == 5_000 and b.at[5_000, "additional_workers"] == 0
     assert b.at[5_000, "coverage_after_pct"] == pytest.approx(b.at[5_000, "coverage_before_pct"])
     assert b.at[10_000, "additional_workers"] == 5_000
-    assert set(fig.budget["label"]) == {"scenario", "needed_for_target"}
+    assert set(fig.budget["label"]) == {"scenario"}  # the workers needed are the year-by-year budget_plan
 
 
 def test_banggai_shows_its_2030_target(figures):

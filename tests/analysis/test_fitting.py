@@ -156,10 +156,30 @@ def test_ljung_box_equals_statsmodels():
         assert residual_check(x) == pytest.approx(ref, rel=1e-10, abs=1e-300)
 
 
-def _reference_choice(y: np.ndarray, target_pct: float, months: int) -> tuple[str, str]:
-    """Model choice and verdict computed with statsmodels and scipy only (the previous implementation):
-    both models estimated on the series up to the first origin, scored on the same holdout months,
-    the lower RMSE wins; its 80 % interval at the target month gives the verdict."""
+LB_REJECT_P = 1e-12  # the documented rule (docs/models.md): residuals failing the check this badly are not used
+
+
+def _logistic_usable(t: np.ndarray, y: np.ndarray) -> tuple[bool, np.ndarray, np.ndarray]:
+    """curve_fit on the whole series, and whether the fit is identifiable by the documented rules: no parameter
+    on its bound, standard errors finite, positive and (capacity, rate) not larger than the parameter, and
+    Ljung-Box (statsmodels) p at 12 lags not below LB_REJECT_P."""
+    p0 = [min(100.0, max(float(np.max(y)) * 1.3, 1.0)), 0.5, float(np.mean(t))]
+    popt, pcov = curve_fit(logistic, t, y, p0=p0, bounds=BOUNDS, jac=_logistic_jac, maxfev=5000)
+    lo, hi = np.array(BOUNDS[0]), np.array(BOUNDS[1])
+    on_bound = np.any((popt - lo <= 1e-6 * (hi - lo)) | (hi - popt <= 1e-6 * (hi - lo)))
+    se = np.sqrt(np.diag(pcov))
+    bad_se = (~np.isfinite(se)).any() or (se <= 0).any() or se[0] > abs(popt[0]) or se[1] > abs(popt[1])
+    lb = float(acorr_ljungbox(y - logistic(t, *popt), lags=[12])["lb_pvalue"].iloc[0])
+    return not (on_bound or bad_se or lb < LB_REJECT_P), popt, pcov
+
+
+def _reference_choice(y: np.ndarray, target_pct: float, months: int, shift: float = 0.0,
+                      today: float | None = None) -> tuple[str, str]:
+    """Model choice and verdict computed with statsmodels and scipy only (the previous implementation, with
+    the identifiability rules): both models estimated on the series up to the first origin, scored on the
+    same holdout months, the lower RMSE of the usable ones wins; its 80 % interval at the target month,
+    moved up by `shift` (the budget-funded participants' known share, pp), gives the verdict; an uncertain
+    verdict whose interval is wider than the room between `today` and 100 % (or 0) is "cannot_say"."""
     from ucj.analysis.projection import _logistic_forecast
 
     t = np.arange(len(y)) / 12
@@ -168,7 +188,12 @@ def _reference_choice(y: np.ndarray, target_pct: float, months: int) -> tuple[st
     early = _statsmodels_ets(y[:first])
     ets_err, log_err = [], []
     p_log = None
-    if np.polyfit(t[:first], y[:first], 1)[0] > 0:
+    log_ok = False
+    if np.polyfit(t, y, 1)[0] > 0:
+        log_ok, popt, pcov = _logistic_usable(t, y)
+    full = _statsmodels_ets(y)
+    ets_ok = float(acorr_ljungbox(np.asarray(full.resid), lags=[12])["lb_pvalue"].iloc[0]) >= LB_REJECT_P
+    if log_ok and np.polyfit(t[:first], y[:first], 1)[0] > 0:
         p0 = [min(100.0, max(float(np.max(y[:first])) * 1.3, 1.0)), 0.5, float(np.mean(t[:first]))]
         p_log, _ = curve_fit(logistic, t[:first], y[:first], p0=p0, bounds=BOUNDS, jac=_logistic_jac, maxfev=5000)
     for o in origins:
@@ -177,19 +202,47 @@ def _reference_choice(y: np.ndarray, target_pct: float, months: int) -> tuple[st
         ets_err.append(np.asarray(upto.forecast(h)) - y[o:o + h])
         if p_log is not None:
             log_err.append(logistic(t[o:o + h], *p_log) - y[o:o + h])
-    rmse_ets = np.sqrt(np.mean(np.concatenate(ets_err) ** 2))
+    rmse_ets = np.sqrt(np.mean(np.concatenate(ets_err) ** 2)) if ets_ok else np.inf
     rmse_log = np.sqrt(np.mean(np.concatenate(log_err) ** 2)) if log_err else np.inf
+    if not ets_ok and not log_ok:
+        return None, "cannot_say"  # type: ignore[return-value]
     if rmse_ets <= rmse_log:
-        full = _statsmodels_ets(y)
+        model = "ets_damped"
         at = full.get_prediction(start=len(y) + months - 1, end=len(y) + months - 1).summary_frame(alpha=1 - INTERVAL)
         mean, lower, upper = (float(at[c].iloc[0]) for c in ("mean", "pi_lower", "pi_upper"))
         sd = (upper - mean) / norm.ppf(1 - (1 - INTERVAL) / 2)
-        return "ets_damped", judge(mean, sd, target_pct, lower, upper)[1]
-    p0 = [min(100.0, max(float(np.max(y)) * 1.3, 1.0)), 0.5, float(np.mean(t))]
-    popt, pcov = curve_fit(logistic, t, y, p0=p0, bounds=BOUNDS, jac=_logistic_jac, maxfev=5000)
-    resid = y - logistic(t, *popt)
-    fc = _logistic_forecast(popt, pcov, float(np.std(resid)), t[-1] + np.arange(1, months + 1) / 12, 1 - INTERVAL)
-    return "logistic", judge(fc["mean"][-1], fc["sd"][-1], target_pct, fc["lower"][-1], fc["upper"][-1])[1]
+    else:
+        model = "logistic"
+        resid = y - logistic(t, *popt)
+        fc = _logistic_forecast(popt, pcov, float(np.std(resid)), t[-1] + np.arange(1, months + 1) / 12, 1 - INTERVAL)
+        mean, sd, lower, upper = fc["mean"][-1], fc["sd"][-1], fc["lower"][-1], fc["upper"][-1]
+    status = judge(mean + shift, sd, target_pct, lower + shift, upper + shift)[1]
+    if status == "uncertain" and today is not None:
+        width = np.clip(upper + shift, 0, 100) - np.clip(lower + shift, 0, 100)
+        if width > (100 - today if target_pct >= today else today):
+            status = "cannot_say"
+    return model, status
+
+
+def _funded_shift(demo_ds, code: str, denominator: str, target_year: int) -> float:  # type: ignore[no-untyped-def]
+    """The budget-funded participants' share (pp) of the denominator in December of the target year, from the
+    tables with pandas: funded active in the last month (all-participant denominators only), replaced from
+    January of a plan's year by the plans table's planned_apbd_workers; the denominator grown at its
+    6-year rate (as test_projection checks it)."""
+    e = demo_ds.enrolment[demo_ds.enrolment["district_code"] == code]
+    last = e["month"].max()
+    funded = float(e[(e["month"] == last) & (e["funding"] != "self_employer")]["active"].sum())
+    if denominator in ("employees",):
+        return 0.0
+    pl = demo_ds.plans[(demo_ds.plans["district_code"] == code) & (demo_ds.plans["plan"] == "planned_apbd_workers")]
+    for r in pl.itertuples():
+        if r.year is not pd.NA and int(r.year) > last.year and int(r.year) <= target_year:
+            funded = float(r.value)
+    w = demo_ds.workforce[demo_ds.workforce["district_code"] == code].set_index("year")[denominator].dropna()
+    w = w.tail(6)
+    g = (w.iloc[-1] / w.iloc[0]) ** (1 / (w.index[-1] - w.index[0])) - 1
+    denom = float(w.iloc[-1]) * (1 + g) ** (target_year - last.year)
+    return 100 * funded / denom
 
 
 @pytest.mark.parametrize("code", ["72.01", "75.02", "74.13", "71.02"])
@@ -197,7 +250,9 @@ def test_model_choice_and_verdict_match_statsmodels_for_the_seeds(demo_ds, code)
     denominator = None if series_to_fit(demo_ds, code) is not None else "working_population"
     p = project_district(demo_ds, code, denominator=denominator)
     y = _series(demo_ds, code)
-    assert (p.model_used, p.status) == _reference_choice(y, p.target_pct, p.months_remaining)
+    shift = _funded_shift(demo_ds, code, p.denominator, p.target_year)
+    assert (p.model_used, p.status) == _reference_choice(y, p.target_pct, p.months_remaining, shift,
+                                                         p.last_coverage_pct)
 
 
 @pytest.mark.slow

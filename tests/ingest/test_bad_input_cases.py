@@ -286,7 +286,7 @@ CASES: list[tuple[str, Callable[[Ctx], object], str]] = [
     ("text value in BPS table", lambda c: import_bps_table(bps_cut(c, lambda g: set_(g[4], 1, "n.a.x"))),
      "p0.csv, row 5, column '2023': text in a numeric column (value: 'n.a.x')"),
     ("district under the wrong province", lambda c: import_bps_table(bps_cut(c, lambda g: set_(g[4], 0, "Boalemo"))),
-     "p0.csv, row 5, column 'column 1': no such district in Aceh in 2025; found elsewhere: "
+     "p0.csv, row 5, column 'column 1': no such district in Aceh in 2023; found elsewhere: "
      "Kabupaten Boalemo, Gorontalo [75.02]"),
     ("semicolon and comma in the header", lambda c: import_template(c.write("s.csv", "district;month,segment\n"
                                                                                       "a;b,c\nd,e;f\n"), "enrolment"),

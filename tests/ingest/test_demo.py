@@ -101,6 +101,31 @@ def test_national_active_within_two_percent_of_published(demo_ds):
         assert abs(got / row.value - 1) < 0.02, (year, got, row.value)
 
 
+def test_national_december_is_the_published_year_end_figure(demo_ds):
+    """The reports read December: for 2019-2024 the December national total is the published figure (domain
+    notes §6) as well as the yearly mean, so December never falls where the published figures rise."""
+    e = demo_ds.enrolment
+    facts = published_facts()
+    national = facts[facts["district_code"].isna() & (facts["quantity"] == "active_participants")]
+    monthly = e.groupby("month")["active"].sum()
+    decembers = {}
+    for row in national.itertuples():
+        if len(str(row.date)) != 4:
+            continue
+        year = int(row.date)
+        decembers[year] = monthly[pd.Timestamp(year, 12, 1)]
+        assert abs(decembers[year] / row.value - 1) < 0.005, (year, decembers[year], row.value)
+    assert decembers[2024] > decembers[2023]
+
+
+def test_minahasa_2025_has_no_unsourced_step(demo_ds):
+    """No article reports a change in Minahasa's participants in 2025: December 2025 stays within 5 % of the
+    published-and-pinned December 2024."""
+    e = demo_ds.enrolment[demo_ds.enrolment["district_code"] == MINAHASA]
+    dec = e.groupby("month")["active"].sum()
+    assert abs(dec[pd.Timestamp("2025-12-01")] / dec[pd.Timestamp("2024-12-01")] - 1) <= 0.05
+
+
 @pytest.mark.parametrize("year, shares", [(2022, {"PU": 22.83, "BPU": 6.0, "Jakon": 7.02}),
                                           (2023, {"PU": 25.0, "BPU": 9.19, "Jakon": 7.36}),
                                           (2024, {"PU": 29.3, "BPU": 9.9, "Jakon+PMI": 6.0})])
@@ -181,11 +206,16 @@ def test_seed_minahasa(demo_ds):
     assert potensi == fact("potensi_pekerja", MINAHASA)
 
 
-def test_seed_boalemo_apbd_from_2025(demo_ds):
+def test_seed_boalemo_apbd_after_its_budgeting(demo_ds):
+    """Seed 002 (5 Oct 2025): the 5,000 "bakal dilindungi ... sudah masuk pada tahap penganggaran", still being
+    budgeted in October 2025: none before November 2025, and no APBD claims before they are covered."""
     e = demo_ds.enrolment
     apbd = e[(e["district_code"] == BOALEMO) & (e["funding"] == "apbd")].set_index("month")["active"]
-    assert (apbd[apbd.index >= "2025-01-01"] == fact("apbd_funded_workers", BOALEMO)).all()
-    assert (apbd[apbd.index < "2025-01-01"] == 0).all()
+    assert (apbd[apbd.index >= "2025-11-01"] == fact("apbd_funded_workers", BOALEMO)).all()
+    assert (apbd[apbd.index < "2025-11-01"] == 0).all()
+    c = demo_ds.claims
+    claims = c[(c["district_code"] == BOALEMO) & (c["funding"] == "apbd") & (c["month"] < "2025-11-01")]
+    assert claims["claim_count"].sum() == 0
 
 
 def test_seed_muna_barat_claims(demo_ds):

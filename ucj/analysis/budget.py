@@ -159,3 +159,156 @@ def district_scenarios(enrolment: pd.DataFrame, workforce: pd.DataFrame, distric
                            counts_towards_coverage=segs is None or "BPU" in segs)
     return DistrictScenarios(district_code, table, pd.Timestamp(last["month"]), int(last["active"]),
                              float(last["coverage_pct"]), denominator, int(years))
+
+
+# -- credibility-weighted claim rates (Bühlmann-Straub) ------------------------------------------------------
+@dataclass(frozen=True)
+class CredibleRate:
+    """A claim rate for the budget: the district's own APBD cohort experience blended with the national rate.
+
+    rate = weight x own_rate + (1 - weight) x national_rate, weight = exposure / (exposure + k) (Bühlmann-Straub),
+    k = EPV / VHM estimated across the districts' APBD cohorts (`buhlmann_straub`). Rates per 1,000 workers a
+    year; exposure in worker-years."""
+
+    programme: str
+    own_count: int
+    exposure_worker_years: float
+    own_rate_per_1000: float
+    national_rate_per_1000: float
+    k_worker_years: float
+    weight: float
+    rate_per_1000: float
+
+
+def buhlmann_straub(counts: pd.Series, exposure: pd.Series, prior_rate: float) -> pd.DataFrame:
+    """Credibility weights of several units' claim rates around a known collective rate `prior_rate` (per
+    worker-year), by the Bühlmann-Straub model with Poisson claim counts.
+
+    Unit i has `counts` claims over `exposure` m_i worker-years, rate X_i = counts / m_i. Within-unit
+    variance: a Poisson count gives Var(X_i | its rate) = rate / m_i, so the expected process variance
+    EPV = the pooled rate sum(counts) / sum(m). Variance of the units' true rates around the known
+    collective mean mu: E[sum m_i (X_i - mu)^2] = I x EPV + VHM x sum m_i, so
+    VHM = (sum m_i (X_i - mu)^2 - I x EPV) / sum m_i (0 when negative: no evidence the units differ).
+    k = EPV / VHM, weight Z_i = m_i / (m_i + k), credible rate = Z_i X_i + (1 - Z_i) mu.
+    Units with no exposure are left out of the estimate and get weight 0."""
+    c = pd.Series(counts, dtype="float64")
+    m = pd.Series(exposure, dtype="float64").reindex(c.index)
+    use = m > 0
+    cu, mu_ = c[use], m[use]
+    total = float(mu_.sum())
+    if total <= 0:
+        epv = vhm = 0.0
+    else:
+        epv = float(cu.sum()) / total
+        x = cu / mu_
+        vhm = max((float((mu_ * (x - prior_rate) ** 2).sum()) - len(cu) * epv) / total, 0.0)
+    k = epv / vhm if vhm > 0 else float("inf")
+    own = (c / m).where(use)
+    z = (m / (m + k)).where(use, 0.0) if vhm > 0 else pd.Series(0.0, index=c.index)
+    rate = (z * own.fillna(0.0) + (1 - z) * prior_rate)
+    return pd.DataFrame({"count": c, "exposure": m, "own_rate": own, "epv": epv, "vhm": vhm, "k": k, "weight": z,
+                         "rate": rate})
+
+
+def apbd_cohort_experience(claims: pd.DataFrame, enrolment: pd.DataFrame, programme: str) -> pd.DataFrame:
+    """Every district's APBD-funded cohort: `programme` claims paid and exposure (worker-years = active
+    participant-months / 12), over the months both tables cover."""
+    e = enrolment[enrolment["funding"] == "apbd"]
+    c = claims[(claims["funding"] == "apbd") & (claims["programme"] == programme)]
+    if len(e):
+        c = c[(c["month"] >= e["month"].min()) & (c["month"] <= e["month"].max())]
+    exposure = e.groupby("district_code", observed=True)["active"].sum().astype("float64") / 12
+    count = c.groupby("district_code", observed=True)["claim_count"].sum().astype("float64")
+    out = pd.DataFrame({"exposure": exposure}).join(count.rename("count"), how="left").fillna({"count": 0.0})
+    out.index = out.index.astype("str")
+    return out
+
+
+def credible_rates(claims: pd.DataFrame, enrolment: pd.DataFrame, district_code: str,
+                   assumptions: Assumptions = Assumptions()) -> list[CredibleRate]:
+    """JKK cases and JKM deaths per 1,000 APBD-funded workers a year for the district's budget: its own cohort's
+    experience weighted by its exposure against the national rates of `assumptions` (`buhlmann_straub`,
+    structure estimated over every district's APBD cohort in the data)."""
+    out = []
+    for prog, national in (("JKK", assumptions.jkk_cases_per_1000), ("JKM", assumptions.jkm_deaths_per_1000)):
+        exp = apbd_cohort_experience(claims, enrolment, prog)
+        bs = buhlmann_straub(exp["count"], exp["exposure"], national / 1000)
+        row = bs.loc[district_code] if district_code in bs.index else None
+        if row is None:
+            out.append(CredibleRate(prog, 0, 0.0, float("nan"), national, float(bs["k"].iloc[0]) if len(bs) else
+                                    float("inf"), 0.0, national))
+            continue
+        out.append(CredibleRate(prog, int(row["count"]), float(row["exposure"]), 1000 * float(row["own_rate"]),
+                                national, float(row["k"]), float(row["weight"]), 1000 * float(row["rate"])))
+    return out
+
+
+# -- a budget that reaches the target, year by year -------------------------------------------------------
+PLAN_COLUMNS = ["year", "months", "net_additional", "gross_additional", "additional_at_year_end", "existing_funded",
+                "cost_existing_rp", "cost_additional_rp", "cost_rp", "expected_jkk_cases", "expected_jkm_deaths",
+                "expected_benefits_rp", "denominator_at_year_end", "coverage_end_pct"]
+
+
+def budget_to_target(last_month: pd.Timestamp, active: float, denominator_value: float, growth: float,
+                     target_pct: float, target_year: int, lapse_rate_pct: float, existing_funded: int,
+                     jkk_per_1000: float, jkm_per_1000: float, assumptions: Assumptions = Assumptions(),
+                     counts_towards_coverage: bool = True) -> pd.DataFrame:
+    """One row a year from the month after `last_month` to December of `target_year`: what the budget funds so
+    that coverage reaches `target_pct` then.
+
+    The net need (the target's share of the denominator grown at `growth` a year, less today's `active`; the
+    page's net figure) is funded evenly month by month: `additional_at_year_end` budget-funded workers are
+    added on top of the `existing_funded` ones, who continue; budget-funded workers stay for the agreement, so
+    the net additional equals the funded stock's rise. `gross_additional` is the enrolment needed in the year:
+    the net plus the ordinary lapses of today's participants (at `lapse_rate_pct` a month, agreement ends
+    excluded) that have to be replaced. Costs are exact Rupiah (workers funded each month x the monthly
+    contribution); expected claims use the credibility-weighted rates (`credible_rates`). Coverage at the end
+    of each year: today's active plus the net added, over that year's denominator. When budget-funded (BPU)
+    workers do not count over the denominator (`counts_towards_coverage` False), no budget moves it: no rows."""
+    end = pd.Timestamp(int(target_year), 12, 1)
+    months_left = (end.year - last_month.year) * 12 + end.month - last_month.month
+    if months_left <= 0 or not counts_towards_coverage:
+        return pd.DataFrame(columns=PLAN_COLUMNS)
+    denom_target = denominator_value * (1 + growth) ** (int(target_year) - last_month.year)
+    need = max(0.0, target_pct / 100 * denom_target - active)
+    per_month = need / months_left
+    lapses = (lapse_rate_pct / 100 * active) if pd.notna(lapse_rate_pct) else float("nan")
+    month_list = pd.date_range(last_month + pd.DateOffset(months=1), end, freq="MS")
+    stock = [int(round(per_month * (i + 1))) for i in range(len(month_list))]
+    a = assumptions
+    rows = []
+    prev_stock = 0
+    for year in sorted(set(month_list.year)):
+        idx = [i for i, m in enumerate(month_list) if m.year == year]
+        n = len(idx)
+        stock_year = [stock[i] for i in idx]
+        cost_add = sum(stock_year) * int(a.monthly_contribution_rp)
+        cost_exist = int(existing_funded) * n * int(a.monthly_contribution_rp)
+        worker_years = (int(existing_funded) * n + sum(stock_year)) / 12
+        jkk = worker_years * jkk_per_1000 / 1000
+        jkm = worker_years * jkm_per_1000 / 1000
+        net = stock_year[-1] - prev_stock
+        denom_y = denominator_value * (1 + growth) ** (year - last_month.year)
+        gross = int(round(net + lapses * n)) if pd.notna(lapses) else pd.NA
+        rows.append({"year": year, "months": n, "net_additional": net, "gross_additional": gross,
+                     "additional_at_year_end": stock_year[-1], "existing_funded": int(existing_funded),
+                     "cost_existing_rp": cost_exist, "cost_additional_rp": cost_add, "cost_rp": cost_exist + cost_add,
+                     "expected_jkk_cases": jkk, "expected_jkm_deaths": jkm,
+                     "expected_benefits_rp": jkm * a.jkm_benefit_rp + jkk * a.jkk_mean_benefit_rp,
+                     "denominator_at_year_end": int(round(denom_y)),
+                     "coverage_end_pct": 100 * (active + stock_year[-1]) / denom_y})
+        prev_stock = stock_year[-1]
+    out = pd.DataFrame(rows, columns=PLAN_COLUMNS)
+    out["gross_additional"] = out["gross_additional"].astype("Int64")
+    return out
+
+
+def plan_total(plan: pd.DataFrame) -> dict[str, float]:
+    """The plan's totals over all its years (sums of the flows; the stock and coverage at the last year)."""
+    if plan.empty:
+        return {}
+    flows = ["months", "net_additional", "gross_additional", "cost_existing_rp", "cost_additional_rp", "cost_rp",
+             "expected_jkk_cases", "expected_jkm_deaths", "expected_benefits_rp"]
+    out = {c: plan[c].sum() for c in flows}
+    out |= {c: plan[c].iloc[-1] for c in ("additional_at_year_end", "existing_funded", "coverage_end_pct")}
+    return out

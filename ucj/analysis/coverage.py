@@ -200,3 +200,26 @@ def latest_coverage(enrolment: pd.DataFrame, workforce: pd.DataFrame, district_c
         e = e[e["month"] <= until]
     cov = coverage(e, workforce, denominator, period="month").dropna(subset=["coverage_pct"])
     return None if cov.empty else cov.iloc[-1]
+
+
+# Ends of funding agreements: a budget-funded cell (district x segment x funding other than self/employer) in
+# which at least this share of the month before's active participants lapse in one month. These are budget
+# decisions (a PKS ending, a budget not renewed), not ordinary lapses, and the gross need leaves them out.
+AGREEMENT_END_SHARE = 0.5
+
+
+def agreement_ends(enrolment: pd.DataFrame) -> pd.DataFrame:
+    """The ends of funding agreements in the enrolment: district_code, month, segment, funding, workers (the
+    participants who lapsed in that month in that cell) and active_before (the month before's active)."""
+    cols = ["district_code", "month", "segment", "funding", "workers", "active_before"]
+    e = enrolment[enrolment["funding"] != "self_employer"]
+    if e.empty:
+        return pd.DataFrame(columns=cols)
+    e = e.sort_values(["district_code", "segment", "funding", "month"])
+    prev = e.groupby(["district_code", "segment", "funding"], observed=True)["active"].shift()
+    gap = e["month"] != e.groupby(["district_code", "segment", "funding"], observed=True)["month"].shift() \
+        + pd.DateOffset(months=1)
+    prev = prev.where(~gap)
+    end = (prev > 0) & (e["lapsed"] >= AGREEMENT_END_SHARE * prev)
+    out = e[end].assign(workers=e.loc[end, "lapsed"].astype("int64"), active_before=prev[end].astype("int64"))
+    return out[cols].reset_index(drop=True)

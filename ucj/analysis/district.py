@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field, fields, replace
 
 import numpy as np
 import pandas as pd
 
 from ucj.analysis.all_districts import district_table
-from ucj.analysis.budget import Assumptions, funded_workers, scenario_table
+from ucj.analysis.budget import (PLAN_COLUMNS, Assumptions, CredibleRate, budget_to_target, credible_rates,
+                                 funded_workers, plan_total, scenario_table)
 from ucj.analysis.claims import claims_summary, heirs_benefits, loss_ratio, programme_kind, savings_withdrawals
-from ucj.analysis.coverage import OVER_100_NOTE, check_denominator, coverage, latest_coverage, numerator_rows, pairing
+from ucj.analysis.coverage import OVER_100_NOTE, agreement_ends, check_denominator, coverage, latest_coverage, numerator_rows, pairing
 from ucj.analysis.facts import seed_facts
 from ucj.analysis.peers import benchmark, benchmark_all
 from ucj.analysis.poverty import poverty_trends
@@ -143,6 +144,10 @@ class DistrictFigures:
     synthetic_tables: list[str]
     real_tables: list[str]
     table_provenance: dict[str, dict[str, object]]
+    # policy apart from trend, and a budget that reaches the target
+    agreement_ends: pd.DataFrame = field(default_factory=pd.DataFrame)  # month, funding, workers (left out of lapses)
+    budget_plan: pd.DataFrame = field(default_factory=pd.DataFrame)  # one row a year to the target year
+    credibility: pd.DataFrame = field(default_factory=pd.DataFrame)  # the claim rates the plan uses, by programme
 
     def key(self) -> dict[str, object]:
         """The key figures as plain JSON values (what key_figures.json records)."""
@@ -184,6 +189,12 @@ class DistrictFigures:
             "peers": {"year": self.peer_year, "districts": self.peer_codes,
                       "rows": self.peers.to_dict(orient="records")},
             "budget": self.budget.to_dict(orient="records"),
+            "budget_plan": self.budget_plan.to_dict(orient="records"),
+            "budget_plan_total": plan_total(self.budget_plan) if len(self.budget_plan) else {},
+            "claim_rates": self.credibility.to_dict(orient="records"),
+            "agreement_ends": [{"month": f"{r.month:%Y-%m}", "segment": r.segment, "funding": r.funding,
+                                "workers": int(r.workers)} for r in self.agreement_ends.itertuples()],
+            "projection_scenarios": self.projection.scenarios.to_dict(orient="records"),
             "seed_facts": self.seed_facts.to_dict(orient="records"),
             "plans": self.plans.to_dict(orient="records"),
             "synthetic_tables": self.synthetic_tables,
@@ -204,6 +215,10 @@ class DistrictFigures:
             "poverty": self.poverty,
             "peers": self.peers,
             "budget": self.budget,
+            "budget_plan": self.budget_plan,
+            "claim_rates": self.credibility,
+            "agreement_ends": self.agreement_ends,
+            "projection_scenarios": self.projection.scenarios,
             "assumptions": self.assumptions,
             "seed_facts": self.seed_facts,
             "plans": self.plans,
@@ -220,14 +235,51 @@ def _own_target(ds: Dataset, code: str, target_pct: float | None, target_year: i
     return (own[2] if own else DEFAULT_DENOMINATOR), source
 
 
-def lapse_rate(enrolment: pd.DataFrame, period: pd.Timestamp, months: int = 12) -> float:
+def lapse_rate(enrolment: pd.DataFrame, period: pd.Timestamp, months: int = 12,
+               excluding: pd.DataFrame | None = None) -> float:
     """Monthly lapse rate (%) of the enrolment rows over the `months` up to `period`: participants lapsed
-    over the active participants at the start of each month (the month before's active); NaN without data."""
+    over the active participants at the start of each month (the month before's active); NaN without data.
+    `excluding` (`agreement_ends`): those lapses are left out (the ends of funding agreements are budget
+    decisions, shown on their own line, not ordinary lapses)."""
     m = enrolment.groupby("month")[["active", "lapsed"]].sum().sort_index()
+    if excluding is not None and len(excluding):
+        ends = excluding.groupby("month")["workers"].sum()
+        m["lapsed"] = m["lapsed"] - ends.reindex(m.index, fill_value=0)
     m["base"] = m["active"].shift()
     m = m[(m.index > period - pd.DateOffset(months=months)) & (m.index <= period)].dropna(subset=["base"])
     base = float(m["base"].sum())
     return 100 * float(m["lapsed"].sum()) / base if base > 0 else math.nan
+
+
+def peer_table_key(ds: Dataset, district_code: str, last_period: pd.Timestamp, denominator: str | None = None,
+                   target_pct: float | None = None, target_year: int | None = None) -> tuple[int, str]:
+    """(peer year, denominator) of the all-district table `district_figures` compares the district with
+    at `last_period`, found cheaply (targets and the district's poverty rows only), so a caller that keeps
+    those tables hands the right one at once. The same rules as `district_figures` (which checks the table
+    it is given and builds its own when it does not fit)."""
+    period = pd.Timestamp(last_period)
+    target_denominator, _ = _own_target(ds, district_code, target_pct, target_year)  # targets: as_of keeps them all
+    denom = check_denominator(denominator or target_denominator)
+    pov = ds.poverty
+    p_d = pov[(pov["district_code"] == district_code) & (pov["year"] <= period.year)]
+    years = p_d.loc[p_d["p0"].notna(), "year"]
+    year = int(years.max()) if len(years) else period.year
+    return min(year, period.year), denom
+
+
+USED_RATE_ROWS = {"jkm_deaths_per_1000": "jkm_deaths_per_1000_used", "jkk_cases_per_1000": "jkk_cases_per_1000_used"}
+
+
+def with_used_rates(table: pd.DataFrame, used: Assumptions) -> pd.DataFrame:
+    """The assumptions table with, after each national claim rate, the credibility-weighted rate the budget
+    uses (its derivation in the claim-rates table), so the page shows the rate behind its expected claims."""
+    rows = []
+    for r in table.to_dict(orient="records"):
+        rows.append(r)
+        if r["assumption"] in USED_RATE_ROWS:
+            rows.append({"assumption": USED_RATE_ROWS[r["assumption"]], "value": getattr(used, r["assumption"]),
+                         "source": "credibility-weighted: see claim_rates"})
+    return pd.DataFrame(rows, columns=table.columns)
 
 
 def district_figures(
@@ -316,18 +368,31 @@ def district_figures(
     active_now = float(now["active"]) if now is not None else math.nan
     denom_now = float(now["denominator_value"]) if now is not None else math.nan
     cov_now = float(now["coverage_pct"]) if now is not None else math.nan
-    lapse_pct = lapse_rate(numerator_rows(e_d, denom), period)
+    segs = pairing(denom).segments
+    counted = e_d if segs is None else e_d[e_d["segment"].isin(segs)]  # the participants this coverage counts
+    ends = agreement_ends(counted)
+    ends = ends[(ends["month"] > period - pd.DateOffset(months=12)) & (ends["workers"] > 0)].reset_index(drop=True)
+    lapse_pct = lapse_rate(counted, period, excluding=ends)
     lapsed_month = lapse_pct / 100 * active_now if np.isfinite(lapse_pct) and np.isfinite(active_now) else math.nan
     net = proj.workers_needed_per_month
     gross = net + lapsed_month if np.isfinite(net) and np.isfinite(lapsed_month) else math.nan
 
-    need_year = int(round(net * 12, -2)) if np.isfinite(net) else 0
-    segs = pairing(denom).segments
-    budget = scenario_table([5_000, 10_000], 12, needed=need_year,
+    # the workers needed for the target are the year-by-year plan (`budget_plan`), not a scenario row
+    already = funded_workers(e_d, code, period)
+    rates = credible_rates(view.claims, view.enrolment, code)
+    by_prog = {r.programme: r for r in rates}
+    used = replace(Assumptions(), jkk_cases_per_1000=round(by_prog["JKK"].rate_per_1000, 2),
+                   jkm_deaths_per_1000=round(by_prog["JKM"].rate_per_1000, 2))  # the plan's rates, shown in claim_rates
+    budget = scenario_table([5_000, 10_000], 12, assumptions=used,
                             current_active=int(active_now) if np.isfinite(active_now) else None,
                             denominator_value=denom_now if np.isfinite(denom_now) else None,
-                            already_funded=funded_workers(e_d, code, period),
-                            counts_towards_coverage=segs is None or "BPU" in segs)
+                            already_funded=already, counts_towards_coverage=segs is None or "BPU" in segs)
+    plan = pd.DataFrame(columns=PLAN_COLUMNS)
+    if proj.last_month is not None and np.isfinite(active_now) and np.isfinite(denom_now):
+        plan = budget_to_target(pd.Timestamp(proj.last_month), active_now, denom_now,
+                                proj.denominator_growth_pct_per_year / 100, proj.target_pct, proj.target_year,
+                                lapse_pct, already, by_prog["JKK"].rate_per_1000, by_prog["JKM"].rate_per_1000,
+                                counts_towards_coverage=segs is None or "BPU" in segs)
 
     synthetic = view.synthetic_tables()
     return DistrictFigures(
@@ -345,8 +410,10 @@ def district_figures(
         poverty_province=prov_p, poverty_national=nat_p, poverty_latest=latest,
         poverty_source=", ".join(view.info["poverty"].sources) if "poverty" in view.info else None,
         peer_year=year_for_peers, peer_codes=peer_codes, peers=peers_tab, budget=budget,
-        assumptions=Assumptions().describe(), seed_facts=seed_facts(view, code, period),
+        assumptions=with_used_rates(Assumptions().describe(), used), seed_facts=seed_facts(view, code, period),
         plans=ds.plans[ds.plans["district_code"] == code][["year", "plan", "value", "unit", "plan_source"]]
         .reset_index(drop=True), synthetic_tables=synthetic,
         real_tables=[n for n in view.info if n not in synthetic], table_provenance=view.provenance(),
+        agreement_ends=ends, budget_plan=plan,
+        credibility=pd.DataFrame([asdict(r) for r in rates], columns=[f.name for f in fields(CredibleRate)]),
     )

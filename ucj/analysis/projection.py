@@ -35,7 +35,7 @@ from scipy.special import ndtr, ndtri
 from ucj.analysis import fitting
 from ucj.analysis.fitting import ETS_PARAM_NAMES, logistic
 from ucj.analysis.reasons import reason as reason_code
-from ucj.analysis.coverage import check_denominator, coverage, district_coverage_series, numerator_rows
+from ucj.analysis.coverage import PAIRINGS, check_denominator, coverage, district_coverage_series, numerator_rows
 from ucj.data.dataset import Dataset
 from ucj.core.errors import UcjInputError
 
@@ -45,7 +45,13 @@ HOLDOUT_MONTHS = 12  # forecast horizon scored at each origin
 HOLDOUT_ORIGINS = (24, 12)  # origins: this many months before the end of the series
 INTERVAL = 0.8  # the prediction interval shown, and what "likely" / "unlikely" are judged with
 LJUNG_BOX_LAGS = 12
-Status = Literal["likely", "uncertain", "unlikely", "not_fitted", "target_passed"]
+# A model is used only when it can be estimated (`usable`): a logistic fit with a parameter on its bound or a
+# standard error larger than the parameter, or any fit whose residuals fail the Ljung-Box check this badly,
+# is not used. "Badly": the seasonal adjustment (STL) takes part of the noise out at lag 12, so even a correctly
+# specified curve on an adjusted series can reach p ~ 1e-8 over 12 lags; p below 1e-12 is structure left in.
+LB_REJECT_P = 1e-12
+BOUND_RTOL = 1e-6  # a parameter within this (relative to the bound's range) of a bound sits on it
+Status = Literal["likely", "uncertain", "unlikely", "cannot_say", "not_fitted", "target_passed"]
 
 
 @dataclass
@@ -60,6 +66,10 @@ class ModelFit:
     rmse_in_sample: float = math.nan
     rmse_holdout: float = math.nan  # rolling-origin holdout, the same origins for both models
     holdout_points: int = 0
+    usable: bool = True  # False: fitted, but not identifiable or its residuals fail badly (`rejection` says why)
+    rejection: str | None = None
+    residual_pvalue: float = math.nan  # Ljung-Box p-value of this model's residuals
+    std_errors: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -92,21 +102,29 @@ class Projection:
     months_remaining: int
     workers_needed_total: float
     workers_needed_per_month: float
+    # policy apart from trend: the model projects the organically enrolled (self-funded) participants; the
+    # budget-funded ones (APBD, APBN, CSR) are added as a known schedule (`funded_schedule`)
+    organic_last_pct: float = math.nan  # the organic series' last value (%), what the model continues
+    funded_now: float = math.nan  # budget-funded participants counted in `last_active`
+    funded_at_target: float = math.nan  # in the schedule the projection uses, December of the target year
+    scenarios: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=SCENARIO_COLUMNS))
 
     def fits_table(self) -> pd.DataFrame:
         rows = []
         for f in self.fits:
             row = {k: v for k, v in asdict(f).items() if k != "params"}
             row["params"] = ", ".join(f"{k}={v:.4g}" for k, v in f.params.items())
+            row["std_errors"] = ", ".join(f"{k}={v:.4g}" for k, v in f.std_errors.items())
             row["used"] = f.model == self.model_used
             rows.append(row)
-        cols = ["model", "fitted", "reason", "aic", "rmse_in_sample", "rmse_holdout", "holdout_points", "params",
-                "used"]
+        cols = ["model", "fitted", "usable", "rejection", "reason", "aic", "residual_pvalue", "rmse_in_sample",
+                "rmse_holdout", "holdout_points", "params", "std_errors", "used"]
         return pd.DataFrame(rows, columns=cols)
 
     def key_figures(self) -> dict[str, object]:
-        out = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("fits", "forecast")}
+        out = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("fits", "forecast", "scenarios")}
         out["last_month"] = None if self.last_month is None else f"{self.last_month:%Y-%m}"
+        out["interval_pct"] = 100 * self.interval  # the level of lower_pct-upper_pct, stated beside them
         return out
 
 
@@ -284,6 +302,9 @@ def _fit_many(ys: list[np.ndarray], holdout: bool = True) -> list[tuple[list[Mod
             fit = ModelFit("ets_damped", False, reason=reason_code("reason_ets_failed"))
         elif early is not None:
             _holdout(fit, ets_holdout[i])
+        if fit.fitted:
+            fit.residual_pvalue = residual_check(e.resid)
+            _reject_bad_residuals(fit)
         fits.append(fit)
         if fit.fitted:
             models["ets_damped"] = e
@@ -293,8 +314,12 @@ def _fit_many(ys: list[np.ndarray], holdout: bool = True) -> list[tuple[list[Mod
         else:
             popt, pcov = logit[i]
             resid = y - logistic(t, *popt)
-            fit = ModelFit("logistic", True, params=dict(zip(("capacity", "rate", "midpoint"), map(float, popt))),
-                           aic=_gaussian_aic(resid, 3), rmse_in_sample=_rmse(resid))
+            fit = ModelFit("logistic", True, params=dict(zip(LOGISTIC_PARAM_NAMES, map(float, popt))),
+                           aic=_gaussian_aic(resid, 3), rmse_in_sample=_rmse(resid),
+                           residual_pvalue=residual_check(resid), std_errors=_std_errors(pcov))
+            fit.rejection = logistic_rejection(popt, pcov)
+            fit.usable = fit.rejection is None
+            _reject_bad_residuals(fit)
             if early is not None and early in logit:
                 errors = []
                 for o in origins[i]:
@@ -310,12 +335,55 @@ def _fit_many(ys: list[np.ndarray], holdout: bool = True) -> list[tuple[list[Mod
     return out
 
 
+LOGISTIC_PARAM_NAMES = ("capacity", "rate", "midpoint")
+
+
+def _std_errors(pcov: np.ndarray) -> dict[str, float]:
+    d = np.diag(np.asarray(pcov, dtype="float64"))
+    return {k: float(math.sqrt(v)) if np.isfinite(v) and v >= 0 else math.nan for k, v in zip(LOGISTIC_PARAM_NAMES, d)}
+
+
+def logistic_rejection(popt: np.ndarray, pcov: np.ndarray) -> str | None:
+    """Why a logistic fit cannot be used (a reason code), or None when it is identifiable.
+
+    Not identifiable: a parameter sits on its bound (within BOUND_RTOL of the bound's range; the capacity
+    on 100 % means the data do not say where the curve saturates), or a standard error is unusable (not
+    finite or zero, which the pseudo-inverse gives for a direction the data do not determine, or, for the
+    capacity and the rate, larger than the parameter itself, so it cannot be told from zero)."""
+    from ucj.analysis.fitting import LOGISTIC_LOWER, LOGISTIC_UPPER
+
+    popt = np.asarray(popt, dtype="float64")
+    tol = BOUND_RTOL * (LOGISTIC_UPPER - LOGISTIC_LOWER)
+    for i, name in enumerate(LOGISTIC_PARAM_NAMES):
+        if popt[i] - LOGISTIC_LOWER[i] <= tol[i] or LOGISTIC_UPPER[i] - popt[i] <= tol[i]:
+            return reason_code("reason_on_bound", param=name, value=f"{popt[i]:.1f}")
+    se = _std_errors(pcov)
+    for i, name in enumerate(LOGISTIC_PARAM_NAMES):
+        s = se[name]
+        if not np.isfinite(s) or s <= 0 or (name != "midpoint" and s > abs(popt[i])):
+            return reason_code("reason_se_unusable", param=name, value=f"{popt[i]:.1f}", se=f"{s:.1f}")
+    return None
+
+
+def _reject_bad_residuals(fit: ModelFit) -> None:
+    """A fit whose residuals fail the Ljung-Box check badly (p < LB_REJECT_P) is not used."""
+    if fit.usable and np.isfinite(fit.residual_pvalue) and fit.residual_pvalue < LB_REJECT_P:
+        fit.usable = False
+        fit.rejection = reason_code("reason_residuals_fail", p=f"{fit.residual_pvalue:.0e}", limit=f"{LB_REJECT_P:.0e}")
+
+
 def choose(fits: list[ModelFit]) -> tuple[ModelFit | None, str | None]:
-    """The model with the lower rolling-origin holdout RMSE; ETS when neither could be scored."""
-    scored = [f for f in fits if f.fitted and np.isfinite(f.rmse_holdout)]
+    """Of the usable fits, the model with the lower rolling-origin holdout RMSE; ETS when neither could
+    be scored; the usable one when the other is not usable."""
+    ok = [f for f in fits if f.fitted and f.usable]
+    scored = [f for f in ok if np.isfinite(f.rmse_holdout)]
+    if len(scored) == len(ok) == 2:
+        return min(scored, key=lambda f: f.rmse_holdout), reason_code("choice_holdout")
+    if len(ok) == 1 and any(f.fitted and not f.usable for f in fits):
+        return ok[0], reason_code("choice_only_usable")
     if scored:
         return min(scored, key=lambda f: f.rmse_holdout), reason_code("choice_holdout")
-    ets = next((f for f in fits if f.fitted and f.model == "ets_damped"), None)
+    ets = next((f for f in ok if f.model == "ets_damped"), None)
     if ets is not None:
         return ets, reason_code("choice_default")
     return None, None
@@ -420,6 +488,7 @@ class SeriesToProject:
     target_year: int
     alpha: float = 1 - INTERVAL
     denominator_growth: float | None = None
+    plans: pd.DataFrame | None = None  # the district's plans (the plans table's rows): planned funded workers
 
 
 def project(item: SeriesToProject, holdout: bool = True) -> Projection:
@@ -441,6 +510,9 @@ class _Pending:
     alpha: float
     y: np.ndarray = field(default_factory=lambda: np.empty(0))
     seasonal: bool = False
+    funded_now: float = 0.0
+    plans: pd.DataFrame | None = None
+    counts_funded: bool = True  # budget-funded (BPU) participants count over this denominator
 
 
 def project_many(items: list[SeriesToProject], holdout: bool = True) -> list[Projection]:
@@ -514,9 +586,16 @@ def _prepare(item: SeriesToProject) -> Projection | _Pending:
     self_funded = cols["active_self_funded"][run].astype("float64") if "active_self_funded" in cols else None
     if self_funded is not None and np.isnan(self_funded).any():
         self_funded = None
-    raw = (cols["active"][run].astype("float64"), cols["denominator_value"][run].astype("float64"),
-           pd.DatetimeIndex(cols["month"][run]), self_funded)
-    return _Pending(raw, base, workers, last_month, months_remaining, float(target_pct), alpha)
+    active = cols["active"][run].astype("float64")
+    funded_now = 0.0
+    if self_funded is not None:  # the model sees the organic part; the funded part is a known schedule
+        funded_now = max(float(active[-1] - self_funded[-1]), 0.0)
+        active = self_funded
+    raw = (active, cols["denominator_value"][run].astype("float64"), pd.DatetimeIndex(cols["month"][run]),
+           self_funded)
+    segs = PAIRINGS[denominator].segments
+    return _Pending(raw, base, workers, last_month, months_remaining, float(target_pct), alpha,
+                    funded_now=funded_now, plans=item.plans, counts_funded=segs is None or "BPU" in segs)
 
 
 def _finish(p: _Pending, fits: list[ModelFit], models: dict[str, object]) -> Projection:
@@ -526,8 +605,10 @@ def _finish(p: _Pending, fits: list[ModelFit], models: dict[str, object]) -> Pro
     t = np.arange(len(y)) / 12.0
     best, choice = choose(fits)
     if best is None:
-        return Projection(**base, status="not_fitted", model_used=None,  # type: ignore[arg-type]
-                          reason="; ".join(f.reason or "" for f in fits), fits=fits,
+        rejected = [f.rejection for f in fits if f.fitted and not f.usable and f.rejection]
+        return Projection(**base, status="cannot_say" if rejected else "not_fitted",  # type: ignore[arg-type]
+                          model_used=None,
+                          reason="; ".join(rejected or [f.reason or "" for f in fits]), fits=fits,
                           forecast=pd.DataFrame(columns=_EMPTY_COLUMNS),
                           **(_NO_FIGURES | {"seasonally_adjusted": seasonal}), **workers)
     future = (np.datetime64(last_month, "M") + np.arange(1, months_remaining + 1)).astype("datetime64[ns]")
@@ -538,16 +619,93 @@ def _finish(p: _Pending, fits: list[ModelFit], models: dict[str, object]) -> Pro
     else:
         popt, pcov, sigma, resid = models["logistic"]  # type: ignore[misc]
         fc = _logistic_forecast(popt, pcov, sigma, t[-1] + np.arange(1, months_remaining + 1) / 12.0, alpha)
-    at = {k: float(v[-1]) for k, v in fc.items()}
-    probability, status = judge(at["mean"], at["sd"], target_pct, at["lower"], at["upper"])
-    frame = pd.DataFrame({"month": future, **{k: np.clip(fc[k], 0, 100) for k in ("mean", "lower", "upper")},
-                          "model": best.model})
+    denom = _denominator_path(float(base["last_denominator"]), float(base["denominator_growth_pct_per_year"]) / 100,
+                              last_month, pd.DatetimeIndex(future))
+    schedules = funded_schedule(p.funded_now if p.counts_funded else 0.0, last_month, pd.DatetimeIndex(future),
+                                p.plans if p.counts_funded else None)
+    funded = schedules[PROJECTION_SCENARIO]
+    funded_pct = 100 * funded / denom
+    total = {k: fc[k] + funded_pct for k in ("mean", "lower", "upper")}
+    probability, status = judge(float(total["mean"][-1]), float(fc["sd"][-1]), target_pct, float(total["lower"][-1]),
+                                float(total["upper"][-1]))
+    frame = pd.DataFrame({"month": future, **{k: np.clip(total[k], 0, 100) for k in ("mean", "lower", "upper")},
+                          "organic_mean": np.clip(fc["mean"], 0, 100), "organic_lower": np.clip(fc["lower"], 0, 100),
+                          "organic_upper": np.clip(fc["upper"], 0, 100),
+                          "funded_pct": funded_pct, "model": best.model,
+                          "interval_pct": 100 * (1 - alpha), "lower_cut_at_0": total["lower"] < 0})
+    last_total = float(base["last_coverage_pct"])
+    frame["informative"] = informative(frame["upper"].to_numpy() - frame["lower"].to_numpy(), last_total, target_pct)
     at = {k: float(frame[k].iloc[-1]) for k in ("mean", "lower", "upper")}
-    return Projection(**base, status=status, model_used=best.model, reason=None, fits=fits,  # type: ignore[arg-type]
+    reason = None
+    if status == "uncertain" and not bool(frame["informative"].iloc[-1]):
+        status = "cannot_say"
+        reason = reason_code("reason_interval_too_wide", width=f"{at['upper'] - at['lower']:.1f}",
+                             room=f"{room(last_total, target_pct):.1f}")
+    rows = []
+    for name, sched in schedules.items():
+        f_pct = 100 * sched / denom
+        pr, st = judge(float(fc["mean"][-1] + f_pct[-1]), float(fc["sd"][-1]), target_pct,
+                       float(fc["lower"][-1] + f_pct[-1]), float(fc["upper"][-1] + f_pct[-1]))
+        rows.append({"funding_scenario": name, "funded_at_target": int(round(float(sched[-1]))),
+                     "projected_pct": float(np.clip(fc["mean"][-1] + f_pct[-1], 0, 100)),
+                     "lower_pct": float(np.clip(fc["lower"][-1] + f_pct[-1], 0, 100)),
+                     "upper_pct": float(np.clip(fc["upper"][-1] + f_pct[-1], 0, 100)),
+                     "probability_pct": 100 * pr, "interval_pct": 100 * (1 - alpha)})
+    return Projection(**base, status=status, model_used=best.model, reason=reason, fits=fits,  # type: ignore[arg-type]
                       forecast=frame,
                       projected_pct=at["mean"], lower_pct=at["lower"], upper_pct=at["upper"],
                       probability_reaching_target=probability, choice=choice, seasonally_adjusted=seasonal,
-                      residual_pvalue=residual_check(resid), **workers)
+                      residual_pvalue=best.residual_pvalue, **workers, organic_last_pct=float(y[-1]),
+                      funded_now=p.funded_now if p.counts_funded else 0.0, funded_at_target=float(funded[-1]),
+                      scenarios=pd.DataFrame(rows, columns=SCENARIO_COLUMNS))
+
+
+# -- the budget-funded part: a known schedule, not a trend -------------------------------------------
+PROJECTION_SCENARIO = "as_planned"  # the schedule the projection and its verdict use
+SCENARIO_COLUMNS = ["funding_scenario", "funded_at_target", "projected_pct", "lower_pct", "upper_pct",
+                    "probability_pct", "interval_pct"]
+PLANNED_FUNDED_PLANS = ("planned_apbd_workers",)  # plans-table rows that set the APBD-funded workers of a year
+
+
+def funded_schedule(funded_now: float, last_month: pd.Timestamp, months: pd.DatetimeIndex,
+                    plans: pd.DataFrame | None = None) -> dict[str, np.ndarray]:
+    """The budget-funded participants in each future month, by scenario (a known schedule, never fitted):
+
+    - `as_planned`: today's funded participants stay (their agreements renewed as they are), and from
+      January of a plan's year the planned number (the plans table, `planned_apbd_workers`) replaces them;
+    - `current_level`: today's funded participants stay, plans left out;
+    - `no_renewal`: no agreement is renewed: none from January after the last month's year.
+    A plan dated before the projection starts, or without a year, is left out."""
+    n = len(months)
+    now = np.full(n, float(funded_now))
+    planned = now.copy()
+    if plans is not None and len(plans):
+        rows = plans[plans["plan"].isin(PLANNED_FUNDED_PLANS) & plans["year"].notna()].sort_values("year")
+        for r in rows.itertuples():
+            start = pd.Timestamp(int(r.year), 1, 1)
+            if start > last_month:
+                planned[np.asarray(months >= start)] = float(r.value)
+    none = np.where(np.asarray(months.year > last_month.year), 0.0, now)
+    return {"as_planned": planned, "current_level": now, "no_renewal": none}
+
+
+def _denominator_path(last_value: float, growth: float, last_month: pd.Timestamp, months: pd.DatetimeIndex
+                      ) -> np.ndarray:
+    """The denominator in each future month: stepping each January at `growth` a year (as `workers_needed`)."""
+    return last_value * (1 + growth) ** (months.year.to_numpy() - last_month.year).astype("float64")
+
+
+def room(today_pct: float, target_pct: float) -> float:
+    """How far coverage can move towards the target: to 100 % when the target is above today's value,
+    down to 0 when below."""
+    return 100.0 - today_pct if target_pct >= today_pct else today_pct
+
+
+def informative(width: np.ndarray, today_pct: float, target_pct: float) -> np.ndarray:
+    """Whether an interval of `width` (pp) says anything: not wider than the `room` coverage has to move
+    (an interval wider than the distance between today's value and 100 % spans every outcome a reader
+    could act on)."""
+    return np.asarray(width, dtype="float64") <= max(room(today_pct, target_pct), 0.0)
 
 
 def district_target(ds: Dataset, district_code: str) -> tuple[float, int, str, str] | None:
@@ -593,7 +751,15 @@ def _district_item(ds: Dataset, district_code: str, denominator: str | None, tar
     series = district_coverage_series(ds.enrolment, ds.workforce, district_code, denom)
     own = self_funded_active(ds.enrolment[ds.enrolment["district_code"] == district_code], denom)
     series["active_self_funded"] = own.get(district_code, pd.Series(dtype="float64")).reindex(series["month"]).to_numpy()
-    return SeriesToProject(series, ds.workforce, district_code, denom, pct, year, alpha)
+    return SeriesToProject(series, ds.workforce, district_code, denom, pct, year, alpha,
+                           plans=_plans_of(ds, district_code))
+
+
+def _plans_of(ds: Dataset, district_code: str) -> pd.DataFrame | None:
+    plans = ds.tables.get("plans")
+    if plans is None or plans.empty:
+        return None
+    return plans[plans["district_code"] == district_code]
 
 
 def _self_funded_sum(enrolment: pd.DataFrame, denominator: str) -> pd.Series:
@@ -664,6 +830,7 @@ def project_all(ds: Dataset, denominator: str | None = None) -> pd.DataFrame:
             series = {"month": months.to_numpy(), **{c: np.full(len(months), np.nan)
                                                      for c in ("active", "denominator_value", "coverage_pct")}}
         items.append(SeriesToProject(series, ds.workforce, str(code), denom, float(row["coverage_target_pct"]),
-                                     int(row["target_year"]), denominator_growth=growth_by[denom].get(code, 0.0)))
+                                     int(row["target_year"]), denominator_growth=growth_by[denom].get(code, 0.0),
+                                     plans=_plans_of(ds, str(code))))
     rows = [p.key_figures() for p in project_many(items)]
     return pd.DataFrame(rows).sort_values("district_code").reset_index(drop=True)

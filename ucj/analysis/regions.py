@@ -45,7 +45,10 @@ def region_figures(ds: Dataset, province: str | None, year: int | None = None,
     """Rank the districts of a province (name or code; None for all) by coverage in `year` (default latest)."""
     prov = ds.registry.resolve_province(province) if province is not None else None
     year = year or int(ds.enrolment["month"].max().year)
-    table = comparison if comparison is not None and int(comparison["year"].iloc[0]) == year else district_table(ds, year)
+    from ucj.data.store import derived
+
+    table = comparison if comparison is not None and int(comparison["year"].iloc[0]) == year else \
+        derived(ds.store_key, "district_table", [year], lambda: district_table(ds, year))
     if prov is not None:
         table = table[table["province_code"] == prov]
     names = ds.registry.districts.set_index("code")
@@ -53,7 +56,9 @@ def region_figures(ds: Dataset, province: str | None, year: int | None = None,
     ranking = ranking.reset_index()[["district_code", "district", "coverage_pct", "p0", "apbd_share_pct",
                                      "jkk_per_1000", "working_population"]]
     ranking = ranking.sort_values("coverage_pct", ascending=False, na_position="last").reset_index(drop=True)
-    panel, reason = (_national_panel(ds) if prov is None else (None, None))
+    # the national estimate (seconds of least squares) depends on the data alone: once per dataset
+    panel, reason = (derived(ds.store_key, "national_panel", [], lambda: _national_panel(ds)) if prov is None
+                     else (None, None))
     return RegionFigures(year, prov, ds.registry.province_name(prov) if prov else None, ranking, panel, reason)
 
 
@@ -70,7 +75,7 @@ def _national_panel(ds: Dataset) -> tuple[PanelResult | None, str | None]:
 
 # -- a province's (or the nation's) own figures, for the overview reports ---------------------------------
 DISTRICT_COLUMNS = ["district_code", "district", "denominator", "active", "denominator_value", "coverage_pct",
-                    "target_pct", "target_year", "projected_pct", "lower_pct", "upper_pct", "status",
+                    "target_pct", "target_year", "projected_pct", "lower_pct", "upper_pct", "interval_pct", "status",
                     "claim_count", "claim_amount_rp", "p0_year", "p0"]
 
 
@@ -171,7 +176,8 @@ def _district_rows(ds: Dataset, codes: list[str], period: pd.Timestamp, denom: s
                      "active": k["active"], "denominator_value": k["denominator_value"],
                      "coverage_pct": k["coverage_pct"], "target_pct": k["target_pct"],
                      "target_year": k["target_year"], "projected_pct": pj["projected_pct"],
-                     "lower_pct": pj["lower_pct"], "upper_pct": pj["upper_pct"], "status": pj["status"],
+                     "lower_pct": pj["lower_pct"], "upper_pct": pj["upper_pct"],
+                     "interval_pct": pj.get("interval_pct"), "status": pj["status"],
                      "claim_count": claims["count"], "claim_amount_rp": claims["amount_rp"],
                      "p0_year": pov["year"], "p0": pov["p0"]})
     return pd.DataFrame(rows, columns=DISTRICT_COLUMNS).sort_values(

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ucj.data.dataset import Dataset
-from ucj.data.villages import load_villages
+from ucj.data.villages import villages_in
 
 QUOTA_SEGMENT = "BPU"
 DEFAULT_QUOTA = 100
@@ -59,7 +59,7 @@ def village_figures(ds: Dataset, district_code: str, last_period: pd.Timestamp |
     every = now.groupby("village_code")["active"].sum()
     before = (v[(v["month"] == prev) & (v["segment"] == QUOTA_SEGMENT)].groupby("village_code")["active"].sum()
               if has_prev else None)
-    listed = load_villages().in_district(district_code)
+    listed = villages_in(district_code)
     table = pd.DataFrame([(x.code, x.name, x.kecamatan, x.kind) for x in listed],
                          columns=["village_code", "village", "kecamatan", "kind"])
     table["bpu_active"] = table["village_code"].map(bpu).fillna(0).astype("int64")

@@ -42,6 +42,9 @@ class Dataset:
     tables: dict[str, pd.DataFrame]
     registry: Registry
     info: dict[str, TableInfo] = field(default_factory=dict)
+    # the store key of the files this dataset was loaded from (load_stored); "" when not known, or when
+    # the tables were changed since (replace): what is derived from it is stored under it
+    store_key: str = field(default="", compare=False, repr=False)
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         try:
@@ -302,6 +305,60 @@ def load(*data_dirs: str | Path, registry: Registry | None = None) -> Dataset:
         tables[name] = compact(tables[name], name)
     release_arrow_memory()
     return Dataset(tables, registry, info)
+
+
+def store_inputs(dirs: list[Path], registry: Registry) -> list[object] | None:
+    """What `load` reads, by content: the sha256 of every table, cell provenance and manifest file of
+    each folder (in order; read under the folder's lock) and the registry's; None when a folder is missing
+    (then `load` says so)."""
+    files: list[object] = []
+    for i, d in enumerate(dirs):
+        if not d.is_dir():
+            return None
+        with folder_lock(d, shared=True):
+            names = ["manifest.json", *(f"{n}.parquet" for n in TABLES), *(f"{n}.cells.parquet" for n in TABLES)]
+            files += [(i, n, sha256_file(d / n)) for n in names if (d / n).is_file()]
+    return [files, registry_fingerprint(registry)]
+
+
+def registry_fingerprint(registry: Registry) -> str:
+    """sha256 of a registry's districts and provinces (every value, column and index) and its source."""
+    import hashlib
+
+    h = hashlib.sha256(registry.source.encode())
+    for df in (registry.districts, registry.provinces):
+        h.update(json.dumps([list(map(str, df.columns)), [str(t) for t in df.dtypes]]).encode())
+        h.update(pd.util.hash_pandas_object(df, index=True).to_numpy().tobytes())
+    return h.hexdigest()
+
+
+def load_stored(*data_dirs: str | Path, registry: Registry | None = None) -> Dataset:
+    """`load`, through the store of derived data (ucj.data.store): the validated tables of the same bytes,
+    registry, code and library versions are read back rather than validated again. Returns what `load`
+    returns (equal frames, dtypes and attrs; each table's folder as given here); a bad file raises
+    exactly as `load` does, since only a load that succeeded is stored."""
+    from ucj.data import store
+
+    dirs = [Path(d) for d in (data_dirs or default_data_dirs())]
+    registry = registry or load_registry()
+    inputs = store_inputs(dirs, registry) if store.store_dir() is not None else None
+    if inputs is None:
+        return load(*dirs, registry=registry)
+    key = store.make_key("dataset", inputs)
+    found = store.get(key)
+    if isinstance(found, tuple) and len(found) == 2 and isinstance(found[1], Dataset):
+        stored_dirs, ds = found
+        where = {str(Path(a)): str(b) for a, b in zip(stored_dirs, dirs)}  # each folder as the caller named it
+        for i in ds.info.values():
+            i.folder = where.get(i.folder, i.folder)
+            i.merged_from = [where.get(f, f) for f in i.merged_from]
+        ds.registry = registry
+        ds.store_key = key
+        return ds
+    ds = load(*dirs, registry=registry)
+    store.put(key, ([str(d) for d in dirs], ds))
+    ds.store_key = key
+    return ds
 
 
 COMPACT_TABLES = ("enrolment", "contributions", "claims")  # the monthly tables: nearly all of the memory

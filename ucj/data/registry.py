@@ -268,6 +268,15 @@ class Registry:
         until, covered = PROVINCE_HISTORY.get(province_code, (0, (province_code,)))
         return covered if year is None or year < until else (province_code,)
 
+    def province_in_year(self, code: str, year: int) -> str:
+        """The province a district was listed under in `year` (PROVINCE_HISTORY): Bulungan [65.xx] under
+        Kalimantan Timur (64) before 2013, under Kalimantan Utara (65) from then."""
+        now = self._by_code[code].province_code
+        for old, (until, covered) in PROVINCE_HISTORY.items():
+            if old != now and now in covered and year < until:
+                return old
+        return now
+
     def resolve(self, query: str, *, province: str | None = None, bare_kind: str | None = None,
                 year: int | None = None) -> str:
         """Return the one Kemendagri code a name or code means, or raise with the closest candidates."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -19,7 +19,7 @@ from ucj.core.errors import Problem, UcjInputError
 from ucj.ingest.common import ImportResult, finish, resolve_column, shipped_mappings
 from ucj.ingest.reader import Grid, decode_text, json_depth, read_grid
 from ucj.core.numbers import Decimal, NumberFormatError, parse_number, parse_series
-from ucj.data.registry import Registry, load_registry
+from ucj.data.registry import KABUPATEN, Registry, load_registry, split_kind
 
 
 @dataclass(frozen=True)
@@ -30,13 +30,17 @@ class Variable:
     unit: str = ""
 
 
-# Recognised by words in the BPS title (lower case) or by WebAPI variable id.
+# Recognised by words in the BPS title (lower case), Indonesian or English (bps.go.id/en: "Number of
+# Poor Population (Thousand People) by Regency/City"), or by WebAPI variable id.
 KNOWN_VARIABLES: list[tuple[str, Variable]] = [
-    (r"\(p0\)|persentase penduduk miskin", Variable("poverty", "p0", 1.0, "%")),
-    (r"\(p1\)|kedalaman kemiskinan", Variable("poverty", "p1", 1.0, "index")),
-    (r"\(p2\)|keparahan kemiskinan", Variable("poverty", "p2", 1.0, "index")),
-    (r"jumlah penduduk miskin.*ribu", Variable("poverty", "poor_population", 1000.0, "persons")),
-    (r"jumlah penduduk miskin", Variable("poverty", "poor_population", 1.0, "persons")),
+    (r"\(p0\)|persentase penduduk miskin|percentage of (the )?poor (population|people)|poverty (rate|headcount)",
+     Variable("poverty", "p0", 1.0, "%")),
+    (r"\(p1\)|kedalaman kemiskinan|poverty (depth|gap) index", Variable("poverty", "p1", 1.0, "index")),
+    (r"\(p2\)|keparahan kemiskinan|poverty severity index", Variable("poverty", "p2", 1.0, "index")),
+    (r"jumlah penduduk miskin.*ribu|number of (the )?poor (population|people).*thousand",
+     Variable("poverty", "poor_population", 1000.0, "persons")),
+    (r"jumlah penduduk miskin|number of (the )?poor (population|people)",
+     Variable("poverty", "poor_population", 1.0, "persons")),
     (r"garis kemiskinan|poverty line", Variable("poverty", "poverty_line_rp", 1.0, "Rp/capita/month")),
     (r"\(tpt\)|pengangguran terbuka|open unemployment", Variable("indicators", "tpt", 1.0, "%")),
     (r"\(tpak\)|partisipasi angkatan kerja|labou?r force participation", Variable("indicators", "tpak", 1.0, "%")),
@@ -79,7 +83,8 @@ def _long_to_table(long: pd.DataFrame, var: Variable, source: str) -> pd.DataFra
 _FOOTNOTE = re.compile(r"(\s*(\*+\)?|\(\d{1,2}\)|\d?\)|[\u00b9\u00b2\u00b3\u2070-\u2079]+|[\u2020\u2021#]+))+$")
 _YEAR = re.compile(r"^((?:19|20)\d\d)(?:\.0+)?$")
 _NATIONAL = {"indonesia", "nasional", "national", "total", "jumlah"}
-_ROW_LABELS = re.compile(r"^(provinsi|kabupaten|kota|wilayah|region|daerah)\b", re.IGNORECASE)
+_ROW_LABELS = re.compile(r"^(provinsi|kabupaten|kota|wilayah|region|daerah|province|regency|city|municipality)\b",
+                         re.IGNORECASE)
 MAX_HEADER_LINES = 8
 
 
@@ -247,17 +252,48 @@ def decimal_mark(cells: pd.DataFrame, var: Variable | None = None, file: str | N
                             "the title, e.g. (Jiwa) or (Persen)", file=file, column=column)
 
 
-def region_rows(grid: Grid, layout: TableLayout, reg: Registry
-                ) -> tuple[list[str], list[str | None], list[int], list[list[object]], list[Problem]]:
-    """The district rows below the header: names, the province header each sits under, file lines,
-    the cells of the year columns, and the problems found (unknown province, empty name)."""
+@dataclass
+class Regions:
+    """The district rows of a BPS table, with what the other rows said about them."""
+
+    names: list[str]
+    provs: list[str | None]  # the province (Kemendagri code) each row is listed under, where the file says
+    lines: list[int]
+    values: list[list[object]]
+    problems: list[Problem]
+    totals: list[tuple[int, str, str]] = field(default_factory=list)  # (line, province code, label) of total rows
+    capitals: bool = False  # every name in upper case (older BPS tables)
+    headers: dict[int, str] = field(default_factory=dict)  # district line -> the province row's label above it
+
+
+def _as_province(label: str, reg: Registry) -> str | None:
+    try:
+        return reg.resolve_province(label)
+    except UcjInputError:
+        return None
+
+
+def _as_district(label: str, reg: Registry) -> list[str]:
+    """The districts a BPS row name can mean: a bare name is a kabupaten (BPS writes cities 'Kota X')."""
+    kind, _ = split_kind(label)
+    codes = reg.find(label)
+    return codes if kind is not None else [c for c in codes if reg.get(c).kind == KABUPATEN]
+
+
+def classify_rows(grid: Grid, layout: TableLayout, reg: Registry) -> Regions:
+    """Sort the rows below the header into province rows, province totals and district rows, by
+    position and by the registry.
+
+    Province rows in capitals set the province of the districts below them. In an older table with
+    every name in capitals, a name that is a province starts a province unless it is a district of
+    the province it sits in (GORONTALO, the kabupaten, under GORONTALO, the province); any other
+    name is a district. In ordinary case, a province name that no kabupaten bears ("Jawa Timur")
+    is the province total of a provincial office's export; one that a kabupaten bears too
+    ("Gorontalo") is the total only as the first or last row with its name written twice.
+    """
     file = grid.file
-    names: list[str] = []
-    provs: list[str | None] = []
-    lines: list[int] = []
-    values: list[list[object]] = []
+    cand: list[tuple[int, str, list[object]]] = []
     problems: list[Problem] = []
-    province: str | None = None
     for r, line in zip(grid.rows[layout.header_lines:], grid.line_numbers[layout.header_lines:]):
         label = None if not r or r[0] is None else strip_footnote(str(r[0]))
         if not label:
@@ -269,18 +305,140 @@ def region_rows(grid: Grid, layout: TableLayout, reg: Registry
             break
         if label.lower() in _NATIONAL:
             continue
-        if label.upper() == label and any(ch.isalpha() for ch in label):
+        cand.append((line, label, r))
+    lettered = [lab for _, lab, _ in cand if any(ch.isalpha() for ch in lab)]
+    capitals = bool(lettered) and all(lab.upper() == lab for lab in lettered)
+    out = Regions([], [], [], [], problems, capitals=capitals)
+    province: str | None = None
+    header_label: str | None = None
+    seen = [lab.casefold() for _, lab, _ in cand]
+    for pos, (line, label, r) in enumerate(cand):
+        upper = label.upper() == label and any(ch.isalpha() for ch in label)
+        as_prov = _as_province(label, reg)
+        last = pos == len(cand) - 1
+        twice = seen.count(label.casefold()) > 1
+        if capitals and as_prov is not None:
+            districts = _as_district(label, reg)
+            if province is not None:  # inside a province: its own district (GORONTALO), else the next province
+                if not any(reg.get(c).province_code in reg.provinces_in(province) for c in districts):
+                    province, header_label = as_prov, label
+                    continue
+            elif last and out.names and (not districts or twice):  # a provincial export's total, last
+                out.totals.append((line, as_prov, label))
+                continue
+            elif pos == 0 or not districts:  # the table starts with its province
+                province, header_label = as_prov, label
+                continue
+        elif upper and not capitals:
             try:
-                province = reg.resolve_province(label)
+                province, header_label = reg.resolve_province(label), label
             except UcjInputError as err:
                 problems.append(Problem(err.problems[0].rule, file=file, row=line, column="column 1", value=label))
             continue
-        names.append(label)
-        provs.append(province)
-        lines.append(line)
+        elif as_prov is not None and province is None and not capitals:
+            # a provincial office's export: its province total in ordinary case, first or last
+            if not _as_district(label, reg) or (pos in (0, len(cand) - 1) and twice):
+                out.totals.append((line, as_prov, label))
+                continue
+        out.names.append(label)
+        out.provs.append(province)
+        out.lines.append(line)
+        if header_label is not None:
+            out.headers[line] = header_label
         cells = [r[j] if j < len(r) else None for j, _ in layout.year_cols]
-        values.append([strip_value_footnote(c) if isinstance(c, str) else c for c in cells])
-    return names, provs, lines, values, problems
+        out.values.append([strip_value_footnote(c) if isinstance(c, str) else c for c in cells])
+    totals = {code for _, code, _ in out.totals}
+    if len(totals) == 1 and all(p is None for p in out.provs):  # a provincial export: its total names the province
+        out.provs = [next(iter(totals))] * len(out.provs)
+    return out
+
+
+def region_rows(grid: Grid, layout: TableLayout, reg: Registry
+                ) -> tuple[list[str], list[str | None], list[int], list[list[object]], list[Problem]]:
+    """The district rows below the header: names, the province each sits under, file lines, the cells
+    of the year columns, and the problems found (unknown province, empty name). See classify_rows."""
+    rg = classify_rows(grid, layout, reg)
+    return rg.names, rg.provs, rg.lines, rg.values, rg.problems
+
+
+def one_province_note(codes: pd.Series, regions: Regions, reg: Registry) -> str | None:
+    """'the file covers one province, ...' when every district it lists is in one province."""
+    found = sorted({str(c) for c in codes.dropna().unique()})
+    provinces = {reg.get(c).province_code for c in found}
+    if len(provinces) != 1 or len(found) < 2:
+        return None
+    prov = next(iter(provinces))
+    total = next(((line, label) for line, code, label in regions.totals if code == prov), None)
+    of = len(reg.in_province(prov))
+    text = (f"the file covers one province, {reg.province_name(prov)}: {len(found)} of its {of} districts"
+            + (f"; row {total[0]} ({total[1]!r}) is the province total, not imported" if total else ""))
+    return text
+
+
+def drop_relisted(long: pd.DataFrame, regions: Regions, reg: Registry, file: str
+                  ) -> tuple[pd.DataFrame, list[str], list[Problem]]:
+    """Keep one row per district and year where a table lists a district twice, under its old and
+    its new province (Bulungan under KALIMANTAN TIMUR and KALIMANTAN UTARA).
+
+    For each year the filled value is kept; where both are filled, the one listed under the province
+    the district belonged to that year (province history) is kept and the other dropped, and a note
+    says which and why. A district listed twice under the same province is left to the duplicate check.
+    """
+    prov_of = dict(zip(regions.lines, regions.provs))
+    label_of = dict(zip(regions.lines, regions.names))
+    notes: list[str] = []
+    problems: list[Problem] = []
+    rows = long.reset_index()
+    keep = pd.Series(True, index=rows.index)
+    coded = rows[rows["district_code"].notna()]
+    for code, group in coded.groupby("district_code", sort=True):
+        lines = sorted(group["row"].unique())
+        provs = [prov_of.get(int(line)) for line in lines]
+        if len(lines) < 2 or None in provs or len(set(provs)) < len(provs):
+            continue
+        kept_years: dict[int, list[int]] = {int(line): [] for line in lines}
+        dropped: list[str] = []
+        for year, cell in group.groupby("year", sort=True):
+            filled = cell[cell["value"].notna()]
+            if len(filled) <= 1:
+                winner = filled.index[0] if len(filled) else cell.index[0]
+            else:
+                home = reg.province_in_year(str(code), int(year))
+                match = [i for i in filled.index if prov_of.get(int(filled.at[i, "row"])) == home]
+                if not match:
+                    problems.append(Problem(
+                        f"listed under {len(filled)} provinces with a value for {year}, none under the province it "
+                        f"belonged to then ({reg.province_name(home)}); keep one row", file=file,
+                        row=int(filled.at[filled.index[0], "row"]), column=str(year), value=label_of.get(int(lines[0]))))
+                    continue
+                winner = match[0]
+                others = [i for i in filled.index if i != winner]
+                same = all(filled.at[i, "value"] == filled.at[winner, "value"] for i in others)
+                win_line = int(filled.at[winner, "row"])
+                dropped.append(f"{year} is filled in both: kept row {win_line} ({regions.headers.get(win_line, '?')}, "
+                               f"its province in {year}), dropped row "
+                               f"{', '.join(str(int(filled.at[i, 'row'])) for i in others)} "
+                               f"({'the same value' if same else 'a different value'})")
+            kept_years[int(cell.at[winner, "row"])].append(int(year))
+            keep[[i for i in cell.index if i != winner]] = False
+        name = reg.get(str(code)).full_name
+        where = "; ".join(f"row {line} under {regions.headers.get(line, '?')}: "
+                          f"{_span(kept_years[line]) or 'no year'}" for line in kept_years)
+        notes.append(f"{name} [{code}] is listed {len(lines)} times, under its old and new province; kept {where}"
+                     + (f"; {'; '.join(dropped)}" if dropped else ""))
+    out = rows[keep.to_numpy()].set_index("row")
+    return out, notes, problems
+
+
+def _span(years: list[int]) -> str:
+    """[2004, 2005, 2006, 2013] -> '2004-2006, 2013'."""
+    parts: list[str] = []
+    for y in sorted(years):
+        if parts and int(parts[-1].split("-")[-1]) == y - 1:
+            parts[-1] = f"{parts[-1].split('-')[0]}-{y}"
+        else:
+            parts.append(str(y))
+    return ", ".join(parts)
 
 
 def import_bps_table(path: str | Path, indicator: str | None = None, allow_unmatched: bool = False,
@@ -306,17 +464,20 @@ def import_bps_table(path: str | Path, indicator: str | None = None, allow_unmat
         raise UcjInputError.one(f"indicator not recognised from the title {title!r}; name it with --indicator "
                                 f"(known: {known}; any other name goes to the indicators table)", file=file,
                                 row=1)
-    file_year = max(y for _, y in layout.year_cols)
+    first_year = min(y for _, y in layout.year_cols)
     reg = registry or load_registry()
-    names, provs, lines, values, problems = region_rows(grid, layout, reg)
+    regions = classify_rows(grid, layout, reg)
+    names, provs, lines, values, problems = (regions.names, regions.provs, regions.lines, regions.values,
+                                             regions.problems)
     if problems:
         raise UcjInputError(problems)
     if not names:
         raise UcjInputError.one("no district rows found", file=file)
     idx = pd.Index(lines, name="row")
+    # a district listed under a province is read as that province was in the table's first year
     codes, unmatched = resolve_column(pd.Series(names, index=idx), registry=reg, file=file, column="column 1",
                                       provinces=pd.Series(provs, index=idx),
-                                      years=pd.Series(file_year, index=idx))
+                                      years=pd.Series(first_year, index=idx))
     wide = pd.DataFrame(values, index=idx, columns=[y for _, y in layout.year_cols], dtype="object")
     if wide.columns.duplicated().any():
         dup = sorted(set(wide.columns[wide.columns.duplicated()]))
@@ -334,6 +495,12 @@ def import_bps_table(path: str | Path, indicator: str | None = None, allow_unmat
         id_vars="district_code", var_name="year", value_name="value", ignore_index=False
     )
     long["year"] = long["year"].astype("int64")
+    long, notes, relisted = drop_relisted(long, regions, reg, file)
+    problems += relisted
+    one = one_province_note(codes, regions, reg)
+    notes = ([one] if one else []) + [
+        f"row {line} ({label!r}) is read as the total of the province {reg.province_name(code)}, not imported"
+        for line, code, label in regions.totals if not (one and f"row {line} " in one)] + notes
     source = f"BPS table: {title.strip()} ({Path(file).name})"
     df = _long_to_table(long, var, source)
     dup = df.duplicated(["district_code", "year"] + (["indicator"] if var.table == "indicators" else []), keep=False)
@@ -342,7 +509,7 @@ def import_bps_table(path: str | Path, indicator: str | None = None, allow_unmat
                                 value=names[lines.index(row)]))
     return finish(df, var.table, file=file, registry=reg, problems=problems, unmatched=unmatched, allow_unmatched=allow_unmatched,
                   district_column="column 1", importer=f"ucj.ingest.bps.import_bps_table {__version__}", inputs=[file],
-                  read={file: grid.read_as()})
+                  read={file: grid.read_as()}, notes=notes)
 
 
 _WEBAPI_KEYS = ("var", "vervar", "tahun", "turvar", "turtahun", "datacontent")

@@ -37,6 +37,7 @@ class ImportResult:
     )
     # what was read of each input (by its path): the sheet, hidden sheets passed over, the text encoding
     read: dict[str, dict[str, object]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # what the importer decided that a reader should know
 
     def summary(self) -> str:
         lines = [f"{self.table}: {len(self.frame)} rows from {', '.join(Path(i).name for i in self.inputs)}"]
@@ -52,6 +53,7 @@ class ImportResult:
         if len(self.unmatched):
             lines.append(f"{len(self.unmatched)} rows not matched to a district (listed in the manifest):")
             lines += [f"  row {r.row}: {r.name}: {r.reason}" for r in self.unmatched.itertuples()]
+        lines += [f"note: {n}" for n in self.notes]
         return "\n".join(lines)
 
 
@@ -306,6 +308,7 @@ def finish(
     df: pd.DataFrame, table: str, *, file: str, problems: list[Problem], unmatched: pd.DataFrame,
     allow_unmatched: bool, district_column: str, importer: str, inputs: list[str], registry: Registry,
     read: dict[str, dict[str, object]] | None = None,
+    notes: list[str] | None = None,
 ) -> ImportResult:
     """Validate; raise with every problem found (parsing, matching and schema), or return the result."""
     if len(unmatched) and not allow_unmatched:
@@ -319,7 +322,8 @@ def finish(
         problems = problems + err.problems
     if problems:
         raise UcjInputError(sorted(problems, key=lambda p: (p.row or 0, p.column or "")))
-    return ImportResult(table, frame.reset_index(drop=True), inputs, importer, registry, unmatched, dict(read or {}))
+    return ImportResult(table, frame.reset_index(drop=True), inputs, importer, registry, unmatched,
+                        read=dict(read or {}), notes=list(notes or []))
 
 
 def check_columns(df: pd.DataFrame, required: list[str], file: str) -> None:
@@ -424,6 +428,7 @@ def _write_into(result: ImportResult, folder: Path, stage: Path) -> None:
             "rows_imported": len(result.frame),
             "cells_filled": filled,
             "unmatched": result.unmatched.astype("object").to_dict(orient="records"),
+            **({"notes": result.notes} if result.notes else {}),
         }
     )
     tables = manifest.setdefault("tables", {})

@@ -77,8 +77,15 @@ MEAN_CLAIM_RP = {"JKK": 8_000_000, "JHT": 12_000_000, "JP": 6_000_000, "JKP": 7_
 SEASON = np.array([0.975, 0.985, 0.995, 1.0, 1.005, 0.99, 0.995, 1.005, 1.01, 1.015, 1.015, 1.01])
 SEASON = SEASON / SEASON.mean()
 
+SEASON_AMPLITUDE = {"PU": 0.4, "BPU": 1.5, "Jakon": 1.0, "PMI": 0.5}  # how strongly each segment follows SEASON
+# The national check figures (domain notes §6) are read as both the yearly mean and the December (year-end)
+# stock for 2019-2024, since reports read year-end figures; 2025 has a February figure (41.38 m), held to December.
+PUBLISHED_FEBRUARY_2025_M = 41.38
+
 SEED_DISTRICTS = {"minahasa": "71.02", "banggai": "72.01", "boalemo": "75.02", "muna_barat": "74.13"}
 # Assumptions behind the seed districts' programmes where the articles give no figure.
+BOALEMO_APBD_START = 202511  # assumption: the month after the article that says the 5,000 are being budgeted
+MINAHASA_2025_CHANGE_CAP = 0.05  # no source for a change in 2025: the district's own 2024 trend, at most 5 % a year
 MUNA_BARAT_APBD_STEPS = [(202211, 8_000), (202301, 9_500), (202501, 0)]  # Nov 2022 start; PKS ended Dec 2024
 MUNA_BARAT_JKK_CLAIMS_RP = (15_000_000, 20_000_000, 25_000_000, 28_000_000)  # the rest of the 120 claims are deaths
 EMPLOYED_SHARE_SD = 0.06  # spread of districts' employed/population ratio around the national one
@@ -180,7 +187,7 @@ def generate(seed: int = DEFAULT_SEED, registry: Registry | None = None) -> Demo
         drift = np.exp(rng.normal(0, 0.06, n)[None, :] * t_rel)
         wts = wts * drift
         national = _yearly_to_monthly(NATIONAL_ACTIVE_M[seg], months) * 1e6
-        amp = {"PU": 0.4, "BPU": 1.5, "Jakon": 1.0, "PMI": 0.5}[seg]
+        amp = SEASON_AMPLITUDE[seg]
         seas = 1 + amp * (season - 1)
         noise = rng.lognormal(0, 0.01, (T, n))
         active[(seg, "self_employer")] = wts / wts.sum(axis=1, keepdims=True) * national[:, None] * seas * noise
@@ -285,19 +292,53 @@ def generate(seed: int = DEFAULT_SEED, registry: Registry | None = None) -> Demo
 
 
 def _calibrate(active: dict[tuple[str, str], np.ndarray], months: pd.DatetimeIndex, fixed_cols: list[int]) -> None:
-    """Scale each segment's self-funded participants (outside the seed districts) so that the segment's
-    national yearly mean is the published one (NATIONAL_ACTIVE_M), smoothly from month to month."""
-    year_of = months.year.to_numpy()
+    """Scale each segment's self-funded participants (outside the seed districts), month by month, so that the
+    segment's national total follows `national_path`: its published yearly mean (NATIONAL_ACTIVE_M) and, for
+    2019-2024, the same figure in December (the year-end stock the reports read); in 2025 the February figure."""
     free = np.ones(active[("PU", "self_employer")].shape[1], dtype=bool)
     free[fixed_cols] = False
-    for seg, target in NATIONAL_ACTIVE_M.items():
+    for seg in NATIONAL_ACTIVE_M:
         cells = [k for k in active if k[0] == seg]
         own = active[(seg, "self_employer")]
-        for _ in range(6):  # the monthly factor is interpolated, so a few rounds make the yearly means exact
-            total = pd.Series(sum(active[c].sum(axis=1) for c in cells)).groupby(year_of).mean()
-            adjustable = pd.Series(own[:, free].sum(axis=1)).groupby(year_of).mean()
-            factor = {y: 1 + (target[y] * 1e6 - total[y]) / adjustable[y] for y in YEARS}
-            own[:, free] *= _yearly_to_monthly(factor, months)[:, None]
+        target = national_path(seg, months)
+        fixed = sum(active[c].sum(axis=1) for c in cells) - own[:, free].sum(axis=1)
+        own[:, free] *= ((target - fixed) / own[:, free].sum(axis=1))[:, None]
+
+
+def national_path(seg: str, months: pd.DatetimeIndex) -> np.ndarray:
+    """A segment's national active participants month by month (persons): a piecewise-linear trend with knots
+    at each December and mid-year, times the segment's seasonality, such that for 2019-2024 the yearly mean
+    and the December value are both the published figure (NATIONAL_ACTIVE_M); 2025 falls to its February
+    figure (the segment's 2025 share of PUBLISHED_FEBRUARY_2025_M) and is held there to December."""
+    seas = 1 + SEASON_AMPLITUDE[seg] * (SEASON[months.month.to_numpy() - 1] - 1)
+    years = sorted(set(months.year))
+    t = np.arange(len(months), dtype="float64")
+    x = NATIONAL_ACTIVE_M[seg]
+    feb = x[2025] * PUBLISHED_FEBRUARY_2025_M / sum(v[2025] for v in NATIONAL_ACTIVE_M.values()) * 1e6
+    knots_t: list[float] = [-1.0]
+    knots_v: list[float] = [x[years[0]] * 1e6 / seas[11]]  # the path starts level at the first year's figure
+    for y in years:
+        i0 = int(np.flatnonzero(months.year == y)[0])
+        dec = i0 + 11
+        if y == 2025:
+            feb_i = i0 + 1
+            knots_t += [float(feb_i), float(dec)]
+            knots_v += [feb / seas[feb_i], feb / seas[feb_i]]
+            continue
+        end = x[y] * 1e6 / seas[dec]
+        mid = i0 + 5.5
+        # the mean of the year is linear in the mid-year knot: solve mean(S x seas) = x[y]
+        inside = (t >= i0) & (t <= dec)
+
+        def mean_with(m: float) -> float:
+            s = np.interp(t[inside], knots_t + [mid, dec], knots_v + [m, end])
+            return float(np.mean(s * seas[inside]))
+
+        a0, a1 = mean_with(0.0), mean_with(1.0)
+        m = (x[y] * 1e6 - a0) / (a1 - a0)
+        knots_t += [mid, float(dec)]
+        knots_v += [m, end]
+    return np.interp(t, knots_t, knots_v) * seas
 
 
 def _cell_frame(codes: np.ndarray, months: pd.DatetimeIndex, seg: str, funding: str,
@@ -328,9 +369,10 @@ def _seed_enrolment(active: dict[tuple[str, str], np.ndarray], months: pd.Dateti
         for start, level in steps:
             apbd[ym >= start, col] = level
 
-    # Boalemo: 5,000 vulnerable workers budgeted from 2025 (seed 002).
+    # Boalemo: 5,000 vulnerable workers "bakal dilindungi ... sudah masuk pada tahap penganggaran" (seed 002,
+    # 5 Oct 2025): still being budgeted in October 2025, so protected from the month after (BOALEMO_APBD_START).
     boalemo = SEED_DISTRICTS["boalemo"]
-    set_steps(boalemo, [(202501, int(fact("apbd_funded_workers", boalemo, facts=facts)))])
+    set_steps(boalemo, [(BOALEMO_APBD_START, int(fact("apbd_funded_workers", boalemo, facts=facts)))])
     # Muna Barat: programme since November 2022; the agreement (PKS) ended December 2024 (seed 004).
     set_steps(SEED_DISTRICTS["muna_barat"], MUNA_BARAT_APBD_STEPS)
     # Minahasa: vulnerable workers, then the village workers added (seed 003).
@@ -354,6 +396,15 @@ def _pin_minahasa(counts: dict[tuple[str, str], np.ndarray], months: pd.Datetime
         counts[c][:, col] = np.round(counts[c][:, col] * factor).astype("int64")
     for t in (nov, dec):
         counts[("PU", "self_employer")][t, col] += covered - sum(counts[c][t, col] for c in CELLS)
+    # 2025: no article reports a change, so Minahasa's self-funded participants continue their own 2024 trend
+    # (each month the same month of 2024 times the segment's December-on-December change, capped), rather than
+    # following the national fall of 2025
+    for c in own:
+        series = counts[c][:, col]
+        change = series[dec] / series[dec - 12] if series[dec - 12] > 0 else 1.0
+        change = float(np.clip(change, 1 - MINAHASA_2025_CHANGE_CAP, 1 + MINAHASA_2025_CHANGE_CAP))
+        for t in range(dec + 1, len(months)):
+            series[t] = int(round(series[t - 12] * change))
 
 
 def _seed_claims(claims: pd.DataFrame, rng: np.random.Generator, facts: pd.DataFrame) -> pd.DataFrame:

@@ -55,8 +55,11 @@ class Mapping:
     bare_kind: str | None = None
 
     @classmethod
-    def from_file(cls, path: str | Path) -> "Mapping":
-        """Read and check a mapping file; every fault is one line naming the mapping key."""
+    def from_file(cls, path: str | Path, year: int | None = None) -> "Mapping":
+        """Read and check a mapping file; every fault is one line naming the mapping key.
+
+        `year` (from --year) is applied before the check: a mapping for a cross-section needs no year
+        of its own when the command gives one."""
         p = Path(path)
         try:
             text = p.read_text(encoding="utf-8-sig")  # a BOM is accepted, as in the CSV files
@@ -74,10 +77,10 @@ class Mapping:
         except RecursionError:
             raise UcjInputError.one(f"mapping JSON nested too deeply ({json_depth(text):,} levels; a mapping has 2)",
                                     file=str(p), row=1) from None
-        return cls.from_dict(spec, file=str(p))
+        return cls.from_dict(spec, file=str(p), year=year)
 
     @classmethod
-    def from_dict(cls, spec: object, file: str | None = None) -> "Mapping":
+    def from_dict(cls, spec: object, file: str | None = None, year: int | None = None) -> "Mapping":
         if not isinstance(spec, dict):
             raise UcjInputError.one("a mapping is a JSON object ({...}) of keys such as table, district, year, "
                                     "columns", file=file)
@@ -91,6 +94,8 @@ class Mapping:
             raise UcjInputError([Problem("mapping key is required", file=file, column=k, label="key")
                                  for k in missing])
         mapping = cls(**spec)
+        if year is not None and mapping.year is None and mapping.month is None and mapping.wide is None:
+            mapping = replace(mapping, year=int(year))
         mapping.check(file)
         return mapping
 
@@ -153,6 +158,14 @@ class Mapping:
                 if ours not in names:
                     bad("columns", f"'{ours}' is not a column of the {self.table} table; one of "
                                    f"{', '.join(sorted(names - {'district_code', 'source'}))}", ours)
+        if self.table in TABLES and isinstance(self.fixed, dict):
+            names = {c.name for c in TABLES[self.table].columns} - {"district_code", "source"}
+            for col, value in self.fixed.items():
+                if col not in names:
+                    bad("fixed", f"'{col}' is not a column of the {self.table} table; one of {', '.join(sorted(names))}",
+                        col)
+                elif not isinstance(value, str):
+                    bad("fixed", f"the fixed value of '{col}' must be text, e.g. \"tpt\" or \"%\"", value)
         scalable = {"value"} if self.wide else {o for o in targets if self.table in TABLES and _is_numeric(self.table, o)}
         for name, factor in self.scale.items():
             if name not in scalable:

@@ -6,7 +6,8 @@ import html
 
 import pandas as pd
 
-from ucj.analysis.budget import Assumptions, district_scenarios
+from ucj.analysis.budget import Assumptions, credible_rates, district_scenarios
+from ucj.analysis.district import with_used_rates
 from ucj.core.config import stylesheet
 from ucj.core.errors import UcjInputError
 from ucj.data.dataset import Dataset
@@ -27,15 +28,25 @@ def parse_workers(text: object) -> list[int]:
     return values
 
 
+def credible_assumptions(ds: Dataset, district_code: str) -> Assumptions:
+    """The budget assumptions with the district's credibility-weighted JKK and JKM rates (as its report uses)."""
+    from dataclasses import replace
+
+    rates = {r.programme: r.rate_per_1000 for r in credible_rates(ds.claims, ds.enrolment, district_code)}
+    return replace(Assumptions(), jkk_cases_per_1000=round(rates["JKK"], 2), jkm_deaths_per_1000=round(rates["JKM"], 2))
+
+
 def budget_scenarios(ds: Dataset, district: str, workers: object, years: int, lang: str = "id",
                      denominator: str = "working_population") -> tuple[pd.DataFrame, dict[str, object]]:
     """Scenario table (raw numbers, from the analysis layer) and the context to show it in."""
     d = ds.registry.district(district)
     lang_ok: Lang = check_lang(lang)
-    sc = district_scenarios(ds.enrolment, ds.workforce, d.code, parse_workers(workers), int(years), denominator)
+    used = credible_assumptions(ds, d.code)  # the claim rates the district report's budget uses
+    sc = district_scenarios(ds.enrolment, ds.workforce, d.code, parse_workers(workers), int(years), denominator,
+                            assumptions=used)
     context = {"district": d, "lang": lang_ok, "month": f"{sc.month:%Y-%m}", "active": sc.active,
                "coverage_pct": sc.coverage_pct, "denominator": denominator, "years": sc.years,
-               "synthetic": ds.any_synthetic}
+               "synthetic": ds.any_synthetic, "assumptions": with_used_rates(Assumptions().describe(), used)}
     return sc.table, context
 
 
@@ -56,8 +67,12 @@ def display_scenarios(table: pd.DataFrame, context: dict[str, object]) -> None:
             f"{html.escape(d.full_name)}</h1>{banner}"  # type: ignore[attr-defined]
             f"<p>{html.escape(t('active', lang))} {context['month']}: {fmt_int(context['active'], lang)} · "
             f"{html.escape(t('coverage_pct', lang))}: {fmt_pct(context['coverage_pct'], lang)}</p>")
+    assumptions = context.get("assumptions")
+    if not isinstance(assumptions, pd.DataFrame):
+        assumptions = Assumptions().describe()
     display(HTML(head + html_table(shown("budget", table, lang), lang)
-                 + html_table(shown("assumptions", Assumptions().describe(), lang), lang)))
+                 + html_table(shown("assumptions", assumptions, lang), lang)
+                 + f"<p><small>{html.escape(t('claim_rates_note', lang))}</small></p>"))
 
 
 def key_figures_text(table: pd.DataFrame, context: dict[str, object]) -> str:

@@ -14,24 +14,27 @@ import platform
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
+from typing import Callable, TypeVar
 
 import pandas as pd
 
 from ucj import __version__
 from ucj.analysis.all_districts import district_table
-from ucj.analysis.district import (DEFAULT_DENOMINATOR, TARGET_FROM_PARAMETER, AreaPoverty, Comparison,
+from ucj.analysis.district import (DEFAULT_DENOMINATOR, TARGET_FROM_PARAMETER, AreaPoverty, Comparison, peer_table_key,
                                    DistrictFigures, as_of, district_figures, jsonable)
 from ucj.analysis.projection import Projection
 from ucj.analysis.villages import VillageFigures, village_figures
 from ucj.core.config import stylesheet
 from ucj.core.stamp import portable_path, stamp
-from ucj.data.dataset import Dataset, load
+from ucj.data.dataset import Dataset, load_stored
 from ucj.presentation.i18n import Lang, fmt_int, fmt_num, fmt_pct, fmt_rp, fmt_year, reason_text, stamp_line, t, tf
 from ucj.core.config import split_dirs
 from ucj.presentation.request import ReportParams
 from ucj.presentation.plots import claims_figure, coverage_figure, poverty_figure
 from ucj.presentation.tables import Shown, as_html_frame, html_table, shown, source_text
 from ucj.presentation.villages_view import village_key, village_rows, village_sentences
+
+T = TypeVar("T")
 
 # how the analysis layer's targets table marks the national default applied to a district
 DEFAULT_TARGET_MARKS = ("default: ", "RPJMN 2025-2029 national UCJ target, applied to every district as a default")
@@ -112,7 +115,14 @@ class DistrictReport:
         level = t("interval_level", lang).format(level=fmt_num(100 * p.interval, lang, 1))
         return (f"{fmt_pct(p.projected_pct, lang)} ({level} {fmt_pct(p.lower_pct, lang)}–{fmt_pct(p.upper_pct, lang)})"
                 f" – {t(p.status, lang)}, {t('probability_reaching_target', lang)} "
-                f"{fmt_pct(100 * p.probability_reaching_target, lang)}")
+                f"{fmt_pct(100 * p.probability_reaching_target, lang)}{self.lower_cut_text()}")
+
+    def lower_cut_text(self) -> str:
+        """" (lower bound cut at 0)" when the interval's lower bound at the target year was cut at 0 %."""
+        fc = self.projection.forecast
+        if len(fc) and "lower_cut_at_0" in fc and bool(fc["lower_cut_at_0"].iloc[-1]):
+            return f" ({t('lower_cut_at_0', self.lang).lower()})"
+        return ""
 
     def summary_items(self) -> list[tuple[str, str]]:
         k, lang = self.key, self.lang
@@ -238,6 +248,11 @@ class DistrictReport:
                           projected=fmt_pct(p.projected_pct, lang), level=fmt_pct(100 * p.interval, lang),
                           lower=fmt_pct(p.lower_pct, lang), upper=fmt_pct(p.upper_pct, lang),
                           status=t(p.status, lang), probability=fmt_pct(100 * p.probability_reaching_target, lang))
+            if self.lower_cut_text():
+                s += " " + t("lower_cut_note", lang)
+            if p.status == "cannot_say" and p.reason:
+                why = reason_text(p.reason, lang)
+                s += " " + why[:1].upper() + why[1:] + "."
         else:
             s += " " + tf("no_projection_sentence", lang, reason=reason_text(p.reason, lang))
         return s
@@ -258,10 +273,69 @@ class DistrictReport:
         self.heading("workers_needed")
         p, lang = self.projection, self.lang
         self._html(f'<p class="ucj-big">{html.escape(self.workers_needed_sentence())}</p>')
+        self._html(f"<p>{html.escape(self.model_sentence())}</p>")
+        self._html(f"<p><small>{html.escape(self.model_details())}</small></p>")
         self._table("model_fits")
-        choice = (f"{t('model_choice', lang)}: {reason_text(p.choice, lang) or '–'}; {t('residual_check', lang)} = "
-                  f"{fmt_num(p.residual_pvalue, lang, 3)}")
-        self._html(f"<p><small>{html.escape(choice)}</small></p>")
+        self.show_policy_apart()
+
+    # -- which model, and policy apart from trend (issue 18, items 2 and 3) -------------------------
+    def model_sentence(self) -> str:
+        """Which model the projection uses and why, in one plain sentence (the reasons from the catalogue)."""
+        p, lang = self.projection, self.lang
+        rejected = [f for f in p.fits if f.fitted and not f.usable]
+        if not p.model_used:
+            why = reason_text(p.reason, lang) or "–"
+            return tf("model_sentence_none", lang, why=why)
+        if rejected:
+            other = rejected[0]
+            return tf("model_sentence_rejected", lang, model=t(p.model_used, lang), other=t(other.model, lang),
+                      why=reason_text(other.rejection, lang))
+        key = "model_sentence_default" if p.choice == "choice_default" else "model_sentence_holdout"
+        return tf(key, lang, model=t(p.model_used, lang))
+
+    def model_details(self) -> str:
+        """The details behind the sentence: each fitted model's AIC and Ljung-Box p-value."""
+        lang = self.lang
+        items = [tf("model_details_item", lang, model=t(f.model, lang), aic=fmt_num(f.aic, lang, 1),
+                    p=_pvalue(f.residual_pvalue, lang)) for f in self.projection.fits if f.fitted]
+        return tf("model_details", lang, details="; ".join(items) or "–")
+
+    def policy_sentences(self) -> list[str]:
+        """The organic part the model projects and the funded part added as a schedule; the ends of funding
+        agreements, each on its own line (left out of the lapse rate)."""
+        p, lang = self.projection, self.lang
+        lines = []
+        if p.model_used and pd.notna(p.funded_now):
+            lines.append(tf("organic_funded_sentence", lang, organic=fmt_pct(p.organic_last_pct, lang),
+                            funded=fmt_int(p.funded_now, lang), funded_target=fmt_int(p.funded_at_target, lang),
+                            year=fmt_year(p.target_year)))
+        for r in self.results.agreement_ends.itertuples():
+            lines.append(tf("agreement_end_line", lang, month=f"{pd.Timestamp(r.month):%Y-%m}",
+                            funding=t(str(r.funding), lang), workers=fmt_int(r.workers, lang)))
+        return lines
+
+    def show_policy_apart(self) -> None:
+        self._html("".join(f"<p>{html.escape(x)}</p>" for x in self.policy_sentences()))
+        if len(self.tables.get("projection_scenarios", ())):
+            self._html(f"<h3>{html.escape(t('projection_scenarios', self.lang))}</h3>")
+            self._table("projection_scenarios")
+
+    def budget_plan_frame(self) -> pd.DataFrame:
+        """The year-by-year plan as shown, with a total row (flows summed; stock and coverage at the end)."""
+        from ucj.analysis.budget import plan_total
+
+        plan = self.tables["budget_plan"]
+        shown_plan = as_html_frame(shown("budget_plan", plan, self.lang), self.lang)
+        if plan.empty:
+            return shown_plan
+        total = pd.DataFrame([plan_total(plan)], columns=[c for c in plan.columns if c != "year"])
+        total = total.astype({c: plan[c].dtype for c in total.columns if pd.api.types.is_integer_dtype(plan[c])
+                              and total[c].notna().all()})
+        total = total.drop(columns="denominator_at_year_end")  # a level, not a flow: no total
+        total_shown = as_html_frame(shown("budget_plan", total, self.lang), self.lang)
+        total_shown.insert(0, shown_plan.columns[0], t("budget_plan_total", self.lang))
+        total_shown[t("denominator_at_year_end", self.lang)] = "–"
+        return pd.concat([shown_plan, total_shown[shown_plan.columns]], ignore_index=True)
 
     def show_claims(self) -> None:
         self.heading("claims")
@@ -299,6 +373,12 @@ class DistrictReport:
         self.heading("budget")
         self._table("budget")
         self._table("assumptions")
+        self._html(f"<h3>{html.escape(t('budget_plan', self.lang))}</h3>")
+        self._table(self.budget_plan_frame())
+        self._html(f"<p><small>{html.escape(t('budget_plan_note', self.lang))}</small></p>")
+        self._html(f"<h3>{html.escape(t('claim_rates', self.lang))}</h3>")
+        self._table("claim_rates")
+        self._html(f"<p><small>{html.escape(t('claim_rates_note', self.lang))}</small></p>")
 
     # -- methods, sources and the stamp -------------------------------------------------------
     def methods_lines(self) -> list[str]:
@@ -393,6 +473,13 @@ class DistrictReport:
         return written
 
 
+def _pvalue(p: float, lang: Lang) -> str:
+    """A p-value as a reader can read it: three decimals, or "< 0,001" / "< 0.001" below that."""
+    if pd.isna(p):
+        return "–"
+    return "= " + fmt_num(p, lang, 3) if p >= 0.001 else "< " + fmt_num(0.001, lang, 3)
+
+
 def published_and_computed(facts: pd.DataFrame) -> pd.DataFrame:
     """The analysis layer's published facts beside the data's value, with the difference (data minus
     published, in the fact's unit: percentage points for a percentage) and the outlet named."""
@@ -406,15 +493,16 @@ def published_and_computed(facts: pd.DataFrame) -> pd.DataFrame:
 def load_data(source: ReportParams | str) -> Dataset:
     """Load and validate the tables of a report's data folder(s): its parameters, or the `data_dir` text."""
     if isinstance(source, ReportParams):
-        return load(*source.data_dirs, registry=source.registry)
-    return load(*split_dirs(source))
+        return load_stored(*source.data_dirs, registry=source.registry)
+    return load_stored(*split_dirs(source))
 
 
 class PeerTables:
     """The all-district tables of one dataset, each computed once and shared by the reports a kernel
     builds: the comparison table with every district's benchmarks (`Comparison`, per period, peer year
     and denominator) and province and national poverty (`AreaPoverty`, per period). A table depends on
-    nothing else, so sharing it never changes a figure."""
+    nothing else, so sharing it never changes a figure. A dataset read through the store
+    (`load_stored`) also finds them there, computed once per dataset (ucj.data.store)."""
 
     def __init__(self, ds: Dataset) -> None:
         self.ds = ds
@@ -425,14 +513,21 @@ class PeerTables:
     def table(self, period: pd.Timestamp, year: int, denominator: str) -> Comparison:
         key = (pd.Timestamp(period), int(year), denominator)
         if key not in self._tables:
-            self._tables[key] = Comparison.of(district_table(as_of(self.ds, key[0]), key[1], key[2]), key[0])
+            self._tables[key] = self._stored("comparison", [str(key[0]), key[1], key[2]], lambda: Comparison.of(
+                district_table(as_of(self.ds, key[0]), key[1], key[2]), key[0]))
         return self._tables[key]
 
     def poverty(self, period: pd.Timestamp) -> AreaPoverty:
         key = pd.Timestamp(period)
         if key not in self._poverty:
-            self._poverty[key] = AreaPoverty.of(self.ds, key)
+            self._poverty[key] = self._stored("area_poverty", [str(key)], lambda: AreaPoverty.of(self.ds, key))
         return self._poverty[key]
+
+    def _stored(self, kind: str, inputs: list[object], compute: Callable[[], T]) -> T:
+        """`compute()`, through the store when the dataset came from it (keyed on the dataset's key)."""
+        from ucj.data.store import derived
+
+        return derived(self.ds.store_key, kind, inputs, compute)
 
 
 def _figures(ds: Dataset, params: ReportParams, comparison: pd.DataFrame | PeerTables | None) -> DistrictFigures:
@@ -444,8 +539,9 @@ def _figures(ds: Dataset, params: ReportParams, comparison: pd.DataFrame | PeerT
         return district_figures(ds, params.district.code, comparison=comparison, **kw)  # type: ignore[arg-type]
     period = pd.Timestamp(params.last_period)
     kw["area_poverty"] = comparison.poverty(period)
-    guess = comparison.last_key if comparison.last_key and comparison.last_key[0] == period else \
-        (period, period.year, params.denominator or DEFAULT_DENOMINATOR)
+    # the table the analysis will want, found cheaply; checked after the call all the same
+    guess = (period, *peer_table_key(ds, params.district.code, period, params.denominator, params.target_pct,
+                                     params.target_year))
     fig = district_figures(ds, params.district.code, comparison=comparison.table(*guess), **kw)  # type: ignore[arg-type]
     used = (period, int(fig.peer_year), fig.denominator)
     if used != guess:
@@ -478,6 +574,8 @@ def build(ds: Dataset, params: ReportParams, *, comparison: pd.DataFrame | PeerT
     fits = fig.projection.fits_table()
     if len(fits):  # a fitted model left unused says why
         fits.loc[fits["fitted"].astype(bool) & ~fits["used"].astype(bool), "reason"] = NOT_USED
+        rejected = fits["fitted"].astype(bool) & ~fits["usable"].astype(bool)
+        fits.loc[rejected, "reason"] = fits.loc[rejected, "rejection"]  # not identifiable: why, not "the other fits better"
     tables["model_fits"] = fits[["model", "fitted", "used", "reason", "aic", "rmse_in_sample", "rmse_holdout"]]
     if "seed_facts" in tables:
         tables["seed_facts"] = published_and_computed(tables["seed_facts"])

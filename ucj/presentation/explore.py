@@ -29,7 +29,7 @@ from ucj.core.errors import UcjInputError
 from ucj.data.dataset import Dataset
 from ucj.data.registry import Registry
 from ucj.data.schema import DENOMINATORS
-from ucj.presentation.i18n import Lang, check_lang, fmt_int, fmt_num, fmt_pct, fmt_rp, fmt_rp_full, fmt_year, t, tf
+from ucj.presentation.i18n import Lang, check_lang, fmt_int, fmt_num, fmt_pct, fmt_rp, fmt_rp_full, fmt_year, reason_text, t, tf
 from ucj.presentation.plots import claims_figure, mark_synthetic, poverty_figure
 from ucj.presentation.tables import Shown, as_html_frame, shown
 
@@ -119,8 +119,11 @@ def coverage_chart(series: pd.DataFrame, fig: DistrictFigures, segment: str, lan
     p = fig.projection
     if segment == ALL_SEGMENTS and len(p.forecast):
         fc = p.forecast
-        ax.fill_between(fc["month"], fc["lower"], fc["upper"], color="#c00000", alpha=0.15,
+        band = fc["informative"].astype(bool) if "informative" in fc else pd.Series(True, index=fc.index)
+        ax.fill_between(fc["month"], fc["lower"], fc["upper"], where=band.to_numpy(), color="#c00000", alpha=0.15,
                         label=t("interval_level", lang).format(level=fmt_num(100 * p.interval, lang, 0)))
+        if not band.all():  # where the interval is too wide to say anything, no band (the legend says so)
+            ax.plot([], [], " ", label=t("chart_band_hidden", lang))
         ax.plot(fc["month"], fc["mean"], color="#c00000", ls="--", lw=1.2, label=t("projection", lang))
     if segment == ALL_SEGMENTS and p.target_pct == p.target_pct:
         ax.scatter([pd.Timestamp(int(p.target_year), 12, 1)], [p.target_pct], marker="*", s=140, color="#000000",
@@ -214,12 +217,13 @@ def coverage_view(ds: Dataset, fig: DistrictFigures, segment: str, lang: Lang,
         name=fig.district.full_name, pct=fmt_pct(pct, lang), month="–" if month is None else f"{month:%Y-%m}",
         pairing=f"{seg}, {t(num, lang)} / {t(den, lang)}")
     p = fig.projection
-    if p.status in ("likely", "uncertain", "unlikely"):
+    if p.status in ("likely", "uncertain", "unlikely") or (p.status == "cannot_say" and p.model_used):
         target = t("target_headline", lang).format(pct=fmt_pct(p.target_pct, lang), year=p.target_year,
                                                     projected=fmt_pct(p.projected_pct, lang), status=t(p.status, lang))
     else:
         target = t("not_fitted_headline", lang).format(pct=fmt_pct(p.target_pct, lang), year=p.target_year,
-                                                       reason=t(p.status, lang) + (f" ({p.reason})" if p.reason else ""))
+                                                       reason=t(p.status, lang) + (f" ({reason_text(p.reason, lang)})"
+                                                                                   if p.reason else ""))
     notes = [t("default_target", lang)] if fig.target_is_default else []
     if segment != ALL_SEGMENTS:
         notes.append(t("fan_only_all", lang))

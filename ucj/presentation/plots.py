@@ -14,7 +14,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from ucj.presentation.i18n import Lang, fmt_int, fmt_pct, fmt_rp, fmt_year, t, tf
+from ucj.presentation.i18n import Lang, fmt_int, fmt_num, fmt_pct, fmt_rp, fmt_year, t, tf
 
 # Okabe & Ito (2008), "Color Universal Design": safe for protanopia, deuteranopia and tritanopia
 OKABE_ITO = {"black": "#000000", "orange": "#E69F00", "sky_blue": "#56B4E9", "green": "#009E73",
@@ -42,6 +42,29 @@ def _pct_axis(axis, lang: Lang) -> None:  # type: ignore[no-untyped-def]
     axis.set_major_formatter(FuncFormatter(lambda v, _: fmt_pct(v, lang)))
 
 
+def _fan(ax, forecast: pd.DataFrame, lang: Lang) -> None:  # type: ignore[no-untyped-def]
+    """The projection fan: the band only in the months where the interval is informative (`informative`),
+    labelled with its level; the total projection (self-enrolled + budget-funded) and, where the forecast
+    has it, the self-enrolled part the model projects; a lower bound cut at 0 says so in the legend."""
+    shown = forecast["informative"].astype(bool).to_numpy() if "informative" in forecast else np.ones(len(forecast),
+                                                                                                     dtype=bool)
+    label = t("interval", lang)
+    if "interval_pct" in forecast and len(forecast):
+        label = t("interval_level", lang).format(level=fmt_num(float(forecast["interval_pct"].iloc[0]), lang, 0))
+    if "lower_cut_at_0" in forecast and bool(forecast.loc[shown, "lower_cut_at_0"].astype(bool).any()):
+        label += "; " + t("lower_cut_at_0", lang).lower()
+    if shown.any():
+        ax.fill_between(forecast["month"], forecast["lower"], forecast["upper"], where=shown, color=OKABE_ITO["grey"],
+                        alpha=0.3, label=label)
+    if not shown.all():  # the months without a band, said in the legend
+        ax.plot([], [], " ", label=t("chart_band_hidden", lang))
+    total = "chart_total_projection" if "organic_mean" in forecast else "projection"
+    ax.plot(forecast["month"], forecast["mean"], color=OKABE_ITO["black"], lw=1.5, ls="--", label=t(total, lang))
+    if "organic_mean" in forecast and "funded_pct" in forecast and bool((forecast["funded_pct"] > 0).any()):
+        ax.plot(forecast["month"], forecast["organic_mean"], color=OKABE_ITO["black"], lw=1.0, ls=":",
+                label=t("chart_organic", lang))
+
+
 def coverage_figure(by_segment: pd.DataFrame, forecast: pd.DataFrame, target_pct: float, target_year: int,
                     lang: Lang, synthetic: bool, title: str) -> Figure:
     """Monthly coverage by segment (stacked), the projection fan and the target."""
@@ -51,10 +74,7 @@ def coverage_figure(by_segment: pd.DataFrame, forecast: pd.DataFrame, target_pct
     ax.stackplot(wide.index, *[wide[c] for c in cols], labels=[t(c, lang) for c in cols],
                  colors=[SEGMENT_COLOURS[c] for c in cols], alpha=0.85)
     if len(forecast):
-        ax.fill_between(forecast["month"], forecast["lower"], forecast["upper"], color=OKABE_ITO["grey"],
-                        alpha=0.3, label=t("interval", lang))
-        ax.plot(forecast["month"], forecast["mean"], color=OKABE_ITO["black"], lw=1.5, ls="--",
-                label=t("projection", lang))
+        _fan(ax, forecast, lang)
     if np.isfinite(target_pct):
         ax.scatter([pd.Timestamp(int(target_year), 12, 1)], [target_pct], marker="*", s=140,
                    color=OKABE_ITO["vermillion"], zorder=5,

@@ -338,7 +338,8 @@ class LocalExecutor:
 
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=cancel)
-        close_kernels()
+        else:  # the kernel of this process's reports; with a pool, a kernel here is another's (prestart)
+            close_kernels()
 
 
 class DaskExecutor:
@@ -718,16 +719,12 @@ def overview_params(province: str | None, registry: Registry, lang: str = "id", 
 
 def render_overview(p: OverviewParams, setup: Setup, recorded: tuple[tuple[str, object], ...] = (),
                     pdf: bool = False) -> Result:
-    """Execute the overview notebook with papermill (its own format: a reviewer reruns it with plain
-    papermill) in a temporary folder, export the code-free HTML (and with `pdf` print it to report.pdf);
-    return every file as bytes. `recorded`: the parameters the executed notebook shows
-    (engine.record_parameters)."""
+    """Execute the overview notebook on this thread's warm kernel (ucj.runs.engine: papermill's own cell
+    loop and format, so a reviewer reruns it with plain papermill; the kernel's imports are paid once,
+    the data comes from the store the district reports filled) in a temporary folder, export the
+    code-free HTML (and with `pdf` print it to report.pdf); return every file as bytes. `recorded`: the
+    parameters the executed notebook shows (engine.record_parameters)."""
     import tempfile
-
-    import nbformat
-    import papermill as pm
-
-    from ucj.presentation.export import notebook_html
 
     entry: dict[str, object] = {"kind": "overview", "level": "national" if p.province_code is None else "province",
                                 "province_code": p.province_code, "district_name": p.title(),
@@ -735,23 +732,26 @@ def render_overview(p: OverviewParams, setup: Setup, recorded: tuple[tuple[str, 
     started = time.perf_counter()
     folder = Path(tempfile.mkdtemp(prefix=f"ucj-{p.slug}-"))
     try:
-        src = folder / ".input.ipynb"
-        src.write_text(setup.notebook, encoding="utf-8")
-        out = folder / "report.ipynb"
-        params = p.parameters() | {"data_dir": ";".join(setup.data.folders), "output_dir": "."}
+        from ucj.runs.engine import kernel_for
+
+        kernel = kernel_for(setup)
+        import nbformat
+        from papermill.exceptions import PapermillExecutionError
+        from papermill.execute import raise_for_execution_errors
+
+        from ucj.presentation.export import notebook_html
+
         stage("compute")
+        nb = kernel.run_report(p.parameters(), folder)
         try:
-            pm.execute_notebook(str(src), str(out), parameters=params, kernel_name="python3", cwd=str(folder),
-                                progress_bar=False, log_output=False, request_save_on_cell_execute=False,
-                                extra_arguments=["--IPKernelApp.log_level=ERROR"])
-        except pm.PapermillExecutionError as err:
+            raise_for_execution_errors(nb, None)
+        except PapermillExecutionError as err:
             return Result(entry | {"status": "failed", "error": " ".join(f"{err.ename}: {err.evalue}".split())[:500],
                                    "cell": err.exec_count})
-        nb = nbformat.read(out, as_version=4)
         nb.metadata["papermill"]["input_path"] = f"notebooks/{p.notebook}.ipynb"  # no path of this machine
         nb.metadata["papermill"]["output_path"] = "report.ipynb"
         key = json.loads((folder / "key_figures.json").read_text(encoding="utf-8"))
-        nb.metadata["ucj"] = {"key_figures": key}
+        nb.metadata["ucj"] = dict(nb.metadata.get("ucj") or {}) | {"key_figures": key}
         record_parameters(nb, dict(recorded))
         stage("export")
         files = {"report.ipynb": nbformat.writes(nb).encode(),
@@ -780,6 +780,16 @@ def run_overviews(overviews: list[OverviewParams], run_dir: Path, *, force: bool
     them in run.json and list them on the index; return their entries. `pdf`: a report.pdf too."""
     run_dir = Path(run_dir)
     out = []
+    try:
+        return _run_overviews(overviews, run_dir, out, force, title, pdf)
+    finally:
+        from ucj.runs.engine import close_kernels
+
+        close_kernels()  # the overviews' kernel (started here, or ahead by the batch: prestart)
+
+
+def _run_overviews(overviews: list[OverviewParams], run_dir: Path, out: list[dict[str, object]], force: bool,
+                   title: str | None, pdf: bool) -> list[dict[str, object]]:
     with locked(run_dir):
         clean_partial(run_dir)
         entries = previous_entries(run_dir)
@@ -789,7 +799,7 @@ def run_overviews(overviews: list[OverviewParams], run_dir: Path, *, force: bool
         except (OSError, ValueError):
             run = {}
         for p in overviews:
-            setup = Setup(notebook(p.notebook).read_text(encoding="utf-8"), data_spec(p.data_dirs))
+            setup = Setup(notebook(p.notebook).read_text(encoding="utf-8"), data_spec(p.data_dirs), name=p.notebook)
             recorded = _recorded_dirs(setup.data.folders, run_dir, p.slug)
             shown, extra = p.parameters(), {"pdf": True} if pdf else {}
             if p.boundaries:  # recorded relative to the report, like the data; its content is an input

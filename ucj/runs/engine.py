@@ -72,6 +72,7 @@ class Setup:
     data: DataSpec
     kernel_name: str = KERNEL
     ucj_version: str = __version__
+    name: str = "district_report"  # the shipped notebook's name: papermill's input_path shows notebooks/NAME.ipynb
 
     @property
     def notebook_sha256(self) -> str:
@@ -251,6 +252,12 @@ class WarmKernel:
         await self._hidden("import ucj.presentation.district, ucj.runs.params")
 
     @property
+    def setup_free(self) -> bool:
+        """Whether this kernel holds nothing of its notebook: warmed for a notebook without setup cells
+        (an overview), it can be warmed again for another such notebook or other data, as a fresh one."""
+        return self.setup is not None and not self.setup_cells
+
+    @property
     def pid(self) -> int | None:
         proc = getattr(getattr(self.km, "provisioner", None), "process", None)
         return getattr(proc, "pid", None)
@@ -268,7 +275,8 @@ class WarmKernel:
             cell.metadata.setdefault("tags", [])
             cell.metadata.setdefault("papermill", {})
         nb = parameterize_notebook(nb, parameters, kernel_name=self.kernel_name, language="python")
-        return prepare_notebook_metadata(nb, NOTEBOOK_SOURCE, "report.ipynb")
+        source = f"notebooks/{self.setup.name}.ipynb" if self.setup is not None else NOTEBOOK_SOURCE
+        return prepare_notebook_metadata(nb, source, "report.ipynb")
 
     async def _run(self, nb: object, skip_setup: bool) -> object:
         """Run the notebook's cells with papermill's execution manager (papermill's own cell loop, on this
@@ -472,11 +480,14 @@ def kernel_for(setup: Setup, payload: dict[str, object] | None = None) -> WarmKe
         return current
     if setup.ucj_version != __version__:
         raise RuntimeError(f"this worker has ucj {__version__}, the batch was started with ucj {setup.ucj_version}")
-    if current is not None and (current.setup is not None or current.kernel_name != setup.kernel_name):
+    reusable = current is not None and current.setup_free and current.kernel_name == setup.kernel_name and \
+        current.alive() and \
+        not any(SETUP_TAG in c.get("metadata", {}).get("tags", []) for c in json.loads(setup.notebook)["cells"])
+    if current is not None and not reusable and (current.setup is not None or current.kernel_name != setup.kernel_name):
         _forget(current)
         current = None
     data_dir = _materialize(payload, setup.data) if payload is not None else ";".join(setup.data.folders)
-    if current is not None:  # started ahead by prestart: warm it for this setup
+    if current is not None:  # started ahead by prestart (or setup-free): warm it for this setup
         try:
             current.warm(setup, data_dir)
         except BaseException:

@@ -23,7 +23,8 @@ import pandas as pd
 from ucj.core.config import stylesheet
 from ucj.core.files import write_csv, write_text
 from ucj.core.stamp import stamp
-from ucj.presentation.i18n import Lang, check_lang, fmt_int, fmt_pct, fmt_rp, fmt_year, stamp_line, t
+from ucj.analysis.projection import INTERVAL
+from ucj.presentation.i18n import Lang, check_lang, fmt_int, fmt_num, fmt_pct, fmt_rp, fmt_year, stamp_line, t, tf
 from ucj.presentation.tables import Shown
 
 SUMMARY_CSV = "summary.csv"
@@ -56,6 +57,7 @@ SUMMARY_COLUMNS: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("projected", ("projection", "projected_pct"), "pct"),
     ("lower", ("projection", "lower_pct"), "pct"),
     ("upper", ("projection", "upper_pct"), "pct"),
+    ("interval_pct", ("projection", "interval_pct"), "pct"),  # the level of the interval lower-upper
     ("status", ("projection", "status"), "text"),
     ("workers_needed", ("projection", "workers_needed_per_month"), "count"),
     ("workers_needed_gross", ("workers_needed", "gross_per_month"), "count"),
@@ -281,7 +283,7 @@ def write_index(path: str | Path, entries: list[dict[str, object]], lang: str, s
     headers = ["district", "district_code", "province", "coverage_pct", "target", "projected", "status",
                "claim_count", "claim_amount_rp", "p0"]
     labels = [t(h, lang_ok) for h in headers]
-    labels[5] = f"{t('projected', lang_ok)} ({t('interval', lang_ok).lower()})"
+    labels[5] = f"{t('projected', lang_ok)} ({tf('interval_level', lang_ok, level=fmt_num(100 * INTERVAL, lang_ok, 0))})"
     labels[7] = f"{t('claim_count', lang_ok)} (12 {t('months', lang_ok).lower()})"
     labels[8] = t("claims_12m_label", lang_ok)
     head = "".join(f'<th scope="col">{html.escape(x)}</th>' for x in labels)

@@ -1,0 +1,153 @@
+"""Issue 18, items 2 and 3: only identifiable models give verdicts, a too-wide interval says "cannot say yet",
+and budget-funded workers are a known schedule added to the projected organic participants. Oracles: scipy's
+curve_fit, statsmodels' ETSModel, and hand-worked numbers."""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from ucj.analysis.projection import (SeriesToProject, funded_schedule, informative, logistic, logistic_rejection,
+                                     project, project_district, room, series_to_fit)
+
+BOALEMO = "75.02"
+
+
+def _series(organic, funded=None, start="2019-01-01", denominator=100_000.0):
+    """A monthly series: `organic` self-funded participants plus `funded` budget-funded ones."""
+    organic = np.asarray(organic, dtype="float64")
+    funded = np.zeros_like(organic) if funded is None else np.asarray(funded, dtype="float64")
+    months = pd.date_range(start, periods=len(organic), freq="MS")
+    active = organic + funded
+    return pd.DataFrame({"month": months, "active": active, "denominator_value": denominator,
+                         "coverage_pct": 100 * active / denominator, "active_self_funded": organic})
+
+
+def _wf():
+    return pd.DataFrame({"district_code": [BOALEMO] * 2, "year": [2024, 2025], "working_population": [100_000] * 2})
+
+
+def _project(series, **kw):
+    return project(SeriesToProject(series, _wf(), district_code=BOALEMO, denominator="working_population",
+                                   denominator_growth=0.0, **kw))
+
+
+def test_a_logistic_fit_on_its_bound_is_rejected():
+    """An accelerating rise (5 % growing 30 % a year, to 41 %) has no saturation in it: the logistic's early,
+    exponential part fits it better the higher the capacity, so least squares pushes the capacity to its
+    100 % bound (scipy's curve_fit agrees): the curve is not identifiable and is not used."""
+    from scipy.optimize import curve_fit
+
+    rng = np.random.default_rng(3)
+    t = np.arange(84) / 12
+    pct = 5 * np.exp(0.3 * t) + rng.normal(0, 0.05, 84)
+    ref, _ = curve_fit(logistic, t, pct, p0=[53.0, 0.5, 3.5], bounds=([1e-6, 1e-4, -100], [100, 10, 200]),
+                       maxfev=20000)
+    assert ref[0] == pytest.approx(100.0, abs=1e-3)  # the second implementation also ends on the bound
+    p = _project(_series(pct * 1000), target_pct=60, target_year=2028)
+    fit = next(f for f in p.fits if f.model == "logistic")
+    assert fit.fitted and not fit.usable
+    assert fit.rejection.startswith("reason_on_bound(param=capacity")
+    assert p.model_used == "ets_damped" and p.choice == "choice_only_usable"
+
+
+def test_unusable_standard_errors_are_rejected_hand_worked():
+    popt = np.array([60.0, 0.8, 2.0])
+    good = np.diag([4.0**2, 0.1**2, 0.5**2])
+    assert logistic_rejection(popt, good) is None
+    huge = np.diag([700.0**2, 0.1**2, 0.5**2])  # Boalemo's case in the issue: capacity SE ~700 pp
+    assert logistic_rejection(popt, huge) == "reason_se_unusable(param=capacity, value=60.0, se=700.0)"
+    singular = np.diag([4.0**2, 0.0, 0.5**2])  # the pseudo-inverse's zero: a direction the data do not fix
+    assert logistic_rejection(popt, singular).startswith("reason_se_unusable(param=rate")
+    assert logistic_rejection(np.array([100.0, 0.8, 2.0]), good).startswith("reason_on_bound(param=capacity")
+
+
+def test_a_funding_step_is_a_schedule_not_a_trend():
+    """Organic participants rise slowly; 10,000 budget-funded workers arrive in January 2023 and stay. The model
+    sees only the organic part: its forecast is the one of the organic series alone, and the funded workers are
+    added on top as 100 x 10,000 / 100,000 = 10 pp in every future month (hand-worked)."""
+    rng = np.random.default_rng(7)
+    n = 84
+    organic = 20_000 + 60 * np.arange(n) + rng.normal(0, 150, n)
+    step = np.where(np.arange(n) >= 48, 10_000.0, 0.0)
+    with_step = _project(_series(organic, step), target_pct=50, target_year=2028)
+    alone = _project(_series(organic), target_pct=50, target_year=2028)
+    assert with_step.funded_now == pytest.approx(10_000) and alone.funded_now == 0
+    assert np.allclose(with_step.forecast["organic_mean"], alone.forecast["organic_mean"])
+    assert np.allclose(with_step.forecast["mean"] - with_step.forecast["organic_mean"], 10.0)
+    assert np.allclose(with_step.forecast["upper"] - with_step.forecast["lower"],
+                       alone.forecast["upper"] - alone.forecast["lower"])  # the step adds no uncertainty
+    # fitted as a trend (no self-funded column), the step is taken for noise: a much wider interval
+    trend_fit = _project(_series(organic + step).drop(columns="active_self_funded"), target_pct=50, target_year=2028)
+    assert trend_fit.upper_pct - trend_fit.lower_pct > 2 * (with_step.upper_pct - with_step.lower_pct)
+    # a plan: 25,000 funded from January 2027 replaces today's 10,000 from then on
+    plans = pd.DataFrame({"district_code": [BOALEMO], "year": pd.array([2027], dtype="Int64"),
+                          "plan": ["planned_apbd_workers"], "value": [25_000.0], "unit": ["persons"]})
+    planned = _project(_series(organic, step), target_pct=50, target_year=2028, plans=plans)
+    f = planned.forecast.set_index("month")["funded_pct"]
+    assert np.allclose(f[:"2026-12-01"], 10.0) and np.allclose(f["2027-01-01":], 25.0)
+    sc = planned.scenarios.set_index("funding_scenario")["funded_at_target"]
+    assert sc.to_dict() == {"as_planned": 25_000, "current_level": 10_000, "no_renewal": 0}
+
+
+def test_funded_schedule_hand_worked():
+    months = pd.date_range("2026-01-01", periods=24, freq="MS")
+    plans = pd.DataFrame({"year": pd.array([2027, pd.NA, 2024], dtype="Int64"),
+                          "plan": ["planned_apbd_workers", "planned_apbd_workers", "planned_apbd_workers"],
+                          "value": [9_000.0, 1.0, 2.0]})
+    s = funded_schedule(4_000, pd.Timestamp("2025-12-01"), months, plans)
+    assert list(s["as_planned"][:12]) == [4_000] * 12 and list(s["as_planned"][12:]) == [9_000] * 12
+    assert list(s["current_level"]) == [4_000] * 24 and list(s["no_renewal"]) == [0] * 24
+
+
+def test_too_wide_an_interval_cannot_say_yet():
+    """A noisy series ten years from its target: the 80 % interval is wider than the 75 points between today's
+    ~25 % and 100 %, so the verdict is "cannot say yet", and the band is drawn only where it is informative."""
+    assert room(25.0, 60.0) == 75.0 and room(70.0, 40.0) == 70.0
+    assert list(informative(np.array([10.0, 75.0, 75.1]), 25.0, 60.0)) == [True, True, False]
+    rng = np.random.default_rng(11)
+    walk = 25 + np.cumsum(rng.normal(0, 2.5, 84))
+    walk = walk - walk[-1] + 25 + np.linspace(-3, 0, 84)
+    p = _project(_series(walk * 1000), target_pct=60, target_year=2035)
+    assert p.upper_pct - p.lower_pct > 100 - p.last_coverage_pct
+    assert p.status == "cannot_say" and p.reason.startswith("reason_interval_too_wide(")
+    assert not p.forecast["informative"].iloc[-1] and p.forecast["informative"].iloc[0]
+    assert p.forecast["interval_pct"].eq(80.0).all()
+    cut = p.forecast["lower_cut_at_0"].astype(bool)
+    assert cut.any() and p.forecast.loc[cut, "lower"].eq(0).all() and p.forecast.loc[~cut, "lower"].gt(0).all()
+
+
+def test_boalemo_verdict_agrees_with_statsmodels(demo_ds):
+    """Boalemo's projection rebuilt with statsmodels' ETSModel alone on the organic series the model sees (the
+    logistic curve being unusable there), with the funded workers' share computed from the tables by pandas."""
+    from scipy.stats import norm
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+    p = project_district(demo_ds, BOALEMO)
+    assert p.model_used == "ets_damped"
+    assert next(f for f in p.fits if f.model == "logistic").usable is False
+    y = series_to_fit(demo_ds, BOALEMO)
+    months = pd.date_range("2019-01-01", periods=len(y), freq="MS")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = ETSModel(pd.Series(y, index=months), error="add", trend="add", damped_trend=True).fit(disp=False)
+    h = p.months_remaining
+    at = res.get_prediction(start=len(y) + h - 1, end=len(y) + h - 1).summary_frame(alpha=0.2)
+    e = demo_ds.enrolment[demo_ds.enrolment["district_code"] == BOALEMO]
+    last = e["month"].max()
+    funded = e[(e["month"] == last) & (e["funding"] != "self_employer")]["active"].sum()
+    w = demo_ds.workforce[demo_ds.workforce["district_code"] == BOALEMO].set_index("year")["working_population"]
+    g = (w[2025] / w[2020]) ** (1 / 5) - 1
+    shift = 100 * funded / (w[2025] * (1 + g) ** (p.target_year - 2025))
+    mean, lower, upper = (float(at[c].iloc[0]) + shift for c in ("mean", "pi_lower", "pi_upper"))
+    assert p.projected_pct == pytest.approx(mean, abs=0.05)
+    assert p.lower_pct == pytest.approx(max(lower, 0), abs=0.05) and p.upper_pct == pytest.approx(upper, abs=0.05)
+    sd = (upper - mean) / norm.ppf(0.9)
+    prob = 1 - norm.cdf((p.target_pct - mean) / sd)
+    assert p.probability_reaching_target == pytest.approx(prob, abs=1e-3)
+    expected = "likely" if lower >= p.target_pct else "unlikely" if upper < p.target_pct else "uncertain"
+    assert p.status == expected
