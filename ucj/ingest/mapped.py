@@ -158,14 +158,6 @@ class Mapping:
                 if ours not in names:
                     bad("columns", f"'{ours}' is not a column of the {self.table} table; one of "
                                    f"{', '.join(sorted(names - {'district_code', 'source'}))}", ours)
-        if self.table in TABLES and isinstance(self.fixed, dict):
-            names = {c.name for c in TABLES[self.table].columns} - {"district_code", "source"}
-            for col, value in self.fixed.items():
-                if col not in names:
-                    bad("fixed", f"'{col}' is not a column of the {self.table} table; one of {', '.join(sorted(names))}",
-                        col)
-                elif not isinstance(value, str):
-                    bad("fixed", f"the fixed value of '{col}' must be text, e.g. \"tpt\" or \"%\"", value)
         scalable = {"value"} if self.wide else {o for o in targets if self.table in TABLES and _is_numeric(self.table, o)}
         for name, factor in self.scale.items():
             if name not in scalable:
