@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -16,12 +16,14 @@ import pandas as pd
 from ucj.analysis.all_districts import district_table
 from ucj.analysis.budget import Assumptions, funded_workers, scenario_table
 from ucj.analysis.claims import claims_summary, heirs_benefits, loss_ratio, programme_kind, savings_withdrawals
-from ucj.analysis.coverage import OVER_100_NOTE, check_denominator, coverage, latest_coverage, numerator_rows, pairing
+from ucj.analysis.coverage import (OVER_100_NOTE, PAIRINGS, check_denominator, coverage, latest_coverage,
+                                   numerator_rows, pairing)
+from ucj.analysis.reasons import reason as reason_code
 from ucj.analysis.facts import seed_facts
 from ucj.analysis.peers import benchmark, benchmark_all
 from ucj.analysis.poverty import poverty_trends
 from ucj.analysis.projection import Projection, district_target, project_district
-from ucj.data.dataset import Dataset
+from ucj.data.dataset import Dataset, column_synthetic
 from ucj.data.published import is_default_target
 from ucj.data.registry import District
 from ucj.data.programme import SAVINGS_PROGRAMMES
@@ -99,6 +101,35 @@ class AreaPoverty:
         return self.province[self.province["province_code"] == province_code].reset_index(drop=True)
 
 
+@dataclass(frozen=True)
+class Figure:
+    """One value a page shows, with what makes it a figure a reader can check: its unit, the period it is
+    for, its basis (which participants over which denominator, or which programmes) and its source table.
+
+    A Figure cannot be made without a period, so a renderer that prints Figures always has one to print.
+    `period` is "YYYY-MM", "YYYY" or "YYYY-MM – YYYY-MM" (a window)."""
+
+    value: float
+    unit: str  # "persons", "%", "rp", "persons_per_month"
+    period: str
+    basis: str  # e.g. "all_participants/potensi_pekerja", "JKK+JKM+JKP", "p0"
+    source: str  # the table it was computed from ("enrolment", "claims", "poverty", "projection", ...)
+
+    def __post_init__(self) -> None:
+        if not str(self.period or "").strip() or str(self.period) in ("None", "NaT", "nan"):
+            raise ValueError(f"a figure needs a period: {self!r}")
+
+    def as_dict(self) -> dict[str, object]:
+        return {"value": self.value, "unit": self.unit, "period": self.period, "basis": self.basis,
+                "source": self.source}
+
+
+# Which coverage a page shows when the denominator lags the numerator (e.g. a potensi pekerja list of
+# 2024 while participants run to 2025-12): the latest month for which both exist, with the rule stated
+# (`period_rule`), never the numerator of one month over the denominator of another under one label.
+PERIOD_RULE_LATEST_BOTH = "period_rule_latest_both"
+
+
 @dataclass
 class DistrictFigures:
     """One district's figures at `last_period`: the numbers and the tables a report shows."""
@@ -143,6 +174,15 @@ class DistrictFigures:
     synthetic_tables: list[str]
     real_tables: list[str]
     table_provenance: dict[str, dict[str, object]]
+    # the summary's values, each with its period, basis and source (see Figure); the page prints these
+    figures: dict[str, Figure] = field(default_factory=dict)
+    # coverage over each denominator the data has (one pairing each, never mixed): for indexes
+    coverage_by_pairing: dict[str, Figure] = field(default_factory=dict)
+    # a reason code when the summary's coverage is for an earlier month than last_period (the denominator
+    # lags), e.g. "period_rule_latest_both(shown=2024-12, latest=2025-12, denominator=potensi_pekerja)"
+    period_rule: str | None = None
+    # whether each chart plots synthetic data (the chart's own columns, not the whole table)
+    chart_synthetic: dict[str, bool] = field(default_factory=dict)
 
     def key(self) -> dict[str, object]:
         """The key figures as plain JSON values (what key_figures.json records)."""
@@ -188,6 +228,10 @@ class DistrictFigures:
             "plans": self.plans.to_dict(orient="records"),
             "synthetic_tables": self.synthetic_tables,
             "real_tables": self.real_tables,
+            "figures": {name: f.as_dict() for name, f in self.figures.items()},
+            "coverage_by_pairing": {name: f.as_dict() for name, f in self.coverage_by_pairing.items()},
+            "period_rule": self.period_rule,
+            "chart_synthetic": self.chart_synthetic,
         }
         return jsonable(key)  # type: ignore[return-value]
 
@@ -316,7 +360,9 @@ def district_figures(
     active_now = float(now["active"]) if now is not None else math.nan
     denom_now = float(now["denominator_value"]) if now is not None else math.nan
     cov_now = float(now["coverage_pct"]) if now is not None else math.nan
-    lapse_pct = lapse_rate(numerator_rows(e_d, denom), period)
+    cov_month = pd.Timestamp(now["month"]) if now is not None else None
+    # lapses over the 12 months up to the coverage month, so lapses and active are of the same period
+    lapse_pct = lapse_rate(numerator_rows(e_d, denom), cov_month if cov_month is not None else period)
     lapsed_month = lapse_pct / 100 * active_now if np.isfinite(lapse_pct) and np.isfinite(active_now) else math.nan
     net = proj.workers_needed_per_month
     gross = net + lapsed_month if np.isfinite(net) and np.isfinite(lapsed_month) else math.nan
@@ -330,6 +376,18 @@ def district_figures(
                             counts_towards_coverage=segs is None or "BPU" in segs)
 
     synthetic = view.synthetic_tables()
+    figs = _summary_figures(e_d, denom, period, now, proj, head_claims=claims_12, start_12=start_12,
+                            net=net, gross=gross, poverty_latest=latest)
+    by_pairing = {}
+    for den in PAIRINGS:
+        row = latest_coverage(e_d, view.workforce, code, den, until=period)
+        if row is not None:
+            by_pairing[den] = Figure(float(row["coverage_pct"]), "%", f"{pd.Timestamp(row['month']):%Y-%m}",
+                                     pairing(den).name, "enrolment/workforce")
+    rule = None
+    if cov_month is not None and cov_month < period:
+        rule = reason_code(PERIOD_RULE_LATEST_BOTH, shown=f"{cov_month:%Y-%m}", latest=f"{period:%Y-%m}",
+                           denominator=denom)
     return DistrictFigures(
         district=d, last_period=period, denominator=denom, pairing=pairing(denom).name,
         target_source=target_source, target_is_default=is_default_target(target_source),
@@ -349,4 +407,54 @@ def district_figures(
         plans=ds.plans[ds.plans["district_code"] == code][["year", "plan", "value", "unit", "plan_source"]]
         .reset_index(drop=True), synthetic_tables=synthetic,
         real_tables=[n for n in view.info if n not in synthetic], table_provenance=view.provenance(),
+        figures=figs, coverage_by_pairing=by_pairing, period_rule=rule, chart_synthetic=chart_synthetic(view, denom),
     )
+
+
+def chart_synthetic(ds: Dataset, denominator: str) -> dict[str, bool]:
+    """Whether each chart of a district page plots made-up data: the coverage chart (active participants
+    over the denominator), the claims chart (claims) and the poverty chart (P0 and, for the province and
+    national lines, the number of poor that weights it). Judged on the plotted columns, not the whole table."""
+    def made_up(table: str, *columns: str) -> bool:
+        info = ds.info.get(table)
+        return info is not None and any(column_synthetic(info, c) for c in columns)
+
+    return {"coverage": made_up("enrolment", "active") or made_up("workforce", denominator),
+            "claims": made_up("claims", "claim_count", "claim_amount_rp"),
+            "poverty": made_up("poverty", "p0", "poor_population")}
+
+
+def _summary_figures(e_d: pd.DataFrame, denom: str, period: pd.Timestamp, now: pd.Series | None,
+                     proj: Projection, *, head_claims: pd.DataFrame, start_12: pd.Timestamp,
+                     net: float, gross: float, poverty_latest: dict[str, object]) -> dict[str, Figure]:
+    """The summary's values as Figures, each with its own period (see Figure)."""
+    pair = pairing(denom)
+    out: dict[str, Figure] = {}
+    num = numerator_rows(e_d, denom)
+    num = num[num["month"] <= period]
+    if len(num):
+        last = pd.Timestamp(num["month"].max())
+        out["active"] = Figure(float(num.loc[num["month"] == last, "active"].sum()), "persons", f"{last:%Y-%m}",
+                               pair.numerator, "enrolment")
+    if now is not None:
+        m = pd.Timestamp(now["month"])
+        out["coverage"] = Figure(float(now["coverage_pct"]), "%", f"{m:%Y-%m}", pair.name, "enrolment/workforce")
+        out["coverage_active"] = Figure(float(now["active"]), "persons", f"{m:%Y-%m}", pair.numerator, "enrolment")
+        out["coverage_denominator"] = Figure(float(now["denominator_value"]), "persons", f"{m.year}", denom,
+                                             "workforce")
+        window = f"{m:%Y-%m} – {int(proj.target_year)}-12"
+        if np.isfinite(net):
+            out["workers_net"] = Figure(float(net), "persons_per_month", window, pair.name, "projection")
+        if np.isfinite(gross):
+            out["workers_gross"] = Figure(float(gross), "persons_per_month", window, pair.name, "projection")
+    head = head_claims[head_claims["kind"] != "savings"]
+    if len(head):
+        out["claims_12m"] = Figure(float(head["claim_amount_rp"].sum()), "rp", f"{start_12:%Y-%m} – {period:%Y-%m}",
+                                   "+".join(sorted(head["programme"].astype(str))), "claims")
+    year = poverty_latest.get("year")
+    if year is not None:
+        for name in ("p0", "province_p0", "national_p0"):
+            v = poverty_latest.get(name)
+            if v is not None and np.isfinite(float(v)):  # type: ignore[arg-type]
+                out[name] = Figure(float(v), "%", str(int(year)), name, "poverty")  # type: ignore[call-overload]
+    return out
