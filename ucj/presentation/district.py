@@ -20,7 +20,7 @@ import pandas as pd
 from ucj import __version__
 from ucj.analysis.all_districts import district_table
 from ucj.analysis.district import (DEFAULT_DENOMINATOR, TARGET_FROM_PARAMETER, AreaPoverty, Comparison,
-                                   DistrictFigures, as_of, district_figures, jsonable)
+                                   DistrictFigures, Figure, as_of, district_figures, jsonable)
 from ucj.analysis.projection import Projection
 from ucj.analysis.villages import VillageFigures, village_figures
 from ucj.core.config import stylesheet
@@ -114,24 +114,42 @@ class DistrictReport:
                 f" – {t(p.status, lang)}, {t('probability_reaching_target', lang)} "
                 f"{fmt_pct(100 * p.probability_reaching_target, lang)}")
 
+    def figure_item(self, label: str, name: str) -> tuple[str, str]:
+        """(label with the figure's period, value) for one of the analysis layer's Figures: the period
+        printed is the one the figure carries; a figure the analysis did not give shows "–" and no period."""
+        fig = self.results.figures.get(name)
+        if fig is None:
+            return label, "–"
+        return f"{label}, {fig.period}", figure_value(fig, self.lang)
+
     def summary_items(self) -> list[tuple[str, str]]:
         k, lang = self.key, self.lang
-        w = k["workers_needed"]
-        pov = k["poverty"]
-        assert isinstance(w, dict) and isinstance(pov, dict)
+        cov_label, cov_value = self.figure_item(self.coverage_label(), "coverage")
         return [
             (t("last_period", lang), str(k["last_period"])),
-            (t("active", lang), fmt_int(k["active"], lang)),
-            (f"{self.coverage_label()}, {k['coverage_as_of']}",
-             fmt_pct(k["coverage_pct"], lang) + (" *" if k["coverage_note"] else "")),
+            self.figure_item(t("active", lang), "active"),
+            (cov_label, cov_value + (" *" if k["coverage_note"] else "")),
             (t("target", lang), self.target_text()),
             (t("projected", lang), self.projection_text()),
-            (t("workers_needed_net", lang), fmt_int(w["net_per_month"], lang)),
-            (t("workers_needed_gross", lang), fmt_int(w["gross_per_month"], lang)),
-            (t("claims_12m_label", lang), fmt_rp(k["claims_12m"]["amount_rp"], lang)),  # type: ignore[index]
-            (f"{t('p0', lang)} {fmt_year(pov['year'])}", fmt_pct(pov["p0"], lang)),
-            (f"{t('national_p0', lang)} {fmt_year(pov['year'])}", fmt_pct(pov["national_p0"], lang)),
+            self.figure_item(t("workers_needed_net", lang), "workers_net"),
+            self.figure_item(t("workers_needed_gross", lang), "workers_gross"),
+            self.figure_item(t("claims_12m_label", lang), "claims_12m"),
+            self.figure_item(t("p0", lang), "p0"),
+            self.figure_item(t("national_p0", lang), "national_p0"),
         ]
+
+    def period_rule_text(self) -> str:
+        """The rule the summary follows when the denominator lags the participants (else "")."""
+        rule = self.results.period_rule
+        if not rule:
+            return ""
+        from ucj.analysis.reasons import parse
+
+        _, params = parse(rule)[0]
+        active = self.results.figures.get("active")
+        return tf("period_rule_latest_both", self.lang, shown=params.get("shown", ""),
+                  latest=params.get("latest", ""), denominator=t(params.get("denominator", ""), self.lang),
+                  active=figure_value(active, self.lang) if active else "–")
 
     def show_summary(self) -> None:
         cells = "".join(
@@ -142,6 +160,8 @@ class DistrictReport:
         self.heading("summary")
         note = (f'<p><small>* {html.escape(t("over_100_note", self.lang))}</small></p>'
                 if self.key["coverage_note"] else "")
+        if self.period_rule_text():
+            note += f'<p class="ucj-period-rule">{html.escape(self.period_rule_text())}</p>'
         self._html(f'<div class="ucj-summary">{cells}</div>{note}')
 
     def show_seed_facts(self) -> None:
@@ -307,7 +327,7 @@ class DistrictReport:
         pairing = str(k.get("pairing") or f"all_participants/{k['denominator']}")
         numerator, _, denominator = pairing.partition("/")
         lines = [tf("method_pairing", lang, numerator=t(numerator, lang), denominator=t(denominator, lang),
-                    value=fmt_int(k["denominator_value"], lang), period=k["last_period"])]
+                    value=fmt_int(k["denominator_value"], lang), period=k["coverage_as_of"] or k["last_period"])]
         model = t(p.model_used, lang) if p.model_used else reason_text(p.reason, lang)
         lines.append(tf("method_projection", lang, model=model, level=fmt_pct(100 * p.interval, lang)))
         lines.append(tf("method_workers_net", lang, growth=fmt_pct(p.denominator_growth_pct_per_year, lang),
@@ -391,6 +411,15 @@ class DistrictReport:
         for name in self.charts:
             written.append(write_bytes(out / f"{name}.png", self.png(name)))
         return written
+
+
+def figure_value(fig: Figure, lang: Lang) -> str:
+    """A Figure's value in the reader's format, by its unit (its period is printed by the caller)."""
+    if fig.unit == "%":
+        return fmt_pct(fig.value, lang)
+    if fig.unit == "rp":
+        return fmt_rp(fig.value, lang)
+    return fmt_int(fig.value, lang)
 
 
 def published_and_computed(facts: pd.DataFrame) -> pd.DataFrame:
