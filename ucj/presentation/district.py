@@ -30,7 +30,7 @@ from ucj.presentation.i18n import Lang, fmt_int, fmt_num, fmt_pct, fmt_rp, fmt_y
 from ucj.core.config import split_dirs
 from ucj.presentation.request import ReportParams
 from ucj.presentation.plots import claims_figure, coverage_figure, poverty_figure
-from ucj.presentation.tables import Shown, as_html_frame, html_table, shown, source_text
+from ucj.presentation.tables import Shown, as_html_frame, cite, html_table, shown, source_text
 from ucj.presentation.villages_view import village_key, village_rows, village_sentences
 
 # how the analysis layer's targets table marks the national default applied to a district
@@ -169,15 +169,16 @@ class DistrictReport:
         published fact (seed articles, with outlet and date) beside the value the data gives and the
         difference, right after the summary so a reader finds the article's figures next to the data's.
         A district without published facts says so."""
-        if not self.tables["plans"].empty:
-            self.heading("plans")
-            self._table(self.display_table("plans"))
         self.heading("published_vs_computed")
         facts = self.published_table()
         if facts is None or facts.empty:
             self._html(f"<p>{html.escape(t('published_none', self.lang))}</p>")
         else:
             self._table(facts)
+            self._html(f"<p><small>{html.escape(t('published_rounding_note', self.lang))}</small></p>")
+        if not self.tables["plans"].empty:
+            self.heading("plans_and_targets")
+            self._table(self.display_table("plans"))
 
     def key_figures_text(self) -> str:
         """The key figures as plain lines."""
@@ -242,7 +243,7 @@ class DistrictReport:
             return t("target_from_parameter", self.lang)
         if k.get("target_is_default") or source.startswith(DEFAULT_TARGET_MARKS):
             return t("target_default", self.lang)
-        return source
+        return cite(source, self.lang)
 
     def coverage_sentence(self) -> str:
         k, lang, p = self.key, self.lang, self.projection
@@ -351,7 +352,15 @@ class DistrictReport:
         (None when the analysis layer gives no such table)."""
         if "seed_facts" not in self.tables:
             return None
-        return as_html_frame(self.shown("seed_facts"), self.lang)
+        s = self.shown("seed_facts")
+        out = as_html_frame(s, self.lang)
+        if "agreement" in s.values.columns:  # within the article's rounding the difference reads "consistent"
+            agree = list(s.values["agreement"])
+            diff = t("difference", self.lang)
+            out[diff] = [t("consistent", self.lang) if a == t("consistent", self.lang) else d
+                         for a, d in zip(agree, out[diff])]
+            out = out.drop(columns=t("agreement", self.lang))
+        return out
 
     def show_methods(self) -> None:
         """How the figures were made; the published facts are not repeated here, the section points to
@@ -422,14 +431,57 @@ def figure_value(fig: Figure, lang: Lang) -> str:
     return fmt_int(fig.value, lang)
 
 
-def published_and_computed(facts: pd.DataFrame) -> pd.DataFrame:
-    """The analysis layer's published facts beside the data's value, with the difference (data minus
-    published, in the fact's unit: percentage points for a percentage) and the outlet named."""
-    out = facts.rename(columns={"source": "outlet"})
-    out["difference"] = pd.to_numeric(out["data"], errors="coerce") - pd.to_numeric(out["published"],
-                                                                                     errors="coerce")
-    cols = ["quantity", "published", "unit", "date", "outlet", "data", "data_as_of", "difference"]
-    return out[[c for c in cols if c in out.columns]]
+def _citations(facts: pd.DataFrame, lang: Lang) -> list[str]:
+    """Each fact's source as a reader cites it (outlet or publisher, title, date; the fact's year where the
+    source gives none)."""
+    return [cite(src, lang, year=str(date)[:4] or None, quantity=q)
+            for src, date, q in zip(facts["source"], facts["date"], facts["quantity"])]
+
+
+def _quoted(wording: pd.Series, lang: Lang) -> list[str]:
+    q = ("“", "”") if lang == "en" else ("“", "”")
+    return [f"{q[0]}{w}{q[1]}" if isinstance(w, str) and w else "–" for w in wording]
+
+
+def published_and_computed(facts: pd.DataFrame, lang: Lang = "en") -> pd.DataFrame:
+    """The published facts (not plans or targets) as the article gives them, its words quoted, the number,
+    the citation (outlet, date), then the computed value with its period, the difference (data minus
+    published, in the fact's unit: percentage points for a percentage) and whether the two agree within
+    the article's own rounding."""
+    out = facts.copy()
+    if "kind" in out.columns:
+        out = out[out["kind"].fillna("fact") == "fact"]
+    if "difference" not in out.columns:
+        out["difference"] = pd.to_numeric(out["data"], errors="coerce") - pd.to_numeric(out["published"],
+                                                                                         errors="coerce")
+    out["citation"] = _citations(out, lang) if len(out) else []
+    out["wording"] = _quoted(out["wording"], lang) if "wording" in out.columns else "–"
+    cols = ["quantity", "wording", "published", "unit", "date", "citation", "data", "data_as_of", "difference",
+            "agreement"]
+    return out[[c for c in cols if c in out.columns]].reset_index(drop=True)
+
+
+def plans_and_targets(facts: pd.DataFrame, plans: pd.DataFrame, lang: Lang) -> pd.DataFrame:
+    """The district's own plans and targets: published ones as the article words them, with the citation
+    and what the data shows now (its period beside it); then plans from the data's plans table that no
+    article gives, with their source as recorded. Nothing here is a difference: a plan is not a fact."""
+    f = facts[facts["kind"].isin(["plan", "target"])] if "kind" in facts.columns else facts.iloc[0:0]
+    rows = pd.DataFrame({
+        "quantity": f["quantity"].to_numpy(), "kind": f["kind"].to_numpy(),
+        "note": [str(x) for x in f[f"note_{lang}"]] if len(f) else [],
+        "wording": _quoted(f["wording"], lang) if len(f) else [],
+        "value": f["published"].to_numpy(), "unit": f["unit"].to_numpy(),
+        "year": [str(d)[:4] or None for d in f["date"]], "citation": _citations(f, lang) if len(f) else [],
+        "data_now": f["data"].to_numpy(), "data_as_of": f["data_as_of"].to_numpy()})
+    own = plans[~plans["plan"].isin(set(f["quantity"]))] if len(plans) else plans
+    if len(own):
+        extra = pd.DataFrame({
+            "quantity": own["plan"].to_numpy(), "kind": "plan", "note": [cite(x, lang) for x in own["plan_source"]],
+            "wording": "–", "value": own["value"].to_numpy(), "unit": own["unit"].to_numpy(),
+            "year": [None if pd.isna(y) else str(int(y)) for y in own["year"]], "citation": "–",
+            "data_now": float("nan"), "data_as_of": None})
+        rows = pd.concat([rows, extra], ignore_index=True)
+    return rows
 
 
 def load_data(source: ReportParams | str) -> Dataset:
@@ -509,7 +561,9 @@ def build(ds: Dataset, params: ReportParams, *, comparison: pd.DataFrame | PeerT
         fits.loc[fits["fitted"].astype(bool) & ~fits["used"].astype(bool), "reason"] = NOT_USED
     tables["model_fits"] = fits[["model", "fitted", "used", "reason", "aic", "rmse_in_sample", "rmse_holdout"]]
     if "seed_facts" in tables:
-        tables["seed_facts"] = published_and_computed(tables["seed_facts"])
+        facts = tables["seed_facts"]
+        tables["seed_facts"] = published_and_computed(facts, lang)
+        tables["plans"] = plans_and_targets(facts, tables.get("plans", pd.DataFrame(columns=["plan"])), lang)
     villages = village_figures(ds, d.code, fig.last_period)
     if villages is not None:
         tables["villages"] = village_rows(villages)
