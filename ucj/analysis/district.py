@@ -23,7 +23,7 @@ from ucj.analysis.facts import seed_facts
 from ucj.analysis.peers import benchmark, benchmark_all
 from ucj.analysis.poverty import poverty_trends
 from ucj.analysis.projection import Projection, district_target, project_district
-from ucj.data.dataset import Dataset, column_synthetic
+from ucj.data.dataset import Dataset, column_synthetic, table_synthetic_status
 from ucj.data.published import is_default_target
 from ucj.data.registry import District
 from ucj.data.programme import SAVINGS_PROGRAMMES
@@ -183,6 +183,8 @@ class DistrictFigures:
     period_rule: str | None = None
     # whether each chart plots synthetic data (the chart's own columns, not the whole table)
     chart_synthetic: dict[str, bool] = field(default_factory=dict)
+    # each table: "real", "synthetic" or "partly_synthetic" (judged column by column, see table_synthetic_status)
+    table_status: dict[str, str] = field(default_factory=dict)
 
     def key(self) -> dict[str, object]:
         """The key figures as plain JSON values (what key_figures.json records)."""
@@ -232,6 +234,7 @@ class DistrictFigures:
             "coverage_by_pairing": {name: f.as_dict() for name, f in self.coverage_by_pairing.items()},
             "period_rule": self.period_rule,
             "chart_synthetic": self.chart_synthetic,
+            "table_status": self.table_status,
         }
         return jsonable(key)  # type: ignore[return-value]
 
@@ -318,6 +321,8 @@ def district_figures(
     k_d = view.contributions[view.contributions["district_code"] == code]
     lr = loss_ratio(c_12, k_d[k_d["month"] >= start_12], e_12, period="all")
     lr = lr[["segment", "funding", "claim_amount_rp", "contribution_rp", "loss_ratio"]].reset_index(drop=True)
+    # both sides are the JKK+JKM share only: named so, beside the claims table's JKK+JKM+JKP total
+    lr = lr.rename(columns={"claim_amount_rp": "claim_amount_jkk_jkm_rp", "contribution_rp": "contribution_jkk_jkm_rp"})
     heirs = heirs_benefits(c_12, period="all")
     apbd = claims_summary(c_d, e_d, period="all", by=(), filters={"funding": "apbd"})
     apbd_months = c_d[(c_d["funding"] == "apbd") & (c_d["claim_count"] > 0)]["month"]
@@ -408,6 +413,7 @@ def district_figures(
         .reset_index(drop=True), synthetic_tables=synthetic,
         real_tables=[n for n in view.info if n not in synthetic], table_provenance=view.provenance(),
         figures=figs, coverage_by_pairing=by_pairing, period_rule=rule, chart_synthetic=chart_synthetic(view, denom),
+        table_status={n: table_synthetic_status(i)[0] for n, i in view.info.items()},
     )
 
 

@@ -279,6 +279,7 @@ class DistrictReport:
         self.heading("workers_needed")
         p, lang = self.projection, self.lang
         self._html(f'<p class="ucj-big">{html.escape(self.workers_needed_sentence())}</p>')
+        self._html(f"<h3>{html.escape(t('model_fits_heading', self.lang))}</h3>")
         self._table("model_fits")
         choice = (f"{t('model_choice', lang)}: {reason_text(p.choice, lang) or '–'}; {t('residual_check', lang)} = "
                   f"{fmt_num(p.residual_pvalue, lang, 3)}")
@@ -291,14 +292,27 @@ class DistrictReport:
         self._html(f"<p><small>{html.escape(t('claims_headline_note', self.lang))}</small></p>")
         self._html(f"<h3>{html.escape(t('savings_withdrawals', self.lang))}</h3>")
         self._table("savings_12m")
+        self._html(f"<h3>{html.escape(t('loss_ratio_heading', self.lang))}</h3>")
         self._table("loss_ratio_12m")
-        self._html(f"<p><small>{html.escape(t('loss_ratio_note', self.lang))}</small></p>")
+        self._html(f"<p><small>{html.escape(t('loss_ratio_note', self.lang))} "
+                   f"{html.escape(self.claims_reconciliation())}</small></p>")
         h = self.key["heirs_12m"]
         assert isinstance(h, dict)
         label = t("heirs", self.lang)
         self._html(f"<p>{html.escape(label)}: {fmt_int(h['deaths'], self.lang)} · "
                    f"{html.escape(fmt_rp(h['amount_rp'], self.lang))}. "
                    f"<small>{html.escape(t('heirs_note', self.lang))}</small></p>")
+
+    def claims_reconciliation(self) -> str:
+        """One sentence tying the loss-ratio table's claim total (JKK+JKM) to the summary's (JKK+JKM+JKP)."""
+        lang, c = self.lang, self.results.claims_12m
+        head = c[c["kind"] != "savings"]
+        risk = float(self.results.loss_ratio_12m["claim_amount_jkk_jkm_rp"].sum())
+        other = head[~head["programme"].isin(["JKK", "JKM"])]
+        return tf("claims_reconciliation", lang, risk=fmt_rp(risk, lang),
+                  total=fmt_rp(float(head["claim_amount_rp"].sum()), lang),
+                  others=", ".join(other["programme"].astype(str)) or "–",
+                  other_amount=fmt_rp(float(other["claim_amount_rp"].sum()), lang))
 
     def show_villages(self) -> None:
         """Participants per desa against the quota (the optional village table), or that none was given."""
@@ -319,6 +333,7 @@ class DistrictReport:
     def show_budget(self) -> None:
         self.heading("budget")
         self._table("budget")
+        self._html(f"<h3>{html.escape(t('assumptions_heading', self.lang))}</h3>")
         self._table("assumptions")
 
     # -- methods, sources and the stamp -------------------------------------------------------
@@ -373,16 +388,14 @@ class DistrictReport:
         self._table("provenance")
 
     def parameters_text(self) -> str:
-        """The report's parameters in words: "Kabupaten/kota: 74.13; Bahasa: id; ..." (unset ones say so)."""
+        """The report's parameters as a reader says them: "kabupaten/kota: 74.13; tahun target: bawaan; ..."
+        (an unset parameter, or the notebook's -1 for "unset", reads "default")."""
         parts = []
         for name, value in self.provenance["parameters"].items():  # type: ignore[attr-defined]
             if isinstance(value, (list, tuple)):
                 value = "; ".join(str(v) for v in value)
-            if value is None or value == "":
-                value = t("param_unset", self.lang)
-            elif name == "denominator":
-                value = t(str(value), self.lang)
-            parts.append(f"{t(f'param.{name}', self.lang)} = {value}")
+            value = parameter_value(name, value, self.lang)
+            parts.append(f"{t(f'param.{name}', self.lang)}: {value}")
         return "; ".join(parts)
 
     def stamp_text(self) -> str:
@@ -416,10 +429,37 @@ class DistrictReport:
         out = Path(output_dir)
         written = [write_key_figures(out / "key_figures.json", self.key)]
         written.append(write_tables_xlsx(out / "tables.xlsx", {n: self.shown(n) for n in self.tables}, self.lang,
-                                         self.synthetic_tables, self.key, self.stamp_text()))
+                                         self.synthetic_tables, self.key, self.stamp_text(),
+                                         table_status=self.results.table_status))
         for name in self.charts:
             written.append(write_bytes(out / f"{name}.png", self.png(name)))
         return written
+
+
+UNSET_VALUES = ("", None, -1, -1.0, "-1")
+
+
+def parameter_value(name: str, value: object, lang: Lang) -> str:
+    """One report parameter as a reader says it: unset (empty, or the notebook's -1) reads "default"."""
+    if isinstance(value, (list, tuple)):
+        value = "; ".join(str(v) for v in value)
+    if value in UNSET_VALUES or (isinstance(value, float) and value != value):
+        return t("param_unset", lang)
+    if name == "denominator":
+        return t(str(value), lang)
+    if name == "lang":
+        return t(f"lang.{value}", lang)
+    return str(value)
+
+
+def shown_folder(path: str, report_dir: str | Path | None = None) -> str:
+    """A data folder as a reader of the report finds it: relative to the report's own folder when that is
+    known; otherwise relative to where the report was made only when it lies below it, else the folder's
+    name alone (never a path relative to a kernel's temporary folder)."""
+    if report_dir is not None:
+        return portable_path(path, base=Path(report_dir).resolve())
+    shown = portable_path(path)
+    return Path(path).name if shown.startswith("..") else shown
 
 
 def figure_value(fig: Figure, lang: Lang) -> str:
@@ -535,15 +575,17 @@ def _figures(ds: Dataset, params: ReportParams, comparison: pd.DataFrame | PeerT
     return fig
 
 
-def build(ds: Dataset, params: ReportParams, *, comparison: pd.DataFrame | PeerTables | None = None) -> DistrictReport:
+def build(ds: Dataset, params: ReportParams, *, comparison: pd.DataFrame | PeerTables | None = None,
+          report_dir: str | Path | None = None) -> DistrictReport:
     """The report for one district: its figures from the analysis layer, put into words and charts.
 
     `comparison` is the all-district table (or PeerTables, which picks and keeps the right one), so
-    that many reports built in one kernel compute it once."""
+    that many reports built in one kernel compute it once. `report_dir` (the folder the report's page
+    will sit in, when known) is what the data folders are shown relative to."""
     d, lang = params.district, params.lang
     fig = _figures(ds, params, comparison)
     st = stamp({n: str(i["sha256"]) for n, i in fig.table_provenance.items()})
-    parameters = params.as_dict() | {"data_dirs": [portable_path(p) for p in params.data_dirs]}
+    parameters = params.as_dict() | {"data_dirs": [shown_folder(p, report_dir) for p in params.data_dirs]}
     provenance = {
         "tables": fig.table_provenance, "versions": versions(), "parameters": parameters,
         "generated_at": st["generated_at"], "stamp": st,
@@ -551,7 +593,7 @@ def build(ds: Dataset, params: ReportParams, *, comparison: pd.DataFrame | PeerT
     key = fig.key() | {"lang": lang, "provenance": jsonable(provenance)}
     prov_rows = pd.DataFrame([
         {"table": name, "source": "; ".join(source_text(s, lang) for s in i["sources"]),  # type: ignore[attr-defined]
-         "rows": i["rows"], "synthetic": t("synthetic" if i["synthetic"] else "real", lang),
+         "rows": i["rows"], "synthetic": t(fig.table_status.get(name, "synthetic" if i["synthetic"] else "real"), lang),
          "sha256": str(i["sha256"])[:12]}
         for name, i in fig.table_provenance.items()
     ])
@@ -573,11 +615,15 @@ def build(ds: Dataset, params: ReportParams, *, comparison: pd.DataFrame | PeerT
     synthetic = fig.synthetic_tables
     title_cov = f"{t('coverage_by_segment', lang)} ({t(fig.denominator, lang)})"
     proj = fig.projection
+    stamped = fig.chart_synthetic or {"coverage": "enrolment" in synthetic, "claims": "claims" in synthetic,
+                                      "poverty": "poverty" in synthetic}  # a stamp only where the chart's data is made up
     report.charts["coverage"] = coverage_figure(fig.coverage_by_segment_monthly, proj.forecast, proj.target_pct,
-                                                 proj.target_year, lang, "enrolment" in synthetic, title_cov)
-    report.charts["claims"] = claims_figure(fig.claims_12m, lang, "claims" in synthetic,
-                                             f"{t('claims', lang)}, {fig.claims_from:%Y-%m} – {fig.last_period:%Y-%m}")
+                                                 proj.target_year, lang, stamped["coverage"], title_cov)
+    head = fig.claims_12m[fig.claims_12m["kind"] != "savings"]  # as the text: JHT and JP withdrawals apart
+    report.charts["claims"] = claims_figure(head, lang, stamped["claims"],
+                                             f"{t('claims', lang)} ({', '.join(head['programme'].astype(str))}), "
+                                             f"{fig.claims_from:%Y-%m} – {fig.last_period:%Y-%m}")
     series = {d.full_name: fig.poverty_district, d.province_name: fig.poverty_province,
               t("national", lang): fig.poverty_national}
-    report.charts["poverty"] = poverty_figure(series, lang, "poverty" in synthetic, t("p0", lang))
+    report.charts["poverty"] = poverty_figure(series, lang, stamped["poverty"], t("p0", lang))
     return report

@@ -240,7 +240,9 @@ class Overview:
         if self.synthetic:
             parts.append(f"<p>{html.escape(t('synthetic_banner', lang))}</p>")
         if self.parameters:
-            shown_params = "; ".join(f"{t(f'param.{k}', lang)} = {v if v not in ('', None) else t('param_unset', lang)}"
+            from ucj.presentation.district import parameter_value
+
+            shown_params = "; ".join(f"{t(f'param.{k}', lang)}: {parameter_value(k, v, lang)}"
                                      for k, v in self.parameters.items())
             parts.append(f"<p>{html.escape(t('parameters', lang))}: {html.escape(shown_params)}</p>")
         parts.append(f'<p class="ucj-stamp">{html.escape(self.stamp_text())}</p>')
