@@ -284,6 +284,7 @@ class DistrictReport:
         choice = (f"{t('model_choice', lang)}: {reason_text(p.choice, lang) or '–'}; {t('residual_check', lang)} = "
                   f"{fmt_num(p.residual_pvalue, lang, 3)}")
         self._html(f"<p><small>{html.escape(choice)}</small></p>")
+        self._html(f"<p><small>{html.escape(t('model_terms_note', lang))}</small></p>")
 
     def show_claims(self) -> None:
         self.heading("claims")
