@@ -376,3 +376,55 @@ def test_html_lang_follows_the_report():
     for lang in ("id", "en"):
         page = notebook_html(nb, "t", key={"lang": lang, "district_name": "x"})
         assert re.search(rf'<html[^>]*lang="{lang}"', page), lang
+
+
+# -- province history on today's boundaries ------------------------------------------------------
+def _bps_province_row(name: str) -> dict[int, float]:
+    """A province row of BPS's P0 table, read here from the raw file with the csv module."""
+    import csv
+
+    from conftest import P0_CSV
+
+    with P0_CSV.open(encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    years = rows[1]
+    row = next(r for r in rows if r[0].strip() == name)
+    return {int(y): float(v) for y, v in zip(years[1:], row[1:]) if y and v not in ("", "-")}
+
+
+def test_province_p0_shows_bps_row_and_says_when_the_area_differs(demo_ds, demo_dir):
+    """Papua: BPS's row for 2019-2023 covers the province before its split (26.0-27.5 %), the aggregate over
+    today's districts reads 17-18 %; both are shown, each named, and the page says which is which.
+    Papua Tengah: BPS has no row before 2024; the rebuilt figure is shown and the page says so."""
+    from ucj.data.published import bps_poverty_province
+
+    papua = _bps_province_row("PAPUA")
+    shipped = bps_poverty_province().query("province_code == '91'").set_index("year")["p0"]
+    assert {y: papua[y] for y in range(2019, 2026)} == shipped.to_dict()
+    code = next(c for c in demo_ds.registry.codes if c.startswith("91."))
+    for lang in ("id", "en"):
+        report = district_report.build(demo_ds, validate_params(code, lang=lang, data_dir=str(demo_dir)))
+        pov = report.tables["poverty"].set_index("year")
+        assert pov.loc[2023, "bps_province_p0_pct"] == papua[2023] == 26.03
+        assert 17 < pov.loc[2023, "province_p0_current_pct"] < 18.5
+        text = report.province_text()
+        assert "2019–2023" in text and t("province_other_boundaries", lang).split("{years}")[1][:20] in text
+        shown = report.display_table("poverty")
+        assert t("bps_province_p0_pct", lang) in shown.columns and t("province_p0_current_pct", lang) in shown.columns
+        labels = [x.get_text() for x in report.charts["poverty"].axes[0].get_legend().get_texts()]
+        assert any(t("current_boundaries", lang) in x for x in labels)
+    tengah = next(c for c in demo_ds.registry.codes if c.startswith("94."))
+    from ucj.analysis.district import district_figures
+
+    fig = district_figures(demo_ds, tengah)
+    assert fig.poverty.set_index("year").loc[2023, "bps_province_p0_pct"] != fig.poverty.set_index("year").loc[
+        2023, "bps_province_p0_pct"]  # NaN: BPS published no Papua Tengah row before 2024
+    assert fig.province_note and "province_not_published(years=2019–2023)" in fig.province_note
+    # a province whose boundaries did not change: BPS's row and the rebuilt one agree, nothing to say
+    assert district_figures(demo_ds, "75.02").province_note is None
+
+
+def test_indonesian_excel_has_no_english_unit(pages):
+    wb = openpyxl.load_workbook(pages["71.02", "id"]["folder"] / "tables.xlsx")
+    formats = {c.number_format for ws in wb.worksheets for row in ws.iter_rows() for c in row}
+    assert not any(" pp" in f for f in formats) and any("poin persen" in f for f in formats)

@@ -24,7 +24,7 @@ from ucj.analysis.peers import benchmark, benchmark_all
 from ucj.analysis.poverty import poverty_trends
 from ucj.analysis.projection import Projection, district_target, project_district
 from ucj.data.dataset import Dataset, column_synthetic, table_synthetic_status
-from ucj.data.published import is_default_target
+from ucj.data.published import bps_poverty_province, is_default_target
 from ucj.data.registry import District
 from ucj.data.programme import SAVINGS_PROGRAMMES
 
@@ -183,6 +183,8 @@ class DistrictFigures:
     period_rule: str | None = None
     # whether each chart plots synthetic data (the chart's own columns, not the whole table)
     chart_synthetic: dict[str, bool] = field(default_factory=dict)
+    # why the province P0 rebuilt from today's districts differs from BPS's row, or has none (a reason code)
+    province_note: str | None = None
     # each table: "real", "synthetic" or "partly_synthetic" (judged column by column, see table_synthetic_status)
     table_status: dict[str, str] = field(default_factory=dict)
 
@@ -233,6 +235,7 @@ class DistrictFigures:
             "figures": {name: f.as_dict() for name, f in self.figures.items()},
             "coverage_by_pairing": {name: f.as_dict() for name, f in self.coverage_by_pairing.items()},
             "period_rule": self.period_rule,
+            "province_note": self.province_note,
             "chart_synthetic": self.chart_synthetic,
             "table_status": self.table_status,
         }
@@ -248,7 +251,7 @@ class DistrictFigures:
             "claims_12m": self.claims_12m,
             "savings_12m": self.savings_12m,
             "loss_ratio_12m": self.loss_ratio_12m,
-            "poverty": self.poverty,
+            "poverty": self.poverty.rename(columns={"province_p0": "province_p0_current_pct"}),
             "peers": self.peers,
             "budget": self.budget,
             "assumptions": self.assumptions,
@@ -343,7 +346,13 @@ def district_figures(
     poverty_table = p_d[["year", "p0", "p1", "p2", "source"]].merge(
         prov_p[["year", "p0"]].rename(columns={"p0": "province_p0"}), on="year", how="left").merge(
         nat_p[["year", "p0"]].rename(columns={"p0": "national_p0"}), on="year", how="left")
-    poverty_table = poverty_table[["year", "p0", "p1", "p2", "province_p0", "national_p0", "source"]]
+    bps_prov = bps_poverty_province()
+    bps_prov = bps_prov[bps_prov["province_code"] == d.province_code][["year", "p0"]].rename(
+        columns={"p0": "bps_province_p0_pct"})
+    poverty_table = poverty_table.merge(bps_prov, on="year", how="left")
+    poverty_table = poverty_table[["year", "p0", "p1", "p2", "province_p0", "bps_province_p0_pct", "national_p0",
+                                   "source"]]
+    province_note = province_boundary_note(poverty_table)
     latest = {k: (None if p_latest is None else float(p_latest[k])) for k in ("p0", "p1", "p2")}
     latest = {"year": int(p_latest["year"]) if p_latest is not None else None} | latest
     nat_at = nat_p.set_index("year")["p0"]
@@ -412,9 +421,32 @@ def district_figures(
         plans=ds.plans[ds.plans["district_code"] == code][["year", "plan", "value", "unit", "plan_source"]]
         .reset_index(drop=True), synthetic_tables=synthetic,
         real_tables=[n for n in view.info if n not in synthetic], table_provenance=view.provenance(),
-        figures=figs, coverage_by_pairing=by_pairing, period_rule=rule, chart_synthetic=chart_synthetic(view, denom),
+        figures=figs, coverage_by_pairing=by_pairing, period_rule=rule, chart_synthetic=chart_synthetic(view, denom), province_note=province_note,
         table_status={n: table_synthetic_status(i)[0] for n, i in view.info.items()},
     )
+
+
+# the rebuilt province P0 and BPS's row of the same year differ by more than this: not the same area
+BOUNDARY_GAP_PP = 0.5
+
+
+def province_boundary_note(poverty: pd.DataFrame) -> str | None:
+    """A reason code when the province P0 on today's boundaries (a ratio of sums over today's districts) is
+    not BPS's province row of a year: BPS published none that year (a province formed later), or BPS's row
+    covers the province as it then was (it differs by more than BOUNDARY_GAP_PP), e.g. Papua before 2022."""
+    have = poverty.dropna(subset=["province_p0"])
+    none = have[have["bps_province_p0_pct"].isna()]["year"].astype(int).tolist()
+    gap = have[(have["province_p0"] - have["bps_province_p0_pct"]).abs() > BOUNDARY_GAP_PP]["year"].astype(int).tolist()
+
+    def span(years: list[int]) -> str:
+        return f"{min(years)}–{max(years)}" if len(years) > 1 else str(years[0])
+
+    codes = []
+    if gap:
+        codes.append(reason_code("province_other_boundaries", years=span(gap)))
+    if none:
+        codes.append(reason_code("province_not_published", years=span(none)))
+    return "; ".join(codes) or None
 
 
 def chart_synthetic(ds: Dataset, denominator: str) -> dict[str, bool]:

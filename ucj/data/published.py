@@ -77,3 +77,9 @@ def source_texts(path: str | Path | None = None) -> pd.DataFrame:
     """Notes that come with the data (a target's or plan's source text) in both languages
     (data/published/source_texts.csv): text (as in the data), text_id, text_en."""
     return pd.read_csv(path or published_file("source_texts.csv"), dtype="str", keep_default_na=False)
+
+
+def bps_poverty_province(path: str | Path | None = None) -> pd.DataFrame:
+    """BPS's own province P0 rows 2019-2025 (data/published/bps_poverty_province.csv, written by
+    ucj.ingest.published_extract): province_code, year, p0, source; each row on the boundaries of its year."""
+    return pd.read_csv(path or published_file("bps_poverty_province.csv"), dtype={"province_code": "str"})

@@ -326,6 +326,17 @@ class DistrictReport:
         self.heading("poverty")
         self._figure("poverty")
         self._table("poverty")
+        self._html(f"<p><small>{html.escape(self.province_text())}</small></p>")
+
+    def province_text(self) -> str:
+        """Which province P0 is which: the one rebuilt on today's districts and BPS's own row, and where
+        they are not the same area."""
+        lang = self.lang
+        text = tf("province_p0_note", lang, province=self.params.district.province_name)
+        note = self.results.province_note
+        if note:
+            text += " " + reason_text(note, lang).replace("; ", " ")
+        return text
 
     def show_peers(self) -> None:
         self.heading("peers")
@@ -624,7 +635,7 @@ def build(ds: Dataset, params: ReportParams, *, comparison: pd.DataFrame | PeerT
     report.charts["claims"] = claims_figure(head, lang, stamped["claims"],
                                              f"{t('claims', lang)} ({', '.join(head['programme'].astype(str))}), "
                                              f"{fig.claims_from:%Y-%m} – {fig.last_period:%Y-%m}")
-    series = {d.full_name: fig.poverty_district, d.province_name: fig.poverty_province,
+    series = {d.full_name: fig.poverty_district, f"{d.province_name} ({t('current_boundaries', lang)})": fig.poverty_province,
               t("national", lang): fig.poverty_national}
     report.charts["poverty"] = poverty_figure(series, lang, stamped["poverty"], t("p0", lang))
     return report
