@@ -428,3 +428,58 @@ def test_indonesian_excel_has_no_english_unit(pages):
     wb = openpyxl.load_workbook(pages["71.02", "id"]["folder"] / "tables.xlsx")
     formats = {c.number_format for ws in wb.worksheets for row in ws.iter_rows() for c in row}
     assert not any(" pp" in f for f in formats) and any("poin persen" in f for f in formats)
+
+
+# -- every district ------------------------------------------------------------------------------
+def _page_words(report) -> str:
+    """What a page says in words and tables, without drawing it (the summary, sentences, notes and every
+    table as shown)."""
+    parts = [f"{a}: {b}" for a, b in report.summary_items()]
+    parts += [report.period_rule_text(), report.coverage_sentence(), report.workers_needed_sentence(),
+              report.claims_reconciliation(), report.province_text(), report.parameters_text(),
+              *report.methods_lines()]
+    for name in report.tables:
+        frame = report.published_table() if name == "seed_facts" else report.display_table(name)
+        if frame is not None:
+            parts.append(" | ".join(map(str, frame.columns)))
+            parts += [" | ".join(map(str, row)) for row in frame.itertuples(index=False)]
+    return "\n".join(parts)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_every_district_page_tells_one_story(demo_ds, demo_dir, lang):
+    """All 514 districts of the demo, built with the presentation functions (no kernel), the all-district
+    tables shared as a batch shares them: each summary value carries its period; the coverage printed in
+    the summary is the coverage sentence's, with the same period, and the key figures' for its pairing; a
+    coverage older than the last month comes with the rule; no internal name and no word of the other
+    language."""
+    codes = sorted(demo_ds.enrolment["district_code"].unique())
+    assert len(codes) == 514
+    peers = district_report.PeerTables(demo_ds)
+    words = ENGLISH_WORDS if lang == "id" else INDONESIAN_WORDS
+    problems: list[str] = []
+    for code in codes:
+        report = district_report.build(demo_ds, validate_params(code, lang=lang, data_dir=str(demo_dir),
+                                                                registry=demo_ds.registry), comparison=peers)
+        fig = report.results
+        for label, value in report.summary_items():
+            if value != "–" and label not in (t("target", lang), t("projected", lang), t("last_period", lang)):
+                if not re.search(r", \d{4}(-\d\d)?( – \d{4}-\d\d)?$", label):
+                    problems.append(f"{code}: no period on {label}")
+        cov = fig.figures.get("coverage")
+        if cov is not None:
+            if not (fmt_pct(cov.value, lang) in report.coverage_sentence() and cov.period in report.coverage_sentence()):
+                problems.append(f"{code}: summary and sentence differ")
+            pair = report.key["coverage_by_pairing"][fig.denominator]
+            if (pair["period"], round(pair["value"], 9)) != (cov.period, round(cov.value, 9)):
+                problems.append(f"{code}: key figures differ")
+            if cov.period != f"{fig.last_period:%Y-%m}" and not report.period_rule_text():
+                problems.append(f"{code}: stale coverage without the rule")
+        text = _page_words(report)
+        problems += [f"{code}: {bad}" for bad in INTERNAL if bad in text]
+        text = re.sub(r"“[^”]*”", " ", text)
+        for quoted in _quoted_and_cited(report):
+            text = text.replace(quoted, " ")
+        problems += [f"{code}: '{w}'" for w in words if re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", text, re.I)]
+    assert problems == [], problems[:20]
