@@ -386,7 +386,7 @@ def district_figures(
     budget = scenario_table([5_000, 10_000], 12, needed=need_year,
                             current_active=int(active_now) if np.isfinite(active_now) else None,
                             denominator_value=denom_now if np.isfinite(denom_now) else None,
-                            already_funded=funded_workers(e_d, code, period),
+                            already_funded=funded_workers(e_d, code, cov_month if cov_month is not None else period),
                             counts_towards_coverage=segs is None or "BPU" in segs)
 
     synthetic = view.synthetic_tables()

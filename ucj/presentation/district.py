@@ -232,6 +232,8 @@ class DistrictReport:
     def show_coverage(self) -> None:
         self.heading("coverage_by_segment")
         self._figure("coverage")
+        self._html(f"<p><small>{html.escape(tf('table_period', self.lang, period=f'{self.results.last_period:%Y-%m}'))}"
+                   "</small></p>")
         self._table("coverage_by_segment")
         self._html(f"<p>{html.escape(self.coverage_sentence())}</p>")
 
