@@ -183,6 +183,8 @@ class DistrictFigures:
     period_rule: str | None = None
     # whether each chart plots synthetic data (the chart's own columns, not the whole table)
     chart_synthetic: dict[str, bool] = field(default_factory=dict)
+    # the loss-ratio table's JKK+JKM claims, the other headline programmes and the summary's total
+    claims_totals: dict[str, object] = field(default_factory=dict)
     # why the province P0 rebuilt from today's districts differs from BPS's row, or has none (a reason code)
     province_note: str | None = None
     # each table: "real", "synthetic" or "partly_synthetic" (judged column by column, see table_synthetic_status)
@@ -422,6 +424,7 @@ def district_figures(
         .reset_index(drop=True), synthetic_tables=synthetic,
         real_tables=[n for n in view.info if n not in synthetic], table_provenance=view.provenance(),
         figures=figs, coverage_by_pairing=by_pairing, period_rule=rule, chart_synthetic=chart_synthetic(view, denom), province_note=province_note,
+        claims_totals=_claims_totals(claims_12, lr),
         table_status={n: table_synthetic_status(i)[0] for n, i in view.info.items()},
     )
 
@@ -447,6 +450,15 @@ def province_boundary_note(poverty: pd.DataFrame) -> str | None:
     if none:
         codes.append(reason_code("province_not_published", years=span(none)))
     return "; ".join(codes) or None
+
+
+def _claims_totals(claims_12: pd.DataFrame, loss: pd.DataFrame) -> dict[str, object]:
+    """How the loss-ratio table's claims (JKK+JKM) make the summary's claims total (all but savings)."""
+    head = claims_12[claims_12["kind"] != "savings"]
+    other = head[~head["programme"].isin(["JKK", "JKM"])]
+    return {"jkk_jkm_rp": float(loss["claim_amount_jkk_jkm_rp"].sum()),
+            "others": [str(p) for p in other["programme"]], "others_rp": float(other["claim_amount_rp"].sum()),
+            "total_rp": float(head["claim_amount_rp"].sum())}
 
 
 def chart_synthetic(ds: Dataset, denominator: str) -> dict[str, bool]:

@@ -308,14 +308,9 @@ class DistrictReport:
 
     def claims_reconciliation(self) -> str:
         """One sentence tying the loss-ratio table's claim total (JKK+JKM) to the summary's (JKK+JKM+JKP)."""
-        lang, c = self.lang, self.results.claims_12m
-        head = c[c["kind"] != "savings"]
-        risk = float(self.results.loss_ratio_12m["claim_amount_jkk_jkm_rp"].sum())
-        other = head[~head["programme"].isin(["JKK", "JKM"])]
-        return tf("claims_reconciliation", lang, risk=fmt_rp(risk, lang),
-                  total=fmt_rp(float(head["claim_amount_rp"].sum()), lang),
-                  others=", ".join(other["programme"].astype(str)) or "–",
-                  other_amount=fmt_rp(float(other["claim_amount_rp"].sum()), lang))
+        lang, c = self.lang, self.results.claims_totals
+        return tf("claims_reconciliation", lang, risk=fmt_rp(c["jkk_jkm_rp"], lang), total=fmt_rp(c["total_rp"], lang),
+                  others=", ".join(c["others"]) or "–", other_amount=fmt_rp(c["others_rp"], lang))  # type: ignore[arg-type]
 
     def show_villages(self) -> None:
         """Participants per desa against the quota (the optional village table), or that none was given."""
