@@ -483,3 +483,31 @@ def test_every_district_page_tells_one_story(demo_ds, demo_dir, lang):
             text = text.replace(quoted, " ")
         problems += [f"{code}: '{w}'" for w in words if re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", text, re.I)]
     assert problems == [], problems[:20]
+
+
+@pytest.mark.slow
+def test_a_batch_through_kernels_keeps_pairings_apart_and_pages_citable(demo_dir, raw, tmp_path):
+    """The user's path: `run_many` (papermill kernels) for Minahasa and Boalemo in Bahasa Indonesia; the
+    index and summary.csv hold coverage per pairing with its month (values worked out here with pandas),
+    each page has html lang="id", no internal name and parameters in words."""
+    from ucj.runs.batch import run_many
+    from ucj.runs.index_page import pairing_label
+
+    params = [validate_params(name, data_dir=str(demo_dir), lang="id") for name in ("Minahasa", "Boalemo")]
+    entries = run_many(params, tmp_path / "run", workers=1, progress=False)
+    assert [e["status"] for e in entries] == ["ok", "ok"]
+    page = html_lib.unescape((tmp_path / "run" / "index.html").read_text())
+    heads = re.findall(r"<th[^>]*>([^<]*)</th>", page)
+    assert pairing_label("working_population", "id") in heads and pairing_label("potensi_pekerja", "id") in heads
+    e, w = raw["enrolment"], raw["workforce"].set_index(["district_code", "year"])
+    x = e[(e["district_code"] == "71.02") & (e["month"] == "2024-12-01")]["active"].sum()
+    assert f"{fmt_pct(100 * x / float(w.loc[('71.02', 2024), 'potensi_pekerja']), 'id')} (2024-12)" in page
+    df = pd.read_csv(tmp_path / "run" / "summary.csv", dtype={"district_code": str}).set_index("district_code")
+    assert df.at["71.02", "coverage_period_potensi_pekerja"] == "2024-12"
+    assert df.at["71.02", "active_period"] == "2025-12" and pd.isna(df.at["75.02", "coverage_pct_potensi_pekerja"])
+    for report in (tmp_path / "run").glob("*/report.html"):
+        text = report.read_text()
+        assert re.search(r'<html[^>]*lang="id"', text)
+        visible = html_lib.unescape(re.sub(r"<[^>]+>", " ", re.sub(r"<style>.*?</style>", " ", text, flags=re.S)))
+        assert not [bad for bad in INTERNAL if bad in visible]
+        assert "tahun target: bawaan" in visible and "= -1" not in visible
