@@ -230,7 +230,7 @@ def _row(entry: dict[str, object], key: dict[str, object] | None, lang: Lang,
         cov_cells.append(_td(f"{fmt_pct(value, lang)} ({period})" if value is not None else "–", value))
     cells = [
         *cov_cells,
-        _td(f"{fmt_pct(target, lang)} ({fmt_year(year)})", _number(target)),
+        _td(f"{fmt_pct(target, lang)} ({fmt_year(year)}{_over(key, lang)})", _number(target)),
         _td(shown, projected),
         _td(t(status, lang) if status else "–", status),
         _td(fmt_int(claims.get("count"), lang), _number(claims.get("count"))),
@@ -238,6 +238,13 @@ def _row(entry: dict[str, object], key: dict[str, object] | None, lang: Lang,
         _td(f"{fmt_pct(pov.get('p0'), lang)} ({fmt_year(pov.get('year'))})", _number(pov.get("p0"))),
     ]
     return f"<tr>{head}{''.join(cells)}</tr>"
+
+
+def _over(key: dict[str, object], lang: Lang) -> str:
+    """"; potensi pekerja" after a target's year when the target is not over the working population (the
+    pairing a target column of mixed reports would otherwise leave unsaid)."""
+    den = key.get("denominator")
+    return "" if not den or den == "working_population" else f"; {t(str(den), lang)}"
 
 
 def _data_hashes(keys: list[dict[str, object]]) -> dict[str, str]:
