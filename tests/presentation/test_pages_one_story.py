@@ -301,12 +301,15 @@ def _quoted_and_cited(report) -> list[str]:
     """Text that stays as published on any page: the articles' quoted words, cited titles and outlets,
     names of places and people."""
     from ucj.data.published import citations
-    from ucj.presentation.tables import BPS_TITLES
+    from ucj.presentation.tables import BPS_TITLES, imported_title
 
     out = [report.params.district.full_name, report.params.district.province_name]
     out += [f"“{w}”" for w in report.results.seed_facts["wording"] if w]
     c = citations()
     out += [x for x in list(c["title"]) + list(c["publisher"]) if x] + list(BPS_TITLES.values())
+    for srcs in report.results.table_provenance.get("poverty", {}).get("sources", []):  # imported BPS titles
+        if str(srcs).startswith("BPS table: "):
+            out.append(imported_title(str(srcs)))
     return sorted(set(out), key=len, reverse=True)
 
 
@@ -511,3 +514,46 @@ def test_a_batch_through_kernels_keeps_pairings_apart_and_pages_citable(demo_dir
         visible = html_lib.unescape(re.sub(r"<[^>]+>", " ", re.sub(r"<style>.*?</style>", " ", text, flags=re.S)))
         assert not [bad for bad in INTERNAL if bad in visible]
         assert "tahun target: bawaan" in visible and "= -1" not in visible
+
+
+@pytest.fixture(scope="module")
+def merged(demo_dir, tmp_path_factory):
+    """The demo with the real BPS P0 and poor files imported over it (`ucj import bps-table`), as a
+    planner would: (dataset, data folders)."""
+    from typer.testing import CliRunner
+
+    import ucj
+    from conftest import P0_CSV, POOR_CSV
+    from ucj.cli import app
+
+    out = tmp_path_factory.mktemp("bps")
+    for raw_file in (P0_CSV, POOR_CSV):
+        res = CliRunner().invoke(app, ["import", "bps-table", str(raw_file), "--out", str(out)])
+        assert res.exit_code == 0, res.output
+    return ucj.load(str(demo_dir), str(out)), f"{demo_dir};{out}"
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_seed_pages_on_the_demo_merged_with_real_bps_imports(merged, lang):
+    """On demo + real BPS imports: the poverty table is real (so labelled, no stamp on its chart), its
+    source cited by BPS's titles with no import reference or internal name, the period rule and the
+    coverage columns as on the demo, and no word of the other language."""
+    ds, dirs = merged
+    for code in SEEDS:
+        report = district_report.build(ds, validate_params(code, lang=lang, data_dir=dirs, registry=ds.registry))
+        prov = report.tables["provenance"].set_index("table")
+        assert prov.at["poverty", "synthetic"] == t("real", lang)
+        assert not report.results.chart_synthetic["poverty"] and report.results.chart_synthetic["coverage"]
+        assert t("synthetic_stamp", lang) not in _chart_texts(report)["poverty"]
+        text = _page_words(report)
+        assert not [bad for bad in INTERNAL if bad in text]
+        source = report.display_table("poverty").iloc[:, -1].iloc[0]
+        assert source.startswith("BPS, ") and "Menurut Kabupaten/Kota" in source  # BPS's own table title
+        assert ".csv" not in source and "table" not in source and "bps:" not in source
+        text = re.sub(r"“[^”]*”", " ", text)
+        for quoted in _quoted_and_cited(report):
+            text = text.replace(quoted, " ")
+        words = ENGLISH_WORDS if lang == "id" else INDONESIAN_WORDS
+        assert [w for w in words if re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", text, re.I)] == [], code
+    mina = district_report.build(ds, validate_params("71.02", lang=lang, data_dir=dirs, registry=ds.registry))
+    assert mina.results.figures["coverage"].period == "2024-12" and mina.period_rule_text()

@@ -125,6 +125,8 @@ def _cite_part(part: str, lang: Lang, year: object, quantity: str | None) -> str
     head, sep, cols = part.partition(": ")
     if head in LABELS:  # "synthetic-demo: P1, P2"
         return t(head, lang) + (sep + _words(cols, lang) if sep else "")
+    if part.startswith("BPS table: "):  # imported: "BPS table: <its title> (<file>)" -> "BPS, <its title>"
+        return ", ".join(["BPS", imported_title(part)] + ([str(year)[:4]] if year else []))
     m = re.fullmatch(r"BPS ([^()]*?)( \(.*\))?", part)
     if m:  # "BPS P0, poor (bps:visdati@ref)": the tables' titles; the reference is the data's, not the reader's
         cols_ = [x.strip() for x in m.group(1).split(",")]
@@ -134,6 +136,19 @@ def _cite_part(part: str, lang: Lang, year: object, quantity: str | None) -> str
     if _SEED.search(part) or "domain.md" in part or "§" in part:
         return t("source_not_recorded", lang)
     return part
+
+
+def imported_title(part: str) -> str:
+    """The title of an imported BPS table's source ("BPS table: <title> (<file name>)"), without the file
+    name it was read from (the file is the importer's, not the reader's; its name may hold brackets)."""
+    text = part.removeprefix("BPS table: ").strip()
+    if re.search(r"\.(csv|xlsx?|json)\)$", text):
+        depth = 0
+        for i in range(len(text) - 1, -1, -1):
+            depth += {")": 1, "(": -1}.get(text[i], 0)
+            if depth == 0:
+                return text[:i].strip()
+    return text
 
 
 def _words(text: str, lang: Lang) -> str:
