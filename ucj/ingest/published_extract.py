@@ -136,6 +136,7 @@ def write_provinces(raw: str | Path, out_dir: str | Path) -> Path:
     return path
 
 
-if __name__ == "__main__":
+if __name__ == "__main__":  # <raw> <out> <mapping>: the district table and the province rows
+    print(write(sys.argv[1], sys.argv[2], sys.argv[3]))
     print(write_provinces(sys.argv[1], sys.argv[2]))
     print(write(sys.argv[1], sys.argv[2], sys.argv[3]))
