@@ -378,6 +378,13 @@ class DistrictReport:
             return None
         s = self.shown("seed_facts")
         out = as_html_frame(s, self.lang)
+        if "rounding" in s.values.columns:  # a percentage published to 0.01 is shown to 0.01, as published
+            for col in ("published", "data"):
+                head = t(col, self.lang)
+                out[head] = [fmt_pct(v, self.lang, 2) if u == "%" and r == r and r < 0.1 and v == v else text
+                             for v, u, r, text in zip(s.values[col], self.tables["seed_facts"]["unit"],
+                                                      s.values["rounding"], out[head])]
+            out = out.drop(columns=t("rounding", self.lang))
         if "agreement" in s.values.columns:  # within the article's rounding the difference reads "consistent"
             agree = list(s.values["agreement"])
             diff = t("difference", self.lang)
@@ -505,8 +512,8 @@ def published_and_computed(facts: pd.DataFrame, lang: Lang = "en") -> pd.DataFra
                                                                                          errors="coerce")
     out["citation"] = _citations(out, lang) if len(out) else []
     out["wording"] = _quoted(out["wording"], lang) if "wording" in out.columns else "–"
-    cols = ["quantity", "wording", "published", "unit", "date", "citation", "data", "data_as_of", "difference",
-            "agreement"]
+    cols = ["quantity", "wording", "published", "unit", "rounding", "date", "citation", "data", "data_as_of",
+            "difference", "agreement"]
     return out[[c for c in cols if c in out.columns]].reset_index(drop=True)
 
 
