@@ -227,6 +227,8 @@ def test_published_facts_quote_the_article_and_agree_within_its_rounding(pages, 
     assert cov[t("wording", "id")] == "“76 persen”" and cov[t("published", "id")] == "76,0 %"
     assert cov[t("difference", "id")] == t("consistent", "id") == "sesuai"
     assert cov[t("citation", "id")] == "ANTARA Sulut, 14 November 2024"
+    p0 = table[table[t("quantity", "id")] == t("p0", "id")]
+    assert list(p0[t("published", "id")]) == ["6,87 %", "6,53 %"] == list(p0[t("data", "id")])  # as BPS publishes
     unc = rows[t("uncovered_workers", "id")]
     assert unc[t("wording", "id")].startswith("“sekitar 30 ribu") and unc[t("published", "id")] == "30.000"
     assert unc[t("data", "id")] == "31.263" and unc[t("difference", "id")] == "sesuai"  # 132,104 − 100,841
