@@ -28,8 +28,10 @@ def test_minahasa_shows_its_article_on_the_potensi_denominator(figures):
     assert fig.denominator == "potensi_pekerja" and fig.pairing == "all_participants/potensi_pekerja"
     f = _facts(fig)
     assert f.at["potensi_pekerja", "published"] == 132_104 and f.at["covered_workers", "published"] == 100_841
-    assert round(f.at["coverage_of_potensi_pct", "published"], 1) == 76.3
-    assert f.at["uncovered_workers", "published"] == 132_104 - 100_841  # "about 30,000" in the article
+    assert f.at["coverage_pct", "published"] == 76 and round(f.at["coverage_pct", "data"], 1) == 76.3
+    assert f.at["coverage_pct", "agreement"] == "consistent"  # within the article's rounding to whole percent
+    assert f.at["uncovered_workers", "published"] == 30_000  # "sekitar 30 ribu", as the article writes it
+    assert f.at["uncovered_workers", "data"] == 132_104 - 100_841
     assert f.at["covered_workers", "data"] == 100_841 and f.at["covered_workers", "data_as_of"] == "2024-11"
     assert round(fig.coverage_pct, 1) == 76.3 and f"{fig.coverage_as_of:%Y-%m}" == "2024-12"
     assert not fig.target_is_default and fig.projection.target_pct == 100.0
@@ -134,7 +136,8 @@ def test_own_plans_are_in_the_plans_table_with_their_source(demo_ds, demo_dir, f
     report = build(demo_ds, validate_params("Muna Barat", lang="en", data_dir=str(demo_dir)))
     shown = report.display_table("plans")
     assert shown[t("value", "en")].tolist() == ["10,000"] and shown[t("year", "en")].tolist() == ["2026"]
-    assert shown[t("plan", "en")].tolist() == [t("planned_apbd_workers", "en")]
+    assert shown[t("quantity", "en")].tolist() == [t("planned_apbd_workers", "en")]
+    assert shown[t("wording", "en")].tolist() == ["“di tahun 2026 akan kita anggarkan untuk 10.000 jiwa pekerja rentan”"]
 
 
 def test_shared_all_district_tables_change_no_figure(demo_ds):

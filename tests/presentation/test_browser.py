@@ -142,7 +142,7 @@ def test_report_methods_stamp_and_published_table_in_a_browser(browser, muna_bar
     assert "SP2020" in body and "Susenas" in body and "Sakernas" in body
     published = t("published_vs_computed", lang)
     assert headings.count(published) == 1 and headings.index(published) < headings.index(t("methods", lang))
-    assert page.locator("th", has_text=t("outlet", lang)).count() == 1  # one table of published facts
+    assert page.locator("th", has_text=t("difference", lang)).count() == 1  # one table of published facts
     stamp = page.locator(".ucj-stamp").inner_text()
     assert "ucj " in stamp and ("Dibuat" if lang == "id" else "Made") in stamp
     alts = page.locator("img").evaluate_all("imgs => imgs.map(i => i.alt)")

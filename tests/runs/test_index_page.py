@@ -50,7 +50,7 @@ def test_index_shows_values_failures_and_links(run):
     folder, entries, _ = run
     page = write_index(folder / "index.html", entries, "id", True, "Daftar laporan").read_text()
     row = re.search(r"<tr><td[^>]*><a href=\"7502-kabupaten-boalemo/report.html\">.*?</tr>", page).group(0)
-    for shown in ("28,6 %", "43,9 % (2029)", "35,2 % (30,2 %–40,2 %)", t("within_reach", "id"), "1.075",
+    for shown in ("28,6 % (2025-12)", "43,9 % (2029)", "35,2 % (30,2 %–40,2 %)", t("within_reach", "id"), "1.075",
                   "Rp4,96 M", "16,4 % (2025)"):
         assert shown in row, shown
     assert 'data-v="28.61"' in row and 'data-v="35.2"' in row  # raw values to sort on
@@ -72,18 +72,22 @@ def test_summary_files_hold_every_districts_key_figures(run):
     assert list(df["district_code"]) == ["75.02", "75.71", "75.04"]
     boalemo = df.iloc[0]
     key = keys["7502-kabupaten-boalemo"]
-    assert boalemo["coverage_pct"] == key["coverage_pct"] and boalemo["projected"] == 35.2
+    assert boalemo["coverage_pct_working_population"] == key["coverage_pct"] and boalemo["projected"] == 35.2
+    assert boalemo["coverage_period_working_population"] == "2025-12"
     assert boalemo["claim_amount_rp"] == 4_960_000_000 and boalemo["p0"] == 16.37 and boalemo["target_year"] == 2029
-    assert df.iloc[2]["error"] == "KeyError: 'claims'" and pd.isna(df.iloc[2]["coverage_pct"])
+    assert df.iloc[2]["error"] == "KeyError: 'claims'" and pd.isna(df.iloc[2]["coverage_pct_working_population"])
     ws = openpyxl.load_workbook(xlsx_path).active
     assert ws.title == t("sheet.summary", "id")
     headers = [c.value for c in ws[1]]
-    assert t("coverage_pct", "id") in headers and "coverage_pct" not in headers
+    from ucj.runs.index_page import pairing_label
+
+    cov_header = pairing_label("working_population", "id")
+    assert cov_header in headers and "coverage_pct" not in headers
 
     def cell(col: str):
-        return ws.cell(2, headers.index(t(col, "id")) + 1)
+        return ws.cell(2, headers.index(t(col, "id") if col != "coverage" else cov_header) + 1)
 
-    assert cell("coverage_pct").value == 28.61 and cell("coverage_pct").number_format == XL_FORMATS["pct"]
+    assert cell("coverage").value == 28.61 and cell("coverage").number_format == XL_FORMATS["pct"]
     assert cell("target_year").value == 2029 and cell("target_year").number_format == "0"
     assert cell("claim_amount_rp").value == 4_960_000_000 and cell("claim_amount_rp").number_format == XL_FORMATS["rp"]
     assert cell("status").value == t("within_reach", "id")

@@ -17,13 +17,15 @@ from ucj.analysis.all_districts import district_table
 from ucj.analysis.budget import (PLAN_COLUMNS, Assumptions, CredibleRate, budget_to_target, credible_rates,
                                  funded_workers, plan_total, scenario_table)
 from ucj.analysis.claims import claims_summary, heirs_benefits, loss_ratio, programme_kind, savings_withdrawals
-from ucj.analysis.coverage import OVER_100_NOTE, agreement_ends, check_denominator, coverage, latest_coverage, numerator_rows, pairing
+from ucj.analysis.coverage import (OVER_100_NOTE, PAIRINGS, agreement_ends, check_denominator, coverage,
+                                   latest_coverage, numerator_rows, pairing)
+from ucj.analysis.reasons import reason as reason_code
 from ucj.analysis.facts import seed_facts
 from ucj.analysis.peers import benchmark, benchmark_all
 from ucj.analysis.poverty import poverty_trends
 from ucj.analysis.projection import Projection, district_target, project_district
-from ucj.data.dataset import Dataset
-from ucj.data.published import is_default_target
+from ucj.data.dataset import Dataset, column_synthetic, table_synthetic_status
+from ucj.data.published import bps_poverty_province, is_default_target
 from ucj.data.registry import District
 from ucj.data.programme import SAVINGS_PROGRAMMES
 
@@ -100,6 +102,35 @@ class AreaPoverty:
         return self.province[self.province["province_code"] == province_code].reset_index(drop=True)
 
 
+@dataclass(frozen=True)
+class Figure:
+    """One value a page shows, with what makes it a figure a reader can check: its unit, the period it is
+    for, its basis (which participants over which denominator, or which programmes) and its source table.
+
+    A Figure cannot be made without a period, so a renderer that prints Figures always has one to print.
+    `period` is "YYYY-MM", "YYYY" or "YYYY-MM – YYYY-MM" (a window)."""
+
+    value: float
+    unit: str  # "persons", "%", "rp", "persons_per_month"
+    period: str
+    basis: str  # e.g. "all_participants/potensi_pekerja", "JKK+JKM+JKP", "p0"
+    source: str  # the table it was computed from ("enrolment", "claims", "poverty", "projection", ...)
+
+    def __post_init__(self) -> None:
+        if not str(self.period or "").strip() or str(self.period) in ("None", "NaT", "nan"):
+            raise ValueError(f"a figure needs a period: {self!r}")
+
+    def as_dict(self) -> dict[str, object]:
+        return {"value": self.value, "unit": self.unit, "period": self.period, "basis": self.basis,
+                "source": self.source}
+
+
+# Which coverage a page shows when the denominator lags the numerator (e.g. a potensi pekerja list of
+# 2024 while participants run to 2025-12): the latest month for which both exist, with the rule stated
+# (`period_rule`), never the numerator of one month over the denominator of another under one label.
+PERIOD_RULE_LATEST_BOTH = "period_rule_latest_both"
+
+
 @dataclass
 class DistrictFigures:
     """One district's figures at `last_period`: the numbers and the tables a report shows."""
@@ -148,6 +179,21 @@ class DistrictFigures:
     agreement_ends: pd.DataFrame = field(default_factory=pd.DataFrame)  # month, funding, workers (left out of lapses)
     budget_plan: pd.DataFrame = field(default_factory=pd.DataFrame)  # one row a year to the target year
     credibility: pd.DataFrame = field(default_factory=pd.DataFrame)  # the claim rates the plan uses, by programme
+    # the summary's values, each with its period, basis and source (see Figure); the page prints these
+    figures: dict[str, Figure] = field(default_factory=dict)
+    # coverage over each denominator the data has (one pairing each, never mixed): for indexes
+    coverage_by_pairing: dict[str, Figure] = field(default_factory=dict)
+    # a reason code when the summary's coverage is for an earlier month than last_period (the denominator
+    # lags), e.g. "period_rule_latest_both(shown=2024-12, latest=2025-12, denominator=potensi_pekerja)"
+    period_rule: str | None = None
+    # whether each chart plots synthetic data (the chart's own columns, not the whole table)
+    chart_synthetic: dict[str, bool] = field(default_factory=dict)
+    # the loss-ratio table's JKK+JKM claims, the other headline programmes and the summary's total
+    claims_totals: dict[str, object] = field(default_factory=dict)
+    # why the province P0 rebuilt from today's districts differs from BPS's row, or has none (a reason code)
+    province_note: str | None = None
+    # each table: "real", "synthetic" or "partly_synthetic" (judged column by column, see table_synthetic_status)
+    table_status: dict[str, str] = field(default_factory=dict)
 
     def key(self) -> dict[str, object]:
         """The key figures as plain JSON values (what key_figures.json records)."""
@@ -199,6 +245,12 @@ class DistrictFigures:
             "plans": self.plans.to_dict(orient="records"),
             "synthetic_tables": self.synthetic_tables,
             "real_tables": self.real_tables,
+            "figures": {name: f.as_dict() for name, f in self.figures.items()},
+            "coverage_by_pairing": {name: f.as_dict() for name, f in self.coverage_by_pairing.items()},
+            "period_rule": self.period_rule,
+            "province_note": self.province_note,
+            "chart_synthetic": self.chart_synthetic,
+            "table_status": self.table_status,
         }
         return jsonable(key)  # type: ignore[return-value]
 
@@ -212,7 +264,7 @@ class DistrictFigures:
             "claims_12m": self.claims_12m,
             "savings_12m": self.savings_12m,
             "loss_ratio_12m": self.loss_ratio_12m,
-            "poverty": self.poverty,
+            "poverty": self.poverty.rename(columns={"province_p0": "province_p0_current_pct"}),
             "peers": self.peers,
             "budget": self.budget,
             "budget_plan": self.budget_plan,
@@ -326,6 +378,8 @@ def district_figures(
     k_d = view.contributions[view.contributions["district_code"] == code]
     lr = loss_ratio(c_12, k_d[k_d["month"] >= start_12], e_12, period="all")
     lr = lr[["segment", "funding", "claim_amount_rp", "contribution_rp", "loss_ratio"]].reset_index(drop=True)
+    # both sides are the JKK+JKM share only: named so, beside the claims table's JKK+JKM+JKP total
+    lr = lr.rename(columns={"claim_amount_rp": "claim_amount_jkk_jkm_rp", "contribution_rp": "contribution_jkk_jkm_rp"})
     heirs = heirs_benefits(c_12, period="all")
     apbd = claims_summary(c_d, e_d, period="all", by=(), filters={"funding": "apbd"})
     apbd_months = c_d[(c_d["funding"] == "apbd") & (c_d["claim_count"] > 0)]["month"]
@@ -346,7 +400,13 @@ def district_figures(
     poverty_table = p_d[["year", "p0", "p1", "p2", "source"]].merge(
         prov_p[["year", "p0"]].rename(columns={"p0": "province_p0"}), on="year", how="left").merge(
         nat_p[["year", "p0"]].rename(columns={"p0": "national_p0"}), on="year", how="left")
-    poverty_table = poverty_table[["year", "p0", "p1", "p2", "province_p0", "national_p0", "source"]]
+    bps_prov = bps_poverty_province()
+    bps_prov = bps_prov[bps_prov["province_code"] == d.province_code][["year", "p0"]].rename(
+        columns={"p0": "bps_province_p0_pct"})
+    poverty_table = poverty_table.merge(bps_prov, on="year", how="left")
+    poverty_table = poverty_table[["year", "p0", "p1", "p2", "province_p0", "bps_province_p0_pct", "national_p0",
+                                   "source"]]
+    province_note = province_boundary_note(poverty_table)
     latest = {k: (None if p_latest is None else float(p_latest[k])) for k in ("p0", "p1", "p2")}
     latest = {"year": int(p_latest["year"]) if p_latest is not None else None} | latest
     nat_at = nat_p.set_index("year")["p0"]
@@ -368,17 +428,20 @@ def district_figures(
     active_now = float(now["active"]) if now is not None else math.nan
     denom_now = float(now["denominator_value"]) if now is not None else math.nan
     cov_now = float(now["coverage_pct"]) if now is not None else math.nan
+    cov_month = pd.Timestamp(now["month"]) if now is not None else None
+    upto = cov_month if cov_month is not None else period  # lapses and active of the same period
     segs = pairing(denom).segments
     counted = e_d if segs is None else e_d[e_d["segment"].isin(segs)]  # the participants this coverage counts
     ends = agreement_ends(counted)
-    ends = ends[(ends["month"] > period - pd.DateOffset(months=12)) & (ends["workers"] > 0)].reset_index(drop=True)
-    lapse_pct = lapse_rate(counted, period, excluding=ends)
+    ends = ends[(ends["month"] > upto - pd.DateOffset(months=12)) & (ends["month"] <= upto)
+                & (ends["workers"] > 0)].reset_index(drop=True)
+    lapse_pct = lapse_rate(counted, upto, excluding=ends)
     lapsed_month = lapse_pct / 100 * active_now if np.isfinite(lapse_pct) and np.isfinite(active_now) else math.nan
     net = proj.workers_needed_per_month
     gross = net + lapsed_month if np.isfinite(net) and np.isfinite(lapsed_month) else math.nan
 
     # the workers needed for the target are the year-by-year plan (`budget_plan`), not a scenario row
-    already = funded_workers(e_d, code, period)
+    already = funded_workers(e_d, code, upto)
     rates = credible_rates(view.claims, view.enrolment, code)
     by_prog = {r.programme: r for r in rates}
     used = replace(Assumptions(), jkk_cases_per_1000=round(by_prog["JKK"].rate_per_1000, 2),
@@ -395,6 +458,18 @@ def district_figures(
                                 counts_towards_coverage=segs is None or "BPU" in segs)
 
     synthetic = view.synthetic_tables()
+    figs = _summary_figures(e_d, denom, period, now, proj, head_claims=claims_12, start_12=start_12,
+                            net=net, gross=gross, poverty_latest=latest)
+    by_pairing = {}
+    for den in PAIRINGS:
+        row = latest_coverage(e_d, view.workforce, code, den, until=period)
+        if row is not None:
+            by_pairing[den] = Figure(float(row["coverage_pct"]), "%", f"{pd.Timestamp(row['month']):%Y-%m}",
+                                     pairing(den).name, "enrolment/workforce")
+    rule = None
+    if cov_month is not None and cov_month < period:
+        rule = reason_code(PERIOD_RULE_LATEST_BOTH, shown=f"{cov_month:%Y-%m}", latest=f"{period:%Y-%m}",
+                           denominator=denom)
     return DistrictFigures(
         district=d, last_period=period, denominator=denom, pairing=pairing(denom).name,
         target_source=target_source, target_is_default=is_default_target(target_source),
@@ -416,4 +491,88 @@ def district_figures(
         real_tables=[n for n in view.info if n not in synthetic], table_provenance=view.provenance(),
         agreement_ends=ends, budget_plan=plan,
         credibility=pd.DataFrame([asdict(r) for r in rates], columns=[f.name for f in fields(CredibleRate)]),
+        figures=figs, coverage_by_pairing=by_pairing, period_rule=rule, chart_synthetic=chart_synthetic(view, denom), province_note=province_note,
+        claims_totals=_claims_totals(claims_12, lr),
+        table_status={n: table_synthetic_status(i)[0] for n, i in view.info.items()},
     )
+
+
+# the rebuilt province P0 and BPS's row of the same year differ by more than this: not the same area
+BOUNDARY_GAP_PP = 0.5
+
+
+def province_boundary_note(poverty: pd.DataFrame) -> str | None:
+    """A reason code when the province P0 on today's boundaries (a ratio of sums over today's districts) is
+    not BPS's province row of a year: BPS published none that year (a province formed later), or BPS's row
+    covers the province as it then was (it differs by more than BOUNDARY_GAP_PP), e.g. Papua before 2022."""
+    have = poverty.dropna(subset=["province_p0"])
+    none = have[have["bps_province_p0_pct"].isna()]["year"].astype(int).tolist()
+    gap = have[(have["province_p0"] - have["bps_province_p0_pct"]).abs() > BOUNDARY_GAP_PP]["year"].astype(int).tolist()
+
+    def span(years: list[int]) -> str:
+        return f"{min(years)}–{max(years)}" if len(years) > 1 else str(years[0])
+
+    codes = []
+    if gap:
+        codes.append(reason_code("province_other_boundaries", years=span(gap)))
+    if none:
+        codes.append(reason_code("province_not_published", years=span(none)))
+    return "; ".join(codes) or None
+
+
+def _claims_totals(claims_12: pd.DataFrame, loss: pd.DataFrame) -> dict[str, object]:
+    """How the loss-ratio table's claims (JKK+JKM) make the summary's claims total (all but savings)."""
+    head = claims_12[claims_12["kind"] != "savings"]
+    other = head[~head["programme"].isin(["JKK", "JKM"])]
+    return {"jkk_jkm_rp": float(loss["claim_amount_jkk_jkm_rp"].sum()),
+            "others": [str(p) for p in other["programme"]], "others_rp": float(other["claim_amount_rp"].sum()),
+            "total_rp": float(head["claim_amount_rp"].sum())}
+
+
+def chart_synthetic(ds: Dataset, denominator: str) -> dict[str, bool]:
+    """Whether each chart of a district page plots made-up data: the coverage chart (active participants
+    over the denominator), the claims chart (claims) and the poverty chart (P0 and, for the province and
+    national lines, the number of poor that weights it). Judged on the plotted columns, not the whole table."""
+    def made_up(table: str, *columns: str) -> bool:
+        info = ds.info.get(table)
+        return info is not None and any(column_synthetic(info, c) for c in columns)
+
+    return {"coverage": made_up("enrolment", "active") or made_up("workforce", denominator),
+            "claims": made_up("claims", "claim_count", "claim_amount_rp"),
+            "poverty": made_up("poverty", "p0", "poor_population")}
+
+
+def _summary_figures(e_d: pd.DataFrame, denom: str, period: pd.Timestamp, now: pd.Series | None,
+                     proj: Projection, *, head_claims: pd.DataFrame, start_12: pd.Timestamp,
+                     net: float, gross: float, poverty_latest: dict[str, object]) -> dict[str, Figure]:
+    """The summary's values as Figures, each with its own period (see Figure)."""
+    pair = pairing(denom)
+    out: dict[str, Figure] = {}
+    num = numerator_rows(e_d, denom)
+    num = num[num["month"] <= period]
+    if len(num):
+        last = pd.Timestamp(num["month"].max())
+        out["active"] = Figure(float(num.loc[num["month"] == last, "active"].sum()), "persons", f"{last:%Y-%m}",
+                               pair.numerator, "enrolment")
+    if now is not None:
+        m = pd.Timestamp(now["month"])
+        out["coverage"] = Figure(float(now["coverage_pct"]), "%", f"{m:%Y-%m}", pair.name, "enrolment/workforce")
+        out["coverage_active"] = Figure(float(now["active"]), "persons", f"{m:%Y-%m}", pair.numerator, "enrolment")
+        out["coverage_denominator"] = Figure(float(now["denominator_value"]), "persons", f"{m.year}", denom,
+                                             "workforce")
+        window = f"{m:%Y-%m} – {int(proj.target_year)}-12"
+        if np.isfinite(net):
+            out["workers_net"] = Figure(float(net), "persons_per_month", window, pair.name, "projection")
+        if np.isfinite(gross):
+            out["workers_gross"] = Figure(float(gross), "persons_per_month", window, pair.name, "projection")
+    head = head_claims[head_claims["kind"] != "savings"]
+    if len(head):
+        out["claims_12m"] = Figure(float(head["claim_amount_rp"].sum()), "rp", f"{start_12:%Y-%m} – {period:%Y-%m}",
+                                   "+".join(sorted(head["programme"].astype(str))), "claims")
+    year = poverty_latest.get("year")
+    if year is not None:
+        for name in ("p0", "province_p0", "national_p0"):
+            v = poverty_latest.get(name)
+            if v is not None and np.isfinite(float(v)):  # type: ignore[arg-type]
+                out[name] = Figure(float(v), "%", str(int(year)), name, "poverty")  # type: ignore[call-overload]
+    return out

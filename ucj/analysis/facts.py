@@ -15,10 +15,14 @@ from ucj.analysis.claims import claims_summary
 from ucj.analysis.coverage import coverage
 from ucj.analysis.reasons import reason as reason_code
 from ucj.data.dataset import Dataset
-from ucj.data.published import published_facts
+from ucj.data.published import fact_wording, published_facts
 
 # Quantities a seed fact can name, and how the data value is found (see _data_value).
 NO_COUNTERPART = reason_code("no_counterpart")
+# the two Minahasa counts the data holds only as their sum (APBD-funded vulnerable workers)
+COUNTED_TOGETHER = ("vulnerable_workers", "vulnerable_village_workers")
+SUM_QUANTITY = "apbd_vulnerable_workers_sum"
+KINDS = ("fact", "plan", "target")  # a plan or a target is not a fact to check against the data
 
 
 def _month(date: str, last: pd.Timestamp) -> pd.Timestamp:
@@ -45,8 +49,28 @@ def _data_value(ds: Dataset, code: str, fact: pd.Series, last: pd.Timestamp) -> 
     q, date = str(fact["quantity"]), str(fact["date"]) if pd.notna(fact["date"]) else ""
     if q == "covered_workers":
         return _active(ds, code, _month(date, last))
-    if q in ("apbd_funded_workers", "planned_apbd_workers"):
+    if q == "uncovered_workers":
+        month = _month(date, last)
+        active, as_of = _active(ds, code, month)
+        w = ds.workforce[(ds.workforce["district_code"] == code) & (ds.workforce["year"] == month.year)]
+        v = w["potensi_pekerja"].dropna()
+        if not len(v) or not math.isfinite(active):
+            return math.nan, reason_code("reason_no_potensi")
+        return float(v.iloc[0]) - active, as_of
+    if q in COUNTED_TOGETHER:
+        return math.nan, reason_code("reason_counted_together")
+    if q == SUM_QUANTITY:
         return _active(ds, code, _month(date, last), "apbd")
+    if q == "jkm_benefit_rp":  # the mean JKM claim of the 12 months to the report's period (the claims table's)
+        start = last - pd.DateOffset(months=11)
+        c = ds.claims[(ds.claims["district_code"] == code) & (ds.claims["programme"] == "JKM")
+                      & (ds.claims["month"] >= start) & (ds.claims["month"] <= last)]
+        n = float(c["claim_count"].sum())
+        if n == 0:
+            return math.nan, reason_code("reason_no_jkm_claims")
+        return float(c["claim_amount_rp"].sum()) / n, f"{start:%Y-%m} – {last:%Y-%m}"
+    if q in ("apbd_funded_workers", "planned_apbd_workers"):  # plans: the APBD-funded participants now
+        return _active(ds, code, last, "apbd")
     if q == "potensi_pekerja":
         w = ds.workforce[(ds.workforce["district_code"] == code) & (ds.workforce["year"] == int(date[:4]))]
         v = w["potensi_pekerja"].dropna()
@@ -58,7 +82,7 @@ def _data_value(ds: Dataset, code: str, fact: pd.Series, last: pd.Timestamp) -> 
         return (float(cov["coverage_pct"].iloc[-1]), f"{cov['month'].iloc[-1]:%Y-%m}") if len(cov) else (
             math.nan, reason_code("reason_no_potensi"))
     if q in ("p0", "poverty_target_pct"):
-        p = ds.poverty[(ds.poverty["district_code"] == code)].dropna(subset=["p0"])
+        p = ds.poverty[(ds.poverty["district_code"] == code) & (ds.poverty["year"] <= last.year)].dropna(subset=["p0"])
         if q == "p0":
             p = p[p["year"] == int(date[:4])]
         if p.empty:
@@ -81,33 +105,54 @@ def _data_value(ds: Dataset, code: str, fact: pd.Series, last: pd.Timestamp) -> 
     return math.nan, NO_COUNTERPART
 
 
-def seed_facts(ds: Dataset, code: str, last_period: pd.Timestamp, facts: pd.DataFrame | None = None
-               ) -> pd.DataFrame:
+def seed_facts(ds: Dataset, code: str, last_period: pd.Timestamp, facts: pd.DataFrame | None = None,
+               wording: pd.DataFrame | None = None) -> pd.DataFrame:
     """The district's published facts with the data's value beside each (empty if it has none).
 
-    Columns: quantity, published, unit, date, source, data, data_as_of. Where the district's potensi
-    pekerja and covered workers are both published, a derived row `uncovered_workers` (their
-    difference) is added, computed from the published values.
+    Columns: quantity, kind (fact, plan, target), published, wording (the article's own words), unit,
+    date, source, rounding, note_id, note_en, data, data_as_of (a period, or a reason code), difference
+    (data minus published, facts only) and agreement ("consistent" when the difference is within half
+    the article's rounding unit, "differs" otherwise; None without a computed value or for a plan or a
+    target, which are not checked against the data). Where Minahasa's two APBD-funded counts are both
+    published, a row for their sum is added (the data counts them together).
     """
     f = published_facts() if facts is None else facts
     f = f[f["district_code"] == code]
+    w = fact_wording() if wording is None else wording
+    w = w[w["district_code"] == code].set_index(["quantity", "date"])
     rows = []
     for _, r in f.iterrows():
-        value, as_of = _data_value(ds, code, r, last_period)
-        rows.append({"quantity": r["quantity"], "published": float(r["value"]), "unit": r["unit"],
-                     "date": "" if pd.isna(r["date"]) else str(r["date"]), "source": r["source_article"],
-                     "data": value, "data_as_of": as_of})
-    out = pd.DataFrame(rows, columns=["quantity", "published", "unit", "date", "source", "data", "data_as_of"])
-    q = out.set_index("quantity")
-    if {"potensi_pekerja", "covered_workers"} <= set(q.index):
-        pot, cov = q.loc["potensi_pekerja"], q.loc["covered_workers"]
-        data = pot["data"] - cov["data"] if math.isfinite(pot["data"]) and math.isfinite(cov["data"]) else math.nan
-        out.loc[len(out)] = {"quantity": "uncovered_workers", "published": pot["published"] - cov["published"],
-                             "unit": "persons", "date": cov["date"], "source": cov["source"], "data": data,
-                             "data_as_of": cov["data_as_of"]}
-        share = 100 * cov["published"] / pot["published"]
-        out.loc[len(out)] = {"quantity": "coverage_of_potensi_pct", "published": share, "unit": "%",
-                             "date": cov["date"], "source": cov["source"],
-                             "data": 100 * cov["data"] / pot["data"] if math.isfinite(data) else math.nan,
-                             "data_as_of": cov["data_as_of"]}
-    return out
+        date = "" if pd.isna(r["date"]) else str(r["date"])
+        how = w.loc[(r["quantity"], date)] if (r["quantity"], date) in w.index else None
+        rows.append({"quantity": r["quantity"], "kind": "fact" if how is None else str(how["kind"]),
+                     "published": float(r["value"]), "wording": "" if how is None else str(how["wording"]),
+                     "unit": r["unit"], "date": date, "source": r["source_article"],
+                     "rounding": math.nan if how is None else float(how["rounding"]),
+                     "note_id": "" if how is None else str(how["note_id"]),
+                     "note_en": "" if how is None else str(how["note_en"])})
+    q = {r["quantity"]: r for r in rows}
+    if all(x in q for x in COUNTED_TOGETHER):
+        a, b = (q[x] for x in COUNTED_TOGETHER)
+        rows.append(a | {"quantity": SUM_QUANTITY, "published": a["published"] + b["published"],
+                         "wording": f"{_plain(a['published'])} + {_plain(b['published'])}", "rounding": 1.0,
+                         "note_id": "", "note_en": ""})
+    for r in rows:
+        value, as_of = _data_value(ds, code, pd.Series(r | {"date": r["date"] or None}), last_period)
+        r["data"], r["data_as_of"] = value, as_of
+        diff = value - r["published"] if r["kind"] == "fact" and math.isfinite(value) else math.nan
+        r["difference"] = diff
+        r["agreement"] = None if not math.isfinite(diff) else (
+            "consistent" if abs(diff) <= _half(r["rounding"]) else "differs")
+    cols = ["quantity", "kind", "published", "wording", "unit", "date", "source", "rounding", "note_id", "note_en",
+            "data", "data_as_of", "difference", "agreement"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def _half(rounding: float) -> float:
+    """Half the article's rounding unit (a computed value that close agrees); exact when none is recorded."""
+    return (rounding / 2 if math.isfinite(rounding) else 0.0) + 1e-9
+
+
+def _plain(value: float) -> str:
+    """A count as the articles write it (Indonesian thousands separator): 15000 -> "15.000"."""
+    return f"{int(value):,}".replace(",", ".")

@@ -196,6 +196,32 @@ def _real_part(source: object, column: str) -> str | None:
     return None if MIXED_LABELS[column] in [x.strip() for x in made_up.split(",")] else real
 
 
+def source_is_synthetic(source: object, column: str) -> bool:
+    """Whether a cell of `column` whose row source is `source` is made up: a synthetic source, or the made-up
+    part of a mixed demo row ("BPS P0, poor (...); synthetic-demo: P1, P2" makes P1 synthetic, P0 real)."""
+    text = "" if source is None or (isinstance(source, float) and math.isnan(source)) else str(source)
+    return SYNTHETIC_SOURCE in text and _real_part(text, column) is None
+
+
+def column_synthetic(info: TableInfo, column: str) -> bool:
+    """Whether any filled cell of a table's `column` is made up (from the table's per-column sources)."""
+    return any(source_is_synthetic(src, column) for src in (info.columns.get(column) or {}))
+
+
+def table_synthetic_status(info: TableInfo) -> tuple[str, list[str]]:
+    """"real", "synthetic" or "partly_synthetic" for a table, with its made-up columns when partly so."""
+    if not info.columns:
+        return ("synthetic" if info.synthetic else "real"), []
+    made_up = [c for c in info.columns if column_synthetic(info, c)]
+    filled = [c for c, srcs in info.columns.items() if srcs]
+    if not made_up:
+        return "real", []
+    if set(filled) <= set(made_up) and not any(
+            not source_is_synthetic(src, c) for c in filled for src in info.columns[c]):
+        return "synthetic", made_up
+    return "partly_synthetic", made_up
+
+
 def _is_synthetic(sources: pd.Series) -> np.ndarray:
     return sources.astype("object").fillna("").astype(str).str.contains(SYNTHETIC_SOURCE, regex=False).to_numpy()
 

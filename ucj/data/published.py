@@ -54,3 +54,32 @@ DEFAULT_TARGET_PREFIX = "default: "
 def is_default_target(target_source: str) -> bool:
     """True when a target's source marks it as the national default applied to a district without its own."""
     return str(target_source).startswith(DEFAULT_TARGET_PREFIX)
+
+
+def fact_wording(path: str | Path | None = None) -> pd.DataFrame:
+    """How each published fact reads in its article (data/published/fact_wording.csv): district_code,
+    quantity, date (the keys of seed_facts.csv), kind (fact, plan or target), wording (the article's own
+    words, quoted as published), rounding (the article's rounding unit: a computed value within half of it
+    agrees) and note_id / note_en (what the fact is, in each language)."""
+    return pd.read_csv(path or published_file("fact_wording.csv"),
+                       dtype={"district_code": "str", "date": "str", "wording": "str", "note_id": "str",
+                              "note_en": "str"}, keep_default_na=False, na_values={"rounding": [""]})
+
+
+def citations(path: str | Path | None = None) -> pd.DataFrame:
+    """How a reader cites each source named in the published tables (data/published/citations.csv):
+    source_article (as the tables name it), quantity (blank: any), publisher, title (blank: unknown),
+    date (ISO; blank: the year of the fact) and date_note ("meeting": the date of the event reported)."""
+    return pd.read_csv(path or published_file("citations.csv"), dtype="str", keep_default_na=False)
+
+
+def source_texts(path: str | Path | None = None) -> pd.DataFrame:
+    """Notes that come with the data (a target's or plan's source text) in both languages
+    (data/published/source_texts.csv): text (as in the data), text_id, text_en."""
+    return pd.read_csv(path or published_file("source_texts.csv"), dtype="str", keep_default_na=False)
+
+
+def bps_poverty_province(path: str | Path | None = None) -> pd.DataFrame:
+    """BPS's own province P0 rows 2019-2025 (data/published/bps_poverty_province.csv, written by
+    ucj.ingest.published_extract): province_code, year, p0, source; each row on the boundaries of its year."""
+    return pd.read_csv(path or published_file("bps_poverty_province.csv"), dtype={"province_code": "str"})

@@ -88,5 +88,55 @@ def write(raw: str | Path, out_dir: str | Path, mapping_file: str | Path) -> Pat
     return path
 
 
-if __name__ == "__main__":
+PROVINCE_FILE = "bps_poverty_province.csv"
+PROVINCE_COLUMNS = ["province_code", "year", "p0", "source"]
+PROVINCE_ATTRIBUTION = f"""# bps_poverty_province.csv: BPS's published province poverty rows, 2019-2025
+
+Written by `python -m ucj.ingest.published_extract <raw> data/published <mapping>` beside
+bps_poverty_kabkota.csv; checked against the raw file by tests/presentation/test_pages_one_story.py.
+
+The province rows (upper-case names) of BPS's dynamic table "Persentase Penduduk Miskin (P0) Menurut
+Kabupaten/Kota" (var 621), via github.com/muhammadludviarg/visdati (commit 2e55fd5), matched to
+Kemendagri province codes by name. Values are unchanged; a year BPS leaves empty ("-") has no row.
+
+Each row is on the boundaries of its year: Papua's rows for 2019-2023 cover the province before its 2022
+split (today's Papua, Papua Selatan, Papua Tengah and Papua Pegunungan), Papua Barat's before Papua Barat
+Daya was formed. Reports show these rows as BPS published them, beside the aggregate rebuilt from today's
+districts, and say which is which.
+
+Columns: {", ".join(PROVINCE_COLUMNS)}; `source` is `{SRC_VISDATI}`.
+"""
+
+
+def extract_provinces(raw: str | Path, registry: object | None = None) -> pd.DataFrame:
+    """BPS's own province rows of the P0 table, 2019-2025 (upper-case names in the raw file), with
+    Kemendagri province codes; years BPS leaves empty are left out."""
+    from ucj.data.registry import load_registry
+
+    reg = registry or load_registry()
+    table = pd.read_csv(Path(raw) / P0_FILE, skiprows=1, dtype=str)
+    names = table.iloc[:, 0].astype(str).str.strip()
+    rows = table[(names == names.str.upper()) & names.str.contains(r"[A-Z]", regex=True)]
+    out = []
+    for _, r in rows.iterrows():
+        code = reg.resolve_province(str(r.iloc[0]).strip())  # type: ignore[attr-defined]
+        for year in YEARS:
+            v = str(r.get(str(year), "")).strip()
+            if v and v != "-":
+                out.append({"province_code": code, "year": year, "p0": float(v), "source": SRC_VISDATI})
+    return pd.DataFrame(out, columns=PROVINCE_COLUMNS).sort_values(["province_code", "year"]).reset_index(drop=True)
+
+
+def write_provinces(raw: str | Path, out_dir: str | Path) -> Path:
+    """Write the province rows and their attribution (each whole or not at all)."""
+    out = Path(out_dir)
+    path = out / PROVINCE_FILE
+    write_text(path, extract_provinces(raw).to_csv(index=False, lineterminator="\n"))
+    write_text(out / PROVINCE_FILE.replace(".csv", ".md"), PROVINCE_ATTRIBUTION)
+    return path
+
+
+if __name__ == "__main__":  # <raw> <out> <mapping>: the district table and the province rows
+    print(write(sys.argv[1], sys.argv[2], sys.argv[3]))
+    print(write_provinces(sys.argv[1], sys.argv[2]))
     print(write(sys.argv[1], sys.argv[2], sys.argv[3]))

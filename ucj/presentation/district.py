@@ -20,8 +20,8 @@ import pandas as pd
 
 from ucj import __version__
 from ucj.analysis.all_districts import district_table
-from ucj.analysis.district import (DEFAULT_DENOMINATOR, TARGET_FROM_PARAMETER, AreaPoverty, Comparison, peer_table_key,
-                                   DistrictFigures, as_of, district_figures, jsonable)
+from ucj.analysis.district import (DEFAULT_DENOMINATOR, TARGET_FROM_PARAMETER, AreaPoverty, Comparison,
+                                   DistrictFigures, Figure, as_of, district_figures, jsonable, peer_table_key)
 from ucj.analysis.projection import Projection
 from ucj.analysis.villages import VillageFigures, village_figures
 from ucj.core.config import stylesheet
@@ -31,7 +31,7 @@ from ucj.presentation.i18n import Lang, fmt_int, fmt_num, fmt_pct, fmt_rp, fmt_y
 from ucj.core.config import split_dirs
 from ucj.presentation.request import ReportParams
 from ucj.presentation.plots import claims_figure, coverage_figure, poverty_figure
-from ucj.presentation.tables import Shown, as_html_frame, html_table, shown, source_text
+from ucj.presentation.tables import Shown, as_html_frame, cite, html_table, shown, source_text
 from ucj.presentation.villages_view import village_key, village_rows, village_sentences
 
 T = TypeVar("T")
@@ -124,24 +124,42 @@ class DistrictReport:
             return f" ({t('lower_cut_at_0', self.lang).lower()})"
         return ""
 
+    def figure_item(self, label: str, name: str) -> tuple[str, str]:
+        """(label with the figure's period, value) for one of the analysis layer's Figures: the period
+        printed is the one the figure carries; a figure the analysis did not give shows "–" and no period."""
+        fig = self.results.figures.get(name)
+        if fig is None:
+            return label, "–"
+        return f"{label}, {fig.period}", figure_value(fig, self.lang)
+
     def summary_items(self) -> list[tuple[str, str]]:
         k, lang = self.key, self.lang
-        w = k["workers_needed"]
-        pov = k["poverty"]
-        assert isinstance(w, dict) and isinstance(pov, dict)
+        cov_label, cov_value = self.figure_item(self.coverage_label(), "coverage")
         return [
             (t("last_period", lang), str(k["last_period"])),
-            (t("active", lang), fmt_int(k["active"], lang)),
-            (f"{self.coverage_label()}, {k['coverage_as_of']}",
-             fmt_pct(k["coverage_pct"], lang) + (" *" if k["coverage_note"] else "")),
+            self.figure_item(t("active", lang), "active"),
+            (cov_label, cov_value + (" *" if k["coverage_note"] else "")),
             (t("target", lang), self.target_text()),
             (t("projected", lang), self.projection_text()),
-            (t("workers_needed_net", lang), fmt_int(w["net_per_month"], lang)),
-            (t("workers_needed_gross", lang), fmt_int(w["gross_per_month"], lang)),
-            (t("claims_12m_label", lang), fmt_rp(k["claims_12m"]["amount_rp"], lang)),  # type: ignore[index]
-            (f"{t('p0', lang)} {fmt_year(pov['year'])}", fmt_pct(pov["p0"], lang)),
-            (f"{t('national_p0', lang)} {fmt_year(pov['year'])}", fmt_pct(pov["national_p0"], lang)),
+            self.figure_item(t("workers_needed_net", lang), "workers_net"),
+            self.figure_item(t("workers_needed_gross", lang), "workers_gross"),
+            self.figure_item(t("claims_12m_label", lang), "claims_12m"),
+            self.figure_item(t("p0", lang), "p0"),
+            self.figure_item(t("national_p0", lang), "national_p0"),
         ]
+
+    def period_rule_text(self) -> str:
+        """The rule the summary follows when the denominator lags the participants (else "")."""
+        rule = self.results.period_rule
+        if not rule:
+            return ""
+        from ucj.analysis.reasons import parse
+
+        _, params = parse(rule)[0]
+        active = self.results.figures.get("active")
+        return tf("period_rule_latest_both", self.lang, shown=params.get("shown", ""),
+                  latest=params.get("latest", ""), denominator=t(params.get("denominator", ""), self.lang),
+                  active=figure_value(active, self.lang) if active else "–")
 
     def show_summary(self) -> None:
         cells = "".join(
@@ -152,6 +170,8 @@ class DistrictReport:
         self.heading("summary")
         note = (f'<p><small>* {html.escape(t("over_100_note", self.lang))}</small></p>'
                 if self.key["coverage_note"] else "")
+        if self.period_rule_text():
+            note += f'<p class="ucj-period-rule">{html.escape(self.period_rule_text())}</p>'
         self._html(f'<div class="ucj-summary">{cells}</div>{note}')
 
     def show_seed_facts(self) -> None:
@@ -159,15 +179,16 @@ class DistrictReport:
         published fact (seed articles, with outlet and date) beside the value the data gives and the
         difference, right after the summary so a reader finds the article's figures next to the data's.
         A district without published facts says so."""
-        if not self.tables["plans"].empty:
-            self.heading("plans")
-            self._table(self.display_table("plans"))
         self.heading("published_vs_computed")
         facts = self.published_table()
         if facts is None or facts.empty:
             self._html(f"<p>{html.escape(t('published_none', self.lang))}</p>")
         else:
             self._table(facts)
+            self._html(f"<p><small>{html.escape(t('published_rounding_note', self.lang))}</small></p>")
+        if not self.tables["plans"].empty:
+            self.heading("plans_and_targets")
+            self._table(self.display_table("plans"))
 
     def key_figures_text(self) -> str:
         """The key figures as plain lines."""
@@ -221,6 +242,8 @@ class DistrictReport:
     def show_coverage(self) -> None:
         self.heading("coverage_by_segment")
         self._figure("coverage")
+        self._html(f"<p><small>{html.escape(tf('table_period', self.lang, period=f'{self.results.last_period:%Y-%m}'))}"
+                   "</small></p>")
         self._table("coverage_by_segment")
         self._html(f"<p>{html.escape(self.coverage_sentence())}</p>")
 
@@ -232,7 +255,7 @@ class DistrictReport:
             return t("target_from_parameter", self.lang)
         if k.get("target_is_default") or source.startswith(DEFAULT_TARGET_MARKS):
             return t("target_default", self.lang)
-        return source
+        return cite(source, self.lang)
 
     def coverage_sentence(self) -> str:
         k, lang, p = self.key, self.lang, self.projection
@@ -275,7 +298,9 @@ class DistrictReport:
         self._html(f'<p class="ucj-big">{html.escape(self.workers_needed_sentence())}</p>')
         self._html(f"<p>{html.escape(self.model_sentence())}</p>")
         self._html(f"<p><small>{html.escape(self.model_details())}</small></p>")
+        self._html(f"<h3>{html.escape(t('model_fits_heading', self.lang))}</h3>")
         self._table("model_fits")
+        self._html(f"<p><small>{html.escape(t('model_terms_note', self.lang))}</small></p>")
         self.show_policy_apart()
 
     # -- which model, and policy apart from trend (issue 18, items 2 and 3) -------------------------
@@ -344,14 +369,22 @@ class DistrictReport:
         self._html(f"<p><small>{html.escape(t('claims_headline_note', self.lang))}</small></p>")
         self._html(f"<h3>{html.escape(t('savings_withdrawals', self.lang))}</h3>")
         self._table("savings_12m")
+        self._html(f"<h3>{html.escape(t('loss_ratio_heading', self.lang))}</h3>")
         self._table("loss_ratio_12m")
-        self._html(f"<p><small>{html.escape(t('loss_ratio_note', self.lang))}</small></p>")
+        self._html(f"<p><small>{html.escape(t('loss_ratio_note', self.lang))} "
+                   f"{html.escape(self.claims_reconciliation())}</small></p>")
         h = self.key["heirs_12m"]
         assert isinstance(h, dict)
         label = t("heirs", self.lang)
         self._html(f"<p>{html.escape(label)}: {fmt_int(h['deaths'], self.lang)} · "
                    f"{html.escape(fmt_rp(h['amount_rp'], self.lang))}. "
                    f"<small>{html.escape(t('heirs_note', self.lang))}</small></p>")
+
+    def claims_reconciliation(self) -> str:
+        """One sentence tying the loss-ratio table's claim total (JKK+JKM) to the summary's (JKK+JKM+JKP)."""
+        lang, c = self.lang, self.results.claims_totals
+        return tf("claims_reconciliation", lang, risk=fmt_rp(c["jkk_jkm_rp"], lang), total=fmt_rp(c["total_rp"], lang),
+                  others=", ".join(c["others"]) or "–", other_amount=fmt_rp(c["others_rp"], lang))  # type: ignore[arg-type]
 
     def show_villages(self) -> None:
         """Participants per desa against the quota (the optional village table), or that none was given."""
@@ -364,6 +397,17 @@ class DistrictReport:
         self.heading("poverty")
         self._figure("poverty")
         self._table("poverty")
+        self._html(f"<p><small>{html.escape(self.province_text())}</small></p>")
+
+    def province_text(self) -> str:
+        """Which province P0 is which: the one rebuilt on today's districts and BPS's own row, and where
+        they are not the same area."""
+        lang = self.lang
+        text = tf("province_p0_note", lang, province=self.params.district.province_name)
+        note = self.results.province_note
+        if note:
+            text += " " + reason_text(note, lang).replace("; ", " ")
+        return text
 
     def show_peers(self) -> None:
         self.heading("peers")
@@ -372,6 +416,7 @@ class DistrictReport:
     def show_budget(self) -> None:
         self.heading("budget")
         self._table("budget")
+        self._html(f"<h3>{html.escape(t('assumptions_heading', self.lang))}</h3>")
         self._table("assumptions")
         self._html(f"<h3>{html.escape(t('budget_plan', self.lang))}</h3>")
         self._table(self.budget_plan_frame())
@@ -387,7 +432,7 @@ class DistrictReport:
         pairing = str(k.get("pairing") or f"all_participants/{k['denominator']}")
         numerator, _, denominator = pairing.partition("/")
         lines = [tf("method_pairing", lang, numerator=t(numerator, lang), denominator=t(denominator, lang),
-                    value=fmt_int(k["denominator_value"], lang), period=k["last_period"])]
+                    value=fmt_int(k["denominator_value"], lang), period=k["coverage_as_of"] or k["last_period"])]
         model = t(p.model_used, lang) if p.model_used else reason_text(p.reason, lang)
         lines.append(tf("method_projection", lang, model=model, level=fmt_pct(100 * p.interval, lang)))
         lines.append(tf("method_workers_net", lang, growth=fmt_pct(p.denominator_growth_pct_per_year, lang),
@@ -411,7 +456,22 @@ class DistrictReport:
         (None when the analysis layer gives no such table)."""
         if "seed_facts" not in self.tables:
             return None
-        return as_html_frame(self.shown("seed_facts"), self.lang)
+        s = self.shown("seed_facts")
+        out = as_html_frame(s, self.lang)
+        if "rounding" in s.values.columns:  # a percentage published to 0.01 is shown to 0.01, as published
+            for col in ("published", "data"):
+                head = t(col, self.lang)
+                out[head] = [fmt_pct(v, self.lang, 2) if u == "%" and r == r and r < 0.1 and v == v else text
+                             for v, u, r, text in zip(s.values[col], self.tables["seed_facts"]["unit"],
+                                                      s.values["rounding"], out[head])]
+            out = out.drop(columns=t("rounding", self.lang))
+        if "agreement" in s.values.columns:  # within the article's rounding the difference reads "consistent"
+            agree = list(s.values["agreement"])
+            diff = t("difference", self.lang)
+            out[diff] = [t("consistent", self.lang) if a == t("consistent", self.lang) else d
+                         for a, d in zip(agree, out[diff])]
+            out = out.drop(columns=t("agreement", self.lang))
+        return out
 
     def show_methods(self) -> None:
         """How the figures were made; the published facts are not repeated here, the section points to
@@ -424,16 +484,14 @@ class DistrictReport:
         self._table("provenance")
 
     def parameters_text(self) -> str:
-        """The report's parameters in words: "Kabupaten/kota: 74.13; Bahasa: id; ..." (unset ones say so)."""
+        """The report's parameters as a reader says them: "kabupaten/kota: 74.13; tahun target: bawaan; ..."
+        (an unset parameter, or the notebook's -1 for "unset", reads "default")."""
         parts = []
         for name, value in self.provenance["parameters"].items():  # type: ignore[attr-defined]
             if isinstance(value, (list, tuple)):
                 value = "; ".join(str(v) for v in value)
-            if value is None or value == "":
-                value = t("param_unset", self.lang)
-            elif name == "denominator":
-                value = t(str(value), self.lang)
-            parts.append(f"{t(f'param.{name}', self.lang)} = {value}")
+            value = parameter_value(name, value, self.lang)
+            parts.append(f"{t(f'param.{name}', self.lang)}: {value}")
         return "; ".join(parts)
 
     def stamp_text(self) -> str:
@@ -467,7 +525,8 @@ class DistrictReport:
         out = Path(output_dir)
         written = [write_key_figures(out / "key_figures.json", self.key)]
         written.append(write_tables_xlsx(out / "tables.xlsx", {n: self.shown(n) for n in self.tables}, self.lang,
-                                         self.synthetic_tables, self.key, self.stamp_text()))
+                                         self.synthetic_tables, self.key, self.stamp_text(),
+                                         table_status=self.results.table_status))
         for name in self.charts:
             written.append(write_bytes(out / f"{name}.png", self.png(name)))
         return written
@@ -480,14 +539,92 @@ def _pvalue(p: float, lang: Lang) -> str:
     return "= " + fmt_num(p, lang, 3) if p >= 0.001 else "< " + fmt_num(0.001, lang, 3)
 
 
-def published_and_computed(facts: pd.DataFrame) -> pd.DataFrame:
-    """The analysis layer's published facts beside the data's value, with the difference (data minus
-    published, in the fact's unit: percentage points for a percentage) and the outlet named."""
-    out = facts.rename(columns={"source": "outlet"})
-    out["difference"] = pd.to_numeric(out["data"], errors="coerce") - pd.to_numeric(out["published"],
-                                                                                     errors="coerce")
-    cols = ["quantity", "published", "unit", "date", "outlet", "data", "data_as_of", "difference"]
-    return out[[c for c in cols if c in out.columns]]
+UNSET_VALUES = ("", None, -1, -1.0, "-1")
+
+
+def parameter_value(name: str, value: object, lang: Lang) -> str:
+    """One report parameter as a reader says it: unset (empty, or the notebook's -1) reads "default"."""
+    if isinstance(value, (list, tuple)):
+        value = "; ".join(str(v) for v in value)
+    if value in UNSET_VALUES or (isinstance(value, float) and value != value):
+        return t("param_unset", lang)
+    if name == "denominator":
+        return t(str(value), lang)
+    if name == "lang":
+        return t(f"lang.{value}", lang)
+    return str(value)
+
+
+def shown_folder(path: str, report_dir: str | Path | None = None) -> str:
+    """A data folder as a reader of the report finds it: relative to the report's own folder when that is
+    known; otherwise relative to where the report was made only when it lies below it, else the folder's
+    name alone (never a path relative to a kernel's temporary folder)."""
+    if report_dir is not None:
+        return portable_path(path, base=Path(report_dir).resolve())
+    shown = portable_path(path)
+    return Path(path).name if shown.startswith("..") else shown
+
+
+def figure_value(fig: Figure, lang: Lang) -> str:
+    """A Figure's value in the reader's format, by its unit (its period is printed by the caller)."""
+    if fig.unit == "%":
+        return fmt_pct(fig.value, lang)
+    if fig.unit == "rp":
+        return fmt_rp(fig.value, lang)
+    return fmt_int(fig.value, lang)
+
+
+def _citations(facts: pd.DataFrame, lang: Lang) -> list[str]:
+    """Each fact's source as a reader cites it (outlet or publisher, title, date; the fact's year where the
+    source gives none)."""
+    return [cite(src, lang, year=str(date)[:4] or None, quantity=q)
+            for src, date, q in zip(facts["source"], facts["date"], facts["quantity"])]
+
+
+def _quoted(wording: pd.Series, lang: Lang) -> list[str]:
+    q = ("“", "”") if lang == "en" else ("“", "”")
+    return [f"{q[0]}{w}{q[1]}" if isinstance(w, str) and w else "–" for w in wording]
+
+
+def published_and_computed(facts: pd.DataFrame, lang: Lang = "en") -> pd.DataFrame:
+    """The published facts (not plans or targets) as the article gives them, its words quoted, the number,
+    the citation (outlet, date), then the computed value with its period, the difference (data minus
+    published, in the fact's unit: percentage points for a percentage) and whether the two agree within
+    the article's own rounding."""
+    out = facts.copy()
+    if "kind" in out.columns:
+        out = out[out["kind"].fillna("fact") == "fact"]
+    if "difference" not in out.columns:
+        out["difference"] = pd.to_numeric(out["data"], errors="coerce") - pd.to_numeric(out["published"],
+                                                                                         errors="coerce")
+    out["citation"] = _citations(out, lang) if len(out) else []
+    out["wording"] = _quoted(out["wording"], lang) if "wording" in out.columns else "–"
+    cols = ["quantity", "wording", "published", "unit", "rounding", "date", "citation", "data", "data_as_of",
+            "difference", "agreement"]
+    return out[[c for c in cols if c in out.columns]].reset_index(drop=True)
+
+
+def plans_and_targets(facts: pd.DataFrame, plans: pd.DataFrame, lang: Lang) -> pd.DataFrame:
+    """The district's own plans and targets: published ones as the article words them, with the citation
+    and what the data shows now (its period beside it); then plans from the data's plans table that no
+    article gives, with their source as recorded. Nothing here is a difference: a plan is not a fact."""
+    f = facts[facts["kind"].isin(["plan", "target"])] if "kind" in facts.columns else facts.iloc[0:0]
+    rows = pd.DataFrame({
+        "quantity": f["quantity"].to_numpy(), "kind": f["kind"].to_numpy(),
+        "note": [str(x) for x in f[f"note_{lang}"]] if len(f) else [],
+        "wording": _quoted(f["wording"], lang) if len(f) else [],
+        "value": f["published"].to_numpy(), "unit": f["unit"].to_numpy(),
+        "year": [str(d)[:4] or None for d in f["date"]], "citation": _citations(f, lang) if len(f) else [],
+        "data_now": f["data"].to_numpy(), "data_as_of": f["data_as_of"].to_numpy()})
+    own = plans[~plans["plan"].isin(set(f["quantity"]))] if len(plans) else plans
+    if len(own):
+        extra = pd.DataFrame({
+            "quantity": own["plan"].to_numpy(), "kind": "plan", "note": [cite(x, lang) for x in own["plan_source"]],
+            "wording": "–", "value": own["value"].to_numpy(), "unit": own["unit"].to_numpy(),
+            "year": [None if pd.isna(y) else str(int(y)) for y in own["year"]], "citation": "–",
+            "data_now": float("nan"), "data_as_of": None})
+        rows = pd.concat([rows, extra], ignore_index=True)
+    return rows
 
 
 def load_data(source: ReportParams | str) -> Dataset:
@@ -550,15 +687,17 @@ def _figures(ds: Dataset, params: ReportParams, comparison: pd.DataFrame | PeerT
     return fig
 
 
-def build(ds: Dataset, params: ReportParams, *, comparison: pd.DataFrame | PeerTables | None = None) -> DistrictReport:
+def build(ds: Dataset, params: ReportParams, *, comparison: pd.DataFrame | PeerTables | None = None,
+          report_dir: str | Path | None = None) -> DistrictReport:
     """The report for one district: its figures from the analysis layer, put into words and charts.
 
     `comparison` is the all-district table (or PeerTables, which picks and keeps the right one), so
-    that many reports built in one kernel compute it once."""
+    that many reports built in one kernel compute it once. `report_dir` (the folder the report's page
+    will sit in, when known) is what the data folders are shown relative to."""
     d, lang = params.district, params.lang
     fig = _figures(ds, params, comparison)
     st = stamp({n: str(i["sha256"]) for n, i in fig.table_provenance.items()})
-    parameters = params.as_dict() | {"data_dirs": [portable_path(p) for p in params.data_dirs]}
+    parameters = params.as_dict() | {"data_dirs": [shown_folder(p, report_dir) for p in params.data_dirs]}
     provenance = {
         "tables": fig.table_provenance, "versions": versions(), "parameters": parameters,
         "generated_at": st["generated_at"], "stamp": st,
@@ -566,7 +705,7 @@ def build(ds: Dataset, params: ReportParams, *, comparison: pd.DataFrame | PeerT
     key = fig.key() | {"lang": lang, "provenance": jsonable(provenance)}
     prov_rows = pd.DataFrame([
         {"table": name, "source": "; ".join(source_text(s, lang) for s in i["sources"]),  # type: ignore[attr-defined]
-         "rows": i["rows"], "synthetic": t("synthetic" if i["synthetic"] else "real", lang),
+         "rows": i["rows"], "synthetic": t(fig.table_status.get(name, "synthetic" if i["synthetic"] else "real"), lang),
          "sha256": str(i["sha256"])[:12]}
         for name, i in fig.table_provenance.items()
     ])
@@ -578,7 +717,9 @@ def build(ds: Dataset, params: ReportParams, *, comparison: pd.DataFrame | PeerT
         fits.loc[rejected, "reason"] = fits.loc[rejected, "rejection"]  # not identifiable: why, not "the other fits better"
     tables["model_fits"] = fits[["model", "fitted", "used", "reason", "aic", "rmse_in_sample", "rmse_holdout"]]
     if "seed_facts" in tables:
-        tables["seed_facts"] = published_and_computed(tables["seed_facts"])
+        facts = tables["seed_facts"]
+        tables["seed_facts"] = published_and_computed(facts, lang)
+        tables["plans"] = plans_and_targets(facts, tables.get("plans", pd.DataFrame(columns=["plan"])), lang)
     villages = village_figures(ds, d.code, fig.last_period)
     if villages is not None:
         tables["villages"] = village_rows(villages)
@@ -588,11 +729,15 @@ def build(ds: Dataset, params: ReportParams, *, comparison: pd.DataFrame | PeerT
     synthetic = fig.synthetic_tables
     title_cov = f"{t('coverage_by_segment', lang)} ({t(fig.denominator, lang)})"
     proj = fig.projection
+    stamped = fig.chart_synthetic or {"coverage": "enrolment" in synthetic, "claims": "claims" in synthetic,
+                                      "poverty": "poverty" in synthetic}  # a stamp only where the chart's data is made up
     report.charts["coverage"] = coverage_figure(fig.coverage_by_segment_monthly, proj.forecast, proj.target_pct,
-                                                 proj.target_year, lang, "enrolment" in synthetic, title_cov)
-    report.charts["claims"] = claims_figure(fig.claims_12m, lang, "claims" in synthetic,
-                                             f"{t('claims', lang)}, {fig.claims_from:%Y-%m} – {fig.last_period:%Y-%m}")
-    series = {d.full_name: fig.poverty_district, d.province_name: fig.poverty_province,
+                                                 proj.target_year, lang, stamped["coverage"], title_cov)
+    head = fig.claims_12m[fig.claims_12m["kind"] != "savings"]  # as the text: JHT and JP withdrawals apart
+    report.charts["claims"] = claims_figure(head, lang, stamped["claims"],
+                                             f"{t('claims', lang)} ({', '.join(head['programme'].astype(str))}), "
+                                             f"{fig.claims_from:%Y-%m} – {fig.last_period:%Y-%m}")
+    series = {d.full_name: fig.poverty_district, f"{d.province_name} ({t('current_boundaries', lang)})": fig.poverty_province,
               t("national", lang): fig.poverty_national}
-    report.charts["poverty"] = poverty_figure(series, lang, "poverty" in synthetic, t("p0", lang))
+    report.charts["poverty"] = poverty_figure(series, lang, stamped["poverty"], t("p0", lang))
     return report

@@ -247,7 +247,8 @@ def claims_view(ds: Dataset, fig: DistrictFigures, lang: Lang) -> View:
         t("apbd_headline", lang).format(count=fmt_int(a["count"], lang), amount=fmt_rp(a["amount_rp"], lang),
                                         first=a["first_month"] or "–", last=a["last_month"] or "–"),
     ]
-    chart = png(claims_figure(fig.claims_12m, lang, ds.any_synthetic, t("claims", lang)))
+    chart = png(claims_figure(fig.claims_12m, lang, fig.chart_synthetic.get("claims", ds.any_synthetic),
+                              t("claims", lang)))
     return View(lines, chart, shown("claims_12m", fig.claims_12m, lang), "claims", [t("claims_headline_note", lang)],
                 t("chart_claims_alt", lang), lang)
 
@@ -266,7 +267,8 @@ def poverty_view(ds: Dataset, fig: DistrictFigures, lang: Lang) -> View:
                  else t("no_poverty_target", lang))
     series = {fig.district.full_name: fig.poverty_district, fig.district.province_name: fig.poverty_province,
               t("national", lang): fig.poverty_national}
-    chart = png(poverty_figure(series, lang, ds.any_synthetic, t("poverty", lang)))
+    chart = png(poverty_figure(series, lang, fig.chart_synthetic.get("poverty", ds.any_synthetic),  # BPS P0: no stamp
+                               t("poverty", lang)))
     return View(lines, chart, shown("poverty", fig.poverty, lang), "poverty", [], t("chart_poverty_alt", lang), lang)
 
 

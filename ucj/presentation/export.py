@@ -54,10 +54,12 @@ def write_bytes(path: Path, data: bytes) -> Path:
 
 
 def write_tables_xlsx(path: Path, tables: dict[str, Shown], lang: Lang, synthetic: list[str],
-                      key: dict[str, object], stamp: str = "", subject: str | None = None) -> Path:
+                      key: dict[str, object], stamp: str = "", subject: str | None = None,
+                      table_status: dict[str, str] | None = None) -> Path:
     """One sheet per table, named in the report's language, with localised headers and numbers kept as
     numbers (number format by kind), plus a notes sheet with the stamp. Text is never a formula.
-    `subject` names what the report is about (default: the district in `key`)."""
+    `subject` names what the report is about (default: the district in `key`); `table_status` labels each
+    table real, synthetic or partly synthetic on the notes sheet (default: the `synthetic` list)."""
     from openpyxl import Workbook
 
     from ucj.presentation.xlsx import save_workbook, sheet_title, write_rows, write_shown
@@ -67,6 +69,12 @@ def write_tables_xlsx(path: Path, tables: dict[str, Shown], lang: Lang, syntheti
                                  [t("last_period", lang), str(key.get("last_period"))]]
     if synthetic:
         notes.insert(0, ["!", t("synthetic_banner", lang)])
+    if table_status:  # each table labelled as it is: real, synthetic, or partly synthetic (column by column)
+        for status in ("synthetic", "partly_synthetic", "real"):
+            names = [n for n, s in table_status.items() if s == status]
+            if names:
+                notes.append([t(status, lang), ", ".join(t(f"table.{n}", lang) for n in names)])
+    elif synthetic:
         notes.append([t("synthetic", lang), ", ".join(t(f"table.{n}", lang) for n in synthetic)])
     if stamp:
         notes.append([t("generated_at", lang), stamp])

@@ -121,7 +121,7 @@ def choropleth(shapes: Shapes, values: pd.Series, lang: Lang, title: str, synthe
     ax = fig.add_subplot()
     array = np.ma.masked_invalid(np.asarray(vals, dtype="float64"))
     coll = PolyCollection(polys, array=array, cmap="viridis", edgecolors="#ffffff", linewidths=0.2)
-    coll.cmap.set_bad("#dddddd")
+    coll.set_cmap(coll.get_cmap().with_extremes(bad="#dddddd"))
     ax.add_collection(coll)
     pad_x, pad_y = 0.01 * (x1 - x0), 0.01 * (y1 - y0)
     ax.set_xlim(x0 - pad_x, x1 + pad_x)

@@ -181,7 +181,7 @@ class Overview:
         if self.area is not None:
             out["provenance"] = pd.DataFrame([
                 {"table": name, "source": "; ".join(source_text(s, self.lang) for s in i["sources"]),  # type: ignore[attr-defined]
-                 "rows": i["rows"], "synthetic": t("synthetic" if i["synthetic"] else "real", self.lang),
+                 "rows": i["rows"], "synthetic": t(_status(i), self.lang),
                  "sha256": str(i["sha256"])[:12]}
                 for name, i in self.area.table_provenance.items()])
         return out
@@ -240,7 +240,9 @@ class Overview:
         if self.synthetic:
             parts.append(f"<p>{html.escape(t('synthetic_banner', lang))}</p>")
         if self.parameters:
-            shown_params = "; ".join(f"{t(f'param.{k}', lang)} = {v if v not in ('', None) else t('param_unset', lang)}"
+            from ucj.presentation.district import parameter_value
+
+            shown_params = "; ".join(f"{t(f'param.{k}', lang)}: {parameter_value(k, v, lang)}"
                                      for k, v in self.parameters.items())
             parts.append(f"<p>{html.escape(t('parameters', lang))}: {html.escape(shown_params)}</p>")
         parts.append(f'<p class="ucj-stamp">{html.escape(self.stamp_text())}</p>')
@@ -265,8 +267,10 @@ class Overview:
         key = self.key()
         written = [write_key_figures(out / "key_figures.json", key)]
         synthetic = list(self._area().synthetic_tables)
+        status = ({n: _status(i) for n, i in self.area.table_provenance.items()}  # type: ignore[union-attr]
+                  if self.area is not None else None)
         written.append(write_tables_xlsx(out / "tables.xlsx", {n: self.shown(n) for n in self.tables()}, self.lang,
-                                         synthetic, key, self.stamp_text(), subject=self.title))
+                                         synthetic, key, self.stamp_text(), subject=self.title, table_status=status))
         for name in self.charts:
             written.append(write_bytes(out / f"{name}.png", self.png(name)))
         return written
@@ -279,6 +283,16 @@ class Overview:
             f"{t('coverage_pct', lang)} #1: {r.best['district']} {fmt_num(r.best['coverage_pct'], lang, 2)} %",
             f"{t('coverage_pct', lang)} {t('median', lang)}: {fmt_num(r.median_coverage_pct, lang, 2)} %",
         ])
+
+
+def _status(info: dict[str, object]) -> str:
+    """"real", "synthetic" or "partly_synthetic" of a table from its provenance entry (column by column)."""
+    from types import SimpleNamespace
+
+    from ucj.data.dataset import table_synthetic_status
+
+    return table_synthetic_status(SimpleNamespace(columns=info.get("columns") or {},  # type: ignore[arg-type]
+                                                  synthetic=bool(info.get("synthetic"))))[0]
 
 
 def build_overview(ds: Dataset, province: str | None, lang: str = "id", year: int | None = None,

@@ -69,7 +69,8 @@ def coverage_figure(by_segment: pd.DataFrame, forecast: pd.DataFrame, target_pct
                     lang: Lang, synthetic: bool, title: str) -> Figure:
     """Monthly coverage by segment (stacked), the projection fan and the target."""
     fig, ax = _new()
-    wide = by_segment.pivot(index="month", columns="segment", values="coverage_pct").fillna(0)
+    # a month without a denominator has no coverage: left out, never drawn as 0 %
+    wide = by_segment.pivot(index="month", columns="segment", values="coverage_pct").dropna(how="all").fillna(0)
     cols = [c for c in SEGMENT_COLOURS if c in wide.columns]
     ax.stackplot(wide.index, *[wide[c] for c in cols], labels=[t(c, lang) for c in cols],
                  colors=[SEGMENT_COLOURS[c] for c in cols], alpha=0.85)

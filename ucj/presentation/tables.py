@@ -8,6 +8,7 @@ formats. Nothing here computes a figure: it only names and formats what the anal
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -17,14 +18,14 @@ from ucj.presentation.i18n import LABELS, Kind, Lang, column_kind, fmt_kind, rea
 
 # text columns whose values are catalogue keys (codes from the analysis layer)
 TRANSLATED = frozenset({"segment", "funding", "indicator", "model", "status", "denominator", "label", "kind",
-                        "quantity", "assumption", "synthetic", "plan", "unit", "note", "funding_scenario"})
+                        "quantity", "assumption", "synthetic", "plan", "unit", "note", "funding_scenario", "agreement"})
 # tables whose "value"-like columns change unit row by row, and what gives each row's kind
 ROW_UNITS = {"peers": ("indicator", ("value", "province", "national", "peer_mean")),
              "assumptions": ("assumption", ("value",)),
              "seed_facts": ("unit", ("published", "data", "difference")),
-             "plans": ("unit", ("value",))}
+             "plans": ("unit", ("value", "data_now"))}
 
-HIDDEN = {"seed_facts": ("unit",)}
+HIDDEN = {"seed_facts": ("unit",), "plans": ("unit",)}
 DATE_LIKE = re.compile(r"\d{4}(-\d\d)?(-\d\d)?( – \d{4}(-\d\d)?)?")
 
 
@@ -50,23 +51,116 @@ def _row_kind(table: str, key: object, col: str = "") -> Kind:
     return "num"
 
 
-def source_text(value: str, lang: Lang) -> str:
-    """A data source in the reader's language: the demo's own name and the names of the columns it
-    lists are catalogue words ("BPS P0, poor (ref); synthetic-demo: P1, P2" -> "BPS P0, penduduk miskin
-    (ref); data demo sintetis (ucj demo): P1, P2"); references in brackets are kept as written."""
-    def words(text: str) -> str:
-        items = [x.strip() for x in text.split(",")]
-        return ", ".join(t(x, lang) if x in LABELS else x for x in items)
+# BPS's own titles of the dynamic tables the poverty columns come from (cited as BPS names them)
+BPS_TITLES = {"P0": "Persentase Penduduk Miskin (P0) Menurut Kabupaten/Kota",
+              "poor": "Jumlah Penduduk Miskin (Ribu Jiwa) Menurut Kabupaten/Kota",
+              "P1": "Indeks Kedalaman Kemiskinan (P1) Menurut Kabupaten/Kota",
+              "P2": "Indeks Keparahan Kemiskinan (P2) Menurut Kabupaten/Kota"}
+_SEED = re.compile(r"seed \d{3}\b")
 
-    parts = []
-    for part in str(value).split("; "):
-        head, sep, cols = part.partition(": ")
-        if head in LABELS:  # "synthetic-demo: P1, P2"
-            parts.append(t(head, lang) + (sep + words(cols) if sep else ""))
-            continue
-        m = re.fullmatch(r"(BPS) ([^()]*?)( \(.*\))?", part)
-        parts.append(f"{m.group(1)} {words(m.group(2))}{m.group(3) or ''}" if m else part)
-    return "; ".join(parts)
+
+def format_date(value: str, lang: Lang) -> str:
+    """An ISO date as a reader writes it: "2024-11-14" -> "14 November 2024" (babel, in `lang`)."""
+    from babel.dates import format_date as babel_date
+
+    return babel_date(pd.Timestamp(value).date(), "d MMMM y", locale=lang)
+
+
+def cite(source: object, lang: Lang, year: object = None, quantity: str | None = None) -> str:
+    """A source as a reader cites it: publisher or outlet, title (where known), date
+    ("seed 003 (ANTARA Sulut; ...)" -> "ANTARA Sulut, 14 November 2024"), each "; "-joined part on its own;
+    notes that come with the data in the reader's language (data/published/source_texts.csv); BPS tables by
+    their titles; the demo by its catalogue name. An internal name never passes: a part naming a seed file
+    or the project's notes that has no citation reads "source not recorded"."""
+    parts = [_cite_part(p.strip(), lang, year, quantity) for p in split_sources(str(source or ""))]
+    return "; ".join(dict.fromkeys(p for p in parts if p))
+
+
+def split_sources(text: str) -> list[str]:
+    """A "; "-joined source text in its parts; a "; " inside brackets belongs to its part
+    ("seed 003 (ANTARA Sulut; 14 Nov 2024); other" has two parts)."""
+    parts, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if depth == 0 and text.startswith("; ", i):
+            parts.append(text[start:i])
+            start = i + 2
+    return parts + [text[start:]]
+
+
+@functools.cache
+def _published(name: str) -> pd.DataFrame:
+    """A published table read once per process (citations, source texts): read-only here."""
+    from ucj.data import published
+
+    return getattr(published, name)()
+
+
+def citations() -> pd.DataFrame:
+    return _published("citations")
+
+
+def source_texts() -> pd.DataFrame:
+    return _published("source_texts")
+
+
+def _cite_part(part: str, lang: Lang, year: object, quantity: str | None) -> str:
+    if not part:
+        return ""
+    c = citations()
+    rows = c[c["source_article"] == part]
+    if rows.empty and _SEED.match(part):
+        rows = c[c["source_article"].str.startswith(_SEED.match(part).group(0))]  # type: ignore[union-attr]
+    if len(rows) > 1:
+        own = rows[rows["quantity"] == (quantity or "")]
+        rows = own if len(own) else rows[rows["quantity"] == ""] if (rows["quantity"] == "").any() else rows.iloc[:1]
+    if len(rows):
+        r = rows.iloc[0]
+        when = format_date(r["date"], lang) if r["date"] else (str(year)[:4] if year else "")
+        return ", ".join(x for x in (r["publisher"], r["title"], when) if x)
+    texts = source_texts()
+    hit = texts[texts["text"] == part]
+    if len(hit):
+        return str(hit.iloc[0][f"text_{lang}"])
+    head, sep, cols = part.partition(": ")
+    if head in LABELS:  # "synthetic-demo: P1, P2"
+        return t(head, lang) + (sep + _words(cols, lang) if sep else "")
+    if part.startswith("BPS table: "):  # imported: "BPS table: <its title> (<file>)" -> "BPS, <its title>"
+        return ", ".join(["BPS", imported_title(part)] + ([str(year)[:4]] if year else []))
+    m = re.fullmatch(r"BPS ([^()]*?)( \(.*\))?", part)
+    if m:  # "BPS P0, poor (bps:visdati@ref)": the tables' titles; the reference is the data's, not the reader's
+        cols_ = [x.strip() for x in m.group(1).split(",")]
+        titles = [BPS_TITLES[x] for x in cols_ if x in BPS_TITLES]
+        rest = [t(x, lang) if x in LABELS else x for x in cols_ if x not in BPS_TITLES]
+        return ", ".join(["BPS", "; ".join(titles + rest)] + ([str(year)[:4]] if year else []))
+    if _SEED.search(part) or "domain.md" in part or "§" in part:
+        return t("source_not_recorded", lang)
+    return part
+
+
+def imported_title(part: str) -> str:
+    """The title of an imported BPS table's source ("BPS table: <title> (<file name>)"), without the file
+    name it was read from (the file is the importer's, not the reader's; its name may hold brackets)."""
+    text = part.removeprefix("BPS table: ").strip()
+    if re.search(r"\.(csv|xlsx?|json)\)$", text):
+        depth = 0
+        for i in range(len(text) - 1, -1, -1):
+            depth += {")": 1, "(": -1}.get(text[i], 0)
+            if depth == 0:
+                return text[:i].strip()
+    return text
+
+
+def _words(text: str, lang: Lang) -> str:
+    items = [x.strip() for x in text.split(",")]
+    return ", ".join(t(x, lang) if x in LABELS else x for x in items)
+
+
+def source_text(value: str, lang: Lang, year: object = None) -> str:
+    """A data source in the reader's language, as a reader cites it (see `cite`): "BPS P0, poor (ref);
+    synthetic-demo: P1, P2" -> "BPS, Persentase Penduduk Miskin (P0) Menurut Kabupaten/Kota; Jumlah
+    Penduduk Miskin (Ribu Jiwa) Menurut Kabupaten/Kota; data demo sintetis (ucj demo): P1, P2"."""
+    return cite(value, lang, year)
 
 
 def _translate(col: str, value: object, lang: Lang, table: str) -> object:
@@ -78,7 +172,7 @@ def _translate(col: str, value: object, lang: Lang, table: str) -> object:
         return t(f"source.{value}", lang)
     if table == "provenance" and col == "table":
         return t(f"table.{value}", lang)
-    if col == "source" and table != "provenance":
+    if col in ("source", "plan_source", "target_source") and table != "provenance":
         return source_text(value, lang)
     if col in TRANSLATED and value in LABELS:
         return t(value, lang)

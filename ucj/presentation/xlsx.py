@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from ucj.core.files import FORMULA_START, atomic_path
-from ucj.presentation.i18n import XL_FORMATS, Lang, fmt_bool
+from ucj.presentation.i18n import XL_FORMATS, Lang, fmt_bool, t
 from ucj.presentation.tables import Shown
 
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
@@ -57,6 +57,15 @@ def _cell_value(value: object, kind: str, lang: Lang) -> object:
     return str(value)
 
 
+def xl_format(kind: str, lang: Lang) -> str | None:
+    """The Excel number format of a kind of number in the reader's language (percentage points read
+    "poin persen" in Indonesian, "pp" in English, as on the page)."""
+    if kind == "pp":
+        unit = t("pp", lang).replace('"', "")
+        return f'+0.0" {unit}";-0.0" {unit}";0.0" {unit}"'
+    return XL_FORMATS.get(kind)
+
+
 def write_rows(ws, header: list[str], rows: list[list[object]]) -> None:  # type: ignore[no-untyped-def]
     """Write plain rows (text and numbers) with safe text cells."""
     ws.append(header)
@@ -75,7 +84,7 @@ def write_shown(ws, s: Shown, lang: Lang) -> None:  # type: ignore[no-untyped-de
         ws.append([_cell_value(s.values[c].iloc[i], s.kinds[c][i], lang) for c in cols])
     for j, c in enumerate(cols, start=1):
         for i, kind in enumerate(s.kinds[c], start=2):
-            fmt = XL_FORMATS.get(kind)
+            fmt = xl_format(kind, lang)
             cell = ws.cell(i, j)
             if fmt and isinstance(cell.value, (int, float, dt.datetime)):
                 cell.number_format = fmt

@@ -49,9 +49,6 @@ SUMMARY_COLUMNS: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("province", ("province",), "text"),
     ("last_period", ("last_period",), "text"),
     ("denominator", ("denominator",), "text"),
-    ("active", ("active",), "count"),
-    ("denominator_value", ("denominator_value",), "count"),
-    ("coverage_pct", ("coverage_pct",), "pct"),
     ("target_pct", ("target_pct",), "pct"),
     ("target_year", ("target_year",), "year"),
     ("projected", ("projection", "projected_pct"), "pct"),
@@ -66,6 +63,45 @@ SUMMARY_COLUMNS: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("year", ("poverty", "year"), "year"),
     ("p0", ("poverty", "p0"), "pct"),
 )
+# coverage is kept in one column per pairing (participants over a denominator), never mixed in one column:
+# coverage over potensi pekerja of one district beside coverage over the working population of another
+# would sort as if they measured the same thing
+PAIRING_DENOMINATORS = ("working_population", "employees", "informal_workers", "potensi_pekerja")
+PAIRING_NUMERATORS = {"working_population": "all_participants", "employees": "pu_participants",
+                      "informal_workers": "bpu_participants", "potensi_pekerja": "all_participants"}
+
+
+def coverage_by_pairing(key: dict[str, object] | None) -> dict[str, tuple[float | None, str | None]]:
+    """{denominator: (coverage %, its month)} of a report's key figures: its coverage over every
+    denominator the data has (`coverage_by_pairing`), else (older key figures, overviews) its one
+    coverage over its own denominator."""
+    if not key:
+        return {}
+    pairs = key.get("coverage_by_pairing")
+    if isinstance(pairs, dict) and pairs:
+        return {str(d): (_number(f.get("value")), f.get("period")) for d, f in pairs.items()  # type: ignore[union-attr]
+                if isinstance(f, dict)}
+    den = key.get("denominator")
+    if den is None or _number(key.get("coverage_pct")) is None:
+        return {}
+    return {str(den): (_number(key.get("coverage_pct")), key.get("coverage_as_of") or key.get("last_period"))}
+
+
+def active_figure(key: dict[str, object] | None) -> tuple[float | None, str | None]:
+    """(active participants, their month): the summary's `active` Figure, else the coverage numerator."""
+    if not key:
+        return None, None
+    fig = _get(key, ("figures", "active"))
+    if isinstance(fig, dict):
+        return _number(fig.get("value")), fig.get("period")  # type: ignore[return-value]
+    return _number(key.get("active")), key.get("coverage_as_of") or key.get("last_period")  # type: ignore[return-value]
+
+
+def pairing_label(denominator: str, lang: Lang) -> str:
+    """"Cakupan (semua peserta aktif / potensi pekerja)": a coverage column named by its pairing."""
+    return f"{t('coverage_pct', lang)} ({t(PAIRING_NUMERATORS[denominator], lang)} / {t(denominator, lang)})"
+
+
 # the sortable script: clicking a header sorts by each cell's data-v (a number, else the text)
 SORT_SCRIPT = """
 document.querySelectorAll('table.ucj-sortable').forEach(function (table) {
@@ -108,7 +144,9 @@ def index_figures(key: dict[str, object]) -> dict[str, object]:
     batch can carry it in its entries instead of rereading every key_figures.json after each report."""
     out: dict[str, object] = {}
     paths = [where for _, where, _ in SUMMARY_COLUMNS] + [("projection", "likelihood"), ("lang",),
-                                                           ("synthetic_tables",), ("level",), ("province_code",)]
+                                                           ("synthetic_tables",), ("level",), ("province_code",),
+                                                           ("coverage_by_pairing",), ("figures", "active"),
+                                                           ("coverage_pct",), ("coverage_as_of",), ("active",)]
     for where in paths:
         value = _get(key, where)
         if value is None:  # missing and None read the same (_get)
@@ -159,7 +197,8 @@ def _td(text: str, sort_value: object = None) -> str:
     return f'<td data-v="{v}">{html.escape(text)}</td>'
 
 
-def _row(entry: dict[str, object], key: dict[str, object] | None, lang: Lang) -> str:
+def _row(entry: dict[str, object], key: dict[str, object] | None, lang: Lang,
+         pairings: tuple[str, ...] = ("working_population",)) -> str:
     name = str(entry.get("district_name") or (key or {}).get("district_name") or entry.get("district", ""))
     code = str(entry.get("district") or (key or {}).get("district_code") or entry.get("province_code") or "")
     prov = str(entry.get("province") or (key or {}).get("province") or "")
@@ -171,11 +210,12 @@ def _row(entry: dict[str, object], key: dict[str, object] | None, lang: Lang) ->
     if key is None or entry.get("status", "ok") != "ok":
         cell = f" ({t('cell', lang)} {entry['cell']})" if entry.get("cell") else ""
         error = html.escape(f"{cell.strip()}: {entry.get('error') or ''}" if cell else str(entry.get("error") or ""))
-        return (f'<tr class="ucj-failed">{head}<td colspan="7" data-v="">'
+        return (f'<tr class="ucj-failed">{head}<td colspan="{6 + len(pairings)}" data-v="">'
                 f'<strong>{html.escape(t("failed", lang))}</strong>: {error}</td></tr>')
     p = key.get("projection") if isinstance(key.get("projection"), dict) else {}
     assert isinstance(p, dict)
-    cov, target, year = key.get("coverage_pct"), key.get("target_pct"), key.get("target_year")
+    target, year = key.get("target_pct"), key.get("target_year")
+    by_pair = coverage_by_pairing(key)
     projected = _number(p.get("projected_pct"))
     if projected is not None:
         shown = (f"{fmt_pct(projected, lang)} ({fmt_pct(p.get('lower_pct'), lang)}–"
@@ -186,9 +226,13 @@ def _row(entry: dict[str, object], key: dict[str, object] | None, lang: Lang) ->
     claims = key.get("claims_12m") if isinstance(key.get("claims_12m"), dict) else {}
     pov = key.get("poverty") if isinstance(key.get("poverty"), dict) else {}
     assert isinstance(claims, dict) and isinstance(pov, dict)
+    cov_cells = []
+    for den in pairings:
+        value, period = by_pair.get(den, (None, None))
+        cov_cells.append(_td(f"{fmt_pct(value, lang)} ({period})" if value is not None else "–", value))
     cells = [
-        _td(fmt_pct(cov, lang), _number(cov)),
-        _td(f"{fmt_pct(target, lang)} ({fmt_year(year)})", _number(target)),
+        *cov_cells,
+        _td(f"{fmt_pct(target, lang)} ({fmt_year(year)}{_over(key, lang)})", _number(target)),
         _td(shown, projected),
         _td(t(status, lang) if status else "–", status),
         _td(fmt_int(claims.get("count"), lang), _number(claims.get("count"))),
@@ -196,6 +240,13 @@ def _row(entry: dict[str, object], key: dict[str, object] | None, lang: Lang) ->
         _td(f"{fmt_pct(pov.get('p0'), lang)} ({fmt_year(pov.get('year'))})", _number(pov.get("p0"))),
     ]
     return f"<tr>{head}{''.join(cells)}</tr>"
+
+
+def _over(key: dict[str, object], lang: Lang) -> str:
+    """"; potensi pekerja" after a target's year when the target is not over the working population (the
+    pairing a target column of mixed reports would otherwise leave unsaid)."""
+    den = key.get("denominator")
+    return "" if not den or den == "working_population" else f"; {t(str(den), lang)}"
 
 
 def _data_hashes(keys: list[dict[str, object]]) -> dict[str, str]:
@@ -237,14 +288,14 @@ def _item_json(item: object) -> str:
 
 
 def _cached_row(entry: dict[str, object], key: dict[str, object] | None, lang: Lang,
-                rendered: Rendered | None) -> str:
+                rendered: Rendered | None, pairings: tuple[str, ...] = ("working_population",)) -> str:
     """_row, remembered in `rendered` while the entry and its key figures are unchanged."""
     if rendered is None:
-        return _row(entry, key, lang)
-    ident = (lang, str(entry.get("slug") or entry.get("district")))
+        return _row(entry, key, lang, pairings)
+    ident = (lang, str(entry.get("slug") or entry.get("district")), pairings)
     hit = rendered.rows.get(ident)
     if hit is None or hit[0] is not entry or hit[1] != (entry, key):
-        hit = (entry, copy.deepcopy((entry, key)), _row(entry, key, lang))
+        hit = (entry, copy.deepcopy((entry, key)), _row(entry, key, lang, pairings))
         rendered.rows[ident] = hit
     return hit[2]
 
@@ -278,21 +329,21 @@ def write_index(path: str | Path, entries: list[dict[str, object]], lang: str, s
     path = Path(path)
     run_dir = path.parent
     keys = [entry_key(e, run_dir) for e in entries]
-    rows = "".join(_cached_row(e, k, lang_ok, rendered) for e, k in zip(entries, keys))
     over = [(e, entry_key(e, run_dir)) for e in overviews or []]
-    headers = ["district", "district_code", "province", "coverage_pct", "target", "projected", "status",
-               "claim_count", "claim_amount_rp", "p0"]
-    labels = [t(h, lang_ok) for h in headers]
-    labels[5] = f"{t('projected', lang_ok)} ({tf('interval_level', lang_ok, level=fmt_num(100 * INTERVAL, lang_ok, 0))})"
-    labels[7] = f"{t('claim_count', lang_ok)} (12 {t('months', lang_ok).lower()})"
-    labels[8] = t("claims_12m_label", lang_ok)
+    pairings = batch_pairings([k for k in keys if k] + [k for _, k in over if k])
+    rows = "".join(_cached_row(e, k, lang_ok, rendered, pairings) for e, k in zip(entries, keys))
+    labels = [t(h, lang_ok) for h in ("district", "district_code", "province")]
+    labels += [pairing_label(d, lang_ok) for d in pairings]
+    labels += [t("target", lang_ok), f"{t('projected', lang_ok)} ({tf('interval_level', lang_ok, level=fmt_num(100 * INTERVAL, lang_ok, 0))})",
+               t("status", lang_ok), f"{t('claim_count', lang_ok)} (12 {t('months', lang_ok).lower()})",
+               t("claims_12m_label", lang_ok), t("p0", lang_ok)]
     head = "".join(f'<th scope="col">{html.escape(x)}</th>' for x in labels)
     banner = (f'<div class="ucj-synthetic">{html.escape(t("synthetic_banner", lang_ok))}</div>'
               if synthetic else "")
     st = stamp(_data_hashes([k for k in keys if k] + [k for _, k in over if k]))
     overview_table = ""
     if over:
-        over_rows = "".join(_cached_row(e, k, lang_ok, rendered) for e, k in over)
+        over_rows = "".join(_cached_row(e, k, lang_ok, rendered, pairings) for e, k in over)
         overview_table = (f"<h2 class='ucj-h'>{html.escape(t('overviews', lang_ok))}</h2>"
                           f"<table id='ucj-overviews' class='ucj-table ucj-sortable'><thead><tr>{head}</tr></thead>"
                           f"<tbody>{over_rows}</tbody></table>")
@@ -310,19 +361,40 @@ def write_index(path: str | Path, entries: list[dict[str, object]], lang: str, s
     return path
 
 
+def batch_pairings(keys: list[dict[str, object]]) -> tuple[str, ...]:
+    """The coverage columns of a batch: the working population always, and each other denominator a
+    report of the batch was made over (its reports' own coverage), in a fixed order."""
+    own = {str(k.get("denominator")) for k in keys if k.get("denominator")}
+    return tuple(d for d in PAIRING_DENOMINATORS if d == "working_population" or d in own)
+
+
 def summary_frame(entries: list[dict[str, object]], run_dir: Path) -> pd.DataFrame:
-    """One row per district of the batch with its key figures (failed districts with their error)."""
+    """One row per district of the batch with its key figures (failed districts with their error): active
+    participants with their month, and coverage in one column per pairing, each with its month."""
     rows = []
     for e in entries:
         key = entry_key(e, run_dir)
         row: dict[str, object] = {col: (_get(key, where) if key else None) for col, where, _ in SUMMARY_COLUMNS}
+        row["active"], row["active_period"] = active_figure(key)
+        pairs = coverage_by_pairing(key)
+        for den in PAIRING_DENOMINATORS:
+            row[f"coverage_pct_{den}"], row[f"coverage_period_{den}"] = pairs.get(den, (None, None))
         row["district_code"] = row["district_code"] or e.get("district")
         row["district"] = row["district"] or e.get("district_name")
         row["province"] = row["province"] or e.get("province")
         row["synthetic"] = bool(key.get("synthetic_tables")) if key else None
         row["error"] = None if key and e.get("status", "ok") == "ok" else str(e.get("error") or "")
         rows.append(row)
-    return pd.DataFrame(rows, columns=[c for c, _, _ in SUMMARY_COLUMNS] + ["synthetic", "error"])
+    return pd.DataFrame(rows, columns=summary_columns())
+
+
+def summary_columns() -> list[str]:
+    """summary.csv's columns, in order."""
+    cols = [c for c, _, _ in SUMMARY_COLUMNS]
+    at = cols.index("denominator") + 1
+    extra = ["active", "active_period"] + [x for d in PAIRING_DENOMINATORS
+                                           for x in (f"coverage_pct_{d}", f"coverage_period_{d}")]
+    return cols[:at] + extra + cols[at:] + ["synthetic", "error"]
 
 
 def write_summary(run_dir: str | Path, entries: list[dict[str, object]]) -> tuple[Path, Path]:
@@ -339,11 +411,25 @@ def write_summary(run_dir: str | Path, entries: list[dict[str, object]]) -> tupl
     csv_path = run_dir / SUMMARY_CSV
     write_csv(csv_path, df)
     kinds = {c: [k] * len(df) for c, _, k in SUMMARY_COLUMNS} | {"synthetic": ["bool"] * len(df),
-                                                                   "error": ["text"] * len(df)}
+                                                                   "error": ["text"] * len(df),
+                                                                   "active": ["count"] * len(df),
+                                                                   "active_period": ["text"] * len(df)}
+    for den in PAIRING_DENOMINATORS:
+        kinds[f"coverage_pct_{den}"] = ["pct"] * len(df)
+        kinds[f"coverage_period_{den}"] = ["text"] * len(df)
     values = df.copy()
     for col in ("denominator", "status"):
         values[col] = values[col].map(lambda v: t(str(v), lang) if isinstance(v, str) else v)
-    headers = [t(c, lang) for c in df.columns]
+    headers = []
+    for c in df.columns:
+        if c.startswith("coverage_pct_"):
+            headers.append(pairing_label(c.removeprefix("coverage_pct_"), lang))
+        elif c.startswith("coverage_period_"):
+            headers.append(f"{pairing_label(c.removeprefix('coverage_period_'), lang)}: {t('period', lang)}")
+        elif c == "active_period":
+            headers.append(f"{t('active', lang)}: {t('period', lang)}")
+        else:
+            headers.append(t(c, lang))
     headers[headers.index(t("error", lang))] = t("failed", lang)
     wb = Workbook()
     ws = wb.active

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 from ucj.analysis.national import national_active_by_year, poverty_rate_by_year
-from ucj.data.dataset import Dataset
+from ucj.data.dataset import Dataset, table_synthetic_status
 from ucj.data.published import published_facts
 
 
 def render(ds: Dataset) -> str:
     lines = []
     if ds.any_synthetic:
-        lines.append("*** SYNTHETIC DEMO DATA: not official statistics (tables: "
-                     + ", ".join(ds.synthetic_tables()) + ") ***")
+        status = {n: table_synthetic_status(i)[0] for n, i in ds.info.items()}
+        made_up = [n for n, st in status.items() if st == "synthetic"]
+        partly = [n for n, st in status.items() if st == "partly_synthetic"]
+        lines.append("*** SYNTHETIC DEMO DATA: not official statistics (tables: " + ", ".join(made_up)
+                     + ("; partly synthetic: " + ", ".join(partly) if partly else "") + ") ***")
     lines.append("Tables:")
     for name, info in ds.info.items():
-        tag = "synthetic" if info.synthetic else "real"
-        lines.append(f"  {name:<14}{info.rows:>9,} rows  {tag:<9}  sha256 {info.sha256[:12]}")
+        tag = table_synthetic_status(info)[0].replace("_", " ")  # judged column by column
+        lines.append(f"  {name:<14}{info.rows:>9,} rows  {tag:<16}  sha256 {info.sha256[:12]}")
     if "enrolment" in ds.tables:
         e = ds.enrolment
         lines.append(f"Districts: {e['district_code'].nunique()}  months: {e['month'].min():%Y-%m} to {e['month'].max():%Y-%m}")
