@@ -91,6 +91,33 @@ def _parse_plain(num: str, decimal: Decimal, original: object) -> float:
     return float(num.replace(decimal, "."))
 
 
+_ONE_GROUP = {".": re.compile(r"^[+-]?\d{1,3},\d{3}$"), ",": re.compile(r"^[+-]?\d{1,3}\.\d{3}$")}
+_GROUPS_SHOWN = {".": re.compile(r"^[+-]?\d{1,3}(,\d{3})+\.\d+$|^[+-]?\d{1,3}(,\d{3}){2,}$"),
+                 ",": re.compile(r"^[+-]?\d{1,3}(\.\d{3})+,\d+$|^[+-]?\d{1,3}(\.\d{3}){2,}$")}
+_DECIMALS_SHOWN = {".": re.compile(r"^[+-]?\d+\.(\d{1,2}|\d{4,})$"), ",": re.compile(r"^[+-]?\d+,(\d{1,2}|\d{4,})$")}
+
+
+def one_group(text: str, decimal: Decimal) -> bool:
+    """Whether `text` is one to three digits, the other convention's mark, and three digits ("3,153")."""
+    return bool(_ONE_GROUP[decimal].match(text))
+
+
+def ambiguous_grouping(values: pd.Series | list[object], decimal: Decimal) -> str | None:
+    """A cell whose one mark could be the other convention's decimal mark, in a column that shows the file's
+    decimal mark and never shows the other mark grouping thousands: "3,153" among "29.40" and "2.95" is 3153
+    in an English export, but 3.153 where one cell was typed the Indonesian way; nothing in the column says
+    which, so the caller refuses it. None when every such cell is decided (or there is none)."""
+    text = [str(v).strip() for v in values if isinstance(v, str)]
+    one = [t for t in text if _ONE_GROUP[decimal].match(t)]
+    if not one:
+        return None
+    if any(_GROUPS_SHOWN[decimal].match(t) for t in text):
+        return None  # another cell groups thousands with that mark: "1,234,567" or "1,234.5"
+    if not any(_DECIMALS_SHOWN[decimal].match(t) for t in text):
+        return None  # the column shows no decimals at all: a count such as "3,153" groups thousands
+    return one[0]
+
+
 def parse_series(values: pd.Series, decimal: Decimal = ",") -> tuple[pd.Series, pd.Series]:
     """Parse a column; return (numbers as float64, mask of values that could not be read)."""
     if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):

@@ -18,7 +18,7 @@ from ucj import __version__
 from ucj.core.errors import Problem, UcjInputError
 from ucj.ingest.common import ImportResult, finish, resolve_column, shipped_mappings
 from ucj.ingest.reader import Grid, decode_text, json_depth, read_grid
-from ucj.core.numbers import Decimal, NumberFormatError, parse_number, parse_series
+from ucj.core.numbers import Decimal, NumberFormatError, ambiguous_grouping, parse_number, parse_series
 from ucj.data.registry import KABUPATEN, Registry, load_registry, split_kind
 
 
@@ -236,7 +236,16 @@ def decimal_mark(cells: pd.DataFrame, var: Variable | None = None, file: str | N
         raise UcjInputError.one(f"some values use '.' for decimals and others ',' (e.g. {example!r}); save the file "
                                 "with one convention", file=file)
     if point or comma:
-        return "." if point else ","
+        dec: Decimal = "." if point else ","
+        cell = ambiguous_grouping([t for _, t in text], dec)
+        if cell is not None:
+            column = next(c for c, t in text if t == cell)
+            other = "," if dec == "." else "."
+            raise UcjInputError.one(f"ambiguous number: the values write decimals with '{dec}', and '{other}' in "
+                                    f"{cell!r} could group thousands or be a decimal mark typed the other way; no "
+                                    f"cell decides (write it without '{other}', or as the other cells)", file=file,
+                                    column=column, value=cell)
+        return dec
     three = [(c, t) for c, t in text if re.fullmatch(r"-?\d{1,3}[.,]\d{3}", t)]
     if not three:
         return "."

@@ -17,7 +17,7 @@ from ucj.core.errors import Problem, UcjInputError
 from ucj.core.config import PROCESSED_DIR
 from ucj.core.files import atomic_path, files_transaction, safe_csv_frame, sha256_file, write_json, write_parquet
 from ucj.data.dataset import merge_cells, read_table, row_provenance, value_columns
-from ucj.core.numbers import Decimal, parse_series
+from ucj.core.numbers import Decimal, ambiguous_grouping, one_group, parse_series
 from ucj.data.registry import KABUPATEN, Registry
 from ucj.data.schema import TABLES, validate
 
@@ -121,7 +121,18 @@ def parse_numbers(
     problems: list[Problem] = []
     for ours, theirs in columns.items():
         values, bad = parse_series(df[theirs], decimal)
-        for row in df.index[bad.to_numpy()]:
+        unsure = pd.Series(False, index=df.index)
+        if ambiguous_grouping(df[theirs], decimal) is not None:
+            unsure = df[theirs].map(lambda v: isinstance(v, str) and one_group(v.strip(), decimal)).astype(bool)
+            other = "," if decimal == "." else "."
+            for row in df.index[unsure.to_numpy()]:
+                problems.append(Problem(
+                    f"ambiguous number: the column writes decimals with '{decimal}', and '{other}' here could group "
+                    f"thousands or be a decimal mark typed the other way; no cell of the column decides (write it "
+                    f"without '{other}', or as the other cells)", file=file, row=int(row), column=theirs,
+                    value=df.at[row, theirs]))
+            values = values.where(~unsure.to_numpy())
+        for row in df.index[(bad & ~unsure).to_numpy()]:
             problems.append(Problem("text in a numeric column", file=file, row=int(row), column=theirs,
                                     value=df.at[row, theirs]))
         if ours not in PERCENT_COLUMNS and ours != "value":  # "50%" in a count is not 50 people
