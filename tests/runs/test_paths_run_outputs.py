@@ -69,3 +69,17 @@ def test_verify_names_an_edited_summary_and_index(made_run, demo_dir, tmp_path):
     v = json.loads((copy / "verify.json").read_text())
     assert not v["all_reproduced"] and len(v["run_files_altered"]) == 3
     assert "summary.csv is not the file the run wrote" in (copy / "verify.html").read_text()
+
+
+def test_verify_fails_a_run_json_whose_file_record_was_deleted(made_run, demo_dir, tmp_path):
+    """Red team: deleting run.json's `files` key, then editing summary.csv, passed with a warning (exit 0)."""
+    copy = tmp_path / "copy"
+    shutil.copytree(made_run, copy)
+    run = json.loads((copy / "run.json").read_text(encoding="utf-8"))
+    del run["files"]
+    (copy / "run.json").write_text(json.dumps(run), encoding="utf-8")
+    (copy / "summary.csv").write_text("district_code\n99.99\n", encoding="utf-8")
+    said = CliRunner().invoke(app, ["verify", str(copy), "--data-dir", os.path.relpath(demo_dir), "--no-progress"])
+    assert said.exit_code == 1, said.output
+    assert "run.json records no sha256 of index.html, summary.csv, summary.xlsx (every run ucj makes records " \
+           "them)" in " ".join(said.output.split())

@@ -572,15 +572,17 @@ def unknown_files(run_dir: Path, run: dict[str, object]) -> list[str]:
 
 def run_outputs_altered(run_dir: Path, run: dict[str, object]) -> tuple[list[str], list[str]]:
     """The run's own pages and tables (index.html, summary.csv, summary.xlsx) against the sha256 run.json
-    records: one line per file changed or missing; and a warning when run.json records none (a run made
-    before they were recorded)."""
+    records: one line per file changed or missing, or one line for all of them when run.json records none
+    (every run ucj makes records them); the second list (warnings) is kept empty for callers."""
     from ucj.runs.batch import RUN_OUTPUTS
 
     recorded = run.get("files")
     if not isinstance(recorded, dict):
+        # every run ucj makes records them: a run.json without them was edited, and these files then prove
+        # nothing (red team: deleting the key let an edited summary.xlsx and index.html pass)
         present = [n for n in RUN_OUTPUTS if (run_dir / n).is_file()]
-        return [], ([f"run.json records no sha256 of {', '.join(present)} (a run made before ucj recorded them): "
-                     "they are not checked"] if present else [])
+        return ([f"run.json records no sha256 of {', '.join(present)} (every run ucj makes records them): they "
+                 "cannot be checked"] if present else []), []
     out = []
     for name in RUN_OUTPUTS:
         if name not in recorded:
