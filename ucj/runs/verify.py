@@ -180,8 +180,34 @@ def _recorded_entry(run_dir: Path, e: dict[str, object], district: str) -> Recor
                     str(e.get("notebook_sha256") or ""))
 
 
-def _made(run: dict[str, object], part: str) -> list[dict[str, object]]:
-    return [e for e in run.get(part, []) or [] if isinstance(e, dict) and e.get("status") == "ok"]  # type: ignore[union-attr]
+_SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+
+def _made(run: dict[str, object], part: str, file: Path | None = None) -> list[dict[str, object]]:
+    """The entries of run.json's `part` that were made, each checked for the shape verify reads: a list of
+    objects, a slug that names a folder inside the run (never '..' or a path), parameters and files as
+    objects. A run.json that is not so was not written by ucj: refused in one line naming the key."""
+    where = str(file) if file else None
+    entries = run.get(part, [])
+    if entries is None:
+        return []
+    if not isinstance(entries, list):
+        raise UcjInputError.one(f"'{part}' must be a list of entries (found {type(entries).__name__})", file=where)
+    out = []
+    for i, e in enumerate(entries):
+        if not isinstance(e, dict):
+            raise UcjInputError.one(f"'{part}' entry {i + 1} must be an object (found {type(e).__name__})", file=where)
+        if e.get("status") != "ok":
+            continue
+        slug = e.get("slug")
+        if not isinstance(slug, str) or not _SLUG.match(slug) or slug in (".", ".."):
+            raise UcjInputError.one(f"'{part}' entry {i + 1}: 'slug' must name a folder inside the run (letters, "
+                                    "digits, '.', '-', '_')", file=where, value=None if slug is None else str(slug))
+        for key in ("parameters", "files", "tables"):
+            if e.get(key) is not None and not isinstance(e.get(key), dict):
+                raise UcjInputError.one(f"'{part}' entry {i + 1}: '{key}' must be an object", file=where)
+        out.append(e)
+    return out
 
 
 def _compare_report(c: ReportCheck, r: Recorded, key_now: dict[str, object], xlsx_now: Path) -> None:
@@ -278,10 +304,11 @@ def recorded_run(run_dir: Path) -> tuple[dict[str, object], list[Recorded], list
     """run.json, each district report it records as made (status ok) and each province and national
     overview (`district` is the province code, or "ID" for the nation), with their key figures."""
     run = _read_json(run_dir / "run.json", "the run record (run.json)")
-    reports = [_recorded_entry(run_dir, e, str(e.get("district"))) for e in _made(run, "reports")]
+    made = {part: _made(run, part, run_dir / "run.json") for part in ("reports", "overviews")}
+    reports = [_recorded_entry(run_dir, e, str(e.get("district"))) for e in made["reports"]]
     for r in reports:
         r.parameters = r.parameters or _parameters_from(r.key_figures)  # runs made before run.json recorded them
-    overviews = [_recorded_entry(run_dir, e, str(e.get("province_code") or "ID")) for e in _made(run, "overviews")]
+    overviews = [_recorded_entry(run_dir, e, str(e.get("province_code") or "ID")) for e in made["overviews"]]
     if not reports and not overviews:
         raise UcjInputError.one("run.json records no report that was made", file=str(run_dir / "run.json"))
     return run, reports, overviews
