@@ -145,7 +145,7 @@ def test_a_one_district_template_does_not_break_the_others(demo_dir, tmp_path):
     key = (enr["district_code"] == BOALEMO) & (enr["month"] == "2025-01-01") & (enr["segment"] == "BPU") & \
         (enr["funding"] == "apbd")
     assert enr.loc[key, "active"].tolist() == [5000]
-    assert enr.loc[key, "source"].tolist() == ["enrolment.csv (imported)"]  # the real row, whole
+    assert enr.loc[key, "source"].tolist() == ["enrolment.csv"]  # the real row, whole
     assert ds.info["enrolment"].synthetic  # every other row is still the demo's
     assert district_figures(ds, MINAHASA) is not None  # another district still reports
     assert district_figures(ds, BOALEMO) is not None

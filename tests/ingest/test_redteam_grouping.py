@@ -57,3 +57,17 @@ def test_the_real_file_and_proven_grouping_still_read(tmp_path):
     assert ambiguous_grouping(["3,153", "12", "40"], ".") is None
     assert ambiguous_grouping(["3,153", "29.40"], ".") == "3,153"
     assert ambiguous_grouping(["3.153", "29,40"], ",") == "3.153"
+
+
+def test_the_drafts_reminder_is_never_cited_as_the_source(tmp_path):
+    """Red team: inspect's draft imported unchanged put "… (say who published it, and when)" on the pages as
+    the data's source. The file's name stands in, and the import says what to add."""
+    from ucj.ingest.inspect import inspect_file
+
+    draft = inspect_file(REAL).draft
+    assert "say who published it" in str(draft["source"])  # the draft reminds the user
+    got = import_mapped(REAL, Mapping.from_dict(draft))
+    assert set(got.frame["source"]) == {REAL.name}
+    assert any("names no source" in n for n in got.notes)
+    named = import_mapped(REAL, Mapping.from_dict(dict(draft, source="BPS, Jumlah Penduduk Miskin, 2025")))
+    assert set(named.frame["source"]) == {"BPS, Jumlah Penduduk Miskin, 2025"} and not named.notes

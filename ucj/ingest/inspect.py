@@ -18,6 +18,7 @@ from ucj.core.numbers import NumberFormatError, parse_number
 from ucj.data.registry import KABUPATEN, Registry, load_registry
 from ucj.data.schema import TABLES
 from ucj.ingest.bps import KNOWN_VARIABLES, classify_rows, detect_layout, one_province_note
+from ucj.ingest.mapped import SOURCE_PLACEHOLDER
 from ucj.ingest.reader import read_grid
 
 SAMPLE_ROWS = 300
@@ -274,7 +275,7 @@ def _inspect_long(grid, reg: Registry, file: str, sheet: str | int | None) -> In
     draft["decimal"] = decimal
     if scheme == "name":
         draft["bare_kind"] = KABUPATEN
-    draft["source"] = f"{Path(file).name} (say who published it, and when)"
+    draft["source"] = f"{Path(file).name} {SOURCE_PLACEHOLDER}"
     if template:
         return Inspection(file, f"the project's {template} template", header, columns, "(a template)", names, matched,
                           unmatched, f"ucj import template {Path(file).name!r} --kind {template}", None, [])

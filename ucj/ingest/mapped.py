@@ -30,6 +30,9 @@ _INTEGER_COLUMNS = {"active", "new_registrations", "lapsed", "claim_count", "cla
                     "working_population", "employees", "informal_workers", "potensi_pekerja"}
 
 
+SOURCE_PLACEHOLDER = "(say who published it, and when)"  # what inspect drafts as a reminder
+
+
 @dataclass
 class Mapping:
     """How a planner's table maps onto one of ours."""
@@ -296,10 +299,16 @@ def import_mapped(path: str | Path, mapping: Mapping, allow_unmatched: bool = Fa
             if row not in unreadable:
                 problems.append(Problem("value is required", file=file, row=int(row), column=_theirs(mapping, col)))
         out[col] = out[col].fillna(-1).round().astype("int64")
-    out["source"] = mapping.source or f"{Path(file).name} (imported)"
+    # the pages cite this text as the data's source: a draft's reminder (or nothing) is no citation, so the
+    # file's own name stands in, and the import says what to add (red team: the reminder reached the pages)
+    cited = isinstance(mapping.source, str) and SOURCE_PLACEHOLDER not in mapping.source
+    out["source"] = mapping.source if cited else Path(file).name
+    notes = [] if cited else [
+        "the mapping names no source, so pages cite the file by its name; add \"source\" to the mapping: "
+        "publisher, title and date, e.g. \"BPS, Persentase Penduduk Miskin menurut Kabupaten/Kota, 2025\""]
     return finish(out, mapping.table, file=file, registry=reg, problems=problems, unmatched=unmatched,
                   allow_unmatched=allow_unmatched, district_column=mapping.district,
-                  importer=f"{importer} {__version__}", inputs=[file], read={file: grid.read_as()})
+                  importer=f"{importer} {__version__}", inputs=[file], read={file: grid.read_as()}, notes=notes)
 
 
 def _layout_hint(grid: Grid, file: str) -> list[Problem]:
