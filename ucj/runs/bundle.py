@@ -23,8 +23,14 @@ DATA_MANIFEST = "data_manifest.json"
 
 
 def relative(path: str | os.PathLike[str], start: Path) -> str:
-    """`path` relative to `start` (with '..' where needed), in '/' form: what a copied bundle can follow."""
-    return Path(os.path.relpath(Path(path).resolve(), Path(start).resolve())).as_posix()
+    """`path` relative to `start` (with '..' where needed), in '/' form: what a copied bundle can follow.
+    When the two share nothing but the file system's root (a data folder in /tmp, the run in /home), the
+    '..' chain would only spell out this machine's folders: the name alone is recorded (outputs never carry
+    a machine's paths; a reviewer names the data folders anyway)."""
+    a, b = Path(path).resolve(), Path(start).resolve()
+    if os.path.commonpath([a, b]) == a.anchor:
+        return a.name
+    return Path(os.path.relpath(a, b)).as_posix()
 
 
 def locked_names() -> list[str]:
