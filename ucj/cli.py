@@ -286,7 +286,22 @@ def _draft_target(file: Path, draft: Optional[Path]) -> Optional[Path]:
     if same:
         raise UcjInputError.one("is the file being inspected; raw files are only read, so name another file for "
                                 "the draft", column="--draft", value=str(target), label="option")
+    if draft is not None and target.exists() and not _is_mapping(target):
+        # only an earlier draft is replaced: any other file (a raw CSV beside it) is only ever read
+        raise UcjInputError.one("is an existing file that is not a mapping; name a new file for the draft",
+                                column="--draft", value=str(target), label="option")
     return target
+
+
+def _is_mapping(path: Path) -> bool:
+    """Whether `path` holds a mapping (a JSON object naming a table), i.e. an earlier draft."""
+    import json
+
+    try:
+        spec = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, ValueError, RecursionError):
+        return False
+    return isinstance(spec, dict) and "table" in spec
 
 
 @fetch_app.command("bps")

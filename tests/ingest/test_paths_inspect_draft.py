@@ -60,3 +60,26 @@ def test_a_draft_naming_a_folder_is_one_line(src, tmp_path):
     assert said.exit_code == 2, said.output
     assert "option '--draft': names a folder; give the file to write the draft mapping to" in said.output
     assert "Error" not in said.output and "Traceback" not in said.output
+
+
+def test_a_draft_over_another_existing_file_is_refused(tmp_path):
+    """Red team: `--draft regencies.csv` replaced a raw CSV (not the inspected file) with JSON. Only an earlier
+    draft mapping is replaced."""
+    import shutil
+
+    from typer.testing import CliRunner
+
+    from conftest import P0_CSV
+    from ucj.cli import app
+
+    raw = tmp_path / "raw.csv"
+    shutil.copy(P0_CSV, raw)
+    other = tmp_path / "other.csv"
+    other.write_text("kode,nama\n7502,Boalemo\n", encoding="utf-8")
+    said = CliRunner().invoke(app, ["import", "inspect", str(raw), "--draft", str(other)])
+    assert said.exit_code == 2 and "not a mapping" in said.output
+    assert other.read_text(encoding="utf-8") == "kode,nama\n7502,Boalemo\n"
+    first = tmp_path / "first.mapping.json"  # a long table's draft, written, then replaced by a second one
+    assert CliRunner().invoke(app, ["import", "inspect", str(LONG_CSV), "--draft", str(first)]).exit_code == 0
+    assert first.is_file()
+    assert CliRunner().invoke(app, ["import", "inspect", str(LONG_CSV), "--draft", str(first)]).exit_code == 0
