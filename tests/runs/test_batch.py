@@ -228,7 +228,8 @@ def test_cli_on_a_full_disk_exits_non_zero_with_one_line_per_report(demo_dir, sm
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 1, result.output
     lines = [line for line in result.output.splitlines() if "failed:" in line]
-    assert lines and all(line.strip().endswith("no space left on the disk") for line in lines)
+    assert lines and all(line.strip().endswith("no space left on the disk") for line in lines), \
+        (result.output, repr(result.exception))
     assert "Traceback" not in result.output and "reports:" in result.output
     assert (small_disk / "r" / "index.html").exists() and (small_disk / "r" / "run.json").exists()
 
@@ -242,7 +243,7 @@ def test_overviews_and_districts_share_a_run_in_either_order(params, demo_dir, t
 
     def render_overview(p, setup, recorded=(), pdf=False):
         made.append(p.slug)
-        key = {"level": "province", "province": p.province_name, "coverage_pct": 29.7, "target_pct": 43.92,
+        key = {"level": "province", "province": p.province_name, "coverage_pct": 29.7, "denominator": "working_population", "target_pct": 43.92,
                "target_year": 2029, "projection": {"status": "unlikely", "projected_pct": 30.4, "lower_pct": 21.0,
                                                    "upper_pct": 39.9},
                "claims_12m": {"count": 1900, "amount_rp": 24_960_000_000}, "poverty": {"year": 2025, "p0": 13.24},
