@@ -11,6 +11,8 @@ import pytest
 from ucj.analysis.budget import Assumptions, budget_to_target, buhlmann_straub, credible_rates, plan_total
 from ucj.analysis.coverage import agreement_ends
 
+pytestmark = pytest.mark.slow  # seconds a test: make test only
+
 MUNA_BARAT = "74.13"
 
 

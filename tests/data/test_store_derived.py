@@ -18,6 +18,8 @@ from ucj.data import dataset as dataset_mod
 from ucj.data import store
 from ucj.data.dataset import load, load_stored
 
+pytestmark = pytest.mark.slow  # seconds a test (whole demo pages, stores, workbooks): make test only
+
 
 @pytest.fixture()
 def store_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:

@@ -25,6 +25,8 @@ from ucj.ingest.common import write_processed
 from ucj.ingest.mapped import Mapping, import_mapped
 from ucj.ingest.reader import read_grid
 
+pytestmark = pytest.mark.slow  # seconds a test (whole demo pages, stores, workbooks): make test only
+
 BOALEMO = "75.02"
 TPT_MAPPING = MAPPINGS / "sakernas_tpt_tpak_wide.json"
 

@@ -93,6 +93,7 @@ def test_imports_write_processed_tables_with_a_manifest_and_leave_raw_files_alon
     assert (tmp_path / "poverty.csv").exists()
 
 
+@pytest.mark.slow
 def test_real_poverty_replaces_demo_rows_whole(demo_dir, raw, tmp_path):
     """Real and synthetic values never share a row: the real P0 row replaces the demo row's made-up cells,
     while the demo's real BPS cells (P1 2024-25) are kept (issue 20, item 7), and the table is real."""
@@ -130,6 +131,7 @@ def test_a_poverty_line_file_alone_keeps_p0(raw, tmp_path):
     assert pov.loc[(BOALEMO, 2024), "p0"] == 17.83 and pd.isna(pov.loc[(BOALEMO, 2024), "poverty_line_rp"])
 
 
+@pytest.mark.slow
 def test_a_one_district_template_does_not_break_the_others(demo_dir, tmp_path):
     from ucj.analysis.district import district_figures
     from ucj.ingest.mapped import import_template

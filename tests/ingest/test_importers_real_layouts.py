@@ -22,6 +22,8 @@ from ucj.cli import app
 from ucj.data.registry import KABUPATEN, load_registry
 from ucj.ingest.inspect import inspect_file
 
+pytestmark = pytest.mark.slow  # seconds a test (whole demo pages, stores, workbooks): make test only
+
 runner = CliRunner()
 
 

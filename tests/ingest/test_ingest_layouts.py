@@ -18,6 +18,8 @@ from ucj.data.registry import load_registry
 from ucj.ingest.bps import import_bps_table, import_bps_webapi
 from ucj.ingest.mapped import Mapping, import_mapped
 
+pytestmark = pytest.mark.slow  # seconds a test: make test only
+
 KEY = ["district_code", "year"]
 P0_TITLE = "Persentase Penduduk Miskin (P0) Menurut Kabupaten/Kota (Persen)"
 POOR_TITLE = "Jumlah Penduduk Miskin (Ribu Jiwa) Menurut Kabupaten/Kota"

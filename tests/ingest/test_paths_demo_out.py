@@ -13,6 +13,9 @@ from typer.testing import CliRunner
 
 from conftest import P0_CSV
 from ucj.cli import app
+import pytest
+
+pytestmark = pytest.mark.slow  # seconds a test (whole demo pages, stores, workbooks): make test only
 
 
 def _files(folder: Path) -> dict[str, bytes]:

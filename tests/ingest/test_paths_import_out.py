@@ -20,6 +20,8 @@ import ucj
 from conftest import P0_CSV
 from ucj.cli import app
 
+pytestmark = pytest.mark.slow  # seconds a test: make test only
+
 OWNED = {"poverty.parquet", "poverty.csv", "poverty.cells.parquet", "manifest.json"}
 
 

@@ -24,6 +24,8 @@ from ucj.presentation import district as district_report
 from ucj.presentation.i18n import LABELS, fmt_int, fmt_pct, fmt_rp, t
 from ucj.runs.params import validate_params
 
+pytestmark = pytest.mark.slow  # seconds a test (whole demo pages, stores, workbooks): make test only
+
 SEEDS = {"71.02": "Minahasa", "72.01": "Banggai", "75.02": "Boalemo", "74.13": "Muna Barat"}
 SECTIONS = ("show_banner", "show_summary", "show_seed_facts", "show_coverage", "show_workers_needed", "show_claims",
             "show_poverty", "show_peers", "show_budget", "show_data_notes")

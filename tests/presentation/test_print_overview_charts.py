@@ -20,6 +20,8 @@ import pytest
 
 from conftest import RAW
 
+pytestmark = pytest.mark.slow  # seconds a test: make test only
+
 BOUNDARIES = RAW / "geo_ghapsara" / "kabkot-simplifed-topo.json"
 BIN = Path(sys.executable).parent
 

@@ -10,6 +10,8 @@ from ucj.analysis import district as analysis
 from ucj.presentation import district as report_module
 from ucj.runs.params import validate_params
 
+pytestmark = pytest.mark.slow  # seconds a test (whole demo pages, stores, workbooks): make test only
+
 CASES = [("Minahasa", {}), ("Banggai", {}), ("Boalemo", {}), ("Muna Barat", {}), ("Kota Kupang", {}),
          ("Kabupaten Aceh Selatan", {}), ("Boalemo", {"denominator": "employees"}),
          ("Minahasa", {"last_period": "2024-06"}), ("Banggai", {"target_pct": 50.0, "target_year": 2030})]

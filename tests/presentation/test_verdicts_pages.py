@@ -15,6 +15,8 @@ from ucj.presentation import district as district_report
 from ucj.presentation.i18n import fmt_int, reason_text, t
 from ucj.runs.params import validate_params
 
+pytestmark = pytest.mark.slow  # seconds a test (whole demo pages, stores, workbooks): make test only
+
 MUNA_BARAT, BOALEMO = "74.13", "75.02"
 
 

@@ -58,14 +58,16 @@ def test_the_lock_records_no_host_name(tmp_path, monkeypatch):
     assert info["pid"] == os.getpid() and len(info["token"]) == 16 and info["started"]
 
 
-def test_the_engine_names_a_worker_without_the_host_name(monkeypatch):
-    import importlib
+def test_the_engine_names_a_worker_without_the_host_name():
+    """In a fresh process whose host name is distinctive (not by reloading the engine here: a reloaded module's
+    functions no longer pickle, and the batch's process pool pickles its initializer)."""
+    import subprocess
+    import sys
 
-    monkeypatch.setattr(socket, "gethostname", lambda: "ucjhost-zq9x")
-    import ucj.runs.engine as engine
-
-    engine = importlib.reload(engine)
-    assert "ucjhost" not in engine.WORKER_ID and len(engine.WORKER_ID) == 8
+    code = ("import socket; socket.gethostname = lambda: 'ucjhost-zq9x'; import ucj.runs.engine as e; "
+            "print(e.WORKER_ID)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert "ucjhost" not in out and len(out) == 8
 
 
 def _full_disk_for_locks(monkeypatch):

@@ -13,6 +13,8 @@ import ucj
 from conftest import LONG_CSV, P0_CSV, POOR_CSV
 from ucj.core.stamp import stamp
 
+pytestmark = pytest.mark.slow  # seconds a test: make test only
+
 
 @pytest.fixture(scope="module")
 def imported(tmp_path_factory):
