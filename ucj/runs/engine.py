@@ -23,6 +23,7 @@ import hashlib
 import json
 import os
 import shutil
+import subprocess
 import signal
 import sys
 import tempfile
@@ -236,8 +237,11 @@ class WarmKernel:
         from jupyter_client.manager import AsyncKernelManager
 
         self.km = km = AsyncKernelManager(kernel_name=self.kernel_name)
+        # the kernel's own stdout and stderr are not the user's terminal: what a cell prints comes over the
+        # kernel's channels, and a kernel stopped while it boots (a CLI that refused its parameters) must not
+        # print its traceback ("Event loop is closed") under the command's one-line error
         await km.start_kernel(extra_arguments=[*KERNEL_ARGS, "--HistoryManager.hist_file=:memory:"],
-                              cwd=str(self.scratch))
+                              cwd=str(self.scratch), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self.kc = kc = km.client()
         kc.start_channels()
         await kc.wait_for_ready(timeout=120)
