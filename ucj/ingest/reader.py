@@ -488,6 +488,15 @@ def _cell(v: object) -> object:
     return None if v is None or (isinstance(v, str) and not v.strip()) else v
 
 
+def _head(file: Path) -> bytes:
+    """The first bytes of a workbook (its format's signature); an empty file is refused."""
+    with open(file, "rb") as fh:
+        head = fh.read(8)
+    if not head:
+        raise _fail(file, "file is empty")
+    return head
+
+
 def _read_xlsx(file: Path, sheet: str | int | None, header_rows: int, cap: Limits) -> Grid:
     import zipfile
 
@@ -495,10 +504,7 @@ def _read_xlsx(file: Path, sheet: str | int | None, header_rows: int, cap: Limit
     from openpyxl.utils import range_boundaries
     from openpyxl.utils.exceptions import InvalidFileException
 
-    with open(file, "rb") as fh:
-        head = fh.read(8)
-    if not head:
-        raise _fail(file, "file is empty")
+    head = _head(file)
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise _fail(file, "an old Excel 97-2003 workbook (.xls) named .xlsx; name it .xls")
     if not head.startswith(b"PK"):
@@ -561,10 +567,7 @@ def _read_xls(file: Path, sheet: str | int | None, header_rows: int, cap: Limits
     """An Excel 97-2003 workbook (xlrd). It is not compressed: its size on disk bounds what is read."""
     import xlrd
 
-    with open(file, "rb") as fh:
-        head = fh.read(8)
-    if not head:
-        raise _fail(file, "file is empty")
+    head = _head(file)
     if head.startswith(b"PK"):
         raise _fail(file, "an Excel .xlsx workbook named .xls; name it .xlsx")
     if not head.startswith(b"\xd0\xcf\x11\xe0"):
