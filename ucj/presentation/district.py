@@ -629,9 +629,12 @@ def plans_and_targets(facts: pd.DataFrame, plans: pd.DataFrame, lang: Lang) -> p
 
 def load_data(source: ReportParams | str) -> Dataset:
     """Load and validate the tables of a report's data folder(s): its parameters, or the `data_dir` text."""
-    if isinstance(source, ReportParams):
-        return load_stored(*source.data_dirs, registry=source.registry)
-    return load_stored(*split_dirs(source))
+    from ucj.core.timeline import mark
+
+    ds = load_stored(*source.data_dirs, registry=source.registry) if isinstance(source, ReportParams) else \
+        load_stored(*split_dirs(source))
+    mark("kernel: data loaded")
+    return ds
 
 
 class PeerTables:
@@ -662,9 +665,12 @@ class PeerTables:
 
     def _stored(self, kind: str, inputs: list[object], compute: Callable[[], T]) -> T:
         """`compute()`, through the store when the dataset came from it (keyed on the dataset's key)."""
+        from ucj.core.timeline import mark
         from ucj.data.store import derived
 
-        return derived(self.ds.store_key, kind, inputs, compute)
+        table = derived(self.ds.store_key, kind, inputs, compute)
+        mark(f"kernel: all-district table ({kind})")
+        return table
 
 
 def _figures(ds: Dataset, params: ReportParams, comparison: pd.DataFrame | PeerTables | None) -> DistrictFigures:

@@ -39,6 +39,7 @@ from typing import Callable, Iterator
 from ucj import __version__
 from ucj.core.config import notebook
 from ucj.core.errors import UcjInputError
+from ucj.core.timeline import mark
 from ucj.core.files import sha256_file, write_json, write_text
 from ucj.data.registry import Registry
 from ucj.data.schema import TABLES
@@ -580,6 +581,7 @@ def _run_locked(jobs: list[Job], run_dir: Path, connected: DaskExecutor | None, 
                     if result.files:
                         try:
                             entry["files"] = write_report(run_dir, job.slug, result.files)
+                            mark("report: files written")
                         except OSError as err:
                             entry |= {"status": "failed", "error": os_reason(err, run_dir / job.slug)}
                             entry.pop("files", None)

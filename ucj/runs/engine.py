@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Callable
 
 from ucj import __version__
+from ucj.core.timeline import mark
 
 KERNEL = "python3"
 SETUP_TAG = "setup"
@@ -200,6 +201,9 @@ class WarmKernel:
         self.language_info: dict[str, object] = {}
         self.km: object = None
         self.kc: object = None
+        self.one_report = False  # `ucj report`: shut down as soon as its one report's cells have run (retire)
+        self.retired: object = None  # the shutdown under way (retire), awaited by close
+        self.launched = threading.Event()  # the kernel's process exists (or its start failed)
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="ucj-kernel-loop", daemon=True)
         self._thread.start()
@@ -216,6 +220,7 @@ class WarmKernel:
             if setup.kernel_name != self.kernel_name:
                 raise RuntimeError(f"this kernel is {self.kernel_name}, the batch needs {setup.kernel_name}")
             _load_tools()
+            mark("worker: client tools loaded")
             self._started.result()
             stage("data")
             import nbformat
@@ -234,17 +239,22 @@ class WarmKernel:
         return asyncio.run_coroutine_threadsafe(coro, self._loop).result()  # type: ignore[arg-type]
 
     async def _start(self) -> None:
-        from jupyter_client.manager import AsyncKernelManager
+        try:
+            from jupyter_client.manager import AsyncKernelManager
 
-        self.km = km = AsyncKernelManager(kernel_name=self.kernel_name)
-        # the kernel's own stdout and stderr are not the user's terminal: what a cell prints comes over the
-        # kernel's channels, and a kernel stopped while it boots (a CLI that refused its parameters) must not
-        # print its traceback ("Event loop is closed") under the command's one-line error
-        await km.start_kernel(extra_arguments=[*KERNEL_ARGS, "--HistoryManager.hist_file=:memory:"],
-                              cwd=str(self.scratch), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            self.km = km = AsyncKernelManager(kernel_name=self.kernel_name)
+            # the kernel's own stdout and stderr are not the user's terminal: what a cell prints comes over the
+            # kernel's channels, and a kernel stopped while it boots (a CLI that refused its parameters) must not
+            # print its traceback ("Event loop is closed") under the command's one-line error
+            await km.start_kernel(extra_arguments=[*KERNEL_ARGS, "--HistoryManager.hist_file=:memory:"],
+                                  cwd=str(self.scratch), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        finally:
+            self.launched.set()
+        mark("kernel: process launched")
         self.kc = kc = km.client()
         kc.start_channels()
         await kc.wait_for_ready(timeout=120)
+        mark("kernel: ready")
         kc.allow_stdin = False
         reply = await kc.kernel_info(reply=True, timeout=CELL_TIMEOUT_S)
         self.language_info = reply["content"]["language_info"]
@@ -254,6 +264,7 @@ class WarmKernel:
                            f"if _s.platform.startswith('linux'):\n    _c.CDLL(None).prctl({PR_SET_PDEATHSIG}, 9, 0, 0, 0)\n"
                            f"if _o.getppid() != {os.getpid()}:\n    _o._exit(1)\ndel _c, _o, _s")
         await self._hidden("import ucj.presentation.district, ucj.runs.params")
+        mark("kernel: ucj imported")
 
     @property
     def setup_free(self) -> bool:
@@ -337,8 +348,10 @@ class WarmKernel:
         # setup cells sit at the same index in every report's notebook (after the injected parameters)
         self.setup_cells = {i: c for i, c in enumerate(nb.cells)  # type: ignore[attr-defined]
                             if SETUP_TAG in c.metadata.get("tags", [])}
+        mark("kernel: setup cells run")
         await self._hidden(RESET_CODE)
         await self._hidden("_ucj_keep()")  # the modules, the data and the shared tables stay for good
+        mark("kernel: warm")
 
     async def _hidden(self, code: str) -> None:
         """Run code in the kernel without recording it (namespace reset, working folder)."""
@@ -371,6 +384,12 @@ class WarmKernel:
         except Exception:  # noqa: BLE001
             return False
 
+    def retire(self) -> None:
+        """Start shutting the kernel down now, without waiting (its one report's cells have run: the
+        export and the files are written meanwhile); `close` waits for it."""
+        if self.retired is None and self._loop.is_running():
+            self.retired = asyncio.run_coroutine_threadsafe(self._close(), self._loop)
+
     async def _close(self) -> None:
         if self.kc is not None:
             self.kc.stop_channels()  # type: ignore[attr-defined]
@@ -390,7 +409,8 @@ class WarmKernel:
                     self._started.result(timeout=120)
                 except BaseException:  # noqa: BLE001 - cancelled or failed: what did start is shut down below
                     pass
-                asyncio.run_coroutine_threadsafe(self._close(), self._loop).result(timeout=15)
+                closing = self.retired or asyncio.run_coroutine_threadsafe(self._close(), self._loop)
+                closing.result(timeout=15)  # type: ignore[attr-defined]
         except Exception:  # noqa: BLE001 - best effort; the kernel also dies with this process
             pass
         finally:
@@ -455,14 +475,21 @@ def _materialize(payload: dict[str, object], spec: DataSpec) -> str:
     return ";".join(str(root / str(i)) for i in range(len(spec.folders)))
 
 
-def prestart(kernel_name: str = KERNEL) -> None:
+def prestart(kernel_name: str = KERNEL, *, launched: bool = False, one_report: bool = False) -> None:
     """Start this thread's kernel now, before its setup is known (a CLI checks parameters meanwhile;
-    a local worker starts one before its first job); `kernel_for` then warms it instead of starting one."""
+    a local worker starts one before its first job); `kernel_for` then warms it instead of starting one.
+    `launched`: return only once the kernel's process exists, so that it boots on another core while
+    this process imports and checks (started alongside them, the kernel's launch waited for the
+    interpreter lock behind them). `one_report`: the kernel makes one report and is shut down as soon
+    as its cells have run (`ucj report`)."""
     if getattr(_LOCAL, "kernel", None) is None:
         kernel = WarmKernel(None, kernel_name=kernel_name)
+        kernel.one_report = one_report
         _LOCAL.kernel = kernel
         with _ALL_LOCK:
             _ALL.append(kernel)
+        if launched:
+            kernel.launched.wait(120)
 
 
 def _forget(kernel: WarmKernel) -> None:
@@ -595,6 +622,9 @@ def render(job: Job, payload: dict[str, object] | None = None) -> Result:
         entry["kernel_report"] = kernel.reports + 1
         stage("compute")
         nb = kernel.run_report(job.parameters, folder)
+        mark("report: cells run")
+        if kernel.one_report:
+            kernel.retire()  # its only report's cells have run: it stops while the page is exported
         record_parameters(nb, dict(job.recorded), kernel.kernel_name)
         try:
             raise_for_execution_errors(nb, None)
@@ -622,6 +652,7 @@ def render(job: Job, payload: dict[str, object] | None = None) -> Result:
             # the key figures ride in the notebook too, so a reviewer given only report.ipynb can verify it
             nb.metadata["ucj"]["key_figures"] = key  # type: ignore[attr-defined]
             files["report.ipynb"] = nbformat.writes(nb).encode()
+            mark("report: exported")
             entry |= {"pdf": f"{job.slug}/report.pdf"} if job.pdf else {}
             entry |= {"status": "ok", "html": f"{job.slug}/report.html", "coverage_pct": key["coverage_pct"],
                       "target_pct": key["target_pct"], "target_year": key["target_year"],
@@ -631,7 +662,7 @@ def render(job: Job, payload: dict[str, object] | None = None) -> Result:
         entry |= {"status": "failed", "error": _one_line(f"{type(err).__name__}: {err}")}
         if nb is not None and "report.ipynb" not in files:
             files["report.ipynb"] = nbformat.writes(nb).encode()
-        if kernel is not None and not kernel.alive():
+        if kernel is not None and kernel.retired is None and not kernel.alive():
             entry["error"] = _one_line(f"the kernel died while making this report ({entry['error']})")
     finally:
         shutil.rmtree(folder, ignore_errors=True)
