@@ -599,6 +599,7 @@ def reports(
     registry = load_registry()
     codes = list(district) if district else districts_in(None if all_districts else province, registry)
     params = params_for(codes, registry, last_period=last_period, lang=lang, data_dir=data_dir)
+    mark("cli: parameters checked")
     areas = [province] if province is not None and overviews else []
     with_national = national or (all_districts and overviews)
     if boundaries is not None and not (areas or with_national):

@@ -30,7 +30,6 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-from scipy.special import ndtr, ndtri
 
 from ucj.analysis import fitting
 from ucj.analysis.fitting import ETS_PARAM_NAMES, logistic
@@ -169,6 +168,8 @@ def _ets_forecast(fit: EtsFit, horizon: int, alpha: float) -> dict[str, np.ndarr
     p = np.array([[fit.params[k] for k in ETS_PARAM_NAMES]])
     mean, var = fitting.ets_forecast_many(p, np.array([fit.level]), np.array([fit.trend]), np.array([fit.mse]),
                                           horizon)
+    from scipy.special import ndtri  # here: importing scipy costs a command that only plans reports 0.3 s
+
     z = float(ndtri(1 - alpha / 2))
     sd = np.sqrt(var[0])
     return {"mean": mean[0], "lower": mean[0] - z * sd, "upper": mean[0] + z * sd, "sd": sd}
@@ -437,6 +438,8 @@ def residual_check(resid: np.ndarray) -> float:
 
 def judge(mean: float, sd: float, target_pct: float, lower: float, upper: float) -> tuple[float, Status]:
     """Probability of reaching the target (normal forecast distribution) and the verdict from the interval."""
+    from scipy.special import ndtr
+
     p = 1.0 - float(ndtr((target_pct - mean) / sd)) if sd > 0 else float(mean >= target_pct)
     status: Status = "likely" if lower >= target_pct else ("unlikely" if upper < target_pct else "uncertain")
     return p, status

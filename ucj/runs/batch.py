@@ -547,6 +547,7 @@ def _run_locked(jobs: list[Job], run_dir: Path, connected: DaskExecutor | None, 
                                   overviews=overviews, rendered=rendered)
         if unwritable:  # a full disk or a read-only folder: say so before any kernel starts
             raise UcjInputError.one(unwritable)
+        mark("batch: planned, index written")
         prog.start(progress)
         summary_at = time.monotonic()
         stopped = ""

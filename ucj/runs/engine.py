@@ -173,12 +173,38 @@ def init_local_worker(parent_pid: int) -> None:
     the kernels down cleanly when the pool ends."""
     from multiprocessing import util
 
+    mark("worker: started")
     die_with_parent(parent_pid)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     util.Finalize(None, close_kernels, exitpriority=100)
-    prestart()  # the kernel boots and imports while the first job is on its way, and the tools load
+    util.Finalize(None, _end_worker_now, exitpriority=-100)  # the last thing a worker does
+    # the kernel boots and imports while the first job is on its way and the tools load (launched first:
+    # started alongside the tools' imports, its launch waited behind them for the interpreter lock)
+    prestart(launched=True)
     _load_tools()
+    mark("worker: client tools loaded")
     keep_for_good()  # this process keeps its modules and templates for good
+
+
+def _end_worker_now() -> None:
+    """A local worker that is done (its kernel stopped, its exit handlers run) ends at once, without the
+    interpreter's teardown of its modules (about 0.5 s, which the batch waits for); not when it ends
+    with an exception, nor while another of its threads still works."""
+    import atexit
+
+    if sys.exc_info()[0] is not None or \
+            any(th is not threading.main_thread() and not th.daemon for th in threading.enumerate()):
+        return
+    run_exit_handlers = getattr(atexit, "_run_exitfuncs", None)
+    if run_exit_handlers is None:
+        return
+    run_exit_handlers()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(0)
 
 
 # -- the warm kernel ------------------------------------------------------------------------------
