@@ -43,19 +43,22 @@ def _left(marker: str) -> list[psutil.Process]:
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--district", "Boalemmo"], "closest: Kabupaten Boalemo"),
-    (["--district", "Boalemo", "--last-period", "2031-01"], "period outside the data"),
+    (["report", "--district", "Boalemmo"], "closest: Kabupaten Boalemo"),
+    (["report", "--district", "Boalemo", "--last-period", "2031-01"], "period outside the data"),
+    # a batch starts its two workers (each launching a kernel) while it checks its districts
+    (["reports", "--district", "Boalemo", "--district", "Boalemmo", "--workers", "2"], "closest: Kabupaten Boalemo"),
+    (["reports", "--province", "Atlantis", "--workers", "2"], "unknown province"),
 ])
 def test_a_refused_report_stops_its_kernel_quietly(demo_dir, tmp_path, args, message):
     marker = uuid.uuid4().hex
-    run = subprocess.run([str(BIN / "ucj"), "report", *args, "--data-dir", str(demo_dir), "--out", str(tmp_path)],
+    run = subprocess.run([str(BIN / "ucj"), *args, "--data-dir", str(demo_dir), "--out", str(tmp_path)],
                          capture_output=True, text=True, env=os.environ | {"UCJ_SPEEDC_TEST": marker})
     assert run.returncode == 2, run.stderr
     assert message in run.stderr
     for noise in ("Traceback", "Event loop is closed", "KeyboardInterrupt", "Exception"):
         assert noise not in run.stderr, run.stderr
     assert run.stdout == "" and not any(tmp_path.iterdir())
-    assert _left(marker) == [], "a kernel was left running"
+    assert _left(marker) == [], "a kernel or worker was left running"
 
 
 def test_a_cold_report_writes_its_page_and_leaves_no_kernel(demo_dir, tmp_path):
