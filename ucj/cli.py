@@ -578,6 +578,9 @@ def reports(
     """Many district reports with a progress bar, and an index.html linking them (and the province or
     national overview). Rerunning the same --run resumes it: reports whose inputs and files are
     unchanged are skipped."""
+    from ucj.data.registry import load_registry
+    from ucj.runs.batch import districts_in, params_for, run_many
+
     if sum([province is not None, all_districts, bool(district)]) != 1:
         raise UcjInputError.one("say which reports: --province P, --all, or --district D (one of them)")
     if workers is not None and workers < 1:
@@ -591,27 +594,6 @@ def reports(
     if scheduler and not scheduler.startswith(("tcp://", "tls://", "inproc://", "ucx://", "ws://", "wss://")):
         raise UcjInputError.one("a Dask scheduler address looks like tcp://HOST:PORT", column="--scheduler",
                                 value=scheduler, label="option")
-    from ucj.runs import engine
-
-    if not scheduler:
-        # the worker processes start (each launches its kernel and loads its tools) while this process imports,
-        # checks every district and plans the run; a refused batch stops them before it ends (finally, below)
-        engine.start_workers(min(workers or os.cpu_count() or 1, len(district) if district else 514))
-    try:
-        _reports(province, all_districts, district, lang, last_period, data_dir, out, run, workers, scheduler, force,
-                 max_failures, progress, overviews, national, pdf, boundaries)
-    finally:
-        engine.stop_workers()
-
-
-def _reports(province: Optional[str], all_districts: bool, district: list[str], lang: str, last_period: str,
-             data_dir: str, out: Path, run: str, workers: Optional[int], scheduler: str, force: bool,
-             max_failures: int, progress: bool, overviews: bool, national: bool, pdf: bool,
-             boundaries: Optional[Path]) -> None:
-    """`ucj reports` once its options are checked (and its workers started)."""
-    from ucj.data.registry import load_registry
-    from ucj.runs.batch import districts_in, params_for, run_many
-
     run_dir = _run_dir(out, run)
     _pdf_ready(pdf)
     registry = load_registry()

@@ -1,6 +1,7 @@
 """A cold `ucj report` (issue 23): its kernel launches before the parameters are checked, so a refused
 parameter must still be one line, exit status 2, no traceback or kernel noise, nothing written, and no
-kernel left running; a report it makes ends with its kernel stopped. The timeline (UCJ_TIMELINE) the
+kernel left running (and a refused batch leaves no worker or kernel); a report it makes ends with its
+kernel stopped. The timeline (UCJ_TIMELINE) the
 benchmark reads names steps only."""
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ def _left(marker: str) -> list[psutil.Process]:
 @pytest.mark.parametrize("args, message", [
     (["report", "--district", "Boalemmo"], "closest: Kabupaten Boalemo"),
     (["report", "--district", "Boalemo", "--last-period", "2031-01"], "period outside the data"),
-    # a batch starts its two workers (each launching a kernel) while it checks its districts
+    # a batch refuses its districts before its workers start
     (["reports", "--district", "Boalemo", "--district", "Boalemmo", "--workers", "2"], "closest: Kabupaten Boalemo"),
     (["reports", "--province", "Atlantis", "--workers", "2"], "unknown province"),
 ])

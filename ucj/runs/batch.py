@@ -286,14 +286,10 @@ class LocalExecutor:
     with this process; `workers == 1` runs in this process (no start-up cost for a single report)."""
 
     def __init__(self, workers: int) -> None:
-        from ucj.runs.engine import take_workers
-
         self.workers = workers
         self.pool: cf.ProcessPoolExecutor | None = None
         if workers > 1:
-            self.pool = take_workers(workers)  # started ahead by the CLI while it checked the batch
-            if self.pool is None:
-                self._new_pool()
+            self._new_pool()
 
     def _new_pool(self) -> None:
         import multiprocessing as mp

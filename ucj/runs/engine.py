@@ -174,7 +174,6 @@ def init_local_worker(parent_pid: int) -> None:
     from multiprocessing import util
 
     mark("worker: started")
-    signal.signal(signal.SIGTERM, _stop_worker)
     die_with_parent(parent_pid)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     util.Finalize(None, close_kernels, exitpriority=100)
@@ -185,75 +184,6 @@ def init_local_worker(parent_pid: int) -> None:
     _load_tools()
     mark("worker: client tools loaded")
     keep_for_good()  # this process keeps its modules and templates for good
-
-
-_EARLY: list[tuple[int, object]] = []  # local workers started ahead (start_workers), with their count
-
-
-def start_workers(workers: int) -> None:
-    """Start `workers` local worker processes now (more than one; each launches its kernel and loads the
-    tools in its initialiser), while the batch's CLI still imports, checks its districts and plans the
-    run; `take_workers` hands them to the batch, `stop_workers` ends them (a refused batch: each stops
-    its kernel as it ends)."""
-    if workers < 2 or _EARLY:
-        return
-    import concurrent.futures as cf
-    import multiprocessing as mp
-
-    pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn"),
-                                  initializer=init_local_worker, initargs=(os.getpid(),))
-    for _ in range(workers):  # a pool of spawned processes starts one process per task while none is idle
-        pool.submit(int)
-    _EARLY.append((workers, pool))
-
-
-def take_workers(workers: int) -> object | None:
-    """The pool `start_workers` started, when it has at least `workers` processes (else it is stopped: None;
-    a resumed batch with fewer reports left than it guessed leaves the rest idle)."""
-    if not _EARLY:
-        return None
-    count, pool = _EARLY.pop()
-    if count >= workers:
-        return pool
-    pool.shutdown(wait=True, cancel_futures=True)  # type: ignore[attr-defined]
-    return None
-
-
-def stop_workers() -> None:
-    """End the workers `start_workers` started and the batch did not take, at once (a refused batch: each
-    worker stops its kernel as it ends, _stop_worker, even while it is still starting)."""
-    while _EARLY:
-        mark("cli: stopping workers")
-        _, pool = _EARLY.pop()
-        procs = list((getattr(pool, "_processes", None) or {}).values())
-        pool.shutdown(wait=False, cancel_futures=True)  # type: ignore[attr-defined]
-        for proc in procs:
-            proc.terminate()
-        for proc in procs:
-            proc.join(30)
-        pool.shutdown(wait=True)  # type: ignore[attr-defined]
-        mark("cli: workers stopped")
-
-
-def _stop_worker(_signum: int, _frame: object) -> None:
-    """SIGTERM in a local worker (stop_workers: a refused batch): end its kernels at once, even one still
-    starting (no shutdown handshake: it holds nothing, and the user waits), and end."""
-    mark("worker: stopping")
-    with _ALL_LOCK:
-        kernels = list(_ALL)
-    for kernel in kernels:
-        kernel.launched.wait(30)  # a launch under way gets its process first, then it is killed
-        pid = kernel.pid
-        if pid:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except OSError:
-                pass
-        connection = getattr(kernel.km, "connection_file", "")
-        if connection:
-            Path(connection).unlink(missing_ok=True)
-        shutil.rmtree(kernel.scratch, ignore_errors=True)
-    os._exit(0)
 
 
 def _end_worker_now() -> None:
