@@ -77,7 +77,7 @@ def import_breakdown(python: str, modules: str, top: int = 6) -> str:
 
 CLIENT_TOOLS = "ucj.runs.batch, ucj.runs.params, nbformat, nbclient, papermill.clientwrap, papermill.execute, " \
                "jupyter_client.manager, ucj.presentation.export, nbconvert"
-KERNEL_IMPORTS = "ucj.presentation.district, ucj.runs.params"  # what the engine's kernel imports as it starts
+KERNEL_IMPORTS = "ucj.presentation.district, ucj.runs.params, scipy.special"  # what the engine's kernel imports as it starts
 
 
 def main() -> None:

@@ -484,9 +484,9 @@ def report(
 
     if bool(district.strip()) == bool(province.strip()):
         raise UcjInputError.one("say which report: --district D or --province P (one of them)")
-    run_dir = _run_dir(out, run)
-    _pdf_ready(pdf)
     if province.strip():
+        run_dir = _run_dir(out, run)
+        _pdf_ready(pdf)
         if target_pct != -1.0 or target_year != -1:
             raise UcjInputError.one("a province overview has no --target-pct or --target-year (it uses the target "
                                     "its districts share)")
@@ -500,12 +500,15 @@ def report(
     if boundaries is not None:
         raise UcjInputError.one("a district report draws no map; --boundaries goes with --province (or with "
                                 "`ucj reports`, for its overviews)")
-    # The kernel boots (and imports ucj) while this process checks the parameters and plans the run;
-    # bad parameters stop it before any cell runs.
+    # The kernel is launched first (a few ms, before anything is imported) and boots on the other core
+    # while this process imports, checks the parameters and plans the run; refused input stops it
+    # (finally, below) before any cell runs.
     _show_stages()
     engine.stage("kernel")
     engine.prestart(launched=True, one_report=True)
     try:
+        run_dir = _run_dir(out, run)
+        _pdf_ready(pdf)
         from ucj.runs.batch import run_many
         from ucj.runs.params import validate_params
 

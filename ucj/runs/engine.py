@@ -216,7 +216,8 @@ class WarmKernel:
     between loops), and PR_SET_PDEATHSIG follows the thread that started the kernel, which lives as long
     as the kernel does."""
 
-    def __init__(self, setup: Setup | None, data_dir: str = "", kernel_name: str = KERNEL) -> None:
+    def __init__(self, setup: Setup | None, data_dir: str = "", kernel_name: str = KERNEL,
+                 launch_ahead: bool = False) -> None:
         self.setup = setup
         self.data_dir = data_dir
         self.kernel_name = setup.kernel_name if setup is not None else kernel_name
@@ -230,6 +231,12 @@ class WarmKernel:
         self.one_report = False  # `ucj report`: shut down as soon as its one report's cells have run (retire)
         self.retired: object = None  # the shutdown under way (retire), awaited by close
         self.launched = threading.Event()  # the kernel's process exists (or its start failed)
+        self._ahead: tuple[subprocess.Popen, Path] | None = None  # launched here before jupyter_client loads
+        if setup is None and launch_ahead:
+            self._ahead = _launch_ahead(self.kernel_name, self.scratch)
+            if self._ahead is not None:
+                self.launched.set()
+                mark("kernel: process launched")
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="ucj-kernel-loop", daemon=True)
         self._thread.start()
@@ -268,15 +275,19 @@ class WarmKernel:
         try:
             from jupyter_client.manager import AsyncKernelManager
 
-            self.km = km = AsyncKernelManager(kernel_name=self.kernel_name)
+            if self._ahead is not None:
+                self.km = km = _adopting_manager(AsyncKernelManager, self.kernel_name, *self._ahead)
+            else:
+                self.km = km = AsyncKernelManager(kernel_name=self.kernel_name)
             # the kernel's own stdout and stderr are not the user's terminal: what a cell prints comes over the
             # kernel's channels, and a kernel stopped while it boots (a CLI that refused its parameters) must not
             # print its traceback ("Event loop is closed") under the command's one-line error
-            await km.start_kernel(extra_arguments=[*KERNEL_ARGS, "--HistoryManager.hist_file=:memory:"],
-                                  cwd=str(self.scratch), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            await km.start_kernel(extra_arguments=KERNEL_LAUNCH_ARGS, cwd=str(self.scratch),
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         finally:
-            self.launched.set()
-        mark("kernel: process launched")
+            if not self.launched.is_set():
+                self.launched.set()
+                mark("kernel: process launched")
         self.kc = kc = km.client()
         kc.start_channels()
         await kc.wait_for_ready(timeout=120)
@@ -289,7 +300,8 @@ class WarmKernel:
         await self._hidden(f"import ctypes as _c, os as _o, sys as _s\n"
                            f"if _s.platform.startswith('linux'):\n    _c.CDLL(None).prctl({PR_SET_PDEATHSIG}, 9, 0, 0, 0)\n"
                            f"if _o.getppid() != {os.getpid()}:\n    _o._exit(1)\ndel _c, _o, _s")
-        await self._hidden("import ucj.presentation.district, ucj.runs.params")
+        # scipy.special: what the projection of every report imports when it first runs (ucj.analysis.projection)
+        await self._hidden("import ucj.presentation.district, ucj.runs.params, scipy.special")
         mark("kernel: ucj imported")
 
     @property
@@ -442,7 +454,96 @@ class WarmKernel:
         finally:
             self._loop.call_soon_threadsafe(self._loop.stop)
             self._thread.join(5)
+            if self._ahead is not None and self._ahead[0].poll() is None and \
+                    getattr(getattr(self.km, "provisioner", None), "process", None) is not self._ahead[0]:
+                self._ahead[0].kill()  # launched ahead, never adopted (closed while jupyter_client loaded)
+                self._ahead[0].wait()
             shutil.rmtree(self.scratch, ignore_errors=True)
+
+
+KERNEL_LAUNCH_ARGS = [*KERNEL_ARGS, "--HistoryManager.hist_file=:memory:"]
+
+
+def _launch_ahead(kernel_name: str, folder: Path) -> tuple[subprocess.Popen, Path] | None:
+    """Launch the kernel's process at once with plain subprocess, as jupyter_client would launch it
+    (the kernel spec's command with its connection file, JPY_PARENT_PID, a session of its own), before
+    jupyter_client is even imported: importing it and starting a kernel through it cost about 0.65 CPU-s,
+    during which the kernel could already boot on the other core. Only for the plain case (the kernel spec
+    in this Python's prefix, no JUPYTER_PATH, no user spec of that name, no env stanza); None otherwise,
+    and the regular start runs. `_adopting_manager` then hands the process to jupyter_client, which checks
+    that it is the command it would have run."""
+    import json as _json
+    import socket
+    import uuid
+
+    spec_file = Path(sys.prefix) / "share" / "jupyter" / "kernels" / kernel_name / "kernel.json"
+    user_spec = Path.home() / ".local" / "share" / "jupyter" / "kernels" / kernel_name
+    if os.environ.get("JUPYTER_PATH") or os.environ.get("JUPYTER_DATA_DIR") or user_spec.exists() or \
+            not spec_file.is_file():
+        return None
+    try:
+        spec = _json.loads(spec_file.read_text(encoding="utf-8"))
+        argv = list(spec["argv"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if spec.get("env") or spec.get("interrupt_mode", "signal") != "signal" or "{connection_file}" not in argv:
+        return None
+    ports = []
+    sockets = []
+    for _ in range(5):  # free ports, as jupyter_client picks them (bound, read, released)
+        sock = socket.socket()
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\0" * 8)
+        sock.bind(("127.0.0.1", 0))
+        sockets.append(sock)
+        ports.append(sock.getsockname()[1])
+    for sock in sockets:
+        sock.close()
+    info = dict(zip(["shell_port", "iopub_port", "stdin_port", "control_port", "hb_port"], ports),
+                ip="127.0.0.1", key=str(uuid.uuid4()), transport="tcp", signature_scheme="hmac-sha256",
+                kernel_name=kernel_name)
+    connection = folder / f"kernel-{uuid.uuid4()}.json"
+    fd = os.open(connection, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        _json.dump(info, fh)
+    env = dict(os.environ, JPY_PARENT_PID=str(os.getpid()))
+    env.pop("PYTHONEXECUTABLE", None)
+    cmd = [os.path.expanduser(a.replace("{connection_file}", str(connection))) for a in argv] + KERNEL_LAUNCH_ARGS
+    try:
+        process = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                   cwd=str(folder), env=env, start_new_session=True)
+    except OSError:
+        connection.unlink(missing_ok=True)
+        return None
+    return process, connection
+
+
+def _adopting_manager(base: type, kernel_name: str, process: subprocess.Popen, connection: Path) -> object:
+    """A jupyter_client kernel manager for the process `_launch_ahead` started: it reads that process's
+    connection file, and where it would launch the kernel it takes the running process instead, if the
+    command it would run is the one that process runs (else it stops that process and launches its own)."""
+
+    class AdoptingKernelManager(base):  # type: ignore[misc, valid-type]
+        async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: object) -> None:
+            expected = [os.path.expanduser(a) for a in kernel_cmd]
+            if process.poll() is None and expected == list(process.args):  # type: ignore[arg-type]
+                prov = self.provisioner
+                prov.process, prov.pid = process, process.pid
+                try:
+                    prov.pgid = os.getpgid(process.pid)
+                except OSError:
+                    prov.pgid = None
+                prov.cwd = kw.get("cwd")
+                self._reconcile_connection_info(prov.connection_info)
+                return
+            process.kill()
+            process.wait()
+            await super()._async_launch_kernel(kernel_cmd, **kw)
+
+    km = AdoptingKernelManager(kernel_name=kernel_name, connection_file=str(connection))
+    km.cache_ports = False  # the ports are the connection file's
+    km.load_connection_file()
+    km._connection_file_written = True  # noqa: SLF001 - written ahead: jupyter_client must not pick new ports
+    return km
 
 
 def _load_tools() -> None:
@@ -509,7 +610,7 @@ def prestart(kernel_name: str = KERNEL, *, launched: bool = False, one_report: b
     interpreter lock behind them). `one_report`: the kernel makes one report and is shut down as soon
     as its cells have run (`ucj report`)."""
     if getattr(_LOCAL, "kernel", None) is None:
-        kernel = WarmKernel(None, kernel_name=kernel_name)
+        kernel = WarmKernel(None, kernel_name=kernel_name, launch_ahead=launched)
         kernel.one_report = one_report
         _LOCAL.kernel = kernel
         with _ALL_LOCK:
