@@ -607,8 +607,10 @@ def prestart(kernel_name: str = KERNEL, *, launched: bool = False, one_report: b
     a local worker starts one before its first job); `kernel_for` then warms it instead of starting one.
     `launched`: return only once the kernel's process exists, so that it boots on another core while
     this process imports and checks (started alongside them, the kernel's launch waited for the
-    interpreter lock behind them). `one_report`: the kernel makes one report and is shut down as soon
-    as its cells have run (`ucj report`)."""
+    interpreter lock behind them); the process is then launched by this thread itself (_launch_ahead),
+    so call it from a thread that lives as long as the kernel (a process's main thread), which its
+    PR_SET_PDEATHSIG follows. `one_report`: the kernel makes one report and is shut down as soon as its
+    cells have run (`ucj report`)."""
     if getattr(_LOCAL, "kernel", None) is None:
         kernel = WarmKernel(None, kernel_name=kernel_name, launch_ahead=launched)
         kernel.one_report = one_report
