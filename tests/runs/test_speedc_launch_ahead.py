@@ -60,3 +60,24 @@ def test_a_process_running_another_command_is_replaced(tmp_path):
         if impostor.poll() is None:
             impostor.kill()
         impostor.wait()
+
+
+def test_with_transport_encryption_configured_jupyter_client_starts_its_own(tmp_path):
+    import zmq
+
+    if not zmq.has("curve"):
+        pytest.skip("this zmq has no CurveZMQ")
+    ahead = engine._launch_ahead(engine.KERNEL, tmp_path)  # noqa: SLF001
+    if ahead is None:
+        pytest.skip("this Python has no kernel spec of its own in its prefix (the regular start runs)")
+    process, connection = ahead
+    km = engine._adopting_manager(AsyncKernelManager, engine.KERNEL, process, connection)  # noqa: SLF001
+    if not hasattr(km, "transport_encryption"):
+        pytest.skip("this jupyter_client has no transport encryption")
+    km.transport_encryption = "auto"  # as a user's jupyter configuration may set it
+    try:
+        assert asyncio.run(_kernel_pid(km)) != process.pid  # an encrypted kernel of its own answers
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait()

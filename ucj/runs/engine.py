@@ -520,12 +520,14 @@ def _launch_ahead(kernel_name: str, folder: Path) -> tuple[subprocess.Popen, Pat
 def _adopting_manager(base: type, kernel_name: str, process: subprocess.Popen, connection: Path) -> object:
     """A jupyter_client kernel manager for the process `_launch_ahead` started: it reads that process's
     connection file, and where it would launch the kernel it takes the running process instead, if the
-    command it would run is the one that process runs (else it stops that process and launches its own)."""
+    command it would run is the one that process runs and no transport encryption is configured (else it
+    stops that process, writes the connection file again and launches its own)."""
 
     class AdoptingKernelManager(base):  # type: ignore[misc, valid-type]
         async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: object) -> None:
             expected = [os.path.expanduser(a) for a in kernel_cmd]
-            if process.poll() is None and expected == list(process.args):  # type: ignore[arg-type]
+            plain = getattr(self, "curve_publickey", None) is None  # no transport encryption configured
+            if process.poll() is None and plain and expected == list(process.args):  # type: ignore[arg-type]
                 prov = self.provisioner
                 prov.process, prov.pid = process, process.pid
                 try:
@@ -537,6 +539,11 @@ def _adopting_manager(base: type, kernel_name: str, process: subprocess.Popen, c
                 return
             process.kill()
             process.wait()
+            # the connection file is written again as jupyter_client would write it (keys included)
+            self._connection_file_written = False
+            Path(self.connection_file).unlink(missing_ok=True)
+            self.write_connection_file()
+            self.provisioner.connection_info = self.get_connection_info()
             await super()._async_launch_kernel(kernel_cmd, **kw)
 
     km = AdoptingKernelManager(kernel_name=kernel_name, connection_file=str(connection))
