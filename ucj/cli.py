@@ -645,13 +645,13 @@ def explore(data_dir: str = _DATA,
     from ucj.runs.explore_server import MAX_KERNELS_ENV, TOKEN_ENV, wait_until_answering
 
     check_lang(lang)
+    _check_listen(host, port)  # the address first: it needs no data, and a wrong one is the likelier mistake
     for d in split_dirs(data_dir):  # before any server starts: the page would only say it cannot read them
         if not Path(d).is_dir():
             raise UcjInputError.one("data folder not found (run `ucj demo` to build the demo data)", file=str(d))
     from ucj.data.registry import load_registry
 
     load_registry().resolve(district)  # an unknown district: one line now, not a page that cannot open
-    _check_listen(host, port)
     if not _loopback(host):
         typer.echo(f"warning: --host {host} lets other machines reach the explorer (with the token in the "
                    "address); use 127.0.0.1 to keep it on this machine", err=True)

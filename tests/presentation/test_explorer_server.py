@@ -185,7 +185,9 @@ def test_a_closed_terminal_leaves_nothing_running(demo_dir, tmp_path):
 
 
 def test_an_address_of_another_machine_is_refused(tmp_path):
-    run = subprocess.run([str(BIN / "ucj"), "explore", "--host", "192.0.2.1", "--port", str(_free_port())],
+    """The address is checked first, before the data folders (here one that does not exist)."""
+    run = subprocess.run([str(BIN / "ucj"), "explore", "--host", "192.0.2.1", "--port", str(_free_port()),
+                          "--data-dir", str(tmp_path / "none")],
                          capture_output=True, text=True, timeout=60)
     assert run.returncode == 2 and "not an address of this machine" in run.stderr
 
@@ -194,8 +196,8 @@ def test_a_busy_port_is_named(tmp_path):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         s.listen()
-        run = subprocess.run([str(BIN / "ucj"), "explore", "--port", str(s.getsockname()[1])], capture_output=True,
-                             text=True, timeout=60)
+        run = subprocess.run([str(BIN / "ucj"), "explore", "--port", str(s.getsockname()[1]),
+                              "--data-dir", str(tmp_path / "none")], capture_output=True, text=True, timeout=60)
     assert run.returncode == 2 and "is in use" in run.stderr
 
 
