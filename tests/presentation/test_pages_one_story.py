@@ -518,6 +518,11 @@ def test_a_batch_through_kernels_keeps_pairings_apart_and_pages_citable(demo_dir
     df = pd.read_csv(tmp_path / "run" / "summary.csv", dtype={"district_code": str}).set_index("district_code")
     assert df.at["71.02", "coverage_period_potensi_pekerja"] == "2024-12"
     assert df.at["71.02", "active_period"] == "2025-12" and pd.isna(df.at["75.02", "coverage_pct_potensi_pekerja"])
+    # targets too sit under their pairing: Minahasa's over potensi pekerja, Boalemo's over the working population
+    targets = pd.read_parquet(demo_dir / "targets.parquet").set_index("district_code")
+    assert df.at["71.02", "target_pct_potensi_pekerja"] == targets.at["71.02", "coverage_target_pct"] == 100.0
+    assert df.at["75.02", "target_pct_working_population"] == targets.at["75.02", "coverage_target_pct"]
+    assert pd.isna(df.at["71.02", "target_pct_working_population"]) and "target_pct" not in df.columns
     for report in (tmp_path / "run").glob("*/report.html"):
         text = report.read_text()
         assert re.search(r'<html[^>]*lang="id"', text)
