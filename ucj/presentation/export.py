@@ -55,11 +55,12 @@ def write_bytes(path: Path, data: bytes) -> Path:
 
 def write_tables_xlsx(path: Path, tables: dict[str, Shown], lang: Lang, synthetic: list[str],
                       key: dict[str, object], stamp: str = "", subject: str | None = None,
-                      table_status: dict[str, str] | None = None) -> Path:
+                      table_status: dict[str, str] | None = None, parameters: str = "") -> Path:
     """One sheet per table, named in the report's language, with localised headers and numbers kept as
     numbers (number format by kind), plus a notes sheet with the stamp. Text is never a formula.
     `subject` names what the report is about (default: the district in `key`); `table_status` labels each
-    table real, synthetic or partly synthetic on the notes sheet (default: the `synthetic` list)."""
+    table real, synthetic or partly synthetic on the notes sheet (default: the `synthetic` list); `parameters`,
+    the report's parameters as its page prints them (data folders relative to the report), go there too."""
     from openpyxl import Workbook
 
     from ucj.presentation.xlsx import save_workbook, sheet_title, write_rows, write_shown
@@ -76,6 +77,8 @@ def write_tables_xlsx(path: Path, tables: dict[str, Shown], lang: Lang, syntheti
                 notes.append([t(status, lang), ", ".join(t(f"table.{n}", lang) for n in names)])
     elif synthetic:
         notes.append([t("synthetic", lang), ", ".join(t(f"table.{n}", lang) for n in synthetic)])
+    if parameters:
+        notes.append([t("parameters", lang), parameters])
     if stamp:
         notes.append([t("generated_at", lang), stamp])
     wb = Workbook()

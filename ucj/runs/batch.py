@@ -40,6 +40,7 @@ from ucj import __version__
 from ucj.core.config import notebook
 from ucj.core.errors import UcjInputError
 from ucj.core.files import sha256_file, write_json, write_text
+from ucj.core.stamp import shown_folder_text
 from ucj.data.registry import Registry
 from ucj.data.schema import TABLES
 from ucj.runs.bundle import DATA_MANIFEST, data_manifest, environment, relative
@@ -114,10 +115,14 @@ def inputs_digest(setup: Setup, parameters: dict[str, object], recorded: tuple[t
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def plan(params_list: list[ReportParams], run_dir: Path | None = None, pdf: bool = False) -> list[Job]:
+def plan(params_list: list[ReportParams], run_dir: Path | None = None, pdf: bool = False,
+         shown: dict[str, str] | None = None) -> list[Job]:
     """One job per report; the notebook is read once, each data folder hashed once. With `run_dir`, each
-    executed notebook records its data folders relative to its own folder there (record_parameters);
-    with `pdf`, each report is also printed to report.pdf (a report made without one is made again)."""
+    executed notebook records its data folders relative to its own folder there (record_parameters), and
+    the report prints them so (the notebook's `data_dir_shown`, worked out here on the client: a kernel
+    works in a temporary folder, and a Dask worker reads a copy of the data); `shown` (by report folder
+    name) gives that text instead (ucj verify: as the report being checked printed it). With `pdf`, each
+    report is also printed to report.pdf (a report made without one is made again)."""
     text = notebook(DISTRICT_NOTEBOOK).read_text(encoding="utf-8")
     specs: dict[tuple[str, ...], Setup] = {}
     jobs = []
@@ -127,12 +132,21 @@ def plan(params_list: list[ReportParams], run_dir: Path | None = None, pdf: bool
         setup = specs[p.data_dirs]
         d = p.district
         parameters = notebook_parameters(p)
+        if run_dir is not None:
+            parameters["data_dir_shown"] = (shown or {}).get(d.slug) or shown_dirs(setup.data.folders,
+                                                                                  Path(run_dir) / d.slug)
         entry = {"district": d.code, "district_name": d.full_name, "province": d.province_name, "slug": d.slug}
         recorded = _recorded_dirs(setup.data.folders, run_dir, d.slug)
         digest = inputs_digest(setup, parameters | ({"pdf": True} if pdf else {}), recorded)
         jobs.append(Job(d.slug, parameters, f"{t('report_title', p.lang)}: {d.full_name}", entry, setup,
                         digest, recorded, pdf))
     return jobs
+
+
+def shown_dirs(folders: tuple[str, ...], report_dir: Path) -> str:
+    """The data folders as the report in `report_dir` prints them, ";"-separated: each relative to that
+    folder, or its name alone marked as such where no relative path can be formed (core.stamp)."""
+    return ";".join(shown_folder_text(f, report_dir) for f in folders)
 
 
 def _recorded_dirs(folders: tuple[str, ...], run_dir: Path | None, slug: str) -> tuple[tuple[str, object], ...]:
@@ -510,11 +524,13 @@ def _recorded(job: Job, files: dict[str, bytes]) -> dict[str, object]:
 def run_many(params_list: list[ReportParams], run_dir: Path, workers: int | None = None,
              progress: bool = True, title: str | None = None, *, scheduler: str | object | None = None,
              force: bool = False, max_failures: int | None = None,
-             echo: Callable[[str], None] | None = None, pdf: bool = False) -> "BatchResult":
+             echo: Callable[[str], None] | None = None, pdf: bool = False,
+             shown: dict[str, str] | None = None) -> "BatchResult":
     """Make many district reports into `run_dir`, resuming a previous batch of the same run; return
-    the index entries of the reports of this batch (made, skipped or failed). `pdf`: a report.pdf too."""
+    the index entries of the reports of this batch (made, skipped or failed). `pdf`: a report.pdf too;
+    `shown`: the data folders as given reports print them (plan)."""
     run_dir = Path(run_dir)
-    jobs = plan(params_list, run_dir, pdf)
+    jobs = plan(params_list, run_dir, pdf, shown)
     say = echo or (lambda line: print(line, file=sys.stderr))
     # reach the scheduler before anything is written or shown: an unreachable one is one line, not a batch of 0
     connected = DaskExecutor(scheduler) if scheduler is not None and jobs else None
