@@ -34,6 +34,32 @@ def test_a_target_goes_to_the_column_of_its_pairing_and_old_key_figures_to_the_d
     assert got.fillna(-1).values.tolist() == [[-1, 100.0, -1, -1], [43.92, -1, -1, -1], [50.0, -1, -1, -1]]
 
 
+def test_a_projection_goes_to_the_column_of_its_pairing(tmp_path):
+    """Hand-made key figures: Minahasa-like projection over potensi pekerja and one over the working population
+    land in different columns, bounds with them; the index heads each projection column with its pairing
+    and its interval level, and no projection cell of one pairing holds the other's value."""
+    from ucj.runs.index_page import summary_frame, write_index
+
+    keys = [{"district_code": "1", "district_name": "A", "denominator": "potensi_pekerja",
+             "projection": {"projected_pct": 81.0, "lower_pct": 70.0, "upper_pct": 90.0}},
+            {"district_code": "2", "district_name": "B", "denominator": "working_population",
+             "projection": {"projected_pct": 30.5, "lower_pct": 25.0, "upper_pct": 36.0}}]
+    entries = [{"district": k["district_code"], "status": "ok", "key": k} for k in keys]
+    df = summary_frame(entries, tmp_path).set_index("district_code")
+    cols = ["projected_pct_working_population", "lower_pct_working_population", "upper_pct_working_population",
+            "projected_pct_potensi_pekerja", "lower_pct_potensi_pekerja", "upper_pct_potensi_pekerja"]
+    assert df[cols].fillna(-1).values.tolist() == [[-1, -1, -1, 81.0, 70.0, 90.0], [30.5, 25.0, 36.0, -1, -1, -1]]
+    page = html_lib.unescape(write_index(tmp_path / "index.html", entries, "en", False, "x").read_text())
+    heads = re.findall(r'<th scope="col">([^<]*)</th>', page)
+    projection_heads = [h for h in heads if h.startswith(t("projected", "en"))]
+    assert len(projection_heads) == 2 and all("80 %" in h for h in projection_heads)
+    assert any(t("potensi_pekerja", "en") in h for h in projection_heads)
+    row_a = re.search(r"<tr><td[^>]*>A</td>.*?</tr>", page).group(0)
+    cells = re.findall(r"<td[^>]*>([^<]*)</td>", row_a)
+    at = heads.index(projection_heads[0])  # the working-population projection column
+    assert cells[at] == "–" and "81.0 %" in cells[heads.index(projection_heads[1])]
+
+
 @pytest.fixture(scope="module")
 def batch(demo_dir, demo_ds, tmp_path_factory):
     """The four seed districts' reports (presentation layer, no kernel), their key figures carried in the

@@ -50,9 +50,6 @@ SUMMARY_COLUMNS: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("last_period", ("last_period",), "text"),
     ("denominator", ("denominator",), "text"),
     ("target_year", ("target_year",), "year"),
-    ("projected", ("projection", "projected_pct"), "pct"),
-    ("lower", ("projection", "lower_pct"), "pct"),
-    ("upper", ("projection", "upper_pct"), "pct"),
     ("interval_pct", ("projection", "interval_pct"), "pct"),  # the level of the interval lower-upper
     ("status", ("projection", "status"), "text"),
     ("workers_needed", ("projection", "workers_needed_per_month"), "count"),
@@ -109,6 +106,24 @@ def target_label(denominator: str, lang: Lang) -> str:
 
 def pairing_words(denominator: str, lang: Lang) -> str:
     return f"{t(PAIRING_NUMERATORS[denominator], lang)} / {t(denominator, lang)}"
+
+
+def projection_label(denominator: str, lang: Lang) -> str:
+    """"Proyeksi (semua peserta aktif / potensi pekerja) (interval prediksi 80 %)": a projection column named
+    by its pairing and its interval level."""
+    level = tf("interval_level", lang, level=fmt_num(100 * INTERVAL, lang, 0))
+    return f"{t('projected', lang)} ({pairing_words(denominator, lang)}) ({level})"
+
+
+def projection_by_pairing(key: dict[str, object] | None) -> dict[str, tuple[float | None, float | None, float | None]]:
+    """{denominator: (projected %, lower, upper)}: a report's projection at its target year sits under the
+    pairing it was made over, as its coverage and target (Minahasa's projection over potensi pekerja never
+    sorts with projections over the working population)."""
+    p = (key or {}).get("projection")
+    if not isinstance(p, dict) or _number(p.get("projected_pct")) is None:
+        return {}
+    den = str((key or {}).get("denominator") or "working_population")
+    return {den: (_number(p.get("projected_pct")), _number(p.get("lower_pct")), _number(p.get("upper_pct")))}
 
 
 def target_by_pairing(key: dict[str, object] | None) -> dict[str, tuple[float | None, int | None]]:
@@ -233,17 +248,11 @@ def _row(entry: dict[str, object], key: dict[str, object] | None, lang: Lang,
     if key is None or entry.get("status", "ok") != "ok":
         cell = f" ({t('cell', lang)} {entry['cell']})" if entry.get("cell") else ""
         error = html.escape(f"{cell.strip()}: {entry.get('error') or ''}" if cell else str(entry.get("error") or ""))
-        return (f'<tr class="ucj-failed">{head}<td colspan="{5 + 2 * len(pairings)}" data-v="">'
+        return (f'<tr class="ucj-failed">{head}<td colspan="{4 + 3 * len(pairings)}" data-v="">'
                 f'<strong>{html.escape(t("failed", lang))}</strong>: {error}</td></tr>')
     p = key.get("projection") if isinstance(key.get("projection"), dict) else {}
     assert isinstance(p, dict)
-    by_pair, targets = coverage_by_pairing(key), target_by_pairing(key)
-    projected = _number(p.get("projected_pct"))
-    if projected is not None:
-        shown = (f"{fmt_pct(projected, lang)} ({fmt_pct(p.get('lower_pct'), lang)}–"
-                 f"{fmt_pct(p.get('upper_pct'), lang)})")
-    else:
-        shown = "–"
+    by_pair, targets, projections = coverage_by_pairing(key), target_by_pairing(key), projection_by_pairing(key)
     status = str(p.get("likelihood") or p.get("status") or "")
     claims = key.get("claims_12m") if isinstance(key.get("claims_12m"), dict) else {}
     pov = key.get("poverty") if isinstance(key.get("poverty"), dict) else {}
@@ -256,10 +265,16 @@ def _row(entry: dict[str, object], key: dict[str, object] | None, lang: Lang,
     for den in pairings:  # each target under its own pairing, as coverage
         target, year = targets.get(den, (None, None))
         target_cells.append(_td(f"{fmt_pct(target, lang)} ({fmt_year(year)})" if target is not None else "–", target))
+    projection_cells = []
+    for den in pairings:  # each projection under its own pairing, as coverage and target
+        projected, lower, upper = projections.get(den, (None, None, None))
+        shown = (f"{fmt_pct(projected, lang)} ({fmt_pct(lower, lang)}–{fmt_pct(upper, lang)})"
+                 if projected is not None else "–")
+        projection_cells.append(_td(shown, projected))
     cells = [
         *cov_cells,
         *target_cells,
-        _td(shown, projected),
+        *projection_cells,
         _td(t(status, lang) if status else "–", status),
         _td(fmt_int(claims.get("count"), lang), _number(claims.get("count"))),
         _td(fmt_rp(claims.get("amount_rp"), lang), _number(claims.get("amount_rp"))),
@@ -354,8 +369,8 @@ def write_index(path: str | Path, entries: list[dict[str, object]], lang: str, s
     labels = [t(h, lang_ok) for h in ("district", "district_code", "province")]
     labels += [pairing_label(d, lang_ok) for d in pairings]
     labels += [target_label(d, lang_ok) for d in pairings]
-    labels += [f"{t('projected', lang_ok)} ({tf('interval_level', lang_ok, level=fmt_num(100 * INTERVAL, lang_ok, 0))})",
-               t("status", lang_ok), f"{t('claim_count', lang_ok)} (12 {t('months', lang_ok).lower()})",
+    labels += [projection_label(d, lang_ok) for d in pairings]
+    labels += [t("status", lang_ok), f"{t('claim_count', lang_ok)} (12 {t('months', lang_ok).lower()})",
                t("claims_12m_label", lang_ok), t("p0", lang_ok)]
     head = "".join(f'<th scope="col">{html.escape(x)}</th>' for x in labels)
     banner = (f'<div class="ucj-synthetic">{html.escape(t("synthetic_banner", lang_ok))}</div>'
@@ -399,9 +414,11 @@ def summary_frame(entries: list[dict[str, object]], run_dir: Path) -> pd.DataFra
         pairs = coverage_by_pairing(key)
         for den in PAIRING_DENOMINATORS:
             row[f"coverage_pct_{den}"], row[f"coverage_period_{den}"] = pairs.get(den, (None, None))
-        targets = target_by_pairing(key)
+        targets, projections = target_by_pairing(key), projection_by_pairing(key)
         for den in PAIRING_DENOMINATORS:
             row[f"target_pct_{den}"] = targets.get(den, (None, None))[0]
+            (row[f"projected_pct_{den}"], row[f"lower_pct_{den}"],
+             row[f"upper_pct_{den}"]) = projections.get(den, (None, None, None))
         row["district_code"] = row["district_code"] or e.get("district")
         row["district"] = row["district"] or e.get("district_name")
         row["province"] = row["province"] or e.get("province")
@@ -418,6 +435,7 @@ def summary_columns() -> list[str]:
     extra = ["active", "active_period"] + [x for d in PAIRING_DENOMINATORS
                                            for x in (f"coverage_pct_{d}", f"coverage_period_{d}")]
     extra += [f"target_pct_{d}" for d in PAIRING_DENOMINATORS]  # one target column per pairing, as coverage
+    extra += [x for d in PAIRING_DENOMINATORS for x in (f"projected_pct_{d}", f"lower_pct_{d}", f"upper_pct_{d}")]
     return cols[:at] + extra + cols[at:] + ["synthetic", "error"]
 
 
@@ -442,6 +460,8 @@ def write_summary(run_dir: str | Path, entries: list[dict[str, object]]) -> tupl
         kinds[f"coverage_pct_{den}"] = ["pct"] * len(df)
         kinds[f"coverage_period_{den}"] = ["text"] * len(df)
         kinds[f"target_pct_{den}"] = ["pct"] * len(df)
+        for part in ("projected_pct", "lower_pct", "upper_pct"):
+            kinds[f"{part}_{den}"] = ["pct"] * len(df)
     values = df.copy()
     for col in ("denominator", "status"):
         values[col] = values[col].map(lambda v: t(str(v), lang) if isinstance(v, str) else v)
@@ -451,6 +471,11 @@ def write_summary(run_dir: str | Path, entries: list[dict[str, object]]) -> tupl
             headers.append(pairing_label(c.removeprefix("coverage_pct_"), lang))
         elif c.startswith("target_pct_"):
             headers.append(target_label(c.removeprefix("target_pct_"), lang))
+        elif c.startswith("projected_pct_"):
+            headers.append(projection_label(c.removeprefix("projected_pct_"), lang))
+        elif c.startswith(("lower_pct_", "upper_pct_")):
+            part, den = c.split("_pct_")
+            headers.append(f"{projection_label(den, lang)}: {t(part, lang)}")
         elif c.startswith("coverage_period_"):
             headers.append(f"{pairing_label(c.removeprefix('coverage_period_'), lang)}: {t('period', lang)}")
         elif c == "active_period":
