@@ -19,7 +19,6 @@ import csv
 import json
 from pathlib import Path
 
-SNAPSHOT = "bps_codes.json"
 WEBAPI = Path("bps_webapi_rasyidarfan") / "Garis Kemiskinan.json"
 MFD_2018 = Path("wilayah_bps_edwardsamuel") / "regencies.csv"
 SOURCE = ("BPS WebAPI var 624 (2025) vervar, via Rasyidarfan/CekKemiskinanByPengeluaran; BPS MFD 2018 regencies, "
@@ -46,9 +45,9 @@ def crosswalk_from_raw(raw_dir: str | Path) -> dict[str, str]:
 
 def load_crosswalk() -> dict[str, str]:
     """The shipped snapshot: {BPS 4-digit code: Kemendagri code}."""
-    from ucj.core.config import resource
+    from ucj.data.registry import load_bps_codes
 
-    return dict(json.loads(resource(SNAPSHOT).read_text(encoding="utf-8"))["codes"])
+    return load_bps_codes()
 
 
 if __name__ == "__main__":  # python -m ucj.data.bps_numbering RAW_DIR: rewrite the snapshot
@@ -57,6 +56,8 @@ if __name__ == "__main__":  # python -m ucj.data.bps_numbering RAW_DIR: rewrite 
     from ucj.core.files import write_json
 
     codes = crosswalk_from_raw(sys.argv[1] if len(sys.argv) > 1 else "../shared/data/raw")
-    target = Path(__file__).resolve().parents[1] / "resources" / SNAPSHOT
+    from ucj.data.registry import BPS_SNAPSHOT
+
+    target = Path(__file__).resolve().parents[1] / "resources" / BPS_SNAPSHOT
     write_json(target, {"source": SOURCE, "codes": codes})
     print(f"wrote {target.name}: {len(codes)} BPS codes")

@@ -443,6 +443,16 @@ def _from_lokal() -> tuple[list[tuple[str, str]], list[tuple[str, str, str, str,
 
 
 SNAPSHOT = "registry.json"
+BPS_SNAPSHOT = "bps_codes.json"  # BPS 4-digit code -> Kemendagri code, written by ucj.data.bps_numbering
+
+
+def load_bps_codes() -> dict[str, str]:
+    """The shipped list of BPS's district codes: {BPS 4-digit code: Kemendagri code}."""
+    import json
+
+    from ucj.core.config import resource
+
+    return dict(json.loads(resource(BPS_SNAPSHOT).read_text(encoding="utf-8"))["codes"])
 
 
 def snapshot_from_lokal() -> dict[str, object]:
@@ -455,9 +465,7 @@ def snapshot_from_lokal() -> dict[str, object]:
 def _registry(snapshot: dict[str, object]) -> Registry:
     provinces = pd.DataFrame(snapshot["provinces"], columns=["province_code", "province_name"])
     districts = pd.DataFrame(snapshot["districts"], columns=["code", "name", "kind", "province_code", "province_name"])
-    from ucj.data.bps_numbering import load_crosswalk
-
-    return Registry(districts, provinces, source=str(snapshot["source"]), bps_codes=load_crosswalk())
+    return Registry(districts, provinces, source=str(snapshot["source"]), bps_codes=load_bps_codes())
 
 
 def load_registry() -> Registry:
