@@ -183,7 +183,8 @@ def summary(data_dir: str = _DATA) -> None:
 @app.command()
 @friendly
 def district(query: str, province: Optional[str] = typer.Option(None, help="limit to one province")) -> None:
-    """Resolve a district name or code the way imports and reports do."""
+    """Resolve a district name or code the way imports and reports do. A code is Kemendagri's with its dot
+    (75.02) or BPS's with bps: (bps:7501); four digits alone are refused where the two numberings differ."""
     from ucj.data.registry import load_registry
 
     d = load_registry().district(query, province=province)
@@ -471,7 +472,7 @@ def _finish_batch(entries: list[dict[str, object]], run_dir: Path) -> None:
 @app.command()
 @friendly
 def report(
-    district: str = typer.Option("", help="district name or Kemendagri code"),
+    district: str = typer.Option("", help="district name or code: 75.02 (Kemendagri) or bps:7501 (BPS)"),
     province: str = typer.Option("", help="a province's overview instead of a district report: its name or code"),
     lang: str = _LANG,
     last_period: str = typer.Option("", help="last month to report, YYYY-MM (default: latest in the data)"),
