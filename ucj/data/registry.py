@@ -327,13 +327,11 @@ class Registry:
     def _say_numbering(self, text: str, code: str, scheme: str | None) -> None:
         """-v: which numbering a code written without a dot was read in."""
         parsed = self._parse_code(text, scheme)
-        if parsed is None or parsed[3]:
+        if parsed is None or parsed[3] or parsed[2] is not None:  # a dot, a prefix or the column said it
             return
-        a, b, numbering, _ = parsed
+        a, b, _, _ = parsed
         d = self._by_code[code]
-        if numbering is not None:
-            how = f"in {'Kemendagri' if numbering == 'kemendagri' else 'BPS'} numbering, as the file's column says"
-        elif self.bps_codes.get(a + b) == f"{a}.{b}":
+        if self.bps_codes.get(a + b) == f"{a}.{b}":
             how = "the same district in Kemendagri and BPS numbering"
         elif code == f"{a}.{b}":
             how = f"in Kemendagri numbering (BPS has no code {a}{b})"
