@@ -187,8 +187,23 @@ def district(query: str, province: Optional[str] = typer.Option(None, help="limi
     (75.02) or BPS's with bps: (bps:7501); four digits alone are refused where the two numberings differ."""
     from ucj.data.registry import load_registry
 
-    d = load_registry().district(query, province=province)
+    registry = load_registry()
+    _province_code_said(province, registry)
+    d = registry.district(query, province=province)
     typer.echo(f"{d.code}  {d.full_name}, {d.province_name}")
+
+
+def _province_code_said(province: Optional[str], registry: object = None) -> None:
+    """--province as two bare digits that are one province in Kemendagri numbering and another in BPS
+    numbering (the Papua provinces): one line naming both readings, exit 2, before anything starts."""
+    if not province or not province.strip():
+        return
+    from ucj.data.registry import Registry, load_registry
+
+    reg = registry if isinstance(registry, Registry) else load_registry()
+    conflict = reg.province_numbering_conflict(province)
+    if conflict:
+        raise UcjInputError.one(conflict, column="--province", value=province.strip(), label="option")
 
 
 @app.command()
@@ -473,7 +488,8 @@ def _finish_batch(entries: list[dict[str, object]], run_dir: Path) -> None:
 @friendly
 def report(
     district: str = typer.Option("", help="district name or code: 75.02 (Kemendagri) or bps:7501 (BPS)"),
-    province: str = typer.Option("", help="a province's overview instead of a district report: its name or code"),
+    province: str = typer.Option("", help="a province's overview instead of a district report: its name or code "
+                                               "(kemendagri:94 or bps:94 where the two numberings differ)"),
     lang: str = _LANG,
     last_period: str = typer.Option("", help="last month to report, YYYY-MM (default: latest in the data)"),
     denominator: str = typer.Option("", help="coverage denominator (default: the target's)"),
@@ -492,6 +508,7 @@ def report(
 
     if bool(district.strip()) == bool(province.strip()):
         raise UcjInputError.one("say which report: --district D or --province P (one of them)")
+    _province_code_said(province)
     run_dir = _run_dir(out, run)
     _pdf_ready(pdf)
     if province.strip():
@@ -589,6 +606,7 @@ def reports(
 
     if sum([province is not None, all_districts, bool(district)]) != 1:
         raise UcjInputError.one("say which reports: --province P, --all, or --district D (one of them)")
+    _province_code_said(province)
     if workers is not None and workers < 1:
         raise UcjInputError.one("must be a whole number of at least 1 (leave it out for one per core)",
                                 column="--workers", value=workers, label="option")

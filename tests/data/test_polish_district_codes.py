@@ -19,6 +19,7 @@ import pytest
 
 from conftest import LONG_CSV, MAPPINGS, RAW
 from ucj.data.bps_numbering import load_crosswalk
+from ucj.data.registry import load_bps_codes
 
 UCJ = str(Path(sys.executable).parent / "ucj")
 # BPS lists still carry the old names of these districts (renamed since; checked by hand against the
@@ -162,3 +163,34 @@ def test_inspect_leaves_the_numbering_to_the_user_when_nothing_in_the_file_says_
     draft = json.loads((tmp_path / "draft.json").read_text())
     assert draft["code_scheme"] == "?"
     assert "set code_scheme to kemendagri or bps" in run.stdout
+
+
+def test_the_bps_province_list_matches_the_public_lists_by_name(raw):
+    kemendagri = {r["code"]: r["name"] for r in csv.DictReader(open(RAW / "wilayah_kemendagri_idn_area_data" /
+                                                                    "provinces.csv", encoding="utf-8"))}
+    webapi = json.loads((RAW / "bps_webapi_rasyidarfan" / "Garis Kemiskinan.json").read_text(encoding="utf-8"))
+    bps = {str(v["val"])[:2]: v["label"] for v in webapi["vervar"] if str(v["val"]).endswith("00")}
+    shipped = load_bps_codes("provinces")
+    assert set(shipped) == set(bps) and len(bps) == 38
+    # BPS abbreviates three names (checked by hand): BPS name -> Kemendagri name
+    abbreviated = {"KEP. BANGKA BELITUNG": "Kepulauan Bangka Belitung", "DKI JAKARTA": "Daerah Khusus Ibukota Jakarta",
+                   "D I YOGYAKARTA": "Daerah Istimewa Yogyakarta"}
+    for code, target in shipped.items():
+        label = re.sub(r"<[^>]+>", "", bps[code])
+        assert _key(abbreviated.get(label, label)) == _key(kemendagri[target]), (code, bps[code], target)
+    assert shipped["94"] == "91" and kemendagri["94"] == "Papua Tengah"  # BPS 94 is Papua
+
+
+def test_a_province_code_that_means_two_provinces_is_refused_on_the_command_line(tmp_path):
+    for cmd in (["district", "Mimika", "--province", "94"],
+                ["report", "--province", "94", "--out", str(tmp_path / "out")],
+                ["reports", "--province", "94", "--out", str(tmp_path / "out")]):
+        run = _ucj(*cmd)
+        assert run.returncode == 2 and run.stderr == (
+            "error: option '--province': 94 is Papua Tengah in Kemendagri numbering but Papua in BPS numbering; "
+            "write the name, or kemendagri:94 or bps:94 (value: '94')\n"), (cmd, run.stderr)
+    assert not (tmp_path / "out").exists()
+    for said in ("bps:96", "kemendagri:94", "Papua Tengah"):
+        run = _ucj("district", "Mimika", "--province", said)
+        assert run.returncode == 0 and run.stdout.strip() == "94.04  Kabupaten Mimika, Papua Tengah", run.stderr
+    assert _ucj("district", "Boalemo", "--province", "75").returncode == 0  # Gorontalo is 75 in both

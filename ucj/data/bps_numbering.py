@@ -26,7 +26,7 @@ SOURCE = ("BPS WebAPI var 624 (2025) vervar, via Rasyidarfan/CekKemiskinanByPeng
 
 
 def crosswalk_from_raw(raw_dir: str | Path) -> dict[str, str]:
-    """{BPS 4-digit code: Kemendagri code} from the two public lists in `raw_dir` (current numbering first)."""
+    """{BPS 4-digit district code: Kemendagri code} from the two public lists in `raw_dir` (current numbering first)."""
     from ucj.data.registry import load_registry
 
     reg = load_registry()
@@ -43,6 +43,17 @@ def crosswalk_from_raw(raw_dir: str | Path) -> dict[str, str]:
     return dict(sorted(out.items()))
 
 
+def provinces_from_raw(raw_dir: str | Path) -> dict[str, str]:
+    """{BPS 2-digit province code: Kemendagri province code} from the WebAPI answer's province rows (the 2023+
+    numbering: BPS 94 is Papua, Kemendagri 94 Papua Tengah)."""
+    from ucj.data.registry import load_registry
+
+    reg = load_registry()
+    doc = json.loads((Path(raw_dir) / WEBAPI).read_text(encoding="utf-8"))
+    return dict(sorted((str(v["val"])[:2], reg.resolve_province(str(v["label"])))
+                       for v in doc["vervar"] if str(v["val"]).endswith("00")))
+
+
 def load_crosswalk() -> dict[str, str]:
     """The shipped snapshot: {BPS 4-digit code: Kemendagri code}."""
     from ucj.data.registry import load_bps_codes
@@ -55,9 +66,10 @@ if __name__ == "__main__":  # python -m ucj.data.bps_numbering RAW_DIR: rewrite 
 
     from ucj.core.files import write_json
 
-    codes = crosswalk_from_raw(sys.argv[1] if len(sys.argv) > 1 else "../shared/data/raw")
+    raw_dir = sys.argv[1] if len(sys.argv) > 1 else "../shared/data/raw"
+    codes, provinces = crosswalk_from_raw(raw_dir), provinces_from_raw(raw_dir)
     from ucj.data.registry import BPS_SNAPSHOT
 
     target = Path(__file__).resolve().parents[1] / "resources" / BPS_SNAPSHOT
-    write_json(target, {"source": SOURCE, "codes": codes})
+    write_json(target, {"source": SOURCE, "codes": codes, "provinces": provinces})
     print(f"wrote {target.name}: {len(codes)} BPS codes")

@@ -102,6 +102,7 @@ _SCHEMED = re.compile(r"^\s*(bps|kemendagri)\s*:\s*(\d{2})[.\-\s]?(\d{2})\s*$", 
 NUMBERINGS = ("kemendagri", "bps")
 _log = logging.getLogger("ucj.registry")
 _PROVINCE_CODE = re.compile(r"^\s*(\d{2})\s*$")
+_PROVINCE_SCHEMED = re.compile(r"^\s*(bps|kemendagri)\s*:\s*(\d{2})\s*$", re.IGNORECASE)
 _TOKEN_EXPAND = {"kep": "kepulauan", "kab": "kabupaten", "kec": "kecamatan"}
 _PREFIXES = (
     ("kabupaten administrasi", KABUPATEN),
@@ -169,11 +170,12 @@ class Registry:
     """All districts and provinces, with resolution from the forms people and files use."""
 
     def __init__(self, districts: pd.DataFrame, provinces: pd.DataFrame, source: str = "",
-                 bps_codes: dict[str, str] | None = None) -> None:
+                 bps_codes: dict[str, str] | None = None, bps_provinces: dict[str, str] | None = None) -> None:
         self.districts = districts
         self.provinces = provinces
         self.source = source
         self.bps_codes = dict(bps_codes or {})  # BPS 4-digit code -> Kemendagri code (ucj.data.bps_numbering)
+        self.bps_provinces = dict(bps_provinces or {})  # BPS 2-digit province code -> Kemendagri's
         self._by_code = {
             row.code: District(row.code, row.name, row.kind, row.province_code, row.province_name)
             for row in districts.itertuples(index=False)
@@ -222,6 +224,14 @@ class Registry:
         text = str(query).strip()
         if not text:
             raise UcjInputError.one("province is empty")
+        schemed = _PROVINCE_SCHEMED.match(text)
+        if schemed:  # bps:94 (Papua) or kemendagri:94 (Papua Tengah)
+            numbering, digits = schemed.group(1).lower(), schemed.group(2)
+            code = self.bps_provinces.get(digits) if numbering == "bps" else digits
+            if code in set(self.provinces["province_code"]):
+                return str(code)
+            raise UcjInputError.one(f"no province has this code in {'BPS' if numbering == 'bps' else 'Kemendagri'} "
+                                    "numbering", value=text)
         m = _PROVINCE_CODE.match(text)
         if m and m.group(1) in set(self.provinces["province_code"]):
             return m.group(1)
@@ -233,6 +243,20 @@ class Registry:
         raise UcjInputError.one(
             f"unknown province; closest: {', '.join(n for n, _, _ in near)}", value=text
         )
+
+    def province_numbering_conflict(self, query: str) -> str | None:
+        """For a province typed on the command line: the rule broken when a bare 2-digit code is one province in
+        Kemendagri numbering and another in BPS numbering (the Papua provinces: BPS 94 is Papua, Kemendagri 94
+        Papua Tengah); None otherwise."""
+        m = _PROVINCE_CODE.match(str(query))
+        if not m:
+            return None
+        digits = m.group(1)
+        bps = self.bps_provinces.get(digits)
+        if digits not in set(self.provinces["province_code"]) or bps is None or bps == digits:
+            return None
+        return (f"{digits} is {self.province_name(digits)} in Kemendagri numbering but {self.province_name(bps)} in "
+                f"BPS numbering; write the name, or kemendagri:{digits} or bps:{digits}")
 
     def candidates(self, query: str, limit: int = 5) -> list[str]:
         """Closest district names, for error messages."""
@@ -444,13 +468,14 @@ SNAPSHOT = "registry.json"
 BPS_SNAPSHOT = "bps_codes.json"  # BPS 4-digit code -> Kemendagri code, written by ucj.data.bps_numbering
 
 
-def load_bps_codes() -> dict[str, str]:
-    """The shipped list of BPS's district codes: {BPS 4-digit code: Kemendagri code}."""
+def load_bps_codes(key: str = "codes") -> dict[str, str]:
+    """The shipped list of BPS's codes: districts ({BPS 4-digit code: Kemendagri code}), or with
+    key="provinces" provinces ({BPS 2-digit code: Kemendagri province code})."""
     import json
 
     from ucj.core.config import resource
 
-    return dict(json.loads(resource(BPS_SNAPSHOT).read_text(encoding="utf-8"))["codes"])
+    return dict(json.loads(resource(BPS_SNAPSHOT).read_text(encoding="utf-8")).get(key, {}))  # none while it is first written
 
 
 def snapshot_from_lokal() -> dict[str, object]:
@@ -463,7 +488,8 @@ def snapshot_from_lokal() -> dict[str, object]:
 def _registry(snapshot: dict[str, object]) -> Registry:
     provinces = pd.DataFrame(snapshot["provinces"], columns=["province_code", "province_name"])
     districts = pd.DataFrame(snapshot["districts"], columns=["code", "name", "kind", "province_code", "province_name"])
-    return Registry(districts, provinces, source=str(snapshot["source"]), bps_codes=load_bps_codes())
+    return Registry(districts, provinces, source=str(snapshot["source"]), bps_codes=load_bps_codes(),
+                    bps_provinces=load_bps_codes("provinces"))
 
 
 def load_registry() -> Registry:
