@@ -33,8 +33,22 @@ def png_bytes(figure: object) -> bytes:
     """A matplotlib figure as PNG bytes at FIGURE_DPI (shown inline in the page and saved beside the report)."""
     import io
 
-    buf = io.BytesIO()
-    figure.savefig(buf, format="png", dpi=FIGURE_DPI)  # type: ignore[attr-defined]
+    import matplotlib.image
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    # What savefig(format="png", dpi=FIGURE_DPI) writes, byte for byte (tests/presentation/
+    # test_speedb_figures.py), drawn once instead of twice: savefig draws a figure with a layout engine
+    # once to place it and again to paint it; the Agg canvas's own draw places and paints in one pass.
+    canvas, dpi = figure.canvas, figure.dpi  # type: ignore[attr-defined]
+    try:
+        agg = FigureCanvasAgg(figure)  # type: ignore[arg-type]
+        figure.set_dpi(FIGURE_DPI)  # type: ignore[attr-defined]
+        agg.draw()
+        buf = io.BytesIO()
+        matplotlib.image.imsave(buf, agg.buffer_rgba(), format="png", origin="upper", dpi=FIGURE_DPI)
+    finally:
+        figure.set_dpi(dpi)  # type: ignore[attr-defined]
+        figure.set_canvas(canvas)  # type: ignore[attr-defined]
     return buf.getvalue()
 
 
