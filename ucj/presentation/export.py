@@ -103,6 +103,17 @@ def write_tables_xlsx(path: Path, tables: dict[str, Shown], lang: Lang, syntheti
     return save_workbook(wb, path)
 
 
+# Cells the page leaves out: notebook-only cells, the parameters, papermill's error marker.
+PAGE_REMOVED_TAGS = frozenset({NOTEBOOK_ONLY_TAG, "parameters", "injected-parameters", "papermill-error-cell-tag"})
+# The preprocessors nbconvert's exporters run by default that are switched on (the others are off unless
+# configured, and this exporter is never configured). nbconvert validates the whole notebook after each
+# preprocessor it runs, on or off: 12 validations of a page where these 3 give the same page
+# (tests/presentation/test_speedb_export.py checks the list against nbconvert's own defaults).
+PAGE_PREPROCESSORS = ["nbconvert.preprocessors.TagRemovePreprocessor",
+                      "nbconvert.preprocessors.RegexRemovePreprocessor",
+                      "nbconvert.preprocessors.HighlightMagicsPreprocessor"]
+
+
 def html_exporter() -> object:
     """The code-free HTML exporter (nbconvert, in-process, nothing loaded from the internet); build it
     once and reuse it for many reports."""
@@ -111,7 +122,8 @@ def html_exporter() -> object:
 
     return HTMLExporter(template_name="lab", template_file=PAGE_TEMPLATE,
                         extra_loaders=[DictLoader({PAGE_TEMPLATE: PAGE_TEMPLATE_TEXT})], exclude_input=True,
-                        exclude_input_prompt=True, exclude_output_prompt=True)
+                        exclude_input_prompt=True, exclude_output_prompt=True,
+                        default_preprocessors=PAGE_PREPROCESSORS)
 
 
 def _page_lang(nb: object, key: dict[str, object] | None) -> Lang:
@@ -126,23 +138,21 @@ def notebook_html(nb: object, title: str, exporter: object | None = None,
     """A code-free, print-ready HTML page from an executed notebook (a NotebookNode, left unchanged),
     in the report's language (html lang), with its author and subject as metadata (a PDF made from the
     page carries them) and, given its key figures, the running header of its printed pages."""
-    import copy
     import html
 
-    from nbconvert.preprocessors import TagRemovePreprocessor
+    from nbformat import NotebookNode
 
     from ucj import __version__
     from ucj.presentation.printing import page_rules, running_header
 
     lang = _page_lang(nb, key)
-    nb = copy.deepcopy(nb)
-    nb.metadata["title"] = title  # type: ignore[attr-defined]
-    remover = TagRemovePreprocessor(remove_cell_tags=[NOTEBOOK_ONLY_TAG, "parameters", "injected-parameters",
-                                                      "papermill-error-cell-tag"])
-    nb, _ = remover.preprocess(nb, {})
+    # the page's notebook: the cells it shows and the title; a shallow copy, as the exporter works on a
+    # deep copy of its own (one deep copy of the report per page, not two)
+    cells = [c for c in nb.cells if not PAGE_REMOVED_TAGS.intersection(c.get("metadata", {}).get("tags", []))]  # type: ignore[attr-defined]
+    page = NotebookNode({**nb, "cells": cells, "metadata": NotebookNode({**nb.metadata, "title": title})})  # type: ignore[attr-defined]
     exporter = exporter or html_exporter()
     exporter.language_code = lang  # type: ignore[attr-defined]
-    body, _ = exporter.from_notebook_node(nb)  # type: ignore[attr-defined]
+    body, _ = exporter.from_notebook_node(page)  # type: ignore[attr-defined]
     header = running_header(key, lang) if key else title
     synthetic = bool((key or {}).get("synthetic_tables"))
     meta = "".join(f'<meta name="{name}" content="{html.escape(value)}">' for name, value in (
