@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import functools
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,14 +36,13 @@ def png_bytes(figure: object) -> bytes:
     import io
 
     import matplotlib.image
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     # What savefig(format="png", dpi=FIGURE_DPI) writes, byte for byte (tests/presentation/
     # test_speedb_figures.py), drawn once instead of twice: savefig draws a figure with a layout engine
     # once to place it and again to paint it; the Agg canvas's own draw places and paints in one pass.
     canvas, dpi = figure.canvas, figure.dpi  # type: ignore[attr-defined]
     try:
-        agg = FigureCanvasAgg(figure)  # type: ignore[arg-type]
+        agg = _canvas_class()(figure)
         figure.set_dpi(FIGURE_DPI)  # type: ignore[attr-defined]
         agg.draw()
         buf = io.BytesIO()
@@ -50,6 +51,34 @@ def png_bytes(figure: object) -> bytes:
         figure.set_dpi(dpi)  # type: ignore[attr-defined]
         figure.set_canvas(canvas)  # type: ignore[attr-defined]
     return buf.getvalue()
+
+
+_RENDERERS = threading.local()  # this thread's Agg renderers by (width, height, dpi): at most a few sizes
+
+
+@functools.cache
+def _canvas_class() -> type:
+    """An Agg canvas that draws on this thread's renderer of the figure's size, kept from one report to
+    the next: matplotlib caches each text's measured size per renderer, so the tick labels, titles and
+    legends a report shares with the previous one are measured once. A renderer is cleared before each
+    drawing, so nothing drawn carries over (the A, B, A test in test_speedb_figures.py)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
+
+    class SharedRendererCanvas(FigureCanvasAgg):
+        def get_renderer(self):  # type: ignore[no-untyped-def]
+            w, h = self.figure.bbox.size
+            key = (w, h, self.figure.dpi)
+            kept = getattr(_RENDERERS, "by_size", None)
+            if kept is None:
+                kept = _RENDERERS.by_size = {}
+            if key not in kept:
+                if len(kept) >= 4:
+                    kept.clear()
+                kept[key] = RendererAgg(w, h, self.figure.dpi)
+            self.renderer = kept[key]
+            return self.renderer
+
+    return SharedRendererCanvas
 
 
 def write_key_figures(path: Path, key: dict[str, object]) -> Path:
