@@ -177,7 +177,7 @@ def profile_steady(data_dir: str, codes: list[str], lines: int = PROFILE_LINES, 
     import statistics
 
     from ucj.runs.batch import plan
-    from ucj.runs.engine import close_kernels, kernel_for, render
+    from ucj.runs.engine import close_kernels, keep_for_good, kernel_for, render
     from ucj.runs.params import validate_params
 
     jobs = plan([validate_params(c, data_dir=data_dir) for c in codes[:3 + steady]])
@@ -186,6 +186,7 @@ def profile_steady(data_dir: str, codes: list[str], lines: int = PROFILE_LINES, 
     try:
         for job in jobs[:2]:
             render(job)
+        keep_for_good()  # as a worker process does once it is up (else each report's collection scans this process)
         kernel = kernel_for(jobs[0].setup)
         for job in jobs[2:2 + steady]:
             c0, k0 = time.process_time(), _proc_cpu(kernel.pid)
