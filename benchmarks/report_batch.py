@@ -131,7 +131,7 @@ def _own(stats: "pstats.Stats") -> float:
 
 def _is_cell(func: tuple[str, int, str]) -> bool:
     """A notebook cell's code, as ipykernel compiles it (a file named after the cell's hash)."""
-    return "ipykernel_" in func[0] and func[2] == "<module>"
+    return "ipykernel_" in func[0]
 
 
 def phases(kernel: "pstats.Stats", worker: "pstats.Stats", loop: "pstats.Stats") -> list[tuple[str, float]]:
@@ -149,7 +149,10 @@ def phases(kernel: "pstats.Stats", worker: "pstats.Stats", loop: "pstats.Stats")
     figures = _cum(kernel, "presentation/plots.py", "coverage_figure", "claims_figure", "poverty_figure") + \
         _cum(kernel, "presentation/export.py", "png_bytes")
     excel = _cum(kernel, "presentation/export.py", "write_tables_xlsx")
-    cells = sum(v[3] for f, v in kernel.stats.items() if _is_cell(f))  # type: ignore[attr-defined]
+    # the cells' code as IPython runs it, statement by statement (a cell's statements share one label in the
+    # profile, so they cannot be summed by their code); less the namespace reset between two reports
+    cells = min(_own(kernel), _cum(kernel, "IPython/core/interactiveshell.py", "run_code")) - \
+        sum(v[3] for f, v in kernel.stats.items() if f[2] == "_ucj_reset")  # type: ignore[attr-defined]
     export = _cum(worker, "presentation/export.py", "notebook_html")
     return [("analysis (ucj.analysis: the district's figures)", analysis),
             ("figures (3 charts: build, layout, draw, PNG)", figures),
