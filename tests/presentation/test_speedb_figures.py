@@ -90,3 +90,15 @@ def test_a_district_drawn_after_another_equals_its_first_drawing_and_a_fresh_pro
     run = subprocess.run([sys.executable, "-c", FRESH, str(demo_dir)], capture_output=True, text=True)
     assert run.returncode == 0, run.stderr[-2000:]
     assert json.loads(run.stdout.strip().splitlines()[-1]) == first
+
+
+@pytest.mark.parametrize("province,lang", [("75", "id"), (None, "en")])
+def test_overview_charts_png_bytes_equal_matplotlibs_savefig(demo_ds, province, lang):
+    """The overviews' charts too: the scatter (labels placed by adjustText, legend outside the axes) of a
+    province and of the nation, and the map where one is drawn."""
+    from ucj.presentation.overview import build_overview
+
+    ov = build_overview(demo_ds, province, lang)
+    assert "scatter" in ov.charts
+    for name, fig in ov.charts.items():
+        assert png_bytes(fig) == _savefig(fig), name
