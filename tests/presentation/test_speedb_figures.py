@@ -102,3 +102,18 @@ def test_overview_charts_png_bytes_equal_matplotlibs_savefig(demo_ds, province, 
     assert "scatter" in ov.charts
     for name, fig in ov.charts.items():
         assert png_bytes(fig) == _savefig(fig), name
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_cached_tick_labels_equal_the_formatters_in_any_order(lang):
+    """The cache never gives one value's label to another that compares equal: 0.0 and -0.0 (which the
+    formatters write differently) in either order, and NaN."""
+    from ucj.presentation.plots import _ticks
+
+    values = [0.0, -0.0, 12.5, -0.0, 0.0, float("nan"), 2019.0, 1.5e9, -3.25, 12.5]
+    direct = {"pct": lambda v: fmt_pct(v, lang), "rp": lambda v: fmt_rp(v, lang, 1), "year": fmt_year}
+    for kind, fn in direct.items():
+        fmt = _ticks(kind, lang)
+        for v in values + values[::-1]:
+            assert fmt(v, None) == fn(v), (kind, v)
+    assert _ticks("pct", lang)(-0.0, None) != _ticks("pct", lang)(0.0, None)  # the case the cache must not merge

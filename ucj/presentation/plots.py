@@ -40,11 +40,7 @@ def mark_synthetic(ax, synthetic: bool, lang: Lang):  # type: ignore[no-untyped-
     return None
 
 
-@functools.lru_cache(maxsize=4096)
-def _tick(kind: str, value: float, lang: Lang) -> str:
-    """A tick label, formatted once per process: matplotlib formats every tick several times per drawing
-    (layout, then drawing), and each formatting through Babel costs about 0.1 ms. The label is the same
-    text the formatter gives (`fmt_pct`, `fmt_rp`, `fmt_year` are pure functions of their arguments)."""
+def _label(kind: str, value: float, lang: Lang) -> str:
     if kind == "pct":
         return fmt_pct(value, lang)
     if kind == "rp":
@@ -52,8 +48,20 @@ def _tick(kind: str, value: float, lang: Lang) -> str:
     return fmt_year(value)
 
 
+# A tick label, formatted once per process: matplotlib formats every tick several times per drawing (layout,
+# then drawing), and each formatting through Babel costs about 0.1 ms. The label is the text the formatter
+# gives (`fmt_pct`, `fmt_rp`, `fmt_year` are pure functions of their arguments).
+_tick = functools.lru_cache(maxsize=4096)(_label)
+
+
 def _ticks(kind: str, lang: Lang) -> FuncFormatter:
-    return FuncFormatter(lambda v, _: _tick(kind, float(v), lang))
+    """A tick formatter of `kind` ("pct", "rp", "year"). Zero (0.0 and -0.0 are one key to a cache, not
+    always one label) and NaN are formatted each time."""
+    def label(v: float, _: object) -> str:
+        v = float(v)
+        return _tick(kind, v, lang) if v == v and v != 0 else _label(kind, v, lang)
+
+    return FuncFormatter(label)
 
 
 def _pct_axis(axis, lang: Lang) -> None:  # type: ignore[no-untyped-def]
