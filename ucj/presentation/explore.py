@@ -352,6 +352,7 @@ class SharedTables:
         self.area_poverty: AreaPoverty | None = None
         self.figures: dict[tuple[str, str], DistrictFigures] = {}
         self.series: dict[tuple[str, str, str], pd.DataFrame] = {}  # the coverage chart's lines
+        self.views: dict[tuple[str, str, str, str, str], View] = {}  # the coverage tab as shown
 
     def coverage_series(self, ds: Dataset, fig: DistrictFigures, segment: str) -> pd.DataFrame:
         """The coverage tab's lines (district, province, peers) for the district's figures and `segment`."""
@@ -359,6 +360,14 @@ class SharedTables:
         if key not in self.series:
             self.series[key] = coverage_against(ds, fig, segment)
         return self.series[key]
+
+    def coverage(self, ds: Dataset, fig: DistrictFigures, segment: str, lang: Lang, level: str) -> View:
+        """The coverage tab's content (its chart drawn once per district, denominator, segment, level and
+        language: the same inputs always give the same page)."""
+        key = (fig.district.code, fig.denominator, segment, level, lang)
+        if key not in self.views:
+            self.views[key] = coverage_view(ds, fig, segment, lang, self.coverage_series(ds, fig, segment), level)
+        return self.views[key]
 
     def district(self, ds: Dataset, code: str, denominator: str) -> DistrictFigures:
         """The district's figures for `denominator` (computed on the first visit)."""
@@ -402,18 +411,19 @@ def load_data(data_dir: str = "") -> Dataset:
     return ucj.load_stored(*split_dirs(data_dir))
 
 
-def preload(data_dir: str = "", district: str = "") -> None:
+def preload(data_dir: str = "", district: str = "", lang: str = "") -> None:
     """Run in a kernel before its page is asked for (`ucj explore` starts one with the server): import the
     explorer, read the data and compute the first district's figures, so the page's notebook, run in
-    this kernel next, only builds the widgets. Empty arguments: $UCJ_DATA_DIR and $UCJ_DISTRICT, as
-    the notebook reads them. A problem is left for the notebook to show as a sentence."""
+    this kernel next, only builds the widgets. Empty arguments: $UCJ_DATA_DIR, $UCJ_DISTRICT and
+    $UCJ_LANG, as the notebook reads them. A problem is left for the notebook to show as a sentence."""
     import ipywidgets  # noqa: F401 - imported now, not while the page waits
 
     try:
         ds = load_data(data_dir)
         code = ds.registry.resolve(district or os.environ.get(DISTRICT_ENV, "") or "Boalemo")
         tables = tables_of(ds)
-        tables.coverage_series(ds, tables.district(ds, code, DEFAULT_DENOMINATOR), ALL_SEGMENTS)
+        tables.coverage(ds, tables.district(ds, code, DEFAULT_DENOMINATOR), ALL_SEGMENTS, default_lang(lang),
+                        "district")
         import matplotlib.backends.backend_agg  # noqa: F401 - what the first chart and download need
         import openpyxl  # noqa: F401
     except Exception:  # noqa: BLE001, S110 - the notebook meets the same problem and shows it
@@ -598,8 +608,7 @@ class Explorer:
         if fig.coverage_as_of is None:
             raise NoFigures("no_coverage")
         if tab == "coverage":
-            return coverage_view(self.ds, fig, self.segment.value, lang,
-                                 self.coverage_series(fig, self.segment.value), self.level.value)
+            return self._tables.coverage(self.ds, fig, self.segment.value, lang, self.level.value)
         if tab in ("claims", "poverty"):  # no control of theirs but district, denominator and language
             key = (tab, fig.district.code, fig.denominator, lang)
             if key not in self._views:

@@ -11,6 +11,14 @@ connected); and the server dies with `ucj explore`, even when that is killed wit
 closed (`ucj.runs.engine.die_with_parent`, with SIGTERM so Voilà shuts its kernels down; a kernel also
 stops by itself when its server is gone, ipykernel's parent poller).
 
+One kernel starts with the server, before any page is asked for (the warm kernel, issue 21's first paint):
+it imports the explorer, reads the data through the store and computes the first district's figures while
+the address is being opened, so the first page only builds its widgets. It is one of the server's kernels
+from its start: counted toward the cap (a page takes it instead of starting another), bound to a page only
+by the gate (after the token), shut down when unused like any other. Voilà's own pre-heated kernels are
+not used: Voilà refuses them with a prelaunch hook, renders their page before any request (so without the
+gate's notebook), and refills its pool past any cap. `UCJ_EXPLORE_WARM=0` turns the warm kernel off.
+
 The page is served with the `ucj` Voilà template (ucj/resources/jupyter/voila/templates/ucj): the lab
 template without its font files from a CDN, so opening the explorer sends no request off this machine.
 """
