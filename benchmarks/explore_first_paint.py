@@ -148,7 +148,7 @@ def _kernel_start() -> float:
     from jupyter_client.manager import start_new_kernel
 
     t = time.perf_counter()
-    km, kc = start_new_kernel(kernel_name="python3", startup_timeout=120)
+    km, kc = start_new_kernel(kernel_name="python3", startup_timeout=120, stderr=subprocess.DEVNULL)
     took = time.perf_counter() - t
     kc.stop_channels()
     km.shutdown_kernel(now=True)
