@@ -707,7 +707,7 @@ def explore(data_dir: str = _DATA,
     import subprocess
 
     from ucj.core.config import notebook, split_dirs
-    from ucj.presentation.explore import DISTRICT_ENV, LANG_ENV
+    from ucj.presentation.explore_env import DISTRICT_ENV, LANG_ENV
     from ucj.presentation.i18n import check_lang
     from ucj.runs.explore_server import MAX_KERNELS_ENV, TOKEN_ENV, wait_until_answering
 
