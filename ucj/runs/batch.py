@@ -176,20 +176,24 @@ def locked(run_dir: Path) -> Iterator[None]:
     path = run_dir / LOCK_NAME
     created = [p for p in [run_dir, *run_dir.parents] if not p.exists()]  # the folders this call makes
     fd = -1
-    try:
-        run_dir.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
-    except OSError as err:
-        _remove_if_empty(run_dir, created)
-        raise UcjInputError.one(os_reason(err, run_dir)) from None
     held = False
     try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            held = True
-        except BlockingIOError:
-            raise RunBusy.one(f"this run is in progress in {_holder(path)}; wait for it to finish or choose "
-                              f"another --run", file=str(run_dir)) from None
+        while not held:  # the holder removes the lock file when it ends: a file locked after that is not the lock
+            try:
+                run_dir.mkdir(parents=True, exist_ok=True)
+                fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+            except OSError as err:
+                _remove_if_empty(run_dir, created)
+                raise UcjInputError.one(os_reason(err, run_dir)) from None
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise RunBusy.one(f"this run is in progress in {_holder(path)}; wait for it to finish or choose "
+                                  f"another --run", file=str(run_dir)) from None
+            held = _is_the_lock(fd, path)
+            if not held:
+                os.close(fd)
+                fd = -1
         info = {"pid": os.getpid(), "token": secrets.token_hex(8),
                 "started": dt.datetime.now().isoformat(timespec="seconds")}
         try:
@@ -201,8 +205,18 @@ def locked(run_dir: Path) -> Iterator[None]:
     finally:
         if held:
             _remove_if_empty(run_dir, created)
+            if _is_the_lock(fd, path):  # no lock file stays in the run folder (a kill -9 may leave one; it never blocks)
+                path.unlink(missing_ok=True)
         if fd >= 0:
             os.close(fd)  # releases the lock
+
+
+def _is_the_lock(fd: int, path: Path) -> bool:
+    """Whether the open file `fd` is still the file at `path` (not one an ending holder has removed)."""
+    try:
+        return os.path.samestat(os.fstat(fd), os.stat(path))
+    except OSError:
+        return False
 
 
 def _remove_if_empty(run_dir: Path, created: list[Path]) -> None:
