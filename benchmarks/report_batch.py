@@ -6,7 +6,9 @@ derived data off (UCJ_STORE=off: every report loads, validates and computes the 
 as before the store). `ucj reports` runs the same reports on warm workers (one kernel per worker,
 started once), reading the data and the all-district tables from a store in a temporary folder that
 the profiled reports filled first (as any earlier report or batch on the same data leaves it).
-First one steady report is profiled (cProfile) and the top lines printed: where a report's time goes.
+First steady reports (a warm kernel's third report on) are measured unprofiled (CPU-s of the worker and its
+kernel per report), then one is profiled (cProfile) and its CPU printed by phase (analysis, figures, tables
+and text, Excel, HTML export, kernel round trips) with the profiles' top lines: where a report's time goes.
 
 Run with `python benchmarks/report_batch.py --data-dir data/demo` (8 and 20 districts spread across
 the country, 2 workers, one naive loop over both sets).
@@ -24,6 +26,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Callable
 
 TARGET_RATIO = 10.0
 TARGET_MB = 500.0
@@ -105,23 +108,93 @@ def _top(stats: "pstats.Stats", title: str, lines: int) -> None:
         print(f"    {ct:6.3f} s cum {calls:7d} calls  {file.split('/ucj/')[-1]}:{line}({fn})")
 
 
-def profile_steady(data_dir: str, codes: list[str], lines: int = PROFILE_LINES) -> None:
-    """Profile one steady report (cProfile): a warm kernel makes two reports first, then the third is
-    profiled in the kernel (the notebook's cells) and in the worker (papermill's cell loop, messages,
-    the HTML export); the top lines of each are printed."""
+def _entered(stats: "pstats.Stats", inside: Callable[[tuple[str, int, str]], bool],
+             caller: Callable[[tuple[str, int, str]], bool]) -> float:
+    """CPU seconds spent in the functions `inside` when called by a `caller` function (cumulative, so what
+    they call counts too; calls between two inside functions, or from code neither side, count once)."""
+    total = 0.0
+    for func, (_, _, _, _, callers) in stats.stats.items():  # type: ignore[attr-defined]
+        if inside(func):
+            total += sum(edge[3] for who, edge in callers.items() if caller(who) and not inside(who))
+    return total
+
+
+def _cum(stats: "pstats.Stats", where: str, *names: str) -> float:
+    """Cumulative CPU seconds of ucj's functions `names` in the module file ending in `where`."""
+    return sum(v[3] for (file, _, fn), v in stats.stats.items()  # type: ignore[attr-defined]
+               if file.endswith(where) and fn in names)
+
+
+def _own(stats: "pstats.Stats") -> float:
+    return sum(v[2] for v in stats.stats.values())  # type: ignore[attr-defined]
+
+
+def _is_cell(func: tuple[str, int, str]) -> bool:
+    """A notebook cell's code, as ipykernel compiles it (a file named after the cell's hash)."""
+    return "ipykernel_" in func[0]
+
+
+def phases(kernel: "pstats.Stats", worker: "pstats.Stats", loop: "pstats.Stats") -> list[tuple[str, float]]:
+    """One steady report's CPU seconds by phase, from the three profiles (kernel, worker main thread, worker
+    kernel-loop thread). Each phase is the cumulative time of where it is entered:
+    analysis = ucj.analysis called from the presentation layer or a cell; figures = the chart functions
+    of ucj.presentation.plots and png_bytes (matplotlib's layout, drawing, PNG encoding); Excel =
+    write_tables_xlsx (openpyxl); tables and text = the rest of the notebook's cells (HTML tables,
+    sentences, key figures, the JSON); kernel round trips = what the kernel does outside the cells
+    (ipykernel's messages, display publishing) plus the worker's cell loop (papermill and nbclient,
+    message parsing); HTML export = notebook_html in the worker (nbconvert, its template, BeautifulSoup);
+    worker files = the rest of the worker's render (the executed notebook written, memory trimmed)."""
+    ucj_caller = lambda f: "/ucj/presentation/" in f[0] or "/ucj/runs/" in f[0] or _is_cell(f)  # noqa: E731
+    analysis = _entered(kernel, lambda f: "/ucj/analysis/" in f[0], ucj_caller)
+    figures = _cum(kernel, "presentation/plots.py", "coverage_figure", "claims_figure", "poverty_figure") + \
+        _cum(kernel, "presentation/export.py", "png_bytes")
+    excel = _cum(kernel, "presentation/export.py", "write_tables_xlsx")
+    # the cells' code as IPython runs it, statement by statement (a cell's statements share one label in the
+    # profile, so they cannot be summed by their code); less the namespace reset between two reports
+    cells = min(_own(kernel), _cum(kernel, "IPython/core/interactiveshell.py", "run_code")) - \
+        sum(v[3] for f, v in kernel.stats.items() if f[2] == "_ucj_reset")  # type: ignore[attr-defined]
+    export = _cum(worker, "presentation/export.py", "notebook_html")
+    return [("analysis (ucj.analysis: the district's figures)", analysis),
+            ("figures (3 charts: build, layout, draw, PNG)", figures),
+            ("tables and text (the cells' HTML tables and sentences)", max(0.0, cells - analysis - figures - excel)),
+            ("Excel (tables.xlsx)", excel),
+            ("HTML export (nbconvert, in the worker)", export),
+            ("kernel round trips (ipykernel outside the cells, the worker's cell loop)",
+             max(0.0, _own(kernel) - cells) + _own(loop)),
+            ("worker files (executed notebook written, memory trimmed)", max(0.0, _own(worker) - export))]
+
+
+def _proc_cpu(pid: int) -> float:
+    """CPU seconds (user + system) a process has used so far, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def profile_steady(data_dir: str, codes: list[str], lines: int = PROFILE_LINES, steady: int = 3) -> None:
+    """Measure then profile steady reports: a warm kernel makes two reports first, then `steady` reports
+    are timed unprofiled (CPU of the worker process and its kernel), then one more is profiled (cProfile)
+    in the kernel (the notebook's cells) and in the worker (papermill's cell loop, messages, the HTML
+    export); its CPU by phase and the top lines of each profile are printed."""
     import cProfile
     import pstats
+    import statistics
 
     from ucj.runs.batch import plan
-    from ucj.runs.engine import close_kernels, kernel_for, render
+    from ucj.runs.engine import close_kernels, keep_for_good, kernel_for, render
     from ucj.runs.params import validate_params
 
-    jobs = plan([validate_params(c, data_dir=data_dir) for c in codes[:3]])
+    jobs = plan([validate_params(c, data_dir=data_dir) for c in codes[:3 + steady]])
     out = Path(tempfile.mkdtemp(prefix="ucj-bench-profile-"))
+    cpus: list[float] = []
     try:
         for job in jobs[:2]:
             render(job)
+        keep_for_good()  # as a worker process does once it is up (else each report's collection scans this process)
         kernel = kernel_for(jobs[0].setup)
+        for job in jobs[2:2 + steady]:
+            c0, k0 = time.process_time(), _proc_cpu(kernel.pid)
+            assert render(job).entry["status"] == "ok"
+            cpus.append(time.process_time() - c0 + _proc_cpu(kernel.pid) - k0)
         dump = out / "kernel.prof"
         kernel._call(kernel._hidden("import cProfile as _c, sys as _s, time as _t\n_s._ucj_prof = _c.Profile(_t.thread_time)\n"  # noqa: SLF001
                                     "_s._ucj_prof.enable()\ndel _c, _s, _t"))
@@ -134,7 +207,7 @@ def profile_steady(data_dir: str, codes: list[str], lines: int = PROFILE_LINES) 
         kernel._call(switch(True))  # noqa: SLF001
         started = time.process_time()
         worker.enable()
-        result = render(jobs[2])
+        result = render(jobs[-1])
         worker.disable()
         kernel._call(switch(False))  # noqa: SLF001
         cpu = time.process_time() - started
@@ -143,11 +216,19 @@ def profile_steady(data_dir: str, codes: list[str], lines: int = PROFILE_LINES) 
         assert result.entry["status"] == "ok", result.entry
     finally:
         close_kernels()
-    print(f"one steady report ({jobs[2].entry['district_name']}, the third in a warm kernel): "
-          f"{result.entry['seconds']:.2f} s wall, worker CPU {cpu:.2f} s (profiled, so slower than unprofiled)")
-    _top(pstats.Stats(str(dump)), "kernel (the notebook's cells)", lines)
-    _top(pstats.Stats(worker), "worker, main thread (HTML export, files)", lines)
-    _top(pstats.Stats(loop), "worker, kernel loop thread (papermill's cell loop, messages)", lines)
+    print(f"steady reports in a warm kernel (reports 3 to {2 + steady}, unprofiled): CPU-s per report "
+          f"(worker + kernel) median {statistics.median(cpus):.2f}, each {', '.join(f'{c:.2f}' for c in cpus)}")
+    kstats, wstats, lstats = pstats.Stats(str(dump)), pstats.Stats(worker), pstats.Stats(loop)
+    split = phases(kstats, wstats, lstats)
+    total = sum(s for _, s in split)
+    print(f"one steady report profiled ({jobs[-1].entry['district_name']}): {result.entry['seconds']:.2f} s wall, "
+          f"worker CPU {cpu:.2f} s; CPU by phase (cProfile: {total:.2f} CPU-s in all, slower than unprofiled, "
+          f"Python-heavy phases more so; the shares are what counts):")
+    for name, seconds in split:
+        print(f"    {100 * seconds / total:5.1f} %  {seconds:6.3f} s  {name}")
+    _top(kstats, "kernel (the notebook's cells)", lines)
+    _top(wstats, "worker, main thread (HTML export, files)", lines)
+    _top(lstats, "worker, kernel loop thread (papermill's cell loop, messages)", lines)
     shutil.rmtree(out, ignore_errors=True)
 
 

@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Callable, Iterator, Optional, TypeVar
 
 import typer
+from typer._click import exceptions as click_errors  # typer vendors click (0.29): its usage errors are these
+from typer.core import TyperGroup
 
 from ucj.core import logs
 from ucj.core.config import DEMO_DIR, PROCESSED_DIR, REPORTS_DIR
@@ -58,8 +60,38 @@ def _end_now(done: SystemExit) -> None:
     os._exit(done.code or 0)
 
 
+class _PlainErrors(TyperGroup):
+    """The `ucj` group: a usage error (an unknown option, a missing argument, a value of the wrong type) is one
+    plain line on stderr and exit status 2, on every command; typer would draw a rich panel around it."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):  # type: ignore[no-untyped-def,override]
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click_errors.NoArgsIsHelpError as err:
+            err.show()  # `ucj` (or `ucj import`) alone: the help, as asked for
+            sys.exit(err.exit_code)
+        except click_errors.ClickException as err:
+            typer.echo(usage_line(err), err=True)
+            sys.exit(err.exit_code)
+        except click_errors.Abort:
+            typer.echo("error: aborted", err=True)
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+def usage_line(err: click_errors.ClickException) -> str:
+    """One line for a usage error: the command, what is wrong, and where the options are listed."""
+    ctx = getattr(err, "ctx", None)
+    message = " ".join(err.format_message().split())
+    if ctx is None:
+        return f"error: {message}"
+    return f"error: {ctx.command_path}: {message} (see {ctx.command_path} --help)"
+
+
 app = _Command(help="UCJ research workbook: coverage, claims and poverty by district.",
-               pretty_exceptions_enable=False, no_args_is_help=True)
+               pretty_exceptions_enable=False, no_args_is_help=True, cls=_PlainErrors)
 import_app = typer.Typer(help="Import planners' real files into validated tables (data/processed).",
                          no_args_is_help=True)
 app.add_typer(import_app, name="import")
@@ -106,6 +138,21 @@ def _root(version: bool = typer.Option(False, "--version", callback=_show_versio
         raise typer.Exit(2) from None
 
 
+def _say(text: str) -> None:
+    """What a command did ("wrote ...", an import's summary): on stdout, unless -q asks for errors only."""
+    if not logs.quiet():
+        typer.echo(text)
+
+
+def error_lines(err: UcjInputError) -> list[str]:
+    """Bad input as the user sees it: one problem is one line, `error: FILE, row R, column C: RULE`;
+    several are a one-line count with one problem a line under it."""
+    problems = err.render().splitlines()
+    if len(err.problems) <= 1:
+        return [f"error: {'; '.join(p.strip() for p in problems) or 'the input cannot be used'}"]
+    return [f"error: {len(err.problems)} problems in the input:"] + [f"  {line}" for line in problems]
+
+
 def friendly(func: F) -> F:
     """Turn UcjInputError (and any unexpected error) into readable lines and an exit code; and give the
     command the -v / -q options (added to its signature, which typer reads)."""
@@ -119,9 +166,8 @@ def friendly(func: F) -> F:
             logs.command_started(func.__name__, __version__)
             return func(*args, **kwargs)
         except UcjInputError as err:
-            typer.echo("error: the input cannot be used as it is:", err=True)
-            for line in err.render().splitlines():
-                typer.echo(f"  {line}", err=True)
+            for line in error_lines(err):
+                typer.echo(line, err=True)
             raise typer.Exit(2) from None
         except (typer.Exit, KeyboardInterrupt):
             raise
@@ -159,7 +205,7 @@ def demo(out: Path = typer.Option(DEMO_DIR, help="folder to write the demo table
         manifest = demo_mod.write(out, seed, replace=replace)
     tables = manifest["tables"]
     assert isinstance(tables, dict)
-    typer.echo(f"wrote synthetic demo data to {out}: " + ", ".join(f"{k} ({v['rows']:,} rows)" for k, v in tables.items()))
+    _say(f"wrote synthetic demo data to {out}: " + ", ".join(f"{k} ({v['rows']:,} rows)" for k, v in tables.items()))
 
 
 @app.command()
@@ -176,11 +222,27 @@ def summary(data_dir: str = _DATA) -> None:
 @app.command()
 @friendly
 def district(query: str, province: Optional[str] = typer.Option(None, help="limit to one province")) -> None:
-    """Resolve a district name or code the way imports and reports do."""
+    """Resolve a district name or code the way imports and reports do. A code is Kemendagri's with its dot
+    (75.02) or BPS's with bps: (bps:7501); four digits alone are refused where the two numberings differ."""
     from ucj.data.registry import load_registry
 
-    d = load_registry().district(query, province=province)
+    registry = load_registry()
+    _province_code_said(province, registry)
+    d = registry.district(query, province=province)
     typer.echo(f"{d.code}  {d.full_name}, {d.province_name}")
+
+
+def _province_code_said(province: Optional[str], registry: object = None) -> None:
+    """--province as two bare digits that are one province in Kemendagri numbering and another in BPS
+    numbering (the Papua provinces): one line naming both readings, exit 2, before anything starts."""
+    if not province or not province.strip():
+        return
+    from ucj.data.registry import Registry, load_registry
+
+    reg = registry if isinstance(registry, Registry) else load_registry()
+    conflict = reg.province_numbering_conflict(province)
+    if conflict:
+        raise UcjInputError.one(conflict, column="--province", value=province.strip(), label="option")
 
 
 @app.command()
@@ -203,7 +265,7 @@ def templates(out: Path = typer.Option(Path("data/templates"), help="folder for 
     with _disk_errors(out):
         written = write_templates(out)
     for p in written:
-        typer.echo(f"wrote {p}")
+        _say(f"wrote {p}")
 
 
 def _a_folder(path: Path, option: str) -> None:
@@ -230,8 +292,8 @@ def _finish_import(result: object, out: Path) -> None:
     assert isinstance(result, ImportResult)
     with _disk_errors(out):
         target = write_processed(result, out)
-    typer.echo(result.summary())
-    typer.echo(f"wrote {target} (manifest: {out / 'manifest.json'})")
+    _say(result.summary())
+    _say(f"wrote {target} (manifest: {out / 'manifest.json'})")
 
 
 _OUT = typer.Option(PROCESSED_DIR, help="folder for processed tables")
@@ -295,7 +357,7 @@ def import_inspect(file: Path, draft: Optional[Path] = typer.Option(
 
     target = _draft_target(file, draft)
     report = inspect_file(file, sheet=sheet)
-    typer.echo(report.render())
+    _say(report.render())
     if target is not None and report.draft is not None:
         from ucj.core.files import write_json
 
@@ -304,7 +366,7 @@ def import_inspect(file: Path, draft: Optional[Path] = typer.Option(
                                     file=str(target))
         with _disk_errors(target.parent):
             write_json(target, report.draft)
-        typer.echo(f"wrote a draft mapping to {target}; check it, then: ucj import mapped {file} --mapping "
+        _say(f"wrote a draft mapping to {target}; check it, then: ucj import mapped {file} --mapping "
                    f"{target}")
 
 
@@ -369,8 +431,8 @@ def fetch_bps(indicator: list[str] = typer.Option([], "--indicator", "-i", metav
         typer.echo(f"error: {err}", err=True)
         raise typer.Exit(2) from None
     for result in done.results:
-        typer.echo(result.summary())
-    typer.echo(f"imported {len(done.results)} BPS answers into {out} in one transaction (manifest: "
+        _say(result.summary())
+    _say(f"imported {len(done.results)} BPS answers into {out} in one transaction (manifest: "
                f"{out / 'manifest.json'})")
 
 
@@ -456,7 +518,7 @@ def _finish_batch(entries: list[dict[str, object]], run_dir: Path) -> None:
         typer.echo(f"  failed: {e.get('district_name')}{cell}: {e.get('error')}", err=True)
     if getattr(entries, "index_error", None):
         raise typer.Exit(1)  # already said in one line by the batch
-    typer.echo(f"index: {run_dir / 'index.html'}")
+    _say(f"index: {run_dir / 'index.html'}")
     if failed:
         raise typer.Exit(1)
 
@@ -464,8 +526,9 @@ def _finish_batch(entries: list[dict[str, object]], run_dir: Path) -> None:
 @app.command()
 @friendly
 def report(
-    district: str = typer.Option("", help="district name or Kemendagri code"),
-    province: str = typer.Option("", help="a province's overview instead of a district report: its name or code"),
+    district: str = typer.Option("", help="district name or code: 75.02 (Kemendagri) or bps:7501 (BPS)"),
+    province: str = typer.Option("", help="a province's overview instead of a district report: its name or code "
+                                               "(kemendagri:94 or bps:94 where the two numberings differ)"),
     lang: str = _LANG,
     last_period: str = typer.Option("", help="last month to report, YYYY-MM (default: latest in the data)"),
     denominator: str = typer.Option("", help="coverage denominator (default: the target's)"),
@@ -484,6 +547,7 @@ def report(
 
     if bool(district.strip()) == bool(province.strip()):
         raise UcjInputError.one("say which report: --district D or --province P (one of them)")
+    _province_code_said(province)
     if province.strip():
         run_dir = _run_dir(out, run)
         _pdf_ready(pdf)
@@ -525,9 +589,9 @@ def report(
         cell = f" (cell {entry['cell']})" if entry.get("cell") else ""
         typer.echo(f"error: the report for {entry['district_name']} failed{cell}: {entry['error']}", err=True)
         raise typer.Exit(1)
-    typer.echo(f"{'up to date' if entry.get('skipped') else 'wrote'} {run_dir / str(entry['html'])}")
+    _say(f"{'up to date' if entry.get('skipped') else 'wrote'} {run_dir / str(entry['html'])}")
     if entry.get("pdf"):
-        typer.echo(f"{'up to date' if entry.get('skipped') else 'wrote'} {run_dir / str(entry['pdf'])}")
+        _say(f"{'up to date' if entry.get('skipped') else 'wrote'} {run_dir / str(entry['pdf'])}")
 
 
 def _overviews(provinces: list[str], national: bool, lang: str, data_dir: str, run_dir: Path, force: bool,
@@ -551,7 +615,7 @@ def _overviews(provinces: list[str], national: bool, lang: str, data_dir: str, r
         else:
             for made in ("html", "pdf"):
                 if e.get(made):
-                    typer.echo(f"{'up to date' if e.get('skipped') else 'wrote'} {run_dir / str(e[made])}")
+                    _say(f"{'up to date' if e.get('skipped') else 'wrote'} {run_dir / str(e[made])}")
     if failed:
         raise typer.Exit(1)
 
@@ -586,6 +650,7 @@ def reports(
 
     if sum([province is not None, all_districts, bool(district)]) != 1:
         raise UcjInputError.one("say which reports: --province P, --all, or --district D (one of them)")
+    _province_code_said(province)
     if workers is not None and workers < 1:
         raise UcjInputError.one("must be a whole number of at least 1 (leave it out for one per core)",
                                 column="--workers", value=workers, label="option")
@@ -655,7 +720,7 @@ def verify(
                         echo=_log_line)
     for r in result.reports:
         if r.reproduced:
-            typer.echo(f"reproduced: {r.district_name} ({r.figures} figures)")
+            _say(f"reproduced: {r.district_name} ({r.figures} figures)")
             continue
         typer.echo(f"NOT reproduced: {r.district_name}" + (f": {r.error}" if r.error else
                                                            f" ({len(r.differences)} of {r.figures} figures differ)"))
@@ -665,7 +730,7 @@ def verify(
         typer.echo(f"NOT as the run wrote it: {line}")
     where = target.parent if target.is_file() else target
     done = sum(r.reproduced for r in result.reports)
-    typer.echo(f"{done} of {len(result.reports)} reports reproduced; see {where / 'verify.html'}")
+    _say(f"{done} of {len(result.reports)} reports reproduced; see {where / 'verify.html'}")
     if not result.ok:
         raise typer.Exit(1)
 
@@ -687,18 +752,18 @@ def explore(data_dir: str = _DATA,
     import subprocess
 
     from ucj.core.config import notebook, split_dirs
-    from ucj.presentation.explore import DISTRICT_ENV, LANG_ENV
+    from ucj.presentation.explore_env import DISTRICT_ENV, LANG_ENV
     from ucj.presentation.i18n import check_lang
     from ucj.runs.explore_server import MAX_KERNELS_ENV, TOKEN_ENV, wait_until_answering
 
     check_lang(lang)
+    _check_listen(host, port)  # the address first: it needs no data, and a wrong one is the likelier mistake
     for d in split_dirs(data_dir):  # before any server starts: the page would only say it cannot read them
         if not Path(d).is_dir():
             raise UcjInputError.one("data folder not found (run `ucj demo` to build the demo data)", file=str(d))
     from ucj.data.registry import load_registry
 
     load_registry().resolve(district)  # an unknown district: one line now, not a page that cannot open
-    _check_listen(host, port)
     if not _loopback(host):
         typer.echo(f"warning: --host {host} lets other machines reach the explorer (with the token in the "
                    "address); use 127.0.0.1 to keep it on this machine", err=True)
@@ -730,7 +795,7 @@ def explore(data_dir: str = _DATA,
             server.wait(timeout=15)
         except subprocess.TimeoutExpired:
             server.kill()
-        typer.echo("ucj explore: stopped")
+        _say("ucj explore: stopped")
         return
     if code != 0:
         typer.echo(f"error: the explorer server stopped (exit status {code})", err=True)
@@ -823,10 +888,10 @@ def participants_check(
                    "because it may quote personal data; nothing was written", err=True)
         raise typer.Exit(1) from None
     c = result.counts
-    typer.echo(f"{d.full_name}: {c['rows']:,} rows: {c['accepted']:,} accepted, {c['already_funded']:,} already funded, "
+    _say(f"{d.full_name}: {c['rows']:,} rows: {c['accepted']:,} accepted, {c['already_funded']:,} already funded, "
                f"{c['rejected']:,} rejected, {c['possible_duplicates']:,} possible duplicates to review; "
                f"{c['villages_below_quota']:,} of {c['villages']:,} villages below the quota of {quota}")
-    typer.echo(f"summary: {run_dir / 'summary.html'} (no personal data); "
+    _say(f"summary: {run_dir / 'summary.html'} (no personal data); "
                f"lists: {run_dir / runs_participants.PERSONAL_DIR}/ (personal data, readable by you only)")
 
 
@@ -837,7 +902,7 @@ def participants_template(out: Path = typer.Option(Path("."), help="folder for t
     from ucj.ingest.participants import write_template
 
     for p in write_template(out):
-        typer.echo(f"wrote {p}")
+        _say(f"wrote {p}")
 
 
 def main() -> None:  # pragma: no cover - console entry

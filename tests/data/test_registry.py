@@ -16,10 +16,19 @@ def test_registry_holds_all_districts_and_provinces(reg):
     assert kinds["Kabupaten"] == 416 and kinds["Kota"] == 98
 
 
-@pytest.mark.parametrize("query", ["Boalemo", "Kab. Boalemo", "KABUPATEN BOALEMO", "75.02", "7502", "kab boalemo",
-                                   " Kabupaten  Boalemo "])
+@pytest.mark.parametrize("query", ["Boalemo", "Kab. Boalemo", "KABUPATEN BOALEMO", "75.02", "kemendagri:7502",
+                                   "bps:7501", "kab boalemo", " Kabupaten  Boalemo "])
 def test_forms_people_type_resolve_to_boalemo(reg, query):
     assert reg.resolve(query) == "75.02"
+
+
+def test_7502_without_a_dot_is_refused_it_is_gorontalo_in_bps_numbering(reg):
+    """BPS 7502 is Kabupaten Gorontalo (the WebAPI answer's vervar), Kemendagri 75.02 is Boalemo: no guess."""
+    from ucj.core.errors import UcjInputError
+
+    with pytest.raises(UcjInputError, match="write 75.02 for the Kemendagri code or bps:7502"):
+        reg.resolve("7502")
+    assert reg.resolve("7502", scheme="kemendagri") == "75.02" and reg.resolve("7502", scheme="bps") == "75.01"
 
 
 @pytest.mark.parametrize(

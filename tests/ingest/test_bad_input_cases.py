@@ -268,7 +268,7 @@ CASES: list[tuple[str, Callable[[Ctx], object], str]] = [
     ("text value in long table", long_edit(0, "persen_miskin", "dua belas"),
      "long.csv, row 2, column 'persen_miskin': text in a numeric column (value: 'dua belas')"),
     ("unknown Kemendagri code", long_edit(0, "kode_kab", "1199"),
-     "long.csv, row 2, column 'kode_kab': unknown district"),
+     "long.csv, row 2, column 'kode_kab': no district has this code in Kemendagri numbering (11.99)"),
     # -- BPS dynamic tables -----------------------------------------------------------------------
     ("long table to bps-table", lambda c: import_bps_table(long_file(c)),
      "long.csv, row 1: this is a long table (one row per district and year; columns: tahun, kode_kab"),

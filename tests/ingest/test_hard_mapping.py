@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -39,7 +40,8 @@ def cli(*args: str) -> tuple[int, list[str]]:
 
 
 def problems_of(lines: list[str]) -> list[str]:
-    return [line for line in lines if not line.startswith("error:")]
+    """The problems the command listed: one line `error: PROBLEM`, or a count line and one problem a line."""
+    return [line.removeprefix("error: ") for line in lines if not re.fullmatch(r"error: \d+ problems in the input:", line)]
 
 
 def test_a_province_column_that_holds_no_province_is_blamed(tmp_path):

@@ -70,6 +70,23 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _wait_for_an_idle_kernel(base: str, token: str) -> None:
+    """Until the notebook's kernel has started and answers (on a loaded machine this takes a while)."""
+    import json
+
+    deadline = time.time() + 180
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(f"{base}/api/sessions?token={token}", timeout=5) as r:
+                sessions = json.load(r)
+            if sessions and all(s["kernel"]["execution_state"] == "idle" for s in sessions):
+                return
+        except OSError:
+            pass
+        time.sleep(1)
+    pytest.fail("the notebook's kernel did not become idle within 180 s")
+
+
 def test_jupyterlab_runs_the_explore_notebook(browser, demo_dir, tmp_path):
     """Open the notebook in JupyterLab, run all cells and find the rendered explorer (its tabs and headline)."""
     port, token = _free_port(), secrets.token_hex(16)
@@ -98,10 +115,17 @@ def test_jupyterlab_runs_the_explore_notebook(browser, demo_dir, tmp_path):
         page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
         page.wait_for_selector("text=explorer_app(data_dir, lang, district)", timeout=30_000)
         assert page.locator(".jp-Notebook .jp-Cell").count() >= 3
+        _wait_for_an_idle_kernel(base, token)
         page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000)
         page.locator(".lm-MenuBar-itemLabel", has_text="Run").click()
         page.get_by_text("Run All Cells", exact=True).click()
-        page.wait_for_selector(".jp-OutputArea .ucj-coverage-headline", timeout=180_000)
+        # the headline, or an error output (then the test fails with its text, not after a silent wait)
+        page.wait_for_selector(".jp-OutputArea .ucj-coverage-headline, .jp-OutputArea-output[data-mime-type="
+                               "'application/vnd.jupyter.stderr'], .jp-RenderedText[data-mime-type="
+                               "'application/vnd.jupyter.error']", timeout=300_000)
+        errors = page.locator("[data-mime-type='application/vnd.jupyter.error']").all_inner_texts()
+        assert not errors, errors[0][-2000:]
+        page.wait_for_selector(".jp-OutputArea .ucj-coverage-headline", timeout=120_000)
         tabs = page.locator(".jp-OutputArea .ucj-explorer .lm-TabBar-tab").all_inner_texts()
         assert tabs == ["Coverage", "Claims", "Poverty", "Budget planner", "Compare"]
         assert "Coverage of Kabupaten Boalemo" in page.locator(".ucj-coverage-headline").inner_text()

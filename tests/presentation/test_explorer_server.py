@@ -1,7 +1,8 @@
 """`ucj explore` closed to strangers (issue 24, items 5 and 8): no page and no kernel without the token, at
 most --max-kernels kernels, an unused kernel shut down after --idle-timeout, nothing left running after
 kill -9 of `ucj explore` or a closed terminal (SIGHUP), and an address that is not this machine's refused
-in one line."""
+in one line. The one warm kernel the server starts for the first page (issue 21, first paint) is one of
+those kernels: counted toward the cap, given to a page only after the token, shut down when unused."""
 
 from __future__ import annotations
 
@@ -101,10 +102,23 @@ def _set_cookie(url: str) -> str:
     return ""
 
 
+def _warm_kernel(pid: int, timeout: float = 120) -> psutil.Process:
+    """The warm kernel the server starts before any page is asked for (waited for: it may still start)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = _kernels(pid)
+        if found:
+            assert len(found) == 1, found
+            return found[0]
+        time.sleep(0.2)
+    raise AssertionError("no warm kernel")
+
+
 def test_no_token_no_page_and_no_kernel_and_at_most_the_cap(demo_dir, tmp_path):
     proc, address = _start(demo_dir, tmp_path, "--max-kernels", "2")
     base = address.split("?")[0]
     try:
+        warm = _warm_kernel(proc.pid)  # started with the server, by whoever started `ucj explore`
         # jupyter_server's identity provider sends a request without the token to the login page, which
         # answers 403 with the way in; a blind request from another web site is no different
         assert _first_answer(base) == (302, "/login?next=%2F")
@@ -114,7 +128,7 @@ def test_no_token_no_page_and_no_kernel_and_at_most_the_cap(demo_dir, tmp_path):
             urllib.request.urlopen(base + "login", timeout=60)
         assert "ucj explore" in refused.value.read().decode()
         time.sleep(1)
-        assert _kernels(proc.pid) == []
+        assert [k.pid for k in _kernels(proc.pid)] == [warm.pid]  # no request without the token started one
         codes: list[int] = []
         threads = [threading.Thread(target=lambda: codes.append(_get(address))) for _ in range(20)]
         for t in threads:
@@ -125,6 +139,7 @@ def test_no_token_no_page_and_no_kernel_and_at_most_the_cap(demo_dir, tmp_path):
             time.sleep(0.2)
         assert peak <= 2 and codes.count(200) >= 1 and codes.count(200) <= 2, (peak, sorted(codes))
         assert set(codes) <= {200, 503}
+        assert warm.pid in {k.pid for k in _kernels(proc.pid)}  # the warm kernel served a page (still open)
     finally:
         _stop(proc)
 
@@ -132,6 +147,7 @@ def test_no_token_no_page_and_no_kernel_and_at_most_the_cap(demo_dir, tmp_path):
 def test_an_unused_kernel_is_shut_down(demo_dir, tmp_path):
     proc, address = _start(demo_dir, tmp_path, "--idle-timeout", "6")
     try:
+        warm = _warm_kernel(proc.pid)
         # a page fetched but never opened in a browser: its kernel goes idle
         status, location = _first_answer(address)  # the token sets the login cookie, then the page without it
         assert (status, location) == (302, "/")
@@ -141,7 +157,7 @@ def test_an_unused_kernel_is_shut_down(demo_dir, tmp_path):
             assert b"application/vnd.jupyter.widget-view+json" in r.read()
         cookie = _set_cookie(address)
         assert "SameSite=Strict" in cookie and "HttpOnly" in cookie  # the token's login cookie: this site only
-        assert len(_kernels(proc.pid)) == 1
+        assert [k.pid for k in _kernels(proc.pid)] == [warm.pid]  # the page ran in the warm kernel
         # the token is on no command line (other users of the machine can read those) and not in the
         # environment of the kernel that runs the notebook
         token = address.split("token=")[1]
@@ -151,6 +167,32 @@ def test_an_unused_kernel_is_shut_down(demo_dir, tmp_path):
         while _kernels(proc.pid) and time.monotonic() < deadline:
             time.sleep(1)
         assert _kernels(proc.pid) == []
+    finally:
+        _stop(proc)
+
+
+def test_an_unused_warm_kernel_is_shut_down_and_the_next_page_starts_its_own(demo_dir, tmp_path):
+    proc, address = _start(demo_dir, tmp_path, "--idle-timeout", "6")
+    try:
+        warm = _warm_kernel(proc.pid)
+        deadline = time.monotonic() + 120  # never asked for: shut down like any unused kernel
+        while _kernels(proc.pid) and time.monotonic() < deadline:
+            time.sleep(1)
+        assert _kernels(proc.pid) == []
+        assert _get(address) == 200  # the page then starts a kernel of its own
+        assert len(_kernels(proc.pid)) == 1 and _kernels(proc.pid)[0].pid != warm.pid
+    finally:
+        _stop(proc)
+
+
+def test_without_the_warm_kernel_no_kernel_runs_before_a_page(demo_dir, tmp_path, monkeypatch):
+    monkeypatch.setenv("UCJ_EXPLORE_WARM", "0")
+    proc, address = _start(demo_dir, tmp_path)
+    try:
+        time.sleep(3)
+        assert _kernels(proc.pid) == []
+        assert _get(address.split("?")[0]) == 403 and _kernels(proc.pid) == []
+        assert _get(address) == 200 and len(_kernels(proc.pid)) == 1
     finally:
         _stop(proc)
 
@@ -185,7 +227,9 @@ def test_a_closed_terminal_leaves_nothing_running(demo_dir, tmp_path):
 
 
 def test_an_address_of_another_machine_is_refused(tmp_path):
-    run = subprocess.run([str(BIN / "ucj"), "explore", "--host", "192.0.2.1", "--port", str(_free_port())],
+    """The address is checked first, before the data folders (here one that does not exist)."""
+    run = subprocess.run([str(BIN / "ucj"), "explore", "--host", "192.0.2.1", "--port", str(_free_port()),
+                          "--data-dir", str(tmp_path / "none")],
                          capture_output=True, text=True, timeout=60)
     assert run.returncode == 2 and "not an address of this machine" in run.stderr
 
@@ -194,8 +238,8 @@ def test_a_busy_port_is_named(tmp_path):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         s.listen()
-        run = subprocess.run([str(BIN / "ucj"), "explore", "--port", str(s.getsockname()[1])], capture_output=True,
-                             text=True, timeout=60)
+        run = subprocess.run([str(BIN / "ucj"), "explore", "--port", str(s.getsockname()[1]),
+                              "--data-dir", str(tmp_path / "none")], capture_output=True, text=True, timeout=60)
     assert run.returncode == 2 and "is in use" in run.stderr
 
 

@@ -452,22 +452,21 @@ def _page_words(report) -> str:
     return "\n".join(parts)
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("lang", ["id"])  # English in test_pages_one_story_en.py: another xdist worker takes it
-def test_every_district_page_tells_one_story(demo_ds, demo_dir, lang):
-    """All 514 districts of the demo, built with the presentation functions (no kernel), the all-district
+def every_district_problems(ds, data_dir: str, lang: str) -> list[str]:
+    """What the one-story check finds wrong on the pages of all 514 districts of `ds` (read from
+    `data_dir`, ";"-separated folders), built with the presentation functions (no kernel), the all-district
     tables shared as a batch shares them: each summary value carries its period; the coverage printed in
     the summary is the coverage sentence's, with the same period, and the key figures' for its pairing; a
     coverage older than the last month comes with the rule; no internal name and no word of the other
-    language."""
-    codes = sorted(demo_ds.enrolment["district_code"].unique())
+    language. Used on the demo (both languages) and on the demo merged with real BPS imports."""
+    codes = sorted(ds.enrolment["district_code"].unique())
     assert len(codes) == 514
-    peers = district_report.PeerTables(demo_ds)
+    peers = district_report.PeerTables(ds)
     words = ENGLISH_WORDS if lang == "id" else INDONESIAN_WORDS
     problems: list[str] = []
     for code in codes:
-        report = district_report.build(demo_ds, validate_params(code, lang=lang, data_dir=str(demo_dir),
-                                                                registry=demo_ds.registry), comparison=peers)
+        report = district_report.build(ds, validate_params(code, lang=lang, data_dir=data_dir,
+                                                           registry=ds.registry), comparison=peers)
         fig = report.results
         for label, value in report.summary_items():
             if value != "–" and label not in (t("target", lang), t("projected", lang), t("last_period", lang)):
@@ -488,6 +487,14 @@ def test_every_district_page_tells_one_story(demo_ds, demo_dir, lang):
         for quoted in _quoted_and_cited(report):
             text = text.replace(quoted, " ")
         problems += [f"{code}: '{w}'" for w in words if re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", text, re.I)]
+    return problems
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["id"])  # English in test_pages_one_story_en.py: another xdist worker takes it
+def test_every_district_page_tells_one_story(demo_ds, demo_dir, lang):
+    """All 514 districts of the demo (every_district_problems)."""
+    problems = every_district_problems(demo_ds, str(demo_dir), lang)
     assert problems == [], problems[:20]
 
 
@@ -511,6 +518,11 @@ def test_a_batch_through_kernels_keeps_pairings_apart_and_pages_citable(demo_dir
     df = pd.read_csv(tmp_path / "run" / "summary.csv", dtype={"district_code": str}).set_index("district_code")
     assert df.at["71.02", "coverage_period_potensi_pekerja"] == "2024-12"
     assert df.at["71.02", "active_period"] == "2025-12" and pd.isna(df.at["75.02", "coverage_pct_potensi_pekerja"])
+    # targets too sit under their pairing: Minahasa's over potensi pekerja, Boalemo's over the working population
+    targets = pd.read_parquet(demo_dir / "targets.parquet").set_index("district_code")
+    assert df.at["71.02", "target_pct_potensi_pekerja"] == targets.at["71.02", "coverage_target_pct"] == 100.0
+    assert df.at["75.02", "target_pct_working_population"] == targets.at["75.02", "coverage_target_pct"]
+    assert pd.isna(df.at["71.02", "target_pct_working_population"]) and "target_pct" not in df.columns
     for report in (tmp_path / "run").glob("*/report.html"):
         text = report.read_text()
         assert re.search(r'<html[^>]*lang="id"', text)

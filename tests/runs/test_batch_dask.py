@@ -72,8 +72,8 @@ def test_a_batch_runs_on_a_dask_cluster_and_survives_a_killed_worker(cluster, de
         # the kernel read the copy the client sent (its key figures name the folder it read), not the
         # client's folder; the notebook names the client's folder, relative to the report's
         read = json.loads((folder / "key_figures.json").read_text())["provenance"]["parameters"]["data_dirs"]
-        # (pages show a folder outside the report's tree by its name: the copy's, not the client's demo folder)
-        assert len(read) == 1 and read[0] != Path(demo_dir).name and str(demo_dir) not in read[0]
+        # the page shows the client's folder relative to the report's (worked out on the client), not the copy's
+        assert read == [data_dir] and str(demo_dir) not in read[0] and "ucj-data-" not in read[0]
         assert data_dir == os.path.relpath(Path(demo_dir).resolve(), folder.resolve())
     # the reports were made by more than one worker, and the batch went on after one was killed
     workers = {e["worker"] for e in reports}
@@ -88,6 +88,9 @@ def test_dask_and_local_workers_give_the_same_key_figures(cluster, demo_dir, tmp
     for a, b in zip(on_dask, local):
         ka = json.loads((tmp_path / "d" / a["slug"] / "key_figures.json").read_text())
         kb = json.loads((tmp_path / "l" / b["slug"] / "key_figures.json").read_text())
+        # the same data folder, shown relative to each report's folder (both two levels below tmp_path)
+        assert ka["provenance"]["parameters"]["data_dirs"] == kb["provenance"]["parameters"]["data_dirs"] == \
+            [os.path.relpath(Path(demo_dir).resolve(), (tmp_path / "d" / a["slug"]).resolve())]
         for k in (ka, kb):  # when each was made is not a figure
             k["provenance"].pop("generated_at")
             k["provenance"].get("stamp", {}).pop("generated_at", None)

@@ -136,7 +136,11 @@ def test_executed_notebooks_are_papermills_and_rerun_with_plain_papermill(batch_
                            "--cwd", str(rerun)], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr[-3000:]
     again = json.loads((rerun / "key_figures.json").read_text())
-    assert _comparable(again) == _comparable(json.loads((run_dir / slug / "key_figures.json").read_text()))
+    made = json.loads((run_dir / slug / "key_figures.json").read_text())
+    assert _comparable(again) == _comparable(made)
+    # the page printed the data folder relative to its own folder, and the rerun prints the same
+    assert made["provenance"]["parameters"]["data_dirs"] == [pm["parameters"]["data_dir"]] == \
+        [pm["parameters"]["data_dir_shown"]] == again["provenance"]["parameters"]["data_dirs"]
 
 
 def test_a_kernel_restarts_for_other_data(demo_dir, tmp_path):

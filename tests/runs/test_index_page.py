@@ -72,7 +72,9 @@ def test_summary_files_hold_every_districts_key_figures(run):
     assert list(df["district_code"]) == ["75.02", "75.71", "75.04"]
     boalemo = df.iloc[0]
     key = keys["7502-kabupaten-boalemo"]
-    assert boalemo["coverage_pct_working_population"] == key["coverage_pct"] and boalemo["projected"] == 35.2
+    assert boalemo["coverage_pct_working_population"] == key["coverage_pct"] and boalemo["projected_pct_working_population"] == 35.2
+    assert (boalemo["lower_pct_working_population"], boalemo["upper_pct_working_population"]) == (pytest.approx(30.2), pytest.approx(40.2))
+    assert pd.isna(boalemo["projected_pct_potensi_pekerja"])  # a projection sits under its own pairing only
     assert boalemo["coverage_period_working_population"] == "2025-12"
     assert boalemo["claim_amount_rp"] == 4_960_000_000 and boalemo["p0"] == 16.37 and boalemo["target_year"] == 2029
     assert df.iloc[2]["error"] == "KeyError: 'claims'" and pd.isna(df.iloc[2]["coverage_pct_working_population"])

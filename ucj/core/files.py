@@ -116,44 +116,73 @@ def _lock_path(folder: Path) -> Path:
     return folder.parent / f".{folder.name}.lock"
 
 
+def _open_lock(lock: Path, shared: bool) -> "object | None":
+    """Open the lock file and take the flock, making sure the file locked is still the one at `lock`: a holder
+    removes it when it ends (below), so a waiter may wake holding a file no longer there; it then tries again.
+    None where the lock cannot be had (a reader on a read-only share reads without it)."""
+    import fcntl
+
+    while True:
+        try:
+            lock.parent.mkdir(parents=True, exist_ok=True)
+            fh = open(lock, "a+b")
+        except OSError:
+            if not shared:
+                raise
+            try:
+                fh = open(lock, "rb")  # read-only folder: use a lock file a writer left, if any
+            except OSError:
+                return None
+        fcntl.flock(fh.fileno(), fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
+        try:
+            same = os.path.samestat(os.fstat(fh.fileno()), os.stat(lock))
+        except OSError:
+            same = False
+        if same:
+            return fh
+        fh.close()
+
+
+def _close_lock(fh: "object", lock: Path) -> None:
+    """Release the lock and remove its file when no one else holds or waits on it: the lock file never stays
+    beside the folder after the run. A kill -9 may leave it; the flock dies with the process, so a stale file
+    never blocks, and the next holder removes it."""
+    import fcntl
+
+    try:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)  # type: ignore[attr-defined]
+        if os.path.samestat(os.fstat(fh.fileno()), os.stat(lock)):  # type: ignore[attr-defined]
+            lock.unlink()
+    except OSError:
+        pass  # another process holds it (or waits): it removes the file when it ends
+    finally:
+        fh.close()  # type: ignore[attr-defined]
+
+
 @contextmanager
 def folder_lock(folder: str | os.PathLike[str], shared: bool = False) -> Iterator[None]:
     """Hold the folder's lock: exclusive for a writer, shared for a reader.
 
-    A reader never creates the lock file: where no writer has been (or the lock cannot be opened,
-    say on a read-only share) it reads without it.
+    The lock file sits beside the folder (`.NAME.lock`) only while someone holds it. A reader that cannot
+    create it (a read-only share) reads without it.
     """
-    import fcntl
-
     folder = Path(folder).resolve()  # a symlinked folder: lock and swap its target
     lock = _lock_path(folder)
+    fh = _open_lock(lock, shared)
     try:
-        if shared:
-            fh = open(lock, "rb") if lock.exists() else None
-        else:
-            lock.parent.mkdir(parents=True, exist_ok=True)
-            fh = open(lock, "a+b")
-    except OSError:
-        if not shared:
-            raise
-        fh = None
-    try:
-        if fh is not None:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
-            if shared and _journal_path(folder).exists():  # an import died while committing: finish it first
-                fh.close()
-                fh = None
-                try:
-                    with folder_lock(folder):
-                        _recover_files(folder)
-                except OSError:
-                    pass  # not writable here: read as it is
-                fh = open(lock, "rb")
-                fcntl.flock(fh.fileno(), fcntl.LOCK_SH)
+        if fh is not None and shared and _journal_path(folder).exists():  # an import died committing: finish it
+            _close_lock(fh, lock)
+            fh = None
+            try:
+                with folder_lock(folder):
+                    _recover_files(folder)
+            except OSError:
+                pass  # not writable here: read as it is
+            fh = _open_lock(lock, shared)
         yield
     finally:
         if fh is not None:
-            fh.close()  # closing releases the lock
+            _close_lock(fh, lock)
 
 
 def _exchange(a: Path, b: Path) -> bool:

@@ -91,3 +91,36 @@ def portable_path(path: str | os.PathLike[str], base: str | os.PathLike[str] | N
     if common != Path(common.anchor):
         return Path(os.path.relpath(p, b)).as_posix()
     return p.name
+
+
+# A folder a report shows by its name alone, because no relative path from the report's folder could be
+# formed (another drive, or a path that would climb to the file system's root and so spell out the
+# machine's folders): "…/demo". The renderer says so in the reader's language.
+NAME_ONLY = "…/"
+
+
+def relative_folder(path: str | os.PathLike[str], start: str | os.PathLike[str], pathmod=os.path) -> str | None:  # type: ignore[no-untyped-def]
+    """`path` relative to the folder `start` ('..' where needed, '/' separators); a relative `path` is
+    first taken from the current folder. None when no relative path can be formed without revealing the
+    machine's folders: the two are on different drives, or they share nothing but the root. `pathmod`
+    is os.path (ntpath or posixpath to reason about another system's paths)."""
+    real = pathmod.realpath if pathmod is os.path else pathmod.abspath
+    a, b = real(os.fspath(path)), real(os.fspath(start))
+    try:
+        common = pathmod.commonpath([a, b])
+        rel = pathmod.relpath(a, b)
+    except ValueError:  # different drives (C: and D:), or one path absolute and the other not
+        return None
+    if pathmod.dirname(common) == common:  # only the root in common: '../../..' would spell out the machine's folders
+        return None
+    return rel.replace(pathmod.sep, "/")
+
+
+def shown_folder_text(path: str | os.PathLike[str], start: str | os.PathLike[str], pathmod=os.path) -> str:  # type: ignore[no-untyped-def]
+    """A data folder as a report in the folder `start` prints it: relative to that folder, else its name
+    alone marked NAME_ONLY ("…/demo"), never an absolute path."""
+    rel = relative_folder(path, start, pathmod)
+    if rel is not None:
+        return rel
+    name = pathmod.basename(pathmod.normpath(os.fspath(path))) or os.fspath(path).strip("\\/:")
+    return f"{NAME_ONLY}{name}"

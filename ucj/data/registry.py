@@ -11,6 +11,7 @@ BPS province numbering, and errors that list the closest candidates.
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -92,8 +93,16 @@ PROVINCE_HISTORY: dict[str, tuple[int, tuple[str, ...]]] = {
     "92": (2023, ("92", "96")),
 }
 
-_CODE = re.compile(r"^\s*(\d{2})[.\-\s]?(\d{2})\s*$")
+# District codes as typed: "75.01" is Kemendagri's (its numbering writes the dot); "bps:7501" and
+# "kemendagri:7501" name their numbering; "7501", "75-01" or "75 01" name none, and are read only where both
+# numberings mean the same district or only one has the code (BPS 7501 is Boalemo, Kemendagri 75.01 Gorontalo).
+_DOTTED = re.compile(r"^\s*(\d{2})\.(\d{2})\s*$")
+_UNDOTTED = re.compile(r"^\s*(\d{2})[\-\s]?(\d{2})\s*$")
+_SCHEMED = re.compile(r"^\s*(bps|kemendagri)\s*:\s*(\d{2})[.\-\s]?(\d{2})\s*$", re.IGNORECASE)
+NUMBERINGS = ("kemendagri", "bps")
+_log = logging.getLogger("ucj.registry")
 _PROVINCE_CODE = re.compile(r"^\s*(\d{2})\s*$")
+_PROVINCE_SCHEMED = re.compile(r"^\s*(bps|kemendagri)\s*:\s*(\d{2})\s*$", re.IGNORECASE)
 _TOKEN_EXPAND = {"kep": "kepulauan", "kab": "kabupaten", "kec": "kecamatan"}
 _PREFIXES = (
     ("kabupaten administrasi", KABUPATEN),
@@ -133,6 +142,11 @@ def province_key(text: str) -> str:
     return _squash(low)
 
 
+class NumberingConflict(UcjInputError):
+    """A district code written without a dot that means one district in Kemendagri numbering and another in
+    BPS numbering, with nothing to say which."""
+
+
 @dataclass(frozen=True)
 class District:
     """One kabupaten or kota, by its Kemendagri code."""
@@ -155,10 +169,13 @@ class District:
 class Registry:
     """All districts and provinces, with resolution from the forms people and files use."""
 
-    def __init__(self, districts: pd.DataFrame, provinces: pd.DataFrame, source: str = "") -> None:
+    def __init__(self, districts: pd.DataFrame, provinces: pd.DataFrame, source: str = "",
+                 bps_codes: dict[str, str] | None = None, bps_provinces: dict[str, str] | None = None) -> None:
         self.districts = districts
         self.provinces = provinces
         self.source = source
+        self.bps_codes = dict(bps_codes or {})  # BPS 4-digit code -> Kemendagri code (ucj.data.bps_numbering)
+        self.bps_provinces = dict(bps_provinces or {})  # BPS 2-digit province code -> Kemendagri's
         self._by_code = {
             row.code: District(row.code, row.name, row.kind, row.province_code, row.province_name)
             for row in districts.itertuples(index=False)
@@ -207,6 +224,14 @@ class Registry:
         text = str(query).strip()
         if not text:
             raise UcjInputError.one("province is empty")
+        schemed = _PROVINCE_SCHEMED.match(text)
+        if schemed:  # bps:94 (Papua) or kemendagri:94 (Papua Tengah)
+            numbering, digits = schemed.group(1).lower(), schemed.group(2)
+            code = self.bps_provinces.get(digits) if numbering == "bps" else digits
+            if code in set(self.provinces["province_code"]):
+                return str(code)
+            raise UcjInputError.one(f"no province has this code in {'BPS' if numbering == 'bps' else 'Kemendagri'} "
+                                    "numbering", value=text)
         m = _PROVINCE_CODE.match(text)
         if m and m.group(1) in set(self.provinces["province_code"]):
             return m.group(1)
@@ -218,6 +243,20 @@ class Registry:
         raise UcjInputError.one(
             f"unknown province; closest: {', '.join(n for n, _, _ in near)}", value=text
         )
+
+    def province_numbering_conflict(self, query: str) -> str | None:
+        """For a province typed on the command line: the rule broken when a bare 2-digit code is one province in
+        Kemendagri numbering and another in BPS numbering (the Papua provinces: BPS 94 is Papua, Kemendagri 94
+        Papua Tengah); None otherwise."""
+        m = _PROVINCE_CODE.match(str(query))
+        if not m:
+            return None
+        digits = m.group(1)
+        bps = self.bps_provinces.get(digits)
+        if digits not in set(self.provinces["province_code"]) or bps is None or bps == digits:
+            return None
+        return (f"{digits} is {self.province_name(digits)} in Kemendagri numbering but {self.province_name(bps)} in "
+                f"BPS numbering; write the name, or kemendagri:{digits} or bps:{digits}")
 
     def candidates(self, query: str, limit: int = 5) -> list[str]:
         """Closest district names, for error messages."""
@@ -232,6 +271,7 @@ class Registry:
         province: str | None = None,
         bare_kind: str | None = None,
         year: int | None = None,
+        scheme: str | None = None,
     ) -> list[str]:
         """All codes a name or code could mean (empty if none).
 
@@ -239,13 +279,14 @@ class Registry:
         of 2021 lists Sorong under Papua Barat and, before 2013, Tarakan under Kalimantan Timur
         (PROVINCE_HISTORY); with no year, the old grouping is tried when the current one finds
         nothing. `bare_kind` says what a name without "Kabupaten"/"Kota" means where both exist:
-        BPS tables write kabupaten bare and prefix cities with "Kota".
+        BPS tables write kabupaten bare and prefix cities with "Kota". `scheme` ("kemendagri" or "bps") is the
+        numbering a file's column declares for codes written without a dot; without it such a code gives every
+        district it means in the two numberings (two where they differ).
         """
         text = str(query).strip()
-        m = _CODE.match(text)
-        if m:
-            code = f"{m.group(1)}.{m.group(2)}"
-            return [code] if code in self._by_code else []
+        codes = self._code_readings(text, scheme)
+        if codes is not None:
+            return codes
         kind, key = split_kind(text)
         codes = list(self._by_key.get(key, []))
         if not codes and kind is not None:  # "Kota Baru" is Kabupaten Kotabaru, not a city
@@ -263,6 +304,65 @@ class Registry:
             codes = preferred or codes
         return codes
 
+    # -- codes ----------------------------------------------------------------------------------
+    def _parse_code(self, text: str, scheme: str | None) -> tuple[str, str, str | None, bool] | None:
+        """(province digits, district digits, numbering, whether the text itself names it); None if not a code."""
+        m = _SCHEMED.match(text)
+        if m:
+            return m.group(2), m.group(3), m.group(1).lower(), True
+        m = _DOTTED.match(text)
+        if m:
+            return m.group(1), m.group(2), "kemendagri", True
+        m = _UNDOTTED.match(text)
+        if m:
+            if scheme is not None and scheme not in NUMBERINGS:
+                raise ValueError(f"scheme must be one of {NUMBERINGS} or None, not {scheme!r}")
+            return m.group(1), m.group(2), scheme, False
+        return None
+
+    def _code_readings(self, text: str, scheme: str | None) -> list[str] | None:
+        """The Kemendagri codes a code means (None: the text is no code): one for a code whose numbering is
+        known, else its reading in each numbering that has it."""
+        parsed = self._parse_code(text, scheme)
+        if parsed is None:
+            return None
+        a, b, numbering, _ = parsed
+        kem = f"{a}.{b}" if f"{a}.{b}" in self._by_code else None
+        bps = self.bps_codes.get(a + b)
+        readings = {"kemendagri": [kem], "bps": [bps]}.get(numbering or "", [kem, bps])
+        return list(dict.fromkeys(c for c in readings if c))
+
+    def numbering_conflict(self, query: str, scheme: str | None = None) -> str | None:
+        """The rule broken when a code written without a dot (7501) means one district in Kemendagri numbering
+        and another in BPS numbering and nothing says which: both readings and how to write each. None if the
+        code is dotted, names its numbering, `scheme` gives it, or both numberings agree."""
+        parsed = self._parse_code(str(query).strip(), scheme)
+        if parsed is None or parsed[2] is not None:
+            return None
+        a, b, _, _ = parsed
+        kem, bps = f"{a}.{b}", self.bps_codes.get(a + b)
+        if kem not in self._by_code or bps is None or bps == kem:
+            return None
+        k, d = self._by_code[kem], self._by_code[bps]
+        return (f"{a}{b} is {k.full_name}, {k.province_name} in Kemendagri numbering but {d.full_name}, "
+                f"{d.province_name} in BPS numbering; write {kem} for the Kemendagri code or bps:{a}{b} for the "
+                f"BPS code")
+
+    def _say_numbering(self, text: str, code: str, scheme: str | None) -> None:
+        """-v: which numbering a code written without a dot was read in."""
+        parsed = self._parse_code(text, scheme)
+        if parsed is None or parsed[3] or parsed[2] is not None:  # a dot, a prefix or the column said it
+            return
+        a, b, _, _ = parsed
+        d = self._by_code[code]
+        if self.bps_codes.get(a + b) == f"{a}.{b}":
+            how = "the same district in Kemendagri and BPS numbering"
+        elif code == f"{a}.{b}":
+            how = f"in Kemendagri numbering (BPS has no code {a}{b})"
+        else:
+            how = f"in BPS numbering (Kemendagri has no code {a}.{b})"
+        _log.debug("district code %r read as %s [%s]: %s", text, d.full_name, code, how)
+
     def provinces_in(self, province_code: str, year: int | None = None) -> tuple[str, ...]:
         """The current provinces whose districts `province_code` covered in `year` (None: at any time)."""
         until, covered = PROVINCE_HISTORY.get(province_code, (0, (province_code,)))
@@ -278,13 +378,18 @@ class Registry:
         return now
 
     def resolve(self, query: str, *, province: str | None = None, bare_kind: str | None = None,
-                year: int | None = None) -> str:
-        """Return the one Kemendagri code a name or code means, or raise with the closest candidates."""
+                year: int | None = None, scheme: str | None = None) -> str:
+        """Return the one Kemendagri code a name or code means, or raise with the closest candidates. A code
+        written without a dot that means two districts in the two numberings is refused (NumberingConflict)."""
         text = str(query).strip()
         if not text:
             raise UcjInputError.one("district is empty")
-        codes = self.find(text, province=province, bare_kind=bare_kind, year=year)
+        conflict = self.numbering_conflict(text, scheme)
+        if conflict:
+            raise NumberingConflict.one(conflict, value=text)
+        codes = self.find(text, province=province, bare_kind=bare_kind, year=year, scheme=scheme)
         if len(codes) == 1:
+            self._say_numbering(text, codes[0], scheme)
             return codes[0]
         elsewhere = [] if codes or province is None else self.find(text, bare_kind=bare_kind)
         if elsewhere:
@@ -293,6 +398,12 @@ class Registry:
             where = self.province_name(self.resolve_province(str(province)))
             raise UcjInputError.one(f"no such district in {where}{when}; found elsewhere: {listed}",
                                     value=text)
+        parsed = self._parse_code(text, scheme) if not codes else None
+        if parsed is not None:
+            a, b, numbering, _ = parsed
+            where = {"kemendagri": f"Kemendagri numbering ({a}.{b})", "bps": f"BPS numbering ({a}{b})"}.get(
+                numbering or "", f"Kemendagri ({a}.{b}) or BPS ({a}{b}) numbering")
+            raise UcjInputError.one(f"no district has this code in {where}", value=text)
         if not codes:
             raise UcjInputError.one(
                 f"unknown district; closest: {'; '.join(self.candidates(text))}", value=text
@@ -354,6 +465,17 @@ def _from_lokal() -> tuple[list[tuple[str, str]], list[tuple[str, str, str, str,
 
 
 SNAPSHOT = "registry.json"
+BPS_SNAPSHOT = "bps_codes.json"  # BPS 4-digit code -> Kemendagri code, written by ucj.data.bps_numbering
+
+
+def load_bps_codes(key: str = "codes") -> dict[str, str]:
+    """The shipped list of BPS's codes: districts ({BPS 4-digit code: Kemendagri code}), or with
+    key="provinces" provinces ({BPS 2-digit code: Kemendagri province code})."""
+    import json
+
+    from ucj.core.config import resource
+
+    return dict(json.loads(resource(BPS_SNAPSHOT).read_text(encoding="utf-8")).get(key, {}))  # none while it is first written
 
 
 def snapshot_from_lokal() -> dict[str, object]:
@@ -366,7 +488,8 @@ def snapshot_from_lokal() -> dict[str, object]:
 def _registry(snapshot: dict[str, object]) -> Registry:
     provinces = pd.DataFrame(snapshot["provinces"], columns=["province_code", "province_name"])
     districts = pd.DataFrame(snapshot["districts"], columns=["code", "name", "kind", "province_code", "province_name"])
-    return Registry(districts, provinces, source=str(snapshot["source"]))
+    return Registry(districts, provinces, source=str(snapshot["source"]), bps_codes=load_bps_codes(),
+                    bps_provinces=load_bps_codes("provinces"))
 
 
 def load_registry() -> Registry:

@@ -18,7 +18,7 @@ from ucj.core.config import PROCESSED_DIR
 from ucj.core.files import atomic_path, files_transaction, safe_csv_frame, sha256_file, write_json, write_parquet
 from ucj.data.dataset import merge_cells, read_table, row_provenance, value_columns
 from ucj.core.numbers import Decimal, ambiguous_grouping, one_group, parse_series
-from ucj.data.registry import KABUPATEN, Registry
+from ucj.data.registry import KABUPATEN, NumberingConflict, Registry
 from ucj.data.schema import TABLES, validate
 
 
@@ -67,10 +67,13 @@ def resolve_column(
     bps_codes: pd.Series | None = None,
     bare_kind: str | None = KABUPATEN,
     years: pd.Series | None = None,
+    scheme: str | None = None,
 ) -> tuple[pd.Series, pd.DataFrame]:
     """Resolve district names (or codes) row by row; return codes and the unmatched rows.
 
     `years` (the data year of each row) lets a province be read as it was then (province history).
+    `scheme` is the numbering the file's column declares ("kemendagri" or "bps") for codes written without a
+    dot; without it such a code is read only where both numberings mean the same district.
     """
     reg = registry
     codes, unmatched = [], []
@@ -88,7 +91,11 @@ def resolve_column(
                 if bps is not None:
                     cache[key] = (reg.resolve_bps(str(bps), str(name)), None)
                 else:
-                    cache[key] = (reg.resolve(str(name), province=prov, bare_kind=bare_kind, year=year), None)
+                    cache[key] = (reg.resolve(str(name), province=prov, bare_kind=bare_kind, year=year,
+                                              scheme=scheme), None)
+            except NumberingConflict as err:
+                cache[key] = (None, f"{err.problems[0].rule}, or say the column's numbering in the mapping "
+                                    f"(\"code_scheme\": \"kemendagri\" or \"bps\")")
             except UcjInputError as err:
                 cache[key] = (None, err.problems[0].rule)
         code, reason = cache[key]

@@ -10,6 +10,7 @@ shown, logged or saved is the redacted one, and every error text is scrubbed of 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import email.utils
 import json
@@ -20,7 +21,7 @@ import stat
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import httpx
 
@@ -76,9 +77,9 @@ ALIASES = {"poverty_line_rp": "poverty_line", "garis_kemiskinan": "poverty_line"
 TH_OFFSET = 1900
 
 TIMEOUT = httpx.Timeout(30.0, connect=10.0)
-RETRIES = 4  # after the first try: waits of 1, 2, 4, 8 s unless the server says how long (Retry-After)
+RETRIES = 3  # after the first try, on a timeout, 5xx or 429 only: waits of 1, 2, 4 s unless the server says how long
 BACKOFF_S = 1.0
-MAX_WAIT_S = 120.0  # a Retry-After longer than this is reported, not slept through
+WAIT_BUDGET_S = 30.0  # all the waiting between tries; a Retry-After beyond what is left is reported, not slept
 
 
 # What the command uses when the caller gives none: tests replay recorded answers by setting these
@@ -160,7 +161,10 @@ def _retry_after(resp: httpx.Response, now: Callable[[], dt.datetime]) -> float 
 
 def _get(client: httpx.Client, url: str, shown: str, key: str, sleep: Callable[[float], None],
          now: Callable[[], dt.datetime]) -> httpx.Response:
-    """GET with timeouts and retries: on 5xx, 429 (honouring Retry-After), timeouts and lost connections."""
+    """GET with timeouts and a few retries, within WAIT_BUDGET_S of waiting: on 5xx, 429 (honouring
+    Retry-After) and timeouts. A connection that cannot be made (refused, no route, no DNS: offline) fails at
+    once, since trying again a second later would not change it."""
+    waited = 0.0
     for attempt in range(RETRIES + 1):
         wait = BACKOFF_S * 2 ** attempt
         try:
@@ -169,8 +173,8 @@ def _get(client: httpx.Client, url: str, shown: str, key: str, sleep: Callable[[
             why = f"BPS WebAPI did not answer in time ({TIMEOUT.read:g} s), {attempt + 1} tries: {shown}"
         except httpx.TransportError as err:
             detail = redact(str(err), key) or type(err).__name__
-            why = (f"cannot reach webapi.bps.go.id (offline, or DNS or a proxy failing: {detail}), "
-                   f"{attempt + 1} tries")
+            raise FetchError(f"cannot reach webapi.bps.go.id (offline, or DNS, a proxy or a firewall failing: "
+                             f"{detail})") from None
         else:
             code = resp.status_code
             if code == 429 or 500 <= code < 600:
@@ -178,7 +182,7 @@ def _get(client: httpx.Client, url: str, shown: str, key: str, sleep: Callable[[
                 wait = asked if asked is not None else wait
                 why = (f"BPS WebAPI answered HTTP {code} ({'too many requests' if code == 429 else 'server error'})"
                        f", {attempt + 1} tries: {shown}")
-                if asked is not None and asked > MAX_WAIT_S:
+                if asked is not None and waited + asked > WAIT_BUDGET_S:
                     raise FetchError(f"{why}; it asks to wait {asked:.0f} s: try again later")
             elif code in (401, 403):
                 raise FetchError(f"BPS WebAPI refused the key (HTTP {code}): check ${BPS_KEY_ENV} or "
@@ -187,10 +191,64 @@ def _get(client: httpx.Client, url: str, shown: str, key: str, sleep: Callable[[
                 raise FetchError(f"BPS WebAPI answered HTTP {code}: {shown}")
             else:
                 return resp
-        if attempt == RETRIES:
+        if attempt == RETRIES or waited + wait > WAIT_BUDGET_S:
             raise FetchError(why)
         sleep(wait)
+        waited += wait
     raise AssertionError("unreachable")
+
+
+# Loggers of the HTTP client: httpx logs each request's URL (INFO), httpcore its connection steps (DEBUG).
+HTTP_LOGGERS = ("httpx", "httpcore", "httpcore.connection", "httpcore.http11", "httpcore.http2",
+                "httpcore.proxy", "httpcore.socks")
+
+
+class HideKey(logging.Filter):
+    """Replaces the key in a log record's text with KEY-REMOVED (the URL carries it in its path), whoever
+    handles the record: ucj's -v log, a notebook's logging, pytest's capture."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__()
+        self.key = key
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        text = record.getMessage()
+        if self.key and self.key in text:
+            record.msg, record.args = redact(text, self.key), ()
+        return True
+
+
+class _IntoUcjLog(logging.Handler):
+    """httpx's request lines into ucj's log at debug level, so that -v shows each request (without the key)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        logging.getLogger("ucj.http").debug("%s: %s", record.name, record.getMessage())
+
+
+@contextlib.contextmanager
+def key_hidden_in_logs(key: str) -> Iterator[None]:
+    """While fetching: every HTTP log record has the key replaced, and with -v ucj's log shows the requests.
+    The loggers' levels and handlers are put back after (nothing is silenced for the rest of the process)."""
+    hide = HideKey(key)
+    loggers = [logging.getLogger(n) for n in HTTP_LOGGERS]
+    levels = {lg.name: lg.level for lg in loggers}
+    forward = _IntoUcjLog()
+    forward.addFilter(hide)
+    verbose = logging.getLogger("ucj").isEnabledFor(logging.DEBUG)
+    for lg in loggers:
+        lg.addFilter(hide)
+    httpx_log = logging.getLogger("httpx")
+    if verbose:
+        httpx_log.addHandler(forward)
+        if httpx_log.getEffectiveLevel() > logging.INFO:
+            httpx_log.setLevel(logging.INFO)
+    try:
+        yield
+    finally:
+        httpx_log.removeHandler(forward)
+        for lg in loggers:
+            lg.removeFilter(hide)
+            lg.setLevel(levels[lg.name])
 
 
 def _check(resp: httpx.Response, ind: Indicator, var: int, year: int, shown: str, key: str) -> int:
@@ -315,12 +373,10 @@ def fetch_bps(names: list[str], var_ids: list[int], years: list[int], *, out: st
     transport = transport or TRANSPORT
     sleep = sleep or SLEEP
     raw = Path(raw_dir) if raw_dir is not None else RAW_DIR / RAW_SUBDIR
-    for name in ("httpx", "httpcore"):  # their debug lines carry the full URL, key included
-        logging.getLogger(name).setLevel(logging.WARNING)
     fetched: list[Fetched] = []
     headers = {"Accept": "application/json", "User-Agent": f"ucj/{__version__} (ucj fetch bps)"}
     try:
-        with httpx.Client(transport=transport, timeout=TIMEOUT, headers=headers, follow_redirects=False) as client:
+        with key_hidden_in_logs(key), httpx.Client(transport=transport, timeout=TIMEOUT, headers=headers, follow_redirects=False) as client:
             for ind, var in targets:
                 for year in years:
                     shown = _url(var, year, REDACTED)

@@ -232,6 +232,13 @@ def _inspect_long(grid, reg: Registry, file: str, sheet: str | int | None) -> In
     if wide:
         indicator = ", ".join(dict.fromkeys(w.split("_")[0].lower() for w in wide))
     draft: dict[str, object] = {"table": table or TODO, "district": best or TODO}
+    numbering_unknown = False
+    if scheme == "kemendagri" and name_col is None and best is not None:
+        # codes without a dot and no names beside them: where the two numberings read a code as two districts,
+        # nothing in the file says which; the user says it in the draft ("?" until then)
+        numbering_unknown = any(reg.numbering_conflict(v) for v in _column_values(df, best)[:SAMPLE_ROWS])
+        if numbering_unknown:
+            scheme = TODO
     if scheme != "name":
         draft["code_scheme"] = scheme
         if name_col:
@@ -289,6 +296,10 @@ def _inspect_long(grid, reg: Registry, file: str, sheet: str | int | None) -> In
                      "if the file writes 'Kabupaten X'")
     if not year and not month and not wide:
         notes.append("no year column: give the year in the mapping (\"year\": 2021) or with --year")
+    if numbering_unknown:
+        notes.append(f"the codes in '{best}' are written without a dot and mean other districts in Kemendagri and "
+                     "BPS numbering (BPS 7501 is Boalemo, Kemendagri 75.01 Gorontalo), and no name column says "
+                     "which: set code_scheme to kemendagri or bps")
     if TODO in str(draft):
         notes.append(f"fill in every '{TODO}' in the draft before importing")
     command = f"ucj import mapped {Path(file).name!r} --mapping <the draft>" + (

@@ -259,12 +259,16 @@ def import_mapped(path: str | Path, mapping: Mapping, allow_unmatched: bool = Fa
         if wrong and all(p.value is None for p in wrong):  # the whole column: one line, nothing else
             raise UcjInputError(wrong)
         problems += wrong
-    if mapping.code_scheme == "bps":
-        names = df[mapping.district_name] if mapping.district_name else df[mapping.district]
-        codes, unmatched = resolve_column(names, registry=reg, file=file, column=mapping.district, bps_codes=df[mapping.district])
+    if mapping.code_scheme == "bps" and mapping.district_name:  # the name decides, the code's province narrows
+        codes, unmatched = resolve_column(df[mapping.district_name], registry=reg, file=file, column=mapping.district,
+                                          bps_codes=df[mapping.district])
+    elif mapping.code_scheme == "bps":  # codes alone: BPS's own list of its codes (ucj.data.bps_numbering)
+        codes, unmatched = resolve_column(df[mapping.district], registry=reg, file=file, column=mapping.district,
+                                          scheme="bps")
     else:
         codes, unmatched = resolve_column(df[mapping.district], registry=reg, file=file, column=mapping.district,
-                                          provinces=provinces, bare_kind=mapping.bare_kind, years=out["year"] if "year" in out else None)
+                                          provinces=provinces, bare_kind=mapping.bare_kind, years=out["year"] if "year" in out else None,
+                                          scheme="kemendagri" if mapping.code_scheme == "kemendagri" else None)
     if wrong:  # those rows fail on their province, already said; not again on the district
         unmatched = unmatched[~unmatched["row"].isin({p.row for p in wrong})]
     if mapping.district_name and mapping.code_scheme != "bps":

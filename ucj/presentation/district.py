@@ -25,7 +25,7 @@ from ucj.analysis.district import (DEFAULT_DENOMINATOR, TARGET_FROM_PARAMETER, A
 from ucj.analysis.projection import Projection
 from ucj.analysis.villages import VillageFigures, village_figures
 from ucj.core.config import stylesheet
-from ucj.core.stamp import portable_path, stamp
+from ucj.core.stamp import NAME_ONLY, shown_folder_text, stamp
 from ucj.data.dataset import Dataset, load_stored
 from ucj.presentation.i18n import Lang, fmt_int, fmt_num, fmt_pct, fmt_rp, fmt_year, reason_text, stamp_line, t, tf
 from ucj.core.config import split_dirs
@@ -526,7 +526,8 @@ class DistrictReport:
         written = [write_key_figures(out / "key_figures.json", self.key)]
         written.append(write_tables_xlsx(out / "tables.xlsx", {n: self.shown(n) for n in self.tables}, self.lang,
                                          self.synthetic_tables, self.key, self.stamp_text(),
-                                         table_status=self.results.table_status))
+                                         table_status=self.results.table_status,
+                                         parameters=self.parameters_text()))
         for name in self.charts:
             written.append(write_bytes(out / f"{name}.png", self.png(name)))
         return written
@@ -552,17 +553,20 @@ def parameter_value(name: str, value: object, lang: Lang) -> str:
         return t(str(value), lang)
     if name == "lang":
         return t(f"lang.{value}", lang)
+    if name == "data_dirs":  # each folder as shown_folder gave it; a name alone says it is only the name
+        return "; ".join(tf("folder_name_only", lang, name=d.removeprefix(NAME_ONLY)) if d.startswith(NAME_ONLY)
+                         else d for d in str(value).split("; "))
     return str(value)
 
 
 def shown_folder(path: str, report_dir: str | Path | None = None) -> str:
-    """A data folder as a reader of the report finds it: relative to the report's own folder when that is
-    known; otherwise relative to where the report was made only when it lies below it, else the folder's
-    name alone (never a path relative to a kernel's temporary folder)."""
-    if report_dir is not None:
-        return portable_path(path, base=Path(report_dir).resolve())
-    shown = portable_path(path)
-    return Path(path).name if shown.startswith("..") else shown
+    """A data folder as a reader of the report finds it: relative to the report's own folder (`report_dir`;
+    default: the current folder, which is the notebook's own in JupyterLab), else its name alone marked
+    NAME_ONLY ("…/demo"; parameter_value says so in words): never an absolute path, never one relative
+    to a kernel's temporary folder."""
+    import os
+
+    return shown_folder_text(path, report_dir if report_dir is not None else os.getcwd())
 
 
 def figure_value(fig: Figure, lang: Lang) -> str:
@@ -694,16 +698,21 @@ def _figures(ds: Dataset, params: ReportParams, comparison: pd.DataFrame | PeerT
 
 
 def build(ds: Dataset, params: ReportParams, *, comparison: pd.DataFrame | PeerTables | None = None,
-          report_dir: str | Path | None = None) -> DistrictReport:
+          report_dir: str | Path | None = None, data_dir_shown: str = "") -> DistrictReport:
     """The report for one district: its figures from the analysis layer, put into words and charts.
 
     `comparison` is the all-district table (or PeerTables, which picks and keeps the right one), so
     that many reports built in one kernel compute it once. `report_dir` (the folder the report's page
-    will sit in, when known) is what the data folders are shown relative to."""
+    will sit in, when known) is what the data folders are shown relative to; `data_dir_shown` (";"-separated,
+    as a batch works them out from the report's final folder: ucj.runs.batch.plan) is shown as given instead,
+    for a kernel that reads the data elsewhere (a temporary copy on a Dask worker) or works in a temporary
+    folder."""
     d, lang = params.district, params.lang
     fig = _figures(ds, params, comparison)
     st = stamp({n: str(i["sha256"]) for n, i in fig.table_provenance.items()})
-    parameters = params.as_dict() | {"data_dirs": [shown_folder(p, report_dir) for p in params.data_dirs]}
+    shown_dirs = ([x.strip() for x in data_dir_shown.split(";") if x.strip()] if data_dir_shown.strip()
+                  else [shown_folder(p, report_dir) for p in params.data_dirs])
+    parameters = params.as_dict() | {"data_dirs": shown_dirs}
     provenance = {
         "tables": fig.table_provenance, "versions": versions(), "parameters": parameters,
         "generated_at": st["generated_at"], "stamp": st,

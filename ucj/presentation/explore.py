@@ -31,19 +31,14 @@ from ucj.data.registry import Registry
 from ucj.data.schema import DENOMINATORS
 from ucj.presentation.i18n import Lang, check_lang, fmt_int, fmt_num, fmt_pct, fmt_rp, fmt_rp_full, fmt_year, reason_text, t, tf
 from ucj.presentation.plots import claims_figure, mark_synthetic, poverty_figure
+from ucj.presentation.explore_env import DISTRICT_ENV, LANG_ENV, default_lang  # noqa: F401 - the explorer's API
 from ucj.presentation.tables import Shown, as_html_frame, shown
 
-LANG_ENV = "UCJ_LANG"  # `ucj explore --lang` passes the language to the notebook this way
-DISTRICT_ENV = "UCJ_DISTRICT"  # and `--district` the district shown first
+DEFAULT_DENOMINATOR = "working_population"  # the denominator a page opens with
 TABS = ("coverage", "claims", "poverty", "budget", "compare")
 SERIES_STYLE = {"district": dict(color="#c00000", lw=2.2), "province": dict(color="#1f4e79", lw=1.4),
                 "peers": dict(color="#777777", lw=1.4)}
 COMPARE_COLOURS = ("#c00000", "#1f4e79", "#2e8b57", "#d98c1f", "#8e5ea2")
-
-
-def default_lang(lang: str = "") -> Lang:
-    """The language asked for, else $UCJ_LANG, else Bahasa Indonesia."""
-    return check_lang(lang or os.environ.get(LANG_ENV, "") or "id")
 
 
 def district_options(registry: Registry) -> list[tuple[str, str]]:
@@ -339,6 +334,102 @@ def problem_text(err: Exception, lang: Lang = "id") -> str:
     return f"{type(err).__name__}: {err}"
 
 
+# ---------------------------------------------------------------- figures shared in one kernel
+
+
+class SharedTables:
+    """One dataset's all-district tables (the comparison table with every district's benchmarks, per
+    denominator; province and national poverty) and the figures of each district visited, computed once
+    per kernel and shared by the explorers on the same data (and by `preload`, which computes the first
+    district's before its page is asked for). The all-district tables go through the store of derived
+    data (ucj.data.store) when the dataset came from it: computed once per dataset, not once per page.
+    Figures depend on the data and the district alone, so sharing them never changes one."""
+
+    def __init__(self, ds: Dataset) -> None:
+        self.period = pd.Timestamp(ds.enrolment["month"].max())
+        self.peer_year = peer_year(ds)
+        self.comparison: dict[str, Comparison] = {}
+        self.area_poverty: AreaPoverty | None = None
+        self.figures: dict[tuple[str, str], DistrictFigures] = {}
+        self.series: dict[tuple[str, str, str], pd.DataFrame] = {}  # the coverage chart's lines
+        self.views: dict[tuple[str, str, str, str, str], View] = {}  # the coverage tab as shown
+
+    def coverage_series(self, ds: Dataset, fig: DistrictFigures, segment: str) -> pd.DataFrame:
+        """The coverage tab's lines (district, province, peers) for the district's figures and `segment`."""
+        key = (fig.district.code, fig.denominator, segment)
+        if key not in self.series:
+            self.series[key] = coverage_against(ds, fig, segment)
+        return self.series[key]
+
+    def coverage(self, ds: Dataset, fig: DistrictFigures, segment: str, lang: Lang, level: str) -> View:
+        """The coverage tab's content (its chart drawn once per district, denominator, segment, level and
+        language: the same inputs always give the same page)."""
+        key = (fig.district.code, fig.denominator, segment, level, lang)
+        if key not in self.views:
+            self.views[key] = coverage_view(ds, fig, segment, lang, self.coverage_series(ds, fig, segment), level)
+        return self.views[key]
+
+    def district(self, ds: Dataset, code: str, denominator: str) -> DistrictFigures:
+        """The district's figures for `denominator` (computed on the first visit)."""
+        from ucj.data.store import derived
+
+        key = (code, denominator)
+        if key not in self.figures:
+            if denominator not in self.comparison:
+                self.comparison[denominator] = derived(
+                    ds.store_key, "explorer_comparison", [str(self.period), self.peer_year, denominator],
+                    lambda: Comparison.of(district_table(ds, self.peer_year, denominator), self.period))
+            if self.area_poverty is None:
+                self.area_poverty = derived(ds.store_key, "explorer_area_poverty", [str(self.period)],
+                                            lambda: AreaPoverty.of(ds, self.period))
+            self.figures[key] = district_figures(ds, code, denominator=denominator,
+                                                 comparison=self.comparison[denominator],
+                                                 area_poverty=self.area_poverty)
+        return self.figures[key]
+
+
+_SHARED: dict[str, SharedTables] = {}  # per dataset store key (the bytes, registry and code it came from)
+
+
+def tables_of(ds: Dataset) -> SharedTables:
+    """The shared tables of `ds`: the same object for every dataset read from the same files through the
+    store (same `store_key`); a dataset read without the store gets tables of its own."""
+    if not ds.store_key:
+        return SharedTables(ds)
+    if ds.store_key not in _SHARED:
+        _SHARED[ds.store_key] = SharedTables(ds)
+    return _SHARED[ds.store_key]
+
+
+def load_data(data_dir: str = "") -> Dataset:
+    """The explorer's data: the folders in `data_dir` (';'-separated; empty: the default folders), read
+    through the store of derived data (validated once per dataset, then read back in a fraction of a
+    second; the same tables as `ucj.load`)."""
+    import ucj
+    from ucj.core.config import split_dirs
+
+    return ucj.load_stored(*split_dirs(data_dir))
+
+
+def preload(data_dir: str = "", district: str = "", lang: str = "") -> None:
+    """Run in a kernel before its page is asked for (`ucj explore` starts one with the server): import the
+    explorer, read the data and compute the first district's figures, so the page's notebook, run in
+    this kernel next, only builds the widgets. Empty arguments: $UCJ_DATA_DIR, $UCJ_DISTRICT and
+    $UCJ_LANG, as the notebook reads them. A problem is left for the notebook to show as a sentence."""
+    import ipywidgets  # noqa: F401 - imported now, not while the page waits
+
+    try:
+        ds = load_data(data_dir)
+        code = ds.registry.resolve(district or os.environ.get(DISTRICT_ENV, "") or "Boalemo")
+        tables = tables_of(ds)
+        tables.coverage(ds, tables.district(ds, code, DEFAULT_DENOMINATOR), ALL_SEGMENTS, default_lang(lang),
+                        "district")
+        import matplotlib.backends.backend_agg  # noqa: F401 - what the first chart and download need
+        import openpyxl  # noqa: F401
+    except Exception:  # noqa: BLE001, S110 - the notebook meets the same problem and shows it
+        pass
+
+
 # ---------------------------------------------------------------- the widget
 
 
@@ -352,13 +443,10 @@ class Explorer:
 
         self.ds, self.lang = ds, check_lang(lang)
         # computed once and kept: the same inputs always give the same figures
-        self._figures: dict[tuple[str, str], DistrictFigures] = {}
-        self._comparison: dict[str, Comparison] = {}
-        self._period = pd.Timestamp(ds.enrolment["month"].max())
-        self._area_poverty: AreaPoverty | None = None
-        self._series: dict[tuple[str, str, str], pd.DataFrame] = {}
+        self._tables = tables_of(ds)  # shared with preload() and other explorers on the same data
+        self._seen: set[tuple[str, str]] = set()  # districts and denominators this explorer has shown
+        self._period = self._tables.period
         self._views: dict[tuple[str, str, str, str], View] = {}
-        self._peer_year = peer_year(ds)
         self._quiet = False
         a = Assumptions()
         last_year = int(pd.Timestamp(ds.enrolment["month"].max()).year)
@@ -367,8 +455,8 @@ class Explorer:
                                         **labelled)
         self.district = w.Dropdown(options=district_options(ds.registry), value=ds.registry.get(district_code).code,
                                    **labelled)
-        self.denominator = w.Dropdown(options=list(DENOMINATORS), value="working_population", **labelled)
-        self.segment = w.Dropdown(options=allowed_segments("working_population"), value=ALL_SEGMENTS, **labelled)
+        self.denominator = w.Dropdown(options=list(DENOMINATORS), value=DEFAULT_DENOMINATOR, **labelled)
+        self.segment = w.Dropdown(options=allowed_segments(DEFAULT_DENOMINATOR), value=ALL_SEGMENTS, **labelled)
         self.level = w.Dropdown(options=list(LEVELS), value="district", **labelled)
         # sliders without their own readout (it cannot group thousands in the page's language): a readout
         # beside each, formatted like every other number on the page
@@ -497,27 +585,19 @@ class Explorer:
         compare with and every district's benchmarks over it, once per denominator; the province and
         national poverty, once): a first visit of a district computes only that district's own figures."""
         key = (self.district.value, self.denominator.value)
-        if key not in self._figures:
-            denom = key[1]
-            if denom not in self._comparison:
-                self._comparison[denom] = Comparison.of(district_table(self.ds, self._peer_year, denom), self._period)
-            if self._area_poverty is None:
-                self._area_poverty = AreaPoverty.of(self.ds, self._period)
-            self._figures[key] = district_figures(self.ds, key[0], denominator=denom,
-                                                  comparison=self._comparison[denom], area_poverty=self._area_poverty)
+        if key not in self._seen:
+            self._seen.add(key)
+            fig = self._tables.district(self.ds, *key)
             self._quiet = True
             try:  # the planner starts from the district's own target year
-                year = self._figures[key].projection.target_year
+                year = fig.projection.target_year
                 self.target_year.value = min(max(year, self.target_year.min), self.target_year.max)
             finally:
                 self._quiet = False
-        return self._figures[key]
+        return self._tables.district(self.ds, *key)
 
     def coverage_series(self, fig: DistrictFigures, segment: str) -> pd.DataFrame:
-        key = (fig.district.code, fig.denominator, segment)
-        if key not in self._series:
-            self._series[key] = coverage_against(self.ds, fig, segment)
-        return self._series[key]
+        return self._tables.coverage_series(self.ds, fig, segment)
 
     def view(self, tab: str) -> View:
         """The content of `tab` for the current controls (what `redraw` shows)."""
@@ -528,8 +608,7 @@ class Explorer:
         if fig.coverage_as_of is None:
             raise NoFigures("no_coverage")
         if tab == "coverage":
-            return coverage_view(self.ds, fig, self.segment.value, lang,
-                                 self.coverage_series(fig, self.segment.value), self.level.value)
+            return self._tables.coverage(self.ds, fig, self.segment.value, lang, self.level.value)
         if tab in ("claims", "poverty"):  # no control of theirs but district, denominator and language
             key = (tab, fig.district.code, fig.denominator, lang)
             if key not in self._views:
@@ -589,13 +668,10 @@ def explorer_app(data_dir: str = "", lang: str = "", district: str = ""):  # typ
     An empty `lang` or `district` is taken from $UCJ_LANG / $UCJ_DISTRICT, else id / Boalemo."""
     import ipywidgets as w
 
-    import ucj
-    from ucj.core.config import split_dirs
-
     chosen: Lang = "id"
     try:
         chosen = default_lang(lang)
-        ds = ucj.load(*split_dirs(data_dir))
+        ds = load_data(data_dir)
         code = ds.registry.resolve(district or os.environ.get(DISTRICT_ENV, "") or "Boalemo")
     except Exception as err:  # noqa: BLE001 - shown as a sentence the planner can act on
         text = t("no_data_folder", chosen).format(problem=problem_text(err, chosen))

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import functools
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -33,9 +35,50 @@ def png_bytes(figure: object) -> bytes:
     """A matplotlib figure as PNG bytes at FIGURE_DPI (shown inline in the page and saved beside the report)."""
     import io
 
-    buf = io.BytesIO()
-    figure.savefig(buf, format="png", dpi=FIGURE_DPI)  # type: ignore[attr-defined]
+    import matplotlib.image
+
+    # What savefig(format="png", dpi=FIGURE_DPI) writes, byte for byte (tests/presentation/
+    # test_speedb_figures.py), drawn once instead of twice: savefig draws a figure with a layout engine
+    # once to place it and again to paint it; the Agg canvas's own draw places and paints in one pass.
+    canvas, dpi = figure.canvas, figure.dpi  # type: ignore[attr-defined]
+    try:
+        agg = _canvas_class()(figure)
+        figure.set_dpi(FIGURE_DPI)  # type: ignore[attr-defined]
+        agg.draw()
+        buf = io.BytesIO()
+        matplotlib.image.imsave(buf, agg.buffer_rgba(), format="png", origin="upper", dpi=FIGURE_DPI)
+    finally:
+        figure.set_dpi(dpi)  # type: ignore[attr-defined]
+        figure.set_canvas(canvas)  # type: ignore[attr-defined]
     return buf.getvalue()
+
+
+_RENDERERS = threading.local()  # this thread's Agg renderers by (width, height, dpi): at most a few sizes
+
+
+@functools.cache
+def _canvas_class() -> type:
+    """An Agg canvas that draws on this thread's renderer of the figure's size, kept from one report to
+    the next: matplotlib caches each text's measured size per renderer, so the tick labels, titles and
+    legends a report shares with the previous one are measured once. A renderer is cleared before each
+    drawing, so nothing drawn carries over (the A, B, A test in test_speedb_figures.py)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
+
+    class SharedRendererCanvas(FigureCanvasAgg):
+        def get_renderer(self):  # type: ignore[no-untyped-def]
+            w, h = self.figure.bbox.size
+            key = (w, h, self.figure.dpi)
+            kept = getattr(_RENDERERS, "by_size", None)
+            if kept is None:
+                kept = _RENDERERS.by_size = {}
+            if key not in kept:
+                if len(kept) >= 4:
+                    kept.clear()
+                kept[key] = RendererAgg(w, h, self.figure.dpi)
+            self.renderer = kept[key]
+            return self.renderer
+
+    return SharedRendererCanvas
 
 
 def write_key_figures(path: Path, key: dict[str, object]) -> Path:
@@ -55,11 +98,12 @@ def write_bytes(path: Path, data: bytes) -> Path:
 
 def write_tables_xlsx(path: Path, tables: dict[str, Shown], lang: Lang, synthetic: list[str],
                       key: dict[str, object], stamp: str = "", subject: str | None = None,
-                      table_status: dict[str, str] | None = None) -> Path:
+                      table_status: dict[str, str] | None = None, parameters: str = "") -> Path:
     """One sheet per table, named in the report's language, with localised headers and numbers kept as
     numbers (number format by kind), plus a notes sheet with the stamp. Text is never a formula.
     `subject` names what the report is about (default: the district in `key`); `table_status` labels each
-    table real, synthetic or partly synthetic on the notes sheet (default: the `synthetic` list)."""
+    table real, synthetic or partly synthetic on the notes sheet (default: the `synthetic` list); `parameters`,
+    the report's parameters as its page prints them (data folders relative to the report), go there too."""
     from openpyxl import Workbook
 
     from ucj.presentation.xlsx import save_workbook, sheet_title, write_rows, write_shown
@@ -76,6 +120,8 @@ def write_tables_xlsx(path: Path, tables: dict[str, Shown], lang: Lang, syntheti
                 notes.append([t(status, lang), ", ".join(t(f"table.{n}", lang) for n in names)])
     elif synthetic:
         notes.append([t("synthetic", lang), ", ".join(t(f"table.{n}", lang) for n in synthetic)])
+    if parameters:
+        notes.append([t("parameters", lang), parameters])
     if stamp:
         notes.append([t("generated_at", lang), stamp])
     wb = Workbook()
@@ -89,6 +135,17 @@ def write_tables_xlsx(path: Path, tables: dict[str, Shown], lang: Lang, syntheti
     return save_workbook(wb, path)
 
 
+# Cells the page leaves out: notebook-only cells, the parameters, papermill's error marker.
+PAGE_REMOVED_TAGS = frozenset({NOTEBOOK_ONLY_TAG, "parameters", "injected-parameters", "papermill-error-cell-tag"})
+# The preprocessors nbconvert's exporters run by default that are switched on (the others are off unless
+# configured, and this exporter is never configured). nbconvert validates the whole notebook after each
+# preprocessor it runs, on or off: 12 validations of a page where these 3 give the same page
+# (tests/presentation/test_speedb_export.py checks the list against nbconvert's own defaults).
+PAGE_PREPROCESSORS = ["nbconvert.preprocessors.TagRemovePreprocessor",
+                      "nbconvert.preprocessors.RegexRemovePreprocessor",
+                      "nbconvert.preprocessors.HighlightMagicsPreprocessor"]
+
+
 def html_exporter() -> object:
     """The code-free HTML exporter (nbconvert, in-process, nothing loaded from the internet); build it
     once and reuse it for many reports."""
@@ -97,7 +154,8 @@ def html_exporter() -> object:
 
     return HTMLExporter(template_name="lab", template_file=PAGE_TEMPLATE,
                         extra_loaders=[DictLoader({PAGE_TEMPLATE: PAGE_TEMPLATE_TEXT})], exclude_input=True,
-                        exclude_input_prompt=True, exclude_output_prompt=True)
+                        exclude_input_prompt=True, exclude_output_prompt=True,
+                        default_preprocessors=PAGE_PREPROCESSORS)
 
 
 def _page_lang(nb: object, key: dict[str, object] | None) -> Lang:
@@ -112,23 +170,21 @@ def notebook_html(nb: object, title: str, exporter: object | None = None,
     """A code-free, print-ready HTML page from an executed notebook (a NotebookNode, left unchanged),
     in the report's language (html lang), with its author and subject as metadata (a PDF made from the
     page carries them) and, given its key figures, the running header of its printed pages."""
-    import copy
     import html
 
-    from nbconvert.preprocessors import TagRemovePreprocessor
+    from nbformat import NotebookNode
 
     from ucj import __version__
     from ucj.presentation.printing import page_rules, running_header
 
     lang = _page_lang(nb, key)
-    nb = copy.deepcopy(nb)
-    nb.metadata["title"] = title  # type: ignore[attr-defined]
-    remover = TagRemovePreprocessor(remove_cell_tags=[NOTEBOOK_ONLY_TAG, "parameters", "injected-parameters",
-                                                      "papermill-error-cell-tag"])
-    nb, _ = remover.preprocess(nb, {})
+    # the page's notebook: the cells it shows and the title; a shallow copy, as the exporter works on a
+    # deep copy of its own (one deep copy of the report per page, not two)
+    cells = [c for c in nb.cells if not PAGE_REMOVED_TAGS.intersection(c.get("metadata", {}).get("tags", []))]  # type: ignore[attr-defined]
+    page = NotebookNode({**nb, "cells": cells, "metadata": NotebookNode({**nb.metadata, "title": title})})  # type: ignore[attr-defined]
     exporter = exporter or html_exporter()
     exporter.language_code = lang  # type: ignore[attr-defined]
-    body, _ = exporter.from_notebook_node(nb)  # type: ignore[attr-defined]
+    body, _ = exporter.from_notebook_node(page)  # type: ignore[attr-defined]
     header = running_header(key, lang) if key else title
     synthetic = bool((key or {}).get("synthetic_tables"))
     meta = "".join(f'<meta name="{name}" content="{html.escape(value)}">' for name, value in (

@@ -57,6 +57,14 @@ def _cell_value(value: object, kind: str, lang: Lang) -> object:
     return str(value)
 
 
+def _cells(s: Shown, lang: Lang) -> list[list[object]]:
+    """The table's rows as the cells `write_shown` stores (`_cell_value` of each value by its kind), each
+    column read from the frame once (not one pandas lookup per cell: a third of a report's Excel time)."""
+    columns = [[_cell_value(v, k, lang) for v, k in zip(s.values.iloc[:, j].array, s.kinds[c])]
+               for j, c in enumerate(s.values.columns)]
+    return [list(row) for row in zip(*columns)] if columns else [[] for _ in range(len(s.values))]
+
+
 def xl_format(kind: str, lang: Lang) -> str | None:
     """The Excel number format of a kind of number in the reader's language (percentage points read
     "poin persen" in Indonesian, "pp" in English, as on the page)."""
@@ -80,8 +88,8 @@ def write_shown(ws, s: Shown, lang: Lang) -> None:  # type: ignore[no-untyped-de
 
     ws.append(s.headers)
     cols = list(s.values.columns)
-    for i in range(len(s.values)):
-        ws.append([_cell_value(s.values[c].iloc[i], s.kinds[c][i], lang) for c in cols])
+    for row in _cells(s, lang):
+        ws.append(row)
     for j, c in enumerate(cols, start=1):
         for i, kind in enumerate(s.kinds[c], start=2):
             fmt = xl_format(kind, lang)
@@ -142,12 +150,7 @@ def csv_bytes(s: Shown, lang: Lang) -> bytes:
     from ucj.core.files import safe_csv_frame
 
     cols = list(s.values.columns)
-    rows = []
-    for i in range(len(s.values)):
-        row = []
-        for c in cols:
-            v = _cell_value(s.values[c].iloc[i], s.kinds[c][i], lang)
-            row.append(f"{v:%Y-%m}" if isinstance(v, dt.datetime) and s.kinds[c][i] == "month" else v)
-        rows.append(row)
+    rows = [[f"{v:%Y-%m}" if isinstance(v, dt.datetime) and s.kinds[c][i] == "month" else v for c, v in zip(cols, row)]
+            for i, row in enumerate(_cells(s, lang))]
     frame = pd.DataFrame(rows, columns=s.headers).astype(object)
     return safe_csv_frame(frame).to_csv(index=False).encode("utf-8")

@@ -41,6 +41,7 @@ from ucj.core.config import notebook
 from ucj.core.errors import UcjInputError
 from ucj.core.timeline import mark
 from ucj.core.files import sha256_file, write_json, write_text
+from ucj.core.stamp import shown_folder_text
 from ucj.data.registry import Registry
 from ucj.data.schema import TABLES
 from ucj.runs.bundle import DATA_MANIFEST, data_manifest, environment, relative
@@ -115,10 +116,14 @@ def inputs_digest(setup: Setup, parameters: dict[str, object], recorded: tuple[t
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def plan(params_list: list[ReportParams], run_dir: Path | None = None, pdf: bool = False) -> list[Job]:
+def plan(params_list: list[ReportParams], run_dir: Path | None = None, pdf: bool = False,
+         shown: dict[str, str] | None = None) -> list[Job]:
     """One job per report; the notebook is read once, each data folder hashed once. With `run_dir`, each
-    executed notebook records its data folders relative to its own folder there (record_parameters);
-    with `pdf`, each report is also printed to report.pdf (a report made without one is made again)."""
+    executed notebook records its data folders relative to its own folder there (record_parameters), and
+    the report prints them so (the notebook's `data_dir_shown`, worked out here on the client: a kernel
+    works in a temporary folder, and a Dask worker reads a copy of the data); `shown` (by report folder
+    name) gives that text instead (ucj verify: as the report being checked printed it). With `pdf`, each
+    report is also printed to report.pdf (a report made without one is made again)."""
     text = notebook(DISTRICT_NOTEBOOK).read_text(encoding="utf-8")
     specs: dict[tuple[str, ...], Setup] = {}
     jobs = []
@@ -128,12 +133,21 @@ def plan(params_list: list[ReportParams], run_dir: Path | None = None, pdf: bool
         setup = specs[p.data_dirs]
         d = p.district
         parameters = notebook_parameters(p)
+        if run_dir is not None:
+            parameters["data_dir_shown"] = (shown or {}).get(d.slug) or shown_dirs(setup.data.folders,
+                                                                                  Path(run_dir) / d.slug)
         entry = {"district": d.code, "district_name": d.full_name, "province": d.province_name, "slug": d.slug}
         recorded = _recorded_dirs(setup.data.folders, run_dir, d.slug)
         digest = inputs_digest(setup, parameters | ({"pdf": True} if pdf else {}), recorded)
         jobs.append(Job(d.slug, parameters, f"{t('report_title', p.lang)}: {d.full_name}", entry, setup,
                         digest, recorded, pdf))
     return jobs
+
+
+def shown_dirs(folders: tuple[str, ...], report_dir: Path) -> str:
+    """The data folders as the report in `report_dir` prints them, ";"-separated: each relative to that
+    folder, or its name alone marked as such where no relative path can be formed (core.stamp)."""
+    return ";".join(shown_folder_text(f, report_dir) for f in folders)
 
 
 def _recorded_dirs(folders: tuple[str, ...], run_dir: Path | None, slug: str) -> tuple[tuple[str, object], ...]:
@@ -163,20 +177,24 @@ def locked(run_dir: Path) -> Iterator[None]:
     path = run_dir / LOCK_NAME
     created = [p for p in [run_dir, *run_dir.parents] if not p.exists()]  # the folders this call makes
     fd = -1
-    try:
-        run_dir.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
-    except OSError as err:
-        _remove_if_empty(run_dir, created)
-        raise UcjInputError.one(os_reason(err, run_dir)) from None
     held = False
     try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            held = True
-        except BlockingIOError:
-            raise RunBusy.one(f"this run is in progress in {_holder(path)}; wait for it to finish or choose "
-                              f"another --run", file=str(run_dir)) from None
+        while not held:  # the holder removes the lock file when it ends: a file locked after that is not the lock
+            try:
+                run_dir.mkdir(parents=True, exist_ok=True)
+                fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+            except OSError as err:
+                _remove_if_empty(run_dir, created)
+                raise UcjInputError.one(os_reason(err, run_dir)) from None
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise RunBusy.one(f"this run is in progress in {_holder(path)}; wait for it to finish or choose "
+                                  f"another --run", file=str(run_dir)) from None
+            held = _is_the_lock(fd, path)
+            if not held:
+                os.close(fd)
+                fd = -1
         info = {"pid": os.getpid(), "token": secrets.token_hex(8),
                 "started": dt.datetime.now().isoformat(timespec="seconds")}
         try:
@@ -188,8 +206,18 @@ def locked(run_dir: Path) -> Iterator[None]:
     finally:
         if held:
             _remove_if_empty(run_dir, created)
+            if _is_the_lock(fd, path):  # no lock file stays in the run folder (a kill -9 may leave one; it never blocks)
+                path.unlink(missing_ok=True)
         if fd >= 0:
             os.close(fd)  # releases the lock
+
+
+def _is_the_lock(fd: int, path: Path) -> bool:
+    """Whether the open file `fd` is still the file at `path` (not one an ending holder has removed)."""
+    try:
+        return os.path.samestat(os.fstat(fd), os.stat(path))
+    except OSError:
+        return False
 
 
 def _remove_if_empty(run_dir: Path, created: list[Path]) -> None:
@@ -511,11 +539,13 @@ def _recorded(job: Job, files: dict[str, bytes]) -> dict[str, object]:
 def run_many(params_list: list[ReportParams], run_dir: Path, workers: int | None = None,
              progress: bool = True, title: str | None = None, *, scheduler: str | object | None = None,
              force: bool = False, max_failures: int | None = None,
-             echo: Callable[[str], None] | None = None, pdf: bool = False) -> "BatchResult":
+             echo: Callable[[str], None] | None = None, pdf: bool = False,
+             shown: dict[str, str] | None = None) -> "BatchResult":
     """Make many district reports into `run_dir`, resuming a previous batch of the same run; return
-    the index entries of the reports of this batch (made, skipped or failed). `pdf`: a report.pdf too."""
+    the index entries of the reports of this batch (made, skipped or failed). `pdf`: a report.pdf too;
+    `shown`: the data folders as given reports print them (plan)."""
     run_dir = Path(run_dir)
-    jobs = plan(params_list, run_dir, pdf)
+    jobs = plan(params_list, run_dir, pdf, shown)
     say = echo or (lambda line: print(line, file=sys.stderr))
     # reach the scheduler before anything is written or shown: an unreachable one is one line, not a batch of 0
     connected = DaskExecutor(scheduler) if scheduler is not None and jobs else None

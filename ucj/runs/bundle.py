@@ -18,6 +18,7 @@ from pathlib import Path
 
 from ucj import __version__
 from ucj.core.config import requirements_lock, source_checkout
+from ucj.core.stamp import relative_folder
 
 DATA_MANIFEST = "data_manifest.json"
 
@@ -27,10 +28,8 @@ def relative(path: str | os.PathLike[str], start: Path) -> str:
     When the two share nothing but the file system's root (a data folder in /tmp, the run in /home), the
     '..' chain would only spell out this machine's folders: the name alone is recorded (outputs never carry
     a machine's paths; a reviewer names the data folders anyway)."""
-    a, b = Path(path).resolve(), Path(start).resolve()
-    if os.path.commonpath([a, b]) == a.anchor:
-        return a.name
-    return Path(os.path.relpath(a, b)).as_posix()
+    rel = relative_folder(path, start)
+    return Path(path).resolve().name if rel is None else rel
 
 
 def locked_names() -> list[str]:

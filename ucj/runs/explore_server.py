@@ -11,6 +11,14 @@ connected); and the server dies with `ucj explore`, even when that is killed wit
 closed (`ucj.runs.engine.die_with_parent`, with SIGTERM so Voilà shuts its kernels down; a kernel also
 stops by itself when its server is gone, ipykernel's parent poller).
 
+One kernel starts with the server, before any page is asked for (the warm kernel, issue 21's first paint):
+it imports the explorer, reads the data through the store and computes the first district's figures while
+the address is being opened, so the first page only builds its widgets. It is one of the server's kernels
+from its start: counted toward the cap (a page takes it instead of starting another), bound to a page only
+by the gate (after the token), shut down when unused like any other. Voilà's own pre-heated kernels are
+not used: Voilà refuses them with a prelaunch hook, renders their page before any request (so without the
+gate's notebook), and refills its pool past any cap. `UCJ_EXPLORE_WARM=0` turns the warm kernel off.
+
 The page is served with the `ucj` Voilà template (ucj/resources/jupyter/voila/templates/ucj): the lab
 template without its font files from a CDN, so opening the explorer sends no request off this machine.
 """
@@ -26,6 +34,7 @@ import time
 
 TOKEN_ENV = "UCJ_EXPLORE_TOKEN"
 MAX_KERNELS_ENV = "UCJ_EXPLORE_MAX_KERNELS"
+WARM_ENV = "UCJ_EXPLORE_WARM"  # "0": no warm kernel (each page starts its own, as before issue 21)
 TEMPLATE = "ucj"
 NOTEBOOK_ONLY_TAG = "notebook-only"  # cells for JupyterLab users (how to run the notebook), not the app
 
@@ -46,15 +55,23 @@ def gate(handler: object, notebook: object = None, cwd: str | None = None) -> ob
         handler.redirect(handler.base_url + (f"?{urlencode(rest)}" if rest else ""))  # type: ignore[attr-defined]
         raise Finish()
     cap = int(os.environ.get(MAX_KERNELS_ENV, "4"))
-    # kernels start while their page is being made: pages still being made count too (a kernel already
-    # listed for one is counted twice, which admits fewer, never more); one event loop, so no lock
-    if len(handler.kernel_manager.list_kernel_ids()) + _PENDING[0] >= cap:  # type: ignore[attr-defined]
-        raise HTTPError(503, f"{cap} explorer pages are open already; close one, or wait a few minutes")
+    km = handler.kernel_manager  # type: ignore[attr-defined]
+    reserve = getattr(km, "reserve_warm", None)
+    # the warm kernel (started with the server, already counted) serves the first page without starting
+    # another; else kernels start while their page is being made: pages still being made count too, and
+    # so does the warm kernel while it starts (a kernel already listed for a page is counted twice, which
+    # admits fewer, never more); one event loop, so no lock
+    if not (reserve is not None and reserve(handler)):
+        starting = km.warm_starting() if hasattr(km, "warm_starting") else 0
+        if len(km.list_kernel_ids()) + starting + _PENDING[0] >= cap:
+            raise HTTPError(503, f"{cap} explorer pages are open already; close one, or wait a few minutes")
     _PENDING[0] += 1
     finish = handler.on_finish  # type: ignore[attr-defined]
 
     def on_finish() -> None:
         _PENDING[0] -= 1
+        if hasattr(km, "release_warm"):
+            km.release_warm(handler)  # a page that ended before its kernel started leaves the warm one
         finish()
 
     handler.on_finish = on_finish  # type: ignore[attr-defined]
@@ -67,7 +84,7 @@ _PENDING = [0]  # pages admitted whose request has not finished yet
 def app_notebook(notebook: object) -> object:
     """The notebook as the app serves it: titled in the server's language (the browser tab), without the
     cells tagged notebook-only (the JupyterLab instructions)."""
-    from ucj.presentation.explore import default_lang
+    from ucj.presentation.explore_env import default_lang
     from ucj.presentation.i18n import t
 
     if notebook is None:
@@ -78,6 +95,102 @@ def app_notebook(notebook: object) -> object:
     return nb
 
 
+PRELOAD = "from ucj.presentation.explore import preload as _ucj_preload\n_ucj_preload()\ndel _ucj_preload"
+
+
+def _warm_kernel_manager() -> type:
+    """jupyter_server's kernel manager with one warm kernel: started with the server, before any page is
+    asked for, it imports the explorer, reads the data (through the store) and computes the first
+    district's figures (`ucj.presentation.explore.preload`), so the first page only builds its widgets.
+
+    It is an ordinary kernel of this manager from its start: listed, counted toward the cap, culled when
+    unused for the idle timeout, shut down with the server. It is bound to a page only through `gate`,
+    after the token was checked (a request without the token never reaches the gate, so it can neither
+    take the warm kernel nor start one). One warm kernel per server, never refilled: later pages start
+    their kernel as before. The warm kernel's environment is the server's, which holds no token."""
+    import asyncio
+
+    from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+
+    class WarmKernelManager(AsyncMappingKernelManager):
+        def __init__(self, **kwargs: object) -> None:
+            super().__init__(**kwargs)
+            self._warm: asyncio.Task | None = None  # the warm kernel's id, once started
+            self._reserved: list[object] = []  # pages admitted to the warm kernel, not yet given it
+            if os.environ.get(WARM_ENV, "1") != "0":
+                self._warm = asyncio.get_event_loop().create_task(self._start_warm())
+
+        async def _start_warm(self) -> str:
+            app = self.parent
+            nb = os.path.relpath(app.notebook_path, app.root_dir)
+            env = dict(os.environ, VOILA_PREHEAT="False", VOILA_BASE_URL=app.base_url,
+                       VOILA_SERVER_URL=app.server_url or app.base_url, VOILA_APP_PORT=str(app.port))
+            kernel_id = await super().start_kernel(kernel_name="python3", path=os.path.dirname(nb), env=env)
+            client = self.get_kernel(kernel_id).client()
+            client.start_channels()
+            try:
+                await client.wait_for_ready(timeout=120)
+                msg_id = client.execute(PRELOAD, silent=True, store_history=False)
+            except Exception:  # noqa: BLE001 - a kernel that cannot warm up is a plain kernel
+                client.stop_channels()
+                return kernel_id
+            asyncio.get_event_loop().create_task(self._close_when_done(client, msg_id))
+            return kernel_id
+
+        async def _close_when_done(self, client: object, msg_id: str) -> None:
+            try:
+                while True:
+                    reply = await client.get_shell_msg(timeout=600)  # type: ignore[attr-defined]
+                    if reply["parent_header"].get("msg_id") == msg_id:
+                        break
+            except Exception:  # noqa: BLE001, S110 - the kernel went away or took too long
+                pass
+            finally:
+                client.stop_channels()  # type: ignore[attr-defined]
+
+        def _warm_alive(self) -> bool:
+            if self._warm is None:
+                return False
+            if self._warm.done() and (self._warm.cancelled() or self._warm.exception() is not None
+                                      or self._warm.result() not in self):  # culled or failed
+                self._warm = None
+                return False
+            return True
+
+        def warm_starting(self) -> int:
+            """1 while the warm kernel starts (not listed yet, but already one of the cap's kernels)."""
+            return int(self._warm is not None and not self._warm.done())
+
+        def reserve_warm(self, handler: object) -> bool:
+            """Give the warm kernel to the page `handler` makes (its token checked); False when there is
+            none or another page has it."""
+            if self._reserved or not self._warm_alive():
+                return False
+            self._reserved.append(handler)
+            return True
+
+        def release_warm(self, handler: object) -> None:
+            if handler in self._reserved:
+                self._reserved.remove(handler)
+
+        async def start_kernel(self, *args: object, **kwargs: object) -> str:
+            # Voila asks for the page's kernel right after the gate, in the same turn of the event loop:
+            # the first reservation is this page's
+            if self._reserved and self._warm is not None:
+                self._reserved.pop(0)
+                task, self._warm = self._warm, None
+                try:
+                    kernel_id = await task
+                except Exception:  # noqa: BLE001 - no warm kernel after all: a new one, as before
+                    kernel_id = None
+                if kernel_id is not None and kernel_id in self:
+                    self.log.info("Page uses the warm kernel %s", kernel_id)
+                    return kernel_id
+            return await super().start_kernel(*args, **kwargs)
+
+    return WarmKernelManager
+
+
 def _identity_provider() -> type:
     """jupyter_server's token identity provider, whose login page says 403 instead of asking for the token:
     the address `ucj explore` printed is the way in."""
@@ -86,7 +199,7 @@ def _identity_provider() -> type:
 
     class TokenRequired(web.RequestHandler):
         def get(self) -> None:
-            from ucj.presentation.explore import default_lang
+            from ucj.presentation.explore_env import default_lang
             from ucj.presentation.i18n import t
 
             self.set_status(403)
@@ -140,7 +253,7 @@ def main(argv: list[str]) -> None:
     if not token:
         raise SystemExit("no token: start the explorer with `ucj explore`")
     os.environ["JUPYTER_PATH"] = os.pathsep.join(p for p in (template_root(), os.environ.get("JUPYTER_PATH")) if p)
-    from ucj.presentation.explore import default_lang
+    from ucj.presentation.explore_env import default_lang
     from voila.app import Voila
 
     c = Config()
@@ -149,6 +262,7 @@ def main(argv: list[str]) -> None:
     c.IdentityProvider.cookie_options = {"samesite": "Strict"}
     c.VoilaConfiguration.template = TEMPLATE
     c.VoilaConfiguration.prelaunch_hook = gate
+    c.VoilaConfiguration.multi_kernel_manager_class = _warm_kernel_manager()
     c.HTMLExporter.language_code = default_lang()  # <html lang=...>
     c.MappingKernelManager.cull_idle_timeout = idle
     c.MappingKernelManager.cull_interval = max(1, min(60, idle // 2))

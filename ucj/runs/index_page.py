@@ -1,11 +1,11 @@
 """The index of a batch of district reports, and its summary table for use outside the browser.
 
-`write_index` writes index.html: one row per district with its values (coverage, target, projected
-value at the target year with its interval, projection status, claims and P0), failed districts
-listed with their error, columns sortable by a small inline script (no server, no library), and
-links to summary.csv and summary.xlsx. `write_summary` writes those two files with every district's
-key figures. The figures are read from each report's key_figures.json (DistrictFigures.key());
-nothing is computed here.
+`write_index` writes index.html: one row per district with its values (coverage and target, each in
+one column per pairing of participants over a denominator; projected value at the target year with
+its interval, projection status, claims and P0), failed districts listed with their error, columns
+sortable by a small inline script (no server, no library), and links to summary.csv and summary.xlsx.
+`write_summary` writes those two files with every district's key figures. The figures are read from
+each report's key_figures.json (DistrictFigures.key()); nothing is computed here.
 """
 
 from __future__ import annotations
@@ -49,11 +49,7 @@ SUMMARY_COLUMNS: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("province", ("province",), "text"),
     ("last_period", ("last_period",), "text"),
     ("denominator", ("denominator",), "text"),
-    ("target_pct", ("target_pct",), "pct"),
     ("target_year", ("target_year",), "year"),
-    ("projected", ("projection", "projected_pct"), "pct"),
-    ("lower", ("projection", "lower_pct"), "pct"),
-    ("upper", ("projection", "upper_pct"), "pct"),
     ("interval_pct", ("projection", "interval_pct"), "pct"),  # the level of the interval lower-upper
     ("status", ("projection", "status"), "text"),
     ("workers_needed", ("projection", "workers_needed_per_month"), "count"),
@@ -99,7 +95,49 @@ def active_figure(key: dict[str, object] | None) -> tuple[float | None, str | No
 
 def pairing_label(denominator: str, lang: Lang) -> str:
     """"Cakupan (semua peserta aktif / potensi pekerja)": a coverage column named by its pairing."""
-    return f"{t('coverage_pct', lang)} ({t(PAIRING_NUMERATORS[denominator], lang)} / {t(denominator, lang)})"
+    return f"{t('coverage_pct', lang)} ({pairing_words(denominator, lang)})"
+
+
+def target_label(denominator: str, lang: Lang) -> str:
+    """"Target (semua peserta aktif / potensi pekerja)": a target column named by the pairing its targets are
+    over (a target of 100 % over potensi pekerja is not one of 100 % over the working population)."""
+    return f"{t('target', lang)} ({pairing_words(denominator, lang)})"
+
+
+def pairing_words(denominator: str, lang: Lang) -> str:
+    return f"{t(PAIRING_NUMERATORS[denominator], lang)} / {t(denominator, lang)}"
+
+
+def projection_label(denominator: str, lang: Lang) -> str:
+    """"Proyeksi (semua peserta aktif / potensi pekerja) (interval prediksi 80 %)": a projection column named
+    by its pairing and its interval level."""
+    level = tf("interval_level", lang, level=fmt_num(100 * INTERVAL, lang, 0))
+    return f"{t('projected', lang)} ({pairing_words(denominator, lang)}) ({level})"
+
+
+def projection_by_pairing(key: dict[str, object] | None) -> dict[str, tuple[float | None, float | None, float | None]]:
+    """{denominator: (projected %, lower, upper)}: a report's projection at its target year sits under the
+    pairing it was made over, as its coverage and target (Minahasa's projection over potensi pekerja never
+    sorts with projections over the working population)."""
+    p = (key or {}).get("projection")
+    if not isinstance(p, dict) or _number(p.get("projected_pct")) is None:
+        return {}
+    den = str((key or {}).get("denominator") or "working_population")
+    return {den: (_number(p.get("projected_pct")), _number(p.get("lower_pct")), _number(p.get("upper_pct")))}
+
+
+def target_by_pairing(key: dict[str, object] | None) -> dict[str, tuple[float | None, int | None]]:
+    """{denominator: (target %, its year)}: a report's target sits under the pairing its coverage and
+    projection are over (the key figures' denominator; key figures that name none are over the default,
+    the working population)."""
+    if not key:
+        return {}
+    target = _number(key.get("target_pct"))
+    if target is None:
+        return {}
+    den = str(key.get("denominator") or "working_population")
+    year = key.get("target_year")
+    return {den: (target, int(year) if _number(year) is not None else None)}  # type: ignore[arg-type]
 
 
 # the sortable script: clicking a header sorts by each cell's data-v (a number, else the text)
@@ -143,7 +181,7 @@ def index_figures(key: dict[str, object]) -> dict[str, object]:
     """The part of a report's key figures the index and the summary show (nested as in the file), so a
     batch can carry it in its entries instead of rereading every key_figures.json after each report."""
     out: dict[str, object] = {}
-    paths = [where for _, where, _ in SUMMARY_COLUMNS] + [("projection", "likelihood"), ("lang",),
+    paths = [where for _, where, _ in SUMMARY_COLUMNS] + [("target_pct",), ("projection", "likelihood"), ("lang",),
                                                            ("synthetic_tables",), ("level",), ("province_code",),
                                                            ("coverage_by_pairing",), ("figures", "active"),
                                                            ("coverage_pct",), ("coverage_as_of",), ("active",)]
@@ -210,18 +248,11 @@ def _row(entry: dict[str, object], key: dict[str, object] | None, lang: Lang,
     if key is None or entry.get("status", "ok") != "ok":
         cell = f" ({t('cell', lang)} {entry['cell']})" if entry.get("cell") else ""
         error = html.escape(f"{cell.strip()}: {entry.get('error') or ''}" if cell else str(entry.get("error") or ""))
-        return (f'<tr class="ucj-failed">{head}<td colspan="{6 + len(pairings)}" data-v="">'
+        return (f'<tr class="ucj-failed">{head}<td colspan="{4 + 3 * len(pairings)}" data-v="">'
                 f'<strong>{html.escape(t("failed", lang))}</strong>: {error}</td></tr>')
     p = key.get("projection") if isinstance(key.get("projection"), dict) else {}
     assert isinstance(p, dict)
-    target, year = key.get("target_pct"), key.get("target_year")
-    by_pair = coverage_by_pairing(key)
-    projected = _number(p.get("projected_pct"))
-    if projected is not None:
-        shown = (f"{fmt_pct(projected, lang)} ({fmt_pct(p.get('lower_pct'), lang)}–"
-                 f"{fmt_pct(p.get('upper_pct'), lang)})")
-    else:
-        shown = "–"
+    by_pair, targets, projections = coverage_by_pairing(key), target_by_pairing(key), projection_by_pairing(key)
     status = str(p.get("likelihood") or p.get("status") or "")
     claims = key.get("claims_12m") if isinstance(key.get("claims_12m"), dict) else {}
     pov = key.get("poverty") if isinstance(key.get("poverty"), dict) else {}
@@ -230,23 +261,26 @@ def _row(entry: dict[str, object], key: dict[str, object] | None, lang: Lang,
     for den in pairings:
         value, period = by_pair.get(den, (None, None))
         cov_cells.append(_td(f"{fmt_pct(value, lang)} ({period})" if value is not None else "–", value))
+    target_cells = []
+    for den in pairings:  # each target under its own pairing, as coverage
+        target, year = targets.get(den, (None, None))
+        target_cells.append(_td(f"{fmt_pct(target, lang)} ({fmt_year(year)})" if target is not None else "–", target))
+    projection_cells = []
+    for den in pairings:  # each projection under its own pairing, as coverage and target
+        projected, lower, upper = projections.get(den, (None, None, None))
+        shown = (f"{fmt_pct(projected, lang)} ({fmt_pct(lower, lang)}–{fmt_pct(upper, lang)})"
+                 if projected is not None else "–")
+        projection_cells.append(_td(shown, projected))
     cells = [
         *cov_cells,
-        _td(f"{fmt_pct(target, lang)} ({fmt_year(year)}{_over(key, lang)})", _number(target)),
-        _td(shown, projected),
+        *target_cells,
+        *projection_cells,
         _td(t(status, lang) if status else "–", status),
         _td(fmt_int(claims.get("count"), lang), _number(claims.get("count"))),
         _td(fmt_rp(claims.get("amount_rp"), lang), _number(claims.get("amount_rp"))),
         _td(f"{fmt_pct(pov.get('p0'), lang)} ({fmt_year(pov.get('year'))})", _number(pov.get("p0"))),
     ]
     return f"<tr>{head}{''.join(cells)}</tr>"
-
-
-def _over(key: dict[str, object], lang: Lang) -> str:
-    """"; potensi pekerja" after a target's year when the target is not over the working population (the
-    pairing a target column of mixed reports would otherwise leave unsaid)."""
-    den = key.get("denominator")
-    return "" if not den or den == "working_population" else f"; {t(str(den), lang)}"
 
 
 def _data_hashes(keys: list[dict[str, object]]) -> dict[str, str]:
@@ -334,8 +368,9 @@ def write_index(path: str | Path, entries: list[dict[str, object]], lang: str, s
     rows = "".join(_cached_row(e, k, lang_ok, rendered, pairings) for e, k in zip(entries, keys))
     labels = [t(h, lang_ok) for h in ("district", "district_code", "province")]
     labels += [pairing_label(d, lang_ok) for d in pairings]
-    labels += [t("target", lang_ok), f"{t('projected', lang_ok)} ({tf('interval_level', lang_ok, level=fmt_num(100 * INTERVAL, lang_ok, 0))})",
-               t("status", lang_ok), f"{t('claim_count', lang_ok)} (12 {t('months', lang_ok).lower()})",
+    labels += [target_label(d, lang_ok) for d in pairings]
+    labels += [projection_label(d, lang_ok) for d in pairings]
+    labels += [t("status", lang_ok), f"{t('claim_count', lang_ok)} (12 {t('months', lang_ok).lower()})",
                t("claims_12m_label", lang_ok), t("p0", lang_ok)]
     head = "".join(f'<th scope="col">{html.escape(x)}</th>' for x in labels)
     banner = (f'<div class="ucj-synthetic">{html.escape(t("synthetic_banner", lang_ok))}</div>'
@@ -379,6 +414,11 @@ def summary_frame(entries: list[dict[str, object]], run_dir: Path) -> pd.DataFra
         pairs = coverage_by_pairing(key)
         for den in PAIRING_DENOMINATORS:
             row[f"coverage_pct_{den}"], row[f"coverage_period_{den}"] = pairs.get(den, (None, None))
+        targets, projections = target_by_pairing(key), projection_by_pairing(key)
+        for den in PAIRING_DENOMINATORS:
+            row[f"target_pct_{den}"] = targets.get(den, (None, None))[0]
+            (row[f"projected_pct_{den}"], row[f"lower_pct_{den}"],
+             row[f"upper_pct_{den}"]) = projections.get(den, (None, None, None))
         row["district_code"] = row["district_code"] or e.get("district")
         row["district"] = row["district"] or e.get("district_name")
         row["province"] = row["province"] or e.get("province")
@@ -394,6 +434,8 @@ def summary_columns() -> list[str]:
     at = cols.index("denominator") + 1
     extra = ["active", "active_period"] + [x for d in PAIRING_DENOMINATORS
                                            for x in (f"coverage_pct_{d}", f"coverage_period_{d}")]
+    extra += [f"target_pct_{d}" for d in PAIRING_DENOMINATORS]  # one target column per pairing, as coverage
+    extra += [x for d in PAIRING_DENOMINATORS for x in (f"projected_pct_{d}", f"lower_pct_{d}", f"upper_pct_{d}")]
     return cols[:at] + extra + cols[at:] + ["synthetic", "error"]
 
 
@@ -417,6 +459,9 @@ def write_summary(run_dir: str | Path, entries: list[dict[str, object]]) -> tupl
     for den in PAIRING_DENOMINATORS:
         kinds[f"coverage_pct_{den}"] = ["pct"] * len(df)
         kinds[f"coverage_period_{den}"] = ["text"] * len(df)
+        kinds[f"target_pct_{den}"] = ["pct"] * len(df)
+        for part in ("projected_pct", "lower_pct", "upper_pct"):
+            kinds[f"{part}_{den}"] = ["pct"] * len(df)
     values = df.copy()
     for col in ("denominator", "status"):
         values[col] = values[col].map(lambda v: t(str(v), lang) if isinstance(v, str) else v)
@@ -424,6 +469,13 @@ def write_summary(run_dir: str | Path, entries: list[dict[str, object]]) -> tupl
     for c in df.columns:
         if c.startswith("coverage_pct_"):
             headers.append(pairing_label(c.removeprefix("coverage_pct_"), lang))
+        elif c.startswith("target_pct_"):
+            headers.append(target_label(c.removeprefix("target_pct_"), lang))
+        elif c.startswith("projected_pct_"):
+            headers.append(projection_label(c.removeprefix("projected_pct_"), lang))
+        elif c.startswith(("lower_pct_", "upper_pct_")):
+            part, den = c.split("_pct_")
+            headers.append(f"{projection_label(den, lang)}: {t(part, lang)}")
         elif c.startswith("coverage_period_"):
             headers.append(f"{pairing_label(c.removeprefix('coverage_period_'), lang)}: {t('period', lang)}")
         elif c == "active_period":

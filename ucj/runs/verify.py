@@ -548,7 +548,7 @@ def reexecute(reports: list[Recorded], data_dirs: tuple[str, ...], workers: int 
 
     registry = load_registry()
     checks = {r.slug: ReportCheck(r.slug, r.district, r.district_name) for r in reports}
-    params, by_slug = [], {}
+    params, by_slug, shown = [], {}, {}
     for r in reports:
         p = r.parameters
         try:
@@ -560,11 +560,13 @@ def reexecute(reports: list[Recorded], data_dirs: tuple[str, ...], workers: int 
             continue
         params.append(vp)
         by_slug[vp.district.slug] = r
+        if p.get("data_dir_shown"):  # the data folders as the checked report printed them, relative to it
+            shown[vp.district.slug] = str(p["data_dir_shown"])
     tmp = Path(tempfile.mkdtemp(prefix="ucj-verify-"))
     try:
         if params:
             entries = run_many(params, tmp / "run", workers=workers or min(len(params), os.cpu_count() or 1),
-                               progress=progress, force=True, echo=echo)
+                               progress=progress, force=True, echo=echo, shown=shown)
             for e in entries:
                 r = by_slug[str(e["slug"])]
                 c = checks[r.slug]
