@@ -15,6 +15,8 @@ from ucj.core.config import resource
 from ucj.data import store
 from ucj.data import villages as villages_mod
 
+pytestmark = pytest.mark.slow  # parses the 83,762-village snapshot several times (seconds): make test only
+
 
 @pytest.fixture()
 def fresh(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
