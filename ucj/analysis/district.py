@@ -129,6 +129,28 @@ class Figure:
 # 2024 while participants run to 2025-12): the latest month for which both exist, with the rule stated
 # (`period_rule`), never the numerator of one month over the denominator of another under one label.
 PERIOD_RULE_LATEST_BOTH = "period_rule_latest_both"
+# The rule the pages follow (issue 18 finding 1): the latest numerator over the latest denominator, with the rule
+# stated, so the summary, the budget plan, the scenarios and the Excel sheets all start from the page's one month
+# and no year already in the data is treated as future.
+PERIOD_RULE_LATEST_NUMERATOR = "period_rule_latest_numerator"
+
+
+def coverage_at(enrolment: pd.DataFrame, workforce: pd.DataFrame, code: str, denominator: str,
+                period: pd.Timestamp) -> tuple[pd.Series | None, int | None]:
+    """The district's coverage in `period` by the page's period rule: the month's active participants over
+    the denominator of its year, or, when the denominator lags (its latest year is earlier), over the latest
+    denominator. Returns the row (month, active, denominator_value, coverage_pct) and the denominator's year
+    when it was carried forward (None when it is the month's own); (None, None) without a figure."""
+    now = latest_coverage(enrolment, workforce, code, denominator, until=period)
+    if now is None or pd.Timestamp(now["month"]) >= period:
+        return now, None
+    num = numerator_rows(enrolment[enrolment["month"] == period], denominator)
+    if num.empty or not float(now["denominator_value"]) > 0:
+        return now, None
+    active = float(num["active"].sum())
+    den = float(now["denominator_value"])
+    row = pd.Series({"month": period, "active": active, "denominator_value": den, "coverage_pct": 100 * active / den})
+    return row, int(pd.Timestamp(now["month"]).year)
 
 
 @dataclass
@@ -362,7 +384,7 @@ def district_figures(
     proj = project_district(view, code, denominator=denom, target_pct=target_pct, target_year=target_year)
 
     e_d = view.enrolment[view.enrolment["district_code"] == code]
-    now = latest_coverage(e_d, view.workforce, code, denom, until=period)
+    now, den_year = coverage_at(e_d, view.workforce, code, denom, period)
     by_seg = coverage(e_d, view.workforce, denom, period="month", by_segment=True)
     seg_now = by_seg[by_seg["month"] == period][["segment", "active", "coverage_pct"]].reset_index(drop=True)
 
@@ -442,7 +464,7 @@ def district_figures(
 
     # the workers needed for the target are the year-by-year plan (`budget_plan`), not a scenario row
     already = funded_workers(e_d, code, upto)
-    rates = credible_rates(view.claims, view.enrolment, code)
+    rates = credible_rates(view.claims, view.enrolment, code, period=period)
     by_prog = {r.programme: r for r in rates}
     used = replace(Assumptions(), jkk_cases_per_1000=round(by_prog["JKK"].rate_per_1000, 2),
                    jkm_deaths_per_1000=round(by_prog["JKM"].rate_per_1000, 2))  # the plan's rates, shown in claim_rates
@@ -451,23 +473,27 @@ def district_figures(
                             denominator_value=denom_now if np.isfinite(denom_now) else None,
                             already_funded=already, counts_towards_coverage=segs is None or "BPU" in segs)
     plan = pd.DataFrame(columns=PLAN_COLUMNS)
-    if proj.last_month is not None and np.isfinite(active_now) and np.isfinite(denom_now):
-        plan = budget_to_target(pd.Timestamp(proj.last_month), active_now, denom_now,
+    if cov_month is not None and np.isfinite(active_now) and np.isfinite(denom_now):
+        # from the page's one month (the coverage's), never from an earlier base
+        plan = budget_to_target(cov_month, active_now, denom_now,
                                 proj.denominator_growth_pct_per_year / 100, proj.target_pct, proj.target_year,
                                 lapse_pct, already, by_prog["JKK"].rate_per_1000, by_prog["JKM"].rate_per_1000,
-                                counts_towards_coverage=segs is None or "BPU" in segs)
+                                counts_towards_coverage=segs is None or "BPU" in segs, denominator_year=den_year)
 
     synthetic = view.synthetic_tables()
     figs = _summary_figures(e_d, denom, period, now, proj, head_claims=claims_12, start_12=start_12,
-                            net=net, gross=gross, poverty_latest=latest)
+                            net=net, gross=gross, poverty_latest=latest, denominator_year=den_year)
     by_pairing = {}
     for den in PAIRINGS:
-        row = latest_coverage(e_d, view.workforce, code, den, until=period)
+        row, _ = coverage_at(e_d, view.workforce, code, den, period)
         if row is not None:
             by_pairing[den] = Figure(float(row["coverage_pct"]), "%", f"{pd.Timestamp(row['month']):%Y-%m}",
                                      pairing(den).name, "enrolment/workforce")
     rule = None
-    if cov_month is not None and cov_month < period:
+    if den_year is not None and cov_month is not None:
+        rule = reason_code(PERIOD_RULE_LATEST_NUMERATOR, numerator=f"{cov_month:%Y-%m}",
+                           denominator_year=str(den_year), denominator=denom)
+    elif cov_month is not None and cov_month < period:
         rule = reason_code(PERIOD_RULE_LATEST_BOTH, shown=f"{cov_month:%Y-%m}", latest=f"{period:%Y-%m}",
                            denominator=denom)
     return DistrictFigures(
@@ -544,7 +570,8 @@ def chart_synthetic(ds: Dataset, denominator: str) -> dict[str, bool]:
 
 def _summary_figures(e_d: pd.DataFrame, denom: str, period: pd.Timestamp, now: pd.Series | None,
                      proj: Projection, *, head_claims: pd.DataFrame, start_12: pd.Timestamp,
-                     net: float, gross: float, poverty_latest: dict[str, object]) -> dict[str, Figure]:
+                     net: float, gross: float, poverty_latest: dict[str, object],
+                     denominator_year: int | None = None) -> dict[str, Figure]:
     """The summary's values as Figures, each with its own period (see Figure)."""
     pair = pairing(denom)
     out: dict[str, Figure] = {}
@@ -558,7 +585,8 @@ def _summary_figures(e_d: pd.DataFrame, denom: str, period: pd.Timestamp, now: p
         m = pd.Timestamp(now["month"])
         out["coverage"] = Figure(float(now["coverage_pct"]), "%", f"{m:%Y-%m}", pair.name, "enrolment/workforce")
         out["coverage_active"] = Figure(float(now["active"]), "persons", f"{m:%Y-%m}", pair.numerator, "enrolment")
-        out["coverage_denominator"] = Figure(float(now["denominator_value"]), "persons", f"{m.year}", denom,
+        out["coverage_denominator"] = Figure(float(now["denominator_value"]), "persons",
+                                             f"{denominator_year or m.year}", denom,
                                              "workforce")
         window = f"{m:%Y-%m} – {int(proj.target_year)}-12"
         if np.isfinite(net):

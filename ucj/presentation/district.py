@@ -117,6 +117,42 @@ class DistrictReport:
                 f" – {t(p.status, lang)}, {t('probability_reaching_target', lang)} "
                 f"{fmt_pct(100 * p.probability_reaching_target, lang)}{self.lower_cut_text()}")
 
+    def plan_scenario(self) -> dict[str, object] | None:
+        """The scenario row with the plans not yet budgeted (`as_planned`), when it differs from the schedule
+        the verdict uses (the workers funded today): the verdict never counts it (finding 2)."""
+        from ucj.analysis.projection import PLAN_SCENARIO, PROJECTION_SCENARIO
+
+        p = self.projection
+        sc = p.scenarios.set_index("funding_scenario") if len(p.scenarios) else None
+        if not p.model_used or sc is None or PLAN_SCENARIO not in sc.index or PROJECTION_SCENARIO not in sc.index:
+            return None
+        if sc.loc[PLAN_SCENARIO, "funded_at_target"] == sc.loc[PROJECTION_SCENARIO, "funded_at_target"]:
+            return None
+        return dict(sc.loc[PLAN_SCENARIO])
+
+    def planned_text(self) -> str:
+        """The plans behind the scenario, e.g. "10.000 pekerja APBD mulai 2026"."""
+        from ucj.analysis.projection import PLANNED_FUNDED_PLANS
+
+        plans = self.results.plans
+        rows = plans[plans["plan"].isin(PLANNED_FUNDED_PLANS) & plans["year"].notna()] if len(plans) else plans
+        return ", ".join(tf("planned_workers_item", self.lang, workers=fmt_int(r.value, self.lang),
+                            year=fmt_year(r.year)) for r in rows.itertuples()) or "–"
+
+    def plan_scenario_text(self) -> str:
+        """One sentence: the projection with the plans not yet budgeted, as a scenario ("" when none)."""
+        sc, lang = self.plan_scenario(), self.lang
+        if sc is None:
+            return ""
+        level = t("interval_level", lang).format(level=fmt_num(100 * self.projection.interval, lang, 0))
+        return tf("plan_scenario_sentence", lang, plans=self.planned_text(), year=fmt_year(self.projection.target_year),
+                  projected=fmt_pct(sc["projected_pct"], lang), level=level, lower=fmt_pct(sc["lower_pct"], lang),
+                  upper=fmt_pct(sc["upper_pct"], lang), probability=fmt_pct(sc["probability_pct"], lang))
+
+    def plan_scenario_items(self) -> list[tuple[str, str]]:
+        text = self.plan_scenario_text()
+        return [(t("plan_scenario_label", self.lang), text)] if text else []
+
     def lower_cut_text(self) -> str:
         """" (lower bound cut at 0)" when the interval's lower bound at the target year was cut at 0 %."""
         fc = self.projection.forecast
@@ -141,6 +177,7 @@ class DistrictReport:
             (cov_label, cov_value + (" *" if k["coverage_note"] else "")),
             (t("target", lang), self.target_text()),
             (t("projected", lang), self.projection_text()),
+            *self.plan_scenario_items(),
             self.figure_item(t("workers_needed_net", lang), "workers_net"),
             self.figure_item(t("workers_needed_gross", lang), "workers_gross"),
             self.figure_item(t("claims_12m_label", lang), "claims_12m"),
@@ -155,8 +192,13 @@ class DistrictReport:
             return ""
         from ucj.analysis.reasons import parse
 
-        _, params = parse(rule)[0]
+        code, params = parse(rule)[0]
         active = self.results.figures.get("active")
+        if code == "period_rule_latest_numerator":
+            return tf(code, self.lang, numerator=params.get("numerator", ""),
+                      denominator_year=params.get("denominator_year", ""),
+                      denominator=t(params.get("denominator", ""), self.lang),
+                      active=figure_value(active, self.lang) if active else "–")
         return tf("period_rule_latest_both", self.lang, shown=params.get("shown", ""),
                   latest=params.get("latest", ""), denominator=t(params.get("denominator", ""), self.lang),
                   active=figure_value(active, self.lang) if active else "–")
@@ -331,9 +373,14 @@ class DistrictReport:
         p, lang = self.projection, self.lang
         lines = []
         if p.model_used and pd.notna(p.funded_now):
-            lines.append(tf("organic_funded_sentence", lang, organic=fmt_pct(p.organic_last_pct, lang),
+            # "today" is the observed value; the adjusted one the model continues is named as such (finding 4)
+            lines.append(tf("organic_funded_observed_sentence", lang, observed=fmt_pct(p.organic_observed_pct, lang),
+                            adjusted=fmt_pct(p.organic_last_pct, lang), month=f"{pd.Timestamp(p.last_month):%Y-%m}",
                             funded=fmt_int(p.funded_now, lang), funded_target=fmt_int(p.funded_at_target, lang),
                             year=fmt_year(p.target_year)))
+            lines.append(t("verdict_rule", lang))
+            if self.plan_scenario_text():
+                lines.append(self.plan_scenario_text())
         for r in self.results.agreement_ends.itertuples():
             lines.append(tf("agreement_end_line", lang, month=f"{pd.Timestamp(r.month):%Y-%m}",
                             funding=t(str(r.funding), lang), workers=fmt_int(r.workers, lang)))
@@ -423,7 +470,7 @@ class DistrictReport:
         self._html(f"<p><small>{html.escape(t('budget_plan_note', self.lang))}</small></p>")
         self._html(f"<h3>{html.escape(t('claim_rates', self.lang))}</h3>")
         self._table("claim_rates")
-        self._html(f"<p><small>{html.escape(t('claim_rates_note', self.lang))}</small></p>")
+        self._html(f"<p><small>{html.escape(t('claim_rates_note_collective', self.lang))}</small></p>")
 
     # -- methods, sources and the stamp -------------------------------------------------------
     def methods_lines(self) -> list[str]:
@@ -435,6 +482,7 @@ class DistrictReport:
                     value=fmt_int(k["denominator_value"], lang), period=k["coverage_as_of"] or k["last_period"])]
         model = t(p.model_used, lang) if p.model_used else reason_text(p.reason, lang)
         lines.append(tf("method_projection", lang, model=model, level=fmt_pct(100 * p.interval, lang)))
+        lines.append(t("verdict_rule", lang))
         lines.append(tf("method_workers_net", lang, growth=fmt_pct(p.denominator_growth_pct_per_year, lang),
                         net=fmt_int(p.workers_needed_per_month, lang)))
         need = k.get("workers_needed")

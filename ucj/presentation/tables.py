@@ -18,7 +18,8 @@ from ucj.presentation.i18n import LABELS, Kind, Lang, column_kind, fmt_kind, rea
 
 # text columns whose values are catalogue keys (codes from the analysis layer)
 TRANSLATED = frozenset({"segment", "funding", "indicator", "model", "status", "denominator", "label", "kind",
-                        "quantity", "assumption", "synthetic", "plan", "unit", "note", "funding_scenario", "agreement"})
+                        "quantity", "assumption", "synthetic", "plan", "unit", "note", "funding_scenario", "agreement",
+                        "complement"})
 # tables whose "value"-like columns change unit row by row, and what gives each row's kind
 ROW_UNITS = {"peers": ("indicator", ("value", "province", "national", "peer_mean")),
              "assumptions": ("assumption", ("value",)),
