@@ -1,0 +1,96 @@
+"""Reader's findings on the seed pages (the page as rendered, both languages, no kernel): 2 (one funded schedule
+for the verdict and the budget, a plan not yet budgeted as a scenario row), 4 ("today" is the observed organic
+share). Oracles: pandas over the demo's Parquet files and statsmodels' ETSModel."""
+
+from __future__ import annotations
+
+import re
+import warnings
+
+import pandas as pd
+import pytest
+
+from ucj.presentation import district as district_report
+from ucj.presentation.i18n import fmt_int, fmt_pct, t
+from ucj.runs.params import validate_params
+
+pytestmark = pytest.mark.slow  # whole demo pages: make test only
+
+MUNA_BARAT = "74.13"
+
+
+@pytest.fixture(scope="module")
+def raw(demo_dir):
+    return {n: pd.read_parquet(demo_dir / f"{n}.parquet") for n in ("enrolment", "workforce", "plans")}
+
+
+@pytest.fixture(scope="module")
+def reports(demo_dir, demo_ds):
+    cache: dict = {}
+
+    def get(code: str, lang: str):
+        if (code, lang) not in cache:
+            cache[code, lang] = district_report.build(demo_ds, validate_params(code, lang=lang, data_dir=str(demo_dir)))
+        return cache[code, lang]
+    return get
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_muna_barat_tells_one_story_about_its_2026_plan(reports, raw, demo_ds, lang):
+    """The verdict, the fan chart's funded part and the budget plan all use the workers funded today (none, the
+    agreement ended); the 2026 plan of 10,000 (not yet budgeted) is a scenario row, named as such on the summary
+    card. The verdict is rebuilt with statsmodels' ETSModel alone on the organic series (funded share 0)."""
+    from scipy.stats import norm
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+    from ucj.analysis.projection import series_to_fit
+
+    r = reports(MUNA_BARAT, lang)
+    p, fig = r.projection, r.results
+    e = raw["enrolment"][raw["enrolment"]["district_code"] == MUNA_BARAT]
+    funded_now = int(e[(e["month"] == "2025-12-01") & (e["funding"] != "self_employer")]["active"].sum())
+    assert funded_now == 0
+    assert (p.forecast["funded_pct"] == 0).all()
+    assert (fig.budget_plan["existing_funded"] == funded_now).all()
+    y = series_to_fit(demo_ds, MUNA_BARAT)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = ETSModel(pd.Series(y, index=pd.date_range("2019-01-01", periods=len(y), freq="MS")), error="add",
+                       trend="add", damped_trend=True).fit(disp=False)
+    h = p.months_remaining
+    at = res.get_prediction(start=len(y) + h - 1, end=len(y) + h - 1).summary_frame(alpha=0.2)
+    mean, upper = float(at["mean"].iloc[0]), float(at["pi_upper"].iloc[0])
+    sd = (upper - mean) / norm.ppf(0.9)
+    assert p.projected_pct == pytest.approx(mean, abs=0.05)
+    assert p.probability_reaching_target == pytest.approx(1 - norm.cdf((p.target_pct - mean) / sd), abs=1e-3)
+    assert p.status == "unlikely"
+    # the plan as a scenario: +10,000 over the working population grown to 2029, the same model
+    w = raw["workforce"][raw["workforce"]["district_code"] == MUNA_BARAT].set_index("year")["working_population"]
+    den_2029 = w[2025] * (w[2025] / w[2020]) ** ((2029 - 2025) / 5)
+    planned = float(raw["plans"].query("district_code == @MUNA_BARAT and plan == 'planned_apbd_workers'")["value"].iloc[0])
+    sc = p.scenarios.set_index("funding_scenario").loc["as_planned"]
+    assert sc["projected_pct"] == pytest.approx(mean + 100 * planned / den_2029, abs=0.05)
+    assert sc["probability_pct"] == pytest.approx(
+        100 * (1 - norm.cdf((p.target_pct - mean - 100 * planned / den_2029) / sd)), abs=0.1)
+    items = dict(r.summary_items())
+    assert t(p.status, lang) in items[t("projected", lang)]
+    scenario = items[t("plan_scenario_label", lang)]
+    assert fmt_int(planned, lang) in scenario and fmt_pct(sc["projected_pct"], lang) in scenario
+    assert t("verdict_rule", lang) in r.policy_sentences() and t("verdict_rule", lang) in r.methods_lines()
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_today_is_the_observed_organic_share(reports, raw, lang):
+    """Reader's table: self-funded active over the 2025 working population in 2025-12, Banggai 35,602 / 207,260 =
+    17.2 %, Boalemo 14,828 / 86,579 = 17.1 %, Muna Barat 11,935 / 47,355 = 25.2 %: the sentence prints that as
+    today's value, and the seasonally adjusted value the model continues only with its name."""
+    e, w = raw["enrolment"], raw["workforce"].set_index(["district_code", "year"])
+    for code in ("72.01", "75.02", MUNA_BARAT):
+        own = e[(e["district_code"] == code) & (e["month"] == "2025-12-01") & (e["funding"] == "self_employer")]
+        observed = 100 * own["active"].sum() / float(w.loc[(code, 2025), "working_population"])
+        r = reports(code, lang)
+        line = next(x for x in r.policy_sentences() if "2025-12" in x and fmt_pct(observed, lang) in x)
+        adjusted = fmt_pct(r.projection.organic_last_pct, lang)
+        word = "disesuaikan musiman" if lang == "id" else "seasonally adjusted"
+        assert re.search(rf"{re.escape(word)}[^.]*{re.escape(adjusted)}", line)
+        assert r.projection.organic_observed_pct == pytest.approx(observed)
