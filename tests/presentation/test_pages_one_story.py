@@ -237,7 +237,7 @@ def test_published_facts_quote_the_article_and_agree_within_its_rounding(pages, 
     cov = rows[t("coverage_pct", "id")]
     assert cov[t("wording", "id")] == "“76 persen”" and cov[t("published", "id")] == "76,0 %"
     assert cov[t("difference", "id")] == t("consistent", "id") == "sesuai"
-    assert cov[t("citation", "id")] == "ANTARA Sulut, 14 November 2024"
+    assert cov[t("citation", "id")] == "ANTARA Sulut, terbit paling lambat 14 November 2024"
     p0 = table[table[t("quantity", "id")] == t("p0", "id")]
     assert list(p0[t("published", "id")]) == ["6,87 %", "6,53 %"] == list(p0[t("data", "id")])  # as BPS publishes
     unc = rows[t("uncovered_workers", "id")]
@@ -361,7 +361,7 @@ def test_one_language_and_citable_sources_on_every_page(pages, code, lang):
 def test_sources_print_as_a_reader_cites_them():
     from ucj.presentation.tables import cite
 
-    assert cite("seed 003 (ANTARA Sulut; article listing dated 14 Nov 2024)", "id") == "ANTARA Sulut, 14 November 2024"
+    assert cite("seed 003 (ANTARA Sulut; article listing dated 14 Nov 2024)", "id") == "ANTARA Sulut, terbit paling lambat 14 November 2024"
     assert cite("seed 001 (Metro Sulteng 9 Dec 2025)", "en").endswith(", 9 December 2025")
     assert cite("domain.md §6 (public pages)", "id", year="2025", quantity="p0") == \
         "BPS, Persentase Penduduk Miskin (P0) menurut Kabupaten/Kota, 2025"

@@ -261,7 +261,8 @@ class DistrictFigures:
             "budget_plan_total": plan_total(self.budget_plan) if len(self.budget_plan) else {},
             "claim_rates": self.credibility.to_dict(orient="records"),
             "agreement_ends": [{"month": f"{r.month:%Y-%m}", "segment": r.segment, "funding": r.funding,
-                                "workers": int(r.workers)} for r in self.agreement_ends.itertuples()],
+                                "workers": int(r.workers), "last_active_month": r.last_active_month,
+                                "active_before": int(r.active_before)} for r in self.agreement_ends.itertuples()],
             "projection_scenarios": self.projection.scenarios.to_dict(orient="records"),
             "seed_facts": self.seed_facts.to_dict(orient="records"),
             "plans": self.plans.to_dict(orient="records"),
@@ -457,6 +458,8 @@ def district_figures(
     ends = agreement_ends(counted)
     ends = ends[(ends["month"] > upto - pd.DateOffset(months=12)) & (ends["month"] <= upto)
                 & (ends["workers"] > 0)].reset_index(drop=True)
+    # the agreement's last month with workers (an agreement "ending December 2024" shows its lapses in 2025-01)
+    ends.insert(1, "last_active_month", [f"{pd.Timestamp(m) - pd.DateOffset(months=1):%Y-%m}" for m in ends["month"]])
     lapse_pct = lapse_rate(counted, upto, excluding=ends)
     lapsed_month = lapse_pct / 100 * active_now if np.isfinite(lapse_pct) and np.isfinite(active_now) else math.nan
     net = proj.workers_needed_per_month

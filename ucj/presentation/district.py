@@ -382,8 +382,14 @@ class DistrictReport:
             if self.plan_scenario_text():
                 lines.append(self.plan_scenario_text())
         for r in self.results.agreement_ends.itertuples():
-            lines.append(tf("agreement_end_line", lang, month=f"{pd.Timestamp(r.month):%Y-%m}",
-                            funding=t(str(r.funding), lang), workers=fmt_int(r.workers, lang)))
+            # the end as the agreement's last month with workers; the workers active then, and any registered in
+            # the month after that lapsed with them, said apart (reader's finding 7)
+            late = int(r.workers) - int(r.active_before)
+            extra = tf("agreement_end_late", lang, late=fmt_int(late, lang), month=f"{pd.Timestamp(r.month):%Y-%m}",
+                       workers=fmt_int(r.workers, lang)) if late > 0 else ""
+            lines.append(tf("agreement_end_line_last", lang, last=r.last_active_month,
+                            month=f"{pd.Timestamp(r.month):%Y-%m}", funding=t(str(r.funding), lang),
+                            active=fmt_int(min(int(r.active_before), int(r.workers)), lang), extra=extra))
         return lines
 
     def show_policy_apart(self) -> None:
