@@ -271,11 +271,33 @@ class DistrictFigures:
             "figures": {name: f.as_dict() for name, f in self.figures.items()},
             "coverage_by_pairing": {name: f.as_dict() for name, f in self.coverage_by_pairing.items()},
             "period_rule": self.period_rule,
+            "table_periods": self.table_periods(),
             "province_note": self.province_note,
             "chart_synthetic": self.chart_synthetic,
             "table_status": self.table_status,
         }
         return jsonable(key)  # type: ignore[return-value]
+
+    def table_periods(self) -> dict[str, str]:
+        """The period of each table the page and the workbook show (reader's finding 8: every table carries
+        its period): "YYYY-MM", "YYYY" or a window "from – to"."""
+        cov = self.figures.get("coverage")
+        month = cov.period if cov is not None else f"{self.last_period:%Y-%m}"
+        window = f"{self.claims_from:%Y-%m} – {self.last_period:%Y-%m}"
+        out = {"coverage_by_segment": f"{self.last_period:%Y-%m}", "claims_12m": window, "savings_12m": window,
+               "loss_ratio_12m": window, "peers": str(self.peer_year), "budget": month, "assumptions": month}
+        if len(self.budget_plan):
+            out["budget_plan"] = f"{int(self.budget_plan['year'].iloc[0])} – {int(self.budget_plan['year'].iloc[-1])}"
+        cr = self.credibility
+        if len(cr) and "cohort_from" in cr and cr["cohort_from"].notna().any():
+            out["claim_rates"] = f"{cr['cohort_from'].dropna().min()} – {cr['cohort_to'].dropna().max()}"
+        if len(self.projection.scenarios):
+            out["projection_scenarios"] = f"{int(self.projection.target_year)}-12"
+        if len(self.poverty):
+            out["poverty"] = f"{int(self.poverty['year'].min())} – {int(self.poverty['year'].max())}"
+        if len(self.agreement_ends):
+            out["agreement_ends"] = window
+        return out
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """The tables a report shows and exports, by name."""

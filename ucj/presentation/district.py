@@ -253,6 +253,15 @@ class DistrictReport:
                 lines.append(f"{t(q, lang)}: {fmt_int(pub, lang)} / {fmt_int(data, lang)}")
         return "\n".join(lines)
 
+    def period_note(self, name: str) -> str:
+        """"This table's figures are for ..." for a table with a period (reader's finding 8), else ""."""
+        period = (self.key.get("table_periods") or {}).get(name)  # type: ignore[union-attr]
+        return tf("table_period", self.lang, period=period) if period else ""
+
+    def _period(self, name: str) -> None:
+        if self.period_note(name):
+            self._html(f"<p><small>{html.escape(self.period_note(name))}</small></p>")
+
     def _table(self, df: pd.DataFrame | str) -> None:
         """A table: a table name (localised by its kinds of number) or a frame already localised."""
         if isinstance(df, str):
@@ -396,6 +405,7 @@ class DistrictReport:
         self._html("".join(f"<p>{html.escape(x)}</p>" for x in self.policy_sentences()))
         if len(self.tables.get("projection_scenarios", ())):
             self._html(f"<h3>{html.escape(t('projection_scenarios', self.lang))}</h3>")
+            self._period("projection_scenarios")
             self._table("projection_scenarios")
 
     def budget_plan_frame(self) -> pd.DataFrame:
@@ -418,11 +428,14 @@ class DistrictReport:
     def show_claims(self) -> None:
         self.heading("claims")
         self._figure("claims")
+        self._period("claims_12m")
         self._table("claims_12m")
         self._html(f"<p><small>{html.escape(t('claims_headline_note', self.lang))}</small></p>")
         self._html(f"<h3>{html.escape(t('savings_withdrawals', self.lang))}</h3>")
+        self._period("savings_12m")
         self._table("savings_12m")
         self._html(f"<h3>{html.escape(t('loss_ratio_heading', self.lang))}</h3>")
+        self._period("loss_ratio_12m")
         self._table("loss_ratio_12m")
         self._html(f"<p><small>{html.escape(t('loss_ratio_note', self.lang))} "
                    f"{html.escape(self.claims_reconciliation())}</small></p>")
@@ -464,17 +477,21 @@ class DistrictReport:
 
     def show_peers(self) -> None:
         self.heading("peers")
+        self._period("peers")
         self._table("peers")
 
     def show_budget(self) -> None:
         self.heading("budget")
+        self._period("budget")
         self._table("budget")
         self._html(f"<h3>{html.escape(t('assumptions_heading', self.lang))}</h3>")
         self._table("assumptions")
         self._html(f"<h3>{html.escape(t('budget_plan', self.lang))}</h3>")
+        self._period("budget_plan")
         self._table(self.budget_plan_frame())
         self._html(f"<p><small>{html.escape(t('budget_plan_note', self.lang))}</small></p>")
         self._html(f"<h3>{html.escape(t('claim_rates', self.lang))}</h3>")
+        self._period("claim_rates")
         self._table("claim_rates")
         self._html(f"<p><small>{html.escape(t('claim_rates_note_collective', self.lang))}</small></p>")
 
@@ -571,13 +588,44 @@ class DistrictReport:
         """A table as localised text, one formatting rule per kind."""
         return as_html_frame(self.shown(name), self.lang)
 
+    def citable_key(self) -> dict[str, object]:
+        """The key figures as key_figures.json records them beside the page (reader's findings 11, 12): every
+        source as a reader cites it in the run's language (never an internal file name), notes in the run's
+        language only, and active participants with their period."""
+        import copy
+
+        lang, key = self.lang, copy.deepcopy(self.key)
+        for row in key.get("seed_facts") or []:  # type: ignore[union-attr]
+            row["source"] = cite(row.get("source"), lang, year=str(row.get("date") or "")[:4] or None,
+                                 quantity=row.get("quantity"))
+            row["note"] = row.pop(f"note_{lang}", "")
+            row.pop("note_id", None), row.pop("note_en", None)
+        for row in key.get("plans") or []:  # type: ignore[union-attr]
+            row["plan_source"] = cite(row.get("plan_source"), lang)
+        key["target_source"] = self.target_source_text()
+        key["poverty"] = dict(key.get("poverty") or {}, source=source_text(str((key.get("poverty") or {})
+                                                                               .get("source") or ""), lang))
+        for info in ((key.get("provenance") or {}).get("tables") or {}).values():  # type: ignore[union-attr]
+            info["sources"] = [source_text(str(x), lang) for x in info.get("sources") or []]
+            for col, counts in (info.get("columns") or {}).items():  # rows per source of each column
+                if isinstance(counts, dict):
+                    cited: dict[str, object] = {}
+                    for k, v in counts.items():
+                        name = source_text(str(k), lang)
+                        cited[name] = cited.get(name, 0) + v if isinstance(v, int) else v  # type: ignore[operator]
+                    info["columns"][col] = cited
+        fig = self.results.figures.get("active")
+        key["active_period"] = fig.period if fig is not None else key.get("coverage_as_of")
+        key["period_rule_text"] = self.period_rule_text() or None
+        return key
+
     # -- files beside the report --------------------------------------------------------------
     def save(self, output_dir: str | Path) -> list[Path]:
         """Write key_figures.json, tables.xlsx and the figures as PNG, each whole or not at all."""
         from ucj.presentation.export import write_bytes, write_key_figures, write_tables_xlsx
 
         out = Path(output_dir)
-        written = [write_key_figures(out / "key_figures.json", self.key)]
+        written = [write_key_figures(out / "key_figures.json", self.citable_key())]
         written.append(write_tables_xlsx(out / "tables.xlsx", {n: self.shown(n) for n in self.tables}, self.lang,
                                          self.synthetic_tables, self.key, self.stamp_text(),
                                          table_status=self.results.table_status))
