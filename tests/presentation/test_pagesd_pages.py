@@ -74,7 +74,7 @@ def test_muna_barat_tells_one_story_about_its_2026_plan(reports, raw, demo_ds, l
         100 * (1 - norm.cdf((p.target_pct - mean - 100 * planned / den_2029) / sd)), abs=0.1)
     items = dict(r.summary_items())
     assert t(p.status, lang) in items[t("projected", lang)]
-    scenario = items[t("plan_scenario_label", lang)]
+    scenario = items[f"{t('plan_scenario_label', lang)}, {p.target_year}-12"]
     assert fmt_int(planned, lang) in scenario and fmt_pct(sc["projected_pct"], lang) in scenario
     assert t("verdict_rule", lang) in r.policy_sentences() and t("verdict_rule", lang) in r.methods_lines()
 
@@ -94,3 +94,20 @@ def test_today_is_the_observed_organic_share(reports, raw, lang):
         word = "disesuaikan musiman" if lang == "id" else "seasonally adjusted"
         assert re.search(rf"{re.escape(word)}[^.]*{re.escape(adjusted)}", line)
         assert r.projection.organic_observed_pct == pytest.approx(observed)
+
+
+def test_aic_is_statsmodels_aic(demo_ds):
+    """Reader's finding 17: the ETS fit's AIC on the page is statsmodels' ETSModel `aic` on the same series (the
+    error variance counted as a parameter), for the three districts with a fitted series."""
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+    from ucj.analysis.projection import project_district, series_to_fit
+
+    for code in ("72.01", "75.02", MUNA_BARAT):
+        y = series_to_fit(demo_ds, code)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            res = ETSModel(pd.Series(y, index=pd.date_range("2019-01-01", periods=len(y), freq="MS")), error="add",
+                           trend="add", damped_trend=True).fit(disp=False)
+        ets = next(f for f in project_district(demo_ds, code).fits if f.model == "ets_damped")
+        assert ets.aic == pytest.approx(res.aic, abs=0.05)

@@ -30,6 +30,7 @@ from ucj.data.registry import District
 from ucj.data.programme import SAVINGS_PROGRAMMES
 
 DEFAULT_DENOMINATOR = "working_population"
+COVERAGE_OVER_WORKING_POPULATION = "coverage_working_population_pct"  # a peers row when the own denominator has none
 CLAIMS_WINDOW_MONTHS = 12
 TARGET_FROM_PARAMETER = "parameter"
 
@@ -469,6 +470,17 @@ def district_figures(
     peer_codes = list(peers.attrs["peers"])
     peers_tab = peers[["indicator", "value", "province", "national", "peers", "rank", "of", "percentile"]].rename(
         columns={"peers": "peer_mean"}).reset_index(drop=True)
+    cov_rows = peers_tab["indicator"] == "coverage_pct"
+    if denom != DEFAULT_DENOMINATOR and cov_rows.any() and (peers_tab.loc[cov_rows, "of"].fillna(0) <= 1).all():
+        # no other district has this denominator (e.g. a potensi pekerja list): compare coverage over the working
+        # population instead, named so (reader's finding 13), rather than an empty row "of 0"
+        wp_table = district_table(view, year_for_peers, DEFAULT_DENOMINATOR)
+        wp = benchmark(wp_table, code)
+        wp = wp[wp["indicator"] == "coverage_pct"][["indicator", "value", "province", "national", "peers", "rank", "of",
+                                                      "percentile"]].rename(columns={"peers": "peer_mean"})
+        if len(wp):
+            wp = wp.assign(indicator=COVERAGE_OVER_WORKING_POPULATION)
+            peers_tab = pd.concat([wp, peers_tab[~cov_rows]], ignore_index=True)
 
     active_now = float(now["active"]) if now is not None else math.nan
     denom_now = float(now["denominator_value"]) if now is not None else math.nan
@@ -493,7 +505,9 @@ def district_figures(
     by_prog = {r.programme: r for r in rates}
     used = replace(Assumptions(), jkk_cases_per_1000=round(by_prog["JKK"].rate_per_1000, 2),
                    jkm_deaths_per_1000=round(by_prog["JKM"].rate_per_1000, 2))  # the plan's rates, shown in claim_rates
-    budget = scenario_table([5_000, 10_000], 12, assumptions=used,
+    # each scenario: the workers funded today plus 5,000 or 10,000 additional ones (reader's finding 15: a row of
+    # "5,000 workers" beside 31,777 already funded read as nothing)
+    budget = scenario_table([already + 5_000, already + 10_000], 12, assumptions=used,
                             current_active=int(active_now) if np.isfinite(active_now) else None,
                             denominator_value=denom_now if np.isfinite(denom_now) else None,
                             already_funded=already, counts_towards_coverage=segs is None or "BPU" in segs)

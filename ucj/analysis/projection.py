@@ -207,11 +207,13 @@ def fit_logistic(t: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _gaussian_aic(resid: np.ndarray, k: int) -> float:
+    """AIC of a fit with Gaussian errors and `k` parameters, counting the error variance as one more parameter
+    as statsmodels' ETSModel does (its `aic`; reader's finding 17), so a reviewer's rerun gives the same number."""
     n = len(resid)
     sigma2 = float(np.sum(resid**2) / n)
     if sigma2 <= 0:
         return -math.inf
-    return n * math.log(2 * math.pi * sigma2) + n + 2 * k
+    return n * math.log(2 * math.pi * sigma2) + n + 2 * (k + 1)
 
 
 def _rmse(err: np.ndarray) -> float:

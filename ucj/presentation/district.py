@@ -112,7 +112,7 @@ class DistrictReport:
         p, lang = self.projection, self.lang
         if not p.model_used:
             return f"– ({t(p.status, lang)})"
-        level = t("interval_level", lang).format(level=fmt_num(100 * p.interval, lang, 1))
+        level = t("interval_level", lang).format(level=fmt_num(100 * p.interval, lang, 0))
         return (f"{fmt_pct(p.projected_pct, lang)} ({level} {fmt_pct(p.lower_pct, lang)}–{fmt_pct(p.upper_pct, lang)})"
                 f" – {t(p.status, lang)}, {t('probability_reaching_target', lang)} "
                 f"{fmt_pct(100 * p.probability_reaching_target, lang)}{self.lower_cut_text()}")
@@ -151,7 +151,8 @@ class DistrictReport:
 
     def plan_scenario_items(self) -> list[tuple[str, str]]:
         text = self.plan_scenario_text()
-        return [(t("plan_scenario_label", self.lang), text)] if text else []
+        label = f"{t('plan_scenario_label', self.lang)}, {int(self.projection.target_year)}-12"  # its period
+        return [(label, text)] if text else []
 
     def lower_cut_text(self) -> str:
         """" (lower bound cut at 0)" when the interval's lower bound at the target year was cut at 0 %."""
@@ -348,7 +349,8 @@ class DistrictReport:
         p, lang = self.projection, self.lang
         self._html(f'<p class="ucj-big">{html.escape(self.workers_needed_sentence())}</p>')
         self._html(f"<p>{html.escape(self.model_sentence())}</p>")
-        self._html(f"<p><small>{html.escape(self.model_details())}</small></p>")
+        if any(f.fitted for f in self.projection.fits):  # no empty "Details: –." line
+            self._html(f"<p><small>{html.escape(self.model_details())}</small></p>")
         self._html(f"<h3>{html.escape(t('model_fits_heading', self.lang))}</h3>")
         self._table("model_fits")
         self._html(f"<p><small>{html.escape(t('model_terms_note', self.lang))}</small></p>")
@@ -430,7 +432,8 @@ class DistrictReport:
         self._figure("claims")
         self._period("claims_12m")
         self._table("claims_12m")
-        self._html(f"<p><small>{html.escape(t('claims_headline_note', self.lang))}</small></p>")
+        self._html(f"<p><small>{html.escape(t('claims_headline_note', self.lang))} "
+                   f"{html.escape(t('claims_eligibility_note', self.lang))}</small></p>")
         self._html(f"<h3>{html.escape(t('savings_withdrawals', self.lang))}</h3>")
         self._period("savings_12m")
         self._table("savings_12m")
@@ -479,6 +482,7 @@ class DistrictReport:
         self.heading("peers")
         self._period("peers")
         self._table("peers")
+        self._html(f"<p><small>{html.escape(t('peers_rank_note', self.lang))}</small></p>")
 
     def show_budget(self) -> None:
         self.heading("budget")
@@ -503,8 +507,10 @@ class DistrictReport:
         numerator, _, denominator = pairing.partition("/")
         lines = [tf("method_pairing", lang, numerator=t(numerator, lang), denominator=t(denominator, lang),
                     value=fmt_int(k["denominator_value"], lang), period=k["coverage_as_of"] or k["last_period"])]
-        model = t(p.model_used, lang) if p.model_used else reason_text(p.reason, lang)
-        lines.append(tf("method_projection", lang, model=model, level=fmt_pct(100 * p.interval, lang)))
+        if p.model_used:
+            lines.append(tf("method_projection", lang, model=t(p.model_used, lang), level=fmt_pct(100 * p.interval, lang)))
+        else:  # "no model is used because ...", never "the model used: series too short"
+            lines.append(tf("model_sentence_none", lang, why=reason_text(p.reason, lang) or "–"))
         lines.append(t("verdict_rule", lang))
         lines.append(tf("method_workers_net", lang, growth=fmt_pct(p.denominator_growth_pct_per_year, lang),
                         net=fmt_int(p.workers_needed_per_month, lang)))
@@ -729,6 +735,29 @@ def plans_and_targets(facts: pd.DataFrame, plans: pd.DataFrame, lang: Lang) -> p
     return rows
 
 
+def with_own_target(rows: pd.DataFrame, ds: Dataset, fig: DistrictFigures, lang: Lang) -> pd.DataFrame:
+    """The plans-and-targets rows with the district's own coverage target from the targets table when no
+    published row gives it (reader's finding 14: Minahasa's 100 % is a target, and the published table's note
+    points to this table): its value and year, the target's own note, its source cited, today's coverage."""
+    from ucj.analysis.projection import district_target
+
+    if fig.target_is_default or fig.target_source == TARGET_FROM_PARAMETER:
+        return rows
+    if len(rows) and (rows["quantity"] == "coverage_target_pct").any():
+        return rows
+    own = district_target(ds, fig.district.code)
+    if own is None:
+        return rows
+    cov = fig.figures.get("coverage")
+    target = ds.targets[ds.targets["district_code"] == fig.district.code].sort_values("target_year").iloc[-1]
+    row = pd.DataFrame({"quantity": ["coverage_target_pct"], "kind": ["target"],
+                        "note": [cite(own[3], lang)], "wording": ["–"], "value": [float(own[0])], "unit": ["%"],
+                        "year": [str(int(own[1]))], "citation": [cite(target.get("source", ""), lang)],
+                        "data_now": [cov.value if cov is not None else float("nan")],
+                        "data_as_of": [cov.period if cov is not None else None]})
+    return pd.concat([rows, row], ignore_index=True) if len(rows) else row
+
+
 def load_data(source: ReportParams | str) -> Dataset:
     """Load and validate the tables of a report's data folder(s): its parameters, or the `data_dir` text."""
     if isinstance(source, ReportParams):
@@ -822,6 +851,7 @@ def build(ds: Dataset, params: ReportParams, *, comparison: pd.DataFrame | PeerT
         facts = tables["seed_facts"]
         tables["seed_facts"] = published_and_computed(facts, lang)
         tables["plans"] = plans_and_targets(facts, tables.get("plans", pd.DataFrame(columns=["plan"])), lang)
+        tables["plans"] = with_own_target(tables["plans"], ds, fig, lang)
     villages = village_figures(ds, d.code, fig.last_period)
     if villages is not None:
         tables["villages"] = village_rows(villages)
