@@ -111,3 +111,41 @@ def test_aic_is_statsmodels_aic(demo_ds):
                            trend="add", damped_trend=True).fit(disp=False)
         ets = next(f for f in project_district(demo_ds, code).fits if f.model == "ets_damped")
         assert ets.aic == pytest.approx(res.aic, abs=0.05)
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_files_beside_the_page_cite_and_date_everything(reports, raw, tmp_path, lang):
+    """Reader's findings 8-12 on the files a planner gets: key_figures.json has no internal source name and only
+    the run's language for notes, `active` with its period (98,905 in 2025-12 for Minahasa, summed here);
+    tables.xlsx names every sheet in words and its notes sheet gives each sheet's period; summary.csv gives the
+    need's and the claims' periods."""
+    import json
+
+    import openpyxl
+
+    from ucj.runs.index_page import summary_frame
+
+    entries = []
+    for code in ("71.02", "75.02", MUNA_BARAT):
+        r = reports(code, lang)
+        folder = tmp_path / code
+        r.save(folder)
+        text = (folder / "key_figures.json").read_text(encoding="utf-8")
+        assert not [bad for bad in ("seed 0", "domain.md", "§", "domain notes") if bad in text], code
+        key = json.loads(text)
+        other = "note_en" if lang == "id" else "note_id"
+        assert all(other not in row for row in key["seed_facts"])
+        e = raw["enrolment"][(raw["enrolment"]["district_code"] == code) & (raw["enrolment"]["month"] == "2025-12-01")]
+        assert key["active"] == e["active"].sum() and key["active_period"] == "2025-12"
+        wb = openpyxl.load_workbook(folder / "tables.xlsx")
+        assert not [n for n in wb.sheetnames if n.startswith("sheet.")]
+        notes = "\n".join(str(c.value) for row in wb.worksheets[0].iter_rows() for c in row if c.value is not None)
+        assert "2025-01 – 2025-12" in notes and f"{r.results.budget_plan['year'].iloc[0]} – " in notes
+        entries.append({"district": code, "slug": code, "status": "ok", "key": key})
+    df = summary_frame(entries, tmp_path).set_index("district_code")
+    assert df.at["71.02", "workers_needed_period"] == "2025-12 – 2029-12"
+    assert (df["claims_period"] == "2025-01 – 2025-12").all()
+    minahasa = json.loads((tmp_path / "71.02" / "key_figures.json").read_text(encoding="utf-8"))
+    cited = " ".join(str(row["source"]) for row in minahasa["seed_facts"])
+    assert ("terbit paling lambat 14 November 2024" if lang == "id" else "published no later than 14 November 2024") \
+        in cited

@@ -316,7 +316,7 @@ def test_print_stylesheet_keeps_tables_whole():
 def test_methods_section_says_how_and_from_what(rendered):
     report, text, _ = rendered["75.02", "en"]
     assert t("methods", "en") in text
-    assert "80.0 % prediction interval" in text  # the interval level, from the projection
+    assert "80 % prediction interval" in text  # the interval level, from the projection
     assert "SP2020" in text and "March Susenas" in text and "August Sakernas" in text
     assert "all active participants divided by the working population" in text
     assert report.projection.interval == 0.8 and fmt_pct(report.key["coverage_pct"], "en") in text

@@ -320,7 +320,7 @@ class DistrictReport:
                       year=fmt_year(k["target_year"]), source=self.target_source_text())
         if p.model_used:
             s += " " + tf("projection_sentence", lang, model=t(p.model_used, lang),
-                          projected=fmt_pct(p.projected_pct, lang), level=fmt_pct(100 * p.interval, lang),
+                          projected=fmt_pct(p.projected_pct, lang), level=fmt_pct(100 * p.interval, lang, 0),
                           lower=fmt_pct(p.lower_pct, lang), upper=fmt_pct(p.upper_pct, lang),
                           status=t(p.status, lang), probability=fmt_pct(100 * p.probability_reaching_target, lang))
             if self.lower_cut_text():
@@ -508,7 +508,8 @@ class DistrictReport:
         lines = [tf("method_pairing", lang, numerator=t(numerator, lang), denominator=t(denominator, lang),
                     value=fmt_int(k["denominator_value"], lang), period=k["coverage_as_of"] or k["last_period"])]
         if p.model_used:
-            lines.append(tf("method_projection", lang, model=t(p.model_used, lang), level=fmt_pct(100 * p.interval, lang)))
+            lines.append(tf("method_projection", lang, model=t(p.model_used, lang),
+                            level=fmt_pct(100 * p.interval, lang, 0)))
         else:  # "no model is used because ...", never "the model used: series too short"
             lines.append(tf("model_sentence_none", lang, why=reason_text(p.reason, lang) or "–"))
         lines.append(t("verdict_rule", lang))
