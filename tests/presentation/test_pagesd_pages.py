@@ -146,6 +146,8 @@ def test_files_beside_the_page_cite_and_date_everything(reports, raw, tmp_path, 
     assert df.at["71.02", "workers_needed_period"] == "2025-12 – 2029-12"
     assert (df["claims_period"] == "2025-01 – 2025-12").all()
     minahasa = json.loads((tmp_path / "71.02" / "key_figures.json").read_text(encoding="utf-8"))
+    assert minahasa["denominator_value"] == 132_104 and minahasa["denominator_period"] == "2024"
+    assert minahasa["workers_needed"]["period"] == "2025-12 – 2029-12"
     cited = " ".join(str(row["source"]) for row in minahasa["seed_facts"])
     assert ("terbit paling lambat 14 November 2024" if lang == "id" else "published no later than 14 November 2024") \
         in cited

@@ -233,7 +233,11 @@ class DistrictFigures:
                                                 self.coverage_by_segment["coverage_pct"])),
             "target_pct": p.target_pct, "target_year": p.target_year, "target_source": self.target_source,
             "target_is_default": self.target_is_default,
-            "workers_needed": {"net_per_month": p.workers_needed_per_month,
+            # each top-level value's period beside it (reader's finding 12: no undated duplicate of a figure)
+            "active_period": _period_of(self.figures, "active"),
+            "denominator_period": _period_of(self.figures, "coverage_denominator"),
+            "workers_needed": {"period": _period_of(self.figures, "workers_net"),
+                               "net_per_month": p.workers_needed_per_month,
                                "gross_per_month": self.workers_needed_gross_per_month,
                                "lapsed_per_month": self.lapsed_per_month, "lapse_rate_pct": self.lapse_rate_pct},
             "projection": {k: v for k, v in p.key_figures().items()
@@ -560,6 +564,11 @@ def district_figures(
         claims_totals=_claims_totals(claims_12, lr),
         table_status={n: table_synthetic_status(i)[0] for n, i in view.info.items()},
     )
+
+
+def _period_of(figures: dict[str, Figure], name: str) -> str | None:
+    fig = figures.get(name)
+    return None if fig is None else fig.period
 
 
 # the rebuilt province P0 and BPS's row of the same year differ by more than this: not the same area

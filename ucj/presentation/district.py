@@ -621,8 +621,6 @@ class DistrictReport:
                         name = source_text(str(k), lang)
                         cited[name] = cited.get(name, 0) + v if isinstance(v, int) else v  # type: ignore[operator]
                     info["columns"][col] = cited
-        fig = self.results.figures.get("active")
-        key["active_period"] = fig.period if fig is not None else key.get("coverage_as_of")
         key["period_rule_text"] = self.period_rule_text() or None
         return key
 
