@@ -82,8 +82,11 @@ def test_muna_barat_gross_need_leaves_out_the_end_of_its_agreement(demo_ds):
     assert fig.workers_needed_gross_per_month == pytest.approx(
         fig.projection.workers_needed_per_month + rate / 100 * fig.active)
     key = fig.key()
+    last = end_month - pd.DateOffset(months=1)  # the agreement's last month with workers
     assert key["agreement_ends"] == [{"month": f"{end_month:%Y-%m}", "segment": "BPU", "funding": "apbd",
-                                      "workers": int(apbd.loc[end_month, "lapsed"])}]
+                                      "workers": int(apbd.loc[end_month, "lapsed"]),
+                                      "last_active_month": f"{last:%Y-%m}",
+                                      "active_before": int(apbd.loc[last, "active"])}]
 
 
 def test_agreement_ends_hand_made():
