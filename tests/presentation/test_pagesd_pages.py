@@ -151,3 +151,16 @@ def test_files_beside_the_page_cite_and_date_everything(reports, raw, tmp_path, 
     cited = " ".join(str(row["source"]) for row in minahasa["seed_facts"])
     assert ("terbit paling lambat 14 November 2024" if lang == "id" else "published no later than 14 November 2024") \
         in cited
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_muna_barat_claims_window_is_explained(reports, demo_ds, lang):
+    """Reader's finding 22: the article's "120 claims" are compared over the APBD programme's months; the first and
+    last month with APBD workers come from the enrolment (pandas), and the page says the window ends with the
+    agreement."""
+    e = demo_ds.enrolment
+    on = e[(e["district_code"] == MUNA_BARAT) & (e["funding"] == "apbd") & (e["active"] > 0)]["month"]
+    r = reports(MUNA_BARAT, lang)
+    table = r.published_table()
+    cell = table.loc[table[t("quantity", lang)] == t("claim_count", lang), t("data_as_of", lang)].iloc[0]
+    assert cell.startswith(f"{on.min():%Y-%m} – {on.max():%Y-%m}") and f"({on.max():%Y-%m})" in cell

@@ -549,6 +549,15 @@ class DistrictReport:
             out[diff] = [t("consistent", self.lang) if a == t("consistent", self.lang) else d
                          for a, d in zip(agree, out[diff])]
             out = out.drop(columns=t("agreement", self.lang))
+        cr = self.results.credibility
+        ended = cr[cr["cohort_ended"].astype(bool)] if len(cr) and "cohort_ended" in cr else cr.iloc[0:0]
+        asof, raw = t("data_as_of", self.lang), self.tables["seed_facts"]
+        if len(ended) and asof in out.columns and "quantity" in raw.columns:  # reader's finding 22
+            r = ended.iloc[0]
+            note = tf("apbd_window_note", self.lang, start=r["cohort_from"], end=r["cohort_to"])
+            apbd_claims = ("claim_count", "claim_amount_rp")
+            out[asof] = [f"{a} ({note})" if q in apbd_claims and str(a).endswith(str(r["cohort_to"])) else a
+                         for q, a in zip(raw["quantity"], out[asof])]
         return out
 
     def show_methods(self) -> None:
