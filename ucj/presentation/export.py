@@ -76,12 +76,12 @@ def write_tables_xlsx(path: Path, tables: dict[str, Shown], lang: Lang, syntheti
                 notes.append([t(status, lang), ", ".join(t(f"table.{n}", lang) for n in names)])
     elif synthetic:
         notes.append([t("synthetic", lang), ", ".join(t(f"table.{n}", lang) for n in synthetic)])
+    if stamp:
+        notes.append([t("generated_at", lang), stamp])
     for name, period in (key.get("table_periods") or {}).items():  # type: ignore[union-attr]
         notes.append([t(f"sheet.{name}", lang), tf("table_period", lang, period=period)])  # every sheet's period
     if key.get("period_rule_text"):
         notes.append([t("period", lang), str(key["period_rule_text"])])
-    if stamp:
-        notes.append([t("generated_at", lang), stamp])
     wb = Workbook()
     taken: set[str] = set()
     ws = wb.active
