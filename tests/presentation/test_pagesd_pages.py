@@ -164,3 +164,46 @@ def test_muna_barat_claims_window_is_explained(reports, demo_ds, lang):
     table = r.published_table()
     cell = table.loc[table[t("quantity", lang)] == t("claim_count", lang), t("data_as_of", lang)].iloc[0]
     assert cell.startswith(f"{on.min():%Y-%m} – {on.max():%Y-%m}") and f"({on.max():%Y-%m})" in cell
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_minahasa_quotes_peers_and_target(reports, raw, lang):
+    """Reader's findings 6, 13 and 14 on Minahasa's page. 6: the APBD-funded row quotes the article's two numbers
+    as the seed article writes them (each quote found verbatim in the seed file), never a sum in quotes. 13: no
+    district shares its potensi denominator, so the peers table gives its coverage over the working population:
+    2025-12 active over the 2025 working population (pandas; the reader's 56.6 %, rank 15 of 514). 14: its own
+    target (100 % by 2029) is in the plans-and-targets table the published table's note points to."""
+    from pathlib import Path
+
+    r = reports("71.02", lang)
+    seed = next((Path(__file__).resolve().parents[3] / "shared" / "seeds").glob("003_*.txt")).read_text()
+    table = r.published_table()
+    words = table.loc[table[t("quantity", lang)] == t("apbd_vulnerable_workers_sum", lang),
+                      t("wording", lang)].iloc[0]
+    quotes = re.findall(r"“([^”]*)”", words)
+    assert len(quotes) == 2 and all(q in seed for q in quotes) and "+" not in "".join(quotes)
+    e, w = raw["enrolment"], raw["workforce"]
+    active = e[e["month"] == "2025-12-01"].groupby("district_code")["active"].sum()
+    cov = 100 * active / w[w["year"] == 2025].set_index("district_code")["working_population"].reindex(active.index)
+    peers = r.tables["peers"].set_index("indicator")
+    row = peers.loc["coverage_working_population_pct"]
+    assert row["value"] == pytest.approx(cov["71.02"]) and row["rank"] == int((cov > cov["71.02"]).sum()) + 1
+    assert row["of"] == cov.notna().sum() == 514
+    assert t("peers_rank_note", lang) in _text(r, "show_peers")
+    plans = r.tables["plans"].set_index("quantity")
+    assert plans.at["coverage_target_pct", "value"] == 100.0 and plans.at["coverage_target_pct", "year"] == "2029"
+
+
+def _text(report, section: str) -> str:
+    import IPython.display
+
+    shown: list[str] = []
+    saved = IPython.display.display
+    IPython.display.display = lambda obj: shown.append(obj.data)
+    try:
+        getattr(report, section)()
+    finally:
+        IPython.display.display = saved
+    import html as html_lib
+
+    return html_lib.unescape(re.sub(r"<[^>]+>", " ", "\n".join(shown)))
