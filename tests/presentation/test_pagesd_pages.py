@@ -207,3 +207,18 @@ def _text(report, section: str) -> str:
     import html as html_lib
 
     return html_lib.unescape(re.sub(r"<[^>]+>", " ", "\n".join(shown)))
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_every_table_carries_its_period(reports, lang):
+    """Reader's finding 8: the claims, savings, loss-ratio, peers, budget, budget-plan, claim-rate and funding-
+    scenario tables each print their period on the page; the claims' is the 12 months to 2025-12, the plan's the
+    years after 2025 to the target year, the claim rates' the cohort's own months (2022-11 – 2024-12, pandas)."""
+    r = reports(MUNA_BARAT, lang)
+    text = _text(r, "show_claims") + _text(r, "show_peers") + _text(r, "show_budget") + _text(r, "show_workers_needed")
+    want = {"claims_12m": "2025-01 – 2025-12", "savings_12m": "2025-01 – 2025-12", "loss_ratio_12m": "2025-01 – 2025-12",
+            "peers": "2025", "budget": "2025-12", "budget_plan": f"2026 – {r.projection.target_year}",
+            "claim_rates": "2022-11 – 2024-12", "projection_scenarios": f"{r.projection.target_year}-12"}
+    for name, period in want.items():
+        note = r.period_note(name)
+        assert note.endswith(f"{period}.") and note in text, name
