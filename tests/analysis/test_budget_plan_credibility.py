@@ -3,12 +3,10 @@ gross need whose lapse rate leaves out the ends of funding agreements. Oracles: 
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 import pytest
 
-from ucj.analysis.budget import Assumptions, budget_to_target, buhlmann_straub, credible_rates, plan_total
+from ucj.analysis.budget import Assumptions, budget_to_target, plan_total
 from ucj.analysis.coverage import agreement_ends
 
 pytestmark = pytest.mark.slow  # seconds a test: make test only
@@ -16,28 +14,7 @@ pytestmark = pytest.mark.slow  # seconds a test: make test only
 MUNA_BARAT = "74.13"
 
 
-def test_buhlmann_straub_weight_hand_worked():
-    """Three districts, national rate 2 per 1,000 a year:
-    A 2 claims / 1,000 worker-years, B 10 / 2,000, C 0 / 500. Pooled EPV = 12 / 3,500 = 3/875.
-    sum m (X - mu)^2 = 2,000 x 0.003^2 + 500 x 0.002^2 = 0.020; VHM = (0.020 - 3 x 3/875) / 3,500 = 8.5 / 3,062,500;
-    k = EPV / VHM = 21,000 / 17 = 1,235.29 worker-years; Z_B = 2,000 / (2,000 + 21,000/17) = 34/55;
-    B's rate = 34/55 x 5 + 21/55 x 2 = 212/55 = 3.8545 per 1,000."""
-    idx = ["A", "B", "C"]
-    bs = buhlmann_straub(pd.Series([2, 10, 0], index=idx), pd.Series([1_000.0, 2_000.0, 500.0], index=idx), 0.002)
-    assert bs["epv"].iloc[0] == pytest.approx(3 / 875)
-    assert bs["vhm"].iloc[0] == pytest.approx(8.5 / 3_062_500)
-    assert bs["k"].iloc[0] == pytest.approx(21_000 / 17)
-    assert bs.loc["B", "weight"] == pytest.approx(34 / 55)
-    assert 1000 * bs.loc["B", "rate"] == pytest.approx(212 / 55)
-    assert bs.loc["A", "weight"] == pytest.approx(1_000 / (1_000 + 21_000 / 17))
-    assert 1000 * bs.loc["A", "rate"] == pytest.approx(2.0)  # its own rate is the national one
-
-
-def test_no_evidence_of_difference_gives_the_national_rate():
-    """Counts exactly at the national rate: the spread is below what Poisson noise alone gives, VHM = 0, weight 0."""
-    bs = buhlmann_straub(pd.Series([2, 4]), pd.Series([1_000.0, 2_000.0]), 0.002)
-    assert (bs["weight"] == 0).all() and math.isinf(bs["k"].iloc[0])
-    assert (1000 * bs["rate"]).tolist() == pytest.approx([2.0, 2.0])
+# The Bühlmann-Straub estimator's hand-worked tests: tests/analysis/test_pagesd_credibility.py
 
 
 def test_budget_to_target_hand_worked():
@@ -78,25 +55,6 @@ def test_seed_budgets_reach_their_targets(demo_ds):
         assert plan["net_additional"].sum() == pytest.approx(p.workers_needed_total, abs=1)
 
 
-def test_credible_rates_from_the_tables(demo_ds):
-    """Muna Barat's APBD cohort (JKM): its deaths and worker-years counted with pandas; the weight and blend
-    follow Bühlmann-Straub's formulas from every district's APBD cohort."""
-    rates = {r.programme: r for r in credible_rates(demo_ds.claims, demo_ds.enrolment, MUNA_BARAT)}
-    e = demo_ds.enrolment[demo_ds.enrolment["funding"] == "apbd"]
-    c = demo_ds.claims[(demo_ds.claims["funding"] == "apbd") & (demo_ds.claims["programme"] == "JKM")]
-    m = e.groupby("district_code")["active"].sum() / 12
-    n = c.groupby("district_code")["claim_count"].sum().reindex(m.index, fill_value=0)
-    m, n = m[m > 0], n[m > 0]
-    mu = Assumptions().jkm_deaths_per_1000 / 1000
-    epv = n.sum() / m.sum()
-    vhm = max(((m * (n / m - mu) ** 2).sum() - len(m) * epv) / m.sum(), 0)
-    z = m[MUNA_BARAT] / (m[MUNA_BARAT] + epv / vhm)
-    r = rates["JKM"]
-    assert r.own_count == n[MUNA_BARAT] and r.exposure_worker_years == pytest.approx(m[MUNA_BARAT])
-    assert r.weight == pytest.approx(z)
-    assert r.rate_per_1000 == pytest.approx(1000 * (z * n[MUNA_BARAT] / m[MUNA_BARAT] + (1 - z) * mu))
-
-
 def test_muna_barat_gross_need_leaves_out_the_end_of_its_agreement(demo_ds):
     """The agreement's end (the APBD cell losing at least half its workers in one month) is on its own line and
     out of the lapse rate: the rate recomputed with pandas from the enrolment rows, all lapses of the last 12
@@ -124,8 +82,11 @@ def test_muna_barat_gross_need_leaves_out_the_end_of_its_agreement(demo_ds):
     assert fig.workers_needed_gross_per_month == pytest.approx(
         fig.projection.workers_needed_per_month + rate / 100 * fig.active)
     key = fig.key()
+    last = end_month - pd.DateOffset(months=1)  # the agreement's last month with workers
     assert key["agreement_ends"] == [{"month": f"{end_month:%Y-%m}", "segment": "BPU", "funding": "apbd",
-                                      "workers": int(apbd.loc[end_month, "lapsed"])}]
+                                      "workers": int(apbd.loc[end_month, "lapsed"]),
+                                      "last_active_month": f"{last:%Y-%m}",
+                                      "active_before": int(apbd.loc[last, "active"])}]
 
 
 def test_agreement_ends_hand_made():

@@ -33,7 +33,9 @@ def test_minahasa_shows_its_article_on_the_potensi_denominator(figures):
     assert f.at["uncovered_workers", "published"] == 30_000  # "sekitar 30 ribu", as the article writes it
     assert f.at["uncovered_workers", "data"] == 132_104 - 100_841
     assert f.at["covered_workers", "data"] == 100_841 and f.at["covered_workers", "data_as_of"] == "2024-11"
-    assert round(fig.coverage_pct, 1) == 76.3 and f"{fig.coverage_as_of:%Y-%m}" == "2024-12"
+    # the page's own coverage: 2025-12 participants over the latest (2024) potensi list, the rule stated
+    assert round(fig.coverage_pct, 1) == 74.9 and f"{fig.coverage_as_of:%Y-%m}" == "2025-12"
+    assert fig.active == 98_905 and fig.period_rule.startswith("period_rule_latest_numerator(")
     assert not fig.target_is_default and fig.projection.target_pct == 100.0
 
 
@@ -51,10 +53,12 @@ def test_boalemo_shows_its_funded_workers_and_poverty_target(figures):
     assert f.at["apbd_funded_workers", "published"] == fact("apbd_funded_workers", BOALEMO) == 5_000
     assert f.at["poverty_target_pct", "published"] == 10 and f.at["poverty_target_pct", "data"] == 16.37
     assert fig.target_is_default  # Boalemo states no coverage target: the national default, labelled so
+    # scenarios: the 5,000 funded today plus 5,000 or 10,000 additional (reader's finding 15)
     b = fig.budget.set_index("workers")
-    assert b.at[5_000, "already_funded"] == 5_000 and b.at[5_000, "additional_workers"] == 0
-    assert b.at[5_000, "coverage_after_pct"] == pytest.approx(b.at[5_000, "coverage_before_pct"])
-    assert b.at[10_000, "additional_workers"] == 5_000
+    assert b.at[10_000, "already_funded"] == 5_000 and b.at[10_000, "additional_workers"] == 5_000
+    assert b.at[10_000, "coverage_after_pct"] == pytest.approx(
+        b.at[10_000, "coverage_before_pct"] + 100 * 5_000 / fig.denominator_value)
+    assert b.at[15_000, "additional_workers"] == 10_000
     assert set(fig.budget["label"]) == {"scenario"}  # the workers needed are the year-by-year budget_plan
 
 

@@ -96,10 +96,11 @@ def raw(demo_dir):
 
 
 # -- hand-worked: the period rule -----------------------------------------------------------------
-def test_a_stale_denominator_gives_the_latest_month_with_both_and_says_so(demo_ds, raw):
-    """Boalemo's employees are removed for 2025: its coverage over employees must be that of 2024-12 (wage
-    earners active in 2024-12 over the 2024 employees, worked out here), labelled 2024-12, with the rule
-    stated; active wage earners are those of 2025-12, labelled 2025-12."""
+def test_a_stale_denominator_gives_the_latest_numerator_over_the_latest_denominator_and_says_so(demo_ds, raw):
+    """Boalemo's employees are removed for 2025: by the page's period rule its coverage over employees is the
+    wage earners active in 2025-12 over the 2024 employees (worked out here), labelled 2025-12, the denominator
+    labelled 2024, with the rule stated; the net need and the budget plan start from 2025-12 (no year already
+    in the data is planned as future)."""
     from ucj.analysis.district import district_figures
 
     code = "75.02"
@@ -112,12 +113,14 @@ def test_a_stale_denominator_gives_the_latest_month_with_both_and_says_so(demo_d
     active = e.groupby("month")["active"].sum()
     wp_2024 = float(raw["workforce"].set_index(["district_code", "year"]).loc[(code, 2024), "employees"])
     cov = fig.figures["coverage"]
-    assert cov.period == "2024-12" and cov.value == pytest.approx(100 * active[pd.Timestamp("2024-12-01")] / wp_2024)
+    assert cov.period == "2025-12" and cov.value == pytest.approx(100 * active[pd.Timestamp("2025-12-01")] / wp_2024)
+    assert fig.figures["coverage_denominator"].period == "2024"
     assert fig.figures["active"].period == "2025-12"
     assert fig.figures["active"].value == active[pd.Timestamp("2025-12-01")]
-    assert fig.period_rule and "shown=2024-12" in fig.period_rule and "latest=2025-12" in fig.period_rule
-    # the net need starts from the same month as the coverage it closes
-    assert fig.figures["workers_net"].period.startswith("2024-12")
+    assert fig.period_rule == ("period_rule_latest_numerator(numerator=2025-12, denominator_year=2024, "
+                               "denominator=employees)")
+    assert fig.figures["workers_net"].period.startswith("2025-12")
+    assert fig.projection.last_month == pd.Timestamp("2025-12-01")
 
     from ucj.analysis.district import Figure
 
@@ -125,22 +128,28 @@ def test_a_stale_denominator_gives_the_latest_month_with_both_and_says_so(demo_d
         Figure(1.0, "%", "", "x/y", "enrolment")  # a value without a period cannot be made
 
 
-def test_minahasa_states_the_rule_and_never_shows_a_stale_value_under_a_newer_label(pages, raw):
-    """Minahasa's potensi list is of 2024: the summary shows 76.3 % labelled 2024-12 (100,841 / 132,104, the
-    article's figures), the 2025-12 active participants labelled 2025-12 (their sum from the table), and the
-    sentence stating the rule, in both languages."""
+def test_minahasa_starts_from_2025_12_and_states_the_rule(pages, raw):
+    """Minahasa's potensi list is of 2024 (132,104): the summary shows the 2025-12 active participants (their sum
+    from the table, 98,905) over it, labelled 2025-12, the net need (132,104 - 98,905) / 48 a month from 2025-12
+    (potensi has one year: no growth), and the budget plan's first year is 2026 (reader's finding 1), with the
+    rule stated in both languages."""
     e = raw["enrolment"][raw["enrolment"]["district_code"] == "71.02"]
     dec25 = int(e[e["month"] == "2025-12-01"]["active"].sum())
-    dec24 = int(e[e["month"] == "2024-12-01"]["active"].sum())
+    assert dec25 == 98_905  # the reader's own count
     for lang in ("id", "en"):
         p = pages["71.02", lang]
         items = dict(p["report"].summary_items())
         cov_label = next(k for k in items if k.startswith(t("coverage_pct", lang)))
-        assert cov_label.endswith(", 2024-12") and items[cov_label].startswith(fmt_pct(100 * dec24 / 132_104, lang))
+        assert cov_label.endswith(", 2025-12") and items[cov_label].startswith(fmt_pct(100 * dec25 / 132_104, lang))
         assert items[f"{t('active', lang)}, 2025-12"] == fmt_int(dec25, lang)
-        assert p["report"].period_rule_text() in p["text"] and "2024-12" in p["report"].period_rule_text()
-        # no value of 2024-12 printed under the label of 2025-12
-        assert items.get(f"{t('active', lang)}, 2025-12") != fmt_int(dec24, lang) or dec24 == dec25
+        net_label = next(k for k in items if k.startswith(t("workers_needed_net", lang)))
+        assert net_label.endswith("2025-12 – 2029-12") and items[net_label] == fmt_int((132_104 - dec25) / 48, lang)
+        rule = p["report"].period_rule_text()
+        assert rule in p["text"] and "2024" in rule and "2025-12" in rule
+        plan = p["report"].results.budget_plan
+        assert plan["year"].tolist() == [2026, 2027, 2028, 2029]
+        assert plan["coverage_end_pct"].iloc[0] > 100 * dec25 / 132_104  # 2026 starts from today's 74.9 %
+        assert fmt_pct(100 * 100_841 / 132_104, lang) not in items[cov_label]  # never the stale 76.3 %
 
 
 # -- one value, one period, everywhere --------------------------------------------------------------
@@ -210,7 +219,8 @@ def test_no_coverage_column_mixes_pairings(pages, raw, tmp_path):
         want = 100 * x / float(w.loc[(code, 2025), "working_population"])
         assert df.at[code, "coverage_pct_working_population"] == pytest.approx(want)
         assert df.at[code, "coverage_period_working_population"] == "2025-12"
-    assert round(df.at["71.02", "coverage_pct_potensi_pekerja"], 1) == 76.3
+    dec25 = e[(e["district_code"] == "71.02") & (e["month"] == "2025-12-01")]["active"].sum()
+    assert df.at["71.02", "coverage_pct_potensi_pekerja"] == pytest.approx(100 * dec25 / 132_104)  # 74.9 %
     assert df.loc[[c for c in SEEDS if c != "71.02"], "coverage_pct_potensi_pekerja"].isna().all()
     assert "coverage_pct" not in df.columns and "denominator_value" not in df.columns
     page = html_lib.unescape(write_index(tmp_path / "index.html", entries, "id", True, "x").read_text())
@@ -227,7 +237,7 @@ def test_published_facts_quote_the_article_and_agree_within_its_rounding(pages, 
     cov = rows[t("coverage_pct", "id")]
     assert cov[t("wording", "id")] == "“76 persen”" and cov[t("published", "id")] == "76,0 %"
     assert cov[t("difference", "id")] == t("consistent", "id") == "sesuai"
-    assert cov[t("citation", "id")] == "ANTARA Sulut, 14 November 2024"
+    assert cov[t("citation", "id")] == "ANTARA Sulut, terbit paling lambat 14 November 2024"
     p0 = table[table[t("quantity", "id")] == t("p0", "id")]
     assert list(p0[t("published", "id")]) == ["6,87 %", "6,53 %"] == list(p0[t("data", "id")])  # as BPS publishes
     unc = rows[t("uncovered_workers", "id")]
@@ -351,7 +361,7 @@ def test_one_language_and_citable_sources_on_every_page(pages, code, lang):
 def test_sources_print_as_a_reader_cites_them():
     from ucj.presentation.tables import cite
 
-    assert cite("seed 003 (ANTARA Sulut; article listing dated 14 Nov 2024)", "id") == "ANTARA Sulut, 14 November 2024"
+    assert cite("seed 003 (ANTARA Sulut; article listing dated 14 Nov 2024)", "id") == "ANTARA Sulut, terbit paling lambat 14 November 2024"
     assert cite("seed 001 (Metro Sulteng 9 Dec 2025)", "en").endswith(", 9 December 2025")
     assert cite("domain.md §6 (public pages)", "id", year="2025", quantity="p0") == \
         "BPS, Persentase Penduduk Miskin (P0) menurut Kabupaten/Kota, 2025"
@@ -513,10 +523,10 @@ def test_a_batch_through_kernels_keeps_pairings_apart_and_pages_citable(demo_dir
     heads = re.findall(r"<th[^>]*>([^<]*)</th>", page)
     assert pairing_label("working_population", "id") in heads and pairing_label("potensi_pekerja", "id") in heads
     e, w = raw["enrolment"], raw["workforce"].set_index(["district_code", "year"])
-    x = e[(e["district_code"] == "71.02") & (e["month"] == "2024-12-01")]["active"].sum()
-    assert f"{fmt_pct(100 * x / float(w.loc[('71.02', 2024), 'potensi_pekerja']), 'id')} (2024-12)" in page
+    x = e[(e["district_code"] == "71.02") & (e["month"] == "2025-12-01")]["active"].sum()
+    assert f"{fmt_pct(100 * x / float(w.loc[('71.02', 2024), 'potensi_pekerja']), 'id')} (2025-12)" in page
     df = pd.read_csv(tmp_path / "run" / "summary.csv", dtype={"district_code": str}).set_index("district_code")
-    assert df.at["71.02", "coverage_period_potensi_pekerja"] == "2024-12"
+    assert df.at["71.02", "coverage_period_potensi_pekerja"] == "2025-12"
     assert df.at["71.02", "active_period"] == "2025-12" and pd.isna(df.at["75.02", "coverage_pct_potensi_pekerja"])
     # targets too sit under their pairing: Minahasa's over potensi pekerja, Boalemo's over the working population
     targets = pd.read_parquet(demo_dir / "targets.parquet").set_index("district_code")
@@ -571,4 +581,4 @@ def test_seed_pages_on_the_demo_merged_with_real_bps_imports(merged, lang):
         words = ENGLISH_WORDS if lang == "id" else INDONESIAN_WORDS
         assert [w for w in words if re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", text, re.I)] == [], code
     mina = district_report.build(ds, validate_params("71.02", lang=lang, data_dir=dirs, registry=ds.registry))
-    assert mina.results.figures["coverage"].period == "2024-12" and mina.period_rule_text()
+    assert mina.results.figures["coverage"].period == "2025-12" and "2024" in mina.period_rule_text()

@@ -198,7 +198,7 @@ def test_booleans_and_reasons_in_words(rendered):
     assert set(fits[t("fitted", "id")]) <= {"ya", "tidak"}
     assert fmt_bool(False, "en") == "no" and fmt_bool(True, "id") == "ya"
     assert reason_text("reason_too_short(n=12, need=24)", "id") == \
-        "deret terlalu pendek: 12 bulan berturut-turut (perlu 24)"
+        "deret terlalu pendek (12 bulan berturut-turut, perlu 24)"
     assert reason_text("reason_ets_failed", "id") == "model ETS tidak dapat dipasang pada deret ini"
     assert reason_text("some new reason", "en") == t("reason_other", "en")  # never raw text of another language
     assert reason_text("a_code_the_catalogue_lacks", "id") == t("reason_other", "id")
@@ -316,7 +316,7 @@ def test_print_stylesheet_keeps_tables_whole():
 def test_methods_section_says_how_and_from_what(rendered):
     report, text, _ = rendered["75.02", "en"]
     assert t("methods", "en") in text
-    assert "80.0 % prediction interval" in text  # the interval level, from the projection
+    assert "80 % prediction interval" in text  # the interval level, from the projection
     assert "SP2020" in text and "March Susenas" in text and "August Sakernas" in text
     assert "all active participants divided by the working population" in text
     assert report.projection.interval == 0.8 and fmt_pct(report.key["coverage_pct"], "en") in text
@@ -443,7 +443,7 @@ def test_published_and_computed_table_shows_the_difference_in_the_facts_unit():
     assert list(id_[t("published", "id")]) == ["100.841", "76,0 %", "Rp4,96 M", "15.000"]
     assert id_[t("data_as_of", "id")].iloc[3] == t("no_counterpart", "id")
     assert t("unit", "id") not in id_.columns
-    assert list(id_[t("citation", "id")])[:2] == ["ANTARA Sulut, 14 November 2024"] * 2  # cited, not "seed 003"
+    assert list(id_[t("citation", "id")])[:2] == ["ANTARA Sulut, terbit paling lambat 14 November 2024"] * 2  # cited, not "seed 003"
     en = as_html_frame(shown("seed_facts", table, "en"), "en")
     assert list(en[t("quantity", "en")]) == [t(q, "en") for q in facts["quantity"]] != list(facts["quantity"])
     assert en[t("difference", "en")].iloc[1] == "+0.3 pp"

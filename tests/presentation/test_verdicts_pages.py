@@ -82,14 +82,18 @@ def test_muna_barat_agreement_end_on_its_own_line(pages, demo_ds, lang):
     report, text, _ = pages(MUNA_BARAT, lang)
     e = demo_ds.enrolment
     cell = e[(e["district_code"] == MUNA_BARAT) & (e["funding"] == "apbd") & (e["month"] == "2025-01-01")]
+    before = e[(e["district_code"] == MUNA_BARAT) & (e["funding"] == "apbd") & (e["month"] == "2024-12-01")]
     workers = fmt_int(int(cell["lapsed"].sum()), lang)
-    line = next(x for x in report.policy_sentences() if x.startswith("2025-01"))
-    assert workers in line and line in text
-    # the funded part is a schedule from the plans table: 10,000 budgeted for 2026 (plans table, seed 004)
+    # dated by the agreement's last month with workers (2024-12), the 9,500 then active and all 9,524 lapses
+    line = next(x for x in report.policy_sentences() if "2024-12" in x and "2025-01" in x)
+    assert workers in line and fmt_int(int(before["active"].sum()), lang) in line and line in text
+    # the 10,000 planned for 2026 (plans table, seed 004) are not yet budgeted: a scenario, not the verdict's
     plan = demo_ds.plans[(demo_ds.plans["district_code"] == MUNA_BARAT)
                          & (demo_ds.plans["plan"] == "planned_apbd_workers")]
-    assert report.projection.funded_at_target == int(plan["value"].iloc[0])
-    assert fmt_int(int(plan["value"].iloc[0]), lang) in report.policy_sentences()[0]
+    assert report.projection.funded_at_target == 0
+    sc = report.projection.scenarios.set_index("funding_scenario")
+    assert sc.loc["as_planned", "funded_at_target"] == int(plan["value"].iloc[0])
+    assert fmt_int(int(plan["value"].iloc[0]), lang) in report.plan_scenario_text()
 
 
 @pytest.mark.parametrize("lang", ["id", "en"])

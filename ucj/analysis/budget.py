@@ -162,84 +162,123 @@ def district_scenarios(enrolment: pd.DataFrame, workforce: pd.DataFrame, distric
 
 
 # -- credibility-weighted claim rates (Bühlmann-Straub) ------------------------------------------------------
+COMPLEMENT_COLLECTIVE = "complement_collective"  # blended towards the APBD cohorts' own exposure-weighted mean
+COMPLEMENT_NATIONAL = "complement_national"  # fewer than two cohorts: no collective to estimate, the national rate is used
+
+
 @dataclass(frozen=True)
 class CredibleRate:
-    """A claim rate for the budget: the district's own APBD cohort experience blended with the national rate.
+    """A claim rate for the budget: the district's own APBD cohort experience blended with the collective rate
+    of every district's APBD cohort.
 
-    rate = weight x own_rate + (1 - weight) x national_rate, weight = exposure / (exposure + k) (Bühlmann-Straub),
-    k = EPV / VHM estimated across the districts' APBD cohorts (`buhlmann_straub`). Rates per 1,000 workers a
-    year; exposure in worker-years."""
+    rate = weight x own_rate + (1 - weight) x collective_rate, weight = exposure / (exposure + k)
+    (Bühlmann-Straub, `buhlmann_straub`). The complement is the cohorts' own collective mean, not the national
+    rate: k is estimated around that mean (the standard estimator), and APBD-funded vulnerable workers are a
+    population of their own. With fewer than two cohorts there is no collective to estimate: the national rate
+    is used (weight 0; `complement` says which). Rates per 1,000 workers a year; exposure in worker-years; the
+    cohort's months (`cohort_from` to `cohort_to`, `cohort_ended` when its last month is before the page's)."""
 
     programme: str
     own_count: int
     exposure_worker_years: float
     own_rate_per_1000: float
+    collective_rate_per_1000: float
     national_rate_per_1000: float
     k_worker_years: float
     weight: float
     rate_per_1000: float
+    complement: str = COMPLEMENT_COLLECTIVE
+    cohorts: int = 0
+    cohort_from: str | None = None
+    cohort_to: str | None = None
+    cohort_ended: bool = False
 
 
-def buhlmann_straub(counts: pd.Series, exposure: pd.Series, prior_rate: float) -> pd.DataFrame:
-    """Credibility weights of several units' claim rates around a known collective rate `prior_rate` (per
-    worker-year), by the Bühlmann-Straub model with Poisson claim counts.
+def buhlmann_straub(counts: pd.Series, exposure: pd.Series) -> pd.DataFrame:
+    """Credibility weights of several units' claim rates (the Bühlmann-Straub model, semiparametric with
+    Poisson claim counts; Klugman, Panjer & Willmot, Loss Models, "semiparametric estimation").
 
-    Unit i has `counts` claims over `exposure` m_i worker-years, rate X_i = counts / m_i. Within-unit
-    variance: a Poisson count gives Var(X_i | its rate) = rate / m_i, so the expected process variance
-    EPV = the pooled rate sum(counts) / sum(m). Variance of the units' true rates around the known
-    collective mean mu: E[sum m_i (X_i - mu)^2] = I x EPV + VHM x sum m_i, so
-    VHM = (sum m_i (X_i - mu)^2 - I x EPV) / sum m_i (0 when negative: no evidence the units differ).
-    k = EPV / VHM, weight Z_i = m_i / (m_i + k), credible rate = Z_i X_i + (1 - Z_i) mu.
-    Units with no exposure are left out of the estimate and get weight 0."""
+    Unit i has `counts` claims over `exposure` m_i worker-years, rate X_i = counts_i / m_i; m = sum m_i.
+    Collective mean: mu = sum counts / m (the exposure-weighted mean of the X_i). Expected process variance:
+    a Poisson count gives Var(X_i | its rate) = rate / m_i, so EPV = mu. Variance of the hypothetical means,
+    estimated around the units' own collective mean (unbiased):
+    VHM = (sum m_i (X_i - mu)^2 - (r - 1) EPV) / (m - sum m_i^2 / m), r = units with exposure
+    (0 when negative: no evidence the units differ, every weight 0). k = EPV / VHM, weight Z_i = m_i / (m_i + k),
+    credible rate = Z_i X_i + (1 - Z_i) mu. Units with no exposure get weight 0 and the collective mean; with
+    fewer than two units there is no VHM to estimate (k infinite, every weight 0)."""
     c = pd.Series(counts, dtype="float64")
     m = pd.Series(exposure, dtype="float64").reindex(c.index)
     use = m > 0
     cu, mu_ = c[use], m[use]
     total = float(mu_.sum())
-    if total <= 0:
-        epv = vhm = 0.0
-    else:
-        epv = float(cu.sum()) / total
+    r = int(use.sum())
+    mean = float(cu.sum()) / total if total > 0 else float("nan")
+    epv, vhm = mean, 0.0
+    if r >= 2:
         x = cu / mu_
-        vhm = max((float((mu_ * (x - prior_rate) ** 2).sum()) - len(cu) * epv) / total, 0.0)
+        spread = total - float((mu_ ** 2).sum()) / total
+        vhm = max((float((mu_ * (x - mean) ** 2).sum()) - (r - 1) * epv) / spread, 0.0) if spread > 0 else 0.0
     k = epv / vhm if vhm > 0 else float("inf")
     own = (c / m).where(use)
     z = (m / (m + k)).where(use, 0.0) if vhm > 0 else pd.Series(0.0, index=c.index)
-    rate = (z * own.fillna(0.0) + (1 - z) * prior_rate)
-    return pd.DataFrame({"count": c, "exposure": m, "own_rate": own, "epv": epv, "vhm": vhm, "k": k, "weight": z,
-                         "rate": rate})
+    rate = z * own.fillna(0.0) + (1 - z) * mean
+    return pd.DataFrame({"count": c, "exposure": m, "own_rate": own, "collective": mean, "epv": epv, "vhm": vhm,
+                         "k": k, "weight": z, "rate": rate, "units": r})
 
 
 def apbd_cohort_experience(claims: pd.DataFrame, enrolment: pd.DataFrame, programme: str) -> pd.DataFrame:
     """Every district's APBD-funded cohort: `programme` claims paid and exposure (worker-years = active
-    participant-months / 12), over the months both tables cover."""
+    participant-months / 12), over the months both tables cover, with each cohort's first and last month
+    with active workers (`first_month`, `last_month`)."""
     e = enrolment[enrolment["funding"] == "apbd"]
     c = claims[(claims["funding"] == "apbd") & (claims["programme"] == programme)]
     if len(e):
         c = c[(c["month"] >= e["month"].min()) & (c["month"] <= e["month"].max())]
     exposure = e.groupby("district_code", observed=True)["active"].sum().astype("float64") / 12
     count = c.groupby("district_code", observed=True)["claim_count"].sum().astype("float64")
+    on = e[e["active"] > 0].groupby("district_code", observed=True)["month"]
     out = pd.DataFrame({"exposure": exposure}).join(count.rename("count"), how="left").fillna({"count": 0.0})
+    out = out.join(on.min().rename("first_month")).join(on.max().rename("last_month"))
     out.index = out.index.astype("str")
     return out
 
 
 def credible_rates(claims: pd.DataFrame, enrolment: pd.DataFrame, district_code: str,
-                   assumptions: Assumptions = Assumptions()) -> list[CredibleRate]:
+                   assumptions: Assumptions = Assumptions(), period: pd.Timestamp | None = None
+                   ) -> list[CredibleRate]:
     """JKK cases and JKM deaths per 1,000 APBD-funded workers a year for the district's budget: its own cohort's
-    experience weighted by its exposure against the national rates of `assumptions` (`buhlmann_straub`,
-    structure estimated over every district's APBD cohort in the data)."""
+    experience weighted by its exposure against the collective rate of every district's APBD cohort in the data
+    (`buhlmann_straub`); the national rates of `assumptions` only when there are fewer than two cohorts.
+    `period`: the page's month, to say whether the district's cohort has ended (its last month is earlier)."""
     out = []
     for prog, national in (("JKK", assumptions.jkk_cases_per_1000), ("JKM", assumptions.jkm_deaths_per_1000)):
         exp = apbd_cohort_experience(claims, enrolment, prog)
-        bs = buhlmann_straub(exp["count"], exp["exposure"], national / 1000)
+        bs = buhlmann_straub(exp["count"], exp["exposure"])
+        units = int(bs["units"].iloc[0]) if len(bs) else 0
+        collective = 1000 * float(bs["collective"].iloc[0]) if units else float("nan")
+        k = float(bs["k"].iloc[0]) if len(bs) else float("inf")
         row = bs.loc[district_code] if district_code in bs.index else None
-        if row is None:
-            out.append(CredibleRate(prog, 0, 0.0, float("nan"), national, float(bs["k"].iloc[0]) if len(bs) else
-                                    float("inf"), 0.0, national))
+        first = last = None
+        if district_code in exp.index and pd.notna(exp.loc[district_code, "first_month"]):
+            first, last = pd.Timestamp(exp.loc[district_code, "first_month"]), pd.Timestamp(exp.loc[district_code,
+                                                                                                   "last_month"])
+        ended = bool(last is not None and period is not None and last < pd.Timestamp(period))
+        span = dict(cohorts=units, cohort_from=None if first is None else f"{first:%Y-%m}",
+                    cohort_to=None if last is None else f"{last:%Y-%m}", cohort_ended=ended)
+        if units < 2:  # no collective to estimate: the national rate
+            own_n = int(row["count"]) if row is not None else 0
+            own_m = float(row["exposure"]) if row is not None else 0.0
+            own_r = 1000 * float(row["own_rate"]) if row is not None and pd.notna(row["own_rate"]) else float("nan")
+            out.append(CredibleRate(prog, own_n, own_m, own_r, collective, national, float("inf"), 0.0, national,
+                                    COMPLEMENT_NATIONAL, **span))
             continue
-        out.append(CredibleRate(prog, int(row["count"]), float(row["exposure"]), 1000 * float(row["own_rate"]),
-                                national, float(row["k"]), float(row["weight"]), 1000 * float(row["rate"])))
+        if row is None:
+            out.append(CredibleRate(prog, 0, 0.0, float("nan"), collective, national, k, 0.0, collective,
+                                    COMPLEMENT_COLLECTIVE, **span))
+            continue
+        own_r = 1000 * float(row["own_rate"]) if pd.notna(row["own_rate"]) else float("nan")
+        out.append(CredibleRate(prog, int(row["count"]), float(row["exposure"]), own_r, collective, national, k,
+                                float(row["weight"]), 1000 * float(row["rate"]), COMPLEMENT_COLLECTIVE, **span))
     return out
 
 
@@ -252,7 +291,7 @@ PLAN_COLUMNS = ["year", "months", "net_additional", "gross_additional", "additio
 def budget_to_target(last_month: pd.Timestamp, active: float, denominator_value: float, growth: float,
                      target_pct: float, target_year: int, lapse_rate_pct: float, existing_funded: int,
                      jkk_per_1000: float, jkm_per_1000: float, assumptions: Assumptions = Assumptions(),
-                     counts_towards_coverage: bool = True) -> pd.DataFrame:
+                     counts_towards_coverage: bool = True, denominator_year: int | None = None) -> pd.DataFrame:
     """One row a year from the month after `last_month` to December of `target_year`: what the budget funds so
     that coverage reaches `target_pct` then.
 
@@ -264,12 +303,15 @@ def budget_to_target(last_month: pd.Timestamp, active: float, denominator_value:
     excluded) that have to be replaced. Costs are exact Rupiah (workers funded each month x the monthly
     contribution); expected claims use the credibility-weighted rates (`credible_rates`). Coverage at the end
     of each year: today's active plus the net added, over that year's denominator. When budget-funded (BPU)
-    workers do not count over the denominator (`counts_towards_coverage` False), no budget moves it: no rows."""
+    workers do not count over the denominator (`counts_towards_coverage` False), no budget moves it: no rows.
+    `denominator_year`: the year `denominator_value` is for when it lags `last_month` (it grows from that year).
+    Rows cover the months after `last_month` only: no month already in the data is planned as future."""
     end = pd.Timestamp(int(target_year), 12, 1)
     months_left = (end.year - last_month.year) * 12 + end.month - last_month.month
     if months_left <= 0 or not counts_towards_coverage:
         return pd.DataFrame(columns=PLAN_COLUMNS)
-    denom_target = denominator_value * (1 + growth) ** (int(target_year) - last_month.year)
+    base_year = int(denominator_year or last_month.year)
+    denom_target = denominator_value * (1 + growth) ** (int(target_year) - base_year)
     need = max(0.0, target_pct / 100 * denom_target - active)
     per_month = need / months_left
     lapses = (lapse_rate_pct / 100 * active) if pd.notna(lapse_rate_pct) else float("nan")
@@ -288,7 +330,7 @@ def budget_to_target(last_month: pd.Timestamp, active: float, denominator_value:
         jkk = worker_years * jkk_per_1000 / 1000
         jkm = worker_years * jkm_per_1000 / 1000
         net = stock_year[-1] - prev_stock
-        denom_y = denominator_value * (1 + growth) ** (year - last_month.year)
+        denom_y = denominator_value * (1 + growth) ** (year - base_year)
         gross = int(round(net + lapses * n)) if pd.notna(lapses) else pd.NA
         rows.append({"year": year, "months": n, "net_additional": net, "gross_additional": gross,
                      "additional_at_year_end": stock_year[-1], "existing_funded": int(existing_funded),

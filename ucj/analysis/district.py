@@ -30,6 +30,7 @@ from ucj.data.registry import District
 from ucj.data.programme import SAVINGS_PROGRAMMES
 
 DEFAULT_DENOMINATOR = "working_population"
+COVERAGE_OVER_WORKING_POPULATION = "coverage_working_population_pct"  # a peers row when the own denominator has none
 CLAIMS_WINDOW_MONTHS = 12
 TARGET_FROM_PARAMETER = "parameter"
 
@@ -129,6 +130,28 @@ class Figure:
 # 2024 while participants run to 2025-12): the latest month for which both exist, with the rule stated
 # (`period_rule`), never the numerator of one month over the denominator of another under one label.
 PERIOD_RULE_LATEST_BOTH = "period_rule_latest_both"
+# The rule the pages follow (issue 18 finding 1): the latest numerator over the latest denominator, with the rule
+# stated, so the summary, the budget plan, the scenarios and the Excel sheets all start from the page's one month
+# and no year already in the data is treated as future.
+PERIOD_RULE_LATEST_NUMERATOR = "period_rule_latest_numerator"
+
+
+def coverage_at(enrolment: pd.DataFrame, workforce: pd.DataFrame, code: str, denominator: str,
+                period: pd.Timestamp) -> tuple[pd.Series | None, int | None]:
+    """The district's coverage in `period` by the page's period rule: the month's active participants over
+    the denominator of its year, or, when the denominator lags (its latest year is earlier), over the latest
+    denominator. Returns the row (month, active, denominator_value, coverage_pct) and the denominator's year
+    when it was carried forward (None when it is the month's own); (None, None) without a figure."""
+    now = latest_coverage(enrolment, workforce, code, denominator, until=period)
+    if now is None or pd.Timestamp(now["month"]) >= period:
+        return now, None
+    num = numerator_rows(enrolment[enrolment["month"] == period], denominator)
+    if num.empty or not float(now["denominator_value"]) > 0:
+        return now, None
+    active = float(num["active"].sum())
+    den = float(now["denominator_value"])
+    row = pd.Series({"month": period, "active": active, "denominator_value": den, "coverage_pct": 100 * active / den})
+    return row, int(pd.Timestamp(now["month"]).year)
 
 
 @dataclass
@@ -210,7 +233,11 @@ class DistrictFigures:
                                                 self.coverage_by_segment["coverage_pct"])),
             "target_pct": p.target_pct, "target_year": p.target_year, "target_source": self.target_source,
             "target_is_default": self.target_is_default,
-            "workers_needed": {"net_per_month": p.workers_needed_per_month,
+            # each top-level value's period beside it (reader's finding 12: no undated duplicate of a figure)
+            "active_period": _period_of(self.figures, "active"),
+            "denominator_period": _period_of(self.figures, "coverage_denominator"),
+            "workers_needed": {"period": _period_of(self.figures, "workers_net"),
+                               "net_per_month": p.workers_needed_per_month,
                                "gross_per_month": self.workers_needed_gross_per_month,
                                "lapsed_per_month": self.lapsed_per_month, "lapse_rate_pct": self.lapse_rate_pct},
             "projection": {k: v for k, v in p.key_figures().items()
@@ -239,7 +266,8 @@ class DistrictFigures:
             "budget_plan_total": plan_total(self.budget_plan) if len(self.budget_plan) else {},
             "claim_rates": self.credibility.to_dict(orient="records"),
             "agreement_ends": [{"month": f"{r.month:%Y-%m}", "segment": r.segment, "funding": r.funding,
-                                "workers": int(r.workers)} for r in self.agreement_ends.itertuples()],
+                                "workers": int(r.workers), "last_active_month": r.last_active_month,
+                                "active_before": int(r.active_before)} for r in self.agreement_ends.itertuples()],
             "projection_scenarios": self.projection.scenarios.to_dict(orient="records"),
             "seed_facts": self.seed_facts.to_dict(orient="records"),
             "plans": self.plans.to_dict(orient="records"),
@@ -248,11 +276,33 @@ class DistrictFigures:
             "figures": {name: f.as_dict() for name, f in self.figures.items()},
             "coverage_by_pairing": {name: f.as_dict() for name, f in self.coverage_by_pairing.items()},
             "period_rule": self.period_rule,
+            "table_periods": self.table_periods(),
             "province_note": self.province_note,
             "chart_synthetic": self.chart_synthetic,
             "table_status": self.table_status,
         }
         return jsonable(key)  # type: ignore[return-value]
+
+    def table_periods(self) -> dict[str, str]:
+        """The period of each table the page and the workbook show (reader's finding 8: every table carries
+        its period): "YYYY-MM", "YYYY" or a window "from – to"."""
+        cov = self.figures.get("coverage")
+        month = cov.period if cov is not None else f"{self.last_period:%Y-%m}"
+        window = f"{self.claims_from:%Y-%m} – {self.last_period:%Y-%m}"
+        out = {"coverage_by_segment": f"{self.last_period:%Y-%m}", "claims_12m": window, "savings_12m": window,
+               "loss_ratio_12m": window, "peers": str(self.peer_year), "budget": month, "assumptions": month}
+        if len(self.budget_plan):
+            out["budget_plan"] = f"{int(self.budget_plan['year'].iloc[0])} – {int(self.budget_plan['year'].iloc[-1])}"
+        cr = self.credibility
+        if len(cr) and "cohort_from" in cr and cr["cohort_from"].notna().any():
+            out["claim_rates"] = f"{cr['cohort_from'].dropna().min()} – {cr['cohort_to'].dropna().max()}"
+        if len(self.projection.scenarios):
+            out["projection_scenarios"] = f"{int(self.projection.target_year)}-12"
+        if len(self.poverty):
+            out["poverty"] = f"{int(self.poverty['year'].min())} – {int(self.poverty['year'].max())}"
+        if len(self.agreement_ends):
+            out["agreement_ends"] = window
+        return out
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """The tables a report shows and exports, by name."""
@@ -362,7 +412,7 @@ def district_figures(
     proj = project_district(view, code, denominator=denom, target_pct=target_pct, target_year=target_year)
 
     e_d = view.enrolment[view.enrolment["district_code"] == code]
-    now = latest_coverage(e_d, view.workforce, code, denom, until=period)
+    now, den_year = coverage_at(e_d, view.workforce, code, denom, period)
     by_seg = coverage(e_d, view.workforce, denom, period="month", by_segment=True)
     seg_now = by_seg[by_seg["month"] == period][["segment", "active", "coverage_pct"]].reset_index(drop=True)
 
@@ -424,6 +474,17 @@ def district_figures(
     peer_codes = list(peers.attrs["peers"])
     peers_tab = peers[["indicator", "value", "province", "national", "peers", "rank", "of", "percentile"]].rename(
         columns={"peers": "peer_mean"}).reset_index(drop=True)
+    cov_rows = peers_tab["indicator"] == "coverage_pct"
+    if denom != DEFAULT_DENOMINATOR and cov_rows.any() and (peers_tab.loc[cov_rows, "of"].fillna(0) <= 1).all():
+        # no other district has this denominator (e.g. a potensi pekerja list): compare coverage over the working
+        # population instead, named so (reader's finding 13), rather than an empty row "of 0"
+        wp_table = district_table(view, year_for_peers, DEFAULT_DENOMINATOR)
+        wp = benchmark(wp_table, code)
+        wp = wp[wp["indicator"] == "coverage_pct"][["indicator", "value", "province", "national", "peers", "rank", "of",
+                                                      "percentile"]].rename(columns={"peers": "peer_mean"})
+        if len(wp):
+            wp = wp.assign(indicator=COVERAGE_OVER_WORKING_POPULATION)
+            peers_tab = pd.concat([wp, peers_tab[~cov_rows]], ignore_index=True)
 
     active_now = float(now["active"]) if now is not None else math.nan
     denom_now = float(now["denominator_value"]) if now is not None else math.nan
@@ -435,6 +496,8 @@ def district_figures(
     ends = agreement_ends(counted)
     ends = ends[(ends["month"] > upto - pd.DateOffset(months=12)) & (ends["month"] <= upto)
                 & (ends["workers"] > 0)].reset_index(drop=True)
+    # the agreement's last month with workers (an agreement "ending December 2024" shows its lapses in 2025-01)
+    ends.insert(1, "last_active_month", [f"{pd.Timestamp(m) - pd.DateOffset(months=1):%Y-%m}" for m in ends["month"]])
     lapse_pct = lapse_rate(counted, upto, excluding=ends)
     lapsed_month = lapse_pct / 100 * active_now if np.isfinite(lapse_pct) and np.isfinite(active_now) else math.nan
     net = proj.workers_needed_per_month
@@ -442,32 +505,38 @@ def district_figures(
 
     # the workers needed for the target are the year-by-year plan (`budget_plan`), not a scenario row
     already = funded_workers(e_d, code, upto)
-    rates = credible_rates(view.claims, view.enrolment, code)
+    rates = credible_rates(view.claims, view.enrolment, code, period=period)
     by_prog = {r.programme: r for r in rates}
     used = replace(Assumptions(), jkk_cases_per_1000=round(by_prog["JKK"].rate_per_1000, 2),
                    jkm_deaths_per_1000=round(by_prog["JKM"].rate_per_1000, 2))  # the plan's rates, shown in claim_rates
-    budget = scenario_table([5_000, 10_000], 12, assumptions=used,
+    # each scenario: the workers funded today plus 5,000 or 10,000 additional ones (reader's finding 15: a row of
+    # "5,000 workers" beside 31,777 already funded read as nothing)
+    budget = scenario_table([already + 5_000, already + 10_000], 12, assumptions=used,
                             current_active=int(active_now) if np.isfinite(active_now) else None,
                             denominator_value=denom_now if np.isfinite(denom_now) else None,
                             already_funded=already, counts_towards_coverage=segs is None or "BPU" in segs)
     plan = pd.DataFrame(columns=PLAN_COLUMNS)
-    if proj.last_month is not None and np.isfinite(active_now) and np.isfinite(denom_now):
-        plan = budget_to_target(pd.Timestamp(proj.last_month), active_now, denom_now,
+    if cov_month is not None and np.isfinite(active_now) and np.isfinite(denom_now):
+        # from the page's one month (the coverage's), never from an earlier base
+        plan = budget_to_target(cov_month, active_now, denom_now,
                                 proj.denominator_growth_pct_per_year / 100, proj.target_pct, proj.target_year,
                                 lapse_pct, already, by_prog["JKK"].rate_per_1000, by_prog["JKM"].rate_per_1000,
-                                counts_towards_coverage=segs is None or "BPU" in segs)
+                                counts_towards_coverage=segs is None or "BPU" in segs, denominator_year=den_year)
 
     synthetic = view.synthetic_tables()
     figs = _summary_figures(e_d, denom, period, now, proj, head_claims=claims_12, start_12=start_12,
-                            net=net, gross=gross, poverty_latest=latest)
+                            net=net, gross=gross, poverty_latest=latest, denominator_year=den_year)
     by_pairing = {}
     for den in PAIRINGS:
-        row = latest_coverage(e_d, view.workforce, code, den, until=period)
+        row, _ = coverage_at(e_d, view.workforce, code, den, period)
         if row is not None:
             by_pairing[den] = Figure(float(row["coverage_pct"]), "%", f"{pd.Timestamp(row['month']):%Y-%m}",
                                      pairing(den).name, "enrolment/workforce")
     rule = None
-    if cov_month is not None and cov_month < period:
+    if den_year is not None and cov_month is not None:
+        rule = reason_code(PERIOD_RULE_LATEST_NUMERATOR, numerator=f"{cov_month:%Y-%m}",
+                           denominator_year=str(den_year), denominator=denom)
+    elif cov_month is not None and cov_month < period:
         rule = reason_code(PERIOD_RULE_LATEST_BOTH, shown=f"{cov_month:%Y-%m}", latest=f"{period:%Y-%m}",
                            denominator=denom)
     return DistrictFigures(
@@ -495,6 +564,11 @@ def district_figures(
         claims_totals=_claims_totals(claims_12, lr),
         table_status={n: table_synthetic_status(i)[0] for n, i in view.info.items()},
     )
+
+
+def _period_of(figures: dict[str, Figure], name: str) -> str | None:
+    fig = figures.get(name)
+    return None if fig is None else fig.period
 
 
 # the rebuilt province P0 and BPS's row of the same year differ by more than this: not the same area
@@ -544,7 +618,8 @@ def chart_synthetic(ds: Dataset, denominator: str) -> dict[str, bool]:
 
 def _summary_figures(e_d: pd.DataFrame, denom: str, period: pd.Timestamp, now: pd.Series | None,
                      proj: Projection, *, head_claims: pd.DataFrame, start_12: pd.Timestamp,
-                     net: float, gross: float, poverty_latest: dict[str, object]) -> dict[str, Figure]:
+                     net: float, gross: float, poverty_latest: dict[str, object],
+                     denominator_year: int | None = None) -> dict[str, Figure]:
     """The summary's values as Figures, each with its own period (see Figure)."""
     pair = pairing(denom)
     out: dict[str, Figure] = {}
@@ -558,7 +633,8 @@ def _summary_figures(e_d: pd.DataFrame, denom: str, period: pd.Timestamp, now: p
         m = pd.Timestamp(now["month"])
         out["coverage"] = Figure(float(now["coverage_pct"]), "%", f"{m:%Y-%m}", pair.name, "enrolment/workforce")
         out["coverage_active"] = Figure(float(now["active"]), "persons", f"{m:%Y-%m}", pair.numerator, "enrolment")
-        out["coverage_denominator"] = Figure(float(now["denominator_value"]), "persons", f"{m.year}", denom,
+        out["coverage_denominator"] = Figure(float(now["denominator_value"]), "persons",
+                                             f"{denominator_year or m.year}", denom,
                                              "workforce")
         window = f"{m:%Y-%m} – {int(proj.target_year)}-12"
         if np.isfinite(net):

@@ -22,6 +22,8 @@ NO_COUNTERPART = reason_code("no_counterpart")
 # the two Minahasa counts the data holds only as their sum (APBD-funded vulnerable workers)
 COUNTED_TOGETHER = ("vulnerable_workers", "vulnerable_village_workers")
 SUM_QUANTITY = "apbd_vulnerable_workers_sum"
+# a sum's wording: the two quotes it adds up, each closed and opened again ("a” + “b" -> “a” + “b”)
+WORDING_JOIN = "” + “"
 KINDS = ("fact", "plan", "target")  # a plan or a target is not a fact to check against the data
 
 
@@ -134,7 +136,9 @@ def seed_facts(ds: Dataset, code: str, last_period: pd.Timestamp, facts: pd.Data
     if all(x in q for x in COUNTED_TOGETHER):
         a, b = (q[x] for x in COUNTED_TOGETHER)
         rows.append(a | {"quantity": SUM_QUANTITY, "published": a["published"] + b["published"],
-                         "wording": f"{_plain(a['published'])} + {_plain(b['published'])}", "rounding": 1.0,
+                         # the article's two wordings, each as written (never a sum it did not write)
+                         "wording": f"{a['wording']}{WORDING_JOIN}{b['wording']}" if a["wording"] and b["wording"]
+                         else "", "rounding": 1.0,
                          "note_id": "", "note_en": ""})
     for r in rows:
         value, as_of = _data_value(ds, code, pd.Series(r | {"date": r["date"] or None}), last_period)

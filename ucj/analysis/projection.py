@@ -103,7 +103,9 @@ class Projection:
     workers_needed_per_month: float
     # policy apart from trend: the model projects the organically enrolled (self-funded) participants; the
     # budget-funded ones (APBD, APBN, CSR) are added as a known schedule (`funded_schedule`)
-    organic_last_pct: float = math.nan  # the organic series' last value (%), what the model continues
+    organic_last_pct: float = math.nan  # the organic series' last value (%) as the model sees it (adjusted)
+    organic_observed_pct: float = math.nan  # the organic participants' observed coverage in the last month (%)
+    denominator_year: int | None = None  # the year of `last_denominator` when it lags `last_month` (carried)
     funded_now: float = math.nan  # budget-funded participants counted in `last_active`
     funded_at_target: float = math.nan  # in the schedule the projection uses, December of the target year
     scenarios: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=SCENARIO_COLUMNS))
@@ -206,11 +208,13 @@ def fit_logistic(t: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _gaussian_aic(resid: np.ndarray, k: int) -> float:
+    """AIC of a fit with Gaussian errors and `k` parameters, counting the error variance as one more parameter
+    as statsmodels' ETSModel does (its `aic`; reader's finding 17), so a reviewer's rerun gives the same number."""
     n = len(resid)
     sigma2 = float(np.sum(resid**2) / n)
     if sigma2 <= 0:
         return -math.inf
-    return n * math.log(2 * math.pi * sigma2) + n + 2 * k
+    return n * math.log(2 * math.pi * sigma2) + n + 2 * (k + 1)
 
 
 def _rmse(err: np.ndarray) -> float:
@@ -461,12 +465,14 @@ def _logistic_forecast(popt: np.ndarray, pcov: np.ndarray, sigma: float, t_futur
 
 # -- projection of one district --------------------------------------------------------------------
 def workers_needed(last_month: pd.Timestamp, active: float, denominator_value: float, growth: float,
-                   target_pct: float, target_year: int) -> dict[str, float]:
+                   target_pct: float, target_year: int, denominator_year: int | None = None) -> dict[str, float]:
     """Net additional participants needed to reach `target_pct` by December of `target_year`: the target
-    share of the denominator grown at `growth` a year, less today's `active`; and per month remaining."""
+    share of the denominator grown at `growth` a year, less today's `active`; and per month remaining.
+    `denominator_year`: the year `denominator_value` is for, when it lags `last_month` (the latest
+    denominator carried forward, `carry_denominator`); it grows from its own year."""
     end = pd.Timestamp(int(target_year), 12, 1)
     months = (end.year - last_month.year) * 12 + end.month - last_month.month
-    denom_target = denominator_value * (1 + growth) ** (int(target_year) - last_month.year)
+    denom_target = denominator_value * (1 + growth) ** (int(target_year) - int(denominator_year or last_month.year))
     needed = max(0.0, target_pct / 100 * denom_target - active)
     return dict(denominator_at_target=denom_target, months_remaining=max(months, 0), workers_needed_total=needed,
                 workers_needed_per_month=needed / months if months > 0 else math.nan)
@@ -516,6 +522,7 @@ class _Pending:
     funded_now: float = 0.0
     plans: pd.DataFrame | None = None
     counts_funded: bool = True  # budget-funded (BPU) participants count over this denominator
+    organic_observed_pct: float = math.nan  # observed organic participants over the last month's denominator
 
 
 def project_many(items: list[SeriesToProject], holdout: bool = True) -> list[Projection]:
@@ -542,6 +549,7 @@ def _prepare(item: SeriesToProject) -> Projection | _Pending:
     target_pct, target_year, alpha = item.target_pct, item.target_year, item.alpha
     order = np.argsort(np.asarray(series["month"]), kind="stable")
     cols = {str(c): np.asarray(series[c])[order] for c in series}  # a frame, or a mapping of columns
+    cols, den_year = carry_denominator(cols)
     cov = cols["coverage_pct"].astype("float64")
     valid = np.flatnonzero(~np.isnan(cov))
     i_last = int(valid[-1]) if valid.size else None
@@ -555,6 +563,7 @@ def _prepare(item: SeriesToProject) -> Projection | _Pending:
         last_active=math.nan if last is None else float(last["active"]),
         last_denominator=math.nan if last is None else float(last["denominator_value"]),
         last_coverage_pct=math.nan if last is None else float(last["coverage_pct"]),
+        denominator_year=den_year,
     )
     empty = pd.DataFrame(columns=_EMPTY_COLUMNS)
     none = _NO_FIGURES
@@ -567,7 +576,7 @@ def _prepare(item: SeriesToProject) -> Projection | _Pending:
     last_month = pd.Timestamp(last["month"])
     end = pd.Timestamp(int(target_year), 12, 1)
     workers = workers_needed(last_month, float(last["active"]), float(last["denominator_value"]), growth,
-                             float(target_pct), int(target_year))
+                             float(target_pct), int(target_year), den_year)
     months_remaining = (end.year - last_month.year) * 12 + end.month - last_month.month
     if months_remaining <= 0:
         return Projection(**base, status="target_passed", model_used=None, reason=reason_code("reason_target_passed"),
@@ -597,8 +606,10 @@ def _prepare(item: SeriesToProject) -> Projection | _Pending:
     raw = (active, cols["denominator_value"][run].astype("float64"), pd.DatetimeIndex(cols["month"][run]),
            self_funded)
     segs = PAIRINGS[denominator].segments
+    observed = 100 * float(active[-1]) / float(raw[1][-1]) if float(raw[1][-1]) > 0 else math.nan
     return _Pending(raw, base, workers, last_month, months_remaining, float(target_pct), alpha,
-                    funded_now=funded_now, plans=item.plans, counts_funded=segs is None or "BPU" in segs)
+                    funded_now=funded_now, plans=item.plans, counts_funded=segs is None or "BPU" in segs,
+                    organic_observed_pct=observed)
 
 
 def _finish(p: _Pending, fits: list[ModelFit], models: dict[str, object]) -> Projection:
@@ -623,7 +634,7 @@ def _finish(p: _Pending, fits: list[ModelFit], models: dict[str, object]) -> Pro
         popt, pcov, sigma, resid = models["logistic"]  # type: ignore[misc]
         fc = _logistic_forecast(popt, pcov, sigma, t[-1] + np.arange(1, months_remaining + 1) / 12.0, alpha)
     denom = _denominator_path(float(base["last_denominator"]), float(base["denominator_growth_pct_per_year"]) / 100,
-                              last_month, pd.DatetimeIndex(future))
+                              last_month, pd.DatetimeIndex(future), base.get("denominator_year"))  # type: ignore[arg-type]
     schedules = funded_schedule(p.funded_now if p.counts_funded else 0.0, last_month, pd.DatetimeIndex(future),
                                 p.plans if p.counts_funded else None)
     funded = schedules[PROJECTION_SCENARIO]
@@ -659,12 +670,17 @@ def _finish(p: _Pending, fits: list[ModelFit], models: dict[str, object]) -> Pro
                       projected_pct=at["mean"], lower_pct=at["lower"], upper_pct=at["upper"],
                       probability_reaching_target=probability, choice=choice, seasonally_adjusted=seasonal,
                       residual_pvalue=best.residual_pvalue, **workers, organic_last_pct=float(y[-1]),
+                      organic_observed_pct=p.organic_observed_pct,
                       funded_now=p.funded_now if p.counts_funded else 0.0, funded_at_target=float(funded[-1]),
                       scenarios=pd.DataFrame(rows, columns=SCENARIO_COLUMNS))
 
 
 # -- the budget-funded part: a known schedule, not a trend -------------------------------------------
-PROJECTION_SCENARIO = "as_planned"  # the schedule the projection and its verdict use
+# The schedule the projection, its verdict and the budget plan use (issue 18 finding 2: one story): the workers
+# funded today, their agreements renewed as they are. A plan not yet in a budget (the plans table) is a scenario
+# row (`as_planned`), never part of the verdict, as the budget plan counts only the workers funded today.
+PROJECTION_SCENARIO = "current_level"
+PLAN_SCENARIO = "as_planned"
 SCENARIO_COLUMNS = ["funding_scenario", "funded_at_target", "projected_pct", "lower_pct", "upper_pct",
                     "probability_pct", "interval_pct"]
 PLANNED_FUNDED_PLANS = ("planned_apbd_workers",)  # plans-table rows that set the APBD-funded workers of a year
@@ -692,10 +708,37 @@ def funded_schedule(funded_now: float, last_month: pd.Timestamp, months: pd.Date
     return {"as_planned": planned, "current_level": now, "no_renewal": none}
 
 
-def _denominator_path(last_value: float, growth: float, last_month: pd.Timestamp, months: pd.DatetimeIndex
-                      ) -> np.ndarray:
-    """The denominator in each future month: stepping each January at `growth` a year (as `workers_needed`)."""
-    return last_value * (1 + growth) ** (months.year.to_numpy() - last_month.year).astype("float64")
+def _denominator_path(last_value: float, growth: float, last_month: pd.Timestamp, months: pd.DatetimeIndex,
+                      denominator_year: int | None = None) -> np.ndarray:
+    """The denominator in each future month: stepping each January at `growth` a year (as `workers_needed`),
+    from the year the last value is for (`denominator_year`, when it lags `last_month`)."""
+    start = int(denominator_year or last_month.year)
+    return last_value * (1 + growth) ** (months.year.to_numpy() - start).astype("float64")
+
+
+def carry_denominator(cols: dict[str, np.ndarray]) -> tuple[dict[str, np.ndarray], int | None]:
+    """The page's period rule for a denominator that lags the participants (e.g. a potensi pekerja list of 2024
+    while participants run to 2025-12): the months after the denominator's last one that have active
+    participants get the latest denominator (the latest numerator over the latest denominator), so nothing
+    already observed is projected as future. Returns the columns and the denominator's own year when it was
+    carried (None when it was not)."""
+    den = np.asarray(cols["denominator_value"], dtype="float64")
+    act = np.asarray(cols["active"], dtype="float64")
+    have = np.flatnonzero(~np.isnan(den) & (den > 0))
+    if not have.size:
+        return cols, None
+    i = int(have[-1])
+    after = np.flatnonzero(~np.isnan(act))
+    after = after[after > i]
+    if not after.size:
+        return cols, None
+    out = dict(cols)
+    den = den.copy()
+    den[after] = den[i]
+    cov = np.asarray(cols["coverage_pct"], dtype="float64").copy()
+    cov[after] = 100 * act[after] / den[i]
+    out["denominator_value"], out["coverage_pct"] = den, cov
+    return out, int(pd.Timestamp(np.asarray(cols["month"])[i]).year)
 
 
 def room(today_pct: float, target_pct: float) -> float:

@@ -69,7 +69,8 @@ def fact_wording(path: str | Path | None = None) -> pd.DataFrame:
 def citations(path: str | Path | None = None) -> pd.DataFrame:
     """How a reader cites each source named in the published tables (data/published/citations.csv):
     source_article (as the tables name it), quantity (blank: any), publisher, title (blank: unknown),
-    date (ISO; blank: the year of the fact) and date_note ("meeting": the date of the event reported)."""
+    date (ISO; blank: the year of the fact) and date_note ("meeting": the date of the event reported;
+    "listing": the article gives no date of its own, only a listing dated then: published no later than that)."""
     return pd.read_csv(path or published_file("citations.csv"), dtype="str", keep_default_na=False)
 
 

@@ -112,10 +112,47 @@ class DistrictReport:
         p, lang = self.projection, self.lang
         if not p.model_used:
             return f"– ({t(p.status, lang)})"
-        level = t("interval_level", lang).format(level=fmt_num(100 * p.interval, lang, 1))
+        level = t("interval_level", lang).format(level=fmt_num(100 * p.interval, lang, 0))
         return (f"{fmt_pct(p.projected_pct, lang)} ({level} {fmt_pct(p.lower_pct, lang)}–{fmt_pct(p.upper_pct, lang)})"
                 f" – {t(p.status, lang)}, {t('probability_reaching_target', lang)} "
                 f"{fmt_pct(100 * p.probability_reaching_target, lang)}{self.lower_cut_text()}")
+
+    def plan_scenario(self) -> dict[str, object] | None:
+        """The scenario row with the plans not yet budgeted (`as_planned`), when it differs from the schedule
+        the verdict uses (the workers funded today): the verdict never counts it (finding 2)."""
+        from ucj.analysis.projection import PLAN_SCENARIO, PROJECTION_SCENARIO
+
+        p = self.projection
+        sc = p.scenarios.set_index("funding_scenario") if len(p.scenarios) else None
+        if not p.model_used or sc is None or PLAN_SCENARIO not in sc.index or PROJECTION_SCENARIO not in sc.index:
+            return None
+        if sc.loc[PLAN_SCENARIO, "funded_at_target"] == sc.loc[PROJECTION_SCENARIO, "funded_at_target"]:
+            return None
+        return dict(sc.loc[PLAN_SCENARIO])
+
+    def planned_text(self) -> str:
+        """The plans behind the scenario, e.g. "10.000 pekerja APBD mulai 2026"."""
+        from ucj.analysis.projection import PLANNED_FUNDED_PLANS
+
+        plans = self.results.plans
+        rows = plans[plans["plan"].isin(PLANNED_FUNDED_PLANS) & plans["year"].notna()] if len(plans) else plans
+        return ", ".join(tf("planned_workers_item", self.lang, workers=fmt_int(r.value, self.lang),
+                            year=fmt_year(r.year)) for r in rows.itertuples()) or "–"
+
+    def plan_scenario_text(self) -> str:
+        """One sentence: the projection with the plans not yet budgeted, as a scenario ("" when none)."""
+        sc, lang = self.plan_scenario(), self.lang
+        if sc is None:
+            return ""
+        level = t("interval_level", lang).format(level=fmt_num(100 * self.projection.interval, lang, 0))
+        return tf("plan_scenario_sentence", lang, plans=self.planned_text(), year=fmt_year(self.projection.target_year),
+                  projected=fmt_pct(sc["projected_pct"], lang), level=level, lower=fmt_pct(sc["lower_pct"], lang),
+                  upper=fmt_pct(sc["upper_pct"], lang), probability=fmt_pct(sc["probability_pct"], lang))
+
+    def plan_scenario_items(self) -> list[tuple[str, str]]:
+        text = self.plan_scenario_text()
+        label = f"{t('plan_scenario_label', self.lang)}, {int(self.projection.target_year)}-12"  # its period
+        return [(label, text)] if text else []
 
     def lower_cut_text(self) -> str:
         """" (lower bound cut at 0)" when the interval's lower bound at the target year was cut at 0 %."""
@@ -141,6 +178,7 @@ class DistrictReport:
             (cov_label, cov_value + (" *" if k["coverage_note"] else "")),
             (t("target", lang), self.target_text()),
             (t("projected", lang), self.projection_text()),
+            *self.plan_scenario_items(),
             self.figure_item(t("workers_needed_net", lang), "workers_net"),
             self.figure_item(t("workers_needed_gross", lang), "workers_gross"),
             self.figure_item(t("claims_12m_label", lang), "claims_12m"),
@@ -155,8 +193,13 @@ class DistrictReport:
             return ""
         from ucj.analysis.reasons import parse
 
-        _, params = parse(rule)[0]
+        code, params = parse(rule)[0]
         active = self.results.figures.get("active")
+        if code == "period_rule_latest_numerator":
+            return tf(code, self.lang, numerator=params.get("numerator", ""),
+                      denominator_year=params.get("denominator_year", ""),
+                      denominator=t(params.get("denominator", ""), self.lang),
+                      active=figure_value(active, self.lang) if active else "–")
         return tf("period_rule_latest_both", self.lang, shown=params.get("shown", ""),
                   latest=params.get("latest", ""), denominator=t(params.get("denominator", ""), self.lang),
                   active=figure_value(active, self.lang) if active else "–")
@@ -210,6 +253,15 @@ class DistrictReport:
             if unit == "persons":
                 lines.append(f"{t(q, lang)}: {fmt_int(pub, lang)} / {fmt_int(data, lang)}")
         return "\n".join(lines)
+
+    def period_note(self, name: str) -> str:
+        """"This table's figures are for ..." for a table with a period (reader's finding 8), else ""."""
+        period = (self.key.get("table_periods") or {}).get(name)  # type: ignore[union-attr]
+        return tf("table_period", self.lang, period=period) if period else ""
+
+    def _period(self, name: str) -> None:
+        if self.period_note(name):
+            self._html(f"<p><small>{html.escape(self.period_note(name))}</small></p>")
 
     def _table(self, df: pd.DataFrame | str) -> None:
         """A table: a table name (localised by its kinds of number) or a frame already localised."""
@@ -268,7 +320,7 @@ class DistrictReport:
                       year=fmt_year(k["target_year"]), source=self.target_source_text())
         if p.model_used:
             s += " " + tf("projection_sentence", lang, model=t(p.model_used, lang),
-                          projected=fmt_pct(p.projected_pct, lang), level=fmt_pct(100 * p.interval, lang),
+                          projected=fmt_pct(p.projected_pct, lang), level=fmt_pct(100 * p.interval, lang, 0),
                           lower=fmt_pct(p.lower_pct, lang), upper=fmt_pct(p.upper_pct, lang),
                           status=t(p.status, lang), probability=fmt_pct(100 * p.probability_reaching_target, lang))
             if self.lower_cut_text():
@@ -297,7 +349,8 @@ class DistrictReport:
         p, lang = self.projection, self.lang
         self._html(f'<p class="ucj-big">{html.escape(self.workers_needed_sentence())}</p>')
         self._html(f"<p>{html.escape(self.model_sentence())}</p>")
-        self._html(f"<p><small>{html.escape(self.model_details())}</small></p>")
+        if any(f.fitted for f in self.projection.fits):  # no empty "Details: –." line
+            self._html(f"<p><small>{html.escape(self.model_details())}</small></p>")
         self._html(f"<h3>{html.escape(t('model_fits_heading', self.lang))}</h3>")
         self._table("model_fits")
         self._html(f"<p><small>{html.escape(t('model_terms_note', self.lang))}</small></p>")
@@ -331,18 +384,30 @@ class DistrictReport:
         p, lang = self.projection, self.lang
         lines = []
         if p.model_used and pd.notna(p.funded_now):
-            lines.append(tf("organic_funded_sentence", lang, organic=fmt_pct(p.organic_last_pct, lang),
+            # "today" is the observed value; the adjusted one the model continues is named as such (finding 4)
+            lines.append(tf("organic_funded_observed_sentence", lang, observed=fmt_pct(p.organic_observed_pct, lang),
+                            adjusted=fmt_pct(p.organic_last_pct, lang), month=f"{pd.Timestamp(p.last_month):%Y-%m}",
                             funded=fmt_int(p.funded_now, lang), funded_target=fmt_int(p.funded_at_target, lang),
                             year=fmt_year(p.target_year)))
+            lines.append(t("verdict_rule", lang))
+            if self.plan_scenario_text():
+                lines.append(self.plan_scenario_text())
         for r in self.results.agreement_ends.itertuples():
-            lines.append(tf("agreement_end_line", lang, month=f"{pd.Timestamp(r.month):%Y-%m}",
-                            funding=t(str(r.funding), lang), workers=fmt_int(r.workers, lang)))
+            # the end as the agreement's last month with workers; the workers active then, and any registered in
+            # the month after that lapsed with them, said apart (reader's finding 7)
+            late = int(r.workers) - int(r.active_before)
+            extra = tf("agreement_end_late", lang, late=fmt_int(late, lang), month=f"{pd.Timestamp(r.month):%Y-%m}",
+                       workers=fmt_int(r.workers, lang)) if late > 0 else ""
+            lines.append(tf("agreement_end_line_last", lang, last=r.last_active_month,
+                            month=f"{pd.Timestamp(r.month):%Y-%m}", funding=t(str(r.funding), lang),
+                            active=fmt_int(min(int(r.active_before), int(r.workers)), lang), extra=extra))
         return lines
 
     def show_policy_apart(self) -> None:
         self._html("".join(f"<p>{html.escape(x)}</p>" for x in self.policy_sentences()))
         if len(self.tables.get("projection_scenarios", ())):
             self._html(f"<h3>{html.escape(t('projection_scenarios', self.lang))}</h3>")
+            self._period("projection_scenarios")
             self._table("projection_scenarios")
 
     def budget_plan_frame(self) -> pd.DataFrame:
@@ -365,11 +430,15 @@ class DistrictReport:
     def show_claims(self) -> None:
         self.heading("claims")
         self._figure("claims")
+        self._period("claims_12m")
         self._table("claims_12m")
-        self._html(f"<p><small>{html.escape(t('claims_headline_note', self.lang))}</small></p>")
+        self._html(f"<p><small>{html.escape(t('claims_headline_note', self.lang))} "
+                   f"{html.escape(t('claims_eligibility_note', self.lang))}</small></p>")
         self._html(f"<h3>{html.escape(t('savings_withdrawals', self.lang))}</h3>")
+        self._period("savings_12m")
         self._table("savings_12m")
         self._html(f"<h3>{html.escape(t('loss_ratio_heading', self.lang))}</h3>")
+        self._period("loss_ratio_12m")
         self._table("loss_ratio_12m")
         self._html(f"<p><small>{html.escape(t('loss_ratio_note', self.lang))} "
                    f"{html.escape(self.claims_reconciliation())}</small></p>")
@@ -411,19 +480,24 @@ class DistrictReport:
 
     def show_peers(self) -> None:
         self.heading("peers")
+        self._period("peers")
         self._table("peers")
+        self._html(f"<p><small>{html.escape(t('peers_rank_note', self.lang))}</small></p>")
 
     def show_budget(self) -> None:
         self.heading("budget")
+        self._period("budget")
         self._table("budget")
         self._html(f"<h3>{html.escape(t('assumptions_heading', self.lang))}</h3>")
         self._table("assumptions")
         self._html(f"<h3>{html.escape(t('budget_plan', self.lang))}</h3>")
+        self._period("budget_plan")
         self._table(self.budget_plan_frame())
         self._html(f"<p><small>{html.escape(t('budget_plan_note', self.lang))}</small></p>")
         self._html(f"<h3>{html.escape(t('claim_rates', self.lang))}</h3>")
+        self._period("claim_rates")
         self._table("claim_rates")
-        self._html(f"<p><small>{html.escape(t('claim_rates_note', self.lang))}</small></p>")
+        self._html(f"<p><small>{html.escape(t('claim_rates_note_collective', self.lang))}</small></p>")
 
     # -- methods, sources and the stamp -------------------------------------------------------
     def methods_lines(self) -> list[str]:
@@ -433,8 +507,12 @@ class DistrictReport:
         numerator, _, denominator = pairing.partition("/")
         lines = [tf("method_pairing", lang, numerator=t(numerator, lang), denominator=t(denominator, lang),
                     value=fmt_int(k["denominator_value"], lang), period=k["coverage_as_of"] or k["last_period"])]
-        model = t(p.model_used, lang) if p.model_used else reason_text(p.reason, lang)
-        lines.append(tf("method_projection", lang, model=model, level=fmt_pct(100 * p.interval, lang)))
+        if p.model_used:
+            lines.append(tf("method_projection", lang, model=t(p.model_used, lang),
+                            level=fmt_pct(100 * p.interval, lang, 0)))
+        else:  # "no model is used because ...", never "the model used: series too short"
+            lines.append(tf("model_sentence_none", lang, why=reason_text(p.reason, lang) or "–"))
+        lines.append(t("verdict_rule", lang))
         lines.append(tf("method_workers_net", lang, growth=fmt_pct(p.denominator_growth_pct_per_year, lang),
                         net=fmt_int(p.workers_needed_per_month, lang)))
         need = k.get("workers_needed")
@@ -471,6 +549,15 @@ class DistrictReport:
             out[diff] = [t("consistent", self.lang) if a == t("consistent", self.lang) else d
                          for a, d in zip(agree, out[diff])]
             out = out.drop(columns=t("agreement", self.lang))
+        cr = self.results.credibility
+        ended = cr[cr["cohort_ended"].astype(bool)] if len(cr) and "cohort_ended" in cr else cr.iloc[0:0]
+        asof, raw = t("data_as_of", self.lang), self.tables["seed_facts"]
+        if len(ended) and asof in out.columns and "quantity" in raw.columns:  # reader's finding 22
+            r = ended.iloc[0]
+            note = tf("apbd_window_note", self.lang, start=r["cohort_from"], end=r["cohort_to"])
+            apbd_claims = ("claim_count", "claim_amount_rp")
+            out[asof] = [f"{a} ({note})" if q in apbd_claims and str(a).endswith(str(r["cohort_to"])) else a
+                         for q, a in zip(raw["quantity"], out[asof])]
         return out
 
     def show_methods(self) -> None:
@@ -517,13 +604,42 @@ class DistrictReport:
         """A table as localised text, one formatting rule per kind."""
         return as_html_frame(self.shown(name), self.lang)
 
+    def citable_key(self) -> dict[str, object]:
+        """The key figures as key_figures.json records them beside the page (reader's findings 11, 12): every
+        source as a reader cites it in the run's language (never an internal file name), notes in the run's
+        language only, and active participants with their period."""
+        import copy
+
+        lang, key = self.lang, copy.deepcopy(self.key)
+        for row in key.get("seed_facts") or []:  # type: ignore[union-attr]
+            row["source"] = cite(row.get("source"), lang, year=str(row.get("date") or "")[:4] or None,
+                                 quantity=row.get("quantity"))
+            row["note"] = row.pop(f"note_{lang}", "")
+            row.pop("note_id", None), row.pop("note_en", None)
+        for row in key.get("plans") or []:  # type: ignore[union-attr]
+            row["plan_source"] = cite(row.get("plan_source"), lang)
+        key["target_source"] = self.target_source_text()
+        key["poverty"] = dict(key.get("poverty") or {}, source=source_text(str((key.get("poverty") or {})
+                                                                               .get("source") or ""), lang))
+        for info in ((key.get("provenance") or {}).get("tables") or {}).values():  # type: ignore[union-attr]
+            info["sources"] = [source_text(str(x), lang) for x in info.get("sources") or []]
+            for col, counts in (info.get("columns") or {}).items():  # rows per source of each column
+                if isinstance(counts, dict):
+                    cited: dict[str, object] = {}
+                    for k, v in counts.items():
+                        name = source_text(str(k), lang)
+                        cited[name] = cited.get(name, 0) + v if isinstance(v, int) else v  # type: ignore[operator]
+                    info["columns"][col] = cited
+        key["period_rule_text"] = self.period_rule_text() or None
+        return key
+
     # -- files beside the report --------------------------------------------------------------
     def save(self, output_dir: str | Path) -> list[Path]:
         """Write key_figures.json, tables.xlsx and the figures as PNG, each whole or not at all."""
         from ucj.presentation.export import write_bytes, write_key_figures, write_tables_xlsx
 
         out = Path(output_dir)
-        written = [write_key_figures(out / "key_figures.json", self.key)]
+        written = [write_key_figures(out / "key_figures.json", self.citable_key())]
         written.append(write_tables_xlsx(out / "tables.xlsx", {n: self.shown(n) for n in self.tables}, self.lang,
                                          self.synthetic_tables, self.key, self.stamp_text(),
                                          table_status=self.results.table_status,
@@ -631,6 +747,29 @@ def plans_and_targets(facts: pd.DataFrame, plans: pd.DataFrame, lang: Lang) -> p
     return rows
 
 
+def with_own_target(rows: pd.DataFrame, ds: Dataset, fig: DistrictFigures, lang: Lang) -> pd.DataFrame:
+    """The plans-and-targets rows with the district's own coverage target from the targets table when no
+    published row gives it (reader's finding 14: Minahasa's 100 % is a target, and the published table's note
+    points to this table): its value and year, the target's own note, its source cited, today's coverage."""
+    from ucj.analysis.projection import district_target
+
+    if fig.target_is_default or fig.target_source == TARGET_FROM_PARAMETER:
+        return rows
+    if len(rows) and (rows["quantity"] == "coverage_target_pct").any():
+        return rows
+    own = district_target(ds, fig.district.code)
+    if own is None:
+        return rows
+    cov = fig.figures.get("coverage")
+    target = ds.targets[ds.targets["district_code"] == fig.district.code].sort_values("target_year").iloc[-1]
+    row = pd.DataFrame({"quantity": ["coverage_target_pct"], "kind": ["target"],
+                        "note": [cite(own[3], lang)], "wording": ["–"], "value": [float(own[0])], "unit": ["%"],
+                        "year": [str(int(own[1]))], "citation": [cite(target.get("source", ""), lang)],
+                        "data_now": [cov.value if cov is not None else float("nan")],
+                        "data_as_of": [cov.period if cov is not None else None]})
+    return pd.concat([rows, row], ignore_index=True) if len(rows) else row
+
+
 def load_data(source: ReportParams | str) -> Dataset:
     """Load and validate the tables of a report's data folder(s): its parameters, or the `data_dir` text."""
     from ucj.core.timeline import mark
@@ -735,6 +874,7 @@ def build(ds: Dataset, params: ReportParams, *, comparison: pd.DataFrame | PeerT
         facts = tables["seed_facts"]
         tables["seed_facts"] = published_and_computed(facts, lang)
         tables["plans"] = plans_and_targets(facts, tables.get("plans", pd.DataFrame(columns=["plan"])), lang)
+        tables["plans"] = with_own_target(tables["plans"], ds, fig, lang)
     villages = village_figures(ds, d.code, fig.last_period)
     if villages is not None:
         tables["villages"] = village_rows(villages)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from ucj.presentation.tables import Shown
 
-from ucj.presentation.i18n import Lang, t
+from ucj.presentation.i18n import Lang, t, tf
 from ucj.core.config import stylesheet
 
 NOTEBOOK_ONLY_TAG = "notebook-only"
@@ -124,6 +124,10 @@ def write_tables_xlsx(path: Path, tables: dict[str, Shown], lang: Lang, syntheti
         notes.append([t("parameters", lang), parameters])
     if stamp:
         notes.append([t("generated_at", lang), stamp])
+    for name, period in (key.get("table_periods") or {}).items():  # type: ignore[union-attr]
+        notes.append([t(f"sheet.{name}", lang), tf("table_period", lang, period=period)])  # every sheet's period
+    if key.get("period_rule_text"):
+        notes.append([t("period", lang), str(key["period_rule_text"])])
     wb = Workbook()
     taken: set[str] = set()
     ws = wb.active

@@ -14,11 +14,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ucj.presentation.i18n import LABELS, Kind, Lang, column_kind, fmt_kind, reason_text, t, unit_kind
+from ucj.presentation.i18n import LABELS, Kind, Lang, column_kind, fmt_kind, reason_text, t, tf, unit_kind
 
 # text columns whose values are catalogue keys (codes from the analysis layer)
 TRANSLATED = frozenset({"segment", "funding", "indicator", "model", "status", "denominator", "label", "kind",
-                        "quantity", "assumption", "synthetic", "plan", "unit", "note", "funding_scenario", "agreement"})
+                        "quantity", "assumption", "synthetic", "plan", "unit", "note", "funding_scenario", "agreement",
+                        "complement"})
 # tables whose "value"-like columns change unit row by row, and what gives each row's kind
 ROW_UNITS = {"peers": ("indicator", ("value", "province", "national", "peer_mean")),
              "assumptions": ("assumption", ("value",)),
@@ -117,6 +118,9 @@ def _cite_part(part: str, lang: Lang, year: object, quantity: str | None) -> str
     if len(rows):
         r = rows.iloc[0]
         when = format_date(r["date"], lang) if r["date"] else (str(year)[:4] if year else "")
+        note = str(r.get("date_note") or "") if "date_note" in r else ""
+        if r["date"] and note in ("listing", "meeting"):  # never a date the source did not give as its own
+            when = tf(f"date_note_{note}", lang, date=when)
         return ", ".join(x for x in (r["publisher"], r["title"], when) if x)
     texts = source_texts()
     hit = texts[texts["text"] == part]

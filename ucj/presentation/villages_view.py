@@ -19,6 +19,7 @@ def village_rows(f: VillageFigures) -> pd.DataFrame:
     out = f.table.sort_values(["below_quota", "kecamatan", "village"], ascending=[False, True, True])
     cols = COLUMNS if f.previous_month is not None else [c for c in COLUMNS if c not in ("previous_bpu_active",
                                                                                          "change")]
+    out = out.assign(quota=out["quota"].astype("Int64").mask(out["kind"] == "kelurahan"))  # no quota: "–", not 0
     return out[cols].reset_index(drop=True)
 
 

@@ -56,6 +56,9 @@ SUMMARY_COLUMNS: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("workers_needed_gross", ("workers_needed", "gross_per_month"), "count"),
     ("claim_count", ("claims_12m", "count"), "count"),
     ("claim_amount_rp", ("claims_12m", "amount_rp"), "rp"),
+    # each column's period (reader's finding 9): the months the need runs over and the claims' 12 months
+    ("workers_needed_period", ("figures", "workers_net", "period"), "text"),
+    ("claims_period", ("figures", "claims_12m", "period"), "text"),
     ("year", ("poverty", "year"), "year"),
     ("p0", ("poverty", "p0"), "pct"),
 )

@@ -1,0 +1,56 @@
+"""Reader's finding 1: the page's one as-of month. When the denominator lags the participants, the latest
+participants are divided by the latest denominator (the rule stated), so the projection, the net need and the
+budget plan start from the latest month and no month already in the data is treated as future. Oracles: numbers
+worked by hand."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from ucj.analysis.budget import budget_to_target
+from ucj.analysis.projection import SeriesToProject, carry_denominator, project
+
+
+def _series():
+    """2023-01 to 2025-12: 30,000 active rising by 100 a month; the denominator (100,000) only for 2023 and 2024."""
+    months = pd.date_range("2023-01-01", periods=36, freq="MS")
+    active = 30_000 + 100 * np.arange(36, dtype="float64")
+    den = np.where(months.year < 2025, 100_000.0, np.nan)
+    return pd.DataFrame({"month": months, "active": active, "denominator_value": den, "coverage_pct": 100 * active / den})
+
+
+def test_carry_denominator_hand_worked():
+    cols = {c: _series()[c].to_numpy() for c in _series().columns}
+    out, year = carry_denominator(cols)
+    assert year == 2024
+    assert out["denominator_value"][-1] == 100_000 and out["coverage_pct"][-1] == pytest.approx(100 * 33_500 / 100_000)
+    assert np.isnan(cols["coverage_pct"][-1])  # the caller's columns are left as they were
+    full = dict(cols, denominator_value=np.full(36, 100_000.0))
+    assert carry_denominator(full)[1] is None  # nothing lags: nothing carried
+
+
+def test_projection_starts_from_the_latest_month_and_grows_the_denominator_from_its_own_year():
+    """Target 50 % in 2027 with 10 % growth a year: the denominator of 2024 grows three years, to 133,100; today's
+    33,500 (2025-12) leave 66,550 - 33,500 = 33,050 over the 24 months to 2027-12: 1,377.08 a month."""
+    wf = pd.DataFrame({"district_code": ["75.02"] * 2, "year": [2023, 2024], "working_population": [100_000] * 2})
+    p = project(SeriesToProject(_series(), wf, "75.02", "working_population", 50.0, 2027, denominator_growth=0.1))
+    assert p.last_month == pd.Timestamp("2025-12-01") and p.denominator_year == 2024
+    assert p.denominator_at_target == pytest.approx(133_100)
+    assert p.months_remaining == 24
+    assert p.workers_needed_per_month == pytest.approx(33_050 / 24)
+    if len(p.forecast):
+        assert p.forecast["month"].min() == pd.Timestamp("2026-01-01")  # 2025 is observed, never forecast
+
+
+def test_budget_plan_from_a_lagging_denominator_hand_worked():
+    """From 2025-12, 33,500 active over the 2024 denominator 100,000 growing 10 % a year, target 50 % in 2027:
+    2026's denominator is 121,000, 2027's 133,100; need 66,550 - 33,500 = 33,050, 1,377.08 a month: 16,525 by the
+    end of 2026 (coverage (33,500 + 16,525) / 121,000 = 41.34 %), 33,050 by the end of 2027 (50 %)."""
+    plan = budget_to_target(pd.Timestamp("2025-12-01"), 33_500, 100_000, 0.1, 50.0, 2027, 1.0, 0, 5.0, 5.0,
+                            denominator_year=2024)
+    assert plan["year"].tolist() == [2026, 2027]
+    assert plan["denominator_at_year_end"].tolist() == [121_000, 133_100]
+    assert plan["additional_at_year_end"].tolist() == [16_525, 33_050]
+    assert plan["coverage_end_pct"].tolist() == pytest.approx([100 * 50_025 / 121_000, 50.0])
