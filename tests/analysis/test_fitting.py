@@ -57,8 +57,10 @@ def _hand_made() -> np.ndarray:
 
 
 def _series(demo_ds, code: str) -> np.ndarray:  # type: ignore[no-untyped-def]
+    """A long series to compare the fitters on: the district's own, or (Minahasa, whose potensi list gives
+    24 months with the list carried forward over 2025) its coverage over the working population."""
     y = series_to_fit(demo_ds, code)
-    if y is None:  # Minahasa's own denominator (its potensi list) is too short: its working population
+    if y is None or len(y) < 60:
         y = series_to_fit(demo_ds, code, "working_population")
     assert y is not None and len(y) >= 60
     return y
@@ -184,7 +186,7 @@ def _reference_choice(y: np.ndarray, target_pct: float, months: int, shift: floa
 
     t = np.arange(len(y)) / 12
     origins = _origins(len(y))
-    first = origins[0]
+    first = origins[0] if origins else len(y)  # no origin leaves 24 months to fit: nothing is scored, ETS by default
     early = _statsmodels_ets(y[:first])
     ets_err, log_err = [], []
     p_log = None
@@ -202,7 +204,7 @@ def _reference_choice(y: np.ndarray, target_pct: float, months: int, shift: floa
         ets_err.append(np.asarray(upto.forecast(h)) - y[o:o + h])
         if p_log is not None:
             log_err.append(logistic(t[o:o + h], *p_log) - y[o:o + h])
-    rmse_ets = np.sqrt(np.mean(np.concatenate(ets_err) ** 2)) if ets_ok else np.inf
+    rmse_ets = np.sqrt(np.mean(np.concatenate(ets_err) ** 2)) if ets_ok and ets_err else (0.0 if ets_ok else np.inf)
     rmse_log = np.sqrt(np.mean(np.concatenate(log_err) ** 2)) if log_err else np.inf
     if not ets_ok and not log_ok:
         return None, "cannot_say"  # type: ignore[return-value]
@@ -226,22 +228,19 @@ def _reference_choice(y: np.ndarray, target_pct: float, months: int, shift: floa
 
 def _funded_shift(demo_ds, code: str, denominator: str, target_year: int) -> float:  # type: ignore[no-untyped-def]
     """The budget-funded participants' share (pp) of the denominator in December of the target year, from the
-    tables with pandas: funded active in the last month (all-participant denominators only), replaced from
-    January of a plan's year by the plans table's planned_apbd_workers; the denominator grown at its
-    6-year rate (as test_projection checks it)."""
+    tables with pandas: funded active in the last month (all-participant denominators only; a plan not yet
+    budgeted is a scenario, not part of the verdict: docs/pagesd.md); the denominator grown at its 6-year rate
+    from its own last year (as test_projection checks it)."""
     e = demo_ds.enrolment[demo_ds.enrolment["district_code"] == code]
     last = e["month"].max()
     funded = float(e[(e["month"] == last) & (e["funding"] != "self_employer")]["active"].sum())
     if denominator in ("employees",):
         return 0.0
-    pl = demo_ds.plans[(demo_ds.plans["district_code"] == code) & (demo_ds.plans["plan"] == "planned_apbd_workers")]
-    for r in pl.itertuples():
-        if r.year is not pd.NA and int(r.year) > last.year and int(r.year) <= target_year:
-            funded = float(r.value)
     w = demo_ds.workforce[demo_ds.workforce["district_code"] == code].set_index("year")[denominator].dropna()
     w = w.tail(6)
-    g = (w.iloc[-1] / w.iloc[0]) ** (1 / (w.index[-1] - w.index[0])) - 1
-    denom = float(w.iloc[-1]) * (1 + g) ** (target_year - last.year)
+    span = w.index[-1] - w.index[0]  # one year known (Minahasa's potensi list): no growth to go on
+    g = (w.iloc[-1] / w.iloc[0]) ** (1 / span) - 1 if span > 0 else 0.0
+    denom = float(w.iloc[-1]) * (1 + g) ** (target_year - int(w.index[-1]))
     return 100 * funded / denom
 
 
@@ -249,7 +248,8 @@ def _funded_shift(demo_ds, code: str, denominator: str, target_year: int) -> flo
 def test_model_choice_and_verdict_match_statsmodels_for_the_seeds(demo_ds, code):
     denominator = None if series_to_fit(demo_ds, code) is not None else "working_population"
     p = project_district(demo_ds, code, denominator=denominator)
-    y = _series(demo_ds, code)
+    y = series_to_fit(demo_ds, code, denominator)  # the series the projection fits, whatever its length
+    assert y is not None
     shift = _funded_shift(demo_ds, code, p.denominator, p.target_year)
     assert (p.model_used, p.status) == _reference_choice(y, p.target_pct, p.months_remaining, shift,
                                                          p.last_coverage_pct)
