@@ -533,6 +533,11 @@ def test_a_batch_through_kernels_keeps_pairings_apart_and_pages_citable(demo_dir
     assert df.at["71.02", "target_pct_potensi_pekerja"] == targets.at["71.02", "coverage_target_pct"] == 100.0
     assert df.at["75.02", "target_pct_working_population"] == targets.at["75.02", "coverage_target_pct"]
     assert pd.isna(df.at["71.02", "target_pct_working_population"]) and "target_pct" not in df.columns
+    # and the projection: Boalemo's (a fitted series) in its pairing's column, as its own key figures hold it
+    key = json.loads(next((tmp_path / "run").glob("7502-*/key_figures.json")).read_text())["projection"]
+    assert df.at["75.02", "projected_pct_working_population"] == pytest.approx(key["projected_pct"])
+    assert df.at["75.02", "lower_pct_working_population"] == pytest.approx(key["lower_pct"])
+    assert pd.isna(df.at["75.02", "projected_pct_potensi_pekerja"])
     for report in (tmp_path / "run").glob("*/report.html"):
         text = report.read_text()
         assert re.search(r'<html[^>]*lang="id"', text)

@@ -38,13 +38,13 @@ def test_a_projection_goes_to_the_column_of_its_pairing(tmp_path):
     """Hand-made key figures: Minahasa-like projection over potensi pekerja and one over the working population
     land in different columns, bounds with them; the index heads each projection column with its pairing
     and its interval level, and no projection cell of one pairing holds the other's value."""
-    from ucj.runs.index_page import summary_frame, write_index
+    from ucj.runs.index_page import index_figures, summary_frame, write_index
 
     keys = [{"district_code": "1", "district_name": "A", "denominator": "potensi_pekerja",
              "projection": {"projected_pct": 81.0, "lower_pct": 70.0, "upper_pct": 90.0}},
             {"district_code": "2", "district_name": "B", "denominator": "working_population",
              "projection": {"projected_pct": 30.5, "lower_pct": 25.0, "upper_pct": 36.0}}]
-    entries = [{"district": k["district_code"], "status": "ok", "key": k} for k in keys]
+    entries = [{"district": k["district_code"], "status": "ok", "key": index_figures(k)} for k in keys]  # as a batch
     df = summary_frame(entries, tmp_path).set_index("district_code")
     cols = ["projected_pct_working_population", "lower_pct_working_population", "upper_pct_working_population",
             "projected_pct_potensi_pekerja", "lower_pct_potensi_pekerja", "upper_pct_potensi_pekerja"]

@@ -187,7 +187,9 @@ def index_figures(key: dict[str, object]) -> dict[str, object]:
     paths = [where for _, where, _ in SUMMARY_COLUMNS] + [("target_pct",), ("projection", "likelihood"), ("lang",),
                                                            ("synthetic_tables",), ("level",), ("province_code",),
                                                            ("coverage_by_pairing",), ("figures", "active"),
-                                                           ("coverage_pct",), ("coverage_as_of",), ("active",)]
+                                                           ("coverage_pct",), ("coverage_as_of",), ("active",),
+                                                           ("projection", "projected_pct"), ("projection", "lower_pct"),
+                                                           ("projection", "upper_pct")]
     for where in paths:
         value = _get(key, where)
         if value is None:  # missing and None read the same (_get)
