@@ -54,3 +54,25 @@ def test_budget_plan_from_a_lagging_denominator_hand_worked():
     assert plan["denominator_at_year_end"].tolist() == [121_000, 133_100]
     assert plan["additional_at_year_end"].tolist() == [16_525, 33_050]
     assert plan["coverage_end_pct"].tolist() == pytest.approx([100 * 50_025 / 121_000, 50.0])
+
+
+def test_a_fit_needs_24_months_with_their_own_denominator():
+    """Reader's second pass: Minahasa's 12 months of potensi list plus 12 carried gave a fit whose 80 % interval
+    four years ahead was under 2 pp wide (only the participants move after the list's last month). Hand-made:
+    12 own + 12 carried months is not fitted (the reason names 12 of 24), the need still starts from the latest
+    month; 24 own + 12 carried is fitted."""
+    rng = np.random.default_rng(3)
+    wf = pd.DataFrame({"district_code": ["75.02"], "year": [2024], "working_population": [100_000]})
+
+    def series(own_years: int) -> pd.DataFrame:
+        months = pd.date_range(f"{2025 - own_years}-01-01", periods=12 * (own_years + 1), freq="MS")
+        active = 30_000 + 100 * np.arange(len(months)) + rng.normal(0, 300, len(months))
+        den = np.where(months.year < 2025, 100_000.0, np.nan)
+        return pd.DataFrame({"month": months, "active": active, "denominator_value": den,
+                             "coverage_pct": 100 * active / den})
+
+    short = project(SeriesToProject(series(1), wf, "75.02", "working_population", 50.0, 2029, denominator_growth=0.0))
+    assert (short.status, short.reason) == ("not_fitted", "reason_denominator_short(n=12, need=24)")
+    assert short.last_month == pd.Timestamp("2025-12-01") and short.workers_needed_per_month > 0
+    longer = project(SeriesToProject(series(2), wf, "75.02", "working_population", 50.0, 2029, denominator_growth=0.0))
+    assert longer.status != "not_fitted" and longer.model_used is not None

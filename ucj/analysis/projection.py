@@ -549,6 +549,7 @@ def _prepare(item: SeriesToProject) -> Projection | _Pending:
     target_pct, target_year, alpha = item.target_pct, item.target_year, item.alpha
     order = np.argsort(np.asarray(series["month"]), kind="stable")
     cols = {str(c): np.asarray(series[c])[order] for c in series}  # a frame, or a mapping of columns
+    own_den = np.asarray(cols["denominator_value"], dtype="float64")  # before the period rule carries it
     cols, den_year = carry_denominator(cols)
     cov = cols["coverage_pct"].astype("float64")
     valid = np.flatnonzero(~np.isnan(cov))
@@ -587,8 +588,14 @@ def _prepare(item: SeriesToProject) -> Projection | _Pending:
     run = slice(int(gaps[-1]) + 1 if gaps.size else 0, i_last + 1)
     y_raw = cov[run]
     reason = None
+    own_months = int(np.sum(own_den[run] > 0))  # NaN compares False: months with their own denominator
     if len(y_raw) < MIN_MONTHS:
         reason = reason_code("reason_too_short", n=len(y_raw), need=MIN_MONTHS)
+    elif own_months < MIN_MONTHS:
+        # a denominator carried forward makes the months after its last one move with the participants only:
+        # a fit on them has far too narrow an interval (Minahasa: 12 months of its potensi list and 12 carried
+        # gave 71.5-73.2 % four years ahead). The need and the budget still start from the latest month.
+        reason = reason_code("reason_denominator_short", n=own_months, need=MIN_MONTHS)
     elif np.std(y_raw) < MIN_STD_PCT:
         reason = reason_code("reason_too_flat", pp=MIN_STD_PCT)
     if reason:
