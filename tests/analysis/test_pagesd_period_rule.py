@@ -76,3 +76,21 @@ def test_a_fit_needs_24_months_with_their_own_denominator():
     assert short.last_month == pd.Timestamp("2025-12-01") and short.workers_needed_per_month > 0
     longer = project(SeriesToProject(series(2), wf, "75.02", "working_population", 50.0, 2029, denominator_growth=0.0))
     assert longer.status != "not_fitted" and longer.model_used is not None
+
+
+def test_segments_after_a_lagging_denominator_are_over_the_latest_one(demo_ds):
+    """Reader's second pass: Minahasa's coverage chart left 2025 blank (its potensi list ends in 2024). The
+    monthly coverage by segment carries the 2024 list, as the summary does: worked out here with pandas from
+    the tables, and the segments of 2025-12 sum to the summary's coverage."""
+    from ucj.analysis.district import district_figures
+
+    fig = district_figures(demo_ds, "71.02")
+    e, w = demo_ds.enrolment, demo_ds.workforce  # the tables as read
+    den = float(w[(w["district_code"] == "71.02") & (w["year"] == 2024)]["potensi_pekerja"].iloc[0])
+    dec = e[(e["district_code"] == "71.02") & (e["month"] == "2025-12-01")].groupby("segment")["active"].sum()
+    shown = fig.coverage_by_segment_monthly
+    shown = shown[shown["month"] == pd.Timestamp("2025-12-01")].set_index("segment")["coverage_pct"]
+    assert shown.to_dict() == pytest.approx((100 * dec / den).to_dict())
+    jan = fig.coverage_by_segment_monthly
+    assert jan[jan["month"] == pd.Timestamp("2025-01-01")]["coverage_pct"].notna().all()
+    assert shown.sum() == pytest.approx(100 * dec.sum() / den)

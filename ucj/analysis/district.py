@@ -35,6 +35,25 @@ CLAIMS_WINDOW_MONTHS = 12
 TARGET_FROM_PARAMETER = "parameter"
 
 
+
+def carry_segments(by_seg: pd.DataFrame, den_year: int | None) -> pd.DataFrame:
+    """The page's period rule on the monthly coverage by segment (the chart and the segment table): when the
+    denominator lags (`den_year` set), the months after its last one are over the latest denominator, as the
+    summary's coverage is, never left blank (the chart drew nothing for Minahasa's 2025)."""
+    if den_year is None or by_seg.empty:
+        return by_seg
+    have = by_seg[by_seg["denominator_value"].notna() & (by_seg["denominator_value"] > 0)]
+    if have.empty:
+        return by_seg
+    last = have["month"].max()
+    last_den = float(have.loc[have["month"] == last, "denominator_value"].iloc[0])
+    out = by_seg.copy()
+    after = out["month"] > last
+    out.loc[after, "denominator_value"] = last_den
+    out.loc[after, "coverage_pct"] = 100 * out.loc[after, "active"].astype("float64") / last_den
+    out.loc[after, "reason"] = None
+    return out
+
 def as_of(ds: Dataset, last_period: pd.Timestamp) -> Dataset:
     """The dataset as it stood at `last_period`: later months and years are left out (targets and plans kept)."""
     tables = {}
@@ -413,7 +432,7 @@ def district_figures(
 
     e_d = view.enrolment[view.enrolment["district_code"] == code]
     now, den_year = coverage_at(e_d, view.workforce, code, denom, period)
-    by_seg = coverage(e_d, view.workforce, denom, period="month", by_segment=True)
+    by_seg = carry_segments(coverage(e_d, view.workforce, denom, period="month", by_segment=True), den_year)
     seg_now = by_seg[by_seg["month"] == period][["segment", "active", "coverage_pct"]].reset_index(drop=True)
 
     start_12 = period - pd.DateOffset(months=CLAIMS_WINDOW_MONTHS - 1)
