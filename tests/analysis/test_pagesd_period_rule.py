@@ -94,3 +94,18 @@ def test_segments_after_a_lagging_denominator_are_over_the_latest_one(demo_ds):
     jan = fig.coverage_by_segment_monthly
     assert jan[jan["month"] == pd.Timestamp("2025-01-01")]["coverage_pct"].notna().all()
     assert shown.sum() == pytest.approx(100 * dec.sum() / den)
+
+
+def test_a_targets_data_now_is_todays_coverage(demo_ds):
+    """Reader's second pass: Banggai's published 99.5 % target showed "in the data now 99.5 %" (the targets
+    table's own value), as if met. A target's "data now" is today's coverage over the target's denominator
+    (pandas: active in 2025-12 over the working population of 2025)."""
+    from ucj.analysis.facts import seed_facts
+
+    f = seed_facts(demo_ds, "72.01", pd.Timestamp("2025-12-01"))
+    row = f[f["quantity"] == "coverage_target_pct"].iloc[0]
+    e, w = demo_ds.enrolment, demo_ds.workforce
+    active = e[(e["district_code"] == "72.01") & (e["month"] == "2025-12-01")]["active"].sum()
+    den = w[(w["district_code"] == "72.01") & (w["year"] == 2025)]["working_population"].iloc[0]
+    assert row["published"] == 99.5 and row["data"] == pytest.approx(100 * active / den)
+    assert row["data_as_of"] == "2025-12"

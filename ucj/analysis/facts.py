@@ -100,10 +100,18 @@ def _data_value(ds: Dataset, code: str, fact: pd.Series, last: pd.Timestamp) -> 
         months = c.loc[c["claim_count"] > 0, "month"]
         span = f"{months.min():%Y-%m} – {months.max():%Y-%m}" if len(months) else ""
         return float(s[q].iloc[0]), span
-    if q == "coverage_target_pct":
-        t = ds.targets[ds.targets["district_code"] == code]
-        return (float(t["coverage_target_pct"].iloc[-1]), reason_code("targets_table_year", year=int(t['target_year'].iloc[-1]))) \
-            if len(t) else (math.nan, reason_code("reason_no_target"))
+    if q == "coverage_target_pct":  # a target is set against today's coverage over the target's denominator
+        from ucj.analysis.district import coverage_at  # (district.py imports this module)
+
+        t = ds.targets[ds.targets["district_code"] == code].sort_values("target_year")
+        if t.empty:
+            return math.nan, reason_code("reason_no_target")
+        den = str(t["denominator"].iloc[-1]) if "denominator" in t and pd.notna(t["denominator"].iloc[-1]) \
+            else "working_population"
+        now, _ = coverage_at(ds.enrolment[ds.enrolment["district_code"] == code], ds.workforce, code, den, last)
+        if now is None or pd.isna(now["coverage_pct"]):
+            return math.nan, reason_code("reason_no_denominator")
+        return float(now["coverage_pct"]), f"{pd.Timestamp(now['month']):%Y-%m}"
     return math.nan, NO_COUNTERPART
 
 
