@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from ucj.presentation import district as district_report
-from ucj.presentation.i18n import fmt_int, fmt_pct, t
+from ucj.presentation.i18n import fmt_int, fmt_pct, reason_text, t
 from ucj.runs.params import validate_params
 
 pytestmark = pytest.mark.slow  # whole demo pages: make test only
@@ -222,3 +222,15 @@ def test_every_table_carries_its_period(reports, lang):
     for name, period in want.items():
         note = r.period_note(name)
         assert note.endswith(f"{period}.") and note in text, name
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_a_model_sentence_claims_no_comparison_that_did_not_happen(reports, lang):
+    """Reader's second pass, N9: Banggai's page said ETS "forecast the last months better when tested" although
+    no logistic curve could be fitted (its coverage is not rising). The sentence names why the other model is
+    not used; Minahasa (too few months with their own denominator) says no model is estimated."""
+    banggai = reports("72.01", lang).model_sentence()
+    assert t("model_sentence_holdout", lang).split(":")[1].strip()[:25] not in banggai
+    assert reason_text("reason_logistic_failed", lang) in banggai
+    minahasa = reports("71.02", lang).model_sentence()
+    assert reason_text("reason_denominator_short(n=12, need=24)", lang) in minahasa

@@ -384,7 +384,7 @@ def choose(fits: list[ModelFit]) -> tuple[ModelFit | None, str | None]:
     scored = [f for f in ok if np.isfinite(f.rmse_holdout)]
     if len(scored) == len(ok) == 2:
         return min(scored, key=lambda f: f.rmse_holdout), reason_code("choice_holdout")
-    if len(ok) == 1 and any(f.fitted and not f.usable for f in fits):
+    if len(ok) == 1 and len(fits) > 1:  # the other could not be fitted or is not usable: nothing was compared
         return ok[0], reason_code("choice_only_usable")
     if scored:
         return min(scored, key=lambda f: f.rmse_holdout), reason_code("choice_holdout")

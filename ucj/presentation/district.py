@@ -368,6 +368,11 @@ class DistrictReport:
             other = rejected[0]
             return tf("model_sentence_rejected", lang, model=t(p.model_used, lang), other=t(other.model, lang),
                       why=reason_text(other.rejection, lang))
+        unfitted = [f for f in p.fits if not f.fitted and f.model != p.model_used and f.reason]
+        if unfitted:  # nothing was compared: never "forecast better when tested"
+            other = unfitted[0]
+            return tf("model_sentence_rejected", lang, model=t(p.model_used, lang), other=t(other.model, lang),
+                      why=reason_text(other.reason, lang))
         key = "model_sentence_default" if p.choice == "choice_default" else "model_sentence_holdout"
         return tf(key, lang, model=t(p.model_used, lang))
 
