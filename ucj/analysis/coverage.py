@@ -223,3 +223,21 @@ def agreement_ends(enrolment: pd.DataFrame) -> pd.DataFrame:
     end = (prev > 0) & (e["lapsed"] >= AGREEMENT_END_SHARE * prev)
     out = e[end].assign(workers=e.loc[end, "lapsed"].astype("int64"), active_before=prev[end].astype("int64"))
     return out[cols].reset_index(drop=True)
+
+
+def coverage_at(enrolment: pd.DataFrame, workforce: pd.DataFrame, code: str, denominator: str,
+                period: pd.Timestamp) -> tuple[pd.Series | None, int | None]:
+    """The district's coverage in `period` by the page's period rule: the month's active participants over
+    the denominator of its year, or, when the denominator lags (its latest year is earlier), over the latest
+    denominator. Returns the row (month, active, denominator_value, coverage_pct) and the denominator's year
+    when it was carried forward (None when it is the month's own); (None, None) without a figure."""
+    now = latest_coverage(enrolment, workforce, code, denominator, until=period)
+    if now is None or pd.Timestamp(now["month"]) >= period:
+        return now, None
+    num = numerator_rows(enrolment[enrolment["month"] == period], denominator)
+    if num.empty or not float(now["denominator_value"]) > 0:
+        return now, None
+    active = float(num["active"].sum())
+    den = float(now["denominator_value"])
+    row = pd.Series({"month": period, "active": active, "denominator_value": den, "coverage_pct": 100 * active / den})
+    return row, int(pd.Timestamp(now["month"]).year)

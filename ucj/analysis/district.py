@@ -17,8 +17,8 @@ from ucj.analysis.all_districts import district_table
 from ucj.analysis.budget import (PLAN_COLUMNS, Assumptions, CredibleRate, budget_to_target, credible_rates,
                                  funded_workers, plan_total, scenario_table)
 from ucj.analysis.claims import claims_summary, heirs_benefits, loss_ratio, programme_kind, savings_withdrawals
-from ucj.analysis.coverage import (OVER_100_NOTE, PAIRINGS, agreement_ends, check_denominator, coverage,
-                                   latest_coverage, numerator_rows, pairing)
+from ucj.analysis.coverage import (OVER_100_NOTE, PAIRINGS, agreement_ends, check_denominator, coverage, coverage_at,
+                                   numerator_rows, pairing)
 from ucj.analysis.reasons import reason as reason_code
 from ucj.analysis.facts import seed_facts
 from ucj.analysis.peers import benchmark, benchmark_all
@@ -153,24 +153,6 @@ PERIOD_RULE_LATEST_BOTH = "period_rule_latest_both"
 # stated, so the summary, the budget plan, the scenarios and the Excel sheets all start from the page's one month
 # and no year already in the data is treated as future.
 PERIOD_RULE_LATEST_NUMERATOR = "period_rule_latest_numerator"
-
-
-def coverage_at(enrolment: pd.DataFrame, workforce: pd.DataFrame, code: str, denominator: str,
-                period: pd.Timestamp) -> tuple[pd.Series | None, int | None]:
-    """The district's coverage in `period` by the page's period rule: the month's active participants over
-    the denominator of its year, or, when the denominator lags (its latest year is earlier), over the latest
-    denominator. Returns the row (month, active, denominator_value, coverage_pct) and the denominator's year
-    when it was carried forward (None when it is the month's own); (None, None) without a figure."""
-    now = latest_coverage(enrolment, workforce, code, denominator, until=period)
-    if now is None or pd.Timestamp(now["month"]) >= period:
-        return now, None
-    num = numerator_rows(enrolment[enrolment["month"] == period], denominator)
-    if num.empty or not float(now["denominator_value"]) > 0:
-        return now, None
-    active = float(num["active"].sum())
-    den = float(now["denominator_value"])
-    row = pd.Series({"month": period, "active": active, "denominator_value": den, "coverage_pct": 100 * active / den})
-    return row, int(pd.Timestamp(now["month"]).year)
 
 
 @dataclass

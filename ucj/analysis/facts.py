@@ -12,7 +12,7 @@ import math
 import pandas as pd
 
 from ucj.analysis.claims import claims_summary
-from ucj.analysis.coverage import coverage
+from ucj.analysis.coverage import coverage, coverage_at
 from ucj.analysis.reasons import reason as reason_code
 from ucj.data.dataset import Dataset
 from ucj.data.published import fact_wording, published_facts
@@ -101,8 +101,6 @@ def _data_value(ds: Dataset, code: str, fact: pd.Series, last: pd.Timestamp) -> 
         span = f"{months.min():%Y-%m} – {months.max():%Y-%m}" if len(months) else ""
         return float(s[q].iloc[0]), span
     if q == "coverage_target_pct":  # a target is set against today's coverage over the target's denominator
-        from ucj.analysis.district import coverage_at  # (district.py imports this module)
-
         t = ds.targets[ds.targets["district_code"] == code].sort_values("target_year")
         if t.empty:
             return math.nan, reason_code("reason_no_target")
