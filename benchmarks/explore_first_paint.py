@@ -37,6 +37,8 @@ import threading
 import time
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 TARGET_S = 5.0
@@ -63,9 +65,27 @@ def browser_paint(data_dir: str, warm: bool = True) -> tuple[float, float]:
     widgets' state fetched from the kernel."""
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as p, tempfile.TemporaryDirectory() as tmp:
+    with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
-        page = browser.new_page(viewport={"width": 1300, "height": 1100})
+        try:
+            page = browser.new_page(viewport={"width": 1300, "height": 1100})
+            with _explorer(data_dir, warm) as (t0, printed, url):
+                try:
+                    page.goto(url, timeout=HUNG_S * 1000)
+                    page.wait_for_selector(".ucj-coverage-headline",
+                                           timeout=max(1.0, t0 + HUNG_S - time.perf_counter()) * 1000)
+                except Exception:  # noqa: BLE001 - playwright's timeout: counted as hung
+                    return printed, math.inf
+                return printed, time.perf_counter() - t0
+        finally:
+            browser.close()
+
+
+@contextmanager
+def _explorer(data_dir: str, warm: bool) -> Iterator[tuple[float, float, str]]:
+    """`ucj explore` launched in a fresh Jupyter config: (launch time, seconds to the printed address, the
+    address); stopped with Ctrl-C (SIGINT) on leaving, killed if it does not end within 30 s."""
+    with tempfile.TemporaryDirectory() as tmp:
         env = dict(os.environ, JUPYTER_CONFIG_DIR=str(Path(tmp, "cfg")), JUPYTER_RUNTIME_DIR=str(Path(tmp, "rt")),
                    UCJ_EXPLORE_WARM="1" if warm else "0")
         t0 = time.perf_counter()
@@ -77,14 +97,8 @@ def browser_paint(data_dir: str, warm: bool = True) -> tuple[float, float]:
             m = re.search(r"http://\S+", line)
             if not m:
                 raise SystemExit(f"ucj explore printed no address: {line!r}")
-            try:
-                page.goto(m.group(0), timeout=HUNG_S * 1000)
-                page.wait_for_selector(".ucj-coverage-headline", timeout=max(1.0, t0 + HUNG_S - time.perf_counter()) * 1000)
-            except Exception:  # noqa: BLE001 - playwright's timeout: counted as hung
-                return printed, math.inf
-            return printed, time.perf_counter() - t0
+            yield t0, printed, m.group(0)
         finally:
-            browser.close()
             proc.send_signal(signal.SIGINT)
             try:
                 proc.wait(30)
@@ -112,35 +126,18 @@ def _read_by(opener: urllib.request.OpenerDirector, url: str, deadline: float) -
 def launch(data_dir: str, warm: bool = True, assets: list[tuple[int, float]] | None = None) -> tuple[float, float]:
     """Seconds from launch to the printed address, and to the whole first page; with `assets`, the page's
     scripts and style sheets are then fetched once and their bytes and seconds appended to it."""
-    with tempfile.TemporaryDirectory() as tmp:
-        env = dict(os.environ, JUPYTER_CONFIG_DIR=str(Path(tmp, "cfg")), JUPYTER_RUNTIME_DIR=str(Path(tmp, "rt")),
-                   UCJ_EXPLORE_WARM="1" if warm else "0")
-        t0 = time.perf_counter()
-        proc = subprocess.Popen([str(Path(sys.executable).parent / "ucj"), "explore", "--data-dir", data_dir,
-                                 "--port", str(_free_port())], stdout=subprocess.PIPE, text=True, env=env)
+    with _explorer(data_dir, warm) as (t0, printed, url):
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
         try:
-            line = proc.stdout.readline()  # type: ignore[union-attr]
-            printed = time.perf_counter() - t0
-            m = re.search(r"http://\S+", line)
-            if not m:
-                raise SystemExit(f"ucj explore printed no address: {line!r}")
-            opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
-            try:
-                body = _read_by(opener, m.group(0), t0 + HUNG_S)
-            except TimeoutError:
-                return printed, math.inf  # counted as hung (see HUNG_S)
-            painted = time.perf_counter() - t0
-            if b"application/vnd.jupyter.widget-view+json" not in body:
-                raise SystemExit("the first page holds no widgets")
-            if assets is not None:
-                assets.append(_fetch_assets(opener, m.group(0).split("?")[0], body.decode("utf-8", "replace")))
-            return printed, painted
-        finally:
-            proc.send_signal(signal.SIGINT)
-            try:
-                proc.wait(30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+            body = _read_by(opener, url, t0 + HUNG_S)
+        except TimeoutError:
+            return printed, math.inf  # counted as hung (see HUNG_S)
+        painted = time.perf_counter() - t0
+        if b"application/vnd.jupyter.widget-view+json" not in body:
+            raise SystemExit("the first page holds no widgets")
+        if assets is not None:
+            assets.append(_fetch_assets(opener, url.split("?")[0], body.decode("utf-8", "replace")))
+        return printed, painted
 
 
 def _fetch_assets(opener: urllib.request.OpenerDirector, base: str, page: str) -> tuple[int, float]:
