@@ -717,10 +717,27 @@ def funded_schedule(funded_now: float, last_month: pd.Timestamp, months: pd.Date
 
 def _denominator_path(last_value: float, growth: float, last_month: pd.Timestamp, months: pd.DatetimeIndex,
                       denominator_year: int | None = None) -> np.ndarray:
-    """The denominator in each future month: stepping each January at `growth` a year (as `workers_needed`),
-    from the year the last value is for (`denominator_year`, when it lags `last_month`)."""
+    """The denominator in each future month, month by month (the funded share's denominator).
+
+    December of each year holds that year's value, `last_value` grown at `growth` a year from the year it is
+    for (`denominator_year`, when it lags `last_month`): the budget plan's year-end denominator and the target
+    month's (`workers_needed`). The months between grow geometrically from the last observed month's
+    denominator (the one the page's coverage uses, carried when it lags), so the funded share moves smoothly
+    like the self-funded series the model continues (its denominator interpolated month by month) instead of
+    stepping every January (reader 3, item 13: the total line started below the observed value)."""
+    months = pd.DatetimeIndex(months)
+    if not len(months):
+        return np.zeros(0)
     start = int(denominator_year or last_month.year)
-    return last_value * (1 + growth) ** (months.year.to_numpy() - start).astype("float64")
+    offset = lambda m: (m.year - last_month.year) * 12 + (m.month - last_month.month)  # noqa: E731
+    knots_x, knots_y = [0.0], [float(last_value)]
+    for year in range(int(last_month.year), int(months.max().year) + 1):
+        x = offset(pd.Timestamp(year, 12, 1))
+        if x > 0:
+            knots_x.append(float(x))
+            knots_y.append(float(last_value) * (1 + growth) ** (year - start))
+    at = np.array([offset(m) for m in months], dtype="float64")
+    return np.exp(np.interp(at, knots_x, np.log(knots_y)))
 
 
 def carry_denominator(cols: dict[str, np.ndarray]) -> tuple[dict[str, np.ndarray], int | None]:

@@ -116,7 +116,8 @@ def fmt_rp_full(value: object, lang: Lang = "id") -> str:
 Kind = Literal["year", "code", "month", "pct", "pp", "rp", "count", "num", "bool", "text"]
 YEAR_COLUMNS = frozenset({"year", "target_year", "peer_year", "from_year", "to_year"})
 CODE_COLUMNS = frozenset({"district_code", "province_code", "code", "sha256"})
-PCT_COLUMNS = frozenset({"p0", "province_p0", "national_p0", "mean", "lower", "upper"})
+PCT_COLUMNS = frozenset({"p0", "province_p0", "national_p0", "mean", "lower", "upper",
+                         "organic_mean", "organic_lower", "organic_upper"})  # the self-enrolled part too
 COUNT_COLUMNS = frozenset({"active", "denominator_value", "workers", "claim_count", "deaths", "rows", "months", "rank", "of",
                            "already_funded", "additional_workers", "working_population", "districts"})
 # Excel number formats by kind (values stay numbers; percentages are in percent units, e.g. 76.3)
