@@ -60,7 +60,7 @@ def test_unusable_standard_errors_are_rejected_hand_worked():
     good = np.diag([4.0**2, 0.1**2, 0.5**2])
     assert logistic_rejection(popt, good) is None
     huge = np.diag([700.0**2, 0.1**2, 0.5**2])  # Boalemo's case in the issue: capacity SE ~700 pp
-    assert logistic_rejection(popt, huge) == "reason_se_unusable(param=capacity, value=60.0, se=700.0)"
+    assert logistic_rejection(popt, huge) == "reason_se_too_large(param=capacity, value=60.0, se=700.0)"
     singular = np.diag([4.0**2, 0.0, 0.5**2])  # the pseudo-inverse's zero: a direction the data do not fix
     assert logistic_rejection(popt, singular).startswith("reason_se_unusable(param=rate")
     assert logistic_rejection(np.array([100.0, 0.8, 2.0]), good).startswith("reason_on_bound(param=capacity")

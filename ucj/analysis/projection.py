@@ -365,8 +365,10 @@ def logistic_rejection(popt: np.ndarray, pcov: np.ndarray) -> str | None:
     se = _std_errors(pcov)
     for i, name in enumerate(LOGISTIC_PARAM_NAMES):
         s = se[name]
-        if not np.isfinite(s) or s <= 0 or (name != "midpoint" and s > abs(popt[i])):
+        if not np.isfinite(s) or s <= 0:  # which condition holds, so the page can say it (reader 3, item 15)
             return reason_code("reason_se_unusable", param=name, value=f"{popt[i]:.1f}", se=f"{s:.1f}")
+        if name != "midpoint" and s > abs(popt[i]):
+            return reason_code("reason_se_too_large", param=name, value=f"{popt[i]:.1f}", se=f"{s:.1f}")
     return None
 
 

@@ -34,17 +34,25 @@ def _missing(value: object) -> bool:
     return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value))
 
 
+MINUS = "\u2212"  # the minus sign (babel's id and en locales give the hyphen-minus, which reads as a dash in print)
+
+
+def _minus(text: str) -> str:
+    """A number as babel formats it, with its sign as a true minus sign: "-25,5" -> "−25,5"."""
+    return text.replace("-", MINUS)
+
+
 def fmt_int(value: object, lang: Lang = "id") -> str:
     if _missing(value):
         return "–"
-    return format_decimal(round(float(value)), locale=_LOCALE[lang])  # type: ignore[arg-type]
+    return _minus(format_decimal(round(float(value)), locale=_LOCALE[lang]))  # type: ignore[arg-type]
 
 
 def fmt_num(value: object, lang: Lang = "id", digits: int = 1) -> str:
     if _missing(value):
         return "–"
     pattern = "#,##0." + "0" * digits if digits else "#,##0"
-    return format_decimal(float(value), format=pattern, locale=_LOCALE[lang])  # type: ignore[arg-type]
+    return _minus(format_decimal(float(value), format=pattern, locale=_LOCALE[lang]))  # type: ignore[arg-type]
 
 
 def fmt_pct(value: object, lang: Lang = "id", digits: int = 1) -> str:
@@ -77,7 +85,7 @@ def fmt_dec(value: object, lang: Lang = "id", digits: int = 2) -> str:
     if _missing(value):
         return "–"
     pattern = "#,##0." + "#" * digits if digits else "#,##0"
-    return format_decimal(float(value), format=pattern, locale=_LOCALE[lang])  # type: ignore[arg-type]
+    return _minus(format_decimal(float(value), format=pattern, locale=_LOCALE[lang]))  # type: ignore[arg-type]
 
 
 def fmt_bool(value: object, lang: Lang = "id") -> str:
@@ -94,14 +102,14 @@ def fmt_rp(value: object, lang: Lang = "id", digits: int = 2) -> str:
     v = float(value)  # type: ignore[arg-type]
     if lang == "id":
         if abs(v) < 1e6:
-            return "Rp" + format_decimal(round(v), locale="id_ID")
+            return _minus("Rp" + format_decimal(round(v), locale="id_ID"))
         text = format_compact_currency(v, "IDR", locale="id_ID", fraction_digits=digits)
-        return text.replace("\xa0", " ")
+        return _minus(text.replace("\xa0", " "))
     for scale, suffix in _EN_SCALES[:-1]:
         if abs(v) >= scale:
             num = format_decimal(v / scale, format="#,##0." + "#" * digits, locale="en")
-            return f"Rp {num} {suffix}"
-    return "Rp " + format_decimal(round(v), locale="en")
+            return f"Rp {_minus(num)} {suffix}"
+    return "Rp " + _minus(format_decimal(round(v), locale="en"))
 
 
 def fmt_rp_full(value: object, lang: Lang = "id") -> str:
@@ -225,11 +233,21 @@ def reason_text(reason: object, lang: Lang = "id") -> str:
     out = []
     for code, params in parse(str(reason)):
         if code and code in LABELS:
-            values = {k: (fmt_dec(float(v), lang) if "." in v else v) for k, v in params.items()}
+            # a named parameter ("param=capacity") in the reader's words (reason_param.*); numbers in the locale's form
+            values = {k: (t(f"reason_param.{v}", lang) if f"reason_param.{v}" in LABELS
+                          else fmt_dec(float(v), lang) if "." in v and _is_number(v) else v) for k, v in params.items()}
             out.append(tf(code, lang, **values))
         else:
             out.append(t("reason_other", lang))
     return "; ".join(dict.fromkeys(out))
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def stamp_line(st: dict[str, object], lang: Lang) -> str:
