@@ -218,6 +218,9 @@ class DistrictFigures:
     province_note: str | None = None
     # each table: "real", "synthetic" or "partly_synthetic" (judged column by column, see table_synthetic_status)
     table_status: dict[str, str] = field(default_factory=dict)
+    # the period of each rate in the claim-rate table (reader 3, item 14): own (the district's APBD cohort),
+    # collective (every APBD cohort pooled), cohorts, and national_JKK / national_JKM (the national rates' years)
+    claim_rate_periods: dict[str, object] = field(default_factory=dict)
 
     def key(self) -> dict[str, object]:
         """The key figures as plain JSON values (what key_figures.json records)."""
@@ -281,6 +284,7 @@ class DistrictFigures:
             "province_note": self.province_note,
             "chart_synthetic": self.chart_synthetic,
             "table_status": self.table_status,
+            "claim_rate_periods": self.claim_rate_periods,
         }
         return jsonable(key)  # type: ignore[return-value]
 
@@ -473,7 +477,7 @@ def district_figures(
         comparison = Comparison(district_table(view, year_for_peers, denom))
     peers = benchmark(comparison.table, code, all_rows=comparison.benchmarks)
     peer_codes = list(peers.attrs["peers"])
-    peers_tab = peers[["indicator", "value", "province", "national", "peers", "rank", "of", "percentile"]].rename(
+    peers_tab = peers[["indicator", "value", "province", "national", "peers", "rank", "of", "tied", "percentile"]].rename(
         columns={"peers": "peer_mean"}).reset_index(drop=True)
     cov_rows = peers_tab["indicator"] == "coverage_pct"
     if denom != DEFAULT_DENOMINATOR and cov_rows.any() and (peers_tab.loc[cov_rows, "of"].fillna(0) <= 1).all():
@@ -482,7 +486,7 @@ def district_figures(
         wp_table = district_table(view, year_for_peers, DEFAULT_DENOMINATOR)
         wp = benchmark(wp_table, code)
         wp = wp[wp["indicator"] == "coverage_pct"][["indicator", "value", "province", "national", "peers", "rank", "of",
-                                                      "percentile"]].rename(columns={"peers": "peer_mean"})
+                                                      "tied", "percentile"]].rename(columns={"peers": "peer_mean"})
         if len(wp):
             wp = wp.assign(indicator=COVERAGE_OVER_WORKING_POPULATION)
             peers_tab = pd.concat([wp, peers_tab[~cov_rows]], ignore_index=True)
@@ -507,6 +511,7 @@ def district_figures(
     # the workers needed for the target are the year-by-year plan (`budget_plan`), not a scenario row
     already = funded_workers(e_d, code, upto)
     rates = credible_rates(view.claims, view.enrolment, code, period=period)
+    rate_periods = claim_rate_periods(view.enrolment, rates)
     by_prog = {r.programme: r for r in rates}
     used = replace(Assumptions(), jkk_cases_per_1000=round(by_prog["JKK"].rate_per_1000, 2),
                    jkm_deaths_per_1000=round(by_prog["JKM"].rate_per_1000, 2))  # the plan's rates, shown in claim_rates
@@ -564,7 +569,25 @@ def district_figures(
         figures=figs, coverage_by_pairing=by_pairing, period_rule=rule, chart_synthetic=chart_synthetic(view, denom), province_note=province_note,
         claims_totals=_claims_totals(claims_12, lr),
         table_status={n: table_synthetic_status(i)[0] for n, i in view.info.items()},
+        claim_rate_periods=rate_periods,
     )
+
+
+def claim_rate_periods(enrolment: pd.DataFrame, rates: list[CredibleRate]) -> dict[str, object]:
+    """The period of each rate the claim-rate table shows: the district's own APBD cohort (its first to last
+    month with workers), the collective rate (every APBD cohort's months pooled, as `apbd_cohort_experience`
+    counts them: months with active APBD-funded workers) and the national rates (their published years)."""
+    from ucj.analysis.budget import NATIONAL_RATE_YEAR
+
+    on = enrolment.loc[(enrolment["funding"] == "apbd") & (enrolment["active"] > 0), "month"]
+    own = [r for r in rates if r.cohort_from]
+    out: dict[str, object] = {
+        "own": f"{own[0].cohort_from} – {own[0].cohort_to}" if own else None,
+        "collective": f"{on.min():%Y-%m} – {on.max():%Y-%m}" if len(on) else None,
+        "cohorts": max((r.cohorts for r in rates), default=0),
+    }
+    out |= {f"national_{prog}": str(year) for prog, year in NATIONAL_RATE_YEAR.items()}
+    return out
 
 
 def _period_of(figures: dict[str, Figure], name: str) -> str | None:

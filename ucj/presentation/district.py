@@ -257,7 +257,11 @@ class DistrictReport:
     def period_note(self, name: str) -> str:
         """"This table's figures are for ..." for a table with a period (reader's finding 8), else ""."""
         period = (self.key.get("table_periods") or {}).get(name)  # type: ignore[union-attr]
-        return tf("table_period", self.lang, period=period) if period else ""
+        from ucj.presentation.i18n import claim_rate_periods_text, period_sentence
+
+        if name == "claim_rates" and self.key.get("claim_rate_periods"):  # each rate its own period (reader 3, 14)
+            return claim_rate_periods_text(self.key["claim_rate_periods"], self.lang)  # type: ignore[arg-type]
+        return period_sentence(period, self.lang) if period else ""
 
     def _period(self, name: str) -> None:
         if self.period_note(name):
@@ -487,7 +491,26 @@ class DistrictReport:
         self.heading("peers")
         self._period("peers")
         self._table("peers")
-        self._html(f"<p><small>{html.escape(t('peers_rank_note', self.lang))}</small></p>")
+        lines = [t("peers_rank_note", self.lang), *self.peer_notes()]
+        self._html("".join(f"<p><small>{html.escape(x)}</small></p>" for x in lines))
+
+    def peer_notes(self) -> list[str]:
+        """Which districts the peer value pools and by what rule and basis, and every rank shared by a tie
+        (reader 3, item 10: the five were never named, the value read as a mean, a 143-way tie as a rank)."""
+        from ucj.analysis.peers import OTHER_PROVINCE_PENALTY
+        from ucj.presentation.i18n import fmt_dec
+
+        lang, names = self.lang, self.key.get("peer_names") or []
+        lines = [tf("peers_rule_note", lang, k=fmt_int(len(names), lang), names=", ".join(names),  # type: ignore[arg-type]
+                    year=fmt_year(self.results.peer_year), penalty=fmt_dec(OTHER_PROVINCE_PENALTY, lang))]
+        peers = self.tables["peers"]
+        shown_values = self.display_table("peers")
+        for i, r in enumerate(peers.itertuples()):
+            if pd.notna(r.tied) and int(r.tied) > 1:
+                lines.append(tf("peers_tie_note", lang, indicator=t(str(r.indicator), lang), rank=fmt_int(r.rank, lang),
+                                of=fmt_int(r.of, lang), tied=fmt_int(r.tied, lang),
+                                value=shown_values.iloc[i][t("value", lang)]))
+        return lines
 
     def show_budget(self) -> None:
         self.heading("budget")
@@ -880,6 +903,9 @@ def build(ds: Dataset, params: ReportParams, *, comparison: pd.DataFrame | PeerT
         tables["seed_facts"] = published_and_computed(facts, lang)
         tables["plans"] = plans_and_targets(facts, tables.get("plans", pd.DataFrame(columns=["plan"])), lang)
         tables["plans"] = with_own_target(tables["plans"], ds, fig, lang)
+    if "tied" in tables["peers"]:  # a tie is named (1: none, shown "–")
+        tables["peers"] = tables["peers"].assign(tied=tables["peers"]["tied"].mask(tables["peers"]["tied"] <= 1))
+    key["peer_names"] = [ds.registry.get(c).full_name if c in ds.registry else str(c) for c in fig.peer_codes]
     villages = village_figures(ds, d.code, fig.last_period)
     if villages is not None:
         tables["villages"] = village_rows(villages)

@@ -125,7 +125,12 @@ def write_tables_xlsx(path: Path, tables: dict[str, Shown], lang: Lang, syntheti
     if stamp:
         notes.append([t("generated_at", lang), stamp])
     for name, period in (key.get("table_periods") or {}).items():  # type: ignore[union-attr]
-        notes.append([t(f"sheet.{name}", lang), tf("table_period", lang, period=period)])  # every sheet's period
+        from ucj.presentation.i18n import claim_rate_periods_text, period_sentence
+
+        text = period_sentence(period, lang)
+        if name == "claim_rates" and key.get("claim_rate_periods"):  # each rate its own period (reader 3, item 14)
+            text = claim_rate_periods_text(key["claim_rate_periods"], lang)  # type: ignore[arg-type]
+        notes.append([t(f"sheet.{name}", lang), text])  # every sheet's period
     if key.get("period_rule_text"):
         notes.append([t("period", lang), str(key["period_rule_text"])])
     wb = Workbook()

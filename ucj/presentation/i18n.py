@@ -242,6 +242,23 @@ def reason_text(reason: object, lang: Lang = "id") -> str:
     return "; ".join(dict.fromkeys(out))
 
 
+def period_sentence(period: object, lang: Lang = "id") -> str:
+    """"This table's figures are for ..." with the word a period needs: a month or a year is a point ("per
+    2025-12"), a window "from – to" a period ("untuk periode 2025-01 – 2025-12"; "per" reads "as of")."""
+    key = "table_period_range" if " – " in str(period) else "table_period"
+    return tf(key, lang, period=period)
+
+
+def claim_rate_periods_text(periods: dict[str, object], lang: Lang = "id") -> str:
+    """Each claim rate's own period in one sentence (the own cohort's, the pooled APBD cohorts', the national
+    rates' years), "" without the periods."""
+    if not periods:
+        return ""
+    return tf("claim_rates_periods", lang, own=periods.get("own") or "–", collective=periods.get("collective") or "–",
+              cohorts=fmt_int(periods.get("cohorts") or 0, lang), jkk_year=periods.get("national_JKK") or "–",
+              jkm_year=periods.get("national_JKM") or "–")
+
+
 def _is_number(text: str) -> bool:
     try:
         float(text)
