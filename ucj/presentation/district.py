@@ -909,7 +909,7 @@ def build(ds: Dataset, params: ReportParams, *, comparison: pd.DataFrame | PeerT
     villages = village_figures(ds, d.code, fig.last_period)
     if villages is not None:
         tables["villages"] = village_rows(villages)
-    key |= village_key(villages)
+    key |= village_key(villages, lang)
     report = DistrictReport(params, fig, key, tables, fig.projection, fig.synthetic_tables, provenance,
                             villages=villages)
     synthetic = fig.synthetic_tables
