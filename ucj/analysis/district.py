@@ -413,8 +413,11 @@ def district_figures(
     proj = project_district(view, code, denominator=denom, target_pct=target_pct, target_year=target_year)
 
     e_d = view.enrolment[view.enrolment["district_code"] == code]
-    now, den_year = coverage_at(e_d, view.workforce, code, denom, period)
-    by_seg = carry_segments(coverage(e_d, view.workforce, denom, period="month", by_segment=True), den_year)
+    # the district's own workforce rows: a district's coverage reads no other district's (the same rows, 5
+    # coverage computations a report against the whole table)
+    w_d = view.workforce[view.workforce["district_code"] == code]
+    now, den_year = coverage_at(e_d, w_d, code, denom, period)
+    by_seg = carry_segments(coverage(e_d, w_d, denom, period="month", by_segment=True), den_year)
     seg_now = by_seg[by_seg["month"] == period][["segment", "active", "coverage_pct"]].reset_index(drop=True)
 
     start_12 = period - pd.DateOffset(months=CLAIMS_WINDOW_MONTHS - 1)
@@ -529,7 +532,7 @@ def district_figures(
                             net=net, gross=gross, poverty_latest=latest, denominator_year=den_year)
     by_pairing = {}
     for den in PAIRINGS:
-        row, _ = coverage_at(e_d, view.workforce, code, den, period)
+        row = now if den == denom else coverage_at(e_d, w_d, code, den, period)[0]  # the page's own: computed above
         if row is not None:
             by_pairing[den] = Figure(float(row["coverage_pct"]), "%", f"{pd.Timestamp(row['month']):%Y-%m}",
                                      pairing(den).name, "enrolment/workforce")
