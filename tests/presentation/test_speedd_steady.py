@@ -110,3 +110,19 @@ def test_district_coverage_equals_coverage_over_the_whole_workforce(demo_ds, cod
         else:
             got = fig.coverage_by_pairing[den]
             assert got.value == float(row["coverage_pct"]) and got.period == f"{pd.Timestamp(row['month']):%Y-%m}"
+
+
+@pytest.mark.parametrize("code,lang", [("75.02", "id"), ("71.02", "en"), ("72.01", "id"), ("11.01", "en")])
+def test_titles_given_their_place_draw_where_matplotlib_places_them(demo_ds, demo_dir, code, lang):
+    """The district charts' titles (and the synthetic stamp) are given y = 1.0 (not placed again at each
+    layout pass): the same pixels as with matplotlib's automatic title placement switched back on."""
+    from ucj.presentation import district
+    from ucj.runs.params import validate_params
+
+    report = district.build(demo_ds, validate_params(code, lang=lang, data_dir=str(demo_dir)))
+    for name, fig in report.charts.items():
+        fixed = png_bytes(fig)
+        for ax in fig.axes:
+            assert ax._autotitlepos is False, name  # noqa: SLF001
+            ax._autotitlepos = True  # noqa: SLF001 - matplotlib's own placement, as before
+        assert np.array_equal(_pixels(png_bytes(fig))[1], _pixels(fixed)[1]), name
