@@ -126,3 +126,34 @@ def test_titles_given_their_place_draw_where_matplotlib_places_them(demo_ds, dem
             assert ax._autotitlepos is False, name  # noqa: SLF001
             ax._autotitlepos = True  # noqa: SLF001 - matplotlib's own placement, as before
         assert np.array_equal(_pixels(png_bytes(fig))[1], _pixels(fixed)[1]), name
+
+
+def _rates(rates) -> list[dict[str, object]]:  # type: ignore[no-untyped-def]
+    from dataclasses import asdict
+
+    return [{k: ("nan" if isinstance(v, float) and v != v else v) for k, v in asdict(r).items()} for r in rates]
+
+
+@pytest.mark.parametrize("code", ["75.02", "71.02", "72.01", "11.01"])
+def test_cohorts_computed_once_give_the_rates_and_budget_computed_each_time(demo_ds, code):
+    """Every district's APBD cohorts (the budget's claim rates) computed once and shared, as a batch kernel
+    does (PeerTables, through the store), against credible_rates and district_figures computing them each
+    time: the same rates, budget tables and assumptions, dtypes included."""
+    from ucj.analysis.budget import Cohorts, credible_rates
+    from ucj.presentation.district import PeerTables
+
+    fresh = district_figures(demo_ds, code)
+    period = fresh.last_period
+    view = as_of(demo_ds, period)
+    shared = PeerTables(demo_ds).cohorts(period)  # the dataset came through the store: a stored entry when found
+    assert shared.period == period
+    assert _rates(credible_rates(view.claims, view.enrolment, code, period=period, cohorts=shared)) == \
+        _rates(credible_rates(view.claims, view.enrolment, code, period=period))
+    given = district_figures(demo_ds, code, cohorts=shared)
+    pd.testing.assert_frame_equal(given.budget, fresh.budget)
+    pd.testing.assert_frame_equal(given.budget_plan, fresh.budget_plan)
+    pd.testing.assert_frame_equal(given.assumptions, fresh.assumptions)
+    assert given.key() == fresh.key()
+    # cohorts of another period are not used: computed again for this one
+    other = Cohorts.of(view.claims.iloc[:0], view.enrolment.iloc[:0], period - pd.DateOffset(months=1))
+    assert district_figures(demo_ds, code, cohorts=other).key() == fresh.key()

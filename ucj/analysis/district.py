@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ucj.analysis.all_districts import district_table
-from ucj.analysis.budget import (PLAN_COLUMNS, Assumptions, CredibleRate, budget_to_target, credible_rates,
+from ucj.analysis.budget import (PLAN_COLUMNS, Assumptions, Cohorts, CredibleRate, budget_to_target, credible_rates,
                                  funded_workers, plan_total, scenario_table)
 from ucj.analysis.claims import claims_summary, heirs_benefits, loss_ratio, programme_kind, savings_withdrawals
 from ucj.analysis.coverage import (OVER_100_NOTE, PAIRINGS, agreement_ends, check_denominator, coverage, coverage_at,
@@ -396,13 +396,14 @@ def district_figures(
     peer_year: int | None = None,
     comparison: pd.DataFrame | Comparison | None = None,
     area_poverty: AreaPoverty | None = None,
+    cohorts: Cohorts | None = None,
 ) -> DistrictFigures:
     """Compute every figure of one district as the data stood at `last_period` (default: the latest month).
 
     `comparison` (the all-district table for the peer year, `district_table`, or a `Comparison` that also
-    holds its benchmarks) and `area_poverty` (province and national poverty at the period) are what a
-    caller making many districts computes once; each is computed here when absent or for another
-    year, denominator or period.
+    holds its benchmarks), `area_poverty` (province and national poverty at the period) and `cohorts` (every
+    district's APBD cohort at the period, for the budget's claim rates) are what a caller making many
+    districts computes once; each is computed here when absent or for another year, denominator or period.
     """
     d = ds.registry.get(district_code)
     code = d.code
@@ -509,7 +510,9 @@ def district_figures(
 
     # the workers needed for the target are the year-by-year plan (`budget_plan`), not a scenario row
     already = funded_workers(e_d, code, upto)
-    rates = credible_rates(view.claims, view.enrolment, code, period=period)
+    if cohorts is None or cohorts.period != period:  # every district's APBD cohorts at this period
+        cohorts = Cohorts.of(view.claims, view.enrolment, period)
+    rates = credible_rates(view.claims, view.enrolment, code, period=period, cohorts=cohorts)
     by_prog = {r.programme: r for r in rates}
     used = replace(Assumptions(), jkk_cases_per_1000=round(by_prog["JKK"].rate_per_1000, 2),
                    jkm_deaths_per_1000=round(by_prog["JKM"].rate_per_1000, 2))  # the plan's rates, shown in claim_rates

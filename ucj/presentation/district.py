@@ -20,6 +20,7 @@ import pandas as pd
 
 from ucj import __version__
 from ucj.analysis.all_districts import district_table
+from ucj.analysis.budget import Cohorts
 from ucj.analysis.district import (DEFAULT_DENOMINATOR, TARGET_FROM_PARAMETER, AreaPoverty, Comparison,
                                    DistrictFigures, Figure, as_of, district_figures, jsonable, peer_table_key)
 from ucj.analysis.projection import Projection
@@ -788,7 +789,8 @@ def load_data(source: ReportParams | str) -> Dataset:
 class PeerTables:
     """The all-district tables of one dataset, each computed once and shared by the reports a kernel
     builds: the comparison table with every district's benchmarks (`Comparison`, per period, peer year
-    and denominator) and province and national poverty (`AreaPoverty`, per period). A table depends on
+    and denominator), province and national poverty (`AreaPoverty`, per period) and every district's APBD
+    cohort for the budget's claim rates (`Cohorts`, per period). A table depends on
     nothing else, so sharing it never changes a figure. A dataset read through the store
     (`load_stored`) also finds them there, computed once per dataset (ucj.data.store)."""
 
@@ -796,6 +798,7 @@ class PeerTables:
         self.ds = ds
         self._tables: dict[tuple[pd.Timestamp, int, str], Comparison] = {}
         self._poverty: dict[pd.Timestamp, AreaPoverty] = {}
+        self._cohorts: dict[pd.Timestamp, Cohorts] = {}
         self.last_key: tuple[pd.Timestamp, int, str] | None = None
 
     def table(self, period: pd.Timestamp, year: int, denominator: str) -> Comparison:
@@ -810,6 +813,14 @@ class PeerTables:
         if key not in self._poverty:
             self._poverty[key] = self._stored("area_poverty", [str(key)], lambda: AreaPoverty.of(self.ds, key))
         return self._poverty[key]
+
+    def cohorts(self, period: pd.Timestamp) -> Cohorts:
+        """Every district's APBD cohort at `period` (the budget's claim rates), computed once per period."""
+        key = pd.Timestamp(period)
+        if key not in self._cohorts:
+            self._cohorts[key] = self._stored("apbd_cohorts", [str(key)], lambda: Cohorts.of(
+                as_of(self.ds, key).claims, as_of(self.ds, key).enrolment, key))
+        return self._cohorts[key]
 
     def _stored(self, kind: str, inputs: list[object], compute: Callable[[], T]) -> T:
         """`compute()`, through the store when the dataset came from it (keyed on the dataset's key)."""
@@ -830,6 +841,7 @@ def _figures(ds: Dataset, params: ReportParams, comparison: pd.DataFrame | PeerT
         return district_figures(ds, params.district.code, comparison=comparison, **kw)  # type: ignore[arg-type]
     period = pd.Timestamp(params.last_period)
     kw["area_poverty"] = comparison.poverty(period)
+    kw["cohorts"] = comparison.cohorts(period)
     # the table the analysis will want, found cheaply; checked after the call all the same
     guess = (period, *peer_table_key(ds, params.district.code, period, params.denominator, params.target_pct,
                                      params.target_year))
