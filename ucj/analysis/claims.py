@@ -184,8 +184,7 @@ def savings_withdrawals(claims: pd.DataFrame, *, level: Level = "district", peri
     c = _select(claims[claims["programme"].isin(SAVINGS_PROGRAMMES)], filters)
     c, geo = with_geo(_periods(c, period), level)
     keys = geo + _time_cols(period) + ["programme"]
-    return c.groupby(keys, observed=True).agg(claim_count=("claim_count", "sum"),
-                                              claim_amount_rp=("claim_amount_rp", "sum")).reset_index()
+    return c.groupby(keys, observed=True)[["claim_count", "claim_amount_rp"]].sum().reset_index()  # as claims_summary
 
 
 def heirs_benefits(claims: pd.DataFrame, *, level: Level = "district", period: str = "year",
@@ -194,6 +193,6 @@ def heirs_benefits(claims: pd.DataFrame, *, level: Level = "district", period: s
     c = _select(claims[claims["programme"].isin(HEIRS_PROGRAMMES)], filters)
     c, geo = with_geo(_periods(c, period), level)
     keys = geo + _time_cols(period)
-    out = c.groupby(keys, observed=True).agg(deaths=("claim_count", "sum"),
-                                             paid_to_heirs_rp=("claim_amount_rp", "sum")).reset_index()
+    out = c.groupby(keys, observed=True)[["claim_count", "claim_amount_rp"]].sum().reset_index().rename(
+        columns={"claim_count": "deaths", "claim_amount_rp": "paid_to_heirs_rp"})  # plain sums, as claims_summary
     return out
