@@ -38,7 +38,7 @@ def png_bytes(figure: object) -> bytes:
     """A matplotlib figure as PNG bytes at FIGURE_DPI (shown inline in the page and saved beside the report).
 
     The pixels are what `savefig(format="png", dpi=FIGURE_DPI)` draws (tests/presentation/
-    test_speedb_figures.py and test_speedd_png.py), drawn once instead of twice: savefig draws a figure with
+    test_speedb_figures.py and test_speedd_steady.py), drawn once instead of twice: savefig draws a figure with
     a layout engine once to place it and again to paint it; the Agg canvas's own draw places and paints in
     one pass. An opaque figure (every chart: white background) is written as RGB, not RGBA, at zlib
     level PNG_COMPRESS_LEVEL: the same pixels, about as many bytes, and 40 % less time compressing than

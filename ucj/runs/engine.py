@@ -575,7 +575,7 @@ def _load_tools() -> None:
 def _import_papermill_io() -> None:
     """Import papermill's file layer without Arrow, where Arrow is not loaded yet (a batch worker): papermill
     imports pyarrow.fs only for hdfs:// notebook paths, which ucj never uses (it hands papermill notebooks
-    in memory), and Arrow with numpy is about 50 MB of each worker's memory and 0.2 s of its start. Only
+    in memory), and Arrow with numpy is about 50 MB of each worker's memory and 0.06 CPU-s of its start. Only
     this import goes without it: pyarrow.fs imports as usual afterwards (pandas reading a parquet file)."""
     if "papermill.iorw" in sys.modules or "pyarrow" in sys.modules or "pyarrow.fs" in sys.modules:
         return
