@@ -264,8 +264,11 @@ class DistrictReport:
             self._html(f"<p><small>{html.escape(self.period_note(name))}</small></p>")
 
     def _table(self, df: pd.DataFrame | str) -> None:
-        """A table: a table name (localised by its kinds of number) or a frame already localised."""
-        if isinstance(df, str):
+        """A table: a table name (localised by its kinds of number) or a frame already localised. A table
+        without rows is one sentence saying why, never headers alone."""
+        if isinstance(df, str) and not len(self.tables[df]):
+            self._html(f"<p>{html.escape(self.empty_reasons().get(df) or t('empty_table', self.lang))}</p>")
+        elif isinstance(df, str):
             self._html(html_table(self.shown(df), self.lang))
         else:
             self._html(df.to_html(index=False, escape=True, classes="ucj-table", border=0, na_rep="–"))
@@ -329,7 +332,7 @@ class DistrictReport:
                 why = reason_text(p.reason, lang)
                 s += " " + why[:1].upper() + why[1:] + "."
         else:
-            s += " " + tf("no_projection_sentence", lang, reason=reason_text(p.reason, lang))
+            s += " " + tf("no_projection_because", lang, reason=reason_text(p.reason, lang) or t("reason_other", lang)) + "."
         return s
 
     def workers_needed_sentence(self) -> str:
@@ -351,9 +354,10 @@ class DistrictReport:
         self._html(f"<p>{html.escape(self.model_sentence())}</p>")
         if any(f.fitted for f in self.projection.fits):  # no empty "Details: –." line
             self._html(f"<p><small>{html.escape(self.model_details())}</small></p>")
-        self._html(f"<h3>{html.escape(t('model_fits_heading', self.lang))}</h3>")
-        self._table("model_fits")
-        self._html(f"<p><small>{html.escape(t('model_terms_note', self.lang))}</small></p>")
+        if len(self.tables["model_fits"]):  # no model tried: the sentence above says why, no empty table, no glossary
+            self._html(f"<h3>{html.escape(t('model_fits_heading', self.lang))}</h3>")
+            self._table("model_fits")
+            self._html(f"<p><small>{html.escape(t('model_terms_note', self.lang))}</small></p>")
         self.show_policy_apart()
 
     # -- which model, and policy apart from trend (issue 18, items 2 and 3) -------------------------
@@ -362,8 +366,8 @@ class DistrictReport:
         p, lang = self.projection, self.lang
         rejected = [f for f in p.fits if f.fitted and not f.usable]
         if not p.model_used:
-            why = reason_text(p.reason, lang) or "–"
-            return tf("model_sentence_none", lang, why=why)
+            why = reason_text(p.reason, lang) or t("reason_other", lang)
+            return tf("model_sentence_none_because", lang, why=why)
         if rejected:
             other = rejected[0]
             return tf("model_sentence_rejected", lang, model=t(p.model_used, lang), other=t(other.model, lang),
@@ -516,7 +520,7 @@ class DistrictReport:
             lines.append(tf("method_projection", lang, model=t(p.model_used, lang),
                             level=fmt_pct(100 * p.interval, lang, 0)))
         else:  # "no model is used because ...", never "the model used: series too short"
-            lines.append(tf("model_sentence_none", lang, why=reason_text(p.reason, lang) or "–"))
+            lines.append(tf("model_sentence_none_because", lang, why=reason_text(p.reason, lang) or t("reason_other", lang)))
         lines.append(t("verdict_rule", lang))
         lines.append(tf("method_workers_net", lang, growth=fmt_pct(p.denominator_growth_pct_per_year, lang),
                         net=fmt_int(p.workers_needed_per_month, lang)))
@@ -601,6 +605,25 @@ class DistrictReport:
         self._html(f'<p class="ucj-stamp">{html.escape(self.stamp_text())}</p>')
 
     # -- localised tables ---------------------------------------------------------------------
+    def empty_reasons(self) -> dict[str, str]:
+        """Why each table without rows has none, in one sentence (the page and the workbook alike): a table
+        the projection fills when no projection could be made, no funding agreement ended, no savings claims,
+        no plan; any other empty table gets the catalogue's general sentence."""
+        lang, p, out = self.lang, self.projection, {}
+        window = (self.key.get("table_periods") or {}).get("claims_12m") or str(self.key.get("last_period"))  # type: ignore[union-attr]
+        if not p.model_used:
+            why = tf("empty_no_projection", lang, reason=reason_text(p.reason, lang) or t("reason_other", lang))
+            out.update({"model_fits": why, "projection": why, "projection_scenarios": why})
+        else:
+            out["projection_scenarios"] = t("empty_no_scenarios", lang)
+        out["agreement_ends"] = tf("empty_agreement_ends", lang, period=window)
+        out["savings_12m"] = tf("empty_savings", lang, period=window)
+        out["claims_12m"] = tf("empty_claims", lang, period=window)
+        out["budget_plan"] = t("empty_budget_plan", lang)
+        out["plans"] = t("empty_plans", lang)
+        out["seed_facts"] = t("empty_seed_facts", lang)
+        return {name: text for name, text in out.items() if name in self.tables and not len(self.tables[name])}
+
     def shown(self, name: str) -> Shown:
         """A table's values with each cell's kind and localised headers (for HTML and Excel alike)."""
         return shown(name, self.tables[name], self.lang)
@@ -648,7 +671,7 @@ class DistrictReport:
         written.append(write_tables_xlsx(out / "tables.xlsx", {n: self.shown(n) for n in self.tables}, self.lang,
                                          self.synthetic_tables, self.key, self.stamp_text(),
                                          table_status=self.results.table_status,
-                                         parameters=self.parameters_text()))
+                                         parameters=self.parameters_text(), empty_reasons=self.empty_reasons()))
         for name in self.charts:
             written.append(write_bytes(out / f"{name}.png", self.png(name)))
         return written
