@@ -332,7 +332,7 @@ class DistrictReport:
                 why = reason_text(p.reason, lang)
                 s += " " + why[:1].upper() + why[1:] + "."
         else:
-            s += " " + tf("no_projection_because", lang, reason=reason_text(p.reason, lang) or t("reason_other", lang)) + "."
+            s += " " + tf("no_projection_sentence", lang, reason=reason_text(p.reason, lang) or t("reason_other", lang))
         return s
 
     def workers_needed_sentence(self) -> str:
@@ -367,7 +367,7 @@ class DistrictReport:
         rejected = [f for f in p.fits if f.fitted and not f.usable]
         if not p.model_used:
             why = reason_text(p.reason, lang) or t("reason_other", lang)
-            return tf("model_sentence_none_because", lang, why=why)
+            return tf("model_sentence_none", lang, why=why)
         if rejected:
             other = rejected[0]
             return tf("model_sentence_rejected", lang, model=t(p.model_used, lang), other=t(other.model, lang),
@@ -520,7 +520,7 @@ class DistrictReport:
             lines.append(tf("method_projection", lang, model=t(p.model_used, lang),
                             level=fmt_pct(100 * p.interval, lang, 0)))
         else:  # "no model is used because ...", never "the model used: series too short"
-            lines.append(tf("model_sentence_none_because", lang, why=reason_text(p.reason, lang) or t("reason_other", lang)))
+            lines.append(tf("model_sentence_none", lang, why=reason_text(p.reason, lang) or t("reason_other", lang)))
         lines.append(t("verdict_rule", lang))
         lines.append(tf("method_workers_net", lang, growth=fmt_pct(p.denominator_growth_pct_per_year, lang),
                         net=fmt_int(p.workers_needed_per_month, lang)))
