@@ -280,3 +280,42 @@ def test_a_series_too_short_to_project_says_why_on_district_and_overview(demo_ds
     for name in ("model_fits", "projection"):
         sheet = rows[t(f"sheet.{name}", lang)]
         assert len(sheet) == 2 and _is_reason_row(sheet[1]) and reason in sheet[1][0], name
+
+
+# -- the path report staff take: `ucj reports ... --national` (kernels) ----------------------------------
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_reports_made_by_the_cli_carry_periods_and_explain_empty_tables(demo_dir, tmp_path, lang):
+    """Minahasa's report and the national overview made by `ucj reports --district Minahasa --national`: the
+    code-free pages and workbooks as a reader gets them."""
+    import subprocess
+    import sys
+
+    hand = _by_hand(demo_dir)
+    run = subprocess.run([str(Path(sys.executable).parent / "ucj"), "reports", "--district", "Minahasa", "--national",
+                          "--lang", lang, "--data-dir", str(demo_dir), "--out", str(tmp_path), "--run", "r",
+                          "--workers", "1", "--no-progress"], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr[-3000:]
+    folder = tmp_path / "r"
+    national = (folder / "overview-national" / "report.html").read_text()
+    assert tf_heading(lang, hand) in _text(national)
+    _assert_no_header_only_table(national)
+    _assert_sheets_explained(folder / "overview-national" / "tables.xlsx", lang, periods=True)
+    minahasa = next(p for p in folder.iterdir() if p.name.startswith("7102"))
+    page = (minahasa / "report.html").read_text()
+    _assert_no_header_only_table(page)
+    assert t("model_fits_heading", lang) not in _text(page)
+    rows = _assert_sheets_explained(minahasa / "tables.xlsx", lang, periods=False)
+    sheet = rows[t("sheet.model_fits", lang)]
+    assert len(sheet) == 2 and _is_reason_row(sheet[1])
+    summary = pd.read_csv(folder / "summary.csv", dtype={"district_code": str})
+    assert "p0_year" in summary.columns and "year" not in summary.columns
+    index = html_lib.unescape((folder / "index.html").read_text())
+    assert f"{t('claims_12m_label', lang)}, {hand['claims_window']}" in index
+
+
+def tf_heading(lang: str, hand: dict[str, object]) -> str:
+    from ucj.presentation.i18n import tf
+
+    return tf("ranking_heading_top", lang, top=fmt_int(25, lang), total=fmt_int(hand["districts"], lang),
+              period=hand["month"])
