@@ -229,12 +229,22 @@ class Overview:
                 den = "working_population" if col == "working_population" else self._area().denominator
                 head = tf("denominator_header", lang, denominator=t(den, lang), period=periods[col])
                 head = head[:1].upper() + head[1:]
-            elif col == "coverage_pct" and col in periods and self.area is not None:
-                head = f"{self.coverage_label()}, {periods[col]}"
+            elif col == "coverage_pct" and col in periods:
+                head = f"{self.pairing_label(name)}, {periods[col]}"
             elif col in periods:
                 head = f"{head}, {periods[col]}"
             headers.append(head)
         return Shown(s.values, s.kinds, headers)
+
+    def pairing_label(self, name: str) -> str:
+        """"Coverage (all active participants / working population)" of a table's coverage column: the ranking's
+        is always over the working population (`district_table`), the districts' over the area's denominator."""
+        from ucj.analysis.coverage import pairing
+
+        if name != "ranking" and self.area is not None:
+            return self.coverage_label()
+        num, den = pairing("working_population").name.split("/")
+        return f"{t('coverage_pct', self.lang)} ({t(num, self.lang)} / {t(den, self.lang)})"
 
     def column_periods(self, name: str) -> dict[str, str]:
         """{column: period} of the columns of table `name` whose period the header names."""
