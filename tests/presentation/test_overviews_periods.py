@@ -319,3 +319,20 @@ def tf_heading(lang: str, hand: dict[str, object]) -> str:
 
     return tf("ranking_heading_top", lang, top=fmt_int(25, lang), total=fmt_int(hand["districts"], lang),
               period=hand["month"])
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_a_national_overview_without_a_panel_estimate_says_why_on_its_sheet(demo_ds, tmp_path, lang):
+    """The state built directly: no panel estimate (as when the data hold too few years); the panel sheet holds
+    the reason, never headers alone."""
+    from dataclasses import replace
+
+    from ucj.analysis.regions import area_figures, region_figures
+    from ucj.presentation.overview import Overview
+
+    fig = replace(region_figures(demo_ds, None), panel=None, panel_reason="only one year of P0")
+    ov = Overview(lang, fig, True, area=area_figures(demo_ds, None))
+    ov.save(tmp_path)
+    rows = _assert_sheets_explained(tmp_path / "tables.xlsx", lang, periods=False)
+    sheet = rows[t("sheet.panel", lang)]
+    assert len(sheet) == 2 and _is_reason_row(sheet[1]) and "only one year of P0" in sheet[1][0]
