@@ -27,7 +27,8 @@ from ucj.analysis.villages import VillageFigures, village_figures
 from ucj.core.config import stylesheet
 from ucj.core.stamp import NAME_ONLY, shown_folder_text, stamp
 from ucj.data.dataset import Dataset, load_stored
-from ucj.presentation.i18n import Lang, fmt_int, fmt_num, fmt_pct, fmt_rp, fmt_year, reason_text, stamp_line, t, tf
+from ucj.presentation.i18n import (Lang, fmt_int, fmt_num, fmt_pct, fmt_rp, fmt_signed_int, fmt_year, reason_text,
+                                  stamp_line, t, tf)
 from ucj.core.config import split_dirs
 from ucj.presentation.request import ReportParams
 from ucj.presentation.plots import claims_figure, coverage_figure, poverty_figure
@@ -716,12 +717,6 @@ class DistrictReport:
         for name in self.charts:
             written.append(write_bytes(out / f"{name}.png", self.png(name)))
         return written
-
-
-def fmt_signed_int(value: float, lang: Lang) -> str:
-    """A whole number with its sign: "+642", "−1,234" (en) or "−1.234" (id); "0" for none."""
-    v = int(round(value))
-    return ("+" if v > 0 else "−" if v < 0 else "") + fmt_int(abs(v), lang)
 
 
 def _pvalue(p: float, lang: Lang) -> str:
