@@ -205,3 +205,31 @@ def test_muna_barat_jkk_gap_flagged_against_scipy(demo_ds):
     assert jkk["poisson_p"] < 1e-40  # far beyond any threshold, not a borderline call
     mina = district_figures(demo_ds, MINAHASA).credibility
     assert not mina["differs_from_collective"].any()
+
+
+def test_one_period_rule_for_the_series_and_the_segments_hand_worked():
+    """The denominator 100,000 ends in 2024-12; 2025's participants are over it (the latest numerator over the
+    latest denominator): 30,000 -> 30 %, by segment 12,000 -> 12 %. The same rule for a series given as columns
+    (projection.carry_denominator) and for rows by segment (district.carry_segments); nothing lags: unchanged."""
+    import numpy as np
+
+    from ucj.analysis.coverage import carry_latest_denominator
+    from ucj.analysis.district import carry_segments
+    from ucj.analysis.projection import carry_denominator
+
+    months = pd.to_datetime(["2024-11-01", "2024-12-01", "2025-01-01", "2025-02-01"])
+    cols = {"month": months.to_numpy(), "active": np.array([28_000, 29_000, 30_000, np.nan]),
+            "denominator_value": np.array([100_000, 100_000, np.nan, np.nan]),
+            "coverage_pct": np.array([28.0, 29.0, np.nan, np.nan])}
+    out, year = carry_denominator(cols)
+    assert year == 2024 and out["coverage_pct"][2] == pytest.approx(30.0) and np.isnan(out["coverage_pct"][3])
+    assert np.isnan(out["denominator_value"][3])  # no participants in 2025-02: nothing carried there
+    seg = pd.DataFrame({"month": np.repeat(months[1:3], 2), "segment": ["PU", "BPU"] * 2,
+                        "active": [11_000, 18_000, 12_000, 18_000], "denominator_value": [100_000, 100_000, None, None],
+                        "coverage_pct": [11.0, 18.0, None, None], "reason": [None, None, "no_denominator", "x"]})
+    carried = carry_segments(seg, 2024)
+    assert carried["coverage_pct"].tolist() == pytest.approx([11.0, 18.0, 12.0, 18.0])
+    assert carried["reason"].isna().all()
+    assert carry_segments(seg, None) is seg  # the page's rule did not carry: nothing changes
+    full = seg.assign(denominator_value=100_000.0)
+    assert carry_latest_denominator(full)[1] is None

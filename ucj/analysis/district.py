@@ -18,8 +18,8 @@ from ucj.analysis.budget import (ORGANIC_HELD, PLAN_COLUMNS, SCENARIO_PLUS, Assu
                                  budget_to_target, credible_rates, funded_workers, plan_against_budget, plan_total,
                                  scenario_table)
 from ucj.analysis.claims import claims_summary, heirs_benefits, loss_ratio, programme_kind, savings_withdrawals
-from ucj.analysis.coverage import (OVER_100_NOTE, PAIRINGS, agreement_ends, check_denominator, coverage, coverage_at,
-                                   numerator_rows, pairing)
+from ucj.analysis.coverage import (OVER_100_NOTE, PAIRINGS, agreement_ends, carry_latest_denominator,
+                                   check_denominator, coverage, coverage_at, numerator_rows, pairing)
 from ucj.analysis.reasons import reason as reason_code
 from ucj.analysis.facts import seed_facts
 from ucj.analysis.peers import benchmark, benchmark_all
@@ -39,21 +39,13 @@ TARGET_FROM_PARAMETER = "parameter"
 
 def carry_segments(by_seg: pd.DataFrame, den_year: int | None) -> pd.DataFrame:
     """The page's period rule on the monthly coverage by segment (the chart and the segment table): when the
-    denominator lags (`den_year` set), the months after its last one are over the latest denominator, as the
-    summary's coverage is, never left blank (the chart drew nothing for Minahasa's 2025)."""
+    denominator lags (`den_year` set, by `coverage_at`), the months after its last one are over the latest
+    denominator, as the summary's coverage is, never left blank (the chart drew nothing for Minahasa's 2025).
+    The rule itself: `coverage.carry_latest_denominator`."""
     if den_year is None or by_seg.empty:
         return by_seg
-    have = by_seg[by_seg["denominator_value"].notna() & (by_seg["denominator_value"] > 0)]
-    if have.empty:
-        return by_seg
-    last = have["month"].max()
-    last_den = float(have.loc[have["month"] == last, "denominator_value"].iloc[0])
-    out = by_seg.copy()
-    after = out["month"] > last
-    out.loc[after, "denominator_value"] = last_den
-    out.loc[after, "coverage_pct"] = 100 * out.loc[after, "active"].astype("float64") / last_den
-    out.loc[after, "reason"] = None
-    return out
+    return carry_latest_denominator(by_seg)[0]
+
 
 def as_of(ds: Dataset, last_period: pd.Timestamp) -> Dataset:
     """The dataset as it stood at `last_period`: later months and years are left out (targets and plans kept)."""
