@@ -27,8 +27,7 @@ from ucj.analysis.villages import VillageFigures, village_figures
 from ucj.core.config import stylesheet
 from ucj.core.stamp import NAME_ONLY, shown_folder_text, stamp
 from ucj.data.dataset import Dataset, load_stored
-from ucj.presentation.i18n import (Lang, fmt_int, fmt_num, fmt_pct, fmt_rp, fmt_signed_int, fmt_year, reason_text,
-                                  stamp_line, t, tf)
+from ucj.presentation.i18n import Lang, fmt_int, fmt_num, fmt_pct, fmt_rp, fmt_year, reason_text, stamp_line, t, tf
 from ucj.core.config import split_dirs
 from ucj.presentation.request import ReportParams
 from ucj.presentation.plots import claims_figure, coverage_figure, poverty_figure
@@ -523,6 +522,7 @@ class DistrictReport:
         today's number when there is no projection), why the gross registrations are not costed, and the
         district's plan not yet budgeted against this budget (second reading, N5 and N7)."""
         from ucj.analysis.budget import ORGANIC_PROJECTED
+        from ucj.presentation.i18n import fmt_signed_int
 
         r, lang, p = self.results, self.lang, self.projection
         plan = r.budget_plan
@@ -699,7 +699,6 @@ class DistrictReport:
                         cited[name] = cited.get(name, 0) + v if isinstance(v, int) else v  # type: ignore[operator]
                     info["columns"][col] = cited
         key["period_rule_text"] = self.period_rule_text() or None
-        key["budget_plan_text"] = self.budget_plan_sentences() + self.claim_rate_sentences()  # as the page words them
         return key
 
     # -- files beside the report --------------------------------------------------------------
@@ -709,9 +708,8 @@ class DistrictReport:
 
         out = Path(output_dir)
         written = [write_key_figures(out / "key_figures.json", self.citable_key())]
-        notes_key = dict(self.key, budget_plan_text=self.budget_plan_sentences() + self.claim_rate_sentences())
         written.append(write_tables_xlsx(out / "tables.xlsx", {n: self.shown(n) for n in self.tables}, self.lang,
-                                         self.synthetic_tables, notes_key, self.stamp_text(),
+                                         self.synthetic_tables, self.key, self.stamp_text(),
                                          table_status=self.results.table_status,
                                          parameters=self.parameters_text()))
         for name in self.charts:
@@ -951,6 +949,7 @@ def build(ds: Dataset, params: ReportParams, *, comparison: pd.DataFrame | PeerT
     key |= village_key(villages)
     report = DistrictReport(params, fig, key, tables, fig.projection, fig.synthetic_tables, provenance,
                             villages=villages)
+    key["budget_plan_text"] = report.budget_plan_sentences() + report.claim_rate_sentences()  # as the page words them
     synthetic = fig.synthetic_tables
     title_cov = f"{t('coverage_by_segment', lang)} ({t(fig.denominator, lang)})"
     proj = fig.projection
