@@ -342,10 +342,21 @@ class DistrictReport:
         if isinstance(need, dict) and need.get("gross_per_month") is not None:
             gross = " " + tf("workers_needed_gross_sentence", lang, lapsed=fmt_int(need.get("lapsed_per_month"), lang),
                              gross=fmt_int(need.get("gross_per_month"), lang))
-        return tf("workers_needed_sentence", lang, target=fmt_pct(p.target_pct, lang), year=fmt_year(p.target_year),
+        held = self.held_denominator()
+        return tf("workers_needed_sentence_held" if held else "workers_needed_sentence", lang,
+                  target=fmt_pct(p.target_pct, lang), year=fmt_year(p.target_year),
                   total=fmt_int(p.workers_needed_total, lang), months=fmt_int(p.months_remaining, lang),
                   per_month=fmt_int(p.workers_needed_per_month, lang),
-                  growth=fmt_pct(p.denominator_growth_pct_per_year, lang)) + gross
+                  growth=fmt_pct(p.denominator_growth_pct_per_year, lang), **(held or {})) + gross
+
+    def held_denominator(self) -> dict[str, str] | None:
+        """{den_value, den_year} when the need holds the denominator at its last published value (it lags the
+        participants and has no growth to carry it on, e.g. Minahasa's 2024 potensi list to 2029; second reading
+        N12: it lowers the need), else None."""
+        p = self.projection
+        if p.denominator_year is None or p.denominator_growth_pct_per_year != 0 or pd.isna(p.last_denominator):
+            return None
+        return {"den_value": fmt_int(p.last_denominator, self.lang), "den_year": str(int(p.denominator_year))}
 
     def show_workers_needed(self) -> None:
         self.heading("workers_needed")
@@ -502,11 +513,61 @@ class DistrictReport:
         self._html(f"<h3>{html.escape(t('budget_plan', self.lang))}</h3>")
         self._period("budget_plan")
         self._table(self.budget_plan_frame())
+        self._html("".join(f"<p>{html.escape(x)}</p>" for x in self.budget_plan_sentences()))
         self._html(f"<p><small>{html.escape(t('budget_plan_note', self.lang))}</small></p>")
         self._html(f"<h3>{html.escape(t('claim_rates', self.lang))}</h3>")
         self._period("claim_rates")
         self._table("claim_rates")
         self._html(f"<p><small>{html.escape(t('claim_rates_note_collective', self.lang))}</small></p>")
+        self._html("".join(f"<p>{html.escape(x)}</p>" for x in self.claim_rate_sentences()))
+
+    def budget_plan_sentences(self) -> list[str]:
+        """The budget plan's rule in one sentence (against the projected self-enrolled path, or holding them at
+        today's number when there is no projection), why the gross registrations are not costed, and the
+        district's plan not yet budgeted against this budget (second reading, N5 and N7)."""
+        from ucj.analysis.budget import ORGANIC_PROJECTED
+        from ucj.presentation.i18n import fmt_signed_int
+
+        r, lang, p = self.results, self.lang, self.projection
+        plan = r.budget_plan
+        if plan.empty:
+            return []
+        rule = "budget_rule_projected" if r.budget_plan_basis == ORGANIC_PROJECTED else "budget_rule_held"
+        lines = [tf(rule, lang, active=fmt_int(r.active, lang), target=fmt_pct(p.target_pct, lang),
+                    year=fmt_year(p.target_year), funded=fmt_int(plan["existing_funded"].iloc[0], lang))]
+        if r.budget_plan_basis == ORGANIC_PROJECTED and pd.notna(p.workers_needed_total):
+            change = int(plan["organic_at_year_end"].iloc[-1]) + int(plan["existing_funded"].iloc[-1]) - round(r.active)
+            lines.append(tf("budget_vs_need", lang, total=fmt_int(p.workers_needed_total, lang),
+                            year=fmt_year(p.target_year), change=fmt_signed_int(change, lang),
+                            additional=fmt_int(plan["additional_at_year_end"].iloc[-1], lang)))
+        if plan["gross_additional"].notna().any():
+            lines.append(tf("budget_gross_not_costed", lang, lapse=fmt_pct(r.lapse_rate_pct, lang)))
+        a = r.plan_against_budget
+        if a:
+            key = "plan_against_budget_beyond" if int(a["beyond_plan"]) > 0 else "plan_against_budget_covers"
+            lines.append(tf(key, lang, plan_year=fmt_year(a["plan_year"]), planned=fmt_int(a["planned_workers"], lang),
+                            year=fmt_year(a["last_year"]), needed=fmt_int(a["funded_needed_at_last_year"], lang),
+                            beyond=fmt_int(a["beyond_plan"], lang), surplus=fmt_int(a["plan_exceeds_need_by"], lang),
+                            plan_cost=fmt_rp(a["plan_cost_rp"], lang), budget_cost=fmt_rp(a["budget_cost_rp"], lang),
+                            years=str(a["cost_years"])))
+        return lines
+
+    def claim_rate_sentences(self) -> list[str]:
+        """One sentence for each programme whose own count differs from the collective rate beyond chance
+        (two-sided Poisson p < budget.DIFFERS_P; second reading, N8)."""
+        lang, out = self.lang, []
+        cr = self.results.credibility
+        if cr.empty or "differs_from_collective" not in cr:
+            return out
+        for r in cr[cr["differs_from_collective"].astype(bool)].itertuples():
+            cohort = f"{r.cohort_from} – {r.cohort_to}" if r.cohort_from else "–"
+            out.append(tf("claim_rate_differs_sentence", lang, programme=str(r.programme),
+                          own=fmt_num(r.own_rate_per_1000, lang, 2), count=fmt_int(r.own_count, lang),
+                          exposure=fmt_int(r.exposure_worker_years, lang), cohort=cohort,
+                          collective=fmt_num(r.collective_rate_per_1000, lang, 2),
+                          expected=fmt_num(r.expected_at_collective, lang, 1), p=_pvalue(r.poisson_p, lang),
+                          weight=fmt_num(r.weight, lang, 3), rate=fmt_num(r.rate_per_1000, lang, 2)))
+        return out
 
     # -- methods, sources and the stamp -------------------------------------------------------
     def methods_lines(self) -> list[str]:
@@ -522,8 +583,10 @@ class DistrictReport:
         else:  # "no model is used because ...", never "the model used: series too short"
             lines.append(tf("model_sentence_none", lang, why=reason_text(p.reason, lang) or t("reason_other", lang)))
         lines.append(t("verdict_rule", lang))
-        lines.append(tf("method_workers_net", lang, growth=fmt_pct(p.denominator_growth_pct_per_year, lang),
-                        net=fmt_int(p.workers_needed_per_month, lang)))
+        held = self.held_denominator()
+        lines.append(tf("method_workers_net_held" if held else "method_workers_net", lang,
+                        growth=fmt_pct(p.denominator_growth_pct_per_year, lang),
+                        net=fmt_int(p.workers_needed_per_month, lang), **(held or {})))
         need = k.get("workers_needed")
         if isinstance(need, dict) and "gross_per_month" in need:
             lines.append(tf("method_workers_gross", lang, lapse=fmt_pct(need.get("lapse_rate_pct"), lang),
@@ -909,6 +972,7 @@ def build(ds: Dataset, params: ReportParams, *, comparison: pd.DataFrame | PeerT
     key |= village_key(villages)
     report = DistrictReport(params, fig, key, tables, fig.projection, fig.synthetic_tables, provenance,
                             villages=villages)
+    key["budget_plan_text"] = report.budget_plan_sentences() + report.claim_rate_sentences()  # as the page words them
     synthetic = fig.synthetic_tables
     title_cov = f"{t('coverage_by_segment', lang)} ({t(fig.denominator, lang)})"
     proj = fig.projection

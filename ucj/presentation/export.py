@@ -126,6 +126,8 @@ def write_tables_xlsx(path: Path, tables: dict[str, Shown], lang: Lang, syntheti
         notes.append([t("synthetic", lang), ", ".join(t(f"table.{n}", lang) for n in synthetic)])
     if parameters:
         notes.append([t("parameters", lang), parameters])
+    for line in key.get("budget_plan_text") or []:  # type: ignore[union-attr]
+        notes.append([t("budget_plan", lang), str(line)])  # the budget plan's rule and notes, as the page words them
     if stamp:
         notes.append([t("generated_at", lang), stamp])
     for name, period in (key.get("table_periods") or {}).items():  # type: ignore[union-attr]
