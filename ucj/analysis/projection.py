@@ -724,28 +724,20 @@ def _denominator_path(last_value: float, growth: float, last_month: pd.Timestamp
 
 
 def carry_denominator(cols: dict[str, np.ndarray]) -> tuple[dict[str, np.ndarray], int | None]:
-    """The page's period rule for a denominator that lags the participants (e.g. a potensi pekerja list of 2024
-    while participants run to 2025-12): the months after the denominator's last one that have active
-    participants get the latest denominator (the latest numerator over the latest denominator), so nothing
-    already observed is projected as future. Returns the columns and the denominator's own year when it was
-    carried (None when it was not)."""
-    den = np.asarray(cols["denominator_value"], dtype="float64")
-    act = np.asarray(cols["active"], dtype="float64")
-    have = np.flatnonzero(~np.isnan(den) & (den > 0))
-    if not have.size:
-        return cols, None
-    i = int(have[-1])
-    after = np.flatnonzero(~np.isnan(act))
-    after = after[after > i]
-    if not after.size:
+    """The page's period rule (`coverage.carry_latest_denominator`) on a series given as columns (month, active,
+    denominator_value, coverage_pct, sorted by month): the months after the denominator's last one that have
+    active participants get the latest denominator. Returns the columns and the denominator's own year when it
+    was carried (None when it was not)."""
+    from ucj.analysis.coverage import carry_latest_denominator
+
+    frame = pd.DataFrame({c: np.asarray(cols[c]) for c in ("month", "active", "denominator_value", "coverage_pct")})
+    carried, year = carry_latest_denominator(frame)
+    if year is None:
         return cols, None
     out = dict(cols)
-    den = den.copy()
-    den[after] = den[i]
-    cov = np.asarray(cols["coverage_pct"], dtype="float64").copy()
-    cov[after] = 100 * act[after] / den[i]
-    out["denominator_value"], out["coverage_pct"] = den, cov
-    return out, int(pd.Timestamp(np.asarray(cols["month"])[i]).year)
+    out["denominator_value"] = carried["denominator_value"].to_numpy(dtype="float64")
+    out["coverage_pct"] = carried["coverage_pct"].to_numpy(dtype="float64")
+    return out, year
 
 
 def room(today_pct: float, target_pct: float) -> float:

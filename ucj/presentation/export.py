@@ -113,12 +113,16 @@ def write_bytes(path: Path, data: bytes) -> Path:
 
 def write_tables_xlsx(path: Path, tables: dict[str, Shown], lang: Lang, synthetic: list[str],
                       key: dict[str, object], stamp: str = "", subject: str | None = None,
-                      table_status: dict[str, str] | None = None, parameters: str = "") -> Path:
+                      table_status: dict[str, str] | None = None, parameters: str = "",
+                      table_notes: dict[str, str] | None = None, empty_reasons: dict[str, str] | None = None) -> Path:
     """One sheet per table, named in the report's language, with localised headers and numbers kept as
     numbers (number format by kind), plus a notes sheet with the stamp. Text is never a formula.
     `subject` names what the report is about (default: the district in `key`); `table_status` labels each
     table real, synthetic or partly synthetic on the notes sheet (default: the `synthetic` list); `parameters`,
-    the report's parameters as its page prints them (data folders relative to the report), go there too."""
+    the report's parameters as its page prints them (data folders relative to the report), go there too.
+    `table_notes` ({table: sentence}) give a table's period and rows on the notes sheet where the key figures'
+    `table_periods` do not; a table without rows gets the sentence of `empty_reasons` saying why (else the
+    catalogue's general one) under its headers, never headers alone."""
     from openpyxl import Workbook
 
     from ucj.presentation.xlsx import save_workbook, sheet_title, write_rows, write_shown
@@ -137,10 +141,15 @@ def write_tables_xlsx(path: Path, tables: dict[str, Shown], lang: Lang, syntheti
         notes.append([t("synthetic", lang), ", ".join(t(f"table.{n}", lang) for n in synthetic)])
     if parameters:
         notes.append([t("parameters", lang), parameters])
+    for line in key.get("budget_plan_text") or []:  # type: ignore[union-attr]
+        notes.append([t("budget_plan", lang), str(line)])  # the budget plan's rule and notes, as the page words them
     if stamp:
         notes.append([t("generated_at", lang), stamp])
     for name, period in (key.get("table_periods") or {}).items():  # type: ignore[union-attr]
         notes.append([t(f"sheet.{name}", lang), tf("table_period", lang, period=period)])  # every sheet's period
+    for name, note in (table_notes or {}).items():
+        if name in tables:
+            notes.append([t(f"sheet.{name}", lang), note])
     if key.get("period_rule_text"):
         notes.append([t("period", lang), str(key["period_rule_text"])])
     wb = Workbook()
@@ -150,7 +159,10 @@ def write_tables_xlsx(path: Path, tables: dict[str, Shown], lang: Lang, syntheti
     write_rows(ws, [t("data_notes", lang), ""], notes)
     ws.column_dimensions["A"].width, ws.column_dimensions["B"].width = 24, 100
     for name, shown_table in tables.items():
-        write_shown(wb.create_sheet(sheet_title(t(f"sheet.{name}", lang), taken)), shown_table, lang)
+        sheet = wb.create_sheet(sheet_title(t(f"sheet.{name}", lang), taken))
+        write_shown(sheet, shown_table, lang)
+        if len(shown_table.values) == 0:  # why the sheet has no rows, in one sentence under its headers
+            sheet.append([(empty_reasons or {}).get(name) or t("empty_table", lang)])
     return save_workbook(wb, path)
 
 
