@@ -50,18 +50,21 @@ STL_MIN_CYCLES = 3  # seasonal adjustment (STL, period 12) needs at least this m
 # Residual check (Ljung-Box, issue 18 / second reading N11). Lags: min(12, n // 5), the usual rule of thumb
 # (Hyndman & Athanasopoulos, "Forecasting: principles and practice", 3rd ed., §5.4: about T/5 lags for a short
 # series), so the test has power on a short series: 24 residuals are tested at 4 lags, not 12 (at 12 lags the
-# statistic's reference distribution is poor and the limit below could never be reached). On a seasonally
-# adjusted series lag 12 is left out (11 lags at most): STL estimated the lag-12 pattern from these same
-# months, so the residuals' correlation there is the adjustment's mark, not structure the model missed (on the
-# demo, 35 of 513 good ETS fits had p < 1e-4 at 12 lags, 3 at 11 lags; the seed districts 0.25-0.95 either way).
+# limit could never be reached). The limit depends on whether the series was seasonally adjusted:
+# - fitted as observed (fewer than STL_MIN_CYCLES years): p below 1e-4, a Bonferroni limit for 514 districts
+#   checked at once (0.05 / 514 ~ 1e-4), so that a correctly specified model is rejected somewhere among all the
+#   districts with a probability of about 5 %;
+# - seasonally adjusted: p below 1e-12. The adjustment subtracts a seasonal component STL estimated from these
+#   same months, and that estimate's error is itself autocorrelated, so residuals of even the true curve fail an
+#   ordinary limit: a logistic curve plus white noise, adjusted as here, gives p < 1e-4 at 12 lags in half of
+#   200 simulated series (docs/modelid.md); only structure far beyond that rejects a fit.
 LJUNG_BOX_LAGS = 12
 LB_MIN_LAGS = 2  # fewer residuals than this x 5 are not tested (p is NaN)
+LB_REJECT_P = 1e-4  # the limit for a series fitted as observed
+LB_REJECT_P_ADJUSTED = 1e-12  # the limit for a seasonally adjusted series
 # A model is used only when it can be estimated (`usable`): a logistic fit with a parameter on its bound or a
 # standard error larger than the parameter, an ETS fit with a parameter on a bound that decides its projection
-# (`ets_rejection`), or any fit whose residuals fail the Ljung-Box check badly, is not used. "Badly": p below
-# 1e-4, a Bonferroni limit for 514 districts checked at once (0.05 / 514 ~ 1e-4), so that across all districts
-# a correctly specified model is rejected by chance with a probability of about 5 %.
-LB_REJECT_P = 1e-4
+# (`ets_rejection`), or any fit whose residuals fail the Ljung-Box check badly (the limits above), is not used.
 BOUND_RTOL = 1e-6  # a parameter within this (relative to the bound's range) of a bound sits on it
 # ETS parameters (statsmodels' ETSModel bounds, `fitting.ETS_LOWER` / `ETS_UPPER` on alpha, beta / alpha, phi)
 # whose estimate on this side of its bound makes the fit unusable: the bound, not the data, then decides the
@@ -292,7 +295,7 @@ def _ets_holdout_errors(ys: list[np.ndarray], origins: list[list[int]], early_ro
 def _fit_many(ys: list[np.ndarray], holdout: bool = True, adjusted: list[bool] | None = None
               ) -> list[tuple[list[ModelFit], dict[str, object]]]:
     """Fit both models to each series (t = months / 12), and score them on the same rolling-origin holdout.
-    `adjusted`: whether each series was seasonally adjusted (the residual check's lags; default all).
+    `adjusted`: whether each series was seasonally adjusted (the residual check's limit; default all).
 
     Holdout: each model is estimated once on the series up to the first origin, then forecasts up to
     HOLDOUT_MONTHS ahead from each origin in turn (rolling the origin without re-estimating; ETS
@@ -338,10 +341,10 @@ def _fit_many(ys: list[np.ndarray], holdout: bool = True, adjusted: list[bool] |
         elif early is not None:
             _holdout(fit, ets_holdout[i])
         if fit.fitted:
-            fit.residual_pvalue = residual_check(e.resid, adjusted[i])
+            fit.residual_pvalue = residual_check(e.resid)
             fit.rejection = ets_rejection(e.params)
             fit.usable = fit.rejection is None
-            _reject_bad_residuals(fit)
+            _reject_bad_residuals(fit, adjusted[i])
         fits.append(fit)
         if fit.fitted:
             models["ets_damped"] = e
@@ -353,10 +356,10 @@ def _fit_many(ys: list[np.ndarray], holdout: bool = True, adjusted: list[bool] |
             resid = y - logistic(t, *popt)
             fit = ModelFit("logistic", True, params=dict(zip(LOGISTIC_PARAM_NAMES, map(float, popt))),
                            aic=_gaussian_aic(resid, 3), rmse_in_sample=_rmse(resid),
-                           residual_pvalue=residual_check(resid, adjusted[i]), std_errors=_std_errors(pcov))
+                           residual_pvalue=residual_check(resid), std_errors=_std_errors(pcov))
             fit.rejection = logistic_rejection(popt, pcov)
             fit.usable = fit.rejection is None
-            _reject_bad_residuals(fit)
+            _reject_bad_residuals(fit, adjusted[i])
             if early is not None and early in logit:
                 errors = []
                 for o in origins[i]:
@@ -426,11 +429,12 @@ def ets_rejection(params: dict[str, float]) -> str | None:
     return None
 
 
-def _reject_bad_residuals(fit: ModelFit) -> None:
-    """A fit whose residuals fail the Ljung-Box check badly (p < LB_REJECT_P) is not used."""
-    if fit.usable and np.isfinite(fit.residual_pvalue) and fit.residual_pvalue < LB_REJECT_P:
+def _reject_bad_residuals(fit: ModelFit, adjusted: bool = True) -> None:
+    """A fit whose residuals fail the Ljung-Box check badly (p below `residual_limit`) is not used."""
+    limit = residual_limit(adjusted)
+    if fit.usable and np.isfinite(fit.residual_pvalue) and fit.residual_pvalue < limit:
         fit.usable = False
-        fit.rejection = reason_code("reason_residuals_fail", p=f"{fit.residual_pvalue:.0e}", limit=f"{LB_REJECT_P:.0e}")
+        fit.rejection = reason_code("reason_residuals_fail", p=f"{fit.residual_pvalue:.0e}", limit=f"{limit:.0e}")
 
 
 def choose(fits: list[ModelFit]) -> tuple[ModelFit | None, str | None]:
@@ -490,17 +494,21 @@ def _adjusted_many(raw: list[tuple[np.ndarray, np.ndarray, pd.DatetimeIndex, np.
     return out
 
 
-def ljung_box_lags(n: int, adjusted: bool = True) -> int:
-    """Lags of the residual check for `n` residuals: min(LJUNG_BOX_LAGS, n // 5), without the seasonal lag 12 on
-    a seasonally adjusted series (see LB_REJECT_P)."""
-    return min(LJUNG_BOX_LAGS - 1 if adjusted else LJUNG_BOX_LAGS, n // 5)
+def ljung_box_lags(n: int) -> int:
+    """Lags of the residual check for `n` residuals: min(LJUNG_BOX_LAGS, n // 5) (see LB_REJECT_P)."""
+    return min(LJUNG_BOX_LAGS, n // 5)
 
 
-def residual_check(resid: np.ndarray, adjusted: bool = True) -> float:
+def residual_limit(adjusted: bool) -> float:
+    """The Ljung-Box p below which residuals fail badly: stricter after seasonal adjustment (see LB_REJECT_P)."""
+    return LB_REJECT_P_ADJUSTED if adjusted else LB_REJECT_P
+
+
+def residual_check(resid: np.ndarray) -> float:
     """Ljung-Box p-value at `ljung_box_lags` lags: small values say the residuals still have structure.
     NaN when there are too few residuals (fewer than LB_MIN_LAGS lags) or they do not vary."""
     r = np.asarray(resid, dtype="float64")
-    lags = ljung_box_lags(r.size, adjusted)
+    lags = ljung_box_lags(r.size)
     if lags < LB_MIN_LAGS or np.std(r) == 0:
         return math.nan
     return fitting.ljung_box_pvalue(r, lags)

@@ -393,10 +393,11 @@ class DistrictReport:
 
     def model_rules_text(self) -> str:
         """The rule that decides when a model is not used, with its limits (docs/modelid.md)."""
-        from ucj.analysis.projection import LB_REJECT_P, LJUNG_BOX_LAGS, STL_MIN_CYCLES
+        from ucj.analysis.projection import LB_REJECT_P, LB_REJECT_P_ADJUSTED, LJUNG_BOX_LAGS, STL_MIN_CYCLES
 
         return tf("model_rules_note", self.lang, limit=fmt_dec(LB_REJECT_P, self.lang, 4),
-                  lags=fmt_int(LJUNG_BOX_LAGS - 1, self.lang), need=fmt_int(12 * STL_MIN_CYCLES, self.lang))
+                  limit_adjusted=_power_of_ten(LB_REJECT_P_ADJUSTED), lags=fmt_int(LJUNG_BOX_LAGS, self.lang),
+                  need=fmt_int(12 * STL_MIN_CYCLES, self.lang))
 
     def model_details(self) -> str:
         """The details behind the sentence: each fitted model's AIC and Ljung-Box p-value."""
@@ -675,6 +676,13 @@ class DistrictReport:
         for name in self.charts:
             written.append(write_bytes(out / f"{name}.png", self.png(name)))
         return written
+
+
+def _power_of_ten(x: float) -> str:
+    """1e-12 as "10⁻¹²" (a limit far below what three decimals show)."""
+    import math
+
+    return "10" + str(round(math.log10(x))).translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
 
 
 def _pvalue(p: float, lang: Lang) -> str:
