@@ -49,8 +49,9 @@ INTERVAL = 0.8  # the prediction interval shown, and what "likely" / "unlikely" 
 STL_MIN_CYCLES = 3  # seasonal adjustment (STL, period 12) needs at least this many full years of months
 # Residual check (Ljung-Box, issue 18 / second reading N11). Lags: min(12, n // 5), the usual rule of thumb
 # (Hyndman & Athanasopoulos, "Forecasting: principles and practice", 3rd ed., §5.4: about T/5 lags for a short
-# series), so the test has power on a short series: 24 residuals are tested at 4 lags, not 12 (at 12 lags the
-# limit could never be reached). The limit depends on whether the series was seasonally adjusted:
+# series), so the test has power on a short series: 24 residuals are tested at 4 lags, not 12 (over 12 lags of
+# 24 residuals a strong month-to-month pattern stays far above 1e-12). The limit depends on whether the series was
+# seasonally adjusted:
 # - fitted as observed (fewer than STL_MIN_CYCLES years): p below 1e-4, a Bonferroni limit for 514 districts
 #   checked at once (0.05 / 514 ~ 1e-4), so that a correctly specified model is rejected somewhere among all the
 #   districts with a probability of about 5 %;
@@ -75,9 +76,9 @@ BOUND_RTOL = 1e-6  # a parameter within this (relative to the bound's range) of 
 #   interval leaves out the uncertainty of its start (demo backtest two years ahead: 1 of 14 actuals inside the
 #   80 % interval, against 78 % over all fits).
 # Not a reason: the damping on its lower bound (0.8: the trend fades within months, at most 4 months' trend in
-# the projection), the level smoothing on 1 (a random-walk level) or the trend smoothing equal to it; they are
-# regular fits, as statsmodels lands on them too (on the demo 482 of 513 fits have phi = 0.8, 103 alpha = 1,
-# and their 80 % intervals held 78-85 % of the actuals two years ahead). docs/modelid.md has the evidence.
+# the projection), the level smoothing on its upper bound (a random-walk level) or the trend smoothing equal to
+# it; they are regular fits, as statsmodels lands on them too (on the demo 482 of 513 fits have phi = 0.8, 103
+# alpha = 1, and their 80 % intervals held 78-85 % of the actuals two years ahead). docs/modelid.md has the evidence.
 ETS_BOUND_REJECTED = (("damping_trend", "upper"), ("smoothing_level", "lower"), ("smoothing_trend", "lower"))
 Status = Literal["likely", "uncertain", "unlikely", "cannot_say", "not_fitted", "target_passed"]
 
