@@ -28,7 +28,8 @@ from ucj.analysis.villages import VillageFigures, village_figures
 from ucj.core.config import stylesheet
 from ucj.core.stamp import NAME_ONLY, shown_folder_text, stamp
 from ucj.data.dataset import Dataset, load_stored
-from ucj.presentation.i18n import Lang, fmt_int, fmt_num, fmt_pct, fmt_rp, fmt_year, reason_text, stamp_line, t, tf
+from ucj.presentation.i18n import (Lang, fmt_dec, fmt_int, fmt_num, fmt_pct, fmt_rp, fmt_year, reason_text, stamp_line,
+                                   t, tf)
 from ucj.core.config import split_dirs
 from ucj.presentation.request import ReportParams
 from ucj.presentation.plots import claims_figure, coverage_figure, poverty_figure
@@ -332,6 +333,8 @@ class DistrictReport:
             if p.status == "cannot_say" and p.reason:
                 why = reason_text(p.reason, lang)
                 s += " " + why[:1].upper() + why[1:] + "."
+        elif p.status == "cannot_say":  # fitted, but no model is usable: the verdict and why (docs/modelid.md)
+            s += " " + tf("cannot_say_no_model_sentence", lang, why=reason_text(p.reason, lang))
         else:
             s += " " + tf("no_projection_sentence", lang, reason=reason_text(p.reason, lang) or t("reason_other", lang))
         return s
@@ -370,10 +373,11 @@ class DistrictReport:
             self._html(f"<h3>{html.escape(t('model_fits_heading', self.lang))}</h3>")
             self._table("model_fits")
             self._html(f"<p><small>{html.escape(t('model_terms_note', self.lang))}</small></p>")
+            self._html(f"<p><small>{html.escape(self.model_rules_text())}</small></p>")
         self.show_policy_apart()
 
     # -- which model, and policy apart from trend (issue 18, items 2 and 3) -------------------------
-    def model_sentence(self) -> str:
+    def _model_choice_sentence(self) -> str:
         """Which model the projection uses and why, in one plain sentence (the reasons from the catalogue)."""
         p, lang = self.projection, self.lang
         rejected = [f for f in p.fits if f.fitted and not f.usable]
@@ -392,6 +396,26 @@ class DistrictReport:
         key = "model_sentence_default" if p.choice == "choice_default" else "model_sentence_holdout"
         return tf(key, lang, model=t(p.model_used, lang))
 
+    def model_sentence(self) -> str:
+        """Which model the projection uses and why (`_model_choice_sentence`), and, when the series was fitted
+        without seasonal adjustment, that it was and why (too few months for STL)."""
+        p, lang = self.projection, self.lang
+        s = self._model_choice_sentence()
+        if p.months_fitted and not p.seasonally_adjusted:
+            from ucj.analysis.projection import STL_MIN_CYCLES
+
+            s += " " + tf("not_seasonally_adjusted_note", lang, n=fmt_int(p.months_fitted, lang),
+                          need=fmt_int(12 * STL_MIN_CYCLES, lang))
+        return s
+
+    def model_rules_text(self) -> str:
+        """The rule that decides when a model is not used, with its limits (docs/modelid.md)."""
+        from ucj.analysis.projection import LB_REJECT_P, LB_REJECT_P_ADJUSTED, LJUNG_BOX_LAGS, STL_MIN_CYCLES
+
+        return tf("model_rules_note", self.lang, limit=fmt_dec(LB_REJECT_P, self.lang, 4),
+                  limit_adjusted=_power_of_ten(LB_REJECT_P_ADJUSTED), lags=fmt_int(LJUNG_BOX_LAGS, self.lang),
+                  need=fmt_int(12 * STL_MIN_CYCLES, self.lang))
+
     def model_details(self) -> str:
         """The details behind the sentence: each fitted model's AIC and Ljung-Box p-value."""
         lang = self.lang
@@ -406,7 +430,8 @@ class DistrictReport:
         lines = []
         if p.model_used and pd.notna(p.funded_now):
             # "today" is the observed value; the adjusted one the model continues is named as such (finding 4)
-            lines.append(tf("organic_funded_observed_sentence", lang, observed=fmt_pct(p.organic_observed_pct, lang),
+            key = "organic_funded_observed_sentence" if p.seasonally_adjusted else "organic_funded_unadjusted_sentence"
+            lines.append(tf(key, lang, observed=fmt_pct(p.organic_observed_pct, lang),
                             adjusted=fmt_pct(p.organic_last_pct, lang), month=f"{pd.Timestamp(p.last_month):%Y-%m}",
                             funded=fmt_int(p.funded_now, lang), funded_target=fmt_int(p.funded_at_target, lang),
                             year=fmt_year(p.target_year)))
@@ -739,6 +764,13 @@ class DistrictReport:
         for name in self.charts:
             written.append(write_bytes(out / f"{name}.png", self.png(name)))
         return written
+
+
+def _power_of_ten(x: float) -> str:
+    """1e-12 as "10⁻¹²" (a limit far below what three decimals show)."""
+    import math
+
+    return "10" + str(round(math.log10(x))).translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
 
 
 def _pvalue(p: float, lang: Lang) -> str:
