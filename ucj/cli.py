@@ -75,7 +75,7 @@ class _PlainErrors(TyperGroup):
         except click_errors.ClickException as err:
             typer.echo(usage_line(err), err=True)
             sys.exit(err.exit_code)
-        except click_errors.Abort:
+        except typer.Abort:  # typer 0.2x keeps Abort in typer.exceptions, not in its vendored click
             typer.echo("error: aborted", err=True)
             sys.exit(1)
         sys.exit(code if isinstance(code, int) else 0)

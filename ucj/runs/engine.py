@@ -560,6 +560,8 @@ def _load_tools() -> None:
         return
     import nbformat
     from nbclient import NotebookClient  # noqa: F401
+
+    _import_papermill_io()
     from papermill.clientwrap import PapermillNotebookClient  # noqa: F401
     from papermill.execute import prepare_notebook_metadata  # noqa: F401
 
@@ -568,6 +570,21 @@ def _load_tools() -> None:
     exporter = html_exporter()
     notebook_html(nbformat.v4.new_notebook(), "", exporter)
     _TOOLS["exporter"] = exporter
+
+
+def _import_papermill_io() -> None:
+    """Import papermill's file layer without Arrow, where Arrow is not loaded yet (a batch worker): papermill
+    imports pyarrow.fs only for hdfs:// notebook paths, which ucj never uses (it hands papermill notebooks
+    in memory), and Arrow with numpy is about 50 MB of each worker's memory and 0.06 CPU-s of its start. Only
+    this import goes without it: pyarrow.fs imports as usual afterwards (pandas reading a parquet file)."""
+    if "papermill.iorw" in sys.modules or "pyarrow" in sys.modules or "pyarrow.fs" in sys.modules:
+        return
+    sys.modules["pyarrow.fs"] = None  # type: ignore[assignment] - papermill then leaves hdfs:// out
+    try:
+        import papermill.iorw  # noqa: F401
+    finally:
+        if sys.modules.get("pyarrow.fs", 0) is None:
+            del sys.modules["pyarrow.fs"]
 
 
 # -- per-thread kernels ---------------------------------------------------------------------------
