@@ -124,12 +124,11 @@ def plan(params_list: list[ReportParams], run_dir: Path | None = None, pdf: bool
     works in a temporary folder, and a Dask worker reads a copy of the data); `shown` (by report folder
     name) gives that text instead (ucj verify: as the report being checked printed it). With `pdf`, each
     report is also printed to report.pdf (a report made without one is made again)."""
-    text = notebook(DISTRICT_NOTEBOOK).read_text(encoding="utf-8")
     specs: dict[tuple[str, ...], Setup] = {}
     jobs = []
     for p in params_list:
         if p.data_dirs not in specs:
-            specs[p.data_dirs] = Setup(text, data_spec(p.data_dirs))
+            specs[p.data_dirs] = district_setup(p.data_dirs)
         setup = specs[p.data_dirs]
         d = p.district
         parameters = notebook_parameters(p)
@@ -142,6 +141,11 @@ def plan(params_list: list[ReportParams], run_dir: Path | None = None, pdf: bool
         jobs.append(Job(d.slug, parameters, f"{t('report_title', p.lang)}: {d.full_name}", entry, setup,
                         digest, recorded, pdf))
     return jobs
+
+
+def district_setup(data_dirs: tuple[str, ...]) -> Setup:
+    """What a kernel making district reports on `data_dirs` is warmed with (each of plan's jobs carries it)."""
+    return Setup(notebook(DISTRICT_NOTEBOOK).read_text(encoding="utf-8"), data_spec(data_dirs))
 
 
 def shown_dirs(folders: tuple[str, ...], report_dir: Path) -> str:
