@@ -101,3 +101,24 @@ def test_a_report_begun_ahead_for_other_parameters_is_not_taken(demo_dir):
         assert kernel.ahead is None and not list(kernel.scratch.glob("ucj-ahead-*"))  # its files were dropped
     finally:
         engine.close_kernels()
+
+
+@pytest.mark.slow
+def test_a_worker_warms_its_kernel_before_its_first_job(demo_dir):
+    """What a batch worker's initialiser does with the batch's setup (init_local_worker): the setup cells are
+    under way before any job arrives, and the first job's kernel is that one, warm."""
+    from ucj.runs.batch import LocalExecutor, plan
+    from ucj.runs.params import validate_params
+
+    job = plan([validate_params("Boalemo", data_dir=str(demo_dir))])[0]
+    assert LocalExecutor(1, job.setup).setup is job.setup  # what its workers are started with
+    try:
+        engine.prestart(launched=True)
+        engine._prewarm_setup(job.setup)  # noqa: SLF001
+        started = engine._LOCAL.kernel  # noqa: SLF001
+        assert started.warming is not None and started.ahead is None  # setup cells only: no report guessed
+        result = engine.render(job)
+        assert result.entry["status"] == "ok", result.entry
+        assert result.entry["kernel_report"] == 1 and engine._LOCAL.kernel is started  # noqa: SLF001
+    finally:
+        engine.close_kernels()

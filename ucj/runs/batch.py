@@ -317,8 +317,9 @@ class LocalExecutor:
     """Worker processes on this machine (spawned, so they inherit no lock or open file), each dying
     with this process; `workers == 1` runs in this process (no start-up cost for a single report)."""
 
-    def __init__(self, workers: int) -> None:
+    def __init__(self, workers: int, setup: Setup | None = None) -> None:
         self.workers = workers
+        self.setup = setup  # what each worker's kernel warms up with as it starts (the batch's first job's)
         self.pool: cf.ProcessPoolExecutor | None = None
         if workers > 1:
             self._new_pool()
@@ -327,7 +328,7 @@ class LocalExecutor:
         import multiprocessing as mp
 
         self.pool = cf.ProcessPoolExecutor(max_workers=self.workers, mp_context=mp.get_context("spawn"),
-                                           initializer=init_local_worker, initargs=(os.getpid(),))
+                                           initializer=init_local_worker, initargs=(os.getpid(), self.setup))
 
     def lost(self, err: BaseException) -> bool:
         """Whether a worker process died under the job (killed, out of memory): the pool is then broken,
@@ -590,7 +591,7 @@ def _run_locked(jobs: list[Job], run_dir: Path, connected: DaskExecutor | None, 
         try:
             if todo:
                 executor = (connected if connected is not None else
-                            LocalExecutor(max(1, min(len(todo), workers or os.cpu_count() or 1))))
+                            LocalExecutor(max(1, min(len(todo), workers or os.cpu_count() or 1)), todo[0].setup))
                 slots = executor.slots
 
             pending, running, tries = deque(todo), {}, {}

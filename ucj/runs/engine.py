@@ -168,9 +168,10 @@ def die_with_parent(parent_pid: int, sig: int = signal.SIGKILL) -> None:
     threading.Thread(target=watch, name="ucj-parent-watch", daemon=True).start()
 
 
-def init_local_worker(parent_pid: int) -> None:
+def init_local_worker(parent_pid: int, setup: Setup | None = None) -> None:
     """Initialiser of a local worker process: die with the batch, leave Ctrl-C to the batch, and shut
-    the kernels down cleanly when the pool ends."""
+    the kernels down cleanly when the pool ends. With the batch's `setup`, the kernel runs its setup cells
+    as soon as it has booted, while this process builds its exporter, before the first job arrives."""
     from multiprocessing import util
 
     mark("worker: started")
@@ -181,8 +182,12 @@ def init_local_worker(parent_pid: int) -> None:
     # the kernel boots and imports while the first job is on its way and the tools load (launched first:
     # started alongside the tools' imports, its launch waited behind them for the interpreter lock)
     prestart(launched=True)
-    _load_tools()
-    mark("worker: client tools loaded")
+    if setup is not None:
+        try:
+            _prewarm_setup(setup)
+        except Exception:  # noqa: BLE001 - the first job warms the kernel (or says why it cannot)
+            pass
+    load_tools()
     keep_for_good()  # this process keeps its modules and templates for good
 
 
@@ -779,12 +784,23 @@ def prewarm(job: Job) -> None:
     current: WarmKernel | None = getattr(_LOCAL, "kernel", None)
     if current is None or current.closed or current.setup is not None:
         return
+    _prewarm_setup(job.setup)
+    if current.warming is None:
+        return
+    current.begin_report(job.parameters)
+
+
+def _prewarm_setup(setup: Setup) -> None:
+    """This thread's kernel (prestart) begins `setup`'s setup cells once it has booted; only the tools to
+    run notebooks are loaded first."""
+    current: WarmKernel | None = getattr(_LOCAL, "kernel", None)
+    if current is None or current.closed or current.setup is not None:
+        return
     try:  # the data folder as kernel_for gives it, for a batch on this machine
-        current.begin_warm(job.setup, ";".join(job.setup.data.folders), export_tools=False)
+        current.begin_warm(setup, ";".join(setup.data.folders), export_tools=False)
     except BaseException:
         _forget(current)
         raise
-    current.begin_report(job.parameters)
 
 
 def _forget(kernel: WarmKernel) -> None:
