@@ -81,6 +81,8 @@ def test_a_cold_report_equals_plain_papermill(demo_dir, tmp_path):
     assert run.returncode == 0, run.stderr
     assert _kernels_left(marker) == []
     made = tmp_path / "out" / "r" / SLUG
+    # the report the kernel began ahead is the one written (a report made again would be its second)
+    assert json.loads((made / "report.ipynb").read_text())["metadata"]["ucj"]["reports_before_in_this_kernel"] == 0
     plain = tmp_path / "plain"
     plain.mkdir()
     pm = subprocess.run([str(BIN / "papermill"), str(notebook("district_report")), str(plain / "report.ipynb"),
