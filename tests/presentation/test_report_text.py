@@ -198,7 +198,7 @@ def test_booleans_and_reasons_in_words(rendered):
     assert set(fits[t("fitted", "id")]) <= {"ya", "tidak"}
     assert fmt_bool(False, "en") == "no" and fmt_bool(True, "id") == "ya"
     assert reason_text("reason_too_short(n=12, need=24)", "id") == \
-        "deret terlalu pendek (12 bulan berturut-turut, perlu 24)"
+        "deretnya terlalu pendek (12 bulan berturut-turut, perlu 24)"
     assert reason_text("reason_ets_failed", "id") == "model ETS tidak dapat dipasang pada deret ini"
     assert reason_text("some new reason", "en") == t("reason_other", "en")  # never raw text of another language
     assert reason_text("a_code_the_catalogue_lacks", "id") == t("reason_other", "id")
