@@ -138,7 +138,7 @@ class Overview:
         p, lang = self._area().projection, self.lang
         if not p.model_used:  # type: ignore[attr-defined]
             return f"– ({t(p.status, lang)}: {reason_text(p.reason, lang)})"  # type: ignore[attr-defined]
-        level = t("interval_level", lang).format(level=fmt_num(100 * p.interval, lang, 1))  # type: ignore[attr-defined]
+        level = t("interval_level", lang).format(level=fmt_num(100 * p.interval, lang, 0))  # type: ignore[attr-defined]
         return (f"{fmt_pct(p.projected_pct, lang)} ({level} {fmt_pct(p.lower_pct, lang)}–"  # type: ignore[attr-defined]
                 f"{fmt_pct(p.upper_pct, lang)}) – {t(p.status, lang)}")  # type: ignore[attr-defined]
 

@@ -26,7 +26,10 @@ ROW_UNITS = {"peers": ("indicator", ("value", "province", "national", "peer_mean
              "seed_facts": ("unit", ("published", "data", "difference")),
              "plans": ("unit", ("value", "data_now"))}
 
-HIDDEN = {"seed_facts": ("unit",), "plans": ("unit",)}
+HIDDEN = {"seed_facts": ("unit",), "plans": ("unit", "rounding")}
+# a published percentage is shown to the article's own precision: "76 persen" as 76 %, BPS's "6,87" as 6,87 %
+# (the published number; the computed one to two decimals only beside a two-decimal source), page and Excel alike
+AS_PUBLISHED = {"seed_facts": (("published",), ("data",)), "plans": (("value",), ())}
 DATE_LIKE = re.compile(r"\d{4}(-\d\d)?(-\d\d)?( – \d{4}(-\d\d)?)?")
 
 
@@ -200,12 +203,54 @@ def shown(table: str, df: pd.DataFrame, lang: Lang) -> Shown:
         kinds[col] = [kind] * len(out)
         if kind in ("text", "bool"):
             out[col] = out[col].map(lambda v, c=col: _translate(str(c), v, lang, table))
+    if table in AS_PUBLISHED and "rounding" in df.columns and "unit" in df.columns:
+        published, computed = AS_PUBLISHED[table]
+        for col in published + computed:
+            if col in kinds:
+                kinds[col] = [_published_kind(k, r, col in published) for k, r in zip(kinds[col], df["rounding"])]
     for col in HIDDEN.get(table, ()):  # shown by the number's format instead
         if col in out.columns:
             out = out.drop(columns=col)
             kinds.pop(col)
     headers = [t(str(c), lang) for c in out.columns]
     return Shown(out, kinds, headers)
+
+
+def _published_kind(kind: str, rounding: object, published: bool) -> str:
+    """A percentage's kind by the article's rounding unit: whole percent ("76 persen") -> no decimals (the
+    published number only), 0.01 ("6,87") -> two decimals (both numbers), else the page's one decimal."""
+    try:
+        r = float(rounding)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return kind
+    if kind != "pct" or r != r:
+        return kind
+    if r >= 1 and published:
+        return "pct0"
+    return "pct2" if r < 0.1 else kind
+
+
+# the budget's scenario rows ("those already funded plus additional workers") told apart in words
+SCENARIO_CODE = "scenario"
+SCENARIO_STEPS = ("scenario_step_smaller", "scenario_step_larger")
+
+
+def scenario_labels(table: pd.DataFrame, lang: Lang) -> pd.DataFrame:
+    """The budget scenarios with each programme row labelled in words that tell it apart (reader's finding
+    15): with two rows, the smaller and the larger addition, each with the workers it adds and for how long;
+    otherwise each numbered. Rows with another label (the workers needed for the target) keep theirs."""
+    if "label" not in table.columns or not (table["label"] == SCENARIO_CODE).any():
+        return table
+    out = table.copy()
+    rows = out.index[out["label"] == SCENARIO_CODE]
+    order = out.loc[rows, "additional_workers"].rank(method="first").astype(int)
+    for i in rows:
+        key = SCENARIO_STEPS[order[i] - 1] if len(rows) == len(SCENARIO_STEPS) else "scenario_step_n"
+        out.at[i, "label"] = tf(key, lang, n=int(order[i]), additional=fmt_kind(out.at[i, "additional_workers"],
+                                                                                  "count", lang),
+                                funded=fmt_kind(out.at[i, "already_funded"], "count", lang),
+                                months=int(out.at[i, "months"]))
+    return out
 
 
 def as_html_frame(s: Shown, lang: Lang) -> pd.DataFrame:
