@@ -28,7 +28,8 @@ ROW_UNITS = {"peers": ("indicator", ("value", "province", "national", "peer_mean
 
 HIDDEN = {"seed_facts": ("unit",), "plans": ("unit", "rounding")}
 # a published percentage is shown to the article's own precision: "76 persen" as 76 %, BPS's "6,87" as 6,87 %
-# (the published number; the computed one to two decimals only beside a two-decimal source), page and Excel alike
+# (the computed one to two decimals only beside a two-decimal source), page and Excel alike; a plan or target
+# published to 0.01 ("99,50 persen") keeps the page's one decimal, as its summary and sentences print it
 AS_PUBLISHED = {"seed_facts": (("published",), ("data",)), "plans": (("value",), ())}
 DATE_LIKE = re.compile(r"\d{4}(-\d\d)?(-\d\d)?( – \d{4}(-\d\d)?)?")
 
@@ -207,7 +208,8 @@ def shown(table: str, df: pd.DataFrame, lang: Lang) -> Shown:
         published, computed = AS_PUBLISHED[table]
         for col in published + computed:
             if col in kinds:
-                kinds[col] = [_published_kind(k, r, col in published) for k, r in zip(kinds[col], df["rounding"])]
+                kinds[col] = [_published_kind(k, r, col in published, two=table == "seed_facts")
+                              for k, r in zip(kinds[col], df["rounding"])]
     for col in HIDDEN.get(table, ()):  # shown by the number's format instead
         if col in out.columns:
             out = out.drop(columns=col)
@@ -216,9 +218,10 @@ def shown(table: str, df: pd.DataFrame, lang: Lang) -> Shown:
     return Shown(out, kinds, headers)
 
 
-def _published_kind(kind: str, rounding: object, published: bool) -> str:
+def _published_kind(kind: str, rounding: object, published: bool, two: bool = True) -> str:
     """A percentage's kind by the article's rounding unit: whole percent ("76 persen") -> no decimals (the
-    published number only), 0.01 ("6,87") -> two decimals (both numbers), else the page's one decimal."""
+    published number only), 0.01 ("6,87") -> two decimals (both numbers; with `two` only: a target such as
+    "99,50 persen" keeps the one decimal the page's summary and sentences give it), else the page's one."""
     try:
         r = float(rounding)  # type: ignore[arg-type]
     except (TypeError, ValueError):
@@ -227,7 +230,7 @@ def _published_kind(kind: str, rounding: object, published: bool) -> str:
         return kind
     if r >= 1 and published:
         return "pct0"
-    return "pct2" if r < 0.1 else kind
+    return "pct2" if r < 0.1 and two else kind
 
 
 # the budget's scenario rows ("those already funded plus additional workers") told apart in words
