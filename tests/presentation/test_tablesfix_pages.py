@@ -260,6 +260,10 @@ def test_published_percentages_keep_the_articles_precision(pages, lang):
     assert _xl_text(cells["“76 persen”"].value, cells["“76 persen”"].number_format, lang) == "76 %"
     assert _xl_text(cells["“6,87”"].value, cells["“6,87”"].number_format, lang) == (
         "6,87 %" if lang == "id" else "6.87 %")
+    rounding = {ws.cell(i, head.index(t("wording", lang)) + 1).value: ws.cell(i, head.index(t("rounding", lang)) + 1)
+                for i in range(2, ws.max_row + 1)}
+    thirty = rounding["“sekitar 30 ribu pekerja yang belum ter-cover”"]  # "about 30 thousand": a unit of 10 000
+    assert thirty.value == 10_000 and ".00" not in thirty.number_format
 
 
 def test_no_repeated_label_or_decimal_level_in_the_saved_workbooks(pages):

@@ -210,6 +210,9 @@ def shown(table: str, df: pd.DataFrame, lang: Lang) -> Shown:
             if col in kinds:
                 kinds[col] = [_published_kind(k, r, col in published, two=table == "seed_facts")
                               for k, r in zip(kinds[col], df["rounding"])]
+        if "rounding" in kinds:  # the article's rounding unit as written: 1, 10 000, 0.01 (not 1.00, 10,000.00)
+            kinds["rounding"] = ["count" if pd.notna(r) and float(r) >= 1 else k
+                                 for k, r in zip(kinds["rounding"], df["rounding"])]
     for col in HIDDEN.get(table, ()):  # shown by the number's format instead
         if col in out.columns:
             out = out.drop(columns=col)
