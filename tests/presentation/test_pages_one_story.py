@@ -235,7 +235,7 @@ def test_published_facts_quote_the_article_and_agree_within_its_rounding(pages, 
     table = p["report"].published_table()
     rows = {r[t("quantity", "id")]: r for _, r in table.iterrows()}
     cov = rows[t("coverage_pct", "id")]
-    assert cov[t("wording", "id")] == "“76 persen”" and cov[t("published", "id")] == "76 %"  # as the article rounds it
+    assert cov[t("wording", "id")] == "“76 persen”" and cov[t("published", "id")] == "76 %"
     assert cov[t("difference", "id")] == t("consistent", "id") == "sesuai"
     assert cov[t("citation", "id")] == "ANTARA Sulut, terbit paling lambat 14 November 2024"
     p0 = table[table[t("quantity", "id")] == t("p0", "id")]

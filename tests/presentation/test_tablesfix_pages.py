@@ -231,8 +231,9 @@ def test_the_interval_level_reads_80_percent_on_page_excel_and_summary(pages, la
 # -- the same classes elsewhere: a published percentage to the article's own precision -----------------------
 @pytest.mark.parametrize("lang", ["id", "en"])
 def test_published_percentages_keep_the_articles_precision(pages, lang):
-    """"76 persen" reads 76 % (not 76,0 %), BPS's "6,87" reads 6,87 %, Boalemo's "dibawah 10%"
-    10 % and Banggai's "99,50 persen" target 99,5 % as the summary prints it, on the page and in Excel (the number of decimals the quoted words carry, counted here from the words)."""
+    """"76 persen" reads 76 % (not 76,0 %), BPS's "6,87" reads 6,87 %, Boalemo's "dibawah 10%" 10 % and
+    Banggai's "99,50 persen" target 99,5 % as the summary prints it, on the page and in Excel (the decimals
+    the quoted words carry, counted here from the words)."""
     def decimals(words: str) -> int:
         """Decimals of the percentage the words quote: "76 persen" -> 0, "6,87" -> 2, "dibawah 10%" -> 0."""
         m = re.search(r"(\d+(?:,\d+)?)\s*(?:persen|%)", words) or re.fullmatch(r"“(\d+(?:,\d+)?)”", words)

@@ -145,7 +145,8 @@ def seed_facts(ds: Dataset, code: str, last_period: pd.Timestamp, facts: pd.Data
 
     Columns: quantity, kind (fact, plan, target), published, wording (the article's own words), unit,
     date (the key of seed_facts.csv), period and period_bound (the figure's month as its source dates it, and
-    "no_later_than" where the source bounds it: see `fact_period`), source, rounding, note_id, note_en, data, data_as_of (a period, or a reason code), difference
+    "no_later_than" where the source bounds it: see `fact_period`), source, rounding, note_id, note_en,
+    data, data_as_of (a period, or a reason code), difference
     (data minus published, facts only) and agreement ("consistent" when the difference is within half
     the article's rounding unit, "differs" otherwise; None without a computed value or for a plan or a
     target, which are not checked against the data). Where Minahasa's two APBD-funded counts are both

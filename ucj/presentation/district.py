@@ -731,9 +731,9 @@ def _figure_periods(facts: pd.DataFrame, lang: Lang) -> list[str]:
 
 def published_and_computed(facts: pd.DataFrame, lang: Lang = "en") -> pd.DataFrame:
     """The published facts (not plans or targets) as the article gives them, its words quoted, the number,
-    its period (the month its source dates it, see `_figure_periods`), the citation (outlet, date), then the computed value with its period, the difference (data minus
-    published, in the fact's unit: percentage points for a percentage) and whether the two agree within
-    the article's own rounding."""
+    its period (the month its source dates it, see `_figure_periods`), the citation (outlet, date), then
+    the computed value with its period, the difference (data minus published, in the fact's unit:
+    percentage points for a percentage) and whether the two agree within the article's own rounding."""
     out = facts.copy()
     if "kind" in out.columns:
         out = out[out["kind"].fillna("fact") == "fact"]

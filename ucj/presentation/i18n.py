@@ -124,7 +124,8 @@ COUNT_COLUMNS = frozenset({"active", "denominator_value", "workers", "claim_coun
 LEVEL_COLUMNS = frozenset({"interval_pct"})
 # Excel number formats by kind (values stay numbers; percentages are in percent units, e.g. 76.3)
 XL_FORMATS: dict[str, str] = {"year": "0", "pct": '0.0" %"', "pct0": '0" %"', "pct2": '0.00" %"',
-                              "pp": '+0.0" pp";-0.0" pp";0.0" pp"', "rp": '"Rp"#,##0', "count": "#,##0", "num": "#,##0.00", "month": "yyyy-mm"}
+                              "pp": '+0.0" pp";-0.0" pp";0.0" pp"', "rp": '"Rp"#,##0', "count": "#,##0",
+                              "num": "#,##0.00", "month": "yyyy-mm"}
 
 
 def column_kind(name: str, series: pd.Series | None = None) -> Kind:
