@@ -182,6 +182,10 @@ def test_scenario_labels_hand_worked():
         "needed_for_target",
         "Scenario 2: the 100 already funded plus 400 more workers, for 24 months"]
     assert list(df["label"]).count("scenario") == 3  # the analysis' table is left as it was
+    one = scenario_labels(df.iloc[[1, 2]], "id")  # one programme row: nothing to tell apart
+    assert list(one["label"]) == ["scenario", "needed_for_target"]
+    shown_en = shown("budget", df, "en").values["label"]  # the budget planner and the page name rows alike
+    assert list(shown_en) == list(out["label"][:2]) + [t("needed_for_target", "en")] + [out["label"].iloc[3]]
 
 
 # -- finding 20: the interval level as the text says it ------------------------------------------------------

@@ -31,7 +31,7 @@ from ucj.presentation.i18n import Lang, fmt_int, fmt_num, fmt_pct, fmt_rp, fmt_y
 from ucj.core.config import split_dirs
 from ucj.presentation.request import ReportParams
 from ucj.presentation.plots import claims_figure, coverage_figure, poverty_figure
-from ucj.presentation.tables import Shown, as_html_frame, cite, html_table, scenario_labels, shown, source_text
+from ucj.presentation.tables import Shown, as_html_frame, cite, html_table, shown, source_text
 from ucj.presentation.villages_view import village_key, village_rows, village_sentences
 
 T = TypeVar("T")
@@ -900,8 +900,6 @@ def build(ds: Dataset, params: ReportParams, *, comparison: pd.DataFrame | PeerT
         tables["seed_facts"] = published_and_computed(facts, lang)
         tables["plans"] = plans_and_targets(facts, tables.get("plans", pd.DataFrame(columns=["plan"])), lang)
         tables["plans"] = with_own_target(tables["plans"], ds, fig, lang)
-    if "budget" in tables:  # each scenario row labelled in words of its own
-        tables["budget"] = scenario_labels(tables["budget"], lang)
     villages = village_figures(ds, d.code, fig.last_period)
     if villages is not None:
         tables["villages"] = village_rows(villages)

@@ -189,7 +189,7 @@ def _translate(col: str, value: object, lang: Lang, table: str) -> object:
 
 def shown(table: str, df: pd.DataFrame, lang: Lang) -> Shown:
     """Name and classify a table's cells for display (nothing is computed)."""
-    out = df.copy()
+    out = (scenario_labels(df, lang) if table == "budget" else df).copy()  # rows named: page, Excel, planner
     if table == "assumptions" and "source" in out.columns:
         out["source"] = out["assumption"]  # each assumption's source is a catalogue sentence
     kinds: dict[str, list[str]] = {}
@@ -244,9 +244,10 @@ SCENARIO_STEPS = ("scenario_step_smaller", "scenario_step_larger")
 def scenario_labels(table: pd.DataFrame, lang: Lang) -> pd.DataFrame:
     """The budget scenarios with each programme row labelled in words that tell it apart (reader's finding
     15): with two rows, the smaller and the larger addition, each with the workers it adds and for how long;
-    otherwise each numbered. Rows with another label (the workers needed for the target) keep theirs."""
-    if "label" not in table.columns or not (table["label"] == SCENARIO_CODE).any():
-        return table
+    with more, each numbered; a single row keeps the catalogue's label. Rows with another label (the workers
+    needed for the target) keep theirs."""
+    if "label" not in table.columns or (table["label"] == SCENARIO_CODE).sum() < 2:
+        return table  # one programme row needs no name of its own
     out = table.copy()
     rows = out.index[out["label"] == SCENARIO_CODE]
     order = out.loc[rows, "additional_workers"].rank(method="first").astype(int)
