@@ -235,7 +235,7 @@ def test_published_facts_quote_the_article_and_agree_within_its_rounding(pages, 
     table = p["report"].published_table()
     rows = {r[t("quantity", "id")]: r for _, r in table.iterrows()}
     cov = rows[t("coverage_pct", "id")]
-    assert cov[t("wording", "id")] == "“76 persen”" and cov[t("published", "id")] == "76,0 %"
+    assert cov[t("wording", "id")] == "“76 persen”" and cov[t("published", "id")] == "76 %"
     assert cov[t("difference", "id")] == t("consistent", "id") == "sesuai"
     assert cov[t("citation", "id")] == "ANTARA Sulut, terbit paling lambat 14 November 2024"
     p0 = table[table[t("quantity", "id")] == t("p0", "id")]
@@ -462,6 +462,26 @@ def _page_words(report) -> str:
     return "\n".join(parts)
 
 
+def _tablesfix_cells(report, lang: str) -> list[tuple[str, str]]:
+    """Cells that say one thing two ways (issue 18, second reading 15, 19, 20): an interval level with a
+    decimal ("80,0 %" where the text says 80 %), budget rows that share one label, a published figure's
+    period not a month (or "no later than" a month)."""
+    bad = []
+    for name in report.tables:
+        frame = report.published_table() if name == "seed_facts" else report.display_table(name)
+        if frame is None:
+            continue
+        if t("interval_pct", lang) in frame.columns:
+            bad += [(name, c) for c in frame[t("interval_pct", lang)] if not re.fullmatch(r"\d+ %|–", c)]
+        if name == "budget" and frame[t("label", lang)].duplicated().any():
+            bad.append((name, "rows with one label"))
+        if name == "seed_facts" and len(frame):
+            month = re.escape(t("period_no_later_than", lang)).replace(r"\{period\}", r"\d{4}-\d\d")
+            bad += [(name, c) for c in frame[t("figure_period", lang)]
+                    if not re.fullmatch(rf"\d{{4}}-\d\d|{month}", c)]
+    return bad
+
+
 def every_district_problems(ds, data_dir: str, lang: str) -> list[str]:
     """What the one-story check finds wrong on the pages of all 514 districts of `ds` (read from
     `data_dir`, ";"-separated folders), built with the presentation functions (no kernel), the all-district
@@ -493,6 +513,7 @@ def every_district_problems(ds, data_dir: str, lang: str) -> list[str]:
                 problems.append(f"{code}: stale coverage without the rule")
         text = _page_words(report)
         problems += [f"{code}: {bad}" for bad in INTERNAL if bad in text]
+        problems += [f"{code}: {name}: {bad}" for name, bad in _tablesfix_cells(report, lang)]
         text = re.sub(r"“[^”]*”", " ", text)
         for quoted in _quoted_and_cited(report):
             text = text.replace(quoted, " ")

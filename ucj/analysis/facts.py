@@ -8,6 +8,7 @@ computed here from the dataset. Where the data has no counterpart the data value
 from __future__ import annotations
 
 import math
+import re
 
 import pandas as pd
 
@@ -15,7 +16,7 @@ from ucj.analysis.claims import claims_summary
 from ucj.analysis.coverage import coverage, coverage_at
 from ucj.analysis.reasons import reason as reason_code
 from ucj.data.dataset import Dataset
-from ucj.data.published import fact_wording, published_facts
+from ucj.data.published import citations, fact_wording, published_facts
 
 # Quantities a seed fact can name, and how the data value is found (see _data_value).
 NO_COUNTERPART = reason_code("no_counterpart")
@@ -25,6 +26,31 @@ SUM_QUANTITY = "apbd_vulnerable_workers_sum"
 # a sum's wording: the two quotes it adds up, each closed and opened again ("a” + “b" -> “a” + “b”)
 WORDING_JOIN = "” + “"
 KINDS = ("fact", "plan", "target")  # a plan or a target is not a fact to check against the data
+
+
+# a figure's period with a bound: the source gives no date of its own, only a listing dated then
+PERIOD_NO_LATER_THAN = "no_later_than"
+_SEED_NAME = re.compile(r"seed \d{3}\b")
+
+
+def fact_period(source: str, date: str, quantity: str = "", cites: pd.DataFrame | None = None) -> tuple[str, str]:
+    """(period, bound) of a published figure, one granularity for every row: the month (YYYY-MM) of the
+    date its source states it on (the article's date, or the meeting it reports, as data/published/
+    citations.csv records them), with bound "no_later_than" when the source gives only a listing dated then
+    (the article itself says only "Minggu"); a source without a recorded date (BPS tables) gives the fact's
+    own month (a March Susenas figure: YYYY-03). Never a finer date than the source gives: a fact dated by
+    year only gives (YYYY, "")."""
+    c = citations() if cites is None else cites
+    rows = c[c["source_article"] == source]
+    if rows.empty and _SEED_NAME.match(source):
+        rows = c[c["source_article"].str.startswith(_SEED_NAME.match(source).group(0))]  # type: ignore[union-attr]
+    if len(rows) > 1:
+        own = rows[rows["quantity"] == quantity]
+        rows = own if len(own) else rows[rows["quantity"] == ""]
+    if len(rows) and rows["date"].iloc[0]:
+        note = str(rows["date_note"].iloc[0])
+        return str(rows["date"].iloc[0])[:7], PERIOD_NO_LATER_THAN if note == "listing" else ""
+    return str(date)[:7], ""
 
 
 def _month(date: str, last: pd.Timestamp) -> pd.Timestamp:
@@ -118,7 +144,9 @@ def seed_facts(ds: Dataset, code: str, last_period: pd.Timestamp, facts: pd.Data
     """The district's published facts with the data's value beside each (empty if it has none).
 
     Columns: quantity, kind (fact, plan, target), published, wording (the article's own words), unit,
-    date, source, rounding, note_id, note_en, data, data_as_of (a period, or a reason code), difference
+    date (the key of seed_facts.csv), period and period_bound (the figure's month as its source dates it, and
+    "no_later_than" where the source bounds it: see `fact_period`), source, rounding, note_id, note_en,
+    data, data_as_of (a period, or a reason code), difference
     (data minus published, facts only) and agreement ("consistent" when the difference is within half
     the article's rounding unit, "differs" otherwise; None without a computed value or for a plan or a
     target, which are not checked against the data). Where Minahasa's two APBD-funded counts are both
@@ -146,6 +174,9 @@ def seed_facts(ds: Dataset, code: str, last_period: pd.Timestamp, facts: pd.Data
                          "wording": f"{a['wording']}{WORDING_JOIN}{b['wording']}" if a["wording"] and b["wording"]
                          else "", "rounding": 1.0,
                          "note_id": "", "note_en": ""})
+    cites = citations()
+    for r in rows:  # each figure's period, from its source's own date (reader's findings 5 and 19)
+        r["period"], r["period_bound"] = fact_period(str(r["source"]), r["date"], str(r["quantity"]), cites)
     for r in rows:
         value, as_of = _data_value(ds, code, pd.Series(r | {"date": r["date"] or None}), last_period)
         r["data"], r["data_as_of"] = value, as_of
@@ -153,8 +184,8 @@ def seed_facts(ds: Dataset, code: str, last_period: pd.Timestamp, facts: pd.Data
         r["difference"] = diff
         r["agreement"] = None if not math.isfinite(diff) else (
             "consistent" if abs(diff) <= _half(r["rounding"]) else "differs")
-    cols = ["quantity", "kind", "published", "wording", "unit", "date", "source", "rounding", "note_id", "note_en",
-            "data", "data_as_of", "difference", "agreement"]
+    cols = ["quantity", "kind", "published", "wording", "unit", "date", "period", "period_bound", "source", "rounding",
+            "note_id", "note_en", "data", "data_as_of", "difference", "agreement"]
     return pd.DataFrame(rows, columns=cols)
 
 

@@ -442,6 +442,12 @@ class DistrictReport:
             lines.append(t("verdict_rule", lang))
             if self.plan_scenario_text():
                 lines.append(self.plan_scenario_text())
+        return lines + self.agreement_end_lines()
+
+    def agreement_end_lines(self) -> list[str]:
+        """One line per end of a funding agreement, for the page and the Excel notes sheet alike (the
+        "Agreement ends" sheet's workers can exceed "active the month before": the line says why)."""
+        lang, lines = self.lang, []
         for r in self.results.agreement_ends.itertuples():
             # the end as the agreement's last month with workers; the workers active then, and any registered in
             # the month after that lapsed with them, said apart (reader's finding 7)
@@ -655,14 +661,9 @@ class DistrictReport:
         (None when the analysis layer gives no such table)."""
         if "seed_facts" not in self.tables:
             return None
-        s = self.shown("seed_facts")
+        s = self.shown("seed_facts")  # a percentage to the article's own precision (the kinds say it)
         out = as_html_frame(s, self.lang)
-        if "rounding" in s.values.columns:  # a percentage published to 0.01 is shown to 0.01, as published
-            for col in ("published", "data"):
-                head = t(col, self.lang)
-                out[head] = [fmt_pct(v, self.lang, 2) if u == "%" and r == r and r < 0.1 and v == v else text
-                             for v, u, r, text in zip(s.values[col], self.tables["seed_facts"]["unit"],
-                                                      s.values["rounding"], out[head])]
+        if "rounding" in s.values.columns:
             out = out.drop(columns=t("rounding", self.lang))
         if "agreement" in s.values.columns:  # within the article's rounding the difference reads "consistent"
             agree = list(s.values["agreement"])
@@ -783,7 +784,8 @@ class DistrictReport:
         written.append(write_tables_xlsx(out / "tables.xlsx", {n: self.shown(n) for n in self.tables}, self.lang,
                                          self.synthetic_tables, self.key, self.stamp_text(),
                                          table_status=self.results.table_status,
-                                         parameters=self.parameters_text(), empty_reasons=self.empty_reasons()))
+                                         parameters=self.parameters_text(), empty_reasons=self.empty_reasons(),
+                                         sheet_notes={"agreement_ends": self.agreement_end_lines()}))
         for name in self.charts:
             written.append(write_bytes(out / f"{name}.png", self.png(name)))
         return written
@@ -853,11 +855,27 @@ def _quoted(wording: pd.Series, lang: Lang) -> list[str]:
     return [f"{q[0]}{w}{q[1]}" if isinstance(w, str) and w else "–" for w in wording]
 
 
+def _figure_periods(facts: pd.DataFrame, lang: Lang) -> list[str]:
+    """Each published figure's period, one granularity (the month) for every row, as its source dates it:
+    "2025-07", or "no later than 2024-11" where the source gives only a listing dated then (reader's findings
+    5 and 19: never a month the source does not support, never a year where it gives a day)."""
+    from ucj.analysis.facts import PERIOD_NO_LATER_THAN, fact_period
+
+    out = []
+    for _, r in facts.iterrows():
+        if "period" in facts.columns and isinstance(r["period"], str) and r["period"]:
+            period, bound = r["period"], str(r.get("period_bound") or "")
+        else:
+            period, bound = fact_period(str(r["source"]), str(r.get("date") or ""), str(r["quantity"]))
+        out.append(tf("period_no_later_than", lang, period=period) if bound == PERIOD_NO_LATER_THAN else period)
+    return out
+
+
 def published_and_computed(facts: pd.DataFrame, lang: Lang = "en") -> pd.DataFrame:
     """The published facts (not plans or targets) as the article gives them, its words quoted, the number,
-    the citation (outlet, date), then the computed value with its period, the difference (data minus
-    published, in the fact's unit: percentage points for a percentage) and whether the two agree within
-    the article's own rounding."""
+    its period (the month its source dates it, see `_figure_periods`), the citation (outlet, date), then
+    the computed value with its period, the difference (data minus published, in the fact's unit:
+    percentage points for a percentage) and whether the two agree within the article's own rounding."""
     out = facts.copy()
     if "kind" in out.columns:
         out = out[out["kind"].fillna("fact") == "fact"]
@@ -866,7 +884,8 @@ def published_and_computed(facts: pd.DataFrame, lang: Lang = "en") -> pd.DataFra
                                                                                          errors="coerce")
     out["citation"] = _citations(out, lang) if len(out) else []
     out["wording"] = _quoted(out["wording"], lang) if "wording" in out.columns else "–"
-    cols = ["quantity", "wording", "published", "unit", "rounding", "date", "citation", "data", "data_as_of",
+    out["figure_period"] = _figure_periods(out, lang) if len(out) else []
+    cols = ["quantity", "wording", "published", "unit", "rounding", "figure_period", "citation", "data", "data_as_of",
             "difference", "agreement"]
     return out[[c for c in cols if c in out.columns]].reset_index(drop=True)
 
@@ -881,6 +900,7 @@ def plans_and_targets(facts: pd.DataFrame, plans: pd.DataFrame, lang: Lang) -> p
         "note": [str(x) for x in f[f"note_{lang}"]] if len(f) else [],
         "wording": _quoted(f["wording"], lang) if len(f) else [],
         "value": f["published"].to_numpy(), "unit": f["unit"].to_numpy(),
+        "rounding": f["rounding"].to_numpy() if "rounding" in f.columns else float("nan"),
         "year": [str(d)[:4] or None for d in f["date"]], "citation": _citations(f, lang) if len(f) else [],
         "data_now": f["data"].to_numpy(), "data_as_of": f["data_as_of"].to_numpy()})
     own = plans[~plans["plan"].isin(set(f["quantity"]))] if len(plans) else plans

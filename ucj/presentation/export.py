@@ -114,7 +114,8 @@ def write_bytes(path: Path, data: bytes) -> Path:
 def write_tables_xlsx(path: Path, tables: dict[str, Shown], lang: Lang, synthetic: list[str],
                       key: dict[str, object], stamp: str = "", subject: str | None = None,
                       table_status: dict[str, str] | None = None, parameters: str = "",
-                      table_notes: dict[str, str] | None = None, empty_reasons: dict[str, str] | None = None) -> Path:
+                      table_notes: dict[str, str] | None = None, empty_reasons: dict[str, str] | None = None,
+                      sheet_notes: dict[str, list[str]] | None = None) -> Path:
     """One sheet per table, named in the report's language, with localised headers and numbers kept as
     numbers (number format by kind), plus a notes sheet with the stamp. Text is never a formula.
     `subject` names what the report is about (default: the district in `key`); `table_status` labels each
@@ -122,7 +123,9 @@ def write_tables_xlsx(path: Path, tables: dict[str, Shown], lang: Lang, syntheti
     the report's parameters as its page prints them (data folders relative to the report), go there too.
     `table_notes` ({table: sentence}) give a table's period and rows on the notes sheet where the key figures'
     `table_periods` do not; a table without rows gets the sentence of `empty_reasons` saying why (else the
-    catalogue's general one) under its headers, never headers alone."""
+    catalogue's general one) under its headers, never headers alone. `sheet_notes` (table name -> lines): the
+    page's sentences that explain a sheet's figures, each beside the sheet's name (a sheet present in `tables`
+    only)."""
     from openpyxl import Workbook
 
     from ucj.presentation.xlsx import save_workbook, sheet_title, write_rows, write_shown
@@ -157,6 +160,9 @@ def write_tables_xlsx(path: Path, tables: dict[str, Shown], lang: Lang, syntheti
             notes.append([t(f"sheet.{name}", lang), note])
     if key.get("period_rule_text"):
         notes.append([t("period", lang), str(key["period_rule_text"])])
+    for name, lines in (sheet_notes or {}).items():
+        if name in tables:
+            notes.extend([t(f"sheet.{name}", lang), line] for line in lines)
     wb = Workbook()
     taken: set[str] = set()
     ws = wb.active

@@ -129,16 +129,20 @@ def fmt_rp_full(value: object, lang: Lang = "id") -> str:
 
 
 # -- one rule per kind of number, for HTML and Excel alike ----------------------------------------
-Kind = Literal["year", "code", "month", "pct", "pp", "rp", "count", "num", "bool", "text"]
+Kind = Literal["year", "code", "month", "pct", "pct0", "pct2", "pp", "rp", "count", "num", "bool", "text"]
 YEAR_COLUMNS = frozenset({"year", "target_year", "peer_year", "from_year", "to_year"})
 CODE_COLUMNS = frozenset({"district_code", "province_code", "code", "sha256"})
 PCT_COLUMNS = frozenset({"p0", "province_p0", "national_p0", "mean", "lower", "upper",
                          "organic_mean", "organic_lower", "organic_upper"})  # the self-enrolled part too
 COUNT_COLUMNS = frozenset({"active", "denominator_value", "workers", "claim_count", "deaths", "rows", "months", "rank", "of",
                            "already_funded", "additional_workers", "working_population", "districts"})
+# the level of a prediction interval (80 %): printed as the text says it, without decimals (kind "pct0",
+# reader's finding 20); "pct2" is a percentage published to two decimals (BPS P0), shown as published
+LEVEL_COLUMNS = frozenset({"interval_pct"})
 # Excel number formats by kind (values stay numbers; percentages are in percent units, e.g. 76.3)
-XL_FORMATS: dict[str, str] = {"year": "0", "pct": '0.0" %"', "pp": '+0.0" pp";-0.0" pp";0.0" pp"',
-                              "rp": '"Rp"#,##0', "count": "#,##0", "num": "#,##0.00", "month": "yyyy-mm"}
+XL_FORMATS: dict[str, str] = {"year": "0", "pct": '0.0" %"', "pct0": '0" %"', "pct2": '0.00" %"',
+                              "pp": '+0.0" pp";-0.0" pp";0.0" pp"', "rp": '"Rp"#,##0', "count": "#,##0",
+                              "num": "#,##0.00", "month": "yyyy-mm"}
 
 
 def column_kind(name: str, series: pd.Series | None = None) -> Kind:
@@ -155,6 +159,8 @@ def column_kind(name: str, series: pd.Series | None = None) -> Kind:
         return "bool"
     if name.endswith("_rp"):
         return "rp"
+    if name in LEVEL_COLUMNS:
+        return "pct0"
     if name.endswith("_pct") or name in PCT_COLUMNS:
         return "pct"
     if name in COUNT_COLUMNS or (series is not None and pd.api.types.is_integer_dtype(series)):
@@ -181,6 +187,8 @@ def fmt_kind(value: object, kind: str, lang: Lang = "id") -> str:
         return "–" if _missing(value) else f"{pd.Timestamp(value):%Y-%m}"  # type: ignore[arg-type]
     if kind == "pct":
         return fmt_pct(value, lang)
+    if kind in ("pct0", "pct2"):
+        return fmt_pct(value, lang, int(kind[-1]))
     if kind == "pp":
         return fmt_pp(value, lang)
     if kind == "rp":

@@ -182,7 +182,7 @@ class Overview:
         p, lang = self._area().projection, self.lang
         if not p.model_used:  # type: ignore[attr-defined]
             return f"– ({tf('no_projection_because', lang, reason=reason_text(p.reason, lang))})"  # type: ignore[attr-defined]
-        level = t("interval_level", lang).format(level=fmt_num(100 * p.interval, lang, 1))  # type: ignore[attr-defined]
+        level = t("interval_level", lang).format(level=fmt_num(100 * p.interval, lang, 0))  # type: ignore[attr-defined]
         fc = p.forecast  # type: ignore[attr-defined]
         cut = (f" ({t('lower_cut_at_0', lang).lower()})" if len(fc) and "lower_cut_at_0" in fc
                and bool(fc["lower_cut_at_0"].iloc[-1]) else "")

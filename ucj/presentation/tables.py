@@ -26,7 +26,11 @@ ROW_UNITS = {"peers": ("indicator", ("value", "province", "national", "peer_mean
              "seed_facts": ("unit", ("published", "data", "difference")),
              "plans": ("unit", ("value", "data_now"))}
 
-HIDDEN = {"seed_facts": ("unit",), "plans": ("unit",)}
+HIDDEN = {"seed_facts": ("unit",), "plans": ("unit", "rounding")}
+# a published percentage is shown to the article's own precision: "76 persen" as 76 %, BPS's "6,87" as 6,87 %
+# (the computed one to two decimals only beside a two-decimal source), page and Excel alike; a plan or target
+# published to 0.01 ("99,50 persen") keeps the page's one decimal, as its summary and sentences print it
+AS_PUBLISHED = {"seed_facts": (("published",), ("data",)), "plans": (("value",), ())}
 DATE_LIKE = re.compile(r"\d{4}(-\d\d)?(-\d\d)?( – \d{4}(-\d\d)?)?")
 
 
@@ -201,7 +205,7 @@ def _translate(col: str, value: object, lang: Lang, table: str) -> object:
 
 def shown(table: str, df: pd.DataFrame, lang: Lang) -> Shown:
     """Name and classify a table's cells for display (nothing is computed)."""
-    out = df.copy()
+    out = (scenario_labels(df, lang) if table == "budget" else df).copy()  # rows named: page, Excel, planner
     if table == "assumptions" and "source" in out.columns:
         out["source"] = out["assumption"]  # each assumption's source is a catalogue sentence
     kinds: dict[str, list[str]] = {}
@@ -216,12 +220,60 @@ def shown(table: str, df: pd.DataFrame, lang: Lang) -> Shown:
         kinds[col] = [kind] * len(out)
         if kind in ("text", "bool"):
             out[col] = out[col].map(lambda v, c=col: _translate(str(c), v, lang, table))
+    if table in AS_PUBLISHED and "rounding" in df.columns and "unit" in df.columns:
+        published, computed = AS_PUBLISHED[table]
+        for col in published + computed:
+            if col in kinds:
+                kinds[col] = [_published_kind(k, r, col in published, two=table == "seed_facts")
+                              for k, r in zip(kinds[col], df["rounding"])]
+        if "rounding" in kinds:  # the article's rounding unit as written: 1, 10 000, 0.01 (not 1.00, 10,000.00)
+            kinds["rounding"] = ["count" if pd.notna(r) and float(r) >= 1 else k
+                                 for k, r in zip(kinds["rounding"], df["rounding"])]
     for col in HIDDEN.get(table, ()):  # shown by the number's format instead
         if col in out.columns:
             out = out.drop(columns=col)
             kinds.pop(col)
     headers = [t(str(c), lang) for c in out.columns]
     return Shown(out, kinds, headers)
+
+
+def _published_kind(kind: str, rounding: object, published: bool, two: bool = True) -> str:
+    """A percentage's kind by the article's rounding unit: whole percent ("76 persen") -> no decimals (the
+    published number only), 0.01 ("6,87") -> two decimals (both numbers; with `two` only: a target such as
+    "99,50 persen" keeps the one decimal the page's summary and sentences give it), else the page's one."""
+    try:
+        r = float(rounding)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return kind
+    if kind != "pct" or r != r:
+        return kind
+    if r >= 1 and published:
+        return "pct0"
+    return "pct2" if r < 0.1 and two else kind
+
+
+# the budget's scenario rows ("those already funded plus additional workers") told apart in words
+SCENARIO_CODE = "scenario"
+SCENARIO_STEPS = ("scenario_step_smaller", "scenario_step_larger")
+
+
+def scenario_labels(table: pd.DataFrame, lang: Lang) -> pd.DataFrame:
+    """The budget scenarios with each programme row labelled in words that tell it apart (reader's finding
+    15): with two rows, the smaller and the larger addition, each with the workers it adds and for how long;
+    with more, each numbered; a single row keeps the catalogue's label. Rows with another label (the workers
+    needed for the target) keep theirs."""
+    if "label" not in table.columns or (table["label"] == SCENARIO_CODE).sum() < 2:
+        return table  # one programme row needs no name of its own
+    out = table.copy()
+    rows = out.index[out["label"] == SCENARIO_CODE]
+    order = out.loc[rows, "additional_workers"].rank(method="first").astype(int)
+    for i in rows:
+        key = SCENARIO_STEPS[order[i] - 1] if len(rows) == len(SCENARIO_STEPS) else "scenario_step_n"
+        out.at[i, "label"] = tf(key, lang, n=int(order[i]), additional=fmt_kind(out.at[i, "additional_workers"],
+                                                                                  "count", lang),
+                                funded=fmt_kind(out.at[i, "already_funded"], "count", lang),
+                                months=int(out.at[i, "months"]))
+    return out
 
 
 def as_html_frame(s: Shown, lang: Lang) -> pd.DataFrame:

@@ -42,7 +42,7 @@ def _cell_value(value: object, kind: str, lang: Lang) -> object:
         return fmt_bool(value, lang)
     if kind == "month":
         return pd.Timestamp(value).to_pydatetime()  # type: ignore[arg-type]
-    if kind in ("pct", "rp", "count", "num", "year"):
+    if kind in ("pct", "pct0", "pct2", "rp", "count", "num", "year"):
         try:
             number = float(value)  # type: ignore[arg-type]
         except (TypeError, ValueError):

@@ -50,7 +50,7 @@ SUMMARY_COLUMNS: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("last_period", ("last_period",), "text"),
     ("denominator", ("denominator",), "text"),
     ("target_year", ("target_year",), "year"),
-    ("interval_pct", ("projection", "interval_pct"), "pct"),  # the level of the interval lower-upper
+    ("interval_pct", ("projection", "interval_pct"), "pct0"),  # the level of the interval lower-upper
     ("status", ("projection", "status"), "text"),
     ("workers_needed", ("projection", "workers_needed_per_month"), "count"),
     ("workers_needed_gross", ("workers_needed", "gross_per_month"), "count"),
