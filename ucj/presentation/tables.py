@@ -262,7 +262,7 @@ def scenario_labels(table: pd.DataFrame, lang: Lang) -> pd.DataFrame:
     15): with two rows, the smaller and the larger addition, each with the workers it adds and for how long;
     with more, each numbered; a single row keeps the catalogue's label. Rows with another label (the workers
     needed for the target) keep theirs."""
-    if "label" not in table.columns or (table["label"] == SCENARIO_CODE).sum() < 2:
+    if "label" not in table.columns or list(table["label"]).count(SCENARIO_CODE) < 2:
         return table  # one programme row needs no name of its own
     out = table.copy()
     rows = out.index[out["label"] == SCENARIO_CODE]
