@@ -181,7 +181,10 @@ def merge_cells(old: pd.DataFrame, new: pd.DataFrame, table: str, old_prov: pd.D
 # The demo's mixed poverty rows say which of their columns are made up ("BPS P0, P1, P2, poor (...);
 # synthetic-demo: poverty line, extreme poverty"): the label each column is named by there.
 MIXED_LABELS = {"p0": "P0", "p1": "P1", "p2": "P2", "poor_population": "poor", "poverty_line_rp": "poverty line",
-                "extreme_poverty_pct": "extreme poverty", "extreme_poverty_basis": "extreme poverty"}
+                "extreme_poverty_pct": "extreme poverty", "extreme_poverty_basis": "extreme poverty",
+                # the demo's Minahasa workforce row: the article's potensi, the rest made up
+                "working_population": "working_population", "employees": "employees",
+                "informal_workers": "informal_workers", "potensi_pekerja": "potensi_pekerja"}
 
 
 def _real_part(source: object, column: str) -> str | None:

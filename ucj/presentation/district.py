@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import functools
 import html
+import math
 import platform
 from dataclasses import dataclass, field
 from importlib.metadata import version
@@ -27,11 +28,12 @@ from ucj.analysis.villages import VillageFigures, village_figures
 from ucj.core.config import stylesheet
 from ucj.core.stamp import NAME_ONLY, shown_folder_text, stamp
 from ucj.data.dataset import Dataset, load_stored
-from ucj.presentation.i18n import Lang, fmt_int, fmt_num, fmt_pct, fmt_rp, fmt_year, reason_text, stamp_line, t, tf
+from ucj.presentation.i18n import Lang, fmt_int, fmt_num, fmt_pct, fmt_rp, fmt_year, reason_text, stamp_line, t, tf, unit_kind
 from ucj.core.config import split_dirs
 from ucj.presentation.request import ReportParams
 from ucj.presentation.plots import claims_figure, coverage_figure, poverty_figure
-from ucj.presentation.tables import Shown, as_html_frame, cite, html_table, shown, source_text
+from ucj.data.published import RPJMN_SOURCE
+from ucj.presentation.tables import Shown, as_html_frame, cite, html_table, shown, source_text, sources_cell
 from ucj.presentation.villages_view import village_key, village_rows, village_sentences
 
 T = TypeVar("T")
@@ -301,13 +303,7 @@ class DistrictReport:
 
     def target_source_text(self) -> str:
         """Where the target comes from, in the reader's language (a cited document is quoted as it is)."""
-        k = self.key
-        source = str(k.get("target_source") or "–")
-        if source == TARGET_FROM_PARAMETER:
-            return t("target_from_parameter", self.lang)
-        if k.get("target_is_default") or source.startswith(DEFAULT_TARGET_MARKS):
-            return t("target_default", self.lang)
-        return cite(source, self.lang)
+        return target_source_cited(self.key.get("target_source"), bool(self.key.get("target_is_default")), self.lang)
 
     def coverage_sentence(self) -> str:
         k, lang, p = self.key, self.lang, self.projection
@@ -547,6 +543,9 @@ class DistrictReport:
                 out[head] = [fmt_pct(v, self.lang, 2) if u == "%" and r == r and r < 0.1 and v == v else text
                              for v, u, r, text in zip(s.values[col], self.tables["seed_facts"]["unit"],
                                                       s.values["rounding"], out[head])]
+            head = t("published", self.lang)  # the article's number with the article's precision, never more
+            out[head] = [as_published(v, u, r, text, self.lang) for v, u, r, text in
+                         zip(s.values["published"], self.tables["seed_facts"]["unit"], s.values["rounding"], out[head])]
             out = out.drop(columns=t("rounding", self.lang))
         if "agreement" in s.values.columns:  # within the article's rounding the difference reads "consistent"
             agree = list(s.values["agreement"])
@@ -554,6 +553,7 @@ class DistrictReport:
             out[diff] = [t("consistent", self.lang) if a == t("consistent", self.lang) else d
                          for a, d in zip(agree, out[diff])]
             out = out.drop(columns=t("agreement", self.lang))
+        out = self._mark_basis(out)
         cr = self.results.credibility
         ended = cr[cr["cohort_ended"].astype(bool)] if len(cr) and "cohort_ended" in cr else cr.iloc[0:0]
         asof, raw = t("data_as_of", self.lang), self.tables["seed_facts"]
@@ -564,6 +564,26 @@ class DistrictReport:
             out[asof] = [f"{a} ({note})" if q in apbd_claims and str(a).endswith(str(r["cohort_to"])) else a
                          for q, a in zip(raw["quantity"], out[asof])]
         return out
+
+    def _mark_basis(self, out: pd.DataFrame) -> pd.DataFrame:
+        """Say on each row what its computed side rests on (reader 3's finding 4): a value from synthetic demo
+        data, or the article's own figure read back, is marked on its row and never reads as the data
+        confirming the article; real data keeps its difference."""
+        raw, lang = self.tables["seed_facts"], self.lang
+        head = t("data_basis", lang)
+        if "data_basis" not in raw.columns:
+            return out
+        data, diff = t("data", lang), t("difference", lang)
+        basis = [str(b or "") for b in raw["data_basis"]]
+        if data in out.columns:
+            out[data] = [f"{v} ({t('basis_synthetic_short', lang)})" if b == "basis_synthetic" else
+                         f"{v} ({t('basis_same_source_short', lang)})" if b == "basis_same_source" else v
+                         for v, b in zip(out[data], basis)]
+        if diff in out.columns:
+            out[diff] = [t("basis_synthetic_difference", lang) if b == "basis_synthetic" else
+                         t("basis_same_source_difference", lang) if b == "basis_same_source" else d
+                         for d, b in zip(out[diff], basis)]
+        return out.drop(columns=head) if head in out.columns else out
 
     def show_methods(self) -> None:
         """How the figures were made; the published facts are not repeated here, the section points to
@@ -626,15 +646,7 @@ class DistrictReport:
         key["target_source"] = self.target_source_text()
         key["poverty"] = dict(key.get("poverty") or {}, source=source_text(str((key.get("poverty") or {})
                                                                                .get("source") or ""), lang))
-        for info in ((key.get("provenance") or {}).get("tables") or {}).values():  # type: ignore[union-attr]
-            info["sources"] = [source_text(str(x), lang) for x in info.get("sources") or []]
-            for col, counts in (info.get("columns") or {}).items():  # rows per source of each column
-                if isinstance(counts, dict):
-                    cited: dict[str, object] = {}
-                    for k, v in counts.items():
-                        name = source_text(str(k), lang)
-                        cited[name] = cited.get(name, 0) + v if isinstance(v, int) else v  # type: ignore[operator]
-                    info["columns"][col] = cited
+        cite_provenance(key.get("provenance"), lang)
         key["period_rule_text"] = self.period_rule_text() or None
         return key
 
@@ -699,6 +711,51 @@ def figure_value(fig: Figure, lang: Lang) -> str:
     return fmt_int(fig.value, lang)
 
 
+def as_published(value: object, unit: object, rounding: object, text: str, lang: Lang) -> str:
+    """A published number as precise as its article wrote it (its rounding unit): "76 persen" (unit 1) reads
+    "76 %", never "76,0 %"; a count the article rounds ("sekitar 30 ribu", unit 10,000) reads "≈ 30.000"."""
+    try:
+        v, r = float(value), float(rounding)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return text
+    if not (math.isfinite(v) and math.isfinite(r)) or r <= 0:
+        return text
+    if unit == "%":
+        return fmt_pct(v, lang, max(0, -math.floor(math.log10(r) + 1e-9)))
+    if unit_kind(unit) in ("count", "num") and r > 1:
+        return f"≈ {text}"
+    return text
+
+
+def target_source_cited(source: object, is_default: bool, lang: Lang) -> str:
+    """Where a target comes from, in the reader's language: a parameter; the national RPJMN default with its
+    citation (publisher, title, date); or the district's own document as cited."""
+    text = str(source or "–")
+    if text == TARGET_FROM_PARAMETER:
+        return t("target_from_parameter", lang)
+    if is_default or text.startswith(DEFAULT_TARGET_MARKS):
+        return f"{t('target_default', lang)} ({cite(RPJMN_SOURCE, lang)})"
+    return cite(text, lang)
+
+
+def cite_provenance(provenance: object, lang: Lang) -> None:
+    """Cite, in place, the sources of a key_figures.json provenance block as a reader cites them (never an
+    internal name): each table's source list and its rows-per-source counts, column by column. The district
+    pages and the overviews record their provenance through this one mapping."""
+    tables = (provenance or {}).get("tables") if isinstance(provenance, dict) else None
+    for info in (tables or {}).values():
+        if not isinstance(info, dict):
+            continue
+        info["sources"] = [source_text(str(x), lang) for x in info.get("sources") or []]
+        for col, counts in (info.get("columns") or {}).items():  # rows per source of each column
+            if isinstance(counts, dict):
+                cited: dict[str, object] = {}
+                for k, v in counts.items():
+                    name = source_text(str(k), lang)
+                    cited[name] = cited.get(name, 0) + v if isinstance(v, int) else v  # type: ignore[operator]
+                info["columns"][col] = cited
+
+
 def _citations(facts: pd.DataFrame, lang: Lang) -> list[str]:
     """Each fact's source as a reader cites it (outlet or publisher, title, date; the fact's year where the
     source gives none)."""
@@ -725,7 +782,7 @@ def published_and_computed(facts: pd.DataFrame, lang: Lang = "en") -> pd.DataFra
     out["citation"] = _citations(out, lang) if len(out) else []
     out["wording"] = _quoted(out["wording"], lang) if "wording" in out.columns else "–"
     cols = ["quantity", "wording", "published", "unit", "rounding", "date", "citation", "data", "data_as_of",
-            "difference", "agreement"]
+            "difference", "agreement", "data_basis"]
     return out[[c for c in cols if c in out.columns]].reset_index(drop=True)
 
 
@@ -863,7 +920,7 @@ def build(ds: Dataset, params: ReportParams, *, comparison: pd.DataFrame | PeerT
     }
     key = fig.key() | {"lang": lang, "provenance": jsonable(provenance)}
     prov_rows = pd.DataFrame([
-        {"table": name, "source": "; ".join(source_text(s, lang) for s in i["sources"]),  # type: ignore[attr-defined]
+        {"table": name, "source": sources_cell(list(i["sources"]), lang),  # type: ignore[call-overload]
          "rows": i["rows"], "synthetic": t(fig.table_status.get(name, "synthetic" if i["synthetic"] else "real"), lang),
          "sha256": str(i["sha256"])[:12]}
         for name, i in fig.table_provenance.items()

@@ -19,7 +19,7 @@ from ucj.presentation.i18n import LABELS, Kind, Lang, column_kind, fmt_kind, rea
 # text columns whose values are catalogue keys (codes from the analysis layer)
 TRANSLATED = frozenset({"segment", "funding", "indicator", "model", "status", "denominator", "label", "kind",
                         "quantity", "assumption", "synthetic", "plan", "unit", "note", "funding_scenario", "agreement",
-                        "complement"})
+                        "complement", "data_basis"})
 # tables whose "value"-like columns change unit row by row, and what gives each row's kind
 ROW_UNITS = {"peers": ("indicator", ("value", "province", "national", "peer_mean")),
              "assumptions": ("assumption", ("value",)),
@@ -121,7 +121,10 @@ def _cite_part(part: str, lang: Lang, year: object, quantity: str | None) -> str
         note = str(r.get("date_note") or "") if "date_note" in r else ""
         if r["date"] and note in ("listing", "meeting"):  # never a date the source did not give as its own
             when = tf(f"date_note_{note}", lang, date=when)
-        return ", ".join(x for x in (r["publisher"], r["title"], when) if x)
+        if not when and note == "undated":  # no date known: said so, never made up
+            when = t("citation_undated", lang)
+        title = r["title"] or t("citation_title_not_recorded", lang)  # a reader knows a title is missing
+        return ", ".join(x for x in (r["publisher"], title, when) if x)
     texts = source_texts()
     hit = texts[texts["text"] == part]
     if len(hit):
@@ -140,6 +143,13 @@ def _cite_part(part: str, lang: Lang, year: object, quantity: str | None) -> str
     if _SEED.search(part) or "domain.md" in part or "§" in part:
         return t("source_not_recorded", lang)
     return part
+
+
+def sources_cell(sources: list[object], lang: Lang) -> str:
+    """A table's sources in one cell, each cited once: the cited parts of all its source texts, "; "-joined
+    without repeats (the demo's real and partly synthetic poverty rows name the same BPS tables)."""
+    parts = [p.strip() for s in sources for p in source_text(str(s), lang).split("; ")]
+    return "; ".join(dict.fromkeys(p for p in parts if p))
 
 
 def imported_title(part: str) -> str:
