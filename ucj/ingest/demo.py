@@ -512,9 +512,11 @@ def _targets(codes: np.ndarray, facts: pd.DataFrame) -> pd.DataFrame:
 
 
 PLAN_QUANTITIES = ("poverty_target_pct", "planned_apbd_workers")  # seed facts that are a district's own plan
-PUBLISHED_TABLES = ("plans",)  # demo tables made only of published facts, each row with its source
+PUBLISHED_TABLES = ("plans", "targets")  # demo tables made only of published facts, each row with its source
 PUBLISHED_NOTICE = ("Published plans of the seed districts, from data/published/seed_facts.csv; each row names "
                     "its source article. Not synthetic.")
+TARGETS_NOTICE = ("Coverage targets: the national RPJMN 2025-2029 target for every district without its own, and the "
+                  "seed districts' own published targets; each row names its source. Not synthetic.")
 
 
 def _plans(facts: pd.DataFrame) -> pd.DataFrame:
@@ -557,7 +559,7 @@ def write(out_dir: str | Path, seed: int = DEFAULT_SEED, registry: Registry | No
             path = stage / f"{name}.parquet"
             table_meta = meta | {"table": name}
             if name in PUBLISHED_TABLES:  # nothing in it is made up: labelled with its sources, not as synthetic
-                table_meta |= {"synthetic": False, "notice": PUBLISHED_NOTICE}
+                table_meta |= {"synthetic": False, "notice": TARGETS_NOTICE if name == "targets" else PUBLISHED_NOTICE}
             write_parquet(path, df, table_meta)
             entries[name] = {"file": path.name, "rows": len(df), "sha256": sha256_file(path)}
         from ucj.ingest.demo_participants import write_candidates

@@ -33,7 +33,8 @@ from ucj.core.config import split_dirs
 from ucj.presentation.request import ReportParams
 from ucj.presentation.plots import claims_figure, coverage_figure, poverty_figure
 from ucj.data.published import RPJMN_SOURCE
-from ucj.presentation.tables import Shown, as_html_frame, cite, html_table, shown, source_text, sources_cell
+from ucj.presentation.tables import (Shown, as_html_frame, cite, html_table, poverty_sources_cell, shown, source_text,
+                                    sources_cell)
 from ucj.presentation.villages_view import village_key, village_rows, village_sentences
 
 T = TypeVar("T")
@@ -920,7 +921,8 @@ def build(ds: Dataset, params: ReportParams, *, comparison: pd.DataFrame | PeerT
     }
     key = fig.key() | {"lang": lang, "provenance": jsonable(provenance)}
     prov_rows = pd.DataFrame([
-        {"table": name, "source": sources_cell(list(i["sources"]), lang),  # type: ignore[call-overload]
+        {"table": name, "source": (name == "poverty" and poverty_sources_cell(ds.poverty, lang))
+         or sources_cell(list(i["sources"]), lang),  # type: ignore[call-overload]
          "rows": i["rows"], "synthetic": t(fig.table_status.get(name, "synthetic" if i["synthetic"] else "real"), lang),
          "sha256": str(i["sha256"])[:12]}
         for name, i in fig.table_provenance.items()

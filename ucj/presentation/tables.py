@@ -58,6 +58,7 @@ BPS_TITLES = {"P0": "Persentase Penduduk Miskin (P0) Menurut Kabupaten/Kota",
               "P1": "Indeks Kedalaman Kemiskinan (P1) Menurut Kabupaten/Kota",
               "P2": "Indeks Keparahan Kemiskinan (P2) Menurut Kabupaten/Kota"}
 _SEED = re.compile(r"seed \d{3}\b")
+SYNTHETIC_LABEL = "synthetic-demo"  # the catalogue key of the demo's source name
 
 
 def format_date(value: str, lang: Lang) -> str:
@@ -150,6 +151,37 @@ def sources_cell(sources: list[object], lang: Lang) -> str:
     without repeats (the demo's real and partly synthetic poverty rows name the same BPS tables)."""
     parts = [p.strip() for s in sources for p in source_text(str(s), lang).split("; ")]
     return "; ".join(dict.fromkeys(p for p in parts if p))
+
+
+def _span(years: list[int]) -> str:
+    lo, hi = min(years), max(years)
+    return str(lo) if lo == hi else f"{lo}–{hi}"
+
+
+def poverty_sources_cell(poverty: pd.DataFrame, lang: Lang) -> str | None:
+    """The demo poverty table's sources in one cell, each BPS table once with the years it gives (its vintage),
+    then the made-up columns with their years: "BPS, Persentase Penduduk Miskin (P0) ..., 2019–2025; ...;
+    data demo sintetis (ucj demo): P1 (2019–2023), ...". None when a source is not a demo poverty row (an
+    imported table is cited as it names itself)."""
+    from ucj.data.dataset import MIXED_LABELS, source_is_synthetic
+
+    if poverty.empty or "source" not in poverty.columns:
+        return None
+    by_source = {str(k): sorted(int(y) for y in g.unique()) for k, g in poverty.groupby("source")["year"]}
+    if not all(re.match(r"BPS [^()]*\(", k) for k in by_source):
+        return None
+    real: dict[str, set[int]] = {}
+    made_up: dict[str, set[int]] = {}
+    for col in ("p0", "poor_population", "p1", "p2", "poverty_line_rp", "extreme_poverty_pct"):
+        label = MIXED_LABELS[col]
+        for src, years in by_source.items():
+            (made_up if source_is_synthetic(src, col) else real).setdefault(label, set()).update(years)
+    parts = [f"{BPS_TITLES.get(k, t(k, lang))}, {_span(sorted(v))}" for k, v in real.items()]
+    cell = "BPS, " + "; ".join(parts) if parts else ""
+    if made_up:
+        cell += ("; " if cell else "") + t(SYNTHETIC_LABEL, lang) + ": " + ", ".join(
+            f"{t(k, lang)} ({_span(sorted(v))})" for k, v in made_up.items())
+    return cell
 
 
 def imported_title(part: str) -> str:
