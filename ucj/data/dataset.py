@@ -206,6 +206,19 @@ def source_is_synthetic(source: object, column: str) -> bool:
     return SYNTHETIC_SOURCE in text and _real_part(text, column) is None
 
 
+def years_by_origin(df: pd.DataFrame, columns: tuple[str, ...]) -> dict[str, dict[bool, list[int]]]:
+    """For each of `columns` of a yearly table with a `source` column: the years its cells are made up (True)
+    and real (False), from each row's source (a reader cites a table with the years it gives)."""
+    by_source = {str(k): sorted(int(y) for y in g.unique()) for k, g in df.groupby("source")["year"]}
+    out: dict[str, dict[bool, list[int]]] = {}
+    for col in columns:
+        seen: dict[bool, set[int]] = {}
+        for src, years in by_source.items():
+            seen.setdefault(source_is_synthetic(src, col), set()).update(years)
+        out[col] = {k: sorted(v) for k, v in seen.items()}
+    return out
+
+
 def column_synthetic(info: TableInfo, column: str) -> bool:
     """Whether any filled cell of a table's `column` is made up (from the table's per-column sources)."""
     return any(source_is_synthetic(src, column) for src in (info.columns.get(column) or {}))

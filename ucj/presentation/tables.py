@@ -163,19 +163,18 @@ def poverty_sources_cell(poverty: pd.DataFrame, lang: Lang) -> str | None:
     then the made-up columns with their years: "BPS, Persentase Penduduk Miskin (P0) ..., 2019–2025; ...;
     data demo sintetis (ucj demo): P1 (2019–2023), ...". None when a source is not a demo poverty row (an
     imported table is cited as it names itself)."""
-    from ucj.data.dataset import MIXED_LABELS, source_is_synthetic
+    from ucj.data.dataset import MIXED_LABELS, years_by_origin
 
     if poverty.empty or "source" not in poverty.columns:
         return None
-    by_source = {str(k): sorted(int(y) for y in g.unique()) for k, g in poverty.groupby("source")["year"]}
-    if not all(re.match(r"BPS [^()]*\(", k) for k in by_source):
+    if not all(re.match(r"BPS [^()]*\(", str(k)) for k in poverty["source"].unique()):
         return None
+    origin = years_by_origin(poverty, ("p0", "poor_population", "p1", "p2", "poverty_line_rp", "extreme_poverty_pct"))
     real: dict[str, set[int]] = {}
     made_up: dict[str, set[int]] = {}
-    for col in ("p0", "poor_population", "p1", "p2", "poverty_line_rp", "extreme_poverty_pct"):
-        label = MIXED_LABELS[col]
-        for src, years in by_source.items():
-            (made_up if source_is_synthetic(src, col) else real).setdefault(label, set()).update(years)
+    for col, years in origin.items():
+        for synthetic, ys in years.items():
+            (made_up if synthetic else real).setdefault(MIXED_LABELS[col], set()).update(ys)
     parts = [f"{BPS_TITLES.get(k, t(k, lang))}, {_span(sorted(v))}" for k, v in real.items()]
     cell = "BPS, " + "; ".join(parts) if parts else ""
     if made_up:
