@@ -121,8 +121,9 @@ def seed_facts(ds: Dataset, code: str, last_period: pd.Timestamp, facts: pd.Data
     date, source, rounding, note_id, note_en, data, data_as_of (a period, or a reason code), difference
     (data minus published, facts only) and agreement ("consistent" when the difference is within half
     the article's rounding unit, "differs" otherwise; None without a computed value or for a plan or a
-    target, which are not checked against the data). Where Minahasa's two APBD-funded counts are both
-    published, a row for their sum is added (the data counts them together).
+    target, which are not checked against the data, or when the computed side is synthetic or the article's
+    own figure: data_basis, a catalogue key, says what it rests on). Where Minahasa's two APBD-funded counts
+    are both published, a row for their sum is added (the data counts them together).
     """
     f = published_facts() if facts is None else facts
     f = f[f["district_code"] == code]
@@ -151,9 +152,10 @@ def seed_facts(ds: Dataset, code: str, last_period: pd.Timestamp, facts: pd.Data
         r["data"], r["data_as_of"] = value, as_of
         diff = value - r["published"] if r["kind"] == "fact" and math.isfinite(value) else math.nan
         r["difference"] = diff
-        r["agreement"] = None if not math.isfinite(diff) else (
-            "consistent" if abs(diff) <= _half(r["rounding"]) else "differs")
         r["data_basis"] = data_basis(ds, code, str(r["quantity"]), str(r["source"])) if math.isfinite(value) else ""
+        # only real data independent of the article can agree with it or not (reader 3, finding 4)
+        r["agreement"] = None if not math.isfinite(diff) or r["data_basis"] != "basis_data" else (
+            "consistent" if abs(diff) <= _half(r["rounding"]) else "differs")
     cols = ["quantity", "kind", "published", "wording", "unit", "date", "source", "rounding", "note_id", "note_en",
             "data", "data_as_of", "difference", "agreement", "data_basis"]
     return pd.DataFrame(rows, columns=cols)
