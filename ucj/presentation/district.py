@@ -641,6 +641,8 @@ class DistrictReport:
             row["source"] = cite(row.get("source"), lang, year=str(row.get("date") or "")[:4] or None,
                                  quantity=row.get("quantity"))
             row["note"] = row.pop(f"note_{lang}", "")
+            if row.get("data_basis"):  # what the computed side rests on, in words (synthetic, the article, data)
+                row["data_basis"] = t(str(row["data_basis"]), lang)
             row.pop("note_id", None), row.pop("note_en", None)
         for row in key.get("plans") or []:  # type: ignore[union-attr]
             row["plan_source"] = cite(row.get("plan_source"), lang)
