@@ -235,7 +235,8 @@ def test_published_facts_quote_the_article_and_agree_within_its_rounding(pages, 
     table = p["report"].published_table()
     rows = {r[t("quantity", "id")]: r for _, r in table.iterrows()}
     cov = rows[t("coverage_pct", "id")]
-    assert cov[t("wording", "id")] == "“76 persen”" and cov[t("published", "id")] == "76 %"  # as the article writes it
+    # as the article writes it (reader 3, finding 12)
+    assert cov[t("wording", "id")] == "“76 persen”" and cov[t("published", "id")] == "76 %"
     # the demo's count was built to equal the article: marked synthetic on its row, never "sesuai" (reader 3, 4)
     assert cov[t("difference", "id")] == t("basis_synthetic_difference", "id")
     assert cov[t("citation", "id")] == "ANTARA Sulut, judul tidak tercatat, terbit paling lambat 14 November 2024"
