@@ -60,6 +60,12 @@ def test_rpjmn_default_target_carries_the_rpjmn_not_the_demo(demo_ds, reports, l
     prov = r.tables["provenance"].set_index("table")
     assert prov.at["targets", "synthetic"] == t("real", lang)
     assert t("synthetic-demo", lang) not in prov.at["targets", "source"]
+    # the page's target source only: not the other districts' articles (Banggai's target is Metro Sulteng's)
+    assert "Rencana Pembangunan Jangka Menengah Nasional" in prov.at["targets", "source"]
+    assert "Metro Sulteng" not in prov.at["targets", "source"] and "ANTARA" not in prov.at["targets", "source"]
+    banggai = reports("72.01", lang).tables["provenance"].set_index("table").at["targets", "source"]
+    assert "Metro Sulteng" in banggai and "RPJMN" not in banggai
+    assert "Rakor Disnakertrans Banggai Targetkan 99,50 Persen" in _seed("001").splitlines()[0]
 
 
 @pytest.mark.parametrize("lang", ["id", "en"])

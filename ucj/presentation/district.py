@@ -742,6 +742,15 @@ def target_source_cited(source: object, is_default: bool, lang: Lang) -> str:
     return cite(text, lang)
 
 
+def own_target_cell(ds: Dataset, code: str, lang: Lang) -> str:
+    """The targets table's source on one district's page: the source of the target that page uses (not the
+    other districts' articles), said to be this district's row ("" when the district has no row)."""
+    own = ds.targets.loc[ds.targets["district_code"] == code, "source"] if "source" in ds.targets else []
+    if not len(own):
+        return ""
+    return f"{sources_cell(list(pd.unique(own)), lang)} ({t('targets_own_row_note', lang)})"
+
+
 def cite_provenance(provenance: object, lang: Lang) -> None:
     """Cite, in place, the sources of a key_figures.json provenance block as a reader cites them (never an
     internal name): each table's source list and its rows-per-source counts, column by column. The district
@@ -925,6 +934,7 @@ def build(ds: Dataset, params: ReportParams, *, comparison: pd.DataFrame | PeerT
     key = fig.key() | {"lang": lang, "provenance": jsonable(provenance)}
     prov_rows = pd.DataFrame([
         {"table": name, "source": (name == "poverty" and poverty_sources_cell(ds.poverty, lang))
+         or (name == "targets" and own_target_cell(ds, params.district.code, lang))
          or sources_cell(list(i["sources"]), lang),  # type: ignore[call-overload]
          "rows": i["rows"], "synthetic": t(fig.table_status.get(name, "synthetic" if i["synthetic"] else "real"), lang),
          "sha256": str(i["sha256"])[:12]}
