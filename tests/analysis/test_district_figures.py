@@ -61,7 +61,8 @@ def test_boalemo_shows_its_funded_workers_and_poverty_target(figures):
     assert b.at[10_000, "coverage_after_pct"] == pytest.approx(
         b.at[10_000, "coverage_before_pct"] + 100 * 5_000 / fig.denominator_value)
     assert b.at[15_000, "additional_workers"] == 10_000
-    assert set(fig.budget["label"]) == {"scenario"}  # the workers needed are the year-by-year budget_plan
+    # the workers needed are the year-by-year budget_plan; the two rows are told apart by words (second reading)
+    assert b.at[10_000, "label"] == "scenario_funded_plus_5000" and b.at[15_000, "label"] == "scenario_funded_plus_10000"
 
 
 def test_banggai_shows_its_2030_target(figures):

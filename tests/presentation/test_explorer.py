@@ -81,7 +81,7 @@ def test_compare_table_rows_match_sums_by_hand(demo_ds):
 
 
 @slow
-def test_budget_plan_against_hand_worked_figures(minahasa):
+def test_budget_plan_against_hand_worked_figures(minahasa, demo_ds):
     plan = budget_plan(minahasa, 5_000, 12, 16_800, minahasa.projection.target_year)
     sc = plan.scenario
     assert sc["cost_rp"] == 1_008_000_000  # 5,000 workers x 12 months x Rp 16,800
@@ -99,7 +99,18 @@ def test_budget_plan_against_hand_worked_figures(minahasa):
     assert plan.workers_needed_total == pytest.approx(need)
     assert plan.net_per_month == pytest.approx(need / months)
     assert plan.gross_per_month == pytest.approx(need / months + minahasa.lapsed_per_month)
-    assert plan.cost_per_year_rp == pytest.approx(need * 16_800 * 12)
+    # the cost a year pays the funded additional workers of the page's budget rule (second reading N5): the rise of
+    # all participants less the change of the self-enrolled ones, today's from the demo rows (pandas), December of
+    # the target year's from the projection's central organic path
+    e = demo_ds.enrolment[(demo_ds.enrolment["district_code"] == MINAHASA)
+                          & (demo_ds.enrolment["month"] == minahasa.coverage_as_of)]
+    organic_now = float(e.loc[e["funding"] == "self_employer", "active"].sum())
+    fc = p.forecast.set_index("month")
+    den_end = minahasa.denominator_value * (1 + p.denominator_growth_pct_per_year / 100) ** years
+    organic_end = fc.loc[pd.Timestamp(p.target_year, 12, 1), "organic_mean"] / 100 * den_end
+    assert plan.organic_basis == "organic_projected" and e["active"].sum() == minahasa.active
+    assert plan.funded_additional_total == pytest.approx(need - (organic_end - organic_now))
+    assert plan.cost_per_year_rp == pytest.approx((need - (organic_end - organic_now)) * 16_800 * 12)
     later = budget_plan(minahasa, 5_000, 12, 16_800, p.target_year + 2)
     assert later.net_per_month < plan.net_per_month  # more time, fewer workers a month
 

@@ -55,6 +55,8 @@ class Assumptions:
 
 
 SCENARIO = "scenario"  # a programme of N workers
+# the district page's two rows: the workers funded today plus 5,000 or 10,000 additional ones
+SCENARIO_PLUS = {5_000: "scenario_funded_plus_5000", 10_000: "scenario_funded_plus_10000"}
 NEEDED = "needed_for_target"  # the workers needed to reach the target
 
 
@@ -107,13 +109,17 @@ def scenario(
 
 
 def scenario_table(worker_counts: list[int], months: int = 12, *, needed: int | None = None,
-                   **kw: object) -> pd.DataFrame:
+                   labels: list[str] | None = None, **kw: object) -> pd.DataFrame:
     """Several scenarios side by side (one row each, labelled), without the assumptions column.
 
     `needed` adds a row for the workers needed to reach the target: a programme of the workers
-    already funded plus the `needed` additional ones.
+    already funded plus the `needed` additional ones. `labels`: one catalogue key per row of `worker_counts`
+    (rows told apart by words, not only by their numbers); SCENARIO each by default.
     """
-    rows = [scenario(n, months, **kw) for n in worker_counts]  # type: ignore[arg-type]
+    names = labels if labels is not None else [SCENARIO] * len(worker_counts)
+    if len(names) != len(worker_counts):
+        raise UcjInputError.one("one label per scenario row")
+    rows = [scenario(n, months, label=lab, **kw) for n, lab in zip(worker_counts, names)]  # type: ignore[arg-type]
     if needed is not None and needed > 0:
         funded = int(kw.get("already_funded", 0) or 0)  # type: ignore[call-overload]
         rows.append(scenario(funded + int(needed), months, label=NEEDED, **kw))  # type: ignore[arg-type]
@@ -192,6 +198,30 @@ class CredibleRate:
     cohort_from: str | None = None
     cohort_to: str | None = None
     cohort_ended: bool = False
+    # the district's own count against the collective rate (`own_vs_collective`): expected count, two-sided
+    # Poisson p-value, and whether the gap is beyond chance (p < DIFFERS_P)
+    expected_at_collective: float = float("nan")
+    poisson_p: float = float("nan")
+    differs_from_collective: bool = False
+
+
+DIFFERS_P = 0.001  # an own-vs-collective gap is flagged when the two-sided Poisson p-value is below this
+
+
+def own_vs_collective(count: float, exposure_worker_years: float, collective_per_1000: float
+                      ) -> tuple[float, float, bool]:
+    """Is a district's own claim count consistent with the collective rate? (expected count at the collective
+    rate, two-sided Poisson p-value, flagged): the count is Poisson with mean = collective rate x exposure; the
+    two-sided p-value is twice the smaller tail, P(X <= count) or P(X >= count), at most 1 (scipy.stats.poisson);
+    flagged when p < DIFFERS_P. NaN and not flagged without exposure or a collective rate."""
+    from scipy.stats import poisson
+
+    mu = collective_per_1000 / 1000 * exposure_worker_years
+    if not (exposure_worker_years > 0 and mu > 0) or pd.isna(count):
+        return float("nan"), float("nan"), False
+    x = int(round(count))
+    p = min(1.0, 2 * min(float(poisson.cdf(x, mu)), float(poisson.sf(x - 1, mu))))
+    return float(mu), p, bool(p < DIFFERS_P)
 
 
 def buhlmann_straub(counts: pd.Series, exposure: pd.Series) -> pd.DataFrame:
@@ -243,17 +273,35 @@ def apbd_cohort_experience(claims: pd.DataFrame, enrolment: pd.DataFrame, progra
     return out
 
 
+@dataclass(frozen=True)
+class Cohorts:
+    """Every district's APBD cohort experience (`apbd_cohort_experience`) and its Bühlmann-Straub weights
+    (`buhlmann_straub`), for JKK and JKM, in the data as it stood at `period`: the same for every district's
+    budget, so a caller making many districts computes it once (`credible_rates` computes it when absent)."""
+
+    period: pd.Timestamp | None
+    experience: dict[str, pd.DataFrame]
+    weights: dict[str, pd.DataFrame]
+
+    @classmethod
+    def of(cls, claims: pd.DataFrame, enrolment: pd.DataFrame, period: pd.Timestamp | None = None) -> Cohorts:
+        experience = {prog: apbd_cohort_experience(claims, enrolment, prog) for prog in ("JKK", "JKM")}
+        return cls(None if period is None else pd.Timestamp(period), experience,
+                   {prog: buhlmann_straub(exp["count"], exp["exposure"]) for prog, exp in experience.items()})
+
+
 def credible_rates(claims: pd.DataFrame, enrolment: pd.DataFrame, district_code: str,
-                   assumptions: Assumptions = Assumptions(), period: pd.Timestamp | None = None
-                   ) -> list[CredibleRate]:
+                   assumptions: Assumptions = Assumptions(), period: pd.Timestamp | None = None,
+                   cohorts: Cohorts | None = None) -> list[CredibleRate]:
     """JKK cases and JKM deaths per 1,000 APBD-funded workers a year for the district's budget: its own cohort's
     experience weighted by its exposure against the collective rate of every district's APBD cohort in the data
     (`buhlmann_straub`); the national rates of `assumptions` only when there are fewer than two cohorts.
-    `period`: the page's month, to say whether the district's cohort has ended (its last month is earlier)."""
+    `period`: the page's month, to say whether the district's cohort has ended (its last month is earlier).
+    `cohorts`: `Cohorts.of` these same `claims` and `enrolment`, when a caller has it already."""
+    cohorts = cohorts or Cohorts.of(claims, enrolment, period)  # `cohorts`: of these same tables, computed once
     out = []
     for prog, national in (("JKK", assumptions.jkk_cases_per_1000), ("JKM", assumptions.jkm_deaths_per_1000)):
-        exp = apbd_cohort_experience(claims, enrolment, prog)
-        bs = buhlmann_straub(exp["count"], exp["exposure"])
+        exp, bs = cohorts.experience[prog], cohorts.weights[prog]
         units = int(bs["units"].iloc[0]) if len(bs) else 0
         collective = 1000 * float(bs["collective"].iloc[0]) if units else float("nan")
         k = float(bs["k"].iloc[0]) if len(bs) else float("inf")
@@ -277,71 +325,102 @@ def credible_rates(claims: pd.DataFrame, enrolment: pd.DataFrame, district_code:
                                     COMPLEMENT_COLLECTIVE, **span))
             continue
         own_r = 1000 * float(row["own_rate"]) if pd.notna(row["own_rate"]) else float("nan")
+        expected, p_value, differs = own_vs_collective(float(row["count"]), float(row["exposure"]), collective)
         out.append(CredibleRate(prog, int(row["count"]), float(row["exposure"]), own_r, collective, national, k,
-                                float(row["weight"]), 1000 * float(row["rate"]), COMPLEMENT_COLLECTIVE, **span))
+                                float(row["weight"]), 1000 * float(row["rate"]), COMPLEMENT_COLLECTIVE, **span,
+                                expected_at_collective=expected, poisson_p=p_value, differs_from_collective=differs))
     return out
 
 
 # -- a budget that reaches the target, year by year -------------------------------------------------------
 PLAN_COLUMNS = ["year", "months", "net_additional", "gross_additional", "additional_at_year_end", "existing_funded",
-                "cost_existing_rp", "cost_additional_rp", "cost_rp", "expected_jkk_cases", "expected_jkm_deaths",
-                "expected_benefits_rp", "denominator_at_year_end", "coverage_end_pct"]
+                "organic_at_year_end", "cost_existing_rp", "cost_additional_rp", "cost_rp", "expected_jkk_cases",
+                "expected_jkm_deaths", "expected_benefits_rp", "denominator_at_year_end", "coverage_end_pct"]
+ORGANIC_PROJECTED = "organic_projected"  # the self-enrolled path is the projection's central (mean) path
+ORGANIC_HELD = "organic_held"  # no projection to read: the self-enrolled are held at today's number
 
 
 def budget_to_target(last_month: pd.Timestamp, active: float, denominator_value: float, growth: float,
                      target_pct: float, target_year: int, lapse_rate_pct: float, existing_funded: int,
                      jkk_per_1000: float, jkm_per_1000: float, assumptions: Assumptions = Assumptions(),
-                     counts_towards_coverage: bool = True, denominator_year: int | None = None) -> pd.DataFrame:
+                     counts_towards_coverage: bool = True, denominator_year: int | None = None,
+                     organic_now: float | None = None, organic_pct: pd.Series | None = None) -> pd.DataFrame:
     """One row a year from the month after `last_month` to December of `target_year`: what the budget funds so
-    that coverage reaches `target_pct` then.
+    that coverage reaches `target_pct` then, against the self-enrolled (organic) participants' projected path.
 
-    The net need (the target's share of the denominator grown at `growth` a year, less today's `active`; the
-    page's net figure) is funded evenly month by month: `additional_at_year_end` budget-funded workers are
-    added on top of the `existing_funded` ones, who continue; budget-funded workers stay for the agreement, so
-    the net additional equals the funded stock's rise. `gross_additional` is the enrolment needed in the year:
-    the net plus the ordinary lapses of today's participants (at `lapse_rate_pct` a month, agreement ends
-    excluded) that have to be replaced. Costs are exact Rupiah (workers funded each month x the monthly
-    contribution); expected claims use the credibility-weighted rates (`credible_rates`). Coverage at the end
-    of each year: today's active plus the net added, over that year's denominator. When budget-funded (BPU)
-    workers do not count over the denominator (`counts_towards_coverage` False), no budget moves it: no rows.
-    `denominator_year`: the year `denominator_value` is for when it lags `last_month` (it grows from that year).
-    Rows cover the months after `last_month` only: no month already in the data is planned as future."""
+    The rule (issue 18, second reading N5: one story with the projection on the same page): the target path rises
+    evenly month by month from today's `active` to the target's share of the denominator (grown at `growth` a year
+    from `denominator_year`, as the projection's denominator is); the budget-funded workers needed in a month are
+    that path less the projected organic participants less the participants funded today (`existing_funded` and
+    any other funder, held at today's level), never below 0. `organic_pct`: the projection's central organic
+    coverage (%) by month (`Projection.forecast["organic_mean"]`), `organic_now` today's observed organic count;
+    without them (no projection) the organic participants are held at today's number (the `attrs["organic"]` of
+    the result says which: ORGANIC_PROJECTED or ORGANIC_HELD). Coverage at the end of each year is computed the
+    same way: (projected organic + funded today + additional) / that year's denominator, so the last row reads
+    the target only when the projection plus the funded workers reach it.
+
+    `gross_additional` is the registrations needed in the year: the target path's rise plus the ordinary lapses
+    of today's participants (at `lapse_rate_pct` a month, agreement ends excluded) that have to be replaced. It is
+    not costed: the organic projection already nets lapses and new self-enrolments, and budget-funded workers stay
+    for their agreement; the budget pays only for the funded worker-months of `cost_*`. Costs are exact Rupiah
+    (workers funded each month x the monthly contribution); expected claims use the credibility-weighted rates
+    (`credible_rates`). When budget-funded (BPU) workers do not count over the denominator
+    (`counts_towards_coverage` False), no budget moves it: no rows. Rows cover the months after `last_month` only:
+    no month already in the data is planned as future."""
     end = pd.Timestamp(int(target_year), 12, 1)
     months_left = (end.year - last_month.year) * 12 + end.month - last_month.month
     if months_left <= 0 or not counts_towards_coverage:
-        return pd.DataFrame(columns=PLAN_COLUMNS)
+        out = pd.DataFrame(columns=PLAN_COLUMNS)
+        out.attrs["organic"] = ORGANIC_HELD
+        return out
     base_year = int(denominator_year or last_month.year)
     denom_target = denominator_value * (1 + growth) ** (int(target_year) - base_year)
-    need = max(0.0, target_pct / 100 * denom_target - active)
-    per_month = need / months_left
-    lapses = (lapse_rate_pct / 100 * active) if pd.notna(lapse_rate_pct) else float("nan")
+    gap = target_pct / 100 * denom_target - active  # the target path's rise over the whole plan
     month_list = pd.date_range(last_month + pd.DateOffset(months=1), end, freq="MS")
-    stock = [int(round(per_month * (i + 1))) for i in range(len(month_list))]
+    denom_m = denominator_value * (1 + growth) ** (month_list.year.to_numpy() - base_year).astype("float64")
+    held_organic = float(organic_now) if organic_now is not None and pd.notna(organic_now) else float("nan")
+    basis = ORGANIC_HELD
+    shortfall = [0.0] * len(month_list)  # today's organic count less the projected one, month by month
+    if organic_pct is not None and pd.notna(held_organic):
+        path = pd.Series(organic_pct, dtype="float64").reindex(month_list)
+        if path.notna().all():
+            basis = ORGANIC_PROJECTED
+            shortfall = [held_organic - float(v) / 100 * d for v, d in zip(path, denom_m)]
+    if basis == ORGANIC_HELD:
+        held_organic = float(active) - int(existing_funded)
+    others = float(active) - held_organic  # funded today (by the budget or another funder), held
+    stock = [max(int(round(gap * (i + 1) / months_left + shortfall[i])), 0) for i in range(len(month_list))]
+    # the registrations' path: the target path's rise (never below today) with the organic projection's lapses
+    rise = [int(round(max(gap, 0.0) * (i + 1) / months_left)) for i in range(len(month_list))]
+    lapses = (lapse_rate_pct / 100 * active) if pd.notna(lapse_rate_pct) else float("nan")
     a = assumptions
     rows = []
-    prev_stock = 0
+    prev_stock = prev_rise = 0
     for year in sorted(set(month_list.year)):
         idx = [i for i, m in enumerate(month_list) if m.year == year]
         n = len(idx)
         stock_year = [stock[i] for i in idx]
+        last = idx[-1]
         cost_add = sum(stock_year) * int(a.monthly_contribution_rp)
         cost_exist = int(existing_funded) * n * int(a.monthly_contribution_rp)
         worker_years = (int(existing_funded) * n + sum(stock_year)) / 12
         jkk = worker_years * jkk_per_1000 / 1000
         jkm = worker_years * jkm_per_1000 / 1000
         net = stock_year[-1] - prev_stock
-        denom_y = denominator_value * (1 + growth) ** (year - base_year)
-        gross = int(round(net + lapses * n)) if pd.notna(lapses) else pd.NA
+        organic_y = held_organic - shortfall[last] + others - int(existing_funded)  # all not paid by this budget
+        gross = int(round(rise[last] - prev_rise + lapses * n)) if pd.notna(lapses) else pd.NA
         rows.append({"year": year, "months": n, "net_additional": net, "gross_additional": gross,
                      "additional_at_year_end": stock_year[-1], "existing_funded": int(existing_funded),
+                     "organic_at_year_end": int(round(organic_y)),
                      "cost_existing_rp": cost_exist, "cost_additional_rp": cost_add, "cost_rp": cost_exist + cost_add,
                      "expected_jkk_cases": jkk, "expected_jkm_deaths": jkm,
                      "expected_benefits_rp": jkm * a.jkm_benefit_rp + jkk * a.jkk_mean_benefit_rp,
-                     "denominator_at_year_end": int(round(denom_y)),
-                     "coverage_end_pct": 100 * (active + stock_year[-1]) / denom_y})
-        prev_stock = stock_year[-1]
+                     "denominator_at_year_end": int(round(denom_m[last])),
+                     "coverage_end_pct": 100 * (organic_y + int(existing_funded) + stock_year[-1]) / denom_m[last]})
+        prev_stock, prev_rise = stock_year[-1], rise[last]
     out = pd.DataFrame(rows, columns=PLAN_COLUMNS)
     out["gross_additional"] = out["gross_additional"].astype("Int64")
+    out.attrs["organic"] = basis
     return out
 
 
@@ -352,5 +431,41 @@ def plan_total(plan: pd.DataFrame) -> dict[str, float]:
     flows = ["months", "net_additional", "gross_additional", "cost_existing_rp", "cost_additional_rp", "cost_rp",
              "expected_jkk_cases", "expected_jkm_deaths", "expected_benefits_rp"]
     out = {c: plan[c].sum() for c in flows}
-    out |= {c: plan[c].iloc[-1] for c in ("additional_at_year_end", "existing_funded", "coverage_end_pct")}
+    out |= {c: plan[c].iloc[-1] for c in ("additional_at_year_end", "existing_funded", "organic_at_year_end",
+                                          "coverage_end_pct")}
     return out
+
+
+def plan_against_budget(plan: pd.DataFrame, plans: pd.DataFrame | None, last_month: pd.Timestamp,
+                        assumptions: Assumptions = Assumptions()) -> dict[str, object] | None:
+    """How the district's plan of budget-funded workers not yet in a budget (the plans table's
+    `planned_apbd_workers`, funding everyone from January of its year, as the projection's `as_planned` scenario)
+    compares with the budget plan (`budget_to_target`): the funded workers the budget needs by December of its
+    last year (funded today + additional), the planned workers then, how many are needed beyond the plan (or by
+    how many the plan exceeds the need), and the cost of each over the plan's years to that year (the plan: every
+    planned worker for 12 months a year; the budget: its `cost_rp` of those years). None without such a plan
+    dated after `last_month` and no later than the budget's last year, or without a budget plan."""
+    from ucj.analysis.projection import PLANNED_FUNDED_PLANS
+
+    if plan is None or plan.empty or plans is None or plans.empty:
+        return None
+    last_year = int(plan["year"].iloc[-1])
+    rows = plans[plans["plan"].isin(PLANNED_FUNDED_PLANS) & plans["year"].notna()].copy()
+    rows = rows[[pd.Timestamp(int(y), 1, 1) > pd.Timestamp(last_month) and int(y) <= last_year
+                 for y in rows["year"]]]
+    if rows.empty:
+        return None
+    rows = rows.sort_values("year")
+    first_year = int(rows["year"].iloc[0])
+    planned_by_year = {}
+    for y in range(first_year, last_year + 1):  # the latest plan dated no later than each year
+        planned_by_year[y] = int(round(float(rows[rows["year"].astype(int) <= y]["value"].iloc[-1])))
+    needed = int(plan["existing_funded"].iloc[-1]) + int(plan["additional_at_year_end"].iloc[-1])
+    planned = planned_by_year[last_year]
+    tariff = int(assumptions.monthly_contribution_rp)
+    return {"plan_year": first_year, "planned_workers": int(round(float(rows["value"].iloc[0]))),
+            "planned_at_last_year": planned, "last_year": last_year, "funded_needed_at_last_year": needed,
+            "beyond_plan": max(needed - planned, 0), "plan_exceeds_need_by": max(planned - needed, 0),
+            "plan_cost_rp": sum(n * 12 * tariff for n in planned_by_year.values()),
+            "budget_cost_rp": int(plan.loc[plan["year"] >= first_year, "cost_rp"].sum()),
+            "cost_years": f"{first_year} – {last_year}"}

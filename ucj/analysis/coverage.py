@@ -241,3 +241,30 @@ def coverage_at(enrolment: pd.DataFrame, workforce: pd.DataFrame, code: str, den
     den = float(now["denominator_value"])
     row = pd.Series({"month": period, "active": active, "denominator_value": den, "coverage_pct": 100 * active / den})
     return row, int(pd.Timestamp(now["month"]).year)
+
+
+def carry_latest_denominator(frame: pd.DataFrame) -> tuple[pd.DataFrame, int | None]:
+    """The page's period rule for a denominator that lags the participants (e.g. a potensi pekerja list of 2024
+    while participants run to 2025-12), in one place: the rows after the last month with a denominator (> 0) that
+    have active participants get that month's denominator, and their coverage is the latest numerator over the
+    latest denominator (their reason cleared), so nothing already observed is left blank or projected as future.
+    One row a month (a district's series) or several (by segment); columns month, active, denominator_value,
+    coverage_pct (and reason). Returns the frame and the denominator's year when it was carried, else None.
+    Used by `carry_segments` (the page's chart and segment table) and `projection.carry_denominator`."""
+    den = pd.to_numeric(frame["denominator_value"], errors="coerce")
+    have = den.notna() & (den > 0)
+    if not have.any():
+        return frame, None
+    last = frame.loc[have, "month"].max()
+    after = (frame["month"] > last) & frame["active"].notna()
+    if not after.any():
+        return frame, None
+    last_den = float(den[have & (frame["month"] == last)].iloc[0])
+    out = frame.copy()
+    out["denominator_value"] = den
+    out["coverage_pct"] = pd.to_numeric(out["coverage_pct"], errors="coerce").astype("float64")
+    out.loc[after, "denominator_value"] = last_den
+    out.loc[after, "coverage_pct"] = 100 * out.loc[after, "active"].astype("float64") / last_den
+    if "reason" in out.columns:
+        out.loc[after, "reason"] = None
+    return out, int(pd.Timestamp(last).year)

@@ -14,11 +14,12 @@ import numpy as np
 import pandas as pd
 
 from ucj.analysis.all_districts import district_table
-from ucj.analysis.budget import (PLAN_COLUMNS, Assumptions, CredibleRate, budget_to_target, credible_rates,
-                                 funded_workers, plan_total, scenario_table)
+from ucj.analysis.budget import (ORGANIC_HELD, PLAN_COLUMNS, SCENARIO_PLUS, Assumptions, Cohorts, CredibleRate,
+                                 budget_to_target, credible_rates, funded_workers, plan_against_budget, plan_total,
+                                 scenario_table)
 from ucj.analysis.claims import claims_summary, heirs_benefits, loss_ratio, programme_kind, savings_withdrawals
-from ucj.analysis.coverage import (OVER_100_NOTE, PAIRINGS, agreement_ends, check_denominator, coverage, coverage_at,
-                                   numerator_rows, pairing)
+from ucj.analysis.coverage import (OVER_100_NOTE, PAIRINGS, agreement_ends, carry_latest_denominator,
+                                   check_denominator, coverage, coverage_at, numerator_rows, pairing)
 from ucj.analysis.reasons import reason as reason_code
 from ucj.analysis.facts import seed_facts
 from ucj.analysis.peers import benchmark, benchmark_all
@@ -38,21 +39,13 @@ TARGET_FROM_PARAMETER = "parameter"
 
 def carry_segments(by_seg: pd.DataFrame, den_year: int | None) -> pd.DataFrame:
     """The page's period rule on the monthly coverage by segment (the chart and the segment table): when the
-    denominator lags (`den_year` set), the months after its last one are over the latest denominator, as the
-    summary's coverage is, never left blank (the chart drew nothing for Minahasa's 2025)."""
+    denominator lags (`den_year` set, by `coverage_at`), the months after its last one are over the latest
+    denominator, as the summary's coverage is, never left blank (the chart drew nothing for Minahasa's 2025).
+    The rule itself: `coverage.carry_latest_denominator`."""
     if den_year is None or by_seg.empty:
         return by_seg
-    have = by_seg[by_seg["denominator_value"].notna() & (by_seg["denominator_value"] > 0)]
-    if have.empty:
-        return by_seg
-    last = have["month"].max()
-    last_den = float(have.loc[have["month"] == last, "denominator_value"].iloc[0])
-    out = by_seg.copy()
-    after = out["month"] > last
-    out.loc[after, "denominator_value"] = last_den
-    out.loc[after, "coverage_pct"] = 100 * out.loc[after, "active"].astype("float64") / last_den
-    out.loc[after, "reason"] = None
-    return out
+    return carry_latest_denominator(by_seg)[0]
+
 
 def as_of(ds: Dataset, last_period: pd.Timestamp) -> Dataset:
     """The dataset as it stood at `last_period`: later months and years are left out (targets and plans kept)."""
@@ -202,6 +195,11 @@ class DistrictFigures:
     # policy apart from trend, and a budget that reaches the target
     agreement_ends: pd.DataFrame = field(default_factory=pd.DataFrame)  # month, funding, workers (left out of lapses)
     budget_plan: pd.DataFrame = field(default_factory=pd.DataFrame)  # one row a year to the target year
+    # the self-enrolled path the budget plan reaches the target against: budget.ORGANIC_PROJECTED (the projection's
+    # central path, as the page shows it) or budget.ORGANIC_HELD (no projection: held at today's number)
+    budget_plan_basis: str = "organic_held"
+    # the district's plan of funded workers not yet budgeted against the budget plan (budget.plan_against_budget)
+    plan_against_budget: dict[str, object] | None = None
     credibility: pd.DataFrame = field(default_factory=pd.DataFrame)  # the claim rates the plan uses, by programme
     # the summary's values, each with its period, basis and source (see Figure); the page prints these
     figures: dict[str, Figure] = field(default_factory=dict)
@@ -265,6 +263,8 @@ class DistrictFigures:
             "budget": self.budget.to_dict(orient="records"),
             "budget_plan": self.budget_plan.to_dict(orient="records"),
             "budget_plan_total": plan_total(self.budget_plan) if len(self.budget_plan) else {},
+            "budget_plan_basis": self.budget_plan_basis,
+            "plan_against_budget": self.plan_against_budget,
             "claim_rates": self.credibility.to_dict(orient="records"),
             "agreement_ends": [{"month": f"{r.month:%Y-%m}", "segment": r.segment, "funding": r.funding,
                                 "workers": int(r.workers), "last_active_month": r.last_active_month,
@@ -319,7 +319,7 @@ class DistrictFigures:
             "peers": self.peers,
             "budget": self.budget,
             "budget_plan": self.budget_plan,
-            "claim_rates": self.credibility,
+            "claim_rates": self.credibility.drop(columns=["poisson_p"], errors="ignore"),  # a sentence says p
             "agreement_ends": self.agreement_ends,
             "projection_scenarios": self.projection.scenarios,
             "assumptions": self.assumptions,
@@ -396,13 +396,14 @@ def district_figures(
     peer_year: int | None = None,
     comparison: pd.DataFrame | Comparison | None = None,
     area_poverty: AreaPoverty | None = None,
+    cohorts: Cohorts | None = None,
 ) -> DistrictFigures:
     """Compute every figure of one district as the data stood at `last_period` (default: the latest month).
 
     `comparison` (the all-district table for the peer year, `district_table`, or a `Comparison` that also
-    holds its benchmarks) and `area_poverty` (province and national poverty at the period) are what a
-    caller making many districts computes once; each is computed here when absent or for another
-    year, denominator or period.
+    holds its benchmarks), `area_poverty` (province and national poverty at the period) and `cohorts` (every
+    district's APBD cohort at the period, for the budget's claim rates) are what a caller making many
+    districts computes once; each is computed here when absent or for another year, denominator or period.
     """
     d = ds.registry.get(district_code)
     code = d.code
@@ -413,8 +414,11 @@ def district_figures(
     proj = project_district(view, code, denominator=denom, target_pct=target_pct, target_year=target_year)
 
     e_d = view.enrolment[view.enrolment["district_code"] == code]
-    now, den_year = coverage_at(e_d, view.workforce, code, denom, period)
-    by_seg = carry_segments(coverage(e_d, view.workforce, denom, period="month", by_segment=True), den_year)
+    # the district's own workforce rows: a district's coverage reads no other district's (the same rows, 5
+    # coverage computations a report against the whole table)
+    w_d = view.workforce[view.workforce["district_code"] == code]
+    now, den_year = coverage_at(e_d, w_d, code, denom, period)
+    by_seg = carry_segments(coverage(e_d, w_d, denom, period="month", by_segment=True), den_year)
     seg_now = by_seg[by_seg["month"] == period][["segment", "active", "coverage_pct"]].reset_index(drop=True)
 
     start_12 = period - pd.DateOffset(months=CLAIMS_WINDOW_MONTHS - 1)
@@ -506,30 +510,38 @@ def district_figures(
 
     # the workers needed for the target are the year-by-year plan (`budget_plan`), not a scenario row
     already = funded_workers(e_d, code, upto)
-    rates = credible_rates(view.claims, view.enrolment, code, period=period)
+    if cohorts is None or cohorts.period != period:  # every district's APBD cohorts at this period
+        cohorts = Cohorts.of(view.claims, view.enrolment, period)
+    rates = credible_rates(view.claims, view.enrolment, code, period=period, cohorts=cohorts)
     by_prog = {r.programme: r for r in rates}
     used = replace(Assumptions(), jkk_cases_per_1000=round(by_prog["JKK"].rate_per_1000, 2),
                    jkm_deaths_per_1000=round(by_prog["JKM"].rate_per_1000, 2))  # the plan's rates, shown in claim_rates
     # each scenario: the workers funded today plus 5,000 or 10,000 additional ones (reader's finding 15: a row of
     # "5,000 workers" beside 31,777 already funded read as nothing)
     budget = scenario_table([already + 5_000, already + 10_000], 12, assumptions=used,
+                            labels=[SCENARIO_PLUS[5_000], SCENARIO_PLUS[10_000]],
                             current_active=int(active_now) if np.isfinite(active_now) else None,
                             denominator_value=denom_now if np.isfinite(denom_now) else None,
                             already_funded=already, counts_towards_coverage=segs is None or "BPU" in segs)
     plan = pd.DataFrame(columns=PLAN_COLUMNS)
     if cov_month is not None and np.isfinite(active_now) and np.isfinite(denom_now):
         # from the page's one month (the coverage's), never from an earlier base
+        organic_now, organic_path = projected_organic(proj, cov_month, active_now)
         plan = budget_to_target(cov_month, active_now, denom_now,
                                 proj.denominator_growth_pct_per_year / 100, proj.target_pct, proj.target_year,
                                 lapse_pct, already, by_prog["JKK"].rate_per_1000, by_prog["JKM"].rate_per_1000,
-                                counts_towards_coverage=segs is None or "BPU" in segs, denominator_year=den_year)
+                                counts_towards_coverage=segs is None or "BPU" in segs, denominator_year=den_year,
+                                organic_now=organic_now, organic_pct=organic_path)
+    plan_basis = str(plan.attrs.get("organic", ORGANIC_HELD))
+    own_plans = ds.plans[ds.plans["district_code"] == code]
+    against = plan_against_budget(plan, own_plans, cov_month, used) if cov_month is not None else None
 
     synthetic = view.synthetic_tables()
     figs = _summary_figures(e_d, denom, period, now, proj, head_claims=claims_12, start_12=start_12,
                             net=net, gross=gross, poverty_latest=latest, denominator_year=den_year)
     by_pairing = {}
     for den in PAIRINGS:
-        row, _ = coverage_at(e_d, view.workforce, code, den, period)
+        row = now if den == denom else coverage_at(e_d, w_d, code, den, period)[0]  # the page's own: computed above
         if row is not None:
             by_pairing[den] = Figure(float(row["coverage_pct"]), "%", f"{pd.Timestamp(row['month']):%Y-%m}",
                                      pairing(den).name, "enrolment/workforce")
@@ -559,12 +571,24 @@ def district_figures(
         plans=ds.plans[ds.plans["district_code"] == code][["year", "plan", "value", "unit", "plan_source"]]
         .reset_index(drop=True), synthetic_tables=synthetic,
         real_tables=[n for n in view.info if n not in synthetic], table_provenance=view.provenance(),
-        agreement_ends=ends, budget_plan=plan,
+        agreement_ends=ends, budget_plan=plan, budget_plan_basis=plan_basis, plan_against_budget=against,
         credibility=pd.DataFrame([asdict(r) for r in rates], columns=[f.name for f in fields(CredibleRate)]),
         figures=figs, coverage_by_pairing=by_pairing, period_rule=rule, chart_synthetic=chart_synthetic(view, denom), province_note=province_note,
         claims_totals=_claims_totals(claims_12, lr),
         table_status={n: table_synthetic_status(i)[0] for n, i in view.info.items()},
     )
+
+
+def projected_organic(proj: Projection, month: pd.Timestamp, active: float) -> tuple[float | None, pd.Series | None]:
+    """(today's observed organic count, the projection's central organic coverage (%) by future month) for the
+    budget plan, read from the Projection result; (None, None) when the projection has no organic path or starts
+    from another month or count than the plan (then the plan holds the organic participants at today's number)."""
+    fc = proj.forecast
+    if (not proj.model_used or "organic_mean" not in fc or not len(fc) or proj.last_month is None
+            or pd.Timestamp(proj.last_month) != pd.Timestamp(month) or not np.isfinite(proj.funded_now)
+            or not np.isclose(float(proj.last_active), float(active))):
+        return None, None
+    return float(proj.last_active) - float(proj.funded_now), fc.set_index("month")["organic_mean"].astype("float64")
 
 
 def _period_of(figures: dict[str, Figure], name: str) -> str | None:

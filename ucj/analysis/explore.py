@@ -13,9 +13,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ucj.analysis.budget import Assumptions, scenario
+from ucj.analysis.budget import ORGANIC_HELD, ORGANIC_PROJECTED, Assumptions, scenario
 from ucj.analysis.coverage import coverage, latest_coverage, pairing
-from ucj.analysis.district import DistrictFigures
+from ucj.analysis.district import DistrictFigures, projected_organic
 from ucj.analysis.projection import workers_needed
 from ucj.core.errors import UcjInputError
 from ucj.data.dataset import Dataset
@@ -131,15 +131,23 @@ class BudgetPlan:
     months_remaining: int
     net_per_month: float
     gross_per_month: float  # net plus the participants lapsing a month, who must be replaced
-    cost_per_year_rp: float  # the net additional workers, all paid by the APBD for 12 months at the tariff
+    cost_per_year_rp: float  # the funded additional workers the target needs, all paid for 12 months at the tariff
     expected_jkk_claims_rp: float
     expected_jkm_claims_rp: float
+    # the budget's rule, as the district page's budget plan (budget.budget_to_target): the funded additional workers
+    # needed by December of target_year = the rise of all participants less the change of the self-enrolled ones
+    # (the projection's central path, ORGANIC_PROJECTED; held at today's number, ORGANIC_HELD, without one)
+    funded_additional_total: float = math.nan
+    organic_change: float = 0.0
+    organic_basis: str = ORGANIC_HELD
 
 
 def budget_plan(fig: DistrictFigures, workers: int, months: int, tariff_rp: int, target_year: int) -> BudgetPlan:
     """Cost, coverage after and expected JKK and JKM claims of paying for `workers` more workers (on top of
     the district's latest coverage and of the workers the APBD funds today), and the workers a month, gross and
-    net, and the cost a year of reaching the target by `target_year`."""
+    net, and the cost a year of reaching the target by `target_year`: the funded additional workers the district
+    page's budget rule needs then (against the projected self-enrolled path when the projection reaches that
+    year, else holding them at today's number), each paid for 12 months."""
     if tariff_rp <= 0:
         raise UcjInputError.one("the monthly contribution must be above 0", column="tariff")
     a = Assumptions(monthly_contribution_rp=int(tariff_rp))
@@ -154,19 +162,30 @@ def budget_plan(fig: DistrictFigures, workers: int, months: int, tariff_rp: int,
     p = fig.projection
     if known and fig.coverage_as_of is not None and np.isfinite(p.target_pct):
         need = workers_needed(fig.coverage_as_of, fig.active, fig.denominator_value,
-                              p.denominator_growth_pct_per_year / 100, p.target_pct, int(target_year))
+                              p.denominator_growth_pct_per_year / 100, p.target_pct, int(target_year),
+                              p.denominator_year)
     else:
         need = dict(workers_needed_total=math.nan, months_remaining=0, workers_needed_per_month=math.nan)
     net = float(need["workers_needed_per_month"])
     gross = net + fig.lapsed_per_month if np.isfinite(net) and np.isfinite(fig.lapsed_per_month) else math.nan
     total = float(need["workers_needed_total"])
-    cost_year = total * int(tariff_rp) * 12 if counts and np.isfinite(total) else math.nan
+    change, basis = 0.0, ORGANIC_HELD
+    if np.isfinite(total) and fig.coverage_as_of is not None:
+        organic_now, path = projected_organic(p, fig.coverage_as_of, fig.active)
+        end = pd.Timestamp(int(target_year), 12, 1)
+        if path is not None and organic_now is not None and end in path.index:
+            change = float(path[end]) / 100 * float(need["denominator_at_target"]) - organic_now
+            basis = ORGANIC_PROJECTED
+    rise = p.target_pct / 100 * float(need["denominator_at_target"]) - fig.active if np.isfinite(total) else math.nan
+    funded_total = max(rise - change, 0.0) if np.isfinite(rise) else math.nan
+    cost_year = funded_total * int(tariff_rp) * 12 if counts and np.isfinite(funded_total) else math.nan
     return BudgetPlan(
         scenario=sc, tariff_rp=int(tariff_rp), already_funded=already, counts_towards_coverage=counts, target_pct=p.target_pct, target_year=int(target_year),
         workers_needed_total=total, months_remaining=int(need["months_remaining"]), net_per_month=net,
         gross_per_month=gross, cost_per_year_rp=cost_year,
         expected_jkk_claims_rp=float(sc["expected_jkk_cases"]) * a.jkk_mean_benefit_rp,  # type: ignore[arg-type]
         expected_jkm_claims_rp=float(sc["expected_jkm_deaths"]) * a.jkm_benefit_rp,  # type: ignore[arg-type]
+        funded_additional_total=funded_total if counts else math.nan, organic_change=change, organic_basis=basis,
     )
 
 

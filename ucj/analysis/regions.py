@@ -26,6 +26,9 @@ class RegionFigures:
     ranking: pd.DataFrame  # district_code, district, coverage_pct, p0, apbd_share_pct, jkk_per_1000, working_population
     panel: PanelResult | None = None  # national only: P0 on the December-before coverage, two-way FE (`national_panel`)
     panel_reason: str | None = None  # why there is no panel estimate, when there is none
+    # the period of each ranking column ("YYYY-MM", "YYYY" or "from – to"): coverage and the APBD share at
+    # the year's last month in the data, JKK over the year's months, P0 and the working population of the year
+    periods: dict[str, str] | None = None
 
     @property
     def districts(self) -> int:
@@ -59,7 +62,17 @@ def region_figures(ds: Dataset, province: str | None, year: int | None = None,
     # the national estimate (seconds of least squares) depends on the data alone: once per dataset
     panel, reason = (derived(ds.store_key, "national_panel", [], lambda: _national_panel(ds)) if prov is None
                      else (None, None))
-    return RegionFigures(year, prov, ds.registry.province_name(prov) if prov else None, ranking, panel, reason)
+    return RegionFigures(year, prov, ds.registry.province_name(prov) if prov else None, ranking, panel, reason,
+                         ranking_periods(ds, year))
+
+
+def ranking_periods(ds: Dataset, year: int) -> dict[str, str]:
+    """The period of each column of the ranking `district_table(ds, year)` gives (see RegionFigures.periods)."""
+    months = ds.enrolment.loc[ds.enrolment["month"].dt.year == year, "month"]
+    last = f"{months.max():%Y-%m}" if len(months) else str(year)
+    window = f"{months.min():%Y-%m} – {months.max():%Y-%m}" if len(months) else str(year)
+    return {"coverage_pct": last, "apbd_share_pct": last, "jkk_per_1000": window, "p0": str(year),
+            "working_population": str(year)}
 
 
 def _national_panel(ds: Dataset) -> tuple[PanelResult | None, str | None]:

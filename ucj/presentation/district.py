@@ -21,6 +21,7 @@ import pandas as pd
 
 from ucj import __version__
 from ucj.analysis.all_districts import district_table
+from ucj.analysis.budget import Cohorts
 from ucj.analysis.district import (DEFAULT_DENOMINATOR, TARGET_FROM_PARAMETER, AreaPoverty, Comparison,
                                    DistrictFigures, Figure, as_of, district_figures, jsonable, peer_table_key)
 from ucj.analysis.projection import Projection
@@ -28,8 +29,8 @@ from ucj.analysis.villages import VillageFigures, village_figures
 from ucj.core.config import stylesheet
 from ucj.core.stamp import NAME_ONLY, shown_folder_text, stamp
 from ucj.data.dataset import Dataset, load_stored
-from ucj.presentation.i18n import (Lang, fmt_int, fmt_num, fmt_pct, fmt_rp, fmt_year, reason_text, stamp_line, t, tf,
-                                  unit_kind)
+from ucj.presentation.i18n import (Lang, fmt_dec, fmt_int, fmt_num, fmt_pct, fmt_rp, fmt_year, reason_text, stamp_line,
+                                   t, tf, unit_kind)
 from ucj.core.config import split_dirs
 from ucj.presentation.request import ReportParams
 from ucj.presentation.plots import claims_figure, coverage_figure, poverty_figure
@@ -268,8 +269,11 @@ class DistrictReport:
             self._html(f"<p><small>{html.escape(self.period_note(name))}</small></p>")
 
     def _table(self, df: pd.DataFrame | str) -> None:
-        """A table: a table name (localised by its kinds of number) or a frame already localised."""
-        if isinstance(df, str):
+        """A table: a table name (localised by its kinds of number) or a frame already localised. A table
+        without rows is one sentence saying why, never headers alone."""
+        if isinstance(df, str) and not len(self.tables[df]):
+            self._html(f"<p>{html.escape(self.empty_reasons().get(df) or t('empty_table', self.lang))}</p>")
+        elif isinstance(df, str):
             self._html(html_table(self.shown(df), self.lang))
         else:
             self._html(df.to_html(index=False, escape=True, classes="ucj-table", border=0, na_rep="–"))
@@ -326,8 +330,10 @@ class DistrictReport:
             if p.status == "cannot_say" and p.reason:
                 why = reason_text(p.reason, lang)
                 s += " " + why[:1].upper() + why[1:] + "."
+        elif p.status == "cannot_say":  # fitted, but no model is usable: the verdict and why (docs/modelid.md)
+            s += " " + tf("cannot_say_no_model_sentence", lang, why=reason_text(p.reason, lang))
         else:
-            s += " " + tf("no_projection_sentence", lang, reason=reason_text(p.reason, lang))
+            s += " " + tf("no_projection_sentence", lang, reason=reason_text(p.reason, lang) or t("reason_other", lang))
         return s
 
     def workers_needed_sentence(self) -> str:
@@ -337,10 +343,21 @@ class DistrictReport:
         if isinstance(need, dict) and need.get("gross_per_month") is not None:
             gross = " " + tf("workers_needed_gross_sentence", lang, lapsed=fmt_int(need.get("lapsed_per_month"), lang),
                              gross=fmt_int(need.get("gross_per_month"), lang))
-        return tf("workers_needed_sentence", lang, target=fmt_pct(p.target_pct, lang), year=fmt_year(p.target_year),
+        held = self.held_denominator()
+        return tf("workers_needed_sentence_held" if held else "workers_needed_sentence", lang,
+                  target=fmt_pct(p.target_pct, lang), year=fmt_year(p.target_year),
                   total=fmt_int(p.workers_needed_total, lang), months=fmt_int(p.months_remaining, lang),
                   per_month=fmt_int(p.workers_needed_per_month, lang),
-                  growth=fmt_pct(p.denominator_growth_pct_per_year, lang)) + gross
+                  growth=fmt_pct(p.denominator_growth_pct_per_year, lang), **(held or {})) + gross
+
+    def held_denominator(self) -> dict[str, str] | None:
+        """{den_value, den_year} when the need holds the denominator at its last published value (it lags the
+        participants and has no growth to carry it on, e.g. Minahasa's 2024 potensi list to 2029; second reading
+        N12: it lowers the need), else None."""
+        p = self.projection
+        if p.denominator_year is None or p.denominator_growth_pct_per_year != 0 or pd.isna(p.last_denominator):
+            return None
+        return {"den_value": fmt_int(p.last_denominator, self.lang), "den_year": str(int(p.denominator_year))}
 
     def show_workers_needed(self) -> None:
         self.heading("workers_needed")
@@ -349,18 +366,20 @@ class DistrictReport:
         self._html(f"<p>{html.escape(self.model_sentence())}</p>")
         if any(f.fitted for f in self.projection.fits):  # no empty "Details: –." line
             self._html(f"<p><small>{html.escape(self.model_details())}</small></p>")
-        self._html(f"<h3>{html.escape(t('model_fits_heading', self.lang))}</h3>")
-        self._table("model_fits")
-        self._html(f"<p><small>{html.escape(t('model_terms_note', self.lang))}</small></p>")
+        if len(self.tables["model_fits"]):  # no model tried: the sentence above says why, no empty table, no glossary
+            self._html(f"<h3>{html.escape(t('model_fits_heading', self.lang))}</h3>")
+            self._table("model_fits")
+            self._html(f"<p><small>{html.escape(t('model_terms_note', self.lang))}</small></p>")
+            self._html(f"<p><small>{html.escape(self.model_rules_text())}</small></p>")
         self.show_policy_apart()
 
     # -- which model, and policy apart from trend (issue 18, items 2 and 3) -------------------------
-    def model_sentence(self) -> str:
+    def _model_choice_sentence(self) -> str:
         """Which model the projection uses and why, in one plain sentence (the reasons from the catalogue)."""
         p, lang = self.projection, self.lang
         rejected = [f for f in p.fits if f.fitted and not f.usable]
         if not p.model_used:
-            why = reason_text(p.reason, lang) or "–"
+            why = reason_text(p.reason, lang) or t("reason_other", lang)
             return tf("model_sentence_none", lang, why=why)
         if rejected:
             other = rejected[0]
@@ -373,6 +392,26 @@ class DistrictReport:
                       why=reason_text(other.reason, lang))
         key = "model_sentence_default" if p.choice == "choice_default" else "model_sentence_holdout"
         return tf(key, lang, model=t(p.model_used, lang))
+
+    def model_sentence(self) -> str:
+        """Which model the projection uses and why (`_model_choice_sentence`), and, when the series was fitted
+        without seasonal adjustment, that it was and why (too few months for STL)."""
+        p, lang = self.projection, self.lang
+        s = self._model_choice_sentence()
+        if p.months_fitted and not p.seasonally_adjusted:
+            from ucj.analysis.projection import STL_MIN_CYCLES
+
+            s += " " + tf("not_seasonally_adjusted_note", lang, n=fmt_int(p.months_fitted, lang),
+                          need=fmt_int(12 * STL_MIN_CYCLES, lang))
+        return s
+
+    def model_rules_text(self) -> str:
+        """The rule that decides when a model is not used, with its limits (docs/modelid.md)."""
+        from ucj.analysis.projection import LB_REJECT_P, LB_REJECT_P_ADJUSTED, LJUNG_BOX_LAGS, STL_MIN_CYCLES
+
+        return tf("model_rules_note", self.lang, limit=fmt_dec(LB_REJECT_P, self.lang, 4),
+                  limit_adjusted=_power_of_ten(LB_REJECT_P_ADJUSTED), lags=fmt_int(LJUNG_BOX_LAGS, self.lang),
+                  need=fmt_int(12 * STL_MIN_CYCLES, self.lang))
 
     def model_details(self) -> str:
         """The details behind the sentence: each fitted model's AIC and Ljung-Box p-value."""
@@ -388,7 +427,8 @@ class DistrictReport:
         lines = []
         if p.model_used and pd.notna(p.funded_now):
             # "today" is the observed value; the adjusted one the model continues is named as such (finding 4)
-            lines.append(tf("organic_funded_observed_sentence", lang, observed=fmt_pct(p.organic_observed_pct, lang),
+            key = "organic_funded_observed_sentence" if p.seasonally_adjusted else "organic_funded_unadjusted_sentence"
+            lines.append(tf(key, lang, observed=fmt_pct(p.organic_observed_pct, lang),
                             adjusted=fmt_pct(p.organic_last_pct, lang), month=f"{pd.Timestamp(p.last_month):%Y-%m}",
                             funded=fmt_int(p.funded_now, lang), funded_target=fmt_int(p.funded_at_target, lang),
                             year=fmt_year(p.target_year)))
@@ -496,11 +536,61 @@ class DistrictReport:
         self._html(f"<h3>{html.escape(t('budget_plan', self.lang))}</h3>")
         self._period("budget_plan")
         self._table(self.budget_plan_frame())
+        self._html("".join(f"<p>{html.escape(x)}</p>" for x in self.budget_plan_sentences()))
         self._html(f"<p><small>{html.escape(t('budget_plan_note', self.lang))}</small></p>")
         self._html(f"<h3>{html.escape(t('claim_rates', self.lang))}</h3>")
         self._period("claim_rates")
         self._table("claim_rates")
         self._html(f"<p><small>{html.escape(t('claim_rates_note_collective', self.lang))}</small></p>")
+        self._html("".join(f"<p>{html.escape(x)}</p>" for x in self.claim_rate_sentences()))
+
+    def budget_plan_sentences(self) -> list[str]:
+        """The budget plan's rule in one sentence (against the projected self-enrolled path, or holding them at
+        today's number when there is no projection), why the gross registrations are not costed, and the
+        district's plan not yet budgeted against this budget (second reading, N5 and N7)."""
+        from ucj.analysis.budget import ORGANIC_PROJECTED
+        from ucj.presentation.i18n import fmt_signed_int
+
+        r, lang, p = self.results, self.lang, self.projection
+        plan = r.budget_plan
+        if plan.empty:
+            return []
+        rule = "budget_rule_projected" if r.budget_plan_basis == ORGANIC_PROJECTED else "budget_rule_held"
+        lines = [tf(rule, lang, active=fmt_int(r.active, lang), target=fmt_pct(p.target_pct, lang),
+                    year=fmt_year(p.target_year), funded=fmt_int(plan["existing_funded"].iloc[0], lang))]
+        if r.budget_plan_basis == ORGANIC_PROJECTED and pd.notna(p.workers_needed_total):
+            change = int(plan["organic_at_year_end"].iloc[-1]) + int(plan["existing_funded"].iloc[-1]) - round(r.active)
+            lines.append(tf("budget_vs_need", lang, total=fmt_int(p.workers_needed_total, lang),
+                            year=fmt_year(p.target_year), change=fmt_signed_int(change, lang),
+                            additional=fmt_int(plan["additional_at_year_end"].iloc[-1], lang)))
+        if plan["gross_additional"].notna().any():
+            lines.append(tf("budget_gross_not_costed", lang, lapse=fmt_pct(r.lapse_rate_pct, lang)))
+        a = r.plan_against_budget
+        if a:
+            key = "plan_against_budget_beyond" if int(a["beyond_plan"]) > 0 else "plan_against_budget_covers"
+            lines.append(tf(key, lang, plan_year=fmt_year(a["plan_year"]), planned=fmt_int(a["planned_workers"], lang),
+                            year=fmt_year(a["last_year"]), needed=fmt_int(a["funded_needed_at_last_year"], lang),
+                            beyond=fmt_int(a["beyond_plan"], lang), surplus=fmt_int(a["plan_exceeds_need_by"], lang),
+                            plan_cost=fmt_rp(a["plan_cost_rp"], lang), budget_cost=fmt_rp(a["budget_cost_rp"], lang),
+                            years=str(a["cost_years"])))
+        return lines
+
+    def claim_rate_sentences(self) -> list[str]:
+        """One sentence for each programme whose own count differs from the collective rate beyond chance
+        (two-sided Poisson p < budget.DIFFERS_P; second reading, N8)."""
+        lang, out = self.lang, []
+        cr = self.results.credibility
+        if cr.empty or "differs_from_collective" not in cr:
+            return out
+        for r in cr[cr["differs_from_collective"].astype(bool)].itertuples():
+            cohort = f"{r.cohort_from} – {r.cohort_to}" if r.cohort_from else "–"
+            out.append(tf("claim_rate_differs_sentence", lang, programme=str(r.programme),
+                          own=fmt_num(r.own_rate_per_1000, lang, 2), count=fmt_int(r.own_count, lang),
+                          exposure=fmt_int(r.exposure_worker_years, lang), cohort=cohort,
+                          collective=fmt_num(r.collective_rate_per_1000, lang, 2),
+                          expected=fmt_num(r.expected_at_collective, lang, 1), p=_pvalue(r.poisson_p, lang),
+                          weight=fmt_num(r.weight, lang, 3), rate=fmt_num(r.rate_per_1000, lang, 2)))
+        return out
 
     # -- methods, sources and the stamp -------------------------------------------------------
     def methods_lines(self) -> list[str]:
@@ -514,10 +604,12 @@ class DistrictReport:
             lines.append(tf("method_projection", lang, model=t(p.model_used, lang),
                             level=fmt_pct(100 * p.interval, lang, 0)))
         else:  # "no model is used because ...", never "the model used: series too short"
-            lines.append(tf("model_sentence_none", lang, why=reason_text(p.reason, lang) or "–"))
+            lines.append(tf("model_sentence_none", lang, why=reason_text(p.reason, lang) or t("reason_other", lang)))
         lines.append(t("verdict_rule", lang))
-        lines.append(tf("method_workers_net", lang, growth=fmt_pct(p.denominator_growth_pct_per_year, lang),
-                        net=fmt_int(p.workers_needed_per_month, lang)))
+        held = self.held_denominator()
+        lines.append(tf("method_workers_net_held" if held else "method_workers_net", lang,
+                        growth=fmt_pct(p.denominator_growth_pct_per_year, lang),
+                        net=fmt_int(p.workers_needed_per_month, lang), **(held or {})))
         need = k.get("workers_needed")
         if isinstance(need, dict) and "gross_per_month" in need:
             lines.append(tf("method_workers_gross", lang, lapse=fmt_pct(need.get("lapse_rate_pct"), lang),
@@ -623,6 +715,25 @@ class DistrictReport:
         self._html(f'<p class="ucj-stamp">{html.escape(self.stamp_text())}</p>')
 
     # -- localised tables ---------------------------------------------------------------------
+    def empty_reasons(self) -> dict[str, str]:
+        """Why each table without rows has none, in one sentence (the page and the workbook alike): a table
+        the projection fills when no projection could be made, no funding agreement ended, no savings claims,
+        no plan; any other empty table gets the catalogue's general sentence."""
+        lang, p, out = self.lang, self.projection, {}
+        window = (self.key.get("table_periods") or {}).get("claims_12m") or str(self.key.get("last_period"))  # type: ignore[union-attr]
+        if not p.model_used:
+            why = tf("empty_no_projection", lang, reason=reason_text(p.reason, lang) or t("reason_other", lang))
+            out.update({"model_fits": why, "projection": why, "projection_scenarios": why})
+        else:
+            out["projection_scenarios"] = t("empty_no_scenarios", lang)
+        out["agreement_ends"] = tf("empty_agreement_ends", lang, period=window)
+        out["savings_12m"] = tf("empty_savings", lang, period=window)
+        out["claims_12m"] = tf("empty_claims", lang, period=window)
+        out["budget_plan"] = t("empty_budget_plan", lang)
+        out["plans"] = t("empty_plans", lang)
+        out["seed_facts"] = t("empty_seed_facts", lang)
+        return {name: text for name, text in out.items() if name in self.tables and not len(self.tables[name])}
+
     def shown(self, name: str) -> Shown:
         """A table's values with each cell's kind and localised headers (for HTML and Excel alike)."""
         return shown(name, self.tables[name], self.lang)
@@ -664,10 +775,17 @@ class DistrictReport:
         written.append(write_tables_xlsx(out / "tables.xlsx", {n: self.shown(n) for n in self.tables}, self.lang,
                                          self.synthetic_tables, self.key, self.stamp_text(),
                                          table_status=self.results.table_status,
-                                         parameters=self.parameters_text()))
+                                         parameters=self.parameters_text(), empty_reasons=self.empty_reasons()))
         for name in self.charts:
             written.append(write_bytes(out / f"{name}.png", self.png(name)))
         return written
+
+
+def _power_of_ten(x: float) -> str:
+    """1e-12 as "10⁻¹²" (a limit far below what three decimals show)."""
+    import math
+
+    return "10" + str(round(math.log10(x))).translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
 
 
 def _pvalue(p: float, lang: Lang) -> str:
@@ -858,7 +976,8 @@ def load_data(source: ReportParams | str) -> Dataset:
 class PeerTables:
     """The all-district tables of one dataset, each computed once and shared by the reports a kernel
     builds: the comparison table with every district's benchmarks (`Comparison`, per period, peer year
-    and denominator) and province and national poverty (`AreaPoverty`, per period). A table depends on
+    and denominator), province and national poverty (`AreaPoverty`, per period) and every district's APBD
+    cohort for the budget's claim rates (`Cohorts`, per period). A table depends on
     nothing else, so sharing it never changes a figure. A dataset read through the store
     (`load_stored`) also finds them there, computed once per dataset (ucj.data.store)."""
 
@@ -866,6 +985,7 @@ class PeerTables:
         self.ds = ds
         self._tables: dict[tuple[pd.Timestamp, int, str], Comparison] = {}
         self._poverty: dict[pd.Timestamp, AreaPoverty] = {}
+        self._cohorts: dict[pd.Timestamp, Cohorts] = {}
         self.last_key: tuple[pd.Timestamp, int, str] | None = None
 
     def table(self, period: pd.Timestamp, year: int, denominator: str) -> Comparison:
@@ -880,6 +1000,14 @@ class PeerTables:
         if key not in self._poverty:
             self._poverty[key] = self._stored("area_poverty", [str(key)], lambda: AreaPoverty.of(self.ds, key))
         return self._poverty[key]
+
+    def cohorts(self, period: pd.Timestamp) -> Cohorts:
+        """Every district's APBD cohort at `period` (the budget's claim rates), computed once per period."""
+        key = pd.Timestamp(period)
+        if key not in self._cohorts:
+            self._cohorts[key] = self._stored("apbd_cohorts", [str(key)], lambda: Cohorts.of(
+                as_of(self.ds, key).claims, as_of(self.ds, key).enrolment, key))
+        return self._cohorts[key]
 
     def _stored(self, kind: str, inputs: list[object], compute: Callable[[], T]) -> T:
         """`compute()`, through the store when the dataset came from it (keyed on the dataset's key)."""
@@ -900,6 +1028,7 @@ def _figures(ds: Dataset, params: ReportParams, comparison: pd.DataFrame | PeerT
         return district_figures(ds, params.district.code, comparison=comparison, **kw)  # type: ignore[arg-type]
     period = pd.Timestamp(params.last_period)
     kw["area_poverty"] = comparison.poverty(period)
+    kw["cohorts"] = comparison.cohorts(period)
     # the table the analysis will want, found cheaply; checked after the call all the same
     guess = (period, *peer_table_key(ds, params.district.code, period, params.denominator, params.target_pct,
                                      params.target_year))
@@ -958,6 +1087,7 @@ def build(ds: Dataset, params: ReportParams, *, comparison: pd.DataFrame | PeerT
     key |= village_key(villages)
     report = DistrictReport(params, fig, key, tables, fig.projection, fig.synthetic_tables, provenance,
                             villages=villages)
+    key["budget_plan_text"] = report.budget_plan_sentences() + report.claim_rate_sentences()  # as the page words them
     synthetic = fig.synthetic_tables
     title_cov = f"{t('coverage_by_segment', lang)} ({t(fig.denominator, lang)})"
     proj = fig.projection

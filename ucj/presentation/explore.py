@@ -19,7 +19,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from ucj.analysis.budget import Assumptions
+from ucj.analysis.budget import ORGANIC_PROJECTED, Assumptions
 from ucj.analysis.all_districts import district_table
 from ucj.analysis.district import AreaPoverty, Comparison, DistrictFigures, district_figures
 from ucj.analysis.explore import (ALL_SEGMENTS, MAX_COMPARE, BudgetPlan, allowed_segments, budget_plan,
@@ -29,7 +29,8 @@ from ucj.core.errors import UcjInputError
 from ucj.data.dataset import Dataset
 from ucj.data.registry import Registry
 from ucj.data.schema import DENOMINATORS
-from ucj.presentation.i18n import Lang, check_lang, fmt_int, fmt_num, fmt_pct, fmt_rp, fmt_rp_full, fmt_year, reason_text, t, tf
+from ucj.presentation.i18n import (Lang, check_lang, fmt_int, fmt_num, fmt_pct, fmt_rp, fmt_rp_full, fmt_signed_int,
+                                  fmt_year, reason_text, t, tf)
 from ucj.presentation.plots import claims_figure, mark_synthetic, poverty_figure
 from ucj.presentation.explore_env import DISTRICT_ENV, LANG_ENV, default_lang  # noqa: F401 - the explorer's API
 from ucj.presentation.tables import Shown, as_html_frame, shown
@@ -305,6 +306,12 @@ def budget_view(fig: DistrictFigures, plan: BudgetPlan, lang: Lang) -> View:
                f"{fmt_int(plan.gross_per_month, lang)} ({t('workers_needed_gross', lang).lower()}), "
                f"{fmt_rp(plan.cost_per_year_rp, lang)} ({t('cost_per_year_rp', lang).lower()})"]
     notes = [] if plan.counts_towards_coverage else [t("not_counting", lang)]
+    if plan.counts_towards_coverage and pd.notna(plan.funded_additional_total):
+        held = plan.organic_basis != ORGANIC_PROJECTED
+        notes.append(tf("explorer_budget_rule_held" if held else "explorer_budget_rule_projected", lang,
+                        funded=fmt_int(plan.funded_additional_total, lang), year=fmt_year(plan.target_year),
+                        rise=fmt_int(plan.funded_additional_total + plan.organic_change, lang),
+                        change=fmt_signed_int(plan.organic_change, lang)))
     if fig.target_is_default:
         notes.append(t("default_target", lang))
     return View(lines, None, budget_table(plan, lang), "budget", notes, "", lang)

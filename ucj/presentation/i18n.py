@@ -54,6 +54,14 @@ def fmt_pct(value: object, lang: Lang = "id", digits: int = 1) -> str:
     return f"{fmt_num(value, lang, digits)} %"
 
 
+def fmt_signed_int(value: object, lang: Lang = "id") -> str:
+    """A whole number with its sign: "+642", "−1,234" (en) or "−1.234" (id); "0" for none."""
+    if _missing(value):
+        return "–"
+    v = int(round(float(value)))  # type: ignore[arg-type]
+    return ("+" if v > 0 else "−" if v < 0 else "") + fmt_int(abs(v), lang)
+
+
 def fmt_pp(value: object, lang: Lang = "id") -> str:
     """A difference of percentages, in percentage points with a sign: "+1,2 pp" / "-0.4 pp"."""
     if _missing(value):

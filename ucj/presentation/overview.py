@@ -39,6 +39,7 @@ class Overview:
     parameters: dict[str, object] = field(default_factory=dict)
     boundaries: dict[str, object] | None = None  # the map's boundaries file: name, sha256, shapes matched
     _png: dict[str, bytes] = field(default_factory=dict, repr=False)
+    _first_month: pd.Timestamp | None = None  # the data's first month (the start of the series projected)
     _stamp: dict[str, object] | None = field(default=None, repr=False)
 
     @property
@@ -59,15 +60,46 @@ class Overview:
                   if self.synthetic else "")
         display(HTML(f"<style>{stylesheet()}</style><h1 class='ucj-title'>{html.escape(self.title)}</h1>{banner}"))
 
+    def shown_top(self, top: int | None) -> int:
+        """How many districts the page's ranking lists: `top`, or all when it is unset or larger."""
+        n = len(self.ranking)
+        return n if top is None or top <= 0 or top >= n else int(top)
+
+    def ranking_heading(self, top: int | None = None) -> str:
+        """"The 25 of 514 districts with the highest coverage, 2025-12": what the ranking table holds, the rule
+        that chose its rows and its month."""
+        n, k = len(self.ranking), self.shown_top(top)
+        month = self.periods()["coverage_pct"]
+        if k < n:
+            return tf("ranking_heading_top", self.lang, top=fmt_int(k, self.lang), total=fmt_int(n, self.lang),
+                      period=month)
+        return tf("ranking_heading_all", self.lang, total=fmt_int(n, self.lang), period=month)
+
+    def periods(self) -> dict[str, str]:
+        """The period of each ranking column (the analysis layer's `RegionFigures.periods`)."""
+        if self.results.periods:
+            return dict(self.results.periods)
+        year = str(self.results.year)
+        return {c: year for c in ("coverage_pct", "apbd_share_pct", "jkk_per_1000", "p0", "working_population")}
+
+    def ranking_period_text(self) -> str:
+        """The ranking's periods in one sentence: coverage and the APBD share, JKK, P0 and the working population."""
+        p = self.periods()
+        return tf("ranking_periods", self.lang, month=p["coverage_pct"], window=p["jkk_per_1000"], year=p["p0"])
+
     def show_ranking(self, top: int | None = None) -> None:
+        """The top of the ranking under a heading that says which rows it holds, with its periods."""
         from IPython.display import HTML, display
 
         df = self.display_ranking()
-        display(HTML(df.head(top).to_html(index=False, escape=True, classes="ucj-table", border=0, na_rep="–")))
+        display(HTML(f'<h2 class="ucj-h">{html.escape(self.ranking_heading(top))}</h2>'
+                     f"<p><small>{html.escape(self.ranking_period_text())}</small></p>"
+                     + df.head(self.shown_top(top)).to_html(index=False, escape=True, classes="ucj-table", border=0,
+                                                            na_rep="–")))
 
     def display_ranking(self) -> pd.DataFrame:
-        """The ranking as localised text, one formatting rule per kind of number."""
-        return as_html_frame(shown("ranking", self.ranking, self.lang), self.lang)
+        """The ranking as localised text, one formatting rule per kind of number, each column with its period."""
+        return as_html_frame(self.shown("ranking"), self.lang)
 
     def panel_table(self) -> pd.DataFrame | None:
         """The national fixed-effects estimate as shown (None for a province or without a panel)."""
@@ -85,6 +117,17 @@ class Overview:
         ]
         return pd.DataFrame(rows, columns=[t("indicator", lang), t("value", lang)])
 
+    def panel_frame(self) -> pd.DataFrame:
+        """The national fixed-effects estimate as numbers (the workbook's sheet; no rows without an estimate)."""
+        panel = self.results.panel
+        cols = ["regressor", "coef", "se_clustered", "p_value", "districts", "first_year", "last_year", "nobs"]
+        if panel is None:
+            return pd.DataFrame(columns=cols)
+        reg = panel.coef.index[0]
+        return pd.DataFrame([[str(reg), float(panel.coef[reg]), float(panel.se[reg]), float(panel.pvalues[reg]),
+                              int(panel.districts), int(min(panel.years)), int(max(panel.years)), int(panel.nobs)]],
+                            columns=cols)
+
     def show_panel(self) -> None:
         """The national fixed-effects estimate with its caveat: an association, not an effect."""
         from IPython.display import HTML, display
@@ -98,7 +141,8 @@ class Overview:
             display(HTML(head + f"<p>{html.escape(t('panel_missing', lang))}: "
                                 f"{html.escape(str(self.results.panel_reason))}</p>"))
             return
-        display(HTML(head + table.to_html(index=False, escape=True, classes="ucj-table", border=0)
+        display(HTML(head + f"<p><small>{html.escape(self.table_notes()['panel'])}</small></p>"
+                     + table.to_html(index=False, escape=True, classes="ucj-table", border=0)
                      + f"<p class='ucj-note'>{html.escape(t('panel_caveat', lang))}</p>"))
 
     def png(self, name: str) -> bytes:
@@ -137,10 +181,16 @@ class Overview:
     def projection_text(self) -> str:
         p, lang = self._area().projection, self.lang
         if not p.model_used:  # type: ignore[attr-defined]
-            return f"– ({t(p.status, lang)}: {reason_text(p.reason, lang)})"  # type: ignore[attr-defined]
+            return f"– ({tf('no_projection_because', lang, reason=reason_text(p.reason, lang))})"  # type: ignore[attr-defined]
         level = t("interval_level", lang).format(level=fmt_num(100 * p.interval, lang, 1))  # type: ignore[attr-defined]
+        fc = p.forecast  # type: ignore[attr-defined]
+        cut = (f" ({t('lower_cut_at_0', lang).lower()})" if len(fc) and "lower_cut_at_0" in fc
+               and bool(fc["lower_cut_at_0"].iloc[-1]) else "")
+        # the probability of reaching the target, as a district page gives it (the same `project`)
         return (f"{fmt_pct(p.projected_pct, lang)} ({level} {fmt_pct(p.lower_pct, lang)}–"  # type: ignore[attr-defined]
-                f"{fmt_pct(p.upper_pct, lang)}) – {t(p.status, lang)}")  # type: ignore[attr-defined]
+                f"{fmt_pct(p.upper_pct, lang)}) – {t(p.status, lang)}, "  # type: ignore[attr-defined]
+                f"{t('probability_reaching_target', lang)} "
+                f"{fmt_pct(100 * p.probability_reaching_target, lang)}{cut}")  # type: ignore[attr-defined]
 
     def summary_items(self) -> list[tuple[str, str]]:
         """The area's key figures as (label, text) pairs, each number by the rule of its kind."""
@@ -148,7 +198,7 @@ class Overview:
         as_of = "–" if a.coverage_as_of is None else f"{a.coverage_as_of:%Y-%m}"
         return [
             (t("last_period", lang), f"{a.last_period:%Y-%m}"),
-            (t("active", lang), fmt_int(a.active, lang)),
+            (f"{t('active', lang)}, {as_of}", fmt_int(a.active, lang)),
             (f"{self.coverage_label()}, {as_of}", fmt_pct(a.coverage_pct, lang)),
             (t("target", lang), self.target_text()),
             (t("projected", lang), self.projection_text()),
@@ -167,8 +217,92 @@ class Overview:
                      f'<div class="ucj-summary">{cells}</div>'))
 
     def shown(self, name: str) -> Shown:
-        """A table of the report with each cell's kind and localised headers (HTML and Excel alike)."""
-        return shown(name, self.tables()[name], self.lang)
+        """A table of the report with each cell's kind and localised headers (HTML and Excel alike); a column
+        whose period the table does not give in a column of its own carries it in its header."""
+        s = shown(name, self.tables()[name], self.lang)
+        periods, lang = self.column_periods(name), self.lang
+        if not periods:
+            return s
+        headers = []
+        for col, head in zip(s.values.columns, s.headers):
+            if col in ("working_population", "denominator_value") and col in periods:
+                den = "working_population" if col == "working_population" else self._area().denominator
+                head = tf("denominator_header", lang, denominator=t(den, lang), period=periods[col])
+                head = head[:1].upper() + head[1:]
+            elif col == "coverage_pct" and col in periods:
+                head = f"{self.pairing_label(name)}, {periods[col]}"
+            elif col in periods:
+                head = f"{head}, {periods[col]}"
+            headers.append(head)
+        return Shown(s.values, s.kinds, headers)
+
+    def pairing_label(self, name: str) -> str:
+        """"Coverage (all active participants / working population)" of a table's coverage column: the ranking's
+        is always over the working population (`district_table`), the districts' over the area's denominator."""
+        from ucj.analysis.coverage import pairing
+
+        if name != "ranking" and self.area is not None:
+            return self.coverage_label()
+        num, den = pairing("working_population").name.split("/")
+        return f"{t('coverage_pct', self.lang)} ({t(num, self.lang)} / {t(den, self.lang)})"
+
+    def column_periods(self, name: str) -> dict[str, str]:
+        """{column: period} of the columns of table `name` whose period the header names."""
+        if name == "ranking":
+            return self.periods()
+        if name == "area_districts" and self.area is not None:
+            a = self.area
+            month = f"{a.coverage_as_of or a.last_period:%Y-%m}"
+            window = f"{a.claims_from:%Y-%m} – {a.last_period:%Y-%m}"
+            return {"active": month, "denominator_value": month, "coverage_pct": month, "claim_count": window,
+                    "claim_amount_rp": window}
+        return {}
+
+    def table_notes(self) -> dict[str, str]:
+        """Each table's period (and, for the ranking, which rows it holds) in one sentence: the line over the
+        table on the page and its row on the workbook's notes sheet."""
+        lang, notes = self.lang, {}
+        names = list(self.tables()) + ["panel"]
+        if "ranking" in names:
+            notes["ranking"] = (tf("ranking_sheet_rows", lang, total=fmt_int(len(self.ranking), lang))
+                                + " " + self.ranking_period_text())
+        if self.area is not None:
+            a = self.area
+            month = f"{a.coverage_as_of or a.last_period:%Y-%m}"
+            window = f"{a.claims_from:%Y-%m} – {a.last_period:%Y-%m}"
+            if a.districts is not None:
+                notes["area_districts"] = tf("area_districts_periods", lang, month=month, window=window)
+            p = a.projection
+            first = f"{pd.Timestamp(self.area_months()[0]):%Y-%m}" if len(self.area_months()) else "–"
+            notes["model_fits"] = tf("area_model_fits_period", lang, start=first, end=month)
+            notes["projection"] = tf("area_projection_period", lang, start=first, end=month,
+                                     year=fmt_year(p.target_year))  # type: ignore[attr-defined]
+            notes["provenance"] = tf("provenance_period", lang, end=f"{a.last_period:%Y-%m}")
+        panel = self.results.panel
+        if panel is not None:
+            notes["panel"] = tf("panel_period", lang, start=fmt_year(min(panel.years)), end=fmt_year(max(panel.years)))
+        return notes
+
+    def area_months(self) -> list[pd.Timestamp]:
+        """The months of the area's coverage series the projection was fitted to (enrolment from its first month)."""
+        fits = self._area().projection
+        last = fits.last_month  # type: ignore[attr-defined]
+        if last is None:
+            return []
+        first = self._first_month
+        return list(pd.date_range(first, last, freq="MS")) if first is not None else [pd.Timestamp(last)]
+
+    def empty_reasons(self) -> dict[str, str]:
+        """Why a table of the workbook has no rows, in one sentence (a sheet never holds headers alone)."""
+        lang, out = self.lang, {}
+        if self.area is not None:
+            p = self.area.projection
+            if not p.model_used:  # type: ignore[attr-defined]
+                why = tf("empty_no_projection", lang, reason=reason_text(p.reason, lang) or t("reason_other", lang))  # type: ignore[attr-defined]
+                out["projection"] = out["model_fits"] = why
+        if self.results.province_code is None and self.results.panel is None:
+            out["panel"] = tf("empty_no_panel", lang, reason=str(self.results.panel_reason or t("reason_other", lang)))
+        return out
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """The report's tables by name: its districts (a province) or the ranking (the nation), and the
@@ -178,6 +312,12 @@ class Overview:
             out["area_districts"] = self.area.districts.drop(columns=["denominator"])
         else:
             out["ranking"] = self.ranking
+        if self.area is not None:  # the area's projection: its model fits and its monthly path, as a district's
+            p = self.area.projection
+            out["model_fits"] = p.fits_table()[["model", "fitted", "aic", "rmse_in_sample", "rmse_holdout", "used"]]  # type: ignore[attr-defined]
+            out["projection"] = p.forecast  # type: ignore[attr-defined]
+        if self.results.province_code is None:
+            out["panel"] = self.panel_frame()
         if self.area is not None:
             out["provenance"] = pd.DataFrame([
                 {"table": name, "source": sources_cell(list(i["sources"]), self.lang),  # type: ignore[call-overload]
@@ -192,6 +332,7 @@ class Overview:
 
         lang = self.lang
         display(HTML(f'<h2 class="ucj-h">{html.escape(t("area_districts", lang))}</h2>'
+                     f"<p><small>{html.escape(self.table_notes()['area_districts'])}</small></p>"
                      + html_table(self.shown("area_districts"), lang)
                      + f"<p class='ucj-note'>{html.escape(t('area_districts_note', lang))}</p>"))
 
@@ -234,7 +375,7 @@ class Overview:
         lang = self.lang
         parts = [f'<h2 class="ucj-h">{html.escape(t("methods", lang))}</h2>']
         parts += [f"<p>{html.escape(x)}</p>" for x in self.methods_lines()]
-        parts.append(f"<p>{html.escape(t('method_tables', lang))}</p>")
+        parts.append(f"<p>{html.escape(t('method_tables', lang))} {html.escape(self.table_notes()['provenance'])}</p>")
         parts.append(html_table(self.shown("provenance"), lang))
         parts.append(f'<h2 class="ucj-h">{html.escape(t("data_notes", lang))}</h2>')
         if self.synthetic:
@@ -276,7 +417,9 @@ class Overview:
         status = ({n: _status(i) for n, i in self.area.table_provenance.items()}  # type: ignore[union-attr]
                   if self.area is not None else None)
         written.append(write_tables_xlsx(out / "tables.xlsx", {n: self.shown(n) for n in self.tables()}, self.lang,
-                                         synthetic, key, self.stamp_text(), subject=self.title, table_status=status))
+                                         synthetic, key, self.stamp_text(), subject=self.title, table_status=status,
+                                         table_notes=self.table_notes(),
+                                         empty_reasons=self.empty_reasons()))
         for name in self.charts:
             written.append(write_bytes(out / f"{name}.png", self.png(name)))
         return written
@@ -321,7 +464,8 @@ def build_overview(ds: Dataset, province: str | None, lang: str = "id", year: in
     shown = dict(parameters or {})
     if shown.get("boundaries"):  # the file by its name: a page never shows a path of the machine that made it
         shown["boundaries"] = Path(str(shown["boundaries"])).name
-    ov = Overview(lang_ok, fig, ds.any_synthetic, area=area, parameters=shown)
+    ov = Overview(lang_ok, fig, ds.any_synthetic, area=area, parameters=shown,
+                  _first_month=pd.Timestamp(ds.enrolment["month"].min()))
     ov.charts["scatter"] = scatter_figure(ranking, "coverage_pct", "p0", "district", lang_ok,
                                           "enrolment" in ds.synthetic_tables(),
                                           f"{t('coverage_vs_poverty', lang_ok)}, {fig.year}",

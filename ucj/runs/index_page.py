@@ -59,7 +59,7 @@ SUMMARY_COLUMNS: tuple[tuple[str, tuple[str, ...], str], ...] = (
     # each column's period (reader's finding 9): the months the need runs over and the claims' 12 months
     ("workers_needed_period", ("figures", "workers_net", "period"), "text"),
     ("claims_period", ("figures", "claims_12m", "period"), "text"),
-    ("year", ("poverty", "year"), "year"),
+    ("p0_year", ("poverty", "year"), "year"),  # the year of the P0 column (was `year`)
     ("p0", ("poverty", "p0"), "pct"),
 )
 # coverage is kept in one column per pairing (participants over a denominator), never mixed in one column:
@@ -189,7 +189,8 @@ def index_figures(key: dict[str, object]) -> dict[str, object]:
                                                            ("coverage_by_pairing",), ("figures", "active"),
                                                            ("coverage_pct",), ("coverage_as_of",), ("active",),
                                                            ("projection", "projected_pct"), ("projection", "lower_pct"),
-                                                           ("projection", "upper_pct")]
+                                                           ("projection", "upper_pct"), ("claims_12m", "from"),
+                                                           ("claims_12m", "to")]
     for where in paths:
         value = _get(key, where)
         if value is None:  # missing and None read the same (_get)
@@ -202,6 +203,18 @@ def index_figures(key: dict[str, object]) -> dict[str, object]:
     if isinstance(tables, dict):
         out["provenance"] = {"tables": {n: {"sha256": i.get("sha256")} for n, i in tables.items() if isinstance(i, dict)}}
     return out
+
+
+def claims_period(key: dict[str, object] | None) -> str | None:
+    """The 12 months of a report's claims columns, "YYYY-MM – YYYY-MM": a district's `claims_12m` figure, else
+    (an overview) the window its key figures give."""
+    if not key:
+        return None
+    period = _get(key, ("figures", "claims_12m", "period"))
+    if period:
+        return str(period)
+    start, end = _get(key, ("claims_12m", "from")), _get(key, ("claims_12m", "to"))
+    return f"{start} – {end}" if start and end else None
 
 
 def _get(key: dict[str, object], path: tuple[str, ...]) -> object:
@@ -241,7 +254,9 @@ def _td(text: str, sort_value: object = None) -> str:
 
 
 def _row(entry: dict[str, object], key: dict[str, object] | None, lang: Lang,
-         pairings: tuple[str, ...] = ("working_population",)) -> str:
+         pairings: tuple[str, ...] = ("working_population",), claims_in_cells: bool = False) -> str:
+    """One report's row; `claims_in_cells`: the claims cells carry their period (the reports' claims periods
+    differ, so the headers cannot name one)."""
     name = str(entry.get("district_name") or (key or {}).get("district_name") or entry.get("district", ""))
     code = str(entry.get("district") or (key or {}).get("district_code") or entry.get("province_code") or "")
     prov = str(entry.get("province") or (key or {}).get("province") or "")
@@ -262,6 +277,7 @@ def _row(entry: dict[str, object], key: dict[str, object] | None, lang: Lang,
     claims = key.get("claims_12m") if isinstance(key.get("claims_12m"), dict) else {}
     pov = key.get("poverty") if isinstance(key.get("poverty"), dict) else {}
     assert isinstance(claims, dict) and isinstance(pov, dict)
+    when = f" ({claims_period(key)})" if claims_in_cells and claims_period(key) else ""
     cov_cells = []
     for den in pairings:
         value, period = by_pair.get(den, (None, None))
@@ -281,8 +297,8 @@ def _row(entry: dict[str, object], key: dict[str, object] | None, lang: Lang,
         *target_cells,
         *projection_cells,
         _td(t(status, lang) if status else "–", status),
-        _td(fmt_int(claims.get("count"), lang), _number(claims.get("count"))),
-        _td(fmt_rp(claims.get("amount_rp"), lang), _number(claims.get("amount_rp"))),
+        _td(fmt_int(claims.get("count"), lang) + when, _number(claims.get("count"))),
+        _td(fmt_rp(claims.get("amount_rp"), lang) + when, _number(claims.get("amount_rp"))),
         _td(f"{fmt_pct(pov.get('p0'), lang)} ({fmt_year(pov.get('year'))})", _number(pov.get("p0"))),
     ]
     return f"<tr>{head}{''.join(cells)}</tr>"
@@ -327,14 +343,15 @@ def _item_json(item: object) -> str:
 
 
 def _cached_row(entry: dict[str, object], key: dict[str, object] | None, lang: Lang,
-                rendered: Rendered | None, pairings: tuple[str, ...] = ("working_population",)) -> str:
+                rendered: Rendered | None, pairings: tuple[str, ...] = ("working_population",),
+                claims_in_cells: bool = False) -> str:
     """_row, remembered in `rendered` while the entry and its key figures are unchanged."""
     if rendered is None:
-        return _row(entry, key, lang, pairings)
-    ident = (lang, str(entry.get("slug") or entry.get("district")), pairings)
+        return _row(entry, key, lang, pairings, claims_in_cells)
+    ident = (lang, str(entry.get("slug") or entry.get("district")), pairings, claims_in_cells)
     hit = rendered.rows.get(ident)
     if hit is None or hit[0] is not entry or hit[1] != (entry, key):
-        hit = (entry, copy.deepcopy((entry, key)), _row(entry, key, lang, pairings))
+        hit = (entry, copy.deepcopy((entry, key)), _row(entry, key, lang, pairings, claims_in_cells))
         rendered.rows[ident] = hit
     return hit[2]
 
@@ -370,20 +387,24 @@ def write_index(path: str | Path, entries: list[dict[str, object]], lang: str, s
     keys = [entry_key(e, run_dir) for e in entries]
     over = [(e, entry_key(e, run_dir)) for e in overviews or []]
     pairings = batch_pairings([k for k in keys if k] + [k for _, k in over if k])
-    rows = "".join(_cached_row(e, k, lang_ok, rendered, pairings) for e, k in zip(entries, keys))
+    # the claims columns' 12 months: in the header when every report has the same, else in each cell
+    periods = {claims_period(k) for k in keys + [k for _, k in over] if k and claims_period(k)}
+    in_cells = len(periods) > 1
+    rows = "".join(_cached_row(e, k, lang_ok, rendered, pairings, in_cells) for e, k in zip(entries, keys))
     labels = [t(h, lang_ok) for h in ("district", "district_code", "province")]
     labels += [pairing_label(d, lang_ok) for d in pairings]
     labels += [target_label(d, lang_ok) for d in pairings]
     labels += [projection_label(d, lang_ok) for d in pairings]
-    labels += [t("status", lang_ok), f"{t('claim_count', lang_ok)} (12 {t('months', lang_ok).lower()})",
-               t("claims_12m_label", lang_ok), t("p0", lang_ok)]
+    claims_when = f", {next(iter(periods))}" if len(periods) == 1 else ""
+    labels += [t("status", lang_ok), f"{t('claim_count', lang_ok)} (12 {t('months', lang_ok).lower()}){claims_when}",
+               f"{t('claims_12m_label', lang_ok)}{claims_when}", t("p0", lang_ok)]
     head = "".join(f'<th scope="col">{html.escape(x)}</th>' for x in labels)
     banner = (f'<div class="ucj-synthetic">{html.escape(t("synthetic_banner", lang_ok))}</div>'
               if synthetic else "")
     st = stamp(_data_hashes([k for k in keys if k] + [k for _, k in over if k]))
     overview_table = ""
     if over:
-        over_rows = "".join(_cached_row(e, k, lang_ok, rendered, pairings) for e, k in over)
+        over_rows = "".join(_cached_row(e, k, lang_ok, rendered, pairings, in_cells) for e, k in over)
         overview_table = (f"<h2 class='ucj-h'>{html.escape(t('overviews', lang_ok))}</h2>"
                           f"<table id='ucj-overviews' class='ucj-table ucj-sortable'><thead><tr>{head}</tr></thead>"
                           f"<tbody>{over_rows}</tbody></table>")
