@@ -32,15 +32,23 @@ def test_another_seed_gives_other_numbers(demo_ds):
 
 def test_every_table_is_labelled_synthetic_where_it_is(demo_dir, demo_ds):
     assert set(demo_ds.synthetic_tables()) == {"enrolment", "workforce", "contributions", "claims", "poverty",
-                                                "targets", "village_enrolment"}
+                                                "village_enrolment"}
     for name in demo_ds.tables:
         meta = read_parquet_metadata(demo_dir / f"{name}.parquet")
         if name == "plans":  # published plans only, each row with its article
             assert meta["synthetic"] is False and "synthetic-demo" not in set(demo_ds.plans["source"])
             assert demo_ds.plans["source"].str.startswith("seed 00").all()
             continue
+        if name == "targets":  # the real RPJMN default and the seed districts' own targets (reader 3, finding 3)
+            assert meta["synthetic"] is False and "synthetic-demo" not in set(demo_ds.targets["source"])
+            continue
         assert meta["synthetic"] is True and "SYNTHETIC" in meta["notice"]
-        if name not in ("poverty", "targets"):
+        if name == "workforce":  # Minahasa's potensi is the article's: its row says which columns are made up
+            w = demo_ds.workforce
+            mixed = w["source"] != "synthetic-demo"
+            assert (w.loc[mixed, "district_code"] == MINAHASA).all() and mixed.sum() == 1
+            assert w.loc[mixed, "source"].iloc[0].startswith("seed 003")
+        elif name != "poverty":
             assert set(demo_ds[name]["source"].unique()) == {"synthetic-demo"}
     # poverty: every row says which columns are BPS and which synthetic
     p = demo_ds.poverty
@@ -49,7 +57,7 @@ def test_every_table_is_labelled_synthetic_where_it_is(demo_dir, demo_ds):
     assert p.loc[p["year"] < 2024, "source"].str.contains("synthetic-demo: P1, P2").all()
     # targets: the national default is labelled a default; the seed districts' own carry their article
     t = demo_ds.targets.set_index("district_code")
-    assert t.loc[BOALEMO, "target_source"].startswith("default: ") and t.loc[BOALEMO, "source"] == "synthetic-demo"
+    assert t.loc[BOALEMO, "target_source"].startswith("default: ") and t.loc[BOALEMO, "source"].startswith("RPJMN")
     assert t.loc[BANGGAI, "source"].startswith("seed 001") and t.loc[MINAHASA, "source"].startswith("seed 003")
     assert "SYNTHETIC" in (demo_dir / "README.md").read_text()
 

@@ -91,16 +91,21 @@ def test_run_json_and_data_manifest_record_the_bundle(demo_dir, tmp_path, monkey
     # all paths relative: the data folder as seen from the run folder, no machine path anywhere
     text = (run_dir / "run.json").read_text() + (run_dir / "data_manifest.json").read_text()
     assert str(tmp_path) not in text and str(demo_dir) not in text
+    # sources as a reader cites them: no seed file or project note names (reader 3, finding 5)
+    assert not [bad for bad in ("seed 0", "domain.md", "§") if bad in text]
     assert (run_dir / run["data_dirs"][0]).resolve() == demo_dir.resolve()
     # the data manifest against the demo generator's own record of its tables
     manifest = json.loads((run_dir / "data_manifest.json").read_text())
     generator = json.loads((demo_dir / "manifest.json").read_text())
     loaded = ucj.load(demo_dir)
+    from ucj.presentation.tables import source_text
     for name, t in generator["tables"].items():
         assert manifest["tables"][name]["sha256"] == t["sha256"] == _sha(demo_dir / t["file"])
         assert manifest["tables"][name]["rows"] == t["rows"]
-        # sources as the file holds them; synthetic as the loader labels the table
-        assert manifest["tables"][name]["sources"] == sorted(pd.read_parquet(demo_dir / t["file"])["source"].unique())
+        # the file's sources, cited in the run's language as the pages cite them (no internal name: reader 3's
+        # finding 5); synthetic as the loader labels the table
+        held = pd.read_parquet(demo_dir / t["file"])["source"].unique()
+        assert manifest["tables"][name]["sources"] == sorted({source_text(str(x), "id") for x in held})
         assert manifest["tables"][name]["synthetic"] is loaded.info[name].synthetic
     assert "ucj demo" in manifest["how_to_get"][0] and str(generator["seed"]) in manifest["how_to_get"][0]
 

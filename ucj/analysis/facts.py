@@ -15,7 +15,7 @@ import pandas as pd
 from ucj.analysis.claims import claims_summary
 from ucj.analysis.coverage import coverage, coverage_at
 from ucj.analysis.reasons import reason as reason_code
-from ucj.data.dataset import Dataset
+from ucj.data.dataset import Dataset, source_is_synthetic
 from ucj.data.published import citations, fact_wording, published_facts
 
 # Quantities a seed fact can name, and how the data value is found (see _data_value).
@@ -149,8 +149,9 @@ def seed_facts(ds: Dataset, code: str, last_period: pd.Timestamp, facts: pd.Data
     data, data_as_of (a period, or a reason code), difference
     (data minus published, facts only) and agreement ("consistent" when the difference is within half
     the article's rounding unit, "differs" otherwise; None without a computed value or for a plan or a
-    target, which are not checked against the data). Where Minahasa's two APBD-funded counts are both
-    published, a row for their sum is added (the data counts them together).
+    target, which are not checked against the data, or when the computed side is synthetic or the article's
+    own figure: data_basis, a catalogue key, says what it rests on). Where Minahasa's two APBD-funded counts
+    are both published, a row for their sum is added (the data counts them together).
     """
     f = published_facts() if facts is None else facts
     f = f[f["district_code"] == code]
@@ -182,11 +183,46 @@ def seed_facts(ds: Dataset, code: str, last_period: pd.Timestamp, facts: pd.Data
         r["data"], r["data_as_of"] = value, as_of
         diff = value - r["published"] if r["kind"] == "fact" and math.isfinite(value) else math.nan
         r["difference"] = diff
-        r["agreement"] = None if not math.isfinite(diff) else (
+        r["data_basis"] = data_basis(ds, code, str(r["quantity"]), str(r["source"])) if math.isfinite(value) else ""
+        # only real data independent of the article can agree with it or not (reader 3, finding 4)
+        r["agreement"] = None if not math.isfinite(diff) or r["data_basis"] != "basis_data" else (
             "consistent" if abs(diff) <= _half(r["rounding"]) else "differs")
     cols = ["quantity", "kind", "published", "wording", "unit", "date", "period", "period_bound", "source", "rounding",
-            "note_id", "note_en", "data", "data_as_of", "difference", "agreement"]
+            "note_id", "note_en", "data", "data_as_of", "difference", "agreement", "data_basis"]
     return pd.DataFrame(rows, columns=cols)
+
+
+# The table cells a quantity's data value is read from (see _data_value): (table, column) pairs.
+_ENROLMENT = (("enrolment", "active"),)
+_POTENSI = (("workforce", "potensi_pekerja"),)
+READ_FROM: dict[str, tuple[tuple[str, str], ...]] = {
+    "covered_workers": _ENROLMENT, "uncovered_workers": _ENROLMENT + _POTENSI, SUM_QUANTITY: _ENROLMENT,
+    "apbd_funded_workers": _ENROLMENT, "planned_apbd_workers": _ENROLMENT, "potensi_pekerja": _POTENSI,
+    "coverage_pct": _ENROLMENT + _POTENSI, "jkm_benefit_rp": (("claims", "claim_amount_rp"),),
+    "claim_count": (("claims", "claim_count"),), "claim_amount_rp": (("claims", "claim_amount_rp"),),
+    "p0": (("poverty", "p0"),), "poverty_target_pct": (("poverty", "p0"),),
+    "coverage_target_pct": _ENROLMENT + (("workforce", "working_population"),) + _POTENSI,
+}
+
+
+def data_basis(ds: Dataset, code: str, quantity: str, fact_source: str) -> str:
+    """What the computed value of a published fact rests on, from the `source` of the district's rows it is
+    read from: "synthetic" when any of those cells is made up (demo data, some built to equal the article:
+    agreement there confirms nothing), "same_source" when every cell comes from the fact's own article (the
+    article's figure read back), else "data" (real data, an independent check)."""
+    sources: set[str] = set()
+    for table, column in READ_FROM.get(quantity, ()):
+        df = getattr(ds, table, None)
+        if df is None or "source" not in df.columns or column not in df.columns:
+            continue
+        rows = df[(df["district_code"] == code) & df[column].notna()]
+        for src in rows["source"].astype("object").dropna().astype(str).unique():
+            if source_is_synthetic(src, column):
+                return "basis_synthetic"
+            sources.add(src)
+    if sources and all(fact_source and (s == fact_source or s.startswith(fact_source + ";")) for s in sources):
+        return "basis_same_source"
+    return "basis_data"
 
 
 def _half(rounding: float) -> float:

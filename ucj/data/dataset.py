@@ -181,7 +181,10 @@ def merge_cells(old: pd.DataFrame, new: pd.DataFrame, table: str, old_prov: pd.D
 # The demo's mixed poverty rows say which of their columns are made up ("BPS P0, P1, P2, poor (...);
 # synthetic-demo: poverty line, extreme poverty"): the label each column is named by there.
 MIXED_LABELS = {"p0": "P0", "p1": "P1", "p2": "P2", "poor_population": "poor", "poverty_line_rp": "poverty line",
-                "extreme_poverty_pct": "extreme poverty", "extreme_poverty_basis": "extreme poverty"}
+                "extreme_poverty_pct": "extreme poverty", "extreme_poverty_basis": "extreme poverty",
+                # the demo's Minahasa workforce row: the article's potensi, the rest made up
+                "working_population": "working_population", "employees": "employees",
+                "informal_workers": "informal_workers", "potensi_pekerja": "potensi_pekerja"}
 
 
 def _real_part(source: object, column: str) -> str | None:
@@ -201,6 +204,19 @@ def source_is_synthetic(source: object, column: str) -> bool:
     part of a mixed demo row ("BPS P0, poor (...); synthetic-demo: P1, P2" makes P1 synthetic, P0 real)."""
     text = "" if source is None or (isinstance(source, float) and math.isnan(source)) else str(source)
     return SYNTHETIC_SOURCE in text and _real_part(text, column) is None
+
+
+def years_by_origin(df: pd.DataFrame, columns: tuple[str, ...]) -> dict[str, dict[bool, list[int]]]:
+    """For each of `columns` of a yearly table with a `source` column: the years its cells are made up (True)
+    and real (False), from each row's source (a reader cites a table with the years it gives)."""
+    by_source = {str(k): sorted(int(y) for y in g.unique()) for k, g in df.groupby("source")["year"]}
+    out: dict[str, dict[bool, list[int]]] = {}
+    for col in columns:
+        seen: dict[bool, set[int]] = {}
+        for src, years in by_source.items():
+            seen.setdefault(source_is_synthetic(src, col), set()).update(years)
+        out[col] = {k: sorted(v) for k, v in seen.items()}
+    return out
 
 
 def column_synthetic(info: TableInfo, column: str) -> bool:

@@ -49,6 +49,8 @@ def facts_by_year(quantity: str, district_code: str | None, facts: pd.DataFrame 
 
 
 DEFAULT_TARGET_PREFIX = "default: "
+# the national RPJMN 2025-2029 coverage target's source key (cited through citations.csv)
+RPJMN_SOURCE = "RPJMN 2025-2029 (national UCJ target)"
 
 
 def is_default_target(target_source: str) -> bool:

@@ -21,7 +21,7 @@ from ucj import __version__
 from ucj.core.errors import UcjInputError
 from ucj.core.files import files_transaction, sha256_file, write_json, write_parquet, write_text
 from ucj.data.programme import BPU_JKK_JKM_RP, JKM_BENEFIT_RP
-from ucj.data.published import DEFAULT_TARGET_PREFIX, bps_poverty, fact, published_facts
+from ucj.data.published import DEFAULT_TARGET_PREFIX, RPJMN_SOURCE, bps_poverty, fact, published_facts
 from ucj.data.registry import Registry, load_registry
 from ucj.data.schema import SYNTHETIC_SOURCE, validate
 
@@ -171,6 +171,10 @@ def generate(seed: int = DEFAULT_SEED, registry: Registry | None = None) -> Demo
     mina = (workforce["district_code"] == SEED_DISTRICTS["minahasa"]) & (workforce["year"] == 2024)
     workforce.loc[mina, "potensi_pekerja"] = int(fact("potensi_pekerja", SEED_DISTRICTS["minahasa"], facts=facts))
     workforce["source"] = SYNTHETIC_SOURCE
+    # the potensi is the article's real figure: its row names the article for it, the rest stays synthetic
+    potensi = facts[(facts["district_code"] == SEED_DISTRICTS["minahasa"]) & (facts["quantity"] == "potensi_pekerja")]
+    workforce.loc[mina, "source"] = (f"{potensi['source_article'].iloc[0]}; {SYNTHETIC_SOURCE}: "
+                                     "working_population, employees, informal_workers")
 
     # --- enrolment ---------------------------------------------------------------------------
     w_month = work[np.searchsorted(YEARS, year_of)]  # T x n
@@ -486,8 +490,9 @@ BANGGAI_TARGET_SOURCE = "RPJMD Kabupaten Banggai 2025-2030, formal and informal 
 
 def _targets(codes: np.ndarray, facts: pd.DataFrame) -> pd.DataFrame:
     year, pct, denom, source = DEFAULT_TARGET
+    # the default is the real national RPJMN target: its rows cite the RPJMN, not the demo
     df = pd.DataFrame({"district_code": codes, "target_year": year, "coverage_target_pct": pct,
-                       "denominator": denom, "target_source": source, "source": SYNTHETIC_SOURCE})
+                       "denominator": denom, "target_source": source, "source": RPJMN_SOURCE})
 
     def article(code: str, quantity: str) -> pd.Series:
         return facts[(facts["district_code"] == code) & (facts["quantity"] == quantity)].iloc[0]
@@ -507,9 +512,11 @@ def _targets(codes: np.ndarray, facts: pd.DataFrame) -> pd.DataFrame:
 
 
 PLAN_QUANTITIES = ("poverty_target_pct", "planned_apbd_workers")  # seed facts that are a district's own plan
-PUBLISHED_TABLES = ("plans",)  # demo tables made only of published facts, each row with its source
+PUBLISHED_TABLES = ("plans", "targets")  # demo tables made only of published facts, each row with its source
 PUBLISHED_NOTICE = ("Published plans of the seed districts, from data/published/seed_facts.csv; each row names "
                     "its source article. Not synthetic.")
+TARGETS_NOTICE = ("Coverage targets: the national RPJMN 2025-2029 target for every district without its own, and the "
+                  "seed districts' own published targets; each row names its source. Not synthetic.")
 
 
 def _plans(facts: pd.DataFrame) -> pd.DataFrame:
@@ -552,7 +559,7 @@ def write(out_dir: str | Path, seed: int = DEFAULT_SEED, registry: Registry | No
             path = stage / f"{name}.parquet"
             table_meta = meta | {"table": name}
             if name in PUBLISHED_TABLES:  # nothing in it is made up: labelled with its sources, not as synthetic
-                table_meta |= {"synthetic": False, "notice": PUBLISHED_NOTICE}
+                table_meta |= {"synthetic": False, "notice": TARGETS_NOTICE if name == "targets" else PUBLISHED_NOTICE}
             write_parquet(path, df, table_meta)
             entries[name] = {"file": path.name, "rows": len(df), "sha256": sha256_file(path)}
         from ucj.ingest.demo_participants import write_candidates

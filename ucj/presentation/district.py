@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import functools
 import html
+import math
 import platform
 from dataclasses import dataclass, field
 from importlib.metadata import version
@@ -29,11 +30,13 @@ from ucj.core.config import stylesheet
 from ucj.core.stamp import NAME_ONLY, shown_folder_text, stamp
 from ucj.data.dataset import Dataset, load_stored
 from ucj.presentation.i18n import (Lang, fmt_dec, fmt_int, fmt_num, fmt_pct, fmt_rp, fmt_year, reason_text, stamp_line,
-                                   t, tf)
+                                   t, tf, unit_kind)
 from ucj.core.config import split_dirs
 from ucj.presentation.request import ReportParams
 from ucj.presentation.plots import claims_figure, coverage_figure, poverty_figure
-from ucj.presentation.tables import Shown, as_html_frame, cite, html_table, shown, source_text
+from ucj.data.published import RPJMN_SOURCE
+from ucj.presentation.tables import (Shown, as_html_frame, cite, html_table, poverty_sources_cell, shown, source_text,
+                                    sources_cell)
 from ucj.presentation.villages_view import village_key, village_rows, village_sentences
 
 T = TypeVar("T")
@@ -310,13 +313,7 @@ class DistrictReport:
 
     def target_source_text(self) -> str:
         """Where the target comes from, in the reader's language (a cited document is quoted as it is)."""
-        k = self.key
-        source = str(k.get("target_source") or "–")
-        if source == TARGET_FROM_PARAMETER:
-            return t("target_from_parameter", self.lang)
-        if k.get("target_is_default") or source.startswith(DEFAULT_TARGET_MARKS):
-            return t("target_default", self.lang)
-        return cite(source, self.lang)
+        return target_source_cited(self.key.get("target_source"), bool(self.key.get("target_is_default")), self.lang)
 
     def coverage_sentence(self) -> str:
         k, lang, p = self.key, self.lang, self.projection
@@ -663,7 +660,10 @@ class DistrictReport:
             return None
         s = self.shown("seed_facts")  # a percentage to the article's own precision (the kinds say it)
         out = as_html_frame(s, self.lang)
-        if "rounding" in s.values.columns:
+        if "rounding" in s.values.columns:  # the kinds give a percentage the article's precision (tablesfix)
+            head = t("published", self.lang)  # the article's number with the article's precision, never more
+            out[head] = [as_published(v, u, r, text, self.lang) for v, u, r, text in
+                         zip(s.values["published"], self.tables["seed_facts"]["unit"], s.values["rounding"], out[head])]
             out = out.drop(columns=t("rounding", self.lang))
         if "agreement" in s.values.columns:  # within the article's rounding the difference reads "consistent"
             agree = list(s.values["agreement"])
@@ -671,6 +671,7 @@ class DistrictReport:
             out[diff] = [t("consistent", self.lang) if a == t("consistent", self.lang) else d
                          for a, d in zip(agree, out[diff])]
             out = out.drop(columns=t("agreement", self.lang))
+        out = self._mark_basis(out)
         cr = self.results.credibility
         ended = cr[cr["cohort_ended"].astype(bool)] if len(cr) and "cohort_ended" in cr else cr.iloc[0:0]
         asof, raw = t("data_as_of", self.lang), self.tables["seed_facts"]
@@ -681,6 +682,26 @@ class DistrictReport:
             out[asof] = [f"{a} ({note})" if q in apbd_claims and str(a).endswith(str(r["cohort_to"])) else a
                          for q, a in zip(raw["quantity"], out[asof])]
         return out
+
+    def _mark_basis(self, out: pd.DataFrame) -> pd.DataFrame:
+        """Say on each row what its computed side rests on (reader 3's finding 4): a value from synthetic demo
+        data, or the article's own figure read back, is marked on its row and never reads as the data
+        confirming the article; real data keeps its difference."""
+        raw, lang = self.tables["seed_facts"], self.lang
+        head = t("data_basis", lang)
+        if "data_basis" not in raw.columns:
+            return out
+        data, diff = t("data", lang), t("difference", lang)
+        basis = [str(b or "") for b in raw["data_basis"]]
+        if data in out.columns:
+            out[data] = [f"{v} ({t('basis_synthetic_short', lang)})" if b == "basis_synthetic" else
+                         f"{v} ({t('basis_same_source_short', lang)})" if b == "basis_same_source" else v
+                         for v, b in zip(out[data], basis)]
+        if diff in out.columns:
+            out[diff] = [t("basis_synthetic_difference", lang) if b == "basis_synthetic" else
+                         t("basis_same_source_difference", lang) if b == "basis_same_source" else d
+                         for d, b in zip(out[diff], basis)]
+        return out.drop(columns=head) if head in out.columns else out
 
     def show_methods(self) -> None:
         """How the figures were made; the published facts are not repeated here, the section points to
@@ -756,21 +777,15 @@ class DistrictReport:
             row["source"] = cite(row.get("source"), lang, year=str(row.get("date") or "")[:4] or None,
                                  quantity=row.get("quantity"))
             row["note"] = row.pop(f"note_{lang}", "")
+            if row.get("data_basis"):  # what the computed side rests on, in words (synthetic, the article, data)
+                row["data_basis"] = t(str(row["data_basis"]), lang)
             row.pop("note_id", None), row.pop("note_en", None)
         for row in key.get("plans") or []:  # type: ignore[union-attr]
             row["plan_source"] = cite(row.get("plan_source"), lang)
         key["target_source"] = self.target_source_text()
         key["poverty"] = dict(key.get("poverty") or {}, source=source_text(str((key.get("poverty") or {})
                                                                                .get("source") or ""), lang))
-        for info in ((key.get("provenance") or {}).get("tables") or {}).values():  # type: ignore[union-attr]
-            info["sources"] = [source_text(str(x), lang) for x in info.get("sources") or []]
-            for col, counts in (info.get("columns") or {}).items():  # rows per source of each column
-                if isinstance(counts, dict):
-                    cited: dict[str, object] = {}
-                    for k, v in counts.items():
-                        name = source_text(str(k), lang)
-                        cited[name] = cited.get(name, 0) + v if isinstance(v, int) else v  # type: ignore[operator]
-                    info["columns"][col] = cited
+        cite_provenance(key.get("provenance"), lang)
         key["period_rule_text"] = self.period_rule_text() or None
         return key
 
@@ -843,6 +858,60 @@ def figure_value(fig: Figure, lang: Lang) -> str:
     return fmt_int(fig.value, lang)
 
 
+def as_published(value: object, unit: object, rounding: object, text: str, lang: Lang) -> str:
+    """A published number as precise as its article wrote it (its rounding unit): "76 persen" (unit 1) reads
+    "76 %", never "76,0 %"; a count the article rounds ("sekitar 30 ribu", unit 10,000) reads "≈ 30.000"."""
+    try:
+        v, r = float(value), float(rounding)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return text
+    if not (math.isfinite(v) and math.isfinite(r)) or r <= 0:
+        return text
+    if unit == "%":
+        return fmt_pct(v, lang, max(0, -math.floor(math.log10(r) + 1e-9)))
+    if unit_kind(unit) in ("count", "num") and r > 1:
+        return f"≈ {text}"
+    return text
+
+
+def target_source_cited(source: object, is_default: bool, lang: Lang) -> str:
+    """Where a target comes from, in the reader's language: a parameter; the national RPJMN default with its
+    citation (publisher, title, date); or the district's own document as cited."""
+    text = str(source or "–")
+    if text == TARGET_FROM_PARAMETER:
+        return t("target_from_parameter", lang)
+    if is_default or text.startswith(DEFAULT_TARGET_MARKS):
+        return f"{t('target_default', lang)} ({cite(RPJMN_SOURCE, lang)})"
+    return cite(text, lang)
+
+
+def own_target_cell(ds: Dataset, code: str, lang: Lang) -> str:
+    """The targets table's source on one district's page: the source of the target that page uses (not the
+    other districts' articles), said to be this district's row ("" when the district has no row)."""
+    own = ds.targets.loc[ds.targets["district_code"] == code, "source"] if "source" in ds.targets else []
+    if not len(own):
+        return ""
+    return f"{sources_cell(list(pd.unique(own)), lang)} ({t('targets_own_row_note', lang)})"
+
+
+def cite_provenance(provenance: object, lang: Lang) -> None:
+    """Cite, in place, the sources of a key_figures.json provenance block as a reader cites them (never an
+    internal name): each table's source list and its rows-per-source counts, column by column. The district
+    pages and the overviews record their provenance through this one mapping."""
+    tables = (provenance or {}).get("tables") if isinstance(provenance, dict) else None
+    for info in (tables or {}).values():
+        if not isinstance(info, dict):
+            continue
+        info["sources"] = [source_text(str(x), lang) for x in info.get("sources") or []]
+        for col, counts in (info.get("columns") or {}).items():  # rows per source of each column
+            if isinstance(counts, dict):
+                cited: dict[str, object] = {}
+                for k, v in counts.items():
+                    name = source_text(str(k), lang)
+                    cited[name] = cited.get(name, 0) + v if isinstance(v, int) else v  # type: ignore[operator]
+                info["columns"][col] = cited
+
+
 def _citations(facts: pd.DataFrame, lang: Lang) -> list[str]:
     """Each fact's source as a reader cites it (outlet or publisher, title, date; the fact's year where the
     source gives none)."""
@@ -886,7 +955,7 @@ def published_and_computed(facts: pd.DataFrame, lang: Lang = "en") -> pd.DataFra
     out["wording"] = _quoted(out["wording"], lang) if "wording" in out.columns else "–"
     out["figure_period"] = _figure_periods(out, lang) if len(out) else []
     cols = ["quantity", "wording", "published", "unit", "rounding", "figure_period", "citation", "data", "data_as_of",
-            "difference", "agreement"]
+            "difference", "agreement", "data_basis"]
     return out[[c for c in cols if c in out.columns]].reset_index(drop=True)
 
 
@@ -1036,7 +1105,9 @@ def build(ds: Dataset, params: ReportParams, *, comparison: pd.DataFrame | PeerT
     }
     key = fig.key() | {"lang": lang, "provenance": jsonable(provenance)}
     prov_rows = pd.DataFrame([
-        {"table": name, "source": "; ".join(source_text(s, lang) for s in i["sources"]),  # type: ignore[attr-defined]
+        {"table": name, "source": (name == "poverty" and poverty_sources_cell(ds.poverty, lang))
+         or (name == "targets" and own_target_cell(ds, params.district.code, lang))
+         or sources_cell(list(i["sources"]), lang),  # type: ignore[call-overload]
          "rows": i["rows"], "synthetic": t(fig.table_status.get(name, "synthetic" if i["synthetic"] else "real"), lang),
          "sha256": str(i["sha256"])[:12]}
         for name, i in fig.table_provenance.items()

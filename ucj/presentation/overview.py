@@ -22,7 +22,7 @@ from ucj.core.stamp import stamp
 from ucj.data.dataset import Dataset
 from ucj.presentation.i18n import (Lang, check_lang, fmt_int, fmt_num, fmt_pct, fmt_rp, fmt_year, reason_text,
                              stamp_line, t, tf)
-from ucj.presentation.tables import Shown, as_html_frame, html_table, shown, source_text
+from ucj.presentation.tables import Shown, as_html_frame, html_table, shown, source_text, sources_cell
 from ucj.presentation.plots import scatter_figure
 
 
@@ -320,7 +320,7 @@ class Overview:
             out["panel"] = self.panel_frame()
         if self.area is not None:
             out["provenance"] = pd.DataFrame([
-                {"table": name, "source": "; ".join(source_text(s, self.lang) for s in i["sources"]),  # type: ignore[attr-defined]
+                {"table": name, "source": sources_cell(list(i["sources"]), self.lang),  # type: ignore[call-overload]
                  "rows": i["rows"], "synthetic": t(_status(i), self.lang),
                  "sha256": str(i["sha256"])[:12]}
                 for name, i in self.area.table_provenance.items()])
@@ -391,14 +391,20 @@ class Overview:
 
     def key(self) -> dict[str, object]:
         """key_figures.json of the overview: the area's figures, the language and the provenance."""
+        import copy
+
         from ucj.analysis.district import jsonable
-        from ucj.presentation.district import versions
+        from ucj.presentation.district import cite_provenance, target_source_cited, versions
 
         a = self._area()
         st = self.stamp()
-        provenance = {"tables": a.table_provenance, "versions": versions(), "parameters": self.parameters,
-                      "generated_at": st["generated_at"], "stamp": st}
-        return a.key() | {"lang": self.lang, "title": self.title, "provenance": jsonable(provenance)}
+        provenance = jsonable({"tables": copy.deepcopy(a.table_provenance), "versions": versions(),
+                               "parameters": self.parameters, "generated_at": st["generated_at"], "stamp": st})
+        cite_provenance(provenance, self.lang)  # the district pages' mapping: sources as a reader cites them
+        key = a.key()
+        key["target_source"] = target_source_cited(key.get("target_source"), bool(key.get("target_is_default")),
+                                                   self.lang)
+        return key | {"lang": self.lang, "title": self.title, "provenance": provenance}
 
     def save(self, output_dir: str | Path) -> list[Path]:
         """Write key_figures.json, tables.xlsx and the figures as PNG, each whole or not at all."""

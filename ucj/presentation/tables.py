@@ -19,7 +19,7 @@ from ucj.presentation.i18n import LABELS, Kind, Lang, column_kind, fmt_kind, rea
 # text columns whose values are catalogue keys (codes from the analysis layer)
 TRANSLATED = frozenset({"segment", "funding", "indicator", "model", "status", "denominator", "label", "kind",
                         "quantity", "assumption", "synthetic", "plan", "unit", "note", "funding_scenario", "agreement",
-                        "complement"})
+                        "complement", "data_basis"})
 # tables whose "value"-like columns change unit row by row, and what gives each row's kind
 ROW_UNITS = {"peers": ("indicator", ("value", "province", "national", "peer_mean")),
              "assumptions": ("assumption", ("value",)),
@@ -62,6 +62,7 @@ BPS_TITLES = {"P0": "Persentase Penduduk Miskin (P0) Menurut Kabupaten/Kota",
               "P1": "Indeks Kedalaman Kemiskinan (P1) Menurut Kabupaten/Kota",
               "P2": "Indeks Keparahan Kemiskinan (P2) Menurut Kabupaten/Kota"}
 _SEED = re.compile(r"seed \d{3}\b")
+SYNTHETIC_LABEL = "synthetic-demo"  # the catalogue key of the demo's source name
 
 
 def format_date(value: str, lang: Lang) -> str:
@@ -141,7 +142,10 @@ def _cite_part(part: str, lang: Lang, year: object, quantity: str | None) -> str
         note = str(r.get("date_note") or "") if "date_note" in r else ""
         if r["date"] and note in ("listing", "meeting"):  # never a date the source did not give as its own
             when = tf(f"date_note_{note}", lang, date=when)
-        return ", ".join(x for x in (r["publisher"], r["title"], when) if x)
+        if not when and note == "undated":  # no date known: said so, never made up
+            when = t("citation_undated", lang)
+        title = r["title"] or t("citation_title_not_recorded", lang)  # a reader knows a title is missing
+        return ", ".join(x for x in (r["publisher"], title, when) if x)
     texts = source_texts()
     hit = texts[texts["text"] == part]
     if len(hit):
@@ -160,6 +164,43 @@ def _cite_part(part: str, lang: Lang, year: object, quantity: str | None) -> str
     if _SEED.search(part) or "domain.md" in part or "§" in part:
         return t("source_not_recorded", lang)
     return part
+
+
+def sources_cell(sources: list[object], lang: Lang) -> str:
+    """A table's sources in one cell, each cited once: the cited parts of all its source texts, "; "-joined
+    without repeats (the demo's real and partly synthetic poverty rows name the same BPS tables)."""
+    parts = [p.strip() for s in sources for p in source_text(str(s), lang).split("; ")]
+    return "; ".join(dict.fromkeys(p for p in parts if p))
+
+
+def _span(years: list[int]) -> str:
+    lo, hi = min(years), max(years)
+    return str(lo) if lo == hi else f"{lo}–{hi}"
+
+
+def poverty_sources_cell(poverty: pd.DataFrame, lang: Lang) -> str | None:
+    """The demo poverty table's sources in one cell, each BPS table once with the years it gives (its vintage),
+    then the made-up columns with their years: "BPS, Persentase Penduduk Miskin (P0) ..., 2019–2025; ...;
+    data demo sintetis (ucj demo): P1 (2019–2023), ...". None when a source is not a demo poverty row (an
+    imported table is cited as it names itself)."""
+    from ucj.data.dataset import MIXED_LABELS, years_by_origin
+
+    if poverty.empty or "source" not in poverty.columns:
+        return None
+    if not all(re.match(r"BPS [^()]*\(", str(k)) for k in poverty["source"].unique()):
+        return None
+    origin = years_by_origin(poverty, ("p0", "poor_population", "p1", "p2", "poverty_line_rp", "extreme_poverty_pct"))
+    real: dict[str, set[int]] = {}
+    made_up: dict[str, set[int]] = {}
+    for col, years in origin.items():
+        for synthetic, ys in years.items():
+            (made_up if synthetic else real).setdefault(MIXED_LABELS[col], set()).update(ys)
+    parts = [f"{BPS_TITLES.get(k, t(k, lang))}, {_span(sorted(v))}" for k, v in real.items()]
+    cell = "BPS, " + "; ".join(parts) if parts else ""
+    if made_up:
+        cell += ("; " if cell else "") + t(SYNTHETIC_LABEL, lang) + ": " + ", ".join(
+            f"{t(k, lang)} ({_span(sorted(v))})" for k, v in made_up.items())
+    return cell
 
 
 def imported_title(part: str) -> str:

@@ -515,13 +515,13 @@ def _write_index(run_dir: Path, entries: dict[str, dict[str, object]], lang: Lan
         return os_reason(err, run_dir)
 
 
-def _bundle(run_dir: Path, spec: DataSpec | None) -> dict[str, object]:
+def _bundle(run_dir: Path, spec: DataSpec | None, lang: Lang = "id") -> dict[str, object]:
     """Write the data manifest (the tables of the run's data folders `spec`) and return what run.json
     records for reviewers: the environment, the data folders (relative) and when the batch started."""
     bundle: dict[str, object] = {"started_at": dt.datetime.now().isoformat(timespec="seconds"),
                                  "environment": environment()}
     if spec is not None:
-        write_json(run_dir / DATA_MANIFEST, data_manifest(spec.folders, spec.files, run_dir))
+        write_json(run_dir / DATA_MANIFEST, data_manifest(spec.folders, spec.files, run_dir, lang))
         bundle |= {"data_dirs": [relative(f, run_dir) for f in spec.folders], "data_manifest": DATA_MANIFEST}
     return bundle
 
@@ -574,7 +574,7 @@ def _run_locked(jobs: list[Job], run_dir: Path, connected: DaskExecutor | None, 
         todo = [j for j in jobs if force or not is_current(entries.get(j.slug), j, run_dir)]
         prog = Progress(total=len(jobs), skipped=len(jobs) - len(todo))
         try:
-            bundle = _bundle(run_dir, jobs[0].setup.data if jobs else None)
+            bundle = _bundle(run_dir, jobs[0].setup.data if jobs else None, lang)
         except OSError as err:
             bundle = {"error": os_reason(err, run_dir)}
         rendered = Rendered()  # index rows and run.json entries rendered in this batch
@@ -860,7 +860,7 @@ def _run_overviews(overviews: list[OverviewParams], run_dir: Path, out: list[dic
         lang = overviews[0].lang if overviews else "id"
         bundle = {k: run[k] for k in ("started_at", "environment", "data_dirs", "data_manifest") if k in run}
         if not bundle and overviews:
-            bundle = _bundle(run_dir, data_spec(overviews[0].data_dirs))
+            bundle = _bundle(run_dir, data_spec(overviews[0].data_dirs), lang)
         error = _write_index(run_dir, entries, lang, title or t("index_title", lang), [], finished=True,
                              bundle=bundle, overviews=done, recorded=list(run.get("parameters") or []))
     if error:

@@ -103,10 +103,14 @@ def table_sources(path: Path) -> tuple[int, list[str]]:
         return rows, []
 
 
-def data_manifest(folders: tuple[str, ...], files: tuple[tuple[int, str, str], ...], run_dir: Path) -> dict[str, object]:
-    """The tables a run read (the later folder's wins, as ucj.load does) and how to get them again."""
+def data_manifest(folders: tuple[str, ...], files: tuple[tuple[int, str, str], ...], run_dir: Path,
+                  lang: str = "en") -> dict[str, object]:
+    """The tables a run read (the later folder's wins, as ucj.load does) and how to get them again; each
+    table's sources as a reader cites them in the run's language (never an internal name)."""
     from ucj.core.files import read_parquet_metadata
     from ucj.data.schema import SYNTHETIC_SOURCE
+    from ucj.presentation.i18n import check_lang
+    from ucj.presentation.tables import source_text
 
     tables: dict[str, dict[str, object]] = {}
     infos = [_folder_info(Path(f)) for f in folders]
@@ -114,7 +118,8 @@ def data_manifest(folders: tuple[str, ...], files: tuple[tuple[int, str, str], .
         rows, sources = table_sources(Path(folders[i]) / name)
         one = {"file": name, "folder": relative(folders[i], run_dir), "sha256": digest, "rows": rows,
                # labelled as ucj.load labels it: the table's own metadata, or a synthetic source row
-               "sources": sources, "synthetic": bool(read_parquet_metadata(Path(folders[i]) / name).get("synthetic"))
+               "sources": sorted({source_text(x, check_lang(lang)) for x in sources}),
+               "synthetic": bool(read_parquet_metadata(Path(folders[i]) / name).get("synthetic"))
                or SYNTHETIC_SOURCE in sources}
         table = name.removesuffix(".parquet")
         if table in tables:  # the same table in a later folder: ucj.load merges it into the earlier one
