@@ -108,7 +108,7 @@ def test_synthetic_computed_side_is_marked_on_its_row(reports, raw, code, quanti
     name = {MINAHASA: "Minahasa", MUNA_BARAT: "Muna Barat", BOALEMO: "Boalemo"}[code]
     line = p0[p0.iloc[:, 0].astype(str).str.strip() == name].iloc[0]
     for _, f in real.iterrows():
-        published = float(line[str(f["date"])[:4]])
+        published = float(line[str(f["figure_period"])[:4]])  # the BPS figure's period, e.g. 2023-03
         assert f["data"] == pytest.approx(published) and f["data_basis"] == "basis_data"
     table = r.published_table()
     p0_rows = table[table[t("quantity", lang)] == t("p0", lang)]
