@@ -108,8 +108,7 @@ def test_an_ets_fit_inside_its_bounds_is_used():
 
 
 def test_ets_rejection_hand_worked():
-    """Which bounds decide: damping at 0.98 and either smoothing at its lower bound reject; damping at 0.8, the
-    level smoothing at 1 and the trend smoothing equal to it do not (docs/modelid.md)."""
+    """Which bound is named: damping first, then trend, then level; every bound rejects (docs/modelnest.md)."""
     def params(a: float, b: float, phi: float) -> dict[str, float]:
         return {"smoothing_level": a, "smoothing_trend": b, "damping_trend": phi, "initial_level": 1.0,
                 "initial_trend": 0.1}
@@ -121,8 +120,11 @@ def test_ets_rejection_hand_worked():
     assert ets_rejection(params(1e-4, 1e-8, 0.98)) == "reason_ets_damping_on_bound(value=0.98)"  # one reason: damping
     assert ets_rejection(params(1e-4, 1e-8, 0.9)) == "reason_ets_trend_fixed"  # then the trend, then the level
     assert ets_rejection(params(0.5, 0.06, 0.98)) == "reason_ets_damping_on_bound(value=0.98)"
-    assert ets_rejection(params(0.9999, 0.9999, 0.9)) is None  # alpha = beta = 1 - 1e-4 (upper bounds): regular
-    assert ets_rejection(params(0.6, 0.2, 0.8)) is None  # damping on its lower bound: regular
+    # the upper smoothing bounds and the damping's lower bound also leave a parameter without a usable standard
+    # error: not used either, the nested model is fitted instead (docs/modelnest.md)
+    assert ets_rejection(params(0.9999, 0.9999, 0.9)) == "reason_ets_trend_as_level"  # beta / alpha = 1 - 1e-4
+    assert ets_rejection(params(0.9999, 0.5, 0.9)) == "reason_ets_level_random_walk"
+    assert ets_rejection(params(0.6, 0.2, 0.8)) == "reason_ets_damping_low(value=0.80)"
     assert ets_rejection(params(0.5, 0.1, 0.979)) is None  # near, not on, the bound
 
 

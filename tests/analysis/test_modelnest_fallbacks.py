@@ -48,7 +48,7 @@ def _sse(y: np.ndarray, alpha: float, l0: float) -> float:
     return float(np.sum(e**2))
 
 
-@pytest.mark.parametrize("seed,alpha", [(1, 0.3), (2, 0.6), (3, 0.15), (4, 0.9)])
+@pytest.mark.parametrize("seed,alpha", [(1, 0.3), (2, 0.6), (3, 0.15), (4, 0.9), (5, 0.4)])
 def test_ses_matches_statsmodels_on_hand_made_series(seed: int, alpha: float) -> None:
     y = _local_level(seed, alpha)
     a, l0, sse = fitting.fit_ses_many(y[None, :], np.array([len(y)]))
@@ -65,9 +65,13 @@ def test_ses_matches_statsmodels_on_hand_made_series(seed: int, alpha: float) ->
     np.testing.assert_allclose(fc["mean"], sf["mean"], atol=2e-2)
     np.testing.assert_allclose(fc["lower"], sf["pi_lower"], atol=5e-2)
     np.testing.assert_allclose(fc["upper"], sf["pi_upper"], atol=5e-2)
-    # the standard error of alpha: statsmodels' (numerical Hessian over all parameters) within 15 %
+    # the standard error of alpha: statsmodels' (numerical Hessian over all parameters) within 15 %, and
+    # unusable (NaN) where statsmodels' is (alpha on a bound)
     se = fitting.ses_alpha_se(a, y[None, :], np.array([len(y)]))
-    assert se[0] == pytest.approx(float(res.bse[0]), rel=0.15)
+    if np.isnan(float(res.bse[0])):
+        assert np.isnan(se[0])
+    else:
+        assert se[0] == pytest.approx(float(res.bse[0]), rel=0.15)
 
 
 def test_ses_on_its_upper_bound_as_statsmodels() -> None:
@@ -87,7 +91,8 @@ def test_random_walk_with_drift_matches_arima_and_the_closed_form() -> None:
     drift, sigma2 = (float(v) for v in res.params)
     fc = random_walk_forecast(float(y[-1]), float(np.mean(np.diff(y))), float(np.var(np.diff(y))), 47, 24)
     sm = res.get_forecast(24)
-    np.testing.assert_allclose(fc["mean"], sm.predicted_mean, atol=1e-4)
+    np.testing.assert_allclose(fc["mean"], sm.predicted_mean, atol=1e-3)  # statsmodels' optimiser: drift to ~1e-5
+    np.testing.assert_allclose(fc["mean"], y[-1] + (y[-1] - y[0]) / 47 * np.arange(1, 25), rtol=1e-12)
     # statsmodels' variance h sigma^2 plus the drift's estimation error h^2 sigma^2 / (n - 1), by hand
     h = np.arange(1, 25)
     var = np.asarray(sm.var_pred_mean) + h**2 * sigma2 / 47
