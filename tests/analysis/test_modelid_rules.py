@@ -178,7 +178,7 @@ def test_ljung_box_lags_and_p_on_a_short_series_match_statsmodels():
 def test_a_short_series_whose_residuals_fail_is_not_used():
     """A 30-month series (fitted as observed): a saturating rise with a 6-month cycle of 1 pp that neither model
     follows. Both fits' residuals fail at 30 // 5 = 6 lags (statsmodels' ETSModel residuals on the same series
-    fail too), so neither is used and the verdict is "cannot say yet"."""
+    fail too); the damped fit, on a bound, is nested down to the random walk with drift, whose residuals pass."""
     from ucj.analysis.projection import logistic
 
     m = np.arange(30)
@@ -187,10 +187,16 @@ def test_a_short_series_whose_residuals_fail_is_not_used():
     assert float(acorr_ljungbox(np.asarray(res.resid), lags=[6])["lb_pvalue"].iloc[0]) < LB_REJECT_P  # type: ignore[attr-defined]
     p = _project(_frame(pct, start="2023-07-01"))
     assert not p.seasonally_adjusted and p.months_fitted == 30
-    for f in p.fits:
-        assert f.fitted and not f.usable and f.rejection.startswith("reason_residuals_fail(")
-        assert f.residual_pvalue < LB_REJECT_P and "limit=1e-04" in f.rejection
-    assert (p.status, p.model_used) == ("cannot_say", None)
+    # the damped fit is on a bound and nested (docs/modelnest.md); the logistic curve's residuals fail
+    fits = {f.model: f for f in p.fits}
+    assert not fits["ets_damped"].usable and not fits["logistic"].usable
+    assert fits["logistic"].rejection.startswith("reason_residuals_fail(") and "limit=1e-04" in fits["logistic"].rejection
+    # the nested random walk with drift (its differences) passes statsmodels' Ljung-Box at 6 lags, so it is used
+    d = np.diff(pct)  # fitted as observed over a constant denominator: the series is pct itself
+    ref = float(acorr_ljungbox(d - d.mean(), lags=[6])["lb_pvalue"].iloc[0])
+    assert fits["random_walk"].residual_pvalue == pytest.approx(ref, rel=1e-8) and ref > LB_REJECT_P
+    assert p.model_used == "random_walk"
+
 
 
 # -- Minahasa: the degenerate interval is gone ------------------------------------------------------------------
