@@ -14,7 +14,9 @@ rolling-origin holdout scores both (each estimated on the series up to 24 months
 then forecasting up to 12 months ahead from origins 24 and 12 months before the end), and the lower
 holdout RMSE wins. Only identifiable fits take part: a parameter on a bound that decides the projection
 (`logistic_rejection`, `ets_rejection`) or residuals that fail the Ljung-Box check badly (`LB_REJECT_P`)
-make a fit unusable, and with no usable fit the verdict is "cannot say yet" (docs/modelid.md). A series
+make a fit unusable, and with no usable fit the verdict is "cannot say yet" (docs/modelid.md). A damped fit
+whose bound says the trend is not supported is replaced by its nested model, ETS(A,N,N), and that, with its level
+smoothing on 1, by the random walk with drift (`NESTS_TO_LEVEL`, docs/modelnest.md). A series
 too short or too flat to fit gets a stated reason instead of a curve.
 
 Forecast intervals are 80 % prediction intervals (`INTERVAL`, stated with every projection). For
