@@ -168,6 +168,54 @@ def _ets_on_a_deciding_bound(params: dict[str, float]) -> bool:
     return bool(phi >= 0.98 - 1e-6 or a <= 1e-4 + 1e-6 or b / a <= 1e-4 + 1e-6)
 
 
+def _ses_model(y: np.ndarray) -> ETSModel:
+    return ETSModel(pd.Series(y, index=pd.date_range("2019-01-01", periods=len(y), freq="MS")), error="add",
+                    trend=None)
+
+
+def _sm_ses(y: np.ndarray):  # type: ignore[no-untyped-def]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return _ses_model(y).fit(disp=False)
+
+
+def _nested_chain(y: np.ndarray, full, lags: int):  # type: ignore[no-untyped-def]
+    """The documented chain (docs/modelnest.md) on statsmodels' own estimates and its own bounds: the damped
+    fit when no parameter is on a bound; with the first bound (damping, then trend share, then level) the
+    damping at 0.8 or a smoothing on its upper bound, ETSModel(trend=None); its alpha on the upper bound, ARIMA
+    (0,1,0) with drift. Each must pass the Ljung-Box check. Returns (model name, statsmodels result) or
+    (None, None)."""
+    from statsmodels.tsa.arima.model import ARIMA
+
+    def lb_ok(resid: np.ndarray) -> bool:
+        return float(acorr_ljungbox(np.asarray(resid), lags=[lags])["lb_pvalue"].iloc[0]) >= LB_REJECT_P
+
+    def side(v: float, lo: float, hi: float) -> str | None:
+        return "lower" if v - lo <= 1e-6 * (hi - lo) else ("upper" if hi - v <= 1e-6 * (hi - lo) else None)
+
+    bounds = full.model._setup_bounds()
+    pr = dict(zip(full.model.param_names, np.asarray(full.params)))
+    sides = [("damping", side(pr["damping_trend"], *bounds[3])),
+             ("trend", side(pr["smoothing_trend"] / pr["smoothing_level"], *bounds[1])),
+             ("level", side(pr["smoothing_level"], *bounds[0]))]
+    first = next(((k, s) for k, s in sides if s), None)
+    if first is None:
+        return ("ets_damped", full) if lb_ok(full.resid) else (None, None)
+    if first not in (("damping", "lower"), ("trend", "upper"), ("level", "upper")):
+        return None, None
+    ses = _sm_ses(y)
+    a_side = side(float(ses.params[0]), *ses.model._setup_bounds()[0])
+    if a_side is None:
+        return ("ets_level", ses) if lb_ok(ses.resid) else (None, None)
+    if a_side == "lower":
+        return None, None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        rw = ARIMA(y, order=(0, 1, 0), trend="t").fit()
+    d = np.diff(y)
+    return ("random_walk", rw) if lb_ok(d - d.mean()) else (None, None)
+
+
 def _logistic_usable(t: np.ndarray, y: np.ndarray) -> tuple[bool, np.ndarray, np.ndarray]:
     """curve_fit on the whole series, and whether the fit is identifiable by the documented rules: no parameter
     on its bound, standard errors finite, positive and (capacity, rate) not larger than the parameter, and
@@ -202,24 +250,38 @@ def _reference_choice(y: np.ndarray, target_pct: float, months: int, shift: floa
         log_ok, popt, pcov = _logistic_usable(t, y)
     full = _statsmodels_ets(y)
     lags = min(12, len(y) // 5)
-    ets_ok = float(acorr_ljungbox(np.asarray(full.resid), lags=[lags])["lb_pvalue"].iloc[0]) >= LB_REJECT_P
-    ets_ok = ets_ok and not _ets_on_a_deciding_bound(dict(zip(full.model.param_names, np.asarray(full.params))))
+    family, fam_fit = _nested_chain(y, full, lags)  # the damped trend or its nested model (docs/modelnest.md)
+    ets_ok = family is not None
     if log_ok and np.polyfit(t[:first], y[:first], 1)[0] > 0:
         p0 = [min(100.0, max(float(np.max(y[:first])) * 1.3, 1.0)), 0.5, float(np.mean(t[:first]))]
         p_log, _ = curve_fit(logistic, t[:first], y[:first], p0=p0, bounds=BOUNDS, jac=_logistic_jac, maxfev=5000)
+    early_ses = _sm_ses(y[:first]) if family == "ets_level" else None
     for o in origins:
         h = min(HOLDOUT_MONTHS, len(y) - o)
-        upto = _model(y[:o]).smooth(early.params)
-        ets_err.append(np.asarray(upto.forecast(h)) - y[o:o + h])
+        if family == "ets_level":
+            upto = _ses_model(y[:o]).smooth(early_ses.params)
+            ets_err.append(np.asarray(upto.forecast(h)) - y[o:o + h])
+        elif family == "random_walk":
+            ets_err.append(y[o - 1] + np.mean(np.diff(y[:first])) * np.arange(1, h + 1) - y[o:o + h])
+        else:
+            upto = _model(y[:o]).smooth(early.params)
+            ets_err.append(np.asarray(upto.forecast(h)) - y[o:o + h])
         if p_log is not None:
             log_err.append(logistic(t[o:o + h], *p_log) - y[o:o + h])
     rmse_ets = np.sqrt(np.mean(np.concatenate(ets_err) ** 2)) if ets_ok and ets_err else (0.0 if ets_ok else np.inf)
     rmse_log = np.sqrt(np.mean(np.concatenate(log_err) ** 2)) if log_err else np.inf
     if not ets_ok and not log_ok:
         return None, "cannot_say"  # type: ignore[return-value]
-    if rmse_ets <= rmse_log:
-        model = "ets_damped"
-        at = full.get_prediction(start=len(y) + months - 1, end=len(y) + months - 1).summary_frame(alpha=1 - INTERVAL)
+    if rmse_ets <= rmse_log and family == "random_walk":
+        model = family  # statsmodels' ARIMA forecast, with the drift's estimation error added by hand (FPP §5.5)
+        fc = fam_fit.get_forecast(months)
+        mean = float(np.asarray(fc.predicted_mean)[-1])
+        sd = float(np.sqrt(np.asarray(fc.var_pred_mean)[-1] + months**2 * float(fam_fit.params[1]) / (len(y) - 1)))
+        lower, upper = mean - norm.ppf(0.9) * sd, mean + norm.ppf(0.9) * sd
+    elif rmse_ets <= rmse_log:
+        model = family
+        at = fam_fit.get_prediction(start=len(y) + months - 1, end=len(y) + months - 1).summary_frame(
+            alpha=1 - INTERVAL)
         mean, lower, upper = (float(at[c].iloc[0]) for c in ("mean", "pi_lower", "pi_upper"))
         sd = (upper - mean) / norm.ppf(1 - (1 - INTERVAL) / 2)
     else:

@@ -108,8 +108,7 @@ def test_an_ets_fit_inside_its_bounds_is_used():
 
 
 def test_ets_rejection_hand_worked():
-    """Which bounds decide: damping at 0.98 and either smoothing at its lower bound reject; damping at 0.8, the
-    level smoothing at 1 and the trend smoothing equal to it do not (docs/modelid.md)."""
+    """Which bound is named: damping first, then trend, then level; every bound rejects (docs/modelnest.md)."""
     def params(a: float, b: float, phi: float) -> dict[str, float]:
         return {"smoothing_level": a, "smoothing_trend": b, "damping_trend": phi, "initial_level": 1.0,
                 "initial_trend": 0.1}
@@ -121,8 +120,11 @@ def test_ets_rejection_hand_worked():
     assert ets_rejection(params(1e-4, 1e-8, 0.98)) == "reason_ets_damping_on_bound(value=0.98)"  # one reason: damping
     assert ets_rejection(params(1e-4, 1e-8, 0.9)) == "reason_ets_trend_fixed"  # then the trend, then the level
     assert ets_rejection(params(0.5, 0.06, 0.98)) == "reason_ets_damping_on_bound(value=0.98)"
-    assert ets_rejection(params(0.9999, 0.9999, 0.9)) is None  # alpha = beta = 1 - 1e-4 (upper bounds): regular
-    assert ets_rejection(params(0.6, 0.2, 0.8)) is None  # damping on its lower bound: regular
+    # the upper smoothing bounds and the damping's lower bound also leave a parameter without a usable standard
+    # error: not used either, the nested model is fitted instead (docs/modelnest.md)
+    assert ets_rejection(params(0.9999, 0.9999, 0.9)) == "reason_ets_trend_as_level"  # beta / alpha = 1 - 1e-4
+    assert ets_rejection(params(0.9999, 0.5, 0.9)) == "reason_ets_level_random_walk"
+    assert ets_rejection(params(0.6, 0.2, 0.8)) == "reason_ets_damping_low(value=0.80)"
     assert ets_rejection(params(0.5, 0.1, 0.979)) is None  # near, not on, the bound
 
 
@@ -176,7 +178,7 @@ def test_ljung_box_lags_and_p_on_a_short_series_match_statsmodels():
 def test_a_short_series_whose_residuals_fail_is_not_used():
     """A 30-month series (fitted as observed): a saturating rise with a 6-month cycle of 1 pp that neither model
     follows. Both fits' residuals fail at 30 // 5 = 6 lags (statsmodels' ETSModel residuals on the same series
-    fail too), so neither is used and the verdict is "cannot say yet"."""
+    fail too); the damped fit, on a bound, is nested down to the random walk with drift, whose residuals pass."""
     from ucj.analysis.projection import logistic
 
     m = np.arange(30)
@@ -185,10 +187,16 @@ def test_a_short_series_whose_residuals_fail_is_not_used():
     assert float(acorr_ljungbox(np.asarray(res.resid), lags=[6])["lb_pvalue"].iloc[0]) < LB_REJECT_P  # type: ignore[attr-defined]
     p = _project(_frame(pct, start="2023-07-01"))
     assert not p.seasonally_adjusted and p.months_fitted == 30
-    for f in p.fits:
-        assert f.fitted and not f.usable and f.rejection.startswith("reason_residuals_fail(")
-        assert f.residual_pvalue < LB_REJECT_P and "limit=1e-04" in f.rejection
-    assert (p.status, p.model_used) == ("cannot_say", None)
+    # the damped fit is on a bound and nested (docs/modelnest.md); the logistic curve's residuals fail
+    fits = {f.model: f for f in p.fits}
+    assert not fits["ets_damped"].usable and not fits["logistic"].usable
+    assert fits["logistic"].rejection.startswith("reason_residuals_fail(") and "limit=1e-04" in fits["logistic"].rejection
+    # the nested random walk with drift passes statsmodels' Ljung-Box on its 29 residuals (29 // 5 = 5 lags): it is used
+    d = np.diff(pct)  # fitted as observed over a constant denominator: the series is pct itself
+    ref = float(acorr_ljungbox(d - d.mean(), lags=[5])["lb_pvalue"].iloc[0])
+    assert fits["random_walk"].residual_pvalue == pytest.approx(ref, rel=1e-8) and ref > LB_REJECT_P
+    assert p.model_used == "random_walk"
+
 
 
 # -- Minahasa: the degenerate interval is gone ------------------------------------------------------------------

@@ -137,7 +137,9 @@ def test_too_wide_an_interval_cannot_say_yet():
     assert room(25.0, 60.0) == 75.0 and room(70.0, 40.0) == 70.0
     assert list(informative(np.array([10.0, 75.0, 75.1]), 25.0, 60.0)) == [True, True, False]
     rng = np.random.default_rng(11)
-    walk = 25 + np.cumsum(rng.normal(0, 2.5, 84))
+    # steps of 6 pp: the damped fit lands on phi = 0.8, and the nested level-only model's interval (narrower than
+    # the damped trend's was at 2.5 pp steps) must still outgrow the room (docs/modelnest.md)
+    walk = 25 + np.cumsum(rng.normal(0, 6.0, 84))
     walk = walk - walk[-1] + 25 + np.linspace(-3, 0, 84)
     p = _project(_series(walk * 1000), target_pct=60, target_year=2035)
     assert p.upper_pct - p.lower_pct > 100 - p.last_coverage_pct

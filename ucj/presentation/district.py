@@ -385,6 +385,8 @@ class DistrictReport:
         if not p.model_used:
             why = reason_text(p.reason, lang) or t("reason_other", lang)
             return tf("model_sentence_none", lang, why=why)
+        if p.model_used in ("ets_level", "random_walk"):
+            return self._nested_sentence()
         if rejected:
             other = rejected[0]
             return tf("model_sentence_rejected", lang, model=t(p.model_used, lang), other=t(other.model, lang),
@@ -396,6 +398,23 @@ class DistrictReport:
                       why=reason_text(other.reason, lang))
         key = "model_sentence_default" if p.choice == "choice_default" else "model_sentence_holdout"
         return tf(key, lang, model=t(p.model_used, lang))
+
+    def _nested_sentence(self) -> str:
+        """The sentence for a nested model (docs/modelnest.md): which model and why, in plain words: the bounds
+        of the models it is nested in (the damped trend's damping at its lower limit, then the level's smoothing
+        at 1), and how it compared with the logistic curve."""
+        p, lang = self.projection, self.lang
+        chain = [f for f in p.fits if f.model in ("ets_damped", "ets_level") and f.model != p.model_used
+                 and f.fitted and f.rejection]
+        why = ", ".join(dict.fromkeys(reason_text(f.rejection, lang) for f in chain)) or "–"
+        other = next((f for f in p.fits if f.model == "logistic"), None)
+        model = t(p.model_used, lang)
+        if other is not None and other.fitted and other.usable and p.choice == "choice_holdout":
+            return tf("model_sentence_nested_holdout", lang, model=model, why=why, other=t(other.model, lang))
+        if other is not None and (other.rejection or other.reason) and not (other.fitted and other.usable):
+            return tf("model_sentence_nested_rejected", lang, model=model, why=why, other=t(other.model, lang),
+                      other_why=reason_text(other.rejection or other.reason, lang))
+        return tf("model_sentence_nested", lang, model=model, why=why)
 
     def model_sentence(self) -> str:
         """Which model the projection uses and why (`_model_choice_sentence`), and, when the series was fitted
@@ -413,7 +432,7 @@ class DistrictReport:
         """The rule that decides when a model is not used, with its limits (docs/modelid.md)."""
         from ucj.analysis.projection import LB_REJECT_P, LB_REJECT_P_ADJUSTED, LJUNG_BOX_LAGS, STL_MIN_CYCLES
 
-        return tf("model_rules_note", self.lang, limit=fmt_dec(LB_REJECT_P, self.lang, 4),
+        return tf("model_rules_note_nested", self.lang, limit=fmt_dec(LB_REJECT_P, self.lang, 4),
                   limit_adjusted=_power_of_ten(LB_REJECT_P_ADJUSTED), lags=fmt_int(LJUNG_BOX_LAGS, self.lang),
                   need=fmt_int(12 * STL_MIN_CYCLES, self.lang))
 
