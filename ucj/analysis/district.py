@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import weakref
 from dataclasses import asdict, dataclass, field, fields, replace
 
 import numpy as np
@@ -420,7 +421,9 @@ class LapseSplit:
                            "basis": self.funded_basis}}
 
 
-_ALL_FUNDED: dict[tuple[int, str, tuple[str, ...] | None], float] = {}  # one batch's all-district funded rate
+# one batch's all-district funded rates: (id of the enrolment table, month, segments) -> (weak reference, rate);
+# the weak reference makes sure a later table that happens to get the same id is never served a stale rate
+_ALL_FUNDED: dict[tuple[int, str, tuple[str, ...] | None], tuple[weakref.ref, float]] = {}  # type: ignore[type-arg]
 
 
 def _all_funded_rate(enrolment: pd.DataFrame, period: pd.Timestamp, segments: tuple[str, ...] | None) -> float:
@@ -430,7 +433,8 @@ def _all_funded_rate(enrolment: pd.DataFrame, period: pd.Timestamp, segments: tu
     otherwise pass for ordinary lapses (demo: January 2025 alone moves the pooled rate from 0.2 % to 1.6 %).
     Computed once per enrolment table, month and segments (a batch asks it for every district)."""
     k = (id(enrolment), f"{period:%Y-%m}", segments)
-    if k not in _ALL_FUNDED:
+    hit = _ALL_FUNDED.get(k)
+    if hit is None or hit[0]() is not enrolment:
         f = enrolment[enrolment["funding"] != "self_employer"]
         if segments is not None:
             f = f[f["segment"].isin(segments)]
@@ -442,8 +446,9 @@ def _all_funded_rate(enrolment: pd.DataFrame, period: pd.Timestamp, segments: tu
         m = m[(m.index > period - pd.DateOffset(months=12)) & (m["base"] > 0)]
         if len(_ALL_FUNDED) > 8:
             _ALL_FUNDED.clear()
-        _ALL_FUNDED[k] = float((100 * m["lapsed"] / m["base"]).median()) if len(m) else math.nan
-    return _ALL_FUNDED[k]
+        rate = float((100 * m["lapsed"] / m["base"]).median()) if len(m) else math.nan
+        _ALL_FUNDED[k] = (weakref.ref(enrolment), rate)
+    return _ALL_FUNDED[k][1]
 
 
 def lapse_split(counted: pd.DataFrame, period: pd.Timestamp, ends: pd.DataFrame, all_enrolment: pd.DataFrame,
@@ -619,7 +624,7 @@ def district_figures(
     # the agreement's last month with workers (an agreement "ending December 2024" shows its lapses in 2025-01)
     ends.insert(1, "last_active_month", [f"{pd.Timestamp(m) - pd.DateOffset(months=1):%Y-%m}" for m in ends["month"]])
     # each funding group's rate on its own stock (issue 18): `lapse_pct` is then the lapses over today's active
-    split = lapse_split(counted, upto, ends, view.enrolment, None if segs is None else tuple(segs))
+    split = lapse_split(counted, upto, ends, ds.enrolment, None if segs is None else tuple(segs))
     lapsed_month = split.per_month if np.isfinite(active_now) else math.nan
     lapse_pct = 100 * lapsed_month / active_now if np.isfinite(lapsed_month) and active_now > 0 else math.nan
     net = proj.workers_needed_per_month
