@@ -573,11 +573,16 @@ def report(
     try:
         run_dir = _run_dir(out, run)
         _pdf_ready(pdf)
-        from ucj.runs.batch import run_many
+        from ucj.runs.batch import plan, run_many
         from ucj.runs.params import validate_params
 
         params = validate_params(district, last_period, denominator, target_pct, target_year, lang, data_dir)
         mark("cli: parameters checked")
+        # the kernel runs the notebook's setup cells (data and all-district tables), then the report's cells, as
+        # soon as it has booted and this process has loaded the tools to run them; the exporter is built and
+        # the run's index written meanwhile, and the batch below takes the report (nothing is written before)
+        engine.prewarm(plan([params], run_dir, pdf)[0])
+        engine.load_tools()
         with _run_busy():
             entry = run_many([params], run_dir, workers=1, progress=False, force=force, echo=lambda line: None,
                              pdf=pdf)[0]

@@ -158,20 +158,27 @@ def test_ljung_box_equals_statsmodels():
         assert residual_check(x) == pytest.approx(ref, rel=1e-10, abs=1e-300)
 
 
-LB_REJECT_P = 1e-12  # the documented rule (docs/models.md): residuals failing the check this badly are not used
+LB_REJECT_P = 1e-12  # the documented rule (docs/modelid.md) for a seasonally adjusted series, as every seed's is
+
+
+def _ets_on_a_deciding_bound(params: dict[str, float]) -> bool:
+    """The documented ETS rule (docs/modelid.md) on statsmodels' own estimate: damping on its upper bound 0.98, or
+    the level smoothing or the trend's share of it (beta / alpha) on the lower bound 1e-4."""
+    a, b, phi = params["smoothing_level"], params["smoothing_trend"], params["damping_trend"]
+    return bool(phi >= 0.98 - 1e-6 or a <= 1e-4 + 1e-6 or b / a <= 1e-4 + 1e-6)
 
 
 def _logistic_usable(t: np.ndarray, y: np.ndarray) -> tuple[bool, np.ndarray, np.ndarray]:
     """curve_fit on the whole series, and whether the fit is identifiable by the documented rules: no parameter
     on its bound, standard errors finite, positive and (capacity, rate) not larger than the parameter, and
-    Ljung-Box (statsmodels) p at 12 lags not below LB_REJECT_P."""
+    Ljung-Box (statsmodels) p at min(12, n // 5) lags not below LB_REJECT_P."""
     p0 = [min(100.0, max(float(np.max(y)) * 1.3, 1.0)), 0.5, float(np.mean(t))]
     popt, pcov = curve_fit(logistic, t, y, p0=p0, bounds=BOUNDS, jac=_logistic_jac, maxfev=5000)
     lo, hi = np.array(BOUNDS[0]), np.array(BOUNDS[1])
     on_bound = np.any((popt - lo <= 1e-6 * (hi - lo)) | (hi - popt <= 1e-6 * (hi - lo)))
     se = np.sqrt(np.diag(pcov))
     bad_se = (~np.isfinite(se)).any() or (se <= 0).any() or se[0] > abs(popt[0]) or se[1] > abs(popt[1])
-    lb = float(acorr_ljungbox(y - logistic(t, *popt), lags=[12])["lb_pvalue"].iloc[0])
+    lb = float(acorr_ljungbox(y - logistic(t, *popt), lags=[min(12, len(y) // 5)])["lb_pvalue"].iloc[0])
     return not (on_bound or bad_se or lb < LB_REJECT_P), popt, pcov
 
 
@@ -194,7 +201,9 @@ def _reference_choice(y: np.ndarray, target_pct: float, months: int, shift: floa
     if np.polyfit(t, y, 1)[0] > 0:
         log_ok, popt, pcov = _logistic_usable(t, y)
     full = _statsmodels_ets(y)
-    ets_ok = float(acorr_ljungbox(np.asarray(full.resid), lags=[12])["lb_pvalue"].iloc[0]) >= LB_REJECT_P
+    lags = min(12, len(y) // 5)
+    ets_ok = float(acorr_ljungbox(np.asarray(full.resid), lags=[lags])["lb_pvalue"].iloc[0]) >= LB_REJECT_P
+    ets_ok = ets_ok and not _ets_on_a_deciding_bound(dict(zip(full.model.param_names, np.asarray(full.params))))
     if log_ok and np.polyfit(t[:first], y[:first], 1)[0] > 0:
         p0 = [min(100.0, max(float(np.max(y[:first])) * 1.3, 1.0)), 0.5, float(np.mean(t[:first]))]
         p_log, _ = curve_fit(logistic, t[:first], y[:first], p0=p0, bounds=BOUNDS, jac=_logistic_jac, maxfev=5000)

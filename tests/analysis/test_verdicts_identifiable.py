@@ -27,6 +27,18 @@ def _series(organic, funded=None, start="2019-01-01", denominator=100_000.0):
                          "coverage_pct": 100 * active / denominator, "active_self_funded": organic})
 
 
+def _statsmodels_ets(y: np.ndarray):  # type: ignore[no-untyped-def]
+    """statsmodels' ETSModel(A, Ad, N) fitted to a monthly series (the second implementation)."""
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+    months = pd.date_range("2019-01-01", periods=len(y), freq="MS")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = ETSModel(pd.Series(y, index=months), error="add", trend="add", damped_trend=True).fit(disp=False)
+    res.named = dict(zip(res.model.param_names, np.asarray(res.params)))
+    return res
+
+
 def _wf():
     return pd.DataFrame({"district_code": [BOALEMO] * 2, "year": [2024, 2025], "working_population": [100_000] * 2})
 
@@ -52,7 +64,17 @@ def test_a_logistic_fit_on_its_bound_is_rejected():
     fit = next(f for f in p.fits if f.model == "logistic")
     assert fit.fitted and not fit.usable
     assert fit.rejection.startswith("reason_on_bound(param=capacity")
-    assert p.model_used == "ets_damped" and p.choice == "choice_only_usable"
+    # an accelerating rise is a trend no damping up to 0.98 reproduces: statsmodels' ETSModel on the same adjusted
+    # series also ends on the damping's upper bound, so ETS is not used either and the verdict is "cannot say yet"
+    from ucj.analysis.projection import adjusted_series
+
+    s = _series(pct * 1000)
+    adj, _ = adjusted_series(s["active"].to_numpy(), s["denominator_value"].to_numpy(dtype="float64"),
+                             pd.DatetimeIndex(s["month"]), s["active_self_funded"].to_numpy())
+    assert _statsmodels_ets(adj).named["damping_trend"] == pytest.approx(0.98, abs=1e-6)
+    ets = next(f for f in p.fits if f.model == "ets_damped")
+    assert ets.fitted and not ets.usable and ets.rejection == "reason_ets_damping_on_bound(value=0.98)"
+    assert (p.status, p.model_used) == ("cannot_say", None)
 
 
 def test_unusable_standard_errors_are_rejected_hand_worked():
@@ -60,7 +82,7 @@ def test_unusable_standard_errors_are_rejected_hand_worked():
     good = np.diag([4.0**2, 0.1**2, 0.5**2])
     assert logistic_rejection(popt, good) is None
     huge = np.diag([700.0**2, 0.1**2, 0.5**2])  # Boalemo's case in the issue: capacity SE ~700 pp
-    assert logistic_rejection(popt, huge) == "reason_se_unusable(param=capacity, value=60.0, se=700.0)"
+    assert logistic_rejection(popt, huge) == "reason_se_too_large(param=capacity, value=60.0, se=700.0)"
     singular = np.diag([4.0**2, 0.0, 0.5**2])  # the pseudo-inverse's zero: a direction the data do not fix
     assert logistic_rejection(popt, singular).startswith("reason_se_unusable(param=rate")
     assert logistic_rejection(np.array([100.0, 0.8, 2.0]), good).startswith("reason_on_bound(param=capacity")
@@ -81,9 +103,12 @@ def test_a_funding_step_is_a_schedule_not_a_trend():
     assert np.allclose(with_step.forecast["mean"] - with_step.forecast["organic_mean"], 10.0)
     assert np.allclose(with_step.forecast["upper"] - with_step.forecast["lower"],
                        alone.forecast["upper"] - alone.forecast["lower"])  # the step adds no uncertainty
-    # fitted as a trend (no self-funded column), the step is taken for noise: a much wider interval
+    # fitted as a trend (no self-funded column), the step is taken for part of the trend: the ETS fit then wants an
+    # undamped trend (damping on its 0.98 bound) and the logistic curve a capacity on 100 %, so no model is usable
+    # (before the ETS bound rule this gave an interval more than twice as wide)
     trend_fit = _project(_series(organic + step).drop(columns="active_self_funded"), target_pct=50, target_year=2028)
-    assert trend_fit.upper_pct - trend_fit.lower_pct > 2 * (with_step.upper_pct - with_step.lower_pct)
+    assert (trend_fit.status, trend_fit.model_used) == ("cannot_say", None)
+    assert trend_fit.reason.startswith("reason_ets_damping_on_bound(")
     # a plan: 25,000 funded from January 2027 would replace today's 10,000; not yet budgeted, it is a scenario
     # row, and the forecast (and its verdict) keeps today's funded workers (finding 2: one story with the budget)
     plans = pd.DataFrame({"district_code": [BOALEMO], "year": pd.array([2027], dtype="Int64"),

@@ -29,14 +29,17 @@ def test_a_hand_built_village_table():
     f = village_figures(ds, "71.02", quota=100)
     assert f is not None and f.month == pd.Timestamp("2025-12-01") and f.previous_month == pd.Timestamp("2024-12-01")
     row = f.table.set_index("village_code").loc["71.02.06.2017"]
-    # by hand: BPU 90 + 15 = 105 >= 100; all 105 + 40 = 145; a year before 60, so +45
-    assert (row["bpu_active"], row["all_active"], row["previous_bpu_active"], row["change"], row["below_quota"]) == (
-        105, 145, 60, 45, False)
+    # by hand: BPU 90 + 15 = 105 >= 100, but only 90 funded by the APBD (the quota's basis) < 100;
+    # all 105 + 40 = 145; a year before 60, so +45
+    assert (row["bpu_active"], row["apbd_bpu_active"], row["all_active"], row["previous_bpu_active"], row["change"],
+            row["below_quota"], row["below_quota_all_bpu"]) == (105, 90, 145, 60, 45, True, False)
     kel = f.table.set_index("village_code").loc["71.02.01.1007"]
     assert kel["kind"] == "kelurahan" and kel["quota"] == 0 and not kel["below_quota"]
     assert f.unknown_codes == ("71.02.99.2999",) and f.unplaced == 7
-    assert f.desa == 227 and f.villages_below_quota == 226  # every desa but Tounelet
+    assert f.desa == 227 and f.villages_below_quota == 227  # no desa has 100 APBD-funded BPU participants
+    assert f.villages_below_quota_all_bpu == 226  # every desa but Tounelet, counting all BPU
     assert f.bpu_active == 90 + 15 + 30 + 7 and f.all_active == f.bpu_active + 40
+    assert f.apbd_bpu_active == 90 + 30 + 7
     assert village_figures(ds, "75.02") is None  # no village data for Boalemo here
 
 

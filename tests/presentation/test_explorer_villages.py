@@ -18,7 +18,7 @@ def test_kecamatan_and_desa_levels_of_minahasa(demo_ds, demo_dir):
     total = kec.table["All participants"].str.replace(",", "").astype(int).sum()
     assert total == int(v["active"].sum())
     desa = coverage_view(demo_ds, fig, "all", "id", level="village")
-    assert len(desa.table) == 270 and set(desa.table["Di bawah kuota"]) <= {"ya", "tidak"}
+    assert len(desa.table) == 270 and set(desa.table["Di bawah kuota (BPU dibiayai APBD)"]) <= {"ya", "tidak"}
     assert any("desa" in line for line in desa.lines)
 
 

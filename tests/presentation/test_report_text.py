@@ -439,7 +439,7 @@ def test_published_and_computed_table_shows_the_difference_in_the_facts_unit():
     table = published_and_computed(facts, "id")
     assert list(table["difference"][:3]) == pytest.approx([-841.0, 0.33, 0.0])
     id_ = as_html_frame(shown("seed_facts", table, "id"), "id")
-    assert list(id_[t("difference", "id")]) == ["-841", "+0,3 poin persen", "Rp0", "–"]
+    assert list(id_[t("difference", "id")]) == ["\u2212841", "+0,3 poin persen", "Rp0", "–"]
     assert list(id_[t("published", "id")]) == ["100.841", "76,0 %", "Rp4,96 M", "15.000"]
     assert id_[t("data_as_of", "id")].iloc[3] == t("no_counterpart", "id")
     assert t("unit", "id") not in id_.columns

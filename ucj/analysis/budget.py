@@ -26,6 +26,7 @@ NATIONAL_JKK_CASES_2023, NATIONAL_ACTIVE_2023 = 370_747, 41_560_000
 NATIONAL_JKM_PAID_2022_RP, NATIONAL_ACTIVE_2022 = 2_700_000_000_000, 35_860_000
 JKK_PER_1000 = 1000 * NATIONAL_JKK_CASES_2023 / NATIONAL_ACTIVE_2023  # 8.92
 JKM_DEATHS_PER_1000 = 1000 * NATIONAL_JKM_PAID_2022_RP / JKM_BENEFIT_RP / NATIONAL_ACTIVE_2022  # 1.79
+NATIONAL_RATE_YEAR = {"JKK": 2023, "JKM": 2022}  # the year each national rate above is for (the page states it)
 
 SOURCES = {
     "monthly_contribution_rp": PROGRAMME_SOURCES["BPU_JKK_JKM_RP"],
@@ -273,17 +274,35 @@ def apbd_cohort_experience(claims: pd.DataFrame, enrolment: pd.DataFrame, progra
     return out
 
 
+@dataclass(frozen=True)
+class Cohorts:
+    """Every district's APBD cohort experience (`apbd_cohort_experience`) and its Bühlmann-Straub weights
+    (`buhlmann_straub`), for JKK and JKM, in the data as it stood at `period`: the same for every district's
+    budget, so a caller making many districts computes it once (`credible_rates` computes it when absent)."""
+
+    period: pd.Timestamp | None
+    experience: dict[str, pd.DataFrame]
+    weights: dict[str, pd.DataFrame]
+
+    @classmethod
+    def of(cls, claims: pd.DataFrame, enrolment: pd.DataFrame, period: pd.Timestamp | None = None) -> Cohorts:
+        experience = {prog: apbd_cohort_experience(claims, enrolment, prog) for prog in ("JKK", "JKM")}
+        return cls(None if period is None else pd.Timestamp(period), experience,
+                   {prog: buhlmann_straub(exp["count"], exp["exposure"]) for prog, exp in experience.items()})
+
+
 def credible_rates(claims: pd.DataFrame, enrolment: pd.DataFrame, district_code: str,
-                   assumptions: Assumptions = Assumptions(), period: pd.Timestamp | None = None
-                   ) -> list[CredibleRate]:
+                   assumptions: Assumptions = Assumptions(), period: pd.Timestamp | None = None,
+                   cohorts: Cohorts | None = None) -> list[CredibleRate]:
     """JKK cases and JKM deaths per 1,000 APBD-funded workers a year for the district's budget: its own cohort's
     experience weighted by its exposure against the collective rate of every district's APBD cohort in the data
     (`buhlmann_straub`); the national rates of `assumptions` only when there are fewer than two cohorts.
-    `period`: the page's month, to say whether the district's cohort has ended (its last month is earlier)."""
+    `period`: the page's month, to say whether the district's cohort has ended (its last month is earlier).
+    `cohorts`: `Cohorts.of` these same `claims` and `enrolment`, when a caller has it already."""
+    cohorts = cohorts or Cohorts.of(claims, enrolment, period)  # `cohorts`: of these same tables, computed once
     out = []
     for prog, national in (("JKK", assumptions.jkk_cases_per_1000), ("JKM", assumptions.jkm_deaths_per_1000)):
-        exp = apbd_cohort_experience(claims, enrolment, prog)
-        bs = buhlmann_straub(exp["count"], exp["exposure"])
+        exp, bs = cohorts.experience[prog], cohorts.weights[prog]
         units = int(bs["units"].iloc[0]) if len(bs) else 0
         collective = 1000 * float(bs["collective"].iloc[0]) if units else float("nan")
         k = float(bs["k"].iloc[0]) if len(bs) else float("inf")

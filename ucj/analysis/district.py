@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ucj.analysis.all_districts import district_table
-from ucj.analysis.budget import (ORGANIC_HELD, PLAN_COLUMNS, SCENARIO_PLUS, Assumptions, CredibleRate,
+from ucj.analysis.budget import (ORGANIC_HELD, PLAN_COLUMNS, SCENARIO_PLUS, Assumptions, Cohorts, CredibleRate,
                                  budget_to_target, credible_rates, funded_workers, plan_against_budget, plan_total,
                                  scenario_table)
 from ucj.analysis.claims import claims_summary, heirs_benefits, loss_ratio, programme_kind, savings_withdrawals
@@ -217,6 +217,9 @@ class DistrictFigures:
     province_note: str | None = None
     # each table: "real", "synthetic" or "partly_synthetic" (judged column by column, see table_synthetic_status)
     table_status: dict[str, str] = field(default_factory=dict)
+    # the period of each rate in the claim-rate table (reader 3, item 14): own (the district's APBD cohort),
+    # collective (every APBD cohort pooled), cohorts, and national_JKK / national_JKM (the national rates' years)
+    claim_rate_periods: dict[str, object] = field(default_factory=dict)
     lapses: LapseSplit | None = None  # the gross need's lapses by funding group
 
     def key(self) -> dict[str, object]:
@@ -284,6 +287,7 @@ class DistrictFigures:
             "province_note": self.province_note,
             "chart_synthetic": self.chart_synthetic,
             "table_status": self.table_status,
+            "claim_rate_periods": self.claim_rate_periods,
         }
         return jsonable(key)  # type: ignore[return-value]
 
@@ -520,13 +524,14 @@ def district_figures(
     peer_year: int | None = None,
     comparison: pd.DataFrame | Comparison | None = None,
     area_poverty: AreaPoverty | None = None,
+    cohorts: Cohorts | None = None,
 ) -> DistrictFigures:
     """Compute every figure of one district as the data stood at `last_period` (default: the latest month).
 
     `comparison` (the all-district table for the peer year, `district_table`, or a `Comparison` that also
-    holds its benchmarks) and `area_poverty` (province and national poverty at the period) are what a
-    caller making many districts computes once; each is computed here when absent or for another
-    year, denominator or period.
+    holds its benchmarks), `area_poverty` (province and national poverty at the period) and `cohorts` (every
+    district's APBD cohort at the period, for the budget's claim rates) are what a caller making many
+    districts computes once; each is computed here when absent or for another year, denominator or period.
     """
     d = ds.registry.get(district_code)
     code = d.code
@@ -537,8 +542,11 @@ def district_figures(
     proj = project_district(view, code, denominator=denom, target_pct=target_pct, target_year=target_year)
 
     e_d = view.enrolment[view.enrolment["district_code"] == code]
-    now, den_year = coverage_at(e_d, view.workforce, code, denom, period)
-    by_seg = carry_segments(coverage(e_d, view.workforce, denom, period="month", by_segment=True), den_year)
+    # the district's own workforce rows: a district's coverage reads no other district's (the same rows, 5
+    # coverage computations a report against the whole table)
+    w_d = view.workforce[view.workforce["district_code"] == code]
+    now, den_year = coverage_at(e_d, w_d, code, denom, period)
+    by_seg = carry_segments(coverage(e_d, w_d, denom, period="month", by_segment=True), den_year)
     seg_now = by_seg[by_seg["month"] == period][["segment", "active", "coverage_pct"]].reset_index(drop=True)
 
     start_12 = period - pd.DateOffset(months=CLAIMS_WINDOW_MONTHS - 1)
@@ -597,7 +605,7 @@ def district_figures(
         comparison = Comparison(district_table(view, year_for_peers, denom))
     peers = benchmark(comparison.table, code, all_rows=comparison.benchmarks)
     peer_codes = list(peers.attrs["peers"])
-    peers_tab = peers[["indicator", "value", "province", "national", "peers", "rank", "of", "percentile"]].rename(
+    peers_tab = peers[["indicator", "value", "province", "national", "peers", "rank", "of", "tied", "percentile"]].rename(
         columns={"peers": "peer_mean"}).reset_index(drop=True)
     cov_rows = peers_tab["indicator"] == "coverage_pct"
     if denom != DEFAULT_DENOMINATOR and cov_rows.any() and (peers_tab.loc[cov_rows, "of"].fillna(0) <= 1).all():
@@ -606,7 +614,7 @@ def district_figures(
         wp_table = district_table(view, year_for_peers, DEFAULT_DENOMINATOR)
         wp = benchmark(wp_table, code)
         wp = wp[wp["indicator"] == "coverage_pct"][["indicator", "value", "province", "national", "peers", "rank", "of",
-                                                      "percentile"]].rename(columns={"peers": "peer_mean"})
+                                                      "tied", "percentile"]].rename(columns={"peers": "peer_mean"})
         if len(wp):
             wp = wp.assign(indicator=COVERAGE_OVER_WORKING_POPULATION)
             peers_tab = pd.concat([wp, peers_tab[~cov_rows]], ignore_index=True)
@@ -632,7 +640,10 @@ def district_figures(
 
     # the workers needed for the target are the year-by-year plan (`budget_plan`), not a scenario row
     already = funded_workers(e_d, code, upto)
-    rates = credible_rates(view.claims, view.enrolment, code, period=period)
+    if cohorts is None or cohorts.period != period:  # every district's APBD cohorts at this period
+        cohorts = Cohorts.of(view.claims, view.enrolment, period)
+    rates = credible_rates(view.claims, view.enrolment, code, period=period, cohorts=cohorts)
+    rate_periods = claim_rate_periods(view.enrolment, rates)
     by_prog = {r.programme: r for r in rates}
     used = replace(Assumptions(), jkk_cases_per_1000=round(by_prog["JKK"].rate_per_1000, 2),
                    jkm_deaths_per_1000=round(by_prog["JKM"].rate_per_1000, 2))  # the plan's rates, shown in claim_rates
@@ -661,7 +672,7 @@ def district_figures(
                             net=net, gross=gross, poverty_latest=latest, denominator_year=den_year)
     by_pairing = {}
     for den in PAIRINGS:
-        row, _ = coverage_at(e_d, view.workforce, code, den, period)
+        row = now if den == denom else coverage_at(e_d, w_d, code, den, period)[0]  # the page's own: computed above
         if row is not None:
             by_pairing[den] = Figure(float(row["coverage_pct"]), "%", f"{pd.Timestamp(row['month']):%Y-%m}",
                                      pairing(den).name, "enrolment/workforce")
@@ -696,7 +707,25 @@ def district_figures(
         figures=figs, coverage_by_pairing=by_pairing, period_rule=rule, chart_synthetic=chart_synthetic(view, denom), province_note=province_note, lapses=split,
         claims_totals=_claims_totals(claims_12, lr),
         table_status={n: table_synthetic_status(i)[0] for n, i in view.info.items()},
+        claim_rate_periods=rate_periods,
     )
+
+
+def claim_rate_periods(enrolment: pd.DataFrame, rates: list[CredibleRate]) -> dict[str, object]:
+    """The period of each rate the claim-rate table shows: the district's own APBD cohort (its first to last
+    month with workers), the collective rate (every APBD cohort's months pooled, as `apbd_cohort_experience`
+    counts them: months with active APBD-funded workers) and the national rates (their published years)."""
+    from ucj.analysis.budget import NATIONAL_RATE_YEAR
+
+    on = enrolment.loc[(enrolment["funding"] == "apbd") & (enrolment["active"] > 0), "month"]
+    own = [r for r in rates if r.cohort_from]
+    out: dict[str, object] = {
+        "own": f"{own[0].cohort_from} – {own[0].cohort_to}" if own else None,
+        "collective": f"{on.min():%Y-%m} – {on.max():%Y-%m}" if len(on) else None,
+        "cohorts": max((r.cohorts for r in rates), default=0),
+    }
+    out |= {f"national_{prog}": str(year) for prog, year in NATIONAL_RATE_YEAR.items()}
+    return out
 
 
 def projected_organic(proj: Projection, month: pd.Timestamp, active: float) -> tuple[float | None, pd.Series | None]:

@@ -62,8 +62,9 @@ def similar_districts(table: pd.DataFrame, district_code: str, k: int = 5) -> pd
 def benchmark_all(table: pd.DataFrame, k: int = 5) -> pd.DataFrame:
     """Every district against its province, the nation and its k peers, for every indicator (long).
 
-    Rank 1 is the best (highest coverage, lowest poverty); `percentile` is the share of districts the
-    district does better than or equal to. Province, national and peer values are ratios of sums.
+    Rank 1 is the best (highest coverage, lowest poverty); districts with the same value share the group's best
+    rank, and `tied` counts them (1: no tie); `percentile` is the share of districts the district does better
+    than or equal to. Province, national and peer values are ratios of sums.
     """
     codes, dist = _distances(table)
     nearest = np.argsort(dist, axis=1, kind="stable")[:, :k]
@@ -82,13 +83,14 @@ def benchmark_all(table: pd.DataFrame, k: int = 5) -> pd.DataFrame:
         with np.errstate(divide="ignore", invalid="ignore"):
             peer_vals = vw[nearest].sum(axis=1) / ww[nearest].sum(axis=1)
         peers = pd.Series(np.where(ww[nearest].sum(axis=1) > 0, peer_vals, np.nan), index=codes)
-        rank = col.rank(ascending=not higher_better, method="min")
+        rank = col.rank(ascending=not higher_better, method="min")  # a tie shares its group's best rank
+        tied = col.map(col.value_counts())  # districts with exactly the same value (the district itself included)
         pct = 100 * col.rank(ascending=higher_better, method="max", pct=True)
         df = pd.DataFrame({
             "district_code": table.index, "indicator": ind, "value": col.to_numpy(),
             "province": table["province_code"].map(province).to_numpy(), "national": national,
             "peers": peers.reindex(table.index).to_numpy(), "rank": rank.to_numpy(),
-            "of": int(col.notna().sum()), "percentile": pct.to_numpy(),
+            "of": int(col.notna().sum()), "percentile": pct.to_numpy(), "tied": tied.to_numpy(),
         })
         rows.append(df)
     out = pd.concat(rows, ignore_index=True)
@@ -97,6 +99,7 @@ def benchmark_all(table: pd.DataFrame, k: int = 5) -> pd.DataFrame:
     out["reason"] = pd.Series(pd.NA, index=out.index, dtype="str")
     out.loc[out["value"].isna(), "reason"] = reason_code("reason_no_value")
     out["rank"] = out["rank"].astype("Int64")
+    out["tied"] = out["tied"].astype("Int64")
     return out
 
 

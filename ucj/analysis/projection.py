@@ -2,7 +2,8 @@
 
 The series modelled is coverage with its two known regularities taken out first: the seasonality
 of monthly enrolment (STL, period 12, robust; domain notes §5) is removed from the active
-participants, and the yearly denominator, which steps every January, is interpolated between
+participants when there are at least three full years of months (STL_MIN_CYCLES; fewer are fitted
+unadjusted), and the yearly denominator, which steps every January, is interpolated between
 mid-year values. Two models are then fitted to that monthly coverage series (%):
 - a damped-trend exponential smoothing model, ETS(A,Ad,N), by maximum likelihood as statsmodels'
   ETSModel defines it (same parameters and bounds);
@@ -11,7 +12,9 @@ Both are fitted by `ucj.analysis.fitting`, for one district or for all of them a
 code (the tests check it against statsmodels and scipy). They are chosen like for like: the same
 rolling-origin holdout scores both (each estimated on the series up to 24 months before the end,
 then forecasting up to 12 months ahead from origins 24 and 12 months before the end), and the lower
-holdout RMSE wins. A Ljung-Box test on the chosen model's residuals is reported as a check. A series
+holdout RMSE wins. Only identifiable fits take part: a parameter on a bound that decides the projection
+(`logistic_rejection`, `ets_rejection`) or residuals that fail the Ljung-Box check badly (`LB_REJECT_P`)
+make a fit unusable, and with no usable fit the verdict is "cannot say yet" (docs/modelid.md). A series
 too short or too flat to fit gets a stated reason instead of a curve.
 
 Forecast intervals are 80 % prediction intervals (`INTERVAL`, stated with every projection). For
@@ -43,13 +46,40 @@ MIN_STD_PCT = 0.05  # a series moving less than this (percentage points) is too 
 HOLDOUT_MONTHS = 12  # forecast horizon scored at each origin
 HOLDOUT_ORIGINS = (24, 12)  # origins: this many months before the end of the series
 INTERVAL = 0.8  # the prediction interval shown, and what "likely" / "unlikely" are judged with
+STL_MIN_CYCLES = 3  # seasonal adjustment (STL, period 12) needs at least this many full years of months
+# Residual check (Ljung-Box, issue 18 / second reading N11). Lags: min(12, n // 5), the usual rule of thumb
+# (Hyndman & Athanasopoulos, "Forecasting: principles and practice", 3rd ed., §5.4: about T/5 lags for a short
+# series), so the test has power on a short series: 24 residuals are tested at 4 lags, not 12 (over 12 lags of
+# 24 residuals a strong month-to-month pattern stays far above 1e-12). The limit depends on whether the series was
+# seasonally adjusted:
+# - fitted as observed (fewer than STL_MIN_CYCLES years): p below 1e-4, a Bonferroni limit for 514 districts
+#   checked at once (0.05 / 514 ~ 1e-4), so that a correctly specified model is rejected somewhere among all the
+#   districts with a probability of about 5 %;
+# - seasonally adjusted: p below 1e-12. The adjustment subtracts a seasonal component STL estimated from these
+#   same months, and that estimate's error is itself autocorrelated, so residuals of even the true curve fail an
+#   ordinary limit: a logistic curve plus white noise, adjusted as here, gives p < 1e-4 at 12 lags in half of
+#   200 simulated series (docs/modelid.md); only structure far beyond that rejects a fit.
 LJUNG_BOX_LAGS = 12
+LB_MIN_LAGS = 2  # fewer residuals than this x 5 are not tested (p is NaN)
+LB_REJECT_P = 1e-4  # the limit for a series fitted as observed
+LB_REJECT_P_ADJUSTED = 1e-12  # the limit for a seasonally adjusted series
 # A model is used only when it can be estimated (`usable`): a logistic fit with a parameter on its bound or a
-# standard error larger than the parameter, or any fit whose residuals fail the Ljung-Box check this badly,
-# is not used. "Badly": the seasonal adjustment (STL) takes part of the noise out at lag 12, so even a correctly
-# specified curve on an adjusted series can reach p ~ 1e-8 over 12 lags; p below 1e-12 is structure left in.
-LB_REJECT_P = 1e-12
+# standard error larger than the parameter, an ETS fit with a parameter on a bound that decides its projection
+# (`ets_rejection`), or any fit whose residuals fail the Ljung-Box check badly (the limits above), is not used.
 BOUND_RTOL = 1e-6  # a parameter within this (relative to the bound's range) of a bound sits on it
+# ETS parameters (statsmodels' ETSModel bounds, `fitting.ETS_LOWER` / `ETS_UPPER` on alpha, beta / alpha, phi)
+# whose estimate on this side of its bound makes the fit unusable: the bound, not the data, then decides the
+# projection or its interval.
+# - damping on its upper bound (0.98): the data would carry the trend further than the model allows, and the
+#   projection years ahead rests on that limit (Minahasa's 24-month fit: 72.4 [71.5, 73.2] four years ahead);
+# - level or trend smoothing on its lower bound (1e-4): that state never learns from the data, a fixed line whose
+#   interval leaves out the uncertainty of its start (demo backtest two years ahead: 1 of 14 actuals inside the
+#   80 % interval, against 78 % over all fits).
+# Not a reason: the damping on its lower bound (0.8: the trend fades within months, at most 4 months' trend in
+# the projection), the level smoothing on its upper bound (a random-walk level) or the trend smoothing equal to
+# it; they are regular fits, as statsmodels lands on them too (on the demo 482 of 513 fits have phi = 0.8, 103
+# alpha = 1, and their 80 % intervals held 78-85 % of the actuals two years ahead). docs/modelid.md has the evidence.
+ETS_BOUND_REJECTED = (("damping_trend", "upper"), ("smoothing_level", "lower"), ("smoothing_trend", "lower"))
 Status = Literal["likely", "uncertain", "unlikely", "cannot_say", "not_fitted", "target_passed"]
 
 
@@ -95,7 +125,7 @@ class Projection:
     probability_reaching_target: float  # P(coverage at the target year >= target), from the forecast distribution
     choice: str | None  # how the model was chosen
     seasonally_adjusted: bool  # STL seasonality removed before fitting
-    residual_pvalue: float  # Ljung-Box p-value of the chosen model's residuals (LJUNG_BOX_LAGS lags)
+    residual_pvalue: float  # Ljung-Box p-value of the chosen model's residuals (`ljung_box_lags` lags)
     denominator_growth_pct_per_year: float
     denominator_at_target: float
     months_remaining: int
@@ -109,6 +139,7 @@ class Projection:
     funded_now: float = math.nan  # budget-funded participants counted in `last_active`
     funded_at_target: float = math.nan  # in the schedule the projection uses, December of the target year
     scenarios: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=SCENARIO_COLUMNS))
+    months_fitted: int = 0  # length of the monthly series the models were fitted to (0: none fitted)
 
     def fits_table(self) -> pd.DataFrame:
         rows = []
@@ -262,8 +293,10 @@ def _ets_holdout_errors(ys: list[np.ndarray], origins: list[list[int]], early_ro
     return out
 
 
-def _fit_many(ys: list[np.ndarray], holdout: bool = True) -> list[tuple[list[ModelFit], dict[str, object]]]:
+def _fit_many(ys: list[np.ndarray], holdout: bool = True, adjusted: list[bool] | None = None
+              ) -> list[tuple[list[ModelFit], dict[str, object]]]:
     """Fit both models to each series (t = months / 12), and score them on the same rolling-origin holdout.
+    `adjusted`: whether each series was seasonally adjusted (the residual check's limit; default all).
 
     Holdout: each model is estimated once on the series up to the first origin, then forecasts up to
     HOLDOUT_MONTHS ahead from each origin in turn (rolling the origin without re-estimating; ETS
@@ -271,6 +304,7 @@ def _fit_many(ys: list[np.ndarray], holdout: bool = True) -> list[tuple[list[Mod
     estimate the parameters that forecast it, for either model. All series (whole and up to the first
     origin) are fitted in one batch per model; each is still its own problem.
     """
+    adjusted = [True] * len(ys) if adjusted is None else list(adjusted)
     origins = [_origins(len(y)) if holdout else [] for y in ys]
     firsts = [o[0] if o else None for o in origins]
     # whole series, then the series up to the first origin where there is one
@@ -309,7 +343,9 @@ def _fit_many(ys: list[np.ndarray], holdout: bool = True) -> list[tuple[list[Mod
             _holdout(fit, ets_holdout[i])
         if fit.fitted:
             fit.residual_pvalue = residual_check(e.resid)
-            _reject_bad_residuals(fit)
+            fit.rejection = ets_rejection(e.params)
+            fit.usable = fit.rejection is None
+            _reject_bad_residuals(fit, adjusted[i])
         fits.append(fit)
         if fit.fitted:
             models["ets_damped"] = e
@@ -324,7 +360,7 @@ def _fit_many(ys: list[np.ndarray], holdout: bool = True) -> list[tuple[list[Mod
                            residual_pvalue=residual_check(resid), std_errors=_std_errors(pcov))
             fit.rejection = logistic_rejection(popt, pcov)
             fit.usable = fit.rejection is None
-            _reject_bad_residuals(fit)
+            _reject_bad_residuals(fit, adjusted[i])
             if early is not None and early in logit:
                 errors = []
                 for o in origins[i]:
@@ -365,16 +401,43 @@ def logistic_rejection(popt: np.ndarray, pcov: np.ndarray) -> str | None:
     se = _std_errors(pcov)
     for i, name in enumerate(LOGISTIC_PARAM_NAMES):
         s = se[name]
-        if not np.isfinite(s) or s <= 0 or (name != "midpoint" and s > abs(popt[i])):
+        if not np.isfinite(s) or s <= 0:  # which condition holds, so the page can say it (reader 3, item 15)
             return reason_code("reason_se_unusable", param=name, value=f"{popt[i]:.1f}", se=f"{s:.1f}")
+        if name != "midpoint" and s > abs(popt[i]):
+            return reason_code("reason_se_too_large", param=name, value=f"{popt[i]:.1f}", se=f"{s:.1f}")
     return None
 
 
-def _reject_bad_residuals(fit: ModelFit) -> None:
-    """A fit whose residuals fail the Ljung-Box check badly (p < LB_REJECT_P) is not used."""
-    if fit.usable and np.isfinite(fit.residual_pvalue) and fit.residual_pvalue < LB_REJECT_P:
+ETS_BOUND_PARAMS = ("smoothing_level", "smoothing_trend", "damping_trend")  # fitting's internal (alpha, beta/alpha, phi)
+
+
+def ets_rejection(params: dict[str, float]) -> str | None:
+    """Why an ETS(A,Ad,N) fit cannot be used (a reason code), or None when it is identifiable: a parameter sits
+    on a bound listed in ETS_BOUND_REJECTED (within BOUND_RTOL of the bound's range). The bounds are statsmodels'
+    ETSModel's, on the parameters the fit searches (alpha, beta / alpha, phi), so beta is on its lower bound when
+    beta / alpha is. One reason, the first that applies in the order damping, trend, level (the damping decides
+    the projection most), so the page's sentence stays one plain sentence."""
+    from ucj.analysis.fitting import ETS_LOWER, ETS_UPPER
+
+    alpha, beta, phi = (float(params[k]) for k in ETS_BOUND_PARAMS)
+    internal = {"smoothing_level": alpha, "smoothing_trend": beta / alpha if alpha > 0 else 0.0, "damping_trend": phi}
+    codes = {"smoothing_level": "reason_ets_level_fixed", "smoothing_trend": "reason_ets_trend_fixed",
+             "damping_trend": "reason_ets_damping_on_bound"}
+    for i, name in sorted(enumerate(ETS_BOUND_PARAMS), key=lambda x: -x[0]):
+        lo, hi = float(ETS_LOWER[i]), float(ETS_UPPER[i])
+        tol = BOUND_RTOL * (hi - lo)
+        side = "lower" if internal[name] - lo <= tol else ("upper" if hi - internal[name] <= tol else None)
+        if side and (name, side) in ETS_BOUND_REJECTED:
+            return reason_code(codes[name], value=f"{phi:.2f}") if name == "damping_trend" else reason_code(codes[name])
+    return None
+
+
+def _reject_bad_residuals(fit: ModelFit, adjusted: bool = True) -> None:
+    """A fit whose residuals fail the Ljung-Box check badly (p below `residual_limit`) is not used."""
+    limit = residual_limit(adjusted)
+    if fit.usable and np.isfinite(fit.residual_pvalue) and fit.residual_pvalue < limit:
         fit.usable = False
-        fit.rejection = reason_code("reason_residuals_fail", p=f"{fit.residual_pvalue:.0e}", limit=f"{LB_REJECT_P:.0e}")
+        fit.rejection = reason_code("reason_residuals_fail", p=f"{fit.residual_pvalue:.0e}", limit=f"{limit:.0e}")
 
 
 def choose(fits: list[ModelFit]) -> tuple[ModelFit | None, str | None]:
@@ -401,8 +464,10 @@ def adjusted_series(active: np.ndarray, denominator: np.ndarray, months: pd.Date
 
     The seasonal component is estimated (STL, period 12, robust) on the self-funded participants
     when given: budget-funded participants enter and leave in steps set by budgets, which STL would
-    mistake for seasonality. Returns (series, seasonally adjusted?); fewer than 24 months are not
-    seasonally adjusted."""
+    mistake for seasonality. Returns (series, seasonally adjusted?); fewer than STL_MIN_CYCLES full years
+    (36 months) are not seasonally adjusted: on two cycles STL's seasonal component takes in almost all the
+    month-to-month movement (statsmodels' STL on 24 months leaves residuals near zero), and a model fitted to
+    what is left has far too narrow an interval (the second reading's N1)."""
     return _adjusted_many([(active, denominator, months, self_funded)])[0]
 
 
@@ -414,7 +479,7 @@ def _adjusted_many(raw: list[tuple[np.ndarray, np.ndarray, pd.DatetimeIndex, np.
     seasonal_of: dict[int, np.ndarray] = {}
     by_length: dict[int, list[int]] = {}
     for i, (active, _, _, _) in enumerate(raw):
-        if len(active) >= 2 * 12:
+        if len(active) >= STL_MIN_CYCLES * 12:
             by_length.setdefault(len(active), []).append(i)
     for rows in by_length.values():
         base = np.array([raw[i][0] if raw[i][3] is None else raw[i][3] for i in rows])
@@ -432,12 +497,24 @@ def _adjusted_many(raw: list[tuple[np.ndarray, np.ndarray, pd.DatetimeIndex, np.
     return out
 
 
+def ljung_box_lags(n: int) -> int:
+    """Lags of the residual check for `n` residuals: min(LJUNG_BOX_LAGS, n // 5) (see LB_REJECT_P)."""
+    return min(LJUNG_BOX_LAGS, n // 5)
+
+
+def residual_limit(adjusted: bool) -> float:
+    """The Ljung-Box p below which residuals fail badly: stricter after seasonal adjustment (see LB_REJECT_P)."""
+    return LB_REJECT_P_ADJUSTED if adjusted else LB_REJECT_P
+
+
 def residual_check(resid: np.ndarray) -> float:
-    """Ljung-Box p-value (LJUNG_BOX_LAGS lags): small values say the residuals still have structure."""
+    """Ljung-Box p-value at `ljung_box_lags` lags: small values say the residuals still have structure.
+    NaN when there are too few residuals (fewer than LB_MIN_LAGS lags) or they do not vary."""
     r = np.asarray(resid, dtype="float64")
-    if r.size <= LJUNG_BOX_LAGS + 1 or np.std(r) == 0:
+    lags = ljung_box_lags(r.size)
+    if lags < LB_MIN_LAGS or np.std(r) == 0:
         return math.nan
-    return fitting.ljung_box_pvalue(r, LJUNG_BOX_LAGS)
+    return fitting.ljung_box_pvalue(r, lags)
 
 
 def judge(mean: float, sd: float, target_pct: float, lower: float, upper: float) -> tuple[float, Status]:
@@ -533,7 +610,7 @@ def project_many(items: list[SeriesToProject], holdout: bool = True) -> list[Pro
     pending = [p for p in prepared if isinstance(p, _Pending)]
     for p, (y, seasonal) in zip(pending, _adjusted_many([p.raw for p in pending])):
         p.y, p.seasonal = y, seasonal
-    fitted = iter(_fit_many([p.y for p in pending], holdout)) if pending else iter([])
+    fitted = iter(_fit_many([p.y for p in pending], holdout, [p.seasonal for p in pending])) if pending else iter([])
     return [p if isinstance(p, Projection) else _finish(p, *next(fitted)) for p in prepared]
 
 
@@ -631,7 +708,7 @@ def _finish(p: _Pending, fits: list[ModelFit], models: dict[str, object]) -> Pro
                           model_used=None,
                           reason="; ".join(rejected or [f.reason or "" for f in fits]), fits=fits,
                           forecast=pd.DataFrame(columns=_EMPTY_COLUMNS),
-                          **(_NO_FIGURES | {"seasonally_adjusted": seasonal}), **workers)
+                          **(_NO_FIGURES | {"seasonally_adjusted": seasonal}), **workers, months_fitted=len(y))
     future = (np.datetime64(last_month, "M") + np.arange(1, months_remaining + 1)).astype("datetime64[ns]")
     if best.model == "ets_damped":
         res: EtsFit = models["ets_damped"]  # type: ignore[assignment]
@@ -679,7 +756,7 @@ def _finish(p: _Pending, fits: list[ModelFit], models: dict[str, object]) -> Pro
                       residual_pvalue=best.residual_pvalue, **workers, organic_last_pct=float(y[-1]),
                       organic_observed_pct=p.organic_observed_pct,
                       funded_now=p.funded_now if p.counts_funded else 0.0, funded_at_target=float(funded[-1]),
-                      scenarios=pd.DataFrame(rows, columns=SCENARIO_COLUMNS))
+                      scenarios=pd.DataFrame(rows, columns=SCENARIO_COLUMNS), months_fitted=len(y))
 
 
 # -- the budget-funded part: a known schedule, not a trend -------------------------------------------
@@ -717,10 +794,27 @@ def funded_schedule(funded_now: float, last_month: pd.Timestamp, months: pd.Date
 
 def _denominator_path(last_value: float, growth: float, last_month: pd.Timestamp, months: pd.DatetimeIndex,
                       denominator_year: int | None = None) -> np.ndarray:
-    """The denominator in each future month: stepping each January at `growth` a year (as `workers_needed`),
-    from the year the last value is for (`denominator_year`, when it lags `last_month`)."""
+    """The denominator in each future month, month by month (the funded share's denominator).
+
+    December of each year holds that year's value, `last_value` grown at `growth` a year from the year it is
+    for (`denominator_year`, when it lags `last_month`): the budget plan's year-end denominator and the target
+    month's (`workers_needed`). The months between grow geometrically from the last observed month's
+    denominator (the one the page's coverage uses, carried when it lags), so the funded share moves smoothly
+    like the self-funded series the model continues (its denominator interpolated month by month) instead of
+    stepping every January (reader 3, item 13: the total line started below the observed value)."""
+    months = pd.DatetimeIndex(months)
+    if not len(months):
+        return np.zeros(0)
     start = int(denominator_year or last_month.year)
-    return last_value * (1 + growth) ** (months.year.to_numpy() - start).astype("float64")
+    offset = lambda m: (m.year - last_month.year) * 12 + (m.month - last_month.month)  # noqa: E731
+    knots_x, knots_y = [0.0], [float(last_value)]
+    for year in range(int(last_month.year), int(months.max().year) + 1):
+        x = offset(pd.Timestamp(year, 12, 1))
+        if x > 0:
+            knots_x.append(float(x))
+            knots_y.append(float(last_value) * (1 + growth) ** (year - start))
+    at = np.array([offset(m) for m in months], dtype="float64")
+    return np.exp(np.interp(at, knots_x, np.log(knots_y)))
 
 
 def carry_denominator(cols: dict[str, np.ndarray]) -> tuple[dict[str, np.ndarray], int | None]:

@@ -84,3 +84,12 @@ def bps_poverty_province(path: str | Path | None = None) -> pd.DataFrame:
     """BPS's own province P0 rows 2019-2025 (data/published/bps_poverty_province.csv, written by
     ucj.ingest.published_extract): province_code, year, p0, source; each row on the boundaries of its year."""
     return pd.read_csv(path or published_file("bps_poverty_province.csv"), dtype={"province_code": "str"})
+
+
+def village_quotas(path: str | Path | None = None) -> pd.DataFrame:
+    """Village quotas a district has published (data/published/village_quotas.csv): district_code, quota
+    (participants per `per`, a desa), counts (who counts towards it: apbd_funded_bpu, the BPU participants whose
+    contributions the APBD pays, the "pekerja rentan desa" the district protects), wording (the article's own
+    words), date and source_article (cited through citations.csv). A district not listed has no known quota."""
+    return pd.read_csv(path or published_file("village_quotas.csv"), dtype={"district_code": "str", "date": "str"},
+                       keep_default_na=False)

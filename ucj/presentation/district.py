@@ -20,6 +20,7 @@ import pandas as pd
 
 from ucj import __version__
 from ucj.analysis.all_districts import district_table
+from ucj.analysis.budget import Cohorts
 from ucj.analysis.district import (DEFAULT_DENOMINATOR, TARGET_FROM_PARAMETER, AreaPoverty, Comparison,
                                    DistrictFigures, Figure, as_of, district_figures, jsonable, peer_table_key)
 from ucj.analysis.projection import Projection
@@ -27,7 +28,8 @@ from ucj.analysis.villages import VillageFigures, village_figures
 from ucj.core.config import stylesheet
 from ucj.core.stamp import NAME_ONLY, shown_folder_text, stamp
 from ucj.data.dataset import Dataset, load_stored
-from ucj.presentation.i18n import Lang, fmt_int, fmt_num, fmt_pct, fmt_rp, fmt_year, reason_text, stamp_line, t, tf
+from ucj.presentation.i18n import (Lang, fmt_dec, fmt_int, fmt_num, fmt_pct, fmt_rp, fmt_year, reason_text, stamp_line,
+                                   t, tf)
 from ucj.core.config import split_dirs
 from ucj.presentation.request import ReportParams
 from ucj.presentation.plots import claims_figure, coverage_figure, poverty_figure
@@ -257,7 +259,11 @@ class DistrictReport:
     def period_note(self, name: str) -> str:
         """"This table's figures are for ..." for a table with a period (reader's finding 8), else ""."""
         period = (self.key.get("table_periods") or {}).get(name)  # type: ignore[union-attr]
-        return tf("table_period", self.lang, period=period) if period else ""
+        from ucj.presentation.i18n import claim_rate_periods_text, period_sentence
+
+        if name == "claim_rates" and self.key.get("claim_rate_periods"):  # each rate its own period (reader 3, 14)
+            return claim_rate_periods_text(self.key["claim_rate_periods"], self.lang)  # type: ignore[arg-type]
+        return period_sentence(period, self.lang) if period else ""
 
     def _period(self, name: str) -> None:
         if self.period_note(name):
@@ -331,6 +337,8 @@ class DistrictReport:
             if p.status == "cannot_say" and p.reason:
                 why = reason_text(p.reason, lang)
                 s += " " + why[:1].upper() + why[1:] + "."
+        elif p.status == "cannot_say":  # fitted, but no model is usable: the verdict and why (docs/modelid.md)
+            s += " " + tf("cannot_say_no_model_sentence", lang, why=reason_text(p.reason, lang))
         else:
             s += " " + tf("no_projection_sentence", lang, reason=reason_text(p.reason, lang) or t("reason_other", lang))
         return s
@@ -369,10 +377,11 @@ class DistrictReport:
             self._html(f"<h3>{html.escape(t('model_fits_heading', self.lang))}</h3>")
             self._table("model_fits")
             self._html(f"<p><small>{html.escape(t('model_terms_note', self.lang))}</small></p>")
+            self._html(f"<p><small>{html.escape(self.model_rules_text())}</small></p>")
         self.show_policy_apart()
 
     # -- which model, and policy apart from trend (issue 18, items 2 and 3) -------------------------
-    def model_sentence(self) -> str:
+    def _model_choice_sentence(self) -> str:
         """Which model the projection uses and why, in one plain sentence (the reasons from the catalogue)."""
         p, lang = self.projection, self.lang
         rejected = [f for f in p.fits if f.fitted and not f.usable]
@@ -391,6 +400,26 @@ class DistrictReport:
         key = "model_sentence_default" if p.choice == "choice_default" else "model_sentence_holdout"
         return tf(key, lang, model=t(p.model_used, lang))
 
+    def model_sentence(self) -> str:
+        """Which model the projection uses and why (`_model_choice_sentence`), and, when the series was fitted
+        without seasonal adjustment, that it was and why (too few months for STL)."""
+        p, lang = self.projection, self.lang
+        s = self._model_choice_sentence()
+        if p.months_fitted and not p.seasonally_adjusted:
+            from ucj.analysis.projection import STL_MIN_CYCLES
+
+            s += " " + tf("not_seasonally_adjusted_note", lang, n=fmt_int(p.months_fitted, lang),
+                          need=fmt_int(12 * STL_MIN_CYCLES, lang))
+        return s
+
+    def model_rules_text(self) -> str:
+        """The rule that decides when a model is not used, with its limits (docs/modelid.md)."""
+        from ucj.analysis.projection import LB_REJECT_P, LB_REJECT_P_ADJUSTED, LJUNG_BOX_LAGS, STL_MIN_CYCLES
+
+        return tf("model_rules_note", self.lang, limit=fmt_dec(LB_REJECT_P, self.lang, 4),
+                  limit_adjusted=_power_of_ten(LB_REJECT_P_ADJUSTED), lags=fmt_int(LJUNG_BOX_LAGS, self.lang),
+                  need=fmt_int(12 * STL_MIN_CYCLES, self.lang))
+
     def model_details(self) -> str:
         """The details behind the sentence: each fitted model's AIC and Ljung-Box p-value."""
         lang = self.lang
@@ -405,7 +434,8 @@ class DistrictReport:
         lines = []
         if p.model_used and pd.notna(p.funded_now):
             # "today" is the observed value; the adjusted one the model continues is named as such (finding 4)
-            lines.append(tf("organic_funded_observed_sentence", lang, observed=fmt_pct(p.organic_observed_pct, lang),
+            key = "organic_funded_observed_sentence" if p.seasonally_adjusted else "organic_funded_unadjusted_sentence"
+            lines.append(tf(key, lang, observed=fmt_pct(p.organic_observed_pct, lang),
                             adjusted=fmt_pct(p.organic_last_pct, lang), month=f"{pd.Timestamp(p.last_month):%Y-%m}",
                             funded=fmt_int(p.funded_now, lang), funded_target=fmt_int(p.funded_at_target, lang),
                             year=fmt_year(p.target_year)))
@@ -502,7 +532,26 @@ class DistrictReport:
         self.heading("peers")
         self._period("peers")
         self._table("peers")
-        self._html(f"<p><small>{html.escape(t('peers_rank_note', self.lang))}</small></p>")
+        lines = [t("peers_rank_note", self.lang), *self.peer_notes()]
+        self._html("".join(f"<p><small>{html.escape(x)}</small></p>" for x in lines))
+
+    def peer_notes(self) -> list[str]:
+        """Which districts the peer value pools and by what rule and basis, and every rank shared by a tie
+        (reader 3, item 10: the five were never named, the value read as a mean, a 143-way tie as a rank)."""
+        from ucj.analysis.peers import OTHER_PROVINCE_PENALTY
+        from ucj.presentation.i18n import fmt_dec
+
+        lang, names = self.lang, self.key.get("peer_names") or []
+        lines = [tf("peers_rule_note", lang, k=fmt_int(len(names), lang), names=", ".join(names),  # type: ignore[arg-type]
+                    year=fmt_year(self.results.peer_year), penalty=fmt_dec(OTHER_PROVINCE_PENALTY, lang))]
+        peers = self.tables["peers"]
+        shown_values = self.display_table("peers")
+        for i, r in enumerate(peers.itertuples()):
+            if pd.notna(r.tied) and int(r.tied) > 1:
+                lines.append(tf("peers_tie_note", lang, indicator=t(str(r.indicator), lang), rank=fmt_int(r.rank, lang),
+                                of=fmt_int(r.of, lang), tied=fmt_int(r.tied, lang),
+                                value=shown_values.iloc[i][t("value", lang)]))
+        return lines
 
     def show_budget(self) -> None:
         self.heading("budget")
@@ -746,6 +795,13 @@ class DistrictReport:
         return written
 
 
+def _power_of_ten(x: float) -> str:
+    """1e-12 as "10⁻¹²" (a limit far below what three decimals show)."""
+    import math
+
+    return "10" + str(round(math.log10(x))).translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
+
+
 def _lapses_by_funding(key: dict[str, object]) -> dict | None:  # type: ignore[type-arg]
     """The key figures' lapses by funding group (DistrictFigures.lapses), or None (an older key)."""
     need = key.get("workers_needed")
@@ -910,7 +966,8 @@ def load_data(source: ReportParams | str) -> Dataset:
 class PeerTables:
     """The all-district tables of one dataset, each computed once and shared by the reports a kernel
     builds: the comparison table with every district's benchmarks (`Comparison`, per period, peer year
-    and denominator) and province and national poverty (`AreaPoverty`, per period). A table depends on
+    and denominator), province and national poverty (`AreaPoverty`, per period) and every district's APBD
+    cohort for the budget's claim rates (`Cohorts`, per period). A table depends on
     nothing else, so sharing it never changes a figure. A dataset read through the store
     (`load_stored`) also finds them there, computed once per dataset (ucj.data.store)."""
 
@@ -918,6 +975,7 @@ class PeerTables:
         self.ds = ds
         self._tables: dict[tuple[pd.Timestamp, int, str], Comparison] = {}
         self._poverty: dict[pd.Timestamp, AreaPoverty] = {}
+        self._cohorts: dict[pd.Timestamp, Cohorts] = {}
         self.last_key: tuple[pd.Timestamp, int, str] | None = None
 
     def table(self, period: pd.Timestamp, year: int, denominator: str) -> Comparison:
@@ -932,6 +990,14 @@ class PeerTables:
         if key not in self._poverty:
             self._poverty[key] = self._stored("area_poverty", [str(key)], lambda: AreaPoverty.of(self.ds, key))
         return self._poverty[key]
+
+    def cohorts(self, period: pd.Timestamp) -> Cohorts:
+        """Every district's APBD cohort at `period` (the budget's claim rates), computed once per period."""
+        key = pd.Timestamp(period)
+        if key not in self._cohorts:
+            self._cohorts[key] = self._stored("apbd_cohorts", [str(key)], lambda: Cohorts.of(
+                as_of(self.ds, key).claims, as_of(self.ds, key).enrolment, key))
+        return self._cohorts[key]
 
     def _stored(self, kind: str, inputs: list[object], compute: Callable[[], T]) -> T:
         """`compute()`, through the store when the dataset came from it (keyed on the dataset's key)."""
@@ -952,6 +1018,7 @@ def _figures(ds: Dataset, params: ReportParams, comparison: pd.DataFrame | PeerT
         return district_figures(ds, params.district.code, comparison=comparison, **kw)  # type: ignore[arg-type]
     period = pd.Timestamp(params.last_period)
     kw["area_poverty"] = comparison.poverty(period)
+    kw["cohorts"] = comparison.cohorts(period)
     # the table the analysis will want, found cheaply; checked after the call all the same
     guess = (period, *peer_table_key(ds, params.district.code, period, params.denominator, params.target_pct,
                                      params.target_year))
@@ -1002,10 +1069,13 @@ def build(ds: Dataset, params: ReportParams, *, comparison: pd.DataFrame | PeerT
         tables["seed_facts"] = published_and_computed(facts, lang)
         tables["plans"] = plans_and_targets(facts, tables.get("plans", pd.DataFrame(columns=["plan"])), lang)
         tables["plans"] = with_own_target(tables["plans"], ds, fig, lang)
+    if "tied" in tables["peers"]:  # a tie is named (1: none, shown "–")
+        tables["peers"] = tables["peers"].assign(tied=tables["peers"]["tied"].mask(tables["peers"]["tied"] <= 1))
+    key["peer_names"] = [ds.registry.get(c).full_name if c in ds.registry else str(c) for c in fig.peer_codes]
     villages = village_figures(ds, d.code, fig.last_period)
     if villages is not None:
         tables["villages"] = village_rows(villages)
-    key |= village_key(villages)
+    key |= village_key(villages, lang)
     report = DistrictReport(params, fig, key, tables, fig.projection, fig.synthetic_tables, provenance,
                             villages=villages)
     key["budget_plan_text"] = report.budget_plan_sentences() + report.claim_rate_sentences()  # as the page words them

@@ -197,10 +197,11 @@ def village_level_table(ds: Dataset, fig: DistrictFigures, level: str, lang: Lan
     if f is None:
         return _empty(), lines
     if level == "kecamatan":
-        rows = kecamatan_rows(f)[["kecamatan", "desa", "bpu_active", "all_active", "desa_below_quota"]]
+        rows = kecamatan_rows(f)[["kecamatan", "desa", "bpu_active", "apbd_bpu_active", "all_active", "desa_below_quota"]]
         return shown("kecamatan", rows, lang), lines
     rows = f.table.sort_values(["kecamatan", "village"])
-    cols = ["kecamatan", "village", "kind", "bpu_active", "all_active", "quota", "below_quota"]
+    cols = ["kecamatan", "village", "kind", "bpu_active", "apbd_bpu_active", "all_active", "quota", "below_quota",
+            "below_quota_all_bpu"]
     return shown("villages", rows[cols].reset_index(drop=True), lang), lines
 
 

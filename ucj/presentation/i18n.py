@@ -34,17 +34,25 @@ def _missing(value: object) -> bool:
     return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value))
 
 
+MINUS = "\u2212"  # the minus sign (babel's id and en locales give the hyphen-minus, which reads as a dash in print)
+
+
+def _minus(text: str) -> str:
+    """A number as babel formats it, with its sign as a true minus sign: "-25,5" -> "−25,5"."""
+    return text.replace("-", MINUS)
+
+
 def fmt_int(value: object, lang: Lang = "id") -> str:
     if _missing(value):
         return "–"
-    return format_decimal(round(float(value)), locale=_LOCALE[lang])  # type: ignore[arg-type]
+    return _minus(format_decimal(round(float(value)), locale=_LOCALE[lang]))  # type: ignore[arg-type]
 
 
 def fmt_num(value: object, lang: Lang = "id", digits: int = 1) -> str:
     if _missing(value):
         return "–"
     pattern = "#,##0." + "0" * digits if digits else "#,##0"
-    return format_decimal(float(value), format=pattern, locale=_LOCALE[lang])  # type: ignore[arg-type]
+    return _minus(format_decimal(float(value), format=pattern, locale=_LOCALE[lang]))  # type: ignore[arg-type]
 
 
 def fmt_pct(value: object, lang: Lang = "id", digits: int = 1) -> str:
@@ -85,7 +93,7 @@ def fmt_dec(value: object, lang: Lang = "id", digits: int = 2) -> str:
     if _missing(value):
         return "–"
     pattern = "#,##0." + "#" * digits if digits else "#,##0"
-    return format_decimal(float(value), format=pattern, locale=_LOCALE[lang])  # type: ignore[arg-type]
+    return _minus(format_decimal(float(value), format=pattern, locale=_LOCALE[lang]))  # type: ignore[arg-type]
 
 
 def fmt_bool(value: object, lang: Lang = "id") -> str:
@@ -102,14 +110,14 @@ def fmt_rp(value: object, lang: Lang = "id", digits: int = 2) -> str:
     v = float(value)  # type: ignore[arg-type]
     if lang == "id":
         if abs(v) < 1e6:
-            return "Rp" + format_decimal(round(v), locale="id_ID")
+            return _minus("Rp" + format_decimal(round(v), locale="id_ID"))
         text = format_compact_currency(v, "IDR", locale="id_ID", fraction_digits=digits)
-        return text.replace("\xa0", " ")
+        return _minus(text.replace("\xa0", " "))
     for scale, suffix in _EN_SCALES[:-1]:
         if abs(v) >= scale:
             num = format_decimal(v / scale, format="#,##0." + "#" * digits, locale="en")
-            return f"Rp {num} {suffix}"
-    return "Rp " + format_decimal(round(v), locale="en")
+            return f"Rp {_minus(num)} {suffix}"
+    return "Rp " + _minus(format_decimal(round(v), locale="en"))
 
 
 def fmt_rp_full(value: object, lang: Lang = "id") -> str:
@@ -124,7 +132,8 @@ def fmt_rp_full(value: object, lang: Lang = "id") -> str:
 Kind = Literal["year", "code", "month", "pct", "pp", "rp", "count", "num", "bool", "text"]
 YEAR_COLUMNS = frozenset({"year", "target_year", "peer_year", "from_year", "to_year"})
 CODE_COLUMNS = frozenset({"district_code", "province_code", "code", "sha256"})
-PCT_COLUMNS = frozenset({"p0", "province_p0", "national_p0", "mean", "lower", "upper"})
+PCT_COLUMNS = frozenset({"p0", "province_p0", "national_p0", "mean", "lower", "upper",
+                         "organic_mean", "organic_lower", "organic_upper"})  # the self-enrolled part too
 COUNT_COLUMNS = frozenset({"active", "denominator_value", "workers", "claim_count", "deaths", "rows", "months", "rank", "of",
                            "already_funded", "additional_workers", "working_population", "districts"})
 # Excel number formats by kind (values stay numbers; percentages are in percent units, e.g. 76.3)
@@ -232,11 +241,38 @@ def reason_text(reason: object, lang: Lang = "id") -> str:
     out = []
     for code, params in parse(str(reason)):
         if code and code in LABELS:
-            values = {k: (fmt_dec(float(v), lang) if "." in v else v) for k, v in params.items()}
+            # a named parameter ("param=capacity") in the reader's words (reason_param.*); numbers in the locale's form
+            values = {k: (t(f"reason_param.{v}", lang) if f"reason_param.{v}" in LABELS
+                          else fmt_dec(float(v), lang) if "." in v and _is_number(v) else v) for k, v in params.items()}
             out.append(tf(code, lang, **values))
         else:
             out.append(t("reason_other", lang))
     return "; ".join(dict.fromkeys(out))
+
+
+def period_sentence(period: object, lang: Lang = "id") -> str:
+    """"This table's figures are for ..." with the word a period needs: a month or a year is a point ("per
+    2025-12"), a window "from – to" a period ("untuk periode 2025-01 – 2025-12"; "per" reads "as of")."""
+    key = "table_period_range" if " – " in str(period) else "table_period"
+    return tf(key, lang, period=period)
+
+
+def claim_rate_periods_text(periods: dict[str, object], lang: Lang = "id") -> str:
+    """Each claim rate's own period in one sentence (the own cohort's, the pooled APBD cohorts', the national
+    rates' years), "" without the periods."""
+    if not periods:
+        return ""
+    return tf("claim_rates_periods", lang, own=periods.get("own") or "–", collective=periods.get("collective") or "–",
+              cohorts=fmt_int(periods.get("cohorts") or 0, lang), jkk_year=periods.get("national_JKK") or "–",
+              jkm_year=periods.get("national_JKM") or "–")
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def stamp_line(st: dict[str, object], lang: Lang) -> str:

@@ -73,8 +73,24 @@ def cite(source: object, lang: Lang, year: object = None, quantity: str | None =
     notes that come with the data in the reader's language (data/published/source_texts.csv); BPS tables by
     their titles; the demo by its catalogue name. An internal name never passes: a part naming a seed file
     or the project's notes that has no citation reads "source not recorded"."""
-    parts = [_cite_part(p.strip(), lang, year, quantity) for p in split_sources(str(source or ""))]
+    parts = [_cite_part_once(p.strip(), lang, year, quantity) for p in split_sources(str(source or ""))]
     return "; ".join(dict.fromkeys(p for p in parts if p))
+
+
+def _cite_part_once(part: str, lang: Lang, year: object, quantity: str | None) -> str:
+    """`_cite_part`, worked out once per process for each (part, lang, year, quantity): a report cites the
+    same few sources about 80 times (tables, key figures, notes), each a search of the citations table.
+    The answer depends on nothing else (the published tables are read once per process, the catalogue is
+    fixed); a year that cannot be a key (unhashable) is worked out each time."""
+    try:
+        return _cite_part_cached(part, lang, year, quantity)
+    except TypeError:
+        return _cite_part(part, lang, year, quantity)
+
+
+@functools.lru_cache(maxsize=4096, typed=True)  # typed: year 2024 and 2024.0 are cited differently
+def _cite_part_cached(part: str, lang: Lang, year: object, quantity: str | None) -> str:
+    return _cite_part(part, lang, year, quantity)
 
 
 def split_sources(text: str) -> list[str]:

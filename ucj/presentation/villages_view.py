@@ -1,5 +1,6 @@
-"""The district report's village section: BPU participants per desa against the quota, the villages
-below it, and the change since the same month a year before (from ucj.analysis.villages).
+"""The district report's village section: BPU participants per desa (all, and those the APBD funds) against
+the district's published quota where it has one (cited), the villages below it on both counts, and the change
+since the same month a year before (from ucj.analysis.villages).
 
 A unit of its own: it reads the typed VillageFigures and returns what to show; when the data has no
 village table for the district it says so and what to give."""
@@ -8,38 +9,63 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ucj.analysis.villages import QUOTA_SEGMENT, VillageFigures
+from ucj.analysis.villages import QUOTA_SEGMENT, VillageFigures, VillageQuota
 from ucj.presentation.i18n import Lang, fmt_int, t, tf
 
-COLUMNS = ["kecamatan", "village", "kind", "bpu_active", "previous_bpu_active", "change", "quota", "below_quota"]
+COLUMNS = ["kecamatan", "village", "kind", "bpu_active", "apbd_bpu_active", "previous_bpu_active", "change", "quota",
+           "below_quota", "below_quota_all_bpu"]
+QUOTA_COLUMNS = ("quota", "below_quota", "below_quota_all_bpu")
 
 
 def village_rows(f: VillageFigures) -> pd.DataFrame:
-    """The section's table: every desa and kelurahan, the ones below the quota first."""
+    """The section's table: every desa and kelurahan, the ones below the quota first; without a known quota
+    no quota columns (no desa is judged against another district's quota)."""
+    cols = [c for c in COLUMNS if f.previous_month is not None or c not in ("previous_bpu_active", "change")]
+    if f.quota is None:
+        return f.table.sort_values(["kecamatan", "village"])[[c for c in cols if c not in QUOTA_COLUMNS]] \
+            .reset_index(drop=True)
     out = f.table.sort_values(["below_quota", "kecamatan", "village"], ascending=[False, True, True])
-    cols = COLUMNS if f.previous_month is not None else [c for c in COLUMNS if c not in ("previous_bpu_active",
-                                                                                         "change")]
-    out = out.assign(quota=out["quota"].astype("Int64").mask(out["kind"] == "kelurahan"))  # no quota: "–", not 0
+    out = out.assign(quota=out["quota"].astype("Int64").mask(out["kind"] == "kelurahan"),  # no quota: "–", not 0
+                     below_quota=out["below_quota"].mask(out["kind"] == "kelurahan"),
+                     below_quota_all_bpu=out["below_quota_all_bpu"].mask(out["kind"] == "kelurahan"))
     return out[cols].reset_index(drop=True)
 
 
-def village_key(f: VillageFigures | None) -> dict[str, object]:
-    """The section's key figures (key_figures.json): counts only."""
+def village_key(f: VillageFigures | None, lang: Lang = "id") -> dict[str, object]:
+    """The section's key figures (key_figures.json): counts only, the quota with its basis and its source as a
+    reader cites it."""
     if f is None:
         return {"villages": None}
-    return {"villages": {"month": f"{f.month:%Y-%m}", "quota": f.quota, "segment": QUOTA_SEGMENT,
-                         "desa": f.desa, "desa_below_quota": f.villages_below_quota, "bpu_active": f.bpu_active,
-                         "all_active": f.all_active, "unplaced": f.unplaced,
+    q = f.quota
+    return {"villages": {"month": f"{f.month:%Y-%m}", "quota": None if q is None else q.quota,
+                         "quota_basis": None if q is None else q.counts,
+                         "quota_source": None if q is None else quota_citation(q, lang), "quota_date": None if q is None else q.date,
+                         "segment": QUOTA_SEGMENT, "desa": f.desa, "desa_below_quota": f.villages_below_quota,
+                         "desa_below_quota_all_bpu": f.villages_below_quota_all_bpu, "bpu_active": f.bpu_active,
+                         "apbd_bpu_active": f.apbd_bpu_active, "all_active": f.all_active, "unplaced": f.unplaced,
                          "previous_month": None if f.previous_month is None else f"{f.previous_month:%Y-%m}"}}
 
 
+def quota_citation(q: VillageQuota, lang: Lang) -> str:
+    """Where a quota was published, as a reader cites it (outlet, title, date)."""
+    from ucj.presentation.tables import cite
+
+    return cite(q.source, lang)
+
+
 def village_sentences(f: VillageFigures | None, lang: Lang) -> list[str]:
-    """What the section says above its table (or that no village data was given)."""
+    """What the section says above its table (or that no village data was given): the quota with its source
+    and basis and the desa below it on both counts, or that no quota is known for the district."""
     if f is None:
         return [t("villages_none", lang)]
-    lines = [tf("villages_sentence", lang, month=f"{f.month:%Y-%m}", below=fmt_int(f.villages_below_quota, lang),
-                desa=fmt_int(f.desa, lang), quota=fmt_int(f.quota, lang), bpu=fmt_int(f.bpu_active, lang),
-                total=fmt_int(f.all_active, lang))]
+    common = dict(month=f"{f.month:%Y-%m}", desa=fmt_int(f.desa, lang), bpu=fmt_int(f.bpu_active, lang),
+                  apbd=fmt_int(f.apbd_bpu_active, lang), total=fmt_int(f.all_active, lang))
+    if f.quota is not None:
+        lines = [tf("villages_sentence_quota", lang, quota=fmt_int(f.quota.quota, lang), wording=f.quota.wording,
+                    source=quota_citation(f.quota, lang), below=fmt_int(f.villages_below_quota, lang),
+                    below_all=fmt_int(f.villages_below_quota_all_bpu, lang), **common)]
+    else:
+        lines = [tf("villages_sentence_no_quota", lang, **common)]
     if f.previous_month is not None:
         lines.append(tf("villages_change_note", lang, previous=f"{f.previous_month:%Y-%m}"))
     if f.unknown_codes:

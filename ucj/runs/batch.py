@@ -124,12 +124,11 @@ def plan(params_list: list[ReportParams], run_dir: Path | None = None, pdf: bool
     works in a temporary folder, and a Dask worker reads a copy of the data); `shown` (by report folder
     name) gives that text instead (ucj verify: as the report being checked printed it). With `pdf`, each
     report is also printed to report.pdf (a report made without one is made again)."""
-    text = notebook(DISTRICT_NOTEBOOK).read_text(encoding="utf-8")
     specs: dict[tuple[str, ...], Setup] = {}
     jobs = []
     for p in params_list:
         if p.data_dirs not in specs:
-            specs[p.data_dirs] = Setup(text, data_spec(p.data_dirs))
+            specs[p.data_dirs] = district_setup(p.data_dirs)
         setup = specs[p.data_dirs]
         d = p.district
         parameters = notebook_parameters(p)
@@ -142,6 +141,11 @@ def plan(params_list: list[ReportParams], run_dir: Path | None = None, pdf: bool
         jobs.append(Job(d.slug, parameters, f"{t('report_title', p.lang)}: {d.full_name}", entry, setup,
                         digest, recorded, pdf))
     return jobs
+
+
+def district_setup(data_dirs: tuple[str, ...]) -> Setup:
+    """What a kernel making district reports on `data_dirs` is warmed with (each of plan's jobs carries it)."""
+    return Setup(notebook(DISTRICT_NOTEBOOK).read_text(encoding="utf-8"), data_spec(data_dirs))
 
 
 def shown_dirs(folders: tuple[str, ...], report_dir: Path) -> str:
@@ -313,8 +317,9 @@ class LocalExecutor:
     """Worker processes on this machine (spawned, so they inherit no lock or open file), each dying
     with this process; `workers == 1` runs in this process (no start-up cost for a single report)."""
 
-    def __init__(self, workers: int) -> None:
+    def __init__(self, workers: int, setup: Setup | None = None) -> None:
         self.workers = workers
+        self.setup = setup  # what each worker's kernel warms up with as it starts (the batch's first job's)
         self.pool: cf.ProcessPoolExecutor | None = None
         if workers > 1:
             self._new_pool()
@@ -323,7 +328,7 @@ class LocalExecutor:
         import multiprocessing as mp
 
         self.pool = cf.ProcessPoolExecutor(max_workers=self.workers, mp_context=mp.get_context("spawn"),
-                                           initializer=init_local_worker, initargs=(os.getpid(),))
+                                           initializer=init_local_worker, initargs=(os.getpid(), self.setup))
 
     def lost(self, err: BaseException) -> bool:
         """Whether a worker process died under the job (killed, out of memory): the pool is then broken,
@@ -586,7 +591,7 @@ def _run_locked(jobs: list[Job], run_dir: Path, connected: DaskExecutor | None, 
         try:
             if todo:
                 executor = (connected if connected is not None else
-                            LocalExecutor(max(1, min(len(todo), workers or os.cpu_count() or 1))))
+                            LocalExecutor(max(1, min(len(todo), workers or os.cpu_count() or 1)), todo[0].setup))
                 slots = executor.slots
 
             pending, running, tries = deque(todo), {}, {}

@@ -168,9 +168,10 @@ def die_with_parent(parent_pid: int, sig: int = signal.SIGKILL) -> None:
     threading.Thread(target=watch, name="ucj-parent-watch", daemon=True).start()
 
 
-def init_local_worker(parent_pid: int) -> None:
+def init_local_worker(parent_pid: int, setup: Setup | None = None) -> None:
     """Initialiser of a local worker process: die with the batch, leave Ctrl-C to the batch, and shut
-    the kernels down cleanly when the pool ends."""
+    the kernels down cleanly when the pool ends. With the batch's `setup`, the kernel runs its setup cells
+    as soon as it has booted, while this process builds its exporter, before the first job arrives."""
     from multiprocessing import util
 
     mark("worker: started")
@@ -181,8 +182,12 @@ def init_local_worker(parent_pid: int) -> None:
     # the kernel boots and imports while the first job is on its way and the tools load (launched first:
     # started alongside the tools' imports, its launch waited behind them for the interpreter lock)
     prestart(launched=True)
-    _load_tools()
-    mark("worker: client tools loaded")
+    if setup is not None:
+        try:
+            _prewarm_setup(setup)
+        except Exception:  # noqa: BLE001 - the first job warms the kernel (or says why it cannot)
+            pass
+    load_tools()
     keep_for_good()  # this process keeps its modules and templates for good
 
 
@@ -230,6 +235,8 @@ class WarmKernel:
         self.kc: object = None
         self.one_report = False  # `ucj report`: shut down as soon as its one report's cells have run (retire)
         self.retired: object = None  # the shutdown under way (retire), awaited by close
+        self.warming: object = None  # the setup cells under way (begin_warm), awaited by finish_warm
+        self.ahead: tuple[dict[str, object], Path, object] | None = None  # a report begun ahead (begin_report)
         self.launched = threading.Event()  # the kernel's process exists (or its start failed)
         self._ahead: tuple[subprocess.Popen, Path] | None = None  # launched here before jupyter_client loads
         if setup is None and launch_ahead:
@@ -249,21 +256,46 @@ class WarmKernel:
 
     def warm(self, setup: Setup, data_dir: str) -> None:
         """Run the notebook's setup cells for `setup` (once); the kernel is closed if that fails."""
+        self.begin_warm(setup, data_dir)
+        self.finish_warm()
+
+    def begin_warm(self, setup: Setup, data_dir: str, export_tools: bool = True) -> None:
+        """Load the client tools, then have the kernel run the notebook's setup cells as soon as it is ready,
+        without waiting for them (`finish_warm` waits): a CLI plans its run meanwhile. `export_tools` False
+        leaves the HTML exporter to be built later (`load_tools`), so the kernel gets its setup cells
+        sooner. The kernel is closed if the tools cannot load."""
         try:
             if setup.kernel_name != self.kernel_name:
                 raise RuntimeError(f"this kernel is {self.kernel_name}, the batch needs {setup.kernel_name}")
-            _load_tools()
+            _load_tools(export=export_tools)
             mark("worker: client tools loaded")
-            self._started.result()
-            stage("data")
             import nbformat
 
             self.setup, self.data_dir = setup, data_dir
             self.base = nbformat.reads(setup.notebook, as_version=4)
-            self._call(self._warm_up())
+            if not self._loop.is_running():
+                raise RuntimeError("this kernel has been closed")
+            self.warming = asyncio.run_coroutine_threadsafe(self._warm_when_started(), self._loop)
         except BaseException:
             self.close()
             raise
+
+    def finish_warm(self) -> None:
+        """Wait for the setup cells `begin_warm` started; the kernel is closed (and the error raised) if they
+        failed."""
+        warming, self.warming = self.warming, None
+        if warming is None:
+            return
+        try:
+            warming.result()  # type: ignore[attr-defined]
+        except BaseException:
+            self.close()
+            raise
+
+    async def _warm_when_started(self) -> None:
+        await asyncio.wrap_future(self._started)
+        stage("data")
+        await self._warm_up()
 
     def _call(self, coro: object) -> object:
         if not self._loop.is_running():
@@ -290,19 +322,12 @@ class WarmKernel:
                 mark("kernel: process launched")
         self.kc = kc = km.client()
         kc.start_channels()
-        await kc.wait_for_ready(timeout=120)
+        # the kernel has run its boot lines (KERNEL_BOOT_LINES: it dies with this worker, it has imported what
+        # the setup cell imports) before it answers, so no round trip of ours waits for them
+        reply = await _wait_for_ready(kc, timeout=120)
         mark("kernel: ready")
         kc.allow_stdin = False
-        reply = await kc.kernel_info(reply=True, timeout=CELL_TIMEOUT_S)
         self.language_info = reply["content"]["language_info"]
-        # the kernel dies with this worker at once (the thread that started it is this loop's), besides
-        # ipykernel's own poller; then it imports what the setup cell imports, while the tools load
-        await self._hidden(f"import ctypes as _c, os as _o, sys as _s\n"
-                           f"if _s.platform.startswith('linux'):\n    _c.CDLL(None).prctl({PR_SET_PDEATHSIG}, 9, 0, 0, 0)\n"
-                           f"if _o.getppid() != {os.getpid()}:\n    _o._exit(1)\ndel _c, _o, _s")
-        # scipy.special: what the projection of every report imports when it first runs (ucj.analysis.projection)
-        await self._hidden("import ucj.presentation.district, ucj.runs.params, scipy.special")
-        mark("kernel: ucj imported")
 
     @property
     def setup_free(self) -> bool:
@@ -388,7 +413,8 @@ class WarmKernel:
                             if SETUP_TAG in c.metadata.get("tags", [])}
         mark("kernel: setup cells run")
         await self._hidden(RESET_CODE)
-        await self._hidden("_ucj_keep()")  # the modules, the data and the shared tables stay for good
+        if not self.one_report:  # a kernel for one report (`ucj report`) ends after it: nothing to keep for good
+            await self._hidden("_ucj_keep()")  # the modules, the data and the shared tables stay for good
         mark("kernel: warm")
 
     async def _hidden(self, code: str) -> None:
@@ -411,8 +437,39 @@ class WarmKernel:
             self.reports += 1
             await self._hidden(f"_ucj_reset({str(self.scratch)!r})")
 
+    def begin_report(self, parameters: dict[str, object]) -> None:
+        """Have the kernel run a report's cells as soon as its setup cells (begin_warm) have run, in a working
+        folder of its own, without waiting (a CLI writes its run's index meanwhile); `run_report` with the
+        same parameters then takes that report instead of running it again."""
+        warming = self.warming
+        if warming is None or self.ahead is not None or not self._loop.is_running():
+            return
+        folder = Path(tempfile.mkdtemp(prefix="ucj-ahead-", dir=self.scratch))
+
+        async def after_warm() -> object:
+            await asyncio.wrap_future(warming)  # type: ignore[arg-type]
+            return await self._report(parameters, folder)
+
+        self.ahead = (copy.deepcopy(parameters), folder, asyncio.run_coroutine_threadsafe(after_warm(), self._loop))
+
     def run_report(self, parameters: dict[str, object], folder: Path) -> object:
-        """Run one report's cells in `folder` (the kernel's working folder for it); return the notebook."""
+        """Run one report's cells in `folder` (the kernel's working folder for it); return the notebook. A
+        report begun ahead (begin_report) with these parameters is taken instead, its files moved to `folder`."""
+        ahead, self.ahead = self.ahead, None
+        if ahead is not None:
+            given, made_in, future = ahead
+            try:
+                if given == parameters:
+                    nb = future.result()  # type: ignore[attr-defined]
+                    for f in made_in.iterdir():
+                        shutil.move(str(f), str(Path(folder) / f.name))
+                    return nb
+                try:  # another report than this one: let it finish (the kernel resets after it), then run this
+                    future.result()  # type: ignore[attr-defined]
+                except Exception:  # noqa: BLE001 - not the report asked for: its failure is not this one's
+                    pass
+            finally:
+                shutil.rmtree(made_in, ignore_errors=True)
         return self._call(self._report(parameters, folder))
 
     def alive(self) -> bool:
@@ -443,6 +500,10 @@ class WarmKernel:
         try:
             if self._loop.is_running():
                 self._started.cancel()  # still starting (a CLI refused its parameters): stop waiting for it
+                if self.warming is not None:
+                    self.warming.cancel()  # type: ignore[attr-defined]  # its setup cells: not awaited any more
+                if self.ahead is not None:
+                    self.ahead[2].cancel()  # type: ignore[attr-defined]  # a report begun ahead, never taken
                 try:
                     self._started.result(timeout=120)
                 except BaseException:  # noqa: BLE001 - cancelled or failed: what did start is shut down below
@@ -461,7 +522,78 @@ class WarmKernel:
             shutil.rmtree(self.scratch, ignore_errors=True)
 
 
-KERNEL_LAUNCH_ARGS = [*KERNEL_ARGS, "--HistoryManager.hist_file=:memory:"]
+# Run by the kernel as it boots (IPython's exec_lines: after ipykernel has set up matplotlib's inline
+# backend, before it answers its first message), so the kernel imports at once, on its own core, instead of
+# waiting for a request after its readiness handshake. The first line makes it die with the process that
+# started it (JPY_PARENT_PID: this worker; besides ipykernel's own poller). scipy.special: what the
+# projection of every report imports when it first runs (ucj.analysis.projection).
+KERNEL_BOOT_LINES = [
+    f"import ctypes as _c, os as _o, sys as _s\n"
+    f"if _s.platform.startswith('linux'):\n    _c.CDLL(None).prctl({PR_SET_PDEATHSIG}, 9, 0, 0, 0)\n"
+    f"if _o.environ.get('JPY_PARENT_PID', '').isdigit() and _o.getppid() != int(_o.environ['JPY_PARENT_PID']):\n"
+    f"    _o._exit(1)\n"
+    f"del _c, _o, _s",
+    "__import__('ucj.core.timeline').core.timeline.mark('kernel: booted')",
+    "import ucj.presentation.district, ucj.runs.params, scipy.special",
+    "__import__('ucj.core.timeline').core.timeline.mark('kernel: ucj imported')",
+]
+KERNEL_LAUNCH_ARGS = [*KERNEL_ARGS, "--HistoryManager.hist_file=:memory:",
+                      *(f"--IPKernelApp.exec_lines={line}" for line in KERNEL_BOOT_LINES)]
+
+# How a kernel launched ahead (_launch_ahead) starts: the kernel spec's own command, with ipykernel's
+# debugger switched off first. Importing debugpy costs about 0.1 s of every kernel start, and nothing here
+# debugs a kernel; without it the kernel runs the same code (kernel_info no longer lists "debugger"
+# among its features). debugpy stays importable by cells: only ipykernel's check at its import is refused.
+KERNEL_BOOT = ("import os, runpy, sys\n"
+               "sys.modules['debugpy'] = None\n"
+               "import ipykernel.debugger\n"
+               "del sys.modules['debugpy']\n"
+               "module = sys.argv[2]\n"
+               "sys.argv[:3] = ['-m']\n"
+               "sys.path[0] = os.getcwd()\n"
+               "runpy._run_module_as_main(module)\n")
+
+
+def _boot_command(cmd: list[str]) -> list[str]:
+    """`cmd` (python ... -m ipykernel_launcher ...) started through KERNEL_BOOT, as `python -m` would run
+    it; any other command as it is."""
+    try:
+        at = cmd.index("-m")
+    except ValueError:
+        return cmd
+    import runpy
+
+    if at == 0 or cmd[at + 1:at + 2] != ["ipykernel_launcher"] or not hasattr(runpy, "_run_module_as_main"):
+        return cmd
+    return [*cmd[:at], "-c", KERNEL_BOOT, *cmd[at:]]
+
+
+async def _wait_for_ready(kc: object, timeout: float) -> dict:
+    """Wait until the kernel answers kernel_info with its IOPub channel connected (as jupyter_client's
+    wait_for_ready does), and return that reply; without jupyter_client's final 0.2 s wait for IOPub to
+    fall silent: what the kernel still publishes about this request is ignored by every later request
+    (each reads only the replies to its own message)."""
+    from queue import Empty
+
+    deadline = time.monotonic() + timeout
+    while True:
+        kc.kernel_info()  # type: ignore[attr-defined]
+        try:
+            msg = await kc.shell_channel.get_msg(timeout=1)  # type: ignore[attr-defined]
+        except Empty:
+            msg = None
+        if msg is not None and msg["msg_type"] == "kernel_info_reply":
+            try:
+                await kc.iopub_channel.get_msg(timeout=0.2)  # type: ignore[attr-defined]
+            except Empty:
+                pass  # IOPub not connected yet: ask again
+            else:
+                kc._handle_kernel_info_reply(msg)  # type: ignore[attr-defined]  # noqa: SLF001 - as wait_for_ready does
+                return msg
+        if not await kc._async_is_alive():  # type: ignore[attr-defined]  # noqa: SLF001
+            raise RuntimeError("Kernel died before replying to kernel_info")
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
 
 
 def _launch_ahead(kernel_name: str, folder: Path) -> tuple[subprocess.Popen, Path] | None:
@@ -509,11 +641,12 @@ def _launch_ahead(kernel_name: str, folder: Path) -> tuple[subprocess.Popen, Pat
     env.pop("PYTHONEXECUTABLE", None)
     cmd = [os.path.expanduser(a.replace("{connection_file}", str(connection))) for a in argv] + KERNEL_LAUNCH_ARGS
     try:
-        process = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        process = subprocess.Popen(_boot_command(cmd), stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                    cwd=str(folder), env=env, start_new_session=True)
     except OSError:
         connection.unlink(missing_ok=True)
         return None
+    process.ucj_command = cmd  # type: ignore[attr-defined]  # the command jupyter_client would run (adoption)
     return process, connection
 
 
@@ -527,7 +660,7 @@ def _adopting_manager(base: type, kernel_name: str, process: subprocess.Popen, c
         async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: object) -> None:
             expected = [os.path.expanduser(a) for a in kernel_cmd]
             plain = getattr(self, "curve_publickey", None) is None  # no transport encryption configured
-            if process.poll() is None and plain and expected == list(process.args):  # type: ignore[arg-type]
+            if process.poll() is None and plain and expected == list(getattr(process, "ucj_command", process.args)):  # type: ignore[arg-type]
                 prov = self.provisioner
                 prov.process, prov.pid = process, process.pid
                 try:
@@ -553,21 +686,51 @@ def _adopting_manager(base: type, kernel_name: str, process: subprocess.Popen, c
     return km
 
 
-def _load_tools() -> None:
-    """Import what running and exporting notebooks needs, and build the HTML exporter's templates once
-    per process."""
-    if "exporter" in _TOOLS:
+def _load_tools(export: bool = True) -> None:
+    """Import what running notebooks needs (nbformat, nbclient, papermill) and, with `export`, what
+    exporting them needs, building the HTML exporter's templates once per process. Thread-safe: a CLI
+    builds the exporter in its main thread while its kernel runs the report."""
+    if "exporter" in _TOOLS or (not export and "run" in _TOOLS):
         return
-    import nbformat
-    from nbclient import NotebookClient  # noqa: F401
-    from papermill.clientwrap import PapermillNotebookClient  # noqa: F401
-    from papermill.execute import prepare_notebook_metadata  # noqa: F401
+    with _TOOLS_LOCK:
+        if "run" not in _TOOLS:
+            import nbformat  # noqa: F401
+            from nbclient import NotebookClient  # noqa: F401
 
-    from ucj.presentation.export import html_exporter, notebook_html
+            _import_papermill_io()
+            from papermill.clientwrap import PapermillNotebookClient  # noqa: F401
+            from papermill.execute import prepare_notebook_metadata  # noqa: F401
 
-    exporter = html_exporter()
-    notebook_html(nbformat.v4.new_notebook(), "", exporter)
-    _TOOLS["exporter"] = exporter
+            _TOOLS["run"] = True
+        if export and "exporter" not in _TOOLS:
+            import nbformat
+
+            from ucj.presentation.export import html_exporter, notebook_html
+
+            exporter = html_exporter()
+            notebook_html(nbformat.v4.new_notebook(), "", exporter)
+            _TOOLS["exporter"] = exporter
+
+
+def load_tools() -> None:
+    """Load every client tool now, the HTML exporter included (a CLI, while its kernel works)."""
+    _load_tools()
+    mark("worker: export tools loaded")
+
+
+def _import_papermill_io() -> None:
+    """Import papermill's file layer without Arrow, where Arrow is not loaded yet (a batch worker): papermill
+    imports pyarrow.fs only for hdfs:// notebook paths, which ucj never uses (it hands papermill notebooks
+    in memory), and Arrow with numpy is about 50 MB of each worker's memory and 0.06 CPU-s of its start. Only
+    this import goes without it: pyarrow.fs imports as usual afterwards (pandas reading a parquet file)."""
+    if "papermill.iorw" in sys.modules or "pyarrow" in sys.modules or "pyarrow.fs" in sys.modules:
+        return
+    sys.modules["pyarrow.fs"] = None  # type: ignore[assignment] - papermill then leaves hdfs:// out
+    try:
+        import papermill.iorw  # noqa: F401
+    finally:
+        if sys.modules.get("pyarrow.fs", 0) is None:
+            del sys.modules["pyarrow.fs"]
 
 
 # -- per-thread kernels ---------------------------------------------------------------------------
@@ -575,6 +738,7 @@ def _load_tools() -> None:
 _LOCAL = threading.local()
 _EXPORT_LOCK = threading.Lock()
 _TOOLS: dict[str, object] = {}  # the HTML exporter, built once per process (it holds only templates)
+_TOOLS_LOCK = threading.Lock()
 _ALL: list[WarmKernel] = []
 _ALL_LOCK = threading.Lock()
 
@@ -628,6 +792,34 @@ def prestart(kernel_name: str = KERNEL, *, launched: bool = False, one_report: b
             kernel.launched.wait(120)
 
 
+def prewarm(job: Job) -> None:
+    """Have this thread's kernel, started by `prestart`, run the setup cells of `job` as soon as it has
+    booted, then the job's report cells, while the caller goes on (a CLI plans its run and writes its index,
+    then `render(job)` takes that report). Only the tools to run notebooks are loaded here (the kernel waits
+    for them); call `load_tools` next for the exporter. Nothing happens when there is no such kernel
+    (kernel_for starts one then)."""
+    current: WarmKernel | None = getattr(_LOCAL, "kernel", None)
+    if current is None or current.closed or current.setup is not None:
+        return
+    _prewarm_setup(job.setup)
+    if current.warming is None:
+        return
+    current.begin_report(job.parameters)
+
+
+def _prewarm_setup(setup: Setup) -> None:
+    """This thread's kernel (prestart) begins `setup`'s setup cells once it has booted; only the tools to
+    run notebooks are loaded first."""
+    current: WarmKernel | None = getattr(_LOCAL, "kernel", None)
+    if current is None or current.closed or current.setup is not None:
+        return
+    try:  # the data folder as kernel_for gives it, for a batch on this machine
+        current.begin_warm(setup, ";".join(setup.data.folders), export_tools=False)
+    except BaseException:
+        _forget(current)
+        raise
+
+
 def _forget(kernel: WarmKernel) -> None:
     kernel.close()
     if getattr(_LOCAL, "kernel", None) is kernel:
@@ -640,6 +832,12 @@ def _forget(kernel: WarmKernel) -> None:
 def kernel_for(setup: Setup, payload: dict[str, object] | None = None) -> WarmKernel:
     """This thread's warm kernel for `setup`, started (or restarted for other data) when needed."""
     current: WarmKernel | None = getattr(_LOCAL, "kernel", None)
+    if current is not None and current.warming is not None and not current.closed:  # warmed ahead (prewarm)
+        try:
+            current.finish_warm()
+        except BaseException:
+            _forget(current)
+            raise
     if current is not None and current.closed:  # closed by close_kernels (in another thread, or a CLI that ended)
         _forget(current)
         current = None
