@@ -77,10 +77,16 @@ def test_muna_barat_gross_need_leaves_out_the_end_of_its_agreement(demo_ds):
     monthly.loc[end_month, "lapsed"] -= apbd.loc[end_month, "lapsed"]
     monthly["base"] = monthly["active"].shift()
     window = monthly.loc["2025-01-01":"2025-12-01"]
-    rate = 100 * window["lapsed"].sum() / window["base"].sum()
-    assert fig.lapse_rate_pct == pytest.approx(rate)
+    pooled = 100 * window["lapsed"].sum() / window["base"].sum()
     with_end = 100 * (window["lapsed"].sum() + apbd.loc[end_month, "lapsed"]) / window["base"].sum()
-    assert with_end > 2 * rate  # the end would more than double the rate
+    assert with_end > 2 * pooled  # the end would more than double the rate
+    # no funded worker is left after the end: the gross need's lapses are the self-funded rate (issue 18)
+    own = e[e["funding"] == "self_employer"].groupby("month")[["active", "lapsed"]].sum().sort_index()
+    own["base"] = own["active"].shift()
+    w = own.loc["2025-01-01":"2025-12-01"]
+    rate = 100 * w["lapsed"].sum() / w["base"].sum()
+    assert fig.lapses.funded_basis == "none" and fig.lapses.funded_active == 0
+    assert fig.lapse_rate_pct == pytest.approx(rate)
     assert fig.workers_needed_gross_per_month == pytest.approx(
         fig.projection.workers_needed_per_month + rate / 100 * fig.active)
     key = fig.key()

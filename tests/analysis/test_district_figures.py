@@ -108,14 +108,18 @@ def test_employees_coverage_counts_wage_earners_only(demo_ds):
 def test_gross_workers_needed_add_the_observed_lapses(demo_ds, figures):
     fig = figures[BANGGAI]
     e = demo_ds.enrolment[demo_ds.enrolment["district_code"] == BANGGAI]
-    m = e.groupby("month")[["active", "lapsed"]].sum()
-    window = m.loc["2025-01-01":"2025-12-01"]
-    before = m["active"].shift().loc["2025-01-01":"2025-12-01"]
-    rate = window["lapsed"].sum() / before.sum()
-    active_now = m.at[pd.Timestamp("2025-12-01"), "active"]
-    assert fig.lapse_rate_pct == pytest.approx(100 * rate)
-    assert fig.workers_needed_gross_per_month == pytest.approx(fig.projection.workers_needed_per_month
-                                                               + rate * active_now)
+    lapses = 0.0
+    for funded in (False, True):  # each funding group's own rate on its own stock (issue 18, lapsesplit)
+        g = e[(e["funding"] != "self_employer") == funded]
+        m = g.groupby("month")[["active", "lapsed"]].sum()
+        window = m.loc["2025-01-01":"2025-12-01"]
+        before = m["active"].shift().loc["2025-01-01":"2025-12-01"]
+        lapses += window["lapsed"].sum() / before.sum() * m.at[pd.Timestamp("2025-12-01"), "active"]
+    assert fig.lapses.funded_basis == "own"  # Banggai's funded workers have enough participant-months
+    active_now = e[e["month"] == pd.Timestamp("2025-12-01")]["active"].sum()
+    assert fig.lapsed_per_month == pytest.approx(lapses)
+    assert fig.lapse_rate_pct == pytest.approx(100 * lapses / active_now)
+    assert fig.workers_needed_gross_per_month == pytest.approx(fig.projection.workers_needed_per_month + lapses)
     assert fig.workers_needed_gross_per_month > fig.projection.workers_needed_per_month > 0
 
 

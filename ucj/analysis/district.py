@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import weakref
 from dataclasses import asdict, dataclass, field, fields, replace
 
 import numpy as np
@@ -163,8 +164,8 @@ class DistrictFigures:
     coverage_pct: float
     coverage_note: str | None  # OVER_100_NOTE when coverage is above 100 %
     coverage_as_of: pd.Timestamp | None  # the latest month with a coverage figure (the denominator may lag)
-    lapse_rate_pct: float  # participants lapsing a month, % of active (mean of the last 12 months)
-    lapsed_per_month: float  # at that rate, from the current active participants
+    lapse_rate_pct: float  # lapsed_per_month over today's active (%): the two groups' rates weighted by stock
+    lapsed_per_month: float  # ordinary lapses a month: each funding group's rate on its own stock (`lapses`)
     workers_needed_gross_per_month: float  # net need plus the lapses to replace
     coverage_by_segment: pd.DataFrame  # segment, active, coverage_pct at last_period
     coverage_by_segment_monthly: pd.DataFrame  # month, segment, coverage_pct (for the chart)
@@ -219,6 +220,7 @@ class DistrictFigures:
     # the period of each rate in the claim-rate table (reader 3, item 14): own (the district's APBD cohort),
     # collective (every APBD cohort pooled), cohorts, and national_JKK / national_JKM (the national rates' years)
     claim_rate_periods: dict[str, object] = field(default_factory=dict)
+    lapses: LapseSplit | None = None  # the gross need's lapses by funding group
 
     def key(self) -> dict[str, object]:
         """The key figures as plain JSON values (what key_figures.json records)."""
@@ -241,7 +243,8 @@ class DistrictFigures:
             "workers_needed": {"period": _period_of(self.figures, "workers_net"),
                                "net_per_month": p.workers_needed_per_month,
                                "gross_per_month": self.workers_needed_gross_per_month,
-                               "lapsed_per_month": self.lapsed_per_month, "lapse_rate_pct": self.lapse_rate_pct},
+                               "lapsed_per_month": self.lapsed_per_month, "lapse_rate_pct": self.lapse_rate_pct,
+                               "lapses_by_funding": None if self.lapses is None else self.lapses.key()},
             "projection": {k: v for k, v in p.key_figures().items()
                            if k not in ("district_code", "denominator", "target_pct", "target_year")},
             "claims_12m": {
@@ -342,20 +345,141 @@ def _own_target(ds: Dataset, code: str, target_pct: float | None, target_year: i
     return (own[2] if own else DEFAULT_DENOMINATOR), source
 
 
-def lapse_rate(enrolment: pd.DataFrame, period: pd.Timestamp, months: int = 12,
-               excluding: pd.DataFrame | None = None) -> float:
-    """Monthly lapse rate (%) of the enrolment rows over the `months` up to `period`: participants lapsed
-    over the active participants at the start of each month (the month before's active); NaN without data.
-    `excluding` (`agreement_ends`): those lapses are left out (the ends of funding agreements are budget
-    decisions, shown on their own line, not ordinary lapses)."""
+def _lapses_and_base(enrolment: pd.DataFrame, period: pd.Timestamp, months: int = 12,
+                     excluding: pd.DataFrame | None = None) -> tuple[float, float]:
+    """(lapses, participant-months at risk) of the enrolment rows over the `months` up to `period`: the
+    participants lapsed, and the active participants at the start of each month (the month before's active).
+    `excluding` (`agreement_ends`): those lapses are left out."""
     m = enrolment.groupby("month")[["active", "lapsed"]].sum().sort_index()
     if excluding is not None and len(excluding):
         ends = excluding.groupby("month")["workers"].sum()
         m["lapsed"] = m["lapsed"] - ends.reindex(m.index, fill_value=0)
     m["base"] = m["active"].shift()
     m = m[(m.index > period - pd.DateOffset(months=months)) & (m.index <= period)].dropna(subset=["base"])
-    base = float(m["base"].sum())
-    return 100 * float(m["lapsed"].sum()) / base if base > 0 else math.nan
+    return float(m["lapsed"].sum()), float(m["base"].sum())
+
+
+def lapse_rate(enrolment: pd.DataFrame, period: pd.Timestamp, months: int = 12,
+               excluding: pd.DataFrame | None = None) -> float:
+    """Monthly lapse rate (%) of the enrolment rows over the `months` up to `period`: participants lapsed
+    over the active participants at the start of each month (the month before's active); NaN without data.
+    `excluding` (`agreement_ends`): those lapses are left out (the ends of funding agreements are budget
+    decisions, shown on their own line, not ordinary lapses)."""
+    lapsed, base = _lapses_and_base(enrolment, period, months, excluding)
+    return 100 * lapsed / base if base > 0 else math.nan
+
+
+# The budget-funded participants' own lapse rate is used only over at least this many participant-months in the
+# 12-month window (1,000 workers for a year). Funded workers lapse rarely (about 0.2 % a month in the demo), so
+# this exposure expects some 24 lapses, a rate known to about +-20 %; below it a rate rests on a handful of lapses
+# (Boalemo's 5,000 funded workers were in the base for one month: 10 lapses) or on none (a rate of 0).
+MIN_FUNDED_EXPOSURE = 12_000
+LAPSE_FUNDED_OWN = "own"  # the district's funded participants' own rate
+LAPSE_FUNDED_ALL = "all_districts"  # too little exposure: all districts' funded participants (median month)
+LAPSE_FUNDED_NONE = "none"  # no budget-funded participants today: no rate is needed
+
+
+@dataclass(frozen=True)
+class LapseSplit:
+    """Ordinary lapses a month (agreement ends excluded), each group's rate applied to its own stock: the
+    self-funded (organic, funding self_employer) and the budget-funded (APBD, APBN, CSR) participants
+    (issue 18: the pooled rate, measured while new funded workers were barely in the base, was applied to them)."""
+
+    period_from: str  # the window's first and last month
+    period_to: str
+    organic_rate_pct: float
+    organic_exposure: float  # participant-months at risk in the window
+    organic_lapses: float
+    organic_active: float  # today
+    funded_rate_pct: float  # the rate applied (own, or all districts' when `funded_basis` says so)
+    funded_own_rate_pct: float  # the district's own (NaN without exposure), shown beside a fallback
+    funded_exposure: float
+    funded_lapses: float
+    funded_active: float
+    funded_basis: str  # LAPSE_FUNDED_OWN, LAPSE_FUNDED_ALL or LAPSE_FUNDED_NONE
+    min_funded_exposure: int = MIN_FUNDED_EXPOSURE
+
+    @property
+    def organic_per_month(self) -> float:
+        return self.organic_rate_pct / 100 * self.organic_active if np.isfinite(self.organic_rate_pct) else math.nan
+
+    @property
+    def funded_per_month(self) -> float:
+        if self.funded_active <= 0:
+            return 0.0
+        return self.funded_rate_pct / 100 * self.funded_active if np.isfinite(self.funded_rate_pct) else math.nan
+
+    @property
+    def per_month(self) -> float:
+        return self.organic_per_month + self.funded_per_month
+
+    def key(self) -> dict[str, object]:
+        """Plain JSON values for key_figures.json."""
+        return {"from": self.period_from, "to": self.period_to, "min_funded_exposure": self.min_funded_exposure,
+                "organic": {"rate_pct": self.organic_rate_pct, "participant_months": self.organic_exposure,
+                            "lapses": self.organic_lapses, "active": self.organic_active,
+                            "lapsed_per_month": self.organic_per_month},
+                "funded": {"rate_pct": self.funded_rate_pct, "own_rate_pct": self.funded_own_rate_pct,
+                           "participant_months": self.funded_exposure, "lapses": self.funded_lapses,
+                           "active": self.funded_active, "lapsed_per_month": self.funded_per_month,
+                           "basis": self.funded_basis}}
+
+
+# one batch's all-district funded rates: (id of the enrolment table, month, segments) -> (weak reference, rate);
+# the weak reference makes sure a later table that happens to get the same id is never served a stale rate
+_ALL_FUNDED: dict[tuple[int, str, tuple[str, ...] | None], tuple[weakref.ref, float]] = {}  # type: ignore[type-arg]
+
+
+def _all_funded_rate(enrolment: pd.DataFrame, period: pd.Timestamp, segments: tuple[str, ...] | None) -> float:
+    """The budget-funded participants of all districts: the median over the 12 months to `period` of their
+    monthly lapse rate (%), agreement ends excluded. The median month, not the pooled rate: agreements cut in part
+    across many districts in one month (below the AGREEMENT_END_SHARE a cell needs to count as an end) would
+    otherwise pass for ordinary lapses (demo: January 2025 alone moves the pooled rate from 0.2 % to 1.6 %).
+    Computed once per enrolment table, month and segments (a batch asks it for every district)."""
+    k = (id(enrolment), f"{period:%Y-%m}", segments)
+    hit = _ALL_FUNDED.get(k)
+    if hit is None or hit[0]() is not enrolment:
+        f = enrolment[enrolment["funding"] != "self_employer"]
+        if segments is not None:
+            f = f[f["segment"].isin(segments)]
+        f = f[(f["month"] > period - pd.DateOffset(months=13)) & (f["month"] <= period)]
+        ends = agreement_ends(f)
+        m = f.groupby("month")[["active", "lapsed"]].sum().sort_index()
+        m["lapsed"] = m["lapsed"] - ends.groupby("month")["workers"].sum().reindex(m.index, fill_value=0)
+        m["base"] = m["active"].shift()
+        m = m[(m.index > period - pd.DateOffset(months=12)) & (m["base"] > 0)]
+        if len(_ALL_FUNDED) > 8:
+            _ALL_FUNDED.clear()
+        rate = float((100 * m["lapsed"] / m["base"]).median()) if len(m) else math.nan
+        _ALL_FUNDED[k] = (weakref.ref(enrolment), rate)
+    return _ALL_FUNDED[k][1]
+
+
+def lapse_split(counted: pd.DataFrame, period: pd.Timestamp, ends: pd.DataFrame, all_enrolment: pd.DataFrame,
+                segments: tuple[str, ...] | None = None) -> LapseSplit:
+    """The district's ordinary lapses by funding group (`counted`: its enrolment rows, `ends` its agreement ends
+    in the window, left out). The funded group's own rate is used when it has at least MIN_FUNDED_EXPOSURE
+    participant-months; else the median monthly rate of the funded participants of all districts (`all_enrolment`,
+    `_all_funded_rate`)."""
+    is_org = counted["funding"] == "self_employer"
+    org, fun = counted[is_org], counted[~is_org]
+    now = counted[counted["month"] == period]
+    o_l, o_b = _lapses_and_base(org, period)
+    f_l, f_b = _lapses_and_base(fun, period, excluding=ends)
+    f_active = float(now.loc[now["funding"] != "self_employer", "active"].sum())
+    own = 100 * f_l / f_b if f_b > 0 else math.nan
+    if f_active <= 0:
+        rate, basis = own, LAPSE_FUNDED_NONE
+    elif f_b >= MIN_FUNDED_EXPOSURE:
+        rate, basis = own, LAPSE_FUNDED_OWN
+    else:
+        rate, basis = _all_funded_rate(all_enrolment, period, segments), LAPSE_FUNDED_ALL
+    return LapseSplit(period_from=f"{period - pd.DateOffset(months=11):%Y-%m}", period_to=f"{period:%Y-%m}",
+                      organic_rate_pct=100 * o_l / o_b if o_b > 0 else math.nan, organic_exposure=o_b,
+                      organic_lapses=o_l, organic_active=float(now.loc[now["funding"] == "self_employer",
+                                                                         "active"].sum()),
+                      funded_rate_pct=rate, funded_own_rate_pct=own, funded_exposure=f_b, funded_lapses=f_l,
+                      funded_active=f_active, funded_basis=basis)
 
 
 def peer_table_key(ds: Dataset, district_code: str, last_period: pd.Timestamp, denominator: str | None = None,
@@ -507,8 +631,10 @@ def district_figures(
                 & (ends["workers"] > 0)].reset_index(drop=True)
     # the agreement's last month with workers (an agreement "ending December 2024" shows its lapses in 2025-01)
     ends.insert(1, "last_active_month", [f"{pd.Timestamp(m) - pd.DateOffset(months=1):%Y-%m}" for m in ends["month"]])
-    lapse_pct = lapse_rate(counted, upto, excluding=ends)
-    lapsed_month = lapse_pct / 100 * active_now if np.isfinite(lapse_pct) and np.isfinite(active_now) else math.nan
+    # each funding group's rate on its own stock (issue 18): `lapse_pct` is then the lapses over today's active
+    split = lapse_split(counted, upto, ends, ds.enrolment, None if segs is None else tuple(segs))
+    lapsed_month = split.per_month if np.isfinite(active_now) else math.nan
+    lapse_pct = 100 * lapsed_month / active_now if np.isfinite(lapsed_month) and active_now > 0 else math.nan
     net = proj.workers_needed_per_month
     gross = net + lapsed_month if np.isfinite(net) and np.isfinite(lapsed_month) else math.nan
 
@@ -578,7 +704,7 @@ def district_figures(
         real_tables=[n for n in view.info if n not in synthetic], table_provenance=view.provenance(),
         agreement_ends=ends, budget_plan=plan, budget_plan_basis=plan_basis, plan_against_budget=against,
         credibility=pd.DataFrame([asdict(r) for r in rates], columns=[f.name for f in fields(CredibleRate)]),
-        figures=figs, coverage_by_pairing=by_pairing, period_rule=rule, chart_synthetic=chart_synthetic(view, denom), province_note=province_note,
+        figures=figs, coverage_by_pairing=by_pairing, period_rule=rule, chart_synthetic=chart_synthetic(view, denom), province_note=province_note, lapses=split,
         claims_totals=_claims_totals(claims_12, lr),
         table_status={n: table_synthetic_status(i)[0] for n, i in view.info.items()},
         claim_rate_periods=rate_periods,

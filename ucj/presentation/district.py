@@ -612,7 +612,10 @@ class DistrictReport:
                             year=fmt_year(p.target_year), change=fmt_signed_int(change, lang),
                             additional=fmt_int(plan["additional_at_year_end"].iloc[-1], lang)))
         if plan["gross_additional"].notna().any():
-            lines.append(tf("budget_gross_not_costed", lang, lapse=fmt_pct(r.lapse_rate_pct, lang)))
+            split = _lapses_by_funding(self.key)
+            lines.append(tf("budget_gross_not_costed", lang, lapse=fmt_pct(r.lapse_rate_pct, lang)) if split is None
+                         else tf("budget_gross_not_costed_organic" if split["funded"]["basis"] == "none"
+                                 else "budget_gross_not_costed_split", lang, **_lapse_values(split, lang)))
         a = r.plan_against_budget
         if a:
             key = "plan_against_budget_beyond" if int(a["beyond_plan"]) > 0 else "plan_against_budget_covers"
@@ -659,7 +662,10 @@ class DistrictReport:
                         growth=fmt_pct(p.denominator_growth_pct_per_year, lang),
                         net=fmt_int(p.workers_needed_per_month, lang), **(held or {})))
         need = k.get("workers_needed")
-        if isinstance(need, dict) and "gross_per_month" in need:
+        split = _lapses_by_funding(k)
+        if isinstance(need, dict) and "gross_per_month" in need and split is not None:  # both groups' rates
+            lines += _lapse_sentences(split, need, lang)
+        elif isinstance(need, dict) and "gross_per_month" in need:
             lines.append(tf("method_workers_gross", lang, lapse=fmt_pct(need.get("lapse_rate_pct"), lang),
                             gross=fmt_int(need.get("gross_per_month"), lang)))
         else:
@@ -830,6 +836,36 @@ def _power_of_ten(x: float) -> str:
     import math
 
     return "10" + str(round(math.log10(x))).translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
+
+
+def _lapses_by_funding(key: dict[str, object]) -> dict | None:  # type: ignore[type-arg]
+    """The key figures' lapses by funding group (DistrictFigures.lapses), or None (an older key)."""
+    need = key.get("workers_needed")
+    split = need.get("lapses_by_funding") if isinstance(need, dict) else None
+    return split if isinstance(split, dict) else None
+
+
+def _lapse_values(split: dict, lang: Lang) -> dict[str, str]:  # type: ignore[type-arg]
+    """The lapses by funding group as the catalogue's placeholders (rates with two decimals: 0,20 %)."""
+    o, f = split["organic"], split["funded"]
+    return {"organic_rate": fmt_pct(o["rate_pct"], lang, 2), "organic_active": fmt_int(o["active"], lang),
+            "organic_lapsed": fmt_int(o["lapsed_per_month"], lang), "funded_rate": fmt_pct(f["rate_pct"], lang, 2),
+            "funded_active": fmt_int(f["active"], lang), "funded_lapsed": fmt_int(f["lapsed_per_month"], lang),
+            "own_rate": fmt_pct(f["own_rate_pct"], lang, 2), "exposure": fmt_int(f["participant_months"], lang),
+            "lapses": fmt_int(f["lapses"], lang), "minimum": fmt_int(split["min_funded_exposure"], lang),
+            "period_from": str(split["from"]), "period_to": str(split["to"])}
+
+
+def _lapse_sentences(split: dict, need: dict, lang: Lang) -> list[str]:  # type: ignore[type-arg]
+    """The gross need's method line: each funding group's rate on its own stock, and the funded fallback."""
+    v = _lapse_values(split, lang)
+    none = split["funded"]["basis"] == "none"
+    rates = tf("lapse_rates_organic_only" if none else "lapse_rates_both", lang, **v)
+    out = [tf("method_workers_gross_split", lang, rates=rates, lapsed=fmt_int(need.get("lapsed_per_month"), lang),
+              gross=fmt_int(need.get("gross_per_month"), lang), **v)]
+    if split["funded"]["basis"] == "all_districts":
+        out.append(tf("lapse_funded_fallback", lang, **v))
+    return out
 
 
 def _pvalue(p: float, lang: Lang) -> str:
