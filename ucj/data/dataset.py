@@ -137,8 +137,12 @@ def merge_cells(old: pd.DataFrame, new: pd.DataFrame, table: str, old_prov: pd.D
     key = list(TABLES[table].key)
     vals = value_columns(table)
     if not {"year", "month"} & set(key):  # targets: a district's real rows supersede all its demo rows
-        real = new.loc[~_is_synthetic(new["source"]), "district_code"]
-        stale = old["district_code"].isin(set(real)).to_numpy() & _is_synthetic(old["source"])
+        from ucj.data.published import RPJMN_SOURCE
+
+        # ... and the national RPJMN default the demo gives every district: a district's own target replaces it
+        default = old["source"].astype(str).eq(RPJMN_SOURCE).to_numpy()
+        real = new.loc[~_is_synthetic(new["source"]) & ~new["source"].astype(str).eq(RPJMN_SOURCE), "district_code"]
+        stale = old["district_code"].isin(set(real)).to_numpy() & (_is_synthetic(old["source"]) | default)
         if old_prov is not None:
             old_prov = old_prov[~stale]
         old = old[~stale]
