@@ -36,10 +36,10 @@ run: demo
 # in its own temp folder.
 XDIST := -n auto --dist loadfile
 
-test: setup  # everything (kernels, browsers, PDFs, the 514-district page checks, the wheel build): about 17 min on 2 cores
+test: setup  # everything (kernels, browsers, PDFs, the 514-district page checks, the wheel build): about 22 min on 2 cores
 	$(BIN)/python -m pytest $(XDIST)
 
-test-fast: setup  # the quick subset, about a minute on 2 cores: no kernels, browsers or wheel builds
+test-fast: setup  # the quick subset, about 2 minutes on 2 cores: no kernels, browsers or wheel builds
 	$(BIN)/python -m pytest $(XDIST) -m "not slow"
 
 bench: demo
