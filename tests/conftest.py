@@ -62,3 +62,24 @@ def demo_ds(demo_dir: Path):  # type: ignore[no-untyped-def]
     import ucj
 
     return ucj.load(demo_dir)
+
+
+# The district page's sections in the order the notebook shows them (notebooks/district_report.ipynb), as
+# the page tests read them.
+PAGE_SECTIONS = ("show_banner", "show_summary", "show_seed_facts", "show_coverage", "show_workers_needed",
+                 "show_claims", "show_poverty", "show_peers", "show_budget", "show_data_notes")
+
+
+def sections_html(report, sections=PAGE_SECTIONS) -> list[str]:  # type: ignore[no-untyped-def]
+    """The HTML each of a report's `sections` displays, as the notebook's cells would show it, in order."""
+    import IPython.display
+
+    shown: list[str] = []
+    saved = IPython.display.display
+    IPython.display.display = lambda obj: shown.append(obj.data)
+    try:
+        for name in sections:
+            getattr(report, name)()
+    finally:
+        IPython.display.display = saved
+    return shown

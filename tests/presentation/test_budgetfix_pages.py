@@ -12,6 +12,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from conftest import sections_html
 from ucj.presentation import district as district_report
 from ucj.presentation.i18n import fmt_int, fmt_num, fmt_pct, fmt_rp, t
 from ucj.runs.params import validate_params
@@ -26,21 +27,12 @@ GENERAL_CLAIM = {"en": "no evidence that districts differ", "id": "tidak menunju
 @pytest.fixture(scope="module")
 def pages(demo_dir, demo_ds, tmp_path_factory):
     """(code, lang) -> (report, visible text of the need, budget and methods, folder with the saved files)."""
-    import IPython.display
-
     cache: dict = {}
 
     def get(code: str, lang: str):
         if (code, lang) not in cache:
             report = district_report.build(demo_ds, validate_params(code, lang=lang, data_dir=str(demo_dir)))
-            shown: list[str] = []
-            mp = pytest.MonkeyPatch()
-            mp.setattr(IPython.display, "display", lambda obj: shown.append(obj.data))
-            try:
-                for name in ("show_workers_needed", "show_budget"):
-                    getattr(report, name)()
-            finally:
-                mp.undo()
+            shown = sections_html(report, ("show_workers_needed", "show_budget"))
             folder = tmp_path_factory.mktemp(f"budgetfix_{code}_{lang}")
             report.save(folder)
             text = html.unescape("\n".join(shown + report.methods_lines()))  # as a reader sees it

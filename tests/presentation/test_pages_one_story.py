@@ -20,6 +20,7 @@ import pandas as pd
 import pytest
 from matplotlib.text import Text
 
+from conftest import sections_html
 from ucj.presentation import district as district_report
 from ucj.presentation.i18n import LABELS, fmt_int, fmt_pct, fmt_rp, t
 from ucj.runs.params import validate_params
@@ -27,8 +28,6 @@ from ucj.runs.params import validate_params
 pytestmark = pytest.mark.slow  # seconds a test (whole demo pages, stores, workbooks): make test only
 
 SEEDS = {"71.02": "Minahasa", "72.01": "Banggai", "75.02": "Boalemo", "74.13": "Muna Barat"}
-SECTIONS = ("show_banner", "show_summary", "show_seed_facts", "show_coverage", "show_workers_needed", "show_claims",
-            "show_poverty", "show_peers", "show_budget", "show_data_notes")
 INTERNAL = ("seed 0", "domain.md", "§", "catatan domain", "domain notes")
 # words of one language a page in the other never uses outside quotes and cited titles
 ENGLISH_WORDS = ("the", "and", "of", "workers", "poverty", "assumed", "article", "listing", "dated", "below", "pp",
@@ -39,17 +38,7 @@ INDONESIAN_WORDS = ("dan", "yang", "tidak", "dengan", "untuk", "dari", "sekitar"
 
 # -- rendering -------------------------------------------------------------------------------------
 def _page_html(report) -> str:
-    import IPython.display
-
-    shown: list[str] = []
-    saved = IPython.display.display
-    IPython.display.display = lambda obj: shown.append(obj.data)
-    try:
-        for name in SECTIONS:
-            getattr(report, name)()
-    finally:
-        IPython.display.display = saved
-    return "\n".join(shown)
+    return "\n".join(sections_html(report))
 
 
 def _visible(page: str) -> str:

@@ -15,26 +15,18 @@ import pandas as pd
 import pytest
 from matplotlib.text import Text
 
-from conftest import REPO
+from conftest import REPO, sections_html
 from ucj.core.stamp import portable_path
 from ucj.presentation import district as district_report
 from ucj.presentation.i18n import LABELS, XL_FORMATS, fmt_bool, fmt_pct, fmt_rp, fmt_year, reason_text, t
 from ucj.runs.params import validate_params
 
 SEEDS = {"71.02": "Minahasa", "72.01": "Banggai", "75.02": "Boalemo", "74.13": "Muna Barat"}
-SECTIONS = ("show_banner", "show_summary", "show_seed_facts", "show_coverage", "show_workers_needed", "show_claims", "show_poverty",
-            "show_peers", "show_budget", "show_data_notes")
 
 
-def _shown_html(report, monkeypatch) -> str:
+def _shown_html(report) -> str:
     """Everything the notebook would display for the report, as HTML."""
-    import IPython.display
-
-    shown: list[str] = []
-    monkeypatch.setattr(IPython.display, "display", lambda obj: shown.append(obj.data))
-    for name in SECTIONS:
-        getattr(report, name)()
-    return "\n".join(shown)
+    return "\n".join(sections_html(report))
 
 
 def _visible_text(page: str) -> str:
@@ -67,7 +59,7 @@ def _xlsx_text(path: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def rendered(demo_dir, demo_ds, tmp_path_factory, monkeypatch_module):
+def rendered(demo_dir, demo_ds, tmp_path_factory):
     """(code, lang) -> (report, visible text, output folder), each rendered once when first asked for."""
     cache: dict = {}
 
@@ -78,19 +70,12 @@ def rendered(demo_dir, demo_ds, tmp_path_factory, monkeypatch_module):
                 report = district_report.build(demo_ds, validate_params(code, lang=lang, data_dir=str(demo_dir)))
                 folder = tmp_path_factory.mktemp(f"r{code.replace('.', '')}{lang}")
                 report.save(folder)
-                text = "\n".join([_visible_text(_shown_html(report, monkeypatch_module)), _chart_text(report),
+                text = "\n".join([_visible_text(_shown_html(report)), _chart_text(report),
                                   _xlsx_text(folder / "tables.xlsx")])
                 cache[item] = (report, text, folder)
             return cache[item]
 
     return Rendered()
-
-
-@pytest.fixture(scope="module")
-def monkeypatch_module():
-    mp = pytest.MonkeyPatch()
-    yield mp
-    mp.undo()
 
 
 # -- the catalogue --------------------------------------------------------------------------------
@@ -280,9 +265,9 @@ def test_synthetic_stamp_covers_no_label(rendered):
         assert not box.overlaps(ax.get_window_extent(renderer))  # outside the plotting area
 
 
-def test_every_image_has_alt_text(rendered, monkeypatch):
+def test_every_image_has_alt_text(rendered):
     report, _, _ = rendered["75.02", "id"]
-    page = _shown_html(report, monkeypatch)
+    page = _shown_html(report)
     images = re.findall(r"<img [^>]*>", page)
     assert len(images) == len(report.charts) == 3
     for img in images:
@@ -458,11 +443,11 @@ def test_every_published_quantity_has_catalogue_words():
 
 
 @pytest.mark.parametrize("code", ["74.13", "75.01"])  # Muna Barat (seed articles), Kabupaten Gorontalo (none)
-def test_the_published_facts_appear_once_in_a_report(rendered, monkeypatch_module, code):
+def test_the_published_facts_appear_once_in_a_report(rendered, code):
     """One "published and computed" table, after the summary and before the methods, which point to it;
     a district without published facts says so in the same place."""
     report, _, _ = rendered[code, "en"]
-    page = _shown_html(report, monkeypatch_module)
+    page = _shown_html(report)
     heading = f'<h2 class="ucj-h">{t("published_vs_computed", "en")}</h2>'
     assert page.count(heading) == 1
     assert page.index(heading) < page.index(f'<h2 class="ucj-h">{t("methods", "en")}</h2>')

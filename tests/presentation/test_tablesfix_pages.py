@@ -13,15 +13,13 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
-from conftest import REPO
+from conftest import REPO, sections_html
 
 from ucj.presentation import district as district_report
 from ucj.presentation.i18n import fmt_int, t
 from ucj.presentation.tables import scenario_labels, shown
 from ucj.runs.params import validate_params
 
-SECTIONS = ("show_banner", "show_summary", "show_seed_facts", "show_coverage", "show_workers_needed", "show_claims",
-            "show_poverty", "show_peers", "show_budget", "show_data_notes")  # the page's cells, in order
 SEEDS = REPO.parent / "shared" / "seeds"
 CODES = ("71.02", "72.01", "75.02", "74.13")
 MONTHS_ID = {m: i for i, m in enumerate(["januari", "februari", "maret", "april", "mei", "juni", "juli", "agustus",
@@ -65,17 +63,7 @@ def pages(demo_dir, demo_ds, tmp_path_factory):
 
 def _page_html(report) -> str:
     """The page's HTML as its notebook cells display it (every section, as test_pages_one_story reads it)."""
-    import IPython.display
-
-    out: list[str] = []
-    saved = IPython.display.display
-    IPython.display.display = lambda obj: out.append(obj.data)
-    try:
-        for name in SECTIONS:
-            getattr(report, name)()
-    finally:
-        IPython.display.display = saved
-    return "\n".join(out)
+    return "\n".join(sections_html(report))
 
 
 def _periods(report, lang: str) -> dict[str, list[str]]:

@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 from matplotlib.text import Text
 
+from conftest import sections_html
 from ucj.presentation import district as district_report
 from ucj.presentation.i18n import fmt_int, reason_text, t
 from ucj.runs.params import validate_params
@@ -23,21 +24,12 @@ MUNA_BARAT, BOALEMO = "74.13", "75.02"
 @pytest.fixture(scope="module")
 def pages(demo_dir, demo_ds, tmp_path_factory):
     """(code, lang) -> (report, visible text of the workers-needed and budget sections, folder)."""
-    import IPython.display
-
     cache: dict = {}
 
     def get(code: str, lang: str):
         if (code, lang) not in cache:
             report = district_report.build(demo_ds, validate_params(code, lang=lang, data_dir=str(demo_dir)))
-            shown: list[str] = []
-            mp = pytest.MonkeyPatch()
-            mp.setattr(IPython.display, "display", lambda obj: shown.append(obj.data))
-            try:
-                for name in ("show_summary", "show_coverage", "show_workers_needed", "show_budget"):
-                    getattr(report, name)()
-            finally:
-                mp.undo()
+            shown = sections_html(report, ("show_summary", "show_coverage", "show_workers_needed", "show_budget"))
             page = re.sub(r"<style>.*?</style>", " ", "\n".join(shown), flags=re.S)
             text = html_lib.unescape(re.sub(r"<[^>]+>", "\n", page))
             folder = tmp_path_factory.mktemp(f"v{code.replace('.', '')}{lang}")
