@@ -137,12 +137,14 @@ def merge_cells(old: pd.DataFrame, new: pd.DataFrame, table: str, old_prov: pd.D
     key = list(TABLES[table].key)
     vals = value_columns(table)
     if not {"year", "month"} & set(key):  # targets: a district's real rows supersede all its demo rows
-        from ucj.data.published import RPJMN_SOURCE
+        from ucj.data.published import is_default_target
 
-        # ... and the national RPJMN default the demo gives every district: a district's own target replaces it
-        default = old["source"].astype(str).eq(RPJMN_SOURCE).to_numpy()
-        real = new.loc[~_is_synthetic(new["source"]) & ~new["source"].astype(str).eq(RPJMN_SOURCE), "district_code"]
-        stale = old["district_code"].isin(set(real)).to_numpy() & (_is_synthetic(old["source"]) | default)
+        # ... and the national default target applied to every district: a district's own target replaces it
+        def default(df: pd.DataFrame) -> np.ndarray:
+            return df["target_source"].map(is_default_target).to_numpy(dtype=bool)
+
+        real = new.loc[~_is_synthetic(new["source"]) & ~default(new), "district_code"]
+        stale = old["district_code"].isin(set(real)).to_numpy() & (_is_synthetic(old["source"]) | default(old))
         if old_prov is not None:
             old_prov = old_prov[~stale]
         old = old[~stale]
