@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import weakref
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields, replace
 
 import numpy as np
@@ -425,42 +425,30 @@ class LapseSplit:
                            "basis": self.funded_basis}}
 
 
-# one batch's all-district funded rates: (id of the enrolment table, month, segments) -> (weak reference, rate);
-# the weak reference makes sure a later table that happens to get the same id is never served a stale rate
-_ALL_FUNDED: dict[tuple[int, str, tuple[str, ...] | None], tuple[weakref.ref, float]] = {}  # type: ignore[type-arg]
-
-
-def _all_funded_rate(enrolment: pd.DataFrame, period: pd.Timestamp, segments: tuple[str, ...] | None) -> float:
+def all_funded_rate(enrolment: pd.DataFrame, period: pd.Timestamp, segments: tuple[str, ...] | None) -> float:
     """The budget-funded participants of all districts: the median over the 12 months to `period` of their
     monthly lapse rate (%), agreement ends excluded. The median month, not the pooled rate: agreements cut in part
     across many districts in one month (below the AGREEMENT_END_SHARE a cell needs to count as an end) would
     otherwise pass for ordinary lapses (demo: January 2025 alone moves the pooled rate from 0.2 % to 1.6 %).
-    Computed once per enrolment table, month and segments (a batch asks it for every district)."""
-    k = (id(enrolment), f"{period:%Y-%m}", segments)
-    hit = _ALL_FUNDED.get(k)
-    if hit is None or hit[0]() is not enrolment:
-        f = enrolment[enrolment["funding"] != "self_employer"]
-        if segments is not None:
-            f = f[f["segment"].isin(segments)]
-        f = f[(f["month"] > period - pd.DateOffset(months=13)) & (f["month"] <= period)]
-        ends = agreement_ends(f)
-        m = f.groupby("month")[["active", "lapsed"]].sum().sort_index()
-        m["lapsed"] = m["lapsed"] - ends.groupby("month")["workers"].sum().reindex(m.index, fill_value=0)
-        m["base"] = m["active"].shift()
-        m = m[(m.index > period - pd.DateOffset(months=12)) & (m["base"] > 0)]
-        if len(_ALL_FUNDED) > 8:
-            _ALL_FUNDED.clear()
-        rate = float((100 * m["lapsed"] / m["base"]).median()) if len(m) else math.nan
-        _ALL_FUNDED[k] = (weakref.ref(enrolment), rate)
-    return _ALL_FUNDED[k][1]
+    A batch computes it once per period and segments (ucj.presentation.district.PeerTables.funded_rate)."""
+    f = enrolment[enrolment["funding"] != "self_employer"]
+    if segments is not None:
+        f = f[f["segment"].isin(segments)]
+    f = f[(f["month"] > period - pd.DateOffset(months=13)) & (f["month"] <= period)]
+    ends = agreement_ends(f)
+    m = f.groupby("month")[["active", "lapsed"]].sum().sort_index()
+    m["lapsed"] = m["lapsed"] - ends.groupby("month")["workers"].sum().reindex(m.index, fill_value=0)
+    m["base"] = m["active"].shift()
+    m = m[(m.index > period - pd.DateOffset(months=12)) & (m["base"] > 0)]
+    return float((100 * m["lapsed"] / m["base"]).median()) if len(m) else math.nan
 
 
 def lapse_split(counted: pd.DataFrame, period: pd.Timestamp, ends: pd.DataFrame, all_enrolment: pd.DataFrame,
-                segments: tuple[str, ...] | None = None) -> LapseSplit:
+                segments: tuple[str, ...] | None = None, all_funded: Callable[[], float] | None = None) -> LapseSplit:
     """The district's ordinary lapses by funding group (`counted`: its enrolment rows, `ends` its agreement ends
     in the window, left out). The funded group's own rate is used when it has at least MIN_FUNDED_EXPOSURE
-    participant-months; else the median monthly rate of the funded participants of all districts (`all_enrolment`,
-    `_all_funded_rate`)."""
+    participant-months; else the median monthly rate of the funded participants of all districts (`all_funded()`,
+    by default `all_funded_rate` over `all_enrolment`)."""
     is_org = counted["funding"] == "self_employer"
     org, fun = counted[is_org], counted[~is_org]
     now = counted[counted["month"] == period]
@@ -473,7 +461,8 @@ def lapse_split(counted: pd.DataFrame, period: pd.Timestamp, ends: pd.DataFrame,
     elif f_b >= MIN_FUNDED_EXPOSURE:
         rate, basis = own, LAPSE_FUNDED_OWN
     else:
-        rate, basis = _all_funded_rate(all_enrolment, period, segments), LAPSE_FUNDED_ALL
+        rate = all_funded() if all_funded is not None else all_funded_rate(all_enrolment, period, segments)
+        basis = LAPSE_FUNDED_ALL
     return LapseSplit(period_from=f"{period - pd.DateOffset(months=11):%Y-%m}", period_to=f"{period:%Y-%m}",
                       organic_rate_pct=100 * o_l / o_b if o_b > 0 else math.nan, organic_exposure=o_b,
                       organic_lapses=o_l, organic_active=float(now.loc[now["funding"] == "self_employer",
@@ -525,12 +514,14 @@ def district_figures(
     comparison: pd.DataFrame | Comparison | None = None,
     area_poverty: AreaPoverty | None = None,
     cohorts: Cohorts | None = None,
+    funded_rates: Callable[[pd.Timestamp, tuple[str, ...] | None], float] | None = None,
 ) -> DistrictFigures:
     """Compute every figure of one district as the data stood at `last_period` (default: the latest month).
 
     `comparison` (the all-district table for the peer year, `district_table`, or a `Comparison` that also
     holds its benchmarks), `area_poverty` (province and national poverty at the period) and `cohorts` (every
-    district's APBD cohort at the period, for the budget's claim rates) are what a caller making many
+    district's APBD cohort at the period, for the budget's claim rates) and `funded_rates` (period, segments ->
+    `all_funded_rate`, the lapse rate of all districts' budget-funded participants) are what a caller making many
     districts computes once; each is computed here when absent or for another year, denominator or period.
     """
     d = ds.registry.get(district_code)
@@ -632,7 +623,9 @@ def district_figures(
     # the agreement's last month with workers (an agreement "ending December 2024" shows its lapses in 2025-01)
     ends.insert(1, "last_active_month", [f"{pd.Timestamp(m) - pd.DateOffset(months=1):%Y-%m}" for m in ends["month"]])
     # each funding group's rate on its own stock (issue 18): `lapse_pct` is then the lapses over today's active
-    split = lapse_split(counted, upto, ends, ds.enrolment, None if segs is None else tuple(segs))
+    seg_key = None if segs is None else tuple(segs)
+    split = lapse_split(counted, upto, ends, ds.enrolment, seg_key,
+                        None if funded_rates is None else (lambda: funded_rates(upto, seg_key)))
     lapsed_month = split.per_month if np.isfinite(active_now) else math.nan
     lapse_pct = 100 * lapsed_month / active_now if np.isfinite(lapsed_month) and active_now > 0 else math.nan
     net = proj.workers_needed_per_month

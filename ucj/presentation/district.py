@@ -23,7 +23,8 @@ from ucj import __version__
 from ucj.analysis.all_districts import district_table
 from ucj.analysis.budget import Cohorts
 from ucj.analysis.district import (DEFAULT_DENOMINATOR, TARGET_FROM_PARAMETER, AreaPoverty, Comparison,
-                                   DistrictFigures, Figure, as_of, district_figures, jsonable, peer_table_key)
+                                   DistrictFigures, Figure, all_funded_rate, as_of, district_figures, jsonable,
+                                   peer_table_key)
 from ucj.analysis.projection import Projection
 from ucj.analysis.villages import VillageFigures, village_figures
 from ucj.core.config import stylesheet
@@ -1074,8 +1075,9 @@ def load_data(source: ReportParams | str) -> Dataset:
 class PeerTables:
     """The all-district tables of one dataset, each computed once and shared by the reports a kernel
     builds: the comparison table with every district's benchmarks (`Comparison`, per period, peer year
-    and denominator), province and national poverty (`AreaPoverty`, per period) and every district's APBD
-    cohort for the budget's claim rates (`Cohorts`, per period). A table depends on
+    and denominator), province and national poverty (`AreaPoverty`, per period), every district's APBD
+    cohort for the budget's claim rates (`Cohorts`, per period) and the budget-funded lapse rate of all districts
+    (`funded_rate`, per period and segments). A table depends on
     nothing else, so sharing it never changes a figure. A dataset read through the store
     (`load_stored`) also finds them there, computed once per dataset (ucj.data.store)."""
 
@@ -1084,6 +1086,7 @@ class PeerTables:
         self._tables: dict[tuple[pd.Timestamp, int, str], Comparison] = {}
         self._poverty: dict[pd.Timestamp, AreaPoverty] = {}
         self._cohorts: dict[pd.Timestamp, Cohorts] = {}
+        self._funded: dict[tuple[pd.Timestamp, tuple[str, ...] | None], float] = {}
         self.last_key: tuple[pd.Timestamp, int, str] | None = None
 
     def table(self, period: pd.Timestamp, year: int, denominator: str) -> Comparison:
@@ -1107,6 +1110,14 @@ class PeerTables:
                 as_of(self.ds, key).claims, as_of(self.ds, key).enrolment, key))
         return self._cohorts[key]
 
+    def funded_rate(self, period: pd.Timestamp, segments: tuple[str, ...] | None) -> float:
+        """All districts' budget-funded lapse rate at `period` (`all_funded_rate`, the gross need's fallback),
+        computed once per period and segments."""
+        key = (pd.Timestamp(period), segments)
+        if key not in self._funded:
+            self._funded[key] = all_funded_rate(self.ds.enrolment, key[0], segments)
+        return self._funded[key]
+
     def _stored(self, kind: str, inputs: list[object], compute: Callable[[], T]) -> T:
         """`compute()`, through the store when the dataset came from it (keyed on the dataset's key)."""
         from ucj.core.timeline import mark
@@ -1127,6 +1138,7 @@ def _figures(ds: Dataset, params: ReportParams, comparison: pd.DataFrame | PeerT
     period = pd.Timestamp(params.last_period)
     kw["area_poverty"] = comparison.poverty(period)
     kw["cohorts"] = comparison.cohorts(period)
+    kw["funded_rates"] = comparison.funded_rate
     # the table the analysis will want, found cheaply; checked after the call all the same
     guess = (period, *peer_table_key(ds, params.district.code, period, params.denominator, params.target_pct,
                                      params.target_year))
