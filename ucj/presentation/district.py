@@ -688,7 +688,7 @@ class DistrictReport:
         out = as_html_frame(s, self.lang)
         if "rounding" in s.values.columns:  # the kinds give a percentage the article's precision (tablesfix)
             head = t("published", self.lang)  # the article's number with the article's precision, never more
-            out[head] = [as_published(v, u, r, text, self.lang) for v, u, r, text in
+            out[head] = [as_published(v, u, r, text) for v, u, r, text in
                          zip(s.values["published"], self.tables["seed_facts"]["unit"], s.values["rounding"], out[head])]
             out = out.drop(columns=t("rounding", self.lang))
         if "agreement" in s.values.columns:  # within the article's rounding the difference reads "consistent"
@@ -914,17 +914,16 @@ def figure_value(fig: Figure, lang: Lang) -> str:
     return fmt_int(fig.value, lang)
 
 
-def as_published(value: object, unit: object, rounding: object, text: str, lang: Lang) -> str:
-    """A published number as precise as its article wrote it (its rounding unit): "76 persen" (unit 1) reads
-    "76 %", never "76,0 %"; a count the article rounds ("sekitar 30 ribu", unit 10,000) reads "≈ 30.000"."""
+def as_published(value: object, unit: object, rounding: object, text: str) -> str:
+    """A published count as the article rounds it: "sekitar 30 ribu" (unit 10,000) reads "≈ 30.000". A
+    percentage's decimals follow the article's rounding through its kind (`tables.shown`), on the page and in
+    Excel alike, so `text` already has them."""
     try:
         v, r = float(value), float(rounding)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return text
     if not (math.isfinite(v) and math.isfinite(r)) or r <= 0:
         return text
-    if unit == "%":
-        return fmt_pct(v, lang, max(0, -math.floor(math.log10(r) + 1e-9)))
     if unit_kind(unit) in ("count", "num") and r > 1:
         return f"≈ {text}"
     return text
