@@ -14,6 +14,7 @@ import pandas as pd
 from ucj.core.config import default_data_dirs
 from ucj.core.errors import UcjInputError
 from ucj.core.files import folder_lock, read_parquet_metadata, sha256_file
+from ucj.data.published import is_default_target
 from ucj.data.registry import Registry, load_registry
 from ucj.data.schema import SYNTHETIC_SOURCE, TABLES, validate
 
@@ -137,8 +138,6 @@ def merge_cells(old: pd.DataFrame, new: pd.DataFrame, table: str, old_prov: pd.D
     key = list(TABLES[table].key)
     vals = value_columns(table)
     if not {"year", "month"} & set(key):  # targets: a district's real rows supersede all its demo rows
-        from ucj.data.published import is_default_target
-
         # ... and the national default target applied to every district: a district's own target replaces it
         def default(df: pd.DataFrame) -> np.ndarray:
             return df["target_source"].map(is_default_target).to_numpy(dtype=bool)
