@@ -99,6 +99,9 @@ def test_poisson_flag_against_scipy_hand_worked():
     assert p == pytest.approx(2 * poisson.cdf(4, 5.99 / 1000 * 20_333.33)) and p < 1e-40 and flag
     mu, p, flag = own_vs_collective(10, 1_000, 10.0)
     assert p == pytest.approx(min(1.0, 2 * min(poisson.cdf(10, 10), poisson.sf(9, 10)))) and not flag
+    for count, expected in [(0, 3.2), (0, 9.5), (1, 0.5), (200, 150.3), (3, 3.0)]:  # zero counts: upper tail 1
+        _, p, _ = own_vs_collective(count, 1_000, expected)
+        assert p == pytest.approx(min(1.0, 2 * min(poisson.cdf(count, expected), poisson.sf(count - 1, expected))))
     assert DIFFERS_P == 0.001
 
 
