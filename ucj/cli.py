@@ -532,7 +532,7 @@ def report(
     lang: str = _LANG,
     last_period: str = typer.Option("", help="last month to report, YYYY-MM (default: latest in the data)"),
     denominator: str = typer.Option("", help="coverage denominator (default: the target's)"),
-    target_pct: float = typer.Option(-1.0, help="coverage target in %% (default: the district's own)"),
+    target_pct: float = typer.Option(-1.0, help="coverage target in % (default: the district's own)"),
     target_year: int = typer.Option(-1, help="target year (default: the district's own)"),
     data_dir: str = _DATA,
     out: Path = _REPORTS,

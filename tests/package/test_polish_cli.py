@@ -122,3 +122,17 @@ def test_q_on_the_other_writing_commands(raw, tmp_path):
     assert (tmp_path / "p" / "enrolment.parquet").is_file()
     bad = _ucj("-q", "import", "template", str(P0_CSV), "--kind", "enrolment", "--out", str(tmp_path / "p"))
     assert bad.returncode == 2 and bad.stdout == "" and bad.stderr.startswith("error: ")  # errors still shown
+
+
+def test_every_commands_help_prints_its_percent_signs_once():
+    """click prints a help text as written (no %-formatting): a "%%" in an option's help reached the screen
+    as "%%" ("coverage target in %%"). Every command's help, in-process through typer's own runner."""
+    from typer.testing import CliRunner
+
+    runner = CliRunner()
+    commands = _commands(typer.main.get_command(app))
+    assert len(commands) > 10
+    for cmd in commands:
+        res = runner.invoke(app, [*cmd, "--help"], terminal_width=200)
+        assert res.exit_code == 0, (cmd, res.output)
+        assert "%%" not in res.output, (cmd, [ln for ln in res.output.splitlines() if "%%" in ln])
