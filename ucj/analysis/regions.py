@@ -87,9 +87,9 @@ def _national_panel(ds: Dataset) -> tuple[PanelResult | None, str | None]:
 
 
 # -- a province's (or the nation's) own figures, for the overview reports ---------------------------------
-DISTRICT_COLUMNS = ["district_code", "district", "denominator", "active", "denominator_value", "coverage_pct",
-                    "target_pct", "target_year", "projected_pct", "lower_pct", "upper_pct", "interval_pct", "status",
-                    "claim_count", "claim_amount_rp", "p0_year", "p0"]
+DISTRICT_COLUMNS = ["district_code", "district", "denominator", "denominator_period", "active", "denominator_value",
+                    "coverage_pct", "target_pct", "target_year", "projected_pct", "lower_pct", "upper_pct",
+                    "interval_pct", "status", "claim_count", "claim_amount_rp", "p0_year", "p0"]
 
 
 @dataclass(frozen=True)
@@ -186,7 +186,7 @@ def _district_rows(ds: Dataset, codes: list[str], period: pd.Timestamp, denom: s
         pj, claims, pov = k["projection"], k["claims_12m"], k["poverty"]
         assert isinstance(pj, dict) and isinstance(claims, dict) and isinstance(pov, dict)
         rows.append({"district_code": code, "district": k["district_name"], "denominator": k["denominator"],
-                     "active": k["active"], "denominator_value": k["denominator_value"],
+                     "denominator_period": k.get("denominator_period"), "active": k["active"], "denominator_value": k["denominator_value"],
                      "coverage_pct": k["coverage_pct"], "target_pct": k["target_pct"],
                      "target_year": k["target_year"], "projected_pct": pj["projected_pct"],
                      "lower_pct": pj["lower_pct"], "upper_pct": pj["upper_pct"],

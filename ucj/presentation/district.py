@@ -1179,12 +1179,7 @@ def build(ds: Dataset, params: ReportParams, *, comparison: pd.DataFrame | PeerT
         for name, i in fig.table_provenance.items()
     ])
     tables = fig.tables() | {"provenance": prov_rows}
-    fits = fig.projection.fits_table()
-    if len(fits):  # a fitted model left unused says why
-        fits.loc[fits["fitted"].astype(bool) & ~fits["used"].astype(bool), "reason"] = NOT_USED
-        rejected = fits["fitted"].astype(bool) & ~fits["usable"].astype(bool)
-        fits.loc[rejected, "reason"] = fits.loc[rejected, "rejection"]  # not identifiable: why, not "the other fits better"
-    tables["model_fits"] = fits[["model", "fitted", "used", "reason", "aic", "rmse_in_sample", "rmse_holdout"]]
+    tables["model_fits"] = fits_with_reasons(fig.projection)
     if "seed_facts" in tables:
         facts = tables["seed_facts"]
         tables["seed_facts"] = published_and_computed(facts, lang)
@@ -1215,3 +1210,16 @@ def build(ds: Dataset, params: ReportParams, *, comparison: pd.DataFrame | PeerT
               t("national", lang): fig.poverty_national}
     report.charts["poverty"] = poverty_figure(series, lang, stamped["poverty"], t("p0", lang))
     return report
+
+
+def fits_with_reasons(projection: Projection) -> pd.DataFrame:
+    """The table "Projection models tried" of a projection: each model with why it is used or not (a fitted model
+    left unused says why; one that is not identifiable says why, not "the other fits better"). The district pages
+    and the overviews show this one table."""
+    fits = projection.fits_table()
+    if len(fits):
+        fits.loc[fits["fitted"].astype(bool) & ~fits["used"].astype(bool), "reason"] = NOT_USED
+        rejected = fits["fitted"].astype(bool) & ~fits["usable"].astype(bool)
+        fits.loc[rejected, "reason"] = fits.loc[rejected, "rejection"]
+    return fits[["model", "fitted", "used", "reason", "aic", "rmse_in_sample", "rmse_holdout"]]
+

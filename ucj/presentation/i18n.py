@@ -62,6 +62,14 @@ def fmt_pct(value: object, lang: Lang = "id", digits: int = 1) -> str:
     return f"{fmt_num(value, lang, digits)} %"
 
 
+def fmt_level(interval: object, lang: Lang = "id") -> str:
+    """A prediction interval's level, given as a fraction, in whole percent: 0.8 -> "80 %" (never "80,0 %"): the
+    one rule for every page, table and chart that names the level."""
+    if _missing(interval):
+        return "–"
+    return fmt_pct(100 * float(interval), lang, 0)  # type: ignore[arg-type]
+
+
 def fmt_signed_int(value: object, lang: Lang = "id") -> str:
     """A whole number with its sign: "+642", "−1,234" (en) or "−1.234" (id); "0" for none."""
     if _missing(value):

@@ -20,9 +20,11 @@ from ucj.analysis.regions import AreaFigures, RegionFigures, area_figures, regio
 from ucj.core.config import stylesheet
 from ucj.core.stamp import stamp
 from ucj.data.dataset import Dataset
-from ucj.presentation.i18n import (Lang, check_lang, fmt_int, fmt_num, fmt_pct, fmt_rp, fmt_year, reason_text,
-                             stamp_line, t, tf)
-from ucj.presentation.tables import Shown, as_html_frame, html_table, shown, source_text, sources_cell
+from ucj.presentation.i18n import (Lang, check_lang, fmt_int, fmt_level, fmt_num, fmt_pct, fmt_rp, fmt_year,
+                             reason_text, stamp_line, t, tf)
+from ucj.presentation.tables import (Shown, as_html_frame, html_table, poverty_sources_cell, shown, source_text,
+                                     sources_cell)
+from ucj.presentation.district import DistrictReport, fits_with_reasons
 from ucj.presentation.plots import scatter_figure
 
 
@@ -41,6 +43,9 @@ class Overview:
     _png: dict[str, bytes] = field(default_factory=dict, repr=False)
     _first_month: pd.Timestamp | None = None  # the data's first month (the start of the series projected)
     _stamp: dict[str, object] | None = field(default=None, repr=False)
+    # the poverty table's sources as the district pages cite them (each BPS table once with its years, then the
+    # made-up columns with theirs: tables.poverty_sources_cell); None: cite the table's sources as they name themselves
+    poverty_sources: str | None = None
 
     @property
     def ranking(self) -> pd.DataFrame:
@@ -254,9 +259,20 @@ class Overview:
             a = self.area
             month = f"{a.coverage_as_of or a.last_period:%Y-%m}"
             window = f"{a.claims_from:%Y-%m} – {a.last_period:%Y-%m}"
-            return {"active": month, "denominator_value": month, "coverage_pct": month, "claim_count": window,
-                    "claim_amount_rp": window}
+            return {"active": month, "denominator_value": self.denominator_period(), "coverage_pct": month,
+                    "claim_count": window, "claim_amount_rp": window}
         return {}
+
+    def denominator_period(self) -> str:
+        """The period of the districts' denominators, as each district's figures carry it (the working population
+        is a yearly Sakernas figure: "2025", as the national ranking says, never the month of the numerator)."""
+        a = self._area()
+        d = a.districts
+        col = d["denominator_period"].dropna().astype(str) if d is not None and "denominator_period" in d else []
+        years = sorted(set(col))
+        if not years:
+            return f"{a.coverage_as_of or a.last_period:%Y-%m}"
+        return years[0] if len(years) == 1 else ", ".join(years)
 
     def table_notes(self) -> dict[str, str]:
         """Each table's period (and, for the ranking, which rows it holds) in one sentence: the line over the
@@ -309,18 +325,20 @@ class Overview:
         data sources."""
         out: dict[str, pd.DataFrame] = {}
         if self.area is not None and self.area.districts is not None:
-            out["area_districts"] = self.area.districts.drop(columns=["denominator"])
+            out["area_districts"] = self.area.districts.drop(columns=["denominator", "denominator_period"],
+                                                             errors="ignore")
         else:
             out["ranking"] = self.ranking
         if self.area is not None:  # the area's projection: its model fits and its monthly path, as a district's
             p = self.area.projection
-            out["model_fits"] = p.fits_table()[["model", "fitted", "aic", "rmse_in_sample", "rmse_holdout", "used"]]  # type: ignore[attr-defined]
+            out["model_fits"] = fits_with_reasons(p)  # type: ignore[arg-type]  # with each model's reason
             out["projection"] = p.forecast  # type: ignore[attr-defined]
         if self.results.province_code is None:
             out["panel"] = self.panel_frame()
         if self.area is not None:
             out["provenance"] = pd.DataFrame([
-                {"table": name, "source": sources_cell(list(i["sources"]), self.lang),  # type: ignore[call-overload]
+                {"table": name, "source": (name == "poverty" and self.poverty_sources)
+                 or sources_cell(list(i["sources"]), self.lang),  # type: ignore[call-overload]
                  "rows": i["rows"], "synthetic": t(_status(i), self.lang),
                  "sha256": str(i["sha256"])[:12]}
                 for name, i in self.area.table_provenance.items()])
@@ -343,12 +361,16 @@ class Overview:
         num, _, den = a.pairing.partition("/")
         lines = [tf("method_pairing", lang, numerator=t(num, lang), denominator=t(den, lang),
                     value=fmt_int(a.denominator_value, lang), period=a.last_period.strftime("%Y-%m"))]
-        model = t(p.model_used, lang) if p.model_used else reason_text(p.reason, lang)  # type: ignore[attr-defined]
-        lines.append(tf("method_projection", lang, model=model, level=fmt_pct(100 * p.interval, lang)))  # type: ignore[attr-defined]
+        words = _ModelWords(p, lang)  # which model and why, as a district page says it
+        if p.model_used:  # type: ignore[attr-defined]
+            lines.append(tf("method_projection", lang, model=t(p.model_used, lang), level=fmt_level(p.interval, lang)))  # type: ignore[attr-defined]
+        lines.append(words.model_sentence())
+        if any(f.fitted for f in p.fits):  # type: ignore[attr-defined]  # the details line: AIC and Ljung-Box p
+            lines.append(words.model_details())
         lines.append(t("method_aggregates", lang))
         lines.append(tf("method_area_target", lang, target=fmt_pct(a.target_pct, lang),
                         year=fmt_year(a.target_year)))
-        lines.append(t("method_sp2020", lang))
+        lines.append(t("method_sp2020_no_chart", lang))  # the overview draws no P0 line chart
         lines.append(tf("method_vintage", lang, poverty=f"Susenas {t('march', lang)} {fmt_year(a.poverty_year)}",
                         period=a.last_period.strftime("%Y-%m")))
         if self.boundaries:
@@ -394,16 +416,23 @@ class Overview:
         import copy
 
         from ucj.analysis.district import jsonable
+        from ucj.data.published import RPJMN_SOURCE
         from ucj.presentation.district import cite_provenance, target_source_cited, versions
+        from ucj.presentation.tables import cite
 
         a = self._area()
         st = self.stamp()
         provenance = jsonable({"tables": copy.deepcopy(a.table_provenance), "versions": versions(),
                                "parameters": self.parameters, "generated_at": st["generated_at"], "stamp": st})
         cite_provenance(provenance, self.lang)  # the district pages' mapping: sources as a reader cites them
+        poverty = provenance["tables"].get("poverty") if isinstance(provenance["tables"], dict) else None
+        if self.poverty_sources and isinstance(poverty, dict):  # as the page's sources table cites it
+            poverty["sources"] = [self.poverty_sources]
         key = a.key()
-        key["target_source"] = target_source_cited(key.get("target_source"), bool(key.get("target_is_default")),
-                                                   self.lang)
+        if key.get("target_is_default"):  # the overview's own words (the page's), not a district's
+            key["target_source"] = f"{t('default_target_area', self.lang)} ({cite(RPJMN_SOURCE, self.lang)})"
+        else:
+            key["target_source"] = target_source_cited(key.get("target_source"), False, self.lang)
         return key | {"lang": self.lang, "title": self.title, "provenance": provenance}
 
     def save(self, output_dir: str | Path) -> list[Path]:
@@ -432,6 +461,20 @@ class Overview:
             f"{t('coverage_pct', lang)} #1: {r.best['district']} {fmt_num(r.best['coverage_pct'], lang, 2)} %",
             f"{t('coverage_pct', lang)} {t('median', lang)}: {fmt_num(r.median_coverage_pct, lang, 2)} %",
         ])
+
+
+class _ModelWords:
+    """The district page's words for a projection's model (which model and why, in one plain sentence, and the
+    details line with each fitted model's AIC and Ljung-Box p), for an area's projection: the same methods, so an
+    overview and a district page say it by one rule and from the same reason codes."""
+
+    def __init__(self, projection: object, lang: Lang) -> None:
+        self.projection, self.lang = projection, lang
+
+    _model_choice_sentence = DistrictReport._model_choice_sentence
+    _nested_sentence = DistrictReport._nested_sentence
+    model_sentence = DistrictReport.model_sentence
+    model_details = DistrictReport.model_details
 
 
 def _status(info: dict[str, object]) -> str:
@@ -465,7 +508,8 @@ def build_overview(ds: Dataset, province: str | None, lang: str = "id", year: in
     if shown.get("boundaries"):  # the file by its name: a page never shows a path of the machine that made it
         shown["boundaries"] = Path(str(shown["boundaries"])).name
     ov = Overview(lang_ok, fig, ds.any_synthetic, area=area, parameters=shown,
-                  _first_month=pd.Timestamp(ds.enrolment["month"].min()))
+                  _first_month=pd.Timestamp(ds.enrolment["month"].min()),
+                  poverty_sources=poverty_sources_cell(ds.poverty, lang_ok))
     ov.charts["scatter"] = scatter_figure(ranking, "coverage_pct", "p0", "district", lang_ok,
                                           "enrolment" in ds.synthetic_tables(),
                                           f"{t('coverage_vs_poverty', lang_ok)}, {fig.year}",
