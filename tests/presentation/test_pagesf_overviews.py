@@ -91,6 +91,8 @@ def test_overview_methods_say_which_model_and_why_as_statsmodels_finds(overviews
     for model, aic in ref["aic"].items():  # type: ignore[union-attr]
         assert f"{t(model, lang)}: AIC {fmt_num(aic, lang, 1)}" in page, (model, aic)
     assert page.count("Ljung-Box") >= 4
+    # the rule that decides when a model is not used, with the limits the details line is read against
+    assert ("pemulusan trennya sama dengan pemulusan level" if lang == "id" else "trend smoothing equals the level's") in page
     # the methods name the chain actually tried (docs/modelnest.md), never "two models"
     assert not re.search(r"dua model|two models", page)
     for words in ("ETS(A,N,N)", "drift", t("ets_damped", lang)):
@@ -219,3 +221,29 @@ def test_boalemo_logistic_is_not_named_saturating_at_100(demo_ds, demo_dir, lang
     text += " ".join(str(x) for x in r.tables["model_fits"]["model"].map(lambda m: t(m, lang)))
     assert not re.search(r"jenuh 100 %|saturating at 100 %", text), text
     assert ("tingkat jenuh paling tinggi 100 %" if lang == "id" else "saturation at most 100 %") in text
+
+
+# -- the path a user takes: `ucj report --province Gorontalo` in Bahasa Indonesia, the built page and files --------
+@pytest.mark.slow
+def test_province_overview_built_by_the_cli_reads_one_story_in_bahasa_indonesia(demo_dir, tmp_path):
+    import subprocess
+    import sys
+
+    run = subprocess.run([str(Path(sys.executable).parent / "ucj"), "report", "--province", "Gorontalo", "--lang", "id",
+                          "--data-dir", str(demo_dir), "--out", str(tmp_path), "--run", "r"],
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr[-3000:]
+    folder = next((tmp_path / "r").glob("overview-*"))
+    page = _text((folder / "report.html").read_text(encoding="utf-8"))
+    ref = _statsmodels_chain(Path(demo_dir), "75.")
+    assert "Proyeksi memakai model " + t("random_walk", "id") in page and "Rincian: " in page
+    assert f"{t('ets_damped', 'id')}: AIC {fmt_num(ref['aic']['ets_damped'], 'id', 1)}" in page  # type: ignore[index]
+    assert not re.search(r"80,0 %|dua model|garis putus|jenuh 100 %", page)
+    assert "Indeks Kedalaman Kemiskinan (P1) Menurut Kabupaten/Kota, 2024–2025" in page
+    assert "Penduduk bekerja (penyebut), 2025-12" not in page and "Penduduk bekerja (penyebut), 2025" in page
+    key = json.loads((folder / "key_figures.json").read_text(encoding="utf-8"))
+    assert key["target_source"].startswith(t("default_target_area", "id"))
+    assert [s.count("(P1) Menurut") for s in key["provenance"]["tables"]["poverty"]["sources"]] == [1]
+    wb = openpyxl.load_workbook(folder / "tables.xlsx")
+    head = next(wb[t("sheet.model_fits", "id")].iter_rows(values_only=True))
+    assert t("reason", "id") in head

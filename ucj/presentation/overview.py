@@ -367,6 +367,7 @@ class Overview:
         lines.append(words.model_sentence())
         if any(f.fitted for f in p.fits):  # type: ignore[attr-defined]  # the details line: AIC and Ljung-Box p
             lines.append(words.model_details())
+            lines.append(words.model_rules_text())  # when a model is not used: the bounds and the Ljung-Box limits
         lines.append(t("method_aggregates", lang))
         lines.append(tf("method_area_target", lang, target=fmt_pct(a.target_pct, lang),
                         year=fmt_year(a.target_year)))
@@ -475,6 +476,7 @@ class _ModelWords:
     _nested_sentence = DistrictReport._nested_sentence
     model_sentence = DistrictReport.model_sentence
     model_details = DistrictReport.model_details
+    model_rules_text = DistrictReport.model_rules_text
 
 
 def _status(info: dict[str, object]) -> str:
