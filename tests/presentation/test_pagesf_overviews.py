@@ -64,7 +64,8 @@ def _statsmodels_chain(demo_dir: Path, prefix: str) -> dict[str, object]:
     knots = np.array([pos[months.year == y].mean() for y in years])
     den = np.interp(pos, knots, w[years].to_numpy(dtype=float))
     seasonal = STL(org.to_numpy(dtype=float), period=12, robust=True).fit().seasonal
-    y = pd.Series(100 * (org.to_numpy() - seasonal) / den, index=pd.date_range(months[0], periods=len(months), freq="MS"))
+    y = pd.Series(100 * (org.to_numpy() - seasonal) / den,
+                  index=pd.date_range(months[0], periods=len(months), freq="MS"))
     damped = ETSModel(y, error="add", trend="add", damped_trend=True).fit(disp=False)
     ses = ETSModel(y, error="add", trend=None).fit(disp=False)
     rw = ARIMA(y, order=(0, 1, 0), trend="t").fit()
@@ -92,7 +93,8 @@ def test_overview_methods_say_which_model_and_why_as_statsmodels_finds(overviews
         assert f"{t(model, lang)}: AIC {fmt_num(aic, lang, 1)}" in page, (model, aic)
     assert page.count("Ljung-Box") >= 4
     # the rule that decides when a model is not used, with the limits the details line is read against
-    assert ("pemulusan trennya sama dengan pemulusan level" if lang == "id" else "trend smoothing equals the level's") in page
+    third = "pemulusan trennya sama dengan pemulusan level" if lang == "id" else "trend smoothing equals the level's"
+    assert third in page
     # the methods name the chain actually tried (docs/modelnest.md), never "two models"
     assert not re.search(r"dua model|two models", page)
     for words in ("ETS(A,N,N)", "drift", t("ets_damped", lang)):

@@ -186,7 +186,8 @@ def _district_rows(ds: Dataset, codes: list[str], period: pd.Timestamp, denom: s
         pj, claims, pov = k["projection"], k["claims_12m"], k["poverty"]
         assert isinstance(pj, dict) and isinstance(claims, dict) and isinstance(pov, dict)
         rows.append({"district_code": code, "district": k["district_name"], "denominator": k["denominator"],
-                     "denominator_period": k.get("denominator_period"), "active": k["active"], "denominator_value": k["denominator_value"],
+                     "denominator_period": k.get("denominator_period"), "active": k["active"],
+                     "denominator_value": k["denominator_value"],
                      "coverage_pct": k["coverage_pct"], "target_pct": k["target_pct"],
                      "target_year": k["target_year"], "projected_pct": pj["projected_pct"],
                      "lower_pct": pj["lower_pct"], "upper_pct": pj["upper_pct"],

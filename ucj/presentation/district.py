@@ -1222,4 +1222,3 @@ def fits_with_reasons(projection: Projection) -> pd.DataFrame:
         rejected = fits["fitted"].astype(bool) & ~fits["usable"].astype(bool)
         fits.loc[rejected, "reason"] = fits.loc[rejected, "rejection"]
     return fits[["model", "fitted", "used", "reason", "aic", "rmse_in_sample", "rmse_holdout"]]
-

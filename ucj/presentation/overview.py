@@ -363,7 +363,8 @@ class Overview:
                     value=fmt_int(a.denominator_value, lang), period=a.last_period.strftime("%Y-%m"))]
         words = _ModelWords(p, lang)  # which model and why, as a district page says it
         if p.model_used:  # type: ignore[attr-defined]
-            lines.append(tf("method_projection", lang, model=t(p.model_used, lang), level=fmt_level(p.interval, lang)))  # type: ignore[attr-defined]
+            lines.append(tf("method_projection", lang, model=t(p.model_used, lang),  # type: ignore[attr-defined]
+                            level=fmt_level(p.interval, lang)))  # type: ignore[attr-defined]
         lines.append(words.model_sentence())
         if any(f.fitted for f in p.fits):  # type: ignore[attr-defined]  # the details line: AIC and Ljung-Box p
             lines.append(words.model_details())
