@@ -103,3 +103,17 @@ def test_default_target_basis_is_said_beside_it(boalemo, lang):
     plans = r.tables["provenance"].set_index("table").at["targets", "source"]
     assert t("citation_default_target", lang) in plans
     assert t("citation_default_target", lang) in r.citable_key()["target_source"]
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_explorer_says_the_default_targets_basis(demo_ds, lang):
+    """F18 in the planner's explorer: the coverage view's note on the default target names the pairing it is
+    applied to and says its source states no basis."""
+    from ucj.analysis.district import district_figures
+    from ucj.presentation.explore import coverage_view
+
+    fig = district_figures(demo_ds, BOALEMO)
+    assert fig.target_is_default
+    view = coverage_view(demo_ds, fig, "all", lang)
+    pairing = f"{t('all_participants', lang)} / {t('working_population', lang)}"
+    assert f"{t('default_target', lang)}; {tf('default_target_basis', lang, pairing=pairing)}" in view.notes
