@@ -117,3 +117,15 @@ def test_explorer_says_the_default_targets_basis(demo_ds, lang):
     view = coverage_view(demo_ds, fig, "all", lang)
     pairing = f"{t('all_participants', lang)} / {t('working_population', lang)}"
     assert f"{t('default_target', lang)}; {tf('default_target_basis', lang, pairing=pairing)}" in view.notes
+
+
+@pytest.mark.parametrize(("province", "lang"), [(None, "id"), ("Gorontalo", "en")])
+def test_overview_default_target_says_its_basis(demo_ds, province, lang):
+    """F18 on the national and province overviews: the summary's target names its pairing and says its source
+    states no basis."""
+    from ucj.presentation.overview import build_overview
+
+    ov = build_overview(demo_ds, province, lang, figures=True)
+    target = dict(ov.summary_items())[t("target", lang)]
+    pairing = f"{t('all_participants', lang)} / {t('working_population', lang)}"
+    assert target.endswith(f"{t('default_target_area', lang)}; {tf('default_target_basis', lang, pairing=pairing)}")
