@@ -690,4 +690,5 @@ def explorer_app(data_dir: str = "", lang: str = "", district: str = ""):  # typ
 def _default_target_note(fig: object, lang: Lang) -> str:
     """The national default target, said to be applied to the view's pairing, its basis not stated by its source."""
     num, den = str(getattr(fig, "pairing")).split("/")
-    return f"{t('default_target', lang)}; " + tf("default_target_basis", lang, pairing=f"{t(num, lang)} / {t(den, lang)}")
+    pairing = f"{t(num, lang)} / {t(den, lang)}"
+    return f"{t('default_target', lang)}; " + tf("default_target_basis", lang, pairing=pairing)

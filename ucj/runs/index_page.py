@@ -413,11 +413,13 @@ def write_index(path: str | Path, entries: list[dict[str, object]], lang: str, s
     districts_table = (f"<table id='ucj-districts' class='ucj-table ucj-sortable'><thead><tr>{head}</tr></thead>"
                        f"<tbody>{rows}</tbody></table>")
     if not entries and over:  # overviews only: no per-district summary is written, none is offered (F12)
-        names = ", ".join(str(e.get("district_name") or (k or {}).get("district_name") or e.get("slug")) for e, k in over)
+        names = ", ".join(str(e.get("district_name") or (k or {}).get("district_name") or e.get("slug"))
+                          for e, k in over)
         links = f'<p class="ucj-links">{html.escape(tf("index_no_district_rows", lang_ok, overviews=names))}</p>'
         districts_table = ""
     if any(k and k.get("target_is_default") for k in keys + [k for _, k in over]):  # F18: the default's basis
-        overview_table += f"<p class='ucj-note'><small>{html.escape(t('index_default_target_note', lang_ok))}</small></p>"
+        note = html.escape(t("index_default_target_note", lang_ok))
+        overview_table += f"<p class='ucj-note'><small>{note}</small></p>"
     page = (f"<!DOCTYPE html><html lang='{lang_ok}'><head><meta charset='utf-8'>"
             f"<title>{html.escape(title)}</title><style>{stylesheet()}{stylesheet('page')}</style></head><body>"
             f"<h1 class='ucj-title'>{html.escape(title)}</h1>{banner}{links}"
