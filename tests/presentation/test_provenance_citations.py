@@ -56,7 +56,7 @@ def test_rpjmn_default_target_carries_the_rpjmn_not_the_demo(demo_ds, reports, l
     r = reports(BOALEMO, lang)
     cited = r.target_source_text()
     assert "Rencana Pembangunan Jangka Menengah Nasional (RPJMN) 2025–2029" in cited
-    assert t("citation_undated", lang) in cited  # no date known: said so, none made up
+    assert t("citation_default_target", lang) in cited  # no date known: said so, none made up (pagesh F2)
     prov = r.tables["provenance"].set_index("table")
     assert prov.at["targets", "synthetic"] == t("real", lang)
     assert t("synthetic-demo", lang) not in prov.at["targets", "source"]

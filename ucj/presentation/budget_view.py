@@ -72,6 +72,7 @@ def display_scenarios(table: pd.DataFrame, context: dict[str, object]) -> None:
         assumptions = Assumptions().describe()
     display(HTML(head + html_table(shown("budget", table, lang), lang)
                  + html_table(shown("assumptions", assumptions, lang), lang)
+                 + f"<p><small>{html.escape(t('assumptions_sources_note', lang))}</small></p>"
                  + f"<p><small>{html.escape(t('claim_rates_note_collective', lang))}</small></p>"))
 
 

@@ -112,7 +112,11 @@ class DistrictReport:
     def target_text(self) -> str:
         k, lang = self.key, self.lang
         text = f"{fmt_pct(k['target_pct'], lang)} ({fmt_year(k['target_year'])})"
-        return text + (f" – {t('default_target', lang)}" if k["target_is_default"] else "")
+        if not k["target_is_default"]:
+            return text
+        num, den = str(k["pairing"]).split("/")  # the default's basis is not its source's: say so (F18)
+        return text + f" – {t('default_target', lang)}; " + tf("default_target_basis", lang,
+                                                                 pairing=f"{t(num, lang)} / {t(den, lang)}")
 
     def projection_text(self) -> str:
         p, lang = self.projection, self.lang
@@ -582,6 +586,7 @@ class DistrictReport:
         self._table("budget")
         self._html(f"<h3>{html.escape(t('assumptions_heading', self.lang))}</h3>")
         self._table("assumptions")
+        self._html(f"<p><small>{html.escape(t('assumptions_sources_note', self.lang))}</small></p>")  # F2
         self._html(f"<h3>{html.escape(t('budget_plan', self.lang))}</h3>")
         self._period("budget_plan")
         self._table(self.budget_plan_frame())
@@ -826,7 +831,8 @@ class DistrictReport:
                                          self.synthetic_tables, self.key, self.stamp_text(),
                                          table_status=self.results.table_status,
                                          parameters=self.parameters_text(), empty_reasons=self.empty_reasons(),
-                                         sheet_notes={"agreement_ends": self.agreement_end_lines()}))
+                                         sheet_notes={"agreement_ends": self.agreement_end_lines(),
+                                                      "assumptions": [t("assumptions_sources_note", self.lang)]}))
         for name in self.charts:
             written.append(write_bytes(out / f"{name}.png", self.png(name)))
         return written

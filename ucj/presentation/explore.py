@@ -221,7 +221,7 @@ def coverage_view(ds: Dataset, fig: DistrictFigures, segment: str, lang: Lang,
         target = t("not_fitted_headline", lang).format(pct=fmt_pct(p.target_pct, lang), year=p.target_year,
                                                        reason=t(p.status, lang) + (f" ({reason_text(p.reason, lang)})"
                                                                                    if p.reason else ""))
-    notes = [t("default_target", lang)] if fig.target_is_default else []
+    notes = [_default_target_note(fig, lang)] if fig.target_is_default else []
     if segment != ALL_SEGMENTS:
         notes.append(t("fan_only_all", lang))
     if fig.coverage_note:
@@ -314,7 +314,7 @@ def budget_view(fig: DistrictFigures, plan: BudgetPlan, lang: Lang) -> View:
                         rise=fmt_int(plan.funded_additional_total + plan.organic_change, lang),
                         change=fmt_signed_int(plan.organic_change, lang)))
     if fig.target_is_default:
-        notes.append(t("default_target", lang))
+        notes.append(_default_target_note(fig, lang))
     return View(lines, None, budget_table(plan, lang), "budget", notes, "", lang)
 
 
@@ -685,3 +685,10 @@ def explorer_app(data_dir: str = "", lang: str = "", district: str = ""):  # typ
         text = t("no_data_folder", chosen).format(problem=problem_text(err, chosen))
         return w.HTML(f"<div class='ucj-problem' style='color:#b00020'>{html.escape(text)}</div>")
     return explorer(ds, chosen, code)
+
+
+def _default_target_note(fig: object, lang: Lang) -> str:
+    """The national default target, said to be applied to the view's pairing, its basis not stated by its source."""
+    num, den = str(getattr(fig, "pairing")).split("/")
+    pairing = f"{t(num, lang)} / {t(den, lang)}"
+    return f"{t('default_target', lang)}; " + tf("default_target_basis", lang, pairing=pairing)

@@ -181,7 +181,11 @@ class Overview:
     def target_text(self) -> str:
         a, lang = self._area(), self.lang
         text = f"{fmt_pct(a.target_pct, lang)} ({fmt_year(a.target_year)})"
-        return text + (f" – {t('default_target_area', lang)}" if a.target_is_default else "")
+        if not a.target_is_default:
+            return text
+        num, den = a.pairing.split("/")  # the default's basis is not its source's: say so (F18)
+        return text + f" – {t('default_target_area', lang)}; " + tf("default_target_basis", lang,
+                                                                      pairing=f"{t(num, lang)} / {t(den, lang)}")
 
     def projection_text(self) -> str:
         p, lang = self._area().projection, self.lang

@@ -144,6 +144,8 @@ def _cite_part(part: str, lang: Lang, year: object, quantity: str | None) -> str
             when = tf(f"date_note_{note}", lang, date=when)
         if not when and note == "undated":  # no date known: said so, never made up
             when = t("citation_undated", lang)
+        if not when and note == "default_target":  # the workbook's default target: what is not recorded, its basis
+            when = t("citation_default_target", lang)  # not stated by it, and how to set a sourced one (F2, F18)
         title = r["title"] or t("citation_title_not_recorded", lang)  # a reader knows a title is missing
         return ", ".join(x for x in (r["publisher"], title, when) if x)
     texts = source_texts()

@@ -498,8 +498,8 @@ def _write_index(run_dir: Path, entries: dict[str, dict[str, object]], lang: Lan
     reports = _sort(entries)
     shown = sorted((overviews or {}).values(), key=lambda e: str(e.get("slug")))
     try:
-        if summary or not (run_dir / SUMMARY_CSV).is_file():
-            write_summary(run_dir, reports)
+        if reports and (summary or not (run_dir / SUMMARY_CSV).is_file()):  # no district rows: no empty summary
+            write_summary(run_dir, reports, lang)
         write_index(run_dir / INDEX, reports, lang, any(e.get("synthetic_tables") for e in reports + shown), title,
                     overviews=shown, rendered=rendered)
         files = {name: sha256_file(run_dir / name) for name in RUN_OUTPUTS if (run_dir / name).is_file()}

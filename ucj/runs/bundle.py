@@ -132,19 +132,25 @@ def data_manifest(folders: tuple[str, ...], files: tuple[tuple[int, str, str], .
                              "merged_from": [*parts, one]}
         else:
             tables[table] = one
+    for info in infos:  # the demo's notice in the run's language (F11: run records in the run's language)
+        if info.get("notice") and str(info.get("generator", "")).startswith("ucj.ingest.demo"):
+            from ucj.presentation.i18n import t
+
+            info["notice"] = t("manifest.demo_notice", check_lang(lang))
     return {"folders": [{"path": relative(f, run_dir)} | info for f, info in zip(folders, infos)],
-            "tables": dict(sorted(tables.items())), "how_to_get": how_to_get(folders, infos, run_dir)}
+            "tables": dict(sorted(tables.items())), "how_to_get": how_to_get(folders, infos, run_dir, lang)}
 
 
-def how_to_get(folders: tuple[str, ...], infos: list[dict[str, object]], run_dir: Path) -> list[str]:
-    """One line per data folder saying how a reviewer gets the same bytes."""
+def how_to_get(folders: tuple[str, ...], infos: list[dict[str, object]], run_dir: Path,
+               lang: str = "en") -> list[str]:
+    """One line per data folder saying how a reviewer gets the same bytes, in the run's language."""
+    from ucj.presentation.i18n import check_lang, tf
+
     lines = []
     for f, info in zip(folders, infos):
         rel = relative(f, run_dir)
         if info.get("synthetic") and "seed" in info:
-            lines.append(f"the run read synthetic demo data ({rel} from the run folder); `ucj demo --out data/demo "
-                         f"--seed {info['seed']}` rebuilds it byte for byte")
+            lines.append(tf("manifest.how_to_get_demo", check_lang(lang), folder=rel, seed=info["seed"]))
         else:
-            lines.append(f"the run read real data ({rel} from the run folder); ask the run's author for these "
-                         f"files (data_manifest.json lists each table's sha256 and sources)")
+            lines.append(tf("manifest.how_to_get_real", check_lang(lang), folder=rel))
     return lines

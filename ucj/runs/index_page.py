@@ -190,7 +190,7 @@ def index_figures(key: dict[str, object]) -> dict[str, object]:
                                                            ("coverage_pct",), ("coverage_as_of",), ("active",),
                                                            ("projection", "projected_pct"), ("projection", "lower_pct"),
                                                            ("projection", "upper_pct"), ("claims_12m", "from"),
-                                                           ("claims_12m", "to")]
+                                                           ("claims_12m", "to"), ("target_is_default",)]
     for where in paths:
         value = _get(key, where)
         if value is None:  # missing and None read the same (_get)
@@ -410,12 +410,21 @@ def write_index(path: str | Path, entries: list[dict[str, object]], lang: str, s
                           f"<tbody>{over_rows}</tbody></table>")
     links = (f'<p class="ucj-links">{html.escape(t("summary_files", lang_ok))}: '
              f'<a href="{SUMMARY_CSV}">{SUMMARY_CSV}</a> · <a href="{SUMMARY_XLSX}">{SUMMARY_XLSX}</a></p>')
+    districts_table = (f"<table id='ucj-districts' class='ucj-table ucj-sortable'><thead><tr>{head}</tr></thead>"
+                       f"<tbody>{rows}</tbody></table>")
+    if not entries and over:  # overviews only: no per-district summary is written, none is offered (F12)
+        names = ", ".join(str(e.get("district_name") or (k or {}).get("district_name") or e.get("slug"))
+                          for e, k in over)
+        links = f'<p class="ucj-links">{html.escape(tf("index_no_district_rows", lang_ok, overviews=names))}</p>'
+        districts_table = ""
+    if any(k and k.get("target_is_default") for k in keys + [k for _, k in over]):  # F18: the default's basis
+        note = html.escape(t("index_default_target_note", lang_ok))
+        overview_table += f"<p class='ucj-note'><small>{note}</small></p>"
     page = (f"<!DOCTYPE html><html lang='{lang_ok}'><head><meta charset='utf-8'>"
             f"<title>{html.escape(title)}</title><style>{stylesheet()}{stylesheet('page')}</style></head><body>"
             f"<h1 class='ucj-title'>{html.escape(title)}</h1>{banner}{links}"
             f"<p class='ucj-sort-hint'>{html.escape(t('sort_hint', lang_ok))}</p>"
-            f"<table id='ucj-districts' class='ucj-table ucj-sortable'><thead><tr>{head}</tr></thead>"
-            f"<tbody>{rows}</tbody></table>{overview_table}"
+            f"{districts_table}{overview_table}"
             f"<p class='ucj-stamp'>{html.escape(stamp_line(st, lang_ok))}</p>"
             f"<script>{SORT_SCRIPT}</script></body></html>")
     write_text(path, page)
@@ -465,9 +474,10 @@ def summary_columns() -> list[str]:
     return cols[:at] + extra + cols[at:] + ["synthetic", "error"]
 
 
-def write_summary(run_dir: str | Path, entries: list[dict[str, object]]) -> tuple[Path, Path]:
-    """summary.csv (column codes, plain numbers) and summary.xlsx (headers and words in the reports'
-    language, numbers with number formats), each written whole or not at all; text is never a formula."""
+def write_summary(run_dir: str | Path, entries: list[dict[str, object]], lang: str | None = None) -> tuple[Path, Path]:
+    """summary.csv (column codes, plain numbers) and summary.xlsx (headers and words in the run's language
+    `lang`, else the reports', numbers with number formats), each written whole or not at all; text is never
+    a formula."""
     from openpyxl import Workbook
 
     from ucj.presentation.xlsx import save_workbook, sheet_title, write_shown
@@ -475,7 +485,7 @@ def write_summary(run_dir: str | Path, entries: list[dict[str, object]]) -> tupl
     run_dir = Path(run_dir)
     df = summary_frame(entries, run_dir)
     langs = [k.get("lang") for e in entries if (k := entry_key(e, run_dir)) and k.get("lang")]
-    lang = check_lang(str(langs[0])) if langs else "id"
+    lang = check_lang(lang or (str(langs[0]) if langs else "id"))  # the run's language, even without rows (F12)
     csv_path = run_dir / SUMMARY_CSV
     write_csv(csv_path, df)
     kinds = {c: [k] * len(df) for c, _, k in SUMMARY_COLUMNS} | {"synthetic": ["bool"] * len(df),
