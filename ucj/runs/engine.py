@@ -1043,7 +1043,9 @@ def render(job: Job, payload: dict[str, object] | None = None) -> Result:
             """The page, exported while the kernel still runs the notebook-only cells after its last shown cell
             (the save cell: Excel, PNG and JSON files): the same page, off the report's critical path."""
             with _EXPORT_LOCK:
-                return page_body(shown, job.title, exporter)
+                body = page_body(shown, job.title, exporter)
+            mark("report: page exported while the save cell runs")
+            return body
 
         entry["kernel_report"] = kernel.reports + 1
         stage("compute")
