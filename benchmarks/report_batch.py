@@ -75,7 +75,8 @@ def naive(codes: list[str], data_dir: str, out: Path) -> dict[str, float]:
 def batch(codes: list[str], data_dir: str, out: Path, workers: int, run: str = "batch"
           ) -> tuple[float, int, dict[str, float]]:
     """Seconds for `ucj reports`, how many reports it made, and each worker's peak memory (its process
-    plus its kernel, MB, as run.json records it)."""
+    plus its kernel, MB, as run.json records it). Prints each worker's start-up: its first report's seconds
+    (from the job's arrival; the wait for its kernel's boot and setup cells included) against its later ones'."""
     args = [str(Path(sys.executable).with_name("ucj")), "reports", "--data-dir", data_dir, "--out", str(out),
             "--run", run, "--workers", str(workers), "--no-progress"]
     for code in codes:
@@ -85,6 +86,18 @@ def batch(codes: list[str], data_dir: str, out: Path, workers: int, run: str = "
     elapsed = time.perf_counter() - started
     reports = json.loads((out / run / "run.json").read_text())["reports"]
     peaks: dict[str, float] = {}
+    by_worker: dict[str, list[tuple[int, float]]] = {}
+    for e in reports:
+        if e.get("status") == "ok" and e.get("worker") and e.get("seconds") is not None:
+            by_worker.setdefault(e["worker"], []).append((int(e.get("kernel_report") or 0), float(e["seconds"])))
+    starts = []
+    for w, made in sorted(by_worker.items()):
+        made.sort()
+        later = sorted(s for _, s in made[1:])
+        steady = f"{later[len(later) // 2]:.2f} s median of its {len(later)} later" if later else "no later report"
+        starts.append(f"{w}: first {made[0][1]:.2f} s, {steady}")
+    print(f"  start-up per worker (each report's seconds in its worker, the first waiting for its kernel): "
+          f"{'; '.join(starts)}")
     for e in reports:
         if e["status"] != "ok":
             print(f"  ucj reports: failed for {e['district']}: {e.get('error')}")
@@ -241,6 +254,12 @@ def main() -> None:
     ap.add_argument("--profile-only", action="store_true", help="only profile one steady report")
     args = ap.parse_args()
     data_dir = str(Path(args.data_dir).resolve())
+    import compileall
+
+    import ucj
+
+    # ucj's bytecode, as an installed package has it (see benchmarks/report_one.py), for both sides
+    compileall.compile_dir(str(Path(ucj.__file__).parent), quiet=1)
     sets = {n: spread(n) for n in args.districts}
     union = sorted({c for codes in sets.values() for c in codes})
     out = Path(tempfile.mkdtemp(prefix="ucj-bench-batch-"))

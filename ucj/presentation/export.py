@@ -207,17 +207,12 @@ def _page_lang(nb: object, key: dict[str, object] | None) -> Lang:
     return "id" if lang == "id" else "en"
 
 
-def notebook_html(nb: object, title: str, exporter: object | None = None,
-                  key: dict[str, object] | None = None) -> str:
-    """A code-free, print-ready HTML page from an executed notebook (a NotebookNode, left unchanged),
-    in the report's language (html lang), with its author and subject as metadata (a PDF made from the
-    page carries them) and, given its key figures, the running header of its printed pages."""
-    import html
-
+def page_body(nb: object, title: str, exporter: object | None = None,
+              key: dict[str, object] | None = None) -> tuple[str, str]:
+    """The page as nbconvert exports it (the part of notebook_html that needs only the cells the page shows),
+    and the language it was exported in. A worker calls it as soon as those cells have run, while the kernel
+    runs the notebook-only cells after them (ucj.runs.engine.PageSlot), then notebook_html(..., body=...)."""
     from nbformat import NotebookNode
-
-    from ucj import __version__
-    from ucj.presentation.printing import page_rules, running_header
 
     lang = _page_lang(nb, key)
     # the page's notebook: the cells it shows and the title; a shallow copy, as the exporter works on a
@@ -227,12 +222,30 @@ def notebook_html(nb: object, title: str, exporter: object | None = None,
     exporter = exporter or html_exporter()
     exporter.language_code = lang  # type: ignore[attr-defined]
     body, _ = exporter.from_notebook_node(page)  # type: ignore[attr-defined]
+    return body, lang
+
+
+def notebook_html(nb: object, title: str, exporter: object | None = None,
+                  key: dict[str, object] | None = None, body: tuple[str, str] | None = None) -> str:
+    """A code-free, print-ready HTML page from an executed notebook (a NotebookNode, left unchanged),
+    in the report's language (html lang), with its author and subject as metadata (a PDF made from the
+    page carries them) and, given its key figures, the running header of its printed pages. `body`: what
+    page_body gave for this notebook's page cells before its last cells ran (used when in the same language)."""
+    import html
+
+    from ucj import __version__
+    from ucj.presentation.printing import page_rules, running_header
+
+    lang = _page_lang(nb, key)
+    if body is None or body[1] != lang:
+        body = page_body(nb, title, exporter, key)
+    page_html = body[0]
     header = running_header(key, lang) if key else title
     synthetic = bool((key or {}).get("synthetic_tables"))
     meta = "".join(f'<meta name="{name}" content="{html.escape(value)}">' for name, value in (
         ("author", t("report_author", lang)), ("description", header), ("generator", f"ucj {__version__}")))
-    return body.replace("</head>", f"{meta}<style>{stylesheet('page')}{page_rules(header, lang, synthetic)}"
-                                   "</style></head>", 1)
+    return page_html.replace("</head>", f"{meta}<style>{stylesheet('page')}{page_rules(header, lang, synthetic)}"
+                                        "</style></head>", 1)
 
 
 def notebook_to_html(notebook: Path, target: Path, title: str) -> Path:

@@ -100,6 +100,17 @@ class Job:
     pdf: bool = False  # also print the page to report.pdf (ucj.presentation.printing)
 
 
+class PageSlot:
+    """Where a report's cells hand over the page before the notebook ends: once the last cell the page shows
+    has run (the cells after it are notebook-only: the save cell writing the Excel, PNG and JSON files), a
+    copy of the notebook as it then stands is put here, so the caller can export the page while the kernel
+    still runs those cells. `done` is set then, or when the report ends without it (a failed cell)."""
+
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self.notebook: object = None
+
+
 @dataclass
 class Result:
     """A report as the worker made it: the index entry and every file, as bytes."""
@@ -233,10 +244,12 @@ class WarmKernel:
         self.language_info: dict[str, object] = {}
         self.km: object = None
         self.kc: object = None
-        self.one_report = False  # `ucj report`: shut down as soon as its one report's cells have run (retire)
+        self.one_report = False  # `ucj report`: stopped as soon as its one report's cells have run (retire)
+        self.unreset = False  # a one-report kernel's namespace still holds its report (no reset after it)
         self.retired: object = None  # the shutdown under way (retire), awaited by close
         self.warming: object = None  # the setup cells under way (begin_warm), awaited by finish_warm
-        self.ahead: tuple[dict[str, object], Path, object] | None = None  # a report begun ahead (begin_report)
+        self.ahead: tuple[dict[str, object], Path, object, PageSlot] | None = None  # a report begun ahead (begin_report)
+        self.early_page: object = None  # what run_report's on_page made of the report's page (render: its HTML)
         self.launched = threading.Event()  # the kernel's process exists (or its start failed)
         self._ahead: tuple[subprocess.Popen, Path] | None = None  # launched here before jupyter_client loads
         if setup is None and launch_ahead:
@@ -356,12 +369,15 @@ class WarmKernel:
         source = f"notebooks/{self.setup.name}.ipynb" if self.setup is not None else NOTEBOOK_SOURCE
         return prepare_notebook_metadata(nb, source, "report.ipynb")
 
-    async def _run(self, nb: object, skip_setup: bool) -> object:
+    async def _run(self, nb: object, skip_setup: bool, page: PageSlot | None = None) -> object:
         """Run the notebook's cells with papermill's execution manager (papermill's own cell loop, on this
-        kernel); setup cells run only at warm-up, later notebooks show what they did then."""
+        kernel); setup cells run only at warm-up, later notebooks show what they did then. With `page`, a copy
+        of the notebook is handed over there as soon as the last cell its page shows has run (PageSlot)."""
         from nbclient.exceptions import CellExecutionError
         from papermill.clientwrap import PapermillNotebookClient
         from papermill.engines import NotebookExecutionManager
+
+        from ucj.presentation.export import PAGE_REMOVED_TAGS
 
         nb_man = NotebookExecutionManager(nb, output_path=None, progress_bar=False, autosave_cell_every=0)
         nb_man.notebook_start()
@@ -372,6 +388,9 @@ class WarmKernel:
         count = 0
         last_setup = max((i for i, c in enumerate(nb.cells)  # type: ignore[attr-defined]
                           if SETUP_TAG in c.metadata.get("tags", [])), default=-1)
+        last_shown = max((i for i, c in enumerate(nb.cells)  # type: ignore[attr-defined]
+                          if not PAGE_REMOVED_TAGS.intersection(c.metadata.get("tags", []))), default=-1)
+        failed = False
         try:
             for index, cell in enumerate(nb.cells):  # type: ignore[attr-defined]
                 if cell.cell_type == "code" and cell.source.strip():
@@ -392,12 +411,20 @@ class WarmKernel:
                     await client.async_execute_cell(cell, index, store_history=False,
                                                     execution_count=count if cell.cell_type == "code" else None)
                 except CellExecutionError as ex:
+                    failed = True
                     nb_man.cell_exception(nb.cells[index], cell_index=index, exception=ex)  # type: ignore[attr-defined]
                     break
                 finally:
                     nb_man.cell_complete(nb.cells[index], cell_index=index)  # type: ignore[attr-defined]
+                if page is not None and index == last_shown and not failed and index < len(nb.cells) - 1:  # type: ignore[attr-defined]
+                    shown = copy.deepcopy(nb)  # the page's cells are final; later cells only add to others
+                    shown.metadata["language_info"] = self.language_info  # type: ignore[attr-defined]
+                    page.notebook = shown
+                    page.done.set()
         finally:
             nb_man.notebook_complete()
+            if page is not None:
+                page.done.set()
         nb.metadata["language_info"] = self.language_info  # type: ignore[attr-defined]
         return nb
 
@@ -425,17 +452,25 @@ class WarmKernel:
             raise RuntimeError(f"kernel housekeeping failed: {reply['content'].get('ename')}: "
                                f"{reply['content'].get('evalue')}")
 
-    async def _report(self, parameters: dict[str, object], folder: Path) -> object:
+    async def _report(self, parameters: dict[str, object], folder: Path, page: PageSlot | None = None) -> object:
+        if self.unreset:  # a one-report kernel asked for another report: put its namespace back first
+            await self._hidden(f"_ucj_reset({str(self.scratch)!r})")
+            self.unreset = False
         await self._hidden(f"__import__('os').chdir({str(folder)!r})")
         try:
             nb = await self._run(self._notebook(parameters | {"data_dir": self.data_dir, "output_dir": "."}),
-                                 skip_setup=True)
+                                 skip_setup=True, page=page)
             nb.metadata["ucj"] = {"engine": "warm kernel (ucj.runs.engine)",  # type: ignore[attr-defined]
                                   "reports_before_in_this_kernel": self.reports}
             return nb
         finally:
+            if page is not None:
+                page.done.set()
             self.reports += 1
-            await self._hidden(f"_ucj_reset({str(self.scratch)!r})")
+            if self.one_report:  # `ucj report`: the kernel is stopped after this report; the reset (a full
+                self.unreset = True  # garbage collection, about 0.1 s) waits until another report is asked for
+            else:
+                await self._hidden(f"_ucj_reset({str(self.scratch)!r})")
 
     def begin_report(self, parameters: dict[str, object]) -> None:
         """Have the kernel run a report's cells as soon as its setup cells (begin_warm) have run, in a working
@@ -445,21 +480,33 @@ class WarmKernel:
         if warming is None or self.ahead is not None or not self._loop.is_running():
             return
         folder = Path(tempfile.mkdtemp(prefix="ucj-ahead-", dir=self.scratch))
+        page = PageSlot()
 
         async def after_warm() -> object:
-            await asyncio.wrap_future(warming)  # type: ignore[arg-type]
-            return await self._report(parameters, folder)
+            try:
+                await asyncio.wrap_future(warming)  # type: ignore[arg-type]
+            except BaseException:
+                page.done.set()  # the setup failed: nobody waits for a page that will not come
+                raise
+            return await self._report(parameters, folder, page)
 
-        self.ahead = (copy.deepcopy(parameters), folder, asyncio.run_coroutine_threadsafe(after_warm(), self._loop))
+        self.ahead = (copy.deepcopy(parameters), folder, asyncio.run_coroutine_threadsafe(after_warm(), self._loop),
+                      page)
 
-    def run_report(self, parameters: dict[str, object], folder: Path) -> object:
+    def run_report(self, parameters: dict[str, object], folder: Path,
+                   on_page: Callable[[object], object] | None = None) -> object:
         """Run one report's cells in `folder` (the kernel's working folder for it); return the notebook. A
-        report begun ahead (begin_report) with these parameters is taken instead, its files moved to `folder`."""
+        report begun ahead (begin_report) with these parameters is taken instead, its files moved to `folder`.
+        `on_page` is called in this thread with a copy of the notebook once the last cell its page shows has
+        run, while the kernel runs the notebook-only cells after it (PageSlot); what it returns is kept in
+        `self.early_page` (None when it was not called or failed)."""
+        self.early_page = None
         ahead, self.ahead = self.ahead, None
         if ahead is not None:
-            given, made_in, future = ahead
+            given, made_in, future, page = ahead
             try:
                 if given == parameters:
+                    self._take_page(page, on_page, future)
                     nb = future.result()  # type: ignore[attr-defined]
                     for f in made_in.iterdir():
                         shutil.move(str(f), str(Path(folder) / f.name))
@@ -470,7 +517,26 @@ class WarmKernel:
                     pass
             finally:
                 shutil.rmtree(made_in, ignore_errors=True)
-        return self._call(self._report(parameters, folder))
+        if on_page is None or not self._loop.is_running():
+            return self._call(self._report(parameters, folder))
+        page = PageSlot()
+        future = asyncio.run_coroutine_threadsafe(self._report(parameters, folder, page), self._loop)
+        self._take_page(page, on_page, future)
+        return future.result()
+
+    def _take_page(self, page: PageSlot, on_page: Callable[[object], object] | None, report: object) -> None:
+        """Wait for the page's cells (or the report's end) and hand the page to `on_page` (kept in early_page)."""
+        if on_page is None:
+            return
+        while not page.done.wait(0.05):
+            if report.done():  # type: ignore[attr-defined]  # ended (or cancelled) without reaching the page
+                break
+        if page.notebook is not None:
+            try:
+                self.early_page = on_page(page.notebook)
+            except Exception:  # noqa: BLE001 - the page is then exported from the finished notebook, as before
+                self.early_page = None
+            page.notebook = None
 
     def alive(self) -> bool:
         try:
@@ -480,14 +546,24 @@ class WarmKernel:
             return False
 
     def retire(self) -> None:
-        """Start shutting the kernel down now, without waiting (its one report's cells have run: the
-        export and the files are written meanwhile); `close` waits for it."""
+        """Stop the kernel now, without waiting (its one report's cells have run: the export and the files
+        are written meanwhile); `close` waits for it. The kernel is killed, not asked to shut down: it holds
+        nothing to save (its report's files are written, its history is in memory), and ipykernel's own
+        shutdown (its exit handlers and the interpreter's teardown) cost 0.15 to 0.3 s the command waited for.
+        The process is reaped here, so none is left once the command ends."""
         if self.retired is None and self._loop.is_running():
-            self.retired = asyncio.run_coroutine_threadsafe(self._close(), self._loop)
+            self.retired = asyncio.run_coroutine_threadsafe(self._close(kill=True), self._loop)
 
-    async def _close(self) -> None:
+    async def _close(self, kill: bool = False) -> None:
         if self.kc is not None:
             self.kc.stop_channels()  # type: ignore[attr-defined]
+        process = getattr(getattr(self.km, "provisioner", None), "process", None)
+        if kill and process is not None and self.km.has_kernel:  # type: ignore[attr-defined]
+            process.kill()
+            process.wait(timeout=5)  # a few milliseconds; the provisioner's own wait polls every 0.1 s
+            await self.km.provisioner.wait()  # type: ignore[attr-defined]  # closes its pipes, forgets the process
+            await self.km.cleanup_resources()  # type: ignore[attr-defined]
+            return
         if self.km is not None and self.km.has_kernel:  # type: ignore[attr-defined]
             await self.km.request_shutdown()  # type: ignore[attr-defined]
             await self.km.finish_shutdown(waittime=0.5, pollinterval=0.05)  # type: ignore[attr-defined]
@@ -526,15 +602,22 @@ class WarmKernel:
 # backend, before it answers its first message), so the kernel imports at once, on its own core, instead of
 # waiting for a request after its readiness handshake. The first line makes it die with the process that
 # started it (JPY_PARENT_PID: this worker; besides ipykernel's own poller). scipy.special: what the
-# projection of every report imports when it first runs (ucj.analysis.projection).
+# projection of every report imports when it first runs (ucj.analysis.projection). The garbage collector
+# is off while the kernel imports (KERNEL_BOOT turns it off before ipykernel loads, the first line here
+# otherwise): the hundreds of thousands of objects imports create are all kept, and collecting them over and
+# over cost about 0.1 s of each kernel's start. They are then frozen (out of every later collection's sight,
+# as keep_for_good does after warm-up) and the collector is switched back on, in a line of its own, which
+# runs even if an import failed. Collection changes no result: only when memory is freed.
 KERNEL_BOOT_LINES = [
-    f"import ctypes as _c, os as _o, sys as _s\n"
+    f"import ctypes as _c, gc as _g, os as _o, sys as _s\n"
+    f"_g.disable()\n"
     f"if _s.platform.startswith('linux'):\n    _c.CDLL(None).prctl({PR_SET_PDEATHSIG}, 9, 0, 0, 0)\n"
     f"if _o.environ.get('JPY_PARENT_PID', '').isdigit() and _o.getppid() != int(_o.environ['JPY_PARENT_PID']):\n"
     f"    _o._exit(1)\n"
-    f"del _c, _o, _s",
+    f"del _c, _g, _o, _s",
     "__import__('ucj.core.timeline').core.timeline.mark('kernel: booted')",
     "import ucj.presentation.district, ucj.runs.params, scipy.special",
+    "__import__('gc').freeze(); __import__('gc').enable()",
     "__import__('ucj.core.timeline').core.timeline.mark('kernel: ucj imported')",
 ]
 KERNEL_LAUNCH_ARGS = [*KERNEL_ARGS, "--HistoryManager.hist_file=:memory:",
@@ -544,7 +627,8 @@ KERNEL_LAUNCH_ARGS = [*KERNEL_ARGS, "--HistoryManager.hist_file=:memory:",
 # debugger switched off first. Importing debugpy costs about 0.1 s of every kernel start, and nothing here
 # debugs a kernel; without it the kernel runs the same code (kernel_info no longer lists "debugger"
 # among its features). debugpy stays importable by cells: only ipykernel's check at its import is refused.
-KERNEL_BOOT = ("import os, runpy, sys\n"
+KERNEL_BOOT = ("import gc, os, runpy, sys\n"
+               "gc.disable()\n"  # until the boot lines have imported (KERNEL_BOOT_LINES)
                "sys.modules['debugpy'] = None\n"
                "import ipykernel.debugger\n"
                "del sys.modules['debugpy']\n"
@@ -951,11 +1035,21 @@ def render(job: Job, payload: dict[str, object] | None = None) -> Result:
         from papermill.exceptions import PapermillExecutionError
         from papermill.execute import raise_for_execution_errors
 
-        from ucj.presentation.export import html_exporter, notebook_html
+        from ucj.presentation.export import html_exporter, notebook_html, page_body
+
+        exporter = _TOOLS.get("exporter")
+
+        def export_early(shown: object) -> tuple[str, str]:
+            """The page, exported while the kernel still runs the notebook-only cells after its last shown cell
+            (the save cell: Excel, PNG and JSON files): the same page, off the report's critical path."""
+            with _EXPORT_LOCK:
+                body = page_body(shown, job.title, exporter)
+            mark("report: page exported while the save cell runs")
+            return body
 
         entry["kernel_report"] = kernel.reports + 1
         stage("compute")
-        nb = kernel.run_report(job.parameters, folder)
+        nb = kernel.run_report(job.parameters, folder, on_page=export_early if exporter is not None else None)
         mark("report: cells run")
         if kernel.one_report:
             kernel.retire()  # its only report's cells have run: it stops while the page is exported
@@ -976,8 +1070,8 @@ def render(job: Job, payload: dict[str, object] | None = None) -> Result:
             key = json.loads(files["key_figures.json"])
             stage("export")
             with _EXPORT_LOCK:  # one exporter per process, used by one thread at a time
-                files["report.html"] = notebook_html(nb, job.title, _TOOLS.get("exporter") or html_exporter(),
-                                                     key).encode()
+                files["report.html"] = notebook_html(nb, job.title, exporter or html_exporter(), key,
+                                                     body=kernel.early_page).encode()  # type: ignore[arg-type]
                 if job.pdf:
                     from ucj.presentation.printing import pdf_bytes
 
