@@ -128,7 +128,7 @@ def write_tables_xlsx(path: Path, tables: dict[str, Shown], lang: Lang, syntheti
     only)."""
     from openpyxl import Workbook
 
-    from ucj.presentation.xlsx import save_workbook, sheet_title, stream_rows, stream_shown
+    from ucj.presentation.xlsx import save_workbook, sheet_title, write_rows, write_shown
 
     about = subject or f"{key.get('district_name')} ({key.get('district_code')})"
     notes: list[list[object]] = [[t("report_title", lang) if subject is None else t("overview_report", lang), about],
@@ -163,15 +163,15 @@ def write_tables_xlsx(path: Path, tables: dict[str, Shown], lang: Lang, syntheti
     for name, lines in (sheet_notes or {}).items():
         if name in tables:
             notes.extend([t(f"sheet.{name}", lang), line] for line in lines)
-    # write-only: each cell made once and streamed (the cells of `write_rows` and `write_shown`, as the
-    # explorer's workbooks have them; tests/presentation/test_speedf_xlsx.py)
-    wb = Workbook(write_only=True)
+    wb = Workbook()
     taken: set[str] = set()
-    ws = wb.create_sheet(sheet_title(t("sheet.notes", lang), taken))
-    stream_rows(ws, [t("data_notes", lang), ""], notes, widths={"A": 24, "B": 100})
+    ws = wb.active
+    ws.title = sheet_title(t("sheet.notes", lang), taken)
+    write_rows(ws, [t("data_notes", lang), ""], notes)
+    ws.column_dimensions["A"].width, ws.column_dimensions["B"].width = 24, 100
     for name, shown_table in tables.items():
         sheet = wb.create_sheet(sheet_title(t(f"sheet.{name}", lang), taken))
-        stream_shown(sheet, shown_table, lang)
+        write_shown(sheet, shown_table, lang)
         if len(shown_table.values) == 0:  # why the sheet has no rows, in one sentence under its headers
             sheet.append([(empty_reasons or {}).get(name) or t("empty_table", lang)])
     return save_workbook(wb, path)

@@ -109,52 +109,6 @@ def _safe_text(ws) -> None:  # type: ignore[no-untyped-def]
                 cell.quotePrefix = True
 
 
-def _stream_cell(ws, value: object, fmt: str | None = None) -> object:  # type: ignore[no-untyped-def]
-    """A value for a write-only sheet's row as `write_shown` and `_safe_text` leave the same cell in a normal
-    sheet: text that could run as a formula stored as text with the quote prefix; a number or date with `fmt`
-    in that number format; anything else the plain value (openpyxl binds it as a normal sheet does)."""
-    from openpyxl.cell import WriteOnlyCell
-
-    if isinstance(value, str):
-        if not value.startswith(FORMULA_START):
-            return value
-        cell = WriteOnlyCell(ws, value)
-        cell.data_type = "s"
-        cell.quotePrefix = True
-        return cell
-    if fmt and isinstance(value, (int, float, dt.datetime)):
-        cell = WriteOnlyCell(ws, value)
-        cell.number_format = fmt
-        return cell
-    return value
-
-
-def stream_rows(ws, header: list[str], rows: list[list[object]], widths: dict[str, float] | None = None
-                ) -> None:  # type: ignore[no-untyped-def]
-    """`write_rows` on a write-only sheet (openpyxl `Workbook(write_only=True)`): the same cells, each
-    written once; `widths` ({column letter: width}) are set first, as a write-only sheet needs."""
-    for letter, width in (widths or {}).items():
-        ws.column_dimensions[letter].width = width
-    ws.append([_stream_cell(ws, v) for v in header])
-    for r in rows:
-        ws.append([_stream_cell(ws, None if isinstance(v, float) and math.isnan(v) else v) for v in r])
-
-
-def stream_shown(ws, s: Shown, lang: Lang) -> None:  # type: ignore[no-untyped-def]
-    """`write_shown` on a write-only sheet: the same cells (values, number formats, text kept text) and column
-    widths, each cell made once and streamed, not kept in memory and visited again (tests/presentation/
-    test_speedf_xlsx.py compares the two cell for cell)."""
-    from openpyxl.utils import get_column_letter
-
-    cols = list(s.values.columns)
-    for j in range(1, len(cols) + 1):
-        ws.column_dimensions[get_column_letter(j)].width = max(12, min(40, len(s.headers[j - 1]) + 2))
-    ws.append([_stream_cell(ws, h) for h in s.headers])
-    formats = [[xl_format(k, lang) for k in s.kinds[c]] for c in cols]
-    for i, row in enumerate(_cells(s, lang)):
-        ws.append([_stream_cell(ws, v, formats[j][i]) for j, v in enumerate(row)])
-
-
 def save_workbook(wb, path: Path) -> Path:  # type: ignore[no-untyped-def]
     """Save whole or not at all."""
     with atomic_path(path) as tmp:
