@@ -139,11 +139,13 @@ class FastBook:
         return self.book.add_worksheet(title)
 
     def row(self, ws, r: int, values: list[object], formats: list[str | None] | None = None) -> None:  # type: ignore[no-untyped-def]
-        """Row `r` (0-based) of `ws`: each value as openpyxl stores it (None and "": an empty cell, which
-        openpyxl reads back as None either way)."""
+        """Row `r` (0-based) of `ws`: each value as openpyxl stores it (None, "" and an infinite number: an
+        empty cell, which openpyxl reads back as None either way)."""
         for j, v in enumerate(values):
             if v is None or (isinstance(v, str) and not v):
                 continue
+            if hasattr(v, "item") and not isinstance(v, (str, dt.datetime)):  # a numpy number, as openpyxl takes it
+                v = v.item()  # type: ignore[union-attr]
             fmt = formats[j] if formats else None
             if isinstance(v, str):
                 if v.startswith(FORMULA_START):
@@ -156,6 +158,8 @@ class FastBook:
                 ws.write_datetime(r, j, v, self._format(fmt or self.DATE_FORMAT))
             elif isinstance(v, dt.date):
                 ws.write_datetime(r, j, dt.datetime(v.year, v.month, v.day), self._format(fmt or "yyyy-mm-dd"))
+            elif isinstance(v, float) and not math.isfinite(v):
+                continue  # an infinite number: openpyxl writes the cell without a value, read back as nothing
             elif isinstance(v, (int, float)):
                 ws.write_number(r, j, v, self._format(fmt))
             else:
