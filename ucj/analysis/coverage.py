@@ -268,3 +268,54 @@ def carry_latest_denominator(frame: pd.DataFrame) -> tuple[pd.DataFrame, int | N
     if "reason" in out.columns:
         out.loc[after, "reason"] = None
     return out, int(pd.Timestamp(last).year)
+
+
+def coverage_pct_at(enrolment: pd.DataFrame, workforce: pd.DataFrame, denominators: list[str],
+                    period: pd.Timestamp) -> dict[str, tuple[float, pd.Timestamp] | None]:
+    """`coverage_at` for one district and several denominators at once, only its coverage_pct and month
+    ({denominator: (coverage_pct, month)}, None without a figure): the same arithmetic on plain arrays (one
+    pass over the district's rows instead of one `coverage` frame per denominator; a report's coverage by
+    every pairing). `enrolment` and `workforce` hold one district's rows. tests/analysis/test_speedf_pairings.py
+    compares it with `coverage_at` for every district and pairing. Rows the arrays cannot take exactly (active
+    not integers, a year given twice) go through `coverage_at` itself."""
+    period = pd.Timestamp(period)
+    codes = enrolment["district_code"].unique()
+    if (len(codes) != 1 or enrolment["active"].dtype.kind not in "iu"
+            or workforce["year"].duplicated().any()):
+        code = str(codes[0]) if len(codes) else ""
+        out: dict[str, tuple[float, pd.Timestamp] | None] = {}
+        for den in denominators:
+            row = coverage_at(enrolment, workforce, code, den, period)[0]
+            out[den] = None if row is None else (float(row["coverage_pct"]), pd.Timestamp(row["month"]))
+        return out
+    months = enrolment["month"].to_numpy()
+    active = enrolment["active"].to_numpy()
+    segment = enrolment["segment"].astype(str).to_numpy()
+    keep = months <= np.datetime64(period)
+    month_values, at = np.unique(months[keep], return_inverse=True)  # sorted, as `coverage` sorts its rows
+    years = pd.DatetimeIndex(month_values).year.to_numpy()
+    wf_years = workforce["year"].to_numpy()
+    now_rows = months == np.datetime64(period)
+    out = {}
+    for den in denominators:
+        segs = pairing(den).segments
+        counted = active if segs is None else np.where(np.isin(segment, list(segs)), active, 0)
+        per_month = np.zeros(len(month_values), dtype="int64")
+        np.add.at(per_month, at, counted[keep])
+        values = workforce[den].astype("float64").to_numpy()
+        den_by_year = dict(zip(wf_years.tolist(), values.tolist()))
+        den_month = np.array([den_by_year.get(int(y), np.nan) for y in years], dtype="float64")
+        with np.errstate(divide="ignore", invalid="ignore"):
+            pct = 100 * per_month / den_month
+        pct[np.isnan(den_month) | (den_month == 0)] = np.nan
+        valid = np.flatnonzero(~np.isnan(pct))
+        if not len(valid):
+            out[den] = None
+            continue
+        last = valid[-1]
+        month, value, den_value = pd.Timestamp(month_values[last]), float(pct[last]), float(den_month[last])
+        if month < period and now_rows.any() and den_value > 0:  # the period rule: the latest denominator carried
+            value = float(100 * float(counted[now_rows].sum()) / den_value)
+            month = period
+        out[den] = (value, month)
+    return out

@@ -20,7 +20,8 @@ from ucj.analysis.budget import (ORGANIC_HELD, PLAN_COLUMNS, SCENARIO_PLUS, Assu
                                  scenario_table)
 from ucj.analysis.claims import claims_summary, heirs_benefits, loss_ratio, programme_kind, savings_withdrawals
 from ucj.analysis.coverage import (OVER_100_NOTE, PAIRINGS, agreement_ends, carry_latest_denominator,
-                                   check_denominator, coverage, coverage_at, numerator_rows, pairing)
+                                   check_denominator, coverage, coverage_at, coverage_pct_at, numerator_rows,
+                                   pairing)
 from ucj.analysis.reasons import reason as reason_code
 from ucj.analysis.facts import seed_facts
 from ucj.analysis.peers import benchmark, benchmark_all
@@ -664,11 +665,12 @@ def district_figures(
     figs = _summary_figures(e_d, denom, period, now, proj, head_claims=claims_12, start_12=start_12,
                             net=net, gross=gross, poverty_latest=latest, denominator_year=den_year)
     by_pairing = {}
+    others = coverage_pct_at(e_d, w_d, [den for den in PAIRINGS if den != denom], period)  # coverage_at's figures
     for den in PAIRINGS:
-        row = now if den == denom else coverage_at(e_d, w_d, code, den, period)[0]  # the page's own: computed above
-        if row is not None:
-            by_pairing[den] = Figure(float(row["coverage_pct"]), "%", f"{pd.Timestamp(row['month']):%Y-%m}",
-                                     pairing(den).name, "enrolment/workforce")
+        got = ((float(now["coverage_pct"]), pd.Timestamp(now["month"])) if now is not None else None) \
+            if den == denom else others[den]  # the page's own: computed above
+        if got is not None:
+            by_pairing[den] = Figure(got[0], "%", f"{got[1]:%Y-%m}", pairing(den).name, "enrolment/workforce")
     rule = None
     if den_year is not None and cov_month is not None:
         rule = reason_code(PERIOD_RULE_LATEST_NUMERATOR, numerator=f"{cov_month:%Y-%m}",

@@ -36,7 +36,7 @@ from ucj.core.config import split_dirs
 from ucj.presentation.request import ReportParams
 from ucj.presentation.plots import claims_figure, coverage_figure, poverty_figure
 from ucj.data.published import RPJMN_SOURCE
-from ucj.presentation.tables import (Shown, as_html_frame, cite, html_table, poverty_sources_cell, shown, source_text,
+from ucj.presentation.tables import (Shown, as_html_frame, cite, html_frame, poverty_sources_cell, shown, source_text,
                                     sources_cell)
 from ucj.presentation.villages_view import village_key, village_rows, village_sentences
 
@@ -79,6 +79,9 @@ class DistrictReport:
     provenance: dict[str, object]
     charts: dict[str, object] = field(default_factory=dict)
     _png: dict[str, bytes] = field(default_factory=dict, repr=False)
+    # each table's `Shown` and its localised text, made once per report (page and Excel read the same ones);
+    # kept with the frame they were made from, and made again if `tables` holds another frame under that name
+    _shown: dict[str, tuple[pd.DataFrame, Shown, pd.DataFrame | None]] = field(default_factory=dict, repr=False)
     villages: VillageFigures | None = None
 
     @property
@@ -283,7 +286,7 @@ class DistrictReport:
         if isinstance(df, str) and not len(self.tables[df]):
             self._html(f"<p>{html.escape(self.empty_reasons().get(df) or t('empty_table', self.lang))}</p>")
         elif isinstance(df, str):
-            self._html(html_table(self.shown(df), self.lang))
+            self._html(html_frame(self.display_table(df)))
         else:
             self._html(df.to_html(index=False, escape=True, classes="ucj-table", border=0, na_rep="–"))
 
@@ -791,11 +794,20 @@ class DistrictReport:
 
     def shown(self, name: str) -> Shown:
         """A table's values with each cell's kind and localised headers (for HTML and Excel alike)."""
-        return shown(name, self.tables[name], self.lang)
+        frame = self.tables[name]
+        kept = self._shown.get(name)
+        if kept is None or kept[0] is not frame:
+            kept = self._shown[name] = (frame, shown(name, frame, self.lang), None)
+        return kept[1]
 
     def display_table(self, name: str) -> pd.DataFrame:
-        """A table as localised text, one formatting rule per kind."""
-        return as_html_frame(self.shown(name), self.lang)
+        """A table as localised text, one formatting rule per kind (a copy: the caller may change it)."""
+        s = self.shown(name)
+        frame, _, text = self._shown[name]
+        if text is None:
+            text = as_html_frame(s, self.lang)
+            self._shown[name] = (frame, s, text)
+        return text.copy()
 
     def citable_key(self) -> dict[str, object]:
         """The key figures as key_figures.json records them beside the page (reader's findings 11, 12): every

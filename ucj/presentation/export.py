@@ -126,9 +126,7 @@ def write_tables_xlsx(path: Path, tables: dict[str, Shown], lang: Lang, syntheti
     catalogue's general one) under its headers, never headers alone. `sheet_notes` (table name -> lines): the
     page's sentences that explain a sheet's figures, each beside the sheet's name (a sheet present in `tables`
     only)."""
-    from openpyxl import Workbook
-
-    from ucj.presentation.xlsx import save_workbook, sheet_title, write_rows, write_shown
+    from ucj.presentation.xlsx import FastBook, sheet_title
 
     about = subject or f"{key.get('district_name')} ({key.get('district_code')})"
     notes: list[list[object]] = [[t("report_title", lang) if subject is None else t("overview_report", lang), about],
@@ -163,18 +161,18 @@ def write_tables_xlsx(path: Path, tables: dict[str, Shown], lang: Lang, syntheti
     for name, lines in (sheet_notes or {}).items():
         if name in tables:
             notes.extend([t(f"sheet.{name}", lang), line] for line in lines)
-    wb = Workbook()
+    book = FastBook(path)  # XlsxWriter: the cells openpyxl's write_rows / write_shown give, in half the time
     taken: set[str] = set()
-    ws = wb.active
-    ws.title = sheet_title(t("sheet.notes", lang), taken)
-    write_rows(ws, [t("data_notes", lang), ""], notes)
-    ws.column_dimensions["A"].width, ws.column_dimensions["B"].width = 24, 100
+    ws = book.sheet(sheet_title(t("sheet.notes", lang), taken))
+    book.rows(ws, [t("data_notes", lang), ""], notes)
+    ws.set_column(0, 0, 24)
+    ws.set_column(1, 1, 100)
     for name, shown_table in tables.items():
-        sheet = wb.create_sheet(sheet_title(t(f"sheet.{name}", lang), taken))
-        write_shown(sheet, shown_table, lang)
+        sheet = book.sheet(sheet_title(t(f"sheet.{name}", lang), taken))
+        below = book.shown(sheet, shown_table, lang)
         if len(shown_table.values) == 0:  # why the sheet has no rows, in one sentence under its headers
-            sheet.append([(empty_reasons or {}).get(name) or t("empty_table", lang)])
-    return save_workbook(wb, path)
+            book.row(sheet, below, [(empty_reasons or {}).get(name) or t("empty_table", lang)])
+    return book.save()
 
 
 # Cells the page leaves out: notebook-only cells, the parameters, papermill's error marker.

@@ -331,4 +331,9 @@ def as_html_frame(s: Shown, lang: Lang) -> pd.DataFrame:
 
 
 def html_table(s: Shown, lang: Lang) -> str:
-    return as_html_frame(s, lang).to_html(index=False, escape=True, classes="ucj-table", border=0, na_rep="–")
+    return html_frame(as_html_frame(s, lang))
+
+
+def html_frame(df: pd.DataFrame) -> str:
+    """A table of text (`as_html_frame`) as the page's HTML table."""
+    return df.to_html(index=False, escape=True, classes="ucj-table", border=0, na_rep="–")
