@@ -620,9 +620,11 @@ class DistrictReport:
                                  else "budget_gross_not_costed_split", lang, **_lapse_values(split, lang)))
         a = r.plan_against_budget
         if a:
-            key = "plan_against_budget_beyond" if int(a["beyond_plan"]) > 0 else "plan_against_budget_covers"
             sc = self.plan_scenario()  # the budget rests on the central projection: the chance beside it (F14)
-            key += "_central" if sc is not None and r.budget_plan_basis == ORGANIC_PROJECTED else ""
+            central = sc is not None and r.budget_plan_basis == ORGANIC_PROJECTED
+            key = (("plan_against_budget_beyond_central" if central else "plan_against_budget_beyond")
+                   if int(a["beyond_plan"]) > 0 else
+                   ("plan_against_budget_covers_central" if central else "plan_against_budget_covers"))
             lines.append(tf(key, lang, probability=fmt_pct(sc["probability_pct"], lang) if sc is not None else "–",
                             plan_year=fmt_year(a["plan_year"]), planned=fmt_int(a["planned_workers"], lang),
                             year=fmt_year(a["last_year"]), needed=fmt_int(a["funded_needed_at_last_year"], lang),
