@@ -148,6 +148,7 @@ def _data_strings(report) -> list[str]:
     plans = report.tables.get("plans")
     if plans is not None:  # each plan's source as the seed file cites it
         quoted += [str(s) for s in plans.get("plan_source", [])]
+        quoted += [str(s) for s in plans.get("wording", []) if s and s != "–"]  # the article's words, as quoted
     villages = report.tables.get("villages")
     if villages is not None:  # Kemendagri's village and kecamatan names ("Sumber Harapan" is a name, not a word)
         quoted += [str(s) for col in ("village", "kecamatan") for s in villages.get(col, [])]

@@ -95,7 +95,8 @@ def test_the_budget_reaches_the_target_on_the_page(pages, lang):
     assert plan["year"].tolist() == list(range(2026, report.projection.target_year + 1))
     shown = report.budget_plan_frame()
     assert shown.iloc[-1, 0] == t("budget_plan_total", lang)
-    assert shown.iloc[-2][t("coverage_end_pct", lang)] == shown.iloc[-1][t("coverage_end_pct", lang)]
+    at = t("at_year_end_of", lang).format(period=f"{report.projection.target_year}-12")  # a stock, labelled (pagesg)
+    assert f'{shown.iloc[-2][t("coverage_end_pct", lang)]} ({at})' == shown.iloc[-1][t("coverage_end_pct", lang)]
     assert t("budget_plan", lang) in text and t("claim_rates", lang) in text
     rates = report.tables["claim_rates"].set_index("programme")
     assert 0 <= rates.loc["JKM", "weight"] <= 1

@@ -238,6 +238,7 @@ class DistrictFigures:
                                                 self.coverage_by_segment["coverage_pct"])),
             "target_pct": p.target_pct, "target_year": p.target_year, "target_source": self.target_source,
             "target_is_default": self.target_is_default,
+            "target_year_assumed": _target_year_assumed(self.target_source),  # the source gives no year (F9)
             # each top-level value's period beside it (reader's finding 12: no undated duplicate of a figure)
             "active_period": _period_of(self.figures, "active"),
             "denominator_period": _period_of(self.figures, "coverage_denominator"),
@@ -260,7 +261,8 @@ class DistrictFigures:
             "savings_12m": {r.programme: {"count": int(r.claim_count), "amount_rp": int(r.claim_amount_rp)}
                             for r in self.savings_12m.itertuples()},
             "apbd_claims_all": self.apbd_claims,
-            "heirs_12m": {"deaths": self.heirs_deaths_12m, "amount_rp": self.heirs_paid_12m_rp},
+            "heirs_12m": {"deaths": self.heirs_deaths_12m, "amount_rp": self.heirs_paid_12m_rp,  # with its period
+                          "period": f"{self.claims_from:%Y-%m} – {self.last_period:%Y-%m}"},
             "poverty": self.poverty_latest | {
                 "p0_by_year": {int(y): v for y, v in zip(self.poverty_district["year"], self.poverty_district["p0"])},
                 "source": self.poverty_source,
@@ -270,6 +272,9 @@ class DistrictFigures:
             "budget": self.budget.to_dict(orient="records"),
             "budget_plan": self.budget_plan.to_dict(orient="records"),
             "budget_plan_total": plan_total(self.budget_plan) if len(self.budget_plan) else {},
+            # the total's stocks (funded, self-enrolled, coverage) are the last year's year-end values, not sums
+            "budget_plan_total_stocks_at": (f"{int(self.budget_plan['year'].iloc[-1])}-12" if len(self.budget_plan)
+                                            else None),
             "budget_plan_basis": self.budget_plan_basis,
             "plan_against_budget": self.plan_against_budget,
             "claim_rates": self.credibility.to_dict(orient="records"),
@@ -299,7 +304,7 @@ class DistrictFigures:
         month = cov.period if cov is not None else f"{self.last_period:%Y-%m}"
         window = f"{self.claims_from:%Y-%m} – {self.last_period:%Y-%m}"
         out = {"coverage_by_segment": f"{self.last_period:%Y-%m}", "claims_12m": window, "savings_12m": window,
-               "loss_ratio_12m": window, "peers": str(self.peer_year), "budget": month, "assumptions": month}
+               "loss_ratio_12m": window, "peers": str(self.peer_year), "budget": month}  # assumptions: each row its own period (F6)
         if len(self.budget_plan):
             out["budget_plan"] = f"{int(self.budget_plan['year'].iloc[0])} – {int(self.budget_plan['year'].iloc[-1])}"
         cr = self.credibility
@@ -334,6 +339,12 @@ class DistrictFigures:
             "seed_facts": self.seed_facts,
             "plans": self.plans,
         }
+
+
+def _target_year_assumed(target_source: str) -> bool:
+    from ucj.data.published import target_year_assumed
+
+    return target_year_assumed(target_source)
 
 
 def _own_target(ds: Dataset, code: str, target_pct: float | None, target_year: int | None

@@ -53,6 +53,15 @@ DEFAULT_TARGET_PREFIX = "default: "
 RPJMN_SOURCE = "RPJMN 2025-2029 (national UCJ target)"
 
 
+# how a target's source text says its year is assumed, not given (the source_texts.csv note of such a target)
+TARGET_YEAR_ASSUMED_MARK = "the article sets no year"
+
+
+def target_year_assumed(target_source: str) -> bool:
+    """True when a target's source says its year is assumed (the article gives none), e.g. Minahasa's 2029."""
+    return TARGET_YEAR_ASSUMED_MARK in str(target_source)
+
+
 def is_default_target(target_source: str) -> bool:
     """True when a target's source marks it as the national default applied to a district without its own."""
     return str(target_source).startswith(DEFAULT_TARGET_PREFIX)

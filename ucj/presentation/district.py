@@ -31,13 +31,13 @@ from ucj.core.config import stylesheet
 from ucj.core.stamp import NAME_ONLY, shown_folder_text, stamp
 from ucj.data.dataset import Dataset, load_stored
 from ucj.presentation.i18n import (Lang, fmt_dec, fmt_int, fmt_num, fmt_pct, fmt_rp, fmt_year, reason_text, stamp_line,
-                                   t, tf, unit_kind)
+                                   t, table_period_text, target_year_text, tf, unit_kind)
 from ucj.core.config import split_dirs
 from ucj.presentation.request import ReportParams
 from ucj.presentation.plots import claims_figure, coverage_figure, poverty_figure
 from ucj.data.published import RPJMN_SOURCE
-from ucj.presentation.tables import (Shown, as_html_frame, cite, html_frame, poverty_sources_cell, shown, source_text,
-                                    sources_cell)
+from ucj.presentation.tables import (Shown, as_html_frame, cite, html_frame, not_compared_text,
+                                    poverty_sources_cell, shown, source_text, sources_cell)
 from ucj.presentation.villages_view import village_key, village_rows, village_sentences
 
 T = TypeVar("T")
@@ -114,7 +114,7 @@ class DistrictReport:
 
     def target_text(self) -> str:
         k, lang = self.key, self.lang
-        text = f"{fmt_pct(k['target_pct'], lang)} ({fmt_year(k['target_year'])})"
+        text = f"{fmt_pct(k['target_pct'], lang)} ({target_year_text(k['target_year'], k.get('target_year_assumed'), lang)})"
         if not k["target_is_default"]:
             return text
         num, den = str(k["pairing"]).split("/")  # the default's basis is not its source's: say so (F18)
@@ -268,13 +268,9 @@ class DistrictReport:
         return "\n".join(lines)
 
     def period_note(self, name: str) -> str:
-        """"This table's figures are for ..." for a table with a period (reader's finding 8), else ""."""
-        period = (self.key.get("table_periods") or {}).get(name)  # type: ignore[union-attr]
-        from ucj.presentation.i18n import claim_rate_periods_text, period_sentence
-
-        if name == "claim_rates" and self.key.get("claim_rate_periods"):  # each rate its own period (reader 3, 14)
-            return claim_rate_periods_text(self.key["claim_rate_periods"], self.lang)  # type: ignore[arg-type]
-        return period_sentence(period, self.lang) if period else ""
+        """"This table's figures are for ..." for a table with a period (reader's finding 8), else "": the rule the
+        Excel notes sheet follows too (i18n.table_period_text)."""
+        return table_period_text(name, self.key, self.lang)
 
     def _period(self, name: str) -> None:
         if self.period_note(name):
@@ -505,6 +501,10 @@ class DistrictReport:
         total_shown = as_html_frame(shown("budget_plan", total, self.lang), self.lang)
         total_shown.insert(0, shown_plan.columns[0], t("budget_plan_total", self.lang))
         total_shown[t("denominator_at_year_end", self.lang)] = "–"
+        at = tf("at_year_end_of", self.lang, period=f"{int(plan['year'].iloc[-1])}-12")  # stocks, not sums (F17)
+        for col in STOCK_COLUMNS:
+            if col in plan.columns:
+                total_shown[t(col, self.lang)] = total_shown[t(col, self.lang)] + f" ({at})"
         return pd.concat([shown_plan, total_shown[shown_plan.columns]], ignore_index=True)
 
     def show_claims(self) -> None:
@@ -524,7 +524,7 @@ class DistrictReport:
                    f"{html.escape(self.claims_reconciliation())}</small></p>")
         h = self.key["heirs_12m"]
         assert isinstance(h, dict)
-        label = t("heirs", self.lang)
+        label = f"{t('heirs', self.lang)}, {h['period']}" if h.get("period") else t("heirs", self.lang)  # reader 5, F15
         self._html(f"<p>{html.escape(label)}: {fmt_int(h['deaths'], self.lang)} · "
                    f"{html.escape(fmt_rp(h['amount_rp'], self.lang))}. "
                    f"<small>{html.escape(t('heirs_note', self.lang))}</small></p>")
@@ -588,6 +588,7 @@ class DistrictReport:
         self._period("budget")
         self._table("budget")
         self._html(f"<h3>{html.escape(t('assumptions_heading', self.lang))}</h3>")
+        self._period("assumptions")
         self._table("assumptions")
         self._html(f"<p><small>{html.escape(t('assumptions_sources_note', self.lang))}</small></p>")  # F2
         self._html(f"<h3>{html.escape(t('budget_plan', self.lang))}</h3>")
@@ -627,8 +628,13 @@ class DistrictReport:
                                  else "budget_gross_not_costed_split", lang, **_lapse_values(split, lang)))
         a = r.plan_against_budget
         if a:
-            key = "plan_against_budget_beyond" if int(a["beyond_plan"]) > 0 else "plan_against_budget_covers"
-            lines.append(tf(key, lang, plan_year=fmt_year(a["plan_year"]), planned=fmt_int(a["planned_workers"], lang),
+            sc = self.plan_scenario()  # the budget rests on the central projection: the chance beside it (F14)
+            central = sc is not None and r.budget_plan_basis == ORGANIC_PROJECTED
+            key = (("plan_against_budget_beyond_central" if central else "plan_against_budget_beyond")
+                   if int(a["beyond_plan"]) > 0 else
+                   ("plan_against_budget_covers_central" if central else "plan_against_budget_covers"))
+            lines.append(tf(key, lang, probability=fmt_pct(sc["probability_pct"], lang) if sc is not None else "–",
+                            plan_year=fmt_year(a["plan_year"]), planned=fmt_int(a["planned_workers"], lang),
                             year=fmt_year(a["last_year"]), needed=fmt_int(a["funded_needed_at_last_year"], lang),
                             beyond=fmt_int(a["beyond_plan"], lang), surplus=fmt_int(a["plan_exceeds_need_by"], lang),
                             plan_cost=fmt_rp(a["plan_cost_rp"], lang), budget_cost=fmt_rp(a["budget_cost_rp"], lang),
@@ -666,6 +672,8 @@ class DistrictReport:
         else:  # "no model is used because ...", never "the model used: series too short"
             lines.append(tf("model_sentence_none", lang, why=reason_text(p.reason, lang) or t("reason_other", lang)))
         lines.append(t("verdict_rule", lang))
+        if p.model_used or p.status == "cannot_say":  # a verdict was given: what it means
+            lines.append(self.verdict_definition())
         held = self.held_denominator()
         lines.append(tf("method_workers_net_held" if held else "method_workers_net", lang,
                         growth=fmt_pct(p.denominator_growth_pct_per_year, lang),
@@ -686,6 +694,19 @@ class DistrictReport:
         lines.append(tf("method_vintage", lang, poverty=f"Susenas {t('march', lang)} {fmt_year(pov.get('year'))}",
                         period=k["last_period"]))
         return lines
+
+    def verdict_definition(self) -> str:
+        """What each verdict means, as projection.judge and projection.informative decide it (reader 5, F16)."""
+        lang, p = self.lang, self.projection
+        return tf("verdict_definition", lang, likely=t("likely", lang), unlikely=t("unlikely", lang),
+                  uncertain=t("uncertain", lang), cannot_say=t("cannot_say", lang),
+                  level=fmt_pct(100 * p.interval, lang, 0), year=fmt_year(p.target_year))
+
+    def informative_note(self) -> str:
+        """The projection sheet's "Interval informative" column explained (reader 5, F16)."""
+        lang, p = self.lang, self.projection
+        return tf("informative_note", lang, column=t("informative", lang), level=fmt_pct(100 * p.interval, lang, 0),
+                  today=fmt_pct(p.last_coverage_pct, lang), cannot_say=t("cannot_say", lang))
 
     def published_table(self) -> pd.DataFrame | None:
         """Each published fact of the district beside the value the data gives, with the difference
@@ -725,16 +746,12 @@ class DistrictReport:
         head = t("data_basis", lang)
         if "data_basis" not in raw.columns:
             return out
-        data, diff = t("data", lang), t("difference", lang)
+        data = t("data", lang)
         basis = [str(b or "") for b in raw["data_basis"]]
         if data in out.columns:
             out[data] = [f"{v} ({t('basis_synthetic_short', lang)})" if b == "basis_synthetic" else
                          f"{v} ({t('basis_same_source_short', lang)})" if b == "basis_same_source" else v
                          for v, b in zip(out[data], basis)]
-        if diff in out.columns:
-            out[diff] = [t("basis_synthetic_difference", lang) if b == "basis_synthetic" else
-                         t("basis_same_source_difference", lang) if b == "basis_same_source" else d
-                         for d, b in zip(out[diff], basis)]
         return out.drop(columns=head) if head in out.columns else out
 
     def show_methods(self) -> None:
@@ -820,6 +837,8 @@ class DistrictReport:
             row["source"] = cite(row.get("source"), lang, year=str(row.get("date") or "")[:4] or None,
                                  quantity=row.get("quantity"))
             row["note"] = row.pop(f"note_{lang}", "")
+            if not_compared_text(row.get("data_basis"), lang):  # not compared: no difference, the reason instead
+                row["difference"], row["not_compared"] = None, not_compared_text(row.get("data_basis"), lang)
             if row.get("data_basis"):  # what the computed side rests on, in words (synthetic, the article, data)
                 row["data_basis"] = t(str(row["data_basis"]), lang)
             row.pop("note_id", None), row.pop("note_en", None)
@@ -843,8 +862,11 @@ class DistrictReport:
                                          self.synthetic_tables, self.key, self.stamp_text(),
                                          table_status=self.results.table_status,
                                          parameters=self.parameters_text(), empty_reasons=self.empty_reasons(),
+                                         table_notes={"assumptions": self.period_note("assumptions")},
                                          sheet_notes={"agreement_ends": self.agreement_end_lines(),
-                                                      "assumptions": [t("assumptions_sources_note", self.lang)]}))
+                                                      "assumptions": [t("assumptions_sources_note", self.lang)],
+                                                      "projection": [self.verdict_definition(), self.informative_note()]
+                                                      if self.projection.model_used else []}))
         for name in self.charts:
             written.append(write_bytes(out / f"{name}.png", self.png(name)))
         return written
@@ -895,6 +917,8 @@ def _pvalue(p: float, lang: Lang) -> str:
 
 
 UNSET_VALUES = ("", None, -1, -1.0, "-1")
+# the budget plan's columns that are year-end values (stocks): the total row gives the last year's, labelled
+STOCK_COLUMNS = ("additional_at_year_end", "existing_funded", "organic_at_year_end", "coverage_end_pct")
 
 
 def parameter_value(name: str, value: object, lang: Lang) -> str:
@@ -965,6 +989,21 @@ def own_target_cell(ds: Dataset, code: str, lang: Lang) -> str:
     if not len(own):
         return ""
     return f"{sources_cell(list(pd.unique(own)), lang)} ({t('targets_own_row_note', lang)})"
+
+
+OWN_ROW_TABLES = ("workforce", "plans")  # district tables whose other rows a district's page does not cite (F8)
+
+
+def own_rows_cell(ds: Dataset, table: str, code: str, lang: Lang) -> str:
+    """A district table's sources on one district's page: those of the district's own rows (not the other
+    districts' articles), said to be so; a table without a row for the district says that instead."""
+    df = getattr(ds, table, None)
+    if df is None or "district_code" not in df or "source" not in df:
+        return ""
+    own = df.loc[df["district_code"] == code, "source"].dropna()
+    if not len(own):
+        return t("own_rows_none", lang)
+    return f"{sources_cell(list(pd.unique(own)), lang)} ({t('own_rows_note', lang)})"
 
 
 def cite_provenance(provenance: object, lang: Lang) -> None:
@@ -1071,12 +1110,32 @@ def with_own_target(rows: pd.DataFrame, ds: Dataset, fig: DistrictFigures, lang:
         return rows
     cov = fig.figures.get("coverage")
     target = ds.targets[ds.targets["district_code"] == fig.district.code].sort_values("target_year").iloc[-1]
+    said = _target_wording(fig.district.code)  # the article's own words, and what the target is (F9)
     row = pd.DataFrame({"quantity": ["coverage_target_pct"], "kind": ["target"],
-                        "note": [cite(own[3], lang)], "wording": ["–"], "value": [float(own[0])], "unit": ["%"],
+                        "note": [said[f"note_{lang}"] if said is not None and said[f"note_{lang}"] else cite(own[3], lang)],
+                        "wording": [_quoted(pd.Series([said["wording"]]), lang)[0] if said is not None else "–"], "value": [float(own[0])], "unit": ["%"],
                         "year": [str(int(own[1]))], "citation": [cite(target.get("source", ""), lang)],
                         "data_now": [cov.value if cov is not None else float("nan")],
                         "data_as_of": [cov.period if cov is not None else None]})
     return pd.concat([rows, row], ignore_index=True) if len(rows) else row
+
+
+def peer_periods(fig: DistrictFigures) -> dict[str, str]:
+    """The period of each column of the peer comparison (`district_table` of the peer year, as of the report's
+    month), in the overviews' ranking terms: coverage and APBD share as of the year's last month, JKK frequency
+    over the year's months, P0 and the working population for the year (reader 5, F6)."""
+    year = int(fig.peer_year)
+    last = min(pd.Timestamp(fig.last_period), pd.Timestamp(year, 12, 1))
+    return {"month": f"{last:%Y-%m}", "window": f"{year}-01 – {last:%Y-%m}", "year": str(year)}
+
+
+def _target_wording(code: str) -> pd.Series | None:
+    """The district's coverage target as its article words it (data/published/fact_wording.csv), or None."""
+    from ucj.data.published import fact_wording
+
+    w = fact_wording()
+    w = w[(w["district_code"] == code) & (w["quantity"] == "coverage_target_pct")]
+    return None if w.empty else w.iloc[-1]
 
 
 def load_data(source: ReportParams | str) -> Dataset:
@@ -1191,6 +1250,7 @@ def build(ds: Dataset, params: ReportParams, *, comparison: pd.DataFrame | PeerT
     prov_rows = pd.DataFrame([
         {"table": name, "source": (name == "poverty" and poverty_sources_cell(ds.poverty, lang))
          or (name == "targets" and own_target_cell(ds, params.district.code, lang))
+         or (name in OWN_ROW_TABLES and own_rows_cell(ds, name, params.district.code, lang))
          or sources_cell(list(i["sources"]), lang),  # type: ignore[call-overload]
          "rows": i["rows"], "synthetic": t(fig.table_status.get(name, "synthetic" if i["synthetic"] else "real"), lang),
          "sha256": str(i["sha256"])[:12]}
@@ -1205,6 +1265,7 @@ def build(ds: Dataset, params: ReportParams, *, comparison: pd.DataFrame | PeerT
         tables["plans"] = with_own_target(tables["plans"], ds, fig, lang)
     if "tied" in tables["peers"]:  # a tie is named (1: none, shown "–")
         tables["peers"] = tables["peers"].assign(tied=tables["peers"]["tied"].mask(tables["peers"]["tied"] <= 1))
+    key["peer_periods"] = peer_periods(fig)
     key["peer_names"] = [ds.registry.get(c).full_name if c in ds.registry else str(c) for c in fig.peer_codes]
     villages = village_figures(ds, d.code, fig.last_period)
     if villages is not None:

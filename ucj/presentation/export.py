@@ -146,12 +146,10 @@ def write_tables_xlsx(path: Path, tables: dict[str, Shown], lang: Lang, syntheti
         notes.append([t("budget_plan", lang), str(line)])  # the budget plan's rule and notes, as the page words them
     if stamp:
         notes.append([t("generated_at", lang), stamp])
-    for name, period in (key.get("table_periods") or {}).items():  # type: ignore[union-attr]
-        from ucj.presentation.i18n import claim_rate_periods_text, period_sentence
+    for name in (key.get("table_periods") or {}):  # type: ignore[union-attr]
+        from ucj.presentation.i18n import table_period_text
 
-        text = period_sentence(period, lang)
-        if name == "claim_rates" and key.get("claim_rate_periods"):  # each rate its own period (reader 3, item 14)
-            text = claim_rate_periods_text(key["claim_rate_periods"], lang)  # type: ignore[arg-type]
+        text = table_period_text(name, key, lang)  # the page's period line (each claim rate's, each peer column's)
         notes.append([t(f"sheet.{name}", lang), text])  # every sheet's period
     for name, note in (table_notes or {}).items():
         if name in tables:

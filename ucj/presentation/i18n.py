@@ -300,3 +300,24 @@ def stamp_line(st: dict[str, object], lang: Lang) -> str:
     assert isinstance(tables, dict)
     listed = ", ".join(f"{t(f'table.{n}', lang)} {str(h)[:8]}" for n, h in tables.items())
     return tf("stamp", lang, when=str(st.get("generated_at")), version=st.get("ucj"), commit=commit, tables=listed)
+
+
+def target_year_text(year: object, assumed: object, lang: Lang = "id") -> str:
+    """A target's year as every place shows it: "2029", or "2029, diasumsikan" when its source gives no year
+    (reader 5, F9: summary, table and index alike)."""
+    return f"{fmt_year(year)}, {t('target_year_assumed', lang)}" if assumed else fmt_year(year)
+
+
+def table_period_text(name: str, key: dict, lang: Lang = "id") -> str:  # type: ignore[type-arg]
+    """The period line of a district table, the page's and the Excel notes sheet's alike: each claim rate's
+    own period; the peer comparison's period column by column (as the overviews' ranking gives them); the
+    budget assumptions, whose rows each carry their own period; else "This table's figures are for ...";
+    "" for a table without a period."""
+    if name == "claim_rates" and key.get("claim_rate_periods"):
+        return claim_rate_periods_text(key["claim_rate_periods"], lang)
+    if name == "peers" and key.get("peer_periods"):
+        return tf("ranking_periods", lang, **key["peer_periods"])
+    if name == "assumptions":
+        return t("assumptions_period_note", lang)
+    period = (key.get("table_periods") or {}).get(name)
+    return period_sentence(period, lang) if period else ""

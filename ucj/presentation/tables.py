@@ -171,8 +171,10 @@ def _cite_part(part: str, lang: Lang, year: object, quantity: str | None) -> str
 def sources_cell(sources: list[object], lang: Lang) -> str:
     """A table's sources in one cell, each cited once: the cited parts of all its source texts, "; "-joined
     without repeats (the demo's real and partly synthetic poverty rows name the same BPS tables)."""
-    parts = [p.strip() for s in sources for p in source_text(str(s), lang).split("; ")]
-    return "; ".join(dict.fromkeys(p for p in parts if p))
+    parts = list(dict.fromkeys(p.strip() for s in sources for p in source_text(str(s), lang).split("; ") if p.strip()))
+    # a source named alone and again with its columns ("data demo sintetis (ucj demo)" and "...: penduduk
+    # bekerja, ...") is cited once, with its columns (reader 5, F8)
+    return "; ".join(p for p in parts if not any(q.startswith(p + ": ") for q in parts))
 
 
 def _span(years: list[int]) -> str:
@@ -272,6 +274,12 @@ def shown(table: str, df: pd.DataFrame, lang: Lang) -> Shown:
         if "rounding" in kinds:  # the article's rounding unit as written: 1, 10 000, 0.01 (not 1.00, 10,000.00)
             kinds["rounding"] = ["count" if pd.notna(r) and float(r) >= 1 else k
                                  for k, r in zip(kinds["rounding"], df["rounding"])]
+    if table == "seed_facts" and "data_basis" in df.columns and "difference" in out.columns:
+        # one rule for the page and the workbook (reader 5, F3): a computed side that is synthetic or the
+        # article's own figure is not compared, so its difference cell gives the reason, never a number
+        why = [not_compared_text(b, lang) for b in df["data_basis"]]
+        out["difference"] = pd.Series([w or v for w, v in zip(why, out["difference"])], index=out.index, dtype=object)
+        kinds["difference"] = ["text" if w else k for w, k in zip(why, kinds["difference"])]
     for col in HIDDEN.get(table, ()):  # shown by the number's format instead
         if col in out.columns:
             out = out.drop(columns=col)
@@ -337,3 +345,14 @@ def html_table(s: Shown, lang: Lang) -> str:
 def html_frame(df: pd.DataFrame) -> str:
     """A table of text (`as_html_frame`) as the page's HTML table."""
     return df.to_html(index=False, escape=True, classes="ucj-table", border=0, na_rep="–")
+
+
+# what a published fact's computed side rests on when it is not compared with the article (facts.data_basis)
+NOT_COMPARED = {"basis_synthetic": "basis_synthetic_difference", "basis_same_source": "basis_same_source_difference"}
+
+
+def not_compared_text(basis: object, lang: Lang) -> str:
+    """Why a published fact is not compared with the data ("" when it is): the one rule the page's and the
+    workbook's difference cells and key_figures.json follow."""
+    key = NOT_COMPARED.get(str(basis or ""))
+    return t(key, lang) if key else ""

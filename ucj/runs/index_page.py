@@ -24,7 +24,8 @@ from ucj.core.config import stylesheet
 from ucj.core.files import write_csv, write_text
 from ucj.core.stamp import stamp
 from ucj.analysis.projection import INTERVAL
-from ucj.presentation.i18n import Lang, check_lang, fmt_int, fmt_num, fmt_pct, fmt_rp, fmt_year, stamp_line, t, tf
+from ucj.presentation.i18n import (Lang, check_lang, fmt_int, fmt_num, fmt_pct, fmt_rp, fmt_year, stamp_line, t,
+                                   target_year_text, tf)
 from ucj.presentation.tables import Shown
 
 SUMMARY_CSV = "summary.csv"
@@ -285,7 +286,8 @@ def _row(entry: dict[str, object], key: dict[str, object] | None, lang: Lang,
     target_cells = []
     for den in pairings:  # each target under its own pairing, as coverage
         target, year = targets.get(den, (None, None))
-        target_cells.append(_td(f"{fmt_pct(target, lang)} ({fmt_year(year)})" if target is not None else "–", target))
+        year_text = target_year_text(year, key.get("target_year_assumed"), lang)  # "2029, assumed" as on the page
+        target_cells.append(_td(f"{fmt_pct(target, lang)} ({year_text})" if target is not None else "–", target))
     projection_cells = []
     for den in pairings:  # each projection under its own pairing, as coverage and target
         projected, lower, upper = projections.get(den, (None, None, None))
