@@ -96,7 +96,8 @@ def test_each_table_period_line_matches_its_rows(pages, raw, lang):
         p = pages(code, lang)
         notes = _notes(p["wb"], lang)
         assumptions = [b for a, b in notes if a == t("sheet.assumptions", lang)]
-        assert assumptions == [t("assumptions_period_note", lang)]
+        # the period line, then what the rows' sources are (the workbook's defaults: docs/pagesh.md, F2)
+        assert assumptions == [t("assumptions_period_note", lang), t("assumptions_sources_note", lang)]
         assert t("assumptions_period_note", lang) in p["text"]
         for year in ("2022", "2023", "2024"):  # the years the line names are the rows' own
             assert any(year in str(s) for s in p["report"].display_table("assumptions")[t("source", lang)])
