@@ -60,7 +60,7 @@ def test_budget_assumptions_say_what_they_are_once_on_page_and_in_excel(boalemo,
     import html as h
 
     assert h.unescape(page).count(note) == 1
-    said = "tanpa judul, media atau tanggal" if lang == "id" else "without their title, outlet or publication date"
+    said = "tanpa kutipan lengkap" if lang == "id" else "without a complete citation"
     assert said in note
     r.save(tmp_path)
     ws = openpyxl.load_workbook(tmp_path / "tables.xlsx")[t("sheet.notes", lang)[:31]]

@@ -96,7 +96,7 @@ def test_report_province_in_english_end_to_end(demo_dir, tmp_path):
     recorded = json.loads((run / "run.json").read_text())
     assert set(recorded["files"]) == {"index.html"}  # what it wrote, and nothing it did not
     page = next(run.glob("*/report.html")).read_text(encoding="utf-8")
-    assert "its source does not state its basis; applied here to all active participants / working population" \
+    assert "its basis is not recorded; applied here to all active participants / working population" \
         in page
     verify = subprocess.run([str(BIN / "ucj"), "verify", str(run), "--data-dir", str(demo_dir)],
                             capture_output=True, text=True)

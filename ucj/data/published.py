@@ -83,7 +83,7 @@ def citations(path: str | Path | None = None) -> pd.DataFrame:
     date (ISO; blank: the year of the fact) and date_note ("meeting": the date of the event reported;
     "listing": the article gives no date of its own, only a listing dated then: published no later than that;
     "undated": no date known; "default_target": the workbook's default target, whose enacting regulation and
-    date are not recorded and whose source does not state its coverage basis, said so where it is cited)."""
+    date and coverage basis are not recorded, said so where it is cited)."""
     return pd.read_csv(path or published_file("citations.csv"), dtype="str", keep_default_na=False)
 
 
