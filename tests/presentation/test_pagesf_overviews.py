@@ -69,7 +69,7 @@ def _statsmodels_chain(demo_dir: Path, prefix: str) -> dict[str, object]:
     damped = ETSModel(y, error="add", trend="add", damped_trend=True).fit(disp=False)
     ses = ETSModel(y, error="add", trend=None).fit(disp=False)
     rw = ARIMA(y, order=(0, 1, 0), trend="t").fit()
-    return {"params": dict(zip(damped.param_names, damped.params)), "alpha_ses": float(ses.params[0]),
+    return {"params": dict(zip(damped.param_names, damped.params)), "alpha_ses": float(ses.params[0]), "series": y,
             "aic": {"ets_damped": damped.aic, "ets_level": ses.aic, "random_walk": rw.aic}}
 
 
@@ -250,3 +250,34 @@ def test_province_overview_built_by_the_cli_reads_one_story_in_bahasa_indonesia(
     wb = openpyxl.load_workbook(folder / "tables.xlsx")
     head = next(wb[t("sheet.model_fits", "id")].iter_rows(values_only=True))
     assert t("reason", "id") in head
+
+
+# -- the details line's Ljung-Box p, readable against the rule's limits (reader 7, N1) -----------------------------
+def test_residual_pvalue_shows_its_order_of_magnitude_hand_worked():
+    from ucj.presentation.district import _residual_pvalue
+
+    assert _residual_pvalue(0.194, "id") == "= 0,194" and _residual_pvalue(0.194, "en") == "= 0.194"
+    assert _residual_pvalue(7.9998e-12, "id") == "≈ 8,0 · 10⁻¹²" and _residual_pvalue(7.9998e-12, "en") == "≈ 8.0 · 10⁻¹²"
+    assert _residual_pvalue(9.6e-5, "en") == "≈ 9.6 · 10⁻⁵"  # just below the 0.0001 limit: never reads as 10⁻⁴
+    assert _residual_pvalue(0.0, "en") == "< 10⁻¹⁵"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_national_details_give_the_random_walks_ljung_box_p_as_statsmodels_finds(overviews, demo_dir, lang):
+    """The random walk the national overview uses: its Ljung-Box p (statsmodels' acorr_ljungbox on the ARIMA(0,1,0)
+    with drift's residuals at min(12, n/5) lags) is printed to two significant digits, not "< 0.001", and the page
+    says the series was seasonally adjusted, so the reader knows the 10⁻¹² limit applies."""
+    from statsmodels.stats.diagnostic import acorr_ljungbox
+    from statsmodels.tsa.arima.model import ARIMA
+
+    from ucj.presentation.district import _residual_pvalue
+
+    ref = _statsmodels_chain(Path(demo_dir), "")
+    y = ref["series"]
+    resid = ARIMA(y, order=(0, 1, 0), trend="t").fit().resid.to_numpy()[1:]  # the first is the level itself
+    p = float(acorr_ljungbox(resid, lags=[min(12, len(resid) // 5)])["lb_pvalue"].iloc[0])
+    assert p < 1e-3
+    page = _methods(overviews[None, lang])
+    walk = page[page.index(f"{t('random_walk', lang)}: AIC"):]
+    assert f" p {_residual_pvalue(p, lang)}" in walk[:walk.index(";")], (p, walk[:200])
+    assert t("model_details_adjusted", lang).split("{")[0] in page

@@ -444,8 +444,13 @@ class DistrictReport:
         """The details behind the sentence: each fitted model's AIC and Ljung-Box p-value."""
         lang = self.lang
         items = [tf("model_details_item", lang, model=t(f.model, lang), aic=fmt_num(f.aic, lang, 1),
-                    p=_pvalue(f.residual_pvalue, lang)) for f in self.projection.fits if f.fitted]
-        return tf("model_details", lang, details="; ".join(items) or "–")
+                    p=_residual_pvalue(f.residual_pvalue, lang)) for f in self.projection.fits if f.fitted]
+        details = tf("model_details", lang, details="; ".join(items) or "–")
+        if items and self.projection.seasonally_adjusted:  # which Ljung-Box limit applies (the rule note's two)
+            from ucj.analysis.projection import LB_REJECT_P_ADJUSTED
+
+            details += " " + tf("model_details_adjusted", lang, limit=_power_of_ten(LB_REJECT_P_ADJUSTED))
+        return details
 
     def policy_sentences(self) -> list[str]:
         """The organic part the model projects and the funded part added as a schedule; the ends of funding
@@ -914,6 +919,23 @@ def _pvalue(p: float, lang: Lang) -> str:
     if pd.isna(p):
         return "–"
     return "= " + fmt_num(p, lang, 3) if p >= 0.001 else "< " + fmt_num(0.001, lang, 3)
+
+
+def _residual_pvalue(p: float, lang: Lang) -> str:
+    """A Ljung-Box p-value: three decimals, or below 0.001 its order of magnitude ("≈ 8 · 10⁻¹²"), so that it can
+    be read against the rule's limits (0.0001, and 10⁻¹² for a seasonally adjusted series), which "< 0.001" hides;
+    two significant digits, so a value just below a limit never reads as the limit."""
+    import math
+
+    if pd.isna(p) or p >= 0.001:
+        return _pvalue(p, lang)
+    if p <= 0:
+        return "< 10⁻¹⁵"
+    exponent = math.floor(math.log10(p))
+    mantissa = round(p / 10 ** exponent, 1)  # two significant digits: 9.6e-5 must not read as 1e-4, a limit
+    if mantissa >= 10:
+        mantissa, exponent = 1.0, exponent + 1
+    return f"≈ {fmt_num(mantissa, lang, 1)} · {_power_of_ten(10.0 ** exponent)}"
 
 
 UNSET_VALUES = ("", None, -1, -1.0, "-1")
