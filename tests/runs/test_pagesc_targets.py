@@ -136,3 +136,16 @@ def test_index_and_summary_xlsx_name_each_target_column_by_its_pairing(batch, de
     boalemo = re.findall(r"<td[^>]*>(.*?)</td>",
                          re.search(r"<tr><td[^>]*><a href=\"7502/report.html\">.*?</tr>", page).group(0))
     assert boalemo[heads.index(wp)] == f"{fmt_pct(43.92, 'id')} (2029)" and boalemo[heads.index(pot)] == "–"
+
+
+def test_an_assumed_target_year_reaches_the_index_a_batch_writes(tmp_path):
+    """A batch carries only index_figures(key) in its entries (not the whole key figures): the mark that the
+    article gives no target year must be among them, or the index says "(2029)" while the page says
+    "(2029, assumed)" (reader 7: F9 was fixed on the page, not in the index make run writes)."""
+    from ucj.runs.index_page import index_figures, write_index
+
+    key = {"district_code": "1", "district_name": "A", "denominator": "potensi_pekerja", "target_pct": 100.0,
+           "target_year": 2029, "target_year_assumed": True, "target_is_default": False}
+    entries = [{"district": "1", "status": "ok", "key": index_figures(key)}]
+    page = html_lib.unescape(write_index(tmp_path / "index.html", entries, "en", False, "x").read_text())
+    assert f"100.0 % (2029, {t('target_year_assumed', 'en')})" in page

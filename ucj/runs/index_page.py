@@ -191,7 +191,8 @@ def index_figures(key: dict[str, object]) -> dict[str, object]:
                                                            ("coverage_pct",), ("coverage_as_of",), ("active",),
                                                            ("projection", "projected_pct"), ("projection", "lower_pct"),
                                                            ("projection", "upper_pct"), ("claims_12m", "from"),
-                                                           ("claims_12m", "to"), ("target_is_default",)]
+                                                           ("claims_12m", "to"), ("target_is_default",),
+                                                           ("target_year_assumed",)]
     for where in paths:
         value = _get(key, where)
         if value is None:  # missing and None read the same (_get)
