@@ -30,8 +30,8 @@ from ucj.analysis.villages import VillageFigures, village_figures
 from ucj.core.config import stylesheet
 from ucj.core.stamp import NAME_ONLY, shown_folder_text, stamp
 from ucj.data.dataset import Dataset, load_stored
-from ucj.presentation.i18n import (Lang, fmt_dec, fmt_int, fmt_num, fmt_pct, fmt_rp, fmt_year, reason_text, stamp_line,
-                                   t, table_period_text, target_year_text, tf, unit_kind)
+from ucj.presentation.i18n import (Lang, default_target_basis, fmt_dec, fmt_int, fmt_num, fmt_pct, fmt_rp, fmt_year,
+                                   reason_text, stamp_line, t, table_period_text, target_year_text, tf, unit_kind)
 from ucj.core.config import split_dirs
 from ucj.presentation.request import ReportParams
 from ucj.presentation.plots import claims_figure, coverage_figure, poverty_figure
@@ -117,9 +117,7 @@ class DistrictReport:
         text = f"{fmt_pct(k['target_pct'], lang)} ({target_year_text(k['target_year'], k.get('target_year_assumed'), lang)})"
         if not k["target_is_default"]:
             return text
-        num, den = str(k["pairing"]).split("/")  # the default's basis is not its source's: say so (F18)
-        return text + f" – {t('default_target', lang)}; " + tf("default_target_basis", lang,
-                                                                 pairing=f"{t(num, lang)} / {t(den, lang)}")
+        return text + f" – {t('default_target', lang)}; " + default_target_basis(k["pairing"], lang)  # F18
 
     def projection_text(self) -> str:
         p, lang = self.projection, self.lang
@@ -925,8 +923,6 @@ def _residual_pvalue(p: float, lang: Lang) -> str:
     """A Ljung-Box p-value: three decimals, or below 0.001 its order of magnitude ("≈ 8 · 10⁻¹²"), so that it can
     be read against the rule's limits (0.0001, and 10⁻¹² for a seasonally adjusted series), which "< 0.001" hides;
     two significant digits, so a value just below a limit never reads as the limit."""
-    import math
-
     if pd.isna(p) or p >= 0.001:
         return _pvalue(p, lang)
     if p <= 0:

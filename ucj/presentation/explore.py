@@ -29,8 +29,8 @@ from ucj.core.errors import UcjInputError
 from ucj.data.dataset import Dataset
 from ucj.data.registry import Registry
 from ucj.data.schema import DENOMINATORS
-from ucj.presentation.i18n import (Lang, check_lang, fmt_int, fmt_num, fmt_pct, fmt_rp, fmt_rp_full, fmt_signed_int,
-                                  fmt_year, reason_text, t, tf)
+from ucj.presentation.i18n import (Lang, check_lang, default_target_basis, fmt_int, fmt_num, fmt_pct, fmt_rp, fmt_rp_full,
+                                   fmt_signed_int, fmt_year, reason_text, t, tf)
 from ucj.presentation.plots import claims_figure, mark_synthetic, poverty_figure
 from ucj.presentation.explore_env import DISTRICT_ENV, LANG_ENV, default_lang  # noqa: F401 - the explorer's API
 from ucj.presentation.tables import Shown, as_html_frame, shown
@@ -689,6 +689,4 @@ def explorer_app(data_dir: str = "", lang: str = "", district: str = ""):  # typ
 
 def _default_target_note(fig: object, lang: Lang) -> str:
     """The national default target, said to be applied to the view's pairing, its basis not stated by its source."""
-    num, den = str(getattr(fig, "pairing")).split("/")
-    pairing = f"{t(num, lang)} / {t(den, lang)}"
-    return f"{t('default_target', lang)}; " + tf("default_target_basis", lang, pairing=pairing)
+    return f"{t('default_target', lang)}; " + default_target_basis(getattr(fig, "pairing"), lang)

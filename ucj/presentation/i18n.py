@@ -321,3 +321,11 @@ def table_period_text(name: str, key: dict, lang: Lang = "id") -> str:  # type: 
         return t("assumptions_period_note", lang)
     period = (key.get("table_periods") or {}).get(name)
     return period_sentence(period, lang) if period else ""
+
+
+def default_target_basis(pairing: object, lang: Lang = "id") -> str:
+    """What is said beside the national default target (reader 5, F18): its basis is not recorded, and the pairing
+    ("all_participants/working_population") it is applied to here, in words. One text for pages, overviews and
+    the explorer."""
+    num, den = str(pairing).split("/")
+    return tf("default_target_basis", lang, pairing=f"{t(num, lang)} / {t(den, lang)}")

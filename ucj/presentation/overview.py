@@ -20,8 +20,8 @@ from ucj.analysis.regions import AreaFigures, RegionFigures, area_figures, regio
 from ucj.core.config import stylesheet
 from ucj.core.stamp import stamp
 from ucj.data.dataset import Dataset
-from ucj.presentation.i18n import (Lang, check_lang, fmt_int, fmt_level, fmt_num, fmt_pct, fmt_rp, fmt_year,
-                             reason_text, stamp_line, t, tf)
+from ucj.presentation.i18n import (Lang, check_lang, default_target_basis, fmt_int, fmt_level, fmt_num, fmt_pct, fmt_rp,
+                                   fmt_year, reason_text, stamp_line, t, tf)
 from ucj.presentation.tables import (Shown, as_html_frame, html_table, poverty_sources_cell, shown, source_text,
                                      sources_cell)
 from ucj.presentation.district import DistrictReport, fits_with_reasons
@@ -183,9 +183,7 @@ class Overview:
         text = f"{fmt_pct(a.target_pct, lang)} ({fmt_year(a.target_year)})"
         if not a.target_is_default:
             return text
-        num, den = a.pairing.split("/")  # the default's basis is not its source's: say so (F18)
-        return text + f" – {t('default_target_area', lang)}; " + tf("default_target_basis", lang,
-                                                                      pairing=f"{t(num, lang)} / {t(den, lang)}")
+        return text + f" – {t('default_target_area', lang)}; " + default_target_basis(a.pairing, lang)  # F18
 
     def projection_text(self) -> str:
         p, lang = self._area().projection, self.lang
