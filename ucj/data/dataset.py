@@ -16,7 +16,7 @@ from ucj.core.errors import UcjInputError
 from ucj.core.files import folder_lock, read_parquet_metadata, sha256_file
 from ucj.data.published import is_default_target
 from ucj.data.registry import Registry, load_registry
-from ucj.data.schema import SYNTHETIC_SOURCE, TABLES, validate
+from ucj.data.schema import COLUMN_DEFAULTS, SYNTHETIC_SOURCE, TABLES, validate
 
 
 @dataclass
@@ -301,7 +301,28 @@ def read_table(path: Path, name: str, codes: frozenset[str]) -> pd.DataFrame:
                                 "or truncated", file=str(path)) from None
     finally:
         release_arrow_memory()
-    return validate(df, name, codes, file=str(path))
+    return validate(with_defaults(df, name), name, codes, file=str(path))
+
+
+def with_defaults(df: pd.DataFrame, table: str) -> pd.DataFrame:
+    """A stored table with the columns added since it was written (schema.COLUMN_DEFAULTS): a targets file
+    from before `target_year_assumed` existed. For such old folders only, a target whose source text says
+    the year is assumed (published.TARGET_YEAR_ASSUMED_MARK, how the demo said so before) keeps saying so;
+    every file that has the column is read as it is."""
+    from ucj.data.published import target_year_assumed
+    from ucj.data.schema import COLUMN_DEFAULTS
+
+    missing = {col: v for (t, col), v in COLUMN_DEFAULTS.items() if t == table and col not in df.columns}
+    if not missing:
+        return df
+    df = df.copy()
+    for col, default in missing.items():
+        if (table, col) == ("targets", "target_year_assumed") and "target_source" in df.columns:
+            df[col] = df["target_source"].map(target_year_assumed).astype("bool")  # old folders only
+        else:
+            df[col] = pd.Series(default, index=df.index)
+    order = [c.name for c in TABLES[table].columns]
+    return df[[c for c in order if c in df.columns] + [c for c in df.columns if c not in order]]
 
 
 def release_arrow_memory() -> None:
@@ -446,6 +467,9 @@ def _read_folder(d: Path, registry: Registry, final: set[str] | frozenset[str] =
                 stored = pd.read_parquet(cells)
             except Exception:  # noqa: BLE001
                 raise UcjInputError.one("cell provenance file is damaged; re-run the import", file=str(cells)) from None
+            added = [c for (t, c) in COLUMN_DEFAULTS if t == name and c not in stored.columns]
+            if len(stored) == len(df) and added and set(value_columns(name)) - set(added) <= set(stored.columns):
+                stored = stored.assign(**{c: df["source"].astype("object").to_numpy() for c in added})  # old file
             if len(stored) == len(df) and set(value_columns(name)) <= set(stored.columns):
                 prov = stored[value_columns(name)].set_axis(df.index)
         try:
