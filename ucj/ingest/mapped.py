@@ -408,10 +408,10 @@ TEMPLATE_EXAMPLES: dict[str, tuple[list[object], str]] = {
     "workforce": (["Minahasa", 2024, 180000, 70000, 95000, 132104],
                   "potensi pekerja 132,104 is the branch list quoted for Minahasa in Nov 2024 (seed 003); the "
                   "other counts are illustrations; employees and informal workers may be left empty"),
-    "targets": (["72.01", 2030, "99,5", "working_population", "RPJMD Kabupaten Banggai 2025-2030", "false"],
+    "targets": (["72.01", 2030, "99,5", "working_population", "RPJMD Kabupaten Banggai 2025-2030"],
                 "Banggai's RPJMD target of 99.5 % coverage by 2030 (seed 001); decimals with a comma as in "
-                "Indonesian Excel; target_year_assumed false: the RPJMD sets the year (true when the document "
-                "sets none and the year is assumed; the column may be left out: false)"),
+                "Indonesian Excel; the RPJMD sets the year, so the optional column target_year_assumed is left "
+                "out (false); add it with true where the document sets no year and the year is assumed"),
     "village_enrolment": (["Minahasa", "2025-12", "71.02.06.2017", "BPU", "apbd", 112],
                           "112 APBD-funded BPU participants in Desa Tounelet, Kecamatan Kakas, at the end of "
                           "December 2025 (illustration; a branch office's rekap per desa gives one row per "
@@ -433,9 +433,11 @@ def template_mapping(kind: str) -> Mapping:
 
 
 def template_columns(kind: str) -> list[str]:
+    """The template's header: district, the period, the values (a column with a default, such as targets'
+    target_year_assumed, is optional: the notes sheet lists it, a file may add it)."""
     m = template_mapping(kind)
     period = "month" if m.month else "year" if m.year else None
-    return ["district"] + ([period] if period else []) + list(m.columns)
+    return ["district"] + ([period] if period else []) + [c for c in m.columns if (kind, c) not in COLUMN_DEFAULTS]
 
 
 def import_template(path: str | Path, kind: str, allow_unmatched: bool = False, registry: Registry | None = None,
@@ -468,7 +470,9 @@ def write_templates(out_dir: str | Path) -> list[Path]:
                                   "write Kabupaten/Kota where both exist (Bandung)")]
             + [(c, _PERIOD[c], f"the {c}") for c in cols[1:2] if c in _PERIOD]
             + [(c, f"{docs[c].kind} ({docs[c].unit})", f"{docs[c].meaning}; {docs[c].rule}") for c in cols
-               if c in docs],
+               if c in docs]
+            + [(c, f"{docs[c].kind} ({docs[c].unit})", f"optional column (add it to the header): {docs[c].meaning}; "
+                                                       f"{docs[c].rule}") for (k, c) in COLUMN_DEFAULTS if k == kind],
             columns=["column", "type", "meaning"],
         )
         worked = pd.DataFrame({"column": cols, "example": [str(v) for v in row]})
