@@ -224,6 +224,18 @@ def years_by_origin(df: pd.DataFrame, columns: tuple[str, ...]) -> dict[str, dic
     return out
 
 
+def cells_by_origin(df: pd.DataFrame, columns: tuple[str, ...]) -> dict[str, dict[bool, int]]:
+    """For each of `columns` of a table with a `source` column: how many filled cells are made up (True) and
+    real (False), judged from each row's source as `years_by_origin` judges them."""
+    sources = df["source"].astype("object").astype(str)
+    out: dict[str, dict[bool, int]] = {}
+    for col in columns:
+        filled = df[col].notna().to_numpy()
+        made_up = np.array([source_is_synthetic(s, col) for s in sources], dtype=bool)
+        out[col] = {flag: int((filled & (made_up == flag)).sum()) for flag in (False, True)}
+    return out
+
+
 def column_synthetic(info: TableInfo, column: str) -> bool:
     """Whether any filled cell of a table's `column` is made up (from the table's per-column sources)."""
     return any(source_is_synthetic(src, column) for src in (info.columns.get(column) or {}))

@@ -865,13 +865,8 @@ class DistrictReport:
     def _cite_poverty_provenance(self, provenance: object) -> None:
         """The poverty table's provenance in key_figures.json as the page's sources table cites it (reader 7,
         F4): its sources once, each with its years, and per column which source gave which years."""
-        tables = (provenance or {}).get("tables") if isinstance(provenance, dict) else None
-        info = (tables or {}).get("poverty")
-        if not isinstance(info, dict) or self.poverty_cited is None:
-            return
-        cell, columns = self.poverty_cited
-        info["sources"] = [cell]
-        info["columns"] = {c: columns.get(c, v) for c, v in (info.get("columns") or {}).items()}
+        if self.poverty_cited is not None:
+            cite_poverty_provenance(provenance, *self.poverty_cited)
 
     # -- files beside the report --------------------------------------------------------------
     def save(self, output_dir: str | Path) -> list[Path]:
@@ -1076,6 +1071,19 @@ def cite_provenance(provenance: object, lang: Lang) -> None:
                     name = source_text(str(k), lang)
                     cited[name] = cited.get(name, 0) + v if isinstance(v, int) else v  # type: ignore[operator]
                 info["columns"][col] = cited
+
+
+def cite_poverty_provenance(provenance: object, cell: str, columns: dict[str, dict[str, int]]) -> None:
+    """Set, in place, a key_figures.json provenance block's poverty entry to the page's citation (reader 7, F4):
+    its `sources` the page's one yearly cell (tables.poverty_sources_cell) and its per-column map
+    `tables.poverty_column_sources` (which source gave which years of each column). For the district pages
+    and, given the same two values of its poverty table, an overview."""
+    tables = (provenance or {}).get("tables") if isinstance(provenance, dict) else None
+    info = (tables or {}).get("poverty")
+    if not isinstance(info, dict):
+        return
+    info["sources"] = [cell]
+    info["columns"] = {c: columns.get(c, v) for c, v in (info.get("columns") or {}).items()}
 
 
 def _citations(facts: pd.DataFrame, lang: Lang) -> list[str]:

@@ -217,21 +217,18 @@ def poverty_column_sources(poverty: pd.DataFrame, lang: Lang) -> dict[str, dict[
     Kedalaman Kemiskinan (P1) ..., 2024–2025": 1028, "data demo sintetis (ucj demo), 2019–2023": 2570}}. For
     key_figures.json's per-column map (reader 7, F4): a column is never named both real and made up for the
     same years. None when `poverty_sources_cell` is None (an imported table is cited as it names itself)."""
-    from ucj.data.dataset import MIXED_LABELS, source_is_synthetic, years_by_origin
+    from ucj.data.dataset import MIXED_LABELS, cells_by_origin, years_by_origin
 
     if poverty_sources_cell(poverty, lang) is None:
         return None
-    cols = [c for c in POVERTY_VALUE_COLUMNS if c in poverty.columns]
-    origin = years_by_origin(poverty, tuple(cols))
-    sources = poverty["source"].astype("object").astype(str)
+    cols = tuple(c for c in POVERTY_VALUE_COLUMNS if c in poverty.columns)
+    origin, counts = years_by_origin(poverty, cols), cells_by_origin(poverty, cols)
     out: dict[str, dict[str, int]] = {}
     for col in cols:
-        filled = poverty[col].notna().to_numpy()
-        made_up = sources.map(lambda s, c=col: source_is_synthetic(s, c)).to_numpy(dtype=bool)
         label = MIXED_LABELS[col]
         cited: dict[str, int] = {}
         for synthetic, years in origin[col].items():
-            n = int((filled & (made_up == synthetic)).sum())
+            n = counts[col].get(synthetic, 0)
             if not n or not years:
                 continue
             name = t(SYNTHETIC_LABEL, lang) if synthetic else f"BPS, {BPS_TITLES.get(label, t(label, lang))}"
