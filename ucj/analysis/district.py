@@ -222,6 +222,9 @@ class DistrictFigures:
     # collective (every APBD cohort pooled), cohorts, and national_JKK / national_JKM (the national rates' years)
     claim_rate_periods: dict[str, object] = field(default_factory=dict)
     lapses: LapseSplit | None = None  # the gross need's lapses by funding group
+    # the targets table's target_year_assumed of the target used: its document sets no year (F9); False when
+    # the year is a parameter or the target the national default
+    target_year_assumed: bool = False
 
     def key(self) -> dict[str, object]:
         """The key figures as plain JSON values (what key_figures.json records)."""
@@ -238,7 +241,7 @@ class DistrictFigures:
                                                 self.coverage_by_segment["coverage_pct"])),
             "target_pct": p.target_pct, "target_year": p.target_year, "target_source": self.target_source,
             "target_is_default": self.target_is_default,
-            "target_year_assumed": _target_year_assumed(self.target_source),  # the source gives no year (F9)
+            "target_year_assumed": bool(self.target_year_assumed),  # the source gives no year (F9)
             # each top-level value's period beside it (reader's finding 12: no undated duplicate of a figure)
             "active_period": _period_of(self.figures, "active"),
             "denominator_period": _period_of(self.figures, "coverage_denominator"),
@@ -341,10 +344,13 @@ class DistrictFigures:
         }
 
 
-def _target_year_assumed(target_source: str) -> bool:
-    from ucj.data.published import target_year_assumed
-
-    return target_year_assumed(target_source)
+def _target_year_assumed(ds: Dataset, code: str, target_year: int | None) -> bool:
+    """Whether the year of the target a district is judged against is assumed (the targets table's
+    target_year_assumed of its own row, the one district_target picks); never for a year given as a parameter."""
+    if target_year is not None:
+        return False
+    t = ds.targets[ds.targets["district_code"] == code].sort_values("target_year")
+    return bool(len(t) and "target_year_assumed" in t.columns and bool(t["target_year_assumed"].iloc[-1]))
 
 
 def _own_target(ds: Dataset, code: str, target_pct: float | None, target_year: int | None
@@ -713,6 +719,8 @@ def district_figures(
         figures=figs, coverage_by_pairing=by_pairing, period_rule=rule, chart_synthetic=chart_synthetic(view, denom), province_note=province_note, lapses=split,
         claims_totals=_claims_totals(claims_12, lr),
         table_status={n: table_synthetic_status(i)[0] for n, i in view.info.items()},
+        target_year_assumed=(target_source != TARGET_FROM_PARAMETER
+                             and _target_year_assumed(view, code, target_year)),
         claim_rate_periods=rate_periods,
     )
 

@@ -16,7 +16,7 @@ from ucj.core.errors import UcjInputError
 from ucj.core.files import folder_lock, read_parquet_metadata, sha256_file
 from ucj.data.published import is_default_target
 from ucj.data.registry import Registry, load_registry
-from ucj.data.schema import SYNTHETIC_SOURCE, TABLES, validate
+from ucj.data.schema import COLUMN_DEFAULTS, SYNTHETIC_SOURCE, TABLES, validate
 
 
 @dataclass
@@ -224,6 +224,18 @@ def years_by_origin(df: pd.DataFrame, columns: tuple[str, ...]) -> dict[str, dic
     return out
 
 
+def cells_by_origin(df: pd.DataFrame, columns: tuple[str, ...]) -> dict[str, dict[bool, int]]:
+    """For each of `columns` of a table with a `source` column: how many filled cells are made up (True) and
+    real (False), judged from each row's source as `years_by_origin` judges them."""
+    sources = df["source"].astype("object").astype(str)
+    out: dict[str, dict[bool, int]] = {}
+    for col in columns:
+        filled = df[col].notna().to_numpy()
+        made_up = np.array([source_is_synthetic(s, col) for s in sources], dtype=bool)
+        out[col] = {flag: int((filled & (made_up == flag)).sum()) for flag in (False, True)}
+    return out
+
+
 def column_synthetic(info: TableInfo, column: str) -> bool:
     """Whether any filled cell of a table's `column` is made up (from the table's per-column sources)."""
     return any(source_is_synthetic(src, column) for src in (info.columns.get(column) or {}))
@@ -301,7 +313,28 @@ def read_table(path: Path, name: str, codes: frozenset[str]) -> pd.DataFrame:
                                 "or truncated", file=str(path)) from None
     finally:
         release_arrow_memory()
-    return validate(df, name, codes, file=str(path))
+    return validate(with_defaults(df, name), name, codes, file=str(path))
+
+
+def with_defaults(df: pd.DataFrame, table: str) -> pd.DataFrame:
+    """A stored table with the columns added since it was written (schema.COLUMN_DEFAULTS): a targets file
+    from before `target_year_assumed` existed. For such old folders only, a target whose source text says
+    the year is assumed (published.TARGET_YEAR_ASSUMED_MARK, how the demo said so before) keeps saying so;
+    every file that has the column is read as it is."""
+    from ucj.data.published import target_year_assumed
+    from ucj.data.schema import COLUMN_DEFAULTS
+
+    missing = {col: v for (t, col), v in COLUMN_DEFAULTS.items() if t == table and col not in df.columns}
+    if not missing:
+        return df
+    df = df.copy()
+    for col, default in missing.items():
+        if (table, col) == ("targets", "target_year_assumed") and "target_source" in df.columns:
+            df[col] = df["target_source"].map(target_year_assumed).astype("bool")  # old folders only
+        else:
+            df[col] = pd.Series(default, index=df.index)
+    order = [c.name for c in TABLES[table].columns]
+    return df[[c for c in order if c in df.columns] + [c for c in df.columns if c not in order]]
 
 
 def release_arrow_memory() -> None:
@@ -446,6 +479,9 @@ def _read_folder(d: Path, registry: Registry, final: set[str] | frozenset[str] =
                 stored = pd.read_parquet(cells)
             except Exception:  # noqa: BLE001
                 raise UcjInputError.one("cell provenance file is damaged; re-run the import", file=str(cells)) from None
+            added = [c for (t, c) in COLUMN_DEFAULTS if t == name and c not in stored.columns]
+            if len(stored) == len(df) and added and set(value_columns(name)) - set(added) <= set(stored.columns):
+                stored = stored.assign(**{c: df["source"].astype("object").to_numpy() for c in added})  # old file
             if len(stored) == len(df) and set(value_columns(name)) <= set(stored.columns):
                 prov = stored[value_columns(name)].set_axis(df.index)
         try:

@@ -53,12 +53,15 @@ DEFAULT_TARGET_PREFIX = "default: "
 RPJMN_SOURCE = "RPJMN 2025-2029 (national UCJ target)"
 
 
-# how a target's source text says its year is assumed, not given (the source_texts.csv note of such a target)
+# how a target's source text says its year is assumed, not given (the source_texts.csv note of such a target).
+# The targets table's `target_year_assumed` column says it; this mark is read only for data folders written
+# before that column existed (ucj.data.dataset.with_defaults).
 TARGET_YEAR_ASSUMED_MARK = "the article sets no year"
 
 
 def target_year_assumed(target_source: str) -> bool:
-    """True when a target's source says its year is assumed (the article gives none), e.g. Minahasa's 2029."""
+    """True when a target's source says its year is assumed (the article gives none), e.g. Minahasa's 2029:
+    for old data folders without the targets table's `target_year_assumed` column only."""
     return TARGET_YEAR_ASSUMED_MARK in str(target_source)
 
 

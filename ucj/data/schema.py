@@ -32,6 +32,30 @@ SYNTHETIC_SOURCE = "synthetic-demo"
 VILLAGE_CODE = r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$"
 
 
+# columns a file may leave out, and the value they then take (a targets file without `target_year_assumed`:
+# every year is the document's own)
+COLUMN_DEFAULTS: dict[tuple[str, str], object] = {("targets", "target_year_assumed"): False}
+FLAG_TRUE = ("true", "1", "yes", "ya", "y")
+FLAG_FALSE = ("false", "0", "no", "tidak", "n", "")
+
+
+def parse_flag(value: object) -> bool | None:
+    """A true/false cell as a file writes it (true/false, 1/0, yes/no, ya/tidak; empty: false); None when
+    it is none of these (the caller names the cell)."""
+    if isinstance(value, bool):
+        return value
+    if value is None or (isinstance(value, float) and value != value):
+        return False
+    text = str(value).strip().lower()
+    if text in ("nan", "none", "<na>"):
+        return False
+    if text in FLAG_TRUE:
+        return True
+    if text in FLAG_FALSE:
+        return False
+    return None
+
+
 @dataclass(frozen=True)
 class ColumnDoc:
     name: str
@@ -141,6 +165,9 @@ TABLES: dict[str, TableDoc] = {
             _c("coverage_target_pct", "number", "%", "above 0, at most 100", "coverage to reach"),
             _c("denominator", "text", "-", "one of " + ", ".join(DENOMINATORS), "what the target's coverage divides by"),
             _c("target_source", "text", "-", "not empty", "the document that sets the target"),
+            _c("target_year_assumed", "true/false", "-", "true or false; empty or absent: false",
+               "true when the document sets no year and target_year is assumed (e.g. Minahasa: 2029, the RPJMN "
+               "horizon); pages then show the year as assumed"),
             _SOURCE,
         ),
     ),
@@ -279,6 +306,7 @@ def schema(table: str, codes: frozenset[str]) -> "pa.DataFrameSchema":
             ),
             "denominator": _cat(DENOMINATORS),
             "target_source": _source(),
+            "target_year_assumed": pa.Column("bool"),
         }
     elif table == "plans":
         cols |= {
@@ -372,7 +400,8 @@ def _rules(table: str, codes: frozenset[str]) -> dict[str, tuple[str, bool, obje
     elif table == "targets":
         rules |= {"target_year": ("int64", False, between(2020, 2050)),
                   "coverage_target_pct": ("float64", False, lambda v: (v > 0) & (v <= 100)),
-                  "denominator": ("str", False, one_of(DENOMINATORS)), "target_source": ("str", False, text())}
+                  "denominator": ("str", False, one_of(DENOMINATORS)), "target_source": ("str", False, text()),
+                  "target_year_assumed": ("bool", False, None)}
     elif table == "plans":
         rules |= {"year": ("Int64", True, between(FIRST_YEAR, LAST_YEAR)), "plan": ("str", False, snake()),
                   "value": ("float64", False, None), "unit": ("str", False, text()),

@@ -315,10 +315,14 @@ def _row(row: object) -> int | None:
 
 def complete(df: pd.DataFrame, table: str) -> pd.DataFrame:
     """Add the table's missing optional columns as empty and order columns as the schema does."""
+    from ucj.data.schema import COLUMN_DEFAULTS
+
     doc = TABLES[table]
     for col in doc.columns:
         if col.name not in df.columns:
-            df[col.name] = pd.Series(np.nan, index=df.index, dtype="float64")
+            default = COLUMN_DEFAULTS.get((table, col.name))
+            df[col.name] = (pd.Series(np.nan, index=df.index, dtype="float64") if default is None
+                            else pd.Series(default, index=df.index))
     return df[[c.name for c in doc.columns]]
 
 

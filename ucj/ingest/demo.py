@@ -492,7 +492,8 @@ def _targets(codes: np.ndarray, facts: pd.DataFrame) -> pd.DataFrame:
     year, pct, denom, source = DEFAULT_TARGET
     # the default is the real national RPJMN target: its rows cite the RPJMN, not the demo
     df = pd.DataFrame({"district_code": codes, "target_year": year, "coverage_target_pct": pct,
-                       "denominator": denom, "target_source": source, "source": RPJMN_SOURCE})
+                       "denominator": denom, "target_source": source, "target_year_assumed": False,
+                       "source": RPJMN_SOURCE})
 
     def article(code: str, quantity: str) -> pd.Series:
         return facts[(facts["district_code"] == code) & (facts["quantity"] == quantity)].iloc[0]
@@ -504,11 +505,14 @@ def _targets(codes: np.ndarray, facts: pd.DataFrame) -> pd.DataFrame:
         row["source_article"]]
     mina = SEED_DISTRICTS["minahasa"]
     row = article(mina, "potensi_pekerja")
+    # the article gives the Bupati's aim (every listed worker covered) but no year: no published row dates a
+    # coverage target of Minahasa, so the year is the RPJMN horizon, assumed, and the row says so
+    dated = ((facts["district_code"] == mina) & (facts["quantity"] == "coverage_target_pct")).any()
     df.loc[df["district_code"] == mina, ["target_year", "coverage_target_pct", "denominator", "target_source",
-                                         "source"]] = [
-        2029, 100.0, "potensi_pekerja", MINAHASA_TARGET_SOURCE.format(article=row["source_article"]),
-        row["source_article"]]
-    return df
+                                         "target_year_assumed", "source"]] = [
+        DEFAULT_TARGET[0], 100.0, "potensi_pekerja", MINAHASA_TARGET_SOURCE.format(article=row["source_article"]),
+        not dated, row["source_article"]]
+    return df.astype({"target_year_assumed": "bool"})
 
 
 PLAN_QUANTITIES = ("poverty_target_pct", "planned_apbd_workers")  # seed facts that are a district's own plan

@@ -24,7 +24,7 @@ from ucj.ingest.common import (ImportResult, check_columns, finish, parse_number
 from ucj.core.files import atomic_path
 from ucj.ingest.reader import Grid, json_depth, read_grid
 from ucj.data.registry import Registry, load_registry
-from ucj.data.schema import TABLES
+from ucj.data.schema import COLUMN_DEFAULTS, TABLES, parse_flag
 
 _INTEGER_COLUMNS = {"active", "new_registrations", "lapsed", "claim_count", "claim_amount_rp", "contribution_rp",
                     "working_population", "employees", "informal_workers", "potensi_pekerja"}
@@ -217,7 +217,10 @@ def import_mapped(path: str | Path, mapping: Mapping, allow_unmatched: bool = Fa
     const_year = mapping.year if isinstance(mapping.year, int) else None
     period_col = (None if const_year is not None else mapping.year) or mapping.month
     required = [mapping.district] + ([mapping.province] if mapping.province else [])
-    required += ([period_col] if period_col else []) + (list(mapping.columns) if not mapping.wide else [])
+    # a column with a default (targets' target_year_assumed) may be left out of the file: it then takes it
+    optional = {theirs for theirs, ours in mapping.columns.items() if (mapping.table, ours) in COLUMN_DEFAULTS}
+    required += ([period_col] if period_col else []) + ([c for c in mapping.columns if c not in optional]
+                                                        if not mapping.wide else [])
     if mapping.district_name:
         required.append(mapping.district_name)
     try:
@@ -275,7 +278,15 @@ def import_mapped(path: str | Path, mapping: Mapping, allow_unmatched: bool = Fa
         problems += _names_agree(codes, df[mapping.district_name], reg, file, mapping)
     out["district_code"] = codes
 
-    value_cols = {"value": "value"} if mapping.wide else {ours: theirs for theirs, ours in mapping.columns.items()}
+    value_cols = {"value": "value"} if mapping.wide else {ours: theirs for theirs, ours in mapping.columns.items()
+                                                         if theirs in df.columns or theirs not in optional}
+    for ours, theirs in [(o, t) for o, t in value_cols.items() if _is_flag(mapping.table, o)]:
+        flags = df[theirs].map(parse_flag)
+        for row in df.index[flags.isna().to_numpy()]:
+            problems.append(Problem("must be true or false (also 1/0, yes/no, ya/tidak; empty: false)", file=file,
+                                    row=int(row), column=theirs, value=df.at[row, theirs]))
+        out[ours] = flags.fillna(False).astype("bool")
+        del value_cols[ours]
     years_in = {o: t for o, t in value_cols.items() if _is_year(mapping.table, o)}
     for ours, theirs in years_in.items():  # e.g. target_year: a year whatever the decimal mark
         values, bad = parse_years(df[theirs], file=file, column=theirs)
@@ -359,6 +370,11 @@ def _is_year(table: str, column: str) -> bool:
     return units.get(column) == "year"
 
 
+def _is_flag(table: str, column: str) -> bool:
+    docs = {c.name: c for c in TABLES[table].columns} if table in TABLES else {}
+    return column in docs and docs[column].kind == "true/false"
+
+
 def _is_numeric(table: str, column: str) -> bool:
     kinds = {c.name: c.kind for c in TABLES[table].columns}
     return kinds.get(column, "").startswith(("integer", "number"))
@@ -394,7 +410,8 @@ TEMPLATE_EXAMPLES: dict[str, tuple[list[object], str]] = {
                   "other counts are illustrations; employees and informal workers may be left empty"),
     "targets": (["72.01", 2030, "99,5", "working_population", "RPJMD Kabupaten Banggai 2025-2030"],
                 "Banggai's RPJMD target of 99.5 % coverage by 2030 (seed 001); decimals with a comma as in "
-                "Indonesian Excel"),
+                "Indonesian Excel; the RPJMD sets the year, so the optional column target_year_assumed is left "
+                "out (false); add it with true where the document sets no year and the year is assumed"),
     "village_enrolment": (["Minahasa", "2025-12", "71.02.06.2017", "BPU", "apbd", 112],
                           "112 APBD-funded BPU participants in Desa Tounelet, Kecamatan Kakas, at the end of "
                           "December 2025 (illustration; a branch office's rekap per desa gives one row per "
@@ -416,9 +433,11 @@ def template_mapping(kind: str) -> Mapping:
 
 
 def template_columns(kind: str) -> list[str]:
+    """The template's header: district, the period, the values (a column with a default, such as targets'
+    target_year_assumed, is optional: the notes sheet lists it, a file may add it)."""
     m = template_mapping(kind)
     period = "month" if m.month else "year" if m.year else None
-    return ["district"] + ([period] if period else []) + list(m.columns)
+    return ["district"] + ([period] if period else []) + [c for c in m.columns if (kind, c) not in COLUMN_DEFAULTS]
 
 
 def import_template(path: str | Path, kind: str, allow_unmatched: bool = False, registry: Registry | None = None,
@@ -451,7 +470,9 @@ def write_templates(out_dir: str | Path) -> list[Path]:
                                   "write Kabupaten/Kota where both exist (Bandung)")]
             + [(c, _PERIOD[c], f"the {c}") for c in cols[1:2] if c in _PERIOD]
             + [(c, f"{docs[c].kind} ({docs[c].unit})", f"{docs[c].meaning}; {docs[c].rule}") for c in cols
-               if c in docs],
+               if c in docs]
+            + [(c, f"{docs[c].kind} ({docs[c].unit})", f"optional column (add it to the header): {docs[c].meaning}; "
+                                                       f"{docs[c].rule}") for (k, c) in COLUMN_DEFAULTS if k == kind],
             columns=["column", "type", "meaning"],
         )
         worked = pd.DataFrame({"column": cols, "example": [str(v) for v in row]})

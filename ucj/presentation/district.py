@@ -37,7 +37,8 @@ from ucj.presentation.request import ReportParams
 from ucj.presentation.plots import claims_figure, coverage_figure, poverty_figure
 from ucj.data.published import RPJMN_SOURCE
 from ucj.presentation.tables import (Shown, as_html_frame, cite, html_frame, not_compared_text,
-                                    poverty_sources_cell, shown, source_text, sources_cell)
+                                    poverty_column_sources, poverty_sources_cell, shown, source_text,
+                                    sources_cell)
 from ucj.presentation.villages_view import village_key, village_rows, village_sentences
 
 T = TypeVar("T")
@@ -83,6 +84,9 @@ class DistrictReport:
     # kept with the frame they were made from, and made again if `tables` holds another frame under that name
     _shown: dict[str, tuple[pd.DataFrame, Shown, pd.DataFrame | None]] = field(default_factory=dict, repr=False)
     villages: VillageFigures | None = None
+    # the poverty table as the page's sources table cites it (its one cell, and per column which source gave which
+    # years: tables.poverty_column_sources), for key_figures.json; None: cited as its sources name themselves
+    poverty_cited: tuple[str, dict[str, dict[str, int]]] | None = None
 
     @property
     def lang(self) -> Lang:
@@ -315,6 +319,9 @@ class DistrictReport:
 
     def target_source_text(self) -> str:
         """Where the target comes from, in the reader's language (a cited document is quoted as it is)."""
+        desc, cited = self.key.get("target_description"), self.key.get("target_citation")
+        if desc and cited:  # the district's own published target: what it is, as the plans table says, and its source
+            return f"{desc}; {cited}"
         return target_source_cited(self.key.get("target_source"), bool(self.key.get("target_is_default")), self.lang)
 
     def coverage_sentence(self) -> str:
@@ -851,8 +858,15 @@ class DistrictReport:
         key["poverty"] = dict(key.get("poverty") or {}, source=source_text(str((key.get("poverty") or {})
                                                                                .get("source") or ""), lang))
         cite_provenance(key.get("provenance"), lang)
+        self._cite_poverty_provenance(key.get("provenance"))
         key["period_rule_text"] = self.period_rule_text() or None
         return key
+
+    def _cite_poverty_provenance(self, provenance: object) -> None:
+        """The poverty table's provenance in key_figures.json as the page's sources table cites it (reader 7,
+        F4): its sources once, each with its years, and per column which source gave which years."""
+        if self.poverty_cited is not None:
+            cite_poverty_provenance(provenance, *self.poverty_cited)
 
     # -- files beside the report --------------------------------------------------------------
     def save(self, output_dir: str | Path) -> list[Path]:
@@ -1006,7 +1020,7 @@ def own_target_cell(ds: Dataset, code: str, lang: Lang) -> str:
     own = ds.targets.loc[ds.targets["district_code"] == code, "source"] if "source" in ds.targets else []
     if not len(own):
         return ""
-    return f"{sources_cell(list(pd.unique(own)), lang)} ({t('targets_own_row_note', lang)})"
+    return tf("own_target_cell", lang, sources=sources_cell(list(pd.unique(own)), lang))  # one cell (reader 7, N7)
 
 
 OWN_ROW_TABLES = ("workforce", "plans")  # district tables whose other rows a district's page does not cite (F8)
@@ -1021,7 +1035,24 @@ def own_rows_cell(ds: Dataset, table: str, code: str, lang: Lang) -> str:
     own = df.loc[df["district_code"] == code, "source"].dropna()
     if not len(own):
         return t("own_rows_none", lang)
-    return f"{sources_cell(list(pd.unique(own)), lang)} ({t('own_rows_note', lang)})"
+    return tf("own_rows_cell", lang, sources=sources_cell(list(pd.unique(own)), lang))  # one cell (reader 7, N7)
+
+
+def own_rows_status(ds: Dataset, table: str, code: str) -> str | None:
+    """"real", "synthetic" or "partly_synthetic" of one district's rows of a table, judged cell by cell from each
+    row's source (a mixed demo row names its made-up columns): the label beside a row that cites only this
+    district's rows describes those rows, not the whole table (reader 7, N7). None when it has no row."""
+    from ucj.data.dataset import source_is_synthetic, value_columns
+
+    df = getattr(ds, table, None)
+    if df is None or "district_code" not in df or "source" not in df:
+        return None
+    own = df[df["district_code"] == code]
+    made_up = {source_is_synthetic(src, col) for col in value_columns(table) if col in own
+               for src, filled in zip(own["source"], own[col].notna()) if filled}
+    if not made_up:
+        return None
+    return "partly_synthetic" if len(made_up) == 2 else "synthetic" if made_up == {True} else "real"
 
 
 def cite_provenance(provenance: object, lang: Lang) -> None:
@@ -1040,6 +1071,19 @@ def cite_provenance(provenance: object, lang: Lang) -> None:
                     name = source_text(str(k), lang)
                     cited[name] = cited.get(name, 0) + v if isinstance(v, int) else v  # type: ignore[operator]
                 info["columns"][col] = cited
+
+
+def cite_poverty_provenance(provenance: object, cell: str, columns: dict[str, dict[str, int]]) -> None:
+    """Set, in place, a key_figures.json provenance block's poverty entry to the page's citation (reader 7, F4):
+    its `sources` the page's one yearly cell (tables.poverty_sources_cell) and its per-column map
+    `tables.poverty_column_sources` (which source gave which years of each column). For the district pages
+    and, given the same two values of its poverty table, an overview."""
+    tables = (provenance or {}).get("tables") if isinstance(provenance, dict) else None
+    info = (tables or {}).get("poverty")
+    if not isinstance(info, dict):
+        return
+    info["sources"] = [cell]
+    info["columns"] = {c: columns.get(c, v) for c, v in (info.get("columns") or {}).items()}
 
 
 def _citations(facts: pd.DataFrame, lang: Lang) -> list[str]:
@@ -1128,9 +1172,10 @@ def with_own_target(rows: pd.DataFrame, ds: Dataset, fig: DistrictFigures, lang:
         return rows
     cov = fig.figures.get("coverage")
     target = ds.targets[ds.targets["district_code"] == fig.district.code].sort_values("target_year").iloc[-1]
-    said = _target_wording(fig.district.code)  # the article's own words, and what the target is (F9)
+    said = _target_wording(fig.district.code, target.get("source"))  # the article's own words, what the target is
+    described = own_target_description(ds, fig, lang)
     row = pd.DataFrame({"quantity": ["coverage_target_pct"], "kind": ["target"],
-                        "note": [said[f"note_{lang}"] if said is not None and said[f"note_{lang}"] else cite(own[3], lang)],
+                        "note": [described[0] if described is not None else cite(own[3], lang)],
                         "wording": [_quoted(pd.Series([said["wording"]]), lang)[0] if said is not None else "–"], "value": [float(own[0])], "unit": ["%"],
                         "year": [str(int(own[1]))], "citation": [cite(target.get("source", ""), lang)],
                         "data_now": [cov.value if cov is not None else float("nan")],
@@ -1147,13 +1192,37 @@ def peer_periods(fig: DistrictFigures) -> dict[str, str]:
     return {"month": f"{last:%Y-%m}", "window": f"{year}-01 – {last:%Y-%m}", "year": str(year)}
 
 
-def _target_wording(code: str) -> pd.Series | None:
-    """The district's coverage target as its article words it (data/published/fact_wording.csv), or None."""
-    from ucj.data.published import fact_wording
+def _target_wording(code: str, source: object = None) -> pd.Series | None:
+    """The district's coverage target as its article words it (data/published/fact_wording.csv), or None; with
+    `source` (the targets row's source), only when that row comes from the district's published articles (an
+    imported target of the district is not described by the seed article's words)."""
+    from ucj.data.published import fact_wording, published_facts
 
+    if source is not None:
+        facts = published_facts()
+        if str(source) not in set(facts.loc[facts["district_code"] == code, "source_article"].astype(str)):
+            return None
     w = fact_wording()
     w = w[(w["district_code"] == code) & (w["quantity"] == "coverage_target_pct")]
     return None if w.empty else w.iloc[-1]
+
+
+def own_target_description(ds: Dataset, fig: DistrictFigures, lang: Lang) -> tuple[str, str] | None:
+    """(what the target is, its source cited) of a district's own published target, one text for the target
+    sentence, the plans-and-targets table and key_figures.json (reader 7: the JSON and the page told Minahasa's
+    target in two wordings): the published note of the target (fact_wording.csv) and the targets row's source as a
+    reader cites it. None for the national default, a target given as a parameter, or a target the published
+    notes do not describe (it is cited as its source text says)."""
+    if fig.target_is_default or fig.target_source == TARGET_FROM_PARAMETER:
+        return None
+    rows = ds.targets[ds.targets["district_code"] == fig.district.code].sort_values("target_year")
+    if rows.empty:
+        return None
+    source = rows["source"].iloc[-1]
+    said = _target_wording(fig.district.code, source)
+    note = str(said[f"note_{lang}"]) if said is not None and said[f"note_{lang}"] else ""
+    cited = cite(source, lang)  # as the plans-and-targets table cites it
+    return (note, cited) if note and cited else None
 
 
 def load_data(source: ReportParams | str) -> Dataset:
@@ -1265,12 +1334,19 @@ def build(ds: Dataset, params: ReportParams, *, comparison: pd.DataFrame | PeerT
         "generated_at": st["generated_at"], "stamp": st,
     }
     key = fig.key() | {"lang": lang, "provenance": jsonable(provenance)}
+    described = own_target_description(ds, fig, lang)  # the target as the page and key_figures.json tell it
+    key["target_description"], key["target_citation"] = described if described is not None else (None, None)
+    # the status of the district's own rows where the sources cell cites only them (workforce, plans, targets)
+    own_status = {n: st for n in (*OWN_ROW_TABLES, "targets") if n in fig.table_provenance
+                  and (st := own_rows_status(ds, n, params.district.code)) is not None}
+    key["own_rows_status"] = own_status
     prov_rows = pd.DataFrame([
         {"table": name, "source": (name == "poverty" and poverty_sources_cell(ds.poverty, lang))
          or (name == "targets" and own_target_cell(ds, params.district.code, lang))
          or (name in OWN_ROW_TABLES and own_rows_cell(ds, name, params.district.code, lang))
          or sources_cell(list(i["sources"]), lang),  # type: ignore[call-overload]
-         "rows": i["rows"], "synthetic": t(fig.table_status.get(name, "synthetic" if i["synthetic"] else "real"), lang),
+         "rows": i["rows"], "synthetic": t(own_status.get(name) or fig.table_status.get(
+             name, "synthetic" if i["synthetic"] else "real"), lang),
          "sha256": str(i["sha256"])[:12]}
         for name, i in fig.table_provenance.items()
     ])
@@ -1289,8 +1365,10 @@ def build(ds: Dataset, params: ReportParams, *, comparison: pd.DataFrame | PeerT
     if villages is not None:
         tables["villages"] = village_rows(villages)
     key |= village_key(villages, lang)
+    poverty_cell, poverty_columns = poverty_sources_cell(ds.poverty, lang), poverty_column_sources(ds.poverty, lang)
     report = DistrictReport(params, fig, key, tables, fig.projection, fig.synthetic_tables, provenance,
-                            villages=villages)
+                            villages=villages, poverty_cited=(None if poverty_cell is None or poverty_columns is None
+                                                              else (poverty_cell, poverty_columns)))
     key["budget_plan_text"] = report.budget_plan_sentences() + report.claim_rate_sentences()  # as the page words them
     synthetic = fig.synthetic_tables
     title_cov = f"{t('coverage_by_segment', lang)} ({t(fig.denominator, lang)})"

@@ -207,6 +207,36 @@ def poverty_sources_cell(poverty: pd.DataFrame, lang: Lang) -> str | None:
     return cell
 
 
+POVERTY_VALUE_COLUMNS = ("p0", "p1", "p2", "poor_population", "poverty_line_rp", "extreme_poverty_pct",
+                         "extreme_poverty_basis")
+
+
+def poverty_column_sources(poverty: pd.DataFrame, lang: Lang) -> dict[str, dict[str, int]] | None:
+    """Per column of the demo poverty table, where its filled cells come from, each origin once with its years
+    (the years `poverty_sources_cell` gives the page) and how many cells it fills: {"p1": {"BPS, Indeks
+    Kedalaman Kemiskinan (P1) ..., 2024–2025": 1028, "data demo sintetis (ucj demo), 2019–2023": 2570}}. For
+    key_figures.json's per-column map (reader 7, F4): a column is never named both real and made up for the
+    same years. None when `poverty_sources_cell` is None (an imported table is cited as it names itself)."""
+    from ucj.data.dataset import MIXED_LABELS, cells_by_origin, years_by_origin
+
+    if poverty_sources_cell(poverty, lang) is None:
+        return None
+    cols = tuple(c for c in POVERTY_VALUE_COLUMNS if c in poverty.columns)
+    origin, counts = years_by_origin(poverty, cols), cells_by_origin(poverty, cols)
+    out: dict[str, dict[str, int]] = {}
+    for col in cols:
+        label = MIXED_LABELS[col]
+        cited: dict[str, int] = {}
+        for synthetic, years in origin[col].items():
+            n = counts[col].get(synthetic, 0)
+            if not n or not years:
+                continue
+            name = t(SYNTHETIC_LABEL, lang) if synthetic else f"BPS, {BPS_TITLES.get(label, t(label, lang))}"
+            cited[f"{name}, {_span(years)}"] = n
+        out[col] = cited
+    return out
+
+
 def imported_title(part: str) -> str:
     """The title of an imported BPS table's source ("BPS table: <title> (<file name>)"), without the file
     name it was read from (the file is the importer's, not the reader's; its name may hold brackets)."""

@@ -51,6 +51,8 @@ SUMMARY_COLUMNS: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("last_period", ("last_period",), "text"),
     ("denominator", ("denominator",), "text"),
     ("target_year", ("target_year",), "year"),
+    # true when the target's document sets no year and the year is assumed (the page's "(2029, assumed)", F9)
+    ("target_year_assumed", ("target_year_assumed",), "bool"),
     ("interval_pct", ("projection", "interval_pct"), "pct0"),  # the level of the interval lower-upper
     ("status", ("projection", "status"), "text"),
     ("workers_needed", ("projection", "workers_needed_per_month"), "count"),
@@ -519,6 +521,8 @@ def write_summary(run_dir: str | Path, entries: list[dict[str, object]], lang: s
             headers.append(f"{pairing_label(c.removeprefix('coverage_period_'), lang)}: {t('period', lang)}")
         elif c == "active_period":
             headers.append(f"{t('active', lang)}: {t('period', lang)}")
+        elif c == "target_year_assumed":
+            headers.append(t("target_year_assumed_header", lang))
         else:
             headers.append(t(c, lang))
     headers[headers.index(t("error", lang))] = t("failed", lang)
