@@ -34,6 +34,13 @@ def test_nested_model_sentence_in_both_languages(demo_ds, model: str) -> None:  
     if model == "random_walk":
         assert en.startswith("The projection uses the random walk with drift")
         assert "the level moves as a random walk" in en
+        # each reason names its own model (reader 7, N6): the level's smoothing belongs to the level-only fit
+        assert ("in the damped-trend ETS, the damped trend's damping sat at its lower limit (0.8)" in en
+                and ", and in the level without trend (simple exponential smoothing, ETS(A,N,N)), the level's "
+                    "smoothing sat at its upper limit (1)" in en)
+        assert ("pada model ETS tren teredam, peredam tren" in id_
+                and ", dan pada model level tanpa tren (pemulusan eksponensial sederhana, ETS(A,N,N)), pemulusan "
+                    "level berada di batas atasnya (1)" in id_)
         assert id_.startswith("Proyeksi memakai model langkah acak dengan drift")
         assert "level bergerak sebagai langkah acak" in id_
     else:

@@ -415,7 +415,9 @@ class DistrictReport:
         p, lang = self.projection, self.lang
         chain = [f for f in p.fits if f.model in ("ets_damped", "ets_level") and f.model != p.model_used
                  and f.fitted and f.rejection]
-        why = ", ".join(dict.fromkeys(reason_text(f.rejection, lang) for f in chain)) or "–"
+        # each reason with the model it belongs to (reader 7, N6: two reasons read as the damped trend's alone)
+        why = t("nested_why_join", lang).join(dict.fromkeys(
+            tf("nested_why_item", lang, model=t(f.model, lang), why=reason_text(f.rejection, lang)) for f in chain)) or "–"
         other = next((f for f in p.fits if f.model == "logistic"), None)
         model = t(p.model_used, lang)
         if other is not None and other.fitted and other.usable and p.choice == "choice_holdout":
@@ -1042,17 +1044,38 @@ def own_rows_status(ds: Dataset, table: str, code: str) -> str | None:
     """"real", "synthetic" or "partly_synthetic" of one district's rows of a table, judged cell by cell from each
     row's source (a mixed demo row names its made-up columns): the label beside a row that cites only this
     district's rows describes those rows, not the whole table (reader 7, N7). None when it has no row."""
-    from ucj.data.dataset import source_is_synthetic, value_columns
-
     df = getattr(ds, table, None)
     if df is None or "district_code" not in df or "source" not in df:
         return None
-    own = df[df["district_code"] == code]
+    return rows_status(df[df["district_code"] == code], table)
+
+
+def rows_status(own: pd.DataFrame, table: str) -> str | None:
+    """"real", "synthetic" or "partly_synthetic" of some rows of a table, cell by cell (None: no filled cell)."""
+    from ucj.data.dataset import source_is_synthetic, value_columns
+
     made_up = {source_is_synthetic(src, col) for col in value_columns(table) if col in own
                for src, filled in zip(own["source"], own[col].notna()) if filled}
     if not made_up:
         return None
     return "partly_synthetic" if len(made_up) == 2 else "synthetic" if made_up == {True} else "real"
+
+
+def area_rows_cells(ds: Dataset, codes: list[str], lang: Lang) -> dict[str, tuple[str, str | None]]:
+    """A province overview's sources for the district tables whose rows cite their own articles: the sources of
+    the province's districts' rows only (never another province's articles; reader 7, N3), said to be so, with
+    the status of those rows. By table name: (cell, status)."""
+    out: dict[str, tuple[str, str | None]] = {}
+    for table in (*OWN_ROW_TABLES, "targets"):
+        df = getattr(ds, table, None)
+        if df is None or "district_code" not in df or "source" not in df:
+            continue
+        rows = df[df["district_code"].isin(codes)]
+        own = rows["source"].dropna()
+        cell = (tf("area_rows_cell", lang, sources=sources_cell(list(pd.unique(own)), lang)) if len(own)
+                else t("area_rows_none", lang))
+        out[table] = (cell, rows_status(rows, table))
+    return out
 
 
 def cite_provenance(provenance: object, lang: Lang) -> None:

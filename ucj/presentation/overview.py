@@ -22,8 +22,8 @@ from ucj.core.stamp import stamp
 from ucj.data.dataset import Dataset
 from ucj.presentation.i18n import (Lang, check_lang, default_target_basis, fmt_int, fmt_level, fmt_num, fmt_pct, fmt_rp,
                                    fmt_year, reason_text, stamp_line, t, tf)
-from ucj.presentation.tables import (Shown, as_html_frame, html_table, poverty_sources_cell, shown, source_text,
-                                     sources_cell)
+from ucj.presentation.tables import (Shown, as_html_frame, html_table, poverty_column_sources, poverty_sources_cell,
+                                     shown, source_text, sources_cell)
 from ucj.presentation.district import DistrictReport, fits_with_reasons
 from ucj.presentation.plots import scatter_figure
 
@@ -46,6 +46,10 @@ class Overview:
     # the poverty table's sources as the district pages cite them (each BPS table once with its years, then the
     # made-up columns with theirs: tables.poverty_sources_cell); None: cite the table's sources as they name themselves
     poverty_sources: str | None = None
+    # a province overview's district tables cited by its own districts' rows: table -> (cell, status of those rows)
+    area_rows: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+    # the poverty table's per-column origins with their years, as district key figures give them (F4)
+    poverty_columns: dict[str, dict[str, int]] | None = None
 
     @property
     def ranking(self) -> pd.DataFrame:
@@ -289,17 +293,36 @@ class Overview:
             month = f"{a.coverage_as_of or a.last_period:%Y-%m}"
             window = f"{a.claims_from:%Y-%m} – {a.last_period:%Y-%m}"
             if a.districts is not None:
-                notes["area_districts"] = tf("area_districts_periods", lang, month=month, window=window)
+                notes["area_districts"] = tf("area_districts_periods", lang, month=month, window=window,
+                                              denominator=self.denominator_period())  # its own (yearly) period
             p = a.projection
             first = f"{pd.Timestamp(self.area_months()[0]):%Y-%m}" if len(self.area_months()) else "–"
             notes["model_fits"] = tf("area_model_fits_period", lang, start=first, end=month)
             notes["projection"] = tf("area_projection_period", lang, start=first, end=month,
                                      year=fmt_year(p.target_year))  # type: ignore[attr-defined]
+            if a.districts is not None:  # once: beside the districts' verdicts (page and notes sheet)
+                notes["area_districts"] += " " + self.verdict_definition()
+            else:
+                notes["projection"] += " " + self.verdict_definition()
             notes["provenance"] = tf("provenance_period", lang, end=f"{a.last_period:%Y-%m}")
         panel = self.results.panel
         if panel is not None:
             notes["panel"] = tf("panel_period", lang, start=fmt_year(min(panel.years)), end=fmt_year(max(panel.years)))
         return notes
+
+    def verdict_definition(self) -> str:
+        """What each verdict means (projection.judge), as district pages say it (reader 7, N8): at December of
+        the target year, the area's and each listed district's (their years, when they differ)."""
+        a, lang = self._area(), self.lang
+        p = a.projection
+        years = {int(p.target_year)} if p.target_year else set()  # type: ignore[attr-defined]
+        if a.districts is not None and "target_year" in a.districts:
+            years |= {int(y) for y in a.districts["target_year"].tolist() if pd.notna(y)}
+        words = {"likely": t("likely", lang), "unlikely": t("unlikely", lang), "uncertain": t("uncertain", lang),
+                 "cannot_say": t("cannot_say", lang), "level": fmt_pct(100 * p.interval, lang, 0)}  # type: ignore[attr-defined]
+        if len(years) == 1:
+            return tf("verdict_definition", lang, year=fmt_year(years.pop()), **words)
+        return tf("verdict_definition_years", lang, years=", ".join(fmt_year(y) for y in sorted(years)), **words)
 
     def area_months(self) -> list[pd.Timestamp]:
         """The months of the area's coverage series the projection was fitted to (enrolment from its first month)."""
@@ -340,11 +363,17 @@ class Overview:
         if self.area is not None:
             out["provenance"] = pd.DataFrame([
                 {"table": name, "source": (name == "poverty" and self.poverty_sources)
+                 or (name in self.area_rows and self.area_rows[name][0])
                  or sources_cell(list(i["sources"]), self.lang),  # type: ignore[call-overload]
-                 "rows": i["rows"], "synthetic": t(_status(i), self.lang),
+                 "rows": i["rows"], "synthetic": t(self._row_status(name, i), self.lang),
                  "sha256": str(i["sha256"])[:12]}
                 for name, i in self.area.table_provenance.items()])
         return out
+
+    def _row_status(self, name: str, info: dict[str, object]) -> str:
+        """The status beside a sources row: of the rows it cites (a province's own rows), else of the table."""
+        own = self.area_rows.get(name, ("", None))[1]
+        return own or _status(info)
 
     def show_districts(self) -> None:
         """The province's districts, each with the figures its own report shows."""
@@ -371,6 +400,8 @@ class Overview:
         if any(f.fitted for f in p.fits):  # type: ignore[attr-defined]  # the details line: AIC and Ljung-Box p
             lines.append(words.model_details())
             lines.append(words.model_rules_text())  # when a model is not used: the bounds and the Ljung-Box limits
+        if self._area().districts is None:  # a province states it under its districts' verdicts instead
+            lines.append(self.verdict_definition())  # the rule behind the verdict it shows, as a district page states it
         lines.append(t("method_aggregates", lang))
         lines.append(tf("method_area_target", lang, target=fmt_pct(a.target_pct, lang),
                         year=fmt_year(a.target_year)))
@@ -431,7 +462,9 @@ class Overview:
         cite_provenance(provenance, self.lang)  # the district pages' mapping: sources as a reader cites them
         poverty = provenance["tables"].get("poverty") if isinstance(provenance["tables"], dict) else None
         if self.poverty_sources and isinstance(poverty, dict):  # as the page's sources table cites it
-            poverty["sources"] = [self.poverty_sources]
+            from ucj.presentation.district import cite_poverty_provenance
+
+            cite_poverty_provenance(provenance, self.poverty_sources, self.poverty_columns or {})
         key = a.key()
         if key.get("target_is_default"):  # the overview's own words (the page's), not a district's
             key["target_source"] = f"{t('default_target_area', self.lang)} ({cite(RPJMN_SOURCE, self.lang)})"
@@ -447,7 +480,7 @@ class Overview:
         key = self.key()
         written = [write_key_figures(out / "key_figures.json", key)]
         synthetic = list(self._area().synthetic_tables)
-        status = ({n: _status(i) for n, i in self.area.table_provenance.items()}  # type: ignore[union-attr]
+        status = ({n: self._row_status(n, i) for n, i in self.area.table_provenance.items()}  # type: ignore[union-attr]
                   if self.area is not None else None)
         written.append(write_tables_xlsx(out / "tables.xlsx", {n: self.shown(n) for n in self.tables()}, self.lang,
                                          synthetic, key, self.stamp_text(), subject=self.title, table_status=status,
@@ -512,9 +545,15 @@ def build_overview(ds: Dataset, province: str | None, lang: str = "id", year: in
     shown = dict(parameters or {})
     if shown.get("boundaries"):  # the file by its name: a page never shows a path of the machine that made it
         shown["boundaries"] = Path(str(shown["boundaries"])).name
-    ov = Overview(lang_ok, fig, ds.any_synthetic, area=area, parameters=shown,
+    area_rows = {}
+    if area is not None and area.districts is not None:  # a province: its districts' rows only (reader 7, N3)
+        from ucj.presentation.district import area_rows_cells
+
+        area_rows = area_rows_cells(ds, [str(c) for c in area.districts["district_code"].tolist()], lang_ok)
+    ov = Overview(lang_ok, fig, ds.any_synthetic, area=area, parameters=shown, area_rows=area_rows,
                   _first_month=pd.Timestamp(ds.enrolment["month"].min()),
-                  poverty_sources=poverty_sources_cell(ds.poverty, lang_ok))
+                  poverty_sources=poverty_sources_cell(ds.poverty, lang_ok),
+                  poverty_columns=poverty_column_sources(ds.poverty, lang_ok))
     ov.charts["scatter"] = scatter_figure(ranking, "coverage_pct", "p0", "district", lang_ok,
                                           "enrolment" in ds.synthetic_tables(),
                                           f"{t('coverage_vs_poverty', lang_ok)}, {fig.year}",
