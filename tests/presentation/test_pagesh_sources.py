@@ -68,13 +68,16 @@ def test_budget_assumptions_say_what_they_are_once_on_page_and_in_excel(boalemo,
     assert (t("sheet.assumptions", lang), note) in rows
 
 
-def test_the_commands_the_note_names_exist():
-    """F2: every command the note tells a planner to type is a real one (the CLI's own help), the code path
+def test_the_commands_the_documentation_names_exist():
+    """F2: the page's note points to the documentation (it names no command or code: reader 8, S1); every command
+    the documentation (docs/pagesh.md) tells a planner to type is a real one (the CLI's own help), the code path
     it names exists, and it does not pretend a command replaces the national rates."""
     runner = CliRunner()
     note = t("assumptions_sources_note", "en")
-    kinds = re.findall(r"--kind (\w+)", note)
-    assert kinds == ["claims", "enrolment"]
+    assert "documentation" in note and "`" not in note
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "pagesh.md").read_text(encoding="utf-8")
+    kinds = re.findall(r"--kind (\w+)", doc)
+    assert kinds[:2] == ["claims", "enrolment"] and "**no command**" in doc
     help_text = runner.invoke(app, ["import", "template", "--help"]).output
     assert all(k in help_text for k in kinds)
     assert runner.invoke(app, ["explore", "--help"]).exit_code == 0

@@ -97,6 +97,9 @@ def test_pagesj_key_figures_cite_poverty_yearly_once_per_table_and_per_column(bu
         for col in ("p0", "p1", "p2", "poor_population"):
             assert cell.count(BPS[col]) == 1
         assert f"{BPS['p1']}, 2024–2025" in cell and "P1 (2019–2023)" in cell
+        # the poverty block's own `source` is that same cell: no internal key, no row-level jumble (reader 8, S3)
+        assert b["key"]["poverty"]["source"] == cell, code
+        assert not re.search(r"bps:|@[0-9a-f]{7}|synthetic-demo|BPS P0", b["key"]["poverty"]["source"])
 
 
 def test_pagesj_targets_table_has_a_target_year_assumed_column(demo_dir):

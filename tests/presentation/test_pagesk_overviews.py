@@ -135,3 +135,20 @@ def test_gorontalo_overview_built_by_the_cli_cites_no_other_province(demo_dir, t
     key = json.loads((folder / "key_figures.json").read_text(encoding="utf-8"))
     assert all("synthetic" not in k and "sintetis" not in k
                for k in key["provenance"]["tables"]["poverty"]["columns"]["p0"])
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_budget_assumptions_note_names_no_command_or_code(lang):
+    """A planner reads the budget note: no command line, no Python name, and no claim that every row says what its
+    citation lacks (reader 8, S1 and N2)."""
+    note = t("assumptions_sources_note", lang)
+    assert not re.search(r"`|ucj[ .]|--kind|Assumptions|tiap baris|each row says", note), note
+
+
+def test_methods_name_the_workforce_source_by_the_tables_status():
+    """Hand-worked: a synthetic workforce table is never said to come from the Sakernas (reader 8, S4)."""
+    from ucj.presentation.district import workforce_source
+
+    assert workforce_source([], "id") == "Angkatan kerja dari Sakernas Agustus."
+    assert "Sakernas" not in workforce_source(["workforce"], "id").split(",")[0]
+    assert "synthetic demo data" in workforce_source(["enrolment", "workforce"], "en")

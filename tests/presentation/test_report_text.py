@@ -303,7 +303,11 @@ def test_methods_section_says_how_and_from_what(rendered):
     report, text, _ = rendered["75.02", "en"]
     assert t("methods", "en") in text
     assert "80 % prediction interval" in text  # the interval level, from the projection
-    assert "SP2020" in text and "March Susenas" in text and "August Sakernas" in text
+    assert "SP2020" in text and "March Susenas" in text
+    # the demo's workforce table is synthetic: the methods say so, never "from the August Sakernas" (reader 8, S4)
+    assert "workforce" in report.synthetic_tables
+    assert "Workforce (coverage's denominator): synthetic demo data, not BPS Sakernas figures." in text
+    assert "August Sakernas" not in text
     assert "all active participants divided by the working population" in text
     assert report.projection.interval == 0.8 and fmt_pct(report.key["coverage_pct"], "en") in text
 

@@ -704,7 +704,7 @@ class DistrictReport:
         pov = k["poverty"]
         assert isinstance(pov, dict)
         lines.append(tf("method_vintage", lang, poverty=f"Susenas {t('march', lang)} {fmt_year(pov.get('year'))}",
-                        period=k["last_period"]))
+                        period=k["last_period"], workforce=workforce_source(self.synthetic_tables, lang)))
         return lines
 
     def verdict_definition(self) -> str:
@@ -857,8 +857,11 @@ class DistrictReport:
         for row in key.get("plans") or []:  # type: ignore[union-attr]
             row["plan_source"] = cite(row.get("plan_source"), lang)
         key["target_source"] = self.target_source_text()
-        key["poverty"] = dict(key.get("poverty") or {}, source=source_text(str((key.get("poverty") or {})
-                                                                               .get("source") or ""), lang))
+        # the poverty source as the page's sources table cites it (each table once, with its years; reader 8, S3),
+        # else as the table's sources name themselves
+        cited = self.poverty_cited[0] if self.poverty_cited is not None else None
+        key["poverty"] = dict(key.get("poverty") or {}, source=cited or source_text(str((key.get("poverty") or {})
+                                                                                        .get("source") or ""), lang))
         cite_provenance(key.get("provenance"), lang)
         self._cite_poverty_provenance(key.get("provenance"))
         key["period_rule_text"] = self.period_rule_text() or None
@@ -1012,8 +1015,14 @@ def target_source_cited(source: object, is_default: bool, lang: Lang) -> str:
     if text == TARGET_FROM_PARAMETER:
         return t("target_from_parameter", lang)
     if is_default or text.startswith(DEFAULT_TARGET_MARKS):
-        return f"{t('target_default', lang)} ({cite(RPJMN_SOURCE, lang)})"
+        return f"{t('target_default', lang)}: {cite(RPJMN_SOURCE, lang)}"  # a colon: it often stands in parentheses
     return cite(text, lang)
+
+
+def workforce_source(synthetic_tables: list[str], lang: Lang) -> str:
+    """Where the workforce figures (coverage's denominator) come from, for the methods' vintage line: the August
+    Sakernas, or the demo's made-up figures when the workforce table is synthetic (reader 8, S4)."""
+    return t("workforce_source_synthetic" if "workforce" in synthetic_tables else "workforce_source_sakernas", lang)
 
 
 def own_target_cell(ds: Dataset, code: str, lang: Lang) -> str:

@@ -24,7 +24,7 @@ from ucj.presentation.i18n import (Lang, check_lang, default_target_basis, fmt_i
                                    fmt_year, reason_text, stamp_line, t, tf)
 from ucj.presentation.tables import (Shown, as_html_frame, html_table, poverty_column_sources, poverty_sources_cell,
                                      shown, source_text, sources_cell)
-from ucj.presentation.district import DistrictReport, fits_with_reasons
+from ucj.presentation.district import DistrictReport, fits_with_reasons, workforce_source
 from ucj.presentation.plots import scatter_figure
 
 
@@ -407,6 +407,7 @@ class Overview:
                         year=fmt_year(a.target_year)))
         lines.append(t("method_sp2020_no_chart", lang))  # the overview draws no P0 line chart
         lines.append(tf("method_vintage", lang, poverty=f"Susenas {t('march', lang)} {fmt_year(a.poverty_year)}",
+                        workforce=workforce_source(a.synthetic_tables, lang),
                         period=a.last_period.strftime("%Y-%m")))
         if self.boundaries:
             b = self.boundaries
