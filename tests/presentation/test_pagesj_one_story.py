@@ -263,3 +263,16 @@ def test_pagesj_minahasa_target_reads_the_same_on_page_and_in_key_figures(built,
     # a district on the national default keeps its default text; no description or citation of its own
     boalemo = built(BOALEMO, lang)["key"]
     assert boalemo["target_description"] is None and boalemo["target_source"].startswith(t("target_default", lang))
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_pagesj_notes_sheet_labels_workforce_as_the_sources_sheet_does(built, demo_dir, lang):
+    """Reader 8, S2: Boalemo's workforce rows are all made up (the demo's Parquet says so row by row): the notes
+    sheet lists the workforce among the synthetic tables, as the sources sheet labels its row, never as partly."""
+    wf = pd.read_parquet(demo_dir / "workforce.parquet")
+    assert set(wf.loc[wf["district_code"] == BOALEMO, "source"]) == {"synthetic-demo"}
+    wb = built(BOALEMO, lang)["xlsx"]
+    rows = {str(a): str(b) for a, b in wb[t("sheet.notes", lang)[:31]].iter_rows(min_col=1, max_col=2, values_only=True)}
+    label = t("table.workforce", lang)
+    assert label in rows[t("synthetic", lang)].split(", ")
+    assert label not in rows.get(t("partly_synthetic", lang), "").split(", ")

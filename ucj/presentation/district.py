@@ -683,8 +683,9 @@ class DistrictReport:
                             level=fmt_pct(100 * p.interval, lang, 0)))
         else:  # "no model is used because ...", never "the model used: series too short"
             lines.append(tf("model_sentence_none", lang, why=reason_text(p.reason, lang) or t("reason_other", lang)))
-        lines.append(t("verdict_rule", lang))
-        if p.model_used or p.status == "cannot_say":  # a verdict was given: what it means
+        if p.model_used or p.status == "cannot_say":  # a verdict was given: what it counts and what it means
+            if t("verdict_rule", lang) not in self.policy_sentences():  # said once per page (reader 8, S10, S11)
+                lines.append(t("verdict_rule", lang))
             lines.append(self.verdict_definition())
         held = self.held_denominator()
         lines.append(tf("method_workers_net_held" if held else "method_workers_net", lang,
@@ -882,7 +883,10 @@ class DistrictReport:
         written = [write_key_figures(out / "key_figures.json", self.citable_key())]
         written.append(write_tables_xlsx(out / "tables.xlsx", {n: self.shown(n) for n in self.tables}, self.lang,
                                          self.synthetic_tables, self.key, self.stamp_text(),
-                                         table_status=self.results.table_status,
+                                         # the district's own rows where the sources sheet cites only them, as
+                                         # that sheet labels them (reader 8, S2)
+                                         table_status=self.results.table_status | dict(
+                                             self.key.get("own_rows_status") or {}),  # type: ignore[call-overload]
                                          parameters=self.parameters_text(), empty_reasons=self.empty_reasons(),
                                          table_notes={"assumptions": self.period_note("assumptions")},
                                          sheet_notes={"agreement_ends": self.agreement_end_lines(),
