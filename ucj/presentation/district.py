@@ -459,12 +459,16 @@ class DistrictReport:
             details += " " + tf("model_details_adjusted", lang, limit=_power_of_ten(LB_REJECT_P_ADJUSTED))
         return details
 
+    def _policy_says_verdict_rule(self) -> bool:
+        """Whether the projection's policy sentences (the organic and funded parts) are shown, with the verdict rule."""
+        return bool(self.projection.model_used) and bool(pd.notna(self.projection.funded_now))
+
     def policy_sentences(self) -> list[str]:
         """The organic part the model projects and the funded part added as a schedule; the ends of funding
         agreements, each on its own line (left out of the lapse rate)."""
         p, lang = self.projection, self.lang
         lines = []
-        if p.model_used and pd.notna(p.funded_now):
+        if self._policy_says_verdict_rule():
             # "today" is the observed value; the adjusted one the model continues is named as such (finding 4)
             key = "organic_funded_observed_sentence" if p.seasonally_adjusted else "organic_funded_unadjusted_sentence"
             lines.append(tf(key, lang, observed=fmt_pct(p.organic_observed_pct, lang),
@@ -684,7 +688,7 @@ class DistrictReport:
         else:  # "no model is used because ...", never "the model used: series too short"
             lines.append(tf("model_sentence_none", lang, why=reason_text(p.reason, lang) or t("reason_other", lang)))
         if p.model_used or p.status == "cannot_say":  # a verdict was given: what it counts and what it means
-            if t("verdict_rule", lang) not in self.policy_sentences():  # said once per page (reader 8, S10, S11)
+            if not self._policy_says_verdict_rule():  # said once per page (reader 8, S10, S11)
                 lines.append(t("verdict_rule", lang))
             lines.append(self.verdict_definition())
         held = self.held_denominator()
@@ -710,10 +714,7 @@ class DistrictReport:
 
     def verdict_definition(self) -> str:
         """What each verdict means, as projection.judge and projection.informative decide it (reader 5, F16)."""
-        lang, p = self.lang, self.projection
-        return tf("verdict_definition", lang, likely=t("likely", lang), unlikely=t("unlikely", lang),
-                  uncertain=t("uncertain", lang), cannot_say=t("cannot_say", lang),
-                  level=fmt_pct(100 * p.interval, lang, 0), year=fmt_year(p.target_year))
+        return verdict_definition_text(self.projection.interval, [self.projection.target_year], self.lang)
 
     def informative_note(self) -> str:
         """The projection sheet's "Interval informative" column explained (reader 5, F16)."""
@@ -1021,6 +1022,17 @@ def target_source_cited(source: object, is_default: bool, lang: Lang) -> str:
     if is_default or text.startswith(DEFAULT_TARGET_MARKS):
         return f"{t('target_default', lang)}: {cite(RPJMN_SOURCE, lang)}"  # a colon: it often stands in parentheses
     return cite(text, lang)
+
+
+def verdict_definition_text(interval: float, years: list[object], lang: Lang) -> str:
+    """The verdict rule in words, for a district page and an overview alike: at December of the target year, or,
+    when the verdicts shown aim at different years, at December of each one's own (the years named)."""
+    shown = sorted({int(y) for y in years if y is not None and pd.notna(y)})  # type: ignore[call-overload]
+    words = {"likely": t("likely", lang), "unlikely": t("unlikely", lang), "uncertain": t("uncertain", lang),
+             "cannot_say": t("cannot_say", lang), "level": fmt_pct(100 * interval, lang, 0)}
+    if len(shown) == 1:
+        return tf("verdict_definition", lang, year=fmt_year(shown[0]), **words)
+    return tf("verdict_definition_years", lang, years=", ".join(fmt_year(y) for y in shown), **words)
 
 
 def workforce_source(synthetic_tables: list[str], lang: Lang) -> str:

@@ -24,7 +24,8 @@ from ucj.presentation.i18n import (Lang, check_lang, default_target_basis, fmt_i
                                    fmt_year, reason_text, stamp_line, t, tf)
 from ucj.presentation.tables import (Shown, as_html_frame, html_table, poverty_column_sources, poverty_sources_cell,
                                      shown, source_text, sources_cell)
-from ucj.presentation.district import DistrictReport, fits_with_reasons, workforce_source
+from ucj.presentation.district import (DistrictReport, fits_with_reasons, verdict_definition_text,
+                                       workforce_source)
 from ucj.presentation.plots import scatter_figure
 
 
@@ -313,16 +314,12 @@ class Overview:
     def verdict_definition(self) -> str:
         """What each verdict means (projection.judge), as district pages say it (reader 7, N8): at December of
         the target year, the area's and each listed district's (their years, when they differ)."""
-        a, lang = self._area(), self.lang
+        a = self._area()
         p = a.projection
-        years = {int(p.target_year)} if p.target_year else set()  # type: ignore[attr-defined]
+        years = [p.target_year]  # type: ignore[attr-defined]
         if a.districts is not None and "target_year" in a.districts:
-            years |= {int(y) for y in a.districts["target_year"].tolist() if pd.notna(y)}
-        words = {"likely": t("likely", lang), "unlikely": t("unlikely", lang), "uncertain": t("uncertain", lang),
-                 "cannot_say": t("cannot_say", lang), "level": fmt_pct(100 * p.interval, lang, 0)}  # type: ignore[attr-defined]
-        if len(years) == 1:
-            return tf("verdict_definition", lang, year=fmt_year(years.pop()), **words)
-        return tf("verdict_definition_years", lang, years=", ".join(fmt_year(y) for y in sorted(years)), **words)
+            years += a.districts["target_year"].tolist()
+        return verdict_definition_text(p.interval, years, self.lang)  # type: ignore[attr-defined]
 
     def area_months(self) -> list[pd.Timestamp]:
         """The months of the area's coverage series the projection was fitted to (enrolment from its first month)."""
