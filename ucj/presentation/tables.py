@@ -189,8 +189,9 @@ def _national_citations(lang: Lang) -> tuple[tuple[str, str], ...]:
 def assumption_source(name: str, lang: Lang) -> str:
     """A budget assumption's source sentence (catalogue key source.<name>), its national figures each cited
     with outlet or publisher, title and date (citef2; issue 18: no uncitable source)."""
-    key = f"source.{name}"
-    return tf(key, lang, **national_citations(lang)) if key in LABELS else t(key, lang)
+    if f"source.{name}" not in LABELS:
+        return t(f"source.{name}", lang)
+    return tf(f"source.{name}", lang, **national_citations(lang))
 
 
 def sources_cell(sources: list[object], lang: Lang) -> str:
