@@ -11,10 +11,7 @@ import re
 import openpyxl
 import pytest
 
-from ucj.presentation import district as district_report
 from ucj.presentation.i18n import t
-from ucj.runs.params import validate_params
-from tests.conftest import sections_html
 
 BOALEMO, DEMO = "75.02", "11.01"  # Boalemo (a seed district) and a demo district, both on the default target
 
@@ -63,10 +60,9 @@ BUDGET_KEYS = ("jkk", "active_2023", "jkm_paid", "active_2022", "benefit", "bene
 
 
 @pytest.fixture(scope="module")
-def pages(demo_dir, demo_ds):
-    return {(code, lang): district_report.build(demo_ds, validate_params(code, lang=lang, data_dir=str(demo_dir),
-                                                                         registry=demo_ds.registry))
-            for code in (BOALEMO, DEMO) for lang in ("id", "en")}
+def pages(district_page):
+    """The session's shared demo pages (tests/conftest.py: built once, saved with their workbook)."""
+    return {(code, lang): district_page(code, lang) for code in (BOALEMO, DEMO) for lang in ("id", "en")}
 
 
 def _text(parts: list[str]) -> str:
@@ -75,15 +71,14 @@ def _text(parts: list[str]) -> str:
 
 @pytest.mark.parametrize("lang", ["id", "en"])
 @pytest.mark.parametrize("code", [BOALEMO, DEMO])
-def test_budget_citations_name_outlet_title_and_date(pages, code, lang, tmp_path):
-    r = pages[(code, lang)]
-    budget = _text(sections_html(r, ("show_budget",)))
+def test_budget_citations_name_outlet_title_and_date(pages, code, lang):
+    page = pages[(code, lang)]
+    budget = _text(page.html(("show_budget",)))
     for key in BUDGET_KEYS:
         assert CITED[lang][key] in budget, (key, budget[:3000])
     assert "{" not in budget and "}" not in budget  # every figure's placeholder filled
     assert "Databoks (Katadata): " not in budget and "seed 0" not in budget  # the table keys stay internal
-    r.save(tmp_path)
-    ws = openpyxl.load_workbook(tmp_path / "tables.xlsx")[t("sheet.assumptions", lang)[:31]]
+    ws = openpyxl.load_workbook(page.folder / "tables.xlsx")[t("sheet.assumptions", lang)[:31]]
     cells = " ".join(str(c.value) for row in ws.iter_rows() for c in row if c.value is not None)
     for key in BUDGET_KEYS:
         assert CITED[lang][key] in cells, key
@@ -95,22 +90,22 @@ def test_default_target_citation_names_outlet_title_and_date(pages, code, lang):
     """The default target is cited to the Kemendagri statement as Kabaran.id reported it, with what is still not
     recorded (the RPJMN text and the percentage's basis), in the target sentence, the provenance table and the
     key figures."""
-    r = pages[(code, lang)]
+    page = pages[(code, lang)]
+    r = page.report
     assert r.key["target_is_default"]
     missing = "naskah RPJMN dan dasar ukur persentasenya tidak tercatat" if lang == "id" else \
         "the RPJMN text and what the percentage is a share of are not recorded"
     for cited in (r.target_source_text(), r.tables["provenance"].set_index("table").at["targets", "source"],
                   r.citable_key()["target_source"]):
         assert CITED[lang]["target"] in cited and missing in cited, cited
-    page = _text(sections_html(r))
-    assert CITED[lang]["target"] in page
+    assert CITED[lang]["target"] in _text(page.html())
 
 
 @pytest.mark.parametrize("lang", ["id", "en"])
 def test_no_budget_figure_changed(pages, lang):
     """The assumptions table shows the values it showed before the citations were completed (by hand: Rp 16,800
     a month, 1.79 JKM deaths and 8.9 JKK cases per 1,000, Rp 42 m per death, Rp 4 m per JKK case)."""
-    table = pages[(BOALEMO, lang)].tables["assumptions"].set_index("assumption")["value"]
+    table = pages[(BOALEMO, lang)].report.tables["assumptions"].set_index("assumption")["value"]
     assert (table["monthly_contribution_rp"], table["jkm_deaths_per_1000"], table["jkm_benefit_rp"],
             table["jkk_cases_per_1000"], table["jkk_mean_benefit_rp"]) == (16_800, 1.79, 42_000_000, 8.9, 4_000_000)
 
