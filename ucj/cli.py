@@ -583,6 +583,7 @@ def report(
         # the run's index written meanwhile, and the batch below takes the report (nothing is written before)
         engine.prewarm(plan([params], run_dir, pdf)[0])
         engine.load_tools()
+        _warm_tail()
         with _run_busy():
             entry = run_many([params], run_dir, workers=1, progress=False, force=force, echo=lambda line: None,
                              pdf=pdf)[0]
@@ -597,6 +598,23 @@ def report(
     _say(f"{'up to date' if entry.get('skipped') else 'wrote'} {run_dir / str(entry['html'])}")
     if entry.get("pdf"):
         _say(f"{'up to date' if entry.get('skipped') else 'wrote'} {run_dir / str(entry['pdf'])}")
+
+
+def _warm_tail() -> None:
+    """Import, in a thread of its own, what the command needs once its report's cells have run (the run's
+    summary.xlsx is written with openpyxl): the command otherwise waits for its kernel then, and these imports
+    (about 0.1 s) came after the kernel's last cell, on the report's path. Importing changes no file."""
+    import threading
+
+    def imports() -> None:
+        try:
+            import openpyxl  # noqa: F401
+
+            import ucj.presentation.xlsx  # noqa: F401
+        except Exception:  # noqa: BLE001 - a warm-up only: the summary imports them itself (and says why not)
+            pass
+
+    threading.Thread(target=imports, name="ucj-warm-tail", daemon=True).start()
 
 
 def _overviews(provinces: list[str], national: bool, lang: str, data_dir: str, run_dir: Path, force: bool,

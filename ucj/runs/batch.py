@@ -623,10 +623,11 @@ def _run_locked(jobs: list[Job], run_dir: Path, connected: DaskExecutor | None, 
                             entry.pop("files", None)
                     entries[job.slug] = entry
                     prog.add(entry.get("status") == "ok")
-                    due = time.monotonic() - summary_at >= SUMMARY_EVERY_S
-                    summary_at = time.monotonic() if due else summary_at
-                    _write_index(run_dir, entries, lang, title, params_list, finished=False, bundle=bundle,
-                                 overviews=overviews, summary=due, rendered=rendered)
+                    if pending or running:  # after the last report, the final index (below) follows at once
+                        due = time.monotonic() - summary_at >= SUMMARY_EVERY_S
+                        summary_at = time.monotonic() if due else summary_at
+                        _write_index(run_dir, entries, lang, title, params_list, finished=False, bundle=bundle,
+                                     overviews=overviews, summary=due, rendered=rendered)
                     if max_failures is not None and prog.failed >= max_failures and not stopped:
                         stopped = f"stopped after {prog.failed} failed (--max-failures {max_failures})"
                         pending.clear()
@@ -637,11 +638,15 @@ def _run_locked(jobs: list[Job], run_dir: Path, connected: DaskExecutor | None, 
                 executor = None
             raise
         finally:
-            if executor is not None:
-                executor.close()
-            prog.close()
-            index_error = _write_index(run_dir, entries, lang, title, params_list, finished=not stopped,
-                                       bundle=bundle, overviews=overviews, rendered=rendered)
+            # the final index first, then the workers are stopped: the index of the last report is written as soon
+            # as its files are (once, with the summary), not after the kernels' shutdown
+            try:
+                index_error = _write_index(run_dir, entries, lang, title, params_list, finished=not stopped,
+                                           bundle=bundle, overviews=overviews, rendered=rendered)
+            finally:
+                if executor is not None:
+                    executor.close()
+                prog.close()
             say(prog.summary(stopped, f" on {slots} workers" if slots else ""))
             if index_error:
                 say(f"error: {index_error}")
