@@ -20,6 +20,8 @@ def _launch_kernel_first(argv: list[str]) -> None:
     error, refused input) is stopped when it exits."""
     if os.path.basename(argv[0]).removesuffix(".exe") != "ucj" or argv[1:2] != ["report"]:
         return
+    if "multiprocessing" in sys.modules and sys.modules["multiprocessing"].parent_process() is not None:
+        return  # a worker process started by the command (it imports this module again)
     args = argv[2:]
     if any(a in ("--help", "-h") or a.startswith("--province") for a in args):
         return
@@ -690,12 +692,8 @@ def reports(
     """Many district reports with a progress bar, and an index.html linking them (and the province or
     national overview). Rerunning the same --run resumes it: reports whose inputs and files are
     unchanged are skipped."""
-    from ucj.data.registry import load_registry
-    from ucj.runs.batch import districts_in, params_for, run_many
-
     if sum([province is not None, all_districts, bool(district)]) != 1:
         raise UcjInputError.one("say which reports: --province P, --all, or --district D (one of them)")
-    _province_code_said(province)
     if workers is not None and workers < 1:
         raise UcjInputError.one("must be a whole number of at least 1 (leave it out for one per core)",
                                 column="--workers", value=workers, label="option")
@@ -707,9 +705,30 @@ def reports(
     if scheduler and not scheduler.startswith(("tcp://", "tls://", "inproc://", "ucx://", "ws://", "wss://")):
         raise UcjInputError.one("a Dask scheduler address looks like tcp://HOST:PORT", column="--scheduler",
                                 value=scheduler, label="option")
-    run_dir = _run_dir(out, run)
-    _pdf_ready(pdf)
-    registry = load_registry()
+    from ucj.runs import engine
+
+    count = min(len(set(district)) if district else 514, workers or os.cpu_count() or 1)
+    try:
+        if not scheduler and count > 1:  # the workers start while the command imports, checks and plans
+            engine.start_local_workers(count)
+        _province_code_said(province)
+        run_dir = _run_dir(out, run)
+        _pdf_ready(pdf)
+        from ucj.data.registry import load_registry
+
+        _reports(district, province, all_districts, lang, last_period, data_dir, run_dir, workers, progress, force,
+                 max_failures, scheduler, pdf, overviews, national, boundaries, registry=load_registry())
+    finally:
+        engine.drop_local_workers()
+
+
+def _reports(district: list[str], province: Optional[str], all_districts: bool, lang: str, last_period: str,
+             data_dir: str, run_dir: Path, workers: Optional[int], progress: bool, force: bool, max_failures: int,
+             scheduler: str, pdf: bool, overviews: bool, national: bool, boundaries: Optional[Path],
+             registry: object) -> None:
+    """`ucj reports` once its options are checked and its run folder named."""
+    from ucj.runs.batch import districts_in, params_for, run_many
+
     codes = list(district) if district else districts_in(None if all_districts else province, registry)
     params = params_for(codes, registry, last_period=last_period, lang=lang, data_dir=data_dir)
     mark("cli: parameters checked")

@@ -160,3 +160,64 @@ def test_a_runs_index_and_summary_are_written_once_after_its_last_report(demo_di
     assert [r["district"] for r in run["reports"]] == ["75.02"] and run["finished_at"]
     summary = (tmp_path / "run" / "summary.csv").read_text().splitlines()
     assert len(summary) == 2 and "75.02" in summary[1]
+
+
+def test_data_months_reads_a_file_again_once_it_changes(demo_dir, tmp_path):
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from ucj.runs.params import data_months
+
+    folder = tmp_path / "data"
+    folder.mkdir()
+    months = pq.read_table(demo_dir / "enrolment.parquet", columns=["month"]).column("month").to_pandas()
+    pq.write_table(pa.table({"month": months}), folder / "enrolment.parquet")
+    assert data_months((str(folder),)) == (pd.Timestamp(months.min()), pd.Timestamp(months.max()))
+    assert data_months((str(folder),)) == (pd.Timestamp(months.min()), pd.Timestamp(months.max()))  # kept
+    shorter = months[months < months.max()]  # the last month dropped: a different file, a different span
+    pq.write_table(pa.table({"month": shorter}), folder / "enrolment.parquet")
+    assert data_months((str(folder),)) == (pd.Timestamp(months.min()), pd.Timestamp(shorter.max()))
+    assert shorter.max() < months.max()
+
+
+def _processes_with(marker: str) -> list[psutil.Process]:
+    found = []
+    for p in psutil.process_iter():
+        try:
+            if p.environ().get("UCJ_SPEEDI_TEST") == marker:
+                found.append(p)
+        except (psutil.Error, OSError):
+            pass
+    return found
+
+
+@pytest.mark.slow
+def test_a_batchs_workers_start_before_its_parameters_are_checked(demo_dir, tmp_path):
+    timeline = tmp_path / "steps.jsonl"
+    done = subprocess.run([str(BIN / "ucj"), "reports", "--district", "Boalemo", "--district", "11.01", "--workers", "2",
+                           "--data-dir", str(demo_dir), "--out", str(tmp_path / "out"), "--run", "r", "--no-progress"],
+                          capture_output=True, text=True, timeout=600, env=os.environ | {"UCJ_TIMELINE": str(timeline)})
+    assert done.returncode == 0, done.stderr
+    marks = [json.loads(line) for line in timeline.read_text().splitlines()]
+    checked = next(m["t"] for m in marks if m["step"] == "cli: parameters checked")
+    workers = {m["pid"]: m["t"] for m in marks if m["step"] == "worker: started"}
+    assert len(workers) == 2 and all(t < checked for t in workers.values()), (workers, checked)
+    run = json.loads((tmp_path / "out" / "r" / "run.json").read_text())
+    assert sorted(r["district"] for r in run["reports"] if r["status"] == "ok") == ["11.01", "75.02"]
+    made_by = {int(str(r["worker"]).split(":")[1]) for r in run["reports"]}
+    assert made_by <= set(workers)  # the reports were made by the workers started first
+
+
+@pytest.mark.slow
+def test_a_refused_batch_stops_the_workers_it_started(demo_dir, tmp_path):
+    marker = uuid.uuid4().hex
+    done = subprocess.run([str(BIN / "ucj"), "reports", "--district", "Boalemo", "--district", "Nowhere at all",
+                           "--workers", "2", "--data-dir", str(demo_dir), "--out", str(tmp_path / "out")],
+                          capture_output=True, text=True, timeout=300,
+                          env=os.environ | {"UCJ_SPEEDI_TEST": marker, "UCJ_TIMELINE": str(tmp_path / "steps.jsonl")})
+    assert done.returncode == 2, done.stderr
+    assert "Nowhere at all" in done.stderr and "Traceback" not in done.stderr
+    steps = [json.loads(line)["step"] for line in (tmp_path / "steps.jsonl").read_text().splitlines()]
+    assert "worker: started" in steps  # workers had started: the check below proves something
+    assert _processes_with(marker) == []  # no worker and no kernel left, at once

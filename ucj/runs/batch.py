@@ -45,7 +45,8 @@ from ucj.core.stamp import shown_folder_text
 from ucj.data.registry import Registry
 from ucj.data.schema import TABLES
 from ucj.runs.bundle import DATA_MANIFEST, data_manifest, environment, relative
-from ucj.runs.engine import DataSpec, Job, Result, Setup, init_local_worker, record_parameters, render, stage
+from ucj.runs.engine import (DataSpec, Job, Result, Setup, init_local_worker, record_parameters, render, stage,
+                             take_local_workers)
 from ucj.presentation.i18n import Lang, t
 from ucj.runs.index_page import SUMMARY_CSV, SUMMARY_XLSX, Rendered, index_figures, run_json_text
 from ucj.runs.params import ReportParams, validate_params
@@ -317,11 +318,14 @@ class LocalExecutor:
     """Worker processes on this machine (spawned, so they inherit no lock or open file), each dying
     with this process; `workers == 1` runs in this process (no start-up cost for a single report)."""
 
-    def __init__(self, workers: int, setup: Setup | None = None) -> None:
+    def __init__(self, workers: int, setup: Setup | None = None,
+                 early: tuple[cf.ProcessPoolExecutor, int] | None = None) -> None:
         self.workers = workers
         self.setup = setup  # what each worker's kernel warms up with as it starts (the batch's first job's)
         self.pool: cf.ProcessPoolExecutor | None = None
-        if workers > 1:
+        if early is not None:  # started before the batch was planned (engine.start_local_workers): its workers
+            self.pool, self.workers = early  # warm their kernels for `setup` when their first job comes
+        elif workers > 1:
             self._new_pool()
 
     def _new_pool(self) -> None:
@@ -590,8 +594,9 @@ def _run_locked(jobs: list[Job], run_dir: Path, connected: DaskExecutor | None, 
         slots = 0
         try:
             if todo:
-                executor = (connected if connected is not None else
-                            LocalExecutor(max(1, min(len(todo), workers or os.cpu_count() or 1)), todo[0].setup))
+                count = max(1, min(len(todo), workers or os.cpu_count() or 1))
+                early = take_local_workers(count) if connected is None and count > 1 else None
+                executor = connected if connected is not None else LocalExecutor(count, todo[0].setup, early)
                 slots = executor.slots
 
             pending, running, tries = deque(todo), {}, {}

@@ -206,6 +206,48 @@ def init_local_worker(parent_pid: int, setup: Setup | None = None) -> None:
     keep_for_good()  # this process keeps its modules and templates for good
 
 
+_EARLY_POOL: list[tuple[object, int]] = []  # worker processes start_local_workers started, until a batch takes them
+
+
+def start_local_workers(workers: int) -> None:
+    """Start `workers` local worker processes now (spawned, each with its kernel launched at once, as a batch's
+    LocalExecutor starts them), before the batch that will use them has checked its parameters and planned its
+    run: a CLI's second or so of imports and checks, during which the workers import and their kernels boot on
+    the other cores. Their kernels run the notebook's setup cells when the first job comes (its setup is not
+    known yet). Only this module and the standard library are imported here, so the workers start first thing.
+    A batch in this process takes them (take_local_workers); drop_local_workers stops them otherwise, and they
+    die with this process in any case."""
+    import concurrent.futures as cf
+    import multiprocessing as mp
+
+    drop_local_workers()
+    if workers < 2:
+        return  # one worker runs in the command's own process
+    pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn"),
+                                  initializer=init_local_worker, initargs=(os.getpid(), None))
+    for _ in range(workers):  # a process pool starts its processes as jobs arrive: one trivial job each
+        pool.submit(os.getpid)
+    _EARLY_POOL.append((pool, workers))
+
+
+def take_local_workers(workers: int) -> tuple[object, int] | None:
+    """The pool start_local_workers started and its size, if it has at least `workers` workers (a resumed batch
+    may have fewer reports left than workers) and none has died; None otherwise (a pool not taken is stopped)."""
+    if not _EARLY_POOL:
+        return None
+    pool, size = _EARLY_POOL.pop()
+    if size >= workers and not getattr(pool, "_broken", False):
+        return pool, size
+    pool.shutdown(wait=True, cancel_futures=True)  # type: ignore[attr-defined]
+    return None
+
+
+def drop_local_workers() -> None:
+    """Stop the workers start_local_workers started that no batch took (refused parameters, nothing to make)."""
+    while _EARLY_POOL:
+        _EARLY_POOL.pop()[0].shutdown(wait=True, cancel_futures=True)  # type: ignore[attr-defined]
+
+
 def _end_worker_now() -> None:
     """A local worker that is done (its kernel stopped, its exit handlers run) ends at once, without the
     interpreter's teardown of its modules (about 0.5 s, which the batch waits for); not when it ends
