@@ -46,7 +46,7 @@ from ucj.data.registry import Registry
 from ucj.data.schema import TABLES
 from ucj.runs.bundle import DATA_MANIFEST, data_manifest, environment, relative
 from ucj.runs.engine import (DataSpec, Job, Result, Setup, init_local_worker, record_parameters, render, stage,
-                             take_local_workers)
+                             take_local_workers, warm_local_workers)
 from ucj.presentation.i18n import Lang, t
 from ucj.runs.index_page import SUMMARY_CSV, SUMMARY_XLSX, Rendered, index_figures, run_json_text
 from ucj.runs.params import ReportParams, validate_params
@@ -555,6 +555,8 @@ def run_many(params_list: list[ReportParams], run_dir: Path, workers: int | None
     `shown`: the data folders as given reports print them (plan)."""
     run_dir = Path(run_dir)
     jobs = plan(params_list, run_dir, pdf, shown)
+    if jobs and scheduler is None:
+        warm_local_workers(jobs[0].setup)  # workers started early warm their kernels while the run is set up
     say = echo or (lambda line: print(line, file=sys.stderr))
     # reach the scheduler before anything is written or shown: an unreachable one is one line, not a batch of 0
     connected = DaskExecutor(scheduler) if scheduler is not None and jobs else None

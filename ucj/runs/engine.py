@@ -202,7 +202,9 @@ def init_local_worker(parent_pid: int, setup: Setup | None = None) -> None:
             _prewarm_setup(setup)
         except Exception:  # noqa: BLE001 - the first job warms the kernel (or says why it cannot)
             pass
-    load_tools()
+        load_tools()
+    # else (started before its batch was planned: start_local_workers): the tools load when the setup comes
+    # (warm_worker, or the first job), while the kernel runs the setup cells, not before this worker takes it
     keep_for_good()  # this process keeps its modules and templates for good
 
 
@@ -228,6 +230,23 @@ def start_local_workers(workers: int) -> None:
     for _ in range(workers):  # a process pool starts its processes as jobs arrive: one trivial job each
         pool.submit(os.getpid)
     _EARLY_POOL.append((pool, workers))
+
+
+def warm_local_workers(setup: Setup) -> None:
+    """Have the workers start_local_workers started run `setup`'s setup cells in their kernels now, as soon as the
+    batch is planned (its first jobs come only once its run folder is set up: the data manifest, the index): one
+    warm-up task per worker. A worker handed two runs the second as a no-op, and the other warms at its first
+    job, as before."""
+    for pool, size in _EARLY_POOL:
+        for _ in range(size):
+            pool.submit(warm_worker, setup)  # type: ignore[attr-defined]
+
+
+def warm_worker(setup: Setup) -> int:
+    """This worker's kernel, warmed for `setup` (kernel_for), and its tools loaded; its process id."""
+    kernel_for(setup)
+    keep_for_good()  # what the warm-up loaded stays for good (as init_local_worker's does)
+    return os.getpid()
 
 
 def take_local_workers(workers: int) -> tuple[object, int] | None:
@@ -920,7 +939,9 @@ def kernel_for(setup: Setup, payload: dict[str, object] | None = None) -> WarmKe
     data_dir = _materialize(payload, setup.data) if payload is not None else ";".join(setup.data.folders)
     if current is not None:  # started ahead by prestart (or setup-free): warm it for this setup
         try:
-            current.warm(setup, data_dir)
+            current.begin_warm(setup, data_dir, export_tools=False)
+            load_tools()  # the exporter (if not built yet) is built while the kernel runs the setup cells
+            current.finish_warm()
         except BaseException:
             _forget(current)
             raise
