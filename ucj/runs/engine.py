@@ -215,8 +215,9 @@ def start_local_workers(workers: int) -> None:
     """Start `workers` local worker processes now (spawned, each with its kernel launched at once, as a batch's
     LocalExecutor starts them), before the batch that will use them has checked its parameters and planned its
     run: a CLI's second or so of imports and checks, during which the workers import and their kernels boot on
-    the other cores. Their kernels run the notebook's setup cells when the first job comes (its setup is not
-    known yet). Only this module and the standard library are imported here, so the workers start first thing.
+    the other cores. Their kernels run the notebook's setup cells once the batch is planned (warm_local_workers:
+    the setup is not known yet). Only this module and the standard library are imported here, so the workers
+    start first thing.
     A batch in this process takes them (take_local_workers); drop_local_workers stops them otherwise, and they
     die with this process in any case."""
     import concurrent.futures as cf
