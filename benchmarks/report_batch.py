@@ -81,9 +81,11 @@ def batch(codes: list[str], data_dir: str, out: Path, workers: int, run: str = "
             "--run", run, "--workers", str(workers), "--no-progress"]
     for code in codes:
         args += ["--district", code]
-    started = time.perf_counter()
-    subprocess.run(args, capture_output=True)
+    timeline = out / f"{run}-timeline.jsonl"
+    started, wall = time.perf_counter(), time.time()
+    subprocess.run(args, capture_output=True, env=os.environ | {"UCJ_TIMELINE": str(timeline)})
     elapsed = time.perf_counter() - started
+    worker_steps(timeline, wall)
     reports = json.loads((out / run / "run.json").read_text())["reports"]
     peaks: dict[str, float] = {}
     by_worker: dict[str, list[tuple[int, float]]] = {}
@@ -104,6 +106,31 @@ def batch(codes: list[str], data_dir: str, out: Path, workers: int, run: str = "
         if e.get("worker_peak_mb") and e.get("kernel_peak_mb"):
             peaks[e["worker"]] = max(peaks.get(e["worker"], 0.0), e["worker_peak_mb"] + e["kernel_peak_mb"])
     return elapsed, sum(e["status"] == "ok" for e in reports), peaks
+
+
+# A worker's start, in the order it runs (ucj.core.timeline marks; the kernel's are its own process's)
+WORKER_STEPS = [("worker: started", "worker process up"), ("kernel: process launched", "kernel launched"),
+                ("kernel: booted", "kernel booted"), ("kernel: ucj imported", "kernel imported ucj"),
+                ("worker: client tools loaded", "client tools loaded"), ("kernel: setup cells run", "setup cells run"),
+                ("worker: export tools loaded", "exporter built"), ("report: cells run", "first report's cells run")]
+
+
+def worker_steps(timeline: Path, wall: float) -> None:
+    """Print each worker's start-up from the batch's timeline (UCJ_TIMELINE): seconds from the command's start to
+    each step of WORKER_STEPS, for the worker process and for its kernel (a kernel's marks carry the worker's
+    pid as their parent). Where a batch's start goes: before a worker's first report is done, nothing of the
+    batch is."""
+    if not timeline.exists():
+        return
+    marks = [json.loads(line) for line in timeline.read_text().splitlines()]
+    workers = sorted({m["pid"] for m in marks if m["step"] == "worker: started"})
+    for n, pid in enumerate(workers, 1):
+        seen: dict[str, float] = {}
+        for m in marks:
+            if (m["pid"] == pid or m.get("ppid") == pid) and m["step"] not in seen:
+                seen[m["step"]] = m["t"] - wall
+        shown = ", ".join(f"{label} {seen[step]:.2f}" for step, label in WORKER_STEPS if step in seen)
+        print(f"  worker {n} start-up (seconds from the command's start): {shown}")
 
 
 def _top(stats: "pstats.Stats", title: str, lines: int) -> None:

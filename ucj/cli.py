@@ -11,14 +11,38 @@ import sys
 from pathlib import Path
 from typing import Callable, Iterator, Optional, TypeVar
 
-import typer
-from typer._click import exceptions as click_errors  # typer vendors click (0.29): its usage errors are these
-from typer.core import TyperGroup
 
-from ucj.core import logs
-from ucj.core.config import DEMO_DIR, PROCESSED_DIR, REPORTS_DIR
-from ucj.core.errors import UcjInputError
-from ucj.core.timeline import mark
+def _launch_kernel_first(argv: list[str]) -> None:
+    """`ucj report --district D` launches its kernel's process before anything else is imported (typer, asyncio,
+    jupyter_client: about 0.05 s), so the kernel, the slowest path of a cold report, boots that much sooner on the
+    other core (ucj.runs.kernel_launch). Only the console command does, for a district report without --help;
+    the command adopts the kernel once it has checked its options, and a kernel it does not adopt (a usage
+    error, refused input) is stopped when it exits."""
+    if os.path.basename(argv[0]).removesuffix(".exe") != "ucj" or argv[1:2] != ["report"]:
+        return
+    if "multiprocessing" in sys.modules and sys.modules["multiprocessing"].parent_process() is not None:
+        return  # a worker process started by the command (it imports this module again)
+    args = argv[2:]
+    if any(a in ("--help", "-h") or a.startswith("--province") for a in args):
+        return
+    district = any(a == "--district" and i + 1 < len(args) and args[i + 1].strip() or
+                   a.startswith("--district=") and a.partition("=")[2].strip() for i, a in enumerate(args))
+    if district:
+        from ucj.runs.kernel_launch import launch_early
+
+        launch_early()
+
+
+_launch_kernel_first(sys.argv)
+
+import typer  # noqa: E402  (after the kernel's launch, above)
+from typer._click import exceptions as click_errors  # typer vendors click (0.29): its usage errors are these  # noqa: E402
+from typer.core import TyperGroup  # noqa: E402
+
+from ucj.core import logs  # noqa: E402
+from ucj.core.config import DEMO_DIR, PROCESSED_DIR, REPORTS_DIR  # noqa: E402
+from ucj.core.errors import UcjInputError  # noqa: E402
+from ucj.core.timeline import mark  # noqa: E402
 
 mark("cli: imported")
 
@@ -583,6 +607,7 @@ def report(
         # the run's index written meanwhile, and the batch below takes the report (nothing is written before)
         engine.prewarm(plan([params], run_dir, pdf)[0])
         engine.load_tools()
+        _warm_tail()
         with _run_busy():
             entry = run_many([params], run_dir, workers=1, progress=False, force=force, echo=lambda line: None,
                              pdf=pdf)[0]
@@ -597,6 +622,23 @@ def report(
     _say(f"{'up to date' if entry.get('skipped') else 'wrote'} {run_dir / str(entry['html'])}")
     if entry.get("pdf"):
         _say(f"{'up to date' if entry.get('skipped') else 'wrote'} {run_dir / str(entry['pdf'])}")
+
+
+def _warm_tail() -> None:
+    """Import, in a thread of its own, what the command needs once its report's cells have run (the run's
+    summary.xlsx is written with openpyxl): the command otherwise waits for its kernel then, and these imports
+    (about 0.1 s) came after the kernel's last cell, on the report's path. Importing changes no file."""
+    import threading
+
+    def imports() -> None:
+        try:
+            import openpyxl  # noqa: F401
+
+            import ucj.presentation.xlsx  # noqa: F401
+        except Exception:  # noqa: BLE001 - a warm-up only: the summary imports them itself (and says why not)
+            pass
+
+    threading.Thread(target=imports, name="ucj-warm-tail", daemon=True).start()
 
 
 def _overviews(provinces: list[str], national: bool, lang: str, data_dir: str, run_dir: Path, force: bool,
@@ -650,12 +692,8 @@ def reports(
     """Many district reports with a progress bar, and an index.html linking them (and the province or
     national overview). Rerunning the same --run resumes it: reports whose inputs and files are
     unchanged are skipped."""
-    from ucj.data.registry import load_registry
-    from ucj.runs.batch import districts_in, params_for, run_many
-
     if sum([province is not None, all_districts, bool(district)]) != 1:
         raise UcjInputError.one("say which reports: --province P, --all, or --district D (one of them)")
-    _province_code_said(province)
     if workers is not None and workers < 1:
         raise UcjInputError.one("must be a whole number of at least 1 (leave it out for one per core)",
                                 column="--workers", value=workers, label="option")
@@ -667,9 +705,30 @@ def reports(
     if scheduler and not scheduler.startswith(("tcp://", "tls://", "inproc://", "ucx://", "ws://", "wss://")):
         raise UcjInputError.one("a Dask scheduler address looks like tcp://HOST:PORT", column="--scheduler",
                                 value=scheduler, label="option")
-    run_dir = _run_dir(out, run)
-    _pdf_ready(pdf)
-    registry = load_registry()
+    from ucj.runs import engine
+
+    count = min(len(set(district)) if district else 514, workers or os.cpu_count() or 1)
+    try:
+        if not scheduler and count > 1:  # the workers start while the command imports, checks and plans
+            engine.start_local_workers(count)
+        _province_code_said(province)
+        run_dir = _run_dir(out, run)
+        _pdf_ready(pdf)
+        from ucj.data.registry import load_registry
+
+        _reports(district, province, all_districts, lang, last_period, data_dir, run_dir, workers, progress, force,
+                 max_failures, scheduler, pdf, overviews, national, boundaries, registry=load_registry())
+    finally:
+        engine.drop_local_workers()
+
+
+def _reports(district: list[str], province: Optional[str], all_districts: bool, lang: str, last_period: str,
+             data_dir: str, run_dir: Path, workers: Optional[int], progress: bool, force: bool, max_failures: int,
+             scheduler: str, pdf: bool, overviews: bool, national: bool, boundaries: Optional[Path],
+             registry: object) -> None:
+    """`ucj reports` once its options are checked and its run folder named."""
+    from ucj.runs.batch import districts_in, params_for, run_many
+
     codes = list(district) if district else districts_in(None if all_districts else province, registry)
     params = params_for(codes, registry, last_period=last_period, lang=lang, data_dir=data_dir)
     mark("cli: parameters checked")

@@ -79,5 +79,5 @@ def test_a_cold_report_writes_its_page_and_leaves_no_kernel(demo_dir, tmp_path):
     assert names.index("kernel: process launched") < names.index("cli: parameters checked")
     assert names.index("report: cells run") < names.index("cli: kernel stopped")
     assert {"kernel: data loaded", "report: exported", "report: files written"} <= set(names)
-    assert all(set(s) == {"t", "pid", "step"} for s in steps)
+    assert all(set(s) == {"t", "pid", "ppid", "step"} for s in steps)  # process ids, step names and times only
     assert str(tmp_path) not in timeline.read_text() and str(demo_dir) not in timeline.read_text()

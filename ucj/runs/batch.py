@@ -45,7 +45,8 @@ from ucj.core.stamp import shown_folder_text
 from ucj.data.registry import Registry
 from ucj.data.schema import TABLES
 from ucj.runs.bundle import DATA_MANIFEST, data_manifest, environment, relative
-from ucj.runs.engine import DataSpec, Job, Result, Setup, init_local_worker, record_parameters, render, stage
+from ucj.runs.engine import (DataSpec, Job, Result, Setup, init_local_worker, record_parameters, render, stage,
+                             take_local_workers, warm_local_workers)
 from ucj.presentation.i18n import Lang, t
 from ucj.runs.index_page import SUMMARY_CSV, SUMMARY_XLSX, Rendered, index_figures, run_json_text
 from ucj.runs.params import ReportParams, validate_params
@@ -317,11 +318,14 @@ class LocalExecutor:
     """Worker processes on this machine (spawned, so they inherit no lock or open file), each dying
     with this process; `workers == 1` runs in this process (no start-up cost for a single report)."""
 
-    def __init__(self, workers: int, setup: Setup | None = None) -> None:
+    def __init__(self, workers: int, setup: Setup | None = None,
+                 early: tuple[cf.ProcessPoolExecutor, int] | None = None) -> None:
         self.workers = workers
         self.setup = setup  # what each worker's kernel warms up with as it starts (the batch's first job's)
         self.pool: cf.ProcessPoolExecutor | None = None
-        if workers > 1:
+        if early is not None:  # started before the batch was planned (engine.start_local_workers): its workers
+            self.pool, self.workers = early  # warm their kernels for `setup` when their first job comes
+        elif workers > 1:
             self._new_pool()
 
     def _new_pool(self) -> None:
@@ -551,6 +555,8 @@ def run_many(params_list: list[ReportParams], run_dir: Path, workers: int | None
     `shown`: the data folders as given reports print them (plan)."""
     run_dir = Path(run_dir)
     jobs = plan(params_list, run_dir, pdf, shown)
+    if jobs and scheduler is None:
+        warm_local_workers(jobs[0].setup)  # workers started early warm their kernels while the run is set up
     say = echo or (lambda line: print(line, file=sys.stderr))
     # reach the scheduler before anything is written or shown: an unreachable one is one line, not a batch of 0
     connected = DaskExecutor(scheduler) if scheduler is not None and jobs else None
@@ -590,8 +596,9 @@ def _run_locked(jobs: list[Job], run_dir: Path, connected: DaskExecutor | None, 
         slots = 0
         try:
             if todo:
-                executor = (connected if connected is not None else
-                            LocalExecutor(max(1, min(len(todo), workers or os.cpu_count() or 1)), todo[0].setup))
+                count = max(1, min(len(todo), workers or os.cpu_count() or 1))
+                early = take_local_workers(count) if connected is None and count > 1 else None
+                executor = connected if connected is not None else LocalExecutor(count, todo[0].setup, early)
                 slots = executor.slots
 
             pending, running, tries = deque(todo), {}, {}
@@ -623,10 +630,11 @@ def _run_locked(jobs: list[Job], run_dir: Path, connected: DaskExecutor | None, 
                             entry.pop("files", None)
                     entries[job.slug] = entry
                     prog.add(entry.get("status") == "ok")
-                    due = time.monotonic() - summary_at >= SUMMARY_EVERY_S
-                    summary_at = time.monotonic() if due else summary_at
-                    _write_index(run_dir, entries, lang, title, params_list, finished=False, bundle=bundle,
-                                 overviews=overviews, summary=due, rendered=rendered)
+                    if pending or running:  # after the last report, the final index (below) follows at once
+                        due = time.monotonic() - summary_at >= SUMMARY_EVERY_S
+                        summary_at = time.monotonic() if due else summary_at
+                        _write_index(run_dir, entries, lang, title, params_list, finished=False, bundle=bundle,
+                                     overviews=overviews, summary=due, rendered=rendered)
                     if max_failures is not None and prog.failed >= max_failures and not stopped:
                         stopped = f"stopped after {prog.failed} failed (--max-failures {max_failures})"
                         pending.clear()
@@ -637,11 +645,15 @@ def _run_locked(jobs: list[Job], run_dir: Path, connected: DaskExecutor | None, 
                 executor = None
             raise
         finally:
-            if executor is not None:
-                executor.close()
-            prog.close()
-            index_error = _write_index(run_dir, entries, lang, title, params_list, finished=not stopped,
-                                       bundle=bundle, overviews=overviews, rendered=rendered)
+            # the final index first, then the workers are stopped: the index of the last report is written as soon
+            # as its files are (once, with the summary), not after the kernels' shutdown
+            try:
+                index_error = _write_index(run_dir, entries, lang, title, params_list, finished=not stopped,
+                                           bundle=bundle, overviews=overviews, rendered=rendered)
+            finally:
+                if executor is not None:
+                    executor.close()
+                prog.close()
             say(prog.summary(stopped, f" on {slots} workers" if slots else ""))
             if index_error:
                 say(f"error: {index_error}")

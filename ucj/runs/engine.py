@@ -35,13 +35,17 @@ from typing import Callable
 
 from ucj import __version__
 from ucj.core.timeline import mark
+from ucj.runs.kernel_launch import (KERNEL, KERNEL_ARGS, KERNEL_BOOT, KERNEL_BOOT_LINES,  # noqa: F401  (ucj.runs.engine's names)
+                                    KERNEL_LAUNCH_ARGS, PR_SET_PDEATHSIG, _boot_command, _launch_ahead, take_early)
 
-KERNEL = "python3"
 SETUP_TAG = "setup"
 CELL_TIMEOUT_S = 600
-KERNEL_ARGS = ["--IPKernelApp.log_level=ERROR"]
 NOTEBOOK_SOURCE = "notebooks/district_report.ipynb"  # recorded as papermill's input_path (no machine path)
-PR_SET_PDEATHSIG = 1
+# How long a thread of a process that drives a kernel may hold the interpreter lock while another waits for it
+# (Python's default is 5 ms). The kernel's messages are handled by a thread of their own (WarmKernel), while
+# the process's main thread imports, plans or exports a page; each message handled waits for the lock, often
+# more than once, so the kernel waited for its next cell 10 to 30 ms at each of a report's round trips.
+LOOP_SWITCH_INTERVAL_S = 0.0005
 
 
 @dataclass(frozen=True)
@@ -198,8 +202,70 @@ def init_local_worker(parent_pid: int, setup: Setup | None = None) -> None:
             _prewarm_setup(setup)
         except Exception:  # noqa: BLE001 - the first job warms the kernel (or says why it cannot)
             pass
-    load_tools()
+        load_tools()
+    # else (started before its batch was planned: start_local_workers): the tools load when the setup comes
+    # (warm_worker, or the first job), while the kernel runs the setup cells, not before this worker takes it
     keep_for_good()  # this process keeps its modules and templates for good
+
+
+_EARLY_POOL: list[tuple[object, int]] = []  # worker processes start_local_workers started, until a batch takes them
+
+
+def start_local_workers(workers: int) -> None:
+    """Start `workers` local worker processes now (spawned, each with its kernel launched at once, as a batch's
+    LocalExecutor starts them), before the batch that will use them has checked its parameters and planned its
+    run: a CLI's second or so of imports and checks, during which the workers import and their kernels boot on
+    the other cores. Their kernels run the notebook's setup cells once the batch is planned (warm_local_workers:
+    the setup is not known yet). Only this module and the standard library are imported here, so the workers
+    start first thing.
+    A batch in this process takes them (take_local_workers); drop_local_workers stops them otherwise, and they
+    die with this process in any case."""
+    import concurrent.futures as cf
+    import multiprocessing as mp
+
+    drop_local_workers()
+    if workers < 2:
+        return  # one worker runs in the command's own process
+    pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn"),
+                                  initializer=init_local_worker, initargs=(os.getpid(), None))
+    for _ in range(workers):  # a process pool starts its processes as jobs arrive: one trivial job each
+        pool.submit(os.getpid)
+    _EARLY_POOL.append((pool, workers))
+
+
+def warm_local_workers(setup: Setup) -> None:
+    """Have the workers start_local_workers started run `setup`'s setup cells in their kernels now, as soon as the
+    batch is planned (its first jobs come only once its run folder is set up: the data manifest, the index): one
+    warm-up task per worker. A worker handed two runs the second as a no-op, and the other warms at its first
+    job, as before."""
+    for pool, size in _EARLY_POOL:
+        for _ in range(size):
+            pool.submit(warm_worker, setup)  # type: ignore[attr-defined]
+
+
+def warm_worker(setup: Setup) -> int:
+    """This worker's kernel, warmed for `setup` (kernel_for), and its tools loaded; its process id."""
+    kernel_for(setup)
+    keep_for_good()  # what the warm-up loaded stays for good (as init_local_worker's does)
+    return os.getpid()
+
+
+def take_local_workers(workers: int) -> tuple[object, int] | None:
+    """The pool start_local_workers started and its size, if it has at least `workers` workers (a resumed batch
+    may have fewer reports left than workers) and none has died; None otherwise (a pool not taken is stopped)."""
+    if not _EARLY_POOL:
+        return None
+    pool, size = _EARLY_POOL.pop()
+    if size >= workers and not getattr(pool, "_broken", False):
+        return pool, size
+    pool.shutdown(wait=True, cancel_futures=True)  # type: ignore[attr-defined]
+    return None
+
+
+def drop_local_workers() -> None:
+    """Stop the workers start_local_workers started that no batch took (refused parameters, nothing to make)."""
+    while _EARLY_POOL:
+        _EARLY_POOL.pop()[0].shutdown(wait=True, cancel_futures=True)  # type: ignore[attr-defined]
 
 
 def _end_worker_now() -> None:
@@ -239,7 +305,9 @@ class WarmKernel:
         self.kernel_name = setup.kernel_name if setup is not None else kernel_name
         self.reports = 0
         self.closed = False
-        self.scratch = Path(tempfile.mkdtemp(prefix="ucj-kernel-"))
+        # a kernel this process launched first thing (kernel_launch.launch_early: `ucj report`) is this one
+        early = take_early(self.kernel_name) if setup is None and launch_ahead else None
+        self.scratch = early[2] if early is not None else Path(tempfile.mkdtemp(prefix="ucj-kernel-"))
         self.setup_cells: dict[int, object] = {}
         self.language_info: dict[str, object] = {}
         self.km: object = None
@@ -252,11 +320,16 @@ class WarmKernel:
         self.early_page: object = None  # what run_report's on_page made of the report's page (render: its HTML)
         self.launched = threading.Event()  # the kernel's process exists (or its start failed)
         self._ahead: tuple[subprocess.Popen, Path] | None = None  # launched here before jupyter_client loads
-        if setup is None and launch_ahead:
+        if early is not None:
+            self._ahead = early[:2]
+            self.launched.set()
+        elif setup is None and launch_ahead:
             self._ahead = _launch_ahead(self.kernel_name, self.scratch)
             if self._ahead is not None:
                 self.launched.set()
                 mark("kernel: process launched")
+        if sys.getswitchinterval() > LOOP_SWITCH_INTERVAL_S:
+            sys.setswitchinterval(LOOP_SWITCH_INTERVAL_S)
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="ucj-kernel-loop", daemon=True)
         self._thread.start()
@@ -417,9 +490,7 @@ class WarmKernel:
                 finally:
                     nb_man.cell_complete(nb.cells[index], cell_index=index)  # type: ignore[attr-defined]
                 if page is not None and index == last_shown and not failed and index < len(nb.cells) - 1:  # type: ignore[attr-defined]
-                    shown = copy.deepcopy(nb)  # the page's cells are final; later cells only add to others
-                    shown.metadata["language_info"] = self.language_info  # type: ignore[attr-defined]
-                    page.notebook = shown
+                    page.notebook = self._page_now(nb, last_shown)
                     page.done.set()
         finally:
             nb_man.notebook_complete()
@@ -427,6 +498,19 @@ class WarmKernel:
                 page.done.set()
         nb.metadata["language_info"] = self.language_info  # type: ignore[attr-defined]
         return nb
+
+    def _page_now(self, nb: object, last_shown: int) -> object:
+        """The notebook as its page stands once cell `last_shown` has run, for exporting while the kernel runs
+        the cells after it. Those cells (notebook-only, which the page leaves out) and the notebook's metadata
+        change from here on; the page's cells are final and never touched again. So the copy shares the page's
+        cells and holds copies of the rest: a few milliseconds, where a deep copy of the whole notebook (every
+        output of every cell) took about 20 ms before the next cell could be sent to the kernel."""
+        from nbformat import NotebookNode
+
+        cells = list(nb.cells[:last_shown + 1])  # type: ignore[attr-defined]
+        metadata = copy.deepcopy(nb.metadata)  # type: ignore[attr-defined]
+        metadata["language_info"] = self.language_info
+        return NotebookNode({**nb, "cells": cells, "metadata": metadata})  # type: ignore[arg-type]
 
     async def _warm_up(self) -> None:
         nb = await self._run(self._notebook({"data_dir": self.data_dir}), skip_setup=False)
@@ -598,58 +682,30 @@ class WarmKernel:
             shutil.rmtree(self.scratch, ignore_errors=True)
 
 
-# Run by the kernel as it boots (IPython's exec_lines: after ipykernel has set up matplotlib's inline
-# backend, before it answers its first message), so the kernel imports at once, on its own core, instead of
-# waiting for a request after its readiness handshake. The first line makes it die with the process that
-# started it (JPY_PARENT_PID: this worker; besides ipykernel's own poller). scipy.special: what the
-# projection of every report imports when it first runs (ucj.analysis.projection). The garbage collector
-# is off while the kernel imports (KERNEL_BOOT turns it off before ipykernel loads, the first line here
-# otherwise): the hundreds of thousands of objects imports create are all kept, and collecting them over and
-# over cost about 0.1 s of each kernel's start. They are then frozen (out of every later collection's sight,
-# as keep_for_good does after warm-up) and the collector is switched back on, in a line of its own, which
-# runs even if an import failed. Collection changes no result: only when memory is freed.
-KERNEL_BOOT_LINES = [
-    f"import ctypes as _c, gc as _g, os as _o, sys as _s\n"
-    f"_g.disable()\n"
-    f"if _s.platform.startswith('linux'):\n    _c.CDLL(None).prctl({PR_SET_PDEATHSIG}, 9, 0, 0, 0)\n"
-    f"if _o.environ.get('JPY_PARENT_PID', '').isdigit() and _o.getppid() != int(_o.environ['JPY_PARENT_PID']):\n"
-    f"    _o._exit(1)\n"
-    f"del _c, _g, _o, _s",
-    "__import__('ucj.core.timeline').core.timeline.mark('kernel: booted')",
-    "import ucj.presentation.district, ucj.runs.params, scipy.special",
-    "__import__('gc').freeze(); __import__('gc').enable()",
-    "__import__('ucj.core.timeline').core.timeline.mark('kernel: ucj imported')",
-]
-KERNEL_LAUNCH_ARGS = [*KERNEL_ARGS, "--HistoryManager.hist_file=:memory:",
-                      *(f"--IPKernelApp.exec_lines={line}" for line in KERNEL_BOOT_LINES)]
-
-# How a kernel launched ahead (_launch_ahead) starts: the kernel spec's own command, with ipykernel's
-# debugger switched off first. Importing debugpy costs about 0.1 s of every kernel start, and nothing here
-# debugs a kernel; without it the kernel runs the same code (kernel_info no longer lists "debugger"
-# among its features). debugpy stays importable by cells: only ipykernel's check at its import is refused.
-KERNEL_BOOT = ("import gc, os, runpy, sys\n"
-               "gc.disable()\n"  # until the boot lines have imported (KERNEL_BOOT_LINES)
-               "sys.modules['debugpy'] = None\n"
-               "import ipykernel.debugger\n"
-               "del sys.modules['debugpy']\n"
-               "module = sys.argv[2]\n"
-               "sys.argv[:3] = ['-m']\n"
-               "sys.path[0] = os.getcwd()\n"
-               "runpy._run_module_as_main(module)\n")
+# What a report's cells import the first time they run, after the kernel's boot lines: Arrow's dataset layer
+# (pyarrow.parquet.read_table, when the parameters cell reads the data's months) and the Excel writer (the save
+# cell). A kernel imports them in a thread of its own once it has booted (warm_in_kernel).
+KERNEL_WARM_IMPORTS = ("pyarrow.dataset", "xlsxwriter", "ucj.presentation.xlsx")
 
 
-def _boot_command(cmd: list[str]) -> list[str]:
-    """`cmd` (python ... -m ipykernel_launcher ...) started through KERNEL_BOOT, as `python -m` would run
-    it; any other command as it is."""
-    try:
-        at = cmd.index("-m")
-    except ValueError:
-        return cmd
-    import runpy
+def warm_in_kernel(modules: tuple[str, ...] = KERNEL_WARM_IMPORTS) -> threading.Thread:
+    """Import `modules` in a daemon thread of this kernel, started by its last boot line: the kernel then answers
+    its client and waits for the notebook's first cells (its setup, then the report's), and these imports (about
+    0.05 s) run in those waits instead of in the first report's cells. Importing them changes no output; a module
+    that fails to import here is imported (or refused) by the cell that needs it, as before. The thread leaves
+    no name in the notebook's namespace."""
+    import importlib
 
-    if at == 0 or cmd[at + 1:at + 2] != ["ipykernel_launcher"] or not hasattr(runpy, "_run_module_as_main"):
-        return cmd
-    return [*cmd[:at], "-c", KERNEL_BOOT, *cmd[at:]]
+    def imports() -> None:
+        for name in modules:
+            try:
+                importlib.import_module(name)
+            except Exception:  # noqa: BLE001 - a warm-up only (see above)
+                pass
+
+    thread = threading.Thread(target=imports, name="ucj-kernel-warm", daemon=True)
+    thread.start()
+    return thread
 
 
 async def _wait_for_ready(kc: object, timeout: float) -> dict:
@@ -678,60 +734,6 @@ async def _wait_for_ready(kc: object, timeout: float) -> dict:
             raise RuntimeError("Kernel died before replying to kernel_info")
         if time.monotonic() > deadline:
             raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
-
-
-def _launch_ahead(kernel_name: str, folder: Path) -> tuple[subprocess.Popen, Path] | None:
-    """Launch the kernel's process at once with plain subprocess, as jupyter_client would launch it
-    (the kernel spec's command with its connection file, JPY_PARENT_PID, a session of its own), before
-    jupyter_client is even imported: importing it and starting a kernel through it cost about 0.65 CPU-s,
-    during which the kernel could already boot on the other core. Only for the plain case (the kernel spec
-    in this Python's prefix, no JUPYTER_PATH, no user spec of that name, no env stanza); None otherwise,
-    and the regular start runs. `_adopting_manager` then hands the process to jupyter_client, which checks
-    that it is the command it would have run."""
-    import json as _json
-    import socket
-    import uuid
-
-    spec_file = Path(sys.prefix) / "share" / "jupyter" / "kernels" / kernel_name / "kernel.json"
-    user_spec = Path.home() / ".local" / "share" / "jupyter" / "kernels" / kernel_name
-    if os.environ.get("JUPYTER_PATH") or os.environ.get("JUPYTER_DATA_DIR") or user_spec.exists() or \
-            not spec_file.is_file():
-        return None
-    try:
-        spec = _json.loads(spec_file.read_text(encoding="utf-8"))
-        argv = list(spec["argv"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-    if spec.get("env") or spec.get("interrupt_mode", "signal") != "signal" or "{connection_file}" not in argv:
-        return None
-    ports = []
-    sockets = []
-    for _ in range(5):  # free ports, as jupyter_client picks them (bound, read, released)
-        sock = socket.socket()
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\0" * 8)
-        sock.bind(("127.0.0.1", 0))
-        sockets.append(sock)
-        ports.append(sock.getsockname()[1])
-    for sock in sockets:
-        sock.close()
-    info = dict(zip(["shell_port", "iopub_port", "stdin_port", "control_port", "hb_port"], ports),
-                ip="127.0.0.1", key=str(uuid.uuid4()), transport="tcp", signature_scheme="hmac-sha256",
-                kernel_name=kernel_name)
-    connection = folder / f"kernel-{uuid.uuid4()}.json"
-    fd = os.open(connection, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as fh:
-        _json.dump(info, fh)
-    env = dict(os.environ, JPY_PARENT_PID=str(os.getpid()))
-    env.pop("PYTHONEXECUTABLE", None)
-    cmd = [os.path.expanduser(a.replace("{connection_file}", str(connection))) for a in argv] + KERNEL_LAUNCH_ARGS
-    try:
-        process = subprocess.Popen(_boot_command(cmd), stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                   cwd=str(folder), env=env, start_new_session=True)
-    except OSError:
-        connection.unlink(missing_ok=True)
-        return None
-    process.ucj_command = cmd  # type: ignore[attr-defined]  # the command jupyter_client would run (adoption)
-    return process, connection
 
 
 def _adopting_manager(base: type, kernel_name: str, process: subprocess.Popen, connection: Path) -> object:
@@ -938,7 +940,9 @@ def kernel_for(setup: Setup, payload: dict[str, object] | None = None) -> WarmKe
     data_dir = _materialize(payload, setup.data) if payload is not None else ";".join(setup.data.folders)
     if current is not None:  # started ahead by prestart (or setup-free): warm it for this setup
         try:
-            current.warm(setup, data_dir)
+            current.begin_warm(setup, data_dir, export_tools=False)
+            load_tools()  # the exporter (if not built yet) is built while the kernel runs the setup cells
+            current.finish_warm()
         except BaseException:
             _forget(current)
             raise
@@ -1095,7 +1099,8 @@ def render(job: Job, payload: dict[str, object] | None = None) -> Result:
     finally:
         shutil.rmtree(folder, ignore_errors=True)
         nb = None
-        trim_memory()
+        if kernel is None or not kernel.one_report:  # a one-report command ends next: nothing to give back
+            trim_memory()
     entry["seconds"] = round(time.perf_counter() - started, 2)
     entry |= memory(kernel)
     return Result(entry, files)

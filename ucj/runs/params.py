@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 from typing import Callable, TypeVar
@@ -25,17 +26,29 @@ UNSET_NUMBER = -1
 def data_months(data_dirs: tuple[str, ...]) -> tuple[pd.Timestamp, pd.Timestamp]:
     """First and last month of the enrolment table, read from the files' month column only.
 
-    Folders merge when loaded, so the span is that of all the folders' enrolment files together.
+    Folders merge when loaded, so the span is that of all the folders' enrolment files together. A file is read
+    once per process while it stays the same file (its path, inode, size and modification time): a batch
+    checks every district's parameters, and a warm kernel every report's, against the same files.
     """
-    spans = []
+    files = []
     for d in data_dirs:
         path = Path(d) / "enrolment.parquet"
-        if path.exists():
-            months = pq.read_table(path, columns=["month"]).column("month").to_pandas()
-            spans.append((pd.Timestamp(months.min()), pd.Timestamp(months.max())))
+        try:
+            st = path.stat()
+        except OSError:
+            continue
+        files.append((str(path), st.st_ino, st.st_size, st.st_mtime_ns))
+    spans = [_file_months(f) for f in files]
     if spans:
         return min(a for a, _ in spans), max(b for _, b in spans)
     raise UcjInputError.one("no enrolment table in the data folder(s) (run `make demo`)", file=";".join(data_dirs))
+
+
+@functools.lru_cache(maxsize=16)
+def _file_months(file: tuple[str, int, int, int]) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """First and last month of one enrolment file, `file` being (path, inode, size, modification time in ns)."""
+    months = pq.read_table(file[0], columns=["month"]).column("month").to_pandas()
+    return pd.Timestamp(months.min()), pd.Timestamp(months.max())
 
 
 def parse_period(text: str) -> pd.Timestamp | None:
