@@ -432,6 +432,7 @@ def budget_to_target(last_month: pd.Timestamp, active: float, denominator_value:
     out = pd.DataFrame(rows, columns=PLAN_COLUMNS)
     out["gross_additional"] = out["gross_additional"].astype("Int64")
     out.attrs["organic"] = basis
+    out.attrs["monthly_contribution_rp"] = int(a.monthly_contribution_rp)  # the tariff the costs use, for the rule
     return out
 
 
