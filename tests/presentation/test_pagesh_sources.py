@@ -35,7 +35,8 @@ def _text(html_parts: list[str]) -> str:
 
 def test_nothing_is_recorded_so_nothing_is_invented():
     """The premise, read from ../shared: the domain notes record the budget figures without titles or dates,
-    SOURCES.md has no BPJS file; the citations table then gives the RPJMN no date and no regulation."""
+    SOURCES.md has no BPJS file; the citations table then gives the RPJMN no regulation (citef2: it cites
+    the ministry's statement of the target as reported, with that report's date)."""
     notes = (SHARED / "docs" / "domain.md").read_text(encoding="utf-8")
     for figure in ("370,747", "35.86 m", "41.56 m", "Rp 42 million", "Rp 6,800", "43.92 % (2029)"):
         assert figure in notes
@@ -45,8 +46,11 @@ def test_nothing_is_recorded_so_nothing_is_invented():
 
     c = pd.read_csv(Path(__file__).resolve().parents[2] / "data" / "published" / "citations.csv", dtype=str,
                     keep_default_na=False)
-    rpjmn = c[c["title"].str.contains("RPJMN")].iloc[0]
-    assert rpjmn["date"] == "" and "Perpres" not in rpjmn["title"]  # not recorded: not made up
+    from ucj.data.published import RPJMN_SOURCE
+
+    rpjmn = c[c["source_article"] == RPJMN_SOURCE].iloc[0]
+    # cited to the ministry's statement as reported (citef2), never to a regulation the workbook has not recorded
+    assert rpjmn["date_note"] == "default_target" and "Perpres" not in rpjmn["title"]
 
 
 @pytest.mark.parametrize("lang", ["id", "en"])
@@ -60,7 +64,7 @@ def test_budget_assumptions_say_what_they_are_once_on_page_and_in_excel(boalemo,
     import html as h
 
     assert h.unescape(page).count(note) == 1
-    said = "tanpa kutipan lengkap" if lang == "id" else "without a complete citation"
+    said = "Yang belum tercatat" if lang == "id" else "Not recorded"  # what still lacks a publication (citef2)
     assert said in note
     r.save(tmp_path)
     ws = openpyxl.load_workbook(tmp_path / "tables.xlsx")[t("sheet.notes", lang)[:31]]

@@ -18,10 +18,12 @@ from ucj.data.programme import BPU_JKK_JKM_RP, JKM_BENEFIT_RP
 from ucj.data.programme import SOURCES as PROGRAMME_SOURCES
 
 
-# National rates from published figures (per 1,000 active participants a year) [arithmetic]:
-# JKK: 370,747 work-accident cases in 2023 (domain notes §5) over 41.56 m active participants (§6);
-# JKM: Rp 2.70 tn of JKM benefits in 2022 (BPJS Ketenagakerjaan public expose, 12 May 2023, reported by
-# infobanknews.com) at the Rp 42 m benefit, over 35.86 m active participants in 2022 (§6).
+# National rates from published figures (per 1,000 active participants a year) [arithmetic]; each figure and
+# the publication that states it are in data/published/national_figures.csv (cited through citations.csv):
+# JKK: 370,747 work-accident cases in 2023 (Databoks: 347,855 + 19,921 + 2,971) over 41.56 m active participants
+# in December 2023 (SPN News, 30 Jan 2024); JKM: Rp 2.70 tn of JKM benefits in 2022 (BPJS Ketenagakerjaan public
+# expose, 12 May 2023, reported by infobanknews.com) at the Rp 42 m benefit, over 35.86 m active participants in
+# 2022 (no publication recorded).
 NATIONAL_JKK_CASES_2023, NATIONAL_ACTIVE_2023 = 370_747, 41_560_000
 NATIONAL_JKM_PAID_2022_RP, NATIONAL_ACTIVE_2022 = 2_700_000_000_000, 35_860_000
 JKK_PER_1000 = 1000 * NATIONAL_JKK_CASES_2023 / NATIONAL_ACTIVE_2023  # 8.92
@@ -31,11 +33,11 @@ NATIONAL_RATE_YEAR = {"JKK": 2023, "JKM": 2022}  # the year each national rate a
 SOURCES = {
     "monthly_contribution_rp": PROGRAMME_SOURCES["BPU_JKK_JKM_RP"],
     "jkm_deaths_per_1000": "national JKM 2022: Rp 2.70 tn paid (BPJS Ketenagakerjaan public expose, 12 May 2023) "
-                           "/ Rp 42 m per death / 35.86 m active participants (domain notes §6) = 1.79 per 1,000; "
-                           "vulnerable workers may die more often: replace with the branch's own experience",
+                           "/ Rp 42 m per death / 35.86 m active participants (publication not recorded) = 1.79 per "
+                           "1,000; vulnerable workers may die more often: replace with the branch's own experience",
     "jkm_benefit_rp": PROGRAMME_SOURCES["JKM_BENEFIT_RP"],
-    "jkk_cases_per_1000": "national JKK 2023: 370,747 cases (domain notes §5) / 41.56 m active participants "
-                          "(domain notes §6) = 8.9 per 1,000",
+    "jkk_cases_per_1000": "national JKK 2023: 370,747 cases (Databoks) / 41.56 m active participants, December "
+                          "2023 (SPN News) = 8.9 per 1,000",
     "jkk_mean_benefit_rp": "assumption: mean JKK benefit per case for BPU workers (medical care is uncapped)",
 }
 

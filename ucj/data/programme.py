@@ -1,6 +1,7 @@
 """BPJS Ketenagakerjaan programme rules used by both the analysis and the demo generator (one source).
 
-Figures from the domain notes (shared/docs/domain.md §1, PP 44/2015 as amended; Permenaker 5/2021).
+Figures from the domain notes (shared/docs/domain.md §1, PP 44/2015 as amended; Permenaker 5/2021); the publications
+that state the contribution and benefit figures are in data/published/national_figures.csv.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ JKM_BENEFIT_RP = 42_000_000  # Rp 20 m lump sum + Rp 10 m funeral + Rp 12 m peri
 
 SOURCES = {
     "BPU_JKK_JKM_RP": "JKK 1 % of Rp 1,000,000 + JKM Rp 6,800 for a BPU worker at the lowest bracket "
-                      "(domain notes §1); Rp 36,800 with JHT",
-    "JKM_BENEFIT_RP": "JKM benefit: Rp 20 m lump sum + Rp 10 m funeral + Rp 12 m periodic (domain notes §1)",
+                      "(GridStar.ID; Mudanesia; Batakpost.com: Rp 16,800); Rp 36,800 with JHT",
+    "JKM_BENEFIT_RP": "JKM benefit: Rp 20 m lump sum + Rp 10 m funeral + Rp 12 m periodic (Radar Sulbar, "
+                      "PP 82/2019; total quoted by the regent of Boalemo, hariantoday.com)",
 }
 
 # Who is eligible for each programme, by segment (domain notes §1): JKK and JKM cover every

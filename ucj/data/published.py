@@ -85,8 +85,11 @@ def citations(path: str | Path | None = None) -> pd.DataFrame:
     source_article (as the tables name it), quantity (blank: any), publisher, title (blank: unknown),
     date (ISO; blank: the year of the fact) and date_note ("meeting": the date of the event reported;
     "listing": the article gives no date of its own, only a listing dated then: published no later than that;
-    "undated": no date known; "default_target": the workbook's default target, whose enacting regulation and
-    date and coverage basis are not recorded, said so where it is cited)."""
+    "undated": no date known; "not_recorded": the publication's date was not found, said so where it is cited;
+    "event": the date of the event the article reports (e.g. a public expose), the article's own not found;
+    "url": the date in the page's address, the page text shows none; "default_target": the workbook's default
+    target, cited to the ministry's statement of it as reported, whose RPJMN text and coverage basis are not
+    recorded, said so where it is cited)."""
     return pd.read_csv(path or published_file("citations.csv"), dtype="str", keep_default_na=False)
 
 
@@ -109,3 +112,16 @@ def village_quotas(path: str | Path | None = None) -> pd.DataFrame:
     words), date and source_article (cited through citations.csv). A district not listed has no known quota."""
     return pd.read_csv(path or published_file("village_quotas.csv"), dtype={"district_code": "str", "date": "str"},
                        keep_default_na=False)
+
+
+def national_figures(path: str | Path | None = None) -> pd.DataFrame:
+    """The national figures behind the budget assumptions and the default target, each with the publication
+    that states it (data/published/national_figures.csv, documented in national_figures.md): figure (key,
+    also the placeholder the catalogue's source sentences cite it by), value, unit, period, wording (the
+    publication's own words; blank for a total the workbook adds up from its parts), source_article (cited
+    through citations.csv; blank: no publication recorded), url and title_from ("page": the headline is in
+    the stored page text; "address": the title is the page address's words, the stored text shows none)."""
+    return pd.read_csv(path or published_file("national_figures.csv"),
+                       dtype={"figure": "str", "unit": "str", "period": "str", "wording": "str",
+                              "source_article": "str", "url": "str", "title_from": "str"},
+                       keep_default_na=False, na_values={"value": [""]})

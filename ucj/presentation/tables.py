@@ -140,12 +140,16 @@ def _cite_part(part: str, lang: Lang, year: object, quantity: str | None) -> str
         r = rows.iloc[0]
         when = format_date(r["date"], lang) if r["date"] else (str(year)[:4] if year else "")
         note = str(r.get("date_note") or "") if "date_note" in r else ""
-        if r["date"] and note in ("listing", "meeting"):  # never a date the source did not give as its own
-            when = tf(f"date_note_{note}", lang, date=when)
+        if r["date"] and note in ("listing", "meeting", "event", "url"):  # never a date the source did not give
+            when = tf(f"date_note_{note}", lang, date=when)  # as its own: an event's, a page address's (citef2)
         if not when and note == "undated":  # no date known: said so, never made up
             when = t("citation_undated", lang)
-        if not when and note == "default_target":  # the workbook's default target: what is not recorded, its basis
-            when = t("citation_default_target", lang)  # not stated by it, and how to set a sourced one (F2, F18)
+        if note == "not_recorded":  # the publication's date was not found: said so, never a fact's year instead
+            when = t("citation_date_not_recorded", lang)
+        if note == "default_target":  # the workbook's default target: as the ministry stated it (its report's
+            # date), and what is not recorded, the RPJMN text and its basis (F2, F18, citef2)
+            when = ", ".join(x for x in (format_date(r["date"], lang) if r["date"] else "",
+                                         t("citation_default_target", lang)) if x)
         title = r["title"] or t("citation_title_not_recorded", lang)  # a reader knows a title is missing
         return ", ".join(x for x in (r["publisher"], title, when) if x)
     texts = source_texts()
@@ -166,6 +170,28 @@ def _cite_part(part: str, lang: Lang, year: object, quantity: str | None) -> str
     if _SEED.search(part) or "domain.md" in part or "§" in part:
         return t("source_not_recorded", lang)
     return part
+
+
+def national_citations(lang: Lang) -> dict[str, str]:
+    """Each national figure's publication as a reader cites it (data/published/national_figures.csv, cited through
+    citations.csv), by the figure's key: the catalogue's budget source sentences cite the figures by these keys.
+    A figure with no recorded publication says so."""
+    return dict(_national_citations(lang))
+
+
+@functools.cache
+def _national_citations(lang: Lang) -> tuple[tuple[str, str], ...]:
+    figures = _published("national_figures")
+    return tuple((str(r.figure), cite(r.source_article, lang) if r.source_article
+                  else t("citation_publication_not_recorded", lang)) for r in figures.itertuples())
+
+
+def assumption_source(name: str, lang: Lang) -> str:
+    """A budget assumption's source sentence (catalogue key source.<name>), its national figures each cited
+    with outlet or publisher, title and date (citef2; issue 18: no uncitable source)."""
+    if f"source.{name}" not in LABELS:
+        return t(f"source.{name}", lang)
+    return tf(f"source.{name}", lang, **national_citations(lang))
 
 
 def sources_cell(sources: list[object], lang: Lang) -> str:
@@ -268,7 +294,7 @@ def _translate(col: str, value: object, lang: Lang, table: str) -> object:
     if col == "reason" or (col == "data_as_of" and not DATE_LIKE.fullmatch(value)):
         return reason_text(value, lang)
     if table == "assumptions" and col == "source":
-        return t(f"source.{value}", lang)
+        return assumption_source(value, lang)
     if table == "provenance" and col == "table":
         return t(f"table.{value}", lang)
     if col in ("source", "plan_source", "target_source") and table != "provenance":
