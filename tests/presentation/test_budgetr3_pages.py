@@ -13,10 +13,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from conftest import sections_html
-from ucj.presentation import district as district_report
 from ucj.presentation.i18n import fmt_int, fmt_rp, t
-from ucj.runs.params import validate_params
 
 pytestmark = pytest.mark.slow  # whole demo pages and workbooks
 
@@ -25,18 +22,13 @@ MONTHLY = {"id": "Perhitungannya per bulan", "en": "Computed month by month"}
 NO_STEP = {"id": "tidak melompat tiap Januari", "en": "not in a step each January"}
 
 
-@pytest.fixture(scope="module")
-def page(demo_dir, demo_ds, tmp_path_factory):
-    cache: dict = {}
+@pytest.fixture
+def page(district_page):
+    """(code, lang) -> (report, the budget section's visible text, the saved folder), from the session's pages."""
 
     def get(code: str, lang: str):
-        if (code, lang) not in cache:
-            report = district_report.build(demo_ds, validate_params(code, lang=lang, data_dir=str(demo_dir)))
-            text = html.unescape("\n".join(sections_html(report, ("show_budget",))))
-            folder = tmp_path_factory.mktemp(f"budgetr3_{code}_{lang}")
-            report.save(folder)
-            cache[code, lang] = (report, text, folder)
-        return cache[code, lang]
+        built = district_page(code, lang)
+        return built.report, html.unescape("\n".join(built.html(("show_budget",)))), built.folder
 
     return get
 
