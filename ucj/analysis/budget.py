@@ -358,7 +358,10 @@ def budget_to_target(last_month: pd.Timestamp, active: float, denominator_value:
     evenly month by month from today's `active` to the target's share of the denominator (grown at `growth` a year
     from `denominator_year`, as the projection's denominator is); the budget-funded workers needed in a month are
     that path less the projected organic participants less the participants funded today (`existing_funded` and
-    any other funder, held at today's level), never below 0. `organic_pct`: the projection's central organic
+    any other funder, held at today's level), never below 0, month by month. The organic participants of a month
+    are the projection's organic coverage times that month's denominator on the projection's own path
+    (`projection.denominator_path`: from today's value, rising geometrically to each December's), so the plan
+    counts the participants the projection forecasts. `organic_pct`: the projection's central organic
     coverage (%) by month (`Projection.forecast["organic_mean"]`), `organic_now` today's observed organic count;
     without them (no projection) the organic participants are held at today's number (the `attrs["organic"]` of
     the result says which: ORGANIC_PROJECTED or ORGANIC_HELD). Coverage at the end of each year is computed the
@@ -373,6 +376,8 @@ def budget_to_target(last_month: pd.Timestamp, active: float, denominator_value:
     (`credible_rates`). When budget-funded (BPU) workers do not count over the denominator
     (`counts_towards_coverage` False), no budget moves it: no rows. Rows cover the months after `last_month` only:
     no month already in the data is planned as future."""
+    from ucj.analysis.projection import denominator_path
+
     end = pd.Timestamp(int(target_year), 12, 1)
     months_left = (end.year - last_month.year) * 12 + end.month - last_month.month
     if months_left <= 0 or not counts_towards_coverage:
@@ -383,7 +388,9 @@ def budget_to_target(last_month: pd.Timestamp, active: float, denominator_value:
     denom_target = denominator_value * (1 + growth) ** (int(target_year) - base_year)
     gap = target_pct / 100 * denom_target - active  # the target path's rise over the whole plan
     month_list = pd.date_range(last_month + pd.DateOffset(months=1), end, freq="MS")
-    denom_m = denominator_value * (1 + growth) ** (month_list.year.to_numpy() - base_year).astype("float64")
+    # the projection's own month-by-month denominator (one function for both; reader 9, R3: a step each January
+    # here made the self-enrolled count of a month differ from the projection's, and the cost with it)
+    denom_m = denominator_path(denominator_value, growth, last_month, month_list, base_year)
     held_organic = float(organic_now) if organic_now is not None and pd.notna(organic_now) else float("nan")
     basis = ORGANIC_HELD
     shortfall = [0.0] * len(month_list)  # today's organic count less the projected one, month by month
@@ -427,6 +434,7 @@ def budget_to_target(last_month: pd.Timestamp, active: float, denominator_value:
     out = pd.DataFrame(rows, columns=PLAN_COLUMNS)
     out["gross_additional"] = out["gross_additional"].astype("Int64")
     out.attrs["organic"] = basis
+    out.attrs["monthly_contribution_rp"] = int(a.monthly_contribution_rp)  # the tariff the costs use, for the rule
     return out
 
 

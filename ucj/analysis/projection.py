@@ -966,6 +966,9 @@ def _denominator_path(last_value: float, growth: float, last_month: pd.Timestamp
     return np.exp(np.interp(at, knots_x, np.log(knots_y)))
 
 
+denominator_path = _denominator_path  # public: the budget plan reads the same month-by-month path (budgetr3)
+
+
 def carry_denominator(cols: dict[str, np.ndarray]) -> tuple[dict[str, np.ndarray], int | None]:
     """The page's period rule (`coverage.carry_latest_denominator`) on a series given as columns (month, active,
     denominator_value, coverage_pct, sorted by month): the months after the denominator's last one that have

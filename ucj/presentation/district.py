@@ -632,6 +632,7 @@ class DistrictReport:
         rule = "budget_rule_projected" if r.budget_plan_basis == ORGANIC_PROJECTED else "budget_rule_held"
         lines = [tf(rule, lang, active=fmt_int(r.active, lang), target=fmt_pct(p.target_pct, lang),
                     year=fmt_year(p.target_year), funded=fmt_int(plan["existing_funded"].iloc[0], lang))]
+        lines.append(self.budget_monthly_sentence())
         if r.budget_plan_basis == ORGANIC_PROJECTED and pd.notna(p.workers_needed_total):
             change = int(plan["organic_at_year_end"].iloc[-1]) + int(plan["existing_funded"].iloc[-1]) - round(r.active)
             lines.append(tf("budget_vs_need", lang, total=fmt_int(p.workers_needed_total, lang),
@@ -656,6 +657,22 @@ class DistrictReport:
                             plan_cost=fmt_rp(a["plan_cost_rp"], lang), budget_cost=fmt_rp(a["budget_cost_rp"], lang),
                             years=str(a["cost_years"])))
         return lines
+
+    def budget_monthly_sentence(self) -> str:
+        """What the budget plan computes month by month (reader 9, R3): the self-enrolled count of a month over the
+        projection's own month-by-month denominator, and a year's cost as the sum of its months' funded workers."""
+        from ucj.analysis.budget import ORGANIC_PROJECTED, Assumptions
+        from ucj.presentation.i18n import fmt_rp_full
+
+        r, lang = self.results, self.lang
+        plan = r.budget_plan
+        tariff = fmt_rp_full(plan.attrs.get("monthly_contribution_rp", Assumptions().monthly_contribution_rp), lang)
+        if r.budget_plan_basis != ORGANIC_PROJECTED or r.coverage_as_of is None:
+            return tf("budget_rule_monthly_held", lang, tariff=tariff)
+        den_now, den_end = round(r.denominator_value), int(plan["denominator_at_year_end"].iloc[-1])
+        key = "budget_rule_monthly_projected_flat" if den_now == den_end else "budget_rule_monthly_projected"
+        return tf(key, lang, den_now=fmt_int(den_now, lang), month=f"{pd.Timestamp(r.coverage_as_of):%Y-%m}",
+                  den_end=fmt_int(den_end, lang), year=fmt_year(int(plan["year"].iloc[-1])), tariff=tariff)
 
     def claim_rate_sentences(self) -> list[str]:
         """One sentence for each programme whose own count differs from the collective rate beyond chance
