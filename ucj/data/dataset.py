@@ -227,11 +227,12 @@ def years_by_origin(df: pd.DataFrame, columns: tuple[str, ...]) -> dict[str, dic
 def cells_by_origin(df: pd.DataFrame, columns: tuple[str, ...]) -> dict[str, dict[bool, int]]:
     """For each of `columns` of a table with a `source` column: how many filled cells are made up (True) and
     real (False), judged from each row's source as `years_by_origin` judges them."""
-    sources = df["source"].astype("object").astype(str)
+    # judged once per distinct source (a table has a handful), not once per row
+    codes, uniques = pd.factorize(df["source"].astype("object").astype(str))
     out: dict[str, dict[bool, int]] = {}
     for col in columns:
         filled = df[col].notna().to_numpy()
-        made_up = np.array([source_is_synthetic(s, col) for s in sources], dtype=bool)
+        made_up = np.array([source_is_synthetic(s, col) for s in uniques], dtype=bool)[codes]
         out[col] = {flag: int((filled & (made_up == flag)).sum()) for flag in (False, True)}
     return out
 
