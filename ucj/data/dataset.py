@@ -379,7 +379,10 @@ def load(*data_dirs: str | Path, registry: Registry | None = None) -> Dataset:
         info[name].columns = cols
         info[name].synthetic_columns = sorted(c for c, srcs in cols.items() if SYNTHETIC_SOURCE in srcs)
         info[name].synthetic = info[name].synthetic or bool(info[name].synthetic_columns)
-        df.attrs["synthetic"] = info[name].synthetic
+        # whether a table is synthetic is kept in `info` (TableInfo.synthetic, per column too), not in the frame's
+        # attrs: pandas deep-copies a frame's attrs into every frame, column and row derived from it (about 1,500
+        # copies a district report); a table read from a file that stored attrs (the demo's) drops them here
+        df.attrs.clear()
     if not tables:
         raise UcjInputError.one("no tables found", file=", ".join(map(str, dirs)))
     for name in list(tables):  # one at a time, each original freed before the next is converted
