@@ -54,3 +54,18 @@ def test_a_chart_whose_labels_do_not_fit_is_laid_out_by_constrained_layout():
     fits = _wide_poverty(1.0)
     png_bytes(fits)
     assert fits.get_layout_engine() is None
+
+
+@pytest.mark.parametrize("synthetic", [True, False])  # real data: no stamp in the title row
+@pytest.mark.parametrize("lang", ["id", "en"])
+@pytest.mark.parametrize("scale", [0.3, 1.0, 3.0])  # P0 about 3 %, 10 %, 35 %
+def test_fixed_place_for_real_data_and_other_poverty_levels(synthetic, lang, scale):
+    from ucj.presentation.i18n import t
+
+    years = pd.DataFrame({"year": [2019, 2020, 2021, 2022, 2023, 2024], "p0": [10.0, 12.5, 11.0, 9.5, 9.0, 8.7]})
+    series = {"Kabupaten Contoh": years.assign(p0=years["p0"] * scale), "Provinsi": years.assign(p0=years["p0"] * 1.1),
+              "Nasional": years}
+    fixed = poverty_figure(series, lang, synthetic, t("p0", lang))
+    laid_out = poverty_figure(series, lang, synthetic, t("p0", lang))
+    assert png_bytes(fixed) == _constrained(laid_out)  # type: ignore[arg-type]
+    assert fixed.get_layout_engine() is None
