@@ -533,6 +533,7 @@ def district_figures(
     area_poverty: AreaPoverty | None = None,
     cohorts: Cohorts | None = None,
     funded_rates: Callable[[pd.Timestamp, tuple[str, ...] | None], float] | None = None,
+    comparisons: Callable[[int, str], Comparison] | None = None,
 ) -> DistrictFigures:
     """Compute every figure of one district as the data stood at `last_period` (default: the latest month).
 
@@ -541,6 +542,8 @@ def district_figures(
     district's APBD cohort at the period, for the budget's claim rates) and `funded_rates` (period, segments ->
     `all_funded_rate`, the lapse rate of all districts' budget-funded participants) are what a caller making many
     districts computes once; each is computed here when absent or for another year, denominator or period.
+    `comparisons` (peer year, denominator -> `Comparison` at `last_period`) gives the other tables the district may
+    be compared over (coverage over the working population when no other district has its denominator).
     """
     d = ds.registry.get(district_code)
     code = d.code
@@ -620,8 +623,11 @@ def district_figures(
     if denom != DEFAULT_DENOMINATOR and cov_rows.any() and (peers_tab.loc[cov_rows, "of"].fillna(0) <= 1).all():
         # no other district has this denominator (e.g. a potensi pekerja list): compare coverage over the working
         # population instead, named so (reader's finding 13), rather than an empty row "of 0"
-        wp_table = district_table(view, year_for_peers, DEFAULT_DENOMINATOR)
-        wp = benchmark(wp_table, code)
+        wp_cmp = comparisons(year_for_peers, DEFAULT_DENOMINATOR) if comparisons is not None else None
+        if wp_cmp is None or wp_cmp.benchmarks is None or not wp_cmp.fits(year_for_peers, DEFAULT_DENOMINATOR, period):
+            wp = benchmark(district_table(view, year_for_peers, DEFAULT_DENOMINATOR), code)
+        else:  # the shared table and its benchmarks: the rows benchmark() would compute
+            wp = benchmark(wp_cmp.table, code, all_rows=wp_cmp.benchmarks)
         wp = wp[wp["indicator"] == "coverage_pct"][["indicator", "value", "province", "national", "peers", "rank", "of",
                                                       "tied", "percentile"]].rename(columns={"peers": "peer_mean"})
         if len(wp):

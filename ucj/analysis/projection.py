@@ -699,8 +699,22 @@ def workers_needed(last_month: pd.Timestamp, active: float, denominator_value: f
 
 
 def _denominator_growth(workforce: pd.DataFrame, district_code: str, denominator: str) -> float:
-    return denominator_growth_all(workforce[workforce["district_code"] == district_code], denominator).get(
-        district_code, 0.0)
+    """`denominator_growth_all(...)[district_code]` (0.0 for a district without it) for one district, without
+    pandas' grouped aggregation (a fifth of a district's projection): the same rows (known values by year, the
+    last six), the same float64 operations on arrays of one, so the same number
+    (tests/analysis/test_speedh_growth.py)."""
+    rows = workforce[workforce["district_code"] == district_code][["year", denominator]].dropna()
+    if rows.empty:
+        return 0.0
+    rows = rows.sort_values("year", kind="stable").tail(6)
+    years, values = rows["year"].to_numpy(), rows[denominator]
+    first = np.array([values.iloc[0]]).astype("float64")
+    last = np.array([values.iloc[-1]]).astype("float64")
+    span = np.array([years[-1] - years[0]]).astype("float64")
+    ok = (span > 0) & (first > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):  # a zero start: no growth (as pandas computes it)
+        rate = np.where(ok, (last / first) ** (1 / np.where(ok, span, np.nan)) - 1, 0.0)
+    return float(rate[0])
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ reader are made relative (`portable_path`), never absolute paths of the machine.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import os
 import subprocess
@@ -57,7 +58,14 @@ def _commit_from_metadata() -> str | None:
 
 
 def code_version() -> dict[str, object]:
-    """ucj's version and git commit ({"ucj": "0.1.0", "commit": "1a2b3c4d5e6f", "dirty": False})."""
+    """ucj's version and git commit ({"ucj": "0.1.0", "commit": "1a2b3c4d5e6f", "dirty": False}), asked of git
+    once per process, at its first output (two git commands, about 0.03 s of each report a warm kernel made):
+    a process goes on running the code it imported, whatever is committed or edited in the checkout later."""
+    return dict(_code_version())
+
+
+@functools.lru_cache(maxsize=1)
+def _code_version() -> dict[str, object]:
     root = _checkout_root()
     if root is not None:
         commit = _git(root, "rev-parse", f"--short={SHORT_HASH}", "HEAD")

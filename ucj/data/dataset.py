@@ -227,11 +227,12 @@ def years_by_origin(df: pd.DataFrame, columns: tuple[str, ...]) -> dict[str, dic
 def cells_by_origin(df: pd.DataFrame, columns: tuple[str, ...]) -> dict[str, dict[bool, int]]:
     """For each of `columns` of a table with a `source` column: how many filled cells are made up (True) and
     real (False), judged from each row's source as `years_by_origin` judges them."""
-    sources = df["source"].astype("object").astype(str)
+    # judged once per distinct source (a table has a handful), not once per row
+    codes, uniques = pd.factorize(df["source"].astype("object").astype(str))
     out: dict[str, dict[bool, int]] = {}
     for col in columns:
         filled = df[col].notna().to_numpy()
-        made_up = np.array([source_is_synthetic(s, col) for s in sources], dtype=bool)
+        made_up = np.array([source_is_synthetic(s, col) for s in uniques], dtype=bool)[codes]
         out[col] = {flag: int((filled & (made_up == flag)).sum()) for flag in (False, True)}
     return out
 
@@ -378,7 +379,10 @@ def load(*data_dirs: str | Path, registry: Registry | None = None) -> Dataset:
         info[name].columns = cols
         info[name].synthetic_columns = sorted(c for c, srcs in cols.items() if SYNTHETIC_SOURCE in srcs)
         info[name].synthetic = info[name].synthetic or bool(info[name].synthetic_columns)
-        df.attrs["synthetic"] = info[name].synthetic
+        # whether a table is synthetic is kept in `info` (TableInfo.synthetic, per column too), not in the frame's
+        # attrs: pandas deep-copies a frame's attrs into every frame, column and row derived from it (about 1,500
+        # copies a district report); a table read from a file that stored attrs (the demo's) drops them here
+        df.attrs.clear()
     if not tables:
         raise UcjInputError.one("no tables found", file=", ".join(map(str, dirs)))
     for name in list(tables):  # one at a time, each original freed before the next is converted

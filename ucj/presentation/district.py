@@ -1367,6 +1367,7 @@ def _figures(ds: Dataset, params: ReportParams, comparison: pd.DataFrame | PeerT
     kw["area_poverty"] = comparison.poverty(period)
     kw["cohorts"] = comparison.cohorts(period)
     kw["funded_rates"] = comparison.funded_rate
+    kw["comparisons"] = functools.partial(comparison.table, period)  # e.g. over the working population as well
     # the table the analysis will want, found cheaply; checked after the call all the same
     guess = (period, *peer_table_key(ds, params.district.code, period, params.denominator, params.target_pct,
                                      params.target_year))

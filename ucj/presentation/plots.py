@@ -14,6 +14,7 @@ import matplotlib.ticker
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.transforms import Bbox
 from matplotlib.ticker import FuncFormatter
 
 from ucj.presentation.i18n import Lang, fmt_int, fmt_num, fmt_pct, fmt_rp, fmt_year, t, tf
@@ -33,9 +34,68 @@ STAMP_COLOUR = "#B00020"
 TITLE_Y = 1.0
 
 
-def _new(width: float = 8.0, height: float = 3.6) -> tuple[Figure, object]:
-    fig = Figure(figsize=(width, height), dpi=110, layout="constrained")
-    return fig, fig.add_subplot()
+# Where constrained layout puts the axes of a district's coverage and poverty charts (figure fractions: left,
+# bottom, width, height), the same for every district and both languages of the demo data (measured at
+# FIGURE_DPI): the y labels are percentages of the same width ("100,0 %", "20,0 %"), the title row and the
+# x axis's years are of one height. These two charts are drawn there without the layout engine, which
+# measured every label twice per drawing (a quarter of a chart's time). Should any label, title, text or
+# legend fall outside the figure (numbers wider than these), the chart is drawn again with constrained
+# layout (FixedLayoutFigure). The claims chart keeps constrained layout: its right margin follows the bar
+# labels and the largest amount, which differ from district to district. docs/speedh.md.
+FIXED_AXES: dict[str, tuple[float, float, float, float]] = {
+    "coverage": (0.09065698232323231, 0.07716141975308642, 0.9041342676767675, 0.8552871492704825),
+    "poverty": (0.09062096681096682, 0.08680659722222224, 0.903426176046161, 0.8371980429292928),
+}
+
+
+class FixedLayoutFigure(Figure):
+    """A figure whose one axes is placed at a fixed position (no layout engine) and drawn again with
+    constrained layout when something drawn does not fit inside the figure."""
+
+    def draw(self, renderer):  # type: ignore[no-untyped-def]
+        super().draw(renderer)
+        if self.get_layout_engine() is None and not _fits(self, renderer):
+            self.relayout()
+            if hasattr(renderer, "clear"):  # Agg: paint again on a clean canvas
+                renderer.clear()
+            super().draw(renderer)
+
+    def relayout(self) -> None:
+        """Place the axes by constrained layout from now on, as a figure made with it would be."""
+        self.set_layout_engine("constrained")
+        for ax in self.axes:
+            ax._set_position(ax.get_subplotspec().get_position(self))  # noqa: SLF001 - not set_position, which
+            ax.set_in_layout(True)  # takes the axes out of the layout
+
+
+def _fits(fig: Figure, renderer) -> bool:  # type: ignore[no-untyped-def]
+    """Whether every text drawn (tick labels within the view, titles, axis labels, texts) and the legend
+    lie inside the figure: measured from what the drawing laid out (matplotlib keeps each text's layout)."""
+    box = fig.bbox
+    for ax in fig.axes:
+        texts = [ax.title, ax._left_title, ax._right_title, *ax.texts]  # noqa: SLF001
+        for axis in (ax.xaxis, ax.yaxis):
+            lo, hi = sorted(axis.get_view_interval())
+            texts.append(axis.label)
+            texts.extend(t.label1 for t in axis.majorTicks if lo <= t.get_loc() <= hi)
+        extents = [t.get_window_extent(renderer) for t in texts if t.get_visible() and t.get_text()]
+        if ax.get_legend() is not None:
+            extents.append(ax.get_legend().get_window_extent(renderer))
+        for e in extents:
+            if e.x0 < box.x0 or e.y0 < box.y0 or e.x1 > box.x1 or e.y1 > box.y1:
+                return False
+    return True
+
+
+def _new(width: float = 8.0, height: float = 3.6, fixed: str | None = None) -> tuple[Figure, object]:
+    """A figure and its axes: at the fixed place of chart `fixed` (FIXED_AXES), else by constrained layout."""
+    if fixed is None:
+        fig = Figure(figsize=(width, height), dpi=110, layout="constrained")
+        return fig, fig.add_subplot()
+    fig = FixedLayoutFigure(figsize=(width, height), dpi=110, layout="none")
+    ax = fig.add_subplot()
+    ax._set_position(Bbox.from_bounds(*FIXED_AXES[fixed]))  # noqa: SLF001 - stays in the layout for relayout()
+    return fig, ax
 
 
 def mark_synthetic(ax, synthetic: bool, lang: Lang):  # type: ignore[no-untyped-def]
@@ -100,7 +160,7 @@ def _fan(ax, forecast: pd.DataFrame, lang: Lang) -> None:  # type: ignore[no-unt
 def coverage_figure(by_segment: pd.DataFrame, forecast: pd.DataFrame, target_pct: float, target_year: int,
                     lang: Lang, synthetic: bool, title: str) -> Figure:
     """Monthly coverage by segment (stacked), the projection fan and the target."""
-    fig, ax = _new()
+    fig, ax = _new(fixed="coverage")
     # a month without a denominator has no coverage: left out, never drawn as 0 %
     wide = by_segment.pivot(index="month", columns="segment", values="coverage_pct").dropna(how="all").fillna(0)
     cols = [c for c in SEGMENT_COLOURS if c in wide.columns]
@@ -140,7 +200,7 @@ def claims_figure(claims: pd.DataFrame, lang: Lang, synthetic: bool, title: str)
 def poverty_figure(series: dict[str, pd.DataFrame], lang: Lang, synthetic: bool, title: str,
                    break_year: int = 2021) -> Figure:
     """P0 for the district, its province and the nation; the 2021 level break is marked."""
-    fig, ax = _new(7.0, 3.2)
+    fig, ax = _new(7.0, 3.2, fixed="poverty")
     styles = {0: dict(color=OKABE_ITO["vermillion"], lw=2.2), 1: dict(color=OKABE_ITO["blue"], lw=1.4),
               2: dict(color=OKABE_ITO["black"], lw=1.4, ls="--")}
     for i, (label, df) in enumerate(series.items()):
