@@ -618,7 +618,7 @@ class DistrictReport:
         self._html(f"<p><small>{html.escape(t('assumptions_sources_note', self.lang))}</small></p>")  # F2
         self._html(f"<h3>{html.escape(t('budget_plan', self.lang))}</h3>")
         self._period("budget_plan")
-        self._table(self.budget_plan_frame())
+        self._table(self.budget_plan_frame() if len(self.tables["budget_plan"]) else "budget_plan")  # never headers alone
         self._html("".join(f"<p>{html.escape(x)}</p>" for x in self.budget_plan_sentences()))
         self._html(f"<p><small>{html.escape(t('budget_plan_note', self.lang))}</small></p>")
         self._html(f"<h3>{html.escape(t('claim_rates', self.lang))}</h3>")
@@ -834,7 +834,7 @@ class DistrictReport:
         out["agreement_ends"] = tf("empty_agreement_ends", lang, period=window)
         out["savings_12m"] = tf("empty_savings", lang, period=window)
         out["claims_12m"] = tf("empty_claims", lang, period=window)
-        out["budget_plan"] = (tf("empty_no_projection", lang, reason=other_basis_why(p, lang)) if p.status == OTHER_BASIS
+        out["budget_plan"] = (tf("empty_other_basis", lang, reason=other_basis_why(p, lang)) if p.status == OTHER_BASIS
                               else t("empty_budget_plan", lang))
         out["plans"] = t("empty_plans", lang)
         out["seed_facts"] = t("empty_seed_facts", lang)

@@ -513,10 +513,19 @@ def _district_rows_shown(rows: pd.DataFrame, lang: Lang) -> pd.DataFrame:
         out["target_year"] = [target_year_text(y, a, lang) for y, a in zip(out["target_year"], out["target_year_assumed"])]
         out = out.drop(columns="target_year_assumed")
     if "reason" in out:
-        out["status"] = [f"{t(s, lang)} ({reason_text(r, lang)})" if s == OTHER_BASIS and isinstance(r, str) else s
-                         for s, r in zip(out["status"], out["reason"])]
+        out["status"] = [_other_basis_cell(r, lang) if s == OTHER_BASIS else s for s, r in zip(out["status"], out["reason"])]
         out = out.drop(columns="reason")
     return out
+
+
+def _other_basis_cell(reason: object, lang: Lang) -> str:
+    """"not judged: its target is set over the potential workers list": the status cell of a district whose own
+    target's basis (named in its reason code) is not the overview's denominator."""
+    from ucj.analysis.district import REASON_OTHER_BASIS
+    from ucj.analysis.reasons import parse
+
+    basis = next((v.get("basis") for code, v in parse(str(reason or "")) if code == REASON_OTHER_BASIS), None)
+    return tf("other_basis_row", lang, basis=t(f"reason_param.{basis}", lang)) if basis else t(OTHER_BASIS, lang)
 
 
 class _ModelWords:
