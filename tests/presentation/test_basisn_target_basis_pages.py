@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html as html_lib
 import json
+import math
 import re
 import subprocess
 import sys
@@ -56,8 +57,8 @@ def test_minahasa_page_over_the_working_population_gives_no_verdict_and_says_why
     report, _, page = pages[lang]
     own = _own_target(demo_dir)
     basis = t(f"reason_param.{own['denominator']}", lang)  # the target's basis, in the reader's words
-    summary = dict(report.summary_items()) if hasattr(report, "summary_items") else {}
-    projected = summary.get(t("projected", lang)) or report.projection_text()
+    projected = report.projection_text()
+    assert projected in [value for _, value in report.summary_items()]  # the summary's projection cell
     assert t("other_basis", lang) in projected
     assert t("probability_reaching_target", lang) not in projected
     for verdict in VERDICT_WORDS:
@@ -152,3 +153,28 @@ def test_sulawesi_utara_overview_in_bahasa_indonesia(demo_ds):
     assert rows.at[MINAHASA, "target_year"] == "2029, diasumsikan"
     assert rows.at[MINAHASA, "status"] == "tidak dinilai: targetnya ditetapkan atas daftar potensi pekerja"
     assert "reason" not in rows.columns and "target_year_assumed" not in rows.columns
+
+
+def test_explorer_over_the_working_population_gives_no_verdict_or_need_for_minahasa(demo_ds, demo_dir):
+    """The explorer opens on the working population: Minahasa's coverage tab gives its projection without a verdict
+    and its budget tab no workers needed, each naming the potensi list its target was set over, in both languages;
+    a planner switching to the potensi list gets the page's own reading back (no projection, the need computed)."""
+    from ucj.analysis.explore import budget_plan
+    from ucj.presentation.explore import Explorer
+
+    ex = Explorer(demo_ds, "en", MINAHASA)
+    assert ex.denominator.value == "working_population"
+    basis = _own_target(demo_dir)["denominator"]
+    for lang in LANGS:
+        ex.language.value = lang
+        coverage, budget = ex.view("coverage"), ex.view("budget")
+        words = t(f"reason_param.{basis}", lang)
+        assert t("other_basis", lang) in coverage.lines[1] and words in coverage.lines[1]
+        assert not any(t(v, lang) in coverage.lines[1] for v in VERDICT_WORDS)
+        assert words in budget.lines[1] and t("workers_needed_net", lang).lower() not in budget.lines[1]
+    fig = ex.figures()  # the figures the tabs show
+    assert fig.denominator == "working_population" and fig.projection.status == "other_basis"
+    assert math.isnan(budget_plan(fig, 5_000, 12, 16_800, 2029).net_per_month)
+    ex.denominator.value = basis
+    ex.language.value = "en"
+    assert t("other_basis", "en") not in " ".join(ex.view("coverage").lines)

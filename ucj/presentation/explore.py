@@ -314,6 +314,11 @@ def budget_view(fig: DistrictFigures, plan: BudgetPlan, lang: Lang) -> View:
              + f": {fmt_int(plan.net_per_month, lang)} ({t('workers_needed_net', lang).lower()}), "
                f"{fmt_int(plan.gross_per_month, lang)} ({t('workers_needed_gross', lang).lower()}), "
                f"{fmt_rp(plan.cost_per_year_rp, lang)} ({t('cost_per_year_rp', lang).lower()})"]
+    if fig.projection.status == OTHER_BASIS:  # no need against a target set over another denominator: why
+        from ucj.presentation.district import other_basis_why
+
+        lines[1] = tf("workers_needed_other_basis", lang, target=fmt_pct(plan.target_pct, lang),
+                      year=fmt_year(plan.target_year), why=other_basis_why(fig.projection, lang))
     notes = [] if plan.counts_towards_coverage else [t("not_counting", lang)]
     if plan.counts_towards_coverage and pd.notna(plan.funded_additional_total):
         held = plan.organic_basis != ORGANIC_PROJECTED
