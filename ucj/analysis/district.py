@@ -225,6 +225,9 @@ class DistrictFigures:
     # the targets table's target_year_assumed of the target used: its document sets no year (F9); False when
     # the year is a parameter or the target the national default
     target_year_assumed: bool = False
+    # the denominator the district's own target was set over (targets.denominator); None for the national default
+    # or a parameter, which have no recorded basis. When it is not `denominator`, the projection is `other_basis`
+    target_denominator: str | None = None
 
     def key(self) -> dict[str, object]:
         """The key figures as plain JSON values (what key_figures.json records)."""
@@ -242,6 +245,7 @@ class DistrictFigures:
             "target_pct": p.target_pct, "target_year": p.target_year, "target_source": self.target_source,
             "target_is_default": self.target_is_default,
             "target_year_assumed": bool(self.target_year_assumed),  # the source gives no year (F9)
+            "target_denominator": self.target_denominator,  # the target's own basis (None: none recorded)
             # each top-level value's period beside it (reader's finding 12: no undated duplicate of a figure)
             "active_period": _period_of(self.figures, "active"),
             "denominator_period": _period_of(self.figures, "coverage_denominator"),
@@ -361,6 +365,33 @@ def _own_target(ds: Dataset, code: str, target_pct: float | None, target_year: i
     if target_pct is not None or target_year is not None:
         source = TARGET_FROM_PARAMETER
     return (own[2] if own else DEFAULT_DENOMINATOR), source
+
+
+# A district's own target has a recorded basis (the targets table's `denominator`, e.g. Minahasa's 100 % of its
+# potensi pekerja list). Over another denominator no verdict, probability or need is computed against it (issue 18:
+# "a verdict comes only from a model that can be estimated"; "no coverage column mixes pairings"): the projection's
+# point and interval stay, its status says why. The national default target has no recorded basis and is applied to
+# any pairing on purpose (pages say so), as is a target given as a parameter.
+OTHER_BASIS = "other_basis"
+REASON_OTHER_BASIS = "reason_target_other_basis"
+
+
+def target_basis_differs(target_denominator: str, target_source: str, denominator: str) -> bool:
+    """Whether the target a district is judged against was set over another denominator than `denominator`: its
+    own, recorded target (not the national default, not a parameter) over a different denominator."""
+    return (target_source not in (TARGET_FROM_PARAMETER, "–") and not is_default_target(target_source)
+            and target_denominator != denominator)
+
+
+def on_other_basis(proj: Projection, target_denominator: str) -> Projection:
+    """`proj` with no verdict against a target set over `target_denominator` (another denominator than its own):
+    status `other_basis`, a reason naming the target's basis (before any reason the projection already had), and
+    no probability, need or scenario chance; the point forecast and its interval are kept."""
+    why = reason_code(REASON_OTHER_BASIS, basis=target_denominator, denominator=proj.denominator)
+    reason = why if proj.model_used or not proj.reason else f"{why}; {proj.reason}"
+    scenarios = proj.scenarios.assign(probability_pct=math.nan) if len(proj.scenarios) else proj.scenarios
+    return replace(proj, status=OTHER_BASIS, reason=reason, probability_reaching_target=math.nan,
+                   workers_needed_total=math.nan, workers_needed_per_month=math.nan, scenarios=scenarios)
 
 
 def _lapses_and_base(enrolment: pd.DataFrame, period: pd.Timestamp, months: int = 12,
@@ -552,6 +583,9 @@ def district_figures(
     target_denominator, target_source = _own_target(view, code, target_pct, target_year)
     denom = check_denominator(denominator or target_denominator)
     proj = project_district(view, code, denominator=denom, target_pct=target_pct, target_year=target_year)
+    other_basis = target_pct is None and target_basis_differs(target_denominator, target_source, denom)
+    if other_basis:  # the own target's basis is another denominator: no verdict against it
+        proj = on_other_basis(proj, target_denominator)
 
     e_d = view.enrolment[view.enrolment["district_code"] == code]
     # the district's own workforce rows: a district's coverage reads no other district's (the same rows, 5
@@ -672,7 +706,7 @@ def district_figures(
                             denominator_value=denom_now if np.isfinite(denom_now) else None,
                             already_funded=already, counts_towards_coverage=segs is None or "BPU" in segs)
     plan = pd.DataFrame(columns=PLAN_COLUMNS)
-    if cov_month is not None and np.isfinite(active_now) and np.isfinite(denom_now):
+    if cov_month is not None and np.isfinite(active_now) and np.isfinite(denom_now) and not other_basis:
         # from the page's one month (the coverage's), never from an earlier base
         organic_now, organic_path = projected_organic(proj, cov_month, active_now)
         plan = budget_to_target(cov_month, active_now, denom_now,
@@ -728,6 +762,8 @@ def district_figures(
         target_year_assumed=(target_source != TARGET_FROM_PARAMETER
                              and _target_year_assumed(view, code, target_year)),
         claim_rate_periods=rate_periods,
+        target_denominator=(target_denominator if target_pct is None and target_source not in (TARGET_FROM_PARAMETER, "–")
+                            and not is_default_target(target_source) else None),
     )
 
 

@@ -15,7 +15,7 @@ import pandas as pd
 
 from ucj.analysis.budget import ORGANIC_HELD, ORGANIC_PROJECTED, Assumptions, scenario
 from ucj.analysis.coverage import coverage, latest_coverage, pairing
-from ucj.analysis.district import DistrictFigures, projected_organic
+from ucj.analysis.district import OTHER_BASIS, DistrictFigures, projected_organic
 from ucj.analysis.projection import workers_needed
 from ucj.core.errors import UcjInputError
 from ucj.data.dataset import Dataset
@@ -160,7 +160,8 @@ def budget_plan(fig: DistrictFigures, workers: int, months: int, tariff_rp: int,
                   denominator_value=fig.denominator_value if known else None,
                   already_funded=0, counts_towards_coverage=counts)
     p = fig.projection
-    if known and fig.coverage_as_of is not None and np.isfinite(p.target_pct):
+    # no need against a district's own target set over another denominator (`district.on_other_basis`)
+    if known and fig.coverage_as_of is not None and np.isfinite(p.target_pct) and p.status != OTHER_BASIS:
         need = workers_needed(fig.coverage_as_of, fig.active, fig.denominator_value,
                               p.denominator_growth_pct_per_year / 100, p.target_pct, int(target_year),
                               p.denominator_year)

@@ -95,7 +95,7 @@ ETS_DAMPED, NESTED_LEVEL, NESTED_RW = "ets_damped", "ets_level", "random_walk"
 ETS_FAMILY = (ETS_DAMPED, NESTED_LEVEL, NESTED_RW)  # the damped trend and its nested models, in nesting order
 # the damped fit's bounds that lead to the nested level-only model (the others give "cannot say yet", as before)
 NESTS_TO_LEVEL = (("damping_trend", "lower"), ("smoothing_level", "upper"), ("smoothing_trend", "upper"))
-Status = Literal["likely", "uncertain", "unlikely", "cannot_say", "not_fitted", "target_passed"]
+Status = Literal["likely", "uncertain", "unlikely", "cannot_say", "not_fitted", "target_passed", "other_basis"]
 
 
 @dataclass

@@ -88,8 +88,8 @@ def _national_panel(ds: Dataset) -> tuple[PanelResult | None, str | None]:
 
 # -- a province's (or the nation's) own figures, for the overview reports ---------------------------------
 DISTRICT_COLUMNS = ["district_code", "district", "denominator", "denominator_period", "active", "denominator_value",
-                    "coverage_pct", "target_pct", "target_year", "projected_pct", "lower_pct", "upper_pct",
-                    "interval_pct", "status", "claim_count", "claim_amount_rp", "p0_year", "p0"]
+                    "coverage_pct", "target_pct", "target_year", "target_year_assumed", "projected_pct", "lower_pct", "upper_pct",
+                    "interval_pct", "status", "reason", "claim_count", "claim_amount_rp", "p0_year", "p0"]
 
 
 @dataclass(frozen=True)
@@ -131,6 +131,7 @@ class AreaFigures:
     synthetic_tables: list[str]
     real_tables: list[str]
     table_provenance: dict[str, dict[str, object]]
+    target_year_assumed: bool = False  # the area target's document sets no year (targets.target_year_assumed)
 
     def key(self) -> dict[str, object]:
         """The key figures as plain JSON values (key_figures.json of the overview report); the names
@@ -145,7 +146,7 @@ class AreaFigures:
             "active": self.active, "denominator_value": self.denominator_value, "coverage_pct": self.coverage_pct,
             "coverage_as_of": None if self.coverage_as_of is None else f"{self.coverage_as_of:%Y-%m}",
             "target_pct": self.target_pct, "target_year": self.target_year, "target_source": self.target_source,
-            "target_is_default": self.target_is_default,
+            "target_is_default": self.target_is_default, "target_year_assumed": bool(self.target_year_assumed),
             "projection": {k: v for k, v in p.key_figures().items()  # type: ignore[attr-defined]
                            if k not in ("district_code", "denominator", "target_pct", "target_year")},
             "claims_12m": {"from": f"{self.claims_from:%Y-%m}", "to": f"{self.last_period:%Y-%m}",
@@ -161,14 +162,25 @@ class AreaFigures:
 def _area_target(ds: Dataset, codes: list[str]) -> tuple[float, int, str]:
     """The target most of the area's districts share (pct, year, source): an area has no target of its
     own in the data."""
+    pct, year, source, _, _ = _area_target_row(ds, codes)
+    return pct, year, source
+
+
+def _area_target_row(ds: Dataset, codes: list[str]) -> tuple[float, int, str, str, bool]:
+    """`_area_target` with the target's basis (its denominator) and whether its year is assumed (the first such
+    district row's `target_year_assumed`; False when the table has no such column)."""
     t = ds.targets[ds.targets["district_code"].isin(codes)].sort_values("target_year")
     t = t.groupby("district_code").tail(1)
     if t.empty:
         raise UcjInputError.one("no district of this area has a coverage target in the data", column="targets")
-    counts = t.groupby(["coverage_target_pct", "target_year", "target_source"]).size().sort_values(
-        ascending=False, kind="stable")
-    pct, year, source = counts.index[0]
-    return float(pct), int(year), str(source)
+    if "target_year_assumed" not in t.columns:
+        t = t.assign(target_year_assumed=False)
+    keys = ["coverage_target_pct", "target_year", "target_source"]
+    counts = t.groupby(keys).agg(n=("district_code", "size"), denominator=("denominator", "first"),
+                                 assumed=("target_year_assumed", "first"))
+    counts = counts.sort_values("n", ascending=False, kind="stable")
+    (pct, year, source), row = counts.index[0], counts.iloc[0]
+    return float(pct), int(year), str(source), str(row["denominator"]), bool(row["assumed"])
 
 
 def _district_rows(ds: Dataset, codes: list[str], period: pd.Timestamp, denom: str,
@@ -189,9 +201,10 @@ def _district_rows(ds: Dataset, codes: list[str], period: pd.Timestamp, denom: s
                      "denominator_period": k.get("denominator_period"), "active": k["active"],
                      "denominator_value": k["denominator_value"],
                      "coverage_pct": k["coverage_pct"], "target_pct": k["target_pct"],
-                     "target_year": k["target_year"], "projected_pct": pj["projected_pct"],
+                     "target_year": k["target_year"], "target_year_assumed": bool(k.get("target_year_assumed")),
+                     "projected_pct": pj["projected_pct"],
                      "lower_pct": pj["lower_pct"], "upper_pct": pj["upper_pct"],
-                     "interval_pct": pj.get("interval_pct"), "status": pj["status"],
+                     "interval_pct": pj.get("interval_pct"), "status": pj["status"], "reason": pj.get("reason"),
                      "claim_count": claims["count"], "claim_amount_rp": claims["amount_rp"],
                      "p0_year": pov["year"], "p0": pov["p0"]})
     return pd.DataFrame(rows, columns=DISTRICT_COLUMNS).sort_values(
@@ -204,7 +217,7 @@ def area_figures(ds: Dataset, province: str | None, *, last_period: pd.Timestamp
     (default: the latest month), over `denominator`."""
     from ucj.analysis.claims import programme_kind
     from ucj.analysis.coverage import check_denominator, coverage, pairing
-    from ucj.analysis.district import CLAIMS_WINDOW_MONTHS, as_of
+    from ucj.analysis.district import CLAIMS_WINDOW_MONTHS, as_of, on_other_basis, target_basis_differs
     from ucj.analysis.poverty import poverty_trends
     from ucj.analysis.projection import SeriesToProject, denominator_growth_all, project, self_funded_active
     from ucj.data.published import is_default_target
@@ -232,9 +245,11 @@ def area_figures(ds: Dataset, province: str | None, *, last_period: pd.Timestamp
     wf = view.workforce[view.workforce["district_code"].isin(codes)]
     wf_sum = wf.groupby("year")[denom].sum(min_count=len(codes)).reset_index().assign(district_code=area)
     growth = denominator_growth_all(wf_sum, denom).get(area, 0.0)
-    pct, year, source = _area_target(view, codes)
+    pct, year, source, basis, assumed = _area_target_row(view, codes)
     proj = project(SeriesToProject(series, wf_sum, district_code=area, denominator=denom, target_pct=pct,
                                    target_year=year, denominator_growth=growth))
+    if target_basis_differs(basis, source, denom):  # a shared own target set over another denominator: no verdict
+        proj = on_other_basis(proj, basis)
 
     start_12 = period - pd.DateOffset(months=CLAIMS_WINDOW_MONTHS - 1)
     c = view.claims[view.claims["district_code"].isin(codes) & (view.claims["month"] >= start_12)]
@@ -261,4 +276,4 @@ def area_figures(ds: Dataset, province: str | None, *, last_period: pd.Timestamp
         poverty_year=p_year, p0=float(pov["p0"].iloc[-1]) if len(pov) else None,
         national_p0=float(nat.get(p_year, math.nan)) if p_year else None,
         districts=districts, synthetic_tables=synthetic, real_tables=[n for n in view.info if n not in synthetic],
-        table_provenance=view.provenance())
+        table_provenance=view.provenance(), target_year_assumed=assumed)

@@ -25,6 +25,7 @@ from ucj.analysis.budget import Cohorts
 from ucj.analysis.district import (DEFAULT_DENOMINATOR, TARGET_FROM_PARAMETER, AreaPoverty, Comparison,
                                    DistrictFigures, Figure, all_funded_rate, as_of, district_figures, jsonable,
                                    peer_table_key)
+from ucj.analysis.district import OTHER_BASIS, REASON_OTHER_BASIS  # a target over another basis: no verdict
 from ucj.analysis.projection import Projection
 from ucj.analysis.villages import VillageFigures, village_figures
 from ucj.core.config import stylesheet
@@ -128,6 +129,9 @@ class DistrictReport:
         if not p.model_used:
             return f"– ({t(p.status, lang)})"
         level = t("interval_level", lang).format(level=fmt_num(100 * p.interval, lang, 0))
+        if p.status == OTHER_BASIS:  # the point and its interval, no verdict or chance against the target
+            return (f"{fmt_pct(p.projected_pct, lang)} ({level} {fmt_pct(p.lower_pct, lang)}–"
+                    f"{fmt_pct(p.upper_pct, lang)}) – {t(p.status, lang)}{self.lower_cut_text()}")
         return (f"{fmt_pct(p.projected_pct, lang)} ({level} {fmt_pct(p.lower_pct, lang)}–{fmt_pct(p.upper_pct, lang)})"
                 f" – {t(p.status, lang)}, {t('probability_reaching_target', lang)} "
                 f"{fmt_pct(100 * p.probability_reaching_target, lang)}{self.lower_cut_text()}")
@@ -333,7 +337,9 @@ class DistrictReport:
             s += " " + t("over_100_note", lang)
         s += " " + tf("target_sentence", lang, target=fmt_pct(k["target_pct"], lang),
                       year=fmt_year(k["target_year"]), source=self.target_source_text())
-        if p.model_used:
+        if p.status == OTHER_BASIS:  # a target set over another denominator: not judged, and why
+            s += " " + other_basis_sentence(p, lang)
+        elif p.model_used:
             s += " " + tf("projection_sentence", lang, model=t(p.model_used, lang),
                           projected=fmt_pct(p.projected_pct, lang), level=fmt_pct(100 * p.interval, lang, 0),
                           lower=fmt_pct(p.lower_pct, lang), upper=fmt_pct(p.upper_pct, lang),
@@ -351,6 +357,9 @@ class DistrictReport:
 
     def workers_needed_sentence(self) -> str:
         p, lang = self.projection, self.lang
+        if p.status == OTHER_BASIS:  # no need against a target set over another denominator
+            return tf("workers_needed_other_basis", lang, target=fmt_pct(p.target_pct, lang),
+                      year=fmt_year(p.target_year), why=other_basis_why(p, lang))
         need = self.key.get("workers_needed")
         gross = ""
         if isinstance(need, dict) and need.get("gross_per_month") is not None:
@@ -392,7 +401,7 @@ class DistrictReport:
         p, lang = self.projection, self.lang
         rejected = [f for f in p.fits if f.fitted and not f.usable]
         if not p.model_used:
-            why = reason_text(p.reason, lang) or t("reason_other", lang)
+            why = reason_text(fit_reason(p), lang) or t("reason_other", lang)
             return tf("model_sentence_none", lang, why=why)
         if p.model_used in ("ets_level", "random_walk"):
             return self._nested_sentence()
@@ -609,7 +618,7 @@ class DistrictReport:
         self._html(f"<p><small>{html.escape(t('assumptions_sources_note', self.lang))}</small></p>")  # F2
         self._html(f"<h3>{html.escape(t('budget_plan', self.lang))}</h3>")
         self._period("budget_plan")
-        self._table(self.budget_plan_frame())
+        self._table(self.budget_plan_frame() if len(self.tables["budget_plan"]) else "budget_plan")  # never headers alone
         self._html("".join(f"<p>{html.escape(x)}</p>" for x in self.budget_plan_sentences()))
         self._html(f"<p><small>{html.escape(t('budget_plan_note', self.lang))}</small></p>")
         self._html(f"<h3>{html.escape(t('claim_rates', self.lang))}</h3>")
@@ -703,18 +712,25 @@ class DistrictReport:
             lines.append(tf("method_projection", lang, model=t(p.model_used, lang),
                             level=fmt_pct(100 * p.interval, lang, 0)))
         else:  # "no model is used because ...", never "the model used: series too short"
-            lines.append(tf("model_sentence_none", lang, why=reason_text(p.reason, lang) or t("reason_other", lang)))
-        if p.model_used or p.status == "cannot_say":  # a verdict was given: what it counts and what it means
+            lines.append(tf("model_sentence_none", lang, why=reason_text(fit_reason(p), lang) or t("reason_other", lang)))
+        if p.status == OTHER_BASIS:  # no verdict and no need against the target: why, once
+            lines.append(self.workers_needed_sentence())
+        elif p.model_used or p.status == "cannot_say":  # a verdict was given: what it counts and what it means
             if not self._policy_says_verdict_rule():  # said once per page (reader 8, S10, S11)
                 lines.append(t("verdict_rule", lang))
             lines.append(self.verdict_definition())
         held = self.held_denominator()
-        lines.append(tf("method_workers_net_held" if held else "method_workers_net", lang,
-                        growth=fmt_pct(p.denominator_growth_pct_per_year, lang),
-                        net=fmt_int(p.workers_needed_per_month, lang), **(held or {})))
         need = k.get("workers_needed")
         split = _lapses_by_funding(k)
-        if isinstance(need, dict) and "gross_per_month" in need and split is not None:  # both groups' rates
+        if p.status == OTHER_BASIS:  # no need computed: said above, not as "– a month"
+            pass
+        else:
+            lines.append(tf("method_workers_net_held" if held else "method_workers_net", lang,
+                            growth=fmt_pct(p.denominator_growth_pct_per_year, lang),
+                            net=fmt_int(p.workers_needed_per_month, lang), **(held or {})))
+        if p.status == OTHER_BASIS:
+            pass
+        elif isinstance(need, dict) and "gross_per_month" in need and split is not None:  # both groups' rates
             lines += _lapse_sentences(split, need, lang)
         elif isinstance(need, dict) and "gross_per_month" in need:
             lines.append(tf("method_workers_gross", lang, lapse=fmt_pct(need.get("lapse_rate_pct"), lang),
@@ -828,14 +844,15 @@ class DistrictReport:
         lang, p, out = self.lang, self.projection, {}
         window = (self.key.get("table_periods") or {}).get("claims_12m") or str(self.key.get("last_period"))  # type: ignore[union-attr]
         if not p.model_used:
-            why = tf("empty_no_projection", lang, reason=reason_text(p.reason, lang) or t("reason_other", lang))
+            why = tf("empty_no_projection", lang, reason=reason_text(fit_reason(p), lang) or t("reason_other", lang))
             out.update({"model_fits": why, "projection": why, "projection_scenarios": why})
         else:
             out["projection_scenarios"] = t("empty_no_scenarios", lang)
         out["agreement_ends"] = tf("empty_agreement_ends", lang, period=window)
         out["savings_12m"] = tf("empty_savings", lang, period=window)
         out["claims_12m"] = tf("empty_claims", lang, period=window)
-        out["budget_plan"] = t("empty_budget_plan", lang)
+        out["budget_plan"] = (tf("empty_other_basis", lang, reason=other_basis_why(p, lang)) if p.status == OTHER_BASIS
+                              else t("empty_budget_plan", lang))
         out["plans"] = t("empty_plans", lang)
         out["seed_facts"] = t("empty_seed_facts", lang)
         return {name: text for name, text in out.items() if name in self.tables and not len(self.tables[name])}
@@ -1451,6 +1468,34 @@ def build(ds: Dataset, params: ReportParams, *, comparison: pd.DataFrame | PeerT
               t("national", lang): fig.poverty_national}
     report.charts["poverty"] = poverty_figure(series, lang, stamped["poverty"], t("p0", lang))
     return report
+
+
+def fit_reason(p: Projection) -> str | None:
+    """Why no model was fitted, without the other-basis reason `on_other_basis` puts first (that one says why there
+    is no verdict, not why there is no projection)."""
+    if p.status != OTHER_BASIS or not p.reason:
+        return p.reason
+    rest = [r for r in str(p.reason).split("; ") if not r.startswith(REASON_OTHER_BASIS)]
+    return "; ".join(rest) or None
+
+
+def other_basis_why(p: Projection, lang: Lang) -> str:
+    """Why a projection over another denominator than its target's is not judged (the target's basis, named)."""
+    own = [r for r in str(p.reason or "").split("; ") if r.startswith(REASON_OTHER_BASIS)]
+    return reason_text(own[0] if own else p.reason, lang) or t("reason_other", lang)
+
+
+def other_basis_sentence(p: Projection, lang: Lang) -> str:
+    """The projection sentence of an `other_basis` projection: its point and interval when a model was used (or
+    why none could be), then that the target is not judged and why."""
+    if p.model_used:
+        return tf("projection_sentence_other_basis", lang, model=t(p.model_used, lang),
+                  projected=fmt_pct(p.projected_pct, lang), level=fmt_pct(100 * p.interval, lang, 0),
+                  lower=fmt_pct(p.lower_pct, lang), upper=fmt_pct(p.upper_pct, lang), why=other_basis_why(p, lang))
+    why = other_basis_why(p, lang)
+    rest = reason_text(fit_reason(p), lang)
+    s = tf("no_projection_sentence", lang, reason=rest) + " " if rest else ""
+    return s + why[:1].upper() + why[1:] + "."
 
 
 def fits_with_reasons(projection: Projection) -> pd.DataFrame:

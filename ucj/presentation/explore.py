@@ -21,7 +21,7 @@ from matplotlib.ticker import FuncFormatter
 
 from ucj.analysis.budget import ORGANIC_PROJECTED, Assumptions
 from ucj.analysis.all_districts import district_table
-from ucj.analysis.district import AreaPoverty, Comparison, DistrictFigures, district_figures
+from ucj.analysis.district import OTHER_BASIS, AreaPoverty, Comparison, DistrictFigures, district_figures
 from ucj.analysis.explore import (ALL_SEGMENTS, MAX_COMPARE, BudgetPlan, allowed_segments, budget_plan,
                                   compare_series, compare_table, coverage_against, latest_segment_coverage,
                                   peer_year, poverty_change, poverty_target)
@@ -30,7 +30,7 @@ from ucj.data.dataset import Dataset
 from ucj.data.registry import Registry
 from ucj.data.schema import DENOMINATORS
 from ucj.presentation.i18n import (Lang, check_lang, default_target_basis, fmt_int, fmt_num, fmt_pct, fmt_rp, fmt_rp_full,
-                                   fmt_signed_int, fmt_year, reason_text, t, tf)
+                                   fmt_signed_int, fmt_year, reason_text, t, target_year_text, tf)
 from ucj.presentation.plots import claims_figure, mark_synthetic, poverty_figure
 from ucj.presentation.explore_env import DISTRICT_ENV, LANG_ENV, default_lang  # noqa: F401 - the explorer's API
 from ucj.presentation.tables import Shown, as_html_frame, shown
@@ -214,7 +214,15 @@ def coverage_view(ds: Dataset, fig: DistrictFigures, segment: str, lang: Lang,
         name=fig.district.full_name, pct=fmt_pct(pct, lang), month="–" if month is None else f"{month:%Y-%m}",
         pairing=f"{seg}, {t(num, lang)} / {t(den, lang)}")
     p = fig.projection
-    if p.status in ("likely", "uncertain", "unlikely") or (p.status == "cannot_say" and p.model_used):
+    if p.status == OTHER_BASIS:  # a target set over another denominator: the projection, not judged, and why
+        from ucj.presentation.district import other_basis_why
+
+        year = target_year_text(p.target_year, fig.target_year_assumed, lang)
+        status = f"{t(p.status, lang)} ({other_basis_why(p, lang)})"
+        target = (t("target_headline", lang).format(pct=fmt_pct(p.target_pct, lang), year=year, status=status,
+                                                    projected=fmt_pct(p.projected_pct, lang)) if p.model_used
+                  else t("not_fitted_headline", lang).format(pct=fmt_pct(p.target_pct, lang), year=year, reason=status))
+    elif p.status in ("likely", "uncertain", "unlikely") or (p.status == "cannot_say" and p.model_used):
         target = t("target_headline", lang).format(pct=fmt_pct(p.target_pct, lang), year=p.target_year,
                                                     projected=fmt_pct(p.projected_pct, lang), status=t(p.status, lang))
     else:
@@ -306,6 +314,11 @@ def budget_view(fig: DistrictFigures, plan: BudgetPlan, lang: Lang) -> View:
              + f": {fmt_int(plan.net_per_month, lang)} ({t('workers_needed_net', lang).lower()}), "
                f"{fmt_int(plan.gross_per_month, lang)} ({t('workers_needed_gross', lang).lower()}), "
                f"{fmt_rp(plan.cost_per_year_rp, lang)} ({t('cost_per_year_rp', lang).lower()})"]
+    if fig.projection.status == OTHER_BASIS:  # no need against a target set over another denominator: why
+        from ucj.presentation.district import other_basis_why
+
+        lines[1] = tf("workers_needed_other_basis", lang, target=fmt_pct(plan.target_pct, lang),
+                      year=fmt_year(plan.target_year), why=other_basis_why(fig.projection, lang))
     notes = [] if plan.counts_towards_coverage else [t("not_counting", lang)]
     if plan.counts_towards_coverage and pd.notna(plan.funded_additional_total):
         held = plan.organic_basis != ORGANIC_PROJECTED

@@ -22,6 +22,8 @@ from ucj.core.stamp import stamp
 from ucj.data.dataset import Dataset
 from ucj.presentation.i18n import (Lang, check_lang, default_target_basis, fmt_int, fmt_level, fmt_num, fmt_pct, fmt_rp,
                                    fmt_year, reason_text, stamp_line, t, tf)
+from ucj.presentation.i18n import target_year_text
+from ucj.analysis.district import OTHER_BASIS  # a target set over another denominator: not judged
 from ucj.presentation.tables import (Shown, as_html_frame, html_table, poverty_column_sources, poverty_sources_cell,
                                      shown, source_text, sources_cell)
 from ucj.presentation.district import (DistrictReport, fits_with_reasons, verdict_definition_text,
@@ -185,7 +187,8 @@ class Overview:
 
     def target_text(self) -> str:
         a, lang = self._area(), self.lang
-        text = f"{fmt_pct(a.target_pct, lang)} ({fmt_year(a.target_year)})"
+        year = target_year_text(a.target_year, getattr(a, "target_year_assumed", False), lang)  # "2029, assumed"
+        text = f"{fmt_pct(a.target_pct, lang)} ({year})"
         if not a.target_is_default:
             return text
         return text + f" – {t('default_target_area', lang)}; " + default_target_basis(a.pairing, lang)  # F18
@@ -198,6 +201,9 @@ class Overview:
         fc = p.forecast  # type: ignore[attr-defined]
         cut = (f" ({t('lower_cut_at_0', lang).lower()})" if len(fc) and "lower_cut_at_0" in fc
                and bool(fc["lower_cut_at_0"].iloc[-1]) else "")
+        if p.status == OTHER_BASIS:  # type: ignore[attr-defined]  # no verdict or chance against the target
+            return (f"{fmt_pct(p.projected_pct, lang)} ({level} {fmt_pct(p.lower_pct, lang)}–"  # type: ignore[attr-defined]
+                    f"{fmt_pct(p.upper_pct, lang)}) – {t(p.status, lang)}{cut}")  # type: ignore[attr-defined]
         # the probability of reaching the target, as a district page gives it (the same `project`)
         return (f"{fmt_pct(p.projected_pct, lang)} ({level} {fmt_pct(p.lower_pct, lang)}–"  # type: ignore[attr-defined]
                 f"{fmt_pct(p.upper_pct, lang)}) – {t(p.status, lang)}, "  # type: ignore[attr-defined]
@@ -347,8 +353,8 @@ class Overview:
         data sources."""
         out: dict[str, pd.DataFrame] = {}
         if self.area is not None and self.area.districts is not None:
-            out["area_districts"] = self.area.districts.drop(columns=["denominator", "denominator_period"],
-                                                             errors="ignore")
+            out["area_districts"] = _district_rows_shown(
+                self.area.districts.drop(columns=["denominator", "denominator_period"], errors="ignore"), self.lang)
         else:
             out["ranking"] = self.ranking
         if self.area is not None:  # the area's projection: its model fits and its monthly path, as a district's
@@ -401,7 +407,7 @@ class Overview:
             lines.append(self.verdict_definition())  # the rule behind the verdict it shows, as a district page states it
         lines.append(t("method_aggregates", lang))
         lines.append(tf("method_area_target", lang, target=fmt_pct(a.target_pct, lang),
-                        year=fmt_year(a.target_year)))
+                        year=target_year_text(a.target_year, a.target_year_assumed, lang)))
         lines.append(t("method_sp2020_no_chart", lang))  # the overview draws no P0 line chart
         lines.append(tf("method_vintage", lang, poverty=f"Susenas {t('march', lang)} {fmt_year(a.poverty_year)}",
                         workforce=workforce_source(a.synthetic_tables, lang),
@@ -496,6 +502,30 @@ class Overview:
             f"{t('coverage_pct', lang)} #1: {r.best['district']} {fmt_num(r.best['coverage_pct'], lang, 2)} %",
             f"{t('coverage_pct', lang)} {t('median', lang)}: {fmt_num(r.median_coverage_pct, lang, 2)} %",
         ])
+
+
+def _district_rows_shown(rows: pd.DataFrame, lang: Lang) -> pd.DataFrame:
+    """A province's district rows as its table shows them: the target year "2029, assumed" where its source sets
+    none (as the district's page says it), and a district not judged against a target set over another
+    denominator with that target's basis named in its status cell (as its page says why)."""
+    out = rows.copy()
+    if "target_year_assumed" in out:
+        out["target_year"] = [target_year_text(y, a, lang) for y, a in zip(out["target_year"], out["target_year_assumed"])]
+        out = out.drop(columns="target_year_assumed")
+    if "reason" in out:
+        out["status"] = [_other_basis_cell(r, lang) if s == OTHER_BASIS else s for s, r in zip(out["status"], out["reason"])]
+        out = out.drop(columns="reason")
+    return out
+
+
+def _other_basis_cell(reason: object, lang: Lang) -> str:
+    """"not judged: its target is set over the potential workers list": the status cell of a district whose own
+    target's basis (named in its reason code) is not the overview's denominator."""
+    from ucj.analysis.district import REASON_OTHER_BASIS
+    from ucj.analysis.reasons import parse
+
+    basis = next((v.get("basis") for code, v in parse(str(reason or "")) if code == REASON_OTHER_BASIS), None)
+    return tf("other_basis_row", lang, basis=t(f"reason_param.{basis}", lang)) if basis else t(OTHER_BASIS, lang)
 
 
 class _ModelWords:

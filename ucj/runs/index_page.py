@@ -141,7 +141,9 @@ def target_by_pairing(key: dict[str, object] | None) -> dict[str, tuple[float | 
     target = _number(key.get("target_pct"))
     if target is None:
         return {}
-    den = str(key.get("denominator") or "working_population")
+    # under its own basis when it has one (Minahasa's 100 % of its potensi list never sits under the working
+    # population, whatever the report's denominator); the national default under the report's pairing
+    den = str(key.get("target_denominator") or key.get("denominator") or "working_population")
     year = key.get("target_year")
     return {den: (target, int(year) if _number(year) is not None else None)}  # type: ignore[arg-type]
 
