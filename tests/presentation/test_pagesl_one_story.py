@@ -251,3 +251,30 @@ def test_pagesl_rows_cited_over_one_code_a_province_and_the_nation(demo_ds, demo
     none = rows_cited(demo_ds, ["71.01"], "en")["plans"]  # a province-like set with no plan row
     assert none.rows == 0 and none.status == "no_area_rows" and none.cell == t("area_rows_none", "en")
     assert rows_cited(demo_ds, None, "en") == {}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_pagesl_target_share_words_follow_the_count(built, lang):
+    """S6 by hand: the Gorontalo overview's figures with 4 of 6 districts on the target read "most (4 of 6)";
+    with 2 of 6 (more than any other target, not most) neither "all" nor "most"; with 6 of 6, "all"."""
+    import dataclasses
+
+    ov = built("gor", lang)["report"]
+    saved = ov.area
+    most, all_ = (("dipakai sebagian besar kabupaten", "dipakai semua kabupaten") if lang == "id"
+                  else ("most of the area's districts", "all of the area's districts"))
+    of = "dari" if lang == "id" else "of"
+    try:
+        for share, want, not_want in ((6, all_, most), (4, most, all_), (2, None, None)):
+            ov.area = dataclasses.replace(saved, target_districts=share, area_districts=6)
+            card, method = ov.target_text(), next(x for x in ov.methods_lines() if x.startswith(
+                "Target wilayah" if lang == "id" else "The area's target"))
+            for text in (card, method):
+                assert f"({share} {of} 6" in text or share == 6 and text is card
+                if want:
+                    assert want in text and not_want not in text
+                else:
+                    assert most not in text and all_ not in text
+                    assert ("daripada target lain" if lang == "id" else "than any other") in text
+    finally:
+        ov.area = saved
