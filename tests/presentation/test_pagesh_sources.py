@@ -136,4 +136,10 @@ def test_overview_default_target_says_its_basis(demo_ds, province, lang):
     ov = build_overview(demo_ds, province, lang, figures=True)
     target = dict(ov.summary_items())[t("target", lang)]
     pairing = f"{t('all_participants', lang)} / {t('working_population', lang)}"
-    assert target.endswith(f"{t('default_target_area', lang)}; {tf('default_target_basis', lang, pairing=pairing)}")
+    # the share of districts using it, counted (reader 8, S6): all of Gorontalo's, most of the nation's
+    latest = demo_ds.targets.sort_values("target_year").groupby("district_code").tail(1)
+    share = int(latest.groupby(["coverage_target_pct", "target_year"]).size().max())
+    words = (t("default_target_area", lang) if province else
+             tf("default_target_area_most", lang, districts=f"{share:,}".replace(",", "."),
+                total=f"{len(demo_ds.registry.districts):,}".replace(",", ".")))
+    assert target.endswith(f"{words}; {tf('default_target_basis', lang, pairing=pairing)}")

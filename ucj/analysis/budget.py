@@ -98,8 +98,8 @@ def scenario(
         "months": int(months),
         "cost_rp": cost,
         "additional_cost_rp": additional * int(a.monthly_contribution_rp) * int(months),
+        "expected_jkk_cases": jkk,  # JKK before JKM, as the budget plan's table orders them (reader 8, S13)
         "expected_jkm_deaths": deaths,
-        "expected_jkk_cases": jkk,
         "expected_benefits_rp": benefits,
         "benefit_cost_ratio": benefits / cost if cost else float("nan"),
     }

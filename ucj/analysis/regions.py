@@ -100,7 +100,7 @@ class AreaFigures:
     its denominator (one pairing, `coverage(level=...)`), P0 is weighted by population
     (`poverty_trends`, the province and national lines of every district report), claims are the
     12-month claims of the area's districts (savings withdrawals apart, as in a district report). The
-    target is the one most of the area's districts share (in the demo: the national default); the
+    target is the one more of the area's districts share than any other (in the demo: the national default); the
     projection fits the area's monthly coverage with the district model (`project`).
 
     For a province, `districts` holds each district's row from `district_figures` (the function its
@@ -132,6 +132,10 @@ class AreaFigures:
     real_tables: list[str]
     table_provenance: dict[str, dict[str, object]]
     target_year_assumed: bool = False  # the area target's document sets no year (targets.target_year_assumed)
+    # how many of the area's districts have the area's target as their latest, of how many districts in the area
+    # (all, most or only more than any other target: the page says which; reader 8, S6)
+    target_districts: int = 0
+    area_districts: int = 0
 
     def key(self) -> dict[str, object]:
         """The key figures as plain JSON values (key_figures.json of the overview report); the names
@@ -147,6 +151,7 @@ class AreaFigures:
             "coverage_as_of": None if self.coverage_as_of is None else f"{self.coverage_as_of:%Y-%m}",
             "target_pct": self.target_pct, "target_year": self.target_year, "target_source": self.target_source,
             "target_is_default": self.target_is_default, "target_year_assumed": bool(self.target_year_assumed),
+            "target_districts": self.target_districts, "area_districts": self.area_districts,
             "projection": {k: v for k, v in p.key_figures().items()  # type: ignore[attr-defined]
                            if k not in ("district_code", "denominator", "target_pct", "target_year")},
             "claims_12m": {"from": f"{self.claims_from:%Y-%m}", "to": f"{self.last_period:%Y-%m}",
@@ -159,16 +164,10 @@ class AreaFigures:
         })
 
 
-def _area_target(ds: Dataset, codes: list[str]) -> tuple[float, int, str]:
-    """The target most of the area's districts share (pct, year, source): an area has no target of its
-    own in the data."""
-    pct, year, source, _, _ = _area_target_row(ds, codes)
-    return pct, year, source
-
-
-def _area_target_row(ds: Dataset, codes: list[str]) -> tuple[float, int, str, str, bool]:
-    """`_area_target` with the target's basis (its denominator) and whether its year is assumed (the first such
-    district row's `target_year_assumed`; False when the table has no such column)."""
+def _area_target_row(ds: Dataset, codes: list[str]) -> tuple[float, int, str, str, bool, int]:
+    """The target more of the area's districts share than any other (pct, year, source), its basis (its
+    denominator), whether its year is assumed (the first such district row's `target_year_assumed`; False when
+    the table has no such column) and how many districts share it: an area has no target of its own."""
     t = ds.targets[ds.targets["district_code"].isin(codes)].sort_values("target_year")
     t = t.groupby("district_code").tail(1)
     if t.empty:
@@ -180,7 +179,7 @@ def _area_target_row(ds: Dataset, codes: list[str]) -> tuple[float, int, str, st
                                  assumed=("target_year_assumed", "first"))
     counts = counts.sort_values("n", ascending=False, kind="stable")
     (pct, year, source), row = counts.index[0], counts.iloc[0]
-    return float(pct), int(year), str(source), str(row["denominator"]), bool(row["assumed"])
+    return float(pct), int(year), str(source), str(row["denominator"]), bool(row["assumed"]), int(row["n"])
 
 
 def _district_rows(ds: Dataset, codes: list[str], period: pd.Timestamp, denom: str,
@@ -245,7 +244,7 @@ def area_figures(ds: Dataset, province: str | None, *, last_period: pd.Timestamp
     wf = view.workforce[view.workforce["district_code"].isin(codes)]
     wf_sum = wf.groupby("year")[denom].sum(min_count=len(codes)).reset_index().assign(district_code=area)
     growth = denominator_growth_all(wf_sum, denom).get(area, 0.0)
-    pct, year, source, basis, assumed = _area_target_row(view, codes)
+    pct, year, source, basis, assumed, sharing = _area_target_row(view, codes)
     proj = project(SeriesToProject(series, wf_sum, district_code=area, denominator=denom, target_pct=pct,
                                    target_year=year, denominator_growth=growth))
     if target_basis_differs(basis, source, denom):  # a shared own target set over another denominator: no verdict
@@ -271,7 +270,8 @@ def area_figures(ds: Dataset, province: str | None, *, last_period: pd.Timestamp
         coverage_pct=float(now["coverage_pct"]) if now is not None else math.nan,
         coverage_as_of=pd.Timestamp(now["month"]) if now is not None else None,
         target_pct=pct, target_year=year, target_source=source, target_is_default=is_default_target(source),
-        projection=proj, claims_from=start_12, claim_count=int(c["claim_count"].sum()),
+        target_districts=sharing, area_districts=len(codes), projection=proj, claims_from=start_12,
+        claim_count=int(c["claim_count"].sum()),
         claim_amount_rp=int(c["claim_amount_rp"].sum()),
         poverty_year=p_year, p0=float(pov["p0"].iloc[-1]) if len(pov) else None,
         national_p0=float(nat.get(p_year, math.nan)) if p_year else None,

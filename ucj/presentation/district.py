@@ -15,7 +15,7 @@ import platform
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import Callable, Collection, TypeVar
 
 import pandas as pd
 
@@ -88,6 +88,8 @@ class DistrictReport:
     # the poverty table as the page's sources table cites it (its one cell, and per column which source gave which
     # years: tables.poverty_column_sources), for key_figures.json; None: cited as its sources name themselves
     poverty_cited: tuple[str, dict[str, dict[str, int]]] | None = None
+    # the district tables whose rows cite their own articles, as the page cites them (`rows_cited`)
+    rows_cited: dict[str, RowsCited] = field(default_factory=dict)
 
     @property
     def lang(self) -> Lang:
@@ -149,6 +151,17 @@ class DistrictReport:
             return None
         return dict(sc.loc[PLAN_SCENARIO])
 
+    def has_unbudgeted_plan(self) -> bool:
+        """Whether the district has a plan not yet budgeted that the scenario row would add: a plans-table row
+        that sets the APBD-funded workers from January of a year after the projection's last month (the rule of
+        `projection.funded_schedule`). Without one, the "with plans not yet budgeted" row is left out and no
+        sentence speaks of plans (reader 8, S12)."""
+        return has_unbudgeted_plan(self.results.plans, self.projection.last_month or self.results.last_period)
+
+    def verdict_rule_text(self) -> str:
+        """What the verdict counts; the scenario row of the plans not yet budgeted only where there is one."""
+        return t("verdict_rule" if self.has_unbudgeted_plan() else "verdict_rule_no_plan", self.lang)
+
     def planned_text(self) -> str:
         """The plans behind the scenario, e.g. "10.000 pekerja APBD mulai 2026"."""
         from ucj.analysis.projection import PLANNED_FUNDED_PLANS
@@ -158,20 +171,28 @@ class DistrictReport:
         return ", ".join(tf("planned_workers_item", self.lang, workers=fmt_int(r.value, self.lang),
                             year=fmt_year(r.year)) for r in rows.itertuples()) or "–"
 
-    def plan_scenario_text(self) -> str:
-        """One sentence: the projection with the plans not yet budgeted, as a scenario ("" when none)."""
+    def _plan_scenario_values(self) -> dict[str, str] | None:
         sc, lang = self.plan_scenario(), self.lang
         if sc is None:
-            return ""
+            return None
         level = t("interval_level", lang).format(level=fmt_num(100 * self.projection.interval, lang, 0))
-        return tf("plan_scenario_sentence", lang, plans=self.planned_text(), year=fmt_year(self.projection.target_year),
-                  projected=fmt_pct(sc["projected_pct"], lang), level=level, lower=fmt_pct(sc["lower_pct"], lang),
-                  upper=fmt_pct(sc["upper_pct"], lang), probability=fmt_pct(sc["probability_pct"], lang))
+        return dict(plans=self.planned_text(), year=fmt_year(self.projection.target_year),
+                    projected=fmt_pct(sc["projected_pct"], lang), level=level, lower=fmt_pct(sc["lower_pct"], lang),
+                    upper=fmt_pct(sc["upper_pct"], lang), probability=fmt_pct(sc["probability_pct"], lang))
+
+    def plan_scenario_text(self) -> str:
+        """One sentence: the projection with the plans not yet budgeted, as a scenario ("" when none)."""
+        values = self._plan_scenario_values()
+        return "" if values is None else tf("plan_scenario_sentence", self.lang, **values)
 
     def plan_scenario_items(self) -> list[tuple[str, str]]:
-        text = self.plan_scenario_text()
+        """The scenario's summary card: its label names it and its period, so its value does not say "Scenario
+        (not yet budgeted)" again (reader 8, S7)."""
+        values = self._plan_scenario_values()
+        if values is None:
+            return []
         label = f"{t('plan_scenario_label', self.lang)}, {int(self.projection.target_year)}-12"  # its period
-        return [(label, text)] if text else []
+        return [(label, tf("plan_scenario_value", self.lang, **values))]
 
     def lower_cut_text(self) -> str:
         """" (lower bound cut at 0)" when the interval's lower bound at the target year was cut at 0 %."""
@@ -484,7 +505,7 @@ class DistrictReport:
                             adjusted=fmt_pct(p.organic_last_pct, lang), month=f"{pd.Timestamp(p.last_month):%Y-%m}",
                             funded=fmt_int(p.funded_now, lang), funded_target=fmt_int(p.funded_at_target, lang),
                             year=fmt_year(p.target_year)))
-            lines.append(t("verdict_rule", lang))
+            lines.append(self.verdict_rule_text())
             if self.plan_scenario_text():
                 lines.append(self.plan_scenario_text())
         return lines + self.agreement_end_lines()
@@ -717,7 +738,7 @@ class DistrictReport:
             lines.append(self.workers_needed_sentence())
         elif p.model_used or p.status == "cannot_say":  # a verdict was given: what it counts and what it means
             if not self._policy_says_verdict_rule():  # said once per page (reader 8, S10, S11)
-                lines.append(t("verdict_rule", lang))
+                lines.append(self.verdict_rule_text())
             lines.append(self.verdict_definition())
         held = self.held_denominator()
         need = k.get("workers_needed")
@@ -900,6 +921,7 @@ class DistrictReport:
                                                                                         .get("source") or ""), lang))
         cite_provenance(key.get("provenance"), lang)
         self._cite_poverty_provenance(key.get("provenance"))
+        cite_rows_provenance(key.get("provenance"), self.rows_cited)  # as the page's sources table (S5)
         key["period_rule_text"] = self.period_rule_text() or None
         return key
 
@@ -924,7 +946,9 @@ class DistrictReport:
                                              self.key.get("own_rows_status") or {}),  # type: ignore[call-overload]
                                          parameters=self.parameters_text(), empty_reasons=self.empty_reasons(),
                                          table_notes={"assumptions": self.period_note("assumptions")},
-                                         sheet_notes={"agreement_ends": self.agreement_end_lines(),
+                                         sheet_notes={"provenance": no_rows_lines(self.rows_cited, self.provenance,
+                                                                                  self.lang),
+                                                      "agreement_ends": self.agreement_end_lines(),
                                                       "assumptions": [t("assumptions_sources_note", self.lang)],
                                                       "projection": [self.verdict_definition(), self.informative_note()]
                                                       if self.projection.model_used else []}))
@@ -1075,38 +1099,66 @@ def workforce_source(synthetic_tables: list[str], lang: Lang) -> str:
     return t("workforce_source_synthetic" if "workforce" in synthetic_tables else "workforce_source_sakernas", lang)
 
 
-def own_target_cell(ds: Dataset, code: str, lang: Lang) -> str:
-    """The targets table's source on one district's page: the source of the target that page uses (not the
-    other districts' articles), said to be this district's row ("" when the district has no row)."""
-    own = ds.targets.loc[ds.targets["district_code"] == code, "source"] if "source" in ds.targets else []
-    if not len(own):
-        return ""
-    return tf("own_target_cell", lang, sources=sources_cell(list(pd.unique(own)), lang))  # one cell (reader 7, N7)
+OWN_ROW_TABLES = ("workforce", "plans", "targets")  # district tables whose rows cite their own articles (F8, N3)
+NO_OWN_ROWS, NO_AREA_ROWS = "no_own_rows", "no_area_rows"  # the status of a cited set of rows that is empty
 
 
-OWN_ROW_TABLES = ("workforce", "plans")  # district tables whose other rows a district's page does not cite (F8)
+@dataclass(frozen=True)
+class RowsCited:
+    """How a page cites one district table whose rows name their own articles (workforce, plans, targets):
+    its sources table's cell, the status beside it, how many rows it cites and, per value column, those rows
+    per cited source (key_figures.json's `columns`). The page, the workbook's sources sheet and key_figures.json
+    all take it from here (reader 8, S5)."""
+
+    cell: str
+    status: str | None  # of the cited rows (real, synthetic, partly_synthetic); NO_OWN_ROWS / NO_AREA_ROWS: none
+    rows: int
+    columns: dict[str, dict[str, int]]
 
 
-def own_rows_cell(ds: Dataset, table: str, code: str, lang: Lang) -> str:
-    """A district table's sources on one district's page: those of the district's own rows (not the other
-    districts' articles), said to be so; a table without a row for the district says that instead."""
-    df = getattr(ds, table, None)
-    if df is None or "district_code" not in df or "source" not in df:
-        return ""
-    own = df.loc[df["district_code"] == code, "source"].dropna()
-    if not len(own):
-        return t("own_rows_none", lang)
-    return tf("own_rows_cell", lang, sources=sources_cell(list(pd.unique(own)), lang))  # one cell (reader 7, N7)
+def rows_cited(ds: Dataset, codes: str | Collection[str] | None, lang: Lang) -> dict[str, RowsCited]:
+    """The district tables as a page cites them, by table name: a district's page (`codes` its one code) cites its
+    own rows (its target as its target); a province overview (`codes` its districts' codes) its districts' rows,
+    never another province's articles (reader 7, N3; F8, N7); the nation (`codes` None: every row) cites each
+    table's sources as they stand, so nothing is returned. A set of codes with no row says so and gets a status
+    of its own, never the table's status or row count (reader 8, S2b)."""
+    if codes is None:
+        return {}
+    one = isinstance(codes, str)
+    wanted = {codes} if one else {str(c) for c in codes}
+    out: dict[str, RowsCited] = {}
+    for table in OWN_ROW_TABLES:
+        df = getattr(ds, table, None)
+        if df is None or "district_code" not in df or "source" not in df:
+            continue
+        rows = df[df["district_code"].astype(str).isin(wanted)]
+        sources = rows["source"].dropna()
+        if not len(sources):
+            out[table] = RowsCited(t("own_rows_none" if one else "area_rows_none", lang),
+                                   NO_OWN_ROWS if one else NO_AREA_ROWS, 0, {})
+            continue
+        key = ("own_target_cell" if table == "targets" else "own_rows_cell") if one else "area_rows_cell"
+        cell = tf(key, lang, sources=sources_cell(list(pd.unique(sources)), lang))  # one cell (reader 7, N7)
+        out[table] = RowsCited(cell, rows_status(rows, table), len(rows), _rows_per_source(rows, table, lang))
+    return out
 
 
-def own_rows_status(ds: Dataset, table: str, code: str) -> str | None:
-    """"real", "synthetic" or "partly_synthetic" of one district's rows of a table, judged cell by cell from each
-    row's source (a mixed demo row names its made-up columns): the label beside a row that cites only this
-    district's rows describes those rows, not the whole table (reader 7, N7). None when it has no row."""
-    df = getattr(ds, table, None)
-    if df is None or "district_code" not in df or "source" not in df:
-        return None
-    return rows_status(df[df["district_code"] == code], table)
+def _rows_per_source(rows: pd.DataFrame, table: str, lang: Lang) -> dict[str, dict[str, int]]:
+    """Per value column of some rows, how many filled cells each (cited) source gave."""
+    from ucj.data.dataset import value_columns
+
+    out: dict[str, dict[str, int]] = {}
+    for col in value_columns(table):
+        if col not in rows:
+            continue
+        filled = rows.loc[rows[col].notna() & rows["source"].notna(), "source"]
+        if len(filled):
+            counts: dict[str, int] = {}
+            for src in filled:
+                name = source_text(str(src), lang)
+                counts[name] = counts.get(name, 0) + 1
+            out[col] = counts
+    return out
 
 
 def rows_status(own: pd.DataFrame, table: str) -> str | None:
@@ -1118,23 +1170,6 @@ def rows_status(own: pd.DataFrame, table: str) -> str | None:
     if not made_up:
         return None
     return "partly_synthetic" if len(made_up) == 2 else "synthetic" if made_up == {True} else "real"
-
-
-def area_rows_cells(ds: Dataset, codes: list[str], lang: Lang) -> dict[str, tuple[str, str | None]]:
-    """A province overview's sources for the district tables whose rows cite their own articles: the sources of
-    the province's districts' rows only (never another province's articles; reader 7, N3), said to be so, with
-    the status of those rows. By table name: (cell, status)."""
-    out: dict[str, tuple[str, str | None]] = {}
-    for table in (*OWN_ROW_TABLES, "targets"):
-        df = getattr(ds, table, None)
-        if df is None or "district_code" not in df or "source" not in df:
-            continue
-        rows = df[df["district_code"].isin(codes)]
-        own = rows["source"].dropna()
-        cell = (tf("area_rows_cell", lang, sources=sources_cell(list(pd.unique(own)), lang)) if len(own)
-                else t("area_rows_none", lang))
-        out[table] = (cell, rows_status(rows, table))
-    return out
 
 
 def cite_provenance(provenance: object, lang: Lang) -> None:
@@ -1153,6 +1188,32 @@ def cite_provenance(provenance: object, lang: Lang) -> None:
                     name = source_text(str(k), lang)
                     cited[name] = cited.get(name, 0) + v if isinstance(v, int) else v  # type: ignore[operator]
                 info["columns"][col] = cited
+
+
+def no_rows_lines(cited: dict[str, RowsCited], provenance: dict[str, object], lang: Lang) -> list[str]:
+    """The workbook's note beside its sources sheet for each district table that has no row of the district (or
+    of the province's districts): what the row of that sheet is, since it shows neither a status nor a count
+    (reader 8, S2b)."""
+    tables = provenance.get("tables") if isinstance(provenance, dict) else None
+    out = []
+    for name, c in cited.items():
+        if c.rows == 0 and c.status in (NO_OWN_ROWS, NO_AREA_ROWS):
+            info = (tables or {}).get(name) or {}  # type: ignore[union-attr]
+            out.append(tf(f"{c.status}_note", lang, table=t(f"table.{name}", lang),
+                          rows=fmt_int(info.get("rows") or 0, lang)))
+    return out
+
+
+def cite_rows_provenance(provenance: object, cited: dict[str, RowsCited]) -> None:
+    """Set, in place, a key_figures.json provenance block's district tables (workforce, plans, targets) to what
+    the page's sources table cites (`rows_cited`): `sources` the page's one cell, `columns` those rows per source,
+    `cited_rows` their number, `cited_status` theirs. The table's file, hash and row count stay the table's. For
+    a district page and a province overview alike (the nation cites every row: nothing to set; reader 8, S5)."""
+    tables = (provenance or {}).get("tables") if isinstance(provenance, dict) else None
+    for name, c in cited.items():
+        info = (tables or {}).get(name)
+        if isinstance(info, dict):
+            info.update(sources=[c.cell], columns=c.columns, cited_rows=c.rows, cited_status=c.status)
 
 
 def cite_poverty_provenance(provenance: object, cell: str, columns: dict[str, dict[str, int]]) -> None:
@@ -1419,21 +1480,27 @@ def build(ds: Dataset, params: ReportParams, *, comparison: pd.DataFrame | PeerT
     key = fig.key() | {"lang": lang, "provenance": jsonable(provenance)}
     described = own_target_description(ds, fig, lang)  # the target as the page and key_figures.json tell it
     key["target_description"], key["target_citation"] = described if described is not None else (None, None)
-    # the status of the district's own rows where the sources cell cites only them (workforce, plans, targets)
-    own_status = {n: st for n in (*OWN_ROW_TABLES, "targets") if n in fig.table_provenance
-                  and (st := own_rows_status(ds, n, params.district.code)) is not None}
+    # the district tables whose rows cite their own articles: the page cites this district's rows only, with their
+    # status and count (its sources table, the workbook's sources sheet and key_figures.json alike; reader 8, S5)
+    cited = {n: c for n, c in rows_cited(ds, params.district.code, lang).items() if n in fig.table_provenance}
+    own_status = {n: c.status for n, c in cited.items() if c.status is not None}
     key["own_rows_status"] = own_status
     prov_rows = pd.DataFrame([
         {"table": name, "source": (name == "poverty" and poverty_sources_cell(ds.poverty, lang))
-         or (name == "targets" and own_target_cell(ds, params.district.code, lang))
-         or (name in OWN_ROW_TABLES and own_rows_cell(ds, name, params.district.code, lang))
+         or (name in cited and cited[name].cell)
          or sources_cell(list(i["sources"]), lang),  # type: ignore[call-overload]
-         "rows": i["rows"], "synthetic": t(own_status.get(name) or fig.table_status.get(
+         # no row of its own: no count and no status of the table's rows (reader 8, S2b)
+         "rows": (None if name in cited and cited[name].rows == 0 else i["rows"]),
+         "synthetic": t(own_status.get(name) or fig.table_status.get(
              name, "synthetic" if i["synthetic"] else "real"), lang),
          "sha256": str(i["sha256"])[:12]}
         for name, i in fig.table_provenance.items()
     ])
     tables = fig.tables() | {"provenance": prov_rows}
+    if not has_unbudgeted_plan(fig.plans, fig.projection.last_month or fig.last_period):  # S12: page, Excel, JSON
+        tables["projection_scenarios"] = without_plan_row(tables["projection_scenarios"])
+        key["projection_scenarios"] = [r for r in key.get("projection_scenarios") or []  # type: ignore[union-attr]
+                                       if r.get("funding_scenario") != "as_planned"]
     tables["model_fits"] = fits_with_reasons(fig.projection)
     if "seed_facts" in tables:
         facts = tables["seed_facts"]
@@ -1450,7 +1517,7 @@ def build(ds: Dataset, params: ReportParams, *, comparison: pd.DataFrame | PeerT
     key |= village_key(villages, lang)
     poverty_cell, poverty_columns = poverty_sources_cell(ds.poverty, lang), poverty_column_sources(ds.poverty, lang)
     report = DistrictReport(params, fig, key, tables, fig.projection, fig.synthetic_tables, provenance,
-                            villages=villages, poverty_cited=(None if poverty_cell is None or poverty_columns is None
+                            villages=villages, rows_cited=cited, poverty_cited=(None if poverty_cell is None or poverty_columns is None
                                                               else (poverty_cell, poverty_columns)))
     key["budget_plan_text"] = report.budget_plan_sentences() + report.claim_rate_sentences()  # as the page words them
     synthetic = fig.synthetic_tables
@@ -1496,6 +1563,27 @@ def other_basis_sentence(p: Projection, lang: Lang) -> str:
     rest = reason_text(fit_reason(p), lang)
     s = tf("no_projection_sentence", lang, reason=rest) + " " if rest else ""
     return s + why[:1].upper() + why[1:] + "."
+
+
+def has_unbudgeted_plan(plans: pd.DataFrame | None, last_month: object) -> bool:
+    """Whether a district's plans table has a plan not yet budgeted that its scenario row adds: a row setting the
+    APBD-funded workers (`PLANNED_FUNDED_PLANS`) from January of a year after `last_month`."""
+    from ucj.analysis.projection import PLANNED_FUNDED_PLANS
+
+    if plans is None or not len(plans) or "plan" not in plans or last_month is None:
+        return False
+    rows = plans[plans["plan"].isin(PLANNED_FUNDED_PLANS) & plans["year"].notna()]
+    return bool((pd.to_datetime(rows["year"].astype(int).astype(str) + "-01-01") > pd.Timestamp(last_month)).any())
+
+
+def without_plan_row(scenarios: pd.DataFrame) -> pd.DataFrame:
+    """The funding-scenario table without its "with plans not yet budgeted" row (a district with no such plan:
+    the row would repeat today's level and speak of plans that do not exist; reader 8, S12)."""
+    from ucj.analysis.projection import PLAN_SCENARIO
+
+    if not len(scenarios) or "funding_scenario" not in scenarios:
+        return scenarios
+    return scenarios[scenarios["funding_scenario"] != PLAN_SCENARIO].reset_index(drop=True)
 
 
 def fits_with_reasons(projection: Projection) -> pd.DataFrame:

@@ -26,8 +26,8 @@ from ucj.presentation.i18n import target_year_text
 from ucj.analysis.district import OTHER_BASIS  # a target set over another denominator: not judged
 from ucj.presentation.tables import (Shown, as_html_frame, html_table, poverty_column_sources, poverty_sources_cell,
                                      shown, source_text, sources_cell)
-from ucj.presentation.district import (DistrictReport, fits_with_reasons, verdict_definition_text,
-                                       workforce_source)
+from ucj.presentation.district import (DistrictReport, RowsCited, fits_with_reasons, rows_cited,
+                                       verdict_definition_text, workforce_source)
 from ucj.presentation.plots import scatter_figure
 
 
@@ -49,8 +49,8 @@ class Overview:
     # the poverty table's sources as the district pages cite them (each BPS table once with its years, then the
     # made-up columns with theirs: tables.poverty_sources_cell); None: cite the table's sources as they name themselves
     poverty_sources: str | None = None
-    # a province overview's district tables cited by its own districts' rows: table -> (cell, status of those rows)
-    area_rows: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+    # a province overview's district tables cited by its own districts' rows (district.rows_cited; {}: the nation)
+    area_rows: dict[str, RowsCited] = field(default_factory=dict)
     # the poverty table's per-column origins with their years, as district key figures give them (F4)
     poverty_columns: dict[str, dict[str, int]] | None = None
 
@@ -185,13 +185,31 @@ class Overview:
         num, den = a.pairing.split("/")
         return f"{t('coverage_pct', lang)} ({t(num, lang)} / {t(den, lang)})"
 
+    def target_share(self) -> str:
+        """How many of the area's districts have the area's target, counted (reader 8, S6): "all", "most" (more
+        than half) or "plurality" (more than any other target, half or fewer)."""
+        a = self._area()
+        if a.area_districts and a.target_districts >= a.area_districts:
+            return "all"
+        return "most" if 2 * a.target_districts > a.area_districts else "plurality"
+
+    def target_share_values(self) -> dict[str, str]:
+        a = self._area()
+        return {"districts": fmt_int(a.target_districts, self.lang), "total": fmt_int(a.area_districts, self.lang)}
+
+    def default_target_words(self) -> str:
+        """"the national default, which all (most, n of m) of the area's districts use", as counted."""
+        key = {"all": "default_target_area", "most": "default_target_area_most",
+               "plurality": "default_target_area_plurality"}[self.target_share()]
+        return tf(key, self.lang, **self.target_share_values())
+
     def target_text(self) -> str:
         a, lang = self._area(), self.lang
         year = target_year_text(a.target_year, getattr(a, "target_year_assumed", False), lang)  # "2029, assumed"
         text = f"{fmt_pct(a.target_pct, lang)} ({year})"
         if not a.target_is_default:
             return text
-        return text + f" – {t('default_target_area', lang)}; " + default_target_basis(a.pairing, lang)  # F18
+        return text + f" – {self.default_target_words()}; " + default_target_basis(a.pairing, lang)  # F18
 
     def projection_text(self) -> str:
         p, lang = self._area().projection, self.lang
@@ -366,17 +384,19 @@ class Overview:
         if self.area is not None:
             out["provenance"] = pd.DataFrame([
                 {"table": name, "source": (name == "poverty" and self.poverty_sources)
-                 or (name in self.area_rows and self.area_rows[name][0])
+                 or (name in self.area_rows and self.area_rows[name].cell)
                  or sources_cell(list(i["sources"]), self.lang),  # type: ignore[call-overload]
-                 "rows": i["rows"], "synthetic": t(self._row_status(name, i), self.lang),
+                 # no row of the province's districts: neither the table's count nor its status (reader 8, S2b)
+                 "rows": None if name in self.area_rows and self.area_rows[name].rows == 0 else i["rows"],
+                 "synthetic": t(self._row_status(name, i), self.lang),
                  "sha256": str(i["sha256"])[:12]}
                 for name, i in self.area.table_provenance.items()])
         return out
 
     def _row_status(self, name: str, info: dict[str, object]) -> str:
         """The status beside a sources row: of the rows it cites (a province's own rows), else of the table."""
-        own = self.area_rows.get(name, ("", None))[1]
-        return own or _status(info)
+        own = self.area_rows.get(name)
+        return (own.status if own is not None else None) or _status(info)
 
     def show_districts(self) -> None:
         """The province's districts, each with the figures its own report shows."""
@@ -406,8 +426,11 @@ class Overview:
         if self._area().districts is None:  # a province states it under its districts' verdicts instead
             lines.append(self.verdict_definition())  # the rule behind the verdict it shows, as a district page states it
         lines.append(t("method_aggregates", lang))
-        lines.append(tf("method_area_target", lang, target=fmt_pct(a.target_pct, lang),
-                        year=target_year_text(a.target_year, a.target_year_assumed, lang)))
+        share = {"all": "method_area_target_all", "most": "method_area_target",
+                 "plurality": "method_area_target_plurality"}[self.target_share()]  # counted, not assumed (S6)
+        lines.append(tf(share, lang, target=fmt_pct(a.target_pct, lang),
+                        year=target_year_text(a.target_year, a.target_year_assumed, lang),
+                        **self.target_share_values()))
         lines.append(t("method_sp2020_no_chart", lang))  # the overview draws no P0 line chart
         lines.append(tf("method_vintage", lang, poverty=f"Susenas {t('march', lang)} {fmt_year(a.poverty_year)}",
                         workforce=workforce_source(a.synthetic_tables, lang),
@@ -469,15 +492,20 @@ class Overview:
             from ucj.presentation.district import cite_poverty_provenance
 
             cite_poverty_provenance(provenance, self.poverty_sources, self.poverty_columns or {})
+        from ucj.presentation.district import cite_rows_provenance
+
+        cite_rows_provenance(provenance, self.area_rows)  # as the page's sources table cites them (reader 8, S5)
         key = a.key()
         if key.get("target_is_default"):  # the overview's own words (the page's), not a district's
-            key["target_source"] = f"{t('default_target_area', self.lang)} ({cite(RPJMN_SOURCE, self.lang)})"
+            # as the page words it: "…: citation" (no nested parentheses), with the districts' share counted
+            key["target_source"] = f"{self.default_target_words()}: {cite(RPJMN_SOURCE, self.lang)}"
         else:
             key["target_source"] = target_source_cited(key.get("target_source"), False, self.lang)
         return key | {"lang": self.lang, "title": self.title, "provenance": provenance}
 
     def save(self, output_dir: str | Path) -> list[Path]:
         """Write key_figures.json, tables.xlsx and the figures as PNG, each whole or not at all."""
+        from ucj.presentation.district import no_rows_lines
         from ucj.presentation.export import write_bytes, write_key_figures, write_tables_xlsx
 
         out = Path(output_dir)
@@ -489,7 +517,9 @@ class Overview:
         written.append(write_tables_xlsx(out / "tables.xlsx", {n: self.shown(n) for n in self.tables()}, self.lang,
                                          synthetic, key, self.stamp_text(), subject=self.title, table_status=status,
                                          table_notes=self.table_notes(),
-                                         empty_reasons=self.empty_reasons()))
+                                         empty_reasons=self.empty_reasons(),
+                                         sheet_notes={"provenance": no_rows_lines(self.area_rows, {
+                                             "tables": self.area.table_provenance if self.area else {}}, self.lang)}))
         for name in self.charts:
             written.append(write_bytes(out / f"{name}.png", self.png(name)))
         return written
@@ -575,9 +605,7 @@ def build_overview(ds: Dataset, province: str | None, lang: str = "id", year: in
         shown["boundaries"] = Path(str(shown["boundaries"])).name
     area_rows = {}
     if area is not None and area.districts is not None:  # a province: its districts' rows only (reader 7, N3)
-        from ucj.presentation.district import area_rows_cells
-
-        area_rows = area_rows_cells(ds, [str(c) for c in area.districts["district_code"].tolist()], lang_ok)
+        area_rows = rows_cited(ds, [str(c) for c in area.districts["district_code"].tolist()], lang_ok)
     ov = Overview(lang_ok, fig, ds.any_synthetic, area=area, parameters=shown, area_rows=area_rows,
                   _first_month=pd.Timestamp(ds.enrolment["month"].min()),
                   poverty_sources=poverty_sources_cell(ds.poverty, lang_ok),
