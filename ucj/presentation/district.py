@@ -107,8 +107,14 @@ class DistrictReport:
         title = f"{t('report_title', self.lang)}: {d.full_name}, {d.province_name}"
         parts = [f'<style>{stylesheet()}</style><h1 class="ucj-title">{html.escape(title)}</h1>']
         if self.synthetic_tables:
-            parts.append(f'<div class="ucj-synthetic">{html.escape(t("synthetic_banner", self.lang))}</div>')
+            parts.append(f'<div class="ucj-synthetic">{html.escape(self.banner_text())}</div>')
         self._html("".join(parts))
+
+    def banner_text(self) -> str:
+        """The synthetic-data banner; when the coverage's denominator is real while other workforce columns are
+        made up (Minahasa's potensi pekerja list), the banner says so instead of calling the denominator made up
+        (reader 9, R1). Judged from the district's own workforce rows, cell by cell (`denominator_status`)."""
+        return banner_text(self.synthetic_tables, self.key, self.lang)
 
     def coverage_label(self) -> str:
         """"Coverage (all active participants / potential workers)": the pairing, named."""
@@ -709,7 +715,7 @@ class DistrictReport:
         pov = k["poverty"]
         assert isinstance(pov, dict)
         lines.append(tf("method_vintage", lang, poverty=f"Susenas {t('march', lang)} {fmt_year(pov.get('year'))}",
-                        period=k["last_period"], workforce=workforce_source(self.synthetic_tables, lang)))
+                        period=k["last_period"], workforce=workforce_source(self.synthetic_tables, lang, self.key)))
         return lines
 
     def verdict_definition(self) -> str:
@@ -798,7 +804,7 @@ class DistrictReport:
         self.heading("data_notes")
         lines = [f"{t('denominator', self.lang)}: {t(str(self.key['denominator']), self.lang)}"]
         if self.synthetic_tables:
-            lines.append(t("synthetic_banner", self.lang))
+            lines.append(self.banner_text())
         lines.append(f"{t('parameters', self.lang)}: {self.parameters_text()}")
         self._html("".join(f"<p>{html.escape(x)}</p>" for x in lines))
         self._html(f'<p class="ucj-stamp">{html.escape(self.stamp_text())}</p>')
@@ -889,6 +895,7 @@ class DistrictReport:
                                          table_status=self.results.table_status | dict(
                                              self.key.get("own_rows_status") or {}),  # type: ignore[call-overload]
                                          parameters=self.parameters_text(), empty_reasons=self.empty_reasons(),
+                                         banner=self.banner_text(),
                                          table_notes={"assumptions": self.period_note("assumptions")},
                                          sheet_notes={"agreement_ends": self.agreement_end_lines(),
                                                       "assumptions": [t("assumptions_sources_note", self.lang)],
@@ -1035,10 +1042,50 @@ def verdict_definition_text(interval: float, years: list[object], lang: Lang) ->
     return tf("verdict_definition_years", lang, years=", ".join(fmt_year(y) for y in shown), **words)
 
 
-def workforce_source(synthetic_tables: list[str], lang: Lang) -> str:
-    """Where the workforce figures (coverage's denominator) come from, for the methods' vintage line: the August
-    Sakernas, or the demo's made-up figures when the workforce table is synthetic (reader 8, S4)."""
+def workforce_source(synthetic_tables: list[str], lang: Lang, key: dict[str, object] | None = None) -> str:
+    """The methods' workforce source: Sakernas, or the demo's made-up figures when the workforce table is
+    synthetic (reader 8, S4); when the district's coverage denominator is real and only other workforce
+    columns are made up (`key`'s `denominator_status`, `synthetic_workforce_columns`), it says which is which
+    (reader 9, R1)."""
+    real_den = real_denominator_words(synthetic_tables, key, lang)
+    if real_den is not None:
+        return tf("workforce_source_denominator_real", lang, table=t("table.workforce", lang), **real_den)
     return t("workforce_source_synthetic" if "workforce" in synthetic_tables else "workforce_source_sakernas", lang)
+
+
+def real_denominator_words(synthetic_tables: list[str], key: dict[str, object] | None,
+                           lang: Lang) -> dict[str, str] | None:
+    """{denominator, columns}: the real coverage denominator and the made-up workforce columns, in words, when
+    the district's own denominator cells are all real while its workforce table is (partly) synthetic; else None."""
+    if not key or "workforce" not in synthetic_tables or key.get("denominator_status") != "real":
+        return None
+    made_up = [str(c) for c in key.get("synthetic_workforce_columns") or []]  # type: ignore[union-attr]
+    if not made_up:
+        return None
+    return {"denominator": t(str(key.get("denominator")), lang),
+            "columns": ", ".join(t(c, lang) for c in made_up)}
+
+
+def banner_text(synthetic_tables: list[str], key: dict[str, object] | None, lang: Lang) -> str:
+    """The synthetic-data banner of a district's page and workbook (see DistrictReport.banner_text)."""
+    real_den = real_denominator_words(synthetic_tables, key, lang)
+    return t("synthetic_banner", lang) if real_den is None else tf("synthetic_banner_real_denominator", lang,
+                                                                   **real_den)
+
+
+def column_rows_status(ds: Dataset, table: str, code: str, column: str) -> str | None:
+    """"real", "synthetic" or "partly_synthetic" of one column of one district's rows (filled cells only),
+    judged from each row's source as `rows_status` judges a row; None when no cell is filled."""
+    from ucj.data.dataset import source_is_synthetic
+
+    df = getattr(ds, table, None)
+    if df is None or "district_code" not in df or "source" not in df or column not in df:
+        return None
+    own = df[(df["district_code"] == code) & df[column].notna()]
+    made_up = {source_is_synthetic(src, column) for src in own["source"]}
+    if not made_up:
+        return None
+    return "partly_synthetic" if len(made_up) == 2 else "synthetic" if made_up == {True} else "real"
 
 
 def own_target_cell(ds: Dataset, code: str, lang: Lang) -> str:
@@ -1388,6 +1435,16 @@ def build(ds: Dataset, params: ReportParams, *, comparison: pd.DataFrame | PeerT
     own_status = {n: st for n in (*OWN_ROW_TABLES, "targets") if n in fig.table_provenance
                   and (st := own_rows_status(ds, n, params.district.code)) is not None}
     key["own_rows_status"] = own_status
+    # whether the coverage's denominator itself is real, column by column (a demo row may mix a real potensi
+    # pekerja figure with made-up working population): the banner and methods follow it (reader 9, R1)
+    if "workforce" in fig.table_provenance:
+        from ucj.data.dataset import value_columns
+
+        code = params.district.code
+        key["denominator_status"] = column_rows_status(ds, "workforce", code, fig.denominator)
+        key["synthetic_workforce_columns"] = [
+            c for c in value_columns("workforce") if column_rows_status(ds, "workforce", code, c)
+            in ("synthetic", "partly_synthetic")]
     prov_rows = pd.DataFrame([
         {"table": name, "source": (name == "poverty" and poverty_sources_cell(ds.poverty, lang))
          or (name == "targets" and own_target_cell(ds, params.district.code, lang))
