@@ -397,9 +397,8 @@ class DistrictReport:
         """Which model the projection uses and why, in one plain sentence (the reasons from the catalogue)."""
         p, lang = self.projection, self.lang
         rejected = [f for f in p.fits if f.fitted and not f.usable]
-        if not p.model_used:
-            why = reason_text(p.reason, lang) or t("reason_other", lang)
-            return tf("model_sentence_none", lang, why=why)
+        if not p.model_used:  # the reason is said once, under the coverage chart (reader 9, S11): referred to here
+            return tf("model_sentence_none_ref", lang, section=t("coverage_by_segment", lang))
         if p.model_used in ("ets_level", "random_walk"):
             return self._nested_sentence()
         if rejected:
@@ -691,8 +690,8 @@ class DistrictReport:
         if p.model_used:
             lines.append(tf("method_projection", lang, model=t(p.model_used, lang),
                             level=fmt_pct(100 * p.interval, lang, 0)))
-        else:  # "no model is used because ...", never "the model used: series too short"
-            lines.append(tf("model_sentence_none", lang, why=reason_text(p.reason, lang) or t("reason_other", lang)))
+        else:  # no model: the reason is said once, under the coverage chart (reader 9, S11), referred to here
+            lines.append(tf("model_sentence_none_ref", lang, section=t("coverage_by_segment", lang)))
         if p.model_used or p.status == "cannot_say":  # a verdict was given: what it counts and what it means
             if not self._policy_says_verdict_rule():  # said once per page (reader 8, S10, S11)
                 lines.append(t("verdict_rule", lang))
@@ -862,6 +861,8 @@ class DistrictReport:
             if row.get("data_basis"):  # what the computed side rests on, in words (synthetic, the article, data)
                 row["data_basis"] = t(str(row["data_basis"]), lang)
             row.pop("note_id", None), row.pop("note_en", None)
+            if isinstance(row.get("wording"), str) and row["wording"]:  # quoted as the page shows it: a sum's
+                row["wording"] = _quoted(pd.Series([row["wording"]]), lang)[0]  # “a” + “b” balanced (reader 9, R6)
         for row in key.get("plans") or []:  # type: ignore[union-attr]
             row["plan_source"] = cite(row.get("plan_source"), lang)
         key["target_source"] = self.target_source_text()
@@ -1481,7 +1482,8 @@ def build(ds: Dataset, params: ReportParams, *, comparison: pd.DataFrame | PeerT
     stamped = fig.chart_synthetic or {"coverage": "enrolment" in synthetic, "claims": "claims" in synthetic,
                                       "poverty": "poverty" in synthetic}  # a stamp only where the chart's data is made up
     report.charts["coverage"] = coverage_figure(fig.coverage_by_segment_monthly, proj.forecast, proj.target_pct,
-                                                 proj.target_year, lang, stamped["coverage"], title_cov)
+                                                 proj.target_year, lang, stamped["coverage"], title_cov,
+                                                 target_year_assumed=bool(key.get("target_year_assumed")))
     head = fig.claims_12m[fig.claims_12m["kind"] != "savings"]  # as the text: JHT and JP withdrawals apart
     report.charts["claims"] = claims_figure(head, lang, stamped["claims"],
                                              f"{t('claims', lang)} ({', '.join(head['programme'].astype(str))}), "
