@@ -70,6 +70,54 @@ PAGE_SECTIONS = ("show_banner", "show_summary", "show_seed_facts", "show_coverag
                  "show_claims", "show_poverty", "show_peers", "show_budget", "show_data_notes")
 
 
+def _sections_by_name(report) -> dict[str, list[str]]:
+    """The HTML each section of a report displays, by section name, as the notebook's cells would show it."""
+    import IPython.display
+
+    shown: dict[str, list[str]] = {}
+    saved = IPython.display.display
+    try:
+        for name in PAGE_SECTIONS:
+            parts = shown.setdefault(name, [])
+            IPython.display.display = lambda obj, parts=parts: parts.append(obj.data)
+            getattr(report, name)()
+    finally:
+        IPython.display.display = saved
+    return shown
+
+
+class BuiltPage:
+    """One district page built as `ucj report` builds it (the report, its saved folder with tables.xlsx and
+    key_figures.json, and each section's HTML), shared read-only by the page tests."""
+
+    def __init__(self, report, folder: Path, sections: dict[str, list[str]]):  # type: ignore[no-untyped-def]
+        self.report, self.folder, self._sections = report, folder, sections
+
+    def html(self, sections=PAGE_SECTIONS) -> list[str]:  # type: ignore[no-untyped-def]
+        """The HTML the named sections display, in the order given (every section by default)."""
+        return [part for name in sections for part in self._sections[name]]
+
+
+@pytest.fixture(scope="session")
+def district_page(demo_dir: Path, demo_ds, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """(code, lang) -> BuiltPage of the demo, built once a session (per test worker) instead of once per test
+    module: fourteen modules built the same pages again. Tests read it and never change it."""
+    from ucj.presentation import district as district_report
+    from ucj.runs.params import validate_params
+
+    cache: dict[tuple[str, str], BuiltPage] = {}
+
+    def get(code: str, lang: str) -> BuiltPage:
+        if (code, lang) not in cache:
+            report = district_report.build(demo_ds, validate_params(code, lang=lang, data_dir=str(demo_dir)))
+            folder = tmp_path_factory.mktemp(f"page{code.replace('.', '')}{lang}")
+            report.save(folder)
+            cache[code, lang] = BuiltPage(report, folder, _sections_by_name(report))
+        return cache[code, lang]
+
+    return get
+
+
 def sections_html(report, sections=PAGE_SECTIONS) -> list[str]:  # type: ignore[no-untyped-def]
     """The HTML each of a report's `sections` displays, as the notebook's cells would show it, in order."""
     import IPython.display

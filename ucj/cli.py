@@ -748,7 +748,9 @@ def explore(data_dir: str = _DATA,
             host: str = typer.Option("127.0.0.1", help="address to listen on (127.0.0.1: this machine only)"),
             district: str = typer.Option("Boalemo", help="the district shown first"),
             max_kernels: int = typer.Option(4, min=1, max=64, help="pages open at once (each runs a kernel)"),
-            idle_timeout: int = typer.Option(600, min=5, help="seconds before an unused page's kernel stops")) -> None:
+            idle_timeout: int = typer.Option(600, min=5, help="seconds before an unused page's kernel stops"),
+            log: Optional[Path] = typer.Option(None, help="write the server's log to this file (the token masked), "
+                                                          "to find out why a page does not open")) -> None:
     """Serve the explorer notebook as an app without code (Voila); Ctrl-C stops it.
 
     The address it prints carries a token: a page opens only with it."""
@@ -769,6 +771,8 @@ def explore(data_dir: str = _DATA,
     from ucj.data.registry import load_registry
 
     load_registry().resolve(district)  # an unknown district: one line now, not a page that cannot open
+    if log is not None and not log.parent.is_dir():
+        raise UcjInputError.one("the log file's folder does not exist", file=str(log), column="log", label="option")
     if not _loopback(host):
         typer.echo(f"warning: --host {host} lets other machines reach the explorer (with the token in the "
                    "address); use 127.0.0.1 to keep it on this machine", err=True)
@@ -787,7 +791,12 @@ def explore(data_dir: str = _DATA,
     # server runs in its own session (no prompt, no traceback) and dies with this process even on kill -9
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, interrupt)
-    server = subprocess.Popen(cmd, env=env, start_new_session=True, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(cmd, env=env, start_new_session=True,
+                              stderr=subprocess.DEVNULL if log is None else subprocess.PIPE)
+    if log is not None:
+        from ucj.runs.explore_server import copy_log
+
+        copy_log(server.stderr, log, token)  # type: ignore[arg-type]
     try:
         if wait_until_answering(_probe_host(host), port, server):  # the address once the server answers
             shown = f"[{host}]" if ":" in host else host

@@ -12,10 +12,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from conftest import sections_html
-from ucj.presentation import district as district_report
 from ucj.presentation.i18n import fmt_int, fmt_num, fmt_pct, fmt_rp, t
-from ucj.runs.params import validate_params
 
 pytestmark = pytest.mark.slow  # whole demo pages and workbooks
 
@@ -25,16 +22,15 @@ GENERAL_CLAIM = {"en": "no evidence that districts differ", "id": "tidak menunju
 
 
 @pytest.fixture(scope="module")
-def pages(demo_dir, demo_ds, tmp_path_factory):
+def pages(district_page):
     """(code, lang) -> (report, visible text of the need, budget and methods, folder with the saved files)."""
     cache: dict = {}
 
     def get(code: str, lang: str):
         if (code, lang) not in cache:
-            report = district_report.build(demo_ds, validate_params(code, lang=lang, data_dir=str(demo_dir)))
-            shown = sections_html(report, ("show_workers_needed", "show_budget"))
-            folder = tmp_path_factory.mktemp(f"budgetfix_{code}_{lang}")
-            report.save(folder)
+            built = district_page(code, lang)
+            report, folder = built.report, built.folder
+            shown = built.html(("show_workers_needed", "show_budget"))
             text = html.unescape("\n".join(shown + report.methods_lines()))  # as a reader sees it
             cache[code, lang] = (report, text, folder)
         return cache[code, lang]

@@ -35,8 +35,11 @@ def _explorer(demo_dir: Path, tmp: Path, lang: str):
     Ctrl-C (SIGINT) after the tests, which must stop it cleanly."""
     port = _free_port()
     env = dict(os.environ, JUPYTER_CONFIG_DIR=str(tmp / "cfg"), JUPYTER_RUNTIME_DIR=str(tmp / "rt"))
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    # the server's log beside the screenshots, so that a page that never opens leaves a trace of why
     server = subprocess.Popen([str(BIN / "ucj"), "explore", "--data-dir", str(demo_dir), "--lang", lang,
-                               "--port", str(port)], stdout=subprocess.PIPE, text=True, env=env)
+                               "--port", str(port), "--log", str(ARTIFACTS / f"explorer_server_{lang}.log")],
+                              stdout=subprocess.PIPE, text=True, env=env)
     try:
         first = server.stdout.readline()  # type: ignore[union-attr]  # printed once the server answers
         assert f"http://127.0.0.1:{port}/" in first, first

@@ -10,6 +10,7 @@ import os
 import re
 import signal
 import socket
+import stat
 import subprocess
 import sys
 import threading
@@ -263,3 +264,26 @@ def test_only_loopback_is_this_machine_only():
 
     assert _loopback("127.0.0.1") and _loopback("::1") and _loopback("localhost") and _loopback("127.0.1.1")
     assert not _loopback("0.0.0.0") and not _loopback("192.168.1.5") and not _loopback("::")
+
+
+def test_the_server_log_goes_to_the_file_asked_for_with_the_token_masked(demo_dir, tmp_path):
+    """`ucj explore --log F`: what the server says (its start, each kernel, each request) lands in F, readable
+    by its owner only, and the token that opens a page appears nowhere in it."""
+    log = tmp_path / "explore.log"
+    proc, address = _start(demo_dir, tmp_path, "--log", str(log))
+    token = address.split("token=", 1)[1]
+    try:
+        assert _get(address) == 200
+    finally:
+        _stop(proc)
+    text = log.read_text(encoding="utf-8")
+    assert "Voil" in text and "Kernel started" in text, text[-2000:]
+    assert token not in text
+    assert stat.S_IMODE(log.stat().st_mode) == 0o600
+
+
+def test_a_log_file_in_a_missing_folder_is_one_line_before_anything_starts(demo_dir, tmp_path):
+    run = subprocess.run([str(BIN / "ucj"), "explore", "--port", str(_free_port()), "--data-dir", str(demo_dir),
+                          "--log", str(tmp_path / "none" / "explore.log")], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 2 and "folder does not exist" in run.stderr and "Traceback" not in run.stderr
+    assert len(run.stderr.strip().splitlines()) == 1

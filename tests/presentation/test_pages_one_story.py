@@ -20,7 +20,6 @@ import pandas as pd
 import pytest
 from matplotlib.text import Text
 
-from conftest import sections_html
 from ucj.presentation import district as district_report
 from ucj.presentation.i18n import LABELS, fmt_int, fmt_pct, fmt_rp, t
 from ucj.runs.params import validate_params
@@ -37,10 +36,6 @@ INDONESIAN_WORDS = ("dan", "yang", "tidak", "dengan", "untuk", "dari", "sekitar"
 
 
 # -- rendering -------------------------------------------------------------------------------------
-def _page_html(report) -> str:
-    return "\n".join(sections_html(report))
-
-
 def _visible(page: str) -> str:
     page = re.sub(r"<style>.*?</style>", " ", page, flags=re.S)
     alts = " ".join(re.findall(r'alt="([^"]*)"', page))
@@ -59,18 +54,16 @@ def _xlsx_text(path: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def pages(demo_dir, demo_ds, tmp_path_factory):
+def pages(district_page):
     """(code, lang) -> dict of the report, its page HTML and text, chart texts, Excel text and folder."""
     cache: dict = {}
 
     class Pages:
         def __getitem__(self, item):
             if item not in cache:
-                code, lang = item
-                report = district_report.build(demo_ds, validate_params(code, lang=lang, data_dir=str(demo_dir)))
-                folder = tmp_path_factory.mktemp(f"p{code.replace('.', '')}{lang}")
-                report.save(folder)
-                page = _page_html(report)
+                built = district_page(*item)
+                report, folder = built.report, built.folder
+                page = "\n".join(built.html())
                 cache[item] = {"report": report, "html": page, "text": _visible(page), "charts": _chart_texts(report),
                                "xlsx": _xlsx_text(folder / "tables.xlsx"), "folder": folder}
             return cache[item]

@@ -10,9 +10,7 @@ import warnings
 import pandas as pd
 import pytest
 
-from ucj.presentation import district as district_report
 from ucj.presentation.i18n import fmt_int, fmt_pct, reason_text, t
-from ucj.runs.params import validate_params
 
 pytestmark = pytest.mark.slow  # whole demo pages: make test only
 
@@ -25,14 +23,8 @@ def raw(demo_dir):
 
 
 @pytest.fixture(scope="module")
-def reports(demo_dir, demo_ds):
-    cache: dict = {}
-
-    def get(code: str, lang: str):
-        if (code, lang) not in cache:
-            cache[code, lang] = district_report.build(demo_ds, validate_params(code, lang=lang, data_dir=str(demo_dir)))
-        return cache[code, lang]
-    return get
+def reports(district_page):
+    return lambda code, lang: district_page(code, lang).report
 
 
 @pytest.mark.parametrize("lang", ["id", "en"])

@@ -12,11 +12,10 @@ import re
 import openpyxl
 import pandas as pd
 import pytest
-from conftest import REPO, sections_html
+from conftest import REPO
 
 from ucj.presentation import district as district_report
 from ucj.presentation.i18n import fmt_int, fmt_pct, fmt_rp, t
-from ucj.runs.params import validate_params
 
 pytestmark = pytest.mark.slow  # whole demo pages: make test only
 
@@ -30,15 +29,13 @@ def raw(demo_dir):
 
 
 @pytest.fixture(scope="module")
-def pages(demo_dir, demo_ds, tmp_path_factory):
+def pages(district_page):
     cache: dict = {}
 
     def get(code: str, lang: str) -> dict:
         if (code, lang) not in cache:
-            r = district_report.build(demo_ds, validate_params(code, lang=lang, data_dir=str(demo_dir)))
-            folder = tmp_path_factory.mktemp(f"pagesg_{code}_{lang}")
-            r.save(folder)
-            shown = sections_html(r)
+            built = district_page(code, lang)
+            r, folder, shown = built.report, built.folder, built.html()
             text = html.unescape(re.sub(r"<[^>]+>", " ", re.sub(r"<style>.*?</style>|<img[^>]*>", "", "\n".join(shown),
                                                                  flags=re.S)))
             cache[code, lang] = {"report": r, "html": "\n".join(shown), "text": re.sub(r"\s+", " ", text),

@@ -19,7 +19,6 @@ import pytest
 from typer.testing import CliRunner
 
 import ucj
-from conftest import sections_html
 from ucj.presentation import district as district_report
 from ucj.presentation.i18n import t
 from ucj.runs.params import validate_params
@@ -36,16 +35,15 @@ MADE_UP_NAME = {"p0": "P0", "p1": "P1", "p2": "P2", "poor_population": "poor", "
 
 
 @pytest.fixture(scope="module")
-def built(demo_dir, demo_ds, tmp_path_factory):
+def built(district_page):
     """(code, lang) -> report, its citable key figures, page text and tables.xlsx, built as `ucj report` does."""
     cache: dict = {}
 
     def get(code: str, lang: str) -> dict:
         if (code, lang) not in cache:
-            report = district_report.build(demo_ds, validate_params(code, lang=lang, data_dir=str(demo_dir)))
-            folder = tmp_path_factory.mktemp(f"j{code.replace('.', '')}{lang}")
-            report.save(folder)
-            page = "\n".join(sections_html(report))
+            page_ = district_page(code, lang)
+            report, folder = page_.report, page_.folder
+            page = "\n".join(page_.html())
             page = re.sub(r"<style>.*?</style>", " ", page, flags=re.S)
             text = html_lib.unescape(re.sub(r"<[^>]+>", "\n", page))
             cache[code, lang] = {"report": report, "key": json.loads((folder / "key_figures.json").read_text()),

@@ -59,18 +59,16 @@ def _xlsx_text(path: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def rendered(demo_dir, demo_ds, tmp_path_factory):
+def rendered(district_page):
     """(code, lang) -> (report, visible text, output folder), each rendered once when first asked for."""
     cache: dict = {}
 
     class Rendered:
         def __getitem__(self, item):
             if item not in cache:
-                code, lang = item
-                report = district_report.build(demo_ds, validate_params(code, lang=lang, data_dir=str(demo_dir)))
-                folder = tmp_path_factory.mktemp(f"r{code.replace('.', '')}{lang}")
-                report.save(folder)
-                text = "\n".join([_visible_text(_shown_html(report)), _chart_text(report),
+                built = district_page(*item)
+                report, folder = built.report, built.folder
+                text = "\n".join([_visible_text("\n".join(built.html())), _chart_text(report),
                                   _xlsx_text(folder / "tables.xlsx")])
                 cache[item] = (report, text, folder)
             return cache[item]

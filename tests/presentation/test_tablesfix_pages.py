@@ -13,12 +13,10 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
-from conftest import REPO, sections_html
+from conftest import REPO
 
-from ucj.presentation import district as district_report
 from ucj.presentation.i18n import fmt_int, t
 from ucj.presentation.tables import scenario_labels, shown
-from ucj.runs.params import validate_params
 
 SEEDS = REPO.parent / "shared" / "seeds"
 CODES = ("71.02", "72.01", "75.02", "74.13")
@@ -44,26 +42,18 @@ def _listing_dates(text: str) -> list[date]:
 
 
 @pytest.fixture(scope="module")
-def pages(demo_dir, demo_ds, tmp_path_factory):
+def pages(district_page):
     """(code, lang) -> the report and its saved folder (tables.xlsx, key_figures.json beside it)."""
     cache: dict = {}
 
     class Pages:
         def __getitem__(self, item):
             if item not in cache:
-                code, lang = item
-                report = district_report.build(demo_ds, validate_params(code, lang=lang, data_dir=str(demo_dir)))
-                folder = tmp_path_factory.mktemp(f"tf{code.replace('.', '')}{lang}")
-                report.save(folder)
-                cache[item] = {"report": report, "folder": folder, "html": _page_html(report)}
+                built = district_page(*item)
+                cache[item] = {"report": built.report, "folder": built.folder, "html": "\n".join(built.html())}
             return cache[item]
 
     return Pages()
-
-
-def _page_html(report) -> str:
-    """The page's HTML as its notebook cells display it (every section, as test_pages_one_story reads it)."""
-    return "\n".join(sections_html(report))
 
 
 def _periods(report, lang: str) -> dict[str, list[str]]:

@@ -11,10 +11,7 @@ import openpyxl
 import pytest
 from matplotlib.text import Text
 
-from conftest import sections_html
-from ucj.presentation import district as district_report
 from ucj.presentation.i18n import fmt_int, reason_text, t
-from ucj.runs.params import validate_params
 
 pytestmark = pytest.mark.slow  # seconds a test (whole demo pages, stores, workbooks): make test only
 
@@ -22,18 +19,17 @@ MUNA_BARAT, BOALEMO = "74.13", "75.02"
 
 
 @pytest.fixture(scope="module")
-def pages(demo_dir, demo_ds, tmp_path_factory):
+def pages(district_page):
     """(code, lang) -> (report, visible text of the workers-needed and budget sections, folder)."""
     cache: dict = {}
 
     def get(code: str, lang: str):
         if (code, lang) not in cache:
-            report = district_report.build(demo_ds, validate_params(code, lang=lang, data_dir=str(demo_dir)))
-            shown = sections_html(report, ("show_summary", "show_coverage", "show_workers_needed", "show_budget"))
+            built = district_page(code, lang)
+            report, folder = built.report, built.folder
+            shown = built.html(("show_summary", "show_coverage", "show_workers_needed", "show_budget"))
             page = re.sub(r"<style>.*?</style>", " ", "\n".join(shown), flags=re.S)
             text = html_lib.unescape(re.sub(r"<[^>]+>", "\n", page))
-            folder = tmp_path_factory.mktemp(f"v{code.replace('.', '')}{lang}")
-            report.save(folder)
             cache[(code, lang)] = (report, text, folder)
         return cache[(code, lang)]
 

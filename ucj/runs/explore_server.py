@@ -239,6 +239,25 @@ def wait_until_answering(host: str, port: int, server: object, timeout: float = 
     return False
 
 
+def copy_log(stream: object, path: object, token: str) -> object:
+    """Copy the server's log (its stderr) line by line to `path`, appended, readable by its owner only, with the
+    token masked wherever it appears, so that a page that never opens leaves a trace (`ucj explore --log`).
+    Runs in a daemon thread until the server closes the stream; returns the thread."""
+    import threading
+
+    fd = os.open(os.fspath(path), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)  # type: ignore[call-overload]
+
+    def copy() -> None:
+        with os.fdopen(fd, "a", encoding="utf-8", errors="replace") as out:
+            for raw in iter(stream.readline, b""):  # type: ignore[attr-defined]
+                out.write(raw.decode("utf-8", "replace").replace(token, "<token>"))
+                out.flush()
+
+    thread = threading.Thread(target=copy, name="ucj-explore-log", daemon=True)
+    thread.start()
+    return thread
+
+
 def main(argv: list[str]) -> None:
     """Run Voilà with the token, the gate, idle culling and the cap; argv: parent pid, idle seconds, then
     Voilà's arguments. The token comes in $UCJ_EXPLORE_TOKEN (not on the command line, which other users of
