@@ -244,3 +244,28 @@ def test_s11_minahasa_says_why_it_has_no_projection_once(page, demo_dir, lang):
     assert text.count(reason) == 1, text.count(reason)
     section = t("coverage_by_segment", lang)
     assert text.count(f'"{section}"') == 2  # the two references name the section that says it
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_r1_wording_follows_the_denominator_status_by_case(lang):
+    """The three cases, from key figures as a district's build records them: the denominator made up (the
+    general banner), real with other columns made up (Minahasa), and real with every own workforce column real
+    (a district's workforce imported over the demo): only the first calls the workforce made up."""
+    from ucj.presentation.district import banner_text, workforce_source
+
+    tables = ["enrolment", "workforce"]
+    made_up = {"denominator": "working_population", "denominator_status": "synthetic",
+               "synthetic_workforce_columns": ["working_population", "employees"]}
+    mixed = {"denominator": "potensi_pekerja", "denominator_status": "real",
+             "synthetic_workforce_columns": ["working_population"]}
+    real = {"denominator": "working_population", "denominator_status": "real", "synthetic_workforce_columns": []}
+    assert banner_text(tables, made_up, lang) == t("synthetic_banner", lang)
+    assert workforce_source(tables, lang, made_up) == t("workforce_source_synthetic", lang)
+    for key in (mixed, real):
+        banner, methods = banner_text(tables, key, lang), workforce_source(tables, lang, key)
+        den = t(str(key["denominator"]), lang)
+        assert banner != t("synthetic_banner", lang) and methods != t("workforce_source_synthetic", lang)
+        # the denominator is named among the real things (after the ";"), never among the made-up ones
+        assert den in banner.split(";", 1)[1] and den not in banner.split(";", 1)[0]
+        assert den in methods.split(":", 1)[0] + methods.split(";", 1)[0]
+    assert t("working_population", lang) in banner_text(tables, mixed, lang).split(";", 1)[0]

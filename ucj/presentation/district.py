@@ -1049,20 +1049,21 @@ def workforce_source(synthetic_tables: list[str], lang: Lang, key: dict[str, obj
     columns are made up (`key`'s `denominator_status`, `synthetic_workforce_columns`), it says which is which
     (reader 9, R1)."""
     real_den = real_denominator_words(synthetic_tables, key, lang)
-    if real_den is not None:
+    if real_den is not None and real_den["columns"]:
         return tf("workforce_source_denominator_real", lang, table=t("table.workforce", lang), **real_den)
+    if real_den is not None:  # the district's workforce rows are all real (imported over the demo)
+        return tf("workforce_source_real", lang, table=t("table.workforce", lang), **real_den)
     return t("workforce_source_synthetic" if "workforce" in synthetic_tables else "workforce_source_sakernas", lang)
 
 
 def real_denominator_words(synthetic_tables: list[str], key: dict[str, object] | None,
                            lang: Lang) -> dict[str, str] | None:
-    """{denominator, columns}: the real coverage denominator and the made-up workforce columns, in words, when
-    the district's own denominator cells are all real while its workforce table is (partly) synthetic; else None."""
+    """{denominator, columns}: the real coverage denominator and the district's made-up workforce columns ("" when
+    none), in words, when the district's own denominator cells are all real while the workforce table is (partly)
+    synthetic; else None."""
     if not key or "workforce" not in synthetic_tables or key.get("denominator_status") != "real":
         return None
     made_up = [str(c) for c in key.get("synthetic_workforce_columns") or []]  # type: ignore[union-attr]
-    if not made_up:
-        return None
     return {"denominator": t(str(key.get("denominator")), lang),
             "columns": ", ".join(t(c, lang) for c in made_up)}
 
@@ -1070,8 +1071,10 @@ def real_denominator_words(synthetic_tables: list[str], key: dict[str, object] |
 def banner_text(synthetic_tables: list[str], key: dict[str, object] | None, lang: Lang) -> str:
     """The synthetic-data banner of a district's page and workbook (see DistrictReport.banner_text)."""
     real_den = real_denominator_words(synthetic_tables, key, lang)
-    return t("synthetic_banner", lang) if real_den is None else tf("synthetic_banner_real_denominator", lang,
-                                                                   **real_den)
+    if real_den is None:
+        return t("synthetic_banner", lang)
+    return tf("synthetic_banner_real_denominator" if real_den["columns"] else "synthetic_banner_real_workforce", lang,
+              **real_den)
 
 
 def column_rows_status(ds: Dataset, table: str, code: str, column: str) -> str | None:
