@@ -202,7 +202,8 @@ def test_summary_names_its_p0_year_and_the_index_its_claims_months(demo_ds, demo
         assert df.at[c, "p0_year"] == bps.loc[bps["district_code"] == c, "year"].max()
     page = html_lib.unescape(write_index(tmp_path / "index.html", entries, "id", True, "x").read_text())
     heads = re.findall(r'<th scope="col">([^<]*)</th>', page)
-    claims = [h for h in heads if h.startswith((t("claim_count", "id"), t("claims_12m_label", "id")))]
+    # the claims count and amount, each named with its basis (reader 9, R4: "Nilai klaim JKK+JKM+JKP (12 bulan, …")
+    claims = [h for h in heads if h.startswith((t("claim_count", "id"), t("claim_amount_rp", "id")))]
     assert len(claims) == 2 and all(h.endswith(hand["claims_window"]) for h in claims)
     # reports of different periods: each claims cell carries its own months
     other = dict(entries[1]["key"], figures={"claims_12m": {"period": "2024-01 – 2024-12"}})

@@ -110,8 +110,14 @@ class DistrictReport:
         title = f"{t('report_title', self.lang)}: {d.full_name}, {d.province_name}"
         parts = [f'<style>{stylesheet()}</style><h1 class="ucj-title">{html.escape(title)}</h1>']
         if self.synthetic_tables:
-            parts.append(f'<div class="ucj-synthetic">{html.escape(t("synthetic_banner", self.lang))}</div>')
+            parts.append(f'<div class="ucj-synthetic">{html.escape(self.banner_text())}</div>')
         self._html("".join(parts))
+
+    def banner_text(self) -> str:
+        """The synthetic-data banner; when the coverage's denominator is real while other workforce columns are
+        made up (Minahasa's potensi pekerja list), the banner says so instead of calling the denominator made up
+        (reader 9, R1). Judged from the district's own workforce rows, cell by cell (`denominator_status`)."""
+        return banner_text(self.synthetic_tables, self.key, self.lang)
 
     def coverage_label(self) -> str:
         """"Coverage (all active participants / potential workers)": the pairing, named."""
@@ -421,9 +427,8 @@ class DistrictReport:
         """Which model the projection uses and why, in one plain sentence (the reasons from the catalogue)."""
         p, lang = self.projection, self.lang
         rejected = [f for f in p.fits if f.fitted and not f.usable]
-        if not p.model_used:
-            why = reason_text(fit_reason(p), lang) or t("reason_other", lang)
-            return tf("model_sentence_none", lang, why=why)
+        if not p.model_used:  # the reason is said once, under the coverage chart (reader 9, S11): referred to here
+            return tf("model_sentence_none_ref", lang, section=t("coverage_by_segment", lang))
         if p.model_used in ("ets_level", "random_walk"):
             return self._nested_sentence()
         if rejected:
@@ -732,8 +737,8 @@ class DistrictReport:
         if p.model_used:
             lines.append(tf("method_projection", lang, model=t(p.model_used, lang),
                             level=fmt_pct(100 * p.interval, lang, 0)))
-        else:  # "no model is used because ...", never "the model used: series too short"
-            lines.append(tf("model_sentence_none", lang, why=reason_text(fit_reason(p), lang) or t("reason_other", lang)))
+        else:  # no model: the reason is said once, under the coverage chart (reader 9, S11), referred to here
+            lines.append(tf("model_sentence_none_ref", lang, section=t("coverage_by_segment", lang)))
         if p.status == OTHER_BASIS:  # no verdict and no need against the target: why, once
             lines.append(self.workers_needed_sentence())
         elif p.model_used or p.status == "cannot_say":  # a verdict was given: what it counts and what it means
@@ -763,7 +768,7 @@ class DistrictReport:
         pov = k["poverty"]
         assert isinstance(pov, dict)
         lines.append(tf("method_vintage", lang, poverty=f"Susenas {t('march', lang)} {fmt_year(pov.get('year'))}",
-                        period=k["last_period"], workforce=workforce_source(self.synthetic_tables, lang)))
+                        period=k["last_period"], workforce=workforce_source(self.synthetic_tables, lang, self.key)))
         return lines
 
     def verdict_definition(self) -> str:
@@ -852,7 +857,7 @@ class DistrictReport:
         self.heading("data_notes")
         lines = [f"{t('denominator', self.lang)}: {t(str(self.key['denominator']), self.lang)}"]
         if self.synthetic_tables:
-            lines.append(t("synthetic_banner", self.lang))
+            lines.append(self.banner_text())
         lines.append(f"{t('parameters', self.lang)}: {self.parameters_text()}")
         self._html("".join(f"<p>{html.escape(x)}</p>" for x in lines))
         self._html(f'<p class="ucj-stamp">{html.escape(self.stamp_text())}</p>')
@@ -911,6 +916,8 @@ class DistrictReport:
             if row.get("data_basis"):  # what the computed side rests on, in words (synthetic, the article, data)
                 row["data_basis"] = t(str(row["data_basis"]), lang)
             row.pop("note_id", None), row.pop("note_en", None)
+            if isinstance(row.get("wording"), str) and row["wording"]:  # quoted as the page shows it: a sum's
+                row["wording"] = _quoted(pd.Series([row["wording"]]), lang)[0]  # “a” + “b” balanced (reader 9, R6)
         for row in key.get("plans") or []:  # type: ignore[union-attr]
             row["plan_source"] = cite(row.get("plan_source"), lang)
         key["target_source"] = self.target_source_text()
@@ -945,6 +952,7 @@ class DistrictReport:
                                          table_status=self.results.table_status | dict(
                                              self.key.get("own_rows_status") or {}),  # type: ignore[call-overload]
                                          parameters=self.parameters_text(), empty_reasons=self.empty_reasons(),
+                                         banner=self.banner_text(),
                                          table_notes={"assumptions": self.period_note("assumptions")},
                                          sheet_notes={"provenance": no_rows_lines(self.rows_cited, self.provenance,
                                                                                   self.lang),
@@ -1093,14 +1101,66 @@ def verdict_definition_text(interval: float, years: list[object], lang: Lang) ->
     return tf("verdict_definition_years", lang, years=", ".join(fmt_year(y) for y in shown), **words)
 
 
-def workforce_source(synthetic_tables: list[str], lang: Lang) -> str:
-    """Where the workforce figures (coverage's denominator) come from, for the methods' vintage line: the August
-    Sakernas, or the demo's made-up figures when the workforce table is synthetic (reader 8, S4)."""
+def workforce_source(synthetic_tables: list[str], lang: Lang, key: dict[str, object] | None = None) -> str:
+    """The methods' workforce source: Sakernas, or the demo's made-up figures when the workforce table is
+    synthetic (reader 8, S4); when the district's coverage denominator is real and only other workforce
+    columns are made up (`key`'s `denominator_status`, `synthetic_workforce_columns`), it says which is which
+    (reader 9, R1)."""
+    real_den = real_denominator_words(synthetic_tables, key, lang)
+    if real_den is not None and real_den["columns"]:
+        return tf("workforce_source_denominator_real", lang, table=t("table.workforce", lang), **real_den)
+    if real_den is not None:  # the district's workforce rows are all real (imported over the demo)
+        return tf("workforce_source_real", lang, table=t("table.workforce", lang), **real_den)
     return t("workforce_source_synthetic" if "workforce" in synthetic_tables else "workforce_source_sakernas", lang)
 
 
 OWN_ROW_TABLES = ("workforce", "plans", "targets")  # district tables whose rows cite their own articles (F8, N3)
 NO_OWN_ROWS, NO_AREA_ROWS = "no_own_rows", "no_area_rows"  # the status of a cited set of rows that is empty
+
+
+def real_denominator_words(synthetic_tables: list[str], key: dict[str, object] | None,
+                           lang: Lang) -> dict[str, str] | None:
+    """{denominator, columns}: the real coverage denominator and the district's made-up workforce columns ("" when
+    none), in words, when the district's own denominator cells are all real while the workforce table is (partly)
+    synthetic; else None."""
+    if not key or "workforce" not in synthetic_tables or key.get("denominator_status") != "real":
+        return None
+    made_up = [str(c) for c in key.get("synthetic_workforce_columns") or []]  # type: ignore[union-attr]
+    return {"denominator": t(str(key.get("denominator")), lang),
+            "columns": ", ".join(t(c, lang) for c in made_up)}
+
+
+def banner_text(synthetic_tables: list[str], key: dict[str, object] | None, lang: Lang) -> str:
+    """The synthetic-data banner of a district's page and workbook (see DistrictReport.banner_text)."""
+    real_den = real_denominator_words(synthetic_tables, key, lang)
+    if real_den is None:
+        return t("synthetic_banner", lang)
+    return tf("synthetic_banner_real_denominator" if real_den["columns"] else "synthetic_banner_real_workforce", lang,
+              **real_den)
+
+
+def column_rows_status(ds: Dataset, table: str, code: str, column: str) -> str | None:
+    """"real", "synthetic" or "partly_synthetic" of one column of one district's rows (filled cells only),
+    judged from each row's source as `rows_status` judges a row; None when no cell is filled."""
+    from ucj.data.dataset import source_is_synthetic
+
+    df = getattr(ds, table, None)
+    if df is None or "district_code" not in df or "source" not in df or column not in df:
+        return None
+    own = df[(df["district_code"] == code) & df[column].notna()]
+    made_up = {source_is_synthetic(src, column) for src in own["source"]}
+    if not made_up:
+        return None
+    return "partly_synthetic" if len(made_up) == 2 else "synthetic" if made_up == {True} else "real"
+
+
+def own_target_cell(ds: Dataset, code: str, lang: Lang) -> str:
+    """The targets table's source on one district's page: the source of the target that page uses (not the
+    other districts' articles), said to be this district's row ("" when the district has no row)."""
+    own = ds.targets.loc[ds.targets["district_code"] == code, "source"] if "source" in ds.targets else []
+    if not len(own):
+        return ""
+    return tf("own_target_cell", lang, sources=sources_cell(list(pd.unique(own)), lang))  # one cell (reader 7, N7)
 
 
 @dataclass(frozen=True)
@@ -1485,6 +1545,16 @@ def build(ds: Dataset, params: ReportParams, *, comparison: pd.DataFrame | PeerT
     cited = {n: c for n, c in rows_cited(ds, params.district.code, lang).items() if n in fig.table_provenance}
     own_status = {n: c.status for n, c in cited.items() if c.status is not None}
     key["own_rows_status"] = own_status
+    # whether the coverage's denominator itself is real, column by column (a demo row may mix a real potensi
+    # pekerja figure with made-up working population): the banner and methods follow it (reader 9, R1)
+    if "workforce" in fig.table_provenance:
+        from ucj.data.dataset import value_columns
+
+        code = params.district.code
+        key["denominator_status"] = column_rows_status(ds, "workforce", code, fig.denominator)
+        key["synthetic_workforce_columns"] = [
+            c for c in value_columns("workforce") if column_rows_status(ds, "workforce", code, c)
+            in ("synthetic", "partly_synthetic")]
     prov_rows = pd.DataFrame([
         {"table": name, "source": (name == "poverty" and poverty_sources_cell(ds.poverty, lang))
          or (name in cited and cited[name].cell)
@@ -1526,7 +1596,8 @@ def build(ds: Dataset, params: ReportParams, *, comparison: pd.DataFrame | PeerT
     stamped = fig.chart_synthetic or {"coverage": "enrolment" in synthetic, "claims": "claims" in synthetic,
                                       "poverty": "poverty" in synthetic}  # a stamp only where the chart's data is made up
     report.charts["coverage"] = coverage_figure(fig.coverage_by_segment_monthly, proj.forecast, proj.target_pct,
-                                                 proj.target_year, lang, stamped["coverage"], title_cov)
+                                                 proj.target_year, lang, stamped["coverage"], title_cov,
+                                                 target_year_assumed=bool(key.get("target_year_assumed")))
     head = fig.claims_12m[fig.claims_12m["kind"] != "savings"]  # as the text: JHT and JP withdrawals apart
     report.charts["claims"] = claims_figure(head, lang, stamped["claims"],
                                              f"{t('claims', lang)} ({', '.join(head['programme'].astype(str))}), "

@@ -115,7 +115,7 @@ def write_tables_xlsx(path: Path, tables: dict[str, Shown], lang: Lang, syntheti
                       key: dict[str, object], stamp: str = "", subject: str | None = None,
                       table_status: dict[str, str] | None = None, parameters: str = "",
                       table_notes: dict[str, str] | None = None, empty_reasons: dict[str, str] | None = None,
-                      sheet_notes: dict[str, list[str]] | None = None) -> Path:
+                      sheet_notes: dict[str, list[str]] | None = None, banner: str = "") -> Path:
     """One sheet per table, named in the report's language, with localised headers and numbers kept as
     numbers (number format by kind), plus a notes sheet with the stamp. Text is never a formula.
     `subject` names what the report is about (default: the district in `key`); `table_status` labels each
@@ -125,14 +125,14 @@ def write_tables_xlsx(path: Path, tables: dict[str, Shown], lang: Lang, syntheti
     `table_periods` do not; a table without rows gets the sentence of `empty_reasons` saying why (else the
     catalogue's general one) under its headers, never headers alone. `sheet_notes` (table name -> lines): the
     page's sentences that explain a sheet's figures, each beside the sheet's name (a sheet present in `tables`
-    only)."""
+    only). `banner`: the page's synthetic-data banner when it is not the catalogue's general one."""
     from ucj.presentation.xlsx import FastBook, sheet_title
 
     about = subject or f"{key.get('district_name')} ({key.get('district_code')})"
     notes: list[list[object]] = [[t("report_title", lang) if subject is None else t("overview_report", lang), about],
                                  [t("last_period", lang), str(key.get("last_period"))]]
     if synthetic:
-        notes.insert(0, ["!", t("synthetic_banner", lang)])
+        notes.insert(0, ["!", banner or t("synthetic_banner", lang)])
     if table_status:  # each table labelled as it is: real, synthetic, or partly synthetic (column by column)
         for status in ("synthetic", "partly_synthetic", "real"):
             names = [n for n, s in table_status.items() if s == status]

@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 from matplotlib.transforms import Bbox
 from matplotlib.ticker import FuncFormatter
 
-from ucj.presentation.i18n import Lang, fmt_int, fmt_num, fmt_pct, fmt_rp, fmt_year, t, tf
+from ucj.presentation.i18n import Lang, fmt_int, fmt_num, fmt_pct, fmt_rp, fmt_year, t, target_year_text, tf
 
 # Okabe & Ito (2008), "Color Universal Design": safe for protanopia, deuteranopia and tritanopia
 OKABE_ITO = {"black": "#000000", "orange": "#E69F00", "sky_blue": "#56B4E9", "green": "#009E73",
@@ -158,8 +158,9 @@ def _fan(ax, forecast: pd.DataFrame, lang: Lang) -> None:  # type: ignore[no-unt
 
 
 def coverage_figure(by_segment: pd.DataFrame, forecast: pd.DataFrame, target_pct: float, target_year: int,
-                    lang: Lang, synthetic: bool, title: str) -> Figure:
-    """Monthly coverage by segment (stacked), the projection fan and the target."""
+                    lang: Lang, synthetic: bool, title: str, target_year_assumed: bool = False) -> Figure:
+    """Monthly coverage by segment (stacked), the projection fan and the target (its year "assumed" when the
+    target's source gives none, as the card and the index say it: reader 9, R8)."""
     fig, ax = _new(fixed="coverage")
     # a month without a denominator has no coverage: left out, never drawn as 0 %
     wide = by_segment.pivot(index="month", columns="segment", values="coverage_pct").dropna(how="all").fillna(0)
@@ -171,7 +172,8 @@ def coverage_figure(by_segment: pd.DataFrame, forecast: pd.DataFrame, target_pct
     if np.isfinite(target_pct):
         ax.scatter([pd.Timestamp(int(target_year), 12, 1)], [target_pct], marker="*", s=140,
                    color=OKABE_ITO["vermillion"], zorder=5,
-                   label=f"{t('target', lang)} {fmt_pct(target_pct, lang)} ({fmt_year(target_year)})")
+                   label=f"{t('target', lang)} {fmt_pct(target_pct, lang)} "
+                         f"({target_year_text(target_year, target_year_assumed, lang)})")
     _pct_axis(ax.yaxis, lang)
     ax.set_ylim(0, max(100.0, float(np.nanmax([target_pct or 0, 0])) + 5) if np.isfinite(target_pct) else None)
     ax.set_title(title, fontsize=11, loc="left", y=TITLE_Y)

@@ -59,6 +59,11 @@ SUMMARY_COLUMNS: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("workers_needed_gross", ("workers_needed", "gross_per_month"), "count"),
     ("claim_count", ("claims_12m", "count"), "count"),
     ("claim_amount_rp", ("claims_12m", "amount_rp"), "rp"),
+    # the programmes the claim count and amount add up ("JKK+JKM+JKP": savings withdrawals, JHT and JP, apart;
+    # reader 9, R4), from the programmes the report's claims exclude
+    ("claims_programmes", ("claims_12m", "excludes"), "text"),
+    # true when the district has no target of its own and the national default is shown (reader 9, R7)
+    ("target_is_default", ("target_is_default",), "bool"),
     # each column's period (reader's finding 9): the months the need runs over and the claims' 12 months
     ("workers_needed_period", ("figures", "workers_net", "period"), "text"),
     ("claims_period", ("figures", "claims_12m", "period"), "text"),
@@ -211,6 +216,30 @@ def index_figures(key: dict[str, object]) -> dict[str, object]:
     return out
 
 
+def claims_programmes(key: dict[str, object] | None) -> str | None:
+    """"JKK+JKM+JKP": the programmes a report's 12-month claim count and amount add up, i.e. every programme
+    but those its key figures say the claims exclude (the savings withdrawals, JHT and JP)."""
+    from ucj.data.schema import PROGRAMMES
+
+    excludes = _get(key or {}, ("claims_12m", "excludes"))
+    if not isinstance(excludes, list):
+        return None
+    return "+".join(p for p in PROGRAMMES if p not in excludes)
+
+
+def claims_headers(keys: list[dict[str, object]], lang: Lang) -> tuple[str, str] | None:
+    """The claim count's and amount's headers with their basis ("Jumlah klaim JKK+JKM+JKP (12 bulan, tanpa
+    pencairan JHT, JP)") when every report counts the same programmes; None when they differ or none says."""
+    bases = {(claims_programmes(k), tuple(_get(k, ("claims_12m", "excludes")) or ())) for k in keys if k}
+    if len(bases) != 1 or next(iter(bases))[0] is None:
+        return None
+    programmes, excluded = next(iter(bases))
+    from babel.lists import format_list
+
+    words = {"programmes": programmes, "excluded": format_list(list(excluded), locale=lang)}  # "JHT dan JP"
+    return tf("claims_count_basis_header", lang, **words), tf("claims_amount_basis_header", lang, **words)
+
+
 def claims_period(key: dict[str, object] | None) -> str | None:
     """The 12 months of a report's claims columns, "YYYY-MM – YYYY-MM": a district's `claims_12m` figure, else
     (an overview) the window its key figures give."""
@@ -292,6 +321,8 @@ def _row(entry: dict[str, object], key: dict[str, object] | None, lang: Lang,
     for den in pairings:  # each target under its own pairing, as coverage
         target, year = targets.get(den, (None, None))
         year_text = target_year_text(year, key.get("target_year_assumed"), lang)  # "2029, assumed" as on the page
+        if key.get("target_is_default"):  # which targets are the national default, in the row (reader 9, R7)
+            year_text += f", {t('default_target_short', lang)}"
         target_cells.append(_td(f"{fmt_pct(target, lang)} ({year_text})" if target is not None else "–", target))
     projection_cells = []
     for den in pairings:  # each projection under its own pairing, as coverage and target
@@ -403,9 +434,13 @@ def write_index(path: str | Path, entries: list[dict[str, object]], lang: str, s
     labels += [target_label(d, lang_ok) for d in pairings]
     labels += [projection_label(d, lang_ok) for d in pairings]
     claims_when = f", {next(iter(periods))}" if len(periods) == 1 else ""
-    labels += [t("status", lang_ok), f"{t('claim_count', lang_ok)} (12 {t('months', lang_ok).lower()}){claims_when}",
-               f"{t('claims_12m_label', lang_ok)}{claims_when}", t("p0", lang_ok)]
+    based = claims_headers([k for k in keys if k] + [k for _, k in over if k], lang_ok)  # their basis (R4)
+    count_head, amount_head = based or (f"{t('claim_count', lang_ok)} (12 {t('months', lang_ok).lower()})",
+                                        t("claims_12m_label", lang_ok))
+    labels += [t("status", lang_ok), f"{count_head}{claims_when}", f"{amount_head}{claims_when}", t("p0", lang_ok)]
     head = "".join(f'<th scope="col">{html.escape(x)}</th>' for x in labels)
+    # the overviews' table names its first column for provinces and the nation, not "District" (reader 9, R10)
+    over_head = "".join(f'<th scope="col">{html.escape(x)}</th>' for x in [t("index_area", lang_ok), *labels[1:]])
     banner = (f'<div class="ucj-synthetic">{html.escape(t("synthetic_banner", lang_ok))}</div>'
               if synthetic else "")
     st = stamp(_data_hashes([k for k in keys if k] + [k for _, k in over if k]))
@@ -413,7 +448,7 @@ def write_index(path: str | Path, entries: list[dict[str, object]], lang: str, s
     if over:
         over_rows = "".join(_cached_row(e, k, lang_ok, rendered, pairings, in_cells) for e, k in over)
         overview_table = (f"<h2 class='ucj-h'>{html.escape(t('overviews', lang_ok))}</h2>"
-                          f"<table id='ucj-overviews' class='ucj-table ucj-sortable'><thead><tr>{head}</tr></thead>"
+                          f"<table id='ucj-overviews' class='ucj-table ucj-sortable'><thead><tr>{over_head}</tr></thead>"
                           f"<tbody>{over_rows}</tbody></table>")
     links = (f'<p class="ucj-links">{html.escape(t("summary_files", lang_ok))}: '
              f'<a href="{SUMMARY_CSV}">{SUMMARY_CSV}</a> · <a href="{SUMMARY_XLSX}">{SUMMARY_XLSX}</a></p>')
@@ -422,7 +457,11 @@ def write_index(path: str | Path, entries: list[dict[str, object]], lang: str, s
     if not entries and over:  # overviews only: no per-district summary is written, none is offered (F12)
         names = ", ".join(str(e.get("district_name") or (k or {}).get("district_name") or e.get("slug"))
                           for e, k in over)
-        links = f'<p class="ucj-links">{html.escape(tf("index_no_district_rows", lang_ok, overviews=names))}</p>'
+        books = " · ".join(f'<a href="{html.escape(book, quote=True)}">{html.escape(book)}</a>' for e, _ in over
+                           if (book := workbook_link(e)))  # each overview's tables.xlsx, linked (reader 9, R10)
+        text = html.escape(tf("index_no_district_rows", lang_ok, overviews=names, workbooks="\x00"))
+        text = text.replace("\x00", books or "tables.xlsx")
+        links = f'<p class="ucj-links">{text}</p>'
         districts_table = ""
     if any(k and k.get("target_is_default") for k in keys + [k for _, k in over]):  # F18: the default's basis
         note = html.escape(t("index_default_target_note", lang_ok))
@@ -436,6 +475,14 @@ def write_index(path: str | Path, entries: list[dict[str, object]], lang: str, s
             f"<script>{SORT_SCRIPT}</script></body></html>")
     write_text(path, page)
     return path
+
+
+def workbook_link(entry: dict[str, object]) -> str | None:
+    """The relative link to a report's tables.xlsx, beside its page (None when the page has no safe link)."""
+    href = safe_relative(entry.get("html"), ".html")
+    if not href or entry.get("status", "ok") != "ok":
+        return None
+    return "/".join([*href.split("/")[:-1], "tables.xlsx"])
 
 
 def batch_pairings(keys: list[dict[str, object]]) -> tuple[str, ...]:
@@ -461,6 +508,8 @@ def summary_frame(entries: list[dict[str, object]], run_dir: Path) -> pd.DataFra
             row[f"target_pct_{den}"] = targets.get(den, (None, None))[0]
             (row[f"projected_pct_{den}"], row[f"lower_pct_{den}"],
              row[f"upper_pct_{den}"]) = projections.get(den, (None, None, None))
+        row["claims_programmes"] = claims_programmes(key) if key else None
+        row["target_is_default"] = bool(key.get("target_is_default")) if key else None
         row["district_code"] = row["district_code"] or e.get("district")
         row["district"] = row["district"] or e.get("district_name")
         row["province"] = row["province"] or e.get("province")
@@ -495,6 +544,7 @@ def write_summary(run_dir: str | Path, entries: list[dict[str, object]], lang: s
     lang = check_lang(lang or (str(langs[0]) if langs else "id"))  # the run's language, even without rows (F12)
     csv_path = run_dir / SUMMARY_CSV
     write_csv(csv_path, df)
+    based = claims_headers([k for e in entries if (k := entry_key(e, run_dir))], lang)
     kinds = {c: [k] * len(df) for c, _, k in SUMMARY_COLUMNS} | {"synthetic": ["bool"] * len(df),
                                                                    "error": ["text"] * len(df),
                                                                    "active": ["count"] * len(df),
@@ -525,6 +575,10 @@ def write_summary(run_dir: str | Path, entries: list[dict[str, object]], lang: s
             headers.append(f"{t('active', lang)}: {t('period', lang)}")
         elif c == "target_year_assumed":
             headers.append(t("target_year_assumed_header", lang))
+        elif c in ("claim_count", "claim_amount_rp") and based:  # with their basis, as the index (R4)
+            headers.append(based[0] if c == "claim_count" else based[1])
+        elif c in ("claims_programmes", "target_is_default"):
+            headers.append(t(f"{c}_header", lang))
         else:
             headers.append(t(c, lang))
     headers[headers.index(t("error", lang))] = t("failed", lang)
