@@ -1571,6 +1571,10 @@ def build(ds: Dataset, params: ReportParams, *, comparison: pd.DataFrame | PeerT
         tables["projection_scenarios"] = without_plan_row(tables["projection_scenarios"])
         key["projection_scenarios"] = [r for r in key.get("projection_scenarios") or []  # type: ignore[union-attr]
                                        if r.get("funding_scenario") != "as_planned"]
+    if nobody_funded(tables["projection_scenarios"]):  # reader 10, N4: no agreement to renew, no row repeating it
+        tables["projection_scenarios"] = nobody_funded_rows(tables["projection_scenarios"])
+        key["projection_scenarios"] = [r for r in key.get("projection_scenarios") or []  # type: ignore[union-attr]
+                                       if r.get("funding_scenario") != NO_RENEWAL]
     tables["model_fits"] = fits_with_reasons(fig.projection)
     if "seed_facts" in tables:
         facts = tables["seed_facts"]
@@ -1655,6 +1659,30 @@ def without_plan_row(scenarios: pd.DataFrame) -> pd.DataFrame:
     if not len(scenarios) or "funding_scenario" not in scenarios:
         return scenarios
     return scenarios[scenarios["funding_scenario"] != PLAN_SCENARIO].reset_index(drop=True)
+
+
+NO_RENEWAL, UNFUNDED_LEVEL = "no_renewal", "current_level_unfunded"
+
+
+def nobody_funded(scenarios: pd.DataFrame) -> bool:
+    """Whether no worker is funded by the budget today nor in the target year without a new plan (an agreement that
+    has ended, as Muna Barat's): today's level then renews nothing and equals the no-renewal row."""
+    from ucj.analysis.projection import PROJECTION_SCENARIO
+
+    if not len(scenarios) or "funding_scenario" not in scenarios:
+        return False
+    funded = dict(zip(scenarios["funding_scenario"], scenarios["funded_at_target"]))
+    return funded.get(PROJECTION_SCENARIO) == 0 and funded.get(NO_RENEWAL, 0) == 0
+
+
+def nobody_funded_rows(scenarios: pd.DataFrame) -> pd.DataFrame:
+    """The scenario table when nobody is funded: today's level named as such ("no worker funded by the budget"),
+    without the no-renewal row that would repeat it."""
+    from ucj.analysis.projection import PROJECTION_SCENARIO
+
+    out = scenarios[scenarios["funding_scenario"] != NO_RENEWAL].reset_index(drop=True)
+    out["funding_scenario"] = out["funding_scenario"].replace({PROJECTION_SCENARIO: UNFUNDED_LEVEL})
+    return out
 
 
 def fits_with_reasons(projection: Projection) -> pd.DataFrame:

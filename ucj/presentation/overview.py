@@ -31,6 +31,19 @@ from ucj.presentation.district import (DistrictReport, RowsCited, fits_with_reas
 from ucj.presentation.plots import scatter_figure
 
 
+def claims_basis_text(count: int, lang: Lang) -> str:
+    """"1.918 klaim JKK+JKM+JKP; tanpa pencairan JHT dan JP": an overview's 12-month claims with the programmes
+    they add up, as the index's header says them (reader 10, N5)."""
+    from babel.lists import format_list
+
+    from ucj.data.programme import SAVINGS_PROGRAMMES
+    from ucj.data.schema import PROGRAMMES
+
+    return tf("claims_value_basis", lang, count=fmt_int(count, lang),
+              programmes="+".join(p for p in PROGRAMMES if p not in SAVINGS_PROGRAMMES),
+              excluded=format_list(list(SAVINGS_PROGRAMMES), locale=lang))
+
+
 @dataclass
 class Overview:
     """An overview of one province (or the nation when `province_code` is None)."""
@@ -239,7 +252,7 @@ class Overview:
             (t("target", lang), self.target_text()),
             (t("projected", lang), self.projection_text()),
             (f"{t('claims_12m_label', lang)}, {a.claims_from:%Y-%m} – {a.last_period:%Y-%m}",
-             f"{fmt_rp(a.claim_amount_rp, lang)} ({fmt_int(a.claim_count, lang)} {t('claims_unit', lang)})"),
+             f"{fmt_rp(a.claim_amount_rp, lang)} ({claims_basis_text(a.claim_count, lang)})"),
             (f"{t('p0', lang)} {fmt_year(a.poverty_year)}", fmt_pct(a.p0, lang)),
         ] + ([] if a.province_code is None else
              [(f"{t('national_p0', lang)} {fmt_year(a.poverty_year)}", fmt_pct(a.national_p0, lang))])

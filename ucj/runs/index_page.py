@@ -201,7 +201,8 @@ def index_figures(key: dict[str, object]) -> dict[str, object]:
                                                            ("projection", "projected_pct"), ("projection", "lower_pct"),
                                                            ("projection", "upper_pct"), ("claims_12m", "from"),
                                                            ("claims_12m", "to"), ("target_is_default",),
-                                                           ("target_year_assumed",)]
+                                                           ("target_year_assumed",), ("denominator_status",),
+                                                           ("district_name",), ("denominator",)]
     for where in paths:
         value = _get(key, where)
         if value is None:  # missing and None read the same (_get)
@@ -214,6 +215,18 @@ def index_figures(key: dict[str, object]) -> dict[str, object]:
     if isinstance(tables, dict):
         out["provenance"] = {"tables": {n: {"sha256": i.get("sha256")} for n, i in tables.items() if isinstance(i, dict)}}
     return out
+
+
+def index_banner(keys: list[dict[str, object] | None], lang: Lang) -> str:
+    """The synthetic-data banner of an index, naming the districts whose coverage denominator is real although the
+    workforce table is made up (their pages say so too; reader 10, N1)."""
+    from babel.lists import format_list
+
+    real = [f"{k['district_name']} ({t(str(k.get('denominator')), lang)})" for k in keys
+            if k and k.get("denominator_status") == "real"]
+    text = t("synthetic_banner", lang)
+    return text + (" " + tf("index_banner_real_denominators", lang, districts=format_list(real, locale=lang))
+                   if real else "")
 
 
 def claims_programmes(key: dict[str, object] | None) -> str | None:
@@ -441,7 +454,7 @@ def write_index(path: str | Path, entries: list[dict[str, object]], lang: str, s
     head = "".join(f'<th scope="col">{html.escape(x)}</th>' for x in labels)
     # the overviews' table names its first column for provinces and the nation, not "District" (reader 9, R10)
     over_head = "".join(f'<th scope="col">{html.escape(x)}</th>' for x in [t("index_area", lang_ok), *labels[1:]])
-    banner = (f'<div class="ucj-synthetic">{html.escape(t("synthetic_banner", lang_ok))}</div>'
+    banner = (f'<div class="ucj-synthetic">{html.escape(index_banner(keys, lang_ok))}</div>'
               if synthetic else "")
     st = stamp(_data_hashes([k for k in keys if k] + [k for _, k in over if k]))
     overview_table = ""
