@@ -748,21 +748,17 @@ class DistrictReport:
         held = self.held_denominator()
         need = k.get("workers_needed")
         split = _lapses_by_funding(k)
-        if p.status == OTHER_BASIS:  # no need computed: said above, not as "– a month"
-            pass
-        else:
+        if p.status != OTHER_BASIS:  # else no need is computed: said above, not as "– a month"
             lines.append(tf("method_workers_net_held" if held else "method_workers_net", lang,
                             growth=fmt_pct(p.denominator_growth_pct_per_year, lang),
                             net=fmt_int(p.workers_needed_per_month, lang), **(held or {})))
-        if p.status == OTHER_BASIS:
-            pass
-        elif isinstance(need, dict) and "gross_per_month" in need and split is not None:  # both groups' rates
-            lines += _lapse_sentences(split, need, lang)
-        elif isinstance(need, dict) and "gross_per_month" in need:
-            lines.append(tf("method_workers_gross", lang, lapse=fmt_pct(need.get("lapse_rate_pct"), lang),
-                            gross=fmt_int(need.get("gross_per_month"), lang)))
-        else:
-            lines.append(t("method_gross_missing", lang))
+            if isinstance(need, dict) and "gross_per_month" in need and split is not None:  # both groups' rates
+                lines += _lapse_sentences(split, need, lang)
+            elif isinstance(need, dict) and "gross_per_month" in need:
+                lines.append(tf("method_workers_gross", lang, lapse=fmt_pct(need.get("lapse_rate_pct"), lang),
+                                gross=fmt_int(need.get("gross_per_month"), lang)))
+            else:
+                lines.append(t("method_gross_missing", lang))
         lines.append(t("method_aggregates", lang))
         lines.append(t("method_sp2020", lang))
         pov = k["poverty"]
