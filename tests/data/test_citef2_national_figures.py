@@ -2,7 +2,7 @@
 the number its publication's own words state, each publication is cited with outlet or publisher, title and
 date (or says which is missing), and the budget's arithmetic from them is worked by hand here. Oracles: the
 publications' wording copied into data/published/national_figures.csv (parsed here, not by the workbook)
-and hand arithmetic; the budget's values must be the ones the pages showed before (no figure changed)."""
+and hand arithmetic."""
 from __future__ import annotations
 
 import re
@@ -53,16 +53,19 @@ def test_active_participants_2023_are_the_share_published():
     assert abs(0.6805 * f["participants_2023_12"] - f["active_participants_2023_12"]) <= 0.005e6 + 0.0005 * 61.08e6
 
 
-def test_budget_rates_worked_by_hand_are_the_pages_unchanged_values():
-    """8.9 JKK cases per 1,000 = 370,747 / 41.56 m; 1.79 JKM deaths per 1,000 = Rp 2.7 tn / Rp 42 m / 35.86 m;
+def test_budget_rates_worked_by_hand():
+    """8.9 JKK cases per 1,000 = 370,747 / 41.56 m; 1.66 JKM claims (deaths) per 1,000 = 69,029 / 41.56 m, a
+    year's claims over the active participants at that year's end for both (issue 18: the JKM rate rests only on
+    cited figures; before, 1.79 = Rp 2.7 tn / Rp 42 m / 35.86 m, whose 35.86 m had no publication);
     Rp 42 m = 20 + 10 + 12 m; Rp 16,800 = 1 % x Rp 1,000,000 + Rp 6,800, which Batakpost.com states itself;
-    Rp 36,800 with JHT at 2 %. The budget's defaults are these, as before (no figure on the page changed)."""
+    Rp 36,800 with JHT at 2 %. The budget's defaults are these."""
     from ucj.analysis import budget
     from ucj.data import programme
 
     f = national_figures().set_index("figure")["value"]
     assert round(1000 * 370_747 / 41_560_000, 1) == 8.9
-    assert round(1000 * 2.7e12 / 42e6 / 35.86e6, 2) == 1.79  # 64,286 deaths / 35.86 m = 1.7926
+    assert round(1000 * 69_029 / 41_560_000, 2) == 1.66  # 1.6609
+    assert (f["jkm_claims_2023"], f["active_participants_2023_12"]) == (69_029, 41_560_000)
     assert 20_000_000 + 10_000_000 + 12_000_000 == 42_000_000
     assert f["jkm_lump_sum_rp"] + f["jkm_funeral_rp"] + f["jkm_periodic_rp"] == f["jkm_benefit_rp"] == 42_000_000
     assert 0.01 * 1_000_000 + 6_800 == 16_800 == f["bpu_jkk_jkm_rp"]
@@ -70,12 +73,20 @@ def test_budget_rates_worked_by_hand_are_the_pages_unchanged_values():
     assert 16_800 + f["bpu_jht_rate_pct"] / 100 * 1_000_000 == 36_800
     a = budget.Assumptions()
     assert (a.monthly_contribution_rp, a.jkm_deaths_per_1000, a.jkm_benefit_rp, a.jkk_cases_per_1000) == \
-        (16_800, 1.79, 42_000_000, 8.9)
-    assert (budget.NATIONAL_JKK_CASES_2023, budget.NATIONAL_ACTIVE_2023) == (f["jkk_cases_2023"],
-                                                                             f["active_participants_2023_12"])
-    assert (budget.NATIONAL_JKM_PAID_2022_RP, budget.NATIONAL_ACTIVE_2022) == (f["jkm_paid_2022_rp"],
-                                                                               f["active_participants_2022"])
+        (16_800, 1.66, 42_000_000, 8.9)
+    assert budget.NATIONAL_RATE_YEAR == {"JKK": 2023, "JKM": 2023}  # both rates are for 2023, as published
     assert (programme.BPU_JKM_RP, programme.BPU_JKK_RATE, programme.JKM_BENEFIT_RP) == (6_800, 0.01, 42_000_000)
+
+
+def test_jkm_claims_are_for_the_year_the_rate_says():
+    """The 69,029 JKM claims are 2023's: in Bisnis.com the sentence follows "Pada 2023, klaim program JKK mencapai
+    177.727" (its figure for 2024 to June is 38,214 claims; Kontan reports the same two figures). The page address
+    carries the date cited (2 July 2024, the day of the hearing it reports)."""
+    row = national_figures().set_index("figure").loc["jkm_claims_2023"]
+    assert row["period"] == "2023" and row["unit"] == "cases"
+    assert "/20240702/" in row["url"]
+    cited = citations().set_index("source_article").loc[row["source_article"]]
+    assert (cited["publisher"], cited["date"], cited["date_note"]) == ("Bisnis.com", "2024-07-02", "url")
 
 
 def test_default_target_is_the_ministrys_published_figure():
@@ -90,10 +101,12 @@ def test_default_target_is_the_ministrys_published_figure():
 
 def test_every_publication_is_citable_or_says_what_is_missing(figures):
     """Each figure's publication is a citations.csv row with publisher and title, and a date or the note that
-    its date was not found; the page address is recorded; only the 2022 active participants have none."""
+    its date was not found; the page address is recorded; every figure has one (the 2022 active participants,
+    35.86 m, had none: the JKM rate no longer uses them, and no row is left without a publication)."""
     c = citations().set_index("source_article")
     missing = figures[figures["source_article"] == ""]
-    assert list(missing.index) == ["active_participants_2022"]
+    assert list(missing.index) == []
+    assert "active_participants_2022" not in figures.index
     for figure, row in figures[figures["source_article"] != ""].iterrows():
         cited = c.loc[row["source_article"]]
         assert cited["publisher"] and cited["title"], figure

@@ -20,9 +20,8 @@ CITED = {
         "jkk": "Databoks (Katadata), Jawa Barat Provinsi dengan Kecelakaan Kerja Tertinggi hingga 2023, "
                "tanggal terbit tidak tercatat",
         "active_2023": "SPN News, Jumlah Peserta BPJS Ketenagakerjaan Capai 61,08 Juta Orang, 30 Januari 2024",
-        "jkm_paid": "infobanknews.com, BPJS Ketenagakerjaan Bayarkan Klaim Rp49,03 T Sepanjang 2022, "
-                    "tanggal acara yang diberitakan 12 Mei 2023",
-        "active_2022": "35,86 juta peserta aktif 2022 (publikasinya tidak tercatat di buku kerja ini)",
+        "jkm_claims": "Bisnis.com, BPJS Ketenagakerjaan Bayar Klaim Rp25,43 Triliun, Sebesar 84% untuk JHT, "
+                      "2 Juli 2024 menurut alamat halaman",
         "benefit": "hariantoday.com, Optimalkan Jamsostek, Pemkab Boalemo Gelar Monev Implementasi Inpres No 2 "
                    "tahun 2021, 5 Oktober 2025",
         "benefit_parts": "Radar Sulbar, BPJAMSOSTEK Serahkan Santunan JKM kepada Ahli Waris Petani di Mamuju, "
@@ -39,9 +38,8 @@ CITED = {
         "jkk": "Databoks (Katadata), Jawa Barat Provinsi dengan Kecelakaan Kerja Tertinggi hingga 2023, "
                "publication date not recorded",
         "active_2023": "SPN News, Jumlah Peserta BPJS Ketenagakerjaan Capai 61,08 Juta Orang, 30 January 2024",
-        "jkm_paid": "infobanknews.com, BPJS Ketenagakerjaan Bayarkan Klaim Rp49,03 T Sepanjang 2022, "
-                    "date of the event reported, 12 May 2023",
-        "active_2022": "35.86 m active participants in 2022 (its publication is not recorded in this workbook)",
+        "jkm_claims": "Bisnis.com, BPJS Ketenagakerjaan Bayar Klaim Rp25,43 Triliun, Sebesar 84% untuk JHT, "
+                      "2 July 2024 per the page address",
         "benefit": "hariantoday.com, Optimalkan Jamsostek, Pemkab Boalemo Gelar Monev Implementasi Inpres No 2 "
                    "tahun 2021, 5 October 2025",
         "benefit_parts": "Radar Sulbar, BPJAMSOSTEK Serahkan Santunan JKM kepada Ahli Waris Petani di Mamuju, "
@@ -55,7 +53,7 @@ CITED = {
         "target": "Kabaran.id, Kemendagri Dorong Percepatan Jaminan Sosial Ketenagakerjaan, 15 May 2025",
     },
 }
-BUDGET_KEYS = ("jkk", "active_2023", "jkm_paid", "active_2022", "benefit", "benefit_parts", "bpu_rates", "bpu_jkm",
+BUDGET_KEYS = ("jkk", "active_2023", "jkm_claims", "benefit", "benefit_parts", "bpu_rates", "bpu_jkm",
                "bpu_total")
 
 
@@ -102,17 +100,31 @@ def test_default_target_citation_names_outlet_title_and_date(pages, code, lang):
 
 
 @pytest.mark.parametrize("lang", ["id", "en"])
-def test_no_budget_figure_changed(pages, lang):
-    """The assumptions table shows the values it showed before the citations were completed (by hand: Rp 16,800
-    a month, 1.79 JKM deaths and 8.9 JKK cases per 1,000, Rp 42 m per death, Rp 4 m per JKK case)."""
+def test_budget_figures_are_the_cited_ones(pages, lang):
+    """The assumptions table shows the values worked by hand from the cited figures: Rp 16,800 a month, 1.66 JKM
+    deaths (69,029 claims in 2023 / 41.56 m, citejkm; 1.79 before, from an unpublished 35.86 m) and 8.9 JKK
+    cases (370,747 / 41.56 m) per 1,000, Rp 42 m per death, Rp 4 m per JKK case; the JKM sentence states them."""
     table = pages[(BOALEMO, lang)].report.tables["assumptions"].set_index("assumption")["value"]
     assert (table["monthly_contribution_rp"], table["jkm_deaths_per_1000"], table["jkm_benefit_rp"],
-            table["jkk_cases_per_1000"], table["jkk_mean_benefit_rp"]) == (16_800, 1.79, 42_000_000, 8.9, 4_000_000)
+            table["jkk_cases_per_1000"], table["jkk_mean_benefit_rp"]) == (16_800, 1.66, 42_000_000, 8.9, 4_000_000)
+    budget = _text(pages[(BOALEMO, lang)].html(("show_budget",)))
+    stated = ("69.029 klaim", "41,56 juta peserta aktif pada 2023-12", "= 1,66 per 1.000") if lang == "id" else \
+        ("69,029 claims", "41.56 m active participants in 2023-12", "= 1.66 per 1,000")
+    assert all(x in budget for x in stated), stated
+    assert "35,86" not in budget and "35.86" not in budget and "1,79" not in budget and "1.79" not in budget
 
 
 @pytest.mark.parametrize("lang", ["id", "en"])
 def test_assumptions_note_says_only_what_is_still_missing(lang):
     note = t("assumptions_sources_note", lang)
-    assert ("35,86 juta" if lang == "id" else "35.86 m") in note
+    assert "35,86" not in note and "35.86" not in note  # the JKM rate's figures are all cited now (citejkm)
     assert "Databoks" in note and "GridStar.ID" in note
     assert "tanpa kutipan lengkap" not in note and "without a complete citation" not in note
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_period_note_gives_the_national_rates_year(lang):
+    """Both national rates are for 2023 (69,029 JKM claims and 370,747 JKK cases of 2023 over December 2023's
+    active participants): the note on the assumptions table's periods names 2023 and no longer 2022."""
+    note = t("assumptions_period_note", lang)
+    assert "2023" in note and "2022" not in note

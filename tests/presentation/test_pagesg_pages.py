@@ -83,9 +83,10 @@ def test_excel_says_what_the_page_says_for_facts_not_compared(pages, lang):
 
 @pytest.mark.parametrize("lang", ["id", "en"])
 def test_each_table_period_line_matches_its_rows(pages, raw, lang):
-    """F6: the assumptions table no longer says "for 2025-12" (its rows are 2022, 2023 and 2024 figures); the
-    page and the workbook give the same line. The peer table gives each column's period, as the overviews'
-    ranking does, worked out here from the demo's enrolment months and claims of 2025."""
+    """F6: the assumptions table no longer says "for 2025-12" (its rows are 2023 and 2024 figures; the JKM rate is
+    2023's since citejkm, no longer 2022's); the page and the workbook give the same line. The peer table gives
+    each column's period, as the overviews' ranking does, worked out here from the demo's enrolment months and
+    claims of 2025."""
     months = raw["enrolment"]["month"]
     last = months[months.dt.year == 2025].max()
     jkk = raw["claims"][(raw["claims"]["programme"] == "JKK") & (raw["claims"]["month"].dt.year == 2025)]["month"]
@@ -96,7 +97,7 @@ def test_each_table_period_line_matches_its_rows(pages, raw, lang):
         # the period line, then what the rows' sources are (the workbook's defaults: docs/pagesh.md, F2)
         assert assumptions == [t("assumptions_period_note", lang), t("assumptions_sources_note", lang)]
         assert t("assumptions_period_note", lang) in p["text"]
-        for year in ("2022", "2023", "2024"):  # the years the line names are the rows' own
+        for year in ("2023", "2024"):  # the years the line names are the rows' own
             assert any(year in str(s) for s in p["report"].display_table("assumptions")[t("source", lang)])
         peers = [b for a, b in notes if a == t("sheet.peers", lang)]
         assert len(peers) == 1

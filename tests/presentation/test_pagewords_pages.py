@@ -202,7 +202,7 @@ def test_each_claim_rate_has_its_own_period(reports, demo_ds, lang):
     assert f"{apbd['month'].min():%Y-%m} – {apbd['month'].max():%Y-%m}" in text
     domain = DOMAIN.read_text(encoding="utf-8")
     assert "National JKK 2023: 370,747 cases" in domain  # the JKK rate's year, as the domain notes give it
-    assert "JKK 2023" in text and "JKM 2022" in text
+    assert "JKK 2023" in text and "JKM 2023" in text  # JKM: 69,029 claims in 2023 (Bisnis.com, 2 Jul 2024; citejkm)
     if lang == "id":
         assert text.startswith("Periode tiap laju") and "kohort APBD" in text
     else:

@@ -141,8 +141,8 @@ def test_citations_a_planner_can_complete(reports, lang):
     assert antara.startswith("ANTARA Sulut, " + t("citation_title_not_recorded", lang))
     from ucj.presentation.tables import assumption_source
 
-    assert "infobanknews.com" in assumption_source("jkm_deaths_per_1000", lang)
-    assert "12 Mei 2023" in assumption_source("jkm_deaths_per_1000", "id")
+    assert "Bisnis.com" in assumption_source("jkm_deaths_per_1000", lang)
+    assert "2 Juli 2024" in assumption_source("jkm_deaths_per_1000", "id")
     # the JKK count's Databoks page shows no date: said so (citef2)
     assert t("citation_date_not_recorded", lang) in assumption_source("jkk_cases_per_1000", lang)
     r = reports(BOALEMO, lang)

@@ -16,25 +16,28 @@ import pandas as pd
 from ucj.core.errors import UcjInputError
 from ucj.data.programme import BPU_JKK_JKM_RP, JKM_BENEFIT_RP
 from ucj.data.programme import SOURCES as PROGRAMME_SOURCES
+from ucj.data.published import national_figures
 
 
-# National rates from published figures (per 1,000 active participants a year) [arithmetic]; each figure and
-# the publication that states it are in data/published/national_figures.csv (cited through citations.csv):
-# JKK: 370,747 work-accident cases in 2023 (Databoks: 347,855 + 19,921 + 2,971) over 41.56 m active participants
-# in December 2023 (SPN News, 30 Jan 2024); JKM: Rp 2.70 tn of JKM benefits in 2022 (BPJS Ketenagakerjaan public
-# expose, 12 May 2023, reported by infobanknews.com) at the Rp 42 m benefit, over 35.86 m active participants in
-# 2022 (no publication recorded).
-NATIONAL_JKK_CASES_2023, NATIONAL_ACTIVE_2023 = 370_747, 41_560_000
-NATIONAL_JKM_PAID_2022_RP, NATIONAL_ACTIVE_2022 = 2_700_000_000_000, 35_860_000
+# National rates from published figures (per 1,000 active participants a year) [arithmetic]: a year's claims over
+# the active participants at that year's end, for both programmes. Each figure and the publication that states it
+# are in data/published/national_figures.csv (cited through citations.csv), read here so that the rates rest only
+# on what is published there: JKK: 370,747 work-accident cases in 2023 (Databoks: 347,855 + 19,921 + 2,971) over
+# 41.56 m active participants in December 2023 (SPN News, 30 Jan 2024); JKM: 69,029 JKM claims in 2023 (the
+# BPJS Ketenagakerjaan hearing with DPR Komisi IX, 2 Jul 2024, reported by Bisnis.com) over the same 41.56 m.
+_NATIONAL = national_figures().set_index("figure")["value"]
+NATIONAL_JKK_CASES_2023 = int(_NATIONAL["jkk_cases_2023"])
+NATIONAL_JKM_CLAIMS_2023 = int(_NATIONAL["jkm_claims_2023"])
+NATIONAL_ACTIVE_2023 = int(_NATIONAL["active_participants_2023_12"])
 JKK_PER_1000 = 1000 * NATIONAL_JKK_CASES_2023 / NATIONAL_ACTIVE_2023  # 8.92
-JKM_DEATHS_PER_1000 = 1000 * NATIONAL_JKM_PAID_2022_RP / JKM_BENEFIT_RP / NATIONAL_ACTIVE_2022  # 1.79
-NATIONAL_RATE_YEAR = {"JKK": 2023, "JKM": 2022}  # the year each national rate above is for (the page states it)
+JKM_DEATHS_PER_1000 = 1000 * NATIONAL_JKM_CLAIMS_2023 / NATIONAL_ACTIVE_2023  # 1.66: one JKM claim per death
+NATIONAL_RATE_YEAR = {"JKK": 2023, "JKM": 2023}  # the year each national rate above is for (the page states it)
 
 SOURCES = {
     "monthly_contribution_rp": PROGRAMME_SOURCES["BPU_JKK_JKM_RP"],
-    "jkm_deaths_per_1000": "national JKM 2022: Rp 2.70 tn paid (BPJS Ketenagakerjaan public expose, 12 May 2023) "
-                           "/ Rp 42 m per death / 35.86 m active participants (publication not recorded) = 1.79 per "
-                           "1,000; vulnerable workers may die more often: replace with the branch's own experience",
+    "jkm_deaths_per_1000": "national JKM 2023: 69,029 claims (BPJS Ketenagakerjaan to DPR Komisi IX, Bisnis.com, "
+                           "2 Jul 2024) / 41.56 m active participants, December 2023 (SPN News) = 1.66 per 1,000; "
+                           "vulnerable workers may die more often: replace with the branch's own experience",
     "jkm_benefit_rp": PROGRAMME_SOURCES["JKM_BENEFIT_RP"],
     "jkk_cases_per_1000": "national JKK 2023: 370,747 cases (Databoks) / 41.56 m active participants, December "
                           "2023 (SPN News) = 8.9 per 1,000",
