@@ -221,7 +221,7 @@ def test_published_facts_quote_the_article_and_agree_within_its_rounding(pages, 
     assert cov[t("wording", "id")] == "“76 persen”" and cov[t("published", "id")] == "76 %"
     # the demo's count was built to equal the article: marked synthetic on its row, never "sesuai" (reader 3, 4)
     assert cov[t("difference", "id")] == t("basis_synthetic_difference", "id")
-    assert cov[t("citation", "id")] == "ANTARA Sulut, judul tidak tercatat, terbit paling lambat 14 November 2024"
+    assert cov[t("citation", "id")] == "ANTARA Sulut, Bupati Minahasa targetkan seluruh pekerja dilindungi BPJAMSOSTEK, terbit paling lambat 14 November 2024"
     p0 = table[table[t("quantity", "id")] == t("p0", "id")]
     assert list(p0[t("published", "id")]) == ["6,87 %", "6,53 %"] == list(p0[t("data", "id")])  # as BPS publishes
     unc = rows[t("uncovered_workers", "id")]
@@ -350,7 +350,7 @@ def test_sources_print_as_a_reader_cites_them():
     from ucj.presentation.tables import cite
 
     assert cite("seed 003 (ANTARA Sulut; article listing dated 14 Nov 2024)", "id") == \
-        "ANTARA Sulut, judul tidak tercatat, terbit paling lambat 14 November 2024"
+        "ANTARA Sulut, Bupati Minahasa targetkan seluruh pekerja dilindungi BPJAMSOSTEK, terbit paling lambat 14 November 2024"
     assert cite("seed 001 (Metro Sulteng 9 Dec 2025)", "en").endswith(", 9 December 2025")
     assert cite("domain.md §6 (public pages)", "id", year="2025", quantity="p0") == \
         "BPS, Persentase Penduduk Miskin (P0) menurut Kabupaten/Kota, 2025"

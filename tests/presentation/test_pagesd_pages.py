@@ -69,7 +69,9 @@ def test_muna_barat_tells_one_story_about_its_2026_plan(reports, raw, demo_ds, l
     scenario = items[f"{t('plan_scenario_label', lang)}, {p.target_year}-12"]
     assert fmt_int(planned, lang) in scenario and fmt_pct(sc["projected_pct"], lang) in scenario
     # what the verdict counts, said once on the page: beside the projection, not again in the methods (reader 8, S11)
-    assert t("verdict_rule", lang) in r.policy_sentences() and t("verdict_rule", lang) not in r.methods_lines()
+    # Muna Barat funds nobody today (its agreement ended after 2024-12): the rule says so (reader 11, L1)
+    rule = t("verdict_rule_none_funded", lang)
+    assert rule in r.policy_sentences() and rule not in r.methods_lines()
 
 
 @pytest.mark.parametrize("lang", ["id", "en"])
@@ -227,7 +229,9 @@ def test_a_model_sentence_claims_no_comparison_that_did_not_happen(reports, lang
     not used; Minahasa (too few months with their own denominator) says no model is estimated."""
     banggai = reports("72.01", lang).model_sentence()
     assert t("model_sentence_holdout", lang).split(":")[1].strip()[:25] not in banggai
-    assert reason_text("reason_logistic_failed", lang) in banggai
+    # refused because the series does not rise, said in those words (reader 11, L8)
+    assert reason_text("reason_logistic_failed(cause=not_rising)", lang) in banggai
+    assert ("does not rise" if lang == "en" else "tidak naik") in banggai
     minahasa = reports("71.02", lang)
     # the reason is said once, under the coverage chart; the model sentence refers to it (reader 9, S11)
     assert reason_text("reason_denominator_short(n=12, need=24)", lang) in minahasa.coverage_sentence()

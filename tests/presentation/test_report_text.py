@@ -432,7 +432,7 @@ def test_published_and_computed_table_shows_the_difference_in_the_facts_unit():
     assert id_[t("data_as_of", "id")].iloc[3] == t("no_counterpart", "id")
     assert t("unit", "id") not in id_.columns
     assert list(id_[t("citation", "id")])[:2] == [  # cited, not "seed 003"
-        "ANTARA Sulut, judul tidak tercatat, terbit paling lambat 14 November 2024"] * 2
+        "ANTARA Sulut, Bupati Minahasa targetkan seluruh pekerja dilindungi BPJAMSOSTEK, terbit paling lambat 14 November 2024"] * 2
     en = as_html_frame(shown("seed_facts", table, "en"), "en")
     assert list(en[t("quantity", "en")]) == [t(q, "en") for q in facts["quantity"]] != list(facts["quantity"])
     assert en[t("difference", "en")].iloc[1] == "+0.3 pp"

@@ -319,3 +319,22 @@ def coverage_pct_at(enrolment: pd.DataFrame, workforce: pd.DataFrame, denominato
             month = period
         out[den] = (value, month)
     return out
+
+
+def funded_since(enrolment: pd.DataFrame, code: str, funding: str) -> pd.Timestamp | None:
+    """The month the district's current run of `funding`-funded participants began (the first month of the
+    latest unbroken run with active > 0 up to the data's last month), e.g. Boalemo's 5,000 APBD workers from
+    2025-11; None when nobody is so funded in the last month or they are funded from the data's first month
+    (no start the data can show)."""
+    e = enrolment[(enrolment["district_code"] == code)]
+    if e.empty:
+        return None
+    months = e.groupby("month")["active"].size().index.sort_values()
+    funded = e[e["funding"] == funding].groupby("month")["active"].sum().reindex(months, fill_value=0)
+    if not len(funded) or funded.iloc[-1] <= 0:
+        return None
+    off = funded[funded <= 0]
+    if off.empty:
+        return None
+    later = funded.index[funded.index > off.index.max()]
+    return pd.Timestamp(later.min())

@@ -12,7 +12,7 @@ against the same month a year before, the previous yearly list.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -72,6 +72,10 @@ class VillageFigures:
     all_active: int
     unknown_codes: tuple[str, ...]
     unplaced: int
+    kelurahan: int = 0  # the district's kelurahan (Kemendagri list): counted beside the desa, never among them
+    # the year-before month's BPU participants by who funds them (budget funding only: apbd, apbn, csr), so the
+    # change can be read against the end of a funding agreement in between (reader 11, L7)
+    previous_funded_bpu: dict[str, int] = field(default_factory=dict)
 
 
 def village_figures(ds: Dataset, district_code: str, last_period: pd.Timestamp | None = None,
@@ -99,6 +103,9 @@ def village_figures(ds: Dataset, district_code: str, last_period: pd.Timestamp |
     every = now.groupby("village_code")["active"].sum()
     before = (v[(v["month"] == prev) & (v["segment"] == QUOTA_SEGMENT)].groupby("village_code")["active"].sum()
               if has_prev else None)
+    was = v[(v["month"] == prev) & (v["segment"] == QUOTA_SEGMENT) & (v["funding"] != "self_employer")]
+    funded_before = {str(k): int(n) for k, n in was.groupby("funding", observed=True)["active"].sum().items()
+                     if n > 0} if has_prev else {}
     listed = villages_in(district_code)
     table = pd.DataFrame([(x.code, x.name, x.kecamatan, x.kind) for x in listed],
                          columns=["village_code", "village", "kecamatan", "kind"])
@@ -127,7 +134,7 @@ def village_figures(ds: Dataset, district_code: str, last_period: pd.Timestamp |
     return VillageFigures(district_code, month, prev if has_prev else None, quota,
                           table.sort_values(["kecamatan", "village"], ignore_index=True), below, below_all,
                           int(desa.sum()), int(bpu.sum()), int(apbd.sum()), int(every.sum()), unknown,
-                          int(every[list(unknown)].sum()) if unknown else 0)
+                          int(every[list(unknown)].sum()) if unknown else 0, int((~desa).sum()), funded_before)
 
 
 def kecamatan_rows(f: VillageFigures) -> pd.DataFrame:

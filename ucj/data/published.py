@@ -89,7 +89,8 @@ def citations(path: str | Path | None = None) -> pd.DataFrame:
     "event": the date of the event the article reports (e.g. a public expose), the article's own not found;
     "url": the date in the page's address, the page text shows none; "default_target": the workbook's default
     target, cited to the ministry's statement of it as reported, whose RPJMN text and coverage basis are not
-    recorded, said so where it is cited)."""
+    recorded, said so where it is cited); url (the page's address, where recorded: ANTARA Sulut's Minahasa
+    article, whose title is the headline its address spells, verified against the stored page)."""
     return pd.read_csv(path or published_file("citations.csv"), dtype="str", keep_default_na=False)
 
 

@@ -37,7 +37,7 @@ from ucj.core.config import split_dirs
 from ucj.presentation.request import ReportParams
 from ucj.presentation.plots import claims_figure, coverage_figure, poverty_figure
 from ucj.data.published import RPJMN_SOURCE
-from ucj.presentation.tables import (Shown, as_html_frame, cite, html_frame, not_compared_text,
+from ucj.presentation.tables import (Shown, as_html_frame, cite, format_date, html_frame, not_compared_text,
                                     poverty_column_sources, poverty_sources_cell, shown, source_text,
                                     sources_cell)
 from ucj.presentation.villages_view import village_key, village_rows, village_sentences
@@ -166,16 +166,25 @@ class DistrictReport:
 
     def verdict_rule_text(self) -> str:
         """What the verdict counts; the scenario row of the plans not yet budgeted only where there is one."""
-        return t("verdict_rule" if self.has_unbudgeted_plan() else "verdict_rule_no_plan", self.lang)
+        plan = self.has_unbudgeted_plan()
+        if self.projection.funded_now == 0:  # nobody funded today: no agreement to renew (reader 11, L1)
+            return t("verdict_rule_none_funded" if plan else "verdict_rule_no_plan_none_funded", self.lang)
+        return t("verdict_rule" if plan else "verdict_rule_no_plan", self.lang)
 
     def planned_text(self) -> str:
         """The plans behind the scenario, e.g. "10.000 pekerja APBD mulai 2026"."""
         from ucj.analysis.projection import PLANNED_FUNDED_PLANS
 
-        plans = self.results.plans
+        plans, target_year = self.results.plans, self.projection.target_year
         rows = plans[plans["plan"].isin(PLANNED_FUNDED_PLANS) & plans["year"].notna()] if len(plans) else plans
-        return ", ".join(tf("planned_workers_item", self.lang, workers=fmt_int(r.value, self.lang),
-                            year=fmt_year(r.year)) for r in rows.itertuples()) or "–"
+        # a plan for one year is held every month to the target year (`projection.funded_schedule`): said beside
+        # its number wherever the scenario shows it (reader 11, L2)
+        # (to the year before the next plan's, when a later plan replaces it)
+        rows = rows.sort_values("year")
+        ends = [int(y) - 1 for y in rows["year"].iloc[1:]] + [int(target_year)]
+        return ", ".join(tf("planned_workers_item_held" if end > int(r.year) else "planned_workers_item",
+                            self.lang, workers=fmt_int(r.value, self.lang), year=fmt_year(r.year),
+                            target_year=fmt_year(end)) for r, end in zip(rows.itertuples(), ends)) or "–"
 
     def _plan_scenario_values(self) -> dict[str, str] | None:
         sc, lang = self.plan_scenario(), self.lang
@@ -241,6 +250,12 @@ class DistrictReport:
 
         code, params = parse(rule)[0]
         active = self.results.figures.get("active")
+        bound = self.key.get("denominator_year_bound")
+        if code == "period_rule_latest_numerator" and bound:  # the year is the workbook's assumption: said so
+            return tf("period_rule_latest_numerator_assumed", self.lang, numerator=params.get("numerator", ""),
+                      denominator_year=params.get("denominator_year", ""), bound=format_date(str(bound), self.lang),
+                      denominator=t(params.get("denominator", ""), self.lang),
+                      active=figure_value(active, self.lang) if active else "–")
         if code == "period_rule_latest_numerator":
             return tf(code, self.lang, numerator=params.get("numerator", ""),
                       denominator_year=params.get("denominator_year", ""),
@@ -277,7 +292,16 @@ class DistrictReport:
             self._html(f"<p><small>{html.escape(t('published_rounding_note', self.lang))}</small></p>")
         if not self.tables["plans"].empty:
             self.heading("plans_and_targets")
-            self._table(self.display_table("plans"))
+            self._table(self.plans_table())
+
+    def plans_table(self) -> pd.DataFrame:
+        """The plans and targets as the page shows them: what a value in the data rests on beside it,
+        "5,000 (synthetic; …)", as the published table marks its computed values (reader 11, M6)."""
+        out, lang = self.display_table("plans"), self.lang
+        head, now = t("data_basis", lang), t("data_now", lang)
+        if head in out.columns and now in out.columns:
+            out[now] = [f"{v} ({m})" if m else v for v, m in zip(out[now], out[head])]
+        return out.drop(columns=head) if head in out.columns else out
 
     def key_figures_text(self) -> str:
         """The key figures as plain lines."""
@@ -406,7 +430,11 @@ class DistrictReport:
         p = self.projection
         if p.denominator_year is None or p.denominator_growth_pct_per_year != 0 or pd.isna(p.last_denominator):
             return None
-        return {"den_value": fmt_int(p.last_denominator, self.lang), "den_year": str(int(p.denominator_year))}
+        return {"den_value": fmt_int(p.last_denominator, self.lang), "den_year": self.denominator_year_text()}
+
+    def denominator_year_text(self) -> str:
+        """The carried denominator's year as the page prints it beside its value (`denominator_year_text`)."""
+        return denominator_year_text(self.results, self.key.get("denominator_year_bound"), self.lang)
 
     def show_workers_needed(self) -> None:
         self.heading("workers_needed")
@@ -589,7 +617,7 @@ class DistrictReport:
     def show_villages(self) -> None:
         """Participants per desa against the quota (the optional village table), or that none was given."""
         self.heading("villages")
-        self._html("".join(f"<p>{html.escape(x)}</p>" for x in village_sentences(self.villages, self.lang)))
+        self._html("".join(f"<p>{html.escape(x)}</p>" for x in village_sentences(self.villages, self.lang, self.results.agreement_ends)))
         if "villages" in self.tables:
             self._table("villages")
 
@@ -1332,6 +1360,48 @@ def published_and_computed(facts: pd.DataFrame, lang: Lang = "en") -> pd.DataFra
     return out[[c for c in cols if c in out.columns]].reset_index(drop=True)
 
 
+def denominator_year_bound(ds: Dataset, code: str, denominator: str, year: int | None) -> str | None:
+    """When the denominator the page carries forward (of `year`) comes from an article that gives no date of its
+    own, the date it is published no later than (ISO): its year is then the workbook's assumption, said where
+    the page states the period rule (reader 11, M2: Minahasa's potensi pekerja "saat ini", treated as 2024).
+    None otherwise (no carried denominator, or a dated source)."""
+    from ucj.presentation.tables import listing_bound
+
+    w = ds.workforce
+    if year is None or denominator not in w.columns or "source" not in w.columns:
+        return None
+    rows = w[(w["district_code"] == code) & (w["year"] == int(year)) & w[denominator].notna()]
+    return next((b for b in (listing_bound(s) for s in rows["source"]) if b), None)
+
+
+def denominator_year_text(fig: DistrictFigures, bound: object, lang: Lang) -> str:
+    """The carried denominator's year as a page prints it beside its value: "2024", or, when its source states
+    no year (`bound`, see `denominator_year_bound`), "treated as 2024: year of the figure not stated, see
+    “Summary”" (the rule is said once, under the summary; reader 11, M2). "" without a carried denominator."""
+    year = fig.projection.denominator_year
+    if year is None:
+        return ""
+    if bound and fig.period_rule:
+        return tf(ASSUMED_YEAR, lang, year=str(int(year)))
+    return str(int(year))
+
+
+ASSUMED_YEAR = "denominator_year_assumed_ref"  # its sentence refers to the summary's heading, where the rule is said
+
+
+def with_assumed_year(facts: pd.DataFrame, fig: DistrictFigures, bound: object, lang: Lang) -> pd.DataFrame:
+    """The published table with the denominator's "data as of" year worded as the page states it when that year
+    is an assumption (page and workbook alike)."""
+    year = fig.projection.denominator_year
+    if not bound or year is None or not {"quantity", "data_as_of"} <= set(facts.columns):
+        return facts
+    from ucj.analysis.reasons import reason as reason_code
+
+    text = reason_code(ASSUMED_YEAR, year=str(int(year)))  # a code the table words in the reader's language
+    return facts.assign(data_as_of=[text if q == fig.denominator and str(a) == str(int(year)) else a
+                                    for q, a in zip(facts["quantity"], facts["data_as_of"])])
+
+
 def plans_and_targets(facts: pd.DataFrame, plans: pd.DataFrame, lang: Lang) -> pd.DataFrame:
     """The district's own plans and targets: published ones as the article words them, with the citation
     and what the data shows now (its period beside it); then plans from the data's plans table that no
@@ -1344,22 +1414,50 @@ def plans_and_targets(facts: pd.DataFrame, plans: pd.DataFrame, lang: Lang) -> p
         "value": f["published"].to_numpy(), "unit": f["unit"].to_numpy(),
         "rounding": f["rounding"].to_numpy() if "rounding" in f.columns else float("nan"),
         "year": [str(d)[:4] or None for d in f["date"]], "citation": _citations(f, lang) if len(f) else [],
-        "data_now": f["data"].to_numpy(), "data_as_of": f["data_as_of"].to_numpy()})
+        "data_now": f["data"].to_numpy(), "data_as_of": f["data_as_of"].to_numpy(),
+        "data_basis": f["data_basis"].to_numpy() if "data_basis" in f.columns else ""})
     own = plans[~plans["plan"].isin(set(f["quantity"]))] if len(plans) else plans
     if len(own):
         extra = pd.DataFrame({
             "quantity": own["plan"].to_numpy(), "kind": "plan", "note": [cite(x, lang) for x in own["plan_source"]],
             "wording": "–", "value": own["value"].to_numpy(), "unit": own["unit"].to_numpy(),
             "year": [None if pd.isna(y) else str(int(y)) for y in own["year"]], "citation": "–",
-            "data_now": float("nan"), "data_as_of": None})
+            "data_now": float("nan"), "data_as_of": None, "data_basis": ""})
         rows = pd.concat([rows, extra], ignore_index=True)
     return rows
+
+
+# the plans whose "in the data now" value is the budget-funded participants (their start month is a fact of the data)
+FUNDED_QUANTITIES = {"apbd_funded_workers": "apbd", "planned_apbd_workers": "apbd"}
+
+
+def with_data_marks(rows: pd.DataFrame, ds: Dataset, fig: DistrictFigures, lang: Lang) -> pd.DataFrame:
+    """The plans-and-targets rows with what their "in the data now" value rests on, in words, as the published
+    table marks it (reader 11, M6): "synthetic" for demo data, and for budget-funded workers in synthetic data
+    the month they start in the data, which the demo chose (an article gives a plan's year, not its month);
+    "" for real data. The page prints it beside the value, the workbook in its own column."""
+    from ucj.analysis.coverage import funded_since
+
+    if not len(rows) or "data_basis" not in rows.columns:
+        return rows
+    marks = []
+    for r in rows.itertuples():
+        basis, value = str(r.data_basis or ""), r.data_now
+        if pd.isna(value) or basis not in ("basis_synthetic", "basis_same_source"):
+            marks.append("")
+            continue
+        since = (funded_since(ds.enrolment, fig.district.code, FUNDED_QUANTITIES[r.quantity])
+                 if basis == "basis_synthetic" and r.quantity in FUNDED_QUANTITIES else None)
+        marks.append(tf("basis_synthetic_start_assumed", lang, month=f"{since:%Y-%m}") if since is not None
+                     else t(f"{basis}_short", lang))
+    return rows.assign(data_basis=marks)
 
 
 def with_own_target(rows: pd.DataFrame, ds: Dataset, fig: DistrictFigures, lang: Lang) -> pd.DataFrame:
     """The plans-and-targets rows with the district's own coverage target from the targets table when no
     published row gives it (reader's finding 14: Minahasa's 100 % is a target, and the published table's note
     points to this table): its value and year, the target's own note, its source cited, today's coverage."""
+    from ucj.analysis.facts import data_basis
     from ucj.analysis.projection import district_target
 
     if fig.target_is_default or fig.target_source == TARGET_FROM_PARAMETER:
@@ -1378,7 +1476,9 @@ def with_own_target(rows: pd.DataFrame, ds: Dataset, fig: DistrictFigures, lang:
                         "wording": [_quoted(pd.Series([said["wording"]]), lang)[0] if said is not None else "–"], "value": [float(own[0])], "unit": ["%"],
                         "year": [str(int(own[1]))], "citation": [cite(target.get("source", ""), lang)],
                         "data_now": [cov.value if cov is not None else float("nan")],
-                        "data_as_of": [cov.period if cov is not None else None]})
+                        "data_as_of": [cov.period if cov is not None else None],
+                        "data_basis": [data_basis(ds, fig.district.code, "coverage_target_pct",
+                                                  str(target.get("source") or "")) if cov is not None else ""]})
     return pd.concat([rows, row], ignore_index=True) if len(rows) else row
 
 
@@ -1548,6 +1648,8 @@ def build(ds: Dataset, params: ReportParams, *, comparison: pd.DataFrame | PeerT
 
         code = params.district.code
         key["denominator_status"] = column_rows_status(ds, "workforce", code, fig.denominator)
+        key["denominator_year_bound"] = denominator_year_bound(ds, code, fig.denominator,
+                                                               fig.projection.denominator_year)
         key["synthetic_workforce_columns"] = [
             c for c in value_columns("workforce") if column_rows_status(ds, "workforce", code, c)
             in ("synthetic", "partly_synthetic")]
@@ -1576,7 +1678,8 @@ def build(ds: Dataset, params: ReportParams, *, comparison: pd.DataFrame | PeerT
         facts = tables["seed_facts"]
         tables["seed_facts"] = published_and_computed(facts, lang)
         tables["plans"] = plans_and_targets(facts, tables.get("plans", pd.DataFrame(columns=["plan"])), lang)
-        tables["plans"] = with_own_target(tables["plans"], ds, fig, lang)
+        tables["plans"] = with_data_marks(with_own_target(tables["plans"], ds, fig, lang), ds, fig, lang)
+        tables["seed_facts"] = with_assumed_year(tables["seed_facts"], fig, key.get("denominator_year_bound"), lang)
     if "tied" in tables["peers"]:  # a tie is named (1: none, shown "–")
         tables["peers"] = tables["peers"].assign(tied=tables["peers"]["tied"].mask(tables["peers"]["tied"] <= 1))
     key["peer_periods"] = peer_periods(fig)

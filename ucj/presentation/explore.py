@@ -193,7 +193,7 @@ def village_level_table(ds: Dataset, fig: DistrictFigures, level: str, lang: Lan
     from ucj.presentation.villages_view import village_sentences
 
     f = village_figures(ds, fig.district.code, fig.last_period)
-    lines = village_sentences(f, lang)
+    lines = village_sentences(f, lang, fig.agreement_ends)
     if f is None:
         return _empty(), lines
     if level == "kecamatan":

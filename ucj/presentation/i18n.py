@@ -261,6 +261,11 @@ def tf(key: str, lang: Lang = "id", **values: object) -> str:
     return LABELS[key][lang].format(**values)
 
 
+# reason codes whose cause has a sentence of its own: a logistic curve refused because the series does not rise is
+# said so, not "could not be fitted" (reader 11, L8)
+CAUSE_SENTENCES = {("reason_logistic_failed", "not_rising"): "reason_logistic_failed.not_rising"}
+
+
 def reason_text(reason: object, lang: Lang = "id") -> str:
     """The analysis layer's reason codes (ucj.analysis.reasons) as catalogue sentences in the reader's
     language, several joined by "; ". A code with no catalogue sentence, or text that is not a code,
@@ -271,6 +276,7 @@ def reason_text(reason: object, lang: Lang = "id") -> str:
         return ""
     out = []
     for code, params in parse(str(reason)):
+        code = CAUSE_SENTENCES.get((code, params.get("cause", "")), code)  # a cause with words of its own
         if code and code in LABELS:
             # a named parameter ("param=capacity") in the reader's words (reason_param.*); numbers in the locale's form
             values = {k: (t(f"reason_param.{v}", lang) if f"reason_param.{v}" in LABELS

@@ -172,6 +172,23 @@ def _cite_part(part: str, lang: Lang, year: object, quantity: str | None) -> str
     return part
 
 
+def listing_bound(source: object) -> str | None:
+    """The date a source is known to be published no later than, when its article gives no date of its own
+    (citations.csv date_note "listing", e.g. ANTARA Sulut's Minahasa article, no later than 2024-11-14): a
+    figure it reports as "now" (saat ini) then has no stated year, and a year given to it is an assumption
+    (reader 11, M2). None when every part of the source is dated or not a cited article."""
+    c = citations()
+    for part in split_sources(str(source or "")):
+        part = part.strip()
+        rows = c[c["source_article"] == part]
+        if rows.empty and _SEED.match(part):
+            rows = c[c["source_article"].str.startswith(_SEED.match(part).group(0))]  # type: ignore[union-attr]
+        listed = rows[(rows["date_note"] == "listing") & (rows["date"] != "")]
+        if len(listed):
+            return str(listed.iloc[0]["date"])
+    return None
+
+
 def national_citations(lang: Lang) -> dict[str, str]:
     """Each national figure's publication as a reader cites it (data/published/national_figures.csv, cited through
     citations.csv), by the figure's key: the catalogue's budget source sentences cite the figures by these keys.

@@ -53,12 +53,16 @@ def quota_citation(q: VillageQuota, lang: Lang) -> str:
     return cite(q.source, lang)
 
 
-def village_sentences(f: VillageFigures | None, lang: Lang) -> list[str]:
+def village_sentences(f: VillageFigures | None, lang: Lang, agreement_ends: pd.DataFrame | None = None) -> list[str]:
     """What the section says above its table (or that no village data was given): the quota with its source
-    and basis and the desa below it on both counts, or that no quota is known for the district."""
+    and basis and the desa below it on both counts, or that no quota is known for the district; under the
+    change note, each end of a funding agreement between the year-before month and this one whose workers the
+    year-before figure holds (`agreement_ends`: month, segment, funding, last_active_month, as the district's
+    results give them), so the change is not read as the villages' own decline."""
     if f is None:
         return [t("villages_none", lang)]
-    common = dict(month=f"{f.month:%Y-%m}", desa=fmt_int(f.desa, lang), bpu=fmt_int(f.bpu_active, lang),
+    common = dict(month=f"{f.month:%Y-%m}", desa=fmt_int(f.desa, lang), kelurahan=fmt_int(f.kelurahan, lang),
+                  bpu=fmt_int(f.bpu_active, lang),
                   apbd=fmt_int(f.apbd_bpu_active, lang), total=fmt_int(f.all_active, lang))
     if f.quota is not None:
         lines = [tf("villages_sentence_quota", lang, quota=fmt_int(f.quota.quota, lang), wording=f.quota.wording,
@@ -68,7 +72,24 @@ def village_sentences(f: VillageFigures | None, lang: Lang) -> list[str]:
         lines = [tf("villages_sentence_no_quota", lang, **common)]
     if f.previous_month is not None:
         lines.append(tf("villages_change_note", lang, previous=f"{f.previous_month:%Y-%m}"))
+        lines += agreement_end_notes(f, lang, agreement_ends)
     if f.unknown_codes:
         lines.append(tf("villages_unknown_codes", lang, n=fmt_int(len(f.unknown_codes), lang),
                         persons=fmt_int(f.unplaced, lang)))
     return lines
+
+
+def agreement_end_notes(f: VillageFigures, lang: Lang, agreement_ends: pd.DataFrame | None) -> list[str]:
+    """One note per end of a BPU funding agreement after the year-before month and up to this month whose
+    funded participants the year-before figure counts: how many, and that the change includes their leaving
+    (reader 11, L7: Muna Barat's APBD agreement ended after 2024-12)."""
+    if f.previous_month is None or agreement_ends is None or not len(agreement_ends):
+        return []
+    out = []
+    for r in agreement_ends.itertuples():
+        funded = f.previous_funded_bpu.get(str(r.funding), 0)
+        if r.segment == QUOTA_SEGMENT and f.previous_month < pd.Timestamp(r.month) <= f.month and funded > 0:
+            out.append(tf("villages_change_agreement_end", lang, previous=f"{f.previous_month:%Y-%m}",
+                          funded=fmt_int(funded, lang), funding=t(str(r.funding), lang), last=r.last_active_month,
+                          section=t("workers_needed", lang)))
+    return out
