@@ -2,9 +2,9 @@
 computed once per dataset rather than once per process (like jupyter-cache or Quarto's freeze).
 
 An entry is keyed on every byte the computation reads (each table file, its cell provenance file and
-the folder's manifest, in folder order), the district registry it was validated against, ucj's own
-source code (the schema and the analysis included) and the versions of Python, pandas, numpy and
-pyarrow. A changed byte, a changed line of code or a new library version is another key, so a stale
+the folder's manifest, in folder order), the district registry it was validated against, everything
+ucj ships (its source, the schema and the analysis included, its resources, notebooks and published
+facts) and the versions of Python, pandas, numpy and pyarrow. A changed byte, a changed line of code or a new library version is another key, so a stale
 entry is never read: it is computed again. An entry holds exactly what computing returns (frames with
 their dtypes and attrs), pickled, written atomically (ucj.core.files.atomic_path).
 
@@ -45,16 +45,28 @@ def store_dir() -> Path | None:
 
 
 def code_fingerprint() -> str:
-    """sha256 of ucj's own Python source (schema, loading, analysis, ...): an edited line is another key,
-    even where the version number stays the same (an editable install). Computed once per process."""
+    """sha256 of everything ucj ships: its Python source (schema, loading, analysis, ...), its resources
+    (catalogues, stylesheets, templates, registry), its notebooks and its published facts. An edited line,
+    a reworded catalogue entry or a corrected published figure is another key, even where the version
+    number stays the same (an editable install). Computed once per process (about 2.6 MB read)."""
     if not _CODE:
-        root = Path(__file__).resolve().parents[1]
+        from ucj.core.config import notebooks_dir, published_file
+
+        roots = [("ucj", Path(__file__).resolve().parents[1]), ("notebooks", notebooks_dir().resolve()),
+                 ("published", published_file("national_figures.csv").resolve().parent)]
         h = hashlib.sha256()
-        for path in sorted(root.rglob("*.py")):
-            h.update(str(path.relative_to(root)).encode())
-            h.update(path.read_bytes())
+        for label, root in roots:
+            for path in sorted(p for p in root.rglob("*") if p.is_file() and _shipped(p)):
+                h.update(f"{label}/{path.relative_to(root).as_posix()}".encode())
+                h.update(path.read_bytes())
         _CODE.append(h.hexdigest())
     return _CODE[0]
+
+
+def _shipped(path: Path) -> bool:
+    """A file ucj ships (not bytecode, not an editor's or the OS's leftovers)."""
+    return "__pycache__" not in path.parts and path.suffix not in {".pyc", ".pyo", ".swp"} \
+        and not path.name.startswith(".")
 
 
 def versions() -> dict[str, str]:

@@ -12,7 +12,7 @@ the same loop; only the executor differs. The client is the only writer:
 - a report whose files cannot be written fails with a one-line reason; the rest go on.
 
 A rerun with the same run name skips every report whose inputs (notebook sha256, ucj version, table
-hashes, parameters) are unchanged and whose files still match their recorded sha256; `force` redoes all.
+hashes, everything ucj ships, parameters) are unchanged and whose files still match their recorded sha256; `force` redoes all.
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ from ucj.core.timeline import mark
 from ucj.core.files import sha256_file, write_json, write_text
 from ucj.core.stamp import shown_folder_text
 from ucj.data.registry import Registry
+from ucj.data.store import code_fingerprint
 from ucj.data.schema import TABLES
 from ucj.runs.bundle import DATA_MANIFEST, data_manifest, environment, relative
 from ucj.runs.engine import (DataSpec, Job, Result, Setup, init_local_worker, record_parameters, render, stage,
@@ -108,10 +109,11 @@ def data_spec(data_dirs: tuple[str, ...]) -> DataSpec:
 
 
 def inputs_digest(setup: Setup, parameters: dict[str, object], recorded: tuple[tuple[str, object], ...] = ()) -> str:
-    """What a report depends on: notebook, ucj version, table hashes and parameters, and the parameters its
-    notebook shows (the data folder relative to the report: a moved run or data folder, or a notebook
+    """What a report depends on: notebook, ucj version and everything ucj ships (its code, catalogues,
+    templates and published facts: an edited line or wording makes the report again, even where the version
+    number stays the same), table hashes and parameters, and the parameters its notebook shows (the data folder relative to the report: a moved run or data folder, or a notebook
     that gave the full path, is made again)."""
-    text = json.dumps({"notebook": setup.notebook_sha256, "ucj": setup.ucj_version,
+    text = json.dumps({"notebook": setup.notebook_sha256, "ucj": setup.ucj_version, "code": code_fingerprint(),
                        "tables": setup.data.content_digest, "parameters": parameters,
                        "recorded": dict(recorded)}, sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()
