@@ -137,3 +137,25 @@ def test_national_workforce_source_opens_with_the_tables_own_source(overviews, d
     rest = cell[len(sources_cell([counts.index[0]], lang)) + 2:]
     assert rest.startswith(f"{re.split(r'[{]', t('national_rows_of', lang))[0]}{name}: ")
     assert sources_cell([counts.index[1]], lang) in rest
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_province_with_a_district_left_out_does_not_compare_the_two(demo_ds, lang):
+    """Kalimantan Utara has a district without a projection: the combination covers the others (recomputed here
+    from the district rows with pandas), says how many are left out, and is not set against the area's projection
+    of all districts."""
+    from ucj.presentation.overview import build_overview
+
+    ov = build_overview(demo_ds, "Kalimantan Utara", lang, figures=True)
+    rows = pd.DataFrame(ov.key()["districts"])
+    ok = rows["projected_pct"].notna() & rows["denominator_at_target"].notna()
+    assert 0 < ok.sum() < len(rows)
+    expected = 100 * (rows.loc[ok, "projected_pct"] / 100 * rows.loc[ok, "denominator_at_target"]).sum() \
+        / rows.loc[ok, "denominator_at_target"].sum()
+    c = ov.area.districts_combined
+    assert c.projected_pct == pytest.approx(expected, abs=1e-9)
+    assert sum(c.left_out.values()) == int((~ok).sum())
+    value = dict(ov.summary_items())[next(k for k in dict(ov.summary_items())
+                                           if k.startswith(t("districts_combined_label", lang).split("{")[0]))]
+    assert t("districts_combined_note_partial", lang) in value
+    assert fmt_pp(expected - ov.area.projection.projected_pct, lang) not in value

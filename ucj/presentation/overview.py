@@ -255,9 +255,11 @@ class Overview:
         value += "".join(f"; {tf(f'districts_combined_left_out.{why}', lang, n=fmt_int(n, lang))}"
                          for why, n in c.left_out.items())
         p = a.projection
-        if p.model_used and c.districts_used:  # type: ignore[attr-defined]
+        if p.model_used and c.districts_used and not c.left_out:  # type: ignore[attr-defined]  # the same districts
             diff = fmt_pp(c.projected_pct - p.projected_pct, lang)  # type: ignore[attr-defined]
             value += ". " + tf("districts_combined_note", lang, diff=diff)
+        elif c.districts_used:  # some districts left out: the two cover different districts, not compared
+            value += ". " + t("districts_combined_note_partial", lang)
         return [(tf("districts_combined_label", lang, year=fmt_year(c.year)), value)]
 
     def summary_items(self) -> list[tuple[str, str]]:
