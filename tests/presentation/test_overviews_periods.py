@@ -180,7 +180,7 @@ def test_the_overview_projection_gives_its_probability_as_a_district_page_does(d
     assert not bool(last["lower_cut_at_0"])
     sd = (last["upper"] - last["lower"]) / (2 * norm.ppf(0.9))
     probability = norm.sf((p.target_pct - last["mean"]) / sd)
-    text = dict(ov.summary_items())[t("projected", lang)]
+    text = dict(ov.summary_items())[t("area_projected_label", lang)]
     assert f"{t('probability_reaching_target', lang)} {fmt_pct(100 * probability, lang)}" in text
 
 
@@ -275,7 +275,7 @@ def test_a_series_too_short_to_project_says_why_on_district_and_overview(demo_ds
     assert report.projection.model_used is None
     _check_cannot_project(report, _district_page(report, monkeypatch), reason, lang, tmp_path / "district")
     ov = build_overview(demo_ds, "Gorontalo", lang, figures=True, last_period="2019-10")
-    assert reason in dict(ov.summary_items())[t("projected", lang)]
+    assert reason in dict(ov.summary_items())[t("area_projected_label", lang)]
     ov.save(tmp_path / "overview")
     rows = _assert_sheets_explained(tmp_path / "overview" / "tables.xlsx", lang, periods=True)
     for name in ("model_fits", "projection"):

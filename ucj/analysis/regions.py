@@ -89,7 +89,50 @@ def _national_panel(ds: Dataset) -> tuple[PanelResult | None, str | None]:
 # -- a province's (or the nation's) own figures, for the overview reports ---------------------------------
 DISTRICT_COLUMNS = ["district_code", "district", "denominator", "denominator_period", "active", "denominator_value",
                     "coverage_pct", "target_pct", "target_year", "target_year_assumed", "projected_pct", "lower_pct", "upper_pct",
-                    "interval_pct", "status", "reason", "claim_count", "claim_amount_rp", "p0_year", "p0"]
+                    "interval_pct", "status", "reason", "claim_count", "claim_amount_rp", "p0_year", "p0",
+                    "denominator_at_target"]
+
+# why a district's own projection is left out of `CombinedProjection` (reason codes; the page words them)
+COMBINED_NO_PROJECTION = "no_projection"  # no model could be used, or no denominator at the target year
+COMBINED_OTHER_YEAR = "other_target_year"  # projected to its own target year, not the area's
+
+
+@dataclass(frozen=True)
+class CombinedProjection:
+    """The area's districts' own projections combined at December of `year` as a ratio of sums: the sum of
+    each district's projected participants (its projected coverage x its denominator at the target year) over
+    the sum of those denominators. It is not the area's projection (a separate fit on the area's aggregate
+    series) and has no interval of its own; districts that cannot be combined are left out of both sums and
+    counted by reason in `left_out`."""
+
+    year: int
+    projected_pct: float  # nan when no district can be combined
+    participants: float
+    denominator: float
+    districts_used: int
+    districts_total: int
+    left_out: dict[str, int]
+
+    def key(self) -> dict[str, object]:
+        return {"year": self.year, "projected_pct": self.projected_pct, "participants": self.participants,
+                "denominator_at_target": self.denominator, "districts_used": self.districts_used,
+                "districts_total": self.districts_total, "left_out": dict(self.left_out),
+                "weighting": "ratio_of_sums"}
+
+
+def combine_district_projections(rows: pd.DataFrame, year: int) -> CombinedProjection:
+    """Combine the district rows (DISTRICT_COLUMNS) projected to December of `year` (see CombinedProjection)."""
+    pct = pd.to_numeric(rows["projected_pct"], errors="coerce")
+    den = pd.to_numeric(rows["denominator_at_target"], errors="coerce")
+    projected = pct.notna() & den.notna() & (den > 0)
+    same_year = pd.to_numeric(rows["target_year"], errors="coerce") == int(year)
+    used = projected & same_year
+    left_out = {COMBINED_NO_PROJECTION: int((~projected).sum()), COMBINED_OTHER_YEAR: int((projected & ~same_year).sum())}
+    participants = float((pct[used] / 100 * den[used]).sum())
+    denominator = float(den[used].sum())
+    return CombinedProjection(int(year), 100 * participants / denominator if denominator > 0 else math.nan,
+                              participants, denominator, int(used.sum()), len(rows),
+                              {k: v for k, v in left_out.items() if v})
 
 
 @dataclass(frozen=True)
@@ -136,6 +179,9 @@ class AreaFigures:
     # (all, most or only more than any other target: the page says which; reader 8, S6)
     target_districts: int = 0
     area_districts: int = 0
+    # a province's districts' own projections combined at the area's target year (None for the nation, whose
+    # overview lists no district projections); shown beside `projection`, which is a separate fit
+    districts_combined: CombinedProjection | None = None
 
     def key(self) -> dict[str, object]:
         """The key figures as plain JSON values (key_figures.json of the overview report); the names
@@ -160,6 +206,7 @@ class AreaFigures:
             "poverty": {"year": self.poverty_year, "p0": self.p0, "national_p0": self.national_p0,
                         "weighting": "ratio_of_sums"},  # population-weighted: poor over population
             "districts": None if self.districts is None else self.districts.to_dict(orient="records"),
+            "districts_combined": None if self.districts_combined is None else self.districts_combined.key(),
             "synthetic_tables": self.synthetic_tables, "real_tables": self.real_tables,
         })
 
@@ -205,7 +252,8 @@ def _district_rows(ds: Dataset, codes: list[str], period: pd.Timestamp, denom: s
                      "lower_pct": pj["lower_pct"], "upper_pct": pj["upper_pct"],
                      "interval_pct": pj.get("interval_pct"), "status": pj["status"], "reason": pj.get("reason"),
                      "claim_count": claims["count"], "claim_amount_rp": claims["amount_rp"],
-                     "p0_year": pov["year"], "p0": pov["p0"]})
+                     "p0_year": pov["year"], "p0": pov["p0"],
+                     "denominator_at_target": pj.get("denominator_at_target")})
     return pd.DataFrame(rows, columns=DISTRICT_COLUMNS).sort_values(
         "coverage_pct", ascending=False, na_position="last", kind="stable").reset_index(drop=True)
 
@@ -276,4 +324,5 @@ def area_figures(ds: Dataset, province: str | None, *, last_period: pd.Timestamp
         poverty_year=p_year, p0=float(pov["p0"].iloc[-1]) if len(pov) else None,
         national_p0=float(nat.get(p_year, math.nan)) if p_year else None,
         districts=districts, synthetic_tables=synthetic, real_tables=[n for n in view.info if n not in synthetic],
-        table_provenance=view.provenance(), target_year_assumed=assumed)
+        table_provenance=view.provenance(), target_year_assumed=assumed,
+        districts_combined=None if districts is None else combine_district_projections(districts, year))

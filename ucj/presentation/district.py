@@ -912,7 +912,12 @@ class DistrictReport:
         frame = self.tables[name]
         kept = self._shown.get(name)
         if kept is None or kept[0] is not frame:
-            kept = self._shown[name] = (frame, shown(name, frame, self.lang), None)
+            s = shown(name, frame, self.lang)
+            if name == "peers" and "indicator" in frame:  # the coverage row named with its pairing (reader 11, L11)
+                values = s.values.copy()
+                values.loc[(frame["indicator"] == "coverage_pct").to_numpy(), "indicator"] = self.coverage_label()
+                s = Shown(values, s.kinds, s.headers)
+            kept = self._shown[name] = (frame, s, None)
         return kept[1]
 
     def display_table(self, name: str) -> pd.DataFrame:

@@ -22,7 +22,7 @@ from ucj.core.stamp import stamp
 from ucj.data.dataset import Dataset
 from ucj.presentation.i18n import (Lang, check_lang, default_target_basis, fmt_int, fmt_level, fmt_num, fmt_pct, fmt_rp,
                                    fmt_year, reason_text, stamp_line, t, tf)
-from ucj.presentation.i18n import target_year_text
+from ucj.presentation.i18n import fmt_pp, target_year_text
 from ucj.analysis.district import OTHER_BASIS  # a target set over another denominator: not judged
 from ucj.presentation.tables import (Shown, as_html_frame, html_table, poverty_column_sources, poverty_sources_cell,
                                      shown, source_text, sources_cell)
@@ -241,6 +241,27 @@ class Overview:
                 f"{t('probability_reaching_target', lang)} "
                 f"{fmt_pct(100 * p.probability_reaching_target, lang)}{cut}")  # type: ignore[attr-defined]
 
+    def combined_items(self) -> list[tuple[str, str]]:
+        """A province's districts' own projections combined at the area's target year, beside the area's own
+        projection (a separate fit, which alone gives the verdict), with how many districts are left out and
+        why the two differ (reader 11, H1); none for the nation."""
+        a, lang = self._area(), self.lang
+        c = a.districts_combined
+        if c is None:
+            return []
+        value = tf("districts_combined_value", lang, pct=fmt_pct(c.projected_pct, lang),
+                   participants=fmt_int(c.participants, lang), denominator=fmt_int(c.denominator, lang),
+                   year=fmt_year(c.year), used=fmt_int(c.districts_used, lang), total=fmt_int(c.districts_total, lang))
+        value += "".join(f"; {tf(f'districts_combined_left_out.{why}', lang, n=fmt_int(n, lang))}"
+                         for why, n in c.left_out.items())
+        p = a.projection
+        if p.model_used and c.districts_used and not c.left_out:  # type: ignore[attr-defined]  # the same districts
+            diff = fmt_pp(c.projected_pct - p.projected_pct, lang)  # type: ignore[attr-defined]
+            value += ". " + tf("districts_combined_note", lang, diff=diff)
+        elif c.districts_used:  # some districts left out: the two cover different districts, not compared
+            value += ". " + t("districts_combined_note_partial", lang)
+        return [(tf("districts_combined_label", lang, year=fmt_year(c.year)), value)]
+
     def summary_items(self) -> list[tuple[str, str]]:
         """The area's key figures as (label, text) pairs, each number by the rule of its kind."""
         a, lang = self._area(), self.lang
@@ -250,7 +271,8 @@ class Overview:
             (f"{t('active', lang)}, {as_of}", fmt_int(a.active, lang)),
             (f"{self.coverage_label()}, {as_of}", fmt_pct(a.coverage_pct, lang)),
             (t("target", lang), self.target_text()),
-            (t("projected", lang), self.projection_text()),
+            (t("area_projected_label", lang), self.projection_text()),
+        ] + self.combined_items() + [
             (f"{t('claims_12m_label', lang)}, {a.claims_from:%Y-%m} – {a.last_period:%Y-%m}",
              f"{fmt_rp(a.claim_amount_rp, lang)} ({claims_basis_text(a.claim_count, lang)})"),
             (f"{t('p0', lang)} {fmt_year(a.poverty_year)}", fmt_pct(a.p0, lang)),
@@ -547,6 +569,38 @@ class Overview:
         ])
 
 
+NAMED_DISTRICTS = 5  # districts named beside a source on the nation's sources table; the rest are counted
+
+
+def national_rows_cited(ds: Dataset, lang: Lang) -> dict[str, RowsCited]:
+    """The nation's sources cell of each district table whose rows cite more than one source: the source more than
+    half the rows cite first, then each other source with the districts whose rows cite it ("Rows of Kabupaten Minahasa: ANTARA
+    Sulut, ..."), so one district's article never reads as the whole table's source (reader 11, L12)."""
+    from ucj.presentation.district import OWN_ROW_TABLES, _rows_per_source, rows_status
+    from ucj.presentation.tables import sources_cell
+
+    out: dict[str, RowsCited] = {}
+    for table in OWN_ROW_TABLES:
+        df = getattr(ds, table, None)
+        if df is None or "district_code" not in df or "source" not in df:
+            continue
+        rows = df[df["source"].notna()]
+        counts = rows["source"].value_counts(sort=True)  # most rows first; ties in order of first appearance
+        if len(counts) < 2:
+            continue
+        # the source of more than half the rows is the table's own; every other source names its districts
+        table_wide = 2 * int(counts.iloc[0]) > len(rows)
+        parts = [sources_cell([counts.index[0]], lang) + "."] if table_wide else []
+        for src in counts.index[1 if table_wide else 0:]:
+            codes = pd.unique(rows.loc[rows["source"] == src, "district_code"].astype(str))
+            names = [ds.registry.get(c).full_name if c in ds.registry else c for c in codes[:NAMED_DISTRICTS]]
+            if len(codes) > NAMED_DISTRICTS:
+                names.append(tf("national_rows_more", lang, n=fmt_int(len(codes) - NAMED_DISTRICTS, lang)))
+            parts.append(tf("national_rows_of", lang, districts=", ".join(names), sources=sources_cell([src], lang)))
+        out[table] = RowsCited(" ".join(parts), rows_status(rows, table), len(df), _rows_per_source(rows, table, lang))
+    return out
+
+
 def _district_rows_shown(rows: pd.DataFrame, lang: Lang) -> pd.DataFrame:
     """A province's district rows as its table shows them: the target year "2029, assumed" where its source sets
     none (as the district's page says it), and a district not judged against a target set over another
@@ -619,6 +673,8 @@ def build_overview(ds: Dataset, province: str | None, lang: str = "id", year: in
     area_rows = {}
     if area is not None and area.districts is not None:  # a province: its districts' rows only (reader 7, N3)
         area_rows = rows_cited(ds, [str(c) for c in area.districts["district_code"].tolist()], lang_ok)
+    elif area is not None:  # the nation: each table's own source first, a few districts' own articles named (L12)
+        area_rows = national_rows_cited(ds, lang_ok)
     ov = Overview(lang_ok, fig, ds.any_synthetic, area=area, parameters=shown, area_rows=area_rows,
                   _first_month=pd.Timestamp(ds.enrolment["month"].min()),
                   poverty_sources=poverty_sources_cell(ds.poverty, lang_ok),
@@ -626,7 +682,8 @@ def build_overview(ds: Dataset, province: str | None, lang: str = "id", year: in
     ov.charts["scatter"] = scatter_figure(ranking, "coverage_pct", "p0", "district", lang_ok,
                                           "enrolment" in ds.synthetic_tables(),
                                           f"{t('coverage_vs_poverty', lang_ok)}, {fig.year}",
-                                          highlight=ranking["district"].head(3).tolist(), label_all=province is not None)
+                                          highlight=ranking["district"].head(3).tolist(), label_all=province is not None,
+                                          xlabel=ov.pairing_label("ranking"))  # its pairing named (reader 11, L11)
     if boundaries:
         from ucj.presentation.maps import choropleth, load_topojson
 

@@ -227,10 +227,11 @@ def short_name(name: str) -> str:
 
 
 def scatter_figure(df: pd.DataFrame, x: str, y: str, label_col: str, lang: Lang, synthetic: bool, title: str,
-                   highlight: list[str] | None = None, label_all: bool = False) -> Figure:
+                   highlight: list[str] | None = None, label_all: bool = False, xlabel: str | None = None) -> Figure:
     """Coverage against poverty, one dot per district; the `highlight`ed districts in a second colour,
     each colour named in the legend. Labels (moved apart by adjustText so none overlaps another): every
-    district with `label_all` (a province), else the highlighted ones (the nation's 514)."""
+    district with `label_all` (a province), else the highlighted ones (the nation's 514). `xlabel`: the x
+    axis named with its pairing ("Coverage (all active participants / working population)")."""
     from adjustText import adjust_text
 
     n = len(df)
@@ -244,7 +245,7 @@ def scatter_figure(df: pd.DataFrame, x: str, y: str, label_col: str, lang: Lang,
                    label=tf("scatter_top_coverage", lang, n=fmt_int(len(marked), lang)))
     _pct_axis(ax.xaxis, lang)
     _pct_axis(ax.yaxis, lang)
-    ax.set_xlabel(t("coverage_pct", lang))
+    ax.set_xlabel(xlabel or t("coverage_pct", lang))
     ax.set_ylabel(t("p0", lang))
     ax.set_title(title, fontsize=11, loc="left")
     ax.grid(alpha=0.3)
