@@ -1765,7 +1765,7 @@ def without_plan_row(scenarios: pd.DataFrame) -> pd.DataFrame:
     return scenarios[scenarios["funding_scenario"] != PLAN_SCENARIO].reset_index(drop=True)
 
 
-NO_RENEWAL, UNFUNDED_LEVEL = "no_renewal", "current_level_unfunded"
+NO_RENEWAL, UNFUNDED_LEVEL, UNFUNDED_PLAN = "no_renewal", "current_level_unfunded", "as_planned_unfunded"
 
 
 def nobody_funded(scenarios: pd.DataFrame) -> bool:
@@ -1781,11 +1781,13 @@ def nobody_funded(scenarios: pd.DataFrame) -> bool:
 
 def nobody_funded_rows(scenarios: pd.DataFrame) -> pd.DataFrame:
     """The scenario table when nobody is funded: today's level named as such ("no worker funded by the budget"),
-    without the no-renewal row that would repeat it."""
-    from ucj.analysis.projection import PROJECTION_SCENARIO
+    without the no-renewal row that would repeat it, and the plans row without "today's agreements renewed"
+    (there is none to renew; reader 11, L1)."""
+    from ucj.analysis.projection import PLAN_SCENARIO, PROJECTION_SCENARIO
 
     out = scenarios[scenarios["funding_scenario"] != NO_RENEWAL].reset_index(drop=True)
-    out["funding_scenario"] = out["funding_scenario"].replace({PROJECTION_SCENARIO: UNFUNDED_LEVEL})
+    out["funding_scenario"] = out["funding_scenario"].replace({PROJECTION_SCENARIO: UNFUNDED_LEVEL,
+                                                               PLAN_SCENARIO: UNFUNDED_PLAN})
     return out
 
 

@@ -1,0 +1,30 @@
+"""Reader 11, L1: Muna Barat's agreement has ended, so no row of its scenario table may speak of renewing
+today's agreements (the plans row included); a district whose agreement runs keeps today's wording.
+The premise comes from the demo's enrolment file, the expected labels are written out here."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+MUNA_BARAT, BOALEMO = "74.13", "75.02"
+PLAN_ROW = {"en": "with plans not yet budgeted (no agreement runs today; plans from their year)",
+            "id": "dengan rencana yang belum dianggarkan (tidak ada perjanjian yang berjalan saat ini; "
+                  "rencana mulai tahun rencana)"}
+RENEWED = {"en": "agreements renewed", "id": "diperpanjang"}
+
+
+def _labels(page) -> list[str]:
+    return [str(x) for x in page.report.shown("projection_scenarios").values.iloc[:, 0]]
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_muna_barat_plan_row_renews_no_agreement(district_page, demo_dir, lang):
+    e = pd.read_parquet(demo_dir / "enrolment.parquet")
+    mb = e[(e["district_code"] == MUNA_BARAT) & (e["month"] == e["month"].max())]
+    assert mb.loc[mb["funding"] != "self_employer", "active"].sum() == 0  # nobody funded today, from the data
+    labels = _labels(district_page(MUNA_BARAT, lang))
+    assert PLAN_ROW[lang] in labels
+    assert not any(RENEWED[lang] in x for x in labels), labels
+    boalemo = _labels(district_page(BOALEMO, lang))  # an agreement runs: today's wording stays
+    assert PLAN_ROW[lang] not in boalemo and any(RENEWED[lang] in x for x in boalemo)
