@@ -921,7 +921,8 @@ def participants_check(
     files: list[Path] = typer.Argument(..., help="candidate lists (CSV or XLSX), one or more"),
     district: str = typer.Option(..., help="the district the lists are for (name or code)"),
     previous: list[Path] = typer.Option([], help="workers already funded: an earlier run folder or list; repeatable"),
-    quota: int = typer.Option(100, min=0, help="candidates each village should register"),
+    quota: Optional[int] = typer.Option(None, min=0, help="candidates each desa should register (default: the "
+                                        "district's published quota; required where none is published)"),
     start: str = typer.Option("", help="start month YYYY-MM (default: next month); a row's own 'Mulai' wins"),
     months: int = typer.Option(12, min=1, max=120, help="months of contributions to budget"),
     lang: str = typer.Option("id", help="language of the summary and reasons: id or en"),
@@ -938,6 +939,7 @@ def participants_check(
     from ucj.core.config import split_dirs
     from ucj.data.registry import load_registry
     from ucj.presentation.i18n import check_lang
+    from ucj.presentation import participants as view_participants
     from ucj.runs import participants as runs_participants
 
     lang_ok = check_lang(lang)
@@ -963,7 +965,9 @@ def participants_check(
     c = result.counts
     _say(f"{d.full_name}: {c['rows']:,} rows: {c['accepted']:,} accepted, {c['already_funded']:,} already funded, "
                f"{c['rejected']:,} rejected, {c['possible_duplicates']:,} possible duplicates to review; "
-               f"{c['villages_below_quota']:,} of {c['villages']:,} villages below the quota of {quota}")
+               f"{c['villages_below_quota']:,} of {c['villages']:,} villages below the quota of {result.quota}")
+    _say(f"quota: {result.quota} a desa, " + (f"published: {view_participants.quota_source(result, 'en')}"
+                                               if result.published_quota is not None else "given with --quota"))
     _say(f"summary: {run_dir / 'summary.html'} (no personal data); "
                f"lists: {run_dir / runs_participants.PERSONAL_DIR}/ (personal data, readable by you only)")
 
