@@ -234,13 +234,16 @@ def demo(out: Path = typer.Option(DEMO_DIR, help="folder to write the demo table
 
 @app.command()
 @friendly
-def summary(data_dir: str = _DATA) -> None:
+def summary(data_dir: str = _DATA,
+            lang: str = typer.Option("id", help="language of the summary: id or en")) -> None:
     """Load, validate and summarise a dataset."""
     import ucj
     from ucj.core.config import split_dirs
+    from ucj.presentation.i18n import check_lang
     from ucj.runs.summary import render
 
-    typer.echo(render(ucj.load(*split_dirs(data_dir))))
+    lang_ok = check_lang(lang)
+    typer.echo(render(ucj.load(*split_dirs(data_dir)), lang_ok))
 
 
 @app.command()
@@ -775,26 +778,20 @@ def verify(
                                                        "run recorded, relative to it, else the default data folder)"),
     workers: Optional[int] = typer.Option(None, help="worker processes (default: one per core, at most one per report)"),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="show the progress bar"),
+    lang: str = typer.Option("id", help="language of what is printed and of verify.html: id or en"),
 ) -> None:
     """Re-execute a run's reports and check every key figure and table against the record. Writes
     verify.json and verify.html beside it; exit 0 if all reproduce, 1 if some differ, 2 if the data differs."""
-    from ucj.runs.verify import verify as run_verify
+    from ucj.presentation.i18n import check_lang
+    from ucj.runs.verify import cli_lines, done_line, verify as run_verify
 
+    lang_ok = check_lang(lang)
     result = run_verify(target, district, sample, data_dir, workers=workers, progress=progress and not logs.quiet(),
-                        echo=_log_line)
-    for r in result.reports:
-        if r.reproduced:
-            _say(f"reproduced: {r.district_name} ({r.figures} figures)")
-            continue
-        typer.echo(f"NOT reproduced: {r.district_name}" + (f": {r.error}" if r.error else
-                                                           f" ({len(r.differences)} of {r.figures} figures differ)"))
-        for d in r.differences:
-            typer.echo(f"  {r.district_name}: {d.line()}")
-    for line in result.altered:
-        typer.echo(f"NOT as the run wrote it: {line}")
+                        echo=_log_line, lang=lang_ok)
+    for line, always in cli_lines(result, lang_ok):
+        (typer.echo if always else _say)(line)
     where = target.parent if target.is_file() else target
-    done = sum(r.reproduced for r in result.reports)
-    _say(f"{done} of {len(result.reports)} reports reproduced; see {where / 'verify.html'}")
+    _say(done_line(result, where / "verify.html", lang_ok))
     if not result.ok:
         raise typer.Exit(1)
 
@@ -921,7 +918,8 @@ def participants_check(
     files: list[Path] = typer.Argument(..., help="candidate lists (CSV or XLSX), one or more"),
     district: str = typer.Option(..., help="the district the lists are for (name or code)"),
     previous: list[Path] = typer.Option([], help="workers already funded: an earlier run folder or list; repeatable"),
-    quota: int = typer.Option(100, min=0, help="candidates each village should register"),
+    quota: Optional[int] = typer.Option(None, min=0, help="candidates each desa should register (default: the "
+                                        "district's published quota; required where none is published)"),
     start: str = typer.Option("", help="start month YYYY-MM (default: next month); a row's own 'Mulai' wins"),
     months: int = typer.Option(12, min=1, max=120, help="months of contributions to budget"),
     lang: str = typer.Option("id", help="language of the summary and reasons: id or en"),
@@ -938,6 +936,7 @@ def participants_check(
     from ucj.core.config import split_dirs
     from ucj.data.registry import load_registry
     from ucj.presentation.i18n import check_lang
+    from ucj.presentation import participants as view_participants
     from ucj.runs import participants as runs_participants
 
     lang_ok = check_lang(lang)
@@ -963,7 +962,9 @@ def participants_check(
     c = result.counts
     _say(f"{d.full_name}: {c['rows']:,} rows: {c['accepted']:,} accepted, {c['already_funded']:,} already funded, "
                f"{c['rejected']:,} rejected, {c['possible_duplicates']:,} possible duplicates to review; "
-               f"{c['villages_below_quota']:,} of {c['villages']:,} villages below the quota of {quota}")
+               f"{c['villages_below_quota']:,} of {c['villages']:,} villages below the quota of {result.quota}")
+    _say(f"quota: {result.quota} a desa, " + (f"published: {view_participants.quota_source(result, 'en')}"
+                                               if result.published_quota is not None else "given with --quota"))
     _say(f"summary: {run_dir / 'summary.html'} (no personal data); "
                f"lists: {run_dir / runs_participants.PERSONAL_DIR}/ (personal data, readable by you only)")
 

@@ -20,13 +20,16 @@ def _enrolment(demo_dir) -> pd.DataFrame:
 
 
 def _cell_ends(rows: pd.DataFrame) -> pd.DataFrame:
-    """Own rule for agreement ends: a funded cell losing at least half its month-before active in one month."""
+    """Own rule for agreement ends: a funded cell losing at least half its month-before active in one month, or
+    a partial cut (renewed for fewer): at least 1 % and 10 workers lapse and active falls by as much."""
     f = rows[rows["funding"] != "self_employer"].sort_values("month")
     out = []
     for _, cell in f.groupby(["district_code", "segment", "funding"], observed=True):
         cell = cell.set_index("month")
         before = cell["active"].shift()
-        hit = (before > 0) & (cell["lapsed"] >= 0.5 * before)
+        cut = [max(10.0, 0.01 * b) for b in before]
+        partial = (cell["lapsed"] >= cut) & (before - cell["active"] >= cut)
+        hit = (before > 0) & ((cell["lapsed"] >= 0.5 * before) | partial)
         out += [(m, int(cell.at[m, "lapsed"])) for m in cell.index[hit]]
     return pd.DataFrame(out, columns=["month", "workers"])
 

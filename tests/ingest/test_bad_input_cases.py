@@ -181,12 +181,12 @@ CASES: list[tuple[str, Callable[[Ctx], object], str]] = [
         "workforce", "Minahasa,2024,1000,,,1000000000000000")), "workforce"),
      "column 'potensi_pekerja': implausible value: at most 10 million (no district has that many residents)"),
     ("target above 100", lambda c: import_template(c.write("t.csv", template(
-        "targets", "72.01,2030,150,working_population,RPJMD")), "targets"), "column 'coverage_target_pct': at most 100"),
+        "targets", "72.01,2030,150,working_population,RPJMD,")), "targets"), "column 'coverage_target_pct': at most 100"),
     ("fractional target year", lambda c: import_template(c.write("t.csv", template(
-        "targets", "72.01,\"2030,5\",99,working_population,RPJMD")), "targets"),
+        "targets", "72.01,\"2030,5\",99,working_population,RPJMD,")), "targets"),
      "column 'target_year': a year must be a whole number like 2030, not a fraction (value: '2030,5')"),
     ("unknown denominator", lambda c: import_template(c.write("t.csv", template(
-        "targets", "72.01,2030,99,penduduk,RPJMD")), "targets"), "column 'denominator': one of working_population"),
+        "targets", "72.01,2030,99,penduduk,RPJMD,")), "targets"), "column 'denominator': one of working_population"),
     # -- files that are not what their name says ---------------------------------------------------
     ("CSV renamed .xlsx", lambda c: import_template(c.write("e.xlsx", template("enrolment", ENROL.format(1))), "enrolment"),
      "e.xlsx: not an Excel workbook: the file is text or another format (a CSV renamed .xlsx?)"),

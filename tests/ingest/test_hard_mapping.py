@@ -78,7 +78,7 @@ def targets_file(tmp_path: Path, year: str) -> Path:
     export of an Excel number cell prints it."""
     f = tmp_path / "targets.csv"
     f.write_text(",".join(template_columns("targets")) + f'\n72.01,{year},"99,5",working_population,'
-                 "RPJMD Kabupaten Banggai 2025-2030\n", encoding="utf-8")
+                 "RPJMD Kabupaten Banggai 2025-2030,\n", encoding="utf-8")  # target_year_assumed left empty
     return f
 
 

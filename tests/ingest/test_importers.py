@@ -175,7 +175,7 @@ def test_a_real_target_supersedes_the_demo_targets_of_its_district(demo_dir, tmp
     from ucj.ingest.mapped import import_template, template_columns
 
     src = tmp_path / "targets.csv"
-    src.write_text(",".join(template_columns("targets")) + "\nAceh Selatan,2029,\"90,5\",potensi_pekerja,RPJMD\n",
+    src.write_text(",".join(template_columns("targets")) + "\nAceh Selatan,2029,\"90,5\",potensi_pekerja,RPJMD,\n",
                    encoding="utf-8")
     write_processed(import_template(src, "targets"), tmp_path / "p")
     demo = ucj.load(demo_dir)

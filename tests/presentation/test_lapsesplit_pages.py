@@ -37,10 +37,13 @@ def _boalemo_rates(demo_dir) -> dict[str, float]:
     org = monthly(e[b & ~funded])
     now = e[b & (e["month"] == pd.Timestamp("2025-12-01"))]
     allf = e[funded & (e["month"] <= pd.Timestamp("2025-12-01"))]
-    # all districts' funded cells: a cell losing at least half its workers in a month is an agreement's end
+    # all districts' funded cells: a cell losing at least half its workers in a month is an agreement's end, and
+    # one losing at least 1 % (10 workers or more) that are not replaced (active falls as much) a partial cut
     allf = allf.sort_values("month")
     prev = allf.groupby(["district_code", "segment", "funding"], observed=True)["active"].shift()
-    allf = allf.assign(lapsed=allf["lapsed"].where(~((prev > 0) & (allf["lapsed"] >= 0.5 * prev)), 0))
+    cut = (prev * 0.01).clip(lower=10)
+    partial = (allf["lapsed"] >= cut) & (prev - allf["active"] >= cut)
+    allf = allf.assign(lapsed=allf["lapsed"].where(~((prev > 0) & ((allf["lapsed"] >= 0.5 * prev) | partial)), 0))
     fm = monthly(allf)
     out = {"organic_rate": 100 * org["lapsed"].sum() / org["base"].sum(),
            "funded_rate": float((100 * fm["lapsed"] / fm["base"]).median()),

@@ -228,7 +228,7 @@ def test_the_index_of_the_batch_lists_values_overviews_and_valid_summary_links(p
 
 @pytest.mark.slow
 def test_verify_reproduces_a_run_with_overviews(province_run, demo_dir):
-    run = subprocess.run([str(BIN / "ucj"), "verify", str(province_run), "--data-dir", str(demo_dir),
+    run = subprocess.run([str(BIN / "ucj"), "verify", "--lang", "en", str(province_run), "--data-dir", str(demo_dir),
                           "--no-progress", "--workers", "2"], capture_output=True, text=True)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
     assert "reproduced: Province overview: Gorontalo" in run.stdout

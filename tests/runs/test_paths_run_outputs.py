@@ -53,7 +53,7 @@ def test_verify_names_an_edited_summary_and_index(made_run, demo_dir, tmp_path):
     copy = tmp_path / "copy"
     shutil.copytree(made_run, copy)
     data = os.path.relpath(demo_dir)
-    clean = CliRunner().invoke(app, ["verify", str(copy), "--data-dir", data, "--no-progress"])
+    clean = CliRunner().invoke(app, ["verify", "--lang", "en", str(copy), "--data-dir", data, "--no-progress"])
     assert clean.exit_code == 0, clean.output
     text = (copy / "summary.csv").read_text(encoding="utf-8").splitlines()
     text[1] = text[1].replace(",", ",9", 1)  # a figure changed in the summary
@@ -61,7 +61,7 @@ def test_verify_names_an_edited_summary_and_index(made_run, demo_dir, tmp_path):
     page = (copy / "index.html").read_text(encoding="utf-8")
     (copy / "index.html").write_text(page.replace("Boalemo", "Bolaang", 1), encoding="utf-8")
     (copy / "summary.xlsx").unlink()
-    said = CliRunner().invoke(app, ["verify", str(copy), "--data-dir", data, "--no-progress"])
+    said = CliRunner().invoke(app, ["verify", "--lang", "en", str(copy), "--data-dir", data, "--no-progress"])
     assert said.exit_code == 1, said.output
     assert "NOT as the run wrote it: summary.csv is not the file the run wrote (its sha256 differs from " \
            "run.json's)" in said.output
@@ -80,7 +80,7 @@ def test_verify_fails_a_run_json_whose_file_record_was_deleted(made_run, demo_di
     del run["files"]
     (copy / "run.json").write_text(json.dumps(run), encoding="utf-8")
     (copy / "summary.csv").write_text("district_code\n99.99\n", encoding="utf-8")
-    said = CliRunner().invoke(app, ["verify", str(copy), "--data-dir", os.path.relpath(demo_dir), "--no-progress"])
+    said = CliRunner().invoke(app, ["verify", "--lang", "en", str(copy), "--data-dir", os.path.relpath(demo_dir), "--no-progress"])
     assert said.exit_code == 1, said.output
     assert "run.json records no sha256 of index.html, summary.csv, summary.xlsx (every run ucj makes records " \
            "them)" in " ".join(said.output.split())

@@ -28,5 +28,5 @@ def test_q_report_reports_and_verify_print_nothing_when_all_is_well(demo_dir, tm
                 _ucj("verify", str(Path(out) / "q"), "--data-dir", str(demo_dir), "-q")):
         assert run.returncode == 0 and run.stdout == "" and run.stderr == "", (run.args, run.stdout, run.stderr)
     assert (Path(out) / "q" / "verify.json").is_file() and (Path(out) / "batch" / "index.html").is_file()
-    said = _ucj("verify", str(Path(out) / "q"), "--data-dir", str(demo_dir))
+    said = _ucj("verify", str(Path(out) / "q"), "--data-dir", str(demo_dir), "--lang", "en")
     assert said.returncode == 0 and "1 of 1 reports reproduced" in said.stdout

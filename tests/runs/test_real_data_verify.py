@@ -31,14 +31,14 @@ def test_a_run_on_demo_plus_imported_data_verifies(demo_dir, tmp_path):
     poverty = manifest["tables"]["poverty"]  # both files that were merged are listed, in folder order
     assert [p["folder"].split("/")[-1] for p in poverty["merged_from"]] == [demo_dir.name, "processed"]
     assert poverty["sha256"] == "+".join(p["sha256"] for p in poverty["merged_from"])
-    ok = ucj("verify", str(run_dir), "--data-dir", dirs)
+    ok = ucj("verify", "--lang", "en", str(run_dir), "--data-dir", dirs)
     assert ok.returncode == 0, ok.stdout[-2000:] + ok.stderr[-2000:]
     assert "1 of 1 reports reproduced" in ok.stdout + ok.stderr
     # another imported file in the same folder: verify names that file, and stops before any kernel
     assert ucj("import", "bps-table", str(POOR_CSV), "--out", str(processed)).returncode == 0
-    changed = ucj("verify", str(run_dir), "--data-dir", dirs)
+    changed = ucj("verify", "--lang", "en", str(run_dir), "--data-dir", dirs)
     assert changed.returncode == 2
     assert changed.stderr.count("table poverty differs") == 1  # the imported file only: the demo's is the same
     # the folders in another order are not the data the run read
-    swapped = ucj("verify", str(run_dir), "--data-dir", f"{processed};{demo_dir}")
+    swapped = ucj("verify", "--lang", "en", str(run_dir), "--data-dir", f"{processed};{demo_dir}")
     assert swapped.returncode == 2

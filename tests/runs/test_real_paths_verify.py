@@ -54,7 +54,8 @@ def _rehash(run: Path, name: str) -> None:
 
 
 def _verify(tree: Path, run: Path) -> subprocess.CompletedProcess[str]:
-    return ucj("verify", str(run.relative_to(tree)), "--data-dir", "data/demo;data/processed", "--no-progress",
+    return ucj("verify", "--lang", "en", str(run.relative_to(tree)), "--data-dir", "data/demo;data/processed",
+               "--no-progress",
                cwd=tree)
 
 

@@ -36,7 +36,7 @@ def _copy(run_dir: Path, where: Path) -> Path:
 
 
 def _verify(target: Path, *args: str):
-    return CliRunner().invoke(app, ["verify", str(target), "--no-progress", *args])
+    return CliRunner().invoke(app, ["verify", str(target), "--no-progress", "--lang", "en", *args])
 
 
 def test_a_run_reproduces_every_figure(made_run, demo_dir, monkeypatch):

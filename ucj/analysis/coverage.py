@@ -206,11 +206,26 @@ def latest_coverage(enrolment: pd.DataFrame, workforce: pd.DataFrame, district_c
 # which at least this share of the month before's active participants lapse in one month. These are budget
 # decisions (a PKS ending, a budget not renewed), not ordinary lapses, and the gross need leaves them out.
 AGREEMENT_END_SHARE = 0.5
+# A partial cut (an agreement renewed for fewer workers) is a budget decision too: a funded cell whose lapses in
+# one month reach PARTIAL_CUT_SHARE of the month before's active (and at least MIN_CUT_WORKERS) without being
+# replaced (active falls by as much). Ordinary funded lapses are about 0.2 % a month and replaced within the month
+# (the level holds); in the demo every funded cell-month the rule flags is such a step down in a January (a new
+# budget year), and it flags 505 of the 512 January step-downs of 10 workers or more: docs/leftovers.md.
+PARTIAL_CUT_SHARE = 0.01
+MIN_CUT_WORKERS = 10
+
+
+def is_partial_cut(workers: float, active_before: float) -> bool:
+    """True when an agreement end of `workers` lapses from `active_before` workers is a partial cut (fewer than
+    AGREEMENT_END_SHARE of them left), not the agreement's end."""
+    return workers < AGREEMENT_END_SHARE * active_before
 
 
 def agreement_ends(enrolment: pd.DataFrame) -> pd.DataFrame:
-    """The ends of funding agreements in the enrolment: district_code, month, segment, funding, workers (the
-    participants who lapsed in that month in that cell) and active_before (the month before's active)."""
+    """The ends of funding agreements in the enrolment, partial cuts included: district_code, month, segment,
+    funding, workers (the participants who lapsed in that month in that cell) and active_before (the month
+    before's active). An end: at least AGREEMENT_END_SHARE of the cell lapsed; a partial cut: at least
+    PARTIAL_CUT_SHARE (and MIN_CUT_WORKERS) lapsed and the cell's active fell by as much (not replaced)."""
     cols = ["district_code", "month", "segment", "funding", "workers", "active_before"]
     e = enrolment[enrolment["funding"] != "self_employer"]
     if e.empty:
@@ -220,7 +235,9 @@ def agreement_ends(enrolment: pd.DataFrame) -> pd.DataFrame:
     gap = e["month"] != e.groupby(["district_code", "segment", "funding"], observed=True)["month"].shift() \
         + pd.DateOffset(months=1)
     prev = prev.where(~gap)
-    end = (prev > 0) & (e["lapsed"] >= AGREEMENT_END_SHARE * prev)
+    cut = np.maximum(MIN_CUT_WORKERS, PARTIAL_CUT_SHARE * prev)
+    partial = (e["lapsed"] >= cut) & (prev - e["active"] >= cut)
+    end = (prev > 0) & ((e["lapsed"] >= AGREEMENT_END_SHARE * prev) | partial)
     out = e[end].assign(workers=e.loc[end, "lapsed"].astype("int64"), active_before=prev[end].astype("int64"))
     return out[cols].reset_index(drop=True)
 

@@ -22,6 +22,7 @@ from typing import Callable
 
 import pandas as pd
 
+from ucj.analysis.villages import VillageQuota
 from ucj.data.programme import AGE_RULES
 from ucj.data.registry import Registry
 from ucj.data.villages import DistrictVillages, VillageRegistry, name_key
@@ -81,6 +82,7 @@ class CheckResult:
     files: tuple[str, ...] = ()
     counts: dict[str, int] = field(default_factory=dict)
     synthetic_files: tuple[str, ...] = ()
+    published_quota: VillageQuota | None = None  # the district's published quota used; None: given by the user
 
 
 @functools.lru_cache(maxsize=4096)  # a list holds a handful of start months
@@ -158,14 +160,18 @@ def check_candidates(
     villages: VillageRegistry,
     registry: Registry,
     start: pd.Timestamp,
-    quota: int = 100,
+    quota: int | VillageQuota,
     keyed: Callable[[str], str],
     previous: frozenset[str] = frozenset(),
     files: tuple[str, ...] = (),
     synthetic_files: tuple[str, ...] = (),
 ) -> CheckResult:
     """Check every candidate row (see the module docstring); `keyed` turns a NIK into its keyed hash,
-    and `previous` holds the keyed hashes of workers already funded (earlier lists or runs)."""
+    and `previous` holds the keyed hashes of workers already funded (earlier lists or runs). `quota` is the
+    candidates per desa: the district's published quota (a VillageQuota, kept with the result so that the
+    summary cites it) or a number the user gave; there is no default (no publication sets one for every district)."""
+    published = quota if isinstance(quota, VillageQuota) else None
+    quota = published.quota if published is not None else int(quota)
     resolver = villages.resolver(district_code)
     elsewhere = _village_index_elsewhere(villages, district_code)
     out = rows.copy()
@@ -239,6 +245,7 @@ def check_candidates(
     _duplicates(out)
     _already_funded(out, previous)
     result = _summarise(out, district_code, start, quota, villages, files)
+    result.published_quota = published
     result.synthetic_files = synthetic_files
     return result
 

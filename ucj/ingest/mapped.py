@@ -408,10 +408,11 @@ TEMPLATE_EXAMPLES: dict[str, tuple[list[object], str]] = {
     "workforce": (["Minahasa", 2024, 180000, 70000, 95000, 132104],
                   "potensi pekerja 132,104 is the branch list quoted for Minahasa in Nov 2024 (seed 003); the "
                   "other counts are illustrations; employees and informal workers may be left empty"),
-    "targets": (["72.01", 2030, "99,5", "working_population", "RPJMD Kabupaten Banggai 2025-2030"],
+    "targets": (["72.01", 2030, "99,5", "working_population", "RPJMD Kabupaten Banggai 2025-2030", "false"],
                 "Banggai's RPJMD target of 99.5 % coverage by 2030 (seed 001); decimals with a comma as in "
-                "Indonesian Excel; the RPJMD sets the year, so the optional column target_year_assumed is left "
-                "out (false); add it with true where the document sets no year and the year is assumed"),
+                "Indonesian Excel; target_year_assumed is optional: false here because the RPJMD sets the year "
+                "(an empty cell, or no such column, also means false); write true where the document sets no "
+                "year and the year is assumed"),
     "village_enrolment": (["Minahasa", "2025-12", "71.02.06.2017", "BPU", "apbd", 112],
                           "112 APBD-funded BPU participants in Desa Tounelet, Kecamatan Kakas, at the end of "
                           "December 2025 (illustration; a branch office's rekap per desa gives one row per "
@@ -433,11 +434,18 @@ def template_mapping(kind: str) -> Mapping:
 
 
 def template_columns(kind: str) -> list[str]:
-    """The template's header: district, the period, the values (a column with a default, such as targets'
-    target_year_assumed, is optional: the notes sheet lists it, a file may add it)."""
+    """The template's header: district, the period, the values: every column the importer reads, the optional
+    ones (a column with a default, such as targets' target_year_assumed) last; `optional_columns` names them."""
     m = template_mapping(kind)
     period = "month" if m.month else "year" if m.year else None
-    return ["district"] + ([period] if period else []) + [c for c in m.columns if (kind, c) not in COLUMN_DEFAULTS]
+    optional = optional_columns(kind)
+    return (["district"] + ([period] if period else []) + [c for c in m.columns if c not in optional]
+            + [c for c in m.columns if c in optional])
+
+
+def optional_columns(kind: str) -> list[str]:
+    """The template's columns a file may leave empty or out (each then takes its default, schema.COLUMN_DEFAULTS)."""
+    return [c for (k, c) in COLUMN_DEFAULTS if k == kind]
 
 
 def import_template(path: str | Path, kind: str, allow_unmatched: bool = False, registry: Registry | None = None,
@@ -446,6 +454,11 @@ def import_template(path: str | Path, kind: str, allow_unmatched: bool = False, 
     village_enrolment."""
     return import_mapped(path, template_mapping(kind), allow_unmatched,
                          importer=f"ucj.ingest.mapped.import_template[{kind}]", registry=registry, year=year)
+
+
+def _marked(column: str, optional: list[str]) -> str:
+    """A column's name on the notes and example sheets, "(optional)" after an optional one."""
+    return f"{column} (optional)" if column in optional else column
 
 
 def write_templates(out_dir: str | Path) -> list[Path]:
@@ -465,17 +478,17 @@ def write_templates(out_dir: str | Path) -> list[Path]:
         with atomic_path(example_path) as tmp:
             example.to_csv(tmp, index=False)
         docs = {c.name: c for c in TABLES[kind].columns}
+        optional = optional_columns(kind)
         notes = pd.DataFrame(
             [("district", "text", "kabupaten/kota name or Kemendagri code, e.g. Kab. Boalemo, Kota Bandung or 75.02; "
                                   "write Kabupaten/Kota where both exist (Bandung)")]
             + [(c, _PERIOD[c], f"the {c}") for c in cols[1:2] if c in _PERIOD]
-            + [(c, f"{docs[c].kind} ({docs[c].unit})", f"{docs[c].meaning}; {docs[c].rule}") for c in cols
-               if c in docs]
-            + [(c, f"{docs[c].kind} ({docs[c].unit})", f"optional column (add it to the header): {docs[c].meaning}; "
-                                                       f"{docs[c].rule}") for (k, c) in COLUMN_DEFAULTS if k == kind],
+            + [(_marked(c, optional), f"{docs[c].kind} ({docs[c].unit})",
+                (f"OPTIONAL: may be left empty, or the column removed (then {str(COLUMN_DEFAULTS[kind, c]).lower()}): "
+                 if c in optional else "") + f"{docs[c].meaning}; {docs[c].rule}") for c in cols if c in docs],
             columns=["column", "type", "meaning"],
         )
-        worked = pd.DataFrame({"column": cols, "example": [str(v) for v in row]})
+        worked = pd.DataFrame({"column": [_marked(c, optional) for c in cols], "example": [str(v) for v in row]})
         worked.loc[len(worked)] = ["(why)", f"EXAMPLE: {note}"]
         xlsx_path = out / f"{kind}_template.xlsx"
         with atomic_path(xlsx_path) as tmp:

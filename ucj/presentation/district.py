@@ -22,6 +22,7 @@ import pandas as pd
 from ucj import __version__
 from ucj.analysis.all_districts import district_table
 from ucj.analysis.budget import Cohorts
+from ucj.analysis.coverage import is_partial_cut
 from ucj.analysis.district import (DEFAULT_DENOMINATOR, TARGET_FROM_PARAMETER, AreaPoverty, Comparison,
                                    DistrictFigures, Figure, all_funded_rate, as_of, district_figures, jsonable,
                                    peer_table_key)
@@ -550,6 +551,11 @@ class DistrictReport:
         for r in self.results.agreement_ends.itertuples():
             # the end as the agreement's last month with workers; the workers active then, and any registered in
             # the month after that lapsed with them, said apart (reader's finding 7)
+            if is_partial_cut(r.workers, r.active_before):  # renewed for fewer workers: the cut, not an end
+                lines.append(tf("agreement_cut_line", lang, last=r.last_active_month, month=f"{pd.Timestamp(r.month):%Y-%m}",
+                                funding=t(str(r.funding), lang), workers=fmt_int(r.workers, lang),
+                                active=fmt_int(r.active_before, lang)))
+                continue
             late = int(r.workers) - int(r.active_before)
             extra = tf("agreement_end_late", lang, late=fmt_int(late, lang), month=f"{pd.Timestamp(r.month):%Y-%m}",
                        workers=fmt_int(r.workers, lang)) if late > 0 else ""

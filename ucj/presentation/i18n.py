@@ -63,6 +63,16 @@ def fmt_int(value: object, lang: Lang = "id") -> str:
     return _minus(format_decimal(round(float(value)), locale=_LOCALE[lang]))  # type: ignore[arg-type]
 
 
+def fmt_exact(value: object, lang: Lang = "id") -> str:
+    """A number with every digit it has (no rounding: a recorded figure beside its recomputed value), in the
+    language's grouping and decimal mark: 1234.5678 -> "1.234,5678" / "1,234.5678"; babel parses it back."""
+    from babel.numbers import format_decimal as babel_decimal
+
+    if _missing(value):
+        return "–"
+    return _minus(babel_decimal(value, locale=_LOCALE[lang], decimal_quantization=False))  # type: ignore[arg-type]
+
+
 def fmt_num(value: object, lang: Lang = "id", digits: int = 1) -> str:
     if _missing(value):
         return "–"

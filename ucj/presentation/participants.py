@@ -17,6 +17,7 @@ from ucj.core.config import stylesheet
 from ucj.data.registry import District
 from ucj.presentation.i18n import Lang, fmt_int, fmt_pct, fmt_rp_full, t, tf
 from ucj.presentation.tables import Shown, as_html_frame
+from ucj.presentation.villages_view import quota_citation
 
 PERSONAL_COLUMNS = ("file", "row", "nik", "name", "birth_date", "sex", "village", "kecamatan", "occupation",
                     "funding", "start")
@@ -104,14 +105,34 @@ def summary_tables(result: CheckResult, budget: AdditionalBudget, lang: Lang) ->
     }
 
 
-def summary_document(result: CheckResult, budget: AdditionalBudget, district: District) -> dict[str, object]:
-    """summary.json: the counts and tables, with codes (not sentences); no personal data."""
+def quota_source(result: CheckResult, lang: Lang) -> str | None:
+    """Where the quota used was published, as a reader cites it (outlet, title, date); None: the user gave it."""
+    q = result.published_quota
+    return None if q is None else quota_citation(q, lang)
+
+
+def quota_sentence(result: CheckResult, lang: Lang) -> str:
+    """Where the quota comes from: the district's published agreement (its words and source) or the user."""
+    q = result.published_quota
+    if q is None:
+        return tf("participants.quota_given", lang, quota=fmt_int(result.quota, lang))
+    return tf("participants.quota_published", lang, quota=fmt_int(result.quota, lang), wording=q.wording,
+              source=quota_source(result, lang))
+
+
+def summary_document(result: CheckResult, budget: AdditionalBudget, district: District,
+                     lang: Lang = "en") -> dict[str, object]:
+    """summary.json: the counts and tables, with codes (not sentences); no personal data. The quota's source
+    is cited in `lang` (None where the user gave the quota)."""
     def records(df: pd.DataFrame) -> list[dict[str, object]]:
         return [{k: (v.item() if hasattr(v, "item") else v) for k, v in r.items()} for r in df.to_dict("records")]
 
     return {
         "district_code": district.code, "district_name": district.full_name,
-        "start": f"{result.start:%Y-%m}", "quota": result.quota, "files": list(result.files),
+        "start": f"{result.start:%Y-%m}", "quota": result.quota,
+        "quota_source": quota_source(result, lang),
+        "quota_date": None if result.published_quota is None else result.published_quota.date,
+        "files": list(result.files),
         "counts": result.counts, "synthetic_files": list(result.synthetic_files),
         "budget": {"workers": budget.workers, "months": budget.months,
                    "monthly_contribution_rp": budget.monthly_contribution_rp, "cost_rp": budget.cost_rp,
@@ -180,7 +201,8 @@ def summary_html(result: CheckResult, budget: AdditionalBudget, district: Distri
     sections = [
         ("participants.h.overview", tables["overview"], tf("participants.overview_note", lang,
                                                            start=f"{result.start:%Y-%m}", quota=fmt_int(result.quota, lang),
-                                                           files=", ".join(result.files))),
+                                                           files=", ".join(result.files))
+         + " " + quota_sentence(result, lang)),
         ("participants.h.budget", tables["budget"], tf("participants.budget_note", lang,
                                                        tariff=fmt_rp_full(budget.monthly_contribution_rp, lang),
                                                        months=fmt_int(budget.months, lang)) + " " + coverage_note),

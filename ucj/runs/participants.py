@@ -26,6 +26,7 @@ import pandas as pd
 
 from ucj.analysis.participants import (ALREADY_FUNDED, CheckResult, additional_budget, check_candidates,
                                        check_nik)
+from ucj.analysis.villages import VillageQuota, published_quota
 from ucj.core.config import REPORTS_DIR, participants_key_file
 from ucj.core.errors import UcjInputError
 from ucj.core.files import folder_transaction
@@ -80,16 +81,33 @@ def previous_keys(paths: list[Path], keyed: Callable[[str], str], start: pd.Time
     return frozenset(keys)
 
 
-def check(files: list[Path], district: District, *, start: pd.Timestamp, quota: int = 100, months: int = 12,
+def village_quota(district: District, quota: int | None) -> "int | VillageQuota":
+    """The candidates each desa should register: the number the user gave, else the district's published quota
+    (data/published/village_quotas.csv, cited in the summary). A district without one has no default: a quota is
+    the district's own agreement (Minahasa's 100 per desa, ANTARA Sulut, November 2024, binds no other district),
+    so the user must give one (one-line error, exit 2)."""
+    if quota is not None:
+        return int(quota)
+    published = published_quota(district.code)
+    if published is None:
+        raise UcjInputError.one(f"no village quota is published for {district.full_name} (a quota is the "
+                                "district's own agreement, not a national rule): give the number with --quota",
+                                column="quota", label="option")
+    return published
+
+
+def check(files: list[Path], district: District, *, start: pd.Timestamp, quota: int | None = None, months: int = 12,
           previous: list[Path] = (), data_dirs: tuple[str, ...] = (), lang: Lang = "id",  # type: ignore[assignment]
           key_file: Path | None = None, data_named: bool = False) -> tuple[CheckResult, object]:
     """Read, check and budget a candidate list (nothing written). Coverage before and after comes from
-    `data_dirs`; when they were not named by the user (`data_named`), missing data only leaves it out."""
+    `data_dirs`; when they were not named by the user (`data_named`), missing data only leaves it out.
+    `quota` None: the district's published quota, or an error where none is published (`village_quota`)."""
+    per_desa = village_quota(district, quota)
     registry = load_registry()
     keyed = keyed_hasher(key_file)
     rows = read_candidates(files)
     result = check_candidates(rows.rows, district.code, villages=load_villages(), registry=registry, start=start,
-                              quota=quota, keyed=keyed, previous=previous_keys(list(previous), keyed, start),
+                              quota=per_desa, keyed=keyed, previous=previous_keys(list(previous), keyed, start),
                               files=rows.files, synthetic_files=rows.synthetic_files)
     enrolment = workforce = None
     if data_dirs:
@@ -160,7 +178,7 @@ def _write(stage: Path, result: CheckResult, budget: object, district: District,
     _private_file(personal / "rejected.csv", safe_csv_frame(rejected).to_csv(index=False))
     valid = result.rows[result.rows["status"].isin(["accepted", ALREADY_FUNDED]) & result.rows["key"].notna()]
     (stage / KEYS_FILE).write_text("".join(f"{k}\n" for k in sorted(set(valid["key"]))), encoding="utf-8")
-    summary = view.summary_document(result, budget, district) | {"provenance": provenance, "lang": lang}
+    summary = view.summary_document(result, budget, district, lang) | {"provenance": provenance, "lang": lang}
     (stage / "summary.json").write_text(json.dumps(summary, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
                                         encoding="utf-8")
     png = view.below_quota_png(result, district, lang)
@@ -173,10 +191,11 @@ def default_run_dir(district: District, run: str | None) -> Path:
     return REPORTS_DIR / (run or f"participants-{district.slug}")
 
 
-def check_from_parameters(district: str, files: str, previous: str, quota: int, start: str, months: int,
+def check_from_parameters(district: str, files: str, previous: str, quota: int | None, start: str, months: int,
                           lang: str, data_dir: str) -> "view.Checked":
     """The notebook's parameters, checked the way the CLI checks them, then the check (nothing written).
-    An empty `files` means the demo's synthetic list in the (first) data folder."""
+    An empty `files` means the demo's synthetic list in the (first) data folder; `quota` None or "" means the
+    district's published quota (an error where none is published)."""
     from ucj.analysis.participants import parse_month
     from ucj.core.config import split_dirs
     from ucj.ingest.demo_participants import FILE
@@ -190,7 +209,8 @@ def check_from_parameters(district: str, files: str, previous: str, quota: int, 
     dirs = split_dirs(data_dir)
     paths = [Path(p.strip()) for p in files.split(";") if p.strip()] or [Path(dirs[0]) / FILE]
     earlier = [Path(p.strip()) for p in previous.split(";") if p.strip()]
-    result, budget = check(paths, d, start=first, quota=int(quota), months=int(months), previous=earlier,
+    result, budget = check(paths, d, start=first,
+                           quota=None if quota is None or quota == "" else int(quota), months=int(months), previous=earlier,
                            data_dirs=dirs, lang=lang_ok, data_named=bool(data_dir))
     mine = load_villages().in_district(d.code)
     counts = (sum(v.kind != "kelurahan" for v in mine), sum(v.kind == "kelurahan" for v in mine))

@@ -33,6 +33,7 @@ from typing import Callable
 
 from ucj.core.errors import Problem, UcjInputError
 from ucj.core.files import sha256_file, write_json, write_text
+from ucj.presentation.i18n import Lang, fmt_exact, fmt_int, t, tf
 from ucj.runs.bundle import environment
 
 REL_TOL = 1e-9
@@ -49,6 +50,55 @@ class DataMismatch(UcjInputError):
     """The data given is not the data the run read."""
 
 
+# -- what verification says ---------------------------------------------------------------------
+class Note(str):
+    """One finding as a catalogue key (`verify.note.<code>`) with its parameters. As a str it is the English
+    sentence (what verify.json records); `text(lang)` is the reader's language. A Note made of `parts` is
+    those findings joined by "; "."""
+
+    code: str
+    params: dict[str, object]
+    parts: tuple["Note", ...]
+
+    def __new__(cls, code: str, parts: tuple["Note", ...] = (), **params: object) -> "Note":
+        note = super().__new__(cls, _note_text(code, params, parts, "en"))
+        note.code, note.params, note.parts = code, params, tuple(parts)
+        return note
+
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        return (_note, (self.code, self.parts, self.params))
+
+    def text(self, lang: Lang = "en") -> str:
+        return _note_text(self.code, self.params, self.parts, lang)
+
+    @classmethod
+    def joined(cls, notes: list["Note"]) -> "Note":
+        return notes[0] if len(notes) == 1 else cls("", tuple(notes))
+
+
+def _note(code: str, parts: tuple[Note, ...], params: dict[str, object]) -> Note:
+    return Note(code, parts, **params)
+
+
+def shown(value: object, lang: Lang) -> str:
+    """A value in a finding: a Note in `lang`, a number with all its digits (babel), None as "none", other
+    values as Python writes them (text quoted)."""
+    if isinstance(value, Note):
+        return value.text(lang)
+    if value is None:
+        return t("verify.none", lang)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return fmt_exact(value, lang)
+    return repr(value)
+
+
+def _note_text(code: str, params: dict[str, object], parts: tuple[Note, ...], lang: Lang) -> str:
+    if not code:
+        return "; ".join(p.text(lang) for p in parts)
+    return tf(f"verify.note.{code}", lang, **{k: v if isinstance(v, str) and not isinstance(v, Note) else shown(v, lang)
+                                              for k, v in params.items()})
+
+
 # -- comparing ----------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Difference:
@@ -59,9 +109,11 @@ class Difference:
     new: object
     difference: object = None
 
-    def line(self) -> str:
-        by = f" (difference {self.difference})" if self.difference is not None else ""
-        return f"{self.figure}: recorded {self.recorded!r}, now {self.new!r}{by}"
+    def line(self, lang: Lang = "en") -> str:
+        values = dict(figure=self.figure, recorded=shown(self.recorded, lang), new=shown(self.new, lang))
+        if self.difference is None:
+            return tf("verify.difference", lang, **values)
+        return tf("verify.difference_by", lang, difference=shown(self.difference, lang), **values)
 
 
 def _is_number(v: object) -> bool:
@@ -227,7 +279,7 @@ def page_text(data: bytes) -> str:
     return STAMP.sub("", data.decode("utf-8", errors="replace"))
 
 
-def png_differs(a: bytes, b: bytes) -> str | None:
+def png_differs(a: bytes, b: bytes) -> Note | None:
     """Why two figures are not the same picture (size, or the share of pixels that differ beyond what
     another machine's fonts and anti-aliasing change), else None."""
     import io
@@ -238,12 +290,12 @@ def png_differs(a: bytes, b: bytes) -> str | None:
     try:
         x, y = (np.asarray(Image.open(io.BytesIO(d)).convert("RGBA"), dtype=np.int16) for d in (a, b))
     except (UnidentifiedImageError, OSError, ValueError):
-        return "not a readable PNG image"
+        return Note("png_unreadable")
     if x.shape != y.shape:
-        return f"size {x.shape[1]}x{x.shape[0]} recorded, {y.shape[1]}x{y.shape[0]} now"
+        return Note("png_size", width=x.shape[1], height=x.shape[0], width_now=y.shape[1], height_now=y.shape[0])
     differs = np.abs(x - y).max(axis=2) > PNG_TOLERANCE[0]
     share = np.count_nonzero(differs) / differs.size  # a comparison of two files, not a figure of the data
-    return f"{share:.1%} of its pixels differ" if share > PNG_TOLERANCE[1] else None
+    return Note("png_pixels", share=round(100 * share, 1)) if share > PNG_TOLERANCE[1] else None
 
 
 def compare_outputs(c: ReportCheck, folder: Path | None, now: dict[str, bytes]) -> None:
@@ -258,13 +310,12 @@ def compare_outputs(c: ReportCheck, folder: Path | None, now: dict[str, bytes]) 
         if name.endswith(".html"):
             c.figures += 1
             if page_text(shipped.read_bytes()) != page_text(data):
-                c.differences.append(Difference(f"{name} (text)", "the shipped page",
-                                                "differs from the page made again from the same data"))
+                c.differences.append(Difference(f"{name} (text)", Note("shipped_page"), Note("page_differs")))
         elif name.endswith(".png"):
             c.figures += 1
             why = png_differs(shipped.read_bytes(), data)
             if why:
-                c.differences.append(Difference(f"{name} (pixels)", "the shipped figure", why))
+                c.differences.append(Difference(f"{name} (pixels)", Note("shipped_figure"), why))
 
 
 def reexecute_overviews(overviews: list[Recorded], data_dirs: tuple[str, ...]) -> list[ReportCheck]:
@@ -283,11 +334,11 @@ def reexecute_overviews(overviews: list[Recorded], data_dirs: tuple[str, ...]) -
                                 ";".join(data_dirs), str(r.parameters.get("last_period") or ""),
                                 str(r.parameters.get("denominator") or ""))
         except UcjInputError as err:
-            c.error = f"its parameters no longer validate: {err.render()}"
+            c.error = Note("params_invalid", detail=err.render())
             continue
         result = render_overview(p, Setup(notebook(p.notebook).read_text(encoding="utf-8"), data_spec(data_dirs)))
         if result.entry.get("status") != "ok":
-            c.error = f"the overview failed again: {result.entry.get('error')}"
+            c.error = Note("overview_failed", detail=str(result.entry.get("error")))
             continue
         tmp = Path(tempfile.mkdtemp(prefix="ucj-verify-"))
         try:
@@ -360,7 +411,7 @@ def _code_cells(nb: dict[str, object]) -> list[str]:
     return out
 
 
-def notebook_problems(r: Recorded, shipped_name: str) -> list[str]:
+def notebook_problems(r: Recorded, shipped_name: str) -> list[Note]:
     """Why the executed notebook shipped with a report is not the notebook this ucj ships (code added,
     removed or changed in a cell, or run.json's notebook_sha256 not that notebook's): such a notebook
     must not be trusted, nor rerun with papermill. Empty when it is the same code."""
@@ -368,24 +419,22 @@ def notebook_problems(r: Recorded, shipped_name: str) -> list[str]:
     from ucj.runs.batch import notebook
 
     text = notebook(shipped_name).read_text(encoding="utf-8")
-    problems = []
+    problems: list[Note] = []
     if r.notebook_sha256 is not None and r.notebook_sha256 != hashlib.sha256(text.encode()).hexdigest():
-        problems.append(f"run.json's notebook_sha256 is not that of the notebook ucj {__version__} ships "
-                        f"({shipped_name}.ipynb)")
+        problems.append(Note("notebook_hash", version=__version__, notebook=shipped_name))
     if r.executed is None:
         return problems
     try:
         executed = _code_cells(json.loads(r.executed.read_text(encoding="utf-8")))
     except OSError:
-        return problems + ["its executed notebook report.ipynb is missing"]
+        return problems + [Note("notebook_missing")]
     except (ValueError, AttributeError, TypeError):
-        return problems + ["its executed notebook report.ipynb is not a readable notebook"]
+        return problems + [Note("notebook_unreadable")]
     shipped = _code_cells(json.loads(text))
     if executed != shipped:
         where = next((i for i, (a, b) in enumerate(zip(executed, shipped), 1) if a != b), min(len(executed), len(shipped)) + 1)
-        problems.append(f"the code of its executed notebook report.ipynb differs from the notebook ucj {__version__} "
-                        f"ships ({shipped_name}.ipynb) at code cell {where} ({len(executed)} code cells, "
-                        f"{len(shipped)} shipped); do not run it")
+        problems.append(Note("notebook_code", version=__version__, notebook=shipped_name, cell=where,
+                             executed=len(executed), shipped=len(shipped)))
     return problems
 
 
@@ -442,19 +491,24 @@ def check_data(reports: list[Recorded], data_dirs: tuple[str, ...], advice: list
     return checked
 
 
-def environment_warnings(recorded: dict[str, object], now: dict[str, object]) -> list[str]:
+def environment_warnings(recorded: dict[str, object], now: dict[str, object]) -> list[Note]:
     """One line per difference between the environment that made the run and this one."""
     warnings = []
     for k in ("ucj", "git_commit", "python", "implementation", "platform"):
         if k in recorded and recorded.get(k) != now.get(k):
-            warnings.append(f"{k}: the run had {recorded.get(k)}, this machine has {now.get(k)}")
+            warnings.append(Note("env_differs", what=k, then=_version(recorded.get(k)), now=_version(now.get(k))))
     libs_then = recorded.get("libraries") or {}
     libs_now = now.get("libraries") or {}
     for name in sorted(set(libs_then) | set(libs_now)):  # type: ignore[arg-type]
         a, b = libs_then.get(name), libs_now.get(name)  # type: ignore[union-attr]
         if a != b:
-            warnings.append(f"{name}: the run had {a or 'none'}, this machine has {b or 'none'}")
+            warnings.append(Note("env_differs", what=name, then=_version(a or None), now=_version(b or None)))
     return warnings
+
+
+def _version(value: object) -> object:
+    """A version as recorded (text as it is, never quoted or grouped like a number); None: none."""
+    return None if value is None else str(value)
 
 
 # -- the verification ---------------------------------------------------------------------------
@@ -465,7 +519,7 @@ class ReportCheck:
     district_name: str
     figures: int = 0
     differences: list[Difference] = field(default_factory=list)
-    error: str | None = None
+    error: Note | None = None
 
     @property
     def reproduced(self) -> bool:
@@ -476,10 +530,10 @@ class ReportCheck:
 class Verification:
     target: str  # the run folder or notebook, as named relative to where the results are written
     data_dirs: list[str]
-    warnings: list[str]
+    warnings: list[Note]
     reports: list[ReportCheck]
     checked_at: str = field(default_factory=lambda: dt.datetime.now().isoformat(timespec="seconds"))
-    altered: list[str] = field(default_factory=list)  # the run's index or summary changed since the run
+    altered: list[Note] = field(default_factory=list)  # the run's index or summary changed since the run
 
     @property
     def ok(self) -> bool:
@@ -556,7 +610,7 @@ def reexecute(reports: list[Recorded], data_dirs: tuple[str, ...], workers: int 
                                  p.get("target_pct", -1.0), p.get("target_year", -1), p.get("lang", "id"),
                                  ";".join(data_dirs), registry=registry)
         except UcjInputError as err:
-            checks[r.slug].error = f"its parameters no longer validate: {err.render()}"
+            checks[r.slug].error = Note("params_invalid", detail=err.render())
             continue
         params.append(vp)
         by_slug[vp.district.slug] = r
@@ -571,7 +625,7 @@ def reexecute(reports: list[Recorded], data_dirs: tuple[str, ...], workers: int 
                 r = by_slug[str(e["slug"])]
                 c = checks[r.slug]
                 if e.get("status") != "ok":
-                    c.error = f"the report failed again: {e.get('error')}"
+                    c.error = Note("report_failed", detail=str(e.get("error")))
                     continue
                 folder = tmp / "run" / str(e["slug"])
                 _compare_report(c, r, json.loads((folder / KEY_FIGURES).read_text(encoding="utf-8")),
@@ -599,7 +653,7 @@ def unknown_files(run_dir: Path, run: dict[str, object]) -> list[str]:
     return [f for f in found if f not in known]
 
 
-def run_outputs_altered(run_dir: Path, run: dict[str, object]) -> tuple[list[str], list[str]]:
+def run_outputs_altered(run_dir: Path, run: dict[str, object]) -> tuple[list[Note], list[Note]]:
     """The run's own pages and tables (index.html, summary.csv, summary.xlsx) against the sha256 run.json
     records: one line per file changed or missing, or one line for all of them when run.json records none
     (every run ucj makes records them); the second list (warnings) is kept empty for callers."""
@@ -610,19 +664,18 @@ def run_outputs_altered(run_dir: Path, run: dict[str, object]) -> tuple[list[str
         # every run ucj makes records them: a run.json without them was edited, and these files then prove
         # nothing (red team: deleting the key let an edited summary.xlsx and index.html pass)
         present = [n for n in RUN_OUTPUTS if (run_dir / n).is_file()]
-        return ([f"run.json records no sha256 of {', '.join(present)} (every run ucj makes records them): they "
-                 "cannot be checked"] if present else []), []
+        return ([Note("no_sha256", files=", ".join(present))] if present else []), []
     out = []
     for name in RUN_OUTPUTS:
         if name not in recorded:
             if (run_dir / name).is_file():
-                out.append(f"{name} is not recorded in run.json's files (added after the run)")
+                out.append(Note("added", file=name))
             continue
         path = run_dir / name
         if not path.is_file():
-            out.append(f"{name} is missing (run.json records it)")
+            out.append(Note("missing", file=name))
         elif sha256_file(path) != recorded[name]:
-            out.append(f"{name} is not the file the run wrote (its sha256 differs from run.json's)")
+            out.append(Note("file_altered", file=name))
     return out, []
 
 
@@ -636,16 +689,17 @@ def _check_notebooks(checks: list[ReportCheck], reports: list[Recorded], overvie
     named += [(r, OVERVIEW_NOTEBOOKS["national" if r.district == "ID" else "province"]) for r in overviews]
     for r, name in named:
         problems = notebook_problems(r, name)
-        problems += [f"{f} is not the file the run wrote (its sha256 differs from run.json's)" for f in r.altered]
+        problems += [Note("file_altered", file=f) for f in r.altered]
         c = by_slug.get(r.slug)
         if problems and c is not None:
-            c.error = "; ".join(([c.error] if c.error else []) + problems)
+            c.error = Note.joined(([c.error] if c.error else []) + problems)
 
 
 def verify(target: Path, districts: list[str] | None = None, sample: int | None = None, data_dir: str = "",
            workers: int | None = None, progress: bool = False,
-           echo: Callable[[str], None] = lambda line: None) -> Verification:
-    """Verify a run folder or one executed notebook; write verify.json and verify.html beside it."""
+           echo: Callable[[str], None] = lambda line: None, lang: Lang = "id") -> Verification:
+    """Verify a run folder or one executed notebook; write verify.json (its findings in English, the record)
+    and verify.html (in `lang`) beside it."""
     target = Path(target)
     overviews: list[Recorded] = []
     if target.is_file():
@@ -675,15 +729,15 @@ def verify(target: Path, districts: list[str] | None = None, sample: int | None 
         env_then = {"ucj": env_then.get("ucj"), "python": env_then.get("python"), "libraries": versions}  # type: ignore[union-attr]
         now = now | {"libraries": {k: now["libraries"].get(k) for k in versions}}  # type: ignore[union-attr]
     warnings = environment_warnings(env_then, now)  # type: ignore[arg-type]
-    warnings += [f"{r.district_name}: {name} is not the file the run wrote (its sha256 differs from run.json's)"
+    warnings += [Note("file_altered_of", district=r.district_name, file=name)
                  for r in recorded + overviews for name in r.altered]
-    altered: list[str] = []
+    altered: list[Note] = []
     if target.is_dir():
-        warnings += [f"{name} is not recorded in run.json (not made by this run)" for name in unknown_files(target, run)]
+        warnings += [Note("not_recorded", file=name) for name in unknown_files(target, run)]
         altered, unchecked = run_outputs_altered(target, run)
         warnings += unchecked
     for w in warnings:
-        echo(f"warning: {w}")
+        echo(tf("verify.cli_warning", lang, what=w.text(lang)))
     checks = reexecute(recorded, dirs, workers, progress, echo) if recorded else []
     checks += reexecute_overviews(overviews, dirs)
     _check_notebooks(checks, recorded, overviews)
@@ -692,7 +746,7 @@ def verify(target: Path, districts: list[str] | None = None, sample: int | None 
     result = Verification(target.name, [relative(d, out_dir) for d in dirs], warnings, checks, altered=altered)
     try:
         write_json(out_dir / VERIFY_JSON, result.as_dict())
-        write_text(out_dir / VERIFY_HTML, verify_html(result))
+        write_text(out_dir / VERIFY_HTML, verify_html(result, lang))
     except OSError as err:  # a run on a read-only medium: say so in one line (copy it somewhere writable)
         from ucj.runs.batch import os_reason
 
@@ -710,34 +764,70 @@ def _advice(run_dir: Path, run: dict[str, object]) -> list[str]:
 
 
 # -- the page -----------------------------------------------------------------------------------
-def verify_html(v: Verification) -> str:
-    """A readable page: each report reproduced or not, and every differing figure with both values."""
+def verify_html(v: Verification, lang: Lang = "id") -> str:
+    """A readable page in `lang`: each report reproduced or not, and every differing figure with both values."""
     from ucj.core.config import stylesheet
 
     e = html.escape
     rows = []
     for r in v.reports:
-        status = "reproduced" if r.reproduced else ("NOT reproduced: " + r.error if r.error else "NOT reproduced")
-        rows.append(f"<tr><td>{e(r.district_name)} ({e(r.district)})</td><td>{r.figures}</td>"
-                    f"<td class='{'ok' if r.reproduced else 'bad'}'>{e(status)}</td></tr>")
+        rows.append(f"<tr><td>{e(r.district_name)} ({e(r.district)})</td><td>{e(fmt_int(r.figures, lang))}</td>"
+                    f"<td class='{'ok' if r.reproduced else 'bad'}'>{e(report_status(r, lang))}</td></tr>")
     details = []
     for r in v.reports:
         if r.differences:
-            lines = "".join(f"<tr><td><code>{e(d.figure)}</code></td><td>{e(repr(d.recorded))}</td>"
-                            f"<td>{e(repr(d.new))}</td><td>{e('' if d.difference is None else repr(d.difference))}</td></tr>"
+            lines = "".join(f"<tr><td><code>{e(d.figure)}</code></td><td>{e(shown(d.recorded, lang))}</td>"
+                            f"<td>{e(shown(d.new, lang))}</td>"
+                            f"<td>{e('' if d.difference is None else shown(d.difference, lang))}</td></tr>"
                             for d in r.differences)
-            details.append(f"<h2>{e(r.district_name)}: {len(r.differences)} figure(s) differ</h2>"
-                           f"<table class='ucj-table'><tr><th>figure</th><th>recorded</th><th>new</th>"
-                           f"<th>difference</th></tr>{lines}</table>")
-    warn = "".join(f"<li>{e(w)}</li>" for w in v.warnings) or "<li>none</li>"
-    verdict = (f"All {len(v.reports)} report(s) reproduced." if v.ok else
-               f"{sum(not r.reproduced for r in v.reports)} of {len(v.reports)} report(s) did not reproduce.")
-    if v.altered:
-        verdict += " The run's own files were changed: " + "; ".join(v.altered) + "."
-    return (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>Verification of {e(v.target)}</title>"
+            head = "".join(f"<th>{e(t(f'verify.col.{c}', lang))}</th>" for c in ("figure", "recorded", "new", "difference"))
+            details.append(f"<h2>{e(tf('verify.h_differ', lang, district=r.district_name, n=fmt_int(len(r.differences), lang)))}</h2>"
+                           f"<table class='ucj-table'><tr>{head}</tr>{lines}</table>")
+    warn = "".join(f"<li>{e(w.text(lang))}</li>" for w in v.warnings) or f"<li>{e(t('verify.none', lang))}</li>"
+    title = e(tf("verify.title", lang, target=v.target))
+    head = "".join(f"<th>{e(t(f'verify.col.{c}', lang))}</th>" for c in ("report", "figures", "result"))
+    return (f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'><title>{title}</title>"
             f"<style>{stylesheet()}{stylesheet('page')} .ok{{color:#1a7f37}} .bad{{color:#b42318;font-weight:bold}}"
-            f"</style></head><body><h1 class='ucj-title'>Verification of {e(v.target)}</h1>"
-            f"<p>{e(verdict)} Checked {e(v.checked_at)} against the data in {e(', '.join(v.data_dirs))}; "
-            f"integers compared exactly, decimals to {REL_TOL:g} relative, text exactly.</p>"
-            f"<table class='ucj-table'><tr><th>report</th><th>figures compared</th><th>result</th></tr>{''.join(rows)}"
-            f"</table><h2>Environment differences (warnings)</h2><ul>{warn}</ul>{''.join(details)}</body></html>")
+            f"</style></head><body><h1 class='ucj-title'>{title}</h1>"
+            f"<p>{e(verdict(v, lang))} {e(tf('verify.checked', lang, at=v.checked_at, dirs=', '.join(v.data_dirs), tol=fmt_exact(REL_TOL, lang)))}</p>"
+            f"<table class='ucj-table'><tr>{head}</tr>{''.join(rows)}"
+            f"</table><h2>{e(t('verify.h_environment', lang))}</h2><ul>{warn}</ul>{''.join(details)}</body></html>")
+
+
+def report_status(r: ReportCheck, lang: Lang) -> str:
+    """A report's result on the page: reproduced, or not and why."""
+    if r.reproduced:
+        return t("verify.status.reproduced", lang)
+    return tf("verify.status.not_because", lang, why=r.error.text(lang)) if r.error else t("verify.status.not", lang)
+
+
+def verdict(v: Verification, lang: Lang) -> str:
+    """The page's first sentence: all reproduced, or how many did not; and the run's own files changed."""
+    n = fmt_int(len(v.reports), lang)
+    text = (tf("verify.all_reproduced", lang, n=n) if v.ok else
+            tf("verify.some_not", lang, bad=fmt_int(sum(not r.reproduced for r in v.reports), lang), n=n))
+    if v.altered:
+        text += " " + tf("verify.altered_verdict", lang, files="; ".join(a.text(lang) for a in v.altered))
+    return text
+
+
+def cli_lines(result: Verification, lang: Lang) -> list[tuple[str, bool]]:
+    """What `ucj verify` prints after the run, in `lang`, each with whether it is said even when quiet
+    (a report not reproduced, a file altered) or only when not quiet (reproduced)."""
+    out = []
+    for r in result.reports:
+        if r.reproduced:
+            out.append((tf("verify.cli.reproduced", lang, district=r.district_name, n=fmt_int(r.figures, lang)), False))
+            continue
+        out.append((tf("verify.cli.not_because", lang, district=r.district_name, why=r.error.text(lang)) if r.error else
+                    tf("verify.cli.not", lang, district=r.district_name, bad=fmt_int(len(r.differences), lang),
+                       n=fmt_int(r.figures, lang)), True))
+        out += [(f"  {r.district_name}: {d.line(lang)}", True) for d in r.differences]
+    out += [(tf("verify.cli.altered", lang, what=line.text(lang)), True) for line in result.altered]
+    return out
+
+
+def done_line(result: Verification, page: Path, lang: Lang) -> str:
+    """`ucj verify`'s last line: how many reports reproduced, and where the page is."""
+    return tf("verify.cli.done", lang, done=fmt_int(sum(r.reproduced for r in result.reports), lang),
+              n=fmt_int(len(result.reports), lang), page=page)
