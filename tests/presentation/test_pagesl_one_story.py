@@ -201,7 +201,8 @@ def test_pagesl_scenario_card_does_not_repeat_its_label(built, demo_dir, lang):
 def test_pagesl_no_plan_row_without_a_plan(built, demo_dir, lang):
     """S12: Banggai and Boalemo have no plan of funded workers (pandas: no `planned_apbd_workers` row), so the
     funding-scenario table (page, workbook, key_figures.json) has no "with plans not yet budgeted" row and the
-    page says nothing of plans not yet budgeted; Muna Barat, which has one, keeps its row."""
+    page says nothing of plans not yet budgeted; Muna Barat, which has one, keeps its row (worded for its ended
+    agreement)."""
     plans = _raw(demo_dir, "plans")
     funded = set(plans.loc[plans["plan"] == "planned_apbd_workers", "district_code"])
     row, words = t("as_planned", lang), ("belum dianggarkan" if lang == "id" else "not yet budgeted")
@@ -214,7 +215,7 @@ def test_pagesl_no_plan_row_without_a_plan(built, demo_dir, lang):
         assert [r["funding_scenario"] for r in b["key"]["projection_scenarios"]] == ["current_level", "no_renewal"]
     assert MUNA_BARAT in funded
     b = built(MUNA_BARAT, lang)
-    assert row in b["lines"]
+    assert t("as_planned_unfunded", lang) in b["lines"]  # its row, worded for no agreement running (reader 11, L1)
     assert "as_planned" in [r["funding_scenario"] for r in b["key"]["projection_scenarios"]]
 
 
