@@ -28,3 +28,14 @@ def test_muna_barat_plan_row_renews_no_agreement(district_page, demo_dir, lang):
     assert not any(RENEWED[lang] in x for x in labels), labels
     boalemo = _labels(district_page(BOALEMO, lang))  # an agreement runs: today's wording stays
     assert PLAN_ROW[lang] not in boalemo and any(RENEWED[lang] in x for x in boalemo)
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_the_summary_card_names_the_claims_programmes_as_the_index_does(district_page, demo_dir, lang):
+    """Reader 11, M5: the card's claims label names the programmes it adds up, in the index's words."""
+    said = {"id": "Nilai klaim JKK+JKM+JKP (12 bulan, tanpa pencairan JHT dan JP)",
+            "en": "Claims paid JKK+JKM+JKP (12 months, without JHT and JP withdrawals)"}[lang]
+    c = pd.read_parquet(demo_dir / "claims.parquet")
+    assert set(c["programme"]) == {"JKK", "JKM", "JKP", "JHT", "JP"}  # the five programmes, two of them savings
+    labels = [k for k, _ in district_page(BOALEMO, lang).report.summary_items()]
+    assert any(k.startswith(said + ", 2025-01 – 2025-12") for k in labels), labels

@@ -237,10 +237,24 @@ class DistrictReport:
             *self.plan_scenario_items(),
             self.figure_item(t("workers_needed_net", lang), "workers_net"),
             self.figure_item(t("workers_needed_gross", lang), "workers_gross"),
-            self.figure_item(t("claims_12m_label", lang), "claims_12m"),
+            self.figure_item(self.claims_label(), "claims_12m"),
             self.figure_item(t("p0", lang), "p0"),
             self.figure_item(t("national_p0", lang), "national_p0"),
         ]
+
+    def claims_label(self) -> str:
+        """The 12-month claims' label with the programmes they add up, worded as the index and the overviews word
+        it ("Claims paid JKK+JKM+JKP (12 months, without JHT and JP withdrawals)"; reader 11, M5)."""
+        from babel.lists import format_list
+
+        from ucj.data.schema import PROGRAMMES
+
+        excludes = (self.key.get("claims_12m") or {}).get("excludes")  # type: ignore[union-attr]
+        if not isinstance(excludes, list):
+            return t("claims_12m_label", self.lang)
+        programmes = "+".join(p for p in PROGRAMMES if p not in excludes)
+        return tf("claims_amount_basis_header", self.lang, programmes=programmes,
+                  excluded=format_list(list(excludes), locale=self.lang))
 
     def period_rule_text(self) -> str:
         """The rule the summary follows when the denominator lags the participants (else "")."""
