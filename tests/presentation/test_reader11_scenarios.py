@@ -39,3 +39,27 @@ def test_the_summary_card_names_the_claims_programmes_as_the_index_does(district
     assert set(c["programme"]) == {"JKK", "JKM", "JKP", "JHT", "JP"}  # the five programmes, two of them savings
     labels = [k for k, _ in district_page(BOALEMO, lang).report.summary_items()]
     assert any(k.startswith(said + ", 2025-01 – 2025-12") for k in labels), labels
+
+
+def _text(parts: list[str]) -> str:
+    import html as html_lib
+    import re
+
+    page = re.sub(r"<style>.*?</style>", " ", "\n".join(parts), flags=re.S)
+    return re.sub(r"\s+", " ", html_lib.unescape(re.sub(r"<[^>]+>", " ", page)))
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_the_budget_notes_say_what_the_rates_are_blended_with_and_mark_the_jkk_benefit(district_page, lang):
+    """Reader 11, M4: the note said own experience is blended with the national rates while the claim-rate table
+    (and budget.buhlmann_straub) blends it with the APBD cohorts' collective rate; L6: the Rp 4 m mean JKK benefit
+    is the workbook's own assumption, and says so. Expected words written out here."""
+    text = _text(district_page(BOALEMO, lang).html())
+    if lang == "id":
+        assert "digabung dengan laju nasional menurut" not in text
+        assert "dengan laju kolektif kohort APBD semua kabupaten/kota" in text
+        assert "asumsi buku kerja ini sendiri, bukan dari publikasi: rata-rata manfaat JKK" in text
+    else:
+        assert "blended with the national rates by their credibility weight" not in text
+        assert "with the collective rate of all districts' APBD cohorts" in text
+        assert "this workbook's own assumption, not from a publication: mean JKK benefit" in text

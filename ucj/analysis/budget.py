@@ -41,7 +41,8 @@ SOURCES = {
     "jkm_benefit_rp": PROGRAMME_SOURCES["JKM_BENEFIT_RP"],
     "jkk_cases_per_1000": "national JKK 2023: 370,747 cases (Databoks) / 41.56 m active participants, December "
                           "2023 (SPN News) = 8.9 per 1,000",
-    "jkk_mean_benefit_rp": "assumption: mean JKK benefit per case for BPU workers (medical care is uncapped)",
+    "jkk_mean_benefit_rp": "this workbook's own assumption, not from a publication: mean JKK benefit per case for BPU "
+                           "workers (medical care is uncapped)",
 }
 
 
