@@ -177,7 +177,7 @@ def pdf_summary(pdf_path: Path) -> list[str]:
 
     out = []
     with pdfplumber.open(pdf_path) as pdf:
-        for page in pdf.pages[:2]:
+        for page in pdf.pages[:3]:  # the summary may run onto a third page (an overview with more rows)
             boxes = [r for r in page.rects if _close(r.get("non_stroking_color"), KPI_FILL)]
             for box in sorted(boxes, key=lambda b: (round(b["top"]), b["x0"])):
                 text = page.crop((box["x0"], box["top"], box["x1"], box["bottom"])).extract_text()

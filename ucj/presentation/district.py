@@ -356,7 +356,7 @@ class DistrictReport:
         elif isinstance(df, str):
             self._html(html_frame(self.display_table(df)))
         else:
-            self._html(df.to_html(index=False, escape=True, classes="ucj-table", border=0, na_rep="–"))
+            self._html(html_frame(df))
 
     def png(self, name: str) -> bytes:
         """The figure rendered once as PNG: shown in the notebook and saved beside the report."""
@@ -902,8 +902,10 @@ class DistrictReport:
         lines = [f"{t('denominator', self.lang)}: {t(str(self.key['denominator']), self.lang)}"]
         if self.synthetic_tables:
             lines.append(self.banner_text())
-        lines.append(f"{t('parameters', self.lang)}: {self.parameters_text()}")
         self._html("".join(f"<p>{html.escape(x)}</p>" for x in lines))
+        # the parameters hold folder paths: never hyphenated in print, so a path reads (and copies) as it is
+        self._html(f'<p class="ucj-params">{html.escape(t("parameters", self.lang))}: '
+                   f'{html.escape(self.parameters_text())}</p>')
         self._html(f'<p class="ucj-stamp">{html.escape(self.stamp_text())}</p>')
 
     # -- localised tables ---------------------------------------------------------------------

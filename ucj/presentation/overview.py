@@ -407,7 +407,8 @@ class Overview:
         out: dict[str, pd.DataFrame] = {}
         if self.area is not None and self.area.districts is not None:
             out["area_districts"] = _district_rows_shown(
-                self.area.districts.drop(columns=["denominator", "denominator_period"], errors="ignore"), self.lang)
+                self.area.districts.drop(columns=["denominator", "denominator_period", "denominator_at_target"],
+                                         errors="ignore"), self.lang)
         else:
             out["ranking"] = self.ranking
         if self.area is not None:  # the area's projection: its model fits and its monthly path, as a district's

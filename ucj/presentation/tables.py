@@ -415,9 +415,13 @@ def html_table(s: Shown, lang: Lang) -> str:
     return html_frame(as_html_frame(s, lang))
 
 
+WIDE_COLUMNS = 14  # a table of this many columns prints a size smaller (page.css `.ucj-wide`) to fit A4
+
+
 def html_frame(df: pd.DataFrame) -> str:
-    """A table of text (`as_html_frame`) as the page's HTML table."""
-    return df.to_html(index=False, escape=True, classes="ucj-table", border=0, na_rep="–")
+    """A table of text (`as_html_frame`) as the page's HTML table; a wide one is marked for print."""
+    classes = "ucj-table ucj-wide" if len(df.columns) >= WIDE_COLUMNS else "ucj-table"
+    return df.to_html(index=False, escape=True, classes=classes, border=0, na_rep="–")
 
 
 # what a published fact's computed side rests on when it is not compared with the article (facts.data_basis)
