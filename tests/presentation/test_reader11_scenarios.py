@@ -7,6 +7,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from tests.presentation.test_reader10_pages import _text  # the page's words without tags or styles
+
 MUNA_BARAT, BOALEMO = "74.13", "75.02"
 PLAN_ROW = {"en": "with plans not yet budgeted (no agreement runs today; plans from their year)",
             "id": "dengan rencana yang belum dianggarkan (tidak ada perjanjian yang berjalan saat ini; "
@@ -39,14 +41,6 @@ def test_the_summary_card_names_the_claims_programmes_as_the_index_does(district
     assert set(c["programme"]) == {"JKK", "JKM", "JKP", "JHT", "JP"}  # the five programmes, two of them savings
     labels = [k for k, _ in district_page(BOALEMO, lang).report.summary_items()]
     assert any(k.startswith(said + ", 2025-01 – 2025-12") for k in labels), labels
-
-
-def _text(parts: list[str]) -> str:
-    import html as html_lib
-    import re
-
-    page = re.sub(r"<style>.*?</style>", " ", "\n".join(parts), flags=re.S)
-    return re.sub(r"\s+", " ", html_lib.unescape(re.sub(r"<[^>]+>", " ", page)))
 
 
 @pytest.mark.parametrize("lang", ["id", "en"])

@@ -245,16 +245,12 @@ class DistrictReport:
     def claims_label(self) -> str:
         """The 12-month claims' label with the programmes they add up, worded as the index and the overviews word
         it ("Claims paid JKK+JKM+JKP (12 months, without JHT and JP withdrawals)"; reader 11, M5)."""
-        from babel.lists import format_list
-
-        from ucj.data.schema import PROGRAMMES
+        from ucj.presentation.i18n import claims_programme_words
 
         excludes = (self.key.get("claims_12m") or {}).get("excludes")  # type: ignore[union-attr]
         if not isinstance(excludes, list):
             return t("claims_12m_label", self.lang)
-        programmes = "+".join(p for p in PROGRAMMES if p not in excludes)
-        return tf("claims_amount_basis_header", self.lang, programmes=programmes,
-                  excluded=format_list(list(excludes), locale=self.lang))
+        return tf("claims_amount_basis_header", self.lang, **claims_programme_words(excludes, self.lang))
 
     def period_rule_text(self) -> str:
         """The rule the summary follows when the denominator lags the participants (else "")."""
@@ -1203,15 +1199,6 @@ def column_rows_status(ds: Dataset, table: str, code: str, column: str) -> str |
     if not made_up:
         return None
     return "partly_synthetic" if len(made_up) == 2 else "synthetic" if made_up == {True} else "real"
-
-
-def own_target_cell(ds: Dataset, code: str, lang: Lang) -> str:
-    """The targets table's source on one district's page: the source of the target that page uses (not the
-    other districts' articles), said to be this district's row ("" when the district has no row)."""
-    own = ds.targets.loc[ds.targets["district_code"] == code, "source"] if "source" in ds.targets else []
-    if not len(own):
-        return ""
-    return tf("own_target_cell", lang, sources=sources_cell(list(pd.unique(own)), lang))  # one cell (reader 7, N7)
 
 
 @dataclass(frozen=True)

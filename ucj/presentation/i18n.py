@@ -360,3 +360,15 @@ def default_target_basis(pairing: object, lang: Lang = "id") -> str:
     the explorer."""
     num, den = str(pairing).split("/")
     return tf("default_target_basis", lang, pairing=f"{t(num, lang)} / {t(den, lang)}")
+
+
+def claims_programme_words(excludes: "list[str] | tuple[str, ...]", lang: Lang) -> dict[str, str]:
+    """The words a 12-month claims figure is labelled with: the programmes it adds up ("JKK+JKM+JKP", every
+    programme but `excludes`) and the excluded savings withdrawals as a list ("JHT dan JP" / "JHT and JP"). The
+    one rule the district card, the overviews and the index headers word their claims by (reader 10 N5, 11 M5)."""
+    from babel.lists import format_list
+
+    from ucj.data.schema import PROGRAMMES
+
+    return {"programmes": "+".join(p for p in PROGRAMMES if p not in excludes),
+            "excluded": format_list(list(excludes), locale=lang)}

@@ -22,7 +22,7 @@ from ucj.core.stamp import stamp
 from ucj.data.dataset import Dataset
 from ucj.presentation.i18n import (Lang, check_lang, default_target_basis, fmt_int, fmt_level, fmt_num, fmt_pct, fmt_rp,
                                    fmt_year, reason_text, stamp_line, t, tf)
-from ucj.presentation.i18n import fmt_pp, target_year_text
+from ucj.presentation.i18n import claims_programme_words, fmt_pp, target_year_text
 from ucj.analysis.district import OTHER_BASIS  # a target set over another denominator: not judged
 from ucj.presentation.tables import (Shown, as_html_frame, html_table, poverty_column_sources, poverty_sources_cell,
                                      shown, source_text, sources_cell)
@@ -34,14 +34,10 @@ from ucj.presentation.plots import scatter_figure
 def claims_basis_text(count: int, lang: Lang) -> str:
     """"1.918 klaim JKK+JKM+JKP; tanpa pencairan JHT dan JP": an overview's 12-month claims with the programmes
     they add up, as the index's header says them (reader 10, N5)."""
-    from babel.lists import format_list
-
     from ucj.data.programme import SAVINGS_PROGRAMMES
-    from ucj.data.schema import PROGRAMMES
 
     return tf("claims_value_basis", lang, count=fmt_int(count, lang),
-              programmes="+".join(p for p in PROGRAMMES if p not in SAVINGS_PROGRAMMES),
-              excluded=format_list(list(SAVINGS_PROGRAMMES), locale=lang))
+              **claims_programme_words(list(SAVINGS_PROGRAMMES), lang))
 
 
 @dataclass

@@ -24,8 +24,8 @@ from ucj.core.config import stylesheet
 from ucj.core.files import write_csv, write_text
 from ucj.core.stamp import stamp
 from ucj.analysis.projection import INTERVAL
-from ucj.presentation.i18n import (Lang, check_lang, fmt_int, fmt_num, fmt_pct, fmt_rp, fmt_year, stamp_line, t,
-                                   target_year_text, tf)
+from ucj.presentation.i18n import (Lang, check_lang, claims_programme_words, fmt_int, fmt_num, fmt_pct, fmt_rp,
+                                   fmt_year, stamp_line, t, target_year_text, tf)
 from ucj.presentation.tables import Shown
 
 SUMMARY_CSV = "summary.csv"
@@ -232,12 +232,10 @@ def index_banner(keys: list[dict[str, object] | None], lang: Lang) -> str:
 def claims_programmes(key: dict[str, object] | None) -> str | None:
     """"JKK+JKM+JKP": the programmes a report's 12-month claim count and amount add up, i.e. every programme
     but those its key figures say the claims exclude (the savings withdrawals, JHT and JP)."""
-    from ucj.data.schema import PROGRAMMES
-
     excludes = _get(key or {}, ("claims_12m", "excludes"))
     if not isinstance(excludes, list):
         return None
-    return "+".join(p for p in PROGRAMMES if p not in excludes)
+    return claims_programme_words(excludes, "en")["programmes"]
 
 
 def claims_headers(keys: list[dict[str, object]], lang: Lang) -> tuple[str, str] | None:
@@ -246,10 +244,7 @@ def claims_headers(keys: list[dict[str, object]], lang: Lang) -> tuple[str, str]
     bases = {(claims_programmes(k), tuple(_get(k, ("claims_12m", "excludes")) or ())) for k in keys if k}
     if len(bases) != 1 or next(iter(bases))[0] is None:
         return None
-    programmes, excluded = next(iter(bases))
-    from babel.lists import format_list
-
-    words = {"programmes": programmes, "excluded": format_list(list(excluded), locale=lang)}  # "JHT dan JP"
+    words = claims_programme_words(next(iter(bases))[1], lang)  # "JKK+JKM+JKP", "JHT dan JP"
     return tf("claims_count_basis_header", lang, **words), tf("claims_amount_basis_header", lang, **words)
 
 
