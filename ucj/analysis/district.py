@@ -696,8 +696,10 @@ def district_figures(
     rates = credible_rates(view.claims, view.enrolment, code, period=period, cohorts=cohorts)
     rate_periods = claim_rate_periods(view.enrolment, rates)
     by_prog = {r.programme: r for r in rates}
-    used = replace(Assumptions(), jkk_cases_per_1000=round(by_prog["JKK"].rate_per_1000, 2),
-                   jkm_deaths_per_1000=round(by_prog["JKM"].rate_per_1000, 2))  # the plan's rates, shown in claim_rates
+    # the plan's rates, unrounded, so the scenario table and the year-by-year plan use the same rate (reader 11,
+    # L5: the scenarios once used it rounded to 2 decimals); rounded only where it is shown
+    used = replace(Assumptions(), jkk_cases_per_1000=by_prog["JKK"].rate_per_1000,
+                   jkm_deaths_per_1000=by_prog["JKM"].rate_per_1000)
     # each scenario: the workers funded today plus 5,000 or 10,000 additional ones (reader's finding 15: a row of
     # "5,000 workers" beside 31,777 already funded read as nothing)
     budget = scenario_table([already + 5_000, already + 10_000], 12, assumptions=used,
