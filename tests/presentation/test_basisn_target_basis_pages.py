@@ -100,7 +100,9 @@ def test_index_and_summary_keep_the_target_under_its_own_basis(pages, tmp_path, 
     row = df.iloc[0]
     assert row["target_pct_potensi_pekerja"] == 100.0 and pd.isna(row["target_pct_working_population"])
     assert row["coverage_pct_working_population"] == pytest.approx(report.results.coverage_pct)
-    assert row["status"] == "other_basis" and bool(row["target_year_assumed"])
+    # the verdict under the pairing the report's projection is over, never under the potensi list's (reader 11, L13)
+    assert row["status_working_population"] == "other_basis" and bool(row["target_year_assumed"])
+    assert pd.isna(row["status_potensi_pekerja"])
     index = _text(write_index(tmp_path / "index.html", entries, lang, True, "t").read_text(encoding="utf-8"))
     assert t("other_basis", lang) in index
     assert not any(t(v, lang) in index for v in ("likely", "unlikely"))

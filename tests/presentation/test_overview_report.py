@@ -218,7 +218,7 @@ def test_the_index_of_the_batch_lists_values_overviews_and_valid_summary_links(p
         row = summary.loc[e["district"]]
         assert row[f"coverage_pct_{k['denominator']}"] == k["coverage_pct"] and row[f"projected_pct_{k['denominator']}"] == k["projection"]["projected_pct"]
         assert row["claim_count"] == k["claims_12m"]["count"] and row["p0"] == k["poverty"]["p0"]
-        assert row["status"] == k["projection"]["status"] and row["target_year"] == k["target_year"]
+        assert row[f"status_{k['denominator']}"] == k["projection"]["status"] and row["target_year"] == k["target_year"]
         shown = re.search(rf'<tr><td[^>]*><a href="{e["slug"]}/report.html">.*?</tr>', districts).group(0)
         assert f'data-v="{k["coverage_pct"]}"' in shown
     xlsx = openpyxl.load_workbook(province_run / "summary.xlsx").active

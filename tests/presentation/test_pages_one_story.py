@@ -153,8 +153,17 @@ def test_a_value_shown_twice_is_the_same_value_with_the_same_period(pages, raw, 
 
         entry = {"district": code, "slug": "r", "status": "ok", "key": key, "html": "r/report.html"}
         page = write_index(tmp_path / "index.html", [entry], lang, True, "x").read_text()
-        assert f"{shown} ({cov.period})" in html_lib.unescape(page)
+        den_fig = fig.figures.get("coverage_denominator")  # the denominator's own year (reader 11, M1)
+        den_year = den_fig.period if den_fig is not None else cov.period[:4]
+        if den_year == cov.period[:4]:
+            assert f"{shown} ({cov.period})" in html_lib.unescape(page)
+        else:  # a denominator of an earlier year: the index cell names both periods, as the page does
+            words = {"id": ("peserta", "diasumsikan"), "en": ("participants", "assumed")}[lang]
+            year = f"{den_year}, {words[1]}" if key.get("denominator_year_bound") else den_year
+            assert f"{shown} ({words[0]} {cov.period} / {t(fig.denominator, lang)} {year})" in html_lib.unescape(page)
+            assert f"{shown} ({cov.period})" not in html_lib.unescape(page)
         df = summary_frame([entry], tmp_path)
+        assert df.iloc[0][f"denominator_period_{fig.denominator}"] == den_year
         assert df.iloc[0][f"coverage_pct_{fig.denominator}"] == pytest.approx(cov.value)
         assert df.iloc[0][f"coverage_period_{fig.denominator}"] == cov.period
     # active participants: the summary's figure is the segment table's sum when both are of the last period
@@ -536,9 +545,14 @@ def test_a_batch_through_kernels_keeps_pairings_apart_and_pages_citable(demo_dir
     assert pairing_label("working_population", "id") in heads and pairing_label("potensi_pekerja", "id") in heads
     e, w = raw["enrolment"], raw["workforce"].set_index(["district_code", "year"])
     x = e[(e["district_code"] == "71.02") & (e["month"] == "2025-12-01")]["active"].sum()
-    assert f"{fmt_pct(100 * x / float(w.loc[('71.02', 2024), 'potensi_pekerja']), 'id')} (2025-12)" in page
+    # the potensi list is of 2024 (its year assumed: the article states none), the participants of 2025-12: the cell
+    # names both (reader 11, M1)
+    cell = f"{fmt_pct(100 * x / float(w.loc[('71.02', 2024), 'potensi_pekerja']), 'id')} (peserta 2025-12 / " \
+           f"potensi pekerja 2024, diasumsikan)"
+    assert cell in page
     df = pd.read_csv(tmp_path / "run" / "summary.csv", dtype={"district_code": str}).set_index("district_code")
     assert df.at["71.02", "coverage_period_potensi_pekerja"] == "2025-12"
+    assert int(df.at["71.02", "denominator_period_potensi_pekerja"]) == 2024
     assert df.at["71.02", "active_period"] == "2025-12" and pd.isna(df.at["75.02", "coverage_pct_potensi_pekerja"])
     # targets too sit under their pairing: Minahasa's over potensi pekerja, Boalemo's over the working population
     targets = pd.read_parquet(demo_dir / "targets.parquet").set_index("district_code")

@@ -92,7 +92,12 @@ def test_summary_files_hold_every_districts_key_figures(run):
     assert cell("coverage").value == 28.61 and cell("coverage").number_format == XL_FORMATS["pct"]
     assert cell("target_year").value == 2029 and cell("target_year").number_format == "0"
     assert cell("claim_amount_rp").value == 4_960_000_000 and cell("claim_amount_rp").number_format == XL_FORMATS["rp"]
-    assert cell("status").value == t("within_reach", "id")
+    from ucj.runs.index_page import pairing_words
+
+    # the verdict under the pairing its projection is over (reader 11, L13)
+    status_header = f"{t('status', 'id')} ({pairing_words('working_population', 'id')})"
+    assert ws.cell(2, headers.index(status_header) + 1).value == t("within_reach", "id")
+    assert boalemo["status_working_population"] == "within_reach" and pd.isna(boalemo["status_potensi_pekerja"])
     assert not list(folder.glob(".*.tmp"))  # written whole: no temporary file left
 
 

@@ -130,14 +130,20 @@ class Figure:
     period: str
     basis: str  # e.g. "all_participants/potensi_pekerja", "JKK+JKM+JKP", "p0"
     source: str  # the table it was computed from ("enrolment", "claims", "poverty", "projection", ...)
+    # a ratio's denominator's own period when it is known apart from `period` (coverage: "2024" for a potensi
+    # list of 2024 under participants of 2025-12; reader 11, M1), else None
+    denominator_period: str | None = None
 
     def __post_init__(self) -> None:
         if not str(self.period or "").strip() or str(self.period) in ("None", "NaT", "nan"):
             raise ValueError(f"a figure needs a period: {self!r}")
 
     def as_dict(self) -> dict[str, object]:
-        return {"value": self.value, "unit": self.unit, "period": self.period, "basis": self.basis,
-                "source": self.source}
+        out: dict[str, object] = {"value": self.value, "unit": self.unit, "period": self.period, "basis": self.basis,
+                                  "source": self.source}
+        if self.denominator_period is not None:
+            out["denominator_period"] = self.denominator_period
+        return out
 
 
 # Which coverage a page shows when the denominator lags the numerator (e.g. a potensi pekerja list of
@@ -536,6 +542,17 @@ def peer_table_key(ds: Dataset, district_code: str, last_period: pd.Timestamp, d
     return min(year, period.year), denom
 
 
+def _denominator_year(workforce: pd.DataFrame, denominator: str, month: pd.Timestamp) -> str:
+    """The year of the denominator a coverage of `month` is over: the latest year up to the month's with a
+    figure above 0 in the district's `workforce` rows (the month's own year, or the earlier one the period rule
+    carries forward)."""
+    if denominator not in workforce.columns:
+        return str(month.year)
+    values = pd.to_numeric(workforce[denominator], errors="coerce")
+    years = workforce.loc[(values > 0) & (workforce["year"] <= month.year), "year"]
+    return str(int(years.max())) if len(years) else str(month.year)
+
+
 USED_RATE_ROWS = {"jkm_deaths_per_1000": "jkm_deaths_per_1000_used", "jkk_cases_per_1000": "jkk_cases_per_1000_used"}
 
 
@@ -696,8 +713,10 @@ def district_figures(
     rates = credible_rates(view.claims, view.enrolment, code, period=period, cohorts=cohorts)
     rate_periods = claim_rate_periods(view.enrolment, rates)
     by_prog = {r.programme: r for r in rates}
-    used = replace(Assumptions(), jkk_cases_per_1000=round(by_prog["JKK"].rate_per_1000, 2),
-                   jkm_deaths_per_1000=round(by_prog["JKM"].rate_per_1000, 2))  # the plan's rates, shown in claim_rates
+    # the plan's rates, unrounded, so the scenario table and the year-by-year plan use the same rate (reader 11,
+    # L5: the scenarios once used it rounded to 2 decimals); rounded only where it is shown
+    used = replace(Assumptions(), jkk_cases_per_1000=by_prog["JKK"].rate_per_1000,
+                   jkm_deaths_per_1000=by_prog["JKM"].rate_per_1000)
     # each scenario: the workers funded today plus 5,000 or 10,000 additional ones (reader's finding 15: a row of
     # "5,000 workers" beside 31,777 already funded read as nothing)
     budget = scenario_table([already + 5_000, already + 10_000], 12, assumptions=used,
@@ -727,7 +746,11 @@ def district_figures(
         got = ((float(now["coverage_pct"]), pd.Timestamp(now["month"])) if now is not None else None) \
             if den == denom else others[den]  # the page's own: computed above
         if got is not None:
-            by_pairing[den] = Figure(got[0], "%", f"{got[1]:%Y-%m}", pairing(den).name, "enrolment/workforce")
+            # the denominator's year beside the participants' month (reader 11, M1): the page's own as its summary
+            # says it, the others' the latest year with a figure up to the month's (the period rule, coverage_at)
+            den_of = str(den_year or got[1].year) if den == denom else _denominator_year(w_d, den, got[1])
+            by_pairing[den] = Figure(got[0], "%", f"{got[1]:%Y-%m}", pairing(den).name, "enrolment/workforce",
+                                     denominator_period=den_of)
     rule = None
     if den_year is not None and cov_month is not None:
         rule = reason_code(PERIOD_RULE_LATEST_NUMERATOR, numerator=f"{cov_month:%Y-%m}",

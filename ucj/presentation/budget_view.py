@@ -33,7 +33,8 @@ def credible_assumptions(ds: Dataset, district_code: str) -> Assumptions:
     from dataclasses import replace
 
     rates = {r.programme: r.rate_per_1000 for r in credible_rates(ds.claims, ds.enrolment, district_code)}
-    return replace(Assumptions(), jkk_cases_per_1000=round(rates["JKK"], 2), jkm_deaths_per_1000=round(rates["JKM"], 2))
+    # unrounded, as the report's budget uses them (reader 11, L5); rounded only where shown
+    return replace(Assumptions(), jkk_cases_per_1000=rates["JKK"], jkm_deaths_per_1000=rates["JKM"])
 
 
 def budget_scenarios(ds: Dataset, district: str, workers: object, years: int, lang: str = "id",

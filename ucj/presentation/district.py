@@ -1042,8 +1042,12 @@ def _lapse_sentences(split: dict, need: dict, lang: Lang) -> list[str]:  # type:
     v = _lapse_values(split, lang)
     none = split["funded"]["basis"] == "none"
     rates = tf("lapse_rates_organic_only" if none else "lapse_rates_both", lang, **v)
-    out = [tf("method_workers_gross_split", lang, rates=rates, lapsed=fmt_int(need.get("lapsed_per_month"), lang),
-              gross=fmt_int(need.get("gross_per_month"), lang), **v)]
+    # the funded group's rate is its own only when it has enough exposure; else all districts' (reader 11, L4: the
+    # first sentence said "each group's own rate" and the next that the funded one is not its own)
+    pooled = split["funded"]["basis"] == "all_districts"
+    out = [tf("method_workers_gross_split_pooled" if pooled else "method_workers_gross_split", lang, rates=rates,
+              lapsed=fmt_int(need.get("lapsed_per_month"), lang), gross=fmt_int(need.get("gross_per_month"), lang),
+              **v)]
     if split["funded"]["basis"] == "all_districts":
         out.append(tf("lapse_funded_fallback", lang, **v))
     return out

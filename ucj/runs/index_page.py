@@ -54,9 +54,6 @@ SUMMARY_COLUMNS: tuple[tuple[str, tuple[str, ...], str], ...] = (
     # true when the target's document sets no year and the year is assumed (the page's "(2029, assumed)", F9)
     ("target_year_assumed", ("target_year_assumed",), "bool"),
     ("interval_pct", ("projection", "interval_pct"), "pct0"),  # the level of the interval lower-upper
-    ("status", ("projection", "status"), "text"),
-    ("workers_needed", ("projection", "workers_needed_per_month"), "count"),
-    ("workers_needed_gross", ("workers_needed", "gross_per_month"), "count"),
     ("claim_count", ("claims_12m", "count"), "count"),
     ("claim_amount_rp", ("claims_12m", "amount_rp"), "rp"),
     # the programmes the claim count and amount add up ("JKK+JKM+JKP": savings withdrawals, JHT and JP, apart;
@@ -74,6 +71,14 @@ SUMMARY_COLUMNS: tuple[tuple[str, tuple[str, ...], str], ...] = (
 # coverage over potensi pekerja of one district beside coverage over the working population of another
 # would sort as if they measured the same thing
 PAIRING_DENOMINATORS = ("working_population", "employees", "informal_workers", "potensi_pekerja")
+# the verdict and the workers needed are over the pairing the report's projection is made over (Minahasa's need to
+# 100 % of its potensi list is no need over the working population), so each sits in one column per pairing as
+# coverage, target and projection do (reader 11, L13): (column prefix, where in key_figures.json, kind)
+BY_PAIRING_COLUMNS: tuple[tuple[str, tuple[str, ...], str], ...] = (
+    ("status", ("projection", "status"), "text"),
+    ("workers_needed", ("projection", "workers_needed_per_month"), "count"),
+    ("workers_needed_gross", ("workers_needed", "gross_per_month"), "count"),
+)
 PAIRING_NUMERATORS = {"working_population": "all_participants", "employees": "pu_participants",
                       "informal_workers": "bpu_participants", "potensi_pekerja": "all_participants"}
 
@@ -92,6 +97,38 @@ def coverage_by_pairing(key: dict[str, object] | None) -> dict[str, tuple[float 
     if den is None or _number(key.get("coverage_pct")) is None:
         return {}
     return {str(den): (_number(key.get("coverage_pct")), key.get("coverage_as_of") or key.get("last_period"))}
+
+
+def denominator_periods(key: dict[str, object] | None) -> dict[str, str | None]:
+    """{denominator: the year of the denominator its coverage is over} of a report's key figures ("2024" for a
+    potensi list of 2024 under participants of 2025-12; reader 11, M1); the report's own denominator from
+    `denominator_period` when its pairing's figure does not say (older key figures)."""
+    if not key:
+        return {}
+    out: dict[str, str | None] = {}
+    pairs = key.get("coverage_by_pairing")
+    if isinstance(pairs, dict):
+        out = {str(d): (str(f["denominator_period"]) if f.get("denominator_period") else None)  # type: ignore[union-attr]
+               for d, f in pairs.items() if isinstance(f, dict)}
+    den = key.get("denominator")
+    if den is not None and not out.get(str(den)) and key.get("denominator_period"):
+        out[str(den)] = str(key["denominator_period"])
+    return out
+
+
+def denominator_year_assumed(key: dict[str, object] | None) -> bool:
+    """True when the year of the report's own denominator is the workbook's assumption: its source states no year
+    and the page carries it forward under its period rule (the page's "treated as 2024"; reader 11, M2)."""
+    return bool(key and key.get("denominator_year_bound") and key.get("period_rule"))
+
+
+def by_pairing_values(key: dict[str, object] | None) -> dict[str, dict[str, object]]:
+    """{denominator: {column prefix: value}} of BY_PAIRING_COLUMNS: the report's verdict and workers needed under
+    the pairing its projection is over, as `projection_by_pairing`."""
+    if not key:
+        return {}
+    den = str(key.get("denominator") or "working_population")
+    return {den: {col: _get(key, where) for col, where, _ in BY_PAIRING_COLUMNS}}
 
 
 def active_figure(key: dict[str, object] | None) -> tuple[float | None, str | None]:
@@ -202,7 +239,10 @@ def index_figures(key: dict[str, object]) -> dict[str, object]:
                                                            ("projection", "upper_pct"), ("claims_12m", "from"),
                                                            ("claims_12m", "to"), ("target_is_default",),
                                                            ("target_year_assumed",), ("denominator_status",),
-                                                           ("district_name",), ("denominator",)]
+                                                           ("district_name",), ("denominator",),
+                                                           ("denominator_period",), ("denominator_year_bound",),
+                                                           ("period_rule",)]
+    paths += [where for _, where, _ in BY_PAIRING_COLUMNS]
     for where in paths:
         value = _get(key, where)
         if value is None:  # missing and None read the same (_get)
@@ -322,9 +362,11 @@ def _row(entry: dict[str, object], key: dict[str, object] | None, lang: Lang,
     assert isinstance(claims, dict) and isinstance(pov, dict)
     when = f" ({claims_period(key)})" if claims_in_cells and claims_period(key) else ""
     cov_cells = []
+    den_periods = denominator_periods(key)
     for den in pairings:
         value, period = by_pair.get(den, (None, None))
-        cov_cells.append(_td(f"{fmt_pct(value, lang)} ({period})" if value is not None else "–", value))
+        cov_cells.append(_td(coverage_cell(value, period, den_periods.get(den), den, lang,
+                                           den == key.get("denominator") and denominator_year_assumed(key)), value))
     target_cells = []
     for den in pairings:  # each target under its own pairing, as coverage
         target, year = targets.get(den, (None, None))
@@ -348,6 +390,21 @@ def _row(entry: dict[str, object], key: dict[str, object] | None, lang: Lang,
         _td(f"{fmt_pct(pov.get('p0'), lang)} ({fmt_year(pov.get('year'))})", _number(pov.get("p0"))),
     ]
     return f"<tr>{head}{''.join(cells)}</tr>"
+
+
+def coverage_cell(value: float | None, period: object, denominator_period: str | None, denominator: str, lang: Lang,
+                  assumed: bool = False) -> str:
+    """An index coverage cell: "52,4 % (2025-12)" when the denominator is of the participants' own year, else
+    both periods, "74,9 % (peserta 2025-12 / potensi pekerja 2024)" (the period rule the banner states; reader
+    11, M1), the year marked "diasumsikan" when its source states none."""
+    if value is None:
+        return "–"
+    same = not denominator_period or str(period or "")[:4] == str(denominator_period)
+    if same and not assumed:
+        return f"{fmt_pct(value, lang)} ({period})"
+    year = target_year_text(denominator_period or str(period or "")[:4], assumed, lang)
+    return tf("coverage_cell_both_periods", lang, value=fmt_pct(value, lang), numerator=str(period),
+              denominator=t(denominator, lang), year=year)
 
 
 def _data_hashes(keys: list[dict[str, object]]) -> dict[str, str]:
@@ -451,6 +508,8 @@ def write_index(path: str | Path, entries: list[dict[str, object]], lang: str, s
     over_head = "".join(f'<th scope="col">{html.escape(x)}</th>' for x in [t("index_area", lang_ok), *labels[1:]])
     banner = (f'<div class="ucj-synthetic">{html.escape(index_banner(keys, lang_ok))}</div>'
               if synthetic else "")
+    if entries:  # the coverage cells' period rule, said once above the table (reader 11, M1)
+        banner += f"<p class='ucj-note'>{html.escape(t('index_period_rule', lang_ok))}</p>"
     st = stamp(_data_hashes([k for k in keys if k] + [k for _, k in over if k]))
     overview_table = ""
     if over:
@@ -508,9 +567,16 @@ def summary_frame(entries: list[dict[str, object]], run_dir: Path) -> pd.DataFra
         key = entry_key(e, run_dir)
         row: dict[str, object] = {col: (_get(key, where) if key else None) for col, where, _ in SUMMARY_COLUMNS}
         row["active"], row["active_period"] = active_figure(key)
-        pairs = coverage_by_pairing(key)
+        pairs, den_periods = coverage_by_pairing(key), denominator_periods(key)
         for den in PAIRING_DENOMINATORS:
             row[f"coverage_pct_{den}"], row[f"coverage_period_{den}"] = pairs.get(den, (None, None))
+            # the denominator's year beside the participants' month (reader 11, M1), only where there is coverage
+            row[f"denominator_period_{den}"] = den_periods.get(den) if den in pairs else None
+        row["denominator_year_assumed"] = denominator_year_assumed(key) if key else None
+        split = by_pairing_values(key)
+        for den in PAIRING_DENOMINATORS:
+            for col, _, _ in BY_PAIRING_COLUMNS:
+                row[f"{col}_{den}"] = split.get(den, {}).get(col)
         targets, projections = target_by_pairing(key), projection_by_pairing(key)
         for den in PAIRING_DENOMINATORS:
             row[f"target_pct_{den}"] = targets.get(den, (None, None))[0]
@@ -531,11 +597,15 @@ def summary_columns() -> list[str]:
     """summary.csv's columns, in order."""
     cols = [c for c, _, _ in SUMMARY_COLUMNS]
     at = cols.index("denominator") + 1
-    extra = ["active", "active_period"] + [x for d in PAIRING_DENOMINATORS
-                                           for x in (f"coverage_pct_{d}", f"coverage_period_{d}")]
+    extra = ["denominator_year_assumed", "active", "active_period"]
+    extra += [x for d in PAIRING_DENOMINATORS
+              for x in (f"coverage_pct_{d}", f"coverage_period_{d}", f"denominator_period_{d}")]
     extra += [f"target_pct_{d}" for d in PAIRING_DENOMINATORS]  # one target column per pairing, as coverage
     extra += [x for d in PAIRING_DENOMINATORS for x in (f"projected_pct_{d}", f"lower_pct_{d}", f"upper_pct_{d}")]
-    return cols[:at] + extra + cols[at:] + ["synthetic", "error"]
+    # the verdict and the workers needed, one column per pairing each, where the single columns were (L13)
+    after = cols.index("interval_pct") + 1
+    split = [f"{col}_{d}" for col, _, _ in BY_PAIRING_COLUMNS for d in PAIRING_DENOMINATORS]
+    return cols[:at] + extra + cols[at:after] + split + cols[after:] + ["synthetic", "error"]
 
 
 def write_summary(run_dir: str | Path, entries: list[dict[str, object]], lang: str | None = None) -> tuple[Path, Path]:
@@ -556,15 +626,19 @@ def write_summary(run_dir: str | Path, entries: list[dict[str, object]], lang: s
     kinds = {c: [k] * len(df) for c, _, k in SUMMARY_COLUMNS} | {"synthetic": ["bool"] * len(df),
                                                                    "error": ["text"] * len(df),
                                                                    "active": ["count"] * len(df),
-                                                                   "active_period": ["text"] * len(df)}
+                                                                   "active_period": ["text"] * len(df),
+                                                                   "denominator_year_assumed": ["bool"] * len(df)}
     for den in PAIRING_DENOMINATORS:
         kinds[f"coverage_pct_{den}"] = ["pct"] * len(df)
         kinds[f"coverage_period_{den}"] = ["text"] * len(df)
+        kinds[f"denominator_period_{den}"] = ["text"] * len(df)
+        for col, _, kind in BY_PAIRING_COLUMNS:
+            kinds[f"{col}_{den}"] = [kind] * len(df)
         kinds[f"target_pct_{den}"] = ["pct"] * len(df)
         for part in ("projected_pct", "lower_pct", "upper_pct"):
             kinds[f"{part}_{den}"] = ["pct"] * len(df)
     values = df.copy()
-    for col in ("denominator", "status"):
+    for col in ("denominator", *(f"status_{d}" for d in PAIRING_DENOMINATORS)):
         values[col] = values[col].map(lambda v: t(str(v), lang) if isinstance(v, str) else v)
     headers = []
     for c in df.columns:
@@ -579,6 +653,14 @@ def write_summary(run_dir: str | Path, entries: list[dict[str, object]], lang: s
             headers.append(f"{projection_label(den, lang)}: {t(part, lang)}")
         elif c.startswith("coverage_period_"):
             headers.append(f"{pairing_label(c.removeprefix('coverage_period_'), lang)}: {t('period', lang)}")
+        elif c.startswith("denominator_period_"):
+            headers.append(f"{pairing_label(c.removeprefix('denominator_period_'), lang)}: "
+                           f"{t('denominator_year_header', lang)}")
+        elif c == "denominator_year_assumed":
+            headers.append(t("denominator_year_assumed_header", lang))
+        elif (split_col := next((col for col, _, _ in BY_PAIRING_COLUMNS for d in PAIRING_DENOMINATORS
+                                 if c == f"{col}_{d}"), None)) is not None:
+            headers.append(f"{t(split_col, lang)} ({pairing_words(c.removeprefix(split_col + '_'), lang)})")
         elif c == "active_period":
             headers.append(f"{t('active', lang)}: {t('period', lang)}")
         elif c == "target_year_assumed":
