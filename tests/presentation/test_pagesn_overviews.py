@@ -10,6 +10,7 @@ table; and the workforce table's sources counted with value_counts."""
 
 from __future__ import annotations
 
+import html as html_lib
 import math
 import re
 
@@ -159,3 +160,29 @@ def test_a_province_with_a_district_left_out_does_not_compare_the_two(demo_ds, l
                                            if k.startswith(t("districts_combined_label", lang).split("{")[0]))]
     assert t("districts_combined_note_partial", lang) in value
     assert fmt_pp(expected - ov.area.projection.projected_pct, lang) not in value
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_index_row_of_a_province_shows_its_districts_combined_as_its_page_does(overviews, tmp_path, lang):
+    """The batch index's row for the Gorontalo overview showed only the area's separate fit (35.2 %) beside
+    districts whose own projections combine to 31.8 %: its projection cell now names the combination as the
+    overview page does (same value, year and count of districts, recomputed by hand above), after the area's
+    projection and interval, which stay the sortable value; the status cell keeps the area's one verdict."""
+    from tests.runs.test_pagesm_index import heads_of, row_cells
+    from ucj.runs.index_page import index_figures, projection_label, write_index
+
+    ov = overviews["Gorontalo", lang]
+    p, c = ov.area.projection, ov.area.districts_combined
+    name = f"{t('province_overview', lang)}: Gorontalo"
+    entry = {"kind": "overview", "level": "province", "province_code": "75", "district_name": name,
+             "province": "Gorontalo", "slug": "overview-75-gorontalo", "status": "ok",
+             "html": "overview-75-gorontalo/report.html", "key": index_figures(ov.key())}
+    page = html_lib.unescape(write_index(tmp_path / "index.html", [], lang, True, "x", overviews=[entry]).read_text())
+    heads, cells = heads_of(page, "ucj-overviews"), row_cells(page, name)
+    cell = cells[heads.index(projection_label("working_population", lang))]
+    area, _, combined = cell.partition("; ")
+    assert area == f"{fmt_pct(p.projected_pct, lang)} ({fmt_pct(p.lower_pct, lang)}–{fmt_pct(p.upper_pct, lang)})"
+    on_page = next(v for k, v in ov.summary_items() if k.startswith(t("districts_combined_label", lang).split("{")[0]))
+    assert fmt_pct(c.projected_pct, lang) in combined and on_page.startswith(fmt_pct(c.projected_pct, lang))
+    assert str(c.year) in combined and (f"6 {'dari' if lang == 'id' else 'of'} 6") in combined
+    assert t(p.status, lang) in cells and sum(t(p.status, lang) in v for v in cells) == 1  # one verdict

@@ -241,7 +241,10 @@ def index_figures(key: dict[str, object]) -> dict[str, object]:
                                                            ("target_year_assumed",), ("denominator_status",),
                                                            ("district_name",), ("denominator",),
                                                            ("denominator_period",), ("denominator_year_bound",),
-                                                           ("period_rule",)]
+                                                           ("period_rule",), ("districts_combined", "projected_pct"),
+                                                           ("districts_combined", "year"),
+                                                           ("districts_combined", "districts_used"),
+                                                           ("districts_combined", "districts_total")]
     paths += [where for _, where, _ in BY_PAIRING_COLUMNS]
     for where in paths:
         value = _get(key, where)
@@ -379,6 +382,8 @@ def _row(entry: dict[str, object], key: dict[str, object] | None, lang: Lang,
         projected, lower, upper = projections.get(den, (None, None, None))
         shown = (f"{fmt_pct(projected, lang)} ({fmt_pct(lower, lang)}–{fmt_pct(upper, lang)})"
                  if projected is not None else "–")
+        if projected is not None and den == (key.get("denominator") or "working_population"):
+            shown += combined_text(key, lang)
         projection_cells.append(_td(shown, projected))
     cells = [
         *cov_cells,
@@ -390,6 +395,18 @@ def _row(entry: dict[str, object], key: dict[str, object] | None, lang: Lang,
         _td(f"{fmt_pct(pov.get('p0'), lang)} ({fmt_year(pov.get('year'))})", _number(pov.get("p0"))),
     ]
     return f"<tr>{head}{''.join(cells)}</tr>"
+
+
+def combined_text(key: dict[str, object], lang: Lang) -> str:
+    """"; proyeksi kabupaten/kota sendiri digabung 31,8 % (6 dari 6)": a province overview's districts' own
+    projections combined, beside the area's projection in its index cell as on the overview page (the verdict
+    stays the area's; pagesn); "" for a district, the nation, or when no district could be combined."""
+    c = key.get("districts_combined")
+    if not isinstance(c, dict) or _number(c.get("projected_pct")) is None:
+        return ""
+    return "; " + tf("index_districts_combined", lang, pct=fmt_pct(_number(c.get("projected_pct")), lang),
+                     year=fmt_year(c.get("year")), used=fmt_int(c.get("districts_used"), lang),
+                     total=fmt_int(c.get("districts_total"), lang))
 
 
 def coverage_cell(value: float | None, period: object, denominator_period: str | None, denominator: str, lang: Lang,
