@@ -149,7 +149,11 @@ def test_no_token_no_page_and_no_kernel_and_at_most_the_cap(demo_dir, tmp_path):
             time.sleep(0.2)
         assert peak <= 2 and codes.count(200) >= 1 and codes.count(200) <= 2, (peak, sorted(codes))
         assert set(codes) <= {200, 503}
-        assert warm.pid in {k.pid for k in _kernels(proc.pid)}  # the warm kernel served a page (still open)
+        # the warm kernel served a page (still open); when not, say whether the server or the kernel had gone
+        # (seen once under a loaded full run with no kernel left at all: which one is not yet known)
+        left = {k.pid for k in _kernels(proc.pid)}
+        assert warm.pid in left, {"server_exit_status": proc.poll(), "warm_running": warm.is_running(),
+                                  "kernels_left": sorted(left), "codes": sorted(codes), "peak": peak}
     finally:
         _stop(proc)
 
