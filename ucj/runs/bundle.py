@@ -91,13 +91,16 @@ def _folder_info(folder: Path) -> dict[str, object]:
 
 
 def table_sources(path: Path) -> tuple[int, list[str]]:
-    """Rows and distinct `source` values of a table file (its row count from the footer, one column read)."""
+    """Rows and distinct `source` values of a table file (its row count from the footer, one column read).
+    The column is read through ParquetFile, dictionary-encoded: pq.read_table would import Arrow's dataset
+    layer and decode every row's text (about 0.19 CPU-s of a batch's start on the demo data, where this
+    takes 0.01; the same values)."""
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
     rows = pq.read_metadata(path).num_rows
     try:
-        col = pq.read_table(path, columns=["source"]).column("source")
+        col = pq.ParquetFile(path, read_dictionary=["source"]).read(columns=["source"]).column("source")
         return rows, sorted(str(v) for v in pc.unique(col).to_pylist() if v is not None)
     except (KeyError, ValueError):
         return rows, []

@@ -682,10 +682,11 @@ class WarmKernel:
             shutil.rmtree(self.scratch, ignore_errors=True)
 
 
-# What a report's cells import the first time they run, after the kernel's boot lines: Arrow's dataset layer
-# (pyarrow.parquet.read_table, when the parameters cell reads the data's months) and the Excel writer (the save
-# cell). A kernel imports them in a thread of its own once it has booted (warm_in_kernel).
-KERNEL_WARM_IMPORTS = ("pyarrow.dataset", "xlsxwriter", "ucj.presentation.xlsx")
+# What a report's cells import the first time they run, after the kernel's boot lines: the Excel writer (the save
+# cell). A kernel imports them in a thread of its own once it has booted (warm_in_kernel). Not Arrow's dataset
+# layer: the data's months are read through ParquetFile (ucj.runs.params) and the data from the store, so a
+# report never imports it, and importing it anyway cost each kernel about 0.1 CPU-s of a busy start.
+KERNEL_WARM_IMPORTS = ("xlsxwriter", "ucj.presentation.xlsx")
 
 
 def warm_in_kernel(modules: tuple[str, ...] = KERNEL_WARM_IMPORTS) -> threading.Thread:

@@ -46,8 +46,10 @@ def data_months(data_dirs: tuple[str, ...]) -> tuple[pd.Timestamp, pd.Timestamp]
 
 @functools.lru_cache(maxsize=16)
 def _file_months(file: tuple[str, int, int, int]) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """First and last month of one enrolment file, `file` being (path, inode, size, modification time in ns)."""
-    months = pq.read_table(file[0], columns=["month"]).column("month").to_pandas()
+    """First and last month of one enrolment file, `file` being (path, inode, size, modification time in ns).
+    Read through ParquetFile: pq.read_table would import Arrow's dataset layer first (about 0.25 s of a
+    command's start, for the same column)."""
+    months = pq.ParquetFile(file[0]).read(columns=["month"]).column("month").to_pandas()
     return pd.Timestamp(months.min()), pd.Timestamp(months.max())
 
 
