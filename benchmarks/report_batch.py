@@ -111,26 +111,55 @@ def batch(codes: list[str], data_dir: str, out: Path, workers: int, run: str = "
 # A worker's start, in the order it runs (ucj.core.timeline marks; the kernel's are its own process's)
 WORKER_STEPS = [("worker: started", "worker process up"), ("kernel: process launched", "kernel launched"),
                 ("kernel: booted", "kernel booted"), ("kernel: ucj imported", "kernel imported ucj"),
-                ("worker: client tools loaded", "client tools loaded"), ("kernel: setup cells run", "setup cells run"),
-                ("worker: export tools loaded", "exporter built"), ("report: cells run", "first report's cells run")]
+                ("worker: client tools loaded", "client tools loaded"), ("kernel: data loaded", "data loaded"),
+                ("kernel: setup cells run", "setup cells run"), ("worker: export tools loaded", "exporter built"),
+                ("kernel: all-district table (comparison)", "all-district tables read"),
+                ("report: cells run", "first report's cells run")]
+# The command's own start (its process: imports, parameters, the run's records), before and while the workers start
+COMMAND_STEPS = [("cli: imported", "imported"), ("cli: parameters checked", "parameters checked"),
+                 ("batch: environment and data manifest recorded", "environment and data manifest recorded"),
+                 ("batch: planned, index written", "index written"), ("cli: exit handlers run", "ended")]
+
+
+def _phases(seen: dict[str, tuple[float, float]], steps: list[tuple[str, str]]) -> str:
+    """`label at` seconds from the command's start `(+CPU-s` of that process since its previous step`)`."""
+    shown, cpu = [], 0.0
+    for step, label in steps:
+        if step in seen:
+            at, used = seen[step]
+            shown.append(f"{label} {at:.2f} (+{max(0.0, used - cpu):.2f} CPU)")
+            cpu = used
+    return ", ".join(shown)
 
 
 def worker_steps(timeline: Path, wall: float) -> None:
-    """Print each worker's start-up from the batch's timeline (UCJ_TIMELINE): seconds from the command's start to
-    each step of WORKER_STEPS, for the worker process and for its kernel (a kernel's marks carry the worker's
-    pid as their parent). Where a batch's start goes: before a worker's first report is done, nothing of the
-    batch is."""
+    """Print the command's and each worker's start-up from the batch's timeline (UCJ_TIMELINE): seconds from the
+    command's start to each step of COMMAND_STEPS and WORKER_STEPS, and the CPU seconds the process that marked it
+    used since its previous step (a worker's and its kernel's counted apart: a kernel's marks carry the worker's
+    pid as their parent). Where a batch's start goes: before a worker's first report is done, nothing of the batch
+    is; and on a busy machine every CPU-second any of them spends is wall time for all."""
     if not timeline.exists():
         return
     marks = [json.loads(line) for line in timeline.read_text().splitlines()]
     workers = sorted({m["pid"] for m in marks if m["step"] == "worker: started"})
-    for n, pid in enumerate(workers, 1):
-        seen: dict[str, float] = {}
+    command = next((m["pid"] for m in marks if m["step"] == "cli: imported" and m["pid"] not in workers), None)
+
+    def seen_by(pids: set[int]) -> dict[str, tuple[float, float]]:
+        seen: dict[str, tuple[float, float]] = {}
         for m in marks:
-            if (m["pid"] == pid or m.get("ppid") == pid) and m["step"] not in seen:
-                seen[m["step"]] = m["t"] - wall
-        shown = ", ".join(f"{label} {seen[step]:.2f}" for step, label in WORKER_STEPS if step in seen)
-        print(f"  worker {n} start-up (seconds from the command's start): {shown}")
+            if m["pid"] in pids and m["step"] not in seen:
+                seen[m["step"]] = (m["t"] - wall, float(m.get("cpu", 0.0)))
+        return seen
+
+    if command is not None:
+        print(f"  command start-up (seconds from its start, +CPU-s of the command since the step before): "
+              f"{_phases(seen_by({command}), COMMAND_STEPS)}")
+    for n, pid in enumerate(workers, 1):
+        kernel = {m["pid"] for m in marks if m.get("ppid") == pid}
+        worker_side = [s for s in WORKER_STEPS if not s[0].startswith("kernel: ") or s[0] in (
+            "kernel: process launched", "kernel: setup cells run")]
+        print(f"  worker {n} start-up: its process {_phases(seen_by({pid}), worker_side)}; its kernel "
+              f"{_phases(seen_by(kernel), [s for s in WORKER_STEPS if s not in worker_side])}")
 
 
 def _top(stats: "pstats.Stats", title: str, lines: int) -> None:

@@ -585,6 +585,7 @@ def _run_locked(jobs: list[Job], run_dir: Path, connected: DaskExecutor | None, 
             bundle = _bundle(run_dir, jobs[0].setup.data if jobs else None, lang)
         except OSError as err:
             bundle = {"error": os_reason(err, run_dir)}
+        mark("batch: environment and data manifest recorded")
         rendered = Rendered()  # index rows and run.json entries rendered in this batch
         unwritable = _write_index(run_dir, entries, lang, title, params_list, finished=False, bundle=bundle,
                                   overviews=overviews, rendered=rendered)
