@@ -79,5 +79,11 @@ def test_a_cold_report_writes_its_page_and_leaves_no_kernel(demo_dir, tmp_path):
     assert names.index("kernel: process launched") < names.index("cli: parameters checked")
     assert names.index("report: cells run") < names.index("cli: kernel stopped")
     assert {"kernel: data loaded", "report: exported", "report: files written"} <= set(names)
-    assert all(set(s) == {"t", "pid", "ppid", "step"} for s in steps)  # process ids, step names and times only
+    # process ids, step names, times and each process's CPU seconds so far only
+    assert all(set(s) == {"t", "cpu", "pid", "ppid", "step"} for s in steps)
+    # the CPU seconds a process has used only grow (each line is its own process's count, not a copy of another's)
+    by_pid: dict[int, list[float]] = {}
+    for s in steps:
+        by_pid.setdefault(s["pid"], []).append(s["cpu"])
+    assert all(c == sorted(c) and c[0] >= 0 for c in by_pid.values())
     assert str(tmp_path) not in timeline.read_text() and str(demo_dir) not in timeline.read_text()
