@@ -228,8 +228,8 @@ def test_benchmark_of_a_demo_district(demo_ds):
 def test_budget_worked_example():
     s = scenario(5000, 12)
     assert s["cost_rp"] == 1_008_000_000 and isinstance(s["cost_rp"], int)  # domain notes §1 worked example
-    # national rates from published figures: JKK 370,747 cases / 41.56 m (2023); JKM 69,029 claims / 41.56 m (2023)
-    assert Assumptions().jkk_cases_per_1000 == pytest.approx(8.9)
+    # national rates from published figures: JKK 177,727 claims / 41.56 m (2023); JKM 69,029 claims / 41.56 m (2023)
+    assert Assumptions().jkk_cases_per_1000 == pytest.approx(177_727 / 41.56e6 * 1000, abs=0.005)
     assert Assumptions().jkm_deaths_per_1000 == pytest.approx(69_029 / 41.56e6 * 1000, abs=0.005)
     a = Assumptions(jkm_deaths_per_1000=5.0, jkk_cases_per_1000=6.0)
     s = scenario(5000, 12, assumptions=a)

@@ -54,7 +54,8 @@ def test_active_participants_2023_are_the_share_published():
 
 
 def test_budget_rates_worked_by_hand():
-    """8.9 JKK cases per 1,000 = 370,747 / 41.56 m; 1.66 JKM claims (deaths) per 1,000 = 69,029 / 41.56 m, a
+    """4.28 JKK claims per 1,000 = 177,727 / 41.56 m (reader 12: claims, as for JKM and the districts' rates, not
+    Kemnaker's 370,747 accident cases, 8.92); 1.66 JKM claims (deaths) per 1,000 = 69,029 / 41.56 m, a
     year's claims over the active participants at that year's end for both (issue 18: the JKM rate rests only on
     cited figures; before, 1.79 = Rp 2.7 tn / Rp 42 m / 35.86 m, whose 35.86 m had no publication);
     Rp 42 m = 20 + 10 + 12 m; Rp 16,800 = 1 % x Rp 1,000,000 + Rp 6,800, which Batakpost.com states itself;
@@ -63,7 +64,10 @@ def test_budget_rates_worked_by_hand():
     from ucj.data import programme
 
     f = national_figures().set_index("figure")["value"]
-    assert round(1000 * 370_747 / 41_560_000, 1) == 8.9
+    assert round(1000 * 177_727 / 41_560_000, 2) == 4.28  # 4.2764
+    assert round(1000 * 370_747 / 41_560_000, 2) == 8.92  # the accident cases' rate, not used
+    assert (f["jkk_claims_2023"], f["jkk_claims_rp_2023"]) == (177_727, 3_030_000_000_000)
+    assert round(3.03e12 / 177_727 / 1e6, 1) == 17.0  # national mean JKK claim, Rp m, quoted beside Rp 4 m
     assert round(1000 * 69_029 / 41_560_000, 2) == 1.66  # 1.6609
     assert (f["jkm_claims_2023"], f["active_participants_2023_12"]) == (69_029, 41_560_000)
     assert 20_000_000 + 10_000_000 + 12_000_000 == 42_000_000
@@ -73,7 +77,7 @@ def test_budget_rates_worked_by_hand():
     assert 16_800 + f["bpu_jht_rate_pct"] / 100 * 1_000_000 == 36_800
     a = budget.Assumptions()
     assert (a.monthly_contribution_rp, a.jkm_deaths_per_1000, a.jkm_benefit_rp, a.jkk_cases_per_1000) == \
-        (16_800, 1.66, 42_000_000, 8.9)
+        (16_800, 1.66, 42_000_000, 4.28)
     assert budget.NATIONAL_RATE_YEAR == {"JKK": 2023, "JKM": 2023}  # both rates are for 2023, as published
     assert (programme.BPU_JKM_RP, programme.BPU_JKK_RATE, programme.JKM_BENEFIT_RP) == (6_800, 0.01, 42_000_000)
 

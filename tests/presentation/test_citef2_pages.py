@@ -102,15 +102,22 @@ def test_default_target_citation_names_outlet_title_and_date(pages, code, lang):
 @pytest.mark.parametrize("lang", ["id", "en"])
 def test_budget_figures_are_the_cited_ones(pages, lang):
     """The assumptions table shows the values worked by hand from the cited figures: Rp 16,800 a month, 1.66 JKM
-    deaths (69,029 claims in 2023 / 41.56 m, citejkm; 1.79 before, from an unpublished 35.86 m) and 8.9 JKK
-    cases (370,747 / 41.56 m) per 1,000, Rp 42 m per death, Rp 4 m per JKK case; the JKM sentence states them."""
+    deaths (69,029 claims in 2023 / 41.56 m, citejkm; 1.79 before, from an unpublished 35.86 m) and 4.28 JKK
+    claims (177,727 / 41.56 m; 8.9 before, from 370,747 accident cases, reader 12) per 1,000, Rp 42 m per death,
+    Rp 4 m per JKK claim; the JKM and JKK sentences state them, and the JKK one says why not the accident cases."""
     table = pages[(BOALEMO, lang)].report.tables["assumptions"].set_index("assumption")["value"]
     assert (table["monthly_contribution_rp"], table["jkm_deaths_per_1000"], table["jkm_benefit_rp"],
-            table["jkk_cases_per_1000"], table["jkk_mean_benefit_rp"]) == (16_800, 1.66, 42_000_000, 8.9, 4_000_000)
+            table["jkk_cases_per_1000"], table["jkk_mean_benefit_rp"]) == (16_800, 1.66, 42_000_000, 4.28, 4_000_000)
     budget = _text(pages[(BOALEMO, lang)].html(("show_budget",)))
     stated = ("69.029 klaim", "41,56 juta peserta aktif pada 2023-12", "= 1,66 per 1.000") if lang == "id" else \
         ("69,029 claims", "41.56 m active participants in 2023-12", "= 1.66 per 1,000")
     assert all(x in budget for x in stated), stated
+    jkk = ("177.727 klaim", "= 4,28 per 1.000", "Bukan 370.747 kasus kecelakaan kerja", "bukan klaim",
+           "Rp3,03 triliun / 177.727 klaim = Rp17,0 juta") if lang == "id" else \
+        ("177,727 claims", "= 4.28 per 1,000", "Not the 370,747 work-accident cases", "not claims",
+         "Rp 3.03 tn / 177,727 claims = Rp 17.0 m")
+    assert all(x in budget for x in jkk), [x for x in jkk if x not in budget]
+    assert "8,9 per 1.000" not in budget and "8.9 per 1,000" not in budget
     assert "35,86" not in budget and "35.86" not in budget and "1,79" not in budget and "1.79" not in budget
 
 

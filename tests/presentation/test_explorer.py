@@ -93,9 +93,9 @@ def test_budget_plan_against_hand_worked_figures(judged, demo_ds):
     plan = budget_plan(judged, 5_000, 12, 16_800, judged.projection.target_year)
     sc = plan.scenario
     assert sc["cost_rp"] == 1_008_000_000  # 5,000 workers x 12 months x Rp 16,800
-    # national rates: JKK 370,747 / 41.56 m = 8.9 per 1,000 a year at Rp 4 m; JKM 69,029 / 41.56 m = 1.66 per
+    # national rates: JKK 177,727 claims / 41.56 m = 4.28 per 1,000 a year at Rp 4 m; JKM 69,029 / 41.56 m = 1.66 per
     # 1,000 at Rp 42 m
-    assert plan.expected_jkk_claims_rp == pytest.approx(5_000 * 8.9 / 1000 * 4_000_000)  # Rp 178 m
+    assert plan.expected_jkk_claims_rp == pytest.approx(5_000 * 4.28 / 1000 * 4_000_000)  # Rp 85.6 m
     assert plan.expected_jkm_claims_rp == pytest.approx(5_000 * 1.66 / 1000 * 42_000_000)  # Rp 348.6 m
     assert sc["coverage_after_pct"] == pytest.approx(100 * (judged.active + 5_000) / judged.denominator_value)
     # reaching the target: the target share of the denominator grown yearly, less today's participants

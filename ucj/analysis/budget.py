@@ -22,14 +22,15 @@ from ucj.data.published import national_figures
 # National rates from published figures (per 1,000 active participants a year) [arithmetic]: a year's claims over
 # the active participants at that year's end, for both programmes. Each figure and the publication that states it
 # are in data/published/national_figures.csv (cited through citations.csv), read here so that the rates rest only
-# on what is published there: JKK: 370,747 work-accident cases in 2023 (Databoks: 347,855 + 19,921 + 2,971) over
-# 41.56 m active participants in December 2023 (SPN News, 30 Jan 2024); JKM: 69,029 JKM claims in 2023 (the
-# BPJS Ketenagakerjaan hearing with DPR Komisi IX, 2 Jul 2024, reported by Bisnis.com) over the same 41.56 m.
+# on what is published there: JKK: 177,727 JKK claims in 2023 and JKM: 69,029 JKM claims in 2023 (both from the
+# BPJS Ketenagakerjaan hearing with DPR Komisi IX, 2 Jul 2024, reported by Bisnis.com) over 41.56 m active
+# participants in December 2023 (SPN News, 30 Jan 2024). Kemnaker's 370,747 work-accident *cases* of 2023
+# (Databoks) count accidents, not claims, so they are not the rate beside the districts' claim rates (reader 12).
 _NATIONAL = national_figures().set_index("figure")["value"]
-NATIONAL_JKK_CASES_2023 = int(_NATIONAL["jkk_cases_2023"])
+NATIONAL_JKK_CLAIMS_2023 = int(_NATIONAL["jkk_claims_2023"])
 NATIONAL_JKM_CLAIMS_2023 = int(_NATIONAL["jkm_claims_2023"])
 NATIONAL_ACTIVE_2023 = int(_NATIONAL["active_participants_2023_12"])
-JKK_PER_1000 = 1000 * NATIONAL_JKK_CASES_2023 / NATIONAL_ACTIVE_2023  # 8.92
+JKK_PER_1000 = 1000 * NATIONAL_JKK_CLAIMS_2023 / NATIONAL_ACTIVE_2023  # 4.28: one JKK claim per case
 JKM_DEATHS_PER_1000 = 1000 * NATIONAL_JKM_CLAIMS_2023 / NATIONAL_ACTIVE_2023  # 1.66: one JKM claim per death
 NATIONAL_RATE_YEAR = {"JKK": 2023, "JKM": 2023}  # the year each national rate above is for (the page states it)
 
@@ -39,8 +40,8 @@ SOURCES = {
                            "2 Jul 2024) / 41.56 m active participants, December 2023 (SPN News) = 1.66 per 1,000; "
                            "vulnerable workers may die more often: replace with the branch's own experience",
     "jkm_benefit_rp": PROGRAMME_SOURCES["JKM_BENEFIT_RP"],
-    "jkk_cases_per_1000": "national JKK 2023: 370,747 cases (Databoks) / 41.56 m active participants, December "
-                          "2023 (SPN News) = 8.9 per 1,000",
+    "jkk_cases_per_1000": "national JKK 2023: 177,727 claims (BPJS Ketenagakerjaan to DPR Komisi IX, Bisnis.com, "
+                          "2 Jul 2024) / 41.56 m active participants, December 2023 (SPN News) = 4.28 per 1,000",
     "jkk_mean_benefit_rp": "this workbook's own assumption, not from a publication: mean JKK benefit per case for BPU "
                            "workers (medical care is uncapped)",
 }
@@ -53,7 +54,7 @@ class Assumptions:
     monthly_contribution_rp: int = BPU_JKK_JKM_RP
     jkm_deaths_per_1000: float = round(JKM_DEATHS_PER_1000, 2)
     jkm_benefit_rp: int = JKM_BENEFIT_RP
-    jkk_cases_per_1000: float = round(JKK_PER_1000, 1)
+    jkk_cases_per_1000: float = round(JKK_PER_1000, 2)
     jkk_mean_benefit_rp: int = 4_000_000
 
     def describe(self) -> pd.DataFrame:
