@@ -22,6 +22,7 @@ from ucj.data.villages import villages_in
 QUOTA_SEGMENT = "BPU"
 QUOTA_FUNDING = "apbd"  # the quota's participants: BPU funded by the APBD (the district's "pekerja rentan desa")
 QUOTA_BASIS = "apbd_funded_bpu"
+SELF_FUNDED = "self_employer"  # participants without contribution assistance (no budget pays for them)
 PUBLISHED = "published"  # village_figures(quota=PUBLISHED): the district's published quota, or none
 
 
@@ -55,7 +56,8 @@ class VillageFigures:
 
     `table` has one row per desa/kelurahan of the district (Kemendagri list), with columns village_code,
     village, kecamatan, kind, bpu_active, apbd_bpu_active, all_active, previous_bpu_active (None without that
-    month), change, quota (NA without a quota, 0 for a kelurahan), below_quota (APBD-funded BPU below the
+    month), change, self_funded_bpu_change (the change of the BPU participants without contribution assistance,
+    funding self_employer; NA without that month), quota (NA without a quota, 0 for a kelurahan), below_quota (APBD-funded BPU below the
     quota; NA without a quota) and below_quota_all_bpu (every BPU participant counted). `unknown_codes` are
     codes in the data that the Kemendagri list lacks (their participants are in `unplaced`)."""
 
@@ -76,6 +78,12 @@ class VillageFigures:
     # the year-before month's BPU participants by who funds them (budget funding only: apbd, apbn, csr), so the
     # change can be read against the end of a funding agreement in between (reader 11, L7)
     previous_funded_bpu: dict[str, int] = field(default_factory=dict)
+    # this month's budget-funded BPU participants by funder, and the BPU participants without contribution
+    # assistance now and a year before, so a funding agreement that starts in between is not read as the
+    # villages' own growth (reader 12, M3: Boalemo's 5,000 APBD-funded workers from 2025-11)
+    funded_bpu: dict[str, int] = field(default_factory=dict)
+    self_funded_bpu_active: int = 0
+    previous_self_funded_bpu_active: int | None = None
 
 
 def village_figures(ds: Dataset, district_code: str, last_period: pd.Timestamp | None = None,
@@ -103,9 +111,14 @@ def village_figures(ds: Dataset, district_code: str, last_period: pd.Timestamp |
     every = now.groupby("village_code")["active"].sum()
     before = (v[(v["month"] == prev) & (v["segment"] == QUOTA_SEGMENT)].groupby("village_code")["active"].sum()
               if has_prev else None)
-    was = v[(v["month"] == prev) & (v["segment"] == QUOTA_SEGMENT) & (v["funding"] != "self_employer")]
+    was = v[(v["month"] == prev) & (v["segment"] == QUOTA_SEGMENT) & (v["funding"] != SELF_FUNDED)]
     funded_before = {str(k): int(n) for k, n in was.groupby("funding", observed=True)["active"].sum().items()
                      if n > 0} if has_prev else {}
+    funded_now = {str(k): int(n) for k, n in now[is_bpu & (now["funding"] != SELF_FUNDED)]
+                  .groupby("funding", observed=True)["active"].sum().items() if n > 0}
+    own = now[is_bpu & (now["funding"] == SELF_FUNDED)].groupby("village_code")["active"].sum()
+    own_before = (v[(v["month"] == prev) & (v["segment"] == QUOTA_SEGMENT) & (v["funding"] == SELF_FUNDED)]
+                  .groupby("village_code")["active"].sum() if has_prev else None)
     listed = villages_in(district_code)
     table = pd.DataFrame([(x.code, x.name, x.kecamatan, x.kind) for x in listed],
                          columns=["village_code", "village", "kecamatan", "kind"])
@@ -115,9 +128,12 @@ def village_figures(ds: Dataset, district_code: str, last_period: pd.Timestamp |
     if before is not None:
         table["previous_bpu_active"] = table["village_code"].map(before).fillna(0).astype("int64")
         table["change"] = table["bpu_active"] - table["previous_bpu_active"]
+        table["self_funded_bpu_change"] = (table["village_code"].map(own).fillna(0).astype("int64")
+                                           - table["village_code"].map(own_before).fillna(0).astype("int64"))
     else:
         table["previous_bpu_active"] = pd.array([pd.NA] * len(table), dtype="Int64")
         table["change"] = pd.array([pd.NA] * len(table), dtype="Int64")
+        table["self_funded_bpu_change"] = pd.array([pd.NA] * len(table), dtype="Int64")
     desa = table["kind"] != "kelurahan"
     if quota is not None:
         table["quota"] = pd.array([int(quota.quota) if d else 0 for d in desa], dtype="Int64")
@@ -134,7 +150,8 @@ def village_figures(ds: Dataset, district_code: str, last_period: pd.Timestamp |
     return VillageFigures(district_code, month, prev if has_prev else None, quota,
                           table.sort_values(["kecamatan", "village"], ignore_index=True), below, below_all,
                           int(desa.sum()), int(bpu.sum()), int(apbd.sum()), int(every.sum()), unknown,
-                          int(every[list(unknown)].sum()) if unknown else 0, int((~desa).sum()), funded_before)
+                          int(every[list(unknown)].sum()) if unknown else 0, int((~desa).sum()), funded_before,
+                          funded_now, int(own.sum()), int(own_before.sum()) if own_before is not None else None)
 
 
 def kecamatan_rows(f: VillageFigures) -> pd.DataFrame:

@@ -12,15 +12,16 @@ import pandas as pd
 from ucj.analysis.villages import QUOTA_SEGMENT, VillageFigures, VillageQuota
 from ucj.presentation.i18n import Lang, fmt_int, t, tf
 
-COLUMNS = ["kecamatan", "village", "kind", "bpu_active", "apbd_bpu_active", "previous_bpu_active", "change", "quota",
-           "below_quota", "below_quota_all_bpu"]
+COLUMNS = ["kecamatan", "village", "kind", "bpu_active", "apbd_bpu_active", "previous_bpu_active", "change",
+           "self_funded_bpu_change", "quota", "below_quota", "below_quota_all_bpu"]
+CHANGE_COLUMNS = ("previous_bpu_active", "change", "self_funded_bpu_change")  # only with the year-before month
 QUOTA_COLUMNS = ("quota", "below_quota", "below_quota_all_bpu")
 
 
 def village_rows(f: VillageFigures) -> pd.DataFrame:
     """The section's table: every desa and kelurahan, the ones below the quota first; without a known quota
     no quota columns (no desa is judged against another district's quota)."""
-    cols = [c for c in COLUMNS if f.previous_month is not None or c not in ("previous_bpu_active", "change")]
+    cols = [c for c in COLUMNS if f.previous_month is not None or c not in CHANGE_COLUMNS]
     if f.quota is None:
         return f.table.sort_values(["kecamatan", "village"])[[c for c in cols if c not in QUOTA_COLUMNS]] \
             .reset_index(drop=True)
@@ -43,6 +44,8 @@ def village_key(f: VillageFigures | None, lang: Lang = "id") -> dict[str, object
                          "segment": QUOTA_SEGMENT, "desa": f.desa, "desa_below_quota": f.villages_below_quota,
                          "desa_below_quota_all_bpu": f.villages_below_quota_all_bpu, "bpu_active": f.bpu_active,
                          "apbd_bpu_active": f.apbd_bpu_active, "all_active": f.all_active, "unplaced": f.unplaced,
+                         "self_funded_bpu_active": f.self_funded_bpu_active,
+                         "previous_self_funded_bpu_active": f.previous_self_funded_bpu_active,
                          "previous_month": None if f.previous_month is None else f"{f.previous_month:%Y-%m}"}}
 
 
@@ -73,6 +76,7 @@ def village_sentences(f: VillageFigures | None, lang: Lang, agreement_ends: pd.D
     if f.previous_month is not None:
         lines.append(tf("villages_change_note", lang, previous=f"{f.previous_month:%Y-%m}"))
         lines += agreement_end_notes(f, lang, agreement_ends)
+        lines += agreement_start_notes(f, lang)
     if f.unknown_codes:
         lines.append(tf("villages_unknown_codes", lang, n=fmt_int(len(f.unknown_codes), lang),
                         persons=fmt_int(f.unplaced, lang)))
@@ -92,4 +96,26 @@ def agreement_end_notes(f: VillageFigures, lang: Lang, agreement_ends: pd.DataFr
             out.append(tf("villages_change_agreement_end", lang, previous=f"{f.previous_month:%Y-%m}",
                           funded=fmt_int(funded, lang), funding=t(str(r.funding), lang), last=r.last_active_month,
                           section=t("workers_needed", lang)))
+    return out
+
+
+def agreement_start_notes(f: VillageFigures, lang: Lang) -> list[str]:
+    """One note per funder whose BPU participants rose since the year-before month (an agreement that started or
+    grew in between): how many it funds now and then, and how the BPU participants without contribution
+    assistance changed meanwhile, so the funded workers' start is not read as the villages' own growth
+    (reader 12, M3: Boalemo's 5,000 APBD-funded workers from 2025-11 rose every desa while the others fell)."""
+    if f.previous_month is None or f.previous_self_funded_bpu_active is None:
+        return []
+    out = []
+    for funding, now in sorted(f.funded_bpu.items()):
+        before = f.previous_funded_bpu.get(funding, 0)
+        if now > before:
+            change = f.self_funded_bpu_active - f.previous_self_funded_bpu_active
+            out.append(tf("villages_change_agreement_start", lang, month=f"{f.month:%Y-%m}",
+                          previous=f"{f.previous_month:%Y-%m}", funded=fmt_int(now, lang),
+                          funded_before=fmt_int(before, lang), funding=t(funding, lang),
+                          own_before=fmt_int(f.previous_self_funded_bpu_active, lang),
+                          own_now=fmt_int(f.self_funded_bpu_active, lang),
+                          own_change=("+" if change > 0 else "") + fmt_int(change, lang),
+                          column=t("self_funded_bpu_change", lang)))
     return out
