@@ -506,12 +506,40 @@ class DistrictReport:
         without seasonal adjustment, that it was and why (too few months for STL)."""
         p, lang = self.projection, self.lang
         s = self._model_choice_sentence()
+        s += self._drift_sentence()
+        s += self._narrow_residuals_sentence()
         if p.months_fitted and not p.seasonally_adjusted:
             from ucj.analysis.projection import STL_MIN_CYCLES
 
             s += " " + tf("not_seasonally_adjusted_note", lang, n=fmt_int(p.months_fitted, lang),
                           need=fmt_int(12 * STL_MIN_CYCLES, lang))
         return s
+
+    def _drift_sentence(self) -> str:
+        """For the random walk with drift: the drift it carries forward, as the series' average monthly change
+        between its first and last month, and for how long (reader 12, M2: the page said the data support no
+        lasting trend while the drift carries the past average change on to the target year)."""
+        p, lang = self.projection, self.lang
+        rw = next((f for f in p.fits if f.model == "random_walk" and f.fitted), None)
+        if p.model_used != "random_walk" or rw is None or "drift" not in rw.params or p.last_month is None:
+            return ""
+        start = pd.Timestamp(p.last_month) - pd.DateOffset(months=p.months_fitted - 1)
+        drift = rw.params["drift"]
+        return " " + tf("random_walk_drift_sentence", lang, start=f"{start:%Y-%m}", end=f"{p.last_month:%Y-%m}",
+                        drift=("+" if drift > 0 else "") + fmt_num(drift, lang, 2) + " " + t("pp", lang),
+                        months=fmt_int(p.months_remaining, lang), target=f"{p.target_year}-12")
+
+    def _narrow_residuals_sentence(self) -> str:
+        """When the model used passes the Ljung-Box check only under the looser limit of a seasonally adjusted
+        series (p below the limit for a series fitted as observed): say so with its p, and that the interval may
+        then be too narrow (reader 12, M2: the national random walk, p ≈ 8 · 10⁻¹²)."""
+        from ucj.analysis.projection import LB_REJECT_P
+
+        p, lang = self.projection, self.lang
+        if not p.model_used or pd.isna(p.residual_pvalue) or p.residual_pvalue >= LB_REJECT_P:
+            return ""
+        return " " + tf("residuals_narrow_pass_sentence", lang, p=_residual_pvalue(p.residual_pvalue, lang),
+                        limit=fmt_dec(LB_REJECT_P, lang, 4))
 
     def model_rules_text(self) -> str:
         """The rule that decides when a model is not used, with its limits (docs/modelid.md)."""

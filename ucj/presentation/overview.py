@@ -632,6 +632,8 @@ class _ModelWords:
 
     _model_choice_sentence = DistrictReport._model_choice_sentence
     _nested_sentence = DistrictReport._nested_sentence
+    _drift_sentence = DistrictReport._drift_sentence
+    _narrow_residuals_sentence = DistrictReport._narrow_residuals_sentence
     model_sentence = DistrictReport.model_sentence
     model_details = DistrictReport.model_details
     model_rules_text = DistrictReport.model_rules_text
