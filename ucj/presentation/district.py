@@ -466,8 +466,8 @@ class DistrictReport:
         """Which model the projection uses and why, in one plain sentence (the reasons from the catalogue)."""
         p, lang = self.projection, self.lang
         rejected = [f for f in p.fits if f.fitted and not f.usable]
-        if not p.model_used:  # the reason itself, in one line (reader 12, L8: a reference to another section was
-            return tf("model_sentence_none", lang, why=reason_text(p.reason, lang) or t("reason_other", lang))  # not found)
+        if not p.model_used:  # the reason is the coverage sentence's, just above (reader 9, S11: said once); this
+            return t("model_sentence_none", lang)  # names where, not a section (reader 12, L8)
         if p.model_used in ("ets_level", "random_walk"):
             return self._nested_sentence()
         if rejected:
@@ -809,8 +809,9 @@ class DistrictReport:
         if p.model_used:
             lines.append(tf("method_projection", lang, model=t(p.model_used, lang),
                             level=fmt_pct(100 * p.interval, lang, 0)))
-        else:  # no model: why, in one line (reader 12, L8), as the model sentence says it
-            lines.append(tf("model_sentence_none", lang, why=reason_text(p.reason, lang) or t("reason_other", lang)))
+        else:  # no model: the reason is said once, in the coverage sentence (reader 9, S11), found from here by
+            # the section and the place in it (reader 12, L8: the section's name alone was not enough)
+            lines.append(tf("method_no_model_ref", lang, section=t("coverage_by_segment", lang)))
         if p.status == OTHER_BASIS:  # no verdict and no need against the target: why, once
             lines.append(self.workers_needed_sentence())
         elif p.model_used or p.status == "cannot_say":  # a verdict was given: what it counts and what it means
