@@ -33,13 +33,14 @@ from ucj.core.config import stylesheet
 from ucj.core.stamp import NAME_ONLY, shown_folder_text, stamp
 from ucj.data.dataset import Dataset, load_stored
 from ucj.presentation.i18n import (Lang, default_target_basis, fmt_dec, fmt_int, fmt_num, fmt_pct, fmt_rp, fmt_year,
-                                   reason_text, stamp_line, t, table_period_text, target_year_text, tf, unit_kind)
+                                   key_coverage_period_text, reason_text, stamp_line, t, table_period_text,
+                                   target_year_text, tf, unit_kind)
 from ucj.core.config import split_dirs
 from ucj.presentation.request import ReportParams
 from ucj.presentation.plots import claims_figure, coverage_figure, poverty_figure
 from ucj.data.published import RPJMN_SOURCE
 from ucj.presentation.tables import (Shown, as_html_frame, cite, format_date, html_frame, not_compared_text,
-                                    poverty_column_sources, poverty_sources_cell, shown, source_text,
+                                    poverty_column_sources, poverty_sources_cell, share_headers, shown, source_text,
                                     sources_cell)
 from ucj.presentation.villages_view import village_key, village_rows, village_sentences
 
@@ -225,9 +226,18 @@ class DistrictReport:
             return label, "–"
         return f"{label}, {fig.period}", figure_value(fig, self.lang)
 
+    def coverage_item(self) -> tuple[str, str]:
+        """The card's coverage with its period(s) as the index words them (`key_coverage_period_text`, one rule):
+        "peserta 2025-12 / potensi pekerja 2024, diasumsikan" when the denominator lags (reader 12, L7)."""
+        fig = self.results.figures.get("coverage")
+        if fig is None:
+            return self.coverage_label(), "–"
+        when = key_coverage_period_text(self.key, str(self.key["denominator"]), fig.period, self.lang)
+        return f"{self.coverage_label()}, {when}", figure_value(fig, self.lang)
+
     def summary_items(self) -> list[tuple[str, str]]:
         k, lang = self.key, self.lang
-        cov_label, cov_value = self.figure_item(self.coverage_label(), "coverage")
+        cov_label, cov_value = self.coverage_item()
         return [
             (t("last_period", lang), str(k["last_period"])),
             self.figure_item(t("active", lang), "active"),
@@ -935,6 +945,8 @@ class DistrictReport:
                 values = s.values.copy()
                 values.loc[(frame["indicator"] == "coverage_pct").to_numpy(), "indicator"] = self.coverage_label()
                 s = Shown(values, s.kinds, s.headers)
+            if name == "projection":  # shares of the denominator, named so (reader 12, L3)
+                s = share_headers(s, str(self.key["denominator"]), self.lang)
             kept = self._shown[name] = (frame, s, None)
         return kept[1]
 
