@@ -171,3 +171,35 @@ def test_l7_minahasa_card_names_both_periods_as_the_index_does(reports, demo_ds,
     assert re.search(r"\(2025-12\)$", next(v for n, row in rows.items() if n.endswith("Boalemo") for h, v in row.items()
                                             if h.startswith(t("coverage_pct", lang)) and "potensi" not in h))
 
+
+# -- L5: Banggai's 2030 is the end of the RPJMD period the article names, marked assumed ----------------------------
+@pytest.mark.parametrize("lang", LANGS)
+def test_l5_banggai_target_year_is_marked_assumed_on_card_index_summary_and_plans_row(reports, demo_dir, lang,
+                                                                                       tmp_path):
+    from ucj.runs.index_page import summary_frame
+
+    article = next(SEEDS_DIR.glob("001_*.txt")).read_text(encoding="utf-8")
+    # the article: "Dalam ... (RPJMD) Kabupaten Banggai tahun 2025-2030, Pemkab menargetkan 99,50 persen ...": the
+    # period, never a year the 99.50 % is for
+    assert "tahun 2025-2030, Pemkab menargetkan 99,50 persen" in article
+    assert re.findall(r"2030", article) == ["2030"]
+    targets = pd.read_parquet(demo_dir / "targets.parquet").set_index("district_code")
+    assert bool(targets.at["72.01", "target_year_assumed"]) and int(targets.at["72.01", "target_year"]) == 2030
+    r = reports["Banggai", lang]
+    assumed = {"id": "diasumsikan", "en": "assumed"}[lang]
+    card = dict(r.summary_items())[t("target", lang)]
+    assert card == f"{'99,5' if lang == 'id' else '99.5'} % (2030, {assumed})"
+    rows, head = _index(reports, lang, tmp_path)
+    cell = next(v for n, row in rows.items() if n.endswith("Banggai") for h, v in row.items()
+                if h.startswith(t("target", lang)) and v != "–")
+    assert html_lib.unescape(cell) == card  # the index as the card
+    df = summary_frame([{"district": "72.01", "slug": "Banggai", "status": "ok",
+                         "key_figures": "Banggai/key_figures.json"}], tmp_path)
+    assert bool(df.iloc[0]["target_year_assumed"]) is True
+    plans = r.display_table("plans")
+    note = plans.iloc[0][t("note", lang)]
+    assert {"id": "tahun 2030 (akhir RPJMD 2025–2030, diasumsikan)",
+            "en": "year 2030 (end of the RPJMD 2025–2030, assumed)"}[lang] in note
+    # Minahasa's 2029 keeps its mark; Boalemo's national default is not assumed (the RPJMN sets 2029)
+    assert f"(2029, {assumed})" in dict(reports["Minahasa", lang].summary_items())[t("target", lang)]
+    assert assumed not in dict(reports["Boalemo", lang].summary_items())[t("target", lang)]
