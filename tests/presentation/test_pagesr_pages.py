@@ -203,3 +203,50 @@ def test_l5_banggai_target_year_is_marked_assumed_on_card_index_summary_and_plan
     # Minahasa's 2029 keeps its mark; Boalemo's national default is not assumed (the RPJMN sets 2029)
     assert f"(2029, {assumed})" in dict(reports["Minahasa", lang].summary_items())[t("target", lang)]
     assert assumed not in dict(reports["Boalemo", lang].summary_items())[t("target", lang)]
+
+
+# -- L4: Minahasa's published 2026 allocation, and which number the budget uses -----------------------------------
+# sindomanado.com, 12 Feb 2026 (read with the `search` tool, corpus pages; not in the shared raw files): "Bapak Bupati
+# dan Ibu Wakil Bupati lewat kami di Dinas Tenaga Kerja telah mengalokasikan kurang lebih 15.431 pekerja rentan"
+SINDO_TITLE = "Pemkab Minahasa Daftarkan 15.431 Pekerja Rentan Terlindungi Jamsostek Tahun 2026"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_l4_minahasa_plans_row_cites_the_2026_allocation_and_the_budget_says_which_number_it_uses(reports, demo_ds,
+                                                                                                   lang):
+    r = reports["Minahasa", lang]
+    plans = r.plans_table()
+    row = plans[plans[t("wording", lang)].str.contains("15.431", regex=False)]
+    assert len(row) == 1
+    row = row.iloc[0]
+    assert row[t("value", lang)] == ("15.431" if lang == "id" else "15,431") and row[t("year", lang)] == "2026"
+    assert row[t("wording", lang)] == "“telah mengalokasikan kurang lebih 15.431 pekerja rentan”"
+    source = row[next(c for c in plans.columns if c.startswith(t("source", lang)))]
+    assert source.startswith(f"sindomanado.com, {SINDO_TITLE}, 12 ") and "2026" in source
+    note = row[t("note", lang)]
+    # the village workers: "not stated"; seed 000's commitment cited beside "agreements renewed"
+    assert {"id": "dibiayai tersendiri: tidak disebutkan", "en": "funded separately: not stated"}[lang] in note
+    seed000 = next(SEEDS_DIR.glob("000_*.txt")).read_text(encoding="utf-8")
+    assert "manadosiana.net" in seed000 and "mempertahankan, bahkan meningkatkan alokasi pembiayaan melalui APBD" in seed000
+    assert "manadosiana.net, Pemkab Minahasa Gelar Evaluasi Universal Coverage Jamsostek 2025" in note
+    assert "25 November 2025" in note and "seed 0" not in note
+    # which number the budget uses: the data's funded workers in 2025-12, by hand from the enrolment table
+    e = demo_ds.enrolment
+    funded = int(e[(e["district_code"] == "71.02") & (e["month"] == "2025-12-01") & (e["funding"] != "self_employer")]
+                 ["active"].sum())
+    assert funded == 15_000 + 16_777  # ANTARA Sulut's two programmes, as the demo plants them
+    plan = r.results.budget_plan
+    assert set(plan["existing_funded"].astype(int)) == {funded}  # every year to the target year, never 15,431
+    n = (lambda v: f"{v:,}".replace(",", "." if lang == "id" else ","))
+    said = [x for x in r.budget_plan_sentences() if n(15_431) in x]
+    assert len(said) == 1
+    assert n(funded) in said[0] and "2025-12" in said[0] and "2026" in said[0] and SINDO_TITLE in said[0]
+    assert f"“{t('apbd_funded_workers', lang)}” (2026)" in said[0] and t("plans_and_targets", lang) in said[0]
+    assert row[t("data_now", lang)].startswith(n(funded))  # the row shows the number the budget uses beside it
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_l4_no_allocation_sentence_where_no_later_allocation_differs(reports, lang):
+    """Boalemo's 5,000 are for 2025, the data's own year (and equal to the data's): no sentence; Banggai has none."""
+    for name in ("Boalemo", "Banggai"):
+        assert reports[name, lang].published_allocation_sentence() == ""

@@ -745,7 +745,28 @@ class DistrictReport:
                             beyond=fmt_int(a["beyond_plan"], lang), surplus=fmt_int(a["plan_exceeds_need_by"], lang),
                             plan_cost=fmt_rp(a["plan_cost_rp"], lang), budget_cost=fmt_rp(a["budget_cost_rp"], lang),
                             years=str(a["cost_years"])))
-        return lines
+        allocation = self.published_allocation_sentence()
+        return lines + [allocation] if allocation else lines
+
+    def published_allocation_sentence(self) -> str:
+        """Which number of budget-funded workers the budget uses when a published allocation for a year after the
+        data's last month differs from the workers funded in the data (reader 12, L4: Minahasa's 15,431 for 2026
+        against the 31,777 funded in 2025-12): the data's, held to the target year, with the published one named
+        and the plans row that says why; "" otherwise (a plan not yet budgeted is the scenario row instead)."""
+        plans, plan = self.tables.get("plans"), self.results.budget_plan
+        if plans is None or plans.empty or plan.empty or not {"quantity", "year", "value"} <= set(plans.columns):
+            return ""
+        last, lang = pd.Timestamp(self.results.last_period), self.lang
+        funded = int(plan["existing_funded"].iloc[0])
+        for r in plans[plans["quantity"] == PUBLISHED_ALLOCATION].itertuples():
+            year = pd.to_numeric(pd.Series([r.year]), errors="coerce").iloc[0]
+            if pd.isna(year) or int(year) <= last.year or pd.isna(r.value) or round(float(r.value)) == funded:
+                continue
+            return tf("budget_published_allocation", lang, funded=fmt_int(funded, lang), month=f"{last:%Y-%m}",
+                      target_year=fmt_year(int(plan["year"].iloc[-1])), value=fmt_int(r.value, lang),
+                      year=str(int(year)), citation=str(r.citation), label=t(PUBLISHED_ALLOCATION, lang),
+                      table=t("plans_and_targets", lang))
+        return ""
 
     def budget_monthly_sentence(self) -> str:
         """What the budget plan computes month by month (reader 9, R3): the self-enrolled count of a month over the
@@ -1457,6 +1478,9 @@ def plans_and_targets(facts: pd.DataFrame, plans: pd.DataFrame, lang: Lang) -> p
     return rows
 
 
+# a published allocation of budget-funded workers (a plans row): for a year after the data, the budget says which
+# number it uses (DistrictReport.published_allocation_sentence)
+PUBLISHED_ALLOCATION = "apbd_funded_workers"
 # the plans whose "in the data now" value is the budget-funded participants (their start month is a fact of the data)
 FUNDED_QUANTITIES = {"apbd_funded_workers": "apbd", "planned_apbd_workers": "apbd"}
 
