@@ -87,11 +87,12 @@ def test_the_filled_template_imports_cleanly(templates, kind, tmp_path):
 def test_the_targets_example_reads_as_written_and_the_optional_cell_may_be_empty_or_true(templates, tmp_path):
     frame = _import(templates / "targets_example.csv", "targets", tmp_path / "a")
     row = frame.iloc[0]
-    # the worked example: Banggai (72.01), 99.5 % by 2030 (seed 001, "99,5" with the Indonesian comma)
+    # the worked example: Banggai (72.01), 99.5 % (seed 001, "99,5" with the Indonesian comma), its year 2030 the
+    # end of the RPJMD 2025-2030 the article names, so assumed (reader 12, L5)
     assert (row["district_code"], row["target_year"], row["coverage_target_pct"]) == ("72.01", 2030, 99.5)
-    assert frame["target_year_assumed"].dtype == bool and not row["target_year_assumed"]
+    assert frame["target_year_assumed"].dtype == bool and row["target_year_assumed"]
     text = (templates / "targets_example.csv").read_text(encoding="utf-8")
-    for cell, want, name in (("", False, "empty"), ("true", True, "true")):
+    for cell, want, name in (("", False, "empty"), ("false", False, "false")):
         filled = tmp_path / f"{name}.csv"
-        filled.write_text(re.sub(r",false\n$", f",{cell}\n", text), encoding="utf-8")
+        filled.write_text(re.sub(r",true\n$", f",{cell}\n", text), encoding="utf-8")
         assert bool(_import(filled, "targets", tmp_path / name)["target_year_assumed"].iloc[0]) is want

@@ -196,7 +196,10 @@ def test_verdict_rule_stated_and_informative_column_explained(pages, lang):
         cov = next(v for k, v in today.items() if k.startswith(r.coverage_label()))
         assert fmt_pct(pr.last_coverage_pct, lang) == cov.rstrip(" *") and any(cov.rstrip(" *") in n for n in notes)
         sheet = _sheet(p["wb"], t("sheet.projection", lang))
-        width = sheet[t("upper", lang)] - sheet[t("lower", lang)]
+        # the bounds' headers name their denominator since reader 12's L3: "Batas atas (% dari penduduk bekerja)"
+        share = {"id": "{} (% dari {})", "en": "{} (% of {})"}[lang]
+        den = t(str(r.key["denominator"]), lang)
+        width = sheet[share.format(t("upper", lang), den)] - sheet[share.format(t("lower", lang), den)]
         expect = [t("yes" if w <= 100 - pr.last_coverage_pct + 1e-9 else "no", lang) for w in width]
         assert list(sheet[t("informative", lang)]) == expect
 

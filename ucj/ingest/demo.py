@@ -485,7 +485,10 @@ DEFAULT_TARGET = (2029, 43.92, "working_population",
 # poverty target and Muna Barat's 10,000 workers for 2026, are in the plans table: `_plans`).
 MINAHASA_TARGET_SOURCE = ("Bupati Minahasa: universal worker coverage of the potensi pekerja list; {article}; "
                           "the article sets no year: 2029 (the RPJMN horizon) assumed")
-BANGGAI_TARGET_SOURCE = "RPJMD Kabupaten Banggai 2025-2030, formal and informal workers; {article}"
+# Metro Sulteng gives the RPJMD's period ("Dalam RPJMD ... tahun 2025-2030"), not the year the 99.50 % is for:
+# 2030, the period's last year, is the natural reading and is marked assumed, as Minahasa's 2029 (reader 12, L5)
+BANGGAI_TARGET_SOURCE = ("RPJMD Kabupaten Banggai 2025-2030, formal and informal workers; {article}; "
+                         "the article names the RPJMD period only: 2030 (the end of the RPJMD 2025-2030) assumed")
 
 
 def _targets(codes: np.ndarray, facts: pd.DataFrame) -> pd.DataFrame:
@@ -500,8 +503,9 @@ def _targets(codes: np.ndarray, facts: pd.DataFrame) -> pd.DataFrame:
 
     banggai = SEED_DISTRICTS["banggai"]
     row = article(banggai, "coverage_target_pct")
-    df.loc[df["district_code"] == banggai, ["target_year", "coverage_target_pct", "target_source", "source"]] = [
-        int(row["date"]), float(row["value"]), BANGGAI_TARGET_SOURCE.format(article=row["source_article"]),
+    df.loc[df["district_code"] == banggai, ["target_year", "coverage_target_pct", "target_source",
+                                            "target_year_assumed", "source"]] = [
+        int(row["date"]), float(row["value"]), BANGGAI_TARGET_SOURCE.format(article=row["source_article"]), True,
         row["source_article"]]
     mina = SEED_DISTRICTS["minahasa"]
     row = article(mina, "potensi_pekerja")

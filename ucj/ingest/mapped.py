@@ -408,11 +408,11 @@ TEMPLATE_EXAMPLES: dict[str, tuple[list[object], str]] = {
     "workforce": (["Minahasa", 2024, 180000, 70000, 95000, 132104],
                   "potensi pekerja 132,104 is the branch list quoted for Minahasa in Nov 2024 (seed 003); the "
                   "other counts are illustrations; employees and informal workers may be left empty"),
-    "targets": (["72.01", 2030, "99,5", "working_population", "RPJMD Kabupaten Banggai 2025-2030", "false"],
-                "Banggai's RPJMD target of 99.5 % coverage by 2030 (seed 001); decimals with a comma as in "
-                "Indonesian Excel; target_year_assumed is optional: false here because the RPJMD sets the year "
-                "(an empty cell, or no such column, also means false); write true where the document sets no "
-                "year and the year is assumed"),
+    "targets": (["72.01", 2030, "99,5", "working_population", "RPJMD Kabupaten Banggai 2025-2030", "true"],
+                "Banggai's RPJMD target of 99.5 % coverage (seed 001); decimals with a comma as in Indonesian "
+                "Excel; target_year_assumed is optional: true here because the article names the RPJMD period "
+                "2025-2030, not the year the target is for (2030, its end, is assumed); write false where the "
+                "document sets the year (an empty cell, or no such column, also means false)"),
     "village_enrolment": (["Minahasa", "2025-12", "71.02.06.2017", "BPU", "apbd", 112],
                           "112 APBD-funded BPU participants in Desa Tounelet, Kecamatan Kakas, at the end of "
                           "December 2025 (illustration; a branch office's rekap per desa gives one row per "

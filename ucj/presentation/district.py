@@ -33,13 +33,14 @@ from ucj.core.config import stylesheet
 from ucj.core.stamp import NAME_ONLY, shown_folder_text, stamp
 from ucj.data.dataset import Dataset, load_stored
 from ucj.presentation.i18n import (Lang, default_target_basis, fmt_dec, fmt_int, fmt_num, fmt_pct, fmt_rp, fmt_year,
-                                   reason_text, stamp_line, t, table_period_text, target_year_text, tf, unit_kind)
+                                   key_coverage_period_text, reason_text, stamp_line, t, table_period_text,
+                                   target_year_text, tf, unit_kind)
 from ucj.core.config import split_dirs
 from ucj.presentation.request import ReportParams
 from ucj.presentation.plots import claims_figure, coverage_figure, poverty_figure
 from ucj.data.published import RPJMN_SOURCE
 from ucj.presentation.tables import (Shown, as_html_frame, cite, format_date, html_frame, not_compared_text,
-                                    poverty_column_sources, poverty_sources_cell, shown, source_text,
+                                    poverty_column_sources, poverty_sources_cell, share_headers, shown, source_text,
                                     sources_cell)
 from ucj.presentation.villages_view import village_key, village_rows, village_sentences
 
@@ -225,9 +226,18 @@ class DistrictReport:
             return label, "–"
         return f"{label}, {fig.period}", figure_value(fig, self.lang)
 
+    def coverage_item(self) -> tuple[str, str]:
+        """The card's coverage with its period(s) as the index words them (`key_coverage_period_text`, one rule):
+        "peserta 2025-12 / potensi pekerja 2024, diasumsikan" when the denominator lags (reader 12, L7)."""
+        fig = self.results.figures.get("coverage")
+        if fig is None:
+            return self.coverage_label(), "–"
+        when = key_coverage_period_text(self.key, str(self.key["denominator"]), fig.period, self.lang)
+        return f"{self.coverage_label()}, {when}", figure_value(fig, self.lang)
+
     def summary_items(self) -> list[tuple[str, str]]:
         k, lang = self.key, self.lang
-        cov_label, cov_value = self.figure_item(self.coverage_label(), "coverage")
+        cov_label, cov_value = self.coverage_item()
         return [
             (t("last_period", lang), str(k["last_period"])),
             self.figure_item(t("active", lang), "active"),
@@ -763,7 +773,28 @@ class DistrictReport:
                             beyond=fmt_int(a["beyond_plan"], lang), surplus=fmt_int(a["plan_exceeds_need_by"], lang),
                             plan_cost=fmt_rp(a["plan_cost_rp"], lang), budget_cost=fmt_rp(a["budget_cost_rp"], lang),
                             years=str(a["cost_years"])))
-        return lines
+        allocation = self.published_allocation_sentence()
+        return lines + [allocation] if allocation else lines
+
+    def published_allocation_sentence(self) -> str:
+        """Which number of budget-funded workers the budget uses when a published allocation for a year after the
+        data's last month differs from the workers funded in the data (reader 12, L4: Minahasa's 15,431 for 2026
+        against the 31,777 funded in 2025-12): the data's, held to the target year, with the published one named
+        and the plans row that says why; "" otherwise (a plan not yet budgeted is the scenario row instead)."""
+        plans, plan = self.tables.get("plans"), self.results.budget_plan
+        if plans is None or plans.empty or plan.empty or not {"quantity", "year", "value"} <= set(plans.columns):
+            return ""
+        last, lang = pd.Timestamp(self.results.last_period), self.lang
+        funded = int(plan["existing_funded"].iloc[0])
+        for r in plans[plans["quantity"] == PUBLISHED_ALLOCATION].itertuples():
+            year = pd.to_numeric(pd.Series([r.year]), errors="coerce").iloc[0]
+            if pd.isna(year) or int(year) <= last.year or pd.isna(r.value) or round(float(r.value)) == funded:
+                continue
+            return tf("budget_published_allocation", lang, funded=fmt_int(funded, lang), month=f"{last:%Y-%m}",
+                      target_year=fmt_year(int(plan["year"].iloc[-1])), value=fmt_int(r.value, lang),
+                      year=str(int(year)), citation=str(r.citation), label=t(PUBLISHED_ALLOCATION, lang),
+                      table=t("plans_and_targets", lang))
+        return ""
 
     def budget_monthly_sentence(self) -> str:
         """What the budget plan computes month by month (reader 9, R3): the self-enrolled count of a month over the
@@ -964,6 +995,8 @@ class DistrictReport:
                 values = s.values.copy()
                 values.loc[(frame["indicator"] == "coverage_pct").to_numpy(), "indicator"] = self.coverage_label()
                 s = Shown(values, s.kinds, s.headers)
+            if name == "projection":  # shares of the denominator, named so (reader 12, L3)
+                s = share_headers(s, str(self.key["denominator"]), self.lang)
             kept = self._shown[name] = (frame, s, None)
         return kept[1]
 
@@ -1474,6 +1507,9 @@ def plans_and_targets(facts: pd.DataFrame, plans: pd.DataFrame, lang: Lang) -> p
     return rows
 
 
+# a published allocation of budget-funded workers (a plans row): for a year after the data, the budget says which
+# number it uses (DistrictReport.published_allocation_sentence)
+PUBLISHED_ALLOCATION = "apbd_funded_workers"
 # the plans whose "in the data now" value is the budget-funded participants (their start month is a fact of the data)
 FUNDED_QUANTITIES = {"apbd_funded_workers": "apbd", "planned_apbd_workers": "apbd"}
 

@@ -339,6 +339,49 @@ def target_year_text(year: object, assumed: object, lang: Lang = "id") -> str:
     return f"{fmt_year(year)}, {t('target_year_assumed', lang)}" if assumed else fmt_year(year)
 
 
+def denominator_periods(key: dict[str, object] | None) -> dict[str, str | None]:
+    """{denominator: the year of the denominator its coverage is over} of a report's key figures ("2024" for a
+    potensi list of 2024 under participants of 2025-12; reader 11, M1); the report's own denominator from
+    `denominator_period` when its pairing's figure does not say (older key figures)."""
+    if not key:
+        return {}
+    out: dict[str, str | None] = {}
+    pairs = key.get("coverage_by_pairing")
+    if isinstance(pairs, dict):
+        out = {str(d): (str(f["denominator_period"]) if f.get("denominator_period") else None)  # type: ignore[union-attr]
+               for d, f in pairs.items() if isinstance(f, dict)}
+    den = key.get("denominator")
+    if den is not None and not out.get(str(den)) and key.get("denominator_period"):
+        out[str(den)] = str(key["denominator_period"])
+    return out
+
+
+def denominator_year_assumed(key: dict[str, object] | None) -> bool:
+    """True when the year of the report's own denominator is the workbook's assumption: its source states no year
+    and the page carries it forward under its period rule (the page's "treated as 2024"; reader 11, M2)."""
+    return bool(key and key.get("denominator_year_bound") and key.get("period_rule"))
+
+
+def coverage_period_text(period: object, denominator_period: object, denominator: str, lang: Lang = "id",
+                         assumed: bool = False) -> str:
+    """The period(s) of a coverage value, worded once for the district's card and the index (reader 12, L7):
+    "2025-12" when the denominator is of the participants' own year, else both, "peserta 2025-12 / potensi
+    pekerja 2024" (the page's period rule; reader 11, M1), the year marked "diasumsikan" when its source states
+    none."""
+    same = not denominator_period or str(period or "")[:4] == str(denominator_period)
+    if same and not assumed:
+        return str(period)
+    year = target_year_text(denominator_period or str(period or "")[:4], assumed, lang)
+    return tf("coverage_periods", lang, numerator=str(period), denominator=t(denominator, lang), year=year)
+
+
+def key_coverage_period_text(key: dict[str, object], denominator: str, period: object, lang: Lang = "id") -> str:
+    """`coverage_period_text` of one pairing's coverage in a report's key figures (its denominator's year, and
+    whether that year is assumed, as the key records them): card and index read the same key."""
+    return coverage_period_text(period, denominator_periods(key).get(denominator), denominator, lang,
+                                denominator == key.get("denominator") and denominator_year_assumed(key))
+
+
 def table_period_text(name: str, key: dict, lang: Lang = "id") -> str:  # type: ignore[type-arg]
     """The period line of a district table, the page's and the Excel notes sheet's alike: each claim rate's
     own period; the peer comparison's period column by column (as the overviews' ranking gives them); the

@@ -25,7 +25,7 @@ from ucj.presentation.i18n import (Lang, check_lang, default_target_basis, fmt_i
 from ucj.presentation.i18n import claims_programme_words, fmt_pp, target_year_text
 from ucj.analysis.district import OTHER_BASIS  # a target set over another denominator: not judged
 from ucj.presentation.tables import (Shown, as_html_frame, html_table, poverty_column_sources, poverty_sources_cell,
-                                     shown, source_text, sources_cell)
+                                     share_headers, shown, source_text, sources_cell)
 from ucj.presentation.district import (DistrictReport, RowsCited, fits_with_reasons, rows_cited,
                                        verdict_definition_text, workforce_source)
 from ucj.presentation.plots import scatter_figure
@@ -287,6 +287,8 @@ class Overview:
         """A table of the report with each cell's kind and localised headers (HTML and Excel alike); a column
         whose period the table does not give in a column of its own carries it in its header."""
         s = shown(name, self.tables()[name], self.lang)
+        if name == "projection" and self.area is not None:  # shares of the denominator, named so (reader 12, L3)
+            s = share_headers(s, self._area().denominator, self.lang)
         periods, lang = self.column_periods(name), self.lang
         if not periods:
             return s

@@ -361,6 +361,20 @@ def shown(table: str, df: pd.DataFrame, lang: Lang) -> Shown:
     return Shown(out, kinds, headers)
 
 
+# the monthly projection's columns that are shares of the coverage denominator (percent), not counts of people
+SHARE_COLUMNS = ("mean", "lower", "upper", "organic_mean", "organic_lower", "organic_upper", "funded_pct")
+
+
+def share_headers(s: Shown, denominator: str, lang: Lang) -> Shown:
+    """The projection table with each share column's header naming its denominator, "Dibiayai anggaran, jadwal
+    (% dari penduduk bekerja)", so a share is never read as a count of workers (reader 12, L3); HTML and Excel
+    alike (the district's and an overview's projection)."""
+    den = t(denominator, lang)
+    headers = [tf("share_of_header", lang, column=h, denominator=den) if c in SHARE_COLUMNS else h
+               for c, h in zip(s.values.columns, s.headers)]
+    return Shown(s.values, s.kinds, headers)
+
+
 def _published_kind(kind: str, rounding: object, published: bool, two: bool = True) -> str:
     """A percentage's kind by the article's rounding unit: whole percent ("76 persen") -> no decimals (the
     published number only), 0.01 ("6,87") -> two decimals (both numbers; with `two` only: a target such as

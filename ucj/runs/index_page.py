@@ -24,8 +24,9 @@ from ucj.core.config import stylesheet
 from ucj.core.files import write_csv, write_text
 from ucj.core.stamp import stamp
 from ucj.analysis.projection import INTERVAL
-from ucj.presentation.i18n import (Lang, check_lang, claims_programme_words, fmt_int, fmt_num, fmt_pct, fmt_rp,
-                                   fmt_year, stamp_line, t, target_year_text, tf)
+from ucj.presentation.i18n import (Lang, check_lang, claims_programme_words, denominator_periods, denominator_year_assumed,
+                                   fmt_int, fmt_num, fmt_pct, fmt_rp, fmt_year, key_coverage_period_text, stamp_line, t,
+                                   target_year_text, tf)
 from ucj.presentation.tables import Shown
 
 SUMMARY_CSV = "summary.csv"
@@ -99,29 +100,6 @@ def coverage_by_pairing(key: dict[str, object] | None) -> dict[str, tuple[float 
     return {str(den): (_number(key.get("coverage_pct")), key.get("coverage_as_of") or key.get("last_period"))}
 
 
-def denominator_periods(key: dict[str, object] | None) -> dict[str, str | None]:
-    """{denominator: the year of the denominator its coverage is over} of a report's key figures ("2024" for a
-    potensi list of 2024 under participants of 2025-12; reader 11, M1); the report's own denominator from
-    `denominator_period` when its pairing's figure does not say (older key figures)."""
-    if not key:
-        return {}
-    out: dict[str, str | None] = {}
-    pairs = key.get("coverage_by_pairing")
-    if isinstance(pairs, dict):
-        out = {str(d): (str(f["denominator_period"]) if f.get("denominator_period") else None)  # type: ignore[union-attr]
-               for d, f in pairs.items() if isinstance(f, dict)}
-    den = key.get("denominator")
-    if den is not None and not out.get(str(den)) and key.get("denominator_period"):
-        out[str(den)] = str(key["denominator_period"])
-    return out
-
-
-def denominator_year_assumed(key: dict[str, object] | None) -> bool:
-    """True when the year of the report's own denominator is the workbook's assumption: its source states no year
-    and the page carries it forward under its period rule (the page's "treated as 2024"; reader 11, M2)."""
-    return bool(key and key.get("denominator_year_bound") and key.get("period_rule"))
-
-
 def by_pairing_values(key: dict[str, object] | None) -> dict[str, dict[str, object]]:
     """{denominator: {column prefix: value}} of BY_PAIRING_COLUMNS: the report's verdict and workers needed under
     the pairing its projection is over, as `projection_by_pairing`."""
@@ -161,6 +139,12 @@ def projection_label(denominator: str, lang: Lang) -> str:
     by its pairing and its interval level."""
     level = tf("interval_level", lang, level=fmt_num(100 * INTERVAL, lang, 0))
     return f"{t('projected', lang)} ({pairing_words(denominator, lang)}) ({level})"
+
+
+def status_label(denominator: str, lang: Lang) -> str:
+    """"Status (semua peserta aktif / potensi pekerja)": the verdict's column named by the pairing its projection
+    is over (Minahasa's verdict over potensi pekerja never sorts with verdicts over the working population)."""
+    return f"{t('status', lang)} ({pairing_words(denominator, lang)})"
 
 
 def projection_by_pairing(key: dict[str, object] | None) -> dict[str, tuple[float | None, float | None, float | None]]:
@@ -354,7 +338,7 @@ def _row(entry: dict[str, object], key: dict[str, object] | None, lang: Lang,
     if key is None or entry.get("status", "ok") != "ok":
         cell = f" ({t('cell', lang)} {entry['cell']})" if entry.get("cell") else ""
         error = html.escape(f"{cell.strip()}: {entry.get('error') or ''}" if cell else str(entry.get("error") or ""))
-        return (f'<tr class="ucj-failed">{head}<td colspan="{4 + 3 * len(pairings)}" data-v="">'
+        return (f'<tr class="ucj-failed">{head}<td colspan="{3 + 4 * len(pairings)}" data-v="">'
                 f'<strong>{html.escape(t("failed", lang))}</strong>: {error}</td></tr>')
     p = key.get("projection") if isinstance(key.get("projection"), dict) else {}
     assert isinstance(p, dict)
@@ -365,11 +349,9 @@ def _row(entry: dict[str, object], key: dict[str, object] | None, lang: Lang,
     assert isinstance(claims, dict) and isinstance(pov, dict)
     when = f" ({claims_period(key)})" if claims_in_cells and claims_period(key) else ""
     cov_cells = []
-    den_periods = denominator_periods(key)
     for den in pairings:
         value, period = by_pair.get(den, (None, None))
-        cov_cells.append(_td(coverage_cell(value, period, den_periods.get(den), den, lang,
-                                           den == key.get("denominator") and denominator_year_assumed(key)), value))
+        cov_cells.append(_td(coverage_cell(value, key, den, period, lang), value))
     target_cells = []
     for den in pairings:  # each target under its own pairing, as coverage
         target, year = targets.get(den, (None, None))
@@ -385,11 +367,14 @@ def _row(entry: dict[str, object], key: dict[str, object] | None, lang: Lang,
         if projected is not None and den == (key.get("denominator") or "working_population"):
             shown += combined_text(key, lang)
         projection_cells.append(_td(shown, projected))
+    own = str(key.get("denominator") or "working_population")  # the verdict is the projection's, under its pairing
+    status_cells = [_td(t(status, lang) if status and den == own else "–", status if den == own else None)
+                    for den in pairings]  # one status column per pairing, as coverage (reader 12, L6)
     cells = [
         *cov_cells,
         *target_cells,
         *projection_cells,
-        _td(t(status, lang) if status else "–", status),
+        *status_cells,
         _td(fmt_int(claims.get("count"), lang) + when, _number(claims.get("count"))),
         _td(fmt_rp(claims.get("amount_rp"), lang) + when, _number(claims.get("amount_rp"))),
         _td(f"{fmt_pct(pov.get('p0'), lang)} ({fmt_year(pov.get('year'))})", _number(pov.get("p0"))),
@@ -409,19 +394,14 @@ def combined_text(key: dict[str, object], lang: Lang) -> str:
                      total=fmt_int(c.get("districts_total"), lang))
 
 
-def coverage_cell(value: float | None, period: object, denominator_period: str | None, denominator: str, lang: Lang,
-                  assumed: bool = False) -> str:
+def coverage_cell(value: float | None, key: dict[str, object], denominator: str, period: object, lang: Lang) -> str:
     """An index coverage cell: "52,4 % (2025-12)" when the denominator is of the participants' own year, else
     both periods, "74,9 % (peserta 2025-12 / potensi pekerja 2024)" (the period rule the banner states; reader
-    11, M1), the year marked "diasumsikan" when its source states none."""
+    11, M1), the year marked "diasumsikan" when its source states none: the periods as the district's card
+    words them (`key_coverage_period_text`, one rule; reader 12, L7)."""
     if value is None:
         return "–"
-    same = not denominator_period or str(period or "")[:4] == str(denominator_period)
-    if same and not assumed:
-        return f"{fmt_pct(value, lang)} ({period})"
-    year = target_year_text(denominator_period or str(period or "")[:4], assumed, lang)
-    return tf("coverage_cell_both_periods", lang, value=fmt_pct(value, lang), numerator=str(period),
-              denominator=t(denominator, lang), year=year)
+    return f"{fmt_pct(value, lang)} ({key_coverage_period_text(key, denominator, period, lang)})"
 
 
 def _data_hashes(keys: list[dict[str, object]]) -> dict[str, str]:
@@ -519,7 +499,8 @@ def write_index(path: str | Path, entries: list[dict[str, object]], lang: str, s
     based = claims_headers([k for k in keys if k] + [k for _, k in over if k], lang_ok)  # their basis (R4)
     count_head, amount_head = based or (f"{t('claim_count', lang_ok)} (12 {t('months', lang_ok).lower()})",
                                         t("claims_12m_label", lang_ok))
-    labels += [t("status", lang_ok), f"{count_head}{claims_when}", f"{amount_head}{claims_when}", t("p0", lang_ok)]
+    labels += [status_label(d, lang_ok) for d in pairings]
+    labels += [f"{count_head}{claims_when}", f"{amount_head}{claims_when}", t("p0", lang_ok)]
     head = "".join(f'<th scope="col">{html.escape(x)}</th>' for x in labels)
     # the overviews' table names its first column for provinces and the nation, not "District" (reader 9, R10)
     over_head = "".join(f'<th scope="col">{html.escape(x)}</th>' for x in [t("index_area", lang_ok), *labels[1:]])
