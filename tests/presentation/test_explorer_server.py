@@ -68,6 +68,30 @@ def _get(url: str, timeout: float = 180) -> int:
         return err.code
 
 
+def _page(url: str, timeout: float = 180) -> tuple[int, str]:
+    """A GET as `_get` makes it: its final status and the page's visible text (for a failure's message: a
+    page answers 200 before its cells run, so a kernel that failed shows only in the text)."""
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
+    try:
+        with opener.open(url, timeout=timeout) as r:
+            body = r.read().decode("utf-8", "replace")
+            status = r.status
+    except urllib.error.HTTPError as err:
+        return err.code, ""
+    text = re.sub(r"\s+", " ", re.sub(r"<script.*?</script>|<style.*?</style>|<[^>]+>", " ", body, flags=re.S))
+    return status, text.strip()
+
+
+def _no_kernel_message(pid: int, text: str) -> str:
+    """What a failure shows when no kernel is listed after a page: the processes under the server (their
+    status and the start of their command) and the end of the page's text."""
+    try:
+        procs = [f"{p.pid} {p.status()} {' '.join(p.cmdline())[:80]}" for p in psutil.Process(pid).children(recursive=True)]
+    except psutil.NoSuchProcess:
+        procs = ["server gone"]
+    return f"processes: {procs}; page text ends: {text[-600:]!r}"
+
+
 def _start(demo_dir: Path, tmp: Path, *args: str) -> tuple[subprocess.Popen, str]:
     port = _free_port()
     env = dict(os.environ, JUPYTER_CONFIG_DIR=str(tmp / "cfg"), JUPYTER_RUNTIME_DIR=str(tmp / "rt"))
@@ -219,9 +243,10 @@ def test_without_the_warm_kernel_no_kernel_runs_before_a_page(demo_dir, tmp_path
 
 def test_kill_9_leaves_nothing_running(demo_dir, tmp_path):
     proc, address = _start(demo_dir, tmp_path)
-    assert _get(address) == 200
+    status, text = _page(address)
+    assert status == 200
     tree = _tree_with_kernel(proc.pid)
-    assert len(tree) >= 2  # the server and a kernel
+    assert len(tree) >= 2, _no_kernel_message(proc.pid, text)  # the server and a kernel
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(10)
     deadline = time.monotonic() + 60
@@ -234,9 +259,10 @@ def test_kill_9_leaves_nothing_running(demo_dir, tmp_path):
 
 def test_a_closed_terminal_leaves_nothing_running(demo_dir, tmp_path):
     proc, address = _start(demo_dir, tmp_path)
-    assert _get(address) == 200
+    status, text = _page(address)
+    assert status == 200
     tree = _tree_with_kernel(proc.pid)
-    assert len(tree) >= 2  # the server and a kernel
+    assert len(tree) >= 2, _no_kernel_message(proc.pid, text)  # the server and a kernel
     os.kill(proc.pid, signal.SIGHUP)  # what closing its terminal sends
     proc.wait(60)
     deadline = time.monotonic() + 60
