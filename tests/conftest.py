@@ -131,3 +131,16 @@ def sections_html(report, sections=PAGE_SECTIONS) -> list[str]:  # type: ignore[
     finally:
         IPython.display.display = saved
     return shown
+
+
+@pytest.fixture(scope="session")
+def random_walk_district(demo_ds):  # type: ignore[no-untyped-def]
+    """(code, projection) of the first demo district (by code) whose projection uses the random walk with drift,
+    found once a session (per test worker)."""
+    from ucj.analysis import projection
+
+    for code in sorted(demo_ds.targets["district_code"].unique()):
+        p = projection.project_district(demo_ds, code)
+        if p.model_used == "random_walk":
+            return code, p
+    pytest.fail("no demo district uses the random walk")

@@ -197,15 +197,10 @@ def test_a_series_on_statsmodels_damping_bound_gets_the_nested_model(demo_ds) ->
     assert found == 3
 
 
-def test_the_used_random_walk_forecast_is_arimas_plus_drift_error(demo_ds) -> None:  # type: ignore[no-untyped-def]
+def test_the_used_random_walk_forecast_is_arimas_plus_drift_error(demo_ds, random_walk_district) -> None:  # type: ignore[no-untyped-def]
     """The organic forecast of a demo district that uses the random walk: ARIMA(0,1,0) with drift's point
     forecast, and its interval with the drift's estimation error added by hand."""
-    for code in sorted(demo_ds.targets["district_code"].unique()):
-        p = projection.project_district(demo_ds, code)
-        if p.model_used == "random_walk":
-            break
-    else:
-        pytest.fail("no demo district uses the random walk")
+    code, p = random_walk_district
     y = series_to_fit(demo_ds, code)
     res = _quiet(lambda: ARIMA(y, order=(0, 1, 0), trend="t").fit())
     n = len(p.forecast)

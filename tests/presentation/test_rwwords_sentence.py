@@ -74,18 +74,13 @@ def test_the_words_no_longer_contradict_the_drift(lang):
 
 
 @pytest.mark.slow
-def test_a_random_walk_district_states_the_drift_statsmodels_estimates(demo_ds):
+def test_a_random_walk_district_states_the_drift_statsmodels_estimates(demo_ds, random_walk_district):
     """A demo district on the random walk: the drift its sentence gives is statsmodels' ARIMA(0,1,0) with drift
     (trend "t") on the series the model fits (`series_to_fit`), to the two decimals shown; its first month is
     the series' length back from its last."""
     from statsmodels.tsa.arima.model import ARIMA
 
-    for code in sorted(demo_ds.targets["district_code"].unique()):
-        p = projection.project_district(demo_ds, code)
-        if p.model_used == "random_walk":
-            break
-    else:
-        pytest.fail("no demo district uses the random walk")
+    code, p = random_walk_district
     y = projection.series_to_fit(demo_ds, code)
     drift = float(ARIMA(y, order=(0, 1, 0), trend="t").fit().params[0])
     start = pd.Timestamp(p.last_month) - pd.DateOffset(months=len(y) - 1)

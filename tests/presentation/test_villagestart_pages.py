@@ -21,16 +21,9 @@ def _text(parts: list[str]) -> str:
 
 def _village_text(report) -> str:  # type: ignore[no-untyped-def]
     """The village section as the page's show_villages displays it (not among the shared page sections)."""
-    import IPython.display
+    from test_pagesp_pages import _village_lines
 
-    shown: list[str] = []
-    saved = IPython.display.display
-    IPython.display.display = lambda obj: shown.append(obj.data)
-    try:
-        report.show_villages()
-    finally:
-        IPython.display.display = saved
-    return _text(shown)
+    return " ".join(_village_lines(report))
 
 
 def _figures(funded_now: dict[str, int], funded_before: dict[str, int], own_now: int, own_before: int | None):
