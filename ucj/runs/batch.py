@@ -317,7 +317,8 @@ def os_reason(err: OSError, where: Path) -> str:
 
 # -- executors ----------------------------------------------------------------------------------
 class LocalExecutor:
-    """Worker processes on this machine (spawned, so they inherit no lock or open file), each dying
+    """Worker processes on this machine (forked from a fresh fork server, or spawned: engine.worker_context; so
+    they inherit no lock or open file), each dying
     with this process; `workers == 1` runs in this process (no start-up cost for a single report)."""
 
     def __init__(self, workers: int, setup: Setup | None = None,
@@ -331,9 +332,9 @@ class LocalExecutor:
             self._new_pool()
 
     def _new_pool(self) -> None:
-        import multiprocessing as mp
+        from ucj.runs.engine import worker_context
 
-        self.pool = cf.ProcessPoolExecutor(max_workers=self.workers, mp_context=mp.get_context("spawn"),
+        self.pool = cf.ProcessPoolExecutor(max_workers=self.workers, mp_context=worker_context(),
                                            initializer=init_local_worker, initargs=(os.getpid(), self.setup))
 
     def lost(self, err: BaseException) -> bool:
@@ -374,10 +375,11 @@ class LocalExecutor:
         return cf.wait(futures, return_when=cf.FIRST_COMPLETED)[0]
 
     def close(self, cancel: bool = False) -> None:
-        from ucj.runs.engine import close_kernels
+        from ucj.runs.engine import close_kernels, stop_worker_server
 
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=cancel)
+            stop_worker_server()
         else:  # the kernel of this process's reports; with a pool, a kernel here is another's (prestart)
             close_kernels()
 

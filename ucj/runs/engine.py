@@ -46,6 +46,7 @@ NOTEBOOK_SOURCE = "notebooks/district_report.ipynb"  # recorded as papermill's i
 # the process's main thread imports, plans or exports a page; each message handled waits for the lock, often
 # more than once, so the kernel waited for its next cell 10 to 30 ms at each of a report's round trips.
 LOOP_SWITCH_INTERVAL_S = 0.0005
+FORKSERVER_ENV = "UCJ_FORKSERVER"  # "off": a batch's local workers are spawned, each a fresh interpreter
 
 
 @dataclass(frozen=True)
@@ -190,7 +191,7 @@ def init_local_worker(parent_pid: int, setup: Setup | None = None) -> None:
     from multiprocessing import util
 
     mark("worker: started")
-    die_with_parent(parent_pid)
+    die_with_parent(_forked_by_server(parent_pid))
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     util.Finalize(None, close_kernels, exitpriority=100)
     util.Finalize(None, _end_worker_now, exitpriority=-100)  # the last thing a worker does
@@ -208,6 +209,78 @@ def init_local_worker(parent_pid: int, setup: Setup | None = None) -> None:
     keep_for_good()  # this process keeps its modules and templates for good
 
 
+def worker_context() -> object:
+    """The multiprocessing context a batch's local workers start in: a fork server that has imported the
+    engine and built the notebook tools once (ucj.runs.worker_preload), each worker forked from it, where the
+    platform is Linux and UCJ_FORKSERVER is not "off"; fresh interpreters (spawn) otherwise.
+    Either way a worker inherits no lock or open file of the command (the server is a fresh process too)."""
+    import multiprocessing as mp
+
+    # Linux only: a forked worker checks that its parent is the batch's server through /proc, and dies with it
+    # through PR_SET_PDEATHSIG (_forked_by_server); elsewhere workers are spawned, as before
+    if os.environ.get(FORKSERVER_ENV, "").strip().lower() in ("off", "0", "no", "false") or \
+            not sys.platform.startswith("linux") or "forkserver" not in mp.get_all_start_methods():
+        return mp.get_context("spawn")
+    ctx = mp.get_context("forkserver")
+    # ucj.cli: a worker imports the command's main module again as it starts (multiprocessing's preparation;
+    # Python 3.11's fork server does not preload "__main__" itself), which is then already imported
+    ctx.set_forkserver_preload(["ucj.cli", "ucj.runs.worker_preload"])
+    return ctx
+
+
+def start_worker_server() -> None:
+    """Start the fork server of worker_context now, if that is how workers start here (a pool starts it at its
+    first worker otherwise): it then imports the tools while the caller goes on."""
+    ctx = worker_context()
+    if getattr(ctx, "_name", "") == "forkserver":
+        from multiprocessing import forkserver
+
+        try:
+            forkserver.ensure_running()
+        except OSError:  # the pool tries again when it starts its first worker, and says why if it cannot
+            pass
+
+
+def stop_worker_server() -> None:
+    """Stop this process's fork server once its workers are gone (a pool shut down and waited for), so the
+    next batch's server starts with the environment and code of its own time; nothing when none runs."""
+    from multiprocessing import forkserver
+
+    server = getattr(forkserver, "_forkserver", None)
+    if server is not None and getattr(server, "_forkserver_pid", None) is not None and hasattr(server, "_stop"):
+        try:
+            server._stop()
+        except OSError:
+            pass
+
+
+def _forked_by_server(parent_pid: int) -> int:
+    """The process a local worker dies with: the batch's (`parent_pid`) when it was spawned by it; when it was
+    forked by the batch's fork server, that server, which ends as soon as the batch does (once this worker has
+    closed its copy of the server's "alive" pipe, which only a process starting workers of its own needs)."""
+    server_pid = os.getppid()
+    if server_pid == parent_pid:
+        return parent_pid
+    try:  # the server's own parent: the batch, unless the server has died (this worker then has another parent)
+        with open(f"/proc/{server_pid}/stat", "rb") as fh:
+            server_parent = int(fh.read().rsplit(b")", 1)[1].split()[1])
+    except (OSError, ValueError, IndexError):
+        server_parent = None
+    if server_parent != parent_pid:
+        os._exit(1)
+    from multiprocessing import forkserver
+
+    server = getattr(forkserver, "_forkserver", None)
+    alive = getattr(server, "_forkserver_alive_fd", None)
+    if alive is not None:
+        try:
+            os.close(alive)
+        except OSError:
+            pass
+        server._forkserver_alive_fd = None  # type: ignore[union-attr]
+    return server_pid
+
+
 _EARLY_POOL: list[tuple[object, int]] = []  # worker processes start_local_workers started, until a batch takes them
 
 
@@ -221,12 +294,11 @@ def start_local_workers(workers: int) -> None:
     A batch in this process takes them (take_local_workers); drop_local_workers stops them otherwise, and they
     die with this process in any case."""
     import concurrent.futures as cf
-    import multiprocessing as mp
 
-    drop_local_workers()
+    _drop_pools()  # not the fork server: the command may have started it first thing (ucj.cli)
     if workers < 2:
         return  # one worker runs in the command's own process
-    pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn"),
+    pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=worker_context(),
                                   initializer=init_local_worker, initargs=(os.getpid(), None))
     for _ in range(workers):  # a process pool starts its processes as jobs arrive: one trivial job each
         pool.submit(os.getpid)
@@ -263,7 +335,13 @@ def take_local_workers(workers: int) -> tuple[object, int] | None:
 
 
 def drop_local_workers() -> None:
-    """Stop the workers start_local_workers started that no batch took (refused parameters, nothing to make)."""
+    """Stop the workers start_local_workers started that no batch took (refused parameters, nothing to make),
+    and the fork server (the batch is over)."""
+    _drop_pools()
+    stop_worker_server()
+
+
+def _drop_pools() -> None:
     while _EARLY_POOL:
         _EARLY_POOL.pop()[0].shutdown(wait=True, cancel_futures=True)  # type: ignore[attr-defined]
 
