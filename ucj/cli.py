@@ -35,6 +35,29 @@ def _launch_kernel_first(argv: list[str]) -> None:
 
 _launch_kernel_first(sys.argv)
 
+
+def _start_worker_server_first(argv: list[str]) -> None:
+    """`ucj reports` on local workers starts the fork server its workers are forked from (ucj.runs.engine.
+    worker_context) before anything else is imported, so the server imports the notebook tools while the command
+    imports typer and checks its options; `start_local_workers` then finds it running. Not for --help, a Dask
+    cluster or one worker (--workers 1: the reports run in the command's own process). A server no batch uses
+    is stopped when the command ends (engine.drop_local_workers), or ends with it."""
+    if os.path.basename(argv[0]).removesuffix(".exe") != "ucj" or argv[1:2] != ["reports"]:
+        return
+    mp = sys.modules.get("multiprocessing")
+    if mp is not None and (mp.parent_process() is not None or getattr(mp.current_process(), "_inheriting", False)):
+        return  # a worker process (it imports the command's main module again as it starts)
+    args = argv[2:]
+    if any(a in ("--help", "-h", "--workers=1") or a.startswith("--scheduler") for a in args) or \
+            any(a == "--workers" and args[i + 1:i + 2] == ["1"] for i, a in enumerate(args)):
+        return
+    from ucj.runs.engine import start_worker_server
+
+    start_worker_server()
+
+
+_start_worker_server_first(sys.argv)
+
 import typer  # noqa: E402  (after the kernel's launch, above)
 from typer._click import exceptions as click_errors  # typer vendors click (0.29): its usage errors are these  # noqa: E402
 from typer.core import TyperGroup  # noqa: E402
