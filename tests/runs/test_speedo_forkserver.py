@@ -141,6 +141,10 @@ def test_a_batch_forks_its_workers_from_its_server_and_leaves_nothing_running(bo
     assert any(s["pid"] in servers and s["ppid"] == command and s["step"] == "cli: imported" for s in steps)
     kernels = {s["ppid"] for s in steps if s["step"] == "kernel: booted"}
     assert kernels == set(workers)  # each worker's kernel is its own child (it dies with it)
+    # run.json names each worker by an id of its own (drawn after the fork) and its process id
+    made_by = {e["worker"] for e in json.loads((out / "forked" / "run.json").read_text())["reports"]}
+    assert {int(w.split(":")[1]) for w in made_by} <= set(workers)
+    assert len({w.split(":")[0] for w in made_by}) == len(made_by)
 
 
 @pytest.mark.slow

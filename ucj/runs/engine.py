@@ -1098,6 +1098,16 @@ def record_parameters(nb: object, recorded: dict[str, object], kernel_name: str 
 WORKER_ID = os.urandom(4).hex()
 
 
+def _new_worker_id() -> None:
+    """A forked process (a batch's worker, forked from its fork server) draws an id of its own."""
+    global WORKER_ID
+    WORKER_ID = os.urandom(4).hex()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_new_worker_id)
+
+
 def _one_line(text: str, limit: int = 500) -> str:
     return " ".join(str(text).split())[:limit]
 
