@@ -40,7 +40,7 @@ def _start_worker_server_first(argv: list[str]) -> None:
     """`ucj reports` on local workers starts the fork server its workers are forked from (ucj.runs.engine.
     worker_context) before anything else is imported, so the server imports the notebook tools while the command
     imports typer and checks its options; `start_local_workers` then finds it running. Not for --help, a Dask
-    cluster or one worker (--workers 1: the reports run in the command's own process). A server no batch uses
+    cluster, one worker or one district (the report runs in the command's own process). A server no batch uses
     is stopped when the command ends (engine.drop_local_workers), or ends with it."""
     if os.path.basename(argv[0]).removesuffix(".exe") != "ucj" or argv[1:2] != ["reports"]:
         return
@@ -51,6 +51,9 @@ def _start_worker_server_first(argv: list[str]) -> None:
     if any(a in ("--help", "-h", "--workers=1") or a.startswith("--scheduler") for a in args) or \
             any(a == "--workers" and args[i + 1:i + 2] == ["1"] for i, a in enumerate(args)):
         return
+    if not any(a.startswith(("--province", "--all")) for a in args) and \
+            sum(a == "--district" or a.startswith("--district=") for a in args) < 2:
+        return  # one district: one report, made in the command's own process
     from ucj.runs.engine import start_worker_server
 
     start_worker_server()

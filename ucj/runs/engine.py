@@ -247,11 +247,17 @@ def stop_worker_server() -> None:
     from multiprocessing import forkserver
 
     server = getattr(forkserver, "_forkserver", None)
-    if server is not None and getattr(server, "_forkserver_pid", None) is not None and hasattr(server, "_stop"):
-        try:
-            server._stop()
-        except OSError:
-            pass
+    pid = getattr(server, "_forkserver_pid", None)
+    if pid is None or not hasattr(server, "_stop"):
+        return
+    try:  # killed, not asked: a server no batch used may still be importing (it would finish first)
+        os.kill(pid, signal.SIGKILL)
+    except OSError:
+        pass
+    try:
+        server._stop()  # type: ignore[union-attr]  # closes its "alive" pipe and reaps it
+    except OSError:
+        pass
 
 
 def _forked_by_server(parent_pid: int) -> int:
