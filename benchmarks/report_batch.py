@@ -211,7 +211,8 @@ def phases(kernel: "pstats.Stats", worker: "pstats.Stats", loop: "pstats.Stats")
     write_tables_xlsx (openpyxl); tables and text = the rest of the notebook's cells (HTML tables,
     sentences, key figures, the JSON); kernel round trips = what the kernel does outside the cells
     (ipykernel's messages, display publishing) plus the worker's cell loop (papermill and nbclient,
-    message parsing); HTML export = notebook_html in the worker (nbconvert, its template, BeautifulSoup);
+    message parsing); HTML export = page_body and notebook_html in the worker (nbconvert, its template,
+    BeautifulSoup; mostly run early, while the kernel runs the save cell);
     worker files = the rest of the worker's render (the executed notebook written, memory trimmed)."""
     ucj_caller = lambda f: "/ucj/presentation/" in f[0] or "/ucj/runs/" in f[0] or _is_cell(f)  # noqa: E731
     analysis = _entered(kernel, lambda f: "/ucj/analysis/" in f[0], ucj_caller)
@@ -222,7 +223,9 @@ def phases(kernel: "pstats.Stats", worker: "pstats.Stats", loop: "pstats.Stats")
     # profile, so they cannot be summed by their code); less the namespace reset between two reports
     cells = min(_own(kernel), _cum(kernel, "IPython/core/interactiveshell.py", "run_code")) - \
         sum(v[3] for f, v in kernel.stats.items() if f[2] == "_ucj_reset")  # type: ignore[attr-defined]
-    export = _cum(worker, "presentation/export.py", "notebook_html")
+    # the page: exported early (page_body, while the save cell runs) and finished (notebook_html), counted once
+    export = _entered(worker, lambda f: f[0].endswith("presentation/export.py") and f[2] in ("page_body", "notebook_html"),
+                      lambda f: True)
     return [("analysis (ucj.analysis: the district's figures)", analysis),
             ("figures (3 charts: build, layout, draw, PNG)", figures),
             ("tables and text (the cells' HTML tables and sentences)", max(0.0, cells - analysis - figures - excel)),

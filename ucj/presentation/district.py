@@ -70,6 +70,34 @@ def _versions() -> dict[str, str]:
     return out
 
 
+_Shows = TypeVar("_Shows", bound=Callable[..., None])
+
+
+def _one_output(method: _Shows) -> _Shows:
+    """A `show_*` method whose HTML pieces are shown as one output per section (a heading and what follows it,
+    one display message), not one output each.
+
+    Each output a kernel shows is a message the kernel serialises and signs and its client parses and checks
+    (about 75 a report, most of a report's kernel round trips; now about 20); a section's pieces joined are the
+    same HTML, and each heading still opens an output of its own. A `show_*` called inside another adds to the
+    outer one's outputs. What was held is shown even when the method fails, as it was before."""
+
+    @functools.wraps(method)
+    def shown(self: DistrictReport, *args: object, **kwargs: object) -> None:
+        if self._held is not None:  # inside another show_*: its outputs take these pieces too
+            return method(self, *args, **kwargs)
+        self._held = []
+        try:
+            return method(self, *args, **kwargs)
+        finally:
+            try:
+                self._show_held()
+            finally:
+                self._held = None
+
+    return shown  # type: ignore[return-value]
+
+
 @dataclass
 class DistrictReport:
     """Everything one district report shows."""
@@ -82,6 +110,8 @@ class DistrictReport:
     synthetic_tables: list[str]
     provenance: dict[str, object]
     charts: dict[str, object] = field(default_factory=dict)
+    # the page's HTML pieces of the `show_*` method running, shown as one output when it ends (_one_output)
+    _held: list[str] | None = field(default=None, repr=False, compare=False)
     _png: dict[str, bytes] = field(default_factory=dict, repr=False)
     # each table's `Shown` and its localised text, made once per report (page and Excel read the same ones);
     # kept with the frame they were made from, and made again if `tables` holds another frame under that name
@@ -99,13 +129,29 @@ class DistrictReport:
 
     # -- display (notebook) -------------------------------------------------------------------
     def _html(self, body: str) -> None:
+        """Show `body`, or hold it until the section's next heading or the `show_*` method's end (_one_output)."""
+        if self._held is not None:
+            self._held.append(body)
+            return
         from IPython.display import HTML, display
 
         display(HTML(body))
 
+    def _show_held(self) -> None:
+        """Show what is held as one output (one display message)."""
+        held = self._held
+        if held:
+            from IPython.display import HTML, display
+
+            display(HTML("".join(held)))
+            held.clear()
+
     def heading(self, key: str) -> None:
+        """A section's heading, first in an output of its own (where the page's style places it, as before)."""
+        self._show_held()
         self._html(f'<h2 class="ucj-h">{html.escape(t(key, self.lang))}</h2>')
 
+    @_one_output
     def show_banner(self) -> None:
         """Title, and the synthetic-data banner whenever any table shown is synthetic."""
         d = self.params.district
@@ -286,6 +332,7 @@ class DistrictReport:
                   latest=params.get("latest", ""), denominator=t(params.get("denominator", ""), self.lang),
                   active=figure_value(active, self.lang) if active else "–")
 
+    @_one_output
     def show_summary(self) -> None:
         cells = "".join(
             f'<div class="ucj-kpi"><div class="ucj-kpi-label">{html.escape(a)}</div>'
@@ -299,6 +346,7 @@ class DistrictReport:
             note += f'<p class="ucj-period-rule">{html.escape(self.period_rule_text())}</p>'
         self._html(f'<div class="ucj-summary">{cells}</div>{note}')
 
+    @_one_output
     def show_seed_facts(self) -> None:
         """The district's own plans (plans table), then the one "published and computed" table: each
         published fact (seed articles, with outlet and date) beside the value the data gives and the
@@ -385,6 +433,7 @@ class DistrictReport:
     def _figure(self, name: str) -> None:
         self._html(self.figure_html(name))
 
+    @_one_output
     def show_coverage(self) -> None:
         self.heading("coverage_by_segment")
         self._figure("coverage")
@@ -457,6 +506,7 @@ class DistrictReport:
         """The carried denominator's year as the page prints it beside its value (`denominator_year_text`)."""
         return denominator_year_text(self.results, self.key.get("denominator_year_bound"), self.lang)
 
+    @_one_output
     def show_workers_needed(self) -> None:
         self.heading("workers_needed")
         p, lang = self.projection, self.lang
@@ -612,6 +662,7 @@ class DistrictReport:
                             active=fmt_int(min(int(r.active_before), int(r.workers)), lang), extra=extra))
         return lines
 
+    @_one_output
     def show_policy_apart(self) -> None:
         self._html("".join(f"<p>{html.escape(x)}</p>" for x in self.policy_sentences()))
         if len(self.tables.get("projection_scenarios", ())):
@@ -640,6 +691,7 @@ class DistrictReport:
                 total_shown[t(col, self.lang)] = total_shown[t(col, self.lang)] + f" ({at})"
         return pd.concat([shown_plan, total_shown[shown_plan.columns]], ignore_index=True)
 
+    @_one_output
     def show_claims(self) -> None:
         self.heading("claims")
         self._figure("claims")
@@ -668,6 +720,7 @@ class DistrictReport:
         return tf("claims_reconciliation", lang, risk=fmt_rp(c["jkk_jkm_rp"], lang), total=fmt_rp(c["total_rp"], lang),
                   others=", ".join(c["others"]) or "–", other_amount=fmt_rp(c["others_rp"], lang))  # type: ignore[arg-type]
 
+    @_one_output
     def show_villages(self) -> None:
         """Participants per desa against the quota (the optional village table), or that none was given."""
         self.heading("villages")
@@ -675,6 +728,7 @@ class DistrictReport:
         if "villages" in self.tables:
             self._table("villages")
 
+    @_one_output
     def show_poverty(self) -> None:
         self.heading("poverty")
         self._figure("poverty")
@@ -691,6 +745,7 @@ class DistrictReport:
             text += " " + reason_text(note, lang).replace("; ", " ")
         return text
 
+    @_one_output
     def show_peers(self) -> None:
         self.heading("peers")
         self._period("peers")
@@ -716,6 +771,7 @@ class DistrictReport:
                                 value=shown_values.iloc[i][t("value", lang)]))
         return lines
 
+    @_one_output
     def show_budget(self) -> None:
         self.heading("budget")
         self._period("budget")
@@ -927,6 +983,7 @@ class DistrictReport:
                          for v, b in zip(out[data], basis)]
         return out.drop(columns=head) if head in out.columns else out
 
+    @_one_output
     def show_methods(self) -> None:
         """How the figures were made; the published facts are not repeated here, the section points to
         the one table near the top that holds them with their outlet and date."""
@@ -951,6 +1008,7 @@ class DistrictReport:
     def stamp_text(self) -> str:
         return stamp_line(self.provenance["stamp"], self.lang)  # type: ignore[arg-type]
 
+    @_one_output
     def show_data_notes(self) -> None:
         """Methods and sources, the data notes and the stamp (one cell of the notebook shows all)."""
         self.show_methods()
