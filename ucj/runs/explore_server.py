@@ -35,6 +35,9 @@ import time
 TOKEN_ENV = "UCJ_EXPLORE_TOKEN"
 MAX_KERNELS_ENV = "UCJ_EXPLORE_MAX_KERNELS"
 WARM_ENV = "UCJ_EXPLORE_WARM"  # "0": no warm kernel (each page starts its own, as before issue 21)
+STARTUP_TIMEOUT_ENV = "UCJ_EXPLORE_STARTUP_TIMEOUT"  # seconds a page waits for its kernel to answer (default 180)
+STARTUP_TIMEOUT = 180
+PRELOAD_WAIT = 600  # seconds a page waits for the warm kernel's preload before using it anyway
 TEMPLATE = "ucj"
 NOTEBOOK_ONLY_TAG = "notebook-only"  # cells for JupyterLab users (how to run the notebook), not the app
 
@@ -116,6 +119,7 @@ def _warm_kernel_manager() -> type:
         def __init__(self, **kwargs: object) -> None:
             super().__init__(**kwargs)
             self._warm: asyncio.Task | None = None  # the warm kernel's id, once started
+            self._preloaded = asyncio.Event()  # set once the warm kernel's preload has ended (or cannot run)
             self._reserved: list[object] = []  # pages admitted to the warm kernel, not yet given it
             if os.environ.get(WARM_ENV, "1") != "0":
                 self._warm = asyncio.get_event_loop().create_task(self._start_warm())
@@ -133,6 +137,7 @@ def _warm_kernel_manager() -> type:
                 msg_id = client.execute(PRELOAD, silent=True, store_history=False)
             except Exception:  # noqa: BLE001 - a kernel that cannot warm up is a plain kernel
                 client.stop_channels()
+                self._preloaded.set()
                 return kernel_id
             asyncio.get_event_loop().create_task(self._close_when_done(client, msg_id))
             return kernel_id
@@ -147,6 +152,7 @@ def _warm_kernel_manager() -> type:
                 pass
             finally:
                 client.stop_channels()  # type: ignore[attr-defined]
+                self._preloaded.set()
 
         def _warm_alive(self) -> bool:
             if self._warm is None:
@@ -183,6 +189,16 @@ def _warm_kernel_manager() -> type:
                     kernel_id = await task
                 except Exception:  # noqa: BLE001 - no warm kernel after all: a new one, as before
                     kernel_id = None
+                if kernel_id is not None and kernel_id in self:
+                    # The page's executor asks the kernel whether it is ready and, after its startup timeout,
+                    # shuts it down; a kernel still running the preload answers only once the preload ends (one
+                    # shell message at a time), which under a loaded machine took longer than nbclient's 60 s:
+                    # the page then answered 200 with its kernel shut down (the explorer-server flake). So the
+                    # page takes the warm kernel once the preload has ended.
+                    try:
+                        await asyncio.wait_for(self._preloaded.wait(), PRELOAD_WAIT)
+                    except asyncio.TimeoutError:
+                        self.log.warning("The warm kernel's preload has not ended after %s s", PRELOAD_WAIT)
                 if kernel_id is not None and kernel_id in self:
                     self.log.info("Page uses the warm kernel %s", kernel_id)
                     return kernel_id
@@ -282,6 +298,9 @@ def main(argv: list[str]) -> None:
     c.VoilaConfiguration.template = TEMPLATE
     c.VoilaConfiguration.prelaunch_hook = gate
     c.VoilaConfiguration.multi_kernel_manager_class = _warm_kernel_manager()
+    # how long a page's executor waits for its kernel to answer before shutting it down (nbclient's 60 s by
+    # default): a cold kernel on a loaded machine can take longer, and a page then ends with no kernel
+    c.VoilaExecutor.startup_timeout = int(os.environ.get(STARTUP_TIMEOUT_ENV, STARTUP_TIMEOUT))
     c.HTMLExporter.language_code = default_lang()  # <html lang=...>
     c.MappingKernelManager.cull_idle_timeout = idle
     c.MappingKernelManager.cull_interval = max(1, min(60, idle // 2))
