@@ -385,7 +385,9 @@ def key_coverage_period_text(key: dict[str, object], denominator: str, period: o
 def table_period_text(name: str, key: dict, lang: Lang = "id") -> str:  # type: ignore[type-arg]
     """The period line of a district table, the page's and the Excel notes sheet's alike: each claim rate's
     own period; the peer comparison's period column by column (as the overviews' ranking gives them); the
-    budget assumptions, whose rows each carry their own period; else "This table's figures are for ...";
+    budget assumptions, whose rows each carry their own period; the APBD scenarios, whose workers and coverage
+    are as of the month and whose cost and claims are for the 12 months after it; else "This table's figures
+    are for ...";
     "" for a table without a period."""
     if name == "claim_rates" and key.get("claim_rate_periods"):
         return claim_rate_periods_text(key["claim_rate_periods"], lang)
@@ -394,6 +396,8 @@ def table_period_text(name: str, key: dict, lang: Lang = "id") -> str:  # type: 
     if name == "assumptions":
         return t("assumptions_period_note", lang)
     period = (key.get("table_periods") or {}).get(name)
+    if name == "budget" and period:  # workers and coverage now, cost and claims a year ahead (reader 13, R13-7)
+        return tf("budget_period_note", lang, period=period, table=t("claim_rates", lang))
     return period_sentence(period, lang) if period else ""
 
 
