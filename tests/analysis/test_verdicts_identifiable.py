@@ -171,7 +171,12 @@ def test_boalemo_verdict_agrees_with_statsmodels(demo_ds):
     funded = e[(e["month"] == last) & (e["funding"] != "self_employer")]["active"].sum()
     w = demo_ds.workforce[demo_ds.workforce["district_code"] == BOALEMO].set_index("year")["working_population"]
     g = (w[2025] / w[2020]) ** (1 / 5) - 1
-    shift = 100 * funded / (w[2025] * (1 + g) ** (p.target_year - 2025))
+    # the target is a December figure: the last December's seasonal component of the organic participants
+    # (statsmodels' STL on their monthly counts, as the model's adjustment) is added back (reader 13, R13-5)
+    december = _december_seasonal(e)
+    assert december == pytest.approx(210, abs=1)  # reader 13's own STL: +210 for Boalemo
+    den_target = w[2025] * (1 + g) ** (p.target_year - 2025)
+    shift = 100 * (funded + december) / den_target
     mean, lower, upper = (float(at[c].iloc[0]) + shift for c in ("mean", "pi_lower", "pi_upper"))
     assert p.projected_pct == pytest.approx(mean, abs=0.05)
     assert p.lower_pct == pytest.approx(max(lower, 0), abs=0.05) and p.upper_pct == pytest.approx(upper, abs=0.05)
@@ -180,3 +185,47 @@ def test_boalemo_verdict_agrees_with_statsmodels(demo_ds):
     assert p.probability_reaching_target == pytest.approx(prob, abs=1e-3)
     expected = "likely" if lower >= p.target_pct else "unlikely" if upper < p.target_pct else "uncertain"
     assert p.status == expected
+
+
+def _december_seasonal(enrolment: pd.DataFrame) -> float:
+    """statsmodels' robust STL (period 12) on a district's organic (self_employer) participants by month: the
+    seasonal component of the last December."""
+    from statsmodels.tsa.seasonal import STL
+
+    own = enrolment[enrolment["funding"] == "self_employer"].groupby("month")["active"].sum().sort_index()
+    seasonal = STL(own.to_numpy(dtype="float64"), period=12, robust=True).fit().seasonal
+    return float(seasonal[np.flatnonzero(own.index.month == 12)[-1]])
+
+
+def test_kota_gorontalo_verdict_reads_its_december(demo_ds):
+    """Reader 13, R13-5: Kota Gorontalo's projection is of the seasonally adjusted series; the target is a December
+    figure, so December's seasonal (+2,570 organic participants by the reader's STL, about +2.0 pp in 2029) is added
+    back, and the verdict becomes "likely" (the reader: lower bound about 45.1 % against the 43.9 % target,
+    P about 92.6 %). Rebuilt here with statsmodels' ETSModel(A,N,N) on the adjusted series and STL for the
+    seasonal, the funded share from the tables by pandas."""
+    from scipy.stats import norm
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+    code = "75.71"
+    p = project_district(demo_ds, code)
+    assert p.model_used == "ets_level"
+    y = series_to_fit(demo_ds, code)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = ETSModel(pd.Series(y, index=pd.date_range("2019-01-01", periods=len(y), freq="MS")), error="add",
+                       trend=None).fit(disp=False)
+    h = p.months_remaining
+    at = res.get_prediction(start=len(y) + h - 1, end=len(y) + h - 1).summary_frame(alpha=0.2)
+    e = demo_ds.enrolment[demo_ds.enrolment["district_code"] == code]
+    december = _december_seasonal(e)
+    assert december == pytest.approx(2_570, abs=1)  # reader 13's own STL
+    funded = e[(e["month"] == e["month"].max()) & (e["funding"] != "self_employer")]["active"].sum()
+    shift = 100 * (funded + december) / p.denominator_at_target
+    mean, lower, upper = (float(at[c].iloc[0]) + shift for c in ("mean", "pi_lower", "pi_upper"))
+    assert (p.projected_pct, p.lower_pct, p.upper_pct) == pytest.approx((mean, lower, upper), abs=0.05)
+    assert 100 * december / p.denominator_at_target == pytest.approx(1.98, abs=0.01)  # the reader's +1.98 pp
+    assert lower == pytest.approx(45.1, abs=0.05) and lower >= p.target_pct
+    sd = (upper - mean) / norm.ppf(0.9)
+    assert p.probability_reaching_target == pytest.approx(1 - norm.cdf((p.target_pct - mean) / sd), abs=1e-3)
+    assert 100 * p.probability_reaching_target == pytest.approx(92.6, abs=0.1)
+    assert p.status == "likely"

@@ -30,13 +30,15 @@ def _fake(model: str, drift: float, pvalue: float, months: int = 84, remaining: 
     fits = [ModelFit("random_walk", True, params={"drift": drift, "sigma2": 0.01}, residual_pvalue=pvalue)]
     return SimpleNamespace(model_used=model, fits=fits, last_month=pd.Timestamp("2025-12-01"), months_fitted=months,
                            months_remaining=remaining, target_year=2029, residual_pvalue=pvalue,
-                           seasonally_adjusted=seasonally_adjusted, choice="choice_default")
+                           seasonally_adjusted=seasonally_adjusted, choice="choice_default", organic_fitted=True)
 
 
 @pytest.mark.parametrize(("lang", "expected"), [
-    ("en", "Its drift is the average monthly change of the series the model fits from 2019-01 to 2025-12, +0.10 pp "
+    ("en", "Its drift is the average monthly change of the series the model fits (the coverage of the participants "
+           "without contribution assistance, seasonally adjusted) from 2019-01 to 2025-12, +0.10 pp "
            "a month, carried on for the 48 months to 2029-12: this projection assumes that past average change goes on."),
-    ("id", "Drift-nya adalah rata-rata perubahan bulanan deret yang dipakai model dari 2019-01 sampai 2025-12, "
+    ("id", "Drift-nya adalah rata-rata perubahan bulanan deret yang dipakai model (cakupan peserta tanpa bantuan iuran, "
+           "disesuaikan musiman) dari 2019-01 sampai 2025-12, "
            "+0,10 poin persen per bulan, dan diteruskan selama 48 bulan hingga 2029-12: proyeksi ini menganggap "
            "perubahan rata-rata masa lalu itu berlanjut.")])
 def test_the_drift_sentence_hand_worked(lang, expected):

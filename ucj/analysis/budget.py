@@ -373,8 +373,9 @@ def budget_to_target(last_month: pd.Timestamp, active: float, denominator_value:
     same way: (projected organic + funded today + additional) / that year's denominator, so the last row reads
     the target only when the projection plus the funded workers reach it.
 
-    `gross_additional` is the registrations needed in the year: the target path's rise plus the ordinary lapses
-    of today's participants (at `lapse_rate_pct` a month, agreement ends excluded) that have to be replaced. It is
+    `gross_additional` is the registrations needed in the year, of all participants (not only the funded): the target
+    path's change plus the ordinary lapses of today's participants (at `lapse_rate_pct` a month, agreement ends
+    excluded) that have to be replaced (above the target the path falls: fewer; never below 0). It is
     not costed: the organic projection already nets lapses and new self-enrolments, and budget-funded workers stay
     for their agreement; the budget pays only for the funded worker-months of `cost_*`. Costs are exact Rupiah
     (workers funded each month x the monthly contribution); expected claims use the credibility-weighted rates
@@ -408,8 +409,9 @@ def budget_to_target(last_month: pd.Timestamp, active: float, denominator_value:
         held_organic = float(active) - int(existing_funded)
     others = float(active) - held_organic  # funded today (by the budget or another funder), held
     stock = [max(int(round(gap * (i + 1) / months_left + shortfall[i])), 0) for i in range(len(month_list))]
-    # the registrations' path: the target path's rise (never below today) with the organic projection's lapses
-    rise = [int(round(max(gap, 0.0) * (i + 1) / months_left)) for i in range(len(month_list))]
+    # the registrations' path: the target path's change with today's participants' lapses; above the target the path
+    # falls, and that many lapses may go unreplaced (reader 13, R13-10: as the summary's gross need)
+    rise = [int(round(gap * (i + 1) / months_left)) for i in range(len(month_list))]
     lapses = (lapse_rate_pct / 100 * active) if pd.notna(lapse_rate_pct) else float("nan")
     a = assumptions
     rows = []
@@ -426,7 +428,7 @@ def budget_to_target(last_month: pd.Timestamp, active: float, denominator_value:
         jkm = worker_years * jkm_per_1000 / 1000
         net = stock_year[-1] - prev_stock
         organic_y = held_organic - shortfall[last] + others - int(existing_funded)  # all not paid by this budget
-        gross = int(round(rise[last] - prev_rise + lapses * n)) if pd.notna(lapses) else pd.NA
+        gross = max(int(round(rise[last] - prev_rise + lapses * n)), 0) if pd.notna(lapses) else pd.NA
         rows.append({"year": year, "months": n, "net_additional": net, "gross_additional": gross,
                      "additional_at_year_end": stock_year[-1], "existing_funded": int(existing_funded),
                      "organic_at_year_end": int(round(organic_y)),

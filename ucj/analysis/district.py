@@ -26,7 +26,7 @@ from ucj.analysis.reasons import reason as reason_code
 from ucj.analysis.facts import seed_facts
 from ucj.analysis.peers import benchmark, benchmark_all
 from ucj.analysis.poverty import poverty_trends
-from ucj.analysis.projection import Projection, district_target, project_district
+from ucj.analysis.projection import Projection, district_target, gross_per_month, project_district
 from ucj.data.dataset import Dataset, column_synthetic, table_synthetic_status
 from ucj.data.published import bps_poverty_province, is_default_target
 from ucj.data.registry import District
@@ -257,6 +257,10 @@ class DistrictFigures:
             "denominator_period": _period_of(self.figures, "coverage_denominator"),
             "workers_needed": {"period": _period_of(self.figures, "workers_net"),
                                "net_per_month": p.workers_needed_per_month,
+                               # above the target: the participants beyond its need, and the lapses a month that
+                               # may go unreplaced (R13-10)
+                               "surplus_total": p.workers_surplus_total,
+                               "unreplaced_per_month": _unreplaced(p, self.lapsed_per_month),
                                "gross_per_month": self.workers_needed_gross_per_month,
                                "lapsed_per_month": self.lapsed_per_month, "lapse_rate_pct": self.lapse_rate_pct,
                                "lapses_by_funding": None if self.lapses is None else self.lapses.key()},
@@ -397,7 +401,8 @@ def on_other_basis(proj: Projection, target_denominator: str) -> Projection:
     reason = why if proj.model_used or not proj.reason else f"{why}; {proj.reason}"
     scenarios = proj.scenarios.assign(probability_pct=math.nan) if len(proj.scenarios) else proj.scenarios
     return replace(proj, status=OTHER_BASIS, reason=reason, probability_reaching_target=math.nan,
-                   workers_needed_total=math.nan, workers_needed_per_month=math.nan, scenarios=scenarios)
+                   workers_needed_total=math.nan, workers_needed_per_month=math.nan, workers_surplus_total=math.nan,
+                   scenarios=scenarios)
 
 
 def _lapses_and_base(enrolment: pd.DataFrame, period: pd.Timestamp, months: int = 12,
@@ -704,7 +709,7 @@ def district_figures(
     lapsed_month = split.per_month if np.isfinite(active_now) else math.nan
     lapse_pct = 100 * lapsed_month / active_now if np.isfinite(lapsed_month) and active_now > 0 else math.nan
     net = proj.workers_needed_per_month
-    gross = net + lapsed_month if np.isfinite(net) and np.isfinite(lapsed_month) else math.nan
+    gross = gross_per_month(net, proj.workers_surplus_total, proj.months_remaining, lapsed_month)
 
     # the workers needed for the target are the year-by-year plan (`budget_plan`), not a scenario row
     already = funded_workers(e_d, code, upto)
@@ -817,6 +822,14 @@ def projected_organic(proj: Projection, month: pd.Timestamp, active: float) -> t
             or not np.isclose(float(proj.last_active), float(active))):
         return None, None
     return float(proj.last_active) - float(proj.funded_now), fc.set_index("month")["organic_mean"].astype("float64")
+
+
+def _unreplaced(p: Projection, lapsed_per_month: float) -> float:
+    """The lapses a month that may go unreplaced with the target still met (the surplus over the months left, at
+    most the lapses); 0 below the target, NaN when unknown."""
+    if not (np.isfinite(p.workers_surplus_total) and np.isfinite(lapsed_per_month)) or p.months_remaining <= 0:
+        return math.nan
+    return min(p.workers_surplus_total / p.months_remaining, lapsed_per_month)
 
 
 def _period_of(figures: dict[str, Figure], name: str) -> str | None:

@@ -16,7 +16,7 @@ import pandas as pd
 from ucj.analysis.budget import ORGANIC_HELD, ORGANIC_PROJECTED, Assumptions, scenario
 from ucj.analysis.coverage import coverage, latest_coverage, pairing
 from ucj.analysis.district import OTHER_BASIS, DistrictFigures, projected_organic
-from ucj.analysis.projection import workers_needed
+from ucj.analysis.projection import gross_per_month, workers_needed
 from ucj.core.errors import UcjInputError
 from ucj.data.dataset import Dataset
 from ucj.data.schema import SEGMENTS
@@ -166,9 +166,11 @@ def budget_plan(fig: DistrictFigures, workers: int, months: int, tariff_rp: int,
                               p.denominator_growth_pct_per_year / 100, p.target_pct, int(target_year),
                               p.denominator_year)
     else:
-        need = dict(workers_needed_total=math.nan, months_remaining=0, workers_needed_per_month=math.nan)
+        need = dict(workers_needed_total=math.nan, months_remaining=0, workers_needed_per_month=math.nan,
+                    workers_surplus_total=math.nan)
     net = float(need["workers_needed_per_month"])
-    gross = net + fig.lapsed_per_month if np.isfinite(net) and np.isfinite(fig.lapsed_per_month) else math.nan
+    gross = gross_per_month(net, float(need["workers_surplus_total"]), int(need["months_remaining"]),
+                            fig.lapsed_per_month)
     total = float(need["workers_needed_total"])
     change, basis = 0.0, ORGANIC_HELD
     if np.isfinite(total) and fig.coverage_as_of is not None:

@@ -146,10 +146,18 @@ class Projection:
     months_remaining: int
     workers_needed_total: float
     workers_needed_per_month: float
+    # active participants today above what the target needs at the target month (0 when below the target): that
+    # many may lapse unreplaced and the target still be met (reader 13, R13-10)
+    workers_surplus_total: float
     # policy apart from trend: the model projects the organically enrolled (self-funded) participants; the
     # budget-funded ones (APBD, APBN, CSR) are added as a known schedule (`funded_schedule`)
     organic_last_pct: float = math.nan  # the organic series' last value (%) as the model sees it (adjusted)
     organic_observed_pct: float = math.nan  # the organic participants' observed coverage in the last month (%)
+    # STL's seasonal component of the last December fitted (participants), added back to every projected month,
+    # and what it adds at the target month (pp): the target is a December figure (0 when not adjusted)
+    december_seasonal: float = 0.0
+    december_seasonal_pct: float = 0.0
+    organic_fitted: bool = False  # the model fits the participants without contribution assistance (else all)
     denominator_year: int | None = None  # the year of `last_denominator` when it lags `last_month` (carried)
     funded_now: float = math.nan  # budget-funded participants counted in `last_active`
     funded_at_target: float = math.nan  # in the schedule the projection uses, December of the target year
@@ -611,12 +619,14 @@ def adjusted_series(active: np.ndarray, denominator: np.ndarray, months: pd.Date
     (36 months) are not seasonally adjusted: on two cycles STL's seasonal component takes in almost all the
     month-to-month movement (statsmodels' STL on 24 months leaves residuals near zero), and a model fitted to
     what is left has far too narrow an interval (the second reading's N1)."""
-    return _adjusted_many([(active, denominator, months, self_funded)])[0]
+    series, adjusted, _ = _adjusted_many([(active, denominator, months, self_funded)])[0]
+    return series, adjusted
 
 
 def _adjusted_many(raw: list[tuple[np.ndarray, np.ndarray, pd.DatetimeIndex, np.ndarray | None]]
-                   ) -> list[tuple[np.ndarray, bool]]:
-    """`adjusted_series` for many series: STL runs once for all series of the same length."""
+                   ) -> list[tuple[np.ndarray, bool, float]]:
+    """`adjusted_series` for many series (STL runs once for all series of the same length), each with the
+    seasonal component (participants) of the last December in it: 0.0 when not seasonally adjusted."""
     from ucj.analysis.stl import stl_seasonal
 
     seasonal_of: dict[int, np.ndarray] = {}
@@ -636,7 +646,9 @@ def _adjusted_many(raw: list[tuple[np.ndarray, np.ndarray, pd.DatetimeIndex, np.
         values = np.bincount(year_of, weights=denominator) / count
         smooth = np.interp(pos, knots, values) if len(knots) > 1 else denominator
         sa = active - seasonal_of[i] if i in seasonal_of else active
-        out.append((100 * sa / smooth, i in seasonal_of))
+        decembers = np.flatnonzero(np.asarray(months.month) == 12)
+        december = float(seasonal_of[i][decembers[-1]]) if i in seasonal_of and decembers.size else 0.0
+        out.append((100 * sa / smooth, i in seasonal_of, december))
     return out
 
 
@@ -693,9 +705,20 @@ def workers_needed(last_month: pd.Timestamp, active: float, denominator_value: f
     end = pd.Timestamp(int(target_year), 12, 1)
     months = (end.year - last_month.year) * 12 + end.month - last_month.month
     denom_target = denominator_value * (1 + growth) ** (int(target_year) - int(denominator_year or last_month.year))
-    needed = max(0.0, target_pct / 100 * denom_target - active)
-    return dict(denominator_at_target=denom_target, months_remaining=max(months, 0), workers_needed_total=needed,
-                workers_needed_per_month=needed / months if months > 0 else math.nan)
+    gap = target_pct / 100 * denom_target - active
+    return dict(denominator_at_target=denom_target, months_remaining=max(months, 0), workers_needed_total=max(0.0, gap),
+                workers_needed_per_month=max(0.0, gap) / months if months > 0 else math.nan,
+                workers_surplus_total=max(0.0, -gap))
+
+
+def gross_per_month(net_per_month: float, surplus_total: float, months: int, lapsed_per_month: float) -> float:
+    """Registrations a month (gross) that keep coverage on its way to the target: the net need plus the lapses to
+    replace; above the target, the lapses less the surplus spread over the months left (that many may go
+    unreplaced and the target still be met: reader 13, R13-10), never below 0. NaN when a part is unknown."""
+    surplus = surplus_total if np.isfinite(surplus_total) else 0.0
+    if not (np.isfinite(net_per_month) and np.isfinite(lapsed_per_month)) or months <= 0:
+        return math.nan
+    return max(net_per_month - surplus / months + lapsed_per_month, 0.0)
 
 
 def _denominator_growth(workforce: pd.DataFrame, district_code: str, denominator: str) -> float:
@@ -753,6 +776,7 @@ class _Pending:
     alpha: float
     y: np.ndarray = field(default_factory=lambda: np.empty(0))
     seasonal: bool = False
+    december_seasonal: float = 0.0  # STL's seasonal component (participants) of the last December fitted
     funded_now: float = 0.0
     plans: pd.DataFrame | None = None
     counts_funded: bool = True  # budget-funded (BPU) participants count over this denominator
@@ -765,8 +789,8 @@ def project_many(items: list[SeriesToProject], holdout: bool = True) -> list[Pro
     The same code as for one series: `project` is this with a list of one."""
     prepared = [_prepare(item) for item in items]
     pending = [p for p in prepared if isinstance(p, _Pending)]
-    for p, (y, seasonal) in zip(pending, _adjusted_many([p.raw for p in pending])):
-        p.y, p.seasonal = y, seasonal
+    for p, (y, seasonal, december) in zip(pending, _adjusted_many([p.raw for p in pending])):
+        p.y, p.seasonal, p.december_seasonal = y, seasonal, december
     fitted = iter(_fit_many([p.y for p in pending], holdout, [p.seasonal for p in pending])) if pending else iter([])
     return [p if isinstance(p, Projection) else _finish(p, *next(fitted)) for p in prepared]
 
@@ -803,7 +827,7 @@ def _prepare(item: SeriesToProject) -> Projection | _Pending:
     empty = pd.DataFrame(columns=_EMPTY_COLUMNS)
     none = _NO_FIGURES
     nan_workers = dict(denominator_at_target=math.nan, months_remaining=0, workers_needed_total=math.nan,
-                       workers_needed_per_month=math.nan)
+                       workers_needed_per_month=math.nan, workers_surplus_total=math.nan)
 
     if last is None:
         return Projection(**base, status="not_fitted", model_used=None, reason=reason_code("reason_no_data"),
@@ -882,6 +906,13 @@ def _finish(p: _Pending, fits: list[ModelFit], models: dict[str, object]) -> Pro
         fc = _logistic_forecast(popt, pcov, sigma, t[-1] + np.arange(1, months_remaining + 1) / 12.0, alpha)
     denom = _denominator_path(float(base["last_denominator"]), float(base["denominator_growth_pct_per_year"]) / 100,
                               last_month, pd.DatetimeIndex(future), base.get("denominator_year"))  # type: ignore[arg-type]
+    # The target is a December figure (as are the budget's year ends), and the model continues the seasonally
+    # adjusted series: every projected month is put at December's seasonal level by adding the last December's
+    # seasonal component back, as participants over that month's denominator (reader 13, R13-5: Kota Gorontalo's
+    # 2029-12 read 2.0 pp low, and its budget funded workers to fill the gap). One level for every month, not each
+    # month's own seasonal: budget-funded workers are contracted for years, and the budget reads this path.
+    december_pct = 100 * p.december_seasonal / denom
+    fc = {k: (v + december_pct if k in ("mean", "lower", "upper") else v) for k, v in fc.items()}
     schedules = funded_schedule(p.funded_now if p.counts_funded else 0.0, last_month, pd.DatetimeIndex(future),
                                 p.plans if p.counts_funded else None)
     funded = schedules[PROJECTION_SCENARIO]
@@ -917,6 +948,8 @@ def _finish(p: _Pending, fits: list[ModelFit], models: dict[str, object]) -> Pro
                       projected_pct=at["mean"], lower_pct=at["lower"], upper_pct=at["upper"],
                       probability_reaching_target=probability, choice=choice, seasonally_adjusted=seasonal,
                       residual_pvalue=best.residual_pvalue, **workers, organic_last_pct=float(y[-1]),
+                      december_seasonal=p.december_seasonal, december_seasonal_pct=float(december_pct[-1]),
+                      organic_fitted=p.raw[3] is not None,
                       organic_observed_pct=p.organic_observed_pct,
                       funded_now=p.funded_now if p.counts_funded else 0.0, funded_at_target=float(funded[-1]),
                       scenarios=pd.DataFrame(rows, columns=SCENARIO_COLUMNS), months_fitted=len(y))
@@ -1041,7 +1074,8 @@ def series_to_fit(ds: Dataset, district_code: str, denominator: str | None = Non
     """The adjusted monthly coverage series (%) the two models are fitted to for a district (None when
     there is nothing to fit): for checking the fits against other implementations."""
     prepared = _prepare(_district_item(ds, district_code, denominator, 100.0, 2100, 1 - INTERVAL))  # any target
-    return _adjusted_many([prepared.raw])[0][0] if isinstance(prepared, _Pending) else None
+    return _adjusted_many([prepared.raw])[0][0] if isinstance(prepared, _Pending) else None  # the series, not
+    # the December component added back after the fit
 
 
 def _district_item(ds: Dataset, district_code: str, denominator: str | None, target_pct: float | None,

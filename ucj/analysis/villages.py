@@ -84,6 +84,10 @@ class VillageFigures:
     funded_bpu: dict[str, int] = field(default_factory=dict)
     self_funded_bpu_active: int = 0
     previous_self_funded_bpu_active: int | None = None
+    # the district's "pekerja rentan desa" as published (seed_facts.csv, vulnerable_village_workers), None when not
+    # published: the data's APBD funding code cannot tell them from the district's other APBD-funded workers, so
+    # with more APBD-funded BPU than that the desa below the quota are a lower bound (reader 13, R13-4)
+    published_village_workers: int | None = None
 
 
 def village_figures(ds: Dataset, district_code: str, last_period: pd.Timestamp | None = None,
@@ -151,7 +155,18 @@ def village_figures(ds: Dataset, district_code: str, last_period: pd.Timestamp |
                           table.sort_values(["kecamatan", "village"], ignore_index=True), below, below_all,
                           int(desa.sum()), int(bpu.sum()), int(apbd.sum()), int(every.sum()), unknown,
                           int(every[list(unknown)].sum()) if unknown else 0, int((~desa).sum()), funded_before,
-                          funded_now, int(own.sum()), int(own_before.sum()) if own_before is not None else None)
+                          funded_now, int(own.sum()), int(own_before.sum()) if own_before is not None else None,
+                          _published_village_workers(district_code) if quota is not None else None)
+
+
+def _published_village_workers(district_code: str) -> int | None:
+    """The district's published count of vulnerable village workers (None when none is recorded)."""
+    from ucj.data.published import fact
+
+    try:
+        return int(fact("vulnerable_village_workers", district_code))
+    except KeyError:
+        return None
 
 
 def kecamatan_rows(f: VillageFigures) -> pd.DataFrame:

@@ -291,12 +291,20 @@ class DistrictReport:
             (t("target", lang), self.target_text()),
             (t("projected", lang), self.projection_text()),
             *self.plan_scenario_items(),
-            self.figure_item(t("workers_needed_net", lang), "workers_net"),
+            self.workers_net_item(),
             self.figure_item(t("workers_needed_gross", lang), "workers_gross"),
             self.figure_item(self.claims_label(), "claims_12m"),
             self.figure_item(t("p0", lang), "p0"),
             self.figure_item(t("national_p0", lang), "national_p0"),
         ]
+
+    def workers_net_item(self) -> tuple[str, str]:
+        """The summary's net need; above the target, 0 and by how much today's participants exceed its need."""
+        label, value = self.figure_item(t("workers_needed_net", self.lang), "workers_net")
+        if self.target_exceeded():
+            value = tf("workers_net_exceeded_value", self.lang, value=value,
+                       surplus=fmt_int(self.projection.workers_surplus_total, self.lang))
+        return label, value
 
     def claims_label(self) -> str:
         """The 12-month claims' label with the programmes they add up, worded as the index and the overviews word
@@ -482,6 +490,8 @@ class DistrictReport:
             return tf("workers_needed_other_basis", lang, target=fmt_pct(p.target_pct, lang),
                       year=fmt_year(p.target_year), why=other_basis_why(p, lang))
         need = self.key.get("workers_needed")
+        if self.target_exceeded():
+            return self.target_exceeded_sentence()
         gross = ""
         if isinstance(need, dict) and need.get("gross_per_month") is not None:
             gross = " " + tf("workers_needed_gross_sentence", lang, lapsed=fmt_int(need.get("lapsed_per_month"), lang),
@@ -492,6 +502,26 @@ class DistrictReport:
                   total=fmt_int(p.workers_needed_total, lang), months=fmt_int(p.months_remaining, lang),
                   per_month=fmt_int(p.workers_needed_per_month, lang),
                   growth=fmt_pct(p.denominator_growth_pct_per_year, lang), **(held or {})) + gross
+
+    def target_exceeded(self) -> bool:
+        """Whether today's participants already exceed what the target needs at the target month (R13-10)."""
+        p = self.projection
+        return p.status != OTHER_BASIS and pd.notna(p.workers_surplus_total) and p.workers_surplus_total > 0
+
+    def target_exceeded_sentence(self) -> str:
+        """The need's sentence when coverage is above the target: by how much, and how many lapses a month may go
+        unreplaced with the target still met, instead of "0 a month (net), every lapse replaced (gross)"."""
+        p, lang, need = self.projection, self.lang, self.key.get("workers_needed")
+        s = tf("workers_target_exceeded_sentence", lang, today=fmt_pct(p.last_coverage_pct, lang),
+               month=f"{pd.Timestamp(p.last_month):%Y-%m}", target=fmt_pct(p.target_pct, lang),
+               year=fmt_year(p.target_year), den=fmt_int(p.denominator_at_target, lang),
+               needed=fmt_int(p.last_active - p.workers_surplus_total, lang),
+               surplus=fmt_int(p.workers_surplus_total, lang), active=fmt_int(p.last_active, lang))
+        if isinstance(need, dict) and need.get("gross_per_month") is not None and pd.notna(need.get("unreplaced_per_month")):
+            s += " " + tf("workers_target_exceeded_lapses", lang, lapsed=fmt_int(need.get("lapsed_per_month"), lang),
+                          unreplaced=fmt_int(need.get("unreplaced_per_month"), lang),
+                          gross=fmt_int(need.get("gross_per_month"), lang))
+        return s
 
     def held_denominator(self) -> dict[str, str] | None:
         """{den_value, den_year} when the need holds the denominator at its last published value (it lags the
@@ -585,7 +615,12 @@ class DistrictReport:
             return ""
         start = pd.Timestamp(p.last_month) - pd.DateOffset(months=p.months_fitted - 1)
         drift = rw.params["drift"]
-        return " " + tf("random_walk_drift_sentence", lang, start=f"{start:%Y-%m}", end=f"{p.last_month:%Y-%m}",
+        # the series named (reader 13, R13-3: an overview's drift read as all participants' while the model fits the
+        # participants without contribution assistance)
+        series = ("fitted_series_all" if not getattr(p, "organic_fitted", False) else
+                  "fitted_series_organic_adjusted" if p.seasonally_adjusted else "fitted_series_organic")
+        return " " + tf("random_walk_drift_sentence", lang, series=t(series, lang), start=f"{start:%Y-%m}",
+                        end=f"{p.last_month:%Y-%m}",
                         drift=("+" if drift > 0 else "") + fmt_num(drift, lang, 2) + " " + t("pp", lang),
                         months=fmt_int(p.months_remaining, lang), target=f"{p.target_year}-12")
 
@@ -639,6 +674,8 @@ class DistrictReport:
                             year=fmt_year(p.target_year)))
             if p.funded_now > 0 and self.funded_data_mark():
                 lines.append(self.funded_data_mark())
+            if p.seasonally_adjusted and p.december_seasonal:
+                lines.append(december_seasonal_text(p, lang))
             lines.append(self.verdict_rule_text())
             if self.plan_scenario_text():
                 lines.append(self.plan_scenario_text())
@@ -823,7 +860,8 @@ class DistrictReport:
         lines.append(self.budget_monthly_sentence())
         if r.budget_plan_basis == ORGANIC_PROJECTED and pd.notna(p.workers_needed_total):
             change = int(plan["organic_at_year_end"].iloc[-1]) + int(plan["existing_funded"].iloc[-1]) - round(r.active)
-            lines.append(tf("budget_vs_need", lang, total=fmt_int(p.workers_needed_total, lang),
+            lines.append(tf("budget_vs_need_exceeded" if self.target_exceeded() else "budget_vs_need", lang,
+                            surplus=fmt_int(p.workers_surplus_total, lang), total=fmt_int(p.workers_needed_total, lang),
                             year=fmt_year(p.target_year), change=fmt_signed_int(change, lang),
                             additional=fmt_int(plan["additional_at_year_end"].iloc[-1], lang)))
         if plan["gross_additional"].notna().any():
@@ -929,6 +967,10 @@ class DistrictReport:
                             net=fmt_int(p.workers_needed_per_month, lang), **(held or {})))
             if isinstance(need, dict) and "gross_per_month" in need and split is not None:  # both groups' rates
                 lines += _lapse_sentences(split, need, lang)
+            if self.target_exceeded() and isinstance(need, dict) and pd.notna(need.get("unreplaced_per_month")):
+                lines.append(tf("method_workers_gross_exceeded", lang,
+                                unreplaced=fmt_int(need.get("unreplaced_per_month"), lang),
+                                surplus=fmt_int(p.workers_surplus_total, lang), months=fmt_int(p.months_remaining, lang)))
             elif isinstance(need, dict) and "gross_per_month" in need:
                 lines.append(tf("method_workers_gross", lang, lapse=fmt_pct(need.get("lapse_rate_pct"), lang),
                                 gross=fmt_int(need.get("gross_per_month"), lang)))
@@ -1170,6 +1212,17 @@ def _lapse_values(split: dict, lang: Lang) -> dict[str, str]:  # type: ignore[ty
             "own_rate": fmt_pct(f["own_rate_pct"], lang, 2), "exposure": fmt_int(f["participant_months"], lang),
             "lapses": fmt_int(f["lapses"], lang), "minimum": fmt_int(split["min_funded_exposure"], lang),
             "period_from": str(split["from"]), "period_to": str(split["to"])}
+
+
+def december_seasonal_text(p: Projection, lang: Lang) -> str:
+    """What the projection adds back after the fit: the last December's seasonal component (R13-5)."""
+    from ucj.presentation.i18n import fmt_pp, fmt_signed_int
+
+    last = pd.Timestamp(p.last_month)
+    december = last.year if last.month == 12 else last.year - 1
+    return tf("december_seasonal_sentence", lang, december=f"{december}-12",
+              participants=fmt_signed_int(p.december_seasonal, lang),
+              pp=fmt_pp(p.december_seasonal_pct, lang), year=fmt_year(p.target_year))
 
 
 def _lapse_sentences(split: dict, need: dict, lang: Lang) -> list[str]:  # type: ignore[type-arg]

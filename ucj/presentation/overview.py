@@ -454,6 +454,7 @@ class Overview:
             lines.append(tf("method_projection", lang, model=t(p.model_used, lang),  # type: ignore[attr-defined]
                             level=fmt_level(p.interval, lang)))  # type: ignore[attr-defined]
         lines.append(words.model_sentence())
+        lines += words.organic_sentences()
         if any(f.fitted for f in p.fits):  # type: ignore[attr-defined]  # the details line: AIC and Ljung-Box p
             lines.append(words.model_details())
             lines.append(words.model_rules_text())  # when a model is not used: the bounds and the Ljung-Box limits
@@ -639,6 +640,24 @@ class _ModelWords:
     model_sentence = DistrictReport.model_sentence
     model_details = DistrictReport.model_details
     model_rules_text = DistrictReport.model_rules_text
+
+    def organic_sentences(self) -> list[str]:
+        """Which participants the area's model projects and the funded schedule added to them, and the December
+        seasonal added back, as a district page says them (reader 13, R13-3: the overviews never said it)."""
+        from ucj.presentation.district import december_seasonal_text
+        from ucj.presentation.i18n import fmt_int, fmt_pct, fmt_year, tf
+
+        p, lang = self.projection, self.lang
+        if not p.model_used or not getattr(p, "organic_fitted", False):  # type: ignore[attr-defined]
+            return []
+        key = "organic_funded_observed_sentence" if p.seasonally_adjusted else "organic_funded_unadjusted_sentence"  # type: ignore[attr-defined]
+        out = [tf(key, lang, observed=fmt_pct(p.organic_observed_pct, lang),  # type: ignore[attr-defined]
+                  adjusted=fmt_pct(p.organic_last_pct, lang), month=f"{pd.Timestamp(p.last_month):%Y-%m}",  # type: ignore[attr-defined]
+                  funded=fmt_int(p.funded_now, lang), funded_target=fmt_int(p.funded_at_target, lang),  # type: ignore[attr-defined]
+                  year=fmt_year(p.target_year))]  # type: ignore[attr-defined]
+        if p.seasonally_adjusted and p.december_seasonal:  # type: ignore[attr-defined]
+            out.append(december_seasonal_text(p, lang))  # type: ignore[arg-type]
+        return out
 
 
 def _status(info: dict[str, object]) -> str:

@@ -42,6 +42,8 @@ def village_key(f: VillageFigures | None, lang: Lang = "id") -> dict[str, object
                          "quota_basis": None if q is None else q.counts,
                          "quota_source": None if q is None else quota_citation(q, lang), "quota_date": None if q is None else q.date,
                          "segment": QUOTA_SEGMENT, "desa": f.desa, "desa_below_quota": f.villages_below_quota,
+                         "desa_below_quota_lower_bound": f.published_village_workers is not None
+                         and f.apbd_bpu_active > f.published_village_workers,
                          "desa_below_quota_all_bpu": f.villages_below_quota_all_bpu, "bpu_active": f.bpu_active,
                          "apbd_bpu_active": f.apbd_bpu_active, "all_active": f.all_active, "unplaced": f.unplaced,
                          "self_funded_bpu_active": f.self_funded_bpu_active,
@@ -71,6 +73,9 @@ def village_sentences(f: VillageFigures | None, lang: Lang, agreement_ends: pd.D
         lines = [tf("villages_sentence_quota", lang, quota=fmt_int(f.quota.quota, lang), wording=f.quota.wording,
                     source=quota_citation(f.quota, lang), below=fmt_int(f.villages_below_quota, lang),
                     below_all=fmt_int(f.villages_below_quota_all_bpu, lang), **common)]
+        if f.published_village_workers is not None and f.apbd_bpu_active > f.published_village_workers:
+            lines.append(tf("villages_quota_lower_bound", lang, village=fmt_int(f.published_village_workers, lang),
+                            source=quota_citation(f.quota, lang), below=fmt_int(f.villages_below_quota, lang), **common))
     else:
         lines = [tf("villages_sentence_no_quota", lang, **common)]
     if f.previous_month is not None:
