@@ -74,6 +74,12 @@ def _active(ds: Dataset, code: str, month: pd.Timestamp, funding: str | None = N
     return float(sel["active"].sum()), f"{m:%Y-%m}"
 
 
+def funded_in_data(ds: Dataset, code: str, last: pd.Timestamp, funding: str = "apbd") -> tuple[float, str]:
+    """(participants, as-of month) funded by `funding` in the data at the report's month: what a published
+    allocation's row sets beside it, and the row the page adds when no article gives one (reader 13, R13-9)."""
+    return _active(ds, code, last, funding)
+
+
 def _data_value(ds: Dataset, code: str, fact: pd.Series, last: pd.Timestamp) -> tuple[float, str]:
     """(value, as-of or reason) of the data's counterpart of one published fact."""
     q, date = str(fact["quantity"]), str(fact["date"]) if pd.notna(fact["date"]) else ""

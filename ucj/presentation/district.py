@@ -1649,19 +1649,17 @@ def with_funded_in_data(rows: pd.DataFrame, ds: Dataset, fig: DistrictFigures, l
     them (reader 13, R13-9: Banggai's 1,323 from 2025-01 had no row, so no "synthetic" mark, while Boalemo's 5,000
     and Minahasa's 31,777 carried one in theirs): no published value, the data's count in the report's month, and
     what it rests on (`data_basis`, read from the enrolment rows' sources), which `with_data_marks` words."""
-    from ucj.analysis.facts import data_basis
+    from ucj.analysis.facts import data_basis, funded_in_data
 
-    funding = FUNDED_QUANTITIES[PUBLISHED_ALLOCATION]
     if len(rows) and rows["quantity"].isin(list(FUNDED_QUANTITIES)).any():
         return rows
-    code, last = fig.district.code, pd.Timestamp(fig.last_period)
-    e = ds.enrolment
-    now = float(e.loc[(e["district_code"] == code) & (e["month"] == last) & (e["funding"] == funding), "active"].sum())
-    if now <= 0:
+    code = fig.district.code
+    now, as_of = funded_in_data(ds, code, pd.Timestamp(fig.last_period), FUNDED_QUANTITIES[PUBLISHED_ALLOCATION])
+    if not now > 0:
         return rows
     row = pd.DataFrame({"quantity": [PUBLISHED_ALLOCATION], "kind": [DATA_ONLY], "note": [t("funded_no_published_plan", lang)],
                         "wording": ["–"], "value": [float("nan")], "unit": ["persons"], "rounding": [float("nan")],
-                        "year": [None], "citation": ["–"], "data_now": [now], "data_as_of": [f"{last:%Y-%m}"],
+                        "year": [None], "citation": ["–"], "data_now": [now], "data_as_of": [as_of],
                         "data_basis": [data_basis(ds, code, PUBLISHED_ALLOCATION, "")]})
     return pd.concat([rows, row], ignore_index=True) if len(rows) else row
 
