@@ -221,7 +221,8 @@ def test_a_window_reads_as_a_period_and_months_are_iso(reports, lang):
     assert " – " in claims
     assert claims.startswith("Angka tabel ini untuk periode ") if lang == "id" else claims.startswith(
         "This table's figures are for the period ")
-    assert r.period_note("budget").startswith("Angka tabel ini per " if lang == "id" else "This table's figures are for ")
+    # the scenarios: workers and coverage as of the month, cost and claims for the 12 months after it (reader 13, R13-7)
+    assert r.period_note("budget").startswith("Pekerja dan cakupan per 20" if lang == "id" else "Workers and coverage as of 20")
     text = _page_text(r)
     months = ("Januari|Februari|Maret|April|Mei|Juni|Juli|Agustus|September|Oktober|November|Desember" if lang == "id"
               else "January|February|March|April|May|June|July|August|September|October|November|December")

@@ -25,7 +25,9 @@ COUNTED_TOGETHER = ("vulnerable_workers", "vulnerable_village_workers")
 SUM_QUANTITY = "apbd_vulnerable_workers_sum"
 # a sum's wording: the two quotes it adds up, each closed and opened again ("a” + “b" -> “a” + “b”)
 WORDING_JOIN = "” + “"
-KINDS = ("fact", "plan", "target")  # a plan or a target is not a fact to check against the data
+KINDS = ("fact", "plan", "target")
+# a published change of the poverty rate over a year ("turun 2 %", Boalemo 2025: reader 13, R13-8)
+P0_CHANGE = "p0_change_pp"  # a plan or a target is not a fact to check against the data
 
 
 # a figure's period with a bound: the source gives no date of its own, only a listing dated then
@@ -72,6 +74,12 @@ def _active(ds: Dataset, code: str, month: pd.Timestamp, funding: str | None = N
     return float(sel["active"].sum()), f"{m:%Y-%m}"
 
 
+def funded_in_data(ds: Dataset, code: str, last: pd.Timestamp, funding: str = "apbd") -> tuple[float, str]:
+    """(participants, as-of month) funded by `funding` in the data at the report's month: what a published
+    allocation's row sets beside it, and the row the page adds when no article gives one (reader 13, R13-9)."""
+    return _active(ds, code, last, funding)
+
+
 def _data_value(ds: Dataset, code: str, fact: pd.Series, last: pd.Timestamp) -> tuple[float, str]:
     """(value, as-of or reason) of the data's counterpart of one published fact."""
     q, date = str(fact["quantity"]), str(fact["date"]) if pd.notna(fact["date"]) else ""
@@ -109,6 +117,13 @@ def _data_value(ds: Dataset, code: str, fact: pd.Series, last: pd.Timestamp) -> 
                        ds.workforce, "potensi_pekerja", period="month").dropna(subset=["coverage_pct"])
         return (float(cov["coverage_pct"].iloc[-1]), f"{cov['month'].iloc[-1]:%Y-%m}") if len(cov) else (
             math.nan, reason_code("reason_no_potensi"))
+    if q == P0_CHANGE:  # the fact's year's P0 minus the year before's, in percentage points (BPS, March Susenas)
+        year = min(int(date[:4]) if date else last.year, last.year)
+        p = ds.poverty[(ds.poverty["district_code"] == code) & ds.poverty["year"].isin([year - 1, year])]
+        p = p.dropna(subset=["p0"]).set_index("year")["p0"]
+        if year not in p.index or year - 1 not in p.index:
+            return math.nan, reason_code("reason_no_p0")
+        return float(p[year]) - float(p[year - 1]), f"{year - 1} – {year}"
     if q in ("p0", "poverty_target_pct"):
         p = ds.poverty[(ds.poverty["district_code"] == code) & (ds.poverty["year"] <= last.year)].dropna(subset=["p0"])
         if q == "p0":
@@ -200,7 +215,7 @@ READ_FROM: dict[str, tuple[tuple[str, str], ...]] = {
     "apbd_funded_workers": _ENROLMENT, "planned_apbd_workers": _ENROLMENT, "potensi_pekerja": _POTENSI,
     "coverage_pct": _ENROLMENT + _POTENSI, "jkm_benefit_rp": (("claims", "claim_amount_rp"),),
     "claim_count": (("claims", "claim_count"),), "claim_amount_rp": (("claims", "claim_amount_rp"),),
-    "p0": (("poverty", "p0"),), "poverty_target_pct": (("poverty", "p0"),),
+    "p0": (("poverty", "p0"),), "poverty_target_pct": (("poverty", "p0"),), P0_CHANGE: (("poverty", "p0"),),
     "coverage_target_pct": _ENROLMENT + (("workforce", "working_population"),) + _POTENSI,
 }
 

@@ -234,6 +234,11 @@ def generate(seed: int = DEFAULT_SEED, registry: Registry | None = None) -> Demo
         rate = churn[seg] if funding == "self_employer" else 0.002
         new = np.round(prev * rate * rng.uniform(0.7, 1.3, a.shape)).astype("int64") + np.maximum(diff, 0)
         new[0] = np.round(a[0] * rate).astype("int64")
+        if funding != "self_employer":
+            # a budget registers workers only while its agreement runs: none in a month with nobody funded, the
+            # month after an agreement's last (reader 13, R13-11: Muna Barat's 24 APBD registrations in 2025-01,
+            # after its PKS ended in 2024-12, seed 004)
+            new = np.where(a > 0, new, 0)
         lapsed = new - diff
         lapsed[0] = new[0]
         frames.append(_cell_frame(codes, months, seg, funding, {"active": a, "new_registrations": new, "lapsed": lapsed}))

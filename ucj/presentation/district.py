@@ -672,12 +672,27 @@ class DistrictReport:
                             adjusted=fmt_pct(p.organic_last_pct, lang), month=f"{pd.Timestamp(p.last_month):%Y-%m}",
                             funded=fmt_int(p.funded_now, lang), funded_target=fmt_int(p.funded_at_target, lang),
                             year=fmt_year(p.target_year)))
+            if p.funded_now > 0 and self.funded_data_mark():
+                lines.append(self.funded_data_mark())
             if p.seasonally_adjusted and p.december_seasonal:
                 lines.append(december_seasonal_text(p, lang))
             lines.append(self.verdict_rule_text())
             if self.plan_scenario_text():
                 lines.append(self.plan_scenario_text())
         return lines + self.agreement_end_lines()
+
+    def funded_data_mark(self) -> str:
+        """What the budget-funded count the projection adds rests on, as its plans-and-targets row marks it
+        ("synthetic; the start month, 2025-01, is the demo's assumption"), so the count is not read as the
+        district's real programme where it first shows (reader 13, R13-9); "" for real data or without that row."""
+        plans = self.tables.get("plans")
+        if plans is None or plans.empty or not {"quantity", "data_basis"} <= set(plans.columns):
+            return ""
+        marked = plans[plans["quantity"].isin(list(FUNDED_QUANTITIES)) & (plans["data_basis"].astype(str) != "")]
+        if marked.empty:
+            return ""
+        return tf("funded_data_mark_sentence", self.lang, mark=str(marked["data_basis"].iloc[0]),
+                  label=t(str(marked["quantity"].iloc[0]), self.lang), table=t("plans_and_targets", self.lang))
 
     def agreement_end_lines(self) -> list[str]:
         """One line per end of a funding agreement, for the page and the Excel notes sheet alike (the
@@ -1625,6 +1640,30 @@ PUBLISHED_ALLOCATION = "apbd_funded_workers"
 FUNDED_QUANTITIES = {"apbd_funded_workers": "apbd", "planned_apbd_workers": "apbd"}
 
 
+# the kind of a plans-and-targets row that no article gives: the budget-funded workers the data holds now
+DATA_ONLY = "data_only"
+
+
+def with_funded_in_data(rows: pd.DataFrame, ds: Dataset, fig: DistrictFigures, lang: Lang) -> pd.DataFrame:
+    """The plans-and-targets rows with one for the APBD-funded workers in the data when no published row gives
+    them (reader 13, R13-9: Banggai's 1,323 from 2025-01 had no row, so no "synthetic" mark, while Boalemo's 5,000
+    and Minahasa's 31,777 carried one in theirs): no published value, the data's count in the report's month, and
+    what it rests on (`data_basis`, read from the enrolment rows' sources), which `with_data_marks` words."""
+    from ucj.analysis.facts import data_basis, funded_in_data
+
+    if len(rows) and rows["quantity"].isin(list(FUNDED_QUANTITIES)).any():
+        return rows
+    code = fig.district.code
+    now, as_of = funded_in_data(ds, code, pd.Timestamp(fig.last_period), FUNDED_QUANTITIES[PUBLISHED_ALLOCATION])
+    if not now > 0:
+        return rows
+    row = pd.DataFrame({"quantity": [PUBLISHED_ALLOCATION], "kind": [DATA_ONLY], "note": [t("funded_no_published_plan", lang)],
+                        "wording": ["–"], "value": [float("nan")], "unit": ["persons"], "rounding": [float("nan")],
+                        "year": [None], "citation": ["–"], "data_now": [now], "data_as_of": [as_of],
+                        "data_basis": [data_basis(ds, code, PUBLISHED_ALLOCATION, "")]})
+    return pd.concat([rows, row], ignore_index=True) if len(rows) else row
+
+
 def with_data_marks(rows: pd.DataFrame, ds: Dataset, fig: DistrictFigures, lang: Lang) -> pd.DataFrame:
     """The plans-and-targets rows with what their "in the data now" value rests on, in words, as the published
     table marks it (reader 11, M6): "synthetic" for demo data, and for budget-funded workers in synthetic data
@@ -1872,7 +1911,8 @@ def build(ds: Dataset, params: ReportParams, *, comparison: pd.DataFrame | PeerT
         facts = tables["seed_facts"]
         tables["seed_facts"] = published_and_computed(facts, lang)
         tables["plans"] = plans_and_targets(facts, tables.get("plans", pd.DataFrame(columns=["plan"])), lang)
-        tables["plans"] = with_data_marks(with_own_target(tables["plans"], ds, fig, lang), ds, fig, lang)
+        tables["plans"] = with_data_marks(with_funded_in_data(with_own_target(tables["plans"], ds, fig, lang), ds, fig,
+                                                              lang), ds, fig, lang)
         tables["seed_facts"] = with_assumed_year(tables["seed_facts"], fig, key.get("denominator_year_bound"), lang)
     if "tied" in tables["peers"]:  # a tie is named (1: none, shown "–")
         tables["peers"] = tables["peers"].assign(tied=tables["peers"]["tied"].mask(tables["peers"]["tied"] <= 1))

@@ -103,12 +103,12 @@ def fmt_signed_int(value: object, lang: Lang = "id") -> str:
     return ("+" if v > 0 else "−" if v < 0 else "") + fmt_int(abs(v), lang)
 
 
-def fmt_pp(value: object, lang: Lang = "id") -> str:
+def fmt_pp(value: object, lang: Lang = "id", decimals: int = 1) -> str:
     """A difference of percentages, in percentage points with a sign: "+1,2 pp" / "-0.4 pp"."""
     if _missing(value):
         return "–"
     sign = "+" if float(value) > 0 else ""  # type: ignore[arg-type]
-    return f"{sign}{fmt_num(value, lang, 1)} {t('pp', lang)}"
+    return f"{sign}{fmt_num(value, lang, decimals)} {t('pp', lang)}"
 
 
 def fmt_year(value: object) -> str:
@@ -162,7 +162,7 @@ def fmt_rp_full(value: object, lang: Lang = "id") -> str:
 
 
 # -- one rule per kind of number, for HTML and Excel alike ----------------------------------------
-Kind = Literal["year", "code", "month", "pct", "pct0", "pct2", "pp", "rp", "count", "num", "bool", "text"]
+Kind = Literal["year", "code", "month", "pct", "pct0", "pct2", "pp", "pp2", "rp", "count", "num", "bool", "text"]
 YEAR_COLUMNS = frozenset({"year", "target_year", "peer_year", "from_year", "to_year"})
 CODE_COLUMNS = frozenset({"district_code", "province_code", "code", "sha256"})
 PCT_COLUMNS = frozenset({"p0", "province_p0", "national_p0", "mean", "lower", "upper",
@@ -207,7 +207,7 @@ def column_kind(name: str, series: pd.Series | None = None) -> Kind:
 
 def unit_kind(unit: object) -> Kind:
     """The kind of a value whose unit is given beside it (published facts: "%", "Rp", "persons")."""
-    return {"%": "pct", "Rp": "rp", "persons": "count", "claims": "count"}.get(str(unit), "num")
+    return {"%": "pct", "pp": "pp", "Rp": "rp", "persons": "count", "claims": "count"}.get(str(unit), "num")
 
 
 def fmt_kind(value: object, kind: str, lang: Lang = "id") -> str:
@@ -222,8 +222,8 @@ def fmt_kind(value: object, kind: str, lang: Lang = "id") -> str:
         return fmt_pct(value, lang)
     if kind in ("pct0", "pct2"):
         return fmt_pct(value, lang, int(kind[-1]))
-    if kind == "pp":
-        return fmt_pp(value, lang)
+    if kind in ("pp", "pp2"):  # pp2: a change of two figures published to two decimals (BPS P0)
+        return fmt_pp(value, lang, 2 if kind == "pp2" else 1)
     if kind == "rp":
         return fmt_rp(value, lang)
     if kind == "count":
@@ -385,7 +385,9 @@ def key_coverage_period_text(key: dict[str, object], denominator: str, period: o
 def table_period_text(name: str, key: dict, lang: Lang = "id") -> str:  # type: ignore[type-arg]
     """The period line of a district table, the page's and the Excel notes sheet's alike: each claim rate's
     own period; the peer comparison's period column by column (as the overviews' ranking gives them); the
-    budget assumptions, whose rows each carry their own period; else "This table's figures are for ...";
+    budget assumptions, whose rows each carry their own period; the APBD scenarios, whose workers and coverage
+    are as of the month and whose cost and claims are for the 12 months after it; else "This table's figures
+    are for ...";
     "" for a table without a period."""
     if name == "claim_rates" and key.get("claim_rate_periods"):
         return claim_rate_periods_text(key["claim_rate_periods"], lang)
@@ -394,6 +396,8 @@ def table_period_text(name: str, key: dict, lang: Lang = "id") -> str:  # type: 
     if name == "assumptions":
         return t("assumptions_period_note", lang)
     period = (key.get("table_periods") or {}).get(name)
+    if name == "budget" and period:  # workers and coverage now, cost and claims a year ahead (reader 13, R13-7)
+        return tf("budget_period_note", lang, period=period, table=t("claim_rates", lang))
     return period_sentence(period, lang) if period else ""
 
 

@@ -47,6 +47,8 @@ class Shown:
 def _row_kind(table: str, key: object, col: str = "") -> Kind:
     if table in ("seed_facts", "plans"):
         kind = unit_kind(key)
+        if kind == "pp" and col in ("data", "difference"):  # a change computed from BPS's two-decimal P0 (R13-8)
+            return "pp2"
         return "pp" if kind == "pct" and col == "difference" else kind
     name = str(key)
     if name.endswith("_rp"):

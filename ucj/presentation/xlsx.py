@@ -68,9 +68,9 @@ def _cells(s: Shown, lang: Lang) -> list[list[object]]:
 def xl_format(kind: str, lang: Lang) -> str | None:
     """The Excel number format of a kind of number in the reader's language (percentage points read
     "poin persen" in Indonesian, "pp" in English, as on the page)."""
-    if kind == "pp":
-        unit = t("pp", lang).replace('"', "")
-        return f'+0.0" {unit}";-0.0" {unit}";0.0" {unit}"'
+    if kind in ("pp", "pp2"):
+        unit, d = t("pp", lang).replace('"', ""), "0.00" if kind == "pp2" else "0.0"
+        return f'+{d}" {unit}";-{d}" {unit}";{d}" {unit}"'
     return XL_FORMATS.get(kind)
 
 
