@@ -25,12 +25,13 @@ from ucj.data.published import national_figures
 # on what is published there: JKK: 177,727 JKK claims in 2023 and JKM: 69,029 JKM claims in 2023 (both from the
 # BPJS Ketenagakerjaan hearing with DPR Komisi IX, 2 Jul 2024, reported by Bisnis.com) over 41.56 m active
 # participants in December 2023 (SPN News, 30 Jan 2024). Kemnaker's 370,747 work-accident *cases* of 2023
-# (Databoks) count accidents, not claims, so they are not the rate beside the districts' claim rates (reader 12).
+# (Databoks) are another count (one accident can give more than one claim, many none); the districts' rates beside
+# this one count claims, so the national rate does too (reader 12, reader 13 R13-1).
 _NATIONAL = national_figures().set_index("figure")["value"]
 NATIONAL_JKK_CLAIMS_2023 = int(_NATIONAL["jkk_claims_2023"])
 NATIONAL_JKM_CLAIMS_2023 = int(_NATIONAL["jkm_claims_2023"])
 NATIONAL_ACTIVE_2023 = int(_NATIONAL["active_participants_2023_12"])
-JKK_PER_1000 = 1000 * NATIONAL_JKK_CLAIMS_2023 / NATIONAL_ACTIVE_2023  # 4.28: one JKK claim per case
+JKK_PER_1000 = 1000 * NATIONAL_JKK_CLAIMS_2023 / NATIONAL_ACTIVE_2023  # 4.28 JKK claims per 1,000
 JKM_DEATHS_PER_1000 = 1000 * NATIONAL_JKM_CLAIMS_2023 / NATIONAL_ACTIVE_2023  # 1.66: one JKM claim per death
 NATIONAL_RATE_YEAR = {"JKK": 2023, "JKM": 2023}  # the year each national rate above is for (the page states it)
 
