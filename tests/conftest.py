@@ -144,3 +144,19 @@ def random_walk_district(demo_ds):  # type: ignore[no-untyped-def]
         if p.model_used == "random_walk":
             return code, p
     pytest.fail("no demo district uses the random walk")
+
+
+def plain_papermill_report(code: str, data_dir: Path, out: Path) -> Path:
+    """The district report made by plain papermill from the stored notebook, in a fresh kernel (the reference a
+    batch's reports are compared with, byte for byte): its folder `out`, made here."""
+    import subprocess
+    import sys
+
+    from ucj.core.config import notebook
+
+    out.mkdir()
+    pm = subprocess.run([str(Path(sys.executable).parent / "papermill"), str(notebook("district_report")),
+                         str(out / "report.ipynb"), "-p", "district", code, "-p", "data_dir", str(data_dir),
+                         "-p", "output_dir", str(out)], capture_output=True, text=True)
+    assert pm.returncode == 0, pm.stderr[-3000:]
+    return out

@@ -259,9 +259,11 @@ def test_without_the_warm_kernel_no_kernel_runs_before_a_page(demo_dir, tmp_path
         _stop(proc)
 
 
-def test_kill_9_leaves_nothing_running(demo_dir, tmp_path):
+def _server_with_a_page(demo_dir: Path, tmp_path: Path) -> tuple[subprocess.Popen, set[int]]:
+    """A server with a page open, and the processes under it once the page's kernel shows (the server and a
+    kernel at least); a failure here stops the server (one failed run left it running for 1 h 38 min)."""
     proc, address = _start(demo_dir, tmp_path)
-    try:  # a failure before the kill stops the server (one failed run left it running for 1 h 38 min)
+    try:
         status, text = _page(address)
         assert status == 200
         tree = _tree_with_kernel(proc.pid)
@@ -269,6 +271,11 @@ def test_kill_9_leaves_nothing_running(demo_dir, tmp_path):
     except BaseException:
         _stop(proc)
         raise
+    return proc, tree
+
+
+def test_kill_9_leaves_nothing_running(demo_dir, tmp_path):
+    proc, tree = _server_with_a_page(demo_dir, tmp_path)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(10)
     deadline = time.monotonic() + 60
@@ -280,15 +287,7 @@ def test_kill_9_leaves_nothing_running(demo_dir, tmp_path):
 
 
 def test_a_closed_terminal_leaves_nothing_running(demo_dir, tmp_path):
-    proc, address = _start(demo_dir, tmp_path)
-    try:  # a failure before the hang-up stops the server
-        status, text = _page(address)
-        assert status == 200
-        tree = _tree_with_kernel(proc.pid)
-        assert len(tree) >= 2, _no_kernel_message(proc.pid, text, tmp_path)  # the server and a kernel
-    except BaseException:
-        _stop(proc)
-        raise
+    proc, tree = _server_with_a_page(demo_dir, tmp_path)
     os.kill(proc.pid, signal.SIGHUP)  # what closing its terminal sends
     proc.wait(60)
     deadline = time.monotonic() + 60

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from ucj.core.config import notebook
+from conftest import plain_papermill_report
 
 pytestmark = pytest.mark.slow
 BIN = Path(sys.executable).parent
@@ -37,12 +37,7 @@ def test_third_report_of_a_warm_worker_equals_plain_papermill(demo_dir, tmp_path
     made = out / "c" / third["html"].split("/")[0]
     code = json.loads((made / "key_figures.json").read_text())["district_code"]
 
-    plain = tmp_path / "plain"
-    plain.mkdir()
-    pm = subprocess.run([str(BIN / "papermill"), str(notebook("district_report")), str(plain / "report.ipynb"),
-                         "-p", "district", code, "-p", "data_dir", str(demo_dir), "-p", "output_dir", str(plain)],
-                        capture_output=True, text=True)
-    assert pm.returncode == 0, pm.stderr[-3000:]
+    plain = plain_papermill_report(code, demo_dir, tmp_path / "plain")
     for name in ("coverage.png", "claims.png", "poverty.png"):
         assert (made / name).read_bytes() == (plain / name).read_bytes(), name
     assert _sheets(made / "tables.xlsx") == _sheets(plain / "tables.xlsx")

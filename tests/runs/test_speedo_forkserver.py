@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from ucj.core.config import notebook
+from conftest import plain_papermill_report
 from ucj.runs import engine
 
 BIN = Path(sys.executable).parent
@@ -163,12 +163,7 @@ def test_forked_workers_make_the_same_reports_as_spawned_ones_and_as_plain_paper
     # and against plain papermill, a fresh kernel from the stored notebook, for one of them
     entry = next(e for e in made if e["slug"].endswith("boalemo"))
     code = json.loads((out / "forked" / entry["slug"] / "key_figures.json").read_text())["district_code"]
-    plain = out / "plain"
-    plain.mkdir()
-    pm = subprocess.run([str(BIN / "papermill"), str(notebook("district_report")), str(plain / "report.ipynb"),
-                         "-p", "district", code, "-p", "data_dir", str(demo_dir), "-p", "output_dir", str(plain)],
-                        capture_output=True, text=True)
-    assert pm.returncode == 0, pm.stderr[-3000:]
+    plain = plain_papermill_report(code, demo_dir, out / "plain")
     for name in PNGS:
         assert (out / "forked" / entry["slug"] / name).read_bytes() == (plain / name).read_bytes(), name
     assert _sheets(out / "forked" / entry["slug"] / "tables.xlsx") == _sheets(plain / "tables.xlsx")
