@@ -63,6 +63,46 @@ def _time_cols(period: str) -> list[str]:
     return {"year": ["year"], "month": ["month"], "all": ["period"]}[period]
 
 
+def _grouped_exposure(ee: pd.DataFrame, keys: list[str], programme: str) -> pd.DataFrame:
+    """One programme's exposure from its eligible rows `ee`, grouped by `keys`."""
+    ex = ee.groupby(keys, observed=True)["active"].sum().rename("participant_months").reset_index()
+    return ex.assign(programme=programme)
+
+
+def _eligible_exposure(e: pd.DataFrame, keys: list[str], programmes: list[str]) -> pd.DataFrame:
+    """Each programme's exposure: the participant-months (`active` summed) of its eligible rows by `keys`, one
+    frame (keys, participant_months, programme), programme after programme, each in `keys` order.
+
+    Written by hand for speed (a report's claims table by programme): the rows are grouped once and each
+    programme's integer sums taken with numpy over its eligible rows, where a groupby per programme cost about
+    1.5 ms each (five programmes; 8 ms of a report). The same frame as grouping each programme's rows: the
+    groups of the whole rows in the same order, kept where the programme has an eligible row
+    (tests/analysis/test_speedp_exposure.py compares the two, written out there, for every level, period and
+    grouping; test_speedd_claims.py the whole claims_summary). Sums that are not of integers (a float `active`)
+    and a programme without an eligible row go through the groupby, as before."""
+    parts = []
+    if e["active"].dtype.kind in "iu" and programmes:
+        grouped = e.groupby(keys, observed=True)
+        ids = grouped.ngroup().to_numpy()  # each row's group, numbered in the groups' sorted order (-1: a NA key)
+        # the groups' keys in that order, as a groupby's frame has them (its columns' dtype included)
+        cells = grouped["active"].sum().rename("participant_months").reset_index()
+        active = e["active"].to_numpy(dtype="int64")
+        for prog in programmes:
+            mask = eligible(e, prog).to_numpy()
+            rows = mask & (ids >= 0)
+            if not rows.any():  # nothing to sum: the empty frame the groupby makes (its categories' codes too)
+                parts.append(_grouped_exposure(e[mask], keys, prog))
+                continue
+            sums = np.zeros(len(cells), dtype="int64")
+            np.add.at(sums, ids[rows], active[rows])
+            present = np.bincount(ids[rows], minlength=len(cells)) > 0
+            parts.append(cells[present].assign(participant_months=sums[present], programme=prog))
+    else:
+        parts = [_grouped_exposure(e[eligible(e, prog)], keys, prog) for prog in programmes]
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
+        columns=keys + ["participant_months", "programme"])
+
+
 def claims_summary(
     claims: pd.DataFrame,
     enrolment: pd.DataFrame,
@@ -89,14 +129,7 @@ def claims_summary(
     out = c.groupby(geo + t + list(by), observed=True)[["claim_count", "claim_amount_rp"]].sum().reset_index()
     exposure_keys = [k for k in by if k in ("segment", "funding")]
     if "programme" in by:
-        parts = []
-        for prog in sorted(out["programme"].unique()):
-            ee = e[eligible(e, prog)]
-            ex = ee.groupby(geo + t + exposure_keys, observed=True)["active"].sum().rename(
-                "participant_months").reset_index()
-            parts.append(ex.assign(programme=prog))
-        exposure = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
-            columns=geo + t + exposure_keys + ["participant_months", "programme"])
+        exposure = _eligible_exposure(e, geo + t + exposure_keys, sorted(out["programme"].unique()))
         keys = geo + t + exposure_keys + ["programme"]
     else:
         exposure = e.groupby(geo + t + exposure_keys, observed=True)["active"].sum().rename(

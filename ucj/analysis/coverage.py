@@ -173,12 +173,15 @@ def coverage(
 
 
 def district_coverage_series(enrolment: pd.DataFrame, workforce: pd.DataFrame, district_code: str,
-                             denominator: str = "working_population") -> pd.DataFrame:
+                             denominator: str = "working_population", *,
+                             monthly: pd.DataFrame | None = None) -> pd.DataFrame:
     """One district's monthly coverage over the full month range of the data.
 
-    Months missing for the district (e.g. before it existed) are rows with NaN and a reason.
+    Months missing for the district (e.g. before it existed) are rows with NaN and a reason. `monthly`: the
+    district's `coverage(..., period="month")` of the same rows and denominator when the caller has it
+    (`district_monthly`: a report computes it once for its coverage and its projection).
     """
-    cov = coverage(enrolment[enrolment["district_code"] == district_code], workforce, denominator, period="month")
+    cov = district_monthly(enrolment, workforce, district_code, denominator) if monthly is None else monthly
     months = pd.date_range(enrolment["month"].min(), enrolment["month"].max(), freq="MS")
     out = cov.set_index("month").reindex(months)
     out.index.name = "month"
@@ -191,10 +194,23 @@ def district_coverage_series(enrolment: pd.DataFrame, workforce: pd.DataFrame, d
     return out.reset_index()
 
 
+def district_monthly(enrolment: pd.DataFrame, workforce: pd.DataFrame, district_code: str,
+                     denominator: str = "working_population") -> pd.DataFrame:
+    """One district's monthly coverage rows, `coverage(..., period="month")` of its enrolment rows: what its
+    coverage series and its latest coverage both start from."""
+    return coverage(enrolment[enrolment["district_code"] == district_code], workforce, denominator, period="month")
+
+
 def latest_coverage(enrolment: pd.DataFrame, workforce: pd.DataFrame, district_code: str,
-                    denominator: str = "working_population", until: pd.Timestamp | None = None) -> pd.Series | None:
+                    denominator: str = "working_population", until: pd.Timestamp | None = None, *,
+                    monthly: pd.DataFrame | None = None) -> pd.Series | None:
     """The district's monthly coverage row (month, active, denominator_value, coverage_pct) in its latest
-    month with a valid figure, up to `until`; None if there is none."""
+    month with a valid figure, up to `until`; None if there is none. `monthly`: `district_monthly` of the same
+    rows and denominator when the caller has it, used when none of its months is after `until` (else computed
+    here from the rows up to `until`, as without it)."""
+    if monthly is not None and (until is None or not (monthly["month"] > until).any()):
+        cov = monthly.dropna(subset=["coverage_pct"])
+        return None if cov.empty else cov.iloc[-1]
     e = enrolment[enrolment["district_code"] == district_code]
     if until is not None:
         e = e[e["month"] <= until]
@@ -243,12 +259,13 @@ def agreement_ends(enrolment: pd.DataFrame) -> pd.DataFrame:
 
 
 def coverage_at(enrolment: pd.DataFrame, workforce: pd.DataFrame, code: str, denominator: str,
-                period: pd.Timestamp) -> tuple[pd.Series | None, int | None]:
+                period: pd.Timestamp, *, monthly: pd.DataFrame | None = None) -> tuple[pd.Series | None, int | None]:
     """The district's coverage in `period` by the page's period rule: the month's active participants over
     the denominator of its year, or, when the denominator lags (its latest year is earlier), over the latest
     denominator. Returns the row (month, active, denominator_value, coverage_pct) and the denominator's year
-    when it was carried forward (None when it is the month's own); (None, None) without a figure."""
-    now = latest_coverage(enrolment, workforce, code, denominator, until=period)
+    when it was carried forward (None when it is the month's own); (None, None) without a figure. `monthly`: as
+    `latest_coverage` takes it."""
+    now = latest_coverage(enrolment, workforce, code, denominator, until=period, monthly=monthly)
     if now is None or pd.Timestamp(now["month"]) >= period:
         return now, None
     num = numerator_rows(enrolment[enrolment["month"] == period], denominator)

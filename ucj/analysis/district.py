@@ -20,8 +20,8 @@ from ucj.analysis.budget import (ORGANIC_HELD, PLAN_COLUMNS, SCENARIO_PLUS, Assu
                                  scenario_table)
 from ucj.analysis.claims import claims_summary, heirs_benefits, loss_ratio, programme_kind, savings_withdrawals
 from ucj.analysis.coverage import (OVER_100_NOTE, PAIRINGS, agreement_ends, carry_latest_denominator,
-                                   check_denominator, coverage, coverage_at, coverage_pct_at, numerator_rows,
-                                   pairing)
+                                   check_denominator, coverage, coverage_at, coverage_pct_at, district_monthly,
+                                   numerator_rows, pairing)
 from ucj.analysis.reasons import reason as reason_code
 from ucj.analysis.facts import seed_facts
 from ucj.analysis.peers import benchmark, benchmark_all
@@ -604,16 +604,20 @@ def district_figures(
     view = as_of(ds, period)
     target_denominator, target_source = _own_target(view, code, target_pct, target_year)
     denom = check_denominator(denominator or target_denominator)
-    proj = project_district(view, code, denominator=denom, target_pct=target_pct, target_year=target_year)
-    other_basis = target_pct is None and target_basis_differs(target_denominator, target_source, denom)
-    if other_basis:  # the own target's basis is another denominator: no verdict against it
-        proj = on_other_basis(proj, target_denominator)
-
     e_d = view.enrolment[view.enrolment["district_code"] == code]
     # the district's own workforce rows: a district's coverage reads no other district's (the same rows, 5
     # coverage computations a report against the whole table)
     w_d = view.workforce[view.workforce["district_code"] == code]
-    now, den_year = coverage_at(e_d, w_d, code, denom, period)
+    # its monthly coverage, computed once for the coverage now and the projection's series (the same frame as
+    # each computed it: tests/analysis/test_speedp_monthly.py)
+    monthly = district_monthly(e_d, w_d, code, denom)
+    proj = project_district(view, code, denominator=denom, target_pct=target_pct, target_year=target_year,
+                            monthly=monthly)
+    other_basis = target_pct is None and target_basis_differs(target_denominator, target_source, denom)
+    if other_basis:  # the own target's basis is another denominator: no verdict against it
+        proj = on_other_basis(proj, target_denominator)
+
+    now, den_year = coverage_at(e_d, w_d, code, denom, period, monthly=monthly)
     by_seg = carry_segments(coverage(e_d, w_d, denom, period="month", by_segment=True), den_year)
     seg_now = by_seg[by_seg["month"] == period][["segment", "active", "coverage_pct"]].reset_index(drop=True)
 

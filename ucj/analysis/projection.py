@@ -1065,9 +1065,13 @@ def project_district(
     target_year: int | None = None,
     alpha: float = 1 - INTERVAL,
     holdout: bool = True,
+    monthly: pd.DataFrame | None = None,
 ) -> Projection:
-    """Project one district, defaulting target, year and denominator to the district's own target."""
-    return project_many([_district_item(ds, district_code, denominator, target_pct, target_year, alpha)], holdout)[0]
+    """Project one district, defaulting target, year and denominator to the district's own target. `monthly`:
+    the district's `coverage.district_monthly` over `denominator` (given) when the caller has it (a report's
+    figures compute it once for the coverage and the projection)."""
+    return project_many([_district_item(ds, district_code, denominator, target_pct, target_year, alpha,
+                                        monthly=monthly)], holdout)[0]
 
 
 def series_to_fit(ds: Dataset, district_code: str, denominator: str | None = None) -> np.ndarray | None:
@@ -1079,15 +1083,17 @@ def series_to_fit(ds: Dataset, district_code: str, denominator: str | None = Non
 
 
 def _district_item(ds: Dataset, district_code: str, denominator: str | None, target_pct: float | None,
-                   target_year: int | None, alpha: float) -> SeriesToProject:
-    """What `project` needs for one district of a dataset."""
+                   target_year: int | None, alpha: float, *, monthly: pd.DataFrame | None = None) -> SeriesToProject:
+    """What `project` needs for one district of a dataset (`monthly`: as `project_district` takes it, used only
+    with a `denominator` given, the one it was computed over)."""
     own = district_target(ds, district_code)
     if own is None and (target_pct is None or target_year is None):
         raise UcjInputError.one(f"district {district_code} has no target in the data; give target_pct and target_year")
     pct = target_pct if target_pct is not None else own[0]  # type: ignore[index]
     year = target_year if target_year is not None else own[1]  # type: ignore[index]
     denom = check_denominator(denominator or (own[2] if own else "working_population"))
-    series = district_coverage_series(ds.enrolment, ds.workforce, district_code, denom)
+    series = district_coverage_series(ds.enrolment, ds.workforce, district_code, denom,
+                                      monthly=monthly if denominator is not None else None)
     own = self_funded_active(ds.enrolment[ds.enrolment["district_code"] == district_code], denom)
     series["active_self_funded"] = own.get(district_code, pd.Series(dtype="float64")).reindex(series["month"]).to_numpy()
     return SeriesToProject(series, ds.workforce, district_code, denom, pct, year, alpha,
