@@ -200,6 +200,12 @@ def _warm_kernel_manager() -> type:
                     except asyncio.TimeoutError:
                         self.log.warning("The warm kernel's preload has not ended after %s s", PRELOAD_WAIT)
                 if kernel_id is not None and kernel_id in self:
+                    # a page taking the kernel is activity: the idle culler counts from here, not from the
+                    # warm kernel's start (a preload of over 10 minutes on a loaded machine left it culled as
+                    # the page took it, "657 seconds of inactivity", full test run 2026-12-05)
+                    from jupyter_server._tz import utcnow
+
+                    self.get_kernel(kernel_id).last_activity = utcnow()
                     self.log.info("Page uses the warm kernel %s", kernel_id)
                     return kernel_id
             return await super().start_kernel(*args, **kwargs)
