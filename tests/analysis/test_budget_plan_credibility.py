@@ -94,7 +94,8 @@ def test_muna_barat_gross_need_leaves_out_the_end_of_its_agreement(demo_ds):
     assert key["agreement_ends"] == [{"month": f"{end_month:%Y-%m}", "segment": "BPU", "funding": "apbd",
                                       "workers": int(apbd.loc[end_month, "lapsed"]),
                                       "last_active_month": f"{last:%Y-%m}",
-                                      "active_before": int(apbd.loc[last, "active"])}]
+                                      "active_before": int(apbd.loc[last, "active"]),
+                                      "registered": int(apbd.loc[end_month, "new_registrations"])}]
 
 
 def test_agreement_ends_hand_made():

@@ -63,6 +63,26 @@ class Assumptions:
                             columns=["assumption", "value", "source"])
 
 
+def benefit_cost_ratio(assumptions: Assumptions = Assumptions()) -> float:
+    """Expected benefits over contributions at `assumptions`' rates: (JKM deaths x the JKM benefit + JKK claims x
+    the mean JKK benefit) per worker-year over 12 monthly contributions. Both sides are proportional to the
+    worker-months funded, so it is every scenario's ratio at these rates, whatever its workers and months (the
+    national rates' ratio is shown beside the credibility-weighted one; reader 14, R14-1)."""
+    a = assumptions
+    benefits = a.jkm_deaths_per_1000 / 1000 * a.jkm_benefit_rp + a.jkk_cases_per_1000 / 1000 * a.jkk_mean_benefit_rp
+    return benefits / (12 * a.monthly_contribution_rp)
+
+
+def benefit_cost_figures(used: Assumptions, rates_synthetic: bool) -> dict[str, object]:
+    """The benefit/cost ratio at the rates a budget uses (`used`) and at the national published rates, with both
+    pairs of rates and whether the used ones rest on synthetic demo data: what the page says beside the scenarios."""
+    national = Assumptions()
+    return {"used": benefit_cost_ratio(used), "national": benefit_cost_ratio(national),
+            "jkk_per_1000": float(used.jkk_cases_per_1000), "jkm_per_1000": float(used.jkm_deaths_per_1000),
+            "national_jkk_per_1000": national.jkk_cases_per_1000, "national_jkm_per_1000": national.jkm_deaths_per_1000,
+            "rates_synthetic": bool(rates_synthetic)}
+
+
 SCENARIO = "scenario"  # a programme of N workers
 # the district page's two rows: the workers funded today plus 5,000 or 10,000 additional ones
 SCENARIO_PLUS = {5_000: "scenario_funded_plus_5000", 10_000: "scenario_funded_plus_10000"}

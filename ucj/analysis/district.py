@@ -16,7 +16,7 @@ import pandas as pd
 
 from ucj.analysis.all_districts import district_table
 from ucj.analysis.budget import (ORGANIC_HELD, PLAN_COLUMNS, SCENARIO_PLUS, Assumptions, Cohorts, CredibleRate,
-                                 budget_to_target, credible_rates, funded_workers, plan_against_budget, plan_total,
+                                 benefit_cost_figures, budget_to_target, credible_rates, funded_workers, plan_against_budget, plan_total,
                                  scenario_table)
 from ucj.analysis.claims import claims_summary, heirs_benefits, loss_ratio, programme_kind, savings_withdrawals
 from ucj.analysis.coverage import (OVER_100_NOTE, PAIRINGS, agreement_ends, carry_latest_denominator,
@@ -235,6 +235,19 @@ class DistrictFigures:
     # or a parameter, which have no recorded basis. When it is not `denominator`, the projection is `other_basis`
     target_denominator: str | None = None
 
+    def benefit_cost(self) -> dict[str, object]:
+        """The budget's benefit/cost ratio at the credibility-weighted rates it uses and at the national published
+        rates, with both pairs of rates and whether the used ones rest on synthetic demo data (reader 14, R14-1:
+        the demo's APBD cohorts die three times as often as the national rate says)."""
+        cr = self.credibility
+        used = dict(zip(cr["programme"], cr["rate_per_1000"])) if len(cr) else {}
+        if not {"JKK", "JKM"} <= set(used):
+            return {}
+        from dataclasses import replace
+
+        at = replace(Assumptions(), jkk_cases_per_1000=float(used["JKK"]), jkm_deaths_per_1000=float(used["JKM"]))
+        return benefit_cost_figures(at, rests_on_synthetic(self.synthetic_tables))
+
     def key(self) -> dict[str, object]:
         """The key figures as plain JSON values (what key_figures.json records)."""
         d, p = self.district, self.projection
@@ -295,9 +308,11 @@ class DistrictFigures:
             "budget_plan_basis": self.budget_plan_basis,
             "plan_against_budget": self.plan_against_budget,
             "claim_rates": self.credibility.to_dict(orient="records"),
+            "benefit_cost": self.benefit_cost(),
             "agreement_ends": [{"month": f"{r.month:%Y-%m}", "segment": r.segment, "funding": r.funding,
                                 "workers": int(r.workers), "last_active_month": r.last_active_month,
-                                "active_before": int(r.active_before)} for r in self.agreement_ends.itertuples()],
+                                "active_before": int(r.active_before), "registered": int(r.registered)}
+                               for r in self.agreement_ends.itertuples()],
             "projection_scenarios": self.projection.scenarios.to_dict(orient="records"),
             "seed_facts": self.seed_facts.to_dict(orient="records"),
             "plans": self.plans.to_dict(orient="records"),
@@ -559,17 +574,30 @@ def _denominator_year(workforce: pd.DataFrame, denominator: str, month: pd.Times
 
 
 USED_RATE_ROWS = {"jkm_deaths_per_1000": "jkm_deaths_per_1000_used", "jkk_cases_per_1000": "jkk_cases_per_1000_used"}
+# the used rows' source sentence when the rates rest on synthetic demo data (catalogue source.<this>)
+USED_RATE_SOURCES_SYNTHETIC = {"jkm_deaths_per_1000": "jkm_deaths_per_1000_used_synthetic",
+                               "jkk_cases_per_1000": "jkk_cases_per_1000_used_synthetic"}
 
 
-def with_used_rates(table: pd.DataFrame, used: Assumptions) -> pd.DataFrame:
+CLAIM_RATE_TABLES = ("claims", "enrolment")  # what the credibility-weighted claim rates rest on
+
+
+def rests_on_synthetic(synthetic_tables: list[str]) -> bool:
+    """Whether the budget's claim rates rest on synthetic demo data (its claims or enrolment are)."""
+    return any(t in synthetic_tables for t in CLAIM_RATE_TABLES)
+
+
+def with_used_rates(table: pd.DataFrame, used: Assumptions, synthetic: bool = False) -> pd.DataFrame:
     """The assumptions table with, after each national claim rate, the credibility-weighted rate the budget
-    uses (its derivation in the claim-rates table), so the page shows the rate behind its expected claims."""
+    uses (its derivation in the claim-rates table), so the page shows the rate behind its expected claims.
+    `synthetic`: the claims or enrolment the rates rest on are synthetic demo data; the row's source is then the
+    catalogue sentence that says so (`<row>_synthetic`; reader 14, R14-1: the budget's rates came from the demo)."""
     rows = []
     for r in table.to_dict(orient="records"):
         rows.append(r)
         if r["assumption"] in USED_RATE_ROWS:
             rows.append({"assumption": USED_RATE_ROWS[r["assumption"]], "value": getattr(used, r["assumption"]),
-                         "source": "credibility-weighted: see claim_rates"})
+                         "source": (USED_RATE_SOURCES_SYNTHETIC if synthetic else USED_RATE_ROWS)[r["assumption"]]})
     return pd.DataFrame(rows, columns=table.columns)
 
 
@@ -782,7 +810,7 @@ def district_figures(
         poverty_province=prov_p, poverty_national=nat_p, poverty_latest=latest,
         poverty_source=", ".join(view.info["poverty"].sources) if "poverty" in view.info else None,
         peer_year=year_for_peers, peer_codes=peer_codes, peers=peers_tab, budget=budget,
-        assumptions=with_used_rates(Assumptions().describe(), used), seed_facts=seed_facts(view, code, period),
+        assumptions=with_used_rates(Assumptions().describe(), used, rests_on_synthetic(synthetic)), seed_facts=seed_facts(view, code, period),
         plans=ds.plans[ds.plans["district_code"] == code][["year", "plan", "value", "unit", "plan_source"]]
         .reset_index(drop=True), synthetic_tables=synthetic,
         real_tables=[n for n in view.info if n not in synthetic], table_provenance=view.provenance(),

@@ -6,12 +6,12 @@ import html
 
 import pandas as pd
 
-from ucj.analysis.budget import Assumptions, credible_rates, district_scenarios
-from ucj.analysis.district import with_used_rates
+from ucj.analysis.budget import NATIONAL_RATE_YEAR, Assumptions, benefit_cost_figures, credible_rates, district_scenarios
+from ucj.analysis.district import rests_on_synthetic, with_used_rates
 from ucj.core.config import stylesheet
 from ucj.core.errors import UcjInputError
 from ucj.data.dataset import Dataset
-from ucj.presentation.i18n import Lang, check_lang, fmt_int, fmt_pct, fmt_rp_full, t
+from ucj.presentation.i18n import Lang, check_lang, fmt_int, fmt_num, fmt_pct, fmt_rp_full, t, tf
 from ucj.presentation.tables import as_html_frame, html_table, shown
 
 
@@ -45,10 +45,28 @@ def budget_scenarios(ds: Dataset, district: str, workers: object, years: int, la
     used = credible_assumptions(ds, d.code)  # the claim rates the district report's budget uses
     sc = district_scenarios(ds.enrolment, ds.workforce, d.code, parse_workers(workers), int(years), denominator,
                             assumptions=used)
+    synthetic = rests_on_synthetic(ds.synthetic_tables())
     context = {"district": d, "lang": lang_ok, "month": f"{sc.month:%Y-%m}", "active": sc.active,
                "coverage_pct": sc.coverage_pct, "denominator": denominator, "years": sc.years,
-               "synthetic": ds.any_synthetic, "assumptions": with_used_rates(Assumptions().describe(), used)}
+               "synthetic": ds.any_synthetic, "assumptions": with_used_rates(Assumptions().describe(), used, synthetic),
+               "benefit_cost": benefit_cost_figures(used, synthetic)}
     return sc.table, context
+
+
+def budget_rates_text(b: dict[str, object], lang: Lang) -> str:
+    """What the scenarios' expected claims and benefit/cost ratio rest on: the credibility-weighted rates, marked
+    synthetic where the APBD cohorts are demo data, and the ratio at the national published rates beside it
+    (reader 14, R14-1: a ratio of 1.16 from the demo's cohorts, 0.43 at the national rates); "" without them.
+    One text for the district page, its workbook and the explorer's budget notebook."""
+    if not b:
+        return ""
+    return tf("budget_rates_basis_synthetic" if b["rates_synthetic"] else "budget_rates_basis", lang,
+              ratio=fmt_num(b["used"], lang, 2), table=t("claim_rates", lang), assumptions=t("assumptions_heading", lang),
+              jkk=fmt_num(b["jkk_per_1000"], lang, 2), jkm=fmt_num(b["jkm_per_1000"], lang, 2),
+              jkk_national=fmt_num(b["national_jkk_per_1000"], lang, 2),
+              jkm_national=fmt_num(b["national_jkm_per_1000"], lang, 2),
+              year="/".join(str(y) for y in sorted(set(NATIONAL_RATE_YEAR.values()))),
+              ratio_national=fmt_num(b["national"], lang, 2))
 
 
 def scenario_display_table(table: pd.DataFrame, lang: Lang) -> pd.DataFrame:
@@ -71,7 +89,9 @@ def display_scenarios(table: pd.DataFrame, context: dict[str, object]) -> None:
     assumptions = context.get("assumptions")
     if not isinstance(assumptions, pd.DataFrame):
         assumptions = Assumptions().describe()
+    rates = budget_rates_text(context.get("benefit_cost") or {}, lang)  # type: ignore[arg-type]
     display(HTML(head + html_table(shown("budget", table, lang), lang)
+                 + (f"<p>{html.escape(rates)}</p>" if rates else "")
                  + html_table(shown("assumptions", assumptions, lang), lang)
                  + f"<p><small>{html.escape(t('assumptions_sources_note', lang))}</small></p>"
                  + f"<p><small>{html.escape(t('claim_rates_note_collective', lang))}</small></p>"))

@@ -36,6 +36,7 @@ from ucj.presentation.i18n import (Lang, default_target_basis, fmt_dec, fmt_int,
                                    key_coverage_period_text, reason_text, stamp_line, t, table_period_text,
                                    target_year_text, tf, unit_kind)
 from ucj.core.config import split_dirs
+from ucj.presentation.budget_view import budget_rates_text
 from ucj.presentation.request import ReportParams
 from ucj.presentation.plots import claims_figure, coverage_figure, poverty_figure
 from ucj.data.published import RPJMN_SOURCE
@@ -698,20 +699,27 @@ class DistrictReport:
         """One line per end of a funding agreement, for the page and the Excel notes sheet alike (the
         "Agreement ends" sheet's workers can exceed "active the month before": the line says why)."""
         lang, lines = self.lang, []
+        # the workers' count is the enrolment's: marked where that is synthetic demo data (reader 14, R14-5: Muna
+        # Barat's 9,500 read as the programme's real size; the article gives no worker count)
+        mark = f" ({t('basis_synthetic_short', lang)})" if "enrolment" in self.synthetic_tables else ""
         for r in self.results.agreement_ends.itertuples():
             # the end as the agreement's last month with workers; the workers active then, and any registered in
             # the month after that lapsed with them, said apart (reader's finding 7)
             if is_partial_cut(r.workers, r.active_before):  # renewed for fewer workers: the cut, not an end
-                lines.append(tf("agreement_cut_line", lang, last=r.last_active_month, month=f"{pd.Timestamp(r.month):%Y-%m}",
-                                funding=t(str(r.funding), lang), workers=fmt_int(r.workers, lang),
-                                active=fmt_int(r.active_before, lang)))
+                # not replaced = the month's lapses less its registrations: ordinary lapses replaced within the month
+                # are not part of the cut (reader 14, R14-7: Kota Gorontalo 29 lapses, 4 registrations, 25 cut)
+                lines.append(tf("agreement_cut_line", lang, last=r.last_active_month,
+                                month=f"{pd.Timestamp(r.month):%Y-%m}", funding=t(str(r.funding), lang),
+                                workers=fmt_int(r.workers, lang), registered=fmt_int(r.registered, lang),
+                                unreplaced=fmt_int(max(int(r.workers) - int(r.registered), 0), lang),
+                                active=fmt_int(r.active_before, lang) + mark))
                 continue
             late = int(r.workers) - int(r.active_before)
             extra = tf("agreement_end_late", lang, late=fmt_int(late, lang), month=f"{pd.Timestamp(r.month):%Y-%m}",
                        workers=fmt_int(r.workers, lang)) if late > 0 else ""
             lines.append(tf("agreement_end_line_last", lang, last=r.last_active_month,
                             month=f"{pd.Timestamp(r.month):%Y-%m}", funding=t(str(r.funding), lang),
-                            active=fmt_int(min(int(r.active_before), int(r.workers)), lang), extra=extra))
+                            active=fmt_int(min(int(r.active_before), int(r.workers)), lang) + mark, extra=extra))
         return lines
 
     @_one_output
@@ -828,6 +836,8 @@ class DistrictReport:
         self.heading("budget")
         self._period("budget")
         self._table("budget")
+        if self.budget_rates_sentence():
+            self._html(f"<p>{html.escape(self.budget_rates_sentence())}</p>")
         self._html(f"<h3>{html.escape(t('assumptions_heading', self.lang))}</h3>")
         self._period("assumptions")
         self._table("assumptions")
@@ -841,7 +851,8 @@ class DistrictReport:
         self._period("claim_rates")
         self._table("claim_rates")
         self._html(f"<p><small>{html.escape(t('claim_rates_note_collective', self.lang))}</small></p>")
-        self._html("".join(f"<p>{html.escape(x)}</p>" for x in self.claim_rate_sentences()))
+        self._html("".join(f"<p>{html.escape(x)}</p>" for x in self.claim_rate_synthetic_lines()
+                           + self.claim_rate_sentences()))
 
     def budget_plan_sentences(self) -> list[str]:
         """The budget plan's rule in one sentence (against the projected self-enrolled path, or holding them at
@@ -921,16 +932,57 @@ class DistrictReport:
         return tf(key, lang, den_now=fmt_int(den_now, lang), month=f"{pd.Timestamp(r.coverage_as_of):%Y-%m}",
                   den_end=fmt_int(den_end, lang), year=fmt_year(int(plan["year"].iloc[-1])), tariff=tariff)
 
+    def budget_rates_sentence(self) -> str:
+        """What the scenarios' expected claims and benefit/cost ratio rest on: the credibility-weighted rates, marked
+        synthetic where the APBD cohorts are demo data, and the ratio at the national published rates beside it
+        (reader 14, R14-1: a ratio of 1.16 from the demo's cohorts, 0.43 at the national rates); "" without both."""
+        if self.results.budget.empty:
+            return ""
+        return budget_rates_text(self.key.get("benefit_cost") or {}, self.lang)  # type: ignore[arg-type]
+
+    def claims_synthetic(self) -> bool:
+        """Whether the claim rates rest on synthetic demo data (the claims or the enrolment are)."""
+        from ucj.analysis.district import rests_on_synthetic
+
+        return rests_on_synthetic(self.synthetic_tables)
+
+    def claim_rate_synthetic_lines(self) -> list[str]:
+        """The claim-rate table's mark where its counts are synthetic (reader 14, R14-1)."""
+        cr = self.results.credibility
+        return [t("claim_rates_synthetic_note", self.lang)] if self.claims_synthetic() and len(cr) else []
+
+    def _claims_built_to_article(self, cr: pd.DataFrame) -> str:
+        """When the demo's APBD claims of the district add up to a published claim count (the published table's
+        "claims" row, marked as built to equal the article), say how the demo split it: Muna Barat's 120 claims
+        became 116 deaths and 4 JKK claims (reader 14, R14-5); "" otherwise."""
+        facts = self.tables.get("seed_facts")
+        if facts is None or facts.empty or not {"quantity", "published", "data_basis"} <= set(facts.columns):
+            return ""
+        counts = dict(zip(cr["programme"], cr["own_count"]))
+        rows = facts[(facts["quantity"] == "claim_count") & (facts["data_basis"].astype(str) == "basis_synthetic")]
+        if rows.empty or not {"JKK", "JKM"} <= set(counts):
+            return ""
+        total = float(rows["published"].iloc[0])
+        if pd.isna(total) or int(counts["JKK"]) + int(counts["JKM"]) != round(total):
+            return ""
+        return tf("claim_rate_differs_built", self.lang, total=fmt_int(total, self.lang),
+                  jkm=fmt_int(counts["JKM"], self.lang), jkk=fmt_int(counts["JKK"], self.lang),
+                  row=t("claim_count", self.lang), table=t("seed_facts", self.lang))
+
     def claim_rate_sentences(self) -> list[str]:
         """One sentence for each programme whose own count differs from the collective rate beyond chance
-        (two-sided Poisson p < budget.DIFFERS_P; second reading, N8)."""
+        (two-sided Poisson p < budget.DIFFERS_P; second reading, N8); on synthetic claims the gap is the demo's
+        making, and the sentence says so instead of reading it as a finding (reader 14, R14-5)."""
         lang, out = self.lang, []
         cr = self.results.credibility
         if cr.empty or "differs_from_collective" not in cr:
             return out
+        synthetic = self.claims_synthetic()
+        built = self._claims_built_to_article(cr) if synthetic else ""
         for r in cr[cr["differs_from_collective"].astype(bool)].itertuples():
             cohort = f"{r.cohort_from} – {r.cohort_to}" if r.cohort_from else "–"
-            out.append(tf("claim_rate_differs_sentence", lang, programme=str(r.programme),
+            out.append(tf("claim_rate_differs_sentence_synthetic" if synthetic else "claim_rate_differs_sentence",
+                          lang, programme=str(r.programme), built=built,
                           own=fmt_num(r.own_rate_per_1000, lang, 2), count=fmt_int(r.own_count, lang),
                           exposure=fmt_int(r.exposure_worker_years, lang), cohort=cohort,
                           collective=fmt_num(r.collective_rate_per_1000, lang, 2),
@@ -971,7 +1023,7 @@ class DistrictReport:
                 lines.append(tf("method_workers_gross_exceeded", lang,
                                 unreplaced=fmt_int(need.get("unreplaced_per_month"), lang),
                                 surplus=fmt_int(p.workers_surplus_total, lang), months=fmt_int(p.months_remaining, lang)))
-            elif isinstance(need, dict) and "gross_per_month" in need:
+            elif isinstance(need, dict) and "gross_per_month" in need and split is None:  # else said by group above
                 lines.append(tf("method_workers_gross", lang, lapse=fmt_pct(need.get("lapse_rate_pct"), lang),
                                 gross=fmt_int(need.get("gross_per_month"), lang)))
             else:
@@ -1181,6 +1233,9 @@ class DistrictReport:
                                          sheet_notes={"provenance": no_rows_lines(self.rows_cited, self.provenance,
                                                                                   self.lang),
                                                       "agreement_ends": self.agreement_end_lines(),
+                                                      "budget": [x for x in [self.budget_rates_sentence()] if x],
+                                                      # (the differs sentences are in budget_plan_text)
+                                                      "claim_rates": self.claim_rate_synthetic_lines(),
                                                       "assumptions": [t("assumptions_sources_note", self.lang)],
                                                       "projection": [self.verdict_definition(), self.informative_note()]
                                                       if self.projection.model_used else []}))

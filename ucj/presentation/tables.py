@@ -327,7 +327,9 @@ def shown(table: str, df: pd.DataFrame, lang: Lang) -> Shown:
     """Name and classify a table's cells for display (nothing is computed)."""
     out = (scenario_labels(df, lang) if table == "budget" else df).copy()  # rows named: page, Excel, planner
     if table == "assumptions" and "source" in out.columns:
-        out["source"] = out["assumption"]  # each assumption's source is a catalogue sentence
+        # each assumption's source is a catalogue sentence: the row's own (source.<assumption>), or the one its source
+        # cell names (source.<x>: the used rates' synthetic variant; reader 14, R14-1)
+        out["source"] = [s if f"source.{s}" in LABELS else a for a, s in zip(out["assumption"], out["source"])]
     kinds: dict[str, list[str]] = {}
     unit_col, mixed = ROW_UNITS.get(table, (None, ()))
     for col in out.columns:
