@@ -861,7 +861,8 @@ def _unreplaced(p: Projection, lapsed_per_month: float) -> float:
     most the lapses); 0 below the target, NaN when unknown."""
     if not (np.isfinite(p.workers_surplus_total) and np.isfinite(lapsed_per_month)) or p.months_remaining <= 0:
         return math.nan
-    return min(p.workers_surplus_total / p.months_remaining, lapsed_per_month)
+    # the lapses the gross need (`gross_per_month`, above the target: no net need) leaves unreplaced: one rule
+    return lapsed_per_month - gross_per_month(0.0, p.workers_surplus_total, p.months_remaining, lapsed_per_month)
 
 
 def _period_of(figures: dict[str, Figure], name: str) -> str | None:

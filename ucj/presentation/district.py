@@ -618,7 +618,7 @@ class DistrictReport:
         drift = rw.params["drift"]
         # the series named (reader 13, R13-3: an overview's drift read as all participants' while the model fits the
         # participants without contribution assistance)
-        series = ("fitted_series_all" if not getattr(p, "organic_fitted", False) else
+        series = ("fitted_series_all" if not p.organic_fitted else
                   "fitted_series_organic_adjusted" if p.seasonally_adjusted else "fitted_series_organic")
         return " " + tf("random_walk_drift_sentence", lang, series=t(series, lang), start=f"{start:%Y-%m}",
                         end=f"{p.last_month:%Y-%m}",
@@ -668,15 +668,7 @@ class DistrictReport:
         lines = []
         if self._policy_says_verdict_rule():
             # "today" is the observed value; the adjusted one the model continues is named as such (finding 4)
-            key = "organic_funded_observed_sentence" if p.seasonally_adjusted else "organic_funded_unadjusted_sentence"
-            lines.append(tf(key, lang, observed=fmt_pct(p.organic_observed_pct, lang),
-                            adjusted=fmt_pct(p.organic_last_pct, lang), month=f"{pd.Timestamp(p.last_month):%Y-%m}",
-                            funded=fmt_int(p.funded_now, lang), funded_target=fmt_int(p.funded_at_target, lang),
-                            year=fmt_year(p.target_year)))
-            if p.funded_now > 0 and self.funded_data_mark():
-                lines.append(self.funded_data_mark())
-            if p.seasonally_adjusted and p.december_seasonal:
-                lines.append(december_seasonal_text(p, lang))
+            lines += organic_sentences(p, lang, self.funded_data_mark())
             lines.append(self.verdict_rule_text())
             if self.plan_scenario_text():
                 lines.append(self.plan_scenario_text())
@@ -1267,6 +1259,21 @@ def _lapse_values(split: dict, lang: Lang) -> dict[str, str]:  # type: ignore[ty
             "own_rate": fmt_pct(f["own_rate_pct"], lang, 2), "exposure": fmt_int(f["participant_months"], lang),
             "lapses": fmt_int(f["lapses"], lang), "minimum": fmt_int(split["min_funded_exposure"], lang),
             "period_from": str(split["from"]), "period_to": str(split["to"])}
+
+
+def organic_sentences(p: Projection, lang: Lang, funded_mark: str = "") -> list[str]:
+    """Which participants the model projects (observed and, when adjusted, the seasonally adjusted share) and the
+    funded schedule added to them, what the funded count rests on (`funded_mark`, when marked: R13-9), and the
+    December seasonal added back (R13-5): one text for a district page and an overview (reader 13, R13-3)."""
+    key = "organic_funded_observed_sentence" if p.seasonally_adjusted else "organic_funded_unadjusted_sentence"
+    lines = [tf(key, lang, observed=fmt_pct(p.organic_observed_pct, lang), adjusted=fmt_pct(p.organic_last_pct, lang),
+                month=f"{pd.Timestamp(p.last_month):%Y-%m}", funded=fmt_int(p.funded_now, lang),
+                funded_target=fmt_int(p.funded_at_target, lang), year=fmt_year(p.target_year))]
+    if p.funded_now > 0 and funded_mark:
+        lines.append(funded_mark)
+    if p.seasonally_adjusted and p.december_seasonal:
+        lines.append(december_seasonal_text(p, lang))
+    return lines
 
 
 def december_seasonal_text(p: Projection, lang: Lang) -> str:

@@ -643,21 +643,13 @@ class _ModelWords:
 
     def organic_sentences(self) -> list[str]:
         """Which participants the area's model projects and the funded schedule added to them, and the December
-        seasonal added back, as a district page says them (reader 13, R13-3: the overviews never said it)."""
-        from ucj.presentation.district import december_seasonal_text
-        from ucj.presentation.i18n import fmt_int, fmt_pct, fmt_year, tf
+        seasonal added back, by the district page's rule (reader 13, R13-3: the overviews never said it)."""
+        from ucj.presentation.district import organic_sentences
 
-        p, lang = self.projection, self.lang
-        if not p.model_used or not getattr(p, "organic_fitted", False):  # type: ignore[attr-defined]
+        p = self.projection
+        if not p.model_used or not p.organic_fitted:  # type: ignore[attr-defined]
             return []
-        key = "organic_funded_observed_sentence" if p.seasonally_adjusted else "organic_funded_unadjusted_sentence"  # type: ignore[attr-defined]
-        out = [tf(key, lang, observed=fmt_pct(p.organic_observed_pct, lang),  # type: ignore[attr-defined]
-                  adjusted=fmt_pct(p.organic_last_pct, lang), month=f"{pd.Timestamp(p.last_month):%Y-%m}",  # type: ignore[attr-defined]
-                  funded=fmt_int(p.funded_now, lang), funded_target=fmt_int(p.funded_at_target, lang),  # type: ignore[attr-defined]
-                  year=fmt_year(p.target_year))]  # type: ignore[attr-defined]
-        if p.seasonally_adjusted and p.december_seasonal:  # type: ignore[attr-defined]
-            out.append(december_seasonal_text(p, lang))  # type: ignore[arg-type]
-        return out
+        return organic_sentences(p, self.lang)  # type: ignore[arg-type]
 
 
 def _status(info: dict[str, object]) -> str:

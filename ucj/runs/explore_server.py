@@ -203,9 +203,10 @@ def _warm_kernel_manager() -> type:
                     # a page taking the kernel is activity: the idle culler counts from here, not from the
                     # warm kernel's start (a preload of over 10 minutes on a loaded machine left it culled as
                     # the page took it, "657 seconds of inactivity", full test run 2026-12-05)
-                    from jupyter_server._tz import utcnow
+                    from datetime import datetime, timezone
 
-                    self.get_kernel(kernel_id).last_activity = utcnow()
+                    # an aware UTC time, as jupyter_server sets last_activity itself
+                    self.get_kernel(kernel_id).last_activity = datetime.now(timezone.utc)
                     self.log.info("Page uses the warm kernel %s", kernel_id)
                     return kernel_id
             return await super().start_kernel(*args, **kwargs)
