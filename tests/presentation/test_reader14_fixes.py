@@ -185,3 +185,32 @@ def test_the_budget_notebook_says_it_too(demo_ds):
     assert "synthetic demo data here" in text
     assert f"the ratio would be {fmt_num(_national_ratio(), 'en', 2)}." in text
     assert f"({fmt_num(table['benefit_cost_ratio'].iloc[0], 'en', 2)})" in text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_page_ending_in_july_adds_back_the_december_before(demo_ds, demo_dir, lang):
+    """R13-5 on a page whose data end in a month other than December (an import of 2025-07; the demo cut at
+    2025-07 by the report's own period parameter): the December component added back is that of 2024-12, the last
+    December observed, by statsmodels' robust STL over the organic participants up to 2025-07, and the page names
+    2024-12 (Boalemo: +188 participants)."""
+    import numpy as np
+    from statsmodels.tsa.seasonal import STL
+
+    from conftest import sections_html
+    from ucj.presentation import district as district_report
+    from ucj.runs.params import validate_params
+
+    e = pd.read_parquet(demo_dir / "enrolment.parquet")
+    own = e[(e["district_code"] == BOALEMO) & (e["funding"] == "self_employer") & (e["month"] <= "2025-07-01")]
+    own = own.groupby("month")["active"].sum().sort_index()
+    seasonal = STL(own.to_numpy(dtype="float64"), period=12, robust=True).fit().seasonal
+    december = float(seasonal[np.flatnonzero(own.index.month == 12)[-1]])
+    assert own.index[np.flatnonzero(own.index.month == 12)[-1]] == pd.Timestamp("2024-12-01")
+    report = district_report.build(demo_ds, validate_params(BOALEMO, last_period="2025-07", lang=lang,
+                                                            data_dir=str(demo_dir)))
+    p = report.projection
+    assert pd.Timestamp(p.last_month) == pd.Timestamp("2025-07-01") and p.seasonally_adjusted and p.model_used
+    assert p.december_seasonal == pytest.approx(december, abs=0.5)
+    text = _text(sections_html(report, ("show_coverage", "show_workers_needed")))
+    words = {"id": "komponen musiman 2024-12", "en": "seasonal component of 2024-12"}[lang]
+    assert words in text and "+" + fmt_int(december, lang) in text
