@@ -123,7 +123,7 @@ def test_the_workbook_explains_workers_above_active_the_month_before(pages, lang
     sheet = t("sheet.agreement_ends", lang)
     rows = list(wb[sheet].iter_rows(values_only=True))
     head = list(rows[0])
-    assert rows[1][head.index(t("workers", lang))] == lapses
+    assert rows[1][head.index(t("lapsed_in_month", lang))] == lapses
     assert rows[1][head.index(t("active_before", lang))] == active_dec
     notes = [str(r[1]) for r in wb[t("sheet.notes", lang)].iter_rows(min_row=2, values_only=True) if r[0] == sheet]
     explained = [n for n in notes if fmt_int(active_dec, lang) in n and t('agreement_end_late', lang).split('{')[0] not in n

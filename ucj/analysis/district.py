@@ -365,7 +365,8 @@ class DistrictFigures:
             "budget": self.budget,
             "budget_plan": self.budget_plan,
             "claim_rates": self.credibility.drop(columns=["poisson_p"], errors="ignore"),  # a sentence says p
-            "agreement_ends": self.agreement_ends,
+            # the cell's lapses that month, named so (a partial cut's "Workers" read as the workers cut: R14-7)
+            "agreement_ends": self.agreement_ends.rename(columns={"workers": "lapsed_in_month"}),
             "projection_scenarios": self.projection.scenarios,
             "assumptions": self.assumptions,
             "seed_facts": self.seed_facts,

@@ -1015,9 +1015,10 @@ class DistrictReport:
                 lines.append(tf("method_workers_gross_exceeded", lang,
                                 unreplaced=fmt_int(need.get("unreplaced_per_month"), lang),
                                 surplus=fmt_int(p.workers_surplus_total, lang), months=fmt_int(p.months_remaining, lang)))
-            elif isinstance(need, dict) and "gross_per_month" in need and split is None:  # else said by group above
-                lines.append(tf("method_workers_gross", lang, lapse=fmt_pct(need.get("lapse_rate_pct"), lang),
-                                gross=fmt_int(need.get("gross_per_month"), lang)))
+            elif isinstance(need, dict) and "gross_per_month" in need:
+                if split is None:  # else said above, group by group (reader 14, R14-2; reader 15, R15-8)
+                    lines.append(tf("method_workers_gross", lang, lapse=fmt_pct(need.get("lapse_rate_pct"), lang),
+                                    gross=fmt_int(need.get("gross_per_month"), lang)))
             else:
                 lines.append(t("method_gross_missing", lang))
         lines.append(t("method_aggregates", lang))
