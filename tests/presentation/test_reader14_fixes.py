@@ -119,6 +119,9 @@ def test_muna_barat_jkk_flag_is_said_to_be_the_demos_split(district_page, demo_d
     said = {"id": "dibagi oleh data demo menjadi 116 kematian (JKM) dan 4 klaim JKK",
             "en": "split by the demo into 116 deaths (JKM) and 4 JKK claims"}[lang]
     assert said in text and "120" in text
+    # the table it points to is a heading the page shows (reader 15, R15-9: it named a title no page has)
+    heading = t("published_vs_computed", lang)
+    assert f"“{heading}”" in text and heading in _text(page.html(("show_seed_facts",)))
     assert {"id": "tidak semuanya sama", "en": "not all the same"}[lang] not in text
     e = pd.read_parquet(demo_dir / "enrolment.parquet")
     apbd = e[(e["district_code"] == MUNA_BARAT) & (e["funding"] == "apbd")].groupby("month")["active"].sum()
@@ -167,6 +170,15 @@ def test_a_partial_cut_counts_the_workers_not_replaced(district_page, demo_dir, 
             "en": f"{unreplaced} of the {fmt_int(before['active'], lang)} (synthetic) workers active in 2024-12 were "
                   f"not replaced in 2025-01 (29 lapses and 4 registrations that month)"}[lang]
     assert said in text
+    # the workbook's sheet says the same (reader 15, R15-4: its "Workers 29" against the page's 25)
+    import openpyxl
+
+    rows = list(openpyxl.load_workbook(page.folder / "tables.xlsx")[t("sheet.agreement_ends", lang)]
+                .iter_rows(values_only=True))
+    head, row = list(rows[0]), rows[1]
+    assert row[head.index(t("not_replaced", lang))] == unreplaced
+    assert row[head.index(t("lapsed_in_month", lang))] == 29 and row[head.index(t("registered", lang))] == 4
+    assert t("workers", lang) not in head
 
 
 def test_the_budget_notebook_says_it_too(demo_ds):

@@ -366,7 +366,9 @@ class DistrictFigures:
             "budget_plan": self.budget_plan,
             "claim_rates": self.credibility.drop(columns=["poisson_p"], errors="ignore"),  # a sentence says p
             # the cell's lapses that month, named so (a partial cut's "Workers" read as the workers cut: R14-7)
-            "agreement_ends": self.agreement_ends.rename(columns={"workers": "lapsed_in_month"}),
+            "agreement_ends": self.agreement_ends.rename(columns={"workers": "lapsed_in_month"}).assign(
+                not_replaced=(self.agreement_ends["workers"] - self.agreement_ends["registered"]).clip(lower=0)
+                if len(self.agreement_ends) else []),
             "projection_scenarios": self.projection.scenarios,
             "assumptions": self.assumptions,
             "seed_facts": self.seed_facts,

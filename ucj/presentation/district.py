@@ -959,7 +959,7 @@ class DistrictReport:
             return ""
         return tf("claim_rate_differs_built", self.lang, total=fmt_int(total, self.lang),
                   jkm=fmt_int(counts["JKM"], self.lang), jkk=fmt_int(counts["JKK"], self.lang),
-                  row=t("claim_count", self.lang), table=t("seed_facts", self.lang))
+                  row=t("claim_count", self.lang), table=t("published_vs_computed", self.lang))
 
     def claim_rate_sentences(self) -> list[str]:
         """One sentence for each programme whose own count differs from the collective rate beyond chance
