@@ -229,3 +229,25 @@ def test_a_page_ending_in_july_adds_back_the_december_before(demo_ds, demo_dir, 
     text = _text(sections_html(report, ("show_coverage", "show_workers_needed")))
     words = {"id": "komponen musiman 2024-12", "en": "seasonal component of 2024-12"}[lang]
     assert words in text and "+" + fmt_int(december, lang) in text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_workers_funded_by_others_have_their_own_budget_column(district_page, demo_dir, lang):
+    """Reader 15, R15-10 on Pohuwato: in 2025-12 its participants are 1,698 APBD-funded, 723 APBN-funded and 21,008
+    without contribution assistance (pandas). The year-by-year budget counts the 723 in a column of their own, not
+    among the participants without contribution assistance, whose 2029 count is today's 21,008 plus the change the
+    text beside it states; every year's coverage is still the four columns over the denominator."""
+    e = pd.read_parquet(demo_dir / "enrolment.parquet")
+    now = e[(e["district_code"] == "75.04") & (e["month"] == e["month"].max())].groupby("funding")["active"].sum()
+    assert (int(now["apbd"]), int(now.drop(["apbd", "self_employer"]).sum()), int(now["self_employer"])) == (
+        1_698, 723, 21_008)
+    page = district_page("75.04", lang)
+    plan = page.report.results.budget_plan
+    assert (plan["other_funded"] == 723).all() and (plan["existing_funded"] == 1_698).all()
+    last = plan.iloc[-1]
+    change = int(last["organic_at_year_end"]) - 21_008
+    text = _text(page.html(("show_budget",)))
+    assert ("+" + fmt_int(change, lang)) in text
+    total = last["organic_at_year_end"] + last["other_funded"] + last["existing_funded"] + last["additional_at_year_end"]
+    assert 100 * total / last["denominator_at_year_end"] == pytest.approx(last["coverage_end_pct"], abs=0.01)
+    assert t("other_funded", lang) in page.report.budget_plan_frame().columns

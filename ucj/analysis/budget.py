@@ -366,7 +366,7 @@ def credible_rates(claims: pd.DataFrame, enrolment: pd.DataFrame, district_code:
 
 # -- a budget that reaches the target, year by year -------------------------------------------------------
 PLAN_COLUMNS = ["year", "months", "net_additional", "gross_additional", "additional_at_year_end", "existing_funded",
-                "organic_at_year_end", "cost_existing_rp", "cost_additional_rp", "cost_rp", "expected_jkk_cases",
+                "other_funded", "organic_at_year_end", "cost_existing_rp", "cost_additional_rp", "cost_rp", "expected_jkk_cases",
                 "expected_jkm_deaths", "expected_benefits_rp", "denominator_at_year_end", "coverage_end_pct"]
 ORGANIC_PROJECTED = "organic_projected"  # the self-enrolled path is the projection's central (mean) path
 ORGANIC_HELD = "organic_held"  # no projection to read: the self-enrolled are held at today's number
@@ -426,7 +426,7 @@ def budget_to_target(last_month: pd.Timestamp, active: float, denominator_value:
         if path.notna().all():
             basis = ORGANIC_PROJECTED
             shortfall = [held_organic - float(v) / 100 * d for v, d in zip(path, denom_m)]
-    if basis == ORGANIC_HELD:
+    if basis == ORGANIC_HELD and not pd.notna(held_organic):  # no organic count: all but this budget's funded
         held_organic = float(active) - int(existing_funded)
     others = float(active) - held_organic  # funded today (by the budget or another funder), held
     stock = [max(int(round(gap * (i + 1) / months_left + shortfall[i])), 0) for i in range(len(month_list))]
@@ -448,16 +448,19 @@ def budget_to_target(last_month: pd.Timestamp, active: float, denominator_value:
         jkk = worker_years * jkk_per_1000 / 1000
         jkm = worker_years * jkm_per_1000 / 1000
         net = stock_year[-1] - prev_stock
-        organic_y = held_organic - shortfall[last] + others - int(existing_funded)  # all not paid by this budget
+        organic_y = held_organic - shortfall[last]  # the participants without contribution assistance
+        # funded today by another funder (APBN, CSR), held: apart, not counted as self-enrolled (reader 15, R15-10)
+        other = others - int(existing_funded)
         gross = max(int(round(rise[last] - prev_rise + lapses * n)), 0) if pd.notna(lapses) else pd.NA
         rows.append({"year": year, "months": n, "net_additional": net, "gross_additional": gross,
                      "additional_at_year_end": stock_year[-1], "existing_funded": int(existing_funded),
-                     "organic_at_year_end": int(round(organic_y)),
+                     "other_funded": int(round(other)), "organic_at_year_end": int(round(organic_y)),
                      "cost_existing_rp": cost_exist, "cost_additional_rp": cost_add, "cost_rp": cost_exist + cost_add,
                      "expected_jkk_cases": jkk, "expected_jkm_deaths": jkm,
                      "expected_benefits_rp": jkm * a.jkm_benefit_rp + jkk * a.jkk_mean_benefit_rp,
                      "denominator_at_year_end": int(round(denom_m[last])),
-                     "coverage_end_pct": 100 * (organic_y + int(existing_funded) + stock_year[-1]) / denom_m[last]})
+                     "coverage_end_pct": 100 * (organic_y + other + int(existing_funded) + stock_year[-1])
+                     / denom_m[last]})
         prev_stock, prev_rise = stock_year[-1], rise[last]
     out = pd.DataFrame(rows, columns=PLAN_COLUMNS)
     out["gross_additional"] = out["gross_additional"].astype("Int64")
@@ -473,8 +476,8 @@ def plan_total(plan: pd.DataFrame) -> dict[str, float]:
     flows = ["months", "net_additional", "gross_additional", "cost_existing_rp", "cost_additional_rp", "cost_rp",
              "expected_jkk_cases", "expected_jkm_deaths", "expected_benefits_rp"]
     out = {c: plan[c].sum() for c in flows}
-    out |= {c: plan[c].iloc[-1] for c in ("additional_at_year_end", "existing_funded", "organic_at_year_end",
-                                          "coverage_end_pct")}
+    out |= {c: plan[c].iloc[-1] for c in ("additional_at_year_end", "existing_funded", "other_funded",
+                                          "organic_at_year_end", "coverage_end_pct") if c in plan.columns}
     return out
 
 

@@ -862,7 +862,8 @@ class DistrictReport:
                     year=fmt_year(p.target_year), funded=fmt_int(plan["existing_funded"].iloc[0], lang))]
         lines.append(self.budget_monthly_sentence())
         if r.budget_plan_basis == ORGANIC_PROJECTED and pd.notna(p.workers_needed_total):
-            change = int(plan["organic_at_year_end"].iloc[-1]) + int(plan["existing_funded"].iloc[-1]) - round(r.active)
+            change = (int(plan["organic_at_year_end"].iloc[-1]) + int(plan["other_funded"].iloc[-1])
+                      + int(plan["existing_funded"].iloc[-1]) - round(r.active))
             lines.append(tf("budget_vs_need_exceeded" if self.target_exceeded() else "budget_vs_need", lang,
                             surplus=fmt_int(p.workers_surplus_total, lang), total=fmt_int(p.workers_needed_total, lang),
                             year=fmt_year(p.target_year), change=fmt_signed_int(change, lang),
@@ -1328,7 +1329,7 @@ def _residual_pvalue(p: float, lang: Lang) -> str:
 
 UNSET_VALUES = ("", None, -1, -1.0, "-1")
 # the budget plan's columns that are year-end values (stocks): the total row gives the last year's, labelled
-STOCK_COLUMNS = ("additional_at_year_end", "existing_funded", "organic_at_year_end", "coverage_end_pct")
+STOCK_COLUMNS = ("additional_at_year_end", "existing_funded", "other_funded", "organic_at_year_end", "coverage_end_pct")
 
 
 def parameter_value(name: str, value: object, lang: Lang) -> str:
