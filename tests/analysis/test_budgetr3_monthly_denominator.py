@@ -124,7 +124,17 @@ def test_boalemo_budget_uses_the_projections_monthly_denominator(demo_dir, boale
     assert den == pytest.approx(implied, rel=1e-9)
     target = p.target_pct / 100 * den[-1]
     path = [active + (target - active) * i / len(months) for i in range(1, len(months) + 1)]
-    organic = [fc.loc[m, "organic_mean"] / 100 * d for m, d in zip(months, den)]
+    # the budget counts the organic participants at December's seasonal level in every month (reader 14, R14-4):
+    # the forecast's own path adds each month's STL component (statsmodels' robust STL on the organic counts), the
+    # budget December's in its place
+    from statsmodels.tsa.seasonal import STL
+
+    all_months = pd.read_parquet(demo_dir / "enrolment.parquet")
+    own = all_months[(all_months["district_code"] == BOALEMO) & (all_months["funding"] == "self_employer")]
+    own = own.groupby("month")["active"].sum().sort_index()
+    seasonal = STL(own.to_numpy(dtype="float64"), period=12, robust=True).fit().seasonal
+    by_month = dict(zip(own.index[-12:].month, seasonal[-12:]))
+    organic = [fc.loc[m, "organic_mean"] / 100 * d + by_month[12] - by_month[m.month] for m, d in zip(months, den)]
     stock = _stock(path, organic, funded)
     by_year = {y: TARIFF * sum(s for m, s in zip(months, stock) if m.year == y) for y in range(2026, p.target_year + 1)}
     got = dict(zip(plan["year"], plan["cost_additional_rp"]))

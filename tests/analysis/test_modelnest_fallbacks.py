@@ -209,16 +209,19 @@ def test_the_used_random_walk_forecast_is_arimas_plus_drift_error(demo_ds, rando
     sm = res.get_forecast(n)
     h = np.arange(1, n + 1)
     half = Z80 * np.sqrt(np.asarray(sm.var_pred_mean) + h**2 * float(res.params[1]) / (len(y) - 1))
-    # plus the last December's seasonal component of the organic participants (statsmodels' STL), over each
-    # month's denominator on the projection's path (reader 13, R13-5: the target is a December figure)
+    # plus each month's own seasonal component of the organic participants in the last 12 months observed
+    # (statsmodels' STL), over that month's denominator on the projection's path (reader 14, R14-4; December's is
+    # the last December's, reader 13, R13-5: the target is a December figure)
     e = demo_ds.enrolment[(demo_ds.enrolment["district_code"] == code) & (demo_ds.enrolment["funding"] == "self_employer")]
     own = e.groupby("month")["active"].sum().sort_index()
-    december = STL(own.to_numpy(dtype="float64"), period=12, robust=True).fit().seasonal[
-        np.flatnonzero(own.index.month == 12)[-1]]
+    seasonal = STL(own.to_numpy(dtype="float64"), period=12, robust=True).fit().seasonal
+    december = seasonal[np.flatnonzero(own.index.month == 12)[-1]]
     assert p.december_seasonal == pytest.approx(december, abs=0.5)
+    by_month = dict(zip(own.index[-12:].month, seasonal[-12:]))
     den = denominator_path(p.last_denominator, p.denominator_growth_pct_per_year / 100, p.last_month,
                            pd.DatetimeIndex(p.forecast["month"]), p.denominator_year)
-    mean = np.asarray(sm.predicted_mean) + 100 * december / den
+    mean = np.asarray(sm.predicted_mean) + 100 * np.array([by_month[m] for m in
+                                                           pd.DatetimeIndex(p.forecast["month"]).month]) / den
     ok = (mean - half > 0) & (mean + half < 100)  # the page clips to 0-100 %
     np.testing.assert_allclose(p.forecast["organic_mean"].to_numpy()[ok], mean[ok], atol=1e-3)
     np.testing.assert_allclose(p.forecast["organic_upper"].to_numpy()[ok], (mean + half)[ok], atol=1e-3)

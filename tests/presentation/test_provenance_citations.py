@@ -168,8 +168,9 @@ def test_overview_key_figures_hold_no_internal_names(demo_ds, province, lang):
     text = json.dumps(key, ensure_ascii=False)
     assert not [bad for bad in INTERNAL if bad in text], [bad for bad in INTERNAL if bad in text]
     # the overview's own words for the default (reader 5, F7), not a district's "the district has no target"
-    words = t("default_target_area" if province else "default_target_area_most", lang).split(",")[0]  # counted (S6)
-    assert key["target_source"].startswith(words)
+    # a province: the share of its districts (counted, S6); the nation: its own RPJMN target (reader 14, R14-10)
+    words = t("default_target_area", lang).split(",")[0] if province else "RPJMN 2025–2029"
+    assert words in key["target_source"].split(":")[0]
     assert "Rencana Pembangunan Jangka Menengah Nasional" in key["target_source"]
 
 

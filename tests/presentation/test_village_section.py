@@ -35,4 +35,5 @@ def test_a_district_without_village_data_says_what_to_give(demo_ds, demo_dir):
 
     assert village_sentences(report.villages, "en") == [
         "No village data was given for this district: add a village_enrolment table (the branch office's rekap "
-        "per desa; template: ucj templates) to see each village against its quota."]
+        "per desa; template: ucj templates) to see participants per desa/kelurahan (and each desa against a quota, "
+        "where the district has one)."]  # no quota is known for it: the quota is conditional (reader 14, R14-9)

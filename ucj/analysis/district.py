@@ -856,7 +856,9 @@ def projected_organic(proj: Projection, month: pd.Timestamp, active: float) -> t
             or pd.Timestamp(proj.last_month) != pd.Timestamp(month) or not np.isfinite(proj.funded_now)
             or not np.isclose(float(proj.last_active), float(active))):
         return None, None
-    return float(proj.last_active) - float(proj.funded_now), fc.set_index("month")["organic_mean"].astype("float64")
+    path = (proj.organic_december_level if proj.organic_december_level is not None  # December's seasonal level
+            else fc.set_index("month")["organic_mean"])  # (R14-4: the forecast's own path moves with the seasons)
+    return float(proj.last_active) - float(proj.funded_now), path.astype("float64")
 
 
 def _unreplaced(p: Projection, lapsed_per_month: float) -> float:

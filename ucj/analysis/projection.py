@@ -163,6 +163,16 @@ class Projection:
     funded_at_target: float = math.nan  # in the schedule the projection uses, December of the target year
     scenarios: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=SCENARIO_COLUMNS))
     months_fitted: int = 0  # length of the monthly series the models were fitted to (0: none fitted)
+    # STL's seasonal component (participants) of each calendar month, January first, in the last year observed:
+    # what each projected month adds back (all 0 when not adjusted; December's is `december_seasonal`)
+    monthly_seasonal: tuple[float, ...] = ()
+    # the projection's central organic coverage (%) by month at December's seasonal level, the path the budget plan
+    # reads (None without a forecast); the forecast's own path adds each month's seasonal component
+    organic_december_level: pd.Series | None = None
+    # the first and last known years the denominator's growth is computed over (None: no two years to compare),
+    # said beside the growth with its period (reader 14, R14-3)
+    denominator_growth_from: int | None = None
+    denominator_growth_to: int | None = None
 
     def fits_table(self) -> pd.DataFrame:
         rows = []
@@ -177,7 +187,8 @@ class Projection:
         return pd.DataFrame(rows, columns=cols)
 
     def key_figures(self) -> dict[str, object]:
-        out = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("fits", "forecast", "scenarios")}
+        out = {f.name: getattr(self, f.name) for f in fields(self)
+               if f.name not in ("fits", "forecast", "scenarios", "monthly_seasonal", "organic_december_level")}
         out["last_month"] = None if self.last_month is None else f"{self.last_month:%Y-%m}"
         out["interval_pct"] = 100 * self.interval  # the level of lower_pct-upper_pct, stated beside them
         return out
@@ -619,14 +630,16 @@ def adjusted_series(active: np.ndarray, denominator: np.ndarray, months: pd.Date
     (36 months) are not seasonally adjusted: on two cycles STL's seasonal component takes in almost all the
     month-to-month movement (statsmodels' STL on 24 months leaves residuals near zero), and a model fitted to
     what is left has far too narrow an interval (the second reading's N1)."""
-    series, adjusted, _ = _adjusted_many([(active, denominator, months, self_funded)])[0]
+    series, adjusted, _, _ = _adjusted_many([(active, denominator, months, self_funded)])[0]
     return series, adjusted
 
 
 def _adjusted_many(raw: list[tuple[np.ndarray, np.ndarray, pd.DatetimeIndex, np.ndarray | None]]
-                   ) -> list[tuple[np.ndarray, bool, float]]:
+                   ) -> list[tuple[np.ndarray, bool, float, np.ndarray]]:
     """`adjusted_series` for many series (STL runs once for all series of the same length), each with the
-    seasonal component (participants) of the last December in it: 0.0 when not seasonally adjusted."""
+    seasonal component (participants) of the last December in it (0.0 when not seasonally adjusted) and of each
+    calendar month, January to December, the last time that month occurs in the series (the last observed year's
+    component of each month; zeros when not seasonally adjusted; its December is the December one)."""
     from ucj.analysis.stl import stl_seasonal
 
     seasonal_of: dict[int, np.ndarray] = {}
@@ -648,7 +661,10 @@ def _adjusted_many(raw: list[tuple[np.ndarray, np.ndarray, pd.DatetimeIndex, np.
         sa = active - seasonal_of[i] if i in seasonal_of else active
         decembers = np.flatnonzero(np.asarray(months.month) == 12)
         december = float(seasonal_of[i][decembers[-1]]) if i in seasonal_of and decembers.size else 0.0
-        out.append((100 * sa / smooth, i in seasonal_of, december))
+        by_month = np.zeros(12)
+        if i in seasonal_of:  # the months are consecutive (36 or more): the last 12 hold each calendar month once
+            by_month[np.asarray(months.month[-12:]) - 1] = seasonal_of[i][-12:]
+        out.append((100 * sa / smooth, i in seasonal_of, december, by_month))
     return out
 
 
@@ -721,6 +737,17 @@ def gross_per_month(net_per_month: float, surplus_total: float, months: int, lap
     return max(net_per_month - surplus / months + lapsed_per_month, 0.0)
 
 
+def denominator_growth_years(workforce: pd.DataFrame, district_code: str, denominator: str
+                             ) -> tuple[int | None, int | None]:
+    """The first and last year the denominator's growth is computed over (the district's last six known years, as
+    `_denominator_growth` and `denominator_growth_all` take them); (None, None) without two years to compare."""
+    years = workforce.loc[(workforce["district_code"] == district_code) & workforce[denominator].notna(), "year"]
+    last6 = np.sort(years.to_numpy())[-6:]
+    if last6.size < 2 or last6[0] == last6[-1]:
+        return None, None
+    return int(last6[0]), int(last6[-1])
+
+
 def _denominator_growth(workforce: pd.DataFrame, district_code: str, denominator: str) -> float:
     """`denominator_growth_all(...)[district_code]` (0.0 for a district without it) for one district, without
     pandas' grouped aggregation (a fifth of a district's projection): the same rows (known values by year, the
@@ -755,6 +782,8 @@ class SeriesToProject:
     alpha: float = 1 - INTERVAL
     denominator_growth: float | None = None
     plans: pd.DataFrame | None = None  # the district's plans (the plans table's rows): planned funded workers
+    # the years `denominator_growth` is computed over, when it is given (else read from `workforce`)
+    denominator_growth_years: tuple[int | None, int | None] | None = None
 
 
 def project(item: SeriesToProject, holdout: bool = True) -> Projection:
@@ -777,6 +806,8 @@ class _Pending:
     y: np.ndarray = field(default_factory=lambda: np.empty(0))
     seasonal: bool = False
     december_seasonal: float = 0.0  # STL's seasonal component (participants) of the last December fitted
+    # STL's seasonal component (participants) of each calendar month (January first) in the last year observed
+    monthly_seasonal: np.ndarray = field(default_factory=lambda: np.zeros(12))
     funded_now: float = 0.0
     plans: pd.DataFrame | None = None
     counts_funded: bool = True  # budget-funded (BPU) participants count over this denominator
@@ -789,8 +820,8 @@ def project_many(items: list[SeriesToProject], holdout: bool = True) -> list[Pro
     The same code as for one series: `project` is this with a list of one."""
     prepared = [_prepare(item) for item in items]
     pending = [p for p in prepared if isinstance(p, _Pending)]
-    for p, (y, seasonal, december) in zip(pending, _adjusted_many([p.raw for p in pending])):
-        p.y, p.seasonal, p.december_seasonal = y, seasonal, december
+    for p, (y, seasonal, december, by_month) in zip(pending, _adjusted_many([p.raw for p in pending])):
+        p.y, p.seasonal, p.december_seasonal, p.monthly_seasonal = y, seasonal, december, by_month
     fitted = iter(_fit_many([p.y for p in pending], holdout, [p.seasonal for p in pending])) if pending else iter([])
     return [p if isinstance(p, Projection) else _finish(p, *next(fitted)) for p in prepared]
 
@@ -815,6 +846,8 @@ def _prepare(item: SeriesToProject) -> Projection | _Pending:
     last = None if i_last is None else {c: v[i_last] for c, v in cols.items()}
     growth = _denominator_growth(item.workforce, district_code, denominator) if item.denominator_growth is None \
         else item.denominator_growth
+    growth_from, growth_to = (item.denominator_growth_years if item.denominator_growth_years is not None
+                              else denominator_growth_years(item.workforce, district_code, denominator))
     base = dict(
         district_code=district_code, denominator=denominator, target_pct=float(target_pct),
         target_year=int(target_year), interval=1 - alpha, denominator_growth_pct_per_year=100 * growth,
@@ -822,7 +855,7 @@ def _prepare(item: SeriesToProject) -> Projection | _Pending:
         last_active=math.nan if last is None else float(last["active"]),
         last_denominator=math.nan if last is None else float(last["denominator_value"]),
         last_coverage_pct=math.nan if last is None else float(last["coverage_pct"]),
-        denominator_year=den_year,
+        denominator_year=den_year, denominator_growth_from=growth_from, denominator_growth_to=growth_to,
     )
     empty = pd.DataFrame(columns=_EMPTY_COLUMNS)
     none = _NO_FIGURES
@@ -906,13 +939,16 @@ def _finish(p: _Pending, fits: list[ModelFit], models: dict[str, object]) -> Pro
         fc = _logistic_forecast(popt, pcov, sigma, t[-1] + np.arange(1, months_remaining + 1) / 12.0, alpha)
     denom = _denominator_path(float(base["last_denominator"]), float(base["denominator_growth_pct_per_year"]) / 100,
                               last_month, pd.DatetimeIndex(future), base.get("denominator_year"))  # type: ignore[arg-type]
-    # The target is a December figure (as are the budget's year ends), and the model continues the seasonally
-    # adjusted series: every projected month is put at December's seasonal level by adding the last December's
-    # seasonal component back, as participants over that month's denominator (reader 13, R13-5: Kota Gorontalo's
-    # 2029-12 read 2.0 pp low, and its budget funded workers to fill the gap). One level for every month, not each
-    # month's own seasonal: budget-funded workers are contracted for years, and the budget reads this path.
+    # The model continues the seasonally adjusted series: each projected month adds back its own calendar month's
+    # seasonal component of the last year observed, as participants over that month's denominator, so the path
+    # dips where the observed months dip (reader 14, R14-4: a January at December's level read ~0.65 pp high for
+    # Boalemo). Every December adds the last December's, as before: the target, the verdict and the budget's year
+    # ends are December figures (reader 13, R13-5). The budget reads the organic path at December's seasonal level
+    # in every month (`organic_december_level`): budget-funded workers are contracted for years, not by season.
     december_pct = 100 * p.december_seasonal / denom
-    fc = {k: (v + december_pct if k in ("mean", "lower", "upper") else v) for k, v in fc.items()}
+    seasonal_pct = 100 * p.monthly_seasonal[np.asarray(pd.DatetimeIndex(future).month) - 1] / denom
+    organic_december = pd.Series(np.clip(fc["mean"] + december_pct, 0, 100), index=pd.DatetimeIndex(future))
+    fc = {k: (v + seasonal_pct if k in ("mean", "lower", "upper") else v) for k, v in fc.items()}
     schedules = funded_schedule(p.funded_now if p.counts_funded else 0.0, last_month, pd.DatetimeIndex(future),
                                 p.plans if p.counts_funded else None)
     funded = schedules[PROJECTION_SCENARIO]
@@ -949,6 +985,8 @@ def _finish(p: _Pending, fits: list[ModelFit], models: dict[str, object]) -> Pro
                       probability_reaching_target=probability, choice=choice, seasonally_adjusted=seasonal,
                       residual_pvalue=best.residual_pvalue, **workers, organic_last_pct=float(y[-1]),
                       december_seasonal=p.december_seasonal, december_seasonal_pct=float(december_pct[-1]),
+                      monthly_seasonal=tuple(float(x) for x in p.monthly_seasonal),
+                      organic_december_level=organic_december,
                       organic_fitted=p.raw[3] is not None,
                       organic_observed_pct=p.organic_observed_pct,
                       funded_now=p.funded_now if p.counts_funded else 0.0, funded_at_target=float(funded[-1]),
@@ -1118,6 +1156,14 @@ def self_funded_active(enrolment: pd.DataFrame, denominator: str) -> dict[str, p
     return {str(c): s.droplevel("district_code") for c, s in g.groupby(level="district_code", sort=False)}
 
 
+def denominator_growth_years_all(workforce: pd.DataFrame, denominator: str) -> dict[str, tuple[int, int]]:
+    """`denominator_growth_years` of every district with two known years to compare, in one pass."""
+    w = workforce[["district_code", "year", denominator]].dropna().sort_values(["district_code", "year"])
+    g = w.groupby("district_code").tail(6).groupby("district_code")["year"].agg(["first", "last"])
+    g = g[g["first"] != g["last"]]
+    return {str(c): (int(a), int(b)) for c, a, b in zip(g.index, g["first"], g["last"])}
+
+
 def denominator_growth_all(workforce: pd.DataFrame, denominator: str) -> dict[str, float]:
     """Yearly growth of each district's denominator over its last (up to) six known years."""
     w = workforce[["district_code", "year", denominator]].dropna().sort_values(["district_code", "year"])
@@ -1164,11 +1210,13 @@ def project_all(ds: Dataset, denominator: str | None = None) -> pd.DataFrame:
     months = pd.date_range(ds.enrolment["month"].min(), ds.enrolment["month"].max(), freq="MS", name="month")
     series_by: dict[str, dict[str, pd.DataFrame]] = {}
     growth_by: dict[str, dict[str, float]] = {}
+    years_by: dict[str, dict[str, tuple[int, int]]] = {}
     items: list[SeriesToProject] = []
     for code, row in targets.sort_index().iterrows():
         denom = check_denominator(denominator or str(row["denominator"]))
         if denom not in series_by:
             growth_by[denom] = denominator_growth_all(ds.workforce, denom)
+            years_by[denom] = denominator_growth_years_all(ds.workforce, denom)
             series_by[denom] = _monthly_series_all(ds, denom, months)
         series = series_by[denom].get(code)
         if series is None:
@@ -1176,6 +1224,7 @@ def project_all(ds: Dataset, denominator: str | None = None) -> pd.DataFrame:
                                                      for c in ("active", "denominator_value", "coverage_pct")}}
         items.append(SeriesToProject(series, ds.workforce, str(code), denom, float(row["coverage_target_pct"]),
                                      int(row["target_year"]), denominator_growth=growth_by[denom].get(code, 0.0),
+                                     denominator_growth_years=years_by[denom].get(str(code), (None, None)),
                                      plans=_plans_of(ds, str(code))))
     rows = [p.key_figures() for p in project_many(items)]
     return pd.DataFrame(rows).sort_values("district_code").reset_index(drop=True)

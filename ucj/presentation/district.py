@@ -502,7 +502,12 @@ class DistrictReport:
                   target=fmt_pct(p.target_pct, lang), year=fmt_year(p.target_year),
                   total=fmt_int(p.workers_needed_total, lang), months=fmt_int(p.months_remaining, lang),
                   per_month=fmt_int(p.workers_needed_per_month, lang),
-                  growth=fmt_pct(p.denominator_growth_pct_per_year, lang), **(held or {})) + gross
+                  growth=self.growth_words(), **(held or {})) + gross
+
+    def growth_words(self) -> str:
+        """The denominator's growth with its period and basis (reader 14, R14-3): "the working population's yearly
+        growth 2020–2025, 2.9 %, carried on to 2029; synthetic demo data"."""
+        return denominator_growth_words(self.projection, self.key.get("denominator_status"), self.lang)
 
     def target_exceeded(self) -> bool:
         """Whether today's participants already exceed what the target needs at the target month (R13-10)."""
@@ -1008,7 +1013,7 @@ class DistrictReport:
         split = _lapses_by_funding(k)
         if p.status != OTHER_BASIS:  # else no need is computed: said above, not as "– a month"
             lines.append(tf("method_workers_net_held" if held else "method_workers_net", lang,
-                            growth=fmt_pct(p.denominator_growth_pct_per_year, lang),
+                            growth=self.growth_words(),
                             net=fmt_int(p.workers_needed_per_month, lang), **(held or {})))
             if isinstance(need, dict) and "gross_per_month" in need and split is not None:  # both groups' rates
                 lines += _lapse_sentences(split, need, lang)
@@ -1033,6 +1038,12 @@ class DistrictReport:
     def verdict_definition(self) -> str:
         """What each verdict means, as projection.judge and projection.informative decide it (reader 5, F16)."""
         return verdict_definition_text(self.projection.interval, [self.projection.target_year], self.lang)
+
+    def seasonal_note(self) -> list[str]:
+        """The projection sheet's months each add their own seasonal component back (reader 14, R14-4): said on the
+        sheet, as on the page; nothing when the series was not seasonally adjusted."""
+        p = self.projection
+        return [december_seasonal_text(p, self.lang)] if p.seasonally_adjusted and p.december_seasonal else []
 
     def informative_note(self) -> str:
         """The projection sheet's "Interval informative" column explained (reader 5, F16)."""
@@ -1064,11 +1075,23 @@ class DistrictReport:
         asof, raw = t("data_as_of", self.lang), self.tables["seed_facts"]
         if len(ended) and asof in out.columns and "quantity" in raw.columns:  # reader's finding 22
             r = ended.iloc[0]
-            note = tf("apbd_window_note", self.lang, start=r["cohort_from"], end=r["cohort_to"])
             apbd_claims = ("claim_count", "claim_amount_rp")
-            out[asof] = [f"{a} ({note})" if q in apbd_claims and str(a).endswith(str(r["cohort_to"])) else a
+            facts = self.results.seed_facts  # the published facts' own notes, by quantity (the shown table has none)
+            notes = ({q: str(n or "") for q, n, k in zip(facts["quantity"], facts[f"note_{self.lang}"], facts["kind"])
+                      if k == "fact"} if f"note_{self.lang}" in facts.columns else {})
+            out[asof] = [f"{a} ({self._window_note(r, notes.get(q, ''))})" if q in apbd_claims
+                         and str(a).endswith(str(r["cohort_to"])) else a
                          for q, a in zip(raw["quantity"], out[asof])]
         return out
+
+    def _window_note(self, cohort: pd.Series, article: str) -> str:
+        """The APBD programme's months the claims are computed over; with what the article says of its own period
+        (the fact's published note, e.g. Muna Barat's two start dates), which start this page counts from
+        (reader 14, R14-6)."""
+        if article:
+            return tf("apbd_window_note_article", self.lang, start=cohort["cohort_from"], end=cohort["cohort_to"],
+                      article=article)
+        return tf("apbd_window_note", self.lang, start=cohort["cohort_from"], end=cohort["cohort_to"])
 
     def _mark_basis(self, out: pd.DataFrame) -> pd.DataFrame:
         """Say on each row what its computed side rests on (reader 3's finding 4): a value from synthetic demo
@@ -1232,7 +1255,7 @@ class DistrictReport:
                                                       "claim_rates": self.claim_rate_synthetic_lines(),
                                                       "assumptions": [t("assumptions_sources_note", self.lang)],
                                                       "projection": [self.verdict_definition(), self.informative_note()]
-                                                      if self.projection.model_used else []}))
+                                                      + self.seasonal_note() if self.projection.model_used else []}))
         for name in self.charts:
             written.append(write_bytes(out / f"{name}.png", self.png(name)))
         return written
@@ -1278,14 +1301,31 @@ def organic_sentences(p: Projection, lang: Lang, funded_mark: str = "") -> list[
     return lines
 
 
+def denominator_growth_words(p: Projection, status: object, lang: Lang) -> str:
+    """The growth the need carries the denominator on with, as a reader can check it: which denominator, over
+    which years, to which year, and whether its figures are made up (`status`: the key's `denominator_status`)."""
+    growth = fmt_pct(p.denominator_growth_pct_per_year, lang)
+    name = t(p.denominator, lang)
+    if p.denominator_growth_from is None or p.denominator_growth_to is None:
+        words = tf("growth_words_no_years", lang, denominator=name, growth=growth)
+    else:
+        words = tf("growth_words", lang, denominator=name, first=fmt_year(p.denominator_growth_from),
+                   last=fmt_year(p.denominator_growth_to), growth=growth, year=fmt_year(p.target_year))
+    if status in ("synthetic", "partly_synthetic"):
+        words += "; " + t(f"growth_data_{status}", lang)
+    return words
+
+
 def december_seasonal_text(p: Projection, lang: Lang) -> str:
-    """What the projection adds back after the fit: the last December's seasonal component (R13-5)."""
+    """What the projection adds back after the fit: each month's own seasonal component of the last 12 months
+    observed (reader 14, R14-4), January's and December's named, December's share at the target month (R13-5)."""
     from ucj.presentation.i18n import fmt_pp, fmt_signed_int
 
     last = pd.Timestamp(p.last_month)
-    december = last.year if last.month == 12 else last.year - 1
-    return tf("december_seasonal_sentence", lang, december=f"{december}-12",
-              participants=fmt_signed_int(p.december_seasonal, lang),
+    first = last - pd.DateOffset(months=11)
+    january = p.monthly_seasonal[0] if len(p.monthly_seasonal) == 12 else 0.0
+    return tf("december_seasonal_sentence", lang, first=f"{first:%Y-%m}", last=f"{last:%Y-%m}",
+              january=fmt_signed_int(january, lang), participants=fmt_signed_int(p.december_seasonal, lang),
               pp=fmt_pp(p.december_seasonal_pct, lang), year=fmt_year(p.target_year))
 
 

@@ -212,12 +212,31 @@ class Overview:
                "plurality": "default_target_area_plurality"}[self.target_share()]
         return tf(key, self.lang, **self.target_share_values())
 
+    def national_default(self) -> bool:
+        """Whether this is the national overview and its target the national default: then the target is the
+        nation's own (the RPJMN's), not a target the area's districts share (reader 14, R14-10)."""
+        a = self._area()
+        return a.province_code is None and bool(a.target_is_default)
+
+    def national_target_words(self) -> str:
+        """"the national RPJMN 2025–2029 target (Kabaran.id, 15 May 2025; what the percentage is a share of is not
+        recorded)": the nation's target named and cited where it is shown (R14-10)."""
+        from ucj.data.published import RPJMN_SOURCE
+        from ucj.presentation.tables import cite_short
+
+        return tf("national_target_cited", self.lang, name=t("national_target_name", self.lang),
+                  citation=cite_short(RPJMN_SOURCE, self.lang))
+
     def target_text(self) -> str:
         a, lang = self._area(), self.lang
         year = target_year_text(a.target_year, getattr(a, "target_year_assumed", False), lang)  # "2029, assumed"
         text = f"{fmt_pct(a.target_pct, lang)} ({year})"
         if not a.target_is_default:
             return text
+        if self.national_default():  # the nation's own target, cited; the pairing it is applied to here (F18)
+            num, den = str(a.pairing).split("/")
+            return text + f" – {self.national_target_words()}; " + tf(
+                "target_applied_here", lang, pairing=f"{t(num, lang)} / {t(den, lang)}")
         return text + f" – {self.default_target_words()}; " + default_target_basis(a.pairing, lang)  # F18
 
     def projection_text(self) -> str:
@@ -463,9 +482,13 @@ class Overview:
         lines.append(t("method_aggregates", lang))
         share = {"all": "method_area_target_all", "most": "method_area_target",
                  "plurality": "method_area_target_plurality"}[self.target_share()]  # counted, not assumed (S6)
+        if self.national_default():  # the nation's own target, not one its districts share (R14-10)
+            share, extra = "method_area_target_national", {"target_words": self.national_target_words()}
+        else:
+            extra = {}
         lines.append(tf(share, lang, target=fmt_pct(a.target_pct, lang),
                         year=target_year_text(a.target_year, a.target_year_assumed, lang),
-                        **self.target_share_values()))
+                        **self.target_share_values(), **extra))
         lines.append(t("method_sp2020_no_chart", lang))  # the overview draws no P0 line chart
         lines.append(tf("method_vintage", lang, poverty=f"Susenas {t('march', lang)} {fmt_year(a.poverty_year)}",
                         workforce=workforce_source(a.synthetic_tables, lang),
@@ -533,7 +556,8 @@ class Overview:
         key = a.key()
         if key.get("target_is_default"):  # the overview's own words (the page's), not a district's
             # as the page words it: "…: citation" (no nested parentheses), with the districts' share counted
-            key["target_source"] = f"{self.default_target_words()}: {cite(RPJMN_SOURCE, self.lang)}"
+            words = t("national_target_name", self.lang) if self.national_default() else self.default_target_words()
+            key["target_source"] = f"{words}: {cite(RPJMN_SOURCE, self.lang)}"
         else:
             key["target_source"] = target_source_cited(key.get("target_source"), False, self.lang)
         return key | {"lang": self.lang, "title": self.title, "provenance": provenance}
@@ -554,10 +578,20 @@ class Overview:
                                          table_notes=self.table_notes(),
                                          empty_reasons=self.empty_reasons(),
                                          sheet_notes={"provenance": no_rows_lines(self.area_rows, {
-                                             "tables": self.area.table_provenance if self.area else {}}, self.lang)}))
+                                             "tables": self.area.table_provenance if self.area else {}}, self.lang),
+                                             "projection": self._seasonal_note()}))
         for name in self.charts:
             written.append(write_bytes(out / f"{name}.png", self.png(name)))
         return written
+
+    def _seasonal_note(self) -> list[str]:
+        """The projection sheet's months each add their own seasonal component back, as the page says (R14-4)."""
+        from ucj.presentation.district import december_seasonal_text
+
+        p = self._area().projection if self.area is not None else None
+        if p is None or not getattr(p, "model_used", None) or not (p.seasonally_adjusted and p.december_seasonal):  # type: ignore[attr-defined]
+            return []
+        return [december_seasonal_text(p, self.lang)]  # type: ignore[arg-type]
 
     def key_figures_text(self) -> str:
         r = self.results

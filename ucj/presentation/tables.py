@@ -100,6 +100,15 @@ def _cite_part_cached(part: str, lang: Lang, year: object, quantity: str | None)
     return _cite_part(part, lang, year, quantity)
 
 
+def cite_short(source: str, lang: Lang) -> str:
+    """A cited article as a reader names it in running text: outlet and date ("Kabaran.id, 15 May 2025"), the
+    title and notes left to the sources table; the full citation (`cite`) when the source has no dated row."""
+    rows = citations()[citations()["source_article"] == source]
+    if len(rows) and rows.iloc[0]["publisher"] and rows.iloc[0]["date"]:
+        return f"{rows.iloc[0]['publisher']}, {format_date(rows.iloc[0]['date'], lang)}"
+    return cite(source, lang)
+
+
 def split_sources(text: str) -> list[str]:
     """A "; "-joined source text in its parts; a "; " inside brackets belongs to its part
     ("seed 003 (ANTARA Sulut; 14 Nov 2024); other" has two parts)."""
