@@ -58,6 +58,9 @@ class Overview:
     # the poverty table's sources as the district pages cite them (each BPS table once with its years, then the
     # made-up columns with theirs: tables.poverty_sources_cell); None: cite the table's sources as they name themselves
     poverty_sources: str | None = None
+    # the national panel's regressor (coverage: enrolment over the workforce) rests on synthetic demo data (reader 15,
+    # R15-3: a p-value read as a finding about Indonesia)
+    panel_synthetic: bool = False
     # a province overview's district tables cited by its own districts' rows (district.rows_cited; {}: the nation)
     area_rows: dict[str, RowsCited] = field(default_factory=dict)
     # the poverty table's per-column origins with their years, as district key figures give them (F4)
@@ -164,7 +167,11 @@ class Overview:
             return
         display(HTML(head + f"<p><small>{html.escape(self.table_notes()['panel'])}</small></p>"
                      + table.to_html(index=False, escape=True, classes="ucj-table", border=0)
-                     + f"<p class='ucj-note'>{html.escape(t('panel_caveat', lang))}</p>"))
+                     + "".join(f"<p class='ucj-note'>{html.escape(x)}</p>" for x in self.panel_notes())))
+
+    def panel_notes(self) -> list[str]:
+        """Under the panel: what it is (an association), and that its coverage is synthetic demo data where it is."""
+        return [t("panel_caveat", self.lang)] + ([t("panel_synthetic_note", self.lang)] if self.panel_synthetic else [])
 
     def png(self, name: str) -> bytes:
         """The figure rendered once as PNG: shown in the notebook and saved beside the report."""
@@ -579,7 +586,8 @@ class Overview:
                                          empty_reasons=self.empty_reasons(),
                                          sheet_notes={"provenance": no_rows_lines(self.area_rows, {
                                              "tables": self.area.table_provenance if self.area else {}}, self.lang),
-                                             "projection": self._seasonal_note()}))
+                                             "projection": self._seasonal_note(),
+                                             "panel": self.panel_notes() if self.results.panel is not None else []}))
         for name in self.charts:
             written.append(write_bytes(out / f"{name}.png", self.png(name)))
         return written
@@ -724,7 +732,8 @@ def build_overview(ds: Dataset, province: str | None, lang: str = "id", year: in
     ov = Overview(lang_ok, fig, ds.any_synthetic, area=area, parameters=shown, area_rows=area_rows,
                   _first_month=pd.Timestamp(ds.enrolment["month"].min()),
                   poverty_sources=poverty_sources_cell(ds.poverty, lang_ok),
-                  poverty_columns=poverty_column_sources(ds.poverty, lang_ok))
+                  poverty_columns=poverty_column_sources(ds.poverty, lang_ok),
+                  panel_synthetic=any(n in ds.synthetic_tables() for n in ("enrolment", "workforce")))
     ov.charts["scatter"] = scatter_figure(ranking, "coverage_pct", "p0", "district", lang_ok,
                                           "enrolment" in ds.synthetic_tables(),
                                           f"{t('coverage_vs_poverty', lang_ok)}, {fig.year}",

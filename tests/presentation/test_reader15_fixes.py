@@ -1,0 +1,64 @@
+"""Reader 15's findings (issue 18) fixed by the lead beyond those in test_reader14_fixes.py:
+
+- R15-3: the national overview's P0-coverage panel is estimated on the demo's synthetic coverage (real BPS P0 on made-up
+  enrolment over a made-up working population): the page and the workbook say so under the estimate.
+
+Oracle: the demo's Parquet files (their `source` column)."""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+
+import pandas as pd
+import pytest
+
+from ucj.presentation.i18n import fmt_num, t
+
+LANGS = ("id", "en")
+
+
+def _text(parts: list[str]) -> str:
+    return re.sub(r"\s+", " ", html_lib.unescape(re.sub(r"<[^>]+>", " ", " ".join(parts))))
+
+
+@pytest.fixture(scope="module")
+def national(demo_ds, tmp_path_factory):  # type: ignore[no-untyped-def]
+    import IPython.display
+
+    from ucj.presentation.overview import build_overview
+
+    out = {}
+    for lang in LANGS:
+        ov = build_overview(demo_ds, None, lang, figures=True)
+        shown: list[str] = []
+        saved = IPython.display.display
+        IPython.display.display = lambda obj: shown.append(obj.data)
+        try:
+            ov.show_panel()
+        finally:
+            IPython.display.display = saved
+        folder = tmp_path_factory.mktemp(f"national{lang}")
+        ov.save(folder)
+        out[lang] = (ov, _text(shown), folder)
+    return out
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_panel_says_its_coverage_is_synthetic(national, demo_dir, lang):
+    """The panel is estimated on the demo's coverage, whose enrolment is all synthetic-demo rows (the file's own source
+    column; the estimate itself is checked against linearmodels in tests/analysis/test_claims_poverty_peers_budget.py):
+    the note under it says so, on the page and in the workbook's notes sheet."""
+    e = pd.read_parquet(demo_dir / "enrolment.parquet")
+    assert set(e["source"].unique()) == {"synthetic-demo"}
+    ov, text, folder = national[lang]
+    p = ov.results.panel
+    reg = p.coef.index[0]
+    assert fmt_num(float(p.coef[reg]), lang, 3) in text
+    note = t("panel_synthetic_note", lang)
+    assert note in text and {"id": "data demo sintetis", "en": "synthetic demo data"}[lang] in note
+    import openpyxl
+
+    notes = [str(c) for row in openpyxl.load_workbook(folder / "tables.xlsx")[t("sheet.notes", lang)]
+             .iter_rows(values_only=True) for c in row if c]
+    assert note in notes
