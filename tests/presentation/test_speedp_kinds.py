@@ -57,10 +57,11 @@ def test_hand_made_columns():
     assert kinds["flags"] == kinds["flags_cat"] == "bool" and kinds["words"] == kinds["mixed"] == "text"
 
 
-def test_every_column_of_a_report(demo_ds):
+def test_every_column_of_a_report(demo_ds, demo_dir):
     from ucj.presentation import district as report_module
 
-    params = validate_params("Boalemo", "", "", -1.0, -1, "id", "", registry=demo_ds.registry)
+    # the session's demo folder: a clean clone has no data/demo (CI failed on the default folder)
+    params = validate_params("Boalemo", "", "", -1.0, -1, "id", str(demo_dir), registry=demo_ds.registry)
     report = report_module.build(demo_ds, params)
     seen = 0
     for frame in report.tables.values():

@@ -99,6 +99,64 @@ def test_reports_on_a_scheduler_started_with_the_dask_command(dask_processes, de
         assert (run_dir / e["slug"] / "report.html").is_file()
 
 
+def test_a_worker_dying_with_the_only_copy_of_the_data_is_survived(dask_processes, demo_dir, tmp_path):
+    """The batch scatters the data to every worker, but the scheduler may keep fewer copies (its active memory
+    manager drops replicas no task waits on); when the worker holding the last copy dies, every task needing it is
+    dropped ("cancelled: already forgotten", seen once in a full run). Here, after the first report, the data is cut
+    to one copy and the worker holding it killed: the batch sends the data again and every report is made."""
+    address, pids = dask_processes
+    run_dir = tmp_path / "reports" / "data-lost"
+    seen: dict[str, object] = {}
+
+    def holders(dask_scheduler) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
+        # the scattered keys (no task to compute them) and the workers holding a copy
+        return {str(k): sorted(ws.address for ws in ts.who_has) for k, ts in dask_scheduler.tasks.items()
+                if ts.run_spec is None and ts.who_has}
+
+    def trim(keep: str, dask_scheduler) -> None:  # type: ignore[no-untyped-def]
+        for key, ts in dask_scheduler.tasks.items():
+            if ts.run_spec is None:
+                for ws in list(ts.who_has):
+                    if ws.address != keep:
+                        dask_scheduler.request_remove_replicas(ws.address, [key], stimulus_id="test-trim")
+
+    def kill_the_data_holder_after_the_first_report() -> None:
+        from distributed import Client
+
+        deadline = time.monotonic() + 600
+        with Client(address, timeout="30s") as c:
+            while time.monotonic() < deadline:
+                try:
+                    done = json.loads((run_dir / "run.json").read_text())["reports"]
+                except (OSError, ValueError, KeyError):
+                    done = []
+                if done:
+                    copies = c.run_on_scheduler(holders)
+                    if copies and "trimmed" not in seen:
+                        # as the memory manager does when no task waits on a copy: keep one, on the worker to kill
+                        keep = next(iter(copies.values()))[0]
+                        c.run_on_scheduler(trim, keep)
+                        seen["trimmed"] = keep
+                    elif copies and all(v == [seen["trimmed"]] for v in copies.values()):
+                        seen["copies"] = 1
+                        os.kill(pids[str(seen["trimmed"])], signal.SIGKILL)
+                        return
+                time.sleep(0.2)
+
+    killer = threading.Thread(target=kill_the_data_holder_after_the_first_report, daemon=True)
+    killer.start()
+    args = [str(BIN / "ucj"), "reports", *sum((["--district", d] for d in DISTRICTS), []), "--data-dir",
+            str(demo_dir), "--scheduler", address, "--out", str(tmp_path / "reports"), "--run", "data-lost"]
+    run = subprocess.run(args, capture_output=True, text=True, timeout=900)
+    killer.join(timeout=5)
+    assert "copies" in seen, "the batch ended before the data's holder could be killed"
+    assert seen["copies"] == 1, seen  # one copy left, on the worker killed: the case this test is for
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert f"{len(DISTRICTS)} reports: {len(DISTRICTS)} made" in run.stderr + run.stdout
+    reports = json.loads((run_dir / "run.json").read_text())["reports"]
+    assert sorted(e["status"] for e in reports) == ["ok"] * len(DISTRICTS)
+
+
 def test_an_unreachable_scheduler_is_one_line_before_anything_runs(demo_dir, tmp_path):
     address = f"tcp://127.0.0.1:{_free_port()}"  # nothing listens there
     run = subprocess.run([str(BIN / "ucj"), "reports", "--district", "Boalemo", "--data-dir", str(demo_dir),

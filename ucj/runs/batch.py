@@ -344,6 +344,10 @@ class LocalExecutor:
 
         return isinstance(err, BrokenProcessPool)
 
+    def forgotten(self, future: object) -> bool:
+        """Whether the job's task was dropped with its inputs (Dask only: see DaskExecutor.forgotten)."""
+        return False
+
     @property
     def slots(self) -> int:
         return self.workers
@@ -417,22 +421,38 @@ class DaskExecutor:
 
     def submit(self, job: Job) -> object:
         digest = job.setup.data.content_digest
-        if digest not in self.payloads:
-            self.payloads[digest] = self.client.scatter(job.setup.data.payload(), broadcast=True,  # type: ignore[attr-defined]
-                                                        hash=False)
+        held = self.payloads.get(digest)
+        if held is None or getattr(held, "status", "finished") != "finished":  # never sent, or lost with a worker
+            # one future for the whole payload (a dict given to scatter is split into one task per key, named by
+            # the keys: "digest" and "files", the same names for every batch on a shared scheduler)
+            self.payloads[digest] = self.client.scatter([job.setup.data.payload()], broadcast=True,  # type: ignore[attr-defined]
+                                                        hash=False)[0]
         return self.client.submit(render, job, self.payloads[digest], pure=False,  # type: ignore[attr-defined]
                                   key=f"ucj-report-{job.slug}-{uuid.uuid4().hex[:8]}")
 
     def lost(self, err: BaseException) -> bool:
         return False  # Dask gives a lost worker's tasks to other workers itself
 
+    def forgotten(self, future: object) -> bool:
+        """Whether the scheduler dropped the task because its input went with a worker: the data is scattered to
+        every worker, but the scheduler's active memory manager keeps one copy of it (ReduceReplicas), and when the
+        worker holding that copy dies the data cannot be recomputed, so every task needing it is forgotten
+        ("cancelled: already forgotten"; full test run 2026-12-05). The batch sends the data again and gives the
+        job to another worker once."""
+        return bool(getattr(future, "cancelled", lambda: False)())
+
     def wait(self, futures: set) -> set:
         from distributed import wait
 
         # wait() finds its client as the default one; this client is not (set_as_default=False, so a
         # batch never changes what the caller's own Dask code uses): make it current for the call
+        from distributed.client import FuturesCancelledError
+
         with self.client.as_current():  # type: ignore[attr-defined]
-            return set(wait(list(futures), return_when="FIRST_COMPLETED").done)
+            try:
+                return set(wait(list(futures), return_when="FIRST_COMPLETED").done)
+            except FuturesCancelledError:  # some were dropped (see `forgotten`): done, the batch decides
+                return {f for f in futures if f.done()}  # type: ignore[attr-defined]
 
     def close(self, cancel: bool = False) -> None:
         if self.own_client and self.client.status not in ("closing", "closed"):  # type: ignore[attr-defined]
@@ -617,7 +637,8 @@ def _run_locked(jobs: list[Job], run_dir: Path, connected: DaskExecutor | None, 
                 for fut in executor.wait(set(running)):
                     job = running.pop(fut)
                     err = None if fut.cancelled() else fut.exception()
-                    if err is not None and executor.lost(err) and tries.get(job.slug, 0) < RETRIES_LOST:
+                    if (executor.forgotten(fut) or (err is not None and executor.lost(err))) \
+                            and tries.get(job.slug, 0) < RETRIES_LOST:
                         tries[job.slug] = tries.get(job.slug, 0) + 1
                         pending.appendleft(job)  # its worker died under it: once more, on a new worker
                         continue
