@@ -62,3 +62,34 @@ def test_the_panel_says_its_coverage_is_synthetic(national, demo_dir, lang):
     notes = [str(c) for row in openpyxl.load_workbook(folder / "tables.xlsx")[t("sheet.notes", lang)]
              .iter_rows(values_only=True) for c in row if c]
     assert note in notes
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_boalemo_change_of_rounded_levels_is_consistent(district_page, demo_dir, lang):
+    """R15-2: the article's "turun 2 % (Sebelumnya 18%)" rounds P0 to whole percent; BPS's 17.83 (2024) and 16.37
+    (2025) round to 18 and 16 (pandas, the poverty file), a change of -2, the article's own, though -1.46 itself
+    rounds to -1: the row reads consistent."""
+    import math
+
+    p = pd.read_parquet(demo_dir / "poverty.parquet")
+    p = p[p["district_code"] == "75.02"].set_index("year")["p0"]
+    before, after = float(p[2024]), float(p[2025])
+    assert (before, after) == (17.83, 16.37)
+    assert math.floor(after + 0.5) - math.floor(before + 0.5) == -2 and round(after - before) == -1
+    page = district_page("75.02", lang)
+    facts = page.report.tables["seed_facts"]
+    row = facts[facts["quantity"] == "p0_change_pp"].iloc[0]
+    assert row["published"] == -2 and row["agreement"] == "consistent"
+    assert row["difference"] == pytest.approx(after - before + 2)
+
+
+def test_a_change_the_rounded_levels_do_not_give_still_differs(demo_ds):
+    """The same levels against a published change of -3 (hand-made): 18 -> 16 is -2, not -3, and the difference
+    (1.54 pp) is beyond half the unit: "differs"."""
+    from ucj.analysis.facts import published_facts, seed_facts
+
+    f = published_facts()
+    f = f[f["district_code"] == "75.02"].copy()
+    f.loc[f["quantity"] == "p0_change_pp", "value"] = -3.0
+    out = seed_facts(demo_ds, "75.02", pd.Timestamp("2025-12-01"), facts=f)
+    assert out.loc[out["quantity"] == "p0_change_pp", "agreement"].iloc[0] == "differs"

@@ -201,7 +201,8 @@ def seed_facts(ds: Dataset, code: str, last_period: pd.Timestamp, facts: pd.Data
         r["data_basis"] = data_basis(ds, code, str(r["quantity"]), str(r["source"])) if math.isfinite(value) else ""
         # only real data independent of the article can agree with it or not (reader 3, finding 4)
         r["agreement"] = None if not math.isfinite(diff) or r["data_basis"] != "basis_data" else (
-            "consistent" if abs(diff) <= _half(r["rounding"]) else "differs")
+            "consistent" if abs(diff) <= _half(r["rounding"]) or _change_of_rounded_levels(ds, code, r, last_period)
+            else "differs")
     cols = ["quantity", "kind", "published", "wording", "unit", "date", "period", "period_bound", "source", "rounding",
             "note_id", "note_en", "data", "data_as_of", "difference", "agreement", "data_basis"]
     return pd.DataFrame(rows, columns=cols)
@@ -238,6 +239,26 @@ def data_basis(ds: Dataset, code: str, quantity: str, fact_source: str) -> str:
     if sources and all(fact_source and (s == fact_source or s.startswith(fact_source + ";")) for s in sources):
         return "basis_same_source"
     return "basis_data"
+
+
+def _change_of_rounded_levels(ds: Dataset, code: str, r: dict[str, object], last_period: pd.Timestamp) -> bool:
+    """A published change in P0 written beside a rounded level ("turun 2 % (Sebelumnya 18%)") is the change of two
+    levels rounded to the article's unit: it agrees with the data when BPS's two levels, rounded to that unit,
+    differ by the published change (reader 15, R15-2: 17.83 -> 16.37 rounds to 18 -> 16, a change of 2, exactly
+    the article's, though 1.46 itself rounds to 1). Only for P0 changes with a rounding unit."""
+    unit = float(r["rounding"]) if r.get("rounding") is not None else math.nan  # type: ignore[arg-type]
+    if r["quantity"] != P0_CHANGE or not math.isfinite(unit) or unit <= 0:
+        return False
+    year = min(int(str(r["date"])[:4]) if r["date"] else last_period.year, last_period.year)
+    p = ds.poverty[(ds.poverty["district_code"] == code) & ds.poverty["year"].isin([year - 1, year])]
+    p = p.dropna(subset=["p0"]).set_index("year")["p0"]
+    if year not in p.index or year - 1 not in p.index:
+        return False
+
+    def rounded(x: float) -> float:  # half away from zero, as an article rounds (not Python's half to even)
+        return math.copysign(math.floor(abs(x) / unit + 0.5) * unit, x)
+
+    return abs(rounded(float(p[year])) - rounded(float(p[year - 1])) - float(r["published"])) < 1e-9  # type: ignore[arg-type]
 
 
 def _half(rounding: float) -> float:
