@@ -93,3 +93,19 @@ def test_a_change_the_rounded_levels_do_not_give_still_differs(demo_ds):
     f.loc[f["quantity"] == "p0_change_pp", "value"] = -3.0
     out = seed_facts(demo_ds, "75.02", pd.Timestamp("2025-12-01"), facts=f)
     assert out.loc[out["quantity"] == "p0_change_pp", "agreement"].iloc[0] == "differs"
+
+
+def test_jht_counts_no_migrant_workers(district_page, demo_dir):
+    """R15-14: PMI pay JKK+JKM (Permenaker 4/2023 art. 18; JHT optional) and the claims table has no PMI JHT claim
+    (pandas), so Boalemo's JHT participant-months are its PU and self-paying BPU ones only: 165,279 less its 720 PMI
+    participant-months of 2025 (pandas), as the loss ratio already takes PMI contributions as JKK+JKM."""
+    c = pd.read_parquet(demo_dir / "claims.parquet")
+    assert c[(c["segment"] == "PMI") & (c["programme"] == "JHT")]["claim_count"].sum() == 0
+    e = pd.read_parquet(demo_dir / "enrolment.parquet")
+    e = e[(e["district_code"] == "75.02") & (e["month"] >= "2025-01-01") & (e["month"] <= "2025-12-01")]
+    jht = e[(e["segment"] == "PU") | ((e["segment"] == "BPU") & (e["funding"] == "self_employer"))]["active"].sum()
+    pmi = e[e["segment"] == "PMI"]["active"].sum()
+    assert int(jht + pmi) == 165_279 and pmi > 0  # the page's old figure, with PMI (the reader's)
+    page = district_page("75.02", "en")
+    claims = page.report.results.claims_12m.set_index("programme")
+    assert int(claims.loc["JHT", "participant_months"]) == int(jht)

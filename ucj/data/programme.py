@@ -20,13 +20,15 @@ SOURCES = {
 }
 
 # Who is eligible for each programme, by segment (domain notes §1): JKK and JKM cover every
-# segment; JHT covers wage earners, self-funded BPU and migrant workers (budget-funded BPU and
-# construction workers get JKK+JKM only); JP and JKP are for wage earners (PU) only.
+# segment; JHT covers wage earners and self-funded BPU (budget-funded BPU, construction and migrant
+# workers get JKK+JKM only: the PMI's contributions of Permenaker 4/2023 art. 18 are JKK+JKM, JHT is
+# optional for them, and the claims table has no PMI JHT claim; the loss ratio takes PMI contributions
+# whole as JKK+JKM: one rule for both, reader 15, R15-14); JP and JKP are for wage earners (PU) only.
 # Each entry is a set of (segment, funding) pairs; funding None means any funding.
 ELIGIBLE: dict[str, frozenset[tuple[str, str | None]]] = {
     "JKK": frozenset({("PU", None), ("BPU", None), ("Jakon", None), ("PMI", None)}),
     "JKM": frozenset({("PU", None), ("BPU", None), ("Jakon", None), ("PMI", None)}),
-    "JHT": frozenset({("PU", None), ("BPU", "self_employer"), ("PMI", None)}),
+    "JHT": frozenset({("PU", None), ("BPU", "self_employer")}),
     "JP": frozenset({("PU", None)}),
     "JKP": frozenset({("PU", None)}),
 }
