@@ -81,7 +81,9 @@ def _assert_sheets_explained(path: Path, lang: str, periods: bool) -> dict[str, 
     notes sheet with a sentence that holds a period. Returns each sheet's rows."""
     wb = openpyxl.load_workbook(path)
     notes_name = t("sheet.notes", lang)
-    notes = {r[0]: str(r[1] or "") for r in wb[notes_name].iter_rows(min_row=2, values_only=True)}
+    notes: dict[str, list[str]] = {}  # a sheet may have several note lines (its period and others)
+    for r in wb[notes_name].iter_rows(min_row=2, values_only=True):
+        notes.setdefault(r[0], []).append(str(r[1] or ""))
     rows = {}
     for ws in wb.worksheets:
         rows[ws.title] = list(ws.iter_rows(values_only=True))
@@ -89,7 +91,7 @@ def _assert_sheets_explained(path: Path, lang: str, periods: bool) -> dict[str, 
             continue
         assert ws.max_row >= 2, f"sheet {ws.title} holds headers only"
         if periods:
-            assert ws.title in notes and YEAR.search(notes[ws.title]), (ws.title, notes.get(ws.title))
+            assert ws.title in notes and any(YEAR.search(n) for n in notes[ws.title]), (ws.title, notes.get(ws.title))
     return rows
 
 
@@ -129,7 +131,9 @@ def test_the_national_ranking_says_which_rows_it_holds_and_their_periods(demo_ds
     rows = _assert_sheets_explained(out / "tables.xlsx", lang, periods=True)
     sheet = rows[t("sheet.ranking", lang)]
     assert len(sheet) == 1 + n and [r[0] for r in sheet[1:26]] == hand["ranking"][:25]
-    notes = dict((r[0], r[1]) for r in rows[t("sheet.notes", lang)][1:])
+    notes: dict[str, str] = {}  # every note line of a sheet, joined (a sheet may have more than one)
+    for r in rows[t("sheet.notes", lang)][1:]:
+        notes[r[0]] = f"{notes.get(r[0], '')} {r[1]}".strip()
     assert fmt_int(n, lang) in notes[t("sheet.ranking", lang)]
     for name in ("model_fits", "projection", "panel"):  # the projection and the panel estimate are in the workbook
         assert t(f"sheet.{name}", lang) in rows, name
