@@ -184,7 +184,7 @@ def test_a_value_shown_twice_is_the_same_value_with_the_same_period(pages, raw, 
     head = c[c["programme"].isin(["JKK", "JKM", "JKP"])]["claim_amount_rp"].sum()
     risk = c[c["programme"].isin(["JKK", "JKM"])]["claim_amount_rp"].sum()
     said = {"id": "Nilai klaim JKK+JKM+JKP (12 bulan, tanpa pencairan JHT dan JP)",  # reader 11, M5: its programmes
-            "en": "Claims paid JKK+JKM+JKP (12 months, without JHT and JP withdrawals)"}[lang]
+            "en": "Amount of claims paid JKK+JKM+JKP (12 months, without JHT and JP withdrawals)"}[lang]
     claims_label = next(k for k in items if k.startswith(said))
     assert items[claims_label] == fmt_rp(head, lang) and fmt_rp(head, lang) in report.claims_reconciliation()
     assert fmt_rp(risk, lang) in report.claims_reconciliation()

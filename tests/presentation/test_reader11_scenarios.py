@@ -36,7 +36,7 @@ def test_muna_barat_plan_row_renews_no_agreement(district_page, demo_dir, lang):
 def test_the_summary_card_names_the_claims_programmes_as_the_index_does(district_page, demo_dir, lang):
     """Reader 11, M5: the card's claims label names the programmes it adds up, in the index's words."""
     said = {"id": "Nilai klaim JKK+JKM+JKP (12 bulan, tanpa pencairan JHT dan JP)",
-            "en": "Claims paid JKK+JKM+JKP (12 months, without JHT and JP withdrawals)"}[lang]
+            "en": "Amount of claims paid JKK+JKM+JKP (12 months, without JHT and JP withdrawals)"}[lang]
     c = pd.read_parquet(demo_dir / "claims.parquet")
     assert set(c["programme"]) == {"JKK", "JKM", "JKP", "JHT", "JP"}  # the five programmes, two of them savings
     labels = [k for k, _ in district_page(BOALEMO, lang).report.summary_items()]

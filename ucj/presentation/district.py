@@ -12,7 +12,7 @@ import functools
 import html
 import math
 import platform
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib.metadata import version
 from pathlib import Path
 from typing import Callable, Collection, TypeVar
@@ -43,7 +43,7 @@ from ucj.data.published import RPJMN_SOURCE
 from ucj.presentation.tables import (Shown, as_html_frame, cite, format_date, html_frame, not_compared_text,
                                     poverty_column_sources, poverty_sources_cell, share_headers, shown, source_text,
                                     sources_cell)
-from ucj.presentation.villages_view import village_key, village_rows, village_sentences
+from ucj.presentation.villages_view import village_key, village_rows, village_sentences, villages_sheet_note
 
 T = TypeVar("T")
 
@@ -309,7 +309,7 @@ class DistrictReport:
 
     def claims_label(self) -> str:
         """The 12-month claims' label with the programmes they add up, worded as the index and the overviews word
-        it ("Claims paid JKK+JKM+JKP (12 months, without JHT and JP withdrawals)"; reader 11, M5)."""
+        it ("Amount of claims paid JKK+JKM+JKP (12 months, without JHT and JP withdrawals)"; reader 11, M5)."""
         from ucj.presentation.i18n import claims_programme_words
 
         excludes = (self.key.get("claims_12m") or {}).get("excludes")  # type: ignore[union-attr]
@@ -430,8 +430,14 @@ class DistrictReport:
         return self._png[name]
 
     def alt_text(self, name: str) -> str:
-        """What the figure shows, for a reader who cannot see it (the image's alt text)."""
-        return t(f"chart_{name}_alt", self.lang)
+        """What the figure draws, for a reader who cannot see it (the image's alt text): the coverage chart's
+        projection only when one is drawn, and "(synthetic demo data)" when the chart carries the stamp (reader 15,
+        R15-12)."""
+        from ucj.presentation.plots import alt_text, coverage_alt
+
+        text = (coverage_alt(self.projection.forecast, self.projection.target_pct, self.lang) if name == "coverage"
+                else t(f"chart_{name}_alt", self.lang))
+        return alt_text(text, self.charts.get(name), self.lang)  # type: ignore[arg-type]
 
     def figure_html(self, name: str) -> str:
         """The figure as an <img> with alt text and the PNG inline (so the code-free page keeps both)."""
@@ -1246,7 +1252,8 @@ class DistrictReport:
                                              self.key.get("own_rows_status") or {}),  # type: ignore[call-overload]
                                          parameters=self.parameters_text(), empty_reasons=self.empty_reasons(),
                                          banner=self.banner_text(),
-                                         table_notes={"assumptions": self.period_note("assumptions")},
+                                         table_notes={"assumptions": self.period_note("assumptions"),
+                                                      "villages": villages_sheet_note(self.villages, self.lang)},
                                          sheet_notes={"provenance": no_rows_lines(self.rows_cited, self.provenance,
                                                                                   self.lang),
                                                       "agreement_ends": self.agreement_end_lines(),
@@ -1535,6 +1542,22 @@ def rows_cited(ds: Dataset, codes: str | Collection[str] | None, lang: Lang) -> 
         cell = tf(key, lang, sources=sources_cell(list(pd.unique(sources)), lang))  # one cell (reader 7, N7)
         out[table] = RowsCited(cell, rows_status(rows, table), len(rows), _rows_per_source(rows, table, lang))
     return out
+
+
+def with_published_plans(cited: dict[str, RowsCited], plans: pd.DataFrame, lang: Lang) -> dict[str, RowsCited]:
+    """The cited rows with the plans table's empty cell pointing to where the page's plans come from when the
+    district has no row in the plans table but the published facts give it a plan (reader 15, R15-7: Minahasa's
+    2026 plan of 15,431 workers, sindomanado.com, shown in "Plans and targets" while the sources table said only
+    "no row for this district")."""
+    c = cited.get("plans")
+    if c is None or c.rows or c.status != NO_OWN_ROWS or "kind" not in plans or "citation" not in plans:
+        return cited
+    published = plans[(plans["kind"] == "plan") & plans["citation"].map(lambda x: isinstance(x, str) and x != "–")]
+    if not len(published):
+        return cited
+    cell = tf("own_rows_none_published_plan", lang, sources="; ".join(pd.unique(published["citation"])),
+              table=t("plans_and_targets", lang))
+    return cited | {"plans": replace(c, cell=cell)}
 
 
 def _rows_per_source(rows: pd.DataFrame, table: str, lang: Lang) -> dict[str, dict[str, int]]:
@@ -2018,6 +2041,10 @@ def build(ds: Dataset, params: ReportParams, *, comparison: pd.DataFrame | PeerT
         tables["plans"] = with_data_marks(with_funded_in_data(with_own_target(tables["plans"], ds, fig, lang), ds, fig,
                                                               lang), ds, fig, lang)
         tables["seed_facts"] = with_assumed_year(tables["seed_facts"], fig, key.get("denominator_year_bound"), lang)
+        cited = with_published_plans(cited, tables["plans"], lang)
+        tables["provenance"] = tables["provenance"].assign(source=[
+            cited[n].cell if n == "plans" and n in cited else src
+            for n, src in zip(tables["provenance"]["table"], tables["provenance"]["source"])])
     if "tied" in tables["peers"]:  # a tie is named (1: none, shown "–")
         tables["peers"] = tables["peers"].assign(tied=tables["peers"]["tied"].mask(tables["peers"]["tied"] <= 1))
     key["peer_periods"] = peer_periods(fig)

@@ -31,7 +31,7 @@ from ucj.data.registry import Registry
 from ucj.data.schema import DENOMINATORS
 from ucj.presentation.i18n import (Lang, check_lang, default_target_basis, fmt_int, fmt_num, fmt_pct, fmt_rp, fmt_rp_full,
                                    fmt_signed_int, fmt_year, reason_text, t, target_year_text, tf)
-from ucj.presentation.plots import claims_figure, mark_synthetic, poverty_figure
+from ucj.presentation.plots import alt_text, claims_figure, mark_synthetic, poverty_figure
 from ucj.presentation.explore_env import DISTRICT_ENV, LANG_ENV, default_lang  # noqa: F401 - the explorer's API
 from ucj.presentation.tables import Shown, as_html_frame, shown
 
@@ -235,8 +235,9 @@ def coverage_view(ds: Dataset, fig: DistrictFigures, segment: str, lang: Lang,
     if fig.coverage_note:
         notes.append(t("over_100_note", lang))
     series = coverage_against(ds, fig, segment) if series is None else series
-    chart = png(coverage_chart(series, fig, segment, lang, ds.any_synthetic))
-    alt = coverage_alt(fig, segment, lang)
+    drawn = coverage_chart(series, fig, segment, lang, ds.any_synthetic)
+    chart = png(drawn)
+    alt = alt_text(coverage_alt(fig, segment, lang), drawn, lang)  # "(synthetic demo data)" where stamped (R15-12)
     if level != "district":  # drill down: the district's kecamatan or villages instead of its peers
         table, below = village_level_table(ds, fig, level, lang)
         return View([head, target, *below], chart, table, f"coverage-{level}", notes, alt, lang)
@@ -252,10 +253,9 @@ def claims_view(ds: Dataset, fig: DistrictFigures, lang: Lang) -> View:
         t("apbd_headline", lang).format(count=fmt_int(a["count"], lang), amount=fmt_rp(a["amount_rp"], lang),
                                         first=a["first_month"] or "–", last=a["last_month"] or "–"),
     ]
-    chart = png(claims_figure(fig.claims_12m, lang, fig.chart_synthetic.get("claims", ds.any_synthetic),
-                              t("claims", lang)))
-    return View(lines, chart, shown("claims_12m", fig.claims_12m, lang), "claims", [t("claims_headline_note", lang)],
-                t("chart_claims_alt", lang), lang)
+    drawn = claims_figure(fig.claims_12m, lang, fig.chart_synthetic.get("claims", ds.any_synthetic), t("claims", lang))
+    return View(lines, png(drawn), shown("claims_12m", fig.claims_12m, lang), "claims",
+                [t("claims_headline_note", lang)], alt_text(t("chart_claims_alt", lang), drawn, lang), lang)
 
 
 def poverty_view(ds: Dataset, fig: DistrictFigures, lang: Lang) -> View:
@@ -272,9 +272,10 @@ def poverty_view(ds: Dataset, fig: DistrictFigures, lang: Lang) -> View:
                  else t("no_poverty_target", lang))
     series = {fig.district.full_name: fig.poverty_district, fig.district.province_name: fig.poverty_province,
               t("national", lang): fig.poverty_national}
-    chart = png(poverty_figure(series, lang, fig.chart_synthetic.get("poverty", ds.any_synthetic),  # BPS P0: no stamp
-                               t("poverty", lang)))
-    return View(lines, chart, shown("poverty", fig.poverty, lang), "poverty", [], t("chart_poverty_alt", lang), lang)
+    drawn = poverty_figure(series, lang, fig.chart_synthetic.get("poverty", ds.any_synthetic),  # BPS P0: no stamp
+                           t("poverty", lang))
+    return View(lines, png(drawn), shown("poverty", fig.poverty, lang), "poverty", [],
+                alt_text(t("chart_poverty_alt", lang), drawn, lang), lang)
 
 
 # the budget table's rows: the quantity, its unit (a catalogue key) and the kind of number it is

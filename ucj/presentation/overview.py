@@ -186,7 +186,9 @@ class Overview:
         from IPython.display import HTML, display
 
         data = base64.b64encode(self.png(name)).decode("ascii")
-        alt = html.escape(t(f"chart_{name}_alt", self.lang))
+        from ucj.presentation.plots import alt_text
+
+        alt = html.escape(alt_text(t(f"chart_{name}_alt", self.lang), self.charts.get(name), self.lang))  # type: ignore[arg-type]
         display(HTML(f'<img class="ucj-figure" alt="{alt}" src="data:image/png;base64,{data}">'))
 
     # -- the area's own figures ----------------------------------------------------------------
@@ -530,13 +532,28 @@ class Overview:
         if self.synthetic:
             parts.append(f"<p>{html.escape(t('synthetic_banner', lang))}</p>")
         if self.parameters:
-            from ucj.presentation.district import parameter_value
-
-            shown_params = "; ".join(f"{t(f'param.{k}', lang)}: {parameter_value(k, v, lang)}"
-                                     for k, v in self.parameters.items())
-            parts.append(f"<p>{html.escape(t('parameters', lang))}: {html.escape(shown_params)}</p>")
+            parts.append(f"<p>{html.escape(t('parameters', lang))}: {html.escape(self.parameters_text())}</p>")
         parts.append(f'<p class="ucj-stamp">{html.escape(self.stamp_text())}</p>')
         display(HTML("".join(parts)))
+
+    def parameters_text(self) -> str:
+        """The overview's parameters as a reader says them, the resolved value first (reader 15, R15-6): an unset
+        last period or year reads "2025-12 (default: the latest month in the data)", "2025 (default: the year of
+        the last period)", so the line still names the page's months when the data has more; other unset
+        parameters read "default" as on the district pages."""
+        from ucj.presentation.district import UNSET_VALUES, parameter_value
+
+        resolved: dict[str, str] = {"year": str(self.results.year)}
+        if self.area is not None:
+            resolved["last_period"] = f"{self.area.last_period:%Y-%m}"
+        parts = []
+        for k, v in self.parameters.items():
+            value = parameter_value(k, v, self.lang)
+            if k in resolved and (v in UNSET_VALUES or (isinstance(v, (int, float)) and v <= 0)):
+                value = tf("param_resolved_default", self.lang, value=resolved[k],
+                           rule=t(f"param_default.{k}", self.lang))
+            parts.append(f"{t(f'param.{k}', self.lang)}: {value}")
+        return "; ".join(parts)
 
     def key(self) -> dict[str, object]:
         """key_figures.json of the overview: the area's figures, the language and the provenance."""

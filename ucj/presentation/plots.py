@@ -98,6 +98,9 @@ def _new(width: float = 8.0, height: float = 3.6, fixed: str | None = None) -> t
     return fig, ax
 
 
+STAMP_TEXTS = {t("synthetic_stamp", "id"), t("synthetic_stamp", "en")}  # the stamp as drawn, either language
+
+
 def mark_synthetic(ax, synthetic: bool, lang: Lang):  # type: ignore[no-untyped-def]
     """The synthetic-data stamp in the right slot of the title row (outside the axes; the title is left)."""
     if synthetic:
@@ -181,6 +184,36 @@ def coverage_figure(by_segment: pd.DataFrame, forecast: pd.DataFrame, target_pct
     ax.grid(axis="y", alpha=0.3)
     mark_synthetic(ax, synthetic, lang)
     return fig
+
+
+def coverage_alt(forecast: pd.DataFrame, target_pct: float, lang: Lang) -> str:
+    """The coverage chart's alt text, naming only what `coverage_figure` draws from the same inputs (reader 15,
+    R15-12: Minahasa's alt text promised a projection and an interval the chart does not draw): the projection
+    with its band where the band is drawn (all months, some, none), else that no projection is drawn; the
+    target's star when there is a target."""
+    drawn = []
+    if len(forecast):
+        shown = forecast["informative"].astype(bool) if "informative" in forecast else pd.Series(True, forecast.index)
+        drawn.append(t("alt_projection_band" if shown.all() else "alt_projection_band_part" if shown.any()
+                       else "alt_projection_no_band", lang))
+    if np.isfinite(target_pct):
+        drawn.append(t("alt_target", lang))
+    text = (t("chart_coverage_alt", lang) if not drawn
+            else tf("alt_coverage_one" if len(drawn) == 1 else "alt_coverage_two", lang, one=drawn[0], two=drawn[-1]))
+    return text if len(forecast) else f"{text} {t('alt_no_projection', lang)}"
+
+
+def stamped(fig: Figure) -> bool:
+    """Whether a chart carries the synthetic-data stamp (`mark_synthetic`'s title in the right slot of an axes)."""
+    return any(ax.get_title(loc="right") in STAMP_TEXTS for ax in fig.axes)
+
+
+def alt_text(text: str, fig: Figure | None, lang: Lang) -> str:
+    """A chart's alt text ending with "(synthetic demo data)" when the chart drawn carries the synthetic stamp, so a
+    reader who cannot see the red stamp is told too (reader 15, R15-12)."""
+    if fig is None or not stamped(fig):
+        return text
+    return tf("alt_synthetic", lang, alt=text.rstrip(". "))
 
 
 def claims_figure(claims: pd.DataFrame, lang: Lang, synthetic: bool, title: str) -> Figure:

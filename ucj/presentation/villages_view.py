@@ -88,6 +88,23 @@ def village_sentences(f: VillageFigures | None, lang: Lang, agreement_ends: pd.D
     return lines
 
 
+def villages_sheet_note(f: VillageFigures | None, lang: Lang) -> str:
+    """The workbook notes' line for the villages sheet, which gives no month in its headers (reader 15, R15-13): the
+    month of its counts, the month its change columns compare with, and the quota with its source as the page
+    cites it. "" without village data."""
+    if f is None:
+        return ""
+    from ucj.presentation.i18n import period_sentence
+
+    parts = [period_sentence(f"{f.month:%Y-%m}", lang)]
+    if f.previous_month is not None:
+        parts.append(tf("villages_sheet_change", lang, previous=f"{f.previous_month:%Y-%m}"))
+    if f.quota is not None:
+        parts.append(tf("villages_sheet_quota", lang, quota=fmt_int(f.quota.quota, lang),
+                        wording=f.quota.wording, source=quota_citation(f.quota, lang)))
+    return " ".join(parts)
+
+
 def agreement_end_notes(f: VillageFigures, lang: Lang, agreement_ends: pd.DataFrame | None) -> list[str]:
     """One note per end of a BPU funding agreement after the year-before month and up to this month whose
     funded participants the year-before figure counts: how many, and that the change includes their leaving
