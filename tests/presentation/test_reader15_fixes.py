@@ -24,20 +24,13 @@ def _text(parts: list[str]) -> str:
 
 @pytest.fixture(scope="module")
 def national(demo_ds, tmp_path_factory):  # type: ignore[no-untyped-def]
-    import IPython.display
-
+    from conftest import sections_html
     from ucj.presentation.overview import build_overview
 
     out = {}
     for lang in LANGS:
         ov = build_overview(demo_ds, None, lang, figures=True)
-        shown: list[str] = []
-        saved = IPython.display.display
-        IPython.display.display = lambda obj: shown.append(obj.data)
-        try:
-            ov.show_panel()
-        finally:
-            IPython.display.display = saved
+        shown = sections_html(ov, ("show_panel",))
         folder = tmp_path_factory.mktemp(f"national{lang}")
         ov.save(folder)
         out[lang] = (ov, _text(shown), folder)
