@@ -359,7 +359,11 @@ def test_overview_draws_the_map_from_boundaries_without_machine_paths(runs):
     entry = _entries(run_dir, "overviews")[0]
     folder = run_dir / entry["slug"]
     page_html = (folder / "report.html").read_text(encoding="utf-8")
-    assert f'alt="{t("chart_map_alt", "id")}"' in page_html.replace("&#x27;", "'")
+    # the map of the demo's (synthetic) coverage carries the stamp: its alt text says so too (reader 15, R15-12)
+    from ucj.presentation.i18n import tf
+
+    alt = tf("alt_synthetic", "id", alt=t("chart_map_alt", "id").rstrip(". "))
+    assert "sintetis" in alt and f'alt="{alt}"' in page_html.replace("&#x27;", "'")
     assert (folder / "map.png").is_file() and (folder / "scatter.png").is_file()
     assert "kabkot-simplifed-topo.json (sha256 " in page_html  # the map's source, named in the methods
     # the executed notebook shows the file relative to the report, and it leads to the file given
