@@ -249,6 +249,7 @@ def test_workers_funded_by_others_have_their_own_budget_column(district_page, de
     change = int(last["organic_at_year_end"]) - 21_008
     text = _text(page.html(("show_budget",)))
     assert ("+" + fmt_int(change, lang)) in text
-    total = last["organic_at_year_end"] + last["other_funded"] + last["existing_funded"] + last["additional_at_year_end"]
+    total = (last["organic_at_year_end"] + last["other_funded"] + last["existing_funded"]
+             + last["additional_at_year_end"])
     assert 100 * total / last["denominator_at_year_end"] == pytest.approx(last["coverage_end_pct"], abs=0.01)
     assert t("other_funded", lang) in page.report.budget_plan_frame().columns

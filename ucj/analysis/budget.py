@@ -366,8 +366,9 @@ def credible_rates(claims: pd.DataFrame, enrolment: pd.DataFrame, district_code:
 
 # -- a budget that reaches the target, year by year -------------------------------------------------------
 PLAN_COLUMNS = ["year", "months", "net_additional", "gross_additional", "additional_at_year_end", "existing_funded",
-                "other_funded", "organic_at_year_end", "cost_existing_rp", "cost_additional_rp", "cost_rp", "expected_jkk_cases",
-                "expected_jkm_deaths", "expected_benefits_rp", "denominator_at_year_end", "coverage_end_pct"]
+                "other_funded", "organic_at_year_end", "cost_existing_rp", "cost_additional_rp", "cost_rp",
+                "expected_jkk_cases", "expected_jkm_deaths", "expected_benefits_rp", "denominator_at_year_end",
+                "coverage_end_pct"]
 ORGANIC_PROJECTED = "organic_projected"  # the self-enrolled path is the projection's central (mean) path
 ORGANIC_HELD = "organic_held"  # no projection to read: the self-enrolled are held at today's number
 
@@ -477,7 +478,7 @@ def plan_total(plan: pd.DataFrame) -> dict[str, float]:
              "expected_jkk_cases", "expected_jkm_deaths", "expected_benefits_rp"]
     out = {c: plan[c].sum() for c in flows}
     out |= {c: plan[c].iloc[-1] for c in ("additional_at_year_end", "existing_funded", "other_funded",
-                                          "organic_at_year_end", "coverage_end_pct") if c in plan.columns}
+                                          "organic_at_year_end", "coverage_end_pct")}
     return out
 
 

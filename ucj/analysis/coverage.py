@@ -240,10 +240,11 @@ def is_partial_cut(workers: float, active_before: float) -> bool:
 def agreement_ends(enrolment: pd.DataFrame) -> pd.DataFrame:
     """The ends of funding agreements in the enrolment, partial cuts included: district_code, month, segment,
     funding, workers (the participants who lapsed in that month in that cell), active_before (the month
-    before's active) and registered (the cell's registrations that month: a partial cut's workers not replaced are
-    workers - registered; reader 14, R14-7). An end: at least AGREEMENT_END_SHARE of the cell lapsed; a partial cut: at least
-    PARTIAL_CUT_SHARE (and MIN_CUT_WORKERS) lapsed and the cell's active fell by as much (not replaced)."""
-    cols = ["district_code", "month", "segment", "funding", "workers", "active_before", "registered"]
+    before's active), registered (the cell's registrations that month) and not_replaced (workers - registered, at
+    least 0: a partial cut's workers not replaced; reader 14, R14-7). An end: at least AGREEMENT_END_SHARE of the
+    cell lapsed; a partial cut: at least PARTIAL_CUT_SHARE (and MIN_CUT_WORKERS) lapsed and the cell's active fell by
+    as much (not replaced)."""
+    cols = ["district_code", "month", "segment", "funding", "workers", "active_before", "registered", "not_replaced"]
     e = enrolment[enrolment["funding"] != "self_employer"]
     if e.empty:
         return pd.DataFrame(columns=cols)
@@ -258,6 +259,8 @@ def agreement_ends(enrolment: pd.DataFrame) -> pd.DataFrame:
     registered = e.loc[end, "new_registrations"].astype("int64") if "new_registrations" in e else 0
     out = e[end].assign(workers=e.loc[end, "lapsed"].astype("int64"), active_before=prev[end].astype("int64"),
                         registered=registered)
+    # the month's lapses less its registrations: the workers a partial cut left without replacing
+    out["not_replaced"] = (out["workers"] - out["registered"]).clip(lower=0)
     return out[cols].reset_index(drop=True)
 
 

@@ -16,8 +16,8 @@ import pandas as pd
 
 from ucj.analysis.all_districts import district_table
 from ucj.analysis.budget import (ORGANIC_HELD, PLAN_COLUMNS, SCENARIO_PLUS, Assumptions, Cohorts, CredibleRate,
-                                 benefit_cost_figures, budget_to_target, credible_rates, funded_workers, plan_against_budget, plan_total,
-                                 scenario_table)
+                                 benefit_cost_figures, budget_to_target, credible_rates, funded_workers,
+                                 plan_against_budget, plan_total, scenario_table)
 from ucj.analysis.claims import claims_summary, heirs_benefits, loss_ratio, programme_kind, savings_withdrawals
 from ucj.analysis.coverage import (OVER_100_NOTE, PAIRINGS, agreement_ends, carry_latest_denominator,
                                    check_denominator, coverage, coverage_at, coverage_pct_at, district_monthly,
@@ -366,9 +366,7 @@ class DistrictFigures:
             "budget_plan": self.budget_plan,
             "claim_rates": self.credibility.drop(columns=["poisson_p"], errors="ignore"),  # a sentence says p
             # the cell's lapses that month, named so (a partial cut's "Workers" read as the workers cut: R14-7)
-            "agreement_ends": self.agreement_ends.rename(columns={"workers": "lapsed_in_month"}).assign(
-                not_replaced=(self.agreement_ends["workers"] - self.agreement_ends["registered"]).clip(lower=0)
-                if len(self.agreement_ends) else []),
+            "agreement_ends": self.agreement_ends.rename(columns={"workers": "lapsed_in_month"}),
             "projection_scenarios": self.projection.scenarios,
             "assumptions": self.assumptions,
             "seed_facts": self.seed_facts,
@@ -813,7 +811,8 @@ def district_figures(
         poverty_province=prov_p, poverty_national=nat_p, poverty_latest=latest,
         poverty_source=", ".join(view.info["poverty"].sources) if "poverty" in view.info else None,
         peer_year=year_for_peers, peer_codes=peer_codes, peers=peers_tab, budget=budget,
-        assumptions=with_used_rates(Assumptions().describe(), used, rests_on_synthetic(synthetic)), seed_facts=seed_facts(view, code, period),
+        assumptions=with_used_rates(Assumptions().describe(), used, rests_on_synthetic(synthetic)),
+        seed_facts=seed_facts(view, code, period),
         plans=ds.plans[ds.plans["district_code"] == code][["year", "plan", "value", "unit", "plan_source"]]
         .reset_index(drop=True), synthetic_tables=synthetic,
         real_tables=[n for n in view.info if n not in synthetic], table_provenance=view.provenance(),

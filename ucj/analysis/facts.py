@@ -118,12 +118,11 @@ def _data_value(ds: Dataset, code: str, fact: pd.Series, last: pd.Timestamp) -> 
         return (float(cov["coverage_pct"].iloc[-1]), f"{cov['month'].iloc[-1]:%Y-%m}") if len(cov) else (
             math.nan, reason_code("reason_no_potensi"))
     if q == P0_CHANGE:  # the fact's year's P0 minus the year before's, in percentage points (BPS, March Susenas)
-        year = min(int(date[:4]) if date else last.year, last.year)
-        p = ds.poverty[(ds.poverty["district_code"] == code) & ds.poverty["year"].isin([year - 1, year])]
-        p = p.dropna(subset=["p0"]).set_index("year")["p0"]
-        if year not in p.index or year - 1 not in p.index:
+        pair = _p0_pair(ds, code, date, last)
+        if pair is None:
             return math.nan, reason_code("reason_no_p0")
-        return float(p[year]) - float(p[year - 1]), f"{year - 1} – {year}"
+        year, before, after = pair
+        return after - before, f"{year - 1} – {year}"
     if q in ("p0", "poverty_target_pct"):
         p = ds.poverty[(ds.poverty["district_code"] == code) & (ds.poverty["year"] <= last.year)].dropna(subset=["p0"])
         if q == "p0":
@@ -249,16 +248,26 @@ def _change_of_rounded_levels(ds: Dataset, code: str, r: dict[str, object], last
     unit = float(r["rounding"]) if r.get("rounding") is not None else math.nan  # type: ignore[arg-type]
     if r["quantity"] != P0_CHANGE or not math.isfinite(unit) or unit <= 0:
         return False
-    year = min(int(str(r["date"])[:4]) if r["date"] else last_period.year, last_period.year)
-    p = ds.poverty[(ds.poverty["district_code"] == code) & ds.poverty["year"].isin([year - 1, year])]
-    p = p.dropna(subset=["p0"]).set_index("year")["p0"]
-    if year not in p.index or year - 1 not in p.index:
+    pair = _p0_pair(ds, code, str(r["date"] or ""), last_period)
+    if pair is None:
         return False
+    _, before, after = pair
 
     def rounded(x: float) -> float:  # half away from zero, as an article rounds (not Python's half to even)
         return math.copysign(math.floor(abs(x) / unit + 0.5) * unit, x)
 
-    return abs(rounded(float(p[year])) - rounded(float(p[year - 1])) - float(r["published"])) < 1e-9  # type: ignore[arg-type]
+    return abs(rounded(after) - rounded(before) - float(r["published"])) < 1e-9  # type: ignore[arg-type]
+
+
+def _p0_pair(ds: Dataset, code: str, date: str, last: pd.Timestamp) -> tuple[int, float, float] | None:
+    """The fact's year (its date's, at most the period's) and the district's P0 of the year before and of that
+    year; None when either is missing. What a published P0 change is read against."""
+    year = min(int(date[:4]) if date else last.year, last.year)
+    p = ds.poverty[(ds.poverty["district_code"] == code) & ds.poverty["year"].isin([year - 1, year])]
+    p = p.dropna(subset=["p0"]).set_index("year")["p0"]
+    if year not in p.index or year - 1 not in p.index:
+        return None
+    return year, float(p[year - 1]), float(p[year])
 
 
 def _half(rounding: float) -> float:

@@ -6,7 +6,8 @@ import html
 
 import pandas as pd
 
-from ucj.analysis.budget import NATIONAL_RATE_YEAR, Assumptions, benefit_cost_figures, credible_rates, district_scenarios
+from ucj.analysis.budget import (NATIONAL_RATE_YEAR, Assumptions, benefit_cost_figures, credible_rates,
+                                 district_scenarios)
 from ucj.analysis.district import rests_on_synthetic, with_used_rates
 from ucj.core.config import stylesheet
 from ucj.core.errors import UcjInputError
@@ -61,7 +62,8 @@ def budget_rates_text(b: dict[str, object], lang: Lang) -> str:
     if not b:
         return ""
     return tf("budget_rates_basis_synthetic" if b["rates_synthetic"] else "budget_rates_basis", lang,
-              ratio=fmt_num(b["used"], lang, 2), table=t("claim_rates", lang), assumptions=t("assumptions_heading", lang),
+              ratio=fmt_num(b["used"], lang, 2), table=t("claim_rates", lang),
+              assumptions=t("assumptions_heading", lang),
               jkk=fmt_num(b["jkk_per_1000"], lang, 2), jkm=fmt_num(b["jkm_per_1000"], lang, 2),
               jkk_national=fmt_num(b["national_jkk_per_1000"], lang, 2),
               jkm_national=fmt_num(b["national_jkm_per_1000"], lang, 2),

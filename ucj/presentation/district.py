@@ -714,7 +714,7 @@ class DistrictReport:
                 lines.append(tf("agreement_cut_line", lang, last=r.last_active_month,
                                 month=f"{pd.Timestamp(r.month):%Y-%m}", funding=t(str(r.funding), lang),
                                 workers=fmt_int(r.workers, lang), registered=fmt_int(r.registered, lang),
-                                unreplaced=fmt_int(max(int(r.workers) - int(r.registered), 0), lang),
+                                unreplaced=fmt_int(r.not_replaced, lang),
                                 active=fmt_int(r.active_before, lang) + mark))
                 continue
             late = int(r.workers) - int(r.active_before)
@@ -2013,18 +2013,22 @@ def build(ds: Dataset, params: ReportParams, *, comparison: pd.DataFrame | PeerT
         key["synthetic_workforce_columns"] = [
             c for c in value_columns("workforce") if column_rows_status(ds, "workforce", code, c)
             in ("synthetic", "partly_synthetic")]
-    prov_rows = pd.DataFrame([
-        {"table": name, "source": (name == "poverty" and poverty_sources_cell(ds.poverty, lang))
-         or (name in cited and cited[name].cell)
-         or sources_cell(list(i["sources"]), lang),  # type: ignore[call-overload]
-         # no row of its own: no count and no status of the table's rows (reader 8, S2b)
-         "rows": (None if name in cited and cited[name].rows == 0 else i["rows"]),
-         "synthetic": t(own_status.get(name) or fig.table_status.get(
-             name, "synthetic" if i["synthetic"] else "real"), lang),
-         "sha256": str(i["sha256"])[:12]}
-        for name, i in fig.table_provenance.items()
-    ])
-    tables = fig.tables() | {"provenance": prov_rows}
+
+    def provenance_rows(cited: dict[str, RowsCited]) -> pd.DataFrame:
+        """The sources table: each table's source as its own rows cite it, their status and count."""
+        return pd.DataFrame([
+            {"table": name, "source": (name == "poverty" and poverty_sources_cell(ds.poverty, lang))
+             or (name in cited and cited[name].cell)
+             or sources_cell(list(i["sources"]), lang),  # type: ignore[call-overload]
+             # no row of its own: no count and no status of the table's rows (reader 8, S2b)
+             "rows": (None if name in cited and cited[name].rows == 0 else i["rows"]),
+             "synthetic": t(own_status.get(name) or fig.table_status.get(
+                 name, "synthetic" if i["synthetic"] else "real"), lang),
+             "sha256": str(i["sha256"])[:12]}
+            for name, i in fig.table_provenance.items()
+        ])
+
+    tables = fig.tables()
     if not has_unbudgeted_plan(fig.plans, fig.projection.last_month or fig.last_period):  # S12: page, Excel, JSON
         tables["projection_scenarios"] = without_plan_row(tables["projection_scenarios"])
         key["projection_scenarios"] = [r for r in key.get("projection_scenarios") or []  # type: ignore[union-attr]
@@ -2042,9 +2046,7 @@ def build(ds: Dataset, params: ReportParams, *, comparison: pd.DataFrame | PeerT
                                                               lang), ds, fig, lang)
         tables["seed_facts"] = with_assumed_year(tables["seed_facts"], fig, key.get("denominator_year_bound"), lang)
         cited = with_published_plans(cited, tables["plans"], lang)
-        tables["provenance"] = tables["provenance"].assign(source=[
-            cited[n].cell if n == "plans" and n in cited else src
-            for n, src in zip(tables["provenance"]["table"], tables["provenance"]["source"])])
+    tables["provenance"] = provenance_rows(cited)  # after the plans: their cell may cite the published plan (R15-7)
     if "tied" in tables["peers"]:  # a tie is named (1: none, shown "–")
         tables["peers"] = tables["peers"].assign(tied=tables["peers"]["tied"].mask(tables["peers"]["tied"] <= 1))
     key["peer_periods"] = peer_periods(fig)

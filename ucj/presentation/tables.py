@@ -103,7 +103,8 @@ def _cite_part_cached(part: str, lang: Lang, year: object, quantity: str | None)
 def cite_short(source: str, lang: Lang) -> str:
     """A cited article as a reader names it in running text: outlet and date ("Kabaran.id, 15 May 2025"), the
     title and notes left to the sources table; the full citation (`cite`) when the source has no dated row."""
-    rows = citations()[citations()["source_article"] == source]
+    table = citations()
+    rows = table[table["source_article"] == source]
     if len(rows) and rows.iloc[0]["publisher"] and rows.iloc[0]["date"]:
         return f"{rows.iloc[0]['publisher']}, {format_date(rows.iloc[0]['date'], lang)}"
     return cite(source, lang)
