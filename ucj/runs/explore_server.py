@@ -130,7 +130,15 @@ def _warm_kernel_manager() -> type:
             env = dict(os.environ, VOILA_PREHEAT="False", VOILA_BASE_URL=app.base_url,
                        VOILA_SERVER_URL=app.server_url or app.base_url, VOILA_APP_PORT=str(app.port))
             kernel_id = await super().start_kernel(kernel_name="python3", path=os.path.dirname(nb), env=env)
-            client = self.get_kernel(kernel_id).client()
+            from jupyter_client.session import Session
+
+            km = self.get_kernel(kernel_id)
+            # The preload's own session: a client made with the manager's session shares its ZeroMQ identity
+            # with the page's executor (nbclient's km.client()), and the kernel's shell socket routes each reply
+            # to the last connection holding that identity (ipykernel's router handover); a reply of the
+            # page's then went to the preload's connection, and the page waited until the idle culler shut the
+            # kernel down ("Kernel died while waiting for execute reply", twice in a full run, 657 s after start)
+            client = km.client(session=Session(key=km.session.key, signature_scheme=km.session.signature_scheme))
             client.start_channels()
             try:
                 await client.wait_for_ready(timeout=120)
@@ -309,6 +317,9 @@ def main(argv: list[str]) -> None:
     # default): a cold kernel on a loaded machine can take longer, and a page then ends with no kernel
     c.VoilaExecutor.startup_timeout = int(os.environ.get(STARTUP_TIMEOUT_ENV, STARTUP_TIMEOUT))
     c.HTMLExporter.language_code = default_lang()  # <html lang=...>
+    # each line of the log with its time, so a slow page can be read from it
+    c.Voila.log_format = "[%(name)s %(asctime)s]%(highlevel)s %(message)s"
+    c.Voila.log_datefmt = "%H:%M:%S"
     c.MappingKernelManager.cull_idle_timeout = idle
     c.MappingKernelManager.cull_interval = max(1, min(60, idle // 2))
     c.MappingKernelManager.cull_connected = False  # an open page keeps its kernel
