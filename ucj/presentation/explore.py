@@ -137,9 +137,17 @@ def coverage_alt(fig: DistrictFigures, segment: str, lang: Lang) -> str:
     alt = tf("chart_explore_coverage_alt", lang, district=fig.district.full_name,
              province=fig.district.province_name, segment=seg, denominator=t(fig.denominator, lang))
     p = fig.projection
-    if segment == ALL_SEGMENTS and len(p.forecast):
-        alt += " " + tf("chart_explore_projection_alt", lang, year=fmt_year(p.target_year),
-                        target=fmt_pct(p.target_pct, lang))
+    if segment != ALL_SEGMENTS:
+        return alt
+    if len(p.forecast):  # the band as `coverage_chart` draws it: in the informative months only (as on the pages)
+        fc = p.forecast
+        band = fc["informative"].astype(bool) if "informative" in fc else pd.Series(True, index=fc.index)
+        drawn = t("alt_projection_band" if band.all() else "alt_projection_band_part" if band.any()
+                  else "alt_projection_no_band", lang)
+        alt += " " + tf("chart_explore_projection_alt", lang, band=drawn, year=fmt_year(p.target_year))
+    if p.target_pct == p.target_pct:  # the star, drawn whenever there is a target
+        alt += " " + tf("chart_explore_target_alt", lang, target=fmt_pct(p.target_pct, lang),
+                        year=fmt_year(p.target_year))
     return alt
 
 
@@ -335,10 +343,12 @@ def budget_view(fig: DistrictFigures, plan: BudgetPlan, lang: Lang) -> View:
 def compare_view(ds: Dataset, codes: list[str], denominator: str, lang: Lang) -> View:
     raw = compare_table(ds, codes, denominator)
     names = dict(zip(raw["district_code"], raw["district"]))
-    chart = png(compare_chart(compare_series(ds, codes, denominator), names, lang, ds.any_synthetic))
+    drawn = compare_chart(compare_series(ds, codes, denominator), names, lang, ds.any_synthetic)
+    chart = png(drawn)
     counts = ["active", "denominator_value", "apbd_funded_workers"]  # whole persons: shown and stored as counts
     raw[counts] = raw[counts].round().astype("Int64")
-    alt = tf("chart_explore_compare_alt", lang, denominator=t(denominator, lang), districts=", ".join(names.values()))
+    alt = alt_text(tf("chart_explore_compare_alt", lang, denominator=t(denominator, lang),
+                      districts=", ".join(names.values())), drawn, lang)  # "(synthetic demo data)" where stamped
     return View([f"{t('coverage_pct', lang)} ({t(denominator, lang)})"], chart, shown("compare", raw, lang), "compare",
                 [], alt, lang)
 

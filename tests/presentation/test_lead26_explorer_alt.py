@@ -1,0 +1,85 @@
+"""The explorer's chart alt texts name only what its charts draw (pagesu's note after reader 15, R15-12): the coverage
+chart's band as drawn (all, some or none of the projected months), the target's star whenever there is a target, and the
+compare chart's "(synthetic demo data)" where its stamp is drawn. What is drawn is read from the figure's artists."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from ucj.analysis.district import district_figures
+from ucj.analysis.explore import coverage_against
+
+slow = pytest.mark.slow
+SUFFIX = {"en": "(synthetic demo data).", "id": "(data demo sintetis)."}
+BAND = {"en": ("the projection with its prediction interval", "without its prediction interval"),
+        "id": ("proyeksi dengan selang prediksinya", "tanpa selang prediksinya")}
+
+
+def _drawn(fig) -> dict[str, bool]:  # type: ignore[no-untyped-def]
+    """The dashed projection line, a filled band with at least one polygon, the target's star, the stamp."""
+    ax = fig.axes[0]
+    fills = [c for c in ax.collections if type(c).__name__ in ("PolyCollection", "FillBetweenPolyCollection")]
+    return {"projection": any(line.get_linestyle() == "--" for line in ax.get_lines()),
+            "band": any(len(c.get_paths()) and any(len(p.vertices) for p in c.get_paths()) for c in fills),
+            "target": any(type(c).__name__ == "PathCollection" for c in ax.collections),
+            "stamp": any(a.get_title(loc="right") for a in fig.axes)}
+
+
+@slow
+@pytest.mark.parametrize("lang", ["id", "en"])
+@pytest.mark.parametrize("code", ["71.02", "75.02", "74.13"])
+def test_explorer_coverage_alt_follows_the_chart(demo_ds, code, lang):
+    from ucj.presentation.explore import coverage_alt, coverage_chart
+
+    fig = district_figures(demo_ds, code, denominator="working_population")
+    drawn = _drawn(coverage_chart(coverage_against(demo_ds, fig), fig, "all", lang, True))
+    alt = coverage_alt(fig, "all", lang)
+    with_band, without_band = BAND[lang]
+    assert (with_band in alt) == (drawn["projection"] and drawn["band"]), (alt, drawn)
+    assert (without_band in alt) == (drawn["projection"] and not drawn["band"]), (alt, drawn)
+    star = {"en": "A star marks the target", "id": "Bintang menandai target"}[lang]
+    assert (star in alt) == drawn["target"], (alt, drawn)
+
+
+@slow
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_explorer_compare_alt_says_synthetic_where_stamped(demo_ds, demo_dir, lang):
+    from ucj.presentation.explore import compare_view
+
+    view = compare_view(demo_ds, ["71.02", "75.02"], "working_population", lang)
+    enrolment = pd.read_parquet(demo_dir / "enrolment.parquet", columns=["source"])
+    assert set(enrolment["source"]) == {"synthetic-demo"}  # every row made up: the chart carries the stamp
+    assert view.alt.endswith(SUFFIX[lang]), view.alt
+
+
+@slow
+@pytest.mark.parametrize("case", ["no_band", "some_band", "no_target", "no_projection"])
+def test_explorer_coverage_alt_in_the_cases_the_demo_lacks(demo_ds, case):
+    """Every demo district draws a full band and a star; the other cases built from Boalemo's figures: a band in no
+    month or in half of them (`informative`), no target, no projection at all."""
+    import dataclasses
+
+    from ucj.presentation.explore import coverage_alt, coverage_chart
+
+    fig = district_figures(demo_ds, "75.02", denominator="working_population")
+    p = fig.projection
+    fc = p.forecast.copy()
+    if case == "no_band":
+        fc["informative"] = False
+    elif case == "some_band":
+        fc["informative"] = [i < len(fc) // 2 for i in range(len(fc))]
+    elif case == "no_projection":
+        fc = fc.iloc[0:0]
+    p = dataclasses.replace(p, forecast=fc, target_pct=float("nan") if case == "no_target" else p.target_pct)
+    fig = dataclasses.replace(fig, projection=p)
+    for lang in ("id", "en"):
+        drawn = _drawn(coverage_chart(coverage_against(demo_ds, fig), fig, "all", lang, True))
+        alt = coverage_alt(fig, "all", lang)
+        part = {"en": "in the months where the interval is informative",
+                "id": "pada bulan-bulan ketika selang itu informatif"}[lang]
+        assert drawn["band"] == (case not in ("no_band", "no_projection"))
+        assert (part in alt) == (case == "some_band"), alt
+        assert (BAND[lang][1] in alt) == (case == "no_band"), alt
+        assert (BAND[lang][0] in alt) == (case in ("some_band", "no_target")), alt
+        assert ({"en": "A star marks", "id": "Bintang menandai"}[lang] in alt) == drawn["target"] == (case != "no_target")
+        assert ({"en": "Also drawn", "id": "Juga digambar"}[lang] in alt) == drawn["projection"]
