@@ -1075,29 +1075,7 @@ class DistrictReport:
             out[diff] = [t("consistent", self.lang) if a == t("consistent", self.lang) else d
                          for a, d in zip(agree, out[diff])]
             out = out.drop(columns=t("agreement", self.lang))
-        out = self._mark_basis(out)
-        cr = self.results.credibility
-        ended = cr[cr["cohort_ended"].astype(bool)] if len(cr) and "cohort_ended" in cr else cr.iloc[0:0]
-        asof, raw = t("data_as_of", self.lang), self.tables["seed_facts"]
-        if len(ended) and asof in out.columns and "quantity" in raw.columns:  # reader's finding 22
-            r = ended.iloc[0]
-            apbd_claims = ("claim_count", "claim_amount_rp")
-            facts = self.results.seed_facts  # the published facts' own notes, by quantity (the shown table has none)
-            notes = ({q: str(n or "") for q, n, k in zip(facts["quantity"], facts[f"note_{self.lang}"], facts["kind"])
-                      if k == "fact"} if f"note_{self.lang}" in facts.columns else {})
-            out[asof] = [f"{a} ({self._window_note(r, notes.get(q, ''))})" if q in apbd_claims
-                         and str(a).endswith(str(r["cohort_to"])) else a
-                         for q, a in zip(raw["quantity"], out[asof])]
-        return out
-
-    def _window_note(self, cohort: pd.Series, article: str) -> str:
-        """The APBD programme's months the claims are computed over; with what the article says of its own period
-        (the fact's published note, e.g. Muna Barat's two start dates), which start this page counts from
-        (reader 14, R14-6)."""
-        if article:
-            return tf("apbd_window_note_article", self.lang, start=cohort["cohort_from"], end=cohort["cohort_to"],
-                      article=article)
-        return tf("apbd_window_note", self.lang, start=cohort["cohort_from"], end=cohort["cohort_to"])
+        return self._mark_basis(out)
 
     def _mark_basis(self, out: pd.DataFrame) -> pd.DataFrame:
         """Say on each row what its computed side rests on (reader 3's finding 4): a value from synthetic demo
@@ -1735,6 +1713,30 @@ def with_assumed_year(facts: pd.DataFrame, fig: DistrictFigures, bound: object, 
                                     for q, a in zip(facts["quantity"], facts["data_as_of"])])
 
 
+def with_apbd_window(facts: pd.DataFrame, fig: DistrictFigures, lang: Lang) -> pd.DataFrame:
+    """The published table's APBD claims rows with their "data as of" worded as the months the claims are computed
+    over: the APBD programme's, and what the article says of its own period (the fact's published note, e.g. Muna
+    Barat's two start dates) with the start this page counts from (reader 14, R14-6; reader's finding 22). Page and
+    workbook alike: the workbook's sheet lacked it while only the page added it."""
+    cr = fig.credibility
+    ended = cr[cr["cohort_ended"].astype(bool)] if len(cr) and "cohort_ended" in cr else cr.iloc[0:0]
+    if not len(ended) or not {"quantity", "data_as_of"} <= set(facts.columns):
+        return facts
+    r = ended.iloc[0]
+    seed = fig.seed_facts  # the published facts' own notes, by quantity
+    notes = ({q: str(n or "") for q, n, k in zip(seed["quantity"], seed[f"note_{lang}"], seed["kind"]) if k == "fact"}
+             if f"note_{lang}" in seed.columns else {})
+
+    def window(article: str) -> str:
+        if article:
+            return tf("apbd_window_note_article", lang, start=r["cohort_from"], end=r["cohort_to"], article=article)
+        return tf("apbd_window_note", lang, start=r["cohort_from"], end=r["cohort_to"])
+
+    return facts.assign(data_as_of=[f"{a} ({window(notes.get(q, ''))})"
+                                    if q in ("claim_count", "claim_amount_rp") and str(a).endswith(str(r["cohort_to"]))
+                                    else a for q, a in zip(facts["quantity"], facts["data_as_of"])])
+
+
 def plans_and_targets(facts: pd.DataFrame, plans: pd.DataFrame, lang: Lang) -> pd.DataFrame:
     """The district's own plans and targets: published ones as the article words them, with the citation
     and what the data shows now (its period beside it); then plans from the data's plans table that no
@@ -2045,6 +2047,7 @@ def build(ds: Dataset, params: ReportParams, *, comparison: pd.DataFrame | PeerT
         tables["plans"] = with_data_marks(with_funded_in_data(with_own_target(tables["plans"], ds, fig, lang), ds, fig,
                                                               lang), ds, fig, lang)
         tables["seed_facts"] = with_assumed_year(tables["seed_facts"], fig, key.get("denominator_year_bound"), lang)
+        tables["seed_facts"] = with_apbd_window(tables["seed_facts"], fig, lang)
         cited = with_published_plans(cited, tables["plans"], lang)
     tables["provenance"] = provenance_rows(cited)  # after the plans: their cell may cite the published plan (R15-7)
     if "tied" in tables["peers"]:  # a tie is named (1: none, shown "–")

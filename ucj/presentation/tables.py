@@ -320,7 +320,8 @@ def source_text(value: str, lang: Lang, year: object = None) -> str:
 def _translate(col: str, value: object, lang: Lang, table: str) -> object:
     if not isinstance(value, str):
         return value
-    if col == "reason" or (col == "data_as_of" and not DATE_LIKE.fullmatch(value)):
+    # a "data as of" that starts with its months is worded already (e.g. the APBD claims' window, `with_apbd_window`)
+    if col == "reason" or (col == "data_as_of" and not DATE_LIKE.match(value)):
         return reason_text(value, lang)
     if table == "assumptions" and col == "source":
         return assumption_source(value, lang)

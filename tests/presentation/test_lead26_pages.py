@@ -1,6 +1,8 @@
-"""The explorer's chart alt texts name only what its charts draw (pagesu's note after reader 15, R15-12): the coverage
-chart's band as drawn (all, some or none of the projected months), the target's star whenever there is a target, and the
-compare chart's "(synthetic demo data)" where its stamp is drawn. What is drawn is read from the figure's artists."""
+"""Notes the helpers of session 11 left on the pages. The explorer's chart alt texts name only what its charts draw
+(pagesu's note after reader 15, R15-12): the coverage chart's band as drawn (all, some or none of the projected
+months), the target's star whenever there is a target, and the compare chart's "(synthetic demo data)" where its stamp
+is drawn; what is drawn is read from the figure's artists. The workbook's published sheet says the APBD claims'
+window the page says (pagest's note)."""
 from __future__ import annotations
 
 import pandas as pd
@@ -83,3 +85,30 @@ def test_explorer_coverage_alt_in_the_cases_the_demo_lacks(demo_ds, case):
         assert (BAND[lang][0] in alt) == (case in ("some_band", "no_target")), alt
         assert ({"en": "A star marks", "id": "Bintang menandai"}[lang] in alt) == drawn["target"] == (case != "no_target")
         assert ({"en": "Also drawn", "id": "Juga digambar"}[lang] in alt) == drawn["projection"]
+
+
+# -- the workbook's published sheet carries the APBD claims' window the page shows (pagest's note) ----------------
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_workbook_published_sheet_says_the_apbd_window(district_page, demo_dir, lang):
+    """Muna Barat's APBD claims are computed over the programme's months, which pandas finds in the enrolment file
+    (first and last month with APBD-funded participants); the page's "data as of" cells say them with the article's
+    two start dates, and the workbook's sheet says the same words (it showed the bare months before)."""
+    import openpyxl
+
+    from ucj.presentation.i18n import t
+
+    e = pd.read_parquet(demo_dir / "enrolment.parquet")
+    apbd = e[(e["district_code"] == "74.13") & (e["funding"] == "apbd") & (e["active"] > 0)]
+    start, end = f"{apbd['month'].min():%Y-%m}", f"{apbd['month'].max():%Y-%m}"
+    page = district_page("74.13", lang)
+    table = page.report.published_table()
+    claims = table[table[t("quantity", lang)].isin([t("claim_count", lang), t("claim_amount_rp", lang)])]
+    cells = list(claims[t("data_as_of", lang)])
+    assert len(cells) == 2 and all(c.startswith(f"{start} – {end} (") and "2024" in c and "2022" in c for c in cells)
+    wb = openpyxl.load_workbook(page.folder / "tables.xlsx", read_only=True)
+    ws = wb[t("sheet.seed_facts", lang)]
+    rows = [tuple(r) for r in ws.iter_rows(values_only=True)]
+    col = rows[0].index(t("data_as_of", lang))
+    sheet = [r[col] for r in rows[1:] if r[0] in (t("claim_count", lang), t("claim_amount_rp", lang))]
+    assert sheet == cells
