@@ -75,3 +75,10 @@ def test_an_imported_dataset_gets_the_budget_wording_without_synthetic(raw, demo
         assert b["national"] == pytest.approx(by_hand, rel=1e-9)
         shown = f"{by_hand:.2f}" if lang == "en" else f"{by_hand:.2f}".replace(".", ",")
         assert shown in sentence
+        # the sources table: every workforce row is the one imported file (pandas), so the cell says so and does
+        # not send the reader to "the table's other rows" (they cite the same file)
+        wf = pd.read_parquet(out / "workforce.parquet")
+        assert wf["source"].nunique() == 1
+        row = re.search(r"(?:Workforce|Angkatan kerja) (workforce\.csv[^\d]*)", text)  # the sources table's row
+        assert row and {"en": "(every row of the table)", "id": "(semua baris tabel ini)"}[lang] in row.group(1), row
+        assert {"en": "other rows cite their own", "id": "mengutip sumbernya sendiri"}[lang] not in row.group(1)

@@ -1517,6 +1517,9 @@ def rows_cited(ds: Dataset, codes: str | Collection[str] | None, lang: Lang) -> 
                                    NO_OWN_ROWS if one else NO_AREA_ROWS, 0, {})
             continue
         key = ("own_target_cell" if table == "targets" else "own_rows_cell") if one else "area_rows_cell"
+        others = df.loc[~df["district_code"].astype(str).isin(wanted), "source"].dropna()
+        if set(others) <= set(sources):  # no other row cites anything else (e.g. one imported file): said so
+            key = "rows_cell_every"
         cell = tf(key, lang, sources=sources_cell(list(pd.unique(sources)), lang))  # one cell (reader 7, N7)
         out[table] = RowsCited(cell, rows_status(rows, table), len(rows), _rows_per_source(rows, table, lang))
     return out
