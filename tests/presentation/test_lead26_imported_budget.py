@@ -82,3 +82,6 @@ def test_an_imported_dataset_gets_the_budget_wording_without_synthetic(raw, demo
         row = re.search(r"(?:Workforce|Angkatan kerja) (workforce\.csv[^\d]*)", text)  # the sources table's row
         assert row and {"en": "(every row of the table)", "id": "(semua baris tabel ini)"}[lang] in row.group(1), row
         assert {"en": "other rows cite their own", "id": "mengutip sumbernya sendiri"}[lang] not in row.group(1)
+        # Methods cite the workforce rows' source; the import is the planner's file, not assumed to be the Sakernas
+        assert "Sakernas" not in text and {"en": "from the source cited in the sources table",
+                                           "id": "dari sumber yang dikutip pada tabel sumber"}[lang] in text

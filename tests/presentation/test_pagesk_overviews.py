@@ -146,9 +146,11 @@ def test_budget_assumptions_note_names_no_command_or_code(lang):
 
 
 def test_methods_name_the_workforce_source_by_the_tables_status():
-    """Hand-worked: a synthetic workforce table is never said to come from the Sakernas (reader 8, S4)."""
+    """Hand-worked: a synthetic workforce table is never said to come from the Sakernas (reader 8, S4); a real one is
+    cited by its rows' sources, never assumed to be the Sakernas (a planner's own import need not be)."""
     from ucj.presentation.district import workforce_source
 
-    assert workforce_source([], "id") == "Angkatan kerja dari Sakernas Agustus."
+    assert workforce_source([], "id") == ("Angkatan kerja (penyebut cakupan): dari sumber yang dikutip pada tabel "
+                                          "sumber (baris Angkatan kerja).")
     assert "Sakernas" not in workforce_source(["workforce"], "id").split(",")[0]
     assert "synthetic demo data" in workforce_source(["enrolment", "workforce"], "en")

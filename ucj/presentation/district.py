@@ -1430,8 +1430,8 @@ def verdict_definition_text(interval: float, years: list[object], lang: Lang) ->
 
 
 def workforce_source(synthetic_tables: list[str], lang: Lang, key: dict[str, object] | None = None) -> str:
-    """The methods' workforce source: Sakernas, or the demo's made-up figures when the workforce table is
-    synthetic (reader 8, S4); when the district's coverage denominator is real and only other workforce
+    """The methods' workforce source: the sources table's citation of its rows, or the demo's made-up figures when
+    the workforce table is synthetic (reader 8, S4); when the district's coverage denominator is real and only other workforce
     columns are made up (`key`'s `denominator_status`, `synthetic_workforce_columns`), it says which is which
     (reader 9, R1)."""
     real_den = real_denominator_words(synthetic_tables, key, lang)
@@ -1439,7 +1439,10 @@ def workforce_source(synthetic_tables: list[str], lang: Lang, key: dict[str, obj
         return tf("workforce_source_denominator_real", lang, table=t("table.workforce", lang), **real_den)
     if real_den is not None:  # the district's workforce rows are all real (imported over the demo)
         return tf("workforce_source_real", lang, table=t("table.workforce", lang), **real_den)
-    return t("workforce_source_synthetic" if "workforce" in synthetic_tables else "workforce_source_sakernas", lang)
+    if "workforce" in synthetic_tables:
+        return t("workforce_source_synthetic", lang)
+    # a real workforce table is cited by its rows' own sources (a planner's import need not be the Sakernas)
+    return tf("workforce_source_cited", lang, table=t("table.workforce", lang))
 
 
 OWN_ROW_TABLES = ("workforce", "plans", "targets")  # district tables whose rows cite their own articles (F8, N3)
