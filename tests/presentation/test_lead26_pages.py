@@ -112,3 +112,42 @@ def test_workbook_published_sheet_says_the_apbd_window(district_page, demo_dir, 
     col = rows[0].index(t("data_as_of", lang))
     sheet = [r[col] for r in rows[1:] if r[0] in (t("claim_count", lang), t("claim_amount_rp", lang))]
     assert sheet == cells
+
+
+# -- reader 16, R16-5: the segment sheet names its denominator and the denominator's year ---------------------------
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+@pytest.mark.parametrize("code", ["71.02", "75.02"])
+def test_r16_5_segment_sheet_names_its_denominator(district_page, demo_dir, code, lang):
+    """The workbook's "Coverage by segment" sheet stands alone: its coverage header names the denominator, and the notes
+    sheet's row gives the participants' month and the denominator's year. Which denominator it is, is found by pandas:
+    Minahasa's BPU share equals BPU participants 2025-12 over the potensi pekerja figure of 2024 (the latest one), and
+    Boalemo's over the working population of 2025."""
+    import openpyxl
+
+    from ucj.presentation.i18n import t
+
+    e = pd.read_parquet(demo_dir / "enrolment.parquet")
+    w = pd.read_parquet(demo_dir / "workforce.parquet")
+    bpu = e[(e["district_code"] == code) & (e["month"] == "2025-12-01") & (e["segment"] == "BPU")]["active"].sum()
+    rows = w[(w["district_code"] == code)]
+    if code == "71.02":
+        known = rows.dropna(subset=["potensi_pekerja"])
+        year = int(known["year"].max())
+        den, word = float(known.loc[known["year"] == year, "potensi_pekerja"].iloc[0]), "potensi_pekerja"
+        assert year == 2024
+    else:
+        year, word = 2025, "working_population"
+        den = float(rows.loc[rows["year"] == 2025, "working_population"].iloc[0])
+    folder = district_page(code, lang).folder
+    wb = openpyxl.load_workbook(folder / "tables.xlsx", read_only=True)
+    sheet = [tuple(r) for r in wb[t("sheet.coverage_by_segment", lang)].iter_rows(values_only=True)]
+    head = sheet[0]
+    col = next(i for i, h in enumerate(head) if h and t(word, lang) in str(h))  # the header names it
+    value = next(r[col] for r in sheet[1:] if r[0] == t("BPU", lang))
+    assert value == pytest.approx(100 * bpu / den, rel=1e-9)
+    notes = [tuple(r) for r in wb[t("sheet.notes", lang)].iter_rows(values_only=True)]
+    line = " ".join(str(c) for r in notes if r and r[0] == t("sheet.coverage_by_segment", lang) for c in r if c)
+    assert "2025-12" in line and t(word, lang) in line
+    if code == "71.02":
+        assert "2024" in line and {"en": "assumed", "id": "diasumsikan"}[lang] in line

@@ -205,7 +205,7 @@ def test_years_are_never_grouped_in_html_and_excel(rendered):
 
 def test_percentages_carry_the_sign_and_one_decimal(rendered):
     report, text, folder = rendered["75.02", "id"]
-    seg = report.display_table("coverage_by_segment")[t("coverage_pct", "id")]
+    seg = report.display_table("coverage_by_segment").iloc[:, 2]  # "Cakupan (% dari penduduk bekerja)" (R16-5)
     assert all(re.fullmatch(r"\d+,\d %", v) for v in seg), list(seg)
     assert fmt_pct(25.394, "id") == "25,4 %" and fmt_pct(25.394, "en") == "25.4 %" and fmt_pct(7, "en") == "7.0 %"
     ws = openpyxl.load_workbook(folder / "tables.xlsx")[t("sheet.coverage_by_segment", "id")]

@@ -1165,6 +1165,10 @@ class DistrictReport:
                 s = Shown(values, s.kinds, s.headers)
             if name == "projection":  # shares of the denominator, named so (reader 12, L3)
                 s = share_headers(s, str(self.key["denominator"]), self.lang)
+            if name == "coverage_by_segment":  # the coverage column names its denominator (reader 16, R16-5)
+                den = t(str(self.key["denominator"]), self.lang)
+                s = Shown(s.values, s.kinds, [tf("share_of_header", self.lang, column=h, denominator=den)
+                                              if c == "coverage_pct" else h for c, h in zip(s.values.columns, s.headers)])
             kept = self._shown[name] = (frame, s, None)
         return kept[1]
 

@@ -398,6 +398,12 @@ def table_period_text(name: str, key: dict, lang: Lang = "id") -> str:  # type: 
     if name == "assumptions":
         return t("assumptions_period_note", lang)
     period = (key.get("table_periods") or {}).get(name)
+    if name == "coverage_by_segment" and period and key.get("denominator"):
+        # participants' month and the denominator's year (assumed, where it is), as the card says them: a sheet
+        # sent on without the page still tells which denominator and which year (reader 16, R16-5)
+        den = str(key["denominator"])
+        return tf("segment_coverage_period", lang, when=key_coverage_period_text(key, den, period, lang),
+                  denominator=t(den, lang))
     if name == "budget" and period:  # workers and coverage now, cost and claims a year ahead (reader 13, R13-7)
         return tf("budget_period_note", lang, period=period, table=t("claim_rates", lang))
     return period_sentence(period, lang) if period else ""
