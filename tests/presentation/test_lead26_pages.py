@@ -151,3 +151,41 @@ def test_r16_5_segment_sheet_names_its_denominator(district_page, demo_dir, code
     assert "2025-12" in line and t(word, lang) in line
     if code == "71.02":
         assert "2024" in line and {"en": "assumed", "id": "diasumsikan"}[lang] in line
+
+
+# -- reader 16, R16-3: the national overview shows the national coverage as published ---------------------------------
+
+@slow
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_r16_3_national_overview_shows_the_published_national_coverage(demo_ds, lang):
+    """The Kemendagri statement the national target is cited to (Kabaran.id, 15 May 2025) and BPJS Ketenagakerjaan's
+    director (jpnn.com, 31 October 2025) publish national UCJ coverage: 35.68 % to April 2025 and 37.01 % in October
+    2025 (parsed here from the wording stored in national_figures.csv); the national overview shows both with their
+    months and outlets, not compared with its own (synthetic) coverage, and its target with the RPJMN path the same
+    statement gives (32.15 % in 2025, 34.99 % in the RKP 2026). A province's overview shows none of it."""
+    import re
+
+    from ucj.data.published import national_figures
+    from ucj.presentation.overview import build_overview
+
+    f = national_figures().set_index("figure")
+
+    def stated(figure: str) -> str:  # the percentage the publication's own words give, as the page writes it
+        num = re.findall(r"(\d+,\d+) persen", f.loc[figure, "wording"])[-1]
+        return num + " %" if lang == "id" else num.replace(",", ".") + " %"
+
+    assert stated("ucj_coverage_2025_04_pct").startswith("35") and stated("ucj_coverage_2025_10_pct").startswith("37")
+    ov = build_overview(demo_ds, None, lang, figures=True)
+    items = dict(ov.summary_items())
+    label = {"en": "National UCJ coverage as published", "id": "Cakupan UCJ nasional yang dipublikasikan"}[lang]
+    text = items[label]
+    assert f"{stated('ucj_coverage_2025_04_pct')} (2025-04; Kabaran.id" in text
+    assert f"{stated('ucj_coverage_2025_10_pct')} (2025-10; jpnn.com" in text
+    assert {"en": "not compared", "id": "tidak dibandingkan"}[lang] in text
+    assert {"en": "synthetic demo data", "id": "data demo sintetis"}[lang] in text  # the demo's coverage is made up
+    target = items["Target"]
+    for figure in ("rpjmn_target_2025_pct", "rkp_target_2026_pct"):
+        assert stated(figure) in target, target
+    assert ov.key()["published_national_coverage"] == text
+    province = build_overview(demo_ds, "75", lang, figures=True)
+    assert label not in dict(province.summary_items())

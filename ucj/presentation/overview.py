@@ -40,6 +40,10 @@ def claims_basis_text(count: int, lang: Lang) -> str:
               **claims_programme_words(list(SAVINGS_PROGRAMMES), lang))
 
 
+# the national UCJ coverage figures as published, oldest first (data/published/national_figures.csv; R16-3)
+PUBLISHED_NATIONAL_COVERAGE = ("ucj_coverage_2025_04_pct", "ucj_coverage_2025_10_pct")
+
+
 @dataclass
 class Overview:
     """An overview of one province (or the nation when `province_code` is None)."""
@@ -244,7 +248,7 @@ class Overview:
             return text
         if self.national_default():  # the nation's own target, cited; the pairing it is applied to here (F18)
             num, den = str(a.pairing).split("/")
-            return text + f" – {self.national_target_words()}; " + tf(
+            return text + f" – {self.national_target_words()}; {self.national_target_path()}; " + tf(
                 "target_applied_here", lang, pairing=f"{t(num, lang)} / {t(den, lang)}")
         return text + f" – {self.default_target_words()}; " + default_target_basis(a.pairing, lang)  # F18
 
@@ -294,6 +298,7 @@ class Overview:
             (t("last_period", lang), f"{a.last_period:%Y-%m}"),
             (f"{t('active', lang)}, {as_of}", fmt_int(a.active, lang)),
             (f"{self.coverage_label()}, {as_of}", fmt_pct(a.coverage_pct, lang)),
+            *[item for item in (self.published_coverage_item(),) if item is not None],
             (t("target", lang), self.target_text()),
             (t("area_projected_label", lang), self.projection_text()),
         ] + self.combined_items() + [
@@ -302,6 +307,33 @@ class Overview:
             (f"{t('p0', lang)} {fmt_year(a.poverty_year)}", fmt_pct(a.p0, lang)),
         ] + ([] if a.province_code is None else
              [(f"{t('national_p0', lang)} {fmt_year(a.poverty_year)}", fmt_pct(a.national_p0, lang))])
+
+    def published_coverage_item(self) -> tuple[str, str] | None:
+        """The national overview's published national UCJ coverage, each figure with its period and citation, not
+        compared with the computed coverage (neither publication says what it is a share of; reader 16, R16-3);
+        None on a province's overview."""
+        if self.results.province_code is not None or self.area is None:
+            return None
+        from ucj.data.published import national_figures
+        from ucj.presentation.tables import cite_short
+
+        f, lang = national_figures().set_index("figure"), self.lang
+        shown = [f"{fmt_pct(float(f.loc[k, 'value']), lang, 2)} ({f.loc[k, 'period']}; "
+                 f"{cite_short(str(f.loc[k, 'source_article']), lang)})" for k in PUBLISHED_NATIONAL_COVERAGE]
+        a = self._area()
+        mark = f" ({t('synthetic_demo_data', lang)})" if "enrolment" in a.synthetic_tables else ""
+        return (t("published_national_coverage", lang),
+                "; ".join(shown) + " – " + tf("published_national_not_compared", lang,
+                                             computed=fmt_pct(a.coverage_pct, lang), mark=mark))
+
+    def national_target_path(self) -> str:
+        """"the RPJMN path: 32.15 % in 2025 …; RKP 2026: 34.99 %": the steps the same statement gives (R16-3)."""
+        from ucj.data.published import national_figures
+
+        v = national_figures().set_index("figure")["value"].astype(float)
+        return tf("national_target_path", self.lang, y2025=fmt_pct(v["rpjmn_target_2025_pct"], self.lang, 2),
+                  y2029=fmt_pct(v["rpjmn_target_2029_pct"], self.lang, 2),
+                  rkp=fmt_pct(v["rkp_target_2026_pct"], self.lang, 2))
 
     def show_summary(self) -> None:
         from IPython.display import HTML, display
@@ -584,6 +616,10 @@ class Overview:
             key["target_source"] = f"{words}: {cite(RPJMN_SOURCE, self.lang)}"
         else:
             key["target_source"] = target_source_cited(key.get("target_source"), False, self.lang)
+        published = self.published_coverage_item()
+        if published is not None:  # as the page words it (reader 16, R16-3)
+            key["published_national_coverage"] = published[1]
+            key["target_source"] = f"{key['target_source']}; {self.national_target_path()}"
         return key | {"lang": self.lang, "title": self.title, "provenance": provenance}
 
     def save(self, output_dir: str | Path) -> list[Path]:
