@@ -189,3 +189,34 @@ def test_r16_3_national_overview_shows_the_published_national_coverage(demo_ds, 
     assert ov.key()["published_national_coverage"] == text
     province = build_overview(demo_ds, "75", lang, figures=True)
     assert label not in dict(province.summary_items())
+
+
+# -- reader 16, R16-8: the explorer opens a district on its page's pairing, with the page's period words -------------
+
+@slow
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_r16_8_explorer_opens_on_the_pages_pairing(demo_ds, demo_dir, lang):
+    """Minahasa's own target is set over its potensi pekerja list (the targets file, read by pandas), so its page
+    and now the explorer open on that pairing; the headline says the participants' month and the list's year, assumed
+    as the page says it, and the target's year assumed as the targets file marks it. Boalemo (a target over the
+    working population) opens as before."""
+    from ucj.presentation.explore import Explorer
+
+    targets = pd.read_parquet(demo_dir / "targets.parquet").set_index("district_code")
+    assert targets.loc["71.02", "denominator"] == "potensi_pekerja" and bool(targets.loc["71.02", "target_year_assumed"])
+    minahasa = Explorer(demo_ds, lang, "71.02")
+    assert minahasa.denominator.value == "potensi_pekerja"
+    head = " ".join(minahasa.view("coverage").lines[:2])
+    assumed = {"en": "assumed", "id": "diasumsikan"}[lang]
+    assert f"2025-12 / {t_('potensi_pekerja', lang)} 2024, {assumed}" in head, head
+    assert f"2029, {assumed}" in head, head
+    boalemo = Explorer(demo_ds, lang, "75.02")
+    assert targets.loc["75.02", "denominator"] == "working_population"
+    assert boalemo.denominator.value == "working_population"
+    assert "(2025-12, " in boalemo.view("coverage").lines[0]
+
+
+def t_(key: str, lang: str) -> str:
+    from ucj.presentation.i18n import t
+
+    return t(key, lang)

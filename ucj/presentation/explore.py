@@ -22,6 +22,7 @@ from matplotlib.ticker import FuncFormatter
 from ucj.analysis.budget import ORGANIC_PROJECTED, Assumptions
 from ucj.analysis.all_districts import district_table
 from ucj.analysis.district import OTHER_BASIS, AreaPoverty, Comparison, DistrictFigures, district_figures
+from ucj.analysis.projection import district_target
 from ucj.analysis.explore import (ALL_SEGMENTS, MAX_COMPARE, BudgetPlan, allowed_segments, budget_plan,
                                   compare_series, compare_table, coverage_against, latest_segment_coverage,
                                   peer_year, poverty_change, poverty_target)
@@ -30,7 +31,8 @@ from ucj.data.dataset import Dataset
 from ucj.data.registry import Registry
 from ucj.data.schema import DENOMINATORS
 from ucj.presentation.i18n import (Lang, check_lang, default_target_basis, fmt_int, fmt_num, fmt_pct, fmt_rp, fmt_rp_full,
-                                   fmt_signed_int, fmt_year, reason_text, t, target_year_text, tf)
+                                   coverage_period_text, fmt_signed_int, fmt_year, reason_text, t, target_year_text,
+                                   tf)
 from ucj.presentation.plots import alt_text, claims_figure, mark_synthetic, poverty_figure
 from ucj.presentation.explore_env import DISTRICT_ENV, LANG_ENV, default_lang  # noqa: F401 - the explorer's API
 from ucj.presentation.tables import Shown, as_html_frame, shown
@@ -215,11 +217,20 @@ def village_level_table(ds: Dataset, fig: DistrictFigures, level: str, lang: Lan
 
 def coverage_view(ds: Dataset, fig: DistrictFigures, segment: str, lang: Lang,
                   series: pd.DataFrame | None = None, level: str = "district") -> View:
+    from ucj.presentation.district import denominator_year_bound
+
     pct, month = latest_segment_coverage(fig, segment)
     num, den = fig.pairing.split("/")
     seg = t("all_segments", lang) if segment == ALL_SEGMENTS else t(segment, lang)
+    # the participants' month and the denominator's year, assumed where its source states none, as the page's card
+    # says them ("peserta 2025-12 / potensi pekerja 2024, diasumsikan"; reader 16, R16-8)
+    den_fig = fig.figures.get("coverage_denominator")
+    den_year = None if den_fig is None else den_fig.period
+    assumed = bool(fig.period_rule and den_year and denominator_year_bound(ds, fig.district.code, fig.denominator,
+                                                                          int(str(den_year)[:4])))
+    when = "–" if month is None else coverage_period_text(f"{month:%Y-%m}", den_year, fig.denominator, lang, assumed)
     head = t("coverage_headline", lang).format(
-        name=fig.district.full_name, pct=fmt_pct(pct, lang), month="–" if month is None else f"{month:%Y-%m}",
+        name=fig.district.full_name, pct=fmt_pct(pct, lang), month=when,
         pairing=f"{seg}, {t(num, lang)} / {t(den, lang)}")
     p = fig.projection
     if p.status == OTHER_BASIS:  # a target set over another denominator: the projection, not judged, and why
@@ -231,10 +242,12 @@ def coverage_view(ds: Dataset, fig: DistrictFigures, segment: str, lang: Lang,
                                                     projected=fmt_pct(p.projected_pct, lang)) if p.model_used
                   else t("not_fitted_headline", lang).format(pct=fmt_pct(p.target_pct, lang), year=year, reason=status))
     elif p.status in ("likely", "uncertain", "unlikely") or (p.status == "cannot_say" and p.model_used):
-        target = t("target_headline", lang).format(pct=fmt_pct(p.target_pct, lang), year=p.target_year,
+        year = target_year_text(p.target_year, fig.target_year_assumed, lang)  # "2029, assumed" on every pairing
+        target = t("target_headline", lang).format(pct=fmt_pct(p.target_pct, lang), year=year,
                                                     projected=fmt_pct(p.projected_pct, lang), status=t(p.status, lang))
     else:
-        target = t("not_fitted_headline", lang).format(pct=fmt_pct(p.target_pct, lang), year=p.target_year,
+        year = target_year_text(p.target_year, fig.target_year_assumed, lang)
+        target = t("not_fitted_headline", lang).format(pct=fmt_pct(p.target_pct, lang), year=year,
                                                        reason=t(p.status, lang) + (f" ({reason_text(p.reason, lang)})"
                                                                                    if p.reason else ""))
     notes = [_default_target_note(fig, lang)] if fig.target_is_default else []
@@ -487,8 +500,12 @@ class Explorer:
                                         **labelled)
         self.district = w.Dropdown(options=district_options(ds.registry), value=ds.registry.get(district_code).code,
                                    **labelled)
-        self.denominator = w.Dropdown(options=list(DENOMINATORS), value=DEFAULT_DENOMINATOR, **labelled)
-        self.segment = w.Dropdown(options=allowed_segments(DEFAULT_DENOMINATOR), value=ALL_SEGMENTS, **labelled)
+        # the pairing the district's page uses: its own target's denominator (Minahasa's potensi list), else the
+        # working population (reader 16, R16-8: the explorer opened Minahasa on another pairing than its page)
+        own = district_target(ds, self.district.value)
+        opening = own[2] if own is not None and own[2] in DENOMINATORS else DEFAULT_DENOMINATOR
+        self.denominator = w.Dropdown(options=list(DENOMINATORS), value=opening, **labelled)
+        self.segment = w.Dropdown(options=allowed_segments(opening), value=ALL_SEGMENTS, **labelled)
         self.level = w.Dropdown(options=list(LEVELS), value="district", **labelled)
         # sliders without their own readout (it cannot group thousands in the page's language): a readout
         # beside each, formatted like every other number on the page
