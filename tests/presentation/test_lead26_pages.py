@@ -220,3 +220,35 @@ def t_(key: str, lang: str) -> str:
     from ucj.presentation.i18n import t
 
     return t(key, lang)
+
+
+# -- reader 16, R16-12: a funding agreement started or enlarged is told beside the cuts ------------------------------
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_r16_12_funding_steps_of_the_last_year_are_on_the_page(district_page, demo_dir, lang):
+    """Pohuwato's budget-funded workers month by month (pandas, its enrolment file): every month of the last 12 in
+    which a funder's count rose by 10 or more from the month before is told on the page with both counts, and the
+    workbook's notes say the same lines; Muna Barat, whose funded workers only ended, gets none."""
+    from ucj.presentation.i18n import fmt_int, t
+
+    e = pd.read_parquet(demo_dir / "enrolment.parquet")
+    f = e[(e["district_code"] == "75.04") & (e["funding"] != "self_employer")]
+    by = f.groupby(["funding", "month"], observed=True)["active"].sum().unstack(0).sort_index()
+    steps = []
+    for funding in by.columns:
+        diff = by[funding].diff()
+        for month, d in diff[(diff >= 10) & (diff.index > pd.Timestamp("2024-12-01"))].items():
+            steps.append((funding, f"{month:%Y-%m}", int(by[funding].shift()[month]), int(by.loc[month, funding])))
+    assert {(s[0], s[1]) for s in steps} == {("apbn", "2025-01"), ("apbd", "2025-07"), ("apbn", "2025-07")}
+    page = district_page("75.04", lang)
+    lines = page.report.funding_rise_lines()
+    for funding, month, before, after in steps:
+        line = next(x for x in lines if t(funding, lang) in x and month in x)
+        assert fmt_int(after, lang) in line and (before == 0 or fmt_int(before, lang) in line), line
+    assert len(lines) == len(steps)
+    import openpyxl
+
+    wb = openpyxl.load_workbook(page.folder / "tables.xlsx", read_only=True)
+    notes = " ".join(str(c) for r in wb[t("sheet.notes", lang)].iter_rows(values_only=True) for c in r if c)
+    assert all(x in notes for x in lines)
+    assert district_page("74.13", lang).report.funding_rise_lines() == []

@@ -264,6 +264,29 @@ def agreement_ends(enrolment: pd.DataFrame) -> pd.DataFrame:
     return out[cols].reset_index(drop=True)
 
 
+def funding_rises(enrolment: pd.DataFrame) -> pd.DataFrame:
+    """The starts and enlargements of funding agreements in the enrolment, the mirror of `agreement_ends`:
+    district_code, month, segment, funding, active_before (the month before's active; 0 for a cell that starts after
+    the data's first month), active and registered: the cell's active rose by at least max(MIN_CUT_WORKERS,
+    PARTIAL_CUT_SHARE of the month before) and at least as many were registered that month (reader 16, R16-12:
+    Pohuwato's APBN workers from 2025-01 and its larger APBD agreement from 2025-07 were nowhere on its page)."""
+    cols = ["district_code", "month", "segment", "funding", "active_before", "active", "registered"]
+    e = enrolment[enrolment["funding"] != "self_employer"]
+    if e.empty or "new_registrations" not in e:
+        return pd.DataFrame(columns=cols)
+    e = e.sort_values(["district_code", "segment", "funding", "month"])
+    keys = ["district_code", "segment", "funding"]
+    prev = e.groupby(keys, observed=True)["active"].shift()
+    gap = e["month"] != e.groupby(keys, observed=True)["month"].shift() + pd.DateOffset(months=1)
+    # a cell first seen after the data's first month starts then (from nobody); a gap in a cell is not read as a rise
+    first = e.groupby(keys, observed=True).cumcount() == 0
+    prev = prev.where(~gap).where(~first | (e["month"] == e["month"].min()), 0.0)
+    cut = np.maximum(MIN_CUT_WORKERS, PARTIAL_CUT_SHARE * prev)
+    rise = prev.notna() & (e["active"] - prev >= cut) & (e["new_registrations"] >= cut)
+    out = e[rise].assign(active_before=prev[rise].astype("int64"), registered=e.loc[rise, "new_registrations"])
+    return out[cols].astype({"active": "int64", "registered": "int64"}).reset_index(drop=True)
+
+
 def coverage_at(enrolment: pd.DataFrame, workforce: pd.DataFrame, code: str, denominator: str,
                 period: pd.Timestamp, *, monthly: pd.DataFrame | None = None) -> tuple[pd.Series | None, int | None]:
     """The district's coverage in `period` by the page's period rule: the month's active participants over

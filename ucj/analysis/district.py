@@ -19,7 +19,7 @@ from ucj.analysis.budget import (ORGANIC_HELD, PLAN_COLUMNS, SCENARIO_PLUS, Assu
                                  benefit_cost_figures, budget_to_target, credible_rates, funded_workers,
                                  plan_against_budget, plan_total, scenario_table)
 from ucj.analysis.claims import claims_summary, heirs_benefits, loss_ratio, programme_kind, savings_withdrawals
-from ucj.analysis.coverage import (OVER_100_NOTE, PAIRINGS, agreement_ends, carry_latest_denominator,
+from ucj.analysis.coverage import (OVER_100_NOTE, PAIRINGS, agreement_ends, carry_latest_denominator, funding_rises,
                                    check_denominator, coverage, coverage_at, coverage_pct_at, district_monthly,
                                    numerator_rows, pairing)
 from ucj.analysis.reasons import reason as reason_code
@@ -202,6 +202,7 @@ class DistrictFigures:
     table_provenance: dict[str, dict[str, object]]
     # policy apart from trend, and a budget that reaches the target
     agreement_ends: pd.DataFrame = field(default_factory=pd.DataFrame)  # month, funding, workers (left out of lapses)
+    funding_rises: pd.DataFrame = field(default_factory=pd.DataFrame)  # agreements started or enlarged, 12 months
     budget_plan: pd.DataFrame = field(default_factory=pd.DataFrame)  # one row a year to the target year
     # the self-enrolled path the budget plan reaches the target against: budget.ORGANIC_PROJECTED (the projection's
     # central path, as the page shows it) or budget.ORGANIC_HELD (no projection: held at today's number)
@@ -735,6 +736,8 @@ def district_figures(
                 & (ends["workers"] > 0)].reset_index(drop=True)
     # the agreement's last month with workers (an agreement "ending December 2024" shows its lapses in 2025-01)
     ends.insert(1, "last_active_month", [f"{pd.Timestamp(m) - pd.DateOffset(months=1):%Y-%m}" for m in ends["month"]])
+    rises = funding_rises(counted)
+    rises = rises[(rises["month"] > upto - pd.DateOffset(months=12)) & (rises["month"] <= upto)].reset_index(drop=True)
     # each funding group's rate on its own stock (issue 18): `lapse_pct` is then the lapses over today's active
     seg_key = None if segs is None else tuple(segs)
     split = lapse_split(counted, upto, ends, ds.enrolment, seg_key,
@@ -816,7 +819,7 @@ def district_figures(
         plans=ds.plans[ds.plans["district_code"] == code][["year", "plan", "value", "unit", "plan_source"]]
         .reset_index(drop=True), synthetic_tables=synthetic,
         real_tables=[n for n in view.info if n not in synthetic], table_provenance=view.provenance(),
-        agreement_ends=ends, budget_plan=plan, budget_plan_basis=plan_basis, plan_against_budget=against,
+        agreement_ends=ends, funding_rises=rises, budget_plan=plan, budget_plan_basis=plan_basis, plan_against_budget=against,
         credibility=pd.DataFrame([asdict(r) for r in rates], columns=[f.name for f in fields(CredibleRate)]),
         figures=figs, coverage_by_pairing=by_pairing, period_rule=rule, chart_synthetic=chart_synthetic(view, denom), province_note=province_note, lapses=split,
         claims_totals=_claims_totals(claims_12, lr),

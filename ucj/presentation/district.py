@@ -683,7 +683,21 @@ class DistrictReport:
             lines.append(self.verdict_rule_text())
             if self.plan_scenario_text():
                 lines.append(self.plan_scenario_text())
-        return lines + self.agreement_end_lines()
+        return lines + self.agreement_end_lines() + self.funding_rise_lines()
+
+    def funding_rise_lines(self) -> list[str]:
+        """One line per funding agreement started or enlarged in the last 12 months, oldest first, beside the ends
+        (reader 16, R16-12: Pohuwato's APBN workers from 2025-01 and its larger APBD agreement from 2025-07); the
+        counts marked synthetic where the enrolment is demo data."""
+        lang = self.lang
+        mark = f" ({t('basis_synthetic_short', lang)})" if "enrolment" in self.synthetic_tables else ""
+        rises = self.results.funding_rises
+        lines = []
+        for r in (rises.sort_values(["month", "funding"]).itertuples() if len(rises) else []):
+            key = "funding_start_line" if int(r.active_before) == 0 else "funding_rise_line"
+            lines.append(tf(key, lang, funding=t(str(r.funding), lang), month=f"{pd.Timestamp(r.month):%Y-%m}",
+                            before=fmt_int(r.active_before, lang), active=fmt_int(r.active, lang) + mark))
+        return lines
 
     def funded_data_mark(self) -> str:
         """What the budget-funded count the projection adds rests on, as its plans-and-targets row marks it
@@ -1243,8 +1257,9 @@ class DistrictReport:
                                                       # (the differs sentences are in budget_plan_text)
                                                       "claim_rates": self.claim_rate_synthetic_lines(),
                                                       "assumptions": [t("assumptions_sources_note", self.lang)],
-                                                      "projection": [self.verdict_definition(), self.informative_note()]
-                                                      + self.seasonal_note() if self.projection.model_used else []}))
+                                                      "projection": ([self.verdict_definition(), self.informative_note()]
+                                                                     + self.seasonal_note() if self.projection.model_used
+                                                                     else []) + self.funding_rise_lines()}))
         for name in self.charts:
             written.append(write_bytes(out / f"{name}.png", self.png(name)))
         return written
