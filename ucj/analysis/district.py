@@ -314,6 +314,9 @@ class DistrictFigures:
                                 "workers": int(r.workers), "last_active_month": r.last_active_month,
                                 "active_before": int(r.active_before), "registered": int(r.registered)}
                                for r in self.agreement_ends.itertuples()],
+            "funding_rises": [{"month": f"{r.month:%Y-%m}", "segment": r.segment, "funding": r.funding,
+                               "active_before": int(r.active_before), "active": int(r.active),
+                               "registered": int(r.registered)} for r in self.funding_rises.itertuples()],
             "projection_scenarios": self.projection.scenarios.to_dict(orient="records"),
             "seed_facts": self.seed_facts.to_dict(orient="records"),
             "plans": self.plans.to_dict(orient="records"),
