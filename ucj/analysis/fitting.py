@@ -372,7 +372,8 @@ def _ses_errors_by_row(alpha: np.ndarray, l0: np.ndarray, y: np.ndarray, lengths
             errs[t], levels[t] = e, level
         err_rows.append(errs)
         level_rows.append(levels)
-    return np.array(err_rows, dtype="float64").reshape(n, width), np.array(level_rows, dtype="float64").reshape(n, width)
+    return (np.array(err_rows, dtype="float64").reshape(n, width),
+            np.array(level_rows, dtype="float64").reshape(n, width))
 
 
 def _ses_concentrated(alpha: np.ndarray, y: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
