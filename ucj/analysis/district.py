@@ -669,15 +669,7 @@ def district_figures(
     # both sides are the JKK+JKM share only: named so, beside the claims table's JKK+JKM+JKP total
     lr = lr.rename(columns={"claim_amount_rp": "claim_amount_jkk_jkm_rp", "contribution_rp": "contribution_jkk_jkm_rp"})
     heirs = heirs_benefits(c_12, period="all")
-    apbd = claims_summary(c_d, e_d, period="all", by=(), filters={"funding": "apbd"})
-    apbd_months = c_d[(c_d["funding"] == "apbd") & (c_d["claim_count"] > 0)]["month"]
-    apbd_claims: dict[str, object] = {
-        "count": int(apbd["claim_count"].sum()) if len(apbd) else 0,
-        "amount_rp": int(apbd["claim_amount_rp"].sum()) if len(apbd) else 0,
-        "mean_claim_rp": float(apbd["mean_claim_rp"].iloc[0]) if len(apbd) else math.nan,
-        "first_month": f"{apbd_months.min():%Y-%m}" if len(apbd_months) else None,
-        "last_month": f"{apbd_months.max():%Y-%m}" if len(apbd_months) else None,
-    }
+    apbd_claims = apbd_claims_all(c_d)
 
     pov = view.poverty
     p_d = pov[pov["district_code"] == code].sort_values("year")
@@ -831,6 +823,27 @@ def district_figures(
         target_denominator=(target_denominator if target_pct is None and target_source not in (TARGET_FROM_PARAMETER, "–")
                             and not is_default_target(target_source) else None),
     )
+
+
+def apbd_claims_all(c_d: pd.DataFrame) -> dict[str, object]:
+    """The district's APBD-funded claims over all its months (`c_d`: its claims rows): count, Rp, mean claim, first
+    and last month with a claim. The figures `claims_summary(c_d, e_d, period="all", by=(), filters={"funding":
+    "apbd"})` gives (its one row: the sums, the amount over the count as float64, NaN without a claim), summed
+    directly: the summary's exposure and reasons are not read here (about 7 ms a report;
+    tests/analysis/test_speedr_apbd.py compares the two for every fourth district at two periods)."""
+    apbd = c_d[c_d["funding"] == "apbd"]
+    count = apbd["claim_count"].to_numpy(dtype="int64").sum()
+    amount = apbd["claim_amount_rp"].to_numpy(dtype="int64").sum()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean = np.float64(amount) / np.float64(count)
+    months = apbd.loc[apbd["claim_count"] > 0, "month"]
+    return {
+        "count": int(count) if len(apbd) else 0,
+        "amount_rp": int(amount) if len(apbd) else 0,
+        "mean_claim_rp": float(mean) if len(apbd) and count != 0 else math.nan,
+        "first_month": f"{months.min():%Y-%m}" if len(months) else None,
+        "last_month": f"{months.max():%Y-%m}" if len(months) else None,
+    }
 
 
 def claim_rate_periods(enrolment: pd.DataFrame, rates: list[CredibleRate]) -> dict[str, object]:
