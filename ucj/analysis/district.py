@@ -24,7 +24,7 @@ from ucj.analysis.coverage import (OVER_100_NOTE, PAIRINGS, agreement_ends, carr
                                    numerator_rows, pairing)
 from ucj.analysis.reasons import reason as reason_code
 from ucj.analysis.facts import seed_facts
-from ucj.analysis.peers import benchmark, benchmark_all
+from ucj.analysis.peers import benchmark, benchmark_all, nearest_peers
 from ucj.analysis.poverty import poverty_trends
 from ucj.analysis.projection import Projection, district_target, gross_per_month, project_district
 from ucj.data.dataset import Dataset, column_synthetic, table_synthetic_status
@@ -86,11 +86,12 @@ class Comparison:
     table: pd.DataFrame
     benchmarks: pd.DataFrame | None = None  # None: not computed (only the district's own, when needed)
     period: pd.Timestamp | None = None  # the month the data stood at (None: not known, not checked)
+    peers: dict[str, list[str]] | None = None  # every district's peers (`nearest_peers`); None: not computed
 
     @classmethod
     def of(cls, table: pd.DataFrame, period: pd.Timestamp | None = None) -> Comparison:
-        """The table with every district's benchmarks, for sharing."""
-        return cls(table, benchmark_all(table), None if period is None else pd.Timestamp(period))
+        """The table with every district's benchmarks and peers, for sharing."""
+        return cls(table, benchmark_all(table), None if period is None else pd.Timestamp(period), nearest_peers(table))
 
     def fits(self, year: int, denominator: str, period: pd.Timestamp) -> bool:
         return (int(self.table["year"].iloc[0]) == year
@@ -620,6 +621,7 @@ def district_figures(
     cohorts: Cohorts | None = None,
     funded_rates: Callable[[pd.Timestamp, tuple[str, ...] | None], float] | None = None,
     comparisons: Callable[[int, str], Comparison] | None = None,
+    views: Callable[[pd.Timestamp], Dataset] | None = None,
 ) -> DistrictFigures:
     """Compute every figure of one district as the data stood at `last_period` (default: the latest month).
 
@@ -630,11 +632,13 @@ def district_figures(
     districts computes once; each is computed here when absent or for another year, denominator or period.
     `comparisons` (peer year, denominator -> `Comparison` at `last_period`) gives the other tables the district may
     be compared over (coverage over the working population when no other district has its denominator).
+    `views` (period -> `as_of(ds, period)`, kept by a caller making many districts of one period) gives the dataset
+    as it stood at the period, the same for every district (about 4 ms a report to cut).
     """
     d = ds.registry.get(district_code)
     code = d.code
     period = pd.Timestamp(last_period) if last_period is not None else pd.Timestamp(ds.enrolment["month"].max())
-    view = as_of(ds, period)
+    view = as_of(ds, period) if views is None else views(period)
     target_denominator, target_source = _own_target(view, code, target_pct, target_year)
     denom = check_denominator(denominator or target_denominator)
     e_d = view.enrolment[view.enrolment["district_code"] == code]
@@ -669,15 +673,7 @@ def district_figures(
     # both sides are the JKK+JKM share only: named so, beside the claims table's JKK+JKM+JKP total
     lr = lr.rename(columns={"claim_amount_rp": "claim_amount_jkk_jkm_rp", "contribution_rp": "contribution_jkk_jkm_rp"})
     heirs = heirs_benefits(c_12, period="all")
-    apbd = claims_summary(c_d, e_d, period="all", by=(), filters={"funding": "apbd"})
-    apbd_months = c_d[(c_d["funding"] == "apbd") & (c_d["claim_count"] > 0)]["month"]
-    apbd_claims: dict[str, object] = {
-        "count": int(apbd["claim_count"].sum()) if len(apbd) else 0,
-        "amount_rp": int(apbd["claim_amount_rp"].sum()) if len(apbd) else 0,
-        "mean_claim_rp": float(apbd["mean_claim_rp"].iloc[0]) if len(apbd) else math.nan,
-        "first_month": f"{apbd_months.min():%Y-%m}" if len(apbd_months) else None,
-        "last_month": f"{apbd_months.max():%Y-%m}" if len(apbd_months) else None,
-    }
+    apbd_claims = apbd_claims_all(c_d)
 
     pov = view.poverty
     p_d = pov[pov["district_code"] == code].sort_values("year")
@@ -708,7 +704,7 @@ def district_figures(
         comparison = Comparison(comparison)
     if comparison is None or not comparison.fits(year_for_peers, denom, period):
         comparison = Comparison(district_table(view, year_for_peers, denom))
-    peers = benchmark(comparison.table, code, all_rows=comparison.benchmarks)
+    peers = benchmark(comparison.table, code, all_rows=comparison.benchmarks, peers=comparison.peers)
     peer_codes = list(peers.attrs["peers"])
     peers_tab = peers[["indicator", "value", "province", "national", "peers", "rank", "of", "tied", "percentile"]].rename(
         columns={"peers": "peer_mean"}).reset_index(drop=True)
@@ -720,7 +716,7 @@ def district_figures(
         if wp_cmp is None or wp_cmp.benchmarks is None or not wp_cmp.fits(year_for_peers, DEFAULT_DENOMINATOR, period):
             wp = benchmark(district_table(view, year_for_peers, DEFAULT_DENOMINATOR), code)
         else:  # the shared table and its benchmarks: the rows benchmark() would compute
-            wp = benchmark(wp_cmp.table, code, all_rows=wp_cmp.benchmarks)
+            wp = benchmark(wp_cmp.table, code, all_rows=wp_cmp.benchmarks, peers=wp_cmp.peers)
         wp = wp[wp["indicator"] == "coverage_pct"][["indicator", "value", "province", "national", "peers", "rank", "of",
                                                       "tied", "percentile"]].rename(columns={"peers": "peer_mean"})
         if len(wp):
@@ -833,6 +829,27 @@ def district_figures(
         target_denominator=(target_denominator if target_pct is None and target_source not in (TARGET_FROM_PARAMETER, "–")
                             and not is_default_target(target_source) else None),
     )
+
+
+def apbd_claims_all(c_d: pd.DataFrame) -> dict[str, object]:
+    """The district's APBD-funded claims over all its months (`c_d`: its claims rows): count, Rp, mean claim, first
+    and last month with a claim. The figures `claims_summary(c_d, e_d, period="all", by=(), filters={"funding":
+    "apbd"})` gives (its one row: the sums, the amount over the count as float64, NaN without a claim), summed
+    directly: the summary's exposure and reasons are not read here (about 7 ms a report;
+    tests/analysis/test_speedr_apbd.py compares the two for every fourth district at two periods)."""
+    apbd = c_d[c_d["funding"] == "apbd"]
+    count = apbd["claim_count"].to_numpy(dtype="int64").sum()
+    amount = apbd["claim_amount_rp"].to_numpy(dtype="int64").sum()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean = np.float64(amount) / np.float64(count)
+    months = apbd.loc[apbd["claim_count"] > 0, "month"]
+    return {
+        "count": int(count) if len(apbd) else 0,
+        "amount_rp": int(amount) if len(apbd) else 0,
+        "mean_claim_rp": float(mean) if len(apbd) and count != 0 else math.nan,
+        "first_month": f"{months.min():%Y-%m}" if len(months) else None,
+        "last_month": f"{months.max():%Y-%m}" if len(months) else None,
+    }
 
 
 def claim_rate_periods(enrolment: pd.DataFrame, rates: list[CredibleRate]) -> dict[str, object]:

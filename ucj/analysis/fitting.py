@@ -334,6 +334,8 @@ def ses_errors(alpha: np.ndarray, l0: np.ndarray, y: np.ndarray, lengths: np.nda
     """One-step errors (0 past each length) and the level after each month of ETS(A,N,N):
     e_t = y_t - l_{t-1}, l_t = l_{t-1} + alpha e_t."""
     n, width = y.shape
+    if n <= SES_ROWS_BY_ROW:
+        return _ses_errors_by_row(alpha, l0, y, lengths)
     mask = _mask(lengths, width)
     yz = np.where(mask, y, 0.0)
     err, levels = np.empty((n, width)), np.empty((n, width))
@@ -343,6 +345,35 @@ def ses_errors(alpha: np.ndarray, l0: np.ndarray, y: np.ndarray, lengths: np.nda
         level = level + alpha * e
         err[:, t], levels[:, t] = e, level
     return err, levels
+
+
+# Up to this many series, `ses_errors` runs each series' months as Python floats (`_ses_errors_by_row`): the golden
+# section search and the forecasts filter one to a few series at a time, where each month's numpy operations on
+# arrays of one or two values cost about 5 us against 0.1 us a value in Python (about 10 ms a report). The same
+# operations in the same order on the same IEEE doubles (a subtraction, then a product added), also past a
+# series' length (an error of 0 added), so the same bits: tests/analysis/test_speedr_ses_rows.py.
+SES_ROWS_BY_ROW = 16
+
+
+def _ses_errors_by_row(alpha: np.ndarray, l0: np.ndarray, y: np.ndarray, lengths: np.ndarray
+                       ) -> tuple[np.ndarray, np.ndarray]:
+    """`ses_errors`, series by series in Python floats (see SES_ROWS_BY_ROW)."""
+    n, width = y.shape
+    a_rows = np.broadcast_to(np.asarray(alpha, dtype="float64"), (n,)).tolist()
+    l_rows = np.broadcast_to(np.asarray(l0, dtype="float64"), (n,)).tolist()
+    y_rows = np.asarray(y, dtype="float64").tolist()
+    n_rows = np.broadcast_to(np.asarray(lengths), (n,)).tolist()
+    err_rows, level_rows = [], []
+    for a, level, ys, m in zip(a_rows, l_rows, y_rows, n_rows):
+        errs, levels = [0.0] * width, [0.0] * width
+        for t in range(width):
+            e = ys[t] - level if t < m else 0.0
+            level = level + a * e
+            errs[t], levels[t] = e, level
+        err_rows.append(errs)
+        level_rows.append(levels)
+    return (np.array(err_rows, dtype="float64").reshape(n, width),
+            np.array(level_rows, dtype="float64").reshape(n, width))
 
 
 def _ses_concentrated(alpha: np.ndarray, y: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -59,6 +59,15 @@ def similar_districts(table: pd.DataFrame, district_code: str, k: int = 5) -> pd
     return pd.DataFrame({"district_code": codes[order], "distance": dist[i, order]})
 
 
+def nearest_peers(table: pd.DataFrame, k: int = 5) -> dict[str, list[str]]:
+    """Every district's k nearest districts (`similar_districts`' codes, in its order), from one distance matrix:
+    what a caller comparing many districts over one table computes once, where `similar_districts` builds the
+    whole matrix for each district (about 8 ms a report; tests/analysis/test_speedr_peers.py compares the two)."""
+    codes, dist = _distances(table)
+    nearest = np.argsort(dist, axis=1, kind="stable")[:, :k]
+    return {str(c): [str(x) for x in codes[row]] for c, row in zip(codes, nearest)}
+
+
 def benchmark_all(table: pd.DataFrame, k: int = 5) -> pd.DataFrame:
     """Every district against its province, the nation and its k peers, for every indicator (long).
 
@@ -104,13 +113,17 @@ def benchmark_all(table: pd.DataFrame, k: int = 5) -> pd.DataFrame:
 
 
 def benchmark(table: pd.DataFrame, district_code: str, *, k: int = 5,
-              all_rows: pd.DataFrame | None = None) -> pd.DataFrame:
+              all_rows: pd.DataFrame | None = None, peers: dict[str, list[str]] | None = None) -> pd.DataFrame:
     """One district's rows of `benchmark_all` over the all-district `table` (see
     ucj.analysis.all_districts.district_table), with its peers listed in `attrs["peers"]`.
-    `all_rows` is `benchmark_all(table, k)` when a caller comparing many districts has it already."""
+    `all_rows` is `benchmark_all(table, k)` and `peers` is `nearest_peers(table, k)` when a caller comparing many
+    districts has them already."""
     if district_code not in table.index:
         raise UcjInputError.one(f"unknown district {district_code}")
     out = benchmark_all(table, k) if all_rows is None else all_rows
     out = out[out["district_code"] == district_code].drop(columns="district_code").reset_index(drop=True)
-    out.attrs["peers"] = similar_districts(table, district_code, k)["district_code"].tolist()
+    if peers is not None and district_code in peers:
+        out.attrs["peers"] = list(peers[district_code])
+    else:  # raises for a district lacking population or informal share, as before
+        out.attrs["peers"] = similar_districts(table, district_code, k)["district_code"].tolist()
     return out

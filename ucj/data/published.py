@@ -14,10 +14,30 @@ import pandas as pd
 
 from ucj.core.config import published_file
 
+# Each published file as read, by its path, its bytes and how it is read: a report reads seed_facts.csv,
+# fact_wording.csv and bps_poverty_province.csv once each (about 1 ms each with read_csv); a kernel making many
+# reports reads each once. A changed byte is another key (tests/data/test_speedr_published.py).
+_READ: dict[tuple[str, bytes, str], pd.DataFrame] = {}
+
+
+def _read_csv(path: str | Path, **kw: object) -> pd.DataFrame:
+    """`pd.read_csv(path, **kw)`, kept by the file's content: a deep copy of the frame read from the same bytes
+    with the same options (a caller may change its copy)."""
+    import hashlib
+    import io
+
+    data = Path(path).read_bytes()
+    key = (str(path), hashlib.sha256(data).digest(), repr(sorted(kw.items())))
+    if key not in _READ:
+        if len(_READ) >= 64:  # a few files; a process reading many versions of them starts again
+            _READ.clear()
+        _READ[key] = pd.read_csv(io.BytesIO(data), **kw)  # type: ignore[call-overload]
+    return _READ[key].copy(deep=True)
+
 
 def published_facts(path: str | Path | None = None) -> pd.DataFrame:
     """One row per published fact: district_code (empty for national), quantity, value, unit, date, source."""
-    return pd.read_csv(path or published_file("seed_facts.csv"), dtype={"district_code": "str", "date": "str"})
+    return _read_csv(path or published_file("seed_facts.csv"), dtype={"district_code": "str", "date": "str"})
 
 
 def bps_poverty(path: str | Path | None = None) -> pd.DataFrame:
@@ -75,9 +95,9 @@ def fact_wording(path: str | Path | None = None) -> pd.DataFrame:
     quantity, date (the keys of seed_facts.csv), kind (fact, plan or target), wording (the article's own
     words, quoted as published), rounding (the article's rounding unit: a computed value within half of it
     agrees) and note_id / note_en (what the fact is, in each language)."""
-    return pd.read_csv(path or published_file("fact_wording.csv"),
-                       dtype={"district_code": "str", "date": "str", "wording": "str", "note_id": "str",
-                              "note_en": "str"}, keep_default_na=False, na_values={"rounding": [""]})
+    return _read_csv(path or published_file("fact_wording.csv"),
+                     dtype={"district_code": "str", "date": "str", "wording": "str", "note_id": "str",
+                            "note_en": "str"}, keep_default_na=False, na_values={"rounding": [""]})
 
 
 def citations(path: str | Path | None = None) -> pd.DataFrame:
@@ -103,7 +123,7 @@ def source_texts(path: str | Path | None = None) -> pd.DataFrame:
 def bps_poverty_province(path: str | Path | None = None) -> pd.DataFrame:
     """BPS's own province P0 rows 2019-2025 (data/published/bps_poverty_province.csv, written by
     ucj.ingest.published_extract): province_code, year, p0, source; each row on the boundaries of its year."""
-    return pd.read_csv(path or published_file("bps_poverty_province.csv"), dtype={"province_code": "str"})
+    return _read_csv(path or published_file("bps_poverty_province.csv"), dtype={"province_code": "str"})
 
 
 def village_quotas(path: str | Path | None = None) -> pd.DataFrame:

@@ -1936,6 +1936,7 @@ class PeerTables:
         self._poverty: dict[pd.Timestamp, AreaPoverty] = {}
         self._cohorts: dict[pd.Timestamp, Cohorts] = {}
         self._funded: dict[tuple[pd.Timestamp, tuple[str, ...] | None], float] = {}
+        self._views: dict[pd.Timestamp, Dataset] = {}
         self.last_key: tuple[pd.Timestamp, int, str] | None = None
 
     def table(self, period: pd.Timestamp, year: int, denominator: str) -> Comparison:
@@ -1944,6 +1945,14 @@ class PeerTables:
             self._tables[key] = self._stored("comparison", [str(key[0]), key[1], key[2]], lambda: Comparison.of(
                 district_table(as_of(self.ds, key[0]), key[1], key[2]), key[0]))
         return self._tables[key]
+
+    def view(self, period: pd.Timestamp) -> Dataset:
+        """The dataset as it stood at `period` (`as_of`), cut once per period and shared by the reports of that
+        period (a report's analysis reads it, never changes it: tests/analysis/test_speedr_shared.py)."""
+        key = pd.Timestamp(period)
+        if key not in self._views:
+            self._views[key] = as_of(self.ds, key)
+        return self._views[key]
 
     def poverty(self, period: pd.Timestamp) -> AreaPoverty:
         key = pd.Timestamp(period)
@@ -1989,6 +1998,7 @@ def _figures(ds: Dataset, params: ReportParams, comparison: pd.DataFrame | PeerT
     kw["cohorts"] = comparison.cohorts(period)
     kw["funded_rates"] = comparison.funded_rate
     kw["comparisons"] = functools.partial(comparison.table, period)  # e.g. over the working population as well
+    kw["views"] = comparison.view
     # the table the analysis will want, found cheaply; checked after the call all the same
     guess = (period, *peer_table_key(ds, params.district.code, period, params.denominator, params.target_pct,
                                      params.target_year))
