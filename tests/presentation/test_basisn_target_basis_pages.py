@@ -158,15 +158,17 @@ def test_sulawesi_utara_overview_in_bahasa_indonesia(demo_ds):
 
 
 def test_explorer_over_the_working_population_gives_no_verdict_or_need_for_minahasa(demo_ds, demo_dir):
-    """The explorer opens on the working population: Minahasa's coverage tab gives its projection without a verdict
+    """Over the working population (the explorer now opens on the page's pairing, the potensi list, R16-8; a planner
+    switches): Minahasa's coverage tab gives its projection without a verdict
     and its budget tab no workers needed, each naming the potensi list its target was set over, in both languages;
     a planner switching to the potensi list gets the page's own reading back (no projection, the need computed)."""
     from ucj.analysis.explore import budget_plan
     from ucj.presentation.explore import Explorer
 
     ex = Explorer(demo_ds, "en", MINAHASA)
-    assert ex.denominator.value == "working_population"
     basis = _own_target(demo_dir)["denominator"]
+    assert ex.denominator.value == basis  # the page's pairing (R16-8)
+    ex.denominator.value = "working_population"
     for lang in LANGS:
         ex.language.value = lang
         coverage, budget = ex.view("coverage"), ex.view("budget")
