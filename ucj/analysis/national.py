@@ -27,5 +27,7 @@ def national_panel(enrolment: pd.DataFrame, workforce: pd.DataFrame, poverty: pd
                    denominator: str = "working_population") -> PanelResult:
     """P0 of March on coverage of the December before, district and year fixed effects, SE clustered by
     district, over every district (what the national overview shows; an association, not an effect)."""
+    from dataclasses import replace
+
     panel = coverage_poverty_panel(enrolment, workforce, poverty, denominator=denominator)
-    return panel_regression(panel)
+    return replace(panel_regression(panel), denominator=denominator)

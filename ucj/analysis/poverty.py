@@ -100,6 +100,16 @@ def fgt_table(micro: pd.DataFrame, *, expenditure: str, poverty_line: str | floa
     return micro.groupby(by, observed=True).apply(one).reset_index()
 
 
+def bps_first_years() -> dict[str, int]:
+    """The first year of each province BPS's province P0 table starts after its own first year (a province formed
+    later, e.g. Papua Tengah: 2024), by Kemendagri province code; a province published from the start is left out."""
+    from ucj.data.published import bps_poverty_province
+
+    bps = bps_poverty_province()
+    first = bps.groupby("province_code")["year"].min()
+    return {str(code): int(year) for code, year in first[first > bps["year"].min()].items()}
+
+
 # -- coverage against poverty -------------------------------------------------------------------
 @dataclass
 class PanelResult:
@@ -113,6 +123,7 @@ class PanelResult:
     years: list[int]
     formula: str
     note: str
+    denominator: str = "working_population"  # the coverage regressor's denominator (its pairing names the numerator)
 
     def table(self) -> pd.DataFrame:
         return pd.DataFrame({"coef": self.coef, "se_clustered": self.se, "p_value": self.pvalues})

@@ -93,6 +93,34 @@ PROVINCE_HISTORY: dict[str, tuple[int, tuple[str, ...]]] = {
     "92": (2023, ("92", "96")),
 }
 
+
+
+@dataclass(frozen=True)
+class ProvinceSplit:
+    """A province formed from another by law: which, from which, the law (number/year), the day it was signed, and
+    the source that says so, as a reader cites it (outlet or publisher, title; `source_date` ISO, or None)."""
+
+    province_code: str
+    parent_code: str
+    law: str
+    signed: str
+    source: str
+    source_date: str | None = None
+
+
+# The 2022 Papua splits (reader 16, R16-14; checked against the sources cited): UU 14, 15 and 16 of 2022 signed on
+# 25 July 2022 (mataberita.co.id, 30 July 2022, and majalahbuser.com), UU 29/2022 on 8 December 2022 (JDIH Marves;
+# DDTCNews, 9 December 2022). When BPS first publishes a new province is read from BPS's own rows
+# (`ucj.data.published.bps_poverty_province`), not written here.
+_MATABERITA = "mataberita.co.id, “Presiden Jokowi Teken UU Pembentukan 3 Provinsi Baru”"
+PROVINCE_SPLITS: tuple[ProvinceSplit, ...] = (
+    ProvinceSplit("93", "91", "14/2022", "2022-07-25", _MATABERITA, "2022-07-30"),
+    ProvinceSplit("94", "91", "15/2022", "2022-07-25", _MATABERITA, "2022-07-30"),
+    ProvinceSplit("95", "91", "16/2022", "2022-07-25", _MATABERITA, "2022-07-30"),
+    ProvinceSplit("96", "92", "29/2022", "2022-12-08",
+                  "JDIH Kemenko Marves, “UU 29/2022: Pembentukan Provinsi Papua Barat Daya”"),
+)
+
 # District codes as typed: "75.01" is Kemendagri's (its numbering writes the dot); "bps:7501" and
 # "kemendagri:7501" name their numbering; "7501", "75-01" or "75 01" name none, and are read only where both
 # numberings mean the same district or only one has the code (BPS 7501 is Boalemo, Kemendagri 75.01 Gorontalo).

@@ -679,7 +679,7 @@ class DistrictReport:
         lines = []
         if self._policy_says_verdict_rule():
             # "today" is the observed value; the adjusted one the model continues is named as such (finding 4)
-            lines += organic_sentences(p, lang, self.funded_data_mark())
+            lines += organic_sentences(p, lang, self.funded_data_mark(), budget_plan=self.has_budget_plan())
             lines.append(self.verdict_rule_text())
             if self.plan_scenario_text():
                 lines.append(self.plan_scenario_text())
@@ -820,7 +820,7 @@ class DistrictReport:
         note = self.results.province_note
         if note:
             text += " " + reason_text(note, lang).replace("; ", " ")
-        return text
+        return " ".join([text, *split_history(self.params.district.province_code, lang)])
 
     @_one_output
     def show_peers(self) -> None:
@@ -839,6 +839,10 @@ class DistrictReport:
         lang, names = self.lang, self.key.get("peer_names") or []
         lines = [tf("peers_rule_note", lang, k=fmt_int(len(names), lang), names=", ".join(names),  # type: ignore[arg-type]
                     year=fmt_year(self.results.peer_year), penalty=fmt_dec(OTHER_PROVINCE_PENALTY, lang))]
+        own = self.params.district.province_code  # the head start is no guarantee: said where it gave none (R16-2)
+        codes = list(self.results.peer_codes or [])
+        if codes and not any(str(c).split(".")[0] == own for c in codes):
+            lines.append(tf("peers_none_in_province", lang, province=self.params.district.province_name))
         peers = self.tables["peers"]
         shown_values = self.display_table("peers")
         for i, r in enumerate(peers.itertuples()):
@@ -1063,7 +1067,14 @@ class DistrictReport:
         """The projection sheet's months each add their own seasonal component back (reader 14, R14-4): said on the
         sheet, as on the page; nothing when the series was not seasonally adjusted."""
         p = self.projection
-        return [december_seasonal_text(p, self.lang)] if p.seasonally_adjusted and p.december_seasonal else []
+        return ([december_seasonal_text(p, self.lang, budget_plan=self.has_budget_plan())]
+                if p.seasonally_adjusted and p.december_seasonal else [])
+
+    def has_budget_plan(self) -> bool:
+        """Whether the page has a budget plan to speak of (a year-by-year table with rows): the projection's seasonal
+        sentence says how that plan counts the participants only where there is one (reader 16, R16-4)."""
+        plan = self.tables.get("budget_plan")
+        return plan is not None and len(plan) > 0
 
     def informative_note(self) -> str:
         """The projection sheet's "Interval informative" column explained (reader 5, F16)."""
@@ -1183,8 +1194,20 @@ class DistrictReport:
                 den = t(str(self.key["denominator"]), self.lang)
                 s = Shown(s.values, s.kinds, [tf("share_of_header", self.lang, column=h, denominator=den)
                                               if c == "coverage_pct" else h for c, h in zip(s.values.columns, s.headers)])
+            if name == "projection_scenarios" and "funding_scenario" in frame and self.projection.last_month is not None:
+                s = self.no_renewal_named(frame, s)
             kept = self._shown[name] = (frame, s, None)
         return kept[1]
+
+    def no_renewal_named(self, frame: pd.DataFrame, s: Shown) -> Shown:
+        """The no-renewal row with the year after which every agreement ends (the last month's year, as
+        `projection.funded_schedule` ends them), not "this year", which a reader of a later year takes as their own
+        (reader 16, R16-13)."""
+        values = s.values.copy()
+        rows = (frame["funding_scenario"] == NO_RENEWAL).to_numpy()
+        year = fmt_year(pd.Timestamp(self.projection.last_month).year)
+        values.loc[rows, "funding_scenario"] = tf("no_renewal_after", self.lang, year=year)
+        return Shown(values, s.kinds, s.headers)
 
     def display_table(self, name: str) -> pd.DataFrame:
         """A table as localised text, one formatting rule per kind (a copy: the caller may change it)."""
@@ -1290,10 +1313,11 @@ def _lapse_values(split: dict, lang: Lang) -> dict[str, str]:  # type: ignore[ty
             "period_from": str(split["from"]), "period_to": str(split["to"])}
 
 
-def organic_sentences(p: Projection, lang: Lang, funded_mark: str = "") -> list[str]:
+def organic_sentences(p: Projection, lang: Lang, funded_mark: str = "", budget_plan: bool = False) -> list[str]:
     """Which participants the model projects (observed and, when adjusted, the seasonally adjusted share) and the
     funded schedule added to them, what the funded count rests on (`funded_mark`, when marked: R13-9), and the
-    December seasonal added back (R13-5): one text for a district page and an overview (reader 13, R13-3)."""
+    December seasonal added back (R13-5): one text for a district page and an overview (reader 13, R13-3).
+    `budget_plan`: the page has a budget plan, whose seasonal rule is then said (an overview has none: R16-4)."""
     key = "organic_funded_observed_sentence" if p.seasonally_adjusted else "organic_funded_unadjusted_sentence"
     lines = [tf(key, lang, observed=fmt_pct(p.organic_observed_pct, lang), adjusted=fmt_pct(p.organic_last_pct, lang),
                 month=f"{pd.Timestamp(p.last_month):%Y-%m}", funded=fmt_int(p.funded_now, lang),
@@ -1301,7 +1325,7 @@ def organic_sentences(p: Projection, lang: Lang, funded_mark: str = "") -> list[
     if p.funded_now > 0 and funded_mark:
         lines.append(funded_mark)
     if p.seasonally_adjusted and p.december_seasonal:
-        lines.append(december_seasonal_text(p, lang))
+        lines.append(december_seasonal_text(p, lang, budget_plan=budget_plan))
     return lines
 
 
@@ -1320,17 +1344,64 @@ def denominator_growth_words(p: Projection, status: object, lang: Lang) -> str:
     return words
 
 
-def december_seasonal_text(p: Projection, lang: Lang) -> str:
+def split_history(province_code: str, lang: Lang) -> list[str]:
+    """A province formed by a split, or split: the law, the day it was signed and its source, and from which year
+    BPS publishes the new province (its first row in BPS's province table), up to which the old province's figure
+    is on the boundaries before the split (reader 16, R16-14: Papua Tengah existed in 2023, but BPS's 2023 Papua row
+    still counts its districts). Nothing for a province no split touched."""
+    from ucj.analysis.poverty import bps_first_years
+    from ucj.data.registry import PROVINCE_SPLITS, load_registry
+
+    splits = [s for s in PROVINCE_SPLITS if province_code in (s.province_code, s.parent_code)]
+    if not splits:
+        return []
+    reg, first_rows = load_registry(), bps_first_years()
+
+    def source(s) -> str:  # type: ignore[no-untyped-def]
+        return s.source + (f", {format_date(s.source_date, lang)}" if s.source_date else "")
+
+    own = [s for s in splits if s.province_code == province_code]
+    if own:
+        s = own[0]
+        first = first_rows.get(s.province_code)
+        lines = [tf("split_formed", lang, province=reg.province_name(s.province_code),
+                    parent=reg.province_name(s.parent_code), law=s.law, date=format_date(s.signed, lang),
+                    source=source(s))]
+        if first is not None:
+            lines.append(tf("split_bps_new", lang, province=reg.province_name(s.province_code), first=fmt_year(first),
+                            last=fmt_year(int(first) - 1), parent=reg.province_name(s.parent_code)))
+        return lines
+    from babel.lists import format_list
+
+    lines = []
+    for signed, source_text in dict.fromkeys((s.signed, source(s)) for s in splits):
+        group = [s for s in splits if (s.signed, source(s)) == (signed, source_text)]
+        lines.append(tf("split_parent" if len(group) > 1 else "split_parent_one", lang, children=format_list([reg.province_name(s.province_code) for s in group],
+                                                                   locale=lang),
+                        province=reg.province_name(province_code),
+                        laws=format_list([f"UU {s.law}" for s in group], locale=lang),
+                        date=format_date(signed, lang), source=source_text))
+    years = [int(first_rows[s.province_code]) for s in splits if s.province_code in first_rows]
+    if years:
+        lines.append(tf("split_bps_parent", lang, province=reg.province_name(province_code),
+                        last=fmt_year(min(years) - 1), first=fmt_year(min(years))))
+    return lines
+
+
+def december_seasonal_text(p: Projection, lang: Lang, budget_plan: bool = False) -> str:
     """What the projection adds back after the fit: each month's own seasonal component of the last 12 months
-    observed (reader 14, R14-4), January's and December's named, December's share at the target month (R13-5)."""
+    observed (reader 14, R14-4), January's and December's named, December's share at the target month (R13-5);
+    with `budget_plan`, how the page's budget plan counts the participants (left out where there is no plan, as on
+    an overview: reader 16, R16-4)."""
     from ucj.presentation.i18n import fmt_pp, fmt_signed_int
 
     last = pd.Timestamp(p.last_month)
     first = last - pd.DateOffset(months=11)
     january = p.monthly_seasonal[0] if len(p.monthly_seasonal) == 12 else 0.0
-    return tf("december_seasonal_sentence", lang, first=f"{first:%Y-%m}", last=f"{last:%Y-%m}",
+    text = tf("december_seasonal_sentence", lang, first=f"{first:%Y-%m}", last=f"{last:%Y-%m}",
               january=fmt_signed_int(january, lang), participants=fmt_signed_int(p.december_seasonal, lang),
               pp=fmt_pp(p.december_seasonal_pct, lang), year=fmt_year(p.target_year))
+    return f"{text} {t('december_seasonal_budget', lang)}" if budget_plan else text
 
 
 def _lapse_sentences(split: dict, need: dict, lang: Lang) -> list[str]:  # type: ignore[type-arg]

@@ -162,7 +162,7 @@ def fmt_rp_full(value: object, lang: Lang = "id") -> str:
 
 
 # -- one rule per kind of number, for HTML and Excel alike ----------------------------------------
-Kind = Literal["year", "code", "month", "pct", "pct0", "pct2", "pp", "pp2", "rp", "count", "num", "bool", "text"]
+Kind = Literal["year", "code", "month", "pct", "pct0", "pct2", "pp", "pp0", "pp2", "rp", "count", "num", "bool", "text"]
 YEAR_COLUMNS = frozenset({"year", "target_year", "peer_year", "from_year", "to_year"})
 CODE_COLUMNS = frozenset({"district_code", "province_code", "code", "sha256"})
 PCT_COLUMNS = frozenset({"p0", "province_p0", "national_p0", "mean", "lower", "upper",
@@ -224,8 +224,8 @@ def fmt_kind(value: object, kind: str, lang: Lang = "id") -> str:
         return fmt_pct(value, lang)
     if kind in ("pct0", "pct2"):
         return fmt_pct(value, lang, int(kind[-1]))
-    if kind in ("pp", "pp2"):  # pp2: a change of two figures published to two decimals (BPS P0)
-        return fmt_pp(value, lang, 2 if kind == "pp2" else 1)
+    if kind in ("pp", "pp0", "pp2"):  # pp2: a change of two figures published to two decimals (BPS P0); pp0: whole
+        return fmt_pp(value, lang, {"pp0": 0, "pp2": 2}.get(kind, 1))  # points, as an article publishes one
     if kind == "rp":
         return fmt_rp(value, lang)
     if kind == "count":

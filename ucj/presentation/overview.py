@@ -146,15 +146,30 @@ class Overview:
         return pd.DataFrame(rows, columns=[t("indicator", lang), t("value", lang)])
 
     def panel_frame(self) -> pd.DataFrame:
-        """The national fixed-effects estimate as numbers (the workbook's sheet; no rows without an estimate)."""
+        """The national fixed-effects estimate as numbers (the workbook's sheet; no rows without an estimate), its
+        headers and regressor in the page's words (reader 16, R16-6): "Districts", the coverage of the December before
+        with its pairing, in percentage points."""
         panel = self.results.panel
-        cols = ["regressor", "coef", "se_clustered", "p_value", "districts", "first_year", "last_year", "nobs"]
+        cols = ["regressor", "panel_coef", "se_clustered", "p_value", "panel_districts", "first_year", "last_year",
+                "nobs"]
         if panel is None:
             return pd.DataFrame(columns=cols)
         reg = panel.coef.index[0]
-        return pd.DataFrame([[str(reg), float(panel.coef[reg]), float(panel.se[reg]), float(panel.pvalues[reg]),
+        return pd.DataFrame([[self.panel_regressor(str(reg), panel.denominator), float(panel.coef[reg]),
+                              float(panel.se[reg]), float(panel.pvalues[reg]),
                               int(panel.districts), int(min(panel.years)), int(max(panel.years)), int(panel.nobs)]],
                             columns=cols)
+
+    def panel_regressor(self, regressor: str, denominator: str) -> str:
+        """The panel's regressor as the page names it: coverage with its pairing, the December before, in percentage
+        points; another regressor keeps its name."""
+        from ucj.analysis.coverage import pairing
+
+        if regressor != "coverage_pct":
+            return regressor
+        num, _, den = pairing(denominator).name.partition("/")
+        coverage = f"{t('coverage_pct', self.lang)} ({t(num, self.lang)} / {t(den, self.lang)})"
+        return tf("panel_regressor", self.lang, coverage=coverage)
 
     def show_panel(self) -> None:
         """The national fixed-effects estimate with its caveat: an association, not an effect."""

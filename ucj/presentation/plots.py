@@ -254,9 +254,25 @@ def poverty_figure(series: dict[str, pd.DataFrame], lang: Lang, synthetic: bool,
 
 
 def short_name(name: str) -> str:
-    """A district's name as a chart labels it: "Kabupaten Pohuwato" -> "Pohuwato" ("Kota Gorontalo" stays,
-    so a regency and the city of the same name remain apart)."""
-    return str(name).removeprefix("Kabupaten ").removeprefix("Kab. ")
+    """A district's name as a chart labels it: "Kabupaten Pohuwato" -> "Pohuwato" ("Kota Gorontalo" stays, so a
+    regency and the city of the same name remain apart), but "Kabupaten Gorontalo" -> "Kab. Gorontalo": a bare name
+    that is also a province's or a kota's would read as that province or city (reader 16, R16-10)."""
+    text = str(name)
+    bare = text.removeprefix("Kabupaten ").removeprefix("Kab. ")
+    if bare == text:  # a kota, or a name without the prefix
+        return text
+    return f"Kab. {bare}" if bare.casefold() in _names_taken() else bare
+
+
+@functools.cache
+def _names_taken() -> frozenset[str]:
+    """Every province's name and every kota's bare name in the district registry (casefolded): the bare names a
+    regency's label must not take on its own."""
+    from ucj.data.registry import KOTA, load_registry
+
+    reg = load_registry()
+    return frozenset({str(n).casefold() for n in reg.provinces["province_name"]}
+                     | {d.name.casefold() for d in reg.all() if d.kind == KOTA})
 
 
 def scatter_figure(df: pd.DataFrame, x: str, y: str, label_col: str, lang: Lang, synthetic: bool, title: str,

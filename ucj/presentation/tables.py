@@ -393,11 +393,14 @@ def share_headers(s: Shown, denominator: str, lang: Lang) -> Shown:
 def _published_kind(kind: str, rounding: object, published: bool, two: bool = True) -> str:
     """A percentage's kind by the article's rounding unit: whole percent ("76 persen") -> no decimals (the
     published number only), 0.01 ("6,87") -> two decimals (both numbers; with `two` only: a target such as
-    "99,50 persen" keeps the one decimal the page's summary and sentences give it), else the page's one."""
+    "99,50 persen" keeps the one decimal the page's summary and sentences give it), else the page's one. A published
+    change in whole points ("turun 2 %") likewise keeps no decimals ("-2 pp", not "-2.0 pp": reader 16, R16-11)."""
     try:
         r = float(rounding)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return kind
+    if kind == "pp" and r >= 1 and published:
+        return "pp0"
     if kind != "pct" or r != r:
         return kind
     if r >= 1 and published:

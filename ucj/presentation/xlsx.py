@@ -68,8 +68,8 @@ def _cells(s: Shown, lang: Lang) -> list[list[object]]:
 def xl_format(kind: str, lang: Lang) -> str | None:
     """The Excel number format of a kind of number in the reader's language (percentage points read
     "poin persen" in Indonesian, "pp" in English, as on the page)."""
-    if kind in ("pp", "pp2"):
-        unit, d = t("pp", lang).replace('"', ""), "0.00" if kind == "pp2" else "0.0"
+    if kind in ("pp", "pp0", "pp2"):
+        unit, d = t("pp", lang).replace('"', ""), {"pp0": "0", "pp2": "0.00"}.get(kind, "0.0")
         return f'+{d}" {unit}";-{d}" {unit}";{d}" {unit}"'
     return XL_FORMATS.get(kind)
 
