@@ -93,7 +93,7 @@ def test_m1_the_index_and_summary_name_the_denominators_year(district_page, demo
     assert (m["coverage_period_potensi_pekerja"], str(m["denominator_period_potensi_pekerja"])) == (o["last"],
                                                                                                  str(pot_year))
     assert str(m["denominator_period_working_population"]) == str(wp_year)
-    assert bool(m["denominator_year_assumed"]) is True  # the article states no year: 2024 is assumed (M2)
+    assert bool(m["denominator_year_assumed"]) is True  # the article states no year: 2023 is assumed (M2, R15-1)
     b = df.loc[BOALEMO]
     assert str(b["denominator_period_working_population"]) == o["last"][:4] and not bool(b["denominator_year_assumed"])
     assert pd.isna(b["denominator_period_potensi_pekerja"])  # no potensi list, no year
