@@ -151,7 +151,7 @@ def test_24_months_are_not_seasonally_adjusted():
     assert not seasonal and np.allclose(adj, active / 1000)
     p = _project(pd.DataFrame({"month": months, "active": active, "denominator_value": 100_000.0,
                                "coverage_pct": active / 1000, "active_self_funded": active}), target_year=2029)
-    assert not p.seasonally_adjusted and p.months_fitted == n
+    assert not p.seasonally_adjusted and p.months_fitted == 24
 
 
 def test_36_months_are_seasonally_adjusted_as_statsmodels_does():
