@@ -23,7 +23,7 @@ def _facts(fig) -> pd.DataFrame:
     return fig.seed_facts.set_index("quantity")
 
 
-def test_minahasa_shows_its_article_on_the_potensi_denominator(figures):
+def test_minahasa_shows_its_article_on_the_potensi_denominator(figures, demo_ds):
     fig = figures[MINAHASA]
     assert fig.denominator == "potensi_pekerja" and fig.pairing == "all_participants/potensi_pekerja"
     f = _facts(fig)
@@ -34,10 +34,14 @@ def test_minahasa_shows_its_article_on_the_potensi_denominator(figures):
     assert abs(f.at["coverage_pct", "difference"]) <= 0.5  # within the article's rounding to whole percent
     assert f.at["uncovered_workers", "published"] == 30_000  # "sekitar 30 ribu", as the article writes it
     assert f.at["uncovered_workers", "data"] == 132_104 - 100_841
-    assert f.at["covered_workers", "data"] == 100_841 and f.at["covered_workers", "data_as_of"] == "2024-11"
-    # the page's own coverage: 2025-12 participants over the latest (2024) potensi list, the rule stated
-    assert round(fig.coverage_pct, 1) == 74.9 and f"{fig.coverage_as_of:%Y-%m}" == "2025-12"
-    assert fig.active == 98_905 and fig.period_rule.startswith("period_rule_latest_numerator(")
+    # the article's month: no later than 2023-09, the Bupati it quotes in office to 24 September 2023 (R15-1)
+    assert f.at["covered_workers", "data"] == 100_841 and f.at["covered_workers", "data_as_of"] == "2023-09"
+    # the page's own coverage: 2025-12 participants (pandas) over the latest (2023) potensi list, the rule stated
+    e = demo_ds.enrolment
+    dec25 = e[(e["district_code"] == MINAHASA) & (e["month"] == pd.Timestamp("2025-12-01"))]["active"].sum()
+    assert fig.coverage_pct == pytest.approx(100 * dec25 / 132_104) and f"{fig.coverage_as_of:%Y-%m}" == "2025-12"
+    assert fig.active == dec25 and fig.period_rule == ("period_rule_latest_numerator(numerator=2025-12, "
+                                                       "denominator_year=2023, denominator=potensi_pekerja)")
     assert not fig.target_is_default and fig.projection.target_pct == 100.0
 
 

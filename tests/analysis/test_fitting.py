@@ -113,7 +113,9 @@ def test_ets_batch_equals_one_at_a_time(demo_ds):
     for i, y in enumerate(ys):
         one = fit_ets(y)
         assert sse[i] == pytest.approx(one.sse, rel=1e-12)
-        assert params[i] == pytest.approx([one.params[k] for k in ETS_PARAM_NAMES], rel=1e-9, abs=1e-12)
+        # parameters to 1e-7: a fit on its bounds (13.08's alpha 0.9999 and phi 0.8 since R15-1 moved 2023's national
+        # BPU calibration) leaves the others on a flat ridge, where the two loops' rounding moves them by ~2e-8
+        assert params[i] == pytest.approx([one.params[k] for k in ETS_PARAM_NAMES], rel=1e-7, abs=1e-12)
 
 
 def _logistic_jac(t, capacity, rate, midpoint):  # type: ignore[no-untyped-def]

@@ -206,10 +206,11 @@ def test_a_short_series_whose_residuals_fail_is_not_used():
 
 # -- Minahasa: the degenerate interval is gone ------------------------------------------------------------------
 def test_minahasa_24_months_no_longer_give_a_degenerate_interval(demo_ds):
-    """The second reading's N1: Minahasa's organic series over its 2024 potensi list carried over 2025 (24 months)
-    gave 72.4 [71.5, 73.2] % four years ahead. The page now stops earlier (too few months with their own
-    denominator), so here the carried months are counted as the list's own to reach the model rules: the series
-    is fitted unadjusted, and either no model is used or its 80 % interval is at least as wide as the one
+    """The second reading's N1: Minahasa's organic series over its potensi list carried over the months after it
+    (then 24, the list of 2024) gave 72.4 [71.5, 73.2] % four years ahead. The page now stops earlier (too few months
+    with their own denominator), so here the carried months are counted as the list's own to reach the model rules,
+    the last 24 as N1 had them (the list is of 2023 now, reader 15, R15-1, so 36 are carried): the series is fitted
+    unadjusted, and either no model is used or its 80 % interval is at least as wide as the one
     statsmodels' ETSModel gives on the same series. statsmodels' own optimum sits on bounds, which ucj rejects."""
     from ucj.analysis.projection import _district_item
 
@@ -218,14 +219,17 @@ def test_minahasa_24_months_no_longer_give_a_degenerate_interval(demo_ds):
     s["denominator_value"] = s["denominator_value"].ffill()
     s = s[s["denominator_value"].notna() & s["active"].notna()].copy()
     s["coverage_pct"] = 100 * s["active"] / s["denominator_value"]
-    assert len(s) == 24 and s["month"].iloc[-1] == pd.Timestamp("2025-12-01")
+    assert len(s) == 36 and s["month"].iloc[0] == pd.Timestamp("2023-01-01")
+    s = s.iloc[-24:].reset_index(drop=True)
+    n = len(s)
+    assert n == 24 and s["month"].iloc[-1] == pd.Timestamp("2025-12-01")
     p = project(SeriesToProject(s, demo_ds.workforce, "71.02", item.denominator, item.target_pct,
                                 item.target_year, plans=item.plans))
-    assert not p.seasonally_adjusted and p.months_fitted == 24
+    assert not p.seasonally_adjusted and p.months_fitted == n
     organic = 100 * s["active_self_funded"].to_numpy() / s["denominator_value"].to_numpy()
     ref, res = _statsmodels_ets(organic)
     h = p.months_remaining
-    at = res.get_prediction(start=24 + h - 1, end=24 + h - 1).summary_frame(alpha=0.2)  # type: ignore[attr-defined]
+    at = res.get_prediction(start=n + h - 1, end=n + h - 1).summary_frame(alpha=0.2)  # type: ignore[attr-defined]
     ref_width = float(at["pi_upper"].iloc[0] - at["pi_lower"].iloc[0])
     if p.model_used is None:
         assert p.status == "cannot_say"

@@ -90,11 +90,13 @@ def test_demo_rates_match_the_estimator_written_out_independently(demo_ds):
         m, n = m[m > 0], n[m > 0]
         mu = n.sum() / m.sum()
         vhm = ((m * (n / m - mu) ** 2).sum() - (len(m) - 1) * mu) / (m.sum() - (m**2).sum() / m.sum())
-        k = mu / vhm
+        # an estimated VHM of 0 or below gives no weight to the own experience (k infinite): the demo's JKM since
+        # R15-1 moved Minahasa's village workers into 2023
+        k = mu / vhm if vhm > 0 else float("inf")
         for code in ("71.02", "72.01", "75.02", "74.13"):
             r = next(x for x in credible_rates(demo_ds.claims, demo_ds.enrolment, code,
                                                period=pd.Timestamp("2025-12-01")) if x.programme == prog)
-            z = m[code] / (m[code] + k)
+            z = m[code] / (m[code] + k) if vhm > 0 else 0.0
             assert r.complement == COMPLEMENT_COLLECTIVE
             assert r.k_worker_years == pytest.approx(k) and r.weight == pytest.approx(z)
             assert r.collective_rate_per_1000 == pytest.approx(1000 * mu)

@@ -82,20 +82,21 @@ def test_a_fit_needs_24_months_with_their_own_denominator():
 
 
 def test_segments_after_a_lagging_denominator_are_over_the_latest_one(demo_ds):
-    """Reader's second pass: Minahasa's coverage chart left 2025 blank (its potensi list ends in 2024). The
-    monthly coverage by segment carries the 2024 list, as the summary does: worked out here with pandas from
-    the tables, and the segments of 2025-12 sum to the summary's coverage."""
+    """Reader's second pass: Minahasa's coverage chart left 2025 blank (its potensi list was then of 2024; it is of
+    2023 now, reader 15, R15-1). The monthly coverage by segment carries the list, as the summary does: worked out
+    here with pandas from the tables, and the segments of 2025-12 sum to the summary's coverage."""
     from ucj.analysis.district import district_figures
 
     fig = district_figures(demo_ds, "71.02")
     e, w = demo_ds.enrolment, demo_ds.workforce  # the tables as read
-    den = float(w[(w["district_code"] == "71.02") & (w["year"] == 2024)]["potensi_pekerja"].iloc[0])
+    (den,) = w[(w["district_code"] == "71.02") & w["potensi_pekerja"].notna()]["potensi_pekerja"].astype(float)
     dec = e[(e["district_code"] == "71.02") & (e["month"] == "2025-12-01")].groupby("segment")["active"].sum()
     shown = fig.coverage_by_segment_monthly
     shown = shown[shown["month"] == pd.Timestamp("2025-12-01")].set_index("segment")["coverage_pct"]
     assert shown.to_dict() == pytest.approx((100 * dec / den).to_dict())
     jan = fig.coverage_by_segment_monthly
-    assert jan[jan["month"] == pd.Timestamp("2025-01-01")]["coverage_pct"].notna().all()
+    for month in ("2024-01-01", "2025-01-01"):  # both years after the list's are carried
+        assert jan[jan["month"] == pd.Timestamp(month)]["coverage_pct"].notna().all()
     assert shown.sum() == pytest.approx(100 * dec.sum() / den)
 
 

@@ -218,7 +218,7 @@ def test_kota_gorontalo_verdict_reads_its_december(demo_ds):
     at = res.get_prediction(start=len(y) + h - 1, end=len(y) + h - 1).summary_frame(alpha=0.2)
     e = demo_ds.enrolment[demo_ds.enrolment["district_code"] == code]
     december = _december_seasonal(e)
-    assert december == pytest.approx(2_570, abs=1)  # reader 13's own STL
+    assert december == pytest.approx(2_571, abs=1)  # reader 13's own STL: 2,570 before R15-1 moved 2023's calibration
     funded = e[(e["month"] == e["month"].max()) & (e["funding"] != "self_employer")]["active"].sum()
     shift = 100 * (funded + december) / p.denominator_at_target
     mean, lower, upper = (float(at[c].iloc[0]) + shift for c in ("mean", "pi_lower", "pi_upper"))

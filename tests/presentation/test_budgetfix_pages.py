@@ -40,15 +40,15 @@ def pages(district_page):
 
 @pytest.mark.parametrize("lang", ["id", "en"])
 def test_minahasa_need_states_its_held_denominator(pages, demo_ds, lang):
-    """Minahasa's potensi list is published for 2024 only (read from the workforce rows): the need and the methods
+    """Minahasa's potensi list is published for 2023 only (read from the workforce rows): the need and the methods
     say it is held at that value to the target year, never "growing 0.0 % a year"."""
     report, text, _ = pages(MINAHASA, lang)
     w = demo_ds.workforce[(demo_ds.workforce["district_code"] == MINAHASA)
                           & demo_ds.workforce["potensi_pekerja"].notna()]
-    assert w["year"].tolist() == [2024]
+    assert w["year"].tolist() == [2023]
     value = fmt_int(w["potensi_pekerja"].iloc[0], lang)
     sentence = report.workers_needed_sentence()
-    assert HELD[lang] in sentence and value in sentence and "2024" in sentence
+    assert HELD[lang] in sentence and value in sentence and "2023" in sentence
     assert sum(HELD[lang] in line for line in report.methods_lines()) == 1
     growing = {"en": "growing", "id": "tumbuh"}[lang]
     assert f"{growing} {fmt_pct(0.0, lang)}" not in sentence and f"{growing} {fmt_pct(0.0, lang)}" not in text

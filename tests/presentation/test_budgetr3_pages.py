@@ -64,7 +64,7 @@ def test_boalemo_rule_says_the_monthly_denominator_and_the_cost(page, demo_ds, l
 
 
 @pytest.mark.parametrize("lang", ["id", "en"])
-def test_minahasa_held_rule_says_only_the_cost(page, lang):
+def test_minahasa_held_rule_says_only_the_cost(page, demo_ds, lang):
     """Minahasa has no projection (its organic participants are held): no denominator path is claimed, only
     how a year's cost is summed."""
     report, text, _ = page(MINAHASA, lang)
@@ -74,4 +74,10 @@ def test_minahasa_held_rule_says_only_the_cost(page, lang):
                           "pada setiap bulan tahun itu × Rp16.800 sebulan.",
                     "en": "Computed month by month: a year's additional cost = the additional funded workers of "
                           "every month of that year, summed, × Rp 16,800 a month."}[lang]
-    assert pd.Series(report.results.budget_plan["cost_additional_rp"]).iloc[0] == 906_343_200  # unchanged
+    # 2026: the net need a month, (132,104 - December 2025's participants by pandas) / 48, added each month (1 + 2 +
+    # ... + 12 = 78 worker-months) at Rp 16,800, within each month's rounding to whole workers (reader 15's check of
+    # Rp 906.34 m on the demo before R15-1)
+    e = demo_ds.enrolment
+    dec25 = int(e[(e["district_code"] == MINAHASA) & (e["month"] == pd.Timestamp("2025-12-01"))]["active"].sum())
+    assert pd.Series(report.results.budget_plan["cost_additional_rp"]).iloc[0] == pytest.approx(
+        (132_104 - dec25) / 48 * 78 * 16_800, abs=12 * 0.5 * 16_800)

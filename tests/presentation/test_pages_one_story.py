@@ -28,6 +28,12 @@ pytestmark = pytest.mark.slow  # seconds a test (whole demo pages, stores, workb
 
 SEEDS = {"71.02": "Minahasa", "72.01": "Banggai", "75.02": "Boalemo", "74.13": "Muna Barat"}
 INTERNAL = ("seed 0", "domain.md", "§", "catatan domain", "domain notes")
+# ANTARA Sulut's Minahasa article as the Indonesian pages cite it: no later than 24 September 2023, the Bupati it quotes
+# (Royke Roring) in office until his successor was sworn in on 25 September 2023, cited (reader 15, R15-1)
+ANTARA_ID = ("ANTARA Sulut, Bupati Minahasa targetkan seluruh pekerja dilindungi BPJAMSOSTEK, terbit paling lambat 24 "
+             "September 2023, selagi Bupati yang dikutipnya masih menjabat (suluttempo.com, Gubernur Olly Minta Lima "
+             "Penjabat Kepala Daerah Jaga Integritas, Jadi Pemimpin Harus Mampu menjalankan Tugas dengan Baik, 25 "
+             "September 2023 menurut alamat halaman)")
 # words of one language a page in the other never uses outside quotes and cited titles
 ENGLISH_WORDS = ("the", "and", "of", "workers", "poverty", "assumed", "article", "listing", "dated", "below", "pp",
                  "with", "to", "fall")
@@ -111,29 +117,28 @@ def test_a_stale_denominator_gives_the_latest_numerator_over_the_latest_denomina
 
 
 def test_minahasa_starts_from_2025_12_and_states_the_rule(pages, raw):
-    """Minahasa's potensi list is of 2024 (132,104): the summary shows the 2025-12 active participants (their sum
-    from the table, 98,905) over it, labelled 2025-12, the net need (132,104 - 98,905) / 48 a month from 2025-12
-    (potensi has one year: no growth), and the budget plan's first year is 2026 (reader's finding 1), with the
-    rule stated in both languages."""
+    """Minahasa's potensi list is of 2023 (132,104; the article is no later than 24 September 2023, reader 15,
+    R15-1): the summary shows the 2025-12 active participants (their sum from the table, pandas) over it, labelled
+    2025-12, the net need (132,104 - that sum) / 48 a month from 2025-12 (potensi has one year: no growth), and the
+    budget plan's first year is 2026 (reader's finding 1), with the rule stated in both languages."""
     e = raw["enrolment"][raw["enrolment"]["district_code"] == "71.02"]
     dec25 = int(e[e["month"] == "2025-12-01"]["active"].sum())
-    assert dec25 == 98_905  # the reader's own count
     for lang in ("id", "en"):
         p = pages["71.02", lang]
         items = dict(p["report"].summary_items())
         cov_label = next(k for k in items if k.startswith(t("coverage_pct", lang)))
-        # both periods on the card, as in the index (reader 12, L7): participants of 2025-12 over the 2024 list
+        # both periods on the card, as in the index (reader 12, L7): participants of 2025-12 over the 2023 list
         words = {"id": ("peserta", "diasumsikan"), "en": ("participants", "assumed")}[lang]
-        assert cov_label.endswith(f", {words[0]} 2025-12 / {t('potensi_pekerja', lang)} 2024, {words[1]}")
+        assert cov_label.endswith(f", {words[0]} 2025-12 / {t('potensi_pekerja', lang)} 2023, {words[1]}")
         assert items[cov_label].startswith(fmt_pct(100 * dec25 / 132_104, lang))
         assert items[f"{t('active', lang)}, 2025-12"] == fmt_int(dec25, lang)
         net_label = next(k for k in items if k.startswith(t("workers_needed_net", lang)))
         assert net_label.endswith("2025-12 – 2029-12") and items[net_label] == fmt_int((132_104 - dec25) / 48, lang)
         rule = p["report"].period_rule_text()
-        assert rule in p["text"] and "2024" in rule and "2025-12" in rule
+        assert rule in p["text"] and "2023" in rule and "2024" not in rule and "2025-12" in rule
         plan = p["report"].results.budget_plan
         assert plan["year"].tolist() == [2026, 2027, 2028, 2029]
-        assert plan["coverage_end_pct"].iloc[0] > 100 * dec25 / 132_104  # 2026 starts from today's 74.9 %
+        assert plan["coverage_end_pct"].iloc[0] > 100 * dec25 / 132_104  # 2026 starts from today's coverage
         assert fmt_pct(100 * 100_841 / 132_104, lang) not in items[cov_label]  # never the stale 76.3 %
 
 
@@ -196,7 +201,7 @@ def test_a_value_shown_twice_is_the_same_value_with_the_same_period(pages, raw, 
 
 
 # a card label ends with its period: ", 2025-12", ", 2025-01 – 2025-12", or coverage over a lagging denominator with
-# both, ", peserta 2025-12 / potensi pekerja 2024, diasumsikan" (reader 12, L7)
+# both, ", peserta 2025-12 / potensi pekerja 2023, diasumsikan" (reader 12, L7)
 PERIOD_AT_END = (r"(, \d{4}(-\d\d)?( – \d{4}-\d\d)?"
                  r"|, (peserta|participants) \d{4}-\d\d / [^,]+ \d{4}(, (diasumsikan|assumed))?)$")
 
@@ -222,7 +227,7 @@ def test_no_coverage_column_mixes_pairings(pages, raw, tmp_path):
         assert df.at[code, "coverage_pct_working_population"] == pytest.approx(want)
         assert df.at[code, "coverage_period_working_population"] == "2025-12"
     dec25 = e[(e["district_code"] == "71.02") & (e["month"] == "2025-12-01")]["active"].sum()
-    assert df.at["71.02", "coverage_pct_potensi_pekerja"] == pytest.approx(100 * dec25 / 132_104)  # 74.9 %
+    assert df.at["71.02", "coverage_pct_potensi_pekerja"] == pytest.approx(100 * dec25 / 132_104)
     assert df.loc[[c for c in SEEDS if c != "71.02"], "coverage_pct_potensi_pekerja"].isna().all()
     assert "coverage_pct" not in df.columns and "denominator_value" not in df.columns
     page = html_lib.unescape(write_index(tmp_path / "index.html", entries, "id", True, "x").read_text())
@@ -241,7 +246,7 @@ def test_published_facts_quote_the_article_and_agree_within_its_rounding(pages, 
     assert cov[t("wording", "id")] == "“76 persen”" and cov[t("published", "id")] == "76 %"
     # the demo's count was built to equal the article: marked synthetic on its row, never "sesuai" (reader 3, 4)
     assert cov[t("difference", "id")] == t("basis_synthetic_difference", "id")
-    assert cov[t("citation", "id")] == "ANTARA Sulut, Bupati Minahasa targetkan seluruh pekerja dilindungi BPJAMSOSTEK, terbit paling lambat 14 November 2024"
+    assert cov[t("citation", "id")] == ANTARA_ID
     p0 = table[table[t("quantity", "id")] == t("p0", "id")]
     assert list(p0[t("published", "id")]) == ["6,87 %", "6,53 %"] == list(p0[t("data", "id")])  # as BPS publishes
     unc = rows[t("uncovered_workers", "id")]
@@ -250,7 +255,7 @@ def test_published_facts_quote_the_article_and_agree_within_its_rounding(pages, 
     assert unc[t("difference", "id")] == t("basis_synthetic_difference", "id")
     total = rows[t("apbd_vulnerable_workers_sum", "id")]  # 15,000 + 16,777, the data's APBD-funded participants
     e = raw["enrolment"]
-    apbd = e[(e["district_code"] == "71.02") & (e["funding"] == "apbd") & (e["month"] == "2024-11-01")]["active"].sum()
+    apbd = e[(e["district_code"] == "71.02") & (e["funding"] == "apbd") & (e["month"] == "2023-09-01")]["active"].sum()
     assert total[t("published", "id")] == "31.777" and total[t("data", "id")] == f"{fmt_int(apbd, 'id')} (sintetis)"
     # Boalemo's JKM benefit has its counterpart: the mean JKM claim of the claims table's 12 months
     b = pages["75.02", "en"]["report"]
@@ -379,8 +384,7 @@ def test_one_language_and_citable_sources_on_every_page(pages, code, lang):
 def test_sources_print_as_a_reader_cites_them():
     from ucj.presentation.tables import cite
 
-    assert cite("seed 003 (ANTARA Sulut; article listing dated 14 Nov 2024)", "id") == \
-        "ANTARA Sulut, Bupati Minahasa targetkan seluruh pekerja dilindungi BPJAMSOSTEK, terbit paling lambat 14 November 2024"
+    assert cite("seed 003 (ANTARA Sulut; no later than 24 Sep 2023)", "id") == ANTARA_ID
     assert cite("seed 001 (Metro Sulteng 9 Dec 2025)", "en").endswith(", 9 December 2025")
     assert cite("domain.md §6 (public pages)", "id", year="2025", quantity="p0") == \
         "BPS, Persentase Penduduk Miskin (P0) menurut Kabupaten/Kota, 2025"
@@ -564,14 +568,14 @@ def test_a_batch_through_kernels_keeps_pairings_apart_and_pages_citable(demo_dir
     assert pairing_label("working_population", "id") in heads and pairing_label("potensi_pekerja", "id") in heads
     e, w = raw["enrolment"], raw["workforce"].set_index(["district_code", "year"])
     x = e[(e["district_code"] == "71.02") & (e["month"] == "2025-12-01")]["active"].sum()
-    # the potensi list is of 2024 (its year assumed: the article states none), the participants of 2025-12: the cell
-    # names both (reader 11, M1)
-    cell = f"{fmt_pct(100 * x / float(w.loc[('71.02', 2024), 'potensi_pekerja']), 'id')} (peserta 2025-12 / " \
-           f"potensi pekerja 2024, diasumsikan)"
+    # the potensi list is of 2023 (its year assumed: the article states none; no later than 24 September 2023, reader
+    # 15, R15-1), the participants of 2025-12: the cell names both (reader 11, M1)
+    cell = f"{fmt_pct(100 * x / float(w.loc[('71.02', 2023), 'potensi_pekerja']), 'id')} (peserta 2025-12 / " \
+           f"potensi pekerja 2023, diasumsikan)"
     assert cell in page
     df = pd.read_csv(tmp_path / "run" / "summary.csv", dtype={"district_code": str}).set_index("district_code")
     assert df.at["71.02", "coverage_period_potensi_pekerja"] == "2025-12"
-    assert int(df.at["71.02", "denominator_period_potensi_pekerja"]) == 2024
+    assert int(df.at["71.02", "denominator_period_potensi_pekerja"]) == 2023
     assert df.at["71.02", "active_period"] == "2025-12" and pd.isna(df.at["75.02", "coverage_pct_potensi_pekerja"])
     # targets too sit under their pairing: Minahasa's over potensi pekerja, Boalemo's over the working population
     targets = pd.read_parquet(demo_dir / "targets.parquet").set_index("district_code")
@@ -631,4 +635,4 @@ def test_seed_pages_on_the_demo_merged_with_real_bps_imports(merged, lang):
         words = ENGLISH_WORDS if lang == "id" else INDONESIAN_WORDS
         assert [w for w in words if re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", text, re.I)] == [], code
     mina = district_report.build(ds, validate_params("71.02", lang=lang, data_dir=dirs, registry=ds.registry))
-    assert mina.results.figures["coverage"].period == "2025-12" and "2024" in mina.period_rule_text()
+    assert mina.results.figures["coverage"].period == "2025-12" and "2023" in mina.period_rule_text()

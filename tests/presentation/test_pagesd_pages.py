@@ -118,7 +118,7 @@ def test_aic_is_statsmodels_aic(demo_ds):
 @pytest.mark.parametrize("lang", ["id", "en"])
 def test_files_beside_the_page_cite_and_date_everything(reports, raw, tmp_path, lang):
     """Reader's findings 8-12 on the files a planner gets: key_figures.json has no internal source name and only
-    the run's language for notes, `active` with its period (98,905 in 2025-12 for Minahasa, summed here);
+    the run's language for notes, `active` with its period (2025-12, summed here with pandas);
     tables.xlsx names every sheet in words and its notes sheet gives each sheet's period; summary.csv gives the
     need's and the claims' periods."""
     import json
@@ -148,11 +148,11 @@ def test_files_beside_the_page_cite_and_date_everything(reports, raw, tmp_path, 
     assert df.at["71.02", "workers_needed_period"] == "2025-12 – 2029-12"
     assert (df["claims_period"] == "2025-01 – 2025-12").all()
     minahasa = json.loads((tmp_path / "71.02" / "key_figures.json").read_text(encoding="utf-8"))
-    assert minahasa["denominator_value"] == 132_104 and minahasa["denominator_period"] == "2024"
+    assert minahasa["denominator_value"] == 132_104 and minahasa["denominator_period"] == "2023"
     assert minahasa["workers_needed"]["period"] == "2025-12 – 2029-12"
     cited = " ".join(str(row["source"]) for row in minahasa["seed_facts"])
-    assert ("terbit paling lambat 14 November 2024" if lang == "id" else "published no later than 14 November 2024") \
-        in cited
+    assert ("terbit paling lambat 24 September 2023" if lang == "id" else "published no later than 24 September 2023") \
+        in cited and "14 November 2024" not in cited
 
 
 @pytest.mark.parametrize("lang", ["id", "en"])

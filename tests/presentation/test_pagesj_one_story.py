@@ -256,7 +256,7 @@ def test_pagesj_minahasa_target_reads_the_same_on_page_and_in_key_figures(built,
     assert key["target_source"] == f"{key['target_description']}; {key['target_citation']}"
     assert f"({key['target_source']})" in b["text"].replace("\n", " ")  # the coverage sentence
     assert key["target_description"] in b["lines"]  # the plans-and-targets table's note cell
-    assert key["target_citation"].startswith("ANTARA Sulut") and "14 November 2024" in key["target_citation"]
+    assert key["target_citation"].startswith("ANTARA Sulut") and "24 September 2023" in key["target_citation"]
     old = {"id": "Bupati Minahasa: perlindungan bagi seluruh pekerja",  # the old description (the article's own
            "en": "Bupati Minahasa: universal worker coverage"}[lang]     # quoted words may say "universal worker")
     assert old not in b["text"] and old not in json.dumps(key, ensure_ascii=False)

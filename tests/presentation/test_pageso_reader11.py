@@ -93,7 +93,7 @@ def test_m1_the_index_and_summary_name_the_denominators_year(district_page, demo
     assert (m["coverage_period_potensi_pekerja"], str(m["denominator_period_potensi_pekerja"])) == (o["last"],
                                                                                                  str(pot_year))
     assert str(m["denominator_period_working_population"]) == str(wp_year)
-    assert bool(m["denominator_year_assumed"]) is True  # the article states no year: 2024 is assumed (M2)
+    assert bool(m["denominator_year_assumed"]) is True  # the article states no year: 2023 is assumed (M2, R15-1)
     b = df.loc[BOALEMO]
     assert str(b["denominator_period_working_population"]) == o["last"][:4] and not bool(b["denominator_year_assumed"])
     assert pd.isna(b["denominator_period_potensi_pekerja"])  # no potensi list, no year
@@ -155,7 +155,9 @@ def _credible_rate(demo_dir, code: str, prog: str) -> float:
     m, n = m[m > 0], n[m > 0]
     mu = n.sum() / m.sum()
     vhm = ((m * (n / m - mu) ** 2).sum() - (len(m) - 1) * mu) / (m.sum() - (m ** 2).sum() / m.sum())
-    z = m[code] / (m[code] + mu / vhm)
+    # an estimated VHM of 0 or below (the cohorts spread no more than chance: the demo's JKM since R15-1 moved
+    # Minahasa's village workers into 2023) gives no weight to the own experience (Bühlmann-Straub's rule)
+    z = m[code] / (m[code] + mu / vhm) if vhm > 0 else 0.0
     return 1000 * (z * n[code] / m[code] + (1 - z) * mu)
 
 

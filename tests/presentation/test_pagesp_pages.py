@@ -14,7 +14,9 @@ import pytest
 from ucj.presentation.i18n import t
 
 MINAHASA, BANGGAI, MUNA_BARAT, BOALEMO = "71.02", "72.01", "74.13", "75.02"
-ANTARA = "seed 003 (ANTARA Sulut; article listing dated 14 Nov 2024)"
+ANTARA = "seed 003 (ANTARA Sulut; no later than 24 Sep 2023)"
+TERM = ("suluttempo.com, Gubernur Olly Minta Lima Penjabat Kepala Daerah Jaga Integritas, Jadi Pemimpin Harus Mampu "
+        "menjalankan Tugas dengan Baik, 25 September 2023")
 
 
 def _text(parts: list[str]) -> str:
@@ -39,21 +41,29 @@ def _village_lines(report) -> list[str]:  # type: ignore[no-untyped-def]
 # -- fast: hand-worked examples ------------------------------------------------------------------------------------
 @pytest.mark.parametrize(("lang", "expected"), [
     ("en", "ANTARA Sulut, Bupati Minahasa targetkan seluruh pekerja dilindungi BPJAMSOSTEK, "
-           "published no later than 14 November 2024"),
+           f"published no later than 24 September 2023, while the Bupati it quotes was in office ({TERM} per the "
+           "page address)"),
     ("id", "ANTARA Sulut, Bupati Minahasa targetkan seluruh pekerja dilindungi BPJAMSOSTEK, "
-           "terbit paling lambat 14 November 2024")])
+           f"terbit paling lambat 24 September 2023, selagi Bupati yang dikutipnya masih menjabat ({TERM} menurut "
+           "alamat halaman)")])
 def test_antara_is_cited_by_its_headline_and_its_bound(lang, expected):
-    """M2: the article's headline is recorded (with its address); its date stays a bound, since the page gives
-    none of its own (only its "Berita Terkait" listing, latest 14 November 2024)."""
+    """M2, R15-1: the article's headline is recorded (with its address); its date stays a bound, since the page
+    gives none of its own: it quotes "Bupati Minahasa Royke Roring", whose successor, the Penjabat Bupati, was sworn
+    in on Monday 25 September 2023 (suluttempo.com, headline and date as its stored page and address give them),
+    so it is no later than 24 September 2023, the term's source cited with it. The "Berita Terkait" listing under
+    it (latest 14 November 2024) is not the article's date."""
     from ucj.data.published import citations
-    from ucj.presentation.tables import cite, listing_bound
+    from ucj.presentation.tables import DateBound, cite, published_bound
 
     assert cite(ANTARA, lang) == expected
     row = citations().set_index("source_article").loc[ANTARA]
     assert row["url"] == ("https://manado.antaranews.com/berita/229437/"
                           "bupati-minahasa-targetkan-seluruh-pekerja-dilindungi-bpjamsostek")
-    assert listing_bound(ANTARA) == "2024-11-14"
-    assert listing_bound("seed 001 (Metro Sulteng 9 Dec 2025)") is None  # a dated article states its own date
+    assert published_bound(ANTARA) == DateBound("2023-09-24", "Bupati")
+    # a data folder written before (its rows name the article by its old key) finds the same bound
+    assert published_bound("seed 003 (ANTARA Sulut; article listing dated 14 Nov 2024)") == DateBound("2023-09-24",
+                                                                                                     "Bupati")
+    assert published_bound("seed 001 (Metro Sulteng 9 Dec 2025)") is None  # a dated article states its own date
 
 
 @pytest.mark.parametrize(("lang", "expected"), [
@@ -121,22 +131,26 @@ def test_the_village_change_names_an_agreement_end_in_between(lang, expected):
 # -- the seed pages (slow: whole demo pages) -----------------------------------------------------------------------
 @pytest.mark.slow
 @pytest.mark.parametrize(("lang", "rule", "held"), [
-    ("en", "Year of the latest potential workers – potensi pekerja figure not stated in its source; treated as 2024 "
-           "(the article is no later than 14 November 2024).",
-     "(132,104, treated as 2024: year of the figure not stated, see “Summary”)"),
-    ("id", "Tahun angka potensi pekerja terakhir tidak disebut sumbernya; angka itu dianggap untuk tahun 2024 "
-           "(artikelnya terbit paling lambat 14 November 2024).",
-     "(132.104, dianggap 2024: tahun angka tidak disebut, lihat “Ringkasan”)")])
+    ("en", "Year of the latest potential workers – potensi pekerja figure not stated in its source; treated as 2023: "
+           "the article is no later than 24 September 2023, when the Bupati it quotes left office.",
+     "(132,104, treated as 2023: year of the figure not stated, see “Summary”)"),
+    ("id", "Tahun angka potensi pekerja terakhir tidak disebut sumbernya; angka itu dianggap untuk tahun 2023: "
+           "artikelnya terbit paling lambat 24 September 2023, saat Bupati yang dikutipnya mengakhiri masa jabatannya.",
+     "(132.104, dianggap 2023: tahun angka tidak disebut, lihat “Ringkasan”)")])
 def test_minahasa_says_the_potensi_year_is_assumed(district_page, lang, rule, held):
-    """M2: the article says "saat ini" and gives no date; the page states the year as the workbook's assumption
-    under the summary, and where the held denominator prints its year it refers there; page and workbook alike
-    in the published table."""
+    """M2, R15-1: the article says "saat ini" and gives no date; the page states the year as the workbook's
+    assumption under the summary (2023: the article quotes Bupati Royke Roring, in office to 24 September 2023),
+    and where the held denominator prints its year it refers there; page and workbook alike in the published
+    table; neither says 2024 or the listing's 14 November 2024 for this source."""
     import openpyxl
 
     b = district_page(MINAHASA, lang)
     text = _text(b.html())
     assert rule in text and held in text
     assert t("citation_title_not_recorded", lang) not in text
+    assert "14 November 2024" not in text and "2024-11" not in text
+    # the card's period: "participants 2025-12 / potential workers – potensi pekerja 2023, assumed"
+    assert f"{t('potensi_pekerja', lang)} 2023" in text and f"{t('potensi_pekerja', lang)} 2024" not in text
     wb = openpyxl.load_workbook(b.folder / "tables.xlsx", read_only=True)
     rows = [r for ws in wb.worksheets for r in ws.iter_rows(values_only=True)]
     potensi = [r for r in rows if r and r[0] == t("potensi_pekerja", lang)]

@@ -152,14 +152,14 @@ def test_l7_minahasa_card_names_both_periods_as_the_index_does(reports, demo_ds,
     rows, head = _index(reports, lang, tmp_path)
     m = reports["Minahasa", lang]
     label, value = next((k, v) for k, v in m.summary_items() if k.startswith(t("coverage_pct", lang)))
-    # by hand: December 2025's active participants over the 2024 potensi list (ANTARA Sulut: 132.104)
+    # by hand: December 2025's active participants over the 2023 potensi list (ANTARA Sulut: 132.104)
     e = demo_ds.enrolment
     active = int(e[(e["district_code"] == "71.02") & (e["month"] == "2025-12-01")]["active"].sum())
     pct = 100 * active / 132_104
     shown = f"{pct:.1f} %".replace(".", "," if lang == "id" else ".")
     assert value.startswith(shown)
     words = {"id": ("peserta", "diasumsikan"), "en": ("participants", "assumed")}[lang]
-    periods = f"{words[0]} 2025-12 / {t('potensi_pekerja', lang)} 2024, {words[1]}"
+    periods = f"{words[0]} 2025-12 / {t('potensi_pekerja', lang)} 2023, {words[1]}"
     assert label == f"{m.coverage_label()}, {periods}"
     cell = next(v for n, row in rows.items() if n.endswith("Minahasa") for h, v in row.items()
                 if h.startswith(t("coverage_pct", lang)) and "potensi" in h)

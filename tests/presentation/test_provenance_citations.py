@@ -137,7 +137,7 @@ def test_citations_a_planner_can_complete(reports, lang):
     from ucj.presentation.tables import cite
 
     assert _seed("003").startswith("Manado (ANTARA)")
-    antara = cite("seed 003 (ANTARA Sulut; article listing dated 14 Nov 2024)", lang)
+    antara = cite("seed 003 (ANTARA Sulut; no later than 24 Sep 2023)", lang)
     # its headline, as the stored page's address spells it (manado.antaranews.com/berita/229437; reader 11, M2)
     assert antara.startswith("ANTARA Sulut, Bupati Minahasa targetkan seluruh pekerja dilindungi BPJAMSOSTEK, ")
     from ucj.presentation.tables import assumption_source

@@ -68,7 +68,9 @@ def test_budget_says_its_rates_are_synthetic_and_gives_the_national_ratio(distri
     synthetic demo data (scenarios, both used-rate rows of the assumptions, the claim-rate table) and gives the ratio
     at the national rates, 0.43 by hand, beside the scenario table's own ratio."""
     collective = _apbd_collective(demo_dir)
-    assert round(collective["JKK"], 2) == 5.99 and round(collective["JKM"], 2) == 5.01  # the reader's figures
+    # the reader's figures were 5.99 and 5.01; Minahasa's village workers, APBD-funded from 2023-01 since R15-1, add
+    # 2023 worker-years and their claims: 6.00 and 5.01 by the same pandas
+    assert round(collective["JKK"], 2) == 6.00 and round(collective["JKM"], 2) == 5.01
     page = district_page(BOALEMO, lang)
     cr = page.report.results.credibility.set_index("programme")
     for prog in ("JKK", "JKM"):

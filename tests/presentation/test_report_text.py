@@ -420,10 +420,10 @@ def test_published_and_computed_table_shows_the_difference_in_the_facts_unit():
     facts = pd.DataFrame({
         "quantity": ["covered_workers", "coverage_pct", "claim_amount_rp", "vulnerable_workers"],
         "published": [100_841.0, 76.0, 4_960_000_000.0, 15_000.0], "unit": ["persons", "%", "Rp", "persons"],
-        "date": ["2024-11", "2024-11", "2025-07-30", "2024-11"],
+        "date": ["2023-09", "2023-09", "2025-07-30", "2023-09"],
         "source": ["seed 003 (ANTARA Sulut)"] * 2 + ["seed 004 (PPID Muna Barat)"] * 2,
         "data": [100_000.0, 76.33, 4_960_000_000.0, float("nan")],
-        "data_as_of": ["2024-11", "2024-11", "2022-11 – 2024-12", "no_counterpart"]})
+        "data_as_of": ["2023-09", "2023-09", "2022-11 – 2024-12", "no_counterpart"]})
     table = published_and_computed(facts, "id")
     assert list(table["difference"][:3]) == pytest.approx([-841.0, 0.33, 0.0])
     id_ = as_html_frame(shown("seed_facts", table, "id"), "id")
@@ -431,8 +431,11 @@ def test_published_and_computed_table_shows_the_difference_in_the_facts_unit():
     assert list(id_[t("published", "id")]) == ["100.841", "76,0 %", "Rp4,96 M", "15.000"]
     assert id_[t("data_as_of", "id")].iloc[3] == t("no_counterpart", "id")
     assert t("unit", "id") not in id_.columns
-    assert list(id_[t("citation", "id")])[:2] == [  # cited, not "seed 003"
-        "ANTARA Sulut, Bupati Minahasa targetkan seluruh pekerja dilindungi BPJAMSOSTEK, terbit paling lambat 14 November 2024"] * 2
+    assert list(id_[t("citation", "id")])[:2] == [  # cited, not "seed 003"; its bound with the term's source (R15-1)
+        "ANTARA Sulut, Bupati Minahasa targetkan seluruh pekerja dilindungi BPJAMSOSTEK, terbit paling lambat 24 September "
+        "2023, selagi Bupati yang dikutipnya masih menjabat (suluttempo.com, Gubernur Olly Minta Lima Penjabat Kepala "
+        "Daerah Jaga Integritas, Jadi Pemimpin Harus Mampu menjalankan Tugas dengan Baik, 25 September 2023 menurut "
+        "alamat halaman)"] * 2
     en = as_html_frame(shown("seed_facts", table, "en"), "en")
     assert list(en[t("quantity", "en")]) == [t(q, "en") for q in facts["quantity"]] != list(facts["quantity"])
     assert en[t("difference", "en")].iloc[1] == "+0.3 pp"

@@ -1,10 +1,12 @@
 """`ucj participants check` without --quota: the district's published village quota, cited, or a one-line error
 where none is published. Checked against the seed article itself (ANTARA Sulut's "minimal 100 pekerja rentan"
-per desa, its "227 desa", the listing's latest date) and against shortfalls worked out by hand."""
+per desa, its "227 desa", the Bupati it quotes, in office until his successor was sworn in on 25 September 2023)
+and against shortfalls worked out by hand."""
 
 from __future__ import annotations
 
 import calendar
+from datetime import date, timedelta
 import json
 import re
 from pathlib import Path
@@ -30,27 +32,32 @@ def _check(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str, district:
                                     "--out", str(tmp_path / "reports"), "--run", "r", *extra])
 
 
-def _article_quota() -> tuple[int, int, str]:
-    """The seed article's quota per desa, its number of desa and the latest date its listing shows."""
+def _article_quota() -> tuple[int, int, str, str]:
+    """The seed article's quota per desa, its number of desa, the date it is no later than (it quotes "Bupati
+    Minahasa Royke Roring", whose successor was sworn in on 25 September 2023: suluttempo.com, 25 September 2023;
+    reader 15, R15-1) and the latest date of the listing under it (not the article's)."""
     article = SEED_003.read_text(encoding="utf-8")
     quota = int(re.search(r"satu desa mendaftarkan minimal (\d+) pekerja rentan", article).group(1))
     desa = int(re.search(r"di (\d+) desa yang ada di Kabupaten Minahasa", article).group(1))
+    assert "Bupati Minahasa Royke Roring" in article.split("Berita Terkait", 1)[0]
+    bound = date(2023, 9, 25) - timedelta(days=1)
     months = {"Oktober": 10, "November": 11}  # the months the listing shows
     dates = [(int(y), months[m], int(d)) for d, m, y in re.findall(r"(\d{1,2}) (Oktober|November) (\d{4})", article)]
     y, m, d = max(dates)
-    return quota, desa, f"{d} {calendar.month_name[m]} {y}"
+    return quota, desa, f"{bound.day} {calendar.month_name[bound.month]} {bound.year}", \
+        f"{d} {calendar.month_name[m]} {y}"
 
 
 def test_minahasa_takes_its_published_quota_and_cites_it(tmp_path, monkeypatch):
-    quota, desa, listed = _article_quota()
-    assert (quota, desa, listed) == (100, 227, "14 November 2024")  # the article as read, not the code
+    quota, desa, listed, listing = _article_quota()
+    assert (quota, desa, listed, listing) == (100, 227, "24 September 2023", "14 November 2024")  # as read
     res = _check(tmp_path, monkeypatch, MINAHASA, "Minahasa", "--lang", "en")
     assert res.exit_code == 0, res.output
     summary = json.loads((tmp_path / "reports" / "r" / "summary.json").read_text(encoding="utf-8"))
     assert summary["quota"] == quota
     # cited as a reader cites it: outlet and date, no internal name
     assert "ANTARA Sulut" in summary["quota_source"] and listed in summary["quota_source"]
-    assert "seed" not in summary["quota_source"]
+    assert "seed" not in summary["quota_source"] and listing not in summary["quota_source"]
     assert f"quota: {quota} a desa, published: ANTARA Sulut" in res.output and listed in res.output
     # every desa is judged against the article's 100, a kelurahan against none; Tounelet's shortfall by hand
     by_village = {(r["village"], r["kecamatan"]): r for r in summary["by_village"]}

@@ -16,7 +16,7 @@ from ucj.analysis.claims import claims_summary
 from ucj.analysis.coverage import coverage, coverage_at
 from ucj.analysis.reasons import reason as reason_code
 from ucj.data.dataset import Dataset, source_is_synthetic
-from ucj.data.published import citations, fact_wording, published_facts
+from ucj.data.published import BOUNDED_DATE_NOTES, citations, fact_wording, published_facts
 
 # Quantities a seed fact can name, and how the data value is found (see _data_value).
 NO_COUNTERPART = reason_code("no_counterpart")
@@ -30,7 +30,8 @@ KINDS = ("fact", "plan", "target")
 P0_CHANGE = "p0_change_pp"  # a plan or a target is not a fact to check against the data
 
 
-# a figure's period with a bound: the source gives no date of its own, only a listing dated then
+# a figure's period with a bound: the source gives no date of its own, only a date it is published no later than
+# (a listing dated then, or the end of the term of an office holder it quotes: BOUNDED_DATE_NOTES)
 PERIOD_NO_LATER_THAN = "no_later_than"
 _SEED_NAME = re.compile(r"seed \d{3}\b")
 
@@ -38,8 +39,9 @@ _SEED_NAME = re.compile(r"seed \d{3}\b")
 def fact_period(source: str, date: str, quantity: str = "", cites: pd.DataFrame | None = None) -> tuple[str, str]:
     """(period, bound) of a published figure, one granularity for every row: the month (YYYY-MM) of the
     date its source states it on (the article's date, or the meeting it reports, as data/published/
-    citations.csv records them), with bound "no_later_than" when the source gives only a listing dated then
-    (the article itself says only "Minggu"); a source without a recorded date (BPS tables) gives the fact's
+    citations.csv records them), with bound "no_later_than" when the source gives only a date it is published no
+    later than (a listing dated then, or the end of the term of the office holder it quotes: ANTARA Sulut's
+    Minahasa article says only "Minggu" and quotes Bupati Royke Roring, in office to 2023-09-24); a source without a recorded date (BPS tables) gives the fact's
     own month (a March Susenas figure: YYYY-03). Never a finer date than the source gives: a fact dated by
     year only gives (YYYY, "")."""
     c = citations() if cites is None else cites
@@ -51,7 +53,7 @@ def fact_period(source: str, date: str, quantity: str = "", cites: pd.DataFrame 
         rows = own if len(own) else rows[rows["quantity"] == ""]
     if len(rows) and rows["date"].iloc[0]:
         note = str(rows["date_note"].iloc[0])
-        return str(rows["date"].iloc[0])[:7], PERIOD_NO_LATER_THAN if note == "listing" else ""
+        return str(rows["date"].iloc[0])[:7], PERIOD_NO_LATER_THAN if note in BOUNDED_DATE_NOTES else ""
     return str(date)[:7], ""
 
 

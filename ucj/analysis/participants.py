@@ -338,7 +338,7 @@ def _summarise(out: pd.DataFrame, district_code: str, start: pd.Timestamp, quota
     by_village = by_village.rename(columns={ACCEPTED: "additional", ALREADY_FUNDED: "already_funded",
                                             REJECTED: "rejected"})
     by_village["valid"] = by_village["additional"] + by_village["already_funded"]
-    # the quota is the desa's ("satu desa mendaftarkan minimal 100 pekerja rentan", ANTARA, Nov 2024):
+    # the quota is the desa's ("satu desa mendaftarkan minimal 100 pekerja rentan", ANTARA, no later than Sep 2023):
     # a kelurahan is an urban ward without village funds or a village head, so it has none
     by_village["quota"] = [int(quota) if kind != "kelurahan" else 0 for kind in by_village["kind"]]
     by_village["below_quota"] = by_village["valid"] < by_village["quota"]

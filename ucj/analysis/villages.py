@@ -2,7 +2,7 @@
 village_enrolment table (a branch office's "rekap per desa").
 
 A quota is a district's own agreement, known only where it was published (data/published/village_quotas.csv):
-Minahasa's "satu desa mendaftarkan minimal 100 pekerja rentan di desa" (ANTARA Sulut, November 2024). A
+Minahasa's "satu desa mendaftarkan minimal 100 pekerja rentan di desa" (ANTARA Sulut, no later than September 2023). A
 district without one is not judged against any quota (reader 3, item 3: Minahasa's 100 was applied to
 every district). The quota counts the "pekerja rentan desa" the district protects: BPU participants whose
 contributions the APBD pays (`QUOTA_BASIS`); every BPU participant, the self-paying ones included, is counted

@@ -100,11 +100,19 @@ def fact_wording(path: str | Path | None = None) -> pd.DataFrame:
                             "note_en": "str"}, keep_default_na=False, na_values={"rounding": [""]})
 
 
+# the date_note kinds whose date is a bound (published no later than it), not the article's own date
+BOUNDED_DATE_NOTES = ("listing", "office_term")
+
+
 def citations(path: str | Path | None = None) -> pd.DataFrame:
     """How a reader cites each source named in the published tables (data/published/citations.csv):
     source_article (as the tables name it), quantity (blank: any), publisher, title (blank: unknown),
     date (ISO; blank: the year of the fact) and date_note ("meeting": the date of the event reported;
     "listing": the article gives no date of its own, only a listing dated then: published no later than that;
+    "office_term": the article gives no date of its own but quotes an office holder by title (`office`, e.g.
+    "Bupati"): published no later than the last day of that holder's term, the date recorded, the term's end
+    cited through `office_source` (another row of this table; ANTARA Sulut's Minahasa article, which quotes
+    Bupati Royke Roring, whose successor was sworn in on 25 September 2023: no later than 2023-09-24);
     "undated": no date known; "not_recorded": the publication's date was not found, said so where it is cited;
     "event": the date of the event the article reports (e.g. a public expose), the article's own not found;
     "url": the date in the page's address, the page text shows none; "default_target": the workbook's default

@@ -85,7 +85,13 @@ PUBLISHED_FEBRUARY_2025_M = 41.38
 SEED_DISTRICTS = {"minahasa": "71.02", "banggai": "72.01", "boalemo": "75.02", "muna_barat": "74.13"}
 # Assumptions behind the seed districts' programmes where the articles give no figure.
 BOALEMO_APBD_START = 202511  # assumption: the month after the article that says the 5,000 are being budgeted
-MINAHASA_2025_CHANGE_CAP = 0.05  # no source for a change in 2025: the district's own 2024 trend, at most 5 % a year
+# no source reports a change after the seed article's month: the district's own trend of the year to it, at most 5 % a
+# year (reader 15, R15-1; issue 18, item 12: no unsourced step)
+MINAHASA_CHANGE_CAP = 0.05
+# Minahasa's APBD programmes (seed 003, no later than 2023-09): the article counts the 15,000 vulnerable workers and
+# the 16,777 village workers as protected "saat ini", so both run in its month. Start months assumed: the 15,000 from
+# January 2022, the village workers from January 2023 (the first APBD month of the article's year; reader 15, R15-1)
+MINAHASA_APBD_STARTS = (202201, 202301)
 MUNA_BARAT_APBD_STEPS = [(202211, 8_000), (202301, 9_500), (202501, 0)]  # Nov 2022 start; PKS ended Dec 2024
 MUNA_BARAT_JKK_CLAIMS_RP = (15_000_000, 20_000_000, 25_000_000, 28_000_000)  # the rest of the 120 claims are deaths
 EMPLOYED_SHARE_SD = 0.06  # spread of districts' employed/population ratio around the national one
@@ -168,11 +174,14 @@ def generate(seed: int = DEFAULT_SEED, registry: Registry | None = None) -> Demo
         )
     workforce = pd.concat(wf_rows, ignore_index=True)
     workforce["potensi_pekerja"] = pd.array([pd.NA] * len(workforce), dtype="Int64")
-    mina = (workforce["district_code"] == SEED_DISTRICTS["minahasa"]) & (workforce["year"] == 2024)
+    potensi = facts[(facts["district_code"] == SEED_DISTRICTS["minahasa"]) & (facts["quantity"] == "potensi_pekerja")]
+    # the year of the article's month (seed 003: no later than 2023-09, the Bupati it quotes in office; the article
+    # says "saat ini", so the year is the workbook's assumption, said on the page)
+    mina = ((workforce["district_code"] == SEED_DISTRICTS["minahasa"])
+            & (workforce["year"] == int(str(potensi["date"].iloc[0])[:4])))
     workforce.loc[mina, "potensi_pekerja"] = int(fact("potensi_pekerja", SEED_DISTRICTS["minahasa"], facts=facts))
     workforce["source"] = SYNTHETIC_SOURCE
     # the potensi is the article's real figure: its row names the article for it, the rest stays synthetic
-    potensi = facts[(facts["district_code"] == SEED_DISTRICTS["minahasa"]) & (facts["quantity"] == "potensi_pekerja")]
     workforce.loc[mina, "source"] = (f"{potensi['source_article'].iloc[0]}; {SYNTHETIC_SOURCE}: "
                                      "working_population, employees, informal_workers")
 
@@ -223,7 +232,8 @@ def generate(seed: int = DEFAULT_SEED, registry: Registry | None = None) -> Demo
     _seed_enrolment(active, months, idx, facts)
     _calibrate(active, months, [idx[c] for c in SEED_DISTRICTS.values()])
     counts = {k: np.round(v).astype("int64") for k, v in active.items()}
-    _pin_minahasa(counts, months, idx, int(fact("covered_workers", SEED_DISTRICTS["minahasa"], facts=facts)))
+    covered = facts[(facts["district_code"] == SEED_DISTRICTS["minahasa"]) & (facts["quantity"] == "covered_workers")]
+    _pin_minahasa(counts, months, idx, int(covered["value"].iloc[0]), pd.Timestamp(str(covered["date"].iloc[0])[:7]))
 
     churn = {"PU": 0.015, "BPU": 0.04, "Jakon": 0.08, "PMI": 0.03}
     frames = []
@@ -384,36 +394,37 @@ def _seed_enrolment(active: dict[tuple[str, str], np.ndarray], months: pd.Dateti
     set_steps(boalemo, [(BOALEMO_APBD_START, int(fact("apbd_funded_workers", boalemo, facts=facts)))])
     # Muna Barat: programme since November 2022; the agreement (PKS) ended December 2024 (seed 004).
     set_steps(SEED_DISTRICTS["muna_barat"], MUNA_BARAT_APBD_STEPS)
-    # Minahasa: vulnerable workers, then the village workers added (seed 003).
+    # Minahasa: vulnerable workers, then the village workers added (seed 003; both active in its month).
     mina = SEED_DISTRICTS["minahasa"]
     vulnerable = int(fact("vulnerable_workers", mina, facts=facts))
     village = int(fact("vulnerable_village_workers", mina, facts=facts))
-    set_steps(mina, [(202201, vulnerable), (202401, vulnerable + village)])
+    set_steps(mina, [(MINAHASA_APBD_STARTS[0], vulnerable), (MINAHASA_APBD_STARTS[1], vulnerable + village)])
 
 
 def _pin_minahasa(counts: dict[tuple[str, str], np.ndarray], months: pd.DatetimeIndex, idx: dict[str, int],
-                  covered: int) -> None:
-    """Minahasa had `covered` active participants in November 2024 (seed 003, dated 14 Nov 2024): scale the
-    self-funded segments so the total matches, put the rounding remainder on PU, and hold December there."""
+                  covered: int, month: pd.Timestamp) -> None:
+    """Minahasa had `covered` active participants in `month`, the article's (seed 003: no later than 2023-09, when
+    the Bupati it quotes left office): scale the self-funded segments so the total matches and put the rounding
+    remainder on PU in that month. After it, no article reports a change, so each self-funded segment continues
+    from that month's level at its own change over the year to it (capped at MINAHASA_CHANGE_CAP a year, compounded
+    monthly) with the segment's seasonality, rather than the national paths (Jakon's fall of 2024, the fall of 2025)
+    as a step no source reports."""
     col = idx[SEED_DISTRICTS["minahasa"]]
-    nov, dec = (int(np.flatnonzero(months == pd.Timestamp(m))[0]) for m in ("2024-11-01", "2024-12-01"))
-    fixed = sum(counts[c][nov, col] for c in CELLS if c[1] != "self_employer")
+    at = int(np.flatnonzero(months == month)[0])
+    fixed = sum(counts[c][at, col] for c in CELLS if c[1] != "self_employer")
     own = [c for c in CELLS if c[1] == "self_employer"]
-    have = sum(counts[c][nov, col] for c in own)
+    have = sum(counts[c][at, col] for c in own)
     factor = (covered - fixed) / have
     for c in own:
         counts[c][:, col] = np.round(counts[c][:, col] * factor).astype("int64")
-    for t in (nov, dec):
-        counts[("PU", "self_employer")][t, col] += covered - sum(counts[c][t, col] for c in CELLS)
-    # 2025: no article reports a change, so Minahasa's self-funded participants continue their own 2024 trend
-    # (each month the same month of 2024 times the segment's December-on-December change, capped), rather than
-    # following the national fall of 2025
+    counts[("PU", "self_employer")][at, col] += covered - sum(counts[c][at, col] for c in CELLS)
     for c in own:
         series = counts[c][:, col]
-        change = series[dec] / series[dec - 12] if series[dec - 12] > 0 else 1.0
-        change = float(np.clip(change, 1 - MINAHASA_2025_CHANGE_CAP, 1 + MINAHASA_2025_CHANGE_CAP))
-        for t in range(dec + 1, len(months)):
-            series[t] = int(round(series[t - 12] * change))
+        change = series[at] / series[at - 12] if series[at - 12] > 0 else 1.0
+        change = float(np.clip(change, 1 - MINAHASA_CHANGE_CAP, 1 + MINAHASA_CHANGE_CAP))
+        seas = 1 + SEASON_AMPLITUDE[c[0]] * (SEASON[months.month.to_numpy() - 1] - 1)
+        later = np.arange(at + 1, len(months))
+        series[later] = np.round(series[at] * change ** ((later - at) / 12) * seas[later] / seas[at]).astype("int64")
 
 
 def _seed_claims(claims: pd.DataFrame, rng: np.random.Generator, facts: pd.DataFrame) -> pd.DataFrame:

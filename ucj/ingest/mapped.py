@@ -405,8 +405,8 @@ TEMPLATE_EXAMPLES: dict[str, tuple[list[object], str]] = {
                       "5,000 BPU participants x Rp16,800 a month (JKK Rp10,000 + JKM Rp6,800) = Rp84,000,000"),
     "claims": (["Kab. Muna Barat", "2025-07", "BPU", "apbd", "JKM", 3, 126000000],
                "3 death (JKM) claims x Rp42,000,000 = Rp126,000,000 (illustration)"),
-    "workforce": (["Minahasa", 2024, 180000, 70000, 95000, 132104],
-                  "potensi pekerja 132,104 is the branch list quoted for Minahasa in Nov 2024 (seed 003); the "
+    "workforce": (["Minahasa", 2023, 180000, 70000, 95000, 132104],
+                  "potensi pekerja 132,104 is the branch list quoted for Minahasa no later than Sep 2023 (seed 003); the "
                   "other counts are illustrations; employees and informal workers may be left empty"),
     "targets": (["72.01", 2030, "99,5", "working_population", "RPJMD Kabupaten Banggai 2025-2030", "true"],
                 "Banggai's RPJMD target of 99.5 % coverage (seed 001); decimals with a comma as in Indonesian "

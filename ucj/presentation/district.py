@@ -40,9 +40,9 @@ from ucj.presentation.budget_view import budget_rates_text
 from ucj.presentation.request import ReportParams
 from ucj.presentation.plots import claims_figure, coverage_figure, poverty_figure
 from ucj.data.published import RPJMN_SOURCE
-from ucj.presentation.tables import (Shown, as_html_frame, cite, format_date, html_frame, not_compared_text,
-                                    poverty_column_sources, poverty_sources_cell, share_headers, shown, source_text,
-                                    sources_cell)
+from ucj.presentation.tables import (DateBound, Shown, as_html_frame, cite, format_date, html_frame,
+                                    not_compared_text, poverty_column_sources, poverty_sources_cell, share_headers,
+                                    shown, source_text, sources_cell)
 from ucj.presentation.villages_view import village_key, village_rows, village_sentences, villages_sheet_note
 
 T = TypeVar("T")
@@ -327,11 +327,16 @@ class DistrictReport:
         code, params = parse(rule)[0]
         active = self.results.figures.get("active")
         bound = self.key.get("denominator_year_bound")
-        if code == "period_rule_latest_numerator" and bound:  # the year is the workbook's assumption: said so
-            return tf("period_rule_latest_numerator_assumed", self.lang, numerator=params.get("numerator", ""),
+        office = self.key.get("denominator_year_bound_office")
+        if code == "period_rule_latest_numerator" and bound:  # the year is the workbook's assumption: said so,
+            # with why the article is no later than then (a listing under it, or the term of the office holder it
+            # quotes: reader 15, R15-1)
+            return tf("period_rule_latest_numerator_assumed_office" if office else
+                      "period_rule_latest_numerator_assumed", self.lang, numerator=params.get("numerator", ""),
                       denominator_year=params.get("denominator_year", ""), bound=format_date(str(bound), self.lang),
                       denominator=t(params.get("denominator", ""), self.lang),
-                      active=figure_value(active, self.lang) if active else "–")
+                      active=figure_value(active, self.lang) if active else "–",
+                      **({"office": office} if office else {}))
         if code == "period_rule_latest_numerator":
             return tf(code, self.lang, numerator=params.get("numerator", ""),
                       denominator_year=params.get("denominator_year", ""),
@@ -1767,18 +1772,19 @@ def published_and_computed(facts: pd.DataFrame, lang: Lang = "en") -> pd.DataFra
     return out[[c for c in cols if c in out.columns]].reset_index(drop=True)
 
 
-def denominator_year_bound(ds: Dataset, code: str, denominator: str, year: int | None) -> str | None:
+def denominator_year_bound(ds: Dataset, code: str, denominator: str, year: int | None) -> DateBound | None:
     """When the denominator the page carries forward (of `year`) comes from an article that gives no date of its
-    own, the date it is published no later than (ISO): its year is then the workbook's assumption, said where
-    the page states the period rule (reader 11, M2: Minahasa's potensi pekerja "saat ini", treated as 2024).
-    None otherwise (no carried denominator, or a dated source)."""
-    from ucj.presentation.tables import listing_bound
+    own, the date it is published no later than (and the office whose holder's term gives it): its year is then
+    the workbook's assumption, said where the page states the period rule (reader 11, M2; reader 15, R15-1:
+    Minahasa's potensi pekerja "saat ini", treated as 2023, the article quoting Bupati Royke Roring, in office
+    to 2023-09-24). None otherwise (no carried denominator, or a dated source)."""
+    from ucj.presentation.tables import published_bound
 
     w = ds.workforce
     if year is None or denominator not in w.columns or "source" not in w.columns:
         return None
     rows = w[(w["district_code"] == code) & (w["year"] == int(year)) & w[denominator].notna()]
-    return next((b for b in (listing_bound(s) for s in rows["source"]) if b), None)
+    return next((b for b in (published_bound(s) for s in rows["source"]) if b), None)
 
 
 def denominator_year_text(fig: DistrictFigures, bound: object, lang: Lang) -> str:
@@ -2116,8 +2122,9 @@ def build(ds: Dataset, params: ReportParams, *, comparison: pd.DataFrame | PeerT
 
         code = params.district.code
         key["denominator_status"] = column_rows_status(ds, "workforce", code, fig.denominator)
-        key["denominator_year_bound"] = denominator_year_bound(ds, code, fig.denominator,
-                                                               fig.projection.denominator_year)
+        bound = denominator_year_bound(ds, code, fig.denominator, fig.projection.denominator_year)
+        key["denominator_year_bound"] = bound.date if bound else None
+        key["denominator_year_bound_office"] = (bound.office or None) if bound else None
         key["synthetic_workforce_columns"] = [
             c for c in value_columns("workforce") if column_rows_status(ds, "workforce", code, c)
             in ("synthetic", "partly_synthetic")]

@@ -154,6 +154,9 @@ def _cite_part(part: str, lang: Lang, year: object, quantity: str | None) -> str
         note = str(r.get("date_note") or "") if "date_note" in r else ""
         if r["date"] and note in ("listing", "meeting", "event", "url"):  # never a date the source did not give
             when = tf(f"date_note_{note}", lang, date=when)  # as its own: an event's, a page address's (citef2)
+        if r["date"] and note == "office_term":  # a bound with its reason, the term's end cited (issue 18, R15-1)
+            when = tf("date_note_office_term", lang, date=when, office=str(r.get("office") or ""),
+                      source=cite(str(r.get("office_source") or ""), lang))
         if not when and note == "undated":  # no date known: said so, never made up
             when = t("citation_undated", lang)
         if note == "not_recorded":  # the publication's date was not found: said so, never a fact's year instead
@@ -184,20 +187,33 @@ def _cite_part(part: str, lang: Lang, year: object, quantity: str | None) -> str
     return part
 
 
-def listing_bound(source: object) -> str | None:
+@dataclass(frozen=True)
+class DateBound:
+    """The date a source is published no later than (ISO), and the office whose holder it quotes when that
+    holder's term gives the bound ("" when a listing under the article does)."""
+
+    date: str
+    office: str = ""
+
+
+def published_bound(source: object) -> DateBound | None:
     """The date a source is known to be published no later than, when its article gives no date of its own
-    (citations.csv date_note "listing", e.g. ANTARA Sulut's Minahasa article, no later than 2024-11-14): a
-    figure it reports as "now" (saat ini) then has no stated year, and a year given to it is an assumption
-    (reader 11, M2). None when every part of the source is dated or not a cited article."""
+    (citations.csv date_note "listing" or "office_term", e.g. ANTARA Sulut's Minahasa article, which quotes
+    Bupati Royke Roring: no later than 2023-09-24, the end of his term): a figure it reports as "now" (saat ini)
+    then has no stated year, and a year given to it is an assumption (reader 11, M2; reader 15, R15-1). None
+    when every part of the source is dated or not a cited article."""
+    from ucj.data.published import BOUNDED_DATE_NOTES
+
     c = citations()
     for part in split_sources(str(source or "")):
         part = part.strip()
         rows = c[c["source_article"] == part]
         if rows.empty and _SEED.match(part):
             rows = c[c["source_article"].str.startswith(_SEED.match(part).group(0))]  # type: ignore[union-attr]
-        listed = rows[(rows["date_note"] == "listing") & (rows["date"] != "")]
-        if len(listed):
-            return str(listed.iloc[0]["date"])
+        bounded = rows[rows["date_note"].isin(BOUNDED_DATE_NOTES) & (rows["date"] != "")]
+        if len(bounded):
+            r = bounded.iloc[0]
+            return DateBound(str(r["date"]), str(r.get("office") or "") if r["date_note"] == "office_term" else "")
     return None
 
 

@@ -47,6 +47,8 @@ def _cell_value(value: object, kind: str, lang: Lang) -> object:
             number = float(value)  # type: ignore[arg-type]
         except (TypeError, ValueError):
             return str(value)
+        if math.isinf(number):  # no cell holds it as a number (Excel has no infinity): as the page prints it, e.g. a
+            return "∞" if number > 0 else "−∞"  # Bühlmann k when the cohorts spread no more than chance
         if kind in ("rp", "count", "year") and number.is_integer():
             return int(number)
         return number

@@ -84,7 +84,7 @@ def previous_keys(paths: list[Path], keyed: Callable[[str], str], start: pd.Time
 def village_quota(district: District, quota: int | None) -> "int | VillageQuota":
     """The candidates each desa should register: the number the user gave, else the district's published quota
     (data/published/village_quotas.csv, cited in the summary). A district without one has no default: a quota is
-    the district's own agreement (Minahasa's 100 per desa, ANTARA Sulut, November 2024, binds no other district),
+    the district's own agreement (Minahasa's 100 per desa, ANTARA Sulut, no later than September 2023, binds no other district),
     so the user must give one (one-line error, exit 2)."""
     if quota is not None:
         return int(quota)
