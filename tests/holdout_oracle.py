@@ -13,14 +13,21 @@ from scipy.stats import norm
 Z80 = float(norm.ppf(0.9))
 
 
-def organic_series(ds, code: str) -> pd.Series:  # type: ignore[no-untyped-def]
-    """Coverage (%) of the self-funded participants, seasonally adjusted (robust STL, period 12), over the working
+def _area(ds, code: str | list[str]):  # type: ignore[no-untyped-def]
+    """The enrolment rows and the working population by year of a district, or of several summed."""
+    codes = [code] if isinstance(code, str) else list(code)
+    e = ds.enrolment[ds.enrolment["district_code"].isin(codes)]
+    w = ds.workforce[ds.workforce["district_code"].isin(codes)].groupby("year")["working_population"].sum()
+    return e, w
+
+
+def organic_series(ds, code: str | list[str]) -> pd.Series:  # type: ignore[no-untyped-def]
+    """Coverage (%) of the self-funded participants (of a district, or several summed), seasonally adjusted (robust STL, period 12), over the working
     population interpolated between mid-year values; and the last December's seasonal component (participants)."""
     from statsmodels.tsa.seasonal import STL
 
-    e = ds.enrolment[ds.enrolment["district_code"] == code]
+    e, w = _area(ds, code)
     org = e[e["funding"] == "self_employer"].groupby("month")["active"].sum().sort_index()
-    w = ds.workforce[ds.workforce["district_code"] == code].set_index("year")["working_population"]
     seasonal = STL(org.to_numpy(dtype="float64"), period=12, robust=True).fit().seasonal
     pos = np.arange(len(org), dtype="float64")
     years = pd.DatetimeIndex(org.index).year.to_numpy()
@@ -70,12 +77,11 @@ def summary(err: np.ndarray, sd: np.ndarray) -> dict[str, float]:
     return {"rmse": rmse, "sd": rms, "ratio": rmse / rms, "inside": int(np.sum(np.abs(err) <= Z80 * sd))}
 
 
-def shift_pct(ds, code: str, y: pd.Series, target_year: int) -> float:  # type: ignore[no-untyped-def]
+def shift_pct(ds, code: str | list[str], y: pd.Series, target_year: int) -> float:  # type: ignore[no-untyped-def]
     """What the projection adds to the organic model's forecast at December of the target year (pp): today's
     budget-funded participants and the last December's seasonal component, over the working population grown at
     its 2020-2025 yearly rate."""
-    e = ds.enrolment[ds.enrolment["district_code"] == code]
+    e, w = _area(ds, code)
     funded = e[(e["month"] == e["month"].max()) & (e["funding"] != "self_employer")]["active"].sum()
-    w = ds.workforce[ds.workforce["district_code"] == code].set_index("year")["working_population"]
     g = (w[2025] / w[2020]) ** (1 / 5) - 1
     return 100 * (float(funded) + y.attrs["december_seasonal"]) / (w[2025] * (1 + g) ** (target_year - 2025))

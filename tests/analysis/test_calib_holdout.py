@@ -103,6 +103,35 @@ def test_bone_bolango_below_the_factor_is_unchanged(demo_ds, monkeypatch):
     pd.testing.assert_frame_equal(p.scenarios, q.scenarios, check_exact=True)
 
 
+def test_gorontalo_province_overview_is_widened(demo_ds):
+    """The province overview's random walk on the six districts summed: holdout RMSE 1.87 (the page's), ratio 2.15,
+    3 of 24 inside (reader 16); widened, the upper bound reaches about 44.2 % and the verdict is "uncertain" (P about
+    11 %). The national overview (ratio 1.98) is widened too but stays "unlikely" (upper about 35.3 %)."""
+    from ucj.analysis.regions import area_figures
+
+    codes = ["75.01", "75.02", "75.03", "75.04", "75.05", "75.71"]
+    p = area_figures(demo_ds, "75").projection
+    assert p.model_used == "random_walk"
+    y = organic_series(demo_ds, codes)
+    o = summary(*rw_holdout(y.to_numpy()))
+    assert (round(o["rmse"], 2), o["inside"]) == (1.87, 3) and o["ratio"] == pytest.approx(2.15, abs=0.01)
+    _checked(p, o)
+    d = np.diff(y.to_numpy())
+    H = p.months_remaining
+    mean = float(y.iloc[-1]) + d.mean() * H + shift_pct(demo_ds, codes, y, p.target_year)
+    sd = math.sqrt(d.var() * H * (1 + H / len(d))) * o["ratio"]
+    assert (p.projected_pct, p.lower_pct, p.upper_pct) == pytest.approx((mean, mean - Z80 * sd, mean + Z80 * sd),
+                                                                         abs=0.05)
+    assert round(p.upper_pct, 1) == 44.2 and p.status == "uncertain"
+    assert 100 * p.probability_reaching_target == pytest.approx(11, abs=1)
+    n = area_figures(demo_ds, None).projection
+    every = sorted(demo_ds.workforce["district_code"].unique())
+    o = summary(*rw_holdout(organic_series(demo_ds, every).to_numpy()))
+    _checked(n, o)
+    assert n.interval_scale == pytest.approx(o["ratio"], abs=0.01) and round(o["ratio"], 2) == 1.98
+    assert round(n.upper_pct, 1) == 35.3 and n.status == "unlikely"
+
+
 def test_seed_districts_do_not_cross_the_factor(demo_ds):
     """The seed districts keep their intervals: Minahasa is not fitted (its denominator is too short), and Banggai,
     Boalemo and Muna Barat (damped ETS) have holdout ratios 0.44, 1.29 and 1.10 by statsmodels' ETSModel on the first

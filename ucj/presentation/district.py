@@ -657,7 +657,7 @@ class DistrictReport:
             return ""
         origins = (p.holdout_from[0] if len(p.holdout_from) == 1 else
                    tf("calibration_origins_two", lang, first=p.holdout_from[0], second=p.holdout_from[-1]))
-        return " " + tf("calibration_widened_sentence", lang, ratio=fmt_num(p.interval_scale, lang, 1),
+        return " " + tf("calibration_widened_sentence", lang, ratio=fmt_num(p.interval_scale, lang, 2),
                         origins=origins, points=fmt_int(p.holdout_points, lang),
                         rmse=fmt_num(p.holdout_rmse, lang, 2), pp=t("pp", lang), sd=fmt_num(p.holdout_sd, lang, 2),
                         inside=fmt_int(p.holdout_inside, lang), level=fmt_num(100 * p.interval, lang, 0))
