@@ -200,9 +200,12 @@ def _december_seasonal(enrolment: pd.DataFrame) -> float:
 def test_kota_gorontalo_verdict_reads_its_december(demo_ds):
     """Reader 13, R13-5: Kota Gorontalo's projection is of the seasonally adjusted series; the target is a December
     figure, so December's seasonal (+2,570 organic participants by the reader's STL, about +2.0 pp in 2029) is added
-    back, and the verdict becomes "likely" (the reader: lower bound about 45.1 % against the 43.9 % target,
-    P about 92.6 %). Rebuilt here with statsmodels' ETSModel(A,N,N) on the adjusted series and STL for the
-    seasonal, the funded share from the tables by pandas."""
+    back (the reader: lower bound then about 45.1 % against the 43.9 % target, P about 92.6 %). Reader 16 (R16-7):
+    the model's own holdout shows that interval 2.57 times too narrow, so it is widened (docs/calib.md) and the
+    verdict becomes "uncertain" (P about 71 %). Rebuilt here with statsmodels' ETSModel(A,N,N) on the adjusted series
+    and STL for the seasonal, the funded share from the tables by pandas, the ratio from statsmodels' fit on the
+    first n - 24 months (tests/holdout_oracle.py)."""
+    from holdout_oracle import ets_holdout, organic_series, summary
     from scipy.stats import norm
     from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
@@ -222,10 +225,13 @@ def test_kota_gorontalo_verdict_reads_its_december(demo_ds):
     funded = e[(e["month"] == e["month"].max()) & (e["funding"] != "self_employer")]["active"].sum()
     shift = 100 * (funded + december) / p.denominator_at_target
     mean, lower, upper = (float(at[c].iloc[0]) + shift for c in ("mean", "pi_lower", "pi_upper"))
-    assert (p.projected_pct, p.lower_pct, p.upper_pct) == pytest.approx((mean, lower, upper), abs=0.05)
     assert 100 * december / p.denominator_at_target == pytest.approx(1.98, abs=0.01)  # the reader's +1.98 pp
-    assert lower == pytest.approx(45.1, abs=0.05) and lower >= p.target_pct
-    sd = (upper - mean) / norm.ppf(0.9)
+    assert lower == pytest.approx(45.1, abs=0.05) and lower >= p.target_pct  # the model's own interval: "likely"
+    ratio = summary(*ets_holdout(organic_series(demo_ds, code), damped=False))["ratio"]
+    assert ratio == pytest.approx(2.57, abs=0.01)
+    sd = (upper - mean) / norm.ppf(0.9) * ratio
+    assert (p.projected_pct, p.lower_pct, p.upper_pct) == pytest.approx(
+        (mean, mean - norm.ppf(0.9) * sd, mean + norm.ppf(0.9) * sd), abs=0.05)
     assert p.probability_reaching_target == pytest.approx(1 - norm.cdf((p.target_pct - mean) / sd), abs=1e-3)
-    assert 100 * p.probability_reaching_target == pytest.approx(92.6, abs=0.1)
-    assert p.status == "likely"
+    assert 100 * p.probability_reaching_target == pytest.approx(71, abs=1)
+    assert p.status == "uncertain"

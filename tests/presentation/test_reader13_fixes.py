@@ -91,8 +91,9 @@ def test_kota_gorontalo_above_its_target_is_told_so_and_funds_nobody(district_pa
 @pytest.mark.parametrize("lang", LANGS)
 def test_kota_gorontalo_projection_adds_back_december(district_page, demo_ds, lang):
     """R13-5: the page states the December seasonal added back (statsmodels' STL: +2,570, the reader's own figure)
-    and its share of the 2029 denominator; the verdict is the likely one the reader computed (lower bound 45.1 %
-    against 43.9 %)."""
+    and its share of the 2029 denominator. The verdict was the likely one the reader computed (lower bound 45.1 %
+    against 43.9 %); reader 16 (R16-7) found that interval 2.57 times too narrow by the page's own holdout, and
+    widened (docs/calib.md) it reads "uncertain" with the reader's lower bound of about 30.8 %."""
     page = district_page(KOTA, lang)
     december = _december_seasonal(demo_ds.enrolment, KOTA)
     assert round(december) == 2_571  # 2,570 before R15-1 moved 2023's national BPU calibration
@@ -102,9 +103,9 @@ def test_kota_gorontalo_projection_adds_back_december(district_page, demo_ds, la
     assert sign + fmt_int(december, lang) in text
     pp = 100 * december / p.denominator_at_target
     assert {"id": f"+{fmt_pct(pp, lang)[:-2]} poin persen", "en": f"+{fmt_pct(pp, lang)[:-2]} pp"}[lang] in text
-    assert p.status == "likely" and fmt_pct(p.lower_pct, lang) == fmt_pct(45.1, lang)
+    assert p.status == "uncertain" and fmt_pct(p.lower_pct, lang) == fmt_pct(30.8, lang)
     summary = _text(page.html(("show_summary",)))
-    assert t("likely", lang) in summary
+    assert t("uncertain", lang) in summary
 
 
 @pytest.mark.parametrize("lang", LANGS)

@@ -20,7 +20,8 @@ from ucj.presentation.i18n import t
 
 def _words(p, lang: str) -> str:  # type: ignore[no-untyped-def]
     page = SimpleNamespace(projection=p, lang=lang)
-    for name in ("_nested_sentence", "_model_choice_sentence", "_drift_sentence", "_narrow_residuals_sentence"):
+    for name in ("_nested_sentence", "_model_choice_sentence", "_drift_sentence", "_narrow_residuals_sentence",
+                 "_calibration_sentence"):
         setattr(page, name, getattr(DistrictReport, name).__get__(page))
     return DistrictReport.model_sentence(page)  # type: ignore[arg-type]
 
@@ -30,7 +31,8 @@ def _fake(model: str, drift: float, pvalue: float, months: int = 84, remaining: 
     fits = [ModelFit("random_walk", True, params={"drift": drift, "sigma2": 0.01}, residual_pvalue=pvalue)]
     return SimpleNamespace(model_used=model, fits=fits, last_month=pd.Timestamp("2025-12-01"), months_fitted=months,
                            months_remaining=remaining, target_year=2029, residual_pvalue=pvalue,
-                           seasonally_adjusted=seasonally_adjusted, choice="choice_default", organic_fitted=True)
+                           seasonally_adjusted=seasonally_adjusted, choice="choice_default", organic_fitted=True,
+                           interval_scale=1.0, holdout_from=())  # not widened (docs/calib.md)
 
 
 @pytest.mark.parametrize(("lang", "expected"), [

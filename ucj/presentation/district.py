@@ -615,6 +615,7 @@ class DistrictReport:
         s = self._model_choice_sentence()
         s += self._drift_sentence()
         s += self._narrow_residuals_sentence()
+        s += self._calibration_sentence()
         if p.months_fitted and not p.seasonally_adjusted:
             from ucj.analysis.projection import STL_MIN_CYCLES
 
@@ -653,13 +654,29 @@ class DistrictReport:
         return " " + tf("residuals_narrow_pass_sentence", lang, p=_residual_pvalue(p.residual_pvalue, lang),
                         limit=fmt_dec(LB_REJECT_P, lang, 4))
 
-    def model_rules_text(self) -> str:
-        """The rule that decides when a model is not used, with its limits (docs/modelid.md)."""
-        from ucj.analysis.projection import LB_REJECT_P, LB_REJECT_P_ADJUSTED, LJUNG_BOX_LAGS, STL_MIN_CYCLES
+    def _calibration_sentence(self) -> str:
+        """Where the interval was widened by the holdout (`projection.CALIBRATION_MIN_RATIO`): by how much and the
+        evidence, in one plain sentence (reader 16, R16-7); "" where it was not."""
+        p, lang = self.projection, self.lang
+        if not p.model_used or p.interval_scale == 1.0 or not p.holdout_from:
+            return ""
+        origins = (p.holdout_from[0] if len(p.holdout_from) == 1 else
+                   tf("calibration_origins_two", lang, first=p.holdout_from[0], second=p.holdout_from[-1]))
+        return " " + tf("calibration_widened_sentence", lang, ratio=fmt_num(p.interval_scale, lang, 2),
+                        origins=origins, points=fmt_int(p.holdout_points, lang),
+                        rmse=fmt_num(p.holdout_rmse, lang, 2), pp=t("pp", lang), sd=fmt_num(p.holdout_sd, lang, 2),
+                        inside=fmt_int(p.holdout_inside, lang), level=fmt_num(100 * p.interval, lang, 0))
 
-        return tf("model_rules_note_nested", self.lang, limit=fmt_dec(LB_REJECT_P, self.lang, 4),
-                  limit_adjusted=_power_of_ten(LB_REJECT_P_ADJUSTED), lags=fmt_int(LJUNG_BOX_LAGS, self.lang),
-                  need=fmt_int(12 * STL_MIN_CYCLES, self.lang))
+    def model_rules_text(self) -> str:
+        """The rule that decides when a model is not used, with its limits (docs/modelid.md), and the rule that
+        widens an interval its holdout shows too narrow (docs/calib.md)."""
+        from ucj.analysis.projection import (CALIBRATION_MIN_RATIO, LB_REJECT_P, LB_REJECT_P_ADJUSTED,
+                                             LJUNG_BOX_LAGS, STL_MIN_CYCLES)
+
+        return (tf("model_rules_note_nested", self.lang, limit=fmt_dec(LB_REJECT_P, self.lang, 4),
+                   limit_adjusted=_power_of_ten(LB_REJECT_P_ADJUSTED), lags=fmt_int(LJUNG_BOX_LAGS, self.lang),
+                   need=fmt_int(12 * STL_MIN_CYCLES, self.lang))
+                + " " + tf("calibration_rule_note", self.lang, factor=fmt_num(CALIBRATION_MIN_RATIO, self.lang, 1)))
 
     def model_details(self) -> str:
         """The details behind the sentence: each fitted model's AIC and Ljung-Box p-value."""

@@ -747,6 +747,7 @@ class _ModelWords:
     _nested_sentence = DistrictReport._nested_sentence
     _drift_sentence = DistrictReport._drift_sentence
     _narrow_residuals_sentence = DistrictReport._narrow_residuals_sentence
+    _calibration_sentence = DistrictReport._calibration_sentence
     model_sentence = DistrictReport.model_sentence
     model_details = DistrictReport.model_details
     model_rules_text = DistrictReport.model_rules_text
