@@ -28,6 +28,20 @@ def _checked(p, oracle):  # type: ignore[no-untyped-def]
     assert p.holdout_from == ("2024-01", "2025-01")
 
 
+
+def _widened(p, mean: float, sd: float, bounds: tuple[float, float], prob_pct: float,  # type: ignore[no-untyped-def]
+             tol: tuple[float, float]) -> None:
+    """The projection equals the widened normal by hand (mean +- z80 x sd), its rounded bounds the reader's, its
+    probability the normal's above the target, and the verdict "uncertain"."""
+    assert (p.projected_pct, p.lower_pct, p.upper_pct) == pytest.approx((mean, mean - Z80 * sd, mean + Z80 * sd),
+                                                                         abs=tol[0])
+    # the reader's bounds, read on the demo before Minahasa's re-dating (R15-1) moved the draws a little: within 0.15
+    assert (p.lower_pct, p.upper_pct) == (pytest.approx(bounds[0], abs=0.15), pytest.approx(bounds[1], abs=0.15))
+    prob = 1 - norm.cdf((p.target_pct - mean) / sd)
+    assert p.probability_reaching_target == pytest.approx(prob, abs=tol[1])
+    assert 100 * prob == pytest.approx(prob_pct, abs=1)
+    assert p.status == "uncertain"
+
 def test_kota_gorontalo_holdout_and_widened_interval(demo_ds):
     """ETS(A,N,N): statsmodels on the first n - 24 months gives the page's holdout RMSE 6.82, the model's SD 2.66
     over the same months (ratio 2.57, 11 of 24 inside: reader 16). Widened at the target year: statsmodels' full fit's
@@ -38,7 +52,9 @@ def test_kota_gorontalo_holdout_and_widened_interval(demo_ds):
     assert p.model_used == "ets_level"
     y = organic_series(demo_ds, KOTA)
     o = summary(*ets_holdout(y, damped=False))
-    assert (round(o["rmse"], 2), round(o["sd"], 2), o["inside"]) == (6.82, 2.66, 11)  # the reader's figures
+    # the reader's figures (read on the demo before Minahasa's re-dating, R15-1, which moved every district's draws a
+    # little): within 0.02
+    assert (o["rmse"], o["sd"], o["inside"]) == (pytest.approx(6.82, abs=0.02), pytest.approx(2.66, abs=0.02), 11)
     _checked(p, o)
     assert p.interval_scale == pytest.approx(o["ratio"], abs=0.01) and o["ratio"] > CALIBRATION_MIN_RATIO
     with warnings.catch_warnings():
@@ -49,13 +65,7 @@ def test_kota_gorontalo_holdout_and_widened_interval(demo_ds):
     shift = shift_pct(demo_ds, KOTA, y, p.target_year)
     mean = float(at["mean"].iloc[0]) + shift
     sd = (float(at["pi_upper"].iloc[0]) - float(at["mean"].iloc[0])) / Z80 * o["ratio"]
-    assert (p.projected_pct, p.lower_pct, p.upper_pct) == pytest.approx((mean, mean - Z80 * sd, mean + Z80 * sd),
-                                                                         abs=0.1)
-    assert (round(p.lower_pct, 1), round(p.upper_pct, 1)) == (30.8, 77.5)  # reader 16: about 30.8-77.5 %
-    prob = 1 - norm.cdf((p.target_pct - mean) / sd)
-    assert p.probability_reaching_target == pytest.approx(prob, abs=0.005)
-    assert 100 * prob == pytest.approx(71, abs=1)
-    assert p.status == "uncertain"
+    _widened(p, mean, sd, (30.8, 77.5), 71, tol=(0.1, 0.005))  # reader 16: about 30.8-77.5 %, P about 71 %
 
 
 def test_kabupaten_gorontalo_holdout_and_widened_interval(demo_ds):
@@ -66,19 +76,13 @@ def test_kabupaten_gorontalo_holdout_and_widened_interval(demo_ds):
     assert p.model_used == "random_walk"
     y = organic_series(demo_ds, KAB)
     o = summary(*rw_holdout(y.to_numpy()))
-    assert (round(o["rmse"], 2), o["inside"]) == (2.09, 4)
+    assert (o["rmse"], o["inside"]) == (pytest.approx(2.09, abs=0.02), 4)  # the reader's (before R15-1's demo)
     _checked(p, o)
     d = np.diff(y.to_numpy())
     H = p.months_remaining
     mean = float(y.iloc[-1]) + d.mean() * H + shift_pct(demo_ds, KAB, y, p.target_year)
     sd = math.sqrt(d.var() * H * (1 + H / len(d))) * o["ratio"]
-    assert (p.projected_pct, p.lower_pct, p.upper_pct) == pytest.approx((mean, mean - Z80 * sd, mean + Z80 * sd),
-                                                                         abs=0.05)
-    assert (round(p.lower_pct, 1), round(p.upper_pct, 1)) == (28.6, 46.7)  # reader 16: about 28.6-46.7 %
-    prob = 1 - norm.cdf((p.target_pct - mean) / sd)
-    assert p.probability_reaching_target == pytest.approx(prob, abs=0.002)
-    assert 100 * prob == pytest.approx(19, abs=1)
-    assert p.status == "uncertain"
+    _widened(p, mean, sd, (28.6, 46.7), 19, tol=(0.05, 0.002))  # reader 16: about 28.6-46.7 %, P about 19 %
 
 
 def test_bone_bolango_below_the_factor_is_unchanged(demo_ds, monkeypatch):
@@ -89,7 +93,7 @@ def test_bone_bolango_below_the_factor_is_unchanged(demo_ds, monkeypatch):
     y = organic_series(demo_ds, BONE)
     o = summary(*rw_holdout(y.to_numpy()))
     _checked(p, o)
-    assert o["ratio"] == pytest.approx(0.95, abs=0.01) and p.interval_scale == 1.0
+    assert o["ratio"] == pytest.approx(0.95, abs=0.02) and p.interval_scale == 1.0  # the reader's 0.95 (before R15-1)
     d = np.diff(y.to_numpy())
     H = p.months_remaining
     mean = float(y.iloc[-1]) + d.mean() * H + shift_pct(demo_ds, BONE, y, p.target_year)
@@ -128,7 +132,7 @@ def test_gorontalo_province_overview_is_widened(demo_ds):
     every = sorted(demo_ds.workforce["district_code"].unique())
     o = summary(*rw_holdout(organic_series(demo_ds, every).to_numpy()))
     _checked(n, o)
-    assert n.interval_scale == pytest.approx(o["ratio"], abs=0.01) and round(o["ratio"], 2) == 1.98
+    assert n.interval_scale == pytest.approx(o["ratio"], abs=0.01) and o["ratio"] == pytest.approx(1.98, abs=0.02)
     assert round(n.upper_pct, 1) == 35.3 and n.status == "unlikely"
 
 
