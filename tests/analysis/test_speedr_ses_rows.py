@@ -1,5 +1,5 @@
 """SES errors series by series in Python floats (speedr): `ses_errors` on up to SES_ROWS_BY_ROW series gives the
-same bits as the numpy filter over all series at once (written out here as it stood before), errors and levels,
+same bits as its numpy filter over all series at once (the by-row path switched off), errors and levels,
 for random series of many lengths and scales, with NaN values, series shorter than the frame (a length of 0
 included), alphas at the bounds and a negative zero; and fit_ses_many's estimates are the same bits either way."""
 
@@ -12,17 +12,14 @@ from ucj.analysis import fitting
 
 
 def numpy_filter(alpha, l0, y, lengths):  # type: ignore[no-untyped-def]
-    """ses_errors as it was: every month one numpy step over all series."""
-    n, width = y.shape
-    mask = fitting._mask(lengths, width)  # noqa: SLF001
-    yz = np.where(mask, y, 0.0)
-    err, levels = np.empty((n, width)), np.empty((n, width))
-    level = np.asarray(l0, dtype="float64").copy()
-    for t in range(width):
-        e = np.where(mask[:, t], yz[:, t] - level, 0.0)
-        level = level + alpha * e
-        err[:, t], levels[:, t] = e, level
-    return err, levels
+    """ses_errors through its numpy filter (every month one numpy step over all series), as it ran before the by-row
+    path: the by-row path switched off for the call."""
+    saved = fitting.SES_ROWS_BY_ROW
+    fitting.SES_ROWS_BY_ROW = 0
+    try:
+        return fitting.ses_errors(alpha, l0, y, lengths)
+    finally:
+        fitting.SES_ROWS_BY_ROW = saved
 
 
 def same_bits(a: np.ndarray, b: np.ndarray) -> bool:

@@ -237,6 +237,17 @@ def is_partial_cut(workers: float, active_before: float) -> bool:
     return workers < AGREEMENT_END_SHARE * active_before
 
 
+def _funded_cells(enrolment: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
+    """The budget-funded rows sorted by cell (district, segment, funding) and month, with each row's month-before
+    active in its cell (NaN after a gap in the cell or at its first row): what `agreement_ends` and `funding_rises`
+    compare a month with."""
+    keys = ["district_code", "segment", "funding"]
+    e = enrolment[enrolment["funding"] != "self_employer"].sort_values([*keys, "month"])
+    cells = e.groupby(keys, observed=True)
+    gap = e["month"] != cells["month"].shift() + pd.DateOffset(months=1)
+    return e, cells["active"].shift().where(~gap)
+
+
 def agreement_ends(enrolment: pd.DataFrame) -> pd.DataFrame:
     """The ends of funding agreements in the enrolment, partial cuts included: district_code, month, segment,
     funding, workers (the participants who lapsed in that month in that cell), active_before (the month
@@ -245,14 +256,9 @@ def agreement_ends(enrolment: pd.DataFrame) -> pd.DataFrame:
     cell lapsed; a partial cut: at least PARTIAL_CUT_SHARE (and MIN_CUT_WORKERS) lapsed and the cell's active fell by
     as much (not replaced)."""
     cols = ["district_code", "month", "segment", "funding", "workers", "active_before", "registered", "not_replaced"]
-    e = enrolment[enrolment["funding"] != "self_employer"]
+    e, prev = _funded_cells(enrolment)
     if e.empty:
         return pd.DataFrame(columns=cols)
-    e = e.sort_values(["district_code", "segment", "funding", "month"])
-    prev = e.groupby(["district_code", "segment", "funding"], observed=True)["active"].shift()
-    gap = e["month"] != e.groupby(["district_code", "segment", "funding"], observed=True)["month"].shift() \
-        + pd.DateOffset(months=1)
-    prev = prev.where(~gap)
     cut = np.maximum(MIN_CUT_WORKERS, PARTIAL_CUT_SHARE * prev)
     partial = (e["lapsed"] >= cut) & (prev - e["active"] >= cut)
     end = (prev > 0) & ((e["lapsed"] >= AGREEMENT_END_SHARE * prev) | partial)
@@ -271,16 +277,12 @@ def funding_rises(enrolment: pd.DataFrame) -> pd.DataFrame:
     PARTIAL_CUT_SHARE of the month before) and at least as many were registered that month (reader 16, R16-12:
     Pohuwato's APBN workers from 2025-01 and its larger APBD agreement from 2025-07 were nowhere on its page)."""
     cols = ["district_code", "month", "segment", "funding", "active_before", "active", "registered"]
-    e = enrolment[enrolment["funding"] != "self_employer"]
+    e, prev = _funded_cells(enrolment)
     if e.empty or "new_registrations" not in e:
         return pd.DataFrame(columns=cols)
-    e = e.sort_values(["district_code", "segment", "funding", "month"])
-    keys = ["district_code", "segment", "funding"]
-    prev = e.groupby(keys, observed=True)["active"].shift()
-    gap = e["month"] != e.groupby(keys, observed=True)["month"].shift() + pd.DateOffset(months=1)
     # a cell first seen after the data's first month starts then (from nobody); a gap in a cell is not read as a rise
-    first = e.groupby(keys, observed=True).cumcount() == 0
-    prev = prev.where(~gap).where(~first | (e["month"] == e["month"].min()), 0.0)
+    first = e.groupby(["district_code", "segment", "funding"], observed=True).cumcount() == 0
+    prev = prev.where(~first | (e["month"] == e["month"].min()), 0.0)
     cut = np.maximum(MIN_CUT_WORKERS, PARTIAL_CUT_SHARE * prev)
     rise = prev.notna() & (e["active"] - prev >= cut) & (e["new_registrations"] >= cut)
     out = e[rise].assign(active_before=prev[rise].astype("int64"), registered=e.loc[rise, "new_registrations"])

@@ -150,7 +150,7 @@ def national_figures(path: str | Path | None = None) -> pd.DataFrame:
     publication's own words; blank for a total the workbook adds up from its parts), source_article (cited
     through citations.csv; blank: no publication recorded), url and title_from ("page": the headline is in
     the stored page text; "address": the title is the page address's words, the stored text shows none)."""
-    return pd.read_csv(path or published_file("national_figures.csv"),
-                       dtype={"figure": "str", "unit": "str", "period": "str", "wording": "str",
-                              "source_article": "str", "url": "str", "title_from": "str"},
-                       keep_default_na=False, na_values={"value": [""]})
+    return _read_csv(path or published_file("national_figures.csv"),
+                     dtype={"figure": "str", "unit": "str", "period": "str", "wording": "str",
+                            "source_article": "str", "url": "str", "title_from": "str"},
+                     keep_default_na=False, na_values={"value": [""]})
