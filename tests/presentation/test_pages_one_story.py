@@ -246,7 +246,9 @@ def test_published_facts_quote_the_article_and_agree_within_its_rounding(pages, 
     assert cov[t("wording", "id")] == "“76 persen”" and cov[t("published", "id")] == "76 %"
     # the demo's count was built to equal the article: marked synthetic on its row, never "sesuai" (reader 3, 4)
     assert cov[t("difference", "id")] == t("basis_synthetic_difference", "id")
-    assert cov[t("citation", "id")] == ANTARA_ID
+    # the article cited whole in its first row; the later rows name that row (reader 17, R17-11)
+    assert rows[t("potensi_pekerja", "id")][t("citation", "id")] == ANTARA_ID
+    assert cov[t("citation", "id")] == t("same_source_as_row", "id").format(quantity=t("potensi_pekerja", "id"))
     p0 = table[table[t("quantity", "id")] == t("p0", "id")]
     assert list(p0[t("published", "id")]) == ["6,87 %", "6,53 %"] == list(p0[t("data", "id")])  # as BPS publishes
     unc = rows[t("uncovered_workers", "id")]

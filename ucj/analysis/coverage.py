@@ -386,11 +386,21 @@ def coverage_pct_at(enrolment: pd.DataFrame, workforce: pd.DataFrame, denominato
     return out
 
 
-def funded_since(enrolment: pd.DataFrame, code: str, funding: str) -> pd.Timestamp | None:
-    """The month the district's current run of `funding`-funded participants began (the first month of the
-    latest unbroken run with active > 0 up to the data's last month), e.g. Boalemo's 5,000 APBD workers from
-    2025-11; None when nobody is so funded in the last month or they are funded from the data's first month
-    (no start the data can show)."""
+@dataclass(frozen=True)
+class FundedRun:
+    """The district's current unbroken run of `funding`-funded participants: the month it began and its
+    workers then, and the month its latest count began and that count (e.g. Minahasa's APBD workers: 15,000 from
+    2022-01, 31,777 from 2023-01). `start` is None when the run goes back to the data's first month."""
+
+    start: pd.Timestamp | None
+    start_workers: int
+    level_since: pd.Timestamp
+    workers: int
+
+
+def funded_run(enrolment: pd.DataFrame, code: str, funding: str) -> FundedRun | None:
+    """The district's current run of `funding`-funded participants up to the data's last month (see FundedRun);
+    None when nobody is so funded in the last month."""
     e = enrolment[(enrolment["district_code"] == code)]
     if e.empty:
         return None
@@ -399,7 +409,16 @@ def funded_since(enrolment: pd.DataFrame, code: str, funding: str) -> pd.Timesta
     if not len(funded) or funded.iloc[-1] <= 0:
         return None
     off = funded[funded <= 0]
-    if off.empty:
-        return None
-    later = funded.index[funded.index > off.index.max()]
-    return pd.Timestamp(later.min())
+    run = funded[funded.index > off.index.max()] if len(off) else funded
+    changed = run[run != run.shift()]  # the months a new count began (the run's first month included)
+    return FundedRun(start=pd.Timestamp(run.index[0]) if len(off) else None, start_workers=int(run.iloc[0]),
+                     level_since=pd.Timestamp(changed.index[-1]), workers=int(run.iloc[-1]))
+
+
+def funded_since(enrolment: pd.DataFrame, code: str, funding: str) -> pd.Timestamp | None:
+    """The month the district's current run of `funding`-funded participants began (the first month of the
+    latest unbroken run with active > 0 up to the data's last month), e.g. Boalemo's 5,000 APBD workers from
+    2025-11; None when nobody is so funded in the last month or they are funded from the data's first month
+    (no start the data can show)."""
+    run = funded_run(enrolment, code, funding)
+    return None if run is None else run.start

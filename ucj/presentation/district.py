@@ -22,7 +22,7 @@ import pandas as pd
 from ucj import __version__
 from ucj.analysis.all_districts import district_table
 from ucj.analysis.budget import Cohorts
-from ucj.analysis.coverage import is_partial_cut
+from ucj.analysis.coverage import FundedRun, is_partial_cut
 from ucj.analysis.district import (DEFAULT_DENOMINATOR, TARGET_FROM_PARAMETER, AreaPoverty, Comparison,
                                    DistrictFigures, Figure, all_funded_rate, as_of, district_figures, jsonable,
                                    peer_table_key)
@@ -41,8 +41,8 @@ from ucj.presentation.request import ReportParams
 from ucj.presentation.plots import claims_figure, coverage_figure, poverty_figure
 from ucj.data.published import RPJMN_SOURCE
 from ucj.presentation.tables import (DateBound, Shown, as_html_frame, cite, format_date, html_frame,
-                                    not_compared_text, poverty_column_sources, poverty_sources_cell, share_headers,
-                                    shown, source_text, sources_cell)
+                                    not_compared_text, poverty_column_sources, poverty_sources_cell, same_source_as_above,
+                                    share_headers, shown, source_text, sources_cell)
 from ucj.presentation.villages_view import village_key, village_rows, village_sentences, villages_sheet_note
 
 T = TypeVar("T")
@@ -384,7 +384,7 @@ class DistrictReport:
         head, now = t("data_basis", lang), t("data_now", lang)
         if head in out.columns and now in out.columns:
             out[now] = [f"{v} ({m})" if m else v for v, m in zip(out[now], out[head])]
-        return out.drop(columns=head) if head in out.columns else out
+        return same_source_as_above(out.drop(columns=head) if head in out.columns else out, lang)
 
     def key_figures_text(self) -> str:
         """The key figures as plain lines."""
@@ -1122,7 +1122,7 @@ class DistrictReport:
             out[diff] = [t("consistent", self.lang) if a == t("consistent", self.lang) else d
                          for a, d in zip(agree, out[diff])]
             out = out.drop(columns=t("agreement", self.lang))
-        return self._mark_basis(out)
+        return same_source_as_above(self._mark_basis(out), self.lang)
 
     def _mark_basis(self, out: pd.DataFrame) -> pd.DataFrame:
         """Say on each row what its computed side rests on (reader 3's finding 4): a value from synthetic demo
@@ -1917,7 +1917,7 @@ def with_data_marks(rows: pd.DataFrame, ds: Dataset, fig: DistrictFigures, lang:
     table marks it (reader 11, M6): "synthetic" for demo data, and for budget-funded workers in synthetic data
     the month they start in the data, which the demo chose (an article gives a plan's year, not its month);
     "" for real data. The page prints it beside the value, the workbook in its own column."""
-    from ucj.analysis.coverage import funded_since
+    from ucj.analysis.coverage import funded_run
 
     if not len(rows) or "data_basis" not in rows.columns:
         return rows
@@ -1927,11 +1927,21 @@ def with_data_marks(rows: pd.DataFrame, ds: Dataset, fig: DistrictFigures, lang:
         if pd.isna(value) or basis not in ("basis_synthetic", "basis_same_source"):
             marks.append("")
             continue
-        since = (funded_since(ds.enrolment, fig.district.code, FUNDED_QUANTITIES[r.quantity])
-                 if basis == "basis_synthetic" and r.quantity in FUNDED_QUANTITIES else None)
-        marks.append(tf("basis_synthetic_start_assumed", lang, month=f"{since:%Y-%m}") if since is not None
-                     else t(f"{basis}_short", lang))
+        run = (funded_run(ds.enrolment, fig.district.code, FUNDED_QUANTITIES[r.quantity])
+               if basis == "basis_synthetic" and r.quantity in FUNDED_QUANTITIES else None)
+        marks.append(t(f"{basis}_short", lang) if run is None or run.start is None else funded_start_mark(run, lang))
     return rows.assign(data_basis=marks)
+
+
+def funded_start_mark(run: FundedRun, lang: Lang) -> str:
+    """The demo's assumed start of budget-funded workers, worded so that the month stands beside the count that
+    began in it (reader 17, R17-3: Minahasa's 31,777 were printed with 2022-01, when its first 15,000 began; the
+    31,777 are in the data from 2023-01)."""
+    if run.level_since == run.start:
+        return tf("basis_synthetic_start_assumed", lang, month=f"{run.start:%Y-%m}")
+    return tf("basis_synthetic_steps_assumed", lang, start=f"{run.start:%Y-%m}",
+              first=fmt_int(run.start_workers, lang), level=f"{run.level_since:%Y-%m}",
+              workers=fmt_int(run.workers, lang))
 
 
 def with_own_target(rows: pd.DataFrame, ds: Dataset, fig: DistrictFigures, lang: Lang) -> pd.DataFrame:

@@ -448,6 +448,26 @@ def scenario_labels(table: pd.DataFrame, lang: Lang) -> pd.DataFrame:
     return out
 
 
+def same_source_as_above(out: pd.DataFrame, lang: Lang) -> pd.DataFrame:
+    """A page table (localised) whose source column repeats one citation row after row: the second and later rows
+    point to the first row that gives it in full, by that row's quantity (reader 17, R17-11: Minahasa's ~60-word
+    ANTARA citation printed in 8 of 10 rows pushed the table off its printed page). The workbook keeps every row's
+    citation whole: a spreadsheet row is read, filtered and copied on its own."""
+    source, quantity = t("citation", lang), t("quantity", lang)
+    if source not in out.columns or quantity not in out.columns:
+        return out
+    first: dict[str, str] = {}
+    cells = []
+    for cited, name in zip(out[source], out[quantity]):
+        text = str(cited)
+        if text in first and len(text) > len(tf("same_source_as_row", lang, quantity=first[text])):
+            cells.append(tf("same_source_as_row", lang, quantity=first[text]))
+        else:
+            first.setdefault(text, str(name))
+            cells.append(cited)
+    return out.assign(**{source: cells})
+
+
 def as_html_frame(s: Shown, lang: Lang) -> pd.DataFrame:
     """The table as localised text, one formatting rule per kind."""
     cols = {}

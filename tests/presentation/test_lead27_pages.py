@@ -1,0 +1,99 @@
+"""Reader 17's findings mended by the lead (session 13). R17-3: the demo's assumed start month of budget-funded
+workers stands beside the count that began in it, not beside today's count when that came later (Minahasa's first
+15,000 APBD workers and its 31,777)."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+slow = pytest.mark.slow
+
+
+def _frame(apbd: list[int]) -> pd.DataFrame:
+    months = pd.date_range("2025-01-01", periods=len(apbd), freq="MS")
+    rows = [("1", m, "BPU", "apbd", a) for m, a in zip(months, apbd)]
+    rows += [("1", m, "BPU", "self_employer", 100) for m in months]
+    return pd.DataFrame(rows, columns=["district_code", "month", "segment", "funding", "active"])
+
+
+def test_funded_run_gives_the_start_and_the_latest_count_by_hand():
+    """Worked by hand: APBD 0, 50, 50, 80, 80 -> from 2025-02 with 50, 80 since 2025-04; 0, 50, 50 -> one count
+    (since == start); 30, 0, 40, 40, 60 -> the run after the gap, 40 from 2025-03, 60 from 2025-05; 10, 10 from
+    the data's first month -> no start; none now -> None."""
+    from ucj.analysis.coverage import funded_run
+
+    run = funded_run(_frame([0, 50, 50, 80, 80]), "1", "apbd")
+    assert (run.start, run.start_workers, run.level_since, run.workers) == (
+        pd.Timestamp("2025-02-01"), 50, pd.Timestamp("2025-04-01"), 80)
+    run = funded_run(_frame([0, 50, 50]), "1", "apbd")
+    assert run.level_since == run.start == pd.Timestamp("2025-02-01")
+    run = funded_run(_frame([30, 0, 40, 40, 60]), "1", "apbd")
+    assert (run.start, run.start_workers, run.level_since, run.workers) == (
+        pd.Timestamp("2025-03-01"), 40, pd.Timestamp("2025-05-01"), 60)
+    assert funded_run(_frame([10, 10]), "1", "apbd").start is None
+    assert funded_run(_frame([10, 0]), "1", "apbd") is None
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("en", "synthetic; in the data from 2025-02 (1,050 workers), 1,080 from 2025-04: these months are the demo's "
+           "assumption"),
+    ("id", "sintetis; dalam data sejak 2025-02 (1.050 pekerja), 1.080 sejak 2025-04: bulan-bulan ini asumsi data "
+           "demo"),
+])
+def test_the_start_mark_names_each_count_with_its_month(lang, expected):
+    from ucj.analysis.coverage import funded_run
+    from ucj.presentation.district import funded_start_mark
+
+    assert funded_start_mark(funded_run(_frame([0, 1050, 1050, 1080]), "1", "apbd"), lang) == expected
+
+
+@slow
+@pytest.mark.parametrize("lang", ["id", "en"])
+@pytest.mark.parametrize("code", ["71.02", "75.71", "75.01"])
+def test_the_plans_table_dates_the_funded_count_it_shows(demo_ds, district_page, code, lang):
+    """The plans-and-targets row of APBD-funded workers: the month printed beside today's count is the month that
+    count began, read from the enrolment table with pandas (the first month of the latest unchanged total of the
+    current APBD run), and the run's first month with its count when they differ."""
+    e = demo_ds.enrolment
+    apbd = (e[(e["district_code"] == code) & (e["funding"] == "apbd")].groupby("month")["active"].sum()
+            .reindex(sorted(e["month"].unique()), fill_value=0))
+    run = apbd[apbd.index > apbd[apbd <= 0].index.max()] if (apbd <= 0).any() else apbd
+    now = int(run.iloc[-1])
+    since = run[run == now].index.min()  # the demo's counts are steps: the latest count began here
+    plans = district_page(code, lang).report.tables["plans"]
+    row = plans[plans["quantity"] == "apbd_funded_workers"].iloc[0]
+    sep = "," if lang == "en" else "."
+    assert f"{now:,}".replace(",", sep) in str(row["data_now"]) or int(row["data_now"]) == now
+    mark = str(row["data_basis"])
+    word = {"en": "from", "id": "sejak"}[lang]
+    assert f"{now:,}".replace(",", sep) + f" {word} {since:%Y-%m}" in mark or (
+        since == run.index[0] and f"{since:%Y-%m}" in mark), mark
+    if since != run.index[0]:
+        assert f"{run.index[0]:%Y-%m} ({int(run.iloc[0]):,}".replace(",", sep) in mark, mark
+
+
+@slow
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_a_repeated_citation_points_to_its_first_row_and_the_workbook_keeps_it_whole(district_page, lang):
+    """R17-11: Minahasa's published table cites the ANTARA Sulut article in most rows. On the page the first row
+    gives it whole and the later rows name that row; the workbook's sheet (read with pandas) keeps every row's
+    citation whole, and the page's first full citation is the workbook's, row for row where it is whole."""
+    from ucj.presentation.i18n import t, tf
+
+    page = district_page("71.02", lang)
+    shown = page.report.published_table()
+    source, quantity = t("citation", lang), t("quantity", lang)
+    sheet = pd.read_excel(page.folder / "tables.xlsx", sheet_name=None)
+    book = next(v for v in sheet.values() if source in v.columns and t("published", lang) in v.columns
+                and t("wording", lang) in v.columns)
+    assert list(book[quantity]) == list(shown[quantity])
+    full = list(book[source])
+    antara = [c for c in full if str(c).startswith("ANTARA Sulut")]
+    assert len(antara) >= 5 and len(set(antara)) == 1  # the same article in most rows, whole in the workbook
+    first = full.index(antara[0])
+    for i, (cell, whole) in enumerate(zip(shown[source], full)):
+        if i == first or whole != antara[0]:
+            assert cell == whole, (i, cell)
+        else:
+            assert cell == tf("same_source_as_row", lang, quantity=shown[quantity].iloc[first]), (i, cell)
+    assert antara[0] in " ".join(page.html(("show_seed_facts",)))
