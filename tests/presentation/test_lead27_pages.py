@@ -97,3 +97,47 @@ def test_a_repeated_citation_points_to_its_first_row_and_the_workbook_keeps_it_w
         else:
             assert cell == tf("same_source_as_row", lang, quantity=shown[quantity].iloc[first]), (i, cell)
     assert antara[0] in " ".join(page.html(("show_seed_facts",)))
+
+
+def test_a_year_without_a_held_bps_province_row_is_not_called_unpublished():
+    """R17-5, worked by hand: province P0 rebuilt for 2017-2020; the workbook holds BPS's province rows from 2019
+    (2019 has none for this province, 2020 agrees): 2017-2018 are "not held", 2019 "not published"."""
+    from ucj.analysis.district import province_boundary_note
+
+    pov = pd.DataFrame({"year": [2017, 2018, 2019, 2020], "province_p0": [20.0, 19.0, 18.0, 17.0],
+                        "bps_province_p0_pct": [float("nan"), float("nan"), float("nan"), 17.1]})
+    note = province_boundary_note(pov, {2019, 2020, 2021})
+    assert note == "province_not_published(years=2019); province_rows_not_held(years=2017–2018)"
+    assert province_boundary_note(pov.iloc[3:], {2019, 2020}) is None
+
+
+@slow
+def test_an_imported_p0_file_reaching_back_does_not_say_bps_published_nothing(demo_dir, tmp_path):
+    """R17-5 on the real path: the real BPS P0 and poor-population files imported (`ucj import bps-table`, as
+    reader 17 did) beside the demo, `ucj report` for Boalemo in both languages. The years before the first year of data/published/bps_poverty_province.csv
+    (read with pandas) are said to be not held by the workbook, never "BPS published no figure"."""
+    import re
+    import subprocess
+
+    from conftest import P0_CSV, POOR_CSV, REPO
+    from ucj.presentation.i18n import t
+
+    ucj = str(REPO / ".venv" / "bin" / "ucj")
+    out = tmp_path / "imported"
+    for raw_file in (P0_CSV, POOR_CSV):
+        run = subprocess.run([ucj, "import", "bps-table", str(raw_file), "--out", str(out), "-q"],
+                             capture_output=True, text=True, timeout=600)
+        assert run.returncode == 0, run.stderr
+    first_held = int(pd.read_csv(REPO / "data" / "published" / "bps_poverty_province.csv")["year"].min())
+    imported = pd.read_parquet(out / "poverty.parquet")
+    first_imported = int(imported.loc[imported["district_code"].astype(str).str.startswith("75."), "year"].min())
+    assert first_imported < first_held  # the file reaches back before the province rows the workbook holds
+    for lang in ("id", "en"):
+        run = subprocess.run([ucj, "report", "--district", "75.02", "--data-dir", f"{demo_dir};{out}", "--out",
+                              str(tmp_path / lang), "--lang", lang], capture_output=True, text=True, timeout=600)
+        assert run.returncode == 0, run.stderr
+        page = next((tmp_path / lang).glob("*/7502-*")) / "report.html"
+        text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page.read_text(encoding="utf-8")))
+        years = f"{first_imported}–{first_held - 1}"
+        assert t("province_rows_not_held", lang).format(years=years) in text
+        assert t("province_not_published", lang).split("{years}")[1][:25] not in text

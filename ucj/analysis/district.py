@@ -690,7 +690,7 @@ def district_figures(
     poverty_table = poverty_table.merge(bps_prov, on="year", how="left")
     poverty_table = poverty_table[["year", "p0", "p1", "p2", "province_p0", "bps_province_p0_pct", "national_p0",
                                    "source"]]
-    province_note = province_boundary_note(poverty_table)
+    province_note = province_boundary_note(poverty_table, set(bps_poverty_province()["year"].astype(int)))
     latest = {k: (None if p_latest is None else float(p_latest[k])) for k in ("p0", "p1", "p2")}
     latest = {"year": int(p_latest["year"]) if p_latest is not None else None} | latest
     nat_at = nat_p.set_index("year")["p0"]
@@ -901,12 +901,17 @@ def _period_of(figures: dict[str, Figure], name: str) -> str | None:
 BOUNDARY_GAP_PP = 0.5
 
 
-def province_boundary_note(poverty: pd.DataFrame) -> str | None:
+def province_boundary_note(poverty: pd.DataFrame, held_years: set[int] | None = None) -> str | None:
     """A reason code when the province P0 on today's boundaries (a ratio of sums over today's districts) is
     not BPS's province row of a year: BPS published none that year (a province formed later), or BPS's row
-    covers the province as it then was (it differs by more than BOUNDARY_GAP_PP), e.g. Papua before 2022."""
+    covers the province as it then was (it differs by more than BOUNDARY_GAP_PP), e.g. Papua before 2022; or the
+    workbook holds no BPS province row for that year at all (`held_years`: the years of
+    data/published/bps_poverty_province.csv; reader 17, R17-5: an imported P0 file reaching back to 2004 made the
+    page say BPS published nothing for 2004-2018, though BPS did)."""
     have = poverty.dropna(subset=["province_p0"])
-    none = have[have["bps_province_p0_pct"].isna()]["year"].astype(int).tolist()
+    missing = have[have["bps_province_p0_pct"].isna()]["year"].astype(int)
+    held = missing.isin(held_years) if held_years is not None else pd.Series(True, index=missing.index)
+    none, not_held = missing[held].tolist(), missing[~held].tolist()
     gap = have[(have["province_p0"] - have["bps_province_p0_pct"]).abs() > BOUNDARY_GAP_PP]["year"].astype(int).tolist()
 
     def span(years: list[int]) -> str:
@@ -917,6 +922,8 @@ def province_boundary_note(poverty: pd.DataFrame) -> str | None:
         codes.append(reason_code("province_other_boundaries", years=span(gap)))
     if none:
         codes.append(reason_code("province_not_published", years=span(none)))
+    if not_held:
+        codes.append(reason_code("province_rows_not_held", years=span(not_held)))
     return "; ".join(codes) or None
 
 
