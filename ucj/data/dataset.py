@@ -14,7 +14,7 @@ import pandas as pd
 from ucj.core.config import default_data_dirs
 from ucj.core.errors import UcjInputError
 from ucj.core.files import folder_lock, read_parquet_metadata, sha256_file
-from ucj.data.published import is_default_target
+from ucj.data.published import RPJMN_SOURCE, is_default_target
 from ucj.data.registry import Registry, load_registry
 from ucj.data.schema import COLUMN_DEFAULTS, SYNTHETIC_SOURCE, TABLES, validate
 
@@ -374,6 +374,11 @@ def load(*data_dirs: str | Path, registry: Registry | None = None) -> Dataset:
                 df = validate(df, name, registry.codes, file=str(d / f"{name}.parquet"))
                 table_info = _merged_info(info[name], table_info, df)
             tables[name], provs[name], info[name] = df, prov, table_info
+    if "targets" in tables and "enrolment" in tables:
+        tables["targets"], provs["targets"], added = with_default_targets(
+            tables["targets"], provs["targets"], tables["enrolment"]["district_code"].unique())
+        if added:
+            info["targets"].sources = sorted({*info["targets"].sources, RPJMN_SOURCE})
     for name, df in tables.items():
         cols = _column_sources(provs[name], df, name)
         info[name].columns = cols
@@ -389,6 +394,27 @@ def load(*data_dirs: str | Path, registry: Registry | None = None) -> Dataset:
         tables[name] = compact(tables[name], name)
     release_arrow_memory()
     return Dataset(tables, registry, info)
+
+
+def with_default_targets(targets: pd.DataFrame, prov: pd.DataFrame | None, codes: object
+                         ) -> tuple[pd.DataFrame, pd.DataFrame | None, int]:
+    """The targets table with a row of the national RPJMN default target (published.default_target, citing
+    RPJMN_SOURCE) for each of `codes` (the districts with enrolment data) that has no target of its own, and
+    how many rows were added. The demo writes these rows itself; an imported targets file names the districts
+    it has a target for, and a batch over a province failed every other district's report (realpath)."""
+    from ucj.data.published import default_target
+
+    missing = sorted(set(map(str, codes)) - set(targets["district_code"].astype(str)))
+    if not missing:
+        return targets, prov, 0
+    year, pct, denom, target_source = default_target()
+    rows = pd.DataFrame({"district_code": missing, "target_year": year, "coverage_target_pct": pct,
+                         "denominator": denom, "target_source": target_source, "target_year_assumed": False,
+                         "source": RPJMN_SOURCE}, columns=targets.columns)
+    out = pd.concat([targets, rows.astype(targets.dtypes.to_dict())], ignore_index=True)
+    if prov is not None:
+        prov = pd.concat([prov.reset_index(drop=True), row_provenance(rows, "targets")], ignore_index=True)
+    return out, prov, len(missing)
 
 
 def store_inputs(dirs: list[Path], registry: Registry) -> list[object] | None:
