@@ -182,6 +182,9 @@ class AreaFigures:
     # a province's districts' own projections combined at the area's target year (None for the nation, whose
     # overview lists no district projections); shown beside `projection`, which is a separate fit
     districts_combined: CombinedProjection | None = None
+    # why `p0` / `national_p0` is missing, as a reason code (ucj.analysis.poverty.aggregate_p0_reason); None when given
+    p0_reason: str | None = None
+    national_p0_reason: str | None = None
 
     def key(self) -> dict[str, object]:
         """The key figures as plain JSON values (key_figures.json of the overview report); the names
@@ -204,7 +207,9 @@ class AreaFigures:
                            "count": self.claim_count, "amount_rp": self.claim_amount_rp,
                            "excludes": list(SAVINGS_PROGRAMMES)},
             "poverty": {"year": self.poverty_year, "p0": self.p0, "national_p0": self.national_p0,
-                        "weighting": "ratio_of_sums"},  # population-weighted: poor over population
+                        "weighting": "ratio_of_sums",  # population-weighted: poor over population
+                        **{k: v for k, v in (("p0_reason", self.p0_reason),
+                                             ("national_p0_reason", self.national_p0_reason)) if v is not None}},
             "districts": None if self.districts is None else self.districts.to_dict(orient="records"),
             "districts_combined": None if self.districts_combined is None else self.districts_combined.key(),
             "synthetic_tables": self.synthetic_tables, "real_tables": self.real_tables,
@@ -265,7 +270,7 @@ def area_figures(ds: Dataset, province: str | None, *, last_period: pd.Timestamp
     from ucj.analysis.claims import programme_kind
     from ucj.analysis.coverage import check_denominator, coverage, pairing
     from ucj.analysis.district import CLAIMS_WINDOW_MONTHS, as_of, on_other_basis, target_basis_differs
-    from ucj.analysis.poverty import poverty_trends
+    from ucj.analysis.poverty import aggregate_p0_reason, poverty_trends
     from ucj.analysis.projection import SeriesToProject, denominator_growth_all, project, self_funded_active
     from ucj.data.published import is_default_target
 
@@ -306,6 +311,10 @@ def area_figures(ds: Dataset, province: str | None, *, last_period: pd.Timestamp
     pov = pov.dropna(subset=["p0"])
     nat = poverty_trends(view.poverty, level="national").set_index("year")["p0"]
     p_year = int(pov["year"].iloc[-1]) if len(pov) else None
+    national_p0 = float(nat.get(p_year, math.nan)) if p_year else None
+    p0_reason = None if p_year else aggregate_p0_reason(view.poverty[view.poverty["district_code"].isin(codes)], None)
+    national_reason = (None if national_p0 is not None and math.isfinite(national_p0)
+                       else aggregate_p0_reason(view.poverty, p_year))
     districts = None
     if prov is not None:
         districts = _district_rows(ds, codes, period, denom, district_table(view, period.year, denom))
@@ -322,7 +331,7 @@ def area_figures(ds: Dataset, province: str | None, *, last_period: pd.Timestamp
         claim_count=int(c["claim_count"].sum()),
         claim_amount_rp=int(c["claim_amount_rp"].sum()),
         poverty_year=p_year, p0=float(pov["p0"].iloc[-1]) if len(pov) else None,
-        national_p0=float(nat.get(p_year, math.nan)) if p_year else None,
+        national_p0=national_p0, p0_reason=p0_reason, national_p0_reason=national_reason,
         districts=districts, synthetic_tables=synthetic, real_tables=[n for n in view.info if n not in synthetic],
         table_provenance=view.provenance(), target_year_assumed=assumed,
         districts_combined=None if districts is None else combine_district_projections(districts, year))

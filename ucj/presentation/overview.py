@@ -9,6 +9,7 @@ AreaFigures for the area's own figures); this module only puts them into words, 
 from __future__ import annotations
 
 import base64
+import math
 import html
 from dataclasses import dataclass, field
 
@@ -319,9 +320,18 @@ class Overview:
         ] + self.combined_items() + [
             (f"{t('claims_12m_label', lang)}, {a.claims_from:%Y-%m} – {a.last_period:%Y-%m}",
              f"{fmt_rp(a.claim_amount_rp, lang)} ({claims_basis_text(a.claim_count, lang)})"),
-            (f"{t('p0', lang)} {fmt_year(a.poverty_year)}", fmt_pct(a.p0, lang)),
-        ] + ([] if a.province_code is None else
-             [(f"{t('national_p0', lang)} {fmt_year(a.poverty_year)}", fmt_pct(a.national_p0, lang))])
+            self.p0_item(t("p0", lang), a.p0, a.p0_reason),
+        ] + ([] if a.province_code is None else [self.p0_item(t("national_p0", lang), a.national_p0,
+                                                               a.national_p0_reason)])
+
+    def p0_item(self, label: str, value: float | None, reason: str | None) -> tuple[str, str]:
+        """The summary's P0 (the area's, the nation's) with its year; when the analysis gives none, the reason from
+        the catalogue (a P0 table imported without the number of poor: realpath), never a bare dash."""
+        a, lang = self._area(), self.lang
+        label = f"{label} {fmt_year(a.poverty_year)}" if a.poverty_year else label
+        if (value is None or not math.isfinite(value)) and reason:
+            return label, f"– ({reason_text(reason, lang)})"
+        return label, fmt_pct(value, lang)
 
     def published_coverage_item(self) -> tuple[str, str] | None:
         """The national overview's published national UCJ coverage, each figure with its period and citation, not
