@@ -213,10 +213,13 @@ def source_is_synthetic(source: object, column: str) -> bool:
 
 def years_by_origin(df: pd.DataFrame, columns: tuple[str, ...]) -> dict[str, dict[bool, list[int]]]:
     """For each of `columns` of a yearly table with a `source` column: the years its cells are made up (True)
-    and real (False), from each row's source (a reader cites a table with the years it gives)."""
-    by_source = {str(k): sorted(int(y) for y in g.unique()) for k, g in df.groupby("source")["year"]}
+    and real (False), from each row's source (a reader cites a table with the years it gives): only years in which
+    the column has a filled cell (a BPS P0 table imported alone gives no P1: citing BPS's P1 table for its years
+    named a table never read; realpath)."""
     out: dict[str, dict[bool, list[int]]] = {}
     for col in columns:
+        filled = df[df[col].notna()] if col in df.columns else df.iloc[:0]
+        by_source = {str(k): sorted(int(y) for y in g.unique()) for k, g in filled.groupby("source", observed=True)["year"]}
         seen: dict[bool, set[int]] = {}
         for src, years in by_source.items():
             seen.setdefault(source_is_synthetic(src, col), set()).update(years)
