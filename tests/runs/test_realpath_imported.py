@@ -187,9 +187,10 @@ def test_each_p0_the_data_cannot_give_is_said_with_its_reason(local_run, importe
     assert f"Province P0 (today's districts), National P0: “–” in every year ({why})." in boalemo
     for slug in ("overview-75-gorontalo", "overview-national"):
         page = text_of(local_run / slug / "report.html")
-        assert f"P0 (poverty headcount) – ({why})" in page, slug
+        assert f"P0 (poverty headcount) 2025 – ({why})" in page, slug  # the year of the districts' latest P0
         assert _key(local_run / slug)["poverty"]["p0_reason"] == "reason_no_poor_counts"
-    assert f"National P0 – ({why})" in text_of(local_run / "overview-75-gorontalo" / "report.html")
+        assert "Susenas March 2025." in page, slug  # was "Susenas March –"
+    assert f"National P0 2025 – ({why})" in text_of(local_run / "overview-75-gorontalo" / "report.html")
     # the sources cite the one BPS table imported, not BPS's tables of the poor, P1 or P2 (cited before for its years)
     assert "Indeks Kedalaman" not in boalemo and "Jumlah Penduduk Miskin (Ribu" not in boalemo
     # in Indonesian too
@@ -197,3 +198,15 @@ def test_each_p0_the_data_cannot_give_is_said_with_its_reason(local_run, importe
     assert made.returncode == 0, made.stderr[-3000:]
     page = text_of(next(tmp_path.glob("*/7502-*")) / "report.html")
     assert f"P0 nasional, 2025 – ({catalogue('id', 'reason_no_poor_counts')})" in page
+
+
+def test_the_national_overview_ranks_only_the_districts_with_data(local_run):
+    """BPS's P0 lists all 514 districts, the imported enrolment Gorontalo's 6: the "25 districts with the highest
+    coverage" were 6 and then 19 rows of "–", and the area's target "the target of 5 of 514 districts"."""
+    page = text_of(local_run / "overview-national" / "report.html")
+    assert "The 6 of 514 districts with the highest coverage, 2025-12" in page
+    note = catalogue("en", "ranking_unranked").format(missing="508", total="514", ranked="6",
+                                                      reason=catalogue("en", "reason_no_enrolment"))
+    assert note in page
+    k = _key(local_run / "overview-national")
+    assert (k["target_districts"], k["area_districts"]) == (5, 6)  # Boalemo has its own; 508 have no data at all

@@ -310,9 +310,12 @@ def area_figures(ds: Dataset, province: str | None, *, last_period: pd.Timestamp
     pov = poverty_trends(view.poverty[view.poverty["district_code"].isin(codes)], level=level)
     pov = pov.dropna(subset=["p0"])
     nat = poverty_trends(view.poverty, level="national").set_index("year")["p0"]
+    own = view.poverty[view.poverty["district_code"].isin(codes)]
     p_year = int(pov["year"].iloc[-1]) if len(pov) else None
+    p0_reason = None if p_year else aggregate_p0_reason(own, None)
+    if p_year is None and own["p0"].notna().any():  # no aggregate in any year: the year of the districts' latest P0,
+        p_year = int(own.loc[own["p0"].notna(), "year"].max())  # which the page names with the reason (realpath)
     national_p0 = float(nat.get(p_year, math.nan)) if p_year else None
-    p0_reason = None if p_year else aggregate_p0_reason(view.poverty[view.poverty["district_code"].isin(codes)], None)
     national_reason = (None if national_p0 is not None and math.isfinite(national_p0)
                        else aggregate_p0_reason(view.poverty, p_year))
     districts = None
@@ -327,10 +330,14 @@ def area_figures(ds: Dataset, province: str | None, *, last_period: pd.Timestamp
         coverage_pct=float(now["coverage_pct"]) if now is not None else math.nan,
         coverage_as_of=pd.Timestamp(now["month"]) if now is not None else None,
         target_pct=pct, target_year=year, target_source=source, target_is_default=is_default_target(source),
-        target_districts=sharing, area_districts=len(codes), projection=proj, claims_from=start_12,
+        target_districts=sharing, projection=proj,
+        # the districts with a target in the data (all of the area's on the demo; on data imported for one province,
+        # its districts: "5 of 514" read as if 509 had a target of their own; realpath)
+        area_districts=int(view.targets.loc[view.targets["district_code"].isin(codes), "district_code"].nunique()),
+        claims_from=start_12,
         claim_count=int(c["claim_count"].sum()),
         claim_amount_rp=int(c["claim_amount_rp"].sum()),
-        poverty_year=p_year, p0=float(pov["p0"].iloc[-1]) if len(pov) else None,
+        poverty_year=p_year, p0=float(pov["p0"].iloc[-1]) if len(pov) else None,  # None: p0_reason says why
         national_p0=national_p0, p0_reason=p0_reason, national_p0_reason=national_reason,
         districts=districts, synthetic_tables=synthetic, real_tables=[n for n in view.info if n not in synthetic],
         table_provenance=view.provenance(), target_year_assumed=assumed,

@@ -89,10 +89,24 @@ class Overview:
                   if self.synthetic else "")
         display(HTML(f"<style>{stylesheet()}</style><h1 class='ucj-title'>{html.escape(self.title)}</h1>{banner}"))
 
+    def ranked(self) -> int:
+        """How many districts the ranking ranks: those with a coverage in the data (imported data may hold one
+        province while BPS's P0 lists every district: the others are not ranked; realpath)."""
+        return int(self.ranking["coverage_pct"].notna().sum())
+
     def shown_top(self, top: int | None) -> int:
-        """How many districts the page's ranking lists: `top`, or all when it is unset or larger."""
-        n = len(self.ranking)
+        """How many districts the page's ranking lists: `top`, or all it ranks when it is unset or larger."""
+        n = self.ranked()
         return n if top is None or top <= 0 or top >= n else int(top)
+
+    def unranked_text(self) -> str:
+        """Why some districts are not in the ranking (no coverage in the data), and that the area's figures are over
+        the others; "" when every district is ranked."""
+        total, n = len(self.ranking), self.ranked()
+        if n == total:
+            return ""
+        return tf("ranking_unranked", self.lang, missing=fmt_int(total - n, self.lang), total=fmt_int(total, self.lang),
+                  ranked=fmt_int(n, self.lang), reason=reason_text("reason_no_enrolment", self.lang))
 
     def ranking_heading(self, top: int | None = None) -> str:
         """"The 25 of 514 districts with the highest coverage, 2025-12": what the ranking table holds, the rule
@@ -121,8 +135,10 @@ class Overview:
         from IPython.display import HTML, display
 
         df = self.display_ranking()
+        unranked = self.unranked_text()
         display(HTML(f'<h2 class="ucj-h">{html.escape(self.ranking_heading(top))}</h2>'
                      f"<p><small>{html.escape(self.ranking_period_text())}</small></p>"
+                     + (f"<p><small>{html.escape(unranked)}</small></p>" if unranked else "")
                      + df.head(self.shown_top(top)).to_html(index=False, escape=True, classes="ucj-table", border=0,
                                                             na_rep="–")))
 
