@@ -185,6 +185,11 @@ def test_each_p0_the_data_cannot_give_is_said_with_its_reason(local_run, importe
     assert f"National P0, 2025 – ({why})" in boalemo
     assert re.search(r"National P0 – ", boalemo) is None  # no bare dash left
     assert f"Province P0 (today's districts), National P0: “–” in every year ({why})." in boalemo
+    assert (f"P1 (depth), P2 (severity): “–” in every year ({catalogue('en', 'reason_not_in_data')})."
+            in boalemo)  # BPS's P0 table gives neither index
+    # the comparison's P0 row: the province's, the nation's and the peers' P0 are weighted by population (from the poor)
+    assert f"P0 (poverty headcount): the province's, the nation's and the similar districts' values are “–” ({why})." \
+        in boalemo
     for slug in ("overview-75-gorontalo", "overview-national"):
         page = text_of(local_run / slug / "report.html")
         assert f"P0 (poverty headcount) 2025 – ({why})" in page, slug  # the year of the districts' latest P0

@@ -701,6 +701,9 @@ def district_figures(
                        ("national_p0", pov)):  # why an aggregate is missing (only then: the demo's figures keep theirs)
         if latest["year"] is not None and not np.isfinite(float(latest[name])):  # type: ignore[arg-type]
             latest[f"{name}_reason"] = aggregate_p0_reason(rows, int(latest["year"]))  # type: ignore[arg-type]
+    for name in ("p1", "p2"):  # an index the data never gives the district (BPS's P0 table imported alone)
+        if not p_d[name].notna().any():
+            latest[f"{name}_reason"] = reason_code("reason_not_in_data")
 
     year_for_peers = peer_year or (int(p_latest["year"]) if p_latest is not None else period.year)
     year_for_peers = min(year_for_peers, period.year)

@@ -856,16 +856,17 @@ class DistrictReport:
         return " ".join([text, *self.empty_aggregates(), *split_history(self.params.district.province_code, lang)])
 
     def empty_aggregates(self) -> list[str]:
-        """Why the poverty table's province and national P0 columns are "–" in every row, when they are (a P0 table
-        imported without the number of poor, realpath): the columns named, the reason from the catalogue."""
+        """Why the poverty table's P1, P2, province and national P0 columns are "–" in every row, when they are (a P0
+        table imported alone, realpath): the columns named, the reason from the catalogue."""
         pov, table = self.key.get("poverty"), self.results.poverty
         if not isinstance(pov, dict) or table is None or table.empty:
             return []
-        empty = [(c, pov.get(f"{name}_reason")) for c, name in (("province_p0", "province_p0"), ("national_p0", "national_p0"))
-                 if c in table.columns and table[c].isna().all() and pov.get(f"{name}_reason")]
+        empty = [(c, pov.get(f"{c}_reason")) for c in ("p1", "p2", "province_p0", "national_p0")
+                 if c in table.columns and table[c].isna().all() and pov.get(f"{c}_reason")]
         if not empty:
             return []
-        labels = {"province_p0": t("province_p0_current_pct", self.lang), "national_p0": t("national_p0", self.lang)}
+        labels = {"p1": t("p1", self.lang), "p2": t("p2", self.lang),
+                  "province_p0": t("province_p0_current_pct", self.lang), "national_p0": t("national_p0", self.lang)}
         out: dict[str, list[str]] = {}
         for c, why in empty:
             out.setdefault(str(why), []).append(labels[c])
@@ -900,6 +901,13 @@ class DistrictReport:
                 lines.append(tf("peers_tie_note", lang, indicator=t(str(r.indicator), lang), rank=fmt_int(r.rank, lang),
                                 of=fmt_int(r.of, lang), tied=fmt_int(r.tied, lang),
                                 value=shown_values.iloc[i][t("value", lang)]))
+        pov = self.key.get("poverty")
+        why = pov.get("national_p0_reason") if isinstance(pov, dict) else None
+        p0 = peers[peers["indicator"] == "p0"]
+        if why and len(p0) and p0[["province", "national", "peer_mean"]].isna().all(axis=None):
+            # the province's, the nation's and the peers' P0 are weighted by population, which comes from the number
+            # of poor: without it, the row's "–" with the reason (realpath)
+            lines.append(tf("peers_p0_missing", lang, indicator=t("p0", lang), reason=reason_text(why, lang)))
         return lines
 
     @_one_output
