@@ -133,6 +133,12 @@ def test_the_figures_are_those_of_the_imported_files(local_run, imported):
         assert k["coverage_pct"] == pytest.approx(100 * e.loc[sel, "active"].sum() / latest_wp, rel=1e-12)
         assert (k["claims_12m"]["count"], k["claims_12m"]["amount_rp"]) == (window["claim_count"].sum(),
                                                                             window["claim_amount_rp"].sum())
+        # the denominator carried to the target year grows as the six districts' summed working population did over
+        # its last six years (the nation's grew 0 % before: its sum needed all 514 districts)
+        by_year = w.groupby("year")["working_population"].sum().sort_index().tail(6)
+        span = by_year.index[-1] - by_year.index[0]
+        assert k["projection"]["denominator_growth_pct_per_year"] == pytest.approx(
+            100 * ((by_year.iloc[-1] / by_year.iloc[0]) ** (1 / span) - 1), rel=1e-12), slug
 
 
 def test_a_copied_run_is_proven_elsewhere(local_run, imported, tmp_path):

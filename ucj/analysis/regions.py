@@ -295,7 +295,10 @@ def area_figures(ds: Dataset, province: str | None, *, last_period: pd.Timestamp
     valid = series.dropna(subset=["coverage_pct"])
     now = valid.iloc[-1] if len(valid) else None
     wf = view.workforce[view.workforce["district_code"].isin(codes)]
-    wf_sum = wf.groupby("year")[denom].sum(min_count=len(codes)).reset_index().assign(district_code=area)
+    # a year's sum only when every district with workforce rows has the year (not every district of the area: data
+    # imported for one province gave the nation no sum in any year, so its denominator silently grew 0 %; realpath)
+    wf_sum = wf.groupby("year")[denom].sum(min_count=max(1, wf["district_code"].nunique())).reset_index().assign(
+        district_code=area)
     growth = denominator_growth_all(wf_sum, denom).get(area, 0.0)
     pct, year, source, basis, assumed, sharing = _area_target_row(view, codes)
     proj = project(SeriesToProject(series, wf_sum, district_code=area, denominator=denom, target_pct=pct,
