@@ -221,3 +221,26 @@ def test_the_national_overview_ranks_only_the_districts_with_data(local_run):
     assert note in page
     k = _key(local_run / "overview-national")
     assert (k["target_districts"], k["area_districts"]) == (5, 6)  # Boalemo has its own; 508 have no data at all
+
+
+def test_data_without_a_targets_file_takes_the_national_default_and_verifies(imported, tmp_path):
+    """No targets file at all: every report failed in cell 4 ("the data has no 'targets' table"). The districts
+    with data take the national RPJMN target; no targets file is recorded, and the run verifies."""
+    data = tmp_path / "data"
+    for kind in KINDS:
+        assert ucj("import", "template", str(imported[1] / f"{kind}.csv"), "--kind", kind, "--out", str(data),
+                   "-q").returncode == 0
+    assert ucj("import", "bps-table", str(P0_CSV), "--out", str(data), "-q").returncode == 0
+    made = ucj("reports", "--district", "75.02", "--district", "75.71", "--workers", "2", "--data-dir", str(data),
+               "--out", str(tmp_path), "--run", "r", "--lang", "en", "--no-progress")
+    assert made.returncode == 0, made.stderr[-3000:]
+    nat = pd.read_csv(REPO / "data" / "published" / "national_figures.csv", dtype=str).set_index("figure")
+    for folder in (tmp_path / "r").glob("75*"):
+        k = _key(folder)
+        assert (k["target_pct"], k["target_year"], k["target_is_default"]) == (
+            float(nat.at["rpjmn_target_2029_pct", "value"]), int(nat.at["rpjmn_target_2029_pct", "period"]), True)
+        assert "targets" not in k["provenance"]["tables"]  # no file was read for it
+        assert "the national RPJMN target, used as a default" in text_of(folder / "report.html")
+    done = ucj("verify", str(tmp_path / "r"), "--data-dir", str(data), "--lang", "en", "--no-progress")
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert "2 of 2 reports reproduced" in done.stdout + done.stderr

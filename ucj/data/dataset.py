@@ -377,12 +377,23 @@ def load(*data_dirs: str | Path, registry: Registry | None = None) -> Dataset:
                 df = validate(df, name, registry.codes, file=str(d / f"{name}.parquet"))
                 table_info = _merged_info(info[name], table_info, df)
             tables[name], provs[name], info[name] = df, prov, table_info
-    if "targets" in tables and "enrolment" in tables:
+    if "enrolment" in tables:
+        given = tables.get("targets")
+        if given is None:  # no targets file: every district with data takes the national default, and no file is
+            # recorded (the provenance lists the files read; each page cites the default's own source, the RPJMN)
+            given = pd.DataFrame({"district_code": [], "target_year": [], "coverage_target_pct": [], "denominator": [],
+                                  "target_source": [], "target_year_assumed": [], "source": []}).astype(
+                {"district_code": "str", "target_year": "int64", "coverage_target_pct": "float64",
+                 "denominator": "str", "target_source": "str", "target_year_assumed": "bool", "source": "str"})
         tables["targets"], provs["targets"], added = with_default_targets(
-            tables["targets"], provs["targets"], tables["enrolment"]["district_code"].unique())
-        if added:
+            given, provs.get("targets"), tables["enrolment"]["district_code"].unique())
+        if "targets" not in info:
+            tables["targets"] = validate(tables["targets"], "targets", registry.codes)
+        if added and "targets" in info:
             info["targets"].sources = sorted({*info["targets"].sources, RPJMN_SOURCE})
     for name, df in tables.items():
+        if name not in info:  # the default targets of data without a targets file: no file to describe
+            continue
         cols = _column_sources(provs[name], df, name)
         info[name].columns = cols
         info[name].synthetic_columns = sorted(c for c, srcs in cols.items() if SYNTHETIC_SOURCE in srcs)
