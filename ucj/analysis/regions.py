@@ -35,6 +35,12 @@ class RegionFigures:
         return len(self.ranking)
 
     @property
+    def ranked(self) -> int:
+        """The districts the ranking ranks: those with a coverage in the data (imported data may hold one province
+        while BPS's P0 lists every district; realpath)."""
+        return int(self.ranking["coverage_pct"].notna().sum())
+
+    @property
     def best(self) -> pd.Series:
         return self.ranking.iloc[0]
 

@@ -90,9 +90,8 @@ class Overview:
         display(HTML(f"<style>{stylesheet()}</style><h1 class='ucj-title'>{html.escape(self.title)}</h1>{banner}"))
 
     def ranked(self) -> int:
-        """How many districts the ranking ranks: those with a coverage in the data (imported data may hold one
-        province while BPS's P0 lists every district: the others are not ranked; realpath)."""
-        return int(self.ranking["coverage_pct"].notna().sum())
+        """How many districts the ranking ranks (`RegionFigures.ranked`: those with a coverage in the data)."""
+        return self.results.ranked
 
     def shown_top(self, top: int | None) -> int:
         """How many districts the page's ranking lists: `top`, or all it ranks when it is unset or larger."""
