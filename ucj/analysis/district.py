@@ -25,7 +25,7 @@ from ucj.analysis.coverage import (OVER_100_NOTE, PAIRINGS, agreement_ends, carr
 from ucj.analysis.reasons import reason as reason_code
 from ucj.analysis.facts import seed_facts
 from ucj.analysis.peers import benchmark, benchmark_all, nearest_peers
-from ucj.analysis.poverty import poverty_trends
+from ucj.analysis.poverty import aggregate_p0_reason, poverty_trends
 from ucj.analysis.projection import Projection, district_target, gross_per_month, project_district
 from ucj.data.dataset import Dataset, column_synthetic, table_synthetic_status
 from ucj.data.published import bps_poverty_province, is_default_target
@@ -697,6 +697,13 @@ def district_figures(
     prov_at = prov_p.set_index("year")["p0"]
     latest["national_p0"] = float(nat_at.get(latest["year"], math.nan)) if latest["year"] else None
     latest["province_p0"] = float(prov_at.get(latest["year"], math.nan)) if latest["year"] else None
+    for name, rows in (("province_p0", pov[pov["district_code"].astype(str).str[:2] == d.province_code]),
+                       ("national_p0", pov)):  # why an aggregate is missing (only then: the demo's figures keep theirs)
+        if latest["year"] is not None and not np.isfinite(float(latest[name])):  # type: ignore[arg-type]
+            latest[f"{name}_reason"] = aggregate_p0_reason(rows, int(latest["year"]))  # type: ignore[arg-type]
+    for name in ("p1", "p2"):  # an index the data never gives the district (BPS's P0 table imported alone)
+        if not p_d[name].notna().any():
+            latest[f"{name}_reason"] = reason_code("reason_not_in_data")
 
     year_for_peers = peer_year or (int(p_latest["year"]) if p_latest is not None else period.year)
     year_for_peers = min(year_for_peers, period.year)

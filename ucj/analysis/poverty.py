@@ -29,6 +29,21 @@ def population(poverty: pd.DataFrame) -> pd.Series:
     return pop.where(np.isfinite(pop))
 
 
+def aggregate_p0_reason(poverty: pd.DataFrame, year: int | None) -> str:
+    """Why an area's P0 (`poverty_trends` above district level: the poor over the population, summed over the
+    area's districts) is missing for `year` (None: for every year) over these districts' rows, as a reason code:
+    no P0 for the year in the data, or P0 without the number of poor (a P0 table imported alone: the population
+    each P0 is a share of is then unknown, so the districts' P0 cannot be summed)."""
+    from ucj.analysis.reasons import reason
+
+    rows = poverty if year is None else poverty[poverty["year"] == year]
+    if not rows["p0"].notna().any():
+        return reason("reason_no_p0")
+    if "poor_population" not in rows.columns or not population(rows).notna().any():
+        return reason("reason_no_poor_counts")
+    return reason("reason_no_p0")
+
+
 def poverty_trends(poverty: pd.DataFrame, *, level: Level = "district") -> pd.DataFrame:
     """P0, P1, P2 by year with the change from the year before, at district, province or national level.
 

@@ -35,6 +35,12 @@ class RegionFigures:
         return len(self.ranking)
 
     @property
+    def ranked(self) -> int:
+        """The districts the ranking ranks: those with a coverage in the data (imported data may hold one province
+        while BPS's P0 lists every district; realpath)."""
+        return int(self.ranking["coverage_pct"].notna().sum())
+
+    @property
     def best(self) -> pd.Series:
         return self.ranking.iloc[0]
 
@@ -182,6 +188,9 @@ class AreaFigures:
     # a province's districts' own projections combined at the area's target year (None for the nation, whose
     # overview lists no district projections); shown beside `projection`, which is a separate fit
     districts_combined: CombinedProjection | None = None
+    # why `p0` / `national_p0` is missing, as a reason code (ucj.analysis.poverty.aggregate_p0_reason); None when given
+    p0_reason: str | None = None
+    national_p0_reason: str | None = None
 
     def key(self) -> dict[str, object]:
         """The key figures as plain JSON values (key_figures.json of the overview report); the names
@@ -204,7 +213,9 @@ class AreaFigures:
                            "count": self.claim_count, "amount_rp": self.claim_amount_rp,
                            "excludes": list(SAVINGS_PROGRAMMES)},
             "poverty": {"year": self.poverty_year, "p0": self.p0, "national_p0": self.national_p0,
-                        "weighting": "ratio_of_sums"},  # population-weighted: poor over population
+                        "weighting": "ratio_of_sums",  # population-weighted: poor over population
+                        **{k: v for k, v in (("p0_reason", self.p0_reason),
+                                             ("national_p0_reason", self.national_p0_reason)) if v is not None}},
             "districts": None if self.districts is None else self.districts.to_dict(orient="records"),
             "districts_combined": None if self.districts_combined is None else self.districts_combined.key(),
             "synthetic_tables": self.synthetic_tables, "real_tables": self.real_tables,
@@ -265,7 +276,7 @@ def area_figures(ds: Dataset, province: str | None, *, last_period: pd.Timestamp
     from ucj.analysis.claims import programme_kind
     from ucj.analysis.coverage import check_denominator, coverage, pairing
     from ucj.analysis.district import CLAIMS_WINDOW_MONTHS, as_of, on_other_basis, target_basis_differs
-    from ucj.analysis.poverty import poverty_trends
+    from ucj.analysis.poverty import aggregate_p0_reason, poverty_trends
     from ucj.analysis.projection import SeriesToProject, denominator_growth_all, project, self_funded_active
     from ucj.data.published import is_default_target
 
@@ -290,7 +301,10 @@ def area_figures(ds: Dataset, province: str | None, *, last_period: pd.Timestamp
     valid = series.dropna(subset=["coverage_pct"])
     now = valid.iloc[-1] if len(valid) else None
     wf = view.workforce[view.workforce["district_code"].isin(codes)]
-    wf_sum = wf.groupby("year")[denom].sum(min_count=len(codes)).reset_index().assign(district_code=area)
+    # a year's sum only when every district with workforce rows has the year (not every district of the area: data
+    # imported for one province gave the nation no sum in any year, so its denominator silently grew 0 %; realpath)
+    wf_sum = wf.groupby("year")[denom].sum(min_count=max(1, wf["district_code"].nunique())).reset_index().assign(
+        district_code=area)
     growth = denominator_growth_all(wf_sum, denom).get(area, 0.0)
     pct, year, source, basis, assumed, sharing = _area_target_row(view, codes)
     proj = project(SeriesToProject(series, wf_sum, district_code=area, denominator=denom, target_pct=pct,
@@ -305,7 +319,14 @@ def area_figures(ds: Dataset, province: str | None, *, last_period: pd.Timestamp
     pov = poverty_trends(view.poverty[view.poverty["district_code"].isin(codes)], level=level)
     pov = pov.dropna(subset=["p0"])
     nat = poverty_trends(view.poverty, level="national").set_index("year")["p0"]
+    own = view.poverty[view.poverty["district_code"].isin(codes)]
     p_year = int(pov["year"].iloc[-1]) if len(pov) else None
+    p0_reason = None if p_year else aggregate_p0_reason(own, None)
+    if p_year is None and own["p0"].notna().any():  # no aggregate in any year: the year of the districts' latest P0,
+        p_year = int(own.loc[own["p0"].notna(), "year"].max())  # which the page names with the reason (realpath)
+    national_p0 = float(nat.get(p_year, math.nan)) if p_year else None
+    national_reason = (None if national_p0 is not None and math.isfinite(national_p0)
+                       else aggregate_p0_reason(view.poverty, p_year))
     districts = None
     if prov is not None:
         districts = _district_rows(ds, codes, period, denom, district_table(view, period.year, denom))
@@ -318,11 +339,15 @@ def area_figures(ds: Dataset, province: str | None, *, last_period: pd.Timestamp
         coverage_pct=float(now["coverage_pct"]) if now is not None else math.nan,
         coverage_as_of=pd.Timestamp(now["month"]) if now is not None else None,
         target_pct=pct, target_year=year, target_source=source, target_is_default=is_default_target(source),
-        target_districts=sharing, area_districts=len(codes), projection=proj, claims_from=start_12,
+        target_districts=sharing, projection=proj,
+        # the districts with a target in the data (all of the area's on the demo; on data imported for one province,
+        # its districts: "5 of 514" read as if 509 had a target of their own; realpath)
+        area_districts=int(view.targets.loc[view.targets["district_code"].isin(codes), "district_code"].nunique()),
+        claims_from=start_12,
         claim_count=int(c["claim_count"].sum()),
         claim_amount_rp=int(c["claim_amount_rp"].sum()),
-        poverty_year=p_year, p0=float(pov["p0"].iloc[-1]) if len(pov) else None,
-        national_p0=float(nat.get(p_year, math.nan)) if p_year else None,
+        poverty_year=p_year, p0=float(pov["p0"].iloc[-1]) if len(pov) else None,  # None: p0_reason says why
+        national_p0=national_p0, p0_reason=p0_reason, national_p0_reason=national_reason,
         districts=districts, synthetic_tables=synthetic, real_tables=[n for n in view.info if n not in synthetic],
         table_provenance=view.provenance(), target_year_assumed=assumed,
         districts_combined=None if districts is None else combine_district_projections(districts, year))

@@ -14,7 +14,7 @@ import pandas as pd
 from ucj.core.config import default_data_dirs
 from ucj.core.errors import UcjInputError
 from ucj.core.files import folder_lock, read_parquet_metadata, sha256_file
-from ucj.data.published import is_default_target
+from ucj.data.published import RPJMN_SOURCE, is_default_target
 from ucj.data.registry import Registry, load_registry
 from ucj.data.schema import COLUMN_DEFAULTS, SYNTHETIC_SOURCE, TABLES, validate
 
@@ -213,10 +213,13 @@ def source_is_synthetic(source: object, column: str) -> bool:
 
 def years_by_origin(df: pd.DataFrame, columns: tuple[str, ...]) -> dict[str, dict[bool, list[int]]]:
     """For each of `columns` of a yearly table with a `source` column: the years its cells are made up (True)
-    and real (False), from each row's source (a reader cites a table with the years it gives)."""
-    by_source = {str(k): sorted(int(y) for y in g.unique()) for k, g in df.groupby("source")["year"]}
+    and real (False), from each row's source (a reader cites a table with the years it gives): only years in which
+    the column has a filled cell (a BPS P0 table imported alone gives no P1: citing BPS's P1 table for its years
+    named a table never read; realpath)."""
     out: dict[str, dict[bool, list[int]]] = {}
     for col in columns:
+        filled = df[df[col].notna()] if col in df.columns else df.iloc[:0]
+        by_source = {str(k): sorted(int(y) for y in g.unique()) for k, g in filled.groupby("source", observed=True)["year"]}
         seen: dict[bool, set[int]] = {}
         for src, years in by_source.items():
             seen.setdefault(source_is_synthetic(src, col), set()).update(years)
@@ -374,7 +377,23 @@ def load(*data_dirs: str | Path, registry: Registry | None = None) -> Dataset:
                 df = validate(df, name, registry.codes, file=str(d / f"{name}.parquet"))
                 table_info = _merged_info(info[name], table_info, df)
             tables[name], provs[name], info[name] = df, prov, table_info
+    if "enrolment" in tables:
+        given = tables.get("targets")
+        if given is None:  # no targets file: every district with data takes the national default, and no file is
+            # recorded (the provenance lists the files read; each page cites the default's own source, the RPJMN)
+            given = pd.DataFrame({"district_code": [], "target_year": [], "coverage_target_pct": [], "denominator": [],
+                                  "target_source": [], "target_year_assumed": [], "source": []}).astype(
+                {"district_code": "str", "target_year": "int64", "coverage_target_pct": "float64",
+                 "denominator": "str", "target_source": "str", "target_year_assumed": "bool", "source": "str"})
+        tables["targets"], provs["targets"], added = with_default_targets(
+            given, provs.get("targets"), tables["enrolment"]["district_code"].unique())
+        if "targets" not in info:
+            tables["targets"] = validate(tables["targets"], "targets", registry.codes)
+        if added and "targets" in info:
+            info["targets"].sources = sorted({*info["targets"].sources, RPJMN_SOURCE})
     for name, df in tables.items():
+        if name not in info:  # the default targets of data without a targets file: no file to describe
+            continue
         cols = _column_sources(provs[name], df, name)
         info[name].columns = cols
         info[name].synthetic_columns = sorted(c for c, srcs in cols.items() if SYNTHETIC_SOURCE in srcs)
@@ -389,6 +408,27 @@ def load(*data_dirs: str | Path, registry: Registry | None = None) -> Dataset:
         tables[name] = compact(tables[name], name)
     release_arrow_memory()
     return Dataset(tables, registry, info)
+
+
+def with_default_targets(targets: pd.DataFrame, prov: pd.DataFrame | None, codes: object
+                         ) -> tuple[pd.DataFrame, pd.DataFrame | None, int]:
+    """The targets table with a row of the national RPJMN default target (published.default_target, citing
+    RPJMN_SOURCE) for each of `codes` (the districts with enrolment data) that has no target of its own, and
+    how many rows were added. The demo writes these rows itself; an imported targets file names the districts
+    it has a target for, and a batch over a province failed every other district's report (realpath)."""
+    from ucj.data.published import default_target
+
+    missing = sorted(set(map(str, codes)) - set(targets["district_code"].astype(str)))
+    if not missing:
+        return targets, prov, 0
+    year, pct, denom, target_source = default_target()
+    rows = pd.DataFrame({"district_code": missing, "target_year": year, "coverage_target_pct": pct,
+                         "denominator": denom, "target_source": target_source, "target_year_assumed": False,
+                         "source": RPJMN_SOURCE}, columns=targets.columns)
+    out = pd.concat([targets, rows.astype(targets.dtypes.to_dict())], ignore_index=True)
+    if prov is not None:
+        prov = pd.concat([prov.reset_index(drop=True), row_provenance(rows, "targets")], ignore_index=True)
+    return out, prov, len(missing)
 
 
 def store_inputs(dirs: list[Path], registry: Registry) -> list[object] | None:

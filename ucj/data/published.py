@@ -85,6 +85,21 @@ def target_year_assumed(target_source: str) -> bool:
     return TARGET_YEAR_ASSUMED_MARK in str(target_source)
 
 
+# the national figure the default target is (data/published/national_figures.csv), its year the figure's period
+DEFAULT_TARGET_FIGURE = "rpjmn_target_2029_pct"
+
+
+def default_target() -> tuple[int, float, str, str]:
+    """(year, pct, denominator, target_source) of the national RPJMN target as the default of a district without a
+    target of its own: the demo's rows and, on imported data, the districts a targets file leaves out
+    (ucj.data.dataset.with_default_targets). Its rows cite RPJMN_SOURCE."""
+    f = national_figures().set_index("figure")
+    pct, year = float(f.at[DEFAULT_TARGET_FIGURE, "value"]), int(f.at[DEFAULT_TARGET_FIGURE, "period"])
+    return (year, pct, "working_population",
+            f"{DEFAULT_TARGET_PREFIX}RPJMN 2025-2029 national UCJ target ({pct:g} % by {year}), applied to a district "
+            "without a target of its own")
+
+
 def is_default_target(target_source: str) -> bool:
     """True when a target's source marks it as the national default applied to a district without its own."""
     return str(target_source).startswith(DEFAULT_TARGET_PREFIX)

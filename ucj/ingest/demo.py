@@ -21,7 +21,7 @@ from ucj import __version__
 from ucj.core.errors import UcjInputError
 from ucj.core.files import files_transaction, sha256_file, write_json, write_parquet, write_text
 from ucj.data.programme import BPU_JKK_JKM_RP, JKM_BENEFIT_RP
-from ucj.data.published import DEFAULT_TARGET_PREFIX, RPJMN_SOURCE, bps_poverty, fact, published_facts
+from ucj.data.published import RPJMN_SOURCE, default_target, bps_poverty, fact, published_facts
 from ucj.data.registry import Registry, load_registry
 from ucj.data.schema import SYNTHETIC_SOURCE, validate
 
@@ -494,9 +494,7 @@ def _poverty(rng: np.random.Generator, codes: np.ndarray, bps: dict[int, pd.Data
     return pd.concat(frames, ignore_index=True)
 
 
-DEFAULT_TARGET = (2029, 43.92, "working_population",
-                  DEFAULT_TARGET_PREFIX + "RPJMN 2025-2029 national UCJ target (43.92 % by 2029), applied to a "
-                  "district without a target of its own")
+DEFAULT_TARGET = default_target()  # the national RPJMN target (national_figures.csv): 2029, 43.92 %
 # The seed districts' own coverage targets (their plans that are not coverage targets, Boalemo's
 # poverty target and Muna Barat's 10,000 workers for 2026, are in the plans table: `_plans`).
 MINAHASA_TARGET_SOURCE = ("Bupati Minahasa: universal worker coverage of the potensi pekerja list; {article}; "

@@ -296,8 +296,19 @@ class DistrictReport:
             self.figure_item(t("workers_needed_gross", lang), "workers_gross"),
             self.figure_item(self.claims_label(), "claims_12m"),
             self.figure_item(t("p0", lang), "p0"),
-            self.figure_item(t("national_p0", lang), "national_p0"),
+            self.poverty_item(t("national_p0", lang), "national_p0"),
         ]
+
+    def poverty_item(self, label: str, name: str) -> tuple[str, str]:
+        """`figure_item` of an aggregate P0 (province, national); when the analysis gives none, its year and the
+        reason from the catalogue ("– (no number of poor in the data: …)"), never a bare dash (realpath)."""
+        shown = self.figure_item(label, name)
+        pov = self.key.get("poverty")
+        why = pov.get(f"{name}_reason") if isinstance(pov, dict) else None
+        if name in self.results.figures or not why:
+            return shown
+        year = pov.get("year")  # type: ignore[union-attr]
+        return (f"{label}, {fmt_year(year)}" if year else label), f"– ({reason_text(why, self.lang)})"
 
     def workers_net_item(self) -> tuple[str, str]:
         """The summary's net need; above the target, 0 and by how much today's participants exceed its need."""
@@ -842,7 +853,25 @@ class DistrictReport:
         note = self.results.province_note
         if note:
             text += " " + reason_text(note, lang).replace("; ", " ")
-        return " ".join([text, *split_history(self.params.district.province_code, lang)])
+        return " ".join([text, *self.empty_aggregates(), *split_history(self.params.district.province_code, lang)])
+
+    def empty_aggregates(self) -> list[str]:
+        """Why the poverty table's P1, P2, province and national P0 columns are "–" in every row, when they are (a P0
+        table imported alone, realpath): the columns named, the reason from the catalogue."""
+        pov, table = self.key.get("poverty"), self.results.poverty
+        if not isinstance(pov, dict) or table is None or table.empty:
+            return []
+        empty = [(c, pov.get(f"{c}_reason")) for c in ("p1", "p2", "province_p0", "national_p0")
+                 if c in table.columns and table[c].isna().all() and pov.get(f"{c}_reason")]
+        if not empty:
+            return []
+        labels = {"p1": t("p1", self.lang), "p2": t("p2", self.lang),
+                  "province_p0": t("province_p0_current_pct", self.lang), "national_p0": t("national_p0", self.lang)}
+        out: dict[str, list[str]] = {}
+        for c, why in empty:
+            out.setdefault(str(why), []).append(labels[c])
+        return [tf("aggregate_p0_missing", self.lang, columns=", ".join(cols),
+                   reason=reason_text(why, self.lang)) for why, cols in out.items()]
 
     @_one_output
     def show_peers(self) -> None:
@@ -872,6 +901,13 @@ class DistrictReport:
                 lines.append(tf("peers_tie_note", lang, indicator=t(str(r.indicator), lang), rank=fmt_int(r.rank, lang),
                                 of=fmt_int(r.of, lang), tied=fmt_int(r.tied, lang),
                                 value=shown_values.iloc[i][t("value", lang)]))
+        pov = self.key.get("poverty")
+        why = pov.get("national_p0_reason") if isinstance(pov, dict) else None
+        p0 = peers[peers["indicator"] == "p0"]
+        if why and len(p0) and p0[["province", "national", "peer_mean"]].isna().all(axis=None):
+            # the province's, the nation's and the peers' P0 are weighted by population, which comes from the number
+            # of poor: without it, the row's "–" with the reason (realpath)
+            lines.append(tf("peers_p0_missing", lang, indicator=t("p0", lang), reason=reason_text(why, lang)))
         return lines
 
     @_one_output

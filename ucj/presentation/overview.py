@@ -9,6 +9,7 @@ AreaFigures for the area's own figures); this module only puts them into words, 
 from __future__ import annotations
 
 import base64
+import math
 import html
 from dataclasses import dataclass, field
 
@@ -88,10 +89,23 @@ class Overview:
                   if self.synthetic else "")
         display(HTML(f"<style>{stylesheet()}</style><h1 class='ucj-title'>{html.escape(self.title)}</h1>{banner}"))
 
+    def ranked(self) -> int:
+        """How many districts the ranking ranks (`RegionFigures.ranked`: those with a coverage in the data)."""
+        return self.results.ranked
+
     def shown_top(self, top: int | None) -> int:
-        """How many districts the page's ranking lists: `top`, or all when it is unset or larger."""
-        n = len(self.ranking)
+        """How many districts the page's ranking lists: `top`, or all it ranks when it is unset or larger."""
+        n = self.ranked()
         return n if top is None or top <= 0 or top >= n else int(top)
+
+    def unranked_text(self) -> str:
+        """Why some districts are not in the ranking (no coverage in the data), and that the area's figures are over
+        the others; "" when every district is ranked."""
+        total, n = len(self.ranking), self.ranked()
+        if n == total:
+            return ""
+        return tf("ranking_unranked", self.lang, missing=fmt_int(total - n, self.lang), total=fmt_int(total, self.lang),
+                  ranked=fmt_int(n, self.lang), reason=reason_text("reason_no_enrolment", self.lang))
 
     def ranking_heading(self, top: int | None = None) -> str:
         """"The 25 of 514 districts with the highest coverage, 2025-12": what the ranking table holds, the rule
@@ -120,8 +134,10 @@ class Overview:
         from IPython.display import HTML, display
 
         df = self.display_ranking()
+        unranked = self.unranked_text()
         display(HTML(f'<h2 class="ucj-h">{html.escape(self.ranking_heading(top))}</h2>'
                      f"<p><small>{html.escape(self.ranking_period_text())}</small></p>"
+                     + (f"<p><small>{html.escape(unranked)}</small></p>" if unranked else "")
                      + df.head(self.shown_top(top)).to_html(index=False, escape=True, classes="ucj-table", border=0,
                                                             na_rep="–")))
 
@@ -319,9 +335,18 @@ class Overview:
         ] + self.combined_items() + [
             (f"{t('claims_12m_label', lang)}, {a.claims_from:%Y-%m} – {a.last_period:%Y-%m}",
              f"{fmt_rp(a.claim_amount_rp, lang)} ({claims_basis_text(a.claim_count, lang)})"),
-            (f"{t('p0', lang)} {fmt_year(a.poverty_year)}", fmt_pct(a.p0, lang)),
-        ] + ([] if a.province_code is None else
-             [(f"{t('national_p0', lang)} {fmt_year(a.poverty_year)}", fmt_pct(a.national_p0, lang))])
+            self.p0_item(t("p0", lang), a.p0, a.p0_reason),
+        ] + ([] if a.province_code is None else [self.p0_item(t("national_p0", lang), a.national_p0,
+                                                               a.national_p0_reason)])
+
+    def p0_item(self, label: str, value: float | None, reason: str | None) -> tuple[str, str]:
+        """The summary's P0 (the area's, the nation's) with its year; when the analysis gives none, the reason from
+        the catalogue (a P0 table imported without the number of poor: realpath), never a bare dash."""
+        a, lang = self._area(), self.lang
+        label = f"{label} {fmt_year(a.poverty_year)}" if a.poverty_year else label
+        if (value is None or not math.isfinite(value)) and reason:
+            return label, f"– ({reason_text(reason, lang)})"
+        return label, fmt_pct(value, lang)
 
     def published_coverage_item(self) -> tuple[str, str] | None:
         """The national overview's published national UCJ coverage, each figure with its period and citation, not

@@ -283,6 +283,9 @@ def scatter_figure(df: pd.DataFrame, x: str, y: str, label_col: str, lang: Lang,
     axis named with its pairing ("Coverage (all active participants / working population)")."""
     from adjustText import adjust_text
 
+    # a district without both values has no dot (imported data may cover one province while BPS's P0 covers every
+    # district: a national overview's ranking then holds 514 rows, few with coverage); adjustText refuses NaN
+    df = df[np.isfinite(df[x].to_numpy(dtype=float)) & np.isfinite(df[y].to_numpy(dtype=float))]
     n = len(df)
     fig, ax = _new(7.5, 4.4 if not label_all or n <= 12 else 5.6)
     marked = df[df[label_col].isin(highlight or [])]
