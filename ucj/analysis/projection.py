@@ -135,10 +135,11 @@ class ModelFit:
     residual_pvalue: float = math.nan  # Ljung-Box p-value of this model's residuals
     std_errors: dict[str, float] = field(default_factory=dict)
     # the model's own forecast SD over the held-out months (RMS, from the early fit), the holdout RMSE over it, and
-    # how many held-out months fell inside the model's INTERVAL interval (CALIBRATION_MIN_RATIO)
+    # how many held-out months fell inside the model's INTERVAL interval (CALIBRATION_MIN_RATIO); NaN / None where no
+    # early model could be scored (CALIBRATION_EARLY_RULE)
     holdout_sd: float = math.nan
     calibration_ratio: float = math.nan
-    holdout_inside: int = 0
+    holdout_inside: int | None = 0
     # which early fit those calibration figures score (CALIBRATION_EARLY_RULE, docs/calib.md): this model's own, or,
     # where its early fit sits on a bound the identifiability rules reject, the nested model the rules would have used
     # on the months before the first origin (None: no early model is usable, so the interval is not calibrated);
@@ -214,7 +215,7 @@ class Projection:
     holdout_rmse: float = math.nan
     holdout_sd: float = math.nan
     calibration_ratio: float = math.nan
-    holdout_inside: int = 0
+    holdout_inside: int | None = 0
     holdout_points: int = 0
     interval_scale: float = 1.0
     calibration_reason: str | None = None
@@ -369,7 +370,7 @@ def _calibrate(fit: ModelFit, scored: str | None, errors: list[np.ndarray] | Non
     """The calibration figures of `fit` from the early model the rules would use (`_early_chain`): the scored
     model's holdout RMSE, the RMS of its own SDs, their ratio and the months inside its interval."""
     fit.calibration_model, fit.early_rejection = scored, early_rejection
-    fit.holdout_sd, fit.calibration_ratio, fit.holdout_inside = math.nan, math.nan, 0
+    fit.holdout_sd, fit.calibration_ratio, fit.holdout_inside = math.nan, math.nan, None  # None: not scored
     if scored is None or not errors or not sds:
         return
     probe = ModelFit(scored, True)
