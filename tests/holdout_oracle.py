@@ -85,3 +85,60 @@ def shift_pct(ds, code: str | list[str], y: pd.Series, target_year: int) -> floa
     funded = e[(e["month"] == e["month"].max()) & (e["funding"] != "self_employer")]["active"].sum()
     g = (w[2025] / w[2020]) ** (1 / 5) - 1
     return 100 * (float(funded) + y.attrs["december_seasonal"]) / (w[2025] * (1 + g) ** (target_year - 2025))
+
+
+# -- which early fit is scored (docs/calib.md; reader 17, R17-1) ----------------------------------------------------
+def on_bound(value: float, lo: float, hi: float) -> str | None:
+    """"lower" / "upper" when `value` is within 1e-6 of the bound range of a bound (docs/modelid.md), else None."""
+    tol = 1e-6 * (hi - lo)
+    return "lower" if value - lo <= tol else ("upper" if hi - value <= tol else None)
+
+
+def ets_fit(y: pd.Series, damped: bool):  # type: ignore[no-untyped-def]
+    """statsmodels' ETSModel, damped-trend or level-only, fitted to `y`: (the model, its parameters by name)."""
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+    kw = dict(trend="add", damped_trend=True) if damped else dict(trend=None)
+    model = ETSModel(y, error="add", **kw)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = model.fit(disp=False)
+    return model, dict(zip(res.param_names, res.params))
+
+
+def statsmodels_early_rule(y: pd.Series) -> tuple[str | None, dict[str, float] | None]:
+    """(the model the rules would use on the first n - 24 months, its holdout summary) by statsmodels alone; (None,
+    None) when the chain ends in a bound that is not nested. The rule as docs/modelnest.md states it: the first bound
+    in the order damping, trend share, level decides; damping 0.8, trend share 0.9999 or level 0.9999 nest to
+    ETS(A,N,N), whose level at 0.9999 nests to the random walk with drift; any other bound ends the chain."""
+    early = y.iloc[:len(y) - 24]
+    model, p = ets_fit(early, damped=True)
+    b = model._setup_bounds()  # statsmodels' own bounds: alpha, beta / alpha, (gamma), phi
+    sides = {"damping": on_bound(p["damping_trend"], *b[3]),
+             "trend": on_bound(p["smoothing_trend"] / p["smoothing_level"], *b[1]),
+             "level": on_bound(p["smoothing_level"], *b[0])}
+    first = next(((k, s) for k, s in sides.items() if s), None)
+    if first is None:
+        return "ets_damped", summary(*ets_holdout(y, damped=True))
+    if first not in (("damping", "lower"), ("trend", "upper"), ("level", "upper")):
+        return None, None
+    ses_model, q = ets_fit(early, damped=False)
+    side = on_bound(q["smoothing_level"], *ses_model._setup_bounds()[0])
+    if side is None:
+        return "ets_level", summary(*ets_holdout(y, damped=False))
+    if side == "upper":
+        return "random_walk", summary(*rw_holdout(y.to_numpy()))
+    return None, None
+
+
+def damped_at_target(ds, code: str, y: pd.Series, h: int,  # type: ignore[no-untyped-def]
+                     target_year: int) -> tuple[float, float]:
+    """statsmodels' whole-series damped fit at the target month: (mean + what the projection adds, SD)."""
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = ETSModel(y, error="add", trend="add", damped_trend=True).fit(disp=False)
+        at = res.get_prediction(start=len(y) + h - 1, end=len(y) + h - 1).summary_frame(alpha=0.2)
+    mean = float(at["mean"].iloc[0]) + shift_pct(ds, code, y, target_year)
+    return mean, (float(at["pi_upper"].iloc[0]) - float(at["mean"].iloc[0])) / Z80

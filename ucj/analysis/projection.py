@@ -105,6 +105,16 @@ NESTS_TO_LEVEL = (("damping_trend", "lower"), ("smoothing_level", "upper"), ("sm
 # Bone Bolango's 0.95 is left alone), while 1.9-2.6 (the Gorontalo pages, 3-11 of 24 months inside the 80 %
 # interval) is widened. A logistic fit's interval is a bootstrap, not a closed form: it is not checked (a reason).
 CALIBRATION_MIN_RATIO = 1.5
+# Which early fit calibrates (reader 17, R17-1): the early fit (the months before the first origin) goes through the
+# same identifiability rules as the whole fit. Where the used model's early fit sits on a bound those rules reject,
+# its SD is no yardstick (a fixed line's interval leaves out the uncertainty of its start: Kota Bogor's early damped fit,
+# level smoothing 0.9999 and trend smoothing 1e-4, had an SD half statsmodels' interior early fit's, and set a widening
+# of 2.18 where the interior fit gives 0.93). The holdout then scores the model the rules would have used on those
+# months: down the nesting chain (damping 0.8 -> ETS(A,N,N); its level smoothing 0.9999 -> the random walk with
+# drift), and where the chain ends in "cannot say yet" (damping 0.98, a smoothing parameter at 1e-4) nothing is
+# scored and the interval is not calibrated (`reason_calibration_early_unusable`). The residual check is not applied
+# to the early fit (it decides usability, not identifiability, and would leave exactly the misfits uncalibrated).
+CALIBRATION_EARLY_RULE = "nest"
 Status = Literal["likely", "uncertain", "unlikely", "cannot_say", "not_fitted", "target_passed", "other_basis"]
 
 
@@ -125,10 +135,18 @@ class ModelFit:
     residual_pvalue: float = math.nan  # Ljung-Box p-value of this model's residuals
     std_errors: dict[str, float] = field(default_factory=dict)
     # the model's own forecast SD over the held-out months (RMS, from the early fit), the holdout RMSE over it, and
-    # how many held-out months fell inside the model's INTERVAL interval (CALIBRATION_MIN_RATIO)
+    # how many held-out months fell inside the model's INTERVAL interval (CALIBRATION_MIN_RATIO); NaN / None where no
+    # early model could be scored (CALIBRATION_EARLY_RULE)
     holdout_sd: float = math.nan
     calibration_ratio: float = math.nan
-    holdout_inside: int = 0
+    holdout_inside: int | None = 0
+    # which early fit those calibration figures score (CALIBRATION_EARLY_RULE, docs/calib.md): this model's own, or,
+    # where its early fit sits on a bound the identifiability rules reject, the nested model the rules would have used
+    # on the months before the first origin (None: no early model is usable, so the interval is not calibrated);
+    # that model's holdout RMSE (equal to `rmse_holdout` when it is this model's own); why the early fit was not used
+    calibration_model: str | None = None
+    calibration_rmse: float = math.nan
+    early_rejection: str | None = None
 
 
 @dataclass
@@ -153,6 +171,7 @@ class Projection:
     upper_pct: float
     interval: float
     probability_reaching_target: float  # P(coverage at the target year >= target), from the forecast distribution
+    # (NaN when the verdict is "cannot say yet": the interval is too wide to judge with, so no chance is given, R17-9)
     choice: str | None  # how the model was chosen
     seasonally_adjusted: bool  # STL seasonality removed before fitting
     residual_pvalue: float  # Ljung-Box p-value of the chosen model's residuals (`ljung_box_lags` lags)
@@ -196,10 +215,18 @@ class Projection:
     holdout_rmse: float = math.nan
     holdout_sd: float = math.nan
     calibration_ratio: float = math.nan
-    holdout_inside: int = 0
+    holdout_inside: int | None = 0
     holdout_points: int = 0
     interval_scale: float = 1.0
     calibration_reason: str | None = None
+    # the model whose early fit the holdout calibration scored (the model used, or the nested model the rules would
+    # have used on the months before the first origin, CALIBRATION_EARLY_RULE) and why the used model's own early fit
+    # was not (a reason code; None when it was)
+    calibration_model: str | None = None
+    calibration_early_rejection: str | None = None
+    # with a "cannot say yet" verdict from a model: the chance the too-wide interval would give, not shown on any page
+    # (reader 17, R17-9); NaN otherwise (then `probability_reaching_target` holds it)
+    probability_not_a_verdict: float = math.nan
 
     def fits_table(self) -> pd.DataFrame:
         rows = []
@@ -219,6 +246,10 @@ class Projection:
                if f.name not in ("fits", "forecast", "scenarios", "monthly_seasonal", "organic_december_level")}
         out["last_month"] = None if self.last_month is None else f"{self.last_month:%Y-%m}"
         out["interval_pct"] = 100 * self.interval  # the level of lower_pct-upper_pct, stated beside them
+        # whether lower_pct / upper_pct were cut at 0 / 100 % (coverage is clipped), as the page says (R17-2)
+        fc = self.forecast
+        for col in ("lower_cut_at_0", "upper_cut_at_100"):
+            out[col] = bool(fc[col].iloc[-1]) if len(fc) and col in fc else None
         return out
 
 
@@ -334,6 +365,74 @@ def _holdout(fit: ModelFit, errors: list[np.ndarray], sds: list[np.ndarray] | No
             fit.holdout_inside = int(np.sum(np.abs(err) <= float(ndtri(0.5 + INTERVAL / 2)) * sd))
 
 
+def _calibrate(fit: ModelFit, scored: str | None, errors: list[np.ndarray] | None, sds: list[np.ndarray] | None,
+               early_rejection: str | None) -> None:
+    """The calibration figures of `fit` from the early model the rules would use (`_early_chain`): the scored
+    model's holdout RMSE, the RMS of its own SDs, their ratio and the months inside its interval."""
+    fit.calibration_model, fit.early_rejection = scored, early_rejection
+    fit.holdout_sd, fit.calibration_ratio, fit.holdout_inside = math.nan, math.nan, None  # None: not scored
+    if scored is None or not errors or not sds:
+        return
+    probe = ModelFit(scored, True)
+    _holdout(probe, errors, sds)
+    fit.calibration_rmse, fit.holdout_sd = probe.rmse_holdout, probe.holdout_sd
+    fit.calibration_ratio, fit.holdout_inside = probe.calibration_ratio, probe.holdout_inside
+
+
+def _ses_holdout(y: np.ndarray, alpha: float, l0: float, origins: list[int]
+                 ) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """ETS(A,N,N) with the early fit's (alpha, initial level), filtered up to each origin, then flat up to
+    HOLDOUT_MONTHS ahead: errors and the model's own SD there, mse (1 + (h - 1) alpha^2) with mse over the months up
+    to the origin (`ses_forecast`)."""
+    errors, sds = [], []
+    for o in origins:
+        e_o, lv = fitting.ses_errors(np.array([alpha]), np.array([l0]), y[None, :o], np.array([o]))
+        h = min(HOLDOUT_MONTHS, len(y) - o)
+        errors.append(lv[0, -1] - y[o:o + h])
+        sds.append(np.sqrt(float(np.mean(e_o[0, :o] ** 2)) * (1 + np.arange(h) * alpha**2)))
+    return errors, sds
+
+
+def _rw_holdout(y: np.ndarray, origins: list[int]) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """The random walk with drift, its drift and variance from the differences before the first origin: errors
+    from each origin and the model's own SD, sigma^2 h (1 + h / n) (`random_walk_forecast`)."""
+    d_early = np.diff(y[:origins[0]])
+    d0 = float(np.mean(d_early))
+    s0 = float(np.mean((d_early - d0) ** 2))
+    hs = [np.arange(1, min(HOLDOUT_MONTHS, len(y) - o) + 1) for o in origins]
+    return ([y[o - 1] + d0 * h - y[o:o + HOLDOUT_MONTHS] for o, h in zip(origins, hs)],
+            [np.sqrt(s0 * h * (1 + h / len(d_early))) for h in hs])
+
+
+def _early_chain(start: str, y: np.ndarray, origins: list[int], early_ets: EtsFit | None,
+                 early_ses: tuple[float, float, float] | None,
+                 ets_holdout: tuple[list[np.ndarray], list[np.ndarray]] | None
+                 ) -> tuple[str | None, list[np.ndarray] | None, list[np.ndarray] | None, str | None]:
+    """The model the identifiability rules would use on the months before the first origin, starting from `start`
+    (CALIBRATION_EARLY_RULE): (that model, its holdout errors, its SDs, why `start`'s own early fit was not used)."""
+    why = None
+    model = start
+    if model == ETS_DAMPED:
+        if early_ets is None or not np.isfinite(early_ets.sse):
+            return None, None, None, reason_code("reason_ets_failed")
+        why = ets_rejection(early_ets.params)
+        if why is None:
+            return ETS_DAMPED, *(ets_holdout or (None, None)), None
+        if not nests_to_level(early_ets.params):
+            return None, None, None, why
+        model = NESTED_LEVEL
+    if model == NESTED_LEVEL:
+        if early_ses is None:
+            return None, None, None, why
+        ses_why = ses_rejection(early_ses[0])
+        if ses_why is None:
+            return NESTED_LEVEL, *_ses_holdout(y, early_ses[0], early_ses[1], origins), why
+        why = why or ses_why
+        if ses_why != reason_code("reason_ets_level_random_walk"):
+            return None, None, None, why
+    return NESTED_RW, *_rw_holdout(y, origins), why
+
+
 def _stack(series: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     """Series of different lengths as one array padded with NaN on the right, and their lengths."""
     lengths = np.array([len(y) for y in series], dtype="int64")
@@ -408,7 +507,10 @@ def _fit_many(ys: list[np.ndarray], holdout: bool = True, adjusted: list[bool] |
     ets_holdout, ets_holdout_sd = _ets_holdout_errors(ys, origins, early_row, ets_params)
     # the nested models, fitted where the damped fit's bound says so (`nests_to_level`): whole and early series
     nest = [i for i in range(len(ys)) if np.isfinite(ets[i].sse) and nests_to_level(ets[i].params)]
-    ses_rows = nest + [early_row[i] for i in nest if i in early_row]
+    # early fits of the nested model: for the whole fits that nest, and for every early damped fit whose own bound
+    # nests, where the holdout calibration scores the model the rules would use there (CALIBRATION_EARLY_RULE)
+    early_nest = [i for i, r in early_row.items() if np.isfinite(ets[r].sse) and nests_to_level(ets[r].params)]
+    ses_rows = list(dict.fromkeys(nest + [early_row[i] for i in list(nest) + early_nest if i in early_row]))
     ses: dict[int, tuple[float, float, float]] = {}  # problem row -> alpha, initial level, sum of squares
     ses_se: dict[int, float] = {}
     if ses_rows:
@@ -426,7 +528,9 @@ def _fit_many(ys: list[np.ndarray], holdout: bool = True, adjusted: list[bool] |
         if not np.isfinite(e.sse):
             fit = ModelFit("ets_damped", False, reason=reason_code("reason_ets_failed"))
         elif early is not None:
-            _holdout(fit, ets_holdout[i], ets_holdout_sd[i])
+            _holdout(fit, ets_holdout[i])
+            _calibrate(fit, *_early_chain(ETS_DAMPED, y, origins[i], ets[early], ses.get(early),
+                                          (ets_holdout[i], ets_holdout_sd[i])))
         if fit.fitted:
             fit.residual_pvalue = residual_check(e.resid)
             fit.rejection = ets_rejection(e.params)
@@ -484,14 +588,8 @@ def _nested_fits(i: int, y: np.ndarray, ses: dict[int, tuple[float, float, float
     _reject_bad_residuals(fit, adjusted)
     if early is not None and early in ses:
         ea, el0, _ = ses[early]
-        errors, sds = [], []
-        for o in origins:
-            e_o, lv = fitting.ses_errors(np.array([ea]), np.array([el0]), y[None, :o], np.array([o]))
-            h = min(HOLDOUT_MONTHS, len(y) - o)
-            errors.append(lv[0, -1] - y[o:o + h])
-            # the model's own SD there: mse (1 + (h - 1) alpha^2), mse over the months up to the origin (`ses_forecast`)
-            sds.append(np.sqrt(float(np.mean(e_o[0, :o] ** 2)) * (1 + np.arange(h) * ea**2)))
-        _holdout(fit, errors, sds)
+        _holdout(fit, _ses_holdout(y, ea, el0, origins)[0])
+        _calibrate(fit, *_early_chain(NESTED_LEVEL, y, origins, None, ses[early], None))
     fits.append(fit)
     models[NESTED_LEVEL] = (alpha, float(levels[0, -1]), float(np.mean(resid**2)))
     if fit.rejection != reason_code("reason_ets_level_random_walk"):
@@ -508,12 +606,9 @@ def _nested_fits(i: int, y: np.ndarray, ses: dict[int, tuple[float, float, float
                   std_errors={"drift": math.sqrt(sigma2 / len(diff)), "sigma2": sigma2 * math.sqrt(2 / len(diff))})
     _reject_bad_residuals(rw, adjusted)
     if origins:  # the drift estimated on the months before the first origin, as the other models
-        d_early = np.diff(y[:origins[0]])
-        d0 = float(np.mean(d_early))
-        s0 = float(np.mean((d_early - d0) ** 2))  # its variance as the whole fit's (`random_walk_forecast`)
-        hs = [np.arange(1, min(HOLDOUT_MONTHS, len(y) - o) + 1) for o in origins]
-        _holdout(rw, [y[o - 1] + d0 * h - y[o:o + HOLDOUT_MONTHS] for o, h in zip(origins, hs)],
-                 [np.sqrt(s0 * h * (1 + h / len(d_early))) for h in hs])
+        errors, sds = _rw_holdout(y, origins)
+        _holdout(rw, errors)
+        _calibrate(rw, NESTED_RW, errors, sds, None)
     fits.append(rw)
     models[NESTED_RW] = (float(y[-1]), drift, sigma2, len(diff))
 
@@ -1010,29 +1105,38 @@ def _finish(p: _Pending, fits: list[ModelFit], models: dict[str, object]) -> Pro
                           "organic_mean": np.clip(fc["mean"], 0, 100), "organic_lower": np.clip(fc["lower"], 0, 100),
                           "organic_upper": np.clip(fc["upper"], 0, 100),
                           "funded_pct": funded_pct, "model": best.model,
-                          "interval_pct": 100 * (1 - alpha), "lower_cut_at_0": total["lower"] < 0})
+                          "interval_pct": 100 * (1 - alpha), "lower_cut_at_0": total["lower"] < 0,
+                          "upper_cut_at_100": total["upper"] > 100})
     last_total = float(base["last_coverage_pct"])
     frame["informative"] = informative(frame["upper"].to_numpy() - frame["lower"].to_numpy(), last_total, target_pct)
     at = {k: float(frame[k].iloc[-1]) for k in ("mean", "lower", "upper")}
     reason = None
+    not_a_verdict = math.nan
     if status == "uncertain" and not bool(frame["informative"].iloc[-1]):
         status = "cannot_say"
         reason = reason_code("reason_interval_too_wide", width=f"{at['upper'] - at['lower']:.1f}",
                              room=f"{room(last_total, target_pct):.1f}")
+        # "cannot say yet" gives no chance of reaching the target: a planner reads a printed probability as the verdict
+        # the page declines to give (reader 17, R17-9); kept for scripts under a name that says so
+        probability, not_a_verdict = math.nan, probability
     rows = []
     for name, sched in schedules.items():
         f_pct = 100 * sched / denom
-        pr, st = judge(float(fc["mean"][-1] + f_pct[-1]), float(fc["sd"][-1]), target_pct,
-                       float(fc["lower"][-1] + f_pct[-1]), float(fc["upper"][-1] + f_pct[-1]))
+        lo_s, hi_s = float(fc["lower"][-1] + f_pct[-1]), float(fc["upper"][-1] + f_pct[-1])
+        pr, st = judge(float(fc["mean"][-1] + f_pct[-1]), float(fc["sd"][-1]), target_pct, lo_s, hi_s)
+        if st == "uncertain" and not bool(informative(np.array([min(hi_s, 100) - max(lo_s, 0)]), last_total,
+                                                      target_pct)[0]):
+            pr = math.nan  # the scenario's own interval too wide to judge with: no chance, as the verdict (R17-9)
         rows.append({"funding_scenario": name, "funded_at_target": int(round(float(sched[-1]))),
                      "projected_pct": float(np.clip(fc["mean"][-1] + f_pct[-1], 0, 100)),
-                     "lower_pct": float(np.clip(fc["lower"][-1] + f_pct[-1], 0, 100)),
-                     "upper_pct": float(np.clip(fc["upper"][-1] + f_pct[-1], 0, 100)),
+                     "lower_pct": float(np.clip(lo_s, 0, 100)),
+                     "upper_pct": float(np.clip(hi_s, 0, 100)),
                      "probability_pct": 100 * pr, "interval_pct": 100 * (1 - alpha)})
     return Projection(**base, status=status, model_used=best.model, reason=reason, fits=fits,  # type: ignore[arg-type]
                       forecast=frame,
                       projected_pct=at["mean"], lower_pct=at["lower"], upper_pct=at["upper"],
-                      probability_reaching_target=probability, choice=choice, seasonally_adjusted=seasonal,
+                      probability_reaching_target=probability, probability_not_a_verdict=not_a_verdict,
+                      choice=choice, seasonally_adjusted=seasonal,
                       residual_pvalue=best.residual_pvalue, **workers, organic_last_pct=float(y[-1]),
                       december_seasonal=p.december_seasonal, december_seasonal_pct=float(december_pct[-1]),
                       monthly_seasonal=tuple(float(x) for x in p.monthly_seasonal),
@@ -1062,6 +1166,14 @@ def _calibration(best: ModelFit, n: int, last_month: pd.Timestamp) -> dict[str, 
                                   holdout_points=best.holdout_points, interval_scale=1.0, calibration_reason=None)
     if best.model not in ETS_FAMILY:
         out["calibration_reason"] = reason_code("reason_calibration_bootstrap")
+        return out
+    # the early model the calibration scored (CALIBRATION_EARLY_RULE): its RMSE beside its SD
+    out.update(calibration_model=best.calibration_model, calibration_early_rejection=best.early_rejection)
+    if best.calibration_model is not None:
+        out["holdout_rmse"] = best.calibration_rmse
+    if best.holdout_points and best.calibration_model is None:  # scored, but no usable early model: not calibrated
+        out["holdout_from"] = tuple(f"{last_month - pd.DateOffset(months=n - 1 - o):%Y-%m}" for o in _origins(n))
+        out["calibration_reason"] = reason_code("reason_calibration_early_unusable")
         return out
     if not np.isfinite(best.calibration_ratio):
         return out

@@ -99,6 +99,40 @@ def _one_output(method: _Shows) -> _Shows:
     return shown  # type: ignore[return-value]
 
 
+def cut_text(forecast: pd.DataFrame, lang: Lang) -> str:
+    """" (lower bound cut at 0; upper bound cut at 100)" for the cuts of a projection's interval at its last month
+    (the target year): coverage is clipped to 0-100 %, and a cut bound says so wherever the interval is printed
+    (issue 18 item 9; reader 17, R17-2 for the cut at 100)."""
+    fc = forecast
+    cuts = [t(col, lang).lower() for col in ("lower_cut_at_0", "upper_cut_at_100")
+            if len(fc) and col in fc and bool(fc[col].iloc[-1])]
+    return f" ({'; '.join(cuts)})" if cuts else ""
+
+
+def cut_notes(forecast: pd.DataFrame, lang: Lang) -> str:
+    """The sentences that explain `cut_text`'s cuts ("" when neither bound was cut)."""
+    fc = forecast
+    return "".join(" " + t(note, lang) for col, note in (("lower_cut_at_0", "lower_cut_note"),
+                                                        ("upper_cut_at_100", "upper_cut_note"))
+                   if len(fc) and col in fc and bool(fc[col].iloc[-1]))
+
+
+def scenario_probability_text(row: object, p: Projection, lang: Lang) -> str:
+    """A funding scenario's chance of reaching the target, or, where its interval is too wide to judge the target
+    with (no chance computed, R17-9), "–" with that reason from the catalogue (a target over another basis has
+    no chance either, and says why elsewhere: "–")."""
+    value = row["probability_pct"]  # type: ignore[index]
+    if pd.isna(value) and p.model_used and p.status != OTHER_BASIS:
+        return "–" + t("probability_not_given_short", lang)
+    return fmt_pct(value, lang)
+
+
+def no_probability(p: Projection) -> bool:
+    """Whether a projection's verdict is "cannot say yet" with a model: its chance of reaching the target is then
+    not given (NaN in the Projection; reader 17, R17-9), the page says so instead of a number."""
+    return bool(p.model_used) and p.status == "cannot_say"
+
+
 @dataclass
 class DistrictReport:
     """Everything one district report shows."""
@@ -189,6 +223,9 @@ class DistrictReport:
         if p.status == OTHER_BASIS:  # the point and its interval, no verdict or chance against the target
             return (f"{fmt_pct(p.projected_pct, lang)} ({level} {fmt_pct(p.lower_pct, lang)}–"
                     f"{fmt_pct(p.upper_pct, lang)}) – {t(p.status, lang)}{self.lower_cut_text()}")
+        if no_probability(p):  # "cannot say yet": no chance printed beside it (reader 17, R17-9)
+            return (f"{fmt_pct(p.projected_pct, lang)} ({level} {fmt_pct(p.lower_pct, lang)}–"
+                    f"{fmt_pct(p.upper_pct, lang)}) – {t(p.status, lang)}{self.lower_cut_text()}")
         return (f"{fmt_pct(p.projected_pct, lang)} ({level} {fmt_pct(p.lower_pct, lang)}–{fmt_pct(p.upper_pct, lang)})"
                 f" – {t(p.status, lang)}, {t('probability_reaching_target', lang)} "
                 f"{fmt_pct(100 * p.probability_reaching_target, lang)}{self.lower_cut_text()}")
@@ -242,7 +279,7 @@ class DistrictReport:
         level = t("interval_level", lang).format(level=fmt_num(100 * self.projection.interval, lang, 0))
         return dict(plans=self.planned_text(), year=fmt_year(self.projection.target_year),
                     projected=fmt_pct(sc["projected_pct"], lang), level=level, lower=fmt_pct(sc["lower_pct"], lang),
-                    upper=fmt_pct(sc["upper_pct"], lang), probability=fmt_pct(sc["probability_pct"], lang))
+                    upper=fmt_pct(sc["upper_pct"], lang), probability=scenario_probability_text(sc, self.projection, lang))
 
     def plan_scenario_text(self) -> str:
         """One sentence: the projection with the plans not yet budgeted, as a scenario ("" when none)."""
@@ -259,11 +296,8 @@ class DistrictReport:
         return [(label, tf("plan_scenario_value", self.lang, **values))]
 
     def lower_cut_text(self) -> str:
-        """" (lower bound cut at 0)" when the interval's lower bound at the target year was cut at 0 %."""
-        fc = self.projection.forecast
-        if len(fc) and "lower_cut_at_0" in fc and bool(fc["lower_cut_at_0"].iloc[-1]):
-            return f" ({t('lower_cut_at_0', self.lang).lower()})"
-        return ""
+        """" (lower bound cut at 0; upper bound cut at 100)" for the cuts of the interval at the target year."""
+        return cut_text(self.projection.forecast, self.lang)
 
     def figure_item(self, label: str, name: str) -> tuple[str, str]:
         """(label with the figure's period, value) for one of the analysis layer's Figures: the period
@@ -492,12 +526,12 @@ class DistrictReport:
         if p.status == OTHER_BASIS:  # a target set over another denominator: not judged, and why
             s += " " + other_basis_sentence(p, lang)
         elif p.model_used:
-            s += " " + tf("projection_sentence", lang, model=t(p.model_used, lang),
+            s += " " + tf("projection_sentence_cannot_say" if no_probability(p) else "projection_sentence", lang,
+                          model=t(p.model_used, lang),
                           projected=fmt_pct(p.projected_pct, lang), level=fmt_pct(100 * p.interval, lang, 0),
                           lower=fmt_pct(p.lower_pct, lang), upper=fmt_pct(p.upper_pct, lang),
                           status=t(p.status, lang), probability=fmt_pct(100 * p.probability_reaching_target, lang))
-            if self.lower_cut_text():
-                s += " " + t("lower_cut_note", lang)
+            s += cut_notes(p.forecast, lang)
             if p.status == "cannot_say" and p.reason:
                 why = reason_text(p.reason, lang)
                 s += " " + why[:1].upper() + why[1:] + "."
@@ -669,11 +703,22 @@ class DistrictReport:
         """Where the interval was widened by the holdout (`projection.CALIBRATION_MIN_RATIO`): by how much and the
         evidence, in one plain sentence (reader 16, R16-7); "" where it was not."""
         p, lang = self.projection, self.lang
-        if not p.model_used or p.interval_scale == 1.0 or not p.holdout_from:
+        if not p.model_used or not p.holdout_from:
             return ""
+        early = getattr(p, "calibration_early_rejection", None)
+        if early and getattr(p, "calibration_model", None) is None:  # the early fit unusable, nothing nested: said
+            return " " + tf("calibration_not_checked_sentence", lang, model=t(p.model_used, lang),
+                            first=p.holdout_from[0], why=reason_text(early, lang))
+        if p.interval_scale == 1.0:
+            return ""
+        nested = ""
+        if early and p.calibration_model != p.model_used:  # the widening comes from the model the rules use there
+            nested = " " + tf("calibration_early_nested_sentence", lang, model=t(p.model_used, lang),
+                              first=p.holdout_from[0], why=reason_text(early, lang),
+                              scored=t(p.calibration_model, lang))
         origins = (p.holdout_from[0] if len(p.holdout_from) == 1 else
                    tf("calibration_origins_two", lang, first=p.holdout_from[0], second=p.holdout_from[-1]))
-        return " " + tf("calibration_widened_sentence", lang, ratio=fmt_num(p.interval_scale, lang, 2),
+        return nested + " " + tf("calibration_widened_sentence", lang, ratio=fmt_num(p.interval_scale, lang, 2),
                         origins=origins, points=fmt_int(p.holdout_points, lang),
                         rmse=fmt_num(p.holdout_rmse, lang, 2), pp=t("pp", lang), sd=fmt_num(p.holdout_sd, lang, 2),
                         inside=fmt_int(p.holdout_inside, lang), level=fmt_num(100 * p.interval, lang, 0))
@@ -967,7 +1012,7 @@ class DistrictReport:
             key = (("plan_against_budget_beyond_central" if central else "plan_against_budget_beyond")
                    if int(a["beyond_plan"]) > 0 else
                    ("plan_against_budget_covers_central" if central else "plan_against_budget_covers"))
-            lines.append(tf(key, lang, probability=fmt_pct(sc["probability_pct"], lang) if sc is not None else "–",
+            lines.append(tf(key, lang, probability=scenario_probability_text(sc, self.projection, lang) if sc is not None else "–",
                             plan_year=fmt_year(a["plan_year"]), planned=fmt_int(a["planned_workers"], lang),
                             year=fmt_year(a["last_year"]), needed=fmt_int(a["funded_needed_at_last_year"], lang),
                             beyond=fmt_int(a["beyond_plan"], lang), surplus=fmt_int(a["plan_exceeds_need_by"], lang),
@@ -1254,8 +1299,22 @@ class DistrictReport:
                                               if c == "coverage_pct" else h for c, h in zip(s.values.columns, s.headers)])
             if name == "projection_scenarios" and "funding_scenario" in frame and self.projection.last_month is not None:
                 s = self.no_renewal_named(frame, s)
+            if name == "projection_scenarios" and "probability_pct" in frame:
+                s = self.no_chance_said(frame, s)
             kept = self._shown[name] = (frame, s, None)
         return kept[1]
+
+    def no_chance_said(self, frame: pd.DataFrame, s: Shown) -> Shown:
+        """A scenario whose interval is too wide to judge the target with has no chance (NaN, R17-9): its cell says
+        "–" and why, as text, on the page and in the workbook alike."""
+        values, kinds = s.values.copy(), {c: list(k) for c, k in s.kinds.items()}
+        values["probability_pct"] = values["probability_pct"].astype(object)  # a number or the reason's text
+        for i, v in enumerate(frame["probability_pct"].to_numpy()):
+            if pd.isna(v) and self.projection.model_used and self.projection.status != OTHER_BASIS:
+                values.iloc[i, values.columns.get_loc("probability_pct")] = scenario_probability_text(
+                    frame.iloc[i], self.projection, self.lang)
+                kinds["probability_pct"][i] = "text"
+        return Shown(values, kinds, s.headers)
 
     def no_renewal_named(self, frame: pd.DataFrame, s: Shown) -> Shown:
         """The no-renewal row with the year after which every agreement ends (the last month's year, as

@@ -27,8 +27,8 @@ from ucj.presentation.i18n import claims_programme_words, fmt_pp, target_year_te
 from ucj.analysis.district import OTHER_BASIS  # a target set over another denominator: not judged
 from ucj.presentation.tables import (Shown, as_html_frame, html_table, poverty_column_sources, poverty_sources_cell,
                                      share_headers, shown, source_text, sources_cell)
-from ucj.presentation.district import (DistrictReport, RowsCited, fits_with_reasons, rows_cited,
-                                       verdict_definition_text, workforce_source)
+from ucj.presentation.district import (DistrictReport, RowsCited, cut_text, fits_with_reasons, no_probability,
+                                       rows_cited, verdict_definition_text, workforce_source)
 from ucj.presentation.plots import scatter_figure
 
 
@@ -289,9 +289,8 @@ class Overview:
             return f"– ({tf('no_projection_because', lang, reason=reason_text(p.reason, lang))})"  # type: ignore[attr-defined]
         level = t("interval_level", lang).format(level=fmt_num(100 * p.interval, lang, 0))  # type: ignore[attr-defined]
         fc = p.forecast  # type: ignore[attr-defined]
-        cut = (f" ({t('lower_cut_at_0', lang).lower()})" if len(fc) and "lower_cut_at_0" in fc
-               and bool(fc["lower_cut_at_0"].iloc[-1]) else "")
-        if p.status == OTHER_BASIS:  # type: ignore[attr-defined]  # no verdict or chance against the target
+        cut = cut_text(fc, lang)
+        if p.status == OTHER_BASIS or no_probability(p):  # type: ignore[attr-defined,arg-type]  # no chance given
             return (f"{fmt_pct(p.projected_pct, lang)} ({level} {fmt_pct(p.lower_pct, lang)}–"  # type: ignore[attr-defined]
                     f"{fmt_pct(p.upper_pct, lang)}) – {t(p.status, lang)}{cut}")  # type: ignore[attr-defined]
         # the probability of reaching the target, as a district page gives it (the same `project`)

@@ -140,14 +140,15 @@ def _pct_axis(axis, lang: Lang) -> None:  # type: ignore[no-untyped-def]
 def _fan(ax, forecast: pd.DataFrame, lang: Lang) -> None:  # type: ignore[no-untyped-def]
     """The projection fan: the band only in the months where the interval is informative (`informative`),
     labelled with its level; the total projection (self-enrolled + budget-funded) and, where the forecast
-    has it, the self-enrolled part the model projects; a lower bound cut at 0 says so in the legend."""
+    has it, the self-enrolled part the model projects; a bound cut at 0 or 100 says so in the legend."""
     shown = forecast["informative"].astype(bool).to_numpy() if "informative" in forecast else np.ones(len(forecast),
                                                                                                      dtype=bool)
     label = t("interval", lang)
     if "interval_pct" in forecast and len(forecast):
         label = t("interval_level", lang).format(level=fmt_num(float(forecast["interval_pct"].iloc[0]), lang, 0))
-    if "lower_cut_at_0" in forecast and bool(forecast.loc[shown, "lower_cut_at_0"].astype(bool).any()):
-        label += "; " + t("lower_cut_at_0", lang).lower()
+    for col in ("lower_cut_at_0", "upper_cut_at_100"):  # a bound cut at 0 or at 100 says so (reader 17, R17-2)
+        if col in forecast and bool(forecast.loc[shown, col].astype(bool).any()):
+            label += "; " + t(col, lang).lower()
     if shown.any():
         ax.fill_between(forecast["month"], forecast["lower"], forecast["upper"], where=shown, color=OKABE_ITO["grey"],
                         alpha=0.3, label=label)
