@@ -543,7 +543,7 @@ class Overview:
             else:
                 notes["projection"] += " " + self.verdict_definition()
             notes["provenance"] = tf("provenance_period", lang, end=f"{a.last_period:%Y-%m}")
-            notes["key_figures"] = t("key_figures_sheet_note", lang)
+            notes["key_figures"] = tf("key_figures_sheet_note", lang, month=month, year=fmt_year(p.target_year))  # type: ignore[attr-defined]
         panel = self.results.panel
         if panel is not None:
             notes["panel"] = tf("panel_period", lang, start=fmt_year(min(panel.years)), end=fmt_year(max(panel.years)))
@@ -771,9 +771,9 @@ class Overview:
         row that holds it (the page's sentence says "above", which the workbook has no such line for; R17-4)."""
         if not self.published_coverage():
             return []
-        a = self._area()
+        a, label = self._area(), self.coverage_label()
         return [tf("published_national_not_compared_sheet", self.lang, computed=fmt_pct(a.coverage_pct, self.lang),
-                   indicator=self.coverage_label(), mark=self._mark())]
+                   indicator=label[:1].lower() + label[1:], mark=self._mark())]
 
     def _seasonal_note(self) -> list[str]:
         """The projection sheet's months each add their own seasonal component back, as the page says (R14-4)."""
