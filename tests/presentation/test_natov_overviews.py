@@ -226,3 +226,20 @@ def test_the_index_names_the_nations_target_as_the_national_page_does(run):
     assert WORDS[lang]["default"] not in html.unescape(national)
     assert f"(2029, {WORDS[lang]['default']})" in html.unescape(province)
     assert WORDS[lang]["national_target"] in _summary(r / "overview-national")[WORDS[lang]["target"]]
+
+
+@pytest.mark.slow
+def test_the_national_workbook_reads_in_one_language(run):
+    """The key figures sheet and the notes hold none of the other language's catalogue sentences once the cited
+    titles and outlets (as published, in Indonesian) are taken out."""
+    from test_report_text import _foreign_phrases
+
+    lang, r = run
+    wb = openpyxl.load_workbook(r / "overview-national" / "tables.xlsx")
+    text = "\n".join(str(v) for name in (WORDS[lang]["sheet"], WORDS[lang]["notes"])
+                     for row in wb[name].iter_rows(values_only=True) for v in row if v is not None)
+    cited = pd.read_csv(REPO / "data" / "published" / "citations.csv", dtype=str, keep_default_na=False)
+    for title in sorted([x for x in list(cited["title"]) + list(cited["publisher"]) if x], key=len, reverse=True):
+        text = text.replace(title, " ")
+    found = [p for p in _foreign_phrases(lang) if re.search(rf"(?<!\w){re.escape(p)}(?!\w)", text)]
+    assert found == []
