@@ -19,6 +19,8 @@ from pathlib import Path
 from ucj.analysis.regions import AreaFigures, RegionFigures, area_figures, region_figures
 from ucj.core.config import stylesheet
 from ucj.core.stamp import stamp
+# the national UCJ coverage as published and the national target's path (national_figures.csv; R16-3, R17-4)
+from ucj.data.published import NATIONAL_TARGET_PATH, PUBLISHED_NATIONAL_COVERAGE, PublishedFigure
 from ucj.data.dataset import Dataset
 from ucj.presentation.i18n import (Lang, check_lang, default_target_basis, fmt_int, fmt_level, fmt_num, fmt_pct, fmt_rp,
                                    fmt_year, reason_text, stamp_line, t, tf)
@@ -40,8 +42,6 @@ def claims_basis_text(count: int, lang: Lang) -> str:
               **claims_programme_words(list(SAVINGS_PROGRAMMES), lang))
 
 
-# the national UCJ coverage figures as published, oldest first (data/published/national_figures.csv; R16-3)
-from ucj.data.published import PUBLISHED_NATIONAL_COVERAGE, NATIONAL_TARGET_PATH, PublishedFigure  # noqa: E402
 
 
 @dataclass
@@ -406,8 +406,9 @@ class Overview:
         rows: list[dict[str, object]] = [{
             "indicator": self.coverage_label(), "key_value_pct": a.coverage_pct, "key_period": as_of,
             "key_basis": tf("key_basis_computed", lang, pairing=pairing, mark=self._mark()),
-            "key_source": tf("key_source_computed", lang, tables=f"{t('table.enrolment', lang)}, {t('table.workforce', lang)}",
-                             sheet=t("sheet.provenance", lang))}]  # each table's own source on that sheet
+            "key_source": tf("key_source_computed", lang,  # each table's own source on that sheet
+                             tables=f"{t('table.enrolment', lang)}, {t('table.workforce', lang)}",
+                             sheet=t("sheet.provenance", lang))}]
         for f in self.published_coverage():
             rows.append({"indicator": t("published_national_coverage", lang), "key_value_pct": f.value,
                          "key_period": f.period, "key_basis": t("key_basis_published_not_stated", lang),
