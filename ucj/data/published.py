@@ -204,7 +204,9 @@ def published_figures(names: tuple[str, ...] | list[str]) -> list[PublishedFigur
     """The national figures `names` (national_figures.csv keys), in that order, each with its publication's
     citation fields (citations.csv; the first row for its source article)."""
     figures = national_figures().set_index("figure")
-    cites = citations().drop_duplicates("source_article").set_index("source_article")
+    # through the shared reader (a page asks for these figures several times: read once per process)
+    cites = _read_csv(published_file("citations.csv"), dtype="str", keep_default_na=False)
+    cites = cites.drop_duplicates("source_article").set_index("source_article")
     out = []
     for name in names:
         row = figures.loc[name]

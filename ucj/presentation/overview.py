@@ -59,6 +59,7 @@ class Overview:
     _png: dict[str, bytes] = field(default_factory=dict, repr=False)
     _first_month: pd.Timestamp | None = None  # the data's first month (the start of the series projected)
     _stamp: dict[str, object] | None = field(default=None, repr=False)
+    _figures: dict[tuple[str, ...], list[PublishedFigure]] = field(default_factory=dict, repr=False)  # read once
     # the poverty table's sources as the district pages cite them (each BPS table once with its years, then the
     # made-up columns with theirs: tables.poverty_sources_cell); None: cite the table's sources as they name themselves
     poverty_sources: str | None = None
@@ -258,9 +259,7 @@ class Overview:
 
     def national_target_figure(self) -> PublishedFigure:
         """The national target as its statement publishes it (the RPJMN's 2029 figure, with its citation fields)."""
-        from ucj.data.published import published_figures
-
-        return published_figures(NATIONAL_TARGET_PATH[-1:])[0]
+        return self._published_figures(NATIONAL_TARGET_PATH)[-1]
 
     def target_text(self) -> str:
         a, lang = self._area(), self.lang
@@ -336,18 +335,22 @@ class Overview:
         none on a province's overview."""
         if self.results.province_code is not None or self.area is None:
             return []
-        from ucj.data.published import published_figures
-
-        return published_figures(PUBLISHED_NATIONAL_COVERAGE)
+        return self._published_figures(PUBLISHED_NATIONAL_COVERAGE)
 
     def target_path(self) -> list[PublishedFigure]:
         """The national target's path as the same statement gives it, by year (RPJMN 2025, RKP 2026, RPJMN 2029),
         typed figures with their citation fields; none unless the overview's target is the nation's own."""
         if self.area is None or not self.national_default():
             return []
+        return self._published_figures(NATIONAL_TARGET_PATH)
+
+    def _published_figures(self, names: tuple[str, ...]) -> list[PublishedFigure]:
+        """`published_figures(names)`, read once per overview (the page, workbook and key figures ask several times)."""
         from ucj.data.published import published_figures
 
-        return published_figures(NATIONAL_TARGET_PATH)
+        if names not in self._figures:
+            self._figures[names] = published_figures(names)
+        return list(self._figures[names])
 
     def published_coverage_item(self) -> tuple[str, str] | None:
         """The national overview's published national UCJ coverage, each figure with its period and its citation
