@@ -185,7 +185,11 @@ def test_r16_3_national_overview_shows_the_published_national_coverage(demo_ds, 
     target = items["Target"]
     for figure in ("rpjmn_target_2025_pct", "rkp_target_2026_pct"):
         assert stated(figure) in target, target
-    assert ov.key()["published_national_coverage"] == text
+    # key_figures.json: typed figures (R17-4), the page's card worded from them
+    typed = ov.key()["published_national_coverage"]
+    assert [x["period"] for x in typed] == ["2025-04", "2025-10"]
+    for x in typed:
+        assert f"{stated(x['figure'])} ({x['period']}; {x['citation']})" in text
     province = build_overview(demo_ds, "75", lang, figures=True)
     assert label not in dict(province.summary_items())
 

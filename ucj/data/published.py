@@ -8,6 +8,7 @@ table and to size its districts.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -169,3 +170,67 @@ def national_figures(path: str | Path | None = None) -> pd.DataFrame:
                      dtype={"figure": "str", "unit": "str", "period": "str", "wording": "str",
                             "source_article": "str", "url": "str", "title_from": "str"},
                      keep_default_na=False, na_values={"value": [""]})
+
+
+# the national UCJ coverage as published, oldest first; the national target's path as the same statement gives it
+# (RPJMN 2025, RKP 2026, RPJMN 2029), by year (national_figures.csv keys; reader 16, R16-3; reader 17, R17-4)
+PUBLISHED_NATIONAL_COVERAGE = ("ucj_coverage_2025_04_pct", "ucj_coverage_2025_10_pct")
+NATIONAL_TARGET_PATH = ("rpjmn_target_2025_pct", "rkp_target_2026_pct", "rpjmn_target_2029_pct")
+
+
+@dataclass(frozen=True)
+class PublishedFigure:
+    """One national figure as its publication states it (national_figures.csv: value, unit, period, the
+    publication's own words) with that publication's citation fields (citations.csv: publisher or outlet, title,
+    date, address). key_figures.json carries it as typed fields, and the overview's page and workbook are worded
+    from it (reader 17, R17-4: one source of truth, no figure only inside a sentence)."""
+
+    figure: str
+    value: float
+    unit: str
+    period: str
+    wording: str
+    source_article: str
+    publisher: str
+    title: str
+    date: str
+    date_note: str
+    url: str
+
+    @property
+    def plan(self) -> str:
+        """The planning document a target figure belongs to ("RPJMN 2025–2029", "RKP 2026"); "" for a published
+        figure that is no target."""
+        if self.figure.startswith("rpjmn_target_"):
+            return "RPJMN 2025–2029"
+        if self.figure.startswith("rkp_target_"):
+            return f"RKP {self.period}"
+        return ""
+
+    def key(self) -> dict[str, object]:
+        """The figure as plain JSON values (key_figures.json)."""
+        return {"figure": self.figure, "value": self.value, "unit": self.unit, "period": self.period,
+                **({"plan": self.plan} if self.plan else {}), "wording": self.wording,
+                "source": {"publisher": self.publisher, "title": self.title, "date": self.date,
+                           "date_note": self.date_note, "url": self.url}}
+
+
+def published_figures(names: tuple[str, ...] | list[str]) -> list[PublishedFigure]:
+    """The national figures `names` (national_figures.csv keys), in that order, each with its publication's
+    citation fields (citations.csv; the first row for its source article)."""
+    figures = national_figures().set_index("figure")
+    # through the shared reader (a page asks for these figures several times: read once per process)
+    cites = _read_csv(published_file("citations.csv"), dtype="str", keep_default_na=False)
+    cites = cites.drop_duplicates("source_article").set_index("source_article")
+    out = []
+    for name in names:
+        row = figures.loc[name]
+        source = str(row["source_article"])
+        c = cites.loc[source] if source in cites.index else None
+        out.append(PublishedFigure(
+            figure=name, value=float(row["value"]), unit=str(row["unit"]), period=str(row["period"]),
+            wording=str(row["wording"]), source_article=source,
+            publisher="" if c is None else str(c["publisher"]), title="" if c is None else str(c["title"]),
+            date="" if c is None else str(c["date"]), date_note="" if c is None else str(c["date_note"]),
+            url=str(row["url"]) or ("" if c is None else str(c["url"]))))
+    return out

@@ -202,8 +202,6 @@ def write_tables_xlsx(path: Path, tables: dict[str, Shown], lang: Lang, syntheti
         notes.append([t("parameters", lang), parameters])
     for line in key.get("budget_plan_text") or []:  # type: ignore[union-attr]
         notes.append([t("budget_plan", lang), str(line)])  # the budget plan's rule and notes, as the page words them
-    if key.get("published_national_coverage"):  # the national overview's published coverage, as its page says it
-        notes.append([t("published_national_coverage", lang), str(key["published_national_coverage"])])
     if stamp:
         notes.append([t("generated_at", lang), stamp])
     for name in (key.get("table_periods") or {}):  # type: ignore[union-attr]

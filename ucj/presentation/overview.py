@@ -20,6 +20,8 @@ from pathlib import Path
 from ucj.analysis.regions import AreaFigures, RegionFigures, area_figures, region_figures
 from ucj.core.config import stylesheet
 from ucj.core.stamp import stamp
+# the national UCJ coverage as published and the national target's path (national_figures.csv; R16-3, R17-4)
+from ucj.data.published import NATIONAL_TARGET_PATH, PUBLISHED_NATIONAL_COVERAGE, PublishedFigure
 from ucj.data.dataset import Dataset
 from ucj.presentation.i18n import (Lang, check_lang, default_target_basis, fmt_int, fmt_level, fmt_num, fmt_pct, fmt_rp,
                                    fmt_year, reason_text, stamp_line, t, tf)
@@ -41,8 +43,6 @@ def claims_basis_text(count: int, lang: Lang) -> str:
               **claims_programme_words(list(SAVINGS_PROGRAMMES), lang))
 
 
-# the national UCJ coverage figures as published, oldest first (data/published/national_figures.csv; R16-3)
-PUBLISHED_NATIONAL_COVERAGE = ("ucj_coverage_2025_04_pct", "ucj_coverage_2025_10_pct")
 
 
 @dataclass
@@ -60,6 +60,7 @@ class Overview:
     _png: dict[str, bytes] = field(default_factory=dict, repr=False)
     _first_month: pd.Timestamp | None = None  # the data's first month (the start of the series projected)
     _stamp: dict[str, object] | None = field(default=None, repr=False)
+    _figures: dict[tuple[str, ...], list[PublishedFigure]] = field(default_factory=dict, repr=False)  # read once
     # the poverty table's sources as the district pages cite them (each BPS table once with its years, then the
     # made-up columns with theirs: tables.poverty_sources_cell); None: cite the table's sources as they name themselves
     poverty_sources: str | None = None
@@ -263,13 +264,18 @@ class Overview:
         return a.province_code is None and bool(a.target_is_default)
 
     def national_target_words(self) -> str:
-        """"the national RPJMN 2025–2029 target (Kabaran.id, 15 May 2025; what the percentage is a share of is not
-        recorded)": the nation's target named and cited where it is shown (R14-10)."""
-        from ucj.data.published import RPJMN_SOURCE
-        from ucj.presentation.tables import cite_short
+        """"the national RPJMN 2025–2029 target (Kabaran.id, Kemendagri Dorong Percepatan Jaminan Sosial
+        Ketenagakerjaan, 15 May 2025; what the percentage is a share of is not recorded)": the nation's target named
+        and cited, outlet, title and date, where it is shown (R14-10; reader 17, R17-4)."""
+        from ucj.presentation.tables import cite_figure
 
+        target = self.national_target_figure()
         return tf("national_target_cited", self.lang, name=t("national_target_name", self.lang),
-                  citation=cite_short(RPJMN_SOURCE, self.lang))
+                  citation=cite_figure(target, self.lang))
+
+    def national_target_figure(self) -> PublishedFigure:
+        """The national target as its statement publishes it (the RPJMN's 2029 figure, with its citation fields)."""
+        return self._published_figures(NATIONAL_TARGET_PATH)[-1]
 
     def target_text(self) -> str:
         a, lang = self._area(), self.lang
@@ -347,32 +353,129 @@ class Overview:
             return label, f"– ({reason_text(reason, lang)})"
         return label, fmt_pct(value, lang)
 
-    def published_coverage_item(self) -> tuple[str, str] | None:
-        """The national overview's published national UCJ coverage, each figure with its period and citation, not
-        compared with the computed coverage (neither publication says what it is a share of; reader 16, R16-3);
-        None on a province's overview."""
+    def published_coverage(self) -> list[PublishedFigure]:
+        """The national UCJ coverage as published, oldest first, each a typed figure with its publication's
+        citation fields (the page, the workbook and key_figures.json are worded from these; reader 17, R17-4);
+        none on a province's overview."""
         if self.results.province_code is not None or self.area is None:
-            return None
-        from ucj.data.published import national_figures
-        from ucj.presentation.tables import cite_short
+            return []
+        return self._published_figures(PUBLISHED_NATIONAL_COVERAGE)
 
-        f, lang = national_figures().set_index("figure"), self.lang
-        shown = [f"{fmt_pct(float(f.loc[k, 'value']), lang, 2)} ({f.loc[k, 'period']}; "
-                 f"{cite_short(str(f.loc[k, 'source_article']), lang)})" for k in PUBLISHED_NATIONAL_COVERAGE]
-        a = self._area()
-        mark = f" ({t('synthetic_demo_data', lang)})" if "enrolment" in a.synthetic_tables else ""
+    def target_path(self) -> list[PublishedFigure]:
+        """The national target's path as the same statement gives it, by year (RPJMN 2025, RKP 2026, RPJMN 2029),
+        typed figures with their citation fields; none unless the overview's target is the nation's own."""
+        if self.area is None or not self.national_default():
+            return []
+        return self._published_figures(NATIONAL_TARGET_PATH)
+
+    def _published_figures(self, names: tuple[str, ...]) -> list[PublishedFigure]:
+        """`published_figures(names)`, read once per overview (the page, workbook and key figures ask several times)."""
+        from ucj.data.published import published_figures
+
+        if names not in self._figures:
+            self._figures[names] = published_figures(names)
+        return list(self._figures[names])
+
+    def published_coverage_item(self) -> tuple[str, str] | None:
+        """The national overview's published national UCJ coverage, each figure with its period and its citation
+        (outlet, title, date: reader 17, R17-4), not compared with the computed coverage (neither publication says
+        what it is a share of; reader 16, R16-3); None on a province's overview."""
+        from ucj.presentation.tables import cite_figure
+
+        published, lang = self.published_coverage(), self.lang
+        if not published:
+            return None
+        shown = [f"{fmt_pct(f.value, lang, 2)} ({f.period}; {cite_figure(f, lang)})" for f in published]
         return (t("published_national_coverage", lang),
                 "; ".join(shown) + " – " + tf("published_national_not_compared", lang,
-                                             computed=fmt_pct(a.coverage_pct, lang), mark=mark))
+                                             computed=fmt_pct(self._area().coverage_pct, lang), mark=self._mark()))
+
+    def _mark(self) -> str:
+        """" (synthetic demo data)" after the computed coverage where its participants are synthetic."""
+        return f" ({t('synthetic_demo_data', self.lang)})" if "enrolment" in self._area().synthetic_tables else ""
 
     def national_target_path(self) -> str:
-        """"the RPJMN path: 32.15 % in 2025 …; RKP 2026: 34.99 %": the steps the same statement gives (R16-3)."""
-        from ucj.data.published import national_figures
-
-        v = national_figures().set_index("figure")["value"].astype(float)
+        """"the RPJMN path: 32.15 % in 2025 …; RKP 2026: 34.99 %": the steps the same statement gives (R16-3),
+        worded from the typed figures key_figures.json carries (`target_path`)."""
+        v = {f.figure: f.value for f in self.target_path()}
+        if not v:
+            return ""
         return tf("national_target_path", self.lang, y2025=fmt_pct(v["rpjmn_target_2025_pct"], self.lang, 2),
                   y2029=fmt_pct(v["rpjmn_target_2029_pct"], self.lang, 2),
                   rkp=fmt_pct(v["rkp_target_2026_pct"], self.lang, 2))
+
+    def target_source_text(self) -> str:
+        """Where the area's target comes from, cited as the page says it (key_figures.json's `target_source` and the
+        workbook's target row)."""
+        from ucj.data.published import RPJMN_SOURCE
+        from ucj.presentation.district import target_source_cited
+        from ucj.presentation.tables import cite
+
+        a = self._area()
+        if not a.target_is_default:
+            return target_source_cited(a.target_source, False, self.lang)
+        # as the page words it: "…: citation" (outlet, title, date; no nested parentheses): the nation's own target,
+        # or the national default with the districts' share counted
+        words = t("national_target_name", self.lang) if self.national_default() else self.default_target_words()
+        return f"{words}: {cite(RPJMN_SOURCE, self.lang)}"
+
+    def key_figures_frame(self) -> pd.DataFrame:
+        """The workbook's key figures sheet: each figure the page's summary shows beside the computed coverage, one
+        row each with its period, basis and source, numbers kept as numbers (reader 17, R17-4): the computed coverage,
+        the published national coverage, the target and (the nation's) its RPJMN/RKP path, and the area's own
+        projection with its interval, verdict and probability of reaching the target."""
+        from ucj.presentation.tables import cite_figure
+
+        a, lang = self._area(), self.lang
+        num, den = a.pairing.split("/")
+        pairing = f"{t(num, lang)} / {t(den, lang)}"
+        as_of = f"{a.coverage_as_of or a.last_period:%Y-%m}"
+        rows: list[dict[str, object]] = [{
+            "indicator": self.coverage_label(), "key_value_pct": a.coverage_pct, "key_period": as_of,
+            "key_basis": tf("key_basis_computed", lang, pairing=pairing, mark=self._mark()),
+            "key_source": tf("key_source_computed", lang,  # each table's own source on that sheet
+                             tables=f"{t('table.enrolment', lang)}, {t('table.workforce', lang)}",
+                             sheet=t("sheet.provenance", lang))}]
+        for f in self.published_coverage():
+            rows.append({"indicator": t("published_national_coverage", lang), "key_value_pct": f.value,
+                         "key_period": f.period, "key_basis": t("key_basis_published_not_stated", lang),
+                         "key_source": cite_figure(f, lang)})
+        year = target_year_text(a.target_year, a.target_year_assumed, lang)
+        basis = (tf("target_applied_here", lang, pairing=pairing) if self.national_default()
+                 else default_target_basis(a.pairing, lang) if a.target_is_default else pairing)
+        rows.append({"indicator": t("target", lang), "key_value_pct": a.target_pct, "key_period": year,
+                     "key_basis": basis, "key_source": self.target_source_text()})
+        for f in self.target_path():
+            rows.append({"indicator": tf("key_target_path_row", lang, plan=f.plan), "key_value_pct": f.value,
+                         "key_period": f.period, "key_basis": t("key_basis_target_not_recorded", lang),
+                         "key_source": cite_figure(f, lang)})
+        rows.append(self._projection_row(pairing))
+        cols = ["indicator", "key_value_pct", "lower_pct", "upper_pct", "interval_pct", "status", "probability_pct",
+                "key_period", "key_basis", "key_source"]
+        return pd.DataFrame(rows, columns=cols)
+
+    def _projection_row(self, pairing: str) -> dict[str, object]:
+        """The area's own projection as the summary's projection item gives it: value, interval and its level,
+        verdict and the probability of reaching the target (none where the verdict is withheld for another basis),
+        at December of the target year, by the model it names."""
+        a, lang = self._area(), self.lang
+        p = a.projection
+        row: dict[str, object] = {"indicator": t("area_projected_label", lang),
+                                  "key_period": f"{p.target_year}-12",  # type: ignore[attr-defined]
+                                  "key_source": tf("key_source_projection", lang, sheet=t("sheet.projection", lang))}
+        if not p.model_used:  # type: ignore[attr-defined]
+            row |= {"status": p.status or None,  # type: ignore[attr-defined]  # a catalogue key, worded by `shown`
+                    "key_basis": tf("no_projection_because", lang, reason=reason_text(p.reason, lang))}  # type: ignore[attr-defined]
+            return row
+        fc = p.forecast  # type: ignore[attr-defined]
+        cut = (f"; {t('lower_cut_at_0', lang).lower()}" if len(fc) and "lower_cut_at_0" in fc
+               and bool(fc["lower_cut_at_0"].iloc[-1]) else "")
+        row |= {"key_value_pct": p.projected_pct, "lower_pct": p.lower_pct, "upper_pct": p.upper_pct,  # type: ignore[attr-defined]
+                "interval_pct": 100 * p.interval, "status": p.status,  # type: ignore[attr-defined]
+                "probability_pct": None if p.status == OTHER_BASIS else 100 * p.probability_reaching_target,  # type: ignore[attr-defined]
+                "key_basis": tf("key_basis_projection", lang, pairing=pairing, model=t(p.model_used, lang),  # type: ignore[attr-defined]
+                                   mark=self._mark()) + cut}
+        return row
 
     def show_summary(self) -> None:
         from IPython.display import HTML, display
@@ -386,6 +489,12 @@ class Overview:
         """A table of the report with each cell's kind and localised headers (HTML and Excel alike); a column
         whose period the table does not give in a column of its own carries it in its header."""
         s = shown(name, self.tables()[name], self.lang)
+        if name == "key_figures":  # a figure published to two decimals is shown so, as the page gives it
+            published = {t("published_national_coverage", self.lang)} | {
+                tf("key_target_path_row", self.lang, plan=f.plan) for f in self.target_path()}
+            s.kinds["key_value_pct"] = ["pct2" if i in published else k
+                                    for i, k in zip(s.values["indicator"], s.kinds["key_value_pct"])]
+            return s
         if name == "projection" and self.area is not None:  # shares of the denominator, named so (reader 12, L3)
             s = share_headers(s, self._area().denominator, self.lang)
         periods, lang = self.column_periods(name), self.lang
@@ -462,6 +571,7 @@ class Overview:
             else:
                 notes["projection"] += " " + self.verdict_definition()
             notes["provenance"] = tf("provenance_period", lang, end=f"{a.last_period:%Y-%m}")
+            notes["key_figures"] = tf("key_figures_sheet_note", lang, month=month, year=fmt_year(p.target_year))  # type: ignore[attr-defined]
         panel = self.results.panel
         if panel is not None:
             notes["panel"] = tf("panel_period", lang, start=fmt_year(min(panel.years)), end=fmt_year(max(panel.years)))
@@ -502,6 +612,8 @@ class Overview:
         """The report's tables by name: its districts (a province) or the ranking (the nation), and the
         data sources."""
         out: dict[str, pd.DataFrame] = {}
+        if self.area is not None:  # the summary's figures with period, basis and source, first (reader 17, R17-4)
+            out["key_figures"] = self.key_figures_frame()
         if self.area is not None and self.area.districts is not None:
             out["area_districts"] = _district_rows_shown(
                 self.area.districts.drop(columns=["denominator", "denominator_period", "denominator_at_target"],
@@ -631,9 +743,8 @@ class Overview:
         import copy
 
         from ucj.analysis.district import jsonable
-        from ucj.data.published import RPJMN_SOURCE
-        from ucj.presentation.district import cite_provenance, target_source_cited, versions
-        from ucj.presentation.tables import cite
+        from ucj.presentation.district import cite_provenance, versions
+        from ucj.presentation.tables import cite_figure
 
         a = self._area()
         st = self.stamp()
@@ -649,16 +760,14 @@ class Overview:
 
         cite_rows_provenance(provenance, self.area_rows)  # as the page's sources table cites them (reader 8, S5)
         key = a.key()
-        if key.get("target_is_default"):  # the overview's own words (the page's), not a district's
-            # as the page words it: "…: citation" (no nested parentheses), with the districts' share counted
-            words = t("national_target_name", self.lang) if self.national_default() else self.default_target_words()
-            key["target_source"] = f"{words}: {cite(RPJMN_SOURCE, self.lang)}"
-        else:
-            key["target_source"] = target_source_cited(key.get("target_source"), False, self.lang)
-        published = self.published_coverage_item()
-        if published is not None:  # as the page words it (reader 16, R16-3)
-            key["published_national_coverage"] = published[1]
-            key["target_source"] = f"{key['target_source']}; {self.national_target_path()}"
+        key["target_source"] = self.target_source_text()  # the overview's own words (the page's), not a district's
+        published, path = self.published_coverage(), self.target_path()
+        if published:  # typed figures, each with its period, basis and citation fields (reader 17, R17-4)
+            key["published_national_coverage"] = [
+                f.key() | {"basis": "not_stated", "citation": cite_figure(f, self.lang)} for f in published]
+        if path:  # the national target's RPJMN/RKP path as typed rows, not a sentence (R17-4)
+            key["national_target_path"] = [
+                f.key() | {"basis": "not_recorded", "citation": cite_figure(f, self.lang)} for f in path]
         return key | {"lang": self.lang, "title": self.title, "provenance": provenance}
 
     def save(self, output_dir: str | Path) -> list[Path]:
@@ -679,10 +788,20 @@ class Overview:
                                          sheet_notes={"provenance": no_rows_lines(self.area_rows, {
                                              "tables": self.area.table_provenance if self.area else {}}, self.lang),
                                              "projection": self._seasonal_note(),
+                                             "key_figures": self._key_figures_notes(),
                                              "panel": self.panel_notes() if self.results.panel is not None else []}))
         for name in self.charts:
             written.append(write_bytes(out / f"{name}.png", self.png(name)))
         return written
+
+    def _key_figures_notes(self) -> list[str]:
+        """Beside the key figures sheet: the published coverage is not compared with the computed one, said of the
+        row that holds it (the page's sentence says "above", which the workbook has no such line for; R17-4)."""
+        if not self.published_coverage():
+            return []
+        a, label = self._area(), self.coverage_label()
+        return [tf("published_national_not_compared_sheet", self.lang, computed=fmt_pct(a.coverage_pct, self.lang),
+                   indicator=label[:1].lower() + label[1:], mark=self._mark())]
 
     def _seasonal_note(self) -> list[str]:
         """The projection sheet's months each add their own seasonal component back, as the page says (R14-4)."""

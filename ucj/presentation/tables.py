@@ -100,14 +100,19 @@ def _cite_part_cached(part: str, lang: Lang, year: object, quantity: str | None)
     return _cite_part(part, lang, year, quantity)
 
 
-def cite_short(source: str, lang: Lang) -> str:
-    """A cited article as a reader names it in running text: outlet and date ("Kabaran.id, 15 May 2025"), the
-    title and notes left to the sources table; the full citation (`cite`) when the source has no dated row."""
-    table = citations()
-    rows = table[table["source_article"] == source]
-    if len(rows) and rows.iloc[0]["publisher"] and rows.iloc[0]["date"]:
-        return f"{rows.iloc[0]['publisher']}, {format_date(rows.iloc[0]['date'], lang)}"
-    return cite(source, lang)
+def cite_figure(figure: object, lang: Lang) -> str:
+    """A published figure's publication as a planner cites it beside the figure: outlet or publisher, title and
+    date ("jpnn.com, BPJS Perkuat Sinergi dengan Pemda demi Capai Target 99,5 Persen Pekerja Terlindungi,
+    31 Oktober 2025"), from the typed citation fields the figure carries (`ucj.data.published.PublishedFigure`),
+    so the page, the workbook and key_figures.json cite it from one record (reader 17, R17-4). A missing title or
+    date is said to be missing, never left out silently."""
+    title = str(getattr(figure, "title", "") or "") or t("citation_title_not_recorded", lang)
+    date = str(getattr(figure, "date", "") or "")
+    when = format_date(date, lang) if date else t("citation_date_not_recorded", lang)
+    publisher = str(getattr(figure, "publisher", "") or "")
+    if not publisher:  # no citation row: the source as the tables name it, cited by the general rule
+        return cite(getattr(figure, "source_article", ""), lang) or t("citation_publication_not_recorded", lang)
+    return f"{publisher}, {title}, {when}"
 
 
 def split_sources(text: str) -> list[str]:

@@ -356,8 +356,10 @@ def _row(entry: dict[str, object], key: dict[str, object] | None, lang: Lang,
     for den in pairings:  # each target under its own pairing, as coverage
         target, year = targets.get(den, (None, None))
         year_text = target_year_text(year, key.get("target_year_assumed"), lang)  # "2029, assumed" as on the page
-        if key.get("target_is_default"):  # which targets are the national default, in the row (reader 9, R7)
-            year_text += f", {t('default_target_short', lang)}"
+        if key.get("target_is_default"):  # which targets are the national default, in the row (reader 9, R7);
+            # on the national overview the RPJMN figure is the nation's own target, named as its page names it (R17-8)
+            words = "national_target_name" if key.get("level") == "national" else "default_target_short"
+            year_text += f", {t(words, lang)}"
         target_cells.append(_td(f"{fmt_pct(target, lang)} ({year_text})" if target is not None else "–", target))
     projection_cells = []
     for den in pairings:  # each projection under its own pairing, as coverage and target
