@@ -150,7 +150,7 @@ def test_r14_10_national_target_is_the_rpjmn_cited_in_place(overviews, demo_ds, 
     date = pd.Timestamp(row["date"])
     month = {"en": date.strftime("%B"), "id": "Mei"}[lang] if date.month == 5 else None
     assert month is not None  # the citation's month is May (2025-05-15)
-    cited = f"{row['publisher']}, {date.day} {month} {date.year}"
+    cited = f"{row['publisher']}, {row['title']}, {date.day} {month} {date.year}"  # outlet, title, date (R17-4)
     ov = overviews[None, lang]
     summary = dict(ov.summary_items())[t("target", lang)]
     methods = " ".join(ov.methods_lines())
