@@ -59,8 +59,10 @@ def png_bytes(figure: object) -> bytes:
             # a layout engine's chart (the claims chart) is placed first, as savefig places it: one pass does not
             # always settle constrained layout (Minahasa's claims chart, whose last tick label reaches the edge,
             # moved a bar's end by a pixel; reader 15, R15-1's demo). A fixed-place chart drawn again with
-            # constrained layout keeps its one pass, the layout its fixed place was measured from (docs/speedh.md)
-            figure.draw_without_rendering()  # type: ignore[attr-defined]
+            # constrained layout keeps its one pass, the layout its fixed place was measured from (docs/speedh.md).
+            # savefig's first pass is a whole drawing with nothing painted, of which only the layout moves anything
+            # the second pass reads: the layout alone places the axes where savefig's does (docs/speeds.md)
+            figure.get_layout_engine().execute(figure)  # type: ignore[attr-defined]
         agg.draw()
         rgba = np.asarray(agg.buffer_rgba())
         height, width = rgba.shape[:2]
