@@ -135,9 +135,13 @@ _RENDERERS = threading.local()  # this thread's Agg renderers by (width, height,
 def _canvas_class() -> type:
     """An Agg canvas that draws on this thread's renderer of the figure's size, kept from one report to
     the next: matplotlib caches each text's measured size per renderer, so the tick labels, titles and
-    legends a report shares with the previous one are measured once. A renderer is cleared before each
-    drawing, so nothing drawn carries over (the A, B, A test in test_speedb_figures.py)."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
+    legends a report shares with the previous one are measured once, and the renderer draws a text it drew
+    before at the same place from that drawing's glyphs (ucj.presentation.aggtext). A renderer is cleared
+    before each drawing, so nothing drawn carries over (the A, B, A test in test_speedb_figures.py), and
+    replaced when matplotlib's settings change (test_speeds_text.py)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from ucj.presentation.aggtext import ReplayTextRenderer
 
     class SharedRendererCanvas(FigureCanvasAgg):
         def get_renderer(self):  # type: ignore[no-untyped-def]
@@ -146,11 +150,12 @@ def _canvas_class() -> type:
             kept = getattr(_RENDERERS, "by_size", None)
             if kept is None:
                 kept = _RENDERERS.by_size = {}
-            if key not in kept:
-                if len(kept) >= 4:
+            renderer = kept.get(key)
+            if renderer is None or renderer.settings_changed():  # a renderer serves one state of matplotlib's
+                if len(kept) >= 4:  # settings: its kept glyphs and matplotlib's measured texts belong to it
                     kept.clear()
-                kept[key] = RendererAgg(w, h, self.figure.dpi)
-            self.renderer = kept[key]
+                renderer = kept[key] = ReplayTextRenderer(w, h, self.figure.dpi)
+            self.renderer = renderer
             return self.renderer
 
     return SharedRendererCanvas
