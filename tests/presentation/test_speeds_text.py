@@ -108,7 +108,10 @@ def test_what_is_kept_is_bounded(monkeypatch):
     monkeypatch.setattr(aggtext, "MAX_TEXTS", 4)
     renderer = aggtext.ReplayTextRenderer(300, 100, 100)
     gc = renderer.new_gc()
+    prop = matplotlib.font_manager.FontProperties()
     for i in range(10):
-        renderer.draw_text(gc, 10.0 + i, 50.0, f"t{i}", matplotlib.font_manager.FontProperties(), 0.0)
+        renderer.draw_text(gc, 10.0 + i, 50.0, f"t{i}", prop, 0.0)
+        renderer.draw_text(gc, 5.0, 80.0, "again", prop, 0.0)  # drawn after each new one: never the oldest
         assert len(renderer._texts) <= 4  # noqa: SLF001
-    assert list(renderer._texts)[-1][:3] == ("t9", 19.0, 50.0)  # noqa: SLF001 - the newest is kept
+    assert [key[:3] for key in renderer._texts][-2:] == [("t9", 19.0, 50.0), ("again", 5.0, 80.0)]  # noqa: SLF001
+    assert renderer.replayed == 9

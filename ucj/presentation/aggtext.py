@@ -19,12 +19,15 @@ from __future__ import annotations
 
 from typing import Any
 
+import matplotlib
 import numpy as np
 from matplotlib.backends.backend_agg import RendererAgg
 
-# Texts kept per renderer: a report's three charts draw about 60 texts, a district's titles and bar labels differ
-# from the next one's; past this many the oldest half is dropped.
-MAX_TEXTS = 4096
+# Texts kept per renderer, the least recently drawn dropped first (half of them at a time). A report's charts
+# draw about 60 texts, most of them again in the next report; a district's titles and the claims chart's labels
+# (placed by its layout) are new each time. A text is its glyph images, about 0.5 kB a glyph at 220 dpi:
+# at most about 15 MB per renderer.
+MAX_TEXTS = 1024
 
 
 class _Recorder:
@@ -47,13 +50,12 @@ class _Recorder:
         return getattr(self.real, name)
 
 
-def _settings() -> tuple[object, ...]:
-    """What a kept text's glyphs depend on besides its own key: matplotlib's settings and its font list."""
-    import matplotlib
+def _fonts() -> tuple[int, int, int]:
+    """matplotlib's font list, as far as a kept text's glyphs depend on it: which manager, how many fonts."""
     from matplotlib import font_manager
 
     manager = font_manager.fontManager
-    return (dict.copy(matplotlib.rcParams), id(manager), len(manager.ttflist), len(manager.afmlist))
+    return (id(manager), len(manager.ttflist), len(manager.afmlist))
 
 
 class ReplayTextRenderer(RendererAgg):
@@ -64,12 +66,18 @@ class ReplayTextRenderer(RendererAgg):
     def __init__(self, width: float, height: float, dpi: float) -> None:
         super().__init__(width, height, dpi)
         self._texts: dict[tuple[object, ...], list[tuple[np.ndarray, Any, Any, Any]]] = {}
-        self._settings = _settings()
+        self._rc = dict.copy(matplotlib.rcParams)  # the settings as stored (no validation on reading)
+        self._fonts = _fonts()
         self.replayed = 0  # texts drawn from what was kept (for the tests)
 
     def settings_changed(self) -> bool:
         """Whether matplotlib's settings or fonts changed since this renderer was made (a comparison of two dicts)."""
-        return not _same(_settings(), self._settings)
+        if _fonts() != self._fonts:
+            return True
+        try:
+            return not dict.__eq__(matplotlib.rcParams, self._rc)
+        except (TypeError, ValueError):  # a setting whose comparison is not a bool (an array): taken as changed
+            return True
 
     def draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):  # type: ignore[no-untyped-def]
         if ismath:
@@ -78,9 +86,10 @@ class ReplayTextRenderer(RendererAgg):
                tuple(prop.get_family()), prop.get_style(), prop.get_variant(), prop.get_weight(), prop.get_stretch(),
                prop.get_size_in_points(), prop.get_file(), prop.get_math_fontfamily(),
                _features(mtext), _language(mtext))
-        calls = self._texts.get(key)
+        calls = self._texts.pop(key, None)
         real = self._renderer
         if calls is not None:
+            self._texts[key] = calls  # now the most recently drawn
             for image, cx, cy, cangle in calls:
                 real.draw_text_image(image, cx, cy, cangle, gc)
             self.replayed += 1
@@ -111,10 +120,3 @@ def _language(mtext: Any) -> object:
     if isinstance(language, list):  # [(language, start, end), ...]
         return tuple(tuple(part) if isinstance(part, list) else part for part in language)
     return language
-
-
-def _same(a: tuple[object, ...], b: tuple[object, ...]) -> bool:
-    try:
-        return bool(a == b)
-    except (TypeError, ValueError):  # a setting whose comparison is not a bool (an array): treat as changed
-        return False
