@@ -59,8 +59,10 @@ def png_bytes(figure: object) -> bytes:
             # a layout engine's chart (the claims chart) is placed first, as savefig places it: one pass does not
             # always settle constrained layout (Minahasa's claims chart, whose last tick label reaches the edge,
             # moved a bar's end by a pixel; reader 15, R15-1's demo). A fixed-place chart drawn again with
-            # constrained layout keeps its one pass, the layout its fixed place was measured from (docs/speedh.md)
-            figure.draw_without_rendering()  # type: ignore[attr-defined]
+            # constrained layout keeps its one pass, the layout its fixed place was measured from (docs/speedh.md).
+            # savefig's first pass is a whole drawing with nothing painted, of which only the layout moves anything
+            # the second pass reads: the layout alone places the axes where savefig's does (docs/speeds.md)
+            figure.get_layout_engine().execute(figure)  # type: ignore[attr-defined]
         agg.draw()
         rgba = np.asarray(agg.buffer_rgba())
         height, width = rgba.shape[:2]
@@ -133,9 +135,13 @@ _RENDERERS = threading.local()  # this thread's Agg renderers by (width, height,
 def _canvas_class() -> type:
     """An Agg canvas that draws on this thread's renderer of the figure's size, kept from one report to
     the next: matplotlib caches each text's measured size per renderer, so the tick labels, titles and
-    legends a report shares with the previous one are measured once. A renderer is cleared before each
-    drawing, so nothing drawn carries over (the A, B, A test in test_speedb_figures.py)."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
+    legends a report shares with the previous one are measured once, and the renderer draws a text it drew
+    before at the same place from that drawing's glyphs (ucj.presentation.aggtext). A renderer is cleared
+    before each drawing, so nothing drawn carries over (the A, B, A test in test_speedb_figures.py), and
+    replaced when matplotlib's settings change (test_speeds_text.py)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from ucj.presentation.aggtext import ReplayTextRenderer
 
     class SharedRendererCanvas(FigureCanvasAgg):
         def get_renderer(self):  # type: ignore[no-untyped-def]
@@ -144,11 +150,12 @@ def _canvas_class() -> type:
             kept = getattr(_RENDERERS, "by_size", None)
             if kept is None:
                 kept = _RENDERERS.by_size = {}
-            if key not in kept:
-                if len(kept) >= 4:
+            renderer = kept.get(key)
+            if renderer is None or renderer.settings_changed():  # a renderer serves one state of matplotlib's
+                if len(kept) >= 4:  # settings: its kept glyphs and matplotlib's measured texts belong to it
                     kept.clear()
-                kept[key] = RendererAgg(w, h, self.figure.dpi)
-            self.renderer = kept[key]
+                renderer = kept[key] = ReplayTextRenderer(w, h, self.figure.dpi)
+            self.renderer = renderer
             return self.renderer
 
     return SharedRendererCanvas
