@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ucj.presentation import i18n, tables
-from ucj.presentation.i18n import fmt_kind
+from ucj.presentation.i18n import column_kind, fmt_kind
 from ucj.presentation.tables import Shown, as_html_frame, html_frame, html_table
 
 
@@ -88,6 +88,9 @@ def test_every_table_of_a_district_page_is_what_it_was(demo_ds, demo_dir, code, 
         assert html_table(s, lang) == _to_html(before), name
         assert report.table_html(name) == _to_html(before), name  # written from the texts, no frame built
         assert report.table_html(name) == _to_html(report.display_table(name)), name  # and from the frame, once built
+        for col in report.tables[name].columns:  # a text column's kind without looking at its values: as with them
+            series = report.tables[name][col]
+            assert column_kind(str(col), series) == column_kind(str(col), series.astype(object)), (name, col)
 
 
 @settings(max_examples=300, deadline=None)

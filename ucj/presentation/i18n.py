@@ -204,7 +204,9 @@ def column_kind(name: str, series: pd.Series | None = None) -> Kind:
     # where mapping every value cost about 2 ms of a report's tables (tests/presentation/test_speedp_kinds.py)
     # (the dtype given as numpy's object dtype: `astype(object)` looks the Python type up among pandas' extension
     # types first, about 0.07 ms a column for the same conversion)
-    if series is not None and len(series) and all(isinstance(v, bool) for v in series.astype(_OBJECT())):
+    # (a column of pandas' text dtype holds text and missing values only: never a bool)
+    if (series is not None and len(series) and not isinstance(series.dtype, pd.StringDtype)
+            and all(isinstance(v, bool) for v in series.astype(_OBJECT()))):
         return "bool"
     return "text"
 
