@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from html import unescape
 
+from bs4 import BeautifulSoup
 from bs4.builder import HTMLTreeBuilder
 from bs4.dammit import EntitySubstitution, UnicodeDammit
 from bs4.element import nonwhitespace_re
@@ -48,7 +49,7 @@ _VOID = frozenset(HTMLTreeBuilder.DEFAULT_EMPTY_ELEMENT_TAGS or ())
 _LISTS = HTMLTreeBuilder.DEFAULT_CDATA_LIST_ATTRIBUTES
 _ANY_LIST = frozenset(_LISTS.get("*", ()))
 _KEEP_SPACE = frozenset(HTMLTreeBuilder.DEFAULT_PRESERVE_WHITESPACE_TAGS)
-_ASCII_SPACES = "\x20\x0a\x09\x0c\x0d"  # bs4's BeautifulSoup.ASCII_SPACES
+_ASCII_SPACES = BeautifulSoup.ASCII_SPACES
 _ENTITIES = EntitySubstitution.HTML_ENTITY_TO_CHARACTER
 _xml = EntitySubstitution.substitute_xml
 _quoted = EntitySubstitution.quoted_attribute_value
