@@ -40,9 +40,9 @@ from ucj.presentation.budget_view import budget_rates_text
 from ucj.presentation.request import ReportParams
 from ucj.presentation.plots import claims_figure, coverage_figure, poverty_figure
 from ucj.data.published import RPJMN_SOURCE
-from ucj.presentation.tables import (DateBound, Shown, as_html_frame, cite, format_date, html_frame,
-                                    not_compared_text, poverty_column_sources, poverty_sources_cell, same_source_as_above,
-                                    share_headers, shown, source_text, sources_cell)
+from ucj.presentation.tables import (DateBound, Shown, as_html_frame, cite, format_date, html_frame, html_table,
+                                    not_compared_text, poverty_column_sources, poverty_sources_cell,
+                                    same_source_as_above, share_headers, shown, source_text, sources_cell)
 from ucj.presentation.villages_view import village_key, village_rows, village_sentences, villages_sheet_note
 
 T = TypeVar("T")
@@ -467,7 +467,7 @@ class DistrictReport:
         if isinstance(df, str) and not len(self.tables[df]):
             self._html(f"<p>{html.escape(self.empty_reasons().get(df) or t('empty_table', self.lang))}</p>")
         elif isinstance(df, str):
-            self._html(html_frame(self.display_table(df)))
+            self._html(self.table_html(df))
         else:
             self._html(html_frame(df))
 
@@ -1325,6 +1325,14 @@ class DistrictReport:
         year = fmt_year(pd.Timestamp(self.projection.last_month).year)
         values.loc[rows, "funding_scenario"] = tf("no_renewal_after", self.lang, year=year)
         return Shown(values, s.kinds, s.headers)
+
+    def table_html(self, name: str) -> str:
+        """`html_frame(self.display_table(name))`, written from the table's texts without building their frame when
+        it is not built yet (tables.html_table)."""
+        s = self.shown(name)
+        if self._shown[name][2] is None:
+            return html_table(s, self.lang)
+        return html_frame(self._shown[name][2])
 
     def display_table(self, name: str) -> pd.DataFrame:
         """A table as localised text, one formatting rule per kind (a copy: the caller may change it)."""

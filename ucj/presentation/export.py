@@ -251,11 +251,13 @@ PAGE_PREPROCESSORS = ["nbconvert.preprocessors.TagRemovePreprocessor",
 
 def html_exporter() -> object:
     """The code-free HTML exporter (nbconvert, in-process, nothing loaded from the internet); build it
-    once and reuse it for many reports."""
+    once and reuse it for many reports. nbconvert's HTMLExporter, its BeautifulSoup pass over the page made
+    by `ucj.presentation.soup_pass` (the same page in a seventh of the time; docs/speedt.md)."""
     from jinja2 import DictLoader
-    from nbconvert import HTMLExporter
 
-    return HTMLExporter(template_name="lab", template_file=PAGE_TEMPLATE,
+    from ucj.presentation.soup_pass import PageExporter
+
+    return PageExporter(template_name="lab", template_file=PAGE_TEMPLATE,
                         extra_loaders=[DictLoader({PAGE_TEMPLATE: PAGE_TEMPLATE_TEXT})], exclude_input=True,
                         exclude_input_prompt=True, exclude_output_prompt=True,
                         default_preprocessors=PAGE_PREPROCESSORS)
