@@ -116,6 +116,7 @@ def test_an_imported_p0_file_reaching_back_does_not_say_bps_published_nothing(de
     """R17-5 on the real path: the real BPS P0 and poor-population files imported (`ucj import bps-table`, as
     reader 17 did) beside the demo, `ucj report` for Boalemo in both languages. The years before the first year of data/published/bps_poverty_province.csv
     (read with pandas) are said to be not held by the workbook, never "BPS published no figure"."""
+    import hashlib
     import re
     import subprocess
 
@@ -141,3 +142,16 @@ def test_an_imported_p0_file_reaching_back_does_not_say_bps_published_nothing(de
         years = f"{first_imported}–{first_held - 1}"
         assert t("province_rows_not_held", lang).format(years=years) in text
         assert t("province_not_published", lang).split("{years}")[1][:25] not in text
+        # R17-6: the merged poverty table is printed under both files' digests (hashlib), never the demo's alone
+        both = "+".join(hashlib.sha256(f.read_bytes()).hexdigest()[:12]
+                        for f in (demo_dir / "poverty.parquet", out / "poverty.parquet"))
+        assert f"| {both} |" in re.sub(r"\s*</?t[dh][^>]*>\s*", " | ", page.read_text(encoding="utf-8"))
+        assert f"{t('table.poverty', lang)} {both[:8]}+{both[13:21]}" in text  # the page's footer stamp
+
+
+def test_a_merged_tables_digest_keeps_every_part():
+    """R17-6, by hand: one table's digest cut to n digits; a merged table's ("<a>+<b>") each part cut alike."""
+    from ucj.core.files import short_digest
+
+    assert short_digest("0123456789abcdef", 8) == "01234567"
+    assert short_digest("0123456789abcdef+fedcba9876543210", 4) == "0123+fedc"

@@ -22,6 +22,13 @@ def sha256_file(path: str | os.PathLike[str]) -> str:
     return h.hexdigest()
 
 
+def short_digest(sha256: object, n: int) -> str:
+    """A table's SHA-256 as a page prints it: its first `n` hex digits, each part's for a table merged from several
+    folders ("<demo>+<imported>"), so a merged table never shows the digest of one of its parts alone (reader 17,
+    R17-6: the demo merged with an imported P0 file was printed under the demo table's digest)."""
+    return "+".join(part[:n] for part in str(sha256).split("+"))
+
+
 @contextmanager
 def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
     """Yield a temporary path beside `target`; rename it over `target` only if the block succeeds."""

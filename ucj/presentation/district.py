@@ -30,6 +30,7 @@ from ucj.analysis.district import OTHER_BASIS, REASON_OTHER_BASIS  # a target ov
 from ucj.analysis.projection import Projection
 from ucj.analysis.villages import VillageFigures, village_figures
 from ucj.core.config import stylesheet
+from ucj.core.files import short_digest
 from ucj.core.stamp import NAME_ONLY, shown_folder_text, stamp
 from ucj.data.dataset import Dataset, load_stored
 from ucj.presentation.i18n import (Lang, default_target_basis, fmt_dec, fmt_int, fmt_num, fmt_pct, fmt_rp, fmt_year,
@@ -2269,7 +2270,7 @@ def build(ds: Dataset, params: ReportParams, *, comparison: pd.DataFrame | PeerT
              "rows": (None if name in cited and cited[name].rows == 0 else i["rows"]),
              "synthetic": t(own_status.get(name) or fig.table_status.get(
                  name, "synthetic" if i["synthetic"] else "real"), lang),
-             "sha256": str(i["sha256"])[:12]}
+             "sha256": short_digest(i["sha256"], 12)}
             for name, i in fig.table_provenance.items()
         ])
 

@@ -13,6 +13,7 @@ from babel import Locale
 from babel.numbers import NumberPattern, format_compact_currency, parse_pattern
 
 from ucj.core.errors import UcjInputError
+from ucj.core.files import short_digest
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -365,7 +366,7 @@ def stamp_line(st: dict[str, object], lang: Lang) -> str:
         commit = f"{commit}, {t('stamp_dirty', lang)}"
     tables = st.get("tables") or {}
     assert isinstance(tables, dict)
-    listed = ", ".join(f"{t(f'table.{n}', lang)} {str(h)[:8]}" for n, h in tables.items())
+    listed = ", ".join(f"{t(f'table.{n}', lang)} {short_digest(h, 8)}" for n, h in tables.items())
     return tf("stamp", lang, when=str(st.get("generated_at")), version=st.get("ucj"), commit=commit, tables=listed)
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from ucj.analysis.regions import AreaFigures, RegionFigures, area_figures, region_figures
 from ucj.core.config import stylesheet
+from ucj.core.files import short_digest
 from ucj.core.stamp import stamp
 # the national UCJ coverage as published and the national target's path (national_figures.csv; R16-3, R17-4)
 from ucj.data.published import NATIONAL_TARGET_PATH, PUBLISHED_NATIONAL_COVERAGE, PublishedFigure
@@ -634,7 +635,7 @@ class Overview:
                  # no row of the province's districts: neither the table's count nor its status (reader 8, S2b)
                  "rows": None if name in self.area_rows and self.area_rows[name].rows == 0 else i["rows"],
                  "synthetic": t(self._row_status(name, i), self.lang),
-                 "sha256": str(i["sha256"])[:12]}
+                 "sha256": short_digest(i["sha256"], 12)}
                 for name, i in self.area.table_provenance.items()])
         return out
 

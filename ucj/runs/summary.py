@@ -3,6 +3,7 @@ reader's language (every line from the catalogue, numbers by babel)."""
 
 from __future__ import annotations
 
+from ucj.core.files import short_digest
 from ucj.analysis.national import national_active_by_year, poverty_rate_by_year
 from ucj.data.dataset import Dataset, table_synthetic_status
 from ucj.data.published import published_facts
@@ -18,7 +19,7 @@ def render(ds: Dataset, lang: Lang = "id") -> str:
         lines.append(tf("summary.synthetic_partly", lang, tables=made_up, partly=partly) if partly
                      else tf("summary.synthetic", lang, tables=made_up))
     lines.append(t("summary.tables", lang))
-    rows = [(name, fmt_int(info.rows, lang), t(table_synthetic_status(info)[0], lang), info.sha256[:12])
+    rows = [(name, fmt_int(info.rows, lang), t(table_synthetic_status(info)[0], lang), short_digest(info.sha256, 12))
             for name, info in ds.info.items()]  # the status judged column by column
     width = max((len(r[2]) for r in rows), default=0)
     named = max((len(r[0]) for r in rows), default=0) + 1
