@@ -684,13 +684,13 @@ def district_figures(
     poverty_table = p_d[["year", "p0", "p1", "p2", "source"]].merge(
         prov_p[["year", "p0"]].rename(columns={"p0": "province_p0"}), on="year", how="left").merge(
         nat_p[["year", "p0"]].rename(columns={"p0": "national_p0"}), on="year", how="left")
-    bps_prov = bps_poverty_province()
-    bps_prov = bps_prov[bps_prov["province_code"] == d.province_code][["year", "p0"]].rename(
+    bps_all = bps_poverty_province()  # read once: this district's rows and the years the file holds
+    bps_prov = bps_all[bps_all["province_code"] == d.province_code][["year", "p0"]].rename(
         columns={"p0": "bps_province_p0_pct"})
     poverty_table = poverty_table.merge(bps_prov, on="year", how="left")
     poverty_table = poverty_table[["year", "p0", "p1", "p2", "province_p0", "bps_province_p0_pct", "national_p0",
                                    "source"]]
-    province_note = province_boundary_note(poverty_table, set(bps_poverty_province()["year"].astype(int)))
+    province_note = province_boundary_note(poverty_table, set(bps_all["year"].astype(int)))
     latest = {k: (None if p_latest is None else float(p_latest[k])) for k in ("p0", "p1", "p2")}
     latest = {"year": int(p_latest["year"]) if p_latest is not None else None} | latest
     nat_at = nat_p.set_index("year")["p0"]
