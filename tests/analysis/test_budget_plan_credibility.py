@@ -95,7 +95,9 @@ def test_muna_barat_gross_need_leaves_out_the_end_of_its_agreement(demo_ds):
                                       "workers": int(apbd.loc[end_month, "lapsed"]),
                                       "last_active_month": f"{last:%Y-%m}",
                                       "active_before": int(apbd.loc[last, "active"]),
-                                      "registered": int(apbd.loc[end_month, "new_registrations"])}]
+                                      "registered": int(apbd.loc[end_month, "new_registrations"]),
+                                      # the end its published source reports (funding_agreements.csv, R18-1)
+                                      "source": "seed 004 (PPID Muna Barat)"}]
 
 
 def test_agreement_ends_hand_made():

@@ -23,7 +23,7 @@ from ucj.analysis.coverage import (OVER_100_NOTE, PAIRINGS, agreement_ends, carr
                                    check_denominator, coverage, coverage_at, coverage_pct_at, district_monthly,
                                    numerator_rows, pairing)
 from ucj.analysis.reasons import reason as reason_code
-from ucj.analysis.facts import seed_facts
+from ucj.analysis.facts import END_IN_DATA, agreement_event_table, seed_facts
 from ucj.analysis.peers import benchmark, benchmark_all, nearest_peers
 from ucj.analysis.poverty import aggregate_p0_reason, poverty_trends
 from ucj.analysis.projection import Projection, district_target, gross_per_month, project_district
@@ -204,6 +204,8 @@ class DistrictFigures:
     # policy apart from trend, and a budget that reaches the target
     agreement_ends: pd.DataFrame = field(default_factory=pd.DataFrame)  # month, funding, workers (left out of lapses)
     funding_rises: pd.DataFrame = field(default_factory=pd.DataFrame)  # agreements started or enlarged, 12 months
+    # the district's published agreement ends and announced renewals beside the data (facts.agreement_event_table)
+    agreement_events: pd.DataFrame = field(default_factory=pd.DataFrame)
     budget_plan: pd.DataFrame = field(default_factory=pd.DataFrame)  # one row a year to the target year
     # the self-enrolled path the budget plan reaches the target against: budget.ORGANIC_PROJECTED (the projection's
     # central path, as the page shows it) or budget.ORGANIC_HELD (no projection: held at today's number)
@@ -313,8 +315,9 @@ class DistrictFigures:
             "benefit_cost": self.benefit_cost(),
             "agreement_ends": [{"month": f"{r.month:%Y-%m}", "segment": r.segment, "funding": r.funding,
                                 "workers": int(r.workers), "last_active_month": r.last_active_month,
-                                "active_before": int(r.active_before), "registered": int(r.registered)}
-                               for r in self.agreement_ends.itertuples()],
+                                "active_before": int(r.active_before), "registered": int(r.registered),
+                                "source": r.source} for r in self.agreement_ends.itertuples()],
+            "agreement_events": self.agreement_events.to_dict(orient="records"),
             "funding_rises": [{"month": f"{r.month:%Y-%m}", "segment": r.segment, "funding": r.funding,
                                "active_before": int(r.active_before), "active": int(r.active),
                                "registered": int(r.registered)} for r in self.funding_rises.itertuples()],
@@ -377,6 +380,16 @@ class DistrictFigures:
             "seed_facts": self.seed_facts,
             "plans": self.plans,
         }
+
+
+def _end_sources(ends: pd.DataFrame, events: pd.DataFrame) -> list[str]:
+    """The source of each end in `ends` that a published event reports (same funding, the month after its last
+    month), else ""."""
+    said = {} if events.empty else {
+        (f, f"{pd.Timestamp(p + '-01') + pd.DateOffset(months=1):%Y-%m}"): src
+        for f, p, src, st in zip(events["funding"], events["period"], events["source"], events["status"])
+        if st == END_IN_DATA}
+    return [said.get((str(f), f"{pd.Timestamp(m):%Y-%m}"), "") for f, m in zip(ends["funding"], ends["month"])]
 
 
 def _target_year_assumed(ds: Dataset, code: str, target_year: int | None) -> bool:
@@ -738,8 +751,11 @@ def district_figures(
     segs = pairing(denom).segments
     counted = e_d if segs is None else e_d[e_d["segment"].isin(segs)]  # the participants this coverage counts
     ends = agreement_ends(counted)
+    events = agreement_event_table(code, ends, e_d, upto)
     ends = ends[(ends["month"] > upto - pd.DateOffset(months=12)) & (ends["month"] <= upto)
                 & (ends["workers"] > 0)].reset_index(drop=True)
+    # each end the district's source reports, with that source (reader 18, R18-1); "" for an end only the data show
+    ends["source"] = _end_sources(ends, events)
     # the agreement's last month with workers (an agreement "ending December 2024" shows its lapses in 2025-01)
     ends.insert(1, "last_active_month", [f"{pd.Timestamp(m) - pd.DateOffset(months=1):%Y-%m}" for m in ends["month"]])
     rises = funding_rises(counted)
@@ -825,7 +841,7 @@ def district_figures(
         plans=ds.plans[ds.plans["district_code"] == code][["year", "plan", "value", "unit", "plan_source"]]
         .reset_index(drop=True), synthetic_tables=synthetic,
         real_tables=[n for n in view.info if n not in synthetic], table_provenance=view.provenance(),
-        agreement_ends=ends, funding_rises=rises, budget_plan=plan, budget_plan_basis=plan_basis, plan_against_budget=against,
+        agreement_ends=ends, funding_rises=rises, agreement_events=events, budget_plan=plan, budget_plan_basis=plan_basis, plan_against_budget=against,
         credibility=pd.DataFrame([asdict(r) for r in rates], columns=[f.name for f in fields(CredibleRate)]),
         figures=figs, coverage_by_pairing=by_pairing, period_rule=rule, chart_synthetic=chart_synthetic(view, denom), province_note=province_note, lapses=split,
         claims_totals=_claims_totals(claims_12, lr),

@@ -13,10 +13,11 @@ import re
 import pandas as pd
 
 from ucj.analysis.claims import claims_summary
-from ucj.analysis.coverage import coverage, coverage_at
+from ucj.analysis.coverage import coverage, coverage_at, is_partial_cut
 from ucj.analysis.reasons import reason as reason_code
 from ucj.data.dataset import Dataset, source_is_synthetic
-from ucj.data.published import BOUNDED_DATE_NOTES, citations, fact_wording, published_facts
+from ucj.data.published import (AGREEMENT_ENDED, BOUNDED_DATE_NOTES, AgreementEvent, agreement_events, citations,
+                                fact_wording, published_facts)
 
 # Quantities a seed fact can name, and how the data value is found (see _data_value).
 NO_COUNTERPART = reason_code("no_counterpart")
@@ -280,3 +281,49 @@ def _half(rounding: float) -> float:
 def _plain(value: float) -> str:
     """A count as the articles write it (Indonesian thousands separator): 15000 -> "15.000"."""
     return f"{int(value):,}".replace(",", ".")
+
+
+# how a published agreement event stands in the data (`agreement_event_table`'s status)
+END_IN_DATA = "end_in_data"  # the data show the agreement's workers leaving the month after its last month
+END_NOT_IN_DATA = "end_not_in_data"  # the data show no end of that funding then
+FUNDED_IN_DATA = "funded_in_data"  # a renewal announced: the data hold workers funded so at the report's month
+NONE_FUNDED_IN_DATA = "none_funded_in_data"  # ... and none
+
+
+def agreement_event_table(code: str, ends: pd.DataFrame, enrolment: pd.DataFrame, period: pd.Timestamp,
+                          events: list[AgreementEvent] | None = None) -> pd.DataFrame:
+    """The district's published funding-agreement events (ucj.data.published.agreement_events) beside the data:
+    event, funding, period, wording, source, note_id, note_en, status (END_IN_DATA, END_NOT_IN_DATA, FUNDED_IN_DATA,
+    NONE_FUNDED_IN_DATA), data and data_as_of. An end is in the data when `ends` (coverage.agreement_ends of the
+    district's counted participants, every month) holds a whole end of that funding whose last active month is the
+    published one (data: the workers who left the month after); otherwise data is the workers funded so in the month
+    after. An announced renewal sets beside it the workers funded so at `period` (the report's month)."""
+    cols = ["event", "funding", "period", "wording", "source", "note_id", "note_en", "status", "data", "data_as_of"]
+    rows = []
+    for ev in agreement_events(code) if events is None else events:
+        row = {"event": ev.event, "funding": ev.funding, "period": ev.period, "wording": ev.wording,
+               "source": ev.source_article, "note_id": ev.note_id, "note_en": ev.note_en}
+        if ev.event == AGREEMENT_ENDED:
+            after = pd.Timestamp(ev.period + "-01") + pd.DateOffset(months=1)
+            match = ends[(ends["funding"] == ev.funding) & (pd.to_datetime(ends["month"]) == after)] if len(ends) else ends
+            match = match[[not is_partial_cut(w, a) for w, a in zip(match["workers"], match["active_before"])]]
+            if len(match):
+                row |= {"status": END_IN_DATA, "data": float(match["workers"].sum()), "data_as_of": f"{after:%Y-%m}"}
+            else:
+                value, as_of = _funded(enrolment, code, min(after, period), ev.funding)
+                row |= {"status": END_NOT_IN_DATA, "data": value, "data_as_of": as_of}
+        else:
+            value, as_of = _funded(enrolment, code, period, ev.funding)
+            row |= {"status": FUNDED_IN_DATA if value > 0 else NONE_FUNDED_IN_DATA, "data": value,
+                    "data_as_of": as_of}
+        rows.append(row)
+    return pd.DataFrame(rows, columns=cols)
+
+
+def _funded(enrolment: pd.DataFrame, code: str, month: pd.Timestamp, funding: str) -> tuple[float, str]:
+    """(workers funded by `funding` in the district's latest month up to `month`, that month); (0, "") without one."""
+    e = enrolment[(enrolment["district_code"] == code) & (enrolment["month"] <= month)]
+    if e.empty:
+        return 0.0, ""
+    last = e["month"].max()
+    return float(e.loc[(e["month"] == last) & (e["funding"] == funding), "active"].sum()), f"{last:%Y-%m}"

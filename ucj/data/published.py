@@ -234,3 +234,40 @@ def published_figures(names: tuple[str, ...] | list[str]) -> list[PublishedFigur
             date="" if c is None else str(c["date"]), date_note="" if c is None else str(c["date_note"]),
             url=str(row["url"]) or ("" if c is None else str(c["url"]))))
     return out
+
+
+# what a source can report of a district's funding agreement (funding_agreements.csv `event`)
+AGREEMENT_ENDED = "agreement_ended"
+RENEWAL_ANNOUNCED = "agreement_renewal_announced"
+AGREEMENT_EVENTS = (AGREEMENT_ENDED, RENEWAL_ANNOUNCED)
+
+
+@dataclass(frozen=True)
+class AgreementEvent:
+    """A district's funding agreement as its source reports it (data/published/funding_agreements.csv): its end
+    (`period` the agreement's last month, YYYY-MM) or an announced renewal (`period` the year it is announced for),
+    with the source's own words. A fact with a month, not a number: seed_facts.csv holds numbers (reader 18, R18-1:
+    Muna Barat's PKS ended December 2024, the PPID article says, yet the page stated the end without its source)."""
+
+    district_code: str
+    funding: str
+    event: str
+    period: str
+    wording: str
+    source_article: str
+    note_id: str
+    note_en: str
+
+
+def funding_agreements(path: str | Path | None = None) -> pd.DataFrame:
+    """The published ends and announced renewals of districts' funding agreements (funding_agreements.csv,
+    documented in funding_agreements.md): district_code, funding, event (AGREEMENT_EVENTS), period, wording (the
+    source's own words), source_article (cited through citations.csv), note_id, note_en."""
+    return _read_csv(path or published_file("funding_agreements.csv"), dtype="str", keep_default_na=False)
+
+
+def agreement_events(district_code: str, path: str | Path | None = None) -> list[AgreementEvent]:
+    """The district's published funding-agreement events, oldest first (none for most districts)."""
+    df = funding_agreements(path)
+    rows = df[df["district_code"] == district_code].sort_values(["period", "event"])
+    return [AgreementEvent(**{k: str(v) for k, v in r.items()}) for r in rows.to_dict(orient="records")]

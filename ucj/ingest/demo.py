@@ -21,7 +21,8 @@ from ucj import __version__
 from ucj.core.errors import UcjInputError
 from ucj.core.files import files_transaction, sha256_file, write_json, write_parquet, write_text
 from ucj.data.programme import BPU_JKK_JKM_RP, JKM_BENEFIT_RP
-from ucj.data.published import RPJMN_SOURCE, default_target, bps_poverty, fact, published_facts
+from ucj.data.published import (AGREEMENT_ENDED, RPJMN_SOURCE, agreement_events, bps_poverty, default_target, fact,
+                                published_facts)
 from ucj.data.registry import Registry, load_registry
 from ucj.data.schema import SYNTHETIC_SOURCE, validate
 
@@ -92,7 +93,9 @@ MINAHASA_CHANGE_CAP = 0.05
 # the 16,777 village workers as protected "saat ini", so both run in its month. Start months assumed: the 15,000 from
 # January 2022, the village workers from January 2023 (the first APBD month of the article's year; reader 15, R15-1)
 MINAHASA_APBD_STARTS = (202201, 202301)
-MUNA_BARAT_APBD_STEPS = [(202211, 8_000), (202301, 9_500), (202501, 0)]  # Nov 2022 start; PKS ended Dec 2024
+# Muna Barat's APBD workers before the end of its agreement (assumed; seed 004 gives the November 2022 start only); the
+# end is the published one (data/published/funding_agreements.csv: PKS ended December 2024): `_muna_barat_steps`
+MUNA_BARAT_APBD_STEPS = [(202211, 8_000), (202301, 9_500)]
 MUNA_BARAT_JKK_CLAIMS_RP = (15_000_000, 20_000_000, 25_000_000, 28_000_000)  # the rest of the 120 claims are deaths
 EMPLOYED_SHARE_SD = 0.06  # spread of districts' employed/population ratio around the national one
 
@@ -393,7 +396,7 @@ def _seed_enrolment(active: dict[tuple[str, str], np.ndarray], months: pd.Dateti
     boalemo = SEED_DISTRICTS["boalemo"]
     set_steps(boalemo, [(BOALEMO_APBD_START, int(fact("apbd_funded_workers", boalemo, facts=facts)))])
     # Muna Barat: programme since November 2022; the agreement (PKS) ended December 2024 (seed 004).
-    set_steps(SEED_DISTRICTS["muna_barat"], MUNA_BARAT_APBD_STEPS)
+    set_steps(SEED_DISTRICTS["muna_barat"], _muna_barat_steps())
     # Minahasa: vulnerable workers, then the village workers added (seed 003; both active in its month).
     mina = SEED_DISTRICTS["minahasa"]
     vulnerable = int(fact("vulnerable_workers", mina, facts=facts))
@@ -539,6 +542,15 @@ PUBLISHED_NOTICE = ("Published plans of the seed districts, from data/published/
                     "its source article. Not synthetic.")
 TARGETS_NOTICE = ("Coverage targets: the national RPJMN 2025-2029 target for every district without its own, and the "
                   "seed districts' own published targets; each row names its source. Not synthetic.")
+
+
+def _muna_barat_steps() -> list[tuple[int, int]]:
+    """Muna Barat's APBD steps: the assumed levels, then none from the month after the published end of its agreement
+    (one place knows that month: the page cites the same row; reader 18, R18-1)."""
+    end = next(e for e in agreement_events(SEED_DISTRICTS["muna_barat"])
+               if e.event == AGREEMENT_ENDED and e.funding == "apbd")
+    after = pd.Timestamp(f"{end.period}-01") + pd.DateOffset(months=1)
+    return [*MUNA_BARAT_APBD_STEPS, (after.year * 100 + after.month, 0)]
 
 
 def _plans(facts: pd.DataFrame) -> pd.DataFrame:

@@ -40,7 +40,8 @@ from ucj.core.config import split_dirs
 from ucj.presentation.budget_view import budget_rates_text
 from ucj.presentation.request import ReportParams
 from ucj.presentation.plots import claims_figure, coverage_figure, poverty_figure
-from ucj.data.published import RPJMN_SOURCE
+from ucj.analysis.facts import END_IN_DATA
+from ucj.data.published import AGREEMENT_ENDED, RPJMN_SOURCE
 from ucj.presentation.tables import (DateBound, Shown, as_html_frame, cite, format_date, html_frame, html_table,
                                     not_compared_text, poverty_column_sources, poverty_sources_cell,
                                     same_source_as_above, share_headers, shown, source_text, sources_cell)
@@ -794,7 +795,7 @@ class DistrictReport:
     def agreement_end_lines(self) -> list[str]:
         """One line per end of a funding agreement, for the page and the Excel notes sheet alike (the
         "Agreement ends" sheet's workers can exceed "active the month before": the line says why)."""
-        lang, lines = self.lang, []
+        lang, lines, cited = self.lang, [], set()
         # the workers' count is the enrolment's: marked where that is synthetic demo data (reader 14, R14-5: Muna
         # Barat's 9,500 read as the programme's real size; the article gives no worker count)
         mark = f" ({t('basis_synthetic_short', lang)})" if "enrolment" in self.synthetic_tables else ""
@@ -813,9 +814,51 @@ class DistrictReport:
             late = int(r.workers) - int(r.active_before)
             extra = tf("agreement_end_late", lang, late=fmt_int(late, lang), month=f"{pd.Timestamp(r.month):%Y-%m}",
                        workers=fmt_int(r.workers, lang)) if late > 0 else ""
-            lines.append(tf("agreement_end_line_last", lang, last=r.last_active_month,
-                            month=f"{pd.Timestamp(r.month):%Y-%m}", funding=t(str(r.funding), lang),
-                            active=fmt_int(min(int(r.active_before), int(r.workers)), lang) + mark, extra=extra))
+            said = self._published_end(r.funding, r.last_active_month) if getattr(r, "source", "") else None
+            # an end its source reports is cited with the source's words (reader 18, R18-1: Muna Barat's "PKS berakhir
+            # Desember 2024" read as part of the synthetic data); the workers stay the data's, marked synthetic
+            lines.append(tf("agreement_end_line_published" if said is not None else "agreement_end_line_last", lang,
+                            last=r.last_active_month, month=f"{pd.Timestamp(r.month):%Y-%m}",
+                            funding=t(str(r.funding), lang),
+                            active=fmt_int(min(int(r.active_before), int(r.workers)), lang) + mark, extra=extra,
+                            **({} if said is None else {"wording": said["wording"],
+                                                        "source": self._cite_once(said["source"], cited)})))
+        return lines + self.agreement_event_lines(cited)
+
+    def _cite_once(self, source: str, cited: set[str]) -> str:
+        """A source cited whole the first time among these lines, then as "the same source as the line before"."""
+        if source in cited:
+            return t("same_source_as_line_before", self.lang)
+        cited.add(source)
+        return cite(source, self.lang)
+
+    def _published_end(self, funding: str, last: str) -> pd.Series | None:
+        """The published end of the `funding` agreement whose last month is `last`, as the data show it, or None."""
+        ev = self.results.agreement_events
+        if ev.empty:
+            return None
+        rows = ev[(ev["event"] == AGREEMENT_ENDED) & (ev["funding"] == funding) & (ev["period"] == last)
+                  & (ev["status"] == END_IN_DATA)]
+        return None if rows.empty else rows.iloc[0]
+
+    def agreement_event_lines(self, cited: set[str] | None = None) -> list[str]:
+        """The published agreement events no end line above states: an announced renewal beside the workers the data
+        fund so at the report's month, and an end the data do not show, each with its source's words (reader 18,
+        R18-1: the PPID article's new PKS for 2025 was on no page); counts marked synthetic where the enrolment is.
+        `cited`: the sources the lines before cite whole (cited again in short)."""
+        lang, ev = self.lang, self.results.agreement_events
+        mark = f" ({t('basis_synthetic_short', lang)})" if "enrolment" in self.synthetic_tables else ""
+        lines = []
+        for r in ev.itertuples() if len(ev) else []:
+            if r.status == END_IN_DATA:
+                continue
+            common = {"funding": t(str(r.funding), lang), "wording": r.wording,
+                      "source": self._cite_once(r.source, set() if cited is None else cited), "period": r.period}
+            if not r.data_as_of:
+                lines.append(tf(f"{r.event}_no_data", lang, **common))
+                continue
+            lines.append(tf(f"{r.event}_line", lang, **common, month=r.data_as_of,
+                            active=fmt_int(r.data, lang) + mark))
         return lines
 
     @_one_output
@@ -1364,6 +1407,12 @@ class DistrictReport:
                 row["wording"] = _quoted(pd.Series([row["wording"]]), lang)[0]  # “a” + “b” balanced (reader 9, R6)
         for row in key.get("plans") or []:  # type: ignore[union-attr]
             row["plan_source"] = cite(row.get("plan_source"), lang)
+        for row in key.get("agreement_ends") or []:  # type: ignore[union-attr]
+            row["source"] = cite(row.get("source"), lang) or None  # None: an end only the data show
+        for row in key.get("agreement_events") or []:  # type: ignore[union-attr]
+            row["source"] = cite(row.get("source"), lang)
+            row["note"] = row.pop(f"note_{lang}", "")
+            row.pop("note_id", None), row.pop("note_en", None)
         key["target_source"] = self.target_source_text()
         # the poverty source as the page's sources table cites it (each table once, with its years; reader 8, S3),
         # else as the table's sources name themselves

@@ -1,0 +1,118 @@
+"""Reader 18, R18-1 (session 14): Muna Barat's APBD agreement ended after 2024-12, as the PPID article says; the page,
+the "Agreement ends" sheet and key_figures.json cite that article and its words beside the data's (synthetic) count,
+and the article's announced new agreement for 2025 stands beside the workers the data fund at the report's month.
+Expected texts are the article's own words and its citation written out by hand; counts from the parquet files."""
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from conftest import P0_CSV
+
+pytestmark = pytest.mark.slow
+CODE = "74.13"
+WORDS = "Karena Perjanjian Kerja Sama (PKS) berakhir Desember 2024"
+RENEWAL = "maka di tahun 2025 ini akan dibuat Perjanjian Kerja Sama (PKST) yang baru"
+TITLE = ("Pemda Muna Barat dan BPJS Ketenagakerjaan Sultra Gelar Rakor Monev Pelaksanaan Inpres No. 2 Tahun 2021 "
+         "dan UC Jamsostek")
+CITED = {"id": f"PPID Kabupaten Muna Barat, {TITLE}, rapat 30 Juli 2025",
+         "en": f"PPID Kabupaten Muna Barat, {TITLE}, meeting of 30 July 2025"}
+SYNTHETIC = {"id": "sintetis", "en": "synthetic"}
+
+
+def _text(parts: list[str]) -> str:
+    import html
+
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", " ".join(parts))))
+
+
+def _apbd(frame: pd.DataFrame, month: str) -> int:
+    e = frame[(frame["district_code"] == CODE) & (frame["funding"] == "apbd") & (frame["month"] == month)]
+    return int(e["active"].sum())
+
+
+def _int(n: int, lang: str) -> str:
+    return f"{n:,}".replace(",", "." if lang == "id" else ",")
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_the_end_line_cites_the_article_and_its_words(demo_ds, district_page, lang):
+    page = district_page(CODE, lang)
+    text = _text(page.html())
+    active = _int(_apbd(demo_ds.enrolment, "2024-12-01"), lang)  # 9,500 in the demo
+    the = "the " if lang == "en" else ""
+    assert f"(“{WORDS}”: {CITED[lang]}): {the}{active} ({SYNTHETIC[lang]})" in text
+    # the announced renewal, beside the APBD-funded workers the data hold at the report's month (none in the demo)
+    last = demo_ds.enrolment["month"].max()
+    now = _int(_apbd(demo_ds.enrolment, last), lang)
+    # its source is the line before's: named so, not cited whole twice in a row
+    same = {"id": "sumber yang sama dengan kalimat sebelumnya", "en": "the same source as the line before"}[lang]
+    assert f"(“{RENEWAL}”: {same})" in text
+    said = {"id": f"data memuat {now} ({SYNTHETIC[lang]}) pekerja yang dibiayai APBD pada {last:%Y-%m}",
+            "en": f"the data hold {now} ({SYNTHETIC[lang]}) workers funded by the APBD in {last:%Y-%m}"}[lang]
+    assert said in text
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_the_sheet_and_key_figures_cite_the_same_article(district_page, lang):
+    page = district_page(CODE, lang)
+    wb = openpyxl.load_workbook(page.folder / "tables.xlsx", read_only=True)
+    name = {"id": "Perjanjian berakhir", "en": "Agreement ends"}[lang]
+    cells = [str(c) for row in wb[name].iter_rows(values_only=True) for c in row if c is not None]
+    assert CITED[lang] in cells  # the source column of the end's row
+    rows = [r for ws in wb.worksheets for r in ws.iter_rows(values_only=True)]
+    # the notes sheet: the page's line beside the sheet's name
+    assert any(r[:1] == (name,) and WORDS in str(r[1]) and CITED[lang] in str(r[1]) for r in rows if len(r) > 1)
+    key = json.loads((page.folder / "key_figures.json").read_text(encoding="utf-8"))
+    assert [e["source"] for e in key["agreement_ends"]] == [CITED[lang]]
+    assert [(e["event"], e["period"], e["wording"], e["source"], e["status"]) for e in key["agreement_events"]] == [
+        ("agreement_ended", "2024-12", WORDS, CITED[lang], "end_in_data"),
+        ("agreement_renewal_announced", "2025", RENEWAL, CITED[lang], "none_funded_in_data")]
+
+
+def test_imported_data_whose_agreement_ran_on_say_the_data_show_no_end(demo_dir: Path, tmp_path: Path):
+    """The real path: a branch office's Muna Barat files through `ucj import template`, its APBD workers still funded
+    in 2025 (the new agreement in the data), then `ucj report`: the page sets the article's end beside the data's
+    workers, with no synthetic mark (imported data), and the renewal beside today's funded workers."""
+    ucj = str(Path(sys.executable).parent / "ucj")
+    filled, out = tmp_path / "filled", tmp_path / "imported"
+    filled.mkdir()
+    for kind in ("enrolment", "claims", "contributions", "workforce"):
+        d = pd.read_parquet(demo_dir / f"{kind}.parquet")
+        d = d[d["district_code"] == CODE].drop(columns="source")
+        if kind == "enrolment":  # the agreement ran on: 2024-12's APBD workers stay, 15 leave and 15 join a month
+            after = (d["funding"] == "apbd") & (d["month"] >= "2025-01-01")
+            kept = d[(d["funding"] == "apbd") & (d["month"] == "2024-12-01")].set_index("segment")["active"]
+            d.loc[after, "active"] = d.loc[after, "segment"].map(kept).fillna(0).astype("int64")
+            d.loc[after, ["lapsed", "new_registrations"]] = 15
+        d = d.rename(columns={"district_code": "district"})
+        if "month" in d:
+            d["month"] = d["month"].dt.strftime("%Y-%m")
+        d.to_csv(filled / f"{kind}.csv", index=False)
+        made = subprocess.run([ucj, "import", "template", str(filled / f"{kind}.csv"), "--kind", kind, "--out",
+                               str(out), "-q"], capture_output=True, text=True, timeout=600)
+        assert made.returncode == 0, made.stderr
+    made = subprocess.run([ucj, "import", "bps-table", str(P0_CSV), "--out", str(out), "-q"], capture_output=True,
+                          text=True, timeout=600)  # BPS's real P0 table, as a planner adds it
+    assert made.returncode == 0, made.stderr
+    made = subprocess.run([ucj, "report", "--district", "Muna Barat", "--data-dir", str(out), "--out",
+                           str(tmp_path / "runs"), "--lang", "en"], capture_output=True, text=True, timeout=900)
+    assert made.returncode == 0, made.stderr[-3000:]
+    folder = next((tmp_path / "runs").glob("*/7413-*"))
+    text = _text([(folder / "report.html").read_text(encoding="utf-8")])
+    kept = pd.read_csv(filled / "enrolment.csv")
+    kept = kept[(kept["funding"] == "apbd") & (kept["month"] == "2025-01")]["active"].sum()
+    last = pd.read_csv(filled / "enrolment.csv")["month"].max()
+    now = pd.read_csv(filled / "enrolment.csv").query("funding == 'apbd' and month == @last")["active"].sum()
+    assert (f"By its source the APBD agreement ended after 2024-12 (“{WORDS}”: {CITED['en']}), but the data show no "
+            f"such end: {_int(int(kept), 'en')} workers funded by the APBD in 2025-01.") in text
+    assert f"the data hold {_int(int(now), 'en')} workers funded by the APBD in {last}." in text
+    key = json.loads((folder / "key_figures.json").read_text(encoding="utf-8"))
+    assert [e["status"] for e in key["agreement_events"]] == ["end_not_in_data", "funded_in_data"]
