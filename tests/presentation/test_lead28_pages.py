@@ -116,3 +116,16 @@ def test_imported_data_whose_agreement_ran_on_say_the_data_show_no_end(demo_dir:
     assert f"the data hold {_int(int(now), 'en')} workers funded by the APBD in {last}." in text
     key = json.loads((folder / "key_figures.json").read_text(encoding="utf-8"))
     assert [e["status"] for e in key["agreement_events"]] == ["end_not_in_data", "funded_in_data"]
+
+
+def test_an_end_only_the_data_show_is_sourced_to_the_data(district_page):
+    """Kota Gorontalo's APBD cut (reader 14, R14-7) has no published source: its sheet row says the month is the
+    data's, and key_figures gives no source."""
+    page = district_page("75.71", "en")
+    wb = openpyxl.load_workbook(page.folder / "tables.xlsx", read_only=True)
+    rows = list(wb["Agreement ends"].iter_rows(values_only=True))
+    col = rows[0].index("Source of the end month (the counts are the data's)")
+    assert len(rows) > 1 and {r[col] for r in rows[1:]} == {"the data (no published source)"}
+    key = json.loads((page.folder / "key_figures.json").read_text(encoding="utf-8"))
+    assert key["agreement_ends"] and all(e["source"] is None for e in key["agreement_ends"])
+    assert key["agreement_events"] == []

@@ -374,7 +374,9 @@ class DistrictFigures:
             "budget_plan": self.budget_plan,
             "claim_rates": self.credibility.drop(columns=["poisson_p"], errors="ignore"),  # a sentence says p
             # the cell's lapses that month, named so (a partial cut's "Workers" read as the workers cut: R14-7)
-            "agreement_ends": self.agreement_ends.rename(columns={"workers": "lapsed_in_month"}),
+            # the source column dates the end only (the counts are the data's): named so (R18-1)
+            "agreement_ends": self.agreement_ends.rename(columns={"workers": "lapsed_in_month",
+                                                                  "source": "end_month_source"}),
             "projection_scenarios": self.projection.scenarios,
             "assumptions": self.assumptions,
             "seed_facts": self.seed_facts,

@@ -348,6 +348,8 @@ def _translate(col: str, value: object, lang: Lang, table: str) -> object:
         return assumption_source(value, lang)
     if table == "provenance" and col == "table":
         return t(f"table.{value}", lang)
+    if col == "end_month_source":  # an agreement end's month as its source reports it; else the data's alone
+        return source_text(value, lang) if value else t("end_month_from_data", lang)
     if col in ("source", "plan_source", "target_source") and table != "provenance":
         return source_text(value, lang)
     if col in TRANSLATED and value in LABELS:
