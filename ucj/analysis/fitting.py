@@ -276,7 +276,8 @@ def logistic_jacobian(t: np.ndarray, params: np.ndarray) -> np.ndarray:
     with np.errstate(over="ignore"):
         e = np.exp(-rate * (t - mid))
     d = 1.0 + e
-    with np.errstate(invalid="ignore"):
+    # far on the flat tail e and d**2 overflow (inf / inf): each derivative's limit there is 0, set below
+    with np.errstate(invalid="ignore", over="ignore"):
         out = np.stack([1.0 / d, cap * (t - mid) * e / d**2, -cap * rate * e / d**2], axis=-1)
     return np.where(np.isfinite(out), out, 0.0)
 
