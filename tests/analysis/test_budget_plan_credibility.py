@@ -97,7 +97,8 @@ def test_muna_barat_gross_need_leaves_out_the_end_of_its_agreement(demo_ds):
                                       "active_before": int(apbd.loc[last, "active"]),
                                       "registered": int(apbd.loc[end_month, "new_registrations"]),
                                       # the end its published source reports (funding_agreements.csv, R18-1)
-                                      "source": "seed 004 (PPID Muna Barat)"}]
+                                      "end_month_source": "seed 004 (PPID Muna Barat)",
+                                      "data_basis": "basis_synthetic"}]  # the demo's enrolment
 
 
 def test_agreement_ends_hand_made():

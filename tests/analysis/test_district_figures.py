@@ -150,9 +150,11 @@ def test_own_plans_are_in_the_plans_table_with_their_source(demo_ds, demo_dir, f
     assert len(demo_ds.plans) == 2
     report = build(demo_ds, validate_params("Muna Barat", lang="en", data_dir=str(demo_dir)))
     shown = report.display_table("plans")
-    assert shown[t("value", "en")].tolist() == ["10,000"] and shown[t("year", "en")].tolist() == ["2026"]
-    assert shown[t("quantity", "en")].tolist() == [t("planned_apbd_workers", "en")]
-    assert shown[t("wording", "en")].tolist() == ["“di tahun 2026 akan kita anggarkan untuk 10.000 jiwa pekerja rentan”"]
+    # the data's plan, then the new agreement the same article announces for 2025, no number given (R19-1)
+    assert shown[t("value", "en")].tolist() == ["10,000", "–"] and shown[t("year", "en")].tolist() == ["2026", "2025"]
+    assert shown[t("quantity", "en")].tolist() == [t("planned_apbd_workers", "en"), t("agreement_renewal_announced", "en")]
+    assert shown[t("wording", "en")].tolist() == ["“di tahun 2026 akan kita anggarkan untuk 10.000 jiwa pekerja rentan”",
+                                                  "“maka di tahun 2025 ini akan dibuat Perjanjian Kerja Sama (PKST) yang baru”"]
 
 
 def test_shared_all_district_tables_change_no_figure(demo_ds):

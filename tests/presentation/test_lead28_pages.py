@@ -71,7 +71,9 @@ def test_the_sheet_and_key_figures_cite_the_same_article(district_page, lang):
     # the notes sheet: the page's line beside the sheet's name
     assert any(r[:1] == (name,) and WORDS in str(r[1]) and CITED[lang] in str(r[1]) for r in rows if len(r) > 1)
     key = json.loads((page.folder / "key_figures.json").read_text(encoding="utf-8"))
-    assert [e["source"] for e in key["agreement_ends"]] == [CITED[lang]]
+    assert [e["end_month_source"] for e in key["agreement_ends"]] == [CITED[lang]]
+    demo = {"id": "data demo sintetis", "en": "synthetic demo data"}[lang]  # what the counts rest on
+    assert all(e["data_basis"].startswith(demo) for e in key["agreement_ends"] + key["agreement_events"])
     assert [(e["event"], e["period"], e["wording"], e["source"], e["status"]) for e in key["agreement_events"]] == [
         ("agreement_ended", "2024-12", WORDS, CITED[lang], "end_in_data"),
         ("agreement_renewal_announced", "2025", RENEWAL, CITED[lang], "none_funded_in_data")]
@@ -127,5 +129,39 @@ def test_an_end_only_the_data_show_is_sourced_to_the_data(district_page):
     col = rows[0].index("Source of the end month (the counts are the data's)")
     assert len(rows) > 1 and {r[col] for r in rows[1:]} == {"the data (no published source)"}
     key = json.loads((page.folder / "key_figures.json").read_text(encoding="utf-8"))
-    assert key["agreement_ends"] and all(e["source"] is None for e in key["agreement_ends"])
+    assert key["agreement_ends"] and all(e["end_month_source"] is None for e in key["agreement_ends"])
     assert key["agreement_events"] == []
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_the_announced_agreement_is_a_row_of_plans_and_targets(demo_ds, district_page, lang):
+    """Reader 19, R19-1: the page sends a reader to "Plans and targets" for plans, so the announced new PKS is a row
+    there (page and workbook): the article's words, its year, no number, and the APBD-funded workers in the data at
+    the report's month (pandas) marked synthetic; the methods section says where agreement ends are quoted."""
+    page = district_page(CODE, lang)
+    last = demo_ds.enrolment["month"].max()
+    now = _int(_apbd(demo_ds.enrolment, last), lang)
+    label = {"id": "Perjanjian pendanaan baru diumumkan", "en": "New funding agreement announced"}[lang]
+    for rows in ([r for r in page.report.plans_table().itertuples(index=False)],
+                 list(openpyxl.load_workbook(page.folder / "tables.xlsx", read_only=True)[
+                     {"id": "Rencana dan target", "en": "Plans and targets"}[lang]].iter_rows(values_only=True))):
+        row = [r for r in rows if r and r[0] == label]
+        assert len(row) == 1, rows
+        cells = [str(c) for c in row[0]]
+        assert f"“{RENEWAL}”" in cells and "2025" in cells and any(c.startswith(now) for c in cells)
+    text = _text(page.html(("show_data_notes",)))
+    where = {"id": "dikutip beserta sumbernya di bagian “Tambahan pekerja yang diperlukan per bulan”",
+             "en": "it is quoted with its source in the section “Additional workers needed per month”"}[lang]
+    assert where in text
+
+
+@pytest.mark.parametrize(("code", "parts", "note"), [
+    ("72.01", ("3,375", "1,595", "4,969"), True),  # reader 19, R19-3: 3,374.9 + 1,594.6 = 4,969.5, each rounded apart
+    ("75.02", ("476", "579", "1,055"), False),  # adds up as printed: no note
+])
+def test_a_gross_need_whose_rounded_parts_do_not_add_up_says_so(district_page, code, parts, note):
+    text = _text(district_page(code, "en").html(("show_workers_needed",)))
+    net, lapsed, gross = parts
+    assert f"{net} workers a month" in text and f"({lapsed} a month), {gross} workers a month" in text
+    said = "Each of these figures is rounded on its own, so the two parts printed may differ by 1 from the total."
+    assert (said in text) is note

@@ -138,6 +138,8 @@ def _data_strings(report) -> list[str]:
     facts = report.results.seed_facts
     if facts is not None:  # each fact's source as the seed file names it, and the article's words as quoted
         quoted += [str(s) for s in facts.get("source", [])] + [f"“{w}”" for w in facts.get("wording", []) if w]
+    events = report.results.agreement_events  # a funding agreement's end or renewal in its source's words (R18-1)
+    quoted += [f"“{w}”" for w in (events["wording"] if len(events) else [])]
     from ucj.data.published import citations
     from ucj.presentation.tables import BPS_TITLES
 

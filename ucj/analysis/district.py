@@ -316,8 +316,11 @@ class DistrictFigures:
             "agreement_ends": [{"month": f"{r.month:%Y-%m}", "segment": r.segment, "funding": r.funding,
                                 "workers": int(r.workers), "last_active_month": r.last_active_month,
                                 "active_before": int(r.active_before), "registered": int(r.registered),
-                                "source": r.source} for r in self.agreement_ends.itertuples()],
-            "agreement_events": self.agreement_events.to_dict(orient="records"),
+                                # the source dates the end only; the counts rest on the enrolment (reader 19, R19-2)
+                                "end_month_source": r.source, "data_basis": self._enrolment_basis()}
+                               for r in self.agreement_ends.itertuples()],
+            "agreement_events": [dict(r, data_basis=self._enrolment_basis())
+                                 for r in self.agreement_events.to_dict(orient="records")],
             "funding_rises": [{"month": f"{r.month:%Y-%m}", "segment": r.segment, "funding": r.funding,
                                "active_before": int(r.active_before), "active": int(r.active),
                                "registered": int(r.registered)} for r in self.funding_rises.itertuples()],
@@ -336,6 +339,10 @@ class DistrictFigures:
             "claim_rate_periods": self.claim_rate_periods,
         }
         return jsonable(key)  # type: ignore[return-value]
+
+    def _enrolment_basis(self) -> str:
+        """What counts read from the enrolment rest on: "basis_synthetic" (demo data) or "basis_data"."""
+        return "basis_synthetic" if "enrolment" in self.synthetic_tables else "basis_data"
 
     def table_periods(self) -> dict[str, str]:
         """The period of each table the page and the workbook show (reader's finding 8: every table carries

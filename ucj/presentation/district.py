@@ -555,6 +555,12 @@ class DistrictReport:
         if isinstance(need, dict) and need.get("gross_per_month") is not None:
             gross = " " + tf("workers_needed_gross_sentence", lang, lapsed=fmt_int(need.get("lapsed_per_month"), lang),
                              gross=fmt_int(need.get("gross_per_month"), lang))
+            parts = (p.workers_needed_per_month, need.get("lapsed_per_month"), need.get("gross_per_month"))
+            if all(isinstance(x, (int, float)) and math.isfinite(x) for x in parts) and (
+                    round(parts[0]) + round(parts[1]) != round(parts[2])):  # as fmt_int rounds each
+                # the printed parts do not add up to the printed total (reader 19, R19-3: Banggai 3,375 + 1,595 and
+                # 4,969, from 3,374.9 + 1,594.6): said, not hidden by rounding the total from its rounded parts
+                gross += " " + t("workers_needed_rounded_apart", lang)
         held = self.held_denominator()
         return tf("workers_needed_sentence_held" if held else "workers_needed_sentence", lang,
                   target=fmt_pct(p.target_pct, lang), year=fmt_year(p.target_year),
@@ -1272,6 +1278,9 @@ class DistrictReport:
         self.heading("methods")
         lines = self.methods_lines() + [tf("method_published", self.lang,
                                            section=t("published_vs_computed", self.lang))]
+        if len(self.results.agreement_events):  # published facts with a month, not a number (reader 19, R19-1)
+            lines.append(tf("method_agreement_events", self.lang, section=t("workers_needed", self.lang),
+                            plans=t("plans_and_targets", self.lang)))
         self._html("".join(f"<p>{html.escape(x)}</p>" for x in lines))
         self._html(f"<p>{html.escape(t('method_tables', self.lang))}</p>")
         self._table("provenance")
@@ -1408,9 +1417,11 @@ class DistrictReport:
         for row in key.get("plans") or []:  # type: ignore[union-attr]
             row["plan_source"] = cite(row.get("plan_source"), lang)
         for row in key.get("agreement_ends") or []:  # type: ignore[union-attr]
-            row["source"] = cite(row.get("source"), lang) or None  # None: an end only the data show
+            row["end_month_source"] = cite(row.get("end_month_source"), lang) or None  # None: an end only the data show
+            row["data_basis"] = t(str(row["data_basis"]), lang)
         for row in key.get("agreement_events") or []:  # type: ignore[union-attr]
             row["source"] = cite(row.get("source"), lang)
+            row["data_basis"] = t(str(row["data_basis"]), lang)
             row["note"] = row.pop(f"note_{lang}", "")
             row.pop("note_id", None), row.pop("note_en", None)
         key["target_source"] = self.target_source_text()
@@ -2065,6 +2076,30 @@ def with_funded_in_data(rows: pd.DataFrame, ds: Dataset, fig: DistrictFigures, l
     return pd.concat([rows, row], ignore_index=True) if len(rows) else row
 
 
+def with_announced_renewals(rows: pd.DataFrame, ds: Dataset, fig: DistrictFigures, lang: Lang) -> pd.DataFrame:
+    """The plans-and-targets rows with each funding agreement its source announces (funding_agreements.csv): the
+    source's words, its year and citation, no number (the source gives none), and the workers so funded in the data
+    at the report's month, marked as the data are (reader 19, R19-1: Muna Barat's new PKS for 2025 was a plan on
+    no table, while the page sends a reader to this one for plans)."""
+    from ucj.analysis.facts import data_basis
+    from ucj.data.published import RENEWAL_ANNOUNCED
+
+    ev = fig.agreement_events
+    ev = ev[ev["event"] == RENEWAL_ANNOUNCED] if len(ev) else ev
+    if not len(ev):
+        return rows
+    code = fig.district.code
+    add = pd.DataFrame({
+        "quantity": [RENEWAL_ANNOUNCED] * len(ev), "kind": "plan",
+        "note": [tf("agreement_renewal_note", lang, funding=t(str(f), lang), note=str(n))
+                 for f, n in zip(ev["funding"], ev[f"note_{lang}"])],
+        "wording": _quoted(ev["wording"], lang), "value": float("nan"), "unit": "persons", "rounding": float("nan"),
+        "year": ev["period"].astype(str).str[:4].to_numpy(), "citation": [cite(x, lang) for x in ev["source"]],
+        "data_now": ev["data"].to_numpy(), "data_as_of": ev["data_as_of"].to_numpy(),
+        "data_basis": [data_basis(ds, code, PUBLISHED_ALLOCATION, "") for _ in range(len(ev))]})
+    return pd.concat([rows, add], ignore_index=True) if len(rows) else add
+
+
 def with_data_marks(rows: pd.DataFrame, ds: Dataset, fig: DistrictFigures, lang: Lang) -> pd.DataFrame:
     """The plans-and-targets rows with what their "in the data now" value rests on, in words, as the published
     table marks it (reader 11, M6): "synthetic" for demo data, and for budget-funded workers in synthetic data
@@ -2337,8 +2372,8 @@ def build(ds: Dataset, params: ReportParams, *, comparison: pd.DataFrame | PeerT
         facts = tables["seed_facts"]
         tables["seed_facts"] = published_and_computed(facts, lang)
         tables["plans"] = plans_and_targets(facts, tables.get("plans", pd.DataFrame(columns=["plan"])), lang)
-        tables["plans"] = with_data_marks(with_funded_in_data(with_own_target(tables["plans"], ds, fig, lang), ds, fig,
-                                                              lang), ds, fig, lang)
+        tables["plans"] = with_data_marks(with_announced_renewals(with_funded_in_data(
+            with_own_target(tables["plans"], ds, fig, lang), ds, fig, lang), ds, fig, lang), ds, fig, lang)
         tables["seed_facts"] = with_assumed_year(tables["seed_facts"], fig, key.get("denominator_year_bound"), lang)
         tables["seed_facts"] = with_apbd_window(tables["seed_facts"], fig, lang)
         cited = with_published_plans(cited, tables["plans"], lang)
