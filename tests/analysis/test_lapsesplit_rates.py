@@ -71,7 +71,7 @@ def test_boalemo_two_rates_and_gross_need_from_the_demo_files(demo_dir, demo_ds)
 
     fig = district_figures(demo_ds, BOALEMO)
     s = fig.lapses
-    assert s is not None and s.funded_basis == "all_districts"
+    assert s is not None and s.funded_basis == "all_districts_median_month"
     assert s.organic_rate_pct == pytest.approx(org_rate)
     assert s.funded_own_rate_pct == pytest.approx(own_rate) and s.funded_exposure == exposure
     assert s.funded_rate_pct == pytest.approx(fallback)
@@ -92,7 +92,7 @@ def test_boalemo_two_rates_and_gross_need_from_the_demo_files(demo_dir, demo_ds)
     assert 58_440 - int(plan["gross_additional"].sum()) > 7_500  # the reader's "about 8,000 too high"
     key = fig.key()["workers_needed"]["lapses_by_funding"]
     assert key["organic"]["rate_pct"] == pytest.approx(org_rate)
-    assert key["funded"]["basis"] == "all_districts" and key["funded"]["participant_months"] == 5_000
+    assert key["funded"]["basis"] == "all_districts_median_month" and key["funded"]["participant_months"] == 5_000
 
 
 def _rows(code, funding, active, lapsed, segment="BPU"):
@@ -130,7 +130,7 @@ def test_hand_worked_fallback_below_the_exposure_rule():
     big = _rows("99.02", "apbd", [10_000] * 5, [0, 10, 20, 30, 40])
     s = lapse_split(small, pd.Timestamp("2025-04-01"), pd.DataFrame(columns=["month", "workers"]),
                     pd.concat([small, big], ignore_index=True))
-    assert s.funded_basis == "all_districts" and s.funded_own_rate_pct == 0.0
+    assert s.funded_basis == "all_districts_median_month" and s.funded_own_rate_pct == 0.0
     # all districts' months: (0 + 10) / 11,000, (0 + 20) / 11,000, ... -> median of the middle two
     assert s.funded_rate_pct == pytest.approx(100 * (20 + 30) / 2 / 11_000)
     assert s.per_month == pytest.approx(500 * 0.01 + 1000 * (20 + 30) / 2 / 11_000)

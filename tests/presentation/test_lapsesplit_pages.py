@@ -86,7 +86,7 @@ def test_boalemo_page_states_both_lapse_rates(demo_dir, demo_ds, tmp_path, lang)
     split = need["lapses_by_funding"]
     assert split["organic"]["rate_pct"] == pytest.approx(want["organic_rate"])
     assert split["funded"]["rate_pct"] == pytest.approx(want["funded_rate"])
-    assert split["funded"]["basis"] == "all_districts"
+    assert split["funded"]["basis"] == "all_districts_median_month"  # named as the page says it (R18-5)
     assert need["lapsed_per_month"] == pytest.approx(want["lapsed"])
     assert need["gross_per_month"] == pytest.approx(need["net_per_month"] + want["lapsed"])
     wb = openpyxl.load_workbook(tmp_path / "tables.xlsx", read_only=True)

@@ -109,9 +109,9 @@ def test_districts_note_gives_the_denominator_its_yearly_period(overviews, demo_
 def test_overview_key_figures_map_poverty_columns_with_years(overviews):
     key = overviews["Gorontalo", "en"].key()
     cols = key["provenance"]["tables"]["poverty"]["columns"]
-    p0 = " ".join(cols["p0"])
+    p0 = " ".join(r["source"] for r in cols["p0"])  # records: [{"source", "rows"}] (reader 18, R18-6)
     assert re.search(r"\(P0\).*2019–2025", p0) and "synthetic" not in p0
-    p1 = list(cols["p1"])
+    p1 = [r["source"] for r in cols["p1"]]
     assert any("(P1)" in k and "2024–2025" in k for k in p1) and any("synthetic" in k and "2019–2023" in k for k in p1)
 
 
@@ -133,8 +133,8 @@ def test_gorontalo_overview_built_by_the_cli_cites_no_other_province(demo_dir, t
     assert "hariantoday.com" in page and "hariantoday.com" in sheet
     assert page.count("Arti penilaian:") == 1 and notes.count("Arti penilaian:") == 1
     key = json.loads((folder / "key_figures.json").read_text(encoding="utf-8"))
-    assert all("synthetic" not in k and "sintetis" not in k
-               for k in key["provenance"]["tables"]["poverty"]["columns"]["p0"])
+    assert all("synthetic" not in r["source"] and "sintetis" not in r["source"]
+               for r in key["provenance"]["tables"]["poverty"]["columns"]["p0"])
 
 
 @pytest.mark.parametrize("lang", LANGS)

@@ -132,10 +132,12 @@ def test_l4_the_gross_need_sentence_says_whose_rate_is_used(district_page, demo_
     assert in_2025[in_2025["district_code"] == BOALEMO]["active"].sum() < 12_000
     assert in_2025[in_2025["district_code"] == MINAHASA]["active"].sum() >= 12_000
     own = {"id": "dengan laju bulanan tiap kelompok selama", "en": "each group's own monthly rate"}[lang]
+    # the median month named, with its window (reader 18, R18-5)
     pooled = {"id": "untuk peserta yang dibiayai anggaran, yang terlalu sedikit untuk memberi laju sendiri, laju "
-                    "peserta yang dibiayai anggaran di semua kabupaten/kota (lihat di bawah)",
-              "en": "for the budget-funded participants, too few to give a rate of their own, the rate of the "
-                    "budget-funded participants of all districts (see below)"}[lang]
+                    "bulanan median peserta yang dibiayai anggaran di semua kabupaten/kota selama 2025-01 – 2025-12 "
+                    "(lihat di bawah)",
+              "en": "for the budget-funded participants, too few to give a rate of their own, the median monthly rate "
+                    "of the budget-funded participants of all districts over 2025-01 – 2025-12 (see below)"}[lang]
     boalemo = _text(" ".join(district_page(BOALEMO, lang).html()))
     assert pooled in boalemo and own not in boalemo
     minahasa = _text(" ".join(district_page(MINAHASA, lang).html()))

@@ -279,7 +279,10 @@ class DistrictFigures:
                                "surplus_total": p.workers_surplus_total,
                                "unreplaced_per_month": _unreplaced(p, self.lapsed_per_month),
                                "gross_per_month": self.workers_needed_gross_per_month,
-                               "lapsed_per_month": self.lapsed_per_month, "lapse_rate_pct": self.lapse_rate_pct,
+                               # the sum of both groups' lapses; their rates, each with its basis, are in
+                               # lapses_by_funding (the blended rate over today's stock, on no page, is not written:
+                               # reader 18, R18-4)
+                               "lapsed_per_month": self.lapsed_per_month,
                                "lapses_by_funding": None if self.lapses is None else self.lapses.key()},
             "projection": {k: v for k, v in p.key_figures().items()
                            if k not in ("district_code", "denominator", "target_pct", "target_year")},
@@ -478,7 +481,9 @@ def lapse_rate(enrolment: pd.DataFrame, period: pd.Timestamp, months: int = 12,
 # (Boalemo's 5,000 funded workers were in the base for one month: 10 lapses) or on none (a rate of 0).
 MIN_FUNDED_EXPOSURE = 12_000
 LAPSE_FUNDED_OWN = "own"  # the district's funded participants' own rate
-LAPSE_FUNDED_ALL = "all_districts"  # too little exposure: all districts' funded participants (median month)
+# too little exposure: the median month of all districts' funded participants (the basis says "median month" in
+# key_figures.json, as the page says it: reader 18, R18-5)
+LAPSE_FUNDED_ALL = "all_districts_median_month"
 LAPSE_FUNDED_NONE = "none"  # no budget-funded participants today: no rate is needed
 
 

@@ -27,6 +27,7 @@ from ucj.analysis.district import (DEFAULT_DENOMINATOR, TARGET_FROM_PARAMETER, A
                                    DistrictFigures, Figure, all_funded_rate, as_of, district_figures, jsonable,
                                    peer_table_key)
 from ucj.analysis.district import OTHER_BASIS, REASON_OTHER_BASIS  # a target over another basis: no verdict
+from ucj.analysis.district import LAPSE_FUNDED_ALL, LAPSE_FUNDED_NONE  # the funded lapse rate's basis
 from ucj.analysis.projection import Projection
 from ucj.analysis.villages import VillageFigures, village_figures
 from ucj.core.config import stylesheet
@@ -617,6 +618,8 @@ class DistrictReport:
         if len(self.tables["model_fits"]):  # no model tried: the sentence above says why, no empty table, no glossary
             self._html(f"<h3>{html.escape(t('model_fits_heading', self.lang))}</h3>")
             self._table("model_fits")
+            for note in self.holdout_column_notes():  # what its holdout column scores, under it (reader 18, R18-3)
+                self._html(f"<p><small>{html.escape(note)}</small></p>")
             self._html(f"<p><small>{html.escape(t('model_terms_note', self.lang))}</small></p>")
             self._html(f"<p><small>{html.escape(self.model_rules_text())}</small></p>")
         self.show_policy_apart()
@@ -730,6 +733,30 @@ class DistrictReport:
                         origins=origins, points=fmt_int(p.holdout_points, lang),
                         rmse=fmt_num(p.holdout_rmse, lang, 2), pp=t("pp", lang), sd=fmt_num(p.holdout_sd, lang, 2),
                         inside=fmt_int(p.holdout_inside, lang), level=fmt_num(100 * p.interval, lang, 0))
+
+    def calibration_lines(self) -> list[str]:
+        """The interval's holdout check as the page's model sentence says it (`_calibration_sentence`: not checked, or
+        widened), as lines for the workbook's Projection sheet notes (reader 18, R18-2: Muna Barat's "not checked"
+        sentence was on the page only); [] where the page says nothing."""
+        s = self._calibration_sentence().strip()
+        return [s] if s else []
+
+    def holdout_column_notes(self) -> list[str]:
+        """Under the model table (page) and beside its sheet (workbook): what "RMSE (rolling-origin holdout)" scores
+        where the used model's own fit before the first origin was not usable (reader 18, R18-3: Muna Barat's damped
+        ETS printed 0.99 there while the page said its interval was not checked). The column scores that early
+        fit's point forecasts; the interval was checked with the nested model the rules would use there, or not at
+        all. From the same reason code as the page's sentence (`calibration_early_rejection`); [] otherwise."""
+        p, lang = self.projection, self.lang
+        early = getattr(p, "calibration_early_rejection", None)
+        used = next((f for f in p.fits if f.model == p.model_used), None)
+        if not early or not p.holdout_from or used is None or pd.isna(used.rmse_holdout):
+            return []
+        scored = getattr(p, "calibration_model", None)
+        key = "holdout_column_note_not_checked" if scored is None else "holdout_column_note_nested"
+        return [tf(key, lang, column=t("rmse_holdout", lang), model=t(p.model_used, lang), first=p.holdout_from[0],
+                   rmse=fmt_num(used.rmse_holdout, lang, 2), pp=t("pp", lang), why=reason_text(early, lang),
+                   scored=t(scored, lang) if scored else "")]
 
     def model_rules_text(self) -> str:
         """The rule that decides when a model is not used, with its limits (docs/modelid.md), and the rule that
@@ -1053,8 +1080,7 @@ class DistrictReport:
         if plan["gross_additional"].notna().any():
             split = _lapses_by_funding(self.key)
             lines.append(tf("budget_gross_not_costed", lang, lapse=fmt_pct(r.lapse_rate_pct, lang)) if split is None
-                         else tf("budget_gross_not_costed_organic" if split["funded"]["basis"] == "none"
-                                 else "budget_gross_not_costed_split", lang, **_lapse_values(split, lang)))
+                         else tf(_budget_gross_key(split["funded"]["basis"]), lang, **_lapse_values(split, lang)))
         a = r.plan_against_budget
         if a:
             sc = self.plan_scenario()  # the budget rests on the central projection: the chance beside it (F14)
@@ -1200,7 +1226,7 @@ class DistrictReport:
                                 surplus=fmt_int(p.workers_surplus_total, lang), months=fmt_int(p.months_remaining, lang)))
             elif isinstance(need, dict) and "gross_per_month" in need:
                 if split is None:  # else said above, group by group (reader 14, R14-2; reader 15, R15-8)
-                    lines.append(tf("method_workers_gross", lang, lapse=fmt_pct(need.get("lapse_rate_pct"), lang),
+                    lines.append(tf("method_workers_gross", lang, lapse=fmt_pct(self.results.lapse_rate_pct, lang),
                                     gross=fmt_int(need.get("gross_per_month"), lang)))
             else:
                 lines.append(t("method_gross_missing", lang))
@@ -1467,8 +1493,10 @@ class DistrictReport:
                                                       "claim_rates": self.claim_rate_synthetic_lines(),
                                                       "assumptions": [t("assumptions_sources_note", self.lang)],
                                                       "projection": ([self.verdict_definition(), self.informative_note()]
-                                                                     + self.seasonal_note() if self.projection.model_used
-                                                                     else []) + self.funding_rise_lines()}))
+                                                                     + self.calibration_lines() + self.seasonal_note()
+                                                                     if self.projection.model_used
+                                                                     else []) + self.funding_rise_lines(),
+                                                      "model_fits": self.holdout_column_notes()}))
         for name in self.charts:
             written.append(write_bytes(out / f"{name}.png", self.png(name)))
         return written
@@ -1590,6 +1618,13 @@ def december_seasonal_text(p: Projection, lang: Lang, budget_plan: bool = False)
     return f"{text} {t('december_seasonal_budget', lang)}" if budget_plan else text
 
 
+def _budget_gross_key(basis: str) -> str:
+    """The budget note's key for the funded group's lapse basis: none left, its own rate, or all districts' median
+    month (named as such, reader 18, R18-5)."""
+    return {LAPSE_FUNDED_NONE: "budget_gross_not_costed_organic",
+            LAPSE_FUNDED_ALL: "budget_gross_not_costed_split_pooled"}.get(basis, "budget_gross_not_costed_split")
+
+
 def _lapse_sentences(split: dict, need: dict, lang: Lang) -> list[str]:  # type: ignore[type-arg]
     """The gross need's method line: each funding group's rate on its own stock, and the funded fallback."""
     v = _lapse_values(split, lang)
@@ -1597,11 +1632,11 @@ def _lapse_sentences(split: dict, need: dict, lang: Lang) -> list[str]:  # type:
     rates = tf("lapse_rates_organic_only" if none else "lapse_rates_both", lang, **v)
     # the funded group's rate is its own only when it has enough exposure; else all districts' (reader 11, L4: the
     # first sentence said "each group's own rate" and the next that the funded one is not its own)
-    pooled = split["funded"]["basis"] == "all_districts"
+    pooled = split["funded"]["basis"] == LAPSE_FUNDED_ALL
     out = [tf("method_workers_gross_split_pooled" if pooled else "method_workers_gross_split", lang, rates=rates,
               lapsed=fmt_int(need.get("lapsed_per_month"), lang), gross=fmt_int(need.get("gross_per_month"), lang),
               **v)]
-    if split["funded"]["basis"] == "all_districts":
+    if pooled:
         out.append(tf("lapse_funded_fallback", lang, **v))
     return out
 
@@ -1849,10 +1884,19 @@ def rows_status(own: pd.DataFrame, table: str) -> str | None:
     return "partly_synthetic" if len(made_up) == 2 else "synthetic" if made_up == {True} else "real"
 
 
+def source_records(counts: object) -> object:
+    """A column's rows per cited source as a list of records, [{"source": <as cited>, "rows": n}, ...], in the
+    order given: key_figures.json keeps the same keys in every language, the cited source a value (reader 18,
+    R18-6: keyed by the translated source, the id and en files had different key paths). Anything else as is."""
+    if not isinstance(counts, dict):
+        return counts
+    return [{"source": k, "rows": v} for k, v in counts.items()]
+
+
 def cite_provenance(provenance: object, lang: Lang) -> None:
     """Cite, in place, the sources of a key_figures.json provenance block as a reader cites them (never an
-    internal name): each table's source list and its rows-per-source counts, column by column. The district
-    pages and the overviews record their provenance through this one mapping."""
+    internal name): each table's source list and its rows-per-source counts, column by column (`source_records`).
+    The district pages and the overviews record their provenance through this one mapping."""
     tables = (provenance or {}).get("tables") if isinstance(provenance, dict) else None
     for info in (tables or {}).values():
         if not isinstance(info, dict):
@@ -1864,7 +1908,7 @@ def cite_provenance(provenance: object, lang: Lang) -> None:
                 for k, v in counts.items():
                     name = source_text(str(k), lang)
                     cited[name] = cited.get(name, 0) + v if isinstance(v, int) else v  # type: ignore[operator]
-                info["columns"][col] = cited
+                info["columns"][col] = source_records(cited)
 
 
 def no_rows_lines(cited: dict[str, RowsCited], provenance: dict[str, object], lang: Lang) -> list[str]:
@@ -1890,7 +1934,8 @@ def cite_rows_provenance(provenance: object, cited: dict[str, RowsCited]) -> Non
     for name, c in cited.items():
         info = (tables or {}).get(name)
         if isinstance(info, dict):
-            info.update(sources=[c.cell], columns=c.columns, cited_rows=c.rows, cited_status=c.status)
+            info.update(sources=[c.cell], columns={col: source_records(n) for col, n in c.columns.items()},
+                        cited_rows=c.rows, cited_status=c.status)
 
 
 def cite_poverty_provenance(provenance: object, cell: str, columns: dict[str, dict[str, int]]) -> None:
@@ -1903,7 +1948,8 @@ def cite_poverty_provenance(provenance: object, cell: str, columns: dict[str, di
     if not isinstance(info, dict):
         return
     info["sources"] = [cell]
-    info["columns"] = {c: columns.get(c, v) for c, v in (info.get("columns") or {}).items()}
+    info["columns"] = {c: source_records(columns[c]) if c in columns else v
+                       for c, v in (info.get("columns") or {}).items()}
 
 
 def _citations(facts: pd.DataFrame, lang: Lang) -> list[str]:

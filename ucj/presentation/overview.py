@@ -788,7 +788,11 @@ class Overview:
                                          empty_reasons=self.empty_reasons(),
                                          sheet_notes={"provenance": no_rows_lines(self.area_rows, {
                                              "tables": self.area.table_provenance if self.area else {}}, self.lang),
-                                             "projection": self._seasonal_note(),
+                                             # the holdout check and the holdout column, as its methods say them
+                                             # (reader 18, R18-2, R18-3)
+                                             "projection": self._model_words().calibration_lines()
+                                             + self._seasonal_note(),
+                                             "model_fits": self._model_words().holdout_column_notes(),
                                              "key_figures": self._key_figures_notes(),
                                              "panel": self.panel_notes() if self.results.panel is not None else []}))
         for name in self.charts:
@@ -803,6 +807,10 @@ class Overview:
         a, label = self._area(), self.coverage_label()
         return [tf("published_national_not_compared_sheet", self.lang, computed=fmt_pct(a.coverage_pct, self.lang),
                    indicator=label[:1].lower() + label[1:], mark=self._mark())]
+
+    def _model_words(self) -> "_ModelWords":
+        """The district page's model words for the area's projection, as its methods use them."""
+        return _ModelWords(self._area().projection, self.lang)
 
     def _seasonal_note(self) -> list[str]:
         """The projection sheet's months each add their own seasonal component back, as the page says (R14-4)."""
@@ -892,6 +900,8 @@ class _ModelWords:
     _drift_sentence = DistrictReport._drift_sentence
     _narrow_residuals_sentence = DistrictReport._narrow_residuals_sentence
     _calibration_sentence = DistrictReport._calibration_sentence
+    calibration_lines = DistrictReport.calibration_lines
+    holdout_column_notes = DistrictReport.holdout_column_notes
     model_sentence = DistrictReport.model_sentence
     model_details = DistrictReport.model_details
     model_rules_text = DistrictReport.model_rules_text
