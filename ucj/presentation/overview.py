@@ -849,8 +849,9 @@ class Overview:
         if not self.published_coverage():
             return scope
         a, label = self._area(), self.coverage_label()
-        return scope + [tf("published_national_not_compared_sheet", self.lang, computed=fmt_pct(a.coverage_pct, self.lang),
-                   indicator=label[:1].lower() + label[1:], mark=self._mark())]
+        return scope + [tf("published_national_not_compared_sheet", self.lang,
+                           computed=fmt_pct(a.coverage_pct, self.lang), indicator=label[:1].lower() + label[1:],
+                           mark=self._mark())]
 
     def _seasonal_note(self) -> list[str]:
         """The projection sheet's months each add their own seasonal component back, as the page says (R14-4)."""

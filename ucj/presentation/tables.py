@@ -406,7 +406,8 @@ def shown(table: str, df: pd.DataFrame, lang: Lang) -> Shown:
         out["difference"] = pd.Series([w or v for w, v in zip(why, out["difference"])], index=out.index, dtype=object)
         kinds["difference"] = ["text" if w else k for w, k in zip(why, kinds["difference"])]
     if table == "poverty" and "source" in out.columns:  # BPS named once before its tables (R17-6)
-        out["source"] = [cite_bps_once(v, lang) if isinstance(v, str) else o for v, o in zip(df["source"], out["source"])]
+        out["source"] = [cite_bps_once(v, lang) if isinstance(v, str) else o
+                         for v, o in zip(df["source"], out["source"])]
     for col in HIDDEN.get(table, ()):  # shown by the number's format instead
         if col in out.columns:
             out = out.drop(columns=col)
