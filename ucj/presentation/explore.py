@@ -248,14 +248,20 @@ def coverage_view(ds: Dataset, fig: DistrictFigures, segment: str, lang: Lang,
         band = t("interval_level", lang).format(level=fmt_num(100 * p.interval, lang, 0))
         projected = (f"{fmt_pct(p.projected_pct, lang)} ({band} {fmt_pct(p.lower_pct, lang)}–"
                      f"{fmt_pct(p.upper_pct, lang)}){cut_text(p.forecast, lang)}")
-    if p.status == OTHER_BASIS:  # a target set over another denominator: the projection, not judged, and why
+    if p.status == OTHER_BASIS:  # a target set over another denominator: the projection, not judged, the target's
+        # basis named ("not judged: the target is set over another denominator, the potential workers list"), the
+        # full why below
+        from ucj.analysis.district import REASON_OTHER_BASIS
+        from ucj.analysis.reasons import parse
         from ucj.presentation.district import other_basis_why
 
+        basis = next((v.get("basis") for code, v in parse(str(p.reason or "")) if code == REASON_OTHER_BASIS), None)
         why = other_basis_why(p, lang)
+        status = t(p.status, lang) + (f", {t(f'reason_param.{basis}', lang)}" if basis else "")
         target = (t("target_headline", lang).format(pct=fmt_pct(p.target_pct, lang), year=year,
-                                                    status=t(p.status, lang), projected=projected) if p.model_used
+                                                    status=status, projected=projected) if p.model_used
                   else t("not_fitted_headline", lang).format(pct=fmt_pct(p.target_pct, lang), year=year,
-                                                             reason=t(p.status, lang)))
+                                                             reason=status))
     elif p.status in ("likely", "uncertain", "unlikely") or (p.status == "cannot_say" and p.model_used):
         target = t("target_headline", lang).format(pct=fmt_pct(p.target_pct, lang), year=year,
                                                     projected=projected, status=t(p.status, lang))
