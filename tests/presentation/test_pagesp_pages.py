@@ -86,24 +86,6 @@ def test_a_logistic_curve_refused_for_a_falling_series_says_why(lang, expected):
     assert reason_text("reason_logistic_failed(cause=no_convergence)", lang) == t("reason_logistic_failed", lang)
 
 
-def test_funded_since_is_the_start_of_the_latest_run():
-    """M6's start month, worked by hand: APBD-funded 0, 0, 50, 50 -> 2025-03; 10, 0, 20, 20 -> 2025-03 (the run
-    after the last month with none); 10, 10 from the first month -> None (no start the data shows); none now ->
-    None."""
-    from ucj.analysis.coverage import funded_since
-
-    def frame(apbd: list[int]) -> pd.DataFrame:
-        months = pd.date_range("2025-01-01", periods=len(apbd), freq="MS")
-        rows = [("1", m, "BPU", "apbd", a) for m, a in zip(months, apbd)]
-        rows += [("1", m, "BPU", "self_employer", 100) for m in months]
-        return pd.DataFrame(rows, columns=["district_code", "month", "segment", "funding", "active"])
-
-    assert funded_since(frame([0, 0, 50, 50]), "1", "apbd") == pd.Timestamp("2025-03-01")
-    assert funded_since(frame([10, 0, 20, 20]), "1", "apbd") == pd.Timestamp("2025-03-01")
-    assert funded_since(frame([10, 10]), "1", "apbd") is None
-    assert funded_since(frame([10, 0]), "1", "apbd") is None
-
-
 @pytest.mark.parametrize(("lang", "expected"), [
     ("en", "The 2024-12 figures include 9,500 BPU participants funded by the APBD, whose agreement ended after "
            "2024-12: the change in each desa and kelurahan includes their leaving, not only the village's own trend "

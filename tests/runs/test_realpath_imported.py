@@ -244,3 +244,74 @@ def test_data_without_a_targets_file_takes_the_national_default_and_verifies(imp
     done = ucj("verify", str(tmp_path / "r"), "--data-dir", str(data), "--lang", "en", "--no-progress")
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     assert "2 of 2 reports reproduced" in done.stdout + done.stderr
+
+
+def test_a_national_overview_of_one_province_says_what_it_covers(local_run, imported, tmp_path):
+    """Session 14 (docs/leftovers.md): the national overview made from Gorontalo's six districts was titled and
+    worded "National overview", its target "the national RPJMN target" with the nation's path. It now names what it
+    covers, page and workbook, in both languages; the counts come from the filled templates (pandas) and BPS's file."""
+    e = pd.read_csv(imported[1] / "enrolment.csv", dtype={"district": str})
+    covered = sorted(e["district"].unique())
+    names = pd.read_csv(P0_CSV, skiprows=1, dtype=str).iloc[:, 0].dropna()
+    names = names.loc[:names.index[names == "Catatan"][0] - 1]  # the notes under the table are not rows
+    total = int((~names.str.isupper()).sum())  # BPS's file: every district, under its province in capitals
+    assert (len(covered), total) == (6, 514)
+
+    def title(lang: str) -> str:
+        where = catalogue(lang, "covered_province_one").format(name="Gorontalo")
+        return catalogue(lang, "data_overview_title").format(districts="6", total="514", provinces=where, year=2025)
+
+    folder = local_run / "overview-national"
+    page, key = text_of(folder / "report.html"), _key(folder)
+    assert page.count(title("en")) >= 2  # <title> and heading
+    assert catalogue("en", "national_overview") not in page
+    assert key["covers"] == {"districts": 6, "of": 514, "provinces": ["Gorontalo"], "partial": True}
+    assert key["title"] == title("en")
+    scope = catalogue("en", "data_overview_scope").split("{names}")[0].format(districts="6", total="514")
+    assert scope in page
+    named = page.split(scope)[1].split("(")[0]  # the names up to "(province Gorontalo)"
+    assert all(name in named for name in GORONTALO.values()) and named.count("Kabupaten ") == 5
+    # not the nation's own target and its RPJMN/RKP path: the default the six share, counted
+    assert catalogue("en", "national_target_name") not in page and "national_target_path" not in key
+    assert "(5 of 6)" in page
+    notes = {r[0]: r[1] for r in _cells(folder / "tables.xlsx")["Notes"] if r and r[0]}
+    assert notes[catalogue("en", "overview_report")] == title("en")
+    sheet_notes = [r[1] for r in _cells(folder / "tables.xlsx")["Notes"] if r and r[0] == catalogue("en", "sheet.key_figures")]
+    assert any(str(x).startswith(scope) for x in sheet_notes)
+    index = text_of(local_run / "index.html")
+    assert title("en") in index and f"(2029, {catalogue('en', 'default_target_short')})" in index
+    # in Indonesian
+    made = ucj("reports", "--district", "75.02", "--national", "--data-dir", str(imported[0]), "--out", str(tmp_path),
+               "--run", "id", "--lang", "id", "--no-progress")
+    assert made.returncode == 0, made.stderr[-3000:]
+    page_id = text_of(tmp_path / "id" / "overview-national" / "report.html")
+    assert title("id") in page_id and catalogue("id", "national_overview") not in page_id
+    assert catalogue("id", "data_overview_scope").split("{names}")[0].format(districts="6", total="514") in page_id
+
+
+def test_an_imported_target_row_says_what_its_file_gives(local_run, imported):
+    """The "Plans and targets" row of Boalemo's imported target showed "–" under the source's words: it now gives
+    the document the targets file names (read here from the filled file) and that the file records no words."""
+    document = pd.read_csv(imported[1] / "targets.csv").loc[0, "target_source"]
+    words = catalogue("en", "target_words_not_recorded").format(document=document)
+    folder = next(local_run.glob("7502-*"))
+    assert words in text_of(folder / "report.html")
+    rows = _cells(folder / "tables.xlsx")[catalogue("en", "sheet.plans")]
+    assert any(words in r and 43.9 in r for r in rows)
+
+
+def test_the_workbooks_say_why_a_p0_is_missing(local_run):
+    """The pages gave the reason for the P0 a P0 table alone cannot give (province, nation, peers); the workbooks
+    left the cells empty. Now the notes sheet says it of the Poverty and Comparison sheets, and the overviews' key
+    figures sheet (which has no P0 row) gives the summary's P0 with its reason."""
+    why = catalogue("en", "reason_no_poor_counts")
+    boalemo = _cells(next(local_run.glob("7502-*")) / "tables.xlsx")
+    notes = {(r[0], r[1]) for r in boalemo["Notes"] if r and r[0]}
+    poverty = [n for s, n in notes if s == catalogue("en", "sheet.poverty")]
+    assert any("National P0" in n and why in n for n in poverty)
+    assert boalemo[catalogue("en", "sheet.poverty")][1][6] is None  # the cell itself stays empty, not a made-up 0
+    assert any(s == catalogue("en", "sheet.peers") and why in n for s, n in notes)
+    for slug in ("overview-75-gorontalo", "overview-national"):
+        rows = _cells(local_run / slug / "tables.xlsx")["Notes"]
+        lines = [r[1] for r in rows if r and r[0] == catalogue("en", "sheet.key_figures")]
+        assert f"P0 (poverty headcount) 2025: – ({why})" in lines, slug

@@ -414,11 +414,3 @@ def funded_run(enrolment: pd.DataFrame, code: str, funding: str) -> FundedRun | 
     return FundedRun(start=pd.Timestamp(run.index[0]) if len(off) else None, start_workers=int(run.iloc[0]),
                      level_since=pd.Timestamp(changed.index[-1]), workers=int(run.iloc[-1]))
 
-
-def funded_since(enrolment: pd.DataFrame, code: str, funding: str) -> pd.Timestamp | None:
-    """The month the district's current run of `funding`-funded participants began (the first month of the
-    latest unbroken run with active > 0 up to the data's last month), e.g. Boalemo's 5,000 APBD workers from
-    2025-11; None when nobody is so funded in the last month or they are funded from the data's first month
-    (no start the data can show)."""
-    run = funded_run(enrolment, code, funding)
-    return None if run is None else run.start

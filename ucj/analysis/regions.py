@@ -191,6 +191,17 @@ class AreaFigures:
     # why `p0` / `national_p0` is missing, as a reason code (ucj.analysis.poverty.aggregate_p0_reason); None when given
     p0_reason: str | None = None
     national_p0_reason: str | None = None
+    # the districts the area's figures are over (those with enrolment data, as of `last_period`), and how many the
+    # area has: a "national" overview of data imported for one province covers that province's districts alone
+    covered_codes: tuple[str, ...] = ()
+    registry_districts: int = 0
+    covered_provinces: tuple[str, ...] = ()  # the provinces of `covered_codes`, by name, in code order
+
+    @property
+    def partial(self) -> bool:
+        """Whether the data covers fewer of the area's districts than the area has (then the nation's overview is
+        not a national figure: its page and workbook name the districts and provinces it covers)."""
+        return 0 < len(self.covered_codes) < self.registry_districts
 
     def key(self) -> dict[str, object]:
         """The key figures as plain JSON values (key_figures.json of the overview report); the names
@@ -219,6 +230,8 @@ class AreaFigures:
             "districts": None if self.districts is None else self.districts.to_dict(orient="records"),
             "districts_combined": None if self.districts_combined is None else self.districts_combined.key(),
             "synthetic_tables": self.synthetic_tables, "real_tables": self.real_tables,
+            "covers": {"districts": len(self.covered_codes), "of": self.registry_districts,
+                       "provinces": list(self.covered_provinces), "partial": self.partial},
         })
 
 
@@ -331,6 +344,9 @@ def area_figures(ds: Dataset, province: str | None, *, last_period: pd.Timestamp
     if prov is not None:
         districts = _district_rows(ds, codes, period, denom, district_table(view, period.year, denom))
     synthetic = view.synthetic_tables()
+    covered = sorted(set(e["district_code"].astype(str).unique()))
+    in_province = reg.set_index(reg["code"].astype(str))["province_code"].astype(str)
+    province_codes = sorted({in_province[c] for c in covered if c in in_province.index})
     return AreaFigures(
         province_code=prov, province_name=ds.registry.province_name(prov) if prov else None, last_period=period,
         denominator=denom, pairing=pairing(denom).name,
@@ -350,4 +366,6 @@ def area_figures(ds: Dataset, province: str | None, *, last_period: pd.Timestamp
         national_p0=national_p0, p0_reason=p0_reason, national_p0_reason=national_reason,
         districts=districts, synthetic_tables=synthetic, real_tables=[n for n in view.info if n not in synthetic],
         table_provenance=view.provenance(), target_year_assumed=assumed,
-        districts_combined=None if districts is None else combine_district_projections(districts, year))
+        districts_combined=None if districts is None else combine_district_projections(districts, year),
+        covered_codes=tuple(covered), registry_districts=len(codes),
+        covered_provinces=tuple(ds.registry.province_name(c) for c in province_codes))

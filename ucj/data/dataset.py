@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import json
 from dataclasses import dataclass, field
@@ -275,18 +276,44 @@ def _row_sources(prov: pd.DataFrame, fallback: pd.Series) -> np.ndarray:
     keys, first, inverse = np.unique(combined, return_index=True, return_inverse=True)
     cells = prov.to_numpy(dtype=object)
     fb = fallback.to_numpy(dtype=object)
-    joined = np.array([_join_sources(tuple(cells[i]), fb[i]) for i in first], dtype=object)
+    columns = tuple(str(c) for c in prov.columns)
+    joined = np.array([_join_sources(tuple(cells[i]), fb[i], columns) for i in first], dtype=object)
     return joined[inverse.reshape(-1)]
 
 
-def _join_sources(cells: tuple[object, ...], fallback: object) -> str:
+def _join_sources(cells: tuple[object, ...], fallback: object, columns: tuple[str, ...] = ()) -> str:
+    """A row's source: its cells' distinct sources, each part once. In a row whose cells come from more than one
+    source (a merge), a part that names the columns it gives ("BPS P0, P1, P2, poor (ref)") names only those
+    whose cells in this row it still gives: the demo's 2024 row under an imported P0 and poor file gives P1 and
+    P2 alone, and was cited for P0 and the poor beside the imported files (reader 17, R17-6)."""
     seen: list[str] = []
-    for cell in cells:
+    gave: dict[str, set[str]] = {}
+    for i, cell in enumerate(cells):
         if isinstance(cell, str):
             for part in cell.split("; "):
                 if part and part not in seen:
                     seen.append(part)
+                if part and i < len(columns):
+                    gave.setdefault(part, set()).add(columns[i])
+    if len({c for c in cells if isinstance(c, str)}) > 1:
+        seen = list(dict.fromkeys(_named_columns_only(p, gave.get(p, set())) for p in seen))
     return "; ".join(seen) if seen else str(fallback)
+
+
+def _named_columns_only(part: str, columns: set[str]) -> str:
+    """A source part that names its columns ("BPS P0, P1, P2, poor (ref)") with only those of `columns` (the cells
+    it gives) named; any other part, or one that would name none, as it is."""
+    if part.startswith("BPS table: "):  # an imported table names its title, not its columns
+        return part
+    m = re.fullmatch(r"BPS ([^()]*?)( \(.*\))?", part)
+    if not m:
+        return part
+    labels = [x.strip() for x in m.group(1).split(",")]
+    named = {label: {c for c, lab in MIXED_LABELS.items() if lab == label} for label in labels}
+    kept = [label for label in labels if not named[label] or named[label] & columns]
+    if not kept or len(kept) == len(labels):
+        return part
+    return f"BPS {', '.join(kept)}{m.group(2) or ''}"
 
 
 def check_manifest(folder: Path, name: str, sha: str) -> None:
@@ -556,4 +583,6 @@ def _column_sources(prov: pd.DataFrame | None, df: pd.DataFrame, table: str) -> 
             return {c: ({str(sources[0]): int(df[c].notna().sum())} if df[c].notna().any() else {})
                     for c in value_columns(table)}
         return {c: counts(df.loc[df[c].notna().to_numpy(), "source"]) for c in value_columns(table)}
-    return {c: counts(prov[c].dropna()) for c in prov.columns}
+    # a merged table's cell provenance carries its key columns too (merge_cells): only value columns have sources
+    # (a demo merged with an imported P0 file listed each district code and year as a "column" in key_figures.json)
+    return {c: counts(prov[c].dropna()) for c in value_columns(table) if c in prov.columns}

@@ -1023,14 +1023,18 @@ class DistrictReport:
                 lines.append(tf("peers_tie_note", lang, indicator=t(str(r.indicator), lang), rank=fmt_int(r.rank, lang),
                                 of=fmt_int(r.of, lang), tied=fmt_int(r.tied, lang),
                                 value=shown_values.iloc[i][t("value", lang)]))
-        pov = self.key.get("poverty")
+        return lines + self.peers_p0_missing()
+
+    def peers_p0_missing(self) -> list[str]:
+        """Why the comparison's P0 row has no province, national or peer value, when it has none: they are weighted
+        by population, which comes from the number of poor (a P0 table imported alone; realpath). The page and the
+        workbook's Comparison sheet say it."""
+        pov, peers = self.key.get("poverty"), self.tables["peers"]
         why = pov.get("national_p0_reason") if isinstance(pov, dict) else None
         p0 = peers[peers["indicator"] == "p0"]
         if why and len(p0) and p0[["province", "national", "peer_mean"]].isna().all(axis=None):
-            # the province's, the nation's and the peers' P0 are weighted by population, which comes from the number
-            # of poor: without it, the row's "–" with the reason (realpath)
-            lines.append(tf("peers_p0_missing", lang, indicator=t("p0", lang), reason=reason_text(why, lang)))
-        return lines
+            return [tf("peers_p0_missing", self.lang, indicator=t("p0", self.lang), reason=reason_text(why, self.lang))]
+        return []
 
     @_one_output
     def show_budget(self) -> None:
@@ -1492,6 +1496,10 @@ class DistrictReport:
                                                       # (the differs sentences are in budget_plan_text)
                                                       "claim_rates": self.claim_rate_synthetic_lines(),
                                                       "assumptions": [t("assumptions_sources_note", self.lang)],
+                                                      # the columns "–" in every row, and the comparison's P0
+                                                      # row, with their reason, as the page says (leftovers)
+                                                      "poverty": self.empty_aggregates(),
+                                                      "peers": self.peers_p0_missing(),
                                                       "projection": ([self.verdict_definition(), self.informative_note()]
                                                                      + self.calibration_lines() + self.seasonal_note()
                                                                      if self.projection.model_used
@@ -2198,7 +2206,10 @@ def with_own_target(rows: pd.DataFrame, ds: Dataset, fig: DistrictFigures, lang:
     described = own_target_description(ds, fig, lang)
     row = pd.DataFrame({"quantity": ["coverage_target_pct"], "kind": ["target"],
                         "note": [described[0] if described is not None else cite(own[3], lang)],
-                        "wording": [_quoted(pd.Series([said["wording"]]), lang)[0] if said is not None else "–"], "value": [float(own[0])], "unit": ["%"],
+                        # no article's words (an imported target): what the file says, and why there are no words
+                        "wording": [_quoted(pd.Series([said["wording"]]), lang)[0] if said is not None
+                                    else tf("target_words_not_recorded", lang, document=cite(own[3], lang))],
+                        "value": [float(own[0])], "unit": ["%"],
                         "year": [str(int(own[1]))], "citation": [cite(target.get("source", ""), lang)],
                         "data_now": [cov.value if cov is not None else float("nan")],
                         "data_as_of": [cov.period if cov is not None else None],

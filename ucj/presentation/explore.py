@@ -229,28 +229,49 @@ def coverage_view(ds: Dataset, fig: DistrictFigures, segment: str, lang: Lang,
     assumed = bool(fig.period_rule and den_year and denominator_year_bound(ds, fig.district.code, fig.denominator,
                                                                           int(str(den_year)[:4])))
     when = "–" if month is None else coverage_period_text(f"{month:%Y-%m}", den_year, fig.denominator, lang, assumed)
-    head = t("coverage_headline", lang).format(
-        name=fig.district.full_name, pct=fmt_pct(pct, lang), month=when,
-        pairing=f"{seg}, {t(num, lang)} / {t(den, lang)}")
+    if month is not None and when != f"{month:%Y-%m}":  # each side with its own period, the pairing named once
+        # (Minahasa's read "participants 2025-12 / potensi pekerja 2023, assumed, all segments, all active
+        # participants / potensi pekerja"; reader 17, R17-10)
+        year = target_year_text(den_year or f"{month:%Y}", assumed, lang)
+        head = tf("coverage_headline_periods", lang, name=fig.district.full_name, pct=fmt_pct(pct, lang),
+                  segment=seg, numerator=t(num, lang), period=f"{month:%Y-%m}", denominator=t(den, lang), year=year)
+    else:
+        head = t("coverage_headline", lang).format(
+            name=fig.district.full_name, pct=fmt_pct(pct, lang), month=when,
+            pairing=f"{seg}, {t(num, lang)} / {t(den, lang)}")
     p = fig.projection
-    if p.status == OTHER_BASIS:  # a target set over another denominator: the projection, not judged, and why
+    year = target_year_text(p.target_year, fig.target_year_assumed, lang)  # "2029, assumed" on every pairing
+    why = ""  # the reason behind a verdict withheld, under the headline rather than in it (R17-10)
+    if p.model_used:  # the page's figure and interval, with its level and cuts (DistrictReport.projection_text)
+        from ucj.presentation.district import cut_text
+
+        band = t("interval_level", lang).format(level=fmt_num(100 * p.interval, lang, 0))
+        projected = (f"{fmt_pct(p.projected_pct, lang)} ({band} {fmt_pct(p.lower_pct, lang)}–"
+                     f"{fmt_pct(p.upper_pct, lang)}){cut_text(p.forecast, lang)}")
+    if p.status == OTHER_BASIS:  # a target set over another denominator: the projection, not judged, the target's
+        # basis named ("not judged: the target is set over another denominator, the potential workers list"), the
+        # full why below
+        from ucj.analysis.district import REASON_OTHER_BASIS
+        from ucj.analysis.reasons import parse
         from ucj.presentation.district import other_basis_why
 
-        year = target_year_text(p.target_year, fig.target_year_assumed, lang)
-        status = f"{t(p.status, lang)} ({other_basis_why(p, lang)})"
-        target = (t("target_headline", lang).format(pct=fmt_pct(p.target_pct, lang), year=year, status=status,
-                                                    projected=fmt_pct(p.projected_pct, lang)) if p.model_used
-                  else t("not_fitted_headline", lang).format(pct=fmt_pct(p.target_pct, lang), year=year, reason=status))
+        basis = next((v.get("basis") for code, v in parse(str(p.reason or "")) if code == REASON_OTHER_BASIS), None)
+        why = other_basis_why(p, lang)
+        status = t(p.status, lang) + (f", {t(f'reason_param.{basis}', lang)}" if basis else "")
+        target = (t("target_headline", lang).format(pct=fmt_pct(p.target_pct, lang), year=year,
+                                                    status=status, projected=projected) if p.model_used
+                  else t("not_fitted_headline", lang).format(pct=fmt_pct(p.target_pct, lang), year=year,
+                                                             reason=status))
     elif p.status in ("likely", "uncertain", "unlikely") or (p.status == "cannot_say" and p.model_used):
-        year = target_year_text(p.target_year, fig.target_year_assumed, lang)  # "2029, assumed" on every pairing
         target = t("target_headline", lang).format(pct=fmt_pct(p.target_pct, lang), year=year,
-                                                    projected=fmt_pct(p.projected_pct, lang), status=t(p.status, lang))
+                                                    projected=projected, status=t(p.status, lang))
     else:
-        year = target_year_text(p.target_year, fig.target_year_assumed, lang)
+        why = reason_text(p.reason, lang) if p.reason else ""
         target = t("not_fitted_headline", lang).format(pct=fmt_pct(p.target_pct, lang), year=year,
-                                                       reason=t(p.status, lang) + (f" ({reason_text(p.reason, lang)})"
-                                                                                   if p.reason else ""))
+                                                       reason=t(p.status, lang))
     notes = [_default_target_note(fig, lang)] if fig.target_is_default else []
+    if why:
+        notes.insert(0, why[:1].upper() + why[1:] + ".")
     if segment != ALL_SEGMENTS:
         notes.append(t("fan_only_all", lang))
     if fig.coverage_note:

@@ -80,16 +80,50 @@ class Overview:
     @property
     def title(self) -> str:
         r = self.results
+        scope = self.scope()
+        if scope is not None:  # the nation's overview of data that holds some districts only: what it covers
+            return tf("data_overview_title", self.lang, districts=scope["districts"], total=scope["total"],
+                      provinces=scope["provinces"], year=r.year)
         if r.province_code is None:
             return f"{t('national_overview', self.lang)} {r.year}"
         return f"{t('province_overview', self.lang)}: {r.province_name}, {r.year}"
+
+    def scope(self) -> dict[str, str] | None:
+        """What the nation's overview covers when the data holds enrolment for some districts only (data imported
+        for one province): how many of how many districts, their names and their provinces, as the title and the
+        scope sentence say them; None for a province's overview, or when every district has data."""
+        a, lang = self.area, self.lang
+        if a is None or a.province_code is not None or not a.partial:
+            return None
+        provinces = list(a.covered_provinces)
+        if len(provinces) == 1:
+            where = tf("covered_province_one", lang, name=provinces[0])
+        elif len(provinces) <= 3:
+            where = tf("covered_provinces_some", lang, names=", ".join(provinces))
+        else:
+            where = tf("covered_provinces_many", lang, n=fmt_int(len(provinces), lang))
+        full = dict(zip(self.ranking["district_code"].astype(str), self.ranking["district"].astype(str)))
+        names = [full.get(c, c) for c in a.covered_codes]
+        shown = names[:2 * NAMED_DISTRICTS]
+        if len(names) > len(shown):
+            shown.append(tf("national_rows_more", lang, n=fmt_int(len(names) - len(shown), lang)))
+        return {"districts": fmt_int(len(a.covered_codes), lang), "total": fmt_int(a.registry_districts, lang),
+                "provinces": where, "names": ", ".join(shown)}
+
+    def scope_text(self) -> str:
+        """"Not a national overview: the data holds enrolment for 6 of the 514 districts, ... (province Gorontalo);
+        every figure ... is theirs alone" ("" when the overview is what its title says)."""
+        scope = self.scope()
+        return "" if scope is None else tf("data_overview_scope", self.lang, **scope)
 
     def show_header(self) -> None:
         from IPython.display import HTML, display
 
         banner = (f'<div class="ucj-synthetic">{html.escape(t("synthetic_banner", self.lang))}</div>'
                   if self.synthetic else "")
-        display(HTML(f"<style>{stylesheet()}</style><h1 class='ucj-title'>{html.escape(self.title)}</h1>{banner}"))
+        scope = self.scope_text()
+        display(HTML(f"<style>{stylesheet()}</style><h1 class='ucj-title'>{html.escape(self.title)}</h1>{banner}"
+                     + (f"<p class='ucj-note'>{html.escape(scope)}</p>" if scope else "")))
 
     def ranked(self) -> int:
         """How many districts the ranking ranks (`RegionFigures.ranked`: those with a coverage in the data)."""
@@ -261,8 +295,8 @@ class Overview:
     def national_default(self) -> bool:
         """Whether this is the national overview and its target the national default: then the target is the
         nation's own (the RPJMN's), not a target the area's districts share (reader 14, R14-10)."""
-        a = self._area()
-        return a.province_code is None and bool(a.target_is_default)
+        a = self._area()  # an overview of some districts only (imported data) has no national target of its own
+        return a.province_code is None and bool(a.target_is_default) and not a.partial
 
     def national_target_words(self) -> str:
         """"the national RPJMN 2025–2029 target (Kabaran.id, Kemendagri Dorong Percepatan Jaminan Sosial
@@ -353,6 +387,16 @@ class Overview:
         if (value is None or not math.isfinite(value)) and reason:
             return label, f"– ({reason_text(reason, lang)})"
         return label, fmt_pct(value, lang)
+
+    def p0_missing_lines(self) -> list[str]:
+        """The summary's P0 items that the data cannot give, "P0 (poverty headcount) 2025: – (no number of poor in
+        the data: ...)", for the workbook's key figures sheet, which has no P0 row (the page's summary says it)."""
+        a, lang = self._area(), self.lang
+        items = [(t("p0", lang), a.p0, a.p0_reason)]
+        if a.province_code is not None:
+            items.append((t("national_p0", lang), a.national_p0, a.national_p0_reason))
+        return [": ".join(self.p0_item(label, value, why)) for label, value, why in items
+                if why and (value is None or not math.isfinite(value))]
 
     def published_coverage(self) -> list[PublishedFigure]:
         """The national UCJ coverage as published, oldest first, each a typed figure with its publication's
@@ -555,6 +599,8 @@ class Overview:
         if "ranking" in names:
             notes["ranking"] = (tf("ranking_sheet_rows", lang, total=fmt_int(len(self.ranking), lang))
                                 + " " + self.ranking_period_text())
+            if self.unranked_text():  # the rows without data said on the sheet too, as on the page (leftovers)
+                notes["ranking"] += " " + self.unranked_text()
         if self.area is not None:
             a = self.area
             month = f"{a.coverage_as_of or a.last_period:%Y-%m}"
@@ -802,11 +848,14 @@ class Overview:
     def _key_figures_notes(self) -> list[str]:
         """Beside the key figures sheet: the published coverage is not compared with the computed one, said of the
         row that holds it (the page's sentence says "above", which the workbook has no such line for; R17-4)."""
+        scope = [self.scope_text()] if self.scope_text() else []  # what the workbook covers, first (leftovers)
+        scope += self.p0_missing_lines()
         if not self.published_coverage():
-            return []
+            return scope
         a, label = self._area(), self.coverage_label()
-        return [tf("published_national_not_compared_sheet", self.lang, computed=fmt_pct(a.coverage_pct, self.lang),
-                   indicator=label[:1].lower() + label[1:], mark=self._mark())]
+        return scope + [tf("published_national_not_compared_sheet", self.lang,
+                           computed=fmt_pct(a.coverage_pct, self.lang), indicator=label[:1].lower() + label[1:],
+                           mark=self._mark())]
 
     def _model_words(self) -> "_ModelWords":
         """The district page's model words for the area's projection, as its methods use them."""

@@ -331,6 +331,22 @@ def _words(text: str, lang: Lang) -> str:
     return ", ".join(t(x, lang) if x in LABELS else x for x in items)
 
 
+def cite_bps_once(source: object, lang: Lang) -> str:
+    """`cite`, with BPS named once before the titles of BPS tables cited one after another: "BPS, Persentase ...
+    (P0) ... (Persen); Indeks Kedalaman ... (P1) ...; Jumlah ..." rather than "BPS, ...; BPS, ...; BPS, ..." (a row
+    of the demo merged with imported BPS files cites each file and the demo's table; reader 17, R17-6)."""
+    out: list[str] = []
+    after_bps = False
+    for part in split_sources(str(source or "")):
+        part = part.strip()
+        text = _cite_part_once(part, lang, None, None)
+        bps = part.startswith("BPS table: ") or re.fullmatch(r"BPS ([^()]*?)( \(.*\))?", part) is not None
+        if text:
+            out.append(text.removeprefix("BPS, ") if bps and after_bps and text.startswith("BPS, ") else text)
+            after_bps = bps and text.startswith("BPS, ") or (bps and after_bps)
+    return "; ".join(dict.fromkeys(out))
+
+
 def source_text(value: str, lang: Lang, year: object = None) -> str:
     """A data source in the reader's language, as a reader cites it (see `cite`): "BPS P0, poor (ref);
     synthetic-demo: P1, P2" -> "BPS, Persentase Penduduk Miskin (P0) Menurut Kabupaten/Kota; Jumlah
@@ -391,6 +407,9 @@ def shown(table: str, df: pd.DataFrame, lang: Lang) -> Shown:
         why = [not_compared_text(b, lang) for b in df["data_basis"]]
         out["difference"] = pd.Series([w or v for w, v in zip(why, out["difference"])], index=out.index, dtype=object)
         kinds["difference"] = ["text" if w else k for w, k in zip(why, kinds["difference"])]
+    if table == "poverty" and "source" in out.columns:  # BPS named once before its tables (R17-6)
+        out["source"] = [cite_bps_once(v, lang) if isinstance(v, str) else o
+                         for v, o in zip(df["source"], out["source"])]
     for col in HIDDEN.get(table, ()):  # shown by the number's format instead
         if col in out.columns:
             out = out.drop(columns=col)

@@ -829,9 +829,14 @@ def render_overview(p: OverviewParams, setup: Setup, recorded: tuple[tuple[str, 
         key = json.loads((folder / "key_figures.json").read_text(encoding="utf-8"))
         nb.metadata["ucj"] = dict(nb.metadata.get("ucj") or {}) | {"key_figures": key}
         record_parameters(nb, dict(recorded))
+        covers = key.get("covers") if isinstance(key.get("covers"), dict) else {}
+        title = p.title()
+        if p.province_code is None and covers.get("partial"):  # the nation's overview of some districts only: the
+            title = str(key.get("title") or title)  # index and the page's <title> name what it covers, as its page
+            entry |= {"district_name": title, "province": ", ".join(map(str, covers.get("provinces") or []))}
         stage("export")
         files = {"report.ipynb": nbformat.writes(nb).encode(),
-                 "report.html": notebook_html(nb, p.title(), key=key).encode()}
+                 "report.html": notebook_html(nb, title, key=key).encode()}
         if pdf:
             from ucj.presentation.printing import pdf_bytes
 

@@ -223,6 +223,7 @@ def index_figures(key: dict[str, object]) -> dict[str, object]:
                                                            ("projection", "upper_pct"), ("claims_12m", "from"),
                                                            ("claims_12m", "to"), ("target_is_default",),
                                                            ("target_year_assumed",), ("denominator_status",),
+                                                           ("covers", "partial"),  # an overview of some districts
                                                            ("district_name",), ("denominator",),
                                                            ("denominator_period",), ("denominator_year_bound",),
                                                            ("period_rule",), ("districts_combined", "projected_pct"),
@@ -358,7 +359,9 @@ def _row(entry: dict[str, object], key: dict[str, object] | None, lang: Lang,
         year_text = target_year_text(year, key.get("target_year_assumed"), lang)  # "2029, assumed" as on the page
         if key.get("target_is_default"):  # which targets are the national default, in the row (reader 9, R7);
             # on the national overview the RPJMN figure is the nation's own target, named as its page names it (R17-8)
-            words = "national_target_name" if key.get("level") == "national" else "default_target_short"
+            covers = key.get("covers") if isinstance(key.get("covers"), dict) else {}
+            words = ("national_target_name" if key.get("level") == "national" and not covers.get("partial")
+                     else "default_target_short")  # an overview of some districts only: their shared default
             year_text += f", {t(words, lang)}"
         target_cells.append(_td(f"{fmt_pct(target, lang)} ({year_text})" if target is not None else "–", target))
     projection_cells = []
