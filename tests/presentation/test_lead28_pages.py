@@ -165,3 +165,23 @@ def test_a_gross_need_whose_rounded_parts_do_not_add_up_says_so(district_page, c
     assert f"{net} workers a month" in text and f"({lapsed} a month), {gross} workers a month" in text
     said = "Each of these figures is rounded on its own, so the two parts printed may differ by 1 from the total."
     assert (said in text) is note
+
+
+def test_the_budget_says_its_years_add_the_unrounded_months(district_page):
+    """Reader 20, R20-3: Banggai's yearly gross registrations (59,634) are 12 x 4,969.49 (net 3,374.93 + lapses
+    1,594.55 a month, reader 19's rebuild), not 12 x the summary's 4,969: the budget's notes say so."""
+    text = _text(district_page("72.01", "en").html(("show_budget",)))
+    assert ("Each year's gross registrations add the unrounded months (4,969.5 a month, shown as 4,969 in the "
+            "summary)") in text
+
+
+@pytest.mark.parametrize(("lang", "pointer"), [
+    ("id", "lihat baris pekerja rentan yang dilindungi Pemkab (15.000 + 16.777)"),
+    ("en", "see the row of vulnerable workers the regency government protects (15,000 + 16,777)")])
+def test_minahasa_s_counted_together_rows_point_to_the_row_by_its_label(district_page, lang, pointer):
+    """Reader 20, R20-1: the 15,000 and 16,777 rows name the summed row by the label it has (R19-4)."""
+    page = district_page("71.02", lang)
+    text = _text(page.html(("show_seed_facts",)))
+    label = {"id": "Pekerja rentan yang dilindungi Pemkab (15.000 + 16.777; dalam data: dibiayai APBD)",
+             "en": "Vulnerable workers the regency government protects (15,000 + 16,777; in the data: APBD-funded)"}
+    assert text.count(pointer) >= 2 and label[lang] in text

@@ -107,7 +107,7 @@ def test_a_stale_denominator_gives_the_latest_numerator_over_the_latest_denomina
     assert fig.figures["active"].value == active[pd.Timestamp("2025-12-01")]
     assert fig.period_rule == ("period_rule_latest_numerator(numerator=2025-12, denominator_year=2024, "
                                "denominator=employees)")
-    assert fig.figures["workers_net"].period.startswith("2025-12")
+    assert fig.figures["workers_net"].period.startswith("2026-01")  # the month after 2025-12 (R20-2)
     assert fig.projection.last_month == pd.Timestamp("2025-12-01")
 
     from ucj.analysis.district import Figure
@@ -133,7 +133,7 @@ def test_minahasa_starts_from_2025_12_and_states_the_rule(pages, raw):
         assert items[cov_label].startswith(fmt_pct(100 * dec25 / 132_104, lang))
         assert items[f"{t('active', lang)}, 2025-12"] == fmt_int(dec25, lang)
         net_label = next(k for k in items if k.startswith(t("workers_needed_net", lang)))
-        assert net_label.endswith("2025-12 – 2029-12") and items[net_label] == fmt_int((132_104 - dec25) / 48, lang)
+        assert net_label.endswith("2026-01 – 2029-12") and items[net_label] == fmt_int((132_104 - dec25) / 48, lang)
         rule = p["report"].period_rule_text()
         assert rule in p["text"] and "2023" in rule and "2024" not in rule and "2025-12" in rule
         plan = p["report"].results.budget_plan

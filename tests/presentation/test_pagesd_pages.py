@@ -145,11 +145,11 @@ def test_files_beside_the_page_cite_and_date_everything(reports, raw, tmp_path, 
         assert "2025-01 – 2025-12" in notes and f"{r.results.budget_plan['year'].iloc[0]} – " in notes
         entries.append({"district": code, "slug": code, "status": "ok", "key": key})
     df = summary_frame(entries, tmp_path).set_index("district_code")
-    assert df.at["71.02", "workers_needed_period"] == "2025-12 – 2029-12"
+    assert df.at["71.02", "workers_needed_period"] == "2026-01 – 2029-12"  # 48 months, both ends counted (R20-2)
     assert (df["claims_period"] == "2025-01 – 2025-12").all()
     minahasa = json.loads((tmp_path / "71.02" / "key_figures.json").read_text(encoding="utf-8"))
     assert minahasa["denominator_value"] == 132_104 and minahasa["denominator_period"] == "2023"
-    assert minahasa["workers_needed"]["period"] == "2025-12 – 2029-12"
+    assert minahasa["workers_needed"]["period"] == "2026-01 – 2029-12"
     cited = " ".join(str(row["source"]) for row in minahasa["seed_facts"])
     assert ("terbit paling lambat 24 September 2023" if lang == "id" else "published no later than 24 September 2023") \
         in cited and "14 November 2024" not in cited

@@ -1006,7 +1006,9 @@ def _summary_figures(e_d: pd.DataFrame, denom: str, period: pd.Timestamp, now: p
         out["coverage_denominator"] = Figure(float(now["denominator_value"]), "persons",
                                              f"{denominator_year or m.year}", denom,
                                              "workforce")
-        window = f"{m:%Y-%m} – {int(proj.target_year)}-12"
+        # the months the need runs over, both ends counted as every "A – B" on the page (reader 20, R20-2: "2025-12 –
+        # 2029-12" read as 49 months beside "in 48 months"): from the month after today's to the target's December
+        window = f"{m + pd.DateOffset(months=1):%Y-%m} – {int(proj.target_year)}-12"
         if np.isfinite(net):
             out["workers_net"] = Figure(float(net), "persons_per_month", window, pair.name, "projection")
         if np.isfinite(gross):

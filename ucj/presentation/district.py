@@ -1085,6 +1085,13 @@ class DistrictReport:
             split = _lapses_by_funding(self.key)
             lines.append(tf("budget_gross_not_costed", lang, lapse=fmt_pct(r.lapse_rate_pct, lang)) if split is None
                          else tf(_budget_gross_key(split["funded"]["basis"]), lang, **_lapse_values(split, lang)))
+            gross = r.workers_needed_gross_per_month
+            full = plan[(plan["months"] == 12) & plan["gross_additional"].notna()]
+            if pd.notna(gross) and len(full) and (full["gross_additional"].astype("int64") != 12 * round(gross)).any():
+                # the years add the unrounded months, each year rounded on its own: 12 x the summary's rounded monthly
+                # figure differs (reader 20, R20-3: Banggai 59,634 a year beside 4,969 a month)
+                lines.append(tf("budget_gross_rounding_note", lang, month=fmt_num(gross, lang, 1),
+                                shown=fmt_int(gross, lang)))
         a = r.plan_against_budget
         if a:
             sc = self.plan_scenario()  # the budget rests on the central projection: the chance beside it (F14)
