@@ -655,13 +655,13 @@ def report(
 
 def _warm_tail() -> None:
     """Import, in a thread of its own, what the command needs once its report's cells have run (the run's
-    summary.xlsx is written with openpyxl): the command otherwise waits for its kernel then, and these imports
-    (about 0.1 s) came after the kernel's last cell, on the report's path. Importing changes no file."""
+    summary.xlsx is written with XlsxWriter): the command otherwise waits for its kernel then, and these imports
+    came after the kernel's last cell, on the report's path. Importing changes no file."""
     import threading
 
     def imports() -> None:
         try:
-            import openpyxl  # noqa: F401
+            import xlsxwriter  # noqa: F401
 
             import ucj.presentation.xlsx  # noqa: F401
         except Exception:  # noqa: BLE001 - a warm-up only: the summary imports them itself (and says why not)
