@@ -35,46 +35,11 @@ KERNEL_BOOT_LINES = [
     f"    _o._exit(1)\n"
     f"del _c, _g, _o, _s",
     "__import__('ucj.core.timeline').core.timeline.mark('kernel: booted')",
-    "import ucj.presentation.district, ucj.runs.params\n"
-    "__import__('ucj.runs.kernel_launch').runs.kernel_launch.import_scipy_special()",
+    "import ucj.presentation.district, ucj.runs.params, scipy.special",
     "__import__('gc').freeze(); __import__('gc').enable()",
     "__import__('ucj.core.timeline').core.timeline.mark('kernel: ucj imported')",
     "__import__('ucj.runs.engine').runs.engine.warm_in_kernel()",
 ]
-# numpy's packages that importing scipy.special loads and no report uses (import_scipy_special)
-NUMPY_UNUSED = ("f2py", "testing")
-
-
-def import_scipy_special() -> None:
-    """Import scipy.special, which every report's projection and budget use (its ndtr, ndtri, chdtrc, pdtr),
-    without numpy's f2py and testing packages. scipy's array-API layer (array_api_compat's numpy namespace,
-    its `clone_module`) copies every public name of numpy, and reading numpy's lazily loaded submodules
-    imports them: f2py (with charset_normalizer) and testing, about 0.03 CPU-s of each kernel's start. While
-    scipy.special imports, numpy holds an empty module under those two names; that copy keeps them (only
-    scipy's own test helpers read `xp.testing`); numpy's names are then removed again, so `numpy.f2py` and
-    `numpy.testing` import as usual afterwards. The same scipy functions, the same values. Should the import
-    fail this way, it is made again plainly."""
-    import types
-
-    import numpy
-
-    held = {}
-    for name in NUMPY_UNUSED:
-        if name not in vars(numpy) and f"numpy.{name}" not in sys.modules:
-            held[name] = types.ModuleType(f"numpy.{name}")
-            setattr(numpy, name, held[name])
-    try:
-        import scipy.special  # noqa: F401
-    except Exception:  # noqa: BLE001 - a newer scipy that reads them while importing: import it plainly below
-        for name in [m for m in sys.modules if m == "scipy.special" or m.startswith("scipy.special.")]:
-            del sys.modules[name]
-    finally:
-        for name, module in held.items():
-            if vars(numpy).get(name) is module:
-                delattr(numpy, name)
-    import scipy.special  # noqa: F401,F811
-
-
 KERNEL_LAUNCH_ARGS = [*KERNEL_ARGS, "--HistoryManager.hist_file=:memory:",
                       *(f"--IPKernelApp.exec_lines={line}" for line in KERNEL_BOOT_LINES)]
 
