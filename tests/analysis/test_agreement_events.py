@@ -71,3 +71,16 @@ def test_each_event_beside_the_data_as_worked_by_hand(apbd, lapsed, expected):
     e = _enrolment(apbd, lapsed)
     table = agreement_event_table("74.13", agreement_ends(e), e, pd.Timestamp("2025-03-01"))
     assert list(zip(table["status"], table["data"], table["data_as_of"])) == expected
+
+
+def test_an_end_after_the_report_s_month_is_one_the_data_cannot_show_yet():
+    """A report of 2024-06 (before the published end, 2024-12): not "no such end" but an end still to come, beside
+    the 9,500 funded in 2024-06 (worked by hand)."""
+    from ucj.analysis.coverage import agreement_ends
+    from ucj.analysis.facts import agreement_event_table
+
+    e = _enrolment([9500] * 9, [0] * 9)  # 2024-10 .. 2025-06, as the report sees it up to 2024-12 at most
+    e = e[e["month"] <= "2024-11-01"]
+    table = agreement_event_table("74.13", agreement_ends(e), e, pd.Timestamp("2024-11-01"))
+    assert list(zip(table["status"], table["data"], table["data_as_of"])) == [
+        ("end_after_period", 9500.0, "2024-11"), ("funded_in_data", 9500.0, "2024-11")]

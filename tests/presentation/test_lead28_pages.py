@@ -185,3 +185,17 @@ def test_minahasa_s_counted_together_rows_point_to_the_row_by_its_label(district
     label = {"id": "Pekerja rentan yang dilindungi Pemkab (15.000 + 16.777; dalam data: dibiayai APBD)",
              "en": "Vulnerable workers the regency government protects (15,000 + 16,777; in the data: APBD-funded)"}
     assert text.count(pointer) >= 2 and label[lang] in text
+
+
+def test_a_report_before_the_published_end_does_not_say_the_data_show_no_end(demo_dir: Path, demo_ds, tmp_path):
+    """`ucj report --last-period 2024-06`: the PKS ended after 2024-12, after the report's month, so the page says
+    the end is still to come beside the APBD workers of 2024-06 (pandas), never "the data show no such end"."""
+    ucj = str(Path(sys.executable).parent / "ucj")
+    made = subprocess.run([ucj, "report", "--district", CODE, "--last-period", "2024-06", "--data-dir", str(demo_dir),
+                           "--out", str(tmp_path), "--lang", "en"], capture_output=True, text=True, timeout=900)
+    assert made.returncode == 0, made.stderr[-3000:]
+    text = _text([next(tmp_path.glob("*/7413-*/report.html")).read_text(encoding="utf-8")])
+    then = _int(_apbd(demo_ds.enrolment, "2024-06-01"), "en")
+    assert (f"By its source the APBD agreement ended after 2024-12 (“{WORDS}”: {CITED['en']}), after this report's "
+            f"last month: the data hold {then} (synthetic) workers funded by the APBD in 2024-06.") in text
+    assert "no such end" not in text

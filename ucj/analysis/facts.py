@@ -286,6 +286,7 @@ def _plain(value: float) -> str:
 # how a published agreement event stands in the data (`agreement_event_table`'s status)
 END_IN_DATA = "end_in_data"  # the data show the agreement's workers leaving the month after its last month
 END_NOT_IN_DATA = "end_not_in_data"  # the data show no end of that funding then
+END_AFTER_PERIOD = "end_after_period"  # the end falls after the report's month: the data cannot show it yet
 FUNDED_IN_DATA = "funded_in_data"  # a renewal announced: the data hold workers funded so at the report's month
 NONE_FUNDED_IN_DATA = "none_funded_in_data"  # ... and none
 
@@ -293,11 +294,12 @@ NONE_FUNDED_IN_DATA = "none_funded_in_data"  # ... and none
 def agreement_event_table(code: str, ends: pd.DataFrame, enrolment: pd.DataFrame, period: pd.Timestamp,
                           events: list[AgreementEvent] | None = None) -> pd.DataFrame:
     """The district's published funding-agreement events (ucj.data.published.agreement_events) beside the data:
-    event, funding, period, wording, source, note_id, note_en, status (END_IN_DATA, END_NOT_IN_DATA, FUNDED_IN_DATA,
-    NONE_FUNDED_IN_DATA), data and data_as_of. An end is in the data when `ends` (coverage.agreement_ends of the
+    event, funding, period, wording, source, note_id, note_en, status (END_IN_DATA, END_NOT_IN_DATA, END_AFTER_PERIOD,
+    FUNDED_IN_DATA, NONE_FUNDED_IN_DATA), data and data_as_of. An end is in the data when `ends` (coverage.agreement_ends of the
     district's counted participants, every month) holds a whole end of that funding whose last active month is the
-    published one (data: the workers who left the month after); otherwise data is the workers funded so in the month
-    after. An announced renewal sets beside it the workers funded so at `period` (the report's month)."""
+    published one (data: the workers who left the month after); an end whose month after is later than `period` is
+    one the data cannot show yet (data: the workers funded so at `period`); otherwise data is the workers funded so
+    in the month after. An announced renewal sets beside it the workers funded so at `period` (the report's month)."""
     cols = ["event", "funding", "period", "wording", "source", "note_id", "note_en", "status", "data", "data_as_of"]
     rows = []
     for ev in agreement_events(code) if events is None else events:
@@ -309,6 +311,9 @@ def agreement_event_table(code: str, ends: pd.DataFrame, enrolment: pd.DataFrame
             match = match[[not is_partial_cut(w, a) for w, a in zip(match["workers"], match["active_before"])]]
             if len(match):
                 row |= {"status": END_IN_DATA, "data": float(match["workers"].sum()), "data_as_of": f"{after:%Y-%m}"}
+            elif after > period:  # a report of an earlier month: not "no such end", an end still to come
+                value, as_of = _funded(enrolment, code, period, ev.funding)
+                row |= {"status": END_AFTER_PERIOD, "data": value, "data_as_of": as_of}
             else:
                 value, as_of = _funded(enrolment, code, min(after, period), ev.funding)
                 row |= {"status": END_NOT_IN_DATA, "data": value, "data_as_of": as_of}

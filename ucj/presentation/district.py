@@ -41,7 +41,7 @@ from ucj.core.config import split_dirs
 from ucj.presentation.budget_view import budget_rates_text
 from ucj.presentation.request import ReportParams
 from ucj.presentation.plots import claims_figure, coverage_figure, poverty_figure
-from ucj.analysis.facts import END_IN_DATA
+from ucj.analysis.facts import END_AFTER_PERIOD, END_IN_DATA
 from ucj.data.published import AGREEMENT_ENDED, RPJMN_SOURCE
 from ucj.presentation.tables import (DateBound, Shown, as_html_frame, cite, format_date, html_frame, html_table,
                                     not_compared_text, poverty_column_sources, poverty_sources_cell,
@@ -890,8 +890,8 @@ class DistrictReport:
             if not r.data_as_of:
                 lines.append(tf(f"{r.event}_no_data", lang, **common))
                 continue
-            lines.append(tf(f"{r.event}_line", lang, **common, month=r.data_as_of,
-                            active=fmt_int(r.data, lang) + mark))
+            key = "agreement_ended_after_period_line" if r.status == END_AFTER_PERIOD else f"{r.event}_line"
+            lines.append(tf(key, lang, **common, month=r.data_as_of, active=fmt_int(r.data, lang) + mark))
         return lines
 
     @_one_output
