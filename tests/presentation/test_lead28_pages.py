@@ -199,3 +199,18 @@ def test_a_report_before_the_published_end_does_not_say_the_data_show_no_end(dem
     assert (f"By its source the APBD agreement ended after 2024-12 (“{WORDS}”: {CITED['en']}), after this report's "
             f"last month: the data hold {then} (synthetic) workers funded by the APBD in 2024-06.") in text
     assert "no such end" not in text
+
+
+def test_a_coverage_over_employees_still_sets_the_published_end_beside_the_data(demo_dir: Path, demo_ds, tmp_path):
+    """`--denominator employees` counts no BPU participants, yet Muna Barat's APBD (BPU) workers left in 2025-01: the
+    page says so beside the article (9,500 from the parquet file), never "the data show no such end"."""
+    ucj = str(Path(sys.executable).parent / "ucj")
+    made = subprocess.run([ucj, "report", "--district", CODE, "--denominator", "employees", "--data-dir",
+                           str(demo_dir), "--out", str(tmp_path), "--lang", "en"], capture_output=True, text=True,
+                          timeout=900)
+    assert made.returncode == 0, made.stderr[-3000:]
+    text = _text([next(tmp_path.glob("*/7413-*/report.html")).read_text(encoding="utf-8")])
+    left = _int(_apbd(demo_ds.enrolment, "2024-12-01") - _apbd(demo_ds.enrolment, "2025-01-01"), "en")
+    assert (f"By its source the APBD agreement ended after 2024-12 (“{WORDS}”: {CITED['en']}); the data show {left} "
+            "(synthetic) workers funded by the APBD leaving in 2025-01.") in text
+    assert "no such end" not in text

@@ -765,7 +765,9 @@ def district_figures(
     segs = pairing(denom).segments
     counted = e_d if segs is None else e_d[e_d["segment"].isin(segs)]  # the participants this coverage counts
     ends = agreement_ends(counted)
-    events = agreement_event_table(code, ends, e_d, upto)
+    # the published events against every segment's ends: a coverage over employees counts no BPU participants, yet
+    # Muna Barat's APBD (BPU) workers still left in 2025-01 (computed only for a district with published events)
+    events = agreement_event_table(code, ends if segs is None else None, e_d, upto)
     ends = ends[(ends["month"] > upto - pd.DateOffset(months=12)) & (ends["month"] <= upto)
                 & (ends["workers"] > 0)].reset_index(drop=True)
     # each end the district's source reports, with that source (reader 18, R18-1); "" for an end only the data show

@@ -291,7 +291,7 @@ FUNDED_IN_DATA = "funded_in_data"  # a renewal announced: the data hold workers 
 NONE_FUNDED_IN_DATA = "none_funded_in_data"  # ... and none
 
 
-def agreement_event_table(code: str, ends: pd.DataFrame, enrolment: pd.DataFrame, period: pd.Timestamp,
+def agreement_event_table(code: str, ends: pd.DataFrame | None, enrolment: pd.DataFrame, period: pd.Timestamp,
                           events: list[AgreementEvent] | None = None) -> pd.DataFrame:
     """The district's published funding-agreement events (ucj.data.published.agreement_events) beside the data:
     event, funding, period, wording, source, note_id, note_en, status (END_IN_DATA, END_NOT_IN_DATA, END_AFTER_PERIOD,
@@ -302,7 +302,12 @@ def agreement_event_table(code: str, ends: pd.DataFrame, enrolment: pd.DataFrame
     in the month after. An announced renewal sets beside it the workers funded so at `period` (the report's month)."""
     cols = ["event", "funding", "period", "wording", "source", "note_id", "note_en", "status", "data", "data_as_of"]
     rows = []
-    for ev in agreement_events(code) if events is None else events:
+    events = agreement_events(code) if events is None else events
+    if events and ends is None:  # None: every segment's ends of `enrolment`
+        from ucj.analysis.coverage import agreement_ends
+
+        ends = agreement_ends(enrolment[enrolment["district_code"] == code])
+    for ev in events:
         row = {"event": ev.event, "funding": ev.funding, "period": ev.period, "wording": ev.wording,
                "source": ev.source_article, "note_id": ev.note_id, "note_en": ev.note_en}
         if ev.event == AGREEMENT_ENDED:

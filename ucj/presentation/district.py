@@ -856,7 +856,9 @@ class DistrictReport:
                             active=fmt_int(min(int(r.active_before), int(r.workers)), lang) + mark, extra=extra,
                             **({} if said is None else {"wording": said["wording"],
                                                         "source": self._cite_once(said["source"], cited)})))
-        return lines + self.agreement_event_lines(cited)
+        shown = {(str(r.funding), str(r.last_active_month)) for r in self.results.agreement_ends.itertuples()
+                 if getattr(r, "source", "")}
+        return lines + self.agreement_event_lines(cited, shown)
 
     def _cite_once(self, source: str, cited: set[str]) -> str:
         """A source cited whole the first time among these lines, then as "the same source as the line before"."""
@@ -874,23 +876,27 @@ class DistrictReport:
                   & (ev["status"] == END_IN_DATA)]
         return None if rows.empty else rows.iloc[0]
 
-    def agreement_event_lines(self, cited: set[str] | None = None) -> list[str]:
+    def agreement_event_lines(self, cited: set[str] | None = None,
+                              shown: set[tuple[str, str]] | None = None) -> list[str]:
         """The published agreement events no end line above states: an announced renewal beside the workers the data
         fund so at the report's month, and an end the data do not show, each with its source's words (reader 18,
         R18-1: the PPID article's new PKS for 2025 was on no page); counts marked synthetic where the enrolment is.
-        `cited`: the sources the lines before cite whole (cited again in short)."""
+        `cited`: the sources the lines before cite whole (cited again in short); `shown`: the (funding, last month)
+        of the ends the lines before state with their source."""
         lang, ev = self.lang, self.results.agreement_events
         mark = f" ({t('basis_synthetic_short', lang)})" if "enrolment" in self.synthetic_tables else ""
         lines = []
         for r in ev.itertuples() if len(ev) else []:
-            if r.status == END_IN_DATA:
-                continue
+            if r.status == END_IN_DATA and (str(r.funding), str(r.period)) in (shown or set()):
+                continue  # said by its end line above
             common = {"funding": t(str(r.funding), lang), "wording": r.wording,
                       "source": self._cite_once(r.source, set() if cited is None else cited), "period": r.period}
             if not r.data_as_of:
                 lines.append(tf(f"{r.event}_no_data", lang, **common))
                 continue
-            key = "agreement_ended_after_period_line" if r.status == END_AFTER_PERIOD else f"{r.event}_line"
+            # an end in the data the lines above do not state (outside the participants or the 12 months they count)
+            key = {END_AFTER_PERIOD: "agreement_ended_after_period_line",
+                   END_IN_DATA: "agreement_ended_outside_line"}.get(str(r.status), f"{r.event}_line")
             lines.append(tf(key, lang, **common, month=r.data_as_of, active=fmt_int(r.data, lang) + mark))
         return lines
 
