@@ -84,3 +84,17 @@ def test_an_end_after_the_report_s_month_is_one_the_data_cannot_show_yet():
     table = agreement_event_table("74.13", agreement_ends(e), e, pd.Timestamp("2024-11-01"))
     assert list(zip(table["status"], table["data"], table["data_as_of"])) == [
         ("end_after_period", 9500.0, "2024-11"), ("funded_in_data", 9500.0, "2024-11")]
+
+
+def test_without_a_month_of_data_the_events_say_so():
+    """No enrolment rows up to the report's month: no count is set beside either event (data_as_of empty), and the
+    page's lines then say the data hold no month to set beside them (catalogue keys *_no_data)."""
+    from ucj.analysis.facts import agreement_event_table
+    from ucj.presentation.district import EVENT_NO_DATA_KEYS
+    from ucj.presentation.i18n import t
+
+    e = _enrolment([9500], [0]).iloc[0:0]
+    table = agreement_event_table("74.13", None, e, pd.Timestamp("2025-03-01"))
+    assert list(table["data_as_of"]) == ["", ""] and list(table["status"]) == ["end_not_in_data",
+                                                                                  "none_funded_in_data"]
+    assert all("data hold no month" in t(EVENT_NO_DATA_KEYS[ev], "en") for ev in table["event"])

@@ -42,7 +42,7 @@ from ucj.presentation.budget_view import budget_rates_text
 from ucj.presentation.request import ReportParams
 from ucj.presentation.plots import claims_figure, coverage_figure, poverty_figure
 from ucj.analysis.facts import END_AFTER_PERIOD, END_IN_DATA
-from ucj.data.published import AGREEMENT_ENDED, RPJMN_SOURCE
+from ucj.data.published import AGREEMENT_ENDED, RENEWAL_ANNOUNCED, RPJMN_SOURCE
 from ucj.presentation.tables import (DateBound, Shown, as_html_frame, cite, format_date, html_frame, html_table,
                                     not_compared_text, poverty_column_sources, poverty_sources_cell,
                                     same_source_as_above, share_headers, shown, source_text, sources_cell)
@@ -892,11 +892,11 @@ class DistrictReport:
             common = {"funding": t(str(r.funding), lang), "wording": r.wording,
                       "source": self._cite_once(r.source, set() if cited is None else cited), "period": r.period}
             if not r.data_as_of:
-                lines.append(tf(f"{r.event}_no_data", lang, **common))
+                lines.append(tf(EVENT_NO_DATA_KEYS[str(r.event)], lang, **common))
                 continue
             # an end in the data the lines above do not state (outside the participants or the 12 months they count)
             key = {END_AFTER_PERIOD: "agreement_ended_after_period_line",
-                   END_IN_DATA: "agreement_ended_outside_line"}.get(str(r.status), f"{r.event}_line")
+                   END_IN_DATA: "agreement_ended_outside_line"}.get(str(r.status), EVENT_LINE_KEYS[str(r.event)])
             lines.append(tf(key, lang, **common, month=r.data_as_of, active=fmt_int(r.data, lang) + mark))
         return lines
 
@@ -2149,7 +2149,6 @@ def with_announced_renewals(rows: pd.DataFrame, ds: Dataset, fig: DistrictFigure
     at the report's month, marked as the data are (reader 19, R19-1: Muna Barat's new PKS for 2025 was a plan on
     no table, while the page sends a reader to this one for plans)."""
     from ucj.analysis.facts import data_basis
-    from ucj.data.published import RENEWAL_ANNOUNCED
 
     ev = fig.agreement_events
     ev = ev[ev["event"] == RENEWAL_ANNOUNCED] if len(ev) else ev
@@ -2229,6 +2228,12 @@ def with_own_target(rows: pd.DataFrame, ds: Dataset, fig: DistrictFigures, lang:
                         "data_basis": [data_basis(ds, fig.district.code, "coverage_target_pct",
                                                   str(target.get("source") or "")) if cov is not None else ""]})
     return pd.concat([rows, row], ignore_index=True) if len(rows) else row
+
+
+# the line of a published agreement event by its kind (funding_agreements.csv `event`), and without data beside it
+EVENT_LINE_KEYS = {AGREEMENT_ENDED: "agreement_ended_line", RENEWAL_ANNOUNCED: "agreement_renewal_announced_line"}
+EVENT_NO_DATA_KEYS = {AGREEMENT_ENDED: "agreement_ended_no_data",
+                      RENEWAL_ANNOUNCED: "agreement_renewal_announced_no_data"}
 
 
 def peer_periods(fig: DistrictFigures) -> dict[str, str]:
