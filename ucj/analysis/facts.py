@@ -294,10 +294,10 @@ NONE_FUNDED_IN_DATA = "none_funded_in_data"  # ... and none
 def agreement_event_table(code: str, ends: pd.DataFrame | None, enrolment: pd.DataFrame, period: pd.Timestamp,
                           events: list[AgreementEvent] | None = None) -> pd.DataFrame:
     """The district's published funding-agreement events (ucj.data.published.agreement_events) beside the data:
-    event, funding, period, wording, source, note_id, note_en, status (END_IN_DATA, END_NOT_IN_DATA, END_AFTER_PERIOD,
-    FUNDED_IN_DATA, NONE_FUNDED_IN_DATA), data and data_as_of. An end is in the data when `ends` (coverage.agreement_ends of the
-    district's counted participants, every month) holds a whole end of that funding whose last active month is the
-    published one (data: the workers who left the month after); an end whose month after is later than `period` is
+    event, funding, period, wording, source, note_id, note_en, status (END_IN_DATA, END_NOT_IN_DATA,
+    END_AFTER_PERIOD, FUNDED_IN_DATA, NONE_FUNDED_IN_DATA), data and data_as_of. An end is in the data when `ends`
+    (coverage.agreement_ends of the district's participants, every month; None: computed from `enrolment`, every
+    segment) holds a whole end of that funding whose last active month is the published one (data: the workers who left the month after); an end whose month after is later than `period` is
     one the data cannot show yet (data: the workers funded so at `period`); otherwise data is the workers funded so
     in the month after. An announced renewal sets beside it the workers funded so at `period` (the report's month)."""
     cols = ["event", "funding", "period", "wording", "source", "note_id", "note_en", "status", "data", "data_as_of"]
@@ -312,7 +312,8 @@ def agreement_event_table(code: str, ends: pd.DataFrame | None, enrolment: pd.Da
                "source": ev.source_article, "note_id": ev.note_id, "note_en": ev.note_en}
         if ev.event == AGREEMENT_ENDED:
             after = pd.Timestamp(ev.period + "-01") + pd.DateOffset(months=1)
-            match = ends[(ends["funding"] == ev.funding) & (pd.to_datetime(ends["month"]) == after)] if len(ends) else ends
+            match = (ends[(ends["funding"] == ev.funding) & (pd.to_datetime(ends["month"]) == after)]
+                     if len(ends) else ends)
             match = match[[not is_partial_cut(w, a) for w, a in zip(match["workers"], match["active_before"])]]
             if len(match):
                 row |= {"status": END_IN_DATA, "data": float(match["workers"].sum()), "data_as_of": f"{after:%Y-%m}"}
