@@ -395,12 +395,11 @@ class DistrictFigures:
 
 
 def _end_sources(ends: pd.DataFrame, events: pd.DataFrame) -> list[str]:
-    """The source of each end in `ends` that a published event reports (same funding, the month after its last
-    month), else ""."""
+    """The source of each end in `ends` that a published event reports (same funding, the month its workers left:
+    the event's `data_as_of` when the data show it), else ""."""
     said = {} if events.empty else {
-        (f, f"{pd.Timestamp(p + '-01') + pd.DateOffset(months=1):%Y-%m}"): src
-        for f, p, src, st in zip(events["funding"], events["period"], events["source"], events["status"])
-        if st == END_IN_DATA}
+        (f, month): src for f, month, src, st in zip(events["funding"], events["data_as_of"], events["source"],
+                                                      events["status"]) if st == END_IN_DATA}
     return [said.get((str(f), f"{pd.Timestamp(m):%Y-%m}"), "") for f, m in zip(ends["funding"], ends["month"])]
 
 

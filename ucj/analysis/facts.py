@@ -13,7 +13,7 @@ import re
 import pandas as pd
 
 from ucj.analysis.claims import claims_summary
-from ucj.analysis.coverage import coverage, coverage_at, is_partial_cut
+from ucj.analysis.coverage import agreement_ends, coverage, coverage_at, is_partial_cut
 from ucj.analysis.reasons import reason as reason_code
 from ucj.data.dataset import Dataset, source_is_synthetic
 from ucj.data.published import (AGREEMENT_ENDED, BOUNDED_DATE_NOTES, AgreementEvent, agreement_events, citations,
@@ -304,8 +304,6 @@ def agreement_event_table(code: str, ends: pd.DataFrame | None, enrolment: pd.Da
     rows = []
     events = agreement_events(code) if events is None else events
     if events and ends is None:  # None: every segment's ends of `enrolment`
-        from ucj.analysis.coverage import agreement_ends
-
         ends = agreement_ends(enrolment[enrolment["district_code"] == code])
     for ev in events:
         row = {"event": ev.event, "funding": ev.funding, "period": ev.period, "wording": ev.wording,

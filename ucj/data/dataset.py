@@ -300,12 +300,16 @@ def _join_sources(cells: tuple[object, ...], fallback: object, columns: tuple[st
     return "; ".join(seen) if seen else str(fallback)
 
 
+# a source part naming BPS's columns it gives, "BPS P0, P1, P2, poor (ref)": the columns, then any note in brackets
+BPS_COLUMNS_PART = re.compile(r"BPS ([^()]*?)( \(.*\))?")
+
+
 def _named_columns_only(part: str, columns: set[str]) -> str:
     """A source part that names its columns ("BPS P0, P1, P2, poor (ref)") with only those of `columns` (the cells
     it gives) named; any other part, or one that would name none, as it is."""
     if part.startswith("BPS table: "):  # an imported table names its title, not its columns
         return part
-    m = re.fullmatch(r"BPS ([^()]*?)( \(.*\))?", part)
+    m = BPS_COLUMNS_PART.fullmatch(part)
     if not m:
         return part
     labels = [x.strip() for x in m.group(1).split(",")]

@@ -2154,7 +2154,7 @@ def with_announced_renewals(rows: pd.DataFrame, ds: Dataset, fig: DistrictFigure
     ev = ev[ev["event"] == RENEWAL_ANNOUNCED] if len(ev) else ev
     if not len(ev):
         return rows
-    code = fig.district.code
+    basis = data_basis(ds, fig.district.code, PUBLISHED_ALLOCATION, "")  # the funded count's, for every row
     add = pd.DataFrame({
         "quantity": [RENEWAL_ANNOUNCED] * len(ev), "kind": "plan",
         "note": [tf("agreement_renewal_note", lang, funding=t(str(f), lang), note=str(n))
@@ -2162,7 +2162,7 @@ def with_announced_renewals(rows: pd.DataFrame, ds: Dataset, fig: DistrictFigure
         "wording": _quoted(ev["wording"], lang), "value": float("nan"), "unit": "persons", "rounding": float("nan"),
         "year": ev["period"].astype(str).str[:4].to_numpy(), "citation": [cite(x, lang) for x in ev["source"]],
         "data_now": ev["data"].to_numpy(), "data_as_of": ev["data_as_of"].to_numpy(),
-        "data_basis": [data_basis(ds, code, PUBLISHED_ALLOCATION, "") for _ in range(len(ev))]})
+        "data_basis": basis})
     return pd.concat([rows, add], ignore_index=True) if len(rows) else add
 
 

@@ -848,8 +848,7 @@ class Overview:
     def _key_figures_notes(self) -> list[str]:
         """Beside the key figures sheet: the published coverage is not compared with the computed one, said of the
         row that holds it (the page's sentence says "above", which the workbook has no such line for; R17-4)."""
-        scope = [self.scope_text()] if self.scope_text() else []  # what the workbook covers, first (leftovers)
-        scope += self.p0_missing_lines()
+        scope = [x for x in [self.scope_text()] if x] + self.p0_missing_lines()  # what it covers, first (leftovers)
         if not self.published_coverage():
             return scope
         a, label = self._area(), self.coverage_label()

@@ -335,15 +335,17 @@ def cite_bps_once(source: object, lang: Lang) -> str:
     """`cite`, with BPS named once before the titles of BPS tables cited one after another: "BPS, Persentase ...
     (P0) ... (Persen); Indeks Kedalaman ... (P1) ...; Jumlah ..." rather than "BPS, ...; BPS, ...; BPS, ..." (a row
     of the demo merged with imported BPS files cites each file and the demo's table; reader 17, R17-6)."""
+    from ucj.data.dataset import BPS_COLUMNS_PART
+
     out: list[str] = []
     after_bps = False
     for part in split_sources(str(source or "")):
         part = part.strip()
         text = _cite_part_once(part, lang, None, None)
-        bps = part.startswith("BPS table: ") or re.fullmatch(r"BPS ([^()]*?)( \(.*\))?", part) is not None
+        bps = part.startswith("BPS table: ") or BPS_COLUMNS_PART.fullmatch(part) is not None
         if text:
             out.append(text.removeprefix("BPS, ") if bps and after_bps and text.startswith("BPS, ") else text)
-            after_bps = bps and text.startswith("BPS, ") or (bps and after_bps)
+            after_bps = bps and (after_bps or text.startswith("BPS, "))
     return "; ".join(dict.fromkeys(out))
 
 
