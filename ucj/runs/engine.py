@@ -288,6 +288,7 @@ def _forked_by_server(parent_pid: int) -> int:
 
 
 _EARLY_POOL: list[tuple[object, int]] = []  # worker processes start_local_workers started, until a batch takes them
+_STARTING: list[threading.Thread] = []  # the thread start_local_workers starts them from (forked workers)
 
 
 def start_local_workers(workers: int) -> None:
@@ -304,11 +305,38 @@ def start_local_workers(workers: int) -> None:
     _drop_pools()  # not the fork server: the command may have started it first thing (ucj.cli)
     if workers < 2:
         return  # one worker runs in the command's own process
-    pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=worker_context(),
-                                  initializer=init_local_worker, initargs=(os.getpid(), None))
-    for _ in range(workers):  # a process pool starts its processes as jobs arrive: one trivial job each
-        pool.submit(os.getpid)
-    _EARLY_POOL.append((pool, workers))
+    context = worker_context()
+
+    def start() -> None:
+        pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                                      initializer=init_local_worker, initargs=(os.getpid(), None))
+        for _ in range(workers):  # a process pool starts its processes as jobs arrive: one trivial job each
+            pool.submit(os.getpid)
+        _EARLY_POOL.append((pool, workers))
+
+    if getattr(context, "_name", "") != "forkserver":
+        start()  # spawned workers are this thread's children: their PR_SET_PDEATHSIG follows the thread
+        return
+
+    # Forked workers are the fork server's children, so a thread may ask for them: asking waits until the
+    # server has finished its imports (about 0.5 s, while it reads no request), and the command checks its
+    # parameters and plans its run meanwhile instead of waiting with a core idle. A pool that could not start
+    # is left out (the batch then starts its own, and says why if it cannot).
+    def start_quietly() -> None:
+        try:
+            start()
+        except Exception:  # noqa: BLE001 - see above
+            pass
+
+    thread = threading.Thread(target=start_quietly, name="ucj-start-workers", daemon=True)
+    thread.start()
+    _STARTING.append(thread)
+
+
+def _started() -> None:
+    """Wait until the workers start_local_workers asks for from a thread have been started."""
+    while _STARTING:
+        _STARTING.pop().join()
 
 
 def warm_local_workers(setup: Setup) -> None:
@@ -316,6 +344,7 @@ def warm_local_workers(setup: Setup) -> None:
     batch is planned (its first jobs come only once its run folder is set up: the data manifest, the index): one
     warm-up task per worker. A worker handed two runs the second as a no-op, and the other warms at its first
     job, as before."""
+    _started()
     for pool, size in _EARLY_POOL:
         for _ in range(size):
             pool.submit(warm_worker, setup)  # type: ignore[attr-defined]
@@ -331,6 +360,7 @@ def warm_worker(setup: Setup) -> int:
 def take_local_workers(workers: int) -> tuple[object, int] | None:
     """The pool start_local_workers started and its size, if it has at least `workers` workers (a resumed batch
     may have fewer reports left than workers) and none has died; None otherwise (a pool not taken is stopped)."""
+    _started()
     if not _EARLY_POOL:
         return None
     pool, size = _EARLY_POOL.pop()
@@ -348,6 +378,7 @@ def drop_local_workers() -> None:
 
 
 def _drop_pools() -> None:
+    _started()
     while _EARLY_POOL:
         _EARLY_POOL.pop()[0].shutdown(wait=True, cancel_futures=True)  # type: ignore[attr-defined]
 
