@@ -1,6 +1,7 @@
 """`ucj reports` asks its fork server for its workers from a thread (engine.start_local_workers): the server
-reads no request until it has imported its tools, and the command checks its parameters and plans its run
-meanwhile instead of waiting. Spawned workers (no fork server) are still started by the calling thread, whose
+reads no request until it has imported its tools, and the command checks its parameters, plans its run and
+writes its manifest and index meanwhile instead of waiting (warm_local_workers hands the workers their warm-up
+once they exist). Spawned workers (no fork server) are still started by the calling thread, whose
 PR_SET_PDEATHSIG they follow."""
 
 from __future__ import annotations
@@ -38,11 +39,15 @@ def test_the_command_goes_on_while_the_server_imports_and_takes_its_workers_afte
     preload = list(forkserver._forkserver._preload_modules)
     ctx.set_forkserver_preload([*preload, "ucj_test_held_preload"])
     monkeypatch.setattr(engine, "worker_context", lambda: ctx)
+    warmed: list[tuple[object, int, object]] = []
+    monkeypatch.setattr(engine, "_warm_pool", lambda pool, size, setup: warmed.append((pool, size, setup)))
+    setup = object()  # what the batch planned: handed to the workers' warm-up once they exist
     pool = None
     try:
         engine.start_worker_server()
         returned = threading.Event()
-        threading.Thread(target=lambda: (engine.start_local_workers(2), returned.set()), daemon=True).start()
+        threading.Thread(target=lambda: (engine.start_local_workers(2), engine.warm_local_workers(setup),
+                                         returned.set()), daemon=True).start()
         came_back = returned.wait(60)
         for _ in range(600):  # the server is holding its imports (the module above runs), not done with them
             if Path(str(flag) + "-held").exists():
@@ -50,11 +55,12 @@ def test_the_command_goes_on_while_the_server_imports_and_takes_its_workers_afte
             time.sleep(0.1)
         assert Path(str(flag) + "-held").exists() and not flag.exists()
         flag.touch()  # the server's imports end now, whatever happened above
-        assert came_back, "start_local_workers waited for the fork server's imports"
-        assert not engine._EARLY_POOL  # the pool is still being asked for, from the thread
+        assert came_back, "start_local_workers or warm_local_workers waited for the fork server's imports"
+        assert not engine._EARLY_POOL and not warmed  # the pool is still being asked for, from the thread
         taken = engine.take_local_workers(2)  # waits for that thread
         assert taken is not None and taken[1] == 2
         pool = taken[0]
+        assert warmed == [(pool, 2, setup)]  # the warm-up went to the workers once they were there
         server = forkserver._forkserver._forkserver_pid
         parents = {pool.submit(os.getppid).result(timeout=120) for _ in range(4)}
         assert parents == {server}  # forked by the server, as before

@@ -289,6 +289,8 @@ def _forked_by_server(parent_pid: int) -> int:
 
 _EARLY_POOL: list[tuple[object, int]] = []  # worker processes start_local_workers started, until a batch takes them
 _STARTING: list[threading.Thread] = []  # the thread start_local_workers starts them from (forked workers)
+_WARM_LATER: list[Setup] = []  # setups warm_local_workers was given before that thread had its pool
+_START_LOCK = threading.Lock()
 
 
 def start_local_workers(workers: int) -> None:
@@ -312,7 +314,11 @@ def start_local_workers(workers: int) -> None:
                                       initializer=init_local_worker, initargs=(os.getpid(), None))
         for _ in range(workers):  # a process pool starts its processes as jobs arrive: one trivial job each
             pool.submit(os.getpid)
-        _EARLY_POOL.append((pool, workers))
+        with _START_LOCK:
+            _EARLY_POOL.append((pool, workers))
+            for setup in _WARM_LATER:  # the batch was planned while the workers were being asked for
+                _warm_pool(pool, workers, setup)
+            _WARM_LATER.clear()
 
     if getattr(context, "_name", "") != "forkserver":
         start()  # spawned workers are this thread's children: their PR_SET_PDEATHSIG follows the thread
@@ -343,11 +349,20 @@ def warm_local_workers(setup: Setup) -> None:
     """Have the workers start_local_workers started run `setup`'s setup cells in their kernels now, as soon as the
     batch is planned (its first jobs come only once its run folder is set up: the data manifest, the index): one
     warm-up task per worker. A worker handed two runs the second as a no-op, and the other warms at its first
-    job, as before."""
-    _started()
-    for pool, size in _EARLY_POOL:
-        for _ in range(size):
-            pool.submit(warm_worker, setup)  # type: ignore[attr-defined]
+    job, as before. Workers still being asked for from the fork server (start_local_workers) get these tasks
+    once they are, without the batch waiting for them here: it writes its manifest and index meanwhile."""
+    with _START_LOCK:
+        if not _EARLY_POOL and any(thread.is_alive() for thread in _STARTING):
+            _WARM_LATER.append(setup)
+            return
+        pools = list(_EARLY_POOL)
+    for pool, size in pools:
+        _warm_pool(pool, size, setup)
+
+
+def _warm_pool(pool: object, size: int, setup: Setup) -> None:
+    for _ in range(size):
+        pool.submit(warm_worker, setup)  # type: ignore[attr-defined]
 
 
 def warm_worker(setup: Setup) -> int:
@@ -379,6 +394,7 @@ def drop_local_workers() -> None:
 
 def _drop_pools() -> None:
     _started()
+    _WARM_LATER.clear()
     while _EARLY_POOL:
         _EARLY_POOL.pop()[0].shutdown(wait=True, cancel_futures=True)  # type: ignore[attr-defined]
 
