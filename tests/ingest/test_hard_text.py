@@ -171,3 +171,45 @@ def test_mac_roman_letters_are_refused_not_read_as_other_letters(tmp_path, word)
     with pytest.raises(UcjInputError) as err:
         read_grid(f)
     assert err.value.problems[0].row == 556 and "encoding cannot be told" in str(err.value), str(err.value)
+
+
+# -- a byte run shaped like UTF-8 that is not UTF-8 (found by test_properties' random bytes) -------------------
+@pytest.mark.parametrize("raw", [b"\xe0\x80\x80", b"\xed\xa0\x80"])
+def test_an_overlong_or_surrogate_run_is_read_as_windows_1252_not_a_traceback(tmp_path, raw):
+    """E0 80 80 (an overlong form) and ED A0 80 (a surrogate) look like UTF-8 but are none: the file is not
+    UTF-8, and its Windows-1252 reading (Python's codec) is plausible. Before, the mixed-encoding check took
+    such a run for UTF-8 and decoding it raised UnicodeDecodeError out of the reader."""
+    f = tmp_path / "p0.csv"
+    f.write_bytes(b"kode,nama\n75.02," + raw + b"\n")
+    grid = read_grid(f)
+    assert grid.rows[1] == ["75.02", raw.decode("cp1252")] and grid.encoding.startswith("cp1252")
+    code, out = cli("import", "bps-table", str(f), "--out", str(tmp_path / "out"))
+    assert code == 2 and "Traceback" not in out and len(out.strip().splitlines()) == 1, out  # not a BPS table
+
+
+def test_real_utf8_beside_such_a_run_is_still_refused_as_mixed(tmp_path):
+    f = tmp_path / "p0.csv"
+    f.write_bytes(b"kode,nama\n75.02,\xc3\xa9 \xe0\x80\x80\n")  # UTF-8's "é", then the overlong run
+    with pytest.raises(UcjInputError) as err:
+        read_grid(f)
+    assert len(err.value.problems) == 1 and "mixes UTF-8" in str(err.value) and "bytes c3 a9" in str(err.value)
+
+
+def test_what_is_taken_for_utf8_is_exactly_what_pythons_codec_decodes():
+    """The mixed-encoding check's pattern against Python's UTF-8 codec (the reference): every code point from
+    U+0080 to U+10FFFF but the surrogates encodes to a run it matches whole, and no two- to four-byte run it
+    does not decode is matched (every lead byte with every continuation pattern)."""
+    from ucj.ingest.reader import _UTF8_SEQUENCE
+
+    for cp in list(range(0x80, 0xD800)) + list(range(0xE000, 0x110000, 7)) + [0xFFFF, 0x10FFFF]:
+        b = chr(cp).encode("utf-8")
+        assert _UTF8_SEQUENCE.fullmatch(b), hex(cp)
+    for lead in range(0xC0, 0x100):
+        for second in range(0x80, 0xC0):
+            for run in (bytes([lead, second]), bytes([lead, second, 0x80]), bytes([lead, second, 0x80, 0x80])):
+                try:
+                    run.decode("utf-8")
+                    valid = True
+                except UnicodeDecodeError:
+                    valid = False
+                assert bool(_UTF8_SEQUENCE.fullmatch(run)) == valid, run.hex(" ")

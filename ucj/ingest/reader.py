@@ -170,10 +170,13 @@ def _too_big(file: Path, what: str, found: str, limit: int, unit: str) -> UcjInp
 # Word put in Indonesian and English text. Anything else in a non-UTF-8 file is refused, not guessed.
 _PUNCTUATION = set("\u00a0\u2018\u2019\u201a\u201c\u201d\u201e\u2013\u2014\u2026\u2022\u20ac\u00b0\u00b7\u00ab\u00bb"
                    "\u00a1\u00bf\u00a9\u00ae\u2122\u00b1\u00d7\u00f7\u00a7\u00b2\u00b3\u00b9\u00bd\u00bc\u00be\u00b5")
-LEGACY_ENCODING = "cp1252"
-# A well-formed UTF-8 sequence of two to four bytes; in real Windows-1252 text such pairs ("Ã©", "â€™") are
-# what UTF-8 looks like when read as Windows-1252, so a file holding one alongside invalid bytes is mixed.
-_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")  # the ANSI code page of Windows in Indonesian and English
+LEGACY_ENCODING = "cp1252"  # the ANSI code page of Windows in Indonesian and English
+# A well-formed UTF-8 sequence of two to four bytes (RFC 3629's table: no overlong forms, no surrogates, nothing
+# past U+10FFFF, e.g. E0 80 80 is not one); in real Windows-1252 text such pairs ("Ã©", "â€™") are what UTF-8
+# looks like when read as Windows-1252, so a file holding one alongside invalid bytes is mixed.
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]"
+                            rb"|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}|\xed[\x80-\x9f][\x80-\xbf]"
+                            rb"|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}|\xf4[\x80-\x8f][\x80-\xbf]{2}")
 
 
 def decode(raw: bytes, file: Path) -> str:
