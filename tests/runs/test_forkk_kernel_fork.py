@@ -288,3 +288,22 @@ def test_kill_9_of_a_batch_with_forked_kernels_and_of_one_worker(demo_dir, tmp_p
     batch.kill()
     batch.wait()
     assert _left(mark) == []
+
+
+@pytest.mark.slow
+def test_in_english_too_forked_kernels_make_the_launched_kernels_reports(demo_dir, tmp_path):
+    mark = f"ucj-forkk-en-{uuid.uuid4().hex}"
+    forked, _, cmdlines = _batch(demo_dir, tmp_path, "forked", mark, "on", lang="en")
+    launched, _, _ = _batch(demo_dir, tmp_path, "launched", mark + "-off", "off", lang="en")
+    assert forked.returncode == 0 and launched.returncode == 0, (forked.stderr[-2000:], launched.stderr[-2000:])
+    assert cmdlines and all("ipykernel_launcher" not in c for c in cmdlines.values())
+    made = json.loads((tmp_path / "forked" / "run.json").read_text())["reports"]
+    assert [e["status"] for e in made] == ["ok"] * 3
+    for e in made:
+        a, b = tmp_path / "forked" / e["slug"], tmp_path / "launched" / e["slug"]
+        assert "<html lang=\"en\">" in (a / "report.html").read_text()  # the English page
+        for name in PNGS:
+            assert (a / name).read_bytes() == (b / name).read_bytes(), (e["slug"], name)
+        assert _sheets(a / "tables.xlsx") == _sheets(b / "tables.xlsx"), e["slug"]
+        assert _untimed((a / "report.html").read_text()) == _untimed((b / "report.html").read_text()), e["slug"]
+        assert _untimed_json(a / "key_figures.json") == _untimed_json(b / "key_figures.json"), e["slug"]

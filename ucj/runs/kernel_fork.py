@@ -86,6 +86,7 @@ def preload() -> bool:
             _BOOT_FILTERS[:] = warnings.filters[:added]
         for name in FIRST_REPORT_IMPORTS:  # (they add no warning filter)
             importlib.import_module(name)
+        _warm_caches()
     except Exception:  # noqa: BLE001 - the workers launch their kernels then, as before
         return False
     finally:
@@ -95,6 +96,21 @@ def preload() -> bool:
         return False
     _PRELOADED.append(True)
     return True
+
+
+def _warm_caches() -> None:
+    """Fill the process-wide caches a kernel's first report fills, where they hold only what the code and the
+    installed libraries give (the same in every process; no file of the batch, no open file left behind): the
+    libraries' versions a page names (district._versions: a METADATA file parsed per library) and babel's locale
+    data for both languages (pickles loaded once per process). The equality tests against launched kernels and
+    plain papermill show the pages unchanged."""
+    from babel import localedata
+
+    from ucj.presentation import district, i18n
+
+    district._versions()
+    for lang in i18n.LANGS:
+        localedata.load(i18n._LOCALE[lang])
 
 
 def _off() -> bool:
