@@ -85,7 +85,7 @@ from pathlib import Path
 from ucj.runs import engine, kernel_fork
 fork = sys.argv[1] == "fork"
 if fork:
-    assert kernel_fork.preload()
+    assert kernel_fork.preload(engine.KERNEL_WARM_IMPORTS)
 held = os.pipe()  # a descriptor of this "worker" the kernel must not keep
 k = engine.WarmKernel(None, launch_ahead=True, fork=fork)
 k._started.result(120)

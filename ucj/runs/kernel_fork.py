@@ -49,11 +49,12 @@ _BOOT_FILTERS: list[object] = []
 _STASHED: list[object] = []
 
 
-def preload() -> bool:
+def preload(warm_imports: tuple[str, ...] = ()) -> bool:
     """Import, in a process that will fork kernels (a batch's fork server), what a ucj kernel imports as it boots:
     ipykernel's kernel app (with its debugger refused, as kernel_launch.KERNEL_BOOT refuses it), then the boot
-    lines' imports and the kernel's warm imports (engine.KERNEL_WARM_IMPORTS). matplotlib is imported with the
-    MPLBACKEND a fresh kernel has (ipykernel sets the inline backend when it is unset), which is removed
+    lines' imports and the kernel's warm imports (`warm_imports`: engine.KERNEL_WARM_IMPORTS, passed in, as
+    engine imports this module), then what a first report imports (FIRST_REPORT_IMPORTS). matplotlib is imported
+    with the MPLBACKEND a fresh kernel has (ipykernel sets the inline backend when it is unset), which is removed
     afterwards, so this process's environment stays as it was. Nothing here starts a thread, opens a socket or
     an event loop, or reads data; if any import fails, or a thread was started, kernels are launched as before.
     True when every import succeeded."""
@@ -74,12 +75,10 @@ def preload() -> bool:
                 del sys.modules["debugpy"]
         from ipykernel import kernelapp  # noqa: F401  (what ipykernel_launcher imports)
 
-        from ucj.runs.engine import KERNEL_WARM_IMPORTS
-
         import warnings
 
         before = list(warnings.filters)
-        for name in ("ucj.presentation.district", "ucj.runs.params", "scipy.special", *KERNEL_WARM_IMPORTS):
+        for name in ("ucj.presentation.district", "ucj.runs.params", "scipy.special", *warm_imports):
             importlib.import_module(name)
         added = len(warnings.filters) - len(before)
         if added > 0 and all(a is b for a, b in zip(warnings.filters[added:], before)):  # all put on top

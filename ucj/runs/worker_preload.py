@@ -19,7 +19,7 @@ try:
     except Exception:  # noqa: BLE001 - a worker loads the tools itself then, and says why if it cannot
         engine._TOOLS.clear()
     if not kernel_fork._off():  # UCJ_FORK_KERNEL=off: the workers launch their kernels, so none is imported
-        kernel_fork.preload()
+        kernel_fork.preload(engine.KERNEL_WARM_IMPORTS)
 finally:
     gc.freeze()  # inherited by every worker: kept out of each later collection's sight (keep_for_good)
     gc.enable()
