@@ -60,6 +60,8 @@ def preload(warm_imports: tuple[str, ...] = ()) -> bool:
     True when every import succeeded."""
     if _PRELOADED:
         return True
+    if "debugpy" in sys.modules or "ipykernel.debugger" in sys.modules:
+        return False  # imported here before: a forked kernel would not refuse the debugger as a launched one does
     import importlib
 
     threads = threading.active_count()
@@ -67,12 +69,11 @@ def preload(warm_imports: tuple[str, ...] = ()) -> bool:
     if unset:
         os.environ["MPLBACKEND"] = MPL_INLINE
     try:
-        if "ipykernel.debugger" not in sys.modules and "debugpy" not in sys.modules:
-            sys.modules["debugpy"] = None  # type: ignore[assignment]
-            try:
-                import ipykernel.debugger  # noqa: F401
-            finally:
-                del sys.modules["debugpy"]
+        sys.modules["debugpy"] = None  # type: ignore[assignment]
+        try:
+            import ipykernel.debugger  # noqa: F401
+        finally:
+            del sys.modules["debugpy"]
         from ipykernel import kernelapp  # noqa: F401  (what ipykernel_launcher imports)
 
         import warnings
