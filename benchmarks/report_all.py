@@ -7,7 +7,8 @@ spread across the country (plain papermill then `jupyter nbconvert --no-input`, 
 off: see report_batch.py). Then `ucj reports --all` (with `--limit N`: the first N districts, and the
 national overview only with `--all`) runs on a store the sample's profile left empty: the first
 reports of each worker fill it. Prints the ratio and, after 100, 300 and all reports, each worker's
-peak resident memory (its process plus its kernel, as /proc's VmHWM records them).
+peak resident memory (its process plus its kernel, as /proc's VmHWM records them) and its proportional set size
+(PSS: its process plus its kernel plus its share of the fork server, the largest sampled after a report).
 Run with `python benchmarks/report_all.py --data-dir data/demo` (`--limit 100` for a quicker look).
 """
 
@@ -25,7 +26,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from report_batch import naive, spread  # noqa: E402
+from report_batch import PSS_NOTE, naive, pss_per_worker, spread  # noqa: E402
 
 TARGET_RATIO = 16.0
 TARGET_MB = 500.0
@@ -72,15 +73,20 @@ def main() -> None:
           f"report on {len(took)} districts, x {n} = {per_report * n:.0f} s: {ratio:.1f}x = "
           f"{ratio / TARGET_RATIO:.2f} x the {TARGET_RATIO:.0f}x target; CPU {cpu:.1f} s ({cpu / n:.3f} s per report), "
           f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
+    print(PSS_NOTE)
     for mark in [c for c in CHECKPOINTS if c <= n] or [n]:
         peaks: dict[str, tuple[float, float]] = {}
         for e in reports:
             if e.get("batch_position", 0) <= mark and e.get("worker_peak_mb") and e.get("kernel_peak_mb"):
                 w, k = peaks.get(e["worker"], (0.0, 0.0))
                 peaks[e["worker"]] = (max(w, e["worker_peak_mb"]), max(k, e["kernel_peak_mb"]))
-        shown = ", ".join(f"{w}: {p + k:.0f} MB ({p:.0f} + {k:.0f}) = {(p + k) / TARGET_MB:.2f} x {TARGET_MB:.0f} MB"
-                          for w, (p, k) in sorted(peaks.items()))
-        print(f"  after {mark} reports, peak memory per worker (process + kernel): {shown}")
+        shown = ", ".join(f"{w}: {p + k:.0f} MB ({p:.0f} + {k:.0f})" for w, (p, k) in sorted(peaks.items()))
+        print(f"  after {mark} reports, peak memory per worker (VmHWM, process + kernel): {shown}")
+        pss = pss_per_worker([e for e in reports if e.get("batch_position", 0) <= mark])
+        shown = ", ".join(f"{w}: {t:.0f} MB ({p:.0f} + {k:.0f} + {s:.0f}) = {t / TARGET_MB:.2f} x {TARGET_MB:.0f} MB"
+                          for w, (t, p, k, s) in sorted(pss.items()))
+        print(f"  after {mark} reports, largest PSS per worker (process + kernel + its share of the fork server): "
+              f"{shown or 'not recorded'}")
 
 
 if __name__ == "__main__":

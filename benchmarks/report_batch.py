@@ -105,7 +105,37 @@ def batch(codes: list[str], data_dir: str, out: Path, workers: int, run: str = "
             print(f"  ucj reports: failed for {e['district']}: {e.get('error')}")
         if e.get("worker_peak_mb") and e.get("kernel_peak_mb"):
             peaks[e["worker"]] = max(peaks.get(e["worker"], 0.0), e["worker_peak_mb"] + e["kernel_peak_mb"])
+    pss = pss_per_worker(reports)
+    if pss:
+        print("  largest PSS per worker (process + kernel + its share of the fork server; VmHWM below counts the "
+              "pages they share twice): " + ", ".join(f"{w}: {t:.0f} MB ({p:.0f} + {k:.0f} + {s:.0f})"
+                                                      for w, (t, p, k, s) in sorted(pss.items())))
     return elapsed, sum(e["status"] == "ok" for e in reports), peaks
+
+
+# Why two memory figures: a batch's workers are forked from one fork server and each forks its kernel from itself,
+# so the server, the workers and the kernels share the pages of the modules the server imported. VmHWM (peak
+# resident memory) counts each shared page in full in every process that maps it, so "process + kernel" counts them
+# twice (and the server's copy not at all); PSS divides each shared page among the processes sharing it, so the
+# PSS of worker + kernel + (server / workers) adds up to what the batch holds. The 500 MB target is judged on PSS.
+PSS_NOTE = ("  memory: VmHWM counts pages shared between the fork server, a worker and its kernel in full in each "
+            "process (twice in process + kernel); PSS splits them among their sharers, so the target is judged on "
+            "PSS (process + kernel + the server's PSS divided among the workers)")
+
+
+def pss_per_worker(reports: list[dict]) -> dict[str, tuple[float, float, float, float]]:
+    """Per worker, the largest PSS sampled after one of its reports: (total, process, kernel, server share), in MB;
+    the server's PSS (sampled by each worker) divided among the workers that recorded one."""
+    workers = {e["worker"] for e in reports if e.get("worker_pss_mb") is not None}
+    out: dict[str, tuple[float, float, float, float]] = {}
+    for e in reports:
+        if e.get("worker_pss_mb") is None or e.get("kernel_pss_mb") is None:
+            continue
+        share = (e.get("server_pss_mb") or 0.0) / max(1, len(workers))
+        total = e["worker_pss_mb"] + e["kernel_pss_mb"] + share
+        if total > out.get(e["worker"], (0.0,))[0]:
+            out[e["worker"]] = (total, e["worker_pss_mb"], e["kernel_pss_mb"], share)
+    return out
 
 
 # A worker's start, in the order it runs (ucj.core.timeline marks; the kernel's are its own process's)

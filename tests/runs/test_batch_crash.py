@@ -88,15 +88,15 @@ def test_kill_9_at_random_points_leaves_no_orphans_and_a_rerun_completes(demo_di
             assert hashlib.sha256((run_dir / e["slug"] / name).read_bytes()).hexdigest() == digest
 
 
-def _runs_a_kernel(proc: object) -> bool:
-    """Whether `proc` (a psutil process) is a worker: a child of it runs a kernel. Workers are the batch's own
-    children when spawned, its fork server's when forked (ucj.runs.engine.worker_context)."""
-    import psutil
-
+def _kernel_parents(timeline: Path) -> set[int]:
+    """The processes whose child runs a kernel (its boot line marks the timeline with its parent's pid): the workers.
+    Workers are the batch's own children when spawned, its fork server's when forked (engine.worker_context); their
+    kernels are launched (a command line of their own) or forked from them (the worker's: ucj.runs.kernel_fork)."""
     try:
-        return any("ipykernel_launcher" in " ".join(k.cmdline()) for k in proc.children())  # type: ignore[attr-defined]
-    except psutil.Error:
-        return False
+        steps = [json.loads(line) for line in timeline.read_text().splitlines()]
+    except (OSError, ValueError):
+        return set()
+    return {s["ppid"] for s in steps if s.get("step") == "kernel: booted"}
 
 
 def test_a_local_worker_killed_mid_batch_does_not_stop_it(demo_dir, tmp_path):
@@ -108,8 +108,9 @@ def test_a_local_worker_killed_mid_batch_does_not_stop_it(demo_dir, tmp_path):
     args = [str(BIN / "ucj"), "reports", "--district", "Boalemo", "--district", "Banggai", "--district", "Minahasa",
             "--district", "Muna Barat", "--data-dir", str(demo_dir), "--out", str(tmp_path), "--run", "w",
             "--workers", "2", "--no-progress"]
-    batch = subprocess.Popen(args, env=os.environ | {"UCJ_TEST_MARK": mark}, stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True)
+    timeline = tmp_path / "timeline.jsonl"
+    batch = subprocess.Popen(args, env=os.environ | {"UCJ_TEST_MARK": mark, "UCJ_TIMELINE": str(timeline)},
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     killed = None
     deadline = time.monotonic() + 300
     while killed is None and time.monotonic() < deadline and batch.poll() is None:
@@ -118,7 +119,8 @@ def test_a_local_worker_killed_mid_batch_does_not_stop_it(demo_dir, tmp_path):
         except (OSError, ValueError, KeyError):
             done = []
         if done:
-            workers = [c for c in psutil.Process(batch.pid).children(recursive=True) if _runs_a_kernel(c)]
+            parents = _kernel_parents(timeline)
+            workers = [c for c in psutil.Process(batch.pid).children(recursive=True) if c.pid in parents]
             if workers:
                 killed = workers[0].pid
                 workers[0].kill()

@@ -197,7 +197,7 @@ def init_local_worker(parent_pid: int, setup: Setup | None = None) -> None:
     util.Finalize(None, _end_worker_now, exitpriority=-100)  # the last thing a worker does
     # the kernel boots and imports while the first job is on its way and the tools load (launched first:
     # started alongside the tools' imports, its launch waited behind them for the interpreter lock)
-    prestart(launched=True)
+    prestart(launched=True, fork=True)  # forked from this process where it can be (ucj.runs.kernel_fork)
     if setup is not None:
         try:
             _prewarm_setup(setup)
@@ -274,6 +274,7 @@ def _forked_by_server(parent_pid: int) -> int:
         server_parent = None
     if server_parent != parent_pid:
         os._exit(1)
+    _SERVER[:] = [server_pid]
     from multiprocessing import forkserver
 
     server = getattr(forkserver, "_forkserver", None)
@@ -287,6 +288,7 @@ def _forked_by_server(parent_pid: int) -> int:
     return server_pid
 
 
+_SERVER: list[int] = []  # the fork server's pid, in a worker forked from it (engine.memory: its PSS)
 _EARLY_POOL: list[tuple[object, int]] = []  # worker processes start_local_workers started, until a batch takes them
 _STARTING: list[threading.Thread] = []  # the thread start_local_workers starts them from (forked workers)
 _WARM_LATER: list[Setup] = []  # setups warm_local_workers was given before that thread had its pool
@@ -430,7 +432,7 @@ class WarmKernel:
     as the kernel does."""
 
     def __init__(self, setup: Setup | None, data_dir: str = "", kernel_name: str = KERNEL,
-                 launch_ahead: bool = False) -> None:
+                 launch_ahead: bool = False, fork: bool = False) -> None:
         self.setup = setup
         self.data_dir = data_dir
         self.kernel_name = setup.kernel_name if setup is not None else kernel_name
@@ -455,10 +457,10 @@ class WarmKernel:
             self._ahead = early[:2]
             self.launched.set()
         elif setup is None and launch_ahead:
-            self._ahead = _launch_ahead(self.kernel_name, self.scratch)
+            self._ahead = _launch_ahead(self.kernel_name, self.scratch, fork=fork)
             if self._ahead is not None:
                 self.launched.set()
-                mark("kernel: process launched")
+                mark("kernel: process launched")  # or forked (kernel_fork.ForkedKernel)
         if sys.getswitchinterval() > LOOP_SWITCH_INTERVAL_S:
             sys.setswitchinterval(LOOP_SWITCH_INTERVAL_S)
         self._loop = asyncio.new_event_loop()
@@ -991,7 +993,8 @@ def _materialize(payload: dict[str, object], spec: DataSpec) -> str:
     return ";".join(str(root / str(i)) for i in range(len(spec.folders)))
 
 
-def prestart(kernel_name: str = KERNEL, *, launched: bool = False, one_report: bool = False) -> None:
+def prestart(kernel_name: str = KERNEL, *, launched: bool = False, one_report: bool = False,
+             fork: bool = False) -> None:
     """Start this thread's kernel now, before its setup is known (a CLI checks parameters meanwhile;
     a local worker starts one before its first job); `kernel_for` then warms it instead of starting one.
     `launched`: return only once the kernel's process exists, so that it boots on another core while
@@ -999,9 +1002,10 @@ def prestart(kernel_name: str = KERNEL, *, launched: bool = False, one_report: b
     interpreter lock behind them); the process is then launched by this thread itself (_launch_ahead),
     so call it from a thread that lives as long as the kernel (a process's main thread), which its
     PR_SET_PDEATHSIG follows. `one_report`: the kernel makes one report and is shut down as soon as its
-    cells have run (`ucj report`)."""
+    cells have run (`ucj report`). `fork` (with `launched`; a batch's local worker): the kernel is forked from this
+    process where that applies (ucj.runs.kernel_fork), launched otherwise."""
     if getattr(_LOCAL, "kernel", None) is None:
-        kernel = WarmKernel(None, kernel_name=kernel_name, launch_ahead=launched)
+        kernel = WarmKernel(None, kernel_name=kernel_name, launch_ahead=launched, fork=fork)
         kernel.one_report = one_report
         _LOCAL.kernel = kernel
         with _ALL_LOCK:
@@ -1097,10 +1101,30 @@ def _peak_mb(pid: int) -> float | None:
     return None
 
 
+def _pss_mb(pid: int) -> float | None:
+    """Proportional set size of a process now (/proc's smaps_rollup: its private pages, plus each shared page
+    divided among the processes sharing it), in MB; None where /proc does not tell."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as fh:
+            for line in fh:
+                if line.startswith(b"Pss:"):
+                    return round(int(line.split()[1]) / 1024, 1)
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
 def memory(kernel: WarmKernel | None) -> dict[str, float | None]:
-    """Peak resident memory so far of this worker process and of its kernel, in MB."""
+    """Peak resident memory so far (VmHWM) of this worker process and of its kernel, in MB, and their proportional
+    set size now (PSS), with the fork server's when this worker was forked from one. A worker forked from the
+    server, and a kernel forked from the worker, share the modules the server imported: VmHWM counts those pages
+    in full in each process, PSS divides them among the processes sharing them, so PSS sums honestly."""
+    kernel_pid = kernel.pid if kernel is not None and kernel.pid else None
     return {"worker_peak_mb": _peak_mb(os.getpid()),
-            "kernel_peak_mb": _peak_mb(kernel.pid) if kernel is not None and kernel.pid else None}
+            "kernel_peak_mb": _peak_mb(kernel_pid) if kernel_pid else None,
+            "worker_pss_mb": _pss_mb(os.getpid()),
+            "kernel_pss_mb": _pss_mb(kernel_pid) if kernel_pid else None,
+            "server_pss_mb": _pss_mb(_SERVER[0]) if _SERVER else None}
 
 
 def trim_memory() -> None:

@@ -26,7 +26,9 @@ PR_SET_PDEATHSIG = 1
 # otherwise): the hundreds of thousands of objects imports create are all kept, and collecting them over and
 # over cost about 0.1 s of each kernel's start. They are then frozen (out of every later collection's sight,
 # as keep_for_good does after warm-up) and the collector is switched back on, in a line of its own, which
-# runs even if an import failed. Collection changes no result: only when memory is freed.
+# runs even if an import failed. Collection changes no result: only when memory is freed. A kernel forked from a
+# preloaded worker (ucj.runs.kernel_fork) has imported all this already; kernel_fork.booted then puts the imports'
+# warning filters where these imports put them in a launched kernel (it does nothing in a launched kernel).
 KERNEL_BOOT_LINES = [
     f"import ctypes as _c, gc as _g, os as _o, sys as _s\n"
     f"_g.disable()\n"
@@ -36,6 +38,7 @@ KERNEL_BOOT_LINES = [
     f"del _c, _g, _o, _s",
     "__import__('ucj.core.timeline').core.timeline.mark('kernel: booted')",
     "import ucj.presentation.district, ucj.runs.params, scipy.special",
+    "__import__('ucj.runs.kernel_fork').runs.kernel_fork.booted()",
     "__import__('gc').freeze(); __import__('gc').enable()",
     "__import__('ucj.core.timeline').core.timeline.mark('kernel: ucj imported')",
     "__import__('ucj.runs.engine').runs.engine.warm_in_kernel()",
@@ -72,14 +75,15 @@ def _boot_command(cmd: list[str]) -> list[str]:
     return [*cmd[:at], "-c", KERNEL_BOOT, *cmd[at:]]
 
 
-def _launch_ahead(kernel_name: str, folder: Path) -> tuple[subprocess.Popen, Path] | None:
+def _launch_ahead(kernel_name: str, folder: Path, fork: bool = False) -> tuple[subprocess.Popen, Path] | None:
     """Launch the kernel's process at once with plain subprocess, as jupyter_client would launch it
     (the kernel spec's command with its connection file, JPY_PARENT_PID, a session of its own), before
     jupyter_client is even imported: importing it and starting a kernel through it cost about 0.65 CPU-s,
     during which the kernel could already boot on the other core. Only for the plain case (the kernel spec
     in this Python's prefix, no JUPYTER_PATH, no user spec of that name, no env stanza); None otherwise,
     and the regular start runs. `_adopting_manager` then hands the process to jupyter_client, which checks
-    that it is the command it would have run."""
+    that it is the command it would have run. `fork`: the kernel is forked from this process where that applies
+    (a batch's worker forked from its preloading server: ucj.runs.kernel_fork), and launched otherwise."""
     import json as _json
     import socket
     import uuid
@@ -116,6 +120,12 @@ def _launch_ahead(kernel_name: str, folder: Path) -> tuple[subprocess.Popen, Pat
     env = dict(os.environ, JPY_PARENT_PID=str(os.getpid()))
     env.pop("PYTHONEXECUTABLE", None)
     cmd = [os.path.expanduser(a.replace("{connection_file}", str(connection))) for a in argv] + KERNEL_LAUNCH_ARGS
+    if fork:
+        from ucj.runs import kernel_fork
+
+        forked = kernel_fork.fork(cmd, folder) if kernel_fork.applies(cmd) else None
+        if forked is not None:
+            return forked, connection  # type: ignore[return-value]  # Popen-like (kernel_fork.ForkedKernel)
     try:
         process = subprocess.Popen(_boot_command(cmd), stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                    cwd=str(folder), env=env, start_new_session=True)
