@@ -237,7 +237,7 @@ def is_partial_cut(workers: float, active_before: float) -> bool:
     return workers < AGREEMENT_END_SHARE * active_before
 
 
-def _funded_cells(enrolment: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
+def funded_cells(enrolment: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
     """The budget-funded rows sorted by cell (district, segment, funding) and month, with each row's month-before
     active in its cell (NaN after a gap in the cell or at its first row): what `agreement_ends` and `funding_rises`
     compare a month with."""
@@ -248,15 +248,16 @@ def _funded_cells(enrolment: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
     return e, cells["active"].shift().where(~gap)
 
 
-def agreement_ends(enrolment: pd.DataFrame) -> pd.DataFrame:
+def agreement_ends(enrolment: pd.DataFrame, cells: tuple[pd.DataFrame, pd.Series] | None = None) -> pd.DataFrame:
     """The ends of funding agreements in the enrolment, partial cuts included: district_code, month, segment,
     funding, workers (the participants who lapsed in that month in that cell), active_before (the month
     before's active), registered (the cell's registrations that month) and not_replaced (workers - registered, at
     least 0: a partial cut's workers not replaced; reader 14, R14-7). An end: at least AGREEMENT_END_SHARE of the
     cell lapsed; a partial cut: at least PARTIAL_CUT_SHARE (and MIN_CUT_WORKERS) lapsed and the cell's active fell by
-    as much (not replaced)."""
+    as much (not replaced). `cells`: `funded_cells(enrolment)` when the caller has it (a report's figures sort
+    the district's funded cells once for its ends and its rises)."""
     cols = ["district_code", "month", "segment", "funding", "workers", "active_before", "registered", "not_replaced"]
-    e, prev = _funded_cells(enrolment)
+    e, prev = funded_cells(enrolment) if cells is None else cells
     if e.empty:
         return pd.DataFrame(columns=cols)
     cut = np.maximum(MIN_CUT_WORKERS, PARTIAL_CUT_SHARE * prev)
@@ -270,14 +271,15 @@ def agreement_ends(enrolment: pd.DataFrame) -> pd.DataFrame:
     return out[cols].reset_index(drop=True)
 
 
-def funding_rises(enrolment: pd.DataFrame) -> pd.DataFrame:
+def funding_rises(enrolment: pd.DataFrame, cells: tuple[pd.DataFrame, pd.Series] | None = None) -> pd.DataFrame:
     """The starts and enlargements of funding agreements in the enrolment, the mirror of `agreement_ends`:
     district_code, month, segment, funding, active_before (the month before's active; 0 for a cell that starts after
     the data's first month), active and registered: the cell's active rose by at least max(MIN_CUT_WORKERS,
     PARTIAL_CUT_SHARE of the month before) and at least as many were registered that month (reader 16, R16-12:
-    Pohuwato's APBN workers from 2025-01 and its larger APBD agreement from 2025-07 were nowhere on its page)."""
+    Pohuwato's APBN workers from 2025-01 and its larger APBD agreement from 2025-07 were nowhere on its page).
+    `cells`: as `agreement_ends` takes it."""
     cols = ["district_code", "month", "segment", "funding", "active_before", "active", "registered"]
-    e, prev = _funded_cells(enrolment)
+    e, prev = funded_cells(enrolment) if cells is None else cells
     if e.empty or "new_registrations" not in e:
         return pd.DataFrame(columns=cols)
     # a cell first seen after the data's first month starts then (from nobody); a gap in a cell is not read as a rise

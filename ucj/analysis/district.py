@@ -21,7 +21,7 @@ from ucj.analysis.budget import (ORGANIC_HELD, PLAN_COLUMNS, SCENARIO_PLUS, Assu
 from ucj.analysis.claims import claims_summary, heirs_benefits, loss_ratio, programme_kind, savings_withdrawals
 from ucj.analysis.coverage import (OVER_100_NOTE, PAIRINGS, agreement_ends, carry_latest_denominator, funding_rises,
                                    check_denominator, coverage, coverage_at, coverage_pct_at, district_monthly,
-                                   numerator_rows, pairing)
+                                   funded_cells, numerator_rows, pairing)
 from ucj.analysis.reasons import reason as reason_code
 from ucj.analysis.facts import END_IN_DATA, agreement_event_table, seed_facts
 from ucj.analysis.peers import benchmark, benchmark_all, nearest_peers
@@ -723,10 +723,11 @@ def district_figures(
     prov_at = prov_p.set_index("year")["p0"]
     latest["national_p0"] = float(nat_at.get(latest["year"], math.nan)) if latest["year"] else None
     latest["province_p0"] = float(prov_at.get(latest["year"], math.nan)) if latest["year"] else None
-    for name, rows in (("province_p0", pov[pov["district_code"].astype(str).str[:2] == d.province_code]),
-                       ("national_p0", pov)):  # why an aggregate is missing (only then: the demo's figures keep theirs)
+    # why an aggregate is missing (only then: the demo's figures keep theirs; the province's rows are cut only then)
+    for name, rows in (("province_p0", lambda: pov[pov["district_code"].astype(str).str[:2] == d.province_code]),
+                       ("national_p0", lambda: pov)):
         if latest["year"] is not None and not np.isfinite(float(latest[name])):  # type: ignore[arg-type]
-            latest[f"{name}_reason"] = aggregate_p0_reason(rows, int(latest["year"]))  # type: ignore[arg-type]
+            latest[f"{name}_reason"] = aggregate_p0_reason(rows(), int(latest["year"]))  # type: ignore[arg-type]
     for name in ("p1", "p2"):  # an index the data never gives the district (BPS's P0 table imported alone)
         if not p_d[name].notna().any():
             latest[f"{name}_reason"] = reason_code("reason_not_in_data")
@@ -763,7 +764,8 @@ def district_figures(
     upto = cov_month if cov_month is not None else period  # lapses and active of the same period
     segs = pairing(denom).segments
     counted = e_d if segs is None else e_d[e_d["segment"].isin(segs)]  # the participants this coverage counts
-    ends = agreement_ends(counted)
+    cells = funded_cells(counted)  # sorted once for the ends and the rises (neither changes it)
+    ends = agreement_ends(counted, cells)
     # the published events against every segment's ends: a coverage over employees counts no BPU participants, yet
     # Muna Barat's APBD (BPU) workers still left in 2025-01 (computed only for a district with published events)
     events = agreement_event_table(code, ends if segs is None else None, e_d, upto)
@@ -773,7 +775,7 @@ def district_figures(
     ends["source"] = _end_sources(ends, events)
     # the agreement's last month with workers (an agreement "ending December 2024" shows its lapses in 2025-01)
     ends.insert(1, "last_active_month", [f"{pd.Timestamp(m) - pd.DateOffset(months=1):%Y-%m}" for m in ends["month"]])
-    rises = funding_rises(counted)
+    rises = funding_rises(counted, cells)
     rises = rises[(rises["month"] > upto - pd.DateOffset(months=12)) & (rises["month"] <= upto)].reset_index(drop=True)
     # each funding group's rate on its own stock (issue 18): `lapse_pct` is then the lapses over today's active
     seg_key = None if segs is None else tuple(segs)

@@ -1844,14 +1844,15 @@ def rows_cited(ds: Dataset, codes: str | Collection[str] | None, lang: Lang) -> 
         df = getattr(ds, table, None)
         if df is None or "district_code" not in df or "source" not in df:
             continue
-        rows = df[df["district_code"].astype(str).isin(wanted)]
+        own = df["district_code"].astype(str).isin(wanted).to_numpy()  # the codes as text once, for both sides
+        rows = df[own]
         sources = rows["source"].dropna()
         if not len(sources):
             out[table] = RowsCited(t("own_rows_none" if one else "area_rows_none", lang),
                                    NO_OWN_ROWS if one else NO_AREA_ROWS, 0, {})
             continue
         key = ("own_target_cell" if table == "targets" else "own_rows_cell") if one else "area_rows_cell"
-        others = df.loc[~df["district_code"].astype(str).isin(wanted), "source"].dropna()
+        others = df.loc[~own, "source"].dropna()
         if set(others) <= set(sources):  # no other row cites anything else (e.g. one imported file): said so
             key = "rows_cell_every"
         cell = tf(key, lang, sources=sources_cell(list(pd.unique(sources)), lang))  # one cell (reader 7, N7)
