@@ -18,7 +18,7 @@ from ucj.analysis.all_districts import district_table
 from ucj.analysis.budget import (ORGANIC_HELD, PLAN_COLUMNS, SCENARIO_PLUS, Assumptions, Cohorts, CredibleRate,
                                  benefit_cost_figures, budget_to_target, credible_rates, funded_workers,
                                  plan_against_budget, plan_total, scenario_table)
-from ucj.analysis.claims import claims_summary, heirs_benefits, loss_ratio, programme_kind, savings_withdrawals
+from ucj.analysis.claims import cell_loss_ratio, heirs_benefits, programme_claims, programme_kind, savings_withdrawals
 from ucj.analysis.coverage import (OVER_100_NOTE, PAIRINGS, agreement_ends, carry_latest_denominator, funding_rises,
                                    check_denominator, coverage, coverage_at, coverage_pct_at, district_monthly,
                                    funded_cells, numerator_rows, pairing)
@@ -688,14 +688,11 @@ def district_figures(
     c_d = view.claims[view.claims["district_code"] == code]
     c_12 = c_d[c_d["month"] >= start_12]
     e_12 = e_d[e_d["month"] >= start_12]  # the exposure of the same 12 months
-    claims_12 = claims_summary(c_12, e_12, period="all", by=("programme",))
-    claims_12 = claims_12[["programme", "claim_count", "claim_amount_rp", "participant_months", "frequency_per_1000",
-                           "mean_claim_rp"]].reset_index(drop=True)
+    claims_12 = programme_claims(c_12, e_12)  # claims_summary's by programme, its columns the page shows
     claims_12.insert(1, "kind", claims_12["programme"].map(programme_kind))
     savings = savings_withdrawals(c_12, period="all")[["programme", "claim_count", "claim_amount_rp"]]
     k_d = view.contributions[view.contributions["district_code"] == code]
-    lr = loss_ratio(c_12, k_d[k_d["month"] >= start_12], e_12, period="all")
-    lr = lr[["segment", "funding", "claim_amount_rp", "contribution_rp", "loss_ratio"]].reset_index(drop=True)
+    lr = cell_loss_ratio(c_12, k_d[k_d["month"] >= start_12], e_12)  # loss_ratio's, the columns the page shows
     # both sides are the JKK+JKM share only: named so, beside the claims table's JKK+JKM+JKP total
     lr = lr.rename(columns={"claim_amount_rp": "claim_amount_jkk_jkm_rp", "contribution_rp": "contribution_jkk_jkm_rp"})
     heirs = heirs_benefits(c_12, period="all")
