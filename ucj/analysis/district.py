@@ -18,7 +18,8 @@ from ucj.analysis.all_districts import district_table
 from ucj.analysis.budget import (ORGANIC_HELD, PLAN_COLUMNS, SCENARIO_PLUS, Assumptions, Cohorts, CredibleRate,
                                  benefit_cost_figures, budget_to_target, credible_rates, funded_workers,
                                  plan_against_budget, plan_total, scenario_table)
-from ucj.analysis.claims import cell_loss_ratio, heirs_benefits, programme_claims, programme_kind, savings_withdrawals
+from ucj.analysis.claims import (HEIRS_PROGRAMMES, cell_loss_ratio, programme_claims, programme_kind,
+                                 programme_withdrawals)
 from ucj.analysis.coverage import (OVER_100_NOTE, PAIRINGS, agreement_ends, carry_latest_denominator, funding_rises,
                                    check_denominator, coverage, coverage_at, coverage_pct_at, district_monthly,
                                    funded_cells, numerator_rows, pairing)
@@ -690,12 +691,13 @@ def district_figures(
     e_12 = e_d[e_d["month"] >= start_12]  # the exposure of the same 12 months
     claims_12 = programme_claims(c_12, e_12)  # claims_summary's by programme, its columns the page shows
     claims_12.insert(1, "kind", claims_12["programme"].map(programme_kind))
-    savings = savings_withdrawals(c_12, period="all")[["programme", "claim_count", "claim_amount_rp"]]
+    savings = programme_withdrawals(c_12)  # savings_withdrawals' by programme
     k_d = view.contributions[view.contributions["district_code"] == code]
     lr = cell_loss_ratio(c_12, k_d[k_d["month"] >= start_12], e_12)  # loss_ratio's, the columns the page shows
     # both sides are the JKK+JKM share only: named so, beside the claims table's JKK+JKM+JKP total
     lr = lr.rename(columns={"claim_amount_rp": "claim_amount_jkk_jkm_rp", "contribution_rp": "contribution_jkk_jkm_rp"})
-    heirs = heirs_benefits(c_12, period="all")
+    # the benefits paid to heirs over the 12 months: heirs_benefits' sums (one district's rows: one group), summed
+    heirs = c_12[c_12["programme"].isin(HEIRS_PROGRAMMES)]
     apbd_claims = apbd_claims_all(c_d)
 
     pov = view.poverty
@@ -844,8 +846,7 @@ def district_figures(
         lapse_rate_pct=lapse_pct, lapsed_per_month=lapsed_month, workers_needed_gross_per_month=gross,
         coverage_by_segment=seg_now, coverage_by_segment_monthly=by_seg, projection=proj,
         claims_from=start_12, claims_12m=claims_12, savings_12m=savings.reset_index(drop=True), loss_ratio_12m=lr,
-        heirs_deaths_12m=int(heirs["deaths"].sum()) if len(heirs) else 0,
-        heirs_paid_12m_rp=int(heirs["paid_to_heirs_rp"].sum()) if len(heirs) else 0,
+        heirs_deaths_12m=int(heirs["claim_count"].sum()), heirs_paid_12m_rp=int(heirs["claim_amount_rp"].sum()),
         apbd_claims=apbd_claims, poverty=poverty_table.reset_index(drop=True), poverty_district=p_d,
         poverty_province=prov_p, poverty_national=nat_p, poverty_latest=latest,
         poverty_source=", ".join(view.info["poverty"].sources) if "poverty" in view.info else None,
