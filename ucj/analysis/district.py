@@ -455,7 +455,14 @@ def _lapses_and_base(enrolment: pd.DataFrame, period: pd.Timestamp, months: int 
                      excluding: pd.DataFrame | None = None) -> tuple[float, float]:
     """(lapses, participant-months at risk) of the enrolment rows over the `months` up to `period`: the
     participants lapsed, and the active participants at the start of each month (the month before's active).
-    `excluding` (`agreement_ends`): those lapses are left out."""
+    `excluding` (`agreement_ends`): those lapses are left out.
+
+    Summed with numpy when the months are dates without a gap value and the counts integers (a report's rows: two
+    calls, about 5 ms in pandas against 0.5); the same sums of the same integers (the base's float64 sum of whole
+    numbers is exact in any order). Anything else as pandas sums it (tests/analysis/test_steadya_lapses.py)."""
+    quick = _lapses_and_base_numpy(enrolment, period, months, excluding)
+    if quick is not None:
+        return quick
     m = enrolment.groupby("month")[["active", "lapsed"]].sum().sort_index()
     if excluding is not None and len(excluding):
         ends = excluding.groupby("month")["workers"].sum()
@@ -463,6 +470,31 @@ def _lapses_and_base(enrolment: pd.DataFrame, period: pd.Timestamp, months: int 
     m["base"] = m["active"].shift()
     m = m[(m.index > period - pd.DateOffset(months=months)) & (m.index <= period)].dropna(subset=["base"])
     return float(m["lapsed"].sum()), float(m["base"].sum())
+
+
+def _lapses_and_base_numpy(enrolment: pd.DataFrame, period: pd.Timestamp, months: int,
+                           excluding: pd.DataFrame | None) -> tuple[float, float] | None:
+    """`_lapses_and_base` with numpy, or None for rows it does not take (see there)."""
+    tables = [(enrolment, ("active", "lapsed"))] + ([] if excluding is None else [(excluding, ("workers",))])
+    for df, cols in tables:
+        if df["month"].dtype != "datetime64[ns]" or df["month"].isna().any() or any(
+                df[c].dtype != "int64" for c in cols):
+            return None
+    cells, inverse = np.unique(enrolment["month"].to_numpy().view("int64"), return_inverse=True)
+    active, lapsed = np.zeros(len(cells), dtype="int64"), np.zeros(len(cells), dtype="int64")
+    np.add.at(active, inverse, enrolment["active"].to_numpy())
+    np.add.at(lapsed, inverse, enrolment["lapsed"].to_numpy())
+    if excluding is not None and len(excluding):  # the ends' workers of the months the rows have
+        at = np.searchsorted(cells, excluding["month"].to_numpy().view("int64"))
+        hit = (at < len(cells)) & (cells[np.minimum(at, len(cells) - 1)] == excluding["month"].to_numpy().view("int64"))
+        ends = np.zeros(len(cells), dtype="int64")
+        np.add.at(ends, at[hit], excluding["workers"].to_numpy()[hit])
+        lapsed = lapsed - ends
+    base = np.concatenate([[np.nan], active[:-1].astype("float64")]) if len(cells) else np.zeros(0)
+    start = pd.Timestamp(period - pd.DateOffset(months=months)).to_datetime64().astype("datetime64[ns]").view("int64")
+    end = pd.Timestamp(period).to_datetime64().astype("datetime64[ns]").view("int64")
+    keep = (cells > start) & (cells <= end) & ~np.isnan(base)
+    return float(lapsed[keep].sum()), float(base[keep].sum())
 
 
 def lapse_rate(enrolment: pd.DataFrame, period: pd.Timestamp, months: int = 12,
