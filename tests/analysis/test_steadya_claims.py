@@ -81,7 +81,7 @@ PROGRAMMES = ["JHT", "JKK", "JKM", "JKP", "JP"]
 
 def hand_rows() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """One district, two months: claims, enrolment and contributions small enough to work out by hand."""
-    m1, m2 = pd.Timestamp("2025-01-01"), pd.Timestamp("2025-02-01")
+    m1, m2 = pd.to_datetime(["2025-01-01", "2025-02-01"]).as_unit("ns")  # the data's unit
     enrolment = pd.DataFrame({
         "district_code": _cat(["11.01"] * 4, ["11.01", "11.02"]), "month": [m1, m2, m1, m2],
         "segment": _cat(["PU", "PU", "BPU", "BPU"], SEGMENTS),
@@ -104,6 +104,7 @@ def hand_rows() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
 
 def test_programme_claims_worked_by_hand() -> None:
     claims, enrolment, _ = hand_rows()
+    assert _one_district_rows(claims, enrolment)  # numpy's sums
     got = programme_claims(claims, enrolment)
     # JHT: PU (any funding) and BPU self-employed: 10 + 20; JKK, JKM: every segment: 10 + 20 + 2 + 3
     assert list(got["programme"]) == ["JHT", "JKK", "JKM"]
@@ -117,6 +118,7 @@ def test_programme_claims_worked_by_hand() -> None:
 
 def test_cell_loss_ratio_worked_by_hand() -> None:
     claims, enrolment, contributions = hand_rows()
+    assert _one_district_cells(claims, contributions, enrolment)
     got = cell_loss_ratio(claims, contributions, enrolment)
     # PU self-employed: JKK 300 over the risk share of 2 x Rp 1,000; BPU APBD: JKM 5,000 over at most Rp 16,800 a
     # participant (3 in February: 50,400 of the 60,000); the JHT claim is savings, not a loss

@@ -45,7 +45,8 @@ def test_every_district_and_denominator_as_pandas_gives(demo_ds, monkeypatch) ->
 def hand_rows() -> tuple[pd.DataFrame, pd.DataFrame]:
     """One district over four months of two years: PU and BPU participants; its working population of 2024 is 0,
     its employees of 2025 missing, its employees of 2024 fewer than its PU participants."""
-    months = [pd.Timestamp(m) for m in ("2024-11-01", "2024-12-01", "2025-01-01", "2025-02-01")]
+    # nanosecond months, as the data's (a month of another unit goes through pandas' code)
+    months = list(pd.to_datetime(["2024-11-01", "2024-12-01", "2025-01-01", "2025-02-01"]).as_unit("ns"))
     enrolment = pd.DataFrame({
         "district_code": pd.Categorical(["11.01"] * 8, categories=["11.01", "11.02"]),
         "month": months * 2,
@@ -61,6 +62,9 @@ def hand_rows() -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def test_worked_by_hand(monkeypatch) -> None:
     enrolment, workforce = hand_rows()
+    for den in ("working_population", "employees"):
+        for by_segment in (False, True):
+            assert cov._one_district_months(enrolment, workforce, den, by_segment) is not None
     total = coverage(enrolment, workforce, "working_population", period="month")
     assert list(total["active"]) == [105, 116, 127, 138]
     assert list(total["reason"].iloc[:2]) == [REASON_ZERO_DENOMINATOR] * 2  # 2024's working population is 0
@@ -85,7 +89,7 @@ def test_worked_by_hand(monkeypatch) -> None:
     assert not math.isnan(total["coverage_pct"].iloc[-1])
 
 
-@pytest.mark.parametrize("change", ["two_districts", "text_codes", "no_rows", "two_rows_a_year"])
+@pytest.mark.parametrize("change", ["two_districts", "text_codes", "no_rows", "two_rows_a_year", "month_unit"])
 def test_other_rows_go_through_pandas(monkeypatch, change: str) -> None:
     enrolment, workforce = hand_rows()
     if change == "two_districts":
@@ -97,6 +101,8 @@ def test_other_rows_go_through_pandas(monkeypatch, change: str) -> None:
         enrolment = enrolment.iloc[:0]
     if change == "two_rows_a_year":
         workforce = pd.concat([workforce, workforce.iloc[:1]], ignore_index=True)
+    if change == "month_unit":
+        enrolment = enrolment.assign(month=enrolment["month"].dt.as_unit("s"))
     assert cov._one_district_months(enrolment, workforce, "working_population", False) is None
     for by_segment in (False, True):
         pd.testing.assert_frame_equal(

@@ -34,16 +34,17 @@ def test_as_pandas_sums_them(demo_ds, monkeypatch) -> None:
 
 
 def hand_rows() -> tuple[pd.DataFrame, pd.DataFrame]:
-    months = [pd.Timestamp(m) for m in ("2024-12-01", "2025-01-01", "2025-02-01", "2025-03-01")]
+    months = list(pd.to_datetime(["2024-12-01", "2025-01-01", "2025-02-01", "2025-03-01"]).as_unit("ns"))
     rows = pd.DataFrame({"month": months + months[1:], "active": np.array([100, 90, 95, 97, 10, 10, 0], dtype="int64"),
                          "lapsed": np.array([1, 12, 2, 3, 0, 0, 10], dtype="int64")})
-    ends = pd.DataFrame({"month": [pd.Timestamp("2025-03-01"), pd.Timestamp("2026-01-01")],
+    ends = pd.DataFrame({"month": pd.to_datetime(["2025-03-01", "2026-01-01"]).as_unit("ns"),
                          "workers": np.array([10, 5], dtype="int64")})
     return rows, ends
 
 
 def test_worked_by_hand(monkeypatch) -> None:
     rows, ends = hand_rows()
+    assert ad._lapses_and_base_numpy(rows, pd.Timestamp("2025-03-01"), 12, ends) is not None  # numpy's sums
     # by month: active 100, 100, 105, 97; lapsed 1, 12, 2, 13; the base the month before's active
     assert ad._lapses_and_base(rows, pd.Timestamp("2025-03-01"), 12) == (27.0, 305.0)
     assert ad._lapses_and_base(rows, pd.Timestamp("2025-03-01"), 2) == (15.0, 205.0)  # February and March
