@@ -150,6 +150,68 @@ def claims_summary(
     return out.sort_values(geo + t + list(by)).reset_index(drop=True)
 
 
+PROGRAMME_COLUMNS = ["programme", "claim_count", "claim_amount_rp", "participant_months", "frequency_per_1000",
+                     "mean_claim_rp"]
+
+
+def programme_claims(claims: pd.DataFrame, enrolment: pd.DataFrame) -> pd.DataFrame:
+    """One district's claims by programme over all the rows given (a report's 12 months): `claims_summary(claims,
+    enrolment, period="all", by=("programme",))[PROGRAMME_COLUMNS]`, the same frame (dtypes and row order
+    included).
+
+    Summed here with numpy when every row is one district's, with integer counts, amounts and participants and
+    categorical segments, fundings and programmes without a missing value (a report's rows): a few hundred rows,
+    where pandas' grouping, merge, sorting and reasons took about 11 ms a report against 1. Anything else goes
+    through `claims_summary`. The sums and ratios are the same integer sums and float64 divisions; the rows the
+    programmes with a row in `claims`, in text order (claims_summary sorts its programme text);
+    tests/analysis/test_steadya_claims.py compares the two and a hand-worked example."""
+    fast = _one_district_rows(claims, enrolment)
+    if fast is None:
+        out = claims_summary(claims, enrolment, period="all", by=("programme",))
+        return out[PROGRAMME_COLUMNS].reset_index(drop=True)
+    prog = claims["programme"]
+    codes = prog.cat.codes.to_numpy()
+    names = np.asarray(prog.cat.categories, dtype=object)
+    count = np.zeros(len(names), dtype="int64")
+    amount = np.zeros(len(names), dtype="int64")
+    np.add.at(count, codes, claims["claim_count"].to_numpy(dtype="int64"))
+    np.add.at(amount, codes, claims["claim_amount_rp"].to_numpy(dtype="int64"))
+    present = sorted(range(len(names)), key=lambda i: str(names[i])) if len(codes) else []
+    present = [i for i in present if (codes == i).any()]
+    active = enrolment["active"].to_numpy(dtype="int64")
+    seg = enrolment["segment"].to_numpy(dtype=object)
+    fund = enrolment["funding"].to_numpy(dtype=object)
+    months = []
+    for i in present:  # each programme's eligible participant-months (claims.eligible, on plain arrays)
+        mask = np.zeros(len(active), dtype=bool)
+        for s_, f_ in ELIGIBLE[str(names[i])]:
+            mask |= (seg == s_) if f_ is None else ((seg == s_) & (fund == f_))
+        months.append(int(active[mask].sum()))
+    c, a, m = count[present], amount[present], np.array(months, dtype="int64")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        frequency = 1000 * 12 * c / m
+        mean = a / c
+    frequency[m == 0] = np.nan
+    mean[c == 0] = np.nan
+    return pd.DataFrame({"programme": pd.array([str(names[i]) for i in present], dtype="str"), "claim_count": c,
+                         "claim_amount_rp": a, "participant_months": m, "frequency_per_1000": frequency,
+                         "mean_claim_rp": mean})
+
+
+def _one_district_rows(claims: pd.DataFrame, enrolment: pd.DataFrame) -> bool | None:
+    """True when `programme_claims` may sum the rows itself (see there), else None."""
+    for df, cols in ((claims, ("programme", "segment", "funding")), (enrolment, ("segment", "funding"))):
+        if not all(isinstance(df[c].dtype, pd.CategoricalDtype) and not df[c].isna().any() for c in cols):
+            return None
+    if not (claims["claim_count"].dtype == "int64" and claims["claim_amount_rp"].dtype == "int64"
+            and enrolment["active"].dtype == "int64"):
+        return None
+    codes = set(claims["district_code"].unique()) | set(enrolment["district_code"].unique())
+    if len(codes) != 1 or not len(claims) or not len(enrolment) or claims["district_code"].isna().any():
+        return None
+    return True
+
+
 def severity(claims: pd.DataFrame, by: tuple[str, ...] = ("programme",)) -> pd.DataFrame:
     """Mean claim, and the median of monthly mean claims, by `by` (Rp per claim).
 
@@ -211,6 +273,74 @@ def loss_ratio(
     return out.sort_values(keys).reset_index(drop=True)
 
 
+LOSS_COLUMNS = ["segment", "funding", "claim_amount_rp", "contribution_rp", "loss_ratio"]
+
+
+def cell_loss_ratio(claims: pd.DataFrame, contributions: pd.DataFrame, enrolment: pd.DataFrame) -> pd.DataFrame:
+    """One district's loss ratio by segment and funding over all the rows given (a report's 12 months):
+    `loss_ratio(claims, contributions, enrolment, period="all")[LOSS_COLUMNS]`, the same frame (dtypes and row order
+    included).
+
+    Summed here with numpy when every row is one district's, the segments and fundings categorical of one dtype in
+    the three tables without a missing value, the amounts and participants integers, and each enrolment cell
+    (month, segment, funding) one row (a report's rows): pandas' merge, two groupings, the join and the sorting took
+    about 9 ms a report against 1. Anything else goes through `loss_ratio`. The same risk shares of the
+    contributions (`risk_contributions`: the same float64 operations, rounded), integer sums and float64 ratio; the
+    cells with a claim or a contribution row, in the categories' order (loss_ratio sorts them so);
+    tests/analysis/test_steadya_claims.py compares the two and a hand-worked example."""
+    if not _one_district_cells(claims, contributions, enrolment):
+        out = loss_ratio(claims, contributions, enrolment, period="all")
+        return out[LOSS_COLUMNS].reset_index(drop=True)
+    seg_t, fund_t = claims["segment"].dtype, claims["funding"].dtype
+    nf = len(fund_t.categories)
+    c = claims[claims["programme"].isin(RISK_PROGRAMMES)]
+    c_cell = c["segment"].cat.codes.to_numpy().astype("int64") * nf + c["funding"].cat.codes.to_numpy()
+    k_seg = contributions["segment"].cat.codes.to_numpy().astype("int64")
+    k_cell = k_seg * nf + contributions["funding"].cat.codes.to_numpy()
+    # each contribution row's active participants in its enrolment cell (risk_contributions' merge; 0 without one)
+    e_cell = enrolment["segment"].cat.codes.to_numpy().astype("int64") * nf + enrolment["funding"].cat.codes.to_numpy()
+    active_of = dict(zip(zip(enrolment["month"].to_numpy().tolist(), e_cell.tolist()),
+                         enrolment["active"].to_numpy(dtype="int64").tolist()))
+    k_active = np.array([float(active_of.get(key, 0)) for key in zip(contributions["month"].to_numpy().tolist(),
+                                                                     k_cell.tolist())], dtype="float64")
+    amount = contributions["contribution_rp"].to_numpy(dtype="int64").astype("float64")
+    seg_names = np.asarray(seg_t.categories, dtype=object)[k_seg]
+    amount = np.where(seg_names != "PU", amount, amount * PU_RISK_SHARE)
+    amount = np.where(seg_names != "BPU", amount, np.minimum(amount, k_active * BPU_JKK_JKM_RP))
+    due_rows = np.round(amount).astype("int64")
+    cells = sorted(set(c_cell.tolist()) | set(k_cell.tolist()))
+    at = {cell: i for i, cell in enumerate(cells)}
+    paid, due = np.zeros(len(cells), dtype="int64"), np.zeros(len(cells), dtype="int64")
+    np.add.at(paid, [at[x] for x in c_cell.tolist()], c["claim_amount_rp"].to_numpy(dtype="int64"))
+    np.add.at(due, [at[x] for x in k_cell.tolist()], due_rows)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = paid / due
+    ratio[due == 0] = np.nan
+    keys = np.array(cells, dtype="int64")
+    return pd.DataFrame({"segment": pd.Categorical.from_codes(keys // nf, dtype=seg_t),
+                         "funding": pd.Categorical.from_codes(keys % nf, dtype=fund_t),
+                         "claim_amount_rp": paid, "contribution_rp": due, "loss_ratio": ratio})
+
+
+def _one_district_cells(claims: pd.DataFrame, contributions: pd.DataFrame, enrolment: pd.DataFrame) -> bool:
+    """Whether `cell_loss_ratio` may sum the rows itself (see there)."""
+    tables = (claims, contributions, enrolment)
+    for col in ("segment", "funding"):
+        dtype = claims[col].dtype
+        if not isinstance(dtype, pd.CategoricalDtype) or any(df[col].dtype != dtype or df[col].isna().any()
+                                                              for df in tables):
+            return False
+    if not (claims["claim_amount_rp"].dtype == "int64" and contributions["contribution_rp"].dtype == "int64"
+            and enrolment["active"].dtype == "int64" and isinstance(claims["programme"].dtype, pd.CategoricalDtype)):
+        return False
+    codes = set().union(*(set(df["district_code"].unique()) for df in tables))
+    if len(codes) != 1 or any(df["district_code"].isna().any() for df in tables):
+        return False
+    if not len(contributions) or not len(claims[claims["programme"].isin(RISK_PROGRAMMES)]):
+        return False
+    return not enrolment.duplicated(["month", "segment", "funding"]).any()
+
+
 def savings_withdrawals(claims: pd.DataFrame, *, level: Level = "district", period: str = "year",
                         filters: dict[str, object] | None = None) -> pd.DataFrame:
     """JHT and JP payments (the worker's own savings paid back), by programme: count and Rp."""
@@ -218,6 +348,27 @@ def savings_withdrawals(claims: pd.DataFrame, *, level: Level = "district", peri
     c, geo = with_geo(_periods(c, period), level)
     keys = geo + _time_cols(period) + ["programme"]
     return c.groupby(keys, observed=True)[["claim_count", "claim_amount_rp"]].sum().reset_index()  # as claims_summary
+
+
+def programme_withdrawals(claims: pd.DataFrame) -> pd.DataFrame:
+    """One district's JHT and JP withdrawals over all the rows given (a report's 12 months): `savings_withdrawals(
+    claims, period="all")[["programme", "claim_count", "claim_amount_rp"]]`, the same frame, summed with numpy when
+    the rows are one district's with categorical programmes and integer counts and amounts (about 3 ms a report in
+    pandas against 0.3); anything else through `savings_withdrawals` (tests/analysis/test_steadya_claims.py)."""
+    cols = ["programme", "claim_count", "claim_amount_rp"]
+    prog = claims["programme"]
+    if not (isinstance(prog.dtype, pd.CategoricalDtype) and claims["claim_count"].dtype == "int64"
+            and claims["claim_amount_rp"].dtype == "int64" and claims["district_code"].nunique(dropna=False) == 1):
+        return savings_withdrawals(claims, period="all")[cols].reset_index(drop=True)
+    rows = prog.isin(SAVINGS_PROGRAMMES).to_numpy()
+    codes = prog.cat.codes.to_numpy()[rows]
+    n = len(prog.cat.categories)
+    count, amount = np.zeros(n, dtype="int64"), np.zeros(n, dtype="int64")
+    np.add.at(count, codes, claims["claim_count"].to_numpy(dtype="int64")[rows])
+    np.add.at(amount, codes, claims["claim_amount_rp"].to_numpy(dtype="int64")[rows])
+    present = np.flatnonzero(np.bincount(codes, minlength=n) > 0)  # the programmes with a row, in category order
+    return pd.DataFrame({"programme": pd.Categorical.from_codes(present, dtype=prog.dtype),
+                         "claim_count": count[present], "claim_amount_rp": amount[present]})
 
 
 def heirs_benefits(claims: pd.DataFrame, *, level: Level = "district", period: str = "year",

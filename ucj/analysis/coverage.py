@@ -120,6 +120,10 @@ def coverage(
     districts lacks the denominator, with the count in `reason`. `note` carries OVER_100_NOTE.
     """
     pair = pairing(denominator)
+    if level == "district" and period == "month":
+        one = _one_district_months(enrolment, workforce, denominator, by_segment)
+        if one is not None:
+            return one
     active = active_by_period(numerator_rows(enrolment, denominator), period, by_segment)
     if by_segment and pair.segments is not None:
         active = active[active["segment"].isin(pair.segments)]
@@ -170,6 +174,68 @@ def coverage(
     cols = geo + time_cols + seg + ["active", "denominator", "pairing", "denominator_value", "coverage_pct", "reason",
                                     "note"]
     return df[cols].sort_values(geo + time_cols + seg).reset_index(drop=True)
+
+
+def _one_district_months(enrolment: pd.DataFrame, workforce: pd.DataFrame, denominator: str,
+                         by_segment: bool) -> pd.DataFrame | None:
+    """`coverage(enrolment, workforce, denominator, period="month", by_segment=by_segment)` of one district's rows,
+    computed with numpy: a report asks for its district's monthly coverage (in all and by segment) several times,
+    each a few hundred rows, where pandas' grouping, merge, assignments and sorting took about 7 ms a call against
+    1. The same frame (its columns, dtypes and row order): the month's (and segment's) active participants summed,
+    those `numerator_rows` does not count as 0, over the denominator of the month's year (the district's one
+    workforce row of that year), the same reasons and note. None (then the general code runs) unless the rows are
+    one district's, with categorical codes and segments, integer participants, no missing key and at most one
+    workforce row a year, and the workforce's codes pandas' text (tests/analysis/test_steadya_coverage.py compares
+    the two for every district and denominator, and a hand-worked example)."""
+    codes = enrolment["district_code"]
+    if (not len(enrolment) or not isinstance(codes.dtype, pd.CategoricalDtype) or codes.isna().any()
+            or not isinstance(enrolment["segment"].dtype, pd.CategoricalDtype) or enrolment["segment"].isna().any()
+            or enrolment["active"].dtype != "int64" or enrolment["month"].dtype != "datetime64[ns]"
+            or enrolment["month"].isna().any() or str(workforce["district_code"].dtype) != "str"
+            or workforce["year"].dtype != "int64" or denominator not in workforce.columns):
+        return None
+    code = codes.unique()
+    if len(code) != 1:
+        return None
+    code = str(code[0])
+    w = workforce[workforce["district_code"] == code]
+    if w["year"].duplicated().any():
+        return None
+    segs = pairing(denominator).segments
+    seg_codes = enrolment["segment"].cat.codes.to_numpy().astype("int64")
+    active = enrolment["active"].to_numpy(dtype="int64")
+    if segs is not None:  # numerator_rows: the rows this pairing does not count are 0
+        counted = enrolment["segment"].isin(segs).to_numpy()
+        active = np.where(counted, active, 0)
+    months = enrolment["month"].to_numpy().view("int64")
+    n_seg = len(enrolment["segment"].cat.categories)
+    key = months * n_seg + seg_codes if by_segment else months
+    cells, inverse = np.unique(key, return_inverse=True)
+    total = np.zeros(len(cells), dtype="int64")
+    np.add.at(total, inverse, active)
+    cell_month = cells // n_seg if by_segment else cells
+    cell_seg = cells % n_seg if by_segment else None
+    if by_segment and segs is not None:  # only the pairing's segments
+        keep = np.isin(np.asarray(enrolment["segment"].cat.categories, dtype=object)[cell_seg], list(segs))
+        total, cell_month, cell_seg = total[keep], cell_month[keep], cell_seg[keep]
+    month = pd.DatetimeIndex(cell_month.astype("datetime64[ns]"))
+    year = month.year
+    den_of = dict(zip(w["year"].tolist(), w[denominator].astype("float64").tolist()))
+    den = np.array([den_of.get(y, np.nan) for y in year.tolist()], dtype="float64")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pct = 100 * total / den
+    missing, zero = np.isnan(den), den == 0
+    reason = np.where(zero, REASON_ZERO_DENOMINATOR, np.where(missing, REASON_NO_DENOMINATOR, None))
+    pct = np.where(missing | zero, np.nan, pct)
+    note = np.where(pct > 100, OVER_100_NOTE, None)
+    cols: dict[str, object] = {"district_code": pd.array([code] * len(total), dtype="str"), "year": year,
+                               "month": month}
+    if by_segment:
+        cols["segment"] = pd.Categorical.from_codes(cell_seg, dtype=enrolment["segment"].dtype)
+    cols |= {"active": total, "denominator": pd.array([denominator] * len(total), dtype="str"),
+             "pairing": pd.array([pairing(denominator).name] * len(total), dtype="str"), "denominator_value": den,
+             "coverage_pct": pct, "reason": pd.array(reason, dtype="str"), "note": pd.array(note, dtype="str")}
+    return pd.DataFrame(cols)
 
 
 def district_coverage_series(enrolment: pd.DataFrame, workforce: pd.DataFrame, district_code: str,
@@ -237,7 +303,7 @@ def is_partial_cut(workers: float, active_before: float) -> bool:
     return workers < AGREEMENT_END_SHARE * active_before
 
 
-def _funded_cells(enrolment: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
+def funded_cells(enrolment: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
     """The budget-funded rows sorted by cell (district, segment, funding) and month, with each row's month-before
     active in its cell (NaN after a gap in the cell or at its first row): what `agreement_ends` and `funding_rises`
     compare a month with."""
@@ -248,15 +314,16 @@ def _funded_cells(enrolment: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
     return e, cells["active"].shift().where(~gap)
 
 
-def agreement_ends(enrolment: pd.DataFrame) -> pd.DataFrame:
+def agreement_ends(enrolment: pd.DataFrame, cells: tuple[pd.DataFrame, pd.Series] | None = None) -> pd.DataFrame:
     """The ends of funding agreements in the enrolment, partial cuts included: district_code, month, segment,
     funding, workers (the participants who lapsed in that month in that cell), active_before (the month
     before's active), registered (the cell's registrations that month) and not_replaced (workers - registered, at
     least 0: a partial cut's workers not replaced; reader 14, R14-7). An end: at least AGREEMENT_END_SHARE of the
     cell lapsed; a partial cut: at least PARTIAL_CUT_SHARE (and MIN_CUT_WORKERS) lapsed and the cell's active fell by
-    as much (not replaced)."""
+    as much (not replaced). `cells`: `funded_cells(enrolment)` when the caller has it (a report's figures sort
+    the district's funded cells once for its ends and its rises)."""
     cols = ["district_code", "month", "segment", "funding", "workers", "active_before", "registered", "not_replaced"]
-    e, prev = _funded_cells(enrolment)
+    e, prev = funded_cells(enrolment) if cells is None else cells
     if e.empty:
         return pd.DataFrame(columns=cols)
     cut = np.maximum(MIN_CUT_WORKERS, PARTIAL_CUT_SHARE * prev)
@@ -270,14 +337,15 @@ def agreement_ends(enrolment: pd.DataFrame) -> pd.DataFrame:
     return out[cols].reset_index(drop=True)
 
 
-def funding_rises(enrolment: pd.DataFrame) -> pd.DataFrame:
+def funding_rises(enrolment: pd.DataFrame, cells: tuple[pd.DataFrame, pd.Series] | None = None) -> pd.DataFrame:
     """The starts and enlargements of funding agreements in the enrolment, the mirror of `agreement_ends`:
     district_code, month, segment, funding, active_before (the month before's active; 0 for a cell that starts after
     the data's first month), active and registered: the cell's active rose by at least max(MIN_CUT_WORKERS,
     PARTIAL_CUT_SHARE of the month before) and at least as many were registered that month (reader 16, R16-12:
-    Pohuwato's APBN workers from 2025-01 and its larger APBD agreement from 2025-07 were nowhere on its page)."""
+    Pohuwato's APBN workers from 2025-01 and its larger APBD agreement from 2025-07 were nowhere on its page).
+    `cells`: as `agreement_ends` takes it."""
     cols = ["district_code", "month", "segment", "funding", "active_before", "active", "registered"]
-    e, prev = _funded_cells(enrolment)
+    e, prev = funded_cells(enrolment) if cells is None else cells
     if e.empty or "new_registrations" not in e:
         return pd.DataFrame(columns=cols)
     # a cell first seen after the data's first month starts then (from nobody); a gap in a cell is not read as a rise

@@ -1320,12 +1320,52 @@ def _district_item(ds: Dataset, district_code: str, denominator: str | None, tar
     pct = target_pct if target_pct is not None else own[0]  # type: ignore[index]
     year = target_year if target_year is not None else own[1]  # type: ignore[index]
     denom = check_denominator(denominator or (own[2] if own else "working_population"))
-    series = district_coverage_series(ds.enrolment, ds.workforce, district_code, denom,
-                                      monthly=monthly if denominator is not None else None)
-    own = self_funded_active(ds.enrolment[ds.enrolment["district_code"] == district_code], denom)
-    series["active_self_funded"] = own.get(district_code, pd.Series(dtype="float64")).reindex(series["month"]).to_numpy()
+    rows = ds.enrolment[ds.enrolment["district_code"] == district_code]
+    series = _series_columns(ds.enrolment, rows, monthly, denom) if denominator is not None else None
+    if series is None:
+        series = district_coverage_series(ds.enrolment, ds.workforce, district_code, denom,
+                                          monthly=monthly if denominator is not None else None)
+        own = self_funded_active(rows, denom)
+        series["active_self_funded"] = own.get(district_code, pd.Series(dtype="float64")).reindex(
+            series["month"]).to_numpy()
     return SeriesToProject(series, ds.workforce, district_code, denom, pct, year, alpha,
                            plans=_plans_of(ds, district_code))
+
+
+def _series_columns(enrolment: pd.DataFrame, rows: pd.DataFrame, monthly: pd.DataFrame | None, denominator: str
+                    ) -> dict[str, np.ndarray] | None:
+    """What `project` reads of one district's series, as a mapping of its columns (as `project_all` hands them): the
+    months of `enrolment` (the dataset's first to last), the district's active participants, denominator and
+    coverage from `monthly` (its `district_monthly` over `denominator`) and its self-funded participants counted over
+    it (`self_funded_active` of its `rows`), each NaN in a month it lacks. The values `district_coverage_series` and
+    `self_funded_active` give those months, in float64, built with numpy (about 7 ms a report in pandas' reindexing
+    and grouping; tests/analysis/test_steadya_series.py compares the projections). None (the frame is built as
+    before) without `monthly` or for months that are not plain dates or repeat."""
+    if (monthly is None or monthly["month"].dtype != "datetime64[ns]" or monthly["month"].isna().any()
+            or monthly["month"].duplicated().any() or rows["month"].dtype != "datetime64[ns]"
+            or rows["month"].isna().any() or rows["active"].dtype != "int64" or not len(enrolment)):
+        return None
+    months = pd.date_range(enrolment["month"].min(), enrolment["month"].max(), freq="MS")
+    at = pd.Index(monthly["month"]).get_indexer(months)
+    found = at >= 0
+    out: dict[str, np.ndarray] = {"month": months.to_numpy()}
+    for col in ("active", "denominator_value", "coverage_pct"):
+        values = np.full(len(months), np.nan)
+        values[found] = monthly[col].to_numpy(dtype="float64")[at[found]]
+        out[col] = values
+    own = rows[rows["funding"] == "self_employer"]  # self_funded_active: the self-funded that count, by month
+    counted = own["active"].to_numpy()
+    segs = PAIRINGS[denominator].segments
+    if segs is not None:
+        counted = np.where(own["segment"].isin(segs).to_numpy(), counted, 0)
+    cells, inverse = np.unique(own["month"].to_numpy().view("int64"), return_inverse=True)
+    sums = np.zeros(len(cells), dtype="int64")
+    np.add.at(sums, inverse, counted)
+    by_month = pd.Index(cells.astype("datetime64[ns]")).get_indexer(months)
+    self_funded = np.full(len(months), np.nan)
+    self_funded[by_month >= 0] = sums[by_month[by_month >= 0]].astype("float64")
+    out["active_self_funded"] = self_funded
+    return out
 
 
 def _plans_of(ds: Dataset, district_code: str) -> pd.DataFrame | None:

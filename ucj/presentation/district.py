@@ -8,6 +8,7 @@ as plain values (for the JSON beside each report); display methods localise them
 from __future__ import annotations
 
 import base64
+import copy
 import functools
 import html
 import math
@@ -44,7 +45,7 @@ from ucj.presentation.plots import claims_figure, coverage_figure, poverty_figur
 from ucj.analysis.facts import END_AFTER_PERIOD, END_IN_DATA
 from ucj.data.published import AGREEMENT_ENDED, RENEWAL_ANNOUNCED, RPJMN_SOURCE
 from ucj.presentation.tables import (DateBound, Shown, as_html_frame, cite, format_date, html_frame, html_table,
-                                    not_compared_text, poverty_column_sources, poverty_sources_cell,
+                                    not_compared_text, poverty_sources,
                                     same_source_as_above, share_headers, shown, source_text, sources_cell)
 from ucj.presentation.villages_view import village_key, village_rows, village_sentences, villages_sheet_note
 
@@ -1443,8 +1444,6 @@ class DistrictReport:
         """The key figures as key_figures.json records them beside the page (reader's findings 11, 12): every
         source as a reader cites it in the run's language (never an internal file name), notes in the run's
         language only, and active participants with their period."""
-        import copy
-
         lang, key = self.lang, copy.deepcopy(self.key)
         for row in key.get("seed_facts") or []:  # type: ignore[union-attr]
             row["source"] = cite(row.get("source"), lang, year=str(row.get("date") or "")[:4] or None,
@@ -1845,14 +1844,15 @@ def rows_cited(ds: Dataset, codes: str | Collection[str] | None, lang: Lang) -> 
         df = getattr(ds, table, None)
         if df is None or "district_code" not in df or "source" not in df:
             continue
-        rows = df[df["district_code"].astype(str).isin(wanted)]
+        own = df["district_code"].astype(str).isin(wanted).to_numpy()  # the codes as text once, for both sides
+        rows = df[own]
         sources = rows["source"].dropna()
         if not len(sources):
             out[table] = RowsCited(t("own_rows_none" if one else "area_rows_none", lang),
                                    NO_OWN_ROWS if one else NO_AREA_ROWS, 0, {})
             continue
         key = ("own_target_cell" if table == "targets" else "own_rows_cell") if one else "area_rows_cell"
-        others = df.loc[~df["district_code"].astype(str).isin(wanted), "source"].dropna()
+        others = df.loc[~own, "source"].dropna()
         if set(others) <= set(sources):  # no other row cites anything else (e.g. one imported file): said so
             key = "rows_cell_every"
         cell = tf(key, lang, sources=sources_cell(list(pd.unique(sources)), lang))  # one cell (reader 7, N7)
@@ -2304,6 +2304,7 @@ class PeerTables:
         self._cohorts: dict[pd.Timestamp, Cohorts] = {}
         self._funded: dict[tuple[pd.Timestamp, tuple[str, ...] | None], float] = {}
         self._views: dict[pd.Timestamp, Dataset] = {}
+        self._poverty_sources: dict[str, tuple[str | None, dict[str, dict[str, int]] | None]] = {}
         self.last_key: tuple[pd.Timestamp, int, str] | None = None
 
     def table(self, period: pd.Timestamp, year: int, denominator: str) -> Comparison:
@@ -2326,6 +2327,15 @@ class PeerTables:
         if key not in self._poverty:
             self._poverty[key] = self._stored("area_poverty", [str(key)], lambda: AreaPoverty.of(self.ds, key))
         return self._poverty[key]
+
+    def poverty_sources(self, lang: Lang) -> tuple[str | None, dict[str, dict[str, int]] | None]:
+        """The dataset's poverty table as a page cites it in `lang` (`tables.poverty_sources`: its one sources cell
+        and the per-column map), worked out once per language: it reads the whole table, no district's rows
+        (about 20 ms a report). The map is the caller's own copy."""
+        if lang not in self._poverty_sources:
+            self._poverty_sources[lang] = poverty_sources(self.ds.poverty, lang)
+        cell, columns = self._poverty_sources[lang]
+        return cell, copy.deepcopy(columns)
 
     def cohorts(self, period: pd.Timestamp) -> Cohorts:
         """Every district's APBD cohort at `period` (the budget's claim rates), computed once per period."""
@@ -2422,10 +2432,14 @@ def build(ds: Dataset, params: ReportParams, *, comparison: pd.DataFrame | PeerT
             c for c in value_columns("workforce") if column_rows_status(ds, "workforce", code, c)
             in ("synthetic", "partly_synthetic")]
 
+    # the poverty table as the page cites it: the same for every district of the dataset (PeerTables keeps it)
+    poverty_cell, poverty_columns = (comparison.poverty_sources(lang) if isinstance(comparison, PeerTables)
+                                     else poverty_sources(ds.poverty, lang))
+
     def provenance_rows(cited: dict[str, RowsCited]) -> pd.DataFrame:
         """The sources table: each table's source as its own rows cite it, their status and count."""
         return pd.DataFrame([
-            {"table": name, "source": (name == "poverty" and poverty_sources_cell(ds.poverty, lang))
+            {"table": name, "source": (name == "poverty" and poverty_cell)
              or (name in cited and cited[name].cell)
              or sources_cell(list(i["sources"]), lang),  # type: ignore[call-overload]
              # no row of its own: no count and no status of the table's rows (reader 8, S2b)
@@ -2464,7 +2478,6 @@ def build(ds: Dataset, params: ReportParams, *, comparison: pd.DataFrame | PeerT
     if villages is not None:
         tables["villages"] = village_rows(villages)
     key |= village_key(villages, lang)
-    poverty_cell, poverty_columns = poverty_sources_cell(ds.poverty, lang), poverty_column_sources(ds.poverty, lang)
     report = DistrictReport(params, fig, key, tables, fig.projection, fig.synthetic_tables, provenance,
                             villages=villages, rows_cited=cited, poverty_cited=(None if poverty_cell is None or poverty_columns is None
                                                               else (poverty_cell, poverty_columns)))
