@@ -9,6 +9,8 @@ right-aligned, outside the axes, where it covers no label.
 from __future__ import annotations
 
 import functools
+import threading
+from collections.abc import Callable, Iterator, Mapping
 
 import matplotlib.ticker
 import numpy as np
@@ -88,14 +90,179 @@ def _fits(fig: Figure, renderer) -> bool:  # type: ignore[no-untyped-def]
 
 
 def _new(width: float = 8.0, height: float = 3.6, fixed: str | None = None) -> tuple[Figure, object]:
-    """A figure and its axes: at the fixed place of chart `fixed` (FIXED_AXES), else by constrained layout."""
-    if fixed is None:
-        fig = Figure(figsize=(width, height), dpi=110, layout="constrained")
-        return fig, fig.add_subplot()
-    fig = FixedLayoutFigure(figsize=(width, height), dpi=110, layout="none")
-    ax = fig.add_subplot()
-    ax._set_position(Bbox.from_bounds(*FIXED_AXES[fixed]))  # noqa: SLF001 - stays in the layout for relayout()
+    """A figure and its axes: at the fixed place of chart `fixed` (FIXED_AXES), else by constrained layout. While a
+    report's chart is drawn for its PNG alone (`Charts.png`), this thread's figure of the same size and place is
+    taken back as a new one would be (`_reused`), if it has one."""
+    pool = getattr(_POOL, "active", None)
+    kept = pool.take((width, height, fixed)) if pool is not None else None
+    if kept is not None:
+        fig, ax = kept
+    elif fixed is None:
+        fig = Figure(figsize=(width, height), dpi=FIGURE_DPI_MADE, layout="constrained")
+        ax = fig.add_subplot()
+    else:
+        fig = FixedLayoutFigure(figsize=(width, height), dpi=FIGURE_DPI_MADE, layout="none")
+        ax = fig.add_subplot()
+        ax._set_position(Bbox.from_bounds(*FIXED_AXES[fixed]))  # noqa: SLF001 - stays in the layout for relayout()
+    if pool is not None:
+        pool.lent.append(((width, height, fixed), fig, ax))
     return fig, ax
+
+
+# This thread's FigurePool (`figures`) and, while a report's chart is made for its PNG alone, the pool `_new` takes
+# figures from (`active`).
+_POOL = threading.local()
+FIGURE_DPI_MADE = 110  # the resolution `_new` makes a figure at (png_bytes draws it at FIGURE_DPI and puts this back)
+
+
+class FigurePool:
+    """This thread's figures of the district charts, one per size and place (`_new`'s arguments), each taken back for
+    the next report's chart of that kind instead of a new figure: the figure, its axes, spines and axis objects, and the
+    axes' tick objects, which matplotlib makes at a chart's first drawing (a fifth of drawing a new chart; docs/steadyc.md).
+
+    A figure given back is cleared as a new one stands (`Axes.clear`: every artist, title, limit, scale, unit, locator,
+    formatter, margin and grid setting of the axes; the axes' place put back), keeping only the two axes' lists of
+    tick objects. A kept tick is what a new one would be as long as each chart sets its ticks' properties the same way
+    every time (coverage and poverty: `grid(axis="y", alpha=0.3)`, unconditionally; claims: none): the tick's label,
+    place and lines are set again at every drawing. A figure that is not as `_new` made it after its drawing (drawn
+    again by constrained layout because its labels did not fit, another size or resolution, other artists on the
+    figure) is not kept; nor are any when matplotlib's settings or fonts change. A figure is lent to one chart at a
+    time. tests/presentation/test_steadyc_reuse.py compares each chart with the same chart on a new figure and
+    with matplotlib's savefig."""
+
+    def __init__(self) -> None:
+        from ucj.presentation.aggtext import Settings
+
+        self.settings = Settings()
+        self.figures: dict[tuple[float, float, str | None], tuple[Figure, object]] = {}
+        self.lent: list[tuple[tuple[float, float, str | None], Figure, object]] = []
+
+    def take(self, key: tuple[float, float, str | None]) -> tuple[Figure, object] | None:
+        """This pool's figure of `_new(*key)`, taken out of the pool, or None (then `_new` makes one)."""
+        if self.settings.changed():
+            self._renew()
+        return self.figures.pop(key, None)
+
+    def _renew(self) -> None:
+        from ucj.presentation.aggtext import Settings
+
+        self.figures.clear()
+        self.settings = Settings()
+
+    def give_back(self) -> None:
+        """Keep the figures lent since the last call, each cleared as a new one stands, where they can be."""
+        lent, self.lent = self.lent, []
+        if self.settings.changed():
+            self._renew()
+            return
+        for key, fig, ax in lent:
+            if _clear_as_new(fig, ax, key):
+                self.figures[key] = (fig, ax)
+
+    def drop_lent(self) -> None:
+        self.lent = []
+
+
+def figure_pool() -> FigurePool:
+    """This thread's FigurePool."""
+    pool = getattr(_POOL, "figures", None)
+    if pool is None:
+        pool = _POOL.figures = FigurePool()
+    return pool
+
+
+def _clear_as_new(fig: Figure, ax, key: tuple[float, float, str | None]) -> bool:  # type: ignore[no-untyped-def]
+    """Clear `fig` as `_new(*key)` makes it, keeping its axes' tick objects; False (left as it is) when it is not as
+    `_new` made it."""
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
+
+    width, height, fixed = key
+    engine = fig.get_layout_engine()
+    if (type(fig) is not (Figure if fixed is None else FixedLayoutFigure) or fig.axes != [ax] or ax.child_axes
+            or fig.legends or fig.texts or fig.lines or fig.patches or fig.images or fig.artists or fig.subfigs
+            or fig.dpi != FIGURE_DPI_MADE or tuple(fig.get_size_inches()) != (width, height)
+            or (engine is not None if fixed is not None else type(engine) is not ConstrainedLayoutEngine)):
+        return False
+    kept = [(axis, axis.__dict__.get("majorTicks"), axis.__dict__.get("minorTicks")) for axis in (ax.xaxis, ax.yaxis)]
+    ax.clear()
+    for axis, major, minor in kept:
+        # the tick lists are matplotlib's attributes (axis.py's _LazyTickList makes them when first read); clear()
+        # replaced them by lists of one new tick, as a new axes has
+        if major is not None:
+            axis.majorTicks = major
+        if minor is not None:
+            axis.minorTicks = minor
+        axis.set_clip_path(ax.patch)  # as clear() clips the ticks: to the axes' new background patch
+    position = Bbox.from_bounds(*FIXED_AXES[fixed]) if fixed is not None else ax.get_subplotspec().get_position(fig)
+    ax._set_position(position)  # noqa: SLF001 - as _new and add_subplot place it (both the active and original place)
+    return True
+
+
+class Charts(Mapping):  # type: ignore[type-arg]
+    """A report's charts by name. Each is made as a matplotlib Figure of its own when asked for (`charts[name]`,
+    kept), or, for its PNG alone (`png`), on this thread's figure of its kind (FigurePool), taken back afterwards:
+    no report's figure is another's, and a PNG is the same either way."""
+
+    def __init__(self) -> None:
+        self._recipes: dict[str, tuple[Callable[..., Figure], tuple[object, ...], dict[str, object]]] = {}
+        self._figures: dict[str, Figure] = {}
+        self._stamped: dict[str, bool] = {}
+
+    def add(self, name: str, make: Callable[..., Figure], *args: object, **kwargs: object) -> None:
+        """The chart `name` is `make(*args, **kwargs)` (a chart function of this module)."""
+        self._recipes[name] = (make, args, kwargs)
+        self._figures.pop(name, None)
+
+    def __setitem__(self, name: str, fig: Figure) -> None:
+        self._recipes[name] = (lambda: fig, (), {})
+        self._figures[name] = fig
+
+    def __getitem__(self, name: str) -> Figure:
+        if name not in self._figures:
+            make, args, kwargs = self._recipes[name]
+            self._figures[name] = make(*args, **kwargs)
+        return self._figures[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._recipes
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._recipes)
+
+    def __len__(self) -> int:
+        return len(self._recipes)
+
+    def png(self, name: str) -> bytes:
+        """The chart as PNG bytes (`ucj.presentation.export.png_bytes`): its figure's, when it was asked for, else
+        drawn on this thread's figure of its kind."""
+        from ucj.presentation.export import png_bytes
+
+        if name in self._figures:
+            return png_bytes(self._figures[name])
+        make, args, kwargs = self._recipes[name]
+        pool = figure_pool()
+        before, _POOL.active = getattr(_POOL, "active", None), pool
+        try:
+            fig = make(*args, **kwargs)
+        except BaseException:
+            pool.drop_lent()
+            raise
+        finally:
+            _POOL.active = before
+        try:
+            self._stamped[name] = stamped(fig)
+            data = png_bytes(fig)
+        except BaseException:
+            pool.drop_lent()
+            raise
+        pool.give_back()
+        return data
+
+    def stamped(self, name: str) -> bool:
+        """Whether the chart carries the synthetic-data stamp (`stamped`), as drawn."""
+        if name not in self._figures and name in self._stamped:
+            return self._stamped[name]
+        return stamped(self[name])
 
 
 STAMP_TEXTS = {t("synthetic_stamp", "id"), t("synthetic_stamp", "en")}  # the stamp as drawn, either language
@@ -209,10 +376,10 @@ def stamped(fig: Figure) -> bool:
     return any(ax.get_title(loc="right") in STAMP_TEXTS for ax in fig.axes)
 
 
-def alt_text(text: str, fig: Figure | None, lang: Lang) -> str:
+def alt_text(text: str, fig: Figure | bool | None, lang: Lang) -> str:
     """A chart's alt text ending with "(synthetic demo data)" when the chart drawn carries the synthetic stamp, so a
-    reader who cannot see the red stamp is told too (reader 15, R15-12)."""
-    if fig is None or not stamped(fig):
+    reader who cannot see the red stamp is told too (reader 15, R15-12). `fig`: the chart, or whether it is stamped."""
+    if fig is None or fig is False or (fig is not True and not stamped(fig)):
         return text
     return tf("alt_synthetic", lang, alt=text.rstrip(". "))
 
