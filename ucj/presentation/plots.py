@@ -105,6 +105,10 @@ def _new(width: float = 8.0, height: float = 3.6, fixed: str | None = None) -> t
         ax = fig.add_subplot()
         ax._set_position(Bbox.from_bounds(*FIXED_AXES[fixed]))  # noqa: SLF001 - stays in the layout for relayout()
     if pool is not None:
+        if kept is None:  # what _clear_as_new puts back: each axis's tick settings and callbacks, and the plain
+            # settings of the axes and its axis objects, as they stand new
+            ax._ucj_fresh = [(dict(a._major_tick_kw), dict(a._minor_tick_kw), a.callbacks)  # noqa: SLF001
+                             for a in (ax.xaxis, ax.yaxis)] + [(o, _plain(o)) for o in (ax, ax.xaxis, ax.yaxis)]
         pool.lent.append(((width, height, fixed), fig, ax))
     return fig, ax
 
@@ -183,9 +187,24 @@ def _clear_as_new(fig: Figure, ax, key: tuple[float, float, str | None]) -> bool
             or fig.dpi != FIGURE_DPI_MADE or tuple(fig.get_size_inches()) != (width, height)
             or (engine is not None if fixed is not None else type(engine) is not ConstrainedLayoutEngine)):
         return False
+    fresh = getattr(ax, "_ucj_fresh", None)
+    if fresh is None:
+        return False
     kept = [(axis, axis.__dict__.get("majorTicks"), axis.__dict__.get("minorTicks")) for axis in (ax.xaxis, ax.yaxis)]
     ax.clear()
-    for axis, major, minor in kept:
+    # What clear() leaves otherwise than a new axes has it: the data limits (a chart that adds no data, such as a
+    # claims chart without claims, would be scaled to the previous chart's), and what Axes.__init__ sets after its
+    # clear(): each axis's tick settings (the rc's tick sides and labels) and its callbacks (the axes' handler of a
+    # change of units), put back as they stood when the axes was new (`_new`)
+    ax.dataLim.set_points(Bbox.null().get_points())
+    for obj, plain in fresh[2:]:  # the axes' and axes' plain settings (a label set by hand, a tick side) as new
+        for name in _plain(obj).keys() - plain.keys():
+            delattr(obj, name)
+        for name, value in plain.items():
+            setattr(obj, name, value)
+    for (axis, major, minor), (major_kw, minor_kw, callbacks) in zip(kept, fresh[:2]):
+        axis._major_tick_kw, axis._minor_tick_kw = dict(major_kw), dict(minor_kw)  # noqa: SLF001
+        axis.callbacks = callbacks
         # the tick lists are matplotlib's attributes (axis.py's _LazyTickList makes them when first read); clear()
         # replaced them by lists of one new tick, as a new axes has
         if major is not None:
@@ -196,6 +215,11 @@ def _clear_as_new(fig: Figure, ax, key: tuple[float, float, str | None]) -> bool
     position = Bbox.from_bounds(*FIXED_AXES[fixed]) if fixed is not None else ax.get_subplotspec().get_position(fig)
     ax._set_position(position)  # noqa: SLF001 - as _new and add_subplot place it (both the active and original place)
     return True
+
+
+def _plain(obj: object) -> dict[str, object]:
+    """An object's attributes that hold a plain value (None, a bool, a number, a text)."""
+    return {k: v for k, v in vars(obj).items() if v is None or isinstance(v, (bool, int, float, str))}
 
 
 class Charts(Mapping):  # type: ignore[type-arg]
