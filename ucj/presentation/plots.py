@@ -190,31 +190,34 @@ def _clear_as_new(fig: Figure, ax, key: tuple[float, float, str | None]) -> bool
     fresh = getattr(ax, "_ucj_fresh", None)
     if fresh is None:
         return False
-    kept = [(axis, axis.__dict__.get("majorTicks"), axis.__dict__.get("minorTicks")) for axis in (ax.xaxis, ax.yaxis)]
-    ax.clear()
+    axes = (ax.xaxis, ax.yaxis)
+    for axis in axes:  # clear() without replacing the tick lists by new ones (Axis.reset_ticks drops them and makes a
+        axis.reset_ticks = _ticks_kept  # new major and minor tick at once, to clip them: 4 new ticks an axes)
+    try:
+        ax.clear()  # clips the kept ticks to the axes' new background patch, as it clips a new axes' ticks
+    finally:
+        for axis in axes:
+            del axis.reset_ticks
     # What clear() leaves otherwise than a new axes has it: the data limits (a chart that adds no data, such as a
     # claims chart without claims, would be scaled to the previous chart's), and what Axes.__init__ sets after its
     # clear(): each axis's tick settings (the rc's tick sides and labels) and its callbacks (the axes' handler of a
     # change of units), put back as they stood when the axes was new (`_new`)
     ax.dataLim.set_points(Bbox.null().get_points())
-    for obj, plain in fresh[2:]:  # the axes' and axes' plain settings (a label set by hand, a tick side) as new
+    for obj, plain in fresh[2:]:  # the axes' and its axis objects' plain settings (a label set by hand, a tick side)
         for name in _plain(obj).keys() - plain.keys():
             delattr(obj, name)
         for name, value in plain.items():
             setattr(obj, name, value)
-    for (axis, major, minor), (major_kw, minor_kw, callbacks) in zip(kept, fresh[:2]):
+    for axis, (major_kw, minor_kw, callbacks) in zip(axes, fresh[:2]):
         axis._major_tick_kw, axis._minor_tick_kw = dict(major_kw), dict(minor_kw)  # noqa: SLF001
         axis.callbacks = callbacks
-        # the tick lists are matplotlib's attributes (axis.py's _LazyTickList makes them when first read); clear()
-        # replaced them by lists of one new tick, as a new axes has
-        if major is not None:
-            axis.majorTicks = major
-        if minor is not None:
-            axis.minorTicks = minor
-        axis.set_clip_path(ax.patch)  # as clear() clips the ticks: to the axes' new background patch
     position = Bbox.from_bounds(*FIXED_AXES[fixed]) if fixed is not None else ax.get_subplotspec().get_position(fig)
     ax._set_position(position)  # noqa: SLF001 - as _new and add_subplot place it (both the active and original place)
     return True
+
+
+def _ticks_kept() -> None:
+    """Stands in for an axis's `reset_ticks` while `_clear_as_new` clears its axes: the tick lists are kept."""
 
 
 def _plain(obj: object) -> dict[str, object]:
