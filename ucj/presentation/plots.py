@@ -91,8 +91,8 @@ def _fits(fig: Figure, renderer) -> bool:  # type: ignore[no-untyped-def]
 
 def _new(width: float = 8.0, height: float = 3.6, fixed: str | None = None) -> tuple[Figure, object]:
     """A figure and its axes: at the fixed place of chart `fixed` (FIXED_AXES), else by constrained layout. While a
-    report's chart is drawn for its PNG alone (`Charts.png`), this thread's figure of the same size and place is
-    taken back as a new one would be (`_reused`), if it has one."""
+    report's chart is drawn for its PNG alone (`Charts.png`), this thread's figure of the same size and place
+    (FigurePool), cleared as a new one stands, if it has one."""
     pool = getattr(_POOL, "active", None)
     kept = pool.take((width, height, fixed)) if pool is not None else None
     if kept is not None:
@@ -122,13 +122,16 @@ FIGURE_DPI_MADE = 110  # the resolution `_new` makes a figure at (png_bytes draw
 class FigurePool:
     """This thread's figures of the district charts, one per size and place (`_new`'s arguments), each taken back for
     the next report's chart of that kind instead of a new figure: the figure, its axes, spines and axis objects, and the
-    axes' tick objects, which matplotlib makes at a chart's first drawing (a fifth of drawing a new chart; docs/steadyc.md).
+    axes' tick objects, which matplotlib makes at a chart's first drawing (about 25 of the 190 CPU-ms a report's three
+    charts cost; docs/steadyc.md).
 
-    A figure given back is cleared as a new one stands (`Axes.clear`: every artist, title, limit, scale, unit, locator,
-    formatter, margin and grid setting of the axes; the axes' place put back), keeping only the two axes' lists of
-    tick objects. A kept tick is what a new one would be as long as each chart sets its ticks' properties the same way
-    every time (coverage and poverty: `grid(axis="y", alpha=0.3)`, unconditionally; claims: none): the tick's label,
-    place and lines are set again at every drawing. A figure that is not as `_new` made it after its drawing (drawn
+    A figure given back is cleared as a new one stands (`_clear_as_new`: `Axes.clear` drops every artist, title,
+    limit, scale, unit, locator, formatter, margin and grid setting of the axes; what it leaves behind, the data
+    limits, each axis's tick settings and callbacks and the plain settings, is put back as it stood new, and so is the
+    axes' place), keeping only the two axes' lists of tick objects. A kept tick is what a new one would be as long as
+    each chart sets its ticks' properties the same way every time (coverage and poverty: `grid(axis="y", alpha=0.3)`,
+    unconditionally; claims: none): the tick's label, place and lines are set again at every drawing. A figure that
+    is not as `_new` made it after its drawing (drawn
     again by constrained layout because its labels did not fit, another size or resolution, other artists on the
     figure) is not kept; nor are any when matplotlib's settings or fonts change. A figure is lent to one chart at a
     time. tests/presentation/test_steadyc_reuse.py compares each chart with the same chart on a new figure and
