@@ -207,7 +207,7 @@ def phases(kernel: "pstats.Stats", worker: "pstats.Stats", loop: "pstats.Stats")
     """One steady report's CPU seconds by phase, from the three profiles (kernel, worker main thread, worker
     kernel-loop thread). Each phase is the cumulative time of where it is entered:
     analysis = ucj.analysis called from the presentation layer or a cell; figures = the chart functions
-    of ucj.presentation.plots, png_bytes and plots.Charts.png, which calls both and gives the reused figure back
+    of ucj.presentation.plots, png_bytes and export.Charts.png, which calls both and gives the reused figure back
     (matplotlib's layout, drawing, PNG encoding, the figure cleared); Excel =
     write_tables_xlsx (openpyxl); tables and text = the rest of the notebook's cells (HTML tables,
     sentences, key figures, the JSON); kernel round trips = what the kernel does outside the cells
@@ -220,8 +220,8 @@ def phases(kernel: "pstats.Stats", worker: "pstats.Stats", loop: "pstats.Stats")
     # the chart functions and png_bytes, called by a report's Charts.png (which also gives the figure back to the pool,
     # cleared) or on their own; each counted once
     figures = _entered(kernel, lambda f: (f[0].endswith("presentation/plots.py") and f[2] in (
-        "coverage_figure", "claims_figure", "poverty_figure", "png")) or (
-        f[0].endswith("presentation/export.py") and f[2] == "png_bytes"), lambda f: True)
+        "coverage_figure", "claims_figure", "poverty_figure")) or (
+        f[0].endswith("presentation/export.py") and f[2] in ("png_bytes", "png")), lambda f: True)
     excel = _cum(kernel, "presentation/export.py", "write_tables_xlsx")
     # the cells' code as IPython runs it, statement by statement (a cell's statements share one label in the
     # profile, so they cannot be summed by their code); less the namespace reset between two reports

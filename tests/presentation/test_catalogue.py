@@ -114,7 +114,7 @@ def _enumerated() -> dict[str, set[str]]:
             if (isinstance(node, ast.Subscript) and isinstance(node.value, ast.Attribute) and node.value.attr == "charts"
                     and isinstance(node.slice, ast.Constant) and isinstance(node.ctx, ast.Store)):
                 charts.add(node.slice.value)
-            # report.charts.add("coverage", coverage_figure, ...): the same, made when drawn (plots.Charts)
+            # report.charts.add("coverage", coverage_figure, ...): the same, made when drawn (export.Charts)
             if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "add"
                     and isinstance(node.func.value, ast.Attribute) and node.func.value.attr == "charts"
                     and node.args and isinstance(node.args[0], ast.Constant)):

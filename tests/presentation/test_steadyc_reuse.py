@@ -1,5 +1,5 @@
 """A district chart drawn for its PNG on this thread's figure of its kind, reused from one report to the next
-(plots.FigurePool, plots.Charts; steadyc), is the chart drawn on a new figure of its own: the same PNG bytes, and
+(plots.FigurePool, export.Charts; steadyc), is the chart drawn on a new figure of its own: the same PNG bytes, and
 matplotlib's own savefig's pixels. Checked for districts across the country in both languages drawn one after
 another, for a chart drawn after another of very different data (no projection, missing months, one segment, long
 titles and labels, one bar, no district series) and again after it, for a chart that does not fit its fixed place,
@@ -20,8 +20,8 @@ from PIL import Image
 
 from ucj.presentation import district as district_report
 from ucj.presentation import plots
-from ucj.presentation.export import FIGURE_DPI, png_bytes
-from ucj.presentation.plots import Charts, claims_figure, coverage_figure, figure_pool, poverty_figure
+from ucj.presentation.export import FIGURE_DPI, Charts, png_bytes
+from ucj.presentation.plots import claims_figure, coverage_figure, figure_pool, poverty_figure
 from ucj.runs.params import validate_params
 
 

@@ -40,7 +40,8 @@ from ucj.presentation.i18n import (Lang, default_target_basis, fmt_dec, fmt_int,
 from ucj.core.config import split_dirs
 from ucj.presentation.budget_view import budget_rates_text
 from ucj.presentation.request import ReportParams
-from ucj.presentation.plots import Charts, claims_figure, coverage_figure, poverty_figure
+from ucj.presentation.export import Charts
+from ucj.presentation.plots import claims_figure, coverage_figure, poverty_figure
 from ucj.analysis.facts import END_AFTER_PERIOD, END_IN_DATA
 from ucj.data.published import AGREEMENT_ENDED, RENEWAL_ANNOUNCED, RPJMN_SOURCE
 from ucj.presentation.tables import (DateBound, Shown, as_html_frame, cite, format_date, html_frame, html_table,
@@ -148,7 +149,7 @@ class DistrictReport:
     synthetic_tables: list[str]
     provenance: dict[str, object]
     # each chart made as a Figure of its own when asked for (charts[name]), or for its PNG alone on a figure reused
-    # from one report to the next (plots.Charts)
+    # from one report to the next (export.Charts)
     charts: Charts = field(default_factory=Charts)
     # the page's HTML pieces of the `show_*` method running, shown as one output when it ends (_one_output)
     _held: list[str] | None = field(default=None, repr=False, compare=False)
@@ -2474,7 +2475,7 @@ def build(ds: Dataset, params: ReportParams, *, comparison: pd.DataFrame | PeerT
     proj = fig.projection
     stamped = fig.chart_synthetic or {"coverage": "enrolment" in synthetic, "claims": "claims" in synthetic,
                                       "poverty": "poverty" in synthetic}  # a stamp only where the chart's data is made up
-    # each chart's function and arguments: made when its PNG is asked for (plots.Charts)
+    # each chart's function and arguments: made when its PNG is asked for (export.Charts)
     report.charts.add("coverage", coverage_figure, fig.coverage_by_segment_monthly, proj.forecast, proj.target_pct,
                       proj.target_year, lang, stamped["coverage"], title_cov,
                       target_year_assumed=bool(key.get("target_year_assumed")))

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import threading
-from collections.abc import Callable, Iterator, Mapping
 
 import matplotlib.ticker
 import numpy as np
@@ -91,7 +90,7 @@ def _fits(fig: Figure, renderer) -> bool:  # type: ignore[no-untyped-def]
 
 def _new(width: float = 8.0, height: float = 3.6, fixed: str | None = None) -> tuple[Figure, object]:
     """A figure and its axes: at the fixed place of chart `fixed` (FIXED_AXES), else by constrained layout. While a
-    report's chart is drawn for its PNG alone (`Charts.png`), this thread's figure of the same size and place
+    report's chart is drawn for its PNG alone (`export.Charts.png`), this thread's figure of the same size and place
     (FigurePool), cleared as a new one stands, if it has one."""
     pool = getattr(_POOL, "active", None)
     kept = pool.take((width, height, fixed)) if pool is not None else None
@@ -226,73 +225,6 @@ def _ticks_kept() -> None:
 def _plain(obj: object) -> dict[str, object]:
     """An object's attributes that hold a plain value (None, a bool, a number, a text)."""
     return {k: v for k, v in vars(obj).items() if v is None or isinstance(v, (bool, int, float, str))}
-
-
-class Charts(Mapping):  # type: ignore[type-arg]
-    """A report's charts by name. Each is made as a matplotlib Figure of its own when asked for (`charts[name]`,
-    kept), or, for its PNG alone (`png`), on this thread's figure of its kind (FigurePool), taken back afterwards:
-    no report's figure is another's, and a PNG is the same either way."""
-
-    def __init__(self) -> None:
-        self._recipes: dict[str, tuple[Callable[..., Figure], tuple[object, ...], dict[str, object]]] = {}
-        self._figures: dict[str, Figure] = {}
-        self._stamped: dict[str, bool] = {}
-
-    def add(self, name: str, make: Callable[..., Figure], *args: object, **kwargs: object) -> None:
-        """The chart `name` is `make(*args, **kwargs)` (a chart function of this module)."""
-        self._recipes[name] = (make, args, kwargs)
-        self._figures.pop(name, None)
-
-    def __setitem__(self, name: str, fig: Figure) -> None:
-        self._recipes[name] = (lambda: fig, (), {})
-        self._figures[name] = fig
-
-    def __getitem__(self, name: str) -> Figure:
-        if name not in self._figures:
-            make, args, kwargs = self._recipes[name]
-            self._figures[name] = make(*args, **kwargs)
-        return self._figures[name]
-
-    def __contains__(self, name: object) -> bool:
-        return name in self._recipes
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._recipes)
-
-    def __len__(self) -> int:
-        return len(self._recipes)
-
-    def png(self, name: str) -> bytes:
-        """The chart as PNG bytes (`ucj.presentation.export.png_bytes`): its figure's, when it was asked for, else
-        drawn on this thread's figure of its kind."""
-        from ucj.presentation.export import png_bytes
-
-        if name in self._figures:
-            return png_bytes(self._figures[name])
-        make, args, kwargs = self._recipes[name]
-        pool = figure_pool()
-        before, _POOL.active = getattr(_POOL, "active", None), pool
-        try:
-            fig = make(*args, **kwargs)
-        except BaseException:
-            pool.drop_lent()
-            raise
-        finally:
-            _POOL.active = before
-        try:
-            self._stamped[name] = stamped(fig)
-            data = png_bytes(fig)
-        except BaseException:
-            pool.drop_lent()
-            raise
-        pool.give_back()
-        return data
-
-    def stamped(self, name: str) -> bool:
-        """Whether the chart carries the synthetic-data stamp (`stamped`), as drawn."""
-        if name not in self._figures and name in self._stamped:
-            return self._stamped[name]
-        return stamped(self[name])
 
 
 STAMP_TEXTS = {t("synthetic_stamp", "id"), t("synthetic_stamp", "en")}  # the stamp as drawn, either language
