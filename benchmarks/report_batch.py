@@ -237,7 +237,8 @@ def phases(kernel: "pstats.Stats", worker: "pstats.Stats", loop: "pstats.Stats")
     """One steady report's CPU seconds by phase, from the three profiles (kernel, worker main thread, worker
     kernel-loop thread). Each phase is the cumulative time of where it is entered:
     analysis = ucj.analysis called from the presentation layer or a cell; figures = the chart functions
-    of ucj.presentation.plots and png_bytes (matplotlib's layout, drawing, PNG encoding); Excel =
+    of ucj.presentation.plots, png_bytes and export.Charts.png, which calls both and gives the reused figure back
+    (matplotlib's layout, drawing, PNG encoding, the figure cleared); Excel =
     write_tables_xlsx (openpyxl); tables and text = the rest of the notebook's cells (HTML tables,
     sentences, key figures, the JSON); kernel round trips = what the kernel does outside the cells
     (ipykernel's messages, display publishing) plus the worker's cell loop (papermill and nbclient,
@@ -246,8 +247,11 @@ def phases(kernel: "pstats.Stats", worker: "pstats.Stats", loop: "pstats.Stats")
     worker files = the rest of the worker's render (the executed notebook written, memory trimmed)."""
     ucj_caller = lambda f: "/ucj/presentation/" in f[0] or "/ucj/runs/" in f[0] or _is_cell(f)  # noqa: E731
     analysis = _entered(kernel, lambda f: "/ucj/analysis/" in f[0], ucj_caller)
-    figures = _cum(kernel, "presentation/plots.py", "coverage_figure", "claims_figure", "poverty_figure") + \
-        _cum(kernel, "presentation/export.py", "png_bytes")
+    # the chart functions and png_bytes, called by a report's Charts.png (which also gives the figure back to the pool,
+    # cleared) or on their own; each counted once
+    figures = _entered(kernel, lambda f: (f[0].endswith("presentation/plots.py") and f[2] in (
+        "coverage_figure", "claims_figure", "poverty_figure")) or (
+        f[0].endswith("presentation/export.py") and f[2] in ("png_bytes", "png")), lambda f: True)
     excel = _cum(kernel, "presentation/export.py", "write_tables_xlsx")
     # the cells' code as IPython runs it, statement by statement (a cell's statements share one label in the
     # profile, so they cannot be summed by their code); less the namespace reset between two reports

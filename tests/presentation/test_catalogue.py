@@ -110,10 +110,15 @@ def _enumerated() -> dict[str, set[str]]:
     for path in SOURCES:
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
-            # report.charts["coverage"] = ...: the charts whose alt text t(f"chart_{name}_alt") gives
+            # ov.charts["scatter"] = ...: the charts whose alt text t(f"chart_{name}_alt") gives
             if (isinstance(node, ast.Subscript) and isinstance(node.value, ast.Attribute) and node.value.attr == "charts"
                     and isinstance(node.slice, ast.Constant) and isinstance(node.ctx, ast.Store)):
                 charts.add(node.slice.value)
+            # report.charts.add("coverage", coverage_figure, ...): the same, made when drawn (export.Charts)
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "add"
+                    and isinstance(node.func.value, ast.Attribute) and node.func.value.attr == "charts"
+                    and node.args and isinstance(node.args[0], ast.Constant)):
+                charts.add(node.args[0].value)
             # _r("nik_length", ...): the participants' reason codes
             if (path.name == "participants.py" and path.parent.name == "analysis" and isinstance(node, ast.Call)
                     and isinstance(node.func, ast.Name) and node.func.id == "_r" and isinstance(node.args[0], ast.Constant)):

@@ -58,6 +58,26 @@ def _fonts() -> tuple[int, int, int]:
     return (id(manager), len(manager.ttflist), len(manager.afmlist))
 
 
+class Settings:
+    """matplotlib's settings (rcParams) and font list as they stood when made; `changed()` says whether they changed
+    since (a comparison of two dicts). What is kept from one drawing to the next (a renderer's glyphs, a chart's figure
+    and its ticks: ucj.presentation.plots.FigurePool) was made under them and is dropped when they change."""
+
+    __slots__ = ("rc", "fonts")
+
+    def __init__(self) -> None:
+        self.rc = dict.copy(matplotlib.rcParams)  # the settings as stored (no validation on reading)
+        self.fonts = _fonts()
+
+    def changed(self) -> bool:
+        if _fonts() != self.fonts:
+            return True
+        try:
+            return not dict.__eq__(matplotlib.rcParams, self.rc)
+        except (TypeError, ValueError):  # a setting whose comparison is not a bool (an array): taken as changed
+            return True
+
+
 class ReplayTextRenderer(RendererAgg):
     """matplotlib's Agg renderer, drawing a text again from what its first drawing at the same place did. It
     serves one state of matplotlib's settings: whoever keeps it asks `settings_changed()` before a drawing and
@@ -66,18 +86,12 @@ class ReplayTextRenderer(RendererAgg):
     def __init__(self, width: float, height: float, dpi: float) -> None:
         super().__init__(width, height, dpi)
         self._texts: dict[tuple[object, ...], list[tuple[np.ndarray, Any, Any, Any]]] = {}
-        self._rc = dict.copy(matplotlib.rcParams)  # the settings as stored (no validation on reading)
-        self._fonts = _fonts()
+        self._settings = Settings()
         self.replayed = 0  # texts drawn from what was kept (for the tests)
 
     def settings_changed(self) -> bool:
-        """Whether matplotlib's settings or fonts changed since this renderer was made (a comparison of two dicts)."""
-        if _fonts() != self._fonts:
-            return True
-        try:
-            return not dict.__eq__(matplotlib.rcParams, self._rc)
-        except (TypeError, ValueError):  # a setting whose comparison is not a bool (an array): taken as changed
-            return True
+        """Whether matplotlib's settings or fonts changed since this renderer was made."""
+        return self._settings.changed()
 
     def draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):  # type: ignore[no-untyped-def]
         if ismath:

@@ -41,6 +41,7 @@ from ucj.presentation.i18n import (Lang, default_target_basis, fmt_dec, fmt_int,
 from ucj.core.config import split_dirs
 from ucj.presentation.budget_view import budget_rates_text
 from ucj.presentation.request import ReportParams
+from ucj.presentation.export import Charts
 from ucj.presentation.plots import claims_figure, coverage_figure, poverty_figure
 from ucj.analysis.facts import END_AFTER_PERIOD, END_IN_DATA
 from ucj.data.published import AGREEMENT_ENDED, RENEWAL_ANNOUNCED, RPJMN_SOURCE
@@ -148,7 +149,9 @@ class DistrictReport:
     projection: Projection
     synthetic_tables: list[str]
     provenance: dict[str, object]
-    charts: dict[str, object] = field(default_factory=dict)
+    # each chart made as a Figure of its own when asked for (charts[name]), or for its PNG alone on a figure reused
+    # from one report to the next (export.Charts)
+    charts: Charts = field(default_factory=Charts)
     # the page's HTML pieces of the `show_*` method running, shown as one output when it ends (_one_output)
     _held: list[str] | None = field(default=None, repr=False, compare=False)
     _png: dict[str, bytes] = field(default_factory=dict, repr=False)
@@ -477,10 +480,8 @@ class DistrictReport:
 
     def png(self, name: str) -> bytes:
         """The figure rendered once as PNG: shown in the notebook and saved beside the report."""
-        from ucj.presentation.export import png_bytes
-
         if name not in self._png:
-            self._png[name] = png_bytes(self.charts[name])
+            self._png[name] = self.charts.png(name)
         return self._png[name]
 
     def alt_text(self, name: str) -> str:
@@ -491,7 +492,7 @@ class DistrictReport:
 
         text = (coverage_alt(self.projection.forecast, self.projection.target_pct, self.lang) if name == "coverage"
                 else t(f"chart_{name}_alt", self.lang))
-        return alt_text(text, self.charts.get(name), self.lang)  # type: ignore[arg-type]
+        return alt_text(text, self.charts.stamped(name) if name in self.charts else None, self.lang)
 
     def figure_html(self, name: str) -> str:
         """The figure as an <img> with alt text and the PNG inline (so the code-free page keeps both)."""
@@ -2487,16 +2488,17 @@ def build(ds: Dataset, params: ReportParams, *, comparison: pd.DataFrame | PeerT
     proj = fig.projection
     stamped = fig.chart_synthetic or {"coverage": "enrolment" in synthetic, "claims": "claims" in synthetic,
                                       "poverty": "poverty" in synthetic}  # a stamp only where the chart's data is made up
-    report.charts["coverage"] = coverage_figure(fig.coverage_by_segment_monthly, proj.forecast, proj.target_pct,
-                                                 proj.target_year, lang, stamped["coverage"], title_cov,
-                                                 target_year_assumed=bool(key.get("target_year_assumed")))
+    # each chart's function and arguments: made when its PNG is asked for (export.Charts)
+    report.charts.add("coverage", coverage_figure, fig.coverage_by_segment_monthly, proj.forecast, proj.target_pct,
+                      proj.target_year, lang, stamped["coverage"], title_cov,
+                      target_year_assumed=bool(key.get("target_year_assumed")))
     head = fig.claims_12m[fig.claims_12m["kind"] != "savings"]  # as the text: JHT and JP withdrawals apart
-    report.charts["claims"] = claims_figure(head, lang, stamped["claims"],
-                                             f"{t('claims', lang)} ({', '.join(head['programme'].astype(str))}), "
-                                             f"{fig.claims_from:%Y-%m} – {fig.last_period:%Y-%m}")
+    report.charts.add("claims", claims_figure, head, lang, stamped["claims"],
+                      f"{t('claims', lang)} ({', '.join(head['programme'].astype(str))}), "
+                      f"{fig.claims_from:%Y-%m} – {fig.last_period:%Y-%m}")
     series = {d.full_name: fig.poverty_district, f"{d.province_name} ({t('current_boundaries', lang)})": fig.poverty_province,
               t("national", lang): fig.poverty_national}
-    report.charts["poverty"] = poverty_figure(series, lang, stamped["poverty"], t("p0", lang))
+    report.charts.add("poverty", poverty_figure, series, lang, stamped["poverty"], t("p0", lang))
     return report
 
 

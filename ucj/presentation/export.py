@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import functools
 import threading
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
     from ucj.presentation.tables import Shown
 
 from ucj.presentation.i18n import Lang, t, tf
@@ -80,6 +83,75 @@ def png_bytes(figure: object) -> bytes:
     buf = io.BytesIO()
     image.save(buf, format="png", dpi=(FIGURE_DPI, FIGURE_DPI), pnginfo=info, compress_level=PNG_COMPRESS_LEVEL)
     return buf.getvalue()
+
+
+class Charts(Mapping):  # type: ignore[type-arg]
+    """A report's charts by name. Each is made as a matplotlib Figure of its own when asked for (`charts[name]`,
+    kept), or, for its PNG alone (`png`), on this thread's figure of its kind (plots.FigurePool), taken back
+    afterwards: no report's figure is another's, and a PNG is the same either way."""
+
+    def __init__(self) -> None:
+        self._recipes: dict[str, tuple[Callable[..., Figure], tuple[object, ...], dict[str, object]]] = {}
+        self._figures: dict[str, Figure] = {}
+        self._stamped: dict[str, bool] = {}
+
+    def add(self, name: str, make: Callable[..., Figure], *args: object, **kwargs: object) -> None:
+        """The chart `name` is `make(*args, **kwargs)` (a chart function of ucj.presentation.plots)."""
+        self._recipes[name] = (make, args, kwargs)
+        self._figures.pop(name, None)
+
+    def __setitem__(self, name: str, fig: Figure) -> None:
+        self._recipes[name] = (lambda: fig, (), {})
+        self._figures[name] = fig
+
+    def __getitem__(self, name: str) -> Figure:
+        if name not in self._figures:
+            make, args, kwargs = self._recipes[name]
+            self._figures[name] = make(*args, **kwargs)
+        return self._figures[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._recipes
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._recipes)
+
+    def __len__(self) -> int:
+        return len(self._recipes)
+
+    def png(self, name: str) -> bytes:
+        """The chart as PNG bytes (`png_bytes`): its figure's, when it was asked for, else drawn on this thread's
+        figure of its kind."""
+        from ucj.presentation import plots
+
+        if name in self._figures:
+            return png_bytes(self._figures[name])
+        make, args, kwargs = self._recipes[name]
+        pool = plots.figure_pool()
+        before, plots._POOL.active = getattr(plots._POOL, "active", None), pool  # noqa: SLF001 - _new takes from it
+        try:
+            fig = make(*args, **kwargs)
+        except BaseException:
+            pool.drop_lent()
+            raise
+        finally:
+            plots._POOL.active = before  # noqa: SLF001
+        try:
+            self._stamped[name] = plots.stamped(fig)
+            data = png_bytes(fig)
+        except BaseException:
+            pool.drop_lent()
+            raise
+        pool.give_back()
+        return data
+
+    def stamped(self, name: str) -> bool:
+        """Whether the chart carries the synthetic-data stamp (`plots.stamped`), as drawn."""
+        from ucj.presentation.plots import stamped
+
+        if name not in self._figures and name in self._stamped:
+            return self._stamped[name]
+        return stamped(self[name])
 
 
 def _software() -> str:

@@ -9,6 +9,7 @@ right-aligned, outside the axes, where it covers no label.
 from __future__ import annotations
 
 import functools
+import threading
 
 import matplotlib.ticker
 import numpy as np
@@ -88,14 +89,142 @@ def _fits(fig: Figure, renderer) -> bool:  # type: ignore[no-untyped-def]
 
 
 def _new(width: float = 8.0, height: float = 3.6, fixed: str | None = None) -> tuple[Figure, object]:
-    """A figure and its axes: at the fixed place of chart `fixed` (FIXED_AXES), else by constrained layout."""
-    if fixed is None:
-        fig = Figure(figsize=(width, height), dpi=110, layout="constrained")
-        return fig, fig.add_subplot()
-    fig = FixedLayoutFigure(figsize=(width, height), dpi=110, layout="none")
-    ax = fig.add_subplot()
-    ax._set_position(Bbox.from_bounds(*FIXED_AXES[fixed]))  # noqa: SLF001 - stays in the layout for relayout()
+    """A figure and its axes: at the fixed place of chart `fixed` (FIXED_AXES), else by constrained layout. While a
+    report's chart is drawn for its PNG alone (`export.Charts.png`), this thread's figure of the same size and place
+    (FigurePool), cleared as a new one stands, if it has one."""
+    pool = getattr(_POOL, "active", None)
+    kept = pool.take((width, height, fixed)) if pool is not None else None
+    if kept is not None:
+        fig, ax = kept
+    elif fixed is None:
+        fig = Figure(figsize=(width, height), dpi=FIGURE_DPI_MADE, layout="constrained")
+        ax = fig.add_subplot()
+    else:
+        fig = FixedLayoutFigure(figsize=(width, height), dpi=FIGURE_DPI_MADE, layout="none")
+        ax = fig.add_subplot()
+        ax._set_position(Bbox.from_bounds(*FIXED_AXES[fixed]))  # noqa: SLF001 - stays in the layout for relayout()
+    if pool is not None:
+        if kept is None:  # what _clear_as_new puts back: each axis's tick settings and callbacks, and the plain
+            # settings of the axes and its axis objects, as they stand new
+            ax._ucj_fresh = [(dict(a._major_tick_kw), dict(a._minor_tick_kw), a.callbacks)  # noqa: SLF001
+                             for a in (ax.xaxis, ax.yaxis)] + [(o, _plain(o)) for o in (ax, ax.xaxis, ax.yaxis)]
+        pool.lent.append(((width, height, fixed), fig, ax))
     return fig, ax
+
+
+# This thread's FigurePool (`figures`) and, while a report's chart is made for its PNG alone, the pool `_new` takes
+# figures from (`active`).
+_POOL = threading.local()
+FIGURE_DPI_MADE = 110  # the resolution `_new` makes a figure at (png_bytes draws it at FIGURE_DPI and puts this back)
+
+
+class FigurePool:
+    """This thread's figures of the district charts, one per size and place (`_new`'s arguments), each taken back for
+    the next report's chart of that kind instead of a new figure: the figure, its axes, spines and axis objects, and the
+    axes' tick objects, which matplotlib makes at a chart's first drawing (about 25 of the 190 CPU-ms a report's three
+    charts cost; docs/steadyc.md).
+
+    A figure given back is cleared as a new one stands (`_clear_as_new`: `Axes.clear` drops every artist, title,
+    limit, scale, unit, locator, formatter, margin and grid setting of the axes; what it leaves behind, the data
+    limits, each axis's tick settings and callbacks and the plain settings, is put back as it stood new, and so is the
+    axes' place), keeping only the two axes' lists of tick objects. A kept tick is what a new one would be as long as
+    each chart sets its ticks' properties the same way every time (coverage and poverty: `grid(axis="y", alpha=0.3)`,
+    unconditionally; claims: none): the tick's label, place and lines are set again at every drawing. A figure that
+    is not as `_new` made it after its drawing (drawn
+    again by constrained layout because its labels did not fit, another size or resolution, other artists on the
+    figure) is not kept; nor are any when matplotlib's settings or fonts change. A figure is lent to one chart at a
+    time. tests/presentation/test_steadyc_reuse.py compares each chart with the same chart on a new figure and
+    with matplotlib's savefig."""
+
+    def __init__(self) -> None:
+        from ucj.presentation.aggtext import Settings
+
+        self.settings = Settings()
+        self.figures: dict[tuple[float, float, str | None], tuple[Figure, object]] = {}
+        self.lent: list[tuple[tuple[float, float, str | None], Figure, object]] = []
+
+    def take(self, key: tuple[float, float, str | None]) -> tuple[Figure, object] | None:
+        """This pool's figure of `_new(*key)`, taken out of the pool, or None (then `_new` makes one)."""
+        if self.settings.changed():
+            self._renew()
+        return self.figures.pop(key, None)
+
+    def _renew(self) -> None:
+        from ucj.presentation.aggtext import Settings
+
+        self.figures.clear()
+        self.settings = Settings()
+
+    def give_back(self) -> None:
+        """Keep the figures lent since the last call, each cleared as a new one stands, where they can be."""
+        lent, self.lent = self.lent, []
+        if self.settings.changed():
+            self._renew()
+            return
+        for key, fig, ax in lent:
+            if _clear_as_new(fig, ax, key):
+                self.figures[key] = (fig, ax)
+
+    def drop_lent(self) -> None:
+        self.lent = []
+
+
+def figure_pool() -> FigurePool:
+    """This thread's FigurePool."""
+    pool = getattr(_POOL, "figures", None)
+    if pool is None:
+        pool = _POOL.figures = FigurePool()
+    return pool
+
+
+def _clear_as_new(fig: Figure, ax, key: tuple[float, float, str | None]) -> bool:  # type: ignore[no-untyped-def]
+    """Clear `fig` as `_new(*key)` makes it, keeping its axes' tick objects; False (left as it is) when it is not as
+    `_new` made it."""
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
+
+    width, height, fixed = key
+    engine = fig.get_layout_engine()
+    if (type(fig) is not (Figure if fixed is None else FixedLayoutFigure) or fig.axes != [ax] or ax.child_axes
+            or fig.legends or fig.texts or fig.lines or fig.patches or fig.images or fig.artists or fig.subfigs
+            or fig.dpi != FIGURE_DPI_MADE or tuple(fig.get_size_inches()) != (width, height)
+            or (engine is not None if fixed is not None else type(engine) is not ConstrainedLayoutEngine)):
+        return False
+    fresh = getattr(ax, "_ucj_fresh", None)
+    if fresh is None:
+        return False
+    axes = (ax.xaxis, ax.yaxis)
+    for axis in axes:  # clear() without replacing the tick lists by new ones (Axis.reset_ticks drops them and makes a
+        axis.reset_ticks = _ticks_kept  # new major and minor tick at once, to clip them: 4 new ticks an axes)
+    try:
+        ax.clear()  # clips the kept ticks to the axes' new background patch, as it clips a new axes' ticks
+    finally:
+        for axis in axes:
+            del axis.reset_ticks
+    # What clear() leaves otherwise than a new axes has it: the data limits (a chart that adds no data, such as a
+    # claims chart without claims, would be scaled to the previous chart's), and what Axes.__init__ sets after its
+    # clear(): each axis's tick settings (the rc's tick sides and labels) and its callbacks (the axes' handler of a
+    # change of units), put back as they stood when the axes was new (`_new`)
+    ax.dataLim.set_points(Bbox.null().get_points())
+    for obj, plain in fresh[2:]:  # the axes' and its axis objects' plain settings (a label set by hand, a tick side)
+        for name in _plain(obj).keys() - plain.keys():
+            delattr(obj, name)
+        for name, value in plain.items():
+            setattr(obj, name, value)
+    for axis, (major_kw, minor_kw, callbacks) in zip(axes, fresh[:2]):
+        axis._major_tick_kw, axis._minor_tick_kw = dict(major_kw), dict(minor_kw)  # noqa: SLF001
+        axis.callbacks = callbacks
+    position = Bbox.from_bounds(*FIXED_AXES[fixed]) if fixed is not None else ax.get_subplotspec().get_position(fig)
+    ax._set_position(position)  # noqa: SLF001 - as _new and add_subplot place it (both the active and original place)
+    return True
+
+
+def _ticks_kept() -> None:
+    """Stands in for an axis's `reset_ticks` while `_clear_as_new` clears its axes: the tick lists are kept."""
+
+
+def _plain(obj: object) -> dict[str, object]:
+    """An object's attributes that hold a plain value (None, a bool, a number, a text)."""
+    return {k: v for k, v in vars(obj).items() if v is None or isinstance(v, (bool, int, float, str))}
 
 
 STAMP_TEXTS = {t("synthetic_stamp", "id"), t("synthetic_stamp", "en")}  # the stamp as drawn, either language
@@ -209,10 +338,10 @@ def stamped(fig: Figure) -> bool:
     return any(ax.get_title(loc="right") in STAMP_TEXTS for ax in fig.axes)
 
 
-def alt_text(text: str, fig: Figure | None, lang: Lang) -> str:
+def alt_text(text: str, fig: Figure | bool | None, lang: Lang) -> str:
     """A chart's alt text ending with "(synthetic demo data)" when the chart drawn carries the synthetic stamp, so a
-    reader who cannot see the red stamp is told too (reader 15, R15-12)."""
-    if fig is None or not stamped(fig):
+    reader who cannot see the red stamp is told too (reader 15, R15-12). `fig`: the chart, or whether it is stamped."""
+    if fig is None or fig is False or (fig is not True and not stamped(fig)):
         return text
     return tf("alt_synthetic", lang, alt=text.rstrip(". "))
 

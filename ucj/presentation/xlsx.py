@@ -62,8 +62,8 @@ def _cell_value(value: object, kind: str, lang: Lang) -> object:
 def _cells(s: Shown, lang: Lang) -> list[list[object]]:
     """The table's rows as the cells `write_shown` stores (`_cell_value` of each value by its kind), each
     column read from the frame once (not one pandas lookup per cell: a third of a report's Excel time)."""
-    columns = [[_cell_value(v, k, lang) for v, k in zip(s.values.iloc[:, j].array, s.kinds[c])]
-               for j, c in enumerate(s.values.columns)]
+    columns = [[_cell_value(v, k, lang) for v, k in zip(col.array, s.kinds[c])]
+               for c, col in s.values.items()]  # each column as iloc[:, j] gives it, without iloc's indexing
     return [list(row) for row in zip(*columns)] if columns else [[] for _ in range(len(s.values))]
 
 
@@ -124,8 +124,10 @@ class FastBook:
         import xlsxwriter
 
         self.path = path
+        # in_memory: each part of the file (a sheet's XML, the styles) is zipped from memory, not written to a
+        # temporary file, timestamped and read back (about 30 files a report's workbook)
         self.book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
-                                                    "strings_to_numbers": False})
+                                                    "strings_to_numbers": False, "in_memory": True})
         self._formats: dict[tuple[str | None, bool], object] = {}
 
     def _format(self, number_format: str | None, quote: bool = False) -> object:
