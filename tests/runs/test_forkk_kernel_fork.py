@@ -30,8 +30,10 @@ CMD = [sys.executable, "-Xfrozen_modules=off", "-m", "ipykernel_launcher", "-f",
 def test_a_kernel_is_forked_only_where_it_applies(monkeypatch):
     monkeypatch.delenv(kernel_fork.FORK_KERNEL_ENV, raising=False)
     monkeypatch.setattr(sys, "platform", "linux")
+    monkeypatch.setattr(sys, "_xoptions", {})
     monkeypatch.setattr(kernel_fork, "_PRELOADED", [])
     assert not kernel_fork.applies(CMD)  # nothing preloaded (a spawned worker, Dask, the cold `ucj report`)
+    assert kernel_fork.refusal(CMD) == "not preloaded"  # the reason the timeline records
     monkeypatch.setattr(kernel_fork, "_PRELOADED", [True])
     monkeypatch.setattr(kernel_fork.threading, "enumerate", lambda: [kernel_fork.threading.main_thread()])
     assert kernel_fork.applies(CMD)
@@ -42,12 +44,33 @@ def test_a_kernel_is_forked_only_where_it_applies(monkeypatch):
     assert not kernel_fork.applies(["/usr/bin/python3", *CMD[1:]])  # another interpreter than this one
     assert not kernel_fork.applies([CMD[0], "-O", *CMD[2:]])  # an option that changes how the kernel runs
     assert not kernel_fork.applies([CMD[0], "-m", "other_kernel", "-f", "x"])
+    monkeypatch.setattr(sys, "_xoptions", {"utf8": True})  # `python -X utf8 ucj reports`: the workers have it,
+    assert kernel_fork.refusal(CMD) == "interpreter options"  # a launched kernel would not (red team, redfork)
+    monkeypatch.setattr(sys, "_xoptions", {})
     monkeypatch.setattr(sys, "platform", "darwin")
     assert not kernel_fork.applies(CMD)
     monkeypatch.setattr(sys, "platform", "linux")
     other = kernel_fork.threading.Thread(target=lambda: None, name="another")
     monkeypatch.setattr(kernel_fork.threading, "enumerate", lambda: [kernel_fork.threading.main_thread(), other])
     assert not kernel_fork.applies(CMD)  # a thread of the worker's own (a lock it may hold would be copied)
+    assert kernel_fork.refusal(CMD) == "threads: another"
+
+
+def test_the_preload_reads_no_matplotlibrc_of_the_folder_the_command_runs_in(tmp_path):
+    """matplotlib reads ./matplotlibrc when it is imported; a launched kernel imports it in its own empty folder, so
+    the preload (in the fork server, in the folder `ucj reports` was run in) must too (red team, redfork: a red
+    axes background in every chart of a forked batch only). The command's folder is its own again afterwards."""
+    (tmp_path / "matplotlibrc").write_text("axes.facecolor: red\n")
+    code = (
+        "import os\nfrom ucj.runs import kernel_fork\nassert kernel_fork.preload()\n"
+        "import matplotlib\nprint(matplotlib.rcParams['axes.facecolor'], os.getcwd())\n")
+    env = {k: v for k, v in os.environ.items() if k not in ("MPLBACKEND", "MATPLOTLIBRC")}
+    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split() == ["white", str(tmp_path)]  # matplotlib's default, and the folder given back
+    plain = subprocess.run([sys.executable, "-c", "import matplotlib; print(matplotlib.rcParams['axes.facecolor'])"],
+                           cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert plain.stdout.split() == ["red"]  # the file is one matplotlib reads there (the test can fail)
 
 
 def test_the_handle_behaves_as_popen_does_for_the_same_child():
@@ -278,6 +301,8 @@ def test_kill_9_of_a_batch_with_forked_kernels_and_of_one_worker(demo_dir, tmp_p
         kernels = {s["pid"]: s["ppid"] for s in steps if s["step"] == "kernel: booted"}
         time.sleep(0.05)
     assert batch.poll() is None, "the batch ended before its kernels had booted"
+    why = [s["step"] for s in steps if s["step"].startswith(("kernel: forked", "kernel: launched"))]
+    assert why == ["kernel: forked"] * 2, why  # the timeline says which, and why a kernel was not forked
     assert all("ipykernel_launcher" not in Path(f"/proc/{k}/cmdline").read_text() for k in kernels)  # forked
     kernel, worker = next(iter(kernels.items()))
     os.kill(worker, signal.SIGKILL)

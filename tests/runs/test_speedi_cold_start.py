@@ -193,16 +193,24 @@ def _processes_with(marker: str) -> list[psutil.Process]:
 
 
 @pytest.mark.slow
-def test_a_batchs_workers_start_before_its_parameters_are_checked(demo_dir, tmp_path):
+@pytest.mark.parametrize("forkserver", ["on", "off"])
+def test_a_batchs_workers_start_before_its_parameters_are_checked(demo_dir, tmp_path, forkserver):
+    """The workers are asked for before the parameters are checked. Spawned (UCJ_FORKSERVER=off), they start at
+    once; forked, they start when the fork server has imported its tools, while the command checks its parameters
+    meanwhile (engine.start_local_workers asks from a thread: tests/runs/test_lead29_start_workers.py)."""
     timeline = tmp_path / "steps.jsonl"
     done = subprocess.run([str(BIN / "ucj"), "reports", "--district", "Boalemo", "--district", "11.01", "--workers", "2",
                            "--data-dir", str(demo_dir), "--out", str(tmp_path / "out"), "--run", "r", "--no-progress"],
-                          capture_output=True, text=True, timeout=600, env=os.environ | {"UCJ_TIMELINE": str(timeline)})
+                          capture_output=True, text=True, timeout=600,
+                          env=os.environ | {"UCJ_TIMELINE": str(timeline), "UCJ_FORKSERVER": forkserver})
     assert done.returncode == 0, done.stderr
     marks = [json.loads(line) for line in timeline.read_text().splitlines()]
     checked = next(m["t"] for m in marks if m["step"] == "cli: parameters checked")
+    asked = next(m["t"] for m in marks if m["step"] == "batch: workers asked for")
     workers = {m["pid"]: m["t"] for m in marks if m["step"] == "worker: started"}
-    assert len(workers) == 2 and all(t < checked for t in workers.values()), (workers, checked)
+    assert len(workers) == 2 and asked < checked, (workers, asked, checked)
+    if forkserver == "off":
+        assert all(t < checked for t in workers.values()), (workers, checked)
     run = json.loads((tmp_path / "out" / "r" / "run.json").read_text())
     assert sorted(r["district"] for r in run["reports"] if r["status"] == "ok") == ["11.01", "75.02"]
     made_by = {int(str(r["worker"]).split(":")[1]) for r in run["reports"]}

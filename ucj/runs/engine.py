@@ -310,6 +310,7 @@ def start_local_workers(workers: int) -> None:
     if workers < 2:
         return  # one worker runs in the command's own process
     context = worker_context()
+    mark("batch: workers asked for")
 
     def start() -> None:
         pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=context,

@@ -64,10 +64,18 @@ def preload(warm_imports: tuple[str, ...] = ()) -> bool:
         return False  # imported here before: a forked kernel would not refuse the debugger as a launched one does
     import importlib
 
+    import tempfile
+
     threads = threading.active_count()
     unset = not os.environ.get("MPLBACKEND")
     if unset:
         os.environ["MPLBACKEND"] = MPL_INLINE
+    # Imported in an empty folder, as a launched kernel imports in its own new folder: matplotlib reads a
+    # ./matplotlibrc when it is imported, and the server's sys.path begins with the current folder (python -c), so
+    # the folder `ucj reports` was run in must change neither the charts nor what is imported (red team, redfork).
+    here = os.getcwd()
+    empty = tempfile.mkdtemp(prefix="ucj-preload-")
+    os.chdir(empty)
     try:
         sys.modules["debugpy"] = None  # type: ignore[assignment]
         try:
@@ -92,6 +100,8 @@ def preload(warm_imports: tuple[str, ...] = ()) -> bool:
     finally:
         if unset:
             os.environ.pop("MPLBACKEND", None)
+        os.chdir(here)
+        os.rmdir(empty)
     if threading.active_count() != threads:
         return False
     _PRELOADED.append(True)
@@ -120,22 +130,34 @@ def _off() -> bool:
 def applies(cmd: list[str]) -> bool:
     """Whether this process may fork the kernel `cmd` (the kernel spec's command, as kernel_launch builds it)
     instead of launching it: see the module's docstring."""
-    if not _PRELOADED or _off() or not sys.platform.startswith("linux") or not hasattr(os, "fork"):
-        return False
+    return not refusal(cmd)
+
+
+def refusal(cmd: list[str]) -> str:
+    """Why this process may not fork the kernel `cmd` ("" when it may): a reason code the timeline records
+    ("kernel: launched, not forked (...)"), so a batch that lost its forked kernels says why."""
+    if _off():
+        return "UCJ_FORK_KERNEL=off"
+    if not _PRELOADED:
+        return "not preloaded"
+    if not sys.platform.startswith("linux") or not hasattr(os, "fork"):
+        return "not Linux"
     if any(t is not threading.main_thread() and t.name != "ucj-parent-watch" for t in threading.enumerate()) or \
             threading.current_thread() is not threading.main_thread():
-        return False
+        return "threads: " + ", ".join(sorted(t.name for t in threading.enumerate() if t is not threading.main_thread()))
     try:
         at = cmd.index("-m")
     except ValueError:
-        return False
+        return "not a module command"
     if cmd[at + 1:at + 2] != ["ipykernel_launcher"] or not sys.executable or \
             os.path.normpath(os.path.abspath(cmd[0])) != os.path.normpath(os.path.abspath(sys.executable)) or \
             any(a not in IGNORED_OPTIONS for a in cmd[1:at]):
-        return False
+        return "another kernel command"
     flags = sys.flags
-    return not (flags.optimize or flags.isolated or flags.no_site or flags.ignore_environment or
-                flags.no_user_site or sys.warnoptions)
+    if flags.optimize or flags.isolated or flags.no_site or flags.ignore_environment or flags.no_user_site or \
+            sys.warnoptions or set(getattr(sys, "_xoptions", {})) - {"frozen_modules"}:
+        return "interpreter options"  # (-X options: the command's reach its workers, never a launched kernel)
+    return ""
 
 
 class ForkedKernel:
@@ -257,6 +279,9 @@ def _child(args: list[str], folder: Path, parent: int) -> None:  # pragma: no co
                 pass
         _as_main_process()
         _stash_boot_filters()
+        numpy = sys.modules.get("numpy")
+        if numpy is not None:  # numpy's global generator from fresh entropy, as a launched kernel's first use seeds it
+            numpy.random.seed()  # (Python's random is reseeded by the fork itself); else every kernel draws the same
         os.environ["JPY_PARENT_PID"] = str(parent)
         os.environ.pop("PYTHONEXECUTABLE", None)
         os.chdir(folder)

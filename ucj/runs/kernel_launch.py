@@ -121,11 +121,15 @@ def _launch_ahead(kernel_name: str, folder: Path, fork: bool = False) -> tuple[s
     env.pop("PYTHONEXECUTABLE", None)
     cmd = [os.path.expanduser(a.replace("{connection_file}", str(connection))) for a in argv] + KERNEL_LAUNCH_ARGS
     if fork:
+        from ucj.core.timeline import mark
         from ucj.runs import kernel_fork
 
-        forked = kernel_fork.fork(cmd, folder) if kernel_fork.applies(cmd) else None
+        refused = kernel_fork.refusal(cmd)
+        forked = None if refused else kernel_fork.fork(cmd, folder)
         if forked is not None:
+            mark("kernel: forked")
             return forked, connection  # type: ignore[return-value]  # Popen-like (kernel_fork.ForkedKernel)
+        mark(f"kernel: launched, not forked ({refused or 'fork failed'})")
     try:
         process = subprocess.Popen(_boot_command(cmd), stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                    cwd=str(folder), env=env, start_new_session=True)
