@@ -160,3 +160,19 @@ def plain_papermill_report(code: str, data_dir: Path, out: Path) -> Path:
                          "-p", "output_dir", str(out)], capture_output=True, text=True)
     assert pm.returncode == 0, pm.stderr[-3000:]
     return out
+
+
+def district_views(ds, every: int):  # type: ignore[no-untyped-def]
+    """(view, district, its enrolment rows, its workforce rows) for every `every`-th district of the registry, in
+    the data as of its latest month and as of two years before (ucj.analysis.district.as_of): the cases the
+    one-district numpy paths are compared with pandas' code on."""
+    import pandas as pd
+
+    from ucj.analysis.district import as_of
+
+    latest = pd.Timestamp(ds.enrolment["month"].max())
+    for period in (latest, latest - pd.DateOffset(years=2)):
+        view = as_of(ds, period)
+        for d in ds.registry.all()[::every]:
+            yield (view, d, view.enrolment[view.enrolment["district_code"] == d.code],
+                   view.workforce[view.workforce["district_code"] == d.code])

@@ -16,7 +16,7 @@ import pytest
 from ucj.analysis import coverage as cov
 from ucj.analysis.coverage import (OVER_100_NOTE, PAIRINGS, REASON_NO_DENOMINATOR, REASON_ZERO_DENOMINATOR,
                                    agreement_ends, coverage, funded_cells, funding_rises)
-from ucj.analysis.district import as_of
+from conftest import district_views
 
 
 def general(monkeypatch, *args, **kwargs) -> pd.DataFrame:  # type: ignore[no-untyped-def]
@@ -27,19 +27,14 @@ def general(monkeypatch, *args, **kwargs) -> pd.DataFrame:  # type: ignore[no-un
 
 
 def test_every_district_and_denominator_as_pandas_gives(demo_ds, monkeypatch) -> None:
-    latest = pd.Timestamp(demo_ds.enrolment["month"].max())
-    for period in (latest, latest - pd.DateOffset(years=2)):
-        view = as_of(demo_ds, period)
-        for d in demo_ds.registry.all()[::8]:
-            e_d = view.enrolment[view.enrolment["district_code"] == d.code]
-            w_d = view.workforce[view.workforce["district_code"] == d.code]
-            for den in PAIRINGS:
-                for by_segment in (False, True):
-                    for workforce in (w_d, view.workforce) if den == "working_population" else (w_d,):
-                        assert cov._one_district_months(e_d, workforce, den, by_segment) is not None
-                        got = coverage(e_d, workforce, den, period="month", by_segment=by_segment)
-                        want = general(monkeypatch, e_d, workforce, den, period="month", by_segment=by_segment)
-                        pd.testing.assert_frame_equal(got, want, check_exact=True)
+    for view, d, e_d, w_d in district_views(demo_ds, 8):
+        for den in PAIRINGS:
+            for by_segment in (False, True):
+                for workforce in (w_d, view.workforce) if den == "working_population" else (w_d,):
+                    assert cov._one_district_months(e_d, workforce, den, by_segment) is not None
+                    got = coverage(e_d, workforce, den, period="month", by_segment=by_segment)
+                    want = general(monkeypatch, e_d, workforce, den, period="month", by_segment=by_segment)
+                    pd.testing.assert_frame_equal(got, want, check_exact=True)
 
 
 def hand_rows() -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -13,7 +13,7 @@ import pandas as pd
 
 from ucj.analysis import projection as pj
 from ucj.analysis.coverage import PAIRINGS, district_coverage_series, district_monthly
-from ucj.analysis.district import as_of
+from conftest import district_views
 from ucj.analysis.projection import project_district, self_funded_active
 
 
@@ -26,29 +26,24 @@ def same_projection(a: pj.Projection, b: pj.Projection) -> None:
 
 
 def test_columns_and_projections(demo_ds, monkeypatch) -> None:
-    latest = pd.Timestamp(demo_ds.enrolment["month"].max())
     fitted = 0
-    for period in (latest, latest - pd.DateOffset(years=2)):
-        view = as_of(demo_ds, period)
-        for d in demo_ds.registry.all()[::20]:
-            e_d = view.enrolment[view.enrolment["district_code"] == d.code]
-            w_d = view.workforce[view.workforce["district_code"] == d.code]
-            for den in PAIRINGS:
-                monthly = district_monthly(e_d, w_d, d.code, den)
-                cols = pj._series_columns(view.enrolment, e_d, monthly, den)
-                assert cols is not None
-                frame = district_coverage_series(view.enrolment, view.workforce, d.code, den, monthly=monthly)
-                for c in ("active", "denominator_value", "coverage_pct"):
-                    np.testing.assert_array_equal(cols[c], frame[c].to_numpy(dtype="float64"))
-                np.testing.assert_array_equal(cols["month"], frame["month"].to_numpy())
-                own = self_funded_active(e_d, den).get(d.code, pd.Series(dtype="float64"))
-                np.testing.assert_array_equal(cols["active_self_funded"], own.reindex(frame["month"]).to_numpy())
-                got = project_district(view, d.code, denominator=den, monthly=monthly)
-                with monkeypatch.context() as m:
-                    m.setattr(pj, "_series_columns", lambda *a, **k: None)
-                    want = project_district(view, d.code, denominator=den, monthly=monthly)
-                same_projection(got, want)
-                fitted += bool(got.model_used)
+    for view, d, e_d, w_d in district_views(demo_ds, 20):
+        for den in PAIRINGS:
+            monthly = district_monthly(e_d, w_d, d.code, den)
+            cols = pj._series_columns(view.enrolment, e_d, monthly, den)
+            assert cols is not None
+            frame = district_coverage_series(view.enrolment, view.workforce, d.code, den, monthly=monthly)
+            for c in ("active", "denominator_value", "coverage_pct"):
+                np.testing.assert_array_equal(cols[c], frame[c].to_numpy(dtype="float64"))
+            np.testing.assert_array_equal(cols["month"], frame["month"].to_numpy())
+            own = self_funded_active(e_d, den).get(d.code, pd.Series(dtype="float64"))
+            np.testing.assert_array_equal(cols["active_self_funded"], own.reindex(frame["month"]).to_numpy())
+            got = project_district(view, d.code, denominator=den, monthly=monthly)
+            with monkeypatch.context() as m:
+                m.setattr(pj, "_series_columns", lambda *a, **k: None)
+                want = project_district(view, d.code, denominator=den, monthly=monthly)
+            same_projection(got, want)
+            fitted += bool(got.model_used)
     assert fitted  # fitted projections were compared, not only unfitted ones
 
 
