@@ -157,6 +157,44 @@ def test_a_worker_dying_with_the_only_copy_of_the_data_is_survived(dask_processe
     assert sorted(e["status"] for e in reports) == ["ok"] * len(DISTRICTS)
 
 
+def test_a_send_broken_by_a_dying_worker_is_sent_again(dask_processes, demo_dir, tmp_path):
+    """The scheduler sends scattered data to every worker it lists as running; a worker that died before the
+    scheduler noticed breaks the send with CommClosedError, and the scheduler then closes the caller's connection
+    too (full CI run 2026-12-06: `error: CommClosedError ... ConnectionPool.scatter ... Stream is closed`, exit 1).
+    Here the scheduler's scatter fails its first call exactly so (the error raised inside its handler, which the
+    scheduler answers by closing the connection); the batch sends again and every report is made."""
+    address, _ = dask_processes
+
+    def break_the_first_send(dask_scheduler) -> None:  # type: ignore[no-untyped-def]
+        from distributed.comm.core import CommClosedError
+
+        real = dask_scheduler.handlers["scatter"]
+        dask_scheduler.ucj_test_scatter_calls = 0
+
+        async def scatter(**kwargs):  # type: ignore[no-untyped-def]
+            dask_scheduler.ucj_test_scatter_calls += 1
+            if dask_scheduler.ucj_test_scatter_calls == 1:
+                raise CommClosedError("in <TCP (closed) ConnectionPool.update_data>: Stream is closed")
+            return await real(**kwargs)
+
+        dask_scheduler.handlers["scatter"] = scatter
+
+    from distributed import Client
+
+    with Client(address, timeout="30s") as c:
+        c.run_on_scheduler(break_the_first_send)
+        districts = DISTRICTS[:2]
+        args = [str(BIN / "ucj"), "reports", *sum((["--district", d] for d in districts), []), "--data-dir",
+                str(demo_dir), "--scheduler", address, "--out", str(tmp_path / "reports"), "--run", "resent"]
+        run = subprocess.run(args, capture_output=True, text=True, timeout=900)
+        calls = c.run_on_scheduler(lambda dask_scheduler: dask_scheduler.ucj_test_scatter_calls)
+    assert calls == 2, calls  # the broken send and the one after it
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert f"{len(districts)} reports: {len(districts)} made" in run.stderr + run.stdout
+    reports = json.loads((tmp_path / "reports" / "resent" / "run.json").read_text())["reports"]
+    assert sorted(e["status"] for e in reports) == ["ok"] * len(districts)
+
+
 def test_an_unreachable_scheduler_is_one_line_before_anything_runs(demo_dir, tmp_path):
     address = f"tcp://127.0.0.1:{_free_port()}"  # nothing listens there
     run = subprocess.run([str(BIN / "ucj"), "reports", "--district", "Boalemo", "--data-dir", str(demo_dir),

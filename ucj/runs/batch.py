@@ -423,12 +423,30 @@ class DaskExecutor:
         digest = job.setup.data.content_digest
         held = self.payloads.get(digest)
         if held is None or getattr(held, "status", "finished") != "finished":  # never sent, or lost with a worker
-            # one future for the whole payload (a dict given to scatter is split into one task per key, named by
-            # the keys: "digest" and "files", the same names for every batch on a shared scheduler)
-            self.payloads[digest] = self.client.scatter([job.setup.data.payload()], broadcast=True,  # type: ignore[attr-defined]
-                                                        hash=False)[0]
+            self.payloads[digest] = self._scatter(job.setup.data.payload())
         return self.client.submit(render, job, self.payloads[digest], pure=False,  # type: ignore[attr-defined]
                                   key=f"ucj-report-{job.slug}-{uuid.uuid4().hex[:8]}")
+
+    SCATTER_TRIES = 5
+    SCATTER_PAUSE_S = 0.5
+
+    def _scatter(self, payload: object) -> object:
+        """Send the payload to every worker; when a worker dies during the send, send it again. The scheduler
+        sends to each worker it still lists as running; one that died before the scheduler noticed breaks the
+        send, and the scheduler then closes the caller's connection too (CommClosedError, 'Stream is closed'; full
+        CI run 2026-12-06, the data's holder killed between reports). A pause lets the scheduler drop the dead
+        worker (its connection closes at once); nothing was recorded of the broken send, so a new one is whole."""
+        tries = 0
+        while True:
+            try:
+                # one future for the whole payload (a dict given to scatter is split into one task per key, named
+                # by the keys: "digest" and "files", the same names for every batch on a shared scheduler)
+                return self.client.scatter([payload], broadcast=True, hash=False)[0]  # type: ignore[attr-defined]
+            except OSError:  # CommClosedError is one; a scheduler gone for good fails every try
+                tries += 1
+                if tries >= self.SCATTER_TRIES:
+                    raise
+                time.sleep(self.SCATTER_PAUSE_S * tries)
 
     def lost(self, err: BaseException) -> bool:
         return False  # Dask gives a lost worker's tasks to other workers itself
