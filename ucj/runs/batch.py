@@ -28,6 +28,7 @@ import re
 import secrets
 import shutil
 import sys
+import threading
 import time
 import uuid
 from collections import deque
@@ -689,14 +690,15 @@ def _run_locked(jobs: list[Job], run_dir: Path, connected: DaskExecutor | None, 
                 executor = None
             raise
         finally:
-            # the final index first, then the workers are stopped: the index of the last report is written as soon
-            # as its files are (once, with the summary), not after the kernels' shutdown
+            # the workers are asked to stop while the final index is written (each waits on the other's I/O: ~0.06 s
+            # a batch on 2 cores), and the index of the last report is written as soon as its files are (once, with
+            # the summary), never after the kernels' shutdown
+            closing = _Closing(executor)
             try:
                 index_error = _write_index(run_dir, entries, lang, title, params_list, finished=not stopped,
                                            bundle=bundle, overviews=overviews, rendered=rendered)
             finally:
-                if executor is not None:
-                    executor.close()
+                closing.join()
                 prog.close()
             say(prog.summary(stopped, f" on {slots} workers" if slots else ""))
             if index_error:
@@ -705,6 +707,34 @@ def _run_locked(jobs: list[Job], run_dir: Path, connected: DaskExecutor | None, 
     return BatchResult([dict(entries[j.slug]) | ({} if j.slug in made else {"skipped": True}) if j.slug in entries
                         else {**j.entry, "status": "failed", "error": stopped or "not run"} for j in jobs],
                        index_error)
+
+
+class _Closing:
+    """An executor's close() run on a thread from now until join() (which re-raises what it raised): local
+    workers end their kernels and exit while the batch writes its last index. A Dask client is closed in join(),
+    on the batch's thread (its close waits on its own event loop)."""
+
+    def __init__(self, executor: LocalExecutor | DaskExecutor | None) -> None:
+        self.error: BaseException | None = None
+        self.thread: threading.Thread | None = None
+        self.later = executor if isinstance(executor, DaskExecutor) else None
+        if isinstance(executor, LocalExecutor):
+            self.thread = threading.Thread(target=self._close, args=(executor,), name="ucj-close-workers")
+            self.thread.start()
+
+    def _close(self, executor: LocalExecutor | DaskExecutor) -> None:
+        try:
+            executor.close()
+        except BaseException as err:  # noqa: BLE001 - handed to join(), in the batch's own thread
+            self.error = err
+
+    def join(self) -> None:
+        if self.thread is not None:
+            self.thread.join()
+        if self.later is not None:
+            self.later.close()
+        if self.error is not None:
+            raise self.error
 
 
 class BatchResult(list):  # type: ignore[type-arg]
