@@ -1,25 +1,45 @@
 """What a batch's fork server imports once, before it forks the batch's local workers (engine.worker_context):
-the engine and every tool a worker uses to run and export notebooks (nbformat, nbclient, papermill, nbconvert,
-the HTML exporter with its templates built), and what a kernel imports as it boots (ipykernel's kernel app, ucj's
-report modules, pandas, matplotlib, scipy.special: kernel_fork.preload). Each worker forked from it starts with
-them in memory instead of importing and building them itself (about 0.4 CPU-s a worker, on the cores its kernel
-boots on), and forks its kernel from itself with the kernel's imports done (about 0.75 CPU-s a kernel).
-Nothing here starts a thread, opens a socket or reads the data: a process that forks must hold none."""
+the command's module (ucj.cli: a worker imports the command's main module again as it starts, which then finds it
+imported), the engine and every tool a worker uses to run and export notebooks (nbformat, nbclient, papermill,
+nbconvert, the HTML exporter with its templates built), and what a kernel imports as it boots (ipykernel's kernel
+app, ucj's report modules, pandas, matplotlib, scipy.special: kernel_fork.preload). Each worker forked from it
+starts with them in memory instead of importing and building them itself (about 0.4 CPU-s a worker, on the cores
+its kernel boots on), and forks its kernel from itself with the kernel's imports done (about 0.75 CPU-s a kernel).
+Nothing here starts a thread, opens a socket or reads the data: a process that forks must hold none.
+
+Ctrl-C is ignored while this runs (about a second): the server is in the terminal's process group, and a Ctrl-C
+during its imports raised KeyboardInterrupt there, whose traceback the user saw under the command's own
+"interrupted" (red team). The command stops the batch and then the server (engine.drop_local_workers); once the
+preload is done the server ignores Ctrl-C anyway (multiprocessing's fork server does), so its handler is put back
+for that to happen as before."""
 
 from __future__ import annotations
 
 import gc
+import signal
 
+try:
+    _HANDLER = signal.signal(signal.SIGINT, signal.SIG_IGN)
+except ValueError:  # imported by a thread other than the main one (not a fork server): nothing to guard
+    _HANDLER = None
 gc.disable()  # the objects the imports create are all kept: no collection while they are made
 try:
+    from ucj.core.timeline import mark
+
+    mark("server: preload started")
+    import ucj.cli  # noqa: F401
     from ucj.runs import engine, kernel_fork
 
     try:
         engine._load_tools()
     except Exception:  # noqa: BLE001 - a worker loads the tools itself then, and says why if it cannot
         engine._TOOLS.clear()
+    mark("server: tools loaded")
     if not kernel_fork._off():  # UCJ_FORK_KERNEL=off: the workers launch their kernels, so none is imported
         kernel_fork.preload(engine.KERNEL_WARM_IMPORTS)
+        mark("server: kernel's modules imported")
 finally:
     gc.freeze()  # inherited by every worker: kept out of each later collection's sight (keep_for_good)
     gc.enable()
+    if _HANDLER is not None:
+        signal.signal(signal.SIGINT, _HANDLER)
