@@ -674,7 +674,7 @@ class WarmKernel:
         try:
             while not (await asyncio.wait({request}, timeout=HIDDEN_ALIVE_EVERY_S))[0]:
                 if not await self.km.is_alive():  # type: ignore[attr-defined]
-                    raise RuntimeError("the kernel died (its process ended between two reports' cells)")
+                    raise RuntimeError("the kernel died (its process ended while a housekeeping call waited)")
         finally:
             if not request.done():
                 request.cancel()
