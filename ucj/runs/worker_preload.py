@@ -8,8 +8,8 @@ its kernel boots on), and forks its kernel from itself with the kernel's imports
 Nothing here starts a thread, opens a socket or reads the data: a process that forks must hold none.
 
 Ctrl-C is ignored while this runs (about a second): the server is in the terminal's process group, and a Ctrl-C
-during its imports raised KeyboardInterrupt there, whose traceback the user saw under the command's own
-"interrupted" (red team). The command stops the batch and then the server (engine.drop_local_workers); once the
+during its imports raised KeyboardInterrupt there, whose traceback the user saw as the command ended (red
+team). The command stops the batch and then the server (engine.drop_local_workers); once the
 preload is done the server ignores Ctrl-C anyway (multiprocessing's fork server does), so its handler is put back
 for that to happen as before."""
 
@@ -36,8 +36,8 @@ try:
         engine._TOOLS.clear()
     mark("server: tools loaded")
     if not kernel_fork._off():  # UCJ_FORK_KERNEL=off: the workers launch their kernels, so none is imported
-        kernel_fork.preload(engine.KERNEL_WARM_IMPORTS)
-        mark("server: kernel's modules imported")
+        if kernel_fork.preload(engine.KERNEL_WARM_IMPORTS):
+            mark("server: kernel's modules imported")
 finally:
     gc.freeze()  # inherited by every worker: kept out of each later collection's sight (keep_for_good)
     gc.enable()
