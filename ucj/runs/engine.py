@@ -223,9 +223,10 @@ def worker_context() -> object:
             not sys.platform.startswith("linux") or "forkserver" not in mp.get_all_start_methods():
         return mp.get_context("spawn")
     ctx = mp.get_context("forkserver")
-    # it imports ucj.cli too: a worker imports the command's main module again as it starts (multiprocessing's
-    # preparation; Python 3.11's fork server does not preload "__main__" itself), which is then already imported
-    ctx.set_forkserver_preload(["ucj.runs.worker_preload"])
+    # ucj.cli: a worker imports the command's main module again as it starts (multiprocessing's preparation;
+    # Python 3.11's fork server does not preload "__main__" itself), which is then already imported. After
+    # worker_preload, which first of all has the server ignore Ctrl-C while it imports.
+    ctx.set_forkserver_preload(["ucj.runs.worker_preload", "ucj.cli"])
     return ctx
 
 

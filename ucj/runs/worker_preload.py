@@ -1,17 +1,17 @@
 """What a batch's fork server imports once, before it forks the batch's local workers (engine.worker_context):
-the command's module (ucj.cli: a worker imports the command's main module again as it starts, which then finds it
-imported), the engine and every tool a worker uses to run and export notebooks (nbformat, nbclient, papermill,
-nbconvert, the HTML exporter with its templates built), and what a kernel imports as it boots (ipykernel's kernel
-app, ucj's report modules, pandas, matplotlib, scipy.special: kernel_fork.preload). Each worker forked from it
-starts with them in memory instead of importing and building them itself (about 0.4 CPU-s a worker, on the cores
-its kernel boots on), and forks its kernel from itself with the kernel's imports done (about 0.75 CPU-s a kernel).
+the engine and every tool a worker uses to run and export notebooks (nbformat, nbclient, papermill, nbconvert,
+the HTML exporter with its templates built), and what a kernel imports as it boots (ipykernel's kernel app, ucj's
+report modules, pandas, matplotlib, scipy.special: kernel_fork.preload). Each worker forked from it starts with
+them in memory instead of importing and building them itself (about 0.4 CPU-s a worker, on the cores its kernel
+boots on), and forks its kernel from itself with the kernel's imports done (about 0.75 CPU-s a kernel).
 Nothing here starts a thread, opens a socket or reads the data: a process that forks must hold none.
 
-Ctrl-C is ignored while this runs (about a second): the server is in the terminal's process group, and a Ctrl-C
-during its imports raised KeyboardInterrupt there, whose traceback the user saw as the command ended (red
-team). The command stops the batch and then the server (engine.drop_local_workers); once the
-preload is done the server ignores Ctrl-C anyway (multiprocessing's fork server does), so its handler is put back
-for that to happen as before."""
+Ctrl-C is ignored from here on (the first module the server imports; ucj.cli comes after it): the server is in
+the terminal's process group, and a Ctrl-C during its imports (about a second) raised KeyboardInterrupt there, whose
+traceback the user saw as the command ended (red team). The command stops the batch and then the server
+(engine.drop_local_workers). Once its imports are done multiprocessing's fork server ignores Ctrl-C anyway; its
+workers start with the handler it found, now "ignored" where it was Python's, which each worker sets first thing
+anyway (engine.init_local_worker: Ctrl-C is the batch's to handle), so a Ctrl-C as a worker starts is ignored too."""
 
 from __future__ import annotations
 
@@ -19,15 +19,14 @@ import gc
 import signal
 
 try:
-    _HANDLER = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 except ValueError:  # imported by a thread other than the main one (not a fork server): nothing to guard
-    _HANDLER = None
+    pass
 gc.disable()  # the objects the imports create are all kept: no collection while they are made
 try:
     from ucj.core.timeline import mark
 
     mark("server: preload started")
-    import ucj.cli  # noqa: F401
     from ucj.runs import engine, kernel_fork
 
     try:
@@ -41,5 +40,3 @@ try:
 finally:
     gc.freeze()  # inherited by every worker: kept out of each later collection's sight (keep_for_good)
     gc.enable()
-    if _HANDLER is not None:
-        signal.signal(signal.SIGINT, _HANDLER)
