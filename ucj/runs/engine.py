@@ -40,6 +40,7 @@ from ucj.runs.kernel_launch import (KERNEL, KERNEL_ARGS, KERNEL_BOOT, KERNEL_BOO
 
 SETUP_TAG = "setup"
 CELL_TIMEOUT_S = 600
+HIDDEN_ALIVE_EVERY_S = 0.5  # how often a housekeeping call (WarmKernel._hidden) checks that its kernel still lives
 NOTEBOOK_SOURCE = "notebooks/district_report.ipynb"  # recorded as papermill's input_path (no machine path)
 # How long a thread of a process that drives a kernel may hold the interpreter lock while another waits for it
 # (Python's default is 5 ms). The kernel's messages are handled by a thread of their own (WarmKernel), while
@@ -193,7 +194,7 @@ def init_local_worker(parent_pid: int, setup: Setup | None = None) -> None:
     mark("worker: started")
     die_with_parent(_forked_by_server(parent_pid))
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    util.Finalize(None, close_kernels, exitpriority=100)
+    util.Finalize(None, stop_kernels, exitpriority=100)
     util.Finalize(None, _end_worker_now, exitpriority=-100)  # the last thing a worker does
     # the kernel boots and imports while the first job is on its way and the tools load (launched first:
     # started alongside the tools' imports, its launch waited behind them for the interpreter lock)
@@ -223,8 +224,9 @@ def worker_context() -> object:
         return mp.get_context("spawn")
     ctx = mp.get_context("forkserver")
     # ucj.cli: a worker imports the command's main module again as it starts (multiprocessing's preparation;
-    # Python 3.11's fork server does not preload "__main__" itself), which is then already imported
-    ctx.set_forkserver_preload(["ucj.cli", "ucj.runs.worker_preload"])
+    # Python 3.11's fork server does not preload "__main__" itself), which is then already imported. After
+    # worker_preload, which first of all has the server ignore Ctrl-C while it imports.
+    ctx.set_forkserver_preload(["ucj.runs.worker_preload", "ucj.cli"])
     return ctx
 
 
@@ -663,9 +665,21 @@ class WarmKernel:
         mark("kernel: warm")
 
     async def _hidden(self, code: str) -> None:
-        """Run code in the kernel without recording it (namespace reset, working folder)."""
-        reply = await self.kc.execute_interactive(code, silent=True, store_history=False,  # type: ignore[attr-defined]
-                                                  timeout=CELL_TIMEOUT_S, output_hook=lambda msg: None)
+        """Run code in the kernel without recording it (namespace reset, working folder). jupyter_client's
+        execute_interactive waits for the reply until its timeout (CELL_TIMEOUT_S, 600 s) without checking that
+        the kernel lives, so a kernel that died between two reports stalled its worker that long: the kernel's
+        process is checked every HIDDEN_ALIVE_EVERY_S meanwhile (as nbclient checks it during a cell), and a dead
+        kernel is said at once."""
+        request = asyncio.ensure_future(self.kc.execute_interactive(  # type: ignore[attr-defined]
+            code, silent=True, store_history=False, timeout=CELL_TIMEOUT_S, output_hook=lambda msg: None))
+        try:
+            while not (await asyncio.wait({request}, timeout=HIDDEN_ALIVE_EVERY_S))[0]:
+                if not await self.km.is_alive():  # type: ignore[attr-defined]
+                    raise RuntimeError("the kernel died (its process ended while a housekeeping call waited)")
+        finally:
+            if not request.done():
+                request.cancel()
+        reply = request.result()
         if reply["content"]["status"] != "ok":
             raise RuntimeError(f"kernel housekeeping failed: {reply['content'].get('ename')}: "
                                f"{reply['content'].get('evalue')}")
@@ -787,9 +801,10 @@ class WarmKernel:
             await self.km.finish_shutdown(waittime=0.5, pollinterval=0.05)  # type: ignore[attr-defined]
             await self.km.cleanup_resources()  # type: ignore[attr-defined]
 
-    def close(self) -> None:
+    def close(self, kill: bool = False) -> None:
         """Ask the kernel to shut down (by message: no interrupt, so no "KeyboardInterrupt caught in kernel"),
-        give it a moment, then kill it: it holds nothing that needs saving."""
+        give it a moment, then kill it: it holds nothing that needs saving. `kill`: killed at once (as `retire`
+        does), not asked: a batch's worker that ends (stop_kernels)."""
         self.closed = True
         try:
             if self._loop.is_running():
@@ -802,7 +817,7 @@ class WarmKernel:
                     self._started.result(timeout=120)
                 except BaseException:  # noqa: BLE001 - cancelled or failed: what did start is shut down below
                     pass
-                closing = self.retired or asyncio.run_coroutine_threadsafe(self._close(), self._loop)
+                closing = self.retired or asyncio.run_coroutine_threadsafe(self._close(kill=kill), self._loop)
                 closing.result(timeout=15)  # type: ignore[attr-defined]
         except Exception:  # noqa: BLE001 - best effort; the kernel also dies with this process
             pass
@@ -964,14 +979,25 @@ _ALL: list[WarmKernel] = []
 _ALL_LOCK = threading.Lock()
 
 
-def close_kernels() -> None:
+def close_kernels(kill: bool = False) -> None:
+    """Stop every kernel of this process: asked to shut down (WarmKernel.close), or with `kill` killed at once."""
     with _ALL_LOCK:
         kernels = list(_ALL)
         _ALL.clear()
     for k in kernels:
-        k.close()
+        k.close(kill=kill)
     if getattr(_LOCAL, "kernel", None) in kernels:
         _LOCAL.kernel = None
+
+
+def stop_kernels() -> None:
+    """A batch's local worker that ends (its pool shut down, its reports all made) kills its kernel. Asked to shut
+    down, a kernel ran ipykernel's shutdown (its exit handlers, its interpreter's teardown) while jupyter_client
+    polled for its end every 0.05 s: about 0.1 s (killed: 0.02 s) that the batch's end waited for (the pool waits
+    for its workers), for nothing: the kernel holds nothing to save (its reports' files were sent, its history is
+    in memory), as `retire` says of a one-report kernel."""
+    close_kernels(kill=True)
+    mark("worker: kernel stopped")
 
 
 def _materialize(payload: dict[str, object], spec: DataSpec) -> str:
