@@ -87,11 +87,32 @@ class ReplayTextRenderer(RendererAgg):
         super().__init__(width, height, dpi)
         self._texts: dict[tuple[object, ...], list[tuple[np.ndarray, Any, Any, Any]]] = {}
         self._settings = Settings()
+        self._heights: dict[tuple[object, ...], tuple[float | None, float | None, float | None]] = {}
         self.replayed = 0  # texts drawn from what was kept (for the tests)
 
     def settings_changed(self) -> bool:
         """Whether matplotlib's settings or fonts changed since this renderer was made."""
         return self._settings.changed()
+
+    def _get_font_height_metrics(self, prop):  # type: ignore[no-untyped-def]
+        """A font's ascent, descent and line gap in pixels, as `Text._get_layout` reads them from the font's tables
+        for every text it lays out (each time looking the font up: `findfont` and its key of eleven settings,
+        `get_font`, two tables read; about 5 % of a chart's drawing), here read once per font and size.
+
+        matplotlib asks a renderer that has this method (its PDF and PostScript renderers answer from AFM
+        metrics) and reads the tables itself when the answer is None. The values are what its reading gives:
+        the OS/2 table's typographic ascender, descender and line gap, else the hhea table's, in font units
+        scaled by the size in points and the resolution (`_font_height_metrics`); tests/presentation/
+        test_chartz_metrics.py compares each text's layout with matplotlib's own on a renderer without this
+        method. The resolution is this renderer's, which is its figure's: the canvas picks the renderer by the
+        figure's size and resolution (`ucj.presentation.export._canvas_class`). Kept per renderer, which serves
+        one state of matplotlib's settings and font list."""
+        key = (tuple(prop.get_family()), prop.get_style(), prop.get_variant(), prop.get_weight(), prop.get_stretch(),
+               prop.get_size_in_points(), prop.get_file(), prop.get_math_fontfamily())
+        metrics = self._heights.get(key)
+        if metrics is None:
+            metrics = self._heights[key] = _font_height_metrics(prop, self.dpi)
+        return metrics
 
     def draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):  # type: ignore[no-untyped-def]
         if ismath:
@@ -120,6 +141,27 @@ class ReplayTextRenderer(RendererAgg):
                     del self._texts[old]
             self._texts[key] = recorder.calls
         return None
+
+
+# The font tables Text._get_layout reads a font's height from, the first present (matplotlib 3.11): (table, line gap,
+# ascent, descent).
+_HEIGHT_TABLES = (("OS/2", "sTypoLineGap", "sTypoAscender", "sTypoDescender"), ("hhea", "lineGap", "ascent", "descent"))
+
+
+def _font_height_metrics(prop: Any, dpi: float) -> tuple[float | None, float | None, float | None]:
+    """(ascent, descent, line gap) in pixels at `dpi` of the font matplotlib picks for `prop`, scaled as
+    `Text._get_layout` scales them (the same operations in the same order, so the same floats); (None, None, None)
+    when the font has neither table (matplotlib then measures a text instead)."""
+    from matplotlib import font_manager
+
+    font = font_manager.get_font(font_manager.fontManager._find_fonts_by_props(prop))  # noqa: SLF001 - as _get_layout
+    for name, gap_key, ascent_key, descent_key in _HEIGHT_TABLES:
+        table = font.get_sfnt_table(name)
+        if table is None:
+            continue
+        scale = 1 / font.get_sfnt_table("head")["unitsPerEm"] * prop.get_size_in_points() * dpi / 72
+        return table[ascent_key] * scale, -table[descent_key] * scale, table[gap_key] * scale
+    return None, None, None
 
 
 def _features(mtext: Any) -> object:
