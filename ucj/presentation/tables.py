@@ -434,8 +434,9 @@ def _translated(series: pd.Series, translate: Callable[[object], object]) -> pd.
     (`_translate` hands back every value that is not text as it is, and `map` of such a column is the column), and
     pandas' text dtype with NaN for a missing value (the default `str`): each value translated as `map` would
     translate it, None when each comes back as it was (the same object), else the texts in the column's dtype, as
-    `map` gives them when every result is text or NaN. Any other dtype (object, categorical, the text dtype with
-    pd.NA), or a result that is neither text nor NaN: pandas' `map`."""
+    `map` gives them when every result is text or NaN and one at least is text. Any other dtype (object, categorical,
+    the text dtype with pd.NA), a result that is neither text nor NaN, or rows all missing (`map` makes them float64):
+    pandas' `map`."""
     dtype = series.dtype
     if dtype == np.dtype(bool):
         return None
@@ -443,10 +444,11 @@ def _translated(series: pd.Series, translate: Callable[[object], object]) -> pd.
         return series.map(translate)
     values = series.tolist()
     cells = [translate(v) for v in values]
+    if not all(type(c) is str or (type(c) is float and c != c) for c in cells) or (
+            cells and not any(type(c) is str for c in cells)):
+        return series.map(translate)  # `map` of a column of missing values alone infers float64
     if all(a is b for a, b in zip(values, cells)):
         return None
-    if not all(type(c) is str or (type(c) is float and c != c) for c in cells):
-        return series.map(translate)
     return pd.Series(cells, index=series.index, dtype=dtype, name=series.name)
 
 
