@@ -1854,7 +1854,8 @@ def rows_cited(ds: Dataset, codes: str | Collection[str] | None, lang: Lang) -> 
             continue
         key = ("own_target_cell" if table == "targets" else "own_rows_cell") if one else "area_rows_cell"
         others = df.loc[~own, "source"].dropna()
-        if set(others) <= set(sources):  # no other row cites anything else (e.g. one imported file): said so
+        # the other rows' distinct sources (pandas' unique: the workforce's thousands of rows not iterated one by one)
+        if set(pd.unique(others)) <= set(sources):  # no other row cites anything else (e.g. one imported file): said so
             key = "rows_cell_every"
         cell = tf(key, lang, sources=sources_cell(list(pd.unique(sources)), lang))  # one cell (reader 7, N7)
         out[table] = RowsCited(cell, rows_status(rows, table), len(rows), _rows_per_source(rows, table, lang))

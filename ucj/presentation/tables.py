@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from ucj.presentation.i18n import LABELS, Kind, Lang, column_kind, fmt_kind, reason_text, t, tf, unit_kind
@@ -424,34 +426,72 @@ def _translate(col: str, value: object, lang: Lang, table: str) -> object:
     return value
 
 
+def _translated(series: pd.Series, translate: Callable[[object], object]) -> pd.Series | None:
+    """`series.map(translate)`, or None where that is the column as it stands (nothing to set).
+
+    Two dtypes take a shorter path than pandas' `map`, whose result they equal (tests/presentation/
+    test_tablesp_shown.py checks it against `map` on every table of reports and on imported data): numpy's bool
+    (`_translate` hands back every value that is not text as it is, and `map` of such a column is the column), and
+    pandas' text dtype with NaN for a missing value (the default `str`): each value translated as `map` would
+    translate it, None when each comes back as it was (the same object), else the texts in the column's dtype, as
+    `map` gives them when every result is text or NaN and one at least is text. Any other dtype (object, categorical,
+    the text dtype with pd.NA), a result that is neither text nor NaN, or rows all missing (`map` makes them float64):
+    pandas' `map`."""
+    dtype = series.dtype
+    if dtype == np.dtype(bool):
+        return None
+    if not (isinstance(dtype, pd.StringDtype) and dtype.na_value is np.nan):
+        return series.map(translate)
+    values = series.tolist()
+    cells = [translate(v) for v in values]
+    if not all(type(c) is str or (type(c) is float and c != c) for c in cells) or (
+            cells and not any(type(c) is str for c in cells)):
+        return series.map(translate)  # `map` of a column of missing values alone infers float64
+    if all(a is b for a, b in zip(values, cells)):
+        return None
+    return pd.Series(cells, index=series.index, dtype=dtype, name=series.name)
+
+
 def shown(table: str, df: pd.DataFrame, lang: Lang) -> Shown:
     """Name and classify a table's cells for display (nothing is computed)."""
-    out = (scenario_labels(df, lang) if table == "budget" else df).copy()  # rows named: page, Excel, planner
+    named = scenario_labels(df, lang) if table == "budget" else df  # rows named: page, Excel, planner
+    # the columns shown by the number's format instead left out at once (one drop, which copies, for a copy and a
+    # drop a column); the kinds and texts of the others take nothing from them (the rows' units and rounding come
+    # from `df`)
+    hidden = [col for col in HIDDEN.get(table, ()) if col in named.columns]
+    out = named.drop(columns=hidden) if hidden else named.copy()
     if table == "assumptions" and "source" in out.columns:
         # each assumption's source is a catalogue sentence: the row's own (source.<assumption>), or the one its source
         # cell names (source.<x>: the used rates' synthetic variant; reader 14, R14-1)
         out["source"] = [s if f"source.{s}" in LABELS else a for a, s in zip(out["assumption"], out["source"])]
     kinds: dict[str, list[str]] = {}
     unit_col, mixed = ROW_UNITS.get(table, (None, ()))
-    for col in out.columns:
-        if col in mixed and unit_col in df.columns:
-            kinds[col] = [_row_kind(table, k, str(col)) for k in df[unit_col]]
+    units = list(df[unit_col]) if unit_col is not None and unit_col in df.columns else None  # read once
+    translated: dict[object, pd.Series] = {}
+    for col, series in out.items():  # each column read once (not out[col] two or three times a column)
+        if col in mixed and units is not None:
+            kinds[col] = [_row_kind(table, k, str(col)) for k in units]
             continue
-        kind = column_kind(str(col), out[col])
+        kind = column_kind(str(col), series)
         if col == "percentile":
             kind = "num"
         kinds[col] = [kind] * len(out)
         if kind in ("text", "bool"):
-            out[col] = out[col].map(lambda v, c=col: _translate(str(c), v, lang, table))
+            cells = _translated(series, lambda v, c=col: _translate(str(c), v, lang, table))
+            if cells is not None:
+                translated[col] = cells
+    for col, cells in translated.items():
+        out[col] = cells
     if table in AS_PUBLISHED and "rounding" in df.columns and "unit" in df.columns:
         published, computed = AS_PUBLISHED[table]
+        rounding = list(df["rounding"])
         for col in published + computed:
             if col in kinds:
                 kinds[col] = [_published_kind(k, r, col in published, two=table == "seed_facts")
-                              for k, r in zip(kinds[col], df["rounding"])]
+                              for k, r in zip(kinds[col], rounding)]
         if "rounding" in kinds:  # the article's rounding unit as written: 1, 10 000, 0.01 (not 1.00, 10,000.00)
             kinds["rounding"] = ["count" if pd.notna(r) and float(r) >= 1 else k
-                                 for k, r in zip(kinds["rounding"], df["rounding"])]
+                                 for k, r in zip(kinds["rounding"], rounding)]
     if table == "seed_facts" and "data_basis" in df.columns and "difference" in out.columns:
         # one rule for the page and the workbook (reader 5, F3): a computed side that is synthetic or the
         # article's own figure is not compared, so its difference cell gives the reason, never a number
@@ -461,10 +501,6 @@ def shown(table: str, df: pd.DataFrame, lang: Lang) -> Shown:
     if table == "poverty" and "source" in out.columns:  # BPS named once before its tables (R17-6)
         out["source"] = [cite_bps_once(v, lang) if isinstance(v, str) else o
                          for v, o in zip(df["source"], out["source"])]
-    for col in HIDDEN.get(table, ()):  # shown by the number's format instead
-        if col in out.columns:
-            out = out.drop(columns=col)
-            kinds.pop(col)
     headers = [t(str(c), lang) for c in out.columns]
     return Shown(out, kinds, headers)
 
