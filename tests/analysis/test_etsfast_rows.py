@@ -145,3 +145,27 @@ def test_jacobian_equals_central_differences() -> None:
         down[:, k] -= h
         fd = (fitting.ets_errors(up, y, lengths)[0] - fitting.ets_errors(down, y, lengths)[0]) / (2 * h)
         assert np.allclose(de[:, :, k], fd, rtol=1e-5, atol=1e-5 * np.abs(fd).max())
+
+
+def test_concentrated_runs_by_row_give_the_numpy_filters_bits() -> None:
+    """`_ets_concentrated` on up to ETS_ROWS_BY_ROW / 3 series (its three runs in one pass a series) against its three
+    runs through the numpy filter: the initial states and sums of squares, bit for bit; and the errors at those
+    initial states equal the plain recursion's sum of squares."""
+    rng = np.random.default_rng(41)
+    for _ in range(300):
+        n = int(rng.integers(1, fitting.ETS_ROWS_BY_ROW // 3 + 1))
+        p, y, lengths = random_case(rng, n)
+        smooth = p[:, :3]
+        got = fitting._ets_concentrated(smooth, y, lengths)
+        saved = fitting.ETS_ROWS_BY_ROW
+        fitting.ETS_ROWS_BY_ROW = 0
+        try:
+            want = fitting._ets_concentrated(smooth, y, lengths)
+        finally:
+            fitting.ETS_ROWS_BY_ROW = saved
+        for g, w in zip(got, want):
+            assert same_bits(g, w)
+        for i in range(n):
+            if np.isfinite(got[1][i]) and lengths[i] > 0:
+                e = np.array(plain(got[0][i].tolist(), y[i].tolist(), int(lengths[i]), y.shape[1])[0])
+                assert np.sum(e**2) == pytest.approx(got[1][i], rel=1e-6, abs=1e-9 * np.nanmax(np.abs(y[i]))**2)
