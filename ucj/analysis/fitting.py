@@ -141,8 +141,10 @@ def ets_errors(params: np.ndarray, y: np.ndarray, lengths: np.ndarray, jac: bool
 
     `params` rows are (alpha, beta, phi, l0, b0). Returns errors (0 past each length), their Jacobian
     with respect to the five parameters when `jac`, and the level and trend after each month."""
-    a, beta, phi, level, trend = (params[:, i].copy() for i in range(5))
     n, width = y.shape
+    if n <= ETS_ROWS_BY_ROW:
+        return _ets_errors_by_row(params, y, lengths, jac)
+    a, beta, phi, level, trend = (params[:, i].copy() for i in range(5))
     # time-major inside (each month's row contiguous), series-major out
     mask = np.ascontiguousarray(_mask(lengths, width).T)
     yz = np.ascontiguousarray(np.where(mask.T, y, 0.0).T)
@@ -173,6 +175,64 @@ def ets_errors(params: np.ndarray, y: np.ndarray, lengths: np.ndarray, jac: bool
     return err.T, None if de_all is None else de_all.transpose(1, 0, 2), levels.T, trends.T
 
 
+
+# Up to this many series, `ets_errors` runs each series' months as Python floats (`_ets_errors_by_row`): the search
+# filters 1 to 12 series at a time (2 starts of the whole and the early series, 3 runs each for the initial states),
+# where each month's ~25 numpy operations on arrays of a few values cost about 1 us each against ~0.03 us a value
+# in Python. The same operations in the same order on the same IEEE doubles (numpy's elementwise +, - and * round
+# as Python's do; no fused multiply-add), also past a series' length, into arrays of the same memory layout
+# (time-major, returned transposed: numpy's sums over the months run in the same order), so the same bits:
+# tests/analysis/test_etsfast_rows.py. The grid (128 series) stays in numpy, where the operations are the cheaper.
+ETS_ROWS_BY_ROW = 12
+
+
+def _ets_errors_by_row(params: np.ndarray, y: np.ndarray, lengths: np.ndarray, jac: bool
+                       ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray, np.ndarray]:
+    """`ets_errors`, series by series in Python floats (see ETS_ROWS_BY_ROW)."""
+    n, width = y.shape
+    p_rows = np.asarray(params, dtype="float64")[:, :5].tolist()
+    y_rows = np.asarray(y, dtype="float64").tolist()
+    n_rows = np.broadcast_to(np.asarray(lengths), (n,)).tolist()
+    # time-major storage, returned transposed, as `ets_errors` lays its arrays out
+    err, levels, trends = np.empty((width, n)), np.empty((width, n)), np.empty((width, n))
+    de_all = np.empty((width, n, 5)) if jac else None
+    for i, ((a, beta, phi, level, trend), ys, m) in enumerate(zip(p_rows, y_rows, n_rows)):
+        errs, lv, tr = [0.0] * width, [0.0] * width, [0.0] * width
+        if not jac:
+            for t in range(width):
+                yhat = level + phi * trend
+                e = ys[t] - yhat if t < m else 0.0
+                level, trend = yhat + a * e, phi * trend + beta * e
+                errs[t], lv[t], tr[t] = e, level, trend
+        else:
+            des: list[float] = []
+            # d level / d (alpha, beta, phi, l0, b0) and d trend / d (...), one name each: unrolled, as lists
+            # would cost an index a value
+            dl0 = dl1 = dl2 = dl4 = db0 = db1 = db2 = db3 = 0.0
+            dl3 = db4 = 1.0
+            for t in range(width):
+                yhat = level + phi * trend
+                d0, d1, d2 = dl0 + phi * db0, dl1 + phi * db1, dl2 + phi * db2 + trend
+                d3, d4 = dl3 + phi * db3, dl4 + phi * db4
+                if t < m:
+                    e = ys[t] - yhat
+                    de0, de1, de2, de3, de4 = -d0, -d1, -d2, -d3, -d4
+                else:  # past the length: the error 0, the derivatives times a mask of 0 (their signed zeros)
+                    e = 0.0
+                    de0, de1, de2, de3, de4 = -d0 * 0.0, -d1 * 0.0, -d2 * 0.0, -d3 * 0.0, -d4 * 0.0
+                des += (de0, de1, de2, de3, de4)
+                dl0, dl1, dl2 = d0 + a * de0 + e, d1 + a * de1, d2 + a * de2
+                dl3, dl4 = d3 + a * de3, d4 + a * de4
+                db0, db1 = phi * db0 + beta * de0, phi * db1 + beta * de1 + e
+                db2 = phi * db2 + beta * de2 + trend
+                db3, db4 = phi * db3 + beta * de3, phi * db4 + beta * de4
+                level, trend = yhat + a * e, phi * trend + beta * e
+                errs[t], lv[t], tr[t] = e, level, trend
+            de_all[:, i, :] = np.array(des, dtype="float64").reshape(width, 5)  # type: ignore[index]
+        err[:, i], levels[:, i], trends[:, i] = errs, lv, tr
+    return err.T, None if de_all is None else de_all.transpose(1, 0, 2), levels.T, trends.T
+
+
 def _ets_concentrated(smooth: np.ndarray, y: np.ndarray, lengths: np.ndarray,
                       unit: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """For smoothing parameters `smooth` (rows of alpha, beta, phi) and series `y`: the initial level and
@@ -181,7 +241,9 @@ def _ets_concentrated(smooth: np.ndarray, y: np.ndarray, lengths: np.ndarray,
     a unit initial trend with no data (`unit`, when already known for these rows), then a 2 x 2 solve."""
     n, width = y.shape
     zeros, ones = np.zeros(n), np.ones(n)
-    if unit is None:
+    if unit is None and 3 * n <= ETS_ROWS_BY_ROW:
+        ey, el, eb = _ets_runs_by_row(smooth, y, lengths)
+    elif unit is None:
         params = np.concatenate([np.column_stack([smooth, zeros, zeros]), np.column_stack([smooth, ones, zeros]),
                                  np.column_stack([smooth, zeros, ones])])
         e, _, _, _ = ets_errors(params, np.concatenate([y, np.zeros((2 * n, width))]), np.tile(lengths, 3))
@@ -198,6 +260,42 @@ def _ets_concentrated(smooth: np.ndarray, y: np.ndarray, lengths: np.ndarray,
     b0 = np.where(ok, (a11 * r2 - a12 * r1) / np.where(ok, det, 1.0), 0.0)
     sse = ((ey + l0[:, None] * el + b0[:, None] * eb) ** 2).sum(1)
     return np.column_stack([smooth, l0, b0]), np.where(ok & np.isfinite(sse), sse, np.inf)
+
+
+
+def _ets_runs_by_row(smooth: np.ndarray, y: np.ndarray, lengths: np.ndarray
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The three runs `_ets_concentrated` makes (the data from zero states, a unit initial level and a unit initial
+    trend on no data) for a few series (3 x series <= ETS_ROWS_BY_ROW), the three in one pass over each series'
+    months (half the time of three runs of `_ets_errors_by_row`): the same operations on the same doubles as
+    `ets_errors` (the data as 0.0), into one array laid out as its errors for the 3 x series rows, so the same bits
+    (tests/analysis/test_etsfast_rows.py)."""
+    n, width = y.shape
+    s_rows = np.asarray(smooth, dtype="float64")[:, :3].tolist()
+    y_rows = np.asarray(y, dtype="float64").tolist()
+    n_rows = np.broadcast_to(np.asarray(lengths), (n,)).tolist()
+    out = np.empty((width, 3 * n))  # time-major, as `ets_errors` stores its errors
+    for i, ((a, beta, phi), ys, m) in enumerate(zip(s_rows, y_rows, n_rows)):
+        m = min(max(m, 0), width)
+        ey, el, eb = [], [], []
+        ly, ty, ll, tl, lb, tb = 0.0, 0.0, 1.0, 0.0, 0.0, 1.0
+        for yt in ys[:m]:  # past the length each error is 0 (the states after the length are not returned)
+            h = ly + phi * ty
+            e = yt - h
+            ly, ty = h + a * e, phi * ty + beta * e
+            ey.append(e)
+            h = ll + phi * tl
+            e = 0.0 - h
+            ll, tl = h + a * e, phi * tl + beta * e
+            el.append(e)
+            h = lb + phi * tb
+            e = 0.0 - h
+            lb, tb = h + a * e, phi * tb + beta * e
+            eb.append(e)
+        pad = [0.0] * (width - m)
+        out[:, i], out[:, n + i], out[:, 2 * n + i] = ey + pad, el + pad, eb + pad
+    e3 = out.T
+    return e3[:n], e3[n:2 * n], e3[2 * n:]
 
 
 def _ets_grid_sse(y: np.ndarray, lengths: np.ndarray) -> np.ndarray:

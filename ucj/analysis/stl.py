@@ -35,7 +35,7 @@ def _weights(n: int, length: int, xs: np.ndarray, nleft: np.ndarray, nright: np.
 
 
 @lru_cache(maxsize=64)
-def _ess_design(n: int, length: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _ess_design(n: int, length: int) -> Design:
     """Positions, weights and bandwidths of statsmodels' `_ess` (jump 1) at every point 1..n."""
     xs = np.arange(1, n + 1)
     if length >= n:
@@ -45,35 +45,49 @@ def _ess_design(n: int, length: int) -> tuple[np.ndarray, np.ndarray, np.ndarray
         nleft = np.clip(xs - nsh + 1, 1, n - length + 1)
         nright = nleft + length - 1
     w, h = _weights(n, length, xs, nleft, nright)
-    return xs.astype("float64"), w, h
+    return _with_terms(xs.astype("float64"), w, h)
 
 
 @lru_cache(maxsize=64)
-def _ss_design(k: int, length: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _ss_design(k: int, length: int) -> Design:
     """The same for a cycle-subseries of k points: its own points, one before and one after (`_ss`)."""
-    xs_in, w_in, h_in = _ess_design(k, length)
+    xs_in, w_in, h_in, _ = _ess_design(k, length)
     w0, h0 = _weights(k, length, np.array([0]), np.array([1]), np.array([min(length, k)]))
     w1, h1 = _weights(k, length, np.array([k + 1]), np.array([max(1, k - length + 1)]), np.array([k]))
-    return (np.concatenate([[0.0], xs_in, [k + 1.0]]), np.concatenate([w0, w_in, w1]),
-            np.concatenate([h0, h_in, h1]))
+    return _with_terms(np.concatenate([[0.0], xs_in, [k + 1.0]]), np.concatenate([w0, w_in, w1]),
+                       np.concatenate([h0, h_in, h1]))
 
 
-def _loess(y: np.ndarray, rw: np.ndarray | None, design: tuple[np.ndarray, np.ndarray, np.ndarray]) -> np.ndarray:
+Design = tuple[np.ndarray, np.ndarray, np.ndarray, tuple[np.ndarray, ...]]
+
+
+def _with_terms(xs: np.ndarray, w: np.ndarray, h: np.ndarray) -> Design:
+    """A design (positions, weights, bandwidths) with what `_loess` multiplies by at every call, built once with
+    it (the design is cached): the weights times 1, t and t^2 (t = 1..n) transposed, where a local line is
+    possible (h > 0) and the positions as a row. The same arrays `_loess` built at each call, so the same
+    numbers (read-only: the cache shares them)."""
+    pos = np.arange(1.0, w.shape[1] + 1)
+    terms = (w.T, (w * pos).T, (w * pos**2).T, (h > 0)[None, :], xs[None, :])
+    for a in (xs, w, h, *terms):
+        a.setflags(write=False)
+    return xs, w, h, terms
+
+
+def _loess(y: np.ndarray, rw: np.ndarray | None, design: Design) -> np.ndarray:
     """Local-linear loess of each row of y at the design's positions (NaN where no weight), as `_est`:
     the weighted sums it needs are matrix products with the distance weights."""
-    xs, w0, h = design
+    _, _, _, (w_t, w1_t, w2_t, line_h, xs_row) = design
     n = y.shape[1]
-    pos = np.arange(1.0, n + 1)
     v = np.ones_like(y) if rw is None else rw
     wy = v * y
-    s0, s1, s2 = v @ w0.T, v @ (w0 * pos).T, v @ (w0 * pos**2).T
-    t0, t1 = wy @ w0.T, wy @ (w0 * pos).T
+    s0, s1, s2 = v @ w_t, v @ w1_t, v @ w2_t
+    t0, t1 = wy @ w_t, wy @ w1_t
     ok = s0 > 0
     s0 = np.where(ok, s0, 1.0)
     mean = s1 / s0
     c = s2 / s0 - mean**2
-    linear = (h > 0)[None, :] & (np.sqrt(np.maximum(c, 0.0)) > 0.001 * (n - 1.0))
-    slope = np.where(linear, (xs[None, :] - mean) / np.where(linear, c, 1.0), 0.0)
+    linear = line_h & (np.sqrt(np.maximum(c, 0.0)) > 0.001 * (n - 1.0))
+    slope = np.where(linear, (xs_row - mean) / np.where(linear, c, 1.0), 0.0)
     out = t0 / s0 + slope * (t1 / s0 - mean * t0 / s0)
     return np.where(ok, out, np.nan)
 
