@@ -65,3 +65,44 @@ def test_a_dask_client_is_closed_in_join_on_the_calling_thread():
 
 def test_no_executor_is_nothing_to_close():
     _Closing(None).join()
+
+
+class _Client:
+    """A Dask client whose scatter raises the given errors in turn, then returns a future."""
+
+    def __init__(self, *errors: BaseException) -> None:
+        self.errors = list(errors)
+        self.calls = 0
+
+    def scatter(self, data, broadcast=False, hash=True):  # type: ignore[no-untyped-def]
+        self.calls += 1
+        if self.errors:
+            raise self.errors.pop(0)
+        return ["future"]
+
+
+def _dask_with(client: _Client) -> DaskExecutor:
+    ex = DaskExecutor.__new__(DaskExecutor)  # no scheduler: only _scatter is used here
+    ex.client = client
+    ex.SCATTER_PAUSE_S = 0.0
+    return ex
+
+
+def test_a_send_broken_by_a_closed_connection_is_tried_again_up_to_five_times():
+    from distributed.comm.core import CommClosedError
+
+    client = _Client(CommClosedError("Stream is closed"), CommClosedError("Stream is closed"))
+    assert _dask_with(client)._scatter({"digest": "x"}) == "future"
+    assert client.calls == 3
+    client = _Client(*[CommClosedError("Stream is closed")] * 5)
+    with pytest.raises(CommClosedError):
+        _dask_with(client)._scatter({"digest": "x"})
+    assert client.calls == 5
+
+
+def test_no_valid_workers_is_said_at_once_not_after_five_timeouts():
+    # distributed raises TimeoutError("No valid workers found") after the client's timeout; TimeoutError is an OSError
+    client = _Client(TimeoutError("No valid workers found"))
+    with pytest.raises(TimeoutError):
+        _dask_with(client)._scatter({"digest": "x"})
+    assert client.calls == 1

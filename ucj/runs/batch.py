@@ -437,14 +437,16 @@ class DaskExecutor:
         send, and the scheduler then closes the caller's connection too (CommClosedError, 'Stream is closed'; full
         CI run 2026-12-06, the data's holder killed between reports). A pause lets the scheduler drop the dead
         worker (its connection closes at once); nothing was recorded of the broken send, so a new one is whole."""
+        from distributed.comm.core import CommClosedError
+
         tries = 0
         while True:
             try:
                 # one future for the whole payload (a dict given to scatter is split into one task per key, named
                 # by the keys: "digest" and "files", the same names for every batch on a shared scheduler)
                 return self.client.scatter([payload], broadcast=True, hash=False)[0]  # type: ignore[attr-defined]
-            except OSError:  # CommClosedError is one; a scheduler gone for good fails every try
-                tries += 1
+            except CommClosedError:  # only a broken connection: "no valid workers" (a TimeoutError after the
+                tries += 1  # client's timeout, red30) is said at once, not five timeouts later
                 if tries >= self.SCATTER_TRIES:
                     raise
                 time.sleep(self.SCATTER_PAUSE_S * tries)
