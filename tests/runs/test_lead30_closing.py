@@ -11,7 +11,8 @@ from ucj.runs.batch import DaskExecutor, LocalExecutor, _Closing
 
 
 class _Local(LocalExecutor):
-    def __init__(self, fail: bool = False) -> None:  # no pool: only close() is used here
+    def __init__(self, fail: bool = False, pool: object = "a pool") -> None:  # only close() and pool are used
+        self.pool = pool
         self.fail = fail
         self.started = threading.Event()
         self.release = threading.Event()
@@ -57,6 +58,16 @@ def test_what_the_close_raised_is_raised_by_join():
 
 def test_a_dask_client_is_closed_in_join_on_the_calling_thread():
     ex = _Dask()
+    closing = _Closing(ex)
+    assert ex.closed_on is None
+    closing.join()
+    assert ex.closed_on is threading.current_thread()
+
+
+def test_a_batch_without_a_pool_closes_its_kernel_on_its_own_thread_in_join():
+    # its kernel is this thread's (engine._LOCAL): closed from another thread, this thread kept the closed kernel
+    ex = _Local(pool=None)
+    ex.release.set()
     closing = _Closing(ex)
     assert ex.closed_on is None
     closing.join()

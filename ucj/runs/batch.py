@@ -712,15 +712,18 @@ def _run_locked(jobs: list[Job], run_dir: Path, connected: DaskExecutor | None, 
 
 
 class _Closing:
-    """An executor's close() run on a thread from now until join() (which re-raises what it raised): local
-    workers end their kernels and exit while the batch writes its last index. A Dask client is closed in join(),
-    on the batch's thread (its close waits on its own event loop)."""
+    """An executor's close() run on a thread from now until join() (which re-raises what it raised): a pool's
+    workers end their kernels and exit while the batch writes its last index. Anything else is closed in join(), on
+    the batch's thread: a Dask client (its close waits on its own event loop), and the reports' kernel of a batch
+    without a pool, which is this thread's (close_kernels from another thread would leave this thread holding
+    the closed kernel: the next prestart here then started none; full run of 2026-12-06)."""
 
     def __init__(self, executor: LocalExecutor | DaskExecutor | None) -> None:
         self.error: BaseException | None = None
         self.thread: threading.Thread | None = None
-        self.later = executor if isinstance(executor, DaskExecutor) else None
-        if isinstance(executor, LocalExecutor):
+        pooled = isinstance(executor, LocalExecutor) and executor.pool is not None
+        self.later = None if pooled else executor
+        if pooled:
             self.thread = threading.Thread(target=self._close, args=(executor,), name="ucj-close-workers")
             self.thread.start()
 
