@@ -175,7 +175,6 @@ def ets_errors(params: np.ndarray, y: np.ndarray, lengths: np.ndarray, jac: bool
     return err.T, None if de_all is None else de_all.transpose(1, 0, 2), levels.T, trends.T
 
 
-
 # Up to this many series, `ets_errors` runs each series' months as Python floats (`_ets_errors_by_row`): the search
 # filters 1 to 12 series at a time (2 starts of the whole and the early series, 3 runs each for the initial states),
 # where each month's ~25 numpy operations on arrays of a few values cost about 1 us each against ~0.03 us a value
@@ -260,7 +259,6 @@ def _ets_concentrated(smooth: np.ndarray, y: np.ndarray, lengths: np.ndarray,
     b0 = np.where(ok, (a11 * r2 - a12 * r1) / np.where(ok, det, 1.0), 0.0)
     sse = ((ey + l0[:, None] * el + b0[:, None] * eb) ** 2).sum(1)
     return np.column_stack([smooth, l0, b0]), np.where(ok & np.isfinite(sse), sse, np.inf)
-
 
 
 def _ets_runs_by_row(smooth: np.ndarray, y: np.ndarray, lengths: np.ndarray

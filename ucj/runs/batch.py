@@ -28,7 +28,6 @@ import re
 import secrets
 import shutil
 import sys
-import threading
 import time
 import uuid
 from collections import deque
@@ -712,34 +711,27 @@ def _run_locked(jobs: list[Job], run_dir: Path, connected: DaskExecutor | None, 
 
 
 class _Closing:
-    """An executor's close() run on a thread from now until join() (which re-raises what it raised): a pool's
-    workers end their kernels and exit while the batch writes its last index. Anything else is closed in join(), on
-    the batch's thread: a Dask client (its close waits on its own event loop), and the reports' kernel of a batch
-    without a pool, which is this thread's (close_kernels from another thread would leave this thread holding
-    the closed kernel: the next prestart here then started none; full run of 2026-12-06)."""
+    """An executor's close() begun now and ended by join(), which raises what it raised: a pool's workers end their
+    kernels and exit on a thread of their own (a stdlib future) while the batch writes its last index. Anything else
+    is closed in join(), on the batch's thread: a Dask client (its close waits on its own event loop), and the
+    reports' kernel of a batch without a pool, which is this thread's (close_kernels from another thread would leave
+    this thread holding the closed kernel: the next prestart here then started none; full run of 2026-12-06)."""
 
     def __init__(self, executor: LocalExecutor | DaskExecutor | None) -> None:
-        self.error: BaseException | None = None
-        self.thread: threading.Thread | None = None
         pooled = isinstance(executor, LocalExecutor) and executor.pool is not None
         self.later = None if pooled else executor
+        self.future: cf.Future | None = None
         if pooled:
-            self.thread = threading.Thread(target=self._close, args=(executor,), name="ucj-close-workers")
-            self.thread.start()
-
-    def _close(self, executor: LocalExecutor | DaskExecutor) -> None:
-        try:
-            executor.close()
-        except BaseException as err:  # noqa: BLE001 - handed to join(), in the batch's own thread
-            self.error = err
+            assert executor is not None
+            closer = cf.ThreadPoolExecutor(max_workers=1, thread_name_prefix="ucj-close-workers")
+            self.future = closer.submit(executor.close)
+            closer.shutdown(wait=False)  # its one thread ends once the close has run
 
     def join(self) -> None:
-        if self.thread is not None:
-            self.thread.join()
+        if self.future is not None:
+            self.future.result()
         if self.later is not None:
             self.later.close()
-        if self.error is not None:
-            raise self.error
 
 
 class BatchResult(list):  # type: ignore[type-arg]

@@ -63,7 +63,6 @@ def preload(warm_imports: tuple[str, ...] = ()) -> bool:
     if "debugpy" in sys.modules or "ipykernel.debugger" in sys.modules:
         return False  # imported here before: a forked kernel would not refuse the debugger as a launched one does
     import importlib
-
     import tempfile
 
     threads = threading.active_count()
